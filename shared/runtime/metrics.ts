@@ -1,0 +1,41 @@
+/**
+ * Powertools Metrics (EMF) for every function. Metrics are published to stdout as EMF documents, which
+ * CloudWatch Logs turns into metrics in the namespace `POWERTOOLS_METRICS_NAMESPACE` (default
+ * `EcsAutoscaler`).
+ *
+ * The simulator (and tests) read what a handler publishes through {@link setEmfSink}: each EMF document
+ * goes to the sink instead of stdout, so simulated CloudWatch alarms see the real metrics.
+ */
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+
+export { MetricUnit };
+
+/** Receives each EMF document a handler publishes (already parsed). */
+export type EmfSink = (document: Record<string, unknown>) => void;
+
+let sink: EmfSink | undefined;
+
+/** Routes EMF output to `fn` (or back to stdout with `undefined`). */
+export const setEmfSink = (fn: EmfSink | undefined): void => {
+  sink = fn;
+};
+
+/**
+ * A Metrics instance for one function. Created once per module (outside the handler).
+ * When a sink is set, the instance's output console is redirected to it at publish time.
+ */
+export const createMetrics = (serviceName: string): Metrics => {
+  const metrics = new Metrics({
+    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'EcsAutoscaler',
+    serviceName,
+  });
+  const target = metrics as unknown as { console: { log: (line: string) => void } };
+  const stdout = target.console;
+  target.console = {
+    log: (line: string) => {
+      if (sink) sink(JSON.parse(line) as Record<string, unknown>);
+      else stdout.log(line);
+    },
+  };
+  return metrics;
+};
