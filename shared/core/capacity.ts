@@ -192,11 +192,23 @@ export const analyzeCapacity = (snapshot: ClusterSnapshot): CapacityAnalysis => 
               pendingCount: s.pendingCount,
             },
           ];
-    for (const d of deployments) {
-      const missing = d.desiredCount - d.runningCount - d.pendingCount;
+    // A rolling deployment may hold new tasks back for its own reasons: ECS starts at most
+    // desiredCount × maximumPercent / 100 tasks of the service at once (default 200 %). Shortfalls beyond
+    // that ceiling wait for old tasks to stop, not for capacity, so they are not counted as unplaced.
+    const maximumPercent = s.deploymentConfiguration?.maximumPercent ?? 200;
+    let allowance = Math.max(
+      0,
+      Math.floor((s.desiredCount * maximumPercent) / 100) - s.runningCount - s.pendingCount,
+    );
+    const ordered = [...deployments].sort(
+      (a, b) => Number(b.status === 'PRIMARY') - Number(a.status === 'PRIMARY'),
+    );
+    for (const d of ordered) {
+      const missing = Math.min(allowance, d.desiredCount - d.runningCount - d.pendingCount);
       if (missing <= 0) continue;
       const td = taskDefs.get(d.taskDefinition);
       if (!td) continue;
+      allowance -= missing;
       unplaced.push({
         service: s.serviceName,
         taskDefinition: d.taskDefinition,

@@ -204,6 +204,16 @@ export const ClusterSchema = z.looseObject({
   activeServicesCount: int.optional(),
 });
 
+/**
+ * ECS `Failure` (DescribeContainerInstances / DescribeServices / DescribeClusters `failures[]`): an ARN
+ * the API could not describe. The reader keeps them so the report can say what it could not see.
+ */
+export const DescribeFailureSchema = z.looseObject({
+  arn: z.string().optional(),
+  reason: z.string().optional(),
+  detail: z.string().optional(),
+});
+
 /** The snapshot file format, version 1. See the README's "Cluster snapshot" section. */
 export const ClusterSnapshotSchema = z.looseObject({
   version: z.literal(1),
@@ -217,6 +227,8 @@ export const ClusterSnapshotSchema = z.looseObject({
   scalableTargets: z.array(ScalableTargetSchema).default([]),
   scalingPolicies: z.array(ScalingPolicySchema).optional(),
   tasks: z.array(TaskSchema).optional(),
+  /** Items the describe calls reported as failures (added field; absent in older files). */
+  failures: z.array(DescribeFailureSchema).optional(),
 });
 
 export type Resource = z.infer<typeof ResourceSchema>;
@@ -232,6 +244,7 @@ export type AutoScalingGroup = z.infer<typeof AutoScalingGroupSchema>;
 export type ScalableTarget = z.infer<typeof ScalableTargetSchema>;
 export type ScalingPolicy = z.infer<typeof ScalingPolicySchema>;
 export type Cluster = z.infer<typeof ClusterSchema>;
+export type DescribeFailure = z.infer<typeof DescribeFailureSchema>;
 /** A parsed, validated snapshot. Dates are ISO strings. */
 export type ClusterSnapshot = z.infer<typeof ClusterSnapshotSchema>;
 
