@@ -1,0 +1,301 @@
+/**
+ * Observe: reads one live cluster into a {@link ClusterSnapshot} with the fewest calls the APIs allow.
+ *
+ * | call                                   | batch (AWS limit)                 | calls                      |
+ * |----------------------------------------|-----------------------------------|----------------------------|
+ * | ecs:DescribeClusters                   | 1 cluster                         | 1                          |
+ * | ecs:ListContainerInstances             | 100 ARNs per page                 | ⌈instances / 100⌉ (min 1)  |
+ * | ecs:DescribeContainerInstances         | ≤ 100 ARNs                        | ⌈instances / 100⌉          |
+ * | ecs:ListServices                       | 100 ARNs per page                 | ⌈services / 100⌉ (min 1)   |
+ * | ecs:DescribeServices (include TAGS)    | ≤ 10 services                     | ⌈services / 10⌉            |
+ * | ecs:DescribeTaskDefinition             | 1; cached across warm invocations | distinct revisions not seen|
+ * | autoscaling:DescribeAutoScalingGroups  | tag filter, 100 per page          | 1 per 100 groups           |
+ * | application-autoscaling:DescribeScalableTargets | ≤ 50 resource ids        | ⌈services / 50⌉            |
+ *
+ * Independent batches share one small concurrency limit. Task definition revisions are immutable, so
+ * each ARN is described once per Lambda container (module-level cache). Describe `failures` are kept in
+ * the snapshot (`failures`), never dropped.
+ */
+import {
+  DescribeScalableTargetsCommand,
+  type DescribeScalableTargetsCommandOutput,
+} from '@aws-sdk/client-application-auto-scaling';
+import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import {
+  DescribeClustersCommand,
+  DescribeContainerInstancesCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ListContainerInstancesCommand,
+  ListServicesCommand,
+} from '@aws-sdk/client-ecs';
+import { CLUSTER_TAG } from '../core/cluster-planner.js';
+import { type ClusterSnapshot, type DescribeFailure, parseSnapshot } from '../core/snapshot.js';
+import { now } from '../runtime/clock.js';
+import { NotFoundError } from '../runtime/errors.js';
+import { type ReaderClients, readerClients } from './clients.js';
+import { awsCall, translateAwsError } from './errors.js';
+import { chunk, createLimiter, jsonShaped, type Limiter } from './limit.js';
+
+/** Progress of a read, for a terminal progress line. */
+export interface ReadProgress {
+  phase: 'instances';
+  done: number;
+  total: number;
+}
+
+/** Options of {@link readClusterSnapshot}. */
+export interface ReadOptions {
+  /** SDK clients (tests inject mocked ones). Default: {@link readerClients}(region). */
+  clients?: ReaderClients;
+  /** Region for the default clients and the messages. Default: the SDK's resolution (AWS_REGION). */
+  region?: string;
+  /** Calls in flight at most. Default 4. */
+  concurrency?: number;
+  /** Called after each DescribeContainerInstances batch. */
+  onProgress?: (progress: ReadProgress) => void;
+}
+
+/** Task definitions by ARN; revisions are immutable, so entries never go stale. */
+const taskDefinitionCache = new Map<string, unknown>();
+
+/** Empties the task definition cache (tests and benchmarks measure cold reads with it). */
+export const clearTaskDefinitionCache = (): void => taskDefinitionCache.clear();
+
+/** How many task definitions the cache holds. */
+export const taskDefinitionCacheSize = (): number => taskDefinitionCache.size;
+
+/** The region the client resolves to, or undefined when none is configured (named in messages only). */
+export const clientRegion = async (clients: ReaderClients): Promise<string | undefined> => {
+  try {
+    return await clients.ecs.config.region();
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Reads one cluster. `cluster` is a name or ARN.
+ * @throws NotFoundError when the cluster does not exist (or is INACTIVE) in the region.
+ * @throws AwsRejectedError naming the IAM action when access is denied; TransientAwsError on throttling/5xx;
+ *   ConfigurationError when credentials or region are missing.
+ */
+export const readClusterSnapshot = async (
+  cluster: string,
+  options: ReadOptions = {},
+): Promise<ClusterSnapshot> => {
+  const clients = options.clients ?? readerClients(options.region);
+  const region = options.region ?? (await clientRegion(clients));
+  const limit = createLimiter(options.concurrency ?? 4);
+  const ctx = (action: string) => ({ action, cluster, region });
+  const capturedAt = now().toISOString();
+
+  const described = await awsCall(ctx('ecs:DescribeClusters'), () =>
+    clients.ecs.send(new DescribeClustersCommand({ clusters: [cluster] })),
+  );
+  const clusterItem = described.clusters?.[0];
+  if (!clusterItem || clusterItem.status === 'INACTIVE') {
+    throw new NotFoundError(
+      `cluster ${cluster} not found in region ${region ?? '(unset)'}; check --cluster and AWS_REGION`,
+    );
+  }
+  const clusterName = clusterItem.clusterName ?? cluster;
+  const failures: DescribeFailure[] = [];
+
+  const [containerInstances, { services, taskDefinitions }, autoScalingGroups] = await Promise.all([
+    readContainerInstances(clients, clusterName, limit, ctx, failures, options.onProgress),
+    readServices(clients, clusterName, limit, ctx, failures),
+    readAutoScalingGroups(clients, clusterName, limit, ctx),
+  ]);
+  const scalableTargets = await readScalableTargets(
+    clients,
+    clusterName,
+    services.map((s) => (s as { serviceName?: string }).serviceName ?? ''),
+    limit,
+    ctx,
+  );
+
+  return parseSnapshot(
+    jsonShaped({
+      version: 1,
+      capturedAt,
+      region,
+      cluster: clusterItem,
+      containerInstances,
+      services,
+      taskDefinitions,
+      autoScalingGroups,
+      scalableTargets,
+      ...(failures.length > 0 ? { failures } : {}),
+    }),
+    `cluster ${clusterName} as read from AWS`,
+  );
+};
+
+type Ctx = (action: string) => { action: string; cluster: string; region: string | undefined };
+
+const readContainerInstances = async (
+  clients: ReaderClients,
+  cluster: string,
+  limit: Limiter,
+  ctx: Ctx,
+  failures: DescribeFailure[],
+  onProgress?: (p: ReadProgress) => void,
+): Promise<unknown[]> => {
+  const arns: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const token = nextToken;
+    const page = await limit(() =>
+      awsCall(ctx('ecs:ListContainerInstances'), () =>
+        clients.ecs.send(new ListContainerInstancesCommand({ cluster, maxResults: 100, nextToken: token })),
+      ),
+    );
+    arns.push(...(page.containerInstanceArns ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  let done = 0;
+  onProgress?.({ phase: 'instances', done, total: arns.length });
+  const batches = await Promise.all(
+    chunk(arns, 100).map((batch) =>
+      limit(async () => {
+        const out = await awsCall(ctx('ecs:DescribeContainerInstances'), () =>
+          clients.ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: batch })),
+        );
+        failures.push(...(out.failures ?? []).map((f) => ({ ...f })));
+        done += out.containerInstances?.length ?? 0;
+        onProgress?.({ phase: 'instances', done, total: arns.length });
+        return out.containerInstances ?? [];
+      }),
+    ),
+  );
+  return batches.flat();
+};
+
+const readServices = async (
+  clients: ReaderClients,
+  cluster: string,
+  limit: Limiter,
+  ctx: Ctx,
+  failures: DescribeFailure[],
+): Promise<{ services: unknown[]; taskDefinitions: unknown[] }> => {
+  const arns: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const token = nextToken;
+    const page = await limit(() =>
+      awsCall(ctx('ecs:ListServices'), () =>
+        clients.ecs.send(new ListServicesCommand({ cluster, maxResults: 100, nextToken: token })),
+      ),
+    );
+    arns.push(...(page.serviceArns ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  const services = (
+    await Promise.all(
+      chunk(arns, 10).map((batch) =>
+        limit(async () => {
+          const out = await awsCall(ctx('ecs:DescribeServices'), () =>
+            clients.ecs.send(new DescribeServicesCommand({ cluster, services: batch, include: ['TAGS'] })),
+          );
+          failures.push(...(out.failures ?? []).map((f) => ({ ...f })));
+          return out.services ?? [];
+        }),
+      ),
+    )
+  ).flat();
+  const wanted = new Set<string>();
+  for (const s of services) {
+    if (s.taskDefinition) wanted.add(s.taskDefinition);
+    for (const d of s.deployments ?? []) if (d.taskDefinition) wanted.add(d.taskDefinition);
+  }
+  const missing = [...wanted].filter((arn) => !taskDefinitionCache.has(arn));
+  await Promise.all(
+    missing.map((arn) =>
+      limit(async () => {
+        try {
+          const out = await clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }));
+          if (out.taskDefinition) taskDefinitionCache.set(arn, jsonShaped(out.taskDefinition));
+        } catch (error) {
+          const translated = translateAwsError(error, ctx('ecs:DescribeTaskDefinition'));
+          // A deleted revision answers ClientException: report it and carry on (its size is unknown).
+          if ((error as { name?: string }).name !== 'ClientException') throw translated;
+          failures.push({ arn, reason: 'TASK_DEFINITION_UNREADABLE', detail: translated.message });
+        }
+      }),
+    ),
+  );
+  return {
+    services,
+    taskDefinitions: [...wanted].flatMap((arn) => {
+      const td = taskDefinitionCache.get(arn);
+      return td ? [td] : [];
+    }),
+  };
+};
+
+const readAutoScalingGroups = async (
+  clients: ReaderClients,
+  cluster: string,
+  limit: Limiter,
+  ctx: Ctx,
+): Promise<unknown[]> => {
+  const groups: unknown[] = [];
+  let nextToken: string | undefined;
+  do {
+    const token = nextToken;
+    const page = await limit(() =>
+      awsCall(ctx('autoscaling:DescribeAutoScalingGroups'), () =>
+        clients.autoScaling.send(
+          new DescribeAutoScalingGroupsCommand({
+            Filters: [{ Name: `tag:${CLUSTER_TAG}`, Values: [cluster] }],
+            MaxRecords: 100,
+            NextToken: token,
+          }),
+        ),
+      ),
+    );
+    groups.push(...(page.AutoScalingGroups ?? []));
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return groups;
+};
+
+const readScalableTargets = async (
+  clients: ReaderClients,
+  cluster: string,
+  serviceNames: readonly string[],
+  limit: Limiter,
+  ctx: Ctx,
+): Promise<unknown[]> => {
+  const batches = chunk(
+    serviceNames.filter((s) => s !== '').map((s) => `service/${cluster}/${s}`),
+    50,
+  );
+  const pages = await Promise.all(
+    batches.map(async (ids) => {
+      const targets: unknown[] = [];
+      let nextToken: string | undefined;
+      do {
+        const token = nextToken;
+        const page: DescribeScalableTargetsCommandOutput = await limit(() =>
+          awsCall(ctx('application-autoscaling:DescribeScalableTargets'), () =>
+            clients.applicationAutoScaling.send(
+              new DescribeScalableTargetsCommand({
+                ServiceNamespace: 'ecs',
+                ScalableDimension: 'ecs:service:DesiredCount',
+                ResourceIds: ids,
+                MaxResults: 50,
+                NextToken: token,
+              }),
+            ),
+          ),
+        );
+        targets.push(...(page.ScalableTargets ?? []));
+        nextToken = page.NextToken;
+      } while (nextToken);
+      return targets;
+    }),
+  );
+  return pages.flat();
+};
