@@ -1,0 +1,72 @@
+/**
+ * The capacity-report Lambda: a dry-run report of one or more clusters. Never writes to AWS.
+ *
+ * Event: `{ "clusters"?: string[] }`. Absent (or a scheduled EventBridge event with no input): every
+ * cluster with an ASG tagged `ecs-autoscaler:cluster`, else every cluster in the region.
+ * Returns the report JSON (README "Capacity report").
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import type { ReaderClients } from '../../shared/aws/clients.js';
+import { readReportInputs } from '../../shared/aws/report-inputs.js';
+import { buildReport, type CapacityReport } from '../../shared/core/report.js';
+import { formatIssuePath } from '../../shared/core/snapshot.js';
+import { now } from '../../shared/runtime/clock.js';
+import { InvalidEventError } from '../../shared/runtime/errors.js';
+import { logger } from '../../shared/runtime/logger.js';
+
+/** The event this function accepts. Unknown keys are refused: a typo such as `cluster` must not mean "all". */
+export const CapacityReportEventSchema = z.strictObject({
+  clusters: z.array(z.string().trim().min(1, 'a cluster name must not be empty')).optional(),
+});
+export type CapacityReportEvent = z.infer<typeof CapacityReportEventSchema>;
+
+/**
+ * Validates the event. An EventBridge "Scheduled Event" (a schedule rule without an input) means
+ * "every cluster".
+ * @throws InvalidEventError naming the bad field and the expected shape.
+ */
+export const parseCapacityReportEvent = (event: unknown): CapacityReportEvent => {
+  if (event === undefined || event === null) return {};
+  if (typeof event === 'object' && (event as Record<string, unknown>)['detail-type'] === 'Scheduled Event') {
+    return {};
+  }
+  const result = CapacityReportEventSchema.safeParse(event);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  throw new InvalidEventError(
+    `capacity-report event: field '${formatIssuePath(issue.path)}' is invalid: ${issue.message}. ` +
+      'Expected { "clusters"?: ["cluster-name", ...] } (omit clusters to report every managed cluster).',
+  );
+};
+
+/** Dependencies the handler's tests and the simulator may replace. */
+export interface CapacityReportDeps {
+  clients?: ReaderClients;
+}
+
+/** The handler logic without middleware: observe → decide; there is no act step (dry run). */
+export const reportCapacity = async (
+  event: unknown,
+  deps: CapacityReportDeps = {},
+): Promise<CapacityReport> => {
+  const { clusters } = parseCapacityReportEvent(event);
+  const inputs = await readReportInputs(clusters, { clients: deps.clients });
+  const report = buildReport(inputs, now());
+  for (const c of report.clusters) {
+    logger.info('capacity report', {
+      cluster: c.cluster,
+      action: c.decision.action,
+      from: c.decision.desiredCapacity.current,
+      to: c.decision.desiredCapacity.proposed,
+      reasons: c.decision.reasons,
+      findings: c.findings,
+      dryRun: true,
+    });
+  }
+  return report;
+};
+
+/** The Lambda entry point. */
+export const handler = middy((event: unknown) => reportCapacity(event)).use(injectLambdaContext(logger));

@@ -1,0 +1,42 @@
+/**
+ * Observe for the capacity report: which clusters, and one snapshot each. Shared by the capacity-report
+ * Lambda and the CLI so both report the same clusters the same way.
+ */
+import type { ReportInput } from '../core/report.js';
+import type { ReaderClients } from './clients.js';
+import { listReportClusters } from './cluster-discovery.js';
+import { type ReadProgress, readClusterSnapshot } from './snapshot-reader.js';
+
+/** Options of {@link readReportInputs}. */
+export interface ReportReadOptions {
+  clients?: ReaderClients;
+  region?: string;
+  /** Progress of each cluster's instance read. */
+  onProgress?: (cluster: string, progress: ReadProgress) => void;
+}
+
+/**
+ * Reads a snapshot of each cluster, one cluster at a time (each read already runs its batches
+ * concurrently; reading clusters in parallel would only multiply the burst against shared API limits).
+ * @param clusters names or ARNs; undefined or empty: every cluster with a tagged ASG, else every cluster.
+ * @throws NotFoundError for an unknown cluster; the reader's translated AWS errors otherwise.
+ */
+export const readReportInputs = async (
+  clusters: readonly string[] | undefined,
+  options: ReportReadOptions = {},
+): Promise<ReportInput[]> => {
+  const names =
+    clusters && clusters.length > 0
+      ? [...new Set(clusters)]
+      : await listReportClusters({ clients: options.clients, region: options.region });
+  const inputs: ReportInput[] = [];
+  for (const cluster of names) {
+    const snapshot = await readClusterSnapshot(cluster, {
+      clients: options.clients,
+      region: options.region,
+      onProgress: options.onProgress ? (p) => options.onProgress?.(cluster, p) : undefined,
+    });
+    inputs.push({ snapshot });
+  }
+  return inputs;
+};
