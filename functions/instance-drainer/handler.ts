@@ -1,0 +1,131 @@
+/**
+ * Lambda entry of the instance drainer (issue #5): drains container instances before Auto Scaling or
+ * Spot takes them away, and completes the terminate lifecycle action when they are empty.
+ *
+ * One function for every trigger (see docs/drain.md for the EventBridge patterns): the terminate
+ * lifecycle action, Spot interruption warnings and rebalance recommendations, ECS task and
+ * container-instance state changes, and the every-minute sweeper.
+ *
+ * Errors: a malformed event, a bad tag or a refused AWS call is permanent — logged at ERROR, counted in
+ * DrainErrors, and answered with a result object, so neither Lambda nor EventBridge retries it. A
+ * TransientAwsError (throttling, 5xx) is rethrown so Lambda's asynchronous retry runs the event again;
+ * every step is idempotent.
+ */
+
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { defaultAutoScalingDrainAdapter } from '../../shared/aws/drain-autoscaling.js';
+import { defaultEcsDrainAdapter } from '../../shared/aws/drain-ecs.js';
+import { resolveDrainDefaults } from '../../shared/core/drain-config.js';
+import { DEFAULT_SWEEP_INTERVAL_SECONDS } from '../../shared/core/drain-timing.js';
+import { now } from '../../shared/runtime/clock.js';
+import { AutoscalerError, describeError, TransientAwsError } from '../../shared/runtime/errors.js';
+import { logger } from '../../shared/runtime/logger.js';
+import { createMetrics } from '../../shared/runtime/metrics.js';
+import type { DrainDeps } from './drain-instance.js';
+import { DrainMetricsRecorder } from './drain-metrics.js';
+import { routeEvent } from './route-event.js';
+import { parseDrainerEvent } from './schemas.js';
+
+/** Metrics of this function, created once per module. */
+export const metrics = createMetrics('instance-drainer');
+
+/** One instance's outcome in the result. */
+export interface DrainerPlanSummary {
+  cluster: string;
+  asg: string;
+  instanceId: string;
+  action: string;
+  reasons: readonly string[];
+  dryRun: boolean;
+  completed: boolean;
+}
+
+/** What the handler returns (visible in the Lambda console and to tests; EventBridge ignores it). */
+export interface DrainerResult {
+  status: 'ok' | 'ignored' | 'invalid-event' | 'configuration-error' | 'rejected';
+  kind?: string;
+  plans: DrainerPlanSummary[];
+  message?: string;
+  errors: string[];
+}
+
+let depsOverride: DrainDeps | undefined;
+/** Replaces the AWS ports (tests, simulator). `undefined` restores the real adapters. */
+export const setDrainDeps = (deps: DrainDeps | undefined): void => {
+  depsOverride = deps;
+};
+
+const deps = (): DrainDeps =>
+  depsOverride ?? {
+    ecs: defaultEcsDrainAdapter(),
+    autoscaling: defaultAutoScalingDrainAdapter(),
+    sweepIntervalSeconds: DEFAULT_SWEEP_INTERVAL_SECONDS,
+  };
+
+const statusOf = (error: AutoscalerError): DrainerResult['status'] => {
+  switch (error.name) {
+    case 'InvalidEventError':
+      return 'invalid-event';
+    case 'ConfigurationError':
+      return 'configuration-error';
+    default:
+      return 'rejected';
+  }
+};
+
+/** The handler without middleware (exported for tests that need no Lambda context). */
+export const drainerHandler = async (event: unknown): Promise<DrainerResult> => {
+  const recorder = new DrainMetricsRecorder();
+  let kind: string | undefined;
+  try {
+    const parsed = parseDrainerEvent(event);
+    kind = parsed.kind;
+    const defaults = resolveDrainDefaults({
+      DRY_RUN: process.env.DRY_RUN,
+      MAX_DRAIN_SECONDS: process.env.MAX_DRAIN_SECONDS,
+    });
+    const routed = await routeEvent(parsed, deps(), defaults, now());
+    for (const r of routed.results) recorder.recordInstance(r);
+    for (const e of routed.errors) recorder.recordError(e.cluster);
+    return {
+      status: routed.ignored !== undefined ? 'ignored' : 'ok',
+      kind,
+      plans: routed.results.map(({ cluster, plan, outcome }) => ({
+        cluster,
+        asg: plan.asgName,
+        instanceId: plan.instanceId,
+        action: plan.action,
+        reasons: plan.reasons,
+        dryRun: plan.dryRun,
+        completed: outcome.completed,
+      })),
+      errors: routed.errors.map((e) => e.message),
+      ...(routed.ignored !== undefined ? { message: routed.ignored } : {}),
+    };
+  } catch (error) {
+    if (error instanceof TransientAwsError || !(error instanceof AutoscalerError)) {
+      logger.warn('drain attempt failed; Lambda will retry the event', { kind, error: describeError(error) });
+      throw error;
+    }
+    logger.error('event not handled', { kind, error: error.message, errorType: error.name });
+    recorder.recordError(undefined);
+    return {
+      status: statusOf(error),
+      ...(kind ? { kind } : {}),
+      plans: [],
+      message: error.message,
+      errors: [],
+    };
+  } finally {
+    recorder.flush(metrics);
+  }
+};
+
+/** The Lambda handler: middy + Powertools logger context + EMF metrics. */
+export const handler = middy<unknown, DrainerResult, Error, Context>()
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
+  .handler(drainerHandler);

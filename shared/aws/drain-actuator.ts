@@ -1,0 +1,97 @@
+/**
+ * The drainer's actuator (STYLE.md §1 "act"): applies a {@link DrainPlan}'s steps in order, logs every
+ * write with its outcome, and writes nothing in dry-run.
+ */
+import type { DrainPlan, DrainStep } from '../core/drain-decision.js';
+import { logger } from '../runtime/logger.js';
+import type { DrainAutoScalingPort } from './drain-autoscaling.js';
+import type { DrainEcsPort } from './drain-ecs.js';
+
+/** What applying a plan did. */
+export interface DrainOutcome {
+  /** Steps that were applied (none in dry-run). */
+  applied: readonly DrainStep['kind'][];
+  /** The lifecycle action was completed by this call. */
+  completed: boolean;
+  /** The complete step found no pending lifecycle action (a duplicate or late event): success, no-op. */
+  alreadyCompleted: boolean;
+  /** The instance was set DRAINING by this call. */
+  drainingSet: boolean;
+}
+
+/** The ports the actuator writes through. */
+export interface DrainActuatorPorts {
+  ecs: DrainEcsPort;
+  autoscaling: DrainAutoScalingPort;
+}
+
+/**
+ * Applies `plan` for cluster `cluster`.
+ *
+ * A failed drain-start record does not stop the plan: it only feeds the maximum drain time, and the next
+ * sweep records it again. Every other failure propagates (already translated by the adapters).
+ */
+export const applyDrainPlan = async (
+  plan: DrainPlan,
+  cluster: string,
+  ports: DrainActuatorPorts,
+): Promise<DrainOutcome> => {
+  const outcome = {
+    applied: [] as DrainStep['kind'][],
+    completed: false,
+    alreadyCompleted: false,
+    drainingSet: false,
+  };
+  const facts = { cluster, asg: plan.asgName, instanceId: plan.instanceId, dryRun: plan.dryRun };
+  for (const step of plan.steps) {
+    if (plan.dryRun) {
+      logger.info('dry-run: write skipped', { ...facts, step: step.kind });
+      continue;
+    }
+    switch (step.kind) {
+      case 'set-draining':
+        await ports.ecs.setDraining(cluster, step.containerInstanceArn);
+        outcome.drainingSet = true;
+        logger.info('container instance set DRAINING', {
+          ...facts,
+          containerInstance: step.containerInstanceArn,
+        });
+        break;
+      case 'record-drain-start':
+        try {
+          await ports.ecs.recordDrainStart(cluster, step.containerInstanceArn, step.at);
+          logger.debug('drain start recorded', { ...facts, at: step.at.toISOString() });
+        } catch (error) {
+          logger.error('drain start not recorded; the maximum drain time counts from the next record', {
+            ...facts,
+            error: error instanceof Error ? error.message : String(error),
+          });
+          continue;
+        }
+        break;
+      case 'heartbeat': {
+        const result = await ports.autoscaling.recordHeartbeat(plan.asgName, step.hookName, plan.instanceId);
+        logger.info('lifecycle heartbeat recorded', { ...facts, hook: step.hookName, result });
+        break;
+      }
+      case 'complete': {
+        const result = await ports.autoscaling.completeLifecycleAction(
+          plan.asgName,
+          step.hookName,
+          plan.instanceId,
+        );
+        outcome.completed = result === 'done';
+        outcome.alreadyCompleted = result === 'not-pending';
+        logger.info(result === 'done' ? 'lifecycle action completed' : 'lifecycle action already completed', {
+          ...facts,
+          hook: step.hookName,
+          result: step.result,
+          forced: plan.action === 'force-complete',
+        });
+        break;
+      }
+    }
+    outcome.applied.push(step.kind);
+  }
+  return outcome;
+};
