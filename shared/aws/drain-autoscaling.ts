@@ -3,9 +3,8 @@
  * groups (by tag), terminate lifecycle hooks, and completing / heartbeating a lifecycle action.
  */
 
-import type { AutoScalingGroup as SdkGroup } from '@aws-sdk/client-auto-scaling';
+import type { AutoScalingClient, AutoScalingGroup as SdkGroup } from '@aws-sdk/client-auto-scaling';
 import {
-  AutoScalingClient,
   CompleteLifecycleActionCommand,
   DescribeAutoScalingGroupsCommand,
   DescribeAutoScalingInstancesCommand,
@@ -13,7 +12,8 @@ import {
   RecordLifecycleActionHeartbeatCommand,
 } from '@aws-sdk/client-auto-scaling';
 import { DrainTags, type TagLike } from '../core/drain-config.js';
-import { callAws, isNoActiveLifecycleAction, translateAwsError } from './drain-errors.js';
+import { readerClients } from './clients.js';
+import { callAws, isNoActiveLifecycleAction, translateDrainError } from './drain-errors.js';
 
 /** The lifecycle transition of terminate hooks. */
 export const TERMINATING_TRANSITION = 'autoscaling:EC2_INSTANCE_TERMINATING';
@@ -166,14 +166,14 @@ export class AutoScalingDrainAdapter implements DrainAutoScalingPort {
     } catch (error) {
       // A duplicate or late event, or a hook that already timed out: the action is over. Success.
       if (isNoActiveLifecycleAction(error)) return 'not-pending';
-      throw translateAwsError(error, action, `instance ${instanceId} of group '${asgName}'`);
+      throw translateDrainError(error, action, `instance ${instanceId} of group '${asgName}'`);
     }
   }
 }
 
 let defaultAdapter: AutoScalingDrainAdapter | undefined;
-/** The adapter over a default Auto Scaling client, created once per module. */
+/** The adapter over the shared default Auto Scaling client, created once per module. */
 export const defaultAutoScalingDrainAdapter = (): AutoScalingDrainAdapter => {
-  defaultAdapter ??= new AutoScalingDrainAdapter(new AutoScalingClient({}));
+  defaultAdapter ??= new AutoScalingDrainAdapter(readerClients().autoScaling);
   return defaultAdapter;
 };

@@ -3,12 +3,11 @@
  * (with their daemon flag), sets it DRAINING and records when the drain started.
  */
 
-import type { ContainerInstance as SdkContainerInstance } from '@aws-sdk/client-ecs';
+import type { ECSClient, ContainerInstance as SdkContainerInstance } from '@aws-sdk/client-ecs';
 import {
   DescribeContainerInstancesCommand,
   DescribeServicesCommand,
   DescribeTasksCommand,
-  ECSClient,
   ListContainerInstancesCommand,
   ListTasksCommand,
   PutAttributesCommand,
@@ -16,6 +15,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import type { DrainContainerInstance, DrainTask } from '../core/drain-decision.js';
 import { AwsRejectedError } from '../runtime/errors.js';
+import { readerClients } from './clients.js';
 import { callAws } from './drain-errors.js';
 
 /**
@@ -192,8 +192,8 @@ export class EcsDrainAdapter implements DrainEcsPort {
 }
 
 let defaultAdapter: EcsDrainAdapter | undefined;
-/** The adapter over a default ECS client, created once per module (warm invocations reuse it). */
+/** The adapter over the shared default ECS client (created once per module; warm invocations reuse it). */
 export const defaultEcsDrainAdapter = (): EcsDrainAdapter => {
-  defaultAdapter ??= new EcsDrainAdapter(new ECSClient({}));
+  defaultAdapter ??= new EcsDrainAdapter(readerClients().ecs);
   return defaultAdapter;
 };
