@@ -1,22 +1,36 @@
 /**
- * The cluster planner: from a snapshot and its capacity analysis to an absolute desired capacity.
+ * The cluster planner: from a snapshot and its capacity analysis to an absolute plan for the managed ASG.
  *
- * - scale-out: first-fit-decreasing placement of the unplaced tasks plus the headroom (copies of the
- *   largest task) onto the free space of capacity instances, then of instances still booting, then of
- *   new instances of this cluster's instance capacity (less what daemon services reserve on each).
- * - scale-in: only when the emptiest instance's tasks fit on the others with the threshold still respected.
- * - hold: otherwise, with reasons.
+ * Order of decisions (docs/cluster-scaler.md "How a decision is made"):
+ * 1. housekeeping — protect new members from ASG scale-in; forget draining instances that are gone;
+ * 2. scale-out — exact, by first-fit-decreasing (scale-out.ts); reactivate the scaler's own draining
+ *    instances before buying new ones; guards: halt, cooldown, backoff, max size, max step;
+ * 3. finish scale-ins — terminate the scaler's draining instances that are empty
+ *    (TerminateInstanceInAutoScalingGroup, ShouldDecrementDesiredCapacity=true);
+ * 4. scale-in — one instance (or several empty ones) at a time (scale-in.ts); guards: enabled, halt, min
+ *    size, nothing booting/draining/unregistered/disconnected, cooldown ≥ warm-up + grace, hysteresis.
  *
- * Decisions are absolute targets computed from the state, so a duplicated trigger changes nothing.
+ * Every decision is an absolute target computed from state (desired capacity, in-flight instances, the
+ * scaler's state tags), so a duplicated trigger changes nothing.
  */
 import type { CapacityAnalysis, InstanceView } from './capacity.js';
+import { CLUSTER_TAG_KEY, readScalingState, type ScalingState, STATE_TAGS } from './cluster-config.js';
 import type { ClusterPolicy } from './cluster-policy.js';
-import { type Bin, type PlacementItem, placeFirstFitDecreasing } from './placement.js';
 import { type Resources, subtractResources, ZERO } from './resources.js';
+import { type GroupState, groupState } from './scale-group-state.js';
+import { selectScaleIn } from './scale-in.js';
+import { instanceTasks, isEmpty } from './scale-instance-tasks.js';
+import { assessScaleOut, newInstanceCapacity } from './scale-out.js';
 import type { AutoScalingGroup, ClusterSnapshot } from './snapshot.js';
 
-/** The tag that opts an ASG (and so its cluster) in. */
-export const CLUSTER_TAG = 'ecs-autoscaler:cluster';
+/** The tag that opts an ASG (and so its cluster) in; its value is the ECS cluster name. */
+export const CLUSTER_TAG = CLUSTER_TAG_KEY;
+
+/** A container instance the plan acts on. */
+export interface PlannedInstance {
+  containerInstanceArn: string;
+  ec2InstanceId: string;
+}
 
 /** What the planner decided for one cluster. "Do nothing" is an explicit `hold`. */
 export interface ClusterPlan {
@@ -24,11 +38,28 @@ export interface ClusterPlan {
   /** The managed ASG the plan applies to (null: none is tagged for this cluster). */
   autoScalingGroup: string | null;
   action: 'scale-out' | 'scale-in' | 'hold';
+  /**
+   * `proposed` is where desired capacity ends up: for scale-out the SetDesiredCapacity value; for a
+   * scale-in and for terminations, current minus the instances that leave (each termination decrements it;
+   * the scaler never lowers desired capacity itself, which would let the ASG pick the instance).
+   */
   desiredCapacity: { current: number; proposed: number };
   /** Instances to set DRAINING (scale-in). */
-  drain: { containerInstanceArn: string; ec2InstanceId: string }[];
+  drain: PlannedInstance[];
   /** EC2 instance ids that are DRAINING and empty: terminate them, decrementing desired capacity. */
   terminate: string[];
+  /** The scaler's own DRAINING instances to set ACTIVE again (demand came back before they left). */
+  activate: PlannedInstance[];
+  /** Members not protected from ASG scale-in: SetInstanceProtection ProtectedFromScaleIn=true. */
+  protect: string[];
+  /** ASG tags to write when the plan is applied (the scaler's memory; empty: none). */
+  stateTags: Record<string, string>;
+  /** New instances the placement needs beyond current and in-flight capacity, before guards. */
+  capacityDeficitInstances: number;
+  /** Container instances whose task lists would make this plan precise: read them and plan again. */
+  needsTasks: string[];
+  /** The group's MinSize / MaxSize (null without a group). */
+  limits: { min: number; max: number } | null;
   reasons: string[];
 }
 
@@ -38,105 +69,15 @@ export const managedGroups = (snapshot: ClusterSnapshot): AutoScalingGroup[] =>
     g.Tags.some((t) => t.Key === CLUSTER_TAG && t.Value === snapshot.cluster.clusterName),
   );
 
-const round1 = (n: number): string => (Math.round(n * 10) / 10).toString();
-
 /**
- * Plans one cluster. Pure: `now` is unused by this first version's rules but part of the contract
- * (cooldowns are computed from it).
+ * Free space of one new instance learned from the registered instances (smallest registered capacity,
+ * less the daemon reservation); `registered` overrides what one instance registers. Undefined: unknown.
  */
-export const planCluster = (
-  snapshot: ClusterSnapshot,
+export const newInstanceFree = (
   analysis: CapacityAnalysis,
-  policy: ClusterPolicy,
-  _now: Date,
-): ClusterPlan => {
-  const group = managedGroups(snapshot)[0];
-  const current = group?.DesiredCapacity ?? analysis.counts.capacity;
-  const plan: ClusterPlan = {
-    cluster: analysis.cluster,
-    autoScalingGroup: group?.AutoScalingGroupName ?? null,
-    action: 'hold',
-    desiredCapacity: { current, proposed: current },
-    drain: [],
-    terminate: [],
-    reasons: [],
-  };
-  const dims = analysis.dimensionNames;
-  const largest = analysis.largestTask.reservation;
-  const hasTasks = dims.some((d) => largest[d] > 0);
-  const capacity = analysis.instances.filter((i) => i.isCapacity);
-
-  const over = dims.filter((d) => {
-    const dim = analysis.dimensions[d]!;
-    return dim.largestTask > 0 && dim.reservationPercent > dim.thresholdPercent;
-  });
-  const needOut: string[] = [];
-  for (const d of over) {
-    const dim = analysis.dimensions[d]!;
-    needOut.push(
-      `${d} reservation ${round1(dim.reservationPercent)}% is above the threshold ${round1(dim.thresholdPercent)}%`,
-    );
-  }
-  if (hasTasks && analysis.schedulableTasks < policy.headroomTasks) {
-    needOut.push(
-      `only ${analysis.schedulableTasks} more of the largest task fit (headroom wants ${policy.headroomTasks})`,
-    );
-  }
-  if (analysis.unplacedCount > 0) {
-    needOut.push(`${analysis.unplacedCount} desired tasks are neither running nor pending`);
-  }
-
-  if (needOut.length > 0) {
-    const newInstance = newInstanceFree(analysis);
-    const items: PlacementItem[] = analysis.unplaced.map((u) => ({
-      label: u.service,
-      reservation: u.reservation,
-      count: u.count,
-    }));
-    if (hasTasks) items.push({ label: 'headroom', reservation: largest, count: policy.headroomTasks });
-    const bins: Bin[] = capacity.map((i) => ({ id: i.containerInstanceArn, free: i.remaining }));
-    const placement = placeFirstFitDecreasing(items, bins, { newInstance, dimensions: dims });
-    const add = Math.min(placement.newInstances, policy.maxStep);
-    plan.reasons.push(...needOut);
-    for (const u of placement.unplaced.filter((x) => x.reason === 'too-large')) {
-      plan.reasons.push(
-        `${u.count} task(s) of ${u.label} are larger than one instance: adding instances cannot place them`,
-      );
-    }
-    if (add > 0) {
-      plan.action = 'scale-out';
-      plan.desiredCapacity.proposed = current + add;
-      plan.reasons.push(`first-fit placement needs ${placement.newInstances} more instance(s)`);
-    } else {
-      plan.reasons.push('the pending tasks and headroom fit on the current free space: no instance to add');
-    }
-    return plan;
-  }
-
-  const candidate = scaleInCandidate(capacity);
-  if (policy.scaleInEnabled && candidate && capacity.length > 1 && fitsElsewhere(analysis, candidate)) {
-    plan.action = 'scale-in';
-    plan.desiredCapacity.proposed = Math.max(0, current - 1);
-    plan.drain.push({
-      containerInstanceArn: candidate.containerInstanceArn,
-      ec2InstanceId: candidate.ec2InstanceId ?? '',
-    });
-    plan.reasons.push(
-      `the tasks of ${candidate.ec2InstanceId ?? candidate.containerInstanceArn} (${candidate.runningTasks} running) fit on the other instances with reservation staying under the threshold`,
-    );
-    return plan;
-  }
-  plan.reasons.push(
-    hasTasks
-      ? 'reservation is under the threshold and the headroom fits; no instance can be removed without crossing it'
-      : 'no REPLICA service runs in this cluster: nothing to size for',
-  );
-  return plan;
-};
-
-/** Free space of one new instance: the smallest registered capacity, less the daemon reservation. */
-export const newInstanceFree = (analysis: CapacityAnalysis): Resources | undefined => {
-  const cap: Resources = {
+  registered?: Resources,
+): Resources | undefined => {
+  const cap = registered ?? {
     CPU: analysis.dimensions.CPU?.instanceCapacity ?? 0,
     MEMORY: analysis.dimensions.MEMORY?.instanceCapacity ?? 0,
     GPU: analysis.dimensions.GPU?.instanceCapacity ?? 0,
@@ -145,26 +86,265 @@ export const newInstanceFree = (analysis: CapacityAnalysis): Resources | undefin
   return subtractResources(cap, analysis.daemonReservation ?? ZERO);
 };
 
-/** The instance with the fewest tasks, then the least reserved memory. */
-export const scaleInCandidate = (capacity: readonly InstanceView[]): InstanceView | undefined =>
-  [...capacity].sort(
-    (a, b) =>
-      a.runningTasks + a.pendingTasks - (b.runningTasks + b.pendingTasks) ||
-      a.reserved.MEMORY - b.reserved.MEMORY ||
-      a.reserved.CPU - b.reserved.CPU,
-  )[0];
+const planned = (ci: InstanceView): PlannedInstance => ({
+  containerInstanceArn: ci.containerInstanceArn,
+  ec2InstanceId: ci.ec2InstanceId ?? '',
+});
+const secs = (n: number): string => `${Math.round(n)} s`;
 
-/**
- * Whether the candidate's reservation fits on the other capacity instances with every dimension's
- * reservation staying at or under its threshold afterwards.
- */
-const fitsElsewhere = (analysis: CapacityAnalysis, candidate: InstanceView): boolean => {
-  for (const d of analysis.dimensionNames) {
-    const dim = analysis.dimensions[d]!;
-    const registered = dim.registered - candidate.registered[d];
-    if (registered <= 0) return false;
-    const reservationAfter = (100 * dim.reserved) / registered;
-    if (dim.largestTask > 0 && reservationAfter > dim.thresholdPercent) return false;
+/** Plans one cluster. Pure: time is `now`, configuration is `policy`, memory is the ASG's state tags. */
+export const planCluster = (
+  snapshot: ClusterSnapshot,
+  analysis: CapacityAnalysis,
+  policy: ClusterPolicy,
+  now: Date,
+): ClusterPlan => {
+  const groups = managedGroups(snapshot);
+  const group = groups[0];
+  const current = group?.DesiredCapacity ?? analysis.counts.capacity;
+  const plan: ClusterPlan = {
+    cluster: analysis.cluster,
+    autoScalingGroup: group?.AutoScalingGroupName ?? null,
+    action: 'hold',
+    desiredCapacity: { current, proposed: current },
+    drain: [],
+    terminate: [],
+    activate: [],
+    protect: [],
+    stateTags: {},
+    capacityDeficitInstances: 0,
+    needsTasks: [],
+    limits: group ? { min: group.MinSize, max: group.MaxSize } : null,
+    reasons: [],
+  };
+  if (!group) {
+    plan.reasons.push(
+      `no Auto Scaling group is tagged ${CLUSTER_TAG}=${analysis.cluster}: tag the cluster's ASG to let the scaler manage it`,
+    );
+    return plan;
   }
-  return true;
+  if (groups.length > 1) {
+    plan.reasons.push(
+      `${groups.length} Auto Scaling groups are tagged ${CLUSTER_TAG}=${analysis.cluster} (${groups.map((g) => g.AutoScalingGroupName).join(', ')}): the scaler manages one group per cluster; untag all but one`,
+    );
+    return plan;
+  }
+  let state: ScalingState;
+  try {
+    state = readScalingState(group.Tags, group.AutoScalingGroupName);
+  } catch (e) {
+    plan.reasons.push((e as Error).message);
+    return plan;
+  }
+  const gs = groupState(group, analysis, state, policy, now);
+  housekeeping(plan, gs, state);
+  const halt = haltReason(gs, policy);
+  const capacity = analysis.instances.filter((i) => i.isCapacity);
+  const newInstance = newInstanceCapacity(analysis, group, policy);
+  const out = assessScaleOut(analysis, capacity, gs.ownDraining, gs.inFlight, newInstance, policy);
+  plan.capacityDeficitInstances = out.deficit;
+  plan.reasons.push(...out.problems);
+  if (gs.inFlight > 0) {
+    plan.reasons.push(
+      `${gs.inFlight} instance(s) in flight (booting or not yet launched) are counted as capacity`,
+    );
+  }
+
+  if (out.reactivate.length > 0) {
+    plan.activate = out.reactivate.map(planned);
+    setDraining(
+      plan,
+      state,
+      gs,
+      out.reactivate.map((i) => i.ec2InstanceId ?? ''),
+    );
+    plan.reasons.push(
+      `demand came back: set ${out.reactivate.map((i) => i.ec2InstanceId).join(', ')} ACTIVE again instead of launching`,
+    );
+  }
+  if (out.deficit > 0 || out.reactivate.length > 0) {
+    plan.reasons.push(...out.wants);
+    if (out.deficit > 0) scaleOut(plan, gs, policy, out.deficit, halt, now, newInstance?.source ?? '');
+    return plan;
+  }
+
+  finishScaleIns(plan, snapshot, analysis, gs, state);
+  if (out.placeableUnplaced > 0) {
+    plan.reasons.push(
+      `${out.placeableUnplaced} unplaced task(s) fit on the current free space: waiting for ECS to place them`,
+    );
+    return plan;
+  }
+  const blocked = scaleInBlocker(analysis, gs, policy, halt, plan.terminate.length);
+  if (blocked) {
+    if (out.wants.length > 0) {
+      plan.reasons.push(`${out.wants.join('; ')}; yet the headroom fits on the current free space`);
+    }
+    plan.reasons.push(blocked);
+    return plan;
+  }
+  const maxRemovals = Math.min(policy.maxStep, group.DesiredCapacity - plan.terminate.length - group.MinSize);
+  const sel = selectScaleIn(snapshot, analysis, gs, policy.headroomTasks, maxRemovals);
+  plan.needsTasks.push(...sel.needsTasks.filter((a) => !plan.needsTasks.includes(a)));
+  plan.reasons.push(...sel.reasons);
+  if (sel.drain.length > 0) {
+    plan.action = 'scale-in';
+    plan.drain = sel.drain.map(planned);
+    plan.desiredCapacity.proposed -= sel.drain.length;
+    plan.stateTags[STATE_TAGS.lastScaleIn] = now.toISOString();
+    setDraining(
+      plan,
+      state,
+      gs,
+      [],
+      plan.drain.map((d) => d.ec2InstanceId),
+    );
+  }
+  return plan;
+};
+
+/** Protect unprotected members; drop draining ids that are no longer members. */
+const housekeeping = (plan: ClusterPlan, gs: GroupState, state: ScalingState): void => {
+  plan.protect = gs.members
+    .filter((m) => m.LifecycleState === 'InService' && m.ProtectedFromScaleIn !== true)
+    .map((m) => m.InstanceId);
+  if (plan.protect.length > 0) {
+    plan.reasons.push(
+      `protect ${plan.protect.length} new instance(s) from ASG scale-in (the scaler picks what leaves)`,
+    );
+  }
+  const live = state.draining.filter((id) => gs.ownDraining.some((ci) => ci.ec2InstanceId === id));
+  if (live.length !== state.draining.length) setDraining(plan, state, gs, []);
+};
+
+/** Writes the draining tag: the current own draining ids minus `remove`, plus `add`. */
+const setDraining = (
+  plan: ClusterPlan,
+  state: ScalingState,
+  gs: GroupState,
+  remove: readonly string[],
+  add: readonly string[] = [],
+): void => {
+  const base = (plan.stateTags[STATE_TAGS.draining]?.split(',').filter(Boolean) ?? state.draining).filter(
+    (id) => gs.ownDraining.some((ci) => ci.ec2InstanceId === id) && !remove.includes(id),
+  );
+  plan.stateTags[STATE_TAGS.draining] = [...new Set([...base, ...add])].join(',');
+};
+
+const haltReason = (gs: GroupState, policy: ClusterPolicy): string | undefined => {
+  const bad = new Set([...gs.unhealthy, ...gs.stuck]);
+  if (gs.members.length === 0 || (100 * bad.size) / gs.members.length <= policy.haltUnhealthyPercent) {
+    return undefined;
+  }
+  return `halted: ${bad.size} of ${gs.members.length} instance(s) are unhealthy or not registered with ECS (${[...bad].join(', ')}), more than ${policy.haltUnhealthyPercent}%: check the launch template (AMI, user data ECS_CLUSTER, instance profile) before the scaler adds or removes capacity`;
+};
+
+const scaleOut = (
+  plan: ClusterPlan,
+  gs: GroupState,
+  policy: ClusterPolicy,
+  deficit: number,
+  halt: string | undefined,
+  now: Date,
+  source: string,
+): void => {
+  const { group } = gs;
+  const current = group.DesiredCapacity;
+  const need = `first-fit placement needs ${deficit} more instance(s) (instance size from ${source})`;
+  const why = holdReason(gs, policy, halt);
+  if (why) {
+    plan.reasons.push(need, why);
+    return;
+  }
+  const add = Math.min(deficit, policy.maxStep, group.MaxSize - current);
+  plan.action = 'scale-out';
+  plan.desiredCapacity.proposed = Math.max(group.MinSize, current + add);
+  plan.stateTags[STATE_TAGS.lastScaleOut] = now.toISOString();
+  plan.reasons.push(need);
+  if (add < deficit) {
+    plan.reasons.push(
+      add === policy.maxStep && current + add < group.MaxSize
+        ? `limited to the maximum step of ${policy.maxStep}`
+        : `capped at MaxSize ${group.MaxSize}`,
+    );
+  }
+};
+
+/** Why a needed scale-out must wait (halt, cooldown, backoff, max size), or undefined. */
+const holdReason = (gs: GroupState, policy: ClusterPolicy, halt: string | undefined): string | undefined => {
+  if (halt) return halt;
+  if (gs.sinceLastActionSeconds < policy.scaleOutCooldownSeconds) {
+    return `cooldown: the last scaling action was ${secs(gs.sinceLastActionSeconds)} ago; scale-out waits ${secs(policy.scaleOutCooldownSeconds)}`;
+  }
+  if (
+    gs.stuck.length > 0 &&
+    gs.sinceLastScaleOutSeconds < policy.bootTimeoutSeconds + policy.scaleOutBackoffSeconds
+  ) {
+    return `backoff: ${gs.stuck.length} instance(s) launched by the last scale-out (${secs(gs.sinceLastScaleOutSeconds)} ago) never registered with ECS (${gs.stuck.join(', ')}); next scale-out after ${secs(policy.bootTimeoutSeconds + policy.scaleOutBackoffSeconds)}`;
+  }
+  if (gs.group.DesiredCapacity >= gs.group.MaxSize) {
+    return `the group is at its MaxSize ${gs.group.MaxSize}: raise MaxSize to add capacity`;
+  }
+  return undefined;
+};
+
+/** Terminate the scaler's own draining instances that are empty; re-activate those MinSize would keep. */
+const finishScaleIns = (
+  plan: ClusterPlan,
+  snapshot: ClusterSnapshot,
+  analysis: CapacityAnalysis,
+  gs: GroupState,
+  state: ScalingState,
+): void => {
+  let desired = gs.group.DesiredCapacity;
+  for (const ci of gs.ownDraining) {
+    const tasks = instanceTasks(snapshot, analysis, ci);
+    const id = ci.ec2InstanceId ?? '';
+    if (!tasks.complete) {
+      plan.needsTasks.push(ci.containerInstanceArn);
+      plan.reasons.push(`${id} is draining; its task list is needed to know whether it is empty`);
+    } else if (!isEmpty(tasks)) {
+      plan.reasons.push(`${id} is draining: ${tasks.nonDaemon.length} non-daemon task(s) not yet STOPPED`);
+    } else if (desired - 1 < gs.group.MinSize) {
+      // TerminateInstanceInAutoScalingGroup with decrement fails below MinSize (MinSize was raised).
+      plan.activate.push(planned(ci));
+      setDraining(plan, state, gs, [id]);
+      plan.reasons.push(
+        `${id} is drained but the group is at MinSize ${gs.group.MinSize}: set it ACTIVE again`,
+      );
+    } else {
+      desired--;
+      plan.terminate.push(id);
+      setDraining(plan, state, gs, [id]);
+      plan.reasons.push(`${id} is drained and empty: terminate it and decrement desired capacity`);
+    }
+  }
+  plan.desiredCapacity.proposed = desired;
+};
+
+const scaleInBlocker = (
+  analysis: CapacityAnalysis,
+  gs: GroupState,
+  policy: ClusterPolicy,
+  halt: string | undefined,
+  terminating: number,
+): string | undefined => {
+  if (!policy.scaleInEnabled) return 'scale-in is disabled (tag ecs-autoscaler:scale-in=disabled)';
+  if (halt) return halt;
+  if (gs.group.DesiredCapacity - terminating <= gs.group.MinSize) {
+    return `no scale-in: desired capacity is at MinSize ${gs.group.MinSize}`;
+  }
+  if (gs.inFlight > 0) return `no scale-in while ${gs.inFlight} instance(s) are booting or not yet launched`;
+  if (gs.stuck.length > 0)
+    return `no scale-in while ${gs.stuck.length} instance(s) are not registered with ECS`;
+  const draining = analysis.instances.filter((i) => i.status === 'DRAINING');
+  if (draining.length > 0) return `no scale-in while ${draining.length} instance(s) are DRAINING`;
+  const disconnected = analysis.instances.filter((i) => i.status === 'ACTIVE' && !i.agentConnected);
+  if (disconnected.length > 0) {
+    return `no scale-in while ${disconnected.length} instance(s) have their ECS agent disconnected`;
+  }
+  if (gs.sinceLastActionSeconds < gs.scaleInCooldownSeconds) {
+    return `scale-in cooldown: the last scaling action was ${secs(gs.sinceLastActionSeconds)} ago; scale-in waits ${secs(gs.scaleInCooldownSeconds)} (at least instance warm-up + health-check grace) so it never undoes a recent scale-out`;
+  }
+  return undefined;
 };

@@ -1,9 +1,10 @@
 /**
  * The settings that steer the cluster planner for one cluster. Read from the ASG's
- * `ecs-autoscaler:*` tags over defaults from the deployment (see README "Configuration reference").
+ * `ecs-autoscaler:*` tags (cluster-config.ts) over defaults from the deployment (shared/runtime/config.ts,
+ * set by serverless.yml params). docs/cluster-scaler.md lists every tag.
  */
 
-/** Planner settings of one cluster. Times in seconds. */
+/** Planner settings of one cluster. Times in seconds, shares in percent (0..100). */
 export interface ClusterPolicy {
   /** How many of the largest task must always fit on top of the current demand. */
   headroomTasks: number;
@@ -11,10 +12,36 @@ export interface ClusterPolicy {
   scaleInEnabled: boolean;
   /** At most this many instances added or removed per decision. */
   maxStep: number;
-  /** Seconds after a scale-out before another scale-out (booting instances are counted anyway). */
+  /**
+   * Seconds after the last scaling action (either direction) before a scale-out. Booting instances are
+   * counted as capacity anyway, so this only spaces decisions; it never blocks placing pending tasks for
+   * longer than one such window.
+   */
   scaleOutCooldownSeconds: number;
-  /** Seconds after any scaling action before a scale-in. */
+  /**
+   * Seconds after the last scaling action (either direction) before a scale-in. The planner raises it to
+   * at least the ASG's instance warm-up + health-check grace period (a new instance's worth is not known
+   * before both have passed), and it is the hysteresis window: a scale-in never undoes a recent scale-out.
+   */
   scaleInCooldownSeconds: number;
+  /**
+   * Seconds a launched instance may take to register with ECS. After that an unregistered instance is
+   * "stuck": it no longer counts as in-flight capacity and it counts toward {@link haltUnhealthyPercent}.
+   */
+  bootTimeoutSeconds: number;
+  /** Seconds to wait, after a scale-out whose instances did not register, before launching again. */
+  scaleOutBackoffSeconds: number;
+  /**
+   * Halt (no change of desired capacity, no new drain) when more than this share of the group's instances
+   * are unhealthy (ASG HealthStatus) or stuck unregistered. 100 disables the halt.
+   */
+  haltUnhealthyPercent: number;
+  /**
+   * Registered capacity of one new instance (CPU units, MiB), when the operator states it. Used before
+   * anything else; otherwise learned from the registered instances, else from the instance-type table.
+   */
+  instanceCpu?: number | undefined;
+  instanceMemory?: number | undefined;
   /** Log the plan, write nothing. */
   dryRun: boolean;
 }
@@ -26,5 +53,8 @@ export const DEFAULT_CLUSTER_POLICY: ClusterPolicy = Object.freeze({
   maxStep: 10,
   scaleOutCooldownSeconds: 60,
   scaleInCooldownSeconds: 900,
+  bootTimeoutSeconds: 600,
+  scaleOutBackoffSeconds: 900,
+  haltUnhealthyPercent: 50,
   dryRun: false,
 });
