@@ -14,7 +14,7 @@ const res = (cpu: number, mem: number) => [
 
 export interface ClusterShape {
   /** Free CPU units of each registered instance (each registers 2048 CPU, 4096 MiB). */
-  freeCpu: number[];
+  freeCpu: readonly number[];
   /** Tasks of the service (desired = running). */
   tasks: number;
   /** ASG desired capacity (default: one per instance). */
@@ -23,7 +23,7 @@ export interface ClusterShape {
   /** Tags on the service. */
   tags?: Record<string, string>;
   target?: Partial<ScalableTarget> | null;
-  policies?: string[];
+  policies?: readonly string[];
 }
 
 /** A cluster of 2048-CPU / 4096-MiB instances running one REPLICA service of 512-CPU / 512-MiB tasks. */
