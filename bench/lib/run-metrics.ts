@@ -1,0 +1,110 @@
+/**
+ * Figures of one replay, accumulated from samples taken at a fixed interval of virtual time.
+ *
+ * - instance-hours: Σ instances the group pays for (launching or running, not yet terminated) × Δt.
+ * - lower bound: Σ FFD minimum instances for the wanted tasks × Δt (lower-bound.ts).
+ * - pending-task-minutes: Σ (wanted − running) tasks × Δt.
+ * - longest wait: tasks are queued per service, first in first out: a rise of the shortfall enqueues
+ *   tasks at that time, a task that starts dequeues the oldest, a fall of the desired count cancels the
+ *   newest. The wait of a task is its dequeue time minus its enqueue time (or the end of the run).
+ * - scaling actions: changes of the group's desired capacity; reversals: an action whose direction is the
+ *   opposite of the previous action's.
+ */
+
+/** One sample of the cluster. */
+export interface RunSample {
+  /** Seconds since the start. */
+  t: number;
+  /** EC2 instances the group pays for. */
+  instances: number;
+  /** Desired capacity of the group. */
+  desiredCapacity: number;
+  /** Desired task count per REPLICA service (the trace's value). */
+  wanted: Record<string, number>;
+  /** RUNNING task count per REPLICA service. */
+  running: Record<string, number>;
+  /** FFD minimum instances for `wanted`. */
+  lowerBound: number;
+}
+
+/** The JSON figures of one trace × policy (exactly these keys). */
+export interface RunFigures {
+  instanceHours: number;
+  lowerBoundInstanceHours: number;
+  pendingTaskMinutes: number;
+  maxTaskWaitSeconds: number;
+  scalingActions: number;
+  reversals: number;
+}
+
+/** Accumulates samples; `finish()` returns the figures. Samples must come in time order. */
+export class RunMetrics {
+  private last: RunSample | undefined;
+  private instanceSeconds = 0;
+  private lowerBoundSeconds = 0;
+  private pendingTaskSeconds = 0;
+  private maxWait = 0;
+  private actions = 0;
+  private reversalCount = 0;
+  private lastDirection = 0;
+  private readonly queues = new Map<string, number[]>();
+  /** Every sample, for the chart. */
+  readonly samples: RunSample[] = [];
+
+  add(sample: RunSample): void {
+    const prev = this.last;
+    if (prev) {
+      const dt = sample.t - prev.t;
+      this.instanceSeconds += prev.instances * dt;
+      this.lowerBoundSeconds += prev.lowerBound * dt;
+      for (const [service, wanted] of Object.entries(prev.wanted)) {
+        this.pendingTaskSeconds += Math.max(0, wanted - (prev.running[service] ?? 0)) * dt;
+      }
+      if (sample.desiredCapacity !== prev.desiredCapacity) {
+        const direction = Math.sign(sample.desiredCapacity - prev.desiredCapacity);
+        this.actions++;
+        if (this.lastDirection !== 0 && direction !== this.lastDirection) this.reversalCount++;
+        this.lastDirection = direction;
+      }
+    }
+    for (const service of new Set([...Object.keys(sample.wanted), ...Object.keys(sample.running)])) {
+      this.queue(service, sample, prev);
+    }
+    this.samples.push(sample);
+    this.last = sample;
+  }
+
+  private queue(service: string, s: RunSample, prev: RunSample | undefined): void {
+    const q = this.queues.get(service) ?? [];
+    this.queues.set(service, q);
+    const wanted = s.wanted[service] ?? 0;
+    const running = s.running[service] ?? 0;
+    const started = Math.max(0, running - (prev?.running[service] ?? running));
+    const cancelled = Math.max(0, (prev?.wanted[service] ?? wanted) - wanted);
+    for (let i = 0; i < started && q.length > 0; i++) this.served(s.t - q.shift()!);
+    q.splice(Math.max(0, q.length - cancelled), cancelled);
+    const shortfall = Math.max(0, wanted - running);
+    while (q.length < shortfall) q.push(s.t);
+    while (q.length > shortfall) this.served(s.t - q.shift()!);
+  }
+
+  private served(wait: number): void {
+    if (wait > this.maxWait) this.maxWait = wait;
+  }
+
+  /** The figures, rounded for printing (hours 2 decimals, minutes 1 decimal, seconds whole). */
+  finish(): RunFigures {
+    const end = this.last?.t ?? 0;
+    for (const q of this.queues.values()) for (const enq of q) this.served(end - enq);
+    return {
+      instanceHours: round(this.instanceSeconds / 3600, 2),
+      lowerBoundInstanceHours: round(this.lowerBoundSeconds / 3600, 2),
+      pendingTaskMinutes: round(this.pendingTaskSeconds / 60, 1),
+      maxTaskWaitSeconds: Math.round(this.maxWait),
+      scalingActions: this.actions,
+      reversals: this.reversalCount,
+    };
+  }
+}
+
+const round = (n: number, digits: number): number => Math.round(n * 10 ** digits) / 10 ** digits;

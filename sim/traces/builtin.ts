@@ -1,0 +1,148 @@
+/**
+ * The benchmark's cluster and its four built-in traces (diurnal 24 h, spike, sawtooth, batch burst).
+ *
+ * The cluster is mixed on purpose: four REPLICA services of different shapes (CPU-heavy, memory-heavy,
+ * small, batch), one DAEMON service on every instance, and two instance sizes (the group launches the
+ * first; a few of the second run from the start, as after a change of launch template).
+ * Units: CPU units (1024 per vCPU), MiB, seconds.
+ */
+import type { Trace, TracePoint } from './trace.js';
+
+/** A service of the benchmark cluster. */
+export interface BenchService {
+  name: string;
+  cpu: number;
+  memory: number;
+  daemon: boolean;
+  /** Desired count before the trace starts (daemons: ignored, one per instance). */
+  initial: number;
+}
+
+/** An instance size: what the ECS agent registers. */
+export interface BenchInstanceType {
+  type: string;
+  cpu: number;
+  memory: number;
+}
+
+/** The cluster a trace is replayed on. */
+export interface BenchCluster {
+  name: string;
+  /** The first one is what the group launches. */
+  instanceTypes: BenchInstanceType[];
+  /** Instances running at the start, by type. */
+  initialInstances: Record<string, number>;
+  asg: { min: number; max: number };
+  /** Instance boot time until it registers with ECS, seconds. */
+  bootSeconds: number;
+  services: BenchService[];
+}
+
+/** The benchmark cluster. m5.large / m5.xlarge register about 2048 / 4096 CPU and 7680 / 15 576 MiB. */
+export const BENCH_CLUSTER: BenchCluster = {
+  name: 'bench',
+  instanceTypes: [
+    { type: 'm5.large', cpu: 2048, memory: 7680 },
+    { type: 'm5.xlarge', cpu: 4096, memory: 15_576 },
+  ],
+  initialInstances: { 'm5.large': 4, 'm5.xlarge': 2 },
+  asg: { min: 1, max: 80 },
+  bootSeconds: 120,
+  services: [
+    { name: 'log-agent', cpu: 128, memory: 256, daemon: true, initial: 0 },
+    { name: 'web', cpu: 512, memory: 1024, daemon: false, initial: 8 },
+    { name: 'api', cpu: 1024, memory: 2048, daemon: false, initial: 4 },
+    { name: 'worker', cpu: 256, memory: 3072, daemon: false, initial: 3 },
+    { name: 'batch', cpu: 1536, memory: 3072, daemon: false, initial: 0 },
+  ],
+};
+
+const HOUR = 3600;
+const round = (n: number): number => Math.max(0, Math.round(n));
+
+/** A trace sampled every `step` seconds from `f(t)`. Only changes are kept. */
+const sampled = (
+  name: string,
+  description: string,
+  durationSeconds: number,
+  step: number,
+  f: (t: number) => Record<string, number>,
+): Trace => {
+  const points: TracePoint[] = [];
+  let last: Record<string, number> = {};
+  for (let t = 0; t < durationSeconds; t += step) {
+    const now = f(t);
+    const changed = Object.fromEntries(Object.entries(now).filter(([k, v]) => last[k] !== v));
+    if (t === 0 || Object.keys(changed).length > 0) points.push({ t, desired: t === 0 ? now : changed });
+    last = now;
+  }
+  return { name, description, durationSeconds, points };
+};
+
+/** 24 h: night trough at 04:00, a morning ramp, a peak around 16:00, an evening shoulder, a small batch. */
+export const diurnalTrace = (): Trace =>
+  sampled(
+    'diurnal',
+    'A working day: quiet night, morning ramp, afternoon peak, evening decline.',
+    24 * HOUR,
+    600,
+    (t) => {
+      const h = t / HOUR;
+      const day = ((1 - Math.cos(((h - 4) / 24) * 2 * Math.PI)) / 2) ** 1.5;
+      const evening = Math.exp(-(((h - 20) / 2) ** 2));
+      return {
+        web: round(6 + 42 * day + 8 * evening),
+        api: round(3 + 18 * day + 4 * evening),
+        worker: round(3 + 9 * day),
+        batch: h >= 1 && h < 2 ? 6 : 0,
+      };
+    },
+  );
+
+/** 4 h: steady, then at 1 h a sudden ×5 on web and ×4 on api for 30 minutes, then back. */
+export const spikeTrace = (): Trace =>
+  sampled(
+    'spike',
+    'A flash crowd: web ×5 and api ×4 for 30 minutes, then back to normal.',
+    4 * HOUR,
+    60,
+    (t) => {
+      const spike = t >= HOUR && t < 1.5 * HOUR;
+      return { web: spike ? 50 : 10, api: spike ? 20 : 5, worker: 4, batch: 0 };
+    },
+  );
+
+/** 6 h: web and api ramp up over 50 minutes in 10-minute steps, then drop at once; five times. */
+export const sawtoothTrace = (): Trace =>
+  sampled(
+    'sawtooth',
+    'Ramps of 50 minutes then a sudden drop, repeated (queue-driven load).',
+    6 * HOUR,
+    600,
+    (t) => {
+      const phase = Math.floor((t % (HOUR + 600)) / 600);
+      return { web: 8 + 7 * phase, api: 4 + 3 * phase, worker: 3, batch: 0 };
+    },
+  );
+
+/** 6 h: steady services, and a batch service that jumps from 0 to 40 tasks three times. */
+export const batchBurstTrace = (): Trace =>
+  sampled(
+    'batch-burst',
+    'Batch jobs: 0 → 40 large tasks for 45, 45 and 30 minutes on a steady base.',
+    6 * HOUR,
+    300,
+    (t) => {
+      const h = t / HOUR;
+      const burst = (h >= 1 && h < 1.75) || (h >= 3 && h < 3.75) || (h >= 5 && h < 5.5);
+      return { web: 10, api: 5, worker: 4, batch: burst ? 40 : 0 };
+    },
+  );
+
+/** The built-in traces by name. */
+export const BUILTIN_TRACES: Readonly<Record<string, () => Trace>> = {
+  diurnal: diurnalTrace,
+  spike: spikeTrace,
+  sawtooth: sawtoothTrace,
+  'batch-burst': batchBurstTrace,
+};
