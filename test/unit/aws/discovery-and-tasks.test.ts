@@ -1,0 +1,94 @@
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
+import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { DescribeTasksCommand, ECSClient, ListClustersCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { listReportClusters } from '../../../shared/aws/cluster-discovery.js';
+import { readInstanceTasks } from '../../../shared/aws/task-reader.js';
+
+const group = (name: string, cluster: string): AutoScalingGroup => ({
+  AutoScalingGroupName: name,
+  MinSize: 0,
+  MaxSize: 1,
+  DesiredCapacity: 0,
+  DefaultCooldown: 300,
+  AvailabilityZones: ['us-east-1a'],
+  HealthCheckType: 'EC2',
+  CreatedTime: new Date(),
+  Tags: [{ Key: 'ecs-autoscaler:cluster', Value: cluster }],
+});
+const ecs = mockClient(ECSClient);
+const asg = mockClient(AutoScalingClient);
+const clients = {
+  ecs: new ECSClient({ region: 'us-east-1' }),
+  autoScaling: new AutoScalingClient({ region: 'us-east-1' }),
+  applicationAutoScaling: new ApplicationAutoScalingClient({ region: 'us-east-1' }),
+};
+afterEach(() => {
+  ecs.reset();
+  asg.reset();
+});
+
+describe('listReportClusters', () => {
+  it('returns the clusters named by tagged ASGs, over every page, without listing clusters', async () => {
+    asg
+      .on(DescribeAutoScalingGroupsCommand)
+      .resolvesOnce({
+        AutoScalingGroups: [group('a', 'web')],
+        NextToken: 't',
+      })
+      .resolvesOnce({
+        AutoScalingGroups: [group('b', 'batch'), group('c', 'web')],
+      });
+    expect(await listReportClusters({ clients })).toEqual(['batch', 'web']);
+    expect(asg).toHaveReceivedCommandWith(DescribeAutoScalingGroupsCommand, {
+      Filters: [{ Name: 'tag-key', Values: ['ecs-autoscaler:cluster'] }],
+      MaxRecords: 100,
+    });
+    expect(asg).toHaveReceivedCommandTimes(DescribeAutoScalingGroupsCommand, 2);
+    expect(ecs).toHaveReceivedCommandTimes(ListClustersCommand, 0);
+  });
+
+  it('falls back to every cluster when no ASG is tagged', async () => {
+    asg.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [] });
+    ecs
+      .on(ListClustersCommand)
+      .resolvesOnce({ clusterArns: ['arn:aws:ecs:us-east-1:1:cluster/zeta'], nextToken: 'n' })
+      .resolvesOnce({ clusterArns: ['arn:aws:ecs:us-east-1:1:cluster/alpha'] });
+    expect(await listReportClusters({ clients })).toEqual(['alpha', 'zeta']);
+    expect(ecs).toHaveReceivedCommandWith(ListClustersCommand, { maxResults: 100, nextToken: 'n' });
+  });
+});
+
+describe('readInstanceTasks', () => {
+  it('lists tasks per instance and describes them in batches of 100', async () => {
+    const arns = (prefix: string, n: number) =>
+      Array.from({ length: n }, (_, i) => `arn:aws:ecs:us-east-1:1:task/c/${prefix}${i}`);
+    ecs
+      .on(ListTasksCommand, { containerInstance: 'ci-1' })
+      .resolvesOnce({ taskArns: arns('a', 100), nextToken: 'more' })
+      .resolvesOnce({ taskArns: arns('b', 20) })
+      .on(ListTasksCommand, { containerInstance: 'ci-2' })
+      .resolves({ taskArns: arns('c', 5) });
+    ecs.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({
+      tasks: input.tasks.map((taskArn) => ({
+        taskArn,
+        taskDefinitionArn: 'td',
+        lastStatus: 'RUNNING',
+        createdAt: new Date('2026-11-22T00:00:00Z'),
+      })),
+    }));
+    const tasks = await readInstanceTasks('c', ['ci-1', 'ci-2'], { clients });
+    expect(tasks).toHaveLength(125);
+    expect(tasks[0]!.createdAt).toBe('2026-11-22T00:00:00.000Z');
+    expect(ecs).toHaveReceivedCommandTimes(ListTasksCommand, 3);
+    expect(ecs).toHaveReceivedCommandTimes(DescribeTasksCommand, 2);
+    expect(ecs).toHaveReceivedCommandWith(ListTasksCommand, {
+      cluster: 'c',
+      containerInstance: 'ci-1',
+      maxResults: 100,
+      nextToken: 'more',
+    });
+  });
+});
