@@ -30,7 +30,7 @@ export const MIN_MAX_DRAIN_SECONDS = 60;
 /** Largest accepted maximum drain time, seconds: a lifecycle hook can never wait longer than 48 h. */
 export const MAX_MAX_DRAIN_SECONDS = 172_800;
 
-/** The drainer's environment, as raw strings (`process.env` picks). */
+/** The drainer's environment variables, as raw strings (the handler passes them in). */
 export interface DrainEnvironment {
   /** `DRY_RUN`: `true` makes every group dry-run. */
   DRY_RUN?: string | undefined;

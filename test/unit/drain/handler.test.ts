@@ -306,16 +306,14 @@ describe('instance-drainer handler: bad input and configuration', () => {
 
   it('rethrows throttling so Lambda retries the event', async () => {
     world();
-    asg
-      .on(DescribeAutoScalingGroupsCommand)
-      .rejects(
-        new AutoScalingServiceException({
-          name: 'Throttling',
-          $fault: 'client',
-          $metadata: { httpStatusCode: 400 },
-          message: 'Rate exceeded',
-        }),
-      );
+    asg.on(DescribeAutoScalingGroupsCommand).rejects(
+      new AutoScalingServiceException({
+        name: 'Throttling',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+        message: 'Rate exceeded',
+      }),
+    );
     await expect(invoke(load('autoscaling/terminate-lifecycle-action.json'))).rejects.toBeInstanceOf(
       TransientAwsError,
     );
@@ -323,16 +321,14 @@ describe('instance-drainer handler: bad input and configuration', () => {
 
   it('answers a denied write with a result naming the missing permission (no retry)', async () => {
     world({ tasks: [{ n: 1, lastStatus: 'RUNNING' }] });
-    ecs
-      .on(UpdateContainerInstancesStateCommand)
-      .rejects(
-        new ECSServiceException({
-          name: 'AccessDeniedException',
-          $fault: 'client',
-          $metadata: { httpStatusCode: 400 },
-          message: 'not authorized',
-        }),
-      );
+    ecs.on(UpdateContainerInstancesStateCommand).rejects(
+      new ECSServiceException({
+        name: 'AccessDeniedException',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+        message: 'not authorized',
+      }),
+    );
     const result = await invoke(load('autoscaling/terminate-lifecycle-action.json'));
     expect(result.status).toBe('rejected');
     expect(result.message).toContain('ecs:UpdateContainerInstancesState');
