@@ -1,0 +1,179 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { DescribeClustersCommand } from '@aws-sdk/client-ecs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../../cli/io.js';
+import { runCli } from '../../../cli/main.js';
+import { clearTaskDefinitionCache } from '../../../shared/aws/snapshot-reader.js';
+import type { CapacityReport } from '../../../shared/core/report.js';
+import { parseSnapshot } from '../../../shared/core/snapshot.js';
+import { mockAccount } from '../aws/reader-fixture.js';
+
+const SAMPLE = 'events/snapshots/sample-cluster.json';
+
+const run = async (args: string[], o: { tty?: boolean; clients?: CliIo['clients'] } = {}) => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(['node', 'ecs-autoscaler', ...args], {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    stdoutIsTTY: o.tty ?? false,
+    stderrIsTTY: o.tty ?? false,
+    clients: o.clients,
+  });
+  return { code, stdout: out.join(''), stderr: err.join('') };
+};
+
+let account: ReturnType<typeof mockAccount>;
+beforeEach(() => {
+  clearTaskDefinitionCache();
+  account = mockAccount({ cluster: 'demo', instances: 150, services: 12 });
+});
+afterEach(() => account.restore());
+
+describe('ecs-autoscaler report --snapshot', () => {
+  it('prints the report JSON with --json', async () => {
+    const { code, stdout, stderr } = await run(['report', '--snapshot', SAMPLE, '--json']);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    const report = JSON.parse(stdout) as CapacityReport;
+    expect(report.dryRun).toBe(true);
+    expect(Object.keys(report.clusters[0]!)).toEqual(
+      expect.arrayContaining([
+        'cluster',
+        'autoScalingGroups',
+        'instances',
+        'largestTask',
+        'dimensions',
+        'schedulableTasks',
+        'instanceDetails',
+        'decision',
+      ]),
+    );
+    expect(Object.keys(report.clusters[0]!.dimensions.CPU)).toEqual([
+      'registered',
+      'reserved',
+      'reservationPercent',
+      'instanceCapacity',
+      'largestTask',
+      'thresholdPercent',
+    ]);
+    expect(report.clusters[0]!.dimensions.CPU.reservationPercent).toBe((100 * 9728) / 12288);
+  });
+
+  it('prints readable tables with rounded percentages by default', async () => {
+    const { code, stdout } = await run(['report', '--snapshot', SAMPLE]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/CPU \(CPU units\) .*79\.2%.*50\.0%.*OVER THRESHOLD/);
+    expect(stdout).toMatch(/i-0a1b2c3d4e5f60005 .*DRAINING/);
+    expect(stdout).toMatch(/Schedulable tasks: 1 more/);
+    expect(stdout).toMatch(/Decision: SCALE-OUT {3}desired capacity 5 -> \d+/);
+    expect(stdout).not.toMatch(/79\.16666/);
+  });
+
+  it('exits 2 with one line naming the bad field of a snapshot file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ecsa-'));
+    const bad = JSON.parse(readFileSync(SAMPLE, 'utf8')) as { containerInstances: { status?: unknown }[] };
+    bad.containerInstances[2]!.status = 42;
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify(bad));
+    const { code, stdout, stderr } = await run(['report', '--snapshot', join(dir, 'bad.json')]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/bad\.json: field 'containerInstances\[2\]\.status' is invalid/);
+  });
+
+  it('exits 2 for a missing file and for a file that is not JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ecsa-'));
+    writeFileSync(join(dir, 'x.json'), '{ nope');
+    expect(await run(['report', '--snapshot', join(dir, 'missing.json')])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/missing\.json not found; record one with/),
+    });
+    expect(await run(['report', '--snapshot', join(dir, 'x.json')])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/x\.json is not valid JSON/),
+    });
+  });
+});
+
+describe('ecs-autoscaler report --cluster', () => {
+  it('exits 2 with one line for an unknown cluster', async () => {
+    const { code, stderr } = await run(['report', '--cluster', 'ghost'], { clients: account.clients });
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'ecs-autoscaler: cluster ghost not found in region us-east-1; check --cluster and AWS_REGION\n',
+    );
+  });
+
+  it('exits 2 when there are no credentials', async () => {
+    account.mocks.ecs
+      .on(DescribeClustersCommand)
+      .rejects(
+        Object.assign(new Error('Could not load credentials from any providers'), {
+          name: 'CredentialsProviderError',
+        }),
+      );
+    const { code, stderr } = await run(['report', '--cluster', 'demo'], { clients: account.clients });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^ecs-autoscaler: no AWS credentials found: set AWS_PROFILE/);
+  });
+
+  it('reads live, sends zero mutating commands, and shows progress on stderr only on a terminal', async () => {
+    const tty = await run(['report', '--cluster', 'demo', '--json'], { tty: true, clients: account.clients });
+    expect(tty.code).toBe(0);
+    expect(tty.stderr).toMatch(/demo: instances read 100\/150/);
+    expect(tty.stderr).toMatch(/demo: instances read 150\/150/);
+    expect((JSON.parse(tty.stdout) as CapacityReport).clusters[0]!.instances.total).toBe(150);
+    expect(account.calls.filter((c) => !/^(Describe|List)/.test(c))).toEqual([]);
+    const piped = await run(['report', '--cluster', 'demo', '--json'], { clients: account.clients });
+    expect(piped.stderr).toBe('');
+  });
+});
+
+describe('ecs-autoscaler snapshot', () => {
+  it('records a snapshot that report --snapshot replays', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ecsa-')), 'demo.json');
+    const recorded = await run(['snapshot', '--cluster', 'demo', '--out', file], {
+      clients: account.clients,
+    });
+    expect(recorded.code).toBe(0);
+    expect(recorded.stderr).toMatch(/wrote .*demo\.json: cluster demo, 150 instances, 12 services/);
+    expect(parseSnapshot(JSON.parse(readFileSync(file, 'utf8'))).containerInstances).toHaveLength(150);
+    const replay = await run(['report', '--snapshot', file, '--json']);
+    expect((JSON.parse(replay.stdout) as CapacityReport).clusters[0]!.cluster).toBe('demo');
+  });
+
+  it('requires --cluster (exit 2)', async () => {
+    const { code, stderr } = await run(['snapshot']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/required option '--cluster <name>'/);
+  });
+});
+
+describe('bin/ecs-autoscaler.js', () => {
+  it('runs the TypeScript CLI from a checkout and exits 2 on a bad file', async () => {
+    const exec = promisify(execFile);
+    const result = await exec(process.execPath, [
+      'bin/ecs-autoscaler.js',
+      'report',
+      '--snapshot',
+      'no/such.json',
+    ]).catch((e: { code: number; stderr: string; stdout: string }) => e);
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect((result as { stderr: string }).stderr).toMatch(
+      /^ecs-autoscaler: snapshot file no\/such\.json not found/,
+    );
+    const ok = await exec(process.execPath, [
+      'bin/ecs-autoscaler.js',
+      'report',
+      '--snapshot',
+      SAMPLE,
+      '--json',
+    ]);
+    expect((JSON.parse(ok.stdout) as CapacityReport).clusters[0]!.cluster).toBe('demo');
+  });
+});
