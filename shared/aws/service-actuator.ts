@@ -1,8 +1,8 @@
 /**
  * Act, for the service scaler: applies a {@link ServicePlan} in the order that keeps retries safe.
  *
- * 1. grow the cluster's Auto Scaling group (absolute SetDesiredCapacity), so instances boot while the
- *    service scheduler already knows about the new tasks;
+ * 1. grow the cluster's Auto Scaling group: the absolute SetDesiredCapacity, then the cluster planner's
+ *    state tags (CreateOrUpdateTags, so the cluster scaler's cooldown and boot backoff count this scale-out);
  * 2. record the intent in the service's `ecs-autoscaler:last-scaling` tag (ecs:TagResource) — the cooldown's
  *    clock and what lets a retry re-apply the same target rather than step again;
  * 3. UpdateService with the absolute desired count.
@@ -10,7 +10,11 @@
  * Dry run writes nothing. Each write is logged with its outcome; errors are translated (AccessDenied →
  * AwsRejectedError naming the action and the condition the IAM policy puts on it).
  */
-import { type AutoScalingClient, SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
+import {
+  type AutoScalingClient,
+  CreateOrUpdateTagsCommand,
+  SetDesiredCapacityCommand,
+} from '@aws-sdk/client-auto-scaling';
 import { type ECSClient, TagResourceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import type { ServicePlan } from '../core/service-planner.js';
 import { SERVICE_TAGS } from '../core/service-policy.js';
@@ -27,6 +31,8 @@ export interface ServiceWriter {
   tagService(serviceArn: string, key: string, value: string): Promise<void>;
   /** Auto Scaling SetDesiredCapacity (HonorCooldown false: the target is computed, not a nudge). */
   setGroupDesiredCapacity(asg: string, desiredCapacity: number): Promise<void>;
+  /** Auto Scaling CreateOrUpdateTags (PropagateAtLaunch false): the cluster planner's state tags. */
+  tagGroup(asg: string, tags: Readonly<Record<string, string>>): Promise<void>;
 }
 
 const OPT_IN_HINT = `the deployed IAM policy allows it only on services tagged ${SERVICE_TAGS.scaling}=enabled (on the service itself)`;
@@ -82,6 +88,25 @@ export class AwsServiceWriter implements ServiceWriter {
       ),
     );
   }
+
+  /** @throws AwsRejectedError (AccessDenied names autoscaling:CreateOrUpdateTags); TransientAwsError. */
+  async tagGroup(asg: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    const entries = Object.entries(tags);
+    if (entries.length === 0) return;
+    await write('autoscaling:CreateOrUpdateTags', ASG_HINT, undefined, () =>
+      this.autoScaling.send(
+        new CreateOrUpdateTagsCommand({
+          Tags: entries.map(([Key, Value]) => ({
+            ResourceId: asg,
+            ResourceType: 'auto-scaling-group',
+            Key,
+            Value,
+            PropagateAtLaunch: false,
+          })),
+        }),
+      ),
+    );
+  }
 }
 
 /** The writer over the default clients (created once per module). */
@@ -110,7 +135,11 @@ export const applyServicePlan = async (
   const facts = { cluster: plan.cluster, service: plan.service, action: plan.action };
   const growth = plan.clusterGrowth;
   if (growth) {
+    // Capacity first: a retry after a failed tag write sees the new instances in flight (no double growth),
+    // whereas a last-scale-out tag written before a failed SetDesiredCapacity would block the retry's growth
+    // behind the cluster's cooldown.
     await writer.setGroupDesiredCapacity(growth.autoScalingGroup, growth.desiredCapacity.proposed);
+    await writer.tagGroup(growth.autoScalingGroup, growth.stateTags);
     outcome.clusterGrown = true;
     logger.info('asg desired capacity set', {
       ...facts,

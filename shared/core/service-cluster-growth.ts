@@ -16,6 +16,11 @@ export interface ClusterGrowth {
   autoScalingGroup: string;
   /** Absolute desired capacity (instances): current → proposed. */
   desiredCapacity: { current: number; proposed: number };
+  /**
+   * The cluster planner's state tags to write with the change (its `last-scale-out` memory), so the
+   * cluster scaler's own cooldown and boot backoff see this scale-out as if it had made it.
+   */
+  stateTags: Record<string, string>;
   reasons: string[];
 }
 
@@ -102,28 +107,26 @@ export const planClusterGrowth = (
       ],
     };
   }
+  // The planner counts instances in flight itself and applies the cluster's guards (cooldown, boot
+  // backoff, halt, MaxSize, max step): the service scaler never grows a cluster its own scaler would not.
   const plan = planCluster(grown, analysis, policy, now);
   const current = group.DesiredCapacity;
-  // The planner's target is absolute; never lower the group here (scale-in is the cluster scaler's job).
-  let proposed = Math.max(current, plan.action === 'scale-out' ? plan.desiredCapacity.proposed : current);
   const reasons = [
     `${left} of the desired tasks do not fit on the free space${bootingNote}`,
     ...plan.reasons,
   ];
-  if (proposed > group.MaxSize) {
-    reasons.push(`capped at the group's MaxSize ${group.MaxSize} (the planner wanted ${proposed})`);
-    proposed = group.MaxSize;
-  }
-  if (proposed <= current) {
+  if (plan.action !== 'scale-out' || plan.desiredCapacity.proposed <= current) {
     return {
       growth: undefined,
-      reasons: [...reasons, 'the cluster cannot grow: the new tasks wait for capacity'],
+      reasons: [...reasons, 'the cluster does not grow now: the new tasks wait for capacity'],
     };
   }
+  const proposed = plan.desiredCapacity.proposed;
   return {
     growth: {
       autoScalingGroup: group.AutoScalingGroupName,
       desiredCapacity: { current, proposed },
+      stateTags: plan.stateTags,
       reasons,
     },
     reasons: [

@@ -1,6 +1,7 @@
 import {
   AutoScalingClient,
   AutoScalingServiceException,
+  CreateOrUpdateTagsCommand,
   SetDesiredCapacityCommand,
 } from '@aws-sdk/client-auto-scaling';
 import {
@@ -37,7 +38,12 @@ const scaleOut = (): ServicePlan => ({
   reasons: ['test'],
   dryRun: false,
   record: 'scale-out 4 to 6 at 2024-05-01T10:00:00.000Z',
-  clusterGrowth: { autoScalingGroup: 'web-asg', desiredCapacity: { current: 3, proposed: 4 }, reasons: [] },
+  clusterGrowth: {
+    autoScalingGroup: 'web-asg',
+    desiredCapacity: { current: 3, proposed: 4 },
+    stateTags: { 'ecs-autoscaler:last-scale-out': '2024-05-01T10:00:00.000Z' },
+    reasons: [],
+  },
 });
 
 beforeEach(() => {
@@ -46,6 +52,7 @@ beforeEach(() => {
   ecs.on(UpdateServiceCommand).resolves({});
   ecs.on(TagResourceCommand).resolves({});
   asg.on(SetDesiredCapacityCommand).resolves({});
+  asg.on(CreateOrUpdateTagsCommand).resolves({});
 });
 
 describe('AwsServiceWriter', () => {
@@ -100,6 +107,17 @@ describe('applyServicePlan', () => {
     const outcome = await applyServicePlan(scaleOut(), ARN, writer);
     expect(outcome).toEqual({ clusterGrown: true, serviceUpdated: true });
     expect(asg).toHaveReceivedCommandWith(SetDesiredCapacityCommand, { DesiredCapacity: 4 });
+    expect(asg).toHaveReceivedCommandWith(CreateOrUpdateTagsCommand, {
+      Tags: [
+        {
+          ResourceId: 'web-asg',
+          ResourceType: 'auto-scaling-group',
+          Key: 'ecs-autoscaler:last-scale-out',
+          Value: '2024-05-01T10:00:00.000Z',
+          PropagateAtLaunch: false,
+        },
+      ],
+    });
     expect(ecs).toHaveReceivedCommandWith(TagResourceCommand, {
       resourceArn: ARN,
       tags: [{ key: 'ecs-autoscaler:last-scaling', value: 'scale-out 4 to 6 at 2024-05-01T10:00:00.000Z' }],
@@ -111,11 +129,18 @@ describe('applyServicePlan', () => {
     const calls: string[] = [];
     const recorder = {
       setGroupDesiredCapacity: async (g: string, n: number) => void calls.push(`asg ${g} ${n}`),
+      tagGroup: async (g: string, tags: Readonly<Record<string, string>>) =>
+        void calls.push(`asg-tags ${g} ${Object.keys(tags).join(',')}`),
       tagService: async (_arn: string, key: string) => void calls.push(`tag ${key}`),
       setDesiredCount: async (_c: string, s: string, n: number) => void calls.push(`service ${s} ${n}`),
     };
     await applyServicePlan(scaleOut(), ARN, recorder);
-    expect(calls).toEqual(['asg web-asg 4', 'tag ecs-autoscaler:last-scaling', 'service api 6']);
+    expect(calls).toEqual([
+      'asg web-asg 4',
+      'asg-tags web-asg ecs-autoscaler:last-scale-out',
+      'tag ecs-autoscaler:last-scaling',
+      'service api 6',
+    ]);
   });
 
   it.each([

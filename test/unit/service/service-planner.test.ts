@@ -185,6 +185,19 @@ describe('planService: cluster-aware scale-out', () => {
     // 4 tasks of 512 CPU = one 2048-CPU instance, plus one more for the planner's headroom.
     expect([4, 5]).toContain(p.clusterGrowth!.desiredCapacity.proposed);
     expect(p.clusterGrowth!.reasons.join(' ')).toContain('do not fit');
+    expect(p.clusterGrowth!.stateTags['ecs-autoscaler:last-scale-out']).toBe(NOW.toISOString());
+  });
+
+  it("respects the cluster's own guards (here its scale-out cooldown)", () => {
+    const snapshot = buildSnapshot(full);
+    snapshot.autoScalingGroups[0]!.Tags.push({
+      Key: 'ecs-autoscaler:last-scale-out',
+      Value: new Date(NOW.getTime() - 10_000).toISOString(),
+    });
+    const p = planService(snapshot, alarm(100), { clusterPolicy: DEFAULT_CLUSTER_POLICY }, NOW);
+    expect(p.action).toBe('scale-out');
+    expect(p.clusterGrowth).toBeUndefined();
+    expect(p.reasons.join(' ')).toContain('cooldown');
   });
 
   it('does not grow the ASG when the new tasks fit on free space', () => {
