@@ -106,6 +106,11 @@ export const drainerHandler = async (event: unknown): Promise<DrainerResult> => 
       ...(routed.ignored !== undefined ? { message: routed.ignored } : {}),
     };
   } catch (error) {
+    if (kind === 'sweep' && error instanceof TransientAwsError) {
+      // The next sweep, a minute later, is a better retry than Lambda's retry of this one.
+      logger.warn('sweep failed; the next sweep retries', { kind, error: error.message });
+      return { status: 'ok', kind, plans: [], errors: [error.message] };
+    }
     if (error instanceof TransientAwsError || !(error instanceof AutoscalerError)) {
       logger.warn('drain attempt failed; Lambda will retry the event', { kind, error: describeError(error) });
       throw error;

@@ -6,6 +6,7 @@ import {
   DescribeAutoScalingGroupsCommand,
   DescribeAutoScalingInstancesCommand,
   DescribeLifecycleHooksCommand,
+  type LifecycleState,
   RecordLifecycleActionHeartbeatCommand,
 } from '@aws-sdk/client-auto-scaling';
 import {
@@ -53,7 +54,7 @@ interface World {
 /** A mocked account: one group 'web-prod-asg' with one instance, its container instance and tasks. */
 const world = (w: World = {}) => {
   const tags = w.tags ?? MANAGED;
-  const state = w.lifecycleState ?? 'Terminating:Wait';
+  const state = (w.lifecycleState ?? 'Terminating:Wait') as LifecycleState;
   const group = {
     AutoScalingGroupName: 'web-prod-asg',
     MinSize: 0,
@@ -431,6 +432,21 @@ describe('instance-drainer handler: sweeper', () => {
     world({ ciStatus: 'DRAINING', drainStartedAtSeconds: NOW / 1000 - 100 });
     const result = await invoke(load('capacity-report/scheduled-event.json'));
     expect(result.plans[0]).toMatchObject({ action: 'complete', completed: true });
+  });
+
+  it('does not throw on throttling: the next sweep is the retry', async () => {
+    world();
+    asg.on(DescribeAutoScalingGroupsCommand).rejects(
+      new AutoScalingServiceException({
+        name: 'Throttling',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+        message: 'Rate exceeded',
+      }),
+    );
+    const result = await invoke(load('capacity-report/scheduled-event.json'));
+    expect(result.status).toBe('ok');
+    expect(result.errors[0]).toContain('autoscaling:DescribeAutoScalingGroups');
   });
 
   it('skips a group with a bad tag, logs it as an error, and never throws', async () => {
