@@ -2,10 +2,14 @@
  * Observe for the capacity report: which clusters, and one snapshot each. Shared by the capacity-report
  * Lambda and the CLI so both report the same clusters the same way.
  */
-import type { ReportInput } from '../core/report.js';
+import { analyzeCapacity } from '../core/capacity.js';
+import { planCluster } from '../core/cluster-planner.js';
+import { type ReportInput, resolveReportPolicy } from '../core/report.js';
+import { now } from '../runtime/clock.js';
 import type { ReaderClients } from './clients.js';
 import { listReportClusters } from './cluster-discovery.js';
 import { type ReadProgress, readClusterSnapshot } from './snapshot-reader.js';
+import { readInstanceTasks } from './task-reader.js';
 
 /** Options of {@link readReportInputs}. */
 export interface ReportReadOptions {
@@ -16,7 +20,7 @@ export interface ReportReadOptions {
 }
 
 /**
- * Reads a snapshot of each cluster, one cluster at a time (each read already runs its batches
+ * Reads a snapshot of each cluster (plus the tasks of the instances the planner asks about), one cluster at a time (each read already runs its batches
  * concurrently; reading clusters in parallel would only multiply the burst against shared API limits).
  * @param clusters names or ARNs; undefined or empty: every cluster with a tagged ASG, else every cluster.
  * @throws NotFoundError for an unknown cluster; the reader's translated AWS errors otherwise.
@@ -36,6 +40,16 @@ export const readReportInputs = async (
       region: options.region,
       onProgress: options.onProgress ? (p) => options.onProgress?.(cluster, p) : undefined,
     });
+    // As the cluster scaler does: when the plan depends on which tasks run on a few instances (scale-in
+    // candidates), read just those instances' tasks and let the report plan with them.
+    const { policy } = resolveReportPolicy(snapshot);
+    const plan = planCluster(snapshot, analyzeCapacity(snapshot), policy, now());
+    if (plan.needsTasks.length > 0) {
+      snapshot.tasks = await readInstanceTasks(snapshot.cluster.clusterName, plan.needsTasks, {
+        clients: options.clients,
+        region: options.region,
+      });
+    }
     inputs.push({ snapshot });
   }
   return inputs;

@@ -10,6 +10,7 @@ import {
   type DimensionCapacity,
   type InstanceView,
 } from './capacity.js';
+import { resolveClusterPolicy } from './cluster-config.js';
 import { type ClusterPlan, managedGroups, planCluster } from './cluster-planner.js';
 import { type ClusterPolicy, DEFAULT_CLUSTER_POLICY } from './cluster-policy.js';
 import type { Dimension, Resources } from './resources.js';
@@ -76,11 +77,29 @@ export interface CapacityReport {
   clusters: ClusterReport[];
 }
 
-/** One cluster to report: its snapshot and the policy its scaler runs with (default: DEFAULT_CLUSTER_POLICY). */
+/** One cluster to report: its snapshot and, to override the ASG's tags, the policy to plan with. */
 export interface ReportInput {
   snapshot: ClusterSnapshot;
   policy?: ClusterPolicy;
 }
+
+/**
+ * The policy the cluster scaler would run this cluster with: the managed ASG's `ecs-autoscaler:*` tags
+ * over `defaults` (cluster-config.ts). `problem` is set when the tags are invalid: the scaler then skips
+ * the cluster, and so does the report's decision.
+ */
+export const resolveReportPolicy = (
+  snapshot: ClusterSnapshot,
+  defaults: ClusterPolicy = DEFAULT_CLUSTER_POLICY,
+): { policy: ClusterPolicy; problem: string | null } => {
+  const group = managedGroups(snapshot)[0];
+  if (!group) return { policy: defaults, problem: null };
+  try {
+    return { policy: resolveClusterPolicy(group, defaults), problem: null };
+  } catch (error) {
+    return { policy: defaults, problem: error instanceof Error ? error.message : String(error) };
+  }
+};
 
 const amounts = (r: Resources, dims: readonly Dimension[]): DimensionAmounts => {
   const out: DimensionAmounts = { CPU: r.CPU, MEMORY: r.MEMORY };
@@ -199,12 +218,44 @@ export const buildClusterReport = (
   };
 };
 
+/** The report of a cluster whose ASG tags are invalid: figures as usual, and the scaler's skip as decision. */
+const skippedClusterReport = (
+  snapshot: ClusterSnapshot,
+  policy: ClusterPolicy,
+  now: Date,
+  problem: string,
+) => {
+  const report = buildClusterReport(snapshot, policy, now);
+  const current = report.decision.desiredCapacity.current;
+  report.decision = {
+    ...report.decision,
+    action: 'hold',
+    desiredCapacity: { current, proposed: current },
+    reasons: ['the cluster scaler skips this cluster until its ASG tags are fixed (see findings)'],
+    drain: [],
+    terminate: [],
+  };
+  report.findings.unshift(problem);
+  return report;
+};
+
 /**
- * The report of several clusters, in the order given.
+ * The report of several clusters, in the order given. Each cluster is planned with its input's `policy`
+ * when given, else with its managed ASG's tags over `defaults` ({@link resolveReportPolicy}).
  * @param now the report time (`generatedAt`, and the planner's cooldown clock).
  */
-export const buildReport = (inputs: readonly ReportInput[], now: Date): CapacityReport => ({
+export const buildReport = (
+  inputs: readonly ReportInput[],
+  now: Date,
+  defaults: ClusterPolicy = DEFAULT_CLUSTER_POLICY,
+): CapacityReport => ({
   generatedAt: now.toISOString(),
   dryRun: true,
-  clusters: inputs.map((i) => buildClusterReport(i.snapshot, i.policy ?? DEFAULT_CLUSTER_POLICY, now)),
+  clusters: inputs.map((i) => {
+    if (i.policy) return buildClusterReport(i.snapshot, i.policy, now);
+    const { policy, problem } = resolveReportPolicy(i.snapshot, defaults);
+    return problem === null
+      ? buildClusterReport(i.snapshot, policy, now)
+      : skippedClusterReport(i.snapshot, policy, now, problem);
+  }),
 });

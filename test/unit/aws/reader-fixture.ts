@@ -21,11 +21,15 @@ import {
   type DescribeServicesCommandInput,
   DescribeTaskDefinitionCommand,
   type DescribeTaskDefinitionCommandInput,
+  DescribeTasksCommand,
+  type DescribeTasksCommandInput,
   ECSClient,
   ListContainerInstancesCommand,
   type ListContainerInstancesCommandInput,
   ListServicesCommand,
   type ListServicesCommandInput,
+  ListTasksCommand,
+  type ListTasksCommandInput,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { ReaderClients } from '../../../shared/aws/clients.js';
@@ -78,23 +82,21 @@ export const mockAccount = (o: FakeClusterOptions) => {
   const tdArn = (i: number, rev: number) => `${ACCOUNT}:task-definition/svc-${i}:${rev}`;
   const tasks = o.tasksPerInstance ?? 4;
 
-  ecs
-    .on(DescribeClustersCommand)
-    .callsFake(
-      serve('DescribeClusters', (input: { clusters?: string[] }) =>
-        input.clusters?.[0] === cluster
-          ? {
-              clusters: [
-                { clusterName: cluster, clusterArn: `${ACCOUNT}:cluster/${cluster}`, status: 'ACTIVE' },
-              ],
-              failures: [],
-            }
-          : {
-              clusters: [],
-              failures: [{ arn: `${ACCOUNT}:cluster/${input.clusters?.[0]}`, reason: 'MISSING' }],
-            },
-      ),
-    );
+  ecs.on(DescribeClustersCommand).callsFake(
+    serve('DescribeClusters', (input: { clusters?: string[] }) =>
+      input.clusters?.[0] === cluster
+        ? {
+            clusters: [
+              { clusterName: cluster, clusterArn: `${ACCOUNT}:cluster/${cluster}`, status: 'ACTIVE' },
+            ],
+            failures: [],
+          }
+        : {
+            clusters: [],
+            failures: [{ arn: `${ACCOUNT}:cluster/${input.clusters?.[0]}`, reason: 'MISSING' }],
+          },
+    ),
+  );
   ecs.on(ListContainerInstancesCommand).callsFake(
     serve('ListContainerInstances', (input: ListContainerInstancesCommandInput) => {
       const p = page(ciArns, input.nextToken, Math.min(input.maxResults ?? 100, 100));
@@ -189,6 +191,39 @@ export const mockAccount = (o: FakeClusterOptions) => {
         memory: '512',
         containerDefinitions: [{ name: 'app', cpu: 256, memory: 512 }],
       },
+    })),
+  );
+  // Tasks: instance n runs `tasks` tasks, the k-th of service (n + k) mod S.
+  ecs.on(ListTasksCommand).callsFake(
+    serve('ListTasks', (input: ListTasksCommandInput) => {
+      const n = ciArns.indexOf(input.containerInstance ?? '');
+      return {
+        taskArns:
+          n < 0 ? [] : Array.from({ length: tasks }, (_, k) => `${ACCOUNT}:task/${cluster}/${n}-${k}`),
+      };
+    }),
+  );
+  ecs.on(DescribeTasksCommand).callsFake(
+    serve('DescribeTasks', (input: DescribeTasksCommandInput) => ({
+      tasks: (input.tasks ?? []).map((taskArn) => {
+        const [n, k] = taskArn
+          .slice(taskArn.lastIndexOf('/') + 1)
+          .split('-')
+          .map(Number) as [number, number];
+        const svc = (n + k) % Math.max(1, o.services);
+        return {
+          taskArn,
+          taskDefinitionArn: tdArn(svc, 2),
+          containerInstanceArn: ciArns[n],
+          group: `service:svc-${svc}`,
+          lastStatus: 'RUNNING',
+          desiredStatus: 'RUNNING',
+          launchType: 'EC2',
+          cpu: '256',
+          memory: '512',
+        };
+      }),
+      failures: [],
     })),
   );
   autoScaling.on(DescribeAutoScalingGroupsCommand).callsFake(

@@ -155,4 +155,33 @@ describe('buildReport', () => {
     expect(findings).toMatch(/1 ACTIVE instance\(s\) have a disconnected ECS agent .*i-1/);
     expect(findings).toMatch(/the cluster has no capacity/);
   });
+
+  it('plans with the ASG tags, and holds with a finding when the tags are invalid', () => {
+    const base = snapshot({
+      instances: [
+        instance('i-1', { usedCpu: 1536, usedMem: 1024 }),
+        instance('i-2', { usedCpu: 1024, usedMem: 2048 }),
+      ],
+      services: [service('web', 'web:1', { desired: 5 })],
+      taskDefinitions: [web],
+      groups: [asg(2, ['i-1', 'i-2'])],
+    });
+    const tagged = structuredClone(base);
+    tagged.autoScalingGroups[0]!.Tags.push({ Key: 'ecs-autoscaler:headroom-tasks', Value: '6' });
+    expect(buildReport([{ snapshot: tagged }], NOW).clusters[0]!.decision.reasons.join('\n')).toMatch(/6/);
+    expect(buildReport([{ snapshot: tagged }], NOW).clusters[0]!.decision).toEqual(
+      buildReport([{ snapshot: base, policy: { ...DEFAULT_CLUSTER_POLICY, headroomTasks: 6 } }], NOW)
+        .clusters[0]!.decision,
+    );
+
+    const bad = structuredClone(base);
+    bad.autoScalingGroups[0]!.Tags.push({ Key: 'ecs-autoscaler:headroom-tasks', Value: 'lots' });
+    const c = buildReport([{ snapshot: bad }], NOW).clusters[0]!;
+    expect(c.decision).toMatchObject({ action: 'hold', desiredCapacity: { current: 2, proposed: 2 } });
+    expect(c.decision.reasons).toEqual([
+      expect.stringMatching(/skips this cluster until its ASG tags are fixed/),
+    ]);
+    expect(c.findings[0]).toMatch(/ecs-autoscaler:headroom-tasks='lots' is invalid/);
+    expect(c.dimensions.CPU.registered).toBe(4096);
+  });
 });
