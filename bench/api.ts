@@ -1,0 +1,173 @@
+/**
+ * `npm run bench:api` — efficiency figures. Prints; never asserts on time.
+ *
+ * 1. AWS API calls per decision at 10 / 100 / 1,000 / 5,000 instances against the theoretical minimum
+ *    (derived from the APIs' page and batch limits: bench/lib/fake-aws.ts `minimumReadCalls`), cold
+ *    (empty task-definition cache, a new Lambda container) and warm (the next invocation).
+ * 2. Compute time of the decision (analyzeCapacity + planCluster) at each size, median of several runs.
+ * 3. Size and cold load time of each function bundle (.esbuild/functions/<name>/handler.mjs, built by
+ *    `npm run build`) against a bare `node -e 0`, median of several spawns.
+ *
+ * Flags: `--runs N` (timing repetitions, default 9), `--no-build` (use the bundles already built),
+ * `--json`.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { installFakeAws, minimumReadCalls } from './lib/fake-aws.js';
+import { syntheticSnapshot } from './lib/synthetic-cluster.js';
+
+process.env.AWS_REGION ??= 'us-east-1';
+process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+
+const args = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const RUNS = Math.max(3, Number(flag('--runs') ?? 9));
+const JSON_OUT = args.includes('--json');
+const SIZES = [10, 100, 1000, 5000];
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const log = (line = ''): void => {
+  if (!JSON_OUT) console.log(line);
+};
+
+interface CallRow {
+  decision: string;
+  instances: number;
+  cold: number;
+  warm: number;
+  minimumCold: number;
+  minimumWarm: number;
+}
+
+/** Calls of the capacity report (observe + decide for one cluster) at one size. */
+const reportCalls = async (instances: number): Promise<CallRow> => {
+  const { reportCapacity } = await import('../functions/capacity-report/handler.js');
+  const { clearTaskDefinitionCache } = await import('../shared/aws/snapshot-reader.js');
+  const { analyzeCapacity } = await import('../shared/core/capacity.js');
+  const { planCluster } = await import('../shared/core/cluster-planner.js');
+  const { DEFAULT_CLUSTER_POLICY } = await import('../shared/core/cluster-policy.js');
+  const snapshot = syntheticSnapshot(instances);
+  // The instances whose tasks the planner asks for: read by the decision, so part of its minimum.
+  const plan = planCluster(snapshot, analyzeCapacity(snapshot), DEFAULT_CLUSTER_POLICY, new Date());
+  const needs: string[] = (plan as { needsTasks?: string[] }).needsTasks ?? [];
+  const fake = installFakeAws(snapshot);
+  try {
+    clearTaskDefinitionCache();
+    await reportCapacity({ clusters: ['bench'] });
+    const cold = Object.values(fake.calls).reduce((a, b) => a + b, 0);
+    fake.reset();
+    await reportCapacity({ clusters: ['bench'] });
+    const warm = Object.values(fake.calls).reduce((a, b) => a + b, 0);
+    return {
+      decision: 'report',
+      instances,
+      cold,
+      warm,
+      minimumCold: minimumReadCalls(snapshot, false, needs),
+      minimumWarm: minimumReadCalls(snapshot, true, needs),
+    };
+  } finally {
+    fake.restore();
+  }
+};
+
+/** Median milliseconds of analyzeCapacity + planCluster on a synthetic snapshot. */
+const computeTime = async (
+  instances: number,
+): Promise<{ instances: number; tasks: number; medianMs: number }> => {
+  const { analyzeCapacity } = await import('../shared/core/capacity.js');
+  const { planCluster } = await import('../shared/core/cluster-planner.js');
+  const { DEFAULT_CLUSTER_POLICY } = await import('../shared/core/cluster-policy.js');
+  const snapshot = syntheticSnapshot(instances);
+  const now = new Date(snapshot.capturedAt);
+  const times: number[] = [];
+  for (let i = 0; i < RUNS + 1; i++) {
+    const start = performance.now();
+    planCluster(snapshot, analyzeCapacity(snapshot), DEFAULT_CLUSTER_POLICY, now);
+    if (i > 0) times.push(performance.now() - start);
+  }
+  const tasks = snapshot.services.reduce((s, x) => s + x.desiredCount, 0);
+  return { instances, tasks, medianMs: median(times) };
+};
+
+/** Median wall time of spawning `node` with these arguments. */
+const spawnMedianMs = (nodeArgs: string[]): number => {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    const r = spawnSync(process.execPath, nodeArgs, { env: { ...process.env, AWS_REGION: 'us-east-1' } });
+    if (r.status !== 0)
+      throw new Error(`node ${nodeArgs.join(' ')} failed: ${r.stderr.toString().slice(0, 300)}`);
+    times.push(performance.now() - start);
+  }
+  return median(times);
+};
+
+const bundles = (): { name: string; kib: number; loadMs: number }[] => {
+  if (!args.includes('--no-build')) {
+    const r = spawnSync('npm', ['run', '--silent', 'build'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    if (r.status !== 0) throw new Error('npm run build failed');
+  }
+  const root = join('.esbuild', 'functions');
+  if (!existsSync(root)) return [];
+  return readdirSync(root)
+    .filter((n) => existsSync(join(root, n, 'handler.mjs')))
+    .map((name) => {
+      const file = join(process.cwd(), root, name, 'handler.mjs');
+      return {
+        name,
+        kib: statSync(file).size / 1024,
+        loadMs: spawnMedianMs(['--input-type=module', '-e', `await import(${JSON.stringify(file)})`]),
+      };
+    });
+};
+
+const main = async (): Promise<void> => {
+  log(`bench:api — ${new Date().toISOString()} — node ${process.version} — ${RUNS} runs per timing`);
+  log('\nAPI calls per decision (calls made / theoretical minimum)');
+  log('decision        instances   cold   min   ratio   warm   min   ratio');
+  const calls: CallRow[] = [];
+  for (const n of SIZES) {
+    const row = await reportCalls(n);
+    calls.push(row);
+    log(
+      `${row.decision.padEnd(15)} ${String(n).padStart(9)} ${String(row.cold).padStart(6)} ${String(row.minimumCold).padStart(5)} ${(row.cold / row.minimumCold).toFixed(2).padStart(7)} ${String(row.warm).padStart(6)} ${String(row.minimumWarm).padStart(5)} ${(row.warm / row.minimumWarm).toFixed(2).padStart(7)}`,
+    );
+  }
+  log('(cluster tick and drain start/finish: see docs/performance.md — measured on the simulator)');
+
+  log('\nDecision compute time: analyzeCapacity + planCluster (median)');
+  const compute = [];
+  for (const n of SIZES) {
+    const c = await computeTime(n);
+    compute.push(c);
+    log(
+      `${String(c.instances).padStart(6)} instances ${String(c.tasks).padStart(7)} tasks: ${c.medianMs.toFixed(2)} ms`,
+    );
+  }
+
+  log('\nFunction bundles: size and cold load (median of spawns)');
+  const bare = spawnMedianMs(['-e', '0']);
+  log(`node -e 0: ${bare.toFixed(1)} ms`);
+  const built = bundles();
+  for (const b of built) {
+    log(
+      `${b.name.padEnd(18)} ${b.kib.toFixed(1).padStart(8)} KiB  load ${b.loadMs.toFixed(1).padStart(6)} ms  (${(b.loadMs / bare).toFixed(2)} × bare node)`,
+    );
+  }
+  if (JSON_OUT) {
+    console.log(JSON.stringify({ calls, compute, bareNodeMs: bare, bundles: built }, null, 2));
+  }
+};
+
+await main();
