@@ -1,0 +1,218 @@
+import { describe, expect, it } from 'vitest';
+import { ago, type ClusterSpec, ciArn, type InstanceSpec, planOf, snapshotOf, taskOn } from './builders.js';
+
+const id = (n: number): string => `i-${String(n).padStart(17, '0')}`;
+/** Instance n running k tasks of web (512 CPU / 1024 MiB each); AZs alternate a, b, a, b, … */
+const web = (n: number, k: number, extra: Partial<InstanceSpec> = {}): InstanceSpec => ({
+  id: id(n),
+  usedCpu: 512 * k,
+  usedMem: 1024 * k,
+  running: k,
+  ...extra,
+});
+const WEB = { name: 'web', cpu: 512, mem: 1024, desired: 6 };
+/** Four mostly idle instances: i1 and i2 run 2 tasks, i3 and i4 run 1. */
+const idle = (group: ClusterSpec['group'] = {}, extra: Partial<ClusterSpec> = {}): ClusterSpec => ({
+  instances: [web(1, 2), web(2, 2), web(3, 1), web(4, 1)],
+  services: [WEB],
+  group,
+  ...extra,
+});
+
+describe('planCluster — scale-in', () => {
+  it('drains the instance with the fewest tasks, then least reserved, and remembers it in the ASG tags', () => {
+    const plan = planOf(snapshotOf(idle({}, { tasks: [taskOn(id(3), 'web', 1), taskOn(id(4), 'web', 1)] })));
+    expect(plan.action).toBe('scale-in');
+    expect(plan.drain).toEqual([{ containerInstanceArn: ciArn(id(3)), ec2InstanceId: id(3) }]);
+    expect(plan.desiredCapacity).toEqual({ current: 4, proposed: 3 });
+    expect(plan.terminate).toEqual([]);
+    expect(plan.stateTags).toEqual({
+      'ecs-autoscaler:last-scale-in': '2026-11-22T12:00:00.000Z',
+      'ecs-autoscaler:draining': id(3),
+    });
+    expect(plan.reasons.join('\n')).not.toMatch(/assumed/);
+  });
+
+  it('without a task list, assumes each task is as large as the largest one and asks for the list', () => {
+    const plan = planOf(snapshotOf(idle()));
+    expect(plan.action).toBe('scale-in');
+    expect(plan.reasons.join('\n')).toMatch(/no task list for i-0+3: each of its 1 task\(s\) was assumed/);
+    expect(plan.needsTasks).toContain(ciArn(id(3)));
+  });
+
+  it.each([
+    {
+      name: 'disabled by tag',
+      spec: idle(),
+      policy: { scaleInEnabled: false },
+      reason: /scale-in is disabled/,
+    },
+    { name: 'at MinSize', spec: idle({ min: 4 }), policy: {}, reason: /at MinSize 4/ },
+    {
+      name: 'hysteresis: a recent scale-out is never undone',
+      spec: idle({ tags: { 'ecs-autoscaler:last-scale-out': ago(300) } }),
+      policy: {},
+      reason: /scale-in cooldown: the last scaling action was 300 s ago; scale-in waits 900 s .*never undoes/,
+    },
+    {
+      name: 'the cooldown is at least instance warm-up + health-check grace',
+      spec: idle({ warmup: 600, grace: 300, tags: { 'ecs-autoscaler:last-scale-in': ago(400) } }),
+      policy: { scaleInCooldownSeconds: 60 },
+      reason: /waits 900 s/,
+    },
+    {
+      name: 'an instance is booting',
+      spec: idle({ desired: 5 }),
+      policy: {},
+      reason: /booting or not yet launched/,
+    },
+    {
+      name: 'an instance is draining',
+      spec: idle({}, { instances: [web(1, 2), web(2, 2), web(3, 1), web(4, 0, { status: 'DRAINING' })] }),
+      policy: {},
+      reason: /1 instance\(s\) are DRAINING/,
+    },
+    {
+      name: 'an agent is disconnected',
+      spec: idle({}, { instances: [web(1, 2), web(2, 2), web(3, 1), web(4, 1, { connected: false })] }),
+      policy: {},
+      reason: /agent disconnected/,
+    },
+    {
+      name: 'unplaced tasks are waiting for ECS',
+      spec: idle({}, { services: [{ ...WEB, desired: 8, running: 6 }] }),
+      policy: {},
+      reason: /2 unplaced task\(s\) fit on the current free space/,
+    },
+    {
+      name: 'removing any instance would cross the threshold',
+      spec: { instances: [web(1, 7), web(2, 6)], services: [WEB] },
+      policy: {},
+      reason: /no instance can be removed: .*cannot go/,
+    },
+  ])('holds when $name', ({ spec, policy, reason }) => {
+    const plan = planOf(snapshotOf(spec), policy);
+    expect(plan.action).toBe('hold');
+    expect(plan.drain).toEqual([]);
+    expect(plan.reasons.join('\n')).toMatch(reason);
+  });
+
+  it.each([
+    { seconds: 899, action: 'hold' },
+    { seconds: 900, action: 'scale-in' },
+  ])('scale-in cooldown after a scale-out: $seconds s → $action', ({ seconds, action }) => {
+    const plan = planOf(snapshotOf(idle({ tags: { 'ecs-autoscaler:last-scale-out': ago(seconds) } })));
+    expect(plan.action).toBe(action);
+  });
+
+  it('keeps AZs balanced: takes from the AZ with the most instances even if another holds an emptier one', () => {
+    // AZ a: i1 (2 tasks), i3 (1), i5 (1); AZ b: i2 (0), i4 (2).
+    const plan = planOf(
+      snapshotOf({ instances: [web(1, 2), web(2, 0), web(3, 1), web(4, 2), web(5, 1)], services: [WEB] }),
+    );
+    expect(plan.action).toBe('scale-in');
+    expect(plan.drain.map((d) => d.ec2InstanceId)).toEqual([id(3)]);
+  });
+
+  it.each([
+    { min: 0, drained: 4 },
+    { min: 3, drained: 2 },
+  ])('drains several empty instances at once, down to MinSize $min', ({ min, drained }) => {
+    const plan = planOf(
+      snapshotOf({
+        instances: [web(1, 4), web(2, 0), web(3, 0), web(4, 0), web(5, 0)],
+        services: [{ ...WEB, desired: 4 }],
+        group: { min },
+      }),
+    );
+    expect(plan.action).toBe('scale-in');
+    expect(plan.drain).toHaveLength(drained);
+    expect(plan.drain.map((d) => d.ec2InstanceId)).not.toContain(id(1));
+    expect(plan.desiredCapacity.proposed).toBe(5 - drained);
+  });
+
+  it('a non-empty candidate goes alone', () => {
+    const plan = planOf(
+      snapshotOf({
+        instances: [web(1, 1), web(2, 1), web(3, 1), web(4, 1)],
+        services: [{ ...WEB, desired: 4 }],
+      }),
+    );
+    expect(plan.drain).toHaveLength(1);
+  });
+});
+
+describe('planCluster — finishing a targeted scale-in', () => {
+  const draining = (
+    k: number,
+    tasks?: ClusterSpec['tasks'],
+    group: ClusterSpec['group'] = {},
+  ): ClusterSpec => ({
+    instances: [web(1, 2), web(2, 2), web(3, 1), web(4, k, { status: 'DRAINING' })],
+    services: [WEB, { name: 'agent', cpu: 0, mem: 0, desired: 4, daemon: true }],
+    group: { ...group, tags: { 'ecs-autoscaler:draining': id(4), ...group?.tags } },
+    ...(tasks ? { tasks } : {}),
+  });
+
+  it.each([
+    { name: 'no task at all', spec: draining(0), terminate: [id(4)] },
+    { name: 'only a daemon task left', spec: draining(1, [taskOn(id(4), 'agent', 1)]), terminate: [id(4)] },
+    {
+      name: 'a service task STOPPED and the daemon task left',
+      spec: draining(1, [taskOn(id(4), 'agent', 1), taskOn(id(4), 'web', 1, 'STOPPED')]),
+      terminate: [id(4)],
+    },
+    { name: 'a service task still running', spec: draining(1, [taskOn(id(4), 'web', 1)]), terminate: [] },
+  ])('terminates its own empty draining instance: $name', ({ spec, terminate }) => {
+    const plan = planOf(snapshotOf(spec));
+    expect(plan.terminate).toEqual(terminate);
+    expect(plan.drain).toEqual([]);
+    expect(plan.desiredCapacity.proposed).toBe(4 - terminate.length);
+    if (terminate.length > 0) expect(plan.stateTags['ecs-autoscaler:draining']).toBe('');
+  });
+
+  it('asks for the task list when the counts alone cannot tell', () => {
+    const plan = planOf(snapshotOf(draining(1)));
+    expect(plan.terminate).toEqual([]);
+    expect(plan.needsTasks).toEqual([ciArn(id(4))]);
+  });
+
+  it('never terminates a DRAINING instance it did not drain itself', () => {
+    const spec = draining(0);
+    spec.group = {};
+    expect(planOf(snapshotOf(spec)).terminate).toEqual([]);
+  });
+
+  it('sets it ACTIVE again when MinSize was raised meanwhile', () => {
+    const plan = planOf(snapshotOf(draining(0, undefined, { min: 4 })));
+    expect(plan.terminate).toEqual([]);
+    expect(plan.activate.map((a) => a.ec2InstanceId)).toEqual([id(4)]);
+  });
+});
+
+describe('planCluster — housekeeping and bad input', () => {
+  it('protects members that are not protected from ASG scale-in', () => {
+    const plan = planOf(snapshotOf(idle({}, { instances: [web(1, 2), web(2, 2, { protected: false })] })));
+    expect(plan.protect).toEqual([id(2)]);
+  });
+
+  it('holds with a reason when no ASG is tagged for the cluster', () => {
+    const plan = planOf(snapshotOf(idle(null)));
+    expect(plan).toMatchObject({ action: 'hold', autoScalingGroup: null });
+    expect(plan.reasons[0]).toMatch(/tagged ecs-autoscaler:cluster=c1/);
+  });
+
+  it('holds when two ASGs are tagged for the same cluster', () => {
+    const snapshot = snapshotOf(idle());
+    snapshot.autoScalingGroups.push({ ...snapshot.autoScalingGroups[0]!, AutoScalingGroupName: 'asg-other' });
+    const plan = planOf(snapshot);
+    expect(plan.action).toBe('hold');
+    expect(plan.reasons[0]).toMatch(/2 Auto Scaling groups .*untag all but one/);
+  });
+
+  it('holds when a state tag is corrupt, naming it', () => {
+    const plan = planOf(snapshotOf(idle({ tags: { 'ecs-autoscaler:last-scale-in': 'yesterday' } })));
+    expect(plan.action).toBe('hold');
+    expect(plan.reasons[0]).toMatch(/ecs-autoscaler:last-scale-in='yesterday'/);
+  });
+});

@@ -1,0 +1,242 @@
+import { describe, expect, it } from 'vitest';
+import { ago, type ClusterSpec, fleet, NOW, planOf, snapshotOf } from './builders.js';
+
+const FULL = { usedCpu: 4096, usedMem: 8192, running: 2 };
+/** Two instances: one out of CPU, one out of memory; averages are low but no 1024/1024 task fits anywhere. */
+const fragmented = (extra: Partial<ClusterSpec> = {}): ClusterSpec => ({
+  instances: [
+    { id: 'i-00000000000000001', usedCpu: 4096, usedMem: 1024, running: 4 },
+    { id: 'i-00000000000000002', usedCpu: 1024, usedMem: 8192, running: 1 },
+  ],
+  services: [{ name: 'web', cpu: 1024, mem: 1024, desired: 5 }],
+  ...extra,
+});
+const unplacedApi = (group: ClusterSpec['group'] = {}): ClusterSpec => ({
+  instances: fleet(2, FULL),
+  services: [{ name: 'api', cpu: 2048, mem: 4096, desired: 10, running: 7 }],
+  group,
+});
+
+describe('planCluster — scale-out is exact', () => {
+  it.each([
+    {
+      name: 'fragmentation: averages under the threshold, but no instance fits the largest task',
+      spec: fragmented(),
+      action: 'scale-out',
+      proposed: 3,
+      reason: /only 0 more of the largest task fit/,
+    },
+    {
+      name: 'unplaced tasks plus one headroom task, two per new instance',
+      spec: unplacedApi(),
+      action: 'scale-out',
+      proposed: 4,
+      reason: /needs 2 more instance/,
+    },
+    {
+      name: 'booting members count as capacity (no double purchase)',
+      spec: unplacedApi({
+        desired: 4,
+        unregistered: ['i-000000000000000b1', 'i-000000000000000b2'],
+        tags: { 'ecs-autoscaler:last-scale-out': ago(60) },
+      }),
+      action: 'hold',
+      proposed: 4,
+      reason: /2 instance\(s\) in flight/,
+    },
+    {
+      name: 'desired capacity the ASG has not launched yet counts as in flight',
+      spec: unplacedApi({ desired: 4 }),
+      action: 'hold',
+      proposed: 4,
+      reason: /in flight/,
+    },
+    {
+      name: 'a task larger than any instance is reported, not bought for',
+      spec: {
+        instances: fleet(2),
+        services: [{ name: 'huge', cpu: 8192, mem: 1024, desired: 1, running: 0 }],
+      },
+      action: 'hold',
+      proposed: 2,
+      reason: /huge .* larger than one new instance/,
+    },
+    {
+      name: 'at MaxSize: hold and say so',
+      spec: unplacedApi({ max: 2 }),
+      action: 'hold',
+      proposed: 2,
+      reason: /at its MaxSize 2/,
+    },
+  ])('$name', ({ spec, action, proposed, reason }) => {
+    const plan = planOf(snapshotOf(spec));
+    expect(plan.action).toBe(action);
+    expect(plan.desiredCapacity.proposed).toBe(proposed);
+    expect(plan.reasons.join('\n')).toMatch(reason);
+  });
+
+  it('never keeps buying for an oversized task: the deficit stays 0 tick after tick', () => {
+    const snapshot = snapshotOf({
+      instances: fleet(1),
+      services: [{ name: 'huge', cpu: 2048, mem: 16384, desired: 3, running: 0 }],
+    });
+    for (const seconds of [0, 60, 600]) {
+      const plan = planOf(snapshot, {}, new Date(NOW.getTime() + seconds * 1000));
+      expect(plan.capacityDeficitInstances).toBe(0);
+      expect(plan.action).toBe('hold');
+    }
+  });
+
+  it('a duplicated trigger after the scale-out was applied changes nothing', () => {
+    const first = planOf(snapshotOf(unplacedApi()));
+    expect(first.desiredCapacity).toEqual({ current: 2, proposed: 4 });
+    // The world after acting: desired 4, two members booting, the state tag written.
+    const after = snapshotOf(
+      unplacedApi({
+        desired: 4,
+        unregistered: ['i-000000000000000b1', 'i-000000000000000b2'],
+        tags: first.stateTags,
+      }),
+    );
+    for (const seconds of [0, 30, 120]) {
+      const again = planOf(after, {}, new Date(NOW.getTime() + seconds * 1000));
+      expect(again.action).toBe('hold');
+      expect(again.desiredCapacity.proposed).toBe(4);
+      expect(again.capacityDeficitInstances).toBe(0);
+    }
+  });
+});
+
+describe('planCluster — scale from zero', () => {
+  const zero = (group: ClusterSpec['group']): ClusterSpec => ({
+    instances: [],
+    services: [{ name: 'web', cpu: 512, mem: 1024, desired: 5, running: 0 }],
+    group,
+  });
+
+  it.each([
+    {
+      name: 'sizes by the instance type of the launch template overrides (m5.large: 4 tasks each)',
+      spec: zero({ desired: 0, overrides: ['m5.large'] }),
+      policy: {},
+      proposed: 2,
+      reason: /instance type m5\.large/,
+    },
+    {
+      name: 'the instance-cpu / instance-memory tags win over the table (8 tasks each)',
+      spec: zero({ desired: 0, overrides: ['m5.large'] }),
+      policy: { instanceCpu: 4096, instanceMemory: 16000 },
+      proposed: 1,
+      reason: /from tags/,
+    },
+    {
+      name: 'mixed instance types are sized by the smallest',
+      spec: zero({ desired: 0, overrides: ['m5.xlarge', 'c5.large'] }),
+      policy: {},
+      proposed: 2,
+      reason: /m5\.xlarge\/c5\.large/,
+    },
+  ])('$name', ({ spec, policy, proposed, reason }) => {
+    const plan = planOf(snapshotOf(spec), policy);
+    expect(plan.action).toBe('scale-out');
+    expect(plan.desiredCapacity).toEqual({ current: 0, proposed });
+    expect(plan.reasons.join('\n')).toMatch(reason);
+  });
+
+  it('holds and names the tags to set when the instance size is unknown', () => {
+    const plan = planOf(snapshotOf(zero({ desired: 0, overrides: ['x9.weird'] })));
+    expect(plan.action).toBe('hold');
+    expect(plan.reasons.join('\n')).toMatch(/ecs-autoscaler:instance-cpu and ecs-autoscaler:instance-memory/);
+  });
+
+  it('does nothing for an empty cluster without services', () => {
+    const plan = planOf(snapshotOf({ instances: [], services: [], group: { desired: 0 } }));
+    expect(plan.action).toBe('hold');
+    expect(plan.desiredCapacity.proposed).toBe(0);
+  });
+});
+
+describe('planCluster — scale-out guards', () => {
+  it.each([
+    {
+      name: 'max step',
+      group: { max: 20 },
+      policy: { maxStep: 3 },
+      proposed: 4,
+      reason: /maximum step of 3/,
+    },
+    { name: 'MaxSize clamp', group: { max: 5 }, policy: {}, proposed: 5, reason: /capped at MaxSize 5/ },
+  ])('$name limits a large deficit', ({ group, policy, proposed, reason }) => {
+    const plan = planOf(
+      snapshotOf({
+        instances: fleet(1, FULL),
+        services: [{ name: 'api', cpu: 2048, mem: 4096, desired: 20, running: 2 }],
+        group,
+      }),
+      policy,
+    );
+    expect(plan.capacityDeficitInstances).toBe(10);
+    expect(plan.action).toBe('scale-out');
+    expect(plan.desiredCapacity).toEqual({ current: 1, proposed });
+    expect(plan.reasons.join('\n')).toMatch(reason);
+  });
+
+  it.each([
+    { tag: 'ecs-autoscaler:last-scale-out', seconds: 30, action: 'hold' },
+    { tag: 'ecs-autoscaler:last-scale-in', seconds: 30, action: 'hold' },
+    { tag: 'ecs-autoscaler:last-scale-out', seconds: 60, action: 'scale-out' },
+  ])('scale-out cooldown: $tag $seconds s ago → $action', ({ tag, seconds, action }) => {
+    const plan = planOf(snapshotOf(fragmented({ group: { tags: { [tag]: ago(seconds) } } })));
+    expect(plan.action).toBe(action);
+    if (action === 'hold')
+      expect(plan.reasons.join('\n')).toMatch(/cooldown: the last scaling action was 30 s ago/);
+  });
+
+  it.each([
+    { seconds: 700, action: 'hold', reason: /backoff: 1 instance\(s\) .* never registered/ },
+    { seconds: 1500, action: 'scale-out', reason: /needs 1 more/ },
+  ])(
+    'backoff after a scale-out that produced no registered instance ($seconds s)',
+    ({ seconds, action, reason }) => {
+      const spec = fragmented({
+        group: {
+          desired: 3,
+          unregistered: ['i-00000000000000099'],
+          tags: { 'ecs-autoscaler:last-scale-out': ago(seconds) },
+        },
+      });
+      const plan = planOf(snapshotOf(spec));
+      expect(plan.action).toBe(action);
+      expect(plan.reasons.join('\n')).toMatch(reason);
+    },
+  );
+
+  it('halts when more than the configured share of instances is unhealthy', () => {
+    const spec = fragmented();
+    spec.instances = [
+      ...spec.instances!.map((i) => ({ ...i, healthy: false })),
+      { id: 'i-00000000000000003', ...FULL },
+    ];
+    const plan = planOf(snapshotOf(spec));
+    expect(plan.action).toBe('hold');
+    expect(plan.reasons.join('\n')).toMatch(/halted: 2 of 3 instance\(s\) are unhealthy/);
+    expect(planOf(snapshotOf(spec), { haltUnhealthyPercent: 100 }).action).toBe('scale-out');
+  });
+
+  it("reactivates the scaler's own draining instance before buying a new one", () => {
+    const plan = planOf(
+      snapshotOf({
+        instances: [
+          { id: 'i-00000000000000001', ...FULL },
+          { id: 'i-00000000000000002', status: 'DRAINING', usedCpu: 1024, usedMem: 1024, running: 1 },
+        ],
+        services: [{ name: 'web', cpu: 1024, mem: 1024, desired: 9 }],
+        group: { tags: { 'ecs-autoscaler:draining': 'i-00000000000000002' } },
+      }),
+    );
+    expect(plan.action).toBe('hold');
+    expect(plan.activate.map((a) => a.ec2InstanceId)).toEqual(['i-00000000000000002']);
+    expect(plan.desiredCapacity.proposed).toBe(2);
+    expect(plan.stateTags['ecs-autoscaler:draining']).toBe('');
+  });
+});
