@@ -43,8 +43,11 @@ export interface FakeClusterOptions {
   services: number;
   /** Services mid-deployment (a second deployment on the previous revision). */
   rollouts?: number;
-  /** Tasks per instance (only the counts; remaining resources are derived). */
+  /** Tasks per instance (only the counts; remaining resources are derived). Default 4. */
   tasksPerInstance?: number;
+  /** What each instance registers: CPU units and MiB. Default 4096 / 15576 (m5.xlarge). */
+  instanceCpu?: number;
+  instanceMemory?: number;
 }
 
 const page = <T>(items: readonly T[], token: string | undefined, size: number) => {
@@ -81,6 +84,8 @@ export const mockAccount = (o: FakeClusterOptions) => {
   const names = Array.from({ length: o.services }, (_, i) => `svc-${i}`);
   const tdArn = (i: number, rev: number) => `${ACCOUNT}:task-definition/svc-${i}:${rev}`;
   const tasks = o.tasksPerInstance ?? 4;
+  const cpu = o.instanceCpu ?? 4096;
+  const memory = o.instanceMemory ?? 15576;
 
   ecs.on(DescribeClustersCommand).callsFake(
     serve('DescribeClusters', (input: { clusters?: string[] }) =>
@@ -115,12 +120,12 @@ export const mockAccount = (o: FakeClusterOptions) => {
           agentConnected: true,
           registeredAt: new Date('2026-11-20T00:00:00Z'),
           registeredResources: [
-            { name: 'CPU', type: 'INTEGER', integerValue: 4096 },
-            { name: 'MEMORY', type: 'INTEGER', integerValue: 15576 },
+            { name: 'CPU', type: 'INTEGER', integerValue: cpu },
+            { name: 'MEMORY', type: 'INTEGER', integerValue: memory },
           ],
           remainingResources: [
-            { name: 'CPU', type: 'INTEGER', integerValue: 4096 - tasks * 256 - (i % 3) * 128 },
-            { name: 'MEMORY', type: 'INTEGER', integerValue: 15576 - tasks * 512 },
+            { name: 'CPU', type: 'INTEGER', integerValue: Math.max(0, cpu - tasks * 256 - (i % 3) * 128) },
+            { name: 'MEMORY', type: 'INTEGER', integerValue: Math.max(0, memory - tasks * 512) },
           ],
           runningTasksCount: tasks,
           pendingTasksCount: 0,
