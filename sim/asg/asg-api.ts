@@ -1,0 +1,228 @@
+/**
+ * EC2 Auto Scaling API. Limits per the API reference: DescribeAutoScalingGroups MaxRecords ≤ 100
+ * (default 50); DescribeAutoScalingInstances InstanceIds ≤ 50 and MaxRecords ≤ 50 (default 50);
+ * SetInstanceProtection ≤ 50 instances. Errors are `ValidationError` with AWS's messages.
+ */
+import type {
+  CompleteLifecycleActionCommandInput,
+  CreateOrUpdateTagsCommandInput,
+  DeleteTagsCommandInput,
+  DescribeAutoScalingGroupsCommandInput,
+  DescribeAutoScalingInstancesCommandInput,
+  DescribeLifecycleHooksCommandInput,
+  RecordLifecycleActionHeartbeatCommandInput,
+  SetDesiredCapacityCommandInput,
+  SetInstanceProtectionCommandInput,
+  TerminateInstanceInAutoScalingGroupCommandInput,
+  UpdateAutoScalingGroupCommandInput,
+} from '@aws-sdk/client-auto-scaling';
+import { awsError } from '../core/aws-error.js';
+import type { SimContext } from '../core/context.js';
+import { checkBatch, paginate } from '../core/paginate.js';
+import { type CommandTable, command } from '../core/registry.js';
+import { activityShape, groupShape, instanceDetailShape } from './asg-shapes.js';
+import type { AsgWorld } from './asg-world.js';
+import type { SimAsg, SimAsgInstance } from './model.js';
+
+const invalid = (message: string) => awsError('autoscaling', 'ValidationError', message);
+
+/** The Auto Scaling command table. */
+export const asgApi = (world: AsgWorld, ctx: SimContext): CommandTable => {
+  const group = (name: string | undefined): SimAsg => {
+    const g = world.groups.get(name ?? '');
+    if (!g) throw invalid(`AutoScalingGroup name not found - AutoScalingGroup '${String(name)}' not found`);
+    return g;
+  };
+  const activeAction = (i: {
+    AutoScalingGroupName?: string;
+    LifecycleHookName?: string;
+    InstanceId?: string;
+    LifecycleActionToken?: string;
+  }): SimAsgInstance => {
+    const g = group(i.AutoScalingGroupName);
+    if (!i.InstanceId && !i.LifecycleActionToken)
+      throw invalid('Either InstanceId or LifecycleActionToken must be specified.');
+    const inst = i.InstanceId
+      ? g.instances.get(i.InstanceId)
+      : [...g.instances.values()].find((x) => x.action?.token === i.LifecycleActionToken);
+    const a = inst?.action;
+    if (
+      !inst ||
+      !a ||
+      a.hookName !== i.LifecycleHookName ||
+      (i.LifecycleActionToken && a.token !== i.LifecycleActionToken)
+    ) {
+      throw invalid(
+        i.InstanceId
+          ? `No active Lifecycle Action found with instance ID ${i.InstanceId}`
+          : `No active Lifecycle Action found with token ${String(i.LifecycleActionToken)}`,
+      );
+    }
+    return inst;
+  };
+
+  return {
+    DescribeAutoScalingGroups: command<DescribeAutoScalingGroupsCommandInput>((i) => {
+      let groups = [...world.groups.values()];
+      if (i.AutoScalingGroupNames?.length)
+        groups = groups.filter((g) => i.AutoScalingGroupNames!.includes(g.name));
+      for (const f of i.Filters ?? []) {
+        const values = f.Values ?? [];
+        const name = f.Name ?? '';
+        groups = groups.filter((g) => {
+          if (name === 'tag-key') return values.some((v) => g.tags.has(v));
+          if (name === 'tag-value') return [...g.tags.values()].some((t) => values.includes(t.value));
+          if (name.startsWith('tag:')) {
+            const t = g.tags.get(name.slice(4));
+            return t !== undefined && values.includes(t.value);
+          }
+          throw invalid(`Filter name '${name}' is not supported; use tag-key, tag-value or tag:<key>.`);
+        });
+      }
+      const page = paginate(
+        'autoscaling',
+        'DescribeAutoScalingGroups',
+        groups,
+        i.NextToken,
+        i.MaxRecords,
+        50,
+        100,
+      );
+      return { AutoScalingGroups: page.items.map(groupShape), NextToken: page.nextToken };
+    }),
+
+    DescribeAutoScalingInstances: command<DescribeAutoScalingInstancesCommandInput>((i) => {
+      checkBatch('autoscaling', 'DescribeAutoScalingInstances', 'InstanceIds', i.InstanceIds, 50);
+      const all = [...world.groups.values()].flatMap((g) => [...g.instances.values()]);
+      const selected = i.InstanceIds?.length ? all.filter((x) => i.InstanceIds!.includes(x.id)) : all;
+      const page = paginate(
+        'autoscaling',
+        'DescribeAutoScalingInstances',
+        selected,
+        i.NextToken,
+        i.MaxRecords,
+        50,
+        50,
+      );
+      return { AutoScalingInstances: page.items.map(instanceDetailShape), NextToken: page.nextToken };
+    }),
+
+    SetDesiredCapacity: command<SetDesiredCapacityCommandInput>((i) => {
+      const g = group(i.AutoScalingGroupName);
+      const d = i.DesiredCapacity ?? Number.NaN;
+      if (d > g.max)
+        throw invalid(
+          `New SetDesiredCapacity value ${d} is above max value ${g.max} for the AutoScalingGroup.`,
+        );
+      if (d < g.min)
+        throw invalid(
+          `New SetDesiredCapacity value ${d} is below min value ${g.min} for the AutoScalingGroup.`,
+        );
+      if (!Number.isInteger(d)) throw invalid('DesiredCapacity must be an integer.');
+      world.setDesired(g, d);
+      return {};
+    }),
+
+    UpdateAutoScalingGroup: command<UpdateAutoScalingGroupCommandInput>((i) => {
+      const g = group(i.AutoScalingGroupName);
+      const min = i.MinSize ?? g.min;
+      const max = i.MaxSize ?? g.max;
+      // A new min above desired (or max below it) moves desired with it (UpdateAutoScalingGroup reference).
+      const desired = i.DesiredCapacity ?? Math.min(max, Math.max(min, g.desired));
+      if (!(min <= desired && desired <= max)) {
+        throw invalid(
+          `Desired capacity:${desired} must be between the specified min size:${min} and max size:${max}`,
+        );
+      }
+      g.min = min;
+      g.max = max;
+      if (i.NewInstancesProtectedFromScaleIn !== undefined)
+        g.newInstancesProtectedFromScaleIn = i.NewInstancesProtectedFromScaleIn;
+      world.setDesired(g, desired);
+      return {};
+    }),
+
+    SetInstanceProtection: command<SetInstanceProtectionCommandInput>((i) => {
+      const g = group(i.AutoScalingGroupName);
+      checkBatch('autoscaling', 'SetInstanceProtection', 'InstanceIds', i.InstanceIds, 50, 1);
+      for (const id of i.InstanceIds ?? []) {
+        if (!g.instances.has(id))
+          throw invalid(`The instance ${id} is not part of Auto Scaling group ${g.name}.`);
+      }
+      for (const id of i.InstanceIds ?? [])
+        g.instances.get(id)!.protectedFromScaleIn = i.ProtectedFromScaleIn ?? false;
+      return {};
+    }),
+
+    TerminateInstanceInAutoScalingGroup: command<TerminateInstanceInAutoScalingGroupCommandInput>((i) => {
+      const inst = world.instance(i.InstanceId ?? '');
+      if (!inst)
+        throw invalid(
+          `Instance Id not found - No managed instance found for instance ID: ${String(i.InstanceId)}`,
+        );
+      const g = inst.group;
+      const already = inst.lifecycleState.startsWith('Terminat');
+      if (i.ShouldDecrementDesiredCapacity && !already) {
+        if (g.desired <= g.min) {
+          throw invalid(
+            `Currently, desiredSize equals minSize (${g.min}). Terminating instance without replacement will violate group's min size constraint. Either set shouldDecrementDesiredCapacity flag to false or lower group's min size.`,
+          );
+        }
+        g.desired -= 1;
+      }
+      const cause = i.ShouldDecrementDesiredCapacity
+        ? 'an instance was taken out of service in response to a user request, shrinking the capacity.'
+        : 'an instance was taken out of service in response to a user request.';
+      world.beginTerminate(inst, cause);
+      world.requestReconcile(g);
+      return { Activity: activityShape(inst, ctx.rng.uuid(), ctx.clock.nowMs) };
+    }),
+
+    CompleteLifecycleAction: command<CompleteLifecycleActionCommandInput>((i) => {
+      if (i.LifecycleActionResult !== 'CONTINUE' && i.LifecycleActionResult !== 'ABANDON') {
+        throw invalid(
+          `LifecycleActionResult must be CONTINUE or ABANDON; got ${String(i.LifecycleActionResult)}.`,
+        );
+      }
+      world.complete(activeAction(i));
+      return {};
+    }),
+
+    RecordLifecycleActionHeartbeat: command<RecordLifecycleActionHeartbeatCommandInput>((i) => {
+      world.heartbeat(activeAction(i));
+      return {};
+    }),
+
+    DescribeLifecycleHooks: command<DescribeLifecycleHooksCommandInput>((i) => {
+      const g = group(i.AutoScalingGroupName);
+      const hooks = g.hooks.filter(
+        (h) => !i.LifecycleHookNames?.length || i.LifecycleHookNames.includes(h.name),
+      );
+      return {
+        LifecycleHooks: hooks.map((h) => ({
+          LifecycleHookName: h.name,
+          AutoScalingGroupName: g.name,
+          LifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING',
+          NotificationMetadata: h.notificationMetadata,
+          HeartbeatTimeout: h.heartbeatTimeout ?? 3600,
+          GlobalTimeout: Math.min(172800, 100 * (h.heartbeatTimeout ?? 3600)),
+          DefaultResult: h.defaultResult ?? 'ABANDON',
+        })),
+      };
+    }),
+
+    CreateOrUpdateTags: command<CreateOrUpdateTagsCommandInput>((i) => {
+      for (const t of i.Tags ?? []) {
+        const g = group(t.ResourceId);
+        if (!t.Key) throw invalid('Tag key must be specified.');
+        g.tags.set(t.Key, { value: t.Value ?? '', propagateAtLaunch: t.PropagateAtLaunch ?? false });
+      }
+      return {};
+    }),
+
+    DeleteTags: command<DeleteTagsCommandInput>((i) => {
+      for (const t of i.Tags ?? []) group(t.ResourceId).tags.delete(t.Key ?? '');
+      return {};
+    }),
+  };
+};

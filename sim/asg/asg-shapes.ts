@@ -1,0 +1,75 @@
+/** Auto Scaling API response shapes (Dates as `Date`, like the SDK). */
+import type { SimAsg, SimAsgInstance } from './model.js';
+
+const launchTemplate = (g: SimAsg, version: string) => ({
+  LaunchTemplateId: g.launchTemplate.id,
+  LaunchTemplateName: g.launchTemplate.name,
+  Version: version,
+});
+
+/** DescribeAutoScalingGroups `Instances[]` item. */
+export const groupInstanceShape = (i: SimAsgInstance) => ({
+  InstanceId: i.id,
+  InstanceType: i.type.name,
+  AvailabilityZone: i.az,
+  LifecycleState: i.lifecycleState,
+  HealthStatus: i.health,
+  LaunchTemplate: launchTemplate(i.group, i.launchTemplateVersion),
+  ProtectedFromScaleIn: i.protectedFromScaleIn,
+});
+
+/** DescribeAutoScalingGroups item. */
+export const groupShape = (g: SimAsg) => ({
+  AutoScalingGroupName: g.name,
+  AutoScalingGroupARN: g.arn,
+  LaunchTemplate: launchTemplate(g, g.launchTemplate.version),
+  MinSize: g.min,
+  MaxSize: g.max,
+  DesiredCapacity: g.desired,
+  DefaultCooldown: 300,
+  AvailabilityZones: [...g.azs],
+  LoadBalancerNames: [],
+  TargetGroupARNs: [],
+  HealthCheckType: 'EC2',
+  HealthCheckGracePeriod: 300,
+  Instances: [...g.instances.values()].map(groupInstanceShape),
+  CreatedTime: new Date(g.createdAt),
+  SuspendedProcesses: [],
+  VPCZoneIdentifier: g.azs.map((az) => `subnet-${az.slice(-1)}0000000`).join(','),
+  EnabledMetrics: [],
+  Tags: [...g.tags.entries()].map(([Key, t]) => ({
+    ResourceId: g.name,
+    ResourceType: 'auto-scaling-group',
+    Key,
+    Value: t.value,
+    PropagateAtLaunch: t.propagateAtLaunch,
+  })),
+  TerminationPolicies: ['Default'],
+  NewInstancesProtectedFromScaleIn: g.newInstancesProtectedFromScaleIn,
+  CapacityRebalance: false,
+  TrafficSources: [],
+});
+
+/** DescribeAutoScalingInstances item (HealthStatus is upper case in this API). */
+export const instanceDetailShape = (i: SimAsgInstance) => ({
+  InstanceId: i.id,
+  InstanceType: i.type.name,
+  AutoScalingGroupName: i.group.name,
+  AvailabilityZone: i.az,
+  LifecycleState: i.lifecycleState,
+  HealthStatus: i.health.toUpperCase(),
+  LaunchTemplate: launchTemplate(i.group, i.launchTemplateVersion),
+  ProtectedFromScaleIn: i.protectedFromScaleIn,
+});
+
+/** TerminateInstanceInAutoScalingGroup `Activity`. */
+export const activityShape = (i: SimAsgInstance, activityId: string, nowMs: number) => ({
+  ActivityId: activityId,
+  AutoScalingGroupName: i.group.name,
+  Description: `Terminating EC2 instance: ${i.id}`,
+  Cause: i.terminationCause ?? '',
+  StartTime: new Date(nowMs),
+  StatusCode: 'InProgress',
+  Progress: 0,
+  Details: JSON.stringify({ Subnet: `subnet-${i.az.slice(-1)}0000000`, 'Availability Zone': i.az }),
+});

@@ -1,0 +1,341 @@
+/**
+ * The simulated EC2 Auto Scaling: groups that launch instances to desired capacity (boot time, then
+ * ECS registration), terminate with the default termination policy, honour scale-in protection and
+ * run the termination lifecycle hook (Terminating:Wait → Proceed), and Spot interruptions.
+ */
+import type { SimContext } from '../core/context.js';
+import type { EcsWorld } from '../ecs/ecs-world.js';
+import { type InstanceTypeSpec, instanceType } from '../ecs/resources.js';
+import { activityDetail, spotInstanceArn, terminateLifecycleDetail } from './asg-events.js';
+import type { LifecycleHookSpec, SimAsg, SimAsgInstance } from './model.js';
+import { chooseVictims, countedInstances, launchAz } from './termination-policy.js';
+
+/** An Auto Scaling group in the setup API. Times in seconds. */
+export interface AsgSpec {
+  name: string;
+  /** ECS cluster the instances register with (none: they never register). */
+  cluster?: string;
+  min: number;
+  max: number;
+  /** Default `min`. Instances for it exist (InService, registered) when created before the run starts. */
+  desired?: number;
+  /** Default ['m5.large']; several → launched round-robin. */
+  instanceTypes?: Array<string | InstanceTypeSpec>;
+  /** Default `<region>a`, `b`, `c`. */
+  azs?: string[];
+  /** Launch → InService (EC2 boot). Default 45. */
+  bootSeconds?: number;
+  /** InService → ECS registration (agent start). Default 30. */
+  registerSeconds?: number;
+  /** Uniform extra delay [0, jitter) added to boot and to registration. Default 15. */
+  jitterSeconds?: number;
+  /** Share (0–1) of launched instances whose ECS agent never registers. Default 0. */
+  neverRegisterShare?: number;
+  /** Share (0–1) of launched instances that are Spot. Default 0. */
+  spotShare?: number;
+  newInstancesProtectedFromScaleIn?: boolean;
+  tags?: Record<string, string>;
+  terminationHook?: LifecycleHookSpec;
+  launchTemplateVersion?: string;
+}
+
+/** State and behaviour of the simulated Auto Scaling. */
+export class AsgWorld {
+  readonly groups = new Map<string, SimAsg>();
+  private readonly pendingReconcile = new Set<SimAsg>();
+  /** Terminated instances, kept for the timeline and invariants. */
+  readonly terminated: SimAsgInstance[] = [];
+
+  constructor(
+    private readonly ctx: SimContext,
+    private readonly ecs: EcsWorld,
+  ) {}
+
+  /** Creates a group; before the run starts its initial instances are InService and registered. */
+  createGroup(spec: AsgSpec): SimAsg {
+    const { region, accountId } = this.ctx.settings;
+    const desired = spec.desired ?? spec.min;
+    if (!(spec.min <= desired && desired <= spec.max)) {
+      throw new Error(
+        `sim: createGroup '${spec.name}': need min ≤ desired ≤ max, got ${spec.min}/${desired}/${spec.max}.`,
+      );
+    }
+    const group: SimAsg = {
+      name: spec.name,
+      arn: `arn:aws:autoscaling:${region}:${accountId}:autoScalingGroup:${this.ctx.rng.uuid()}:autoScalingGroupName/${spec.name}`,
+      cluster: spec.cluster,
+      min: spec.min,
+      max: spec.max,
+      desired,
+      azs: spec.azs ?? [`${region}a`, `${region}b`, `${region}c`],
+      instanceTypes: (spec.instanceTypes ?? ['m5.large']).map(instanceType),
+      nextTypeIndex: 0,
+      bootSeconds: spec.bootSeconds ?? 45,
+      registerSeconds: spec.registerSeconds ?? 30,
+      jitterSeconds: spec.jitterSeconds ?? 15,
+      neverRegisterShare: spec.neverRegisterShare ?? 0,
+      spotShare: spec.spotShare ?? 0,
+      newInstancesProtectedFromScaleIn: spec.newInstancesProtectedFromScaleIn ?? false,
+      launchTemplate: {
+        id: `lt-${this.ctx.rng.hex(17)}`,
+        name: `${spec.name}-lt`,
+        version: spec.launchTemplateVersion ?? '1',
+      },
+      tags: new Map(
+        Object.entries(spec.tags ?? {}).map(([k, v]) => [k, { value: v, propagateAtLaunch: true }]),
+      ),
+      hooks: spec.terminationHook
+        ? [{ heartbeatTimeout: 3600, defaultResult: 'ABANDON', ...spec.terminationHook }]
+        : [],
+      createdAt: this.ctx.clock.nowMs,
+      instances: new Map(),
+    };
+    this.groups.set(spec.name, group);
+    this.reconcile(group);
+    return group;
+  }
+
+  /** Finds the group and instance of an EC2 instance id. */
+  instance(id: string): SimAsgInstance | undefined {
+    for (const g of this.groups.values()) {
+      const i = g.instances.get(id);
+      if (i) return i;
+    }
+    return undefined;
+  }
+
+  /** Sets desired capacity (already validated) and lets the group converge after its reaction delay. */
+  setDesired(group: SimAsg, desired: number): void {
+    group.desired = desired;
+    this.requestReconcile(group);
+  }
+
+  /** Coalesced reconcile after `asgReactionSeconds`. */
+  requestReconcile(group: SimAsg): void {
+    if (!this.ctx.started) {
+      this.reconcile(group);
+      return;
+    }
+    if (this.pendingReconcile.has(group)) return;
+    this.pendingReconcile.add(group);
+    this.ctx.clock.after(this.ctx.settings.asgReactionSeconds, 'asg:reconcile', () => {
+      this.pendingReconcile.delete(group);
+      this.reconcile(group);
+    });
+  }
+
+  private reconcile(group: SimAsg): void {
+    const live = countedInstances(group).length;
+    for (let k = live; k < group.desired; k++) this.launch(group);
+    if (live > group.desired) {
+      for (const v of chooseVictims(group, live - group.desired, this.ctx.clock.nowMs, this.ctx.rng)) {
+        this.beginTerminate(
+          v,
+          'an instance was taken out of service in response to a difference between desired and actual capacity, shrinking the capacity.',
+        );
+      }
+    }
+  }
+
+  private launch(group: SimAsg): void {
+    const { rng, clock } = this.ctx;
+    const type = group.instanceTypes[group.nextTypeIndex++ % group.instanceTypes.length]!;
+    const inst: SimAsgInstance = {
+      id: `i-${rng.hex(17)}`,
+      group,
+      az: launchAz(group),
+      type,
+      lifecycleState: 'Pending',
+      health: 'Healthy',
+      protectedFromScaleIn: group.newInstancesProtectedFromScaleIn,
+      launchedAt: clock.nowMs,
+      launchTemplateVersion: group.launchTemplate.version,
+      spot: rng.chance(group.spotShare),
+      ec2State: 'pending',
+      willRegister: !rng.chance(group.neverRegisterShare),
+    };
+    group.instances.set(inst.id, inst);
+    if (!this.ctx.started) {
+      this.inService(inst);
+      this.register(inst);
+      return;
+    }
+    clock.after(group.bootSeconds + rng.between(0, group.jitterSeconds), 'asg:boot', () => {
+      if (inst.lifecycleState !== 'Pending') return;
+      this.inService(inst);
+      const activity = rng.uuid();
+      this.ctx.emit('aws.autoscaling', 'EC2 Instance Launch Successful', [group.arn, this.ec2Arn(inst)], () =>
+        activityDetail(inst, 'launch', activity, inst.launchedAt, clock.nowMs),
+      );
+      clock.after(group.registerSeconds + rng.between(0, group.jitterSeconds), 'ecs:register', () =>
+        this.register(inst),
+      );
+    });
+  }
+
+  private inService(inst: SimAsgInstance): void {
+    inst.lifecycleState = 'InService';
+    inst.ec2State = 'running';
+  }
+
+  private register(inst: SimAsgInstance): void {
+    const cluster = inst.group.cluster;
+    if (!inst.willRegister || !cluster || inst.ec2State !== 'running' || inst.containerInstance) return;
+    inst.containerInstance = this.ecs.registerContainerInstance({
+      cluster,
+      ec2InstanceId: inst.id,
+      instanceType: inst.type,
+      az: inst.az,
+    });
+  }
+
+  /** Starts terminating: through the termination hook (Terminating:Wait) when the group has one. */
+  beginTerminate(inst: SimAsgInstance, cause: string): void {
+    if (inst.lifecycleState.startsWith('Terminat')) return;
+    const { clock, rng } = this.ctx;
+    inst.terminationCause = `At ${new Date(clock.nowMs).toISOString()} ${cause}`;
+    const hook = inst.group.hooks[0];
+    if (!hook) {
+      this.proceed(inst);
+      return;
+    }
+    inst.lifecycleState = 'Terminating:Wait';
+    const hb = (hook.heartbeatTimeout ?? 3600) * 1000;
+    const now = clock.nowMs;
+    inst.action = {
+      hookName: hook.name,
+      token: rng.uuid(),
+      startedAt: now,
+      heartbeatDeadline: now + hb,
+      globalDeadline: now + Math.min(48 * 3600 * 1000, 100 * hb),
+    };
+    this.armTimeout(inst);
+    const { token } = inst.action;
+    this.ctx.emit('aws.autoscaling', 'EC2 Instance-terminate Lifecycle Action', [inst.group.arn], () =>
+      terminateLifecycleDetail(inst, hook.name, token, hook.notificationMetadata),
+    );
+  }
+
+  private armTimeout(inst: SimAsgInstance): void {
+    const a = inst.action!;
+    a.timer?.cancel();
+    a.timer = this.ctx.clock.at(Math.min(a.heartbeatDeadline, a.globalDeadline), 'asg:hook-timeout', () => {
+      if (inst.action !== a) return;
+      const hook = inst.group.hooks.find((h) => h.name === a.hookName);
+      const result = hook?.defaultResult ?? 'ABANDON';
+      this.ctx.violation(
+        'lifecycle-action-timed-out',
+        `Lifecycle action of ${inst.id} (${a.hookName}) timed out; DefaultResult ${result} applied.`,
+        {
+          instanceId: inst.id,
+          hook: a.hookName,
+          waitedSeconds: (this.ctx.clock.nowMs - a.startedAt) / 1000,
+        },
+      );
+      this.proceed(inst);
+    });
+  }
+
+  /** RecordLifecycleActionHeartbeat: restarts the heartbeat timeout, capped by the global timeout. */
+  heartbeat(inst: SimAsgInstance): void {
+    const a = inst.action!;
+    const hook = inst.group.hooks.find((h) => h.name === a.hookName);
+    a.heartbeatDeadline = this.ctx.clock.nowMs + (hook?.heartbeatTimeout ?? 3600) * 1000;
+    this.armTimeout(inst);
+  }
+
+  /** CompleteLifecycleAction: for termination both CONTINUE and ABANDON terminate the instance. */
+  complete(inst: SimAsgInstance): void {
+    inst.action?.timer?.cancel();
+    this.proceed(inst);
+  }
+
+  /** Terminating:Proceed → EC2 shutting down → terminated (container instance deregistered). */
+  private proceed(inst: SimAsgInstance): void {
+    const { clock, rng } = this.ctx;
+    inst.action = undefined;
+    inst.lifecycleState = 'Terminating:Proceed';
+    if (inst.ec2State !== 'terminated') {
+      inst.ec2State = 'shutting-down';
+      this.checkNoTasks(inst, 'scale-in');
+    }
+    const start = clock.nowMs;
+    clock.after(this.ctx.settings.ec2TerminateSeconds, 'ec2:terminated', () => {
+      this.ec2Gone(inst);
+      inst.lifecycleState = 'Terminated';
+      inst.group.instances.delete(inst.id);
+      this.terminated.push(inst);
+      const activity = rng.uuid();
+      this.ctx.emit(
+        'aws.autoscaling',
+        'EC2 Instance Terminate Successful',
+        [inst.group.arn, this.ec2Arn(inst)],
+        () => activityDetail(inst, 'terminate', activity, start, clock.nowMs),
+      );
+      this.requestReconcile(inst.group);
+    });
+  }
+
+  private ec2Gone(inst: SimAsgInstance): void {
+    if (inst.ec2State === 'terminated') return;
+    inst.ec2State = 'terminated';
+    inst.terminatedAt = this.ctx.clock.nowMs;
+    if (inst.containerInstance) this.ecs.ec2Terminated(inst.containerInstance);
+  }
+
+  private checkNoTasks(inst: SimAsgInstance, cause: string): void {
+    const ci = inst.containerInstance;
+    if (!ci) return;
+    const live = [...ci.tasks].filter(
+      (t) => t.lastStatus !== 'STOPPED' && t.service?.schedulingStrategy !== 'DAEMON',
+    );
+    if (live.length > 0) {
+      this.ctx.violation(
+        'instance-terminated-with-tasks',
+        `Instance ${inst.id} was terminated with ${live.length} non-daemon task(s) not STOPPED.`,
+        {
+          instanceId: inst.id,
+          cause,
+          tasks: live.map((t) => ({ taskArn: t.arn, group: t.group, lastStatus: t.lastStatus })),
+        },
+      );
+    }
+  }
+
+  /**
+   * Spot interruption: the warning (and optionally a rebalance recommendation) now, the reclaim two
+   * minutes later. A lifecycle hook cannot delay the reclaim; the group then replaces the instance.
+   */
+  interruptSpot(inst: SimAsgInstance, opts: { rebalance?: boolean; warningSeconds?: number } = {}): void {
+    const { clock, settings } = this.ctx;
+    if (opts.rebalance) {
+      this.ctx.emit(
+        'aws.ec2',
+        'EC2 Instance Rebalance Recommendation',
+        [`arn:aws:ec2:${settings.region}:${settings.accountId}:instance/${inst.id}`],
+        () => ({
+          'instance-id': inst.id,
+        }),
+      );
+    }
+    this.ctx.emit('aws.ec2', 'EC2 Spot Instance Interruption Warning', [spotInstanceArn(inst)], () => ({
+      'instance-id': inst.id,
+      'instance-action': 'terminate',
+    }));
+    clock.after(opts.warningSeconds ?? 120, 'ec2:spot-reclaim', () => {
+      if (inst.ec2State === 'terminated') return;
+      this.checkNoTasks(inst, 'spot-interruption');
+      this.ec2Gone(inst);
+      inst.health = 'Unhealthy';
+      this.beginTerminate(
+        inst,
+        'an instance was taken out of service in response to an EC2 health check indicating it has been terminated or stopped.',
+      );
+      this.requestReconcile(inst.group);
+    });
+  }
+
+  private ec2Arn(i: SimAsgInstance): string {
+    return `arn:aws:ec2:${this.ctx.settings.region}:${this.ctx.settings.accountId}:instance/${i.id}`;
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * CloudWatch metric storage: datapoints keyed by namespace, name and dimension set, fed by
+ * PutMetricData and by EMF documents (the Powertools Metrics output of the handlers).
+ * Values are kept per submission (sum, count, min, max) so any standard statistic can be computed.
+ */
+
+/** One submitted datapoint (aggregated if it carried several values). */
+export interface Datapoint {
+  t: number;
+  sum: number;
+  count: number;
+  min: number;
+  max: number;
+}
+
+/** A metric identity; `dims` sorted by name. */
+export interface MetricId {
+  namespace: string;
+  name: string;
+  dims: Array<{ Name: string; Value: string }>;
+}
+
+/** Statistics the simulator computes (no percentiles). */
+export type Statistic = 'Average' | 'Sum' | 'Minimum' | 'Maximum' | 'SampleCount';
+
+/** Canonical key of a metric (dimension order does not matter, as in CloudWatch). */
+export const metricKey = (m: MetricId): string =>
+  `${m.namespace}|${m.name}|${[...m.dims]
+    .sort((a, b) => a.Name.localeCompare(b.Name))
+    .map((d) => `${d.Name}=${d.Value}`)
+    .join(',')}`;
+
+/** All datapoints, by metric. Points older than `retentionMs` are dropped on insert. */
+export class MetricStore {
+  private readonly series = new Map<string, { id: MetricId; points: Datapoint[] }>();
+
+  constructor(private readonly retentionMs = 26 * 3600 * 1000) {}
+
+  /** Adds values for a metric at time `t` (epoch ms). */
+  put(id: MetricId, t: number, values: number[], counts?: number[]): void {
+    if (values.length === 0) return;
+    const key = metricKey(id);
+    let s = this.series.get(key);
+    if (!s) {
+      s = { id: { ...id, dims: [...id.dims] }, points: [] };
+      this.series.set(key, s);
+    }
+    let sum = 0;
+    let count = 0;
+    values.forEach((v, k) => {
+      const c = counts?.[k] ?? 1;
+      sum += v * c;
+      count += c;
+    });
+    s.points.push({ t, sum, count, min: Math.min(...values), max: Math.max(...values) });
+    const cutoff = t - this.retentionMs;
+    while (s.points.length > 0 && s.points[0]!.t < cutoff) s.points.shift();
+  }
+
+  /** Adds a pre-aggregated StatisticSet. */
+  putStats(
+    id: MetricId,
+    t: number,
+    stats: { SampleCount: number; Sum: number; Minimum: number; Maximum: number },
+  ): void {
+    this.put(id, t, [stats.Minimum]);
+    const s = this.series.get(metricKey(id))!;
+    s.points[s.points.length - 1] = {
+      t,
+      sum: stats.Sum,
+      count: stats.SampleCount,
+      min: stats.Minimum,
+      max: stats.Maximum,
+    };
+  }
+
+  /** The statistic over [fromMs, toMs), or undefined when there is no datapoint. */
+  stat(id: MetricId, stat: Statistic, fromMs: number, toMs: number): number | undefined {
+    const s = this.series.get(metricKey(id));
+    if (!s) return undefined;
+    let sum = 0;
+    let count = 0;
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (const p of s.points) {
+      if (p.t < fromMs || p.t >= toMs) continue;
+      sum += p.sum;
+      count += p.count;
+      min = Math.min(min, p.min);
+      max = Math.max(max, p.max);
+    }
+    if (count === 0) return undefined;
+    switch (stat) {
+      case 'Average':
+        return sum / count;
+      case 'Sum':
+        return sum;
+      case 'Minimum':
+        return min;
+      case 'Maximum':
+        return max;
+      default:
+        return count;
+    }
+  }
+
+  /** Every metric with at least one datapoint. */
+  list(): MetricId[] {
+    return [...this.series.values()].map((s) => s.id);
+  }
+}
+
+/**
+ * Turns one EMF document into metric submissions (CloudWatch embedded metric format specification:
+ * `_aws.CloudWatchMetrics[].{Namespace, Dimensions: string[][], Metrics[].Name}`, values and dimension
+ * values as top-level members). The document's own Timestamp is ignored: Powertools stamps real time.
+ */
+export const emfToMetrics = (doc: Record<string, unknown>): Array<{ id: MetricId; values: number[] }> => {
+  const aws = doc._aws as
+    | {
+        CloudWatchMetrics?: Array<{
+          Namespace: string;
+          Dimensions?: string[][];
+          Metrics?: Array<{ Name: string }>;
+        }>;
+      }
+    | undefined;
+  const out: Array<{ id: MetricId; values: number[] }> = [];
+  for (const directive of aws?.CloudWatchMetrics ?? []) {
+    const dimSets = directive.Dimensions?.length ? directive.Dimensions : [[]];
+    for (const metric of directive.Metrics ?? []) {
+      const raw = doc[metric.Name];
+      const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is number => typeof v === 'number');
+      for (const set of dimSets) {
+        const dims = set.map((Name) => ({ Name, Value: String(doc[Name] ?? '') }));
+        out.push({ id: { namespace: directive.Namespace, name: metric.Name, dims }, values });
+      }
+    }
+  }
+  return out;
+};

@@ -1,0 +1,184 @@
+/**
+ * ECS write API: UpdateContainerInstancesState (≤ 10 instances per call), UpdateService (desiredCount,
+ * deployment configuration, placement strategy), RunTask (count 1–10), StopTask, TagResource.
+ */
+import type {
+  RunTaskCommandInput,
+  StopTaskCommandInput,
+  TagResourceCommandInput,
+  UpdateContainerInstancesStateCommandInput,
+  UpdateServiceCommandInput,
+} from '@aws-sdk/client-ecs';
+import { awsError } from '../core/aws-error.js';
+import { checkBatch } from '../core/paginate.js';
+import { type CommandTable, command } from '../core/registry.js';
+import type { EcsWorld } from './ecs-world.js';
+import { requireCluster, serviceName } from './lookup.js';
+import type { PlacementConstraint, PlacementStrategy, SimTask } from './model.js';
+import { chooseInstance } from './placement.js';
+import { containerInstanceShape, serviceShape, taskShape } from './shapes.js';
+
+/** The ECS write commands. */
+export const ecsWriteApi = (world: EcsWorld): CommandTable => ({
+  UpdateContainerInstancesState: command<UpdateContainerInstancesStateCommandInput>((i) => {
+    const c = requireCluster(world, i.cluster);
+    checkBatch('ecs', 'UpdateContainerInstancesState', 'containerInstances', i.containerInstances, 10, 1);
+    if (i.status !== 'ACTIVE' && i.status !== 'DRAINING') {
+      throw awsError(
+        'ecs',
+        'InvalidParameterException',
+        `Container instance status '${String(i.status)}' is not supported; use ACTIVE or DRAINING.`,
+      );
+    }
+    const containerInstances = [];
+    const failures = [];
+    for (const ref of i.containerInstances ?? []) {
+      const ci = world.containerInstance(c, ref);
+      if (!ci) failures.push({ arn: ref, reason: 'MISSING' });
+      else if (ci.status === 'INACTIVE')
+        failures.push({ arn: ci.arn, reason: 'INACTIVE', detail: 'The container instance is deregistered.' });
+      else {
+        world.setStatus(ci, i.status);
+        containerInstances.push(containerInstanceShape(ci));
+      }
+    }
+    return { containerInstances, failures };
+  }),
+
+  UpdateService: command<UpdateServiceCommandInput>((i) => {
+    const c = requireCluster(world, i.cluster);
+    const s = c.services.get(serviceName(i.service ?? ''));
+    if (!s) throw awsError('ecs', 'ServiceNotFoundException', 'Service not found.');
+    if (s.status !== 'ACTIVE') throw awsError('ecs', 'ServiceNotActiveException', 'Service was not ACTIVE.');
+    if (i.desiredCount !== undefined) {
+      if (s.schedulingStrategy === 'DAEMON') {
+        throw awsError(
+          'ecs',
+          'InvalidParameterException',
+          'The daemon scheduling strategy does not support a desired count for services.',
+        );
+      }
+      if (!Number.isInteger(i.desiredCount) || i.desiredCount < 0) {
+        throw awsError('ecs', 'InvalidParameterException', 'Desired count must be a non-negative integer.');
+      }
+      s.desiredCount = i.desiredCount;
+    }
+    const dc = i.deploymentConfiguration;
+    if (dc?.minimumHealthyPercent !== undefined) s.minimumHealthyPercent = dc.minimumHealthyPercent;
+    if (dc?.maximumPercent !== undefined) s.maximumPercent = dc.maximumPercent;
+    if (i.placementStrategy) s.placementStrategy = i.placementStrategy as PlacementStrategy[];
+    world.requestReconcile(c);
+    return { service: serviceShape(s, false) };
+  }),
+
+  RunTask: command<RunTaskCommandInput>((i) => {
+    const c = requireCluster(world, i.cluster);
+    const count = i.count ?? 1;
+    if (count < 1 || count > 10)
+      throw awsError('ecs', 'InvalidParameterException', 'count must be between 1 and 10.');
+    const td = i.taskDefinition ? world.taskDefinition(i.taskDefinition) : undefined;
+    if (!td) throw awsError('ecs', 'InvalidParameterException', 'TaskDefinition not found.');
+    if (![...c.instances.values()].some((ci) => ci.status !== 'INACTIVE')) {
+      throw awsError(
+        'ecs',
+        'InvalidParameterException',
+        'No Container Instances were found in your cluster.',
+      );
+    }
+    const tags = Object.fromEntries((i.tags ?? []).map((t) => [t.key ?? '', t.value ?? '']));
+    const result = runTasks(world, c.name, `${td.family}:${td.revision}`, count, {
+      group: i.group ?? `family:${td.family}`,
+      ...(i.startedBy ? { startedBy: i.startedBy } : {}),
+      strategy: (i.placementStrategy as PlacementStrategy[] | undefined) ?? [{ type: 'random' }],
+      constraints: (i.placementConstraints as PlacementConstraint[] | undefined) ?? [],
+      tags,
+    });
+    return { tasks: result.tasks.map(taskShape), failures: result.failures };
+  }),
+
+  StopTask: command<StopTaskCommandInput>((i) => {
+    const c = requireCluster(world, i.cluster);
+    const ref = i.task ?? '';
+    const t = c.tasks.get(ref.startsWith('arn:') ? ref : world.arn(`task/${c.name}/${ref}`));
+    if (!t) throw awsError('ecs', 'InvalidParameterException', 'The referenced task was not found.');
+    world.stopTask(t, i.reason ?? 'Task stopped by user', 'UserInitiated');
+    return { task: taskShape(t) };
+  }),
+
+  TagResource: command<TagResourceCommandInput>((i) => {
+    for (const c of world.clusters.values()) {
+      const target =
+        c.arn === i.resourceArn ? c : [...c.services.values()].find((s) => s.arn === i.resourceArn);
+      if (target) {
+        for (const t of i.tags ?? []) if (t.key) target.tags[t.key] = t.value ?? '';
+        return {};
+      }
+    }
+    throw awsError(
+      'ecs',
+      'InvalidParameterException',
+      `The specified resource ${String(i.resourceArn)} could not be found.`,
+    );
+  }),
+});
+
+/** Options of a standalone RunTask (setup API and RunTask). */
+export interface RunTaskOptions {
+  group?: string;
+  startedBy?: string;
+  /** Default `random` (RunTask's default). */
+  strategy?: PlacementStrategy[];
+  constraints?: PlacementConstraint[];
+  tags?: Record<string, string>;
+}
+
+/**
+ * Places `count` standalone tasks; the ones that do not fit become `failures` naming the reason
+ * (`RESOURCE:MEMORY` …) and the closest instance, as RunTask reports them.
+ */
+export const runTasks = (
+  world: EcsWorld,
+  clusterName: string,
+  taskDefinition: string,
+  count: number,
+  opts: RunTaskOptions = {},
+): { tasks: SimTask[]; failures: Array<{ arn?: string; reason: string }> } => {
+  const c = world.cluster(clusterName);
+  const td = world.taskDefinition(taskDefinition);
+  if (!c || !td)
+    throw new Error(
+      `sim: runTasks: unknown cluster '${clusterName}' or task definition '${taskDefinition}'.`,
+    );
+  const group = opts.group ?? `family:${td.family}`;
+  const tasks: SimTask[] = [];
+  const failures: Array<{ arn?: string; reason: string }> = [];
+  for (let n = 0; n < count; n++) {
+    const choice = chooseInstance(
+      c.instances.values(),
+      {
+        reservation: td.reservation,
+        hostPorts: td.hostPorts,
+        group,
+        strategy: opts.strategy ?? [{ type: 'random' }],
+        constraints: opts.constraints ?? [],
+      },
+      world.ctx.rng,
+    );
+    if (choice.ok) {
+      tasks.push(
+        world.placeTask(choice.instance, td, {
+          group,
+          ...(opts.startedBy ? { startedBy: opts.startedBy } : {}),
+          ...(opts.tags ? { tags: opts.tags } : {}),
+        }),
+      );
+    } else {
+      const ci = choice.instances[0];
+      failures.push({
+        ...(ci ? { arn: ci.arn } : {}),
+        reason: choice.reason === 'NO_INSTANCES' ? 'MISSING' : choice.reason,
+      });
+    }
+  }
+  return { tasks, failures };
+};

@@ -1,0 +1,354 @@
+/**
+ * The simulated ECS control plane: clusters, task definitions, services, container instances and
+ * the task lifecycle (PENDING → RUNNING → STOPPING → STOPPED). The service scheduler lives in
+ * `service-scheduler.ts`; the API surface in `ecs-api*.ts`.
+ */
+import type { SimContext } from '../core/context.js';
+import { containerInstanceEvent, taskEvent } from './ecs-events.js';
+import type {
+  PlacementConstraint,
+  PlacementStrategy,
+  SimCluster,
+  SimContainerInstance,
+  SimService,
+  SimTask,
+  SimTaskDefinition,
+} from './model.js';
+import type { TaskDefinitionSpec } from './resources.js';
+import { addReservation, agentPorts, type InstanceTypeSpec } from './resources.js';
+import { reconcileCluster } from './service-scheduler.js';
+import { buildTaskDefinition, type RawTaskDefinitionInput } from './task-definitions.js';
+
+/** A service in the setup API. Percentages per the ECS deployment configuration. */
+export interface ServiceSpec {
+  cluster: string;
+  name: string;
+  /** Family, `family:revision` or ARN. */
+  taskDefinition: string;
+  /** Ignored for DAEMON. */
+  desiredCount?: number;
+  schedulingStrategy?: 'REPLICA' | 'DAEMON';
+  /** Default for services: spread(attribute:ecs.availability-zone) (ECS default). */
+  placementStrategy?: PlacementStrategy[];
+  placementConstraints?: PlacementConstraint[];
+  /** Default 100 (REPLICA) / 0 (DAEMON). */
+  minimumHealthyPercent?: number;
+  /** Default 200 (REPLICA) / 100 (DAEMON). */
+  maximumPercent?: number;
+  tags?: Record<string, string>;
+}
+
+/** Options when placing one task. */
+export interface PlaceOptions {
+  service?: SimService;
+  group: string;
+  startedBy?: string;
+  tags?: Record<string, string>;
+}
+
+/** State and lifecycle of the simulated ECS. */
+export class EcsWorld {
+  readonly clusters = new Map<string, SimCluster>();
+  readonly taskDefinitions = new Map<string, SimTaskDefinition>();
+  private readonly families = new Map<string, SimTaskDefinition[]>();
+  private readonly reconcileScheduled = new Set<SimCluster>();
+  /** Called when an ACTIVE/DRAINING instance's EC2 instance is gone (for the invariants). */
+  onTaskLost?: (task: SimTask) => void;
+
+  constructor(readonly ctx: SimContext) {}
+
+  /** Builds an ECS ARN for this account and region. */
+  arn(resource: string): string {
+    return `arn:aws:ecs:${this.ctx.settings.region}:${this.ctx.settings.accountId}:${resource}`;
+  }
+
+  /** Creates (or returns) an ACTIVE cluster. */
+  createCluster(name: string, tags: Record<string, string> = {}): SimCluster {
+    const existing = this.clusters.get(name);
+    if (existing) return existing;
+    const cluster: SimCluster = {
+      name,
+      arn: this.arn(`cluster/${name}`),
+      status: 'ACTIVE',
+      tags: { ...tags },
+      instances: new Map(),
+      services: new Map(),
+      tasks: new Map(),
+    };
+    this.clusters.set(name, cluster);
+    return cluster;
+  }
+
+  /** Finds a cluster by name or ARN. */
+  cluster(ref: string | undefined): SimCluster | undefined {
+    const name = (ref ?? 'default').replace(/^arn:aws:ecs:[^:]*:\d+:cluster\//, '');
+    return this.clusters.get(name);
+  }
+
+  /** Registers a new revision of a task definition (setup API or raw ECS shape). */
+  registerTaskDefinition(spec: TaskDefinitionSpec | RawTaskDefinitionInput): SimTaskDefinition {
+    const revisions = this.families.get(spec.family) ?? [];
+    const td = buildTaskDefinition(spec, revisions.length + 1, this.arn.bind(this), this.ctx);
+    revisions.push(td);
+    this.families.set(spec.family, revisions);
+    this.taskDefinitions.set(td.arn, td);
+    return td;
+  }
+
+  /** Resolves `family`, `family:rev` or an ARN (latest ACTIVE revision for a bare family). */
+  taskDefinition(ref: string): SimTaskDefinition | undefined {
+    if (ref.startsWith('arn:')) return this.taskDefinitions.get(ref);
+    const [family, rev] = ref.split(':');
+    const revisions = this.families.get(family ?? '');
+    if (!revisions) return undefined;
+    return rev === undefined ? revisions[revisions.length - 1] : revisions[Number(rev) - 1];
+  }
+
+  /** Creates a service; its tasks are placed by the scheduler (immediately RUNNING before the run starts). */
+  createService(spec: ServiceSpec): SimService {
+    const cluster = this.cluster(spec.cluster);
+    if (!cluster)
+      throw new Error(`sim: createService: cluster '${spec.cluster}' does not exist; createCluster first.`);
+    const td = this.taskDefinition(spec.taskDefinition);
+    if (!td)
+      throw new Error(`sim: createService: task definition '${spec.taskDefinition}' is not registered.`);
+    const daemon = spec.schedulingStrategy === 'DAEMON';
+    const now = this.ctx.clock.nowMs;
+    const service: SimService = {
+      name: spec.name,
+      arn: this.arn(`service/${cluster.name}/${spec.name}`),
+      cluster,
+      taskDefinition: td,
+      desiredCount: daemon ? 0 : (spec.desiredCount ?? 0),
+      schedulingStrategy: daemon ? 'DAEMON' : 'REPLICA',
+      placementStrategy: daemon
+        ? []
+        : (spec.placementStrategy ?? [{ type: 'spread', field: 'attribute:ecs.availability-zone' }]),
+      placementConstraints: spec.placementConstraints ?? [],
+      minimumHealthyPercent: spec.minimumHealthyPercent ?? (daemon ? 0 : 100),
+      maximumPercent: spec.maximumPercent ?? (daemon ? 100 : 200),
+      status: 'ACTIVE',
+      createdAt: now,
+      deploymentId: `ecs-svc/${String(this.ctx.rng.int(1e9)).padStart(9, '0')}${String(this.ctx.rng.int(1e10)).padStart(10, '0')}`,
+      deploymentCreatedAt: now,
+      tags: { ...spec.tags },
+      tasks: new Set(),
+      events: [],
+    };
+    cluster.services.set(spec.name, service);
+    this.requestReconcile(cluster);
+    return service;
+  }
+
+  /** Registers an EC2 instance's agent with a cluster: a new ACTIVE container instance. */
+  registerContainerInstance(spec: {
+    cluster: string;
+    ec2InstanceId: string;
+    instanceType: InstanceTypeSpec;
+    az: string;
+    attributes?: Array<{ name: string; value?: string }>;
+  }): SimContainerInstance {
+    const cluster = this.cluster(spec.cluster);
+    if (!cluster) throw new Error(`sim: cluster '${spec.cluster}' does not exist.`);
+    const id = this.ctx.rng.hex(32);
+    const t = spec.instanceType;
+    const ci: SimContainerInstance = {
+      arn: this.arn(`container-instance/${cluster.name}/${id}`),
+      id,
+      cluster,
+      ec2InstanceId: spec.ec2InstanceId,
+      instanceType: t.name,
+      az: spec.az,
+      status: 'ACTIVE',
+      agentConnected: true,
+      registered: { cpu: t.cpu, memory: t.memory, gpu: t.gpu ?? 0 },
+      remaining: { cpu: t.cpu, memory: t.memory, gpu: t.gpu ?? 0 },
+      usedPorts: new Set(agentPorts),
+      registeredAt: this.ctx.clock.nowMs,
+      version: 1,
+      tasks: new Set(),
+      attributes: [
+        { name: 'ecs.availability-zone', value: spec.az },
+        { name: 'ecs.instance-type', value: t.name },
+        { name: 'ecs.os-type', value: 'linux' },
+        { name: 'ecs.cpu-architecture', value: t.name.includes('g.') ? 'arm64' : 'x86_64' },
+        ...(spec.attributes ?? []),
+      ],
+    };
+    cluster.instances.set(ci.arn, ci);
+    this.instanceChanged(ci);
+    this.requestReconcile(cluster);
+    return ci;
+  }
+
+  /** Finds a container instance by ARN or ID in a cluster. */
+  containerInstance(cluster: SimCluster, ref: string): SimContainerInstance | undefined {
+    if (ref.startsWith('arn:')) return cluster.instances.get(ref);
+    return cluster.instances.get(this.arn(`container-instance/${cluster.name}/${ref}`));
+  }
+
+  /** Finds a container instance anywhere by its EC2 instance id (non-INACTIVE first). */
+  instanceByEc2Id(ec2InstanceId: string): SimContainerInstance | undefined {
+    let found: SimContainerInstance | undefined;
+    for (const c of this.clusters.values())
+      for (const ci of c.instances.values())
+        if (ci.ec2InstanceId === ec2InstanceId && (!found || ci.status !== 'INACTIVE')) found = ci;
+    return found;
+  }
+
+  /** Sets ACTIVE/DRAINING (UpdateContainerInstancesState); draining is carried out by the scheduler. */
+  setStatus(ci: SimContainerInstance, status: 'ACTIVE' | 'DRAINING'): void {
+    if (ci.status === status) return;
+    ci.status = status;
+    this.instanceChanged(ci);
+    this.requestReconcile(ci.cluster);
+  }
+
+  /** Sets `agentConnected` (fault injection: a disconnected agent takes no placements). */
+  setAgentConnected(ci: SimContainerInstance, connected: boolean): void {
+    if (ci.agentConnected === connected) return;
+    ci.agentConnected = connected;
+    this.instanceChanged(ci);
+    this.requestReconcile(ci.cluster);
+  }
+
+  /**
+   * The EC2 instance behind `ci` is gone: ECS deregisters it (INACTIVE) and its tasks are STOPPED at
+   * once (reason "Host EC2 (instance …) terminated.").
+   */
+  ec2Terminated(ci: SimContainerInstance): void {
+    if (ci.status === 'INACTIVE') return;
+    for (const task of [...ci.tasks]) {
+      if (task.lastStatus !== 'STOPPED') this.onTaskLost?.(task);
+      task.desiredStatus = 'STOPPED';
+      task.stopCode ??= 'TerminationNotice';
+      task.stoppedReason ??= `Host EC2 (instance ${ci.ec2InstanceId}) terminated.`;
+      this.finishStop(task);
+    }
+    ci.status = 'INACTIVE';
+    ci.agentConnected = false;
+    ci.deregisteredAt = this.ctx.clock.nowMs;
+    this.instanceChanged(ci);
+    this.requestReconcile(ci.cluster);
+    this.ctx.clock.after(this.ctx.settings.stoppedRetentionSeconds, 'ecs:purge-instance', () => {
+      ci.cluster.instances.delete(ci.arn);
+    });
+  }
+
+  /** Places one task on `ci` (resources reserved now). Before the run starts the task is RUNNING at once. */
+  placeTask(ci: SimContainerInstance, td: SimTaskDefinition, opts: PlaceOptions): SimTask {
+    const { clock, rng, settings } = this.ctx;
+    const id = rng.hex(32);
+    const now = clock.nowMs;
+    const task: SimTask = {
+      arn: this.arn(`task/${ci.cluster.name}/${id}`),
+      id,
+      cluster: ci.cluster,
+      taskDefinition: td,
+      instance: ci,
+      group: opts.group,
+      service: opts.service,
+      startedBy: opts.startedBy,
+      lastStatus: 'PENDING',
+      desiredStatus: 'RUNNING',
+      createdAt: now,
+      version: 1,
+      tags: { ...opts.tags },
+    };
+    addReservation(ci.remaining, td.reservation, -1);
+    for (const p of td.hostPorts) ci.usedPorts.add(p);
+    ci.tasks.add(task);
+    ci.cluster.tasks.set(task.arn, task);
+    opts.service?.tasks.add(task);
+    if (!this.ctx.started) {
+      task.lastStatus = 'RUNNING';
+      task.startedAt = now;
+    } else {
+      this.emitTask(task);
+      clock.after(rng.between(...settings.taskStartSeconds), 'ecs:task-running', () =>
+        this.taskStarted(task),
+      );
+    }
+    this.instanceChanged(ci);
+    return task;
+  }
+
+  private taskStarted(task: SimTask): void {
+    if (task.desiredStatus !== 'RUNNING' || task.lastStatus !== 'PENDING') return;
+    task.lastStatus = 'RUNNING';
+    task.startedAt = this.ctx.clock.nowMs;
+    task.version++;
+    this.emitTask(task);
+    this.requestReconcile(task.cluster);
+  }
+
+  /**
+   * Stops a task: desiredStatus STOPPED at once; a PENDING task stops within a second, a RUNNING one
+   * after its containers exit (SIGTERM, then SIGKILL at stopTimeout).
+   */
+  stopTask(task: SimTask, reason: string, stopCode = 'UserInitiated'): void {
+    if (task.desiredStatus === 'STOPPED') return;
+    const { clock, rng, settings } = this.ctx;
+    task.desiredStatus = 'STOPPED';
+    task.stopCode = stopCode;
+    task.stoppedReason = reason;
+    task.stoppingAt = clock.nowMs;
+    task.service?.tasks.delete(task);
+    const wasRunning = task.lastStatus === 'RUNNING';
+    if (wasRunning) task.lastStatus = 'STOPPING';
+    task.version++;
+    this.emitTask(task);
+    const exit = wasRunning
+      ? Math.min(task.taskDefinition.stopTimeoutSeconds, rng.between(...settings.taskExitSeconds))
+      : 1;
+    clock.after(exit, 'ecs:task-stopped', () => this.finishStop(task));
+  }
+
+  private finishStop(task: SimTask): void {
+    if (task.lastStatus === 'STOPPED') return;
+    const ci = task.instance;
+    const now = this.ctx.clock.nowMs;
+    task.desiredStatus = 'STOPPED';
+    task.lastStatus = 'STOPPED';
+    task.stoppingAt ??= now;
+    task.stoppedAt = now;
+    task.version++;
+    task.service?.tasks.delete(task);
+    addReservation(ci.remaining, task.taskDefinition.reservation, 1);
+    for (const p of task.taskDefinition.hostPorts) if (!agentPorts.includes(p)) ci.usedPorts.delete(p);
+    ci.tasks.delete(task);
+    this.emitTask(task);
+    if (ci.status !== 'INACTIVE') this.instanceChanged(ci);
+    this.requestReconcile(task.cluster);
+    this.ctx.clock.after(this.ctx.settings.stoppedRetentionSeconds, 'ecs:purge-task', () => {
+      task.cluster.tasks.delete(task.arn);
+    });
+  }
+
+  /** Schedules one service-scheduler pass for the cluster (coalesced). */
+  requestReconcile(cluster: SimCluster): void {
+    if (!this.ctx.started) {
+      reconcileCluster(this, cluster);
+      return;
+    }
+    if (this.reconcileScheduled.has(cluster)) return;
+    this.reconcileScheduled.add(cluster);
+    this.ctx.clock.after(this.ctx.settings.ecsSchedulerDelaySeconds, 'ecs:scheduler', () => {
+      this.reconcileScheduled.delete(cluster);
+      reconcileCluster(this, cluster);
+    });
+  }
+
+  private emitTask(task: SimTask): void {
+    this.ctx.emit('aws.ecs', 'ECS Task State Change', [task.arn], () => taskEvent(task));
+  }
+
+  /** Bumps the container instance version and emits its state-change event. */
+  instanceChanged(ci: SimContainerInstance): void {
+    ci.version++;
+    if (!this.ctx.started) return;
+    this.ctx.emit('aws.ecs', 'ECS Container Instance State Change', [ci.arn], () =>
+      containerInstanceEvent(ci, this.ctx.clock.nowMs),
+    );
+  }
+}

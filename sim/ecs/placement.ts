@@ -1,0 +1,193 @@
+/**
+ * Task placement, following "Amazon ECS task placement" (developer guide):
+ *  1. keep container instances that are ACTIVE, connected, and have the CPU, memory, GPU and ports;
+ *  2. keep those that satisfy the placement constraints;
+ *  3. order them by the placement strategies, applied in the order given (later ones break ties);
+ *  4. pick the first (remaining ties broken by the seeded random source).
+ * binpack(field) prefers the least remaining `field`; spread(field) prefers the bucket with the fewest
+ * tasks of the same group (service, or task group for standalone tasks); random is random.
+ * When scaling in, binpack stops the task on the instance left with the most remaining resources, and
+ * spread keeps AZ balance (random within the AZ) — same guide, "binpack" / "spread" rows.
+ */
+import type { Rng } from '../core/random.js';
+import type {
+  PlacementConstraint,
+  PlacementStrategy,
+  Reservation,
+  SimContainerInstance,
+  SimTask,
+} from './model.js';
+import { compileQuery } from './query.js';
+
+/** What a task needs from an instance. */
+export interface PlacementRequest {
+  reservation: Reservation;
+  hostPorts: readonly number[];
+  /** Group the task belongs to (`service:web`, `family:job`): the unit `spread` balances. */
+  group: string;
+  strategy: readonly PlacementStrategy[];
+  constraints: readonly PlacementConstraint[];
+}
+
+/** Why an instance cannot take the task (ECS failure reasons). */
+export type PlacementReason =
+  | 'RESOURCE:CPU'
+  | 'RESOURCE:MEMORY'
+  | 'RESOURCE:GPU'
+  | 'RESOURCE:PORTS'
+  | 'CONSTRAINT';
+
+/** Returns the first missing resource, or undefined when the task fits. */
+export const misfit = (ci: SimContainerInstance, req: PlacementRequest): PlacementReason | undefined => {
+  const r = req.reservation;
+  if (r.cpu > ci.remaining.cpu) return 'RESOURCE:CPU';
+  if (r.memory > ci.remaining.memory) return 'RESOURCE:MEMORY';
+  if (r.gpu > ci.remaining.gpu) return 'RESOURCE:GPU';
+  for (const p of req.hostPorts) if (ci.usedPorts.has(p)) return 'RESOURCE:PORTS';
+  return undefined;
+};
+
+const attributeOf = (ci: SimContainerInstance, field: string): string => {
+  if (field === 'instanceId' || field === 'host') return ci.arn;
+  const name = field.startsWith('attribute:') ? field.slice('attribute:'.length) : field;
+  return ci.attributes.find((a) => a.name === name)?.value ?? '';
+};
+
+const groupCount = (ci: SimContainerInstance, group: string): number => {
+  let n = 0;
+  for (const t of ci.tasks) if (t.group === group && t.desiredStatus === 'RUNNING') n++;
+  return n;
+};
+
+/** Result of choosing an instance for one task. */
+export type PlacementChoice =
+  | { ok: true; instance: SimContainerInstance }
+  | { ok: false; reason: PlacementReason | 'NO_INSTANCES'; instances: SimContainerInstance[] };
+
+/**
+ * Chooses the container instance for one task among `instances` (all of the cluster), or reports why
+ * none fits: the most common reason among ACTIVE instances, with the instances that failed for it.
+ */
+export const chooseInstance = (
+  instances: Iterable<SimContainerInstance>,
+  req: PlacementRequest,
+  rng: Rng,
+): PlacementChoice => {
+  const usable: SimContainerInstance[] = [];
+  const reasons = new Map<PlacementReason, SimContainerInstance[]>();
+  const constraintPreds = req.constraints
+    .filter((c) => c.type === 'memberOf' && c.expression)
+    .map((c) => compileQuery(c.expression!));
+  const distinct = req.constraints.some((c) => c.type === 'distinctInstance');
+  for (const ci of instances) {
+    if (ci.status !== 'ACTIVE' || !ci.agentConnected) continue;
+    let reason: PlacementReason | undefined = misfit(ci, req);
+    if (!reason && (constraintPreds.some((p) => !p(ci)) || (distinct && groupCount(ci, req.group) > 0))) {
+      reason = 'CONSTRAINT';
+    }
+    if (reason) {
+      const list = reasons.get(reason) ?? [];
+      list.push(ci);
+      reasons.set(reason, list);
+    } else {
+      usable.push(ci);
+    }
+  }
+  if (usable.length === 0) {
+    let best: [PlacementReason, SimContainerInstance[]] | undefined;
+    for (const entry of reasons) if (!best || entry[1].length > best[1].length) best = entry;
+    return best
+      ? { ok: false, reason: best[0], instances: best[1] }
+      : { ok: false, reason: 'NO_INSTANCES', instances: [] };
+  }
+  return { ok: true, instance: rank(usable, req, rng) };
+};
+
+/** Orders candidates lexicographically by the strategies, then randomly. */
+const rank = (usable: SimContainerInstance[], req: PlacementRequest, rng: Rng): SimContainerInstance => {
+  const keyFns: Array<(ci: SimContainerInstance) => number> = [];
+  for (const s of req.strategy) {
+    if (s.type === 'binpack') {
+      const f = s.field === 'cpu' ? 'cpu' : 'memory';
+      keyFns.push((ci) => ci.remaining[f]);
+    } else if (s.type === 'spread') {
+      const field = s.field ?? 'instanceId';
+      const buckets = new Map<string, number>();
+      for (const ci of usable) {
+        const b = attributeOf(ci, field);
+        buckets.set(b, (buckets.get(b) ?? 0) + groupCount(ci, req.group));
+      }
+      // A bucket's count must include instances that cannot take the task: AZ balance is over all.
+      if (field !== 'instanceId' && field !== 'host') {
+        const usableSet = new Set(usable);
+        for (const ci of usable[0]!.cluster.instances.values()) {
+          if (usableSet.has(ci) || ci.status === 'INACTIVE') continue;
+          const b = attributeOf(ci, field);
+          if (buckets.has(b)) buckets.set(b, buckets.get(b)! + groupCount(ci, req.group));
+        }
+      }
+      keyFns.push((ci) => buckets.get(attributeOf(ci, field)) ?? 0);
+    }
+  }
+  let best: SimContainerInstance[] = usable;
+  for (const key of keyFns) {
+    let min = Number.POSITIVE_INFINITY;
+    let next: SimContainerInstance[] = [];
+    for (const ci of best) {
+      const k = key(ci);
+      if (k < min) {
+        min = k;
+        next = [ci];
+      } else if (k === min) next.push(ci);
+    }
+    best = next;
+    if (best.length === 1) break;
+  }
+  return best.length === 1 ? best[0]! : rng.pick(best);
+};
+
+/**
+ * Picks which of a service's tasks to stop when scaling in (count `n`): tasks not RUNNING yet first,
+ * then by the service's first strategy (binpack: the instance left with the most remaining `field`;
+ * spread: the most loaded bucket, random inside it; random).
+ */
+export const chooseTasksToStop = (
+  tasks: readonly SimTask[],
+  n: number,
+  strategy: readonly PlacementStrategy[],
+  rng: Rng,
+): SimTask[] => {
+  const pool = [...tasks];
+  const out: SimTask[] = [];
+  const first = strategy[0];
+  while (out.length < n && pool.length > 0) {
+    let idx = pool.findIndex((t) => t.lastStatus !== 'RUNNING');
+    if (idx < 0 && first?.type === 'binpack') {
+      const f = first.field === 'cpu' ? 'cpu' : 'memory';
+      let bestVal = Number.NEGATIVE_INFINITY;
+      pool.forEach((t, i) => {
+        const v = t.instance.remaining[f] + t.taskDefinition.reservation[f];
+        if (v > bestVal) {
+          bestVal = v;
+          idx = i;
+        }
+      });
+    } else if (idx < 0 && first?.type === 'spread') {
+      const field = first.field ?? 'instanceId';
+      const counts = new Map<string, number>();
+      for (const t of pool) {
+        const b = attributeOf(t.instance, field);
+        counts.set(b, (counts.get(b) ?? 0) + 1);
+      }
+      const max = Math.max(...counts.values());
+      const inMax = pool
+        .map((t, i) => [t, i] as const)
+        .filter(([t]) => counts.get(attributeOf(t.instance, field)) === max);
+      idx = rng.pick(inMax)[1];
+    } else if (idx < 0) {
+      idx = rng.int(pool.length);
+    }
+    out.push(pool.splice(idx, 1)[0]!);
+  }
+  return out;
+};

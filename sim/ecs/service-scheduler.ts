@@ -1,0 +1,168 @@
+/**
+ * The ECS service scheduler, one pass per cluster. Rules (ECS developer guide, "Draining Amazon ECS
+ * container instances", "Daemon" scheduling, "Task placement strategies"):
+ *  - DAEMON services first: one task per ACTIVE instance; on a DRAINING instance the daemon task is
+ *    stopped only once every other task on that instance has stopped (daemons stop last);
+ *  - REPLICA services: service tasks on DRAINING instances are replaced on ACTIVE ones; PENDING ones
+ *    are stopped at once, RUNNING ones only while the RUNNING count stays ≥ minimumHealthyPercent of
+ *    desired, and replacements are started only while the total stays ≤ maximumPercent of desired;
+ *  - more tasks than desired → stop the surplus (placement-strategy order);
+ *  - fewer → place; what cannot be placed stays unplaced (no task object) and the service reports
+ *    "unable to place a task" and emits SERVICE_TASK_PLACEMENT_FAILURE (at most once per
+ *    `placementFailureEventIntervalSeconds` per service: an assumption, AWS does not document the rate).
+ * Standalone tasks are never touched by draining.
+ */
+
+import { placementFailureEvent } from './ecs-events.js';
+import type { EcsWorld } from './ecs-world.js';
+import type { SimCluster, SimContainerInstance, SimService, SimTask } from './model.js';
+import { chooseInstance, chooseTasksToStop, type PlacementChoice } from './placement.js';
+
+/** Runs one scheduler pass over every ACTIVE service of the cluster. */
+export const reconcileCluster = (world: EcsWorld, cluster: SimCluster): void => {
+  let unplaced = false;
+  for (const s of cluster.services.values())
+    if (s.status === 'ACTIVE' && s.schedulingStrategy === 'DAEMON')
+      unplaced = reconcileDaemon(world, s) || unplaced;
+  for (const s of cluster.services.values())
+    if (s.status === 'ACTIVE' && s.schedulingStrategy === 'REPLICA')
+      unplaced = reconcileReplica(world, s) || unplaced;
+  // Capacity may appear without an ECS trigger (nothing else retries): look again later.
+  if (unplaced && world.ctx.started) {
+    world.ctx.clock.after(world.ctx.settings.placementFailureEventIntervalSeconds, 'ecs:retry', () =>
+      world.requestReconcile(cluster),
+    );
+  }
+};
+
+const daemonTaskOn = (s: SimService, ci: SimContainerInstance): SimTask | undefined => {
+  for (const t of ci.tasks) if (t.service === s && t.desiredStatus === 'RUNNING') return t;
+  return undefined;
+};
+
+const reconcileDaemon = (world: EcsWorld, s: SimService): boolean => {
+  let failed: PlacementChoice | undefined;
+  for (const ci of s.cluster.instances.values()) {
+    const task = daemonTaskOn(s, ci);
+    if (ci.status === 'ACTIVE' && ci.agentConnected && !task) {
+      const choice = chooseInstance([ci], request(s), world.ctx.rng);
+      if (choice.ok) world.placeTask(ci, s.taskDefinition, placeOpts(s));
+      else failed ??= choice;
+    } else if (ci.status === 'DRAINING' && task) {
+      const others = [...ci.tasks].some(
+        (t) => t.service?.schedulingStrategy !== 'DAEMON' && t.lastStatus !== 'STOPPED',
+      );
+      if (!others)
+        world.stopTask(task, 'Service is draining this container instance.', 'ServiceSchedulerInitiated');
+    }
+  }
+  if (failed && !failed.ok) reportUnplaced(world, s, failed);
+  return failed !== undefined;
+};
+
+const request = (s: SimService) => ({
+  reservation: s.taskDefinition.reservation,
+  hostPorts: s.taskDefinition.hostPorts,
+  group: `service:${s.name}`,
+  strategy: s.placementStrategy,
+  constraints: s.placementConstraints,
+});
+
+const placeOpts = (s: SimService) => ({ service: s, group: `service:${s.name}`, startedBy: s.deploymentId });
+
+const reconcileReplica = (world: EcsWorld, s: SimService): boolean => {
+  const { rng } = world.ctx;
+  const desired = s.desiredCount;
+  const active = [...s.tasks].filter((t) => t.desiredStatus === 'RUNNING');
+  const draining = active.filter((t) => t.instance.status !== 'ACTIVE');
+  let good = active.filter((t) => t.instance.status === 'ACTIVE');
+  const reason = 'Service is draining this container instance.';
+
+  // PENDING tasks on a draining instance are stopped immediately.
+  for (const t of draining.filter((t) => t.lastStatus !== 'RUNNING'))
+    world.stopTask(t, reason, 'ServiceSchedulerInitiated');
+  const drainingRunning = draining.filter((t) => t.lastStatus === 'RUNNING');
+
+  // Scale in: surplus of good tasks.
+  if (good.length > desired) {
+    const stop = chooseTasksToStop(good, good.length - desired, s.placementStrategy, rng);
+    for (const t of stop)
+      world.stopTask(
+        t,
+        `Scaling activity initiated by (deployment ${s.deploymentId})`,
+        'ServiceSchedulerInitiated',
+      );
+    const stopped = new Set(stop);
+    good = good.filter((t) => !stopped.has(t));
+  }
+
+  // Stop draining RUNNING tasks while the healthy (RUNNING) count stays at or above the minimum.
+  const minHealthy = Math.ceil((desired * s.minimumHealthyPercent) / 100);
+  let healthy = good.filter((t) => t.lastStatus === 'RUNNING').length + drainingRunning.length;
+  let remainingDraining = drainingRunning.length;
+  for (const t of drainingRunning) {
+    if (healthy - 1 >= minHealthy) {
+      world.stopTask(t, reason, 'ServiceSchedulerInitiated');
+      healthy--;
+      remainingDraining--;
+    }
+  }
+
+  // Start tasks: up to desired on ACTIVE instances, within maximumPercent while draining ones remain.
+  const maxTotal = Math.max(desired, Math.floor((desired * s.maximumPercent) / 100));
+  const toStart = Math.max(0, Math.min(desired - good.length, maxTotal - good.length - remainingDraining));
+  let failure: PlacementChoice | undefined;
+  for (let i = 0; i < toStart; i++) {
+    const choice = chooseInstance(s.cluster.instances.values(), request(s), rng);
+    if (!choice.ok) {
+      failure = choice;
+      break;
+    }
+    world.placeTask(choice.instance, s.taskDefinition, placeOpts(s));
+  }
+  const now = world.ctx.clock.nowMs;
+  if (failure && !failure.ok) {
+    s.unplacedSince ??= now;
+    reportUnplaced(world, s, failure);
+    return true;
+  }
+  if (good.length + toStart >= desired) s.unplacedSince = undefined;
+  return false;
+};
+
+const reasonText: Record<string, string> = {
+  'RESOURCE:CPU': 'has insufficient CPU units available',
+  'RESOURCE:MEMORY': 'has insufficient memory available',
+  'RESOURCE:GPU': 'has insufficient GPU available',
+  'RESOURCE:PORTS': 'is already using a port required by your task',
+  CONSTRAINT: 'does not satisfy the placement constraints',
+};
+
+/** Adds the service event message and (rate-limited) emits SERVICE_TASK_PLACEMENT_FAILURE. */
+const reportUnplaced = (
+  world: EcsWorld,
+  s: SimService,
+  failure: Extract<PlacementChoice, { ok: false }>,
+): void => {
+  const { ctx } = world;
+  const now = ctx.clock.nowMs;
+  const last = s.lastPlacementFailureAt;
+  if (last !== undefined && now - last < ctx.settings.placementFailureEventIntervalSeconds * 1000) return;
+  s.lastPlacementFailureAt = now;
+  const closest = failure.instances[0];
+  const message =
+    failure.reason === 'NO_INSTANCES' || !closest
+      ? `(service ${s.name}) was unable to place a task because no container instance met all of its requirements. Reason: No Container Instances were found in your cluster.`
+      : `(service ${s.name}) was unable to place a task because no container instance met all of its requirements. The closest matching container-instance ${closest.id} ${reasonText[failure.reason] ?? failure.reason}. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.`;
+  s.events.unshift({ id: ctx.rng.uuid(), createdAt: now, message });
+  if (s.events.length > 100) s.events.length = 100;
+  if (!ctx.started) return;
+  ctx.emit('aws.ecs', 'ECS Service Action', [s.arn], () =>
+    placementFailureEvent(
+      s,
+      failure.reason === 'NO_INSTANCES' ? 'NO_CONTAINER_INSTANCES' : failure.reason,
+      failure.instances,
+      now,
+    ),
+  );
+};

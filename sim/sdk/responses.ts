@@ -1,0 +1,46 @@
+/** Response post-processing: SDK metadata, dropping undefined members, injected partial failures. */
+import type { Rng } from '../core/random.js';
+
+/** Removes `undefined` members recursively (the SDK never returns them); keeps Dates. */
+export const compact = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(compact);
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = compact(v);
+    return out;
+  }
+  return value;
+};
+
+const describeLists: Record<string, [list: string, arnKey: string]> = {
+  DescribeContainerInstances: ['containerInstances', 'containerInstanceArn'],
+  DescribeTasks: ['tasks', 'taskArn'],
+  DescribeServices: ['services', 'serviceArn'],
+  DescribeClusters: ['clusters', 'clusterArn'],
+};
+
+/** Moves a share (at least one) of an ECS Describe* result's items into `failures`. */
+export const applyPartialFailure = (
+  command: string,
+  out: Record<string, unknown>,
+  fault: { reason: string; share: number },
+  rng: Rng,
+): void => {
+  const spec = describeLists[command];
+  if (!spec) return;
+  const [list, arnKey] = spec;
+  const items = (out[list] as Array<Record<string, unknown>> | undefined) ?? [];
+  if (items.length === 0) return;
+  const kept: Array<Record<string, unknown>> = [];
+  const failed: Array<{ arn: string; reason: string }> = [];
+  for (const item of items) {
+    if (rng.chance(fault.share)) failed.push({ arn: String(item[arnKey]), reason: fault.reason });
+    else kept.push(item);
+  }
+  if (failed.length === 0) {
+    const item = kept.pop()!;
+    failed.push({ arn: String(item[arnKey]), reason: fault.reason });
+  }
+  out[list] = kept;
+  out.failures = [...((out.failures as unknown[]) ?? []), ...failed];
+};

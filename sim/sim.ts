@@ -1,0 +1,404 @@
+/**
+ * The simulator façade: builds a world (setup API), drives it on virtual time, routes SDK calls and
+ * events, and records the timeline. See sim/README.md for the guide.
+ */
+import { setClock } from '../shared/runtime/clock.js';
+import { setEmfSink } from '../shared/runtime/metrics.js';
+import { AasWorld, type ScalableTargetSpec } from './aas/aas.js';
+import { asgApi } from './asg/asg-api.js';
+import { type AsgSpec, AsgWorld } from './asg/asg-world.js';
+import type { SimAsg } from './asg/model.js';
+import { CloudWatchWorld } from './cloudwatch/cloudwatch.js';
+import { SimNotImplementedError, type SimServiceName } from './core/aws-error.js';
+import {
+  defaultSettings,
+  eventTime,
+  type SimContext,
+  type SimSettings,
+  type Violation,
+} from './core/context.js';
+import { Rng } from './core/random.js';
+import { type CommandTable, isWriteCommand } from './core/registry.js';
+import { Scheduler } from './core/scheduler.js';
+import { ecsApi } from './ecs/ecs-api.js';
+import { type RunTaskOptions, runTasks } from './ecs/ecs-api-write.js';
+import { EcsWorld, type ServiceSpec } from './ecs/ecs-world.js';
+import type { SimCluster, SimService, SimTask, SimTaskDefinition } from './ecs/model.js';
+import type { TaskDefinitionSpec } from './ecs/resources.js';
+import type { RawTaskDefinitionInput } from './ecs/task-definitions.js';
+import {
+  type FunctionRegistration,
+  type InvocationRecord,
+  Lambdas,
+  type SimEvent,
+  SimInvocationKilled,
+} from './events/lambdas.js';
+import { Faults } from './faults.js';
+import { Timeline } from './observe/timeline.js';
+import { interceptSdk, type SdkMocks } from './sdk/intercept.js';
+import { applyPartialFailure, compact } from './sdk/responses.js';
+
+/** Options of {@link createSim}. */
+export interface SimOptions {
+  /** PRNG seed (default 1): same seed and same inputs ⇒ same run. */
+  seed?: number;
+  /** Start of virtual time (default 2025-01-06T00:00:00Z). */
+  start?: string | number | Date;
+  /** Timing overrides. */
+  settings?: Partial<SimSettings>;
+  /** Timeline sample interval, seconds (default 60). */
+  sampleSeconds?: number;
+  /** Virtual time each API call takes inside a handler invocation, ms (default 20). */
+  apiLatencyMs?: number;
+  /** A service that stays below its desired count this long is a violation (default 600 s). */
+  pendingTooLongSeconds?: number;
+}
+
+/** The simulated AWS account. */
+export class Sim implements SimContext {
+  readonly clock: Scheduler;
+  readonly rng: Rng;
+  readonly settings: SimSettings;
+  readonly ecs: EcsWorld;
+  readonly asg: AsgWorld;
+  readonly aas: AasWorld;
+  readonly cloudwatch: CloudWatchWorld;
+  readonly lambdas: Lambdas;
+  readonly faults: Faults;
+  readonly timeline = new Timeline();
+  readonly violations: Violation[] = [];
+  /** API calls by `service:Command` (reads and writes, including failed ones). */
+  readonly apiCalls = new Map<string, number>();
+  private readonly tables: Record<SimServiceName, CommandTable>;
+  private readonly options: Required<
+    Pick<SimOptions, 'sampleSeconds' | 'apiLatencyMs' | 'pendingTooLongSeconds'>
+  >;
+  private isStarted = false;
+  private restoreFns: Array<() => void> = [];
+  private requestSeq = 0;
+  private readonly reportedPending = new Set<SimService>();
+
+  constructor(opts: SimOptions = {}) {
+    const start =
+      opts.start === undefined ? Date.parse('2025-01-06T00:00:00Z') : new Date(opts.start).getTime();
+    this.clock = new Scheduler(start);
+    this.rng = new Rng(opts.seed ?? 1);
+    this.settings = { ...defaultSettings, ...opts.settings };
+    this.options = {
+      sampleSeconds: opts.sampleSeconds ?? 60,
+      apiLatencyMs: opts.apiLatencyMs ?? 20,
+      pendingTooLongSeconds: opts.pendingTooLongSeconds ?? 600,
+    };
+    this.faults = new Faults(this.rng, () => this.clock.elapsedSeconds);
+    this.ecs = new EcsWorld(this);
+    this.asg = new AsgWorld(this, this.ecs);
+    this.aas = new AasWorld(this, this.ecs);
+    this.cloudwatch = new CloudWatchWorld(this);
+    this.lambdas = new Lambdas(this, this.faults);
+    this.tables = {
+      ecs: ecsApi(this.ecs),
+      autoscaling: asgApi(this.asg, this),
+      'application-autoscaling': this.aas.api(),
+      cloudwatch: this.cloudwatch.api(),
+    };
+  }
+
+  // ── SimContext ────────────────────────────────────────────────────────────
+
+  /** True once time has started (first run, invoke or API call). */
+  get started(): boolean {
+    return this.isStarted;
+  }
+
+  /** @inheritdoc */
+  emit(source: string, detailType: string, resources: string[], detail: () => Record<string, unknown>): void {
+    if (!this.isStarted) return;
+    this.timeline.events.push({
+      t: this.clock.elapsedSeconds,
+      source,
+      detailType,
+      ...(resources[0] ? { resource: resources[0] } : {}),
+    });
+    if (!this.lambdas.hasListeners()) return;
+    this.lambdas.publish({
+      version: '0',
+      id: this.rng.uuid(),
+      'detail-type': detailType,
+      source,
+      account: this.settings.accountId,
+      time: eventTime(this.clock.nowMs),
+      region: this.settings.region,
+      resources,
+      detail: detail(),
+    });
+  }
+
+  /** @inheritdoc */
+  violation(kind: Violation['kind'], message: string, data?: Record<string, unknown>): void {
+    this.violations.push({ t: this.clock.elapsedSeconds, kind, message, ...(data ? { data } : {}) });
+  }
+
+  // ── Setup API ─────────────────────────────────────────────────────────────
+
+  /** Creates an ECS cluster. */
+  createCluster(name: string, tags?: Record<string, string>): SimCluster {
+    return this.ecs.createCluster(name, tags);
+  }
+
+  /** Registers a task definition revision (setup form or a raw ECS TaskDefinition). */
+  registerTaskDefinition(spec: TaskDefinitionSpec | RawTaskDefinitionInput): SimTaskDefinition {
+    return this.ecs.registerTaskDefinition(spec);
+  }
+
+  /** Creates a service (REPLICA or DAEMON). */
+  createService(spec: ServiceSpec): SimService {
+    return this.ecs.createService(spec);
+  }
+
+  /** Creates an Auto Scaling group whose instances register with `spec.cluster`. */
+  createAutoScalingGroup(spec: AsgSpec): SimAsg {
+    return this.asg.createGroup(spec);
+  }
+
+  /** Registers an Application Auto Scaling target for a service's DesiredCount. */
+  registerScalableTarget(spec: ScalableTargetSpec) {
+    return this.aas.registerTarget(spec);
+  }
+
+  /** Runs standalone tasks (RunTask semantics; default placement random). */
+  runTask(cluster: string, taskDefinition: string, count = 1, opts?: RunTaskOptions) {
+    return runTasks(this.ecs, cluster, taskDefinition, count, opts);
+  }
+
+  // ── Drivers ───────────────────────────────────────────────────────────────
+
+  /** Runs `fn` at `seconds` after the start of the run. */
+  at(seconds: number, fn: () => void | Promise<void>): void {
+    this.clock.at(this.clock.startMs + seconds * 1000, 'driver', fn);
+  }
+
+  /** Sets a service's desired count now (as UpdateService would, without an API call). */
+  setDesiredCount(cluster: string, service: string, desired: number): void {
+    const s = this.ecs.cluster(cluster)?.services.get(service);
+    if (!s) throw new Error(`sim: service '${cluster}/${service}' does not exist.`);
+    s.desiredCount = desired;
+    this.ecs.requestReconcile(s.cluster);
+  }
+
+  /** A load trace: desired count of a service at given times (seconds since start). */
+  trace(
+    cluster: string,
+    service: string,
+    points: ReadonlyArray<readonly [seconds: number, desired: number]>,
+  ): void {
+    for (const [t, d] of points) this.at(t, () => this.setDesiredCount(cluster, service, d));
+  }
+
+  /** Sends a Spot interruption warning for an instance (reclaimed `warningSeconds` later, default 120). */
+  interruptSpot(instanceId: string, opts?: { rebalance?: boolean; warningSeconds?: number }): void {
+    const i = this.asg.instance(instanceId);
+    if (!i) throw new Error(`sim: interruptSpot: instance '${instanceId}' is not in any group.`);
+    this.start();
+    this.asg.interruptSpot(i, opts);
+  }
+
+  // ── Functions and events ──────────────────────────────────────────────────
+
+  /** Registers a Lambda function (patterns, schedule, timeout). */
+  register(fn: FunctionRegistration): void {
+    this.lambdas.register(fn);
+  }
+
+  /** Publishes an event (defaults filled in: id, time, account, region). */
+  putEvent(event: Partial<SimEvent> & Pick<SimEvent, 'source' | 'detail-type' | 'detail'>): void {
+    this.start();
+    this.lambdas.publish({
+      version: '0',
+      id: this.rng.uuid(),
+      account: this.settings.accountId,
+      time: eventTime(this.clock.nowMs),
+      region: this.settings.region,
+      resources: [],
+      ...event,
+    });
+  }
+
+  /** Invokes a registered function now (outside the event flow) and returns its record. */
+  async invoke(name: string, event: unknown = {}): Promise<InvocationRecord> {
+    this.start();
+    return this.lambdas.invoke(name, event, 'manual');
+  }
+
+  /** Invocations so far (all functions, all attempts). */
+  get invocations(): readonly InvocationRecord[] {
+    return this.lambdas.invocations;
+  }
+
+  /** Number of invocations of one function. */
+  invocationCount(name: string): number {
+    return this.lambdas.count(name);
+  }
+
+  // ── SDK ───────────────────────────────────────────────────────────────────
+
+  /**
+   * Intercepts the four SDK clients, points the handlers' clock (`shared/runtime/clock.ts`) at virtual
+   * time and their EMF metrics at the simulated CloudWatch. Undo with {@link dispose}.
+   */
+  install(): SdkMocks {
+    const mocks = interceptSdk((service, command, input) => this.call(service, command, input));
+    const restoreClock = setClock(() => this.clock.nowMs + (this.lambdas.current?.elapsedMs ?? 0));
+    setEmfSink((doc) => this.cloudwatch.putEmf(doc));
+    this.restoreFns.push(mocks.restore, restoreClock, () => setEmfSink(undefined));
+    return mocks;
+  }
+
+  /** Restores the SDK clients, the clock and the EMF sink. */
+  dispose(): void {
+    for (const fn of this.restoreFns.reverse()) fn();
+    this.restoreFns = [];
+  }
+
+  /**
+   * Executes one API command as AWS would (faults, latency, limits, errors).
+   * @throws the SDK-like error AWS would return, SimNotImplementedError, or SimInvocationKilled.
+   */
+  async call(
+    service: SimServiceName,
+    command: string,
+    input: Record<string, unknown> = {},
+  ): Promise<Record<string, unknown>> {
+    this.start();
+    const inv = this.lambdas.current;
+    if (inv?.killed) throw new SimInvocationKilled(inv.fn, 'already killed');
+    if (inv && inv.killAfterApiCalls !== undefined && inv.apiCalls >= inv.killAfterApiCalls) {
+      inv.killed = true;
+      throw new SimInvocationKilled(inv.fn, `injected kill after ${inv.killAfterApiCalls} API calls`);
+    }
+    const effect = this.faults.onCall(service, command);
+    if (inv) {
+      inv.apiCalls++;
+      inv.elapsedMs += this.options.apiLatencyMs + effect.latencyMs;
+      if (inv.elapsedMs > inv.deadlineMs) {
+        inv.killed = true;
+        throw new SimInvocationKilled(inv.fn, `timeout after ${inv.deadlineMs / 1000} s`);
+      }
+    }
+    const key = `${service}:${command}`;
+    this.apiCalls.set(key, (this.apiCalls.get(key) ?? 0) + 1);
+    const write = isWriteCommand(command);
+    const record = (error?: string) => {
+      if (write) {
+        this.timeline.actions.push({
+          t: this.clock.elapsedSeconds,
+          service,
+          command,
+          ...(inv ? { fn: inv.fn } : {}),
+          input: compact(input) as Record<string, unknown>,
+          ...(error ? { error } : {}),
+        });
+      }
+    };
+    if (effect.error) {
+      record(effect.error.name);
+      throw effect.error;
+    }
+    const impl = this.tables[service][command];
+    if (!impl) throw new SimNotImplementedError(service, command);
+    let out: Record<string, unknown>;
+    try {
+      out = compact(impl(input)) as Record<string, unknown>;
+    } catch (err) {
+      record(err instanceof Error ? err.name : String(err));
+      throw err;
+    }
+    record();
+    if (effect.partial) applyPartialFailure(command, out, effect.partial, this.rng);
+    return {
+      ...out,
+      $metadata: {
+        httpStatusCode: 200,
+        requestId: `sim-${++this.requestSeq}`,
+        attempts: 1,
+        totalRetryDelay: 0,
+      },
+    };
+  }
+
+  // ── Running ───────────────────────────────────────────────────────────────
+
+  /** Starts virtual time (implicit in run/invoke/call): sampling, alarm evaluation. */
+  start(): void {
+    if (this.isStarted) return;
+    this.isStarted = true;
+    this.takeSample();
+    this.clock.every(this.options.sampleSeconds, 'timeline:sample', () => this.takeSample());
+    this.clock.every(60, 'cloudwatch:evaluate', () => this.cloudwatch.evaluate());
+  }
+
+  /** Advances virtual time by `seconds`, running everything due. */
+  async runFor(seconds: number): Promise<void> {
+    this.start();
+    await this.clock.runUntil(this.clock.nowMs + seconds * 1000);
+  }
+
+  /** Advances virtual time to `seconds` after the start. */
+  async runUntil(seconds: number): Promise<void> {
+    this.start();
+    await this.clock.runUntil(this.clock.startMs + seconds * 1000);
+  }
+
+  /** Current virtual time, epoch ms. */
+  get nowMs(): number {
+    return this.clock.nowMs;
+  }
+
+  /** Seconds since the start. */
+  get elapsedSeconds(): number {
+    return this.clock.elapsedSeconds;
+  }
+
+  private takeSample(): void {
+    const t = this.clock.elapsedSeconds;
+    this.timeline.sample(t, this.clock.nowMs, this.ecs, this.asg, this.lambdas.invocations.length);
+    for (const g of this.asg.groups.values()) {
+      if (g.desired < g.min || g.desired > g.max) {
+        this.violation(
+          'desired-outside-min-max',
+          `ASG ${g.name} desired ${g.desired} is outside [${g.min}, ${g.max}].`,
+          { asg: g.name },
+        );
+      }
+    }
+    for (const c of this.ecs.clusters.values()) {
+      for (const s of c.services.values()) {
+        const since = s.unplacedSince;
+        if (since === undefined) {
+          this.reportedPending.delete(s);
+        } else if (
+          !this.reportedPending.has(s) &&
+          this.clock.nowMs - since > this.options.pendingTooLongSeconds * 1000
+        ) {
+          this.reportedPending.add(s);
+          this.violation(
+            'task-pending-too-long',
+            `Service ${s.name} has had unplaced tasks for more than ${this.options.pendingTooLongSeconds} s.`,
+            {
+              cluster: c.name,
+              service: s.name,
+            },
+          );
+        }
+      }
+    }
+  }
+
+  /** Tasks of a cluster that are not STOPPED (handy in assertions). */
+  liveTasks(cluster: string): SimTask[] {
+    const c = this.ecs.cluster(cluster);
+    return c ? [...c.tasks.values()].filter((t) => t.lastStatus !== 'STOPPED') : [];
+  }
+}
+
+/** Creates a simulator. */
+export const createSim = (opts?: SimOptions): Sim => new Sim(opts);
