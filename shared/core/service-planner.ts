@@ -50,6 +50,8 @@ export interface ServicePlanOptions {
   targetTags?: Readonly<Record<string, string>>;
   /** The cluster's planner settings, for cluster-aware scale-out. */
   clusterPolicy?: ClusterPolicy;
+  /** Why the cluster may not grow now (e.g. its ASG tags are invalid): the service still scales. */
+  clusterGrowthBlocked?: string;
 }
 
 /**
@@ -173,6 +175,8 @@ export const planService = (
   if (direction === 'scale-out') {
     if (!config.clusterAware) {
       plan.reasons.push(`${SERVICE_TAGS.clusterAware}=false: the cluster is left to its own scaler`);
+    } else if (options.clusterGrowthBlocked) {
+      plan.reasons.push(`the cluster is not grown: ${options.clusterGrowthBlocked}`);
     } else {
       const check = planClusterGrowth(
         snapshot,

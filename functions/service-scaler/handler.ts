@@ -1,0 +1,115 @@
+/**
+ * Lambda entry of the service scaler (issue #6): a CloudWatch alarm on an opted-in ECS service's metric
+ * scales the service within its bounds, and grows the cluster in the same invocation when the new tasks
+ * will not fit (docs/service-scaler.md).
+ *
+ * Errors: a malformed event, an alarm that names no service, a bad tag or an unknown service is permanent —
+ * logged at ERROR, counted in ServiceScalerErrors and answered with a result, so neither Lambda nor
+ * EventBridge retries it, and nothing is written. TransientAwsError (throttling, 5xx) is rethrown so
+ * Lambda's asynchronous retry runs the event again; the intent record makes that retry converge.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { defaultServiceWriter } from '../../shared/aws/service-actuator.js';
+import { defaultAlarmReader } from '../../shared/aws/service-alarm-reader.js';
+import { defaultServiceScalingReader } from '../../shared/aws/service-scaling-reader.js';
+import { readClusterSnapshot } from '../../shared/aws/snapshot-reader.js';
+import { DEFAULT_CLUSTER_POLICY } from '../../shared/core/cluster-policy.js';
+import type { ServicePlan } from '../../shared/core/service-planner.js';
+import { now } from '../../shared/runtime/clock.js';
+import { AutoscalerError, describeError, TransientAwsError } from '../../shared/runtime/errors.js';
+import { logger } from '../../shared/runtime/logger.js';
+import { createMetrics, MetricUnit } from '../../shared/runtime/metrics.js';
+import { parseAlarmEvent } from './alarm-event.js';
+import { type ServiceScalerDeps, scaleService } from './scale-service.js';
+
+/** Metrics of this function, created once per module. */
+export const metrics = createMetrics('service-scaler');
+
+/** What the handler returns (visible in the Lambda console and to tests; EventBridge ignores it). */
+export interface ServiceScalerResult {
+  status: 'ok' | 'invalid-event' | 'configuration-error' | 'not-found' | 'rejected';
+  plan?: ServicePlan;
+  clusterGrown?: boolean;
+  serviceUpdated?: boolean;
+  message?: string;
+}
+
+let depsOverride: ServiceScalerDeps | undefined;
+/** Replaces the AWS ports (tests, simulator). `undefined` restores the real adapters. */
+export const setServiceScalerDeps = (deps: ServiceScalerDeps | undefined): void => {
+  depsOverride = deps;
+};
+
+const deps = (): ServiceScalerDeps =>
+  depsOverride ?? {
+    readSnapshot: (cluster) => readClusterSnapshot(cluster),
+    scaling: defaultServiceScalingReader(),
+    alarms: defaultAlarmReader(),
+    writer: defaultServiceWriter(),
+  };
+
+const STATUS: Record<string, ServiceScalerResult['status']> = {
+  InvalidEventError: 'invalid-event',
+  ConfigurationError: 'configuration-error',
+  NotFoundError: 'not-found',
+};
+
+const METRIC_OF_ACTION = {
+  'scale-out': 'ServiceScaleOut',
+  'scale-in': 'ServiceScaleIn',
+  hold: 'ServiceHold',
+  skip: 'ServiceSkip',
+} as const;
+
+/** The handler without middleware (exported for tests and the simulator). */
+export const serviceScalerHandler = async (event: unknown): Promise<ServiceScalerResult> => {
+  let alarm: string | undefined;
+  try {
+    const parsed = parseAlarmEvent(event);
+    alarm = parsed.alarmName;
+    const { plan, outcome } = await scaleService(
+      parsed,
+      deps(),
+      { dryRun: process.env.DRY_RUN === 'true', clusterDefaults: DEFAULT_CLUSTER_POLICY },
+      now(),
+    );
+    // One EMF document per invocation, by cluster.
+    metrics.addDimension('ClusterName', plan.cluster);
+    metrics.addMetric(METRIC_OF_ACTION[plan.action], MetricUnit.Count, 1);
+    const delta = plan.desiredCount.proposed - plan.desiredCount.current;
+    if (delta !== 0 && !plan.dryRun) {
+      metrics.addMetric(
+        delta > 0 ? 'ServiceTasksAdded' : 'ServiceTasksRemoved',
+        MetricUnit.Count,
+        Math.abs(delta),
+      );
+    }
+    if (outcome.clusterGrown && plan.clusterGrowth) {
+      const g = plan.clusterGrowth.desiredCapacity;
+      metrics.addMetric('ClusterInstancesAddedForService', MetricUnit.Count, g.proposed - g.current);
+    }
+    return { status: 'ok', plan, ...outcome };
+  } catch (error) {
+    if (error instanceof TransientAwsError || !(error instanceof AutoscalerError)) {
+      logger.warn('service scaling failed; Lambda will retry the event', {
+        alarm,
+        error: describeError(error),
+      });
+      throw error;
+    }
+    logger.error('event not handled', { alarm, error: error.message, errorType: error.name });
+    metrics.addMetric('ServiceScalerErrors', MetricUnit.Count, 1);
+    return { status: STATUS[error.name] ?? 'rejected', message: error.message };
+  } finally {
+    // Published here rather than by the logMetrics middleware, so callers without middleware (the
+    // simulator, tests) get exactly one EMF document per invocation too.
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  }
+};
+
+/** The Lambda handler: middy + Powertools logger context (metrics are published by the handler itself). */
+export const handler = middy<unknown, ServiceScalerResult, Error, Context>()
+  .use(injectLambdaContext(logger))
+  .handler(serviceScalerHandler);

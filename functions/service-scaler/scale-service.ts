@@ -1,0 +1,145 @@
+/**
+ * One service-scaler invocation: observe (snapshot + the service's Application Auto Scaling state) →
+ * decide (planService, pure) → act (applyServicePlan). Ports are injected so tests and the simulator
+ * run it unchanged.
+ */
+import {
+  applyServicePlan,
+  type ServiceActOutcome,
+  type ServiceWriter,
+} from '../../shared/aws/service-actuator.js';
+import type { AlarmReader } from '../../shared/aws/service-alarm-reader.js';
+import type { ServiceScalingReader } from '../../shared/aws/service-scaling-reader.js';
+import { resolveClusterPolicy } from '../../shared/core/cluster-config.js';
+import { managedGroups } from '../../shared/core/cluster-planner.js';
+import { type ClusterPolicy, DEFAULT_CLUSTER_POLICY } from '../../shared/core/cluster-policy.js';
+import type { AlarmSignal } from '../../shared/core/service-alarm.js';
+import { ECS_SERVICE_DIMENSION, serviceResourceId } from '../../shared/core/service-bounds.js';
+import { planService, type ServicePlan } from '../../shared/core/service-planner.js';
+import { SERVICE_TAGS } from '../../shared/core/service-policy.js';
+import type { ClusterSnapshot } from '../../shared/core/snapshot.js';
+import { ConfigurationError } from '../../shared/runtime/errors.js';
+import { logger } from '../../shared/runtime/logger.js';
+import type { ParsedAlarmEvent } from './alarm-event.js';
+
+/** The AWS ports of the service scaler. */
+export interface ServiceScalerDeps {
+  readSnapshot(cluster: string): Promise<ClusterSnapshot>;
+  scaling: ServiceScalingReader;
+  alarms: AlarmReader;
+  writer: ServiceWriter;
+}
+
+/** Settings from the environment. */
+export interface ServiceScalerEnv {
+  dryRun: boolean;
+  /** Cluster planner defaults (the ASG's tags override them). */
+  clusterDefaults: ClusterPolicy;
+}
+
+/** The result of one invocation. */
+export interface ScaleServiceResult {
+  plan: ServicePlan;
+  outcome: ServiceActOutcome;
+}
+
+/** Resolves the cluster and service an alarm scales: its dimensions, else the event's or the alarm's tags. */
+const resolveNames = async (
+  event: ParsedAlarmEvent,
+  alarms: AlarmReader,
+): Promise<{ cluster: string; service: string }> => {
+  if (event.cluster && event.service) return { cluster: event.cluster, service: event.service };
+  let tags = event.alarmTags;
+  if (!tags?.[SERVICE_TAGS.alarmService] && event.alarmArn) tags = await alarms.tags(event.alarmArn);
+  const cluster = tags?.[SERVICE_TAGS.alarmCluster];
+  const service = tags?.[SERVICE_TAGS.alarmService];
+  if (cluster && service) return { cluster, service };
+  throw new ConfigurationError(
+    `alarm ${event.alarmName} names no ECS service: its metric has no ClusterName and ServiceName dimensions and the ` +
+      `alarm has no ${SERVICE_TAGS.alarmCluster} and ${SERVICE_TAGS.alarmService} tags. Add them, or narrow the ` +
+      'EventBridge rule to the alarms of services; nothing was changed.',
+  );
+};
+
+/** The snapshot with the service's scalable target and policies as just read (replacing the reader's). */
+const withScalingState = (
+  snapshot: ClusterSnapshot,
+  cluster: string,
+  service: string,
+  state: Awaited<ReturnType<ServiceScalingReader['read']>>,
+): ClusterSnapshot => {
+  const id = serviceResourceId(cluster, service);
+  const mine = (t: { ResourceId: string; ScalableDimension: string }) =>
+    t.ResourceId === id && t.ScalableDimension === ECS_SERVICE_DIMENSION;
+  return {
+    ...snapshot,
+    scalableTargets: [
+      ...snapshot.scalableTargets.filter((t) => !mine(t)),
+      ...(state.target ? [state.target] : []),
+    ],
+    scalingPolicies: [...(snapshot.scalingPolicies ?? []).filter((p) => !mine(p)), ...state.policies],
+  };
+};
+
+/**
+ * Handles one parsed alarm event end to end.
+ * @throws ConfigurationError (no service named, bad tag), NotFoundError (unknown cluster or service),
+ *   AwsRejectedError, TransientAwsError — all before any write, except a failing write itself.
+ */
+export const scaleService = async (
+  event: ParsedAlarmEvent,
+  deps: ServiceScalerDeps,
+  env: ServiceScalerEnv,
+  now: Date,
+): Promise<ScaleServiceResult> => {
+  const { cluster, service } = await resolveNames(event, deps.alarms);
+  let comparison = event.comparison;
+  // The state-change event has no ComparisonOperator; ask once when neither its reason nor its
+  // datapoints tell (and only when it matters: in ALARM).
+  if (comparison === undefined && event.state === 'ALARM')
+    comparison = await deps.alarms.comparison(event.alarmName);
+  const signal: AlarmSignal = { ...event, cluster, service, comparison };
+
+  const read = await deps.readSnapshot(cluster);
+  const scaling = await deps.scaling.read(cluster, service);
+  const snapshot = withScalingState(read, cluster, service, scaling);
+
+  let clusterPolicy = env.clusterDefaults;
+  let clusterPolicyProblem: string | undefined;
+  const group = managedGroups(snapshot)[0];
+  if (group) {
+    try {
+      clusterPolicy = resolveClusterPolicy(group, env.clusterDefaults);
+    } catch (error) {
+      // A bad ASG tag stops the cluster from growing, not the service from scaling.
+      clusterPolicyProblem = (error as Error).message;
+    }
+  }
+  const plan = planService(
+    snapshot,
+    signal,
+    {
+      dryRun: env.dryRun,
+      targetTags: scaling.targetTags,
+      clusterPolicy: { ...DEFAULT_CLUSTER_POLICY, ...clusterPolicy },
+      ...(clusterPolicyProblem ? { clusterGrowthBlocked: clusterPolicyProblem } : {}),
+    },
+    now,
+  );
+  logger.info('service plan', {
+    cluster: plan.cluster,
+    service: plan.service,
+    alarm: plan.alarm,
+    action: plan.action,
+    from: plan.desiredCount.current,
+    to: plan.desiredCount.proposed,
+    asg: plan.clusterGrowth?.autoScalingGroup,
+    asgFrom: plan.clusterGrowth?.desiredCapacity.current,
+    asgTo: plan.clusterGrowth?.desiredCapacity.proposed,
+    reasons: plan.reasons,
+    dryRun: plan.dryRun,
+  });
+  const serviceArn = snapshot.services.find((s) => s.serviceName === service)?.serviceArn ?? '';
+  const outcome = await applyServicePlan(plan, serviceArn, deps.writer);
+  return { plan, outcome };
+};

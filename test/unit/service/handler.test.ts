@@ -1,0 +1,231 @@
+import { readFileSync } from 'node:fs';
+import { ListTagsForResourceCommand as AasListTags } from '@aws-sdk/client-application-auto-scaling';
+import { CreateOrUpdateTagsCommand, SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
+import { ListTagsForResourceCommand as CwListTags, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeClustersCommand, TagResourceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import type { Context } from 'aws-lambda';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { handler, serviceScalerHandler } from '../../../functions/service-scaler/handler.js';
+import { SERVICE_TAGS } from '../../../shared/core/service-policy.js';
+import { setClock } from '../../../shared/runtime/clock.js';
+import { TransientAwsError } from '../../../shared/runtime/errors.js';
+import { setEmfSink } from '../../../shared/runtime/metrics.js';
+import { aas, asg, callCount, cw, ecs, serve, writeCount } from './aws-fixture.js';
+import { buildSnapshot, CLUSTER, type ClusterShape, NOW, SERVICE } from './builders.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: sample events are edited freely in tests
+type Json = Record<string, any>;
+const load = (name: string): Json =>
+  JSON.parse(readFileSync(new URL(`../../../events/service-scaler/${name}`, import.meta.url), 'utf8'));
+/** A sample event re-pointed at the builders' cluster and service. */
+const event = (name: string): Json => {
+  const e = load(name);
+  const dims = e.detail.configuration.metrics[0].metricStat.metric.dimensions;
+  if (dims.ClusterName) Object.assign(dims, { ClusterName: CLUSTER, ServiceName: SERVICE });
+  if (e.detail.alarmTags) {
+    Object.assign(e.detail.alarmTags, {
+      'ecs-autoscaler:cluster': CLUSTER,
+      'ecs-autoscaler:service': SERVICE,
+    });
+  }
+  return e;
+};
+
+const roomy: ClusterShape = { freeCpu: [1024, 1024, 1024], tasks: 6 };
+const full: ClusterShape = { freeCpu: [0, 0, 512], tasks: 11 };
+
+let restoreClock: () => void;
+beforeAll(() => {
+  restoreClock = setClock(() => NOW.getTime());
+});
+afterAll(() => restoreClock());
+beforeEach(() => serve(buildSnapshot(roomy)));
+afterEach(() => {
+  delete process.env.DRY_RUN;
+});
+
+describe('service-scaler handler: scaling', () => {
+  it('scales out on a high CPU alarm: records the intent, then sets the absolute desired count', async () => {
+    const result = await serviceScalerHandler(event('cpu-high-alarm.json'));
+    expect(result.status).toBe('ok');
+    expect(result.plan?.action).toBe('scale-out');
+    // 92.4 vs 70 is 22.4 above: the default '10:+2' step.
+    expect(ecs).toHaveReceivedCommandWith(UpdateServiceCommand, {
+      cluster: CLUSTER,
+      service: SERVICE,
+      desiredCount: 8,
+    });
+    expect(ecs).toHaveReceivedCommandWith(TagResourceCommand, {
+      resourceArn: `arn:aws:ecs:us-east-1:123456789012:service/${CLUSTER}/${SERVICE}`,
+      tags: [
+        {
+          key: SERVICE_TAGS.lastScaling,
+          value: 'scale-out 6 to 8 at 2024-05-01T10:00:00.000Z alarm 2019-10-02T17:04:40.989+0000',
+        },
+      ],
+    });
+    // The tasks fit: the cluster is left alone.
+    expect(asg).toHaveReceivedCommandTimes(SetDesiredCapacityCommand, 0);
+  });
+
+  it('grows the cluster in the same invocation when the new tasks do not fit', async () => {
+    serve(buildSnapshot(full));
+    const result = await serviceScalerHandler(event('cpu-high-alarm.json'));
+    expect(result).toMatchObject({ status: 'ok', clusterGrown: true, serviceUpdated: true });
+    expect(asg).toHaveReceivedCommandWith(SetDesiredCapacityCommand, {
+      AutoScalingGroupName: 'web-asg',
+      DesiredCapacity: result.plan!.clusterGrowth!.desiredCapacity.proposed,
+    });
+    expect(result.plan!.clusterGrowth!.desiredCapacity.proposed).toBeGreaterThan(3);
+    expect(asg).toHaveReceivedCommandTimes(CreateOrUpdateTagsCommand, 1);
+    expect(ecs).toHaveReceivedCommandWith(UpdateServiceCommand, { desiredCount: 13 });
+  });
+
+  it('scales in on a low alarm', async () => {
+    const result = await serviceScalerHandler(event('cpu-low-alarm.json'));
+    expect(result.plan?.action).toBe('scale-in');
+    expect(ecs).toHaveReceivedCommandWith(UpdateServiceCommand, { desiredCount: 5 });
+  });
+
+  it('holds when the alarm returns to OK, without any AWS call', async () => {
+    const result = await serviceScalerHandler(event('cpu-high-ok.json'));
+    expect(result.plan?.action).toBe('hold');
+    expect(result.plan?.reasons.join(' ')).toContain('is OK');
+    expect(writeCount()).toBe(0);
+    expect(cw.calls()).toHaveLength(0);
+  });
+
+  it('finds the service in the alarm tags of the event', async () => {
+    const result = await serviceScalerHandler(event('tagged-queue-alarm.json'));
+    expect(result.plan).toMatchObject({ action: 'scale-out', service: SERVICE });
+    expect(cw).toHaveReceivedCommandTimes(CwListTags, 0);
+  });
+
+  it('reads the alarm tags when the event carries none', async () => {
+    const e = event('tagged-queue-alarm.json');
+    delete e.detail.alarmTags;
+    cw.on(CwListTags).resolves({
+      Tags: [
+        { Key: 'ecs-autoscaler:cluster', Value: CLUSTER },
+        { Key: 'ecs-autoscaler:service', Value: SERVICE },
+      ],
+    });
+    expect((await serviceScalerHandler(e)).plan?.action).toBe('scale-out');
+    expect(cw).toHaveReceivedCommandWith(CwListTags, { ResourceARN: e.resources[0] });
+  });
+
+  it('asks DescribeAlarms once when the event does not tell high from low', async () => {
+    cw.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [{ AlarmName: 'servicetest-cpu-odd', ComparisonOperator: 'LessThanOrEqualToThreshold' }],
+    });
+    const result = await serviceScalerHandler(event('cpu-alarm-without-side.json'));
+    expect(cw).toHaveReceivedCommandTimes(DescribeAlarmsCommand, 1);
+    expect(result.plan?.action).toBe('scale-in');
+  });
+
+  it('takes the opt-in from the scalable target tags', async () => {
+    const snapshot = buildSnapshot(roomy);
+    snapshot.services[0]!.tags = [];
+    serve(snapshot);
+    aas.on(AasListTags).resolves({ Tags: { [SERVICE_TAGS.scaling]: 'enabled' } });
+    const withArn = structuredClone(snapshot.scalableTargets[0]!) as Json;
+    withArn.ScalableTargetARN = 'arn:aws:application-autoscaling:us-east-1:123456789012:scalable-target/x';
+    const { DescribeScalableTargetsCommand } = await import('@aws-sdk/client-application-auto-scaling');
+    aas.on(DescribeScalableTargetsCommand).resolves({ ScalableTargets: [withArn as never] });
+    expect((await serviceScalerHandler(event('cpu-high-alarm.json'))).plan?.action).toBe('scale-out');
+  });
+
+  it('publishes one EMF document with the action metric', async () => {
+    const docs: Record<string, unknown>[] = [];
+    setEmfSink((d) => docs.push(d));
+    try {
+      await handler(event('cpu-high-alarm.json'), { functionName: 'service-scaler' } as Context);
+    } finally {
+      setEmfSink(undefined);
+    }
+    const doc = docs.find((d) => 'ServiceScaleOut' in d);
+    expect(doc).toMatchObject({ ServiceScaleOut: 1, ServiceTasksAdded: 2, ClusterName: CLUSTER });
+  });
+});
+
+describe('service-scaler handler: nothing is written when it must not be', () => {
+  it.each([
+    ['not an object', 'oops', "field '(root)'"],
+    ['another source', { ...load('cpu-high-alarm.json'), source: 'aws.ec2' }, "field 'source'"],
+    [
+      'no state',
+      (() => {
+        const e = load('cpu-high-alarm.json');
+        delete e.detail.state;
+        return e;
+      })(),
+      "field 'detail.state'",
+    ],
+    [
+      'an unknown state',
+      (() => {
+        const e = load('cpu-high-alarm.json');
+        e.detail.state.value = 'ON_FIRE';
+        return e;
+      })(),
+      "field 'detail.state.value'",
+    ],
+  ])('rejects %s as an invalid event', async (_name, bad, field) => {
+    const result = await serviceScalerHandler(bad);
+    expect(result.status).toBe('invalid-event');
+    expect(result.message).toContain('not a CloudWatch Alarm State Change event');
+    expect(result.message).toContain(field);
+    expect(callCount()).toBe(0);
+  });
+
+  it('says what to add when the alarm names no service', async () => {
+    const e = event('tagged-queue-alarm.json');
+    delete e.detail.alarmTags;
+    const result = await serviceScalerHandler(e);
+    expect(result.status).toBe('configuration-error');
+    expect(result.message).toContain('ecs-autoscaler:cluster and ecs-autoscaler:service tags');
+    expect(writeCount()).toBe(0);
+  });
+
+  it('names the bad tag and writes nothing', async () => {
+    serve(buildSnapshot({ ...roomy, tags: { [SERVICE_TAGS.scaleOutStep]: '+lots' } }));
+    const result = await serviceScalerHandler(event('cpu-high-alarm.json'));
+    expect(result.status).toBe('configuration-error');
+    expect(result.message).toContain(`tag ${SERVICE_TAGS.scaleOutStep}='+lots' is invalid`);
+    expect(writeCount()).toBe(0);
+  });
+
+  it('answers not-found for an unknown cluster', async () => {
+    ecs.on(DescribeClustersCommand).resolves({ clusters: [] });
+    const result = await serviceScalerHandler(event('cpu-high-alarm.json'));
+    expect(result.status).toBe('not-found');
+    expect(writeCount()).toBe(0);
+  });
+
+  it('writes nothing in dry run (DRY_RUN=true), and says so', async () => {
+    serve(buildSnapshot(full));
+    process.env.DRY_RUN = 'true';
+    const result = await serviceScalerHandler(event('cpu-high-alarm.json'));
+    expect(result.plan).toMatchObject({ action: 'scale-out', dryRun: true });
+    expect(result.plan?.clusterGrowth).toBeDefined();
+    expect(writeCount()).toBe(0);
+  });
+
+  it('changes nothing for a duplicate of an event it already applied', async () => {
+    await serviceScalerHandler(event('cpu-high-alarm.json'));
+    const record = ecs.commandCalls(TagResourceCommand)[0]!.args[0].input.tags![0]!.value!;
+    serve(buildSnapshot({ ...roomy, tasks: 8, tags: { [SERVICE_TAGS.lastScaling]: record } }));
+    const again = await serviceScalerHandler(event('cpu-high-alarm.json'));
+    expect(again.plan?.action).toBe('hold');
+    expect(writeCount()).toBe(0);
+  });
+
+  it('rethrows throttling so Lambda retries', async () => {
+    ecs
+      .on(UpdateServiceCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    await expect(serviceScalerHandler(event('cpu-high-alarm.json'))).rejects.toBeInstanceOf(
+      TransientAwsError,
+    );
+  });
+});
