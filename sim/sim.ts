@@ -33,7 +33,9 @@ import {
   type SimEvent,
   SimInvocationKilled,
 } from './events/lambdas.js';
+import { loadServerless } from './events/serverless.js';
 import { Faults } from './faults.js';
+import { timelineSvg } from './observe/svg.js';
 import { Timeline } from './observe/timeline.js';
 import { interceptSdk, type SdkMocks } from './sdk/intercept.js';
 import { applyPartialFailure, compact } from './sdk/responses.js';
@@ -74,6 +76,7 @@ export class Sim implements SimContext {
     Pick<SimOptions, 'sampleSeconds' | 'apiLatencyMs' | 'pendingTooLongSeconds'>
   >;
   private isStarted = false;
+  private readonly seed: number;
   private restoreFns: Array<() => void> = [];
   private requestSeq = 0;
   private readonly reportedPending = new Set<SimService>();
@@ -82,7 +85,8 @@ export class Sim implements SimContext {
     const start =
       opts.start === undefined ? Date.parse('2025-01-06T00:00:00Z') : new Date(opts.start).getTime();
     this.clock = new Scheduler(start);
-    this.rng = new Rng(opts.seed ?? 1);
+    this.seed = opts.seed ?? 1;
+    this.rng = new Rng(this.seed);
     this.settings = { ...defaultSettings, ...opts.settings };
     this.options = {
       sampleSeconds: opts.sampleSeconds ?? 60,
@@ -207,6 +211,23 @@ export class Sim implements SimContext {
   /** Registers a Lambda function (patterns, schedule, timeout). */
   register(fn: FunctionRegistration): void {
     this.lambdas.register(fn);
+  }
+
+  /**
+   * Registers the functions of a serverless.yml (handlers imported from `root`, default the file's
+   * directory). Returns the names loaded and the schedules that could not be simulated (cron).
+   */
+  async loadServerless(
+    file: string,
+    opts: { root?: string; only?: string[] } = {},
+  ): Promise<{ loaded: string[]; skipped: string[] }> {
+    const { functions, skipped } = await loadServerless(file, {
+      ...opts,
+      accountId: this.settings.accountId,
+      region: this.settings.region,
+    });
+    for (const f of functions) this.register(f);
+    return { loaded: functions.map((f) => f.name), skipped };
   }
 
   /** Publishes an event (defaults filled in: id, time, account, region). */
@@ -391,6 +412,26 @@ export class Sim implements SimContext {
         }
       }
     }
+  }
+
+  /** The run as JSON-ready data: samples, actions, events, invocations, violations. */
+  toJSON(): Record<string, unknown> {
+    return {
+      seed: this.seed,
+      start: new Date(this.clock.startMs).toISOString(),
+      end: new Date(this.clock.nowMs).toISOString(),
+      samples: this.timeline.samples,
+      actions: this.timeline.actions,
+      events: this.timeline.events,
+      invocations: this.lambdas.invocations,
+      violations: this.violations,
+      apiCalls: Object.fromEntries(this.apiCalls),
+    };
+  }
+
+  /** The timeline as an SVG chart (capacity vs demand over time). */
+  toSvg(title?: string): string {
+    return timelineSvg(this.timeline.samples, title);
   }
 
   /** Tasks of a cluster that are not STOPPED (handy in assertions). */

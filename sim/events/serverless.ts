@@ -1,0 +1,139 @@
+/**
+ * Reads function registrations from a Serverless Framework v3 (osls) `serverless.yml`:
+ * `functions.<name>.handler: functions/<dir>/handler.handler`, `timeout` (function, else provider,
+ * else the framework default 6 s), `events: [{ eventBridge: { pattern } }, { schedule: 'rate(1 minute)' }]`
+ * (also `{ schedule: { rate: [...] } }` and `eventBridge: { schedule }`). Variables: `${aws:accountId}`,
+ * `${aws:region}`, `${self:…}` paths, and `${…, 'default'}` fallbacks are resolved; cron schedules are
+ * not simulated and are listed in `skipped`.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import type { FunctionRegistration } from './lambdas.js';
+
+/** Options of {@link loadServerless}. */
+export interface ServerlessLoadOptions {
+  /** Directory handler paths are relative to (default: the file's directory). */
+  root?: string;
+  /** Load only these functions. */
+  only?: string[];
+  accountId: string;
+  region: string;
+}
+
+/** Parses `rate(N unit)` into seconds, or undefined for anything else. */
+export const rateSeconds = (expr: string): number | undefined => {
+  const m = /^rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)$/.exec(expr.trim());
+  if (!m) return undefined;
+  const unit = m[2]!.startsWith('minute') ? 60 : m[2]!.startsWith('hour') ? 3600 : 86400;
+  return Number(m[1]) * unit;
+};
+
+const lookup = (doc: unknown, path: string): unknown =>
+  path
+    .split('.')
+    .reduce<unknown>(
+      (o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined),
+      doc,
+    );
+
+/** Resolves Serverless variables in every string of `value`. */
+const resolveVars = (value: unknown, doc: unknown, opts: ServerlessLoadOptions): unknown => {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{([^}]+)\}/g, (whole, body: string) => {
+      const [ref, ...rest] = body.split(',');
+      const key = ref!.trim();
+      let v: unknown;
+      if (key === 'aws:accountId') v = opts.accountId;
+      else if (key === 'aws:region') v = opts.region;
+      else if (key.startsWith('self:')) v = lookup(doc, key.slice(5));
+      if (v === undefined && rest.length)
+        v = rest
+          .join(',')
+          .trim()
+          .replace(/^['"]|['"]$/g, '');
+      return v === undefined ? whole : String(v);
+    });
+  }
+  if (Array.isArray(value)) return value.map((v) => resolveVars(v, doc, opts));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveVars(v, doc, opts)]));
+  }
+  return value;
+};
+
+const importHandler = async (root: string, handlerPath: string): Promise<FunctionRegistration['handler']> => {
+  const dot = handlerPath.lastIndexOf('.');
+  const modulePath = handlerPath.slice(0, dot);
+  const exportName = handlerPath.slice(dot + 1);
+  let mod: Record<string, unknown> | undefined;
+  let lastError: unknown;
+  for (const ext of ['.ts', '.js', '.mjs']) {
+    try {
+      mod = (await import(resolve(root, modulePath + ext))) as Record<string, unknown>;
+      break;
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  const fn = mod?.[exportName];
+  if (typeof fn !== 'function') {
+    throw new Error(
+      `sim: serverless handler '${handlerPath}' could not be loaded from ${root}: ${String(lastError ?? `no export '${exportName}'`)}`,
+    );
+  }
+  return fn as FunctionRegistration['handler'];
+};
+
+/**
+ * Loads every function (or `only` those) with its EventBridge patterns, rate schedule and timeout.
+ * @throws Error naming the file and function when a handler cannot be imported.
+ */
+export const loadServerless = async (
+  file: string,
+  opts: ServerlessLoadOptions,
+): Promise<{ functions: FunctionRegistration[]; skipped: string[] }> => {
+  const raw = parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  const doc = resolveVars(raw, raw, opts) as Record<string, unknown>;
+  const root = opts.root ?? dirname(file);
+  const providerTimeout = Number(lookup(doc, 'provider.timeout') ?? 6);
+  const functions: FunctionRegistration[] = [];
+  const skipped: string[] = [];
+  for (const [name, def] of Object.entries(
+    (doc.functions ?? {}) as Record<string, Record<string, unknown>>,
+  )) {
+    if (opts.only && !opts.only.includes(name)) continue;
+    const patterns: Array<Record<string, unknown>> = [];
+    let rate: number | undefined;
+    for (const ev of (def.events ?? []) as Array<Record<string, unknown>>) {
+      const eb = ev.eventBridge as Record<string, unknown> | undefined;
+      if (eb?.pattern) patterns.push(eb.pattern as Record<string, unknown>);
+      const schedules = [ev.schedule, eb?.schedule].flatMap((s) => {
+        if (typeof s === 'string') return [s];
+        if (s && typeof s === 'object') {
+          const r = (s as { rate?: unknown; enabled?: unknown }).rate;
+          if ((s as { enabled?: unknown }).enabled === false) return [];
+          return Array.isArray(r) ? r.map(String) : r ? [String(r)] : [];
+        }
+        return [];
+      });
+      for (const expr of schedules) {
+        const sec = rateSeconds(expr);
+        if (sec) rate = sec;
+        else skipped.push(`${name}: ${expr}`);
+      }
+    }
+    const reg: FunctionRegistration = {
+      name,
+      handler: await importHandler(root, String(def.handler)),
+      patterns,
+      timeoutSeconds: Number(def.timeout ?? providerTimeout),
+    };
+    if (rate) reg.scheduleRateSeconds = rate;
+    functions.push(reg);
+  }
+  return { functions, skipped };
+};
+
+/** Default location of the project's serverless.yml (repository root). */
+export const defaultServerlessPath = (): string => join(process.cwd(), 'serverless.yml');
