@@ -110,13 +110,11 @@ describe('ecs-autoscaler report --cluster', () => {
   });
 
   it('exits 2 when there are no credentials', async () => {
-    account.mocks.ecs
-      .on(DescribeClustersCommand)
-      .rejects(
-        Object.assign(new Error('Could not load credentials from any providers'), {
-          name: 'CredentialsProviderError',
-        }),
-      );
+    account.mocks.ecs.on(DescribeClustersCommand).rejects(
+      Object.assign(new Error('Could not load credentials from any providers'), {
+        name: 'CredentialsProviderError',
+      }),
+    );
     const { code, stderr } = await run(['report', '--cluster', 'demo'], { clients: account.clients });
     expect(code).toBe(2);
     expect(stderr).toMatch(/^ecs-autoscaler: no AWS credentials found: set AWS_PROFILE/);
