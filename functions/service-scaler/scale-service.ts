@@ -16,7 +16,7 @@ import { type ClusterPolicy, DEFAULT_CLUSTER_POLICY } from '../../shared/core/cl
 import type { AlarmSignal } from '../../shared/core/service-alarm.js';
 import { ECS_SERVICE_DIMENSION, serviceResourceId } from '../../shared/core/service-bounds.js';
 import { planService, type ServicePlan } from '../../shared/core/service-planner.js';
-import { SERVICE_TAGS } from '../../shared/core/service-policy.js';
+import { SERVICE_TAGS, tagsToRecord } from '../../shared/core/service-policy.js';
 import type { ClusterSnapshot } from '../../shared/core/snapshot.js';
 import { ConfigurationError } from '../../shared/runtime/errors.js';
 import { logger } from '../../shared/runtime/logger.js';
@@ -101,7 +101,9 @@ export const scaleService = async (
   const signal: AlarmSignal = { ...event, cluster, service, comparison };
 
   const read = await deps.readSnapshot(cluster);
-  const scaling = await deps.scaling.read(cluster, service);
+  const svc = read.services.find((s) => s.serviceName === service);
+  const optedInOnService = tagsToRecord(svc?.tags)[SERVICE_TAGS.scaling] !== undefined;
+  const scaling = await deps.scaling.read(cluster, service, { targetTags: !optedInOnService });
   const snapshot = withScalingState(read, cluster, service, scaling);
 
   let clusterPolicy = env.clusterDefaults;
@@ -139,7 +141,6 @@ export const scaleService = async (
     reasons: plan.reasons,
     dryRun: plan.dryRun,
   });
-  const serviceArn = snapshot.services.find((s) => s.serviceName === service)?.serviceArn ?? '';
-  const outcome = await applyServicePlan(plan, serviceArn, deps.writer);
+  const outcome = await applyServicePlan(plan, svc?.serviceArn ?? '', deps.writer);
   return { plan, outcome };
 };

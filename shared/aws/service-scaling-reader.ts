@@ -4,7 +4,7 @@
  * targets of every service but not policies or tags; this adds them for the one service an alarm names.
  *
  * Calls: DescribeScalableTargets (1), DescribeScalingPolicies (1 per 10 policies — its page limit),
- * ListTagsForResource (1, only when a target exists).
+ * ListTagsForResource (1, only when a target exists and its tags are wanted).
  */
 import {
   type ApplicationAutoScalingClient,
@@ -31,9 +31,18 @@ export interface ServiceScalingState {
   targetTags: Record<string, string>;
 }
 
+/** Options of {@link ServiceScalingReader.read}. */
+export interface ReadScalingOptions {
+  /**
+   * Read the target's tags (default true). The handler skips them when the service's own tags opt in:
+   * the settings then come from the service alone, and the call (and its IAM permission) is saved.
+   */
+  targetTags?: boolean;
+}
+
 /** The read the service scaler needs (a narrow port: tests and the simulator provide their own). */
 export interface ServiceScalingReader {
-  read(cluster: string, service: string): Promise<ServiceScalingState>;
+  read(cluster: string, service: string, options?: ReadScalingOptions): Promise<ServiceScalingState>;
 }
 
 /** {@link ServiceScalingReader} over the Application Auto Scaling API. */
@@ -44,7 +53,11 @@ export class AasServiceScalingReader implements ServiceScalingReader {
    * @throws AwsRejectedError naming the missing `application-autoscaling:*` action; TransientAwsError on
    *   throttling/5xx.
    */
-  async read(cluster: string, service: string): Promise<ServiceScalingState> {
+  async read(
+    cluster: string,
+    service: string,
+    options: ReadScalingOptions = {},
+  ): Promise<ServiceScalingState> {
     const resourceId = serviceResourceId(cluster, service);
     const ctx = (action: string) => ({ action, cluster });
     const targets = await awsCall(ctx('application-autoscaling:DescribeScalableTargets'), () =>
@@ -79,7 +92,7 @@ export class AasServiceScalingReader implements ServiceScalingReader {
       nextToken = page.NextToken;
     } while (nextToken);
 
-    const arn = raw.ScalableTargetARN;
+    const arn = options.targetTags === false ? undefined : raw.ScalableTargetARN;
     const targetTags = arn
       ? ((
           await awsCall(ctx('application-autoscaling:ListTagsForResource'), () =>

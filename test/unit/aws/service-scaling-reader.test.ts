@@ -117,3 +117,14 @@ describe('AasServiceScalingReader', () => {
     );
   });
 });
+
+describe('AasServiceScalingReader without target tags', () => {
+  it('does not call ListTagsForResource when told the service opts in itself', async () => {
+    aas.on(DescribeScalableTargetsCommand).resolves({ ScalableTargets: [target] });
+    aas.on(DescribeScalingPoliciesCommand).resolves({ ScalingPolicies: [] });
+    const state = await reader.read('web', 'api', { targetTags: false });
+    expect(state.target?.MaxCapacity).toBe(12);
+    expect(state.targetTags).toEqual({});
+    expect(aas).toHaveReceivedCommandTimes(ListTagsForResourceCommand, 0);
+  });
+});

@@ -88,7 +88,12 @@ export const serve = (snapshot: ClusterSnapshot): void => {
     .resolves({ AutoScalingGroups: structuredClone(s.autoScalingGroups) });
   asg.on(SetDesiredCapacityCommand).resolves({});
   asg.on(CreateOrUpdateTagsCommand).resolves({});
-  aas.on(DescribeScalableTargetsCommand).resolves({ ScalableTargets: structuredClone(s.scalableTargets) });
+  aas.on(DescribeScalableTargetsCommand).resolves({
+    ScalableTargets: snap.scalableTargets.map((t) => ({
+      ...structuredClone(t),
+      ScalableTargetARN: `arn:aws:application-autoscaling:us-east-1:123456789012:scalable-target/${t.ResourceId}`,
+    })) as never[],
+  });
   aas.on(DescribeScalingPoliciesCommand).resolves({
     ScalingPolicies: structuredClone(s.scalingPolicies ?? []),
   });

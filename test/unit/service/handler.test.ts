@@ -66,6 +66,8 @@ describe('service-scaler handler: scaling', () => {
     });
     // The tasks fit: the cluster is left alone.
     expect(asg).toHaveReceivedCommandTimes(SetDesiredCapacityCommand, 0);
+    // The service opts in itself: the scalable target's tags are not read.
+    expect(aas).toHaveReceivedCommandTimes(AasListTags, 0);
   });
 
   it('grows the cluster in the same invocation when the new tasks do not fit', async () => {
@@ -128,11 +130,8 @@ describe('service-scaler handler: scaling', () => {
     snapshot.services[0]!.tags = [];
     serve(snapshot);
     aas.on(AasListTags).resolves({ Tags: { [SERVICE_TAGS.scaling]: 'enabled' } });
-    const withArn = structuredClone(snapshot.scalableTargets[0]!) as Json;
-    withArn.ScalableTargetARN = 'arn:aws:application-autoscaling:us-east-1:123456789012:scalable-target/x';
-    const { DescribeScalableTargetsCommand } = await import('@aws-sdk/client-application-auto-scaling');
-    aas.on(DescribeScalableTargetsCommand).resolves({ ScalableTargets: [withArn as never] });
     expect((await serviceScalerHandler(event('cpu-high-alarm.json'))).plan?.action).toBe('scale-out');
+    expect(aas).toHaveReceivedCommandTimes(AasListTags, 1);
   });
 
   it('publishes one EMF document with the action metric', async () => {
