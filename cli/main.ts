@@ -13,6 +13,10 @@ import { registerReportCommand } from './commands/report.js';
 import { registerSnapshotCommand } from './commands/snapshot.js';
 import { type CliIo, processIo } from './io.js';
 
+// The SDK warns once per process that its 2027 releases will need Node 22. The CLI supports Node >= 20.19
+// (package.json engines) and promises one line on stderr for an error, so it silences that notice.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /** A function that adds one command to the program. */
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
