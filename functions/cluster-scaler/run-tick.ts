@@ -1,0 +1,170 @@
+/**
+ * The 1-minute tick: for every managed cluster (ASGs tagged `ecs-autoscaler:cluster`), decide and act,
+ * publish its metrics, then keep the alarms of all of them in line (put missing/different, delete those of
+ * clusters no longer tagged). One cluster's failure never stops the others: it is logged, counted
+ * (ConfigurationErrors / ClusterScalerErrors) and its alarms are left as they are.
+ */
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { AlarmStore } from '../../shared/aws/alarm-store.js';
+import {
+  ALARM_PREFIX,
+  type AlarmChanges,
+  type AlarmSpec,
+  reconcileAlarms,
+  wantedAlarms,
+} from '../../shared/core/alarm-specs.js';
+import type { ClusterScalerConfig } from '../../shared/runtime/config.js';
+import {
+  AutoscalerError,
+  ConfigurationError,
+  describeError,
+  TransientAwsError,
+} from '../../shared/runtime/errors.js';
+import { logger } from '../../shared/runtime/logger.js';
+import { MetricUnit } from '../../shared/runtime/metrics.js';
+import { type ClusterDecision, type ClusterPorts, scaleCluster } from './scale-cluster.js';
+
+/** The ports of a tick. */
+export interface TickPorts extends ClusterPorts {
+  /** Managed cluster names → their tagged group names. */
+  listManagedClusters(): Promise<Map<string, string[]>>;
+  alarms: AlarmStore;
+}
+
+/** One cluster's result, as the handler returns it. */
+export interface ClusterResult {
+  cluster: string;
+  status: 'ok' | 'configuration-error' | 'not-found' | 'rejected' | 'failed';
+  action?: ClusterDecision['plan']['action'];
+  desiredCapacity?: { current: number; proposed: number };
+  dryRun?: boolean;
+  writes?: string[];
+  message?: string;
+}
+
+const STATUS: Record<string, ClusterResult['status']> = {
+  ConfigurationError: 'configuration-error',
+  InvalidEventError: 'configuration-error',
+  NotFoundError: 'not-found',
+  AwsRejectedError: 'rejected',
+};
+
+/** The result of one cluster's decision, or of its failure (logged and counted). */
+export const decideOne = async (
+  cluster: string,
+  ports: ClusterPorts,
+  config: ClusterScalerConfig,
+  metrics: Metrics,
+  clock: () => Date,
+  rethrowTransient = false,
+): Promise<{ result: ClusterResult; decision?: ClusterDecision }> => {
+  try {
+    const decision = await scaleCluster(cluster, ports, config, clock);
+    const { plan, dryRun, outcome } = decision;
+    return {
+      decision,
+      result: {
+        cluster,
+        status: 'ok',
+        action: plan.action,
+        desiredCapacity: plan.desiredCapacity,
+        dryRun,
+        writes: dryRun ? [] : outcome.writes,
+      },
+    };
+  } catch (error) {
+    if (rethrowTransient && (error instanceof TransientAwsError || !(error instanceof AutoscalerError))) {
+      logger.warn('cluster scaling failed; Lambda will retry the event', {
+        cluster,
+        error: describeError(error),
+      });
+      throw error;
+    }
+    const status = error instanceof AutoscalerError ? (STATUS[error.name] ?? 'failed') : 'failed';
+    const metric = error instanceof ConfigurationError ? 'ConfigurationErrors' : 'ClusterScalerErrors';
+    logger.error('cluster skipped', {
+      cluster,
+      error: describeError(error),
+      errorType: (error as Error).name,
+    });
+    metrics.addDimensions({ ClusterName: cluster });
+    metrics.addMetric(metric, MetricUnit.Count, 1);
+    metrics.publishStoredMetrics();
+    return { result: { cluster, status, message: describeError(error) } };
+  }
+};
+
+/** Publishes one cluster's capacity metrics (dimension ClusterName; Resource for the per-dimension ones). */
+export const publishClusterMetrics = (metrics: Metrics, d: ClusterDecision): void => {
+  const cluster = d.plan.cluster;
+  for (const resource of d.analysis.dimensionNames) {
+    const dim = d.analysis.dimensions[resource]!;
+    metrics.addDimensions({ ClusterName: cluster, Resource: resource });
+    metrics.addMetric('ReservationPercent', MetricUnit.Percent, dim.reservationPercent);
+    metrics.addMetric('ThresholdPercent', MetricUnit.Percent, dim.thresholdPercent);
+    metrics.publishStoredMetrics();
+  }
+  metrics.addDimensions({ ClusterName: cluster });
+  metrics.addMetric('SchedulableTasks', MetricUnit.Count, d.analysis.schedulableTasks);
+  metrics.addMetric('PendingTasks', MetricUnit.Count, d.analysis.pendingTasks);
+  metrics.addMetric('UnplacedTasks', MetricUnit.Count, d.analysis.unplacedCount);
+  metrics.addMetric('CapacityDeficitInstances', MetricUnit.Count, d.plan.capacityDeficitInstances);
+  metrics.addMetric('DesiredCapacity', MetricUnit.Count, d.plan.desiredCapacity.proposed);
+  metrics.publishStoredMetrics();
+};
+
+/** Runs the tick. Returns every cluster's result and the alarm changes made (or, in dry run, due). */
+export const runTick = async (
+  ports: TickPorts,
+  config: ClusterScalerConfig,
+  metrics: Metrics,
+  clock: () => Date,
+): Promise<{ clusters: ClusterResult[]; alarms: AlarmChanges | { error: string } }> => {
+  const managed = await ports.listManagedClusters();
+  const clusters: ClusterResult[] = [];
+  const wanted: AlarmSpec[] = [];
+  const keep = new Set<string>();
+  for (const cluster of managed.keys()) {
+    const { result, decision } = await decideOne(cluster, ports, config, metrics, clock);
+    clusters.push(result);
+    if (!decision) {
+      keep.add(cluster);
+      continue;
+    }
+    publishClusterMetrics(metrics, decision);
+    // "Write nothing" in dry run covers the alarms too: a dry-run cluster's alarms are left as they are.
+    if (decision.dryRun) keep.add(cluster);
+    else wanted.push(...wantedAlarms(cluster, decision.analysis, decision.policy, config.namespace));
+  }
+  return { clusters, alarms: await syncAlarms(ports.alarms, wanted, keep, config.dryRun) };
+};
+
+const syncAlarms = async (
+  store: AlarmStore,
+  wanted: AlarmSpec[],
+  keep: Set<string>,
+  dryRun: boolean,
+): Promise<AlarmChanges | { error: string }> => {
+  try {
+    const changes = reconcileAlarms(wanted, await store.list(ALARM_PREFIX), keep);
+    if (dryRun) {
+      logger.info('dry run: alarm changes skipped', {
+        put: changes.put.map((a) => a.AlarmName),
+        delete: changes.delete,
+      });
+      return changes;
+    }
+    for (const spec of changes.put) {
+      await store.put(spec);
+      logger.info('alarm put', { alarm: spec.AlarmName, threshold: spec.Threshold });
+    }
+    if (changes.delete.length > 0) {
+      await store.delete(changes.delete);
+      logger.info('alarms deleted', { alarms: changes.delete });
+    }
+    return changes;
+  } catch (error) {
+    logger.error('alarm sync failed; the next tick retries', { error: describeError(error) });
+    return { error: describeError(error) };
+  }
+};

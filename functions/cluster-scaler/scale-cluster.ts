@@ -1,0 +1,93 @@
+/**
+ * One cluster, observe → decide → act:
+ * observe — the snapshot (shared/aws/snapshot-reader.ts), plus the tasks of the few instances the plan
+ * asks about (`needsTasks`: scale-in candidates, own draining instances), read once and planned again;
+ * decide — the ASG tags → policy (a bad tag is a ConfigurationError: skipped, nothing written), then
+ * planCluster; act — applyClusterPlan, or only the log line in dry run.
+ */
+import { applyClusterPlan, type ClusterActOutcome } from '../../shared/aws/cluster-actuator.js';
+import type { ClusterWriter } from '../../shared/aws/cluster-writer.js';
+import { analyzeCapacity, type CapacityAnalysis } from '../../shared/core/capacity.js';
+import { resolveClusterPolicy } from '../../shared/core/cluster-config.js';
+import {
+  CLUSTER_TAG,
+  type ClusterPlan,
+  managedGroups,
+  planCluster,
+} from '../../shared/core/cluster-planner.js';
+import type { ClusterPolicy } from '../../shared/core/cluster-policy.js';
+import type { ClusterSnapshot, Task } from '../../shared/core/snapshot.js';
+import { ConfigurationError, NotFoundError } from '../../shared/runtime/errors.js';
+import { logger } from '../../shared/runtime/logger.js';
+
+/** The AWS ports one cluster decision needs. */
+export interface ClusterPorts {
+  readSnapshot(cluster: string): Promise<ClusterSnapshot>;
+  /** Tasks (not STOPPED) on the given container instances. */
+  readTasks(cluster: string, containerInstanceArns: readonly string[]): Promise<Task[]>;
+  writer: ClusterWriter;
+}
+
+/** What one cluster decision produced. */
+export interface ClusterDecision {
+  plan: ClusterPlan;
+  analysis: CapacityAnalysis;
+  policy: ClusterPolicy;
+  dryRun: boolean;
+  outcome: ClusterActOutcome;
+}
+
+/**
+ * Observes, plans and acts for one cluster.
+ * @param clock the time of the decision (read after the snapshot, so cooldowns use the latest time).
+ * @throws NotFoundError when the cluster is gone or no ASG is tagged for it; ConfigurationError for bad
+ *   tags or several tagged groups (nothing written); the adapters' translated AWS errors otherwise.
+ */
+export const scaleCluster = async (
+  cluster: string,
+  ports: ClusterPorts,
+  options: { dryRun: boolean; defaults: ClusterPolicy },
+  clock: () => Date,
+): Promise<ClusterDecision> => {
+  const snapshot = await ports.readSnapshot(cluster);
+  const groups = managedGroups(snapshot);
+  if (groups.length === 0) {
+    throw new NotFoundError(
+      `cluster ${cluster}: no Auto Scaling group is tagged ${CLUSTER_TAG}=${cluster} any more; nothing to scale (the next tick removes its alarms)`,
+    );
+  }
+  if (groups.length > 1) {
+    throw new ConfigurationError(
+      `cluster ${cluster}: ${groups.length} Auto Scaling groups are tagged ${CLUSTER_TAG}=${cluster} (${groups.map((g) => g.AutoScalingGroupName).join(', ')}); the scaler manages one group per cluster: remove the tag from all but one`,
+    );
+  }
+  const policy = resolveClusterPolicy(groups[0]!, options.defaults);
+  const dryRun = options.dryRun || policy.dryRun;
+  const analysis = analyzeCapacity(snapshot);
+  let plan = planCluster(snapshot, analysis, policy, clock());
+  if (plan.needsTasks.length > 0) {
+    const tasks = await ports.readTasks(snapshot.cluster.clusterName, plan.needsTasks);
+    const known = new Set(tasks.map((t) => t.taskArn));
+    snapshot.tasks = [...(snapshot.tasks ?? []).filter((t) => !known.has(t.taskArn)), ...tasks];
+    plan = planCluster(snapshot, analysis, policy, clock());
+  }
+  logger.info('cluster plan', {
+    cluster: plan.cluster,
+    asg: plan.autoScalingGroup,
+    action: plan.action,
+    from: plan.desiredCapacity.current,
+    to: plan.desiredCapacity.proposed,
+    drain: plan.drain.map((d) => d.ec2InstanceId),
+    terminate: plan.terminate,
+    activate: plan.activate.map((a) => a.ec2InstanceId),
+    protect: plan.protect.length,
+    deficit: plan.capacityDeficitInstances,
+    reasons: plan.reasons,
+    dryRun,
+  });
+  const outcome = await applyClusterPlan(plan, ports.writer, { dryRun });
+  if (dryRun && outcome.writes.length > 0) {
+    logger.info('dry run: writes skipped', { cluster: plan.cluster, writes: outcome.writes });
+  }
+  return { plan, analysis, policy, dryRun, outcome };
+};

@@ -1,0 +1,83 @@
+/**
+ * Act, for the cluster scaler: applies a {@link ClusterPlan} in the order that keeps a failure halfway
+ * safe to retry (the next invocation re-plans from a fresh snapshot; every target is absolute):
+ *
+ * 1. protect new members from ASG scale-in (SetInstanceProtection) — so the ASG never picks a busy one;
+ * 2. scale-out: SetDesiredCapacity, then the state tags (a `last-scale-out` written before a failed
+ *    SetDesiredCapacity would only delay the retry);
+ * 3. reactivate own draining instances (ACTIVE), then terminate own empty draining ones
+ *    (TerminateInstanceInAutoScalingGroup, ShouldDecrementDesiredCapacity=true; scale-in protection does
+ *    not apply to this call, EC2 Auto Scaling user guide "Use instance scale-in protection");
+ * 4. the state tags (draining list, last-scale-in) — before draining: an instance set DRAINING but missing
+ *    from the tag would never be terminated by the scaler and would block every later scale-in, whereas a
+ *    tag naming an instance that failed to drain is dropped by the next plan;
+ * 5. drain the scale-in candidates (UpdateContainerInstancesState DRAINING).
+ *
+ * Dry run writes nothing. Each write is logged with its outcome.
+ */
+import type { ClusterPlan } from '../core/cluster-planner.js';
+import { logger } from '../runtime/logger.js';
+import type { ClusterWriter } from './cluster-writer.js';
+
+/** What {@link applyClusterPlan} did. */
+export interface ClusterActOutcome {
+  dryRun: boolean;
+  /** Writes made, in order (`action target`). */
+  writes: string[];
+  /** Container instances ECS refused to change (`failures`), with the reason. */
+  failures: { arn: string; reason: string }[];
+}
+
+/** Applies `plan` through `writer`; in dry run only reports what it would do. */
+export const applyClusterPlan = async (
+  plan: ClusterPlan,
+  writer: ClusterWriter,
+  options: { dryRun: boolean },
+): Promise<ClusterActOutcome> => {
+  const outcome: ClusterActOutcome = { dryRun: options.dryRun, writes: [], failures: [] };
+  const asg = plan.autoScalingGroup;
+  if (!asg) return outcome;
+  const step = async (what: string, run: () => Promise<void>): Promise<void> => {
+    outcome.writes.push(what);
+    if (options.dryRun) return;
+    await run();
+    logger.info('aws write done', { cluster: plan.cluster, asg, write: what });
+  };
+  const setState = async (arns: string[], status: 'DRAINING' | 'ACTIVE'): Promise<void> => {
+    if (arns.length === 0) return;
+    await step(`UpdateContainerInstancesState ${status} ${arns.length}`, async () => {
+      const failed = await writer.setContainerInstancesState(plan.cluster, arns, status);
+      outcome.failures.push(...failed);
+      if (failed.length > 0)
+        logger.warn('container instances not changed', { cluster: plan.cluster, failed });
+    });
+  };
+
+  if (plan.protect.length > 0) {
+    await step(`SetInstanceProtection ${plan.protect.join(',')}`, () =>
+      writer.protectInstances(asg, plan.protect),
+    );
+  }
+  if (plan.action === 'scale-out' && plan.desiredCapacity.proposed !== plan.desiredCapacity.current) {
+    await step(`SetDesiredCapacity ${plan.desiredCapacity.proposed}`, () =>
+      writer.setDesiredCapacity(asg, plan.desiredCapacity.proposed),
+    );
+  }
+  await setState(
+    plan.activate.map((a) => a.containerInstanceArn),
+    'ACTIVE',
+  );
+  for (const id of plan.terminate) {
+    await step(`TerminateInstanceInAutoScalingGroup ${id}`, () => writer.terminateInstance(id));
+  }
+  if (Object.keys(plan.stateTags).length > 0) {
+    await step(`CreateOrUpdateTags ${Object.keys(plan.stateTags).join(',')}`, () =>
+      writer.tagGroup(asg, plan.stateTags),
+    );
+  }
+  await setState(
+    plan.drain.map((d) => d.containerInstanceArn),
+    'DRAINING',
+  );
+  return outcome;
+};

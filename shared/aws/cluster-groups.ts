@@ -1,0 +1,35 @@
+/**
+ * Which clusters the scaler manages: the values of the `ecs-autoscaler:cluster` tag over every ASG
+ * (DescribeAutoScalingGroups with a `tag-key` filter, 100 groups per page).
+ */
+import { type AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { CLUSTER_TAG } from '../core/cluster-planner.js';
+import { awsCall } from './errors.js';
+
+/**
+ * Managed cluster names (sorted) with their tagged group names. A tag value that is empty is skipped (the
+ * group opts in nothing); validation of the value happens with the other tags (cluster-config.ts).
+ */
+export const listManagedClusters = async (autoScaling: AutoScalingClient): Promise<Map<string, string[]>> => {
+  const clusters = new Map<string, string[]>();
+  let token: string | undefined;
+  do {
+    const next = token;
+    const page = await awsCall({ action: 'autoscaling:DescribeAutoScalingGroups' }, () =>
+      autoScaling.send(
+        new DescribeAutoScalingGroupsCommand({
+          Filters: [{ Name: 'tag-key', Values: [CLUSTER_TAG] }],
+          MaxRecords: 100,
+          NextToken: next,
+        }),
+      ),
+    );
+    for (const g of page.AutoScalingGroups ?? []) {
+      const value = g.Tags?.find((t) => t.Key === CLUSTER_TAG)?.Value?.trim();
+      if (!value || !g.AutoScalingGroupName) continue;
+      clusters.set(value, [...(clusters.get(value) ?? []), g.AutoScalingGroupName]);
+    }
+    token = page.NextToken;
+  } while (token);
+  return new Map([...clusters.entries()].sort(([a], [b]) => a.localeCompare(b)));
+};

@@ -1,0 +1,156 @@
+/**
+ * The AWS writes of the cluster scaler, behind a narrow port (tests and the simulator provide their own).
+ * Batches follow the API limits; every SDK error is translated at this boundary (shared/aws/errors.ts).
+ */
+import {
+  type AutoScalingClient,
+  CreateOrUpdateTagsCommand,
+  SetDesiredCapacityCommand,
+  SetInstanceProtectionCommand,
+  TerminateInstanceInAutoScalingGroupCommand,
+} from '@aws-sdk/client-auto-scaling';
+import { type ECSClient, UpdateContainerInstancesStateCommand } from '@aws-sdk/client-ecs';
+import { AwsRejectedError, TransientAwsError } from '../runtime/errors.js';
+import { awsCall } from './errors.js';
+import { chunk } from './limit.js';
+
+/** SetInstanceProtection takes up to 50 instance ids (API reference). */
+export const PROTECTION_BATCH = 50;
+/** UpdateContainerInstancesState takes up to 10 container instances (API reference). */
+export const STATE_BATCH = 10;
+
+/** The writes the cluster scaler makes. */
+export interface ClusterWriter {
+  /** SetDesiredCapacity with HonorCooldown=false: the target is computed, the scaler keeps its own cooldown. */
+  setDesiredCapacity(asg: string, desired: number): Promise<void>;
+  /** SetInstanceProtection ProtectedFromScaleIn=true, in batches of 50. */
+  protectInstances(asg: string, instanceIds: readonly string[]): Promise<void>;
+  /**
+   * UpdateContainerInstancesState, in batches of 10.
+   * @returns the ARNs ECS reported as `failures` (e.g. an instance deregistered meanwhile).
+   */
+  setContainerInstancesState(
+    cluster: string,
+    arns: readonly string[],
+    status: 'DRAINING' | 'ACTIVE',
+  ): Promise<{ arn: string; reason: string }[]>;
+  /** TerminateInstanceInAutoScalingGroup with ShouldDecrementDesiredCapacity=true. */
+  terminateInstance(instanceId: string): Promise<void>;
+  /** CreateOrUpdateTags on the group, PropagateAtLaunch=false (the scaler's state tags). */
+  tagGroup(asg: string, tags: Readonly<Record<string, string>>): Promise<void>;
+}
+
+const ASG_HINT =
+  'the deployed IAM policy allows Auto Scaling writes only on groups tagged ecs-autoscaler:cluster (aws:ResourceTag condition)';
+/** Auto Scaling answers these while another change of the group is in progress: retry later. */
+const BUSY = new Set([
+  'ScalingActivityInProgressFault',
+  'ScalingActivityInProgress',
+  'ResourceContentionFault',
+  'ResourceContention',
+]);
+
+/** Runs an Auto Scaling write: busy-group answers are transient; access denied names the tag condition. */
+const asgWrite = async (action: string, target: string, call: () => Promise<unknown>): Promise<void> => {
+  try {
+    await awsCall({ action }, call);
+  } catch (error) {
+    if (error instanceof AwsRejectedError && BUSY.has(error.awsErrorName)) {
+      throw new TransientAwsError(
+        `${action} on ${target}: the group is busy (${error.awsErrorName}); retry later`,
+        {
+          cause: error,
+        },
+      );
+    }
+    if (error instanceof AwsRejectedError && /denied/i.test(error.awsErrorName + error.message)) {
+      throw new AwsRejectedError(`${error.message} (${target}); ${ASG_HINT}`, error.awsErrorName, {
+        cause: error.cause,
+      });
+    }
+    if (error instanceof AwsRejectedError) {
+      throw new AwsRejectedError(`${error.message} (${target})`, error.awsErrorName, { cause: error.cause });
+    }
+    throw error;
+  }
+};
+
+/** {@link ClusterWriter} over the EC2 Auto Scaling and ECS APIs. */
+export class AwsClusterWriter implements ClusterWriter {
+  constructor(
+    private readonly autoScaling: AutoScalingClient,
+    private readonly ecs: ECSClient,
+  ) {}
+
+  async setDesiredCapacity(asg: string, desired: number): Promise<void> {
+    await asgWrite('autoscaling:SetDesiredCapacity', `group ${asg}`, () =>
+      this.autoScaling.send(
+        new SetDesiredCapacityCommand({
+          AutoScalingGroupName: asg,
+          DesiredCapacity: desired,
+          HonorCooldown: false,
+        }),
+      ),
+    );
+  }
+
+  async protectInstances(asg: string, instanceIds: readonly string[]): Promise<void> {
+    for (const ids of chunk(instanceIds, PROTECTION_BATCH)) {
+      await asgWrite('autoscaling:SetInstanceProtection', `group ${asg}`, () =>
+        this.autoScaling.send(
+          new SetInstanceProtectionCommand({
+            AutoScalingGroupName: asg,
+            InstanceIds: ids,
+            ProtectedFromScaleIn: true,
+          }),
+        ),
+      );
+    }
+  }
+
+  async setContainerInstancesState(
+    cluster: string,
+    arns: readonly string[],
+    status: 'DRAINING' | 'ACTIVE',
+  ): Promise<{ arn: string; reason: string }[]> {
+    const failures: { arn: string; reason: string }[] = [];
+    for (const batch of chunk(arns, STATE_BATCH)) {
+      const out = await awsCall({ action: 'ecs:UpdateContainerInstancesState', cluster }, () =>
+        this.ecs.send(
+          new UpdateContainerInstancesStateCommand({ cluster, containerInstances: batch, status }),
+        ),
+      );
+      for (const f of out.failures ?? []) failures.push({ arn: f.arn ?? '', reason: f.reason ?? 'unknown' });
+    }
+    return failures;
+  }
+
+  async terminateInstance(instanceId: string): Promise<void> {
+    await asgWrite('autoscaling:TerminateInstanceInAutoScalingGroup', `instance ${instanceId}`, () =>
+      this.autoScaling.send(
+        new TerminateInstanceInAutoScalingGroupCommand({
+          InstanceId: instanceId,
+          ShouldDecrementDesiredCapacity: true,
+        }),
+      ),
+    );
+  }
+
+  async tagGroup(asg: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    const entries = Object.entries(tags);
+    if (entries.length === 0) return;
+    await asgWrite('autoscaling:CreateOrUpdateTags', `group ${asg}`, () =>
+      this.autoScaling.send(
+        new CreateOrUpdateTagsCommand({
+          Tags: entries.map(([Key, Value]) => ({
+            ResourceId: asg,
+            ResourceType: 'auto-scaling-group',
+            Key,
+            Value,
+            PropagateAtLaunch: false,
+          })),
+        }),
+      ),
+    );
+  }
+}
