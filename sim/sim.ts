@@ -352,6 +352,7 @@ export class Sim implements SimContext {
   start(): void {
     if (this.isStarted) return;
     this.isStarted = true;
+    for (const c of this.ecs.clusters.values()) this.ecs.requestReconcile(c);
     this.takeSample();
     this.clock.every(this.options.sampleSeconds, 'timeline:sample', () => this.takeSample());
     this.clock.every(60, 'cloudwatch:evaluate', () => this.cloudwatch.evaluate());

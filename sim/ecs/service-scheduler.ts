@@ -145,6 +145,8 @@ const reportUnplaced = (
   failure: Extract<PlacementChoice, { ok: false }>,
 ): void => {
   const { ctx } = world;
+  // Before the run starts the world is being built: report on the first pass after the start.
+  if (!ctx.started) return;
   const now = ctx.clock.nowMs;
   const last = s.lastPlacementFailureAt;
   if (last !== undefined && now - last < ctx.settings.placementFailureEventIntervalSeconds * 1000) return;
@@ -156,7 +158,6 @@ const reportUnplaced = (
       : `(service ${s.name}) was unable to place a task because no container instance met all of its requirements. The closest matching container-instance ${closest.id} ${reasonText[failure.reason] ?? failure.reason}. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.`;
   s.events.unshift({ id: ctx.rng.uuid(), createdAt: now, message });
   if (s.events.length > 100) s.events.length = 100;
-  if (!ctx.started) return;
   ctx.emit('aws.ecs', 'ECS Service Action', [s.arn], () =>
     placementFailureEvent(
       s,
