@@ -15,7 +15,7 @@ const W = 960;
 const PANEL_H = 220;
 const PAD = { left: 56, right: 180, top: 28, bottom: 28 };
 
-const escape = (s: string): string => s.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeXml = (s: string): string => s.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const panel = (title: string, xs: number[], series: Series[], y0: number, xMax: number): string => {
   const yMax = Math.max(1, ...series.flatMap((s) => s.values));
@@ -25,7 +25,7 @@ const panel = (title: string, xs: number[], series: Series[], y0: number, xMax: 
   const py = (y: number) => y0 + PAD.top + plotH - (y / yMax) * plotH;
   const parts: string[] = [];
   parts.push(
-    `<text x="${PAD.left}" y="${y0 + 18}" font-size="14" font-weight="bold">${escape(title)}</text>`,
+    `<text x="${PAD.left}" y="${y0 + 18}" font-size="14" font-weight="bold">${escapeXml(title)}</text>`,
   );
   parts.push(
     `<rect x="${PAD.left}" y="${y0 + PAD.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#ccc"/>`,
@@ -58,7 +58,7 @@ const panel = (title: string, xs: number[], series: Series[], y0: number, xMax: 
     parts.push(
       `<line x1="${W - PAD.right + 12}" x2="${W - PAD.right + 32}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="3"/>`,
     );
-    parts.push(`<text x="${W - PAD.right + 38}" y="${ly}" font-size="12">${escape(s.label)}</text>`);
+    parts.push(`<text x="${W - PAD.right + 38}" y="${ly}" font-size="12">${escapeXml(s.label)}</text>`);
   });
   return parts.join('\n');
 };
@@ -93,7 +93,7 @@ export const timelineSvg = (
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">`,
     '<rect width="100%" height="100%" fill="white"/>',
-    `<text x="${W / 2}" y="20" font-size="16" text-anchor="middle">${escape(title)}</text>`,
+    `<text x="${W / 2}" y="20" font-size="16" text-anchor="middle">${escapeXml(title)}</text>`,
     panel('Instances', xs, instances, 24, xMax),
     panel('Tasks', xs, tasks, 24 + PANEL_H, xMax),
     '</svg>',
