@@ -17,11 +17,6 @@
  * the snapshot (`failures`), never dropped.
  */
 import {
-  DescribeScalableTargetsCommand,
-  type DescribeScalableTargetsCommandOutput,
-} from '@aws-sdk/client-application-auto-scaling';
-import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
-import {
   DescribeClustersCommand,
   DescribeContainerInstancesCommand,
   DescribeServicesCommand,
@@ -29,13 +24,13 @@ import {
   ListContainerInstancesCommand,
   ListServicesCommand,
 } from '@aws-sdk/client-ecs';
-import { CLUSTER_TAG } from '../core/cluster-planner.js';
 import { type ClusterSnapshot, type DescribeFailure, parseSnapshot } from '../core/snapshot.js';
 import { now } from '../runtime/clock.js';
 import { NotFoundError } from '../runtime/errors.js';
 import { type ReaderClients, readerClients } from './clients.js';
 import { awsCall, translateAwsError } from './errors.js';
 import { chunk, createLimiter, jsonShaped, type Limiter } from './limit.js';
+import { readAutoScalingGroups, readScalableTargets } from './scaling-readers.js';
 
 /** Progress of a read, for a terminal progress line. */
 export interface ReadProgress {
@@ -132,7 +127,8 @@ export const readClusterSnapshot = async (
   );
 };
 
-type Ctx = (action: string) => { action: string; cluster: string; region: string | undefined };
+/** Builds the error context of one call (IAM action, cluster, region). */
+export type Ctx = (action: string) => { action: string; cluster: string; region: string | undefined };
 
 const readContainerInstances = async (
   clients: ReaderClients,
@@ -232,70 +228,4 @@ const readServices = async (
       return td ? [td] : [];
     }),
   };
-};
-
-const readAutoScalingGroups = async (
-  clients: ReaderClients,
-  cluster: string,
-  limit: Limiter,
-  ctx: Ctx,
-): Promise<unknown[]> => {
-  const groups: unknown[] = [];
-  let nextToken: string | undefined;
-  do {
-    const token = nextToken;
-    const page = await limit(() =>
-      awsCall(ctx('autoscaling:DescribeAutoScalingGroups'), () =>
-        clients.autoScaling.send(
-          new DescribeAutoScalingGroupsCommand({
-            Filters: [{ Name: `tag:${CLUSTER_TAG}`, Values: [cluster] }],
-            MaxRecords: 100,
-            NextToken: token,
-          }),
-        ),
-      ),
-    );
-    groups.push(...(page.AutoScalingGroups ?? []));
-    nextToken = page.NextToken;
-  } while (nextToken);
-  return groups;
-};
-
-const readScalableTargets = async (
-  clients: ReaderClients,
-  cluster: string,
-  serviceNames: readonly string[],
-  limit: Limiter,
-  ctx: Ctx,
-): Promise<unknown[]> => {
-  const batches = chunk(
-    serviceNames.filter((s) => s !== '').map((s) => `service/${cluster}/${s}`),
-    50,
-  );
-  const pages = await Promise.all(
-    batches.map(async (ids) => {
-      const targets: unknown[] = [];
-      let nextToken: string | undefined;
-      do {
-        const token = nextToken;
-        const page: DescribeScalableTargetsCommandOutput = await limit(() =>
-          awsCall(ctx('application-autoscaling:DescribeScalableTargets'), () =>
-            clients.applicationAutoScaling.send(
-              new DescribeScalableTargetsCommand({
-                ServiceNamespace: 'ecs',
-                ScalableDimension: 'ecs:service:DesiredCount',
-                ResourceIds: ids,
-                MaxResults: 50,
-                NextToken: token,
-              }),
-            ),
-          ),
-        );
-        targets.push(...(page.ScalableTargets ?? []));
-        nextToken = page.NextToken;
-      } while (nextToken);
-      return targets;
-    }),
-  );
-  return pages.flat();
 };

@@ -1,0 +1,85 @@
+/**
+ * The scaling side of a cluster snapshot: the ASGs tagged for the cluster and the services' scalable
+ * targets. Used by the snapshot reader; same call rules (shared limiter, errors translated).
+ */
+import {
+  DescribeScalableTargetsCommand,
+  type DescribeScalableTargetsCommandOutput,
+} from '@aws-sdk/client-application-auto-scaling';
+import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { CLUSTER_TAG } from '../core/cluster-planner.js';
+import type { ReaderClients } from './clients.js';
+import { awsCall } from './errors.js';
+import { chunk, type Limiter } from './limit.js';
+import type { Ctx } from './snapshot-reader.js';
+
+/** The Auto Scaling groups tagged `ecs-autoscaler:cluster=<cluster>` (tag filter, 100 per page). */
+export const readAutoScalingGroups = async (
+  clients: ReaderClients,
+  cluster: string,
+  limit: Limiter,
+  ctx: Ctx,
+): Promise<unknown[]> => {
+  const groups: unknown[] = [];
+  let nextToken: string | undefined;
+  do {
+    const token = nextToken;
+    const page = await limit(() =>
+      awsCall(ctx('autoscaling:DescribeAutoScalingGroups'), () =>
+        clients.autoScaling.send(
+          new DescribeAutoScalingGroupsCommand({
+            Filters: [{ Name: `tag:${CLUSTER_TAG}`, Values: [cluster] }],
+            MaxRecords: 100,
+            NextToken: token,
+          }),
+        ),
+      ),
+    );
+    groups.push(...(page.AutoScalingGroups ?? []));
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return groups;
+};
+
+/**
+ * The Application Auto Scaling targets of the cluster's services (`service/<cluster>/<service>`, desired
+ * count), 50 resource ids per call (the API's limit), each call paginated.
+ */
+export const readScalableTargets = async (
+  clients: ReaderClients,
+  cluster: string,
+  serviceNames: readonly string[],
+  limit: Limiter,
+  ctx: Ctx,
+): Promise<unknown[]> => {
+  const batches = chunk(
+    serviceNames.filter((s) => s !== '').map((s) => `service/${cluster}/${s}`),
+    50,
+  );
+  const pages = await Promise.all(
+    batches.map(async (ids) => {
+      const targets: unknown[] = [];
+      let nextToken: string | undefined;
+      do {
+        const token = nextToken;
+        const page: DescribeScalableTargetsCommandOutput = await limit(() =>
+          awsCall(ctx('application-autoscaling:DescribeScalableTargets'), () =>
+            clients.applicationAutoScaling.send(
+              new DescribeScalableTargetsCommand({
+                ServiceNamespace: 'ecs',
+                ScalableDimension: 'ecs:service:DesiredCount',
+                ResourceIds: ids,
+                MaxResults: 50,
+                NextToken: token,
+              }),
+            ),
+          ),
+        );
+        targets.push(...(page.ScalableTargets ?? []));
+        nextToken = page.NextToken;
+      } while (nextToken);
+      return targets;
+    }),
+  );
+  return pages.flat();
+};
