@@ -152,6 +152,7 @@ describe('sim CloudWatch and events', () => {
         '      - eventBridge:',
         '          pattern:',
         '            source: [aws.autoscaling]',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a Serverless variable, resolved by the loader.
         '            account: ["${aws:accountId}"]',
         "      - schedule: 'rate(1 minute)'",
         '  report:',
