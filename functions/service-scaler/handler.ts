@@ -23,6 +23,7 @@ import { logger } from '../../shared/runtime/logger.js';
 import { createMetrics, MetricUnit } from '../../shared/runtime/metrics.js';
 import { parseAlarmEvent } from './alarm-event.js';
 import { type ServiceScalerDeps, scaleService } from './scale-service.js';
+import { sweepAlarms } from './sweep.js';
 
 /** Metrics of this function, created once per module. */
 export const metrics = createMetrics('service-scaler');
@@ -30,11 +31,39 @@ export const metrics = createMetrics('service-scaler');
 /** What the handler returns (visible in the Lambda console and to tests; EventBridge ignores it). */
 export interface ServiceScalerResult {
   status: 'ok' | 'invalid-event' | 'configuration-error' | 'not-found' | 'rejected';
+  /** The plan of an alarm event. */
   plan?: ServicePlan;
   clusterGrown?: boolean;
   serviceUpdated?: boolean;
+  /** The plans of a scheduled sweep. */
+  plans?: ServicePlan[];
   message?: string;
+  /** Per-service problems of a sweep (the sweep went on). */
+  errors?: string[];
 }
+
+/** EventBridge's scheduled event (the every-minute sweep). */
+const isScheduledEvent = (event: unknown): boolean =>
+  typeof event === 'object' &&
+  event !== null &&
+  (event as Record<string, unknown>).source === 'aws.events' &&
+  (event as Record<string, unknown>)['detail-type'] === 'Scheduled Event';
+
+const recordPlan = (plan: ServicePlan, clusterGrown: boolean): void => {
+  metrics.addMetric(METRIC_OF_ACTION[plan.action], MetricUnit.Count, 1);
+  const delta = plan.desiredCount.proposed - plan.desiredCount.current;
+  if (delta !== 0 && !plan.dryRun) {
+    metrics.addMetric(
+      delta > 0 ? 'ServiceTasksAdded' : 'ServiceTasksRemoved',
+      MetricUnit.Count,
+      Math.abs(delta),
+    );
+  }
+  if (clusterGrown && plan.clusterGrowth) {
+    const g = plan.clusterGrowth.desiredCapacity;
+    metrics.addMetric('ClusterInstancesAddedForService', MetricUnit.Count, g.proposed - g.current);
+  }
+};
 
 let depsOverride: ServiceScalerDeps | undefined;
 /** Replaces the AWS ports (tests, simulator). `undefined` restores the real adapters. */
@@ -67,29 +96,20 @@ const METRIC_OF_ACTION = {
 export const serviceScalerHandler = async (event: unknown): Promise<ServiceScalerResult> => {
   let alarm: string | undefined;
   try {
+    const env = { dryRun: process.env.DRY_RUN === 'true', clusterDefaults: DEFAULT_CLUSTER_POLICY };
+    if (isScheduledEvent(event)) {
+      const swept = await sweepAlarms(deps(), env, now());
+      for (const r of swept.results) recordPlan(r.plan, r.outcome.clusterGrown);
+      if (swept.errors.length > 0)
+        metrics.addMetric('ServiceScalerErrors', MetricUnit.Count, swept.errors.length);
+      return { status: 'ok', plans: swept.results.map((r) => r.plan), errors: swept.errors };
+    }
     const parsed = parseAlarmEvent(event);
     alarm = parsed.alarmName;
-    const { plan, outcome } = await scaleService(
-      parsed,
-      deps(),
-      { dryRun: process.env.DRY_RUN === 'true', clusterDefaults: DEFAULT_CLUSTER_POLICY },
-      now(),
-    );
+    const { plan, outcome } = await scaleService(parsed, deps(), env, now());
     // One EMF document per invocation, by cluster.
     metrics.addDimension('ClusterName', plan.cluster);
-    metrics.addMetric(METRIC_OF_ACTION[plan.action], MetricUnit.Count, 1);
-    const delta = plan.desiredCount.proposed - plan.desiredCount.current;
-    if (delta !== 0 && !plan.dryRun) {
-      metrics.addMetric(
-        delta > 0 ? 'ServiceTasksAdded' : 'ServiceTasksRemoved',
-        MetricUnit.Count,
-        Math.abs(delta),
-      );
-    }
-    if (outcome.clusterGrown && plan.clusterGrowth) {
-      const g = plan.clusterGrowth.desiredCapacity;
-      metrics.addMetric('ClusterInstancesAddedForService', MetricUnit.Count, g.proposed - g.current);
-    }
+    recordPlan(plan, outcome.clusterGrown);
     return { status: 'ok', plan, ...outcome };
   } catch (error) {
     if (error instanceof TransientAwsError || !(error instanceof AutoscalerError)) {

@@ -12,10 +12,10 @@ import type { AlarmReader } from '../../shared/aws/service-alarm-reader.js';
 import type { ServiceScalingReader } from '../../shared/aws/service-scaling-reader.js';
 import { resolveClusterPolicy } from '../../shared/core/cluster-config.js';
 import { managedGroups } from '../../shared/core/cluster-planner.js';
-import { type ClusterPolicy, DEFAULT_CLUSTER_POLICY } from '../../shared/core/cluster-policy.js';
+import type { ClusterPolicy } from '../../shared/core/cluster-policy.js';
 import type { AlarmSignal } from '../../shared/core/service-alarm.js';
 import { ECS_SERVICE_DIMENSION, serviceResourceId } from '../../shared/core/service-bounds.js';
-import { planService, type ServicePlan } from '../../shared/core/service-planner.js';
+import { planService, type ServicePlan, type ServicePlanOptions } from '../../shared/core/service-planner.js';
 import { SERVICE_TAGS, tagsToRecord } from '../../shared/core/service-policy.js';
 import type { ClusterSnapshot } from '../../shared/core/snapshot.js';
 import { ConfigurationError } from '../../shared/runtime/errors.js';
@@ -37,7 +37,7 @@ export interface ServiceScalerEnv {
   clusterDefaults: ClusterPolicy;
 }
 
-/** The result of one invocation. */
+/** The result of one plan and its application. */
 export interface ScaleServiceResult {
   plan: ServicePlan;
   outcome: ServiceActOutcome;
@@ -81,6 +81,68 @@ const withScalingState = (
   };
 };
 
+/** One service's observed state: the cluster snapshot with its scaling state, and its planning options. */
+export interface ObservedService {
+  snapshot: ClusterSnapshot;
+  serviceArn: string;
+  options: ServicePlanOptions;
+}
+
+/**
+ * Observe for one service: merges the service's Application Auto Scaling state into the cluster snapshot
+ * and resolves the cluster's planner policy from its ASG tags.
+ */
+export const observeService = async (
+  read: ClusterSnapshot,
+  cluster: string,
+  service: string,
+  deps: Pick<ServiceScalerDeps, 'scaling'>,
+  env: ServiceScalerEnv,
+): Promise<ObservedService> => {
+  const svc = read.services.find((s) => s.serviceName === service);
+  const optedInOnService = tagsToRecord(svc?.tags)[SERVICE_TAGS.scaling] !== undefined;
+  const scaling = await deps.scaling.read(cluster, service, { targetTags: !optedInOnService });
+  const snapshot = withScalingState(read, cluster, service, scaling);
+  let clusterPolicy = env.clusterDefaults;
+  let clusterGrowthBlocked: string | undefined;
+  const group = managedGroups(snapshot)[0];
+  if (group) {
+    try {
+      clusterPolicy = resolveClusterPolicy(group, env.clusterDefaults);
+    } catch (error) {
+      // A bad ASG tag stops the cluster from growing, not the service from scaling.
+      clusterGrowthBlocked = (error as Error).message;
+    }
+  }
+  return {
+    snapshot,
+    serviceArn: svc?.serviceArn ?? '',
+    options: {
+      dryRun: env.dryRun,
+      targetTags: scaling.targetTags,
+      clusterPolicy,
+      ...(clusterGrowthBlocked ? { clusterGrowthBlocked } : {}),
+    },
+  };
+};
+
+/** Logs a plan once, with its facts as keys (STYLE.md §4). */
+export const logPlan = (plan: ServicePlan): void => {
+  logger.info('service plan', {
+    cluster: plan.cluster,
+    service: plan.service,
+    alarm: plan.alarm,
+    action: plan.action,
+    from: plan.desiredCount.current,
+    to: plan.desiredCount.proposed,
+    asg: plan.clusterGrowth?.autoScalingGroup,
+    asgFrom: plan.clusterGrowth?.desiredCapacity.current,
+    asgTo: plan.clusterGrowth?.desiredCapacity.proposed,
+    reasons: plan.reasons,
+    dryRun: plan.dryRun,
+  });
+};
+
 /**
  * Handles one parsed alarm event end to end.
  * @throws ConfigurationError (no service named, bad tag), NotFoundError (unknown cluster or service),
@@ -96,51 +158,13 @@ export const scaleService = async (
   let comparison = event.comparison;
   // The state-change event has no ComparisonOperator; ask once when neither its reason nor its
   // datapoints tell (and only when it matters: in ALARM).
-  if (comparison === undefined && event.state === 'ALARM')
+  if (comparison === undefined && event.state === 'ALARM') {
     comparison = await deps.alarms.comparison(event.alarmName);
-  const signal: AlarmSignal = { ...event, cluster, service, comparison };
-
-  const read = await deps.readSnapshot(cluster);
-  const svc = read.services.find((s) => s.serviceName === service);
-  const optedInOnService = tagsToRecord(svc?.tags)[SERVICE_TAGS.scaling] !== undefined;
-  const scaling = await deps.scaling.read(cluster, service, { targetTags: !optedInOnService });
-  const snapshot = withScalingState(read, cluster, service, scaling);
-
-  let clusterPolicy = env.clusterDefaults;
-  let clusterPolicyProblem: string | undefined;
-  const group = managedGroups(snapshot)[0];
-  if (group) {
-    try {
-      clusterPolicy = resolveClusterPolicy(group, env.clusterDefaults);
-    } catch (error) {
-      // A bad ASG tag stops the cluster from growing, not the service from scaling.
-      clusterPolicyProblem = (error as Error).message;
-    }
   }
-  const plan = planService(
-    snapshot,
-    signal,
-    {
-      dryRun: env.dryRun,
-      targetTags: scaling.targetTags,
-      clusterPolicy: { ...DEFAULT_CLUSTER_POLICY, ...clusterPolicy },
-      ...(clusterPolicyProblem ? { clusterGrowthBlocked: clusterPolicyProblem } : {}),
-    },
-    now,
-  );
-  logger.info('service plan', {
-    cluster: plan.cluster,
-    service: plan.service,
-    alarm: plan.alarm,
-    action: plan.action,
-    from: plan.desiredCount.current,
-    to: plan.desiredCount.proposed,
-    asg: plan.clusterGrowth?.autoScalingGroup,
-    asgFrom: plan.clusterGrowth?.desiredCapacity.current,
-    asgTo: plan.clusterGrowth?.desiredCapacity.proposed,
-    reasons: plan.reasons,
-    dryRun: plan.dryRun,
-  });
-  const outcome = await applyServicePlan(plan, svc?.serviceArn ?? '', deps.writer);
+  const signal: AlarmSignal = { ...event, cluster, service, comparison };
+  const observed = await observeService(await deps.readSnapshot(cluster), cluster, service, deps, env);
+  const plan = planService(observed.snapshot, signal, observed.options, now);
+  logPlan(plan);
+  const outcome = await applyServicePlan(plan, observed.serviceArn, deps.writer);
   return { plan, outcome };
 };

@@ -70,3 +70,18 @@ describe('CloudWatchAlarmReader', () => {
     await expect(call).rejects.toThrow(message);
   });
 });
+
+describe('CloudWatchAlarmReader.inAlarm', () => {
+  it('lists every page of metric alarms in ALARM', async () => {
+    cw.on(DescribeAlarmsCommand)
+      .resolvesOnce({ MetricAlarms: [{ AlarmName: 'a' }], NextToken: 't2' })
+      .resolvesOnce({ MetricAlarms: [{ AlarmName: 'b' }] });
+    expect((await reader.inAlarm()).map((a) => a.AlarmName)).toEqual(['a', 'b']);
+    expect(cw).toHaveReceivedNthCommandWith(DescribeAlarmsCommand, 2, {
+      StateValue: 'ALARM',
+      AlarmTypes: ['MetricAlarm'],
+      MaxRecords: 100,
+      NextToken: 't2',
+    });
+  });
+});

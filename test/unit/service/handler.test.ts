@@ -228,3 +228,64 @@ describe('service-scaler handler: nothing is written when it must not be', () =>
     );
   });
 });
+
+describe('service-scaler handler: the every-minute sweep', () => {
+  const tick = { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} };
+  const metricAlarm = (name: string, op: string, value: number, threshold: number) => ({
+    AlarmName: name,
+    StateValue: 'ALARM' as const,
+    StateReasonData: JSON.stringify({ recentDatapoints: [value], threshold }),
+    StateUpdatedTimestamp: new Date('2024-05-01T09:00:00.000Z'),
+    ComparisonOperator: op as never,
+    Threshold: threshold,
+    Namespace: 'AWS/ECS',
+    MetricName: 'CPUUtilization',
+    Dimensions: [
+      { Name: 'ClusterName', Value: CLUSTER },
+      { Name: 'ServiceName', Value: SERVICE },
+    ],
+  });
+
+  it('re-evaluates an alarm that stays in ALARM, and its cooldown spaces the steps', async () => {
+    cw.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [metricAlarm('hi', 'GreaterThanThreshold', 75, 70)],
+    });
+    const first = await serviceScalerHandler(tick);
+    expect(first.plans?.map((p) => p.action)).toEqual(['scale-out']);
+    expect(ecs).toHaveReceivedCommandWith(UpdateServiceCommand, { desiredCount: 7 });
+    expect(cw).toHaveReceivedCommandWith(DescribeAlarmsCommand, { StateValue: 'ALARM' });
+
+    const record = ecs.commandCalls(TagResourceCommand)[0]!.args[0].input.tags![0]!.value!;
+    serve(buildSnapshot({ ...roomy, tasks: 7, tags: { [SERVICE_TAGS.lastScaling]: record } }));
+    cw.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [metricAlarm('hi', 'GreaterThanThreshold', 75, 70)],
+    });
+    const second = await serviceScalerHandler(tick);
+    expect(second.plans?.map((p) => p.action)).toEqual(['hold']);
+    expect(second.plans?.[0]?.reasons.join(' ')).toContain('cooldown');
+    expect(writeCount()).toBe(0);
+  });
+
+  it('lets a high alarm win over a low one of the same service', async () => {
+    cw.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [
+        metricAlarm('lo', 'LessThanThreshold', 10, 30),
+        metricAlarm('hi', 'GreaterThanThreshold', 90, 70),
+      ],
+    });
+    const result = await serviceScalerHandler(tick);
+    expect(result.plans?.map((p) => [p.alarm, p.action])).toEqual([['hi', 'scale-out']]);
+    expect(ecs).toHaveReceivedCommandTimes(UpdateServiceCommand, 1);
+  });
+
+  it('goes on past a service with a bad tag, reporting it', async () => {
+    serve(buildSnapshot({ ...roomy, tags: { [SERVICE_TAGS.scaleInCooldown]: 'forever' } }));
+    cw.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [metricAlarm('hi', 'GreaterThanThreshold', 90, 70)],
+    });
+    const result = await serviceScalerHandler(tick);
+    expect(result.status).toBe('ok');
+    expect(result.errors?.[0]).toContain(`tag ${SERVICE_TAGS.scaleInCooldown}='forever'`);
+    expect(writeCount()).toBe(0);
+  });
+});
