@@ -1,18 +1,20 @@
 /**
- * The bin-packing lower bound of a moment: the fewest instances of the launched type that hold every
- * task wanted (running + pending + not yet placed), each instance also carrying one task of every daemon.
+ * The bin-packing lower bound of a moment: the fewest instances, launched in the group's order of
+ * instance types (m5.large, m5.xlarge, m5.large, …), that hold every task wanted (running + pending + not
+ * yet placed), each instance also carrying one task of every daemon.
  *
- * Computed with first-fit-decreasing onto empty instances (shared/core/placement.ts). FFD is within
- * 11/9 × OPT + 6/9 of the optimum, so this is a tight reference, not a proof that nothing can do better;
- * an instance of a larger type (the cluster starts with some) can also hold more than one of these.
+ * Computed with first-fit-decreasing onto empty instances (shared/core/placement.ts): the smallest N
+ * whose N empty instances take every task. FFD is within 11/9 × OPT + 6/9 of the optimum, so this is a
+ * tight reference rather than a proof that nothing can do better; a run that happens to keep more of the
+ * larger type can go under it.
  */
-import { type PlacementItem, placeFirstFitDecreasing } from '../../shared/core/placement.js';
+import { type Bin, type PlacementItem, placeFirstFitDecreasing } from '../../shared/core/placement.js';
 import type { Resources } from '../../shared/core/resources.js';
 import type { BenchCluster } from '../../sim/traces/builtin.js';
 
-/** Free space of one new instance of the launched type, daemons deducted. */
-export const launchedInstanceFree = (cluster: BenchCluster): Resources => {
-  const type = cluster.instanceTypes[0]!;
+/** Free space of the k-th launched instance (types in turn), daemons deducted. */
+export const launchedInstanceFree = (cluster: BenchCluster, k: number): Resources => {
+  const type = cluster.instanceTypes[k % cluster.instanceTypes.length]!;
   const daemons = cluster.services.filter((s) => s.daemon);
   return {
     CPU: type.cpu - daemons.reduce((s, d) => s + d.cpu, 0),
@@ -26,7 +28,6 @@ export const launchedInstanceFree = (cluster: BenchCluster): Resources => {
  * demand, since a trace repeats the same counts many times.
  */
 export const lowerBoundCounter = (cluster: BenchCluster): ((desired: Record<string, number>) => number) => {
-  const free = launchedInstanceFree(cluster);
   const replicas = cluster.services.filter((s) => !s.daemon);
   const memo = new Map<string, number>();
   return (desired) => {
@@ -38,10 +39,17 @@ export const lowerBoundCounter = (cluster: BenchCluster): ((desired: Record<stri
       reservation: { CPU: s.cpu, MEMORY: s.memory, GPU: 0 },
       count: desired[s.name] ?? 0,
     }));
-    const n = placeFirstFitDecreasing(items, [], {
-      newInstance: free,
-      dimensions: ['CPU', 'MEMORY'],
-    }).newInstances;
+    const total = items.reduce((s, i) => s + i.count, 0);
+    let n = 0;
+    for (;;) {
+      const bins: Bin[] = Array.from({ length: n }, (_, k) => ({
+        id: `b${k}`,
+        free: launchedInstanceFree(cluster, k),
+      }));
+      const r = placeFirstFitDecreasing(items, bins, { dimensions: ['CPU', 'MEMORY'] });
+      if (r.placedOnExisting === total || n > 10_000) break;
+      n++;
+    }
     memo.set(key, n);
     return n;
   };

@@ -2,8 +2,8 @@
  * The benchmark's cluster and its four built-in traces (diurnal 24 h, spike, sawtooth, batch burst).
  *
  * The cluster is mixed on purpose: four REPLICA services of different shapes (CPU-heavy, memory-heavy,
- * small, batch), one DAEMON service on every instance, and two instance sizes (the group launches the
- * first; a few of the second run from the start, as after a change of launch template).
+ * small, batch), one DAEMON service on every instance, and two instance sizes that the group launches in
+ * turn (a mixed-instances group: m5.large, m5.xlarge, m5.large, …).
  * Units: CPU units (1024 per vCPU), MiB, seconds.
  */
 import type { Trace, TracePoint } from './trace.js';
@@ -28,13 +28,14 @@ export interface BenchInstanceType {
 /** The cluster a trace is replayed on. */
 export interface BenchCluster {
   name: string;
-  /** The first one is what the group launches. */
+  /** The group launches these in turn. */
   instanceTypes: BenchInstanceType[];
-  /** Instances running at the start, by type. */
-  initialInstances: Record<string, number>;
+  /** Instances running at the start. */
+  initialInstances: number;
   asg: { min: number; max: number };
-  /** Instance boot time until it registers with ECS, seconds. */
+  /** Seconds from launch to a booted instance, then to its registration with ECS. */
   bootSeconds: number;
+  registerSeconds: number;
   services: BenchService[];
 }
 
@@ -45,9 +46,10 @@ export const BENCH_CLUSTER: BenchCluster = {
     { type: 'm5.large', cpu: 2048, memory: 7680 },
     { type: 'm5.xlarge', cpu: 4096, memory: 15_576 },
   ],
-  initialInstances: { 'm5.large': 4, 'm5.xlarge': 2 },
+  initialInstances: 6,
   asg: { min: 1, max: 80 },
-  bootSeconds: 120,
+  bootSeconds: 90,
+  registerSeconds: 30,
   services: [
     { name: 'log-agent', cpu: 128, memory: 256, daemon: true, initial: 0 },
     { name: 'web', cpu: 512, memory: 1024, daemon: false, initial: 8 },

@@ -60,13 +60,15 @@ describe('RunMetrics', () => {
 });
 
 describe('lower bound', () => {
-  it('packs the wanted tasks onto the fewest launched instances, leaving room for the daemon', () => {
+  it('packs the wanted tasks onto the fewest instances launched in turn, leaving room for the daemon', () => {
     const count = lowerBoundCounter(BENCH_CLUSTER);
-    // m5.large less the daemon: 1920 CPU, 7424 MiB. web 512/1024: 3 per instance by CPU.
+    // m5.large less the daemon: 1920 CPU, 7424 MiB (3 web of 512/1024); m5.xlarge: 3968, 15320 (7 web).
     expect(count({ web: 3 })).toBe(1);
     expect(count({ web: 4 })).toBe(2);
-    // worker 256/3072: 2 per instance by memory.
-    expect(count({ worker: 5 })).toBe(3);
+    expect(count({ web: 10 })).toBe(2);
+    expect(count({ web: 11 })).toBe(3);
+    // worker 256/3072: 2 per m5.large and 4 per m5.xlarge by memory.
+    expect(count({ worker: 6 })).toBe(2);
     expect(count({})).toBe(0);
   });
 });

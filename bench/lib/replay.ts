@@ -1,0 +1,243 @@
+/**
+ * Replays one trace on the simulator under one policy and returns its figures and samples.
+ *
+ * - `ecs-autoscaler`: the project's real handlers (cluster-scaler and instance-drainer) registered with
+ *   the simulator with the triggers serverless.yml gives them; the group is tagged for the project,
+ *   protects new instances from scale-in and has the termination lifecycle hook the drainer completes.
+ * - `threshold-alarms`, `capacity-provider`: the baseline models (sim/policies) stepped every minute on
+ *   the simulator's state, acting through the Auto Scaling API (SetDesiredCapacity,
+ *   TerminateInstanceInAutoScalingGroup). The capacity provider runs with managed termination protection
+ *   (new instances protected; only empty ones are terminated); threshold alarms scale in through the
+ *   group's default termination policy, with no hook and no draining.
+ */
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createSim, type FunctionRegistration, type Sim } from '../../sim/index.js';
+import { capacityProviderPolicy } from '../../sim/policies/capacity-provider.js';
+import { observeSim } from '../../sim/policies/sim-observation.js';
+import { thresholdAlarmsPolicy } from '../../sim/policies/threshold-alarms.js';
+import type { ScalingPolicyModel } from '../../sim/policies/types.js';
+import type { BenchCluster } from '../../sim/traces/builtin.js';
+import { desiredAt, type Trace } from '../../sim/traces/trace.js';
+import { lowerBoundCounter } from './lower-bound.js';
+import { type RunFigures, RunMetrics, type RunSample } from './run-metrics.js';
+
+/** The policies the benchmark compares, in print order. */
+export const POLICIES = ['ecs-autoscaler', 'threshold-alarms', 'capacity-provider'] as const;
+export type PolicyName = (typeof POLICIES)[number];
+
+/** Options of {@link replay}. */
+export interface ReplayOptions {
+  cluster: BenchCluster;
+  trace: Trace;
+  policy: PolicyName;
+  seed?: number;
+  /** Sampling interval of the figures, seconds (default 30). */
+  sampleSeconds?: number;
+}
+
+/** What a replay returns. */
+export interface ReplayResult {
+  figures: RunFigures;
+  samples: RunSample[];
+  violations: { t: number; kind: string; message: string }[];
+  invocations: number;
+  errors: string[];
+}
+
+const ASG = 'bench-asg';
+
+/** Whether the project's handlers this policy needs exist in this checkout. */
+export const projectHandlersPresent = (): boolean =>
+  ['cluster-scaler', 'instance-drainer'].every((n) => existsSync(join('functions', n, 'handler.ts')));
+
+type Handler = FunctionRegistration['handler'];
+
+const importHandler = async (name: string): Promise<Handler> => {
+  const file = pathToFileURL(join(process.cwd(), 'functions', name, 'handler.ts')).href;
+  return ((await import(file)) as { handler: Handler }).handler;
+};
+
+/** Registers the project's cluster-scaler and instance-drainer with the triggers of serverless.yml. */
+const registerProject = async (sim: Sim): Promise<void> => {
+  sim.register({
+    name: 'cluster-scaler',
+    handler: await importHandler('cluster-scaler'),
+    timeoutSeconds: 60,
+    retryAttempts: 1,
+    scheduleRateSeconds: 60,
+    patterns: [
+      {
+        source: ['aws.cloudwatch'],
+        'detail-type': ['CloudWatch Alarm State Change'],
+        detail: { alarmName: [{ prefix: 'ecs-autoscaler-cluster-' }] },
+      },
+    ],
+  });
+  sim.register({
+    name: 'instance-drainer',
+    handler: await importHandler('instance-drainer'),
+    timeoutSeconds: 60,
+    retryAttempts: 2,
+    scheduleRateSeconds: 60,
+    patterns: [
+      { source: ['aws.autoscaling'], 'detail-type': ['EC2 Instance-terminate Lifecycle Action'] },
+      {
+        source: ['aws.ec2'],
+        'detail-type': ['EC2 Spot Instance Interruption Warning', 'EC2 Instance Rebalance Recommendation'],
+      },
+      {
+        source: ['aws.ecs'],
+        'detail-type': ['ECS Task State Change'],
+        detail: { lastStatus: ['STOPPED'], launchType: ['EC2'] },
+      },
+      {
+        source: ['aws.ecs'],
+        'detail-type': ['ECS Container Instance State Change'],
+        detail: { status: ['DRAINING'] },
+      },
+    ],
+  });
+};
+
+/** Steps a baseline model every period and applies its decisions through the Auto Scaling API. */
+const driveBaseline = <S>(
+  sim: Sim,
+  cluster: string,
+  model: ScalingPolicyModel<S>,
+  errors: string[],
+): void => {
+  let state = model.initialState();
+  sim.clock.every(model.periodSeconds, `policy:${model.name}`, async () => {
+    const group = sim.asg.groups.get(ASG)!;
+    const c = sim.ecs.cluster(cluster)!;
+    const r = model.step(state, observeSim(group, c, sim.elapsedSeconds, sim.clock.startMs));
+    state = r.state;
+    try {
+      if (r.decision.desired !== undefined && r.decision.desired !== group.desired) {
+        await sim.call('autoscaling', 'SetDesiredCapacity', {
+          AutoScalingGroupName: ASG,
+          DesiredCapacity: r.decision.desired,
+        });
+      }
+      for (const id of r.decision.terminate) {
+        await sim.call('autoscaling', 'TerminateInstanceInAutoScalingGroup', {
+          InstanceId: id,
+          ShouldDecrementDesiredCapacity: true,
+        });
+      }
+    } catch (error) {
+      errors.push(`${model.name} at ${sim.elapsedSeconds}s: ${(error as Error).message}`);
+    }
+  });
+};
+
+/** Builds the cluster, plays the trace under the policy, returns the figures. */
+export const replay = async (opts: ReplayOptions): Promise<ReplayResult> => {
+  const { cluster: bench, trace, policy } = opts;
+  const sim = createSim({ seed: opts.seed ?? 1, sampleSeconds: 300 });
+  const name = bench.name;
+  const project = policy === 'ecs-autoscaler';
+  sim.createCluster(name);
+  for (const s of bench.services) {
+    sim.registerTaskDefinition({
+      family: s.name,
+      containers: [{ name: s.name, cpu: s.cpu, memoryReservation: s.memory }],
+    });
+  }
+  sim.createAutoScalingGroup({
+    name: ASG,
+    cluster: name,
+    min: bench.asg.min,
+    max: bench.asg.max,
+    desired: bench.initialInstances,
+    instanceTypes: bench.instanceTypes.map((t) => ({ name: t.type, cpu: t.cpu, memory: t.memory })),
+    bootSeconds: bench.bootSeconds,
+    registerSeconds: bench.registerSeconds,
+    newInstancesProtectedFromScaleIn: policy !== 'threshold-alarms',
+    ...(project
+      ? {
+          tags: { 'ecs-autoscaler:cluster': name },
+          terminationHook: {
+            name: 'ecs-autoscaler-drain',
+            heartbeatTimeout: 900,
+            defaultResult: 'CONTINUE' as const,
+          },
+        }
+      : {}),
+  });
+  const initial = desiredAt(trace, 0);
+  for (const s of bench.services) {
+    sim.createService({
+      cluster: name,
+      name: s.name,
+      taskDefinition: s.name,
+      ...(s.daemon
+        ? { schedulingStrategy: 'DAEMON' as const }
+        : {
+            desiredCount: initial[s.name] ?? s.initial,
+            placementStrategy: [{ type: 'binpack' as const, field: 'memory' }],
+          }),
+    });
+  }
+  for (const p of trace.points) {
+    if (p.t === 0) continue;
+    sim.at(p.t, () => {
+      for (const [service, n] of Object.entries(p.desired)) sim.setDesiredCount(name, service, n);
+    });
+  }
+
+  const errors: string[] = [];
+  const metrics = new RunMetrics();
+  const bound = lowerBoundCounter(bench);
+  const replicas = bench.services.filter((s) => !s.daemon).map((s) => s.name);
+  const sample = (): void => {
+    const group = sim.asg.groups.get(ASG)!;
+    const c = sim.ecs.cluster(name)!;
+    const wanted: Record<string, number> = {};
+    const running: Record<string, number> = {};
+    for (const s of replicas) {
+      const svc = c.services.get(s)!;
+      wanted[s] = svc.desiredCount;
+      running[s] = [...svc.tasks].filter(
+        (t) => t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING',
+      ).length;
+    }
+    const instances = [...group.instances.values()].filter(
+      (i) => i.ec2State === 'pending' || i.ec2State === 'running',
+    ).length;
+    metrics.add({
+      t: sim.elapsedSeconds,
+      instances,
+      desiredCapacity: group.desired,
+      wanted,
+      running,
+      lowerBound: bound(wanted),
+    });
+  };
+
+  const mocks = sim.install();
+  try {
+    if (project) await registerProject(sim);
+    else if (policy === 'threshold-alarms') driveBaseline(sim, name, thresholdAlarmsPolicy(), errors);
+    else driveBaseline(sim, name, capacityProviderPolicy(), errors);
+    sim.start();
+    sample();
+    sim.clock.every(opts.sampleSeconds ?? 30, 'bench:sample', sample);
+    await sim.runUntil(trace.durationSeconds);
+  } finally {
+    sim.dispose();
+    void mocks;
+  }
+  const failed = sim.invocations.filter((i) => i.outcome !== 'ok');
+  for (const f of failed.slice(0, 5)) errors.push(`${f.fn} at ${f.t}s: ${f.outcome} ${f.error ?? ''}`);
+  return {
+    figures: metrics.finish(),
+    samples: metrics.samples,
+    violations: sim.violations.map((v) => ({ t: v.t, kind: v.kind, message: v.message })),
+    invocations: sim.invocations.length,
+    errors,
+  };
+};

@@ -1,0 +1,92 @@
+/**
+ * Builds a policy's {@link PolicyObservation} from the simulator's state: what ECS and Auto Scaling know
+ * internally (ECS computes CapacityProviderReservation and the AWS/ECS reservation metrics from exactly
+ * this), read without API calls so a baseline costs no simulated API traffic.
+ */
+
+import type { PlacementItem } from '../../shared/core/placement.js';
+import { maxResources, type Resources, ZERO } from '../../shared/core/resources.js';
+import type { SimAsg } from '../asg/model.js';
+import type { Reservation, SimCluster } from '../ecs/model.js';
+import type { ObservedInstance, PolicyObservation } from './types.js';
+
+const toResources = (r: Reservation): Resources => ({ CPU: r.cpu, MEMORY: r.memory, GPU: r.gpu });
+
+const LIFECYCLE: Record<string, ObservedInstance['lifecycle'] | undefined> = {
+  Pending: 'pending',
+  InService: 'in-service',
+  Terminating: 'terminating',
+  'Terminating:Wait': 'terminating',
+  'Terminating:Proceed': 'terminating',
+};
+
+/**
+ * The observation of one group and its cluster at `nowSeconds` (seconds since the start).
+ * @param startMs the simulator's start (epoch ms), to express launch times in run seconds.
+ */
+export const observeSim = (
+  group: SimAsg,
+  cluster: SimCluster,
+  nowSeconds: number,
+  startMs: number,
+): PolicyObservation => {
+  const services = [...cluster.services.values()].filter((s) => s.status === 'ACTIVE');
+  const daemons = services.filter((s) => s.schedulingStrategy === 'DAEMON');
+  const replicas = services.filter((s) => s.schedulingStrategy !== 'DAEMON');
+  const daemonReservation = daemons.reduce<Resources>(
+    (acc, s) => ({
+      CPU: acc.CPU + s.taskDefinition.reservation.cpu,
+      MEMORY: acc.MEMORY + s.taskDefinition.reservation.memory,
+      GPU: acc.GPU + s.taskDefinition.reservation.gpu,
+    }),
+    ZERO,
+  );
+  const instances: ObservedInstance[] = [];
+  for (const i of group.instances.values()) {
+    const lifecycle = LIFECYCLE[i.lifecycleState];
+    if (!lifecycle) continue;
+    const ci = i.containerInstance;
+    const live = ci ? [...ci.tasks].filter((t) => t.desiredStatus === 'RUNNING') : [];
+    instances.push({
+      id: i.id,
+      lifecycle,
+      registered: !!ci && ci.status === 'ACTIVE' && ci.agentConnected,
+      ecsStatus: ci?.status,
+      nonDaemonTasks: live.filter((t) => t.service?.schedulingStrategy !== 'DAEMON').length,
+      capacity: ci ? toResources(ci.registered) : ZERO,
+      reserved: ci
+        ? {
+            CPU: ci.registered.cpu - ci.remaining.cpu,
+            MEMORY: ci.registered.memory - ci.remaining.memory,
+            GPU: 0,
+          }
+        : ZERO,
+      launchedAt: (i.launchedAt - startMs) / 1000,
+    });
+  }
+  const provisioning: PlacementItem[] = [];
+  let largestTask: Resources = ZERO;
+  for (const s of replicas) {
+    const size = toResources(s.taskDefinition.reservation);
+    largestTask = maxResources(largestTask, size);
+    const live = [...s.tasks].filter((t) => t.desiredStatus === 'RUNNING').length;
+    const missing = s.desiredCount - live;
+    if (missing > 0) provisioning.push({ label: s.name, reservation: size, count: missing });
+  }
+  const instanceTypes = [...group.instanceTypes]
+    .map((t) => ({
+      CPU: t.cpu - daemonReservation.CPU,
+      MEMORY: t.memory - daemonReservation.MEMORY,
+      GPU: (t.gpu ?? 0) - daemonReservation.GPU,
+    }))
+    .sort((a, b) => a.CPU + a.MEMORY / 4 - (b.CPU + b.MEMORY / 4));
+  return {
+    now: nowSeconds,
+    group: { name: group.name, min: group.min, max: group.max, desired: group.desired },
+    instances,
+    provisioning,
+    largestTask,
+    instanceTypes,
+    daemonReservation,
+  };
+};
