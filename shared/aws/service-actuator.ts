@@ -1,26 +1,27 @@
 /**
  * Act, for the service scaler: applies a {@link ServicePlan} in the order that keeps retries safe.
  *
- * 1. grow the cluster's Auto Scaling group: the absolute SetDesiredCapacity, then the cluster planner's
- *    state tags (CreateOrUpdateTags, so the cluster scaler's cooldown and boot backoff count this scale-out);
+ * 1. grow the cluster: the cluster planner's plan for the grown demand, through the cluster scaler's own
+ *    actuator (applyClusterPlan: SetDesiredCapacity, then its state tags, so the cluster scaler's cooldown
+ *    and boot backoff count this scale-out) — instances start booting before the tasks are asked for;
  * 2. record the intent in the service's `ecs-autoscaler:last-scaling` tag (ecs:TagResource) — the cooldown's
  *    clock and what lets a retry re-apply the same target rather than step again;
  * 3. UpdateService with the absolute desired count.
  *
- * Dry run writes nothing. Each write is logged with its outcome; errors are translated (AccessDenied →
- * AwsRejectedError naming the action and the condition the IAM policy puts on it).
+ * A retry after a failure at 2 or 3 re-plans: the cluster planner counts the instances now in flight, so
+ * the group is not grown twice. Dry run writes nothing. Each write is logged with its outcome; errors are
+ * translated (AccessDenied → AwsRejectedError naming the action and the tag condition the policy checks).
  */
-import {
-  type AutoScalingClient,
-  CreateOrUpdateTagsCommand,
-  SetDesiredCapacityCommand,
-} from '@aws-sdk/client-auto-scaling';
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { type ECSClient, TagResourceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import type { ClusterPlan } from '../core/cluster-planner.js';
 import type { ServicePlan } from '../core/service-planner.js';
 import { SERVICE_TAGS } from '../core/service-policy.js';
 import { AwsRejectedError } from '../runtime/errors.js';
 import { logger } from '../runtime/logger.js';
 import { readerClients } from './clients.js';
+import { applyClusterPlan } from './cluster-actuator.js';
+import { AwsClusterWriter } from './cluster-writer.js';
 import { awsCall } from './errors.js';
 
 /** The writes the service scaler makes (a narrow port: tests and the simulator provide their own). */
@@ -29,83 +30,54 @@ export interface ServiceWriter {
   setDesiredCount(cluster: string, service: string, desiredCount: number): Promise<void>;
   /** ECS TagResource on the service. */
   tagService(serviceArn: string, key: string, value: string): Promise<void>;
-  /** Auto Scaling SetDesiredCapacity (HonorCooldown false: the target is computed, not a nudge). */
-  setGroupDesiredCapacity(asg: string, desiredCapacity: number): Promise<void>;
-  /** Auto Scaling CreateOrUpdateTags (PropagateAtLaunch false): the cluster planner's state tags. */
-  tagGroup(asg: string, tags: Readonly<Record<string, string>>): Promise<void>;
+  /** Applies a cluster plan with the cluster scaler's actuator. */
+  growCluster(plan: ClusterPlan): Promise<void>;
 }
 
 const OPT_IN_HINT = `the deployed IAM policy allows it only on services tagged ${SERVICE_TAGS.scaling}=enabled (on the service itself)`;
-const ASG_HINT = 'the deployed IAM policy allows it only on groups tagged ecs-autoscaler:cluster';
 
 /** Runs a write; an access-denied answer also says which tag condition the policy checks. */
-const write = async (
-  action: string,
-  hint: string,
-  cluster: string | undefined,
-  call: () => Promise<unknown>,
-) => {
+const write = async (action: string, cluster: string | undefined, call: () => Promise<unknown>) => {
   try {
     await awsCall(cluster ? { action, cluster } : { action }, call);
   } catch (error) {
     if (error instanceof AwsRejectedError && /denied/i.test(error.awsErrorName + error.message)) {
-      throw new AwsRejectedError(`${error.message}; ${hint}`, error.awsErrorName, { cause: error.cause });
+      throw new AwsRejectedError(`${error.message}; ${OPT_IN_HINT}`, error.awsErrorName, {
+        cause: error.cause,
+      });
     }
     throw error;
   }
 };
 
-/** {@link ServiceWriter} over the ECS and EC2 Auto Scaling APIs. */
+/** {@link ServiceWriter} over the ECS API, and the cluster scaler's writer for the Auto Scaling group. */
 export class AwsServiceWriter implements ServiceWriter {
+  private readonly cluster: AwsClusterWriter;
+
   constructor(
     private readonly ecs: ECSClient,
-    private readonly autoScaling: AutoScalingClient,
-  ) {}
+    autoScaling: AutoScalingClient,
+  ) {
+    this.cluster = new AwsClusterWriter(autoScaling, ecs);
+  }
 
   /** @throws AwsRejectedError (AccessDenied names ecs:UpdateService); TransientAwsError. */
   async setDesiredCount(cluster: string, service: string, desiredCount: number): Promise<void> {
-    await write('ecs:UpdateService', OPT_IN_HINT, cluster, () =>
+    await write('ecs:UpdateService', cluster, () =>
       this.ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount })),
     );
   }
 
   /** @throws AwsRejectedError (AccessDenied names ecs:TagResource); TransientAwsError. */
   async tagService(serviceArn: string, key: string, value: string): Promise<void> {
-    await write('ecs:TagResource', OPT_IN_HINT, undefined, () =>
+    await write('ecs:TagResource', undefined, () =>
       this.ecs.send(new TagResourceCommand({ resourceArn: serviceArn, tags: [{ key, value }] })),
     );
   }
 
-  /** @throws AwsRejectedError (AccessDenied names autoscaling:SetDesiredCapacity); TransientAwsError. */
-  async setGroupDesiredCapacity(asg: string, desiredCapacity: number): Promise<void> {
-    await write('autoscaling:SetDesiredCapacity', ASG_HINT, undefined, () =>
-      this.autoScaling.send(
-        new SetDesiredCapacityCommand({
-          AutoScalingGroupName: asg,
-          DesiredCapacity: desiredCapacity,
-          HonorCooldown: false,
-        }),
-      ),
-    );
-  }
-
-  /** @throws AwsRejectedError (AccessDenied names autoscaling:CreateOrUpdateTags); TransientAwsError. */
-  async tagGroup(asg: string, tags: Readonly<Record<string, string>>): Promise<void> {
-    const entries = Object.entries(tags);
-    if (entries.length === 0) return;
-    await write('autoscaling:CreateOrUpdateTags', ASG_HINT, undefined, () =>
-      this.autoScaling.send(
-        new CreateOrUpdateTagsCommand({
-          Tags: entries.map(([Key, Value]) => ({
-            ResourceId: asg,
-            ResourceType: 'auto-scaling-group',
-            Key,
-            Value,
-            PropagateAtLaunch: false,
-          })),
-        }),
-      ),
-    );
+  /** @throws what the cluster writer throws (translated errors naming autoscaling:* actions). */
+  async growCluster(plan: ClusterPlan): Promise<void> {
+    await applyClusterPlan(plan, this.cluster, { dryRun: false });
   }
 }
 
@@ -135,13 +107,9 @@ export const applyServicePlan = async (
   const facts = { cluster: plan.cluster, service: plan.service, action: plan.action };
   const growth = plan.clusterGrowth;
   if (growth) {
-    // Capacity first: a retry after a failed tag write sees the new instances in flight (no double growth),
-    // whereas a last-scale-out tag written before a failed SetDesiredCapacity would block the retry's growth
-    // behind the cluster's cooldown.
-    await writer.setGroupDesiredCapacity(growth.autoScalingGroup, growth.desiredCapacity.proposed);
-    await writer.tagGroup(growth.autoScalingGroup, growth.stateTags);
+    await writer.growCluster(growth.clusterPlan);
     outcome.clusterGrown = true;
-    logger.info('asg desired capacity set', {
+    logger.info('cluster grown for the service', {
       ...facts,
       asg: growth.autoScalingGroup,
       from: growth.desiredCapacity.current,

@@ -6,7 +6,7 @@
  * the tasks wait for boot time only — not for a reservation alarm to notice them later.
  */
 import { analyzeCapacity } from './capacity.js';
-import { managedGroups, newInstanceFree, planCluster } from './cluster-planner.js';
+import { type ClusterPlan, managedGroups, newInstanceFree, planCluster } from './cluster-planner.js';
 import type { ClusterPolicy } from './cluster-policy.js';
 import { type Bin, type PlacementItem, placeFirstFitDecreasing } from './placement.js';
 import type { ClusterSnapshot } from './snapshot.js';
@@ -17,10 +17,11 @@ export interface ClusterGrowth {
   /** Absolute desired capacity (instances): current → proposed. */
   desiredCapacity: { current: number; proposed: number };
   /**
-   * The cluster planner's state tags to write with the change (its `last-scale-out` memory), so the
-   * cluster scaler's own cooldown and boot backoff see this scale-out as if it had made it.
+   * The cluster planner's whole plan for the grown demand, applied by the cluster scaler's own actuator
+   * (applyClusterPlan): desired capacity, its state tags (`last-scale-out`, so the cluster scaler's
+   * cooldown and boot backoff count this scale-out) and its housekeeping (scale-in protection).
    */
-  stateTags: Record<string, string>;
+  clusterPlan: ClusterPlan;
   reasons: string[];
 }
 
@@ -126,7 +127,7 @@ export const planClusterGrowth = (
     growth: {
       autoScalingGroup: group.AutoScalingGroupName,
       desiredCapacity: { current, proposed },
-      stateTags: plan.stateTags,
+      clusterPlan: plan,
       reasons,
     },
     reasons: [

@@ -41,7 +41,21 @@ const scaleOut = (): ServicePlan => ({
   clusterGrowth: {
     autoScalingGroup: 'web-asg',
     desiredCapacity: { current: 3, proposed: 4 },
-    stateTags: { 'ecs-autoscaler:last-scale-out': '2024-05-01T10:00:00.000Z' },
+    clusterPlan: {
+      cluster: 'web',
+      autoScalingGroup: 'web-asg',
+      action: 'scale-out',
+      desiredCapacity: { current: 3, proposed: 4 },
+      drain: [],
+      terminate: [],
+      activate: [],
+      protect: [],
+      stateTags: { 'ecs-autoscaler:last-scale-out': '2024-05-01T10:00:00.000Z' },
+      capacityDeficitInstances: 1,
+      needsTasks: [],
+      limits: { min: 1, max: 10 },
+      reasons: [],
+    },
     reasons: [],
   },
 });
@@ -66,15 +80,6 @@ describe('AwsServiceWriter', () => {
     });
   });
 
-  it('sends an absolute SetDesiredCapacity that ignores the group cooldown', async () => {
-    await writer.setGroupDesiredCapacity('web-asg', 5);
-    expect(asg).toHaveReceivedCommandWith(SetDesiredCapacityCommand, {
-      AutoScalingGroupName: 'web-asg',
-      DesiredCapacity: 5,
-      HonorCooldown: false,
-    });
-  });
-
   it.each([
     ['AccessDeniedException', 400, AwsRejectedError, 'ecs-autoscaler:service-scaling=enabled'],
     ['ThrottlingException', 400, TransientAwsError, 'retry later'],
@@ -86,27 +91,17 @@ describe('AwsServiceWriter', () => {
     await expect(call).rejects.toBeInstanceOf(type);
     await expect(call).rejects.toThrow(message);
   });
-
-  it('names the action and the ASG tag condition when SetDesiredCapacity is denied', async () => {
-    asg.on(SetDesiredCapacityCommand).rejects(
-      new AutoScalingServiceException({
-        name: 'AccessDenied',
-        $fault: 'client',
-        $metadata: { httpStatusCode: 403 },
-        message: 'not authorized',
-      }),
-    );
-    await expect(writer.setGroupDesiredCapacity('web-asg', 5)).rejects.toThrow(
-      /grant autoscaling:SetDesiredCapacity.*tagged ecs-autoscaler:cluster/,
-    );
-  });
 });
 
 describe('applyServicePlan', () => {
-  it('grows the group, records the intent, then updates the service', async () => {
+  it('grows the group through the cluster actuator, records the intent, then updates the service', async () => {
     const outcome = await applyServicePlan(scaleOut(), ARN, writer);
     expect(outcome).toEqual({ clusterGrown: true, serviceUpdated: true });
-    expect(asg).toHaveReceivedCommandWith(SetDesiredCapacityCommand, { DesiredCapacity: 4 });
+    expect(asg).toHaveReceivedCommandWith(SetDesiredCapacityCommand, {
+      AutoScalingGroupName: 'web-asg',
+      DesiredCapacity: 4,
+      HonorCooldown: false,
+    });
     expect(asg).toHaveReceivedCommandWith(CreateOrUpdateTagsCommand, {
       Tags: [
         {
@@ -128,19 +123,13 @@ describe('applyServicePlan', () => {
   it('writes in the order that keeps retries safe: group, intent, service', async () => {
     const calls: string[] = [];
     const recorder = {
-      setGroupDesiredCapacity: async (g: string, n: number) => void calls.push(`asg ${g} ${n}`),
-      tagGroup: async (g: string, tags: Readonly<Record<string, string>>) =>
-        void calls.push(`asg-tags ${g} ${Object.keys(tags).join(',')}`),
+      growCluster: async (p: { autoScalingGroup: string | null; desiredCapacity: { proposed: number } }) =>
+        void calls.push(`asg ${p.autoScalingGroup} ${p.desiredCapacity.proposed}`),
       tagService: async (_arn: string, key: string) => void calls.push(`tag ${key}`),
       setDesiredCount: async (_c: string, s: string, n: number) => void calls.push(`service ${s} ${n}`),
     };
     await applyServicePlan(scaleOut(), ARN, recorder);
-    expect(calls).toEqual([
-      'asg web-asg 4',
-      'asg-tags web-asg ecs-autoscaler:last-scale-out',
-      'tag ecs-autoscaler:last-scaling',
-      'service api 6',
-    ]);
+    expect(calls).toEqual(['asg web-asg 4', 'tag ecs-autoscaler:last-scaling', 'service api 6']);
   });
 
   it.each([
@@ -151,6 +140,19 @@ describe('applyServicePlan', () => {
     expect(await applyServicePlan(plan, ARN, writer)).toEqual({ clusterGrown: false, serviceUpdated: false });
     expect(ecs.calls()).toHaveLength(0);
     expect(asg.calls()).toHaveLength(0);
+  });
+
+  it('does not touch the service when growing the group is denied', async () => {
+    asg.on(SetDesiredCapacityCommand).rejects(
+      new AutoScalingServiceException({
+        name: 'AccessDenied',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 403 },
+        message: 'not authorized',
+      }),
+    );
+    await expect(applyServicePlan(scaleOut(), ARN, writer)).rejects.toThrow('autoscaling:SetDesiredCapacity');
+    expect(ecs.calls()).toHaveLength(0);
   });
 
   it('does not update the service when recording the intent fails', async () => {

@@ -185,7 +185,7 @@ describe('planService: cluster-aware scale-out', () => {
     // 4 tasks of 512 CPU = one 2048-CPU instance, plus one more for the planner's headroom.
     expect([4, 5]).toContain(p.clusterGrowth!.desiredCapacity.proposed);
     expect(p.clusterGrowth!.reasons.join(' ')).toContain('do not fit');
-    expect(p.clusterGrowth!.stateTags['ecs-autoscaler:last-scale-out']).toBe(NOW.toISOString());
+    expect(p.clusterGrowth!.clusterPlan.stateTags['ecs-autoscaler:last-scale-out']).toBe(NOW.toISOString());
   });
 
   it("respects the cluster's own guards (here its scale-out cooldown)", () => {
