@@ -15,7 +15,8 @@ export interface ClusterPolicy {
   /**
    * Seconds after the last scaling action (either direction) before a scale-out. Booting instances are
    * counted as capacity anyway, so this only spaces decisions; it never blocks placing pending tasks for
-   * longer than one such window.
+   * longer than one such window. Keep it below the tick period (60 s): the next tick's decision then
+   * always falls outside it, while a duplicated alarm seconds after a scale-out falls inside.
    */
   scaleOutCooldownSeconds: number;
   /**
@@ -51,7 +52,7 @@ export const DEFAULT_CLUSTER_POLICY: ClusterPolicy = Object.freeze({
   headroomTasks: 1,
   scaleInEnabled: true,
   maxStep: 10,
-  scaleOutCooldownSeconds: 60,
+  scaleOutCooldownSeconds: 30,
   scaleInCooldownSeconds: 900,
   bootTimeoutSeconds: 600,
   scaleOutBackoffSeconds: 900,

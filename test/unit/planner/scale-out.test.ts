@@ -186,7 +186,9 @@ describe('planCluster — scale-out guards', () => {
     { tag: 'ecs-autoscaler:last-scale-in', seconds: 30, action: 'hold' },
     { tag: 'ecs-autoscaler:last-scale-out', seconds: 60, action: 'scale-out' },
   ])('scale-out cooldown: $tag $seconds s ago → $action', ({ tag, seconds, action }) => {
-    const plan = planOf(snapshotOf(fragmented({ group: { tags: { [tag]: ago(seconds) } } })));
+    const plan = planOf(snapshotOf(fragmented({ group: { tags: { [tag]: ago(seconds) } } })), {
+      scaleOutCooldownSeconds: 60,
+    });
     expect(plan.action).toBe(action);
     if (action === 'hold')
       expect(plan.reasons.join('\n')).toMatch(/cooldown: the last scaling action was 30 s ago/);
