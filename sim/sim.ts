@@ -2,14 +2,16 @@
  * The simulator façade: builds a world (setup API), drives it on virtual time, routes SDK calls and
  * events, and records the timeline. See sim/README.md for the guide.
  */
+
+import type { ClusterSnapshot } from '../shared/core/snapshot.js';
 import { setClock } from '../shared/runtime/clock.js';
 import { setEmfSink } from '../shared/runtime/metrics.js';
 import { AasWorld, type ScalableTargetSpec } from './aas/aas.js';
 import { asgApi } from './asg/asg-api.js';
 import { type AsgSpec, AsgWorld } from './asg/asg-world.js';
-import type { SimAsg } from './asg/model.js';
+import type { LifecycleHookSpec, SimAsg } from './asg/model.js';
 import { CloudWatchWorld } from './cloudwatch/cloudwatch.js';
-import { SimNotImplementedError, type SimServiceName } from './core/aws-error.js';
+import type { SimServiceName } from './core/aws-error.js';
 import {
   defaultSettings,
   eventTime,
@@ -18,7 +20,7 @@ import {
   type Violation,
 } from './core/context.js';
 import { Rng } from './core/random.js';
-import { type CommandTable, isWriteCommand } from './core/registry.js';
+import type { CommandTable } from './core/registry.js';
 import { Scheduler } from './core/scheduler.js';
 import { ecsApi } from './ecs/ecs-api.js';
 import { type RunTaskOptions, runTasks } from './ecs/ecs-api-write.js';
@@ -31,14 +33,15 @@ import {
   type InvocationRecord,
   Lambdas,
   type SimEvent,
-  SimInvocationKilled,
 } from './events/lambdas.js';
 import { loadServerless } from './events/serverless.js';
 import { Faults } from './faults.js';
+import { SampleInvariants } from './observe/invariants.js';
 import { timelineSvg } from './observe/svg.js';
 import { Timeline } from './observe/timeline.js';
+import { ApiDispatcher } from './sdk/dispatch.js';
 import { interceptSdk, type SdkMocks } from './sdk/intercept.js';
-import { applyPartialFailure, compact } from './sdk/responses.js';
+import { seedFromSnapshot } from './setup/snapshot-seed.js';
 
 /** Options of {@link createSim}. */
 export interface SimOptions {
@@ -69,17 +72,14 @@ export class Sim implements SimContext {
   readonly faults: Faults;
   readonly timeline = new Timeline();
   readonly violations: Violation[] = [];
-  /** API calls by `service:Command` (reads and writes, including failed ones). */
-  readonly apiCalls = new Map<string, number>();
-  private readonly tables: Record<SimServiceName, CommandTable>;
+  private readonly dispatcher: ApiDispatcher;
+  private readonly invariants: SampleInvariants;
   private readonly options: Required<
     Pick<SimOptions, 'sampleSeconds' | 'apiLatencyMs' | 'pendingTooLongSeconds'>
   >;
   private isStarted = false;
   private readonly seed: number;
   private restoreFns: Array<() => void> = [];
-  private requestSeq = 0;
-  private readonly reportedPending = new Set<SimService>();
 
   constructor(opts: SimOptions = {}) {
     const start =
@@ -99,12 +99,21 @@ export class Sim implements SimContext {
     this.aas = new AasWorld(this, this.ecs);
     this.cloudwatch = new CloudWatchWorld(this);
     this.lambdas = new Lambdas(this, this.faults);
-    this.tables = {
+    const tables: Record<SimServiceName, CommandTable> = {
       ecs: ecsApi(this.ecs),
       autoscaling: asgApi(this.asg, this),
       'application-autoscaling': this.aas.api(),
       cloudwatch: this.cloudwatch.api(),
     };
+    this.dispatcher = new ApiDispatcher(
+      this,
+      tables,
+      this.lambdas,
+      this.faults,
+      this.timeline,
+      this.options.apiLatencyMs,
+    );
+    this.invariants = new SampleInvariants(this.options.pendingTooLongSeconds);
   }
 
   // ── SimContext ────────────────────────────────────────────────────────────
@@ -172,6 +181,11 @@ export class Sim implements SimContext {
   /** Runs standalone tasks (RunTask semantics; default placement random). */
   runTask(cluster: string, taskDefinition: string, count = 1, opts?: RunTaskOptions) {
     return runTasks(this.ecs, cluster, taskDefinition, count, opts);
+  }
+
+  /** Builds the world recorded in a ClusterSnapshot (before the run starts). See setup/snapshot-seed.ts. */
+  seedFromSnapshot(snapshot: ClusterSnapshot, opts?: { terminationHook?: LifecycleHookSpec }): void {
+    seedFromSnapshot(this, snapshot, opts);
   }
 
   // ── Drivers ───────────────────────────────────────────────────────────────
@@ -290,60 +304,12 @@ export class Sim implements SimContext {
     input: Record<string, unknown> = {},
   ): Promise<Record<string, unknown>> {
     this.start();
-    const inv = this.lambdas.current;
-    if (inv?.killed) throw new SimInvocationKilled(inv.fn, 'already killed');
-    if (inv && inv.killAfterApiCalls !== undefined && inv.apiCalls >= inv.killAfterApiCalls) {
-      inv.killed = true;
-      throw new SimInvocationKilled(inv.fn, `injected kill after ${inv.killAfterApiCalls} API calls`);
-    }
-    const effect = this.faults.onCall(service, command);
-    if (inv) {
-      inv.apiCalls++;
-      inv.elapsedMs += this.options.apiLatencyMs + effect.latencyMs;
-      if (inv.elapsedMs > inv.deadlineMs) {
-        inv.killed = true;
-        throw new SimInvocationKilled(inv.fn, `timeout after ${inv.deadlineMs / 1000} s`);
-      }
-    }
-    const key = `${service}:${command}`;
-    this.apiCalls.set(key, (this.apiCalls.get(key) ?? 0) + 1);
-    const write = isWriteCommand(command);
-    const record = (error?: string) => {
-      if (write) {
-        this.timeline.actions.push({
-          t: this.clock.elapsedSeconds,
-          service,
-          command,
-          ...(inv ? { fn: inv.fn } : {}),
-          input: compact(input) as Record<string, unknown>,
-          ...(error ? { error } : {}),
-        });
-      }
-    };
-    if (effect.error) {
-      record(effect.error.name);
-      throw effect.error;
-    }
-    const impl = this.tables[service][command];
-    if (!impl) throw new SimNotImplementedError(service, command);
-    let out: Record<string, unknown>;
-    try {
-      out = compact(impl(input)) as Record<string, unknown>;
-    } catch (err) {
-      record(err instanceof Error ? err.name : String(err));
-      throw err;
-    }
-    record();
-    if (effect.partial) applyPartialFailure(command, out, effect.partial, this.rng);
-    return {
-      ...out,
-      $metadata: {
-        httpStatusCode: 200,
-        requestId: `sim-${++this.requestSeq}`,
-        attempts: 1,
-        totalRetryDelay: 0,
-      },
-    };
+    return this.dispatcher.call(service, command, input);
+  }
+
+  /** API calls by `service:Command` (reads and writes, including failed ones). */
+  get apiCalls(): ReadonlyMap<string, number> {
+    return this.dispatcher.apiCalls;
   }
 
   // ── Running ───────────────────────────────────────────────────────────────
@@ -381,38 +347,14 @@ export class Sim implements SimContext {
   }
 
   private takeSample(): void {
-    const t = this.clock.elapsedSeconds;
-    this.timeline.sample(t, this.clock.nowMs, this.ecs, this.asg, this.lambdas.invocations.length);
-    for (const g of this.asg.groups.values()) {
-      if (g.desired < g.min || g.desired > g.max) {
-        this.violation(
-          'desired-outside-min-max',
-          `ASG ${g.name} desired ${g.desired} is outside [${g.min}, ${g.max}].`,
-          { asg: g.name },
-        );
-      }
-    }
-    for (const c of this.ecs.clusters.values()) {
-      for (const s of c.services.values()) {
-        const since = s.unplacedSince;
-        if (since === undefined) {
-          this.reportedPending.delete(s);
-        } else if (
-          !this.reportedPending.has(s) &&
-          this.clock.nowMs - since > this.options.pendingTooLongSeconds * 1000
-        ) {
-          this.reportedPending.add(s);
-          this.violation(
-            'task-pending-too-long',
-            `Service ${s.name} has had unplaced tasks for more than ${this.options.pendingTooLongSeconds} s.`,
-            {
-              cluster: c.name,
-              service: s.name,
-            },
-          );
-        }
-      }
-    }
+    this.timeline.sample(
+      this.clock.elapsedSeconds,
+      this.clock.nowMs,
+      this.ecs,
+      this.asg,
+      this.lambdas.invocations.length,
+    );
+    this.invariants.check(this, this.ecs, this.asg);
   }
 
   /** The run as JSON-ready data: samples, actions, events, invocations, violations. */

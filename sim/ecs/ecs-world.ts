@@ -147,13 +147,15 @@ export class EcsWorld {
     instanceType: InstanceTypeSpec;
     az: string;
     attributes?: Array<{ name: string; value?: string }>;
+    /** Keep a known ARN (seeding from a snapshot). */
+    arn?: string;
   }): SimContainerInstance {
     const cluster = this.cluster(spec.cluster);
     if (!cluster) throw new Error(`sim: cluster '${spec.cluster}' does not exist.`);
-    const id = this.ctx.rng.hex(32);
+    const id = spec.arn?.split('/').pop() ?? this.ctx.rng.hex(32);
     const t = spec.instanceType;
     const ci: SimContainerInstance = {
-      arn: this.arn(`container-instance/${cluster.name}/${id}`),
+      arn: spec.arn ?? this.arn(`container-instance/${cluster.name}/${id}`),
       id,
       cluster,
       ec2InstanceId: spec.ec2InstanceId,

@@ -1,0 +1,173 @@
+/**
+ * Seeds a simulator from a ClusterSnapshot (shared/core/snapshot.ts), for `simulate --snapshot`:
+ * cluster, task definitions (raw), container instances with their registered resources, status and
+ * ARNs, services, the snapshot's tasks when it has them, Auto Scaling groups with their instances
+ * (same ids, states, protection) and ECS scalable targets.
+ *
+ * Approximations: without `tasks` in the snapshot the service scheduler places the services' tasks
+ * itself, so per-instance reservations may differ from the snapshot's remainingResources; ASG
+ * lifecycle hooks are not part of a snapshot (pass `terminationHook` to add one); instance boot
+ * settings use the defaults of `createAutoScalingGroup`.
+ */
+import type { ClusterSnapshot, Resource } from '../../shared/core/snapshot.js';
+import type { LifecycleHookSpec, SimAsgInstance } from '../asg/model.js';
+import type { SimContainerInstance } from '../ecs/model.js';
+import { type InstanceTypeSpec, instanceType } from '../ecs/resources.js';
+import type { RawTaskDefinitionInput } from '../ecs/task-definitions.js';
+import type { Sim } from '../sim.js';
+
+const resource = (list: readonly Resource[], name: string): number => {
+  const r = list.find((x) => x.name === name);
+  return r?.integerValue ?? r?.longValue ?? r?.doubleValue ?? r?.stringSetValue?.length ?? 0;
+};
+
+const typeFor = (name: string | undefined, ci: SimContainerInstance | undefined): InstanceTypeSpec => {
+  if (ci)
+    return {
+      name: ci.instanceType,
+      cpu: ci.registered.cpu,
+      memory: ci.registered.memory,
+      gpu: ci.registered.gpu,
+    };
+  try {
+    return instanceType(name ?? 'm5.large');
+  } catch {
+    return { name: name ?? 'unknown', cpu: 2048, memory: 7680 };
+  }
+};
+
+/**
+ * Builds the snapshot's world in `sim` (which must not have started).
+ * @throws Error when the simulator already started or the snapshot references unknown definitions.
+ */
+export const seedFromSnapshot = (
+  sim: Sim,
+  snap: ClusterSnapshot,
+  opts: { terminationHook?: LifecycleHookSpec } = {},
+): void => {
+  if (sim.started) throw new Error('sim: seedFromSnapshot must run before the simulation starts.');
+  const clusterName = snap.cluster.clusterName;
+  sim.createCluster(clusterName);
+  for (const td of snap.taskDefinitions)
+    sim.registerTaskDefinition(structuredClone(td) as RawTaskDefinitionInput);
+
+  const byEc2 = new Map<string, SimContainerInstance>();
+  const byArn = new Map<string, SimContainerInstance>();
+  for (const raw of snap.containerInstances) {
+    if (raw.status === 'INACTIVE' || !raw.ec2InstanceId) continue;
+    const attr = (n: string) => raw.attributes?.find((a) => a.name === n)?.value;
+    const ci = sim.ecs.registerContainerInstance({
+      cluster: clusterName,
+      ec2InstanceId: raw.ec2InstanceId,
+      arn: raw.containerInstanceArn,
+      az: attr('ecs.availability-zone') ?? `${sim.settings.region}a`,
+      instanceType: {
+        name: attr('ecs.instance-type') ?? 'unknown',
+        cpu: resource(raw.registeredResources, 'CPU'),
+        memory: resource(raw.registeredResources, 'MEMORY'),
+        gpu: resource(raw.registeredResources, 'GPU'),
+      },
+      attributes: (raw.attributes ?? []).filter(
+        (a) =>
+          !['ecs.availability-zone', 'ecs.instance-type', 'ecs.os-type', 'ecs.cpu-architecture'].includes(
+            a.name,
+          ),
+      ),
+    });
+    if (raw.status === 'DRAINING') ci.status = 'DRAINING';
+    ci.agentConnected = raw.agentConnected;
+    byEc2.set(ci.ec2InstanceId, ci);
+    byArn.set(ci.arn, ci);
+  }
+
+  // Services first with no tasks wanted, so the snapshot's own tasks can be attached to them.
+  for (const s of snap.services) {
+    if (s.status !== 'ACTIVE') continue;
+    sim.createService({
+      cluster: clusterName,
+      name: s.serviceName,
+      taskDefinition: s.taskDefinition ?? s.deployments[0]?.taskDefinition ?? '',
+      desiredCount: 0,
+      schedulingStrategy: s.schedulingStrategy === 'DAEMON' ? 'DAEMON' : 'REPLICA',
+      ...(s.placementStrategy
+        ? {
+            placementStrategy: s.placementStrategy as Array<{
+              type: 'binpack' | 'spread' | 'random';
+              field?: string;
+            }>,
+          }
+        : {}),
+      ...(s.deploymentConfiguration?.minimumHealthyPercent !== undefined
+        ? { minimumHealthyPercent: s.deploymentConfiguration.minimumHealthyPercent }
+        : {}),
+      ...(s.deploymentConfiguration?.maximumPercent !== undefined
+        ? { maximumPercent: s.deploymentConfiguration.maximumPercent }
+        : {}),
+      tags: Object.fromEntries((s.tags ?? []).map((t) => [t.key ?? '', t.value ?? ''])),
+    });
+  }
+  const cluster = sim.ecs.cluster(clusterName)!;
+  for (const t of snap.tasks ?? []) {
+    if (t.lastStatus === 'STOPPED' || t.desiredStatus === 'STOPPED' || !t.containerInstanceArn) continue;
+    const ci = byArn.get(t.containerInstanceArn);
+    const td = sim.ecs.taskDefinition(t.taskDefinitionArn);
+    if (!ci || !td) continue;
+    const service = t.group?.startsWith('service:')
+      ? cluster.services.get(t.group.slice('service:'.length))
+      : undefined;
+    sim.ecs.placeTask(ci, td, {
+      group: t.group ?? `family:${td.family}`,
+      ...(service ? { service } : {}),
+      ...(t.startedBy ? { startedBy: t.startedBy } : {}),
+    });
+  }
+  for (const s of snap.services) {
+    const svc = cluster.services.get(s.serviceName);
+    if (svc && svc.schedulingStrategy === 'REPLICA') svc.desiredCount = s.desiredCount;
+  }
+  sim.ecs.requestReconcile(cluster);
+
+  for (const g of snap.autoScalingGroups) {
+    const group = sim.createAutoScalingGroup({
+      name: g.AutoScalingGroupName,
+      cluster: clusterName,
+      min: 0,
+      max: g.MaxSize,
+      desired: 0,
+      ...(g.AvailabilityZones?.length ? { azs: g.AvailabilityZones } : {}),
+      instanceTypes: [typeFor(g.Instances[0]?.InstanceType, byEc2.get(g.Instances[0]?.InstanceId ?? ''))],
+      tags: Object.fromEntries(g.Tags.map((t) => [t.Key, t.Value ?? ''])),
+      newInstancesProtectedFromScaleIn: g.NewInstancesProtectedFromScaleIn ?? false,
+      ...(opts.terminationHook ? { terminationHook: opts.terminationHook } : {}),
+    });
+    group.min = g.MinSize;
+    group.desired = g.DesiredCapacity;
+    for (const i of g.Instances) {
+      const ci = byEc2.get(i.InstanceId);
+      const state = (
+        ['Pending', 'InService'].includes(i.LifecycleState) ? i.LifecycleState : 'InService'
+      ) as SimAsgInstance['lifecycleState'];
+      group.instances.set(i.InstanceId, {
+        id: i.InstanceId,
+        group,
+        az: i.AvailabilityZone ?? group.azs[0]!,
+        type: typeFor(i.InstanceType, ci),
+        lifecycleState: state,
+        health: 'Healthy',
+        protectedFromScaleIn: i.ProtectedFromScaleIn ?? false,
+        launchedAt: sim.nowMs - 3600_000,
+        launchTemplateVersion: group.launchTemplate.version,
+        spot: false,
+        ec2State: state === 'Pending' ? 'pending' : 'running',
+        willRegister: ci !== undefined,
+        ...(ci ? { containerInstance: ci } : {}),
+      });
+    }
+  }
+
+  for (const t of snap.scalableTargets) {
+    const [, c, service] = t.ResourceId.split('/');
+    if (t.ServiceNamespace === 'ecs' && c && service)
+      sim.registerScalableTarget({ cluster: c, service, min: t.MinCapacity, max: t.MaxCapacity });
+  }
+};
