@@ -22,7 +22,9 @@ describe('sim seeded from a snapshot', () => {
       if (svc.schedulingStrategy === 'REPLICA') expect(svc.desiredCount).toBe(s.desiredCount);
     }
     const group = sim.asg.groups.get(snap.autoScalingGroups[0]!.AutoScalingGroupName)!;
-    expect([...group.instances.keys()].sort()).toEqual(snap.autoScalingGroups[0]!.Instances.map((i) => i.InstanceId).sort());
+    expect([...group.instances.keys()].sort()).toEqual(
+      snap.autoScalingGroups[0]!.Instances.map((i) => i.InstanceId).sort(),
+    );
     expect(group.desired).toBe(snap.autoScalingGroups[0]!.DesiredCapacity);
     // The seeded world runs: no instance is replaced or lost in an hour without changes.
     await sim.runFor(3600);
