@@ -3,8 +3,13 @@
  * `functions.<name>.handler: functions/<dir>/handler.handler`, `timeout` (function, else provider,
  * else the framework default 6 s), `events: [{ eventBridge: { pattern } }, { schedule: 'rate(1 minute)' }]`
  * (also `{ schedule: { rate: [...] } }` and `eventBridge: { schedule }`). Variables: `${aws:accountId}`,
- * `${aws:region}`, `${self:…}` paths, and `${…, 'default'}` fallbacks are resolved; cron schedules are
- * not simulated and are listed in `skipped`.
+ * `${aws:region}`, `${self:…}` paths, and `${…, 'default'}` fallbacks are resolved, and so are the
+ * CloudFormation pseudo parameters `{ Ref: AWS::AccountId }` / `{ Ref: AWS::Region }` that the project's
+ * event patterns use; cron schedules are not simulated and are listed in `skipped`.
+ *
+ * Handlers are loaded from their TypeScript source, never from a bundle: a handler path under the build
+ * folder (`.esbuild/functions/x/handler.handler`) loads `functions/x/handler.ts`, because a bundle carries
+ * its own copy of the SDK, which the simulator's client mocks could not intercept.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -56,6 +61,11 @@ const resolveVars = (value: unknown, doc: unknown, opts: ServerlessLoadOptions):
     });
   }
   if (Array.isArray(value)) return value.map((v) => resolveVars(v, doc, opts));
+  if (value && typeof value === 'object' && Object.keys(value).length === 1 && 'Ref' in value) {
+    const ref = (value as { Ref: unknown }).Ref;
+    if (ref === 'AWS::AccountId') return opts.accountId;
+    if (ref === 'AWS::Region') return opts.region;
+  }
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveVars(v, doc, opts)]));
   }
@@ -64,7 +74,7 @@ const resolveVars = (value: unknown, doc: unknown, opts: ServerlessLoadOptions):
 
 const importHandler = async (root: string, handlerPath: string): Promise<FunctionRegistration['handler']> => {
   const dot = handlerPath.lastIndexOf('.');
-  const modulePath = handlerPath.slice(0, dot);
+  const modulePath = handlerPath.slice(0, dot).replace(/^\.esbuild\//, '');
   const exportName = handlerPath.slice(dot + 1);
   let mod: Record<string, unknown> | undefined;
   let lastError: unknown;
