@@ -135,10 +135,10 @@ const setup = (
 };
 
 /** The scaler's decisions over time: scale-out (desired up) and scale-in (instances set DRAINING). */
-const decisions = (w: Sim) =>
+const decisions = (w: Sim): { t: number; kind: 'out' | 'in' }[] =>
   w.timeline.actions
     .filter((a) => a.fn === 'cluster-scaler' && !a.error)
-    .flatMap((a) => {
+    .flatMap((a): { t: number; kind: 'out' | 'in' }[] => {
       if (a.command === 'SetDesiredCapacity') return [{ t: a.t, kind: 'out' as const }];
       if (a.command === 'UpdateContainerInstancesState' && a.input.status === 'DRAINING') {
         return [{ t: a.t, kind: 'in' as const }];
