@@ -3,7 +3,9 @@
  * while it stays there (only alarms with Auto Scaling actions re-fire), so a service that needs several
  * steps — or whose first step was held by a cooldown — would stop half-way. The sweep re-evaluates every
  * metric alarm now in ALARM whose dimensions name an ECS service, like Application Auto Scaling re-runs a
- * step policy while its alarm stays in ALARM; each step still waits its cooldown.
+ * step policy while its alarm stays in ALARM; each step still waits its cooldown and the previous
+ * scale-out's warm-up. The alarm's datapoints are those of its transition, so a re-evaluation takes the
+ * first step (the one nearest the threshold) rather than repeat a big step on a stale reading.
  *
  * Rules: at most one action per service per sweep; no scale-in of a service while one of its high alarms is
  * in ALARM (scale-out wins, as in Application Auto Scaling); the cluster snapshot is read again after an
@@ -40,8 +42,9 @@ export const sweepAlarms = async (
   const signals = (await deps.alarms.inAlarm())
     .map((a) => signalFromMetricAlarm(a))
     .filter((s): s is AlarmSignal => s !== undefined)
-    // Not an event: no transition to de-duplicate; the cooldown spaces the steps.
-    .map((s) => ({ ...s, stateTimestamp: undefined }));
+    // Not an event: no transition to de-duplicate (the cooldown spaces the steps), and the datapoints in
+    // StateReasonData are those of the transition, not of now: re-evaluations take the first step.
+    .map((s) => ({ ...s, stateTimestamp: undefined, datapoints: [] }));
   const byService = new Map<string, AlarmSignal[]>();
   for (const s of signals) {
     const key = `${s.cluster}/${s.service}`;

@@ -103,3 +103,22 @@ export const checkCooldown = (
     reason: `${direction} cooldown of ${seconds} s after the ${record.action} at ${record.at} lasts until ${until}`,
   };
 };
+
+/**
+ * Whether the last scale-out is still warming up: its tasks are not all running yet (they may wait for
+ * instances to boot) and it is younger than `warmupSeconds`. Until then the metric cannot reflect them,
+ * and another step would stack capacity on a reading taken before the first one landed. The time limit
+ * keeps a service whose tasks never start (crash loop, no capacity) from being held forever.
+ */
+export const warmingUp = (
+  record: ScalingRecord | undefined,
+  service: { desiredCount: number; runningCount: number },
+  warmupSeconds: number,
+  now: Date,
+): string | undefined => {
+  if (!record || record.action !== 'scale-out' || service.desiredCount !== record.to) return undefined;
+  const waiting = service.desiredCount - service.runningCount;
+  const ageSeconds = (now.getTime() - Date.parse(record.at)) / 1000;
+  if (waiting <= 0 || ageSeconds >= warmupSeconds) return undefined;
+  return `the last scale-out (${record.from} to ${record.to} at ${record.at}) is warming up: ${waiting} of its tasks are not running yet (waits at most ${warmupSeconds} s)`;
+};

@@ -21,7 +21,7 @@ import {
   type ServiceBounds,
 } from './service-bounds.js';
 import { type ClusterGrowth, planClusterGrowth } from './service-cluster-growth.js';
-import { checkCooldown, formatScalingRecord, parseScalingRecord } from './service-cooldown.js';
+import { checkCooldown, formatScalingRecord, parseScalingRecord, warmingUp } from './service-cooldown.js';
 import { chooseStep, parseServiceScalingConfig, SERVICE_TAGS, tagsToRecord } from './service-policy.js';
 import type { ClusterSnapshot } from './snapshot.js';
 
@@ -143,6 +143,11 @@ export const planService = (
   const cooldown = checkCooldown(record, direction, current, config, now, signal.stateTimestamp);
   let proposed: number;
   if (cooldown.kind === 'cooling' || cooldown.kind === 'duplicate') return stop('hold', cooldown.reason);
+  const warming =
+    direction === 'scale-out' && cooldown.kind === 'clear'
+      ? warmingUp(record, svc, config.scaleOutWarmupSeconds, now)
+      : undefined;
+  if (warming) return stop('hold', warming);
   if (cooldown.kind === 'resume') {
     plan.reasons.push(cooldown.reason);
     proposed = clamp(cooldown.to, bounds);

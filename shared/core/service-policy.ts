@@ -20,6 +20,8 @@ export const SERVICE_TAGS = {
   scaleOutCooldown: 'ecs-autoscaler:scale-out-cooldown',
   /** Seconds after any scaling before a scale-in. */
   scaleInCooldown: 'ecs-autoscaler:scale-in-cooldown',
+  /** Seconds a scale-out waits for the previous scale-out's tasks to run (the metric cannot see them before). */
+  scaleOutWarmup: 'ecs-autoscaler:scale-out-warmup',
   /** Bounds when the service has no scalable target. */
   minTasks: 'ecs-autoscaler:min-tasks',
   maxTasks: 'ecs-autoscaler:max-tasks',
@@ -63,6 +65,8 @@ export interface ServiceScalingConfig {
   scaleIn: Step[];
   scaleOutCooldownSeconds: number;
   scaleInCooldownSeconds: number;
+  /** After a scale-out, the next waits until its tasks run, or at most this long. */
+  scaleOutWarmupSeconds: number;
   /** Bounds from tags (used only when the service has no scalable target). */
   minTasks: number | undefined;
   maxTasks: number | undefined;
@@ -79,6 +83,11 @@ export const DEFAULT_SCALE_IN_STEP = '-1';
 export const DEFAULT_SCALE_OUT_COOLDOWN_SECONDS = 60;
 /** Default scale-in cooldown, seconds: longer than scale-out, as Application Auto Scaling advises. */
 export const DEFAULT_SCALE_IN_COOLDOWN_SECONDS = 300;
+/**
+ * Default scale-out warm-up, seconds: covers an instance boot + ECS registration + task start, so a
+ * scale-out whose tasks wait for new instances is not stacked on by the next minute's re-evaluation.
+ */
+export const DEFAULT_SCALE_OUT_WARMUP_SECONDS = 300;
 
 /** ECS `Tag[]` (`key`/`value`) or AAS tag map → one record. Later entries win. */
 export const tagsToRecord = (
@@ -232,6 +241,7 @@ export const parseServiceScalingConfig = (
   const inn = get(SERVICE_TAGS.scaleInStep);
   const outCooldown = get(SERVICE_TAGS.scaleOutCooldown);
   const inCooldown = get(SERVICE_TAGS.scaleInCooldown);
+  const warmup = get(SERVICE_TAGS.scaleOutWarmup);
   return {
     enabled,
     optInSource,
@@ -245,6 +255,10 @@ export const parseServiceScalingConfig = (
       inCooldown === undefined
         ? DEFAULT_SCALE_IN_COOLDOWN_SECONDS
         : parseSeconds(SERVICE_TAGS.scaleInCooldown, inCooldown),
+    scaleOutWarmupSeconds:
+      warmup === undefined
+        ? DEFAULT_SCALE_OUT_WARMUP_SECONDS
+        : parseSeconds(SERVICE_TAGS.scaleOutWarmup, warmup),
     minTasks,
     maxTasks,
     takeOver: bool(SERVICE_TAGS.takeOver, false),

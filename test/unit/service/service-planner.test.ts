@@ -165,6 +165,20 @@ describe('planService: cooldowns and idempotency', () => {
     expect(p.desiredCount.proposed).toBe(9);
   });
 
+  it.each([
+    // seconds since the last scale-out (4 to 6), tasks running of 6, action
+    [120, 4, 'hold'],
+    [120, 6, 'scale-out'],
+    [301, 4, 'scale-out'],
+  ] as const)('warm-up: %i s after a scale-out with %i of 6 running → %s', (ago, runningTasks, action) => {
+    const at = new Date(NOW.getTime() - ago * 1000).toISOString();
+    const snapshot = buildSnapshot({ ...recorded(`scale-out 4 to 6 at ${at}`), tasks: 6 });
+    snapshot.services[0]!.runningCount = runningTasks;
+    const p = planService(snapshot, alarm(75), {}, NOW);
+    expect(p.action).toBe(action);
+    if (action === 'hold') expect(p.reasons.join(' ')).toContain('warming up');
+  });
+
   it('waits the scale-in cooldown after a scale-out', () => {
     const value = 'scale-out 4 to 6 at 2024-05-01T09:56:00.000Z';
     const low = alarm(10, { comparison: 'less', threshold: 30 });
