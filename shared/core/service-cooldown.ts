@@ -116,7 +116,7 @@ export const warmingUp = (
   warmupSeconds: number,
   now: Date,
 ): string | undefined => {
-  if (!record || record.action !== 'scale-out' || service.desiredCount !== record.to) return undefined;
+  if (record?.action !== 'scale-out' || service.desiredCount !== record.to) return undefined;
   const waiting = service.desiredCount - service.runningCount;
   const ageSeconds = (now.getTime() - Date.parse(record.at)) / 1000;
   if (waiting <= 0 || ageSeconds >= warmupSeconds) return undefined;
