@@ -22,7 +22,7 @@ import { readInstanceTasks } from '../../shared/aws/task-reader.js';
 import type { AlarmChanges } from '../../shared/core/alarm-specs.js';
 import { now } from '../../shared/runtime/clock.js';
 import { type ClusterScalerConfig, loadClusterScalerConfig } from '../../shared/runtime/config.js';
-import { AutoscalerError, describeError } from '../../shared/runtime/errors.js';
+import { AutoscalerError, describeError, InvalidEventError } from '../../shared/runtime/errors.js';
 import { logger } from '../../shared/runtime/logger.js';
 import { createMetrics, MetricUnit } from '../../shared/runtime/metrics.js';
 import { type ClusterResult, decideOne, runTick, type TickPorts } from './run-tick.js';
@@ -67,10 +67,11 @@ export const clusterScalerHandler = async (event: unknown): Promise<ClusterScale
     config = loadClusterScalerConfig();
   } catch (error) {
     if (!(error instanceof AutoscalerError)) throw error;
-    logger.error('event not handled', { error: error.message, errorType: error.name });
+    logger.error('event not handled', { error: error.message });
     metrics.addMetric('ClusterScalerErrors', MetricUnit.Count, 1);
     metrics.publishStoredMetrics();
-    const status = error.name === 'InvalidEventError' ? 'invalid-event' : 'configuration-error';
+    // instanceof, not error.name: a minified bundle renames classes (and so `name`).
+    const status = error instanceof InvalidEventError ? 'invalid-event' : 'configuration-error';
     return { status, clusters: [], message: describeError(error) };
   }
   const ports = portsOverride ?? defaultPorts();

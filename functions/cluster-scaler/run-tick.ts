@@ -16,8 +16,11 @@ import {
 import type { ClusterScalerConfig } from '../../shared/runtime/config.js';
 import {
   AutoscalerError,
+  AwsRejectedError,
   ConfigurationError,
   describeError,
+  InvalidEventError,
+  NotFoundError,
   TransientAwsError,
 } from '../../shared/runtime/errors.js';
 import { logger } from '../../shared/runtime/logger.js';
@@ -42,12 +45,15 @@ export interface ClusterResult {
   message?: string;
 }
 
-const STATUS: Record<string, ClusterResult['status']> = {
-  ConfigurationError: 'configuration-error',
-  InvalidEventError: 'configuration-error',
-  NotFoundError: 'not-found',
-  AwsRejectedError: 'rejected',
-};
+/** instanceof, not error.name: a minified bundle renames classes (and so `name`). */
+const statusOf = (error: unknown): ClusterResult['status'] =>
+  error instanceof ConfigurationError || error instanceof InvalidEventError
+    ? 'configuration-error'
+    : error instanceof NotFoundError
+      ? 'not-found'
+      : error instanceof AwsRejectedError
+        ? 'rejected'
+        : 'failed';
 
 /** The result of one cluster's decision, or of its failure (logged and counted). */
 export const decideOne = async (
@@ -80,12 +86,12 @@ export const decideOne = async (
       });
       throw error;
     }
-    const status = error instanceof AutoscalerError ? (STATUS[error.name] ?? 'failed') : 'failed';
+    const status = statusOf(error);
     const metric = error instanceof ConfigurationError ? 'ConfigurationErrors' : 'ClusterScalerErrors';
     logger.error('cluster skipped', {
       cluster,
       error: describeError(error),
-      errorType: (error as Error).name,
+      status,
     });
     metrics.addDimensions({ ClusterName: cluster });
     metrics.addMetric(metric, MetricUnit.Count, 1);
