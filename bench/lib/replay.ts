@@ -13,8 +13,7 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { createSim, type FunctionRegistration, type Sim } from '../../sim/index.js';
+import { createSim, type Sim } from '../../sim/index.js';
 import { capacityProviderPolicy } from '../../sim/policies/capacity-provider.js';
 import { observeSim } from '../../sim/policies/sim-observation.js';
 import { thresholdAlarmsPolicy } from '../../sim/policies/threshold-alarms.js';
@@ -22,6 +21,10 @@ import type { ScalingPolicyModel } from '../../sim/policies/types.js';
 import type { BenchCluster } from '../../sim/traces/builtin.js';
 import { desiredAt, type Trace } from '../../sim/traces/trace.js';
 import { lowerBoundCounter } from './lower-bound.js';
+import { registerProjectHandlers } from './project-handlers.js';
+
+export { projectHandlersPresent } from './project-handlers.js';
+
 import { type RunFigures, RunMetrics, type RunSample } from './run-metrics.js';
 
 /** The policies the benchmark compares, in print order. */
@@ -48,59 +51,6 @@ export interface ReplayResult {
 }
 
 const ASG = 'bench-asg';
-
-/** Whether the project's handlers this policy needs exist in this checkout. */
-export const projectHandlersPresent = (): boolean =>
-  ['cluster-scaler', 'instance-drainer'].every((n) => existsSync(join('functions', n, 'handler.ts')));
-
-type Handler = FunctionRegistration['handler'];
-
-const importHandler = async (name: string): Promise<Handler> => {
-  const file = pathToFileURL(join(process.cwd(), 'functions', name, 'handler.ts')).href;
-  return ((await import(file)) as { handler: Handler }).handler;
-};
-
-/** Registers the project's cluster-scaler and instance-drainer with the triggers of serverless.yml. */
-const registerProject = async (sim: Sim): Promise<void> => {
-  sim.register({
-    name: 'cluster-scaler',
-    handler: await importHandler('cluster-scaler'),
-    timeoutSeconds: 60,
-    retryAttempts: 1,
-    scheduleRateSeconds: 60,
-    patterns: [
-      {
-        source: ['aws.cloudwatch'],
-        'detail-type': ['CloudWatch Alarm State Change'],
-        detail: { alarmName: [{ prefix: 'ecs-autoscaler-cluster-' }] },
-      },
-    ],
-  });
-  sim.register({
-    name: 'instance-drainer',
-    handler: await importHandler('instance-drainer'),
-    timeoutSeconds: 60,
-    retryAttempts: 2,
-    scheduleRateSeconds: 60,
-    patterns: [
-      { source: ['aws.autoscaling'], 'detail-type': ['EC2 Instance-terminate Lifecycle Action'] },
-      {
-        source: ['aws.ec2'],
-        'detail-type': ['EC2 Spot Instance Interruption Warning', 'EC2 Instance Rebalance Recommendation'],
-      },
-      {
-        source: ['aws.ecs'],
-        'detail-type': ['ECS Task State Change'],
-        detail: { lastStatus: ['STOPPED'], launchType: ['EC2'] },
-      },
-      {
-        source: ['aws.ecs'],
-        'detail-type': ['ECS Container Instance State Change'],
-        detail: { status: ['DRAINING'] },
-      },
-    ],
-  });
-};
 
 /** Steps a baseline model every period and applies its decisions through the Auto Scaling API. */
 const driveBaseline = <S>(
@@ -220,7 +170,7 @@ export const replay = async (opts: ReplayOptions): Promise<ReplayResult> => {
 
   const mocks = sim.install();
   try {
-    if (project) await registerProject(sim);
+    if (project) await registerProjectHandlers(sim);
     else if (policy === 'threshold-alarms') driveBaseline(sim, name, thresholdAlarmsPolicy(), errors);
     else driveBaseline(sim, name, capacityProviderPolicy(), errors);
     sim.start();

@@ -1,0 +1,141 @@
+/**
+ * Fault profiles: what goes wrong during a run. Probabilities are per API call, per event delivery or per
+ * invocation, drawn from the run's seeded random source, so a seed reproduces the exact faults.
+ *
+ * API faults are what is left after the SDK's own retries: the simulator intercepts `client.send`, below
+ * which the SDK would retry a throttled or 5xx call up to 3 times (standard retry mode). So the profiles
+ * are a low background rate plus bursts where every call of one service fails for minutes (a rate limit
+ * exhausted by another tool, a regional blip), placed at a seeded time. A burst never overlaps a
+ * scenario's quiet window (the two minutes of a Spot warning, when no retry can come in time).
+ */
+import type { Sim } from '../../sim/index.js';
+
+/**
+ * Event types delivery faults apply to. The Spot interruption warning is left out on purpose: EC2 reclaims
+ * the instance two minutes after it whatever happens, so a lost (or 90 s late) warning leaves tasks to die
+ * that no autoscaler could save; every other event has a recovery path (the one-minute sweeper and tick).
+ */
+const RECOVERABLE_EVENTS = [
+  'EC2 Instance-terminate Lifecycle Action',
+  'ECS Task State Change',
+  'ECS Container Instance State Change',
+  'CloudWatch Alarm State Change',
+  'Scheduled Event',
+] as const;
+
+/** Adds an event fault for each recoverable event type. */
+const eventFault = (
+  sim: Sim,
+  kind: 'lose' | 'duplicate' | 'delay' | 'reorder',
+  probability: number,
+  delaySeconds?: number,
+): void => {
+  for (const detailType of RECOVERABLE_EVENTS) {
+    sim.faults.events({
+      kind,
+      probability,
+      detailType,
+      ...(delaySeconds !== undefined ? { delaySeconds } : {}),
+    });
+  }
+};
+
+/** One profile. `quiet`: windows [from, until) (seconds) bursts must avoid; `seed` places them. */
+export interface FaultProfile {
+  name: string;
+  apply: (
+    sim: Sim,
+    seed: number,
+    quiet: ReadonlyArray<readonly [number, number]>,
+    durationSeconds: number,
+  ) => void;
+}
+
+/** A deterministic start time for a burst of `length` seconds, avoiding the quiet windows. */
+export const burstStart = (
+  seed: number,
+  length: number,
+  quiet: ReadonlyArray<readonly [number, number]>,
+  durationSeconds: number,
+): number => {
+  let x = (seed * 2_654_435_761) % 4_294_967_296;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
+    const start = 120 + (x % Math.max(1, durationSeconds - length - 240));
+    if (quiet.every(([a, b]) => start + length <= a || start >= b)) return start;
+  }
+  return durationSeconds;
+};
+
+const SERVICES = ['ecs', 'autoscaling', 'cloudwatch'] as const;
+
+/** Every call to one service (chosen by seed) fails with `kind` for `length` seconds. */
+const burst = (
+  sim: Sim,
+  kind: 'throttle' | 'server-error',
+  length: number,
+  seed: number,
+  quiet: ReadonlyArray<readonly [number, number]>,
+  durationSeconds: number,
+): void => {
+  const from = burstStart(seed, length, quiet, durationSeconds);
+  sim.faults.api({
+    kind,
+    service: SERVICES[seed % SERVICES.length]!,
+    fromSeconds: from,
+    untilSeconds: from + length,
+  });
+};
+
+/** Every profile (one fault kind each, then all together). */
+export const FAULT_PROFILES: readonly FaultProfile[] = [
+  { name: 'none', apply: () => undefined },
+  {
+    name: 'throttling',
+    apply: (sim, seed, quiet, d) => {
+      sim.faults.api({ kind: 'throttle', probability: 0.03 });
+      burst(sim, 'throttle', 180, seed, quiet, d);
+    },
+  },
+  {
+    name: '5xx',
+    apply: (sim, seed, quiet, d) => {
+      sim.faults.api({ kind: 'server-error', probability: 0.02 });
+      burst(sim, 'server-error', 120, seed + 1, quiet, d);
+    },
+  },
+  {
+    name: 'partial-failures',
+    apply: (sim) => void sim.faults.api({ kind: 'partial-failure', probability: 0.3, share: 0.3 }),
+  },
+  {
+    name: 'duplicated-events',
+    apply: (sim) => void sim.faults.events({ kind: 'duplicate', probability: 0.3 }),
+  },
+  { name: 'reordered-events', apply: (sim) => eventFault(sim, 'reorder', 0.5, 45) },
+  { name: 'delayed-events', apply: (sim) => eventFault(sim, 'delay', 0.3, 90) },
+  { name: 'lost-events', apply: (sim) => eventFault(sim, 'lose', 0.2) },
+  {
+    name: 'killed-mid-way',
+    apply: (sim) => void sim.faults.invocations({ killAfterApiCalls: 3, probability: 0.15 }),
+  },
+  {
+    // The 20 ms per call of the simulator: 0.1 s is five calls, then the invocation dies at its timeout.
+    name: 'killed-at-timeout',
+    apply: (sim) => void sim.faults.invocations({ timeoutSeconds: 0.1, probability: 0.15 }),
+  },
+  {
+    name: 'everything',
+    apply: (sim, seed, quiet, d) => {
+      burst(sim, 'throttle', 120, seed, quiet, d);
+      sim.faults
+        .api({ kind: 'throttle', probability: 0.02 })
+        .api({ kind: 'server-error', probability: 0.01 })
+        .api({ kind: 'partial-failure', probability: 0.1, share: 0.3 })
+        .events({ kind: 'duplicate', probability: 0.1 })
+        .invocations({ killAfterApiCalls: 4, probability: 0.05 });
+      eventFault(sim, 'reorder', 0.2, 30);
+      eventFault(sim, 'lose', 0.08);
+    },
+  },
+];

@@ -1,0 +1,58 @@
+/**
+ * `npm run test:faults -- [--runs N] [--seed S] [--scenario NAME] [--profile NAME]`
+ *
+ * Fault injection on the simulator: every scenario × every fault profile × seeds (N runs in all, rounded
+ * up to whole seeds; default one seed per pair). Prints each violation with the command that reproduces
+ * it; the last line is exactly `fault-injection: <runs> runs, <violations> violations`. Exit code 1 when
+ * there is a violation.
+ */
+import { quietPowertoolsWarnings } from '../../bench/lib/quiet.js';
+import { FAULT_PROFILES } from './profiles.js';
+import { faultMatrix, reproduce, runOnce } from './run-matrix.js';
+import { FAULT_SCENARIOS } from './scenarios.js';
+
+process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+process.env.AWS_REGION ??= 'us-east-1';
+quietPowertoolsWarnings();
+
+const args = process.argv.slice(2);
+const opt = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const pairs = FAULT_SCENARIOS.length * FAULT_PROFILES.length;
+const runsWanted = Number(opt('--runs') ?? pairs);
+const firstSeed = Number(opt('--seed') ?? 1);
+const scenario = opt('--scenario');
+const profile = opt('--profile');
+if (scenario && !FAULT_SCENARIOS.some((s) => s.name === scenario)) {
+  throw new Error(`unknown scenario '${scenario}'; known: ${FAULT_SCENARIOS.map((s) => s.name).join(', ')}`);
+}
+if (profile && !FAULT_PROFILES.some((p) => p.name === profile)) {
+  throw new Error(`unknown profile '${profile}'; known: ${FAULT_PROFILES.map((p) => p.name).join(', ')}`);
+}
+const selected = (scenario || profile ? 1 : 0) > 0;
+const seeds = selected ? Math.max(1, Number(opt('--runs') ?? 1)) : Math.max(1, Math.ceil(runsWanted / pairs));
+const runs = faultMatrix(seeds, firstSeed).filter(
+  (r) => (!scenario || r.scenario.name === scenario) && (!profile || r.profile.name === profile),
+);
+
+const started = performance.now();
+let violations = 0;
+for (const [i, run] of runs.entries()) {
+  const found = await runOnce(run);
+  violations += found.length;
+  for (const v of found) {
+    console.log(
+      `VIOLATION ${v.kind} at ${v.t}s in ${v.scenario} / ${v.profile} / seed ${v.seed}: ${v.message}`,
+    );
+    console.log(`  reproduce: ${reproduce(v)}`);
+  }
+  if (process.stderr.isTTY) process.stderr.write(`\r${i + 1}/${runs.length} runs`);
+}
+if (process.stderr.isTTY) process.stderr.write('\n');
+console.log(
+  `${runs.length} runs (${FAULT_SCENARIOS.length} scenarios × ${FAULT_PROFILES.length} fault profiles × seeds from ${firstSeed}) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+);
+console.log(`fault-injection: ${runs.length} runs, ${violations} violations`);
+process.exitCode = violations > 0 ? 1 : 0;
