@@ -15,9 +15,9 @@ import { defaultServiceWriter } from '../../shared/aws/service-actuator.js';
 import { defaultAlarmReader } from '../../shared/aws/service-alarm-reader.js';
 import { defaultServiceScalingReader } from '../../shared/aws/service-scaling-reader.js';
 import { readClusterSnapshot } from '../../shared/aws/snapshot-reader.js';
-import { DEFAULT_CLUSTER_POLICY } from '../../shared/core/cluster-policy.js';
 import type { ServicePlan } from '../../shared/core/service-planner.js';
 import { now } from '../../shared/runtime/clock.js';
+import { loadClusterScalerConfig } from '../../shared/runtime/config.js';
 import { AutoscalerError, describeError, TransientAwsError } from '../../shared/runtime/errors.js';
 import { logger } from '../../shared/runtime/logger.js';
 import { createMetrics, MetricUnit } from '../../shared/runtime/metrics.js';
@@ -96,7 +96,10 @@ const METRIC_OF_ACTION = {
 export const serviceScalerHandler = async (event: unknown): Promise<ServiceScalerResult> => {
   let alarm: string | undefined;
   try {
-    const env = { dryRun: process.env.DRY_RUN === 'true', clusterDefaults: DEFAULT_CLUSTER_POLICY };
+    // The same deployment settings as the cluster scaler (DRY_RUN, DEFAULT_*): a cluster grown for a
+    // service is planned with the defaults its own scaler uses.
+    const config = loadClusterScalerConfig();
+    const env = { dryRun: config.dryRun, clusterDefaults: config.defaults };
     if (isScheduledEvent(event)) {
       const swept = await sweepAlarms(deps(), env, now());
       for (const r of swept.results) recordPlan(r.plan, r.outcome.clusterGrown);

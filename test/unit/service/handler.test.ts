@@ -210,6 +210,14 @@ describe('service-scaler handler: nothing is written when it must not be', () =>
     expect(writeCount()).toBe(0);
   });
 
+  it('rejects a bad DRY_RUN before any AWS call', async () => {
+    process.env.DRY_RUN = 'maybe';
+    const result = await serviceScalerHandler(event('cpu-high-alarm.json'));
+    expect(result.status).toBe('configuration-error');
+    expect(result.message).toContain("DRY_RUN='maybe'");
+    expect(callCount()).toBe(0);
+  });
+
   it('changes nothing for a duplicate of an event it already applied', async () => {
     await serviceScalerHandler(event('cpu-high-alarm.json'));
     const record = ecs.commandCalls(TagResourceCommand)[0]!.args[0].input.tags![0]!.value!;
