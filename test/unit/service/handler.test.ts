@@ -255,8 +255,9 @@ describe('service-scaler handler: the every-minute sweep', () => {
   });
 
   it('re-evaluates an alarm that stays in ALARM, and its cooldown spaces the steps', async () => {
+    // 30 points above in the transition's datapoints, but those are stale: the first step (+1), not +50 %.
     cw.on(DescribeAlarmsCommand).resolves({
-      MetricAlarms: [metricAlarm('hi', 'GreaterThanThreshold', 75, 70)],
+      MetricAlarms: [metricAlarm('hi', 'GreaterThanThreshold', 100, 70)],
     });
     const first = await serviceScalerHandler(tick);
     expect(first.plans?.map((p) => p.action)).toEqual(['scale-out']);
