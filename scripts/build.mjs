@@ -19,6 +19,8 @@ for (const name of names) {
     format: 'esm',
     mainFields: ['module', 'main'],
     minify: true,
+    // Keep class names: error classes are told apart by name in logs and by callers.
+    keepNames: true,
     sourcemap: false,
     legalComments: 'none',
     // Some dependencies are CommonJS and call require(): give the ESM bundle one.
