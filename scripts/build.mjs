@@ -2,9 +2,27 @@
 // Bundles every Lambda function (functions/<name>/handler.ts) into its own ESM file,
 // .esbuild/functions/<name>/handler.mjs, for `serverless package` to zip one by one.
 // target node20 + mainFields module,main (the SDK's ES builds: ~40 % smaller bundles).
-import { readdirSync, statSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
+
+// zod re-exports ~85 locales (≈300 KiB minified) as `z.locales`; the functions only use the English
+// messages zod applies by default. Swap the locale index for one that exports `en` alone.
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]/.test(args.importer)
+        ? { path: join(dirname(args.importer), '..', 'locales', 'index.js'), namespace: 'zod-locales' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(join(dirname(args.path), 'en.js'))};`,
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
 
 const names = readdirSync('functions').filter((n) => existsSync(join('functions', n, 'handler.ts')));
 const sizes = [];
@@ -24,7 +42,10 @@ for (const name of names) {
     sourcemap: false,
     legalComments: 'none',
     // Some dependencies are CommonJS and call require(): give the ESM bundle one.
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
+    plugins: [zodEnglishOnly],
     logLevel: 'warning',
   });
   sizes.push([name, statSync(outfile).size]);
