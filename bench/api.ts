@@ -2,8 +2,10 @@
  * `npm run bench:api` — efficiency figures. Prints; never asserts on time.
  *
  * 1. AWS API calls per decision at 10 / 100 / 1,000 / 5,000 instances against the theoretical minimum
- *    (derived from the APIs' page and batch limits: bench/lib/fake-aws.ts `minimumReadCalls`), cold
- *    (empty task-definition cache, a new Lambda container) and warm (the next invocation).
+ *    (derived from the APIs' page and batch limits): the capacity report on a snapshot-backed fake AWS
+ *    (bench/lib/fake-aws.ts `minimumReadCalls`), cold (empty task-definition cache, a new Lambda
+ *    container) and warm (the next invocation); the cluster tick (cold/warm), drain start and drain
+ *    finish of the real handlers on the simulator (bench/lib/sim-api-calls.ts states each minimum).
  * 2. Compute time of the decision (analyzeCapacity + planCluster) at each size, median of several runs.
  * 3. Size and cold load time of each function bundle (.esbuild/functions/<name>/handler.mjs, built by
  *    `npm run build`) against a bare `node -e 0`, median of several spawns.
@@ -16,11 +18,14 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { installFakeAws, minimumReadCalls } from './lib/fake-aws.js';
+import { quietPowertoolsWarnings } from './lib/quiet.js';
+import { type DecisionCalls, measureDecisions } from './lib/sim-api-calls.js';
 import { syntheticSnapshot } from './lib/synthetic-cluster.js';
 
 process.env.AWS_REGION ??= 'us-east-1';
-process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+quietPowertoolsWarnings();
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -144,7 +149,20 @@ const main = async (): Promise<void> => {
       `${row.decision.padEnd(15)} ${String(n).padStart(9)} ${String(row.cold).padStart(6)} ${String(row.minimumCold).padStart(5)} ${(row.cold / row.minimumCold).toFixed(2).padStart(7)} ${String(row.warm).padStart(6)} ${String(row.minimumWarm).padStart(5)} ${(row.warm / row.minimumWarm).toFixed(2).padStart(7)}`,
     );
   }
-  log('(cluster tick and drain start/finish: see docs/performance.md — measured on the simulator)');
+  log('\nAPI calls per decision of the real handlers on the simulator (26 tasks per instance)');
+  log('decision               instances  calls  minimum  ratio   calls by command');
+  const simCalls: DecisionCalls[] = [];
+  for (const n of SIZES) {
+    for (const d of await measureDecisions(n)) {
+      simCalls.push(d);
+      const detail = Object.entries(d.detail)
+        .map(([k, v]) => `${k.replace(/^[a-z-]+:/, '')} ${v}`)
+        .join(', ');
+      log(
+        `${d.decision.padEnd(22)} ${String(n).padStart(9)} ${String(d.calls).padStart(6)} ${String(d.minimum).padStart(8)} ${(d.calls / d.minimum).toFixed(2).padStart(6)}   ${n === SIZES[0] || n === SIZES.at(-1) ? detail : ''}`,
+      );
+    }
+  }
 
   log('\nDecision compute time: analyzeCapacity + planCluster (median)');
   const compute = [];
@@ -166,7 +184,7 @@ const main = async (): Promise<void> => {
     );
   }
   if (JSON_OUT) {
-    console.log(JSON.stringify({ calls, compute, bareNodeMs: bare, bundles: built }, null, 2));
+    console.log(JSON.stringify({ calls, simCalls, compute, bareNodeMs: bare, bundles: built }, null, 2));
   }
 };
 
