@@ -1,5 +1,5 @@
 /**
- * Replays one trace on the simulator under one policy and returns its figures and samples.
+ * Replays a trace on the simulator under one policy and returns its figures and samples.
  *
  * - `ecs-autoscaler`: the project's real handlers (cluster-scaler and instance-drainer) registered with
  *   the simulator with the triggers serverless.yml gives them; the group is tagged for the project,
@@ -11,8 +11,6 @@
  *   group's default termination policy, with no hook and no draining.
  */
 
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { createSim, type Sim } from '../../sim/index.js';
 import { capacityProviderPolicy } from '../../sim/policies/capacity-provider.js';
 import { observeSim } from '../../sim/policies/sim-observation.js';
@@ -22,23 +20,21 @@ import type { BenchCluster } from '../../sim/traces/builtin.js';
 import { desiredAt, type Trace } from '../../sim/traces/trace.js';
 import { lowerBoundCounter } from './lower-bound.js';
 import { registerProjectHandlers } from './project-handlers.js';
+import { type RunFigures, RunMetrics, type RunSample } from './run-metrics.js';
 
 export { projectHandlersPresent } from './project-handlers.js';
-
-import { type RunFigures, RunMetrics, type RunSample } from './run-metrics.js';
 
 /** The policies the benchmark compares, in print order. */
 export const POLICIES = ['ecs-autoscaler', 'threshold-alarms', 'capacity-provider'] as const;
 export type PolicyName = (typeof POLICIES)[number];
 
-/** Options of {@link replay}. */
-export interface ReplayOptions {
-  cluster: BenchCluster;
-  trace: Trace;
-  policy: PolicyName;
-  seed?: number;
-  /** Sampling interval of the figures, seconds (default 30). */
-  sampleSeconds?: number;
+/** A built simulator world, not started: which cluster and group the policy manages. */
+export interface World {
+  sim: Sim;
+  cluster: string;
+  asg: string;
+  /** Shape of the cluster for the lower bound (instance types in launch order, services, daemons). */
+  shape: BenchCluster;
 }
 
 /** What a replay returns. */
@@ -52,44 +48,10 @@ export interface ReplayResult {
 
 const ASG = 'bench-asg';
 
-/** Steps a baseline model every period and applies its decisions through the Auto Scaling API. */
-const driveBaseline = <S>(
-  sim: Sim,
-  cluster: string,
-  model: ScalingPolicyModel<S>,
-  errors: string[],
-): void => {
-  let state = model.initialState();
-  sim.clock.every(model.periodSeconds, `policy:${model.name}`, async () => {
-    const group = sim.asg.groups.get(ASG)!;
-    const c = sim.ecs.cluster(cluster)!;
-    const r = model.step(state, observeSim(group, c, sim.elapsedSeconds, sim.clock.startMs));
-    state = r.state;
-    try {
-      if (r.decision.desired !== undefined && r.decision.desired !== group.desired) {
-        await sim.call('autoscaling', 'SetDesiredCapacity', {
-          AutoScalingGroupName: ASG,
-          DesiredCapacity: r.decision.desired,
-        });
-      }
-      for (const id of r.decision.terminate) {
-        await sim.call('autoscaling', 'TerminateInstanceInAutoScalingGroup', {
-          InstanceId: id,
-          ShouldDecrementDesiredCapacity: true,
-        });
-      }
-    } catch (error) {
-      errors.push(`${model.name} at ${sim.elapsedSeconds}s: ${(error as Error).message}`);
-    }
-  });
-};
-
-/** Builds the cluster, plays the trace under the policy, returns the figures. */
-export const replay = async (opts: ReplayOptions): Promise<ReplayResult> => {
-  const { cluster: bench, trace, policy } = opts;
-  const sim = createSim({ seed: opts.seed ?? 1, sampleSeconds: 300 });
+/** Builds the benchmark cluster for one policy (see module comment for the per-policy group settings). */
+export const buildBenchWorld = (bench: BenchCluster, trace: Trace, policy: PolicyName, seed = 1): World => {
+  const sim = createSim({ seed, sampleSeconds: 300 });
   const name = bench.name;
-  const project = policy === 'ecs-autoscaler';
   sim.createCluster(name);
   for (const s of bench.services) {
     sim.registerTaskDefinition({
@@ -107,12 +69,12 @@ export const replay = async (opts: ReplayOptions): Promise<ReplayResult> => {
     bootSeconds: bench.bootSeconds,
     registerSeconds: bench.registerSeconds,
     newInstancesProtectedFromScaleIn: policy !== 'threshold-alarms',
-    ...(project
+    ...(policy === 'ecs-autoscaler'
       ? {
           tags: { 'ecs-autoscaler:cluster': name },
           terminationHook: {
             name: 'ecs-autoscaler-drain',
-            heartbeatTimeout: 900,
+            heartbeatTimeout: 300,
             defaultResult: 'CONTINUE' as const,
           },
         }
@@ -132,24 +94,63 @@ export const replay = async (opts: ReplayOptions): Promise<ReplayResult> => {
           }),
     });
   }
+  return { sim, cluster: name, asg: ASG, shape: bench };
+};
+
+/** Steps a baseline model every period and applies its decisions through the Auto Scaling API. */
+const driveBaseline = <S>(world: World, model: ScalingPolicyModel<S>, errors: string[]): void => {
+  const { sim } = world;
+  let state = model.initialState();
+  sim.clock.every(model.periodSeconds, `policy:${model.name}`, async () => {
+    const group = sim.asg.groups.get(world.asg)!;
+    const c = sim.ecs.cluster(world.cluster)!;
+    const r = model.step(state, observeSim(group, c, sim.elapsedSeconds, sim.clock.startMs));
+    state = r.state;
+    try {
+      if (r.decision.desired !== undefined && r.decision.desired !== group.desired) {
+        await sim.call('autoscaling', 'SetDesiredCapacity', {
+          AutoScalingGroupName: world.asg,
+          DesiredCapacity: r.decision.desired,
+        });
+      }
+      for (const id of r.decision.terminate) {
+        await sim.call('autoscaling', 'TerminateInstanceInAutoScalingGroup', {
+          InstanceId: id,
+          ShouldDecrementDesiredCapacity: true,
+        });
+      }
+    } catch (error) {
+      errors.push(`${model.name} at ${sim.elapsedSeconds}s: ${(error as Error).message}`);
+    }
+  });
+};
+
+/** Plays the trace on a built world under the policy; returns the figures. */
+export const runWorld = async (
+  world: World,
+  trace: Trace,
+  policy: PolicyName,
+  sampleSeconds = 30,
+): Promise<ReplayResult> => {
+  const { sim, cluster } = world;
   for (const p of trace.points) {
     if (p.t === 0) continue;
     sim.at(p.t, () => {
-      for (const [service, n] of Object.entries(p.desired)) sim.setDesiredCount(name, service, n);
+      for (const [service, n] of Object.entries(p.desired)) sim.setDesiredCount(cluster, service, n);
     });
   }
-
   const errors: string[] = [];
   const metrics = new RunMetrics();
-  const bound = lowerBoundCounter(bench);
-  const replicas = bench.services.filter((s) => !s.daemon).map((s) => s.name);
+  const bound = lowerBoundCounter(world.shape);
+  const replicas = world.shape.services.filter((s) => !s.daemon).map((s) => s.name);
   const sample = (): void => {
-    const group = sim.asg.groups.get(ASG)!;
-    const c = sim.ecs.cluster(name)!;
+    const group = sim.asg.groups.get(world.asg)!;
+    const c = sim.ecs.cluster(cluster)!;
     const wanted: Record<string, number> = {};
     const running: Record<string, number> = {};
     for (const s of replicas) {
-      const svc = c.services.get(s)!;
+      const svc = c.services.get(s);
+      if (!svc) continue;
       wanted[s] = svc.desiredCount;
       running[s] = [...svc.tasks].filter(
         (t) => t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING',
@@ -167,19 +168,17 @@ export const replay = async (opts: ReplayOptions): Promise<ReplayResult> => {
       lowerBound: bound(wanted),
     });
   };
-
-  const mocks = sim.install();
+  sim.install();
   try {
-    if (project) await registerProjectHandlers(sim);
-    else if (policy === 'threshold-alarms') driveBaseline(sim, name, thresholdAlarmsPolicy(), errors);
-    else driveBaseline(sim, name, capacityProviderPolicy(), errors);
+    if (policy === 'ecs-autoscaler') await registerProjectHandlers(sim);
+    else if (policy === 'threshold-alarms') driveBaseline(world, thresholdAlarmsPolicy(), errors);
+    else driveBaseline(world, capacityProviderPolicy(), errors);
     sim.start();
     sample();
-    sim.clock.every(opts.sampleSeconds ?? 30, 'bench:sample', sample);
+    sim.clock.every(sampleSeconds, 'bench:sample', sample);
     await sim.runUntil(trace.durationSeconds);
   } finally {
     sim.dispose();
-    void mocks;
   }
   const failed = sim.invocations.filter((i) => i.outcome !== 'ok');
   for (const f of failed.slice(0, 5)) errors.push(`${f.fn} at ${f.t}s: ${f.outcome} ${f.error ?? ''}`);
@@ -191,3 +190,22 @@ export const replay = async (opts: ReplayOptions): Promise<ReplayResult> => {
     errors,
   };
 };
+
+/** Options of {@link replay}. */
+export interface ReplayOptions {
+  cluster: BenchCluster;
+  trace: Trace;
+  policy: PolicyName;
+  seed?: number;
+  /** Sampling interval of the figures, seconds (default 30). */
+  sampleSeconds?: number;
+}
+
+/** Builds the benchmark cluster and plays the trace on it. */
+export const replay = (opts: ReplayOptions): Promise<ReplayResult> =>
+  runWorld(
+    buildBenchWorld(opts.cluster, opts.trace, opts.policy, opts.seed ?? 1),
+    opts.trace,
+    opts.policy,
+    opts.sampleSeconds,
+  );

@@ -1,0 +1,133 @@
+/**
+ * `ecs-autoscaler simulate`: "what would the autoscaler have done on my cluster" — starts the simulator
+ * from a recorded snapshot, replays a load trace under the project and/or the baselines, prints the
+ * figures of bench:scaling (instance-hours, lower bound, pending-task-minutes, longest wait, scaling
+ * actions, reversals) and writes an SVG chart. Reads no AWS account: everything is simulated.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { POLICIES, type PolicyName, projectHandlersPresent, runWorld } from '../../bench/lib/replay.js';
+import { checkTargets, figuresTable, targetLines } from '../../bench/lib/report-table.js';
+import type { RunFigures } from '../../bench/lib/run-metrics.js';
+import { buildSnapshotWorld, shapeTraceForSnapshot } from '../../bench/lib/snapshot-world.js';
+import { type ChartSeries, renderChart } from '../../bench/lib/svg-chart.js';
+import type { ClusterSnapshot } from '../../shared/core/snapshot.js';
+import { ConfigurationError } from '../../shared/runtime/errors.js';
+import { BUILTIN_TRACES } from '../../sim/traces/builtin.js';
+import { parseTraceFile, type Trace, traceServices } from '../../sim/traces/trace.js';
+import type { CliIo } from '../io.js';
+import { loadSnapshotFile } from '../load-snapshot.js';
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+interface SimulateOptions {
+  snapshot: string;
+  trace: string;
+  policy: string[];
+  seed: string;
+  json?: boolean;
+  out: string;
+}
+
+/** The trace: a built-in shape applied to the snapshot's services, or a file naming its services. */
+const loadTrace = async (spec: string, snapshot: ClusterSnapshot): Promise<Trace> => {
+  const builtin = BUILTIN_TRACES[spec];
+  if (builtin) return shapeTraceForSnapshot(builtin(), snapshot);
+  let text: string;
+  try {
+    text = await readFile(spec, 'utf8');
+  } catch (error) {
+    throw new ConfigurationError(
+      `trace ${spec} is neither a built-in trace (${Object.keys(BUILTIN_TRACES).join(', ')}) nor a readable file (${(error as { code?: string }).code ?? String(error)})`,
+      { cause: error },
+    );
+  }
+  const trace = parseTraceFile(text, spec);
+  const known = new Set(snapshot.services.filter((s) => s.status === 'ACTIVE').map((s) => s.serviceName));
+  const unknown = traceServices(trace).filter((s) => !known.has(s));
+  if (unknown.length > 0) {
+    throw new ConfigurationError(
+      `trace ${spec} names service(s) ${unknown.join(', ')} that cluster ${snapshot.cluster.clusterName} does not have; services in the snapshot: ${[...known].join(', ')}`,
+    );
+  }
+  return trace;
+};
+
+const parsePolicies = (names: readonly string[]): PolicyName[] => {
+  const wanted = names.length > 0 ? names : [...POLICIES];
+  for (const n of wanted) {
+    if (!POLICIES.includes(n as PolicyName)) {
+      throw new ConfigurationError(`unknown policy '${n}'; use one or more of: ${POLICIES.join(', ')}`);
+    }
+  }
+  return wanted as PolicyName[];
+};
+
+/** Registers `simulate`. */
+export const registerSimulateCommand = (program: Command, io: CliIo): void => {
+  program
+    .command('simulate')
+    .description(
+      'replay a load trace on a simulated copy of a recorded cluster under the autoscaler and the baselines',
+    )
+    .requiredOption('--snapshot <file>', 'a snapshot file (record one with `ecs-autoscaler snapshot`)')
+    .option(
+      '--trace <file|name>',
+      `a trace file (JSON or CSV, see sim/traces/README.md) or a built-in shape: ${Object.keys(BUILTIN_TRACES).join(', ')}`,
+      'diurnal',
+    )
+    .option('--policy <name>', `${POLICIES.join(' | ')} (repeatable; default: all three)`, collect, [])
+    .option('--seed <n>', 'random seed of the simulation (same seed, same run)', '1')
+    .option('--json', 'print the figures as JSON, keyed by policy')
+    .option('--out <dir>', 'folder for the SVG chart', 'sim-out')
+    .action(async (options: SimulateOptions) => {
+      const snapshot = await loadSnapshotFile(options.snapshot);
+      const trace = await loadTrace(options.trace, snapshot);
+      const policies = parsePolicies(options.policy);
+      const seed = Number(options.seed);
+      if (!Number.isInteger(seed)) throw new ConfigurationError(`--seed '${options.seed}' is not an integer`);
+      if (policies.includes('ecs-autoscaler') && !projectHandlersPresent()) {
+        throw new ConfigurationError(
+          'this installation lacks the cluster-scaler or instance-drainer function',
+        );
+      }
+      const figures: Record<string, RunFigures> = {};
+      const series: ChartSeries[] = [];
+      let bound: ChartSeries | undefined;
+      for (const policy of policies) {
+        const r = await runWorld(buildSnapshotWorld(snapshot, policy, seed), trace, policy);
+        figures[policy] = r.figures;
+        series.push({ label: policy, points: r.samples.map((s) => [s.t, s.instances] as const) });
+        bound ??= {
+          label: 'lower bound',
+          dashed: true,
+          points: r.samples.map((s) => [s.t, s.lowerBound] as const),
+        };
+        if (r.violations.length > 0) {
+          io.stderr(
+            `${policy}: ${r.violations.length} invariant violation(s): ${r.violations[0]!.message}\n`,
+          );
+        }
+      }
+      if (bound) series.push(bound);
+      await mkdir(options.out, { recursive: true });
+      const file = join(
+        options.out,
+        `simulate-${snapshot.cluster.clusterName}-${options.trace.replace(/[^\w.-]+/g, '_')}.svg`,
+      );
+      await writeFile(
+        file,
+        renderChart(`${snapshot.cluster.clusterName}: ${trace.name}`, 'instances', series),
+      );
+      if (options.json) {
+        io.stdout(`${JSON.stringify(figures, null, 2)}\n`);
+      } else {
+        const checks = checkTargets(figures);
+        io.stdout(
+          `${figuresTable(trace.name, figures)}\n${checks.length > 0 ? `${targetLines(checks)}\n` : ''}`,
+        );
+      }
+      io.stderr(`chart: ${file}\n`);
+    });
+};

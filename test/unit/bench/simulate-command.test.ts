@@ -1,0 +1,68 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { registerSimulateCommand } from '../../../cli/commands/simulate.js';
+import type { CliIo } from '../../../cli/io.js';
+
+const run = async (args: string[]) => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+  };
+  const program = new Command('ecs-autoscaler').exitOverride();
+  registerSimulateCommand(program, io);
+  await program.parseAsync(['node', 'ecs-autoscaler', 'simulate', ...args]);
+  return { out: out.join(''), err: err.join('') };
+};
+
+describe('ecs-autoscaler simulate', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'simulate-'));
+  const trace = join(dir, 'burst.csv');
+  writeFileSync(trace, 't,worker\n0,8\n600,20\n1800,8\n3600,\n');
+
+  it('replays a trace file on the snapshot and prints the figures as JSON', async () => {
+    const { out, err } = await run([
+      '--snapshot',
+      'events/snapshots/sample-cluster.json',
+      '--trace',
+      trace,
+      '--policy',
+      'capacity-provider',
+      '--json',
+      '--out',
+      dir,
+    ]);
+    const figures = JSON.parse(out) as Record<string, Record<string, number>>;
+    expect(Object.keys(figures)).toEqual(['capacity-provider']);
+    expect(Object.keys(figures['capacity-provider']!).sort()).toEqual([
+      'instanceHours',
+      'lowerBoundInstanceHours',
+      'maxTaskWaitSeconds',
+      'pendingTaskMinutes',
+      'reversals',
+      'scalingActions',
+    ]);
+    expect(figures['capacity-provider']!.instanceHours).toBeGreaterThan(0);
+    expect(err).toMatch(/chart: .*\.svg/);
+  });
+
+  it('refuses a trace that names a service the cluster does not have', async () => {
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, 't,checkout\n0,3\n60,4\n');
+    await expect(run(['--snapshot', 'events/snapshots/sample-cluster.json', '--trace', bad])).rejects.toThrow(
+      /checkout .*does not have/,
+    );
+  });
+
+  it('refuses an unknown policy, naming the known ones', async () => {
+    await expect(
+      run(['--snapshot', 'events/snapshots/sample-cluster.json', '--trace', trace, '--policy', 'karpenter']),
+    ).rejects.toThrow(/ecs-autoscaler, threshold-alarms, capacity-provider/);
+  });
+});
