@@ -1,8 +1,10 @@
 /**
  * ECS write API: UpdateContainerInstancesState (≤ 10 instances per call), UpdateService (desiredCount,
- * deployment configuration, placement strategy), RunTask (count 1–10), StopTask, TagResource.
+ * deployment configuration, placement strategy), RunTask (count 1–10), StopTask, TagResource,
+ * PutAttributes (container-instance targets; ≤ 10 attributes per call and ≤ 10 custom ones per resource).
  */
 import type {
+  PutAttributesCommandInput,
   RunTaskCommandInput,
   StopTaskCommandInput,
   TagResourceCommandInput,
@@ -20,6 +22,37 @@ import { containerInstanceShape, serviceShape, taskShape } from './shapes.js';
 
 /** The ECS write commands. */
 export const ecsWriteApi = (world: EcsWorld): CommandTable => ({
+  PutAttributes: command<PutAttributesCommandInput>((i) => {
+    const c = requireCluster(world, i.cluster);
+    checkBatch('ecs', 'PutAttributes', 'attributes', i.attributes, 10, 1);
+    for (const a of i.attributes ?? []) {
+      if (!a.name) throw awsError('ecs', 'InvalidParameterException', 'Attribute name is required.');
+      if ((a.targetType ?? 'container-instance') !== 'container-instance' || !a.targetId) {
+        throw awsError(
+          'ecs',
+          'InvalidParameterException',
+          'The simulator supports container-instance targets only.',
+        );
+      }
+      const ci = world.containerInstance(c, a.targetId);
+      if (!ci) throw awsError('ecs', 'TargetNotFoundException', `Could not find ${a.targetId}.`);
+      const existing = ci.attributes.find((x) => x.name === a.name);
+      if (existing) existing.value = a.value;
+      else {
+        // ECS: at most 10 custom attributes per resource (its own ecs.* attributes do not count).
+        if (ci.attributes.filter((x) => !x.name.startsWith('ecs.')).length >= 10) {
+          throw awsError(
+            'ecs',
+            'AttributeLimitExceededException',
+            'You can apply up to 10 custom attributes per resource.',
+          );
+        }
+        ci.attributes.push({ name: a.name, ...(a.value === undefined ? {} : { value: a.value }) });
+      }
+    }
+    return { attributes: i.attributes };
+  }),
+
   UpdateContainerInstancesState: command<UpdateContainerInstancesStateCommandInput>((i) => {
     const c = requireCluster(world, i.cluster);
     checkBatch('ecs', 'UpdateContainerInstancesState', 'containerInstances', i.containerInstances, 10, 1);

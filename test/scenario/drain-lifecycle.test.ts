@@ -11,52 +11,18 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DrainerResult } from '../../functions/instance-drainer/handler.js';
 import { handler, setDrainDeps } from '../../functions/instance-drainer/handler.js';
 import { AutoScalingDrainAdapter } from '../../shared/aws/drain-autoscaling.js';
-import {
-  type DrainEcsPort,
-  EcsDrainAdapter,
-  type ObservedContainerInstance,
-} from '../../shared/aws/drain-ecs.js';
+import { EcsDrainAdapter } from '../../shared/aws/drain-ecs.js';
+import { loadServerless } from '../../sim/events/serverless.js';
 import { createSim, type Sim } from '../../sim/index.js';
 
-/** The EventBridge patterns of the drainer's rules (as in serverless.yml). */
-const PATTERNS = [
-  { source: ['aws.autoscaling'], 'detail-type': ['EC2 Instance-terminate Lifecycle Action'] },
-  {
-    source: ['aws.ec2'],
-    'detail-type': ['EC2 Spot Instance Interruption Warning', 'EC2 Instance Rebalance Recommendation'],
-  },
-  {
-    source: ['aws.ecs'],
-    'detail-type': ['ECS Task State Change'],
-    detail: { lastStatus: ['STOPPED'], containerInstanceArn: [{ exists: true }] },
-  },
-  {
-    source: ['aws.ecs'],
-    'detail-type': ['ECS Container Instance State Change'],
-    detail: { status: ['DRAINING', 'DEREGISTERING', 'INACTIVE'] },
-  },
-];
-
-/**
- * The simulator has no ECS PutAttributes: this port keeps the drain-start attribute beside it and
- * passes everything else to the real adapter (whose calls the simulator serves).
- */
-const withDrainStartStore = (inner: DrainEcsPort): DrainEcsPort => {
-  const starts = new Map<string, Date>();
-  const overlay = (ci: ObservedContainerInstance | undefined) => {
-    const at = ci && starts.get(ci.arn);
-    return ci && at ? { ...ci, drainStartedAt: at } : ci;
-  };
-  return {
-    findContainerInstance: async (c, id) => overlay(await inner.findContainerInstance(c, id)),
-    describeContainerInstance: async (c, arn) => overlay(await inner.describeContainerInstance(c, arn)),
-    listInstanceTasks: (c, arn) => inner.listInstanceTasks(c, arn),
-    setDraining: (c, arn) => inner.setDraining(c, arn),
-    recordDrainStart: async (_c, arn, at) => {
-      starts.set(arn, at);
-    },
-  };
-};
+/** The EventBridge patterns of the drainer's rules, read from serverless.yml: the rules that deploy. */
+const PATTERNS = (
+  await loadServerless('serverless.yml', {
+    only: ['instance-drainer'],
+    accountId: '123456789012',
+    region: 'us-east-1',
+  })
+).functions[0]!.patterns!;
 
 interface Setup {
   tags?: Record<string, string>;
@@ -104,7 +70,7 @@ const setup = (s: Setup = {}): Sim => {
   world.createService({ cluster: 'prod', name: 'web', taskDefinition: 'web', desiredCount: s.web ?? 6 });
   world.install();
   setDrainDeps({
-    ecs: withDrainStartStore(new EcsDrainAdapter(new ECSClient({}))),
+    ecs: new EcsDrainAdapter(new ECSClient({})),
     autoscaling: new AutoScalingDrainAdapter(new AutoScalingClient({})),
     sweepIntervalSeconds: 60,
   });
