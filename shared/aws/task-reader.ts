@@ -19,7 +19,10 @@ export interface TaskReadOptions {
 
 /**
  * The tasks (ECS DescribeTasks items, dates as ISO strings) on the given container instances of a
- * cluster, RUNNING and PENDING (ListTasks' default desiredStatus RUNNING).
+ * cluster that are not yet STOPPED: those ECS wants running (desiredStatus RUNNING, incl. PENDING) and
+ * those it is stopping (desiredStatus STOPPED while lastStatus is still RUNNING/DEACTIVATING — e.g.
+ * during a load balancer's deregistration delay). A stopping task still holds its reservation, so an
+ * instance is not empty until it has stopped. ListTasks filters by one desiredStatus per call.
  * @param containerInstanceArns container instance ARNs (or ids) of the cluster.
  */
 export const readInstanceTasks = async (
@@ -30,8 +33,11 @@ export const readInstanceTasks = async (
   const clients = options.clients ?? readerClients(options.region);
   const limit = createLimiter(options.concurrency ?? 4);
   const ctx = (action: string) => ({ action, cluster, region: options.region });
+  const listings = containerInstanceArns.flatMap((containerInstance) =>
+    (['RUNNING', 'STOPPED'] as const).map((desiredStatus) => ({ containerInstance, desiredStatus })),
+  );
   const taskArnLists = await Promise.all(
-    containerInstanceArns.map(async (containerInstance) => {
+    listings.map(async ({ containerInstance, desiredStatus }) => {
       const arns: string[] = [];
       let token: string | undefined;
       do {
@@ -39,7 +45,13 @@ export const readInstanceTasks = async (
         const page = await limit(() =>
           awsCall(ctx('ecs:ListTasks'), () =>
             clients.ecs.send(
-              new ListTasksCommand({ cluster, containerInstance, maxResults: 100, nextToken: next }),
+              new ListTasksCommand({
+                cluster,
+                containerInstance,
+                desiredStatus,
+                maxResults: 100,
+                nextToken: next,
+              }),
             ),
           ),
         );
@@ -59,5 +71,8 @@ export const readInstanceTasks = async (
       }),
     ),
   );
-  return described.flat().map((t) => TaskSchema.parse(jsonShaped(t)));
+  return described
+    .flat()
+    .filter((t) => t.lastStatus !== 'STOPPED')
+    .map((t) => TaskSchema.parse(jsonShaped(t)));
 };

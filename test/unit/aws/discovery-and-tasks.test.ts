@@ -62,15 +62,18 @@ describe('listReportClusters', () => {
 });
 
 describe('readInstanceTasks', () => {
-  it('lists tasks per instance and describes them in batches of 100', async () => {
-    const arns = (prefix: string, n: number) =>
-      Array.from({ length: n }, (_, i) => `arn:aws:ecs:us-east-1:1:task/c/${prefix}${i}`);
+  const arns = (prefix: string, n: number) =>
+    Array.from({ length: n }, (_, i) => `arn:aws:ecs:us-east-1:1:task/c/${prefix}${i}`);
+
+  it('lists tasks per instance and desired status, and describes them in batches of 100', async () => {
     ecs
-      .on(ListTasksCommand, { containerInstance: 'ci-1' })
+      .on(ListTasksCommand, { containerInstance: 'ci-1', desiredStatus: 'RUNNING' })
       .resolvesOnce({ taskArns: arns('a', 100), nextToken: 'more' })
       .resolvesOnce({ taskArns: arns('b', 20) })
-      .on(ListTasksCommand, { containerInstance: 'ci-2' })
-      .resolves({ taskArns: arns('c', 5) });
+      .on(ListTasksCommand, { containerInstance: 'ci-2', desiredStatus: 'RUNNING' })
+      .resolves({ taskArns: arns('c', 5) })
+      .on(ListTasksCommand, { desiredStatus: 'STOPPED' })
+      .resolves({ taskArns: [] });
     ecs.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({
       tasks: input.tasks.map((taskArn) => ({
         taskArn,
@@ -82,13 +85,39 @@ describe('readInstanceTasks', () => {
     const tasks = await readInstanceTasks('c', ['ci-1', 'ci-2'], { clients });
     expect(tasks).toHaveLength(125);
     expect(tasks[0]!.createdAt).toBe('2026-11-22T00:00:00.000Z');
-    expect(ecs).toHaveReceivedCommandTimes(ListTasksCommand, 3);
+    expect(ecs).toHaveReceivedCommandTimes(ListTasksCommand, 5);
     expect(ecs).toHaveReceivedCommandTimes(DescribeTasksCommand, 2);
     expect(ecs).toHaveReceivedCommandWith(ListTasksCommand, {
       cluster: 'c',
       containerInstance: 'ci-1',
+      desiredStatus: 'RUNNING',
       maxResults: 100,
       nextToken: 'more',
     });
+  });
+
+  it('keeps tasks that are stopping and drops those already STOPPED', async () => {
+    ecs
+      .on(ListTasksCommand, { desiredStatus: 'RUNNING' })
+      .resolves({ taskArns: arns('run', 1) })
+      .on(ListTasksCommand, { desiredStatus: 'STOPPED' })
+      .resolves({ taskArns: [...arns('stopping', 1), ...arns('gone', 1)] });
+    ecs.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({
+      tasks: input.tasks.map((taskArn) => ({
+        taskArn,
+        taskDefinitionArn: 'td',
+        desiredStatus: taskArn.includes('run') ? 'RUNNING' : 'STOPPED',
+        lastStatus: taskArn.includes('gone')
+          ? 'STOPPED'
+          : taskArn.includes('stopping')
+            ? 'DEACTIVATING'
+            : 'RUNNING',
+      })),
+    }));
+    const tasks = await readInstanceTasks('c', ['ci-1'], { clients });
+    expect(tasks.map((t) => [t.taskArn.split('/').pop(), t.lastStatus])).toEqual([
+      ['run0', 'RUNNING'],
+      ['stopping0', 'DEACTIVATING'],
+    ]);
   });
 });
