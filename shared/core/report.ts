@@ -13,8 +13,11 @@ import {
 import { resolveClusterPolicy } from './cluster-config.js';
 import { type ClusterPlan, managedGroups, planCluster } from './cluster-planner.js';
 import { type ClusterPolicy, DEFAULT_CLUSTER_POLICY } from './cluster-policy.js';
+import { reportServiceAlarms, type ServiceAlarmReport } from './report-service-alarms.js';
 import type { Dimension, Resources } from './resources.js';
 import type { ClusterSnapshot } from './snapshot.js';
+
+export type { ServiceAlarmReport } from './report-service-alarms.js';
 
 /** Per-dimension amounts (CPU units, MiB, GPUs); GPU only when the cluster has GPUs. */
 export type DimensionAmounts = { CPU: number; MEMORY: number; GPU?: number };
@@ -66,6 +69,11 @@ export interface ClusterReport {
   findings: string[];
   /** Added: how to read the numbers (conservative instance capacity, daemons, …). */
   notes: string[];
+  /**
+   * Added: what each service alarm of the cluster would make the service scaler do now (dry run), one row
+   * per alarm in `snapshot.alarms`; empty when the snapshot has none.
+   */
+  serviceAlarms: ServiceAlarmReport[];
 }
 
 /** The whole report. */
@@ -215,6 +223,7 @@ export const buildClusterReport = (
     daemonServices: [...analysis.daemonServices],
     findings: [...analysis.findings, ...snapshotFindings(snapshot, analysis)],
     notes: notes(analysis),
+    serviceAlarms: reportServiceAlarms(snapshot, policy, now),
   };
 };
 

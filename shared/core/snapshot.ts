@@ -193,6 +193,28 @@ export const ScalingPolicySchema = z.looseObject({
   PolicyType: z.string().optional(),
 });
 
+/**
+ * CloudWatch DescribeAlarms `MetricAlarms[]` item (optional in a snapshot): an alarm whose metric names a
+ * service of the cluster (`ClusterName` + `ServiceName` dimensions). Only the fields the service preview
+ * reads are checked (service-alarm.ts `signalFromMetricAlarm`); the rest (Period, Statistic, actions, …)
+ * passes through.
+ */
+export const MetricAlarmSchema = z.looseObject({
+  AlarmName: z.string(),
+  AlarmArn: z.string().optional(),
+  StateValue: z.string().optional(),
+  StateReason: z.string().optional(),
+  StateReasonData: z.string().optional(),
+  StateUpdatedTimestamp: isoDate.optional(),
+  ComparisonOperator: z.string().optional(),
+  Threshold: z.number().optional(),
+  Namespace: z.string().optional(),
+  MetricName: z.string().optional(),
+  Dimensions: z
+    .array(z.looseObject({ Name: z.string().optional(), Value: z.string().optional() }))
+    .optional(),
+});
+
 /** ECS DescribeClusters `clusters[]` item. */
 export const ClusterSchema = z.looseObject({
   clusterName: z.string(),
@@ -229,6 +251,8 @@ export const ClusterSnapshotSchema = z.looseObject({
   tasks: z.array(TaskSchema).optional(),
   /** Items the describe calls reported as failures (added field; absent in older files). */
   failures: z.array(DescribeFailureSchema).optional(),
+  /** Metric alarms that name a service of this cluster (added field; absent in older files: no alarms). */
+  alarms: z.array(MetricAlarmSchema).optional(),
 });
 
 export type Resource = z.infer<typeof ResourceSchema>;
@@ -244,6 +268,7 @@ export type AutoScalingGroup = z.infer<typeof AutoScalingGroupSchema>;
 export type ScalableTarget = z.infer<typeof ScalableTargetSchema>;
 export type ScalingPolicy = z.infer<typeof ScalingPolicySchema>;
 export type Cluster = z.infer<typeof ClusterSchema>;
+export type MetricAlarm = z.infer<typeof MetricAlarmSchema>;
 export type DescribeFailure = z.infer<typeof DescribeFailureSchema>;
 /** A parsed, validated snapshot. Dates are ISO strings. */
 export type ClusterSnapshot = z.infer<typeof ClusterSnapshotSchema>;
