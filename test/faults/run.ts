@@ -40,7 +40,23 @@ const runs = faultMatrix(seeds, firstSeed).filter(
 const started = performance.now();
 let violations = 0;
 for (const [i, run] of runs.entries()) {
-  const found = await runOnce(run);
+  let found: Awaited<ReturnType<typeof runOnce>>;
+  try {
+    found = await runOnce(run);
+  } catch (error) {
+    // A run that crashes (a handler error escaping the simulator, a harness bug) counts as a violation.
+    const { scenario, profile, seed } = run;
+    found = [
+      {
+        scenario: scenario.name,
+        profile: profile.name,
+        seed,
+        t: -1,
+        kind: 'run-crashed',
+        message: String(error),
+      },
+    ];
+  }
   violations += found.length;
   for (const v of found) {
     console.log(

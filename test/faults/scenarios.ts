@@ -122,17 +122,23 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
     durationSeconds: 2400,
     initial: { web: 12, api: 4 },
     drive: (sim) => {
-      sim.at(600, async () => {
+      // The operator (or an instance refresh) terminates a busy instance; like the CLI, it retries an
+      // API error (the fault profiles hit its calls too) every 10 s, up to 5 times.
+      const attempt = (left: number) => async (): Promise<void> => {
         const victim = [...sim.asg.groups.get(FAULT_CLUSTER.asg)!.instances.values()].find(
           (i) => i.lifecycleState === 'InService' && (i.containerInstance?.tasks.size ?? 0) > 1,
         );
-        if (victim) {
+        if (!victim) return;
+        try {
           await sim.call('autoscaling', 'TerminateInstanceInAutoScalingGroup', {
             InstanceId: victim.id,
             ShouldDecrementDesiredCapacity: false,
           });
+        } catch {
+          if (left > 1) sim.at(sim.elapsedSeconds + 10, attempt(left - 1));
         }
-      });
+      };
+      sim.at(600, attempt(5));
     },
   },
 ];
