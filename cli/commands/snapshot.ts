@@ -2,6 +2,8 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { readerClients } from '../../shared/aws/clients.js';
+import { readSnapshotAlarms } from '../../shared/aws/report-inputs.js';
+import { serviceAlarmLister } from '../../shared/aws/service-alarm-reader.js';
 import { readClusterSnapshot } from '../../shared/aws/snapshot-reader.js';
 import type { CliIo } from '../io.js';
 import { progressLine } from '../progress.js';
@@ -31,11 +33,12 @@ export const registerSnapshotCommand = (program: Command, io: CliIo): void => {
           region: options.region,
           onProgress: progress.update ? (p) => progress.update?.(options.cluster, p) : undefined,
         });
+        await readSnapshotAlarms([snapshot], serviceAlarmLister(options.region));
         json = `${JSON.stringify(snapshot, null, 2)}\n`;
         if (options.out) {
           await writeFile(options.out, json);
           io.stderr(
-            `wrote ${options.out}: cluster ${snapshot.cluster.clusterName}, ${snapshot.containerInstances.length} instances, ${snapshot.services.length} services\n`,
+            `wrote ${options.out}: cluster ${snapshot.cluster.clusterName}, ${snapshot.containerInstances.length} instances, ${snapshot.services.length} services, ${snapshot.alarms?.length ?? 0} service alarms\n`,
           );
           return;
         }

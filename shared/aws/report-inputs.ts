@@ -5,9 +5,13 @@
 import { analyzeCapacity } from '../core/capacity.js';
 import { planCluster } from '../core/cluster-planner.js';
 import { type ReportInput, resolveReportPolicy } from '../core/report.js';
+import { type ClusterSnapshot, MetricAlarmSchema } from '../core/snapshot.js';
 import { now } from '../runtime/clock.js';
+import { AwsRejectedError } from '../runtime/errors.js';
 import type { ReaderClients } from './clients.js';
 import { listReportClusters } from './cluster-discovery.js';
+import { jsonShaped } from './limit.js';
+import { type ServiceAlarmLister, serviceAlarmLister } from './service-alarm-reader.js';
 import { type ReadProgress, readClusterSnapshot } from './snapshot-reader.js';
 import { readInstanceTasks } from './task-reader.js';
 
@@ -17,10 +21,44 @@ export interface ReportReadOptions {
   region?: string;
   /** Progress of each cluster's instance read. */
   onProgress?: (cluster: string, progress: ReadProgress) => void;
+  /** Where the service alarms come from. Default: {@link serviceAlarmLister}(region). */
+  alarms?: ServiceAlarmLister;
 }
 
 /**
- * Reads a snapshot of each cluster (plus the tasks of the instances the planner asks about), one cluster at a time (each read already runs its batches
+ * Sets `alarms` on each snapshot: the metric alarms that name one of its services, from one paginated
+ * DescribeAlarms listing for all the snapshots (no call per alarm or per cluster). When CloudWatch refuses
+ * (the role lacks cloudwatch:DescribeAlarms), the capacity figures still stand: each snapshot records the
+ * refusal in `failures` (the report shows it as a finding) and gets no alarms.
+ * @throws TransientAwsError on throttling/5xx (a retry may pass).
+ */
+export const readSnapshotAlarms = async (
+  snapshots: readonly ClusterSnapshot[],
+  lister: ServiceAlarmLister,
+): Promise<void> => {
+  if (snapshots.length === 0) return;
+  let byCluster: Map<string, unknown[]>;
+  try {
+    byCluster = await lister.serviceAlarms(snapshots.map((s) => s.cluster.clusterName));
+  } catch (error) {
+    if (!(error instanceof AwsRejectedError)) throw error;
+    for (const s of snapshots) {
+      s.failures = [
+        ...(s.failures ?? []),
+        { arn: 'CloudWatch metric alarms', reason: 'ALARMS_UNREADABLE', detail: error.message },
+      ];
+    }
+    return;
+  }
+  for (const s of snapshots) {
+    // Dates to ISO strings, as in a snapshot file; the schema checks what the preview reads.
+    s.alarms = MetricAlarmSchema.array().parse(jsonShaped(byCluster.get(s.cluster.clusterName) ?? []));
+  }
+};
+
+/**
+ * Reads a snapshot of each cluster (plus the tasks of the instances the planner asks about, and the service
+ * alarms of all the clusters in one listing: {@link readSnapshotAlarms}), one cluster at a time (each read already runs its batches
  * concurrently; reading clusters in parallel would only multiply the burst against shared API limits).
  * @param clusters names or ARNs; undefined or empty: every cluster with a tagged ASG, else every cluster.
  * @throws NotFoundError for an unknown cluster; the reader's translated AWS errors otherwise.
@@ -52,5 +90,9 @@ export const readReportInputs = async (
     }
     inputs.push({ snapshot });
   }
+  await readSnapshotAlarms(
+    inputs.map((i) => i.snapshot),
+    options.alarms ?? serviceAlarmLister(options.region),
+  );
   return inputs;
 };

@@ -6,11 +6,16 @@
  *   has no `alarmTags`: the `ecs-autoscaler:cluster` / `ecs-autoscaler:service` tags name the service;
  * - DescribeAlarms StateValue=ALARM, on the schedule: CloudWatch sends no further event while an alarm
  *   stays in ALARM, so the sweep re-evaluates those alarms (each step then waits its cooldown).
+ *
+ * And, for the capacity report and `ecs-autoscaler snapshot`, every metric alarm whose dimensions name a
+ * service of the clusters asked for ({@link ServiceAlarmLister}).
  */
 import {
-  type CloudWatchClient,
+  CloudWatchClient,
   DescribeAlarmsCommand,
+  type DescribeAlarmsCommandInput,
   ListTagsForResourceCommand,
+  type MetricAlarm,
 } from '@aws-sdk/client-cloudwatch';
 import { type AlarmComparison, comparisonOf, type MetricAlarmLike } from '../core/service-alarm.js';
 import { awsCall } from './errors.js';
@@ -26,8 +31,18 @@ export interface AlarmReader {
   inAlarm(): Promise<MetricAlarmLike[]>;
 }
 
-/** {@link AlarmReader} over the CloudWatch API. */
-export class CloudWatchAlarmReader implements AlarmReader {
+/** The alarm read of the capacity report (a narrow port). */
+export interface ServiceAlarmLister {
+  /**
+   * Per cluster name, the metric alarms whose `ClusterName` dimension is that cluster and that have a
+   * `ServiceName` dimension (any namespace: `AWS/ECS`, Container Insights, … — the rule the service
+   * scaler's sweep matches by). Every cluster asked for has an entry (maybe empty).
+   */
+  serviceAlarms(clusters: readonly string[]): Promise<Map<string, MetricAlarm[]>>;
+}
+
+/** {@link AlarmReader} and {@link ServiceAlarmLister} over the CloudWatch API. */
+export class CloudWatchAlarmReader implements AlarmReader, ServiceAlarmLister {
   constructor(private readonly client: CloudWatchClient) {}
 
   /** @throws AwsRejectedError naming cloudwatch:DescribeAlarms; TransientAwsError on throttling/5xx. */
@@ -50,14 +65,35 @@ export class CloudWatchAlarmReader implements AlarmReader {
 
   /** DescribeAlarms StateValue=ALARM, every page of 100 (its maximum). @throws as {@link comparison}. */
   async inAlarm(): Promise<MetricAlarmLike[]> {
-    const alarms: MetricAlarmLike[] = [];
+    return this.metricAlarms({ StateValue: 'ALARM' });
+  }
+
+  /**
+   * DescribeAlarms (metric alarms, every page of 100), filtered here: the API cannot filter on dimensions,
+   * so one listing serves every cluster asked for — ⌈metric alarms in the region / 100⌉ calls in all, and
+   * no call per alarm. Alarms that name their service only in tags are not matched (that would cost one
+   * ListTagsForResource per alarm). @throws as {@link comparison}.
+   */
+  async serviceAlarms(clusters: readonly string[]): Promise<Map<string, MetricAlarm[]>> {
+    const out = new Map<string, MetricAlarm[]>(clusters.map((c) => [c, []]));
+    for (const alarm of await this.metricAlarms({})) {
+      const dim = (name: string) => alarm.Dimensions?.find((d) => d.Name === name)?.Value;
+      const cluster = dim('ClusterName');
+      if (cluster !== undefined && dim('ServiceName')) out.get(cluster)?.push(alarm);
+    }
+    return out;
+  }
+
+  /** Every metric alarm matching `filter`, page by page (MaxRecords 100, the API's maximum). */
+  private async metricAlarms(filter: Pick<DescribeAlarmsCommandInput, 'StateValue'>): Promise<MetricAlarm[]> {
+    const alarms: MetricAlarm[] = [];
     let nextToken: string | undefined;
     do {
       const token = nextToken;
       const page = await awsCall({ action: 'cloudwatch:DescribeAlarms' }, () =>
         this.client.send(
           new DescribeAlarmsCommand({
-            StateValue: 'ALARM',
+            ...filter,
             AlarmTypes: ['MetricAlarm'],
             MaxRecords: 100,
             NextToken: token,
@@ -74,3 +110,19 @@ export class CloudWatchAlarmReader implements AlarmReader {
 /** The reader over the default client (created once per module). */
 export const defaultAlarmReader = (): AlarmReader =>
   new CloudWatchAlarmReader(serviceScalerClients().cloudWatch);
+
+const listers = new Map<string, CloudWatchAlarmReader>();
+
+/**
+ * The capacity report's alarm lister for a region (default: the SDK's resolution, AWS_REGION / profile),
+ * created once per region so warm invocations reuse the client. No endpoint is set (AWS_ENDPOINT_URL).
+ */
+export const serviceAlarmLister = (region?: string): ServiceAlarmLister => {
+  const key = region ?? '';
+  let lister = listers.get(key);
+  if (!lister) {
+    lister = new CloudWatchAlarmReader(new CloudWatchClient(region ? { region } : {}));
+    listers.set(key, lister);
+  }
+  return lister;
+};

@@ -14,6 +14,12 @@ import {
   type DescribeAutoScalingGroupsCommandInput,
 } from '@aws-sdk/client-auto-scaling';
 import {
+  CloudWatchClient,
+  DescribeAlarmsCommand,
+  type DescribeAlarmsCommandInput,
+  type MetricAlarm,
+} from '@aws-sdk/client-cloudwatch';
+import {
   DescribeClustersCommand,
   DescribeContainerInstancesCommand,
   type DescribeContainerInstancesCommandInput,
@@ -48,6 +54,8 @@ export interface FakeClusterOptions {
   /** What each instance registers: CPU units and MiB. Default 4096 / 15576 (m5.xlarge). */
   instanceCpu?: number;
   instanceMemory?: number;
+  /** CloudWatch metric alarms of the account (DescribeAlarms serves them 100 per page at most). Default none. */
+  alarms?: MetricAlarm[];
 }
 
 const page = <T>(items: readonly T[], token: string | undefined, size: number) => {
@@ -62,6 +70,7 @@ export const mockAccount = (o: FakeClusterOptions) => {
   const ecs = mockClient(ECSClient);
   const autoScaling = mockClient(AutoScalingClient);
   const aas = mockClient(ApplicationAutoScalingClient);
+  const cw = mockClient(CloudWatchClient);
   const calls: string[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
@@ -259,6 +268,18 @@ export const mockAccount = (o: FakeClusterOptions) => {
     })),
   );
 
+  cw.on(DescribeAlarmsCommand).callsFake(
+    serve('DescribeAlarms', (input: DescribeAlarmsCommandInput) => {
+      if ((input.MaxRecords ?? 50) > 100) throw new Error('InvalidParameterValue: MaxRecords');
+      const metric = !input.AlarmTypes?.length || input.AlarmTypes.includes('MetricAlarm');
+      const all = (metric ? (o.alarms ?? []) : []).filter(
+        (a) => !input.StateValue || a.StateValue === input.StateValue,
+      );
+      const p = page(all, input.NextToken, input.MaxRecords ?? 50);
+      return { MetricAlarms: p.items, CompositeAlarms: [], NextToken: p.next };
+    }),
+  );
+
   const clients: ReaderClients = {
     ecs: new ECSClient({ region: 'us-east-1' }),
     autoScaling: new AutoScalingClient({ region: 'us-east-1' }),
@@ -268,7 +289,7 @@ export const mockAccount = (o: FakeClusterOptions) => {
   return {
     cluster,
     clients,
-    mocks: { ecs, autoScaling, aas },
+    mocks: { ecs, autoScaling, aas, cw },
     calls,
     count,
     maxInFlight: () => maxInFlight,
@@ -276,6 +297,7 @@ export const mockAccount = (o: FakeClusterOptions) => {
       ecs.restore();
       autoScaling.restore();
       aas.restore();
+      cw.restore();
     },
   };
 };

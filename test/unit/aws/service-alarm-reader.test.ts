@@ -85,3 +85,65 @@ describe('CloudWatchAlarmReader.inAlarm', () => {
     });
   });
 });
+
+describe('CloudWatchAlarmReader.serviceAlarms', () => {
+  const dims = (cluster?: string, service?: string) => [
+    ...(cluster ? [{ Name: 'ClusterName', Value: cluster }] : []),
+    ...(service ? [{ Name: 'ServiceName', Value: service }] : []),
+  ];
+
+  it('lists every page of metric alarms once, 100 per call, and keeps those naming a service per cluster', async () => {
+    cw.on(DescribeAlarmsCommand)
+      .resolvesOnce({
+        MetricAlarms: [
+          { AlarmName: 'demo-web-cpu-high', Namespace: 'AWS/ECS', Dimensions: dims('demo', 'web') },
+          { AlarmName: 'demo-reservation', Namespace: 'AWS/ECS', Dimensions: dims('demo') },
+          { AlarmName: 'other-api-cpu', Namespace: 'AWS/ECS', Dimensions: dims('other', 'api') },
+        ],
+        NextToken: 't2',
+      })
+      .resolvesOnce({
+        MetricAlarms: [
+          { AlarmName: 'demo-web-mem', Namespace: 'ECS/ContainerInsights', Dimensions: dims('demo', 'web') },
+          { AlarmName: 'elsewhere', Namespace: 'AWS/ECS', Dimensions: dims('elsewhere', 'x') },
+          { AlarmName: 'ec2-cpu', Namespace: 'AWS/EC2', Dimensions: [{ Name: 'InstanceId', Value: 'i-1' }] },
+        ],
+      });
+
+    const byCluster = await reader.serviceAlarms(['demo', 'other', 'quiet']);
+
+    expect(cw).toHaveReceivedCommandTimes(DescribeAlarmsCommand, 2);
+    expect(cw).toHaveReceivedNthCommandWith(DescribeAlarmsCommand, 1, {
+      AlarmTypes: ['MetricAlarm'],
+      MaxRecords: 100,
+      NextToken: undefined,
+    });
+    expect(cw).toHaveReceivedNthCommandWith(DescribeAlarmsCommand, 2, {
+      AlarmTypes: ['MetricAlarm'],
+      MaxRecords: 100,
+      NextToken: 't2',
+    });
+    const input = cw.commandCalls(DescribeAlarmsCommand)[0]!.args[0].input;
+    expect(input).not.toHaveProperty('StateValue');
+    expect(input).not.toHaveProperty('AlarmNames');
+    expect(Object.fromEntries([...byCluster].map(([c, a]) => [c, a.map((x) => x.AlarmName)]))).toEqual({
+      demo: ['demo-web-cpu-high', 'demo-web-mem'],
+      other: ['other-api-cpu'],
+      quiet: [],
+    });
+  });
+
+  it('translates AccessDenied into a message naming cloudwatch:DescribeAlarms', async () => {
+    cw.on(DescribeAlarmsCommand).rejects(
+      new CloudWatchServiceException({
+        name: 'AccessDenied',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 403 },
+        message: 'not authorized',
+      }),
+    );
+    const call = reader.serviceAlarms(['demo']);
+    await expect(call).rejects.toBeInstanceOf(AwsRejectedError);
+    await expect(call).rejects.toThrow('grant cloudwatch:DescribeAlarms');
+  });
+});
