@@ -78,6 +78,19 @@ const instanceTable = (c: ClusterReport): string => {
   return table.toString();
 };
 
+/** "Service alarms": one line per alarm, its reasons beneath; empty when the cluster has none. */
+const serviceAlarmLines = (c: ClusterReport): string => {
+  if (c.serviceAlarms.length === 0) return '';
+  const rows = c.serviceAlarms.map((a) => {
+    const { current, proposed } = a.desiredCount;
+    const count =
+      proposed === current ? `desired count ${current}` : `desired count ${current} -> ${proposed}`;
+    const reasons = a.reasons.map((r) => `\n    - ${r}`).join('');
+    return `  ${a.alarm} (service ${a.service}, ${a.state}): ${a.action.toUpperCase()}   ${count}${reasons}`;
+  });
+  return `Service alarms (what the service scaler would do if each fired now):\n${rows.join('\n')}\n`;
+};
+
 const list = (title: string, items: readonly string[], bullet: string): string =>
   items.length === 0 ? '' : `${title}\n${items.map((x) => `  ${bullet} ${x}`).join('\n')}\n`;
 
@@ -102,7 +115,7 @@ export const renderCluster = (c: ClusterReport): string => {
     `Decision: ${d.action.toUpperCase()}   desired capacity ${d.desiredCapacity.current} -> ${d.desiredCapacity.proposed}` +
       (d.drain.length > 0 ? `   drain ${d.drain.join(', ')}` : ''),
   );
-  const text = `${lines.join('\n')}\n${list('Reasons:', d.reasons, '-')}${list('Findings:', c.findings, '!')}${list('Notes:', c.notes, '·')}`;
+  const text = `${lines.join('\n')}\n${list('Reasons:', d.reasons, '-')}${serviceAlarmLines(c)}${list('Findings:', c.findings, '!')}${list('Notes:', c.notes, '·')}`;
   return text;
 };
 

@@ -74,6 +74,23 @@ describe('ecs-autoscaler report --snapshot', () => {
     expect(stdout).not.toMatch(/79\.16666/);
   });
 
+  it('shows what each service alarm would do after the decision, only when the cluster has alarms', async () => {
+    const { code, stdout } = await run(['report', '--snapshot', SAMPLE]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /Decision: [\s\S]*\nService alarms \(what the service scaler would do if each fired now\):\n {2}demo-web-cpu-high \(service web, ALARM\): SCALE-OUT {3}desired count 6 -> 8\n {4}- /,
+    );
+    expect(stdout).toMatch(/\n {2}demo-web-cpu-low \(service web, OK\): HOLD {3}desired count 6\n/);
+    const dir = mkdtempSync(join(tmpdir(), 'ecsa-'));
+    const quiet = JSON.parse(readFileSync(SAMPLE, 'utf8')) as { alarms?: unknown };
+    delete quiet.alarms;
+    writeFileSync(join(dir, 'quiet.json'), JSON.stringify(quiet));
+    const without = await run(['report', '--snapshot', join(dir, 'quiet.json')]);
+    expect(without.code).toBe(0);
+    expect(without.stdout).toMatch(/Decision: SCALE-OUT/);
+    expect(without.stdout).not.toMatch(/Service alarms/);
+  });
+
   it('exits 2 with one line naming the bad field of a snapshot file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ecsa-'));
     const bad = JSON.parse(readFileSync(SAMPLE, 'utf8')) as { containerInstances: { status?: unknown }[] };
@@ -143,6 +160,42 @@ describe('ecs-autoscaler snapshot', () => {
     expect(parseSnapshot(JSON.parse(readFileSync(file, 'utf8'))).containerInstances).toHaveLength(150);
     const replay = await run(['report', '--snapshot', file, '--json']);
     expect((JSON.parse(replay.stdout) as CapacityReport).clusters[0]!.cluster).toBe('demo');
+  });
+
+  it('records the service alarms of the cluster, and the replay shows them', async () => {
+    account.restore();
+    account = mockAccount({
+      cluster: 'demo',
+      instances: 3,
+      services: 2,
+      alarms: [
+        {
+          AlarmName: 'demo-svc-1-cpu-high',
+          StateValue: 'ALARM',
+          StateUpdatedTimestamp: new Date('2026-11-22T09:58:00Z'),
+          ComparisonOperator: 'GreaterThanThreshold',
+          Threshold: 70,
+          Namespace: 'AWS/ECS',
+          MetricName: 'CPUUtilization',
+          Dimensions: [
+            { Name: 'ClusterName', Value: 'demo' },
+            { Name: 'ServiceName', Value: 'svc-1' },
+          ],
+        },
+      ],
+    });
+    const file = join(mkdtempSync(join(tmpdir(), 'ecsa-')), 'demo.json');
+    const recorded = await run(['snapshot', '--cluster', 'demo', '--out', file], {
+      clients: account.clients,
+    });
+    expect(recorded.stderr).toMatch(/3 instances, 2 services, 1 service alarms/);
+    expect(account.count('DescribeAlarms')).toBe(1);
+    const saved = parseSnapshot(JSON.parse(readFileSync(file, 'utf8')));
+    expect(saved.alarms).toMatchObject([
+      { AlarmName: 'demo-svc-1-cpu-high', StateUpdatedTimestamp: '2026-11-22T09:58:00.000Z' },
+    ]);
+    const replay = await run(['report', '--snapshot', file]);
+    expect(replay.stdout).toMatch(/demo-svc-1-cpu-high \(service svc-1, ALARM\): SKIP/);
   });
 
   it('requires --cluster (exit 2)', async () => {
