@@ -138,6 +138,38 @@ describe('capacity-report against the simulator', () => {
     expect(sim.timeline.actions.filter((a) => a.fn === 'capacity-report')).toEqual([]);
   });
 
+  it("previews the cluster's service alarms, and still writes nothing", async () => {
+    const alarm = (name: string, service: string, cluster = 'demo') =>
+      sim.call('cloudwatch', 'PutMetricAlarm', {
+        AlarmName: name,
+        Namespace: 'AWS/ECS',
+        MetricName: 'CPUUtilization',
+        Dimensions: [
+          { Name: 'ClusterName', Value: cluster },
+          { Name: 'ServiceName', Value: service },
+        ],
+        Statistic: 'Average',
+        Period: 60,
+        EvaluationPeriods: 3,
+        Threshold: 70,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+    await alarm('demo-web-cpu-high', 'web');
+    await alarm('demo-worker-cpu-high', 'worker');
+    await alarm('other-web-cpu-high', 'web', 'other');
+
+    const c = (await runReport()).clusters[0]!;
+
+    expect(c.serviceAlarms.map((a) => [a.alarm, a.service])).toEqual([
+      ['demo-web-cpu-high', 'web'],
+      ['demo-worker-cpu-high', 'worker'],
+    ]);
+    // The services do not opt in: the preview says how to, and changes nothing.
+    expect(c.serviceAlarms[0]).toMatchObject({ action: 'skip', desiredCount: { current: 6, proposed: 6 } });
+    expect(c.serviceAlarms[0]!.reasons.join('\n')).toMatch(/ecs-autoscaler:service-scaling=enabled/);
+    expect(sim.timeline.actions.filter((a) => a.fn === 'capacity-report')).toEqual([]);
+  });
+
   it('fails an unknown cluster with a clear error and no write', async () => {
     const record = await sim.invoke('capacity-report', { clusters: ['nope'] });
     expect(record.outcome).toBe('error');
