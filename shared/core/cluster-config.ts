@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import { ConfigurationError } from '../runtime/errors.js';
 import type { ClusterPolicy } from './cluster-policy.js';
+import { DrainTags } from './drain-config.js';
 import type { AsgTag, AutoScalingGroup } from './snapshot.js';
 
 /** The prefix of every tag the autoscaler reads or writes. */
@@ -118,10 +119,15 @@ export const STATE_TAGS = {
 /** ECS cluster names: up to 255 letters, digits, hyphens and underscores (CreateCluster). */
 export const CLUSTER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 
+/**
+ * Every `ecs-autoscaler:*` key an ASG may carry: the scaler's own settings and state, and the drainer's
+ * settings (one group serves both functions, so each must accept the other's tags).
+ */
 const KNOWN_TAGS = new Set<string>([
   CLUSTER_TAG_KEY,
   ...Object.values(POLICY_TAGS).map((s) => s.tag),
   ...Object.values(STATE_TAGS),
+  ...Object.values(DrainTags),
 ]);
 
 /** The scaler's memory, read from {@link STATE_TAGS}. Times in epoch milliseconds. */

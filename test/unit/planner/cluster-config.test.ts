@@ -77,6 +77,18 @@ describe('resolveClusterPolicy', () => {
     ).toThrow(/tag ecs-autoscaler:headroom is unknown; known tags: .*ecs-autoscaler:headroom-tasks/);
   });
 
+  it("accepts the drainer's tags on the same group (one ASG serves both functions)", () => {
+    const policy = resolveClusterPolicy(
+      group({
+        'ecs-autoscaler:headroom-tasks': '2',
+        'ecs-autoscaler:max-drain-time': '1800',
+        'ecs-autoscaler:drain-hook': 'ecs-drain',
+      }),
+      DEFAULT_CLUSTER_POLICY,
+    );
+    expect(policy).toEqual({ ...DEFAULT_CLUSTER_POLICY, headroomTasks: 2 });
+  });
+
   it('lists every problem at once', () => {
     expect(() =>
       resolveClusterPolicy(
