@@ -5,7 +5,8 @@
  * of each policy and the lower bound over time) to `bench-out/`.
  *
  * Flags: `--json` (only the JSON object keyed by trace then policy), `--trace NAME` (repeatable),
- * `--policy NAME` (repeatable), `--seed N` (default 1), `--out DIR` (default bench-out).
+ * `--policy NAME` (repeatable), `--seed N` (default 1), `--out DIR` (default bench-out),
+ * `--tag key=value` (repeatable: an `ecs-autoscaler:*` tag on the project's group, to try a setting).
  * Prints figures; never asserts.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -26,6 +27,14 @@ const all = (name: string): string[] =>
 const JSON_OUT = args.includes('--json');
 const seed = Number(all('--seed')[0] ?? 1);
 const outDir = all('--out')[0] ?? 'bench-out';
+const projectTags = Object.fromEntries(
+  all('--tag').map((kv) => {
+    const i = kv.indexOf('=');
+    if (i <= 0)
+      throw new Error(`--tag '${kv}': expected key=value, e.g. ecs-autoscaler:scale-in-cooldown=120`);
+    return [kv.slice(0, i), kv.slice(i + 1)];
+  }),
+);
 const traces = all('--trace').length > 0 ? all('--trace') : Object.keys(BUILTIN_TRACES);
 const wanted = (all('--policy').length > 0 ? all('--policy') : [...POLICIES]) as PolicyName[];
 for (const t of traces) {
@@ -49,7 +58,9 @@ const policies = wanted.filter((p) => {
   return true;
 });
 
-log(`bench:scaling — ${new Date().toISOString()} — node ${process.version} — seed ${seed}`);
+log(
+  `bench:scaling — ${new Date().toISOString()} — node ${process.version} — seed ${seed}${Object.keys(projectTags).length > 0 ? ` — project tags ${JSON.stringify(projectTags)}` : ''}`,
+);
 log(
   `cluster: ${BENCH_CLUSTER.services.map((s) => `${s.name}${s.daemon ? ' (daemon)' : ''} ${s.cpu}/${s.memory}`).join(', ')}; ` +
     `instances ${BENCH_CLUSTER.instanceTypes.map((t) => t.type).join(' + ')} in turn; lower bound = FFD of the wanted tasks`,
@@ -63,7 +74,7 @@ for (const name of traces) {
   let bound: ChartSeries | undefined;
   for (const policy of policies) {
     const started = performance.now();
-    const r = await replay({ cluster: BENCH_CLUSTER, trace, policy, seed });
+    const r = await replay({ cluster: BENCH_CLUSTER, trace, policy, seed, projectTags });
     rows[policy] = r.figures;
     series.push({ label: policy, points: r.samples.map((s) => [s.t, s.instances] as const) });
     bound ??= {

@@ -49,7 +49,13 @@ export interface ReplayResult {
 const ASG = 'bench-asg';
 
 /** Builds the benchmark cluster for one policy (see module comment for the per-policy group settings). */
-export const buildBenchWorld = (bench: BenchCluster, trace: Trace, policy: PolicyName, seed = 1): World => {
+export const buildBenchWorld = (
+  bench: BenchCluster,
+  trace: Trace,
+  policy: PolicyName,
+  seed = 1,
+  projectTags: Readonly<Record<string, string>> = {},
+): World => {
   const sim = createSim({ seed, sampleSeconds: 300 });
   const name = bench.name;
   sim.createCluster(name);
@@ -71,7 +77,7 @@ export const buildBenchWorld = (bench: BenchCluster, trace: Trace, policy: Polic
     newInstancesProtectedFromScaleIn: policy !== 'threshold-alarms',
     ...(policy === 'ecs-autoscaler'
       ? {
-          tags: { 'ecs-autoscaler:cluster': name },
+          tags: { ...projectTags, 'ecs-autoscaler:cluster': name },
           terminationHook: {
             name: 'ecs-autoscaler-drain',
             heartbeatTimeout: 300,
@@ -199,12 +205,14 @@ export interface ReplayOptions {
   seed?: number;
   /** Sampling interval of the figures, seconds (default 30). */
   sampleSeconds?: number;
+  /** Extra `ecs-autoscaler:*` tags on the group (ecs-autoscaler only), e.g. a shorter scale-in cooldown. */
+  projectTags?: Readonly<Record<string, string>>;
 }
 
 /** Builds the benchmark cluster and plays the trace on it. */
 export const replay = (opts: ReplayOptions): Promise<ReplayResult> =>
   runWorld(
-    buildBenchWorld(opts.cluster, opts.trace, opts.policy, opts.seed ?? 1),
+    buildBenchWorld(opts.cluster, opts.trace, opts.policy, opts.seed ?? 1, opts.projectTags),
     opts.trace,
     opts.policy,
     opts.sampleSeconds,
