@@ -67,6 +67,7 @@ export const decideOne = async (
   try {
     const decision = await scaleCluster(cluster, ports, config, clock);
     const { plan, dryRun, outcome } = decision;
+    if (!dryRun) publishActionMetrics(metrics, plan);
     return {
       decision,
       result: {
@@ -98,6 +99,26 @@ export const decideOne = async (
     metrics.publishStoredMetrics();
     return { result: { cluster, status, message: describeError(error) } };
   }
+};
+
+/**
+ * Counts the scaling actions a (non-dry-run) plan applied, for the dashboard's "scaling actions" graph:
+ * ScaleOutInstances (desired capacity added), ScaleInInstances (instances set DRAINING to be removed),
+ * InstancesTerminated (drained instances terminated). Nothing is published for a plan that changes nothing.
+ */
+export const publishActionMetrics = (metrics: Metrics, plan: ClusterDecision['plan']): void => {
+  const added =
+    plan.action === 'scale-out' ? plan.desiredCapacity.proposed - plan.desiredCapacity.current : 0;
+  const counts: [string, number][] = [
+    ['ScaleOutInstances', Math.max(0, added)],
+    ['ScaleInInstances', plan.drain.length],
+    ['InstancesTerminated', plan.terminate.length],
+  ];
+  const done = counts.filter(([, n]) => n > 0);
+  if (done.length === 0) return;
+  metrics.addDimensions({ ClusterName: plan.cluster });
+  for (const [name, n] of done) metrics.addMetric(name, MetricUnit.Count, n);
+  metrics.publishStoredMetrics();
 };
 
 /** Publishes one cluster's capacity metrics (dimension ClusterName; Resource for the per-dimension ones). */

@@ -64,7 +64,9 @@ describe('cluster scaler handler — alarm events', () => {
     expect(account.asg).toHaveReceivedCommandWith(CreateOrUpdateTagsCommand, {
       Tags: [expect.objectContaining({ Key: 'ecs-autoscaler:last-scale-out', Value: NOW.toISOString() })],
     });
+    expect(metric('ScaleOutInstances', { ClusterName: 'web-prod' })).toBe(2);
     // Alarm events neither publish the capacity metrics nor touch the alarms (the tick does).
+    expect(metric('CapacityDeficitInstances', { ClusterName: 'web-prod' })).toBeUndefined();
     expect(account.cw.calls()).toHaveLength(0);
   });
 
@@ -84,6 +86,7 @@ describe('cluster scaler handler — alarm events', () => {
       desiredCapacity: { current: 4, proposed: 4 },
     });
     expect(account.writes()).toEqual([]);
+    expect(metric('ScaleOutInstances', { ClusterName: 'web-prod' })).toBeUndefined();
   });
 
   it('acknowledges an OK transition without any AWS call', async () => {
@@ -193,6 +196,7 @@ describe('cluster scaler handler — the tick', () => {
       status: 'DRAINING',
     });
     expect(account.asg).toHaveReceivedCommandTimes(TerminateInstanceInAutoScalingGroupCommand, 0);
+    expect(metric('ScaleInInstances', { ClusterName: 'web-prod' })).toBe(1);
     const drained = (account.ecs.commandCalls(UpdateContainerInstancesStateCommand)[0]!.args[0].input
       .containerInstances ?? [])[0]!;
     const drainedId = drained.slice(drained.lastIndexOf('/') + 1);
@@ -219,5 +223,6 @@ describe('cluster scaler handler — the tick', () => {
       InstanceId: drainedId,
       ShouldDecrementDesiredCapacity: true,
     });
+    expect(metric('InstancesTerminated', { ClusterName: 'web-prod' })).toBe(1);
   });
 });
