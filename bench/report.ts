@@ -36,7 +36,8 @@ const minimumCalls = (instances: number, services: number, taskDefinitions: numb
   Math.ceil(services / 10) + // DescribeServices
   (warm ? 0 : taskDefinitions) + // DescribeTaskDefinition
   1 + // DescribeAutoScalingGroups (one tagged group)
-  Math.ceil(services / 50); // DescribeScalableTargets
+  Math.ceil(services / 50) + // DescribeScalableTargets
+  1; // DescribeAlarms (the service-alarm previews; no alarms: one page)
 
 const rows: string[][] = [];
 for (const size of SIZES) {
@@ -105,7 +106,7 @@ console.log(
 console.log(line(head));
 for (const r of rows) console.log(line(r));
 console.log(
-  'min = 1 DescribeClusters + 2×⌈instances/100⌉ + ⌈services/100⌉ + ⌈services/10⌉ + distinct task definitions (cold only) + 1 DescribeAutoScalingGroups + ⌈services/50⌉ DescribeScalableTargets.',
+  'min = 1 DescribeClusters + 2×⌈instances/100⌉ + ⌈services/100⌉ + ⌈services/10⌉ + distinct task definitions (cold only) + 1 DescribeAutoScalingGroups + ⌈services/50⌉ DescribeScalableTargets + 1 DescribeAlarms page.',
 );
 console.log(
   '"task reads for planner": ListTasks + DescribeTasks for the scale-in candidates the planner asks about (not in min).',
