@@ -70,8 +70,17 @@ describe.runIf(hasTemplate)('generated CloudFormation template', () => {
   });
 
   it('scopes every mutating action to resource ARNs or a condition, never to a bare *', () => {
+    // A Resource may be a string, an intrinsic ({ Fn::Sub }) or a list of them; "*" in any form counts.
+    const resourcesOf = (r: unknown): string[] =>
+      [r].flat().map((x) => (typeof x === 'string' ? x : JSON.stringify(Object.values(x as object)[0])));
+    // "*", or every resource of a service in the account (arn:…:<service>:<region>:<account>:*).
+    const isWildcard = (arn: string): boolean =>
+      /^"?\*"?$/.test(arn) || /^"?arn:[^:]*:[^:]*:[^:]*:[^:]*:\*"?$/.test(arn);
     const offenders = statements()
-      .filter(({ statement }) => statement.Resource === '*' && statement.Condition === undefined)
+      .filter(
+        ({ statement }) =>
+          resourcesOf(statement.Resource).some(isWildcard) && statement.Condition === undefined,
+      )
       .flatMap(({ role, statement }) =>
         [statement.Action]
           .flat()
