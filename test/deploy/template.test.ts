@@ -74,8 +74,11 @@ describe.runIf(hasTemplate)('generated CloudFormation template', () => {
     const resourcesOf = (r: unknown): string[] =>
       [r].flat().map((x) => (typeof x === 'string' ? x : JSON.stringify(Object.values(x as object)[0])));
     // "*", or every resource of a service in the account (arn:…:<service>:<region>:<account>:*).
-    const isWildcard = (arn: string): boolean =>
-      /^"?\*"?$/.test(arn) || /^"?arn:[^:]*:[^:]*:[^:]*:[^:]*:\*"?$/.test(arn);
+    // `${AWS::Region}`-style parameters hold colons: replace them before splitting the ARN.
+    const isWildcard = (raw: string): boolean => {
+      const arn = raw.replace(/\$\{[^}]+\}/g, 'P').replace(/^"|"$/g, '');
+      return arn === '*' || /^arn:[^:]*:[^:]*:[^:]*:[^:]*:\*$/.test(arn);
+    };
     const offenders = statements()
       .filter(
         ({ statement }) =>
