@@ -139,8 +139,8 @@ export const runWorld = async (
   sampleSeconds = 30,
 ): Promise<ReplayResult> => {
   const { sim, cluster } = world;
+  // Every point, the first included: a world seeded from a snapshot starts at the snapshot's counts.
   for (const p of trace.points) {
-    if (p.t === 0) continue;
     sim.at(p.t, () => {
       for (const [service, n] of Object.entries(p.desired)) sim.setDesiredCount(cluster, service, n);
     });
