@@ -8,18 +8,34 @@
  */
 import { z } from 'zod';
 import { ConfigurationError } from '../runtime/errors.js';
+import { parseTaskSize } from './resources.js';
 
 /** ISO-8601 string, or the SDK's Date (turned into its ISO form), as JSON would carry it. */
 const isoDate = z.preprocess((v) => (v instanceof Date ? v.toISOString() : v), z.string());
 const int = z.number().int();
+/** Counts and resource amounts are never negative in ECS. */
+const count = z.number().int().min(0);
+const amount = z.number().min(0);
+
+/**
+ * A task-level size string as RegisterTaskDefinition accepts it: "1024" / "1 vCPU" (CPU units) or
+ * "2048" / "2 GB" (MiB). A value the autoscaler cannot read must be an error, not a silent fallback.
+ */
+const taskSize = (unit: 'vcpu' | 'gb') =>
+  z.string().refine((v) => parseTaskSize(v, unit) !== undefined && (parseTaskSize(v, unit) ?? -1) >= 0, {
+    message:
+      unit === 'vcpu'
+        ? 'expected CPU units ("1024") or vCPUs ("1 vCPU")'
+        : 'expected MiB ("2048") or GB ("2 GB")',
+  });
 
 /** ECS `Resource` (registeredResources / remainingResources item). */
 export const ResourceSchema = z.looseObject({
   name: z.string(),
   type: z.string().optional(),
-  integerValue: z.number().optional(),
-  doubleValue: z.number().optional(),
-  longValue: z.number().optional(),
+  integerValue: amount.optional(),
+  doubleValue: amount.optional(),
+  longValue: amount.optional(),
   stringSetValue: z.array(z.string()).optional(),
 });
 
@@ -34,8 +50,8 @@ export const ContainerInstanceSchema = z.looseObject({
   agentConnected: z.boolean(),
   registeredResources: z.array(ResourceSchema).default([]),
   remainingResources: z.array(ResourceSchema).default([]),
-  runningTasksCount: int.default(0),
-  pendingTasksCount: int.default(0),
+  runningTasksCount: count.default(0),
+  pendingTasksCount: count.default(0),
   attributes: z.array(AttributeSchema).optional(),
   registeredAt: isoDate.optional(),
   statusReason: z.string().optional(),
@@ -47,9 +63,9 @@ export const DeploymentSchema = z.looseObject({
   id: z.string().optional(),
   status: z.string(),
   taskDefinition: z.string(),
-  desiredCount: int.default(0),
-  runningCount: int.default(0),
-  pendingCount: int.default(0),
+  desiredCount: count.default(0),
+  runningCount: count.default(0),
+  pendingCount: count.default(0),
   rolloutState: z.string().optional(),
   launchType: z.string().optional(),
   createdAt: isoDate.optional(),
@@ -62,9 +78,9 @@ export const ServiceSchema = z.looseObject({
   serviceArn: z.string(),
   clusterArn: z.string().optional(),
   status: z.string(),
-  desiredCount: int,
-  runningCount: int.default(0),
-  pendingCount: int.default(0),
+  desiredCount: count,
+  runningCount: count.default(0),
+  pendingCount: count.default(0),
   taskDefinition: z.string().optional(),
   launchType: z.string().optional(),
   schedulingStrategy: z.string().optional(),
@@ -104,8 +120,8 @@ export const TaskDefinitionSchema = z.looseObject({
   taskDefinitionArn: z.string(),
   family: z.string().optional(),
   revision: z.number().optional(),
-  cpu: z.string().optional(),
-  memory: z.string().optional(),
+  cpu: taskSize('vcpu').optional(),
+  memory: taskSize('gb').optional(),
   networkMode: z.string().optional(),
   requiresCompatibilities: z.array(z.string()).optional(),
   containerDefinitions: z.array(ContainerDefinitionSchema).default([]),
@@ -152,9 +168,9 @@ export const AsgInstanceSchema = z.looseObject({
 export const AutoScalingGroupSchema = z.looseObject({
   AutoScalingGroupName: z.string(),
   AutoScalingGroupARN: z.string().optional(),
-  MinSize: int,
-  MaxSize: int,
-  DesiredCapacity: int,
+  MinSize: count,
+  MaxSize: count,
+  DesiredCapacity: count,
   DefaultCooldown: int.optional(),
   HealthCheckGracePeriod: int.optional(),
   DefaultInstanceWarmup: int.optional(),
@@ -239,7 +255,13 @@ export const DescribeFailureSchema = z.looseObject({
 /** The snapshot file format, version 1. See the README's "Cluster snapshot" section. */
 export const ClusterSnapshotSchema = z.looseObject({
   version: z.literal(1),
-  capturedAt: isoDate,
+  capturedAt: z.preprocess(
+    (v) => (v instanceof Date ? v.toISOString() : v),
+    z.iso.datetime({
+      offset: true,
+      message: 'expected an ISO-8601 date-time such as 2026-11-22T10:00:00.000Z',
+    }),
+  ),
   region: z.string().optional(),
   cluster: ClusterSchema,
   containerInstances: z.array(ContainerInstanceSchema),

@@ -38,12 +38,35 @@ describe('parseSnapshot', () => {
       "field 'services[1].deployments[0].taskDefinition'",
     ],
     [(v: RawJson) => delete v.autoScalingGroups, "field 'autoScalingGroups'"],
+    // Values that would otherwise be read silently as something else:
+    [(v: RawJson) => (v.capturedAt = 'yesterday'), "field 'capturedAt' is invalid: expected an ISO-8601"],
+    [
+      (v: RawJson) => (v.containerInstances[0].remainingResources[0].integerValue = -100),
+      "field 'containerInstances[0].remainingResources[0].integerValue'",
+    ],
+    [
+      (v: RawJson) => (v.taskDefinitions[0].cpu = 'abc'),
+      `field 'taskDefinitions[0].cpu' is invalid: expected CPU units ("1024") or vCPUs ("1 vCPU")`,
+    ],
+    [
+      (v: RawJson) => (v.taskDefinitions[0].memory = '1 vCPU'),
+      `field 'taskDefinitions[0].memory' is invalid: expected MiB ("2048") or GB ("2 GB")`,
+    ],
+    [(v: RawJson) => (v.services[0].desiredCount = -1), "field 'services[0].desiredCount'"],
   ])('names the bad field (%#)', (mutate, field) => {
     const value = structuredClone(sample) as RawJson;
     mutate(value);
     expect(() => parseSnapshot(value, 'snapshot file x.json')).toThrow(ConfigurationError);
     expect(() => parseSnapshot(value, 'snapshot file x.json')).toThrow(field);
     expect(() => parseSnapshot(value, 'snapshot file x.json')).toThrow(/^snapshot file x\.json: /);
+  });
+
+  it('accepts task sizes in both of the forms RegisterTaskDefinition takes', () => {
+    const value = structuredClone(sample) as RawJson;
+    value.taskDefinitions[0].cpu = '1 vCPU';
+    value.taskDefinitions[0].memory = '2 GB';
+    const td = parseSnapshot(value).taskDefinitions[0]!;
+    expect(taskReservation(td)).toMatchObject({ CPU: 1024, MEMORY: 2048 });
   });
 
   it('formats issue paths', () => {
