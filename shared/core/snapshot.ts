@@ -315,7 +315,7 @@ export const parseSnapshot = (value: unknown, source = 'snapshot'): ClusterSnaps
   const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more problems)` : '';
   throw new ConfigurationError(
     `${source}: field '${formatIssuePath(issue.path)}' is invalid: ${issue.message}${more}. ` +
-      'A snapshot holds the raw AWS API objects (see README "Cluster snapshot"); record one with ' +
+      'A snapshot holds the raw AWS API objects (docs/report.md, "The snapshot"); record one with ' +
       '`ecs-autoscaler snapshot --cluster NAME`.',
   );
 };
