@@ -26,9 +26,19 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 const names = readdirSync('functions').filter((n) =>
   readdirSync(join('functions', n)).includes('handler.ts'),
 );
-const mocks = [ECSClient, AutoScalingClient, ApplicationAutoScalingClient, CloudWatchClient].map((c) =>
-  mockClient(c),
-);
+/** The part of an aws-sdk-client-mock stub this test uses (the four stubs differ in their types). */
+interface Stub {
+  calls(): { args: unknown[] }[];
+  resetHistory(): unknown;
+  restore(): void;
+  onAnyCommand(): { rejects(error: unknown): unknown };
+}
+const mocks: Stub[] = [
+  mockClient(ECSClient),
+  mockClient(AutoScalingClient),
+  mockClient(ApplicationAutoScalingClient),
+  mockClient(CloudWatchClient),
+];
 const throttled = () =>
   Object.assign(new Error('Rate exceeded'), {
     name: 'ThrottlingException',

@@ -37,7 +37,7 @@ describe('RunMetrics', () => {
 
   it('counts a change of direction as a reversal', () => {
     const m = new RunMetrics();
-    [2, 3, 4, 3, 4, 4].forEach((d, i) => m.add(sample(i * 60, d, d, 1, 1)));
+    for (const [i, d] of [2, 3, 4, 3, 4, 4].entries()) m.add(sample(i * 60, d, d, 1, 1));
     expect(m.finish()).toMatchObject({ scalingActions: 4, reversals: 2 });
   });
 
