@@ -286,11 +286,21 @@ export const mockAccount = (o: FakeClusterOptions) => {
     applicationAutoScaling: new ApplicationAutoScalingClient({ region: 'us-east-1' }),
   };
   const count = (name: string) => calls.filter((c) => c === name).length;
+  const mocks = [ecs, autoScaling, aas, cw];
+  /**
+   * Every command any client sent, served or not (`calls` only logs the reads the fixture serves; a write
+   * it does not serve would resolve to undefined and be missed there). Names without the `Command` suffix.
+   */
+  const sent = (): string[] =>
+    mocks.flatMap((m) =>
+      m.calls().map((c) => (c.args[0] as object).constructor.name.replace(/Command$/, '')),
+    );
   return {
     cluster,
     clients,
     mocks: { ecs, autoScaling, aas, cw },
     calls,
+    sent,
     count,
     maxInFlight: () => maxInFlight,
     restore: () => {

@@ -32,14 +32,25 @@ describe('capacity-report handler', () => {
     expect(report).toMatchObject({ generatedAt: '2026-11-22T10:00:00.000Z', dryRun: true });
     expect(report.clusters.map((c) => c.cluster)).toEqual(['demo']);
     expect(report.clusters[0]!.instances.total).toBe(12);
-    expect(account.calls.length).toBeGreaterThan(0);
-    expect(account.calls.filter((c) => !READ_ONLY.test(c))).toEqual([]);
+    expect(account.sent()).toEqual(
+      expect.arrayContaining(['DescribeClusters', 'DescribeContainerInstances']),
+    );
+    expect(account.sent().filter((c) => !READ_ONLY.test(c))).toEqual([]);
+  });
+
+  it('sees a write if one were sent (the zero-writes checks above can fail)', async () => {
+    const { SetDesiredCapacityCommand } = await import('@aws-sdk/client-auto-scaling');
+    await account.clients.autoScaling.send(
+      new SetDesiredCapacityCommand({ AutoScalingGroupName: 'x', DesiredCapacity: 1 }),
+    );
+    expect(account.sent().filter((c) => !READ_ONLY.test(c))).toEqual(['SetDesiredCapacity']);
   });
 
   it('reports every tagged cluster for an empty event, through the middy handler', async () => {
     const report = await handler({}, { functionName: 'capacity-report', awsRequestId: 'r-1' } as Context);
     expect(report.clusters.map((c) => c.cluster)).toEqual(['demo']);
-    expect(account.calls.filter((c) => !READ_ONLY.test(c))).toEqual([]);
+    expect(account.sent().length).toBeGreaterThan(0);
+    expect(account.sent().filter((c) => !READ_ONLY.test(c))).toEqual([]);
   });
 
   it('throws NotFoundError for an unknown cluster, after read calls only', async () => {
