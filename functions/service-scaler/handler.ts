@@ -3,7 +3,10 @@
  * scales the service within its bounds, and grows the cluster in the same invocation when the new tasks
  * will not fit (docs/service-scaler.md).
  *
- * Errors: a malformed event, an alarm that names no service, a bad tag or an unknown service is permanent —
+ * An alarm that names no ECS service (the EventBridge rule delivers every alarm of the account but the
+ * cluster scaler's) is `ignored` at INFO: no error metric, no write.
+ *
+ * Errors: a malformed event, a half-tagged alarm, a bad tag or an unknown service is permanent —
  * logged at ERROR, counted in ServiceScalerErrors and answered with a result, so neither Lambda nor
  * EventBridge retries it, and nothing is written. TransientAwsError (throttling, 5xx) is rethrown so
  * Lambda's asynchronous retry runs the event again; the intent record makes that retry converge.
@@ -30,7 +33,7 @@ export const metrics = createMetrics('service-scaler');
 
 /** What the handler returns (visible in the Lambda console and to tests; EventBridge ignores it). */
 export interface ServiceScalerResult {
-  status: 'ok' | 'invalid-event' | 'configuration-error' | 'not-found' | 'rejected';
+  status: 'ok' | 'ignored' | 'invalid-event' | 'configuration-error' | 'not-found' | 'rejected';
   /** The plan of an alarm event. */
   plan?: ServicePlan;
   clusterGrown?: boolean;
@@ -109,7 +112,12 @@ export const serviceScalerHandler = async (event: unknown): Promise<ServiceScale
     }
     const parsed = parseAlarmEvent(event);
     alarm = parsed.alarmName;
-    const { plan, outcome } = await scaleService(parsed, deps(), env, now());
+    const handled = await scaleService(parsed, deps(), env, now());
+    if ('ignored' in handled) {
+      logger.info('alarm ignored', { alarm, reason: handled.ignored });
+      return { status: 'ignored', message: handled.ignored };
+    }
+    const { plan, outcome } = handled;
     // One EMF document per invocation, by cluster.
     metrics.addDimension('ClusterName', plan.cluster);
     recordPlan(plan, outcome.clusterGrown);

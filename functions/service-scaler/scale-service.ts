@@ -43,21 +43,32 @@ export interface ScaleServiceResult {
   outcome: ServiceActOutcome;
 }
 
-/** Resolves the cluster and service an alarm scales: its dimensions, else the event's or the alarm's tags. */
+/** An alarm that is not the service scaler's: it names no ECS service. Nothing was planned or written. */
+export interface IgnoredAlarm {
+  ignored: string;
+}
+
+/**
+ * Resolves the cluster and service an alarm scales: its dimensions, else the event's or the alarm's tags.
+ * `undefined` when the alarm names no service at all (neither both dimensions nor an
+ * `ecs-autoscaler:service` tag): the EventBridge rule delivers every alarm of the account but the cluster
+ * scaler's, so most of those are other teams' alarms, not mistakes.
+ * @throws ConfigurationError when the alarm has the service tag but not the cluster tag (a half-done setup).
+ */
 const resolveNames = async (
   event: ParsedAlarmEvent,
   alarms: AlarmReader,
-): Promise<{ cluster: string; service: string }> => {
+): Promise<{ cluster: string; service: string } | undefined> => {
   if (event.cluster && event.service) return { cluster: event.cluster, service: event.service };
   let tags = event.alarmTags;
   if (!tags?.[SERVICE_TAGS.alarmService] && event.alarmArn) tags = await alarms.tags(event.alarmArn);
   const cluster = tags?.[SERVICE_TAGS.alarmCluster];
   const service = tags?.[SERVICE_TAGS.alarmService];
-  if (cluster && service) return { cluster, service };
+  if (!service) return undefined;
+  if (cluster) return { cluster, service };
   throw new ConfigurationError(
-    `alarm ${event.alarmName} names no ECS service: its metric has no ClusterName and ServiceName dimensions and the ` +
-      `alarm has no ${SERVICE_TAGS.alarmCluster} and ${SERVICE_TAGS.alarmService} tags. Add them, or narrow the ` +
-      'EventBridge rule to the alarms of services; nothing was changed.',
+    `alarm ${event.alarmName} has the tag ${SERVICE_TAGS.alarmService}=${service} but no ${SERVICE_TAGS.alarmCluster} ` +
+      `tag: add ${SERVICE_TAGS.alarmCluster}=<cluster name> to the alarm; nothing was changed.`,
   );
 };
 
@@ -91,6 +102,10 @@ export interface ObservedService {
 /**
  * Observe for one service: merges the service's Application Auto Scaling state into the cluster snapshot
  * and resolves the cluster's planner policy from its ASG tags.
+ *
+ * @param explainOptIn read the scalable target's tags when the service has no opt-in tag of its own, only
+ *   so the plan can say "the opt-in is on the target only" (settings never come from the target). The
+ *   sweep passes false: it skips services that do not opt in without a word, every minute.
  */
 export const observeService = async (
   read: ClusterSnapshot,
@@ -98,10 +113,13 @@ export const observeService = async (
   service: string,
   deps: Pick<ServiceScalerDeps, 'scaling'>,
   env: ServiceScalerEnv,
+  explainOptIn = true,
 ): Promise<ObservedService> => {
   const svc = read.services.find((s) => s.serviceName === service);
-  const optedInOnService = tagsToRecord(svc?.tags)[SERVICE_TAGS.scaling] !== undefined;
-  const scaling = await deps.scaling.read(cluster, service, { targetTags: !optedInOnService });
+  const hasOptInTag = tagsToRecord(svc?.tags)[SERVICE_TAGS.scaling] !== undefined;
+  const scaling = await deps.scaling.read(cluster, service, {
+    targetTags: explainOptIn && svc !== undefined && !hasOptInTag,
+  });
   const snapshot = withScalingState(read, cluster, service, scaling);
   let clusterPolicy = env.clusterDefaults;
   let clusterGrowthBlocked: string | undefined;
@@ -119,7 +137,7 @@ export const observeService = async (
     serviceArn: svc?.serviceArn ?? '',
     options: {
       dryRun: env.dryRun,
-      targetTags: scaling.targetTags,
+      ...(scaling.targetTags ? { targetTags: scaling.targetTags } : {}),
       clusterPolicy,
       ...(clusterGrowthBlocked ? { clusterGrowthBlocked } : {}),
     },
@@ -144,17 +162,25 @@ export const logPlan = (plan: ServicePlan): void => {
 };
 
 /**
- * Handles one parsed alarm event end to end.
- * @throws ConfigurationError (no service named, bad tag), NotFoundError (unknown cluster or service),
- *   AwsRejectedError, TransientAwsError — all before any write, except a failing write itself.
+ * Handles one parsed alarm event end to end. An alarm that names no service is {@link IgnoredAlarm}.
+ * @throws ConfigurationError (service tag without cluster tag, bad tag), NotFoundError (unknown cluster or
+ *   service), AwsRejectedError, TransientAwsError — all before any write, except a failing write itself.
  */
 export const scaleService = async (
   event: ParsedAlarmEvent,
   deps: ServiceScalerDeps,
   env: ServiceScalerEnv,
   now: Date,
-): Promise<ScaleServiceResult> => {
-  const { cluster, service } = await resolveNames(event, deps.alarms);
+): Promise<ScaleServiceResult | IgnoredAlarm> => {
+  const names = await resolveNames(event, deps.alarms);
+  if (!names) {
+    return {
+      ignored:
+        `alarm ${event.alarmName} names no ECS service (no ClusterName and ServiceName dimensions, no ` +
+        `${SERVICE_TAGS.alarmService} tag): not a service-scaling alarm`,
+    };
+  }
+  const { cluster, service } = names;
   let comparison = event.comparison;
   // The state-change event has no ComparisonOperator; ask once when neither its reason nor its
   // datapoints tell (and only when it matters: in ALARM).

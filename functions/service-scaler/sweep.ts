@@ -60,7 +60,7 @@ export const sweepAlarms = async (
         read = await deps.readSnapshot(cluster);
         snapshots.set(cluster, read);
       }
-      const observed = await observeService(read, cluster, service, deps, env);
+      const observed = await observeService(read, cluster, service, deps, env, false);
       const highs = group.filter((s) => s.comparison === 'greater');
       const candidates = highs.length > 0 ? highs : group.filter((s) => s.comparison === 'less');
       for (const signal of candidates) {

@@ -8,6 +8,10 @@
  *    clock and what lets a retry re-apply the same target rather than step again;
  * 3. UpdateService with the absolute desired count.
  *
+ * Step 1 only happens for a service that carries the opt-in tag itself (the planner skips any other), so
+ * the IAM condition on steps 2 and 3 cannot deny them after the group has grown; and never for a group in
+ * dry run (the planner leaves `clusterGrowth` unset).
+ *
  * A retry after a failure at 2 or 3 re-plans: the cluster planner counts the instances now in flight, so
  * the group is not grown twice. Dry run writes nothing. Each write is logged with its outcome; errors are
  * translated (AccessDenied → AwsRejectedError naming the action and the tag condition the policy checks).
@@ -75,7 +79,12 @@ export class AwsServiceWriter implements ServiceWriter {
     );
   }
 
-  /** @throws what the cluster writer throws (translated errors naming autoscaling:* actions). */
+  /**
+   * Writes for real: the service planner sets `clusterGrowth` only when the group may be written (never
+   * when its policy is dry-run, from the ASG tag `ecs-autoscaler:dry-run=true`), and applyServicePlan
+   * writes nothing for a dry-run service plan.
+   * @throws what the cluster writer throws (translated errors naming autoscaling:* actions).
+   */
   async growCluster(plan: ClusterPlan): Promise<void> {
     await applyClusterPlan(plan, this.cluster, { dryRun: false });
   }

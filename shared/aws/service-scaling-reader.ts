@@ -1,10 +1,14 @@
 /**
- * Observe, for one service: its Application Auto Scaling scalable target, the target's own scaling
- * policies, and the target's tags (the opt-in may live there). The cluster snapshot reader reads the
- * targets of every service but not policies or tags; this adds them for the one service an alarm names.
+ * Observe, for one service: its Application Auto Scaling scalable target and the target's own scaling
+ * policies; and, only when asked, the target's tags. The cluster snapshot reader reads the targets of every
+ * service but not policies; this adds them for the one service an alarm names.
+ *
+ * The target's tags are never settings (the opt-in and every setting live on the service, where the IAM
+ * policy can check them); they are read only to explain the skip of a service that does not opt in itself
+ * but whose target carries the opt-in tag.
  *
  * Calls: DescribeScalableTargets (1), DescribeScalingPolicies (1 per 10 policies — its page limit),
- * ListTagsForResource (1, only when a target exists and its tags are wanted).
+ * ListTagsForResource (1, only when asked and a target with an ARN exists).
  */
 import {
   type ApplicationAutoScalingClient,
@@ -27,15 +31,15 @@ import { jsonShaped } from './limit.js';
 export interface ServiceScalingState {
   target: ScalableTarget | undefined;
   policies: ScalingPolicy[];
-  /** The target's tags (empty without a target). */
+  /** The target's tags (empty when not asked for, or without a target). */
   targetTags: Record<string, string>;
 }
 
 /** Options of {@link ServiceScalingReader.read}. */
 export interface ReadScalingOptions {
   /**
-   * Read the target's tags (default true). The handler skips them when the service's own tags opt in:
-   * the settings then come from the service alone, and the call (and its IAM permission) is saved.
+   * Read the target's tags (default false). The handler asks only when the service has no opt-in tag of
+   * its own, to tell an operator who tagged the target instead of the service.
    */
   targetTags?: boolean;
 }
@@ -92,7 +96,7 @@ export class AasServiceScalingReader implements ServiceScalingReader {
       nextToken = page.NextToken;
     } while (nextToken);
 
-    const arn = options.targetTags === false ? undefined : raw.ScalableTargetARN;
+    const arn = options.targetTags === true ? raw.ScalableTargetARN : undefined;
     const targetTags = arn
       ? ((
           await awsCall(ctx('application-autoscaling:ListTagsForResource'), () =>

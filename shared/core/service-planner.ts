@@ -1,11 +1,14 @@
 /**
  * The service planner: from a cluster snapshot and one alarm to an absolute desired count for one service.
  *
- * - `skip`: the service is not this scaler's to scale now (not opted in, no bounds, suspended, owned by
- *   Application Auto Scaling policies, DAEMON, not ACTIVE, or the alarm's side is unknown);
+ * - `skip`: the service is not this scaler's to scale now (not opted in — the opt-in must be on the service
+ *   itself —, no bounds, suspended, owned by Application Auto Scaling policies, DAEMON, not ACTIVE, or the
+ *   alarm's side is unknown);
  * - `hold`: it is, but nothing changes (alarm not in ALARM, cooldown, already at a bound, no step applies);
  * - `scale-out` / `scale-in`: the proposed desired count, within the bounds, and for a scale-out the ASG
- *   growth the new tasks need ({@link planClusterGrowth}).
+ *   growth the new tasks need ({@link planClusterGrowth}) — never while the cluster's ASG is in dry run
+ *   (`ecs-autoscaler:dry-run=true` on the group): nobody writes to such a group, the service still scales
+ *   and its new tasks wait for capacity.
  *
  * The target is computed from the state (current desired count, tags, the alarm's breach), so a duplicated
  * event — which finds the intent record of the first in the service's tags — changes nothing.
@@ -34,7 +37,10 @@ export interface ServicePlan {
   desiredCount: { current: number; proposed: number };
   bounds?: ServiceBounds | undefined;
   reasons: string[];
-  /** For a scale-out whose tasks do not fit: grow this ASG first. */
+  /**
+   * For a scale-out whose tasks do not fit: grow this ASG first. Only set when the group may be written
+   * (its policy is not dry-run, its tags are valid, the service is cluster-aware).
+   */
   clusterGrowth?: ClusterGrowth | undefined;
   /** Log the plan, write nothing (env DRY_RUN or the service's dry-run tag). */
   dryRun: boolean;
@@ -46,9 +52,12 @@ export interface ServicePlan {
 export interface ServicePlanOptions {
   /** Deployment-wide dry run (env DRY_RUN). */
   dryRun?: boolean;
-  /** Tags of the service's scalable target (Application Auto Scaling ListTagsForResource). */
-  targetTags?: Readonly<Record<string, string>>;
-  /** The cluster's planner settings, for cluster-aware scale-out. */
+  /**
+   * Tags of the service's scalable target (Application Auto Scaling ListTagsForResource), when read. Never
+   * settings: only to explain a skip when the opt-in was put on the target instead of the service.
+   */
+  targetTags?: Readonly<Record<string, string>> | undefined;
+  /** The cluster's planner settings, for cluster-aware scale-out; its `dryRun` keeps the ASG unwritten. */
   clusterPolicy?: ClusterPolicy;
   /** Why the cluster may not grow now (e.g. its ASG tags are invalid): the service still scales. */
   clusterGrowthBlocked?: string;
@@ -75,7 +84,7 @@ export const planService = (
     );
   }
   const serviceTags = tagsToRecord(svc.tags);
-  const config = parseServiceScalingConfig(serviceTags, options.targetTags);
+  const config = parseServiceScalingConfig(serviceTags);
   const current = svc.desiredCount;
   const plan: ServicePlan = {
     action: 'hold',
@@ -94,9 +103,12 @@ export const planService = (
   if (plan.dryRun) plan.reasons.push('dry run: the plan is logged, nothing is written');
 
   if (!config.enabled) {
+    if (serviceTags[SERVICE_TAGS.scaling] === undefined && optsInOnTarget(options.targetTags)) {
+      return stop('skip', TARGET_ONLY_OPT_IN);
+    }
     return stop(
       'skip',
-      `service ${svc.serviceName} does not opt in: tag it (or its scalable target) ${SERVICE_TAGS.scaling}=enabled`,
+      `service ${svc.serviceName} does not opt in: tag the service itself ${SERVICE_TAGS.scaling}=enabled`,
     );
   }
   if (svc.status !== 'ACTIVE') return stop('skip', `service status is ${svc.status}, not ACTIVE`);
@@ -177,24 +189,58 @@ export const planService = (
     at: now.toISOString(),
     alarmStateTimestamp: signal.stateTimestamp,
   });
-  if (direction === 'scale-out') {
-    if (!config.clusterAware) {
-      plan.reasons.push(`${SERVICE_TAGS.clusterAware}=false: the cluster is left to its own scaler`);
-    } else if (options.clusterGrowthBlocked) {
-      plan.reasons.push(`the cluster is not grown: ${options.clusterGrowthBlocked}`);
-    } else {
-      const check = planClusterGrowth(
-        snapshot,
-        svc.serviceName,
-        proposed - current,
-        options.clusterPolicy ?? DEFAULT_CLUSTER_POLICY,
-        now,
-      );
-      plan.clusterGrowth = check.growth;
-      plan.reasons.push(...check.reasons);
-    }
-  }
+  if (direction === 'scale-out') planGrowth(plan, snapshot, config.clusterAware, options, now);
   return plan;
+};
+
+/** The skip reason of a service whose opt-in is on its scalable target only. */
+export const TARGET_ONLY_OPT_IN =
+  `${SERVICE_TAGS.scaling}=enabled is on the scalable target only; tag the service itself: ` +
+  'the deployed IAM policy only lets ecs-autoscaler change services that carry the tag';
+
+const optsInOnTarget = (tags: Readonly<Record<string, string>> | undefined): boolean =>
+  tags?.[SERVICE_TAGS.scaling]?.trim().toLowerCase() === 'enabled';
+
+/** Cluster-aware scale-out: sets `plan.clusterGrowth` when the group may and must grow; says why not otherwise. */
+const planGrowth = (
+  plan: ServicePlan,
+  snapshot: ClusterSnapshot,
+  clusterAware: boolean,
+  options: ServicePlanOptions,
+  now: Date,
+): void => {
+  if (!clusterAware) {
+    plan.reasons.push(`${SERVICE_TAGS.clusterAware}=false: the cluster is left to its own scaler`);
+    return;
+  }
+  if (options.clusterGrowthBlocked) {
+    plan.reasons.push(`the cluster is not grown: ${options.clusterGrowthBlocked}`);
+    return;
+  }
+  const policy = options.clusterPolicy ?? DEFAULT_CLUSTER_POLICY;
+  const { desiredCount } = plan;
+  const check = planClusterGrowth(
+    snapshot,
+    plan.service,
+    desiredCount.proposed - desiredCount.current,
+    policy,
+    now,
+  );
+  if (!policy.dryRun) {
+    plan.clusterGrowth = check.growth;
+    plan.reasons.push(...check.reasons);
+    return;
+  }
+  // An ASG in dry run is written by no one — not its own scaler, not this one. The service still scales
+  // (unless it is dry-run itself) and its new tasks wait for capacity.
+  const g = check.growth;
+  plan.reasons.push(
+    'the cluster is not grown: its Auto Scaling group is in dry run (ASG tag ecs-autoscaler:dry-run=true)' +
+      (g
+        ? `; it would grow ${g.autoScalingGroup} from ${g.desiredCapacity.current} to ${g.desiredCapacity.proposed} instance(s)`
+        : '') +
+      ': the new tasks wait for capacity',
+  );
 };
 
 const round2 = (n: number): string => (Math.round(n * 100) / 100).toString();

@@ -1,6 +1,9 @@
 /**
- * The service scaler's per-service settings, read from `ecs-autoscaler:*` tags on the ECS service (and on
- * its Application Auto Scaling scalable target), over defaults an operator would find sane.
+ * The service scaler's per-service settings, read from `ecs-autoscaler:*` tags on the ECS service only,
+ * over defaults an operator would find sane. Not from the scalable target: the deployed IAM policy lets the
+ * scaler write (ecs:UpdateService, ecs:TagResource) only to services that carry
+ * `ecs-autoscaler:service-scaling=enabled` themselves — IAM can check a service's tags, not its target's —
+ * so a setting the scaler obeys must live where the permission is granted.
  *
  * Tag values may only hold letters, digits, spaces and `+ - = . _ : / @` (the AWS tagging rule that ECS
  * documents for services), so the syntax avoids `%` and `,`: a percentage is written `50pct` (`50%` is
@@ -8,9 +11,12 @@
  */
 import { ConfigurationError } from '../runtime/errors.js';
 
-/** The tags the service scaler reads (on the service, or on its scalable target) and writes. */
+/** The tags the service scaler reads (on the ECS service) and writes. */
 export const SERVICE_TAGS = {
-  /** `enabled` | `disabled`: the opt-in. */
+  /**
+   * `enabled` | `disabled`: the opt-in, on the service. Exactly `enabled` (lowercase): the deployed IAM
+   * policy's `StringEquals` condition on `aws:ResourceTag/ecs-autoscaler:service-scaling` is case-sensitive.
+   */
   scaling: 'ecs-autoscaler:service-scaling',
   /** Steps for a high alarm, e.g. `+2`, `+50pct`, `0:+1 10:+2 25:+50pct`. */
   scaleOutStep: 'ecs-autoscaler:scale-out-step',
@@ -58,8 +64,6 @@ export interface Step {
 /** The settings of one service. Times in seconds. */
 export interface ServiceScalingConfig {
   enabled: boolean;
-  /** Where the opt-in tag was found. */
-  optInSource: 'service' | 'scalable-target' | null;
   /** Sorted by lowerBound, ascending. */
   scaleOut: Step[];
   scaleIn: Step[];
@@ -192,27 +196,35 @@ const parseCount = (tag: string, value: string): number => {
   return Number(value.trim());
 };
 
+/** The opt-in value the deployed IAM policy matches (`StringEquals`, case-sensitive). */
+export const OPT_IN_VALUE = 'enabled';
+
+const parseOptIn = (value: string | undefined): boolean => {
+  if (value === undefined || value === 'disabled') return false;
+  if (value === OPT_IN_VALUE) return true;
+  const near = ['enabled', 'disabled'].includes(value.trim().toLowerCase());
+  throw invalid(
+    SERVICE_TAGS.scaling,
+    value,
+    near
+      ? `the deployed IAM policy compares the value exactly (StringEquals, case-sensitive), so it would deny the scaler's writes`
+      : 'unknown value',
+    "'enabled' or 'disabled', lowercase, without spaces",
+  );
+};
+
 /**
- * Reads a service's settings from its tags over the scalable target's tags (the service's tags win).
- * The opt-in counts from either resource; `ecs-autoscaler:service-scaling=disabled` on the service
- * overrides an opt-in on the target.
+ * Reads a service's settings from its own tags (the scalable target's tags are never settings: see the
+ * module comment).
  *
- * @throws ConfigurationError when a tag value is invalid (names the tag, the value and what is allowed).
+ * @throws ConfigurationError when a tag value is invalid (names the tag, the value and what is allowed),
+ *   including an opt-in value the IAM policy would not match (`Enabled`, ` enabled`).
  */
 export const parseServiceScalingConfig = (
   serviceTags: Readonly<Record<string, string>>,
-  targetTags: Readonly<Record<string, string>> = {},
 ): ServiceScalingConfig => {
-  const tags: Record<string, string> = { ...targetTags, ...serviceTags };
-  const get = (key: string): string | undefined => tags[key];
-  const optIn = get(SERVICE_TAGS.scaling);
-  const enabled =
-    optIn === undefined ? false : parseBoolean(SERVICE_TAGS.scaling, optIn, ['enabled', 'disabled']);
-  const optInSource = !enabled
-    ? null
-    : serviceTags[SERVICE_TAGS.scaling] !== undefined
-      ? 'service'
-      : 'scalable-target';
+  const get = (key: string): string | undefined => serviceTags[key];
+  const enabled = parseOptIn(get(SERVICE_TAGS.scaling));
   const bool = (key: string, fallback: boolean): boolean => {
     const v = get(key);
     return v === undefined ? fallback : parseBoolean(key, v, ['true', 'false']);
@@ -244,7 +256,6 @@ export const parseServiceScalingConfig = (
   const warmup = get(SERVICE_TAGS.scaleOutWarmup);
   return {
     enabled,
-    optInSource,
     scaleOut: parseSteps(SERVICE_TAGS.scaleOutStep, out ?? DEFAULT_SCALE_OUT_STEP, '+'),
     scaleIn: parseSteps(SERVICE_TAGS.scaleInStep, inn ?? DEFAULT_SCALE_IN_STEP, '-'),
     scaleOutCooldownSeconds:

@@ -13,7 +13,10 @@ import type { ClusterSnapshot } from './snapshot.js';
 export interface PreviewOptions {
   /** The cluster's planner settings (cluster-aware scale-out). Default: DEFAULT_CLUSTER_POLICY. */
   clusterPolicy?: ClusterPolicy;
-  /** Scalable-target tags per service name, when the caller read them. */
+  /**
+   * Scalable-target tags per service name, when the caller read them. Never settings: only to explain the
+   * skip of a service whose opt-in is on its target instead of on the service.
+   */
   targetTags?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 

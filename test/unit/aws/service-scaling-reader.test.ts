@@ -48,7 +48,7 @@ beforeEach(() => {
 });
 
 describe('AasServiceScalingReader', () => {
-  it('reads the target, every page of its policies and its tags, with exact inputs', async () => {
+  it('reads the target, every page of its policies and, when asked, its tags, with exact inputs', async () => {
     aas.on(DescribeScalableTargetsCommand).resolves({ ScalableTargets: [target] });
     aas
       .on(DescribeScalingPoliciesCommand)
@@ -56,7 +56,7 @@ describe('AasServiceScalingReader', () => {
       .resolvesOnce({ ScalingPolicies: [policy('b')] });
     aas.on(ListTagsForResourceCommand).resolves({ Tags: { 'ecs-autoscaler:service-scaling': 'enabled' } });
 
-    const state = await reader.read('web', 'api');
+    const state = await reader.read('web', 'api', { targetTags: true });
 
     expect(state.target).toMatchObject({
       MinCapacity: 2,
@@ -84,7 +84,11 @@ describe('AasServiceScalingReader', () => {
 
   it('makes one call and returns no target when the service is not registered', async () => {
     aas.on(DescribeScalableTargetsCommand).resolves({ ScalableTargets: [] });
-    expect(await reader.read('web', 'api')).toEqual({ target: undefined, policies: [], targetTags: {} });
+    expect(await reader.read('web', 'api', { targetTags: true })).toEqual({
+      target: undefined,
+      policies: [],
+      targetTags: {},
+    });
     expect(aas).toHaveReceivedCommandTimes(DescribeScalingPoliciesCommand, 0);
     expect(aas).toHaveReceivedCommandTimes(ListTagsForResourceCommand, 0);
   });
@@ -93,8 +97,17 @@ describe('AasServiceScalingReader', () => {
     const { ScalableTargetARN: _, ...old } = target;
     aas.on(DescribeScalableTargetsCommand).resolves({ ScalableTargets: [old] });
     aas.on(DescribeScalingPoliciesCommand).resolves({ ScalingPolicies: [] });
-    expect((await reader.read('web', 'api')).targetTags).toEqual({});
+    expect((await reader.read('web', 'api', { targetTags: true })).targetTags).toEqual({});
     expect(aas).toHaveReceivedCommandTimes(ListTagsForResourceCommand, 0);
+  });
+
+  it('names the tags action when only that is denied', async () => {
+    aas.on(DescribeScalableTargetsCommand).resolves({ ScalableTargets: [target] });
+    aas.on(DescribeScalingPoliciesCommand).resolves({ ScalingPolicies: [] });
+    aas.on(ListTagsForResourceCommand).rejects(sdkError('AccessDeniedException', 400));
+    await expect(reader.read('web', 'api', { targetTags: true })).rejects.toThrow(
+      'grant application-autoscaling:ListTagsForResource',
+    );
   });
 
   it.each([
@@ -119,10 +132,14 @@ describe('AasServiceScalingReader', () => {
 });
 
 describe('AasServiceScalingReader without target tags', () => {
-  it('does not call ListTagsForResource when told the service opts in itself', async () => {
+  it.each([
+    ['by default', undefined],
+    ['when told not to', { targetTags: false }],
+  ])('does not call ListTagsForResource %s', async (_name, options) => {
     aas.on(DescribeScalableTargetsCommand).resolves({ ScalableTargets: [target] });
     aas.on(DescribeScalingPoliciesCommand).resolves({ ScalingPolicies: [] });
-    const state = await reader.read('web', 'api', { targetTags: false });
+    aas.on(ListTagsForResourceCommand).resolves({ Tags: { 'ecs-autoscaler:service-scaling': 'enabled' } });
+    const state = await reader.read('web', 'api', options);
     expect(state.target?.MaxCapacity).toBe(12);
     expect(state.targetTags).toEqual({});
     expect(aas).toHaveReceivedCommandTimes(ListTagsForResourceCommand, 0);

@@ -1,14 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { ListTagsForResourceCommand as AasListTags } from '@aws-sdk/client-application-auto-scaling';
-import { CreateOrUpdateTagsCommand, SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
+import {
+  CreateOrUpdateTagsCommand,
+  SetDesiredCapacityCommand,
+  SetInstanceProtectionCommand,
+} from '@aws-sdk/client-auto-scaling';
 import { ListTagsForResourceCommand as CwListTags, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeClustersCommand, TagResourceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import type { Context } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler, serviceScalerHandler } from '../../../functions/service-scaler/handler.js';
 import { SERVICE_TAGS } from '../../../shared/core/service-policy.js';
 import { setClock } from '../../../shared/runtime/clock.js';
 import { TransientAwsError } from '../../../shared/runtime/errors.js';
+import { logger } from '../../../shared/runtime/logger.js';
 import { setEmfSink } from '../../../shared/runtime/metrics.js';
 import { aas, asg, callCount, cw, ecs, serve, writeCount } from './aws-fixture.js';
 import { buildSnapshot, CLUSTER, type ClusterShape, NOW, SERVICE } from './builders.js';
@@ -125,13 +130,33 @@ describe('service-scaler handler: scaling', () => {
     expect(result.plan?.action).toBe('scale-in');
   });
 
-  it('takes the opt-in from the scalable target tags', async () => {
-    const snapshot = buildSnapshot(roomy);
+  it('skips a service opted in on its scalable target only, with no write even when the cluster is full', async () => {
+    const snapshot = buildSnapshot(full);
     snapshot.services[0]!.tags = [];
     serve(snapshot);
     aas.on(AasListTags).resolves({ Tags: { [SERVICE_TAGS.scaling]: 'enabled' } });
-    expect((await serviceScalerHandler(event('cpu-high-alarm.json'))).plan?.action).toBe('scale-out');
+    const result = await serviceScalerHandler(event('cpu-high-alarm.json'));
+    expect(result.status).toBe('ok');
+    expect(result.plan?.action).toBe('skip');
+    expect(result.plan?.reasons.join(' ')).toContain(
+      `${SERVICE_TAGS.scaling}=enabled is on the scalable target only; tag the service itself`,
+    );
+    expect(result).toMatchObject({ clusterGrown: false, serviceUpdated: false });
+    expect(writeCount()).toBe(0);
     expect(aas).toHaveReceivedCommandTimes(AasListTags, 1);
+  });
+
+  it('scales the service but never writes to an ASG tagged dry-run', async () => {
+    const snapshot = buildSnapshot(full);
+    snapshot.autoScalingGroups[0]!.Tags.push({ Key: 'ecs-autoscaler:dry-run', Value: 'true' });
+    serve(snapshot);
+    const result = await serviceScalerHandler(event('cpu-high-alarm.json'));
+    expect(result).toMatchObject({ status: 'ok', clusterGrown: false, serviceUpdated: true });
+    expect(result.plan?.reasons.join(' ')).toContain('Auto Scaling group is in dry run');
+    expect(asg).toHaveReceivedCommandTimes(SetDesiredCapacityCommand, 0);
+    expect(asg).toHaveReceivedCommandTimes(CreateOrUpdateTagsCommand, 0);
+    expect(asg).toHaveReceivedCommandTimes(SetInstanceProtectionCommand, 0);
+    expect(ecs).toHaveReceivedCommandWith(UpdateServiceCommand, { desiredCount: 13 });
   });
 
   it('publishes one EMF document with the action metric', async () => {
@@ -177,12 +202,47 @@ describe('service-scaler handler: nothing is written when it must not be', () =>
     expect(callCount()).toBe(0);
   });
 
-  it('says what to add when the alarm names no service', async () => {
+  it('ignores an alarm that names no service at INFO: no error, no error metric, no write', async () => {
     const e = event('tagged-queue-alarm.json');
     delete e.detail.alarmTags;
+    const docs: Record<string, unknown>[] = [];
+    setEmfSink((d) => docs.push(d));
+    const errors = vi.spyOn(logger, 'error');
+    const infos = vi.spyOn(logger, 'info');
+    try {
+      const result = await serviceScalerHandler(e);
+      expect(result.status).toBe('ignored');
+      expect(result.message).toContain('orders-queue-deep names no ECS service');
+    } finally {
+      setEmfSink(undefined);
+      errors.mockRestore();
+    }
+    expect(errors).not.toHaveBeenCalled();
+    expect(infos).toHaveBeenCalledWith(
+      'alarm ignored',
+      expect.objectContaining({ alarm: 'orders-queue-deep' }),
+    );
+    infos.mockRestore();
+    expect(docs.filter((d) => 'ServiceScalerErrors' in d)).toEqual([]);
+    // Finding out took one read of the alarm's tags, and nothing else.
+    expect(cw).toHaveReceivedCommandTimes(CwListTags, 1);
+    expect(callCount()).toBe(1);
+  });
+
+  it('ignores a cluster-level ECS alarm (ClusterName without ServiceName)', async () => {
+    const e = event('cpu-high-alarm.json');
+    delete e.detail.configuration.metrics[0].metricStat.metric.dimensions.ServiceName;
+    const result = await serviceScalerHandler(e);
+    expect(result.status).toBe('ignored');
+    expect(writeCount()).toBe(0);
+  });
+
+  it('rejects an alarm tagged with its service but not its cluster, saying what to add', async () => {
+    const e = event('tagged-queue-alarm.json');
+    delete e.detail.alarmTags['ecs-autoscaler:cluster'];
     const result = await serviceScalerHandler(e);
     expect(result.status).toBe('configuration-error');
-    expect(result.message).toContain('ecs-autoscaler:cluster and ecs-autoscaler:service tags');
+    expect(result.message).toContain('has the tag ecs-autoscaler:service=api but no ecs-autoscaler:cluster');
     expect(writeCount()).toBe(0);
   });
 
@@ -285,6 +345,20 @@ describe('service-scaler handler: the every-minute sweep', () => {
     const result = await serviceScalerHandler(tick);
     expect(result.plans?.map((p) => [p.alarm, p.action])).toEqual([['hi', 'scale-out']]);
     expect(ecs).toHaveReceivedCommandTimes(UpdateServiceCommand, 1);
+  });
+
+  it('passes over a service that does not opt in itself, without reading its target tags', async () => {
+    const snapshot = buildSnapshot(roomy);
+    snapshot.services[0]!.tags = [];
+    serve(snapshot);
+    aas.on(AasListTags).resolves({ Tags: { [SERVICE_TAGS.scaling]: 'enabled' } });
+    cw.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [metricAlarm('hi', 'GreaterThanThreshold', 90, 70)],
+    });
+    const result = await serviceScalerHandler(tick);
+    expect(result).toMatchObject({ status: 'ok', plans: [], errors: [] });
+    expect(aas).toHaveReceivedCommandTimes(AasListTags, 0);
+    expect(writeCount()).toBe(0);
   });
 
   it('goes on past a service with a bad tag, reporting it', async () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CLUSTER_POLICY } from '../../../shared/core/cluster-policy.js';
-import { planService } from '../../../shared/core/service-planner.js';
+import { planService, TARGET_ONLY_OPT_IN } from '../../../shared/core/service-planner.js';
 import { SERVICE_TAGS } from '../../../shared/core/service-policy.js';
 import { previewServiceAlarms } from '../../../shared/core/service-preview.js';
 import { ConfigurationError, NotFoundError } from '../../../shared/runtime/errors.js';
@@ -132,6 +132,54 @@ describe('planService: direction, steps and bounds', () => {
   });
 });
 
+describe('planService: the opt-in lives on the service', () => {
+  const untagged = (shape: ClusterShape = roomy) => {
+    const snapshot = buildSnapshot(shape);
+    snapshot.services[0]!.tags = [];
+    return snapshot;
+  };
+  const onTarget = { [SERVICE_TAGS.scaling]: 'enabled' };
+
+  it('skips a service whose opt-in is on its scalable target only, saying to tag the service', () => {
+    const p = planService(untagged(), alarm(100), { targetTags: onTarget }, NOW);
+    expect(p.action).toBe('skip');
+    expect(p.desiredCount).toEqual({ current: 6, proposed: 6 });
+    expect(p.reasons).toEqual([TARGET_ONLY_OPT_IN]);
+    expect(p.reasons[0]).toContain('is on the scalable target only; tag the service itself');
+    expect(p.record).toBeUndefined();
+  });
+
+  it('never plans cluster growth for it, even when the tasks would not fit', () => {
+    const p = planService(
+      untagged({ freeCpu: [0, 0, 512], tasks: 11 }),
+      alarm(100),
+      { targetTags: onTarget, clusterPolicy: DEFAULT_CLUSTER_POLICY },
+      NOW,
+    );
+    expect(p.action).toBe('skip');
+    expect(p.clusterGrowth).toBeUndefined();
+  });
+
+  it.each([
+    ['the target has no opt-in either', untagged, {}],
+    ['the target tags were not read', untagged, undefined],
+    [
+      'the service opts out itself',
+      () => buildSnapshot({ ...roomy, tags: { [SERVICE_TAGS.scaling]: 'disabled' } }),
+      onTarget,
+    ],
+  ] as const)('says the service does not opt in when %s', (_name, build, targetTags) => {
+    const p = planService(build(), alarm(100), targetTags ? { targetTags } : {}, NOW);
+    expect(p.action).toBe('skip');
+    expect(p.reasons[0]).toContain(`does not opt in: tag the service itself ${SERVICE_TAGS.scaling}=enabled`);
+  });
+
+  it('takes no setting from the target tags', () => {
+    const p = plan(roomy, alarm(75), { targetTags: { [SERVICE_TAGS.scaleOutStep]: '+5' } });
+    expect(p.desiredCount).toEqual({ current: 6, proposed: 7 }); // the default first step, +1
+  });
+});
+
 describe('planService: cooldowns and idempotency', () => {
   const recorded = (value: string): ClusterShape => ({
     ...roomy,
@@ -233,6 +281,19 @@ describe('planService: cluster-aware scale-out', () => {
     expect(p.clusterGrowth?.reasons.join(' ')).toContain('MaxSize 4');
   });
 
+  it('never grows an ASG in dry run, but still scales the service and says why', () => {
+    const p = plan(full, alarm(100), { clusterPolicy: { ...DEFAULT_CLUSTER_POLICY, dryRun: true } });
+    expect(p.action).toBe('scale-out');
+    expect(p.dryRun).toBe(false);
+    expect(p.desiredCount).toEqual({ current: 11, proposed: 16 });
+    expect(p.clusterGrowth).toBeUndefined();
+    const why = p.reasons.join(' ');
+    expect(why).toContain('Auto Scaling group is in dry run (ASG tag ecs-autoscaler:dry-run=true)');
+    expect(why).toMatch(
+      /it would grow web-asg from 3 to [45] instance\(s\): the new tasks wait for capacity/,
+    );
+  });
+
   it('leaves the cluster alone with cluster-aware=false', () => {
     const p = plan({ ...full, tags: { [SERVICE_TAGS.clusterAware]: 'false' } }, alarm(100));
     expect(p.action).toBe('scale-out');
@@ -299,5 +360,15 @@ describe('previewServiceAlarms', () => {
     ]);
     expect(rows.every((r) => r.dryRun)).toBe(true);
     expect(rows[2]!.reasons[0]).toContain("names service 'ghost'");
+  });
+
+  it('explains a target-only opt-in from the target tags it is given', () => {
+    const snapshot = buildSnapshot(roomy);
+    snapshot.services[0]!.tags = [];
+    const rows = previewServiceAlarms(snapshot, [alarm(90)], NOW, {
+      targetTags: { api: { [SERVICE_TAGS.scaling]: 'enabled' } },
+    });
+    expect(rows.map((r) => r.action)).toEqual(['skip']);
+    expect(rows[0]!.reasons).toContain(TARGET_ONLY_OPT_IN);
   });
 });

@@ -116,7 +116,6 @@ describe('parseServiceScalingConfig', () => {
   it('is disabled without the opt-in tag, with sane defaults', () => {
     const c = parseServiceScalingConfig({});
     expect(c.enabled).toBe(false);
-    expect(c.optInSource).toBeNull();
     expect(c.scaleOutCooldownSeconds).toBe(DEFAULT_SCALE_OUT_COOLDOWN_SECONDS);
     expect(c.scaleInCooldownSeconds).toBe(DEFAULT_SCALE_IN_COOLDOWN_SECONDS);
     expect(c.scaleInCooldownSeconds).toBeGreaterThan(c.scaleOutCooldownSeconds);
@@ -127,21 +126,29 @@ describe('parseServiceScalingConfig', () => {
   });
 
   it.each([
-    [{ [SERVICE_TAGS.scaling]: 'enabled' }, {}, true, 'service'],
-    [{ [SERVICE_TAGS.scaling]: 'Enabled' }, {}, true, 'service'],
-    [{}, { [SERVICE_TAGS.scaling]: 'enabled' }, true, 'scalable-target'],
-    [{ [SERVICE_TAGS.scaling]: 'disabled' }, { [SERVICE_TAGS.scaling]: 'enabled' }, false, null],
-  ] as const)('opt-in: service %j, target %j → %s from %s', (service, target, enabled, source) => {
-    const c = parseServiceScalingConfig(service, target);
-    expect(c.enabled).toBe(enabled);
-    expect(c.optInSource).toBe(source);
+    [{ [SERVICE_TAGS.scaling]: 'enabled' }, true],
+    [{ [SERVICE_TAGS.scaling]: 'disabled' }, false],
+    [{}, false],
+  ] as const)('opt-in: service tags %j → enabled %s', (tags, enabled) => {
+    expect(parseServiceScalingConfig(tags).enabled).toBe(enabled);
   });
 
-  it('lets the service tags override the target tags', () => {
-    const c = parseServiceScalingConfig(
-      { [SERVICE_TAGS.scaling]: 'enabled', [SERVICE_TAGS.scaleOutCooldown]: '2m' },
-      { [SERVICE_TAGS.scaleOutCooldown]: '10m', [SERVICE_TAGS.scaleInCooldown]: '15m' },
-    );
+  it.each(['Enabled', 'ENABLED', ' enabled', 'enabled '])(
+    "rejects the opt-in '%s', which the IAM policy's case-sensitive StringEquals would not match",
+    (value) => {
+      const call = () => parseServiceScalingConfig({ [SERVICE_TAGS.scaling]: value });
+      expect(call).toThrow(ConfigurationError);
+      expect(call).toThrow(`tag ${SERVICE_TAGS.scaling}='${value}' is invalid`);
+      expect(call).toThrow('StringEquals, case-sensitive');
+    },
+  );
+
+  it('reads every setting from the service tags alone', () => {
+    const c = parseServiceScalingConfig({
+      [SERVICE_TAGS.scaling]: 'enabled',
+      [SERVICE_TAGS.scaleOutCooldown]: '2m',
+      [SERVICE_TAGS.scaleInCooldown]: '15m',
+    });
     expect(c.scaleOutCooldownSeconds).toBe(120);
     expect(c.scaleInCooldownSeconds).toBe(900);
   });
