@@ -226,20 +226,18 @@ const planGrowth = (
     policy,
     now,
   );
-  if (!policy.dryRun) {
-    plan.clusterGrowth = check.growth;
+  const g = check.growth;
+  if (!policy.dryRun || !g) {
+    plan.clusterGrowth = g;
     plan.reasons.push(...check.reasons);
     return;
   }
   // An ASG in dry run is written by no one — not its own scaler, not this one. The service still scales
   // (unless it is dry-run itself) and its new tasks wait for capacity.
-  const g = check.growth;
   plan.reasons.push(
-    'the cluster is not grown: its Auto Scaling group is in dry run (ASG tag ecs-autoscaler:dry-run=true)' +
-      (g
-        ? `; it would grow ${g.autoScalingGroup} from ${g.desiredCapacity.current} to ${g.desiredCapacity.proposed} instance(s)`
-        : '') +
-      ': the new tasks wait for capacity',
+    'the cluster is not grown: its Auto Scaling group is in dry run (ASG tag ecs-autoscaler:dry-run=true); ' +
+      `it would grow ${g.autoScalingGroup} from ${g.desiredCapacity.current} to ${g.desiredCapacity.proposed} ` +
+      'instance(s): the new tasks wait for capacity',
   );
 };
 

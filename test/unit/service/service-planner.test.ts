@@ -294,6 +294,14 @@ describe('planService: cluster-aware scale-out', () => {
     );
   });
 
+  it('says the tasks fit, not that they wait, when an ASG in dry run need not grow', () => {
+    const p = plan(roomy, alarm(100), { clusterPolicy: { ...DEFAULT_CLUSTER_POLICY, dryRun: true } });
+    expect(p.action).toBe('scale-out');
+    expect(p.clusterGrowth).toBeUndefined();
+    expect(p.reasons.join(' ')).toContain('fit on the cluster');
+    expect(p.reasons.join(' ')).not.toContain('wait for capacity');
+  });
+
   it('leaves the cluster alone with cluster-aware=false', () => {
     const p = plan({ ...full, tags: { [SERVICE_TAGS.clusterAware]: 'false' } }, alarm(100));
     expect(p.action).toBe('scale-out');
