@@ -9,6 +9,7 @@ import {
   DescribeScalableTargetsCommand,
 } from '@aws-sdk/client-application-auto-scaling';
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import {
   DescribeClustersCommand,
   DescribeContainerInstancesCommand,
@@ -48,10 +49,12 @@ export const installFakeAws = (snapshot: ClusterSnapshot) => {
   const ecs = mockClient(ECSClient);
   const asg = mockClient(AutoScalingClient);
   const aas = mockClient(ApplicationAutoScalingClient);
+  const cw = mockClient(CloudWatchClient);
   for (const [mock, service] of [
     [ecs, 'ecs'],
     [asg, 'autoscaling'],
     [aas, 'application-autoscaling'],
+    [cw, 'cloudwatch'],
   ] as const) {
     (mock as ReturnType<typeof mockClient>).onAnyCommand().callsFake((input: unknown) => {
       throw new Error(
@@ -153,6 +156,10 @@ export const installFakeAws = (snapshot: ClusterSnapshot) => {
     if ((i.ResourceIds?.length ?? 0) > 50) tooMany('DescribeScalableTargets', 50);
     return { ScalableTargets: snapshot.scalableTargets };
   });
+  cw.on(DescribeAlarmsCommand).callsFake(() => {
+    count('cloudwatch:DescribeAlarms');
+    return { MetricAlarms: [], CompositeAlarms: [] };
+  });
   return {
     calls,
     reset: (): void => {
@@ -162,6 +169,7 @@ export const installFakeAws = (snapshot: ClusterSnapshot) => {
       ecs.restore();
       asg.restore();
       aas.restore();
+      cw.restore();
     },
   };
 };
@@ -171,9 +179,11 @@ export const installFakeAws = (snapshot: ClusterSnapshot) => {
  * shared/aws/snapshot-reader.ts): 1 DescribeClusters; ⌈I/100⌉ list + ⌈I/100⌉ describe container
  * instances (100 per page and per call); ⌈S/100⌉ ListServices + ⌈S/10⌉ DescribeServices (10 per call);
  * one DescribeTaskDefinition per distinct revision when cold, none when warm (revisions are immutable);
- * 1 DescribeAutoScalingGroups (a tag filter, 100 groups per page); ⌈S/50⌉ DescribeScalableTargets; and,
- * when the planner asks for the tasks of some instances (scale-in candidates), ⌈tasks/100⌉ ListTasks per
- * instance (the filter takes one instance) and ⌈their tasks / 100⌉ DescribeTasks.
+ * 1 DescribeAutoScalingGroups (a tag filter, 100 groups per page); ⌈S/50⌉ DescribeScalableTargets;
+ * ⌈metric alarms in the region / 100⌉ DescribeAlarms (1 here: the API cannot filter on dimensions); and,
+ * when the planner asks for the tasks of some instances (scale-in candidates), 2 × ⌈tasks/100⌉ ListTasks per
+ * instance (the filter takes one instance and one desired status: RUNNING, and STOPPED for tasks still
+ * stopping, which hold their resources) and ⌈their tasks / 100⌉ DescribeTasks.
  */
 export const minimumReadCalls = (
   snapshot: ClusterSnapshot,
@@ -191,6 +201,7 @@ export const minimumReadCalls = (
     (warm ? 0 : snapshot.taskDefinitions.length) +
     c(snapshot.autoScalingGroups.length, 100) +
     c(s, 50) +
+    1 +
     taskReadCalls(snapshot, taskInstances)
   );
 };
@@ -202,6 +213,7 @@ export const taskReadCalls = (snapshot: ClusterSnapshot, instances: readonly str
   );
   const tasks = picked.reduce((s, c) => s + c.runningTasksCount, 0);
   return (
-    picked.reduce((s, c) => s + Math.max(1, Math.ceil(c.runningTasksCount / 100)), 0) + Math.ceil(tasks / 100)
+    picked.reduce((s, c) => s + 2 * Math.max(1, Math.ceil(c.runningTasksCount / 100)), 0) +
+    Math.ceil(tasks / 100)
   );
 };

@@ -15,12 +15,13 @@
  *   the plan acts.
  * - drain start (the lifecycle event names the EC2 instance, group and hook): DescribeAutoScalingGroups
  *   (is the group managed: its tag) + ListContainerInstances (filter by EC2 id: its ARN, only if ACTIVE or
- *   DRAINING) + ListTasks + DescribeTasks + DescribeServices (is it already empty of non-daemon tasks: then
- *   complete at once) + UpdateContainerInstancesState = 6;
+ *   DRAINING) + 2 ListTasks (desired RUNNING, and STOPPED: tasks still stopping hold the instance) +
+ *   DescribeTasks + DescribeServices (is it already empty of non-daemon tasks: then complete at once) +
+ *   UpdateContainerInstancesState = 7;
  * - drain finish (a task event names the container instance): DescribeContainerInstances (its EC2 id) +
  *   DescribeAutoScalingInstances (its group, Terminating:Wait) + DescribeAutoScalingGroups (managed) +
- *   DescribeLifecycleHooks (the hook's name) + ListTasks + DescribeTasks + DescribeServices (nothing but
- *   daemons left) + CompleteLifecycleAction = 8.
+ *   DescribeLifecycleHooks (the hook's name) + 2 ListTasks + DescribeTasks + DescribeServices (nothing but
+ *   daemons left) + CompleteLifecycleAction = 9.
  */
 import { clearTaskDefinitionCache } from '../../shared/aws/snapshot-reader.js';
 import { createSim, type Sim } from '../../sim/index.js';
@@ -168,7 +169,7 @@ export const measureDecisions = async (n: number): Promise<DecisionCalls[]> => {
           decision: 'drain start',
           instances: n,
           calls: total(start.calls),
-          minimum: 6,
+          minimum: 7,
           detail: start.calls,
         });
       if (finish) {
@@ -176,7 +177,7 @@ export const measureDecisions = async (n: number): Promise<DecisionCalls[]> => {
           decision: 'drain finish',
           instances: n,
           calls: total(finish.calls),
-          minimum: 8,
+          minimum: 9,
           detail: finish.calls,
         });
       }
