@@ -1,4 +1,5 @@
 import 'aws-sdk-client-mock-vitest/extend';
+import { setDefaultEmfSink } from '../shared/runtime/metrics.js';
 
 // No test may reach AWS: fixed dummy credentials and region; the SDK still honours AWS_ENDPOINT_URL.
 process.env.AWS_REGION ??= 'us-east-1';
@@ -9,3 +10,6 @@ process.env.POWERTOOLS_DEV ??= 'false';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 process.env.POWERTOOLS_METRICS_NAMESPACE ??= 'EcsAutoscaler';
+
+// EMF documents go to stdout in Lambda; in tests only those a test reads (setEmfSink) matter.
+setDefaultEmfSink(() => {});

@@ -14,10 +14,19 @@ export { MetricUnit };
 export type EmfSink = (document: Record<string, unknown>) => void;
 
 let sink: EmfSink | undefined;
+let fallback: EmfSink | undefined;
 
-/** Routes EMF output to `fn` (or back to stdout with `undefined`). */
+/** Routes EMF output to `fn` (or back to the default, stdout, with `undefined`). */
 export const setEmfSink = (fn: EmfSink | undefined): void => {
   sink = fn;
+};
+
+/**
+ * Replaces the default destination (stdout) used while no sink is set. The test setup discards there,
+ * so EMF lines of tests that do not read metrics stay out of the test output; Lambda keeps stdout.
+ */
+export const setDefaultEmfSink = (fn: EmfSink | undefined): void => {
+  fallback = fn;
 };
 
 /**
@@ -33,7 +42,8 @@ export const createMetrics = (serviceName: string): Metrics => {
   const stdout = target.console;
   target.console = {
     log: (line: string) => {
-      if (sink) sink(JSON.parse(line) as Record<string, unknown>);
+      const to = sink ?? fallback;
+      if (to) to(JSON.parse(line) as Record<string, unknown>);
       else stdout.log(line);
     },
   };
