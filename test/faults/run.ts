@@ -67,8 +67,12 @@ for (const [i, run] of runs.entries()) {
   if (process.stderr.isTTY) process.stderr.write(`\r${i + 1}/${runs.length} runs`);
 }
 if (process.stderr.isTTY) process.stderr.write('\n');
+const scope =
+  scenario || profile
+    ? `${scenario ?? 'every scenario'} × ${profile ?? 'every fault profile'}`
+    : `${FAULT_SCENARIOS.length} scenarios × ${FAULT_PROFILES.length} fault profiles`;
 console.log(
-  `${runs.length} runs (${FAULT_SCENARIOS.length} scenarios × ${FAULT_PROFILES.length} fault profiles × seeds from ${firstSeed}) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  `${runs.length} runs (${scope} × seeds from ${firstSeed}) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
 );
 console.log(`fault-injection: ${runs.length} runs, ${violations} violations`);
 process.exitCode = violations > 0 ? 1 : 0;
