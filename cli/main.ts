@@ -5,23 +5,25 @@
  * Exit codes: 0 success; 2 bad input the user must fix (unknown cluster, missing credentials, bad
  * snapshot file, bad option); 1 anything else (AWS throttling or outage: retry).
  */
+import './env-defaults.js';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { AutoscalerError, describeError } from '../shared/runtime/errors.js';
 import { registerReportCommand } from './commands/report.js';
+import { registerSimulateCommand } from './commands/simulate.js';
 import { registerSnapshotCommand } from './commands/snapshot.js';
 import { type CliIo, processIo } from './io.js';
-
-// The SDK warns once per process that its 2027 releases will need Node 22. The CLI supports Node >= 20.19
-// (package.json engines) and promises one line on stderr for an error, so it silences that notice.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /** A function that adds one command to the program. */
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
 /** The commands, in help order. */
-export const COMMANDS: RegisterCommand[] = [registerReportCommand, registerSnapshotCommand];
+export const COMMANDS: RegisterCommand[] = [
+  registerReportCommand,
+  registerSnapshotCommand,
+  registerSimulateCommand,
+];
 
 /** Builds the program with its commands; errors are thrown, not turned into process exits. */
 export const buildProgram = (io: CliIo, commands: readonly RegisterCommand[] = COMMANDS): Command => {

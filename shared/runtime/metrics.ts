@@ -7,6 +7,7 @@
  * goes to the sink instead of stdout, so simulated CloudWatch alarms see the real metrics.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logger } from './logger.js';
 
 export { MetricUnit };
 
@@ -37,6 +38,9 @@ export const createMetrics = (serviceName: string): Metrics => {
   const metrics = new Metrics({
     namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'EcsAutoscaler',
     serviceName,
+    // Its own warnings (e.g. "no application metrics to publish") go through the structured logger, so
+    // they are JSON in Lambda and follow POWERTOOLS_LOG_LEVEL elsewhere.
+    logger,
   });
   const target = metrics as unknown as { console: { log: (line: string) => void } };
   const stdout = target.console;
