@@ -2,49 +2,30 @@
  * Fuzzing every Lambda handler (functions/<name>/handler.ts) with bad input: arbitrary JSON, and the real
  * events of events/ with one field removed, retyped or oversized (fast-check).
  *
- * Every AWS call is intercepted (aws-sdk-client-mock) and answered with a ThrottlingException, so an
- * event that gets past validation ends in a retryable error instead of touching anything. Properties:
+ * Every AWS call is answered by a permissive fake account (test/fuzz/permissive-account.ts): reads say the
+ * resources an event names exist, are managed and are ready to act on, so a handler that let a bad event
+ * through would reach its writes. Properties:
  * - no input crashes a handler with an unexpected error (TypeError and the like): every failure is one
  *   of the project's error classes, or a result with a status;
  * - an input the handler rejects (InvalidEventError / ConfigurationError, or status `invalid-event` /
- *   `configuration-error`) gets a message that says what is wrong, and NO mutating command was sent.
+ *   `configuration-error`) gets a message that says what is wrong, and NO mutating command was sent;
+ * - and, so that the last property can fail: the unmodified sample events of at least one handler DO
+ *   lead to writes in that account.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { ECSClient } from '@aws-sdk/client-ecs';
-import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setEmfSink } from '../../shared/runtime/metrics.js';
 import { arbitraryEvent, loadEvents, mutatedEvent } from './mutations.js';
+import { permissiveAccount } from './permissive-account.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 const names = readdirSync('functions').filter((n) =>
   readdirSync(join('functions', n)).includes('handler.ts'),
 );
-/** The part of an aws-sdk-client-mock stub this test uses (the four stubs differ in their types). */
-interface Stub {
-  calls(): { args: unknown[] }[];
-  resetHistory(): unknown;
-  restore(): void;
-  onAnyCommand(): { rejects(error: unknown): unknown };
-}
-const mocks: Stub[] = [
-  mockClient(ECSClient),
-  mockClient(AutoScalingClient),
-  mockClient(ApplicationAutoScalingClient),
-  mockClient(CloudWatchClient),
-];
-const throttled = () =>
-  Object.assign(new Error('Rate exceeded'), {
-    name: 'ThrottlingException',
-    $fault: 'client',
-    $metadata: { httpStatusCode: 400 },
-  });
+let account: ReturnType<typeof permissiveAccount>;
 
 const context = {
   functionName: 'fuzz',
@@ -61,11 +42,7 @@ const context = {
   succeed: () => undefined,
 };
 
-const writes = (): string[] =>
-  mocks
-    .flatMap((m) => m.calls())
-    .map((c) => (c.args[0] as { constructor: { name: string } }).constructor.name.replace(/Command$/, ''))
-    .filter((n) => !/^(Describe|List|Get)/.test(n));
+const writes = (): string[] => account.writes();
 
 type Handler = (event: unknown, ctx: unknown) => Promise<unknown>;
 
@@ -79,7 +56,7 @@ const KNOWN_ERRORS = new Set([
 
 /** Invokes once and checks the properties; returns whether the input was rejected. */
 const check = async (name: string, handler: Handler, event: unknown): Promise<boolean> => {
-  for (const m of mocks) m.resetHistory();
+  account.resetHistory();
   let result: unknown;
   let error: Error | undefined;
   try {
@@ -112,11 +89,11 @@ process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
 beforeAll(() => {
   setEmfSink(() => undefined);
-  for (const m of mocks) m.onAnyCommand().rejects(throttled());
+  account = permissiveAccount();
 });
 afterAll(() => {
   setEmfSink(undefined);
-  for (const m of mocks) m.restore();
+  account.restore();
 });
 
 const events = loadEvents();
@@ -149,5 +126,21 @@ describe.each(names)('fuzz %s', (name) => {
     );
     // Most mutations break an event this handler takes, or hit an event it does not take at all.
     expect(rejected).toBeGreaterThan(RUNS / 4);
+  });
+});
+
+describe('the fuzz account lets valid events act', () => {
+  it('the unmodified drain events write (so "rejected events write nothing" can fail)', async () => {
+    const file = pathToFileURL(join(process.cwd(), 'functions', 'instance-drainer', 'handler.ts')).href;
+    const drainer = ((await import(/* @vite-ignore */ file)) as { handler: Handler }).handler;
+    const valid = events.filter((e) =>
+      /terminate-lifecycle-action\.json$|spot-instance-interruption-warning\.json$/.test(e.name),
+    );
+    expect(valid.length).toBeGreaterThan(0);
+    for (const { event } of valid) {
+      account.resetHistory();
+      await drainer(structuredClone(event), context);
+      expect(writes(), JSON.stringify(event).slice(0, 120)).not.toEqual([]);
+    }
   });
 });
