@@ -1,12 +1,18 @@
 /**
- * Scale-in selection: which instances to drain, one at a time (or several empty ones at once).
+ * Scale-in selection: which instances to drain in one decision (up to `maxRemovals`).
  *
- * An instance is removed only when all of these hold on the instances that remain:
- * - idle capacity exceeds one whole instance: Σ free − headroom ≥ the candidate's registered capacity;
- * - the candidate's non-daemon tasks plus the headroom fit by first-fit-decreasing on the others' free
- *   space (per-task sizes when the snapshot lists its tasks; otherwise each of its tasks is assumed to be
- *   as large as the largest task — conservative, and said so in the reasons);
- * - every dimension's reservation stays at or under its threshold afterwards.
+ * Placement-exact: the threshold rule (docs/cluster-scaler.md) exists so that the largest task still fits;
+ * this checks exactly that, on the instances that stay. An instance is removed only when both hold:
+ * - idle capacity exceeds one whole instance: Σ free − tasks already moved − headroom ≥ the candidate's
+ *   registered capacity (on every dimension);
+ * - first-fit-decreasing placement of the candidate's non-daemon tasks, plus those of the instances already
+ *   chosen in this decision, plus `headroomTasks` copies of the largest task, fits on the free space of the
+ *   instances that stay (per-task sizes when the snapshot lists its tasks; otherwise each of its tasks is
+ *   assumed as large as the largest task — conservative, and said so in the reasons).
+ * No aggregate reservation percentage gates the removal: with a large largest task the threshold is low
+ * (25 % for 1,536 of 2,048 CPU) and would keep a cluster many times larger than its tasks need. After such
+ * a removal the scale-out check (unplaced tasks + headroom fit) holds by construction, so it cannot
+ * oscillate.
  * Candidates are ranked by fewest non-daemon tasks, then least reserved (MEMORY, then CPU), among the
  * instances of the Availability Zones that hold the most instances, so removal keeps AZs balanced (the
  * ASG's AZRebalance would otherwise launch and terminate to even them out).
@@ -14,9 +20,9 @@
 import type { CapacityAnalysis, InstanceView } from './capacity.js';
 import type { PlacementItem } from './placement.js';
 import { placeFirstFitDecreasing } from './placement.js';
-import { addResources, type Resources, ZERO } from './resources.js';
+import { addResources, type Resources, scaleResources, ZERO } from './resources.js';
 import type { GroupState } from './scale-group-state.js';
-import { type InstanceTasks, instanceTasks, isEmpty, taskSize } from './scale-instance-tasks.js';
+import { type InstanceTasks, instanceTasks, taskSize } from './scale-instance-tasks.js';
 import type { ClusterSnapshot } from './snapshot.js';
 
 /** The outcome of {@link selectScaleIn}. */
@@ -36,6 +42,10 @@ interface Candidate {
   tasks: InstanceTasks;
   nonDaemon: number;
 }
+
+/** Σ reservation × count of placement items. */
+const totalOf = (items: readonly PlacementItem[]): Resources =>
+  items.reduce((acc, it) => addResources(acc, scaleResources(it.reservation, it.count)), ZERO);
 
 const sum = (xs: readonly InstanceView[], pick: (i: InstanceView) => Resources): Resources =>
   xs.reduce((acc, i) => addResources(acc, pick(i)), ZERO);
@@ -71,16 +81,18 @@ const movedItems = (
 const label = (ci: InstanceView): string => ci.ec2InstanceId ?? ci.containerInstanceArn;
 
 /**
- * Checks removing `c` from `remaining` (capacity instances that stay, `c` included).
- * @returns undefined when it may go, else why not.
+ * Checks removing `c` from `remaining` (capacity instances that stay, `c` included), when the tasks of the
+ * instances already chosen in this decision (`alreadyMoved`) must also move onto the instances that stay.
+ * @returns no `why` when it may go, else why not.
  */
 const blockReason = (
   snapshot: ClusterSnapshot,
   analysis: CapacityAnalysis,
   c: Candidate,
   remaining: readonly InstanceView[],
+  alreadyMoved: readonly PlacementItem[],
   headroomTasks: number,
-): { why?: string; note?: string } => {
+): { why?: string; note?: string; items?: PlacementItem[] } => {
   const dims = analysis.dimensionNames;
   const largest = analysis.largestTask.reservation;
   const hasTasks = dims.some((d) => largest[d] > 0);
@@ -90,8 +102,9 @@ const blockReason = (
   const headroom: PlacementItem[] =
     hasTasks && headroomTasks > 0 ? [{ label: 'headroom', reservation: largest, count: headroomTasks }] : [];
   const idle = sum(remaining, (i) => i.remaining);
+  const movedBefore = totalOf(alreadyMoved);
   for (const d of dims) {
-    const spare = idle[d] - (hasTasks ? largest[d] * headroomTasks : 0);
+    const spare = idle[d] - movedBefore[d] - (hasTasks ? largest[d] * headroomTasks : 0);
     if (c.ci.registered[d] > 0 && spare < c.ci.registered[d]) {
       return {
         why: `idle ${d} (${spare} beyond the headroom) is less than one instance (${c.ci.registered[d]})`,
@@ -99,37 +112,19 @@ const blockReason = (
     }
   }
   const placement = placeFirstFitDecreasing(
-    [...moved.items, ...headroom],
+    [...alreadyMoved, ...moved.items, ...headroom],
     others.map((i) => ({ id: i.containerInstanceArn, free: i.remaining })),
     { dimensions: dims },
   );
   if (placement.unplaced.length > 0) {
-    return { why: `its tasks and the headroom do not all fit on the other instances' free space` };
+    return {
+      why:
+        alreadyMoved.length > 0
+          ? `its tasks, those of the instances already chosen and the headroom do not all fit on the other instances' free space`
+          : `its tasks and the headroom do not all fit on the other instances' free space`,
+    };
   }
-  const movedTotal = moved.items.reduce(
-    (acc, it) => ({
-      CPU: acc.CPU + it.reservation.CPU * it.count,
-      MEMORY: acc.MEMORY + it.reservation.MEMORY * it.count,
-      GPU: acc.GPU + it.reservation.GPU * it.count,
-    }),
-    ZERO,
-  );
-  const registeredAfter = sum(others, (i) => i.registered);
-  const reservedAfter = addResources(
-    sum(others, (i) => i.reserved),
-    movedTotal,
-  );
-  for (const d of dims) {
-    const dim = analysis.dimensions[d]!;
-    if (dim.largestTask === 0) continue;
-    const pct = registeredAfter[d] > 0 ? (100 * reservedAfter[d]) / registeredAfter[d] : 100;
-    if (pct > dim.thresholdPercent) {
-      return {
-        why: `${d} reservation would be ${Math.round(pct * 10) / 10}%, above the threshold ${Math.round(dim.thresholdPercent * 10) / 10}%`,
-      };
-    }
-  }
-  return moved.note ? { note: moved.note } : {};
+  return moved.note ? { note: moved.note, items: moved.items } : { items: moved.items };
 };
 
 /**
@@ -162,6 +157,7 @@ export const selectScaleIn = (
     );
   let remaining = capacity;
   let pool = candidates;
+  let moved: PlacementItem[] = [];
   let lastWhy = 'no registered ACTIVE instance of the group to remove';
   while (result.drain.length < maxRemovals && pool.length > 0) {
     const perAz = new Map<string, number>();
@@ -170,28 +166,26 @@ export const selectScaleIn = (
     const eligible = pool.filter((c) => perAz.get(c.az) === most).slice(0, CANDIDATES_PER_STEP);
     let chosen: Candidate | undefined;
     for (const c of eligible) {
-      // After the first, only empty instances go in the same decision ("N empty ones at once").
-      if (result.drain.length > 0 && !isEmpty(c.tasks)) continue;
       if (!c.tasks.complete && !result.needsTasks.includes(c.ci.containerInstanceArn)) {
         result.needsTasks.push(c.ci.containerInstanceArn);
       }
-      const { why, note } = blockReason(snapshot, analysis, c, remaining, headroomTasks);
+      const { why, note, items } = blockReason(snapshot, analysis, c, remaining, moved, headroomTasks);
       if (why) {
         lastWhy = `${label(c.ci)} cannot go: ${why}`;
         continue;
       }
       chosen = c;
       result.reasons.push(
-        `drain ${label(c.ci)} (${c.az}, ${c.nonDaemon} non-daemon task(s), reserved CPU ${c.ci.reserved.CPU} MEMORY ${c.ci.reserved.MEMORY}): its tasks and the headroom fit on the other instances with reservation at or under the threshold`,
+        `drain ${label(c.ci)} (${c.az}, ${c.nonDaemon} non-daemon task(s), reserved CPU ${c.ci.reserved.CPU} MEMORY ${c.ci.reserved.MEMORY}): ${result.drain.length > 0 ? 'with those of the instances already chosen, ' : ''}its tasks and the headroom fit by first-fit-decreasing on the instances that stay`,
       );
       if (note) result.reasons.push(note);
+      moved = [...moved, ...(items ?? [])];
       break;
     }
     if (!chosen) break;
     result.drain.push(chosen.ci);
     remaining = remaining.filter((i) => i !== chosen.ci);
     pool = pool.filter((c) => c !== chosen);
-    if (!isEmpty(chosen.tasks)) break;
   }
   if (result.drain.length === 0) result.reasons.push(`no instance can be removed: ${lastWhy}`);
   return result;

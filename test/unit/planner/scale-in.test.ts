@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { analyzeCapacity } from '../../../shared/core/capacity.js';
 import { ago, type ClusterSpec, ciArn, type InstanceSpec, planOf, snapshotOf, taskOn } from './builders.js';
 
 const id = (n: number): string => `i-${String(n).padStart(17, '0')}`;
@@ -21,7 +22,9 @@ const idle = (group: ClusterSpec['group'] = {}, extra: Partial<ClusterSpec> = {}
 
 describe('planCluster — scale-in', () => {
   it('drains the instance with the fewest tasks, then least reserved, and remembers it in the ASG tags', () => {
-    const plan = planOf(snapshotOf(idle({}, { tasks: [taskOn(id(3), 'web', 1), taskOn(id(4), 'web', 1)] })));
+    const plan = planOf(snapshotOf(idle({}, { tasks: [taskOn(id(3), 'web', 1), taskOn(id(4), 'web', 1)] })), {
+      maxStep: 1,
+    });
     expect(plan.action).toBe('scale-in');
     expect(plan.drain).toEqual([{ containerInstanceArn: ciArn(id(3)), ec2InstanceId: id(3) }]);
     expect(plan.desiredCapacity).toEqual({ current: 4, proposed: 3 });
@@ -31,6 +34,18 @@ describe('planCluster — scale-in', () => {
       'ecs-autoscaler:draining': id(3),
     });
     expect(plan.reasons.join('\n')).not.toMatch(/assumed/);
+  });
+
+  it('drains several non-empty instances in one decision when their tasks and the headroom fit together', () => {
+    // 6 web tasks (3,072 CPU units, 6,144 MiB) on four 4,096-CPU / 8,192-MiB instances: one instance holds
+    // all six and the headroom (3,584 CPU units, 7,168 MiB), so i3, i4 (fewest tasks) then i1 go.
+    const tasks = [taskOn(id(3), 'web', 1), taskOn(id(4), 'web', 1)];
+    const plan = planOf(snapshotOf(idle({}, { tasks })));
+    expect(plan.action).toBe('scale-in');
+    expect(plan.drain.map((d) => d.ec2InstanceId)).toEqual([id(3), id(4), id(1)]);
+    expect(plan.desiredCapacity).toEqual({ current: 4, proposed: 1 });
+    expect(plan.stateTags['ecs-autoscaler:draining']).toBe(`${id(3)},${id(4)},${id(1)}`);
+    expect(plan.reasons.join('\n')).toMatch(/with those of the instances already chosen/);
   });
 
   it('without a task list, assumes each task is as large as the largest one and asks for the list', () => {
@@ -85,7 +100,7 @@ describe('planCluster — scale-in', () => {
       reason: /2 unplaced task\(s\) fit on the current free space/,
     },
     {
-      name: 'removing any instance would cross the threshold',
+      name: "no instance's tasks and the headroom fit on the others",
       spec: { instances: [web(1, 7), web(2, 6)], services: [WEB] },
       policy: {},
       reason: /no instance can be removed: .*cannot go/,
@@ -111,7 +126,7 @@ describe('planCluster — scale-in', () => {
       snapshotOf({ instances: [web(1, 2), web(2, 0), web(3, 1), web(4, 2), web(5, 1)], services: [WEB] }),
     );
     expect(plan.action).toBe('scale-in');
-    expect(plan.drain.map((d) => d.ec2InstanceId)).toEqual([id(3)]);
+    expect(plan.drain.map((d) => d.ec2InstanceId)[0]).toBe(id(3));
   });
 
   it.each([
@@ -131,14 +146,73 @@ describe('planCluster — scale-in', () => {
     expect(plan.desiredCapacity.proposed).toBe(5 - drained);
   });
 
-  it('a non-empty candidate goes alone', () => {
+  it.each([
+    { maxStep: 10, drained: 3 },
+    { maxStep: 2, drained: 2 },
+  ])('non-empty instances go together up to max step $maxStep', ({ maxStep, drained }) => {
+    // Four instances with one web task each: three go, the fourth keeps four tasks plus the headroom.
     const plan = planOf(
       snapshotOf({
         instances: [web(1, 1), web(2, 1), web(3, 1), web(4, 1)],
         services: [{ ...WEB, desired: 4 }],
       }),
+      { maxStep },
     );
-    expect(plan.drain).toHaveLength(1);
+    expect(plan.drain).toHaveLength(drained);
+    expect(plan.desiredCapacity.proposed).toBe(4 - drained);
+  });
+
+  it('stops adding instances to the decision when their tasks together no longer fit', () => {
+    // Five tasks of 1,536 CPU units on five instances; each instance fits two. Removing two leaves three
+    // instances for five tasks and the headroom (six slots); removing a third would leave four slots.
+    const batch = { name: 'batch', cpu: 1536, mem: 1024, desired: 5 };
+    const one = (n: number): InstanceSpec => ({
+      id: id(n),
+      cpu: 4096,
+      usedCpu: 1536,
+      usedMem: 1024,
+      running: 1,
+    });
+    const plan = planOf(
+      snapshotOf({
+        instances: [one(1), one(2), one(3), one(4), one(5)],
+        services: [batch],
+        tasks: [1, 2, 3, 4, 5].map((n) => taskOn(id(n), 'batch', 1)),
+      }),
+    );
+    expect(plan.action).toBe('scale-in');
+    expect(plan.drain).toHaveLength(2);
+    expect(plan.desiredCapacity.proposed).toBe(3);
+  });
+
+  it('scales in when a large largest task makes the threshold low but every task and the headroom still fit', () => {
+    // m5.large-sized instances (2,048 CPU units) and a 1,536-CPU batch task: the CPU threshold is 25 %.
+    // After a spike, 7 instances hold the batch task and 6 web tasks: 32 % CPU reserved, above the
+    // threshold (the old rule never scaled in), yet 3 instances hold them all (batch + web, 4 web, 1 web)
+    // with 1,536 CPU units free on the last for one more batch task.
+    const large = { cpu: 2048, mem: 7680 };
+    const instances: InstanceSpec[] = [
+      { id: id(1), ...large, usedCpu: 1536, usedMem: 3072, running: 1 },
+      ...[2, 3, 4, 5, 6, 7].map((n) => ({ id: id(n), ...large, usedCpu: 512, usedMem: 1024, running: 1 })),
+    ];
+    const snapshot = snapshotOf({
+      instances,
+      services: [
+        { name: 'batch', cpu: 1536, mem: 3072, desired: 1 },
+        { ...WEB, desired: 6 },
+      ],
+      tasks: [taskOn(id(1), 'batch', 1), ...[2, 3, 4, 5, 6, 7].map((n) => taskOn(id(n), 'web', 1))],
+    });
+    const analysis = analyzeCapacity(snapshot);
+    expect(analysis.dimensions.CPU!.thresholdPercent).toBe(25);
+    expect(analysis.dimensions.CPU!.reservationPercent).toBeGreaterThan(25);
+    const plan = planOf(snapshot);
+    expect(plan.action).toBe('scale-in');
+    expect(plan.drain.map((d) => d.ec2InstanceId)).not.toContain(id(1));
+    expect(plan.desiredCapacity.proposed).toBe(3);
+    expect(plan.reasons.join('\n')).not.toMatch(
+      /above the threshold 25%.*cannot|would be .* above the threshold/,
+    );
   });
 });
 
