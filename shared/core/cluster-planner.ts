@@ -7,8 +7,9 @@
  *    instances before buying new ones; guards: halt, cooldown, backoff, max size, max step;
  * 3. finish scale-ins — terminate the scaler's draining instances that are empty
  *    (TerminateInstanceInAutoScalingGroup, ShouldDecrementDesiredCapacity=true);
- * 4. scale-in — one instance (or several empty ones) at a time (scale-in.ts); guards: enabled, halt, min
- *    size, nothing booting/draining/unregistered/disconnected, cooldown ≥ warm-up + grace, hysteresis.
+ * 4. scale-in — placement-exact, up to max step instances whose tasks and the headroom fit on the rest
+ *    (scale-in.ts); guards: enabled, halt, min size, nothing booting/draining/unregistered/disconnected,
+ *    cooldown ≥ warm-up + grace, hysteresis.
  *
  * Every decision is an absolute target computed from state (desired capacity, in-flight instances, the
  * scaler's state tags), so a duplicated trigger changes nothing.
