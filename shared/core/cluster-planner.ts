@@ -176,7 +176,14 @@ export const planCluster = (
     );
     return plan;
   }
-  const blocked = scaleInBlocker(analysis, gs, policy, halt, plan.terminate.length);
+  const blocked = scaleInBlocker(
+    analysis,
+    gs,
+    policy,
+    halt,
+    plan.terminate.length,
+    snapshot.failures?.length ?? 0,
+  );
   if (blocked) {
     if (out.wants.length > 0) {
       plan.reasons.push(`${out.wants.join('; ')}; yet the headroom fits on the current free space`);
@@ -329,9 +336,14 @@ const scaleInBlocker = (
   policy: ClusterPolicy,
   halt: string | undefined,
   terminating: number,
+  describeFailures: number,
 ): string | undefined => {
   if (!policy.scaleInEnabled) return 'scale-in is disabled (tag ecs-autoscaler:scale-in=disabled)';
   if (halt) return halt;
+  // A partial answer may hide tasks or instances: never remove capacity on it (the next tick re-reads).
+  if (describeFailures > 0) {
+    return `no scale-in while AWS could not describe ${describeFailures} item(s) of the cluster (a partial answer may hide tasks)`;
+  }
   if (gs.group.DesiredCapacity - terminating <= gs.group.MinSize) {
     return `no scale-in: desired capacity is at MinSize ${gs.group.MinSize}`;
   }

@@ -252,7 +252,7 @@ export const DescribeFailureSchema = z.looseObject({
   detail: z.string().optional(),
 });
 
-/** The snapshot file format, version 1. See the README's "Cluster snapshot" section. */
+/** The snapshot file format, version 1. See docs/report.md, "The snapshot". */
 export const ClusterSnapshotSchema = z.looseObject({
   version: z.literal(1),
   capturedAt: z.preprocess(

@@ -36,6 +36,16 @@ describe('planCluster — scale-in', () => {
     expect(plan.reasons.join('\n')).not.toMatch(/assumed/);
   });
 
+  it('never scales in on a partial answer (AWS reported describe failures)', () => {
+    const snapshot = snapshotOf(idle({}, { tasks: [taskOn(id(3), 'web', 1), taskOn(id(4), 'web', 1)] }));
+    expect(planOf(snapshot, { maxStep: 1 }).action).toBe('scale-in');
+    snapshot.failures = [{ arn: 'arn:aws:ecs:us-east-1:123456789012:service/c1/api', reason: 'MISSING' }];
+    const plan = planOf(snapshot, { maxStep: 1 });
+    expect(plan.action).toBe('hold');
+    expect(plan.drain).toEqual([]);
+    expect(plan.reasons.join('\n')).toMatch(/no scale-in while AWS could not describe 1 item\(s\)/);
+  });
+
   it('drains several non-empty instances in one decision when their tasks and the headroom fit together', () => {
     // 6 web tasks (3,072 CPU units, 6,144 MiB) on four 4,096-CPU / 8,192-MiB instances: one instance holds
     // all six and the headroom (3,584 CPU units, 7,168 MiB), so i3, i4 (fewest tasks) then i1 go.
