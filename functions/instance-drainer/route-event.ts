@@ -147,7 +147,15 @@ export const routeEvent = async (
       const instanceId =
         ci?.ec2InstanceId ??
         (event.kind === 'container-instance-state-change' ? event.detail.ec2InstanceId : undefined);
-      if (!instanceId) return ignore('container instance has no EC2 instance', { cluster });
+      if (!instanceId) {
+        return ignore(
+          ci
+            ? 'container instance has no EC2 instance'
+            : 'ECS answered MISSING for the container instance and the event names no EC2 instance; ' +
+                'the sweeper checks every held instance within a minute',
+          { cluster, containerInstanceArn: ciArn },
+        );
+      }
       const instance = await deps.autoscaling.describeInstance(instanceId);
       if (!instance || !WAITING_STATES.includes(instance.lifecycleState)) {
         return ignore('no lifecycle hook holds the instance', {
@@ -178,8 +186,10 @@ export const routeEvent = async (
           settings: group.settings,
           capacityRebalance: group.capacityRebalance,
           lifecycleState: instance.lifecycleState,
-          // A deregistered instance is passed as such so the decision completes at once.
-          containerInstance: ci ?? { arn: ciArn, status: 'INACTIVE' },
+          // A deregistered (INACTIVE) instance is passed as such so the decision completes at once. On
+          // MISSING, drainInstance looks the instance up again by EC2 instance ID (ListContainerInstances):
+          // one Describe answer alone never makes a held instance "unregistered".
+          ...(ci ? { containerInstance: ci } : {}),
         },
         now,
       );

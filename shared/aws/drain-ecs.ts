@@ -3,7 +3,12 @@
  * (with their daemon flag), sets it DRAINING and records when the drain started.
  */
 
-import type { ECSClient, ContainerInstance as SdkContainerInstance } from '@aws-sdk/client-ecs';
+import type {
+  ECSClient,
+  Failure,
+  ContainerInstance as SdkContainerInstance,
+  Task as SdkTask,
+} from '@aws-sdk/client-ecs';
 import {
   DescribeContainerInstancesCommand,
   DescribeServicesCommand,
@@ -14,7 +19,7 @@ import {
   UpdateContainerInstancesStateCommand,
 } from '@aws-sdk/client-ecs';
 import type { DrainContainerInstance, DrainTask } from '../core/drain-decision.js';
-import { AwsRejectedError } from '../runtime/errors.js';
+import { AwsRejectedError, TransientAwsError } from '../runtime/errors.js';
 import { readerClients } from './clients.js';
 import { callAws } from './drain-errors.js';
 
@@ -42,9 +47,16 @@ export interface DrainEcsPort {
     cluster: string,
     ec2InstanceId: string,
   ): Promise<ObservedContainerInstance | undefined>;
-  /** One container instance by ARN (any status), or undefined when ECS does not know it. */
+  /**
+   * One container instance by ARN (any status), or undefined when ECS answers MISSING for it.
+   * @throws TransientAwsError when ECS answers with any other failure, or not about this ARN at all.
+   */
   describeContainerInstance(cluster: string, arn: string): Promise<ObservedContainerInstance | undefined>;
-  /** Every task on the container instance whose desired status is RUNNING or STOPPED (recent ones). */
+  /**
+   * Every task on the container instance whose desired status is RUNNING or STOPPED (recent ones).
+   * @throws TransientAwsError when a listed task (or its service) could not be described: a partial
+   *   answer must never make a busy instance look empty.
+   */
   listInstanceTasks(cluster: string, containerInstanceArn: string): Promise<DrainTask[]>;
   setDraining(cluster: string, containerInstanceArn: string): Promise<void>;
   recordDrainStart(cluster: string, containerInstanceArn: string, at: Date): Promise<void>;
@@ -55,6 +67,21 @@ const chunks = <T>(items: readonly T[], size: number): T[][] => {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 };
+
+const failureText = (f: Failure): string =>
+  `${f.arn ?? '(no ARN)'}: ${f.reason ?? 'unknown reason'}${f.detail ? ` (${f.detail})` : ''}`;
+
+/**
+ * ECS Describe* calls answer 200 with the items they could not describe under `failures`
+ * (`{ arn, reason, detail }`) instead of failing the call, and the SDK does not retry those. The adapter
+ * asks again at once for what is missing, up to this many calls in all, then gives up with a
+ * TransientAwsError: the drainer never decides "empty" or "unregistered" from a partial answer.
+ */
+const PARTIAL_ATTEMPTS = 3;
+
+const PARTIAL_ADVICE =
+  'the drainer never decides from a partial answer: the event is retried (Lambda retry, or the sweeper ' +
+  'within a minute)';
 
 const toObserved = (ci: SdkContainerInstance): ObservedContainerInstance | undefined => {
   if (!ci.containerInstanceArn) return undefined;
@@ -80,15 +107,45 @@ export class EcsDrainAdapter implements DrainEcsPort {
       ),
     );
     const arn = listed.containerInstanceArns?.[0];
-    return arn ? this.describeContainerInstance(cluster, arn) : undefined;
+    if (!arn) return undefined;
+    // ListContainerInstances just named it ACTIVE or DRAINING, and a deregistered container instance is
+    // still described (status INACTIVE), so MISSING here contradicts the listing: not an answer.
+    return this.describeOne(cluster, arn, { missingIsAnswer: false });
   }
 
   async describeContainerInstance(cluster: string, arn: string) {
-    const out = await callAws('ecs:DescribeContainerInstances', `cluster '${cluster}'`, () =>
-      this.ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: [arn] })),
+    return this.describeOne(cluster, arn, { missingIsAnswer: true });
+  }
+
+  /**
+   * DescribeContainerInstances for one ARN: the container instance, or undefined for a MISSING failure
+   * when that counts as an answer. Any other failure, or an ARN absent from both lists, is asked again,
+   * then throws.
+   */
+  private async describeOne(
+    cluster: string,
+    arn: string,
+    { missingIsAnswer }: { missingIsAnswer: boolean },
+  ): Promise<ObservedContainerInstance | undefined> {
+    let why = 'absent from the answer';
+    for (let attempt = 1; attempt <= PARTIAL_ATTEMPTS; attempt++) {
+      const out = await callAws('ecs:DescribeContainerInstances', `cluster '${cluster}'`, () =>
+        this.ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: [arn] })),
+      );
+      // One ARN asked, so any item or failure is about it (an event may name it in another ARN format).
+      const found = out.containerInstances?.[0];
+      const observed = found ? toObserved(found) : undefined;
+      if (observed) return observed;
+      const failure = out.failures?.[0];
+      if (failure?.reason === 'MISSING' && missingIsAnswer) return undefined;
+      why = failure
+        ? `${failureText(failure)}${failure.reason === 'MISSING' ? ', yet ListContainerInstances lists it' : ''}`
+        : 'absent from the answer';
+    }
+    throw new TransientAwsError(
+      `ecs:DescribeContainerInstances could not describe ${arn} in cluster '${cluster}' after ` +
+        `${PARTIAL_ATTEMPTS} attempts (${why}); ${PARTIAL_ADVICE}`,
     );
-    const found = out.containerInstances?.[0];
-    return found ? toObserved(found) : undefined;
   }
 
   async listInstanceTasks(cluster: string, containerInstanceArn: string): Promise<DrainTask[]> {
@@ -113,42 +170,102 @@ export class EcsDrainAdapter implements DrainEcsPort {
         nextToken = page.nextToken;
       } while (nextToken);
     }
-    const unique = [...new Set(arns)];
-    const tasks = [];
-    for (const batch of chunks(unique, DESCRIBE_TASKS_BATCH)) {
-      const out = await callAws('ecs:DescribeTasks', `cluster '${cluster}'`, () =>
-        this.ecs.send(new DescribeTasksCommand({ cluster, tasks: batch })),
-      );
-      tasks.push(...(out.tasks ?? []));
+    const tasks = await this.describeTasks(cluster, containerInstanceArn, [...new Set(arns)]);
+    const services = await this.describeServices(cluster, tasks);
+    return tasks.map((t) => {
+      // Standalone tasks (`family:…`) are never daemon tasks: they block like any service task.
+      const serviceName = t.group?.startsWith('service:') ? t.group.slice('service:'.length) : undefined;
+      const service = serviceName ? services.get(serviceName) : undefined;
+      return {
+        taskArn: t.taskArn!,
+        lastStatus: t.lastStatus ?? 'UNKNOWN',
+        daemon: service?.daemon ?? false,
+        ...(t.group ? { group: t.group } : {}),
+        ...(serviceName ? { serviceName } : {}),
+        ...(service?.running !== undefined ? { serviceRunningCount: service.running } : {}),
+      };
+    });
+  }
+
+  /**
+   * DescribeTasks for every listed task, in the listed order. A task under `failures` — even MISSING,
+   * since ListTasks named it a moment ago — or absent from the answer is asked again, then throws: a task
+   * dropped here would make a busy instance look empty, and the decision would complete its lifecycle
+   * action while the task still runs.
+   */
+  private async describeTasks(
+    cluster: string,
+    containerInstanceArn: string,
+    arns: readonly string[],
+  ): Promise<SdkTask[]> {
+    const described = new Map<string, SdkTask>();
+    let unread = [...arns];
+    let failures = new Map<string, Failure>();
+    for (let attempt = 1; attempt <= PARTIAL_ATTEMPTS && unread.length > 0; attempt++) {
+      failures = new Map();
+      for (const batch of chunks(unread, DESCRIBE_TASKS_BATCH)) {
+        const out = await callAws('ecs:DescribeTasks', `cluster '${cluster}'`, () =>
+          this.ecs.send(new DescribeTasksCommand({ cluster, tasks: batch })),
+        );
+        for (const t of out.tasks ?? []) if (t.taskArn) described.set(t.taskArn, t);
+        for (const f of out.failures ?? []) if (f.arn) failures.set(f.arn, f);
+      }
+      unread = unread.filter((arn) => !described.has(arn));
     }
+    if (unread.length > 0) {
+      const why = unread.map((arn) => {
+        const failure = failures.get(arn);
+        return failure ? failureText(failure) : `${arn}: absent from the answer`;
+      });
+      throw new TransientAwsError(
+        `ecs:DescribeTasks could not describe ${unread.length} task(s) on ${containerInstanceArn} in ` +
+          `cluster '${cluster}' after ${PARTIAL_ATTEMPTS} attempts (${why.join('; ')}); ${PARTIAL_ADVICE}`,
+      );
+    }
+    return arns.map((arn) => described.get(arn)!);
+  }
+
+  /**
+   * Daemon flag and running count of the tasks' services. A batch with failures is asked again; a
+   * failure other than MISSING that persists throws (the answer is incomplete). A MISSING (deleted)
+   * service, or one absent from the answer, counts as not daemon: its tasks still block completion,
+   * which can only delay a drain, never end it early.
+   */
+  private async describeServices(
+    cluster: string,
+    tasks: readonly SdkTask[],
+  ): Promise<Map<string, { daemon: boolean; running: number | undefined }>> {
     const serviceNames = [
       ...new Set(tasks.map((t) => t.group).filter((g): g is string => g?.startsWith('service:') === true)),
     ].map((g) => g.slice('service:'.length));
     const services = new Map<string, { daemon: boolean; running: number | undefined }>();
     for (const batch of chunks(serviceNames, DESCRIBE_SERVICES_BATCH)) {
-      const out = await callAws('ecs:DescribeServices', `cluster '${cluster}'`, () =>
-        this.ecs.send(new DescribeServicesCommand({ cluster, services: batch })),
-      );
-      for (const s of out.services ?? []) {
-        if (!s.serviceName) continue;
-        services.set(s.serviceName, { daemon: s.schedulingStrategy === 'DAEMON', running: s.runningCount });
+      let failures: Failure[] = [];
+      for (let attempt = 1; attempt <= PARTIAL_ATTEMPTS; attempt++) {
+        const pending = batch.filter((name) => !services.has(name));
+        if (pending.length === 0) break;
+        const out = await callAws('ecs:DescribeServices', `cluster '${cluster}'`, () =>
+          this.ecs.send(new DescribeServicesCommand({ cluster, services: pending })),
+        );
+        for (const s of out.services ?? []) {
+          if (!s.serviceName) continue;
+          services.set(s.serviceName, {
+            daemon: s.schedulingStrategy === 'DAEMON',
+            running: s.runningCount,
+          });
+        }
+        failures = out.failures ?? [];
+        if (failures.length === 0) break;
+      }
+      const failed = failures.filter((f) => f.reason !== 'MISSING');
+      if (failed.length > 0) {
+        throw new TransientAwsError(
+          `ecs:DescribeServices could not describe ${failed.length} service(s) in cluster '${cluster}' ` +
+            `after ${PARTIAL_ATTEMPTS} attempts (${failed.map(failureText).join('; ')}); ${PARTIAL_ADVICE}`,
+        );
       }
     }
-    return tasks
-      .filter((t) => t.taskArn)
-      .map((t) => {
-        // Standalone tasks (`family:…`) are never daemon tasks: they block like any service task.
-        const serviceName = t.group?.startsWith('service:') ? t.group.slice('service:'.length) : undefined;
-        const service = serviceName ? services.get(serviceName) : undefined;
-        return {
-          taskArn: t.taskArn!,
-          lastStatus: t.lastStatus ?? 'UNKNOWN',
-          daemon: service?.daemon ?? false,
-          ...(t.group ? { group: t.group } : {}),
-          ...(serviceName ? { serviceName } : {}),
-          ...(service?.running !== undefined ? { serviceRunningCount: service.running } : {}),
-        };
-      });
+    return services;
   }
 
   async setDraining(cluster: string, containerInstanceArn: string) {

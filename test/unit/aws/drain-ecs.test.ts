@@ -88,6 +88,127 @@ describe('EcsDrainAdapter.findContainerInstance', () => {
       .on(DescribeContainerInstancesCommand)
       .resolves({ containerInstances: [], failures: [{ arn: CI, reason: 'MISSING' }] });
     expect(await adapter.describeContainerInstance('web-prod', CI)).toBeUndefined();
+    expect(ecsMock).toHaveReceivedCommandTimes(DescribeContainerInstancesCommand, 1);
+  });
+});
+
+describe('EcsDrainAdapter: partial DescribeContainerInstances answers', () => {
+  const unavailable = {
+    containerInstances: [],
+    failures: [{ arn: CI, reason: 'UNAVAILABLE', detail: 'try again' }],
+  };
+
+  it('throws TransientAwsError, naming the ARN and reason, when a failure other than MISSING persists', async () => {
+    ecsMock.on(DescribeContainerInstancesCommand).resolves(unavailable);
+    const error = await adapter.describeContainerInstance('web-prod', CI).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransientAwsError);
+    expect((error as Error).message).toContain(`${CI}: UNAVAILABLE (try again)`);
+    expect(ecsMock).toHaveReceivedCommandTimes(DescribeContainerInstancesCommand, 3);
+    expect(ecsMock).toHaveReceivedCommandTimes(UpdateContainerInstancesStateCommand, 0);
+    expect(ecsMock).toHaveReceivedCommandTimes(PutAttributesCommand, 0);
+  });
+
+  it('throws TransientAwsError when the ARN is in neither list', async () => {
+    ecsMock.on(DescribeContainerInstancesCommand).resolves({ containerInstances: [], failures: [] });
+    const error = await adapter.describeContainerInstance('web-prod', CI).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransientAwsError);
+    expect((error as Error).message).toContain('absent from the answer');
+  });
+
+  it('asks again at once and returns the instance when the next answer is whole', async () => {
+    ecsMock
+      .on(DescribeContainerInstancesCommand)
+      .resolvesOnce(unavailable)
+      .resolves({ containerInstances: [{ containerInstanceArn: CI, status: 'DRAINING' }] });
+    expect(await adapter.describeContainerInstance('web-prod', CI)).toEqual({ arn: CI, status: 'DRAINING' });
+    expect(ecsMock).toHaveReceivedCommandTimes(DescribeContainerInstancesCommand, 2);
+  });
+
+  it('findContainerInstance: MISSING for an ARN ListContainerInstances just listed is not an answer', async () => {
+    ecsMock.on(ListContainerInstancesCommand).resolves({ containerInstanceArns: [CI] });
+    ecsMock
+      .on(DescribeContainerInstancesCommand)
+      .resolves({ containerInstances: [], failures: [{ arn: CI, reason: 'MISSING' }] });
+    const error = await adapter
+      .findContainerInstance('web-prod', 'i-0a1b2c3d4e5f67890')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransientAwsError);
+    expect((error as Error).message).toContain('yet ListContainerInstances lists it');
+    expect(ecsMock).toHaveReceivedCommandTimes(DescribeContainerInstancesCommand, 3);
+  });
+
+  it('findContainerInstance: a failure other than MISSING throws TransientAwsError too', async () => {
+    ecsMock.on(ListContainerInstancesCommand).resolves({ containerInstanceArns: [CI] });
+    ecsMock.on(DescribeContainerInstancesCommand).resolves(unavailable);
+    await expect(adapter.findContainerInstance('web-prod', 'i-0a1b2c3d4e5f67890')).rejects.toBeInstanceOf(
+      TransientAwsError,
+    );
+  });
+});
+
+describe('EcsDrainAdapter: partial DescribeTasks and DescribeServices answers', () => {
+  const listTwo = () => {
+    ecsMock
+      .on(ListTasksCommand, { desiredStatus: 'RUNNING' })
+      .resolves({ taskArns: [taskArn(1), taskArn(2)] });
+    ecsMock.on(ListTasksCommand, { desiredStatus: 'STOPPED' }).resolves({ taskArns: [] });
+    ecsMock.on(DescribeServicesCommand).resolves({
+      services: [{ serviceName: 'web', schedulingStrategy: 'REPLICA', runningCount: 4 }],
+    });
+  };
+  const running = (n: number) => ({ taskArn: taskArn(n), lastStatus: 'RUNNING', group: 'service:web' });
+
+  it.each([
+    ['MISSING', { tasks: [running(1)], failures: [{ arn: taskArn(2), reason: 'MISSING' }] }, 'MISSING'],
+    [
+      'another reason',
+      { tasks: [running(1)], failures: [{ arn: taskArn(2), reason: 'UNAVAILABLE' }] },
+      'UNAVAILABLE',
+    ],
+    ['absent from the answer', { tasks: [running(1)] }, 'absent from the answer'],
+  ])(
+    'throws TransientAwsError naming the task when it stays unread (%s), never a shorter list',
+    async (_c, answer, why) => {
+      listTwo();
+      ecsMock.on(DescribeTasksCommand).resolves(answer);
+      const error = await adapter.listInstanceTasks('web-prod', CI).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TransientAwsError);
+      expect((error as Error).message).toContain(`${taskArn(2)}: ${why}`);
+      expect((error as Error).message).not.toContain(taskArn(1));
+      expect(ecsMock).toHaveReceivedCommandTimes(DescribeTasksCommand, 3);
+      expect(ecsMock).toHaveReceivedCommandTimes(DescribeServicesCommand, 0);
+      expect(ecsMock).toHaveReceivedCommandTimes(UpdateContainerInstancesStateCommand, 0);
+    },
+  );
+
+  it('asks again only for the tasks it could not read, and returns them all', async () => {
+    listTwo();
+    ecsMock
+      .on(DescribeTasksCommand)
+      .resolvesOnce({ tasks: [running(1)], failures: [{ arn: taskArn(2), reason: 'UNAVAILABLE' }] })
+      .resolves({ tasks: [running(2)] });
+    const tasks = await adapter.listInstanceTasks('web-prod', CI);
+    expect(tasks.map((t) => t.taskArn)).toEqual([taskArn(1), taskArn(2)]);
+    expect(ecsMock.commandCalls(DescribeTasksCommand).map((c) => c.args[0].input.tasks)).toEqual([
+      [taskArn(1), taskArn(2)],
+      [taskArn(2)],
+    ]);
+  });
+
+  it('throws TransientAwsError when a service stays under failures with a reason other than MISSING', async () => {
+    listTwo();
+    ecsMock.on(DescribeTasksCommand).resolves({ tasks: [running(1), running(2)] });
+    ecsMock.on(DescribeServicesCommand).resolves({ failures: [{ arn: 'svc/web', reason: 'UNAVAILABLE' }] });
+    await expect(adapter.listInstanceTasks('web-prod', CI)).rejects.toBeInstanceOf(TransientAwsError);
+    expect(ecsMock).toHaveReceivedCommandTimes(DescribeServicesCommand, 3);
+  });
+
+  it('counts the tasks of a MISSING (deleted) service as blocking (not daemon)', async () => {
+    listTwo();
+    ecsMock.on(DescribeTasksCommand).resolves({ tasks: [running(1), running(2)] });
+    ecsMock.on(DescribeServicesCommand).resolves({ failures: [{ arn: 'svc/web', reason: 'MISSING' }] });
+    const tasks = await adapter.listInstanceTasks('web-prod', CI);
+    expect(tasks.map((t) => t.daemon)).toEqual([false, false]);
   });
 });
 

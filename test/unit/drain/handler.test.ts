@@ -208,7 +208,7 @@ describe('instance-drainer handler: lifecycle action', () => {
     expect(metricValues('LifecycleActionsCompleted')).toEqual([{ value: 1, cluster: 'web-prod' }]);
   });
 
-  it("completes the cluster scaler's targeted scale-in at once (already DRAINING and empty)", async () => {
+  it('completes at once when the instance is already DRAINING and empty', async () => {
     world({ ciStatus: 'DRAINING', tasks: [{ n: 1, lastStatus: 'STOPPED' }] });
     const result = await invoke(load('autoscaling/terminate-lifecycle-action.json'));
     expect(result.plans[0]).toMatchObject({ action: 'complete', completed: true });
@@ -257,6 +257,99 @@ describe('instance-drainer handler: lifecycle action', () => {
     const result = await invoke(load('autoscaling/launch-lifecycle-action.json'));
     expect(result.status).toBe('ignored');
     expect(asg.calls()).toHaveLength(0);
+  });
+});
+
+describe('instance-drainer handler: partial ECS answers never complete a busy instance', () => {
+  const busyDraining = () =>
+    world({
+      ciStatus: 'DRAINING',
+      drainStartedAtSeconds: NOW / 1000 - 60,
+      tasks: [
+        { n: 1, lastStatus: 'RUNNING' },
+        { n: 2, lastStatus: 'RUNNING' },
+      ],
+    });
+  const partialTasks = () =>
+    ecs.on(DescribeTasksCommand).resolves({
+      tasks: [{ taskArn: TASK(1), lastStatus: 'STOPPED', group: 'service:web' }],
+      failures: [{ arn: TASK(2), reason: 'MISSING' }],
+    });
+
+  it('rethrows TransientAwsError when DescribeContainerInstances answers with a failure, and writes nothing', async () => {
+    busyDraining();
+    ecs
+      .on(DescribeContainerInstancesCommand)
+      .resolves({ containerInstances: [], failures: [{ arn: CI, reason: 'UNAVAILABLE' }] });
+    await expect(invoke(load('autoscaling/terminate-lifecycle-action.json'))).rejects.toBeInstanceOf(
+      TransientAwsError,
+    );
+    expect(asg).toHaveReceivedCommandTimes(CompleteLifecycleActionCommand, 0);
+    expect(writes()).toBe(0);
+  });
+
+  it('rethrows TransientAwsError when a running task is under DescribeTasks failures, and writes nothing', async () => {
+    busyDraining();
+    partialTasks();
+    await expect(invoke(load('autoscaling/terminate-lifecycle-action.json'))).rejects.toBeInstanceOf(
+      TransientAwsError,
+    );
+    expect(asg).toHaveReceivedCommandTimes(CompleteLifecycleActionCommand, 0);
+    expect(writes()).toBe(0);
+  });
+
+  it('the sweeper reports the partial answer as an error and completes nothing', async () => {
+    busyDraining();
+    partialTasks();
+    const result = await invoke(load('capacity-report/scheduled-event.json'));
+    expect(result.status).toBe('ok');
+    expect(result.errors[0]).toContain(`ecs:DescribeTasks could not describe 1 task(s)`);
+    expect(result.errors[0]).toContain(TASK(2));
+    expect(writes()).toBe(0);
+  });
+
+  it('a container-instance event answered MISSING is re-read by EC2 instance ID, not taken as deregistered', async () => {
+    busyDraining();
+    ecs
+      .on(DescribeContainerInstancesCommand)
+      .resolvesOnce({ containerInstances: [], failures: [{ arn: CI, reason: 'MISSING' }] })
+      .resolves({
+        containerInstances: [
+          {
+            containerInstanceArn: CI,
+            ec2InstanceId: ID,
+            status: 'DRAINING',
+            attributes: [{ name: DRAIN_START_ATTRIBUTE, value: String(NOW / 1000 - 60) }],
+          },
+        ],
+      });
+    const result = await invoke(load('ecs/container-instance-state-change-draining.json'));
+    expect(result.plans[0]?.action).toBe('wait');
+    expect(ecs).toHaveReceivedCommandWith(ListContainerInstancesCommand, {
+      cluster: 'web-prod',
+      filter: `ec2InstanceId == ${ID}`,
+    });
+    expect(asg).toHaveReceivedCommandTimes(CompleteLifecycleActionCommand, 0);
+  });
+
+  it('a container-instance event answered MISSING completes when the instance is not listed either', async () => {
+    world({ ciStatus: undefined });
+    ecs
+      .on(DescribeContainerInstancesCommand)
+      .resolves({ containerInstances: [], failures: [{ arn: CI, reason: 'MISSING' }] });
+    const result = await invoke(load('ecs/container-instance-state-change-deregistered.json'));
+    expect(result.plans[0]).toMatchObject({ action: 'complete', completed: true });
+  });
+
+  it('a task-stopped event answered MISSING is left to the sweeper, with no write', async () => {
+    busyDraining();
+    ecs
+      .on(DescribeContainerInstancesCommand)
+      .resolves({ containerInstances: [], failures: [{ arn: CI, reason: 'MISSING' }] });
+    const result = await invoke(load('ecs/task-state-change-stopped.json'));
+    expect(result.status).toBe('ignored');
+    expect(result.message).toContain('MISSING');
+    expect(writes()).toBe(0);
   });
 });
 
