@@ -3,11 +3,25 @@
  * DescribeTasks (≤ 100 tasks per call). The capacity report does not need tasks; the scale-in planner
  * does (which services would lose their last task), so it reads them for its few candidates only.
  */
+import type { Failure, Task as SdkTask } from '@aws-sdk/client-ecs';
 import { DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { type Task, TaskSchema } from '../core/snapshot.js';
+import { TransientAwsError } from '../runtime/errors.js';
 import { type ReaderClients, readerClients } from './clients.js';
 import { awsCall } from './errors.js';
 import { chunk, createLimiter, jsonShaped } from './limit.js';
+
+/**
+ * DescribeTasks calls per task at most. ECS answers 200 with the tasks it could not describe under
+ * `failures` (the SDK does not retry those), so those are asked again at once before giving up.
+ */
+const DESCRIBE_ATTEMPTS = 3;
+
+/** Names at most a few items in a message. */
+const some = (items: readonly string[], max = 5): string =>
+  items.length <= max
+    ? items.join('; ')
+    : `${items.slice(0, max).join('; ')}; and ${items.length - max} more`;
 
 /** Options of {@link readInstanceTasks}. */
 export interface TaskReadOptions {
@@ -23,7 +37,13 @@ export interface TaskReadOptions {
  * those it is stopping (desiredStatus STOPPED while lastStatus is still RUNNING/DEACTIVATING — e.g.
  * during a load balancer's deregistration delay). A stopping task still holds its reservation, so an
  * instance is not empty until it has stopped. ListTasks filters by one desiredStatus per call.
+ *
+ * Fails closed: a scale-in candidate with a task that cannot be read must never look empty.
  * @param containerInstanceArns container instance ARNs (or ids) of the cluster.
+ * @throws TransientAwsError when a listed task is still under DescribeTasks `failures` (any reason: ListTasks
+ *   named it a moment ago) or absent from the answer after {@link DESCRIBE_ATTEMPTS} calls, or when ECS
+ *   describes a task without the fields of the snapshot's task (`taskArn`, `taskDefinitionArn`). Other
+ *   SDK errors are translated as usual (access denied → AwsRejectedError naming the action).
  */
 export const readInstanceTasks = async (
   cluster: string,
@@ -61,18 +81,52 @@ export const readInstanceTasks = async (
       return arns;
     }),
   );
-  const described = await Promise.all(
-    chunk(taskArnLists.flat(), 100).map((tasks) =>
-      limit(async () => {
-        const out = await awsCall(ctx('ecs:DescribeTasks'), () =>
-          clients.ecs.send(new DescribeTasksCommand({ cluster, tasks })),
-        );
-        return out.tasks ?? [];
-      }),
-    ),
-  );
-  return described
-    .flat()
+  const arns = [...new Set(taskArnLists.flat())];
+  const described = new Map<string, SdkTask>();
+  let failures = new Map<string, Failure>();
+  let unread = arns;
+  for (let attempt = 1; attempt <= DESCRIBE_ATTEMPTS && unread.length > 0; attempt++) {
+    failures = new Map();
+    const answers = await Promise.all(
+      chunk(unread, 100).map((tasks) =>
+        limit(() =>
+          awsCall(ctx('ecs:DescribeTasks'), () =>
+            clients.ecs.send(new DescribeTasksCommand({ cluster, tasks })),
+          ),
+        ),
+      ),
+    );
+    for (const out of answers) {
+      for (const t of out.tasks ?? []) if (t.taskArn) described.set(t.taskArn, t);
+      for (const f of out.failures ?? []) if (f.arn) failures.set(f.arn, f);
+    }
+    unread = unread.filter((arn) => !described.has(arn));
+  }
+  if (unread.length > 0) {
+    const why = unread.map((arn) => {
+      const f = failures.get(arn);
+      return f
+        ? `${arn}: ${f.reason ?? 'unknown reason'}${f.detail ? ` (${f.detail})` : ''}`
+        : `${arn}: absent from the answer`;
+    });
+    throw new TransientAwsError(
+      `ecs:DescribeTasks could not describe ${unread.length} task(s) of cluster '${cluster}' after ` +
+        `${DESCRIBE_ATTEMPTS} attempts (${some(why)}); an instance with a task that cannot be read is never ` +
+        'judged empty: retry later (the cluster scaler retries on its next tick)',
+    );
+  }
+  return arns
+    .map((arn) => described.get(arn)!)
     .filter((t) => t.lastStatus !== 'STOPPED')
-    .map((t) => TaskSchema.parse(jsonShaped(t)));
+    .map((t) => {
+      const parsed = TaskSchema.safeParse(jsonShaped(t));
+      if (parsed.success) return parsed.data;
+      const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(root)'))];
+      throw new TransientAwsError(
+        `ecs:DescribeTasks described task ${t.taskArn} of cluster '${cluster}' without a valid ` +
+          `${fields.join(', ')}; an instance with a task that cannot be read is never judged empty: ` +
+          'retry later (the cluster scaler retries on its next tick)',
+        { cause: parsed.error },
+      );
+    });
 };

@@ -6,6 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listReportClusters } from '../../../shared/aws/cluster-discovery.js';
 import { readInstanceTasks } from '../../../shared/aws/task-reader.js';
+import { AutoscalerError, TransientAwsError } from '../../../shared/runtime/errors.js';
 
 const group = (name: string, cluster: string): AutoScalingGroup => ({
   AutoScalingGroupName: name,
@@ -119,5 +120,66 @@ describe('readInstanceTasks', () => {
       ['run0', 'RUNNING'],
       ['stopping0', 'DEACTIVATING'],
     ]);
+  });
+  describe('fails closed on a partial or malformed DescribeTasks answer', () => {
+    const listTwo = () =>
+      ecs
+        .on(ListTasksCommand, { desiredStatus: 'RUNNING' })
+        .resolves({ taskArns: arns('t', 2) })
+        .on(ListTasksCommand, { desiredStatus: 'STOPPED' })
+        .resolves({ taskArns: [] });
+    const task = (taskArn: string) => ({ taskArn, taskDefinitionArn: 'td', lastStatus: 'RUNNING' });
+    const [first, second] = arns('t', 2) as [string, string];
+
+    it.each([
+      ['MISSING', { tasks: [task(first)], failures: [{ arn: second, reason: 'MISSING' }] }, 'MISSING'],
+      [
+        'another reason',
+        { tasks: [task(first)], failures: [{ arn: second, reason: 'UNAVAILABLE', detail: 'later' }] },
+        'UNAVAILABLE (later)',
+      ],
+      ['absent from the answer', { tasks: [task(first)] }, 'absent from the answer'],
+    ])('throws TransientAwsError naming the task that stays unread (%s)', async (_c, answer, why) => {
+      listTwo();
+      ecs.on(DescribeTasksCommand).resolves(answer);
+      const error = await readInstanceTasks('c', ['ci-1'], { clients }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TransientAwsError);
+      expect((error as Error).message).toContain(`${second}: ${why}`);
+      expect((error as Error).message).toContain('never judged empty');
+      expect(ecs).toHaveReceivedCommandTimes(DescribeTasksCommand, 3);
+    });
+
+    it('asks again only for the tasks it could not read, and returns them all', async () => {
+      listTwo();
+      ecs
+        .on(DescribeTasksCommand)
+        .resolvesOnce({ tasks: [task(first)], failures: [{ arn: second, reason: 'UNAVAILABLE' }] })
+        .resolves({ tasks: [task(second)] });
+      const tasks = await readInstanceTasks('c', ['ci-1'], { clients });
+      expect(tasks.map((t) => t.taskArn)).toEqual([first, second]);
+      expect(ecs.commandCalls(DescribeTasksCommand).map((c) => c.args[0].input.tasks)).toEqual([
+        [first, second],
+        [second],
+      ]);
+    });
+
+    it('throws an AutoscalerError naming the field, not a ZodError, for a task without taskDefinitionArn', async () => {
+      listTwo();
+      ecs
+        .on(DescribeTasksCommand)
+        .resolves({ tasks: [task(first), { taskArn: second, lastStatus: 'RUNNING' }] });
+      const error = await readInstanceTasks('c', ['ci-1'], { clients }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AutoscalerError);
+      expect(error).toBeInstanceOf(TransientAwsError);
+      expect((error as Error).message).toContain(`task ${second}`);
+      expect((error as Error).message).toContain('taskDefinitionArn');
+    });
+
+    it('reads the same task once when both listings name it (it stopped between the two calls)', async () => {
+      ecs.on(ListTasksCommand).resolves({ taskArns: [first] });
+      ecs.on(DescribeTasksCommand).resolves({ tasks: [task(first)] });
+      expect(await readInstanceTasks('c', ['ci-1'], { clients })).toHaveLength(1);
+      expect(ecs).toHaveReceivedCommandWith(DescribeTasksCommand, { cluster: 'c', tasks: [first] });
+    });
   });
 });
