@@ -152,7 +152,9 @@ describe('instance drainer on the simulator', () => {
     expect(metricSum(w, 'TasksMoved')).toBe(tasks);
   });
 
-  it("completes the cluster scaler's targeted scale-in at once (DRAINING set by the scaler)", async () => {
+  // Drives DRAINING and TerminateInstanceInAutoScalingGroup by hand; the real cluster-scaler path is
+  // covered in test/scenario/cluster-scaling.test.ts.
+  it("completes at once when an already-drained, empty instance is terminated through the ASG (as the cluster scaler's targeted scale-in does)", async () => {
     const w = setup();
     const target = instanceIds(w)[0]!;
     const ecs = new ECSClient({});
