@@ -130,6 +130,27 @@ export const readClusterSnapshot = async (
 /** Builds the error context of one call (IAM action, cluster, region). */
 export type Ctx = (action: string) => { action: string; cluster: string; region: string | undefined };
 
+/**
+ * Runs one Describe call and, when ECS answers part of the batch with `failures` other than MISSING (a
+ * transient partial answer), asks once more for just those items. What still fails is recorded in
+ * `failures` (the planner then never removes capacity on the partial answer). MISSING is an answer.
+ */
+const describeWithRetry = async <T>(
+  batch: string[],
+  send: (items: string[]) => Promise<{ items: T[]; failures: DescribeFailure[] }>,
+  failures: DescribeFailure[],
+): Promise<T[]> => {
+  const first = await send(batch);
+  const retry = first.failures.filter((f) => f.reason !== 'MISSING' && f.arn && batch.includes(f.arn));
+  if (retry.length === 0) {
+    failures.push(...first.failures);
+    return first.items;
+  }
+  const second = await send(retry.map((f) => f.arn!));
+  failures.push(...first.failures.filter((f) => !retry.includes(f)), ...second.failures);
+  return [...first.items, ...second.items];
+};
+
 const readContainerInstances = async (
   clients: ReaderClients,
   cluster: string,
@@ -155,13 +176,22 @@ const readContainerInstances = async (
   const batches = await Promise.all(
     chunk(arns, 100).map((batch) =>
       limit(async () => {
-        const out = await awsCall(ctx('ecs:DescribeContainerInstances'), () =>
-          clients.ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: batch })),
+        const items = await describeWithRetry(
+          batch,
+          async (containerInstances) => {
+            const out = await awsCall(ctx('ecs:DescribeContainerInstances'), () =>
+              clients.ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances })),
+            );
+            return {
+              items: out.containerInstances ?? [],
+              failures: (out.failures ?? []).map((f) => ({ ...f })),
+            };
+          },
+          failures,
         );
-        failures.push(...(out.failures ?? []).map((f) => ({ ...f })));
-        done += out.containerInstances?.length ?? 0;
+        done += items.length;
         onProgress?.({ phase: 'instances', done, total: arns.length });
-        return out.containerInstances ?? [];
+        return items;
       }),
     ),
   );
@@ -190,13 +220,20 @@ const readServices = async (
   const services = (
     await Promise.all(
       chunk(arns, 10).map((batch) =>
-        limit(async () => {
-          const out = await awsCall(ctx('ecs:DescribeServices'), () =>
-            clients.ecs.send(new DescribeServicesCommand({ cluster, services: batch, include: ['TAGS'] })),
-          );
-          failures.push(...(out.failures ?? []).map((f) => ({ ...f })));
-          return out.services ?? [];
-        }),
+        limit(() =>
+          describeWithRetry(
+            batch,
+            async (items) => {
+              const out = await awsCall(ctx('ecs:DescribeServices'), () =>
+                clients.ecs.send(
+                  new DescribeServicesCommand({ cluster, services: items, include: ['TAGS'] }),
+                ),
+              );
+              return { items: out.services ?? [], failures: (out.failures ?? []).map((f) => ({ ...f })) };
+            },
+            failures,
+          ),
+        ),
       ),
     )
   ).flat();

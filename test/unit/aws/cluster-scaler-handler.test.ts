@@ -185,6 +185,8 @@ describe('cluster scaler handler — the tick', () => {
       instances: fleet(3, { usedCpu: 512, usedMem: 1024, running: 1 }),
       services: [{ name: 'web', cpu: 512, mem: 1024, desired: 3 }],
       tasks: [1, 2, 3].map((n) => taskOn(id(n), 'web', n)),
+      // One instance per decision, so the story follows one drained instance to its termination.
+      group: { tags: { 'ecs-autoscaler:max-step': '1' } },
     };
     account = mockAccount(snapshotOf(spec));
     const first = await clusterScalerHandler(event('scheduled/tick.json'));
@@ -209,7 +211,11 @@ describe('cluster scaler handler — the tick', () => {
         i.id === drainedId ? { ...i, status: 'DRAINING', usedCpu: 0, usedMem: 0, running: 0 } : i,
       ),
       group: {
-        tags: { 'ecs-autoscaler:draining': drainedId, 'ecs-autoscaler:last-scale-in': NOW.toISOString() },
+        tags: {
+          'ecs-autoscaler:max-step': '1',
+          'ecs-autoscaler:draining': drainedId,
+          'ecs-autoscaler:last-scale-in': NOW.toISOString(),
+        },
       },
       tasks: spec.tasks!.filter((t) => !t.containerInstanceArn?.endsWith(drainedId)),
     });

@@ -114,6 +114,34 @@ describe('readClusterSnapshot: failures and errors', () => {
     });
   });
 
+  it('asks once more for items a partial DescribeServices answer left out, and keeps what still fails', async () => {
+    const svc = (n: number) => `arn:aws:ecs:us-east-1:123456789012:service/big/svc-${n}`;
+    let first = true;
+    account.mocks.ecs.on(DescribeServicesCommand).callsFake((input: { services: string[] }) => {
+      // The first call of the first batch fails svc-1 (transient) and svc-2 (MISSING); the retry answers.
+      const failing = first ? [svc(1), svc(2)] : [];
+      first = false;
+      const asked = input.services.filter((a) => !failing.includes(a));
+      return {
+        services: asked.map((serviceArn) => ({
+          serviceArn,
+          serviceName: serviceArn.split('/').pop(),
+          status: 'ACTIVE',
+          desiredCount: 0,
+          deployments: [],
+        })),
+        failures: failing.map((arn) => ({ arn, reason: arn === svc(2) ? 'MISSING' : 'ServiceUnavailable' })),
+      };
+    });
+    const snapshot = await readClusterSnapshot('big', { clients: account.clients });
+    const described = account.mocks.ecs
+      .commandCalls(DescribeServicesCommand)
+      .map((c) => c.args[0].input.services);
+    expect(described).toContainEqual([svc(1)]);
+    expect(snapshot.services.map((s) => s.serviceArn)).toContain(svc(1));
+    expect(snapshot.failures).toEqual([{ arn: svc(2), reason: 'MISSING' }]);
+  });
+
   it('reports an unreadable task definition instead of failing the read', async () => {
     account.mocks.ecs
       .on(DescribeTaskDefinitionCommand, {
