@@ -13,6 +13,7 @@
  * Flags: `--runs N` (timing repetitions, default 9), `--no-build` (use the bundles already built),
  * `--json`.
  */
+import './lib/silent-env.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,7 +24,6 @@ import { type DecisionCalls, measureDecisions } from './lib/sim-api-calls.js';
 import { syntheticSnapshot } from './lib/synthetic-cluster.js';
 
 process.env.AWS_REGION ??= 'us-east-1';
-process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 quietPowertoolsWarnings();
 

@@ -4,6 +4,7 @@
  * the compute time of the capacity model (analyzeCapacity + planCluster), median of several runs.
  * Prints figures; asserts nothing. `npm run bench:report`.
  */
+import './lib/silent-env.js';
 import { performance } from 'node:perf_hooks';
 import { readReportInputs } from '../shared/aws/report-inputs.js';
 import { clearTaskDefinitionCache } from '../shared/aws/snapshot-reader.js';
@@ -12,7 +13,6 @@ import { planCluster } from '../shared/core/cluster-planner.js';
 import { resolveReportPolicy } from '../shared/core/report.js';
 import { mockAccount } from '../test/unit/aws/reader-fixture.js';
 
-process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 
 const SIZES = [
   { instances: 10, services: 5, tasksPerInstance: 10 },

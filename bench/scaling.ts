@@ -9,6 +9,7 @@
  * `--tag key=value` (repeatable: an `ecs-autoscaler:*` tag on the project's group, to try a setting).
  * Prints figures; never asserts.
  */
+import './lib/silent-env.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENCH_CLUSTER, BUILTIN_TRACES } from '../sim/traces/builtin.js';
@@ -18,7 +19,6 @@ import { checkTargets, figuresTable, targetLines } from './lib/report-table.js';
 import type { RunFigures } from './lib/run-metrics.js';
 import { type ChartSeries, renderChart } from './lib/svg-chart.js';
 
-process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 quietPowertoolsWarnings();
 
 const args = process.argv.slice(2);

@@ -10,6 +10,7 @@
  * milestones. `npm run bench:service`. The scenario test (test/scenario/service-scaling.test.ts) asserts
  * on the same runs; this file only prints.
  */
+import './lib/silent-env.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';

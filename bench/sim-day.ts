@@ -5,11 +5,11 @@
  * lifecycle actions) that call the simulated API. Prints wall time and run figures; asserts nothing.
  * `npm run bench:sim` (writes bench-out/sim-day.json and .svg).
  */
+import './lib/silent-env.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { createSim, type Sim } from '../sim/index.js';
 
-process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 
 const SERVICES = 19;
 const PEAK_PER_SERVICE = 50;

@@ -6,12 +6,12 @@
  * it; the last line is exactly `fault-injection: <runs> runs, <violations> violations`. Exit code 1 when
  * there is a violation.
  */
+import '../../bench/lib/silent-env.js';
 import { quietPowertoolsWarnings } from '../../bench/lib/quiet.js';
 import { FAULT_PROFILES } from './profiles.js';
 import { faultMatrix, reproduce, runOnce } from './run-matrix.js';
 import { FAULT_SCENARIOS } from './scenarios.js';
 
-process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.AWS_REGION ??= 'us-east-1';
 quietPowertoolsWarnings();
 
