@@ -131,9 +131,10 @@ export const readClusterSnapshot = async (
 export type Ctx = (action: string) => { action: string; cluster: string; region: string | undefined };
 
 /**
- * Runs one Describe call and, when ECS answers part of the batch with `failures` other than MISSING (a
- * transient partial answer), asks once more for just those items. What still fails is recorded in
- * `failures` (the planner then never removes capacity on the partial answer). MISSING is an answer.
+ * Runs one Describe call and, when ECS answers part of the batch with `failures`, asks once more for just
+ * those items. The reader only describes ARNs it has just listed, so even MISSING contradicts the listing
+ * (a race or a partial answer), not a settled fact. What still fails is recorded in `failures` (the
+ * planner then never removes capacity on the partial answer).
  */
 const describeWithRetry = async <T>(
   batch: string[],
@@ -141,7 +142,7 @@ const describeWithRetry = async <T>(
   failures: DescribeFailure[],
 ): Promise<T[]> => {
   const first = await send(batch);
-  const retry = first.failures.filter((f) => f.reason !== 'MISSING' && f.arn && batch.includes(f.arn));
+  const retry = first.failures.filter((f) => f.arn && batch.includes(f.arn));
   if (retry.length === 0) {
     failures.push(...first.failures);
     return first.items;

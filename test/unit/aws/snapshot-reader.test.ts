@@ -118,8 +118,8 @@ describe('readClusterSnapshot: failures and errors', () => {
     const svc = (n: number) => `arn:aws:ecs:us-east-1:123456789012:service/big/svc-${n}`;
     let first = true;
     account.mocks.ecs.on(DescribeServicesCommand).callsFake((input: { services: string[] }) => {
-      // The first call of the first batch fails svc-1 (transient) and svc-2 (MISSING); the retry answers.
-      const failing = first ? [svc(1), svc(2)] : [];
+      // The first call of the first batch fails svc-1 and svc-2; the retry answers svc-1, svc-2 stays MISSING.
+      const failing = (first ? [svc(1), svc(2)] : [svc(2)]).filter((a) => input.services.includes(a));
       first = false;
       const asked = input.services.filter((a) => !failing.includes(a));
       return {
@@ -137,7 +137,7 @@ describe('readClusterSnapshot: failures and errors', () => {
     const described = account.mocks.ecs
       .commandCalls(DescribeServicesCommand)
       .map((c) => c.args[0].input.services);
-    expect(described).toContainEqual([svc(1)]);
+    expect(described).toContainEqual([svc(1), svc(2)]);
     expect(snapshot.services.map((s) => s.serviceArn)).toContain(svc(1));
     expect(snapshot.failures).toEqual([{ arn: svc(2), reason: 'MISSING' }]);
   });
