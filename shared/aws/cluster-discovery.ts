@@ -2,10 +2,9 @@
  * Which clusters to report when none is named: every cluster with an ASG tagged
  * `ecs-autoscaler:cluster`, else every cluster in the region.
  */
-import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { ListClustersCommand } from '@aws-sdk/client-ecs';
-import { CLUSTER_TAG } from '../core/cluster-planner.js';
 import { type ReaderClients, readerClients } from './clients.js';
+import { listManagedClusters } from './cluster-groups.js';
 import { awsCall } from './errors.js';
 
 /** Options of {@link listReportClusters}. */
@@ -21,29 +20,10 @@ export interface DiscoveryOptions {
  */
 export const listReportClusters = async (options: DiscoveryOptions = {}): Promise<string[]> => {
   const clients = options.clients ?? readerClients(options.region);
-  const tagged = new Set<string>();
-  let token: string | undefined;
-  do {
-    const next = token;
-    const page = await awsCall(
-      { action: 'autoscaling:DescribeAutoScalingGroups', region: options.region },
-      () =>
-        clients.autoScaling.send(
-          new DescribeAutoScalingGroupsCommand({
-            Filters: [{ Name: 'tag-key', Values: [CLUSTER_TAG] }],
-            MaxRecords: 100,
-            NextToken: next,
-          }),
-        ),
-    );
-    for (const g of page.AutoScalingGroups ?? []) {
-      const value = g.Tags?.find((t) => t.Key === CLUSTER_TAG)?.Value?.trim();
-      if (value) tagged.add(value);
-    }
-    token = page.NextToken;
-  } while (token);
-  if (tagged.size > 0) return [...tagged].sort();
+  const tagged = [...(await listManagedClusters(clients.autoScaling, options.region)).keys()];
+  if (tagged.length > 0) return tagged;
 
+  let token: string | undefined;
   const names: string[] = [];
   do {
     const next = token;

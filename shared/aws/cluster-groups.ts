@@ -10,12 +10,15 @@ import { awsCall } from './errors.js';
  * Managed cluster names (sorted) with their tagged group names. A tag value that is empty is skipped (the
  * group opts in nothing); validation of the value happens with the other tags (cluster-config.ts).
  */
-export const listManagedClusters = async (autoScaling: AutoScalingClient): Promise<Map<string, string[]>> => {
+export const listManagedClusters = async (
+  autoScaling: AutoScalingClient,
+  region?: string,
+): Promise<Map<string, string[]>> => {
   const clusters = new Map<string, string[]>();
   let token: string | undefined;
   do {
     const next = token;
-    const page = await awsCall({ action: 'autoscaling:DescribeAutoScalingGroups' }, () =>
+    const page = await awsCall({ action: 'autoscaling:DescribeAutoScalingGroups', region }, () =>
       autoScaling.send(
         new DescribeAutoScalingGroupsCommand({
           Filters: [{ Name: 'tag-key', Values: [CLUSTER_TAG] }],
