@@ -13,7 +13,6 @@ import { planCluster } from '../shared/core/cluster-planner.js';
 import { resolveReportPolicy } from '../shared/core/report.js';
 import { mockAccount } from '../test/unit/aws/reader-fixture.js';
 
-
 const SIZES = [
   { instances: 10, services: 5, tasksPerInstance: 10 },
   { instances: 100, services: 20, tasksPerInstance: 10 },

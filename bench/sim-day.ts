@@ -10,7 +10,6 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { createSim, type Sim } from '../sim/index.js';
 
-
 const SERVICES = 19;
 const PEAK_PER_SERVICE = 50;
 const DAY = 24 * 3600;
