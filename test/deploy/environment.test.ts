@@ -20,7 +20,7 @@ interface ServerlessYml {
 const doc = parse(readFileSync('serverless.yml', 'utf8')) as ServerlessYml;
 
 const resolve = (value: string): string =>
-  String(value).replace(/\$\{param:([A-Za-z]+)\}/g, (whole, name: string) => {
+  String(value).replace(/\$\{param:([A-Za-z]+)\}/g, (_whole, name: string) => {
     const v = doc.params.default[name];
     if (v === undefined)
       throw new Error(`serverless.yml uses \${param:${name}} but params.default has no ${name}`);
@@ -36,7 +36,7 @@ const environmentOf = (fn: string): Record<string, string> =>
   );
 
 describe('deployed environment', () => {
-  it('resolves every ${param:…} that a function uses', () => {
+  it('resolves every param:… variable that a function uses', () => {
     for (const fn of Object.keys(doc.functions)) expect(() => environmentOf(fn)).not.toThrow();
   });
 
