@@ -14,7 +14,6 @@ import './lib/silent-env.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { FunctionRegistration } from '../sim/events/lambdas.js';
 import { createSim } from '../sim/index.js';
 import { quietPowertoolsWarnings } from './lib/quiet.js';
 
@@ -67,76 +66,14 @@ const BASE_LOAD = 6.6;
 const SPIKE_LOAD = 12;
 const LOW_LOAD = 2.4;
 
-type Handler = FunctionRegistration['handler'];
-const importHandler = async (name: string): Promise<Handler | undefined> => {
-  const file = join(process.cwd(), 'functions', name, 'handler.ts');
-  if (!existsSync(file)) return undefined;
-  return ((await import(pathToFileURL(file).href)) as { handler: Handler }).handler;
-};
-
-/** Registers the project's functions with the triggers serverless.yml gives them. */
+/** Registers the project's functions exactly as serverless.yml deploys them (patterns, schedules, retries). */
 const registerFunctions = async (sim: ReturnType<typeof createSim>): Promise<string[]> => {
-  const registered: string[] = [];
-  const serviceScaler = await importHandler('service-scaler');
-  if (!serviceScaler) throw new Error('functions/service-scaler/handler.ts is missing');
-  sim.register({
-    name: 'service-scaler',
-    handler: serviceScaler,
-    timeoutSeconds: 60,
-    retryAttempts: 1,
-    scheduleRateSeconds: 60,
-    patterns: [
-      {
-        source: ['aws.cloudwatch'],
-        'detail-type': ['CloudWatch Alarm State Change'],
-        detail: { alarmName: [{ 'anything-but': { prefix: 'ecs-autoscaler-cluster-' } }] },
-      },
-    ],
-  });
-  registered.push('service-scaler');
-  const clusterScaler = await importHandler('cluster-scaler');
-  if (clusterScaler) {
-    sim.register({
-      name: 'cluster-scaler',
-      handler: clusterScaler,
-      timeoutSeconds: 60,
-      retryAttempts: 1,
-      scheduleRateSeconds: 60,
-      patterns: [
-        {
-          source: ['aws.cloudwatch'],
-          'detail-type': ['CloudWatch Alarm State Change'],
-          detail: { alarmName: [{ prefix: 'ecs-autoscaler-cluster-' }] },
-        },
-      ],
-    });
-    registered.push('cluster-scaler');
-  }
-  const drainer = await importHandler('instance-drainer');
-  if (drainer) {
-    sim.register({
-      name: 'instance-drainer',
-      handler: drainer,
-      timeoutSeconds: 60,
-      retryAttempts: 2,
-      scheduleRateSeconds: 60,
-      patterns: [
-        { source: ['aws.autoscaling'], 'detail-type': ['EC2 Instance-terminate Lifecycle Action'] },
-        {
-          source: ['aws.ecs'],
-          'detail-type': ['ECS Task State Change'],
-          detail: { lastStatus: ['STOPPED'], launchType: ['EC2'] },
-        },
-        {
-          source: ['aws.ecs'],
-          'detail-type': ['ECS Container Instance State Change'],
-          detail: { status: ['DRAINING'] },
-        },
-      ],
-    });
-    registered.push('instance-drainer');
-  }
-  return registered;
+  const present = ['service-scaler', 'cluster-scaler', 'instance-drainer'].filter((n) =>
+    existsSync(join(process.cwd(), 'functions', n, 'handler.ts')),
+  );
+  if (!present.includes('service-scaler')) throw new Error('functions/service-scaler/handler.ts is missing');
+  const { loaded } = await sim.loadServerless('serverless.yml', { only: present });
+  return loaded;
 };
 
 /** Runs the scenario once. */

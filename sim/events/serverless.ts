@@ -138,6 +138,8 @@ export const loadServerless = async (
       handler: await importHandler(root, String(def.handler)),
       patterns,
       timeoutSeconds: Number(def.timeout ?? providerTimeout),
+      // Lambda retries a failed asynchronous invocation twice unless maximumRetryAttempts says otherwise.
+      retryAttempts: Number(def.maximumRetryAttempts ?? 2),
     };
     if (rate) reg.scheduleRateSeconds = rate;
     functions.push(reg);
