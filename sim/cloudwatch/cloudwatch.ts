@@ -39,6 +39,14 @@ export class CloudWatchWorld {
     for (const a of this.alarms.values()) evaluateAlarm(a, this.metrics, this.ctx);
   }
 
+  /** The alarm with this ARN; CloudWatch's ResourceNotFoundException (404) for an unknown one. */
+  private alarmByArn(arn: string | undefined) {
+    const a = [...this.alarms.values()].find((x) => x.AlarmArn === arn);
+    if (!a)
+      throw awsError('cloudwatch', 'ResourceNotFoundException', 'The named resource does not exist.', 404);
+    return a;
+  }
+
   private putAlarm(i: PutMetricAlarmCommandInput): void {
     let { MetricName, Namespace, Statistic: stat, Dimensions, Period } = i;
     if (i.Metrics?.length) {
@@ -164,25 +172,11 @@ export class CloudWatchWorld {
         return {};
       }),
       ListTagsForResource: command<ListTagsForResourceCommandInput>((i) => {
-        const a = [...this.alarms.values()].find((x) => x.AlarmArn === i.ResourceARN);
-        if (!a)
-          throw awsError(
-            'cloudwatch',
-            'ResourceNotFoundException',
-            'The named resource does not exist.',
-            404,
-          );
+        const a = this.alarmByArn(i.ResourceARN);
         return { Tags: a.tags.map((t) => ({ ...t })) };
       }),
       TagResource: command<TagResourceCommandInput>((i) => {
-        const a = [...this.alarms.values()].find((x) => x.AlarmArn === i.ResourceARN);
-        if (!a)
-          throw awsError(
-            'cloudwatch',
-            'ResourceNotFoundException',
-            'The named resource does not exist.',
-            404,
-          );
+        const a = this.alarmByArn(i.ResourceARN);
         for (const t of i.Tags ?? []) {
           a.tags = a.tags.filter((x) => x.Key !== t.Key);
           a.tags.push({ Key: t.Key ?? '', Value: t.Value ?? '' });
