@@ -58,9 +58,9 @@ interface CallRow {
 const reportCalls = async (instances: number): Promise<CallRow> => {
   const { reportCapacity } = await import('../functions/capacity-report/handler.js');
   const { clearTaskDefinitionCache } = await import('../shared/aws/snapshot-reader.js');
-  const { analyzeCapacity } = await import('../shared/core/capacity.js');
-  const { planCluster } = await import('../shared/core/cluster-planner.js');
-  const { DEFAULT_CLUSTER_POLICY } = await import('../shared/core/cluster-policy.js');
+  const { analyzeCapacity } = await import('../shared/core/capacity/index.js');
+  const { planCluster } = await import('../shared/core/cluster/index.js');
+  const { DEFAULT_CLUSTER_POLICY } = await import('../shared/core/cluster/index.js');
   const snapshot = syntheticSnapshot(instances);
   // The instances whose tasks the planner asks for: read by the decision, so part of its minimum.
   const plan = planCluster(snapshot, analyzeCapacity(snapshot), DEFAULT_CLUSTER_POLICY, new Date());
@@ -90,9 +90,9 @@ const reportCalls = async (instances: number): Promise<CallRow> => {
 const computeTime = async (
   instances: number,
 ): Promise<{ instances: number; tasks: number; medianMs: number }> => {
-  const { analyzeCapacity } = await import('../shared/core/capacity.js');
-  const { planCluster } = await import('../shared/core/cluster-planner.js');
-  const { DEFAULT_CLUSTER_POLICY } = await import('../shared/core/cluster-policy.js');
+  const { analyzeCapacity } = await import('../shared/core/capacity/index.js');
+  const { planCluster } = await import('../shared/core/cluster/index.js');
+  const { DEFAULT_CLUSTER_POLICY } = await import('../shared/core/cluster/index.js');
   const snapshot = syntheticSnapshot(instances);
   const now = new Date(snapshot.capturedAt);
   const times: number[] = [];

@@ -8,9 +8,9 @@ import './lib/silent-env.js';
 import { performance } from 'node:perf_hooks';
 import { readReportInputs } from '../shared/aws/report-inputs.js';
 import { clearTaskDefinitionCache } from '../shared/aws/snapshot-reader.js';
-import { analyzeCapacity } from '../shared/core/capacity.js';
-import { planCluster } from '../shared/core/cluster-planner.js';
-import { resolveReportPolicy } from '../shared/core/report.js';
+import { analyzeCapacity } from '../shared/core/capacity/index.js';
+import { planCluster } from '../shared/core/cluster/index.js';
+import { resolveReportPolicy } from '../shared/core/report/index.js';
 import { mockAccount } from '../test/unit/aws/reader-fixture.js';
 
 const SIZES = [

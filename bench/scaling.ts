@@ -12,12 +12,12 @@
 import './lib/silent-env.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkTargets, figuresTable, targetLines } from '../sim/replay/figures-table.js';
+import { POLICIES, type PolicyName, projectHandlersPresent, replay } from '../sim/replay/replay.js';
+import type { RunFigures } from '../sim/replay/run-metrics.js';
+import { type ChartSeries, renderChart } from '../sim/replay/svg-chart.js';
 import { BENCH_CLUSTER, BUILTIN_TRACES } from '../sim/traces/builtin.js';
 import { quietPowertoolsWarnings } from './lib/quiet.js';
-import { POLICIES, type PolicyName, projectHandlersPresent, replay } from './lib/replay.js';
-import { checkTargets, figuresTable, targetLines } from './lib/report-table.js';
-import type { RunFigures } from './lib/run-metrics.js';
-import { type ChartSeries, renderChart } from './lib/svg-chart.js';
 
 quietPowertoolsWarnings();
 

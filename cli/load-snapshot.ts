@@ -1,7 +1,7 @@
 /** Reads and validates a snapshot file for `report --snapshot`. */
 import { readFile } from 'node:fs/promises';
-import { type ClusterSnapshot, parseSnapshot } from '../shared/core/snapshot.js';
-import { ConfigurationError } from '../shared/runtime/errors.js';
+import { ConfigurationError } from '../shared/core/errors.js';
+import { type ClusterSnapshot, parseSnapshot } from '../shared/core/snapshot/index.js';
 
 /**
  * Loads one snapshot file.

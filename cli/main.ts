@@ -9,7 +9,7 @@ import './env-defaults.js';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { AutoscalerError, describeError } from '../shared/runtime/errors.js';
+import { AutoscalerError, describeError } from '../shared/core/errors.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerSimulateCommand } from './commands/simulate.js';
 import { registerSnapshotCommand } from './commands/snapshot.js';

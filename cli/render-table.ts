@@ -3,7 +3,7 @@
  * No colours: the text is the same on a terminal, in a pipe and in a CI log.
  */
 import Table from 'cli-table3';
-import type { CapacityReport, ClusterReport, DimensionAmounts } from '../shared/core/report.js';
+import type { CapacityReport, ClusterReport, DimensionAmounts } from '../shared/core/report/index.js';
 
 const pct = (n: number): string => `${n.toFixed(1)}%`;
 const plain = { head: [], border: [] };

@@ -3,7 +3,7 @@
  * events, and records the timeline. See sim/README.md for the guide.
  */
 
-import type { ClusterSnapshot } from '../shared/core/snapshot.js';
+import type { ClusterSnapshot } from '../shared/core/snapshot/index.js';
 import { setClock } from '../shared/runtime/clock.js';
 import { setEmfSink } from '../shared/runtime/metrics.js';
 import { AasWorld, type ScalableTargetSpec } from './aas/aas.js';
@@ -27,6 +27,7 @@ import { type RunTaskOptions, runTasks } from './ecs/ecs-api-write.js';
 import { EcsWorld, type ServiceSpec } from './ecs/ecs-world.js';
 import type { SimCluster, SimService, SimTask, SimTaskDefinition } from './ecs/model.js';
 import type { TaskDefinitionSpec } from './ecs/resources.js';
+import { reconcileCluster } from './ecs/service-scheduler.js';
 import type { RawTaskDefinitionInput } from './ecs/task-definitions.js';
 import {
   type FunctionRegistration,
@@ -94,7 +95,7 @@ export class Sim implements SimContext {
       pendingTooLongSeconds: opts.pendingTooLongSeconds ?? 600,
     };
     this.faults = new Faults(this.rng, () => this.clock.elapsedSeconds);
-    this.ecs = new EcsWorld(this);
+    this.ecs = new EcsWorld(this, reconcileCluster);
     this.asg = new AsgWorld(this, this.ecs);
     this.aas = new AasWorld(this, this.ecs);
     this.cloudwatch = new CloudWatchWorld(this);

@@ -22,7 +22,7 @@ import {
   ListTasksCommand,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { ClusterSnapshot } from '../../shared/core/snapshot.js';
+import type { ClusterSnapshot } from '../../shared/core/snapshot/index.js';
 
 /** Calls made, by command name. */
 export type CallCounts = Record<string, number>;

@@ -25,7 +25,7 @@
  */
 import { clearTaskDefinitionCache } from '../../shared/aws/snapshot-reader.js';
 import { createSim, type Sim } from '../../sim/index.js';
-import { registerProjectHandlers } from './project-handlers.js';
+import { registerProjectHandlers } from '../../sim/replay/project-handlers.js';
 
 /** Calls of one invocation, by `service:Command`. */
 export type Calls = Record<string, number>;

@@ -4,8 +4,8 @@
  * of distinct task definitions, one managed Auto Scaling group. At 5,000 instances: 100,000 tasks,
  * 200 services.
  */
-import { CLUSTER_TAG } from '../../shared/core/cluster-planner.js';
-import type { ClusterSnapshot } from '../../shared/core/snapshot.js';
+import { CLUSTER_TAG } from '../../shared/core/cluster/index.js';
+import type { ClusterSnapshot } from '../../shared/core/snapshot/index.js';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';

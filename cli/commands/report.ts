@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { readerClients } from '../../shared/aws/clients.js';
 import { readReportInputs } from '../../shared/aws/report-inputs.js';
-import { buildReport, type ReportInput } from '../../shared/core/report.js';
+import { buildReport, type ReportInput } from '../../shared/core/report/index.js';
 import { now } from '../../shared/runtime/clock.js';
 import type { CliIo } from '../io.js';
 import { loadSnapshotFile } from '../load-snapshot.js';

@@ -10,10 +10,10 @@ import middy from '@middy/core';
 import { z } from 'zod';
 import type { ReaderClients } from '../../shared/aws/clients.js';
 import { readReportInputs } from '../../shared/aws/report-inputs.js';
-import { buildReport, type CapacityReport } from '../../shared/core/report.js';
-import { formatIssuePath } from '../../shared/core/snapshot.js';
+import { InvalidEventError } from '../../shared/core/errors.js';
+import { buildReport, type CapacityReport } from '../../shared/core/report/index.js';
+import { formatIssuePath } from '../../shared/core/snapshot/index.js';
 import { now } from '../../shared/runtime/clock.js';
-import { InvalidEventError } from '../../shared/runtime/errors.js';
 import { logger } from '../../shared/runtime/logger.js';
 
 /** The event this function accepts. Unknown keys are refused: a typo such as `cluster` must not mean "all". */

@@ -12,8 +12,7 @@ import {
   type AlarmSpec,
   reconcileAlarms,
   wantedAlarms,
-} from '../../shared/core/alarm-specs.js';
-import type { ClusterScalerConfig } from '../../shared/runtime/config.js';
+} from '../../shared/core/cluster/index.js';
 import {
   AutoscalerError,
   AwsRejectedError,
@@ -22,7 +21,8 @@ import {
   InvalidEventError,
   NotFoundError,
   TransientAwsError,
-} from '../../shared/runtime/errors.js';
+} from '../../shared/core/errors.js';
+import type { ClusterScalerConfig } from '../../shared/runtime/config.js';
 import { logger } from '../../shared/runtime/logger.js';
 import { MetricUnit } from '../../shared/runtime/metrics.js';
 import { type ClusterDecision, type ClusterPorts, scaleCluster } from './scale-cluster.js';

@@ -7,17 +7,17 @@
  */
 import { applyClusterPlan, type ClusterActOutcome } from '../../shared/aws/cluster-actuator.js';
 import type { ClusterWriter } from '../../shared/aws/cluster-writer.js';
-import { analyzeCapacity, type CapacityAnalysis } from '../../shared/core/capacity.js';
-import { resolveClusterPolicy } from '../../shared/core/cluster-config.js';
+import { analyzeCapacity, type CapacityAnalysis } from '../../shared/core/capacity/index.js';
+import type { ClusterPolicy } from '../../shared/core/cluster/index.js';
 import {
   CLUSTER_TAG,
   type ClusterPlan,
   managedGroups,
   planCluster,
-} from '../../shared/core/cluster-planner.js';
-import type { ClusterPolicy } from '../../shared/core/cluster-policy.js';
-import type { ClusterSnapshot, Task } from '../../shared/core/snapshot.js';
-import { ConfigurationError, NotFoundError } from '../../shared/runtime/errors.js';
+  resolveClusterPolicy,
+} from '../../shared/core/cluster/index.js';
+import { ConfigurationError, NotFoundError } from '../../shared/core/errors.js';
+import type { ClusterSnapshot, Task } from '../../shared/core/snapshot/index.js';
 import { logger } from '../../shared/runtime/logger.js';
 
 /** The AWS ports one cluster decision needs. */

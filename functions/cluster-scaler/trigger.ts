@@ -8,9 +8,9 @@
  *   when both are present they must agree.
  */
 import { z } from 'zod';
-import { ALARM_PREFIX, parseAlarmName } from '../../shared/core/alarm-specs.js';
-import { formatIssuePath } from '../../shared/core/snapshot.js';
-import { InvalidEventError } from '../../shared/runtime/errors.js';
+import { ALARM_PREFIX, parseAlarmName } from '../../shared/core/cluster/index.js';
+import { InvalidEventError } from '../../shared/core/errors.js';
+import { formatIssuePath } from '../../shared/core/snapshot/index.js';
 
 const ScheduledEventSchema = z.looseObject({
   source: z.literal('aws.events'),

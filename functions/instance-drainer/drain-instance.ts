@@ -6,8 +6,7 @@
 import { applyDrainPlan, type DrainOutcome } from '../../shared/aws/drain-actuator.js';
 import type { DrainAutoScalingPort, LifecycleHookInfo } from '../../shared/aws/drain-autoscaling.js';
 import type { DrainEcsPort, ObservedContainerInstance } from '../../shared/aws/drain-ecs.js';
-import type { DrainSettings } from '../../shared/core/drain-config.js';
-import { selectTerminateHook } from '../../shared/core/drain-config.js';
+import type { DrainSettings } from '../../shared/core/drain/index.js';
 import {
   type DrainFacts,
   type DrainHook,
@@ -15,8 +14,9 @@ import {
   type DrainTrigger,
   DrainTriggers,
   decideDrain,
+  selectTerminateHook,
   WAITING_STATES,
-} from '../../shared/core/drain-decision.js';
+} from '../../shared/core/drain/index.js';
 import { logger } from '../../shared/runtime/logger.js';
 
 /** The ports and timing the drainer works with. */

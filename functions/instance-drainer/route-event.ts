@@ -8,23 +8,15 @@ import { TERMINATING_TRANSITION } from '../../shared/aws/drain-autoscaling.js';
 import {
   type DrainDefaults,
   type DrainSettings,
+  DrainTriggers,
   resolveDrainSettings,
-} from '../../shared/core/drain-config.js';
-import { DrainTriggers, WAITING_STATES } from '../../shared/core/drain-decision.js';
+  WAITING_STATES,
+} from '../../shared/core/drain/index.js';
 import { logger } from '../../shared/runtime/logger.js';
-import { type DrainDeps, drainInstance, type InstanceResult } from './drain-instance.js';
+import { type DrainDeps, drainInstance } from './drain-instance.js';
+import type { RouteResult } from './route-result.js';
 import { clusterNameOf, type DrainerEvent } from './schemas.js';
 import { sweep } from './sweep.js';
-
-/** What one invocation did. */
-export interface RouteResult {
-  /** Per-instance results (empty when the event was ignored). */
-  results: InstanceResult[];
-  /** Why nothing was done, when nothing was. */
-  ignored?: string;
-  /** Per-group or per-instance failures the sweeper logged and skipped. */
-  errors: { cluster?: string; message: string }[];
-}
 
 const ignore = (reason: string, facts: Record<string, unknown> = {}): RouteResult => {
   logger.info('event ignored', { reason, ...facts });

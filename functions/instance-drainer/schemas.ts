@@ -4,8 +4,8 @@
  * Auto Scaling and EC2 samples carry the placeholder `yyyy-mm-ddThh:mm:ssZ` there.
  */
 import { z } from 'zod';
-import { formatIssuePath } from '../../shared/core/snapshot.js';
-import { InvalidEventError } from '../../shared/runtime/errors.js';
+import { InvalidEventError } from '../../shared/core/errors.js';
+import { formatIssuePath } from '../../shared/core/snapshot/index.js';
 
 /** EC2 instance IDs: `i-` and 8 (older) or 17 hex digits. */
 const instanceId = z

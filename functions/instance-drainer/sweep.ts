@@ -6,12 +6,16 @@
  * One failing group or instance never stops the others, and the sweeper never throws for them: the next
  * sweep a minute later is the retry, better than Lambda's async retry of the whole sweep.
  */
-import { type DrainDefaults, resolveDrainSettings } from '../../shared/core/drain-config.js';
-import { DrainTriggers, WAITING_STATES } from '../../shared/core/drain-decision.js';
-import { describeError } from '../../shared/runtime/errors.js';
+import {
+  type DrainDefaults,
+  DrainTriggers,
+  resolveDrainSettings,
+  WAITING_STATES,
+} from '../../shared/core/drain/index.js';
+import { describeError } from '../../shared/core/errors.js';
 import { logger } from '../../shared/runtime/logger.js';
 import { type DrainDeps, drainInstance, resolveHook } from './drain-instance.js';
-import type { RouteResult } from './route-event.js';
+import type { RouteResult } from './route-result.js';
 
 /** Sweeps every managed group. */
 export const sweep = async (deps: DrainDeps, defaults: DrainDefaults, now: Date): Promise<RouteResult> => {

@@ -8,14 +8,14 @@
  * from the datapoints, else from one DescribeAlarms (handler). Unknown keys pass (AWS adds fields).
  */
 import { z } from 'zod';
+import { InvalidEventError } from '../../shared/core/errors.js';
 import {
   type AlarmComparison,
   type AlarmState,
   inferComparison,
   parseReasonData,
-} from '../../shared/core/service-alarm.js';
-import { formatIssuePath } from '../../shared/core/snapshot.js';
-import { InvalidEventError } from '../../shared/runtime/errors.js';
+} from '../../shared/core/service/index.js';
+import { formatIssuePath } from '../../shared/core/snapshot/index.js';
 
 const StateSchema = z.looseObject({
   value: z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA']),

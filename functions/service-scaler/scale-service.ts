@@ -10,15 +10,20 @@ import {
 } from '../../shared/aws/service-actuator.js';
 import type { AlarmReader } from '../../shared/aws/service-alarm-reader.js';
 import type { ServiceScalingReader } from '../../shared/aws/service-scaling-reader.js';
-import { resolveClusterPolicy } from '../../shared/core/cluster-config.js';
-import { managedGroups } from '../../shared/core/cluster-planner.js';
-import type { ClusterPolicy } from '../../shared/core/cluster-policy.js';
-import type { AlarmSignal } from '../../shared/core/service-alarm.js';
-import { ECS_SERVICE_DIMENSION, serviceResourceId } from '../../shared/core/service-bounds.js';
-import { planService, type ServicePlan, type ServicePlanOptions } from '../../shared/core/service-planner.js';
-import { SERVICE_TAGS, tagsToRecord } from '../../shared/core/service-policy.js';
-import type { ClusterSnapshot } from '../../shared/core/snapshot.js';
-import { ConfigurationError } from '../../shared/runtime/errors.js';
+import type { ClusterPolicy } from '../../shared/core/cluster/index.js';
+import { managedGroups, resolveClusterPolicy } from '../../shared/core/cluster/index.js';
+import { ConfigurationError } from '../../shared/core/errors.js';
+import type { AlarmSignal } from '../../shared/core/service/index.js';
+import {
+  ECS_SERVICE_DIMENSION,
+  planService,
+  SERVICE_TAGS,
+  type ServicePlan,
+  type ServicePlanOptions,
+  serviceResourceId,
+  tagsToRecord,
+} from '../../shared/core/service/index.js';
+import type { ClusterSnapshot } from '../../shared/core/snapshot/index.js';
 import { logger } from '../../shared/runtime/logger.js';
 import type { ParsedAlarmEvent } from './alarm-event.js';
 

@@ -14,10 +14,9 @@
  * ListTagsForResource per alarm per minute): those scale on their events alone.
  */
 import { applyServicePlan } from '../../shared/aws/service-actuator.js';
-import { type AlarmSignal, signalFromMetricAlarm } from '../../shared/core/service-alarm.js';
-import { planService } from '../../shared/core/service-planner.js';
-import type { ClusterSnapshot } from '../../shared/core/snapshot.js';
-import { AutoscalerError, TransientAwsError } from '../../shared/runtime/errors.js';
+import { AutoscalerError, TransientAwsError } from '../../shared/core/errors.js';
+import { type AlarmSignal, planService, signalFromMetricAlarm } from '../../shared/core/service/index.js';
+import type { ClusterSnapshot } from '../../shared/core/snapshot/index.js';
 import { logger } from '../../shared/runtime/logger.js';
 import {
   logPlan,

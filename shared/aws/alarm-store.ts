@@ -8,7 +8,7 @@ import {
   DescribeAlarmsCommand,
   PutMetricAlarmCommand,
 } from '@aws-sdk/client-cloudwatch';
-import type { AlarmSpec, ExistingAlarm } from '../core/alarm-specs.js';
+import type { AlarmSpec, ExistingAlarm } from '../core/cluster/alarm-specs.js';
 import { awsCall } from './errors.js';
 import { chunk } from './limit.js';
 

@@ -15,7 +15,7 @@
  *
  * Dry run writes nothing. Each write is logged with its outcome.
  */
-import type { ClusterPlan } from '../core/cluster-planner.js';
+import type { ClusterPlan } from '../core/cluster/planner.js';
 import { logger } from '../runtime/logger.js';
 import type { ClusterWriter } from './cluster-writer.js';
 

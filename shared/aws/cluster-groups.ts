@@ -3,7 +3,7 @@
  * (DescribeAutoScalingGroups with a `tag-key` filter, 100 groups per page).
  */
 import { type AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
-import { CLUSTER_TAG } from '../core/cluster-planner.js';
+import { CLUSTER_TAG } from '../core/cluster/planner.js';
 import { awsCall } from './errors.js';
 
 /**

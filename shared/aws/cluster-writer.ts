@@ -10,7 +10,7 @@ import {
   TerminateInstanceInAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
 import { type ECSClient, UpdateContainerInstancesStateCommand } from '@aws-sdk/client-ecs';
-import { AwsRejectedError, TransientAwsError } from '../runtime/errors.js';
+import { AwsRejectedError, TransientAwsError } from '../core/errors.js';
 import { awsCall } from './errors.js';
 import { chunk } from './limit.js';
 

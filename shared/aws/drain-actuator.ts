@@ -2,7 +2,7 @@
  * The drainer's actuator (STYLE.md §1 "act"): applies a {@link DrainPlan}'s steps in order, logs every
  * write with its outcome, and writes nothing in dry-run.
  */
-import type { DrainPlan, DrainStep } from '../core/drain-decision.js';
+import type { DrainPlan, DrainStep } from '../core/drain/decision.js';
 import { logger } from '../runtime/logger.js';
 import type { DrainAutoScalingPort } from './drain-autoscaling.js';
 import type { DrainEcsPort } from './drain-ecs.js';

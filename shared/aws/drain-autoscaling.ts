@@ -11,7 +11,7 @@ import {
   DescribeLifecycleHooksCommand,
   RecordLifecycleActionHeartbeatCommand,
 } from '@aws-sdk/client-auto-scaling';
-import { DrainTags, type TagLike } from '../core/drain-config.js';
+import { DrainTags, type TagLike } from '../core/drain/config.js';
 import { readerClients } from './clients.js';
 import { callAws, isNoActiveLifecycleAction, translateDrainError } from './drain-errors.js';
 

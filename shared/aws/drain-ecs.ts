@@ -18,8 +18,8 @@ import {
   PutAttributesCommand,
   UpdateContainerInstancesStateCommand,
 } from '@aws-sdk/client-ecs';
-import type { DrainContainerInstance, DrainTask } from '../core/drain-decision.js';
-import { AwsRejectedError, TransientAwsError } from '../runtime/errors.js';
+import type { DrainContainerInstance, DrainTask } from '../core/drain/decision.js';
+import { AwsRejectedError, TransientAwsError } from '../core/errors.js';
 import { readerClients } from './clients.js';
 import { callAws } from './drain-errors.js';
 

@@ -2,7 +2,7 @@
  * Error translation for the drainer's adapters: the project's {@link translateAwsError} (STYLE.md §3),
  * plus the two Auto Scaling answers the drainer treats specially.
  */
-import { type AutoscalerError, TransientAwsError } from '../runtime/errors.js';
+import { type AutoscalerError, TransientAwsError } from '../core/errors.js';
 import { translateAwsError } from './errors.js';
 
 interface SdkErrorLike {

@@ -1,6 +1,6 @@
 /**
  * SDK error translation at the adapter boundary (STYLE.md §3): the core and the callers only ever see
- * the classes of shared/runtime/errors.ts, with a message that says what to do next.
+ * the classes of shared/core/errors.ts, with a message that says what to do next.
  */
 import {
   AutoscalerError,
@@ -8,7 +8,7 @@ import {
   ConfigurationError,
   NotFoundError,
   TransientAwsError,
-} from '../runtime/errors.js';
+} from '../core/errors.js';
 
 /** What the failing call was about, named in the messages. */
 export interface AwsCallContext {
@@ -60,6 +60,9 @@ interface SdkErrorLike {
  * - anything else AWS refused (validation, bad parameter) → {@link AwsRejectedError}.
  * An error that already is an AutoscalerError passes through.
  */
+/** Builds the error context of one call (IAM action, cluster, region). */
+export type Ctx = (action: string) => { action: string; cluster: string; region: string | undefined };
+
 export const translateAwsError = (error: unknown, ctx: AwsCallContext): AutoscalerError => {
   if (error instanceof AutoscalerError) return error;
   const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorLike;

@@ -2,12 +2,12 @@
  * Observe for the capacity report: which clusters, and one snapshot each. Shared by the capacity-report
  * Lambda and the CLI so both report the same clusters the same way.
  */
-import { analyzeCapacity } from '../core/capacity.js';
-import { planCluster } from '../core/cluster-planner.js';
-import { type ReportInput, resolveReportPolicy } from '../core/report.js';
-import { type ClusterSnapshot, MetricAlarmSchema } from '../core/snapshot.js';
+import { analyzeCapacity } from '../core/capacity/capacity.js';
+import { planCluster } from '../core/cluster/planner.js';
+import { AwsRejectedError } from '../core/errors.js';
+import { type ReportInput, resolveReportPolicy } from '../core/report/report.js';
+import { type ClusterSnapshot, MetricAlarmSchema } from '../core/snapshot/snapshot.js';
 import { now } from '../runtime/clock.js';
-import { AwsRejectedError } from '../runtime/errors.js';
 import type { ReaderClients } from './clients.js';
 import { listReportClusters } from './cluster-discovery.js';
 import { jsonShaped } from './limit.js';

@@ -7,11 +7,10 @@ import {
   type DescribeScalableTargetsCommandOutput,
 } from '@aws-sdk/client-application-auto-scaling';
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
-import { CLUSTER_TAG } from '../core/cluster-planner.js';
+import { CLUSTER_TAG } from '../core/cluster/planner.js';
 import type { ReaderClients } from './clients.js';
-import { awsCall } from './errors.js';
+import { awsCall, type Ctx } from './errors.js';
 import { chunk, type Limiter } from './limit.js';
-import type { Ctx } from './snapshot-reader.js';
 
 /** The Auto Scaling groups tagged `ecs-autoscaler:cluster=<cluster>` (tag filter, 100 per page). */
 export const readAutoScalingGroups = async (

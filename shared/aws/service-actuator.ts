@@ -18,10 +18,10 @@
  */
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { type ECSClient, TagResourceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import type { ClusterPlan } from '../core/cluster-planner.js';
-import type { ServicePlan } from '../core/service-planner.js';
-import { SERVICE_TAGS } from '../core/service-policy.js';
-import { AwsRejectedError } from '../runtime/errors.js';
+import type { ClusterPlan } from '../core/cluster/planner.js';
+import { AwsRejectedError } from '../core/errors.js';
+import type { ServicePlan } from '../core/service/planner.js';
+import { SERVICE_TAGS } from '../core/service/policy.js';
 import { logger } from '../runtime/logger.js';
 import { readerClients } from './clients.js';
 import { applyClusterPlan } from './cluster-actuator.js';

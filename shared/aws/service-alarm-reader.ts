@@ -17,7 +17,7 @@ import {
   ListTagsForResourceCommand,
   type MetricAlarm,
 } from '@aws-sdk/client-cloudwatch';
-import { type AlarmComparison, comparisonOf, type MetricAlarmLike } from '../core/service-alarm.js';
+import { type AlarmComparison, comparisonOf, type MetricAlarmLike } from '../core/service/alarm.js';
 import { awsCall } from './errors.js';
 import { serviceScalerClients } from './service-clients.js';
 

@@ -16,13 +16,13 @@ import {
   DescribeScalingPoliciesCommand,
   ListTagsForResourceCommand,
 } from '@aws-sdk/client-application-auto-scaling';
-import { ECS_SERVICE_DIMENSION, serviceResourceId } from '../core/service-bounds.js';
+import { ECS_SERVICE_DIMENSION, serviceResourceId } from '../core/service/bounds.js';
 import {
   type ScalableTarget,
   ScalableTargetSchema,
   type ScalingPolicy,
   ScalingPolicySchema,
-} from '../core/snapshot.js';
+} from '../core/snapshot/snapshot.js';
 import { readerClients } from './clients.js';
 import { awsCall } from './errors.js';
 import { jsonShaped } from './limit.js';

@@ -24,11 +24,11 @@ import {
   ListContainerInstancesCommand,
   ListServicesCommand,
 } from '@aws-sdk/client-ecs';
-import { type ClusterSnapshot, type DescribeFailure, parseSnapshot } from '../core/snapshot.js';
+import { NotFoundError } from '../core/errors.js';
+import { type ClusterSnapshot, type DescribeFailure, parseSnapshot } from '../core/snapshot/snapshot.js';
 import { now } from '../runtime/clock.js';
-import { NotFoundError } from '../runtime/errors.js';
 import { type ReaderClients, readerClients } from './clients.js';
-import { awsCall, translateAwsError } from './errors.js';
+import { awsCall, type Ctx, translateAwsError } from './errors.js';
 import { chunk, createLimiter, jsonShaped, type Limiter } from './limit.js';
 import { readAutoScalingGroups, readScalableTargets } from './scaling-readers.js';
 
@@ -126,9 +126,6 @@ export const readClusterSnapshot = async (
     `cluster ${clusterName} as read from AWS`,
   );
 };
-
-/** Builds the error context of one call (IAM action, cluster, region). */
-export type Ctx = (action: string) => { action: string; cluster: string; region: string | undefined };
 
 /**
  * Runs one Describe call and, when ECS answers part of the batch with `failures`, asks once more for just

@@ -5,8 +5,8 @@
  */
 import type { Failure, Task as SdkTask } from '@aws-sdk/client-ecs';
 import { DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
-import { type Task, TaskSchema } from '../core/snapshot.js';
-import { TransientAwsError } from '../runtime/errors.js';
+import { TransientAwsError } from '../core/errors.js';
+import { type Task, TaskSchema } from '../core/snapshot/snapshot.js';
 import { type ReaderClients, readerClients } from './clients.js';
 import { awsCall } from './errors.js';
 import { chunk, createLimiter, jsonShaped } from './limit.js';

@@ -3,9 +3,9 @@
  * zod at cold start. A bad value is a {@link ConfigurationError} naming the variable, its value and the
  * allowed values: the function then does nothing rather than scale on a guess.
  */
-import { POLICY_TAGS, type SettingSpec } from '../core/cluster-config.js';
-import { type ClusterPolicy, DEFAULT_CLUSTER_POLICY } from '../core/cluster-policy.js';
-import { ConfigurationError } from './errors.js';
+import { POLICY_TAGS, type SettingSpec } from '../core/cluster/config.js';
+import { type ClusterPolicy, DEFAULT_CLUSTER_POLICY } from '../core/cluster/policy.js';
+import { ConfigurationError } from '../core/errors.js';
 
 /** The cluster scaler's deployment settings. */
 export interface ClusterScalerConfig {

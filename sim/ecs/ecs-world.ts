@@ -16,7 +16,6 @@ import type {
 } from './model.js';
 import type { TaskDefinitionSpec } from './resources.js';
 import { addReservation, agentPorts, type InstanceTypeSpec } from './resources.js';
-import { reconcileCluster } from './service-scheduler.js';
 import { buildTaskDefinition, type RawTaskDefinitionInput } from './task-definitions.js';
 
 /** A service in the setup API. Percentages per the ECS deployment configuration. */
@@ -55,7 +54,14 @@ export class EcsWorld {
   /** Called when an ACTIVE/DRAINING instance's EC2 instance is gone (for the invariants). */
   onTaskLost?: (task: SimTask) => void;
 
-  constructor(readonly ctx: SimContext) {}
+  /**
+   * @param reconcile the service scheduler (sim/ecs/service-scheduler.ts), passed in by the simulator so
+   * the world and its scheduler do not import each other.
+   */
+  constructor(
+    readonly ctx: SimContext,
+    private readonly reconcile: (world: EcsWorld, cluster: SimCluster) => void,
+  ) {}
 
   /** Builds an ECS ARN for this account and region. */
   arn(resource: string): string {
@@ -330,14 +336,14 @@ export class EcsWorld {
   /** Schedules one service-scheduler pass for the cluster (coalesced). */
   requestReconcile(cluster: SimCluster): void {
     if (!this.ctx.started) {
-      reconcileCluster(this, cluster);
+      this.reconcile(this, cluster);
       return;
     }
     if (this.reconcileScheduled.has(cluster)) return;
     this.reconcileScheduled.add(cluster);
     this.ctx.clock.after(this.ctx.settings.ecsSchedulerDelaySeconds, 'ecs:scheduler', () => {
       this.reconcileScheduled.delete(cluster);
-      reconcileCluster(this, cluster);
+      this.reconcile(this, cluster);
     });
   }
 

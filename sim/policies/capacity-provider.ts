@@ -31,8 +31,9 @@
  *      scale-in stops it and the 15 datapoints start again.
  * Nothing here is weakened: defaults are AWS's defaults, with targetCapacity 100.
  */
-import { type PlacementItem, placeFirstFitDecreasing } from '../../shared/core/placement.js';
-import { fits, type Resources } from '../../shared/core/resources.js';
+
+import { fits, type Resources } from '../../shared/core/capacity/index.js';
+import { type PlacementItem, placeFirstFitDecreasing } from '../../shared/core/placement/index.js';
 import {
   holdDecision,
   liveInstances,

@@ -4,8 +4,8 @@
  * this), read without API calls so a baseline costs no simulated API traffic.
  */
 
-import type { PlacementItem } from '../../shared/core/placement.js';
-import { maxResources, type Resources, ZERO } from '../../shared/core/resources.js';
+import { maxResources, type Resources, ZERO } from '../../shared/core/capacity/index.js';
+import type { PlacementItem } from '../../shared/core/placement/index.js';
 import type { SimAsg } from '../asg/model.js';
 import type { Reservation, SimCluster } from '../ecs/model.js';
 import type { ObservedInstance, PolicyObservation } from './types.js';

@@ -18,7 +18,7 @@
  *   ("without the rest"): its tasks are stopped and ECS places them again.
  * Reservation metrics do not see tasks that could not be placed: a burst shows only as 100 % reservation.
  */
-import { DIMENSIONS, type Dimension } from '../../shared/core/resources.js';
+import { DIMENSIONS, type Dimension } from '../../shared/core/capacity/index.js';
 import {
   holdDecision,
   liveInstances,

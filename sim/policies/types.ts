@@ -9,8 +9,9 @@
  *
  * Units: CPU units (1024 per vCPU), MiB; times in seconds since the start of the run.
  */
-import type { PlacementItem } from '../../shared/core/placement.js';
-import type { Resources } from '../../shared/core/resources.js';
+
+import type { Resources } from '../../shared/core/capacity/index.js';
+import type { PlacementItem } from '../../shared/core/placement/index.js';
 
 /** One EC2 instance of the managed Auto Scaling group, as a policy sees it. */
 export interface ObservedInstance {

@@ -1,5 +1,5 @@
 /**
- * Seeds a simulator from a ClusterSnapshot (shared/core/snapshot.ts), for `simulate --snapshot`:
+ * Seeds a simulator from a ClusterSnapshot (shared/core/snapshot/snapshot.ts), for `simulate --snapshot`:
  * cluster, task definitions (raw), container instances with their registered resources, status and
  * ARNs, services, the snapshot's tasks when it has them, Auto Scaling groups with their instances
  * (same ids, states, protection) and ECS scalable targets.
@@ -9,12 +9,14 @@
  * lifecycle hooks are not part of a snapshot (pass `terminationHook` to add one); instance boot
  * settings use the defaults of `createAutoScalingGroup`.
  */
-import type { ClusterSnapshot, Resource } from '../../shared/core/snapshot.js';
-import type { LifecycleHookSpec, SimAsgInstance } from '../asg/model.js';
+import type { ClusterSnapshot, Resource } from '../../shared/core/snapshot/index.js';
+import type { ScalableTargetSpec } from '../aas/aas.js';
+import type { AsgSpec } from '../asg/asg-world.js';
+import type { LifecycleHookSpec, SimAsg, SimAsgInstance } from '../asg/model.js';
+import type { EcsWorld, ServiceSpec } from '../ecs/ecs-world.js';
 import type { SimContainerInstance } from '../ecs/model.js';
 import { type InstanceTypeSpec, instanceType } from '../ecs/resources.js';
 import type { RawTaskDefinitionInput } from '../ecs/task-definitions.js';
-import type { Sim } from '../sim.js';
 
 const resource = (list: readonly Resource[], name: string): number => {
   const r = list.find((x) => x.name === name);
@@ -40,8 +42,24 @@ const typeFor = (name: string | undefined, ci: SimContainerInstance | undefined)
  * Builds the snapshot's world in `sim` (which must not have started).
  * @throws Error when the simulator already started or the snapshot references unknown definitions.
  */
+/**
+ * What seeding needs of the simulator (the `Sim` facade satisfies it); a narrow port so this module does
+ * not import the facade that calls it.
+ */
+export interface SeedTarget {
+  readonly started: boolean;
+  readonly nowMs: number;
+  readonly settings: { readonly region: string };
+  readonly ecs: EcsWorld;
+  createCluster(name: string): unknown;
+  registerTaskDefinition(spec: RawTaskDefinitionInput): unknown;
+  createService(spec: ServiceSpec): unknown;
+  createAutoScalingGroup(spec: AsgSpec): SimAsg;
+  registerScalableTarget(spec: ScalableTargetSpec): unknown;
+}
+
 export const seedFromSnapshot = (
-  sim: Sim,
+  sim: SeedTarget,
   snap: ClusterSnapshot,
   opts: { terminationHook?: LifecycleHookSpec } = {},
 ): void => {

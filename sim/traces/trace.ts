@@ -8,7 +8,7 @@
  * - CSV (wide): a header `t,<service>,<service>…` then one row per time; an empty cell means "unchanged".
  */
 import { z } from 'zod';
-import { ConfigurationError } from '../../shared/runtime/errors.js';
+import { ConfigurationError } from '../../shared/core/errors.js';
 
 /** One change of desired counts at time `t` (seconds since the start of the run). */
 export interface TracePoint {

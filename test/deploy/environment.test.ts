@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { DEFAULT_CLUSTER_POLICY } from '../../shared/core/cluster-policy.js';
-import { resolveDrainDefaults } from '../../shared/core/drain-config.js';
+import { DEFAULT_CLUSTER_POLICY } from '../../shared/core/cluster/policy.js';
+import { resolveDrainDefaults } from '../../shared/core/drain/config.js';
 import { loadClusterScalerConfig } from '../../shared/runtime/config.js';
 
 interface ServerlessYml {

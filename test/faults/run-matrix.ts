@@ -9,8 +9,9 @@
  *   registered, the group is below MaxSize, and desired capacity is not above the in-service count).
  * Every violation carries the seed that reproduces it.
  */
-import { registerProjectHandlers } from '../../bench/lib/project-handlers.js';
+
 import { createSim, type Sim } from '../../sim/index.js';
+import { registerProjectHandlers } from '../../sim/replay/project-handlers.js';
 import { FAULT_PROFILES, type FaultProfile } from './profiles.js';
 import { FAULT_CLUSTER as C, FAULT_SCENARIOS, type FaultScenario } from './scenarios.js';
 

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import oneCluster from '../../events/capacity-report/one-cluster.json' with { type: 'json' };
 import { clearTaskDefinitionCache } from '../../shared/aws/snapshot-reader.js';
-import type { CapacityReport } from '../../shared/core/report.js';
+import type { CapacityReport } from '../../shared/core/report/report.js';
 import { createSim, type Sim } from '../../sim/index.js';
 
 let sim: Sim;

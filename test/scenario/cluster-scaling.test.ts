@@ -20,7 +20,7 @@ import {
   EcsDrainAdapter,
   type ObservedContainerInstance,
 } from '../../shared/aws/drain-ecs.js';
-import { DEFAULT_CLUSTER_POLICY } from '../../shared/core/cluster-policy.js';
+import { DEFAULT_CLUSTER_POLICY } from '../../shared/core/cluster/policy.js';
 import { createSim, type Sim } from '../../sim/index.js';
 
 const BOOT = 45;

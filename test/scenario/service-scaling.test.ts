@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runServiceScenario, type ServiceScenarioResult } from '../../bench/service-scaling.js';
-import { DEFAULT_SCALE_IN_COOLDOWN_SECONDS } from '../../shared/core/service-policy.js';
+import { DEFAULT_SCALE_IN_COOLDOWN_SECONDS } from '../../shared/core/service/policy.js';
 
 let aware: ServiceScenarioResult;
 let waiting: ServiceScenarioResult;

@@ -1,7 +1,7 @@
 /** Seeding the simulator from a recorded ClusterSnapshot (for `simulate --snapshot`). */
 import { describe, expect, it } from 'vitest';
 import sample from '../../events/snapshots/sample-cluster.json' with { type: 'json' };
-import { parseSnapshot } from '../../shared/core/snapshot.js';
+import { parseSnapshot } from '../../shared/core/snapshot/snapshot.js';
 import { createSim } from '../../sim/index.js';
 
 describe('sim seeded from a snapshot', () => {

@@ -8,8 +8,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CloudWatchAlarmStore } from '../../../shared/aws/alarm-store.js';
-import type { AlarmSpec } from '../../../shared/core/alarm-specs.js';
-import { AwsRejectedError, TransientAwsError } from '../../../shared/runtime/errors.js';
+import type { AlarmSpec } from '../../../shared/core/cluster/alarm-specs.js';
+import { AwsRejectedError, TransientAwsError } from '../../../shared/core/errors.js';
 
 const cw = mockClient(CloudWatchClient);
 const store = new CloudWatchAlarmStore(new CloudWatchClient({}));

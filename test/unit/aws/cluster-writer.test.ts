@@ -13,8 +13,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { applyClusterPlan } from '../../../shared/aws/cluster-actuator.js';
 import { listManagedClusters } from '../../../shared/aws/cluster-groups.js';
 import { AwsClusterWriter, type ClusterWriter } from '../../../shared/aws/cluster-writer.js';
-import type { ClusterPlan } from '../../../shared/core/cluster-planner.js';
-import { AwsRejectedError, TransientAwsError } from '../../../shared/runtime/errors.js';
+import type { ClusterPlan } from '../../../shared/core/cluster/planner.js';
+import { AwsRejectedError, TransientAwsError } from '../../../shared/core/errors.js';
 
 const ecs = mockClient(ECSClient);
 const asg = mockClient(AutoScalingClient);

@@ -6,7 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listReportClusters } from '../../../shared/aws/cluster-discovery.js';
 import { readInstanceTasks } from '../../../shared/aws/task-reader.js';
-import { AutoscalerError, TransientAwsError } from '../../../shared/runtime/errors.js';
+import { AutoscalerError, TransientAwsError } from '../../../shared/core/errors.js';
 
 const group = (name: string, cluster: string): AutoScalingGroup => ({
   AutoScalingGroupName: name,

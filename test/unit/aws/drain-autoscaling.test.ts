@@ -10,7 +10,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AutoScalingDrainAdapter } from '../../../shared/aws/drain-autoscaling.js';
-import { AwsRejectedError, TransientAwsError } from '../../../shared/runtime/errors.js';
+import { AwsRejectedError, TransientAwsError } from '../../../shared/core/errors.js';
 
 const asgMock = mockClient(AutoScalingClient);
 const adapter = new AutoScalingDrainAdapter(new AutoScalingClient({}));

@@ -12,7 +12,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DRAIN_START_ATTRIBUTE, EcsDrainAdapter } from '../../../shared/aws/drain-ecs.js';
-import { AwsRejectedError, TransientAwsError } from '../../../shared/runtime/errors.js';
+import { AwsRejectedError, TransientAwsError } from '../../../shared/core/errors.js';
 
 const ecsMock = mockClient(ECSClient);
 const adapter = new EcsDrainAdapter(new ECSClient({}));

@@ -5,7 +5,7 @@ import {
   ConfigurationError,
   NotFoundError,
   TransientAwsError,
-} from '../../../shared/runtime/errors.js';
+} from '../../../shared/core/errors.js';
 
 const sdkError = (name: string, extra: Record<string, unknown> = {}) =>
   Object.assign(new Error(`${name} happened`), { name, $metadata: {}, ...extra });

@@ -4,8 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readReportInputs, readSnapshotAlarms } from '../../../shared/aws/report-inputs.js';
 import type { ServiceAlarmLister } from '../../../shared/aws/service-alarm-reader.js';
 import { clearTaskDefinitionCache } from '../../../shared/aws/snapshot-reader.js';
-import { buildReport } from '../../../shared/core/report.js';
-import { AwsRejectedError, TransientAwsError } from '../../../shared/runtime/errors.js';
+import { AwsRejectedError, TransientAwsError } from '../../../shared/core/errors.js';
+import { buildReport } from '../../../shared/core/report/report.js';
 import { buildSnapshot } from '../service/builders.js';
 import { mockAccount } from './reader-fixture.js';
 

@@ -13,8 +13,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AwsServiceWriter, applyServicePlan } from '../../../shared/aws/service-actuator.js';
-import type { ServicePlan } from '../../../shared/core/service-planner.js';
-import { AwsRejectedError, TransientAwsError } from '../../../shared/runtime/errors.js';
+import { AwsRejectedError, TransientAwsError } from '../../../shared/core/errors.js';
+import type { ServicePlan } from '../../../shared/core/service/planner.js';
 
 const ecs = mockClient(ECSClient);
 const asg = mockClient(AutoScalingClient);

@@ -7,7 +7,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CloudWatchAlarmReader } from '../../../shared/aws/service-alarm-reader.js';
-import { AwsRejectedError, TransientAwsError } from '../../../shared/runtime/errors.js';
+import { AwsRejectedError, TransientAwsError } from '../../../shared/core/errors.js';
 
 const cw = mockClient(CloudWatchClient);
 const reader = new CloudWatchAlarmReader(new CloudWatchClient({}));

@@ -8,7 +8,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AasServiceScalingReader } from '../../../shared/aws/service-scaling-reader.js';
-import { AwsRejectedError, TransientAwsError } from '../../../shared/runtime/errors.js';
+import { AwsRejectedError, TransientAwsError } from '../../../shared/core/errors.js';
 
 const aas = mockClient(ApplicationAutoScalingClient);
 const reader = new AasServiceScalingReader(new ApplicationAutoScalingClient({}));

@@ -12,7 +12,7 @@ import {
   readClusterSnapshot,
   taskDefinitionCacheSize,
 } from '../../../shared/aws/snapshot-reader.js';
-import { AwsRejectedError, NotFoundError, TransientAwsError } from '../../../shared/runtime/errors.js';
+import { AwsRejectedError, NotFoundError, TransientAwsError } from '../../../shared/core/errors.js';
 import { mockAccount } from './reader-fixture.js';
 
 let account: ReturnType<typeof mockAccount>;

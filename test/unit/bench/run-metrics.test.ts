@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { lowerBoundCounter } from '../../../bench/lib/lower-bound.js';
-import { RunMetrics, type RunSample } from '../../../bench/lib/run-metrics.js';
+import { lowerBoundCounter } from '../../../sim/replay/lower-bound.js';
+import { RunMetrics, type RunSample } from '../../../sim/replay/run-metrics.js';
 import { BENCH_CLUSTER } from '../../../sim/traces/builtin.js';
 
 const sample = (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../../shared/runtime/errors.js';
+import { ConfigurationError } from '../../../shared/core/errors.js';
 import { BUILTIN_TRACES } from '../../../sim/traces/builtin.js';
 import { desiredAt, parseTraceCsv, parseTraceFile, traceServices } from '../../../sim/traces/trace.js';
 

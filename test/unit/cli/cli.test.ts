@@ -8,8 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../cli/io.js';
 import { runCli } from '../../../cli/main.js';
 import { clearTaskDefinitionCache } from '../../../shared/aws/snapshot-reader.js';
-import type { CapacityReport } from '../../../shared/core/report.js';
-import { parseSnapshot } from '../../../shared/core/snapshot.js';
+import type { CapacityReport } from '../../../shared/core/report/report.js';
+import { parseSnapshot } from '../../../shared/core/snapshot/snapshot.js';
 import { mockAccount } from '../aws/reader-fixture.js';
 
 const SAMPLE = 'events/snapshots/sample-cluster.json';

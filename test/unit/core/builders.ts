@@ -7,7 +7,7 @@ import type {
   Deployment,
   Service,
   TaskDefinition,
-} from '../../../shared/core/snapshot.js';
+} from '../../../shared/core/snapshot/snapshot.js';
 
 const res = (cpu: number, mem: number, gpu?: number) => [
   { name: 'CPU', type: 'INTEGER', integerValue: cpu },

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { analyzeCapacity } from '../../../shared/core/capacity.js';
+import { analyzeCapacity } from '../../../shared/core/capacity/capacity.js';
 import { deployment, instance, service, snapshot, taskDef, tdArn } from './builders.js';
 
 const web = taskDef('web:1', { cpu: '512', memory: '1024' });

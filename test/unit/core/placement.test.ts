@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { placeFirstFitDecreasing } from '../../../shared/core/placement.js';
+import { placeFirstFitDecreasing } from '../../../shared/core/placement/placement.js';
 
 const r = (CPU: number, MEMORY: number, GPU = 0) => ({ CPU, MEMORY, GPU });
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CLUSTER_POLICY } from '../../../shared/core/cluster-policy.js';
-import { buildClusterReport, buildReport } from '../../../shared/core/report.js';
-import { reportServiceAlarms } from '../../../shared/core/report-service-alarms.js';
-import { type MetricAlarm, parseSnapshot } from '../../../shared/core/snapshot.js';
+import { DEFAULT_CLUSTER_POLICY } from '../../../shared/core/cluster/policy.js';
+import { buildClusterReport, buildReport } from '../../../shared/core/report/report.js';
+import { reportServiceAlarms } from '../../../shared/core/report/service-alarms.js';
+import { type MetricAlarm, parseSnapshot } from '../../../shared/core/snapshot/snapshot.js';
 import { buildSnapshot, CLUSTER, NOW, SERVICE } from '../service/builders.js';
 
 /** A DescribeAlarms `MetricAlarms[]` item on the service's AWS/ECS CPUUtilization. */

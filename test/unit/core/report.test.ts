@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { analyzeCapacity } from '../../../shared/core/capacity.js';
-import { planCluster } from '../../../shared/core/cluster-planner.js';
-import { DEFAULT_CLUSTER_POLICY } from '../../../shared/core/cluster-policy.js';
-import { buildClusterReport, buildReport } from '../../../shared/core/report.js';
-import { parseSnapshot } from '../../../shared/core/snapshot.js';
+import { analyzeCapacity } from '../../../shared/core/capacity/capacity.js';
+import { planCluster } from '../../../shared/core/cluster/planner.js';
+import { DEFAULT_CLUSTER_POLICY } from '../../../shared/core/cluster/policy.js';
+import { buildClusterReport, buildReport } from '../../../shared/core/report/report.js';
+import { parseSnapshot } from '../../../shared/core/snapshot/snapshot.js';
 import { asg, instance, NOW, service, snapshot, taskDef } from './builders.js';
 
 const sample = parseSnapshot(JSON.parse(readFileSync('events/snapshots/sample-cluster.json', 'utf8')));

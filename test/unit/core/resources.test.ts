@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   copiesThatFit,
   fits,
-  parseTaskSize,
   registeredOf,
   remainingOf,
   resourceValue,
   taskReservation,
-} from '../../../shared/core/resources.js';
+} from '../../../shared/core/capacity/resources.js';
+import { parseTaskSize } from '../../../shared/core/snapshot/task-size.js';
 import { instance, taskDef } from './builders.js';
 
 describe('parseTaskSize', () => {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { analyzeCapacity } from '../../../shared/core/capacity.js';
-import { taskReservation } from '../../../shared/core/resources.js';
-import { formatIssuePath, parseSnapshot } from '../../../shared/core/snapshot.js';
-import { ConfigurationError } from '../../../shared/runtime/errors.js';
+import { analyzeCapacity } from '../../../shared/core/capacity/capacity.js';
+import { taskReservation } from '../../../shared/core/capacity/resources.js';
+import { ConfigurationError } from '../../../shared/core/errors.js';
+import { formatIssuePath, parseSnapshot } from '../../../shared/core/snapshot/snapshot.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests poke at raw JSON to break one field at a time.
 type RawJson = any;

@@ -4,8 +4,8 @@ import {
   resolveDrainDefaults,
   resolveDrainSettings,
   selectTerminateHook,
-} from '../../../shared/core/drain-config.js';
-import { ConfigurationError } from '../../../shared/runtime/errors.js';
+} from '../../../shared/core/drain/config.js';
+import { ConfigurationError } from '../../../shared/core/errors.js';
 
 const defaults = { dryRun: false, maxDrainSeconds: DEFAULT_MAX_DRAIN_SECONDS };
 const tags = (pairs: Record<string, string>) => Object.entries(pairs).map(([Key, Value]) => ({ Key, Value }));

@@ -4,7 +4,7 @@ import {
   type DrainPolicy,
   type DrainTask,
   decideDrain,
-} from '../../../shared/core/drain-decision.js';
+} from '../../../shared/core/drain/decision.js';
 
 const NOW = new Date('2025-03-14T10:00:00Z');
 const CI = 'arn:aws:ecs:us-east-1:123456789012:container-instance/web-prod/abc';

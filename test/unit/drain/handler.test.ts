@@ -25,8 +25,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/instance-drainer/handler.js';
 import { DRAIN_START_ATTRIBUTE } from '../../../shared/aws/drain-ecs.js';
+import { TransientAwsError } from '../../../shared/core/errors.js';
 import { setClock } from '../../../shared/runtime/clock.js';
-import { TransientAwsError } from '../../../shared/runtime/errors.js';
 import { setEmfSink } from '../../../shared/runtime/metrics.js';
 
 const ecs = mockClient(ECSClient);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { clusterNameOf, parseDrainerEvent } from '../../../functions/instance-drainer/schemas.js';
-import { InvalidEventError } from '../../../shared/runtime/errors.js';
+import { InvalidEventError } from '../../../shared/core/errors.js';
 
 const load = (path: string): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(`../../../events/${path}`, import.meta.url), 'utf8'));

@@ -4,7 +4,7 @@ import {
   effectiveMaxDrainSeconds,
   heartbeatWindowSeconds,
   isHeartbeatDue,
-} from '../../../shared/core/drain-timing.js';
+} from '../../../shared/core/drain/timing.js';
 
 describe('heartbeat schedule', () => {
   it.each([

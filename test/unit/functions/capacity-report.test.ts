@@ -8,8 +8,8 @@ import {
   reportCapacity,
 } from '../../../functions/capacity-report/handler.js';
 import { clearTaskDefinitionCache } from '../../../shared/aws/snapshot-reader.js';
+import { InvalidEventError, NotFoundError } from '../../../shared/core/errors.js';
 import { setClock } from '../../../shared/runtime/clock.js';
-import { InvalidEventError, NotFoundError } from '../../../shared/runtime/errors.js';
 import { mockAccount } from '../aws/reader-fixture.js';
 
 let account: ReturnType<typeof mockAccount>;

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { analyzeCapacity } from '../../../shared/core/capacity/capacity.js';
 import {
   alarmDiffers,
   alarmName,
   parseAlarmName,
   reconcileAlarms,
   wantedAlarms,
-} from '../../../shared/core/alarm-specs.js';
-import { analyzeCapacity } from '../../../shared/core/capacity.js';
-import { DEFAULT_CLUSTER_POLICY } from '../../../shared/core/cluster-policy.js';
+} from '../../../shared/core/cluster/alarm-specs.js';
+import { DEFAULT_CLUSTER_POLICY } from '../../../shared/core/cluster/policy.js';
+import { ConfigurationError } from '../../../shared/core/errors.js';
 import { loadClusterScalerConfig } from '../../../shared/runtime/config.js';
-import { ConfigurationError } from '../../../shared/runtime/errors.js';
 import { fleet, snapshotOf } from './builders.js';
 
 const analysis = analyzeCapacity(

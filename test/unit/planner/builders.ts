@@ -2,10 +2,10 @@
  * Small builders for planner tables: a cluster described in a few numbers becomes a full ClusterSnapshot
  * (raw AWS shapes), so each table row states only what it is about.
  */
-import { analyzeCapacity } from '../../../shared/core/capacity.js';
-import { type ClusterPlan, planCluster } from '../../../shared/core/cluster-planner.js';
-import { type ClusterPolicy, DEFAULT_CLUSTER_POLICY } from '../../../shared/core/cluster-policy.js';
-import { type ClusterSnapshot, parseSnapshot, type Task } from '../../../shared/core/snapshot.js';
+import { analyzeCapacity } from '../../../shared/core/capacity/capacity.js';
+import { type ClusterPlan, planCluster } from '../../../shared/core/cluster/planner.js';
+import { type ClusterPolicy, DEFAULT_CLUSTER_POLICY } from '../../../shared/core/cluster/policy.js';
+import { type ClusterSnapshot, parseSnapshot, type Task } from '../../../shared/core/snapshot/snapshot.js';
 
 export const NOW = new Date('2026-11-22T12:00:00.000Z');
 /** ISO time `seconds` before {@link NOW}. */

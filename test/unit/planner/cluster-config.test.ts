@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { readScalingState, resolveClusterPolicy } from '../../../shared/core/cluster-config.js';
-import { DEFAULT_CLUSTER_POLICY } from '../../../shared/core/cluster-policy.js';
-import { instanceTypeCapacity, tableCapacity } from '../../../shared/core/scale-instance-types.js';
-import type { AutoScalingGroup } from '../../../shared/core/snapshot.js';
-import { ConfigurationError } from '../../../shared/runtime/errors.js';
+import { readScalingState, resolveClusterPolicy } from '../../../shared/core/cluster/config.js';
+import { instanceTypeCapacity, tableCapacity } from '../../../shared/core/cluster/instance-types.js';
+import { DEFAULT_CLUSTER_POLICY } from '../../../shared/core/cluster/policy.js';
+import { ConfigurationError } from '../../../shared/core/errors.js';
+import type { AutoScalingGroup } from '../../../shared/core/snapshot/snapshot.js';
 
 const group = (tags: Record<string, string>): AutoScalingGroup => ({
   AutoScalingGroupName: 'asg-c1',

@@ -36,7 +36,7 @@ import {
   UpdateContainerInstancesStateCommand,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { ClusterSnapshot } from '../../../shared/core/snapshot.js';
+import type { ClusterSnapshot } from '../../../shared/core/snapshot/snapshot.js';
 
 /** Commands that change something. */
 export const WRITES = new Set([

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { analyzeCapacity } from '../../../shared/core/capacity.js';
+import { analyzeCapacity } from '../../../shared/core/capacity/capacity.js';
 import { type ClusterSpec, fleet, type InstanceSpec, NOW, planOf, snapshotOf } from './builders.js';
 
 /** A random cluster: 0..8 instances with random usage, 1..3 services, random group limits and state. */

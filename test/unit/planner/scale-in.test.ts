@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeCapacity } from '../../../shared/core/capacity.js';
+import { analyzeCapacity } from '../../../shared/core/capacity/capacity.js';
 import { ago, type ClusterSpec, ciArn, type InstanceSpec, planOf, snapshotOf, taskOn } from './builders.js';
 
 const id = (n: number): string => `i-${String(n).padStart(17, '0')}`;

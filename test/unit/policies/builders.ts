@@ -1,5 +1,5 @@
 /** Small builders of policy observations for the policy unit tests. */
-import type { Resources } from '../../../shared/core/resources.js';
+import type { Resources } from '../../../shared/core/capacity/resources.js';
 import type { ObservedInstance, PolicyObservation } from '../../../sim/policies/types.js';
 
 /** An m5.large-like instance: 2048 CPU units, 7680 MiB. */

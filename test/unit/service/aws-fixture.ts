@@ -31,7 +31,7 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { ClusterSnapshot } from '../../../shared/core/snapshot.js';
+import type { ClusterSnapshot } from '../../../shared/core/snapshot/snapshot.js';
 
 export const ecs = mockClient(ECSClient);
 export const asg = mockClient(AutoScalingClient);

@@ -1,6 +1,6 @@
 /** Small snapshot builders for the service-scaler tests. Every call returns fresh objects. */
-import type { AlarmSignal } from '../../../shared/core/service-alarm.js';
-import type { ClusterSnapshot, ScalableTarget, Service } from '../../../shared/core/snapshot.js';
+import type { AlarmSignal } from '../../../shared/core/service/alarm.js';
+import type { ClusterSnapshot, ScalableTarget, Service } from '../../../shared/core/snapshot/snapshot.js';
 
 export const CLUSTER = 'web';
 export const SERVICE = 'api';

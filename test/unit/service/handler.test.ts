@@ -10,9 +10,9 @@ import { DescribeClustersCommand, TagResourceCommand, UpdateServiceCommand } fro
 import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler, serviceScalerHandler } from '../../../functions/service-scaler/handler.js';
-import { SERVICE_TAGS } from '../../../shared/core/service-policy.js';
+import { TransientAwsError } from '../../../shared/core/errors.js';
+import { SERVICE_TAGS } from '../../../shared/core/service/policy.js';
 import { setClock } from '../../../shared/runtime/clock.js';
-import { TransientAwsError } from '../../../shared/runtime/errors.js';
 import { logger } from '../../../shared/runtime/logger.js';
 import { setEmfSink } from '../../../shared/runtime/metrics.js';
 import { aas, asg, callCount, cw, ecs, serve, writeCount } from './aws-fixture.js';

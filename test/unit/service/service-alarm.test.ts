@@ -5,7 +5,7 @@ import {
   inferComparison,
   parseReasonData,
   signalFromMetricAlarm,
-} from '../../../shared/core/service-alarm.js';
+} from '../../../shared/core/service/alarm.js';
 import { alarm } from './builders.js';
 
 describe('comparisonOf', () => {

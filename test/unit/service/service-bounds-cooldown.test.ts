@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { clamp, resolveBounds } from '../../../shared/core/service-bounds.js';
+import { clamp, resolveBounds } from '../../../shared/core/service/bounds.js';
 import {
   checkCooldown,
   formatScalingRecord,
   parseScalingRecord,
   type ScalingRecord,
-} from '../../../shared/core/service-cooldown.js';
+} from '../../../shared/core/service/cooldown.js';
 import { NOW } from './builders.js';
 
 const target = {

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CLUSTER_POLICY } from '../../../shared/core/cluster-policy.js';
-import { planService, TARGET_ONLY_OPT_IN } from '../../../shared/core/service-planner.js';
-import { SERVICE_TAGS } from '../../../shared/core/service-policy.js';
-import { previewServiceAlarms } from '../../../shared/core/service-preview.js';
-import { ConfigurationError, NotFoundError } from '../../../shared/runtime/errors.js';
+import { DEFAULT_CLUSTER_POLICY } from '../../../shared/core/cluster/policy.js';
+import { ConfigurationError, NotFoundError } from '../../../shared/core/errors.js';
+import { planService, TARGET_ONLY_OPT_IN } from '../../../shared/core/service/planner.js';
+import { SERVICE_TAGS } from '../../../shared/core/service/policy.js';
+import { previewServiceAlarms } from '../../../shared/core/service/preview.js';
 import { alarm, buildSnapshot, type ClusterShape, NOW } from './builders.js';
 
 /** Roomy cluster: 3 instances, each with room for 2 more tasks; the service runs 6 tasks. */

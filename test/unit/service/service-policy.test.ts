@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigurationError } from '../../../shared/core/errors.js';
 import {
   chooseStep,
   DEFAULT_SCALE_IN_COOLDOWN_SECONDS,
@@ -7,8 +8,7 @@ import {
   parseServiceScalingConfig,
   parseSteps,
   SERVICE_TAGS,
-} from '../../../shared/core/service-policy.js';
-import { ConfigurationError } from '../../../shared/runtime/errors.js';
+} from '../../../shared/core/service/policy.js';
 
 const OUT = SERVICE_TAGS.scaleOutStep;
 const IN = SERVICE_TAGS.scaleInStep;

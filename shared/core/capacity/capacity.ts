@@ -1,0 +1,298 @@
+/**
+ * The capacity model: the reservation threshold rule, per dimension, over one cluster snapshot.
+ *
+ * Definitions (README "How capacity is computed"):
+ * - Capacity instances: `status == ACTIVE` and `agentConnected == true`. DRAINING, INACTIVE and
+ *   disconnected instances are counted but give no capacity.
+ * - registered = Σ registeredResources, reserved = Σ (registered − remaining), over capacity instances;
+ *   reservationPercent = 100 × reserved / registered (0 when nothing is registered).
+ * - Largest task, per dimension: the maximum task reservation over the task definitions that ACTIVE
+ *   REPLICA services run, every deployment of each (a rollout counts both revisions). DAEMON services are
+ *   left out: ECS places a daemon task on every instance as it joins, so it never needs free room.
+ * - Instance capacity, per dimension: the smallest registered value among capacity instances
+ *   (conservative for mixed instance types).
+ * - thresholdPercent = max(0, 100 × (1 − largestTask / instanceCapacity)).
+ * - schedulableTasks = Σ over capacity instances of min over dimensions with largestTask > 0 of
+ *   floor(remaining / largestTask).
+ */
+
+import type { ClusterSnapshot, ContainerInstance, Service, TaskDefinition } from '../snapshot/snapshot.js';
+import {
+  addResources,
+  copiesThatFit,
+  DIMENSIONS,
+  type Dimension,
+  maxResources,
+  type Resources,
+  registeredOf,
+  remainingOf,
+  subtractResources,
+  taskReservation,
+  ZERO,
+} from './resources.js';
+
+/** The threshold-rule figures of one dimension. Units: CPU units, MiB or GPUs; percentages 0..100. */
+export interface DimensionCapacity {
+  registered: number;
+  reserved: number;
+  reservationPercent: number;
+  instanceCapacity: number;
+  largestTask: number;
+  thresholdPercent: number;
+}
+
+/** One container instance as the model sees it. */
+export interface InstanceView {
+  containerInstanceArn: string;
+  ec2InstanceId: string | undefined;
+  status: string;
+  agentConnected: boolean;
+  /** ACTIVE and agent connected: gives capacity. */
+  isCapacity: boolean;
+  runningTasks: number;
+  pendingTasks: number;
+  registered: Resources;
+  remaining: Resources;
+  /** registered − remaining. */
+  reserved: Resources;
+  availabilityZone: string | undefined;
+  instanceType: string | undefined;
+  registeredAt: string | undefined;
+}
+
+/** Desired tasks of a service deployment that are neither running nor pending: ECS could not place them. */
+export interface UnplacedTasks {
+  service: string;
+  taskDefinition: string;
+  count: number;
+  /** The reservation of one such task. */
+  reservation: Resources;
+}
+
+/** The result of {@link analyzeCapacity}. */
+export interface CapacityAnalysis {
+  cluster: string;
+  /** Dimensions that count: CPU and MEMORY always, GPU when any instance registers it. */
+  dimensionNames: Dimension[];
+  dimensions: Partial<Record<Dimension, DimensionCapacity>>;
+  largestTask: {
+    /** The task definition that is largest relative to an instance (null: no REPLICA service). */
+    taskDefinition: string | null;
+    /** Which task definition is largest, per dimension. */
+    byDimension: Partial<Record<Dimension, string>>;
+    reservation: Resources;
+  };
+  instances: InstanceView[];
+  counts: { total: number; active: number; draining: number; capacity: number };
+  schedulableTasks: number;
+  /** Tasks placed but not yet running (Σ pendingTasksCount over instances). */
+  pendingTasks: number;
+  unplaced: UnplacedTasks[];
+  unplacedCount: number;
+  /** What each DAEMON service reserves on every instance, summed: a new instance has that much less room. */
+  daemonReservation: Resources;
+  /** Daemon service names (their tasks never block a drain). */
+  daemonServices: string[];
+  /** Problems an operator must see (oversized tasks, missing task definitions). */
+  findings: string[];
+}
+
+const attribute = (ci: ContainerInstance, name: string): string | undefined =>
+  ci.attributes?.find((a) => a.name === name)?.value;
+
+/** Builds the model's view of one container instance. */
+export const instanceView = (ci: ContainerInstance): InstanceView => {
+  const registered = registeredOf(ci);
+  const remaining = remainingOf(ci);
+  return {
+    containerInstanceArn: ci.containerInstanceArn,
+    ec2InstanceId: ci.ec2InstanceId,
+    status: ci.status,
+    agentConnected: ci.agentConnected,
+    isCapacity: ci.status === 'ACTIVE' && ci.agentConnected,
+    runningTasks: ci.runningTasksCount,
+    pendingTasks: ci.pendingTasksCount,
+    registered,
+    remaining,
+    reserved: subtractResources(registered, remaining),
+    availabilityZone: attribute(ci, 'ecs.availability-zone'),
+    instanceType: attribute(ci, 'ecs.instance-type'),
+    registeredAt: ci.registeredAt,
+  };
+};
+
+/** Whether a service is a DAEMON service. */
+export const isDaemon = (s: Service): boolean => s.schedulingStrategy === 'DAEMON';
+
+/** The task definitions an ACTIVE service runs now: every deployment's, else its own. */
+export const serviceTaskDefinitions = (s: Service): string[] => {
+  const arns = s.deployments.map((d) => d.taskDefinition);
+  if (arns.length === 0 && s.taskDefinition) arns.push(s.taskDefinition);
+  return [...new Set(arns)];
+};
+
+/** 100 × part / whole, 0 when whole is 0 (never NaN). */
+export const percent = (part: number, whole: number): number => (whole > 0 ? (100 * part) / whole : 0);
+
+/**
+ * Applies the threshold rule to one snapshot.
+ * Never throws and never returns NaN: empty clusters, clusters without services and zero registered
+ * capacity give defined results, with findings where an operator must act.
+ */
+export const analyzeCapacity = (snapshot: ClusterSnapshot): CapacityAnalysis => {
+  const findings: string[] = [];
+  const taskDefs = new Map<string, TaskDefinition>(
+    snapshot.taskDefinitions.map((t) => [t.taskDefinitionArn, t]),
+  );
+  const instances = snapshot.containerInstances.map(instanceView);
+  const capacity = instances.filter((i) => i.isCapacity);
+  const activeServices = snapshot.services.filter((s) => s.status === 'ACTIVE');
+
+  const reservationOf = (arn: string, service: string): Resources | undefined => {
+    const td = taskDefs.get(arn);
+    if (!td) {
+      findings.push(
+        `task definition ${arn} of service ${service} is not in the snapshot: its size is unknown`,
+      );
+      return undefined;
+    }
+    return taskReservation(td);
+  };
+
+  // Largest task per dimension over REPLICA services (all deployments).
+  let largest: Resources = ZERO;
+  const byDimension: Partial<Record<Dimension, string>> = {};
+  let daemonReservation: Resources = ZERO;
+  const daemonServices: string[] = [];
+  const unplaced: UnplacedTasks[] = [];
+  for (const s of activeServices) {
+    if (isDaemon(s)) {
+      daemonServices.push(s.serviceName);
+      const arn = s.deployments.find((d) => d.status === 'PRIMARY')?.taskDefinition ?? s.taskDefinition;
+      const r = arn ? reservationOf(arn, s.serviceName) : undefined;
+      if (r) daemonReservation = addResources(daemonReservation, r);
+      continue;
+    }
+    for (const arn of serviceTaskDefinitions(s)) {
+      const r = reservationOf(arn, s.serviceName);
+      if (!r) continue;
+      for (const d of DIMENSIONS) {
+        if (r[d] > largest[d]) byDimension[d] = arn;
+      }
+      largest = maxResources(largest, r);
+    }
+    const deployments =
+      s.deployments.length > 0
+        ? s.deployments
+        : [
+            {
+              status: 'PRIMARY',
+              taskDefinition: s.taskDefinition ?? '',
+              desiredCount: s.desiredCount,
+              runningCount: s.runningCount,
+              pendingCount: s.pendingCount,
+            },
+          ];
+    // A rolling deployment may hold new tasks back for its own reasons: ECS starts at most
+    // desiredCount × maximumPercent / 100 tasks of the service at once (default 200 %). Shortfalls beyond
+    // that ceiling wait for old tasks to stop, not for capacity, so they are not counted as unplaced.
+    const maximumPercent = s.deploymentConfiguration?.maximumPercent ?? 200;
+    let allowance = Math.max(
+      0,
+      Math.floor((s.desiredCount * maximumPercent) / 100) - s.runningCount - s.pendingCount,
+    );
+    const ordered = [...deployments].sort(
+      (a, b) => Number(b.status === 'PRIMARY') - Number(a.status === 'PRIMARY'),
+    );
+    for (const d of ordered) {
+      const missing = Math.min(allowance, d.desiredCount - d.runningCount - d.pendingCount);
+      if (missing <= 0) continue;
+      const td = taskDefs.get(d.taskDefinition);
+      if (!td) continue;
+      allowance -= missing;
+      unplaced.push({
+        service: s.serviceName,
+        taskDefinition: d.taskDefinition,
+        count: missing,
+        reservation: taskReservation(td),
+      });
+    }
+  }
+
+  const hasGpu = instances.some((i) => i.registered.GPU > 0) || largest.GPU > 0;
+  const dimensionNames: Dimension[] = hasGpu ? ['CPU', 'MEMORY', 'GPU'] : ['CPU', 'MEMORY'];
+  const dimensions: Partial<Record<Dimension, DimensionCapacity>> = {};
+  for (const d of dimensionNames) {
+    const registered = capacity.reduce((s, i) => s + i.registered[d], 0);
+    const reserved = capacity.reduce((s, i) => s + i.reserved[d], 0);
+    const instanceCapacity = capacity.length > 0 ? Math.min(...capacity.map((i) => i.registered[d])) : 0;
+    const largestTask = largest[d];
+    const thresholdPercent =
+      largestTask === 0
+        ? 100
+        : instanceCapacity > 0
+          ? Math.max(0, 100 * (1 - largestTask / instanceCapacity))
+          : 0;
+    dimensions[d] = {
+      registered,
+      reserved,
+      reservationPercent: Math.min(100, Math.max(0, percent(reserved, registered))),
+      instanceCapacity,
+      largestTask,
+      thresholdPercent,
+    };
+    if (largestTask > 0 && capacity.length > 0) {
+      const biggest = Math.max(...capacity.map((i) => i.registered[d]));
+      const arn = byDimension[d];
+      if (largestTask > biggest) {
+        findings.push(
+          `task definition ${arn} reserves ${largestTask} ${d} but the largest instance registers ${biggest}: it will never be placed; use a larger instance type or a smaller task`,
+        );
+      } else if (largestTask > instanceCapacity) {
+        findings.push(
+          `task definition ${arn} reserves ${largestTask} ${d}, more than the smallest instance registers (${instanceCapacity}): it fits only on larger instances`,
+        );
+      }
+    }
+  }
+
+  const schedulableTasks = capacity.reduce((sum, i) => {
+    const n = copiesThatFit(largest, i.remaining, dimensionNames);
+    return sum + (Number.isFinite(n) ? n : 0);
+  }, 0);
+
+  // Report the task definition that is largest relative to one instance.
+  let taskDefinition: string | null = null;
+  let worst = -1;
+  for (const d of dimensionNames) {
+    const dim = dimensions[d]!;
+    const arn = byDimension[d];
+    if (!arn) continue;
+    const ratio = dim.instanceCapacity > 0 ? dim.largestTask / dim.instanceCapacity : dim.largestTask;
+    if (ratio > worst) {
+      worst = ratio;
+      taskDefinition = arn;
+    }
+  }
+
+  return {
+    cluster: snapshot.cluster.clusterName,
+    dimensionNames,
+    dimensions,
+    largestTask: { taskDefinition, byDimension, reservation: largest },
+    instances,
+    counts: {
+      total: instances.length,
+      active: instances.filter((i) => i.status === 'ACTIVE').length,
+      draining: instances.filter((i) => i.status === 'DRAINING').length,
+      capacity: capacity.length,
+    },
+    schedulableTasks,
+    pendingTasks: capacity.reduce((s, i) => s + i.pendingTasks, 0),
+    unplaced,
+    unplacedCount: unplaced.reduce((s, u) => s + u.count, 0),
+    daemonReservation,
+    daemonServices,
+    findings: [...new Set(findings)],
+  };
+};

@@ -1,0 +1,58 @@
+/**
+ * Per-task facts about one container instance, from the snapshot's optional `tasks`.
+ *
+ * The snapshot's counts (`runningTasksCount`, `pendingTasksCount`) say how many tasks an instance holds,
+ * not which: whether they are daemon tasks (which never block a drain) and how large each is. The handler
+ * reads the tasks of the few instances the planner asks for ({@link ClusterPlan.needsTasks}); a snapshot
+ * without them is planned conservatively.
+ */
+import type { CapacityAnalysis, InstanceView } from '../capacity/capacity.js';
+import { type Resources, taskReservation } from '../capacity/resources.js';
+import type { ClusterSnapshot, Task } from '../snapshot/snapshot.js';
+import { parseTaskSize } from '../snapshot/task-size.js';
+
+/** What is known about the tasks of one instance. */
+export interface InstanceTasks {
+  /**
+   * The snapshot lists every task the instance's counts announce (or the counts are zero). Per-task data
+   * for an instance is complete when its not-STOPPED tasks are at least runningTasksCount + pendingTasksCount.
+   */
+  complete: boolean;
+  /** Tasks that are not STOPPED and not of a DAEMON service: what a drain must wait for. */
+  nonDaemon: Task[];
+}
+
+/** Whether a task belongs to one of the cluster's DAEMON services (`group` is `service:<name>`). */
+const isDaemonTask = (t: Task, daemonServices: readonly string[]): boolean =>
+  daemonServices.some((s) => t.group === `service:${s}`);
+
+/** The tasks on `instance` that a drain waits for, and whether the list is complete. */
+export const instanceTasks = (
+  snapshot: ClusterSnapshot,
+  analysis: CapacityAnalysis,
+  instance: InstanceView,
+): InstanceTasks => {
+  const announced = instance.runningTasks + instance.pendingTasks;
+  const listed = (snapshot.tasks ?? []).filter(
+    (t) => t.containerInstanceArn === instance.containerInstanceArn && t.lastStatus !== 'STOPPED',
+  );
+  return {
+    complete: announced === 0 || listed.length >= announced,
+    nonDaemon: listed.filter((t) => !isDaemonTask(t, analysis.daemonServices)),
+  };
+};
+
+/** Whether an instance certainly holds no task a drain waits for. Unknown → false. */
+export const isEmpty = (tasks: InstanceTasks): boolean => tasks.complete && tasks.nonDaemon.length === 0;
+
+/**
+ * The reservation of one task: its task definition's (snapshot.taskDefinitions), else the task's own
+ * `cpu`/`memory` strings, else undefined (unknown size).
+ */
+export const taskSize = (snapshot: ClusterSnapshot, task: Task): Resources | undefined => {
+  const td = snapshot.taskDefinitions.find((d) => d.taskDefinitionArn === task.taskDefinitionArn);
+  if (td) return taskReservation(td);
+  const cpu = parseTaskSize(task.cpu, 'vcpu');
+  const memory = parseTaskSize(task.memory, 'gb');
+  return cpu !== undefined && memory !== undefined ? { CPU: cpu, MEMORY: memory, GPU: 0 } : undefined;
+};

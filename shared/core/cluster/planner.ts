@@ -1,0 +1,363 @@
+/**
+ * The cluster planner: from a snapshot and its capacity analysis to an absolute plan for the managed ASG.
+ *
+ * Order of decisions (docs/cluster-scaler.md "How a decision is made"):
+ * 1. housekeeping — protect new members from ASG scale-in; forget draining instances that are gone;
+ * 2. scale-out — exact, by first-fit-decreasing (scale-out.ts); reactivate the scaler's own draining
+ *    instances before buying new ones; guards: halt, cooldown, backoff, max size, max step;
+ * 3. finish scale-ins — terminate the scaler's draining instances that are empty
+ *    (TerminateInstanceInAutoScalingGroup, ShouldDecrementDesiredCapacity=true);
+ * 4. scale-in — placement-exact, up to max step instances whose tasks and the headroom fit on the rest
+ *    (scale-in.ts); guards: enabled, halt, min size, nothing booting/draining/unregistered/disconnected,
+ *    cooldown ≥ warm-up + grace, hysteresis.
+ *
+ * Every decision is an absolute target computed from state (desired capacity, in-flight instances, the
+ * scaler's state tags), so a duplicated trigger changes nothing.
+ */
+import type { CapacityAnalysis, InstanceView } from '../capacity/capacity.js';
+import { type Resources, subtractResources, ZERO } from '../capacity/resources.js';
+import type { AutoScalingGroup, ClusterSnapshot } from '../snapshot/snapshot.js';
+import { CLUSTER_TAG_KEY, readScalingState, type ScalingState, STATE_TAGS } from './config.js';
+import { type GroupState, groupState } from './group-state.js';
+import { instanceTasks, isEmpty } from './instance-tasks.js';
+import type { ClusterPolicy } from './policy.js';
+import { selectScaleIn } from './scale-in.js';
+import { assessScaleOut, newInstanceCapacity } from './scale-out.js';
+
+/** The tag that opts an ASG (and so its cluster) in; its value is the ECS cluster name. */
+export const CLUSTER_TAG = CLUSTER_TAG_KEY;
+
+/** A container instance the plan acts on. */
+export interface PlannedInstance {
+  containerInstanceArn: string;
+  ec2InstanceId: string;
+}
+
+/** What the planner decided for one cluster. "Do nothing" is an explicit `hold`. */
+export interface ClusterPlan {
+  cluster: string;
+  /** The managed ASG the plan applies to (null: none is tagged for this cluster). */
+  autoScalingGroup: string | null;
+  action: 'scale-out' | 'scale-in' | 'hold';
+  /**
+   * `proposed` is where desired capacity ends up: for scale-out the SetDesiredCapacity value; for a
+   * scale-in and for terminations, current minus the instances that leave (each termination decrements it;
+   * the scaler never lowers desired capacity itself, which would let the ASG pick the instance).
+   */
+  desiredCapacity: { current: number; proposed: number };
+  /** Instances to set DRAINING (scale-in). */
+  drain: PlannedInstance[];
+  /** EC2 instance ids that are DRAINING and empty: terminate them, decrementing desired capacity. */
+  terminate: string[];
+  /** The scaler's own DRAINING instances to set ACTIVE again (demand came back before they left). */
+  activate: PlannedInstance[];
+  /** Members not protected from ASG scale-in: SetInstanceProtection ProtectedFromScaleIn=true. */
+  protect: string[];
+  /** ASG tags to write when the plan is applied (the scaler's memory; empty: none). */
+  stateTags: Record<string, string>;
+  /** New instances the placement needs beyond current and in-flight capacity, before guards. */
+  capacityDeficitInstances: number;
+  /** Container instances whose task lists would make this plan precise: read them and plan again. */
+  needsTasks: string[];
+  /** The group's MinSize / MaxSize (null without a group). */
+  limits: { min: number; max: number } | null;
+  reasons: string[];
+}
+
+/** The managed ASGs of a snapshot's cluster (tagged `ecs-autoscaler:cluster=<name>`). */
+export const managedGroups = (snapshot: ClusterSnapshot): AutoScalingGroup[] =>
+  snapshot.autoScalingGroups.filter((g) =>
+    g.Tags.some((t) => t.Key === CLUSTER_TAG && t.Value === snapshot.cluster.clusterName),
+  );
+
+/**
+ * Free space of one new instance learned from the registered instances (smallest registered capacity,
+ * less the daemon reservation); `registered` overrides what one instance registers. Undefined: unknown.
+ */
+export const newInstanceFree = (
+  analysis: CapacityAnalysis,
+  registered?: Resources,
+): Resources | undefined => {
+  const cap = registered ?? {
+    CPU: analysis.dimensions.CPU?.instanceCapacity ?? 0,
+    MEMORY: analysis.dimensions.MEMORY?.instanceCapacity ?? 0,
+    GPU: analysis.dimensions.GPU?.instanceCapacity ?? 0,
+  };
+  if (cap.CPU === 0 && cap.MEMORY === 0) return undefined;
+  return subtractResources(cap, analysis.daemonReservation ?? ZERO);
+};
+
+const planned = (ci: InstanceView): PlannedInstance => ({
+  containerInstanceArn: ci.containerInstanceArn,
+  ec2InstanceId: ci.ec2InstanceId ?? '',
+});
+const secs = (n: number): string => `${Math.round(n)} s`;
+
+/** Plans one cluster. Pure: time is `now`, configuration is `policy`, memory is the ASG's state tags. */
+export const planCluster = (
+  snapshot: ClusterSnapshot,
+  analysis: CapacityAnalysis,
+  policy: ClusterPolicy,
+  now: Date,
+): ClusterPlan => {
+  const groups = managedGroups(snapshot);
+  const group = groups[0];
+  const current = group?.DesiredCapacity ?? analysis.counts.capacity;
+  const plan: ClusterPlan = {
+    cluster: analysis.cluster,
+    autoScalingGroup: group?.AutoScalingGroupName ?? null,
+    action: 'hold',
+    desiredCapacity: { current, proposed: current },
+    drain: [],
+    terminate: [],
+    activate: [],
+    protect: [],
+    stateTags: {},
+    capacityDeficitInstances: 0,
+    needsTasks: [],
+    limits: group ? { min: group.MinSize, max: group.MaxSize } : null,
+    reasons: [],
+  };
+  if (!group) {
+    plan.reasons.push(
+      `no Auto Scaling group is tagged ${CLUSTER_TAG}=${analysis.cluster}: tag the cluster's ASG to let the scaler manage it`,
+    );
+    return plan;
+  }
+  if (groups.length > 1) {
+    plan.reasons.push(
+      `${groups.length} Auto Scaling groups are tagged ${CLUSTER_TAG}=${analysis.cluster} (${groups.map((g) => g.AutoScalingGroupName).join(', ')}): the scaler manages one group per cluster; untag all but one`,
+    );
+    return plan;
+  }
+  let state: ScalingState;
+  try {
+    state = readScalingState(group.Tags, group.AutoScalingGroupName);
+  } catch (e) {
+    plan.reasons.push((e as Error).message);
+    return plan;
+  }
+  const gs = groupState(group, analysis, state, policy, now);
+  housekeeping(plan, gs, state);
+  const halt = haltReason(gs, policy);
+  const capacity = analysis.instances.filter((i) => i.isCapacity);
+  const newInstance = newInstanceCapacity(analysis, group, policy);
+  const out = assessScaleOut(analysis, capacity, gs.ownDraining, gs.inFlight, newInstance, policy);
+  plan.capacityDeficitInstances = out.deficit;
+  plan.reasons.push(...out.problems);
+  if (gs.inFlight > 0) {
+    plan.reasons.push(
+      `${gs.inFlight} instance(s) in flight (booting or not yet launched) are counted as capacity`,
+    );
+  }
+
+  if (out.reactivate.length > 0) {
+    plan.activate = out.reactivate.map(planned);
+    setDraining(
+      plan,
+      state,
+      gs,
+      out.reactivate.map((i) => i.ec2InstanceId ?? ''),
+    );
+    plan.reasons.push(
+      `demand came back: set ${out.reactivate.map((i) => i.ec2InstanceId).join(', ')} ACTIVE again instead of launching`,
+    );
+  }
+  if (out.deficit > 0 || out.reactivate.length > 0) {
+    plan.reasons.push(...out.wants);
+    if (out.deficit > 0) scaleOut(plan, gs, policy, out.deficit, halt, now, newInstance?.source ?? '');
+    return plan;
+  }
+
+  finishScaleIns(plan, snapshot, analysis, gs, state);
+  if (out.placeableUnplaced > 0) {
+    plan.reasons.push(
+      `${out.placeableUnplaced} unplaced task(s) fit on the current free space: waiting for ECS to place them`,
+    );
+    return plan;
+  }
+  const blocked = scaleInBlocker(
+    analysis,
+    gs,
+    policy,
+    halt,
+    plan.terminate.length,
+    snapshot.failures?.length ?? 0,
+  );
+  if (blocked) {
+    if (out.wants.length > 0) {
+      plan.reasons.push(`${out.wants.join('; ')}; yet the headroom fits on the current free space`);
+    }
+    plan.reasons.push(blocked);
+    return plan;
+  }
+  const maxRemovals = Math.min(policy.maxStep, group.DesiredCapacity - plan.terminate.length - group.MinSize);
+  const sel = selectScaleIn(snapshot, analysis, gs, policy.headroomTasks, maxRemovals);
+  plan.needsTasks.push(...sel.needsTasks.filter((a) => !plan.needsTasks.includes(a)));
+  plan.reasons.push(...sel.reasons);
+  if (sel.drain.length > 0) {
+    plan.action = 'scale-in';
+    plan.drain = sel.drain.map(planned);
+    plan.desiredCapacity.proposed -= sel.drain.length;
+    plan.stateTags[STATE_TAGS.lastScaleIn] = now.toISOString();
+    setDraining(
+      plan,
+      state,
+      gs,
+      [],
+      plan.drain.map((d) => d.ec2InstanceId),
+    );
+  }
+  return plan;
+};
+
+/** Protect unprotected members; drop draining ids that are no longer members. */
+const housekeeping = (plan: ClusterPlan, gs: GroupState, state: ScalingState): void => {
+  plan.protect = gs.members
+    .filter((m) => m.LifecycleState === 'InService' && m.ProtectedFromScaleIn !== true)
+    .map((m) => m.InstanceId);
+  if (plan.protect.length > 0) {
+    plan.reasons.push(
+      `protect ${plan.protect.length} new instance(s) from ASG scale-in (the scaler picks what leaves)`,
+    );
+  }
+  const live = state.draining.filter((id) => gs.ownDraining.some((ci) => ci.ec2InstanceId === id));
+  if (live.length !== state.draining.length) setDraining(plan, state, gs, []);
+};
+
+/** Writes the draining tag: the current own draining ids minus `remove`, plus `add`. */
+const setDraining = (
+  plan: ClusterPlan,
+  state: ScalingState,
+  gs: GroupState,
+  remove: readonly string[],
+  add: readonly string[] = [],
+): void => {
+  const base = (plan.stateTags[STATE_TAGS.draining]?.split(',').filter(Boolean) ?? state.draining).filter(
+    (id) => gs.ownDraining.some((ci) => ci.ec2InstanceId === id) && !remove.includes(id),
+  );
+  plan.stateTags[STATE_TAGS.draining] = [...new Set([...base, ...add])].join(',');
+};
+
+const haltReason = (gs: GroupState, policy: ClusterPolicy): string | undefined => {
+  const bad = new Set([...gs.unhealthy, ...gs.stuck]);
+  if (gs.members.length === 0 || (100 * bad.size) / gs.members.length <= policy.haltUnhealthyPercent) {
+    return undefined;
+  }
+  return `halted: ${bad.size} of ${gs.members.length} instance(s) are unhealthy or not registered with ECS (${[...bad].join(', ')}), more than ${policy.haltUnhealthyPercent}%: check the launch template (AMI, user data ECS_CLUSTER, instance profile) before the scaler adds or removes capacity`;
+};
+
+const scaleOut = (
+  plan: ClusterPlan,
+  gs: GroupState,
+  policy: ClusterPolicy,
+  deficit: number,
+  halt: string | undefined,
+  now: Date,
+  source: string,
+): void => {
+  const { group } = gs;
+  const current = group.DesiredCapacity;
+  const need = `first-fit placement needs ${deficit} more instance(s) (instance size from ${source})`;
+  const why = holdReason(gs, policy, halt);
+  if (why) {
+    plan.reasons.push(need, why);
+    return;
+  }
+  const add = Math.min(deficit, policy.maxStep, group.MaxSize - current);
+  plan.action = 'scale-out';
+  plan.desiredCapacity.proposed = Math.max(group.MinSize, current + add);
+  plan.stateTags[STATE_TAGS.lastScaleOut] = now.toISOString();
+  plan.reasons.push(need);
+  if (add < deficit) {
+    plan.reasons.push(
+      add === policy.maxStep && current + add < group.MaxSize
+        ? `limited to the maximum step of ${policy.maxStep}`
+        : `capped at MaxSize ${group.MaxSize}`,
+    );
+  }
+};
+
+/** Why a needed scale-out must wait (halt, cooldown, backoff, max size), or undefined. */
+const holdReason = (gs: GroupState, policy: ClusterPolicy, halt: string | undefined): string | undefined => {
+  if (halt) return halt;
+  if (gs.sinceLastActionSeconds < policy.scaleOutCooldownSeconds) {
+    return `cooldown: the last scaling action was ${secs(gs.sinceLastActionSeconds)} ago; scale-out waits ${secs(policy.scaleOutCooldownSeconds)}`;
+  }
+  if (
+    gs.stuck.length > 0 &&
+    gs.sinceLastScaleOutSeconds < policy.bootTimeoutSeconds + policy.scaleOutBackoffSeconds
+  ) {
+    return `backoff: ${gs.stuck.length} instance(s) launched by the last scale-out (${secs(gs.sinceLastScaleOutSeconds)} ago) never registered with ECS (${gs.stuck.join(', ')}); next scale-out after ${secs(policy.bootTimeoutSeconds + policy.scaleOutBackoffSeconds)}`;
+  }
+  if (gs.group.DesiredCapacity >= gs.group.MaxSize) {
+    return `the group is at its MaxSize ${gs.group.MaxSize}: raise MaxSize to add capacity`;
+  }
+  return undefined;
+};
+
+/** Terminate the scaler's own draining instances that are empty; re-activate those MinSize would keep. */
+const finishScaleIns = (
+  plan: ClusterPlan,
+  snapshot: ClusterSnapshot,
+  analysis: CapacityAnalysis,
+  gs: GroupState,
+  state: ScalingState,
+): void => {
+  let desired = gs.group.DesiredCapacity;
+  for (const ci of gs.ownDraining) {
+    const tasks = instanceTasks(snapshot, analysis, ci);
+    const id = ci.ec2InstanceId ?? '';
+    if (!tasks.complete) {
+      plan.needsTasks.push(ci.containerInstanceArn);
+      plan.reasons.push(`${id} is draining; its task list is needed to know whether it is empty`);
+    } else if (!isEmpty(tasks)) {
+      plan.reasons.push(`${id} is draining: ${tasks.nonDaemon.length} non-daemon task(s) not yet STOPPED`);
+    } else if (desired - 1 < gs.group.MinSize) {
+      // TerminateInstanceInAutoScalingGroup with decrement fails below MinSize (MinSize was raised).
+      plan.activate.push(planned(ci));
+      setDraining(plan, state, gs, [id]);
+      plan.reasons.push(
+        `${id} is drained but the group is at MinSize ${gs.group.MinSize}: set it ACTIVE again`,
+      );
+    } else {
+      desired--;
+      plan.terminate.push(id);
+      setDraining(plan, state, gs, [id]);
+      plan.reasons.push(`${id} is drained and empty: terminate it and decrement desired capacity`);
+    }
+  }
+  plan.desiredCapacity.proposed = desired;
+};
+
+const scaleInBlocker = (
+  analysis: CapacityAnalysis,
+  gs: GroupState,
+  policy: ClusterPolicy,
+  halt: string | undefined,
+  terminating: number,
+  describeFailures: number,
+): string | undefined => {
+  if (!policy.scaleInEnabled) return 'scale-in is disabled (tag ecs-autoscaler:scale-in=disabled)';
+  if (halt) return halt;
+  // A partial answer may hide tasks or instances: never remove capacity on it (the next tick re-reads).
+  if (describeFailures > 0) {
+    return `no scale-in while AWS could not describe ${describeFailures} item(s) of the cluster (a partial answer may hide tasks)`;
+  }
+  if (gs.group.DesiredCapacity - terminating <= gs.group.MinSize) {
+    return `no scale-in: desired capacity is at MinSize ${gs.group.MinSize}`;
+  }
+  if (gs.inFlight > 0) return `no scale-in while ${gs.inFlight} instance(s) are booting or not yet launched`;
+  if (gs.stuck.length > 0)
+    return `no scale-in while ${gs.stuck.length} instance(s) are not registered with ECS`;
+  const draining = analysis.instances.filter((i) => i.status === 'DRAINING');
+  if (draining.length > 0) return `no scale-in while ${draining.length} instance(s) are DRAINING`;
+  const disconnected = analysis.instances.filter((i) => i.status === 'ACTIVE' && !i.agentConnected);
+  if (disconnected.length > 0) {
+    return `no scale-in while ${disconnected.length} instance(s) have their ECS agent disconnected`;
+  }
+  if (gs.sinceLastActionSeconds < gs.scaleInCooldownSeconds) {
+    return `scale-in cooldown: the last scaling action was ${secs(gs.sinceLastActionSeconds)} ago; scale-in waits ${secs(gs.scaleInCooldownSeconds)} (at least instance warm-up + health-check grace) so it never undoes a recent scale-out`;
+  }
+  return undefined;
+};

@@ -1,0 +1,192 @@
+/**
+ * Scale-in selection: which instances to drain in one decision (up to `maxRemovals`).
+ *
+ * Placement-exact: the threshold rule (docs/cluster-scaler.md) exists so that the largest task still fits;
+ * this checks exactly that, on the instances that stay. An instance is removed only when both hold:
+ * - idle capacity exceeds one whole instance: Σ free − tasks already moved − headroom ≥ the candidate's
+ *   registered capacity (on every dimension);
+ * - first-fit-decreasing placement of the candidate's non-daemon tasks, plus those of the instances already
+ *   chosen in this decision, plus `headroomTasks` copies of the largest task, fits on the free space of the
+ *   instances that stay (per-task sizes when the snapshot lists its tasks; otherwise each of its tasks is
+ *   assumed as large as the largest task — conservative, and said so in the reasons).
+ * No aggregate reservation percentage gates the removal: with a large largest task the threshold is low
+ * (25 % for 1,536 of 2,048 CPU) and would keep a cluster many times larger than its tasks need. After such
+ * a removal the scale-out check (unplaced tasks + headroom fit) holds by construction, so it cannot
+ * oscillate.
+ * Candidates are ranked by fewest non-daemon tasks, then least reserved (MEMORY, then CPU), among the
+ * instances of the Availability Zones that hold the most instances, so removal keeps AZs balanced (the
+ * ASG's AZRebalance would otherwise launch and terminate to even them out).
+ */
+import type { CapacityAnalysis, InstanceView } from '../capacity/capacity.js';
+import { addResources, type Resources, scaleResources, ZERO } from '../capacity/resources.js';
+import type { PlacementItem } from '../placement/placement.js';
+import { placeFirstFitDecreasing } from '../placement/placement.js';
+import type { ClusterSnapshot } from '../snapshot/snapshot.js';
+import type { GroupState } from './group-state.js';
+import { type InstanceTasks, instanceTasks, taskSize } from './instance-tasks.js';
+
+/** The outcome of {@link selectScaleIn}. */
+export interface ScaleInSelection {
+  drain: InstanceView[];
+  reasons: string[];
+  /** Container instances whose task list would let the planner decide precisely (read them, re-plan). */
+  needsTasks: string[];
+}
+
+/** How many ranked candidates are examined per step (bounded work on large clusters). */
+const CANDIDATES_PER_STEP = 10;
+
+interface Candidate {
+  ci: InstanceView;
+  az: string;
+  tasks: InstanceTasks;
+  nonDaemon: number;
+}
+
+/** Σ reservation × count of placement items. */
+const totalOf = (items: readonly PlacementItem[]): Resources =>
+  items.reduce((acc, it) => addResources(acc, scaleResources(it.reservation, it.count)), ZERO);
+
+const sum = (xs: readonly InstanceView[], pick: (i: InstanceView) => Resources): Resources =>
+  xs.reduce((acc, i) => addResources(acc, pick(i)), ZERO);
+
+/** Moves of one candidate's tasks as placement items, or a reason why they cannot be sized. */
+const movedItems = (
+  snapshot: ClusterSnapshot,
+  analysis: CapacityAnalysis,
+  c: Candidate,
+): { items: PlacementItem[]; note?: string } | { error: string } => {
+  const largest = analysis.largestTask.reservation;
+  if (c.tasks.complete) {
+    return {
+      items: c.tasks.nonDaemon.map((t) => ({
+        label: t.taskArn,
+        reservation: taskSize(snapshot, t) ?? largest,
+        count: 1,
+      })),
+    };
+  }
+  const n = c.ci.runningTasks + c.ci.pendingTasks;
+  if (analysis.dimensionNames.every((d) => largest[d] === 0)) {
+    return {
+      error: `the sizes of the ${n} task(s) on ${label(c.ci)} are unknown (no task list, no service)`,
+    };
+  }
+  return {
+    items: [{ label: 'assumed-largest', reservation: largest, count: n }],
+    note: `no task list for ${label(c.ci)}: each of its ${n} task(s) was assumed as large as the largest task (conservative)`,
+  };
+};
+
+const label = (ci: InstanceView): string => ci.ec2InstanceId ?? ci.containerInstanceArn;
+
+/**
+ * Checks removing `c` from `remaining` (capacity instances that stay, `c` included), when the tasks of the
+ * instances already chosen in this decision (`alreadyMoved`) must also move onto the instances that stay.
+ * @returns no `why` when it may go, else why not.
+ */
+const blockReason = (
+  snapshot: ClusterSnapshot,
+  analysis: CapacityAnalysis,
+  c: Candidate,
+  remaining: readonly InstanceView[],
+  alreadyMoved: readonly PlacementItem[],
+  headroomTasks: number,
+): { why?: string; note?: string; items?: PlacementItem[] } => {
+  const dims = analysis.dimensionNames;
+  const largest = analysis.largestTask.reservation;
+  const hasTasks = dims.some((d) => largest[d] > 0);
+  const moved = movedItems(snapshot, analysis, c);
+  if ('error' in moved) return { why: moved.error };
+  const others = remaining.filter((i) => i !== c.ci);
+  const headroom: PlacementItem[] =
+    hasTasks && headroomTasks > 0 ? [{ label: 'headroom', reservation: largest, count: headroomTasks }] : [];
+  const idle = sum(remaining, (i) => i.remaining);
+  const movedBefore = totalOf(alreadyMoved);
+  for (const d of dims) {
+    const spare = idle[d] - movedBefore[d] - (hasTasks ? largest[d] * headroomTasks : 0);
+    if (c.ci.registered[d] > 0 && spare < c.ci.registered[d]) {
+      return {
+        why: `idle ${d} (${spare} beyond the headroom) is less than one instance (${c.ci.registered[d]})`,
+      };
+    }
+  }
+  const placement = placeFirstFitDecreasing(
+    [...alreadyMoved, ...moved.items, ...headroom],
+    others.map((i) => ({ id: i.containerInstanceArn, free: i.remaining })),
+    { dimensions: dims },
+  );
+  if (placement.unplaced.length > 0) {
+    return {
+      why:
+        alreadyMoved.length > 0
+          ? `its tasks, those of the instances already chosen and the headroom do not all fit on the other instances' free space`
+          : `its tasks and the headroom do not all fit on the other instances' free space`,
+    };
+  }
+  return moved.note ? { note: moved.note, items: moved.items } : { items: moved.items };
+};
+
+/**
+ * Picks the instances to drain. The caller has checked the guards (cooldown, nothing booting/draining,
+ * min size); `maxRemovals` is min(max step, desired − MinSize).
+ */
+export const selectScaleIn = (
+  snapshot: ClusterSnapshot,
+  analysis: CapacityAnalysis,
+  gs: GroupState,
+  headroomTasks: number,
+  maxRemovals: number,
+): ScaleInSelection => {
+  const result: ScaleInSelection = { drain: [], reasons: [], needsTasks: [] };
+  const capacity = analysis.instances.filter((i) => i.isCapacity);
+  const azOf = new Map(gs.members.map((m) => [m.InstanceId, m.AvailabilityZone]));
+  const candidates: Candidate[] = [...gs.registered.entries()]
+    .filter(([, ci]) => ci.isCapacity)
+    .map(([id, ci]) => {
+      const tasks = instanceTasks(snapshot, analysis, ci);
+      const nonDaemon = tasks.complete ? tasks.nonDaemon.length : ci.runningTasks + ci.pendingTasks;
+      return { ci, az: azOf.get(id) ?? ci.availabilityZone ?? 'unknown', tasks, nonDaemon };
+    })
+    .sort(
+      (a, b) =>
+        a.nonDaemon - b.nonDaemon ||
+        a.ci.reserved.MEMORY - b.ci.reserved.MEMORY ||
+        a.ci.reserved.CPU - b.ci.reserved.CPU ||
+        a.ci.containerInstanceArn.localeCompare(b.ci.containerInstanceArn),
+    );
+  let remaining = capacity;
+  let pool = candidates;
+  let moved: PlacementItem[] = [];
+  let lastWhy = 'no registered ACTIVE instance of the group to remove';
+  while (result.drain.length < maxRemovals && pool.length > 0) {
+    const perAz = new Map<string, number>();
+    for (const c of pool) perAz.set(c.az, (perAz.get(c.az) ?? 0) + 1);
+    const most = Math.max(...perAz.values());
+    const eligible = pool.filter((c) => perAz.get(c.az) === most).slice(0, CANDIDATES_PER_STEP);
+    let chosen: Candidate | undefined;
+    for (const c of eligible) {
+      if (!c.tasks.complete && !result.needsTasks.includes(c.ci.containerInstanceArn)) {
+        result.needsTasks.push(c.ci.containerInstanceArn);
+      }
+      const { why, note, items } = blockReason(snapshot, analysis, c, remaining, moved, headroomTasks);
+      if (why) {
+        lastWhy = `${label(c.ci)} cannot go: ${why}`;
+        continue;
+      }
+      chosen = c;
+      result.reasons.push(
+        `drain ${label(c.ci)} (${c.az}, ${c.nonDaemon} non-daemon task(s), reserved CPU ${c.ci.reserved.CPU} MEMORY ${c.ci.reserved.MEMORY}): ${result.drain.length > 0 ? 'with those of the instances already chosen, ' : ''}its tasks and the headroom fit by first-fit-decreasing on the instances that stay`,
+      );
+      if (note) result.reasons.push(note);
+      moved = [...moved, ...(items ?? [])];
+      break;
+    }
+    if (!chosen) break;
+    result.drain.push(chosen.ci);
+    remaining = remaining.filter((i) => i !== chosen.ci);
+    pool = pool.filter((c) => c !== chosen);
+  }
+  if (result.drain.length === 0) result.reasons.push(`no instance can be removed: ${lastWhy}`);
+  return result;
+};

@@ -1,0 +1,137 @@
+/**
+ * Cluster-aware scale-out: before a service's desired count is raised, the new tasks are placed on a copy
+ * of the cluster snapshot. When they do not all fit on the free space of the registered instances and of
+ * the instances still booting, the cluster planner (the same one the cluster scaler uses) is asked for the
+ * instances they need, so the service scaler can grow the Auto Scaling group in the same invocation and
+ * the tasks wait for boot time only — not for a reservation alarm to notice them later.
+ */
+import { analyzeCapacity } from '../capacity/capacity.js';
+import { type ClusterPlan, managedGroups, newInstanceFree, planCluster } from '../cluster/planner.js';
+import type { ClusterPolicy } from '../cluster/policy.js';
+import { type Bin, type PlacementItem, placeFirstFitDecreasing } from '../placement/placement.js';
+import type { ClusterSnapshot } from '../snapshot/snapshot.js';
+
+/** The ASG change that makes room for a service's new tasks. */
+export interface ClusterGrowth {
+  autoScalingGroup: string;
+  /** Absolute desired capacity (instances): current → proposed. */
+  desiredCapacity: { current: number; proposed: number };
+  /**
+   * The cluster planner's whole plan for the grown demand, applied by the cluster scaler's own actuator
+   * (applyClusterPlan): desired capacity, its state tags (`last-scale-out`, so the cluster scaler's
+   * cooldown and boot backoff count this scale-out) and its housekeeping (scale-in protection).
+   */
+  clusterPlan: ClusterPlan;
+  reasons: string[];
+}
+
+/** The outcome of {@link planClusterGrowth}: growth when needed, and the reasons either way. */
+export interface GrowthCheck {
+  growth: ClusterGrowth | undefined;
+  reasons: string[];
+}
+
+const BOOTING_STATES = new Set(['Pending', 'Pending:Wait', 'Pending:Proceed', 'InService']);
+
+/**
+ * Instances the ASG launched (or will launch) that have not registered with ECS yet: in a Pending or
+ * InService lifecycle state without a container instance, plus desired capacity not yet launched.
+ */
+export const bootingInstances = (snapshot: ClusterSnapshot): number => {
+  const group = managedGroups(snapshot)[0];
+  if (!group) return 0;
+  const registered = new Set(snapshot.containerInstances.map((c) => c.ec2InstanceId));
+  const live = group.Instances.filter((i) => BOOTING_STATES.has(i.LifecycleState));
+  const unregistered = live.filter((i) => !registered.has(i.InstanceId)).length;
+  const notLaunched = Math.max(0, group.DesiredCapacity - group.Instances.length);
+  return unregistered + notLaunched;
+};
+
+/** A copy of the snapshot where the service wants `newTasks` more tasks (its PRIMARY deployment too). */
+export const withExtraTasks = (
+  snapshot: ClusterSnapshot,
+  service: string,
+  newTasks: number,
+): ClusterSnapshot => {
+  const copy = structuredClone(snapshot);
+  const svc = copy.services.find((s) => s.serviceName === service);
+  if (svc) {
+    svc.desiredCount += newTasks;
+    const primary = svc.deployments.find((d) => d.status === 'PRIMARY');
+    if (primary) primary.desiredCount += newTasks;
+  }
+  return copy;
+};
+
+/**
+ * Decides whether `newTasks` more tasks of `service` need more instances, and how many.
+ * Pure; `now` is passed through to the cluster planner.
+ */
+export const planClusterGrowth = (
+  snapshot: ClusterSnapshot,
+  service: string,
+  newTasks: number,
+  policy: ClusterPolicy,
+  now: Date,
+): GrowthCheck => {
+  const group = managedGroups(snapshot)[0];
+  if (!group) {
+    return {
+      growth: undefined,
+      reasons: [
+        `no Auto Scaling group is tagged ecs-autoscaler:cluster=${snapshot.cluster.clusterName}: the new tasks wait for whatever adds capacity to this cluster`,
+      ],
+    };
+  }
+  const grown = withExtraTasks(snapshot, service, newTasks);
+  const analysis = analyzeCapacity(grown);
+  const dims = analysis.dimensionNames;
+  const booting = bootingInstances(snapshot);
+  const newInstance = newInstanceFree(analysis);
+  const bins: Bin[] = analysis.instances
+    .filter((i) => i.isCapacity)
+    .map((i) => ({ id: i.containerInstanceArn, free: i.remaining }));
+  if (newInstance) for (let b = 0; b < booting; b++) bins.push({ id: `booting-${b + 1}`, free: newInstance });
+  const items: PlacementItem[] = analysis.unplaced.map((u) => ({
+    label: u.service,
+    reservation: u.reservation,
+    count: u.count,
+  }));
+  const fit = placeFirstFitDecreasing(items, bins, { dimensions: dims });
+  const left = fit.unplaced.reduce((s, u) => s + u.count, 0);
+  const bootingNote = booting > 0 ? ` (counting ${booting} instance(s) still booting)` : '';
+  if (left === 0) {
+    return {
+      growth: undefined,
+      reasons: [
+        `the ${newTasks} new task(s) fit on the cluster's free space${bootingNote}: no instance to add`,
+      ],
+    };
+  }
+  // The planner counts instances in flight itself and applies the cluster's guards (cooldown, boot
+  // backoff, halt, MaxSize, max step): the service scaler never grows a cluster its own scaler would not.
+  const plan = planCluster(grown, analysis, policy, now);
+  const current = group.DesiredCapacity;
+  const reasons = [
+    `${left} of the desired tasks do not fit on the free space${bootingNote}`,
+    ...plan.reasons,
+  ];
+  if (plan.action !== 'scale-out' || plan.desiredCapacity.proposed <= current) {
+    return {
+      growth: undefined,
+      reasons: [...reasons, 'the cluster does not grow now: the new tasks wait for capacity'],
+    };
+  }
+  const proposed = plan.desiredCapacity.proposed;
+  return {
+    growth: {
+      autoScalingGroup: group.AutoScalingGroupName,
+      desiredCapacity: { current, proposed },
+      clusterPlan: plan,
+      reasons,
+    },
+    reasons: [
+      `grow ${group.AutoScalingGroupName} from ${current} to ${proposed} instance(s) for the new tasks`,
+    ],
+  };
+};

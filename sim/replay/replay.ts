@@ -1,0 +1,219 @@
+/**
+ * Replays a trace on the simulator under one policy and returns its figures and samples.
+ *
+ * - `ecs-autoscaler`: the project's real handlers (cluster-scaler and instance-drainer) registered with
+ *   the simulator with the triggers serverless.yml gives them; the group is tagged for the project,
+ *   protects new instances from scale-in and has the termination lifecycle hook the drainer completes.
+ * - `threshold-alarms`, `capacity-provider`: the baseline models (sim/policies) stepped every minute on
+ *   the simulator's state, acting through the Auto Scaling API (SetDesiredCapacity,
+ *   TerminateInstanceInAutoScalingGroup). The capacity provider runs with managed termination protection
+ *   (new instances protected; only empty ones are terminated); threshold alarms scale in through the
+ *   group's default termination policy, with no hook and no draining.
+ */
+
+import { createSim, type Sim } from '../index.js';
+import { capacityProviderPolicy } from '../policies/capacity-provider.js';
+import { observeSim } from '../policies/sim-observation.js';
+import { thresholdAlarmsPolicy } from '../policies/threshold-alarms.js';
+import type { ScalingPolicyModel } from '../policies/types.js';
+import type { BenchCluster } from '../traces/builtin.js';
+import { desiredAt, type Trace } from '../traces/trace.js';
+import { lowerBoundCounter } from './lower-bound.js';
+import { registerProjectHandlers } from './project-handlers.js';
+import { type RunFigures, RunMetrics, type RunSample } from './run-metrics.js';
+
+export { projectHandlersPresent } from './project-handlers.js';
+
+/** The policies the benchmark compares, in print order. */
+export const POLICIES = ['ecs-autoscaler', 'threshold-alarms', 'capacity-provider'] as const;
+export type PolicyName = (typeof POLICIES)[number];
+
+/** A built simulator world, not started: which cluster and group the policy manages. */
+export interface World {
+  sim: Sim;
+  cluster: string;
+  asg: string;
+  /** Shape of the cluster for the lower bound (instance types in launch order, services, daemons). */
+  shape: BenchCluster;
+}
+
+/** What a replay returns. */
+export interface ReplayResult {
+  figures: RunFigures;
+  samples: RunSample[];
+  violations: { t: number; kind: string; message: string }[];
+  invocations: number;
+  errors: string[];
+}
+
+const ASG = 'bench-asg';
+
+/** Builds the benchmark cluster for one policy (see module comment for the per-policy group settings). */
+export const buildBenchWorld = (
+  bench: BenchCluster,
+  trace: Trace,
+  policy: PolicyName,
+  seed = 1,
+  projectTags: Readonly<Record<string, string>> = {},
+): World => {
+  const sim = createSim({ seed, sampleSeconds: 300 });
+  const name = bench.name;
+  sim.createCluster(name);
+  for (const s of bench.services) {
+    sim.registerTaskDefinition({
+      family: s.name,
+      containers: [{ name: s.name, cpu: s.cpu, memoryReservation: s.memory }],
+    });
+  }
+  sim.createAutoScalingGroup({
+    name: ASG,
+    cluster: name,
+    min: bench.asg.min,
+    max: bench.asg.max,
+    desired: bench.initialInstances,
+    instanceTypes: bench.instanceTypes.map((t) => ({ name: t.type, cpu: t.cpu, memory: t.memory })),
+    bootSeconds: bench.bootSeconds,
+    registerSeconds: bench.registerSeconds,
+    newInstancesProtectedFromScaleIn: policy !== 'threshold-alarms',
+    ...(policy === 'ecs-autoscaler'
+      ? {
+          tags: { ...projectTags, 'ecs-autoscaler:cluster': name },
+          terminationHook: {
+            name: 'ecs-autoscaler-drain',
+            heartbeatTimeout: 300,
+            defaultResult: 'CONTINUE' as const,
+          },
+        }
+      : {}),
+  });
+  const initial = desiredAt(trace, 0);
+  for (const s of bench.services) {
+    sim.createService({
+      cluster: name,
+      name: s.name,
+      taskDefinition: s.name,
+      ...(s.daemon
+        ? { schedulingStrategy: 'DAEMON' as const }
+        : {
+            desiredCount: initial[s.name] ?? s.initial,
+            placementStrategy: [{ type: 'binpack' as const, field: 'memory' }],
+          }),
+    });
+  }
+  return { sim, cluster: name, asg: ASG, shape: bench };
+};
+
+/** Steps a baseline model every period and applies its decisions through the Auto Scaling API. */
+const driveBaseline = <S>(world: World, model: ScalingPolicyModel<S>, errors: string[]): void => {
+  const { sim } = world;
+  let state = model.initialState();
+  sim.clock.every(model.periodSeconds, `policy:${model.name}`, async () => {
+    const group = sim.asg.groups.get(world.asg)!;
+    const c = sim.ecs.cluster(world.cluster)!;
+    const r = model.step(state, observeSim(group, c, sim.elapsedSeconds, sim.clock.startMs));
+    state = r.state;
+    try {
+      if (r.decision.desired !== undefined && r.decision.desired !== group.desired) {
+        await sim.call('autoscaling', 'SetDesiredCapacity', {
+          AutoScalingGroupName: world.asg,
+          DesiredCapacity: r.decision.desired,
+        });
+      }
+      for (const id of r.decision.terminate) {
+        await sim.call('autoscaling', 'TerminateInstanceInAutoScalingGroup', {
+          InstanceId: id,
+          ShouldDecrementDesiredCapacity: true,
+        });
+      }
+    } catch (error) {
+      errors.push(`${model.name} at ${sim.elapsedSeconds}s: ${(error as Error).message}`);
+    }
+  });
+};
+
+/** Plays the trace on a built world under the policy; returns the figures. */
+export const runWorld = async (
+  world: World,
+  trace: Trace,
+  policy: PolicyName,
+  sampleSeconds = 30,
+): Promise<ReplayResult> => {
+  const { sim, cluster } = world;
+  // Every point, the first included: a world seeded from a snapshot starts at the snapshot's counts.
+  for (const p of trace.points) {
+    sim.at(p.t, () => {
+      for (const [service, n] of Object.entries(p.desired)) sim.setDesiredCount(cluster, service, n);
+    });
+  }
+  const errors: string[] = [];
+  const metrics = new RunMetrics();
+  const bound = lowerBoundCounter(world.shape);
+  const replicas = world.shape.services.filter((s) => !s.daemon).map((s) => s.name);
+  const sample = (): void => {
+    const group = sim.asg.groups.get(world.asg)!;
+    const c = sim.ecs.cluster(cluster)!;
+    const wanted: Record<string, number> = {};
+    const running: Record<string, number> = {};
+    for (const s of replicas) {
+      const svc = c.services.get(s);
+      if (!svc) continue;
+      wanted[s] = svc.desiredCount;
+      running[s] = [...svc.tasks].filter(
+        (t) => t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING',
+      ).length;
+    }
+    const instances = [...group.instances.values()].filter(
+      (i) => i.ec2State === 'pending' || i.ec2State === 'running',
+    ).length;
+    metrics.add({
+      t: sim.elapsedSeconds,
+      instances,
+      desiredCapacity: group.desired,
+      wanted,
+      running,
+      lowerBound: bound(wanted),
+    });
+  };
+  sim.install();
+  try {
+    if (policy === 'ecs-autoscaler') await registerProjectHandlers(sim);
+    else if (policy === 'threshold-alarms') driveBaseline(world, thresholdAlarmsPolicy(), errors);
+    else driveBaseline(world, capacityProviderPolicy(), errors);
+    sim.start();
+    sample();
+    sim.clock.every(sampleSeconds, 'bench:sample', sample);
+    await sim.runUntil(trace.durationSeconds);
+  } finally {
+    sim.dispose();
+  }
+  const failed = sim.invocations.filter((i) => i.outcome !== 'ok');
+  for (const f of failed.slice(0, 5)) errors.push(`${f.fn} at ${f.t}s: ${f.outcome} ${f.error ?? ''}`);
+  return {
+    figures: metrics.finish(),
+    samples: metrics.samples,
+    violations: sim.violations.map((v) => ({ t: v.t, kind: v.kind, message: v.message })),
+    invocations: sim.invocations.length,
+    errors,
+  };
+};
+
+/** Options of {@link replay}. */
+export interface ReplayOptions {
+  cluster: BenchCluster;
+  trace: Trace;
+  policy: PolicyName;
+  seed?: number;
+  /** Sampling interval of the figures, seconds (default 30). */
+  sampleSeconds?: number;
+  /** Extra `ecs-autoscaler:*` tags on the group (ecs-autoscaler only), e.g. a shorter scale-in cooldown. */
+  projectTags?: Readonly<Record<string, string>>;
+}
+
+/** Builds the benchmark cluster and plays the trace on it. */
+export const replay = (opts: ReplayOptions): Promise<ReplayResult> =>
+  runWorld(
+    buildBenchWorld(opts.cluster, opts.trace, opts.policy, opts.seed ?? 1, opts.projectTags),
+    opts.trace,
+    opts.policy,
+    opts.sampleSeconds,
+  );

@@ -1,0 +1,140 @@
+/**
+ * A simulator world seeded from a recorded ClusterSnapshot, for `ecs-autoscaler simulate`, and the
+ * trace to play on it when the user names a built-in shape instead of a file.
+ */
+import { ConfigurationError } from '../../shared/core/errors.js';
+import type { ClusterSnapshot } from '../../shared/core/snapshot/index.js';
+import { createSim } from '../index.js';
+import type { BenchCluster, BenchService } from '../traces/builtin.js';
+import { desiredAt, type Trace, traceServices } from '../traces/trace.js';
+import type { PolicyName, World } from './replay.js';
+
+/**
+ * The tag that puts a group under ecs-autoscaler (its documented contract, restated here so the
+ * simulator does not import the planner).
+ */
+const CLUSTER_TAG = 'ecs-autoscaler:cluster';
+
+/** Groups tagged for the snapshot's cluster. */
+const managedGroups = (snapshot: ClusterSnapshot) =>
+  snapshot.autoScalingGroups.filter((g) =>
+    g.Tags.some((t) => t.Key === CLUSTER_TAG && t.Value === snapshot.cluster.clusterName),
+  );
+
+/** A numeric ECS resource value (integer, long or double), 0 when absent. */
+const resourceValue = (
+  resources:
+    | readonly { name?: string; integerValue?: number; longValue?: number; doubleValue?: number }[]
+    | undefined,
+  name: string,
+): number => {
+  const r = resources?.find((x) => x.name === name);
+  return r?.integerValue ?? r?.longValue ?? r?.doubleValue ?? 0;
+};
+
+/** The group a simulation scales: the one tagged for the cluster, else the only one. */
+export const simulatedGroup = (snapshot: ClusterSnapshot): string => {
+  const tagged = managedGroups(snapshot)[0];
+  if (tagged) return tagged.AutoScalingGroupName;
+  if (snapshot.autoScalingGroups.length === 1) return snapshot.autoScalingGroups[0]!.AutoScalingGroupName;
+  throw new ConfigurationError(
+    `snapshot of cluster ${snapshot.cluster.clusterName} has ${snapshot.autoScalingGroups.length} Auto Scaling groups and none is tagged ${CLUSTER_TAG}=${snapshot.cluster.clusterName}: tag the one to simulate, or record a snapshot of a cluster with one group.`,
+  );
+};
+
+/** The cluster's shape for the lower bound: its instance sizes and services. */
+export const snapshotShape = (
+  snapshot: ClusterSnapshot,
+  reservationOf: (taskDefinitionArn: string) => { cpu: number; memory: number } | undefined,
+): BenchCluster => {
+  const services: BenchService[] = snapshot.services
+    .filter((s) => s.status === 'ACTIVE')
+    .map((s) => {
+      const r = reservationOf(s.taskDefinition ?? s.deployments[0]?.taskDefinition ?? '') ?? {
+        cpu: 0,
+        memory: 0,
+      };
+      return {
+        name: s.serviceName,
+        cpu: r.cpu,
+        memory: r.memory,
+        daemon: s.schedulingStrategy === 'DAEMON',
+        initial: s.desiredCount,
+      };
+    });
+  const sizes = new Map<string, { type: string; cpu: number; memory: number }>();
+  for (const ci of snapshot.containerInstances) {
+    const cpu = resourceValue(ci.registeredResources, 'CPU');
+    const memory = resourceValue(ci.registeredResources, 'MEMORY');
+    const type = ci.attributes?.find((a) => a.name === 'ecs.instance-type')?.value ?? `${cpu}/${memory}`;
+    if (cpu > 0) sizes.set(`${cpu}/${memory}`, { type, cpu, memory });
+  }
+  const group = snapshot.autoScalingGroups.find((g) => g.AutoScalingGroupName === simulatedGroup(snapshot))!;
+  return {
+    name: snapshot.cluster.clusterName,
+    instanceTypes: sizes.size > 0 ? [...sizes.values()] : [{ type: 'm5.large', cpu: 2048, memory: 7680 }],
+    initialInstances: group.DesiredCapacity,
+    asg: { min: group.MinSize, max: group.MaxSize },
+    bootSeconds: 45,
+    registerSeconds: 30,
+    services,
+  };
+};
+
+/**
+ * A built-in trace applied to a snapshot's services: each REPLICA service's desired count follows the
+ * trace's total demand relative to its mean (the snapshot's count is the mean level).
+ */
+export const shapeTraceForSnapshot = (builtin: Trace, snapshot: ClusterSnapshot): Trace => {
+  const names = traceServices(builtin);
+  const total = (t: number): number => {
+    const d = desiredAt(builtin, t);
+    return names.reduce((s, n) => s + (d[n] ?? 0), 0);
+  };
+  const times = builtin.points.map((p) => p.t);
+  const weights = times.map((t, i) => ((times[i + 1] ?? builtin.durationSeconds) - t) * total(t));
+  const mean = weights.reduce((a, b) => a + b, 0) / builtin.durationSeconds || 1;
+  const replicas = snapshot.services.filter(
+    (s) => s.status === 'ACTIVE' && s.schedulingStrategy !== 'DAEMON',
+  );
+  return {
+    name: `${builtin.name} (shape applied to ${snapshot.cluster.clusterName})`,
+    description: builtin.description,
+    durationSeconds: builtin.durationSeconds,
+    points: times.map((t) => ({
+      t,
+      desired: Object.fromEntries(
+        replicas.map((s) => [s.serviceName, Math.max(0, Math.round((s.desiredCount * total(t)) / mean))]),
+      ),
+    })),
+  };
+};
+
+/** Seeds a simulator from the snapshot, with the group set up for the policy. */
+export const buildSnapshotWorld = (snapshot: ClusterSnapshot, policy: PolicyName, seed = 1): World => {
+  const sim = createSim({ seed, sampleSeconds: 300 });
+  const project = policy === 'ecs-autoscaler';
+  const asg = simulatedGroup(snapshot);
+  const seeded: ClusterSnapshot = structuredClone(snapshot);
+  for (const g of seeded.autoScalingGroups) {
+    if (g.AutoScalingGroupName !== asg) continue;
+    // The project manages the group through its tag; the baselines must not see it (or the project's alarms).
+    g.Tags = g.Tags.filter((t) => t.Key !== CLUSTER_TAG);
+    if (project) g.Tags.push({ Key: CLUSTER_TAG, Value: snapshot.cluster.clusterName });
+    g.NewInstancesProtectedFromScaleIn = policy !== 'threshold-alarms';
+  }
+  sim.seedFromSnapshot(
+    seeded,
+    project
+      ? {
+          terminationHook: { name: 'ecs-autoscaler-drain', heartbeatTimeout: 300, defaultResult: 'CONTINUE' },
+        }
+      : {},
+  );
+  return {
+    sim,
+    cluster: snapshot.cluster.clusterName,
+    asg,
+    shape: snapshotShape(snapshot, (arn) => sim.ecs.taskDefinition(arn)?.reservation),
+  };
+};
