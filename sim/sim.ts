@@ -234,7 +234,7 @@ export class Sim implements SimContext {
    */
   async loadServerless(
     file: string,
-    opts: { root?: string; only?: string[] } = {},
+    opts: { root?: string; only?: string[]; handlers?: Record<string, FunctionRegistration['handler']> } = {},
   ): Promise<{ loaded: string[]; skipped: string[] }> {
     const { functions, skipped } = await loadServerless(file, {
       ...opts,

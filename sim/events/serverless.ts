@@ -24,6 +24,11 @@ export interface ServerlessLoadOptions {
   only?: string[];
   accountId: string;
   region: string;
+  /**
+   * Handlers by function name, used instead of importing the `handler` path: a bundled program (the
+   * compiled CLI) imports its handlers statically and has no TypeScript sources to import.
+   */
+  handlers?: Record<string, FunctionRegistration['handler']>;
 }
 
 /** Parses `rate(N unit)` into seconds, or undefined for anything else. */
@@ -135,7 +140,7 @@ export const loadServerless = async (
     }
     const reg: FunctionRegistration = {
       name,
-      handler: await importHandler(root, String(def.handler)),
+      handler: opts.handlers?.[name] ?? (await importHandler(root, String(def.handler))),
       patterns,
       timeoutSeconds: Number(def.timeout ?? providerTimeout),
       // Lambda retries a failed asynchronous invocation twice unless maximumRetryAttempts says otherwise.

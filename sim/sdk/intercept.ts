@@ -1,14 +1,24 @@
 /**
- * Routes every SDK v3 command of the four clients to the simulator, with aws-sdk-client-mock: one
- * `on(XCommand).callsFake` per command the client package exports, so even unimplemented commands are
- * named when they fail. The stubs are returned so tests can also use the aws-sdk-client-mock-vitest
- * matchers (`expect(mocks.ecs).toHaveReceivedCommandWith(UpdateServiceCommand, {...})`).
+ * Routes every SDK v3 command of the four clients to the simulator through SDK client middleware: an
+ * `initialize`-step middleware (priority high) answers the command from the simulator before
+ * serialisation, endpoint resolution, signing or any network code runs, so a simulated call costs one
+ * function call and needs no mocking library at run time (`ecs-autoscaler simulate` runs from an
+ * `npm install --omit=dev`).
+ *
+ * The handlers create their clients at module load, before any simulator exists, so the middleware is
+ * added to each client instance on its first `send` while an interception is installed (the four client
+ * classes' `send` is wrapped for that); once added it stays on the instance and lets calls through to
+ * the real SDK whenever no simulator is installed. Installations nest: the latest one answers.
+ *
+ * Each installation records the commands it answered, per client class, with the call-history methods
+ * of aws-sdk-client-mock that the aws-sdk-client-mock-vitest matchers read (`calls`, `commandCalls`,
+ * `clientName`), so tests can still write
+ * `expect(mocks.ecs).toHaveReceivedCommandWith(UpdateServiceCommand, {...})`.
  */
-import * as aas from '@aws-sdk/client-application-auto-scaling';
-import * as asg from '@aws-sdk/client-auto-scaling';
-import * as cw from '@aws-sdk/client-cloudwatch';
-import * as ecs from '@aws-sdk/client-ecs';
-import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import type { SimServiceName } from '../core/aws-error.js';
 
 /** Dispatches one command: service, command name without the `Command` suffix, input. */
@@ -18,50 +28,121 @@ export type Dispatch = (
   input: Record<string, unknown>,
 ) => Promise<unknown>;
 
-/** The installed stubs (one per client class). */
+/** One recorded call, shaped like a sinon call (`args[0]` is the command). */
+export interface SimCall {
+  args: [command: { input: unknown }];
+}
+
+/** The commands one client class sent to the simulator (aws-sdk-client-mock's call-history API). */
+export interface SimClientCalls {
+  /** Name of the client class, e.g. `ECSClient`. */
+  clientName(): string;
+  /** Every call, in order. */
+  calls(): SimCall[];
+  /** The calls of one command class, in order. */
+  commandCalls(command: abstract new (...args: never[]) => unknown): SimCall[];
+  /** Forgets the recorded calls. */
+  resetHistory(): void;
+}
+
+/** The installed interception: the calls per client class, and `restore()`. */
 export interface SdkMocks {
-  ecs: AwsClientStub<ecs.ECSClient>;
-  autoScaling: AwsClientStub<asg.AutoScalingClient>;
-  applicationAutoScaling: AwsClientStub<aas.ApplicationAutoScalingClient>;
-  cloudWatch: AwsClientStub<cw.CloudWatchClient>;
-  /** Puts the real `send` back on every client. */
+  ecs: SimClientCalls;
+  autoScaling: SimClientCalls;
+  applicationAutoScaling: SimClientCalls;
+  cloudWatch: SimClientCalls;
+  /** Stops routing to this simulator (an earlier installation, if any, answers again). */
   restore(): void;
 }
 
-type AnyStub = { on(cmd: unknown): { callsFake(fn: (input: Record<string, unknown>) => unknown): unknown } };
+type Send = (this: SdkClient, command: unknown, ...rest: unknown[]) => unknown;
+type Context = { commandName?: string };
+interface SdkClient {
+  send: Send;
+  middlewareStack: {
+    add(
+      mw: (
+        next: (args: unknown) => Promise<unknown>,
+        context: Context,
+      ) => (args: { input?: unknown }) => Promise<unknown>,
+      options: { step: 'initialize'; priority: 'high'; name: string; override: boolean },
+    ): void;
+  };
+}
 
-const route = (
-  stub: AnyStub,
-  module: Record<string, unknown>,
-  service: SimServiceName,
-  dispatch: Dispatch,
-): void => {
-  for (const [name, value] of Object.entries(module)) {
-    if (!name.endsWith('Command') || typeof value !== 'function' || name === 'Command') continue;
-    const commandName = name.slice(0, -'Command'.length);
-    stub.on(value).callsFake((input) => dispatch(service, commandName, input ?? {}));
-  }
+const CLIENTS = [
+  ['ecs', ECSClient, 'ecs'],
+  ['autoScaling', AutoScalingClient, 'autoscaling'],
+  ['applicationAutoScaling', ApplicationAutoScalingClient, 'application-autoscaling'],
+  ['cloudWatch', CloudWatchClient, 'cloudwatch'],
+] as const;
+type MockKey = (typeof CLIENTS)[number][0];
+
+interface Installation {
+  dispatch: Dispatch;
+  record: Record<MockKey, SimCall[]>;
+}
+
+/** Active installations, newest last. */
+const installations: Installation[] = [];
+const ROUTED = Symbol.for('ecs-autoscaler.sim.routed');
+const originalSend = new Map<unknown, Send>();
+
+const addRoute = (client: SdkClient, key: MockKey, service: SimServiceName): void => {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const active = installations.at(-1);
+      if (!active) return next(args);
+      // The first handler receives the command object itself: it is the call-history entry.
+      const name = (context.commandName ?? '').replace(/Command$/, '');
+      active.record[key].push({ args: [args as { input: unknown }] });
+      const input = (args.input ?? {}) as Record<string, unknown>;
+      return { output: await active.dispatch(service, name, input), response: {} };
+    },
+    { step: 'initialize', priority: 'high', name: 'ecsAutoscalerSimRoute', override: true },
+  );
 };
+
+/** Adds the route to each client instance on its first `send` (instances predate the simulator). */
+const wrapSend = (Client: { prototype: unknown }, key: MockKey, service: SimServiceName): void => {
+  if (originalSend.has(Client)) return;
+  const proto = Client.prototype as SdkClient;
+  const send = proto.send;
+  originalSend.set(Client, send);
+  proto.send = function (this: SdkClient & { [ROUTED]?: boolean }, command, ...rest) {
+    if (!this[ROUTED]) {
+      addRoute(this, key, service);
+      this[ROUTED] = true;
+    }
+    return send.call(this, command, ...rest);
+  };
+};
+
+const calls = (name: string, list: () => SimCall[]): SimClientCalls => ({
+  clientName: () => name,
+  calls: () => [...list()],
+  commandCalls: (cmd) => list().filter((c) => c.args[0] instanceof cmd),
+  resetHistory: () => {
+    list().length = 0;
+  },
+});
 
 /** Installs the interception for ECSClient, AutoScalingClient, ApplicationAutoScalingClient and CloudWatchClient. */
 export const interceptSdk = (dispatch: Dispatch): SdkMocks => {
-  const mocks = {
-    ecs: mockClient(ecs.ECSClient),
-    autoScaling: mockClient(asg.AutoScalingClient),
-    applicationAutoScaling: mockClient(aas.ApplicationAutoScalingClient),
-    cloudWatch: mockClient(cw.CloudWatchClient),
+  for (const [key, Client, service] of CLIENTS) wrapSend(Client, key, service);
+  const installation: Installation = {
+    dispatch,
+    record: { ecs: [], autoScaling: [], applicationAutoScaling: [], cloudWatch: [] },
   };
-  route(mocks.ecs as unknown as AnyStub, ecs, 'ecs', dispatch);
-  route(mocks.autoScaling as unknown as AnyStub, asg, 'autoscaling', dispatch);
-  route(mocks.applicationAutoScaling as unknown as AnyStub, aas, 'application-autoscaling', dispatch);
-  route(mocks.cloudWatch as unknown as AnyStub, cw, 'cloudwatch', dispatch);
+  installations.push(installation);
+  const mocks = Object.fromEntries(
+    CLIENTS.map(([key, Client]) => [key, calls(Client.name, () => installation.record[key])]),
+  ) as Record<MockKey, SimClientCalls>;
   return {
     ...mocks,
     restore: () => {
-      mocks.ecs.restore();
-      mocks.autoScaling.restore();
-      mocks.applicationAutoScaling.restore();
-      mocks.cloudWatch.restore();
+      const at = installations.indexOf(installation);
+      if (at >= 0) installations.splice(at, 1);
     },
   };
 };
