@@ -24,7 +24,7 @@ import { AutoscalerError, describeError, InvalidEventError } from '../../shared/
 import { now } from '../../shared/runtime/clock.js';
 import { type ClusterScalerConfig, loadClusterScalerConfig } from '../../shared/runtime/config.js';
 import { logger } from '../../shared/runtime/logger.js';
-import { createMetrics, MetricUnit } from '../../shared/runtime/metrics.js';
+import { createMetrics, MetricUnit, publishMetricSet } from '../../shared/runtime/metrics.js';
 import { type ClusterResult, decideOne, runTick, type TickPorts } from './run-tick.js';
 import { parseTrigger } from './trigger.js';
 
@@ -68,8 +68,8 @@ export const clusterScalerHandler = async (event: unknown): Promise<ClusterScale
   } catch (error) {
     if (!(error instanceof AutoscalerError)) throw error;
     logger.error('event not handled', { error: error.message });
-    metrics.addMetric('ClusterScalerErrors', MetricUnit.Count, 1);
-    metrics.publishStoredMetrics();
+    // No cluster is known yet: dimension ClusterName=unknown (metric-names.ts).
+    publishMetricSet(metrics, { ClusterName: 'unknown' }, [['ClusterScalerErrors', MetricUnit.Count, 1]]);
     // instanceof, not error.name: a minified bundle renames classes (and so `name`).
     const status = error instanceof InvalidEventError ? 'invalid-event' : 'configuration-error';
     return { status, clusters: [], message: describeError(error) };

@@ -23,7 +23,7 @@ import type { ServicePlan } from '../../shared/core/service/index.js';
 import { now } from '../../shared/runtime/clock.js';
 import { loadClusterScalerConfig } from '../../shared/runtime/config.js';
 import { logger } from '../../shared/runtime/logger.js';
-import { createMetrics, MetricUnit } from '../../shared/runtime/metrics.js';
+import { createMetrics, type MetricEntry, MetricUnit, publishMetricSet } from '../../shared/runtime/metrics.js';
 import { parseAlarmEvent } from './alarm-event.js';
 import { type ServiceScalerDeps, scaleService } from './scale-service.js';
 import { sweepAlarms } from './sweep.js';
@@ -52,21 +52,25 @@ const isScheduledEvent = (event: unknown): boolean =>
   (event as Record<string, unknown>).source === 'aws.events' &&
   (event as Record<string, unknown>)['detail-type'] === 'Scheduled Event';
 
+/** One EMF document per plan, dimensions ClusterName + ServiceName (metric-names.ts). */
 const recordPlan = (plan: ServicePlan, clusterGrown: boolean): void => {
-  metrics.addMetric(METRIC_OF_ACTION[plan.action], MetricUnit.Count, 1);
+  const entries: MetricEntry[] = [[METRIC_OF_ACTION[plan.action], MetricUnit.Count, 1]];
   const delta = plan.desiredCount.proposed - plan.desiredCount.current;
   if (delta !== 0 && !plan.dryRun) {
-    metrics.addMetric(
-      delta > 0 ? 'ServiceTasksAdded' : 'ServiceTasksRemoved',
-      MetricUnit.Count,
-      Math.abs(delta),
-    );
+    entries.push([delta > 0 ? 'ServiceTasksAdded' : 'ServiceTasksRemoved', MetricUnit.Count, Math.abs(delta)]);
   }
   if (clusterGrown && plan.clusterGrowth) {
     const g = plan.clusterGrowth.desiredCapacity;
-    metrics.addMetric('ClusterInstancesAddedForService', MetricUnit.Count, g.proposed - g.current);
+    entries.push(['ClusterInstancesAddedForService', MetricUnit.Count, g.proposed - g.current]);
   }
+  publishMetricSet(metrics, { ClusterName: plan.cluster, ServiceName: plan.service }, entries);
 };
+
+/** Errors by cluster (`unknown` when the event names none). */
+const recordErrors = (cluster: string | undefined, count: number): void =>
+  publishMetricSet(metrics, { ClusterName: cluster ?? 'unknown' }, [
+    ['ServiceScalerErrors', MetricUnit.Count, count],
+  ]);
 
 let depsOverride: ServiceScalerDeps | undefined;
 /** Replaces the AWS ports (tests, simulator). `undefined` restores the real adapters. */
@@ -98,6 +102,7 @@ const METRIC_OF_ACTION = {
 /** The handler without middleware (exported for tests and the simulator). */
 export const serviceScalerHandler = async (event: unknown): Promise<ServiceScalerResult> => {
   let alarm: string | undefined;
+  let cluster: string | undefined;
   try {
     // The same deployment settings as the cluster scaler (DRY_RUN, DEFAULT_*): a cluster grown for a
     // service is planned with the defaults its own scaler uses.
@@ -106,20 +111,18 @@ export const serviceScalerHandler = async (event: unknown): Promise<ServiceScale
     if (isScheduledEvent(event)) {
       const swept = await sweepAlarms(deps(), env, now());
       for (const r of swept.results) recordPlan(r.plan, r.outcome.clusterGrown);
-      if (swept.errors.length > 0)
-        metrics.addMetric('ServiceScalerErrors', MetricUnit.Count, swept.errors.length);
+      if (swept.errors.length > 0) recordErrors(undefined, swept.errors.length);
       return { status: 'ok', plans: swept.results.map((r) => r.plan), errors: swept.errors };
     }
     const parsed = parseAlarmEvent(event);
     alarm = parsed.alarmName;
+    cluster = parsed.cluster;
     const handled = await scaleService(parsed, deps(), env, now());
     if ('ignored' in handled) {
       logger.info('alarm ignored', { alarm, reason: handled.ignored });
       return { status: 'ignored', message: handled.ignored };
     }
     const { plan, outcome } = handled;
-    // One EMF document per invocation, by cluster.
-    metrics.addDimension('ClusterName', plan.cluster);
     recordPlan(plan, outcome.clusterGrown);
     return { status: 'ok', plan, ...outcome };
   } catch (error) {
@@ -131,11 +134,11 @@ export const serviceScalerHandler = async (event: unknown): Promise<ServiceScale
       throw error;
     }
     logger.error('event not handled', { alarm, error: error.message, errorType: error.name });
-    metrics.addMetric('ServiceScalerErrors', MetricUnit.Count, 1);
+    recordErrors(cluster, 1);
     return { status: STATUS[error.name] ?? 'rejected', message: error.message };
   } finally {
     // Published here rather than by the logMetrics middleware, so callers without middleware (the
-    // simulator, tests) get exactly one EMF document per invocation too.
+    // simulator, tests) get the same documents.
     if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
 };

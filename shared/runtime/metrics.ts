@@ -3,11 +3,17 @@
  * CloudWatch Logs turns into metrics in the namespace `POWERTOOLS_METRICS_NAMESPACE` (default
  * `EcsAutoscaler`).
  *
+ * Dimensions are exactly those of shared/runtime/metric-names.ts (`ClusterName`, + `Resource` or
+ * `ServiceName`): Powertools' default `service` dimension is removed, because a CloudWatch metric is
+ * identified by its whole dimension set and an alarm on `ClusterName` alone would never see
+ * `[service, ClusterName]` datapoints.
+ *
  * The simulator (and tests) read what a handler publishes through {@link setEmfSink}: each EMF document
  * goes to the sink instead of stdout, so simulated CloudWatch alarms see the real metrics.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logger } from './logger.js';
+import type { MetricName } from './metric-names.js';
 
 export { MetricUnit };
 
@@ -42,6 +48,8 @@ export const createMetrics = (serviceName: string): Metrics => {
     // they are JSON in Lambda and follow POWERTOOLS_LOG_LEVEL elsewhere.
     logger,
   });
+  // No `service` dimension (see the module comment); the function is known from the log group.
+  metrics.clearDefaultDimensions();
   const target = metrics as unknown as { console: { log: (line: string) => void } };
   const stdout = target.console;
   target.console = {
@@ -52,4 +60,28 @@ export const createMetrics = (serviceName: string): Metrics => {
     },
   };
   return metrics;
+};
+
+/** One metric value of {@link publishMetricSet}. */
+export type MetricEntry = readonly [
+  name: MetricName,
+  unit: (typeof MetricUnit)[keyof typeof MetricUnit],
+  value: number,
+];
+
+/**
+ * Publishes one EMF document with exactly `dimensions` (e.g. `{ ClusterName }` or
+ * `{ ClusterName, ServiceName }`) and `entries`. Metrics already stored by the caller are published
+ * first, on their own, so they never pick up these dimensions. Nothing is published without entries.
+ */
+export const publishMetricSet = (
+  metrics: Metrics,
+  dimensions: Record<string, string>,
+  entries: readonly MetricEntry[],
+): void => {
+  if (entries.length === 0) return;
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  metrics.addDimensions(dimensions);
+  for (const [name, unit, value] of entries) metrics.addMetric(name, unit, value);
+  metrics.publishStoredMetrics();
 };

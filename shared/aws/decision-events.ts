@@ -1,0 +1,132 @@
+/**
+ * Puts decision events on the default EventBridge bus and keeps each cluster's (and service's) last
+ * decision in an SSM parameter (docs/observability.md). Once per decision: an event whose `decisionId`
+ * equals the last recorded one for its subject (remembered in this warm container, else read back from
+ * the parameter) is skipped, so a duplicated trigger that reaches the same decision adds no event.
+ *
+ * Order: PutEvents, then PutParameter. If the second write fails, a later identical decision is put
+ * again — at least once, never lost. A failure never undoes or retries the decision itself: the caller
+ * logs it and counts `DecisionEventErrors`.
+ */
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  type DecisionEvent,
+  type LastDecisionRecord,
+  lastDecisionParameterName,
+  lastDecisionValue,
+  parseLastDecision,
+} from '../core/decision/index.js';
+import { AwsRejectedError, describeError } from '../core/errors.js';
+import { awsCall } from './errors.js';
+
+/** The two operations of each client the publisher needs (tests and the simulator inject mocks). */
+export interface DecisionClients {
+  eventBridge: Pick<EventBridgeClient, 'send'>;
+  ssm: Pick<SSMClient, 'send'>;
+}
+
+/** What became of one event. */
+export type DecisionPublishOutcome =
+  | { status: 'published'; decisionId: string }
+  | { status: 'duplicate'; decisionId: string }
+  | { status: 'failed'; decisionId: string; error: string };
+
+/** The port handlers use. */
+export interface DecisionPublisher {
+  /** Puts the event unless it repeats its subject's last decision. Never throws. */
+  publish(event: DecisionEvent): Promise<DecisionPublishOutcome>;
+}
+
+const isNotFound = (error: unknown): boolean => (error as { name?: string }).name === 'ParameterNotFound';
+
+/**
+ * Reads a subject's last decision (one GetParameter). Undefined when none was recorded yet.
+ * @throws the translated AWS error (TransientAwsError, AwsRejectedError naming ssm:GetParameter).
+ */
+export const readLastDecision = async (
+  ssm: Pick<SSMClient, 'send'>,
+  subject: { cluster: string; service?: string },
+): Promise<LastDecisionRecord | undefined> => {
+  const Name = lastDecisionParameterName(subject);
+  try {
+    const out = await ssm.send(new GetParameterCommand({ Name }));
+    return parseLastDecision(out.Parameter?.Value);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    return awsCall({ action: 'ssm:GetParameter', cluster: subject.cluster }, () => Promise.reject(error));
+  }
+};
+
+/** EventBridge + SSM publisher. Its memory of last ids lives as long as the instance (warm container). */
+export class EventBridgeDecisionPublisher implements DecisionPublisher {
+  private readonly lastIds = new Map<string, string>();
+
+  constructor(private readonly clients: DecisionClients) {}
+
+  /** @inheritdoc */
+  async publish(event: DecisionEvent): Promise<DecisionPublishOutcome> {
+    const decisionId = event.detail.decisionId;
+    const key = event.subject ? lastDecisionParameterName(event.subject) : undefined;
+    try {
+      if (key && event.subject) {
+        if (this.lastIds.get(key) === decisionId) return { status: 'duplicate', decisionId };
+        const last = await readLastDecision(this.clients.ssm, event.subject).catch(() => undefined);
+        if (last?.decisionId === decisionId) {
+          this.lastIds.set(key, decisionId);
+          return { status: 'duplicate', decisionId };
+        }
+      }
+      const out = await awsCall({ action: 'events:PutEvents', cluster: event.detail.cluster }, () =>
+        this.clients.eventBridge.send(
+          new PutEventsCommand({
+            Entries: [
+              {
+                Source: event.source,
+                DetailType: event.detailType,
+                Detail: JSON.stringify(event.detail),
+                Resources: event.resources,
+              },
+            ],
+          }),
+        ),
+      );
+      // PutEvents answers 200 with per-entry failures (FailedEntryCount): that is a failure too.
+      if ((out.FailedEntryCount ?? 0) > 0) {
+        const entry = out.Entries?.[0];
+        throw new AwsRejectedError(
+          `events:PutEvents rejected the ${event.detailType} event (${entry?.ErrorCode ?? 'unknown'}): ${entry?.ErrorMessage ?? ''}`,
+          entry?.ErrorCode ?? 'FailedEntry',
+        );
+      }
+      if (key) {
+        await awsCall({ action: 'ssm:PutParameter', cluster: event.detail.cluster }, () =>
+          this.clients.ssm.send(
+            new PutParameterCommand({
+              Name: key,
+              Value: lastDecisionValue(event),
+              Type: 'String',
+              Tier: 'Standard',
+              Overwrite: true,
+            }),
+          ),
+        );
+        this.lastIds.set(key, decisionId);
+      }
+      return { status: 'published', decisionId };
+    } catch (error) {
+      return { status: 'failed', decisionId, error: describeError(error) };
+    }
+  }
+}
+
+let defaultPublisher: EventBridgeDecisionPublisher | undefined;
+
+/** The publisher with the default clients, created once per module (the SDK resolves the region). */
+export const defaultDecisionPublisher = (): DecisionPublisher => {
+  defaultPublisher ??= new EventBridgeDecisionPublisher({
+    eventBridge: new EventBridgeClient({}),
+    ssm: new SSMClient({}),
+  });
+  return defaultPublisher;
+};
