@@ -23,7 +23,12 @@ import type { ServicePlan } from '../../shared/core/service/index.js';
 import { now } from '../../shared/runtime/clock.js';
 import { loadClusterScalerConfig } from '../../shared/runtime/config.js';
 import { logger } from '../../shared/runtime/logger.js';
-import { createMetrics, type MetricEntry, MetricUnit, publishMetricSet } from '../../shared/runtime/metrics.js';
+import {
+  createMetrics,
+  type MetricEntry,
+  MetricUnit,
+  publishMetricSet,
+} from '../../shared/runtime/metrics.js';
 import { parseAlarmEvent } from './alarm-event.js';
 import { type ServiceScalerDeps, scaleService } from './scale-service.js';
 import { sweepAlarms } from './sweep.js';
@@ -57,7 +62,11 @@ const recordPlan = (plan: ServicePlan, clusterGrown: boolean): void => {
   const entries: MetricEntry[] = [[METRIC_OF_ACTION[plan.action], MetricUnit.Count, 1]];
   const delta = plan.desiredCount.proposed - plan.desiredCount.current;
   if (delta !== 0 && !plan.dryRun) {
-    entries.push([delta > 0 ? 'ServiceTasksAdded' : 'ServiceTasksRemoved', MetricUnit.Count, Math.abs(delta)]);
+    entries.push([
+      delta > 0 ? 'ServiceTasksAdded' : 'ServiceTasksRemoved',
+      MetricUnit.Count,
+      Math.abs(delta),
+    ]);
   }
   if (clusterGrown && plan.clusterGrowth) {
     const g = plan.clusterGrowth.desiredCapacity;

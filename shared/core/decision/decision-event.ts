@@ -115,7 +115,10 @@ export const guardOf = (reasons: readonly string[]): HoldGuard | undefined => {
     ['backoff', /^backoff:/],
     ['cooldown', /^cooldown:|\bcooldown of \d+ s\b|^scale-in cooldown/i],
     ['max-size', /at its MaxSize|already at or above the maximum/],
-    ['unplaceable-tasks', /\bunplaceable\b|will never be placed|can never (run|be placed)|larger than one new instance/i],
+    [
+      'unplaceable-tasks',
+      /\bunplaceable\b|will never be placed|can never (run|be placed)|larger than one new instance/i,
+    ],
     ['crash-loop', /crash[- ]?loop/i],
   ];
   for (const [guard, re] of tests) if (reasons.some((r) => re.test(r))) return guard;

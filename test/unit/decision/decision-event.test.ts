@@ -140,7 +140,11 @@ describe('cluster decision events', () => {
 
   it('makes no event for a hold no guard caused', () => {
     const plan = planOf(
-      snapshotOf({ instances: fleet(2), services: [{ name: 'web', cpu: 256, mem: 256, desired: 2 }], group: { min: 2 } }),
+      snapshotOf({
+        instances: fleet(2),
+        services: [{ name: 'web', cpu: 256, mem: 256, desired: 2 }],
+        group: { min: 2 },
+      }),
     );
     expect(plan.action).toBe('hold');
     expect(clusterDecisionEvent(plan, NOW)).toBeUndefined();
