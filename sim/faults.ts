@@ -55,12 +55,16 @@ const throttleName: Record<SimServiceName, string> = {
   autoscaling: 'Throttling',
   'application-autoscaling': 'ThrottlingException',
   cloudwatch: 'Throttling',
+  events: 'ThrottlingException',
+  ssm: 'ThrottlingException',
 };
 const serverErrorName: Record<SimServiceName, string> = {
   ecs: 'ServerException',
   autoscaling: 'InternalFailure',
   'application-autoscaling': 'InternalServiceException',
   cloudwatch: 'InternalServiceFault',
+  events: 'InternalException',
+  ssm: 'InternalServerError',
 };
 
 /** What happens to one API call. */

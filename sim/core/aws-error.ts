@@ -8,9 +8,11 @@ import * as aas from '@aws-sdk/client-application-auto-scaling';
 import * as asg from '@aws-sdk/client-auto-scaling';
 import * as cw from '@aws-sdk/client-cloudwatch';
 import * as ecs from '@aws-sdk/client-ecs';
+import * as events from '@aws-sdk/client-eventbridge';
+import * as ssm from '@aws-sdk/client-ssm';
 
 /** The four simulated services, by the short names used throughout the simulator. */
-export type SimServiceName = 'ecs' | 'autoscaling' | 'application-autoscaling' | 'cloudwatch';
+export type SimServiceName = 'ecs' | 'autoscaling' | 'application-autoscaling' | 'cloudwatch' | 'events' | 'ssm';
 
 type ServiceExceptionCtor = new (opts: {
   name: string;
@@ -27,6 +29,8 @@ const modules: Record<SimServiceName, { base: ServiceExceptionCtor; all: Record<
     all: aas,
   },
   cloudwatch: { base: cw.CloudWatchServiceException as unknown as ServiceExceptionCtor, all: cw },
+  events: { base: events.EventBridgeServiceException as unknown as ServiceExceptionCtor, all: events },
+  ssm: { base: ssm.SSMServiceException as unknown as ServiceExceptionCtor, all: ssm },
 };
 
 /** An error as thrown by an SDK v3 client: `name`, `message`, `$fault`, `$metadata.httpStatusCode`. */

@@ -10,6 +10,8 @@ const badTokenName: Record<SimServiceName, string> = {
   autoscaling: 'InvalidNextToken',
   'application-autoscaling': 'InvalidNextTokenException',
   cloudwatch: 'InvalidNextToken',
+  events: 'ValidationException',
+  ssm: 'InvalidNextToken',
 };
 
 /** Error names each service uses for a request that breaks a documented limit. */
@@ -18,6 +20,8 @@ export const validationName: Record<SimServiceName, string> = {
   autoscaling: 'ValidationError',
   'application-autoscaling': 'ValidationException',
   cloudwatch: 'InvalidParameterValue',
+  events: 'ValidationException',
+  ssm: 'ValidationException',
 };
 
 /** One page of `items` plus the token for the next one (undefined on the last page). */

@@ -68,7 +68,9 @@ export const observeSim = (
   let largestTask: Resources = ZERO;
   for (const s of replicas) {
     const size = toResources(s.taskDefinition.reservation);
-    largestTask = maxResources(largestTask, size);
+    // The threshold an operator computes from the services that run: a service at 0 desired (a batch
+    // between bursts) does not set it, or its task would hold an instance-sized hole all day.
+    if (s.desiredCount > 0) largestTask = maxResources(largestTask, size);
     const live = [...s.tasks].filter((t) => t.desiredStatus === 'RUNNING').length;
     const missing = s.desiredCount - live;
     if (missing > 0) provisioning.push({ label: s.name, reservation: size, count: missing });

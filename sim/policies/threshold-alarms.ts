@@ -4,7 +4,8 @@
  * simple scaling policy of +1 / −1 instance.
  *
  * - Threshold rule (what the capacity report prints): per dimension, threshold = 100 × (1 − largest task /
- *   smallest instance capacity): above it, one more largest task may not fit anywhere.
+ *   smallest instance capacity): above it, one more largest task may not fit anywhere. The largest task
+ *   is that of the services that want tasks (desired > 0), not of a service scaled to 0.
  * - Scale-out alarm: any dimension's reservation > its threshold for `scaleOutDatapoints` consecutive
  *   1-minute datapoints → +1 instance.
  * - Scale-in alarm: every dimension's reservation < threshold × (N − 1) / N (one instance fewer would still

@@ -45,7 +45,10 @@ export interface PolicyObservation {
    * size: what a capacity provider would hold in PROVISIONING.
    */
   provisioning: PlacementItem[];
-  /** The largest REPLICA task, per dimension (the threshold rule's "largest task"). */
+  /**
+   * The largest task of the REPLICA services that want tasks (desired > 0), per dimension: the threshold
+   * rule's "largest task", as an operator computes it from the services that are running.
+   */
   largestTask: Resources;
   /**
    * Free space of one new instance of each instance type the group launches (registered capacity less

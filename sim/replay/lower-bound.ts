@@ -1,23 +1,126 @@
 /**
- * The bin-packing lower bound of a moment: the fewest instances, launched in the group's order of
- * instance types (m5.large, m5.xlarge, m5.large, …), that hold every task wanted (running + pending + not
- * yet placed), each instance also carrying one task of every daemon.
+ * What the tasks wanted at one moment must cost at least, in cost units per hour (prices.ts), and the
+ * packing reference beside it.
  *
- * Computed with first-fit-decreasing onto empty instances (the simulator's own, below — never the
- * core's placement, so the referee does not share the player's code): the smallest N
- * whose N empty instances take every task. FFD is within 11/9 × OPT + 6/9 of the optimum, so this is a
- * tight reference rather than a proof that nothing can do better; a run that happens to keep more of the
- * larger type can go under it.
+ * **Lower bound.** The least-cost multiset of the group's instance types whose total free CPU and total
+ * free memory (registered capacity less what the DAEMON services reserve on every instance) each cover
+ * the reservations of every desired REPLICA task (running, pending or not yet placed). Packing is ignored
+ * (a task may be split across instances), and so are headroom, boot time and MinSize.
+ *
+ * Why it is a lower bound: take any moment at which some policy runs every desired task, on some set S
+ * of instances of the group's types. ECS places a task on an instance only when the instance's remaining
+ * CPU and memory cover the task's reservation (and every instance carries one task of each daemon), so
+ * on each instance the sum of its REPLICA tasks' reservations is at most its free capacity, per
+ * dimension. Summing over S: Σ_S free CPU ≥ Σ_tasks CPU and Σ_S free memory ≥ Σ_tasks memory, so the
+ * multiset of types of S is feasible for the covering problem, and its cost is at least the covering
+ * problem's minimum. Integrated over time, no schedule that runs the desired tasks can cost less. (A
+ * policy that leaves tasks waiting can go under it; pending task-minutes are reported beside the cost.)
+ * The minimum is computed exactly, by enumerating the count of every type but the last (whose count is
+ * then the smallest that covers the rest), pruned by the best cost found.
+ *
+ * **Packing reference.** First-fit-decreasing of the same tasks onto empty instances launched in the
+ * group's order of types (m5.large, m5.xlarge, m5.large, …): the smallest N whose N instances take every
+ * task, priced. Realistic (a scaler cannot choose the type a mixed group launches), not a bound: FFD is
+ * within 11/9 × OPT + 6/9 bins of the best packing, and a run that keeps more of the larger type can go
+ * under it. Computed by the simulator itself, never with the core's placement (the referee does not share
+ * the player's code).
  */
 import type { BenchCluster } from '../traces/builtin.js';
+import { costWeights } from './prices.js';
 
-/** Free space of the k-th launched instance (types in turn), daemons deducted. */
 /** CPU units, MiB and GPUs. */
 export interface Resources {
   CPU: number;
   MEMORY: number;
   GPU: number;
 }
+
+/** One instance type for the covering problem: free capacity and cost units per hour. */
+export interface CoverType {
+  type: string;
+  cpu: number;
+  memory: number;
+  weight: number;
+}
+
+/**
+ * The least cost Σ nᵢ × weightᵢ over non-negative integers nᵢ with Σ nᵢ × cpuᵢ ≥ cpu and
+ * Σ nᵢ × memoryᵢ ≥ memory (exact). Types without free room in a dimension still count in the other.
+ * @returns the cost and the counts per type; Infinity when no multiset covers the demand.
+ */
+export const leastCostCover = (
+  types: readonly CoverType[],
+  cpu: number,
+  memory: number,
+): { cost: number; counts: Record<string, number> } => {
+  const usable = types.filter((t) => t.cpu > 0 || t.memory > 0);
+  let best = Number.POSITIVE_INFINITY;
+  let bestCounts: number[] = [];
+  const counts: number[] = usable.map(() => 0);
+  const need = (t: CoverType, c: number, m: number): number => {
+    const byCpu = c <= 0 ? 0 : t.cpu > 0 ? Math.ceil(c / t.cpu) : Number.POSITIVE_INFINITY;
+    const byMem = m <= 0 ? 0 : t.memory > 0 ? Math.ceil(m / t.memory) : Number.POSITIVE_INFINITY;
+    return Math.max(byCpu, byMem);
+  };
+  const search = (i: number, c: number, m: number, cost: number): void => {
+    if (cost >= best) return;
+    if (c <= 0 && m <= 0) {
+      best = cost;
+      bestCounts = [...counts];
+      return;
+    }
+    if (i >= usable.length) return;
+    const t = usable[i]!;
+    const all = need(t, c, m);
+    if (i === usable.length - 1) {
+      if (Number.isFinite(all)) {
+        counts[i] = all;
+        search(i + 1, c - all * t.cpu, m - all * t.memory, cost + all * t.weight);
+        counts[i] = 0;
+      }
+      return;
+    }
+    // More of this type than covers everything alone is never cheaper than exactly that many.
+    const most = Number.isFinite(all)
+      ? all
+      : Math.ceil(Math.max(c / Math.max(t.cpu, 1), m / Math.max(t.memory, 1)));
+    for (let n = most; n >= 0; n--) {
+      counts[i] = n;
+      search(i + 1, c - n * t.cpu, m - n * t.memory, cost + n * t.weight);
+    }
+    counts[i] = 0;
+  };
+  search(0, cpu, memory, 0);
+  return {
+    cost: best,
+    counts: Object.fromEntries(usable.map((t, k) => [t.type, bestCounts[k] ?? 0])),
+  };
+};
+
+/** Free capacity of one instance of each of the cluster's types (daemons deducted), with its weight. */
+export const coverTypes = (cluster: BenchCluster): CoverType[] => {
+  const { weights } = costWeights(cluster.instanceTypes);
+  const daemons = cluster.services.filter((s) => s.daemon);
+  const dCpu = daemons.reduce((s, d) => s + d.cpu, 0);
+  const dMem = daemons.reduce((s, d) => s + d.memory, 0);
+  return cluster.instanceTypes.map((t) => ({
+    type: t.type,
+    cpu: Math.max(0, t.cpu - dCpu),
+    memory: Math.max(0, t.memory - dMem),
+    weight: weights.get(t.type) ?? 1,
+  }));
+};
+
+/** Free space of the k-th launched instance (types in turn), daemons deducted. */
+export const launchedInstanceFree = (cluster: BenchCluster, k: number): Resources => {
+  const type = cluster.instanceTypes[k % cluster.instanceTypes.length]!;
+  const daemons = cluster.services.filter((s) => s.daemon);
+  return {
+    CPU: type.cpu - daemons.reduce((s, d) => s + d.cpu, 0),
+    MEMORY: type.memory - daemons.reduce((s, d) => s + d.memory, 0),
+    GPU: 0,
+  };
+};
 
 /**
  * First-fit-decreasing of `count` copies of each item into `bins` (largest item first by CPU then
@@ -43,31 +146,35 @@ const firstFitDecreasing = (
   return placed;
 };
 
-export const launchedInstanceFree = (cluster: BenchCluster, k: number): Resources => {
-  const type = cluster.instanceTypes[k % cluster.instanceTypes.length]!;
-  const daemons = cluster.services.filter((s) => s.daemon);
-  return {
-    CPU: type.cpu - daemons.reduce((s, d) => s + d.cpu, 0),
-    MEMORY: type.memory - daemons.reduce((s, d) => s + d.memory, 0),
-    GPU: 0,
-  };
-};
+/** The two figures of one moment, cost units per hour. */
+export interface MomentBounds {
+  /** The least-cost cover (a true lower bound). */
+  lowerBound: number;
+  /** FFD onto instances launched in the group's order, priced (a reference, not a bound). */
+  packingReference: number;
+  /** Instances of the packing reference. */
+  packingInstances: number;
+}
 
 /**
- * Minimum instances (by FFD) for the desired counts of the REPLICA services. Memoised per distinct
- * demand, since a trace repeats the same counts many times.
+ * Both figures for the desired counts of the REPLICA services, memoised per distinct demand (a trace
+ * repeats the same counts many times).
  */
-export const lowerBoundCounter = (cluster: BenchCluster): ((desired: Record<string, number>) => number) => {
+export const boundsCounter = (cluster: BenchCluster): ((desired: Record<string, number>) => MomentBounds) => {
   const replicas = cluster.services.filter((s) => !s.daemon);
-  const memo = new Map<string, number>();
+  const types = coverTypes(cluster);
+  const weightOf = new Map(types.map((t) => [t.type, t.weight]));
+  const memo = new Map<string, MomentBounds>();
   return (desired) => {
     const key = replicas.map((s) => desired[s.name] ?? 0).join(',');
     const hit = memo.get(key);
-    if (hit !== undefined) return hit;
+    if (hit) return hit;
     const items = replicas.map((s) => ({
       reservation: { CPU: s.cpu, MEMORY: s.memory, GPU: 0 },
       count: desired[s.name] ?? 0,
     }));
+    const cpu = items.reduce((s, i) => s + i.reservation.CPU * i.count, 0);
+    const memory = items.reduce((s, i) => s + i.reservation.MEMORY * i.count, 0);
     const total = items.reduce((s, i) => s + i.count, 0);
     let n = 0;
     for (;;) {
@@ -75,7 +182,16 @@ export const lowerBoundCounter = (cluster: BenchCluster): ((desired: Record<stri
       if (firstFitDecreasing(items, bins) === total || n > 10_000) break;
       n++;
     }
-    memo.set(key, n);
-    return n;
+    let packing = 0;
+    for (let k = 0; k < n; k++) {
+      packing += weightOf.get(cluster.instanceTypes[k % cluster.instanceTypes.length]!.type) ?? 1;
+    }
+    const r: MomentBounds = {
+      lowerBound: leastCostCover(types, cpu, memory).cost,
+      packingReference: packing,
+      packingInstances: n,
+    };
+    memo.set(key, r);
+    return r;
   };
 };

@@ -4,13 +4,19 @@
  * - `ecs-autoscaler`: the project's real handlers (cluster-scaler and instance-drainer) registered with
  *   the simulator with the triggers serverless.yml gives them; the group is tagged for the project,
  *   protects new instances from scale-in and has the termination lifecycle hook the drainer completes.
- * - `threshold-alarms`, `capacity-provider`: the baseline models (sim/policies) stepped every minute on
- *   the simulator's state, acting through the Auto Scaling API (SetDesiredCapacity,
- *   TerminateInstanceInAutoScalingGroup). The capacity provider runs with managed termination protection
- *   (new instances protected; only empty ones are terminated); threshold alarms scale in through the
- *   group's default termination policy, with no hook and no draining.
+ * - `threshold-alarms`, `capacity-provider`, `capacity-provider-tuned`: the baseline models (sim/policies)
+ *   stepped every minute on the simulator's state, acting through the Auto Scaling API
+ *   (SetDesiredCapacity, TerminateInstanceInAutoScalingGroup). The capacity provider runs with managed
+ *   termination protection (new instances protected; only empty ones are terminated), with AWS's defaults
+ *   (`capacity-provider`: instanceWarmupPeriod 300 s) or as an expert would tune it
+ *   (`capacity-provider-tuned`: instanceWarmupPeriod = the simulated boot + registration time); threshold
+ *   alarms scale in through the group's default termination policy, with no hook and no draining.
+ * Every policy sees the cluster once a minute, as fresh as the others: the baselines read the
+ * simulator's state at their evaluation (what CloudWatch's 1-minute datapoint carries), the project reads
+ * it through the API on its 1-minute schedule and on events.
  */
 
+import type { SimCluster } from '../ecs/model.js';
 import { createSim, type Sim } from '../index.js';
 import { capacityProviderPolicy } from '../policies/capacity-provider.js';
 import { observeSim } from '../policies/sim-observation.js';
@@ -18,14 +24,20 @@ import { thresholdAlarmsPolicy } from '../policies/threshold-alarms.js';
 import type { ScalingPolicyModel } from '../policies/types.js';
 import type { BenchCluster } from '../traces/builtin.js';
 import { desiredAt, type Trace } from '../traces/trace.js';
-import { lowerBoundCounter } from './lower-bound.js';
+import { boundsCounter } from './lower-bound.js';
+import { costWeights } from './prices.js';
 import { registerProjectHandlers } from './project-handlers.js';
-import { type RunFigures, RunMetrics, type RunSample } from './run-metrics.js';
+import { type RunExtras, type RunFigures, RunMetrics, type RunSample } from './run-metrics.js';
 
 export { projectHandlersPresent } from './project-handlers.js';
 
 /** The policies the benchmark compares, in print order. */
-export const POLICIES = ['ecs-autoscaler', 'threshold-alarms', 'capacity-provider'] as const;
+export const POLICIES = [
+  'ecs-autoscaler',
+  'capacity-provider',
+  'capacity-provider-tuned',
+  'threshold-alarms',
+] as const;
 export type PolicyName = (typeof POLICIES)[number];
 
 /** A built simulator world, not started: which cluster and group the policy manages. */
@@ -40,6 +52,8 @@ export interface World {
 /** What a replay returns. */
 export interface ReplayResult {
   figures: RunFigures;
+  /** Headroom and reversal times (text output and target checks; not in the JSON). */
+  extras: RunExtras;
   samples: RunSample[];
   violations: { t: number; kind: string; message: string }[];
   invocations: number;
@@ -103,6 +117,39 @@ export const buildBenchWorld = (
   return { sim, cluster: name, asg: ASG, shape: bench };
 };
 
+/**
+ * The capacity provider as an expert sets it: instanceWarmupPeriod = the time a new instance takes to
+ * boot and register with ECS (its capacity counts from then on), instead of AWS's default 300 s.
+ */
+export const tunedCapacityProvider = (shape: BenchCluster) => ({
+  ...capacityProviderPolicy({ instanceWarmupPeriod: shape.bootSeconds + shape.registerSeconds }),
+  name: 'capacity-provider-tuned',
+});
+
+/**
+ * Copies of the largest task of the services that want tasks (desired > 0) that fit on the free space of
+ * the registered ACTIVE instances: the headroom every policy is measured on.
+ */
+const headroomOf = (
+  c: SimCluster,
+  services: BenchCluster['services'],
+  wanted: Record<string, number>,
+): number => {
+  const live = services.filter((s) => (wanted[s.name] ?? 0) > 0);
+  if (live.length === 0) return 0;
+  const cpu = Math.max(...live.map((s) => s.cpu));
+  const memory = Math.max(...live.map((s) => s.memory));
+  let n = 0;
+  for (const ci of c.instances.values()) {
+    if (ci.status !== 'ACTIVE' || !ci.agentConnected) continue;
+    n += Math.min(
+      cpu > 0 ? Math.floor(ci.remaining.cpu / cpu) : Number.POSITIVE_INFINITY,
+      memory > 0 ? Math.floor(ci.remaining.memory / memory) : Number.POSITIVE_INFINITY,
+    );
+  }
+  return n;
+};
+
 /** Steps a baseline model every period and applies its decisions through the Auto Scaling API. */
 const driveBaseline = <S>(world: World, model: ScalingPolicyModel<S>, errors: string[]): void => {
   const { sim } = world;
@@ -147,8 +194,10 @@ export const runWorld = async (
   }
   const errors: string[] = [];
   const metrics = new RunMetrics();
-  const bound = lowerBoundCounter(world.shape);
-  const replicas = world.shape.services.filter((s) => !s.daemon).map((s) => s.name);
+  const bounds = boundsCounter(world.shape);
+  const { weights } = costWeights(world.shape.instanceTypes);
+  const replicaServices = world.shape.services.filter((s) => !s.daemon);
+  const replicas = replicaServices.map((s) => s.name);
   const sample = (): void => {
     const group = sim.asg.groups.get(world.asg)!;
     const c = sim.ecs.cluster(cluster)!;
@@ -162,23 +211,29 @@ export const runWorld = async (
         (t) => t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING',
       ).length;
     }
-    const instances = [...group.instances.values()].filter(
+    const paying = [...group.instances.values()].filter(
       (i) => i.ec2State === 'pending' || i.ec2State === 'running',
-    ).length;
+    );
+    const m = bounds(wanted);
     metrics.add({
       t: sim.elapsedSeconds,
-      instances,
+      instances: paying.length,
+      costUnits: paying.reduce((s, i) => s + (weights.get(i.type.name) ?? 1), 0),
       desiredCapacity: group.desired,
       wanted,
       running,
-      lowerBound: bound(wanted),
+      lowerBound: m.lowerBound,
+      packingReference: m.packingReference,
+      headroom: headroomOf(c, replicaServices, wanted),
     });
   };
   sim.install();
   try {
     if (policy === 'ecs-autoscaler') await registerProjectHandlers(sim);
     else if (policy === 'threshold-alarms') driveBaseline(world, thresholdAlarmsPolicy(), errors);
-    else driveBaseline(world, capacityProviderPolicy(), errors);
+    else if (policy === 'capacity-provider-tuned') {
+      driveBaseline(world, tunedCapacityProvider(world.shape), errors);
+    } else driveBaseline(world, capacityProviderPolicy(), errors);
     sim.start();
     sample();
     sim.clock.every(sampleSeconds, 'bench:sample', sample);
@@ -190,6 +245,7 @@ export const runWorld = async (
   for (const f of failed.slice(0, 5)) errors.push(`${f.fn} at ${f.t}s: ${f.outcome} ${f.error ?? ''}`);
   return {
     figures: metrics.finish(),
+    extras: metrics.extras(),
     samples: metrics.samples,
     violations: sim.violations.map((v) => ({ t: v.t, kind: v.kind, message: v.message })),
     invocations: sim.invocations.length,

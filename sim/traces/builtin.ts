@@ -1,5 +1,5 @@
 /**
- * The benchmark's cluster and its four built-in traces (diurnal 24 h, spike, sawtooth, batch burst).
+ * The benchmark's cluster and its built-in traces (diurnal 24 h, spike, sawtooth, batch burst, weekly 7 d).
  *
  * The cluster is mixed on purpose: four REPLICA services of different shapes (CPU-heavy, memory-heavy,
  * small, batch), one DAEMON service on every instance, and two instance sizes that the group launches in
@@ -141,10 +141,54 @@ export const batchBurstTrace = (): Trace =>
     },
   );
 
+/** A small deterministic generator (mulberry32): the same noise on every run and every machine. */
+const noise = (seed: number): (() => number) => {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+};
+
+/**
+ * 7 days, Monday 00:00 to Sunday 24:00, every 10 minutes: the diurnal working day on weekdays (peak
+ * a little higher mid-week), a flat, low weekend, a nightly batch at 01:00, and ±10 % noise on web and
+ * api (deterministic: the trace is the same for every seed, so seeds vary only the simulation). The
+ * trace on which predictive headroom is measured against reactive scaling: the ramp recurs every day.
+ */
+export const weeklyTrace = (): Trace => {
+  const rand = noise(7);
+  const jitter = (n: number): number => n * (0.9 + 0.2 * rand());
+  return sampled(
+    'weekly',
+    'Seven days: five working days with a morning ramp and afternoon peak, a quiet weekend, ±10 % noise.',
+    7 * 24 * HOUR,
+    600,
+    (t) => {
+      const dayIndex = Math.floor(t / (24 * HOUR));
+      const h = (t / HOUR) % 24;
+      const weekend = dayIndex >= 5;
+      const weekday = [0.9, 1, 1.05, 1, 0.85][dayIndex] ?? 0.35;
+      const day = ((1 - Math.cos(((h - 4) / 24) * 2 * Math.PI)) / 2) ** 1.5 * weekday;
+      const evening = weekend ? 0 : Math.exp(-(((h - 20) / 2) ** 2));
+      return {
+        web: round(jitter(6 + 42 * day + 8 * evening)),
+        api: round(jitter(3 + 18 * day + 4 * evening)),
+        worker: round(3 + 9 * day),
+        batch: h >= 1 && h < 2 && !weekend ? 6 : 0,
+      };
+    },
+  );
+};
+
 /** The built-in traces by name. */
 export const BUILTIN_TRACES: Readonly<Record<string, () => Trace>> = {
   diurnal: diurnalTrace,
   spike: spikeTrace,
   sawtooth: sawtoothTrace,
   'batch-burst': batchBurstTrace,
+  weekly: weeklyTrace,
 };

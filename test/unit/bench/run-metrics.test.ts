@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lowerBoundCounter } from '../../../sim/replay/lower-bound.js';
-import { RunMetrics, type RunSample } from '../../../sim/replay/run-metrics.js';
-import { BENCH_CLUSTER } from '../../../sim/traces/builtin.js';
+import { maxReversalsInWindow, RunMetrics, type RunSample } from '../../../sim/replay/run-metrics.js';
 
 const sample = (
   t: number,
@@ -12,10 +10,13 @@ const sample = (
 ): RunSample => ({
   t,
   instances,
+  costUnits: 2 * instances,
   desiredCapacity,
   wanted: { web: wanted },
   running: { web: running },
   lowerBound: 1,
+  packingReference: 1.5,
+  headroom: instances,
 });
 
 describe('RunMetrics', () => {
@@ -24,9 +25,11 @@ describe('RunMetrics', () => {
     m.add(sample(0, 2, 2, 4, 4));
     m.add(sample(1800, 3, 3, 6, 4));
     m.add(sample(3600, 3, 3, 6, 6));
-    expect(m.finish()).toMatchObject({
+    expect(m.finish()).toEqual({
       instanceHours: 2.5,
-      lowerBoundInstanceHours: 1,
+      costUnitHours: 5,
+      lowerBoundCostUnitHours: 1,
+      packingReferenceCostUnitHours: 1.5,
       // 2 tasks short for 30 minutes.
       pendingTaskMinutes: 60,
       maxTaskWaitSeconds: 1800,
@@ -39,6 +42,16 @@ describe('RunMetrics', () => {
     const m = new RunMetrics();
     for (const [i, d] of [2, 3, 4, 3, 4, 4].entries()) m.add(sample(i * 60, d, d, 1, 1));
     expect(m.finish()).toMatchObject({ scalingActions: 4, reversals: 2 });
+    expect(m.extras().reversalTimes).toEqual([180, 240]);
+  });
+
+  it('averages the headroom over time', () => {
+    const m = new RunMetrics();
+    m.add(sample(0, 2, 2, 1, 1));
+    m.add(sample(600, 4, 4, 1, 1));
+    m.add(sample(1800, 4, 4, 1, 1));
+    // 2 for 600 s, 4 for 1200 s.
+    expect(m.extras().meanHeadroom).toBeCloseTo(10 / 3, 2);
   });
 
   it('serves waiting tasks first in, first out and counts those still waiting at the end', () => {
@@ -59,16 +72,10 @@ describe('RunMetrics', () => {
   });
 });
 
-describe('lower bound', () => {
-  it('packs the wanted tasks onto the fewest instances launched in turn, leaving room for the daemon', () => {
-    const count = lowerBoundCounter(BENCH_CLUSTER);
-    // m5.large less the daemon: 1920 CPU, 7424 MiB (3 web of 512/1024); m5.xlarge: 3968, 15320 (7 web).
-    expect(count({ web: 3 })).toBe(1);
-    expect(count({ web: 4 })).toBe(2);
-    expect(count({ web: 10 })).toBe(2);
-    expect(count({ web: 11 })).toBe(3);
-    // worker 256/3072: 2 per m5.large and 4 per m5.xlarge by memory.
-    expect(count({ worker: 6 })).toBe(2);
-    expect(count({})).toBe(0);
+describe('maxReversalsInWindow', () => {
+  it('counts the reversals inside the worst sliding window', () => {
+    expect(maxReversalsInWindow([], 600)).toBe(0);
+    expect(maxReversalsInWindow([0, 700, 1400], 600)).toBe(1);
+    expect(maxReversalsInWindow([0, 500, 1400, 1500, 1990], 600)).toBe(3);
   });
 });

@@ -41,14 +41,21 @@ describe('ecs-autoscaler simulate', () => {
     const figures = JSON.parse(out) as Record<string, Record<string, number>>;
     expect(Object.keys(figures)).toEqual(['capacity-provider']);
     expect(Object.keys(figures['capacity-provider']!).sort()).toEqual([
+      'costUnitHours',
       'instanceHours',
-      'lowerBoundInstanceHours',
+      'lowerBoundCostUnitHours',
       'maxTaskWaitSeconds',
+      'packingReferenceCostUnitHours',
       'pendingTaskMinutes',
       'reversals',
       'scalingActions',
     ]);
     expect(figures['capacity-provider']!.instanceHours).toBeGreaterThan(0);
+    // The sample cluster mixes m5.large (1 cost unit) and m5.xlarge (2): cost lies between the two.
+    const f = figures['capacity-provider']!;
+    expect(f.costUnitHours).toBeGreaterThan(f.instanceHours);
+    expect(f.costUnitHours).toBeLessThan(2 * f.instanceHours);
+    expect(f.lowerBoundCostUnitHours).toBeLessThanOrEqual(f.packingReferenceCostUnitHours);
     expect(err).toMatch(/chart: .*\.svg/);
   });
 
@@ -63,6 +70,6 @@ describe('ecs-autoscaler simulate', () => {
   it('refuses an unknown policy, naming the known ones', async () => {
     await expect(
       run(['--snapshot', 'events/snapshots/sample-cluster.json', '--trace', trace, '--policy', 'karpenter']),
-    ).rejects.toThrow(/ecs-autoscaler, threshold-alarms, capacity-provider/);
+    ).rejects.toThrow(/ecs-autoscaler, capacity-provider, capacity-provider-tuned, threshold-alarms/);
   });
 });

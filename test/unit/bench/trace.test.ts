@@ -43,11 +43,22 @@ describe('trace files', () => {
     expect(() => parseTraceFile(text, name)).toThrow(message);
   });
 
-  it('ships the four built-in traces over the benchmark services', () => {
-    expect(Object.keys(BUILTIN_TRACES)).toEqual(['diurnal', 'spike', 'sawtooth', 'batch-burst']);
+  it('ships the built-in traces over the benchmark services', () => {
+    expect(Object.keys(BUILTIN_TRACES)).toEqual(['diurnal', 'spike', 'sawtooth', 'batch-burst', 'weekly']);
     const diurnal = BUILTIN_TRACES.diurnal!();
     expect(diurnal.durationSeconds).toBe(86_400);
     expect(traceServices(diurnal).sort()).toEqual(['api', 'batch', 'web', 'worker']);
     expect(desiredAt(BUILTIN_TRACES.spike!(), 3700).web).toBe(50);
+  });
+
+  it('has a 7-day weekly trace: busy weekdays, a quiet weekend, the same noise every time', () => {
+    const weekly = BUILTIN_TRACES.weekly!();
+    expect(weekly.durationSeconds).toBe(7 * 86_400);
+    expect(BUILTIN_TRACES.weekly!()).toEqual(weekly);
+    const at = (day: number, hour: number) => desiredAt(weekly, (day * 24 + hour) * 3600).web ?? 0;
+    expect(at(2, 16)).toBeGreaterThan(2 * at(5, 16));
+    expect(at(2, 4)).toBeLessThan(at(2, 16) / 3);
+    // Noise: the same hour on two weekdays differs a little, not by the day's shape.
+    expect(at(1, 16)).not.toBe(at(3, 16));
   });
 });

@@ -40,4 +40,27 @@ describe('observeSim', () => {
     expect(o.daemonReservation).toEqual({ CPU: 128, MEMORY: 256, GPU: 0 });
     expect(o.instanceTypes[0]!.CPU).toBe(2048 - 128);
   });
+
+  it('takes the largest task from the services that want tasks, not from one scaled to 0', async () => {
+    const sim = createSim({ seed: 3 });
+    sim.createCluster('c');
+    sim.registerTaskDefinition({ family: 'web', containers: [{ cpu: 512, memoryReservation: 1024 }] });
+    sim.registerTaskDefinition({ family: 'batch', containers: [{ cpu: 1536, memoryReservation: 3072 }] });
+    sim.createAutoScalingGroup({
+      name: 'g',
+      cluster: 'c',
+      min: 1,
+      max: 5,
+      desired: 1,
+      instanceTypes: ['m5.large'],
+    });
+    sim.createService({ cluster: 'c', name: 'web', taskDefinition: 'web', desiredCount: 2 });
+    sim.createService({ cluster: 'c', name: 'batch', taskDefinition: 'batch', desiredCount: 0 });
+    await sim.runFor(60);
+    const observe = () =>
+      observeSim(sim.asg.groups.get('g')!, sim.ecs.cluster('c')!, sim.elapsedSeconds, sim.clock.startMs);
+    expect(observe().largestTask).toEqual({ CPU: 512, MEMORY: 1024, GPU: 0 });
+    sim.setDesiredCount('c', 'batch', 1);
+    expect(observe().largestTask).toEqual({ CPU: 1536, MEMORY: 3072, GPU: 0 });
+  });
 });
