@@ -6,7 +6,7 @@
  * snapshot file, bad option); 1 anything else (AWS throttling or outage: retry).
  */
 import './env-defaults.js';
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { AutoscalerError, describeError } from '../shared/core/errors.js';
@@ -25,10 +25,16 @@ export const COMMANDS: RegisterCommand[] = [
   registerSimulateCommand,
 ];
 
+/** The package's version: package.json sits one folder above this file in a checkout and in dist/ alike. */
+export const cliVersion = (): string =>
+  (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+    .version;
+
 /** Builds the program with its commands; errors are thrown, not turned into process exits. */
 export const buildProgram = (io: CliIo, commands: readonly RegisterCommand[] = COMMANDS): Command => {
   const program = new Command('ecs-autoscaler')
     .description('Event-driven autoscaler for Amazon ECS clusters on EC2')
+    .version(cliVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   for (const register of commands) register(program, io);

@@ -1,10 +1,22 @@
 #!/usr/bin/env node
-// Bundles every Lambda function (functions/<name>/handler.ts) into its own ESM file,
-// .esbuild/functions/<name>/handler.mjs, for `serverless package` to zip one by one.
-// target node20 + mainFields module,main (the SDK's ES builds: ~40 % smaller bundles).
-import { existsSync, readdirSync, statSync } from 'node:fs';
+// `node scripts/build.mjs [--cli | --functions]`
+// - Bundles every Lambda function (functions/<name>/handler.ts) into its own ESM file,
+//   .esbuild/functions/<name>/handler.mjs, for `serverless package` to zip one by one (target node20,
+//   mainFields module,main: the SDK's ES builds, ~40 % smaller bundles). No source maps: the bundles
+//   keep their names (keepNames), so stack traces name the functions, and Node does not parse a map at
+//   every cold start. Fails when a bundle exceeds BUNDLE_LIMIT_KIB.
+// - Compiles the command line into dist/cli.mjs (the package's `bin`): one file, the dependencies of
+//   package.json left as imports (installed with the package), everything else — devDependencies
+//   included — bundled, so an `npm install --omit=dev` runs every command.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
+
+const only = process.argv.includes('--cli')
+  ? 'cli'
+  : process.argv.includes('--functions')
+    ? 'functions'
+    : 'all';
 
 // zod re-exports ~85 locales (≈300 KiB minified) as `z.locales`; the functions only use the English
 // messages zod applies by default. Swap the locale index for one that exports `en` alone.
@@ -23,6 +35,32 @@ const zodEnglishOnly = {
     }));
   },
 };
+
+const buildCli = async () => {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+  const deps = Object.keys(pkg.dependencies ?? {});
+  await build({
+    entryPoints: ['cli/main.ts'],
+    outfile: 'dist/cli.mjs',
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    external: [...deps, ...deps.map((d) => `${d}/*`)],
+    minify: false,
+    legalComments: 'none',
+    banner: {
+      js: "#!/usr/bin/env node\nimport { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
+    logLevel: 'warning',
+  });
+  console.log(`cli: dist/cli.mjs ${(statSync('dist/cli.mjs').size / 1024).toFixed(1)} KiB`);
+};
+
+if (only === 'cli') {
+  await buildCli();
+  process.exit(0);
+}
 
 const names = readdirSync('functions').filter((n) => existsSync(join('functions', n, 'handler.ts')));
 const sizes = [];
@@ -51,3 +89,4 @@ for (const name of names) {
   sizes.push([name, statSync(outfile).size]);
 }
 for (const [name, size] of sizes) console.log(`bundle ${name}: ${(size / 1024).toFixed(1)} KiB`);
+if (only === 'all') await buildCli();

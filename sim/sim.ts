@@ -29,6 +29,7 @@ import type { SimCluster, SimService, SimTask, SimTaskDefinition } from './ecs/m
 import type { TaskDefinitionSpec } from './ecs/resources.js';
 import { reconcileCluster } from './ecs/service-scheduler.js';
 import type { RawTaskDefinitionInput } from './ecs/task-definitions.js';
+import { EventBus } from './eventbridge/event-bus.js';
 import {
   type FunctionRegistration,
   type InvocationRecord,
@@ -43,6 +44,7 @@ import { Timeline } from './observe/timeline.js';
 import { ApiDispatcher } from './sdk/dispatch.js';
 import { interceptSdk, type SdkMocks } from './sdk/intercept.js';
 import { seedFromSnapshot } from './setup/snapshot-seed.js';
+import { ParameterStore } from './ssm/parameter-store.js';
 
 /** Options of {@link createSim}. */
 export interface SimOptions {
@@ -69,6 +71,10 @@ export class Sim implements SimContext {
   readonly asg: AsgWorld;
   readonly aas: AasWorld;
   readonly cloudwatch: CloudWatchWorld;
+  /** The default EventBridge bus: events put with PutEvents (decision events). */
+  readonly eventBus: EventBus;
+  /** SSM Parameter Store (the scaler's last-decision records). */
+  readonly ssm: ParameterStore;
   readonly lambdas: Lambdas;
   readonly faults: Faults;
   readonly timeline = new Timeline();
@@ -99,12 +105,16 @@ export class Sim implements SimContext {
     this.asg = new AsgWorld(this, this.ecs);
     this.aas = new AasWorld(this, this.ecs);
     this.cloudwatch = new CloudWatchWorld(this);
+    this.eventBus = new EventBus(this);
+    this.ssm = new ParameterStore(this);
     this.lambdas = new Lambdas(this, this.faults);
     const tables: Record<SimServiceName, CommandTable> = {
       ecs: ecsApi(this.ecs),
       autoscaling: asgApi(this.asg, this),
       'application-autoscaling': this.aas.api(),
       cloudwatch: this.cloudwatch.api(),
+      events: this.eventBus.api(),
+      ssm: this.ssm.api(),
     };
     this.dispatcher = new ApiDispatcher(
       this,

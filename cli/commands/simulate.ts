@@ -92,6 +92,9 @@ export const registerSimulateCommand = (program: Command, io: CliIo): void => {
         // The handlers this program carries (statically imported, so the compiled CLI has them too).
         (await import('../project-functions.js')).useBundledFunctions();
       }
+      // Lambda always sets AWS_REGION; without it every simulated call would walk the SDK's region
+      // chain (environment, profile files) again.
+      process.env.AWS_REGION ??= 'us-east-1';
       if (policies.includes('ecs-autoscaler') && !projectHandlersPresent()) {
         throw new ConfigurationError(
           'this installation lacks the cluster-scaler or instance-drainer function',

@@ -11,8 +11,14 @@ import * as ecs from '@aws-sdk/client-ecs';
 import * as events from '@aws-sdk/client-eventbridge';
 import * as ssm from '@aws-sdk/client-ssm';
 
-/** The four simulated services, by the short names used throughout the simulator. */
-export type SimServiceName = 'ecs' | 'autoscaling' | 'application-autoscaling' | 'cloudwatch' | 'events' | 'ssm';
+/** The simulated services, by the short names used throughout the simulator. */
+export type SimServiceName =
+  | 'ecs'
+  | 'autoscaling'
+  | 'application-autoscaling'
+  | 'cloudwatch'
+  | 'events'
+  | 'ssm';
 
 type ServiceExceptionCtor = new (opts: {
   name: string;

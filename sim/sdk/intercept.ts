@@ -1,5 +1,5 @@
 /**
- * Routes every SDK v3 command of the four clients to the simulator through SDK client middleware: an
+ * Routes every SDK v3 command of the six clients to the simulator through SDK client middleware: an
  * `initialize`-step middleware (priority high) answers the command from the simulator before
  * serialisation, endpoint resolution, signing or any network code runs, so a simulated call costs one
  * function call and needs no mocking library at run time (`ecs-autoscaler simulate` runs from an
@@ -19,6 +19,8 @@ import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-s
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import type { SimServiceName } from '../core/aws-error.js';
 
 /** Dispatches one command: service, command name without the `Command` suffix, input. */
@@ -51,6 +53,8 @@ export interface SdkMocks {
   autoScaling: SimClientCalls;
   applicationAutoScaling: SimClientCalls;
   cloudWatch: SimClientCalls;
+  eventBridge: SimClientCalls;
+  ssm: SimClientCalls;
   /** Stops routing to this simulator (an earlier installation, if any, answers again). */
   restore(): void;
 }
@@ -75,6 +79,8 @@ const CLIENTS = [
   ['autoScaling', AutoScalingClient, 'autoscaling'],
   ['applicationAutoScaling', ApplicationAutoScalingClient, 'application-autoscaling'],
   ['cloudWatch', CloudWatchClient, 'cloudwatch'],
+  ['eventBridge', EventBridgeClient, 'events'],
+  ['ssm', SSMClient, 'ssm'],
 ] as const;
 type MockKey = (typeof CLIENTS)[number][0];
 
@@ -112,6 +118,9 @@ const wrapSend = (Client: { prototype: unknown }, key: MockKey, service: SimServ
   proto.send = function (this: SdkClient & { [ROUTED]?: boolean }, command, ...rest) {
     if (!this[ROUTED]) {
       addRoute(this, key, service);
+      // Resolve the middleware stack once per command class on this client instead of on every send
+      // (the SDK's own `cacheMiddleware` option): most of a simulated call's cost otherwise.
+      (this as { config?: { cacheMiddleware?: boolean } }).config!.cacheMiddleware = true;
       this[ROUTED] = true;
     }
     return send.call(this, command, ...rest);
@@ -127,12 +136,22 @@ const calls = (name: string, list: () => SimCall[]): SimClientCalls => ({
   },
 });
 
-/** Installs the interception for ECSClient, AutoScalingClient, ApplicationAutoScalingClient and CloudWatchClient. */
+/**
+ * Installs the interception for ECSClient, AutoScalingClient, ApplicationAutoScalingClient,
+ * CloudWatchClient, EventBridgeClient and SSMClient.
+ */
 export const interceptSdk = (dispatch: Dispatch): SdkMocks => {
   for (const [key, Client, service] of CLIENTS) wrapSend(Client, key, service);
   const installation: Installation = {
     dispatch,
-    record: { ecs: [], autoScaling: [], applicationAutoScaling: [], cloudWatch: [] },
+    record: {
+      ecs: [],
+      autoScaling: [],
+      applicationAutoScaling: [],
+      cloudWatch: [],
+      eventBridge: [],
+      ssm: [],
+    },
   };
   installations.push(installation);
   const mocks = Object.fromEntries(

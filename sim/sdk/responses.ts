@@ -3,13 +3,19 @@ import type { Rng } from '../core/random.js';
 
 /** Removes `undefined` members recursively (the SDK never returns them); keeps Dates. */
 export const compact = (value: unknown): unknown => {
-  if (Array.isArray(value)) return value.map(compact);
-  if (value && typeof value === 'object' && !(value instanceof Date)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = compact(v);
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = compact(value[i]);
     return out;
   }
-  return value;
+  const out: Record<string, unknown> = {};
+  const src = value as Record<string, unknown>;
+  for (const k in src) {
+    const v = src[k];
+    if (v !== undefined) out[k] = typeof v === 'object' && v !== null ? compact(v) : v;
+  }
+  return out;
 };
 
 const describeLists: Record<string, [list: string, arnKey: string]> = {
