@@ -7,6 +7,7 @@
  */
 import { applyClusterPlan, type ClusterActOutcome } from '../../shared/aws/cluster-actuator.js';
 import type { ClusterWriter } from '../../shared/aws/cluster-writer.js';
+import { type DecisionPublisher, emitDecision } from '../../shared/aws/decision-events.js';
 import { analyzeCapacity, type CapacityAnalysis } from '../../shared/core/capacity/index.js';
 import type { ClusterPolicy } from '../../shared/core/cluster/index.js';
 import {
@@ -16,6 +17,7 @@ import {
   planCluster,
   resolveClusterPolicy,
 } from '../../shared/core/cluster/index.js';
+import { clusterDecisionEvent } from '../../shared/core/decision/index.js';
 import { ConfigurationError, NotFoundError } from '../../shared/core/errors.js';
 import type { ClusterSnapshot, Task } from '../../shared/core/snapshot/index.js';
 import { logger } from '../../shared/runtime/logger.js';
@@ -26,6 +28,8 @@ export interface ClusterPorts {
   /** Tasks (not STOPPED) on the given container instances. */
   readTasks(cluster: string, containerInstanceArns: readonly string[]): Promise<Task[]>;
   writer: ClusterWriter;
+  /** Where decision events go (default: EventBridge + SSM unless DECISION_EVENTS=disabled). */
+  decisions?: DecisionPublisher;
 }
 
 /** What one cluster decision produced. */
@@ -89,5 +93,7 @@ export const scaleCluster = async (
   if (dryRun && outcome.writes.length > 0) {
     logger.info('dry run: writes skipped', { cluster: plan.cluster, writes: outcome.writes });
   }
+  // What it did and why, once per decision (docs/observability.md). Dry run writes nothing, events included.
+  if (!dryRun) await emitDecision(clusterDecisionEvent(plan, clock()), undefined, ports.decisions);
   return { plan, analysis, policy, dryRun, outcome };
 };

@@ -16,8 +16,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { emitDecision } from '../../shared/aws/decision-events.js';
 import { defaultAutoScalingDrainAdapter } from '../../shared/aws/drain-autoscaling.js';
 import { defaultEcsDrainAdapter } from '../../shared/aws/drain-ecs.js';
+import { drainDecisionEvent } from '../../shared/core/decision/index.js';
 import { DEFAULT_SWEEP_INTERVAL_SECONDS, resolveDrainDefaults } from '../../shared/core/drain/index.js';
 import { AutoscalerError, describeError, TransientAwsError } from '../../shared/core/errors.js';
 import { now } from '../../shared/runtime/clock.js';
@@ -88,6 +90,11 @@ export const drainerHandler = async (event: unknown): Promise<DrainerResult> => 
     });
     const routed = await routeEvent(parsed, deps(), defaults, now());
     for (const r of routed.results) recorder.recordInstance(r);
+    // A drain started or completed by this call (docs/observability.md); dry run writes nothing.
+    for (const r of routed.results) {
+      if (r.plan.dryRun) continue;
+      await emitDecision(drainDecisionEvent(r.cluster, r.plan, r.outcome, now()), metrics);
+    }
     for (const e of routed.errors) recorder.recordError(e.cluster);
     return {
       status: routed.ignored !== undefined ? 'ignored' : 'ok',

@@ -14,10 +14,12 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { emitDecision } from '../../shared/aws/decision-events.js';
 import { defaultServiceWriter } from '../../shared/aws/service-actuator.js';
 import { defaultAlarmReader } from '../../shared/aws/service-alarm-reader.js';
 import { defaultServiceScalingReader } from '../../shared/aws/service-scaling-reader.js';
 import { readClusterSnapshot } from '../../shared/aws/snapshot-reader.js';
+import { serviceDecisionEvent } from '../../shared/core/decision/index.js';
 import { AutoscalerError, describeError, TransientAwsError } from '../../shared/core/errors.js';
 import type { ServicePlan } from '../../shared/core/service/index.js';
 import { now } from '../../shared/runtime/clock.js';
@@ -75,6 +77,15 @@ const recordPlan = (plan: ServicePlan, clusterGrown: boolean): void => {
   publishMetricSet(metrics, { ClusterName: plan.cluster, ServiceName: plan.service }, entries);
 };
 
+/**
+ * The decision event of a plan (docs/observability.md): a step that was applied, or a hold a guard caused.
+ * None in dry run (it writes nothing, events included) and none for a step whose write did not happen.
+ */
+const serviceEvent = (plan: ServicePlan, outcome: { serviceUpdated: boolean }) =>
+  plan.dryRun || (plan.action !== 'hold' && !outcome.serviceUpdated)
+    ? undefined
+    : serviceDecisionEvent(plan, now());
+
 /** Errors by cluster (`unknown` when the event names none). */
 const recordErrors = (cluster: string | undefined, count: number): void =>
   publishMetricSet(metrics, { ClusterName: cluster ?? 'unknown' }, [
@@ -120,6 +131,7 @@ export const serviceScalerHandler = async (event: unknown): Promise<ServiceScale
     if (isScheduledEvent(event)) {
       const swept = await sweepAlarms(deps(), env, now());
       for (const r of swept.results) recordPlan(r.plan, r.outcome.clusterGrown);
+      for (const r of swept.results) await emitDecision(serviceEvent(r.plan, r.outcome), metrics);
       if (swept.errors.length > 0) recordErrors(undefined, swept.errors.length);
       return { status: 'ok', plans: swept.results.map((r) => r.plan), errors: swept.errors };
     }
@@ -133,6 +145,7 @@ export const serviceScalerHandler = async (event: unknown): Promise<ServiceScale
     }
     const { plan, outcome } = handled;
     recordPlan(plan, outcome.clusterGrown);
+    await emitDecision(serviceEvent(plan, outcome), metrics);
     return { status: 'ok', plan, ...outcome };
   } catch (error) {
     if (error instanceof TransientAwsError || !(error instanceof AutoscalerError)) {

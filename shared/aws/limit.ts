@@ -32,5 +32,41 @@ export const chunk = <T>(items: readonly T[], size: number): T[][] => {
   return out;
 };
 
-/** The value as JSON would carry it: Dates become ISO-8601 strings, undefined fields disappear. */
-export const jsonShaped = <T>(value: T): unknown => JSON.parse(JSON.stringify(value));
+/**
+ * The value as JSON would carry it: Dates (anything with `toJSON`) become their JSON value, undefined
+ * fields disappear (undefined array items become null), non-finite numbers become null. Same result as
+ * `JSON.parse(JSON.stringify(value))` for SDK output, in one walk without the text in between: this
+ * runs on every item of every read.
+ */
+export const jsonShaped = <T>(value: T): unknown => shape(value);
+
+const shape = (value: unknown): unknown => {
+  if (value === null) return null;
+  switch (typeof value) {
+    case 'number':
+      return Number.isFinite(value) ? (value === 0 ? 0 : value) : null;
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'object':
+      break;
+    default:
+      return undefined;
+  }
+  const v = value as { toJSON?: () => unknown };
+  if (typeof v.toJSON === 'function') return shape(v.toJSON());
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item = shape(value[i]);
+      out[i] = item === undefined ? null : item;
+    }
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value as object)) {
+    const item = shape((value as Record<string, unknown>)[key]);
+    if (item !== undefined) out[key] = item;
+  }
+  return out;
+};

@@ -18,6 +18,16 @@ import type { CapacityAnalysis, InstanceView } from '../capacity/capacity.js';
 import { type Resources, subtractResources, ZERO } from '../capacity/resources.js';
 import type { AutoScalingGroup, ClusterSnapshot } from '../snapshot/snapshot.js';
 import { CLUSTER_TAG_KEY, readScalingState, type ScalingState, STATE_TAGS } from './config.js';
+import { type Conflict, detectConflicts, standAsideConflicts } from './conflicts.js';
+import {
+  type AttributeWrite,
+  assessForeignState,
+  epochSeconds,
+  isJobTask,
+  OWN_DRAIN_ATTRIBUTE,
+  type OwnDrains,
+  ownDrains,
+} from './foreign-state.js';
 import { type GroupState, groupState } from './group-state.js';
 import { instanceTasks, isEmpty } from './instance-tasks.js';
 import type { ClusterPolicy } from './policy.js';
@@ -62,6 +72,12 @@ export interface ClusterPlan {
   /** The group's MinSize / MaxSize (null without a group). */
   limits: { min: number; max: number } | null;
   reasons: string[];
+  /** Container-instance attributes to put / delete: the scaler's per-instance memory (foreign-state.ts). */
+  attributes?: { put: AttributeWrite[]; delete: AttributeWrite[] };
+  /** Members to mark Unhealthy (SetInstanceHealth) so the ASG replaces them (replace-disconnected). */
+  markUnhealthy?: string[];
+  /** Other controllers found on the group (conflicts.ts); a stand-aside one makes the plan a hold, no writes. */
+  conflicts?: Conflict[];
 }
 
 /** The managed ASGs of a snapshot's cluster (tagged `ecs-autoscaler:cluster=<name>`). */
@@ -137,8 +153,30 @@ export const planCluster = (
     plan.reasons.push((e as Error).message);
     return plan;
   }
+  // Issue 14: another controller drives the group → hold, write nothing; otherwise coexist notes.
+  const conflicts = detectConflicts(snapshot, group);
+  plan.conflicts = conflicts;
+  const aside = standAsideConflicts(conflicts);
+  if (aside.length > 0) {
+    plan.reasons.push(
+      `standing aside: another controller drives group ${group.AutoScalingGroupName}, so the scaler writes nothing to it`,
+      ...aside.map((c) => c.detail),
+    );
+    return plan;
+  }
+  plan.reasons.push(...conflicts.map((c) => c.detail));
+  const own = ownDrains(snapshot, analysis, group, state.draining, now);
+  state = { ...state, draining: own.ids };
+  plan.attributes = { put: [...own.put], delete: [...own.delete] };
+  if (own.clearLegacyTag) plan.stateTags[STATE_TAGS.draining] = '';
   const gs = groupState(group, analysis, state, policy, now);
   housekeeping(plan, gs, state);
+  const foreign = assessForeignState(snapshot, analysis, gs, own.ids, policy, now);
+  plan.attributes.put.push(...foreign.put);
+  plan.attributes.delete.push(...foreign.delete);
+  plan.markUnhealthy = foreign.markUnhealthy;
+  plan.needsTasks.push(...foreign.needsTasks);
+  plan.reasons.push(...foreign.reasons);
   const halt = haltReason(gs, policy);
   const capacity = analysis.instances.filter((i) => i.isCapacity);
   const newInstance = newInstanceCapacity(analysis, group, policy);
@@ -169,7 +207,15 @@ export const planCluster = (
     return plan;
   }
 
-  finishScaleIns(plan, snapshot, analysis, gs, state);
+  finishScaleIns(plan, snapshot, analysis, gs, state, own, policy, now);
+  for (const id of foreign.terminate) {
+    if (plan.desiredCapacity.proposed - 1 < group.MinSize) {
+      plan.reasons.push(`${id} stays: terminating it would take the group below MinSize ${group.MinSize}`);
+      continue;
+    }
+    plan.terminate.push(id);
+    plan.desiredCapacity.proposed -= 1;
+  }
   if (out.placeableUnplaced > 0) {
     plan.reasons.push(
       `${out.placeableUnplaced} unplaced task(s) fit on the current free space: waiting for ECS to place them`,
@@ -177,6 +223,7 @@ export const planCluster = (
     return plan;
   }
   const blocked = scaleInBlocker(
+    snapshot,
     analysis,
     gs,
     policy,
@@ -206,13 +253,14 @@ export const planCluster = (
       gs,
       [],
       plan.drain.map((d) => d.ec2InstanceId),
+      now,
     );
   }
   return plan;
 };
 
-/** Protect unprotected members; drop draining ids that are no longer members. */
-const housekeeping = (plan: ClusterPlan, gs: GroupState, state: ScalingState): void => {
+/** Protect unprotected members (own drains are tracked per instance: nothing to drop here). */
+const housekeeping = (plan: ClusterPlan, gs: GroupState, _state: ScalingState): void => {
   plan.protect = gs.members
     .filter((m) => m.LifecycleState === 'InService' && m.ProtectedFromScaleIn !== true)
     .map((m) => m.InstanceId);
@@ -221,22 +269,40 @@ const housekeeping = (plan: ClusterPlan, gs: GroupState, state: ScalingState): v
       `protect ${plan.protect.length} new instance(s) from ASG scale-in (the scaler picks what leaves)`,
     );
   }
-  const live = state.draining.filter((id) => gs.ownDraining.some((ci) => ci.ec2InstanceId === id));
-  if (live.length !== state.draining.length) setDraining(plan, state, gs, []);
 };
 
-/** Writes the draining tag: the current own draining ids minus `remove`, plus `add`. */
+/**
+ * Records which instances are the scaler's own drains: `add` get the container-instance attribute
+ * {@link OWN_DRAIN_ATTRIBUTE} (the drain start), `remove` (set ACTIVE again) lose it. Per-instance state,
+ * never a list in an ASG tag (256 characters, ecs-facts §4.8; issue 14).
+ */
 const setDraining = (
   plan: ClusterPlan,
-  state: ScalingState,
+  _state: ScalingState,
   gs: GroupState,
   remove: readonly string[],
   add: readonly string[] = [],
+  now?: Date,
 ): void => {
-  const base = (plan.stateTags[STATE_TAGS.draining]?.split(',').filter(Boolean) ?? state.draining).filter(
-    (id) => gs.ownDraining.some((ci) => ci.ec2InstanceId === id) && !remove.includes(id),
-  );
-  plan.stateTags[STATE_TAGS.draining] = [...new Set([...base, ...add])].join(',');
+  plan.attributes ??= { put: [], delete: [] };
+  for (const id of remove) {
+    const ci = gs.registered.get(id);
+    if (ci)
+      plan.attributes.delete.push({
+        containerInstanceArn: ci.containerInstanceArn,
+        name: OWN_DRAIN_ATTRIBUTE,
+      });
+  }
+  for (const id of add) {
+    const ci = gs.registered.get(id);
+    if (ci && now) {
+      plan.attributes.put.push({
+        containerInstanceArn: ci.containerInstanceArn,
+        name: OWN_DRAIN_ATTRIBUTE,
+        value: epochSeconds(now),
+      });
+    }
+  }
 };
 
 const haltReason = (gs: GroupState, policy: ClusterPolicy): string | undefined => {
@@ -303,14 +369,25 @@ const finishScaleIns = (
   analysis: CapacityAnalysis,
   gs: GroupState,
   state: ScalingState,
+  own: OwnDrains,
+  policy: ClusterPolicy,
+  now: Date,
 ): void => {
   let desired = gs.group.DesiredCapacity;
   for (const ci of gs.ownDraining) {
     const tasks = instanceTasks(snapshot, analysis, ci);
     const id = ci.ec2InstanceId ?? '';
+    const drainedFor = Math.floor(now.getTime() / 1000) - (own.startedAt.get(id) ?? Number.POSITIVE_INFINITY);
     if (!tasks.complete) {
       plan.needsTasks.push(ci.containerInstanceArn);
       plan.reasons.push(`${id} is draining; its task list is needed to know whether it is empty`);
+    } else if (!isEmpty(tasks) && drainedFor >= policy.maxDrainSeconds) {
+      // Issue 14: the scaler's own drain has a maximum time; a job still running is never killed.
+      plan.activate.push(planned(ci));
+      setDraining(plan, state, gs, [id]);
+      plan.reasons.push(
+        `${id} has drained for ${secs(drainedFor)} (max-drain-time ${secs(policy.maxDrainSeconds)}) and still runs ${tasks.nonDaemon.length} task(s) (${tasks.nonDaemon.map((t) => t.group ?? t.taskArn).join(', ')}): set it ACTIVE again, never terminated with a job`,
+      );
     } else if (!isEmpty(tasks)) {
       plan.reasons.push(`${id} is draining: ${tasks.nonDaemon.length} non-daemon task(s) not yet STOPPED`);
     } else if (desired - 1 < gs.group.MinSize) {
@@ -323,7 +400,6 @@ const finishScaleIns = (
     } else {
       desired--;
       plan.terminate.push(id);
-      setDraining(plan, state, gs, [id]);
       plan.reasons.push(`${id} is drained and empty: terminate it and decrement desired capacity`);
     }
   }
@@ -331,6 +407,7 @@ const finishScaleIns = (
 };
 
 const scaleInBlocker = (
+  snapshot: ClusterSnapshot,
   analysis: CapacityAnalysis,
   gs: GroupState,
   policy: ClusterPolicy,
@@ -348,14 +425,14 @@ const scaleInBlocker = (
     return `no scale-in: desired capacity is at MinSize ${gs.group.MinSize}`;
   }
   if (gs.inFlight > 0) return `no scale-in while ${gs.inFlight} instance(s) are booting or not yet launched`;
-  if (gs.stuck.length > 0)
-    return `no scale-in while ${gs.stuck.length} instance(s) are not registered with ECS`;
-  const draining = analysis.instances.filter((i) => i.status === 'DRAINING');
-  if (draining.length > 0) return `no scale-in while ${draining.length} instance(s) are DRAINING`;
-  const disconnected = analysis.instances.filter((i) => i.status === 'ACTIVE' && !i.agentConnected);
-  if (disconnected.length > 0) {
-    return `no scale-in while ${disconnected.length} instance(s) have their ECS agent disconnected`;
-  }
+  // Issue 14: foreign DRAINING, disconnected and unregistered instances never block (foreign-state.ts);
+  // neither does an own drain that only waits for a job (standalone or protected task) to end.
+  const moving = gs.ownDraining.filter((ci) => {
+    const tasks = instanceTasks(snapshot, analysis, ci);
+    return !tasks.complete || tasks.nonDaemon.some((t) => !isJobTask(snapshot, t));
+  });
+  if (moving.length > 0)
+    return `no scale-in while ${moving.length} instance(s) the scaler drains still move tasks`;
   if (gs.sinceLastActionSeconds < gs.scaleInCooldownSeconds) {
     return `scale-in cooldown: the last scaling action was ${secs(gs.sinceLastActionSeconds)} ago; scale-in waits ${secs(gs.scaleInCooldownSeconds)} (at least instance warm-up + health-check grace) so it never undoes a recent scale-out`;
   }
