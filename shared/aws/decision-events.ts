@@ -8,6 +8,7 @@
  * again — at least once, never lost. A failure never undoes or retries the decision itself: the caller
  * logs it and counts `DecisionEventErrors`.
  */
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import {
@@ -18,6 +19,8 @@ import {
   parseLastDecision,
 } from '../core/decision/index.js';
 import { AwsRejectedError, describeError } from '../core/errors.js';
+import { logger } from '../runtime/logger.js';
+import { MetricUnit, publishMetricSet } from '../runtime/metrics.js';
 import { awsCall } from './errors.js';
 
 /** The two operations of each client the publisher needs (tests and the simulator inject mocks). */
@@ -129,4 +132,49 @@ export const defaultDecisionPublisher = (): DecisionPublisher => {
     ssm: new SSMClient({}),
   });
   return defaultPublisher;
+};
+
+/**
+ * The publisher of this deployment, or undefined when decision events are switched off
+ * (`DECISION_EVENTS=disabled`, the stack parameter `decisionEvents`; the tests' default, so that a test
+ * that mocks only some SDK clients never reaches EventBridge or SSM).
+ */
+export const deploymentDecisionPublisher = (): DecisionPublisher | undefined =>
+  process.env.DECISION_EVENTS === 'disabled' ? undefined : defaultDecisionPublisher();
+
+/**
+ * Publishes one decision's event (nothing for `undefined`: a decision that makes none), logs what
+ * became of it, and counts a failure as `DecisionEventErrors` (dimension ClusterName) when `metrics`
+ * is given. Never throws: the decision has been applied whatever happens to its event.
+ */
+export const emitDecision = async (
+  event: DecisionEvent | undefined,
+  metrics?: Metrics,
+  publisher: DecisionPublisher | undefined = deploymentDecisionPublisher(),
+): Promise<DecisionPublishOutcome | undefined> => {
+  if (!event || !publisher) return undefined;
+  const outcome = await publisher.publish(event);
+  const facts = {
+    cluster: event.detail.cluster,
+    kind: event.detail.kind,
+    decisionId: outcome.decisionId,
+    ...(event.detail.service ? { service: event.detail.service } : {}),
+    ...(event.detail.instanceId ? { instanceId: event.detail.instanceId } : {}),
+  };
+  if (outcome.status === 'failed') {
+    logger.warn('decision event not published', { ...facts, error: outcome.error });
+    if (metrics) {
+      publishMetricSet(metrics, { ClusterName: event.detail.cluster }, [
+        ['DecisionEventErrors', MetricUnit.Count, 1],
+      ]);
+    }
+  } else {
+    logger.info(
+      outcome.status === 'published'
+        ? 'decision event published'
+        : 'decision event skipped: same as the last',
+      facts,
+    );
+  }
+  return outcome;
 };

@@ -255,7 +255,7 @@ describe('service decision events', () => {
 
 const drainPlan = (over: Partial<DrainPlan>): DrainPlan => ({
   action: 'set-draining',
-  trigger: 'lifecycle',
+  trigger: 'lifecycle-action',
   instanceId: 'i-0abc',
   asgName: 'prod-asg',
   steps: [],
