@@ -18,6 +18,7 @@ import { clusterScalerClients } from '../../shared/aws/cluster-clients.js';
 import { listManagedClusters } from '../../shared/aws/cluster-groups.js';
 import { AwsClusterWriter } from '../../shared/aws/cluster-writer.js';
 import { readClusterSnapshot } from '../../shared/aws/snapshot-reader.js';
+import { readTaskProtection } from '../../shared/aws/task-protection-reader.js';
 import { readInstanceTasks } from '../../shared/aws/task-reader.js';
 import type { AlarmChanges } from '../../shared/core/cluster/index.js';
 import { AutoscalerError, describeError, InvalidEventError } from '../../shared/core/errors.js';
@@ -53,6 +54,7 @@ const defaultPorts = (): TickPorts => {
     listManagedClusters: () => listManagedClusters(clients.autoScaling),
     readSnapshot: (cluster) => readClusterSnapshot(cluster, { clients }),
     readTasks: (cluster, arns) => readInstanceTasks(cluster, arns, { clients }),
+    readTaskProtection: (cluster, tasks) => readTaskProtection(cluster, tasks, { clients }),
     writer: new AwsClusterWriter(clients.autoScaling, clients.ecs),
     alarms: new CloudWatchAlarmStore(clients.cloudWatch),
   };

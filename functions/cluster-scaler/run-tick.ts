@@ -137,6 +137,12 @@ export const publishClusterMetrics = (metrics: Metrics, d: ClusterDecision): voi
   metrics.addMetric('UnplacedTasks', MetricUnit.Count, d.analysis.unplacedCount);
   metrics.addMetric('CapacityDeficitInstances', MetricUnit.Count, d.plan.capacityDeficitInstances);
   metrics.addMetric('DesiredCapacity', MetricUnit.Count, d.plan.desiredCapacity.proposed);
+  // Issue 14: another controller drives the group (the scaler stands aside); alarmed.
+  metrics.addMetric(
+    'Conflicts',
+    MetricUnit.Count,
+    (d.plan.conflicts ?? []).filter((c) => c.standAside).length,
+  );
   metrics.publishStoredMetrics();
 };
 

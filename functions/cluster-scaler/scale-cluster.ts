@@ -19,7 +19,7 @@ import {
 } from '../../shared/core/cluster/index.js';
 import { clusterDecisionEvent } from '../../shared/core/decision/index.js';
 import { ConfigurationError, NotFoundError } from '../../shared/core/errors.js';
-import type { ClusterSnapshot, Task } from '../../shared/core/snapshot/index.js';
+import type { ClusterSnapshot, ProtectedTask, Task } from '../../shared/core/snapshot/index.js';
 import { logger } from '../../shared/runtime/logger.js';
 
 /** The AWS ports one cluster decision needs. */
@@ -27,6 +27,8 @@ export interface ClusterPorts {
   readSnapshot(cluster: string): Promise<ClusterSnapshot>;
   /** Tasks (not STOPPED) on the given container instances. */
   readTasks(cluster: string, containerInstanceArns: readonly string[]): Promise<Task[]>;
+  /** ECS task scale-in protection of (service) tasks (issue 14); absent: protection is not considered. */
+  readTaskProtection?(cluster: string, tasks: readonly Task[]): Promise<ProtectedTask[]>;
   writer: ClusterWriter;
   /** Where decision events go (default: EventBridge + SSM unless DECISION_EVENTS=disabled). */
   decisions?: DecisionPublisher;
@@ -73,6 +75,9 @@ export const scaleCluster = async (
     const tasks = await ports.readTasks(snapshot.cluster.clusterName, plan.needsTasks);
     const known = new Set(tasks.map((t) => t.taskArn));
     snapshot.tasks = [...(snapshot.tasks ?? []).filter((t) => !known.has(t.taskArn)), ...tasks];
+    if (ports.readTaskProtection) {
+      snapshot.protectedTasks = await ports.readTaskProtection(snapshot.cluster.clusterName, tasks);
+    }
     plan = planCluster(snapshot, analysis, policy, clock());
   }
   logger.info('cluster plan', {

@@ -11,7 +11,11 @@
  * 4. the state tags (draining list, last-scale-in) — before draining: an instance set DRAINING but missing
  *    from the tag would never be terminated by the scaler and would block every later scale-in, whereas a
  *    tag naming an instance that failed to drain is dropped by the next plan;
- * 5. drain the scale-in candidates (UpdateContainerInstancesState DRAINING).
+ * 5. the container-instance attributes (the own-drain marks and the foreign-state clocks, issue 14):
+ *    puts before draining — an instance set DRAINING without its mark would look ownerless — and
+ *    deletes after the reactivation above;
+ * 6. drain the scale-in candidates (UpdateContainerInstancesState DRAINING);
+ * 7. mark long-disconnected members Unhealthy (SetInstanceHealth; opt-in), so the ASG replaces them.
  *
  * Dry run writes nothing. Each write is logged with its outcome.
  */
@@ -75,9 +79,23 @@ export const applyClusterPlan = async (
       writer.tagGroup(asg, plan.stateTags),
     );
   }
+  const attrs = plan.attributes ?? { put: [], delete: [] };
+  if (attrs.put.length > 0) {
+    await step(`PutAttributes ${attrs.put.length}`, () =>
+      writer.writeAttributes(plan.cluster, attrs.put, false),
+    );
+  }
+  if (attrs.delete.length > 0) {
+    await step(`DeleteAttributes ${attrs.delete.length}`, () =>
+      writer.writeAttributes(plan.cluster, attrs.delete, true),
+    );
+  }
   await setState(
     plan.drain.map((d) => d.containerInstanceArn),
     'DRAINING',
   );
+  for (const id of plan.markUnhealthy ?? []) {
+    await step(`SetInstanceHealth Unhealthy ${id}`, () => writer.markUnhealthy(id));
+  }
   return outcome;
 };

@@ -6,10 +6,17 @@ import {
   type AutoScalingClient,
   CreateOrUpdateTagsCommand,
   SetDesiredCapacityCommand,
+  SetInstanceHealthCommand,
   SetInstanceProtectionCommand,
   TerminateInstanceInAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
-import { type ECSClient, UpdateContainerInstancesStateCommand } from '@aws-sdk/client-ecs';
+import {
+  DeleteAttributesCommand,
+  type ECSClient,
+  PutAttributesCommand,
+  UpdateContainerInstancesStateCommand,
+} from '@aws-sdk/client-ecs';
+import type { AttributeWrite } from '../core/cluster/foreign-state.js';
 import { AwsRejectedError, TransientAwsError } from '../core/errors.js';
 import { awsCall } from './errors.js';
 import { chunk } from './limit.js';
@@ -18,6 +25,8 @@ import { chunk } from './limit.js';
 export const PROTECTION_BATCH = 50;
 /** UpdateContainerInstancesState takes up to 10 container instances (API reference). */
 export const STATE_BATCH = 10;
+/** PutAttributes / DeleteAttributes take up to 10 attributes (API reference). */
+export const ATTRIBUTE_BATCH = 10;
 
 /** The writes the cluster scaler makes. */
 export interface ClusterWriter {
@@ -38,6 +47,10 @@ export interface ClusterWriter {
   terminateInstance(instanceId: string): Promise<void>;
   /** CreateOrUpdateTags on the group, PropagateAtLaunch=false (the scaler's state tags). */
   tagGroup(asg: string, tags: Readonly<Record<string, string>>): Promise<void>;
+  /** PutAttributes (with value) or DeleteAttributes on container instances, in batches of 10. */
+  writeAttributes(cluster: string, writes: readonly AttributeWrite[], remove: boolean): Promise<void>;
+  /** SetInstanceHealth Unhealthy, respecting the group's health-check grace period. */
+  markUnhealthy(instanceId: string): Promise<void>;
 }
 
 const ASG_HINT =
@@ -131,6 +144,36 @@ export class AwsClusterWriter implements ClusterWriter {
         new TerminateInstanceInAutoScalingGroupCommand({
           InstanceId: instanceId,
           ShouldDecrementDesiredCapacity: true,
+        }),
+      ),
+    );
+  }
+
+  async writeAttributes(cluster: string, writes: readonly AttributeWrite[], remove: boolean): Promise<void> {
+    for (const batch of chunk(writes, ATTRIBUTE_BATCH)) {
+      const attributes = batch.map((w) => ({
+        name: w.name,
+        targetType: 'container-instance' as const,
+        targetId: w.containerInstanceArn,
+        ...(remove || w.value === undefined ? {} : { value: w.value }),
+      }));
+      await awsCall({ action: remove ? 'ecs:DeleteAttributes' : 'ecs:PutAttributes', cluster }, () =>
+        this.ecs.send(
+          remove
+            ? new DeleteAttributesCommand({ cluster, attributes })
+            : new PutAttributesCommand({ cluster, attributes }),
+        ),
+      );
+    }
+  }
+
+  async markUnhealthy(instanceId: string): Promise<void> {
+    await asgWrite('autoscaling:SetInstanceHealth', `instance ${instanceId}`, () =>
+      this.autoScaling.send(
+        new SetInstanceHealthCommand({
+          InstanceId: instanceId,
+          HealthStatus: 'Unhealthy',
+          ShouldRespectGracePeriod: true,
         }),
       ),
     );

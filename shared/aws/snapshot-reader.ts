@@ -11,6 +11,8 @@
  * | ecs:DescribeTaskDefinition             | 1; cached across warm invocations | distinct revisions not seen|
  * | autoscaling:DescribeAutoScalingGroups  | tag filter, 100 per page          | 1 per 100 groups           |
  * | application-autoscaling:DescribeScalableTargets | ≤ 50 resource ids        | ⌈services / 50⌉            |
+ * | ecs:DescribeCapacityProviders, autoscaling:DescribePolicies / DescribeScheduledActions /       |
+ * | DescribeLifecycleHooks (other controllers, cached 5 min: controller-readers.ts)                |
  *
  * Independent batches share one small concurrency limit. Task definition revisions are immutable, so
  * each ARN is described once per Lambda container (module-level cache). Describe `failures` are kept in
@@ -28,6 +30,7 @@ import { NotFoundError } from '../core/errors.js';
 import { type ClusterSnapshot, type DescribeFailure, parseSnapshot } from '../core/snapshot/snapshot.js';
 import { now } from '../runtime/clock.js';
 import { type ReaderClients, readerClients } from './clients.js';
+import { readCapacityProviders, readGroupControllers } from './controller-readers.js';
 import { awsCall, type Ctx, translateAwsError } from './errors.js';
 import { chunk, createLimiter, jsonShaped, type Limiter } from './limit.js';
 import { readAutoScalingGroups, readScalableTargets } from './scaling-readers.js';
@@ -102,6 +105,20 @@ export const readClusterSnapshot = async (
     readServices(clients, clusterName, limit, ctx, failures),
     readAutoScalingGroups(clients, clusterName, limit, ctx),
   ]);
+  // Issue 14: the other controllers of the groups (conflicts.ts decides whether to stand aside).
+  const [capacityProviders, groupControllers] = await Promise.all([
+    readCapacityProviders(clients, clusterItem.capacityProviders ?? [], limit, ctx),
+    Promise.all(
+      autoScalingGroups.map((g) =>
+        readGroupControllers(
+          clients,
+          (g as { AutoScalingGroupName?: string }).AutoScalingGroupName ?? '',
+          limit,
+          ctx,
+        ),
+      ),
+    ),
+  ]);
   const scalableTargets = await readScalableTargets(
     clients,
     clusterName,
@@ -121,6 +138,8 @@ export const readClusterSnapshot = async (
       taskDefinitions,
       autoScalingGroups,
       scalableTargets,
+      capacityProviders,
+      groupControllers,
       ...(failures.length > 0 ? { failures } : {}),
     }),
     `cluster ${clusterName} as read from AWS`,

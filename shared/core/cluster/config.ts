@@ -104,6 +104,31 @@ export const POLICY_TAGS = {
     allowed: 'true or false',
     schema: word('true', 'false'),
   },
+  foreignDrainGraceSeconds: {
+    tag: 'ecs-autoscaler:foreign-drain-grace',
+    allowed: 'whole seconds 60..604800',
+    schema: integer(60, 604_800),
+  },
+  disconnectedGraceSeconds: {
+    tag: 'ecs-autoscaler:disconnected-grace',
+    allowed: 'whole seconds 60..86400',
+    schema: integer(60, 86_400),
+  },
+  replaceDisconnected: {
+    tag: 'ecs-autoscaler:replace-disconnected',
+    allowed: 'true or false',
+    schema: word('true', 'false'),
+  },
+  scaleInUnneededSeconds: {
+    tag: 'ecs-autoscaler:scale-in-unneeded-time',
+    allowed: 'whole seconds 0..86400',
+    schema: integer(0, 86_400),
+  },
+  maxDrainSeconds: {
+    tag: 'ecs-autoscaler:max-drain-time',
+    allowed: 'whole seconds 60..172800 (48 h, the lifecycle-hook limit)',
+    schema: integer(60, 172_800),
+  },
 } as const satisfies Record<keyof ClusterPolicy, SettingSpec>;
 
 /** The tag that opts an ASG (and so its cluster) in; its value is the ECS cluster name. */
@@ -114,6 +139,8 @@ export const STATE_TAGS = {
   lastScaleOut: 'ecs-autoscaler:last-scale-out',
   lastScaleIn: 'ecs-autoscaler:last-scale-in',
   draining: 'ecs-autoscaler:draining',
+  /** Scale-in pacing: how many instances have been removable since when (unneeded.ts). */
+  unneeded: 'ecs-autoscaler:unneeded',
 } as const;
 
 /** ECS cluster names: up to 255 letters, digits, hyphens and underscores (CreateCluster). */

@@ -5,6 +5,8 @@
  */
 export * from './alarm-specs.js';
 export * from './config.js';
+export * from './conflicts.js';
+export * from './foreign-state.js';
 export * from './group-state.js';
 export * from './instance-tasks.js';
 export * from './instance-types.js';

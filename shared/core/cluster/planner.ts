@@ -30,9 +30,11 @@ import {
 } from './foreign-state.js';
 import { type GroupState, groupState } from './group-state.js';
 import { instanceTasks, isEmpty } from './instance-tasks.js';
+import { clusterPlacement } from './placement-context.js';
 import type { ClusterPolicy } from './policy.js';
 import { selectScaleIn } from './scale-in.js';
 import { assessScaleOut, newInstanceCapacity } from './scale-out.js';
+import { assessWaitingTasks, type WaitingTasks } from './waiting-tasks.js';
 
 /** The tag that opts an ASG (and so its cluster) in; its value is the ECS cluster name. */
 export const CLUSTER_TAG = CLUSTER_TAG_KEY;
@@ -72,6 +74,8 @@ export interface ClusterPlan {
   /** The group's MinSize / MaxSize (null without a group). */
   limits: { min: number; max: number } | null;
   reasons: string[];
+  /** Waiting tasks by what would make them run (waiting-tasks.ts); absent: none waiting. */
+  waitingTasks?: WaitingTasks[];
   /** Container-instance attributes to put / delete: the scaler's per-instance memory (foreign-state.ts). */
   attributes?: { put: AttributeWrite[]; delete: AttributeWrite[] };
   /** Members to mark Unhealthy (SetInstanceHealth) so the ASG replaces them (replace-disconnected). */
@@ -180,7 +184,13 @@ export const planCluster = (
   const halt = haltReason(gs, policy);
   const capacity = analysis.instances.filter((i) => i.isCapacity);
   const newInstance = newInstanceCapacity(analysis, group, policy);
-  const out = assessScaleOut(analysis, capacity, gs.ownDraining, gs.inFlight, newInstance, policy);
+  // Issue 12: every "does it fit" goes through the placement model (ports, ENIs, attributes, constraints).
+  const placement = clusterPlacement(snapshot, analysis, group, newInstance?.registered);
+  const waiting = assessWaitingTasks(snapshot, analysis, placement, policy.headroomTasks, gs.inFlight);
+  if (waiting.tasks.length > 0) plan.waitingTasks = waiting.tasks;
+  plan.reasons.push(...waiting.reasons);
+  const out = assessScaleOut(waiting.sizing, capacity, gs.ownDraining, gs.inFlight, newInstance, policy);
+  if (waiting.modelDeficit !== undefined) out.deficit = waiting.modelDeficit;
   plan.capacityDeficitInstances = out.deficit;
   plan.reasons.push(...out.problems);
   if (gs.inFlight > 0) {
@@ -216,9 +226,9 @@ export const planCluster = (
     plan.terminate.push(id);
     plan.desiredCapacity.proposed -= 1;
   }
-  if (out.placeableUnplaced > 0) {
+  if (waiting.waitingForEcs > 0) {
     plan.reasons.push(
-      `${out.placeableUnplaced} unplaced task(s) fit on the current free space: waiting for ECS to place them`,
+      `${waiting.waitingForEcs} unplaced task(s) fit on the current free space: waiting for ECS to place them`,
     );
     return plan;
   }

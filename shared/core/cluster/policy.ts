@@ -45,6 +45,20 @@ export interface ClusterPolicy {
   instanceMemory?: number | undefined;
   /** Log the plan, write nothing. */
   dryRun: boolean;
+  /**
+   * Seconds a DRAINING member the scaler did not drain may stay so before, once empty, the scaler
+   * terminates it (foreign-state.ts). While tasks run on it, it is only reported.
+   */
+  foreignDrainGraceSeconds: number;
+  /** Seconds an ECS agent may stay disconnected before it is reported (and, opted in, replaced). */
+  disconnectedGraceSeconds: number;
+  /** Mark members disconnected beyond the grace period Unhealthy so the ASG replaces them (opt-in). */
+  replaceDisconnected: boolean;
+  /**
+   * Longest own scale-in drain, seconds: an instance still running tasks after it is set ACTIVE again
+   * (never terminated with a job). Same tag as the drainer's maximum drain time.
+   */
+  maxDrainSeconds: number;
 }
 
 /** Defaults an operator would find safe; the deployment's params override them, tags override those. */
@@ -58,4 +72,8 @@ export const DEFAULT_CLUSTER_POLICY: ClusterPolicy = Object.freeze({
   scaleOutBackoffSeconds: 900,
   haltUnhealthyPercent: 50,
   dryRun: false,
+  foreignDrainGraceSeconds: 1800,
+  disconnectedGraceSeconds: 900,
+  replaceDisconnected: false,
+  maxDrainSeconds: 3600,
 });

@@ -20,9 +20,9 @@
 import type { CapacityAnalysis, InstanceView } from '../capacity/capacity.js';
 import { addResources, type Resources, scaleResources, ZERO } from '../capacity/resources.js';
 import type { PlacementItem } from '../placement/placement.js';
-import { placeFirstFitDecreasing } from '../placement/placement.js';
 import type { ClusterSnapshot } from '../snapshot/snapshot.js';
 import type { GroupState } from './group-state.js';
+import { placeOnStaying } from './placement-context.js';
 import { type InstanceTasks, instanceTasks, taskSize } from './instance-tasks.js';
 
 /** The outcome of {@link selectScaleIn}. */
@@ -111,17 +111,15 @@ const blockReason = (
       };
     }
   }
-  const placement = placeFirstFitDecreasing(
-    [...alreadyMoved, ...moved.items, ...headroom],
-    others.map((i) => ({ id: i.containerInstanceArn, free: i.remaining })),
-    { dimensions: dims },
-  );
+  // Issue 12: would ECS place them there (ports, ENIs, attributes, constraints, strategies)?
+  const placement = placeOnStaying(snapshot, analysis, [...alreadyMoved, ...moved.items, ...headroom], others);
   if (placement.unplaced.length > 0) {
     return {
       why:
-        alreadyMoved.length > 0
+        (alreadyMoved.length > 0
           ? `its tasks, those of the instances already chosen and the headroom do not all fit on the other instances' free space`
-          : `its tasks and the headroom do not all fit on the other instances' free space`,
+          : `its tasks and the headroom do not all fit on the other instances' free space`) +
+        `: ${placement.unplaced.map((u) => `${u.count} × ${u.label} fit nowhere else (${u.reason})`).join('; ')}`,
     };
   }
   return moved.note ? { note: moved.note, items: moved.items } : { items: moved.items };

@@ -56,6 +56,10 @@ export const ContainerInstanceSchema = z.looseObject({
   registeredAt: isoDate.optional(),
   statusReason: z.string().optional(),
   version: z.number().optional(),
+  /** Task ENIs (`awsvpc`) and other attachments; the placement model counts ENI slots from them. */
+  attachments: z
+    .array(z.looseObject({ id: z.string().optional(), type: z.string().optional(), status: z.string().optional() }))
+    .optional(),
 });
 
 /** ECS service `Deployment`. */
@@ -67,6 +71,8 @@ export const DeploymentSchema = z.looseObject({
   runningCount: count.default(0),
   pendingCount: count.default(0),
   rolloutState: z.string().optional(),
+  /** Consecutive tasks of the deployment that failed (a crash-loop signal). */
+  failedTasks: count.optional(),
   launchType: z.string().optional(),
   createdAt: isoDate.optional(),
   updatedAt: isoDate.optional(),
@@ -89,6 +95,13 @@ export const ServiceSchema = z.looseObject({
     .looseObject({ minimumHealthyPercent: int.optional(), maximumPercent: int.optional() })
     .optional(),
   placementStrategy: z.array(z.looseObject({ type: z.string(), field: z.string().optional() })).optional(),
+  placementConstraints: z
+    .array(z.looseObject({ type: z.string(), expression: z.string().optional() }))
+    .optional(),
+  /** The service's event messages, newest first (ECS keeps 100): placement failures, crash loops. */
+  events: z
+    .array(z.looseObject({ id: z.string().optional(), createdAt: isoDate.optional(), message: z.string() }))
+    .optional(),
   tags: z.array(z.looseObject({ key: z.string().optional(), value: z.string().optional() })).optional(),
   createdAt: isoDate.optional(),
 });
@@ -125,6 +138,14 @@ export const TaskDefinitionSchema = z.looseObject({
   networkMode: z.string().optional(),
   requiresCompatibilities: z.array(z.string()).optional(),
   containerDefinitions: z.array(ContainerDefinitionSchema).default([]),
+  /** Host attributes the task needs (ECS derives most from the containers). */
+  requiresAttributes: z.array(z.looseObject({ name: z.string(), value: z.string().optional() })).optional(),
+  runtimePlatform: z
+    .looseObject({ cpuArchitecture: z.string().optional(), operatingSystemFamily: z.string().optional() })
+    .optional(),
+  placementConstraints: z
+    .array(z.looseObject({ type: z.string(), expression: z.string().optional() }))
+    .optional(),
 });
 
 /** ECS DescribeTasks `tasks[]` item (optional in a snapshot). */
@@ -275,6 +296,11 @@ export const ClusterSnapshotSchema = z.looseObject({
   failures: z.array(DescribeFailureSchema).optional(),
   /** Metric alarms that name a service of this cluster (added field; absent in older files: no alarms). */
   alarms: z.array(MetricAlarmSchema).optional(),
+  /**
+   * EC2 DescribeInstanceTypes `InstanceTypes[]` items for the cluster's and groups' instance types (added
+   * field; absent: the placement model's built-in table).
+   */
+  instanceTypes: z.array(z.looseObject({ InstanceType: z.string() })).optional(),
 });
 
 export type Resource = z.infer<typeof ResourceSchema>;

@@ -216,6 +216,9 @@ describe('applyClusterPlan', () => {
         },
         terminateInstance: async (i) => void calls.push(`terminate ${i}`),
         tagGroup: async (_a, t) => void calls.push(`tags ${Object.keys(t).join(',')}`),
+        writeAttributes: async (_c, w, remove) =>
+          void calls.push(`${remove ? 'delete' : 'put'} ${w.map((x) => x.name).join(',')}`),
+        markUnhealthy: async (i) => void calls.push(`unhealthy ${i}`),
       },
     };
   };

@@ -1,0 +1,243 @@
+/**
+ * The placement model (shared/core/placement) set up for one cluster decision: the nodes that take
+ * tasks, the requirements of every service's tasks, the daemons' load, and one template node per instance
+ * type the managed group can launch. Built once per decision and shared by the waiting-task
+ * classification, scale-out sizing and the scale-in check.
+ */
+import type { CapacityAnalysis } from '../capacity/capacity.js';
+import { type Resources, ZERO } from '../capacity/resources.js';
+import {
+  type Demand,
+  daemonLoad,
+  type InstanceFactsLookup,
+  instanceFactsLookup,
+  nodesOf,
+  type PlacementNode,
+  placeTasks,
+  refusal,
+  type TaskRequirements,
+  taskRequirements,
+  templateNode,
+} from '../placement/index.js';
+import type {
+  AutoScalingGroup,
+  ClusterSnapshot,
+  Service,
+  Task,
+  TaskDefinition,
+} from '../snapshot/snapshot.js';
+import { groupInstanceTypes, instanceTypeCapacity } from './instance-types.js';
+
+/** The placement model's view of one cluster. */
+export interface ClusterPlacement {
+  facts: InstanceFactsLookup;
+  /** Nodes that take placements now (ACTIVE, agent connected). */
+  nodes: PlacementNode[];
+  /** One new instance per type the group launches (empty: types unknown). */
+  templates: PlacementNode[];
+  /** Requirements of one task of `service` running `taskDefinition`. */
+  requirements(service: string | undefined, taskDefinition: string): TaskRequirements | undefined;
+  /** Requirements of a listed task (by its group `service:<name>` and task definition). */
+  taskRequirementsOf(task: Task): TaskRequirements | undefined;
+  /** Expressions the model could not read, per service. */
+  unreadable: string[];
+}
+
+const groupService = (group: string | undefined): string | undefined =>
+  group?.startsWith('service:') ? group.slice('service:'.length) : undefined;
+
+/**
+ * For services with `distinctInstance` whose tasks are not all listed, marks `running − listed` nodes
+ * without a task list as holding one (the nodes with the most free memory first: the pessimistic choice,
+ * it leaves the smallest nodes free). ECS puts each such task on its own instance, so the count is exact.
+ */
+const assumeDistinctOccupancy = (nodes: PlacementNode[], services: readonly Service[]): PlacementNode[] => {
+  const out = nodes;
+  for (const s of services) {
+    if (!s.placementConstraints?.some((c) => c.type === 'distinctInstance')) continue;
+    const group = `service:${s.serviceName}`;
+    const listed = out.filter((n) => (n.groups.get(group) ?? 0) > 0).length;
+    let missing = s.runningCount + s.pendingCount - listed;
+    if (missing <= 0) continue;
+    const unknown = out
+      .map((n, i) => ({ n, i }))
+      .filter(({ n }) => !n.groupsKnown && (n.groups.get(group) ?? 0) === 0)
+      .sort((a, b) => b.n.free.MEMORY - a.n.free.MEMORY);
+    for (const { n, i } of unknown) {
+      if (missing-- <= 0) break;
+      out[i] = { ...n, groups: new Map([...n.groups, [group, 1]]) };
+    }
+  }
+  return out;
+};
+
+/**
+ * Builds the placement view. `fallbackRegistered` is what one new instance registers when neither a
+ * registered instance of the type nor the instance-type table knows it (the planner's estimate).
+ */
+export const clusterPlacement = (
+  snapshot: ClusterSnapshot,
+  analysis: CapacityAnalysis,
+  group: AutoScalingGroup | undefined,
+  fallbackRegistered: Resources | undefined,
+): ClusterPlacement => {
+  const memo = MEMO.get(snapshot);
+  if (
+    memo &&
+    memo.tasks === snapshot.tasks &&
+    memo.analysis === analysis &&
+    (group === undefined || memo.group === group) &&
+    (fallbackRegistered === undefined || memo.fallback === fallbackRegistered)
+  ) {
+    return memo.placement;
+  }
+  const placement = buildPlacement(snapshot, analysis, group, fallbackRegistered);
+  MEMO.set(snapshot, { tasks: snapshot.tasks, analysis, group, fallback: fallbackRegistered, placement });
+  return placement;
+};
+
+/**
+ * One placement view per snapshot and decision: the planner, the classification and the scale-in check
+ * share it. Keyed by the snapshot object, checked against its task list (the handler adds tasks and
+ * plans again) and the analysis.
+ */
+const MEMO = new WeakMap<
+  ClusterSnapshot,
+  {
+    tasks: ClusterSnapshot['tasks'];
+    analysis: CapacityAnalysis;
+    group: AutoScalingGroup | undefined;
+    fallback: Resources | undefined;
+    placement: ClusterPlacement;
+  }
+>();
+
+const buildPlacement = (
+  snapshot: ClusterSnapshot,
+  analysis: CapacityAnalysis,
+  group: AutoScalingGroup | undefined,
+  fallbackRegistered: Resources | undefined,
+): ClusterPlacement => {
+  const facts = instanceFactsLookup((snapshot.instanceTypes ?? []) as never[]);
+  const defs = new Map<string, TaskDefinition>(snapshot.taskDefinitions.map((d) => [d.taskDefinitionArn, d]));
+  const services = new Map(snapshot.services.map((s) => [s.serviceName, s]));
+  const cache = new Map<string, TaskRequirements | undefined>();
+  const unreadable = new Set<string>();
+  const requirements = (service: string | undefined, arn: string): TaskRequirements | undefined => {
+    const key = `${service ?? ''}|${arn}`;
+    if (cache.has(key)) return cache.get(key);
+    const td = defs.get(arn);
+    const r = td ? taskRequirements(td, service ? services.get(service) : undefined) : undefined;
+    for (const u of r?.unreadable ?? []) unreadable.add(`${service ?? arn}: ${u}`);
+    cache.set(key, r);
+    return r;
+  };
+  const active = snapshot.services.filter((s) => s.status === 'ACTIVE');
+  const nodes = assumeDistinctOccupancy(nodesOf(snapshot, facts), active);
+  const daemons = active
+    .filter((s) => s.schedulingStrategy === 'DAEMON')
+    .map((s) => {
+      const arn = s.deployments.find((d) => d.status === 'PRIMARY')?.taskDefinition ?? s.taskDefinition;
+      return arn ? requirements(s.serviceName, arn) : undefined;
+    })
+    .filter((r): r is TaskRequirements => r !== undefined);
+  const load = daemonLoad(daemons, analysis.daemonReservation ?? ZERO);
+  const templates = (group ? groupInstanceTypes(group) : []).flatMap((type) => {
+    const registered = instanceTypeCapacity(type) ?? fallbackRegistered;
+    return registered ? [templateNode(type, facts(type), registered, load, snapshot)] : [];
+  });
+  if (templates.length === 0 && fallbackRegistered) {
+    templates.push(templateNode('(unknown type)', undefined, fallbackRegistered, load, snapshot));
+  }
+  return {
+    facts,
+    nodes,
+    templates,
+    requirements,
+    taskRequirementsOf: (t) => requirements(groupService(t.group), t.taskDefinitionArn),
+    get unreadable() {
+      return [...unreadable];
+    },
+  };
+};
+
+/** A resource vector to move without any other rule (unknown task, assumed-largest, headroom). */
+const plainRequirements = (label: string, resources: Resources): TaskRequirements => ({
+  group: label,
+  taskDefinition: label,
+  resources,
+  networkMode: 'bridge',
+  tcpPorts: [],
+  udpPorts: [],
+  enis: 0,
+  attributes: [],
+  cpuArchitecture: undefined,
+  memberOf: [],
+  distinctInstance: false,
+  strategy: [],
+  unreadable: [],
+});
+
+/** The outcome of {@link placeOnStaying}. */
+export interface StayingPlacement {
+  /** Tasks that no staying instance would take, with why (the most common refusal among them). */
+  unplaced: { label: string; count: number; reason: string }[];
+}
+
+/**
+ * Whether ECS would place `items` (tasks moved off instances that leave, the headroom) on the instances
+ * that stay, by its rules and the tasks' strategies. An item whose label is a task ARN of the snapshot
+ * moves with its task's requirements (ports, ENI, attributes, constraints, strategy); others are
+ * CPU/memory/GPU only.
+ */
+export const placeOnStaying = (
+  snapshot: ClusterSnapshot,
+  analysis: CapacityAnalysis,
+  items: readonly { label: string; reservation: Resources; count: number }[],
+  staying: readonly { containerInstanceArn: string }[],
+): StayingPlacement => {
+  const placement = clusterPlacement(snapshot, analysis, undefined, undefined);
+  const tasks = taskIndex(snapshot);
+  const keep = new Set(staying.map((s) => s.containerInstanceArn));
+  const nodes = placement.nodes.filter((n) => keep.has(n.id));
+  const demands: Demand[] = items.map((it, i) => {
+    const task = tasks.get(it.label);
+    const req = (task && placement.taskRequirementsOf(task)) ?? plainRequirements(it.label, it.reservation);
+    return { key: String(i), req, count: it.count };
+  });
+  const result = placeTasks(demands, nodes);
+  return {
+    unplaced: result.unplaced.map((u) => {
+      const item = items[Number(u.key)]!;
+      const why = nodes.map((n) => refusal(n, u.req)).filter((r) => r !== undefined);
+      const common = new Map<string, { n: number; reason: string }>();
+      for (const r of why) {
+        const e = common.get(r.code) ?? { n: 0, reason: r.reason };
+        e.n++;
+        common.set(r.code, e);
+      }
+      const top = [...common.values()].sort((a, b) => b.n - a.n)[0];
+      const name = task(tasks, item.label);
+      return {
+        label: name,
+        count: u.count,
+        reason: top ? `${top.n} of ${nodes.length} staying instance(s): ${top.reason}` : 'no instance stays',
+      };
+    }),
+  };
+};
+
+const TASK_INDEX = new WeakMap<object, Map<string, Task>>();
+const taskIndex = (snapshot: ClusterSnapshot): Map<string, Task> => {
+  const list = snapshot.tasks ?? [];
+  let m = TASK_INDEX.get(list);
+  if (!m) {
+    m = new Map(list.map((t) => [t.taskArn, t]));
+    TASK_INDEX.set(list, m);
+  }
+  return m;
+};
+const task = (tasks: Map<string, Task>, label: string): string => {
+  const t = tasks.get(label);
+  return t ? `${t.group ?? 'task'} (${label.split('/').pop()})` : label;
+};

@@ -1,0 +1,338 @@
+/**
+ * Waiting tasks: desired tasks of a service that are neither running nor pending (capacity.ts
+ * `unplaced`), classified by what would make them run (docs/placement.md "Waiting tasks"):
+ * - `needs-capacity` — the placement model proves no current instance takes them (or ECS said so after the
+ *   newest instance registered), and a new instance of a type the group launches would: scale out;
+ * - `unplaceable` — no type the group launches could ever run them (architecture, a host port a daemon
+ *   holds, more memory than any type, a constraint no instance meets): report, never scale out, never
+ *   block scale-in;
+ * - `crash-loop` — they fit, but the service's tasks keep failing (`failedTasks` of the deployment, or
+ *   ECS's "unable to consistently start tasks" event): report, never scale out, never block scale-in;
+ * - `waiting-for-ecs` — they fit on the current free space and nothing says otherwise: ECS places them
+ *   within seconds; scale-in waits for it.
+ */
+import type { CapacityAnalysis } from '../capacity/capacity.js';
+import {
+  type Demand,
+  hasPlacementRules,
+  type PlaceResult,
+  placeTasks,
+  type Refusal,
+  refusal,
+} from '../placement/index.js';
+import type { ClusterSnapshot, Service } from '../snapshot/snapshot.js';
+import type { ClusterPlacement } from './placement-context.js';
+
+/** What would make waiting tasks run. */
+export type WaitingKind = 'needs-capacity' | 'unplaceable' | 'crash-loop' | 'waiting-for-ecs';
+
+/** Waiting tasks of one service deployment and one kind. */
+export interface WaitingTasks {
+  service: string;
+  taskDefinition: string;
+  count: number;
+  kind: WaitingKind;
+  /** What one task needs, in words (resources, ports, ENI, attributes, constraints). */
+  needs: string;
+  /** The decision in words. */
+  reason: string;
+  /** Why each kind of instance refuses one more task (current instance classes and new types). */
+  refusals: { instanceClass: string; count: number; reason: string }[];
+  /** The newest ECS service event that speaks to it, if any. */
+  ecsSays?: string;
+  /** ECS said the current instances cannot take it: size on new instances only. */
+  newOnly?: boolean;
+}
+
+const PLACEMENT_FAILURE = /unable to place a task/;
+const CRASH = /unable to consistently start tasks/;
+const STEADY = /has reached a steady state/;
+/** ECS event texts whose cause more instances of the same kind cannot cure (ecs-facts §3.1, §3.2). */
+const NOT_CAPACITY = /missing an attribute|MemberOf placement constraint|"ATTRIBUTE"|"LOCATION"/;
+
+/** The newest event of a kind, unless a steady-state event came after it. */
+const newestEvent = (
+  s: Service,
+  re: RegExp,
+): { message: string; createdAt: string | undefined } | undefined => {
+  for (const e of s.events ?? []) {
+    if (STEADY.test(e.message)) return undefined;
+    if (re.test(e.message)) return { message: e.message, createdAt: e.createdAt };
+  }
+  return undefined;
+};
+
+/** What one task needs, in words. */
+export const describeNeeds = (r: import('../placement/index.js').TaskRequirements): string => {
+  const parts = [`CPU ${r.resources.CPU}`, `MEMORY ${r.resources.MEMORY} MiB`];
+  if (r.resources.GPU > 0) parts.push(`GPU ${r.resources.GPU}`);
+  if (r.tcpPorts.length > 0) parts.push(`host port(s) ${r.tcpPorts.join(', ')}/tcp (${r.networkMode})`);
+  if (r.udpPorts.length > 0) parts.push(`host port(s) ${r.udpPorts.join(', ')}/udp (${r.networkMode})`);
+  if (r.enis > 0) parts.push('one task ENI (awsvpc)');
+  if (r.cpuArchitecture) parts.push(`architecture ${r.cpuArchitecture}`);
+  for (const a of r.attributes)
+    parts.push(`attribute ${a.name}${a.value !== undefined ? `=${a.value}` : ''}`);
+  for (const m of r.memberOf) parts.push(`memberOf(${m.expression})`);
+  if (r.distinctInstance) parts.push('distinctInstance');
+  return parts.join(', ');
+};
+
+/** Groups refusals of nodes by instance type ("3 × m5.large: host port 80/tcp is already in use"). */
+const refusalSummary = (
+  placement: ClusterPlacement,
+  after: PlaceResult | undefined,
+  req: import('../placement/index.js').TaskRequirements,
+): WaitingTasks['refusals'] => {
+  const counts = new Map<string, { instanceClass: string; count: number; reason: string }>();
+  const add = (cls: string, why: Refusal) => {
+    const key = `${cls}|${why.code}`;
+    const e = counts.get(key) ?? { instanceClass: cls, count: 0, reason: why.reason };
+    e.count++;
+    counts.set(key, e);
+  };
+  for (const n of after?.nodes.filter((x) => !x.isNew) ?? placement.nodes) {
+    const why = refusal(n, req);
+    if (why) add(n.instanceType ?? 'unknown type', why);
+  }
+  for (const t of placement.templates) {
+    const why = refusal(t, req);
+    if (why) add(`new ${t.instanceType}`, why);
+  }
+  return [...counts.values()];
+};
+
+/** Classifies every waiting task of the analysis. Pure. */
+export const classifyWaitingTasks = (
+  snapshot: ClusterSnapshot,
+  analysis: CapacityAnalysis,
+  placement: ClusterPlacement,
+): WaitingTasks[] => {
+  const services = new Map(snapshot.services.map((s) => [s.serviceName, s]));
+  const newestRegistration = snapshot.containerInstances
+    .map((ci) => ci.registeredAt ?? '')
+    .reduce((a, b) => (a > b ? a : b), '');
+  const items = analysis.unplaced.flatMap((u) => {
+    const req = placement.requirements(u.service, u.taskDefinition);
+    return req ? [{ u, req }] : [];
+  });
+  // Which waiting tasks the current free space takes, all together (they compete for it).
+  const demands: Demand[] = items.map(({ u, req }, i) => ({ key: String(i), req, count: u.count }));
+  const now = placeTasks(demands, placement.nodes);
+  const out: WaitingTasks[] = [];
+  items.forEach(({ u, req }, i) => {
+    const s = services.get(u.service);
+    const deployment = s?.deployments.find((d) => d.taskDefinition === u.taskDefinition);
+    const notPlaced = now.unplaced.find((x) => x.key === String(i))?.count ?? 0;
+    const fits = u.count - notPlaced;
+    const needs = describeNeeds(req);
+    const base = { service: u.service, taskDefinition: u.taskDefinition, needs };
+    const newTypeTakes = placement.templates.some((t) => !refusal(t, req));
+    const refusals = () => refusalSummary(placement, now, req);
+    // A failing service is never bought for, whether or not its tasks fit now: ECS only counts tasks it
+    // placed that then failed, so the failures prove the tasks found room.
+    const crash = s ? newestEvent(s, CRASH) : undefined;
+    const failed = deployment?.failedTasks ?? 0;
+    if (failed > 0 || crash) {
+      out.push({
+        ...base,
+        count: u.count,
+        kind: 'crash-loop',
+        reason: `${u.count} task(s) of ${u.service} are placed but keep failing (${failed > 0 ? `${failed} failed task(s) in the deployment` : 'ECS: unable to consistently start tasks'}): a crash loop, not a capacity problem; fix the task (its stopped reason says why)`,
+        refusals: [],
+        ...(crash ? { ecsSays: crash.message } : {}),
+      });
+      return;
+    }
+    if (notPlaced > 0) {
+      if (newTypeTakes || placement.templates.length === 0) {
+        out.push({
+          ...base,
+          count: notPlaced,
+          kind: 'needs-capacity',
+          reason: `${notPlaced} task(s) of ${u.service} fit on no current instance${placement.templates.length === 0 ? '' : `; a new ${placement.templates.find((t) => !refusal(t, req))?.instanceType} takes them`}`,
+          refusals: refusals(),
+        });
+      } else {
+        out.push({
+          ...base,
+          count: notPlaced,
+          kind: 'unplaceable',
+          reason: `${notPlaced} task(s) of ${u.service} can never be placed: no current instance and no type the group launches (${placement.templates.map((t) => t.instanceType).join(', ')}) meets all of its requirements`,
+          refusals: refusals(),
+        });
+      }
+    }
+    if (fits <= 0) return;
+    const said = s ? newestEvent(s, PLACEMENT_FAILURE) : undefined;
+    if (said && (said.createdAt ?? '') >= newestRegistration) {
+      const permanent = NOT_CAPACITY.test(said.message) || !newTypeTakes;
+      out.push({
+        ...base,
+        count: fits,
+        kind: permanent ? 'unplaceable' : 'needs-capacity',
+        reason: permanent
+          ? `ECS cannot place ${fits} task(s) of ${u.service} for a reason more instances do not cure`
+          : `ECS could not place ${fits} task(s) of ${u.service} after the newest instance registered, though the model finds room: trusting ECS, sized on new instances`,
+        refusals: [],
+        ecsSays: said.message,
+        ...(permanent ? {} : { newOnly: true }),
+      });
+      return;
+    }
+    out.push({
+      ...base,
+      count: fits,
+      kind: 'waiting-for-ecs',
+      reason: `${fits} task(s) of ${u.service} fit on the current free space: waiting for ECS to place them`,
+      refusals: [],
+    });
+  });
+  return out;
+};
+
+/** Σ count of the waiting tasks of a kind. */
+export const countWaiting = (tasks: readonly WaitingTasks[], kind: WaitingKind): number =>
+  tasks.filter((t) => t.kind === kind).reduce((s, t) => s + t.count, 0);
+
+/** The outcome of {@link sizeWithModel}. */
+export interface ModelSizing {
+  /** New instances the waiting tasks that need capacity and the headroom need. */
+  deficit: number;
+  /** New instances by type. */
+  byType: Record<string, number>;
+  /** Tasks no new instance takes (should not happen: classified unplaceable before). */
+  unplaced: number;
+}
+
+/**
+ * Sizes a scale-out with the placement model: the waiting tasks that need capacity, and `headroom` copies of
+ * the largest task (CPU/memory/GPU only), on the current nodes, then on `inFlight` instances (booting or not
+ * launched: template nodes of the first type), then on new instances of the group's types.
+ */
+export const sizeWithModel = (
+  placement: ClusterPlacement,
+  waiting: readonly WaitingTasks[],
+  headroom: { resources: import('../capacity/resources.js').Resources; count: number } | undefined,
+  inFlight: number,
+): ModelSizing => {
+  const demands: Demand[] = [];
+  waiting.forEach((w, i) => {
+    if (w.kind !== 'needs-capacity') return;
+    const req = placement.requirements(w.service, w.taskDefinition);
+    if (req) demands.push({ key: `w${i}`, req, count: w.count, ...(w.newOnly ? { newOnly: true } : {}) });
+  });
+  if (headroom && headroom.count > 0) {
+    demands.push({
+      key: 'headroom',
+      count: headroom.count,
+      req: {
+        group: 'headroom',
+        taskDefinition: 'headroom',
+        resources: headroom.resources,
+        networkMode: 'bridge',
+        tcpPorts: [],
+        udpPorts: [],
+        enis: 0,
+        attributes: [],
+        cpuArchitecture: undefined,
+        memberOf: [],
+        distinctInstance: false,
+        strategy: [],
+        unreadable: [],
+      },
+    });
+  }
+  const first = placement.templates[0];
+  const booting = first
+    ? Array.from({ length: inFlight }, (_, k) => ({ ...first, id: `in-flight-${k + 1}` }))
+    : [];
+  const r = placeTasks(demands, [...placement.nodes, ...booting], { templates: placement.templates });
+  const byType: Record<string, number> = {};
+  for (const n of r.newInstances) byType[n.instanceType] = (byType[n.instanceType] ?? 0) + 1;
+  return { deficit: r.newInstances.length, byType, unplaced: r.unplaced.reduce((s, u) => s + u.count, 0) };
+};
+
+/** What the planner takes from the waiting tasks. */
+export interface WaitingAssessment {
+  tasks: WaitingTasks[];
+  /** One line per service and kind, for the plan's reasons (crash loops and unplaceable tasks named). */
+  reasons: string[];
+  /** The analysis the scale-out sizing sees: only the waiting tasks that need capacity. */
+  sizing: CapacityAnalysis;
+  /**
+   * The placement model's deficit, when a waiting task that needs capacity has placement rules (ports,
+   * ENIs, attributes, constraints) that CPU/memory packing cannot see; undefined: CPU/memory packing is exact.
+   */
+  modelDeficit: number | undefined;
+  waitingForEcs: number;
+  crashLoop: number;
+  unplaceable: number;
+}
+
+/** Classifies the waiting tasks and prepares the scale-out sizing. Pure. */
+export const assessWaitingTasks = (
+  snapshot: ClusterSnapshot,
+  analysis: CapacityAnalysis,
+  placement: ClusterPlacement,
+  headroomTasks: number,
+  inFlight: number,
+): WaitingAssessment => {
+  if (analysis.unplaced.length === 0) {
+    return {
+      tasks: [],
+      reasons: [],
+      sizing: analysis,
+      modelDeficit: undefined,
+      waitingForEcs: 0,
+      crashLoop: 0,
+      unplaceable: 0,
+    };
+  }
+  const tasks = classifyWaitingTasks(snapshot, analysis, placement);
+  const capacityKeys = new Set(
+    tasks.filter((t) => t.kind === 'needs-capacity').map((t) => `${t.service}|${t.taskDefinition}`),
+  );
+  const needs = new Map(
+    tasks
+      .filter((t) => t.kind === 'needs-capacity')
+      .map((t) => [`${t.service}|${t.taskDefinition}`, t.count]),
+  );
+  const unplaced = analysis.unplaced
+    .filter((u) => capacityKeys.has(`${u.service}|${u.taskDefinition}`))
+    .map((u) => ({ ...u, count: needs.get(`${u.service}|${u.taskDefinition}`) ?? u.count }));
+  const sizing: CapacityAnalysis = {
+    ...analysis,
+    unplaced,
+    unplacedCount: unplaced.reduce((s, u) => s + u.count, 0),
+  };
+  const ruled = tasks.some((t) => {
+    if (t.kind !== 'needs-capacity') return false;
+    const req = placement.requirements(t.service, t.taskDefinition);
+    return t.newOnly === true || (req !== undefined && hasPlacementRules(req));
+  });
+  const largest = analysis.largestTask.reservation;
+  const hasTasks = analysis.dimensionNames.some((d) => largest[d] > 0);
+  const modelDeficit = ruled
+    ? sizeWithModel(
+        placement,
+        tasks,
+        hasTasks ? { resources: largest, count: headroomTasks } : undefined,
+        inFlight,
+      ).deficit
+    : undefined;
+  const reasons = tasks
+    .filter((t) => t.kind === 'crash-loop' || t.kind === 'unplaceable')
+    .map(
+      (t) =>
+        `${t.reason}${t.refusals.length > 0 ? ` (${t.refusals.map((r) => `${r.count} × ${r.instanceClass}: ${r.reason}`).join('; ')})` : ''}; not scaled for, and it does not hold scale-in`,
+    );
+  return {
+    tasks,
+    reasons,
+    sizing,
+    modelDeficit,
+    waitingForEcs: countWaiting(tasks, 'waiting-for-ecs'),
+    crashLoop: countWaiting(tasks, 'crash-loop'),
+    unplaceable: countWaiting(tasks, 'unplaceable'),
+  };
+};

@@ -1,0 +1,95 @@
+/**
+ * ECS's placement rules for one task on one node, in ECS's order (ecs-facts §1.1): resources (CPU,
+ * memory, GPU, host ports, ENI slots), then host attributes, then constraints. The first rule that fails
+ * is the refusal, with ECS's failure code and the reason in words.
+ */
+import { type PlacementNode, queryTarget } from './nodes.js';
+import type { TaskRequirements } from './requirements.js';
+
+/** ECS failure codes (ecs-facts §3.2), plus the constraint names ECS uses in its service events. */
+export type RefusalCode =
+  | 'RESOURCE:CPU'
+  | 'RESOURCE:MEMORY'
+  | 'RESOURCE:GPU'
+  | 'RESOURCE:PORTS_TCP'
+  | 'RESOURCE:PORTS_UDP'
+  | 'RESOURCE:ENI'
+  | 'ATTRIBUTE'
+  | 'MemberOf'
+  | 'DistinctInstance';
+
+/** Why a node refuses a task. */
+export interface Refusal {
+  code: RefusalCode;
+  reason: string;
+}
+
+/** Codes a larger or additional instance of the same kind can cure (the others need another kind). */
+export const CAPACITY_CODES: ReadonlySet<RefusalCode> = new Set([
+  'RESOURCE:CPU',
+  'RESOURCE:MEMORY',
+  'RESOURCE:GPU',
+  'RESOURCE:PORTS_TCP',
+  'RESOURCE:PORTS_UDP',
+  'RESOURCE:ENI',
+  'DistinctInstance',
+]);
+
+const CAPABILITY = /^(com\.amazonaws\.)?ecs\.capability\./;
+
+/** The first requirement of `req` that `node` does not meet, or undefined when it takes the task. */
+export const refusal = (node: PlacementNode, req: TaskRequirements): Refusal | undefined => {
+  const r = req.resources;
+  const f = node.free;
+  if (r.CPU > f.CPU)
+    return { code: 'RESOURCE:CPU', reason: `needs ${r.CPU} CPU units, ${Math.max(0, f.CPU)} free` };
+  if (r.MEMORY > f.MEMORY) {
+    return { code: 'RESOURCE:MEMORY', reason: `needs ${r.MEMORY} MiB, ${Math.max(0, f.MEMORY)} free` };
+  }
+  if (r.GPU > f.GPU)
+    return { code: 'RESOURCE:GPU', reason: `needs ${r.GPU} GPU(s), ${Math.max(0, f.GPU)} free` };
+  for (const p of req.tcpPorts) {
+    if (node.tcpPortsUsed.has(p))
+      return { code: 'RESOURCE:PORTS_TCP', reason: `host port ${p}/tcp is already in use` };
+  }
+  for (const p of req.udpPorts) {
+    if (node.udpPortsUsed.has(p))
+      return { code: 'RESOURCE:PORTS_UDP', reason: `host port ${p}/udp is already in use` };
+  }
+  if (req.enis > node.enisFree) {
+    return {
+      code: 'RESOURCE:ENI',
+      reason: `awsvpc needs a task ENI: ${node.enisFree} free on ${node.instanceType ?? 'this instance'}${node.attributes.has('ecs.awsvpc-trunk-id') ? ' (trunked)' : ' (no ENI trunking)'}`,
+    };
+  }
+  if (req.cpuArchitecture !== undefined) {
+    const arch = node.attributes.get('ecs.cpu-architecture');
+    if (arch !== undefined && arch !== req.cpuArchitecture) {
+      return {
+        code: 'ATTRIBUTE',
+        reason: `needs CPU architecture ${req.cpuArchitecture}, the instance is ${arch}`,
+      };
+    }
+  }
+  for (const a of req.attributes) {
+    if (!node.capabilitiesKnown && CAPABILITY.test(a.name)) continue;
+    if (!node.attributes.has(a.name)) return { code: 'ATTRIBUTE', reason: `missing attribute ${a.name}` };
+    const v = node.attributes.get(a.name);
+    if (a.value !== undefined && v !== a.value) {
+      return {
+        code: 'ATTRIBUTE',
+        reason: `needs attribute ${a.name}=${a.value}, the instance has ${v ?? '(no value)'}`,
+      };
+    }
+  }
+  if (req.memberOf.length > 0) {
+    const target = queryTarget(node);
+    for (const m of req.memberOf) {
+      if (!m.test(target)) return { code: 'MemberOf', reason: `memberOf(${m.expression}) is not satisfied` };
+    }
+  }
+  if (req.distinctInstance && (node.groups.get(req.group) ?? 0) > 0) {
+    return { code: 'DistinctInstance', reason: `distinctInstance: a task of ${req.group} already runs here` };
+  }
+  return undefined;
+};
