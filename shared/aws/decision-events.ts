@@ -160,6 +160,13 @@ export const emitDecision = async (
     decisionId: outcome.decisionId,
     ...(event.detail.service ? { service: event.detail.service } : {}),
     ...(event.detail.instanceId ? { instanceId: event.detail.instanceId } : {}),
+    ...(event.detail.guard ? { guard: event.detail.guard } : {}),
+    detailType: event.detailType,
+    action: event.detail.action,
+    ...(event.detail.desired
+      ? { from: event.detail.desired.current, to: event.detail.desired.proposed }
+      : {}),
+    reasons: event.detail.reasons,
   };
   if (outcome.status === 'failed') {
     logger.warn('decision event not published', { ...facts, error: outcome.error });
