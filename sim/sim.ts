@@ -4,7 +4,7 @@
  */
 
 import type { ClusterSnapshot } from '../shared/core/snapshot/index.js';
-import { setClock } from '../shared/runtime/clock.js';
+import { setClock, setRandom, setSleep } from '../shared/runtime/clock.js';
 import { setEmfSink } from '../shared/runtime/metrics.js';
 import { AasWorld, type ScalableTargetSpec } from './aas/aas.js';
 import { asgApi } from './asg/asg-api.js';
@@ -294,8 +294,15 @@ export class Sim implements SimContext {
   install(): SdkMocks {
     const mocks = interceptSdk((service, command, input) => this.call(service, command, input));
     const restoreClock = setClock(() => this.clock.nowMs + (this.lambdas.current?.elapsedMs ?? 0));
+    // A backoff inside an invocation spends the invocation's virtual time (and can reach its timeout).
+    const restoreSleep = setSleep(async (ms) => {
+      if (this.lambdas.current) this.lambdas.current.elapsedMs += ms;
+    });
+    // Handlers' retry jitter: seeded, and apart from the world's own random source.
+    const jitter = new Rng(this.seed + 7919);
+    const restoreRandom = setRandom(() => jitter.next());
     setEmfSink((doc) => this.cloudwatch.putEmf(doc));
-    this.restoreFns.push(mocks.restore, restoreClock, () => setEmfSink(undefined));
+    this.restoreFns.push(mocks.restore, restoreClock, restoreSleep, restoreRandom, () => setEmfSink(undefined));
     return mocks;
   }
 

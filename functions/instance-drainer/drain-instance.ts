@@ -6,6 +6,7 @@
 import { applyDrainPlan, type DrainOutcome } from '../../shared/aws/drain-actuator.js';
 import type { DrainAutoScalingPort, LifecycleHookInfo } from '../../shared/aws/drain-autoscaling.js';
 import type { DrainEcsPort, ObservedContainerInstance } from '../../shared/aws/drain-ecs.js';
+import { hasTime } from '../../shared/aws/drain-retry.js';
 import type { DrainSettings } from '../../shared/core/drain/index.js';
 import {
   type DrainFacts,
@@ -80,13 +81,17 @@ export const drainInstance = async (
   const cluster = settings.cluster;
   const containerInstance =
     target.containerInstance ?? (await deps.ecs.findContainerInstance(cluster, target.instanceId));
-  const tasks =
-    containerInstance && REGISTERED.includes(containerInstance.status)
-      ? await deps.ecs.listInstanceTasks(cluster, containerInstance.arn)
-      : [];
   const held =
     target.trigger === DrainTriggers.lifecycleAction ||
     (target.lifecycleState !== undefined && WAITING_STATES.includes(target.lifecycleState));
+  // Spot warning on an ACTIVE instance: the plan is DRAINING whatever runs on it, and the reclaim is two
+  // minutes away, so the tasks are listed after the write (for the logs and TasksMoved), not before.
+  const spotFastPath =
+    target.trigger === DrainTriggers.spotInterruption && !held && containerInstance?.status === 'ACTIVE';
+  const tasks =
+    containerInstance && REGISTERED.includes(containerInstance.status) && !spotFastPath
+      ? await deps.ecs.listInstanceTasks(cluster, containerInstance.arn)
+      : [];
   const hook = !held
     ? undefined
     : target.hookName
@@ -103,7 +108,7 @@ export const drainInstance = async (
     ...(containerInstance ? { containerInstance } : {}),
     ...(hook ? { hook } : {}),
   };
-  const plan = decideDrain(
+  let plan = decideDrain(
     facts,
     {
       maxDrainSeconds: settings.maxDrainSeconds,
@@ -113,6 +118,28 @@ export const drainInstance = async (
     now,
   );
 
+  logPlan(target, settings, plan);
+  const outcome = await applyDrainPlan(plan, cluster, deps);
+  if (spotFastPath && containerInstance && hasTime()) {
+    try {
+      const after = await deps.ecs.listInstanceTasks(cluster, containerInstance.arn);
+      const moving = after.filter((t) => !t.daemon && t.lastStatus !== 'STOPPED');
+      plan = { ...plan, tasksToMove: moving.length, blockingTasks: moving.map((t) => t.taskArn) };
+      logger.info('tasks leaving the Spot instance', {
+        cluster,
+        instanceId: target.instanceId,
+        tasks: moving.length,
+      });
+    } catch {
+      // Only the figures are lost: DRAINING is already set.
+    }
+  }
+  return { cluster, plan, outcome };
+};
+
+/** Logs the plan once (ERROR when the maximum drain time cut a drain short). */
+const logPlan = (target: DrainTarget, settings: DrainSettings, plan: DrainPlan): void => {
+  const cluster = settings.cluster;
   const logFacts = {
     cluster,
     asg: settings.asgName,
@@ -138,6 +165,4 @@ export const drainInstance = async (
       services: plan.lastOfServices,
     });
   }
-  const outcome = await applyDrainPlan(plan, cluster, deps);
-  return { cluster, plan, outcome };
 };

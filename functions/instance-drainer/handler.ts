@@ -19,6 +19,7 @@ import type { Context } from 'aws-lambda';
 import { emitDecision } from '../../shared/aws/decision-events.js';
 import { defaultAutoScalingDrainAdapter } from '../../shared/aws/drain-autoscaling.js';
 import { defaultEcsDrainAdapter } from '../../shared/aws/drain-ecs.js';
+import { currentBudget, withBudget } from '../../shared/aws/drain-retry.js';
 import { drainDecisionEvent } from '../../shared/core/decision/index.js';
 import { DEFAULT_SWEEP_INTERVAL_SECONDS, resolveDrainDefaults } from '../../shared/core/drain/index.js';
 import { AutoscalerError, describeError, TransientAwsError } from '../../shared/core/errors.js';
@@ -77,13 +78,49 @@ const statusOf = (error: AutoscalerError): DrainerResult['status'] => {
   }
 };
 
-/** The handler without middleware (exported for tests that need no Lambda context). */
-export const drainerHandler = async (event: unknown): Promise<DrainerResult> => {
+/** The parts of the Lambda context the drainer reads. */
+export type DrainerContext = Pick<Context, 'getRemainingTimeInMillis' | 'invokedFunctionArn'>;
+
+/**
+ * Why an event from another account or region is not ours, or undefined when it is (or cannot be
+ * told). The EventBridge rules filter on the account, but a rule edited by hand, a cross-account bus or
+ * a direct invoke bypasses them, and a Spot warning from elsewhere names an instance ID that is not ours.
+ */
+export const foreignEvent = (event: unknown, context: DrainerContext | undefined): string | undefined => {
+  const e = (typeof event === 'object' && event !== null ? event : {}) as {
+    account?: unknown;
+    region?: unknown;
+  };
+  const arn = context?.invokedFunctionArn?.split(':') ?? [];
+  const ownRegion = arn[3] || process.env.AWS_REGION;
+  const ownAccount = arn[4];
+  if (typeof e.account === 'string' && ownAccount && e.account !== ownAccount)
+    return `event from account ${e.account}, this function runs in ${ownAccount}`;
+  if (typeof e.region === 'string' && ownRegion && e.region !== ownRegion)
+    return `event from region ${e.region}, this function runs in ${ownRegion}`;
+  return undefined;
+};
+
+/** The handler without middleware (exported for tests; the context gives the time budget). */
+export const drainerHandler = async (event: unknown, context?: DrainerContext): Promise<DrainerResult> => {
+  const budget =
+    typeof context?.getRemainingTimeInMillis === 'function'
+      ? { remainingMs: () => context.getRemainingTimeInMillis() }
+      : currentBudget();
+  return withBudget(budget, () => handle(event, context));
+};
+
+const handle = async (event: unknown, context: DrainerContext | undefined): Promise<DrainerResult> => {
   const recorder = new DrainMetricsRecorder();
   let kind: string | undefined;
   try {
     const parsed = parseDrainerEvent(event);
     kind = parsed.kind;
+    const foreign = foreignEvent(event, context);
+    if (foreign !== undefined) {
+      logger.warn('event ignored: not from this account and region', { kind, reason: foreign });
+      return { status: 'ignored', kind, plans: [], message: foreign, errors: [] };
+    }
     const defaults = resolveDrainDefaults({
       DRY_RUN: process.env.DRY_RUN,
       MAX_DRAIN_SECONDS: process.env.MAX_DRAIN_SECONDS,

@@ -8,4 +8,6 @@ export interface RouteResult {
   ignored?: string;
   /** Per-group or per-instance failures the sweeper logged and skipped. */
   errors: { cluster?: string; message: string }[];
+  /** Held instances a sweep left for the next one, to return before the function's timeout. */
+  yielded?: number;
 }

@@ -28,8 +28,9 @@ export interface DrainActuatorPorts {
 /**
  * Applies `plan` for cluster `cluster`.
  *
- * A failed drain-start record does not stop the plan: it only feeds the maximum drain time, and the next
- * sweep records it again. Every other failure propagates (already translated by the adapters).
+ * A failed drain-start record after DRAINING (the Spot order) does not stop the plan: it only feeds the
+ * maximum drain time, and the next sweep records it again. Before DRAINING it does, and so does every
+ * other failure (already translated by the adapters).
  */
 export const applyDrainPlan = async (
   plan: DrainPlan,
@@ -62,10 +63,18 @@ export const applyDrainPlan = async (
           await ports.ecs.recordDrainStart(cluster, step.containerInstanceArn, step.at);
           logger.debug('drain start recorded', { ...facts, at: step.at.toISOString() });
         } catch (error) {
-          logger.error('drain start not recorded; the maximum drain time counts from the next record', {
-            ...facts,
-            error: error instanceof Error ? error.message : String(error),
-          });
+          // Before DRAINING, a failed record stops the plan (the retry sets both): an old attribute left
+          // in place beside a fresh DRAINING would make the maximum drain time look reached at once.
+          const beforeDraining = plan.steps
+            .slice(plan.steps.indexOf(step))
+            .some((s) => s.kind === 'set-draining');
+          logger.error(
+            beforeDraining
+              ? 'drain start not recorded; DRAINING is not set without it, the event is retried'
+              : 'drain start not recorded; the maximum drain time counts from the next record',
+            { ...facts, error: error instanceof Error ? error.message : String(error) },
+          );
+          if (beforeDraining) throw error;
           continue;
         }
         break;

@@ -14,6 +14,7 @@ import {
 import { DrainTags, type TagLike } from '../core/drain/config.js';
 import { readerClients } from './clients.js';
 import { callAws, isNoActiveLifecycleAction, translateDrainError } from './drain-errors.js';
+import { DEFAULT_RETRY, NO_RETRY, type RetryPolicy, retrying } from './drain-retry.js';
 
 /** The lifecycle transition of terminate hooks. */
 export const TERMINATING_TRANSITION = 'autoscaling:EC2_INSTANCE_TERMINATING';
@@ -75,10 +76,21 @@ const toGroup = (g: SdkGroup): GroupInfo => ({
 
 /** {@link DrainAutoScalingPort} over the EC2 Auto Scaling API. */
 export class AutoScalingDrainAdapter implements DrainAutoScalingPort {
-  constructor(private readonly autoscaling: AutoScalingClient) {}
+  /**
+   * @param retry In-invocation retries of transient errors (none by default; the Lambda's default adapter
+   *   uses {@link DEFAULT_RETRY}, bounded by the invocation's time budget).
+   */
+  constructor(
+    private readonly autoscaling: AutoScalingClient,
+    private readonly retry: RetryPolicy = NO_RETRY,
+  ) {}
+
+  private aws<T>(action: string, target: string, call: () => Promise<T>): Promise<T> {
+    return retrying(this.retry, () => callAws(action, target, call));
+  }
 
   async describeInstance(instanceId: string) {
-    const out = await callAws('autoscaling:DescribeAutoScalingInstances', `instance ${instanceId}`, () =>
+    const out = await this.aws('autoscaling:DescribeAutoScalingInstances', `instance ${instanceId}`, () =>
       this.autoscaling.send(new DescribeAutoScalingInstancesCommand({ InstanceIds: [instanceId] })),
     );
     const found = out.AutoScalingInstances?.find((i) => i.InstanceId === instanceId);
@@ -87,7 +99,7 @@ export class AutoScalingDrainAdapter implements DrainAutoScalingPort {
   }
 
   async describeGroup(asgName: string) {
-    const out = await callAws('autoscaling:DescribeAutoScalingGroups', `group '${asgName}'`, () =>
+    const out = await this.aws('autoscaling:DescribeAutoScalingGroups', `group '${asgName}'`, () =>
       this.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [asgName] })),
     );
     const found = out.AutoScalingGroups?.find((g) => g.AutoScalingGroupName === asgName);
@@ -98,7 +110,7 @@ export class AutoScalingDrainAdapter implements DrainAutoScalingPort {
     const groups: GroupInfo[] = [];
     let NextToken: string | undefined;
     do {
-      const page = await callAws('autoscaling:DescribeAutoScalingGroups', 'managed groups', () =>
+      const page = await this.aws('autoscaling:DescribeAutoScalingGroups', 'managed groups', () =>
         this.autoscaling.send(
           new DescribeAutoScalingGroupsCommand({
             Filters: [{ Name: 'tag-key', Values: [DrainTags.cluster] }],
@@ -114,7 +126,7 @@ export class AutoScalingDrainAdapter implements DrainAutoScalingPort {
   }
 
   async listTerminateHooks(asgName: string) {
-    const out = await callAws('autoscaling:DescribeLifecycleHooks', `group '${asgName}'`, () =>
+    const out = await this.aws('autoscaling:DescribeLifecycleHooks', `group '${asgName}'`, () =>
       this.autoscaling.send(new DescribeLifecycleHooksCommand({ AutoScalingGroupName: asgName })),
     );
     return (out.LifecycleHooks ?? [])
@@ -160,20 +172,23 @@ export class AutoScalingDrainAdapter implements DrainAutoScalingPort {
     instanceId: string,
     call: () => Promise<unknown>,
   ): Promise<LifecycleCallOutcome> {
-    try {
-      await call();
-      return 'done';
-    } catch (error) {
-      // A duplicate or late event, or a hook that already timed out: the action is over. Success.
-      if (isNoActiveLifecycleAction(error)) return 'not-pending';
-      throw translateDrainError(error, action, `instance ${instanceId} of group '${asgName}'`);
-    }
+    // Retried within the invocation: a heartbeat that fails once must not wait for the next sweep.
+    return retrying(this.retry, async () => {
+      try {
+        await call();
+        return 'done' as const;
+      } catch (error) {
+        // A duplicate or late event, or a hook that already timed out: the action is over. Success.
+        if (isNoActiveLifecycleAction(error)) return 'not-pending' as const;
+        throw translateDrainError(error, action, `instance ${instanceId} of group '${asgName}'`);
+      }
+    });
   }
 }
 
 let defaultAdapter: AutoScalingDrainAdapter | undefined;
 /** The adapter over the shared default Auto Scaling client, created once per module. */
 export const defaultAutoScalingDrainAdapter = (): AutoScalingDrainAdapter => {
-  defaultAdapter ??= new AutoScalingDrainAdapter(readerClients().autoScaling);
+  defaultAdapter ??= new AutoScalingDrainAdapter(readerClients().autoScaling, DEFAULT_RETRY);
   return defaultAdapter;
 };

@@ -22,6 +22,7 @@ import type { DrainContainerInstance, DrainTask } from '../core/drain/decision.j
 import { AwsRejectedError, TransientAwsError } from '../core/errors.js';
 import { readerClients } from './clients.js';
 import { callAws } from './drain-errors.js';
+import { DEFAULT_RETRY, NO_RETRY, type RetryPolicy, retrying } from './drain-retry.js';
 
 /**
  * Container-instance attribute holding the drain start (epoch seconds). ECS keeps no drain timestamp,
@@ -97,11 +98,22 @@ const toObserved = (ci: SdkContainerInstance): ObservedContainerInstance | undef
 
 /** {@link DrainEcsPort} over the ECS API. */
 export class EcsDrainAdapter implements DrainEcsPort {
-  constructor(private readonly ecs: ECSClient) {}
+  /**
+   * @param retry In-invocation retries of transient errors (none by default; the Lambda's default adapter
+   *   uses {@link DEFAULT_RETRY}, bounded by the invocation's time budget).
+   */
+  constructor(
+    private readonly ecs: ECSClient,
+    private readonly retry: RetryPolicy = NO_RETRY,
+  ) {}
+
+  private aws<T>(action: string, target: string, call: () => Promise<T>): Promise<T> {
+    return retrying(this.retry, () => callAws(action, target, call));
+  }
 
   async findContainerInstance(cluster: string, ec2InstanceId: string) {
     // Cluster query language: `ec2InstanceId == i-…`. The default status filter is ACTIVE and DRAINING.
-    const listed = await callAws('ecs:ListContainerInstances', `cluster '${cluster}'`, () =>
+    const listed = await this.aws('ecs:ListContainerInstances', `cluster '${cluster}'`, () =>
       this.ecs.send(
         new ListContainerInstancesCommand({ cluster, filter: `ec2InstanceId == ${ec2InstanceId}` }),
       ),
@@ -129,7 +141,7 @@ export class EcsDrainAdapter implements DrainEcsPort {
   ): Promise<ObservedContainerInstance | undefined> {
     let why = 'absent from the answer';
     for (let attempt = 1; attempt <= PARTIAL_ATTEMPTS; attempt++) {
-      const out = await callAws('ecs:DescribeContainerInstances', `cluster '${cluster}'`, () =>
+      const out = await this.aws('ecs:DescribeContainerInstances', `cluster '${cluster}'`, () =>
         this.ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: [arn] })),
       );
       // One ARN asked, so any item or failure is about it (an event may name it in another ARN format).
@@ -156,7 +168,7 @@ export class EcsDrainAdapter implements DrainEcsPort {
     for (const desiredStatus of ['RUNNING', 'STOPPED'] as const) {
       let nextToken: string | undefined;
       do {
-        const page = await callAws('ecs:ListTasks', `container instance ${containerInstanceArn}`, () =>
+        const page = await this.aws('ecs:ListTasks', `container instance ${containerInstanceArn}`, () =>
           this.ecs.send(
             new ListTasksCommand({
               cluster,
@@ -204,7 +216,7 @@ export class EcsDrainAdapter implements DrainEcsPort {
     for (let attempt = 1; attempt <= PARTIAL_ATTEMPTS && unread.length > 0; attempt++) {
       failures = new Map();
       for (const batch of chunks(unread, DESCRIBE_TASKS_BATCH)) {
-        const out = await callAws('ecs:DescribeTasks', `cluster '${cluster}'`, () =>
+        const out = await this.aws('ecs:DescribeTasks', `cluster '${cluster}'`, () =>
           this.ecs.send(new DescribeTasksCommand({ cluster, tasks: batch })),
         );
         for (const t of out.tasks ?? []) if (t.taskArn) described.set(t.taskArn, t);
@@ -244,7 +256,7 @@ export class EcsDrainAdapter implements DrainEcsPort {
       for (let attempt = 1; attempt <= PARTIAL_ATTEMPTS; attempt++) {
         const pending = batch.filter((name) => !services.has(name));
         if (pending.length === 0) break;
-        const out = await callAws('ecs:DescribeServices', `cluster '${cluster}'`, () =>
+        const out = await this.aws('ecs:DescribeServices', `cluster '${cluster}'`, () =>
           this.ecs.send(new DescribeServicesCommand({ cluster, services: pending })),
         );
         for (const s of out.services ?? []) {
@@ -269,7 +281,7 @@ export class EcsDrainAdapter implements DrainEcsPort {
   }
 
   async setDraining(cluster: string, containerInstanceArn: string) {
-    const out = await callAws('ecs:UpdateContainerInstancesState', `cluster '${cluster}'`, () =>
+    const out = await this.aws('ecs:UpdateContainerInstancesState', `cluster '${cluster}'`, () =>
       this.ecs.send(
         new UpdateContainerInstancesStateCommand({
           cluster,
@@ -290,7 +302,7 @@ export class EcsDrainAdapter implements DrainEcsPort {
 
   async recordDrainStart(cluster: string, containerInstanceArn: string, at: Date) {
     const value = String(Math.floor(at.getTime() / 1000));
-    await callAws('ecs:PutAttributes', `cluster '${cluster}'`, () =>
+    await this.aws('ecs:PutAttributes', `cluster '${cluster}'`, () =>
       this.ecs.send(
         new PutAttributesCommand({
           cluster,
@@ -311,6 +323,6 @@ export class EcsDrainAdapter implements DrainEcsPort {
 let defaultAdapter: EcsDrainAdapter | undefined;
 /** The adapter over the shared default ECS client (created once per module; warm invocations reuse it). */
 export const defaultEcsDrainAdapter = (): EcsDrainAdapter => {
-  defaultAdapter ??= new EcsDrainAdapter(readerClients().ecs);
+  defaultAdapter ??= new EcsDrainAdapter(readerClients().ecs, DEFAULT_RETRY);
   return defaultAdapter;
 };

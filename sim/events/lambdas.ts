@@ -117,7 +117,18 @@ export class Lambdas {
           resources: [`arn:aws:events:${settings.region}:${settings.accountId}:rule/${reg.name}-schedule`],
           detail: {},
         };
-        return this.invokeWithRetries(reg, event, 'Scheduled Event', 0).then(() => undefined);
+        // Schedule deliveries go through the event faults too (lost, delayed, duplicated sweeps and ticks).
+        const copies = this.faults.onDelivery(event, reg.name, 0);
+        const now = copies.filter((d) => d <= 0).length;
+        for (const delay of copies.filter((d) => d > 0)) {
+          clock.after(delay, `deliver:${reg.name}`, () =>
+            this.invokeWithRetries(reg, structuredClone(event), 'Scheduled Event', 0).then(() => undefined),
+          );
+        }
+        if (now === 0) return undefined;
+        return (async () => {
+          for (let i = 0; i < now; i++) await this.invokeWithRetries(reg, structuredClone(event), 'Scheduled Event', 0);
+        })();
       });
     }
   }

@@ -18,12 +18,16 @@ export type DrainTrigger = (typeof DrainTriggers)[keyof typeof DrainTriggers];
 
 /** Auto Scaling lifecycle states in which a terminate hook holds the instance. */
 export const WAITING_STATES: readonly string[] = ['Terminating:Wait', 'Warmed:Terminating:Wait'];
-/** States reached after the terminate hook was completed or expired. */
-const PAST_HOOK_STATES: readonly string[] = [
-  'Terminating:Proceed',
-  'Terminated',
-  'Warmed:Terminating:Proceed',
-  'Warmed:Terminated',
+/**
+ * States in which a terminate lifecycle action can be pending. A lifecycle event for an instance in any
+ * other state (InService after a late retry of an old event, a warm-pool reuse; or past the hook) is
+ * stale: acting on it would set an instance DRAINING that nothing will ever terminate.
+ */
+const TERMINATING_STATES: readonly string[] = [
+  'Terminating',
+  'Terminating:Wait',
+  'Warmed:Terminating',
+  'Warmed:Terminating:Wait',
 ];
 /** Container-instance statuses in which the ECS agent can still run or receive tasks. */
 const REGISTERED_STATUSES: readonly string[] = ['ACTIVE', 'DRAINING', 'REGISTERING'];
@@ -118,6 +122,13 @@ export interface DrainPlan {
   dryRun: boolean;
 }
 
+/**
+ * Seconds past the maximum drain time after which a recorded drain start is taken as stale: ten sweeps
+ * (each of which would have force-completed the drain), at least 15 minutes.
+ */
+export const staleGraceSeconds = (sweepIntervalSeconds: number): number =>
+  Math.max(900, 10 * sweepIntervalSeconds);
+
 const blocking = (tasks: readonly DrainTask[]) =>
   tasks.filter((t) => !t.daemon && t.lastStatus !== 'STOPPED');
 
@@ -170,7 +181,7 @@ export const decideDrain = (facts: DrainFacts, policy: DrainPolicy, now: Date): 
   const eventSaysWaiting =
     facts.trigger === DrainTriggers.lifecycleAction &&
     state !== undefined &&
-    !PAST_HOOK_STATES.includes(state);
+    TERMINATING_STATES.includes(state);
   const waiting = (state !== undefined && WAITING_STATES.includes(state)) || eventSaysWaiting;
   const leaving =
     waiting ||
@@ -220,8 +231,14 @@ export const decideDrain = (facts: DrainFacts, policy: DrainPolicy, now: Date): 
       reasons.push(`container instance is ${ci.status} and not being terminated`);
       return plan('ignore');
     }
-    steps.push({ kind: 'set-draining', containerInstanceArn: ci.arn });
-    steps.push({ kind: 'record-drain-start', containerInstanceArn: ci.arn, at: now });
+    // Spot: two minutes to the reclaim, so the one write that matters (DRAINING) goes first. Otherwise
+    // the drain start is recorded first and a failed record stops the plan: DRAINING must never be
+    // paired with a stale start (an instance back from a warm pool keeps its old attribute), which
+    // would make the maximum drain time look reached at once.
+    const drainingFirst = facts.trigger === DrainTriggers.spotInterruption && !waiting;
+    const record = { kind: 'record-drain-start', containerInstanceArn: ci.arn, at: now } as const;
+    const setDraining = { kind: 'set-draining', containerInstanceArn: ci.arn } as const;
+    steps.push(...(drainingFirst ? [setDraining, record] : [record, setDraining]));
     reasons.push(`set DRAINING (${facts.trigger}): ECS moves service tasks to other instances`);
     const extra = { tasksToMove: left.length, drainSeconds: 0 };
     if (waiting && left.length === 0)
@@ -237,21 +254,34 @@ export const decideDrain = (facts: DrainFacts, policy: DrainPolicy, now: Date): 
     return plan(leaving ? 'wait' : 'ignore');
   }
 
-  const startedAt = ci.drainStartedAt;
-  if (!startedAt) {
-    // DRAINING set by someone else (the cluster scaler's targeted scale-in), or our record was lost.
-    steps.push({ kind: 'record-drain-start', containerInstanceArn: ci.arn, at: now });
-    reasons.push('drain start unknown: recorded now');
-  }
-  const drainSeconds = startedAt ? Math.max(0, Math.floor((now.getTime() - startedAt.getTime()) / 1000)) : 0;
-  if (left.length === 0)
-    return complete('no non-daemon task left on the instance', 'complete', { drainSeconds });
-
   const limit = effectiveMaxDrainSeconds(
     policy.maxDrainSeconds,
     hook?.globalTimeoutSeconds,
     policy.sweepIntervalSeconds,
   );
+  const recorded = ci.drainStartedAt;
+  const recordedSeconds = recorded
+    ? Math.max(0, Math.floor((now.getTime() - recorded.getTime()) / 1000))
+    : undefined;
+  // A start older than the limit plus the grace would have been force-completed by an earlier sweep: it
+  // belongs to an earlier drain (a warm-pool instance keeps its attributes), not to this one.
+  const stale =
+    recordedSeconds !== undefined &&
+    recordedSeconds >= limit + staleGraceSeconds(policy.sweepIntervalSeconds);
+  const startedAt = stale ? undefined : recorded;
+  if (!startedAt) {
+    // DRAINING set by someone else (the cluster scaler's targeted scale-in), or our record was lost.
+    steps.push({ kind: 'record-drain-start', containerInstanceArn: ci.arn, at: now });
+    reasons.push(
+      stale
+        ? `recorded drain start is ${recordedSeconds} s old, past any drain of this instance: stale, recorded now`
+        : 'drain start unknown: recorded now',
+    );
+  }
+  const drainSeconds = startedAt ? (recordedSeconds ?? 0) : 0;
+  if (left.length === 0)
+    return complete('no non-daemon task left on the instance', 'complete', { drainSeconds });
+
   if (startedAt && drainSeconds >= limit) {
     const capped = limit < policy.maxDrainSeconds ? ` (capped by the hook's global timeout)` : '';
     return complete(

@@ -49,7 +49,7 @@ describe('decideDrain', () => {
         tasks: [task('a'), task('b')],
       }),
       action: 'set-draining',
-      steps: ['set-draining', 'record-drain-start'],
+      steps: ['record-drain-start', 'set-draining'],
     },
     {
       name: 'lifecycle action on an ACTIVE instance with only daemon and stopped tasks: drain and complete at once',
@@ -59,7 +59,7 @@ describe('decideDrain', () => {
         tasks: [task('d', { daemon: true, group: 'service:agent' }), task('s', { lastStatus: 'STOPPED' })],
       }),
       action: 'complete',
-      steps: ['set-draining', 'record-drain-start', 'complete'],
+      steps: ['record-drain-start', 'set-draining', 'complete'],
     },
     {
       name: 'targeted scale-in: already DRAINING and empty, start unknown: complete at once',
@@ -145,7 +145,7 @@ describe('decideDrain', () => {
         tasks: [task('a')],
       }),
       action: 'set-draining',
-      steps: ['set-draining', 'record-drain-start'],
+      steps: ['record-drain-start', 'set-draining'],
     },
     {
       name: 'late lifecycle event after the action completed (Terminating:Proceed): ignore',
@@ -163,7 +163,7 @@ describe('decideDrain', () => {
       name: 'sweep finds an ACTIVE instance held by the hook (lost lifecycle event): set DRAINING',
       f: facts({ containerInstance: { arn: CI, status: 'ACTIVE' }, tasks: [task('a')] }),
       action: 'set-draining',
-      steps: ['set-draining', 'record-drain-start'],
+      steps: ['record-drain-start', 'set-draining'],
     },
     {
       name: 'sweep finds an empty held instance (lost task-stopped event): complete',
@@ -266,7 +266,7 @@ describe('decideDrain', () => {
     });
     const plan = decideDrain(f, policy({ dryRun: true }), NOW);
     expect(plan.dryRun).toBe(true);
-    expect(plan.steps.map((s) => s.kind)).toEqual(['set-draining', 'record-drain-start']);
+    expect(plan.steps.map((s) => s.kind)).toEqual(['record-drain-start', 'set-draining']);
     expect(plan.reasons).toContain('dry-run: nothing is written');
   });
 

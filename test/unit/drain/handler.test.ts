@@ -26,7 +26,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/instance-drainer/handler.js';
 import { DRAIN_START_ATTRIBUTE } from '../../../shared/aws/drain-ecs.js';
 import { TransientAwsError } from '../../../shared/core/errors.js';
-import { setClock } from '../../../shared/runtime/clock.js';
+import { setClock, setSleep } from '../../../shared/runtime/clock.js';
 import { setEmfSink } from '../../../shared/runtime/metrics.js';
 
 const ecs = mockClient(ECSClient);
@@ -151,8 +151,15 @@ let emf: Record<string, unknown>[] = [];
 const metricValues = (name: string) =>
   emf.filter((d) => name in d).map((d) => ({ value: d[name], cluster: d.ClusterName }));
 let restoreClock: () => void;
+let restoreSleep: () => void;
+/** Backoffs the drainer asked for (ms); no real waiting in tests. */
+let slept: number[] = [];
 
 beforeEach(() => {
+  slept = [];
+  restoreSleep = setSleep(async (ms) => {
+    slept.push(ms);
+  });
   ecs.reset();
   asg.reset();
   emf = [];
@@ -164,6 +171,7 @@ beforeEach(() => {
 afterEach(() => {
   setEmfSink(undefined);
   restoreClock();
+  restoreSleep();
 });
 
 describe('instance-drainer handler: lifecycle action', () => {
