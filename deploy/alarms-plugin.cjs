@@ -173,7 +173,7 @@ class AlarmsPlugin {
     const service = sls.service;
     const template = service.provider.compiledCloudFormationTemplate;
     const naming = sls.getProvider('aws').naming;
-    const custom = (service.custom ?? {}).alarms ?? {};
+    const custom = service.custom?.alarms ?? {};
     // `resources` is one object or a list of them (serverless.yml lists files).
     const extra = [service.resources ?? []].flat().map((r) => r?.Resources ?? {});
     const resources = Object.assign({}, template.Resources, ...extra);
