@@ -111,7 +111,7 @@ export const fnv1a64 = (text: string): string => {
 export const guardOf = (reasons: readonly string[]): HoldGuard | undefined => {
   const tests: [HoldGuard, RegExp][] = [
     ['halt', /^halted:/],
-    ['conflict', /\bconflict|another controller|managed scaling|stands? aside/i],
+    ['conflict', /another controller|stand(s|ing)? aside/i],
     ['backoff', /^backoff:/],
     ['cooldown', /^cooldown:|\bcooldown of \d+ s\b|^scale-in cooldown/i],
     ['max-size', /at its MaxSize|already at or above the maximum/],

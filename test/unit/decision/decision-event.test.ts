@@ -117,6 +117,12 @@ describe('cluster decision events', () => {
     },
   );
 
+  it('makes a conflict event when another controller drives the group (the planner stands aside)', () => {
+    const plan = planOf(snapshotOf(fragmented({ group: { tags: { AmazonECSManaged: '' } } })));
+    expect(plan.action).toBe('hold');
+    expect(clusterDecisionEvent(plan, NOW)?.detail.guard).toBe('conflict');
+  });
+
   it('makes a halt event when most instances are unhealthy', () => {
     const spec = fragmented();
     spec.instances = [
