@@ -81,6 +81,12 @@ export interface CapacityAnalysis {
     /** Which task definition is largest, per dimension. */
     byDimension: Partial<Record<Dimension, string>>;
     reservation: Resources;
+    /**
+     * The largest task of the services that want tasks (desired count > 0), per dimension: what headroom
+     * is kept for. A service at 0 desired (a batch between bursts) does not reserve an instance-sized hole
+     * all day; when it wants tasks again they are unplaced and bought for. Absent: same as `reservation`.
+     */
+    live?: Resources;
   };
   instances: InstanceView[];
   counts: { total: number; active: number; draining: number; capacity: number };
@@ -131,6 +137,10 @@ export const serviceTaskDefinitions = (s: Service): string[] => {
   return [...new Set(arns)];
 };
 
+/** The task headroom is kept for: the largest task of the services that want tasks (see `largestTask.live`). */
+export const headroomTask = (analysis: Pick<CapacityAnalysis, 'largestTask'>): Resources =>
+  analysis.largestTask.live ?? analysis.largestTask.reservation;
+
 /** 100 × part / whole, 0 when whole is 0 (never NaN). */
 export const percent = (part: number, whole: number): number => (whole > 0 ? (100 * part) / whole : 0);
 
@@ -161,6 +171,7 @@ export const analyzeCapacity = (snapshot: ClusterSnapshot): CapacityAnalysis => 
 
   // Largest task per dimension over REPLICA services (all deployments).
   let largest: Resources = ZERO;
+  let live: Resources = ZERO;
   const byDimension: Partial<Record<Dimension, string>> = {};
   let daemonReservation: Resources = ZERO;
   const daemonServices: string[] = [];
@@ -180,6 +191,7 @@ export const analyzeCapacity = (snapshot: ClusterSnapshot): CapacityAnalysis => 
         if (r[d] > largest[d]) byDimension[d] = arn;
       }
       largest = maxResources(largest, r);
+      if (s.desiredCount > 0) live = maxResources(live, r);
     }
     const deployments =
       s.deployments.length > 0
@@ -279,7 +291,7 @@ export const analyzeCapacity = (snapshot: ClusterSnapshot): CapacityAnalysis => 
     cluster: snapshot.cluster.clusterName,
     dimensionNames,
     dimensions,
-    largestTask: { taskDefinition, byDimension, reservation: largest },
+    largestTask: { taskDefinition, byDimension, reservation: largest, live },
     instances,
     counts: {
       total: instances.length,

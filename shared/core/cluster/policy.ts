@@ -13,6 +13,11 @@ export interface ClusterPolicy {
   /** At most this many instances added or removed per decision. */
   maxStep: number;
   /**
+   * Seconds instances must have been removable (placement-exact, at every decision) before they drain:
+   * cluster-autoscaler's scale-down-unneeded-time. Several may drain at once; see unneeded.ts.
+   */
+  scaleInUnneededSeconds: number;
+  /**
    * Seconds after the last scaling action (either direction) before a scale-out. Booting instances are
    * counted as capacity anyway, so this only spaces decisions; it never blocks placing pending tasks for
    * longer than one such window. Keep it below the tick period (60 s): the next tick's decision then
@@ -20,9 +25,10 @@ export interface ClusterPolicy {
    */
   scaleOutCooldownSeconds: number;
   /**
-   * Seconds after the last scaling action (either direction) before a scale-in. The planner raises it to
-   * at least the ASG's instance warm-up + health-check grace period (a new instance's worth is not known
-   * before both have passed), and it is the hysteresis window: a scale-in never undoes a recent scale-out.
+   * Seconds after the last scale-OUT before a scale-in (a scale-in does not delay the next one: pacing is
+   * {@link scaleInUnneededSeconds}). The planner raises it to at least the ASG's instance warm-up +
+   * health-check grace period (a new instance's worth is not known before both have passed), and it is
+   * the hysteresis window: a scale-in never undoes a recent scale-out.
    */
   scaleInCooldownSeconds: number;
   /**
@@ -66,6 +72,7 @@ export const DEFAULT_CLUSTER_POLICY: ClusterPolicy = Object.freeze({
   headroomTasks: 1,
   scaleInEnabled: true,
   maxStep: 10,
+  scaleInUnneededSeconds: 600,
   scaleOutCooldownSeconds: 30,
   scaleInCooldownSeconds: 900,
   bootTimeoutSeconds: 600,

@@ -1,0 +1,118 @@
+/**
+ * Scale-in pacing, per instance as cluster-autoscaler does it (issue 16), instead of one cooldown after
+ * any action, a cap per decision and "nothing while an instance drains":
+ * - an instance becomes a candidate once instances have been removable (placement-exact, scale-in.ts)
+ *   for `scaleInUnneededSeconds` (default 600 s, cluster-autoscaler's scale-down-unneeded-time), counted
+ *   by the staircase of unneeded.ts kept in the ASG tag `ecs-autoscaler:unneeded`;
+ * - several candidates drain at once: the tasks DRAINING instances still hand over ({@link drainingMoves})
+ *   count as moved when the next ones are chosen, so concurrent drains never overfill the rest;
+ * - the scale-in cooldown only guards against undoing a recent scale-OUT (it counts from the last
+ *   scale-out, never from a scale-in); the unneeded time is counted during it, so the first removal
+ *   after it needs no further wait.
+ */
+import type { CapacityAnalysis, InstanceView } from '../capacity/capacity.js';
+import type { PlacementItem } from '../placement/placement.js';
+import type { AsgTag, ClusterSnapshot } from '../snapshot/snapshot.js';
+import { STATE_TAGS } from './config.js';
+import { isJobTask } from './foreign-state.js';
+import { instanceTasks, taskSize } from './instance-tasks.js';
+import {
+  afterRemoval,
+  formatUnneeded,
+  observeUnneeded,
+  parseUnneeded,
+  ripeCount,
+  type UnneededStep,
+} from './unneeded.js';
+
+/**
+ * Service tasks that DRAINING instances still run: ECS starts them elsewhere, on the instances that stay
+ * (standalone and protected tasks stay where they are). Per-task sizes when the task list is known;
+ * otherwise each task is assumed as large as the largest task (conservative).
+ */
+export const drainingMoves = (snapshot: ClusterSnapshot, analysis: CapacityAnalysis): PlacementItem[] => {
+  const largest = analysis.largestTask.reservation;
+  const items: PlacementItem[] = [];
+  for (const ci of analysis.instances) {
+    if (ci.status !== 'DRAINING') continue;
+    const tasks = instanceTasks(snapshot, analysis, ci);
+    if (tasks.complete) {
+      for (const t of tasks.nonDaemon) {
+        if (isJobTask(snapshot, t)) continue;
+        items.push({ label: t.taskArn, reservation: taskSize(snapshot, t) ?? largest, count: 1 });
+      }
+    } else if (ci.runningTasks + ci.pendingTasks > 0) {
+      items.push({
+        label: `draining ${label(ci)} (assumed largest)`,
+        reservation: largest,
+        count: ci.runningTasks + ci.pendingTasks,
+      });
+    }
+  }
+  return items;
+};
+
+const label = (ci: InstanceView): string => ci.ec2InstanceId ?? ci.containerInstanceArn;
+
+/** The outcome of {@link paceScaleIn}. */
+export interface ScaleInPace {
+  /** How many of the selected instances drain now (the first ones: the emptiest). */
+  drain: number;
+  /** The new value of the `ecs-autoscaler:unneeded` tag, when it changes. */
+  tag: string | undefined;
+  reasons: string[];
+}
+
+/** Everything the pacing looks at. */
+export interface PaceInput {
+  tags: readonly AsgTag[];
+  /** Instances the placement-exact selection may remove now. */
+  removable: number;
+  /** Seconds since the scaler's last scale-out (Infinity: none recorded). */
+  sinceLastScaleOutSeconds: number;
+  /** Its scale-in cooldown (≥ warm-up + health-check grace), seconds. */
+  cooldownSeconds: number;
+  unneededSeconds: number;
+  /** Epoch ms of the last scale-out (undefined: none): unneeded steps older than it are void. */
+  lastScaleOutMs: number | undefined;
+  now: Date;
+}
+
+const secs = (n: number): string => `${Math.round(n)} s`;
+
+/** Decides how many of the removable instances go now, and the staircase to remember. Pure. */
+export const paceScaleIn = (input: PaceInput): ScaleInPace => {
+  const raw = input.tags.find((t) => t.Key === STATE_TAGS.unneeded)?.Value;
+  const now = Math.floor(input.now.getTime() / 1000);
+  // A scale-out proves capacity was needed then: nothing has been unneeded since before it.
+  const outAt = input.lastScaleOutMs === undefined ? -Infinity : Math.floor(input.lastScaleOutMs / 1000);
+  const before = parseUnneeded(raw).filter((s) => s.since >= outAt);
+  let steps: UnneededStep[] = observeUnneeded(before, input.removable, now);
+  const reasons: string[] = [];
+  let drain = 0;
+  if (input.removable > 0) {
+    const ripe = Math.min(input.removable, ripeCount(steps, now, input.unneededSeconds));
+    const oldest = steps[0]?.since ?? now;
+    if (input.sinceLastScaleOutSeconds < input.cooldownSeconds) {
+      reasons.push(
+        `${input.removable} instance(s) could go, unneeded for ${secs(now - oldest)}; scale-in cooldown: the last scale-out was ${secs(input.sinceLastScaleOutSeconds)} ago, scale-in waits ${secs(input.cooldownSeconds)} so it never undoes it`,
+      );
+    } else if (ripe === 0) {
+      reasons.push(
+        `${input.removable} instance(s) could go, unneeded for ${secs(now - oldest)} of the ${secs(input.unneededSeconds)} before they drain (scale-in-unneeded-time)`,
+      );
+    } else {
+      drain = ripe;
+      steps = afterRemoval(steps, ripe);
+      reasons.push(
+        `${ripe} instance(s) unneeded for at least ${secs(input.unneededSeconds)}: drain the ${ripe} emptiest now${input.removable > ripe ? ` (${input.removable - ripe} more wait until they have been unneeded as long)` : ''}`,
+      );
+    }
+  }
+  const value = formatUnneeded(steps);
+  return { drain, tag: value === (raw ?? '') ? undefined : value, reasons };
+};
+
+/** The tag value that forgets the staircase when scale-in is blocked (undefined: nothing to forget). */
+export const forgetUnneeded = (tags: readonly AsgTag[]): string | undefined =>
+  (tags.find((t) => t.Key === STATE_TAGS.unneeded)?.Value ?? '') === '' ? undefined : '';
