@@ -5,6 +5,7 @@
 import type { CapacityAnalysis, InstanceView } from '../capacity/capacity.js';
 import type { AsgInstance, AutoScalingGroup } from '../snapshot/snapshot.js';
 import type { ScalingState } from './config.js';
+import { type GroupFleet, unitsOf } from './fleet.js';
 import type { ClusterPolicy } from './policy.js';
 
 /**
@@ -14,6 +15,13 @@ import type { ClusterPolicy } from './policy.js';
  */
 export const isMember = (i: AsgInstance): boolean =>
   i.LifecycleState === 'InService' || i.LifecycleState.startsWith('Pending');
+
+/**
+ * Lifecycle states that are neither capacity nor a destination for tasks, though the instance may still
+ * be registered with ECS: Standby (taken out of service by an operator), warm-pool states, detaching and
+ * terminating instances, and Pending ones (not yet InService: a warm-pool instance may register early).
+ */
+export const isOutOfService = (i: AsgInstance): boolean => i.LifecycleState !== 'InService';
 
 /** The derived state of one managed group at `now`. */
 export interface GroupState {
@@ -26,8 +34,14 @@ export interface GroupState {
   booting: string[];
   /** Members not registered although the last scale-out is older than the boot timeout. */
   stuck: string[];
-  /** Desired capacity the ASG has not launched yet (desired − members, ≥ 0): in flight too. */
+  /** Instances the ASG has not launched yet (desired − member units, in instances of the arriving type). */
   notLaunched: number;
+  /** Desired capacity the ASG has not launched yet, in the group's units (desired − Σ member weights, ≥ 0). */
+  notLaunchedUnits: number;
+  /** Σ member weights (group units). */
+  memberUnits: number;
+  /** What the group launches (undefined: planned as before, one unit per instance). */
+  fleet: GroupFleet | undefined;
   /** Members whose ASG health status is Unhealthy. */
   unhealthy: string[];
   /** In-flight instances: booting members + not yet launched. Their capacity is counted, not re-bought. */
@@ -51,6 +65,7 @@ export const groupState = (
   state: ScalingState,
   policy: ClusterPolicy,
   now: Date,
+  fleet?: GroupFleet,
 ): GroupState => {
   const nowMs = now.getTime();
   const members = group.Instances.filter(isMember);
@@ -58,18 +73,25 @@ export const groupState = (
   for (const i of analysis.instances) if (i.ec2InstanceId) byEc2.set(i.ec2InstanceId, i);
   const registered = new Map<string, InstanceView>();
   const unregistered: string[] = [];
+  const pendingRegistered: string[] = [];
   for (const m of members) {
     const ci = byEc2.get(m.InstanceId);
-    if (ci) registered.set(m.InstanceId, ci);
+    if (ci && m.LifecycleState !== 'InService') pendingRegistered.push(m.InstanceId);
+    else if (ci) registered.set(m.InstanceId, ci);
     else unregistered.push(m.InstanceId);
   }
   const sinceLastScaleOutSeconds = since(nowMs, state.lastScaleOutMs);
   // An instance has no launch time in DescribeAutoScalingGroups; the scaler's own last scale-out is the
   // clock: unregistered members are booting until the boot timeout after it, stuck afterwards.
   const stillBooting = sinceLastScaleOutSeconds <= policy.bootTimeoutSeconds;
-  const booting = stillBooting ? unregistered : [];
+  // A registered member still Pending (a warm-pool instance whose agent joined early) is booting, not
+  // capacity: it becomes capacity when it is InService.
+  const booting = [...(stillBooting ? unregistered : []), ...pendingRegistered];
   const stuck = stillBooting ? [] : unregistered;
-  const notLaunched = Math.max(0, group.DesiredCapacity - members.length);
+  const memberUnits = fleet ? unitsOf(fleet, members) : members.length;
+  const notLaunchedUnits = Math.max(0, group.DesiredCapacity - memberUnits);
+  const arrivingWeight = fleet?.options[0]?.weight ?? 1;
+  const notLaunched = Math.ceil(notLaunchedUnits / arrivingWeight);
   const ownDraining = state.draining
     .map((id) => registered.get(id))
     .filter((ci): ci is InstanceView => ci?.status === 'DRAINING');
@@ -81,6 +103,9 @@ export const groupState = (
     booting,
     stuck,
     notLaunched,
+    notLaunchedUnits,
+    memberUnits,
+    fleet,
     unhealthy: members.filter((m) => m.HealthStatus === 'Unhealthy').map((m) => m.InstanceId),
     inFlight: booting.length + notLaunched,
     ownDraining,
@@ -91,4 +116,37 @@ export const groupState = (
       (group.DefaultInstanceWarmup ?? 0) + (group.HealthCheckGracePeriod ?? 0),
     ),
   };
+};
+
+const secs = (n: number): string => `${Math.round(n)} s`;
+
+/** Why the group must not change (too many unhealthy or stuck instances), or undefined. */
+export const haltReason = (gs: GroupState, policy: ClusterPolicy): string | undefined => {
+  const bad = new Set([...gs.unhealthy, ...gs.stuck]);
+  if (gs.members.length === 0 || (100 * bad.size) / gs.members.length <= policy.haltUnhealthyPercent) {
+    return undefined;
+  }
+  return `halted: ${bad.size} of ${gs.members.length} instance(s) are unhealthy or not registered with ECS (${[...bad].join(', ')}), more than ${policy.haltUnhealthyPercent}%: check the launch template (AMI, user data ECS_CLUSTER, instance profile) before the scaler adds or removes capacity`;
+};
+
+/** Why a needed scale-out of the group must wait (halt, cooldown, backoff, max size), or undefined. */
+export const scaleOutHoldReason = (
+  gs: GroupState,
+  policy: ClusterPolicy,
+  halt: string | undefined,
+): string | undefined => {
+  if (halt) return halt;
+  if (gs.sinceLastActionSeconds < policy.scaleOutCooldownSeconds) {
+    return `cooldown: the last scaling action was ${secs(gs.sinceLastActionSeconds)} ago; scale-out waits ${secs(policy.scaleOutCooldownSeconds)}`;
+  }
+  if (
+    gs.stuck.length > 0 &&
+    gs.sinceLastScaleOutSeconds < policy.bootTimeoutSeconds + policy.scaleOutBackoffSeconds
+  ) {
+    return `backoff: ${gs.stuck.length} instance(s) launched by the last scale-out (${secs(gs.sinceLastScaleOutSeconds)} ago) never registered with ECS (${gs.stuck.join(', ')}); next scale-out after ${secs(policy.bootTimeoutSeconds + policy.scaleOutBackoffSeconds)}`;
+  }
+  if (gs.group.DesiredCapacity >= gs.group.MaxSize) {
+    return `the group is at its MaxSize ${gs.group.MaxSize}: raise MaxSize to add capacity`;
+  }
+  return undefined;
 };

@@ -1,7 +1,9 @@
 /**
  * What one new instance will register with ECS, when no instance of the group is registered to learn it
- * from (scale from zero). A small built-in table of common instance types, keyed by the ASG's instance
- * type (its Instances, else its MixedInstancesPolicy overrides).
+ * from (scale from zero), and the facts fleet.ts needs about each type (vCPU, MiB, architecture, GPUs,
+ * us-east-1 on-demand price). The fact rows come from /work/research/instance-types.json (Karpenter's
+ * generated instance-type reference and AWS's price list, read 2026-12-03; sources in that file);
+ * c/m/r types outside the rows fall back to the family formula below.
  *
  * CPU: ECS registers vCPU × 1024 CPU units. MEMORY: ECS registers less than the installed memory (the
  * kernel and platform overhead; ECS developer guide "Reserving Amazon ECS Linux container instance
@@ -13,6 +15,57 @@
  */
 import type { Resources } from '../capacity/resources.js';
 import type { AutoScalingGroup } from '../snapshot/snapshot.js';
+
+/** Facts of one instance type. Memory is installed MiB (not what ECS registers). */
+export interface InstanceTypeFacts {
+  vcpu: number;
+  memoryMiB: number;
+  arch: 'x86_64' | 'arm64';
+  gpus: number;
+  /** us-east-1 Linux on-demand USD per hour (undefined: not known). */
+  priceUsdHour: number | undefined;
+}
+
+type Row = [vcpu: number, memoryMiB: number, arch: 'x86_64' | 'arm64', gpus: number, usdHour: number];
+/** [vCPU, installed MiB, architecture, GPUs, USD/h] per type (research/instance-types.json). */
+const FACTS: Record<string, Row> = {
+  't3.medium': [2, 4096, 'x86_64', 0, 0.0416],
+  't3.large': [2, 8192, 'x86_64', 0, 0.0832],
+  't3.xlarge': [4, 16384, 'x86_64', 0, 0.1664],
+  'm5.large': [2, 8192, 'x86_64', 0, 0.096],
+  'm5.xlarge': [4, 16384, 'x86_64', 0, 0.192],
+  'm5.2xlarge': [8, 32768, 'x86_64', 0, 0.384],
+  'm5.4xlarge': [16, 65536, 'x86_64', 0, 0.768],
+  'c5.large': [2, 4096, 'x86_64', 0, 0.085],
+  'c5.xlarge': [4, 8192, 'x86_64', 0, 0.17],
+  'c5.2xlarge': [8, 16384, 'x86_64', 0, 0.34],
+  'c5.4xlarge': [16, 32768, 'x86_64', 0, 0.68],
+  'r5.large': [2, 16384, 'x86_64', 0, 0.126],
+  'r5.xlarge': [4, 32768, 'x86_64', 0, 0.252],
+  'r5.2xlarge': [8, 65536, 'x86_64', 0, 0.504],
+  'm6i.large': [2, 8192, 'x86_64', 0, 0.096],
+  'm6i.xlarge': [4, 16384, 'x86_64', 0, 0.192],
+  'm6i.2xlarge': [8, 32768, 'x86_64', 0, 0.384],
+  'c6i.large': [2, 4096, 'x86_64', 0, 0.085],
+  'c6i.xlarge': [4, 8192, 'x86_64', 0, 0.17],
+  'm6g.large': [2, 8192, 'arm64', 0, 0.077],
+  'm6g.xlarge': [4, 16384, 'arm64', 0, 0.154],
+  'm6g.2xlarge': [8, 32768, 'arm64', 0, 0.308],
+  'c6g.large': [2, 4096, 'arm64', 0, 0.068],
+  'c6g.xlarge': [4, 8192, 'arm64', 0, 0.136],
+  'c6g.2xlarge': [8, 16384, 'arm64', 0, 0.272],
+  'r6g.large': [2, 16384, 'arm64', 0, 0.1008],
+  'r6g.xlarge': [4, 32768, 'arm64', 0, 0.2016],
+  'm7g.large': [2, 8192, 'arm64', 0, 0.0816],
+  'm7g.xlarge': [4, 16384, 'arm64', 0, 0.1632],
+  'c7g.large': [2, 4096, 'arm64', 0, 0.0725],
+  'c7g.xlarge': [4, 8192, 'arm64', 0, 0.145],
+  'g4dn.xlarge': [4, 16384, 'x86_64', 1, 0.526],
+  'g4dn.2xlarge': [8, 32768, 'x86_64', 1, 0.752],
+  'g5.xlarge': [4, 16384, 'x86_64', 1, 1.006],
+  'p3.2xlarge': [8, 62464, 'x86_64', 1, 3.06],
+  'inf1.xlarge': [4, 8192, 'x86_64', 0, 0.228],
+};
 
 /** Installed GiB per vCPU for the families the table knows. */
 const FAMILY_GIB_PER_VCPU: Record<string, number> = { c: 2, m: 4, r: 8 };
@@ -39,17 +92,45 @@ const BURSTABLE: Record<string, [number, number]> = {
   '2xlarge': [8, 32],
 };
 
-const registered = (vcpu: number, gib: number): Resources => ({
+const registered = (vcpu: number, gib: number, gpus = 0): Resources => ({
   CPU: vcpu * 1024,
   MEMORY: Math.floor(gib * 1024 * 0.95 - 128),
-  GPU: 0,
+  GPU: gpus,
 });
+
+/** The names of every type the fact rows know (attribute-based selection chooses among them). */
+export const knownInstanceTypes = (): string[] => Object.keys(FACTS);
+
+/**
+ * Facts of an instance type: the research rows, else the c/m/r/t family formula (architecture from the
+ * generation letter `g`, no price); undefined when neither knows it.
+ */
+export const instanceTypeFacts = (instanceType: string): InstanceTypeFacts | undefined => {
+  const row = FACTS[instanceType];
+  if (row) return { vcpu: row[0], memoryMiB: row[1], arch: row[2], gpus: row[3], priceUsdHour: row[4] };
+  const cap = formulaCapacity(instanceType);
+  if (!cap) return undefined;
+  const family = instanceType.split('.')[0] ?? '';
+  return {
+    vcpu: cap.CPU / 1024,
+    memoryMiB: Math.round((cap.MEMORY + 128) / 0.95),
+    arch: /\dg/.test(family) || family === 't4g' ? 'arm64' : 'x86_64',
+    gpus: 0,
+    priceUsdHour: undefined,
+  };
+};
 
 /**
  * The estimated registered capacity of an instance type, or undefined when the table does not know it.
- * Knows t3/t3a/t4g (nano..2xlarge) and c/m/r generations 5, 5a, 6i, 6a, 6g, 7i, 7a, 7g (large..24xlarge).
+ * Knows the fact rows (GPUs included), t3/t3a/t4g (nano..2xlarge) and c/m/r generations 5, 5a, 6i, 6a, 6g, 7i, 7a, 7g (large..24xlarge).
  */
 export const instanceTypeCapacity = (instanceType: string): Resources | undefined => {
+  const row = FACTS[instanceType];
+  if (row) return registered(row[0], row[1] / 1024, row[3]);
+  return formulaCapacity(instanceType);
+};
+
+const formulaCapacity = (instanceType: string): Resources | undefined => {
   const [family, size] = instanceType.split('.');
   if (!family || !size) return undefined;
   if (family === 't3' || family === 't3a' || family === 't4g') {

@@ -183,6 +183,48 @@ export const AsgInstanceSchema = z.looseObject({
   LifecycleState: z.string(),
   HealthStatus: z.string().optional(),
   ProtectedFromScaleIn: z.boolean().optional(),
+  /** The instance's weight in the group's units (a string "1"–"999"; absent: 1). */
+  WeightedCapacity: z.string().optional(),
+  LaunchTemplate: z.looseObject({}).optional(),
+  LaunchConfigurationName: z.string().optional(),
+});
+
+/** A launch template reference (`LaunchTemplateSpecification`): id or name, and a version. */
+const LaunchTemplateSpecSchema = z.looseObject({
+  LaunchTemplateId: z.string().optional(),
+  LaunchTemplateName: z.string().optional(),
+  Version: z.string().optional(),
+});
+
+/**
+ * EC2 Auto Scaling `MixedInstancesPolicy` (ecs-facts §4.1): the launch template with its overrides
+ * (instance types or attribute-based `InstanceRequirements`, optional `WeightedCapacity`) and the
+ * on-demand/Spot distribution. Fields fleet.ts reads; the rest passes through.
+ */
+export const MixedInstancesPolicySchema = z.looseObject({
+  LaunchTemplate: z
+    .looseObject({
+      LaunchTemplateSpecification: LaunchTemplateSpecSchema.optional(),
+      Overrides: z
+        .array(
+          z.looseObject({
+            InstanceType: z.string().optional(),
+            InstanceRequirements: z.looseObject({}).optional(),
+            WeightedCapacity: z.string().optional(),
+            LaunchTemplateSpecification: LaunchTemplateSpecSchema.optional(),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
+  InstancesDistribution: z
+    .looseObject({
+      OnDemandAllocationStrategy: z.string().optional(),
+      OnDemandBaseCapacity: z.number().optional(),
+      OnDemandPercentageAboveBaseCapacity: z.number().optional(),
+      SpotAllocationStrategy: z.string().optional(),
+    })
+    .optional(),
 });
 
 /** EC2 Auto Scaling DescribeAutoScalingGroups `AutoScalingGroups[]` item. */
@@ -199,6 +241,12 @@ export const AutoScalingGroupSchema = z.looseObject({
   Instances: z.array(AsgInstanceSchema).default([]),
   Tags: z.array(AsgTagSchema).default([]),
   NewInstancesProtectedFromScaleIn: z.boolean().optional(),
+  LaunchTemplate: LaunchTemplateSpecSchema.optional(),
+  LaunchConfigurationName: z.string().optional(),
+  MixedInstancesPolicy: MixedInstancesPolicySchema.optional(),
+  /** `units` (default), `vcpu` or `memory-mib`: the unit of Desired/Min/Max (ecs-facts §4.2). */
+  DesiredCapacityType: z.string().optional(),
+  WarmPoolConfiguration: z.looseObject({}).optional(),
   CreatedTime: isoDate.optional(),
   Status: z.string().optional(),
 });
@@ -252,6 +300,36 @@ export const MetricAlarmSchema = z.looseObject({
     .optional(),
 });
 
+/**
+ * EC2 DescribeLaunchTemplateVersions `LaunchTemplateVersions[]` item (optional in a snapshot): what a
+ * group's launch template launches when it names no overrides (InstanceType or InstanceRequirements).
+ */
+export const LaunchTemplateVersionSchema = z.looseObject({
+  LaunchTemplateId: z.string().optional(),
+  LaunchTemplateName: z.string().optional(),
+  VersionNumber: z.number().optional(),
+  DefaultVersion: z.boolean().optional(),
+  LaunchTemplateData: z
+    .looseObject({ InstanceType: z.string().optional(), InstanceRequirements: z.looseObject({}).optional() })
+    .optional(),
+});
+
+/** EC2 Auto Scaling DescribeLaunchConfigurations item (optional in a snapshot). */
+export const LaunchConfigurationSchema = z.looseObject({
+  LaunchConfigurationName: z.string(),
+  InstanceType: z.string().optional(),
+});
+
+/** EC2 Auto Scaling DescribeInstanceRefreshes `InstanceRefreshes[]` item (optional in a snapshot). */
+export const InstanceRefreshSchema = z.looseObject({
+  InstanceRefreshId: z.string().optional(),
+  AutoScalingGroupName: z.string(),
+  Status: z.string(),
+  StartTime: isoDate.optional(),
+  PercentageComplete: z.number().optional(),
+  InstancesToUpdate: z.number().optional(),
+});
+
 /** ECS DescribeClusters `clusters[]` item. */
 export const ClusterSchema = z.looseObject({
   clusterName: z.string(),
@@ -296,6 +374,12 @@ export const ClusterSnapshotSchema = z.looseObject({
   failures: z.array(DescribeFailureSchema).optional(),
   /** Metric alarms that name a service of this cluster (added field; absent in older files: no alarms). */
   alarms: z.array(MetricAlarmSchema).optional(),
+  /** Launch template versions the managed groups name (added field; absent: types from overrides only). */
+  launchTemplateVersions: z.array(LaunchTemplateVersionSchema).optional(),
+  /** Launch configurations the managed groups name (added field). */
+  launchConfigurations: z.array(LaunchConfigurationSchema).optional(),
+  /** Recent instance refreshes of the managed groups (added field; absent: none known). */
+  instanceRefreshes: z.array(InstanceRefreshSchema).optional(),
   /**
    * EC2 DescribeInstanceTypes `InstanceTypes[]` items for the cluster's and groups' instance types (added
    * field; absent: the placement model's built-in table).
@@ -318,6 +402,9 @@ export type ScalingPolicy = z.infer<typeof ScalingPolicySchema>;
 export type Cluster = z.infer<typeof ClusterSchema>;
 export type MetricAlarm = z.infer<typeof MetricAlarmSchema>;
 export type DescribeFailure = z.infer<typeof DescribeFailureSchema>;
+export type MixedInstancesPolicy = z.infer<typeof MixedInstancesPolicySchema>;
+export type LaunchTemplateVersion = z.infer<typeof LaunchTemplateVersionSchema>;
+export type InstanceRefresh = z.infer<typeof InstanceRefreshSchema>;
 /** A parsed, validated snapshot. Dates are ISO strings. */
 export type ClusterSnapshot = z.infer<typeof ClusterSnapshotSchema>;
 

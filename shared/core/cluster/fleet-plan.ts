@@ -1,0 +1,325 @@
+/**
+ * The cluster-wide side of planning several groups (docs/fleets.md): what each managed group launches
+ * and whether it may grow, which instances are out of service, the in-flight capacity of every group,
+ * the per-task choice of group for a scale-out, the order in which groups are offered a scale-in, and
+ * instance refreshes. Pure; the planner (planner.ts) applies the result to each group's plan.
+ */
+import type { CapacityAnalysis, InstanceView } from '../capacity/capacity.js';
+import type { Resources } from '../capacity/resources.js';
+import type { Bin } from '../placement/placement.js';
+import type {
+  AsgInstance,
+  AutoScalingGroup,
+  ClusterSnapshot,
+  InstanceRefresh,
+} from '../snapshot/snapshot.js';
+import type { ScalingState } from './config.js';
+import {
+  arrivalOption,
+  type GroupFleet,
+  groupFleet,
+  memberFree,
+  memberWeight,
+  registeredByType,
+} from './fleet.js';
+import { type GroupState, groupState, haltReason, scaleOutHoldReason } from './group-state.js';
+import type { ClusterPolicy } from './policy.js';
+import {
+  type ArchOf,
+  assessFleetScaleOut,
+  type FleetScaleOutAssessment,
+  type GrowableGroup,
+} from './fleet-scale-out.js';
+
+/** The tag that ranks groups for scale-out (lower first) and scale-in (higher first). */
+export const PRIORITY_TAG = 'ecs-autoscaler:priority';
+
+/** Instance refresh states in which the refresh still replaces instances (DescribeInstanceRefreshes). */
+export const ACTIVE_REFRESH_STATES: ReadonlySet<string> = new Set([
+  'Pending',
+  'InProgress',
+  'Cancelling',
+  'RollbackInProgress',
+  'Baking',
+]);
+
+/** One managed group as the cluster-wide planning sees it. */
+export interface FleetGroup {
+  group: AutoScalingGroup;
+  policy: ClusterPolicy;
+  fleet: GroupFleet;
+  /** Undefined when the group's state tags cannot be read (the group holds). */
+  gs: GroupState | undefined;
+  halt: string | undefined;
+  /** Why the group may not grow now, or undefined. */
+  hold: string | undefined;
+  refresh: InstanceRefresh | undefined;
+  priority: number | undefined;
+}
+
+/** The group's instance refresh that is still replacing instances, if any. */
+export const activeRefresh = (snapshot: ClusterSnapshot, group: string): InstanceRefresh | undefined =>
+  (snapshot.instanceRefreshes ?? []).find(
+    (r) => r.AutoScalingGroupName === group && ACTIVE_REFRESH_STATES.has(r.Status),
+  );
+
+const ltKey = (snapshot: ClusterSnapshot, ref: Record<string, unknown> | undefined): string | undefined => {
+  if (!ref) return undefined;
+  const id = (ref.LaunchTemplateId as string | undefined) ?? (ref.LaunchTemplateName as string | undefined);
+  let version = ref.Version as string | undefined;
+  if (version === '$Latest' || version === '$Default') {
+    const versions = (snapshot.launchTemplateVersions ?? []).filter(
+      (v) => v.LaunchTemplateId === ref.LaunchTemplateId || v.LaunchTemplateName === ref.LaunchTemplateName,
+    );
+    const hit =
+      version === '$Latest'
+        ? [...versions].sort((a, b) => (b.VersionNumber ?? 0) - (a.VersionNumber ?? 0))[0]
+        : versions.find((v) => v.DefaultVersion);
+    if (hit?.VersionNumber !== undefined) version = String(hit.VersionNumber);
+  }
+  return `${id ?? ''}:${version ?? ''}`;
+};
+
+/**
+ * Members an active instance refresh will replace: those whose launch template (id and version) or
+ * launch configuration differs from the group's (what the refresh replaces with `SkipMatching` or not,
+ * once the group's template has changed). Empty without a refresh or without anything to compare.
+ */
+export const refreshReplaces = (snapshot: ClusterSnapshot, group: AutoScalingGroup): string[] => {
+  if (!activeRefresh(snapshot, group.AutoScalingGroupName)) return [];
+  const want = ltKey(
+    snapshot,
+    (group.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification ?? group.LaunchTemplate) as
+      | Record<string, unknown>
+      | undefined,
+  );
+  return group.Instances.filter((i: AsgInstance) => {
+    if (group.LaunchConfigurationName && i.LaunchConfigurationName) {
+      return i.LaunchConfigurationName !== group.LaunchConfigurationName;
+    }
+    const have = ltKey(snapshot, i.LaunchTemplate as Record<string, unknown> | undefined);
+    return want !== undefined && have !== undefined && have !== want;
+  }).map((i) => i.InstanceId);
+};
+
+/** EC2 ids of the managed groups' instances that are not InService (Standby, Pending, warm pool, …). */
+export const outOfServiceIds = (groups: readonly AutoScalingGroup[]): Set<string> =>
+  new Set(
+    groups.flatMap((g) =>
+      g.Instances.filter((i) => i.LifecycleState !== 'InService').map((i) => i.InstanceId),
+    ),
+  );
+
+const priorityOf = (group: AutoScalingGroup): number | undefined => {
+  const raw = group.Tags.find((t) => t.Key === PRIORITY_TAG)?.Value;
+  const n = raw === undefined ? Number.NaN : Number(raw);
+  return Number.isInteger(n) ? n : undefined;
+};
+
+/** The smallest registered capacity of the cluster's capacity instances (the pre-fleet estimate). */
+const smallestRegistered = (analysis: CapacityAnalysis): Resources | undefined => {
+  const cpu = analysis.dimensions.CPU?.instanceCapacity ?? 0;
+  const mem = analysis.dimensions.MEMORY?.instanceCapacity ?? 0;
+  if (cpu > 0 && mem > 0)
+    return { CPU: cpu, MEMORY: mem, GPU: analysis.dimensions.GPU?.instanceCapacity ?? 0 };
+  const any = analysis.instances.filter((i) => i.registered.CPU > 0 && i.registered.MEMORY > 0);
+  if (any.length === 0) return undefined;
+  return {
+    CPU: Math.min(...any.map((i) => i.registered.CPU)),
+    MEMORY: Math.min(...any.map((i) => i.registered.MEMORY)),
+    GPU: Math.min(...any.map((i) => i.registered.GPU)),
+  };
+};
+
+/**
+ * Every managed group with what it launches and whether it may grow. `stateOf` reads a group's scaler
+ * state (it may throw: the group then has no `gs`).
+ */
+export const clusterFleets = (
+  snapshot: ClusterSnapshot,
+  analysis: CapacityAnalysis,
+  groups: readonly AutoScalingGroup[],
+  policyOf: (g: AutoScalingGroup) => ClusterPolicy,
+  stateOf: (g: AutoScalingGroup) => ScalingState,
+  now: Date,
+): FleetGroup[] => {
+  const learned = registeredByType(snapshot, analysis);
+  const fallback = smallestRegistered(analysis);
+  return groups.map((group) => {
+    const policy = policyOf(group);
+    const fleet = groupFleet(snapshot, group, analysis.daemonReservation, learned, policy, fallback);
+    const refresh = activeRefresh(snapshot, group.AutoScalingGroupName);
+    let gs: GroupState | undefined;
+    try {
+      gs = groupState(group, analysis, stateOf(group), policy, now, fleet);
+    } catch {
+      gs = undefined;
+    }
+    if (gs && refresh && gs.stuck.length > 0) {
+      // The refresh launched them, not the scaler: they are booting, whatever the scaler's own clock says.
+      gs = {
+        ...gs,
+        booting: [...gs.booting, ...gs.stuck],
+        inFlight: gs.inFlight + gs.stuck.length,
+        stuck: [],
+      };
+    }
+    const halt = gs ? haltReason(gs, policy) : undefined;
+    const hold = gs ? scaleOutHoldReason(gs, policy, halt) : 'its state tags cannot be read';
+    return { group, policy, fleet, gs, halt, hold, refresh, priority: priorityOf(group) };
+  });
+};
+
+/** Free space of in-flight instances of every group: booting members by type, not-launched units by arrival. */
+export const inFlightBins = (fgs: readonly FleetGroup[], analysis: CapacityAnalysis): Bin[] => {
+  const bins: Bin[] = [];
+  for (const fg of fgs) {
+    if (!fg.gs) continue;
+    const arrival = arrivalOption(fg.fleet, [analysis.largestTask.reservation]);
+    const members = new Map(fg.group.Instances.map((m) => [m.InstanceId, m]));
+    for (const id of fg.gs.booting) {
+      const m = members.get(id);
+      const free = (m && memberFree(fg.fleet, m, analysis.daemonReservation)) ?? arrival?.option.free;
+      if (free) bins.push({ id: `in-flight-${id}`, free });
+    }
+    if (arrival?.option.free && fg.gs.notLaunchedUnits > 0) {
+      const n = Math.ceil(fg.gs.notLaunchedUnits / arrival.option.weight);
+      for (let k = 0; k < n; k++)
+        bins.push({ id: `in-flight-${fg.group.AutoScalingGroupName}-${k + 1}`, free: arrival.option.free });
+    }
+  }
+  return bins;
+};
+
+const ARCH_CONSTRAINT = /attribute:ecs\.cpu-architecture\s*==\s*(arm64|x86_64)/;
+
+/**
+ * The architecture a service's tasks need: a `memberOf` placement constraint on `ecs.cpu-architecture`
+ * (service or task definition), else the task definition's `runtimePlatform.cpuArchitecture`. Undefined:
+ * any (ecs-facts: whether ECS filters EC2 hosts by runtimePlatform alone is unconfirmed; the scaler
+ * trusts the operator's stated architecture either way).
+ */
+export const archOfServices = (snapshot: ClusterSnapshot): ArchOf => {
+  const byLabel = new Map<string, 'x86_64' | 'arm64'>();
+  const tdArch = new Map<string, 'x86_64' | 'arm64'>();
+  for (const td of snapshot.taskDefinitions) {
+    const raw = td as Record<string, unknown>;
+    const constraint = ((raw.placementConstraints as { expression?: string }[] | undefined) ?? [])
+      .map((c) => ARCH_CONSTRAINT.exec(c.expression ?? '')?.[1])
+      .find(Boolean);
+    const platform = (raw.runtimePlatform as { cpuArchitecture?: string } | undefined)?.cpuArchitecture;
+    const arch =
+      constraint ?? (platform === 'ARM64' ? 'arm64' : platform === 'X86_64' ? 'x86_64' : undefined);
+    if (arch) tdArch.set(td.taskDefinitionArn, arch as 'x86_64' | 'arm64');
+  }
+  for (const s of snapshot.services) {
+    const raw = s as Record<string, unknown>;
+    const constraint = ((raw.placementConstraints as { expression?: string }[] | undefined) ?? [])
+      .map((c) => ARCH_CONSTRAINT.exec(c.expression ?? '')?.[1])
+      .find(Boolean) as 'x86_64' | 'arm64' | undefined;
+    const arch = constraint ?? (s.taskDefinition ? tdArch.get(s.taskDefinition) : undefined);
+    if (arch) byLabel.set(s.serviceName, arch);
+  }
+  return (label) => byLabel.get(label) ?? tdArch.get(label);
+};
+
+/**
+ * The cluster's scale-out: waiting tasks and headroom on current and in-flight capacity of every group,
+ * the rest bought per task from the best group (scale-out.ts {@link assessFleetScaleOut}).
+ */
+export const assessClusterScaleOut = (
+  snapshot: ClusterSnapshot,
+  analysis: CapacityAnalysis,
+  fgs: readonly FleetGroup[],
+): FleetScaleOutAssessment => {
+  const out = outOfServiceIds(fgs.map((f) => f.group));
+  const capacity = analysis.instances.filter((i) => i.isCapacity && !out.has(i.ec2InstanceId ?? ''));
+  const ownDraining: InstanceView[] = fgs.flatMap((f) => f.gs?.ownDraining ?? []);
+  const growable: GrowableGroup[] = fgs.map((f) => ({
+    fleet: f.fleet,
+    blocked: f.hold,
+    roomUnits: Math.max(0, f.group.MaxSize - f.group.DesiredCapacity),
+    maxSize: f.group.MaxSize,
+    maxStep: f.policy.maxStep,
+    priority: f.priority,
+  }));
+  const headroomTasks = Math.max(0, ...fgs.map((f) => f.policy.headroomTasks));
+  return assessFleetScaleOut(
+    analysis,
+    capacity,
+    ownDraining,
+    inFlightBins(fgs, analysis),
+    growable,
+    { headroomTasks },
+    archOfServices(snapshot),
+  );
+};
+
+/** $/h per registered CPU unit of what the group launches (Infinity: unknown). */
+const costPerUnit = (fg: FleetGroup): number => {
+  const o = fg.fleet.options[0];
+  return o?.priceUsdHour !== undefined && o.registered
+    ? o.priceUsdHour / Math.max(1, o.registered.CPU)
+    : Number.POSITIVE_INFINITY;
+};
+
+/**
+ * The order in which groups are offered a scale-in: the highest `ecs-autoscaler:priority` number first
+ * (the least preferred for growth), then untagged groups, then the most expensive per CPU unit, then
+ * the larger on-demand share; one group shrinks per decision.
+ */
+export const scaleInOrder = (fgs: readonly FleetGroup[]): FleetGroup[] =>
+  [...fgs].sort(
+    (a, b) =>
+      (b.priority ?? Number.POSITIVE_INFINITY) - (a.priority ?? Number.POSITIVE_INFINITY) ||
+      (Number.isFinite(costPerUnit(b)) ? costPerUnit(b) : -1) -
+        (Number.isFinite(costPerUnit(a)) ? costPerUnit(a) : -1) ||
+      b.fleet.onDemandPercentAboveBase - a.fleet.onDemandPercentAboveBase ||
+      a.group.AutoScalingGroupName.localeCompare(b.group.AutoScalingGroupName),
+  );
+
+/** Units a member holds in its group (for desired-capacity arithmetic on terminate). */
+export const weightOf = (fg: FleetGroup | undefined, instanceId: string): number => {
+  const m = fg?.group.Instances.find((i) => i.InstanceId === instanceId);
+  return fg && m ? memberWeight(fg.fleet, m) : 1;
+};
+
+/** The largest member weight of a group (a removal may take away that many units). */
+export const largestWeight = (fg: FleetGroup | undefined): number =>
+  fg
+    ? Math.max(
+        1,
+        ...fg.fleet.options.map((o) => o.weight),
+        ...fg.group.Instances.map((m) => memberWeight(fg.fleet, m)),
+      )
+    : 1;
+
+/** What one unit of the group holds for tasks (registered − daemons, per unit), of its first type. */
+export const unitHolds = (fg: FleetGroup): Resources | undefined => {
+  const o = fg.fleet.options[0];
+  if (!o?.free) return undefined;
+  return {
+    CPU: Math.floor(o.free.CPU / o.weight),
+    MEMORY: Math.floor(o.free.MEMORY / o.weight),
+    GPU: o.free.GPU / o.weight,
+  };
+};
+
+/**
+ * Applies the placement model's deficit (issue 12: ports, ENIs, constraints that CPU/memory packing
+ * cannot see; in instances of the one arriving type) to a one-group assessment. Undefined: unchanged.
+ */
+export const withModelDeficit = (
+  out: FleetScaleOutAssessment,
+  modelDeficit: number | undefined,
+): FleetScaleOutAssessment => {
+  if (modelDeficit === undefined) return out;
+  const only = out.growth.length === 1 ? out.growth[0]! : undefined;
+  if (!only || modelDeficit <= only.wantedInstances) return { ...out, deficit: Math.max(out.deficit, modelDeficit) };
+  const instances = Math.min(only.cap, modelDeficit);
+  return {
+    ...out,
+    deficit: modelDeficit,
+    growth: [{ ...only, instances, units: instances * only.option.weight, wantedInstances: modelDeficit }],
+  };
+};

@@ -1,0 +1,250 @@
+/**
+ * Scale-out sizing for a cluster of one or more groups, in each group's units (issue 13).
+ *
+ * Waiting tasks and the headroom are placed first-fit-decreasing on the free space of capacity
+ * instances and in-flight instances (each of its own type); what does not fit is bought for, per task,
+ * from the group whose arriving type runs it at the lowest cost (fleet.ts says what arrives), each
+ * group's share placed on new instances of that type. A group at MaxSize or its max step passes the rest
+ * to the next group. The number of units is instances × weight: desired capacity counts units.
+ */
+import type { CapacityAnalysis, InstanceView } from '../capacity/capacity.js';
+import { copiesThatFit, type Resources } from '../capacity/resources.js';
+import { type Bin, type PlacementItem, placeFirstFitDecreasing } from '../placement/placement.js';
+import { arrivalOption, type GroupFleet, type LaunchOption } from './fleet.js';
+import type { ClusterPolicy } from './policy.js';
+import { assessScaleOut, type ScaleOutAssessment } from './scale-out.js';
+
+/** The task headroom is kept for (the live largest task when the capacity model names one). */
+const headroomOf = (analysis: CapacityAnalysis): Resources =>
+  (analysis.largestTask as { live?: Resources }).live ?? analysis.largestTask.reservation;
+
+/** A group scale-out may grow, as the planner sees it this tick. */
+export interface GrowableGroup {
+  fleet: GroupFleet;
+  /** Why it may not grow now (halt, cooldown, backoff, MaxSize), or undefined. */
+  blocked: string | undefined;
+  /** Units it may add: MaxSize − desired. */
+  roomUnits: number;
+  maxSize: number;
+  /** Instances it may add in one decision (the group's max step). */
+  maxStep: number;
+  /** `ecs-autoscaler:priority` (lower first), or undefined. */
+  priority: number | undefined;
+}
+
+/** What one group should add, and why that group. */
+export interface GroupGrowth {
+  group: string;
+  option: LaunchOption;
+  instances: number;
+  units: number;
+  /** Instances needed before the max step and MaxSize capped them. */
+  wantedInstances: number;
+  /** At most this many instances this decision (max step, MaxSize). */
+  cap: number;
+  tasks: number;
+  reasons: string[];
+}
+
+/** The outcome of {@link assessFleetScaleOut}. */
+export interface FleetScaleOutAssessment extends Omit<ScaleOutAssessment, 'deficit'> {
+  /** New instances needed beyond current, in-flight and reactivated capacity, before guards. */
+  deficit: number;
+  growth: GroupGrowth[];
+  /** Groups that would have been chosen but may not grow now, with why. */
+  blocked: string[];
+}
+
+/** Architecture a task needs, if any (placement constraint or runtime platform). */
+export type ArchOf = (label: string) => 'x86_64' | 'arm64' | undefined;
+
+const fitsOn = (need: Resources, free: Resources): boolean =>
+  need.CPU <= free.CPU && need.MEMORY <= free.MEMORY && need.GPU <= free.GPU;
+
+/** $/h per copy of the task one instance holds: the cost of the scarce dimension for this task. */
+const costPerTask = (option: LaunchOption, task: Resources): number => {
+  const copies = option.free ? copiesThatFit(task, option.free) : 0;
+  if (copies <= 0 || !Number.isFinite(copies)) return Number.POSITIVE_INFINITY;
+  return (option.priceUsdHour ?? Number.POSITIVE_INFINITY) / copies;
+};
+
+const fmtCost = (c: number): string =>
+  Number.isFinite(c) ? `$${(Math.round(c * 10000) / 10000).toString()}/h per task` : 'price unknown';
+
+/**
+ * Sizes the scale-out of a cluster with one or more groups, in each group's units.
+ *
+ * Waiting tasks and the headroom are first placed (first-fit-decreasing) on the free space of capacity
+ * instances and in-flight instances (each of its own type; `inFlight`); what does not fit is bought for:
+ * per task, a group whose arriving type can run it (size, GPUs, architecture), preferring the lowest
+ * `ecs-autoscaler:priority`, then the lowest cost per task (price ÷ copies of the task one instance holds,
+ * i.e. the cost of the task's scarce dimension), then the group with the smaller on-demand share (Spot is
+ * cheaper than on-demand for the same type), then the name. Each group's tasks are placed on new instances
+ * of the type it will launch; a group that reaches MaxSize or its max step passes the rest to the next.
+ */
+export const assessFleetScaleOut = (
+  analysis: CapacityAnalysis,
+  capacity: readonly InstanceView[],
+  ownDraining: readonly InstanceView[],
+  inFlight: readonly Bin[],
+  groups: readonly GrowableGroup[],
+  policy: Pick<ClusterPolicy, 'headroomTasks'>,
+  archOf: ArchOf = () => undefined,
+): FleetScaleOutAssessment => {
+  const base = assessScaleOut(analysis, [], [], 0, undefined, policy);
+  const wants = base.wants;
+  const problems: string[] = [];
+  // Headroom is kept for the largest task of the services that want tasks (capacity.ts).
+  const largest = headroomOf(analysis);
+  const dims = analysis.dimensionNames;
+  const hasTasks = dims.some((d) => largest[d] > 0);
+  const items: PlacementItem[] = analysis.unplaced.map((u) => ({
+    label: u.service,
+    reservation: u.reservation,
+    count: u.count,
+  }));
+  if (hasTasks && policy.headroomTasks > 0) {
+    items.push({ label: 'headroom', reservation: largest, count: policy.headroomTasks });
+  }
+  const bins = (withDraining: boolean): Bin[] => [
+    ...capacity.map((i) => ({ id: i.containerInstanceArn, free: i.remaining })),
+    ...(withDraining ? ownDraining.map((i) => ({ id: i.containerInstanceArn, free: i.remaining })) : []),
+    ...inFlight,
+  ];
+  let placement = placeFirstFitDecreasing(items, bins(false), { dimensions: dims });
+  let reactivate: InstanceView[] = [];
+  if (placement.unplaced.length > 0 && ownDraining.length > 0) {
+    placement = placeFirstFitDecreasing(items, bins(true), { dimensions: dims });
+    reactivate = [...ownDraining];
+  }
+  const leftover = placement.unplaced.map((u) => ({
+    label: u.label,
+    reservation: u.reservation,
+    count: u.count,
+  }));
+  const growth: GroupGrowth[] = [];
+  const blocked = new Set<string>();
+  const full = new Set<string>();
+  let tooLarge = 0;
+  let deficit = 0;
+  // Assign each leftover item to the best group; re-assign what a full group could not take.
+  let pending = leftover;
+  if (leftover.length > 0 && groups.every((g) => g.fleet.options.every((o) => !o.free))) {
+    problems.push(
+      'the size of a new instance is unknown (no registered instance, instance type not in the built-in table): set the ASG tags ecs-autoscaler:instance-cpu and ecs-autoscaler:instance-memory',
+    );
+    pending = [];
+  }
+  for (let round = 0; round <= groups.length && pending.length > 0; round++) {
+    const byGroup = new Map<GrowableGroup, { items: PlacementItem[]; option: LaunchOption; why: string }>();
+    const next: PlacementItem[] = [];
+    for (const item of pending) {
+      const arch =
+        item.label === 'headroom' ? archOf(analysis.largestTask.taskDefinition ?? '') : archOf(item.label);
+      const ranked = groups
+        .filter((g) => !full.has(g.fleet.group))
+        .map((g) => ({ g, arrival: arrivalOption(g.fleet, [item.reservation]) }))
+        .filter(
+          (c) =>
+            c.arrival?.option.free &&
+            fitsOn(item.reservation, c.arrival.option.free) &&
+            (arch === undefined || c.arrival.option.arch === undefined || c.arrival.option.arch === arch),
+        )
+        .map((c) => ({ ...c, cost: costPerTask(c.arrival!.option, item.reservation) }))
+        .sort(
+          (a, b) =>
+            (a.g.priority ?? Number.POSITIVE_INFINITY) - (b.g.priority ?? Number.POSITIVE_INFINITY) ||
+            a.cost - b.cost ||
+            a.g.fleet.onDemandPercentAboveBase - b.g.fleet.onDemandPercentAboveBase ||
+            a.g.fleet.group.localeCompare(b.g.fleet.group),
+        );
+      if (ranked.length === 0) {
+        if (item.label !== 'headroom') tooLarge += item.count;
+        problems.push(
+          item.label === 'headroom'
+            ? `the largest task (CPU ${largest.CPU}, MEMORY ${largest.MEMORY}, GPU ${largest.GPU}) fits no type a managed group launches: no headroom can be bought; use a larger instance type or a smaller task`
+            : `${item.count} task(s) of ${item.label} (CPU ${item.reservation.CPU}, MEMORY ${item.reservation.MEMORY}, GPU ${item.reservation.GPU}${arch ? `, ${arch}` : ''}) fit no type a managed group launches (${groups.map((g) => `${g.fleet.group}: ${g.fleet.options.map((o) => o.instanceType).join('/') || 'unknown'}`).join('; ')}): adding instances cannot place them; use a larger instance type or a smaller task`,
+        );
+        continue;
+      }
+      const free = ranked.filter((c) => !c.g.blocked);
+      if (free.length === 0) {
+        for (const c of ranked) blocked.add(`${c.g.fleet.group}: ${c.g.blocked}`);
+        const best = ranked[0]!;
+        const entry = byGroup.get(best.g) ?? {
+          items: [],
+          option: best.arrival!.option,
+          why: best.arrival!.why,
+        };
+        entry.items.push(item);
+        byGroup.set(best.g, entry);
+        continue;
+      }
+      const best = free[0]!;
+      const others = ranked.filter((c) => c !== best);
+      const why =
+        best.g.priority !== undefined
+          ? `priority ${best.g.priority}`
+          : others.length > 0
+            ? `${fmtCost(best.cost)} on ${best.arrival!.option.instanceType} vs ${others.map((o) => `${o.g.fleet.group} ${o.g.blocked ? `(${o.g.blocked.split(':')[0]})` : fmtCost(o.cost)}`).join(', ')}`
+            : `the only group whose types run it`;
+      const entry = byGroup.get(best.g) ?? {
+        items: [],
+        option: best.arrival!.option,
+        why: `${best.arrival!.why}; chosen for ${item.label}: ${why}`,
+      };
+      entry.items.push(item);
+      byGroup.set(best.g, entry);
+    }
+    for (const [g, { items: gi, option, why }] of byGroup) {
+      const want = placeFirstFitDecreasing(gi, [], { newInstance: option.free!, dimensions: dims });
+      if (g.blocked) {
+        if (round === 0) deficit += want.newInstances;
+        continue;
+      }
+      const cap = Math.max(0, Math.min(g.maxStep, Math.floor(g.roomUnits / option.weight)));
+      const got = placeFirstFitDecreasing(gi, [], {
+        newInstance: option.free!,
+        dimensions: dims,
+        maxNewInstances: cap,
+      });
+      // The deficit is before guards: what the tasks need, counted once (first round).
+      if (round === 0) deficit += want.newInstances;
+      const overflow = got.unplaced.filter((u) => u.reason === 'max-instances');
+      if (got.newInstances > 0) {
+        const reasons = [why];
+        if (overflow.length > 0) {
+          reasons.push(
+            cap === g.maxStep && cap * option.weight < g.roomUnits
+              ? `limited to the maximum step of ${g.maxStep}`
+              : `capped at MaxSize ${g.maxSize}`,
+          );
+        }
+        growth.push({
+          group: g.fleet.group,
+          option,
+          instances: got.newInstances,
+          units: got.newInstances * option.weight,
+          wantedInstances: want.newInstances,
+          cap,
+          tasks: got.placedOnNew,
+          reasons,
+        });
+      }
+      if (overflow.length > 0) {
+        full.add(g.fleet.group);
+        next.push(...overflow.map((u) => ({ label: u.label, reservation: u.reservation, count: u.count })));
+      }
+    }
+    pending = next;
+  }
+  return {
+    deficit,
+    reactivate,
+    placeableUnplaced: analysis.unplacedCount - tooLarge,
+    wants,
+    problems,
+    growth,
+    blocked: [...blocked],
+  };
+};

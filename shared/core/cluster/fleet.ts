@@ -1,0 +1,418 @@
+/**
+ * What an Auto Scaling group will launch: the instance types it can launch, in the order it launches
+ * them, each with its weight (group units per instance) and its capacity for tasks.
+ *
+ * Read from the group as DescribeAutoScalingGroups returns it (ecs-facts §4.1, §4.2):
+ * - the types: `MixedInstancesPolicy.LaunchTemplate.Overrides[]` (`InstanceType`, or attribute-based
+ *   `InstanceRequirements` matched against the instance-type table), else the launch template version's
+ *   `InstanceType` / `InstanceRequirements` (EC2 DescribeLaunchTemplateVersions, in the snapshot), else the
+ *   launch configuration's `InstanceType`, else the types of the group's instances;
+ * - the weight: the override's `WeightedCapacity` ("1"–"999"; all or none), the type's vCPUs or MiB when
+ *   `DesiredCapacityType` is `vcpu` / `memory-mib`, else 1. Desired capacity, MinSize and MaxSize are in
+ *   these units; a member's own `WeightedCapacity` (Instances[]) wins over the override's;
+ * - the order: `prioritized` (the on-demand default) launches the first override first and keeps to it
+ *   while it has capacity, so new instances arrive as that type. Price- and capacity-based strategies
+ *   (`lowest-price`, `capacity-optimized`, `price-capacity-optimized`, and `capacity-optimized-prioritized`,
+ *   whose priorities are best effort) choose at launch: the order is not knowable, and scale-out plans on
+ *   the least capable type that can take the tasks (conservative: never short).
+ * - the capacity of a type: the `instance-cpu`/`instance-memory` tags (single-type groups), else what
+ *   registered instances of that type registered (ECS's own figure), else the instance-type table; minus
+ *   what DAEMON services reserve on every instance.
+ */
+import type { CapacityAnalysis } from '../capacity/capacity.js';
+import { type Resources, subtractResources } from '../capacity/resources.js';
+import type { AsgInstance, AutoScalingGroup, ClusterSnapshot } from '../snapshot/snapshot.js';
+import { instanceTypeCapacity, instanceTypeFacts, knownInstanceTypes } from './instance-types.js';
+
+/** The unit of a group's desired capacity. `instances` when the group has no weights. */
+export type CapacityUnit = 'instances' | 'units' | 'vcpu' | 'memory-mib';
+
+/** One instance type a group can launch. */
+export interface LaunchOption {
+  instanceType: string;
+  /** Group units one instance of this type adds (≥ 1). */
+  weight: number;
+  /** What one instance registers with ECS (undefined: unknown). CPU units, MiB, GPUs. */
+  registered: Resources | undefined;
+  /** Room for tasks on one new instance: registered − daemon reservation. */
+  free: Resources | undefined;
+  arch: 'x86_64' | 'arm64' | undefined;
+  /** us-east-1 on-demand USD per hour (undefined: not in the table). */
+  priceUsdHour: number | undefined;
+  /** Where `registered` came from (tags, registered instances, instance-type table, cluster). */
+  source: string;
+}
+
+/** What one group launches. */
+export interface GroupFleet {
+  group: string;
+  unit: CapacityUnit;
+  /** Launchable types in launch priority order (override order; price order for attribute-based). */
+  options: LaunchOption[];
+  /** Whether new instances arrive in `options` order (prioritized); false: the ASG chooses at launch. */
+  orderKnown: boolean;
+  /** How the group chooses, in words (for reasons and the report). */
+  strategy: string;
+  /** Share of new units that are on-demand above the base (0..100), and the base in units. */
+  onDemandPercentAboveBase: number;
+  onDemandBase: number;
+  /** What an operator should know (unknown types, assumptions). */
+  notes: string[];
+}
+
+interface TemplateRef {
+  LaunchTemplateId?: string | undefined;
+  LaunchTemplateName?: string | undefined;
+  Version?: string | undefined;
+}
+
+interface Requirements {
+  VCpuCount?: { Min?: number; Max?: number };
+  MemoryMiB?: { Min?: number; Max?: number };
+  MemoryGiBPerVCpu?: { Min?: number; Max?: number };
+  AcceleratorCount?: { Min?: number; Max?: number };
+  AllowedInstanceTypes?: string[];
+  ExcludedInstanceTypes?: string[];
+  BurstablePerformance?: string;
+  CpuManufacturers?: string[];
+  BareMetal?: string;
+}
+
+const PRIORITIZED = 'prioritized';
+
+/** The launch template version a reference resolves to in the snapshot ($Latest / $Default / number). */
+const templateVersion = (snapshot: ClusterSnapshot, ref: TemplateRef | undefined) => {
+  if (!ref) return undefined;
+  const versions = (snapshot.launchTemplateVersions ?? []).filter(
+    (v) =>
+      (ref.LaunchTemplateId !== undefined && v.LaunchTemplateId === ref.LaunchTemplateId) ||
+      (ref.LaunchTemplateName !== undefined && v.LaunchTemplateName === ref.LaunchTemplateName),
+  );
+  if (versions.length === 0) return undefined;
+  const wanted = ref.Version ?? '$Default';
+  if (wanted === '$Latest')
+    return [...versions].sort((a, b) => (b.VersionNumber ?? 0) - (a.VersionNumber ?? 0))[0];
+  if (wanted === '$Default') return versions.find((v) => v.DefaultVersion === true) ?? versions[0];
+  return versions.find((v) => String(v.VersionNumber) === wanted);
+};
+
+const wildcard = (pattern: string, type: string): boolean =>
+  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(type);
+
+const inRange = (v: number, r: { Min?: number; Max?: number } | undefined): boolean =>
+  r === undefined || ((r.Min === undefined || v >= r.Min) && (r.Max === undefined || v <= r.Max));
+
+/**
+ * The table's types that satisfy attribute-based `InstanceRequirements` (ASG user guide "Create an Auto
+ * Scaling group using attribute-based instance type selection"): vCPU and memory ranges, memory per vCPU,
+ * accelerators, allowed/excluded lists (wildcards), burstable (t*) excluded unless included, CPU
+ * manufacturer (amazon-web-services = Graviton, arm64). `arch` restricts to the AMI's architecture.
+ * Sorted by price, cheapest first (how EC2 Fleet's lowest-price strategy would try them).
+ */
+export const matchInstanceRequirements = (
+  req: Requirements,
+  arch: 'x86_64' | 'arm64' | undefined,
+): string[] =>
+  knownInstanceTypes()
+    .filter((t) => {
+      const f = instanceTypeFacts(t)!;
+      const burstable = /^t\d/.test(t);
+      const manufacturer =
+        f.arch === 'arm64' ? 'amazon-web-services' : t.split('.')[0]!.endsWith('a') ? 'amd' : 'intel';
+      return (
+        inRange(f.vcpu, req.VCpuCount) &&
+        inRange(f.memoryMiB, req.MemoryMiB) &&
+        inRange(f.memoryMiB / 1024 / f.vcpu, req.MemoryGiBPerVCpu) &&
+        inRange(f.gpus, req.AcceleratorCount) &&
+        (!req.AllowedInstanceTypes?.length || req.AllowedInstanceTypes.some((p) => wildcard(p, t))) &&
+        !(req.ExcludedInstanceTypes ?? []).some((p) => wildcard(p, t)) &&
+        (req.BurstablePerformance === 'required'
+          ? burstable
+          : req.BurstablePerformance === 'included' || !burstable) &&
+        (!req.CpuManufacturers?.length || req.CpuManufacturers.includes(manufacturer)) &&
+        (arch === undefined || f.arch === arch)
+      );
+    })
+    .sort(
+      (a, b) =>
+        (instanceTypeFacts(a)!.priceUsdHour ?? Infinity) - (instanceTypeFacts(b)!.priceUsdHour ?? Infinity) ||
+        a.localeCompare(b),
+    );
+
+/** Registered capacity per instance type, learned from registered instances (smallest per dimension). */
+export const registeredByType = (
+  snapshot: ClusterSnapshot,
+  analysis: CapacityAnalysis,
+): Map<string, Resources> => {
+  const typeOf = new Map<string, string>();
+  for (const g of snapshot.autoScalingGroups)
+    for (const i of g.Instances) if (i.InstanceType) typeOf.set(i.InstanceId, i.InstanceType);
+  const out = new Map<string, Resources>();
+  for (const ci of analysis.instances) {
+    const type = ci.instanceType ?? (ci.ec2InstanceId ? typeOf.get(ci.ec2InstanceId) : undefined);
+    if (!type || (ci.registered.CPU <= 0 && ci.registered.MEMORY <= 0)) continue;
+    const prev = out.get(type);
+    out.set(
+      type,
+      prev
+        ? {
+            CPU: Math.min(prev.CPU, ci.registered.CPU),
+            MEMORY: Math.min(prev.MEMORY, ci.registered.MEMORY),
+            GPU: Math.min(prev.GPU, ci.registered.GPU),
+          }
+        : ci.registered,
+    );
+  }
+  return out;
+};
+
+/** The architecture the group's registered instances report (`ecs.cpu-architecture` via the type). */
+const groupArch = (group: AutoScalingGroup): 'x86_64' | 'arm64' | undefined => {
+  for (const i of group.Instances) {
+    const a = i.InstanceType ? instanceTypeFacts(i.InstanceType)?.arch : undefined;
+    if (a) return a;
+  }
+  return undefined;
+};
+
+interface Candidate {
+  type: string;
+  weight?: number | undefined;
+}
+
+/** The candidate types of a group, in launch priority order, with the weights its overrides give. */
+const candidates = (
+  snapshot: ClusterSnapshot,
+  group: AutoScalingGroup,
+  notes: string[],
+): { list: Candidate[]; attributeBased: boolean } => {
+  const mip = group.MixedInstancesPolicy;
+  const lt = templateVersion(
+    snapshot,
+    mip?.LaunchTemplate?.LaunchTemplateSpecification ?? group.LaunchTemplate,
+  );
+  const arch = groupArch(group);
+  const fromRequirements = (req: Requirements, weight?: number): Candidate[] => {
+    const manufacturers = req.CpuManufacturers ?? [];
+    const a =
+      arch ??
+      (manufacturers.length > 0 && manufacturers.every((m) => m === 'amazon-web-services')
+        ? 'arm64'
+        : manufacturers.length > 0 && !manufacturers.includes('amazon-web-services')
+          ? 'x86_64'
+          : undefined);
+    if (!arch && !a) {
+      notes.push(
+        'the AMI architecture is not known (no instance yet): attribute-based selection assumes x86_64',
+      );
+    }
+    const types = matchInstanceRequirements(req, a ?? 'x86_64');
+    if (types.length === 0) notes.push('no type of the instance-type table matches the InstanceRequirements');
+    return types.map((type) => ({ type, weight }));
+  };
+  const overrides = mip?.LaunchTemplate?.Overrides ?? [];
+  if (overrides.length > 0) {
+    const list: Candidate[] = [];
+    let attributeBased = false;
+    for (const o of overrides) {
+      const weight = o.WeightedCapacity !== undefined ? Number(o.WeightedCapacity) : undefined;
+      if (o.InstanceType) list.push({ type: o.InstanceType, weight });
+      else if (o.InstanceRequirements) {
+        attributeBased = true;
+        list.push(...fromRequirements(o.InstanceRequirements as Requirements, weight));
+      } else {
+        const own = templateVersion(snapshot, o.LaunchTemplateSpecification)?.LaunchTemplateData
+          ?.InstanceType;
+        if (own) list.push({ type: own, weight });
+      }
+    }
+    return { list: dedupe(list), attributeBased };
+  }
+  const data = lt?.LaunchTemplateData;
+  if (data?.InstanceRequirements) {
+    return { list: fromRequirements(data.InstanceRequirements as Requirements), attributeBased: true };
+  }
+  if (data?.InstanceType) return { list: [{ type: data.InstanceType }], attributeBased: false };
+  const lc = (snapshot.launchConfigurations ?? []).find(
+    (c) => c.LaunchConfigurationName === group.LaunchConfigurationName,
+  );
+  if (lc?.InstanceType) return { list: [{ type: lc.InstanceType }], attributeBased: false };
+  const seen = group.Instances.map((i) => i.InstanceType).filter((t): t is string => !!t);
+  return { list: dedupe(seen.map((type) => ({ type }))), attributeBased: false };
+};
+
+const dedupe = (list: Candidate[]): Candidate[] => {
+  const seen = new Set<string>();
+  return list.filter((c) => !seen.has(c.type) && seen.add(c.type));
+};
+
+/** Operator-stated size of one instance (tags), used for single-type groups. */
+export interface StatedSize {
+  instanceCpu?: number | undefined;
+  instanceMemory?: number | undefined;
+}
+
+/**
+ * What `group` launches. `daemon` is what DAEMON services reserve on every instance; `learned` the
+ * registered capacity per type ({@link registeredByType}); `fallback` the capacity to assume when the
+ * group names no type at all (the smallest registered instance of the cluster), or undefined.
+ */
+export const groupFleet = (
+  snapshot: ClusterSnapshot,
+  group: AutoScalingGroup,
+  daemon: Resources,
+  learned: ReadonlyMap<string, Resources>,
+  stated: StatedSize = {},
+  fallback?: Resources,
+): GroupFleet => {
+  const notes: string[] = [];
+  const { list, attributeBased } = candidates(snapshot, group, notes);
+  const dist = group.MixedInstancesPolicy?.InstancesDistribution;
+  const capacityType = group.DesiredCapacityType;
+  const weighted = list.some((c) => c.weight !== undefined);
+  const unit: CapacityUnit =
+    capacityType === 'vcpu' || capacityType === 'memory-mib'
+      ? capacityType
+      : weighted
+        ? 'units'
+        : 'instances';
+  const single = list.length <= 1;
+  const options: LaunchOption[] = list.map((c) => {
+    const facts = instanceTypeFacts(c.type);
+    const weight =
+      unit === 'vcpu'
+        ? (facts?.vcpu ?? 1)
+        : unit === 'memory-mib'
+          ? (facts?.memoryMiB ?? 1)
+          : c.weight !== undefined && Number.isFinite(c.weight) && c.weight >= 1
+            ? c.weight
+            : 1;
+    const fromTags =
+      single && stated.instanceCpu !== undefined && stated.instanceMemory !== undefined
+        ? { CPU: stated.instanceCpu, MEMORY: stated.instanceMemory, GPU: facts?.gpus ?? 0 }
+        : undefined;
+    const seen = learned.get(c.type);
+    const table = instanceTypeCapacity(c.type);
+    const [registered, source] = fromTags
+      ? [fromTags, 'tags']
+      : seen
+        ? [seen, 'registered instances']
+        : table
+          ? [table, 'instance-type table']
+          : [undefined, 'unknown'];
+    if (!registered)
+      notes.push(`${c.type} is not in the instance-type table and no instance of it is registered`);
+    return {
+      instanceType: c.type,
+      weight,
+      registered,
+      free: registered ? subtractResources(registered, daemon) : undefined,
+      arch: facts?.arch,
+      priceUsdHour: facts?.priceUsdHour,
+      source,
+    };
+  });
+  if (options.length === 0 && fallback) {
+    options.push({
+      instanceType: '',
+      weight: 1,
+      registered: fallback,
+      free: subtractResources(fallback, daemon),
+      arch: undefined,
+      priceUsdHour: undefined,
+      source: 'registered instances',
+    });
+  }
+  const onDemandStrategy =
+    dist?.OnDemandAllocationStrategy ?? (attributeBased ? 'lowest-price' : PRIORITIZED);
+  const spotStrategy = dist?.SpotAllocationStrategy ?? 'lowest-price';
+  const base = dist?.OnDemandBaseCapacity ?? 0;
+  const percent = dist?.OnDemandPercentageAboveBaseCapacity ?? 100;
+  const onDemandGrows = percent > 0 || base > group.DesiredCapacity;
+  const spotGrows = percent < 100;
+  const orderKnown =
+    options.length <= 1 ||
+    (!attributeBased && (!onDemandGrows || onDemandStrategy === PRIORITIZED) && !spotGrows);
+  const parts = [
+    ...(onDemandGrows ? [`on-demand ${onDemandStrategy}`] : []),
+    ...(spotGrows ? [`Spot ${spotStrategy}`] : []),
+  ];
+  const strategy =
+    options.length <= 1
+      ? `one type (${options[0]?.instanceType || 'unknown'})`
+      : `${parts.join(' + ')}${orderKnown ? ': overrides in order' : ': the ASG chooses the type at launch'}`;
+  return {
+    group: group.AutoScalingGroupName,
+    unit,
+    options,
+    orderKnown,
+    strategy,
+    onDemandPercentAboveBase: percent,
+    onDemandBase: base,
+    notes,
+  };
+};
+
+/** A member's weight: its own `WeightedCapacity`, else its type's in the fleet, else by unit, else 1. */
+export const memberWeight = (fleet: GroupFleet, member: AsgInstance): number => {
+  const own = member.WeightedCapacity !== undefined ? Number(member.WeightedCapacity) : Number.NaN;
+  if (Number.isFinite(own) && own >= 1) return own;
+  const option = fleet.options.find((o) => o.instanceType === member.InstanceType);
+  if (option) return option.weight;
+  const facts = member.InstanceType ? instanceTypeFacts(member.InstanceType) : undefined;
+  if (fleet.unit === 'vcpu' && facts) return facts.vcpu;
+  if (fleet.unit === 'memory-mib' && facts) return facts.memoryMiB;
+  return 1;
+};
+
+/** The free room of a member (registered or not) from its type, for in-flight capacity. */
+export const memberFree = (
+  fleet: GroupFleet,
+  member: AsgInstance,
+  daemon: Resources,
+): Resources | undefined => {
+  const option = fleet.options.find((o) => o.instanceType === member.InstanceType);
+  if (option?.free) return option.free;
+  const table = member.InstanceType ? instanceTypeCapacity(member.InstanceType) : undefined;
+  return table ? subtractResources(table, daemon) : undefined;
+};
+
+const fitsAll = (free: Resources, needs: readonly Resources[]): boolean =>
+  needs.every((n) => n.CPU <= free.CPU && n.MEMORY <= free.MEMORY && n.GPU <= free.GPU);
+
+/** Task room per unit, the smaller of CPU and MEMORY relative to the task: "how capable" per unit. */
+const perUnit = (o: LaunchOption): number =>
+  o.free ? Math.min(o.free.CPU, o.free.MEMORY / 4) / o.weight : 0;
+
+/**
+ * The type new instances of the group arrive as, for placing `needs` (task sizes):
+ * known order → the first option whose capacity is known (AWS launches the highest priority);
+ * unknown order → the least capable option per unit that can take every task (never short); when none
+ * can take them all, the most capable one (the caller reports what still does not fit).
+ */
+export const arrivalOption = (
+  fleet: GroupFleet,
+  needs: readonly Resources[],
+): { option: LaunchOption; why: string } | undefined => {
+  const known = fleet.options.filter((o) => o.free);
+  if (known.length === 0) return undefined;
+  if (fleet.orderKnown) {
+    const first = known[0]!;
+    return {
+      option: first,
+      why: `${fleet.group} launches ${first.instanceType || 'its instance type'} first (${fleet.strategy})`,
+    };
+  }
+  const able = known.filter((o) => fitsAll(o.free!, needs));
+  const pick = [...(able.length > 0 ? able : known)].sort((a, b) =>
+    able.length > 0 ? perUnit(a) - perUnit(b) : perUnit(b) - perUnit(a),
+  )[0]!;
+  return {
+    option: pick,
+    why: `${fleet.group}: ${fleet.strategy}; the order is not knowable, planned on the least capable type that takes the tasks (${pick.instanceType}, weight ${pick.weight})`,
+  };
+};
+
+/** Σ member weights of `members`. */
+export const unitsOf = (fleet: GroupFleet, members: readonly AsgInstance[]): number =>
+  members.reduce((s, m) => s + memberWeight(fleet, m), 0);
