@@ -16,6 +16,7 @@ import type {
   TerminateInstanceInAutoScalingGroupCommandInput,
   UpdateAutoScalingGroupCommandInput,
 } from '@aws-sdk/client-auto-scaling';
+import { coexistAsgApi } from '../coexist.js';
 import { awsError } from '../core/aws-error.js';
 import type { SimContext } from '../core/context.js';
 import { checkBatch, paginate } from '../core/paginate.js';
@@ -62,6 +63,7 @@ export const asgApi = (world: AsgWorld, ctx: SimContext): CommandTable => {
   };
 
   return {
+    ...coexistAsgApi(world, ctx),
     DescribeAutoScalingGroups: command<DescribeAutoScalingGroupsCommandInput>((i) => {
       let groups = [...world.groups.values()];
       if (i.AutoScalingGroupNames?.length)
@@ -184,6 +186,7 @@ export const asgApi = (world: AsgWorld, ctx: SimContext): CommandTable => {
           `LifecycleActionResult must be CONTINUE or ABANDON; got ${String(i.LifecycleActionResult)}.`,
         );
       }
+      if (world.completeExtra(i.InstanceId, i.LifecycleHookName, i.LifecycleActionToken)) return {};
       world.complete(activeAction(i));
       return {};
     }),
@@ -215,6 +218,12 @@ export const asgApi = (world: AsgWorld, ctx: SimContext): CommandTable => {
       for (const t of i.Tags ?? []) {
         const g = group(t.ResourceId);
         if (!t.Key) throw invalid('Tag key must be specified.');
+        // TagValue: at most 256 Unicode characters, keys 128 (EC2 Auto Scaling API reference, Tag).
+        if ((t.Value ?? '').length > 256 || t.Key.length > 128) {
+          throw invalid(
+            `1 validation error detected: Value '${t.Value ?? ''}' at 'tags.1.member.value' failed to satisfy constraint: Member must have length less than or equal to 256`,
+          );
+        }
         g.tags.set(t.Key, { value: t.Value ?? '', propagateAtLaunch: t.PropagateAtLaunch ?? false });
       }
       return {};

@@ -7,7 +7,7 @@ import type { SimContext } from '../core/context.js';
 import type { EcsWorld } from '../ecs/ecs-world.js';
 import { type InstanceTypeSpec, instanceType } from '../ecs/resources.js';
 import { activityDetail, spotInstanceArn, terminateLifecycleDetail } from './asg-events.js';
-import type { LifecycleHookSpec, SimAsg, SimAsgInstance } from './model.js';
+import type { LifecycleAction, LifecycleHookSpec, SimAsg, SimAsgInstance } from './model.js';
 import { chooseVictims, countedInstances, launchAz } from './termination-policy.js';
 
 /** An Auto Scaling group in the setup API. Times in seconds. */
@@ -214,6 +214,58 @@ export class AsgWorld {
     this.ctx.emit('aws.autoscaling', 'EC2 Instance-terminate Lifecycle Action', [inst.group.arn], () =>
       terminateLifecycleDetail(inst, hook.name, token, hook.notificationMetadata),
     );
+    // Every further terminate hook runs its own lifecycle action; the instance proceeds once all are
+    // completed or timed out (EC2 Auto Scaling user guide, "lifecycle hooks"; sim/coexist.ts).
+    for (const extra of inst.group.hooks.slice(1)) this.startExtraAction(inst, extra);
+  }
+
+  /** Lifecycle actions of the hooks after the first, by instance. */
+  private readonly extraActions = new Map<SimAsgInstance, LifecycleAction[]>();
+
+  private startExtraAction(
+    inst: SimAsgInstance,
+    hook: LifecycleHookSpec & { completeAfterSeconds?: number },
+  ): void {
+    const { clock, rng } = this.ctx;
+    const hb = (hook.heartbeatTimeout ?? 3600) * 1000;
+    const a: LifecycleAction = {
+      hookName: hook.name,
+      token: rng.uuid(),
+      startedAt: clock.nowMs,
+      heartbeatDeadline: clock.nowMs + hb,
+      globalDeadline: clock.nowMs + Math.min(48 * 3600 * 1000, 100 * hb),
+    };
+    this.extraActions.set(inst, [...(this.extraActions.get(inst) ?? []), a]);
+    a.timer = clock.at(a.heartbeatDeadline, 'asg:hook-timeout', () => this.finishExtra(inst, a));
+    if (hook.completeAfterSeconds !== undefined) {
+      clock.after(hook.completeAfterSeconds, 'asg:hook-owner-completes', () => this.finishExtra(inst, a));
+    }
+    this.ctx.emit('aws.autoscaling', 'EC2 Instance-terminate Lifecycle Action', [inst.group.arn], () =>
+      terminateLifecycleDetail(inst, hook.name, a.token, hook.notificationMetadata),
+    );
+  }
+
+  /** CompleteLifecycleAction of a hook after the first; false when no such action is pending. */
+  completeExtra(instanceId: string | undefined, hookName: string | undefined, token?: string): boolean {
+    for (const [inst, actions] of this.extraActions) {
+      const a = actions.find(
+        (x) => x.hookName === hookName && (token ? x.token === token : inst.id === instanceId),
+      );
+      if (a) {
+        this.finishExtra(inst, a);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private finishExtra(inst: SimAsgInstance, a: LifecycleAction): void {
+    const left = (this.extraActions.get(inst) ?? []).filter((x) => x !== a);
+    if (left.length === (this.extraActions.get(inst) ?? []).length) return;
+    a.timer?.cancel();
+    if (left.length > 0) this.extraActions.set(inst, left);
+    else this.extraActions.delete(inst);
+    if (left.length === 0 && !inst.action && inst.lifecycleState === 'Terminating:Wait') this.proceed(inst);
   }
 
   private armTimeout(inst: SimAsgInstance): void {
@@ -232,6 +284,8 @@ export class AsgWorld {
           waitedSeconds: (this.ctx.clock.nowMs - a.startedAt) / 1000,
         },
       );
+      inst.action = undefined;
+      if ((this.extraActions.get(inst)?.length ?? 0) > 0) return;
       this.proceed(inst);
     });
   }
@@ -247,6 +301,9 @@ export class AsgWorld {
   /** CompleteLifecycleAction: for termination both CONTINUE and ABANDON terminate the instance. */
   complete(inst: SimAsgInstance): void {
     inst.action?.timer?.cancel();
+    inst.action = undefined;
+    // Other hooks still hold it: it proceeds when the last one is done.
+    if ((this.extraActions.get(inst)?.length ?? 0) > 0) return;
     this.proceed(inst);
   }
 

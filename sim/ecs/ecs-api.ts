@@ -16,6 +16,7 @@ import type {
   ListTagsForResourceCommandInput,
   ListTasksCommandInput,
 } from '@aws-sdk/client-ecs';
+import { coexistEcsApi } from '../coexist.js';
 import { awsError } from '../core/aws-error.js';
 import { checkBatch, paginate } from '../core/paginate.js';
 import { type CommandTable, command } from '../core/registry.js';
@@ -28,6 +29,7 @@ import { clusterShape, containerInstanceShape, serviceShape, tagList, taskShape 
 /** The ECS command table. */
 export const ecsApi = (world: EcsWorld): CommandTable => ({
   ...ecsWriteApi(world),
+  ...coexistEcsApi(world),
 
   ListClusters: command<ListClustersCommandInput>((i) => {
     const arns = [...world.clusters.values()].filter((c) => c.status === 'ACTIVE').map((c) => c.arn);

@@ -2,6 +2,7 @@
  * ECS API response shapes built from the simulator's state. Dates are `Date` objects, as the SDK
  * returns them; events convert them to ISO strings (`isoDates`).
  */
+import { clusterCapacityProviders } from '../coexist.js';
 import type { Reservation, SimCluster, SimContainerInstance, SimService, SimTask } from './model.js';
 
 /** `Tag[]` from a record. */
@@ -196,7 +197,7 @@ export const clusterShape = (c: SimCluster) => {
     statistics: [],
     tags: tagList(c.tags),
     settings: [{ name: 'containerInsights', value: 'disabled' }],
-    capacityProviders: [],
+    capacityProviders: clusterCapacityProviders(c),
     defaultCapacityProviderStrategy: [],
   };
 };
