@@ -301,6 +301,69 @@ export const MetricAlarmSchema = z.looseObject({
 });
 
 /**
+ * ECS DescribeCapacityProviders `capacityProviders[]` item (optional in a snapshot): how a capacity
+ * provider drives its Auto Scaling group (ecs-facts §5). Only the fields the conflict check reads.
+ */
+export const CapacityProviderSchema = z.looseObject({
+  name: z.string(),
+  status: z.string().optional(),
+  autoScalingGroupProvider: z
+    .looseObject({
+      autoScalingGroupArn: z.string(),
+      managedScaling: z.looseObject({ status: z.string().optional() }).optional(),
+      managedTerminationProtection: z.string().optional(),
+      managedDraining: z.string().optional(),
+    })
+    .optional(),
+});
+
+/**
+ * What else drives one Auto Scaling group (optional in a snapshot): its scaling policies
+ * (DescribePolicies), scheduled actions (DescribeScheduledActions) and lifecycle hooks
+ * (DescribeLifecycleHooks), as the APIs return them.
+ */
+export const GroupControllersSchema = z.looseObject({
+  AutoScalingGroupName: z.string(),
+  ScalingPolicies: z
+    .array(
+      z.looseObject({
+        PolicyName: z.string(),
+        PolicyType: z.string().optional(),
+        Enabled: z.boolean().optional(),
+        PredictiveScalingConfiguration: z.looseObject({ Mode: z.string().optional() }).optional(),
+      }),
+    )
+    .default([]),
+  ScheduledActions: z
+    .array(
+      z.looseObject({
+        ScheduledActionName: z.string(),
+        DesiredCapacity: z.number().optional(),
+        MinSize: z.number().optional(),
+        MaxSize: z.number().optional(),
+        Recurrence: z.string().optional(),
+      }),
+    )
+    .default([]),
+  LifecycleHooks: z
+    .array(
+      z.looseObject({
+        LifecycleHookName: z.string(),
+        LifecycleTransition: z.string().optional(),
+        HeartbeatTimeout: z.number().optional(),
+      }),
+    )
+    .default([]),
+});
+
+/** ECS GetTaskProtection `protectedTasks[]` item (optional in a snapshot). */
+export const ProtectedTaskSchema = z.looseObject({
+  taskArn: z.string(),
+  protectionEnabled: z.boolean().optional(),
+  expirationDate: isoDate.optional(),
+});
+
+/**
  * EC2 DescribeLaunchTemplateVersions `LaunchTemplateVersions[]` item (optional in a snapshot): what a
  * group's launch template launches when it names no overrides (InstanceType or InstanceRequirements).
  */
@@ -339,6 +402,8 @@ export const ClusterSchema = z.looseObject({
   runningTasksCount: int.optional(),
   pendingTasksCount: int.optional(),
   activeServicesCount: int.optional(),
+  /** Capacity providers associated with the cluster (DescribeClusters returns their names). */
+  capacityProviders: z.array(z.string()).optional(),
 });
 
 /**
@@ -385,6 +450,12 @@ export const ClusterSnapshotSchema = z.looseObject({
    * field; absent: the placement model's built-in table).
    */
   instanceTypes: z.array(z.looseObject({ InstanceType: z.string() })).optional(),
+  /** The cluster's capacity providers (added field; absent: none read). */
+  capacityProviders: z.array(CapacityProviderSchema).optional(),
+  /** Scaling policies, scheduled actions and lifecycle hooks per managed group (added field). */
+  groupControllers: z.array(GroupControllersSchema).optional(),
+  /** Task scale-in protection of the tasks read for scale-in candidates (added field). */
+  protectedTasks: z.array(ProtectedTaskSchema).optional(),
 });
 
 export type Resource = z.infer<typeof ResourceSchema>;
@@ -405,6 +476,9 @@ export type DescribeFailure = z.infer<typeof DescribeFailureSchema>;
 export type MixedInstancesPolicy = z.infer<typeof MixedInstancesPolicySchema>;
 export type LaunchTemplateVersion = z.infer<typeof LaunchTemplateVersionSchema>;
 export type InstanceRefresh = z.infer<typeof InstanceRefreshSchema>;
+export type CapacityProvider = z.infer<typeof CapacityProviderSchema>;
+export type GroupControllers = z.infer<typeof GroupControllersSchema>;
+export type ProtectedTask = z.infer<typeof ProtectedTaskSchema>;
 /** A parsed, validated snapshot. Dates are ISO strings. */
 export type ClusterSnapshot = z.infer<typeof ClusterSnapshotSchema>;
 
