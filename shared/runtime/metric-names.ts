@@ -27,6 +27,8 @@ export const MetricNames = {
   InstancesTerminated: 'InstancesTerminated',
   ConfigurationErrors: 'ConfigurationErrors',
   ClusterScalerErrors: 'ClusterScalerErrors',
+  /** Seconds from a cluster's tick or alarm to its decision (the queue worker, issue 19). */
+  DecisionLatency: 'DecisionLatency',
   /** Tasks no instance type the group can launch could ever run (issue 12). Alarmed. */
   UnplaceableTasks: 'UnplaceableTasks',
   /** Services whose tasks fit, start and keep failing (issue 12). */
@@ -76,6 +78,7 @@ export const MetricDimensions: Record<MetricName, readonly string[]> = {
   InstancesTerminated: ['ClusterName'],
   ConfigurationErrors: ['ClusterName'],
   ClusterScalerErrors: ['ClusterName'],
+  DecisionLatency: ['ClusterName'],
   UnplaceableTasks: ['ClusterName'],
   CrashLoops: ['ClusterName'],
   Conflicts: ['ClusterName'],
