@@ -191,6 +191,10 @@ export const runTasks = (
       {
         reservation: td.reservation,
         hostPorts: td.hostPorts,
+        hostPortsUdp: td.hostPortsUdp,
+        awsvpc: td.awsvpc,
+        requiresAttributes: td.requiresAttributes,
+        ...(td.cpuArchitecture ? { cpuArchitecture: td.cpuArchitecture } : {}),
         group,
         strategy: opts.strategy ?? [{ type: 'random' }],
         constraints: opts.constraints ?? [],

@@ -15,7 +15,7 @@ import type {
   SimTaskDefinition,
 } from './model.js';
 import type { TaskDefinitionSpec } from './resources.js';
-import { addReservation, agentPorts, type InstanceTypeSpec } from './resources.js';
+import { addReservation, agentPorts, eniFacts, type InstanceTypeSpec } from './resources.js';
 import { buildTaskDefinition, type RawTaskDefinitionInput } from './task-definitions.js';
 
 /** A service in the setup API. Percentages per the ECS deployment configuration. */
@@ -140,6 +140,7 @@ export class EcsWorld {
       tags: { ...spec.tags },
       tasks: new Set(),
       events: [],
+      failedTasks: 0,
     };
     cluster.services.set(spec.name, service);
     this.requestReconcile(cluster);
@@ -160,6 +161,9 @@ export class EcsWorld {
     if (!cluster) throw new Error(`sim: cluster '${spec.cluster}' does not exist.`);
     const id = spec.arn?.split('/').pop() ?? this.ctx.rng.hex(32);
     const t = spec.instanceType;
+    const enis = t.enis ?? eniFacts(t.name).enis;
+    const trunk = t.trunkEnis ?? eniFacts(t.name).trunkEnis;
+    const trunked = (spec.attributes ?? []).some((a) => a.name === 'ecs.awsvpc-trunk-id');
     const ci: SimContainerInstance = {
       arn: spec.arn ?? this.arn(`container-instance/${cluster.name}/${id}`),
       id,
@@ -172,6 +176,13 @@ export class EcsWorld {
       registered: { cpu: t.cpu, memory: t.memory, gpu: t.gpu ?? 0 },
       remaining: { cpu: t.cpu, memory: t.memory, gpu: t.gpu ?? 0 },
       usedPorts: new Set(agentPorts),
+      usedPortsUdp: new Set(),
+      eniSlots:
+        trunked && trunk !== undefined
+          ? trunk
+          : enis !== undefined
+            ? Math.max(0, enis - 1)
+            : Number.POSITIVE_INFINITY,
       registeredAt: this.ctx.clock.nowMs,
       version: 1,
       tasks: new Set(),
@@ -265,6 +276,7 @@ export class EcsWorld {
     };
     addReservation(ci.remaining, td.reservation, -1);
     for (const p of td.hostPorts) ci.usedPorts.add(p);
+    for (const p of td.hostPortsUdp) ci.usedPortsUdp.add(p);
     ci.tasks.add(task);
     ci.cluster.tasks.set(task.arn, task);
     opts.service?.tasks.add(task);
@@ -283,10 +295,24 @@ export class EcsWorld {
 
   private taskStarted(task: SimTask): void {
     if (task.desiredStatus !== 'RUNNING' || task.lastStatus !== 'PENDING') return;
+    const exits = task.taskDefinition.exitsAfterSeconds;
+    if (exits === 0) {
+      // The essential container exits at start: PENDING → STOPPED without RUNNING. ECS counts it in the
+      // deployment's failedTasks and slows its retries (ECS developer guide "Service throttle logic").
+      if (task.service) task.service.failedTasks++;
+      this.stopTask(task, 'Essential container in task exited', 'EssentialContainerExited');
+      return;
+    }
     task.lastStatus = 'RUNNING';
     task.startedAt = this.ctx.clock.nowMs;
     task.version++;
+    if (task.service) task.service.failedTasks = 0;
     this.emitTask(task);
+    if (exits !== undefined) {
+      this.ctx.clock.after(exits, 'ecs:task-exit', () =>
+        this.stopTask(task, 'Essential container in task exited', 'EssentialContainerExited'),
+      );
+    }
     this.requestReconcile(task.cluster);
   }
 
@@ -324,6 +350,7 @@ export class EcsWorld {
     task.service?.tasks.delete(task);
     addReservation(ci.remaining, task.taskDefinition.reservation, 1);
     for (const p of task.taskDefinition.hostPorts) if (!agentPorts.includes(p)) ci.usedPorts.delete(p);
+    for (const p of task.taskDefinition.hostPortsUdp) ci.usedPortsUdp.delete(p);
     ci.tasks.delete(task);
     this.emitTask(task);
     if (ci.status !== 'INACTIVE') this.instanceChanged(ci);

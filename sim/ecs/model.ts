@@ -20,8 +20,20 @@ export interface SimTaskDefinition {
   revision: number;
   /** Total reservation used for placement (task-level if set, else sum of containers). */
   reservation: Reservation;
-  /** Static host ports (bridge/host mode) that must be free on the instance. */
+  /** Static host ports (bridge/host mode) that must be free on the instance, TCP. */
   hostPorts: number[];
+  /** Static host ports, UDP (PORTS_UDP). */
+  hostPortsUdp: number[];
+  /** `awsvpc` network mode: each task takes one task ENI slot of its instance. */
+  awsvpc: boolean;
+  /** `requiresAttributes` (container-instance target): name, and value when given. */
+  requiresAttributes: Array<{ name: string; value?: string }>;
+  /** `runtimePlatform.cpuArchitecture`, lower case (`arm64`, `x86_64`), when set. */
+  cpuArchitecture?: string;
+  /** Task-definition `placementConstraints` (memberOf only, per the API). */
+  placementConstraints: PlacementConstraint[];
+  /** Simulation knob (not ECS): the essential container exits this many seconds after it starts. */
+  exitsAfterSeconds?: number;
   /** The raw ECS TaskDefinition object returned by DescribeTaskDefinition. */
   raw: Record<string, unknown>;
   stopTimeoutSeconds: number;
@@ -68,6 +80,13 @@ export interface SimContainerInstance {
   remaining: Reservation;
   /** Host ports the agent reserves (22, 2375, 2376, 51678, 51679) plus those in use by tasks. */
   usedPorts: Set<number>;
+  /** UDP host ports in use by tasks. */
+  usedPortsUdp: Set<number>;
+  /**
+   * Task ENI slots for `awsvpc` tasks: max ENIs − 1 (the primary), or the ECS trunk limit when the
+   * instance has `ecs.awsvpc-trunk-id`. Infinity when the instance type is not in the table.
+   */
+  eniSlots: number;
   registeredAt: number;
   deregisteredAt?: number;
   version: number;
@@ -110,6 +129,10 @@ export interface SimService {
   /** Service event messages (newest first, at most 100, as DescribeServices shows). */
   events: Array<{ id: string; createdAt: number; message: string }>;
   lastPlacementFailureAt?: number;
+  /** Consecutive tasks that stopped before reaching RUNNING (the deployment's `failedTasks`). */
+  failedTasks: number;
+  /** No task is started before this time (ECS's start throttle after repeated failures). */
+  throttledUntil?: number;
   /** When the service first had fewer tasks than desired (for the pending-too-long invariant). */
   unplacedSince?: number;
 }

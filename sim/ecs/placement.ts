@@ -1,6 +1,8 @@
 /**
  * Task placement, following "Amazon ECS task placement" (developer guide):
- *  1. keep container instances that are ACTIVE, connected, and have the CPU, memory, GPU and ports;
+ *  1. keep container instances that are ACTIVE, connected, and have the CPU, memory, GPU, TCP and UDP
+ *     host ports and (awsvpc) a free task ENI slot — max ENIs − 1, or the trunk limit on a trunked host;
+ *  1b. keep those that carry the task definition's requiresAttributes and its runtimePlatform architecture;
  *  2. keep those that satisfy the placement constraints;
  *  3. order them by the placement strategies, applied in the order given (later ones break ties);
  *  4. pick the first (remaining ties broken by the seeded random source).
@@ -23,6 +25,11 @@ import { compileQuery } from './query.js';
 export interface PlacementRequest {
   reservation: Reservation;
   hostPorts: readonly number[];
+  hostPortsUdp?: readonly number[];
+  /** awsvpc: the task needs one task ENI slot. */
+  awsvpc?: boolean;
+  requiresAttributes?: ReadonlyArray<{ name: string; value?: string }>;
+  cpuArchitecture?: string;
   /** Group the task belongs to (`service:web`, `family:job`): the unit `spread` balances. */
   group: string;
   strategy: readonly PlacementStrategy[];
@@ -35,6 +42,8 @@ export type PlacementReason =
   | 'RESOURCE:MEMORY'
   | 'RESOURCE:GPU'
   | 'RESOURCE:PORTS'
+  | 'RESOURCE:ENI'
+  | 'ATTRIBUTE'
   | 'CONSTRAINT';
 
 /** Returns the first missing resource, or undefined when the task fits. */
@@ -44,7 +53,26 @@ export const misfit = (ci: SimContainerInstance, req: PlacementRequest): Placeme
   if (r.memory > ci.remaining.memory) return 'RESOURCE:MEMORY';
   if (r.gpu > ci.remaining.gpu) return 'RESOURCE:GPU';
   for (const p of req.hostPorts) if (ci.usedPorts.has(p)) return 'RESOURCE:PORTS';
+  for (const p of req.hostPortsUdp ?? []) if (ci.usedPortsUdp.has(p)) return 'RESOURCE:PORTS';
+  if (req.awsvpc) {
+    let used = 0;
+    for (const t of ci.tasks) if (t.taskDefinition.awsvpc && t.lastStatus !== 'STOPPED') used++;
+    if (used >= ci.eniSlots) return 'RESOURCE:ENI';
+  }
   return undefined;
+};
+
+/** Whether the instance lacks an attribute the task definition requires (ECS reason ATTRIBUTE). */
+const lacksAttribute = (ci: SimContainerInstance, req: PlacementRequest): boolean => {
+  if (req.cpuArchitecture) {
+    const arch = ci.attributes.find((a) => a.name === 'ecs.cpu-architecture')?.value;
+    if (arch !== req.cpuArchitecture) return true;
+  }
+  for (const need of req.requiresAttributes ?? []) {
+    const have = ci.attributes.find((a) => a.name === need.name);
+    if (!have || (need.value !== undefined && have.value !== need.value)) return true;
+  }
+  return false;
 };
 
 const attributeOf = (ci: SimContainerInstance, field: string): string => {
@@ -82,6 +110,7 @@ export const chooseInstance = (
   for (const ci of instances) {
     if (ci.status !== 'ACTIVE' || !ci.agentConnected) continue;
     let reason: PlacementReason | undefined = misfit(ci, req);
+    if (!reason && lacksAttribute(ci, req)) reason = 'ATTRIBUTE';
     if (!reason && (constraintPreds.some((p) => !p(ci)) || (distinct && groupCount(ci, req.group) > 0))) {
       reason = 'CONSTRAINT';
     }

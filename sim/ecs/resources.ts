@@ -16,7 +16,42 @@ export interface InstanceTypeSpec {
   /** Registered memory, MiB. */
   memory: number;
   gpu?: number;
+  /** Max ENIs of the type (primary included); absent: not modelled (no ENI limit). */
+  enis?: number;
+  /** ECS task-ENI limit with ENI trunking; absent: trunking not supported. */
+  trunkEnis?: number;
 }
+
+/**
+ * ENIs per type, from the ECS developer guide "Supported Amazon EC2 instance types" (ENI trunking) and
+ * EC2's per-type network interface limits: [max ENIs, task limit with trunking].
+ */
+const eniTable: Record<string, [enis: number, trunk?: number]> = {
+  't3.medium': [3],
+  't3.large': [3],
+  't3.xlarge': [4],
+  'm5.large': [3, 10],
+  'm5.xlarge': [4, 20],
+  'm5.2xlarge': [4, 40],
+  'm5.4xlarge': [8, 60],
+  'm6i.large': [3, 10],
+  'm6i.xlarge': [4, 20],
+  'm6g.large': [3, 10],
+  'c5.large': [3, 10],
+  'c5.xlarge': [4, 20],
+  'c5.2xlarge': [4, 40],
+  'r5.large': [3, 10],
+  'r5.xlarge': [4, 20],
+  'g4dn.xlarge': [3],
+  'g4dn.2xlarge': [3],
+  'p3.2xlarge': [4, 40],
+};
+
+/** ENI facts of a type name (table), for specs that do not carry them. */
+export const eniFacts = (name: string): { enis?: number; trunkEnis?: number } => {
+  const row = eniTable[name];
+  return row ? { enis: row[0], ...(row[1] !== undefined ? { trunkEnis: row[1] } : {}) } : {};
+};
 
 const table: Record<string, [vcpu: number, gib: number, gpu?: number]> = {
   't3.medium': [2, 4],
@@ -49,7 +84,12 @@ export const instanceType = (type: string | InstanceTypeSpec): InstanceTypeSpec 
     );
   }
   const [vcpu, gib, gpu] = row;
-  const spec: InstanceTypeSpec = { name: type, cpu: vcpu * 1024, memory: Math.round(gib * 1024 * 0.9375) };
+  const spec: InstanceTypeSpec = {
+    name: type,
+    cpu: vcpu * 1024,
+    memory: Math.round(gib * 1024 * 0.9375),
+    ...eniFacts(type),
+  };
   if (gpu) spec.gpu = gpu;
   return spec;
 };
@@ -64,8 +104,10 @@ export interface ContainerSpec {
   memoryReservation?: number;
   /** GPUs (resourceRequirements type GPU). */
   gpu?: number;
-  /** Static host ports (bridge mode `hostPort`, or host mode ports). */
+  /** Static host ports (bridge mode `hostPort`, or host mode ports), TCP. */
   hostPorts?: number[];
+  /** Static host ports, UDP. */
+  hostPortsUdp?: number[];
   essential?: boolean;
 }
 
@@ -80,6 +122,14 @@ export interface TaskDefinitionSpec {
   networkMode?: 'bridge' | 'host' | 'awsvpc' | 'none';
   /** Container stopTimeout, seconds (ECS default 30). */
   stopTimeout?: number;
+  /** `requiresAttributes` of the definition. */
+  requiresAttributes?: Array<{ name: string; value?: string }>;
+  /** `runtimePlatform.cpuArchitecture` (`ARM64` / `X86_64`). */
+  cpuArchitecture?: 'ARM64' | 'X86_64';
+  /** Task-definition memberOf constraints. */
+  placementConstraints?: Array<{ type: 'memberOf'; expression: string }>;
+  /** Simulation knob (not ECS): the essential container exits this many seconds after starting. */
+  exitsAfterSeconds?: number;
   tags?: Record<string, string>;
 }
 
@@ -91,12 +141,13 @@ export interface TaskDefinitionSpec {
  */
 export const reservationOf = (
   spec: TaskDefinitionSpec,
-): { reservation: Reservation; hostPorts: number[] } => {
+): { reservation: Reservation; hostPorts: number[]; hostPortsUdp: number[] } => {
   const containers = spec.containers ?? [];
   let cpu = 0;
   let memory = 0;
   let gpu = 0;
   const hostPorts: number[] = [];
+  const hostPortsUdp: number[] = [];
   for (const c of containers) {
     cpu += c.cpu ?? 0;
     const m = c.memoryReservation ?? c.memory;
@@ -109,13 +160,15 @@ export const reservationOf = (
     memory += m ?? 0;
     gpu += c.gpu ?? 0;
     for (const p of c.hostPorts ?? []) if (p > 0) hostPorts.push(p);
+    for (const p of c.hostPortsUdp ?? []) if (p > 0) hostPortsUdp.push(p);
   }
   if (containers.length === 0 && spec.memory === undefined) {
     throw new Error(`sim: task definition '${spec.family}' needs task-level memory or containers.`);
   }
   return {
     reservation: { cpu: spec.cpu ?? cpu, memory: spec.memory ?? memory, gpu },
-    hostPorts: spec.networkMode === 'awsvpc' ? [] : hostPorts,
+    hostPorts: spec.networkMode === 'awsvpc' || spec.networkMode === 'none' ? [] : hostPorts,
+    hostPortsUdp: spec.networkMode === 'awsvpc' || spec.networkMode === 'none' ? [] : hostPortsUdp,
   };
 };
 

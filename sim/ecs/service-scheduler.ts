@@ -60,13 +60,20 @@ const reconcileDaemon = (world: EcsWorld, s: SimService): boolean => {
   return failed !== undefined;
 };
 
-const request = (s: SimService) => ({
-  reservation: s.taskDefinition.reservation,
-  hostPorts: s.taskDefinition.hostPorts,
-  group: `service:${s.name}`,
-  strategy: s.placementStrategy,
-  constraints: s.placementConstraints,
-});
+const request = (s: SimService) => {
+  const td = s.taskDefinition;
+  return {
+    reservation: td.reservation,
+    hostPorts: td.hostPorts,
+    hostPortsUdp: td.hostPortsUdp,
+    awsvpc: td.awsvpc,
+    requiresAttributes: td.requiresAttributes,
+    ...(td.cpuArchitecture ? { cpuArchitecture: td.cpuArchitecture } : {}),
+    group: `service:${s.name}`,
+    strategy: s.placementStrategy,
+    constraints: [...s.placementConstraints, ...td.placementConstraints],
+  };
+};
 
 const placeOpts = (s: SimService) => ({ service: s, group: `service:${s.name}`, startedBy: s.deploymentId });
 
@@ -110,7 +117,8 @@ const reconcileReplica = (world: EcsWorld, s: SimService): boolean => {
 
   // Start tasks: up to desired on ACTIVE instances, within maximumPercent while draining ones remain.
   const maxTotal = Math.max(desired, Math.floor((desired * s.maximumPercent) / 100));
-  const toStart = Math.max(0, Math.min(desired - good.length, maxTotal - good.length - remainingDraining));
+  let toStart = Math.max(0, Math.min(desired - good.length, maxTotal - good.length - remainingDraining));
+  toStart = throttle(world, s, toStart);
   let failure: PlacementChoice | undefined;
   for (let i = 0; i < toStart; i++) {
     const choice = chooseInstance(s.cluster.instances.values(), request(s), rng);
@@ -135,6 +143,8 @@ const reasonText: Record<string, string> = {
   'RESOURCE:MEMORY': 'has insufficient memory available',
   'RESOURCE:GPU': 'has insufficient GPU available',
   'RESOURCE:PORTS': 'is already using a port required by your task',
+  'RESOURCE:ENI': 'encountered error "RESOURCE:ENI"',
+  ATTRIBUTE: 'is missing an attribute required by your task',
   CONSTRAINT: 'does not satisfy the placement constraints',
 };
 
@@ -166,4 +176,30 @@ const reportUnplaced = (
       now,
     ),
   );
+};
+
+/**
+ * ECS's start throttle ("Service throttle logic"): after tasks of a service stop before RUNNING, the
+ * scheduler waits longer and longer before it starts more (here 10 s doubling per failure, capped at
+ * 15 minutes: AWS documents the cap, not the steps) and reports that it "is unable to consistently start
+ * tasks successfully". Returns how many tasks may start now.
+ */
+const throttle = (world: EcsWorld, s: SimService, toStart: number): number => {
+  if (toStart === 0 || s.failedTasks === 0) return toStart;
+  const now = world.ctx.clock.nowMs;
+  if (s.throttledUntil !== undefined && now < s.throttledUntil) return 0;
+  const gap = Math.min(900, 10 * 2 ** Math.min(20, s.failedTasks - 1));
+  s.throttledUntil = now + gap * 1000;
+  if (world.ctx.started) {
+    world.ctx.clock.after(gap, 'ecs:throttle', () => world.requestReconcile(s.cluster));
+    if (s.failedTasks >= 3 && !s.events[0]?.message.includes('unable to consistently start tasks')) {
+      s.events.unshift({
+        id: world.ctx.rng.uuid(),
+        createdAt: now,
+        message: `(service ${s.name}) is unable to consistently start tasks successfully. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.`,
+      });
+      if (s.events.length > 100) s.events.length = 100;
+    }
+  }
+  return Math.min(toStart, 1);
 };

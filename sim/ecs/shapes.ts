@@ -9,11 +9,18 @@ import type { Reservation, SimCluster, SimContainerInstance, SimService, SimTask
 export const tagList = (tags: Record<string, string>): Array<{ key: string; value: string }> =>
   Object.entries(tags).map(([key, value]) => ({ key, value }));
 
-const resources = (r: Reservation, ports: string[]) => [
+const resources = (r: Reservation, ports: string[], udp: string[] = []) => [
   { name: 'CPU', type: 'INTEGER', doubleValue: 0, longValue: 0, integerValue: r.cpu },
   { name: 'MEMORY', type: 'INTEGER', doubleValue: 0, longValue: 0, integerValue: r.memory },
   { name: 'PORTS', type: 'STRINGSET', doubleValue: 0, longValue: 0, integerValue: 0, stringSetValue: ports },
-  { name: 'PORTS_UDP', type: 'STRINGSET', doubleValue: 0, longValue: 0, integerValue: 0, stringSetValue: [] },
+  {
+    name: 'PORTS_UDP',
+    type: 'STRINGSET',
+    doubleValue: 0,
+    longValue: 0,
+    integerValue: 0,
+    stringSetValue: udp,
+  },
   ...(r.gpu > 0
     ? [
         {
@@ -42,7 +49,11 @@ export const containerInstanceShape = (ci: SimContainerInstance) => {
     capacityProviderName: undefined,
     version: ci.version,
     versionInfo: { agentVersion: '1.89.0', agentHash: 'sim0001', dockerVersion: 'DockerVersion: 25.0.8' },
-    remainingResources: resources(ci.remaining, [...ci.usedPorts].map(String)),
+    remainingResources: resources(
+      ci.remaining,
+      [...ci.usedPorts].map(String),
+      [...ci.usedPortsUdp].map(String),
+    ),
     registeredResources: resources(ci.registered, ['22', '2375', '2376', '51678', '51679']),
     status: ci.status,
     statusReason: ci.status === 'INACTIVE' ? 'Instance deregistration forced by the user.' : undefined,
@@ -51,7 +62,14 @@ export const containerInstanceShape = (ci: SimContainerInstance) => {
     pendingTasksCount: pending,
     attributes: ci.attributes.map((a) => ({ ...a })),
     registeredAt: new Date(ci.registeredAt),
-    attachments: [],
+    // One task ENI per awsvpc task (type as the API documents it, ecs-facts §2).
+    attachments: [...ci.tasks]
+      .filter((t) => t.taskDefinition.awsvpc && t.lastStatus !== 'STOPPED')
+      .map((t) => ({
+        id: `eni-attach-${t.id.slice(0, 17)}`,
+        type: 'ElasticNetworkInterface',
+        status: 'ATTACHED',
+      })),
     tags: [],
   };
 };
@@ -150,7 +168,7 @@ export const serviceShape = (s: SimService, withTags: boolean) => {
         desiredCount: desired,
         pendingCount: pending,
         runningCount: running,
-        failedTasks: 0,
+        failedTasks: s.failedTasks,
         createdAt: new Date(s.deploymentCreatedAt),
         updatedAt: new Date(s.deploymentCreatedAt),
         launchType: 'EC2',

@@ -3,7 +3,7 @@
  * a ClusterSnapshot), producing both the placement reservation and the raw API object.
  */
 import type { SimContext } from '../core/context.js';
-import type { SimTaskDefinition } from './model.js';
+import type { PlacementConstraint, SimTaskDefinition } from './model.js';
 import { type ContainerSpec, reservationOf, type TaskDefinitionSpec } from './resources.js';
 
 /** A raw ECS TaskDefinition (DescribeTaskDefinition shape; task-level cpu/memory are strings). */
@@ -32,11 +32,21 @@ const num = (v: unknown): number | undefined =>
 const containerFromRaw = (c: Record<string, unknown>, networkMode: string | undefined): ContainerSpec => {
   const reqs = (c.resourceRequirements as Array<{ type: string; value: string }> | undefined) ?? [];
   const gpu = reqs.filter((r) => r.type === 'GPU').reduce((s, r) => s + Number(r.value), 0);
-  const ports = (c.portMappings as Array<{ containerPort?: number; hostPort?: number }> | undefined) ?? [];
+  const ports =
+    (c.portMappings as Array<{ containerPort?: number; hostPort?: number; protocol?: string }> | undefined) ??
+    [];
+  const hostPort = (p: { containerPort?: number; hostPort?: number }) =>
+    networkMode === 'host' ? (p.hostPort ?? p.containerPort) : p.hostPort;
+  const isPort = (p: number | undefined): p is number => typeof p === 'number' && p > 0;
   const hostPorts = ports
-    .map((p) => (networkMode === 'host' ? (p.hostPort ?? p.containerPort) : p.hostPort))
-    .filter((p): p is number => typeof p === 'number' && p > 0);
-  const spec: ContainerSpec = { hostPorts };
+    .filter((p) => p.protocol !== 'udp')
+    .map(hostPort)
+    .filter(isPort);
+  const hostPortsUdp = ports
+    .filter((p) => p.protocol === 'udp')
+    .map(hostPort)
+    .filter(isPort);
+  const spec: ContainerSpec = { hostPorts, hostPortsUdp };
   if (typeof c.name === 'string') spec.name = c.name;
   const cpu = num(c.cpu);
   if (cpu !== undefined) spec.cpu = cpu;
@@ -56,11 +66,10 @@ const containerToRaw = (c: ContainerSpec, i: number, networkMode: string, stopTi
   ...(c.memory !== undefined ? { memory: c.memory } : {}),
   ...(c.memoryReservation !== undefined ? { memoryReservation: c.memoryReservation } : {}),
   essential: c.essential ?? true,
-  portMappings: (c.hostPorts ?? []).map((p) => ({
-    containerPort: p,
-    hostPort: networkMode === 'awsvpc' ? p : p,
-    protocol: 'tcp',
-  })),
+  portMappings: [
+    ...(c.hostPorts ?? []).map((p) => ({ containerPort: p, hostPort: p, protocol: 'tcp' })),
+    ...(c.hostPortsUdp ?? []).map((p) => ({ containerPort: p, hostPort: p, protocol: 'udp' })),
+  ],
   ...(c.gpu ? { resourceRequirements: [{ type: 'GPU', value: String(c.gpu) }] } : {}),
   stopTimeout,
   environment: [],
@@ -81,6 +90,9 @@ export const buildTaskDefinition = (
     spec = {
       family: input.family,
       containers: input.containerDefinitions.map((c) => containerFromRaw(c, input.networkMode)),
+      ...(input.networkMode === 'awsvpc' || input.networkMode === 'host' || input.networkMode === 'none'
+        ? { networkMode: input.networkMode }
+        : {}),
     };
     const cpu = num(input.cpu);
     if (cpu !== undefined) spec.cpu = cpu;
@@ -93,7 +105,7 @@ export const buildTaskDefinition = (
   }
   const rev = isRaw(input) && input.revision ? input.revision : revision;
   const arn = (isRaw(input) && input.taskDefinitionArn) || arnOf(`task-definition/${spec.family}:${rev}`);
-  const { reservation, hostPorts } = reservationOf(spec);
+  const { reservation, hostPorts, hostPortsUdp } = reservationOf(spec);
   const stopTimeout = spec.stopTimeout ?? ctx.settings.stopTimeoutSeconds;
   const networkMode = spec.networkMode ?? (typeof raw.networkMode === 'string' ? raw.networkMode : 'bridge');
   if (!isRaw(input)) {
@@ -111,7 +123,11 @@ export const buildTaskDefinition = (
       ...(spec.cpu !== undefined ? { cpu: String(spec.cpu) } : {}),
       ...(spec.memory !== undefined ? { memory: String(spec.memory) } : {}),
       volumes: [],
-      placementConstraints: [],
+      placementConstraints: spec.placementConstraints ?? [],
+      ...(spec.requiresAttributes ? { requiresAttributes: spec.requiresAttributes } : {}),
+      ...(spec.cpuArchitecture
+        ? { runtimePlatform: { cpuArchitecture: spec.cpuArchitecture, operatingSystemFamily: 'LINUX' } }
+        : {}),
       registeredAt: new Date(ctx.clock.nowMs),
     };
   } else {
@@ -124,6 +140,22 @@ export const buildTaskDefinition = (
     revision: rev,
     reservation,
     hostPorts,
+    hostPortsUdp,
+    awsvpc: networkMode === 'awsvpc',
+    requiresAttributes: (
+      (raw.requiresAttributes as Array<{ name: string; value?: string; targetType?: string }>) ?? []
+    )
+      .filter((a) => !a.targetType || a.targetType === 'container-instance')
+      .map((a) => (a.value === undefined ? { name: a.name } : { name: a.name, value: a.value })),
+    ...(typeof (raw.runtimePlatform as { cpuArchitecture?: string } | undefined)?.cpuArchitecture === 'string'
+      ? {
+          cpuArchitecture: (raw.runtimePlatform as { cpuArchitecture: string }).cpuArchitecture.toLowerCase(),
+        }
+      : {}),
+    placementConstraints: ((raw.placementConstraints as PlacementConstraint[] | undefined) ?? []).filter(
+      (c) => c.type === 'memberOf',
+    ),
+    ...(spec.exitsAfterSeconds !== undefined ? { exitsAfterSeconds: spec.exitsAfterSeconds } : {}),
     raw,
     stopTimeoutSeconds: stopTimeout,
     tags: { ...spec.tags },
