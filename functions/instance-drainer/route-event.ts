@@ -10,6 +10,7 @@ import {
   type DrainSettings,
   DrainTriggers,
   resolveDrainSettings,
+  selectTerminateHook,
   WAITING_STATES,
 } from '../../shared/core/drain/index.js';
 import { logger } from '../../shared/runtime/logger.js';
@@ -74,6 +75,15 @@ export const routeEvent = async (
           `hook is not the one tagged ecs-autoscaler:drain-hook='${group.settings.hookName}'`,
           facts,
         );
+      }
+      // Issue 14: complete only the drainer's own hook. Untagged, it is the group's only terminate hook
+      // besides ECS's managed-draining one; several → ConfigurationError (tag ecs-autoscaler:drain-hook).
+      if (!group.settings.hookName) {
+        const hooks = await deps.autoscaling.listTerminateHooks(group.settings.asgName);
+        const own = selectTerminateHook(group.settings.asgName, hooks, undefined);
+        if (own && own.name !== d.LifecycleHookName) {
+          return ignore(`hook is not the drainer's own (${own.name}); its owner completes it`, facts);
+        }
       }
       // Destination WarmPool: the instance is stopped into the warm pool, so it is drained all the same.
       const state = group.instances.find((i) => i.instanceId === d.EC2InstanceId)?.lifecycleState;

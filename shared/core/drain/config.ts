@@ -132,10 +132,14 @@ export const resolveDrainSettings = (
   };
 };
 
+/** The terminate hook ECS managed draining adds (ecs-facts §5): ECS completes it, never the drainer. */
+export const ECS_MANAGED_DRAINING_HOOK = 'ecs-managed-draining-termination-hook';
+
 /**
  * The terminate hook the drainer completes: the one named by `ecs-autoscaler:drain-hook`, else the
- * group's only terminate hook. `undefined` when the group has none (instances then terminate without
- * waiting; only Spot warnings can drain them).
+ * group's only terminate hook other than ECS's managed-draining hook (issue 14: the drainer completes
+ * only its own hook). `undefined` when the group has none (instances then terminate without waiting;
+ * only Spot warnings can drain them).
  *
  * @throws ConfigurationError when the tag names a missing hook, or several hooks exist and no tag picks one.
  */
@@ -153,9 +157,10 @@ export const selectTerminateHook = <H extends { name: string }>(
         `hooks are: ${names || 'none'}. Fix the tag or add the hook.`,
     );
   }
-  if (hooks.length <= 1) return hooks[0];
+  const own = hooks.filter((h) => h.name !== ECS_MANAGED_DRAINING_HOOK);
+  if (own.length <= 1) return own[0];
   throw new ConfigurationError(
-    `Auto Scaling group '${asgName}' has ${hooks.length} terminate lifecycle hooks (${names}); ` +
+    `Auto Scaling group '${asgName}' has ${own.length} terminate lifecycle hooks (${names}); ` +
       `tag the group with ${DrainTags.drainHook}=<hook name> to say which one the drainer completes.`,
   );
 };
