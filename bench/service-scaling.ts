@@ -68,7 +68,7 @@ const LOW_LOAD = 2.4;
 
 /** Registers the project's functions exactly as serverless.yml deploys them (patterns, schedules, retries). */
 const registerFunctions = async (sim: ReturnType<typeof createSim>): Promise<string[]> => {
-  const present = ['service-scaler', 'cluster-scaler', 'instance-drainer'].filter((n) =>
+  const present = ['service-scaler', 'cluster-dispatcher', 'cluster-scaler', 'instance-drainer'].filter((n) =>
     existsSync(join(process.cwd(), 'functions', n, 'handler.ts')),
   );
   if (!present.includes('service-scaler')) throw new Error('functions/service-scaler/handler.ts is missing');

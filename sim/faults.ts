@@ -57,6 +57,7 @@ const throttleName: Record<SimServiceName, string> = {
   cloudwatch: 'Throttling',
   events: 'ThrottlingException',
   ssm: 'ThrottlingException',
+  sqs: 'RequestThrottled',
 };
 const serverErrorName: Record<SimServiceName, string> = {
   ecs: 'ServerException',
@@ -65,6 +66,7 @@ const serverErrorName: Record<SimServiceName, string> = {
   cloudwatch: 'InternalServiceFault',
   events: 'InternalException',
   ssm: 'InternalServerError',
+  sqs: 'InternalError',
 };
 
 /** What happens to one API call. */

@@ -36,7 +36,7 @@ import {
   Lambdas,
   type SimEvent,
 } from './events/lambdas.js';
-import { loadServerless } from './events/serverless.js';
+import { loadServerless, loadServerlessQueues } from './events/serverless.js';
 import { Faults } from './faults.js';
 import { SampleInvariants } from './observe/invariants.js';
 import { timelineSvg } from './observe/svg.js';
@@ -44,6 +44,8 @@ import { Timeline } from './observe/timeline.js';
 import { ApiDispatcher } from './sdk/dispatch.js';
 import { interceptSdk, type SdkMocks } from './sdk/intercept.js';
 import { seedFromSnapshot } from './setup/snapshot-seed.js';
+import { EventSourceMappings } from './sqs/event-source.js';
+import { type QueueSpec, type SimQueue, SqsWorld } from './sqs/queues.js';
 import { ParameterStore } from './ssm/parameter-store.js';
 
 /** Options of {@link createSim}. */
@@ -76,6 +78,9 @@ export class Sim implements SimContext {
   /** SSM Parameter Store (the scaler's last-decision records). */
   readonly ssm: ParameterStore;
   readonly lambdas: Lambdas;
+  /** SQS queues, and the Lambda event source mappings that consume them. */
+  readonly sqs: SqsWorld;
+  readonly eventSources: EventSourceMappings;
   readonly faults: Faults;
   readonly timeline = new Timeline();
   readonly violations: Violation[] = [];
@@ -108,6 +113,8 @@ export class Sim implements SimContext {
     this.eventBus = new EventBus(this);
     this.ssm = new ParameterStore(this);
     this.lambdas = new Lambdas(this, this.faults);
+    this.sqs = new SqsWorld(this);
+    this.eventSources = new EventSourceMappings(this, this.sqs, this.lambdas);
     const tables: Record<SimServiceName, CommandTable> = {
       ecs: ecsApi(this.ecs),
       autoscaling: asgApi(this.asg, this),
@@ -115,6 +122,7 @@ export class Sim implements SimContext {
       cloudwatch: this.cloudwatch.api(),
       events: this.eventBus.api(),
       ssm: this.ssm.api(),
+      sqs: this.sqs.api(),
     };
     this.dispatcher = new ApiDispatcher(
       this,
@@ -246,13 +254,54 @@ export class Sim implements SimContext {
     file: string,
     opts: { root?: string; only?: string[]; handlers?: Record<string, FunctionRegistration['handler']> } = {},
   ): Promise<{ loaded: string[]; skipped: string[] }> {
-    const { functions, skipped } = await loadServerless(file, {
-      ...opts,
-      accountId: this.settings.accountId,
-      region: this.settings.region,
-    });
-    for (const f of functions) this.register(f);
+    const loadOpts = { ...opts, accountId: this.settings.accountId, region: this.settings.region };
+    const { functions, skipped } = await loadServerless(file, loadOpts);
+    // The deployment's queues, their event source mappings, and the environment variables naming them.
+    const { queues, sqsEvents, envRefs } = await loadServerlessQueues(file, loadOpts);
+    const byLogicalId = new Map<string, SimQueue>();
+    for (const q of [...queues].sort((a, b) => Number(!!a.redrive) - Number(!!b.redrive))) {
+      const dlq = q.redrive ? byLogicalId.get(q.redrive.deadLetterLogicalId) : undefined;
+      const spec: QueueSpec = {
+        name: q.name,
+        fifo: q.fifo,
+        contentBasedDeduplication: q.contentBasedDeduplication,
+        ...(q.visibilityTimeout !== undefined ? { visibilityTimeout: q.visibilityTimeout } : {}),
+        ...(q.redrive && dlq
+          ? { redrive: { deadLetterQueue: dlq.spec.name, maxReceiveCount: q.redrive.maxReceiveCount } }
+          : {}),
+      };
+      byLogicalId.set(q.logicalId, this.sqs.find(q.name) ?? this.sqs.createQueue(spec));
+    }
+    for (const f of functions) {
+      for (const r of envRefs.filter((e) => e.functionName === f.name)) {
+        const q = byLogicalId.get(r.logicalId);
+        if (!q) continue;
+        const value = r.attribute === 'Arn' ? q.arn : r.attribute === 'QueueName' ? q.spec.name : q.url;
+        f.environment = { ...f.environment, [r.variable]: value };
+      }
+      this.register(f);
+    }
+    for (const e of sqsEvents) {
+      if (!functions.some((f) => f.name === e.functionName)) continue;
+      const q = byLogicalId.get(e.queueLogicalId);
+      if (!q)
+        throw new Error(
+          `sim: ${e.functionName}'s sqs event names '${e.queueLogicalId}', which is not a queue in ${file}.`,
+        );
+      this.eventSources.create({
+        functionName: e.functionName,
+        queue: q.url,
+        ...(e.batchSize !== undefined ? { batchSize: e.batchSize } : {}),
+        ...(e.maximumConcurrency !== undefined ? { maximumConcurrency: e.maximumConcurrency } : {}),
+        reportBatchItemFailures: e.reportBatchItemFailures,
+      });
+    }
     return { loaded: functions.map((f) => f.name), skipped };
+  }
+
+  /** Creates an SQS queue (standard or FIFO; see sim/sqs/queues.ts for the rules it follows). */
+  createQueue(spec: QueueSpec): SimQueue {
+    return this.sqs.createQueue(spec);
   }
 
   /** Publishes an event (defaults filled in: id, time, account, region). */
@@ -302,7 +351,9 @@ export class Sim implements SimContext {
     const jitter = new Rng(this.seed + 7919);
     const restoreRandom = setRandom(() => jitter.next());
     setEmfSink((doc) => this.cloudwatch.putEmf(doc));
-    this.restoreFns.push(mocks.restore, restoreClock, restoreSleep, restoreRandom, () => setEmfSink(undefined));
+    this.restoreFns.push(mocks.restore, restoreClock, restoreSleep, restoreRandom, () =>
+      setEmfSink(undefined),
+    );
     return mocks;
   }
 

@@ -2,9 +2,14 @@
  * Lambda entry of the cluster scaler (issue #4): scales each managed cluster's Auto Scaling group out
  * exactly and in by draining the emptiest instance (docs/cluster-scaler.md).
  *
- * Triggers: the 1-minute EventBridge schedule (every managed cluster; publishes the metrics and keeps the
- * alarms) and "CloudWatch Alarm State Change" of the scaler's own alarms (that cluster only; ALARM only —
- * OK and INSUFFICIENT_DATA are acknowledged without any AWS call).
+ * Deployed trigger (issue #19): the cluster queue (SQS FIFO, message group = cluster), fed by the
+ * cluster-dispatcher (the 1-minute tick: one request per managed cluster, carrying its alarms; the scaler's
+ * own alarms: one request for that cluster) and by the service scaler (grow requests). queue-worker.ts
+ * decides one request at a time per cluster, clusters in parallel (docs/account-scale.md).
+ *
+ * Direct invocation (tests, a manual invoke): the 1-minute "Scheduled Event" (every managed cluster in turn;
+ * publishes the metrics and keeps the alarms) and "CloudWatch Alarm State Change" of the scaler's own alarms
+ * (that cluster only; ALARM only — OK and INSUFFICIENT_DATA are acknowledged without any AWS call).
  *
  * Errors: a malformed event or bad configuration is permanent — logged at ERROR, counted, answered with a
  * result (no retry) and nothing is written. On an alarm event a TransientAwsError is rethrown so Lambda's
@@ -12,7 +17,7 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { Context } from 'aws-lambda';
+import type { Context, SQSBatchItemFailure } from 'aws-lambda';
 import { CloudWatchAlarmStore } from '../../shared/aws/alarm-store.js';
 import { clusterScalerClients } from '../../shared/aws/cluster-clients.js';
 import { listManagedClusters } from '../../shared/aws/cluster-groups.js';
@@ -26,6 +31,7 @@ import { now } from '../../shared/runtime/clock.js';
 import { type ClusterScalerConfig, loadClusterScalerConfig } from '../../shared/runtime/config.js';
 import { logger } from '../../shared/runtime/logger.js';
 import { createMetrics, MetricUnit, publishMetricSet } from '../../shared/runtime/metrics.js';
+import { isSqsEvent, processClusterQueue, type RequestOutcome } from './queue-worker.js';
 import { type ClusterResult, decideOne, runTick, type TickPorts } from './run-tick.js';
 import { parseTrigger } from './trigger.js';
 
@@ -36,8 +42,11 @@ metrics.clearDefaultDimensions();
 /** What the handler returns (visible in the Lambda console and to tests; EventBridge ignores it). */
 export interface ClusterScalerResult {
   status: 'ok' | 'ignored' | 'invalid-event' | 'configuration-error';
-  trigger?: 'tick' | 'alarm';
+  trigger?: 'tick' | 'alarm' | 'queue';
   clusters: ClusterResult[];
+  /** SQS batch (trigger `queue`): each request's outcome, and the messages to redeliver. */
+  requests?: RequestOutcome[];
+  batchItemFailures?: SQSBatchItemFailure[];
   alarms?: AlarmChanges | { error: string };
   message?: string;
 }
@@ -60,8 +69,28 @@ const defaultPorts = (): TickPorts => {
   };
 };
 
-/** The handler without middleware (exported for tests and the simulator). */
+/**
+ * The handler without middleware (exported for tests and the simulator). An SQS batch from the cluster
+ * queue (the deployed path, queue-worker.ts) is answered with a partial batch response; a tick or alarm
+ * event invoked directly (tests, a manual invoke) is decided in this invocation, cluster after cluster.
+ * @throws ConfigurationError for an SQS batch when the deployment's settings are invalid: the whole batch
+ *   is retried and reaches the dead-letter queue rather than being dropped.
+ */
 export const clusterScalerHandler = async (event: unknown): Promise<ClusterScalerResult> => {
+  if (isSqsEvent(event)) {
+    const requests: RequestOutcome[] = [];
+    const config = loadClusterScalerConfig();
+    const response = await processClusterQueue(
+      event,
+      portsOverride ?? defaultPorts(),
+      config,
+      metrics,
+      now,
+      requests,
+    );
+    // Lambda reads `batchItemFailures` only; the other keys are for logs, tests and the simulator.
+    return { status: 'ok', trigger: 'queue', clusters: [], requests, ...response };
+  }
   let config: ClusterScalerConfig;
   let trigger: ReturnType<typeof parseTrigger>;
   try {

@@ -196,6 +196,6 @@ export const scaleService = async (
   const observed = await observeService(await deps.readSnapshot(cluster), cluster, service, deps, env);
   const plan = planService(observed.snapshot, signal, observed.options, now);
   logPlan(plan);
-  const outcome = await applyServicePlan(plan, observed.serviceArn, deps.writer);
+  const outcome = await applyServicePlan(plan, observed.serviceArn, deps.writer, now);
   return { plan, outcome };
 };

@@ -66,7 +66,7 @@ export const sweepAlarms = async (
         const plan = planService(observed.snapshot, signal, observed.options, now);
         if (plan.action === 'skip' && plan.reasons.some((r) => r.includes('does not opt in'))) break;
         logPlan(plan);
-        const outcome = await applyServicePlan(plan, observed.serviceArn, deps.writer);
+        const outcome = await applyServicePlan(plan, observed.serviceArn, deps.writer, now);
         out.results.push({ plan, outcome });
         if (outcome.serviceUpdated || plan.action === 'scale-out' || plan.action === 'scale-in') {
           snapshots.delete(cluster);

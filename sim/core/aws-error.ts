@@ -9,6 +9,7 @@ import * as asg from '@aws-sdk/client-auto-scaling';
 import * as cw from '@aws-sdk/client-cloudwatch';
 import * as ecs from '@aws-sdk/client-ecs';
 import * as events from '@aws-sdk/client-eventbridge';
+import * as sqs from '@aws-sdk/client-sqs';
 import * as ssm from '@aws-sdk/client-ssm';
 
 /** The simulated services, by the short names used throughout the simulator. */
@@ -18,7 +19,8 @@ export type SimServiceName =
   | 'application-autoscaling'
   | 'cloudwatch'
   | 'events'
-  | 'ssm';
+  | 'ssm'
+  | 'sqs';
 
 type ServiceExceptionCtor = new (opts: {
   name: string;
@@ -37,6 +39,7 @@ const modules: Record<SimServiceName, { base: ServiceExceptionCtor; all: Record<
   cloudwatch: { base: cw.CloudWatchServiceException as unknown as ServiceExceptionCtor, all: cw },
   events: { base: events.EventBridgeServiceException as unknown as ServiceExceptionCtor, all: events },
   ssm: { base: ssm.SSMServiceException as unknown as ServiceExceptionCtor, all: ssm },
+  sqs: { base: sqs.SQSServiceException as unknown as ServiceExceptionCtor, all: sqs },
 };
 
 /** An error as thrown by an SDK v3 client: `name`, `message`, `$fault`, `$metadata.httpStatusCode`. */

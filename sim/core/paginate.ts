@@ -12,6 +12,7 @@ const badTokenName: Record<SimServiceName, string> = {
   cloudwatch: 'InvalidNextToken',
   events: 'ValidationException',
   ssm: 'InvalidNextToken',
+  sqs: 'InvalidParameterValue',
 };
 
 /** Error names each service uses for a request that breaks a documented limit. */
@@ -22,6 +23,7 @@ export const validationName: Record<SimServiceName, string> = {
   cloudwatch: 'InvalidParameterValue',
   events: 'ValidationException',
   ssm: 'ValidationException',
+  sqs: 'InvalidParameterValue',
 };
 
 /** One page of `items` plus the token for the next one (undefined on the last page). */

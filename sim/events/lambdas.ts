@@ -37,6 +37,8 @@ export interface FunctionRegistration {
   timeoutSeconds?: number;
   /** Asynchronous-invocation retries (default 2). */
   retryAttempts?: number;
+  /** Environment variables set for the duration of each invocation (e.g. a queue URL). */
+  environment?: Record<string, string>;
 }
 
 /** One finished invocation. */
@@ -127,7 +129,8 @@ export class Lambdas {
         }
         if (now === 0) return undefined;
         return (async () => {
-          for (let i = 0; i < now; i++) await this.invokeWithRetries(reg, structuredClone(event), 'Scheduled Event', 0);
+          for (let i = 0; i < now; i++)
+            await this.invokeWithRetries(reg, structuredClone(event), 'Scheduled Event', 0);
         })();
       });
     }
@@ -202,6 +205,8 @@ export class Lambdas {
       durationMs: 0,
     };
     this.current = inv;
+    const saved = Object.keys(reg.environment ?? {}).map((k) => [k, process.env[k]] as const);
+    Object.assign(process.env, reg.environment);
     try {
       rec.result = await reg.handler(event as never, context);
     } catch (err) {
@@ -209,6 +214,10 @@ export class Lambdas {
       rec.error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     } finally {
       this.current = undefined;
+      for (const [k, v] of saved) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
     }
     if (inv.killed) {
       rec.outcome = 'timeout';

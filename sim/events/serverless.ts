@@ -152,5 +152,118 @@ export const loadServerless = async (
   return { functions, skipped };
 };
 
+/** An SQS queue declared in `resources` (CloudFormation `AWS::SQS::Queue`). */
+export interface ServerlessQueue {
+  logicalId: string;
+  name: string;
+  fifo: boolean;
+  contentBasedDeduplication: boolean;
+  visibilityTimeout?: number;
+  /** Logical id of the dead-letter queue, and the receive limit. */
+  redrive?: { deadLetterLogicalId: string; maxReceiveCount: number };
+}
+
+/** A function's `sqs` event (a Lambda event source mapping). */
+export interface ServerlessSqsEvent {
+  functionName: string;
+  queueLogicalId: string;
+  batchSize?: number;
+  maximumConcurrency?: number;
+  reportBatchItemFailures: boolean;
+}
+
+/** A CloudFormation reference a function's environment variable holds. */
+export interface ServerlessEnvRef {
+  functionName: string;
+  variable: string;
+  logicalId: string;
+  /** `undefined` for `Ref`, else the `Fn::GetAtt` attribute. */
+  attribute?: string;
+}
+
+const refOf = (v: unknown): { logicalId: string; attribute?: string } | undefined => {
+  if (!v || typeof v !== 'object') return undefined;
+  const o = v as Record<string, unknown>;
+  if (typeof o.Ref === 'string') return { logicalId: o.Ref };
+  const g = o['Fn::GetAtt'];
+  if (Array.isArray(g) && typeof g[0] === 'string') return { logicalId: g[0], attribute: String(g[1]) };
+  if (typeof g === 'string') {
+    const [logicalId, attribute] = g.split('.');
+    return { logicalId: logicalId!, ...(attribute ? { attribute } : {}) };
+  }
+  return undefined;
+};
+
+/**
+ * The SQS queues, `sqs` events and environment references of a serverless.yml: what the simulator needs
+ * to build the queues and event source mappings the deployment creates. Only inline `resources` objects
+ * are read (`${file(…)}` includes hold no queues in this project).
+ */
+export const loadServerlessQueues = async (
+  file: string,
+  opts: ServerlessLoadOptions,
+): Promise<{ queues: ServerlessQueue[]; sqsEvents: ServerlessSqsEvent[]; envRefs: ServerlessEnvRef[] }> => {
+  const raw = parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  const doc = resolveVars(raw, raw, opts) as Record<string, unknown>;
+  const service = String(doc.service ?? 'service');
+  const blocks = Array.isArray(doc.resources) ? doc.resources : [doc.resources];
+  const queues: ServerlessQueue[] = [];
+  for (const block of blocks) {
+    const resources = (
+      block as { Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }> }
+    )?.Resources;
+    for (const [logicalId, r] of Object.entries(resources ?? {})) {
+      if (r?.Type !== 'AWS::SQS::Queue') continue;
+      const p = r.Properties ?? {};
+      const fifo = p.FifoQueue === true || p.FifoQueue === 'true';
+      const redrive = p.RedrivePolicy as
+        | { deadLetterTargetArn?: unknown; maxReceiveCount?: unknown }
+        | undefined;
+      const dlq = refOf(redrive?.deadLetterTargetArn);
+      queues.push({
+        logicalId,
+        name: typeof p.QueueName === 'string' ? p.QueueName : `${service}-${logicalId}${fifo ? '.fifo' : ''}`,
+        fifo,
+        contentBasedDeduplication: p.ContentBasedDeduplication === true,
+        ...(p.VisibilityTimeout !== undefined ? { visibilityTimeout: Number(p.VisibilityTimeout) } : {}),
+        ...(dlq
+          ? {
+              redrive: {
+                deadLetterLogicalId: dlq.logicalId,
+                maxReceiveCount: Number(redrive?.maxReceiveCount ?? 1),
+              },
+            }
+          : {}),
+      });
+    }
+  }
+  const sqsEvents: ServerlessSqsEvent[] = [];
+  const envRefs: ServerlessEnvRef[] = [];
+  for (const [name, def] of Object.entries(
+    (doc.functions ?? {}) as Record<string, Record<string, unknown>>,
+  )) {
+    if (opts.only && !opts.only.includes(name)) continue;
+    for (const ev of (def.events ?? []) as Array<Record<string, unknown>>) {
+      const sqs = ev.sqs as Record<string, unknown> | undefined;
+      const ref = refOf(sqs?.arn);
+      if (!sqs || !ref) continue;
+      sqsEvents.push({
+        functionName: name,
+        queueLogicalId: ref.logicalId,
+        ...(sqs.batchSize !== undefined ? { batchSize: Number(sqs.batchSize) } : {}),
+        ...(sqs.maximumConcurrency !== undefined
+          ? { maximumConcurrency: Number(sqs.maximumConcurrency) }
+          : {}),
+        reportBatchItemFailures: sqs.functionResponseType === 'ReportBatchItemFailures',
+      });
+    }
+    for (const [variable, value] of Object.entries((def.environment ?? {}) as Record<string, unknown>)) {
+      const ref = refOf(value);
+      if (ref) envRefs.push({ functionName: name, variable, ...ref });
+    }
+  }
+  return { queues, sqsEvents, envRefs };
+};
+
 /** Default location of the project's serverless.yml (repository root). */
 export const defaultServerlessPath = (): string => join(process.cwd(), 'serverless.yml');

@@ -20,6 +20,7 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { SimServiceName } from '../core/aws-error.js';
 
@@ -55,6 +56,7 @@ export interface SdkMocks {
   cloudWatch: SimClientCalls;
   eventBridge: SimClientCalls;
   ssm: SimClientCalls;
+  sqs: SimClientCalls;
   /** Stops routing to this simulator (an earlier installation, if any, answers again). */
   restore(): void;
 }
@@ -81,6 +83,7 @@ const CLIENTS = [
   ['cloudWatch', CloudWatchClient, 'cloudwatch'],
   ['eventBridge', EventBridgeClient, 'events'],
   ['ssm', SSMClient, 'ssm'],
+  ['sqs', SQSClient, 'sqs'],
 ] as const;
 type MockKey = (typeof CLIENTS)[number][0];
 
@@ -151,6 +154,7 @@ export const interceptSdk = (dispatch: Dispatch): SdkMocks => {
       cloudWatch: [],
       eventBridge: [],
       ssm: [],
+      sqs: [],
     },
   };
   installations.push(installation);

@@ -41,17 +41,22 @@ const statements = (): { role: string; policy: string; statement: Statement }[] 
   );
 
 describe.runIf(hasTemplate)('generated CloudFormation template', () => {
-  it('gives every function except the manual report at least one EventBridge rule or schedule', () => {
+  it('gives every function except the manual report at least one EventBridge rule, schedule or queue', () => {
     const rules = ofType('AWS::Events::Rule');
+    const mappings = ofType('AWS::Lambda::EventSourceMapping');
     const functions = ofType('AWS::Lambda::Function');
     expect(functions.map(([, r]) => functionName(r)).sort()).toEqual([
       'capacity-report',
+      'cluster-dispatcher',
       'cluster-scaler',
       'instance-drainer',
       'service-scaler',
     ]);
     for (const [id, fn] of functions) {
-      const triggers = rules.filter(([, rule]) => refersTo(rule.Properties.Targets, id));
+      const triggers = [
+        ...rules.filter(([, rule]) => refersTo(rule.Properties.Targets, id)),
+        ...mappings.filter(([, m]) => refersTo(m.Properties.FunctionName, id)),
+      ];
       if (MANUAL.has(functionName(fn))) expect(triggers).toHaveLength(0);
       else expect(triggers.length, `${functionName(fn)} has no trigger`).toBeGreaterThan(0);
     }
@@ -104,6 +109,90 @@ describe.runIf(hasTemplate)('generated CloudFormation template', () => {
       );
       expect(size).toBeLessThan(MAX_BUNDLE_BYTES);
     }
+  });
+});
+
+describe.runIf(hasTemplate)('cluster queue (issue 19: one deployment for a big account)', () => {
+  const byId = Object.fromEntries(resources);
+  const fnId = (name: string) =>
+    ofType('AWS::Lambda::Function').find(([, r]) => functionName(r) === name)?.[0] ?? `no ${name}`;
+
+  it('is a FIFO queue whose failed requests end in a FIFO dead-letter queue with a depth alarm', () => {
+    const q = byId.ClusterQueue!.Properties;
+    expect(q.FifoQueue).toBe(true);
+    const redrive = q.RedrivePolicy as { deadLetterTargetArn: unknown; maxReceiveCount: number };
+    expect(refersTo(redrive.deadLetterTargetArn, 'ClusterDeadLetterQueue')).toBe(true);
+    expect(redrive.maxReceiveCount).toBeGreaterThanOrEqual(2);
+    expect(byId.ClusterDeadLetterQueue!.Properties.FifoQueue).toBe(true);
+    const alarm = ofType('AWS::CloudWatch::Alarm').find(([, a]) =>
+      refersTo(a.Properties.Dimensions, 'ClusterDeadLetterQueue'),
+    );
+    // The stack's alarm plugin (deploy/alarms-plugin.cjs) alarms on every dead-letter target: ≥ 1 message.
+    expect(alarm?.[1].Properties).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+    });
+  });
+
+  it('feeds the cluster scaler with partial batch responses, a FIFO batch size and a concurrency cap', () => {
+    const [, mapping] = ofType('AWS::Lambda::EventSourceMapping').find(([, m]) =>
+      refersTo(m.Properties.FunctionName, fnId('cluster-scaler')),
+    )!;
+    expect(refersTo(mapping.Properties.EventSourceArn, 'ClusterQueue')).toBe(true);
+    expect(mapping.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    expect(mapping.Properties.BatchSize).toBeLessThanOrEqual(10);
+    const max = (mapping.Properties.ScalingConfig as { MaximumConcurrency: number }).MaximumConcurrency;
+    expect(max).toBeGreaterThanOrEqual(2);
+    expect(max).toBeLessThanOrEqual(1000);
+    // Lambda rejects a mapping whose queue's visibility timeout is shorter than the function's timeout.
+    const timeout = Number(byId[fnId('cluster-scaler')]!.Properties.Timeout);
+    expect(Number(byId.ClusterQueue!.Properties.VisibilityTimeout)).toBeGreaterThanOrEqual(timeout);
+  });
+
+  it('moves the tick and the cluster alarms to the dispatcher: the cluster scaler has no EventBridge rule', () => {
+    const rules = ofType('AWS::Events::Rule');
+    const targets = (name: string) => rules.filter(([, r]) => refersTo(r.Properties.Targets, fnId(name)));
+    expect(targets('cluster-scaler')).toEqual([]);
+    expect(targets('cluster-dispatcher').length).toBe(2);
+    const fn = byId[fnId('cluster-dispatcher')]!.Properties as {
+      Environment: { Variables: Record<string, unknown> };
+    };
+    expect(refersTo(fn.Environment.Variables.CLUSTER_QUEUE_URL, 'ClusterQueue')).toBe(true);
+  });
+
+  it('lets only the cluster scaler write groups: the service scaler may only queue requests', () => {
+    const writes = statements()
+      .filter(({ role }) => role !== 'ClusterScalerRole' && role !== 'InstanceDrainerRole')
+      .flatMap(({ role, statement }) =>
+        [statement.Action]
+          .flat()
+          .filter((a) => a.startsWith('autoscaling:') && !isReadOnly(a))
+          .map((a) => `${role}: ${a}`),
+      );
+    expect(writes).toEqual([]);
+    const queueSenders = statements().filter(
+      ({ statement }) =>
+        [statement.Action].flat().includes('sqs:SendMessage') && refersTo(statement.Resource, 'ClusterQueue'),
+    );
+    expect(queueSenders.map((s) => s.role).sort()).toEqual(['ClusterDispatcherRole', 'ServiceScalerRole']);
+  });
+
+  it('does not invoke the drainer for every task stop of the account', () => {
+    const drainerRules = ofType('AWS::Events::Rule').filter(([, r]) =>
+      refersTo(r.Properties.Targets, fnId('instance-drainer')),
+    );
+    const patterns = drainerRules
+      .map(([, r]) => r.Properties.EventPattern as Record<string, unknown> | undefined)
+      .filter((p): p is Record<string, unknown> => p !== undefined);
+    expect(patterns.flatMap((p) => (p['detail-type'] as string[] | undefined) ?? [])).not.toContain(
+      'ECS Task State Change',
+    );
+    const ci = patterns.find((p) =>
+      (p['detail-type'] as string[]).includes('ECS Container Instance State Change'),
+    );
+    expect((ci?.detail as { status: string[] }).status).not.toContain('ACTIVE');
   });
 });
 

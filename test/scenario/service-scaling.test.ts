@@ -21,10 +21,11 @@ describe('a CPU spike in a nearly full cluster, cluster-aware', () => {
     expect(aware.failedInvocations).toEqual([]);
   });
 
-  it('scales the service out and grows the cluster in the same invocation', () => {
+  it('scales the service out and has the cluster scaler grow the cluster within seconds (one writer per group)', () => {
     expect(aware.firstScaleOutTo).toBeGreaterThan(12); // more than the cluster holds
-    expect(aware.firstGrowthBy).toBe('service-scaler');
-    expect(Math.abs(aware.firstGrowthAt! - aware.firstScaleOutAt!)).toBeLessThan(1);
+    // The service scaler asks through the cluster queue; only the cluster scaler writes the group.
+    expect(aware.firstGrowthBy).toBe('cluster-scaler');
+    expect(Math.abs(aware.firstGrowthAt! - aware.firstScaleOutAt!)).toBeLessThan(5);
   });
 
   it('has every new task RUNNING within instance boot time + task start', () => {

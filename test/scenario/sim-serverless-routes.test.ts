@@ -13,11 +13,12 @@ afterEach(() => {
 });
 
 describe('simulator routing from serverless.yml', () => {
-  it('loads the four functions with resolved account filters and the one-minute schedules', async () => {
+  it('loads the five functions with resolved account filters, the one-minute schedules and the cluster queue', async () => {
     sim = createSim({ seed: 7 });
     const out = await sim.loadServerless('serverless.yml');
     expect(out.loaded.sort()).toEqual([
       'capacity-report',
+      'cluster-dispatcher',
       'cluster-scaler',
       'instance-drainer',
       'service-scaler',
@@ -25,13 +26,21 @@ describe('simulator routing from serverless.yml', () => {
     expect(out.skipped).toEqual([]);
     const fn = (name: string) => sim!.lambdas.functions.get(name)!;
     const patterns = (name: string) => fn(name).patterns ?? [];
-    expect(fn('cluster-scaler').scheduleRateSeconds).toBe(60);
+    expect(fn('cluster-dispatcher').scheduleRateSeconds).toBe(60);
     expect(fn('instance-drainer').scheduleRateSeconds).toBe(60);
     expect(patterns('capacity-report')).toEqual([]);
-    for (const name of ['cluster-scaler', 'instance-drainer', 'service-scaler']) {
+    for (const name of ['cluster-dispatcher', 'instance-drainer', 'service-scaler']) {
       expect(patterns(name).length).toBeGreaterThan(0);
       for (const pattern of patterns(name)) expect(pattern.account).toEqual(['123456789012']);
     }
+    // The cluster scaler consumes the FIFO cluster queue; the dispatcher and the service scaler get its URL.
+    const queue = [...sim.sqs.queues.values()].find((q) => q.spec.fifo && q.spec.redrive);
+    expect(queue?.spec.redrive?.maxReceiveCount).toBe(3);
+    expect(sim.eventSources.mappings.map((m) => [m.spec.functionName, m.queue.url])).toEqual([
+      ['cluster-scaler', queue!.url],
+    ]);
+    expect(fn('cluster-dispatcher').environment?.CLUSTER_QUEUE_URL).toBe(queue!.url);
+    expect(fn('service-scaler').environment?.CLUSTER_QUEUE_URL).toBe(queue!.url);
     expect(patterns('instance-drainer').map((p) => p['detail-type'])).toContainEqual([
       'EC2 Instance-terminate Lifecycle Action',
     ]);

@@ -18,5 +18,6 @@ export * from './instance-tasks.js';
 export * from './instance-types.js';
 export * from './planner.js';
 export * from './policy.js';
+export * from './request.js';
 export * from './scale-in.js';
 export * from './scale-out.js';

@@ -7,7 +7,7 @@
  * trigger does not buy them twice), and finally of new instances. The number of new instances opened is
  * the deficit. Tasks larger than one new instance are reported, never bought for (no endless scale-out).
  */
-import type { CapacityAnalysis, InstanceView } from '../capacity/capacity.js';
+import { type CapacityAnalysis, headroomTask, type InstanceView } from '../capacity/capacity.js';
 import { type Dimension, type Resources, subtractResources } from '../capacity/resources.js';
 import { type Bin, type PlacementItem, placeFirstFitDecreasing } from '../placement/placement.js';
 import type { AutoScalingGroup } from '../snapshot/snapshot.js';
@@ -93,7 +93,8 @@ export const assessScaleOut = (
   policy: Pick<ClusterPolicy, 'headroomTasks'>,
 ): ScaleOutAssessment => {
   const dims = analysis.dimensionNames;
-  const largest = analysis.largestTask.reservation;
+  // Headroom is kept for the largest task of the services that want tasks (capacity.ts).
+  const largest = headroomTask(analysis);
   const hasTasks = dims.some((d) => largest[d] > 0);
   const wants: string[] = [];
   const problems: string[] = [];

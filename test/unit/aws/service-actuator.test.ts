@@ -1,10 +1,4 @@
 import {
-  AutoScalingClient,
-  AutoScalingServiceException,
-  CreateOrUpdateTagsCommand,
-  SetDesiredCapacityCommand,
-} from '@aws-sdk/client-auto-scaling';
-import {
   ECSClient,
   ECSServiceException,
   TagResourceCommand,
@@ -12,13 +6,16 @@ import {
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { ClusterQueue } from '../../../shared/aws/cluster-queue.js';
 import { AwsServiceWriter, applyServicePlan } from '../../../shared/aws/service-actuator.js';
+import type { ClusterRequest } from '../../../shared/core/cluster/index.js';
 import { AwsRejectedError, TransientAwsError } from '../../../shared/core/errors.js';
 import type { ServicePlan } from '../../../shared/core/service/planner.js';
 
 const ecs = mockClient(ECSClient);
-const asg = mockClient(AutoScalingClient);
-const writer = new AwsServiceWriter(new ECSClient({}), new AutoScalingClient({}));
+const sent: ClusterRequest[][] = [];
+const queue: ClusterQueue = { send: async (r) => void sent.push([...r]) };
+const writer = new AwsServiceWriter(new ECSClient({}), () => queue);
 const ARN = 'arn:aws:ecs:us-east-1:123456789012:service/web/api';
 
 const ecsError = (name: string, status: number) =>
@@ -62,11 +59,9 @@ const scaleOut = (): ServicePlan => ({
 
 beforeEach(() => {
   ecs.reset();
-  asg.reset();
+  sent.length = 0;
   ecs.on(UpdateServiceCommand).resolves({});
   ecs.on(TagResourceCommand).resolves({});
-  asg.on(SetDesiredCapacityCommand).resolves({});
-  asg.on(CreateOrUpdateTagsCommand).resolves({});
 });
 
 describe('AwsServiceWriter', () => {
@@ -94,25 +89,22 @@ describe('AwsServiceWriter', () => {
 });
 
 describe('applyServicePlan', () => {
-  it('grows the group through the cluster actuator, records the intent, then updates the service', async () => {
-    const outcome = await applyServicePlan(scaleOut(), ARN, writer);
+  it('asks the cluster scaler for the growth (absolute desired count), records the intent, then updates the service', async () => {
+    const at = new Date('2024-05-01T10:00:00.000Z');
+    const outcome = await applyServicePlan(scaleOut(), ARN, writer, at);
     expect(outcome).toEqual({ clusterGrown: true, serviceUpdated: true });
-    expect(asg).toHaveReceivedCommandWith(SetDesiredCapacityCommand, {
-      AutoScalingGroupName: 'web-asg',
-      DesiredCapacity: 4,
-      HonorCooldown: false,
-    });
-    expect(asg).toHaveReceivedCommandWith(CreateOrUpdateTagsCommand, {
-      Tags: [
+    expect(sent).toEqual([
+      [
         {
-          ResourceId: 'web-asg',
-          ResourceType: 'auto-scaling-group',
-          Key: 'ecs-autoscaler:last-scale-out',
-          Value: '2024-05-01T10:00:00.000Z',
-          PropagateAtLaunch: false,
+          v: 1,
+          kind: 'grow',
+          cluster: 'web',
+          service: 'api',
+          desiredCount: 6,
+          at: '2024-05-01T10:00:00.000Z',
         },
       ],
-    });
+    ]);
     expect(ecs).toHaveReceivedCommandWith(TagResourceCommand, {
       resourceArn: ARN,
       tags: [{ key: 'ecs-autoscaler:last-scaling', value: 'scale-out 4 to 6 at 2024-05-01T10:00:00.000Z' }],
@@ -123,13 +115,13 @@ describe('applyServicePlan', () => {
   it('writes in the order that keeps retries safe: group, intent, service', async () => {
     const calls: string[] = [];
     const recorder = {
-      growCluster: async (p: { autoScalingGroup: string | null; desiredCapacity: { proposed: number } }) =>
-        void calls.push(`asg ${p.autoScalingGroup} ${p.desiredCapacity.proposed}`),
+      requestClusterGrowth: async (r: { cluster: string; desiredCount: number }) =>
+        void calls.push(`grow ${r.cluster} ${r.desiredCount}`),
       tagService: async (_arn: string, key: string) => void calls.push(`tag ${key}`),
       setDesiredCount: async (_c: string, s: string, n: number) => void calls.push(`service ${s} ${n}`),
     };
     await applyServicePlan(scaleOut(), ARN, recorder);
-    expect(calls).toEqual(['asg web-asg 4', 'tag ecs-autoscaler:last-scaling', 'service api 6']);
+    expect(calls).toEqual(['grow web 6', 'tag ecs-autoscaler:last-scaling', 'service api 6']);
   });
 
   it.each([
@@ -139,19 +131,16 @@ describe('applyServicePlan', () => {
   ])('writes nothing for a %s plan', async (_name, plan) => {
     expect(await applyServicePlan(plan, ARN, writer)).toEqual({ clusterGrown: false, serviceUpdated: false });
     expect(ecs.calls()).toHaveLength(0);
-    expect(asg.calls()).toHaveLength(0);
+    expect(sent).toHaveLength(0);
   });
 
-  it('does not touch the service when growing the group is denied', async () => {
-    asg.on(SetDesiredCapacityCommand).rejects(
-      new AutoScalingServiceException({
-        name: 'AccessDenied',
-        $fault: 'client',
-        $metadata: { httpStatusCode: 403 },
-        message: 'not authorized',
-      }),
-    );
-    await expect(applyServicePlan(scaleOut(), ARN, writer)).rejects.toThrow('autoscaling:SetDesiredCapacity');
+  it('does not touch the service when the growth request cannot be queued', async () => {
+    const refusing = new AwsServiceWriter(new ECSClient({}), () => ({
+      send: async () => {
+        throw new TransientAwsError('sqs:SendMessage: throttled; retry later');
+      },
+    }));
+    await expect(applyServicePlan(scaleOut(), ARN, refusing)).rejects.toThrow('sqs:SendMessage');
     expect(ecs.calls()).toHaveLength(0);
   });
 

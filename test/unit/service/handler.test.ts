@@ -7,7 +7,9 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import { ListTagsForResourceCommand as CwListTags, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeClustersCommand, TagResourceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler, serviceScalerHandler } from '../../../functions/service-scaler/handler.js';
 import { TransientAwsError } from '../../../shared/core/errors.js';
@@ -36,6 +38,9 @@ const event = (name: string): Json => {
   return e;
 };
 
+const sqs = mockClient(SQSClient);
+const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/ecs-autoscaler-ClusterQueue.fifo';
+
 const roomy: ClusterShape = { freeCpu: [1024, 1024, 1024], tasks: 6 };
 const full: ClusterShape = { freeCpu: [0, 0, 512], tasks: 11 };
 
@@ -44,9 +49,16 @@ beforeAll(() => {
   restoreClock = setClock(() => NOW.getTime());
 });
 afterAll(() => restoreClock());
-beforeEach(() => serve(buildSnapshot(roomy)));
+beforeEach(() => {
+  serve(buildSnapshot(roomy));
+  sqs.reset();
+  sqs
+    .on(SendMessageBatchCommand)
+    .resolves({ Successful: [{ Id: '0', MessageId: 'm-1', MD5OfMessageBody: '' }], Failed: [] });
+});
 afterEach(() => {
   delete process.env.DRY_RUN;
+  delete process.env.CLUSTER_QUEUE_URL;
 });
 
 describe('service-scaler handler: scaling', () => {
@@ -75,16 +87,25 @@ describe('service-scaler handler: scaling', () => {
     expect(aas).toHaveReceivedCommandTimes(AasListTags, 0);
   });
 
-  it('grows the cluster in the same invocation when the new tasks do not fit', async () => {
+  it('asks the cluster scaler to grow the cluster, and writes no group itself, when the new tasks do not fit', async () => {
     serve(buildSnapshot(full));
+    process.env.CLUSTER_QUEUE_URL = QUEUE_URL;
     const result = await serviceScalerHandler(event('cpu-high-alarm.json'));
     expect(result).toMatchObject({ status: 'ok', clusterGrown: true, serviceUpdated: true });
-    expect(asg).toHaveReceivedCommandWith(SetDesiredCapacityCommand, {
-      AutoScalingGroupName: 'web-asg',
-      DesiredCapacity: result.plan!.clusterGrowth!.desiredCapacity.proposed,
-    });
     expect(result.plan!.clusterGrowth!.desiredCapacity.proposed).toBeGreaterThan(3);
-    expect(asg).toHaveReceivedCommandTimes(CreateOrUpdateTagsCommand, 1);
+    // One writer per group: the request goes to the cluster's message group; no Auto Scaling write here.
+    expect(sqs).toHaveReceivedCommandTimes(SendMessageBatchCommand, 1);
+    const entry = sqs.commandCalls(SendMessageBatchCommand)[0]!.args[0].input.Entries![0]!;
+    expect(entry.MessageGroupId).toBe(CLUSTER);
+    expect(JSON.parse(entry.MessageBody!)).toMatchObject({
+      v: 1,
+      kind: 'grow',
+      cluster: CLUSTER,
+      service: SERVICE,
+      desiredCount: 13,
+    });
+    expect(asg).toHaveReceivedCommandTimes(SetDesiredCapacityCommand, 0);
+    expect(asg).toHaveReceivedCommandTimes(CreateOrUpdateTagsCommand, 0);
     expect(ecs).toHaveReceivedCommandWith(UpdateServiceCommand, { desiredCount: 13 });
   });
 

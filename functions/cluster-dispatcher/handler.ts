@@ -1,0 +1,177 @@
+/**
+ * Lambda entry of the cluster dispatcher (issue #19): turns the 1-minute tick and the cluster scaler's
+ * alarms into one request per cluster on the cluster queue (SQS FIFO, message group = cluster). The
+ * cluster scaler consumes the queue; this function never reads a cluster or writes a group.
+ *
+ * - tick ("Scheduled Event"): lists the managed clusters (ASGs tagged `ecs-autoscaler:cluster`) and the
+ *   scaler's alarms (DescribeAlarms by prefix, paged), deletes the alarms of clusters no longer managed,
+ *   and sends one `tick` request per cluster carrying that cluster's alarms (so the worker reconciles them
+ *   without listing again);
+ * - alarm ("CloudWatch Alarm State Change" of `ecs-autoscaler-cluster-*`, ALARM only): one `alarm`
+ *   request for that cluster.
+ *
+ * Both keep the trigger's own time in the request (`at`), so a retried dispatcher sends the same
+ * deduplication ids and SQS drops the copies; and the worker measures decision latency from the trigger.
+ *
+ * Errors: a malformed event or missing CLUSTER_QUEUE_URL is permanent (logged, counted, no retry, nothing
+ * sent); a TransientAwsError is rethrown so Lambda's asynchronous retry runs the event again.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { type AlarmStore, CloudWatchAlarmStore } from '../../shared/aws/alarm-store.js';
+import { clusterScalerClients } from '../../shared/aws/cluster-clients.js';
+import { listManagedClusters } from '../../shared/aws/cluster-groups.js';
+import { type ClusterQueue, defaultClusterQueue } from '../../shared/aws/cluster-queue.js';
+import {
+  ALARM_PREFIX,
+  CLUSTER_REQUEST_VERSION,
+  type ClusterRequest,
+  parseAlarmName,
+} from '../../shared/core/cluster/index.js';
+import {
+  AutoscalerError,
+  describeError,
+  InvalidEventError,
+  TransientAwsError,
+} from '../../shared/core/errors.js';
+import { now } from '../../shared/runtime/clock.js';
+import { logger } from '../../shared/runtime/logger.js';
+import { createMetrics, MetricUnit } from '../../shared/runtime/metrics.js';
+import { parseTrigger } from '../cluster-scaler/trigger.js';
+
+/** Metrics of this function, created once per module. */
+export const metrics = createMetrics('cluster-dispatcher');
+
+/** The ports of the dispatcher. */
+export interface DispatcherPorts {
+  listManagedClusters(): Promise<Map<string, string[]>>;
+  alarms: AlarmStore;
+  queue: ClusterQueue;
+}
+
+/** What the handler returns. */
+export interface DispatcherResult {
+  status: 'ok' | 'ignored' | 'invalid-event' | 'configuration-error';
+  trigger?: 'tick' | 'alarm';
+  /** Requests queued (one per cluster). */
+  queued: number;
+  /** Alarms deleted because their cluster is no longer managed (tick only). */
+  alarmsDeleted?: string[];
+  message?: string;
+}
+
+let portsOverride: DispatcherPorts | undefined;
+/** Replaces the AWS ports (tests). `undefined` restores the real adapters. */
+export const setDispatcherPorts = (ports: DispatcherPorts | undefined): void => {
+  portsOverride = ports;
+};
+
+const defaultPorts = (): DispatcherPorts => {
+  const clients = clusterScalerClients();
+  return {
+    listManagedClusters: () => listManagedClusters(clients.autoScaling),
+    alarms: new CloudWatchAlarmStore(clients.cloudWatch),
+    queue: defaultClusterQueue(),
+  };
+};
+
+/** The trigger's time as ISO-8601 (the event's `time`, else now). */
+const triggerTime = (event: unknown, fallback: Date): string => {
+  const t = (event as { time?: unknown } | null)?.time;
+  return typeof t === 'string' && !Number.isNaN(Date.parse(t))
+    ? new Date(t).toISOString()
+    : fallback.toISOString();
+};
+
+/**
+ * The tick: one request per managed cluster with its alarms; alarms of unmanaged clusters deleted (not in
+ * dry run). A failure to list or delete alarms does not stop the requests: they go out without `alarms`
+ * and the worker leaves the alarms alone this minute.
+ */
+const dispatchTick = async (
+  ports: DispatcherPorts,
+  at: string,
+  dryRun: boolean,
+): Promise<DispatcherResult> => {
+  const managed = await ports.listManagedClusters();
+  const byCluster = new Map<string, { AlarmName: string }[]>();
+  let alarmsDeleted: string[] = [];
+  let alarmsKnown = true;
+  try {
+    for (const a of await ports.alarms.list(ALARM_PREFIX)) {
+      const parsed = a.AlarmName ? parseAlarmName(a.AlarmName) : undefined;
+      if (!parsed) continue;
+      const list = byCluster.get(parsed.cluster) ?? [];
+      // The state fields are not compared by the reconciliation and would only grow the message.
+      const kept = Object.fromEntries(Object.entries(a).filter(([k]) => !/^State|Timestamp$/.test(k)));
+      list.push(kept as { AlarmName: string });
+      byCluster.set(parsed.cluster, list);
+    }
+    alarmsDeleted = [...byCluster.entries()]
+      .filter(([cluster]) => !managed.has(cluster))
+      .flatMap(([, alarms]) => alarms.map((a) => a.AlarmName))
+      .sort();
+    if (alarmsDeleted.length > 0 && !dryRun) {
+      await ports.alarms.delete(alarmsDeleted);
+      logger.info('alarms deleted', { alarms: alarmsDeleted, reason: 'cluster no longer managed' });
+    }
+  } catch (error) {
+    alarmsKnown = false;
+    logger.error('alarm listing failed; clusters are decided, alarms left alone this minute', {
+      error: describeError(error),
+    });
+  }
+  const requests: ClusterRequest[] = [...managed.keys()].sort().map((cluster) => ({
+    v: CLUSTER_REQUEST_VERSION,
+    kind: 'tick',
+    cluster,
+    at,
+    ...(alarmsKnown ? { alarms: byCluster.get(cluster) ?? [] } : {}),
+  }));
+  await ports.queue.send(requests);
+  logger.info('tick dispatched', { clusters: requests.length, at });
+  return {
+    status: 'ok',
+    trigger: 'tick',
+    queued: requests.length,
+    alarmsDeleted: dryRun ? [] : alarmsDeleted,
+  };
+};
+
+/** The handler without middleware (exported for tests and the simulator). */
+export const dispatcherHandler = async (event: unknown): Promise<DispatcherResult> => {
+  try {
+    const trigger = parseTrigger(event);
+    const ports = portsOverride ?? defaultPorts();
+    const at = triggerTime(event, now());
+    const dryRun = process.env.DRY_RUN?.trim().toLowerCase() === 'true';
+    if (trigger.kind === 'tick') return await dispatchTick(ports, at, dryRun);
+    if (trigger.state !== 'ALARM') {
+      logger.info('alarm state ignored', { alarm: trigger.alarmName, state: trigger.state });
+      return { status: 'ignored', trigger: 'alarm', queued: 0 };
+    }
+    await ports.queue.send([
+      { v: CLUSTER_REQUEST_VERSION, kind: 'alarm', cluster: trigger.cluster, alarm: trigger.alarmName, at },
+    ]);
+    logger.info('alarm dispatched', { cluster: trigger.cluster, alarm: trigger.alarmName, at });
+    return { status: 'ok', trigger: 'alarm', queued: 1 };
+  } catch (error) {
+    if (error instanceof TransientAwsError || !(error instanceof AutoscalerError)) {
+      logger.warn('dispatch failed; Lambda will retry the event', { error: describeError(error) });
+      throw error;
+    }
+    logger.error('event not handled', { error: error.message });
+    metrics.addDimensions({ ClusterName: 'unknown' });
+    metrics.addMetric('ClusterScalerErrors', MetricUnit.Count, 1);
+    metrics.publishStoredMetrics();
+    // instanceof, not error.name: a minified bundle renames classes (and so `name`).
+    const status = error instanceof InvalidEventError ? 'invalid-event' : 'configuration-error';
+    return { status, queued: 0, message: describeError(error) };
+  }
+};
+
+/** The Lambda handler: middy + Powertools logger context. */
+export const handler = middy<unknown, DispatcherResult, Error, Context>()
+  .use(injectLambdaContext(logger))
+  .handler(dispatcherHandler);
