@@ -4,6 +4,7 @@
  * checkout and in the package alike). Imported lazily by the simulate command only.
  */
 import { fileURLToPath } from 'node:url';
+import { handler as clusterDispatcher } from '../functions/cluster-dispatcher/handler.js';
 import { handler as clusterScaler } from '../functions/cluster-scaler/handler.js';
 import { handler as instanceDrainer } from '../functions/instance-drainer/handler.js';
 import type { FunctionRegistration } from '../sim/index.js';
@@ -14,6 +15,7 @@ export const useBundledFunctions = (): void => {
   useProjectFunctions({
     serverlessFile: fileURLToPath(new URL('../serverless.yml', import.meta.url)),
     handlers: {
+      'cluster-dispatcher': clusterDispatcher as FunctionRegistration['handler'],
       'cluster-scaler': clusterScaler as FunctionRegistration['handler'],
       'instance-drainer': instanceDrainer as FunctionRegistration['handler'],
     },

@@ -1,6 +1,7 @@
 /**
- * Registers the project's real cluster-scaler and instance-drainer with a simulator, with the triggers,
- * timeouts and retry counts serverless.yml gives them (read from serverless.yml itself).
+ * Registers the project's real cluster-dispatcher, cluster-scaler and instance-drainer with a simulator,
+ * with the triggers, timeouts and retry counts serverless.yml gives them (read from serverless.yml itself):
+ * the dispatcher's tick and alarm rules, the cluster queue (SQS FIFO) the cluster scaler consumes.
  *
  * Where the handlers come from: by default the TypeScript sources of the checkout in the current
  * directory (`functions/<name>/handler.ts`, imported when registered), which is what benches and tests
@@ -13,7 +14,7 @@ import { join } from 'node:path';
 import type { FunctionRegistration } from '../events/lambdas.js';
 import type { Sim } from '../index.js';
 
-const NAMES = ['cluster-scaler', 'instance-drainer'];
+const NAMES = ['cluster-dispatcher', 'cluster-scaler', 'instance-drainer'];
 
 /** Where the project's functions are read from. */
 export interface ProjectFunctions {
@@ -38,7 +39,7 @@ export const projectHandlersPresent = (): boolean => {
 };
 
 /**
- * Registers both functions exactly as serverless.yml deploys them — EventBridge patterns, schedules,
+ * Registers the functions exactly as serverless.yml deploys them — EventBridge patterns, schedules,
  * timeouts, retry attempts (see sim/events/serverless.ts).
  */
 export const registerProjectHandlers = async (sim: Sim): Promise<void> => {
