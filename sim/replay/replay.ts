@@ -243,6 +243,16 @@ export const runWorld = async (
   }
   const failed = sim.invocations.filter((i) => i.outcome !== 'ok');
   for (const f of failed.slice(0, 5)) errors.push(`${f.fn} at ${f.t}s: ${f.outcome} ${f.error ?? ''}`);
+  // An invocation that ends "ok" but skipped its cluster (AWS rejected a call, bad config) scaled
+  // nothing: a benchmark of it would measure an idle group, so say so.
+  const skipped = sim.invocations.filter((i) =>
+    /"status":"(rejected|error|invalid-config|configuration-error)"/.test(JSON.stringify(i.result ?? null)),
+  );
+  if (skipped.length > 0) {
+    errors.push(
+      `${skipped.length} invocation(s) skipped the cluster, first ${skipped[0]!.fn} at ${skipped[0]!.t}s (POWERTOOLS_LOG_LEVEL=WARN shows why)`,
+    );
+  }
   return {
     figures: metrics.finish(),
     extras: metrics.extras(),

@@ -8,7 +8,8 @@
  * - pending-task-minutes: Σ (wanted − running) tasks × Δt.
  * - longest wait: tasks are queued per service, first in first out: a rise of the shortfall enqueues
  *   tasks at that time, a task that starts dequeues the oldest, a fall of the desired count cancels the
- *   newest. The wait of a task is its dequeue time minus its enqueue time (or the end of the run).
+ *   newest. The wait of a task is its dequeue (or cancellation) time minus its enqueue time, or the end
+ *   of the run for a task still waiting.
  * - scaling actions: changes of the group's desired capacity; reversals: an action whose direction is the
  *   opposite of the previous action's (their times are kept, for the per-window check).
  * - headroom: how many more of the largest task of the services that want tasks fit on the registered
@@ -120,7 +121,9 @@ export class RunMetrics {
     const started = Math.max(0, running - (prev?.running[service] ?? running));
     const cancelled = Math.max(0, (prev?.wanted[service] ?? wanted) - wanted);
     for (let i = 0; i < started && q.length > 0; i++) this.served(s.t - q.shift()!);
-    q.splice(Math.max(0, q.length - cancelled), cancelled);
+    // A cancelled task waited until it was cancelled: that wait counts too (a task that waits half an
+    // hour for capacity and is then no longer wanted was not served in time).
+    for (const enq of q.splice(Math.max(0, q.length - cancelled), cancelled)) this.served(s.t - enq);
     const shortfall = Math.max(0, wanted - running);
     while (q.length < shortfall) q.push(s.t);
     while (q.length > shortfall) this.served(s.t - q.shift()!);
