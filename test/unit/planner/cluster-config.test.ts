@@ -46,6 +46,10 @@ describe('resolveClusterPolicy', () => {
       instanceCpu: 2048,
       instanceMemory: 7600,
       dryRun: true,
+      foreignDrainGraceSeconds: 1800,
+      disconnectedGraceSeconds: 900,
+      replaceDisconnected: false,
+      maxDrainSeconds: 3600,
     });
   });
 
@@ -86,7 +90,8 @@ describe('resolveClusterPolicy', () => {
       }),
       DEFAULT_CLUSTER_POLICY,
     );
-    expect(policy).toEqual({ ...DEFAULT_CLUSTER_POLICY, headroomTasks: 2 });
+    // The scaler reads max-drain-time too: its own drains end ACTIVE after it (issue 14).
+    expect(policy).toEqual({ ...DEFAULT_CLUSTER_POLICY, headroomTasks: 2, maxDrainSeconds: 1800 });
   });
 
   it('lists every problem at once', () => {

@@ -21,7 +21,7 @@ const idle = (group: ClusterSpec['group'] = {}, extra: Partial<ClusterSpec> = {}
 });
 
 describe('planCluster — scale-in', () => {
-  it('drains the instance with the fewest tasks, then least reserved, and remembers it in the ASG tags', () => {
+  it('drains the instance with the fewest tasks, then least reserved, and marks it on the container instance', () => {
     const plan = planOf(snapshotOf(idle({}, { tasks: [taskOn(id(3), 'web', 1), taskOn(id(4), 'web', 1)] })), {
       maxStep: 1,
     });
@@ -29,10 +29,11 @@ describe('planCluster — scale-in', () => {
     expect(plan.drain).toEqual([{ containerInstanceArn: ciArn(id(3)), ec2InstanceId: id(3) }]);
     expect(plan.desiredCapacity).toEqual({ current: 4, proposed: 3 });
     expect(plan.terminate).toEqual([]);
-    expect(plan.stateTags).toEqual({
-      'ecs-autoscaler:last-scale-in': '2026-11-22T12:00:00.000Z',
-      'ecs-autoscaler:draining': id(3),
-    });
+    expect(plan.stateTags).toEqual({ 'ecs-autoscaler:last-scale-in': '2026-11-22T12:00:00.000Z' });
+    // Issue 14: own drains are per-instance attributes (drain start, epoch seconds), not an ASG tag list.
+    expect(plan.attributes?.put).toEqual([
+      { containerInstanceArn: ciArn(id(3)), name: 'ecs-autoscaler.scale-in-started-at', value: '1795348800' },
+    ]);
     expect(plan.reasons.join('\n')).not.toMatch(/assumed/);
   });
 
@@ -54,7 +55,11 @@ describe('planCluster — scale-in', () => {
     expect(plan.action).toBe('scale-in');
     expect(plan.drain.map((d) => d.ec2InstanceId)).toEqual([id(3), id(4), id(1)]);
     expect(plan.desiredCapacity).toEqual({ current: 4, proposed: 1 });
-    expect(plan.stateTags['ecs-autoscaler:draining']).toBe(`${id(3)},${id(4)},${id(1)}`);
+    expect(plan.attributes?.put.map((a) => a.containerInstanceArn)).toEqual([
+      ciArn(id(3)),
+      ciArn(id(4)),
+      ciArn(id(1)),
+    ]);
     expect(plan.reasons.join('\n')).toMatch(/with those of the instances already chosen/);
   });
 
@@ -96,12 +101,6 @@ describe('planCluster — scale-in', () => {
       spec: idle({}, { instances: [web(1, 2), web(2, 2), web(3, 1), web(4, 0, { status: 'DRAINING' })] }),
       policy: {},
       reason: /1 instance\(s\) are DRAINING/,
-    },
-    {
-      name: 'an agent is disconnected',
-      spec: idle({}, { instances: [web(1, 2), web(2, 2), web(3, 1), web(4, 1, { connected: false })] }),
-      policy: {},
-      reason: /agent disconnected/,
     },
     {
       name: 'unplaced tasks are waiting for ECS',
