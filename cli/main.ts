@@ -38,6 +38,14 @@ export const buildProgram = (io: CliIo, commands: readonly RegisterCommand[] = C
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   for (const register of commands) register(program, io);
+  // Commander does not mark required options in --help: say it in their description.
+  for (const command of program.commands) {
+    for (const option of command.options) {
+      if (option.mandatory && !option.description.startsWith('(required)')) {
+        option.description = `(required) ${option.description}`;
+      }
+    }
+  }
   return program;
 };
 

@@ -1,12 +1,33 @@
 /**
- * The report as readable tables (cli-table3). Percentages are rounded here only; the JSON keeps them exact.
- * No colours: the text is the same on a terminal, in a pipe and in a CI log.
+ * The report as text for a terminal. By default it fits 80 columns: borderless tables of the essential
+ * columns, reasons wrapped with a hanging indent, and a large cluster summarised (totals, one line per
+ * instance type, only the abnormal instances). `wide` shows every column without wrapping;
+ * `allInstances` lists every instance. Percentages are rounded here only; the JSON keeps them exact.
+ * Colour comes from the caller's {@link Style} (off in pipes and with NO_COLOR).
  */
-import Table from 'cli-table3';
-import type { CapacityReport, ClusterReport, DimensionAmounts } from '../shared/core/report/index.js';
+import type {
+  CapacityReport,
+  ClusterReport,
+  DimensionAmounts,
+  InstanceDetail,
+} from '../shared/core/report/index.js';
+import { type Column, type Style, styleFor, table, wrap } from './text-layout.js';
+
+/** How to render. */
+export interface RenderOptions {
+  /** Every column, no wrapping. */
+  wide?: boolean;
+  /** Every instance, even on a large cluster. */
+  allInstances?: boolean;
+  style?: Style;
+  /** Columns to fit (default 80; ignored with `wide`). */
+  width?: number;
+}
+
+/** Clusters with more instances than this are summarised unless `allInstances`. */
+export const SUMMARY_ABOVE_INSTANCES = 20;
 
 const pct = (n: number): string => `${n.toFixed(1)}%`;
-const plain = { head: [], border: [] };
 
 /** `web:42` from `arn:aws:ecs:…:task-definition/web:42`. */
 export const shortTaskDefinition = (arn: string | null): string =>
@@ -14,114 +35,197 @@ export const shortTaskDefinition = (arn: string | null): string =>
 
 const unit = (d: string): string => (d === 'CPU' ? 'CPU units' : d === 'MEMORY' ? 'MiB' : 'GPUs');
 
-const dimensionTable = (c: ClusterReport): string => {
-  const table = new Table({
-    head: [
-      'Dimension',
-      'Registered',
-      'Reserved',
-      'Reservation',
-      'Threshold',
-      'Smallest instance',
-      'Largest task',
-      '',
-    ],
-    style: plain,
-  });
-  for (const [name, d] of Object.entries(c.dimensions)) {
-    if (!d) continue;
-    const over = d.largestTask > 0 && d.reservationPercent > d.thresholdPercent;
-    table.push([
-      `${name} (${unit(name)})`,
-      d.registered,
-      d.reserved,
-      pct(d.reservationPercent),
-      pct(d.thresholdPercent),
-      d.instanceCapacity,
-      d.largestTask,
-      over ? 'OVER THRESHOLD' : 'ok',
-    ]);
-  }
-  return table.toString();
+const amounts = (a: DimensionAmounts, sep = '/'): string =>
+  `${a.CPU}${sep}${a.MEMORY}${a.GPU === undefined ? '' : `${sep}${a.GPU}`}`;
+
+/** An instance an operator should look at: gives no capacity, not ACTIVE, or its agent is gone. */
+export const isAbnormal = (i: InstanceDetail): boolean =>
+  !i.givesCapacity || i.status !== 'ACTIVE' || !i.agentConnected;
+
+interface Ctx {
+  width: number;
+  wide: boolean;
+  style: Style;
+}
+
+const dimensionTable = (c: ClusterReport, x: Ctx): string => {
+  type Row = [string, NonNullable<ClusterReport['dimensions']['GPU']>];
+  const rows = Object.entries(c.dimensions).filter((e): e is Row => e[1] !== undefined);
+  const over = ([, d]: Row) => d.largestTask > 0 && d.reservationPercent > d.thresholdPercent;
+  const cols: Column<Row>[] = [
+    { header: 'Resource', cell: ([n]) => `${n} (${unit(n)})` },
+    { header: 'Reserved', cell: ([, d]) => String(d.reserved), right: true },
+    { header: 'Registered', cell: ([, d]) => String(d.registered), right: true },
+    { header: 'Use', cell: ([, d]) => pct(d.reservationPercent), right: true },
+    { header: 'Threshold', cell: ([, d]) => pct(d.thresholdPercent), right: true },
+    ...(x.wide
+      ? [
+          { header: 'Smallest instance', cell: ([, d]: Row) => String(d.instanceCapacity), right: true },
+          { header: 'Largest task', cell: ([, d]: Row) => String(d.largestTask), right: true },
+        ]
+      : []),
+    {
+      header: '',
+      cell: (r) => (over(r) ? 'OVER THRESHOLD' : 'ok'),
+      paint: (t, r) => (over(r) ? x.style.red(t) : x.style.green(t)),
+    },
+  ];
+  return table(rows, cols, { width: x.width, indent: '  ', style: x.style });
 };
 
-const amounts = (a: DimensionAmounts): string =>
-  `${a.CPU} / ${a.MEMORY}${a.GPU === undefined ? '' : ` / ${a.GPU}`}`;
-
-const instanceTable = (c: ClusterReport): string => {
+const instanceTable = (list: readonly InstanceDetail[], c: ClusterReport, x: Ctx): string => {
   const gpu = c.dimensions.GPU !== undefined;
-  const table = new Table({
-    head: [
-      'Instance',
-      'Type',
-      'AZ',
-      'Status',
-      'Capacity',
-      'Tasks run/pend',
-      gpu ? 'Free CPU / MiB / GPU' : 'Free CPU / MiB',
-      gpu ? 'Registered CPU / MiB / GPU' : 'Registered CPU / MiB',
-    ],
-    style: plain,
-  });
-  for (const i of c.instanceDetails) {
-    table.push([
-      i.ec2InstanceId ?? i.containerInstanceArn,
-      i.instanceType ?? '-',
-      i.availabilityZone ?? '-',
-      i.agentConnected ? i.status : `${i.status} (agent disconnected)`,
-      i.givesCapacity ? 'yes' : 'no',
-      `${i.runningTasks}/${i.pendingTasks}`,
-      amounts(i.remaining),
-      amounts(i.registered),
-    ]);
-  }
-  return table.toString();
+  const cols: Column<InstanceDetail>[] = [
+    { header: 'Instance', cell: (i) => i.ec2InstanceId ?? i.containerInstanceArn },
+    { header: 'Type', cell: (i) => i.instanceType ?? '-', dropOrder: 1 },
+    { header: 'AZ', cell: (i) => i.availabilityZone ?? '-', dropOrder: 2 },
+    {
+      header: 'Status',
+      cell: (i) => (i.agentConnected ? i.status : `${i.status} (agent disconnected)`),
+      paint: (t, i) => (isAbnormal(i) ? x.style.yellow(t) : t),
+    },
+    ...(x.wide
+      ? [{ header: 'Capacity', cell: (i: InstanceDetail) => (i.givesCapacity ? 'yes' : 'no') }]
+      : []),
+    { header: 'Tasks', cell: (i) => `${i.runningTasks}/${i.pendingTasks}`, right: true },
+    {
+      header: gpu ? 'Free CPU/MiB/GPU' : 'Free CPU/MiB',
+      cell: (i) => amounts(i.remaining),
+      right: true,
+    },
+    ...(x.wide
+      ? [
+          {
+            header: gpu ? 'Registered CPU/MiB/GPU' : 'Registered CPU/MiB',
+            cell: (i: InstanceDetail) => amounts(i.registered),
+            right: true,
+          },
+        ]
+      : []),
+  ];
+  return table(list, cols, { width: x.width, indent: '  ', style: x.style });
 };
 
-/** "Service alarms": one line per alarm, its reasons beneath; empty when the cluster has none. */
-const serviceAlarmLines = (c: ClusterReport): string => {
-  if (c.serviceAlarms.length === 0) return '';
-  const rows = c.serviceAlarms.map((a) => {
+/** Totals per instance type (large clusters). */
+const typeTable = (c: ClusterReport, x: Ctx): string => {
+  const byType = new Map<string, InstanceDetail[]>();
+  for (const i of c.instanceDetails) {
+    const k = i.instanceType ?? '(unknown)';
+    byType.set(k, [...(byType.get(k) ?? []), i]);
+  }
+  type Row = [string, InstanceDetail[]];
+  const sum = (l: InstanceDetail[], f: (i: InstanceDetail) => number) => l.reduce((n, i) => n + f(i), 0);
+  const rows: Row[] = [...byType].sort((a, b) => b[1].length - a[1].length);
+  const cols: Column<Row>[] = [
+    { header: 'Type', cell: ([t]) => t },
+    { header: 'Instances', cell: ([, l]) => String(l.length), right: true },
+    { header: 'Capacity', cell: ([, l]) => String(l.filter((i) => i.givesCapacity).length), right: true },
+    { header: 'Tasks', cell: ([, l]) => String(sum(l, (i) => i.runningTasks + i.pendingTasks)), right: true },
+    { header: 'Free CPU', cell: ([, l]) => String(sum(l, (i) => i.remaining.CPU)), right: true },
+    { header: 'Free MiB', cell: ([, l]) => String(sum(l, (i) => i.remaining.MEMORY)), right: true },
+  ];
+  return table(rows, cols, { width: x.width, indent: '  ', style: x.style });
+};
+
+const paintAction = (action: string, s: Style): string => {
+  const a = action.toUpperCase();
+  if (action === 'hold') return s.green(a);
+  if (action === 'halt' || action === 'backoff') return s.red(a);
+  return s.yellow(a);
+};
+
+const bullets = (title: string, items: readonly string[], mark: string, x: Ctx, paint = (t: string) => t) =>
+  items.length === 0
+    ? []
+    : [title, ...items.map((r) => paint(x.wide ? `  ${mark} ${r}` : wrap(r, x.width, `  ${mark} `, '    ')))];
+
+const serviceAlarmLines = (c: ClusterReport, x: Ctx): string[] => {
+  if (c.serviceAlarms.length === 0) return [];
+  const lines = ['Service alarms (what the service scaler would do if each fired now):'];
+  for (const a of c.serviceAlarms) {
     const { current, proposed } = a.desiredCount;
     const count =
       proposed === current ? `desired count ${current}` : `desired count ${current} -> ${proposed}`;
-    const reasons = a.reasons.map((r) => `\n    - ${r}`).join('');
-    return `  ${a.alarm} (service ${a.service}, ${a.state}): ${a.action.toUpperCase()}   ${count}${reasons}`;
-  });
-  return `Service alarms (what the service scaler would do if each fired now):\n${rows.join('\n')}\n`;
+    const head = `${a.alarm} (service ${a.service}, ${a.state}): ${paintAction(a.action, x.style)}   ${count}`;
+    lines.push(x.wide ? `  ${head}` : wrap(head, x.width, '  ', '      '));
+    for (const r of a.reasons) lines.push(x.wide ? `    - ${r}` : wrap(r, x.width, '    - ', '      '));
+  }
+  return lines;
 };
 
-const list = (title: string, items: readonly string[], bullet: string): string =>
-  items.length === 0 ? '' : `${title}\n${items.map((x) => `  ${bullet} ${x}`).join('\n')}\n`;
+/** What the scaler last decided (the SSM record, docs/observability.md), when the report read it. */
+const lastDecisionLines = (c: ClusterReport, x: Ctx): string[] => {
+  if (c.lastDecision === undefined) return [];
+  if (c.lastDecision === null) return ['Last decision: none recorded yet'];
+  const l = c.lastDecision;
+  const desired = l.desired ? `   ${l.desired.current} -> ${l.desired.proposed}` : '';
+  const guard = l.guard ? ` (${l.guard})` : '';
+  const head = `Last decision: ${l.decidedAt}   ${l.detailType}${guard}${desired}`;
+  return [x.wide ? head : wrap(head, x.width, '', '  '), ...bullets('Why:', l.reasons, '-', x)];
+};
 
 /** One cluster's section. */
-export const renderCluster = (c: ClusterReport): string => {
+export const renderCluster = (c: ClusterReport, opts: RenderOptions = {}): string => {
+  const x: Ctx = {
+    wide: opts.wide ?? false,
+    width: opts.wide ? Number.POSITIVE_INFINITY : (opts.width ?? 80),
+    style: opts.style ?? styleFor(false),
+  };
   const d = c.decision;
   const asg = c.autoScalingGroups.length > 0 ? c.autoScalingGroups.join(', ') : 'none tagged';
+  const line = (t: string) => (x.wide ? t : wrap(t, x.width, '', '  '));
   const lines = [
-    `Cluster ${c.cluster}   (Auto Scaling group: ${asg})`,
-    `Instances: ${c.instances.total} total, ${c.instances.active} active, ${c.instances.draining} draining, ${c.instances.capacity} give capacity`,
-    dimensionTable(c),
-    `Largest task: ${shortTaskDefinition(c.largestTask.taskDefinition)} (${amounts(c.largestTask)})`,
-    `Schedulable tasks: ${c.schedulableTasks} more of the largest task fit on the current free space`,
-    instanceTable(c),
+    x.style.bold(line(`Cluster ${c.cluster}   (Auto Scaling group: ${asg})`)),
+    line(
+      `Decision: ${paintAction(d.action, x.style)}   desired capacity ${d.desiredCapacity.current} -> ${d.desiredCapacity.proposed}` +
+        (d.drain.length > 0 ? `   drain ${d.drain.join(', ')}` : ''),
+    ),
+    line(
+      `Instances: ${c.instances.total} total, ${c.instances.active} active, ${c.instances.draining} draining, ${c.instances.capacity} give capacity`,
+    ),
+    dimensionTable(c, x),
+    line(
+      `Largest task: ${shortTaskDefinition(c.largestTask.taskDefinition)} (${amounts(c.largestTask, ' / ')})`,
+    ),
+    line(`Schedulable tasks: ${c.schedulableTasks} more of the largest task fit now`),
   ];
+  const summarise = !opts.allInstances && c.instanceDetails.length > SUMMARY_ABOVE_INSTANCES;
+  if (summarise) {
+    const abnormal = c.instanceDetails.filter(isAbnormal);
+    lines.push(typeTable(c, x));
+    if (abnormal.length > 0) {
+      lines.push(`Instances to look at (${abnormal.length}):`, instanceTable(abnormal, c, x));
+    }
+    lines.push(
+      x.style.dim(
+        line(
+          `${c.instanceDetails.length - abnormal.length} healthy instances not listed (--instances lists all)`,
+        ),
+      ),
+    );
+  } else if (c.instanceDetails.length > 0) {
+    lines.push(instanceTable(c.instanceDetails, c, x));
+  }
   if (c.unplacedTasks.length > 0) {
     lines.push(
-      `Unplaced tasks: ${c.unplacedTasks.map((u) => `${u.count} × ${u.service} (${shortTaskDefinition(u.taskDefinition)})`).join(', ')}`,
+      line(
+        `Unplaced tasks: ${c.unplacedTasks.map((u) => `${u.count} × ${u.service} (${shortTaskDefinition(u.taskDefinition)})`).join(', ')}`,
+      ),
     );
   }
   lines.push(
-    `Decision: ${d.action.toUpperCase()}   desired capacity ${d.desiredCapacity.current} -> ${d.desiredCapacity.proposed}` +
-      (d.drain.length > 0 ? `   drain ${d.drain.join(', ')}` : ''),
+    ...bullets('Reasons:', d.reasons, '-', x),
+    ...lastDecisionLines(c, x),
+    ...serviceAlarmLines(c, x),
+    ...bullets('Findings:', c.findings, '!', x, x.style.red),
+    ...bullets('Notes:', c.notes, '·', x, x.style.dim),
   );
-  const text = `${lines.join('\n')}\n${list('Reasons:', d.reasons, '-')}${serviceAlarmLines(c)}${list('Findings:', c.findings, '!')}${list('Notes:', c.notes, '·')}`;
-  return text;
+  return `${lines.join('\n')}\n`;
 };
 
 /** The whole report as text. */
-export const renderReport = (report: CapacityReport): string => {
-  const header = `ecs-autoscaler capacity report (dry run: nothing is changed) generated ${report.generatedAt}\n`;
+export const renderReport = (report: CapacityReport, opts: RenderOptions = {}): string => {
+  const header = `ecs-autoscaler capacity report (dry run: nothing is changed)\ngenerated ${report.generatedAt}\n`;
   if (report.clusters.length === 0) return `${header}\nNo cluster to report.\n`;
-  return `${header}\n${report.clusters.map(renderCluster).join('\n')}`;
+  return `${header}\n${report.clusters.map((c) => renderCluster(c, opts)).join('\n')}`;
 };

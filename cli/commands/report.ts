@@ -8,6 +8,7 @@ import type { CliIo } from '../io.js';
 import { loadSnapshotFile } from '../load-snapshot.js';
 import { progressLine } from '../progress.js';
 import { renderReport } from '../render-table.js';
+import { styleFor } from '../text-layout.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -15,6 +16,8 @@ interface ReportOptions {
   cluster: string[];
   snapshot: string[];
   json?: boolean;
+  wide?: boolean;
+  instances?: boolean;
   region?: string;
 }
 
@@ -38,6 +41,11 @@ export const registerReportCommand = (program: Command, io: CliIo): void => {
       [],
     )
     .option('--json', 'print the report JSON (the default when stdout is not a terminal is still the table)')
+    .option('--wide', 'every column, lines not wrapped (default: fits 80 columns)')
+    .option(
+      '--instances',
+      'list every instance (default: clusters above 20 instances show totals per type and the abnormal ones)',
+    )
     .option('--region <region>', 'AWS region (default: AWS_REGION / profile)')
     .action(async (options: ReportOptions) => {
       const inputs: ReportInput[] = [];
@@ -57,6 +65,14 @@ export const registerReportCommand = (program: Command, io: CliIo): void => {
         }
       }
       const report = buildReport(inputs, now());
-      io.stdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
+      io.stdout(
+        options.json
+          ? `${JSON.stringify(report, null, 2)}\n`
+          : renderReport(report, {
+              wide: options.wide,
+              allInstances: options.instances,
+              style: styleFor(io.stdoutIsTTY),
+            }),
+      );
     });
 };

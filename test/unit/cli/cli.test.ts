@@ -13,6 +13,7 @@ import { parseSnapshot } from '../../../shared/core/snapshot/snapshot.js';
 import { mockAccount } from '../aws/reader-fixture.js';
 
 const SAMPLE = 'events/snapshots/sample-cluster.json';
+const ESC = '\u001b[';
 
 const run = async (args: string[], o: { tty?: boolean; clients?: CliIo['clients'] } = {}) => {
   const out: string[] = [];
@@ -64,7 +65,7 @@ describe('ecs-autoscaler report --snapshot', () => {
     expect(report.clusters[0]!.dimensions.CPU.reservationPercent).toBe((100 * 9728) / 12288);
   });
 
-  it('prints readable tables with rounded percentages by default', async () => {
+  it('prints borderless tables with rounded percentages that fit 80 columns', async () => {
     const { code, stdout } = await run(['report', '--snapshot', SAMPLE]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/CPU \(CPU units\) .*79\.2%.*50\.0%.*OVER THRESHOLD/);
@@ -72,6 +73,40 @@ describe('ecs-autoscaler report --snapshot', () => {
     expect(stdout).toMatch(/Schedulable tasks: 1 more/);
     expect(stdout).toMatch(/Decision: SCALE-OUT {3}desired capacity 5 -> \d+/);
     expect(stdout).not.toMatch(/79\.16666/);
+    expect(stdout).not.toMatch(/[│┌└─]/);
+    const long = stdout.split('\n').filter((l) => l.length > 80);
+    expect(long).toEqual([]);
+    expect(stdout).not.toContain(ESC);
+  });
+
+  it('shows every column, unwrapped, with --wide', async () => {
+    const { code, stdout } = await run(['report', '--snapshot', SAMPLE, '--wide']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Smallest instance +Largest task/);
+    expect(stdout).toMatch(/Registered CPU\/MiB/);
+    expect(stdout).toMatch(
+      /i-0a1b2c3d4e5f60003 +m5\.xlarge +us-east-1a +ACTIVE +yes +7\/0 +256\/6872 +4096\/15576/,
+    );
+    expect(stdout.split('\n').some((l) => l.length > 80)).toBe(true);
+  });
+
+  it('colours a terminal, and never with NO_COLOR', async () => {
+    const before = process.env.NO_COLOR;
+    try {
+      delete process.env.NO_COLOR;
+      expect((await run(['report', '--snapshot', SAMPLE], { tty: true })).stdout).toContain(`${ESC}31mOVER`);
+      process.env.NO_COLOR = '1';
+      expect((await run(['report', '--snapshot', SAMPLE], { tty: true })).stdout).not.toContain(ESC);
+    } finally {
+      if (before === undefined) delete process.env.NO_COLOR;
+      else process.env.NO_COLOR = before;
+    }
+  });
+
+  it('marks required options in --help', async () => {
+    const { stdout } = await run(['simulate', '--help']);
+    expect(stdout).toMatch(/--snapshot <file> +\(required\) /);
+    expect((await run(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 
   it('shows what each service alarm would do after the decision, only when the cluster has alarms', async () => {
@@ -150,6 +185,35 @@ describe('ecs-autoscaler report --cluster', () => {
   });
 });
 
+describe('ecs-autoscaler report on a large cluster', () => {
+  it('summarises per instance type and lists only abnormal instances; --instances lists all', async () => {
+    // The sample's first instance 150 times (fresh ids), one of them DRAINING.
+    const big = JSON.parse(readFileSync(SAMPLE, 'utf8')) as {
+      containerInstances: { containerInstanceArn: string; ec2InstanceId: string; status: string }[];
+    };
+    const first = big.containerInstances[0]!;
+    big.containerInstances = Array.from({ length: 150 }, (_, k) => ({
+      ...structuredClone(first),
+      containerInstanceArn: `${first.containerInstanceArn}-${k}`,
+      ec2InstanceId: `i-${String(k).padStart(17, '0')}`,
+    }));
+    big.containerInstances[7]!.status = 'DRAINING';
+    const file = join(mkdtempSync(join(tmpdir(), 'ecsa-')), 'big.json');
+    writeFileSync(file, JSON.stringify(big));
+    const summary = await run(['report', '--snapshot', file]);
+    expect(summary.code).toBe(0);
+    const drained = big.containerInstances[7]!.ec2InstanceId;
+    expect(summary.stdout).toMatch(/Type +Instances +Capacity +Tasks +Free CPU +Free MiB/);
+    expect(summary.stdout).toMatch(/Instances to look at \(1\):/);
+    expect(summary.stdout).toContain(drained);
+    expect(summary.stdout).toMatch(/149 healthy instances not listed \(--instances lists all\)/);
+    expect(summary.stdout.split('\n').length).toBeLessThan(60);
+    expect(summary.stdout.split('\n').filter((l) => l.length > 80)).toEqual([]);
+    const all = await run(['report', '--snapshot', file, '--instances']);
+    expect(all.stdout.split('\n').filter((l) => /^ {2}i-/.test(l))).toHaveLength(150);
+  });
+});
+
 describe('ecs-autoscaler snapshot', () => {
   it('records a snapshot that report --snapshot replays', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'ecsa-')), 'demo.json');
@@ -206,26 +270,13 @@ describe('ecs-autoscaler snapshot', () => {
   });
 });
 
-describe('bin/ecs-autoscaler.js', () => {
-  it('runs the TypeScript CLI from a checkout and exits 2 on a bad file', async () => {
+describe('npm start', () => {
+  it('prints the sample report within 80 columns', async () => {
     const exec = promisify(execFile);
-    const result = await exec(process.execPath, [
-      'bin/ecs-autoscaler.js',
-      'report',
-      '--snapshot',
-      'no/such.json',
-    ]).catch((e: { code: number; stderr: string; stdout: string }) => e);
-    expect(result).toMatchObject({ code: 2, stdout: '' });
-    expect((result as { stderr: string }).stderr).toMatch(
-      /^ecs-autoscaler: snapshot file no\/such\.json not found/,
-    );
-    const ok = await exec(process.execPath, [
-      'bin/ecs-autoscaler.js',
-      'report',
-      '--snapshot',
-      SAMPLE,
-      '--json',
-    ]);
-    expect((JSON.parse(ok.stdout) as CapacityReport).clusters[0]!.cluster).toBe('demo');
+    const { stdout } = await exec('npm', ['start', '--silent'], {
+      env: { ...process.env, NO_COLOR: '1', npm_config_update_notifier: 'false' },
+    });
+    expect(stdout).toMatch(/Cluster demo/);
+    expect(stdout.split('\n').filter((l) => l.length > 80)).toEqual([]);
   });
 });
