@@ -9,6 +9,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
 import type { ReaderClients } from '../../shared/aws/clients.js';
+import { deploymentLastDecisionReader } from '../../shared/aws/decision-events.js';
 import { readReportInputs } from '../../shared/aws/report-inputs.js';
 import { InvalidEventError } from '../../shared/core/errors.js';
 import { buildReport, type CapacityReport } from '../../shared/core/report/index.js';
@@ -52,7 +53,10 @@ export const reportCapacity = async (
   deps: CapacityReportDeps = {},
 ): Promise<CapacityReport> => {
   const { clusters } = parseCapacityReportEvent(event);
-  const inputs = await readReportInputs(clusters, { clients: deps.clients });
+  const inputs = await readReportInputs(clusters, {
+    clients: deps.clients,
+    lastDecisions: deps.clients ? undefined : deploymentLastDecisionReader(),
+  });
   const report = buildReport(inputs, now());
   for (const c of report.clusters) {
     logger.info('capacity report', {

@@ -124,6 +124,18 @@ export class EventBridgeDecisionPublisher implements DecisionPublisher {
 }
 
 let defaultPublisher: EventBridgeDecisionPublisher | undefined;
+let defaultSsm: SSMClient | undefined;
+
+/**
+ * The SSM client the report reads last decisions with, or undefined when decision events are switched
+ * off (`DECISION_EVENTS=disabled`: nothing is recorded, so there is nothing to read).
+ */
+export const deploymentLastDecisionReader = (region?: string): Pick<SSMClient, 'send'> | undefined => {
+  if (process.env.DECISION_EVENTS === 'disabled') return undefined;
+  if (region) return new SSMClient({ region });
+  defaultSsm ??= new SSMClient({});
+  return defaultSsm;
+};
 
 /** The publisher with the default clients, created once per module (the SDK resolves the region). */
 export const defaultDecisionPublisher = (): DecisionPublisher => {

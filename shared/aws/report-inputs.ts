@@ -2,14 +2,17 @@
  * Observe for the capacity report: which clusters, and one snapshot each. Shared by the capacity-report
  * Lambda and the CLI so both report the same clusters the same way.
  */
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { analyzeCapacity } from '../core/capacity/capacity.js';
 import { planCluster } from '../core/cluster/planner.js';
+import type { LastDecisionRecord } from '../core/decision/index.js';
 import { AwsRejectedError } from '../core/errors.js';
 import { type ReportInput, resolveReportPolicy } from '../core/report/report.js';
 import { type ClusterSnapshot, MetricAlarmSchema } from '../core/snapshot/snapshot.js';
 import { now } from '../runtime/clock.js';
 import type { ReaderClients } from './clients.js';
 import { listReportClusters } from './cluster-discovery.js';
+import { readLastDecision } from './decision-events.js';
 import { jsonShaped } from './limit.js';
 import { type ServiceAlarmLister, serviceAlarmLister } from './service-alarm-reader.js';
 import { type ReadProgress, readClusterSnapshot } from './snapshot-reader.js';
@@ -23,7 +26,24 @@ export interface ReportReadOptions {
   onProgress?: (cluster: string, progress: ReadProgress) => void;
   /** Where the service alarms come from. Default: {@link serviceAlarmLister}(region). */
   alarms?: ServiceAlarmLister;
+  /** Reads each cluster's last recorded decision (SSM GetParameter) when given. */
+  lastDecisions?: Pick<SSMClient, 'send'>;
 }
+
+/**
+ * A cluster's last decision for the report: the record, null when none was recorded, undefined when it
+ * could not be read (the report's figures never depend on it).
+ */
+const lastDecisionOf = async (
+  ssm: Pick<SSMClient, 'send'>,
+  cluster: string,
+): Promise<LastDecisionRecord | null | undefined> => {
+  try {
+    return (await readLastDecision(ssm, { cluster })) ?? null;
+  } catch {
+    return undefined;
+  }
+};
 
 /**
  * Sets `alarms` on each snapshot: the metric alarms that name one of its services, from one paginated
@@ -88,7 +108,10 @@ export const readReportInputs = async (
         region: options.region,
       });
     }
-    inputs.push({ snapshot });
+    const lastDecision = options.lastDecisions
+      ? await lastDecisionOf(options.lastDecisions, snapshot.cluster.clusterName)
+      : undefined;
+    inputs.push({ snapshot, ...(lastDecision !== undefined ? { lastDecision } : {}) });
   }
   await readSnapshotAlarms(
     inputs.map((i) => i.snapshot),

@@ -223,7 +223,7 @@ describe('decision events on the simulator, every trigger duplicated', () => {
     expect(param).toBeDefined();
     const record = JSON.parse(param!.value) as LastDecisionRecord;
     const last = run.sim.eventBus.events
-      .filter((e) => e.detail.kind.toString().startsWith('cluster-'))
+      .filter((e) => String(e.detail.kind).startsWith('cluster-'))
       .at(-1)!;
     expect(record.decisionId).toBe(last.detail.decisionId);
     expect(record.detailType).toBe(last.detailType);

@@ -14,6 +14,7 @@ import type { Dimension, Resources } from '../capacity/resources.js';
 import { resolveClusterPolicy } from '../cluster/config.js';
 import { type ClusterPlan, managedGroups, planCluster } from '../cluster/planner.js';
 import { type ClusterPolicy, DEFAULT_CLUSTER_POLICY } from '../cluster/policy.js';
+import type { LastDecisionRecord } from '../decision/index.js';
 import type { ClusterSnapshot } from '../snapshot/snapshot.js';
 import { reportServiceAlarms, type ServiceAlarmReport } from './service-alarms.js';
 
@@ -74,6 +75,11 @@ export interface ClusterReport {
    * per alarm in `snapshot.alarms`; empty when the snapshot has none.
    */
   serviceAlarms: ServiceAlarmReport[];
+  /**
+   * Added: what the scaler last decided for this cluster and why, as recorded (docs/observability.md);
+   * null: nothing recorded yet; absent: not read (a snapshot file, or decision events switched off).
+   */
+  lastDecision?: LastDecisionRecord | null;
 }
 
 /** The whole report. */
@@ -89,6 +95,8 @@ export interface CapacityReport {
 export interface ReportInput {
   snapshot: ClusterSnapshot;
   policy?: ClusterPolicy;
+  /** The scaler's last recorded decision for the cluster (SSM); null: none recorded; absent: not read. */
+  lastDecision?: LastDecisionRecord | null;
 }
 
 /**
@@ -261,10 +269,14 @@ export const buildReport = (
   generatedAt: now.toISOString(),
   dryRun: true,
   clusters: inputs.map((i) => {
-    if (i.policy) return buildClusterReport(i.snapshot, i.policy, now);
+    const withLast = (r: ClusterReport): ClusterReport =>
+      i.lastDecision === undefined ? r : { ...r, lastDecision: i.lastDecision };
+    if (i.policy) return withLast(buildClusterReport(i.snapshot, i.policy, now));
     const { policy, problem } = resolveReportPolicy(i.snapshot, defaults);
-    return problem === null
-      ? buildClusterReport(i.snapshot, policy, now)
-      : skippedClusterReport(i.snapshot, policy, now, problem);
+    return withLast(
+      problem === null
+        ? buildClusterReport(i.snapshot, policy, now)
+        : skippedClusterReport(i.snapshot, policy, now, problem),
+    );
   }),
 });
