@@ -12,8 +12,14 @@
  * - per account and region: DrainsHitMaxTime, Conflicts and UnplaceableTasks of any cluster, with
  *   CloudWatch Metrics Insights queries over the EcsAutoscaler namespace (new clusters are covered
  *   without a redeploy).
- * Alarm actions: the SNS topic of the `alarmTopicArn` stack parameter, when set (ALARM and OK).
+ * Alarm actions: the SNS topic of the CloudFormation parameter `AlarmTopicArn` (ALARM and OK), whose
+ * default is the Serverless param `alarmTopicArn`; empty (the default) notifies nobody. A release
+ * template user sets it at deploy time (`--parameter-overrides AlarmTopicArn=…`).
  */
+
+/** CloudFormation parameter and condition names. */
+const TOPIC_PARAMETER = 'AlarmTopicArn';
+const NOTIFY_CONDITION = 'NotifyAlarmTopic';
 
 /** Metrics Insights alarms on the functions' own metrics (names as in shared/runtime/metric-names.ts). */
 const METRIC_ALARMS = [
@@ -59,11 +65,11 @@ const hasRateSchedule = (fn) =>
  * @param {Record<string, { Type: string, Properties?: object }>} opts.resources template resources so far
  * @param {string} opts.prefix alarm name prefix, e.g. `ecs-autoscaler-prod`
  * @param {string} opts.namespace the functions' metric namespace
- * @param {string} [opts.topicArn] SNS topic for ALARM and OK notifications ('' or undefined: none)
  * @returns {Record<string, object>} logical id → AWS::CloudWatch::Alarm
  */
-const buildAlarms = ({ functions, resources, prefix, namespace, topicArn }) => {
-  const actions = topicArn ? { AlarmActions: [topicArn], OKActions: [topicArn] } : {};
+const buildAlarms = ({ functions, resources, prefix, namespace }) => {
+  const topic = { 'Fn::If': [NOTIFY_CONDITION, [{ Ref: TOPIC_PARAMETER }], { Ref: 'AWS::NoValue' }] };
+  const actions = { AlarmActions: topic, OKActions: topic };
   const out = {};
   const alarm = (id, props) => {
     out[id] = { Type: 'AWS::CloudWatch::Alarm', Properties: { ActionsEnabled: true, ...actions, ...props } };
@@ -161,6 +167,24 @@ const buildAlarms = ({ functions, resources, prefix, namespace, topicArn }) => {
   return out;
 };
 
+/**
+ * The `AlarmTopicArn` parameter (default: `topicArn`) and the condition that turns notifications on.
+ * @param {string | undefined} topicArn
+ */
+const buildTopicParameter = (topicArn) => ({
+  parameters: {
+    [TOPIC_PARAMETER]: {
+      Type: 'String',
+      Default: topicArn ?? '',
+      Description:
+        'SNS topic ARN notified when one of the stack alarms changes state (empty: no notification).',
+    },
+  },
+  conditions: {
+    [NOTIFY_CONDITION]: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: TOPIC_PARAMETER }, ''] }] },
+  },
+});
+
 /** Serverless Framework plugin: merges {@link buildAlarms} into the compiled template. */
 class AlarmsPlugin {
   constructor(serverless) {
@@ -187,11 +211,14 @@ class AlarmsPlugin {
       resources,
       prefix: `${service.service}-${sls.getProvider('aws').getStage()}`,
       namespace: service.provider.environment?.POWERTOOLS_METRICS_NAMESPACE ?? 'EcsAutoscaler',
-      topicArn: custom.topicArn,
     });
+    const { parameters, conditions } = buildTopicParameter(custom.topicArn);
+    template.Parameters = { ...(template.Parameters ?? {}), ...parameters };
+    template.Conditions = { ...(template.Conditions ?? {}), ...conditions };
     Object.assign(template.Resources, alarms);
   }
 }
 
 module.exports = AlarmsPlugin;
 module.exports.buildAlarms = buildAlarms;
+module.exports.buildTopicParameter = buildTopicParameter;

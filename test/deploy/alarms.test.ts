@@ -24,8 +24,13 @@ const onFunction = (logicalId: string, metric: string) =>
     (a) => a.Namespace === 'AWS/Lambda' && a.MetricName === metric && refersTo(a.Dimensions, logicalId),
   );
 
-const { buildAlarms } = createRequire(import.meta.url)('../../deploy/alarms-plugin.cjs') as {
+const { buildAlarms, buildTopicParameter } = createRequire(import.meta.url)(
+  '../../deploy/alarms-plugin.cjs',
+) as {
   buildAlarms: (opts: Record<string, unknown>) => Record<string, Resource>;
+  buildTopicParameter: (topicArn: string | undefined) => {
+    parameters: { AlarmTopicArn: { Default: string } };
+  };
 };
 
 describe.runIf(hasTemplate)('the stack alarms on itself', () => {
@@ -103,10 +108,19 @@ describe.runIf(hasTemplate)('the stack alarms on itself', () => {
     expect(found[0]).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
   });
 
-  it('notifies nobody by default (alarmTopicArn empty)', () => {
+  it('notifies the AlarmTopicArn topic, ALARM and OK, only when the parameter is set (default: nobody)', () => {
+    const t = template as unknown as {
+      Parameters: Record<string, { Default: string }>;
+      Conditions: Record<string, unknown>;
+    };
+    expect(t.Parameters.AlarmTopicArn!.Default).toBe('');
+    expect(t.Conditions.NotifyAlarmTopic).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'AlarmTopicArn' }, ''] }],
+    });
     const own = alarms().filter((a) => String(a.AlarmName).startsWith('ecs-autoscaler-prod-'));
     expect(own.length).toBeGreaterThanOrEqual(14);
-    expect(own.filter((a) => a.AlarmActions !== undefined || a.OKActions !== undefined)).toEqual([]);
+    const topic = { 'Fn::If': ['NotifyAlarmTopic', [{ Ref: 'AlarmTopicArn' }], { Ref: 'AWS::NoValue' }] };
+    for (const a of own) expect(a).toMatchObject({ AlarmActions: topic, OKActions: topic });
   });
 
   it('lets the decision events out only as source ecs-autoscaler, on the default bus, and SSM only under /ecs-autoscaler/', () => {
@@ -142,13 +156,12 @@ describe('alarm generation (deploy/alarms-plugin.cjs)', () => {
     },
     WorkDlq: { Type: 'AWS::SQS::Queue', Properties: {} },
   };
-  const build = (topicArn?: string) =>
+  const build = () =>
     buildAlarms({
       functions: [fn('a', [{ schedule: { rate: 'rate(1 minute)' } }]), fn('b', [{ sqs: { arn: 'x' } }])],
       resources,
       prefix: 'ecs-autoscaler-test',
       namespace: 'EcsAutoscaler',
-      topicArn,
     });
 
   it('covers whatever functions and dead-letter queues exist, with a tick alarm only for scheduled ones', () => {
@@ -168,11 +181,9 @@ describe('alarm generation (deploy/alarms-plugin.cjs)', () => {
     );
   });
 
-  it('sends ALARM and OK to the alarmTopicArn topic when one is given', () => {
+  it('takes the Serverless param alarmTopicArn as the default of the AlarmTopicArn parameter', () => {
     const topic = 'arn:aws:sns:us-east-1:123456789012:ops';
-    for (const alarm of Object.values(build(topic))) {
-      expect(alarm.Properties).toMatchObject({ AlarmActions: [topic], OKActions: [topic] });
-    }
-    for (const alarm of Object.values(build(''))) expect(alarm.Properties.AlarmActions).toBeUndefined();
+    expect(buildTopicParameter(topic).parameters.AlarmTopicArn.Default).toBe(topic);
+    expect(buildTopicParameter(undefined).parameters.AlarmTopicArn.Default).toBe('');
   });
 });
