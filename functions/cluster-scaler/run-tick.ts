@@ -135,6 +135,12 @@ export const publishClusterMetrics = (metrics: Metrics, d: ClusterDecision): voi
   metrics.addMetric('SchedulableTasks', MetricUnit.Count, d.analysis.schedulableTasks);
   metrics.addMetric('PendingTasks', MetricUnit.Count, d.analysis.pendingTasks);
   metrics.addMetric('UnplacedTasks', MetricUnit.Count, d.analysis.unplacedCount);
+  // Issue 12: waiting tasks capacity cannot help (waiting-tasks.ts): never scaled for, never block scale-in.
+  const waiting = d.plan.waitingTasks ?? [];
+  const unplaceable = waiting.filter((w) => w.kind === 'unplaceable').reduce((s, w) => s + w.count, 0);
+  metrics.addMetric('UnplaceableTasks', MetricUnit.Count, unplaceable);
+  const crashing = new Set(waiting.filter((w) => w.kind === 'crash-loop').map((w) => w.service));
+  metrics.addMetric('CrashLoops', MetricUnit.Count, crashing.size);
   metrics.addMetric('CapacityDeficitInstances', MetricUnit.Count, d.plan.capacityDeficitInstances);
   metrics.addMetric('DesiredCapacity', MetricUnit.Count, d.plan.desiredCapacity.proposed);
   // Issue 14: another controller drives the group (the scaler stands aside); alarmed.
