@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import {
+  builtinInstanceFacts,
+  compileClusterQuery,
+  type Demand,
+  placeTasks,
+  type QueryTarget,
+  templateNode,
+} from '../../../shared/core/placement/index.js';
+import { parseSnapshot } from '../../../shared/core/snapshot/snapshot.js';
+import { node, req } from './builders.js';
+
+const demand = (key: string, count: number, ...args: Parameters<typeof req>): Demand => ({
+  key,
+  count,
+  req: req(...args),
+});
+
+const emptySnapshot = parseSnapshot({
+  version: 1,
+  capturedAt: '2026-12-03T10:00:00Z',
+  cluster: { clusterName: 'c', clusterArn: 'arn:aws:ecs:us-east-1:1:cluster/c' },
+  containerInstances: [],
+  services: [],
+  taskDefinitions: [],
+  autoScalingGroups: [],
+});
+const fresh = (type: string) =>
+  templateNode(
+    type,
+    builtinInstanceFacts(type),
+    { CPU: 2048, MEMORY: 7680, GPU: 0 },
+    { resources: { CPU: 0, MEMORY: 0, GPU: 0 }, tcpPorts: [], udpPorts: [], enis: 0 },
+    emptySnapshot,
+  );
+
+describe('placeTasks', () => {
+  it('binpack(memory) fills the fullest instance first', () => {
+    const r = placeTasks(
+      [demand('w', 2, { memory: 1024 }, { strategy: [{ type: 'binpack', field: 'memory' }] })],
+      [node({ id: 'roomy', memory: 7000 }), node({ id: 'tight', memory: 2500 })],
+    );
+    expect(r.assignments.map((a) => a.nodeId.split('/').pop())).toEqual(['tight', 'tight']);
+  });
+
+  it('spread(AZ) balances the group across zones, counting tasks already there', () => {
+    const r = placeTasks(
+      [demand('w', 3, {}, { strategy: [{ type: 'spread', field: 'attribute:ecs.availability-zone' }] })],
+      [
+        node({ id: 'a1', az: 'us-east-1a', groups: { 'service:web': 2 } }),
+        node({ id: 'b1', az: 'us-east-1b' }),
+        node({ id: 'c1', az: 'us-east-1c' }),
+      ],
+    );
+    expect(r.assignments.map((a) => a.nodeId.split('/').pop()).sort()).toEqual(['b1', 'b1', 'c1'].sort());
+  });
+
+  it('spread(instanceId) puts one per instance before doubling up', () => {
+    const r = placeTasks(
+      [demand('w', 3, {}, { strategy: [{ type: 'spread', field: 'instanceId' }] })],
+      [node({ id: 'x' }), node({ id: 'y' }), node({ id: 'z' })],
+    );
+    expect(new Set(r.assignments.map((a) => a.nodeId)).size).toBe(3);
+  });
+
+  it('opens one new instance per static-port task', () => {
+    const r = placeTasks([demand('w', 3, { tcp: [80] })], [node({ tcpUsed: [80] })], {
+      templates: [fresh('m5.large')],
+    });
+    expect(r.newInstances).toHaveLength(3);
+    expect(r.placedOnNew).toBe(3);
+  });
+
+  it('opens ⌈n / task ENIs⌉ new m5.large instances for awsvpc tasks', () => {
+    const facts = {
+      instanceType: 'm5.large',
+      vcpu: 2,
+      memoryMiB: 8192,
+      architectures: ['x86_64'],
+      gpus: 0,
+      maxEnis: 3,
+      trunkEnis: 10,
+      source: 'built-in table' as const,
+    };
+    const t = templateNode(
+      'm5.large',
+      facts,
+      { CPU: 2048, MEMORY: 7680, GPU: 0 },
+      { resources: { CPU: 0, MEMORY: 0, GPU: 0 }, tcpPorts: [], udpPorts: [], enis: 0 },
+      emptySnapshot,
+    );
+    const r = placeTasks([demand('w', 5, { networkMode: 'awsvpc' })], [], { templates: [t] });
+    expect(r.newInstances).toHaveLength(3);
+  });
+
+  it("reports a task no template takes with each template's refusal", () => {
+    const r = placeTasks([demand('w', 2, { arch: 'ARM64' })], [], { templates: [fresh('m5.large')] });
+    expect(r.unplaced).toEqual([
+      expect.objectContaining({
+        key: 'w',
+        count: 2,
+        reason: 'no-type',
+        refusals: [expect.objectContaining({ instanceType: 'm5.large' })],
+      }),
+    ]);
+  });
+
+  it('stops at maxNew', () => {
+    const r = placeTasks([demand('w', 3, { tcp: [80] })], [], { templates: [fresh('m5.large')], maxNew: 2 });
+    expect(r.newInstances).toHaveLength(2);
+    expect(r.unplaced[0]).toMatchObject({ count: 1, reason: 'max-instances' });
+  });
+
+  it('newOnly demands skip registered instances', () => {
+    const r = placeTasks([{ ...demand('w', 1), newOnly: true }], [node()], {
+      templates: [fresh('m5.large')],
+    });
+    expect(r.placedOnExisting).toBe(0);
+    expect(r.newInstances).toHaveLength(1);
+  });
+
+  it('does not mutate the nodes it is given', () => {
+    const n = node({ cpu: 1024 });
+    placeTasks([demand('w', 2, { cpu: 512, tcp: [80] }, { distinct: false })], [n]);
+    expect(n.free.CPU).toBe(1024);
+    expect(n.tcpPortsUsed.has(80)).toBe(false);
+  });
+});
+
+describe('cluster query language', () => {
+  const attrs: Record<string, string | undefined> = {
+    'ecs.instance-type': 'm5.large',
+    'ecs.availability-zone': 'us-east-1a',
+    stack: 'prod',
+    'ecs.capability.task-eni': undefined,
+  };
+  const target: QueryTarget = {
+    attribute: (n) => attrs[n],
+    hasAttribute: (n) => n in attrs,
+    ec2InstanceId: 'i-1',
+    agentConnected: true,
+    agentVersion: '1.80.0',
+    registeredAt: '2026-11-01T00:00:00Z',
+    runningTasksCount: 3,
+    hasTaskGroup: (g) => g === 'service:db',
+  };
+  it.each([
+    ['attribute:ecs.instance-type == m5.large', true],
+    ['attribute:ecs.instance-type equals t3.large', false],
+    ['attribute:ecs.instance-type =~ m5\\..*', true],
+    ['attribute:ecs.instance-type !~ m5\\..*', false],
+    ['attribute:ecs.availability-zone in [us-east-1a, us-east-1b]', true],
+    ['attribute:ecs.availability-zone not_in [us-east-1a]', false],
+    ['attribute:ecs.availability-zone !in [us-east-1c]', true],
+    ['attribute:stack exists && !(attribute:stack == dev)', true],
+    ['attribute:ecs.capability.task-eni exists', true],
+    ['attribute:gpu !exists', true],
+    ['(attribute:stack == dev or attribute:stack == prod) and runningTasksCount < 5', true],
+    ['runningTasksCount >= 4 || ec2InstanceId == i-1', true],
+    ['task:group == service:db', true],
+    ['task:group != service:db', false],
+    ['agentConnected == true and not attribute:stack == prod', false],
+  ])('%s → %s', (expression, expected) => {
+    const q = compileClusterQuery(expression);
+    expect(q.ok).toBe(true);
+    if (q.ok) expect(q.test(target)).toBe(expected);
+  });
+
+  it.each(['bogus == 1', 'attribute:x ==', 'attribute:x in [a', '(attribute:x == 1', 'attribute:x ~~ 1'])(
+    'rejects %s with a message',
+    (expression) => {
+      const q = compileClusterQuery(expression);
+      expect(q.ok).toBe(false);
+      if (!q.ok) expect(q.error).toContain(expression);
+    },
+  );
+});
