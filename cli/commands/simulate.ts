@@ -10,15 +10,15 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigurationError } from '../../shared/core/errors.js';
 import type { ClusterSnapshot } from '../../shared/core/snapshot/index.js';
-import { checkTargets, figuresTable, type SeedRun, targetLines } from '../../sim/replay/figures-table.js';
 import { POLICIES, type PolicyName, projectHandlersPresent, runWorld } from '../../sim/replay/replay.js';
 import type { RunFigures } from '../../sim/replay/run-metrics.js';
 import { buildSnapshotWorld, shapeTraceForSnapshot } from '../../sim/replay/snapshot-world.js';
-import { type ChartSeries, renderChart } from '../../sim/replay/svg-chart.js';
 import { BUILTIN_TRACES } from '../../sim/traces/builtin.js';
 import { parseTraceFile, type Trace, traceServices } from '../../sim/traces/trace.js';
 import type { CliIo } from '../io.js';
 import { loadSnapshotFile } from '../load-snapshot.js';
+import { type PolicyRun, renderSimulateChart, sideBySide } from '../simulate-output.js';
+import { styleFor } from '../text-layout.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -101,51 +101,47 @@ export const registerSimulateCommand = (program: Command, io: CliIo): void => {
         );
       }
       const figures: Record<string, RunFigures> = {};
-      const runs: Record<string, SeedRun[]> = {};
-      let world: ReturnType<typeof buildSnapshotWorld> | undefined;
-      const series: ChartSeries[] = [];
-      let bound: ChartSeries | undefined;
-      for (const policy of policies) {
-        world = buildSnapshotWorld(snapshot, policy, seed);
+      const runs: PolicyRun[] = [];
+      const started = Date.now();
+      for (const [k, policy] of policies.entries()) {
+        const world = buildSnapshotWorld(snapshot, policy, seed);
+        const label = `simulating ${policy} (${k + 1}/${policies.length})`;
+        if (io.stderrIsTTY) {
+          // Progress in simulated time, every 5 % of the trace, on one overwritten line.
+          for (let p = 0; p < 100; p += 5) {
+            world.sim.at((trace.durationSeconds * p) / 100, () => io.stderr(`\r\x1b[K${label}: ${p} %`));
+          }
+        }
+        const t0 = Date.now();
         const r = await runWorld(world, trace, policy);
+        if (io.stderrIsTTY) io.stderr('\r\x1b[K');
+        io.stderr(`${policy}: ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
         figures[policy] = r.figures;
-        runs[policy] = [{ seed, figures: r.figures, extras: r.extras }];
-        series.push({ label: policy, points: r.samples.map((s) => [s.t, s.costUnits] as const) });
-        bound ??= {
-          label: 'lower bound',
-          dashed: true,
-          points: r.samples.map((s) => [s.t, s.lowerBound] as const),
-        };
+        runs.push({ policy, figures: r.figures, samples: r.samples });
         if (r.violations.length > 0) {
           io.stderr(
             `${policy}: ${r.violations.length} invariant violation(s): ${r.violations[0]!.message}\n`,
           );
         }
       }
-      if (bound) series.push(bound);
       await mkdir(options.out, { recursive: true });
       const file = join(
         options.out,
         `simulate-${snapshot.cluster.clusterName}-${options.trace.replace(/[^\w.-]+/g, '_')}.svg`,
       );
-      await writeFile(
-        file,
-        renderChart(`${snapshot.cluster.clusterName}: ${trace.name}`, 'cost units / h', series),
-      );
+      await writeFile(file, renderSimulateChart(`${snapshot.cluster.clusterName}: ${trace.name}`, runs));
       if (options.json) {
         io.stdout(`${JSON.stringify(figures, null, 2)}\n`);
       } else {
-        const checks = world
-          ? checkTargets(runs, {
-              bootSeconds: world.shape.bootSeconds + world.shape.registerSeconds,
-              tickSeconds: 60,
-              cooldownSeconds: 600,
-            })
-          : [];
+        const hours = (trace.durationSeconds / 3600).toFixed(trace.durationSeconds % 3600 ? 1 : 0);
         io.stdout(
-          `${figuresTable(trace.name, runs)}\n${checks.length > 0 ? `${targetLines(checks)}\n` : ''}`,
+          sideBySide(`${trace.name}, ${hours} h, cluster ${snapshot.cluster.clusterName}`, runs, {
+            width: 80,
+            style: styleFor(io.stdoutIsTTY),
+          }),
         );
       }
+      io.stderr(`simulated in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
       io.stderr(`chart: ${file}\n`);
     });
 };
