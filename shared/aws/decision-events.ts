@@ -20,7 +20,7 @@ import {
 } from '../core/decision/index.js';
 import { AwsRejectedError, describeError } from '../core/errors.js';
 import { logger } from '../runtime/logger.js';
-import { MetricUnit, publishMetricSet } from '../runtime/metrics.js';
+import { createMetrics, MetricUnit, publishMetricSet } from '../runtime/metrics.js';
 import { awsCall } from './errors.js';
 
 /** The two operations of each client the publisher needs (tests and the simulator inject mocks). */
@@ -154,10 +154,17 @@ export const defaultDecisionPublisher = (): DecisionPublisher => {
 export const deploymentDecisionPublisher = (): DecisionPublisher | undefined =>
   process.env.DECISION_EVENTS === 'disabled' ? undefined : defaultDecisionPublisher();
 
+let fallbackMetrics: Metrics | undefined;
+/** A Metrics instance for callers that pass none (EMF goes to the same output as the function's own). */
+const ownMetrics = (): Metrics => {
+  fallbackMetrics ??= createMetrics('decision-events');
+  return fallbackMetrics;
+};
+
 /**
  * Publishes one decision's event (nothing for `undefined`: a decision that makes none), logs what
- * became of it, and counts a failure as `DecisionEventErrors` (dimension ClusterName) when `metrics`
- * is given. Never throws: the decision has been applied whatever happens to its event.
+ * became of it, and counts a failure as `DecisionEventErrors` (dimension ClusterName; with `metrics`, or
+ * a Metrics instance of this module). Never throws: the decision has been applied whatever happens to its event.
  */
 export const emitDecision = async (
   event: DecisionEvent | undefined,
@@ -182,11 +189,9 @@ export const emitDecision = async (
   };
   if (outcome.status === 'failed') {
     logger.warn('decision event not published', { ...facts, error: outcome.error });
-    if (metrics) {
-      publishMetricSet(metrics, { ClusterName: event.detail.cluster }, [
-        ['DecisionEventErrors', MetricUnit.Count, 1],
-      ]);
-    }
+    publishMetricSet(metrics ?? ownMetrics(), { ClusterName: event.detail.cluster }, [
+      ['DecisionEventErrors', MetricUnit.Count, 1],
+    ]);
   } else {
     logger.info(
       outcome.status === 'published'

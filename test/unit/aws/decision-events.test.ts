@@ -6,9 +6,15 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { EventBridgeDecisionPublisher, readLastDecision } from '../../../shared/aws/decision-events.js';
+import {
+  type DecisionPublisher,
+  EventBridgeDecisionPublisher,
+  emitDecision,
+  readLastDecision,
+} from '../../../shared/aws/decision-events.js';
 import type { ClusterPlan } from '../../../shared/core/cluster/index.js';
 import { clusterDecisionEvent, lastDecisionValue } from '../../../shared/core/decision/index.js';
+import { setEmfSink } from '../../../shared/runtime/metrics.js';
 
 const eb = mockClient(EventBridgeClient);
 const ssm = mockClient(SSMClient);
@@ -129,5 +135,35 @@ describe('readLastDecision', () => {
     expect(ssm).toHaveReceivedCommandWith(GetParameterCommand, {
       Name: '/ecs-autoscaler/prod/last-decision',
     });
+  });
+});
+
+describe('emitDecision', () => {
+  const failing: DecisionPublisher = {
+    publish: async (e) => ({
+      status: 'failed',
+      decisionId: e.detail.decisionId,
+      error: 'events:PutEvents was rejected',
+    }),
+  };
+
+  it('counts a failed event as DecisionEventErrors of its cluster, and does not throw', async () => {
+    const docs: Record<string, unknown>[] = [];
+    setEmfSink((d) => docs.push(d));
+    try {
+      const out = await emitDecision(event, undefined, failing);
+      expect(out?.status).toBe('failed');
+    } finally {
+      setEmfSink(undefined);
+    }
+    expect(docs).toEqual([expect.objectContaining({ DecisionEventErrors: 1, ClusterName: 'prod' })]);
+    const aws = docs[0]!._aws as { CloudWatchMetrics: { Dimensions: string[][] }[] };
+    expect(aws.CloudWatchMetrics[0]!.Dimensions).toEqual([['ClusterName']]);
+  });
+
+  it('does nothing for a decision that makes no event, or when events are switched off', async () => {
+    expect(await emitDecision(undefined, undefined, failing)).toBeUndefined();
+    expect(await emitDecision(event, undefined, undefined)).toBeUndefined();
+    expect(eb).toHaveReceivedCommandTimes(PutEventsCommand, 0);
   });
 });
