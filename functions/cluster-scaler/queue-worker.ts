@@ -64,6 +64,8 @@ export interface RequestOutcome {
   status: ClusterResult['status'] | 'expired' | 'coalesced';
   action?: ClusterResult['action'];
   dryRun?: boolean;
+  /** Why a decision was skipped (configuration error, cluster gone, AWS said no). */
+  message?: string;
   /** Seconds from the trigger to the end of the decision (writes included). */
   latencySeconds?: number;
 }
@@ -120,6 +122,7 @@ export const processClusterQueue = async (
       status: result.status,
       ...(result.action ? { action: result.action } : {}),
       ...(result.dryRun ? { dryRun: true } : {}),
+      ...(result.message ? { message: result.message } : {}),
       latencySeconds,
     });
     metrics.addDimensions({ ClusterName: cluster });

@@ -4,6 +4,7 @@
  * event source mapping (batch size, maximum concurrency, partial batch responses) and the dead-letter
  * queue. The simulator's SQS follows the SQS and Lambda documentation (sim/sqs/), not the handlers.
  */
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSim, type Sim } from '../../sim/index.js';
 import type { SqsBatchRecord } from '../../sim/sqs/event-source.js';
@@ -211,5 +212,49 @@ describe('duplicates and reordering', () => {
       { cluster: 'c1', kind: 'alarm', status: 'expired' },
     ]);
     expect(dlqOf(sim).messages).toEqual([]);
+  });
+});
+
+describe('one writer per group (issue 14)', () => {
+  it('has the service scaler ask for growth on the queue; only the cluster scaler writes the group', async () => {
+    sim = createSim({ seed: 5 });
+    sim.registerTaskDefinition({ family: 'web', containers: [{ cpu: 512, memoryReservation: 1024 }] });
+    sim.createCluster('shop');
+    sim.createAutoScalingGroup({
+      name: 'shop-asg',
+      cluster: 'shop',
+      min: 1,
+      max: 10,
+      desired: 3,
+      instanceTypes: ['m5.large'],
+      tags: { 'ecs-autoscaler:cluster': 'shop' },
+    });
+    // Full: 3 × m5.large hold 12 tasks of 512 CPU units.
+    sim.createService({
+      cluster: 'shop',
+      name: 'web',
+      taskDefinition: 'web',
+      desiredCount: 12,
+      tags: { 'ecs-autoscaler:service-scaling': 'enabled' },
+    });
+    sim.registerScalableTarget({ cluster: 'shop', service: 'web', min: 2, max: 30 });
+    sim.install();
+    await sim.loadServerless('serverless.yml', { only: ['service-scaler', 'cluster-scaler'] });
+    const alarm = JSON.parse(readFileSync('events/service-scaler/cpu-high-alarm.json', 'utf8'));
+    Object.assign(alarm.detail.configuration.metrics[0].metricStat.metric.dimensions, {
+      ClusterName: 'shop',
+      ServiceName: 'web',
+    });
+    const service = await sim.invoke('service-scaler', { ...alarm, time: new Date(sim.nowMs).toISOString() });
+    expect(service.result).toMatchObject({ status: 'ok', clusterGrown: true, serviceUpdated: true });
+    await sim.runFor(10);
+    const groupWrites = sim.timeline.actions.filter((a) => a.service === 'autoscaling');
+    expect(groupWrites.length).toBeGreaterThan(0);
+    expect(new Set(groupWrites.map((a) => a.fn))).toEqual(new Set(['cluster-scaler']));
+    expect(sim.asg.groups.get('shop-asg')!.desired).toBeGreaterThan(3);
+    const grow = sim.invocations
+      .filter((r) => r.fn === 'cluster-scaler')
+      .flatMap((r) => (r.result as { requests: { kind: string; action?: string }[] }).requests);
+    expect(grow).toEqual([expect.objectContaining({ kind: 'grow', action: 'scale-out' })]);
   });
 });
