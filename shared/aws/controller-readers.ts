@@ -69,8 +69,8 @@ export const readCapacityProviders = async (
             ),
           ),
         );
-        out.push(...(page.capacityProviders ?? []));
-        nextToken = page.nextToken;
+        out.push(...(page?.capacityProviders ?? []));
+        nextToken = page?.nextToken;
       } while (nextToken);
     }
     return jsonShaped(out) as unknown[];
@@ -97,8 +97,8 @@ export const readGroupControllers = async (
           ),
         ),
       );
-      policies.push(...(page.ScalingPolicies ?? []));
-      token = page.NextToken;
+      policies.push(...(page?.ScalingPolicies ?? []));
+      token = page?.NextToken;
     } while (token);
     do {
       const t = token;
@@ -113,8 +113,8 @@ export const readGroupControllers = async (
           ),
         ),
       );
-      scheduled.push(...(page.ScheduledUpdateGroupActions ?? []));
-      token = page.NextToken;
+      scheduled.push(...(page?.ScheduledUpdateGroupActions ?? []));
+      token = page?.NextToken;
     } while (token);
     const hooks = await limit(() =>
       awsCall(ctx('autoscaling:DescribeLifecycleHooks'), () =>
@@ -125,6 +125,6 @@ export const readGroupControllers = async (
       AutoScalingGroupName: group,
       ScalingPolicies: policies,
       ScheduledActions: scheduled,
-      LifecycleHooks: hooks.LifecycleHooks ?? [],
+      LifecycleHooks: hooks?.LifecycleHooks ?? [],
     });
   });

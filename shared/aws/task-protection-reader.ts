@@ -34,7 +34,7 @@ export const readTaskProtection = async (
     ),
   );
   return pages.flatMap((p) =>
-    (p.protectedTasks ?? []).flatMap((t) => {
+    (p?.protectedTasks ?? []).flatMap((t) => {
       const r = ProtectedTaskSchema.safeParse(jsonShaped(t));
       return r.success ? [r.data] : [];
     }),
