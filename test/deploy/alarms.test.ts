@@ -125,10 +125,9 @@ describe.runIf(hasTemplate)('the stack alarms on itself', () => {
 
   it('lets the decision events out only as source ecs-autoscaler, on the default bus, and SSM only under /ecs-autoscaler/', () => {
     const statements = ofType('AWS::IAM::Policy').flatMap(([, p]) =>
-      (p.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement.map((s) => ({
-        roles: p.Properties.Roles,
-        ...s,
-      })),
+      (p.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement.map(
+        (s): Record<string, unknown> => ({ roles: p.Properties.Roles, ...s }),
+      ),
     );
     const put = statements.filter((s) => [s.Action].flat().includes('events:PutEvents'));
     expect(put).toHaveLength(1);
