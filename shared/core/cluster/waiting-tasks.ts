@@ -217,7 +217,7 @@ export const sizeWithModel = (
 ): ModelSizing => {
   const demands: Demand[] = [];
   waiting.forEach((w, i) => {
-    if (w.kind !== 'needs-capacity') return;
+    if (w.kind !== 'needs-capacity' && w.kind !== 'waiting-for-ecs') return;
     const req = placement.requirements(w.service, w.taskDefinition);
     if (req) demands.push({ key: `w${i}`, req, count: w.count, ...(w.newOnly ? { newOnly: true } : {}) });
   });
@@ -289,14 +289,16 @@ export const assessWaitingTasks = (
     };
   }
   const tasks = classifyWaitingTasks(snapshot, analysis, placement);
-  const capacityKeys = new Set(
-    tasks.filter((t) => t.kind === 'needs-capacity').map((t) => `${t.service}|${t.taskDefinition}`),
-  );
-  const needs = new Map(
-    tasks
-      .filter((t) => t.kind === 'needs-capacity')
-      .map((t) => [`${t.service}|${t.taskDefinition}`, t.count]),
-  );
+  // Sizing counts the tasks that need capacity and those about to take the current free space (waiting
+  // for ECS): the headroom must not be planned on room they will fill. Crash loops and unplaceable tasks
+  // are left out.
+  const sized = tasks.filter((t) => t.kind === 'needs-capacity' || t.kind === 'waiting-for-ecs');
+  const capacityKeys = new Set(sized.map((t) => `${t.service}|${t.taskDefinition}`));
+  const needs = new Map<string, number>();
+  for (const t of sized) {
+    const key = `${t.service}|${t.taskDefinition}`;
+    needs.set(key, (needs.get(key) ?? 0) + t.count);
+  }
   const unplaced = analysis.unplaced
     .filter((u) => capacityKeys.has(`${u.service}|${u.taskDefinition}`))
     .map((u) => ({ ...u, count: needs.get(`${u.service}|${u.taskDefinition}`) ?? u.count }));

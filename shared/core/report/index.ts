@@ -2,5 +2,6 @@
  * Report: the dry-run capacity report — the capacity figures, the plan the cluster planner would make,
  * and what the service alarms would do. Computes text-free values; rendering lives in the CLI.
  */
+export * from './placement-explanations.js';
 export * from './report.js';
 export * from './service-alarms.js';

@@ -16,6 +16,12 @@ import { type ClusterPlan, managedGroups, planCluster } from '../cluster/planner
 import { type ClusterPolicy, DEFAULT_CLUSTER_POLICY } from '../cluster/policy.js';
 import type { LastDecisionRecord } from '../decision/index.js';
 import type { ClusterSnapshot } from '../snapshot/snapshot.js';
+import {
+  type InstanceRemovability,
+  instanceRemovability,
+  type WaitingTaskReport,
+  waitingTaskReport,
+} from './placement-explanations.js';
 import { reportServiceAlarms, type ServiceAlarmReport } from './service-alarms.js';
 
 export type { ServiceAlarmReport } from './service-alarms.js';
@@ -80,6 +86,10 @@ export interface ClusterReport {
    * null: nothing recorded yet; absent: not read (a snapshot file, or decision events switched off).
    */
   lastDecision?: LastDecisionRecord | null;
+  /** Added (issue 12): waiting tasks by cause, what each needs, why each instance class refuses it. */
+  waitingTasks: WaitingTaskReport[];
+  /** Added (issue 12): for each capacity instance, whether it could be removed and why. */
+  removability: InstanceRemovability[];
 }
 
 /** The whole report. */
@@ -232,6 +242,8 @@ export const buildClusterReport = (
     findings: [...analysis.findings, ...snapshotFindings(snapshot, analysis)],
     notes: notes(analysis),
     serviceAlarms: reportServiceAlarms(snapshot, policy, now),
+    waitingTasks: waitingTaskReport(plan),
+    removability: instanceRemovability(snapshot, analysis),
   };
 };
 
