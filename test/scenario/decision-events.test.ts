@@ -222,9 +222,7 @@ describe('decision events on the simulator, every trigger duplicated', () => {
     const param = run.sim.ssm.parameters.get(`/ecs-autoscaler/${CLUSTER}/last-decision`);
     expect(param).toBeDefined();
     const record = JSON.parse(param!.value) as LastDecisionRecord;
-    const last = run.sim.eventBus.events
-      .filter((e) => String(e.detail.kind).startsWith('cluster-'))
-      .at(-1)!;
+    const last = run.sim.eventBus.events.filter((e) => String(e.detail.kind).startsWith('cluster-')).at(-1)!;
     expect(record.decisionId).toBe(last.detail.decisionId);
     expect(record.detailType).toBe(last.detailType);
   });
