@@ -23,7 +23,6 @@ import {
   type AttributeWrite,
   assessForeignState,
   epochSeconds,
-  isJobTask,
   OWN_DRAIN_ATTRIBUTE,
   type OwnDrains,
   ownDrains,
@@ -33,6 +32,7 @@ import { instanceTasks, isEmpty } from './instance-tasks.js';
 import { clusterPlacement } from './placement-context.js';
 import type { ClusterPolicy } from './policy.js';
 import { selectScaleIn } from './scale-in.js';
+import { drainingMoves, forgetUnneeded, paceScaleIn } from './scale-in-pacing.js';
 import { assessScaleOut, newInstanceCapacity } from './scale-out.js';
 import { assessWaitingTasks, type WaitingTasks } from './waiting-tasks.js';
 
@@ -246,12 +246,38 @@ export const planCluster = (
       plan.reasons.push(`${out.wants.join('; ')}; yet the headroom fits on the current free space`);
     }
     plan.reasons.push(blocked);
+    // Issue 16: capacity that may not go now has not been unneeded: the pacing starts again.
+    const forget = forgetUnneeded(group.Tags);
+    if (forget !== undefined) plan.stateTags[STATE_TAGS.unneeded] = forget;
     return plan;
   }
-  const maxRemovals = Math.min(policy.maxStep, group.DesiredCapacity - plan.terminate.length - group.MinSize);
-  const sel = selectScaleIn(snapshot, analysis, gs, policy.headroomTasks, maxRemovals);
+  // Issue 16: no cap per decision on scale-in — the unneeded time paces it (scale-in-pacing.ts).
+  const maxRemovals = group.DesiredCapacity - plan.terminate.length - group.MinSize;
+  const sel = selectScaleIn(
+    snapshot,
+    analysis,
+    gs,
+    policy.headroomTasks,
+    maxRemovals,
+    drainingMoves(snapshot, analysis),
+  );
   plan.needsTasks.push(...sel.needsTasks.filter((a) => !plan.needsTasks.includes(a)));
-  plan.reasons.push(...sel.reasons);
+  // Issue 16: per-instance pacing (scale-in-pacing.ts) — how many of the removable ones go now.
+  const pace = paceScaleIn({
+    tags: group.Tags,
+    removable: sel.drain.length,
+    sinceLastScaleOutSeconds: gs.sinceLastScaleOutSeconds,
+    cooldownSeconds: gs.scaleInCooldownSeconds,
+    unneededSeconds: policy.scaleInUnneededSeconds,
+    lastScaleOutMs: state.lastScaleOutMs,
+    now,
+  });
+  if (pace.tag !== undefined) plan.stateTags[STATE_TAGS.unneeded] = pace.tag;
+  // Reasons for the instances that drain now (or why none can); those that wait are counted by the pace.
+  const held = sel.drain.slice(pace.drain).map((ci) => ci.ec2InstanceId ?? ci.containerInstanceArn);
+  const selected = sel.reasons.filter((r) => !held.some((w) => r.includes(w)));
+  plan.reasons.push(...(pace.drain > 0 || sel.drain.length === 0 ? selected : []), ...pace.reasons);
+  sel.drain = sel.drain.slice(0, pace.drain);
   if (sel.drain.length > 0) {
     plan.action = 'scale-in';
     plan.drain = sel.drain.map(planned);
@@ -435,16 +461,9 @@ const scaleInBlocker = (
     return `no scale-in: desired capacity is at MinSize ${gs.group.MinSize}`;
   }
   if (gs.inFlight > 0) return `no scale-in while ${gs.inFlight} instance(s) are booting or not yet launched`;
-  // Issue 14: foreign DRAINING, disconnected and unregistered instances never block (foreign-state.ts);
-  // neither does an own drain that only waits for a job (standalone or protected task) to end.
-  const moving = gs.ownDraining.filter((ci) => {
-    const tasks = instanceTasks(snapshot, analysis, ci);
-    return !tasks.complete || tasks.nonDaemon.some((t) => !isJobTask(snapshot, t));
-  });
-  if (moving.length > 0)
-    return `no scale-in while ${moving.length} instance(s) the scaler drains still move tasks`;
-  if (gs.sinceLastActionSeconds < gs.scaleInCooldownSeconds) {
-    return `scale-in cooldown: the last scaling action was ${secs(gs.sinceLastActionSeconds)} ago; scale-in waits ${secs(gs.scaleInCooldownSeconds)} (at least instance warm-up + health-check grace) so it never undoes a recent scale-out`;
-  }
+  // Issue 14: foreign DRAINING, disconnected and unregistered instances never block (foreign-state.ts).
+  // Issue 16: neither do the scaler's own drains: the tasks they still move count as moved when the next
+  // instances are chosen (scale-in-pacing.ts drainingMoves), and the scale-in cooldown, counted from the
+  // last scale-out only, is applied by the pacing.
   return undefined;
 };

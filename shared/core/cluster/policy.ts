@@ -10,7 +10,7 @@ export interface ClusterPolicy {
   headroomTasks: number;
   /** Whether the planner may scale in. */
   scaleInEnabled: boolean;
-  /** At most this many instances added or removed per decision. */
+  /** At most this many instances added per decision (scale-in is paced by {@link scaleInUnneededSeconds}). */
   maxStep: number;
   /**
    * Seconds instances must have been removable (placement-exact, at every decision) before they drain:

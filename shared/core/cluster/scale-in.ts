@@ -17,7 +17,7 @@
  * instances of the Availability Zones that hold the most instances, so removal keeps AZs balanced (the
  * ASG's AZRebalance would otherwise launch and terminate to even them out).
  */
-import type { CapacityAnalysis, InstanceView } from '../capacity/capacity.js';
+import { type CapacityAnalysis, headroomTask, type InstanceView } from '../capacity/capacity.js';
 import { addResources, type Resources, scaleResources, ZERO } from '../capacity/resources.js';
 import type { PlacementItem } from '../placement/placement.js';
 import type { ClusterSnapshot } from '../snapshot/snapshot.js';
@@ -94,7 +94,8 @@ const blockReason = (
   headroomTasks: number,
 ): { why?: string; note?: string; items?: PlacementItem[] } => {
   const dims = analysis.dimensionNames;
-  const largest = analysis.largestTask.reservation;
+  // Headroom is kept for the largest task of the services that want tasks (capacity.ts `headroomTask`).
+  const largest = headroomTask(analysis);
   const hasTasks = dims.some((d) => largest[d] > 0);
   const moved = movedItems(snapshot, analysis, c);
   if ('error' in moved) return { why: moved.error };
@@ -117,7 +118,7 @@ const blockReason = (
     return {
       why:
         (alreadyMoved.length > 0
-          ? `its tasks, those of the instances already chosen and the headroom do not all fit on the other instances' free space`
+          ? `its tasks, those of the instances already chosen or draining and the headroom do not all fit on the other instances' free space`
           : `its tasks and the headroom do not all fit on the other instances' free space`) +
         `: ${placement.unplaced.map((u) => `${u.count} × ${u.label} fit nowhere else (${u.reason})`).join('; ')}`,
     };
@@ -126,8 +127,9 @@ const blockReason = (
 };
 
 /**
- * Picks the instances to drain. The caller has checked the guards (cooldown, nothing booting/draining,
- * min size); `maxRemovals` is min(max step, desired − MinSize).
+ * Picks the instances that may drain (at most `maxRemovals`: desired − MinSize), given the tasks that
+ * DRAINING instances still move (`moving`). The caller has checked the guards (nothing booting, min
+ * size) and paces the removal (unneeded.ts: how many, and since when).
  */
 export const selectScaleIn = (
   snapshot: ClusterSnapshot,
@@ -135,6 +137,7 @@ export const selectScaleIn = (
   gs: GroupState,
   headroomTasks: number,
   maxRemovals: number,
+  moving: readonly PlacementItem[] = [],
 ): ScaleInSelection => {
   const result: ScaleInSelection = { drain: [], reasons: [], needsTasks: [] };
   const capacity = analysis.instances.filter((i) => i.isCapacity);
@@ -155,7 +158,9 @@ export const selectScaleIn = (
     );
   let remaining = capacity;
   let pool = candidates;
-  let moved: PlacementItem[] = [];
+  // Tasks that DRAINING instances are handing over land on the instances that stay, like those of the
+  // instances chosen here: several drains may run at once, each sized against all the others.
+  let moved: PlacementItem[] = [...moving];
   let lastWhy = 'no registered ACTIVE instance of the group to remove';
   while (result.drain.length < maxRemovals && pool.length > 0) {
     const perAz = new Map<string, number>();
@@ -174,7 +179,7 @@ export const selectScaleIn = (
       }
       chosen = c;
       result.reasons.push(
-        `drain ${label(c.ci)} (${c.az}, ${c.nonDaemon} non-daemon task(s), reserved CPU ${c.ci.reserved.CPU} MEMORY ${c.ci.reserved.MEMORY}): ${result.drain.length > 0 ? 'with those of the instances already chosen, ' : ''}its tasks and the headroom fit by first-fit-decreasing on the instances that stay`,
+        `drain ${label(c.ci)} (${c.az}, ${c.nonDaemon} non-daemon task(s), reserved CPU ${c.ci.reserved.CPU} MEMORY ${c.ci.reserved.MEMORY}): ${result.drain.length > 0 ? 'with those of the instances already chosen, ' : moving.length > 0 ? 'with those DRAINING instances still move, ' : ''}its tasks and the headroom fit by first-fit-decreasing on the instances that stay`,
       );
       if (note) result.reasons.push(note);
       moved = [...moved, ...(items ?? [])];

@@ -179,13 +179,22 @@ export const taskOn = (id: string, service: string, n: number, lastStatus = 'RUN
   group: `service:${service}`,
 });
 
-/** Plans a snapshot with the default policy plus `policy`, at {@link NOW} unless `now` is given. */
+/**
+ * Plans a snapshot with the default policy plus `policy`, at {@link NOW} unless `now` is given. Scale-in
+ * pacing is off (`scaleInUnneededSeconds: 0`) unless `policy` sets it: these tests look at one decision;
+ * the pacing has its own tests (scale-in-pacing.test.ts).
+ */
 export const planOf = (
   snapshot: ClusterSnapshot,
   policy: Partial<ClusterPolicy> = {},
   now = NOW,
 ): ClusterPlan =>
-  planCluster(snapshot, analyzeCapacity(snapshot), { ...DEFAULT_CLUSTER_POLICY, ...policy }, now);
+  planCluster(
+    snapshot,
+    analyzeCapacity(snapshot),
+    { ...DEFAULT_CLUSTER_POLICY, scaleInUnneededSeconds: 0, ...policy },
+    now,
+  );
 
 /** `n` instances i-0000000000000000{k} with the same spec. */
 export const fleet = (n: number, spec: Omit<InstanceSpec, 'id'> = {}, from = 1): InstanceSpec[] =>

@@ -38,6 +38,7 @@ describe('resolveClusterPolicy', () => {
       headroomTasks: 3,
       scaleInEnabled: false,
       maxStep: 2,
+      scaleInUnneededSeconds: 600,
       scaleOutCooldownSeconds: 120,
       scaleInCooldownSeconds: 1800,
       bootTimeoutSeconds: 300,

@@ -22,14 +22,21 @@ const idle = (group: ClusterSpec['group'] = {}, extra: Partial<ClusterSpec> = {}
 
 describe('planCluster — scale-in', () => {
   it('drains the instance with the fewest tasks, then least reserved, and marks it on the container instance', () => {
-    const plan = planOf(snapshotOf(idle({}, { tasks: [taskOn(id(3), 'web', 1), taskOn(id(4), 'web', 1)] })), {
-      maxStep: 1,
-    });
+    // Three instances could go; one has been unneeded for the 600 s the pacing asks (issue 16).
+    const T = 1_795_348_800;
+    const tags = { 'ecs-autoscaler:unneeded': `1@${T - 600}` };
+    const plan = planOf(
+      snapshotOf(idle({ tags }, { tasks: [taskOn(id(3), 'web', 1), taskOn(id(4), 'web', 1)] })),
+      { scaleInUnneededSeconds: 600 },
+    );
     expect(plan.action).toBe('scale-in');
     expect(plan.drain).toEqual([{ containerInstanceArn: ciArn(id(3)), ec2InstanceId: id(3) }]);
     expect(plan.desiredCapacity).toEqual({ current: 4, proposed: 3 });
     expect(plan.terminate).toEqual([]);
-    expect(plan.stateTags).toEqual({ 'ecs-autoscaler:last-scale-in': '2026-11-22T12:00:00.000Z' });
+    expect(plan.stateTags).toEqual({
+      'ecs-autoscaler:last-scale-in': '2026-11-22T12:00:00.000Z',
+      'ecs-autoscaler:unneeded': `2@${T}`,
+    });
     // Issue 14: own drains are per-instance attributes (drain start, epoch seconds), not an ASG tag list.
     expect(plan.attributes?.put).toEqual([
       { containerInstanceArn: ciArn(id(3)), name: 'ecs-autoscaler.scale-in-started-at', value: '1795348800' },
@@ -82,11 +89,11 @@ describe('planCluster — scale-in', () => {
       name: 'hysteresis: a recent scale-out is never undone',
       spec: idle({ tags: { 'ecs-autoscaler:last-scale-out': ago(300) } }),
       policy: {},
-      reason: /scale-in cooldown: the last scaling action was 300 s ago; scale-in waits 900 s .*never undoes/,
+      reason: /scale-in cooldown: the last scale-out was 300 s ago, scale-in waits 900 s .*never undoes/,
     },
     {
       name: 'the cooldown is at least instance warm-up + health-check grace',
-      spec: idle({ warmup: 600, grace: 300, tags: { 'ecs-autoscaler:last-scale-in': ago(400) } }),
+      spec: idle({ warmup: 600, grace: 300, tags: { 'ecs-autoscaler:last-scale-out': ago(400) } }),
       policy: { scaleInCooldownSeconds: 60 },
       reason: /waits 900 s/,
     },
@@ -95,12 +102,6 @@ describe('planCluster — scale-in', () => {
       spec: idle({ desired: 5 }),
       policy: {},
       reason: /booting or not yet launched/,
-    },
-    {
-      name: 'an instance is draining',
-      spec: idle({}, { instances: [web(1, 2), web(2, 2), web(3, 1), web(4, 0, { status: 'DRAINING' })] }),
-      policy: {},
-      reason: /1 instance\(s\) are DRAINING/,
     },
     {
       name: 'unplaced tasks are waiting for ECS',
@@ -157,8 +158,8 @@ describe('planCluster — scale-in', () => {
 
   it.each([
     { maxStep: 10, drained: 3 },
-    { maxStep: 2, drained: 2 },
-  ])('non-empty instances go together up to max step $maxStep', ({ maxStep, drained }) => {
+    { maxStep: 2, drained: 3 },
+  ])('non-empty instances go together; max step $maxStep caps scale-out only', ({ maxStep, drained }) => {
     // Four instances with one web task each: three go, the fourth keeps four tasks plus the headroom.
     const plan = planOf(
       snapshotOf({
@@ -226,6 +227,8 @@ describe('planCluster — scale-in', () => {
 });
 
 describe('planCluster — finishing a targeted scale-in', () => {
+  // Paced (issue 16): these decisions only finish drains; other instances are not yet unneeded long enough.
+  const PACED = { scaleInUnneededSeconds: 600 };
   const draining = (
     k: number,
     tasks?: ClusterSpec['tasks'],
@@ -247,7 +250,7 @@ describe('planCluster — finishing a targeted scale-in', () => {
     },
     { name: 'a service task still running', spec: draining(1, [taskOn(id(4), 'web', 1)]), terminate: [] },
   ])('terminates its own empty draining instance: $name', ({ spec, terminate }) => {
-    const plan = planOf(snapshotOf(spec));
+    const plan = planOf(snapshotOf(spec), PACED);
     expect(plan.terminate).toEqual(terminate);
     expect(plan.drain).toEqual([]);
     expect(plan.desiredCapacity.proposed).toBe(4 - terminate.length);
@@ -255,15 +258,16 @@ describe('planCluster — finishing a targeted scale-in', () => {
   });
 
   it('asks for the task list when the counts alone cannot tell', () => {
-    const plan = planOf(snapshotOf(draining(1)));
+    const plan = planOf(snapshotOf(draining(1)), PACED);
     expect(plan.terminate).toEqual([]);
-    expect(plan.needsTasks).toEqual([ciArn(id(4))]);
+    // The draining one first; the candidates' lists too, since scale-in is sized on every decision.
+    expect(plan.needsTasks[0]).toBe(ciArn(id(4)));
   });
 
   it('never terminates a DRAINING instance it did not drain itself', () => {
     const spec = draining(0);
     spec.group = {};
-    expect(planOf(snapshotOf(spec)).terminate).toEqual([]);
+    expect(planOf(snapshotOf(spec), PACED).terminate).toEqual([]);
   });
 
   it('sets it ACTIVE again when MinSize was raised meanwhile', () => {

@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import {
+  afterRemoval,
+  formatUnneeded,
+  MAX_STEPS,
+  observeUnneeded,
+  parseUnneeded,
+  ripeCount,
+} from '../../../shared/core/cluster/unneeded.js';
+import { ago, type InstanceSpec, NOW, planOf, snapshotOf, taskOn } from './builders.js';
+
+const T = Math.floor(NOW.getTime() / 1000);
+const id = (n: number): string => `i-${String(n).padStart(17, '0')}`;
+const web = (n: number, k: number, extra: Partial<InstanceSpec> = {}): InstanceSpec => ({
+  id: id(n),
+  usedCpu: 512 * k,
+  usedMem: 1024 * k,
+  running: k,
+  ...extra,
+});
+const WEB = { name: 'web', cpu: 512, mem: 1024, desired: 6 };
+/** Five 4,096 / 8,192 instances, 6 web tasks: four can go (one holds 6 tasks plus the headroom). */
+const idle = (tags: Record<string, string> = {}) =>
+  snapshotOf({
+    instances: [web(1, 2), web(2, 1), web(3, 1), web(4, 1), web(5, 1)],
+    services: [WEB],
+    group: { tags },
+  });
+const PACED = { scaleInUnneededSeconds: 600 };
+
+describe('unneeded staircase', () => {
+  it('starts a step when instances become removable and keeps its time while they stay so', () => {
+    const a = observeUnneeded([], 2, 1000);
+    expect(a).toEqual([{ count: 2, since: 1000 }]);
+    const b = observeUnneeded(a, 3, 1060);
+    expect(b).toEqual([
+      { count: 2, since: 1000 },
+      { count: 3, since: 1060 },
+    ]);
+    expect(observeUnneeded(b, 3, 1120)).toEqual(b);
+  });
+
+  it('lowers the steps above a smaller count to it, keeping the earliest time', () => {
+    const steps = [
+      { count: 1, since: 900 },
+      { count: 3, since: 1000 },
+      { count: 5, since: 1100 },
+    ];
+    expect(observeUnneeded(steps, 4, 1200)).toEqual([
+      { count: 1, since: 900 },
+      { count: 3, since: 1000 },
+      { count: 4, since: 1100 },
+    ]);
+    expect(observeUnneeded(steps, 0, 1200)).toEqual([]);
+  });
+
+  it('counts as ripe the highest step unneeded for the whole window', () => {
+    const steps = [
+      { count: 1, since: 900 },
+      { count: 3, since: 1000 },
+    ];
+    expect(ripeCount(steps, 1499, 600)).toBe(0);
+    expect(ripeCount(steps, 1500, 600)).toBe(1);
+    expect(ripeCount(steps, 1600, 600)).toBe(3);
+    expect(afterRemoval(steps, 1)).toEqual([{ count: 2, since: 1000 }]);
+  });
+
+  it('round-trips through the tag, stays bounded, and reads a tampered value as empty', () => {
+    let steps = observeUnneeded([], 1, 1000);
+    for (let n = 2; n <= 20; n++) steps = observeUnneeded(steps, n, 1000 + n);
+    expect(steps.length).toBe(MAX_STEPS);
+    const value = formatUnneeded(steps);
+    expect(value.length).toBeLessThanOrEqual(256);
+    expect(parseUnneeded(value)).toEqual(steps);
+    expect(parseUnneeded('3@100,2@200')).toEqual([]);
+    expect(parseUnneeded('lots')).toEqual([]);
+  });
+});
+
+describe('planCluster — scale-in pacing (per instance, as cluster-autoscaler)', () => {
+  it('holds removable instances until they have been unneeded for the window, remembering since when', () => {
+    const plan = planOf(idle(), PACED);
+    expect(plan.action).toBe('hold');
+    expect(plan.drain).toEqual([]);
+    expect(plan.stateTags['ecs-autoscaler:unneeded']).toBe(`4@${T}`);
+    expect(plan.reasons.join('\n')).toMatch(/4 instance\(s\) could go, unneeded for 0 s of the 600 s/);
+  });
+
+  it('drains several at once once they have been unneeded for the window', () => {
+    const plan = planOf(idle({ 'ecs-autoscaler:unneeded': `4@${T - 600}` }), PACED);
+    expect(plan.action).toBe('scale-in');
+    expect(plan.drain).toHaveLength(4);
+    expect(plan.desiredCapacity).toEqual({ current: 5, proposed: 1 });
+    expect(plan.stateTags['ecs-autoscaler:unneeded']).toBe('');
+  });
+
+  it('drains only as many as have been unneeded long enough', () => {
+    const plan = planOf(idle({ 'ecs-autoscaler:unneeded': `1@${T - 700},4@${T - 120}` }), PACED);
+    expect(plan.drain).toHaveLength(1);
+    expect(plan.stateTags['ecs-autoscaler:unneeded']).toBe(`3@${T - 120}`);
+    expect(plan.reasons.join('\n')).toMatch(/3 more wait/);
+  });
+
+  it('forgets unneeded time from before the last scale-out', () => {
+    const plan = planOf(
+      idle({
+        'ecs-autoscaler:unneeded': `4@${T - 2000}`,
+        'ecs-autoscaler:last-scale-out': ago(1000),
+      }),
+      PACED,
+    );
+    expect(plan.action).toBe('hold');
+    expect(plan.stateTags['ecs-autoscaler:unneeded']).toBe(`4@${T}`);
+  });
+
+  it('counts unneeded time during the cooldown after a scale-out, and drains right after it', () => {
+    const during = planOf(idle({ 'ecs-autoscaler:last-scale-out': ago(700) }), PACED);
+    expect(during.action).toBe('hold');
+    expect(during.reasons.join('\n')).toMatch(/scale-in cooldown: the last scale-out was 700 s ago/);
+    expect(during.stateTags['ecs-autoscaler:unneeded']).toBe(`4@${T}`);
+    const after = planOf(
+      idle({ 'ecs-autoscaler:last-scale-out': ago(900), 'ecs-autoscaler:unneeded': `4@${T - 600}` }),
+      PACED,
+    );
+    expect(after.action).toBe('scale-in');
+    expect(after.drain).toHaveLength(4);
+  });
+
+  it('does not wait after its own scale-in: the cooldown guards only against undoing a scale-out', () => {
+    const plan = planOf(
+      idle({ 'ecs-autoscaler:last-scale-in': ago(60), 'ecs-autoscaler:unneeded': `4@${T - 600}` }),
+      PACED,
+    );
+    expect(plan.action).toBe('scale-in');
+  });
+
+  it('starts again when scale-in is blocked (an instance is booting)', () => {
+    const snapshot = snapshotOf({
+      instances: [web(1, 2), web(2, 1), web(3, 1), web(4, 1), web(5, 1)],
+      services: [WEB],
+      group: { desired: 6, tags: { 'ecs-autoscaler:unneeded': `3@${T - 600}` } },
+    });
+    const plan = planOf(snapshot, PACED);
+    expect(plan.action).toBe('hold');
+    expect(plan.stateTags['ecs-autoscaler:unneeded']).toBe('');
+  });
+
+  it('drains more while an instance drains, counting the tasks it still moves onto the others', () => {
+    // i5 is DRAINING with 3 web tasks that ECS moves onto the rest. Without counting them, i2, i3 and i4
+    // would all go (1 task each); with them only two may, so that i1 keeps 2 + 3 + 2 tasks + headroom.
+    const tasks = [
+      taskOn(id(2), 'web', 1),
+      taskOn(id(3), 'web', 1),
+      taskOn(id(4), 'web', 1),
+      taskOn(id(5), 'web', 3),
+    ];
+    const snapshot = snapshotOf({
+      instances: [web(1, 2), web(2, 1), web(3, 1), web(4, 1), web(5, 3, { status: 'DRAINING' })],
+      services: [{ ...WEB, desired: 8 }],
+      tasks,
+    });
+    const plan = planOf(snapshot);
+    expect(plan.action).toBe('scale-in');
+    expect(plan.drain).toHaveLength(2);
+    expect(plan.reasons.join('\n')).toMatch(/with those DRAINING instances still move/);
+  });
+});
+
+describe('planCluster — headroom from the services that want tasks', () => {
+  const spec = (batchDesired: number) =>
+    snapshotOf({
+      instances: [web(1, 6)],
+      services: [WEB, { name: 'batch', cpu: 2048, mem: 2048, desired: batchDesired, running: 0 }],
+      group: { desired: 1 },
+    });
+
+  it('keeps headroom for the largest task of a running service, not of one scaled to 0', () => {
+    // 1,024 CPU units free: a web task (512) fits, a batch task (2,048) would not.
+    const plan = planOf(spec(0));
+    expect(plan.action).toBe('hold');
+    expect(plan.desiredCapacity.proposed).toBe(1);
+  });
+
+  it('buys for that service again as soon as it wants tasks', () => {
+    const plan = planOf(spec(1));
+    expect(plan.action).toBe('scale-out');
+  });
+});
