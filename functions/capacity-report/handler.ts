@@ -7,7 +7,7 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ReaderClients } from '../../shared/aws/clients.js';
 import { deploymentLastDecisionReader } from '../../shared/aws/decision-events.js';
 import { readReportInputs } from '../../shared/aws/report-inputs.js';

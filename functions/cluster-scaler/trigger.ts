@@ -7,7 +7,7 @@
  *   events and EventBridge"). The cluster is in the alarm name and in the metric's `ClusterName` dimension;
  *   when both are present they must agree.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ALARM_PREFIX, parseAlarmName } from '../../shared/core/cluster/index.js';
 import { InvalidEventError } from '../../shared/core/errors.js';
 import { formatIssuePath } from '../../shared/core/snapshot/index.js';

@@ -3,7 +3,7 @@
  * fields over time (ECS says so), so unknown keys pass. `time` is a plain string because AWS's own
  * Auto Scaling and EC2 samples carry the placeholder `yyyy-mm-ddThh:mm:ssZ` there.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidEventError } from '../../shared/core/errors.js';
 import { formatIssuePath } from '../../shared/core/snapshot/index.js';
 

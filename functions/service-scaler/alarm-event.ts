@@ -7,7 +7,7 @@
  * `detail.alarmTags`. The event has no ComparisonOperator: the side comes from the state reason text, else
  * from the datapoints, else from one DescribeAlarms (handler). Unknown keys pass (AWS adds fields).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidEventError } from '../../shared/core/errors.js';
 import {
   type AlarmComparison,

@@ -7,7 +7,7 @@
  * - JSON: `{ "name", "durationSeconds", "points": [{ "t": 0, "desired": { "web": 4, "api": 2 } }, …] }`
  * - CSV (wide): a header `t,<service>,<service>…` then one row per time; an empty cell means "unchanged".
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigurationError } from '../../shared/core/errors.js';
 
 /** One change of desired counts at time `t` (seconds since the start of the run). */

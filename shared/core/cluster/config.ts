@@ -11,7 +11,7 @@
  * Unknown `ecs-autoscaler:*` keys are rejected too: a typo ("headroom-task") would otherwise be ignored
  * silently and the cluster scaled with a default the operator meant to change.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DrainTags } from '../drain/config.js';
 import { ConfigurationError } from '../errors.js';
 import type { AsgTag, AutoScalingGroup } from '../snapshot/snapshot.js';

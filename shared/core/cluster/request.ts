@@ -6,7 +6,7 @@
  *
  * Pure: parsing and the deduplication key only; the adapter (shared/aws/cluster-queue.ts) sends it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidEventError } from '../errors.js';
 
 /** Version of the message body; a body of another version is rejected, never guessed at. */

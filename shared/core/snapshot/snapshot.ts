@@ -6,7 +6,7 @@
  * name only the fields the autoscaler reads and let every other field through (`looseObject`): AWS adds
  * fields over time and a recorded file must keep them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigurationError } from '../errors.js';
 import { parseTaskSize } from './task-size.js';
 
