@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm run package`: bundle every function, `serverless package` offline (osls; dummy credentials when
-// none are set: packaging never calls AWS), then cfn-lint on the generated template when it is on PATH.
+// `npm run package`: `serverless package` offline (osls; dummy credentials when none are set: packaging
+// never calls AWS) — which bundles every function first (scripts/build-plugin.cjs) — then cfn-lint on the
+// generated template when it is on PATH.
 import { spawnSync } from 'node:child_process';
 
 const run = (cmd, args, env = process.env) => {
@@ -16,7 +17,6 @@ const env = {
   SLS_TELEMETRY_DISABLED: '1',
   SLS_NOTIFICATIONS_MODE: 'off',
 };
-run('node', ['scripts/build.mjs']);
 run('npx', ['--no-install', 'sls', 'package', ...process.argv.slice(2)], env);
 
 const template = '.serverless/cloudformation-template-update-stack.json';

@@ -62,15 +62,12 @@ export const scaleCluster = async (
       `cluster ${cluster}: no Auto Scaling group is tagged ${CLUSTER_TAG}=${cluster} any more; nothing to scale (the next tick removes its alarms)`,
     );
   }
-  if (groups.length > 1) {
-    throw new ConfigurationError(
-      `cluster ${cluster}: ${groups.length} Auto Scaling groups are tagged ${CLUSTER_TAG}=${cluster} (${groups.map((g) => g.AutoScalingGroupName).join(', ')}); the scaler manages one group per cluster: remove the tag from all but one`,
-    );
-  }
-  const policy = resolveClusterPolicy(groups[0]!, options.defaults);
-  const dryRun = options.dryRun || policy.dryRun;
+  // Several groups (issue 13): each has its own policy tags; a bad tag on any stops the cluster (nothing written).
+  const policies = new Map(groups.map((g) => [g.AutoScalingGroupName, resolveClusterPolicy(g, options.defaults)]));
+  const policy = policies.get(groups[0]!.AutoScalingGroupName)!;
+  const dryRun = options.dryRun || [...policies.values()].some((p) => p.dryRun);
   const analysis = analyzeCapacity(snapshot);
-  let plan = planCluster(snapshot, analysis, policy, clock());
+  let plan = planCluster(snapshot, analysis, policy, clock(), { policies });
   if (plan.needsTasks.length > 0) {
     const tasks = await ports.readTasks(snapshot.cluster.clusterName, plan.needsTasks);
     const known = new Set(tasks.map((t) => t.taskArn));
@@ -78,7 +75,7 @@ export const scaleCluster = async (
     if (ports.readTaskProtection) {
       snapshot.protectedTasks = await ports.readTaskProtection(snapshot.cluster.clusterName, tasks);
     }
-    plan = planCluster(snapshot, analysis, policy, clock());
+    plan = planCluster(snapshot, analysis, policy, clock(), { policies });
   }
   logger.info('cluster plan', {
     cluster: plan.cluster,

@@ -3,6 +3,8 @@
  * safe to retry (the next invocation re-plans from a fresh snapshot; every target is absolute):
  *
  * 1. protect new members from ASG scale-in (SetInstanceProtection) — so the ASG never picks a busy one;
+ *    set the group's NewInstancesProtectedFromScaleIn once (protected from launch on); remove the
+ *    protection from instances an instance refresh replaces (issue 13);
  * 2. scale-out: SetDesiredCapacity, then the state tags (a `last-scale-out` written before a failed
  *    SetDesiredCapacity would only delay the retry);
  * 3. reactivate own draining instances (ACTIVE), then terminate own empty draining ones
@@ -39,6 +41,15 @@ export const applyClusterPlan = async (
   options: { dryRun: boolean },
 ): Promise<ClusterActOutcome> => {
   const outcome: ClusterActOutcome = { dryRun: options.dryRun, writes: [], failures: [] };
+  // Several managed groups (issue 13): each group's plan is applied on its own, in the planner's order.
+  if (plan.groupPlans && plan.groupPlans.length > 0) {
+    for (const groupPlan of plan.groupPlans) {
+      const one = await applyClusterPlan(groupPlan, writer, options);
+      outcome.writes.push(...one.writes);
+      outcome.failures.push(...one.failures);
+    }
+    return outcome;
+  }
   const asg = plan.autoScalingGroup;
   if (!asg) return outcome;
   const step = async (what: string, run: () => Promise<void>): Promise<void> => {
@@ -60,6 +71,18 @@ export const applyClusterPlan = async (
   if (plan.protect.length > 0) {
     await step(`SetInstanceProtection ${plan.protect.join(',')}`, () =>
       writer.protectInstances(asg, plan.protect),
+    );
+  }
+  if (plan.protectNewInstances && writer.protectNewInstances) {
+    await step(`UpdateAutoScalingGroup NewInstancesProtectedFromScaleIn ${asg}`, () =>
+      writer.protectNewInstances!(asg),
+    );
+  }
+  const unprotect = plan.unprotect ?? [];
+  if (unprotect.length > 0) {
+    // An instance refresh replaces them: the scaler's protection would make it wait an hour and fail.
+    await step(`SetInstanceProtection false ${unprotect.join(',')}`, () =>
+      writer.protectInstances(asg, unprotect, false),
     );
   }
   if (plan.action === 'scale-out' && plan.desiredCapacity.proposed !== plan.desiredCapacity.current) {

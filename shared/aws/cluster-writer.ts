@@ -9,6 +9,7 @@ import {
   SetInstanceHealthCommand,
   SetInstanceProtectionCommand,
   TerminateInstanceInAutoScalingGroupCommand,
+  UpdateAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
 import {
   DeleteAttributesCommand,
@@ -32,8 +33,10 @@ export const ATTRIBUTE_BATCH = 10;
 export interface ClusterWriter {
   /** SetDesiredCapacity with HonorCooldown=false: the target is computed, the scaler keeps its own cooldown. */
   setDesiredCapacity(asg: string, desired: number): Promise<void>;
-  /** SetInstanceProtection ProtectedFromScaleIn=true, in batches of 50. */
-  protectInstances(asg: string, instanceIds: readonly string[]): Promise<void>;
+  /** SetInstanceProtection ProtectedFromScaleIn=`protect` (default true), in batches of 50. */
+  protectInstances(asg: string, instanceIds: readonly string[], protect?: boolean): Promise<void>;
+  /** UpdateAutoScalingGroup NewInstancesProtectedFromScaleIn=true (optional: writers that cannot skip it). */
+  protectNewInstances?(asg: string): Promise<void>;
   /**
    * UpdateContainerInstancesState, in batches of 10.
    * @returns the ARNs ECS reported as `failures` (e.g. an instance deregistered meanwhile).
@@ -107,14 +110,22 @@ export class AwsClusterWriter implements ClusterWriter {
     );
   }
 
-  async protectInstances(asg: string, instanceIds: readonly string[]): Promise<void> {
+  async protectNewInstances(asg: string): Promise<void> {
+    await asgWrite('autoscaling:UpdateAutoScalingGroup', `group ${asg}`, () =>
+      this.autoScaling.send(
+        new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: asg, NewInstancesProtectedFromScaleIn: true }),
+      ),
+    );
+  }
+
+  async protectInstances(asg: string, instanceIds: readonly string[], protect = true): Promise<void> {
     for (const ids of chunk(instanceIds, PROTECTION_BATCH)) {
       await asgWrite('autoscaling:SetInstanceProtection', `group ${asg}`, () =>
         this.autoScaling.send(
           new SetInstanceProtectionCommand({
             AutoScalingGroupName: asg,
             InstanceIds: ids,
-            ProtectedFromScaleIn: true,
+            ProtectedFromScaleIn: protect,
           }),
         ),
       );

@@ -11,6 +11,8 @@
  * | ecs:DescribeTaskDefinition             | 1; cached across warm invocations | distinct revisions not seen|
  * | autoscaling:DescribeAutoScalingGroups  | tag filter, 100 per page          | 1 per 100 groups           |
  * | application-autoscaling:DescribeScalableTargets | ≤ 50 resource ids        | ⌈services / 50⌉            |
+ * | autoscaling:DescribeInstanceRefreshes  | 1 group (fleet-readers.ts)        | 1 per managed group        |
+ * | autoscaling:DescribeLaunchConfigurations | ≤ 50 names; cached              | groups with a new LC name  |
  * | ecs:DescribeCapacityProviders, autoscaling:DescribePolicies / DescribeScheduledActions /       |
  * | DescribeLifecycleHooks (other controllers, cached 5 min: controller-readers.ts)                |
  *
@@ -34,6 +36,7 @@ import { readCapacityProviders, readGroupControllers } from './controller-reader
 import { awsCall, type Ctx, translateAwsError } from './errors.js';
 import { chunk, createLimiter, jsonShaped, type Limiter } from './limit.js';
 import { readAutoScalingGroups, readScalableTargets } from './scaling-readers.js';
+import { readInstanceRefreshes, readLaunchConfigurations } from './fleet-readers.js';
 
 /** Progress of a read, for a terminal progress line. */
 export interface ReadProgress {
@@ -119,6 +122,11 @@ export const readClusterSnapshot = async (
       ),
     ),
   ]);
+  // Issue 13: instance refreshes in progress and launch configurations (what a group launches).
+  const [instanceRefreshes, launchConfigurations] = await Promise.all([
+    readInstanceRefreshes(clients, autoScalingGroups, limit, ctx),
+    readLaunchConfigurations(clients, autoScalingGroups, limit, ctx),
+  ]);
   const scalableTargets = await readScalableTargets(
     clients,
     clusterName,
@@ -138,6 +146,8 @@ export const readClusterSnapshot = async (
       taskDefinitions,
       autoScalingGroups,
       scalableTargets,
+      ...(instanceRefreshes.length > 0 ? { instanceRefreshes } : {}),
+      ...(launchConfigurations.length > 0 ? { launchConfigurations } : {}),
       capacityProviders,
       groupControllers,
       ...(failures.length > 0 ? { failures } : {}),

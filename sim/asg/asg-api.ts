@@ -9,7 +9,12 @@ import type {
   DeleteTagsCommandInput,
   DescribeAutoScalingGroupsCommandInput,
   DescribeAutoScalingInstancesCommandInput,
+  DescribeInstanceRefreshesCommandInput,
+  DescribeLaunchConfigurationsCommandInput,
   DescribeLifecycleHooksCommandInput,
+  EnterStandbyCommandInput,
+  ExitStandbyCommandInput,
+  StartInstanceRefreshCommandInput,
   RecordLifecycleActionHeartbeatCommandInput,
   SetDesiredCapacityCommandInput,
   SetInstanceProtectionCommandInput,
@@ -22,6 +27,7 @@ import type { SimContext } from '../core/context.js';
 import { checkBatch, paginate } from '../core/paginate.js';
 import { type CommandTable, command } from '../core/registry.js';
 import { activityShape, groupShape, instanceDetailShape } from './asg-shapes.js';
+import { refreshShape } from './instance-refresh.js';
 import type { AsgWorld } from './asg-world.js';
 import type { SimAsg, SimAsgInstance } from './model.js';
 
@@ -148,7 +154,7 @@ export const asgApi = (world: AsgWorld, ctx: SimContext): CommandTable => {
       const g = group(i.AutoScalingGroupName);
       checkBatch('autoscaling', 'SetInstanceProtection', 'InstanceIds', i.InstanceIds, 50, 1);
       for (const id of i.InstanceIds ?? []) {
-        if (!g.instances.has(id))
+        if (!g.instances.has(id) || g.instances.get(id)!.lifecycleState.startsWith('Warmed'))
           throw invalid(`The instance ${id} is not part of Auto Scaling group ${g.name}.`);
       }
       for (const id of i.InstanceIds ?? [])
@@ -163,14 +169,15 @@ export const asgApi = (world: AsgWorld, ctx: SimContext): CommandTable => {
           `Instance Id not found - No managed instance found for instance ID: ${String(i.InstanceId)}`,
         );
       const g = inst.group;
-      const already = inst.lifecycleState.startsWith('Terminat');
+      const already = inst.lifecycleState.startsWith('Terminat') || inst.lifecycleState.startsWith('Warmed');
       if (i.ShouldDecrementDesiredCapacity && !already) {
-        if (g.desired <= g.min) {
+        // With weights desired capacity drops by the instance's weight (units).
+        if (g.desired - inst.weight < g.min) {
           throw invalid(
             `Currently, desiredSize equals minSize (${g.min}). Terminating instance without replacement will violate group's min size constraint. Either set shouldDecrementDesiredCapacity flag to false or lower group's min size.`,
           );
         }
-        g.desired -= 1;
+        g.desired -= inst.weight;
       }
       const cause = i.ShouldDecrementDesiredCapacity
         ? 'an instance was taken out of service in response to a user request, shrinking the capacity.'
@@ -178,6 +185,70 @@ export const asgApi = (world: AsgWorld, ctx: SimContext): CommandTable => {
       world.beginTerminate(inst, cause);
       world.requestReconcile(g);
       return { Activity: activityShape(inst, ctx.rng.uuid(), ctx.clock.nowMs) };
+    }),
+
+    EnterStandby: command<EnterStandbyCommandInput>((i) => {
+      const g = group(i.AutoScalingGroupName);
+      checkBatch('autoscaling', 'EnterStandby', 'InstanceIds', i.InstanceIds, 20, 1);
+      const insts = (i.InstanceIds ?? []).map((id) => {
+        const inst = g.instances.get(id);
+        if (!inst || inst.lifecycleState !== 'InService') {
+          throw invalid(`The instance ${id} is not in InService.`);
+        }
+        return inst;
+      });
+      const units = insts.reduce((u, x) => u + x.weight, 0);
+      if (i.ShouldDecrementDesiredCapacity && g.desired - units < g.min) {
+        throw invalid(
+          `Cannot decrement the desired capacity below the min size ${g.min}; set ShouldDecrementDesiredCapacity to false.`,
+        );
+      }
+      for (const inst of insts) world.enterStandby(inst, i.ShouldDecrementDesiredCapacity === true);
+      return { Activities: insts.map((x) => activityShape(x, ctx.rng.uuid(), ctx.clock.nowMs)) };
+    }),
+
+    ExitStandby: command<ExitStandbyCommandInput>((i) => {
+      const g = group(i.AutoScalingGroupName);
+      checkBatch('autoscaling', 'ExitStandby', 'InstanceIds', i.InstanceIds, 20, 1);
+      const insts = (i.InstanceIds ?? []).map((id) => {
+        const inst = g.instances.get(id);
+        if (!inst || inst.lifecycleState !== 'Standby') throw invalid(`The instance ${id} is not in Standby.`);
+        return inst;
+      });
+      if (g.desired + insts.reduce((u, x) => u + x.weight, 0) > g.max) {
+        throw invalid(`Cannot exit standby: desired capacity would exceed the max size ${g.max}.`);
+      }
+      for (const inst of insts) world.exitStandby(inst);
+      return { Activities: insts.map((x) => activityShape(x, ctx.rng.uuid(), ctx.clock.nowMs)) };
+    }),
+
+    StartInstanceRefresh: command<StartInstanceRefreshCommandInput>((i) => {
+      const g = group(i.AutoScalingGroupName);
+      if (g.refreshes.some((r) => r.status === 'Pending' || r.status === 'InProgress')) {
+        throw awsError('autoscaling', 'InstanceRefreshInProgress', `An Instance Refresh is already in progress and blocks the execution of this Instance Refresh.`);
+      }
+      const p = i.Preferences ?? {};
+      const r = world.startInstanceRefresh(g, {
+        ...(p.MinHealthyPercentage !== undefined ? { minHealthyPercentage: p.MinHealthyPercentage } : {}),
+        ...(p.InstanceWarmup !== undefined ? { instanceWarmupSeconds: p.InstanceWarmup } : {}),
+        ...(p.ScaleInProtectedInstances
+          ? { scaleInProtectedInstances: p.ScaleInProtectedInstances as 'Refresh' | 'Ignore' | 'Wait' }
+          : {}),
+      });
+      return { InstanceRefreshId: r.id };
+    }),
+
+    DescribeInstanceRefreshes: command<DescribeInstanceRefreshesCommandInput>((i) => {
+      const g = group(i.AutoScalingGroupName);
+      const all = g.refreshes.filter((r) => !i.InstanceRefreshIds?.length || i.InstanceRefreshIds.includes(r.id));
+      const page = paginate('autoscaling', 'DescribeInstanceRefreshes', all, i.NextToken, i.MaxRecords, 50, 100);
+      return { InstanceRefreshes: page.items.map((r) => refreshShape(g, r)), NextToken: page.nextToken };
+    }),
+
+    // The simulator's groups use launch templates: no launch configuration exists (AWS answers an empty list).
+    DescribeLaunchConfigurations: command<DescribeLaunchConfigurationsCommandInput>((i) => {
+      checkBatch('autoscaling', 'DescribeLaunchConfigurations', 'LaunchConfigurationNames', i.LaunchConfigurationNames, 50);
+      return { LaunchConfigurations: [] };
     }),
 
     CompleteLifecycleAction: command<CompleteLifecycleActionCommandInput>((i) => {

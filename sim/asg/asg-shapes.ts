@@ -16,13 +16,37 @@ export const groupInstanceShape = (i: SimAsgInstance) => ({
   HealthStatus: i.health,
   LaunchTemplate: launchTemplate(i.group, i.launchTemplateVersion),
   ProtectedFromScaleIn: i.protectedFromScaleIn,
+  ...(i.group.mixed?.weighted ? { WeightedCapacity: String(i.weight) } : {}),
 });
+
+/** MixedInstancesPolicy as DescribeAutoScalingGroups returns it. */
+const mixedShape = (g: SimAsg) =>
+  g.mixed
+    ? {
+        MixedInstancesPolicy: {
+          LaunchTemplate: {
+            LaunchTemplateSpecification: launchTemplate(g, g.launchTemplate.version),
+            Overrides: g.mixed.overrides.map((o) => ({
+              InstanceType: o.type.name,
+              ...(g.mixed!.weighted ? { WeightedCapacity: String(o.weight) } : {}),
+            })),
+          },
+          InstancesDistribution: {
+            OnDemandAllocationStrategy: g.mixed.strategy,
+            OnDemandBaseCapacity: 0,
+            OnDemandPercentageAboveBaseCapacity: 100,
+            SpotAllocationStrategy: 'lowest-price',
+          },
+        },
+        ...(g.mixed.weighted ? { DesiredCapacityType: 'units' } : {}),
+      }
+    : { LaunchTemplate: launchTemplate(g, g.launchTemplate.version) };
 
 /** DescribeAutoScalingGroups item. */
 export const groupShape = (g: SimAsg) => ({
   AutoScalingGroupName: g.name,
   AutoScalingGroupARN: g.arn,
-  LaunchTemplate: launchTemplate(g, g.launchTemplate.version),
+  ...mixedShape(g),
   MinSize: g.min,
   MaxSize: g.max,
   DesiredCapacity: g.desired,
@@ -32,7 +56,18 @@ export const groupShape = (g: SimAsg) => ({
   TargetGroupARNs: [],
   HealthCheckType: 'EC2',
   HealthCheckGracePeriod: 300,
-  Instances: [...g.instances.values()].map(groupInstanceShape),
+  // Warm-pool instances are listed by DescribeWarmPool only (ecs-facts §4.3).
+  Instances: [...g.instances.values()].filter((i) => !i.lifecycleState.startsWith('Warmed')).map(groupInstanceShape),
+  ...(g.warmPool
+    ? {
+        WarmPoolConfiguration: {
+          MinSize: g.warmPool.minSize,
+          PoolState: 'Stopped',
+          InstanceReusePolicy: { ReuseOnScaleIn: g.warmPool.reuseOnScaleIn },
+        },
+        WarmPoolSize: [...g.instances.values()].filter((i) => i.lifecycleState.startsWith('Warmed')).length,
+      }
+    : {}),
   CreatedTime: new Date(g.createdAt),
   SuspendedProcesses: [],
   VPCZoneIdentifier: g.azs.map((az) => `subnet-${az.slice(-1)}0000000`).join(','),

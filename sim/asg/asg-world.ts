@@ -7,8 +7,17 @@ import type { SimContext } from '../core/context.js';
 import type { EcsWorld } from '../ecs/ecs-world.js';
 import { type InstanceTypeSpec, instanceType } from '../ecs/resources.js';
 import { activityDetail, spotInstanceArn, terminateLifecycleDetail } from './asg-events.js';
-import type { LifecycleAction, LifecycleHookSpec, SimAsg, SimAsgInstance } from './model.js';
+import { REFRESH_STEP_SECONDS, refreshStep, toReplace } from './instance-refresh.js';
+import type { LifecycleAction, LifecycleHookSpec, SimAsg, SimAsgInstance, SimInstanceRefresh } from './model.js';
 import { chooseVictims, countedInstances, launchAz } from './termination-policy.js';
+
+/** Σ weights of `instances` (desired capacity counts units). */
+export const unitsOf = (instances: readonly SimAsgInstance[]): number =>
+  instances.reduce((u, i) => u + i.weight, 0);
+
+/** The hook event of an instance going to the warm pool names Destination WarmPool (ecs-facts §4.3). */
+const withDestination = <T extends object>(inst: SimAsgInstance, detail: T): T =>
+  inst.toWarmPool ? { ...detail, Destination: 'WarmPool' } : detail;
 
 /** An Auto Scaling group in the setup API. Times in seconds. */
 export interface AsgSpec {
@@ -36,6 +45,17 @@ export interface AsgSpec {
   newInstancesProtectedFromScaleIn?: boolean;
   tags?: Record<string, string>;
   terminationHook?: LifecycleHookSpec;
+  /**
+   * MixedInstancesPolicy: overrides in priority order with optional WeightedCapacity (all or none);
+   * `prioritized` (default) launches the first override, `lowest-price` lets the ASG pick (seeded random:
+   * the order is not knowable). Replaces `instanceTypes`.
+   */
+  mixedInstances?: {
+    overrides: { type: string | InstanceTypeSpec; weight?: number }[];
+    strategy?: 'prioritized' | 'lowest-price';
+  };
+  /** A warm pool of stopped instances (PutWarmPool, PoolState Stopped); ECS_WARM_POOLS_CHECK assumed. */
+  warmPool?: { minSize?: number; reuseOnScaleIn?: boolean };
   launchTemplateVersion?: string;
 }
 
@@ -89,6 +109,22 @@ export class AsgWorld {
         : [],
       createdAt: this.ctx.clock.nowMs,
       instances: new Map(),
+      refreshes: [],
+      ...(spec.mixedInstances
+        ? {
+            mixed: {
+              overrides: spec.mixedInstances.overrides.map((o) => ({
+                type: instanceType(o.type),
+                weight: o.weight ?? 1,
+              })),
+              strategy: spec.mixedInstances.strategy ?? 'prioritized',
+              weighted: spec.mixedInstances.overrides.some((o) => o.weight !== undefined),
+            },
+          }
+        : {}),
+      ...(spec.warmPool
+        ? { warmPool: { minSize: spec.warmPool.minSize ?? 0, reuseOnScaleIn: spec.warmPool.reuseOnScaleIn ?? false } }
+        : {}),
     };
     this.groups.set(spec.name, group);
     this.reconcile(group);
@@ -124,22 +160,68 @@ export class AsgWorld {
     });
   }
 
+  /**
+   * Desired capacity counts units (ASG user guide "Configure instance weighting"): the group launches
+   * until the units of its Pending and InService instances reach desired (it may overshoot by less than
+   * one instance's weight) and, shrinking, terminates while the rest still hold desired.
+   */
   private reconcile(group: SimAsg): void {
-    const live = countedInstances(group).length;
-    for (let k = live; k < group.desired; k++) this.launch(group);
-    if (live > group.desired) {
-      for (const v of chooseVictims(group, live - group.desired, this.ctx.clock.nowMs, this.ctx.rng)) {
-        this.beginTerminate(
-          v,
-          'an instance was taken out of service in response to a difference between desired and actual capacity, shrinking the capacity.',
-        );
-      }
+    let units = unitsOf(countedInstances(group));
+    while (units < group.desired) units += this.launch(group);
+    while (units > group.desired) {
+      const [v] = chooseVictims(group, 1, this.ctx.clock.nowMs, this.ctx.rng);
+      if (!v || units - v.weight < group.desired) break;
+      units -= v.weight;
+      this.beginTerminate(
+        v,
+        'an instance was taken out of service in response to a difference between desired and actual capacity, shrinking the capacity.',
+        group.warmPool?.reuseOnScaleIn === true,
+      );
     }
+    this.fillWarmPool(group);
   }
 
-  private launch(group: SimAsg): void {
+  /** The type and weight of the next launch: the first override (prioritized) or the ASG's pick. */
+  private nextType(group: SimAsg): { type: InstanceTypeSpec; weight: number } {
+    const m = group.mixed;
+    if (!m) return { type: group.instanceTypes[group.nextTypeIndex++ % group.instanceTypes.length]!, weight: 1 };
+    return m.strategy === 'prioritized' ? m.overrides[0]! : this.ctx.rng.pick(m.overrides);
+  }
+
+  /** Keeps `minSize` stopped instances in the warm pool (launched, booted once, stopped; never registered). */
+  private fillWarmPool(group: SimAsg): void {
+    if (!group.warmPool) return;
+    const warm = [...group.instances.values()].filter((i) => i.lifecycleState.startsWith('Warmed')).length;
+    for (let k = warm; k < group.warmPool.minSize; k++) this.launch(group, true);
+  }
+
+  /** A warm-pool instance joins the group: it starts (faster than a cold launch) and its agent reconnects. */
+  private fromWarmPool(inst: SimAsgInstance): void {
+    const { clock, rng } = this.ctx;
+    inst.lifecycleState = 'Pending';
+    inst.ec2State = 'pending';
+    inst.protectedFromScaleIn = inst.group.newInstancesProtectedFromScaleIn;
+    clock.after(Math.ceil(inst.group.bootSeconds / 3) + rng.between(0, inst.group.jitterSeconds), 'asg:warm-start', () => {
+      if (inst.lifecycleState !== 'Pending') return;
+      this.inService(inst);
+      clock.after(inst.group.registerSeconds, 'ecs:agent-back', () => {
+        // A reused instance keeps its container instance (and its status, DRAINING if it was drained).
+        if (inst.containerInstance) this.ecs.setAgentConnected(inst.containerInstance, true);
+        else this.register(inst);
+      });
+    });
+  }
+
+  private launch(group: SimAsg, intoWarmPool = false): number {
     const { rng, clock } = this.ctx;
-    const type = group.instanceTypes[group.nextTypeIndex++ % group.instanceTypes.length]!;
+    const pooled = intoWarmPool
+      ? undefined
+      : [...group.instances.values()].find((i) => i.lifecycleState === 'Warmed:Stopped');
+    if (pooled && this.ctx.started) {
+      this.fromWarmPool(pooled);
+      return pooled.weight;
+    }
+    const { type, weight } = this.nextType(group);
     const inst: SimAsgInstance = {
       id: `i-${rng.hex(17)}`,
       group,
@@ -153,12 +235,24 @@ export class AsgWorld {
       spot: rng.chance(group.spotShare),
       ec2State: 'pending',
       willRegister: !rng.chance(group.neverRegisterShare),
+      weight,
     };
     group.instances.set(inst.id, inst);
+    if (intoWarmPool) {
+      inst.lifecycleState = 'Warmed:Pending';
+      inst.protectedFromScaleIn = false;
+      const stop = () => {
+        inst.lifecycleState = 'Warmed:Stopped';
+        inst.ec2State = 'stopped';
+      };
+      if (this.ctx.started) clock.after(group.bootSeconds, 'asg:warm-prepare', stop);
+      else stop();
+      return weight;
+    }
     if (!this.ctx.started) {
       this.inService(inst);
       this.register(inst);
-      return;
+      return weight;
     }
     clock.after(group.bootSeconds + rng.between(0, group.jitterSeconds), 'asg:boot', () => {
       if (inst.lifecycleState !== 'Pending') return;
@@ -171,6 +265,7 @@ export class AsgWorld {
         this.register(inst),
       );
     });
+    return weight;
   }
 
   private inService(inst: SimAsgInstance): void {
@@ -189,9 +284,14 @@ export class AsgWorld {
     });
   }
 
-  /** Starts terminating: through the termination hook (Terminating:Wait) when the group has one. */
-  beginTerminate(inst: SimAsgInstance, cause: string): void {
-    if (inst.lifecycleState.startsWith('Terminat')) return;
+  /**
+   * Starts terminating: through the termination hook (Terminating:Wait) when the group has one. With
+   * `toWarmPool` (ReuseOnScaleIn) the instance goes to the warm pool instead: the hook runs at
+   * Warmed:Pending:Wait with Destination WarmPool, then the instance is stopped, not terminated.
+   */
+  beginTerminate(inst: SimAsgInstance, cause: string, toWarmPool = false): void {
+    if (inst.lifecycleState.startsWith('Terminat') || inst.lifecycleState.startsWith('Warmed')) return;
+    inst.toWarmPool = toWarmPool;
     const { clock, rng } = this.ctx;
     inst.terminationCause = `At ${new Date(clock.nowMs).toISOString()} ${cause}`;
     const hook = inst.group.hooks[0];
@@ -199,7 +299,7 @@ export class AsgWorld {
       this.proceed(inst);
       return;
     }
-    inst.lifecycleState = 'Terminating:Wait';
+    inst.lifecycleState = toWarmPool ? 'Warmed:Pending:Wait' : 'Terminating:Wait';
     const hb = (hook.heartbeatTimeout ?? 3600) * 1000;
     const now = clock.nowMs;
     inst.action = {
@@ -212,7 +312,7 @@ export class AsgWorld {
     this.armTimeout(inst);
     const { token } = inst.action;
     this.ctx.emit('aws.autoscaling', 'EC2 Instance-terminate Lifecycle Action', [inst.group.arn], () =>
-      terminateLifecycleDetail(inst, hook.name, token, hook.notificationMetadata),
+      withDestination(inst, terminateLifecycleDetail(inst, hook.name, token, hook.notificationMetadata)),
     );
     // Every further terminate hook runs its own lifecycle action; the instance proceeds once all are
     // completed or timed out (EC2 Auto Scaling user guide, "lifecycle hooks"; sim/coexist.ts).
@@ -241,7 +341,7 @@ export class AsgWorld {
       clock.after(hook.completeAfterSeconds, 'asg:hook-owner-completes', () => this.finishExtra(inst, a));
     }
     this.ctx.emit('aws.autoscaling', 'EC2 Instance-terminate Lifecycle Action', [inst.group.arn], () =>
-      terminateLifecycleDetail(inst, hook.name, a.token, hook.notificationMetadata),
+      withDestination(inst, terminateLifecycleDetail(inst, hook.name, a.token, hook.notificationMetadata)),
     );
   }
 
@@ -265,7 +365,12 @@ export class AsgWorld {
     a.timer?.cancel();
     if (left.length > 0) this.extraActions.set(inst, left);
     else this.extraActions.delete(inst);
-    if (left.length === 0 && !inst.action && inst.lifecycleState === 'Terminating:Wait') this.proceed(inst);
+    if (
+      left.length === 0 &&
+      !inst.action &&
+      (inst.lifecycleState === 'Terminating:Wait' || inst.lifecycleState === 'Warmed:Pending:Wait')
+    )
+      this.proceed(inst);
   }
 
   private armTimeout(inst: SimAsgInstance): void {
@@ -311,6 +416,18 @@ export class AsgWorld {
   private proceed(inst: SimAsgInstance): void {
     const { clock, rng } = this.ctx;
     inst.action = undefined;
+    if (inst.toWarmPool) {
+      // Stopped into the warm pool: tasks still on it die with the stop; the agent disconnects and the
+      // container instance stays registered (with its status) until the instance starts again.
+      inst.toWarmPool = false;
+      this.checkNoTasks(inst, 'warm-pool-stop');
+      inst.lifecycleState = 'Warmed:Stopped';
+      inst.ec2State = 'stopped';
+      inst.protectedFromScaleIn = false;
+      if (inst.containerInstance) this.ecs.setAgentConnected(inst.containerInstance, false);
+      this.requestReconcile(inst.group);
+      return;
+    }
     inst.lifecycleState = 'Terminating:Proceed';
     if (inst.ec2State !== 'terminated') {
       inst.ec2State = 'shutting-down';
@@ -390,6 +507,43 @@ export class AsgWorld {
       );
       this.requestReconcile(inst.group);
     });
+  }
+
+  /** EnterStandby: out of service (not counted); without decrement the group launches a replacement. */
+  enterStandby(inst: SimAsgInstance, decrement: boolean): void {
+    inst.lifecycleState = 'Standby';
+    if (decrement) inst.group.desired -= inst.weight;
+    this.requestReconcile(inst.group);
+  }
+
+  /** ExitStandby: back in service; desired capacity grows by its weight (ASG API reference). */
+  exitStandby(inst: SimAsgInstance): void {
+    inst.lifecycleState = 'InService';
+    inst.group.desired += inst.weight;
+    this.requestReconcile(inst.group);
+  }
+
+  /**
+   * The operator's new launch template version, then StartInstanceRefresh (instance-refresh.ts).
+   * @returns the refresh.
+   */
+  startInstanceRefresh(
+    group: SimAsg,
+    prefs: { minHealthyPercentage?: number; instanceWarmupSeconds?: number; scaleInProtectedInstances?: 'Refresh' | 'Ignore' | 'Wait' },
+  ): SimInstanceRefresh {
+    const r: SimInstanceRefresh = {
+      id: this.ctx.rng.uuid(),
+      status: 'Pending',
+      startTime: this.ctx.clock.nowMs,
+      minHealthyPercentage: prefs.minHealthyPercentage ?? 90,
+      instanceWarmupSeconds: prefs.instanceWarmupSeconds ?? 0,
+      scaleInProtectedInstances: prefs.scaleInProtectedInstances ?? 'Wait',
+      instancesToUpdate: toReplace(group).length,
+      total: countedInstances(group).length,
+    };
+    group.refreshes.unshift(r);
+    this.ctx.clock.after(REFRESH_STEP_SECONDS, 'asg:instance-refresh', () => refreshStep(this.ctx, this, group, r));
+    return r;
   }
 
   private ec2Arn(i: SimAsgInstance): string {

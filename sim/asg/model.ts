@@ -3,10 +3,14 @@ import type { ScheduledEvent } from '../core/scheduler.js';
 import type { SimContainerInstance } from '../ecs/model.js';
 import type { InstanceTypeSpec } from '../ecs/resources.js';
 
-/** Auto Scaling lifecycle states the simulator uses (no warm pools, no launch hooks). */
+/** Auto Scaling lifecycle states the simulator uses (no launch hooks). */
 export type AsgLifecycleState =
   | 'Pending'
   | 'InService'
+  | 'Standby'
+  | 'Warmed:Pending'
+  | 'Warmed:Pending:Wait'
+  | 'Warmed:Stopped'
   | 'Terminating'
   | 'Terminating:Wait'
   | 'Terminating:Proceed'
@@ -43,7 +47,11 @@ export interface SimAsgInstance {
   launchedAt: number;
   launchTemplateVersion: string;
   spot: boolean;
-  ec2State: 'pending' | 'running' | 'shutting-down' | 'terminated';
+  ec2State: 'pending' | 'running' | 'shutting-down' | 'stopped' | 'terminated';
+  /** Units it counts for in the group (its override's WeightedCapacity; 1 without weights). */
+  weight: number;
+  /** Leaving for the warm pool (ReuseOnScaleIn), not for termination. */
+  toWarmPool?: boolean;
   /** False for the share of instances whose agent never registers with ECS. */
   willRegister: boolean;
   containerInstance?: SimContainerInstance;
@@ -75,4 +83,36 @@ export interface SimAsg {
   hooks: LifecycleHookSpec[];
   createdAt: number;
   instances: Map<string, SimAsgInstance>;
+  /** MixedInstancesPolicy (ASG user guide "Auto Scaling groups with multiple instance types"). */
+  mixed?: SimMixedPolicy;
+  /** PutWarmPool (ASG user guide "Warm pools"); Stopped pool state. */
+  warmPool?: { minSize: number; reuseOnScaleIn: boolean };
+  /** Instance refreshes, newest first (StartInstanceRefresh). */
+  refreshes: SimInstanceRefresh[];
+}
+
+/** The simulator's mixed instances policy: overrides in priority order, each with its weight. */
+export interface SimMixedPolicy {
+  overrides: { type: InstanceTypeSpec; weight: number }[];
+  /** `prioritized`: the first override always; `lowest-price`: the ASG picks (seeded random stand-in). */
+  strategy: 'prioritized' | 'lowest-price';
+  /** Whether WeightedCapacity was given (DesiredCapacityType units). */
+  weighted: boolean;
+}
+
+/** One instance refresh (DescribeInstanceRefreshes item). Times in epoch ms. */
+export interface SimInstanceRefresh {
+  id: string;
+  status: 'Pending' | 'InProgress' | 'Successful' | 'Failed' | 'Cancelled';
+  statusReason?: string;
+  startTime: number;
+  endTime?: number;
+  minHealthyPercentage: number;
+  instanceWarmupSeconds: number;
+  /** Wait (default): protected instances hold the refresh, which fails after an hour. */
+  scaleInProtectedInstances: 'Refresh' | 'Ignore' | 'Wait';
+  /** Since when a protected instance has blocked progress (epoch ms), for the one-hour Wait limit. */
+  blockedSince?: number;
+  instancesToUpdate: number;
+  total: number;
 }

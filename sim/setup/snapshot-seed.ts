@@ -167,6 +167,7 @@ export const seedFromSnapshot = (
       ) as SimAsgInstance['lifecycleState'];
       group.instances.set(i.InstanceId, {
         id: i.InstanceId,
+        weight: Number(i.WeightedCapacity ?? 1) || 1,
         group,
         az: i.AvailabilityZone ?? group.azs[0]!,
         type: typeFor(i.InstanceType, ci),

@@ -312,8 +312,38 @@ export const unitHolds = (fg: FleetGroup): Resources | undefined => {
 export const withModelDeficit = (
   out: FleetScaleOutAssessment,
   modelDeficit: number | undefined,
+  fgs: readonly FleetGroup[] = [],
 ): FleetScaleOutAssessment => {
   if (modelDeficit === undefined) return out;
+  // CPU/memory packing found room the placement model does not (a port, an ENI, a constraint): grow the
+  // one group by the model's count, as the group's first type (the model sized with it).
+  const fg = fgs.length === 1 ? fgs[0]! : undefined;
+  const first = fg?.fleet.options[0];
+  if (out.growth.length === 0 && modelDeficit > 0 && fg && first && !fg.hold) {
+    const cap = Math.max(0, Math.min(fg.policy.maxStep, Math.floor((fg.group.MaxSize - fg.group.DesiredCapacity) / first.weight)));
+    const instances = Math.min(cap, modelDeficit);
+    return {
+      ...out,
+      deficit: modelDeficit,
+      growth:
+        instances > 0
+          ? [
+              {
+                group: fg.group.AutoScalingGroupName,
+                option: first,
+                instances,
+                units: instances * first.weight,
+                wantedInstances: modelDeficit,
+                cap,
+                tasks: 0,
+                reasons: [
+                  `the placement model (host ports, task ENIs, attributes, constraints) needs ${modelDeficit} new instance(s)${instances < modelDeficit ? `; capped at ${instances}` : ''}`,
+                ],
+              },
+            ]
+          : [],
+    };
+  }
   const only = out.growth.length === 1 ? out.growth[0]! : undefined;
   if (!only || modelDeficit <= only.wantedInstances) return { ...out, deficit: Math.max(out.deficit, modelDeficit) };
   const instances = Math.min(only.cap, modelDeficit);

@@ -27,13 +27,27 @@ import {
   type OwnDrains,
   ownDrains,
 } from './foreign-state.js';
+import { memberWeight } from './fleet.js';
+import type { GroupFleet } from './fleet.js';
+import {
+  assessClusterScaleOut,
+  clusterFleets,
+  type FleetGroup,
+  largestWeight,
+  outOfServiceIds,
+  refreshReplaces,
+  scaleInOrder,
+  weightOf,
+  withModelDeficit,
+} from './fleet-plan.js';
 import { type GroupState, groupState } from './group-state.js';
 import { instanceTasks, isEmpty } from './instance-tasks.js';
 import { clusterPlacement } from './placement-context.js';
 import type { ClusterPolicy } from './policy.js';
 import { selectScaleIn } from './scale-in.js';
 import { drainingMoves, forgetUnneeded, paceScaleIn } from './scale-in-pacing.js';
-import { assessScaleOut, newInstanceCapacity } from './scale-out.js';
+import type { FleetScaleOutAssessment, GroupGrowth } from './fleet-scale-out.js';
+import { newInstanceCapacity } from './scale-out.js';
 import { assessWaitingTasks, type WaitingTasks } from './waiting-tasks.js';
 
 /** The tag that opts an ASG (and so its cluster) in; its value is the ECS cluster name. */
@@ -82,6 +96,29 @@ export interface ClusterPlan {
   markUnhealthy?: string[];
   /** Other controllers found on the group (conflicts.ts); a stand-aside one makes the plan a hold, no writes. */
   conflicts?: Conflict[];
+  /** Members an instance refresh replaces that carry scale-in protection: SetInstanceProtection false. */
+  unprotect?: string[];
+  /** Set NewInstancesProtectedFromScaleIn (UpdateAutoScalingGroup): new instances protected from launch. */
+  protectNewInstances?: boolean;
+  /** What the group launches and in which unit `desiredCapacity` counts (fleet.ts). */
+  fleet?: GroupFleet;
+  /**
+   * With several managed groups: one plan per group, each applied on its own (the actuator applies these
+   * when present). The enclosing plan is the headline: the acting group's figures, every group's lists.
+   */
+  groupPlans?: ClusterPlan[];
+}
+
+/** Options of {@link planCluster}. */
+export interface PlanOptions {
+  /** Policy per group name (several groups); missing groups use the `policy` argument. */
+  policies?: ReadonlyMap<string, ClusterPolicy>;
+  /** Internal (several groups): plan only this group, with the cluster-wide view computed once. */
+  only?: string;
+  fleets?: FleetGroup[];
+  scaleOut?: FleetScaleOutAssessment;
+  /** Internal: another group already scales in this decision. */
+  scaleInTaken?: boolean;
 }
 
 /** The managed ASGs of a snapshot's cluster (tagged `ecs-autoscaler:cluster=<name>`). */
@@ -119,9 +156,13 @@ export const planCluster = (
   analysis: CapacityAnalysis,
   policy: ClusterPolicy,
   now: Date,
+  options: PlanOptions = {},
 ): ClusterPlan => {
   const groups = managedGroups(snapshot);
-  const group = groups[0];
+  if (groups.length > 1 && options.only === undefined) {
+    return planGroups(snapshot, analysis, policy, now, groups, options);
+  }
+  const group = groups.find((g) => g.AutoScalingGroupName === options.only) ?? groups[0];
   const current = group?.DesiredCapacity ?? analysis.counts.capacity;
   const plan: ClusterPlan = {
     cluster: analysis.cluster,
@@ -141,12 +182,6 @@ export const planCluster = (
   if (!group) {
     plan.reasons.push(
       `no Auto Scaling group is tagged ${CLUSTER_TAG}=${analysis.cluster}: tag the cluster's ASG to let the scaler manage it`,
-    );
-    return plan;
-  }
-  if (groups.length > 1) {
-    plan.reasons.push(
-      `${groups.length} Auto Scaling groups are tagged ${CLUSTER_TAG}=${analysis.cluster} (${groups.map((g) => g.AutoScalingGroupName).join(', ')}): the scaler manages one group per cluster; untag all but one`,
     );
     return plan;
   }
@@ -173,24 +208,41 @@ export const planCluster = (
   state = { ...state, draining: own.ids };
   plan.attributes = { put: [...own.put], delete: [...own.delete] };
   if (own.clearLegacyTag) plan.stateTags[STATE_TAGS.draining] = '';
-  const gs = groupState(group, analysis, state, policy, now);
+  // Issue 13: what every managed group launches, in its units (fleet-plan.ts).
+  const ownState = state;
+  const fgs =
+    options.fleets ??
+    clusterFleets(
+      snapshot,
+      analysis,
+      groups,
+      (g) => options.policies?.get(g.AutoScalingGroupName) ?? policy,
+      (g) => (g === group ? ownState : stateOf(snapshot, analysis, g, now)),
+      now,
+    );
+  const me = fgs.find((f) => f.group.AutoScalingGroupName === group.AutoScalingGroupName)!;
+  plan.fleet = me.fleet;
+  const gs = me.gs ?? groupState(group, analysis, state, policy, now, me.fleet);
   housekeeping(plan, gs, state);
+  fleetHousekeeping(plan, snapshot, me);
   const foreign = assessForeignState(snapshot, analysis, gs, own.ids, policy, now);
   plan.attributes.put.push(...foreign.put);
   plan.attributes.delete.push(...foreign.delete);
   plan.markUnhealthy = foreign.markUnhealthy;
   plan.needsTasks.push(...foreign.needsTasks);
   plan.reasons.push(...foreign.reasons);
-  const halt = haltReason(gs, policy);
-  const capacity = analysis.instances.filter((i) => i.isCapacity);
+  const halt = me.halt;
   const newInstance = newInstanceCapacity(analysis, group, policy);
   // Issue 12: every "does it fit" goes through the placement model (ports, ENIs, attributes, constraints).
   const placement = clusterPlacement(snapshot, analysis, group, newInstance?.registered);
   const waiting = assessWaitingTasks(snapshot, analysis, placement, policy.headroomTasks, gs.inFlight);
   if (waiting.tasks.length > 0) plan.waitingTasks = waiting.tasks;
   plan.reasons.push(...waiting.reasons);
-  const out = assessScaleOut(waiting.sizing, capacity, gs.ownDraining, gs.inFlight, newInstance, policy);
-  if (waiting.modelDeficit !== undefined) out.deficit = waiting.modelDeficit;
+  // Issue 13: sized per group in its units, by the types each will launch; one group grows per task.
+  const out =
+    options.scaleOut ??
+    withModelDeficit(assessClusterScaleOut(snapshot, waiting.sizing, fgs), waiting.modelDeficit, fgs);
+  const reactivate = out.reactivate.filter((i) => gs.ownDraining.includes(i));
   plan.capacityDeficitInstances = out.deficit;
   plan.reasons.push(...out.problems);
   if (gs.inFlight > 0) {
@@ -199,32 +251,32 @@ export const planCluster = (
     );
   }
 
-  if (out.reactivate.length > 0) {
-    plan.activate = out.reactivate.map(planned);
+  if (reactivate.length > 0) {
+    plan.activate.push(...reactivate.map(planned));
     setDraining(
       plan,
       state,
       gs,
-      out.reactivate.map((i) => i.ec2InstanceId ?? ''),
+      reactivate.map((i) => i.ec2InstanceId ?? ''),
     );
     plan.reasons.push(
-      `demand came back: set ${out.reactivate.map((i) => i.ec2InstanceId).join(', ')} ACTIVE again instead of launching`,
+      `demand came back: set ${reactivate.map((i) => i.ec2InstanceId).join(', ')} ACTIVE again instead of launching`,
     );
   }
   if (out.deficit > 0 || out.reactivate.length > 0) {
     plan.reasons.push(...out.wants);
-    if (out.deficit > 0) scaleOut(plan, gs, policy, out.deficit, halt, now, newInstance?.source ?? '');
+    if (out.deficit > 0) scaleOut(plan, gs, me, out, now);
     return plan;
   }
 
   finishScaleIns(plan, snapshot, analysis, gs, state, own, policy, now);
   for (const id of foreign.terminate) {
-    if (plan.desiredCapacity.proposed - 1 < group.MinSize) {
+    if (plan.desiredCapacity.proposed - weightOf(me, id) < group.MinSize) {
       plan.reasons.push(`${id} stays: terminating it would take the group below MinSize ${group.MinSize}`);
       continue;
     }
     plan.terminate.push(id);
-    plan.desiredCapacity.proposed -= 1;
+    plan.desiredCapacity.proposed -= weightOf(me, id);
   }
   if (waiting.waitingForEcs > 0) {
     plan.reasons.push(
@@ -232,15 +284,17 @@ export const planCluster = (
     );
     return plan;
   }
-  const blocked = scaleInBlocker(
-    snapshot,
-    analysis,
-    gs,
-    policy,
-    halt,
-    plan.terminate.length,
-    snapshot.failures?.length ?? 0,
-  );
+  const blocked =
+    fleetScaleInBlocker(me, fgs, options.scaleInTaken ?? false) ??
+    scaleInBlocker(
+      snapshot,
+      analysis,
+      gs,
+      policy,
+      halt,
+      group.DesiredCapacity - plan.desiredCapacity.proposed,
+      snapshot.failures?.length ?? 0,
+    );
   if (blocked) {
     if (out.wants.length > 0) {
       plan.reasons.push(`${out.wants.join('; ')}; yet the headroom fits on the current free space`);
@@ -251,11 +305,18 @@ export const planCluster = (
     if (forget !== undefined) plan.stateTags[STATE_TAGS.unneeded] = forget;
     return plan;
   }
+  // Desired capacity and MinSize count units: one removal takes away up to the largest member weight.
   // Issue 16: no cap per decision on scale-in — the unneeded time paces it (scale-in-pacing.ts).
-  const maxRemovals = group.DesiredCapacity - plan.terminate.length - group.MinSize;
+  const maxRemovals = Math.floor((plan.desiredCapacity.proposed - group.MinSize) / largestWeight(me));
+  // Standby, Pending and warm-pool instances are no destination for the moved tasks.
+  const outOfService = outOfServiceIds(fgs.map((f) => f.group));
+  const inService = {
+    ...analysis,
+    instances: analysis.instances.filter((i) => !outOfService.has(i.ec2InstanceId ?? '')),
+  };
   const sel = selectScaleIn(
     snapshot,
-    analysis,
+    inService,
     gs,
     policy.headroomTasks,
     maxRemovals,
@@ -281,7 +342,7 @@ export const planCluster = (
   if (sel.drain.length > 0) {
     plan.action = 'scale-in';
     plan.drain = sel.drain.map(planned);
-    plan.desiredCapacity.proposed -= sel.drain.length;
+    plan.desiredCapacity.proposed -= sel.drain.reduce((u, ci) => u + weightOf(me, ci.ec2InstanceId ?? ''), 0);
     plan.stateTags[STATE_TAGS.lastScaleIn] = now.toISOString();
     setDraining(
       plan,
@@ -341,61 +402,32 @@ const setDraining = (
   }
 };
 
-const haltReason = (gs: GroupState, policy: ClusterPolicy): string | undefined => {
-  const bad = new Set([...gs.unhealthy, ...gs.stuck]);
-  if (gs.members.length === 0 || (100 * bad.size) / gs.members.length <= policy.haltUnhealthyPercent) {
-    return undefined;
-  }
-  return `halted: ${bad.size} of ${gs.members.length} instance(s) are unhealthy or not registered with ECS (${[...bad].join(', ')}), more than ${policy.haltUnhealthyPercent}%: check the launch template (AMI, user data ECS_CLUSTER, instance profile) before the scaler adds or removes capacity`;
-};
-
 const scaleOut = (
   plan: ClusterPlan,
   gs: GroupState,
-  policy: ClusterPolicy,
-  deficit: number,
-  halt: string | undefined,
+  me: FleetGroup,
+  out: FleetScaleOutAssessment,
   now: Date,
-  source: string,
 ): void => {
   const { group } = gs;
-  const current = group.DesiredCapacity;
-  const need = `first-fit placement needs ${deficit} more instance(s) (instance size from ${source})`;
-  const why = holdReason(gs, policy, halt);
-  if (why) {
-    plan.reasons.push(need, why);
+  const growth: GroupGrowth | undefined = out.growth.find((g) => g.group === group.AutoScalingGroupName);
+  const need = `first-fit placement needs ${out.deficit} more instance(s)`;
+  if (!growth) {
+    const others = out.growth.map((g) => `${g.group} (+${g.units} unit(s))`);
+    if (others.length > 0) {
+      plan.reasons.push(`${need}: ${others.join(', ')} grow(s) instead of ${group.AutoScalingGroupName}`);
+    } else plan.reasons.push(need, ...(me.hold ? [me.hold] : out.blocked));
     return;
   }
-  const add = Math.min(deficit, policy.maxStep, group.MaxSize - current);
+  const { option } = growth;
   plan.action = 'scale-out';
-  plan.desiredCapacity.proposed = Math.max(group.MinSize, current + add);
+  plan.desiredCapacity.proposed = Math.max(group.MinSize, group.DesiredCapacity + growth.units);
   plan.stateTags[STATE_TAGS.lastScaleOut] = now.toISOString();
-  plan.reasons.push(need);
-  if (add < deficit) {
-    plan.reasons.push(
-      add === policy.maxStep && current + add < group.MaxSize
-        ? `limited to the maximum step of ${policy.maxStep}`
-        : `capped at MaxSize ${group.MaxSize}`,
-    );
-  }
-};
-
-/** Why a needed scale-out must wait (halt, cooldown, backoff, max size), or undefined. */
-const holdReason = (gs: GroupState, policy: ClusterPolicy, halt: string | undefined): string | undefined => {
-  if (halt) return halt;
-  if (gs.sinceLastActionSeconds < policy.scaleOutCooldownSeconds) {
-    return `cooldown: the last scaling action was ${secs(gs.sinceLastActionSeconds)} ago; scale-out waits ${secs(policy.scaleOutCooldownSeconds)}`;
-  }
-  if (
-    gs.stuck.length > 0 &&
-    gs.sinceLastScaleOutSeconds < policy.bootTimeoutSeconds + policy.scaleOutBackoffSeconds
-  ) {
-    return `backoff: ${gs.stuck.length} instance(s) launched by the last scale-out (${secs(gs.sinceLastScaleOutSeconds)} ago) never registered with ECS (${gs.stuck.join(', ')}); next scale-out after ${secs(policy.bootTimeoutSeconds + policy.scaleOutBackoffSeconds)}`;
-  }
-  if (gs.group.DesiredCapacity >= gs.group.MaxSize) {
-    return `the group is at its MaxSize ${gs.group.MaxSize}: raise MaxSize to add capacity`;
-  }
-  return undefined;
+  const what =
+    me.fleet.unit === 'instances'
+      ? `${growth.instances} instance(s)${option.instanceType ? ` of ${option.instanceType}` : ''}`
+      : `${growth.units} ${me.fleet.unit} (${growth.instances} × ${option.instanceType}, weight ${option.weight})`;
+  plan.reasons.push(`${need}: ${group.AutoScalingGroupName} adds ${what} (instance size from ${option.source})`, ...growth.reasons);
 };
 
 /** Terminate the scaler's own draining instances that are empty; re-activate those MinSize would keep. */
@@ -426,7 +458,7 @@ const finishScaleIns = (
       );
     } else if (!isEmpty(tasks)) {
       plan.reasons.push(`${id} is draining: ${tasks.nonDaemon.length} non-daemon task(s) not yet STOPPED`);
-    } else if (desired - 1 < gs.group.MinSize) {
+    } else if (desired - memberWeightOf(gs, id) < gs.group.MinSize) {
       // TerminateInstanceInAutoScalingGroup with decrement fails below MinSize (MinSize was raised).
       plan.activate.push(planned(ci));
       setDraining(plan, state, gs, [id]);
@@ -434,7 +466,7 @@ const finishScaleIns = (
         `${id} is drained but the group is at MinSize ${gs.group.MinSize}: set it ACTIVE again`,
       );
     } else {
-      desired--;
+      desired -= memberWeightOf(gs, id);
       plan.terminate.push(id);
       plan.reasons.push(`${id} is drained and empty: terminate it and decrement desired capacity`);
     }
@@ -466,4 +498,145 @@ const scaleInBlocker = (
   // instances are chosen (scale-in-pacing.ts drainingMoves), and the scale-in cooldown, counted from the
   // last scale-out only, is applied by the pacing.
   return undefined;
+};
+
+/** A member's weight in its group's units (1 without a fleet). */
+const memberWeightOf = (gs: GroupState, id: string): number => {
+  const m = gs.members.find((i) => i.InstanceId === id);
+  return gs.fleet && m ? memberWeight(gs.fleet, m) : 1;
+};
+
+/** A group's scaler state as the single-group path reads it (state tags, then own drains). */
+const stateOf = (
+  snapshot: ClusterSnapshot,
+  analysis: CapacityAnalysis,
+  group: AutoScalingGroup,
+  now: Date,
+): ScalingState => {
+  const state = readScalingState(group.Tags, group.AutoScalingGroupName);
+  return { ...state, draining: ownDrains(snapshot, analysis, group, state.draining, now).ids };
+};
+
+/**
+ * Instance refresh and new-instance protection (issue 13): members an active refresh replaces are not
+ * protected (and lose the scaler's protection, so the refresh does not wait an hour on it and fail);
+ * the group protects new instances from launch on (NewInstancesProtectedFromScaleIn).
+ */
+const fleetHousekeeping = (plan: ClusterPlan, snapshot: ClusterSnapshot, me: FleetGroup): void => {
+  if (me.refresh) {
+    const replaced = new Set(refreshReplaces(snapshot, me.group));
+    plan.protect = plan.protect.filter((id) => !replaced.has(id));
+    plan.unprotect = me.group.Instances.filter(
+      (i) => replaced.has(i.InstanceId) && i.ProtectedFromScaleIn === true,
+    ).map((i) => i.InstanceId);
+    plan.reasons.push(
+      `instance refresh ${me.refresh.InstanceRefreshId ?? ''} is ${me.refresh.Status}: ${replaced.size} instance(s) on the old launch template are left to it${plan.unprotect.length > 0 ? ` (scale-in protection removed from ${plan.unprotect.length})` : ''}; its launches count as in flight`,
+    );
+  }
+  // Back from a warm pool that reuses instances on scale-in (ReuseOnScaleIn): the drainer drained it on
+  // its way into the pool, so its container instance comes back DRAINING; it is in service again.
+  const reuse = (me.group.WarmPoolConfiguration as { InstanceReusePolicy?: { ReuseOnScaleIn?: boolean } } | undefined)
+    ?.InstanceReusePolicy?.ReuseOnScaleIn;
+  const own = new Set(me.gs?.ownDraining ?? []);
+  const back = reuse
+    ? [...(me.gs?.registered.values() ?? [])].filter(
+        (ci) => ci.status === 'DRAINING' && ci.agentConnected && !own.has(ci) && ci.runningTasks + ci.pendingTasks === 0,
+      )
+    : [];
+  if (back.length > 0) {
+    plan.activate.push(...back.map(planned));
+    plan.reasons.push(
+      `${back.map((ci) => ci.ec2InstanceId).join(', ')} came back from the warm pool DRAINING: set ACTIVE again`,
+    );
+  }
+  // Written once (UpdateAutoScalingGroup); the actuator logs it, no reason line on every plan.
+  if (me.group.NewInstancesProtectedFromScaleIn !== true) plan.protectNewInstances = true;
+};
+
+/** Reasons a group may not scale in this decision: its refresh, another group's, in-flight capacity elsewhere. */
+const fleetScaleInBlocker = (
+  me: FleetGroup,
+  fgs: readonly FleetGroup[],
+  taken: boolean,
+): string | undefined => {
+  if (me.refresh) {
+    return `no scale-in of ${me.group.AutoScalingGroupName} while its instance refresh is ${me.refresh.Status}`;
+  }
+  if (taken) return 'another group scales in this decision (one group at a time, so moved tasks are counted once)';
+  const busy = fgs.filter((f) => f !== me && (f.gs?.inFlight ?? 0) > 0);
+  if (busy.length > 0) {
+    return `no scale-in while ${busy.map((f) => `${f.group.AutoScalingGroupName} has ${f.gs!.inFlight} instance(s) in flight`).join(', ')}`;
+  }
+  return undefined;
+};
+
+/**
+ * Several managed groups: each is planned with the cluster-wide view computed once (what each launches,
+ * in-flight capacity of all, the per-task choice of group for growth), and offered scale-in one at a time
+ * in {@link scaleInOrder}. The headline is the acting group's plan; `groupPlans` holds every group's.
+ */
+const planGroups = (
+  snapshot: ClusterSnapshot,
+  analysis: CapacityAnalysis,
+  policy: ClusterPolicy,
+  now: Date,
+  groups: AutoScalingGroup[],
+  options: PlanOptions,
+): ClusterPlan => {
+  const policyOf = (g: AutoScalingGroup): ClusterPolicy =>
+    options.policies?.get(g.AutoScalingGroupName) ?? policy;
+  const fleets = clusterFleets(
+    snapshot,
+    analysis,
+    groups,
+    policyOf,
+    (g) => stateOf(snapshot, analysis, g, now),
+    now,
+  );
+  const headroom = Math.max(0, ...fleets.map((f) => f.policy.headroomTasks));
+  const inFlight = fleets.reduce((n, f) => n + (f.gs?.inFlight ?? 0), 0);
+  const waiting = assessWaitingTasks(
+    snapshot,
+    analysis,
+    clusterPlacement(snapshot, analysis, undefined, undefined),
+    headroom,
+    inFlight,
+  );
+  const scaleOut = assessClusterScaleOut(snapshot, waiting.sizing, fleets);
+  const byName = new Map<string, ClusterPlan>();
+  let taken = false;
+  for (const fg of scaleInOrder(fleets)) {
+    const name = fg.group.AutoScalingGroupName;
+    const p = planCluster(snapshot, analysis, policyOf(fg.group), now, {
+      ...options,
+      only: name,
+      fleets,
+      scaleOut,
+      scaleInTaken: taken,
+    });
+    if (p.action === 'scale-in') taken = true;
+    byName.set(name, p);
+  }
+  const plans = groups.map((g) => byName.get(g.AutoScalingGroupName)!);
+  const acting =
+    plans.find((p) => p.action === 'scale-out') ?? plans.find((p) => p.action !== 'hold') ?? plans[0]!;
+  const verdict =
+    acting.action === 'hold'
+      ? 'every group holds'
+      : `${acting.autoScalingGroup} ${acting.action === 'scale-out' ? 'grows' : 'shrinks'}`;
+  return {
+    ...acting,
+    drain: plans.flatMap((p) => p.drain),
+    terminate: plans.flatMap((p) => p.terminate),
+    activate: plans.flatMap((p) => p.activate),
+    protect: plans.flatMap((p) => p.protect),
+    unprotect: plans.flatMap((p) => p.unprotect ?? []),
+    needsTasks: [...new Set(plans.flatMap((p) => p.needsTasks))],
+    capacityDeficitInstances: scaleOut.deficit,
+    reasons: [
+      `${groups.length} Auto Scaling groups are tagged ${CLUSTER_TAG}=${analysis.cluster} (${groups.map((g) => g.AutoScalingGroupName).join(', ')}): ${verdict}`,
+      ...plans.flatMap((p) => p.reasons.map((r) => `${p.autoScalingGroup}: ${r}`)),
+    ],
+    groupPlans: plans,
+  };
 };

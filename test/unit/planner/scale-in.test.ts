@@ -289,12 +289,17 @@ describe('planCluster — housekeeping and bad input', () => {
     expect(plan.reasons[0]).toMatch(/tagged ecs-autoscaler:cluster=c1/);
   });
 
-  it('holds when two ASGs are tagged for the same cluster', () => {
+  it('plans every group when two ASGs are tagged for the same cluster (issue 13), naming them', () => {
     const snapshot = snapshotOf(idle());
-    snapshot.autoScalingGroups.push({ ...snapshot.autoScalingGroups[0]!, AutoScalingGroupName: 'asg-other' });
+    snapshot.autoScalingGroups.push({
+      ...snapshot.autoScalingGroups[0]!,
+      AutoScalingGroupName: 'asg-other',
+      Instances: [],
+      DesiredCapacity: 0,
+    });
     const plan = planOf(snapshot);
-    expect(plan.action).toBe('hold');
-    expect(plan.reasons[0]).toMatch(/2 Auto Scaling groups .*untag all but one/);
+    expect(plan.groupPlans?.map((p) => p.autoScalingGroup)).toEqual(['asg-c1', 'asg-other']);
+    expect(plan.reasons[0]).toMatch(/2 Auto Scaling groups are tagged .*asg-c1, asg-other/);
   });
 
   it('holds when a state tag is corrupt, naming it', () => {

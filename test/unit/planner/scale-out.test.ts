@@ -120,7 +120,7 @@ describe('planCluster — scale from zero', () => {
       spec: zero({ desired: 0, overrides: ['m5.large'] }),
       policy: {},
       proposed: 2,
-      reason: /instance type m5\.large/,
+      reason: /2 instance\(s\) of m5\.large \(instance size from instance-type table\)/,
     },
     {
       name: 'the instance-cpu / instance-memory tags win over the table (8 tasks each)',
@@ -130,11 +130,18 @@ describe('planCluster — scale from zero', () => {
       reason: /from tags/,
     },
     {
-      name: 'mixed instance types are sized by the smallest',
+      name: 'mixed instance types (prioritized): new instances arrive as the first override',
       spec: zero({ desired: 0, overrides: ['m5.xlarge', 'c5.large'] }),
       policy: {},
+      proposed: 1,
+      reason: /1 instance\(s\) of m5\.xlarge/,
+    },
+    {
+      name: 'mixed instance types (prioritized), the other order: c5.large holds 3 of the tasks',
+      spec: zero({ desired: 0, overrides: ['c5.large', 'm5.xlarge'] }),
+      policy: {},
       proposed: 2,
-      reason: /m5\.xlarge\/c5\.large/,
+      reason: /2 instance\(s\) of c5\.large/,
     },
   ])('$name', ({ spec, policy, proposed, reason }) => {
     const plan = planOf(snapshotOf(spec), policy);

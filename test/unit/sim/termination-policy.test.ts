@@ -13,6 +13,7 @@ const groupWith = (
   layout.forEach((l, k) => {
     group.instances.set(`i-${k}`, {
       id: `i-${k}`,
+      weight: 1,
       group,
       az: l.az,
       type: group.instanceTypes[0]!,

@@ -1,0 +1,341 @@
+/**
+ * Planner tables for real fleets (issue 13): weights (units ≠ instances), overrides order, attribute-based
+ * selection, two groups with different architectures / GPUs, a group at MaxSize with the other free,
+ * Standby, instance refresh, warm-pool return, new-instance protection.
+ */
+import { describe, expect, it } from 'vitest';
+import { ago, fleetSnapshot, full, groupPlan, NOW, planFleet } from './fleet-builders.js';
+
+const WAIT = { tags: { 'ecs-autoscaler:last-scale-out': ago(3600) } };
+
+describe('weights: desired capacity counts units, not instances', () => {
+  it.each([
+    { order: ['m5.xlarge', 'm5.large'], arrives: '1 × m5.xlarge' },
+    { order: ['m5.large', 'm5.xlarge'], arrives: '2 × m5.large' },
+  ])("the issue's example gives desired 8 ($arrives)", ({ order, arrives }) => {
+    // 3 × m5.xlarge (weight 2) = 6 units, every CPU unit reserved, 3 tasks of 1024 CPU waiting.
+    const weights: Record<string, number> = { 'm5.xlarge': 2, 'm5.large': 1 };
+    const snapshot = fleetSnapshot(
+      [
+        {
+          name: 'asg-mixed',
+          overrides: order.map((type) => ({ type, weight: weights[type]! })),
+          capacityType: 'units',
+          instances: full(3, 'm5.xlarge', 'a'),
+          ...WAIT,
+        },
+      ],
+      [{ name: 'web', cpu: 1024, mem: 512, desired: 15, running: 12 }],
+    );
+    const plan = planFleet(snapshot);
+    expect(plan.action).toBe('scale-out');
+    expect(plan.desiredCapacity).toEqual({ current: 6, proposed: 8 });
+    expect(plan.reasons.join('\n')).toContain(`adds 2 units (${arrives}`);
+    expect(plan.reasons.join('\n')).not.toMatch(/in flight/);
+  });
+
+  it('counts not-launched units as in flight: desired 8 with 6 units running holds', () => {
+    const snapshot = fleetSnapshot(
+      [
+        {
+          name: 'asg-mixed',
+          desired: 8,
+          overrides: [{ type: 'm5.xlarge', weight: 2 }, { type: 'm5.large', weight: 1 }],
+          instances: full(3, 'm5.xlarge', 'a'),
+          tags: { 'ecs-autoscaler:last-scale-out': ago(60) },
+        },
+      ],
+      [{ name: 'web', cpu: 1024, mem: 512, desired: 15, running: 12 }],
+    );
+    const plan = planFleet(snapshot);
+    expect(plan.action).toBe('hold');
+    expect(plan.desiredCapacity.proposed).toBe(8);
+    expect(plan.reasons.join('\n')).toMatch(/1 instance\(s\) in flight/);
+  });
+
+  it('MaxSize is in units: 2 units left take one m5.xlarge, not two', () => {
+    const snapshot = fleetSnapshot(
+      [
+        {
+          name: 'asg-mixed',
+          max: 8,
+          overrides: [{ type: 'm5.xlarge', weight: 2 }, { type: 'm5.large', weight: 1 }],
+          instances: full(3, 'm5.xlarge', 'a'),
+          ...WAIT,
+        },
+      ],
+      [{ name: 'web', cpu: 1024, mem: 512, desired: 24, running: 12 }],
+    );
+    const plan = planFleet(snapshot);
+    expect(plan.desiredCapacity).toEqual({ current: 6, proposed: 8 });
+    expect(plan.reasons.join('\n')).toMatch(/capped at MaxSize 8/);
+  });
+
+  it('scale-in keeps MinSize in units and a drained weight-2 instance takes 2 units on terminate', () => {
+    const idle = [
+      { id: 'i-a0000000000000001', type: 'm5.xlarge', cpu: 1024, mem: 512, running: 1 },
+      { id: 'i-a0000000000000002', type: 'm5.xlarge' },
+      { id: 'i-a0000000000000003', type: 'm5.xlarge', status: 'DRAINING' },
+    ];
+    const snapshot = fleetSnapshot(
+      [
+        {
+          name: 'asg-mixed',
+          min: 2,
+          overrides: [{ type: 'm5.xlarge', weight: 2 }, { type: 'm5.large', weight: 1 }],
+          instances: idle,
+          tags: { ...WAIT.tags, 'ecs-autoscaler:draining': 'i-a0000000000000003' },
+        },
+      ],
+      [{ name: 'web', cpu: 1024, mem: 512, desired: 1, running: 1 }],
+      { tasks: [] },
+    );
+    const plan = planFleet(snapshot);
+    expect(plan.terminate).toEqual(['i-a0000000000000003']);
+    expect(plan.desiredCapacity.proposed).toBe(4);
+    // Another removal would take 2 more units: 4 − 2 = 2 = MinSize is allowed only if the rest still fit.
+    expect(plan.desiredCapacity.proposed).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('overrides order and allocation strategy', () => {
+  const waiting = [{ name: 'web', cpu: 1024, mem: 512, desired: 17, running: 12 }];
+  it.each([
+    { name: 'prioritized, m5.large first', order: ['m5.large', 'm5.xlarge'], strategy: undefined, proposed: 9, type: 'm5.large' },
+    { name: 'prioritized, m5.xlarge first', order: ['m5.xlarge', 'm5.large'], strategy: undefined, proposed: 10, type: 'm5.xlarge' },
+  ])('$name', ({ order, strategy, proposed, type }) => {
+    // 5 waiting + 1 headroom of 1024 CPU: 3 × m5.large (3 units) or 2 × m5.xlarge (4 units).
+    const weights: Record<string, number> = { 'm5.xlarge': 2, 'm5.large': 1 };
+    const snapshot = fleetSnapshot(
+      [
+        {
+          name: 'asg-mixed',
+          overrides: order.map((t) => ({ type: t, weight: weights[t]! })),
+          ...(strategy ? { strategy } : {}),
+          instances: full(3, 'm5.xlarge', 'a'),
+          ...WAIT,
+        },
+      ],
+      waiting,
+    );
+    const plan = planFleet(snapshot);
+    expect(plan.desiredCapacity).toEqual({ current: 6, proposed });
+    expect(plan.reasons.join('\n')).toContain(`× ${type}`);
+  });
+
+  it('price-based order is not knowable: plans on the least capable type that takes the tasks, and says so', () => {
+    const snapshot = fleetSnapshot(
+      [
+        {
+          name: 'asg-mixed',
+          overrides: [{ type: 'm5.xlarge', weight: 2 }, { type: 'm5.large', weight: 1 }],
+          strategy: 'lowest-price',
+          instances: full(3, 'm5.xlarge', 'a'),
+          ...WAIT,
+        },
+      ],
+      [{ name: 'big', cpu: 3072, mem: 512, desired: 4, running: 3 }],
+    );
+    const plan = planFleet(snapshot);
+    // m5.large (2048 CPU) cannot take a 3072-CPU task: the least capable type that can is m5.xlarge.
+    expect(plan.action).toBe('scale-out');
+    expect(plan.reasons.join('\n')).toMatch(/order is not knowable, planned on the least capable type that takes the tasks \(m5\.xlarge, weight 2\)/);
+    expect(plan.desiredCapacity.proposed).toBe(10);
+  });
+});
+
+describe('attribute-based instance type selection', () => {
+  it('matches InstanceRequirements against the type table and counts DesiredCapacityType vcpu', () => {
+    const snapshot = fleetSnapshot(
+      [
+        {
+          name: 'asg-abis',
+          overrides: [
+            {
+              requirements: {
+                VCpuCount: { Min: 4, Max: 4 },
+                MemoryMiB: { Min: 16000 },
+                AcceleratorCount: { Max: 0 },
+              },
+            },
+          ],
+          capacityType: 'vcpu',
+          desired: 8,
+          instances: full(2, 'm5.xlarge', 'a'),
+          ...WAIT,
+        },
+      ],
+      [{ name: 'web', cpu: 1024, mem: 512, desired: 12, running: 8 }],
+    );
+    const plan = planFleet(snapshot);
+    expect(plan.fleet?.unit).toBe('vcpu');
+    const types = plan.fleet?.options.map((o) => o.instanceType) ?? [];
+    expect(types).toEqual(expect.arrayContaining(['m5.xlarge', 'm6i.xlarge', 'r5.xlarge']));
+    expect(types).not.toContain('m6g.xlarge'); // arm64: the group's instances are x86_64
+    expect(types).not.toContain('g4dn.xlarge'); // AcceleratorCount Max 0
+    expect(types).not.toContain('m5.large'); // 2 vCPUs
+    expect(plan.fleet?.orderKnown).toBe(false);
+    // 4 waiting + 1 headroom of 1024 CPU → two 4-vCPU instances = 8 vCPU units.
+    expect(plan.desiredCapacity).toEqual({ current: 8, proposed: 16 });
+  });
+
+  it('uses the launch template instance type when the group has no overrides', () => {
+    const snapshot = fleetSnapshot(
+      [{ name: 'asg-lt', templateType: 'c5.large', desired: 0, instances: [], ...WAIT }],
+      [{ name: 'web', cpu: 512, mem: 512, desired: 3, running: 0 }],
+    );
+    const plan = planFleet(snapshot);
+    expect(plan.fleet?.options.map((o) => o.instanceType)).toEqual(['c5.large']);
+    expect(plan.reasons.join('\n')).toMatch(/adds 1 instance\(s\) of c5\.large/);
+  });
+});
+
+describe('several groups per cluster', () => {
+  const cpu = (extra = {}) => ({ name: 'asg-cpu', instances: full(2, 'm5.large', 'a'), ...WAIT, ...extra });
+  it('a GPU task grows the GPU group, never the CPU group', () => {
+    const snapshot = fleetSnapshot(
+      [cpu(), { name: 'asg-gpu', desired: 0, overrides: [{ type: 'g4dn.xlarge' }], instances: [], ...WAIT }],
+      [
+        { name: 'web', cpu: 1024, mem: 512, desired: 4, running: 4 },
+        { name: 'train', cpu: 2048, mem: 8192, gpu: 1, desired: 1, running: 0 },
+      ],
+    );
+    const plan = planFleet(snapshot);
+    expect(groupPlan(plan, 'asg-gpu').action).toBe('scale-out');
+    expect(groupPlan(plan, 'asg-gpu').desiredCapacity).toEqual({ current: 0, proposed: 2 });
+    expect(groupPlan(plan, 'asg-cpu').desiredCapacity.proposed).toBe(2);
+    expect(plan.reasons.join('\n')).toMatch(/asg-gpu: .*the only group whose types run it/);
+  });
+
+  it('an arm64 task (memberOf ecs.cpu-architecture) grows the Graviton group', () => {
+    const snapshot = fleetSnapshot(
+      [cpu(), { name: 'asg-arm', desired: 0, overrides: [{ type: 'm6g.large' }], instances: [], ...WAIT }],
+      [{ name: 'api', cpu: 1024, mem: 512, desired: 2, running: 0, arch: 'arm64' }],
+    );
+    const plan = planFleet(snapshot);
+    expect(groupPlan(plan, 'asg-arm').action).toBe('scale-out');
+    expect(groupPlan(plan, 'asg-cpu').action).toBe('hold');
+  });
+
+  it('prefers the lowest cost per task; the priority tag overrides', () => {
+    const groups = (priority?: string) => [
+      { name: 'asg-m5', desired: 0, overrides: [{ type: 'm5.large' }], instances: [], ...WAIT, ...(priority ? { tags: { ...WAIT.tags, 'ecs-autoscaler:priority': priority } } : {}) },
+      { name: 'asg-c5', desired: 0, overrides: [{ type: 'c5.large' }], instances: [], ...WAIT },
+    ];
+    const services = [{ name: 'web', cpu: 1024, mem: 1024, desired: 3, running: 0 }];
+    const cheap = planFleet(fleetSnapshot(groups(), services));
+    expect(groupPlan(cheap, 'asg-c5').action).toBe('scale-out');
+    expect(groupPlan(cheap, 'asg-m5').action).toBe('hold');
+    expect(cheap.reasons.join('\n')).toMatch(/\$0\.0425\/h per task on c5\.large vs asg-m5 \$0\.048\/h per task/);
+    const tagged = planFleet(fleetSnapshot(groups('1'), services));
+    expect(groupPlan(tagged, 'asg-m5').action).toBe('scale-out');
+    expect(tagged.reasons.join('\n')).toMatch(/priority 1/);
+  });
+
+  it('a group at MaxSize passes the tasks to the other group', () => {
+    const snapshot = fleetSnapshot(
+      [
+        { name: 'asg-c5', max: 2, overrides: [{ type: 'c5.large' }], instances: full(2, 'c5.large', 'a'), ...WAIT },
+        { name: 'asg-m5', desired: 0, overrides: [{ type: 'm5.large' }], instances: [], ...WAIT },
+      ],
+      [{ name: 'web', cpu: 1024, mem: 1024, desired: 7, running: 4 }],
+    );
+    const plan = planFleet(snapshot);
+    expect(groupPlan(plan, 'asg-c5').action).toBe('hold');
+    expect(groupPlan(plan, 'asg-m5').desiredCapacity).toEqual({ current: 0, proposed: 2 });
+    expect(plan.reasons.join('\n')).toMatch(/asg-c5 \(the group is at its MaxSize 2/);
+  });
+
+  it('scale-in takes one group at a time, the more expensive per CPU unit first', () => {
+    const idle = (prefix: string, type: string) =>
+      [1, 2, 3].map((k) => ({ id: `i-${prefix}00000000000000${k}`, type }));
+    // Both groups have been unneeded for longer than scale-in-unneeded-time (issue 16's pacing tag).
+    const tags = { ...WAIT.tags, 'ecs-autoscaler:unneeded': `3@${NOW.getTime() / 1000 - 1200}` };
+    const snapshot = fleetSnapshot(
+      [
+        { name: 'asg-c5', overrides: [{ type: 'c5.large' }], instances: idle('a', 'c5.large'), tags },
+        { name: 'asg-m5', overrides: [{ type: 'm5.large' }], instances: idle('b', 'm5.large'), tags },
+      ],
+      [{ name: 'web', cpu: 256, mem: 256, desired: 1, running: 1 }],
+      { tasks: [] },
+    );
+    const plan = planFleet(snapshot);
+    const shrinking = plan.groupPlans?.filter((p) => p.action === 'scale-in').map((p) => p.autoScalingGroup);
+    expect(shrinking).toEqual(['asg-m5']);
+    expect(groupPlan(plan, 'asg-c5').reasons.join('\n')).toMatch(/another group scales in this decision/);
+    expect(plan.action).toBe('scale-in');
+    expect(plan.autoScalingGroup).toBe('asg-m5');
+  });
+});
+
+describe('lifecycle of a real group', () => {
+  it('a Standby instance is neither capacity nor a destination', () => {
+    const snapshot = fleetSnapshot(
+      [
+        {
+          name: 'asg-cpu',
+          desired: 2,
+          overrides: [{ type: 'm5.large' }],
+          instances: [...full(2, 'm5.large', 'a'), { id: 'i-b0000000000000001', type: 'm5.large', state: 'Standby' }],
+          ...WAIT,
+        },
+      ],
+      [{ name: 'web', cpu: 1024, mem: 512, desired: 6, running: 4 }],
+    );
+    const plan = planFleet(snapshot);
+    // The Standby instance's free 2048 CPU would hold both waiting tasks; it is not counted.
+    expect(plan.action).toBe('scale-out');
+    expect(plan.desiredCapacity).toEqual({ current: 2, proposed: 4 });
+  });
+
+  it('an instance refresh: replaced instances lose protection, no scale-in, new ones not re-protected', () => {
+    const instances = [
+      { id: 'i-a0000000000000001', type: 'm5.large', version: '1' },
+      { id: 'i-a0000000000000002', type: 'm5.large', version: '1' },
+      { id: 'i-a0000000000000003', type: 'm5.large', version: '2', protected: false },
+      { id: 'i-a0000000000000004', type: 'm5.large', version: '2', unregistered: true },
+    ];
+    const snapshot = fleetSnapshot(
+      [{ name: 'asg-cpu', version: '2', overrides: [{ type: 'm5.large' }], instances, ...WAIT }],
+      [{ name: 'web', cpu: 256, mem: 256, desired: 1, running: 1 }],
+      { instanceRefreshes: [{ AutoScalingGroupName: 'asg-cpu', InstanceRefreshId: 'r-1', Status: 'InProgress' }] },
+    );
+    const plan = planFleet(snapshot);
+    expect(plan.unprotect).toEqual(['i-a0000000000000001', 'i-a0000000000000002']);
+    expect(plan.protect).toEqual(['i-a0000000000000003']);
+    expect(plan.action).toBe('hold');
+    expect(plan.drain).toEqual([]);
+    expect(plan.reasons.join('\n')).toMatch(/instance refresh r-1 is InProgress/);
+    expect(plan.reasons.join('\n')).not.toMatch(/halted|backoff/);
+  });
+
+  it('an instance back from the warm pool DRAINING is set ACTIVE again', () => {
+    const snapshot = fleetSnapshot(
+      [
+        {
+          name: 'asg-cpu',
+          warmPoolReuse: true,
+          overrides: [{ type: 'm5.large' }],
+          instances: [...full(1, 'm5.large', 'a'), { id: 'i-b0000000000000001', type: 'm5.large', status: 'DRAINING' }],
+          ...WAIT,
+        },
+      ],
+      [{ name: 'web', cpu: 1024, mem: 512, desired: 2, running: 2 }],
+    );
+    const plan = planFleet(snapshot);
+    expect(plan.activate.map((a) => a.ec2InstanceId)).toContain('i-b0000000000000001');
+  });
+
+  it('sets NewInstancesProtectedFromScaleIn when the group does not protect new instances', () => {
+    const group = (newProtected: boolean) => ({
+      name: 'asg-cpu',
+      newProtected,
+      overrides: [{ type: 'm5.large' }],
+      instances: full(1, 'm5.large', 'a'),
+      ...WAIT,
+    });
+    const services = [{ name: 'web', cpu: 1024, mem: 512, desired: 2, running: 2 }];
+    expect(planFleet(fleetSnapshot([group(false)], services)).protectNewInstances).toBe(true);
+    expect(planFleet(fleetSnapshot([group(true)], services)).protectNewInstances).toBeUndefined();
+  });
+});
