@@ -125,6 +125,19 @@ export const guardOf = (reasons: readonly string[]): HoldGuard | undefined => {
   return undefined;
 };
 
+/**
+ * The guard of a cluster hold: structured facts first (a stand-aside conflict; tasks the planner found
+ * unplaceable or crash-looping), the planners' wording otherwise ({@link guardOf}).
+ */
+export const clusterGuard = (plan: ClusterPlan): HoldGuard | undefined => {
+  if (plan.conflicts?.some((c) => c.standAside)) return 'conflict';
+  const worded = guardOf(plan.reasons);
+  if (worded) return worded;
+  if (plan.waitingTasks?.some((w) => w.kind === 'unplaceable')) return 'unplaceable-tasks';
+  if (plan.waitingTasks?.some((w) => w.kind === 'crash-loop')) return 'crash-loop';
+  return undefined;
+};
+
 const sorted = (ids: readonly string[]): string[] => [...ids].sort();
 
 const identity = (parts: readonly unknown[]): string => fnv1a64(JSON.stringify(parts));
@@ -146,7 +159,7 @@ export const clusterDecisionEvent = (plan: ClusterPlan, now: Date): DecisionEven
   else if (instances.terminate.length > 0) kind = 'cluster-instances-terminated';
   else if (instances.activate.length > 0) kind = 'cluster-instances-reactivated';
   else {
-    guard = guardOf(plan.reasons);
+    guard = clusterGuard(plan);
     if (!guard) return undefined;
     kind = 'cluster-hold';
   }

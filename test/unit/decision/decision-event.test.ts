@@ -144,6 +144,17 @@ describe('cluster decision events', () => {
     expect(clusterDecisionEvent(holdPlan([reason]), NOW)?.detail.guard).toBe(guard);
   });
 
+  it.each([
+    ['unplaceable-tasks', 'unplaceable'],
+    ['crash-loop', 'crash-loop'],
+  ] as const)("takes the %s guard from the planner's waiting tasks", (guard, kind) => {
+    const plan = {
+      ...holdPlan(['nothing to add']),
+      waitingTasks: [{ service: 'arm', kind, count: 2 }] as unknown as ClusterPlan['waitingTasks'],
+    };
+    expect(clusterDecisionEvent(plan, NOW)?.detail.guard).toBe(guard);
+  });
+
   it('makes no event for a hold no guard caused', () => {
     const plan = planOf(
       snapshotOf({
