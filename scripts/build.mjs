@@ -12,6 +12,26 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 
+// On Lambda the credentials are always the function role's, in AWS_ACCESS_KEY_ID /
+// AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN. The SDK's default chain (SSO, profiles, web identity, STS,
+// IMDS, …: ~95 KiB with the nested STS/SSO clients, all evaluated at load) is replaced by the
+// environment provider in the function bundles only; the CLI keeps the full chain.
+const lambdaCredentials = {
+  name: 'lambda-credentials',
+  setup(b) {
+    b.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
+      path: 'credential-provider-node',
+      namespace: 'lambda-credentials',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'lambda-credentials' }, () => ({
+      contents:
+        "import { fromEnv } from '@aws-sdk/credential-provider-env';\nexport const defaultProvider = (init = {}) => fromEnv(init);\n",
+      loader: 'js',
+      resolveDir: process.cwd(),
+    }));
+  },
+};
+
 const only = process.argv.includes('--cli')
   ? 'cli'
   : process.argv.includes('--functions')
@@ -85,7 +105,7 @@ for (const name of names) {
     banner: {
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
     },
-    plugins: [zodEnglishOnly],
+    plugins: [zodEnglishOnly, lambdaCredentials],
     logLevel: 'warning',
   });
   sizes.push([name, statSync(outfile).size]);
