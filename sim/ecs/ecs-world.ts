@@ -280,11 +280,12 @@ export class EcsWorld {
     ci.tasks.add(task);
     ci.cluster.tasks.set(task.arn, task);
     opts.service?.tasks.add(task);
-    if (!this.ctx.started) {
+    if (!this.ctx.started && td.exitsAfterSeconds === undefined) {
       task.lastStatus = 'RUNNING';
       task.startedAt = now;
     } else {
-      this.emitTask(task);
+      // A definition that crashes goes through its start even when placed before the run starts.
+      if (this.ctx.started) this.emitTask(task);
       clock.after(rng.between(...settings.taskStartSeconds), 'ecs:task-running', () =>
         this.taskStarted(task),
       );

@@ -9,6 +9,7 @@ import { type Resources, ZERO } from '../capacity/resources.js';
 import {
   type Demand,
   daemonLoad,
+  hasPlacementRules,
   type InstanceFactsLookup,
   instanceFactsLookup,
   nodesOf,
@@ -41,6 +42,8 @@ export interface ClusterPlacement {
   taskRequirementsOf(task: Task): TaskRequirements | undefined;
   /** Expressions the model could not read, per service. */
   unreadable: string[];
+  /** Whether an ACTIVE REPLICA service has a rule beyond CPU/memory/GPU (ports, ENIs, attributes, constraints). */
+  rulesInUse: boolean;
 }
 
 const groupService = (group: string | undefined): string | undefined =>
@@ -149,10 +152,20 @@ const buildPlacement = (
   if (templates.length === 0 && fallbackRegistered) {
     templates.push(templateNode('(unknown type)', undefined, fallbackRegistered, load, snapshot));
   }
+  const rulesInUse = active.some((s) => {
+    if (s.schedulingStrategy === 'DAEMON') return false;
+    const arns =
+      s.deployments.length > 0 ? s.deployments.map((d) => d.taskDefinition) : [s.taskDefinition ?? ''];
+    return arns.some((arn) => {
+      const r = requirements(s.serviceName, arn);
+      return r !== undefined && hasPlacementRules(r);
+    });
+  });
   return {
     facts,
     nodes,
     templates,
+    rulesInUse,
     requirements,
     taskRequirementsOf: (t) => requirements(groupService(t.group), t.taskDefinitionArn),
     get unreadable() {
@@ -198,6 +211,23 @@ export const placeOnStaying = (
 ): StayingPlacement => {
   const placement = clusterPlacement(snapshot, analysis, undefined, undefined);
   const tasks = taskIndex(snapshot);
+  // Tasks of unknown size and kind (no task list): CPU/memory alone cannot say they move when a service
+  // of the cluster has a host port, an ENI, an attribute or a constraint — ask for the task list instead.
+  const unknown = items.filter(
+    (it) => !tasks.has(it.label) && it.label !== 'headroom' && !it.label.startsWith('in-flight'),
+  );
+  if (unknown.some((it) => it.label === 'assumed-largest') && placement.rulesInUse) {
+    return {
+      unplaced: [
+        {
+          label: 'tasks not listed',
+          count: unknown.reduce((s, it) => s + it.count, 0),
+          reason:
+            'the task list is needed: services of the cluster have placement rules (ports, ENIs, attributes, constraints) that sizes alone cannot check',
+        },
+      ],
+    };
+  }
   const keep = new Set(staying.map((s) => s.containerInstanceArn));
   const nodes = placement.nodes.filter((n) => keep.has(n.id));
   const demands: Demand[] = items.map((it, i) => {
