@@ -6,7 +6,7 @@
 import { applyDrainPlan, type DrainOutcome } from '../../shared/aws/drain-actuator.js';
 import type { DrainAutoScalingPort, LifecycleHookInfo } from '../../shared/aws/drain-autoscaling.js';
 import type { DrainEcsPort, ObservedContainerInstance } from '../../shared/aws/drain-ecs.js';
-import { hasTime } from '../../shared/aws/drain-retry.js';
+import { hasTime } from '../../shared/aws/retry.js';
 import type { DrainSettings } from '../../shared/core/drain/index.js';
 import {
   type DrainFacts,

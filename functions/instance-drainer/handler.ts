@@ -19,7 +19,7 @@ import type { Context } from 'aws-lambda';
 import { emitDecision } from '../../shared/aws/decision-events.js';
 import { defaultAutoScalingDrainAdapter } from '../../shared/aws/drain-autoscaling.js';
 import { defaultEcsDrainAdapter } from '../../shared/aws/drain-ecs.js';
-import { currentBudget, withBudget } from '../../shared/aws/drain-retry.js';
+import { currentBudget, withBudget } from '../../shared/aws/retry.js';
 import { drainDecisionEvent } from '../../shared/core/decision/index.js';
 import { DEFAULT_SWEEP_INTERVAL_SECONDS, resolveDrainDefaults } from '../../shared/core/drain/index.js';
 import { AutoscalerError, describeError, TransientAwsError } from '../../shared/core/errors.js';

@@ -14,7 +14,7 @@ import {
 import { DrainTags, type TagLike } from '../core/drain/config.js';
 import { readerClients } from './clients.js';
 import { callAws, isNoActiveLifecycleAction, translateDrainError } from './drain-errors.js';
-import { DEFAULT_RETRY, NO_RETRY, type RetryPolicy, retrying } from './drain-retry.js';
+import { DEFAULT_RETRY, NO_RETRY, type RetryPolicy, retrying } from './retry.js';
 
 /** The lifecycle transition of terminate hooks. */
 export const TERMINATING_TRANSITION = 'autoscaling:EC2_INSTANCE_TERMINATING';

@@ -22,7 +22,7 @@ import type { DrainContainerInstance, DrainTask } from '../core/drain/decision.j
 import { AwsRejectedError, TransientAwsError } from '../core/errors.js';
 import { readerClients } from './clients.js';
 import { callAws } from './drain-errors.js';
-import { DEFAULT_RETRY, NO_RETRY, type RetryPolicy, retrying } from './drain-retry.js';
+import { DEFAULT_RETRY, NO_RETRY, type RetryPolicy, retrying } from './retry.js';
 
 /**
  * Container-instance attribute holding the drain start (epoch seconds). ECS keeps no drain timestamp,

@@ -1,5 +1,5 @@
 /**
- * The drainer's time budget and in-invocation retries.
+ * Time budget and in-invocation retries (the drainer; the snapshot reader).
  *
  * Below this layer the SDK already retries a throttled or 5xx call (adaptive mode, see clients.ts). What
  * still fails after that used to be rethrown, and Lambda's asynchronous retry came a minute later — too

@@ -28,15 +28,16 @@ import {
   ListContainerInstancesCommand,
   ListServicesCommand,
 } from '@aws-sdk/client-ecs';
-import { NotFoundError } from '../core/errors.js';
+import { NotFoundError, TransientAwsError } from '../core/errors.js';
 import { type ClusterSnapshot, type DescribeFailure, parseSnapshot } from '../core/snapshot/snapshot.js';
 import { now } from '../runtime/clock.js';
 import { type ReaderClients, readerClients } from './clients.js';
 import { readCapacityProviders, readGroupControllers } from './controller-readers.js';
 import { awsCall, type Ctx, translateAwsError } from './errors.js';
-import { chunk, createLimiter, jsonShaped, type Limiter } from './limit.js';
-import { readAutoScalingGroups, readScalableTargets } from './scaling-readers.js';
 import { readInstanceRefreshes, readLaunchConfigurations } from './fleet-readers.js';
+import { chunk, createLimiter, jsonShaped, type Limiter } from './limit.js';
+import { DEFAULT_RETRY, type RetryPolicy, retrying } from './retry.js';
+import { readAutoScalingGroups, readScalableTargets } from './scaling-readers.js';
 
 /** Progress of a read, for a terminal progress line. */
 export interface ReadProgress {
@@ -55,7 +56,60 @@ export interface ReadOptions {
   concurrency?: number;
   /** Called after each DescribeContainerInstances batch. */
   onProgress?: (progress: ReadProgress) => void;
+  /**
+   * Retries of a call that failed transiently (throttling, 5xx, network), within the read: one failed
+   * call among a tick's reads must not drop the cluster's decision for a whole minute. Default
+   * {@link DEFAULT_RETRY} (bounded by the invocation's time budget, see retry.ts).
+   */
+  retry?: RetryPolicy;
 }
+
+/** Whether an SDK error is worth asking again (what the reader would translate to TransientAwsError). */
+const isTransient = (error: unknown): boolean =>
+  translateAwsError(error, { action: 'read' }) instanceof TransientAwsError;
+
+/**
+ * The client with a `send` that retries transient errors (full-jitter backoff, within the budget) and
+ * then rethrows the SDK's own error, so each reader still translates it with its own context.
+ */
+const retryingClient = <C extends { send: (...args: never[]) => Promise<unknown> }>(
+  client: C,
+  policy: RetryPolicy,
+): C =>
+  new Proxy(client, {
+    get(target, property, receiver) {
+      if (property !== 'send') return Reflect.get(target, property, receiver);
+      return async (...args: never[]) => {
+        let last: unknown;
+        try {
+          return await retrying(policy, async () => {
+            try {
+              return await target.send(...args);
+            } catch (error) {
+              last = error;
+              throw isTransient(error) ? new TransientAwsError('transient', { cause: error }) : error;
+            }
+          });
+        } catch (error) {
+          throw error instanceof TransientAwsError && error.cause === last ? last : error;
+        }
+      };
+    },
+  });
+
+const withRetries = (clients: ReaderClients, policy: RetryPolicy): ReaderClients => ({
+  ecs: retryingClient(clients.ecs, policy),
+  autoScaling: retryingClient(clients.autoScaling, policy),
+  applicationAutoScaling: retryingClient(clients.applicationAutoScaling, policy),
+});
+
+/**
+ * DescribeClusters answers a cluster it could not describe under `failures`, with reason MISSING when
+ * the cluster does not exist — and a partial answer looks the same. Asked again this many times in all
+ * before MISSING is taken as "not found"; any other failure, or an answer about nothing, is partial
+ * (TransientAwsError), never "not found".
+ */
+const DESCRIBE_CLUSTER_ATTEMPTS = 2;
 
 /** Task definitions by ARN; revisions are immutable, so entries never go stale. */
 const taskDefinitionCache = new Map<string, unknown>();
@@ -85,16 +139,27 @@ export const readClusterSnapshot = async (
   cluster: string,
   options: ReadOptions = {},
 ): Promise<ClusterSnapshot> => {
-  const clients = options.clients ?? readerClients(options.region);
+  const clients = withRetries(
+    options.clients ?? readerClients(options.region),
+    options.retry ?? DEFAULT_RETRY,
+  );
   const region = options.region ?? (await clientRegion(clients));
   const limit = createLimiter(options.concurrency ?? 4);
   const ctx = (action: string) => ({ action, cluster, region });
   const capturedAt = now().toISOString();
 
-  const described = await awsCall(ctx('ecs:DescribeClusters'), () =>
-    clients.ecs.send(new DescribeClustersCommand({ clusters: [cluster] })),
-  );
-  const clusterItem = described.clusters?.[0];
+  let clusterItem: Awaited<ReturnType<typeof describeCluster>>['item'];
+  for (let attempt = 1; !clusterItem; attempt++) {
+    const { item, failure } = await describeCluster(clients, cluster, ctx);
+    clusterItem = item;
+    if (item || attempt < DESCRIBE_CLUSTER_ATTEMPTS) continue;
+    if (failure?.reason === 'MISSING') break;
+    const why = failure ? `failure ${failure.reason ?? 'with no reason'}` : 'no cluster and no failure';
+    throw new TransientAwsError(
+      `ecs:DescribeClusters answered cluster ${cluster} only partially (${why}) ${attempt} times; ` +
+        'retry later: this is not "cluster not found"',
+    );
+  }
   if (!clusterItem || clusterItem.status === 'INACTIVE') {
     throw new NotFoundError(
       `cluster ${cluster} not found in region ${region ?? '(unset)'}; check --cluster and AWS_REGION`,
@@ -154,6 +219,14 @@ export const readClusterSnapshot = async (
     }),
     `cluster ${clusterName} as read from AWS`,
   );
+};
+
+/** One DescribeClusters call: the cluster, or the failure ECS gave instead. */
+const describeCluster = async (clients: ReaderClients, cluster: string, ctx: Ctx) => {
+  const described = await awsCall(ctx('ecs:DescribeClusters'), () =>
+    clients.ecs.send(new DescribeClustersCommand({ clusters: [cluster] })),
+  );
+  return { item: described.clusters?.[0], failure: described.failures?.[0] };
 };
 
 /**

@@ -15,6 +15,9 @@ import type { Sim } from '../../sim/index.js';
  * the instance two minutes after it whatever happens, so a lost (or 90 s late) warning leaves tasks to die
  * that no autoscaler could save; every other event has a recovery path (the one-minute sweeper and tick).
  */
+/** The Spot warning is only reordered (by up to 20 s) and duplicated: a later warning is one too late. */
+const SPOT_WARNING = 'EC2 Spot Instance Interruption Warning';
+
 const RECOVERABLE_EVENTS = [
   'EC2 Instance-terminate Lifecycle Action',
   'ECS Task State Change',
@@ -43,6 +46,13 @@ const eventFault = (
 /** One profile. `quiet`: windows [from, until) (seconds) bursts must avoid; `seed` places them. */
 export interface FaultProfile {
   name: string;
+  /**
+   * The longest time, seconds, the profile can keep a heartbeat from reaching Auto Scaling: an API burst,
+   * or lost / delayed / killed sweeps in a row. No schedule survives an outage longer than the hook's
+   * heartbeat timeout allows, so a long-drain run under this profile uses a hook that tolerates it
+   * (run-matrix.ts); docs/reliability.md measures the rest.
+   */
+  outageSeconds: number;
   apply: (
     sim: Sim,
     seed: number,
@@ -69,6 +79,14 @@ export const burstStart = (
 
 const SERVICES = ['ecs', 'autoscaling', 'cloudwatch'] as const;
 
+const bursts = new WeakMap<Sim, Array<readonly [number, number]>>();
+
+/**
+ * The API outage windows [from, until) (seconds) a run's profile placed: while a whole service fails,
+ * no scaler can act, so the pending-task invariant does not count that time.
+ */
+export const outageWindows = (sim: Sim): ReadonlyArray<readonly [number, number]> => bursts.get(sim) ?? [];
+
 /** Every call to one service (chosen by seed) fails with `kind` for `length` seconds. */
 const burst = (
   sim: Sim,
@@ -79,6 +97,7 @@ const burst = (
   durationSeconds: number,
 ): void => {
   const from = burstStart(seed, length, quiet, durationSeconds);
+  bursts.set(sim, [...outageWindows(sim), [from, from + length]]);
   sim.faults.api({
     kind,
     service: SERVICES[seed % SERVICES.length]!,
@@ -89,9 +108,10 @@ const burst = (
 
 /** Every profile (one fault kind each, then all together). */
 export const FAULT_PROFILES: readonly FaultProfile[] = [
-  { name: 'none', apply: () => undefined },
+  { name: 'none', outageSeconds: 0, apply: () => undefined },
   {
     name: 'throttling',
+    outageSeconds: 180,
     apply: (sim, seed, quiet, d) => {
       sim.faults.api({ kind: 'throttle', probability: 0.03 });
       burst(sim, 'throttle', 180, seed, quiet, d);
@@ -99,6 +119,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   },
   {
     name: '5xx',
+    outageSeconds: 120,
     apply: (sim, seed, quiet, d) => {
       sim.faults.api({ kind: 'server-error', probability: 0.02 });
       burst(sim, 'server-error', 120, seed + 1, quiet, d);
@@ -106,26 +127,38 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
   },
   {
     name: 'partial-failures',
+    outageSeconds: 0,
     apply: (sim) => void sim.faults.api({ kind: 'partial-failure', probability: 0.3, share: 0.3 }),
   },
   {
     name: 'duplicated-events',
+    outageSeconds: 0,
     apply: (sim) => void sim.faults.events({ kind: 'duplicate', probability: 0.3 }),
   },
-  { name: 'reordered-events', apply: (sim) => eventFault(sim, 'reorder', 0.5, 45) },
-  { name: 'delayed-events', apply: (sim) => eventFault(sim, 'delay', 0.3, 90) },
-  { name: 'lost-events', apply: (sim) => eventFault(sim, 'lose', 0.2) },
+  {
+    name: 'reordered-events',
+    outageSeconds: 60,
+    apply: (sim) => {
+      eventFault(sim, 'reorder', 0.5, 45);
+      sim.faults.events({ kind: 'reorder', probability: 0.5, detailType: SPOT_WARNING, delaySeconds: 20 });
+    },
+  },
+  { name: 'delayed-events', outageSeconds: 120, apply: (sim) => eventFault(sim, 'delay', 0.3, 90) },
+  { name: 'lost-events', outageSeconds: 120, apply: (sim) => eventFault(sim, 'lose', 0.2) },
   {
     name: 'killed-mid-way',
+    outageSeconds: 120,
     apply: (sim) => void sim.faults.invocations({ killAfterApiCalls: 3, probability: 0.15 }),
   },
   {
     // The 20 ms per call of the simulator: 0.1 s is five calls, then the invocation dies at its timeout.
     name: 'killed-at-timeout',
+    outageSeconds: 120,
     apply: (sim) => void sim.faults.invocations({ timeoutSeconds: 0.1, probability: 0.15 }),
   },
   {
     name: 'everything',
+    outageSeconds: 120,
     apply: (sim, seed, quiet, d) => {
       burst(sim, 'throttle', 120, seed, quiet, d);
       sim.faults

@@ -1,19 +1,43 @@
 /**
  * Runs fault-injection runs (scenario × profile × seed) on the simulator with the project's real
- * handlers and checks the invariants of the scaler and drain issues:
+ * handlers (cluster scaler, instance drainer, service scaler, as serverless.yml deploys them) and checks
+ * the invariants of docs/reliability.md:
  * - no instance terminated with running non-daemon tasks (simulator check);
- * - the group's desired capacity never outside [min, max] (simulator check);
- * - every lifecycle action completed before its deadline (simulator check);
- * - no task pending longer than boot time + 2 ticks without a scale-out in flight (checked here every
- *   30 s: a service short of tasks for longer than that while no instance is launching or just
- *   registered, the group is below MaxSize, and desired capacity is not above the in-service count).
- * Every violation carries the seed that reproduces it.
+ * - every lifecycle action completed before its deadline, never left to time out (simulator check);
+ * - only the drain hook's lifecycle actions completed by the project's functions (not ours: never);
+ * - the group's desired capacity within [min, max] at every change, not only every 60 s;
+ * - a service's desired count within its Application Auto Scaling bounds at every change the service
+ *   scaler makes;
+ * - no task pending longer than boot time + 2 ticks without a scale-out in flight (every 30 s);
+ * - no container instance DRAINING without an owner beyond a grace: DRAINING while InService and no
+ *   scale-in of ours in flight for longer than {@link DRAINING_GRACE_SECONDS};
+ * - no AWS write by the project's functions in a dry-run scenario;
+ * - convergence after demand drops: 30 minutes after the last demand change, at most one instance runs
+ *   no service task;
+ * - no direction reversal: the group's desired capacity never goes down within 3 minutes of going up by
+ *   our hand, or up within 3 minutes of going down;
+ * - tag and attribute limits: ASG tags ≤ 50 per group, keys ≤ 128 and values ≤ 256 characters; ECS
+ *   attribute names and values 1–128 characters.
+ * Every violation carries the seed that reproduces it. Runs are isolated: every module-level cache the
+ * handlers keep between invocations is emptied before a run, so a run gives the same result alone or in
+ * a matrix (a test checks it).
  */
 
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { metrics as clusterScalerMetrics } from '../../functions/cluster-scaler/handler.js';
+import { metrics as drainerMetrics } from '../../functions/instance-drainer/handler.js';
+import { metrics as serviceScalerMetrics } from '../../functions/service-scaler/handler.js';
+import { clearTaskDefinitionCache } from '../../shared/aws/snapshot-reader.js';
+import { heartbeatProtection } from '../../shared/core/drain/index.js';
 import { createSim, type Sim } from '../../sim/index.js';
-import { registerProjectHandlers } from '../../sim/replay/project-handlers.js';
-import { FAULT_PROFILES, type FaultProfile } from './profiles.js';
-import { FAULT_CLUSTER as C, FAULT_SCENARIOS, type FaultScenario } from './scenarios.js';
+import { FAULT_PROFILES, type FaultProfile, outageWindows } from './profiles.js';
+import {
+  FAULT_CLUSTER as C,
+  FAULT_SCENARIOS,
+  type FaultScenario,
+  LONG_DRAIN_HOOK_TIMEOUTS,
+} from './scenarios.js';
 
 /** One invariant violation of one run. */
 export interface FaultViolation {
@@ -35,15 +59,38 @@ export interface FaultRun {
 /** Seconds a task may wait: boot + registration (+ their jitter) + 2 one-minute ticks + ECS start time. */
 export const PENDING_LIMIT_SECONDS = C.bootSeconds + C.registerSeconds + 2 * C.jitterSeconds + 2 * 60 + 30;
 
-const buildWorld = (sim: Sim, scenario: FaultScenario): void => {
+/** A DRAINING, InService container instance with no scale-in of ours in flight, for this long, is ownerless. */
+export const DRAINING_GRACE_SECONDS = 1800;
+/** The drain hook's name in every scenario. */
+export const DRAIN_HOOK = 'ecs-drain';
+/** A second terminate hook (another tool's) that the project must never complete. */
+export const FOREIGN_HOOK = 'other-tool-hook';
+
+/**
+ * The heartbeat timeout of one run: the scenario's for the seed, raised to the smallest long-drain
+ * timeout that survives the profile's longest outage (no schedule can keep a hook alive through an
+ * outage longer than H allows; docs/reliability.md measures what happens then).
+ */
+export const hookTimeoutFor = (scenario: FaultScenario, profile: FaultProfile, seed: number): number => {
+  const wanted = scenario.hookTimeoutSeconds?.(seed) ?? 300;
+  const survives = (h: number) => heartbeatProtection(h, 60).toleratedOutageSeconds >= profile.outageSeconds;
+  if (survives(wanted)) return wanted;
+  return LONG_DRAIN_HOOK_TIMEOUTS.find((h) => h >= wanted && survives(h)) ?? 600;
+};
+
+const buildWorld = (sim: Sim, scenario: FaultScenario, hookTimeout: number): void => {
   sim.createCluster(C.name);
+  const stopTimeout =
+    scenario.stopTimeoutSeconds !== undefined ? { stopTimeout: scenario.stopTimeoutSeconds } : {};
   sim.registerTaskDefinition({
     family: 'web',
     containers: [{ name: 'web', cpu: 512, memoryReservation: 1024 }],
+    ...stopTimeout,
   });
   sim.registerTaskDefinition({
     family: 'api',
     containers: [{ name: 'api', cpu: 1024, memoryReservation: 2048 }],
+    ...stopTimeout,
   });
   sim.registerTaskDefinition({ family: 'agent', containers: [{ name: 'agent', cpu: 128, memory: 256 }] });
   sim.createAutoScalingGroup({
@@ -57,8 +104,8 @@ const buildWorld = (sim: Sim, scenario: FaultScenario): void => {
     registerSeconds: C.registerSeconds,
     jitterSeconds: C.jitterSeconds,
     newInstancesProtectedFromScaleIn: true,
-    tags: { 'ecs-autoscaler:cluster': C.name },
-    terminationHook: { name: 'ecs-drain', heartbeatTimeout: 300, defaultResult: 'CONTINUE' },
+    tags: { 'ecs-autoscaler:cluster': C.name, ...scenario.groupTags },
+    terminationHook: { name: DRAIN_HOOK, heartbeatTimeout: hookTimeout, defaultResult: 'CONTINUE' },
   });
   sim.createService({
     cluster: C.name,
@@ -67,17 +114,78 @@ const buildWorld = (sim: Sim, scenario: FaultScenario): void => {
     schedulingStrategy: 'DAEMON',
   });
   for (const name of ['web', 'api'] as const) {
+    const scaled = name === 'api' && scenario.serviceScaling !== undefined;
     sim.createService({
       cluster: C.name,
       name,
       taskDefinition: name,
       desiredCount: scenario.initial[name],
       placementStrategy: [{ type: 'binpack', field: 'memory' }],
+      ...(scaled ? { tags: { 'ecs-autoscaler:service-scaling': 'enabled' } } : {}),
     });
+  }
+  if (scenario.serviceScaling) {
+    const { min, max } = scenario.serviceScaling;
+    sim.registerScalableTarget({ cluster: C.name, service: 'api', min, max });
   }
 };
 
-/** The pending-task invariant, sampled every 30 s. */
+const API_CPU_METRIC = {
+  Namespace: 'AWS/ECS',
+  MetricName: 'CPUUtilization',
+  Dimensions: [
+    { Name: 'ClusterName', Value: C.name },
+    { Name: 'ServiceName', Value: 'api' },
+  ],
+  Statistic: 'Average' as const,
+  Period: 60,
+};
+
+/** The operator's two CPU alarms on api and ECS's CPUUtilization metric from the scenario's load. */
+const setUpServiceScaling = async (sim: Sim, scenario: FaultScenario): Promise<void> => {
+  const scaling = scenario.serviceScaling;
+  if (!scaling) return;
+  for (const [name, op, threshold, periods] of [
+    ['faults-api-cpu-high', 'GreaterThanThreshold', 70, 2],
+    ['faults-api-cpu-low', 'LessThanThreshold', 30, 3],
+  ] as const) {
+    // Created outside any invocation, before faults start (time 0): setup, not part of the run.
+    await sim.call('cloudwatch', 'PutMetricAlarm', {
+      ...API_CPU_METRIC,
+      AlarmName: name,
+      ComparisonOperator: op,
+      Threshold: threshold,
+      EvaluationPeriods: periods,
+    });
+  }
+  const running = () =>
+    [...sim.ecs.cluster(C.name)!.services.get('api')!.tasks].filter(
+      (t) => t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING',
+    ).length;
+  sim.clock.every(
+    60,
+    'ecs:api-cpu',
+    () => {
+      const cpu = Math.min(100, (100 * scaling.load(sim.elapsedSeconds)) / Math.max(1, running()));
+      sim.cloudwatch.metrics.put(
+        {
+          namespace: API_CPU_METRIC.Namespace,
+          name: API_CPU_METRIC.MetricName,
+          dims: API_CPU_METRIC.Dimensions,
+        },
+        sim.nowMs,
+        [Math.round(cpu * 10) / 10],
+      );
+    },
+    30,
+  );
+};
+
+/** Seconds of [from, to) inside the outage windows. */
+const outageOverlap = (windows: ReadonlyArray<readonly [number, number]>, from: number, to: number): number =>
+  windows.reduce((sum, [a, b]) => sum + Math.max(0, Math.min(b, to) - Math.max(a, from)), 0);
+
+/** The pending-task invariant, sampled every 30 s (time inside an API outage window does not count). */
 const watchPending = (sim: Sim, report: (t: number, message: string) => void): void => {
   const since = new Map<string, number>();
   const reported = new Set<string>();
@@ -105,7 +213,7 @@ const watchPending = (sim: Sim, report: (t: number, message: string) => void): v
       const from = since.get(s.name) ?? t;
       since.set(s.name, from);
       if (
-        t - from > PENDING_LIMIT_SECONDS &&
+        t - from - outageOverlap(outageWindows(sim), from, t) > PENDING_LIMIT_SECONDS &&
         !inFlight &&
         group.desired < group.max &&
         !reported.has(s.name)
@@ -120,29 +228,225 @@ const watchPending = (sim: Sim, report: (t: number, message: string) => void): v
   });
 };
 
+/** Write commands of the project's functions that change AWS resources (dry run: none of them). */
+const RESOURCE_WRITES = new Set([
+  'SetDesiredCapacity',
+  'UpdateAutoScalingGroup',
+  'TerminateInstanceInAutoScalingGroup',
+  'SetInstanceProtection',
+  'CompleteLifecycleAction',
+  'RecordLifecycleActionHeartbeat',
+  'UpdateContainerInstancesState',
+  'PutAttributes',
+  'DeleteAttributes',
+  'UpdateService',
+  'CreateOrUpdateTags',
+  'DeleteTags',
+]);
+/**
+ * The project's functions with an event source, as serverless.yml deploys them (the cluster dispatcher
+ * feeds the cluster scaler's queue where the deployment has one).
+ */
+const PROJECT_FUNCTIONS = new Set(
+  ['cluster-dispatcher', 'cluster-scaler', 'instance-drainer', 'service-scaler'].filter((n) =>
+    existsSync(join('functions', n, 'handler.ts')),
+  ),
+);
+
+type Report = (t: number, kind: string, message: string) => void;
+
+/** Desired capacity within [min, max] at every change, and no reversal within 3 minutes. */
+const watchDesired = (sim: Sim, report: Report): void => {
+  const group = sim.asg.groups.get(C.asg)!;
+  // Demand changes (the scenario's drivers set a service's desired count outside any invocation): a
+  // reversal that follows one is the scaler following demand, not flapping.
+  let lastDemandChange = Number.NEGATIVE_INFINITY;
+  for (const service of sim.ecs.cluster(C.name)!.services.values()) {
+    let count = service.desiredCount;
+    Object.defineProperty(service, 'desiredCount', {
+      configurable: true,
+      enumerable: true,
+      get: () => count,
+      set: (next: number) => {
+        if (next !== count && !sim.lambdas.current) lastDemandChange = sim.elapsedSeconds;
+        count = next;
+      },
+    });
+  }
+  let value = group.desired;
+  let lastChange: { t: number; direction: 1 | -1; byUs: boolean } | undefined;
+  Object.defineProperty(group, 'desired', {
+    configurable: true,
+    enumerable: true,
+    get: () => value,
+    set: (next: number) => {
+      const t = sim.elapsedSeconds;
+      if (next < group.min || next > group.max) {
+        report(t, 'desired-outside-min-max', `desired set to ${next}, outside [${group.min}, ${group.max}]`);
+      }
+      if (next !== value) {
+        const direction = next > value ? 1 : -1;
+        const byUs = sim.lambdas.current !== undefined && PROJECT_FUNCTIONS.has(sim.lambdas.current.fn);
+        if (
+          byUs &&
+          lastChange?.byUs &&
+          lastChange.direction !== direction &&
+          t - lastChange.t < 180 &&
+          lastDemandChange < lastChange.t
+        ) {
+          report(
+            t,
+            'direction-reversal',
+            `desired ${value} → ${next} ${t - lastChange.t} s after a change the other way`,
+          );
+        }
+        lastChange = { t, direction, byUs };
+      }
+      value = next;
+    },
+  });
+};
+
+/** A scaled service's desired count within its scalable target's bounds at every change by our functions. */
+const watchServiceBounds = (sim: Sim, scenario: FaultScenario, report: Report): void => {
+  if (!scenario.serviceScaling) return;
+  const { min, max } = scenario.serviceScaling;
+  const service = sim.ecs.cluster(C.name)!.services.get('api')!;
+  // Chained onto the demand watch of watchDesired (installed first).
+  const previous = Object.getOwnPropertyDescriptor(service, 'desiredCount')!;
+  Object.defineProperty(service, 'desiredCount', {
+    configurable: true,
+    enumerable: true,
+    get: () => previous.get!.call(service),
+    set: (next: number) => {
+      if (sim.lambdas.current && (next < min || next > max)) {
+        report(
+          sim.elapsedSeconds,
+          'service-desired-outside-bounds',
+          `api desired ${next} outside [${min}, ${max}]`,
+        );
+      }
+      previous.set!.call(service, next);
+    },
+  });
+};
+
+/** DRAINING without an owner, convergence, tag and attribute limits (sampled). */
+const watchOwnersAndLimits = (sim: Sim, scenario: FaultScenario, report: Report): void => {
+  const drainingSince = new Map<string, number>();
+  const reported = new Set<string>();
+  let convergenceReported = false;
+  sim.clock.every(60, 'faults:owners', () => {
+    const t = sim.elapsedSeconds;
+    const group = sim.asg.groups.get(C.asg)!;
+    const scaleInInFlight =
+      group.desired < [...group.instances.values()].filter((i) => i.lifecycleState === 'InService').length;
+    for (const i of group.instances.values()) {
+      const ci = i.containerInstance;
+      if (ci?.status !== 'DRAINING' || i.lifecycleState !== 'InService' || scaleInInFlight) {
+        drainingSince.delete(i.id);
+        continue;
+      }
+      const from = drainingSince.get(i.id) ?? t;
+      drainingSince.set(i.id, from);
+      if (t - from > DRAINING_GRACE_SECONDS && !reported.has(i.id)) {
+        reported.add(i.id);
+        report(
+          t,
+          'draining-without-owner',
+          `${i.id} DRAINING and InService for ${t - from} s with no scale-in in flight`,
+        );
+      }
+    }
+    if (group.tags.size > 50) report(t, 'tag-limit', `group has ${group.tags.size} tags (limit 50)`);
+    for (const [key, { value }] of group.tags) {
+      if (key.length > 128 || value.length > 256)
+        report(t, 'tag-limit', `tag ${key.slice(0, 40)}… exceeds 128/256`);
+    }
+    for (const ci of sim.ecs.cluster(C.name)!.instances.values()) {
+      for (const a of ci.attributes) {
+        if (a.name.length > 128 || (a.value !== undefined && (a.value.length < 1 || a.value.length > 128))) {
+          report(
+            t,
+            'attribute-limit',
+            `attribute ${a.name.slice(0, 40)} on ${ci.arn} exceeds 1–128 characters`,
+          );
+        }
+      }
+    }
+    const last = scenario.lastDemandChangeSeconds;
+    const end = t + 60 > scenario.durationSeconds;
+    if (last !== undefined && end && t >= last + 1800 && !convergenceReported && !scenario.groupTags) {
+      const idle = [...group.instances.values()].filter(
+        (i) =>
+          i.lifecycleState === 'InService' &&
+          i.containerInstance?.status === 'ACTIVE' &&
+          [...i.containerInstance.tasks].every((task) => task.service?.schedulingStrategy === 'DAEMON'),
+      );
+      if (idle.length > 1) {
+        convergenceReported = true;
+        report(t, 'no-convergence', `${idle.length} instances idle ${t - last} s after demand last changed`);
+      }
+    }
+  });
+};
+
 /** Runs one scenario under one profile with one seed; returns its violations. */
-export const runOnce = async ({ scenario, profile, seed }: FaultRun): Promise<FaultViolation[]> => {
-  const sim = createSim({ seed, pendingTooLongSeconds: 1e9 });
+export const runOnce = async (
+  { scenario, profile, seed }: FaultRun,
+  options: { inspect?: (sim: Sim) => void } = {},
+): Promise<FaultViolation[]> => {
+  isolate();
+  const sim = createSim({
+    seed,
+    pendingTooLongSeconds: 1e9,
+    ...(scenario.settings ? { settings: scenario.settings } : {}),
+  });
   const violations: FaultViolation[] = [];
-  const add = (t: number, kind: string, message: string): void => {
+  const add: Report = (t, kind, message) => {
     violations.push({ scenario: scenario.name, profile: profile.name, seed, t, kind, message });
   };
-  buildWorld(sim, scenario);
-  scenario.drive(sim);
-  profile.apply(sim, seed, scenario.quiet ?? [], scenario.durationSeconds);
+  buildWorld(sim, scenario, hookTimeoutFor(scenario, profile, seed));
   sim.install();
   try {
-    await registerProjectHandlers(sim);
+    await setUpServiceScaling(sim, scenario);
+    scenario.drive(sim);
+    profile.apply(sim, seed, scenario.quiet ?? [], scenario.durationSeconds);
+    await sim.loadServerless('serverless.yml', { only: [...PROJECT_FUNCTIONS] });
     sim.start();
-    watchPending(sim, (t, m) => add(t, 'task-pending-without-scale-out', m));
+    if (!scenario.groupTags?.['ecs-autoscaler:dry-run'])
+      watchPending(sim, (t, m) => add(t, 'task-pending-without-scale-out', m));
+    watchDesired(sim, add);
+    watchServiceBounds(sim, scenario, add);
+    watchOwnersAndLimits(sim, scenario, add);
     await sim.runUntil(scenario.durationSeconds);
+    options.inspect?.(sim);
   } finally {
     sim.dispose();
   }
   for (const v of sim.violations) {
     if (v.kind !== 'task-pending-too-long') add(v.t, v.kind, v.message);
   }
+  for (const a of sim.timeline.actions) {
+    if (!a.fn || !PROJECT_FUNCTIONS.has(a.fn) || a.error) continue;
+    if (a.command === 'CompleteLifecycleAction' && a.input.LifecycleHookName !== DRAIN_HOOK) {
+      add(a.t, 'lifecycle-action-not-ours', `${a.fn} completed hook ${String(a.input.LifecycleHookName)}`);
+    }
+    if (scenario.groupTags?.['ecs-autoscaler:dry-run'] === 'true' && RESOURCE_WRITES.has(a.command)) {
+      add(a.t, 'write-in-dry-run', `${a.fn} called ${a.command} in dry run`);
+    }
+  }
   return violations;
+};
+
+/**
+ * Empties what the handlers keep between invocations at module level (a Lambda container's warm state),
+ * so that no run inherits another's: the task definition cache (fewer calls → a different fault draw)
+ * and metrics stored by an invocation killed before publishing.
+ */
+export const isolate = (): void => {
+  clearTaskDefinitionCache();
+  for (const m of [clusterScalerMetrics, drainerMetrics, serviceScalerMetrics]) m.clearMetrics();
 };
 
 /** The matrix: every scenario × every profile × `seeds` seeds starting at `firstSeed`. */
@@ -158,15 +462,14 @@ export const reproduce = (v: Pick<FaultViolation, 'scenario' | 'profile' | 'seed
   `npm run test:faults -- --scenario ${v.scenario} --profile ${v.profile} --seed ${v.seed}`;
 
 /**
- * The small matrix `npm test` runs: every scenario under `everything` and two single-fault profiles
- * (rotating so that every profile is covered), seed 1. 18 runs.
+ * The small matrix `npm test` runs: every scenario under `everything` and one single-fault profile
+ * (rotating so that every profile is covered), seed 1: two runs per scenario.
  */
 export const smallMatrix = (): FaultRun[] => {
   const everything = FAULT_PROFILES.find((p) => p.name === 'everything')!;
   const singles = FAULT_PROFILES.filter((p) => p.name !== 'everything' && p.name !== 'none');
   return FAULT_SCENARIOS.flatMap((scenario, i) => [
     { scenario, profile: everything, seed: 1 },
-    { scenario, profile: singles[(2 * i) % singles.length]!, seed: 1 },
-    { scenario, profile: singles[(2 * i + 1) % singles.length]!, seed: 1 },
+    { scenario, profile: singles[i % singles.length]!, seed: 1 },
   ]);
 };

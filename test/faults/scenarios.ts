@@ -4,6 +4,8 @@
  * termination of a busy instance (drain). Each runs the project's real handlers on a mixed cluster
  * (two services, a daemon, m5.large + m5.xlarge) with the termination hook the drainer completes.
  */
+
+import type { SimSettings } from '../../sim/core/context.js';
 import type { Sim } from '../../sim/index.js';
 
 /** The cluster every scenario starts from. */
@@ -28,12 +30,61 @@ export interface FaultScenario {
   drive: (sim: Sim) => void;
   /** Windows [from, until) (seconds) that API fault bursts avoid. */
   quiet?: ReadonlyArray<readonly [number, number]>;
+  /** Simulator timing for this scenario (long drains: tasks that take minutes to stop). */
+  settings?: Partial<SimSettings>;
+  /** Container stopTimeout of web and api, seconds (ECS default 30). */
+  stopTimeoutSeconds?: number;
+  /** The drain hook's heartbeat timeout for a seed, seconds (default 300). */
+  hookTimeoutSeconds?: (seed: number) => number;
+  /** Tags on the group besides ecs-autoscaler:cluster (e.g. dry-run). */
+  groupTags?: Record<string, string>;
+  /** The service scaler scales api on CPU alarms within these Application Auto Scaling bounds. */
+  serviceScaling?: { min: number; max: number; load: (t: number) => number };
+  /** Seconds after which demand no longer changes (convergence is checked from 30 min after it). */
+  lastDemandChangeSeconds?: number;
 }
+
+/**
+ * Long drains: a task takes 5–15 minutes to stop (a load balancer's deregistration delay, a worker
+ * finishing its job), so drains outlast several heartbeat timeouts.
+ */
+const LONG_DRAIN: Partial<SimSettings> = { taskExitSeconds: [300, 900] };
+
+/**
+ * Heartbeat timeouts of the long-drain scenarios, by seed: 120–600 s. A hook survives an Auto Scaling
+ * outage of H − 2 minutes at most (docs/reliability.md), so the profiles whose outages are longer than
+ * that are paired with the longer timeouts (see profiles.ts `minHookTimeoutSeconds`).
+ */
+export const LONG_DRAIN_HOOK_TIMEOUTS = [120, 180, 300, 450, 600] as const;
+const longDrainHook = (seed: number): number =>
+  LONG_DRAIN_HOOK_TIMEOUTS[seed % LONG_DRAIN_HOOK_TIMEOUTS.length]!;
 
 const steps = (sim: Sim, service: string, points: ReadonlyArray<readonly [number, number]>): void =>
   sim.trace(FAULT_CLUSTER.name, service, points);
 
-/** The six scenarios. */
+/**
+ * An operator (or an instance refresh) terminates a busy instance through its group, keeping desired;
+ * like the CLI, it retries an API error (the fault profiles hit its calls too) every 10 s, `tries` times.
+ */
+const terminateBusy = (sim: Sim, tries: number) => async (): Promise<void> => {
+  const victim = [...sim.asg.groups.get(FAULT_CLUSTER.asg)!.instances.values()].find(
+    (i) =>
+      i.lifecycleState === 'InService' &&
+      i.containerInstance?.status === 'ACTIVE' &&
+      (i.containerInstance?.tasks.size ?? 0) > 1,
+  );
+  if (!victim) return;
+  try {
+    await sim.call('autoscaling', 'TerminateInstanceInAutoScalingGroup', {
+      InstanceId: victim.id,
+      ShouldDecrementDesiredCapacity: false,
+    });
+  } catch {
+    if (tries > 1) sim.at(sim.elapsedSeconds + 10, terminateBusy(sim, tries - 1));
+  }
+};
+
+/** The scenarios. */
 export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   {
     name: 'ramp-up',
@@ -56,6 +107,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
     name: 'spike',
     durationSeconds: 3600,
     initial: { web: 6, api: 3 },
+    lastDemandChangeSeconds: 1500,
     drive: (sim) => {
       steps(sim, 'web', [
         [300, 36],
@@ -71,6 +123,7 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
     name: 'ramp-down',
     durationSeconds: 4800,
     initial: { web: 30, api: 10 },
+    lastDemandChangeSeconds: 2100,
     drive: (sim) => {
       steps(sim, 'web', [
         [300, 20],
@@ -139,6 +192,57 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
         }
       };
       sim.at(600, attempt(5));
+    },
+  },
+  {
+    // An instance refresh with long drains: every ten minutes a busy instance is replaced (terminated
+    // through the group, desired kept), its tasks taking 5–15 min to stop, under heartbeat timeouts of
+    // 120–600 s, while demand falls. Heartbeats must keep each hook alive through the faults.
+    name: 'long-drain-refresh',
+    durationSeconds: 5400,
+    initial: { web: 20, api: 6 },
+    settings: LONG_DRAIN,
+    stopTimeoutSeconds: 900,
+    hookTimeoutSeconds: longDrainHook,
+    lastDemandChangeSeconds: 1500,
+    drive: (sim) => {
+      steps(sim, 'web', [
+        [900, 12],
+        [1500, 8],
+      ]);
+      for (const at of [600, 1200, 1800]) sim.at(at, terminateBusy(sim, 5));
+    },
+  },
+  {
+    // An operator terminates a busy instance whose tasks take 5–15 min to stop.
+    name: 'operator-terminates-long-drain',
+    durationSeconds: 3600,
+    initial: { web: 12, api: 4 },
+    settings: LONG_DRAIN,
+    stopTimeoutSeconds: 900,
+    hookTimeoutSeconds: longDrainHook,
+    drive: (sim) => sim.at(600, terminateBusy(sim, 5)),
+  },
+  {
+    // The service scaler scales api on its CPU alarms (bounds 2–16) while the cluster follows.
+    name: 'service-alarm-spike',
+    durationSeconds: 3600,
+    initial: { web: 4, api: 3 },
+    serviceScaling: { min: 2, max: 16, load: (t) => (t < 300 ? 3 : t < 1500 ? 11 : 1.5) },
+    drive: () => undefined,
+  },
+  {
+    // Dry run: a spike with ecs-autoscaler:dry-run=true on the group. Nothing may be written (tasks wait:
+    // the pending-task invariant does not apply).
+    name: 'dry-run-spike',
+    durationSeconds: 1800,
+    initial: { web: 6, api: 3 },
+    groupTags: { 'ecs-autoscaler:dry-run': 'true' },
+    drive: (sim) => {
+      steps(sim, 'web', [
+        [300, 24],
+        [1200, 6],
+      ]);
     },
   },
 ];

@@ -16,7 +16,7 @@
  *   the last successful heartbeat all end before its deadline, so nine heartbeat attempts in a row must
  *   fail for the hook to time out; about 12 heartbeats per H instead of one per sweep (H = 3600 s: 12
  *   calls an hour instead of 60).
- * A heartbeat that fails is also retried within the invocation (drain-retry.ts) before any slack is
+ * A heartbeat that fails is also retried within the invocation (shared/aws/retry.ts) before any slack is
  * spent.
  */
 

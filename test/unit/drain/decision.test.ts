@@ -292,12 +292,58 @@ describe('decideDrain', () => {
     expect(decideDrain(f, policy(), NOW).lastOfServices).toEqual(['web']);
   });
 
-  it('heartbeats on a sweep only inside the heartbeat window', () => {
-    // H = 600 s → period 300 s, window 120 s: heartbeat when (now mod 300 s) ≥ 180 s.
-    const f = facts({ tasks: [task('a')] });
-    const inWindow = new Date(Math.floor(NOW.getTime() / 300_000) * 300_000 + 200_000);
-    const outside = new Date(Math.floor(NOW.getTime() / 300_000) * 300_000 + 100_000);
+  it('heartbeats on every sweep up to H = 900 s, and only inside the window above', () => {
+    const everySweep = facts({
+      tasks: [task('a')],
+      hook: { name: 'ecs-drain', heartbeatTimeoutSeconds: 600 },
+    });
+    expect(kinds(everySweep, policy(), NOW)).toEqual(['heartbeat']);
+    // H = 3600 s → period 900 s, window of three sweeps: heartbeat when (now mod 900 s) ≥ 720 s.
+    const f = facts({ tasks: [task('a')], hook: { name: 'ecs-drain', heartbeatTimeoutSeconds: 3600 } });
+    const inWindow = new Date(Math.floor(NOW.getTime() / 900_000) * 900_000 + 750_000);
+    const outside = new Date(Math.floor(NOW.getTime() / 900_000) * 900_000 + 100_000);
     expect(kinds(f, policy(), inWindow)).toEqual(['heartbeat']);
     expect(kinds(f, policy(), outside)).toEqual([]);
+  });
+
+  it('ignores a recorded drain start older than any drain could be (an earlier drain): no force-complete', () => {
+    const old = new Date(NOW.getTime() - 2 * 86_400_000);
+    const plan = decideDrain(
+      facts({ containerInstance: { arn: CI, status: 'DRAINING', drainStartedAt: old }, tasks: [task('a')] }),
+      policy(),
+      NOW,
+    );
+    expect(plan.action).not.toBe('force-complete');
+    expect(plan.steps.map((s) => s.kind)).toContain('record-drain-start');
+    expect(plan.reasons.join(' ')).toContain('stale');
+  });
+
+  it('ignores a terminate lifecycle event for an instance that is InService', () => {
+    const plan = decideDrain(
+      facts({
+        trigger: 'lifecycle-action',
+        lifecycleState: 'InService',
+        containerInstance: { arn: CI, status: 'ACTIVE' },
+        tasks: [task('a')],
+      }),
+      policy(),
+      NOW,
+    );
+    expect(plan.action).toBe('ignore');
+    expect(plan.steps).toEqual([]);
+  });
+
+  it('Spot warning: DRAINING first, the drain start after it', () => {
+    const plan = decideDrain(
+      facts({
+        trigger: 'spot-interruption',
+        lifecycleState: 'InService',
+        containerInstance: { arn: CI, status: 'ACTIVE' },
+        tasks: [],
+      }),
+      policy(),
+      NOW,
+    );
+    expect(plan.steps.map((s) => s.kind)).toEqual(['set-draining', 'record-drain-start']);
   });
 });

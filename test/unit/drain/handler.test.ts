@@ -558,3 +558,118 @@ describe('instance-drainer handler: sweeper', () => {
     expect(writes()).toBe(0);
   });
 });
+
+describe('instance-drainer handler: reliability (issue 15)', () => {
+  const throttle = () =>
+    new ECSServiceException({
+      name: 'ThrottlingException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+      message: 'Rate exceeded',
+    });
+  const asgThrottle = () =>
+    new AutoScalingServiceException({
+      name: 'Throttling',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+      message: 'Rate exceeded',
+    });
+  const withContext = (remainingMs: number, arn = 'arn:aws:lambda:us-east-1:123456789012:function:drainer') =>
+    ({ ...context, invokedFunctionArn: arn, getRemainingTimeInMillis: () => remainingMs }) as Context;
+
+  it('Spot: sets DRAINING before listing the tasks (the one write that matters goes first)', async () => {
+    world({ lifecycleState: 'InService', tasks: [{ n: 1, lastStatus: 'RUNNING' }] });
+    const order: string[] = [];
+    ecs.on(UpdateContainerInstancesStateCommand).callsFake(() => {
+      order.push('draining');
+      return { containerInstances: [{ containerInstanceArn: CI }] };
+    });
+    ecs.on(ListTasksCommand).callsFake(() => {
+      order.push('list-tasks');
+      return { taskArns: [TASK(1)] };
+    });
+    const result = await invoke(load('ec2/spot-instance-interruption-warning.json'));
+    expect(order[0]).toBe('draining');
+    expect(result.plans[0]).toMatchObject({ action: 'set-draining' });
+  });
+
+  it('Spot: a throttled call is retried within the invocation, not 60 s later by Lambda', async () => {
+    world({ lifecycleState: 'InService', tasks: [{ n: 1, lastStatus: 'RUNNING' }] });
+    ecs
+      .on(UpdateContainerInstancesStateCommand)
+      .rejectsOnce(throttle())
+      .resolves({ containerInstances: [{ containerInstanceArn: CI }] });
+    const result = await handler(load('ec2/spot-instance-interruption-warning.json'), withContext(50_000));
+    expect(result.plans[0]).toMatchObject({ action: 'set-draining' });
+    expect(ecs).toHaveReceivedCommandTimes(UpdateContainerInstancesStateCommand, 2);
+    expect(slept).toHaveLength(1);
+  });
+
+  it('retries a failed heartbeat within the same sweep', async () => {
+    world({
+      ciStatus: 'DRAINING',
+      drainStartedAtSeconds: NOW / 1000 - 600,
+      tasks: [{ n: 1, lastStatus: 'RUNNING' }],
+    });
+    asg.on(RecordLifecycleActionHeartbeatCommand).rejectsOnce(asgThrottle()).resolves({});
+    const result = await handler(load('capacity-report/scheduled-event.json'), withContext(50_000));
+    expect(result.plans[0]).toMatchObject({ action: 'heartbeat' });
+    expect(result.errors).toEqual([]);
+    expect(asg).toHaveReceivedCommandTimes(RecordLifecycleActionHeartbeatCommand, 2);
+  });
+
+  it('gives up retrying when the invocation has no time left for the backoff', async () => {
+    world({ lifecycleState: 'InService', tasks: [{ n: 1, lastStatus: 'RUNNING' }] });
+    ecs.on(UpdateContainerInstancesStateCommand).rejects(throttle());
+    await expect(
+      handler(load('ec2/spot-instance-interruption-warning.json'), withContext(4_000)),
+    ).rejects.toBeInstanceOf(TransientAwsError);
+    expect(ecs).toHaveReceivedCommandTimes(UpdateContainerInstancesStateCommand, 1);
+  });
+
+  it('never sets DRAINING beside a stale drain start: a failed record stops the plan', async () => {
+    // Back from a warm pool: ACTIVE, with the attribute of an old drain; PutAttributes throttled throughout.
+    world({ drainStartedAtSeconds: NOW / 1000 - 86_400, tasks: [{ n: 1, lastStatus: 'RUNNING' }] });
+    ecs.on(PutAttributesCommand).rejects(throttle());
+    await expect(invoke(load('autoscaling/terminate-lifecycle-action.json'))).rejects.toBeInstanceOf(
+      TransientAwsError,
+    );
+    expect(ecs).toHaveReceivedCommandTimes(UpdateContainerInstancesStateCommand, 0);
+    expect(asg).toHaveReceivedCommandTimes(CompleteLifecycleActionCommand, 0);
+  });
+
+  it('does not force-complete a busy instance whose drain start belongs to an earlier drain', async () => {
+    world({
+      ciStatus: 'DRAINING',
+      drainStartedAtSeconds: NOW / 1000 - 86_400,
+      tasks: [
+        { n: 1, lastStatus: 'RUNNING' },
+        { n: 2, lastStatus: 'RUNNING' },
+        { n: 3, lastStatus: 'RUNNING' },
+      ],
+    });
+    const result = await invoke(load('capacity-report/scheduled-event.json'));
+    expect(result.plans[0]?.action).not.toBe('force-complete');
+    expect(asg).toHaveReceivedCommandTimes(CompleteLifecycleActionCommand, 0);
+    expect(result.plans[0]?.reasons.join(' ')).toContain('stale');
+  });
+
+  it('leaves an InService instance ACTIVE on a terminate event for it (a late retry, a warm-pool reuse)', async () => {
+    world({ lifecycleState: 'InService', tasks: [{ n: 1, lastStatus: 'RUNNING' }] });
+    const result = await invoke(load('autoscaling/terminate-lifecycle-action.json'));
+    expect(result.plans[0]?.action).toBe('ignore');
+    expect(writes()).toBe(0);
+  });
+
+  it.each([
+    ['account', { account: '999999999999' }],
+    ['region', { region: 'eu-west-1' }],
+  ])('ignores a Spot warning from another %s, with no AWS call', async (_what, override) => {
+    world({ lifecycleState: 'InService', tasks: [{ n: 1, lastStatus: 'RUNNING' }] });
+    const event = { ...load('ec2/spot-instance-interruption-warning.json'), ...override };
+    const result = await handler(event, withContext(50_000));
+    expect(result.status).toBe('ignored');
+    expect(asg.calls()).toHaveLength(0);
+    expect(ecs.calls()).toHaveLength(0);
+  });
+});
