@@ -45,7 +45,7 @@ import { instanceTasks, isEmpty } from './instance-tasks.js';
 import { clusterPlacement } from './placement-context.js';
 import type { ClusterPolicy } from './policy.js';
 import { selectScaleIn } from './scale-in.js';
-import { drainingMoves, forgetUnneeded, paceScaleIn } from './scale-in-pacing.js';
+import { drainingMoves, forgetUnneeded, paceScaleIn, replicaDemand } from './scale-in-pacing.js';
 import type { FleetScaleOutAssessment, GroupGrowth } from './fleet-scale-out.js';
 import { newInstanceCapacity } from './scale-out.js';
 import { assessWaitingTasks, type WaitingTasks } from './waiting-tasks.js';
@@ -331,6 +331,7 @@ export const planCluster = (
     cooldownSeconds: gs.scaleInCooldownSeconds,
     unneededSeconds: policy.scaleInUnneededSeconds,
     lastScaleOutMs: state.lastScaleOutMs,
+    demand: replicaDemand(snapshot),
     now,
   });
   if (pace.tag !== undefined) plan.stateTags[STATE_TAGS.unneeded] = pace.tag;

@@ -8,7 +8,9 @@
  *   count as moved when the next ones are chosen, so concurrent drains never overfill the rest;
  * - the scale-in cooldown only guards against undoing a recent scale-OUT (it counts from the last
  *   scale-out, never from a scale-in); the unneeded time is counted during it, so the first removal
- *   after it needs no further wait.
+ *   after it needs no further wait;
+ * - while the demand (Σ desired tasks) is above what it was when the count began, the count starts
+ *   again: capacity is not unneeded while the load climbs.
  */
 import type { CapacityAnalysis, InstanceView } from '../capacity/capacity.js';
 import type { PlacementItem } from '../placement/placement.js';
@@ -18,9 +20,9 @@ import { isJobTask } from './foreign-state.js';
 import { instanceTasks, taskSize } from './instance-tasks.js';
 import {
   afterRemoval,
-  formatUnneeded,
+  formatUnneededState,
   observeUnneeded,
-  parseUnneeded,
+  parseUnneededState,
   ripeCount,
   type UnneededStep,
 } from './unneeded.js';
@@ -54,6 +56,12 @@ export const drainingMoves = (snapshot: ClusterSnapshot, analysis: CapacityAnaly
 
 const label = (ci: InstanceView): string => ci.ec2InstanceId ?? ci.containerInstanceArn;
 
+/** Σ desired count of the cluster's ACTIVE REPLICA services: the demand the pacing watches. */
+export const replicaDemand = (snapshot: ClusterSnapshot): number =>
+  snapshot.services
+    .filter((s) => s.status === 'ACTIVE' && s.schedulingStrategy !== 'DAEMON')
+    .reduce((n, s) => n + s.desiredCount, 0);
+
 /** The outcome of {@link paceScaleIn}. */
 export interface ScaleInPace {
   /** How many of the selected instances drain now (the first ones: the emptiest). */
@@ -75,6 +83,8 @@ export interface PaceInput {
   unneededSeconds: number;
   /** Epoch ms of the last scale-out (undefined: none): unneeded steps older than it are void. */
   lastScaleOutMs: number | undefined;
+  /** Σ desired tasks of the REPLICA services now (a rise since the staircase began restarts it). */
+  demand: number;
   now: Date;
 }
 
@@ -86,7 +96,10 @@ export const paceScaleIn = (input: PaceInput): ScaleInPace => {
   const now = Math.floor(input.now.getTime() / 1000);
   // A scale-out proves capacity was needed then: nothing has been unneeded since before it.
   const outAt = input.lastScaleOutMs === undefined ? -Infinity : Math.floor(input.lastScaleOutMs / 1000);
-  const before = parseUnneeded(raw).filter((s) => s.since >= outAt);
+  const stored = parseUnneededState(raw);
+  // While the load climbs nothing is unneeded: a rise since the staircase began starts it again.
+  const rising = stored.demand !== undefined && input.demand > stored.demand;
+  const before = rising ? [] : stored.steps.filter((s) => s.since >= outAt);
   let steps: UnneededStep[] = observeUnneeded(before, input.removable, now);
   const reasons: string[] = [];
   let drain = 0;
@@ -109,7 +122,13 @@ export const paceScaleIn = (input: PaceInput): ScaleInPace => {
       );
     }
   }
-  const value = formatUnneeded(steps);
+  if (rising && input.removable > 0) {
+    reasons.push(
+      `demand rose from ${stored.demand} to ${input.demand} desired tasks: unneeded time starts again`,
+    );
+  }
+  const demand = before.length > 0 && stored.demand !== undefined ? stored.demand : input.demand;
+  const value = formatUnneededState({ demand, steps });
   return { drain, tag: value === (raw ?? '') ? undefined : value, reasons };
 };
 

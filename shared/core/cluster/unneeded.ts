@@ -12,6 +12,11 @@
  *
  * The staircase is bounded ({@link MAX_STEPS} entries, ≤ 8 × 15 characters, within the 256 characters of
  * an ASG tag value): when full, a new higher count is not added, which can only delay a scale-in.
+ *
+ * The tag also carries the demand (Σ desired tasks of the REPLICA services) when the staircase began:
+ * `57:3@1733212345,5@1733212405`. Capacity is not "unneeded" while the load climbs: when the demand is
+ * above that figure the staircase starts again (a ramp would otherwise shed an instance between two of
+ * its steps and buy it back minutes later — a reversal that saves nothing).
  */
 
 /** One step: at least `count` instances removable at every decision since `since` (epoch seconds). */
@@ -23,7 +28,26 @@ export interface UnneededStep {
 /** Most steps kept. */
 export const MAX_STEPS = 8;
 
-/** Parses the tag value (`3@1733212345,5@1733212405`); a malformed value reads as empty (restart). */
+/** The tag's content: the demand when the staircase began, and the steps. */
+export interface UnneededState {
+  /** Σ desired REPLICA tasks when the first step began (undefined: not recorded). */
+  demand: number | undefined;
+  steps: UnneededStep[];
+}
+
+/** Parses the tag value (`57:3@1733212345,5@1733212405`); a malformed value reads as empty (restart). */
+export const parseUnneededState = (raw: string | undefined): UnneededState => {
+  const m = /^(\d{1,9}):(.*)$/.exec(raw ?? '');
+  if (!m) return { demand: undefined, steps: parseUnneeded(raw) };
+  const steps = parseUnneeded(m[2]);
+  return { demand: steps.length > 0 ? Number(m[1]) : undefined, steps };
+};
+
+/** The tag value of a state ('' when there is no step). */
+export const formatUnneededState = (state: UnneededState): string =>
+  state.steps.length === 0 ? '' : `${state.demand ?? 0}:${formatUnneeded(state.steps)}`;
+
+/** Parses the steps (`3@1733212345,5@1733212405`); a malformed value reads as empty (restart). */
 export const parseUnneeded = (raw: string | undefined): UnneededStep[] => {
   if (!raw) return [];
   const steps: UnneededStep[] = [];

@@ -38,7 +38,11 @@ describe('ecs-autoscaler simulate', () => {
       '--out',
       dir,
     ]);
-    const figures = JSON.parse(out) as Record<string, Record<string, number>>;
+    type Figures = Record<
+      'costUnitHours' | 'instanceHours' | 'lowerBoundCostUnitHours' | 'packingReferenceCostUnitHours',
+      number
+    >;
+    const figures = JSON.parse(out) as Record<string, Figures>;
     expect(Object.keys(figures)).toEqual(['capacity-provider']);
     expect(Object.keys(figures['capacity-provider']!).sort()).toEqual([
       'costUnitHours',

@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   afterRemoval,
   formatUnneeded,
+  formatUnneededState,
   MAX_STEPS,
   observeUnneeded,
   parseUnneeded,
+  parseUnneededState,
   ripeCount,
 } from '../../../shared/core/cluster/unneeded.js';
 import { ago, type InstanceSpec, NOW, planOf, snapshotOf, taskOn } from './builders.js';
@@ -73,6 +75,9 @@ describe('unneeded staircase', () => {
     expect(value.length).toBeLessThanOrEqual(256);
     expect(parseUnneeded(value)).toEqual(steps);
     expect(parseUnneeded('3@100,2@200')).toEqual([]);
+    expect(parseUnneededState(`57:${value}`)).toEqual({ demand: 57, steps });
+    expect(formatUnneededState({ demand: 57, steps })).toBe(`57:${value}`);
+    expect(formatUnneededState({ demand: 57, steps: [] })).toBe('');
     expect(parseUnneeded('lots')).toEqual([]);
   });
 });
@@ -82,12 +87,12 @@ describe('planCluster — scale-in pacing (per instance, as cluster-autoscaler)'
     const plan = planOf(idle(), PACED);
     expect(plan.action).toBe('hold');
     expect(plan.drain).toEqual([]);
-    expect(plan.stateTags['ecs-autoscaler:unneeded']).toBe(`4@${T}`);
+    expect(plan.stateTags['ecs-autoscaler:unneeded']).toBe(`6:4@${T}`);
     expect(plan.reasons.join('\n')).toMatch(/4 instance\(s\) could go, unneeded for 0 s of the 600 s/);
   });
 
   it('drains several at once once they have been unneeded for the window', () => {
-    const plan = planOf(idle({ 'ecs-autoscaler:unneeded': `4@${T - 600}` }), PACED);
+    const plan = planOf(idle({ 'ecs-autoscaler:unneeded': `6:4@${T - 600}` }), PACED);
     expect(plan.action).toBe('scale-in');
     expect(plan.drain).toHaveLength(4);
     expect(plan.desiredCapacity).toEqual({ current: 5, proposed: 1 });
@@ -95,40 +100,51 @@ describe('planCluster — scale-in pacing (per instance, as cluster-autoscaler)'
   });
 
   it('drains only as many as have been unneeded long enough', () => {
-    const plan = planOf(idle({ 'ecs-autoscaler:unneeded': `1@${T - 700},4@${T - 120}` }), PACED);
+    const plan = planOf(idle({ 'ecs-autoscaler:unneeded': `6:1@${T - 700},4@${T - 120}` }), PACED);
     expect(plan.drain).toHaveLength(1);
-    expect(plan.stateTags['ecs-autoscaler:unneeded']).toBe(`3@${T - 120}`);
+    expect(plan.stateTags['ecs-autoscaler:unneeded']).toBe(`6:3@${T - 120}`);
     expect(plan.reasons.join('\n')).toMatch(/3 more wait/);
   });
 
   it('forgets unneeded time from before the last scale-out', () => {
     const plan = planOf(
       idle({
-        'ecs-autoscaler:unneeded': `4@${T - 2000}`,
+        'ecs-autoscaler:unneeded': `6:4@${T - 2000}`,
         'ecs-autoscaler:last-scale-out': ago(1000),
       }),
       PACED,
     );
     expect(plan.action).toBe('hold');
-    expect(plan.stateTags['ecs-autoscaler:unneeded']).toBe(`4@${T}`);
+    expect(plan.stateTags['ecs-autoscaler:unneeded']).toBe(`6:4@${T}`);
   });
 
   it('counts unneeded time during the cooldown after a scale-out, and drains right after it', () => {
     const during = planOf(idle({ 'ecs-autoscaler:last-scale-out': ago(700) }), PACED);
     expect(during.action).toBe('hold');
     expect(during.reasons.join('\n')).toMatch(/scale-in cooldown: the last scale-out was 700 s ago/);
-    expect(during.stateTags['ecs-autoscaler:unneeded']).toBe(`4@${T}`);
+    expect(during.stateTags['ecs-autoscaler:unneeded']).toBe(`6:4@${T}`);
     const after = planOf(
-      idle({ 'ecs-autoscaler:last-scale-out': ago(900), 'ecs-autoscaler:unneeded': `4@${T - 600}` }),
+      idle({ 'ecs-autoscaler:last-scale-out': ago(900), 'ecs-autoscaler:unneeded': `6:4@${T - 600}` }),
       PACED,
     );
     expect(after.action).toBe('scale-in');
     expect(after.drain).toHaveLength(4);
   });
 
+  it('starts again while the load climbs: demand above what it was when the count began', () => {
+    // The count began at 4 desired tasks; 6 are desired now: nothing drains, the count restarts at 6.
+    const plan = planOf(idle({ 'ecs-autoscaler:unneeded': `4:4@${T - 600}` }), PACED);
+    expect(plan.action).toBe('hold');
+    expect(plan.stateTags['ecs-autoscaler:unneeded']).toBe(`6:4@${T}`);
+    expect(plan.reasons.join('\n')).toMatch(/demand rose from 4 to 6 desired tasks/);
+    // A fall of the demand does not restart it.
+    const falling = planOf(idle({ 'ecs-autoscaler:unneeded': `9:4@${T - 600}` }), PACED);
+    expect(falling.action).toBe('scale-in');
+  });
+
   it('does not wait after its own scale-in: the cooldown guards only against undoing a scale-out', () => {
     const plan = planOf(
-      idle({ 'ecs-autoscaler:last-scale-in': ago(60), 'ecs-autoscaler:unneeded': `4@${T - 600}` }),
+      idle({ 'ecs-autoscaler:last-scale-in': ago(60), 'ecs-autoscaler:unneeded': `6:4@${T - 600}` }),
       PACED,
     );
     expect(plan.action).toBe('scale-in');
@@ -138,7 +154,7 @@ describe('planCluster — scale-in pacing (per instance, as cluster-autoscaler)'
     const snapshot = snapshotOf({
       instances: [web(1, 2), web(2, 1), web(3, 1), web(4, 1), web(5, 1)],
       services: [WEB],
-      group: { desired: 6, tags: { 'ecs-autoscaler:unneeded': `3@${T - 600}` } },
+      group: { desired: 6, tags: { 'ecs-autoscaler:unneeded': `6:3@${T - 600}` } },
     });
     const plan = planOf(snapshot, PACED);
     expect(plan.action).toBe('hold');

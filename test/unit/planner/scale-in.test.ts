@@ -24,7 +24,7 @@ describe('planCluster — scale-in', () => {
   it('drains the instance with the fewest tasks, then least reserved, and marks it on the container instance', () => {
     // Three instances could go; one has been unneeded for the 600 s the pacing asks (issue 16).
     const T = 1_795_348_800;
-    const tags = { 'ecs-autoscaler:unneeded': `1@${T - 600}` };
+    const tags = { 'ecs-autoscaler:unneeded': `6:1@${T - 600}` };
     const plan = planOf(
       snapshotOf(idle({ tags }, { tasks: [taskOn(id(3), 'web', 1), taskOn(id(4), 'web', 1)] })),
       { scaleInUnneededSeconds: 600 },
@@ -35,7 +35,7 @@ describe('planCluster — scale-in', () => {
     expect(plan.terminate).toEqual([]);
     expect(plan.stateTags).toEqual({
       'ecs-autoscaler:last-scale-in': '2026-11-22T12:00:00.000Z',
-      'ecs-autoscaler:unneeded': `2@${T}`,
+      'ecs-autoscaler:unneeded': `6:2@${T}`,
     });
     // Issue 14: own drains are per-instance attributes (drain start, epoch seconds), not an ASG tag list.
     expect(plan.attributes?.put).toEqual([
