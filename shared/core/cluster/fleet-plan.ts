@@ -23,6 +23,7 @@ import {
   registeredByType,
 } from './fleet.js';
 import { type GroupState, groupState, haltReason, scaleOutHoldReason } from './group-state.js';
+import { instanceTypeFacts } from './instance-types.js';
 import type { ClusterPolicy } from './policy.js';
 import {
   type ArchOf,
@@ -171,8 +172,11 @@ export const clusterFleets = (
 };
 
 /** Free space of in-flight instances of every group: booting members by type, not-launched units by arrival. */
-export const inFlightBins = (fgs: readonly FleetGroup[], analysis: CapacityAnalysis): Bin[] => {
-  const bins: Bin[] = [];
+export const inFlightBins = (
+  fgs: readonly FleetGroup[],
+  analysis: CapacityAnalysis,
+): (Bin & { arch?: 'x86_64' | 'arm64' | undefined })[] => {
+  const bins: (Bin & { arch?: 'x86_64' | 'arm64' | undefined })[] = [];
   for (const fg of fgs) {
     if (!fg.gs) continue;
     const arrival = arrivalOption(fg.fleet, [analysis.largestTask.reservation]);
@@ -180,12 +184,17 @@ export const inFlightBins = (fgs: readonly FleetGroup[], analysis: CapacityAnaly
     for (const id of fg.gs.booting) {
       const m = members.get(id);
       const free = (m && memberFree(fg.fleet, m, analysis.daemonReservation)) ?? arrival?.option.free;
-      if (free) bins.push({ id: `in-flight-${id}`, free });
+      const arch = (m?.InstanceType ? instanceTypeFacts(m.InstanceType)?.arch : undefined) ?? arrival?.option.arch;
+      if (free) bins.push({ id: `in-flight-${id}`, free, arch });
     }
     if (arrival?.option.free && fg.gs.notLaunchedUnits > 0) {
       const n = Math.ceil(fg.gs.notLaunchedUnits / arrival.option.weight);
       for (let k = 0; k < n; k++)
-        bins.push({ id: `in-flight-${fg.group.AutoScalingGroupName}-${k + 1}`, free: arrival.option.free });
+        bins.push({
+          id: `in-flight-${fg.group.AutoScalingGroupName}-${k + 1}`,
+          free: arrival.option.free,
+          arch: arrival.option.arch,
+        });
     }
   }
   return bins;
@@ -244,14 +253,22 @@ export const assessClusterScaleOut = (
     priority: f.priority,
   }));
   const headroomTasks = Math.max(0, ...fgs.map((f) => f.policy.headroomTasks));
+  const inFlight = inFlightBins(fgs, analysis);
+  // The architecture of each bin: capacity instances by their type, in-flight ones by what arrives.
+  const arch = new Map<string, 'x86_64' | 'arm64' | undefined>();
+  for (const i of analysis.instances) {
+    arch.set(i.containerInstanceArn, i.instanceType ? instanceTypeFacts(i.instanceType)?.arch : undefined);
+  }
+  for (const b of inFlight) arch.set(b.id, b.arch);
   return assessFleetScaleOut(
     analysis,
     capacity,
     ownDraining,
-    inFlightBins(fgs, analysis),
+    inFlight,
     growable,
     { headroomTasks },
     archOfServices(snapshot),
+    (id) => arch.get(id),
   );
 };
 

@@ -9,7 +9,12 @@
  */
 import type { CapacityAnalysis, InstanceView } from '../capacity/capacity.js';
 import { copiesThatFit, type Resources } from '../capacity/resources.js';
-import { type Bin, type PlacementItem, placeFirstFitDecreasing } from '../placement/placement.js';
+import {
+  type Bin,
+  type PlacementItem,
+  type PlacementResult,
+  placeFirstFitDecreasing,
+} from '../placement/placement.js';
 import { arrivalOption, type GroupFleet, type LaunchOption } from './fleet.js';
 import type { ClusterPolicy } from './policy.js';
 import { assessScaleOut, type ScaleOutAssessment } from './scale-out.js';
@@ -90,6 +95,7 @@ export const assessFleetScaleOut = (
   groups: readonly GrowableGroup[],
   policy: Pick<ClusterPolicy, 'headroomTasks'>,
   archOf: ArchOf = () => undefined,
+  binArch: (binId: string) => 'x86_64' | 'arm64' | undefined = () => undefined,
 ): FleetScaleOutAssessment => {
   const base = assessScaleOut(analysis, [], [], 0, undefined, policy);
   const wants = base.wants;
@@ -111,10 +117,27 @@ export const assessFleetScaleOut = (
     ...(withDraining ? ownDraining.map((i) => ({ id: i.containerInstanceArn, free: i.remaining })) : []),
     ...inFlight,
   ];
-  let placement = placeFirstFitDecreasing(items, bins(false), { dimensions: dims });
+  const archOfItem = (it: PlacementItem) =>
+    it.label === 'headroom' ? archOf(analysis.largestTask.taskDefinition ?? '') : archOf(it.label);
+  // Tasks that need one architecture go first, on instances of that architecture only; the rest on any.
+  const place = (all: Bin[]) => {
+    let free = all;
+    const unplaced: PlacementResult['unplaced'] = [];
+    for (const arch of ['arm64', 'x86_64', undefined] as const) {
+      const mine = items.filter((it) => archOfItem(it) === arch);
+      if (mine.length === 0) continue;
+      const usable = free.filter((b) => arch === undefined || (binArch(b.id) ?? arch) === arch);
+      const r = placeFirstFitDecreasing(mine, usable, { dimensions: dims });
+      const after = new Map(r.bins.map((b) => [b.id, b.free]));
+      free = free.map((b) => ({ id: b.id, free: after.get(b.id) ?? b.free }));
+      unplaced.push(...r.unplaced);
+    }
+    return { unplaced };
+  };
+  let placement = place(bins(false));
   let reactivate: InstanceView[] = [];
   if (placement.unplaced.length > 0 && ownDraining.length > 0) {
-    placement = placeFirstFitDecreasing(items, bins(true), { dimensions: dims });
+    placement = place(bins(true));
     reactivate = [...ownDraining];
   }
   const leftover = placement.unplaced.map((u) => ({
