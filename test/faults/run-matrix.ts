@@ -63,8 +63,6 @@ export const PENDING_LIMIT_SECONDS = C.bootSeconds + C.registerSeconds + 2 * C.j
 export const DRAINING_GRACE_SECONDS = 1800;
 /** The drain hook's name in every scenario. */
 export const DRAIN_HOOK = 'ecs-drain';
-/** A second terminate hook (another tool's) that the project must never complete. */
-export const FOREIGN_HOOK = 'other-tool-hook';
 
 /**
  * The heartbeat timeout of one run: the scenario's for the seed, raised to the smallest long-drain
