@@ -11,7 +11,7 @@
  *    `npm run build`) against a bare `node -e 0`, median of several spawns.
  *
  * Flags: `--runs N` (timing repetitions, default 9), `--no-build` (use the bundles already built),
- * `--json`.
+ * `--bundles` (part 3 only), `--json`.
  */
 import './lib/silent-env.js';
 import { spawnSync } from 'node:child_process';
@@ -139,6 +139,10 @@ const bundles = (): { name: string; kib: number; loadMs: number }[] => {
 
 const main = async (): Promise<void> => {
   log(`bench:api — ${new Date().toISOString()} — node ${process.version} — ${RUNS} runs per timing`);
+  if (args.includes('--bundles')) {
+    bundleFigures();
+    return;
+  }
   log('\nAPI calls per decision (calls made / theoretical minimum)');
   log('decision        instances   cold   min   ratio   warm   min   ratio');
   const calls: CallRow[] = [];
@@ -174,18 +178,32 @@ const main = async (): Promise<void> => {
     );
   }
 
+  const { bare, built } = bundleFigures();
+  if (JSON_OUT) {
+    console.log(JSON.stringify({ calls, simCalls, compute, bareNodeMs: bare, bundles: built }, null, 2));
+  }
+};
+
+/** Targets of issue 18: each bundle ≤ 400 KiB, cold load ≤ 2 × a bare `node -e 0`. */
+const BUNDLE_TARGET_KIB = 400;
+const LOAD_TARGET_RATIO = 2;
+
+function bundleFigures() {
   log('\nFunction bundles: size and cold load (median of spawns)');
   const bare = spawnMedianMs(['-e', '0']);
   log(`node -e 0: ${bare.toFixed(1)} ms`);
   const built = bundles();
   for (const b of built) {
+    const ratio = b.loadMs / bare;
+    const verdict = [
+      b.kib <= BUNDLE_TARGET_KIB ? 'size met' : `size MISSED (> ${BUNDLE_TARGET_KIB} KiB)`,
+      ratio <= LOAD_TARGET_RATIO ? 'load met' : `load MISSED (> ${LOAD_TARGET_RATIO} ×)`,
+    ].join(', ');
     log(
-      `${b.name.padEnd(18)} ${b.kib.toFixed(1).padStart(8)} KiB  load ${b.loadMs.toFixed(1).padStart(6)} ms  (${(b.loadMs / bare).toFixed(2)} × bare node)`,
+      `${b.name.padEnd(18)} ${b.kib.toFixed(1).padStart(8)} KiB  load ${b.loadMs.toFixed(1).padStart(6)} ms  (${ratio.toFixed(2)} × bare node)  ${verdict}`,
     );
   }
-  if (JSON_OUT) {
-    console.log(JSON.stringify({ calls, simCalls, compute, bareNodeMs: bare, bundles: built }, null, 2));
-  }
-};
+  return { bare, built };
+}
 
 await main();
