@@ -17,6 +17,7 @@
 import './lib/silent-env.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_CLUSTER_POLICY } from '../shared/core/cluster/index.js';
 import {
   checkTargets,
   figuresTable,
@@ -128,7 +129,7 @@ for (const name of traces) {
   const checks = checkTargets(rows, {
     bootSeconds: BENCH_CLUSTER.bootSeconds + BENCH_CLUSTER.registerSeconds,
     tickSeconds: 60,
-    cooldownSeconds: 600,
+    cooldownSeconds: DEFAULT_CLUSTER_POLICY.scaleInCooldownSeconds,
   });
   if (checks.length > 0) log(targetLines(checks));
   log(`  chart: ${file}`);
