@@ -20,7 +20,7 @@ import {
   resolveDrainSettings,
   WAITING_STATES,
 } from '../../shared/core/drain/index.js';
-import { describeError } from '../../shared/core/errors.js';
+import { describeError, TransientAwsError } from '../../shared/core/errors.js';
 import { logger } from '../../shared/runtime/logger.js';
 import { type DrainDeps, drainInstance, resolveHook } from './drain-instance.js';
 import type { RouteResult } from './route-result.js';
@@ -56,6 +56,33 @@ interface HeldInstance {
 const rotate = <T>(items: readonly T[], now: Date): T[] => {
   const start = Math.floor(now.getTime() / 60_000) % 2 === 0 ? 0 : Math.ceil(items.length / 2);
   return [...items.slice(start), ...items.slice(0, start)];
+};
+
+/**
+ * Heartbeats a held instance whose observation failed transiently (throttling, or ECS answering part of
+ * a Describe under `failures` three times in a row). The drainer never decides "empty" from a partial
+ * answer, but it must not let the hook time out over one either: with the heartbeat skipped, a 180 s hook
+ * under 30 % partial answers expired and the instance was terminated with its tasks. Only for transient
+ * errors: a permanent one (access denied) would keep the instance held for nothing.
+ */
+const keepAlive = async (deps: DrainDeps, h: HeldInstance): Promise<void> => {
+  if (!h.hook || h.settings.dryRun) return;
+  try {
+    const result = await deps.autoscaling.recordHeartbeat(h.settings.asgName, h.hook.name, h.instanceId);
+    logger.info('lifecycle heartbeat recorded while the instance could not be read', {
+      cluster: h.settings.cluster,
+      asg: h.settings.asgName,
+      instanceId: h.instanceId,
+      hook: h.hook.name,
+      result,
+    });
+  } catch (error) {
+    logger.error('lifecycle heartbeat failed', {
+      asg: h.settings.asgName,
+      instanceId: h.instanceId,
+      error: describeError(error),
+    });
+  }
 };
 
 /** Sweeps every managed group. */
@@ -136,6 +163,7 @@ export const sweep = async (deps: DrainDeps, defaults: DrainDefaults, now: Date)
             error: describeError(error),
           });
           out.errors.push({ cluster: h.settings.cluster, message: describeError(error) });
+          if (error instanceof TransientAwsError) await keepAlive(deps, h);
         }
       }),
     ),
