@@ -132,6 +132,10 @@ interface Sample {
   drainerInvocations: number;
   drainerMaxDurationMs: number;
   drainerCalls: number;
+  /** The drainer's calls by `service:Command` over the run. */
+  drainerByCommand: Record<string, number>;
+  /** Sweeps: held instances looked at per sweep, calls and virtual ms per sweep. */
+  sweeps: { held: number; calls: number; ms: number }[];
   /** Requests decided by the worker, their calls by command, and the worker's invocation durations. */
   decisions: number;
   decisionCalls: Record<string, number>;
@@ -153,7 +157,7 @@ const buildWorld = (seed: number): Sim => {
     sim.createAutoScalingGroup({
       name: `${cluster}-asg`,
       cluster,
-      min: INSTANCES_PER_CLUSTER,
+      min: INSTANCES_PER_CLUSTER / 2,
       max: INSTANCES_PER_CLUSTER * 2,
       desired: INSTANCES_PER_CLUSTER,
       instanceTypes: ['m5.2xlarge'],
@@ -238,16 +242,15 @@ const runSample = async (seed: number): Promise<Sample> => {
     for (let t = 30; t <= end; t += 30) {
       sim.at(t, refill);
       if (t % DRAIN_EVERY_S === 0) {
+        // A scale-in of each cluster: desired − 1; the group's terminate hook holds the instance the
+        // group picks, the drainer drains it (its batch jobs run to their end) and completes the hook.
         sim.at(t, async () => {
           for (let c = 1; c <= SAMPLED; c++) {
-            const cluster = sim.ecs.cluster(`batch-${c}`)!;
-            const active = [...cluster.instances.values()].filter((i) => i.status === 'ACTIVE');
-            const victim = active[Math.floor(rng() * active.length)];
-            if (!victim) continue;
-            await sim.call('ecs', 'UpdateContainerInstancesState', {
-              cluster: cluster.name,
-              containerInstances: [victim.arn],
-              status: 'DRAINING',
+            const group = sim.asg.groups.get(`batch-${c}-asg`)!;
+            await sim.call('autoscaling', 'SetDesiredCapacity', {
+              AutoScalingGroupName: group.name,
+              DesiredCapacity: group.desired - 1,
+              HonorCooldown: false,
             });
           }
         });
@@ -273,6 +276,19 @@ const runSample = async (seed: number): Promise<Sample> => {
       drainerInvocations: drainer.length,
       drainerMaxDurationMs: Math.max(0, ...drainer.map((r) => r.durationMs)),
       drainerCalls: sum(drainer.map((r) => r.apiCalls)),
+      drainerByCommand: log
+        .filter((x) => x.fn === 'instance-drainer')
+        .reduce<Record<string, number>>((acc, x) => {
+          for (const [k, v] of Object.entries(x.calls)) acc[k] = (acc[k] ?? 0) + v;
+          return acc;
+        }, {}),
+      sweeps: drainer
+        .filter((r) => r.trigger === 'Scheduled Event')
+        .map((r) => ({
+          held: ((r.result as { plans?: unknown[] } | undefined)?.plans ?? []).length,
+          calls: r.apiCalls,
+          ms: r.durationMs,
+        })),
       decisions: decisions.length,
       decisionCalls,
       decisionMs: workers.map(
@@ -313,6 +329,20 @@ const main = async (): Promise<void> => {
   const dispatchSeconds = (dispatcherCalls * API_LATENCY_MS) / 1000;
 
   // Throttling bound per ECS bucket for one tick's decisions.
+  // The drainer's calls per second in each bucket at 500 clusters (they compete with the tick's reads).
+  const drainerPerSecond = (name: string) =>
+    mean(
+      samples.map(
+        (x) =>
+          (sum(
+            Object.entries(x.drainerByCommand)
+              .filter(([k]) => bucketOf(k) === name)
+              .map(([, v]) => v),
+          ) /
+            (x.hours * 3600)) *
+          scale,
+      ),
+    );
   const buckets = Object.fromEntries(
     Object.entries(BUCKETS).map(([name, b]) => {
       const perDecision = sum(
@@ -321,26 +351,70 @@ const main = async (): Promise<void> => {
           .map(([, v]) => v),
       );
       const perTick = perDecision * CLUSTERS;
+      const drain = drainerPerSecond(name);
+      // Served at the refill rate left over by the drainer, after the burst.
+      const left = b.refill - drain;
       return [
         name,
         {
           callsPerDecision: round(perDecision),
-          callsPerMinute: Math.round(perTick),
+          callsPerMinute: Math.round(perTick + drain * 60),
+          drainerCallsPerMinute: Math.round(drain * 60),
           refillPerMinute: b.refill * 60,
-          utilisation: round(perTick / (b.refill * 60)),
-          secondsToServeOneTick: round(Math.max(0, perTick - b.burst) / b.refill, 1),
+          utilisation: round((perTick + drain * 60) / (b.refill * 60)),
+          secondsToServeOneTick: left > 0 ? round(Math.max(0, perTick - b.burst) / left, 1) : Infinity,
         },
       ];
     }),
   );
   const throttleBound = Math.max(...Object.values(buckets).map((b) => b.secondsToServeOneTick));
+  // What-if: the same decisions without the per-instance task reads of scale-in candidates and draining
+  // instances (ListTasks / DescribeTasks), to separate the fan-out's cost from the planner's reads.
+  const TASK_READS = new Set(['ecs:ListTasks', 'ecs:DescribeTasks']);
+  const throttleWithout = (drainerCompetes: boolean) =>
+    Math.max(
+      ...Object.entries(BUCKETS).map(([name, b]) => {
+        const perDecision = sum(
+          Object.entries(callsByCommand)
+            .filter(([k]) => bucketOf(k) === name && !TASK_READS.has(k))
+            .map(([, v]) => v),
+        );
+        const left = b.refill - (drainerCompetes ? drainerPerSecond(name) : 0);
+        return left > 0 ? Math.max(0, perDecision * CLUSTERS - b.burst) / left : Infinity;
+      }),
+    );
+  const throttleBoundWithoutTaskReads = throttleWithout(true);
+  // The fan-out alone: decisions without task reads, no drainer reads competing in the buckets.
+  const taskReadMs = sum(
+    Object.entries(callsByCommand)
+      .filter(([k]) => TASK_READS.has(k))
+      .map(([, v]) => v * API_LATENCY_MS),
+  );
+  const fanOutOnlySeconds =
+    dispatchSeconds +
+    POLL_DELAY_S +
+    Math.max(
+      Math.ceil(CLUSTERS / (deploy.maximumConcurrency * deploy.batchSize)) *
+        deploy.batchSize *
+        Math.max(0, decisionSeconds - taskReadMs / 1000),
+      throttleWithout(false),
+    );
   const waves = Math.ceil(CLUSTERS / (deploy.maximumConcurrency * deploy.batchSize));
   const concurrencyBound = waves * deploy.batchSize * decisionSeconds;
   const maxDecisionLatencySeconds =
     dispatchSeconds + POLL_DELAY_S + Math.max(concurrencyBound, throttleBound);
   // A worker batch under throttling: its share of the tick's serving time.
   const workerSeconds = Math.max(deploy.batchSize * decisionSecondsMax, throttleBound / waves);
-  const drainerMaxSeconds = Math.max(...samples.map((x) => x.drainerMaxDurationMs)) / 1000;
+  // The sweeper at 500 clusters: held instances scale with the clusters; it works on 8 at once
+  // (functions/instance-drainer/sweep.ts SWEEP_CONCURRENCY) and yields before its timeout.
+  const sweeps = samples.flatMap((x) => x.sweeps);
+  const heldPerSweep = mean(sweeps.map((w) => w.held)) * scale;
+  const busySweeps = sweeps.filter((w) => w.held > 0 && w.held <= 8);
+  const perInstanceSweepMs = busySweeps.length ? mean(busySweeps.map((w) => w.ms)) : 0;
+  const idleSweepMs = mean(sweeps.filter((w) => w.held === 0).map((w) => w.ms));
+  const sweepSeconds500 = (idleSweepMs + Math.ceil(heldPerSweep / 8) * perInstanceSweepMs) / 1000;
+  const drainerEventMaxSeconds = Math.max(...samples.map((x) => x.drainerMaxDurationMs), 0) / 1000;
+  const drainerMaxSeconds = Math.max(drainerEventMaxSeconds, sweepSeconds500);
   const shares = {
     'cluster-dispatcher': dispatchSeconds / deploy.timeout['cluster-dispatcher']!,
     'cluster-scaler': workerSeconds / deploy.timeout['cluster-scaler']!,
@@ -389,7 +463,9 @@ const main = async (): Promise<void> => {
       'cluster-dispatcher': round(dispatchSeconds),
       'cluster-scaler (batch)': round(workerSeconds),
       'cluster decision': round(decisionSeconds),
-      'instance-drainer (max)': round(drainerMaxSeconds),
+      'instance-drainer (max event)': round(drainerEventMaxSeconds),
+      'instance-drainer (sweep at 500 clusters)': round(sweepSeconds500),
+      heldInstancesPerSweep: round(heldPerSweep, 1),
     },
     timeoutShare: Object.fromEntries(Object.entries(shares).map(([k, v]) => [k, round(v, 3)])),
     throttling: buckets,
@@ -397,8 +473,27 @@ const main = async (): Promise<void> => {
       dispatchSeconds: round(dispatchSeconds, 1),
       concurrencySeconds: round(concurrencyBound, 1),
       throttlingSeconds: round(throttleBound, 1),
+      throttlingSecondsWithoutTaskReads: round(throttleBoundWithoutTaskReads, 1),
+      maxDecisionLatencySecondsWithoutTaskReads: round(
+        dispatchSeconds + POLL_DELAY_S + Math.max(concurrencyBound, throttleBoundWithoutTaskReads),
+        1,
+      ),
+      maxDecisionLatencySecondsFanOutOnly: round(fanOutOnlySeconds, 1),
+      taskReadsPerDecision: round(
+        sum(
+          Object.entries(callsByCommand)
+            .filter(([k]) => TASK_READS.has(k))
+            .map(([, v]) => v),
+        ),
+      ),
       waves,
     },
+    drainerCallsPerMinuteByCommand: Object.fromEntries(
+      [...new Set(samples.flatMap((x) => Object.keys(x.drainerByCommand)))].map((k) => [
+        k,
+        Math.round(mean(samples.map((x) => ((x.drainerByCommand[k] ?? 0) / (x.hours * 60)) * scale))),
+      ]),
+    ),
     callsPerDecision: Object.fromEntries(Object.entries(callsByCommand).map(([k, v]) => [k, round(v)])),
   };
   const before = {
