@@ -11,7 +11,8 @@
  *
  * Flags: `--json` (only the JSON: `{ seeds, traces: { <trace>: { <policy>: figures + perSeed } } }`),
  * `--trace NAME` (repeatable), `--policy NAME` (repeatable), `--seeds 1,2,3,4,5` (default) or `--seed N`
- * (repeatable), `--out DIR` (default bench-out), `--tag key=value` (repeatable: an `ecs-autoscaler:*` tag
+ * (repeatable), `--out DIR` (default bench-out), `--json-out FILE` (the same JSON to a file, beside the
+ * text), `--tag key=value` (repeatable: an `ecs-autoscaler:*` tag
  * on the project's group, to try a setting). Prints figures; never asserts.
  */
 import './lib/silent-env.js';
@@ -44,6 +45,7 @@ for (const s of seeds) {
   if (!Number.isInteger(s)) throw new Error(`--seed/--seeds: '${s}' is not an integer`);
 }
 const outDir = all('--out')[0] ?? 'bench-out';
+const jsonOut = all('--json-out')[0];
 const projectTags = Object.fromEntries(
   all('--tag').map((kv) => {
     const i = kv.indexOf('=');
@@ -135,3 +137,4 @@ for (const name of traces) {
   log(`  chart: ${file}`);
 }
 if (JSON_OUT) console.log(JSON.stringify({ seeds, traces: result }, null, 2));
+if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify({ seeds, traces: result }, null, 2)}\n`);
