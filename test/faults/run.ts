@@ -7,6 +7,8 @@
  * there is a violation.
  */
 import '../../bench/lib/silent-env.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { quietPowertoolsWarnings } from '../../bench/lib/quiet.js';
 import { FAULT_PROFILES } from './profiles.js';
 import { faultMatrix, reproduce, runOnce } from './run-matrix.js';
@@ -39,6 +41,15 @@ const runs = faultMatrix(seeds, firstSeed).filter(
 
 const started = performance.now();
 let violations = 0;
+// Memory is bounded: runs share nothing (run-matrix.ts `isolate`), so the heap after a run stays flat
+// however many runs came before. Sampled after each run; printed as first / peak / last.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const heapMb = () => {
+  gc();
+  return process.memoryUsage().heapUsed / 1024 / 1024;
+};
+const heap: number[] = [];
 for (const [i, run] of runs.entries()) {
   let found: Awaited<ReturnType<typeof runOnce>>;
   try {
@@ -64,6 +75,7 @@ for (const [i, run] of runs.entries()) {
     );
     console.log(`  reproduce: ${reproduce(v)}`);
   }
+  if (i % 10 === 0 || i === runs.length - 1) heap.push(heapMb());
   if (process.stderr.isTTY) process.stderr.write(`\r${i + 1}/${runs.length} runs`);
 }
 if (process.stderr.isTTY) process.stderr.write('\n');
@@ -74,5 +86,12 @@ const scope =
 console.log(
   `${runs.length} runs (${scope} × seeds from ${firstSeed}) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
 );
+if (heap.length > 0) {
+  console.log(
+    `memory (live heap after a GC, every 10 runs): after run 1 ${heap[0]!.toFixed(0)} MB, ` +
+      `peak ${Math.max(...heap).toFixed(0)} MB, ` +
+      `after the last run ${heap.at(-1)!.toFixed(0)} MB; rss ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB`,
+  );
+}
 console.log(`fault-injection: ${runs.length} runs, ${violations} violations`);
 process.exitCode = violations > 0 ? 1 : 0;
