@@ -113,7 +113,7 @@ export const guardOf = (reasons: readonly string[]): HoldGuard | undefined => {
     ['halt', /^halted:/],
     ['conflict', /another controller|stand(s|ing)? aside/i],
     ['backoff', /^backoff:/],
-    ['cooldown', /^cooldown:|\bcooldown of \d+ s\b|^scale-in cooldown/i],
+    ['cooldown', /^cooldown:|\bcooldown of \d+ s\b|scale-in cooldown:/i],
     ['max-size', /at its MaxSize|already at or above the maximum/],
     [
       'unplaceable-tasks',

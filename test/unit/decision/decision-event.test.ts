@@ -123,6 +123,19 @@ describe('cluster decision events', () => {
     expect(clusterDecisionEvent(plan, NOW)?.detail.guard).toBe('conflict');
   });
 
+  it('makes a cooldown event when idle instances wait for the scale-in cooldown', () => {
+    const plan = planOf(
+      snapshotOf({
+        instances: fleet(4),
+        services: [{ name: 'web', cpu: 256, mem: 256, desired: 1 }],
+        group: { desired: 4, tags: { 'ecs-autoscaler:last-scale-out': ago(120) } },
+      }),
+    );
+    expect(plan.action).toBe('hold');
+    expect(plan.reasons.join('\n')).toMatch(/scale-in cooldown:/);
+    expect(clusterDecisionEvent(plan, NOW)?.detail.guard).toBe('cooldown');
+  });
+
   it('makes a halt event when most instances are unhealthy', () => {
     const spec = fragmented();
     spec.instances = [
