@@ -58,6 +58,7 @@ const throttleName: Record<SimServiceName, string> = {
   events: 'ThrottlingException',
   ssm: 'ThrottlingException',
   sqs: 'RequestThrottled',
+  ec2: 'RequestLimitExceeded',
 };
 const serverErrorName: Record<SimServiceName, string> = {
   ecs: 'ServerException',
@@ -67,6 +68,7 @@ const serverErrorName: Record<SimServiceName, string> = {
   events: 'InternalException',
   ssm: 'InternalServerError',
   sqs: 'InternalError',
+  ec2: 'InternalError',
 };
 
 /** What happens to one API call. */

@@ -46,6 +46,7 @@ import { interceptSdk, type SdkMocks } from './sdk/intercept.js';
 import { seedFromSnapshot } from './setup/snapshot-seed.js';
 import { EventSourceMappings } from './sqs/event-source.js';
 import { type QueueSpec, type SimQueue, SqsWorld } from './sqs/queues.js';
+import { ec2Api } from './ec2/ec2-api.js';
 import { ParameterStore } from './ssm/parameter-store.js';
 
 /** Options of {@link createSim}. */
@@ -123,6 +124,7 @@ export class Sim implements SimContext {
       events: this.eventBus.api(),
       ssm: this.ssm.api(),
       sqs: this.sqs.api(),
+      ec2: ec2Api(),
     };
     this.dispatcher = new ApiDispatcher(
       this,

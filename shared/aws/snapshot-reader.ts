@@ -35,6 +35,7 @@ import { type ReaderClients, readerClients } from './clients.js';
 import { readCapacityProviders, readGroupControllers } from './controller-readers.js';
 import { awsCall, type Ctx, translateAwsError } from './errors.js';
 import { readInstanceRefreshes, readLaunchConfigurations } from './fleet-readers.js';
+import { readInstanceTypeFacts } from './instance-types.js';
 import { chunk, createLimiter, jsonShaped, type Limiter } from './limit.js';
 import { DEFAULT_RETRY, type RetryPolicy, retrying } from './retry.js';
 import { readAutoScalingGroups, readScalableTargets } from './scaling-readers.js';
@@ -101,6 +102,7 @@ const withRetries = (clients: ReaderClients, policy: RetryPolicy): ReaderClients
   ecs: retryingClient(clients.ecs, policy),
   autoScaling: retryingClient(clients.autoScaling, policy),
   applicationAutoScaling: retryingClient(clients.applicationAutoScaling, policy),
+  ...(clients.ec2 ? { ec2: retryingClient(clients.ec2, policy) } : {}),
 });
 
 /**
@@ -192,6 +194,8 @@ export const readClusterSnapshot = async (
     readInstanceRefreshes(clients, autoScalingGroups, limit, ctx),
     readLaunchConfigurations(clients, autoScalingGroups, limit, ctx),
   ]);
+  // Issue 12: facts of the instance types in use and launchable, for the placement model.
+  const instanceTypes = await readInstanceTypeFacts(clients.ec2, containerInstances, autoScalingGroups);
   const scalableTargets = await readScalableTargets(
     clients,
     clusterName,
@@ -213,6 +217,7 @@ export const readClusterSnapshot = async (
       scalableTargets,
       ...(instanceRefreshes.length > 0 ? { instanceRefreshes } : {}),
       ...(launchConfigurations.length > 0 ? { launchConfigurations } : {}),
+      ...(instanceTypes.length > 0 ? { instanceTypes } : {}),
       capacityProviders,
       groupControllers,
       ...(failures.length > 0 ? { failures } : {}),

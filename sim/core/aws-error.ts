@@ -7,6 +7,7 @@
 import * as aas from '@aws-sdk/client-application-auto-scaling';
 import * as asg from '@aws-sdk/client-auto-scaling';
 import * as cw from '@aws-sdk/client-cloudwatch';
+import * as ec2 from '@aws-sdk/client-ec2';
 import * as ecs from '@aws-sdk/client-ecs';
 import * as events from '@aws-sdk/client-eventbridge';
 import * as sqs from '@aws-sdk/client-sqs';
@@ -20,7 +21,8 @@ export type SimServiceName =
   | 'cloudwatch'
   | 'events'
   | 'ssm'
-  | 'sqs';
+  | 'sqs'
+  | 'ec2';
 
 type ServiceExceptionCtor = new (opts: {
   name: string;
@@ -40,6 +42,7 @@ const modules: Record<SimServiceName, { base: ServiceExceptionCtor; all: Record<
   events: { base: events.EventBridgeServiceException as unknown as ServiceExceptionCtor, all: events },
   ssm: { base: ssm.SSMServiceException as unknown as ServiceExceptionCtor, all: ssm },
   sqs: { base: sqs.SQSServiceException as unknown as ServiceExceptionCtor, all: sqs },
+  ec2: { base: ec2.EC2ServiceException as unknown as ServiceExceptionCtor, all: ec2 },
 };
 
 /** An error as thrown by an SDK v3 client: `name`, `message`, `$fault`, `$metadata.httpStatusCode`. */

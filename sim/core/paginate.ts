@@ -13,6 +13,7 @@ const badTokenName: Record<SimServiceName, string> = {
   events: 'ValidationException',
   ssm: 'InvalidNextToken',
   sqs: 'InvalidParameterValue',
+  ec2: 'InvalidParameterValue',
 };
 
 /** Error names each service uses for a request that breaks a documented limit. */
@@ -24,6 +25,7 @@ export const validationName: Record<SimServiceName, string> = {
   events: 'ValidationException',
   ssm: 'ValidationException',
   sqs: 'InvalidParameterValue',
+  ec2: 'InvalidParameterValue',
 };
 
 /** One page of `items` plus the token for the next one (undefined on the last page). */

@@ -74,6 +74,29 @@ const table: Record<string, [vcpu: number, gib: number, gpu?: number]> = {
   'p3.2xlarge': [8, 61, 1],
 };
 
+/**
+ * What EC2 says about a type of the table (DescribeInstanceTypes facts): vCPUs, installed MiB, GPUs, max
+ * ENIs, architecture (Graviton types, `g` after the generation digit, are arm64). Undefined: not in the table.
+ */
+export const instanceTypeFacts = (
+  type: string,
+): { vcpu: number; memoryMiB: number; gpus: number; enis?: number; arch: 'arm64' | 'x86_64' } | undefined => {
+  const row = table[type];
+  if (!row) return undefined;
+  const [vcpu, gib, gpu] = row;
+  const enis = eniFacts(type).enis;
+  return {
+    vcpu,
+    memoryMiB: Math.round(gib * 1024),
+    gpus: gpu ?? 0,
+    ...(enis !== undefined ? { enis } : {}),
+    arch: /^[a-z]+\dg[a-z]*\./.test(type) ? 'arm64' : 'x86_64',
+  };
+};
+
+/** The instance types of the table. */
+export const instanceTypeNames = (): string[] => Object.keys(table);
+
 /** Resolves an instance type name (from the table) or passes a custom spec through. */
 export const instanceType = (type: string | InstanceTypeSpec): InstanceTypeSpec => {
   if (typeof type !== 'string') return type;

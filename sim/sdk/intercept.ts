@@ -18,6 +18,7 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -57,6 +58,7 @@ export interface SdkMocks {
   eventBridge: SimClientCalls;
   ssm: SimClientCalls;
   sqs: SimClientCalls;
+  ec2: SimClientCalls;
   /** Stops routing to this simulator (an earlier installation, if any, answers again). */
   restore(): void;
 }
@@ -84,6 +86,7 @@ const CLIENTS = [
   ['eventBridge', EventBridgeClient, 'events'],
   ['ssm', SSMClient, 'ssm'],
   ['sqs', SQSClient, 'sqs'],
+  ['ec2', EC2Client, 'ec2'],
 ] as const;
 type MockKey = (typeof CLIENTS)[number][0];
 
@@ -155,6 +158,7 @@ export const interceptSdk = (dispatch: Dispatch): SdkMocks => {
       eventBridge: [],
       ssm: [],
       sqs: [],
+      ec2: [],
     },
   };
   installations.push(installation);
