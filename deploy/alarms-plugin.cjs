@@ -9,9 +9,10 @@
  *   function cannot be invoked);
  * - per failure queue (FailedInvocationsQueue, and every queue another queue's RedrivePolicy names as
  *   its dead-letter target): ApproximateNumberOfMessagesVisible ≥ 1;
- * - per account and region: DrainsHitMaxTime, Conflicts and UnplaceableTasks of any cluster, with
- *   CloudWatch Metrics Insights queries over the EcsAutoscaler namespace (new clusters are covered
- *   without a redeploy).
+ * - per account and region: DrainsHitMaxTime, Conflicts and UnplaceableTasks of any cluster, and the
+ *   errors the functions handle themselves (ClusterScalerErrors, ConfigurationErrors, DrainErrors,
+ *   ServiceScalerErrors, DecisionEventErrors), with CloudWatch Metrics Insights queries over the
+ *   EcsAutoscaler namespace (new clusters are covered without a redeploy).
  * Alarm actions: the SNS topic of the CloudFormation parameter `AlarmTopicArn` (ALARM and OK), whose
  * default is the Serverless param `alarmTopicArn`; empty (the default) notifies nobody. A release
  * template user sets it at deploy time (`--parameter-overrides AlarmTopicArn=…`).
@@ -40,6 +41,38 @@ const METRIC_ALARMS = [
     fn: 'MAX',
     description:
       'Tasks that no instance type of the group can ever run: fix the task or the group (report findings).',
+  },
+  // Errors the functions handle themselves (a skipped cluster, a refused write): Lambda sees a success,
+  // so the AWS/Lambda Errors alarms cannot tell.
+  {
+    id: 'ClusterScalerErrors',
+    fn: 'SUM',
+    description:
+      'A cluster decision failed (AWS refused a call, the cluster or its group is gone): the cluster-scaler ERROR log names it.',
+  },
+  {
+    id: 'ConfigurationErrors',
+    fn: 'SUM',
+    description:
+      'A cluster is skipped for a bad ecs-autoscaler:* tag or several tagged groups: the ERROR log names the tag.',
+  },
+  {
+    id: 'DrainErrors',
+    fn: 'SUM',
+    description:
+      'The drainer could not handle an event or a group (bad event, bad tag, AWS refused): the instance-drainer ERROR log.',
+  },
+  {
+    id: 'ServiceScalerErrors',
+    fn: 'SUM',
+    description:
+      'A service alarm could not be handled (half-tagged alarm, bad tag, unknown service): the service-scaler ERROR log.',
+  },
+  {
+    id: 'DecisionEventErrors',
+    fn: 'SUM',
+    description:
+      'A decision event or last-decision record could not be written (the decision itself was applied): WARN "decision event not published".',
   },
 ];
 
@@ -72,6 +105,7 @@ const buildAlarms = ({ functions, resources, prefix, namespace }) => {
   const actions = { AlarmActions: topic, OKActions: topic };
   const out = {};
   const alarm = (id, props) => {
+    if (out[id] || resources[id]) throw new Error(`alarms-plugin: logical id ${id} is already taken`);
     out[id] = { Type: 'AWS::CloudWatch::Alarm', Properties: { ActionsEnabled: true, ...actions, ...props } };
   };
   for (const { name, logicalId, definition } of functions) {
@@ -147,7 +181,7 @@ const buildAlarms = ({ functions, resources, prefix, namespace }) => {
     });
   }
   for (const m of METRIC_ALARMS) {
-    alarm(`${m.id}Alarm`, {
+    alarm(`AnyCluster${m.id}Alarm`, {
       AlarmName: `${prefix}-${m.id}`,
       AlarmDescription: `ecs-autoscaler: ${m.description} Which cluster: the dashboard, or the decision events.`,
       Metrics: [

@@ -95,6 +95,11 @@ describe.runIf(hasTemplate)('the stack alarms on itself', () => {
     ['DrainsHitMaxTime', 'SUM'],
     ['Conflicts', 'MAX'],
     ['UnplaceableTasks', 'MAX'],
+    ['ClusterScalerErrors', 'SUM'],
+    ['ConfigurationErrors', 'SUM'],
+    ['DrainErrors', 'SUM'],
+    ['ServiceScalerErrors', 'SUM'],
+    ['DecisionEventErrors', 'SUM'],
   ])('alarms on %s of any cluster (Metrics Insights over ClusterName)', (metric, fn) => {
     const found = alarms().filter((a) => JSON.stringify(a.Metrics ?? []).includes(`${fn}(${metric})`));
     expect(found).toHaveLength(1);
@@ -171,13 +176,29 @@ describe('alarm generation (deploy/alarms-plugin.cjs)', () => {
         'AThrottlesAlarm',
         'BErrorsAlarm',
         'BThrottlesAlarm',
-        'ConflictsAlarm',
-        'DrainsHitMaxTimeAlarm',
+        'AnyClusterClusterScalerErrorsAlarm',
+        'AnyClusterConfigurationErrorsAlarm',
+        'AnyClusterConflictsAlarm',
+        'AnyClusterDecisionEventErrorsAlarm',
+        'AnyClusterDrainErrorsAlarm',
+        'AnyClusterDrainsHitMaxTimeAlarm',
+        'AnyClusterServiceScalerErrorsAlarm',
         'FailedInvocationsQueueDepthAlarm',
-        'UnplaceableTasksAlarm',
+        'AnyClusterUnplaceableTasksAlarm',
         'WorkDlqDepthAlarm',
       ].sort(),
     );
+  });
+
+  it('refuses a logical id that is already taken instead of overwriting it', () => {
+    expect(() =>
+      buildAlarms({
+        functions: [fn('a')],
+        resources: { ...resources, AErrorsAlarm: { Type: 'AWS::CloudWatch::Alarm', Properties: {} } },
+        prefix: 'p',
+        namespace: 'EcsAutoscaler',
+      }),
+    ).toThrow(/AErrorsAlarm is already taken/);
   });
 
   it('takes the Serverless param alarmTopicArn as the default of the AlarmTopicArn parameter', () => {
