@@ -17,10 +17,11 @@
  * sent); a TransientAwsError is rethrown so Lambda's asynchronous retry runs the event again.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { type AlarmStore, CloudWatchAlarmStore } from '../../shared/aws/alarm-store.js';
-import { clusterScalerClients } from '../../shared/aws/cluster-clients.js';
 import { listManagedClusters } from '../../shared/aws/cluster-groups.js';
 import { type ClusterQueue, defaultClusterQueue } from '../../shared/aws/cluster-queue.js';
 import {
@@ -67,10 +68,13 @@ export const setDispatcherPorts = (ports: DispatcherPorts | undefined): void => 
   portsOverride = ports;
 };
 
+/** Only the clients the dispatcher calls (no ECS client: it never reads a cluster), once per container. */
+let clients: { autoScaling: AutoScalingClient; cloudWatch: CloudWatchClient } | undefined;
+
 const defaultPorts = (): DispatcherPorts => {
-  const clients = clusterScalerClients();
+  clients ??= { autoScaling: new AutoScalingClient({}), cloudWatch: new CloudWatchClient({}) };
   return {
-    listManagedClusters: () => listManagedClusters(clients.autoScaling),
+    listManagedClusters: () => listManagedClusters(clients!.autoScaling),
     alarms: new CloudWatchAlarmStore(clients.cloudWatch),
     queue: defaultClusterQueue(),
   };
