@@ -7,7 +7,8 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../shared/core/zod-messages.js';
 import type { ReaderClients } from '../../shared/aws/clients.js';
 import { deploymentLastDecisionReader } from '../../shared/aws/decision-events.js';
 import { readReportInputs } from '../../shared/aws/report-inputs.js';
@@ -19,7 +20,9 @@ import { logger } from '../../shared/runtime/logger.js';
 
 /** The event this function accepts. Unknown keys are refused: a typo such as `cluster` must not mean "all". */
 export const CapacityReportEventSchema = z.strictObject({
-  clusters: z.array(z.string().trim().min(1, 'a cluster name must not be empty')).optional(),
+  clusters: z.optional(
+    z.array(z.string().check(z.trim(), z.minLength(1, 'a cluster name must not be empty'))),
+  ),
 });
 export type CapacityReportEvent = z.infer<typeof CapacityReportEventSchema>;
 

@@ -7,7 +7,8 @@
  *   events and EventBridge"). The cluster is in the alarm name and in the metric's `ClusterName` dimension;
  *   when both are present they must agree.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../shared/core/zod-messages.js';
 import { ALARM_PREFIX, parseAlarmName } from '../../shared/core/cluster/index.js';
 import { InvalidEventError } from '../../shared/core/errors.js';
 import { formatIssuePath } from '../../shared/core/snapshot/index.js';
@@ -15,30 +16,31 @@ import { formatIssuePath } from '../../shared/core/snapshot/index.js';
 const ScheduledEventSchema = z.looseObject({
   source: z.literal('aws.events'),
   'detail-type': z.literal('Scheduled Event'),
-  time: z.string().optional(),
+  time: z.optional(z.string()),
 });
 
 const AlarmEventSchema = z.looseObject({
   source: z.literal('aws.cloudwatch'),
   'detail-type': z.literal('CloudWatch Alarm State Change'),
   detail: z.looseObject({
-    alarmName: z.string().min(1),
+    alarmName: z.string().check(z.minLength(1)),
     state: z.looseObject({ value: z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA']) }),
-    configuration: z
-      .looseObject({
-        metrics: z
-          .array(
+    configuration: z.optional(
+      z.looseObject({
+        metrics: z._default(
+          z.array(
             z.looseObject({
-              metricStat: z
-                .looseObject({
-                  metric: z.looseObject({ dimensions: z.record(z.string(), z.string()).optional() }),
-                })
-                .optional(),
+              metricStat: z.optional(
+                z.looseObject({
+                  metric: z.looseObject({ dimensions: z.optional(z.record(z.string(), z.string())) }),
+                }),
+              ),
             }),
-          )
-          .default([]),
-      })
-      .optional(),
+          ),
+          [],
+        ),
+      }),
+    ),
   }),
 });
 
@@ -82,7 +84,7 @@ export const parseTrigger = (event: unknown): Trigger => {
   return { kind: 'alarm', alarmName, cluster: parsed.cluster, state: state.value };
 };
 
-const invalid = (error: z.ZodError): InvalidEventError => {
+const invalid = (error: z.core.$ZodError): InvalidEventError => {
   const issue = error.issues[0]!;
   return new InvalidEventError(
     `not a cluster scaler trigger: field '${formatIssuePath(issue.path)}' is invalid (${issue.message}). ${WHAT}`,

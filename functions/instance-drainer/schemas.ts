@@ -3,26 +3,27 @@
  * fields over time (ECS says so), so unknown keys pass. `time` is a plain string because AWS's own
  * Auto Scaling and EC2 samples carry the placeholder `yyyy-mm-ddThh:mm:ssZ` there.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../shared/core/zod-messages.js';
 import { InvalidEventError } from '../../shared/core/errors.js';
 import { formatIssuePath } from '../../shared/core/snapshot/index.js';
 
 /** EC2 instance IDs: `i-` and 8 (older) or 17 hex digits. */
 const instanceId = z
   .string()
-  .regex(/^i-[0-9a-f]{8,17}$/, 'expected an EC2 instance ID like i-0123456789abcdef0');
-const nonEmpty = z.string().min(1);
+  .check(z.regex(/^i-[0-9a-f]{8,17}$/, 'expected an EC2 instance ID like i-0123456789abcdef0'));
+const nonEmpty = z.string().check(z.minLength(1));
 
 /** The EventBridge envelope common to every event. */
 export const EnvelopeSchema = z.looseObject({
-  version: z.string().optional(),
-  id: z.string().optional(),
+  version: z.optional(z.string()),
+  id: z.optional(z.string()),
   'detail-type': nonEmpty,
   source: nonEmpty,
-  account: z.string().optional(),
-  time: z.string().optional(),
-  region: z.string().optional(),
-  resources: z.array(z.string()).optional(),
+  account: z.optional(z.string()),
+  time: z.optional(z.string()),
+  region: z.optional(z.string()),
+  resources: z.optional(z.array(z.string())),
   detail: z.looseObject({}),
 });
 
@@ -32,17 +33,17 @@ export const LifecycleActionDetailSchema = z.looseObject({
   LifecycleHookName: nonEmpty,
   EC2InstanceId: instanceId,
   LifecycleTransition: nonEmpty,
-  LifecycleActionToken: z.string().optional(),
-  NotificationMetadata: z.string().optional(),
-  Origin: z.string().optional(),
-  Destination: z.string().optional(),
+  LifecycleActionToken: z.optional(z.string()),
+  NotificationMetadata: z.optional(z.string()),
+  Origin: z.optional(z.string()),
+  Destination: z.optional(z.string()),
 });
 
 /** "EC2 Spot Instance Interruption Warning" and "EC2 Instance Rebalance Recommendation" (source aws.ec2). */
 export const Ec2InstanceDetailSchema = z.looseObject({
   'instance-id': instanceId,
   // hibernate | stop | terminate; AWS's sample has the placeholder "action", so any string passes.
-  'instance-action': z.string().optional(),
+  'instance-action': z.optional(z.string()),
 });
 
 /** "ECS Task State Change" (source aws.ecs). */
@@ -51,11 +52,11 @@ export const TaskStateChangeDetailSchema = z.looseObject({
   taskArn: nonEmpty,
   lastStatus: nonEmpty,
   // Present only for tasks on EC2 or external instances.
-  containerInstanceArn: z.string().optional(),
-  desiredStatus: z.string().optional(),
-  group: z.string().optional(),
-  launchType: z.string().optional(),
-  version: z.number().optional(),
+  containerInstanceArn: z.optional(z.string()),
+  desiredStatus: z.optional(z.string()),
+  group: z.optional(z.string()),
+  launchType: z.optional(z.string()),
+  version: z.optional(z.number()),
 });
 
 /** "ECS Container Instance State Change" (source aws.ecs). */
@@ -63,8 +64,8 @@ export const ContainerInstanceStateChangeDetailSchema = z.looseObject({
   clusterArn: nonEmpty,
   containerInstanceArn: nonEmpty,
   status: nonEmpty,
-  ec2InstanceId: z.string().optional(),
-  version: z.number().optional(),
+  ec2InstanceId: z.optional(z.string()),
+  version: z.optional(z.number()),
 });
 
 /** The detail-types the drainer handles, by name. */
@@ -92,7 +93,7 @@ export type DrainerEvent =
   | { kind: 'sweep' }
   | { kind: 'unsupported'; detailType: string; source: string };
 
-const parse = <T>(schema: z.ZodType<T>, value: unknown, what: string): T => {
+const parse = <T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T => {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;

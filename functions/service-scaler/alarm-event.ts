@@ -7,7 +7,8 @@
  * `detail.alarmTags`. The event has no ComparisonOperator: the side comes from the state reason text, else
  * from the datapoints, else from one DescribeAlarms (handler). Unknown keys pass (AWS adds fields).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../shared/core/zod-messages.js';
 import { InvalidEventError } from '../../shared/core/errors.js';
 import {
   type AlarmComparison,
@@ -19,35 +20,37 @@ import { formatIssuePath } from '../../shared/core/snapshot/index.js';
 
 const StateSchema = z.looseObject({
   value: z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA']),
-  reason: z.string().optional(),
-  reasonData: z.string().optional(),
-  timestamp: z.string().optional(),
+  reason: z.optional(z.string()),
+  reasonData: z.optional(z.string()),
+  timestamp: z.optional(z.string()),
 });
 
 const MetricSchema = z.looseObject({
-  id: z.string().optional(),
-  metricStat: z
-    .looseObject({
+  id: z.optional(z.string()),
+  metricStat: z.optional(
+    z.looseObject({
       metric: z.looseObject({
-        namespace: z.string().optional(),
+        namespace: z.optional(z.string()),
         name: z.string(),
-        dimensions: z.record(z.string(), z.string()).optional(),
+        dimensions: z.optional(z.record(z.string(), z.string())),
       }),
-    })
-    .optional(),
+    }),
+  ),
 });
 
 /** The event, as far as the service scaler reads it. */
 export const AlarmStateChangeEventSchema = z.looseObject({
   source: z.literal('aws.cloudwatch'),
   'detail-type': z.literal('CloudWatch Alarm State Change'),
-  resources: z.array(z.string()).default([]),
+  resources: z._default(z.array(z.string()), []),
   detail: z.looseObject({
-    alarmName: z.string().min(1),
+    alarmName: z.string().check(z.minLength(1)),
     state: StateSchema,
-    previousState: StateSchema.partial().optional(),
-    configuration: z.looseObject({ metrics: z.array(MetricSchema).default([]) }).default({ metrics: [] }),
-    alarmTags: z.record(z.string(), z.string()).optional(),
+    previousState: z.optional(z.partial(StateSchema)),
+    configuration: z._default(z.looseObject({ metrics: z._default(z.array(MetricSchema), []) }), {
+      metrics: [],
+    }),
+    alarmTags: z.optional(z.record(z.string(), z.string())),
   }),
 });
 

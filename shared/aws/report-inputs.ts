@@ -3,6 +3,7 @@
  * Lambda and the CLI so both report the same clusters the same way.
  */
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import * as z from 'zod/mini';
 import { analyzeCapacity } from '../core/capacity/capacity.js';
 import { planCluster } from '../core/cluster/planner.js';
 import type { LastDecisionRecord } from '../core/decision/index.js';
@@ -72,7 +73,7 @@ export const readSnapshotAlarms = async (
   }
   for (const s of snapshots) {
     // Dates to ISO strings, as in a snapshot file; the schema checks what the preview reads.
-    s.alarms = MetricAlarmSchema.array().parse(jsonShaped(byCluster.get(s.cluster.clusterName) ?? []));
+    s.alarms = z.array(MetricAlarmSchema).parse(jsonShaped(byCluster.get(s.cluster.clusterName) ?? []));
   }
 };
 

@@ -11,7 +11,8 @@
  * Unknown `ecs-autoscaler:*` keys are rejected too: a typo ("headroom-task") would otherwise be ignored
  * silently and the cluster scaled with a default the operator meant to change.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-messages.js';
 import { DrainTags } from '../drain/config.js';
 import { ConfigurationError } from '../errors.js';
 import type { AsgTag, AutoScalingGroup } from '../snapshot/snapshot.js';
@@ -26,18 +27,19 @@ export interface SettingSpec {
   /** The env var (serverless.yml param) that sets the default; absent: tag only. */
   env?: string;
   allowed: string;
-  schema: z.ZodType<number | boolean>;
+  schema: z.ZodMiniType<number | boolean>;
 }
 
 const integer = (min: number, max: number) =>
-  z.string().trim().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(min).max(max));
+  z.pipe(
+    z.pipe(z.string().check(z.trim()).check(z.regex(/^\d+$/)), z.transform(Number)),
+    z.int().check(z.minimum(min), z.maximum(max)),
+  );
 const word = <T extends string>(yes: T, no: T) =>
-  z
-    .string()
-    .trim()
-    .toLowerCase()
-    .pipe(z.enum([yes, no]))
-    .transform((v) => v === yes);
+  z.pipe(
+    z.pipe(z.string().check(z.trim()).check(z.toLowerCase()), z.enum([yes, no])),
+    z.transform((v) => v === yes),
+  );
 
 /** Operator settings: tag, default env var, allowed values. Durations are whole seconds. */
 export const POLICY_TAGS = {
@@ -168,19 +170,24 @@ export interface ScalingState {
 const tagValue = (tags: readonly AsgTag[], key: string): string | undefined =>
   tags.find((t) => t.Key === key)?.Value;
 
-const isoTime = z.iso.datetime({ offset: true }).transform((v) => Date.parse(v));
-const instanceIds = z
-  .string()
-  .trim()
-  .transform((v) => (v === '' ? [] : v.split(',').map((s) => s.trim())))
-  .pipe(z.array(z.string().regex(/^i-[0-9a-f]{8,17}$/)));
+const isoTime = z.pipe(
+  z.iso.datetime({ offset: true }),
+  z.transform((v) => Date.parse(v)),
+);
+const instanceIds = z.pipe(
+  z.pipe(
+    z.string().check(z.trim()),
+    z.transform((v) => (v === '' ? [] : v.split(',').map((s) => s.trim()))),
+  ),
+  z.array(z.string().check(z.regex(/^i-[0-9a-f]{8,17}$/))),
+);
 
 /**
  * Reads the scaler's state tags.
  * @throws ConfigurationError naming a state tag whose value is not what the scaler writes.
  */
 export const readScalingState = (tags: readonly AsgTag[], group = 'the ASG'): ScalingState => {
-  const parse = <T>(key: string, schema: z.ZodType<T>, allowed: string): T | undefined => {
+  const parse = <T>(key: string, schema: z.ZodMiniType<T>, allowed: string): T | undefined => {
     const raw = tagValue(tags, key);
     if (raw === undefined) return undefined;
     const r = schema.safeParse(raw);

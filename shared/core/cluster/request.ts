@@ -6,7 +6,8 @@
  *
  * Pure: parsing and the deduplication key only; the adapter (shared/aws/cluster-queue.ts) sends it.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-messages.js';
 import { InvalidEventError } from '../errors.js';
 
 /** Version of the message body; a body of another version is rejected, never guessed at. */
@@ -22,7 +23,7 @@ const Existing = z.looseObject({ AlarmName: z.string() });
 
 const Common = {
   v: z.literal(CLUSTER_REQUEST_VERSION),
-  cluster: z.string().min(1).max(255),
+  cluster: z.string().check(z.minLength(1), z.maxLength(255)),
   /** When the trigger happened (the tick's schedule time, the alarm's state change, the service plan). */
   at: z.iso.datetime({ offset: true }),
 };
@@ -36,15 +37,15 @@ export const ClusterRequestSchema = z.discriminatedUnion('kind', [
      * The cluster's alarms as the dispatcher listed them at the tick (ExistingAlarm fields), so the
      * worker reconciles them without a DescribeAlarms call of its own. Absent: alarms are left alone.
      */
-    alarms: z.array(Existing).optional(),
+    alarms: z.optional(z.array(Existing)),
   }),
-  z.object({ ...Common, kind: z.literal('alarm'), alarm: z.string().min(1) }),
+  z.object({ ...Common, kind: z.literal('alarm'), alarm: z.string().check(z.minLength(1)) }),
   z.object({
     ...Common,
     kind: z.literal('grow'),
-    service: z.string().min(1),
+    service: z.string().check(z.minLength(1)),
     /** The service's desired count the new capacity is for (absolute, so a duplicate adds nothing). */
-    desiredCount: z.number().int().min(0),
+    desiredCount: z.int().check(z.minimum(0)),
   }),
 ]);
 

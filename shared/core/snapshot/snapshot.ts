@@ -6,104 +6,118 @@
  * name only the fields the autoscaler reads and let every other field through (`looseObject`): AWS adds
  * fields over time and a recorded file must keep them.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-messages.js';
 import { ConfigurationError } from '../errors.js';
 import { parseTaskSize } from './task-size.js';
 
 /** ISO-8601 string, or the SDK's Date (turned into its ISO form), as JSON would carry it. */
-const isoDate = z.preprocess((v) => (v instanceof Date ? v.toISOString() : v), z.string());
-const int = z.number().int();
+const isoDate = z.pipe(
+  z.transform((v: unknown) => (v instanceof Date ? v.toISOString() : v)),
+  z.string(),
+);
+const int = z.int();
 /** Counts and resource amounts are never negative in ECS. */
-const count = z.number().int().min(0);
-const amount = z.number().min(0);
+const count = z.int().check(z.minimum(0));
+const amount = z.number().check(z.minimum(0));
 
 /**
  * A task-level size string as RegisterTaskDefinition accepts it: "1024" / "1 vCPU" (CPU units) or
  * "2048" / "2 GB" (MiB). A value the autoscaler cannot read must be an error, not a silent fallback.
  */
 const taskSize = (unit: 'vcpu' | 'gb') =>
-  z.string().refine((v) => parseTaskSize(v, unit) !== undefined && (parseTaskSize(v, unit) ?? -1) >= 0, {
-    message:
-      unit === 'vcpu'
-        ? 'expected CPU units ("1024") or vCPUs ("1 vCPU")'
-        : 'expected MiB ("2048") or GB ("2 GB")',
-  });
+  z.string().check(
+    z.refine((v) => parseTaskSize(v, unit) !== undefined && (parseTaskSize(v, unit) ?? -1) >= 0, {
+      message:
+        unit === 'vcpu'
+          ? 'expected CPU units ("1024") or vCPUs ("1 vCPU")'
+          : 'expected MiB ("2048") or GB ("2 GB")',
+    }),
+  );
 
 /** ECS `Resource` (registeredResources / remainingResources item). */
 export const ResourceSchema = z.looseObject({
   name: z.string(),
-  type: z.string().optional(),
-  integerValue: amount.optional(),
-  doubleValue: amount.optional(),
-  longValue: amount.optional(),
-  stringSetValue: z.array(z.string()).optional(),
+  type: z.optional(z.string()),
+  integerValue: z.optional(amount),
+  doubleValue: z.optional(amount),
+  longValue: z.optional(amount),
+  stringSetValue: z.optional(z.array(z.string())),
 });
 
 /** ECS `Attribute`. */
-export const AttributeSchema = z.looseObject({ name: z.string(), value: z.string().optional() });
+export const AttributeSchema = z.looseObject({ name: z.string(), value: z.optional(z.string()) });
 
 /** ECS DescribeContainerInstances `containerInstances[]` item. */
 export const ContainerInstanceSchema = z.looseObject({
   containerInstanceArn: z.string(),
-  ec2InstanceId: z.string().optional(),
+  ec2InstanceId: z.optional(z.string()),
   status: z.string(),
   agentConnected: z.boolean(),
-  registeredResources: z.array(ResourceSchema).default([]),
-  remainingResources: z.array(ResourceSchema).default([]),
-  runningTasksCount: count.default(0),
-  pendingTasksCount: count.default(0),
-  attributes: z.array(AttributeSchema).optional(),
-  registeredAt: isoDate.optional(),
-  statusReason: z.string().optional(),
-  version: z.number().optional(),
+  registeredResources: z._default(z.array(ResourceSchema), []),
+  remainingResources: z._default(z.array(ResourceSchema), []),
+  runningTasksCount: z._default(count, 0),
+  pendingTasksCount: z._default(count, 0),
+  attributes: z.optional(z.array(AttributeSchema)),
+  registeredAt: z.optional(isoDate),
+  statusReason: z.optional(z.string()),
+  version: z.optional(z.number()),
   /** Task ENIs (`awsvpc`) and other attachments; the placement model counts ENI slots from them. */
-  attachments: z
-    .array(z.looseObject({ id: z.string().optional(), type: z.string().optional(), status: z.string().optional() }))
-    .optional(),
+  attachments: z.optional(
+    z.array(
+      z.looseObject({
+        id: z.optional(z.string()),
+        type: z.optional(z.string()),
+        status: z.optional(z.string()),
+      }),
+    ),
+  ),
 });
 
 /** ECS service `Deployment`. */
 export const DeploymentSchema = z.looseObject({
-  id: z.string().optional(),
+  id: z.optional(z.string()),
   status: z.string(),
   taskDefinition: z.string(),
-  desiredCount: count.default(0),
-  runningCount: count.default(0),
-  pendingCount: count.default(0),
-  rolloutState: z.string().optional(),
+  desiredCount: z._default(count, 0),
+  runningCount: z._default(count, 0),
+  pendingCount: z._default(count, 0),
+  rolloutState: z.optional(z.string()),
   /** Consecutive tasks of the deployment that failed (a crash-loop signal). */
-  failedTasks: count.optional(),
-  launchType: z.string().optional(),
-  createdAt: isoDate.optional(),
-  updatedAt: isoDate.optional(),
+  failedTasks: z.optional(count),
+  launchType: z.optional(z.string()),
+  createdAt: z.optional(isoDate),
+  updatedAt: z.optional(isoDate),
 });
 
 /** ECS DescribeServices `services[]` item. */
 export const ServiceSchema = z.looseObject({
   serviceName: z.string(),
   serviceArn: z.string(),
-  clusterArn: z.string().optional(),
+  clusterArn: z.optional(z.string()),
   status: z.string(),
   desiredCount: count,
-  runningCount: count.default(0),
-  pendingCount: count.default(0),
-  taskDefinition: z.string().optional(),
-  launchType: z.string().optional(),
-  schedulingStrategy: z.string().optional(),
-  deployments: z.array(DeploymentSchema).default([]),
-  deploymentConfiguration: z
-    .looseObject({ minimumHealthyPercent: int.optional(), maximumPercent: int.optional() })
-    .optional(),
-  placementStrategy: z.array(z.looseObject({ type: z.string(), field: z.string().optional() })).optional(),
-  placementConstraints: z
-    .array(z.looseObject({ type: z.string(), expression: z.string().optional() }))
-    .optional(),
+  runningCount: z._default(count, 0),
+  pendingCount: z._default(count, 0),
+  taskDefinition: z.optional(z.string()),
+  launchType: z.optional(z.string()),
+  schedulingStrategy: z.optional(z.string()),
+  deployments: z._default(z.array(DeploymentSchema), []),
+  deploymentConfiguration: z.optional(
+    z.looseObject({ minimumHealthyPercent: z.optional(int), maximumPercent: z.optional(int) }),
+  ),
+  placementStrategy: z.optional(z.array(z.looseObject({ type: z.string(), field: z.optional(z.string()) }))),
+  placementConstraints: z.optional(
+    z.array(z.looseObject({ type: z.string(), expression: z.optional(z.string()) })),
+  ),
   /** The service's event messages, newest first (ECS keeps 100): placement failures, crash loops. */
-  events: z
-    .array(z.looseObject({ id: z.string().optional(), createdAt: isoDate.optional(), message: z.string() }))
-    .optional(),
-  tags: z.array(z.looseObject({ key: z.string().optional(), value: z.string().optional() })).optional(),
-  createdAt: isoDate.optional(),
+  events: z.optional(
+    z.array(
+      z.looseObject({ id: z.optional(z.string()), createdAt: z.optional(isoDate), message: z.string() }),
+    ),
+  ),
+  tags: z.optional(z.array(z.looseObject({ key: z.optional(z.string()), value: z.optional(z.string()) }))),
+  createdAt: z.optional(isoDate),
 });
 
 /** ECS `KeyValuePair`-ish resource requirement of a container. */
@@ -111,89 +125,89 @@ export const ResourceRequirementSchema = z.looseObject({ type: z.string(), value
 
 /** ECS `ContainerDefinition`. `cpu` in CPU units, `memory`/`memoryReservation` in MiB. */
 export const ContainerDefinitionSchema = z.looseObject({
-  name: z.string().optional(),
-  cpu: z.number().optional(),
-  memory: z.number().optional(),
-  memoryReservation: z.number().optional(),
-  essential: z.boolean().optional(),
-  resourceRequirements: z.array(ResourceRequirementSchema).optional(),
-  portMappings: z
-    .array(
+  name: z.optional(z.string()),
+  cpu: z.optional(z.number()),
+  memory: z.optional(z.number()),
+  memoryReservation: z.optional(z.number()),
+  essential: z.optional(z.boolean()),
+  resourceRequirements: z.optional(z.array(ResourceRequirementSchema)),
+  portMappings: z.optional(
+    z.array(
       z.looseObject({
-        containerPort: z.number().optional(),
-        hostPort: z.number().optional(),
-        protocol: z.string().optional(),
+        containerPort: z.optional(z.number()),
+        hostPort: z.optional(z.number()),
+        protocol: z.optional(z.string()),
       }),
-    )
-    .optional(),
+    ),
+  ),
 });
 
 /** ECS DescribeTaskDefinition `taskDefinition`. Task-level `cpu`/`memory` are strings in the API. */
 export const TaskDefinitionSchema = z.looseObject({
   taskDefinitionArn: z.string(),
-  family: z.string().optional(),
-  revision: z.number().optional(),
-  cpu: taskSize('vcpu').optional(),
-  memory: taskSize('gb').optional(),
-  networkMode: z.string().optional(),
-  requiresCompatibilities: z.array(z.string()).optional(),
-  containerDefinitions: z.array(ContainerDefinitionSchema).default([]),
+  family: z.optional(z.string()),
+  revision: z.optional(z.number()),
+  cpu: z.optional(taskSize('vcpu')),
+  memory: z.optional(taskSize('gb')),
+  networkMode: z.optional(z.string()),
+  requiresCompatibilities: z.optional(z.array(z.string())),
+  containerDefinitions: z._default(z.array(ContainerDefinitionSchema), []),
   /** Host attributes the task needs (ECS derives most from the containers). */
-  requiresAttributes: z.array(z.looseObject({ name: z.string(), value: z.string().optional() })).optional(),
-  runtimePlatform: z
-    .looseObject({ cpuArchitecture: z.string().optional(), operatingSystemFamily: z.string().optional() })
-    .optional(),
-  placementConstraints: z
-    .array(z.looseObject({ type: z.string(), expression: z.string().optional() }))
-    .optional(),
+  requiresAttributes: z.optional(z.array(z.looseObject({ name: z.string(), value: z.optional(z.string()) }))),
+  runtimePlatform: z.optional(
+    z.looseObject({ cpuArchitecture: z.optional(z.string()), operatingSystemFamily: z.optional(z.string()) }),
+  ),
+  placementConstraints: z.optional(
+    z.array(z.looseObject({ type: z.string(), expression: z.optional(z.string()) })),
+  ),
 });
 
 /** ECS DescribeTasks `tasks[]` item (optional in a snapshot). */
 export const TaskSchema = z.looseObject({
   taskArn: z.string(),
   taskDefinitionArn: z.string(),
-  containerInstanceArn: z.string().optional(),
-  lastStatus: z.string().optional(),
-  desiredStatus: z.string().optional(),
-  group: z.string().optional(),
-  startedBy: z.string().optional(),
-  launchType: z.string().optional(),
-  cpu: z.string().optional(),
-  memory: z.string().optional(),
-  createdAt: isoDate.optional(),
-  startedAt: isoDate.optional(),
-  stoppedAt: isoDate.optional(),
-  version: z.number().optional(),
+  containerInstanceArn: z.optional(z.string()),
+  lastStatus: z.optional(z.string()),
+  desiredStatus: z.optional(z.string()),
+  group: z.optional(z.string()),
+  startedBy: z.optional(z.string()),
+  launchType: z.optional(z.string()),
+  cpu: z.optional(z.string()),
+  memory: z.optional(z.string()),
+  createdAt: z.optional(isoDate),
+  startedAt: z.optional(isoDate),
+  stoppedAt: z.optional(isoDate),
+  version: z.optional(z.number()),
 });
 
 /** EC2 Auto Scaling `TagDescription`. */
 export const AsgTagSchema = z.looseObject({
   Key: z.string(),
-  Value: z.string().optional(),
-  ResourceId: z.string().optional(),
-  ResourceType: z.string().optional(),
-  PropagateAtLaunch: z.boolean().optional(),
+  Value: z.optional(z.string()),
+  ResourceId: z.optional(z.string()),
+  ResourceType: z.optional(z.string()),
+  PropagateAtLaunch: z.optional(z.boolean()),
 });
 
 /** EC2 Auto Scaling `Instance` (in a group). */
 export const AsgInstanceSchema = z.looseObject({
   InstanceId: z.string(),
-  InstanceType: z.string().optional(),
-  AvailabilityZone: z.string().optional(),
+  InstanceType: z.optional(z.string()),
+  AvailabilityZone: z.optional(z.string()),
   LifecycleState: z.string(),
-  HealthStatus: z.string().optional(),
-  ProtectedFromScaleIn: z.boolean().optional(),
+  HealthStatus: z.optional(z.string()),
+  ProtectedFromScaleIn: z.optional(z.boolean()),
   /** The instance's weight in the group's units (a string "1"–"999"; absent: 1). */
-  WeightedCapacity: z.string().optional(),
-  LaunchTemplate: z.looseObject({}).optional(),
-  LaunchConfigurationName: z.string().optional(),
+  WeightedCapacity: z.optional(z.string()),
+  LaunchTemplate: z.optional(z.looseObject({})),
+  LaunchConfigurationName: z.optional(z.string()),
 });
 
 /** A launch template reference (`LaunchTemplateSpecification`): id or name, and a version. */
 const LaunchTemplateSpecSchema = z.looseObject({
-  LaunchTemplateId: z.string().optional(),
-  LaunchTemplateName: z.string().optional(),
-  Version: z.string().optional(),
+  LaunchTemplateId: z.optional(z.string()),
+  LaunchTemplateName: z.optional(z.string()),
+  Version: z.optional(z.string()),
 });
 
 /**
@@ -202,53 +216,53 @@ const LaunchTemplateSpecSchema = z.looseObject({
  * on-demand/Spot distribution. Fields fleet.ts reads; the rest passes through.
  */
 export const MixedInstancesPolicySchema = z.looseObject({
-  LaunchTemplate: z
-    .looseObject({
-      LaunchTemplateSpecification: LaunchTemplateSpecSchema.optional(),
-      Overrides: z
-        .array(
+  LaunchTemplate: z.optional(
+    z.looseObject({
+      LaunchTemplateSpecification: z.optional(LaunchTemplateSpecSchema),
+      Overrides: z.optional(
+        z.array(
           z.looseObject({
-            InstanceType: z.string().optional(),
-            InstanceRequirements: z.looseObject({}).optional(),
-            WeightedCapacity: z.string().optional(),
-            LaunchTemplateSpecification: LaunchTemplateSpecSchema.optional(),
+            InstanceType: z.optional(z.string()),
+            InstanceRequirements: z.optional(z.looseObject({})),
+            WeightedCapacity: z.optional(z.string()),
+            LaunchTemplateSpecification: z.optional(LaunchTemplateSpecSchema),
           }),
-        )
-        .optional(),
-    })
-    .optional(),
-  InstancesDistribution: z
-    .looseObject({
-      OnDemandAllocationStrategy: z.string().optional(),
-      OnDemandBaseCapacity: z.number().optional(),
-      OnDemandPercentageAboveBaseCapacity: z.number().optional(),
-      SpotAllocationStrategy: z.string().optional(),
-    })
-    .optional(),
+        ),
+      ),
+    }),
+  ),
+  InstancesDistribution: z.optional(
+    z.looseObject({
+      OnDemandAllocationStrategy: z.optional(z.string()),
+      OnDemandBaseCapacity: z.optional(z.number()),
+      OnDemandPercentageAboveBaseCapacity: z.optional(z.number()),
+      SpotAllocationStrategy: z.optional(z.string()),
+    }),
+  ),
 });
 
 /** EC2 Auto Scaling DescribeAutoScalingGroups `AutoScalingGroups[]` item. */
 export const AutoScalingGroupSchema = z.looseObject({
   AutoScalingGroupName: z.string(),
-  AutoScalingGroupARN: z.string().optional(),
+  AutoScalingGroupARN: z.optional(z.string()),
   MinSize: count,
   MaxSize: count,
   DesiredCapacity: count,
-  DefaultCooldown: int.optional(),
-  HealthCheckGracePeriod: int.optional(),
-  DefaultInstanceWarmup: int.optional(),
-  AvailabilityZones: z.array(z.string()).optional(),
-  Instances: z.array(AsgInstanceSchema).default([]),
-  Tags: z.array(AsgTagSchema).default([]),
-  NewInstancesProtectedFromScaleIn: z.boolean().optional(),
-  LaunchTemplate: LaunchTemplateSpecSchema.optional(),
-  LaunchConfigurationName: z.string().optional(),
-  MixedInstancesPolicy: MixedInstancesPolicySchema.optional(),
+  DefaultCooldown: z.optional(int),
+  HealthCheckGracePeriod: z.optional(int),
+  DefaultInstanceWarmup: z.optional(int),
+  AvailabilityZones: z.optional(z.array(z.string())),
+  Instances: z._default(z.array(AsgInstanceSchema), []),
+  Tags: z._default(z.array(AsgTagSchema), []),
+  NewInstancesProtectedFromScaleIn: z.optional(z.boolean()),
+  LaunchTemplate: z.optional(LaunchTemplateSpecSchema),
+  LaunchConfigurationName: z.optional(z.string()),
+  MixedInstancesPolicy: z.optional(MixedInstancesPolicySchema),
   /** `units` (default), `vcpu` or `memory-mib`: the unit of Desired/Min/Max (ecs-facts §4.2). */
-  DesiredCapacityType: z.string().optional(),
-  WarmPoolConfiguration: z.looseObject({}).optional(),
-  CreatedTime: isoDate.optional(),
-  Status: z.string().optional(),
+  DesiredCapacityType: z.optional(z.string()),
+  WarmPoolConfiguration: z.optional(z.looseObject({})),
+  CreatedTime: z.optional(isoDate),
+  Status: z.optional(z.string()),
 });
 
 /** Application Auto Scaling DescribeScalableTargets `ScalableTargets[]` item. */
@@ -258,24 +272,24 @@ export const ScalableTargetSchema = z.looseObject({
   ScalableDimension: z.string(),
   MinCapacity: int,
   MaxCapacity: int,
-  SuspendedState: z
-    .looseObject({
-      DynamicScalingInSuspended: z.boolean().optional(),
-      DynamicScalingOutSuspended: z.boolean().optional(),
-      ScheduledScalingSuspended: z.boolean().optional(),
-    })
-    .optional(),
-  CreationTime: isoDate.optional(),
+  SuspendedState: z.optional(
+    z.looseObject({
+      DynamicScalingInSuspended: z.optional(z.boolean()),
+      DynamicScalingOutSuspended: z.optional(z.boolean()),
+      ScheduledScalingSuspended: z.optional(z.boolean()),
+    }),
+  ),
+  CreationTime: z.optional(isoDate),
 });
 
 /** Application Auto Scaling DescribeScalingPolicies `ScalingPolicies[]` item (optional in a snapshot). */
 export const ScalingPolicySchema = z.looseObject({
   PolicyName: z.string(),
-  PolicyARN: z.string().optional(),
+  PolicyARN: z.optional(z.string()),
   ServiceNamespace: z.string(),
   ResourceId: z.string(),
   ScalableDimension: z.string(),
-  PolicyType: z.string().optional(),
+  PolicyType: z.optional(z.string()),
 });
 
 /**
@@ -286,18 +300,18 @@ export const ScalingPolicySchema = z.looseObject({
  */
 export const MetricAlarmSchema = z.looseObject({
   AlarmName: z.string(),
-  AlarmArn: z.string().optional(),
-  StateValue: z.string().optional(),
-  StateReason: z.string().optional(),
-  StateReasonData: z.string().optional(),
-  StateUpdatedTimestamp: isoDate.optional(),
-  ComparisonOperator: z.string().optional(),
-  Threshold: z.number().optional(),
-  Namespace: z.string().optional(),
-  MetricName: z.string().optional(),
-  Dimensions: z
-    .array(z.looseObject({ Name: z.string().optional(), Value: z.string().optional() }))
-    .optional(),
+  AlarmArn: z.optional(z.string()),
+  StateValue: z.optional(z.string()),
+  StateReason: z.optional(z.string()),
+  StateReasonData: z.optional(z.string()),
+  StateUpdatedTimestamp: z.optional(isoDate),
+  ComparisonOperator: z.optional(z.string()),
+  Threshold: z.optional(z.number()),
+  Namespace: z.optional(z.string()),
+  MetricName: z.optional(z.string()),
+  Dimensions: z.optional(
+    z.array(z.looseObject({ Name: z.optional(z.string()), Value: z.optional(z.string()) })),
+  ),
 });
 
 /**
@@ -306,15 +320,15 @@ export const MetricAlarmSchema = z.looseObject({
  */
 export const CapacityProviderSchema = z.looseObject({
   name: z.string(),
-  status: z.string().optional(),
-  autoScalingGroupProvider: z
-    .looseObject({
+  status: z.optional(z.string()),
+  autoScalingGroupProvider: z.optional(
+    z.looseObject({
       autoScalingGroupArn: z.string(),
-      managedScaling: z.looseObject({ status: z.string().optional() }).optional(),
-      managedTerminationProtection: z.string().optional(),
-      managedDraining: z.string().optional(),
-    })
-    .optional(),
+      managedScaling: z.optional(z.looseObject({ status: z.optional(z.string()) })),
+      managedTerminationProtection: z.optional(z.string()),
+      managedDraining: z.optional(z.string()),
+    }),
+  ),
 });
 
 /**
@@ -324,43 +338,46 @@ export const CapacityProviderSchema = z.looseObject({
  */
 export const GroupControllersSchema = z.looseObject({
   AutoScalingGroupName: z.string(),
-  ScalingPolicies: z
-    .array(
+  ScalingPolicies: z._default(
+    z.array(
       z.looseObject({
         PolicyName: z.string(),
-        PolicyType: z.string().optional(),
-        Enabled: z.boolean().optional(),
-        PredictiveScalingConfiguration: z.looseObject({ Mode: z.string().optional() }).optional(),
+        PolicyType: z.optional(z.string()),
+        Enabled: z.optional(z.boolean()),
+        PredictiveScalingConfiguration: z.optional(z.looseObject({ Mode: z.optional(z.string()) })),
       }),
-    )
-    .default([]),
-  ScheduledActions: z
-    .array(
+    ),
+    [],
+  ),
+  ScheduledActions: z._default(
+    z.array(
       z.looseObject({
         ScheduledActionName: z.string(),
-        DesiredCapacity: z.number().optional(),
-        MinSize: z.number().optional(),
-        MaxSize: z.number().optional(),
-        Recurrence: z.string().optional(),
+        DesiredCapacity: z.optional(z.number()),
+        MinSize: z.optional(z.number()),
+        MaxSize: z.optional(z.number()),
+        Recurrence: z.optional(z.string()),
       }),
-    )
-    .default([]),
-  LifecycleHooks: z
-    .array(
+    ),
+    [],
+  ),
+  LifecycleHooks: z._default(
+    z.array(
       z.looseObject({
         LifecycleHookName: z.string(),
-        LifecycleTransition: z.string().optional(),
-        HeartbeatTimeout: z.number().optional(),
+        LifecycleTransition: z.optional(z.string()),
+        HeartbeatTimeout: z.optional(z.number()),
       }),
-    )
-    .default([]),
+    ),
+    [],
+  ),
 });
 
 /** ECS GetTaskProtection `protectedTasks[]` item (optional in a snapshot). */
 export const ProtectedTaskSchema = z.looseObject({
   taskArn: z.string(),
-  protectionEnabled: z.boolean().optional(),
-  expirationDate: isoDate.optional(),
+  protectionEnabled: z.optional(z.boolean()),
+  expirationDate: z.optional(isoDate),
 });
 
 /**
@@ -368,42 +385,45 @@ export const ProtectedTaskSchema = z.looseObject({
  * group's launch template launches when it names no overrides (InstanceType or InstanceRequirements).
  */
 export const LaunchTemplateVersionSchema = z.looseObject({
-  LaunchTemplateId: z.string().optional(),
-  LaunchTemplateName: z.string().optional(),
-  VersionNumber: z.number().optional(),
-  DefaultVersion: z.boolean().optional(),
-  LaunchTemplateData: z
-    .looseObject({ InstanceType: z.string().optional(), InstanceRequirements: z.looseObject({}).optional() })
-    .optional(),
+  LaunchTemplateId: z.optional(z.string()),
+  LaunchTemplateName: z.optional(z.string()),
+  VersionNumber: z.optional(z.number()),
+  DefaultVersion: z.optional(z.boolean()),
+  LaunchTemplateData: z.optional(
+    z.looseObject({
+      InstanceType: z.optional(z.string()),
+      InstanceRequirements: z.optional(z.looseObject({})),
+    }),
+  ),
 });
 
 /** EC2 Auto Scaling DescribeLaunchConfigurations item (optional in a snapshot). */
 export const LaunchConfigurationSchema = z.looseObject({
   LaunchConfigurationName: z.string(),
-  InstanceType: z.string().optional(),
+  InstanceType: z.optional(z.string()),
 });
 
 /** EC2 Auto Scaling DescribeInstanceRefreshes `InstanceRefreshes[]` item (optional in a snapshot). */
 export const InstanceRefreshSchema = z.looseObject({
-  InstanceRefreshId: z.string().optional(),
+  InstanceRefreshId: z.optional(z.string()),
   AutoScalingGroupName: z.string(),
   Status: z.string(),
-  StartTime: isoDate.optional(),
-  PercentageComplete: z.number().optional(),
-  InstancesToUpdate: z.number().optional(),
+  StartTime: z.optional(isoDate),
+  PercentageComplete: z.optional(z.number()),
+  InstancesToUpdate: z.optional(z.number()),
 });
 
 /** ECS DescribeClusters `clusters[]` item. */
 export const ClusterSchema = z.looseObject({
   clusterName: z.string(),
   clusterArn: z.string(),
-  status: z.string().optional(),
-  registeredContainerInstancesCount: int.optional(),
-  runningTasksCount: int.optional(),
-  pendingTasksCount: int.optional(),
-  activeServicesCount: int.optional(),
+  status: z.optional(z.string()),
+  registeredContainerInstancesCount: z.optional(int),
+  runningTasksCount: z.optional(int),
+  pendingTasksCount: z.optional(int),
+  activeServicesCount: z.optional(int),
   /** Capacity providers associated with the cluster (DescribeClusters returns their names). */
-  capacityProviders: z.array(z.string()).optional(),
+  capacityProviders: z.optional(z.array(z.string())),
 });
 
 /**
@@ -411,51 +431,51 @@ export const ClusterSchema = z.looseObject({
  * the API could not describe. The reader keeps them so the report can say what it could not see.
  */
 export const DescribeFailureSchema = z.looseObject({
-  arn: z.string().optional(),
-  reason: z.string().optional(),
-  detail: z.string().optional(),
+  arn: z.optional(z.string()),
+  reason: z.optional(z.string()),
+  detail: z.optional(z.string()),
 });
 
 /** The snapshot file format, version 1. See docs/report.md, "The snapshot". */
 export const ClusterSnapshotSchema = z.looseObject({
   version: z.literal(1),
-  capturedAt: z.preprocess(
-    (v) => (v instanceof Date ? v.toISOString() : v),
+  capturedAt: z.pipe(
+    z.transform((v: unknown) => (v instanceof Date ? v.toISOString() : v)),
     z.iso.datetime({
       offset: true,
       message: 'expected an ISO-8601 date-time such as 2026-11-22T10:00:00.000Z',
     }),
   ),
-  region: z.string().optional(),
+  region: z.optional(z.string()),
   cluster: ClusterSchema,
   containerInstances: z.array(ContainerInstanceSchema),
   services: z.array(ServiceSchema),
   taskDefinitions: z.array(TaskDefinitionSchema),
   autoScalingGroups: z.array(AutoScalingGroupSchema),
-  scalableTargets: z.array(ScalableTargetSchema).default([]),
-  scalingPolicies: z.array(ScalingPolicySchema).optional(),
-  tasks: z.array(TaskSchema).optional(),
+  scalableTargets: z._default(z.array(ScalableTargetSchema), []),
+  scalingPolicies: z.optional(z.array(ScalingPolicySchema)),
+  tasks: z.optional(z.array(TaskSchema)),
   /** Items the describe calls reported as failures (added field; absent in older files). */
-  failures: z.array(DescribeFailureSchema).optional(),
+  failures: z.optional(z.array(DescribeFailureSchema)),
   /** Metric alarms that name a service of this cluster (added field; absent in older files: no alarms). */
-  alarms: z.array(MetricAlarmSchema).optional(),
+  alarms: z.optional(z.array(MetricAlarmSchema)),
   /** Launch template versions the managed groups name (added field; absent: types from overrides only). */
-  launchTemplateVersions: z.array(LaunchTemplateVersionSchema).optional(),
+  launchTemplateVersions: z.optional(z.array(LaunchTemplateVersionSchema)),
   /** Launch configurations the managed groups name (added field). */
-  launchConfigurations: z.array(LaunchConfigurationSchema).optional(),
+  launchConfigurations: z.optional(z.array(LaunchConfigurationSchema)),
   /** Recent instance refreshes of the managed groups (added field; absent: none known). */
-  instanceRefreshes: z.array(InstanceRefreshSchema).optional(),
+  instanceRefreshes: z.optional(z.array(InstanceRefreshSchema)),
   /**
    * EC2 DescribeInstanceTypes `InstanceTypes[]` items for the cluster's and groups' instance types (added
    * field; absent: the placement model's built-in table).
    */
-  instanceTypes: z.array(z.looseObject({ InstanceType: z.string() })).optional(),
+  instanceTypes: z.optional(z.array(z.looseObject({ InstanceType: z.string() }))),
   /** The cluster's capacity providers (added field; absent: none read). */
-  capacityProviders: z.array(CapacityProviderSchema).optional(),
+  capacityProviders: z.optional(z.array(CapacityProviderSchema)),
   /** Scaling policies, scheduled actions and lifecycle hooks per managed group (added field). */
-  groupControllers: z.array(GroupControllersSchema).optional(),
+  groupControllers: z.optional(z.array(GroupControllersSchema)),
   /** Task scale-in protection of the tasks read for scale-in candidates (added field). */
-  protectedTasks: z.array(ProtectedTaskSchema).optional(),
+  protectedTasks: z.optional(z.array(ProtectedTaskSchema)),
 });
 
 export type Resource = z.infer<typeof ResourceSchema>;
