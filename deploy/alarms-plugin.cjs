@@ -4,7 +4,7 @@
  * package time for whatever functions and queues serverless.yml declares — a function added later gets
  * its alarms without an edit here:
  * - per function: Errors ≥ 1 and Throttles ≥ 1 in 5 minutes (AWS/Lambda, FunctionName);
- * - per function with a `rate(…)` schedule: "missing tick" — fewer than 1 invocation in each of 5
+ * - per function with a `rate(1 minute)` schedule: "missing tick" — fewer than 1 invocation in each of 5
  *   consecutive minutes, missing data breaching (the schedule stopped, the rule was disabled, or the
  *   function cannot be invoked);
  * - per failure queue (FailedInvocationsQueue, and every queue another queue's RedrivePolicy names as
@@ -83,12 +83,18 @@ const pascal = (name) =>
     .map((w) => w[0].toUpperCase() + w.slice(1))
     .join('');
 
-/** True when a function has a `rate(…)` schedule (plain or EventBridge). */
-const hasRateSchedule = (fn) =>
+/**
+ * True when a function has an enabled 1-minute schedule (`rate(1 minute)`, plain or EventBridge): the
+ * "no invocation for 5 minutes" alarm is only right for those.
+ */
+const hasMinuteSchedule = (fn) =>
   (fn.events ?? []).some((e) => {
     const s = e.schedule ?? e.eventBridge?.schedule;
+    if (s && typeof s === 'object' && s.enabled === false) return false;
     const rate = typeof s === 'string' ? s : s?.rate;
-    return [rate].flat().some((r) => typeof r === 'string' && r.startsWith('rate('));
+    return [rate]
+      .flat()
+      .some((r) => typeof r === 'string' && /^rate\(\s*(1\s+minute|60\s+seconds?)\s*\)$/.test(r));
   });
 
 /**
@@ -132,7 +138,7 @@ const buildAlarms = ({ functions, resources, prefix, namespace }) => {
         TreatMissingData: 'notBreaching',
       });
     }
-    if (hasRateSchedule(definition)) {
+    if (hasMinuteSchedule(definition)) {
       alarm(`${base}MissingTickAlarm`, {
         AlarmName: `${prefix}-${name}-missing-tick`,
         AlarmDescription: `ecs-autoscaler: ${name} was not invoked for 5 minutes although its schedule runs every minute: check the EventBridge schedule rule and the function.`,

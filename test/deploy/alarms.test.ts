@@ -162,7 +162,10 @@ describe('alarm generation (deploy/alarms-plugin.cjs)', () => {
   };
   const build = () =>
     buildAlarms({
-      functions: [fn('a', [{ schedule: { rate: 'rate(1 minute)' } }]), fn('b', [{ sqs: { arn: 'x' } }])],
+      functions: [
+        fn('a', [{ schedule: { rate: 'rate(1 minute)' } }]),
+        fn('b', [{ sqs: { arn: 'x' } }, { schedule: 'rate(1 hour)' }]),
+      ],
       resources,
       prefix: 'ecs-autoscaler-test',
       namespace: 'EcsAutoscaler',
