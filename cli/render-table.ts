@@ -153,6 +153,30 @@ const serviceAlarmLines = (c: ClusterReport, x: Ctx): string[] => {
   return lines;
 };
 
+/**
+ * Issue 12: each group of waiting tasks with its cause, what it needs and why each instance class refuses
+ * it; the instances that could not go, with why. (`--json` has all of it: waitingTasks, removability.)
+ */
+const placementLines = (c: ClusterReport, x: Ctx): string[] => {
+  const kind: Record<string, string> = {
+    'needs-capacity': 'NEEDS CAPACITY',
+    unplaceable: 'UNPLACEABLE',
+    'crash-loop': 'CRASH LOOP',
+    'waiting-for-ecs': 'WAITING FOR ECS',
+  };
+  const waiting = (c.waitingTasks ?? []).map(
+    (w) =>
+      `${w.count} × ${w.service}: ${kind[w.kind] ?? w.kind} — ${w.reason}. Needs ${w.needs}.${w.refusals.length > 0 ? ` Refused by: ${w.refusals.map((r) => `${r.count} × ${r.instanceClass} (${r.reason})`).join('; ')}.` : ''}${w.ecsSays ? ` ECS: "${w.ecsSays}"` : ''}`,
+  );
+  const stuck = (c.removability ?? [])
+    .filter((r) => r.removable === false)
+    .map((r) => `${r.ec2InstanceId}: ${r.reason}`);
+  return [
+    ...bullets('Waiting tasks:', waiting, '*', x),
+    ...bullets('Instances that cannot go:', stuck, '·', x),
+  ];
+};
+
 /** What the scaler last decided (the SSM record, docs/observability.md), when the report read it. */
 const lastDecisionLines = (c: ClusterReport, x: Ctx): string[] => {
   if (c.lastDecision === undefined) return [];
@@ -215,6 +239,7 @@ export const renderCluster = (c: ClusterReport, opts: RenderOptions = {}): strin
   }
   lines.push(
     ...bullets('Reasons:', d.reasons, '-', x),
+    ...placementLines(c, x),
     ...lastDecisionLines(c, x),
     ...serviceAlarmLines(c, x),
     ...bullets('Findings:', c.findings, '!', x, x.style.red),
