@@ -215,6 +215,51 @@ describe('duplicates and reordering', () => {
   });
 });
 
+describe('faults on the way to the queue', () => {
+  it('decides once for an alarm EventBridge delivered twice', async () => {
+    sim = await world(1);
+    sim.faults.events({
+      source: 'aws.cloudwatch',
+      function: 'cluster-dispatcher',
+      kind: 'duplicate',
+      count: 1,
+    });
+    const alarm = JSON.parse(readFileSync('events/cloudwatch/capacity-deficit-alarm.json', 'utf8'));
+    alarm.detail.alarmName = 'ecs-autoscaler-cluster-c1-capacity-deficit';
+    for (const m of alarm.detail.configuration.metrics) {
+      if (m.metricStat?.metric?.dimensions?.ClusterName) m.metricStat.metric.dimensions.ClusterName = 'c1';
+    }
+    sim.putEvent({ ...alarm, time: new Date(sim.nowMs).toISOString() });
+    await sim.runFor(10);
+    expect(sim.invocations.filter((r) => r.fn === 'cluster-dispatcher')).toHaveLength(2);
+    expect(queueOf(sim).stats).toMatchObject({ sent: 1, deduplicated: 1 });
+    const decided = sim.invocations
+      .filter((r) => r.fn === 'cluster-scaler')
+      .flatMap((r) => (r.result as { requests: { kind: string }[] }).requests);
+    expect(decided).toEqual([expect.objectContaining({ kind: 'alarm', status: 'ok', action: 'scale-out' })]);
+  });
+
+  it('decides each cluster once when the dispatcher dies half-way and Lambda retries the tick', async () => {
+    sim = await world(12);
+    // Calls: DescribeAutoScalingGroups, DescribeAlarms, SendMessageBatch (10), SendMessageBatch (2).
+    sim.faults.invocations({ function: 'cluster-dispatcher', killAfterApiCalls: 3, count: 1 });
+    await sim.runFor(60 + 60 + 30);
+    const dispatches = sim.invocations.filter((r) => r.fn === 'cluster-dispatcher');
+    expect(dispatches[0]!.outcome).toBe('timeout');
+    const requests = sim.invocations
+      .filter((r) => r.fn === 'cluster-scaler')
+      .flatMap((r) => (r.result as { requests: { cluster: string; kind: string }[] }).requests);
+    // Ticks at 60 s (10 sent, then killed) and 120 s, and the retry of the first at 120 s: it resent all
+    // twelve with the first tick's time and SQS dropped the ten it already had (alarm requests aside).
+    expect(queueOf(sim).stats.deduplicated).toBe(10);
+    const perCluster = new Map<string, number>();
+    for (const r of requests.filter((x) => x.kind === 'tick')) {
+      perCluster.set(r.cluster, (perCluster.get(r.cluster) ?? 0) + 1);
+    }
+    expect([...perCluster.values()]).toEqual(Array(12).fill(2));
+  });
+});
+
 describe('one writer per group (issue 14)', () => {
   it('has the service scaler ask for growth on the queue; only the cluster scaler writes the group', async () => {
     sim = createSim({ seed: 5 });
