@@ -35,14 +35,15 @@ import type {
   UpdateTaskProtectionCommandInput,
 } from '@aws-sdk/client-ecs';
 import type { AsgWorld } from './asg/asg-world.js';
-import type { LifecycleAction, LifecycleHookSpec, SimAsg, SimAsgInstance } from './asg/model.js';
+import type { LifecycleHookSpec, SimAsg } from './asg/model.js';
 import { awsError } from './core/aws-error.js';
 import type { SimContext } from './core/context.js';
 import { checkBatch, paginate } from './core/paginate.js';
 import { type CommandTable, command } from './core/registry.js';
+import { addClusterCapacityProvider } from './ecs/capacity-providers.js';
 import type { EcsWorld } from './ecs/ecs-world.js';
 import { requireCluster } from './ecs/lookup.js';
-import type { SimCluster, SimTask } from './ecs/model.js';
+import type { SimTask } from './ecs/model.js';
 
 /** A capacity provider as the setup API takes it. */
 export interface CapacityProviderSpec {
@@ -56,7 +57,6 @@ export interface CapacityProviderSpec {
 
 /** Capacity providers by name, per simulated account. Other state hangs off the simulated objects. */
 const providersOf = new WeakMap<EcsWorld, Map<string, CapacityProviderSpec>>();
-const clusterProviders = new WeakMap<SimCluster, string[]>();
 const protection = new WeakMap<SimTask, { enabled: boolean; expiresAt: number }>();
 const policies = new WeakMap<SimAsg, Record<string, unknown>[]>();
 const scheduled = new WeakMap<SimAsg, Record<string, unknown>[]>();
@@ -70,8 +70,7 @@ const providers = (ecs: EcsWorld): Map<string, CapacityProviderSpec> => {
   return m;
 };
 
-/** Capacity provider names of a cluster (DescribeClusters `capacityProviders`). */
-export const clusterCapacityProviders = (c: SimCluster): string[] => clusterProviders.get(c) ?? [];
+export { clusterCapacityProviders } from './ecs/capacity-providers.js';
 
 /**
  * Creates a capacity provider for `spec.autoScalingGroup` and associates it with the cluster; the group
@@ -82,7 +81,7 @@ export const createCapacityProvider = (ecs: EcsWorld, asg: AsgWorld, spec: Capac
   const g = asg.groups.get(spec.autoScalingGroup);
   if (!c || !g) throw new Error(`sim: createCapacityProvider '${spec.name}': unknown cluster or group.`);
   providers(ecs).set(spec.name, spec);
-  clusterProviders.set(c, [...clusterCapacityProviders(c), spec.name]);
+  addClusterCapacityProvider(c, spec.name);
   g.tags.set('AmazonECSManaged', { value: '', propagateAtLaunch: true });
 };
 
@@ -161,7 +160,7 @@ export const coexistEcsApi = (world: EcsWorld): CommandTable => {
         else if (!t.service) failures.push({ arn: t.arn, reason: 'TASK_NOT_VALID' });
         else {
           const p = protection.get(t);
-          const enabled = p !== undefined && p.enabled && p.expiresAt > clock();
+          const enabled = p?.enabled && p.expiresAt > clock();
           protectedTasks.push({
             taskArn: t.arn,
             protectionEnabled: enabled,

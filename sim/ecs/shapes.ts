@@ -2,7 +2,7 @@
  * ECS API response shapes built from the simulator's state. Dates are `Date` objects, as the SDK
  * returns them; events convert them to ISO strings (`isoDates`).
  */
-import { clusterCapacityProviders } from '../coexist.js';
+import { clusterCapacityProviders } from './capacity-providers.js';
 import type { Reservation, SimCluster, SimContainerInstance, SimService, SimTask } from './model.js';
 
 /** `Tag[]` from a record. */
