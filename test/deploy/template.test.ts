@@ -192,7 +192,8 @@ describe.runIf(hasTemplate)('cluster queue (issue 19: one deployment for a big a
     const ci = patterns.find((p) =>
       (p['detail-type'] as string[]).includes('ECS Container Instance State Change'),
     );
-    expect((ci?.detail as { status: string[] }).status).not.toContain('ACTIVE');
+    expect(ci).toBeDefined();
+    expect((ci!.detail as { status: string[] }).status).not.toContain('ACTIVE');
   });
 });
 
