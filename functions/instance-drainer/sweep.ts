@@ -1,7 +1,8 @@
 /**
  * The scheduled sweeper (every minute): the safety net for best-effort events. For every managed group
  * it looks at the instances a terminate hook holds and completes the empty ones (a lost event), sets
- * DRAINING where the start was missed, heartbeats long drains, and enforces the maximum drain time.
+ * DRAINING where the start was missed, heartbeats long drains, and enforces the maximum drain time; and
+ * it keeps Spot-warned instances DRAINING until they are gone.
  *
  * One failing group or instance never stops the others, and the sweeper never throws for them: the next
  * sweep a minute later is the retry, better than Lambda's async retry of the whole sweep. Held instances
@@ -85,10 +86,54 @@ const keepAlive = async (deps: DrainDeps, h: HeldInstance): Promise<void> => {
   }
 };
 
+/**
+ * The Spot watch: ACTIVE container instances carrying the Spot-warning mark in a managed cluster are set
+ * DRAINING again, every sweep, until the reclaim deregisters them (the mark goes with the container
+ * instance). One ListContainerInstances per managed cluster; a dry-run group's cluster is only logged.
+ */
+const watchSpotWarned = async (
+  deps: DrainDeps,
+  groups: Awaited<ReturnType<DrainDeps['autoscaling']['listManagedGroups']>>,
+  defaults: DrainDefaults,
+  out: RouteResult,
+): Promise<void> => {
+  const list = deps.ecs.listSpotWarnedActive?.bind(deps.ecs);
+  if (!list) return;
+  const dryRunByCluster = new Map<string, boolean>();
+  for (const group of groups) {
+    try {
+      const settings = resolveDrainSettings(group.name, group.tags, defaults);
+      if (settings)
+        dryRunByCluster.set(
+          settings.cluster,
+          (dryRunByCluster.get(settings.cluster) ?? false) || settings.dryRun,
+        );
+    } catch {
+      // A bad tag is reported where the group's held instances are swept.
+    }
+  }
+  for (const [cluster, dryRun] of dryRunByCluster) {
+    try {
+      for (const arn of await list(cluster)) {
+        logger.warn('Spot-warned container instance is ACTIVE again: setting it DRAINING', {
+          cluster,
+          containerInstance: arn,
+          dryRun,
+        });
+        if (!dryRun) await deps.ecs.setDraining(cluster, arn);
+      }
+    } catch (error) {
+      logger.error('Spot watch failed; the next sweep retries', { cluster, error: describeError(error) });
+      out.errors.push({ cluster, message: describeError(error) });
+    }
+  }
+};
+
 /** Sweeps every managed group. */
 export const sweep = async (deps: DrainDeps, defaults: DrainDefaults, now: Date): Promise<RouteResult> => {
   const out: RouteResult = { results: [], errors: [] };
   const groups = await deps.autoscaling.listManagedGroups();
+  await watchSpotWarned(deps, groups, defaults, out);
   const held: HeldInstance[] = [];
   for (const group of groups) {
     const waiting = group.instances.filter((i) => WAITING_STATES.includes(i.lifecycleState));

@@ -60,7 +60,12 @@ export const applyDrainPlan = async (
         break;
       case 'record-drain-start':
         try {
-          await ports.ecs.recordDrainStart(cluster, step.containerInstanceArn, step.at);
+          await ports.ecs.recordDrainStart(
+            cluster,
+            step.containerInstanceArn,
+            step.at,
+            step.spotWarning ? { spotWarning: true } : {},
+          );
           logger.debug('drain start recorded', { ...facts, at: step.at.toISOString() });
         } catch (error) {
           // Before DRAINING, a failed record stops the plan (the retry sets both): an old attribute left

@@ -32,6 +32,14 @@ import { DEFAULT_RETRY, NO_RETRY, type RetryPolicy, retrying } from './retry.js'
  */
 export const DRAIN_START_ATTRIBUTE = 'ecs-autoscaler.drain-started-at';
 
+/**
+ * Container-instance attribute marking a Spot interruption warning (epoch seconds), written with the
+ * drain start after DRAINING. The sweeper lists ACTIVE container instances carrying it and sets them
+ * DRAINING again until they are gone (the reclaim deregisters them). Spot instances never go to a warm
+ * pool, so the mark cannot come back on a reused instance.
+ */
+export const SPOT_WARNING_ATTRIBUTE = 'ecs-autoscaler.spot-warned-at';
+
 /** DescribeTasks accepts up to 100 tasks per call; DescribeServices up to 10 services. */
 const DESCRIBE_TASKS_BATCH = 100;
 const DESCRIBE_SERVICES_BATCH = 10;
@@ -60,7 +68,18 @@ export interface DrainEcsPort {
    */
   listInstanceTasks(cluster: string, containerInstanceArn: string): Promise<DrainTask[]>;
   setDraining(cluster: string, containerInstanceArn: string): Promise<void>;
-  recordDrainStart(cluster: string, containerInstanceArn: string, at: Date): Promise<void>;
+  /** Records the drain start (and, for a Spot warning, {@link SPOT_WARNING_ATTRIBUTE}) in one PutAttributes. */
+  recordDrainStart(
+    cluster: string,
+    containerInstanceArn: string,
+    at: Date,
+    options?: { spotWarning?: boolean },
+  ): Promise<void>;
+  /**
+   * ACTIVE container instances of `cluster` that carry {@link SPOT_WARNING_ATTRIBUTE}: warned, yet
+   * taking tasks again. Optional: ports without it skip the sweeper's Spot watch.
+   */
+  listSpotWarnedActive?(cluster: string): Promise<string[]>;
 }
 
 const chunks = <T>(items: readonly T[], size: number): T[][] => {
@@ -300,23 +319,47 @@ export class EcsDrainAdapter implements DrainEcsPort {
     }
   }
 
-  async recordDrainStart(cluster: string, containerInstanceArn: string, at: Date) {
+  async recordDrainStart(
+    cluster: string,
+    containerInstanceArn: string,
+    at: Date,
+    options: { spotWarning?: boolean } = {},
+  ) {
     const value = String(Math.floor(at.getTime() / 1000));
+    const names = [DRAIN_START_ATTRIBUTE, ...(options.spotWarning ? [SPOT_WARNING_ATTRIBUTE] : [])];
     await this.aws('ecs:PutAttributes', `cluster '${cluster}'`, () =>
       this.ecs.send(
         new PutAttributesCommand({
           cluster,
-          attributes: [
-            {
-              name: DRAIN_START_ATTRIBUTE,
-              value,
-              targetType: 'container-instance',
-              targetId: containerInstanceArn,
-            },
-          ],
+          attributes: names.map((name) => ({
+            name,
+            value,
+            targetType: 'container-instance',
+            targetId: containerInstanceArn,
+          })),
         }),
       ),
     );
+  }
+
+  async listSpotWarnedActive(cluster: string) {
+    const arns: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.aws('ecs:ListContainerInstances', `cluster '${cluster}'`, () =>
+        this.ecs.send(
+          new ListContainerInstancesCommand({
+            cluster,
+            filter: `attribute:${SPOT_WARNING_ATTRIBUTE} exists`,
+            status: 'ACTIVE',
+            nextToken,
+          }),
+        ),
+      );
+      arns.push(...(page.containerInstanceArns ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return arns;
   }
 }
 

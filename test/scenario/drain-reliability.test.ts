@@ -114,6 +114,27 @@ describe('heartbeats with slack during long drains', () => {
 });
 
 describe('Spot: the one write that matters, within the warning', () => {
+  it('keeps a Spot-warned instance DRAINING until it is gone, even if someone sets it ACTIVE again', async () => {
+    const w = await setup({ heartbeatTimeout: 300, spot: true, taskExitSeconds: 20 });
+    const target = [...w.asg.groups.get('prod-asg')!.instances.values()].find(
+      (i) => (i.containerInstance?.tasks.size ?? 0) > 0,
+    )!;
+    w.at(120, () => w.interruptSpot(target.id, { warningSeconds: 600 }));
+    w.at(200, async () => {
+      await w.call('ecs', 'UpdateContainerInstancesState', {
+        cluster: 'prod',
+        containerInstances: [target.containerInstance!.arn],
+        status: 'ACTIVE',
+      });
+    });
+    await w.runFor(290);
+    expect(target.containerInstance?.status).toBe('DRAINING');
+    const again = w.timeline.actions.filter(
+      (a) => a.command === 'UpdateContainerInstancesState' && a.fn === 'instance-drainer' && a.t > 200,
+    );
+    expect(again[0]?.t).toBeLessThanOrEqual(261);
+  });
+
   it('sets DRAINING within seconds of the warning although the write is throttled once', async () => {
     const w = await setup({ heartbeatTimeout: 300, spot: true, taskExitSeconds: 20 });
     w.faults.api({ kind: 'server-error', command: 'UpdateContainerInstancesState', count: 1 });

@@ -28,6 +28,10 @@ const TERMINATING_STATES: readonly string[] = [
   'Terminating:Wait',
   'Warmed:Terminating',
   'Warmed:Terminating:Wait',
+  // A terminate lifecycle action with Destination WarmPool (ReuseOnScaleIn): stopped into the pool, so
+  // drained all the same (issue 13; ecs-facts §4.3). Only on the event path: a launch into the pool
+  // waits in the same state without a terminate action.
+  'Warmed:Pending:Wait',
 ];
 /** Container-instance statuses in which the ECS agent can still run or receive tasks. */
 const REGISTERED_STATUSES: readonly string[] = ['ACTIVE', 'DRAINING', 'REGISTERING'];
@@ -93,7 +97,13 @@ export interface DrainPolicy {
 /** One write, in the order the actuator applies them. */
 export type DrainStep =
   | { kind: 'set-draining'; containerInstanceArn: string }
-  | { kind: 'record-drain-start'; containerInstanceArn: string; at: Date }
+  | {
+      kind: 'record-drain-start';
+      containerInstanceArn: string;
+      at: Date;
+      /** Also mark the Spot warning, so the sweeper keeps the instance DRAINING until it is gone. */
+      spotWarning?: true;
+    }
   | { kind: 'heartbeat'; hookName: string }
   | { kind: 'complete'; hookName: string; result: 'CONTINUE' };
 
@@ -236,7 +246,12 @@ export const decideDrain = (facts: DrainFacts, policy: DrainPolicy, now: Date): 
     // paired with a stale start (an instance back from a warm pool keeps its old attribute), which
     // would make the maximum drain time look reached at once.
     const drainingFirst = facts.trigger === DrainTriggers.spotInterruption && !waiting;
-    const record = { kind: 'record-drain-start', containerInstanceArn: ci.arn, at: now } as const;
+    const record = {
+      kind: 'record-drain-start',
+      containerInstanceArn: ci.arn,
+      at: now,
+      ...(facts.trigger === DrainTriggers.spotInterruption ? { spotWarning: true as const } : {}),
+    } as const;
     const setDraining = { kind: 'set-draining', containerInstanceArn: ci.arn } as const;
     steps.push(...(drainingFirst ? [setDraining, record] : [record, setDraining]));
     reasons.push(`set DRAINING (${facts.trigger}): ECS moves service tasks to other instances`);

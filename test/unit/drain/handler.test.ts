@@ -24,7 +24,7 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/instance-drainer/handler.js';
-import { DRAIN_START_ATTRIBUTE } from '../../../shared/aws/drain-ecs.js';
+import { DRAIN_START_ATTRIBUTE, SPOT_WARNING_ATTRIBUTE } from '../../../shared/aws/drain-ecs.js';
 import { TransientAwsError } from '../../../shared/core/errors.js';
 import { setClock, setSleep } from '../../../shared/runtime/clock.js';
 import { setEmfSink } from '../../../shared/runtime/metrics.js';
@@ -49,6 +49,8 @@ interface World {
   drainStartedAtSeconds?: number;
   tasks?: { n: number; lastStatus: string; service?: string }[];
   daemonServices?: string[];
+  /** The container instance carries the Spot-warning mark and is ACTIVE (the sweeper's Spot watch). */
+  spotWarnedActive?: boolean;
 }
 
 /** A mocked account: one group 'web-prod-asg' with one instance, its container instance and tasks. */
@@ -101,7 +103,16 @@ const world = (w: World = {}) => {
   asg.on(CompleteLifecycleActionCommand).resolves({});
   asg.on(RecordLifecycleActionHeartbeatCommand).resolves({});
   const status = 'ciStatus' in w ? w.ciStatus : 'ACTIVE';
-  ecs.on(ListContainerInstancesCommand).resolves({ containerInstanceArns: status ? [CI] : [] });
+  // The instance by EC2 instance ID; the sweeper's Spot watch (`attribute:… exists`) finds nothing unless told.
+  ecs.on(ListContainerInstancesCommand).callsFake((input: { filter?: string }) => ({
+    containerInstanceArns: input.filter?.startsWith('attribute:')
+      ? w.spotWarnedActive
+        ? [CI]
+        : []
+      : status
+        ? [CI]
+        : [],
+  }));
   ecs.on(DescribeContainerInstancesCommand).resolves({
     containerInstances: status
       ? [
@@ -662,6 +673,29 @@ describe('instance-drainer handler: reliability (issue 15)', () => {
     const result = await invoke(load('autoscaling/terminate-lifecycle-action.json'));
     expect(result.plans[0]?.action).toBe('ignore');
     expect(writes()).toBe(0);
+  });
+
+  it('Spot: marks the warning with the drain start, in one PutAttributes after DRAINING', async () => {
+    world({ lifecycleState: 'InService', tasks: [{ n: 1, lastStatus: 'RUNNING' }] });
+    await invoke(load('ec2/spot-instance-interruption-warning.json'));
+    const names = ecs
+      .commandCalls(PutAttributesCommand)
+      .flatMap((c) => (c.args[0].input.attributes ?? []).map((a) => a.name));
+    expect(names).toEqual([DRAIN_START_ATTRIBUTE, SPOT_WARNING_ATTRIBUTE]);
+  });
+
+  it('the sweeper sets a Spot-warned instance found ACTIVE again DRAINING, until it is gone', async () => {
+    world({ lifecycleState: 'InService', spotWarnedActive: true });
+    await invoke(load('capacity-report/scheduled-event.json'));
+    expect(ecs).toHaveReceivedCommandWith(ListContainerInstancesCommand, {
+      cluster: 'web-prod',
+      status: 'ACTIVE',
+      filter: `attribute:${SPOT_WARNING_ATTRIBUTE} exists`,
+    });
+    expect(ecs).toHaveReceivedCommandWith(UpdateContainerInstancesStateCommand, {
+      containerInstances: [CI],
+      status: 'DRAINING',
+    });
   });
 
   it.each([
