@@ -84,7 +84,18 @@ export const processClusterQueue = async (
 ): Promise<SQSBatchResponse> => {
   const decided = new Set<string>();
   const handleRecord = async (record: SQSRecord): Promise<void> => {
-    const request = parseClusterRequest(record.body);
+    let request: ClusterRequest;
+    try {
+      request = parseClusterRequest(record.body);
+    } catch (error) {
+      // Reported failed: redelivered, then moved to the dead-letter queue by the redrive policy.
+      logger.error('cluster request rejected; it goes to the dead-letter queue after its receive limit', {
+        messageId: record.messageId,
+        receiveCount: record.attributes?.ApproximateReceiveCount,
+        error: describeError(error),
+      });
+      throw error;
+    }
     const { cluster, kind } = request;
     const age = requestAgeSeconds(request, clock());
     if (age > REQUEST_MAX_AGE_SECONDS) {
@@ -114,7 +125,8 @@ export const processClusterQueue = async (
       clock,
       kind !== 'tick',
     );
-    decided.add(cluster);
+    // Only a decision that was made covers the cluster's other requests of the batch.
+    if (result.status === 'ok') decided.add(cluster);
     const latencySeconds = requestAgeSeconds(request, clock());
     outcomes.push({
       cluster,

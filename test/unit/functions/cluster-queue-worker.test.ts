@@ -138,6 +138,15 @@ describe('cluster queue worker', () => {
     expect(writes).toEqual([]);
   });
 
+  it('does not let a failed tick stand for the alarm after it in the batch', async () => {
+    failing.add('a');
+    const { failed } = await run([record('1', 'a', tick('a')), record('2', 'a', alarm('a'))], {
+      a: snapshotOf(busy('a')),
+    });
+    expect(failed).toEqual(['2']);
+    expect(reads).toEqual(['a', 'a']);
+  });
+
   it('answers a stale request without reading or writing, and coalesces a second request of one cluster', async () => {
     const snaps = { a: snapshotOf(busy('a')) };
     const stale = await run([record('1', 'a', alarm('a', 301))], snaps);
