@@ -86,7 +86,11 @@ export const routeEvent = async (
         }
       }
       // Destination WarmPool: the instance is stopped into the warm pool, so it is drained all the same.
-      const state = group.instances.find((i) => i.instanceId === d.EC2InstanceId)?.lifecycleState;
+      // Issue 13: on its way into the pool the instance is listed by DescribeWarmPool only; the event says
+      // where it is (AWS: the terminate hook of ReuseOnScaleIn runs at Warmed:Pending:Wait).
+      const state =
+        group.instances.find((i) => i.instanceId === d.EC2InstanceId)?.lifecycleState ??
+        (d.Destination === 'WarmPool' ? 'Warmed:Pending:Wait' : undefined);
       const result = await drainInstance(
         deps,
         {

@@ -182,7 +182,9 @@ export const asgApi = (world: AsgWorld, ctx: SimContext): CommandTable => {
       const cause = i.ShouldDecrementDesiredCapacity
         ? 'an instance was taken out of service in response to a user request, shrinking the capacity.'
         : 'an instance was taken out of service in response to a user request.';
-      world.beginTerminate(inst, cause);
+      // A group that reuses instances on scale-in (warm pool ReuseOnScaleIn) parks a decrementing
+      // termination in the pool (modelled as a scale-in; AWS's text names scale-in only).
+      world.beginTerminate(inst, cause, g.warmPool?.reuseOnScaleIn === true && i.ShouldDecrementDesiredCapacity === true);
       world.requestReconcile(g);
       return { Activity: activityShape(inst, ctx.rng.uuid(), ctx.clock.nowMs) };
     }),

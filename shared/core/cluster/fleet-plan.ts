@@ -165,6 +165,11 @@ export const clusterFleets = (
         stuck: [],
       };
     }
+    const back = gs ? reconnectingFromPool({ group, gs } as FleetGroup).map((ci) => ci.ec2InstanceId ?? '') : [];
+    if (gs && back.length > 0) {
+      // Started from the warm pool, the agent reconnecting: booting (in flight), like a new instance.
+      gs = { ...gs, booting: [...gs.booting, ...back], inFlight: gs.inFlight + back.length };
+    }
     const halt = gs ? haltReason(gs, policy) : undefined;
     const hold = gs ? scaleOutHoldReason(gs, policy, halt) : 'its state tags cannot be read';
     return { group, policy, fleet, gs, halt, hold, refresh, priority: priorityOf(group) };
@@ -242,8 +247,15 @@ export const assessClusterScaleOut = (
   fgs: readonly FleetGroup[],
 ): FleetScaleOutAssessment => {
   const out = outOfServiceIds(fgs.map((f) => f.group));
-  const capacity = analysis.instances.filter((i) => i.isCapacity && !out.has(i.ec2InstanceId ?? ''));
-  const ownDraining: InstanceView[] = fgs.flatMap((f) => f.gs?.ownDraining ?? []);
+  // Instances back from a warm pool: capacity once their agent is back (the plan sets them ACTIVE in the
+  // same decision), in flight while it reconnects (they are InService, just started: they are coming).
+  const back = fgs.flatMap(warmPoolReturns);
+  const ready = new Set(back.filter((ci) => ci.agentConnected));
+  const reconnecting = new Set(fgs.flatMap(reconnectingFromPool));
+  const capacity = analysis.instances.filter(
+    (i) => (i.isCapacity || ready.has(i)) && !out.has(i.ec2InstanceId ?? '') && !reconnecting.has(i),
+  );
+  const ownDraining: InstanceView[] = fgs.flatMap((f) => f.gs?.ownDraining ?? []).filter((i) => !reconnecting.has(i));
   const growable: GrowableGroup[] = fgs.map((f) => ({
     fleet: f.fleet,
     blocked: f.hold,
@@ -369,4 +381,31 @@ export const withModelDeficit = (
     deficit: modelDeficit,
     growth: [{ ...only, instances, units: instances * only.option.weight, wantedInstances: modelDeficit }],
   };
+};
+
+/**
+ * Members back from a warm pool that reuses instances on scale-in (ReuseOnScaleIn): the drainer drained
+ * them on their way into the pool, so their container instances come back DRAINING (InService, empty,
+ * not drained by the scaler; the agent reconnecting). They are in service again: set them ACTIVE.
+ */
+export const warmPoolReturns = (fg: FleetGroup): InstanceView[] => {
+  const reuse = (fg.group.WarmPoolConfiguration as { InstanceReusePolicy?: { ReuseOnScaleIn?: boolean } } | undefined)
+    ?.InstanceReusePolicy?.ReuseOnScaleIn;
+  if (!reuse || !fg.gs) return [];
+  const own = new Set(fg.gs.ownDraining);
+  return [...fg.gs.registered.values()].filter(
+    // The agent may still be reconnecting (the instance was stopped): it is InService, so it is coming.
+    (ci) => ci.status === 'DRAINING' && !own.has(ci) && ci.runningTasks + ci.pendingTasks === 0,
+  );
+};
+
+/**
+ * Members of a group that reuses warm-pool instances whose ECS agent is not connected: started from the
+ * pool, InService, the agent polling for it (ECS_WARM_POOLS_CHECK, about a minute). In flight, not lost.
+ */
+export const reconnectingFromPool = (fg: FleetGroup): InstanceView[] => {
+  const reuse = (fg.group.WarmPoolConfiguration as { InstanceReusePolicy?: { ReuseOnScaleIn?: boolean } } | undefined)
+    ?.InstanceReusePolicy?.ReuseOnScaleIn;
+  if (!reuse || !fg.gs) return [];
+  return [...fg.gs.registered.values()].filter((ci) => !ci.agentConnected && ci.status !== 'INACTIVE');
 };

@@ -37,6 +37,7 @@ import {
   outOfServiceIds,
   refreshReplaces,
   scaleInOrder,
+  warmPoolReturns,
   weightOf,
   withModelDeficit,
 } from './fleet-plan.js';
@@ -205,7 +206,7 @@ export const planCluster = (
   }
   plan.reasons.push(...conflicts.map((c) => c.detail));
   const own = ownDrains(snapshot, analysis, group, state.draining, now);
-  state = { ...state, draining: own.ids };
+  state = { ...state, draining: freshOwnDrains(group, state, own) };
   plan.attributes = { put: [...own.put], delete: [...own.delete] };
   if (own.clearLegacyTag) plan.stateTags[STATE_TAGS.draining] = '';
   // Issue 13: what every managed group launches, in its units (fleet-plan.ts).
@@ -515,7 +516,7 @@ const stateOf = (
   now: Date,
 ): ScalingState => {
   const state = readScalingState(group.Tags, group.AutoScalingGroupName);
-  return { ...state, draining: ownDrains(snapshot, analysis, group, state.draining, now).ids };
+  return { ...state, draining: freshOwnDrains(group, state, ownDrains(snapshot, analysis, group, state.draining, now)) };
 };
 
 /**
@@ -536,16 +537,11 @@ const fleetHousekeeping = (plan: ClusterPlan, snapshot: ClusterSnapshot, me: Fle
   }
   // Back from a warm pool that reuses instances on scale-in (ReuseOnScaleIn): the drainer drained it on
   // its way into the pool, so its container instance comes back DRAINING; it is in service again.
-  const reuse = (me.group.WarmPoolConfiguration as { InstanceReusePolicy?: { ReuseOnScaleIn?: boolean } } | undefined)
-    ?.InstanceReusePolicy?.ReuseOnScaleIn;
-  const own = new Set(me.gs?.ownDraining ?? []);
-  const back = reuse
-    ? [...(me.gs?.registered.values() ?? [])].filter(
-        (ci) => ci.status === 'DRAINING' && ci.agentConnected && !own.has(ci) && ci.runningTasks + ci.pendingTasks === 0,
-      )
-    : [];
+  const back = warmPoolReturns(me).filter((ci) => ci.agentConnected);
   if (back.length > 0) {
     plan.activate.push(...back.map(planned));
+    // Its scale-in attribute (if the scaler drained it before it went to the pool) is stale now.
+    if (me.gs) setDraining(plan, {} as ScalingState, me.gs, back.map((ci) => ci.ec2InstanceId ?? ''));
     plan.reasons.push(
       `${back.map((ci) => ci.ec2InstanceId).join(', ')} came back from the warm pool DRAINING: set ACTIVE again`,
     );
@@ -633,6 +629,13 @@ const planGroups = (
     protect: plans.flatMap((p) => p.protect),
     unprotect: plans.flatMap((p) => p.unprotect ?? []),
     needsTasks: [...new Set(plans.flatMap((p) => p.needsTasks))],
+    // Issue 14: every group's per-instance marks, replacements and conflicts (not only the acting one's).
+    attributes: {
+      put: plans.flatMap((p) => p.attributes?.put ?? []),
+      delete: plans.flatMap((p) => p.attributes?.delete ?? []),
+    },
+    markUnhealthy: plans.flatMap((p) => p.markUnhealthy ?? []),
+    conflicts: plans.flatMap((p) => p.conflicts ?? []),
     capacityDeficitInstances: scaleOut.deficit,
     reasons: [
       `${groups.length} Auto Scaling groups are tagged ${CLUSTER_TAG}=${analysis.cluster} (${groups.map((g) => g.AutoScalingGroupName).join(', ')}): ${verdict}`,
@@ -640,4 +643,17 @@ const planGroups = (
     ],
     groupPlans: plans,
   };
+};
+
+/**
+ * The scaler's own drains that are still its own: in a group that reuses warm-pool instances on scale-in,
+ * an instance the scaler drained before its last scale-out went to the pool and came back (its drain
+ * attribute travels with its container instance); it is not being drained now (warmPoolReturns).
+ */
+const freshOwnDrains = (group: AutoScalingGroup, state: ScalingState, own: OwnDrains): string[] => {
+  const reuse = (group.WarmPoolConfiguration as { InstanceReusePolicy?: { ReuseOnScaleIn?: boolean } } | undefined)
+    ?.InstanceReusePolicy?.ReuseOnScaleIn;
+  if (!reuse || state.lastScaleOutMs === undefined) return own.ids;
+  const lastOut = state.lastScaleOutMs / 1000;
+  return own.ids.filter((id) => (own.startedAt.get(id) ?? Number.POSITIVE_INFINITY) >= lastOut);
 };
