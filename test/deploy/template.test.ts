@@ -136,6 +136,15 @@ describe.runIf(hasTemplate)('cluster queue (issue 19: one deployment for a big a
     });
   });
 
+  it('alarms when cluster requests wait more than two minutes (decisions late)', () => {
+    const late = ofType('AWS::CloudWatch::Alarm').find(
+      ([, a]) =>
+        a.Properties.MetricName === 'ApproximateAgeOfOldestMessage' &&
+        refersTo(a.Properties.Dimensions, 'ClusterQueue'),
+    );
+    expect(late?.[1].Properties).toMatchObject({ Namespace: 'AWS/SQS', Threshold: 120 });
+  });
+
   it('feeds the cluster scaler with partial batch responses, a FIFO batch size and a concurrency cap', () => {
     const [, mapping] = ofType('AWS::Lambda::EventSourceMapping').find(([, m]) =>
       refersTo(m.Properties.FunctionName, fnId('cluster-scaler')),
