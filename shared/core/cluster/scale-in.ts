@@ -21,6 +21,7 @@ import { type CapacityAnalysis, headroomTask, type InstanceView } from '../capac
 import { addResources, type Resources, scaleResources, ZERO } from '../capacity/resources.js';
 import type { PlacementItem } from '../placement/placement.js';
 import type { ClusterSnapshot } from '../snapshot/snapshot.js';
+import { isJobTask } from './foreign-state.js';
 import type { GroupState } from './group-state.js';
 import { placeOnStaying } from './placement-context.js';
 import { type InstanceTasks, instanceTasks, taskSize } from './instance-tasks.js';
@@ -41,6 +42,8 @@ interface Candidate {
   az: string;
   tasks: InstanceTasks;
   nonDaemon: number;
+  /** Standalone or ECS-protected tasks on it (known task list only): such an instance is last in line. */
+  jobs: number;
 }
 
 /** Σ reservation × count of placement items. */
@@ -113,7 +116,12 @@ const blockReason = (
     }
   }
   // Issue 12: would ECS place them there (ports, ENIs, attributes, constraints, strategies)?
-  const placement = placeOnStaying(snapshot, analysis, [...alreadyMoved, ...moved.items, ...headroom], others);
+  const placement = placeOnStaying(
+    snapshot,
+    analysis,
+    [...alreadyMoved, ...moved.items, ...headroom],
+    others,
+  );
   if (placement.unplaced.length > 0) {
     return {
       why:
@@ -140,17 +148,21 @@ export const selectScaleIn = (
   moving: readonly PlacementItem[] = [],
 ): ScaleInSelection => {
   const result: ScaleInSelection = { drain: [], reasons: [], needsTasks: [] };
-  const capacity = analysis.instances.filter((i) => i.isCapacity);
+  // Issue 14: members the ASG reports Unhealthy are neither candidates nor destinations (it replaces them).
+  const impaired = new Set(gs.unhealthy);
+  const capacity = analysis.instances.filter((i) => i.isCapacity && !impaired.has(i.ec2InstanceId ?? ''));
   const azOf = new Map(gs.members.map((m) => [m.InstanceId, m.AvailabilityZone]));
   const candidates: Candidate[] = [...gs.registered.entries()]
-    .filter(([, ci]) => ci.isCapacity)
+    .filter(([id, ci]) => ci.isCapacity && !impaired.has(id))
     .map(([id, ci]) => {
       const tasks = instanceTasks(snapshot, analysis, ci);
       const nonDaemon = tasks.complete ? tasks.nonDaemon.length : ci.runningTasks + ci.pendingTasks;
-      return { ci, az: azOf.get(id) ?? ci.availabilityZone ?? 'unknown', tasks, nonDaemon };
+      const jobs = tasks.nonDaemon.filter((t) => isJobTask(snapshot, t)).length;
+      return { ci, az: azOf.get(id) ?? ci.availabilityZone ?? 'unknown', tasks, nonDaemon, jobs };
     })
     .sort(
       (a, b) =>
+        Number(a.jobs > 0) - Number(b.jobs > 0) ||
         a.nonDaemon - b.nonDaemon ||
         a.ci.reserved.MEMORY - b.ci.reserved.MEMORY ||
         a.ci.reserved.CPU - b.ci.reserved.CPU ||
