@@ -34,7 +34,7 @@ const mixedShape = (g: SimAsg) =>
           InstancesDistribution: {
             OnDemandAllocationStrategy: g.mixed.strategy,
             OnDemandBaseCapacity: 0,
-            OnDemandPercentageAboveBaseCapacity: 100,
+            OnDemandPercentageAboveBaseCapacity: g.mixed.onDemandPercentAboveBase,
             SpotAllocationStrategy: 'lowest-price',
           },
         },

@@ -53,6 +53,8 @@ export interface AsgSpec {
   mixedInstances?: {
     overrides: { type: string | InstanceTypeSpec; weight?: number }[];
     strategy?: 'prioritized' | 'lowest-price';
+    /** OnDemandPercentageAboveBaseCapacity (default 100; 0: a Spot group). */
+    onDemandPercentAboveBase?: number;
   };
   /** A warm pool of stopped instances (PutWarmPool, PoolState Stopped); ECS_WARM_POOLS_CHECK assumed. */
   warmPool?: { minSize?: number; reuseOnScaleIn?: boolean };
@@ -118,6 +120,7 @@ export class AsgWorld {
                 weight: o.weight ?? 1,
               })),
               strategy: spec.mixedInstances.strategy ?? 'prioritized',
+              onDemandPercentAboveBase: spec.mixedInstances.onDemandPercentAboveBase ?? 100,
               weighted: spec.mixedInstances.overrides.some((o) => o.weight !== undefined),
             },
           }

@@ -98,6 +98,8 @@ export interface SimMixedPolicy {
   strategy: 'prioritized' | 'lowest-price';
   /** Whether WeightedCapacity was given (DesiredCapacityType units). */
   weighted: boolean;
+  /** OnDemandPercentageAboveBaseCapacity (0..100). */
+  onDemandPercentAboveBase: number;
 }
 
 /** One instance refresh (DescribeInstanceRefreshes item). Times in epoch ms. */

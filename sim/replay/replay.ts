@@ -100,6 +100,34 @@ export const buildBenchWorld = (
         }
       : {}),
   });
+  // Further groups (issue 13): tagged for the project too; the baselines drive only the first group.
+  for (const g of bench.extraGroups ?? []) {
+    sim.createAutoScalingGroup({
+      name: g.name,
+      cluster: name,
+      min: g.min,
+      max: g.max,
+      desired: g.initialInstances,
+      mixedInstances: {
+        overrides: g.instanceTypes.map((t) => ({ type: { name: t.type, cpu: t.cpu, memory: t.memory } })),
+        ...(g.spot ? { onDemandPercentAboveBase: 0 } : {}),
+      },
+      spotShare: g.spot ? 1 : 0,
+      bootSeconds: bench.bootSeconds,
+      registerSeconds: bench.registerSeconds,
+      newInstancesProtectedFromScaleIn: policy !== 'threshold-alarms',
+      ...(policy === 'ecs-autoscaler'
+        ? {
+            tags: { ...projectTags, 'ecs-autoscaler:cluster': name },
+            terminationHook: {
+              name: 'ecs-autoscaler-drain',
+              heartbeatTimeout: 300,
+              defaultResult: 'CONTINUE' as const,
+            },
+          }
+        : {}),
+    });
+  }
   const initial = desiredAt(trace, 0);
   for (const s of bench.services) {
     sim.createService({
@@ -211,9 +239,11 @@ export const runWorld = async (
         (t) => t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING',
       ).length;
     }
-    const paying = [...group.instances.values()].filter(
-      (i) => i.ec2State === 'pending' || i.ec2State === 'running',
-    );
+    // Every group of the cluster pays (several groups: issue 13).
+    const groups = [group, ...(world.shape.extraGroups ?? []).map((g) => sim.asg.groups.get(g.name)!)];
+    const paying = groups
+      .flatMap((g) => [...g.instances.values()])
+      .filter((i) => i.ec2State === 'pending' || i.ec2State === 'running');
     const m = bounds(wanted);
     metrics.add({
       t: sim.elapsedSeconds,

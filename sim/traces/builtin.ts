@@ -37,6 +37,23 @@ export interface BenchCluster {
   bootSeconds: number;
   registerSeconds: number;
   services: BenchService[];
+  /**
+   * Further groups of the cluster (issue 13), each tagged for the project like the first. The baseline
+   * policies drive the first group only (one capacity provider / one alarm pair per group, as deployed).
+   */
+  extraGroups?: BenchGroup[];
+}
+
+/** A further Auto Scaling group of a benchmark cluster. */
+export interface BenchGroup {
+  name: string;
+  /** Overrides in priority order (a MixedInstancesPolicy). */
+  instanceTypes: BenchInstanceType[];
+  min: number;
+  max: number;
+  initialInstances: number;
+  /** Spot above the base (OnDemandPercentageAboveBaseCapacity 0): the group's instances are Spot. */
+  spot: boolean;
 }
 
 /** The benchmark cluster. m5.large / m5.xlarge register about 2048 / 4096 CPU and 7680 / 15 576 MiB. */
@@ -182,6 +199,47 @@ export const weeklyTrace = (): Trace => {
       };
     },
   );
+};
+
+/**
+ * The two-group benchmark cluster (issue 13): the on-demand group of the benchmark cluster plus a Spot
+ * group of m5.xlarge (OnDemandPercentageAboveBaseCapacity 0) that starts empty. Same price per task on
+ * the on-demand price list, so the scaler prefers the Spot group (smaller on-demand share) for growth and
+ * shrinks the on-demand group first.
+ */
+export const TWO_GROUP_CLUSTER: BenchCluster = {
+  ...BENCH_CLUSTER,
+  name: 'bench2',
+  initialInstances: 6,
+  extraGroups: [
+    {
+      name: 'bench-spot',
+      instanceTypes: [{ type: 'm5.xlarge', cpu: 4096, memory: 15_576 }],
+      min: 0,
+      max: 40,
+      initialInstances: 0,
+      spot: true,
+    },
+  ],
+};
+
+/** 6 h on two groups: a steady base, a 2-hour surge of web and api, and a batch burst on top of it. */
+export const twoGroupTrace = (): Trace =>
+  sampled(
+    'two-group',
+    'Two groups (on-demand + Spot): base load, a 2 h surge of web/api from 1 h, 30 batch tasks at 2 h–2.75 h.',
+    6 * HOUR,
+    300,
+    (t) => {
+      const h = t / HOUR;
+      const surge = h >= 1 && h < 3;
+      return { web: surge ? 30 : 8, api: surge ? 14 : 4, worker: 3, batch: h >= 2 && h < 2.75 ? 30 : 0 };
+    },
+  );
+
+/** Traces that need their own cluster (several groups): replay each on its `cluster`. */
+export const MULTI_GROUP_TRACES: Readonly<Record<string, { cluster: BenchCluster; trace: () => Trace }>> = {
+  'two-group': { cluster: TWO_GROUP_CLUSTER, trace: twoGroupTrace },
 };
 
 /** The built-in traces by name. */
