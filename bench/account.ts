@@ -38,9 +38,10 @@ const flag = (name: string, dflt: number): number => {
   return i >= 0 ? Number(args[i + 1]) : dflt;
 };
 const JSON_OUT = args.includes('--json');
-const SAMPLED = Math.max(1, flag('--sampled', 3));
-const MINUTES = Math.max(10, flag('--minutes', 30));
-const SEEDS = Math.max(1, flag('--seeds', 3));
+/** Sampled clusters, virtual minutes, seeds (set by {@link accountFigures}). */
+let SAMPLED = 3;
+let MINUTES = 30;
+let SEEDS = 3;
 
 /** The target account. */
 const CLUSTERS = 500;
@@ -305,7 +306,18 @@ const runSample = async (seed: number): Promise<Sample> => {
 
 const round = (n: number, d = 2): number => Math.round(n * 10 ** d) / 10 ** d;
 
-const main = async (): Promise<void> => {
+/** Options of {@link accountFigures} (the command line's `--sampled`, `--minutes`, `--seeds`). */
+export interface AccountBenchOptions {
+  sampled?: number;
+  minutes?: number;
+  seeds?: number;
+}
+
+/** Runs the measurement and the scaling model; returns the JSON the command prints with `--json`. */
+export const accountFigures = async (opts: AccountBenchOptions = {}) => {
+  SAMPLED = Math.max(1, opts.sampled ?? 3);
+  MINUTES = Math.max(10, opts.minutes ?? 30);
+  SEEDS = Math.max(1, opts.seeds ?? 3);
   const deploy = readDeploy();
   const samples: Sample[] = [];
   for (let s = 1; s <= SEEDS; s++) samples.push(await runSample(s));
@@ -559,10 +571,21 @@ const main = async (): Promise<void> => {
       note: 'per-cluster rates measured on the simulator (real handlers, serverless.yml routing), scaled × clusters / sampled; latency = dispatch + max(concurrency waves, ECS throttling buckets) — see the header of bench/account.ts and docs/account-scale.md',
     },
   };
+  return result;
+};
+
+const main = async (): Promise<void> => {
+  const result = await accountFigures({
+    sampled: flag('--sampled', 3),
+    minutes: flag('--minutes', 30),
+    seeds: flag('--seeds', 3),
+  });
   if (JSON_OUT) {
     console.log(JSON.stringify(result, null, 2));
     return;
   }
+  const { before, targets } = result;
+  const after = result;
   const rows: [string, unknown, unknown][] = [
     [
       'clusters / instances',
@@ -593,4 +616,5 @@ const main = async (): Promise<void> => {
   console.log('targets', targets);
 };
 
-await main();
+// Run as a script (npm run bench:account), not when imported by a test.
+if (process.argv[1]?.endsWith('account.ts')) await main();
