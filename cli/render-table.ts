@@ -189,6 +189,25 @@ const lastDecisionLines = (c: ClusterReport, x: Ctx): string[] => {
 };
 
 /** One cluster's section. */
+/**
+ * Issue 13: per group, what it launches (types, weights, what one unit holds) and what the plan does to
+ * it — shown when there are several groups or a group's units are not instances or it launches several types.
+ */
+const groupLines = (c: ClusterReport, x: Ctx): string[] => {
+  const groups = c.groups ?? [];
+  if (!groups.some((g) => groups.length > 1 || g.unit !== 'instances' || g.types.length > 1)) return [];
+  return [
+    'Groups:',
+    ...groups.flatMap((g) => [
+      `  ${g.autoScalingGroup}: ${g.change}, desired ${g.desiredCapacity.current} -> ${g.desiredCapacity.proposed} ${g.unit}${g.limits ? ` (min ${g.limits.min}, max ${g.limits.max})` : ''}; ${g.strategy}`,
+      ...g.types.map(
+        (t) =>
+          `    ${t.instanceType || '(unknown type)'} weight ${t.weight}: one unit holds ${t.perUnit ? `CPU ${t.perUnit.CPU}, MEMORY ${t.perUnit.MEMORY}${t.perUnit.GPU ? `, GPU ${t.perUnit.GPU}` : ''}` : 'unknown'} (${t.source}${t.priceUsdHour !== null ? `, $${t.priceUsdHour}/h` : ''})`,
+      ),
+    ]),
+  ].map((l) => (x.wide ? l : wrap(l, x.width, '', '      ')));
+};
+
 export const renderCluster = (c: ClusterReport, opts: RenderOptions = {}): string => {
   const x: Ctx = {
     wide: opts.wide ?? false,
@@ -240,6 +259,7 @@ export const renderCluster = (c: ClusterReport, opts: RenderOptions = {}): strin
   lines.push(
     ...bullets('Reasons:', d.reasons, '-', x),
     ...placementLines(c, x),
+    ...groupLines(c, x),
     ...lastDecisionLines(c, x),
     ...serviceAlarmLines(c, x),
     ...bullets('Findings:', c.findings, '!', x, x.style.red),

@@ -22,6 +22,7 @@ import {
   type WaitingTaskReport,
   waitingTaskReport,
 } from './placement-explanations.js';
+import { type GroupReport, groupReports } from './group-report.js';
 import { reportServiceAlarms, type ServiceAlarmReport } from './service-alarms.js';
 
 export type { ServiceAlarmReport } from './service-alarms.js';
@@ -90,6 +91,8 @@ export interface ClusterReport {
   waitingTasks: WaitingTaskReport[];
   /** Added (issue 12): for each capacity instance, whether it could be removed and why. */
   removability: InstanceRemovability[];
+  /** Added (issue 13): per managed group, what it launches, its units, what a unit holds, what the plan does. */
+  groups: GroupReport[];
 }
 
 /** The whole report. */
@@ -244,6 +247,7 @@ export const buildClusterReport = (
     serviceAlarms: reportServiceAlarms(snapshot, policy, now),
     waitingTasks: waitingTaskReport(plan),
     removability: instanceRemovability(snapshot, analysis),
+    groups: groupReports(plan),
   };
 };
 
