@@ -18,7 +18,7 @@ import {
   resolveClusterPolicy,
 } from '../../shared/core/cluster/index.js';
 import { clusterDecisionEvent } from '../../shared/core/decision/index.js';
-import { ConfigurationError, NotFoundError } from '../../shared/core/errors.js';
+import { NotFoundError } from '../../shared/core/errors.js';
 import type { ClusterSnapshot, ProtectedTask, Task } from '../../shared/core/snapshot/index.js';
 import { logger } from '../../shared/runtime/logger.js';
 
@@ -63,7 +63,9 @@ export const scaleCluster = async (
     );
   }
   // Several groups (issue 13): each has its own policy tags; a bad tag on any stops the cluster (nothing written).
-  const policies = new Map(groups.map((g) => [g.AutoScalingGroupName, resolveClusterPolicy(g, options.defaults)]));
+  const policies = new Map(
+    groups.map((g) => [g.AutoScalingGroupName, resolveClusterPolicy(g, options.defaults)]),
+  );
   const policy = policies.get(groups[0]!.AutoScalingGroupName)!;
   const dryRun = options.dryRun || [...policies.values()].some((p) => p.dryRun);
   const analysis = analyzeCapacity(snapshot);

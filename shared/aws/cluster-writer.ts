@@ -113,7 +113,10 @@ export class AwsClusterWriter implements ClusterWriter {
   async protectNewInstances(asg: string): Promise<void> {
     await asgWrite('autoscaling:UpdateAutoScalingGroup', `group ${asg}`, () =>
       this.autoScaling.send(
-        new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: asg, NewInstancesProtectedFromScaleIn: true }),
+        new UpdateAutoScalingGroupCommand({
+          AutoScalingGroupName: asg,
+          NewInstancesProtectedFromScaleIn: true,
+        }),
       ),
     );
   }

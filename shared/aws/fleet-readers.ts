@@ -45,7 +45,10 @@ export const readInstanceRefreshes = async (
       limit(() =>
         awsCall(ctx('autoscaling:DescribeInstanceRefreshes'), () =>
           clients.autoScaling.send(
-            new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: name, MaxRecords: REFRESHES_PER_GROUP }),
+            new DescribeInstanceRefreshesCommand({
+              AutoScalingGroupName: name,
+              MaxRecords: REFRESHES_PER_GROUP,
+            }),
           ),
         ),
       ).then((page) => (page?.InstanceRefreshes ?? []).map((r) => ({ AutoScalingGroupName: name, ...r }))),
@@ -62,16 +65,16 @@ export const readLaunchConfigurations = async (
   ctx: Ctx,
 ): Promise<unknown[]> => {
   const names = [
-    ...new Set(
-      groups.map((g) => (g as GroupRef).LaunchConfigurationName).filter((n): n is string => !!n),
-    ),
+    ...new Set(groups.map((g) => (g as GroupRef).LaunchConfigurationName).filter((n): n is string => !!n)),
   ];
   const missing = names.filter((n) => !launchConfigurationCache.has(n));
   await Promise.all(
     chunk(missing, LAUNCH_CONFIGURATION_BATCH).map((batch) =>
       limit(() =>
         awsCall(ctx('autoscaling:DescribeLaunchConfigurations'), () =>
-          clients.autoScaling.send(new DescribeLaunchConfigurationsCommand({ LaunchConfigurationNames: batch })),
+          clients.autoScaling.send(
+            new DescribeLaunchConfigurationsCommand({ LaunchConfigurationNames: batch }),
+          ),
         ),
       ).then((page) => {
         for (const lc of page?.LaunchConfigurations ?? []) {

@@ -14,10 +14,10 @@ import type {
   DescribeLifecycleHooksCommandInput,
   EnterStandbyCommandInput,
   ExitStandbyCommandInput,
-  StartInstanceRefreshCommandInput,
   RecordLifecycleActionHeartbeatCommandInput,
   SetDesiredCapacityCommandInput,
   SetInstanceProtectionCommandInput,
+  StartInstanceRefreshCommandInput,
   TerminateInstanceInAutoScalingGroupCommandInput,
   UpdateAutoScalingGroupCommandInput,
 } from '@aws-sdk/client-auto-scaling';
@@ -27,8 +27,8 @@ import type { SimContext } from '../core/context.js';
 import { checkBatch, paginate } from '../core/paginate.js';
 import { type CommandTable, command } from '../core/registry.js';
 import { activityShape, groupShape, instanceDetailShape } from './asg-shapes.js';
-import { refreshShape } from './instance-refresh.js';
 import type { AsgWorld } from './asg-world.js';
+import { refreshShape } from './instance-refresh.js';
 import type { SimAsg, SimAsgInstance } from './model.js';
 
 const invalid = (message: string) => awsError('autoscaling', 'ValidationError', message);
@@ -184,7 +184,11 @@ export const asgApi = (world: AsgWorld, ctx: SimContext): CommandTable => {
         : 'an instance was taken out of service in response to a user request.';
       // A group that reuses instances on scale-in (warm pool ReuseOnScaleIn) parks a decrementing
       // termination in the pool (modelled as a scale-in; AWS's text names scale-in only).
-      world.beginTerminate(inst, cause, g.warmPool?.reuseOnScaleIn === true && i.ShouldDecrementDesiredCapacity === true);
+      world.beginTerminate(
+        inst,
+        cause,
+        g.warmPool?.reuseOnScaleIn === true && i.ShouldDecrementDesiredCapacity === true,
+      );
       world.requestReconcile(g);
       return { Activity: activityShape(inst, ctx.rng.uuid(), ctx.clock.nowMs) };
     }),
@@ -194,7 +198,7 @@ export const asgApi = (world: AsgWorld, ctx: SimContext): CommandTable => {
       checkBatch('autoscaling', 'EnterStandby', 'InstanceIds', i.InstanceIds, 20, 1);
       const insts = (i.InstanceIds ?? []).map((id) => {
         const inst = g.instances.get(id);
-        if (!inst || inst.lifecycleState !== 'InService') {
+        if (inst?.lifecycleState !== 'InService') {
           throw invalid(`The instance ${id} is not in InService.`);
         }
         return inst;
@@ -214,7 +218,7 @@ export const asgApi = (world: AsgWorld, ctx: SimContext): CommandTable => {
       checkBatch('autoscaling', 'ExitStandby', 'InstanceIds', i.InstanceIds, 20, 1);
       const insts = (i.InstanceIds ?? []).map((id) => {
         const inst = g.instances.get(id);
-        if (!inst || inst.lifecycleState !== 'Standby') throw invalid(`The instance ${id} is not in Standby.`);
+        if (inst?.lifecycleState !== 'Standby') throw invalid(`The instance ${id} is not in Standby.`);
         return inst;
       });
       if (g.desired + insts.reduce((u, x) => u + x.weight, 0) > g.max) {
@@ -227,7 +231,11 @@ export const asgApi = (world: AsgWorld, ctx: SimContext): CommandTable => {
     StartInstanceRefresh: command<StartInstanceRefreshCommandInput>((i) => {
       const g = group(i.AutoScalingGroupName);
       if (g.refreshes.some((r) => r.status === 'Pending' || r.status === 'InProgress')) {
-        throw awsError('autoscaling', 'InstanceRefreshInProgress', `An Instance Refresh is already in progress and blocks the execution of this Instance Refresh.`);
+        throw awsError(
+          'autoscaling',
+          'InstanceRefreshInProgress',
+          `An Instance Refresh is already in progress and blocks the execution of this Instance Refresh.`,
+        );
       }
       const p = i.Preferences ?? {};
       const r = world.startInstanceRefresh(g, {
@@ -242,14 +250,30 @@ export const asgApi = (world: AsgWorld, ctx: SimContext): CommandTable => {
 
     DescribeInstanceRefreshes: command<DescribeInstanceRefreshesCommandInput>((i) => {
       const g = group(i.AutoScalingGroupName);
-      const all = g.refreshes.filter((r) => !i.InstanceRefreshIds?.length || i.InstanceRefreshIds.includes(r.id));
-      const page = paginate('autoscaling', 'DescribeInstanceRefreshes', all, i.NextToken, i.MaxRecords, 50, 100);
+      const all = g.refreshes.filter(
+        (r) => !i.InstanceRefreshIds?.length || i.InstanceRefreshIds.includes(r.id),
+      );
+      const page = paginate(
+        'autoscaling',
+        'DescribeInstanceRefreshes',
+        all,
+        i.NextToken,
+        i.MaxRecords,
+        50,
+        100,
+      );
       return { InstanceRefreshes: page.items.map((r) => refreshShape(g, r)), NextToken: page.nextToken };
     }),
 
     // The simulator's groups use launch templates: no launch configuration exists (AWS answers an empty list).
     DescribeLaunchConfigurations: command<DescribeLaunchConfigurationsCommandInput>((i) => {
-      checkBatch('autoscaling', 'DescribeLaunchConfigurations', 'LaunchConfigurationNames', i.LaunchConfigurationNames, 50);
+      checkBatch(
+        'autoscaling',
+        'DescribeLaunchConfigurations',
+        'LaunchConfigurationNames',
+        i.LaunchConfigurationNames,
+        50,
+      );
       return { LaunchConfigurations: [] };
     }),
 

@@ -57,7 +57,9 @@ export const groupShape = (g: SimAsg) => ({
   HealthCheckType: 'EC2',
   HealthCheckGracePeriod: 300,
   // Warm-pool instances are listed by DescribeWarmPool only (ecs-facts §4.3).
-  Instances: [...g.instances.values()].filter((i) => !i.lifecycleState.startsWith('Warmed')).map(groupInstanceShape),
+  Instances: [...g.instances.values()]
+    .filter((i) => !i.lifecycleState.startsWith('Warmed'))
+    .map(groupInstanceShape),
   ...(g.warmPool
     ? {
         WarmPoolConfiguration: {

@@ -8,7 +8,13 @@ import type { EcsWorld } from '../ecs/ecs-world.js';
 import { type InstanceTypeSpec, instanceType } from '../ecs/resources.js';
 import { activityDetail, spotInstanceArn, terminateLifecycleDetail } from './asg-events.js';
 import { REFRESH_STEP_SECONDS, refreshStep, toReplace } from './instance-refresh.js';
-import type { LifecycleAction, LifecycleHookSpec, SimAsg, SimAsgInstance, SimInstanceRefresh } from './model.js';
+import type {
+  LifecycleAction,
+  LifecycleHookSpec,
+  SimAsg,
+  SimAsgInstance,
+  SimInstanceRefresh,
+} from './model.js';
 import { chooseVictims, countedInstances, launchAz } from './termination-policy.js';
 
 /** Σ weights of `instances` (desired capacity counts units). */
@@ -126,7 +132,12 @@ export class AsgWorld {
           }
         : {}),
       ...(spec.warmPool
-        ? { warmPool: { minSize: spec.warmPool.minSize ?? 0, reuseOnScaleIn: spec.warmPool.reuseOnScaleIn ?? false } }
+        ? {
+            warmPool: {
+              minSize: spec.warmPool.minSize ?? 0,
+              reuseOnScaleIn: spec.warmPool.reuseOnScaleIn ?? false,
+            },
+          }
         : {}),
     };
     this.groups.set(spec.name, group);
@@ -187,7 +198,8 @@ export class AsgWorld {
   /** The type and weight of the next launch: the first override (prioritized) or the ASG's pick. */
   private nextType(group: SimAsg): { type: InstanceTypeSpec; weight: number } {
     const m = group.mixed;
-    if (!m) return { type: group.instanceTypes[group.nextTypeIndex++ % group.instanceTypes.length]!, weight: 1 };
+    if (!m)
+      return { type: group.instanceTypes[group.nextTypeIndex++ % group.instanceTypes.length]!, weight: 1 };
     return m.strategy === 'prioritized' ? m.overrides[0]! : this.ctx.rng.pick(m.overrides);
   }
 
@@ -204,15 +216,19 @@ export class AsgWorld {
     inst.lifecycleState = 'Pending';
     inst.ec2State = 'pending';
     inst.protectedFromScaleIn = inst.group.newInstancesProtectedFromScaleIn;
-    clock.after(Math.ceil(inst.group.bootSeconds / 3) + rng.between(0, inst.group.jitterSeconds), 'asg:warm-start', () => {
-      if (inst.lifecycleState !== 'Pending') return;
-      this.inService(inst);
-      clock.after(inst.group.registerSeconds, 'ecs:agent-back', () => {
-        // A reused instance keeps its container instance (and its status, DRAINING if it was drained).
-        if (inst.containerInstance) this.ecs.setAgentConnected(inst.containerInstance, true);
-        else this.register(inst);
-      });
-    });
+    clock.after(
+      Math.ceil(inst.group.bootSeconds / 3) + rng.between(0, inst.group.jitterSeconds),
+      'asg:warm-start',
+      () => {
+        if (inst.lifecycleState !== 'Pending') return;
+        this.inService(inst);
+        clock.after(inst.group.registerSeconds, 'ecs:agent-back', () => {
+          // A reused instance keeps its container instance (and its status, DRAINING if it was drained).
+          if (inst.containerInstance) this.ecs.setAgentConnected(inst.containerInstance, true);
+          else this.register(inst);
+        });
+      },
+    );
   }
 
   private launch(group: SimAsg, intoWarmPool = false): number {
@@ -532,7 +548,11 @@ export class AsgWorld {
    */
   startInstanceRefresh(
     group: SimAsg,
-    prefs: { minHealthyPercentage?: number; instanceWarmupSeconds?: number; scaleInProtectedInstances?: 'Refresh' | 'Ignore' | 'Wait' },
+    prefs: {
+      minHealthyPercentage?: number;
+      instanceWarmupSeconds?: number;
+      scaleInProtectedInstances?: 'Refresh' | 'Ignore' | 'Wait';
+    },
   ): SimInstanceRefresh {
     const r: SimInstanceRefresh = {
       id: this.ctx.rng.uuid(),
@@ -545,7 +565,9 @@ export class AsgWorld {
       total: countedInstances(group).length,
     };
     group.refreshes.unshift(r);
-    this.ctx.clock.after(REFRESH_STEP_SECONDS, 'asg:instance-refresh', () => refreshStep(this.ctx, this, group, r));
+    this.ctx.clock.after(REFRESH_STEP_SECONDS, 'asg:instance-refresh', () =>
+      refreshStep(this.ctx, this, group, r),
+    );
     return r;
   }
 

@@ -38,7 +38,8 @@ export const refreshStep = (ctx: SimContext, host: RefreshHost, g: SimAsg, r: Si
   const now = ctx.clock.nowMs;
   const old = toReplace(g);
   const candidates = old.filter((i) => r.scaleInProtectedInstances === 'Refresh' || !i.protectedFromScaleIn);
-  const waitingOnProtected = old.length > 0 && candidates.length === 0 && r.scaleInProtectedInstances === 'Wait';
+  const waitingOnProtected =
+    old.length > 0 && candidates.length === 0 && r.scaleInProtectedInstances === 'Wait';
   r.instancesToUpdate = old.length;
   const replacing = [...g.instances.values()].some(
     (i) => i.lifecycleState.startsWith('Terminating') && i.terminationCause?.includes('instance refresh'),

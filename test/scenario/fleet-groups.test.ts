@@ -6,7 +6,16 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
-import { CLUSTER, desiredWrites, fleetWorld, liveTypes, scalerErrors, startFleet, tasksOf, violations } from './fleet-world.js';
+import {
+  CLUSTER,
+  desiredWrites,
+  fleetWorld,
+  liveTypes,
+  scalerErrors,
+  startFleet,
+  tasksOf,
+  violations,
+} from './fleet-world.js';
 
 let sim: Sim | undefined;
 afterEach(() => {

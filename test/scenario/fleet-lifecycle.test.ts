@@ -5,7 +5,15 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
-import { CLUSTER, desiredWrites, fleetWorld, scalerErrors, startFleet, tasksOf, violations } from './fleet-world.js';
+import {
+  CLUSTER,
+  desiredWrites,
+  fleetWorld,
+  scalerErrors,
+  startFleet,
+  tasksOf,
+  violations,
+} from './fleet-world.js';
 
 let sim: Sim | undefined;
 afterEach(() => {
@@ -37,7 +45,9 @@ describe('Standby', () => {
     expect(standby.lifecycleState).toBe('Standby');
     // 10 tasks, 2 still on the Standby instance: 8 + 1 headroom at 2 per m5.large in service = 5 units.
     expect(Math.max(...desiredWrites(sim, 'web-asg'))).toBe(5);
-    const drained = scalerWrites(sim, 'UpdateContainerInstancesState').filter((a) => a.input.status === 'DRAINING');
+    const drained = scalerWrites(sim, 'UpdateContainerInstancesState').filter(
+      (a) => a.input.status === 'DRAINING',
+    );
     expect(drained.flatMap((a) => a.input.containerInstances as string[])).not.toContain(
       standby.containerInstance!.arn,
     );
@@ -72,7 +82,9 @@ describe('warm pool', () => {
     clean(sim);
     expect(parked).toBeGreaterThan(0);
     expect(tasksOf(sim, 'web')).toEqual({ desired: 9, running: 9 });
-    const activated = scalerWrites(sim, 'UpdateContainerInstancesState').filter((a) => a.input.status === 'ACTIVE');
+    const activated = scalerWrites(sim, 'UpdateContainerInstancesState').filter(
+      (a) => a.input.status === 'ACTIVE',
+    );
     expect(activated.length).toBeGreaterThan(0);
     const cis = [...sim.ecs.cluster(CLUSTER)!.instances.values()].filter((ci) => ci.agentConnected);
     expect(cis.every((ci) => ci.status === 'ACTIVE')).toBe(true);
@@ -104,7 +116,9 @@ describe('instance refresh', () => {
     expect(tasksOf(sim, 'web')).toEqual({ desired: 6, running: 6 });
     // The scaler removed its protection from the instances being replaced, and never fought the
     // refresh's launches with a scale-out of its own.
-    expect(scalerWrites(sim, 'SetInstanceProtection').some((a) => a.input.ProtectedFromScaleIn === false)).toBe(true);
+    expect(
+      scalerWrites(sim, 'SetInstanceProtection').some((a) => a.input.ProtectedFromScaleIn === false),
+    ).toBe(true);
     expect(desiredWrites(sim, 'fleet')).toEqual([]);
   });
 });

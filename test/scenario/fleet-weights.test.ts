@@ -5,7 +5,16 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
-import { CLUSTER, desiredWrites, fleetWorld, liveTypes, scalerErrors, startFleet, tasksOf, violations } from './fleet-world.js';
+import {
+  CLUSTER,
+  desiredWrites,
+  fleetWorld,
+  liveTypes,
+  scalerErrors,
+  startFleet,
+  tasksOf,
+  violations,
+} from './fleet-world.js';
 
 let sim: Sim | undefined;
 afterEach(() => {
@@ -30,20 +39,23 @@ describe('weights on the simulator', () => {
   it.each([
     { order: ['m5.xlarge', 'm5.large'], types: ['m5.xlarge', 'm5.xlarge', 'm5.xlarge', 'm5.xlarge'] },
     { order: ['m5.large', 'm5.xlarge'], types: Array.from({ length: 8 }, () => 'm5.large') },
-  ])("the issue's example: 6 units full, 3 tasks wait → desired 8 ($order.0 first)", async ({ order, types }) => {
-    sim = mixed(order);
-    // The group starts with desired 6 units of its first override, all CPU reserved by 12 web tasks;
-    // 3 more are desired from the start: the scaler's first decision sees them waiting.
-    sim.createService({ cluster: CLUSTER, name: 'web', taskDefinition: 'web', desiredCount: 15 });
-    startFleet(sim);
-    await sim.runFor(1800);
-    expect(scalerErrors(sim)).toEqual([]);
-    expect(violations(sim)).toEqual([]);
-    expect(tasksOf(sim, 'web')).toEqual({ desired: 15, running: 15 });
-    expect(desiredWrites(sim, 'mixed')[0]).toBe(8);
-    expect(Math.max(...desiredWrites(sim, 'mixed'))).toBe(8);
-    expect(liveTypes(sim, 'mixed')).toEqual(types);
-  });
+  ])(
+    "the issue's example: 6 units full, 3 tasks wait → desired 8 ($order.0 first)",
+    async ({ order, types }) => {
+      sim = mixed(order);
+      // The group starts with desired 6 units of its first override, all CPU reserved by 12 web tasks;
+      // 3 more are desired from the start: the scaler's first decision sees them waiting.
+      sim.createService({ cluster: CLUSTER, name: 'web', taskDefinition: 'web', desiredCount: 15 });
+      startFleet(sim);
+      await sim.runFor(1800);
+      expect(scalerErrors(sim)).toEqual([]);
+      expect(violations(sim)).toEqual([]);
+      expect(tasksOf(sim, 'web')).toEqual({ desired: 15, running: 15 });
+      expect(desiredWrites(sim, 'mixed')[0]).toBe(8);
+      expect(Math.max(...desiredWrites(sim, 'mixed'))).toBe(8);
+      expect(liveTypes(sim, 'mixed')).toEqual(types);
+    },
+  );
 
   it('price-based: the ASG picks the type; tasks run, over-buy stays under one m5.xlarge', async () => {
     sim = mixed(['m5.xlarge', 'm5.large'], 'lowest-price');

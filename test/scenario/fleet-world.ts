@@ -13,7 +13,9 @@ import { createSim, type Sim } from '../../sim/index.js';
 export const CLUSTER = 'prod';
 
 /** A group of the world: the AsgSpec without the parts every fleet group shares. */
-export type FleetGroup = Omit<AsgSpec, 'cluster' | 'tags' | 'terminationHook'> & { tags?: Record<string, string> };
+export type FleetGroup = Omit<AsgSpec, 'cluster' | 'tags' | 'terminationHook'> & {
+  tags?: Record<string, string>;
+};
 
 /** Builds a world with `groups` and task definitions web (1024 CPU), train (1 GPU), arm (arm64 only). */
 export const fleetWorld = (groups: FleetGroup[], seed = 13): Sim => {
@@ -22,7 +24,10 @@ export const fleetWorld = (groups: FleetGroup[], seed = 13): Sim => {
   const sim = createSim({ seed, settings: { stoppedRetentionSeconds: 6 * 3600 } });
   sim.createCluster(CLUSTER);
   sim.registerTaskDefinition({ family: 'web', containers: [{ cpu: 1024, memoryReservation: 512 }] });
-  sim.registerTaskDefinition({ family: 'train', containers: [{ cpu: 2048, memoryReservation: 4096, gpu: 1 }] });
+  sim.registerTaskDefinition({
+    family: 'train',
+    containers: [{ cpu: 2048, memoryReservation: 4096, gpu: 1 }],
+  });
   sim.registerTaskDefinition({ family: 'arm', containers: [{ cpu: 1024, memoryReservation: 512 }] });
   for (const g of groups) {
     sim.createAutoScalingGroup({

@@ -22,15 +22,15 @@ import {
   memberWeight,
   registeredByType,
 } from './fleet.js';
-import { type GroupState, groupState, haltReason, scaleOutHoldReason } from './group-state.js';
-import { instanceTypeFacts } from './instance-types.js';
-import type { ClusterPolicy } from './policy.js';
 import {
   type ArchOf,
   assessFleetScaleOut,
   type FleetScaleOutAssessment,
   type GrowableGroup,
 } from './fleet-scale-out.js';
+import { type GroupState, groupState, haltReason, scaleOutHoldReason } from './group-state.js';
+import { instanceTypeFacts } from './instance-types.js';
+import type { ClusterPolicy } from './policy.js';
 
 /** The tag that ranks groups for scale-out (lower first) and scale-in (higher first). */
 export const PRIORITY_TAG = 'ecs-autoscaler:priority';
@@ -165,7 +165,9 @@ export const clusterFleets = (
         stuck: [],
       };
     }
-    const back = gs ? reconnectingFromPool({ group, gs } as FleetGroup).map((ci) => ci.ec2InstanceId ?? '') : [];
+    const back = gs
+      ? reconnectingFromPool({ group, gs } as FleetGroup).map((ci) => ci.ec2InstanceId ?? '')
+      : [];
     if (gs && back.length > 0) {
       // Started from the warm pool, the agent reconnecting: booting (in flight), like a new instance.
       gs = { ...gs, booting: [...gs.booting, ...back], inFlight: gs.inFlight + back.length };
@@ -189,7 +191,8 @@ export const inFlightBins = (
     for (const id of fg.gs.booting) {
       const m = members.get(id);
       const free = (m && memberFree(fg.fleet, m, analysis.daemonReservation)) ?? arrival?.option.free;
-      const arch = (m?.InstanceType ? instanceTypeFacts(m.InstanceType)?.arch : undefined) ?? arrival?.option.arch;
+      const arch =
+        (m?.InstanceType ? instanceTypeFacts(m.InstanceType)?.arch : undefined) ?? arrival?.option.arch;
       if (free) bins.push({ id: `in-flight-${id}`, free, arch });
     }
     if (arrival?.option.free && fg.gs.notLaunchedUnits > 0) {
@@ -255,7 +258,9 @@ export const assessClusterScaleOut = (
   const capacity = analysis.instances.filter(
     (i) => (i.isCapacity || ready.has(i)) && !out.has(i.ec2InstanceId ?? '') && !reconnecting.has(i),
   );
-  const ownDraining: InstanceView[] = fgs.flatMap((f) => f.gs?.ownDraining ?? []).filter((i) => !reconnecting.has(i));
+  const ownDraining: InstanceView[] = fgs
+    .flatMap((f) => f.gs?.ownDraining ?? [])
+    .filter((i) => !reconnecting.has(i));
   const growable: GrowableGroup[] = fgs.map((f) => ({
     fleet: f.fleet,
     blocked: f.hold,
@@ -349,7 +354,10 @@ export const withModelDeficit = (
   const fg = fgs.length === 1 ? fgs[0]! : undefined;
   const first = fg?.fleet.options[0];
   if (out.growth.length === 0 && modelDeficit > 0 && fg && first && !fg.hold) {
-    const cap = Math.max(0, Math.min(fg.policy.maxStep, Math.floor((fg.group.MaxSize - fg.group.DesiredCapacity) / first.weight)));
+    const cap = Math.max(
+      0,
+      Math.min(fg.policy.maxStep, Math.floor((fg.group.MaxSize - fg.group.DesiredCapacity) / first.weight)),
+    );
     const instances = Math.min(cap, modelDeficit);
     return {
       ...out,
@@ -374,7 +382,8 @@ export const withModelDeficit = (
     };
   }
   const only = out.growth.length === 1 ? out.growth[0]! : undefined;
-  if (!only || modelDeficit <= only.wantedInstances) return { ...out, deficit: Math.max(out.deficit, modelDeficit) };
+  if (!only || modelDeficit <= only.wantedInstances)
+    return { ...out, deficit: Math.max(out.deficit, modelDeficit) };
   const instances = Math.min(only.cap, modelDeficit);
   return {
     ...out,
@@ -389,8 +398,9 @@ export const withModelDeficit = (
  * not drained by the scaler; the agent reconnecting). They are in service again: set them ACTIVE.
  */
 export const warmPoolReturns = (fg: FleetGroup): InstanceView[] => {
-  const reuse = (fg.group.WarmPoolConfiguration as { InstanceReusePolicy?: { ReuseOnScaleIn?: boolean } } | undefined)
-    ?.InstanceReusePolicy?.ReuseOnScaleIn;
+  const reuse = (
+    fg.group.WarmPoolConfiguration as { InstanceReusePolicy?: { ReuseOnScaleIn?: boolean } } | undefined
+  )?.InstanceReusePolicy?.ReuseOnScaleIn;
   if (!reuse || !fg.gs) return [];
   const own = new Set(fg.gs.ownDraining);
   return [...fg.gs.registered.values()].filter(
@@ -404,8 +414,9 @@ export const warmPoolReturns = (fg: FleetGroup): InstanceView[] => {
  * pool, InService, the agent polling for it (ECS_WARM_POOLS_CHECK, about a minute). In flight, not lost.
  */
 export const reconnectingFromPool = (fg: FleetGroup): InstanceView[] => {
-  const reuse = (fg.group.WarmPoolConfiguration as { InstanceReusePolicy?: { ReuseOnScaleIn?: boolean } } | undefined)
-    ?.InstanceReusePolicy?.ReuseOnScaleIn;
+  const reuse = (
+    fg.group.WarmPoolConfiguration as { InstanceReusePolicy?: { ReuseOnScaleIn?: boolean } } | undefined
+  )?.InstanceReusePolicy?.ReuseOnScaleIn;
   if (!reuse || !fg.gs) return [];
   return [...fg.gs.registered.values()].filter((ci) => !ci.agentConnected && ci.status !== 'INACTIVE');
 };

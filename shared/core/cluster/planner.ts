@@ -19,16 +19,8 @@ import { type Resources, subtractResources, ZERO } from '../capacity/resources.j
 import type { AutoScalingGroup, ClusterSnapshot } from '../snapshot/snapshot.js';
 import { CLUSTER_TAG_KEY, readScalingState, type ScalingState, STATE_TAGS } from './config.js';
 import { type Conflict, detectConflicts, standAsideConflicts } from './conflicts.js';
-import {
-  type AttributeWrite,
-  assessForeignState,
-  epochSeconds,
-  OWN_DRAIN_ATTRIBUTE,
-  type OwnDrains,
-  ownDrains,
-} from './foreign-state.js';
-import { memberWeight } from './fleet.js';
 import type { GroupFleet } from './fleet.js';
+import { memberWeight } from './fleet.js';
 import {
   assessClusterScaleOut,
   clusterFleets,
@@ -41,13 +33,21 @@ import {
   weightOf,
   withModelDeficit,
 } from './fleet-plan.js';
+import type { FleetScaleOutAssessment, GroupGrowth } from './fleet-scale-out.js';
+import {
+  type AttributeWrite,
+  assessForeignState,
+  epochSeconds,
+  OWN_DRAIN_ATTRIBUTE,
+  type OwnDrains,
+  ownDrains,
+} from './foreign-state.js';
 import { type GroupState, groupState } from './group-state.js';
 import { instanceTasks, isEmpty } from './instance-tasks.js';
 import { clusterPlacement } from './placement-context.js';
 import type { ClusterPolicy } from './policy.js';
 import { selectScaleIn } from './scale-in.js';
 import { drainingMoves, forgetUnneeded, paceScaleIn, replicaDemand } from './scale-in-pacing.js';
-import type { FleetScaleOutAssessment, GroupGrowth } from './fleet-scale-out.js';
 import { newInstanceCapacity } from './scale-out.js';
 import { assessWaitingTasks, type WaitingTasks } from './waiting-tasks.js';
 
@@ -429,7 +429,10 @@ const scaleOut = (
     me.fleet.unit === 'instances'
       ? `${growth.instances} instance(s)${option.instanceType ? ` of ${option.instanceType}` : ''}`
       : `${growth.units} ${me.fleet.unit} (${growth.instances} × ${option.instanceType}, weight ${option.weight})`;
-  plan.reasons.push(`${need}: ${group.AutoScalingGroupName} adds ${what} (instance size from ${option.source})`, ...growth.reasons);
+  plan.reasons.push(
+    `${need}: ${group.AutoScalingGroupName} adds ${what} (instance size from ${option.source})`,
+    ...growth.reasons,
+  );
 };
 
 /** Terminate the scaler's own draining instances that are empty; re-activate those MinSize would keep. */
@@ -516,7 +519,10 @@ const stateOf = (
   now: Date,
 ): ScalingState => {
   const state = readScalingState(group.Tags, group.AutoScalingGroupName);
-  return { ...state, draining: freshOwnDrains(group, state, ownDrains(snapshot, analysis, group, state.draining, now)) };
+  return {
+    ...state,
+    draining: freshOwnDrains(group, state, ownDrains(snapshot, analysis, group, state.draining, now)),
+  };
 };
 
 /**
@@ -541,7 +547,13 @@ const fleetHousekeeping = (plan: ClusterPlan, snapshot: ClusterSnapshot, me: Fle
   if (back.length > 0) {
     plan.activate.push(...back.map(planned));
     // Its scale-in attribute (if the scaler drained it before it went to the pool) is stale now.
-    if (me.gs) setDraining(plan, {} as ScalingState, me.gs, back.map((ci) => ci.ec2InstanceId ?? ''));
+    if (me.gs)
+      setDraining(
+        plan,
+        {} as ScalingState,
+        me.gs,
+        back.map((ci) => ci.ec2InstanceId ?? ''),
+      );
     plan.reasons.push(
       `${back.map((ci) => ci.ec2InstanceId).join(', ')} came back from the warm pool DRAINING: set ACTIVE again`,
     );
@@ -559,7 +571,8 @@ const fleetScaleInBlocker = (
   if (me.refresh) {
     return `no scale-in of ${me.group.AutoScalingGroupName} while its instance refresh is ${me.refresh.Status}`;
   }
-  if (taken) return 'another group scales in this decision (one group at a time, so moved tasks are counted once)';
+  if (taken)
+    return 'another group scales in this decision (one group at a time, so moved tasks are counted once)';
   const busy = fgs.filter((f) => f !== me && (f.gs?.inFlight ?? 0) > 0);
   if (busy.length > 0) {
     return `no scale-in while ${busy.map((f) => `${f.group.AutoScalingGroupName} has ${f.gs!.inFlight} instance(s) in flight`).join(', ')}`;
@@ -651,8 +664,9 @@ const planGroups = (
  * attribute travels with its container instance); it is not being drained now (warmPoolReturns).
  */
 const freshOwnDrains = (group: AutoScalingGroup, state: ScalingState, own: OwnDrains): string[] => {
-  const reuse = (group.WarmPoolConfiguration as { InstanceReusePolicy?: { ReuseOnScaleIn?: boolean } } | undefined)
-    ?.InstanceReusePolicy?.ReuseOnScaleIn;
+  const reuse = (
+    group.WarmPoolConfiguration as { InstanceReusePolicy?: { ReuseOnScaleIn?: boolean } } | undefined
+  )?.InstanceReusePolicy?.ReuseOnScaleIn;
   if (!reuse || state.lastScaleOutMs === undefined) return own.ids;
   const lastOut = state.lastScaleOutMs / 1000;
   return own.ids.filter((id) => (own.startedAt.get(id) ?? Number.POSITIVE_INFINITY) >= lastOut);

@@ -16,13 +16,13 @@ import { type ClusterPlan, managedGroups, planCluster } from '../cluster/planner
 import { type ClusterPolicy, DEFAULT_CLUSTER_POLICY } from '../cluster/policy.js';
 import type { LastDecisionRecord } from '../decision/index.js';
 import type { ClusterSnapshot } from '../snapshot/snapshot.js';
+import { type GroupReport, groupReports } from './group-report.js';
 import {
   type InstanceRemovability,
   instanceRemovability,
   type WaitingTaskReport,
   waitingTaskReport,
 } from './placement-explanations.js';
-import { type GroupReport, groupReports } from './group-report.js';
 import { reportServiceAlarms, type ServiceAlarmReport } from './service-alarms.js';
 
 export type { ServiceAlarmReport } from './service-alarms.js';

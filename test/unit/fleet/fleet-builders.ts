@@ -69,7 +69,9 @@ const td = (s: string) => `arn:aws:ecs:us-east-1:123456789012:task-definition/${
 const res = (cpu: number, mem: number, gpu: number) => [
   { name: 'CPU', type: 'INTEGER', integerValue: cpu },
   { name: 'MEMORY', type: 'INTEGER', integerValue: mem },
-  ...(gpu > 0 ? [{ name: 'GPU', type: 'STRINGSET', stringSetValue: Array.from({ length: gpu }, (_, k) => `gpu-${k}`) }] : []),
+  ...(gpu > 0
+    ? [{ name: 'GPU', type: 'STRINGSET', stringSetValue: Array.from({ length: gpu }, (_, k) => `gpu-${k}`) }]
+    : []),
 ];
 
 export const fleetSnapshot = (
@@ -111,10 +113,20 @@ export const fleetSnapshot = (
       pendingCount: 0,
       schedulingStrategy: 'REPLICA',
       ...(s.arch
-        ? { placementConstraints: [{ type: 'memberOf', expression: `attribute:ecs.cpu-architecture == ${s.arch}` }] }
+        ? {
+            placementConstraints: [
+              { type: 'memberOf', expression: `attribute:ecs.cpu-architecture == ${s.arch}` },
+            ],
+          }
         : {}),
       deployments: [
-        { status: 'PRIMARY', taskDefinition: td(s.name), desiredCount: s.desired, runningCount: s.running, pendingCount: 0 },
+        {
+          status: 'PRIMARY',
+          taskDefinition: td(s.name),
+          desiredCount: s.desired,
+          runningCount: s.running,
+          pendingCount: 0,
+        },
       ],
     })),
     taskDefinitions: services.map((s) => ({
@@ -144,7 +156,10 @@ export const fleetSnapshot = (
           ? {
               MixedInstancesPolicy: {
                 LaunchTemplate: {
-                  LaunchTemplateSpecification: { LaunchTemplateId: `lt-${g.name}`, Version: g.version ?? '1' },
+                  LaunchTemplateSpecification: {
+                    LaunchTemplateId: `lt-${g.name}`,
+                    Version: g.version ?? '1',
+                  },
                   Overrides: g.overrides.map((o) => ({
                     ...(o.type ? { InstanceType: o.type } : {}),
                     ...(o.requirements ? { InstanceRequirements: o.requirements } : {}),
@@ -160,7 +175,13 @@ export const fleetSnapshot = (
           : {}),
         ...(g.capacityType ? { DesiredCapacityType: g.capacityType } : {}),
         ...(g.warmPoolReuse
-          ? { WarmPoolConfiguration: { MinSize: 0, PoolState: 'Stopped', InstanceReusePolicy: { ReuseOnScaleIn: true } } }
+          ? {
+              WarmPoolConfiguration: {
+                MinSize: 0,
+                PoolState: 'Stopped',
+                InstanceReusePolicy: { ReuseOnScaleIn: true },
+              },
+            }
           : {}),
         Instances: g.instances.map((i) => ({
           InstanceId: i.id,
@@ -196,15 +217,25 @@ export const fleetSnapshot = (
   return parseSnapshot(raw, 'fleet test snapshot');
 };
 
-export const planFleet = (snapshot: ClusterSnapshot, policy: Partial<ClusterPolicy> = {}, now = NOW): ClusterPlan =>
+export const planFleet = (
+  snapshot: ClusterSnapshot,
+  policy: Partial<ClusterPolicy> = {},
+  now = NOW,
+): ClusterPlan =>
   planCluster(snapshot, analyzeCapacity(snapshot), { ...DEFAULT_CLUSTER_POLICY, ...policy }, now);
 
 /** The plan of one group (several groups: from groupPlans; one group: the plan itself). */
 export const groupPlan = (plan: ClusterPlan, name: string): ClusterPlan =>
-  plan.groupPlans?.find((p) => p.autoScalingGroup === name) ?? (plan.autoScalingGroup === name ? plan : (undefined as never));
+  plan.groupPlans?.find((p) => p.autoScalingGroup === name) ??
+  (plan.autoScalingGroup === name ? plan : (undefined as never));
 
 /** `n` instances of `type`, fully reserved on CPU (ids from `prefix`). */
-export const full = (n: number, type: string, prefix: string, extra: Partial<FleetInstance> = {}): FleetInstance[] =>
+export const full = (
+  n: number,
+  type: string,
+  prefix: string,
+  extra: Partial<FleetInstance> = {},
+): FleetInstance[] =>
   Array.from({ length: n }, (_, k) => ({
     id: `i-${prefix}${String(k + 1).padStart(16 - prefix.length, '0')}`,
     type,

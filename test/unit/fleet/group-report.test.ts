@@ -12,7 +12,10 @@ describe('report: one section per group', () => {
       [
         {
           name: 'asg-mixed',
-          overrides: [{ type: 'm5.xlarge', weight: 2 }, { type: 'm5.large', weight: 1 }],
+          overrides: [
+            { type: 'm5.xlarge', weight: 2 },
+            { type: 'm5.large', weight: 1 },
+          ],
           instances: full(3, 'm5.xlarge', 'a'),
           ...WAIT,
         },

@@ -40,7 +40,10 @@ describe('weights: desired capacity counts units, not instances', () => {
         {
           name: 'asg-mixed',
           desired: 8,
-          overrides: [{ type: 'm5.xlarge', weight: 2 }, { type: 'm5.large', weight: 1 }],
+          overrides: [
+            { type: 'm5.xlarge', weight: 2 },
+            { type: 'm5.large', weight: 1 },
+          ],
           instances: full(3, 'm5.xlarge', 'a'),
           tags: { 'ecs-autoscaler:last-scale-out': ago(60) },
         },
@@ -59,7 +62,10 @@ describe('weights: desired capacity counts units, not instances', () => {
         {
           name: 'asg-mixed',
           max: 8,
-          overrides: [{ type: 'm5.xlarge', weight: 2 }, { type: 'm5.large', weight: 1 }],
+          overrides: [
+            { type: 'm5.xlarge', weight: 2 },
+            { type: 'm5.large', weight: 1 },
+          ],
           instances: full(3, 'm5.xlarge', 'a'),
           ...WAIT,
         },
@@ -82,7 +88,10 @@ describe('weights: desired capacity counts units, not instances', () => {
         {
           name: 'asg-mixed',
           min: 2,
-          overrides: [{ type: 'm5.xlarge', weight: 2 }, { type: 'm5.large', weight: 1 }],
+          overrides: [
+            { type: 'm5.xlarge', weight: 2 },
+            { type: 'm5.large', weight: 1 },
+          ],
           instances: idle,
           tags: { ...WAIT.tags, 'ecs-autoscaler:draining': 'i-a0000000000000003' },
         },
@@ -101,8 +110,20 @@ describe('weights: desired capacity counts units, not instances', () => {
 describe('overrides order and allocation strategy', () => {
   const waiting = [{ name: 'web', cpu: 1024, mem: 512, desired: 17, running: 12 }];
   it.each([
-    { name: 'prioritized, m5.large first', order: ['m5.large', 'm5.xlarge'], strategy: undefined, proposed: 9, type: 'm5.large' },
-    { name: 'prioritized, m5.xlarge first', order: ['m5.xlarge', 'm5.large'], strategy: undefined, proposed: 10, type: 'm5.xlarge' },
+    {
+      name: 'prioritized, m5.large first',
+      order: ['m5.large', 'm5.xlarge'],
+      strategy: undefined,
+      proposed: 9,
+      type: 'm5.large',
+    },
+    {
+      name: 'prioritized, m5.xlarge first',
+      order: ['m5.xlarge', 'm5.large'],
+      strategy: undefined,
+      proposed: 10,
+      type: 'm5.xlarge',
+    },
   ])('$name', ({ order, strategy, proposed, type }) => {
     // 5 waiting + 1 headroom of 1024 CPU: 3 × m5.large (3 units) or 2 × m5.xlarge (4 units).
     const weights: Record<string, number> = { 'm5.xlarge': 2, 'm5.large': 1 };
@@ -128,7 +149,10 @@ describe('overrides order and allocation strategy', () => {
       [
         {
           name: 'asg-mixed',
-          overrides: [{ type: 'm5.xlarge', weight: 2 }, { type: 'm5.large', weight: 1 }],
+          overrides: [
+            { type: 'm5.xlarge', weight: 2 },
+            { type: 'm5.large', weight: 1 },
+          ],
           strategy: 'lowest-price',
           instances: full(3, 'm5.xlarge', 'a'),
           ...WAIT,
@@ -139,7 +163,9 @@ describe('overrides order and allocation strategy', () => {
     const plan = planFleet(snapshot);
     // m5.large (2048 CPU) cannot take a 3072-CPU task: the least capable type that can is m5.xlarge.
     expect(plan.action).toBe('scale-out');
-    expect(plan.reasons.join('\n')).toMatch(/order is not knowable, planned on the least capable type that takes the tasks \(m5\.xlarge, weight 2\)/);
+    expect(plan.reasons.join('\n')).toMatch(
+      /order is not knowable, planned on the least capable type that takes the tasks \(m5\.xlarge, weight 2\)/,
+    );
     expect(plan.desiredCapacity.proposed).toBe(10);
   });
 });
@@ -219,14 +245,23 @@ describe('several groups per cluster', () => {
 
   it('prefers the lowest cost per task; the priority tag overrides', () => {
     const groups = (priority?: string) => [
-      { name: 'asg-m5', desired: 0, overrides: [{ type: 'm5.large' }], instances: [], ...WAIT, ...(priority ? { tags: { ...WAIT.tags, 'ecs-autoscaler:priority': priority } } : {}) },
+      {
+        name: 'asg-m5',
+        desired: 0,
+        overrides: [{ type: 'm5.large' }],
+        instances: [],
+        ...WAIT,
+        ...(priority ? { tags: { ...WAIT.tags, 'ecs-autoscaler:priority': priority } } : {}),
+      },
       { name: 'asg-c5', desired: 0, overrides: [{ type: 'c5.large' }], instances: [], ...WAIT },
     ];
     const services = [{ name: 'web', cpu: 1024, mem: 1024, desired: 3, running: 0 }];
     const cheap = planFleet(fleetSnapshot(groups(), services));
     expect(groupPlan(cheap, 'asg-c5').action).toBe('scale-out');
     expect(groupPlan(cheap, 'asg-m5').action).toBe('hold');
-    expect(cheap.reasons.join('\n')).toMatch(/\$0\.0425\/h per task on c5\.large vs asg-m5 \$0\.048\/h per task/);
+    expect(cheap.reasons.join('\n')).toMatch(
+      /\$0\.0425\/h per task on c5\.large vs asg-m5 \$0\.048\/h per task/,
+    );
     const tagged = planFleet(fleetSnapshot(groups('1'), services));
     expect(groupPlan(tagged, 'asg-m5').action).toBe('scale-out');
     expect(tagged.reasons.join('\n')).toMatch(/priority 1/);
@@ -235,7 +270,13 @@ describe('several groups per cluster', () => {
   it('a group at MaxSize passes the tasks to the other group', () => {
     const snapshot = fleetSnapshot(
       [
-        { name: 'asg-c5', max: 2, overrides: [{ type: 'c5.large' }], instances: full(2, 'c5.large', 'a'), ...WAIT },
+        {
+          name: 'asg-c5',
+          max: 2,
+          overrides: [{ type: 'c5.large' }],
+          instances: full(2, 'c5.large', 'a'),
+          ...WAIT,
+        },
         { name: 'asg-m5', desired: 0, overrides: [{ type: 'm5.large' }], instances: [], ...WAIT },
       ],
       [{ name: 'web', cpu: 1024, mem: 1024, desired: 7, running: 4 }],
@@ -276,7 +317,10 @@ describe('lifecycle of a real group', () => {
           name: 'asg-cpu',
           desired: 2,
           overrides: [{ type: 'm5.large' }],
-          instances: [...full(2, 'm5.large', 'a'), { id: 'i-b0000000000000001', type: 'm5.large', state: 'Standby' }],
+          instances: [
+            ...full(2, 'm5.large', 'a'),
+            { id: 'i-b0000000000000001', type: 'm5.large', state: 'Standby' },
+          ],
           ...WAIT,
         },
       ],
@@ -298,7 +342,11 @@ describe('lifecycle of a real group', () => {
     const snapshot = fleetSnapshot(
       [{ name: 'asg-cpu', version: '2', overrides: [{ type: 'm5.large' }], instances, ...WAIT }],
       [{ name: 'web', cpu: 256, mem: 256, desired: 1, running: 1 }],
-      { instanceRefreshes: [{ AutoScalingGroupName: 'asg-cpu', InstanceRefreshId: 'r-1', Status: 'InProgress' }] },
+      {
+        instanceRefreshes: [
+          { AutoScalingGroupName: 'asg-cpu', InstanceRefreshId: 'r-1', Status: 'InProgress' },
+        ],
+      },
     );
     const plan = planFleet(snapshot);
     expect(plan.unprotect).toEqual(['i-a0000000000000001', 'i-a0000000000000002']);
@@ -316,7 +364,10 @@ describe('lifecycle of a real group', () => {
           name: 'asg-cpu',
           warmPoolReuse: true,
           overrides: [{ type: 'm5.large' }],
-          instances: [...full(1, 'm5.large', 'a'), { id: 'i-b0000000000000001', type: 'm5.large', status: 'DRAINING' }],
+          instances: [
+            ...full(1, 'm5.large', 'a'),
+            { id: 'i-b0000000000000001', type: 'm5.large', status: 'DRAINING' },
+          ],
           ...WAIT,
         },
       ],
