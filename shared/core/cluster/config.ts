@@ -152,8 +152,15 @@ export const CLUSTER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
  * Every `ecs-autoscaler:*` key an ASG may carry: the scaler's own settings and state, and the drainer's
  * settings (one group serves both functions, so each must accept the other's tags).
  */
+/**
+ * Issue 13: ranks the groups of a cluster — scale-out prefers the lowest number, scale-in takes the
+ * highest first (docs/fleets.md). An integer 0..1000; untagged groups come after tagged ones.
+ */
+export const PRIORITY_TAG_KEY = 'ecs-autoscaler:priority';
+
 const KNOWN_TAGS = new Set<string>([
   CLUSTER_TAG_KEY,
+  PRIORITY_TAG_KEY,
   ...Object.values(POLICY_TAGS).map((s) => s.tag),
   ...Object.values(STATE_TAGS),
   ...Object.values(DrainTags),
@@ -231,6 +238,12 @@ export const resolveClusterPolicy = (group: AutoScalingGroup, defaults: ClusterP
     if (t.Key.startsWith(TAG_PREFIX) && !KNOWN_TAGS.has(t.Key)) {
       problems.push(`tag ${t.Key} is unknown; known tags: ${[...KNOWN_TAGS].join(', ')}`);
     }
+  }
+  const priority = tagValue(group.Tags, PRIORITY_TAG_KEY);
+  if (priority !== undefined && !/^(1000|[1-9]?\d{1,2})$/.test(priority.trim())) {
+    problems.push(
+      `tag ${PRIORITY_TAG_KEY}='${priority}' is invalid; allowed: an integer 0..1000 (lower grows first)`,
+    );
   }
   try {
     readScalingState(group.Tags, name);

@@ -13,7 +13,7 @@ import type {
   ClusterSnapshot,
   InstanceRefresh,
 } from '../snapshot/snapshot.js';
-import type { ScalingState } from './config.js';
+import { PRIORITY_TAG_KEY, type ScalingState } from './config.js';
 import {
   arrivalOption,
   type GroupFleet,
@@ -33,7 +33,7 @@ import { instanceTypeFacts } from './instance-types.js';
 import type { ClusterPolicy } from './policy.js';
 
 /** The tag that ranks groups for scale-out (lower first) and scale-in (higher first). */
-export const PRIORITY_TAG = 'ecs-autoscaler:priority';
+export const PRIORITY_TAG = PRIORITY_TAG_KEY;
 
 /** Instance refresh states in which the refresh still replaces instances (DescribeInstanceRefreshes). */
 export const ACTIVE_REFRESH_STATES: ReadonlySet<string> = new Set([

@@ -390,3 +390,19 @@ describe('lifecycle of a real group', () => {
     expect(planFleet(fleetSnapshot([group(true)], services)).protectNewInstances).toBeUndefined();
   });
 });
+
+describe('the priority tag', () => {
+  it('is a known tag; a value that is not an integer 0..1000 is a configuration error', async () => {
+    const { resolveClusterPolicy } = await import('../../../shared/core/cluster/config.js');
+    const { DEFAULT_CLUSTER_POLICY } = await import('../../../shared/core/cluster/policy.js');
+    const group = (value: string) =>
+      fleetSnapshot(
+        [{ name: 'asg-a', instances: [], desired: 0, tags: { 'ecs-autoscaler:priority': value } }],
+        [],
+      ).autoScalingGroups[0]!;
+    expect(() => resolveClusterPolicy(group('2'), DEFAULT_CLUSTER_POLICY)).not.toThrow();
+    expect(() => resolveClusterPolicy(group('first'), DEFAULT_CLUSTER_POLICY)).toThrow(
+      /ecs-autoscaler:priority='first' is invalid/,
+    );
+  });
+});
