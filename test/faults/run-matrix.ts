@@ -28,6 +28,9 @@ import { join } from 'node:path';
 import { metrics as clusterScalerMetrics } from '../../functions/cluster-scaler/handler.js';
 import { metrics as drainerMetrics } from '../../functions/instance-drainer/handler.js';
 import { metrics as serviceScalerMetrics } from '../../functions/service-scaler/handler.js';
+import { clearControllerCache } from '../../shared/aws/controller-readers.js';
+import { clearLaunchConfigurationCache } from '../../shared/aws/fleet-readers.js';
+import { clearInstanceTypeCache } from '../../shared/aws/instance-types.js';
 import { clearTaskDefinitionCache } from '../../shared/aws/snapshot-reader.js';
 import { heartbeatProtection } from '../../shared/core/drain/index.js';
 import { createSim, type Sim } from '../../sim/index.js';
@@ -439,11 +442,17 @@ export const runOnce = async (
 
 /**
  * Empties what the handlers keep between invocations at module level (a Lambda container's warm state),
- * so that no run inherits another's: the task definition cache (fewer calls → a different fault draw)
- * and metrics stored by an invocation killed before publishing.
+ * so that no run inherits another's: the readers' caches (task definitions, launch configurations,
+ * instance types, other controllers — a warm cache means fewer calls, so a different fault draw, and the
+ * controller cache is keyed by virtual time, which every run starts at the same instant) and metrics
+ * stored by an invocation killed before publishing. A new module-level cache must be added here: the
+ * isolation test in faults.test.ts fails otherwise.
  */
 export const isolate = (): void => {
   clearTaskDefinitionCache();
+  clearControllerCache();
+  clearLaunchConfigurationCache();
+  clearInstanceTypeCache();
   for (const m of [clusterScalerMetrics, drainerMetrics, serviceScalerMetrics]) m.clearMetrics();
 };
 
