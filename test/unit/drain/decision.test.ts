@@ -333,6 +333,20 @@ describe('decideDrain', () => {
     expect(plan.steps).toEqual([]);
   });
 
+  it('drains on a terminate event for an instance parked into the warm pool (Warmed:Pending:Wait)', () => {
+    const plan = decideDrain(
+      facts({
+        trigger: 'lifecycle-action',
+        lifecycleState: 'Warmed:Pending:Wait',
+        containerInstance: { arn: CI, status: 'ACTIVE' },
+        tasks: [task('a')],
+      }),
+      policy(),
+      NOW,
+    );
+    expect(plan.action).toBe('set-draining');
+  });
+
   it('Spot warning: DRAINING first, the drain start after it', () => {
     const plan = decideDrain(
       facts({
