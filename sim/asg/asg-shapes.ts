@@ -26,10 +26,28 @@ const mixedShape = (g: SimAsg) =>
         MixedInstancesPolicy: {
           LaunchTemplate: {
             LaunchTemplateSpecification: launchTemplate(g, g.launchTemplate.version),
-            Overrides: g.mixed.overrides.map((o) => ({
-              InstanceType: o.type.name,
-              ...(g.mixed!.weighted ? { WeightedCapacity: String(o.weight) } : {}),
-            })),
+            Overrides: g.mixed.requirements
+              ? g.mixed.requirements.map((r) => ({
+                  InstanceRequirements: {
+                    VCpuCount: { Min: r.vcpu.min, ...(r.vcpu.max !== undefined ? { Max: r.vcpu.max } : {}) },
+                    MemoryMiB: {
+                      Min: r.memoryMiB.min,
+                      ...(r.memoryMiB.max !== undefined ? { Max: r.memoryMiB.max } : {}),
+                    },
+                    ...(r.acceleratorCount
+                      ? {
+                          AcceleratorCount: {
+                            ...(r.acceleratorCount.min !== undefined ? { Min: r.acceleratorCount.min } : {}),
+                            ...(r.acceleratorCount.max !== undefined ? { Max: r.acceleratorCount.max } : {}),
+                          },
+                        }
+                      : {}),
+                  },
+                }))
+              : g.mixed.overrides.map((o) => ({
+                  InstanceType: o.type.name,
+                  ...(g.mixed!.weighted ? { WeightedCapacity: String(o.weight) } : {}),
+                })),
           },
           InstancesDistribution: {
             OnDemandAllocationStrategy: g.mixed.strategy,
@@ -38,7 +56,11 @@ const mixedShape = (g: SimAsg) =>
             SpotAllocationStrategy: 'lowest-price',
           },
         },
-        ...(g.mixed.weighted ? { DesiredCapacityType: 'units' } : {}),
+        ...(g.mixed.desiredCapacityType
+          ? { DesiredCapacityType: g.mixed.desiredCapacityType }
+          : g.mixed.weighted
+            ? { DesiredCapacityType: 'units' }
+            : {}),
       }
     : { LaunchTemplate: launchTemplate(g, g.launchTemplate.version) };
 

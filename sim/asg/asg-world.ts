@@ -5,7 +5,12 @@
  */
 import type { SimContext } from '../core/context.js';
 import type { EcsWorld } from '../ecs/ecs-world.js';
-import { type InstanceTypeSpec, instanceType } from '../ecs/resources.js';
+import {
+  type InstanceTypeSpec,
+  instanceType,
+  instanceTypeFacts,
+  instanceTypeNames,
+} from '../ecs/resources.js';
 import { activityDetail, spotInstanceArn, terminateLifecycleDetail } from './asg-events.js';
 import { REFRESH_STEP_SECONDS, refreshStep, toReplace } from './instance-refresh.js';
 import type {
@@ -16,6 +21,55 @@ import type {
   SimInstanceRefresh,
 } from './model.js';
 import { chooseVictims, countedInstances, launchAz } from './termination-policy.js';
+
+/** Attribute-based instance requirements the simulator understands (a subset of AWS's). */
+export interface SimInstanceRequirements {
+  vcpu: { min: number; max?: number };
+  memoryMiB: { min: number; max?: number };
+  /** Default: any number (AWS: no limit unless set). */
+  acceleratorCount?: { min?: number; max?: number };
+}
+
+const inRange = (v: number, r: { min?: number; max?: number } | undefined): boolean =>
+  !r || ((r.min === undefined || v >= r.min) && (r.max === undefined || v <= r.max));
+
+/**
+ * Overrides as the group launches them: instance types with their weights; attribute-based requirements
+ * become every table type that matches (burstable t* excluded, as AWS's default). With DesiredCapacityType
+ * vcpu / memory-mib each type weighs its vCPUs / MiB.
+ */
+const expandOverrides = (
+  overrides: NonNullable<AsgSpec['mixedInstances']>['overrides'],
+  capacityType: 'units' | 'vcpu' | 'memory-mib' | undefined,
+): { type: InstanceTypeSpec; weight: number }[] =>
+  overrides.flatMap((o) => {
+    const names =
+      'requirements' in o
+        ? instanceTypeNames().filter((n) => {
+            const f = instanceTypeFacts(n)!;
+            return (
+              !n.startsWith('t') &&
+              f.arch === 'x86_64' &&
+              inRange(f.vcpu, o.requirements.vcpu) &&
+              inRange(f.memoryMiB, o.requirements.memoryMiB) &&
+              inRange(f.gpus, o.requirements.acceleratorCount)
+            );
+          })
+        : [o.type];
+    return names.map((n) => {
+      const type = instanceType(n);
+      const facts = instanceTypeFacts(type.name);
+      const weight =
+        capacityType === 'vcpu'
+          ? (facts?.vcpu ?? 1)
+          : capacityType === 'memory-mib'
+            ? (facts?.memoryMiB ?? 1)
+            : 'weight' in o && o.weight !== undefined
+              ? o.weight
+              : 1;
+      return { type, weight };
+    });
+  });
 
 /** Σ weights of `instances` (desired capacity counts units). */
 export const unitsOf = (instances: readonly SimAsgInstance[]): number =>
@@ -57,7 +111,16 @@ export interface AsgSpec {
    * the order is not knowable). Replaces `instanceTypes`.
    */
   mixedInstances?: {
-    overrides: { type: string | InstanceTypeSpec; weight?: number }[];
+    /**
+     * `type`, or attribute-based `requirements` (ASG user guide "attribute-based instance type selection":
+     * vCPU and MiB ranges, accelerator count; burstable excluded) matched against the simulator's table.
+     */
+    overrides: (
+      | { type: string | InstanceTypeSpec; weight?: number }
+      | { requirements: SimInstanceRequirements }
+    )[];
+    /** `units` (default) or `vcpu` / `memory-mib`: then each type weighs its vCPUs / MiB. */
+    desiredCapacityType?: 'units' | 'vcpu' | 'memory-mib';
     strategy?: 'prioritized' | 'lowest-price';
     /** OnDemandPercentageAboveBaseCapacity (default 100; 0: a Spot group). */
     onDemandPercentAboveBase?: number;
@@ -121,13 +184,28 @@ export class AsgWorld {
       ...(spec.mixedInstances
         ? {
             mixed: {
-              overrides: spec.mixedInstances.overrides.map((o) => ({
-                type: instanceType(o.type),
-                weight: o.weight ?? 1,
-              })),
-              strategy: spec.mixedInstances.strategy ?? 'prioritized',
+              overrides: expandOverrides(
+                spec.mixedInstances.overrides,
+                spec.mixedInstances.desiredCapacityType,
+              ),
+              ...(spec.mixedInstances.overrides.some((o) => 'requirements' in o)
+                ? {
+                    requirements: spec.mixedInstances.overrides.flatMap((o) =>
+                      'requirements' in o ? [o.requirements] : [],
+                    ),
+                  }
+                : {}),
+              ...(spec.mixedInstances.desiredCapacityType
+                ? { desiredCapacityType: spec.mixedInstances.desiredCapacityType }
+                : {}),
+              // AWS's on-demand default is prioritized, lowest-price with attribute-based selection.
+              strategy:
+                spec.mixedInstances.strategy ??
+                (spec.mixedInstances.overrides.some((o) => 'requirements' in o)
+                  ? 'lowest-price'
+                  : 'prioritized'),
               onDemandPercentAboveBase: spec.mixedInstances.onDemandPercentAboveBase ?? 100,
-              weighted: spec.mixedInstances.overrides.some((o) => o.weight !== undefined),
+              weighted: spec.mixedInstances.overrides.some((o) => 'weight' in o && o.weight !== undefined),
             },
           }
         : {}),

@@ -100,6 +100,13 @@ export interface SimMixedPolicy {
   weighted: boolean;
   /** OnDemandPercentageAboveBaseCapacity (0..100). */
   onDemandPercentAboveBase: number;
+  /** Attribute-based overrides as given (DescribeAutoScalingGroups shows these, not the types). */
+  requirements?: {
+    vcpu: { min: number; max?: number };
+    memoryMiB: { min: number; max?: number };
+    acceleratorCount?: { min?: number; max?: number };
+  }[];
+  desiredCapacityType?: 'units' | 'vcpu' | 'memory-mib';
 }
 
 /** One instance refresh (DescribeInstanceRefreshes item). Times in epoch ms. */

@@ -75,4 +75,43 @@ describe('weights on the simulator', () => {
     expect(units).toBeGreaterThanOrEqual(16);
     expect(units).toBeLessThanOrEqual(16 + 2);
   });
+
+  it('attribute-based selection, DesiredCapacityType vcpu: the ASG picks among matching types; tasks run', async () => {
+    sim = fleetWorld([
+      {
+        name: 'abis',
+        min: 4,
+        max: 64,
+        desired: 8,
+        mixedInstances: {
+          overrides: [
+            {
+              requirements: {
+                vcpu: { min: 4, max: 4 },
+                memoryMiB: { min: 16_000 },
+                acceleratorCount: { max: 0 },
+              },
+            },
+          ],
+          desiredCapacityType: 'vcpu',
+        },
+      },
+    ]);
+    sim.createService({ cluster: CLUSTER, name: 'web', taskDefinition: 'web', desiredCount: 8 });
+    startFleet(sim);
+    sim.trace(CLUSTER, 'web', [[120, 20]]);
+    await sim.runFor(2400);
+    expect(scalerErrors(sim)).toEqual([]);
+    expect(violations(sim)).toEqual([]);
+    expect(tasksOf(sim, 'web')).toEqual({ desired: 20, running: 20 });
+    const g = sim.asg.groups.get('abis')!;
+    const live = [...g.instances.values()].filter((i) => i.lifecycleState === 'InService');
+    // Every type launched has 4 vCPUs (the requirements); desired counts vCPUs.
+    expect(live.every((i) => i.weight === 4)).toBe(true);
+    // 20 tasks of 1024 CPU + 1 headroom = 21 × 1024 CPU: 6 instances of 4 vCPU (24 vCPU), at most one more.
+    const vcpus = live.reduce((u, i) => u + i.weight, 0);
+    expect(vcpus).toBeGreaterThanOrEqual(24);
+    expect(vcpus).toBeLessThanOrEqual(28);
+    expect(desiredWrites(sim, 'abis').every((d) => d % 4 === 0)).toBe(true);
+  });
 });
