@@ -121,6 +121,11 @@ export const POLICY_TAGS = {
     allowed: 'true or false',
     schema: word('true', 'false'),
   },
+  predictiveHeadroom: {
+    tag: 'ecs-autoscaler:predictive-headroom',
+    allowed: 'enabled or disabled',
+    schema: word('enabled', 'disabled'),
+  },
   scaleInUnneededSeconds: {
     tag: 'ecs-autoscaler:scale-in-unneeded-time',
     allowed: 'whole seconds 0..86400',
@@ -143,6 +148,9 @@ export const STATE_TAGS = {
   draining: 'ecs-autoscaler:draining',
   /** Scale-in pacing: how many instances have been removable since when (unneeded.ts). */
   unneeded: 'ecs-autoscaler:unneeded',
+  /** Predictive headroom: demand per ten-minute slot of the day (predictive.ts), two halves. */
+  demandHistory0: 'ecs-autoscaler:demand-history-0',
+  demandHistory1: 'ecs-autoscaler:demand-history-1',
 } as const;
 
 /** ECS cluster names: up to 255 letters, digits, hyphens and underscores (CreateCluster). */

@@ -46,6 +46,7 @@ import { type GroupState, groupState } from './group-state.js';
 import { instanceTasks, isEmpty } from './instance-tasks.js';
 import { clusterPlacement } from './placement-context.js';
 import type { ClusterPolicy } from './policy.js';
+import { predictiveHeadroom } from './predictive.js';
 import { selectScaleIn } from './scale-in.js';
 import { drainingMoves, forgetUnneeded, paceScaleIn, replicaDemand } from './scale-in-pacing.js';
 import { newInstanceCapacity } from './scale-out.js';
@@ -151,8 +152,38 @@ const planned = (ci: InstanceView): PlannedInstance => ({
 });
 const secs = (n: number): string => `${Math.round(n)} s`;
 
-/** Plans one cluster. Pure: time is `now`, configuration is `policy`, memory is the ASG's state tags. */
+/**
+ * Plans one cluster. Pure: time is `now`, configuration is `policy`, memory is the ASG's state tags.
+ * With predictive headroom (issue 16, off by default; single-group clusters) the headroom grows by what
+ * yesterday's demand just ahead was above today's, and the demand history is written back (predictive.ts).
+ */
 export const planCluster = (
+  snapshot: ClusterSnapshot,
+  analysis: CapacityAnalysis,
+  policy: ClusterPolicy,
+  now: Date,
+  options: PlanOptions = {},
+): ClusterPlan => {
+  const groups = managedGroups(snapshot);
+  if (!policy.predictiveHeadroom || groups.length !== 1) {
+    return planClusterNow(snapshot, analysis, policy, now, options);
+  }
+  const p = predictiveHeadroom(snapshot, analysis, groups[0]!.Tags, replicaDemand(snapshot), now);
+  const plan = planClusterNow(
+    snapshot,
+    analysis,
+    { ...policy, headroomTasks: policy.headroomTasks + p.extraTasks },
+    now,
+    options,
+  );
+  // Never a write to a group the scaler stands aside from (issue 14).
+  const aside = standAsideConflicts(plan.conflicts ?? []).length > 0;
+  if (plan.autoScalingGroup !== null && !aside) Object.assign(plan.stateTags, p.tags);
+  plan.reasons.push(...p.reasons);
+  return plan;
+};
+
+const planClusterNow = (
   snapshot: ClusterSnapshot,
   analysis: CapacityAnalysis,
   policy: ClusterPolicy,

@@ -18,6 +18,11 @@ export interface ClusterPolicy {
    */
   scaleInUnneededSeconds: number;
   /**
+   * Predictive headroom (off by default): keep free, on top of `headroomTasks`, what yesterday's demand
+   * in the next 20 minutes was above today's (predictive.ts).
+   */
+  predictiveHeadroom: boolean;
+  /**
    * Seconds after the last scaling action (either direction) before a scale-out. Booting instances are
    * counted as capacity anyway, so this only spaces decisions; it never blocks placing pending tasks for
    * longer than one such window. Keep it below the tick period (60 s): the next tick's decision then
@@ -73,6 +78,7 @@ export const DEFAULT_CLUSTER_POLICY: ClusterPolicy = Object.freeze({
   scaleInEnabled: true,
   maxStep: 10,
   scaleInUnneededSeconds: 600,
+  predictiveHeadroom: false,
   scaleOutCooldownSeconds: 30,
   scaleInCooldownSeconds: 900,
   bootTimeoutSeconds: 600,

@@ -39,6 +39,7 @@ describe('resolveClusterPolicy', () => {
       scaleInEnabled: false,
       maxStep: 2,
       scaleInUnneededSeconds: 600,
+      predictiveHeadroom: false,
       scaleOutCooldownSeconds: 120,
       scaleInCooldownSeconds: 1800,
       bootTimeoutSeconds: 300,
