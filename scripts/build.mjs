@@ -1,14 +1,15 @@
 #!/usr/bin/env node
-// `node scripts/build.mjs [--cli | --functions]`
+// `node scripts/build.mjs [--cli | --functions] [--analyze]`
 // - Bundles every Lambda function (functions/<name>/handler.ts) into its own ESM file,
 //   .esbuild/functions/<name>/handler.mjs, for `serverless package` to zip one by one (target node20,
 //   mainFields module,main: the SDK's ES builds, ~40 % smaller bundles). No source maps: the bundles
 //   keep their names (keepNames), so stack traces name the functions, and Node does not parse a map at
-//   every cold start. Fails when a bundle exceeds BUNDLE_LIMIT_KIB.
+//   every cold start. Each bundle's esbuild metafile goes to .esbuild/meta/<name>.json (outside the
+//   zipped folder); `--analyze` prints each bundle's biggest contributors by package.
 // - Compiles the command line into dist/cli.mjs (the package's `bin`): one self-contained file, every
 //   dependency bundled (ES builds, like the functions) — Node parses one file instead of resolving
 //   and compiling hundreds of SDK modules at every start, and no devDependency is needed at run time.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -88,7 +89,7 @@ const names = readdirSync('functions').filter((n) => existsSync(join('functions'
 const sizes = [];
 for (const name of names) {
   const outfile = join('.esbuild', 'functions', name, 'handler.mjs');
-  await build({
+  const result = await build({
     entryPoints: [join('functions', name, 'handler.ts')],
     outfile,
     bundle: true,
@@ -106,9 +107,30 @@ for (const name of names) {
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
     },
     plugins: [zodEnglishOnly, lambdaCredentials],
+    metafile: true,
     logLevel: 'warning',
   });
-  sizes.push([name, statSync(outfile).size]);
+  mkdirSync(join('.esbuild', 'meta'), { recursive: true });
+  writeFileSync(join('.esbuild', 'meta', `${name}.json`), JSON.stringify(result.metafile));
+  sizes.push([name, statSync(outfile).size, result.metafile]);
 }
-for (const [name, size] of sizes) console.log(`bundle ${name}: ${(size / 1024).toFixed(1)} KiB`);
+
+/** Bytes of one bundle by contributor: an npm package, or the project's top folder (shared/aws, …). */
+const contributors = (metafile) => {
+  const out = Object.values(metafile.outputs)[0];
+  const by = new Map();
+  for (const [input, { bytesInOutput }] of Object.entries(out.inputs)) {
+    const pkg = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+    const key = pkg ? pkg[1] : input.split('/').slice(0, 2).join('/');
+    by.set(key, (by.get(key) ?? 0) + bytesInOutput);
+  }
+  return [...by].sort((a, b) => b[1] - a[1]);
+};
+for (const [name, size, metafile] of sizes) {
+  console.log(`bundle ${name}: ${(size / 1024).toFixed(1)} KiB`);
+  if (process.argv.includes('--analyze')) {
+    for (const [key, bytes] of contributors(metafile).slice(0, 15))
+      console.log(`  ${key.padEnd(48)} ${(bytes / 1024).toFixed(1).padStart(7)} KiB`);
+  }
+}
 if (only === 'all') await buildCli();

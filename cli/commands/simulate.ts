@@ -95,6 +95,13 @@ export const registerSimulateCommand = (program: Command, io: CliIo): void => {
       // Lambda always sets AWS_REGION; without it every simulated call would walk the SDK's region
       // chain (environment, profile files) again.
       process.env.AWS_REGION ??= 'us-east-1';
+      // Likewise its role's credentials: DescribeInstanceTypes is a signed request the simulator answers
+      // over fetch (shared/aws/instance-types.ts), and signing must not walk the credential chain (IMDS).
+      // Nothing leaves the process: every call is answered by the simulator.
+      if (!process.env.AWS_ACCESS_KEY_ID) {
+        process.env.AWS_ACCESS_KEY_ID = 'ASIASIMULATED';
+        process.env.AWS_SECRET_ACCESS_KEY = 'simulated';
+      }
       if (policies.includes('ecs-autoscaler') && !projectHandlersPresent()) {
         throw new ConfigurationError(
           'this installation lacks the cluster-scaler or instance-drainer function',

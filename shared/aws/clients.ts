@@ -1,20 +1,27 @@
 /**
- * Default SDK clients, created once per module so warm Lambda invocations reuse their connections
- * (STYLE.md §2). No endpoint is set here: the SDK honours AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE>,
- * which is how the simulator and local tools redirect calls.
+ * Default SDK clients, created once per region and module so warm Lambda invocations reuse their
+ * connections (STYLE.md §2). No endpoint is set here: the SDK honours AWS_ENDPOINT_URL /
+ * AWS_ENDPOINT_URL_<SERVICE>, which is how the simulator and local tools redirect calls.
+ *
+ * One accessor per client (ecsClient, autoScalingClient, …): a function bundle only contains the SDK
+ * clients whose accessor it calls (esbuild drops the others), so the drainer, which needs ECS and Auto
+ * Scaling, does not carry Application Auto Scaling (docs/bundles.md).
  */
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { ec2QueryInstanceTypesClient, type InstanceTypesClient } from './instance-types.js';
 
 /** The SDK clients the snapshot reader uses. */
 export interface ReaderClients {
   ecs: ECSClient;
   autoScaling: AutoScalingClient;
   applicationAutoScaling: ApplicationAutoScalingClient;
-  /** DescribeInstanceTypes (issue 12); absent: the placement model's built-in table. */
-  ec2?: EC2Client;
+  /**
+   * DescribeInstanceTypes (issue 12; a signed EC2 Query request, not the EC2 SDK client: instance-types.ts);
+   * absent: the placement model's built-in table.
+   */
+  instanceTypes?: InstanceTypesClient;
 }
 
 /**
@@ -31,6 +38,43 @@ export interface ReaderClients {
  */
 export const SDK_RETRY_SETTINGS = { retryMode: 'adaptive', maxAttempts: 3 } as const;
 
+/**
+ * One client per region (key '' = the SDK's own region resolution). The calls below are marked pure so
+ * that a bundle that never calls an accessor leaves its SDK client out.
+ */
+const perRegion = <C>(create: (config: object) => C): ((region?: string) => C) => {
+  const made = new Map<string, C>();
+  return (region) => {
+    const key = region ?? '';
+    let client = made.get(key);
+    if (!client) {
+      client = create({ ...SDK_RETRY_SETTINGS, ...(region ? { region } : {}) });
+      made.set(key, client);
+    }
+    return client;
+  };
+};
+
+/** The ECS client of a region (default: AWS_REGION / profile). */
+export const ecsClient = /* @__PURE__ */ perRegion((c) => new ECSClient(c));
+/** The Auto Scaling client of a region. */
+export const autoScalingClient = /* @__PURE__ */ perRegion((c) => new AutoScalingClient(c));
+/** The Application Auto Scaling client of a region. */
+export const applicationAutoScalingClient = /* @__PURE__ */ perRegion(
+  (c) => new ApplicationAutoScalingClient(c),
+);
+/**
+ * The DescribeInstanceTypes port of a region: the ECS client's region and credential providers (so the
+ * same credentials as every other call: the function role's on Lambda, the SDK chain in the CLI).
+ */
+export const instanceTypesClient = /* @__PURE__ */ perRegion((c) => {
+  const ecs = ecsClient((c as { region?: string }).region);
+  return ec2QueryInstanceTypesClient({
+    region: () => ecs.config.region(),
+    credentials: () => ecs.config.credentials(),
+  });
+});
+
 const cache = new Map<string, ReaderClients>();
 
 /**
@@ -41,12 +85,11 @@ export const readerClients = (region?: string): ReaderClients => {
   const key = region ?? '';
   let clients = cache.get(key);
   if (!clients) {
-    const config = { ...SDK_RETRY_SETTINGS, ...(region ? { region } : {}) };
     clients = {
-      ecs: new ECSClient(config),
-      autoScaling: new AutoScalingClient(config),
-      applicationAutoScaling: new ApplicationAutoScalingClient(config),
-      ec2: new EC2Client(config),
+      ecs: ecsClient(region),
+      autoScaling: autoScalingClient(region),
+      applicationAutoScaling: applicationAutoScalingClient(region),
+      instanceTypes: instanceTypesClient(region),
     };
     cache.set(key, clients);
   }

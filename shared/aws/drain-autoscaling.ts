@@ -12,7 +12,7 @@ import {
   RecordLifecycleActionHeartbeatCommand,
 } from '@aws-sdk/client-auto-scaling';
 import { DrainTags, type TagLike } from '../core/drain/config.js';
-import { readerClients } from './clients.js';
+import { autoScalingClient } from './clients.js';
 import { callAws, isNoActiveLifecycleAction, translateDrainError } from './drain-errors.js';
 import { DEFAULT_RETRY, NO_RETRY, type RetryPolicy, retrying } from './retry.js';
 
@@ -189,6 +189,6 @@ export class AutoScalingDrainAdapter implements DrainAutoScalingPort {
 let defaultAdapter: AutoScalingDrainAdapter | undefined;
 /** The adapter over the shared default Auto Scaling client, created once per module. */
 export const defaultAutoScalingDrainAdapter = (): AutoScalingDrainAdapter => {
-  defaultAdapter ??= new AutoScalingDrainAdapter(readerClients().autoScaling, DEFAULT_RETRY);
+  defaultAdapter ??= new AutoScalingDrainAdapter(autoScalingClient(), DEFAULT_RETRY);
   return defaultAdapter;
 };

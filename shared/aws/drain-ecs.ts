@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import type { DrainContainerInstance, DrainTask } from '../core/drain/decision.js';
 import { AwsRejectedError, TransientAwsError } from '../core/errors.js';
-import { readerClients } from './clients.js';
+import { ecsClient } from './clients.js';
 import { callAws } from './drain-errors.js';
 import { DEFAULT_RETRY, NO_RETRY, type RetryPolicy, retrying } from './retry.js';
 
@@ -366,6 +366,6 @@ export class EcsDrainAdapter implements DrainEcsPort {
 let defaultAdapter: EcsDrainAdapter | undefined;
 /** The adapter over the shared default ECS client (created once per module; warm invocations reuse it). */
 export const defaultEcsDrainAdapter = (): EcsDrainAdapter => {
-  defaultAdapter ??= new EcsDrainAdapter(readerClients().ecs, DEFAULT_RETRY);
+  defaultAdapter ??= new EcsDrainAdapter(ecsClient(), DEFAULT_RETRY);
   return defaultAdapter;
 };

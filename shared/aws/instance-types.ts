@@ -4,12 +4,229 @@
  * (instance types do not change). At most 100 types per call (the API's `InstanceTypes` limit), pages
  * followed. The core reads the raw `InstanceTypeInfo` items from `snapshot.instanceTypes` and falls back
  * to its built-in table (shared/core/placement/instance-facts.ts) for any type not answered.
+ *
+ * The call is one signed EC2 Query-protocol request (`Action=DescribeInstanceTypes`,
+ * `Version=2016-11-15`, `InstanceType.N`, `NextToken`; SigV4 with `@smithy/signature-v4`, the XML
+ * answer read with the SDK's own `@aws-sdk/xml-builder` parser) instead of `@aws-sdk/client-ec2`, whose
+ * model of the whole EC2 API is ~550 KiB of every function bundle for this one read (docs/bundles.md).
+ * Credentials and region come from the caller (the other clients' providers, clients.ts); the endpoint
+ * honours `AWS_ENDPOINT_URL_EC2` / `AWS_ENDPOINT_URL` as the SDK does.
  */
-import { DescribeInstanceTypesCommand, type EC2Client, type InstanceTypeInfo } from '@aws-sdk/client-ec2';
+import { createHash, createHmac } from 'node:crypto';
+import { parseXML } from '@aws-sdk/xml-builder';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { InstanceTypeInfoLike } from '../core/placement/index.js';
 import { awsCall } from './errors.js';
 
-/** The narrow port: only DescribeInstanceTypes. */
-export type InstanceTypesClient = Pick<EC2Client, 'send'>;
+/** One DescribeInstanceTypes item: the fields the placement model reads, nothing else. */
+export type InstanceTypeInfo = InstanceTypeInfoLike & { InstanceType: string };
+
+/** One DescribeInstanceTypes request (≤ 100 names) and one page of its answer. */
+export interface DescribeInstanceTypesInput {
+  InstanceTypes: string[];
+  NextToken?: string;
+}
+export interface DescribeInstanceTypesPage {
+  InstanceTypes: InstanceTypeInfo[];
+  NextToken?: string;
+}
+
+/**
+ * The narrow port: one DescribeInstanceTypes page. Rejects with an SDK-shaped error (`name` = the AWS
+ * error code, `$fault`, `$metadata.httpStatusCode`, or a network error's `code`) that
+ * `translateAwsError` understands.
+ */
+export interface InstanceTypesClient {
+  describeInstanceTypes(input: DescribeInstanceTypesInput): Promise<DescribeInstanceTypesPage>;
+}
+
+/** AWS credentials as the SDK's providers resolve them. */
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/** How {@link ec2QueryInstanceTypesClient} reaches EC2. */
+export interface Ec2QueryOptions {
+  /** The region (a provider, like an SDK client's `config.region`). */
+  region: () => Promise<string>;
+  /** The credentials (a provider, like an SDK client's `config.credentials`). */
+  credentials: () => Promise<AwsCredentials>;
+  /** HTTP client. Default: the global `fetch`, looked up at each call. */
+  fetch?: typeof fetch;
+  /** Environment for the endpoint variables. Default: `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** Milliseconds before a call is abandoned (TimeoutError: transient). Default 10 000. */
+  timeoutMs?: number;
+}
+
+/** The EC2 API version of the Query protocol. */
+export const EC2_API_VERSION = '2016-11-15';
+
+/**
+ * The EC2 endpoint, as the SDK chooses it: `AWS_ENDPOINT_URL_EC2`, else `AWS_ENDPOINT_URL` (both
+ * ignored when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`), else the documented regional endpoint
+ * `https://ec2.<region>.amazonaws.com` (`.amazonaws.com.cn` in the aws-cn partition).
+ * Not covered: `endpoint_url` in a shared config profile, FIPS/dual-stack, the ISO partitions.
+ */
+export const ec2Endpoint = (region: string, env: Record<string, string | undefined> = process.env): URL => {
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() !== 'true') {
+    const configured = env.AWS_ENDPOINT_URL_EC2 || env.AWS_ENDPOINT_URL;
+    if (configured) return new URL(configured);
+  }
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+    throw Object.assign(new Error(`region is missing or invalid ('${region}')`), { name: 'ConfigError' });
+  }
+  return new URL(`https://ec2.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`);
+};
+
+/** The form body of one request. */
+export const describeInstanceTypesBody = (input: DescribeInstanceTypesInput): string => {
+  const form = new URLSearchParams({ Action: 'DescribeInstanceTypes', Version: EC2_API_VERSION });
+  for (const [k, t] of input.InstanceTypes.entries()) form.append(`InstanceType.${k + 1}`, t);
+  if (input.NextToken) form.append('NextToken', input.NextToken);
+  return form.toString();
+};
+
+const bytes = (data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array =>
+  typeof data === 'string'
+    ? data
+    : ArrayBuffer.isView(data)
+      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      : new Uint8Array(data);
+
+/** SHA-256 (and HMAC-SHA-256 with a secret) for the signer, from node:crypto. */
+class Sha256 {
+  private readonly hash;
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
+  }
+  update(data: string | ArrayBuffer | ArrayBufferView): void {
+    this.hash.update(bytes(data));
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.hash.digest());
+  }
+  reset(): void {}
+}
+
+type Xml = Record<string, unknown> | string | undefined;
+/** EC2 XML lists are `<x><item>…</item>…</x>`; the parser gives one item as an object, several as an array. */
+const items = (list: unknown): Xml[] => {
+  const item = (list as { item?: unknown } | undefined)?.item;
+  return item === undefined ? [] : Array.isArray(item) ? item : [item as Xml];
+};
+const child = (node: unknown, name: string): Record<string, unknown> | undefined => {
+  const value = (node as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+};
+const num = (value: unknown): number | undefined => {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+  return Number.isFinite(n) ? n : undefined;
+};
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** Reads one `instanceTypeSet/item` into the fields the model uses. */
+const instanceTypeInfo = (item: Xml): InstanceTypeInfo | undefined => {
+  const type = text((item as Record<string, unknown> | undefined)?.instanceType);
+  if (!type) return undefined;
+  const vcpus = num(child(item, 'vCpuInfo')?.defaultVCpus);
+  const mib = num(child(item, 'memoryInfo')?.sizeInMiB);
+  const archs = items(child(child(item, 'processorInfo'), 'supportedArchitectures'))
+    .map(text)
+    .filter((a): a is string => !!a);
+  const gpus = items(child(child(item, 'gpuInfo'), 'gpus')).map((g) => ({
+    Count: num((g as Record<string, unknown> | undefined)?.count) ?? 0,
+  }));
+  const enis = num(child(item, 'networkInfo')?.maximumNetworkInterfaces);
+  return {
+    InstanceType: type,
+    ...(vcpus !== undefined ? { VCpuInfo: { DefaultVCpus: vcpus } } : {}),
+    ...(mib !== undefined ? { MemoryInfo: { SizeInMiB: mib } } : {}),
+    ...(archs.length > 0 ? { ProcessorInfo: { SupportedArchitectures: archs } } : {}),
+    ...(gpus.length > 0 ? { GpuInfo: { Gpus: gpus } } : {}),
+    ...(enis !== undefined ? { NetworkInfo: { MaximumNetworkInterfaces: enis } } : {}),
+  };
+};
+
+/**
+ * Parses a DescribeInstanceTypes answer (`DescribeInstanceTypesResponse`: `instanceTypeSet`,
+ * `nextToken`) or throws its `Response/Errors/Error` (`Code`, `Message`) as an SDK-shaped error.
+ */
+export const parseDescribeInstanceTypes = (status: number, xml: string): DescribeInstanceTypesPage => {
+  let doc: Record<string, unknown> = {};
+  try {
+    doc = parseXML(xml) as Record<string, unknown>;
+  } catch {
+    // Not XML (a proxy's page, a truncated answer): reported below by status or as unreadable.
+  }
+  const response = child(doc, 'DescribeInstanceTypesResponse');
+  if (status >= 200 && status < 300 && response) {
+    const token = text(response.nextToken);
+    return {
+      InstanceTypes: items(response.instanceTypeSet)
+        .map(instanceTypeInfo)
+        .filter((i): i is InstanceTypeInfo => !!i),
+      ...(token ? { NextToken: token } : {}),
+    };
+  }
+  const error = child(child(child(doc, 'Response'), 'Errors'), 'Error');
+  const code = text(error?.Code) ?? (status >= 500 ? 'InternalError' : `HTTP${status}`);
+  const message = text(error?.Message) ?? `EC2 answered HTTP ${status} with no readable error`;
+  throw Object.assign(new Error(message), {
+    name: code,
+    $fault: status >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode: status },
+  });
+};
+
+/** The {@link InstanceTypesClient} over a signed EC2 Query request. */
+export const ec2QueryInstanceTypesClient = (options: Ec2QueryOptions): InstanceTypesClient => ({
+  async describeInstanceTypes(input) {
+    const region = await options.region();
+    const url = ec2Endpoint(region, options.env ?? process.env);
+    const signer = new SignatureV4({
+      service: 'ec2',
+      region,
+      credentials: options.credentials,
+      sha256: Sha256,
+    });
+    const body = describeInstanceTypesBody(input);
+    const signed = await signer.sign({
+      method: 'POST',
+      protocol: url.protocol,
+      hostname: url.hostname,
+      ...(url.port ? { port: Number(url.port) } : {}),
+      path: url.pathname || '/',
+      query: {},
+      headers: {
+        host: url.host,
+        'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+      },
+      body,
+    });
+    const doFetch = options.fetch ?? globalThis.fetch;
+    let response: Response;
+    try {
+      response = await doFetch(url, {
+        method: 'POST',
+        headers: signed.headers as Record<string, string>,
+        body,
+        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      });
+    } catch (error) {
+      const e = error as { name?: string; message?: string; cause?: { code?: string } };
+      throw Object.assign(new Error(`${e.message ?? error} (${url.host})`), {
+        name: e.name === 'TimeoutError' || e.name === 'AbortError' ? 'TimeoutError' : 'NetworkingError',
+        code: e.cause?.code,
+        $fault: 'server',
+        cause: error,
+      });
+    }
+    return parseDescribeInstanceTypes(response.status, await response.text());
+  },
+});
 
 /** The API's limit on `InstanceTypes` per call. */
 export const DESCRIBE_INSTANCE_TYPES_BATCH = 100;
@@ -46,15 +263,11 @@ const readBatch = async (client: InstanceTypesClient, batch: string[]): Promise<
   try {
     let NextToken: string | undefined;
     do {
+      const token = NextToken;
       const out = await awsCall({ action: 'ec2:DescribeInstanceTypes' }, () =>
-        client.send(
-          new DescribeInstanceTypesCommand({
-            InstanceTypes: batch as never,
-            ...(NextToken ? { NextToken } : {}),
-          }),
-        ),
+        client.describeInstanceTypes({ InstanceTypes: batch, ...(token ? { NextToken: token } : {}) }),
       );
-      for (const item of out.InstanceTypes ?? []) if (item.InstanceType) cache.set(item.InstanceType, item);
+      for (const item of out.InstanceTypes) cache.set(item.InstanceType, item);
       NextToken = out.NextToken;
     } while (NextToken);
     for (const t of batch) if (!cache.has(t)) cache.set(t, null);

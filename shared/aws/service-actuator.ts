@@ -23,7 +23,7 @@ import type { ServicePlan } from '../core/service/planner.js';
 import { SERVICE_TAGS } from '../core/service/policy.js';
 import { now as clockNow } from '../runtime/clock.js';
 import { logger } from '../runtime/logger.js';
-import { readerClients } from './clients.js';
+import { ecsClient } from './clients.js';
 import { type ClusterQueue, defaultClusterQueue } from './cluster-queue.js';
 import { awsCall } from './errors.js';
 
@@ -86,8 +86,7 @@ export class AwsServiceWriter implements ServiceWriter {
 
 /** The writer over the default clients (created once per module). */
 export const defaultServiceWriter = (): ServiceWriter => {
-  const c = readerClients();
-  return new AwsServiceWriter(c.ecs, () => defaultClusterQueue());
+  return new AwsServiceWriter(ecsClient(), () => defaultClusterQueue());
 };
 
 /** What {@link applyServicePlan} did. */

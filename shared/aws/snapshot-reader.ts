@@ -73,19 +73,17 @@ const isTransient = (error: unknown): boolean =>
  * The client with a `send` that retries transient errors (full-jitter backoff, within the budget) and
  * then rethrows the SDK's own error, so each reader still translates it with its own context.
  */
-const retryingClient = <C extends { send: (...args: never[]) => Promise<unknown> }>(
-  client: C,
-  policy: RetryPolicy,
-): C =>
+const retryingClient = <C extends object>(client: C, policy: RetryPolicy, method = 'send'): C =>
   new Proxy(client, {
     get(target, property, receiver) {
-      if (property !== 'send') return Reflect.get(target, property, receiver);
-      return async (...args: never[]) => {
+      if (property !== method) return Reflect.get(target, property, receiver);
+      const call = Reflect.get(target, property, receiver) as (...args: unknown[]) => Promise<unknown>;
+      return async (...args: unknown[]) => {
         let last: unknown;
         try {
           return await retrying(policy, async () => {
             try {
-              return await target.send(...args);
+              return await call.apply(target, args);
             } catch (error) {
               last = error;
               throw isTransient(error) ? new TransientAwsError('transient', { cause: error }) : error;
@@ -102,7 +100,9 @@ const withRetries = (clients: ReaderClients, policy: RetryPolicy): ReaderClients
   ecs: retryingClient(clients.ecs, policy),
   autoScaling: retryingClient(clients.autoScaling, policy),
   applicationAutoScaling: retryingClient(clients.applicationAutoScaling, policy),
-  ...(clients.ec2 ? { ec2: retryingClient(clients.ec2, policy) } : {}),
+  ...(clients.instanceTypes
+    ? { instanceTypes: retryingClient(clients.instanceTypes, policy, 'describeInstanceTypes') }
+    : {}),
 });
 
 /**
@@ -195,7 +195,11 @@ export const readClusterSnapshot = async (
     readLaunchConfigurations(clients, autoScalingGroups, limit, ctx),
   ]);
   // Issue 12: facts of the instance types in use and launchable, for the placement model.
-  const instanceTypes = await readInstanceTypeFacts(clients.ec2, containerInstances, autoScalingGroups);
+  const instanceTypes = await readInstanceTypeFacts(
+    clients.instanceTypes,
+    containerInstances,
+    autoScalingGroups,
+  );
   const scalableTargets = await readScalableTargets(
     clients,
     clusterName,

@@ -14,16 +14,22 @@
  * of aws-sdk-client-mock that the aws-sdk-client-mock-vitest matchers read (`calls`, `commandCalls`,
  * `clientName`), so tests can still write
  * `expect(mocks.ecs).toHaveReceivedCommandWith(UpdateServiceCommand, {...})`.
+ *
+ * EC2 DescribeInstanceTypes is read by the project with a signed Query-protocol request over `fetch`
+ * (no EC2 SDK client in its bundles): while an interception is installed, the global `fetch` answers
+ * EC2 Query requests from the simulator (sim/ec2/ec2-query.ts) and records them under `ec2` as
+ * DescribeInstanceTypesCommand calls; every other request goes to the real `fetch`.
  */
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeInstanceTypesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { SimServiceName } from '../core/aws-error.js';
+import { answerEc2Query } from '../ec2/ec2-query.js';
 
 /** Dispatches one command: service, command name without the `Command` suffix, input. */
 export type Dispatch = (
@@ -142,12 +148,33 @@ const calls = (name: string, list: () => SimCall[]): SimClientCalls => ({
   },
 });
 
+/** Wraps the global `fetch` once: EC2 Query requests go to the newest installation, if any. */
+let fetchWrapped = false;
+const wrapFetch = (): void => {
+  if (fetchWrapped) return;
+  fetchWrapped = true;
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = async (input, init) => {
+    const active = installations.at(-1);
+    const answer =
+      active &&
+      (await answerEc2Query(init, async (action, query) => {
+        if (action === 'DescribeInstanceTypes') {
+          active.record.ec2.push({ args: [new DescribeInstanceTypesCommand(query as never)] });
+        }
+        return active.dispatch('ec2', action, query);
+      }));
+    return answer ?? realFetch(input, init);
+  };
+};
+
 /**
  * Installs the interception for ECSClient, AutoScalingClient, ApplicationAutoScalingClient,
  * CloudWatchClient, EventBridgeClient and SSMClient.
  */
 export const interceptSdk = (dispatch: Dispatch): SdkMocks => {
   for (const [key, Client, service] of CLIENTS) wrapSend(Client, key, service);
+  wrapFetch();
   const installation: Installation = {
     dispatch,
     record: {
