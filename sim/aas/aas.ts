@@ -151,7 +151,8 @@ export class AasWorld {
           50,
           50,
         );
-        return { ScalableTargets: page.items.map((t) => structuredClone(t)), NextToken: page.nextToken };
+        // No copy here: the dispatcher's compact() deep-copies every answer.
+        return { ScalableTargets: page.items, NextToken: page.nextToken };
       }),
       DescribeScalingPolicies: command<DescribeScalingPoliciesCommandInput>((i) => {
         if (!i.ServiceNamespace) throw invalid('ServiceNamespace is required.');
@@ -170,7 +171,7 @@ export class AasWorld {
           50,
           50,
         );
-        return { ScalingPolicies: page.items.map((p) => structuredClone(p)), NextToken: page.nextToken };
+        return { ScalingPolicies: page.items, NextToken: page.nextToken };
       }),
     };
   }

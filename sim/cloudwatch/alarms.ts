@@ -7,7 +7,7 @@
  * Each state change emits "CloudWatch Alarm State Change" (shape of AWS's example).
  */
 import type { SimContext } from '../core/context.js';
-import type { MetricId, MetricStore, Statistic } from './metric-store.js';
+import { type MetricStore, metricKey, type Statistic } from './metric-store.js';
 
 /** A stored alarm (DescribeAlarms `MetricAlarms[]` shape, plus tags). */
 export interface SimAlarm {
@@ -65,7 +65,7 @@ export const evaluateAlarm = (alarm: SimAlarm, store: MetricStore, ctx: SimConte
   const now = ctx.clock.nowMs;
   const P = alarm.Period * 1000;
   const end = Math.floor(now / P) * P;
-  const id: MetricId = { namespace: alarm.Namespace, name: alarm.MetricName, dims: alarm.Dimensions };
+  const id = metricKey({ namespace: alarm.Namespace, name: alarm.MetricName, dims: alarm.Dimensions });
   const values: Array<number | undefined> = [];
   for (let k = 1; k <= alarm.EvaluationPeriods; k++)
     values.push(store.stat(id, alarm.Statistic, end - k * P, end - (k - 1) * P));

@@ -30,9 +30,35 @@ export const metricKey = (m: MetricId): string =>
     .map((d) => `${d.Name}=${d.Value}`)
     .join(',')}`;
 
+/** Index of the first point with `t >= at` (points in time order). */
+const firstAtOrAfter = (points: readonly Datapoint[], at: number): number => {
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (points[mid]!.t < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+};
+
+/** Index of the first point with `t > at` (points in time order). */
+const firstAfter = (points: readonly Datapoint[], at: number): number => {
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (points[mid]!.t <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+};
+
 /** All datapoints, by metric. Points older than `retentionMs` are dropped on insert. */
 export class MetricStore {
   private readonly series = new Map<string, { id: MetricId; points: Datapoint[] }>();
+  /** The point put() added last (putStats overwrites its aggregates). */
+  private last: Datapoint | undefined;
 
   constructor(private readonly retentionMs = 26 * 3600 * 1000) {}
 
@@ -52,9 +78,16 @@ export class MetricStore {
       sum += v * c;
       count += c;
     });
-    s.points.push({ t, sum, count, min: Math.min(...values), max: Math.max(...values) });
+    // Points stay in time order (a PutMetricData Timestamp may be in the past): after the last point
+    // at or before t, so stat() finds a window by binary search instead of scanning the series.
+    const point = { t, sum, count, min: Math.min(...values), max: Math.max(...values) };
+    const at = firstAfter(s.points, t);
+    if (at === s.points.length) s.points.push(point);
+    else s.points.splice(at, 0, point);
+    this.last = point;
     const cutoff = t - this.retentionMs;
-    while (s.points.length > 0 && s.points[0]!.t < cutoff) s.points.shift();
+    const drop = firstAtOrAfter(s.points, cutoff);
+    if (drop > 0) s.points.splice(0, drop);
   }
 
   /** Adds a pre-aggregated StatisticSet. */
@@ -64,26 +97,25 @@ export class MetricStore {
     stats: { SampleCount: number; Sum: number; Minimum: number; Maximum: number },
   ): void {
     this.put(id, t, [stats.Minimum]);
-    const s = this.series.get(metricKey(id))!;
-    s.points[s.points.length - 1] = {
-      t,
-      sum: stats.Sum,
-      count: stats.SampleCount,
-      min: stats.Minimum,
-      max: stats.Maximum,
-    };
+    const p = this.last!;
+    p.sum = stats.Sum;
+    p.count = stats.SampleCount;
+    p.min = stats.Minimum;
+    p.max = stats.Maximum;
   }
 
   /** The statistic over [fromMs, toMs), or undefined when there is no datapoint. */
-  stat(id: MetricId, stat: Statistic, fromMs: number, toMs: number): number | undefined {
-    const s = this.series.get(metricKey(id));
+  stat(id: MetricId | string, stat: Statistic, fromMs: number, toMs: number): number | undefined {
+    const s = this.series.get(typeof id === 'string' ? id : metricKey(id));
     if (!s) return undefined;
     let sum = 0;
     let count = 0;
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
-    for (const p of s.points) {
-      if (p.t < fromMs || p.t >= toMs) continue;
+    const { points } = s;
+    for (let k = firstAtOrAfter(points, fromMs); k < points.length; k++) {
+      const p = points[k]!;
+      if (p.t >= toMs) break;
       sum += p.sum;
       count += p.count;
       min = Math.min(min, p.min);

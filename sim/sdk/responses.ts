@@ -1,9 +1,14 @@
 /** Response post-processing: SDK metadata, dropping undefined members, injected partial failures. */
 import type { Rng } from '../core/random.js';
 
-/** Removes `undefined` members recursively (the SDK never returns them); keeps Dates. */
+/**
+ * Removes `undefined` members recursively (the SDK never returns them). The result is a deep copy of
+ * plain data (objects, arrays, Dates copied too), so nothing the caller holds aliases the simulator's
+ * state: the command tables need no copy of their own (structuredClone) before answering.
+ */
 export const compact = (value: unknown): unknown => {
-  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  if (value === null || typeof value !== 'object') return value;
+  if (value instanceof Date) return new Date(value.getTime());
   if (Array.isArray(value)) {
     const out = new Array<unknown>(value.length);
     for (let i = 0; i < value.length; i++) out[i] = compact(value[i]);
