@@ -1,7 +1,7 @@
 /**
  * Reads the CloudFormation template that `npm run package` generated and fails on what an operator
  * reviewing the stack must never find: a function without its trigger, a `*` action, a mutating action
- * on `*` without a condition, a function bundle over 1 MB.
+ * on `*` without a condition, a function bundle over {@link MAX_BUNDLE_KIB}.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,13 @@ import { describe, expect, it } from 'vitest';
 const TEMPLATE = '.serverless/cloudformation-template-update-stack.json';
 /** Functions invoked by hand only (no trigger by design). */
 const MANUAL = new Set(['capacity-report']);
-const MAX_BUNDLE_BYTES = 1024 * 1024;
+/**
+ * A ratchet, not the goal: issue 18's target is 400 KiB per bundle, which the four functions that read a
+ * cluster (ECS, Auto Scaling, Application Auto Scaling, SSM, CloudWatch, SQS clients) do not meet yet
+ * (largest 642 KiB on 2026-12-03, docs/bundles.md). Lower it as the bundles shrink; never raise it
+ * without saying in docs/bundles.md what the extra weight buys.
+ */
+const MAX_BUNDLE_KIB = 700;
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 interface Statement {
@@ -98,7 +104,7 @@ describe.runIf(hasTemplate)('generated CloudFormation template', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('keeps every function bundle under 1 MB (and reports the sizes)', () => {
+  it(`keeps every function bundle under ${MAX_BUNDLE_KIB} KiB (and reports the sizes)`, () => {
     for (const [, fn] of ofType('AWS::Lambda::Function')) {
       const name = functionName(fn);
       const bundle = `.esbuild/functions/${name}/handler.mjs`;
@@ -107,7 +113,7 @@ describe.runIf(hasTemplate)('generated CloudFormation template', () => {
       console.log(
         `bundle ${name}: ${(size / 1024).toFixed(1)} KiB (zip ${(statSync(zip).size / 1024).toFixed(1)} KiB)`,
       );
-      expect(size).toBeLessThan(MAX_BUNDLE_BYTES);
+      expect(size, `bundle ${name}`).toBeLessThanOrEqual(MAX_BUNDLE_KIB * 1024);
     }
   });
 });
