@@ -8,6 +8,7 @@
 import { applyClusterPlan, type ClusterActOutcome } from '../../shared/aws/cluster-actuator.js';
 import type { ClusterWriter } from '../../shared/aws/cluster-writer.js';
 import { type DecisionPublisher, emitDecision } from '../../shared/aws/decision-events.js';
+import { instanceStamp } from '../../shared/aws/task-reader.js';
 import { analyzeCapacity, type CapacityAnalysis } from '../../shared/core/capacity/index.js';
 import type { ClusterPolicy } from '../../shared/core/cluster/index.js';
 import {
@@ -25,8 +26,15 @@ import { logger } from '../../shared/runtime/logger.js';
 /** The AWS ports one cluster decision needs. */
 export interface ClusterPorts {
   readSnapshot(cluster: string): Promise<ClusterSnapshot>;
-  /** Tasks (not STOPPED) on the given container instances. */
-  readTasks(cluster: string, containerInstanceArns: readonly string[]): Promise<Task[]>;
+  /**
+   * Tasks (not STOPPED) on the given container instances. `stamps`: each instance's version and task
+   * counts from the snapshot (issue 19: an adapter may answer an unchanged instance from its cache).
+   */
+  readTasks(
+    cluster: string,
+    containerInstanceArns: readonly string[],
+    stamps?: ReadonlyMap<string, string | undefined>,
+  ): Promise<Task[]>;
   /** ECS task scale-in protection of (service) tasks (issue 14); absent: protection is not considered. */
   readTaskProtection?(cluster: string, tasks: readonly Task[]): Promise<ProtectedTask[]>;
   writer: ClusterWriter;
@@ -71,7 +79,10 @@ export const scaleCluster = async (
   const analysis = analyzeCapacity(snapshot);
   let plan = planCluster(snapshot, analysis, policy, clock(), { policies });
   if (plan.needsTasks.length > 0) {
-    const tasks = await ports.readTasks(snapshot.cluster.clusterName, plan.needsTasks);
+    const stamps = new Map(
+      snapshot.containerInstances.map((ci) => [ci.containerInstanceArn, instanceStamp(ci)]),
+    );
+    const tasks = await ports.readTasks(snapshot.cluster.clusterName, plan.needsTasks, stamps);
     const known = new Set(tasks.map((t) => t.taskArn));
     snapshot.tasks = [...(snapshot.tasks ?? []).filter((t) => !known.has(t.taskArn)), ...tasks];
     if (ports.readTaskProtection) {

@@ -144,6 +144,19 @@ export const routeEvent = async (
       ) {
         return ignore('container instance is not draining', { cluster, status: event.detail.status });
       }
+      // Issue 19: a container-instance event names its EC2 instance, so Auto Scaling is asked first
+      // whether a lifecycle hook holds it. Most DRAINING events are the cluster scaler's own scale-ins or
+      // an operator's drain, which no hook holds yet: they are ignored without an ECS read (ECS's
+      // cluster-resource read bucket is shared account-wide with every cluster decision).
+      const named = event.kind === 'container-instance-state-change' ? event.detail.ec2InstanceId : undefined;
+      const early = named ? await deps.autoscaling.describeInstance(named) : undefined;
+      if (named && (!early || !WAITING_STATES.includes(early.lifecycleState))) {
+        return ignore('no lifecycle hook holds the instance', {
+          cluster,
+          instanceId: named,
+          lifecycleState: early?.lifecycleState,
+        });
+      }
       // Re-read the container instance: events arrive late and out of order.
       const ci = await deps.ecs.describeContainerInstance(cluster, ciArn);
       const deregistered = !ci || !['ACTIVE', 'DRAINING', 'REGISTERING'].includes(ci.status);
@@ -162,7 +175,8 @@ export const routeEvent = async (
           { cluster, containerInstanceArn: ciArn },
         );
       }
-      const instance = await deps.autoscaling.describeInstance(instanceId);
+      const instance =
+        early && instanceId === named ? early : await deps.autoscaling.describeInstance(instanceId);
       if (!instance || !WAITING_STATES.includes(instance.lifecycleState)) {
         return ignore('no lifecycle hook holds the instance', {
           cluster,

@@ -23,13 +23,102 @@ const some = (items: readonly string[], max = 5): string =>
     ? items.join('; ')
     : `${items.slice(0, max).join('; ')}; and ${items.length - max} more`;
 
+/**
+ * The task lists of container instances, kept across decisions in a warm Lambda container (issue 19).
+ * An entry is keyed by cluster and container instance ARN and stamped with what the snapshot said of the
+ * instance when it was read (`version`, running and pending counts: {@link instanceStamp}). ECS increments
+ * a container instance's `version` on every change that sends a state-change event, and a task starting
+ * or stopping on the host sends one (ecs-facts §7.5), so an unchanged stamp means an unchanged task list;
+ * any change, or an instance without a `version`, is read again. A stamp is taken from the snapshot read
+ * *before* the tasks, so a change between the two only makes the entry older than the instance (re-read
+ * next time), never newer.
+ */
+export class InstanceTaskCache {
+  private readonly entries = new Map<string, { stamp: string; tasks: Task[] }>();
+  /** @param maxEntries instances remembered at most (oldest forgotten first). */
+  constructor(private readonly maxEntries = 20_000) {}
+
+  private static key(cluster: string, arn: string): string {
+    return `${cluster}\u0000${arn}`;
+  }
+
+  /** The cached tasks of an instance whose stamp has not changed, else undefined. */
+  get(cluster: string, arn: string, stamp: string | undefined): Task[] | undefined {
+    if (stamp === undefined) return undefined;
+    const entry = this.entries.get(InstanceTaskCache.key(cluster, arn));
+    return entry?.stamp === stamp ? entry.tasks : undefined;
+  }
+
+  set(cluster: string, arn: string, stamp: string | undefined, tasks: Task[]): void {
+    const key = InstanceTaskCache.key(cluster, arn);
+    this.entries.delete(key);
+    if (stamp === undefined) return;
+    this.entries.set(key, { stamp, tasks });
+    while (this.entries.size > this.maxEntries) {
+      this.entries.delete(this.entries.keys().next().value!);
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/**
+ * What a cached task list is valid for: the instance's `version` and task counts from the snapshot;
+ * undefined (never cached) without a `version`.
+ */
+export const instanceStamp = (ci: {
+  version?: number | undefined;
+  runningTasksCount?: number | undefined;
+  pendingTasksCount?: number | undefined;
+}): string | undefined =>
+  ci.version === undefined
+    ? undefined
+    : `${ci.version}|${ci.runningTasksCount ?? 0}|${ci.pendingTasksCount ?? 0}`;
+
 /** Options of {@link readInstanceTasks}. */
 export interface TaskReadOptions {
   clients?: ReaderClients;
   region?: string;
   /** Calls in flight at most. Default 4. */
   concurrency?: number;
+  /** Task lists kept across calls; with {@link TaskReadOptions.stamps}, unchanged instances are not read. */
+  cache?: InstanceTaskCache;
+  /** Each instance's {@link instanceStamp} from the snapshot (absent: read, not cached). */
+  stamps?: ReadonlyMap<string, string | undefined>;
 }
+
+/**
+ * {@link readTasksUncached} for the instances whose stamp changed (or that have none); the others from
+ * `options.cache`. The tasks read are stored per instance under the stamp the caller passed.
+ */
+export const readInstanceTasks = async (
+  cluster: string,
+  containerInstanceArns: readonly string[],
+  options: TaskReadOptions = {},
+): Promise<Task[]> => {
+  const { cache, stamps } = options;
+  if (!cache || !stamps) return readTasksUncached(cluster, containerInstanceArns, options);
+  const hits: Task[] = [];
+  const misses: string[] = [];
+  for (const arn of new Set(containerInstanceArns)) {
+    const cached = cache.get(cluster, arn, stamps.get(arn));
+    if (cached) hits.push(...cached);
+    else misses.push(arn);
+  }
+  if (misses.length === 0) return hits;
+  const read = await readTasksUncached(cluster, misses, options);
+  for (const arn of misses) {
+    cache.set(
+      cluster,
+      arn,
+      stamps.get(arn),
+      read.filter((t) => t.containerInstanceArn === arn),
+    );
+  }
+  return [...hits, ...read];
+};
 
 /**
  * The tasks (ECS DescribeTasks items, dates as ISO strings) on the given container instances of a
@@ -45,10 +134,10 @@ export interface TaskReadOptions {
  *   describes a task without the fields of the snapshot's task (`taskArn`, `taskDefinitionArn`). Other
  *   SDK errors are translated as usual (access denied → AwsRejectedError naming the action).
  */
-export const readInstanceTasks = async (
+const readTasksUncached = async (
   cluster: string,
   containerInstanceArns: readonly string[],
-  options: TaskReadOptions = {},
+  options: TaskReadOptions,
 ): Promise<Task[]> => {
   const clients = options.clients ?? readerClients(options.region);
   const limit = createLimiter(options.concurrency ?? 4);

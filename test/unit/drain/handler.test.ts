@@ -497,6 +497,26 @@ describe('instance-drainer handler: ECS events', () => {
     expect(writes()).toBe(0);
   });
 
+  it('asks Auto Scaling before ECS: a DRAINING instance no hook holds costs one Auto Scaling read, no ECS read (issue 19)', async () => {
+    world({ ciStatus: 'DRAINING', lifecycleState: 'InService' });
+    expect((await invoke(load('ecs/container-instance-state-change-draining.json'))).status).toBe('ignored');
+    expect(ecs.calls()).toHaveLength(0);
+    expect(asg.commandCalls(DescribeAutoScalingInstancesCommand)).toHaveLength(1);
+    expect(asg.calls()).toHaveLength(1);
+  });
+
+  it('reads ECS only once a hook holds the instance, and asks Auto Scaling about it once (issue 19)', async () => {
+    world({
+      ciStatus: 'DRAINING',
+      lifecycleState: 'Terminating:Wait',
+      tasks: [{ n: 1, lastStatus: 'RUNNING' }],
+    });
+    const result = await invoke(load('ecs/container-instance-state-change-draining.json'));
+    expect(result.plans[0]?.action).toBe('wait');
+    expect(asg.commandCalls(DescribeAutoScalingInstancesCommand)).toHaveLength(1);
+    expect(ecs.commandCalls(DescribeContainerInstancesCommand).length).toBeGreaterThan(0);
+  });
+
   it('completes when the container instance was deregistered', async () => {
     world({ ciStatus: 'INACTIVE' });
     const result = await invoke(load('ecs/container-instance-state-change-deregistered.json'));
