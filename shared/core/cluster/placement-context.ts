@@ -14,6 +14,7 @@ import {
   instanceFactsLookup,
   nodesOf,
   type PlacementNode,
+  placeFirstFitDecreasing,
   placeTasks,
   refusal,
   type TaskRequirements,
@@ -207,7 +208,7 @@ export const placeOnStaying = (
   snapshot: ClusterSnapshot,
   analysis: CapacityAnalysis,
   items: readonly { label: string; reservation: Resources; count: number }[],
-  staying: readonly { containerInstanceArn: string }[],
+  staying: readonly { containerInstanceArn: string; remaining?: Resources }[],
 ): StayingPlacement => {
   const placement = clusterPlacement(snapshot, analysis, undefined, undefined);
   const tasks = taskIndex(snapshot);
@@ -228,17 +229,52 @@ export const placeOnStaying = (
       ],
     };
   }
+  if (!placement.rulesInUse) {
+    // No service has a rule beyond CPU/memory/GPU: the model is resource packing; the plain
+    // first-fit-decreasing does it without building requirements per task (the check runs per candidate).
+    const ffd = placeFirstFitDecreasing(
+      items,
+      staying.map((s) => ({
+        id: s.containerInstanceArn,
+        free: (s as { remaining?: Resources }).remaining ?? ZERO,
+      })),
+    );
+    return {
+      unplaced: ffd.unplaced.map((u) => ({
+        label: task(tasks, u.label),
+        count: u.count,
+        reason: `needs CPU ${u.reservation.CPU}, MEMORY ${u.reservation.MEMORY} MiB; no staying instance has that much free`,
+      })),
+    };
+  }
   const keep = new Set(staying.map((s) => s.containerInstanceArn));
   const nodes = placement.nodes.filter((n) => keep.has(n.id));
-  const demands: Demand[] = items.map((it, i) => {
+  // Tasks with the same requirements (same service and revision) are one demand: the placement walks the
+  // nodes once per demand, not once per task (a scale-in check may move thousands of tasks).
+  const byReq = new Map<TaskRequirements, Demand>();
+  const firstLabel = new Map<Demand, string>();
+  const demands: Demand[] = [];
+  let total = 0;
+  for (const it of items) {
     const task = tasks.get(it.label);
     const req = (task && placement.taskRequirementsOf(task)) ?? plainRequirements(it.label, it.reservation);
-    return { key: String(i), req, count: it.count };
-  });
-  const result = placeTasks(demands, nodes);
+    total += it.count;
+    const same = task ? byReq.get(req) : undefined;
+    if (same) {
+      same.count += it.count;
+      continue;
+    }
+    const d: Demand = { key: String(demands.length), req, count: it.count };
+    demands.push(d);
+    firstLabel.set(d, it.label);
+    if (task) byReq.set(req, d);
+  }
+  // ECS's strategies decide where each task goes; they matter for feasibility only when a rule beyond
+  // CPU/memory is in play, and cost a scan of every node per task: applied then, for up to 200 tasks.
+  const result = placeTasks(demands, nodes, { strategies: placement.rulesInUse && total <= 200 });
   return {
     unplaced: result.unplaced.map((u) => {
-      const item = items[Number(u.key)]!;
+      const item = { label: firstLabel.get(demands[Number(u.key)]!) ?? u.key };
       const why = nodes.map((n) => refusal(n, u.req)).filter((r) => r !== undefined);
       const common = new Map<string, { n: number; reason: string }>();
       for (const r of why) {

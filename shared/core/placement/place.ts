@@ -7,10 +7,10 @@
  * first-fit). When no node takes it, a new instance of the first template type that takes it is opened.
  * Pure; does not mutate its inputs. Demands are placed largest first (dominant share of a new instance).
  */
-import { type Resources, subtractResources } from '../capacity/resources.js';
+import type { Resources } from '../capacity/resources.js';
 import type { PlacementNode } from './nodes.js';
 import type { TaskRequirements } from './requirements.js';
-import { type Refusal, refusal } from './rules.js';
+import { accepts, type Refusal, refusal } from './rules.js';
 
 /** `count` tasks with the same requirements. */
 export interface Demand {
@@ -29,6 +29,8 @@ export interface PlaceOptions {
   maxNew?: number;
   /** Apply the demands' placement strategies (default true); false: first fit. */
   strategies?: boolean;
+  /** Record where each task went (`assignments`); default false (large checks place thousands). */
+  record?: boolean;
 }
 
 /** Tasks of a demand that found no place. */
@@ -49,7 +51,7 @@ export interface PlaceResult {
   /** New instances opened, by template type. */
   newInstances: { instanceType: string; node: PlacementNode }[];
   unplaced: Unplaced[];
-  /** Where each placed task went (demand key, node id), in placement order. */
+  /** Where each placed task went (demand key, node id), in placement order, when `record` is set. */
   assignments: { key: string; nodeId: string }[];
   /** Every node after placement (existing first, then new ones). */
   nodes: PlacementNode[];
@@ -60,31 +62,57 @@ interface Work extends PlacementNode {
   tcpPortsUsed: Set<number>;
   udpPortsUsed: Set<number>;
   groups: Map<string, number>;
+  /** This placement's own copy (the input nodes are never mutated). */
+  owned: true;
+  /** Whether the port sets are this copy's own yet (copied when a task with host ports lands). */
+  ownPorts: boolean;
 }
 
+/** A working copy of a node, made when it first takes a task (copy-on-write). */
 const work = (n: PlacementNode): Work =>
-  ({
-    ...n,
-    tcpPortsUsed: n.tcpPortsUsed as Set<number>,
-    udpPortsUsed: n.udpPortsUsed as Set<number>,
-    groups: n.groups as Map<string, number>,
-    owned: false,
-  }) as Work;
+  (n as Partial<Work>).owned
+    ? (n as Work)
+    : {
+        ...n,
+        tcpPortsUsed: n.tcpPortsUsed as Set<number>,
+        udpPortsUsed: n.udpPortsUsed as Set<number>,
+        groups: n.groups.size > 0 ? new Map(n.groups) : new Map(),
+        owned: true,
+        ownPorts: false,
+      };
 
-/** Takes the task on `n` (copy-on-write of the shared sets). */
-const take = (n: Work & { owned?: boolean }, req: TaskRequirements): void => {
-  if (!n.owned) {
+/** Takes `m` copies of the task on `n` (a working copy). */
+const take = (n: Work, req: TaskRequirements, m: number): void => {
+  n.free = {
+    CPU: n.free.CPU - m * req.resources.CPU,
+    MEMORY: n.free.MEMORY - m * req.resources.MEMORY,
+    GPU: n.free.GPU - m * req.resources.GPU,
+  };
+  if (!n.ownPorts && (req.tcpPorts.length > 0 || req.udpPorts.length > 0)) {
     n.tcpPortsUsed = new Set(n.tcpPortsUsed);
     n.udpPortsUsed = new Set(n.udpPortsUsed);
-    n.groups = new Map(n.groups);
-    n.owned = true;
+    n.ownPorts = true;
   }
-  n.free = subtractResources(n.free, req.resources);
   for (const p of req.tcpPorts) n.tcpPortsUsed.add(p);
   for (const p of req.udpPorts) n.udpPortsUsed.add(p);
-  n.enisFree -= req.enis;
-  n.groups.set(req.group, (n.groups.get(req.group) ?? 0) + 1);
-  n.runningTasks++;
+  n.enisFree -= m * req.enis;
+  n.groups.set(req.group, (n.groups.get(req.group) ?? 0) + m);
+  n.runningTasks += m;
+};
+
+/**
+ * How many copies of the task the node takes at once (0: it refuses one): resources divide, a static host
+ * port or `distinctInstance` allows one, ENIs divide; attributes and `memberOf` are all or nothing.
+ */
+const copiesFit = (n: PlacementNode, req: TaskRequirements): number => {
+  if (!accepts(n, req)) return 0;
+  let k = Number.POSITIVE_INFINITY;
+  for (const d of ['CPU', 'MEMORY', 'GPU'] as const) {
+    if (req.resources[d] > 0) k = Math.min(k, Math.floor(n.free[d] / req.resources[d]));
+  }
+  if (req.tcpPorts.length > 0 || req.udpPorts.length > 0 || req.distinctInstance) k = Math.min(k, 1);
+  if (req.enis > 0) k = Math.min(k, Math.floor(n.enisFree / req.enis));
+  return Math.max(1, k);
 };
 
 const share = (r: Resources, scale: Resources | undefined): number => {
@@ -103,11 +131,11 @@ const bucketOf = (n: PlacementNode, field: string): string => {
 };
 
 /** Chooses among candidates by the strategies (lexicographic), first in order on ties. */
-const choose = (cands: Work[], all: readonly Work[], req: TaskRequirements): Work => {
+const choose = (cands: number[], all: readonly PlacementNode[], req: TaskRequirements): number => {
   let best = cands;
   for (const s of req.strategy) {
     if (best.length === 1) break;
-    let key: (n: Work) => number;
+    let key: (n: PlacementNode) => number;
     if (s.type === 'binpack') {
       const field = s.field === 'cpu' ? 'CPU' : 'MEMORY';
       key = (n) => n.free[field];
@@ -123,13 +151,13 @@ const choose = (cands: Work[], all: readonly Work[], req: TaskRequirements): Wor
       key = (n) => (counts.size > 0 ? (counts.get(bucketOf(n, field)) ?? 0) : (n.groups.get(req.group) ?? 0));
     } else continue;
     let min = Number.POSITIVE_INFINITY;
-    let next: Work[] = [];
-    for (const n of best) {
-      const k = key(n);
+    let next: number[] = [];
+    for (const i of best) {
+      const k = key(all[i]!);
       if (k < min) {
         min = k;
-        next = [n];
-      } else if (k === min) next.push(n);
+        next = [i];
+      } else if (k === min) next.push(i);
     }
     best = next;
   }
@@ -145,7 +173,7 @@ export const placeTasks = (
   const templates = options.templates ?? [];
   const maxNew = options.maxNew ?? Number.POSITIVE_INFINITY;
   const useStrategies = options.strategies ?? true;
-  const open: Work[] = nodes.map(work);
+  const open: PlacementNode[] = [...nodes];
   const scale = templates[0]?.free;
   const sorted = demands
     .filter((d) => d.count > 0)
@@ -160,33 +188,47 @@ export const placeTasks = (
     assignments: [],
     nodes: open,
   };
+  const put = (k: number, key: string, req: TaskRequirements, m: number): void => {
+    const n = work(open[k]!);
+    open[k] = n;
+    take(n, req, m);
+    if (n.isNew) result.placedOnNew += m;
+    else result.placedOnExisting += m;
+    if (options.record) for (let j = 0; j < m; j++) result.assignments.push({ key, nodeId: n.id });
+  };
   for (const demand of sorted) {
     const { req } = demand;
     const strategic = useStrategies && req.strategy.some((s) => s.type === 'binpack' || s.type === 'spread');
     // newOnly: ECS said the registered instances cannot take it; booting and new ones may.
+    const allowed = (n: PlacementNode) => !demand.newOnly || n.isNew;
     let cursor = 0;
-    const allowed = (n: Work) => !demand.newOnly || n.isNew;
     let left = demand.count;
     while (left > 0) {
-      let chosen: Work | undefined;
       if (strategic) {
-        const cands: Work[] = [];
-        for (let k = cursor; k < open.length; k++) {
-          if (allowed(open[k]!) && !refusal(open[k]!, req)) cands.push(open[k]!);
+        // One task at a time: the strategies re-rank after every placement, as ECS does.
+        const cands: number[] = [];
+        for (let k = 0; k < open.length; k++) if (allowed(open[k]!) && accepts(open[k]!, req)) cands.push(k);
+        if (cands.length > 0) {
+          put(choose(cands, open, req), demand.key, req, 1);
+          left--;
+          continue;
         }
-        if (cands.length > 0) chosen = choose(cands, open, req);
       } else {
-        // First fit; a node that refused stays refused (nodes only fill up), so the cursor only advances.
-        while (cursor < open.length && (!allowed(open[cursor]!) || refusal(open[cursor]!, req))) cursor++;
-        chosen = open[cursor];
-      }
-      if (chosen) {
-        take(chosen, req);
-        if (chosen.isNew) result.placedOnNew++;
-        else result.placedOnExisting++;
-        result.assignments.push({ key: demand.key, nodeId: chosen.id });
-        left--;
-        continue;
+        // First fit, as many copies as the node takes at once; a node that refused stays refused (nodes
+        // only fill up), so the cursor only advances.
+        let placed = false;
+        while (cursor < open.length) {
+          const n = open[cursor]!;
+          const m = allowed(n) ? Math.min(left, copiesFit(n, req)) : 0;
+          if (m > 0) {
+            put(cursor, demand.key, req, m);
+            left -= m;
+            placed = true;
+            break;
+          }
+          cursor++;
+        }
+        if (placed) continue;
       }
       const refusals: Unplaced['refusals'] = [];
       const kind = templates.find((t) => {

@@ -107,7 +107,7 @@ describe('core placement vs the simulator', () => {
                 count: t.count,
               };
             });
-            const plan = placeTasks(demands, nodes, { strategies: false });
+            const plan = placeTasks(demands, nodes, { strategies: false, record: true });
             const request = (i: number) => ({
               reservation: defs[i]!.reservation,
               hostPorts: defs[i]!.hostPorts,

@@ -39,6 +39,7 @@ describe('placeTasks', () => {
     const r = placeTasks(
       [demand('w', 2, { memory: 1024 }, { strategy: [{ type: 'binpack', field: 'memory' }] })],
       [node({ id: 'roomy', memory: 7000 }), node({ id: 'tight', memory: 2500 })],
+      { record: true },
     );
     expect(r.assignments.map((a) => a.nodeId.split('/').pop())).toEqual(['tight', 'tight']);
   });
@@ -51,6 +52,7 @@ describe('placeTasks', () => {
         node({ id: 'b1', az: 'us-east-1b' }),
         node({ id: 'c1', az: 'us-east-1c' }),
       ],
+      { record: true },
     );
     expect(r.assignments.map((a) => a.nodeId.split('/').pop()).sort()).toEqual(['b1', 'b1', 'c1'].sort());
   });
@@ -59,6 +61,7 @@ describe('placeTasks', () => {
     const r = placeTasks(
       [demand('w', 3, {}, { strategy: [{ type: 'spread', field: 'instanceId' }] })],
       [node({ id: 'x' }), node({ id: 'y' }), node({ id: 'z' })],
+      { record: true },
     );
     expect(new Set(r.assignments.map((a) => a.nodeId)).size).toBe(3);
   });
