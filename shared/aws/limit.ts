@@ -53,8 +53,6 @@ const shape = (value: unknown): unknown => {
     default:
       return undefined;
   }
-  const v = value as { toJSON?: () => unknown };
-  if (typeof v.toJSON === 'function') return shape(v.toJSON());
   if (Array.isArray(value)) {
     const out = new Array<unknown>(value.length);
     for (let i = 0; i < value.length; i++) {
@@ -63,6 +61,22 @@ const shape = (value: unknown): unknown => {
     }
     return out;
   }
+  const proto = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) {
+    // A plain object (every SDK output member): no toJSON of its own to look for in the usual case, and
+    // its own enumerable keys are what for-in walks (Object.prototype has no enumerable member).
+    const src = value as Record<string, unknown>;
+    if (typeof src.toJSON === 'function') return shape(src.toJSON());
+    const out: Record<string, unknown> = {};
+    for (const key in src) {
+      const item = shape(src[key]);
+      if (item !== undefined) out[key] = item;
+    }
+    return out;
+  }
+  if (value instanceof Date) return shape(value.toJSON());
+  const v = value as { toJSON?: () => unknown };
+  if (typeof v.toJSON === 'function') return shape(v.toJSON());
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value as object)) {
     const item = shape((value as Record<string, unknown>)[key]);

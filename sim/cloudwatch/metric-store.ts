@@ -24,11 +24,13 @@ export interface MetricId {
 export type Statistic = 'Average' | 'Sum' | 'Minimum' | 'Maximum' | 'SampleCount';
 
 /** Canonical key of a metric (dimension order does not matter, as in CloudWatch). */
-export const metricKey = (m: MetricId): string =>
-  `${m.namespace}|${m.name}|${[...m.dims]
-    .sort((a, b) => a.Name.localeCompare(b.Name))
-    .map((d) => `${d.Name}=${d.Value}`)
-    .join(',')}`;
+export const metricKey = (m: MetricId): string => {
+  const dims =
+    m.dims.length < 2 ? m.dims : [...m.dims].sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0));
+  let key = `${m.namespace}|${m.name}|`;
+  for (let k = 0; k < dims.length; k++) key += `${k > 0 ? ',' : ''}${dims[k]!.Name}=${dims[k]!.Value}`;
+  return key;
+};
 
 /** Index of the first point with `t >= at` (points in time order). */
 const firstAtOrAfter = (points: readonly Datapoint[], at: number): number => {

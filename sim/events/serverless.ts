@@ -100,6 +100,20 @@ const importHandler = async (root: string, handlerPath: string): Promise<Functio
   return fn as FunctionRegistration['handler'];
 };
 
+/** Parsed YAML by file text: a simulation loads the same serverless.yml for every run and twice per run. */
+const parsedYaml = new Map<string, Record<string, unknown>>();
+
+/** The file's YAML document (a fresh copy: the caller may change it). */
+const readYaml = async (file: string): Promise<Record<string, unknown>> => {
+  const text = await readFile(file, 'utf8');
+  let doc = parsedYaml.get(text);
+  if (!doc) {
+    doc = parse(text) as Record<string, unknown>;
+    parsedYaml.set(text, doc);
+  }
+  return structuredClone(doc);
+};
+
 /**
  * Loads every function (or `only` those) with its EventBridge patterns, rate schedule and timeout.
  * @throws Error naming the file and function when a handler cannot be imported.
@@ -108,7 +122,7 @@ export const loadServerless = async (
   file: string,
   opts: ServerlessLoadOptions,
 ): Promise<{ functions: FunctionRegistration[]; skipped: string[] }> => {
-  const raw = parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  const raw = await readYaml(file);
   const doc = resolveVars(raw, raw, opts) as Record<string, unknown>;
   const root = opts.root ?? dirname(file);
   const providerTimeout = Number(lookup(doc, 'provider.timeout') ?? 6);
@@ -203,7 +217,7 @@ export const loadServerlessQueues = async (
   file: string,
   opts: ServerlessLoadOptions,
 ): Promise<{ queues: ServerlessQueue[]; sqsEvents: ServerlessSqsEvent[]; envRefs: ServerlessEnvRef[] }> => {
-  const raw = parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  const raw = await readYaml(file);
   const doc = resolveVars(raw, raw, opts) as Record<string, unknown>;
   const service = String(doc.service ?? 'service');
   const blocks = Array.isArray(doc.resources) ? doc.resources : [doc.resources];
