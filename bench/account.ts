@@ -26,6 +26,7 @@
 import './lib/silent-env.js';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { clearInstanceTaskCache } from '../shared/aws/task-reader.js';
 import { createSim, type Sim } from '../sim/index.js';
 import { quietPowertoolsWarnings } from './lib/quiet.js';
 
@@ -173,6 +174,9 @@ const buildWorld = (seed: number): Sim => {
 };
 
 const runSample = async (seed: number): Promise<Sample> => {
+  // Each seed starts cold: the cluster scaler's task-list cache (issue 19) is module state, and the
+  // simulator's ARNs repeat from one seed to the next.
+  clearInstanceTaskCache();
   const sim = buildWorld(seed);
   const log = recordCalls(sim);
   sim.install();
@@ -568,6 +572,8 @@ export const accountFigures = async (opts: AccountBenchOptions = {}) => {
           round(decisionSecondsMax),
         ],
       },
+      taskCacheModel:
+        "the cluster scaler's task-list cache (issue 19) is module state; the simulator runs every invocation in one process, i.e. one warm container serving every cluster: its hits are an upper bound (with n warm workers and no affinity of a message group to a container, about 1/n of them)",
       note: 'per-cluster rates measured on the simulator (real handlers, serverless.yml routing), scaled × clusters / sampled; latency = dispatch + max(concurrency waves, ECS throttling buckets) — see the header of bench/account.ts and docs/account-scale.md',
     },
   };

@@ -24,7 +24,7 @@ import { listManagedClusters } from '../../shared/aws/cluster-groups.js';
 import { AwsClusterWriter } from '../../shared/aws/cluster-writer.js';
 import { readClusterSnapshot } from '../../shared/aws/snapshot-reader.js';
 import { readTaskProtection } from '../../shared/aws/task-protection-reader.js';
-import { InstanceTaskCache, readInstanceTasks } from '../../shared/aws/task-reader.js';
+import { defaultInstanceTaskCache, readInstanceTasks } from '../../shared/aws/task-reader.js';
 import type { AlarmChanges } from '../../shared/core/cluster/index.js';
 import { AutoscalerError, describeError, InvalidEventError } from '../../shared/core/errors.js';
 import { now } from '../../shared/runtime/clock.js';
@@ -57,16 +57,17 @@ export const setClusterScalerPorts = (ports: TickPorts | undefined): void => {
   portsOverride = ports;
 };
 
-/** Task lists of scale-in candidates kept across decisions in this warm container (issue 19). */
-const taskCache = new InstanceTaskCache();
-
 const defaultPorts = (): TickPorts => {
   const clients = clusterScalerClients();
   return {
     listManagedClusters: () => listManagedClusters(clients.autoScaling),
     readSnapshot: (cluster) => readClusterSnapshot(cluster, { clients }),
     readTasks: (cluster, arns, stamps) =>
-      readInstanceTasks(cluster, arns, { clients, cache: taskCache, ...(stamps ? { stamps } : {}) }),
+      readInstanceTasks(cluster, arns, {
+        clients,
+        cache: defaultInstanceTaskCache,
+        ...(stamps ? { stamps } : {}),
+      }),
     readTaskProtection: (cluster, tasks) => readTaskProtection(cluster, tasks, { clients }),
     writer: new AwsClusterWriter(clients.autoScaling, clients.ecs),
     alarms: new CloudWatchAlarmStore(clients.cloudWatch),

@@ -59,10 +59,23 @@ export class InstanceTaskCache {
     }
   }
 
+  clear(): void {
+    this.entries.clear();
+  }
+
   get size(): number {
     return this.entries.size;
   }
 }
+
+/** The warm container's cache (the cluster scaler's default ports use it). */
+export const defaultInstanceTaskCache = new InstanceTaskCache();
+
+/**
+ * Empties {@link defaultInstanceTaskCache}. Tests, fault runs and benchmarks call it between simulated
+ * worlds: AWS's ARNs are unique, a simulator's repeat from one world to the next.
+ */
+export const clearInstanceTaskCache = (): void => defaultInstanceTaskCache.clear();
 
 /**
  * What a cached task list is valid for: the instance's `version` and task counts from the snapshot;

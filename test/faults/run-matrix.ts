@@ -32,6 +32,7 @@ import { clearControllerCache } from '../../shared/aws/controller-readers.js';
 import { clearLaunchConfigurationCache } from '../../shared/aws/fleet-readers.js';
 import { clearInstanceTypeCache } from '../../shared/aws/instance-types.js';
 import { clearTaskDefinitionCache } from '../../shared/aws/snapshot-reader.js';
+import { clearInstanceTaskCache } from '../../shared/aws/task-reader.js';
 import { heartbeatProtection } from '../../shared/core/drain/index.js';
 import { createSim, type Sim } from '../../sim/index.js';
 import { FAULT_PROFILES, type FaultProfile, outageWindows } from './profiles.js';
@@ -450,6 +451,7 @@ export const runOnce = async (
  */
 export const isolate = (): void => {
   clearTaskDefinitionCache();
+  clearInstanceTaskCache();
   clearControllerCache();
   clearLaunchConfigurationCache();
   clearInstanceTypeCache();
