@@ -116,6 +116,14 @@ const world = (w: World): Sim => {
 const last = (s: Sim) => s.timeline.samples.at(-1)!;
 const running = (s: Sim, service: string) =>
   s.liveTasks('prod').filter((t) => t.service?.name === service && t.lastStatus === 'RUNNING').length;
+/** Highest value of a cluster metric the scaler published (EMF through the simulated CloudWatch). */
+const metricMax = (s: Sim, name: string) =>
+  s.cloudwatch.metrics.stat(
+    { namespace: 'EcsAutoscaler', name, dims: [{ Name: 'ClusterName', Value: 'prod' }] },
+    'Maximum',
+    s.clock.startMs,
+    s.clock.nowMs + 1,
+  );
 const scalerErrors = (s: Sim) => s.invocations.filter((i) => i.fn === 'cluster-scaler' && i.outcome !== 'ok');
 
 /** The planner's view now, through the real reader (what the handler sees). */
@@ -207,6 +215,7 @@ describe('placement cases on the simulator (issue 12)', () => {
     const arm = plan.waitingTasks?.find((w) => w.service === 'arm');
     expect(arm).toMatchObject({ kind: 'unplaceable', count: 2 });
     expect(arm?.refusals.map((r) => r.reason).join(' ')).toMatch(/arm64/);
+    expect(metricMax(s, 'UnplaceableTasks')).toBe(2);
     expect(plan.action).not.toBe('scale-out');
   });
 
@@ -226,6 +235,8 @@ describe('placement cases on the simulator (issue 12)', () => {
     expect(last(s).asg.desired).toBe(1);
     const crashy = plan.waitingTasks?.find((w) => w.service === 'crashy');
     expect(crashy?.kind).toBe('crash-loop');
+    expect(metricMax(s, 'CrashLoops')).toBe(1);
+    expect(metricMax(s, 'UnplaceableTasks')).toBe(0);
     expect(plan.action).not.toBe('scale-out');
   });
 });
