@@ -25,6 +25,7 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { metrics as clusterDispatcherMetrics } from '../../functions/cluster-dispatcher/handler.js';
 import { metrics as clusterScalerMetrics } from '../../functions/cluster-scaler/handler.js';
 import { metrics as drainerMetrics } from '../../functions/instance-drainer/handler.js';
 import { metrics as serviceScalerMetrics } from '../../functions/service-scaler/handler.js';
@@ -455,7 +456,10 @@ export const isolate = (): void => {
   clearControllerCache();
   clearLaunchConfigurationCache();
   clearInstanceTypeCache();
-  for (const m of [clusterScalerMetrics, drainerMetrics, serviceScalerMetrics]) m.clearMetrics();
+  for (const m of [clusterDispatcherMetrics, clusterScalerMetrics, drainerMetrics, serviceScalerMetrics]) {
+    m.clearMetrics();
+    m.clearDimensions();
+  }
 };
 
 /** The matrix: every scenario × every profile × `seeds` seeds starting at `firstSeed`. */
