@@ -50,9 +50,21 @@ const taskArb = fc.record({
     { nil: undefined },
   ),
   count: fc.integer({ min: 1, max: 6 }),
+  strategy: fc.constantFrom(
+    [],
+    [{ type: 'spread', field: 'attribute:ecs.availability-zone' }],
+    [{ type: 'binpack', field: 'memory' }],
+    [
+      { type: 'spread', field: 'attribute:ecs.availability-zone' },
+      { type: 'spread', field: 'instanceId' },
+    ],
+  ),
 });
 
-describe('core placement vs the simulator', () => {
+describe.each([
+  ['first fit', false],
+  ["with the services' strategies (spread, binpack)", true],
+])('core placement vs the simulator, %s', (_name, strategies) => {
   it('every placement the core makes is one the simulator accepts; what the core leaves out, it refuses', () => {
     fc.assert(
       fc.property(
@@ -96,6 +108,7 @@ describe('core placement vs the simulator', () => {
                 serviceArn: `arn:aws:ecs:us-east-1:1:service/c/s${i}`,
                 status: 'ACTIVE',
                 desiredCount: t.count,
+                placementStrategy: t.strategy,
                 placementConstraints: [
                   ...(t.distinct ? [{ type: 'distinctInstance' }] : []),
                   ...(t.memberOf ? [{ type: 'memberOf', expression: t.memberOf }] : []),
@@ -107,7 +120,7 @@ describe('core placement vs the simulator', () => {
                 count: t.count,
               };
             });
-            const plan = placeTasks(demands, nodes, { strategies: false, record: true });
+            const plan = placeTasks(demands, nodes, { strategies, record: true });
             const request = (i: number) => ({
               reservation: defs[i]!.reservation,
               hostPorts: defs[i]!.hostPorts,
