@@ -1,0 +1,137 @@
+/**
+ * Issue 19: the cluster decision with the task-list cache (shared/aws/task-reader.ts) behind its
+ * `readTasks` port. A cached list is used only while the instance's version and counts are those it was
+ * read at: a job that starts on an instance the previous decision read makes the next decision read that
+ * instance again, see the job, and not drain it — while the unchanged instances cost no call.
+ */
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { DescribeTasksCommand, ECSClient, ListTasksCommand } from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ClusterPorts, scaleCluster } from '../../../functions/cluster-scaler/scale-cluster.js';
+import { InstanceTaskCache, readInstanceTasks } from '../../../shared/aws/task-reader.js';
+import { DEFAULT_CLUSTER_POLICY } from '../../../shared/core/cluster/policy.js';
+import type { ClusterSnapshot, Task } from '../../../shared/core/snapshot/index.js';
+import { ciArn, fleet, NOW, snapshotOf, taskOn } from '../planner/builders.js';
+
+const ecs = mockClient(ECSClient);
+const clients = {
+  ecs: new ECSClient({ region: 'us-east-1' }),
+  autoScaling: new AutoScalingClient({ region: 'us-east-1' }),
+  applicationAutoScaling: new ApplicationAutoScalingClient({ region: 'us-east-1' }),
+};
+afterEach(() => ecs.reset());
+
+const id = (n: number) => `i-${String(n).padStart(17, '0')}`;
+
+/** ECS answers ListTasks / DescribeTasks from `tasks` (all desired RUNNING). */
+const serve = (tasks: Task[]) => {
+  ecs.reset();
+  ecs.on(ListTasksCommand).callsFake((input: { containerInstance?: string; desiredStatus?: string }) => ({
+    taskArns:
+      input.desiredStatus === 'RUNNING'
+        ? tasks.filter((t) => t.containerInstanceArn === input.containerInstance).map((t) => t.taskArn)
+        : [],
+  }));
+  ecs.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({
+    tasks: tasks
+      .filter((t) => input.tasks.includes(t.taskArn))
+      .map((t) => ({ ...t, desiredStatus: 'RUNNING' })),
+  }));
+};
+
+/**
+ * The snapshot as DescribeContainerInstances shows it (counts and a version per instance, no tasks) and
+ * the tasks ECS lists. Before: one `web` task on each of 3 instances. After: on i-1 the `web` task was
+ * replaced by a standalone job — same counts and reservations, and ECS bumped i-1's version
+ * (ecs-facts §7.5) unless `staleVersion` pretends it did not.
+ */
+const world = (jobOnFirst: boolean, staleVersion = false): { snapshot: ClusterSnapshot; tasks: Task[] } => {
+  const job: Task = {
+    taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/c1/job-1',
+    taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/job:1',
+    containerInstanceArn: ciArn(id(1)),
+    lastStatus: 'RUNNING',
+    group: 'family:job',
+    cpu: '512',
+    memory: '1024',
+  };
+  const web = [1, 2, 3].map((n) => taskOn(id(n), 'web', n));
+  const tasks = jobOnFirst ? [job, web[1]!, web[2]!] : web;
+  const snapshot = snapshotOf({
+    instances: fleet(3, { usedCpu: 512, usedMem: 1024, running: 1 }),
+    services: [{ name: 'web', cpu: 512, mem: 1024, desired: jobOnFirst ? 2 : 3 }],
+    group: { min: 1 },
+  });
+  delete snapshot.tasks;
+  for (const ci of snapshot.containerInstances) {
+    ci.version = jobOnFirst && !staleVersion && ci.ec2InstanceId === id(1) ? 8 : 7;
+  }
+  return { snapshot, tasks };
+};
+
+const decide = (snapshot: ClusterSnapshot, cache: InstanceTaskCache) => {
+  const ports: ClusterPorts = {
+    readSnapshot: async () => structuredClone(snapshot),
+    readTasks: (cluster, arns, stamps) =>
+      readInstanceTasks(cluster, arns, { clients, cache, ...(stamps ? { stamps } : {}) }),
+    writer: {} as ClusterPorts['writer'],
+  };
+  return scaleCluster(
+    'c1',
+    ports,
+    { dryRun: true, defaults: { ...DEFAULT_CLUSTER_POLICY, scaleInUnneededSeconds: 0 } },
+    () => NOW,
+  );
+};
+
+const listedInstances = () =>
+  new Set(ecs.commandCalls(ListTasksCommand).map((c) => c.args[0].input.containerInstance));
+
+describe('cluster decision with the task-list cache', () => {
+  it('reads again the instance whose version changed, sees its job and does not drain it', async () => {
+    const cache = new InstanceTaskCache();
+    const before = world(false);
+    serve(before.tasks);
+    const first = await decide(before.snapshot, cache);
+    expect(first.plan.action).toBe('scale-in');
+    expect(first.plan.drain.map((d) => d.ec2InstanceId)).toContain(id(1));
+    const readFirst = listedInstances();
+    expect(readFirst.has(ciArn(id(1)))).toBe(true);
+
+    const after = world(true);
+    serve(after.tasks);
+    const second = await decide(after.snapshot, cache);
+    // i-1 is read again (new version), the unchanged instances are not; the job is seen, i-1 stays.
+    const readSecond = listedInstances();
+    expect(readSecond.has(ciArn(id(1)))).toBe(true);
+    for (const arn of readFirst) if (arn !== ciArn(id(1))) expect(readSecond.has(arn)).toBe(false);
+    expect(second.plan.drain.map((d) => d.ec2InstanceId)).not.toContain(id(1));
+    expect(second.plan.drain.length).toBeGreaterThan(0);
+  });
+
+  it('control: a cache consulted under an unchanged stamp would drain the job host (what the version key prevents)', async () => {
+    const cache = new InstanceTaskCache();
+    serve(world(false).tasks);
+    await decide(world(false).snapshot, cache);
+    const stale = world(true, true);
+    serve(stale.tasks);
+    const second = await decide(stale.snapshot, cache);
+    expect(second.plan.drain.map((d) => d.ec2InstanceId)).toContain(id(1));
+  });
+
+  it('decides the same with the cache as with fresh reads', async () => {
+    const after = world(true);
+    serve(after.tasks);
+    const fresh = await decide(after.snapshot, new InstanceTaskCache());
+    const cache = new InstanceTaskCache();
+    await decide(after.snapshot, cache);
+    ecs.resetHistory();
+    const cached = await decide(after.snapshot, cache);
+    expect(ecs.commandCalls(ListTasksCommand)).toHaveLength(0);
+    expect(cached.plan.drain).toEqual(fresh.plan.drain);
+    expect(cached.plan.desiredCapacity).toEqual(fresh.plan.desiredCapacity);
+    expect(cached.plan.action).toBe(fresh.plan.action);
+  });
+});
