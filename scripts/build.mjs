@@ -10,7 +10,7 @@
 //   dependency bundled (ES builds, like the functions) — Node parses one file instead of resolving
 //   and compiling hundreds of SDK modules at every start, and no devDependency is needed at run time.
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 // On Lambda the credentials are always the function role's, in AWS_ACCESS_KEY_ID /
@@ -29,6 +29,18 @@ const lambdaCredentials = {
         "import { fromEnv } from '@aws-sdk/credential-provider-env';\nexport const defaultProvider = (init = {}) => fromEnv(init);\n",
       loader: 'js',
       resolveDir: process.cwd(),
+    }));
+  },
+};
+
+// The functions call SSM twice (GetParameter / PutParameter: the last-decision record); the SDK client's
+// model and error classes are 83 KiB. Lambda bundles get shared/aws/lambda/ssm-json.ts instead: the same
+// surface for those two calls over one signed AWS JSON request (tests: test/unit/aws/ssm-json.test.ts).
+const lambdaSsm = {
+  name: 'lambda-ssm',
+  setup(b) {
+    b.onResolve({ filter: /^@aws-sdk\/client-ssm$/ }, () => ({
+      path: resolve('shared', 'aws', 'lambda', 'ssm-json.ts'),
     }));
   },
 };
@@ -106,7 +118,7 @@ for (const name of names) {
     banner: {
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
     },
-    plugins: [zodEnglishOnly, lambdaCredentials],
+    plugins: [zodEnglishOnly, lambdaCredentials, lambdaSsm],
     metafile: true,
     logLevel: 'warning',
   });

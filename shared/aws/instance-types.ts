@@ -12,11 +12,10 @@
  * Credentials and region come from the caller (the other clients' providers, clients.ts); the endpoint
  * honours `AWS_ENDPOINT_URL_EC2` / `AWS_ENDPOINT_URL` as the SDK does.
  */
-import { createHash, createHmac } from 'node:crypto';
 import { parseXML } from '@aws-sdk/xml-builder';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { InstanceTypeInfoLike } from '../core/placement/index.js';
 import { awsCall } from './errors.js';
+import { type AwsCredentials, serviceEndpoint, signedPost } from './signed-request.js';
 
 /** One DescribeInstanceTypes item: the fields the placement model reads, nothing else. */
 export type InstanceTypeInfo = InstanceTypeInfoLike & { InstanceType: string };
@@ -36,15 +35,9 @@ export interface DescribeInstanceTypesPage {
  * error code, `$fault`, `$metadata.httpStatusCode`, or a network error's `code`) that
  * `translateAwsError` understands.
  */
+export type { AwsCredentials };
 export interface InstanceTypesClient {
   describeInstanceTypes(input: DescribeInstanceTypesInput): Promise<DescribeInstanceTypesPage>;
-}
-
-/** AWS credentials as the SDK's providers resolve them. */
-export interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
 }
 
 /** How {@link ec2QueryInstanceTypesClient} reaches EC2. */
@@ -65,21 +58,11 @@ export interface Ec2QueryOptions {
 export const EC2_API_VERSION = '2016-11-15';
 
 /**
- * The EC2 endpoint, as the SDK chooses it: `AWS_ENDPOINT_URL_EC2`, else `AWS_ENDPOINT_URL` (both
- * ignored when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`), else the documented regional endpoint
- * `https://ec2.<region>.amazonaws.com` (`.amazonaws.com.cn` in the aws-cn partition).
- * Not covered: `endpoint_url` in a shared config profile, FIPS/dual-stack, the ISO partitions.
+ * The EC2 endpoint, as the SDK chooses it: `AWS_ENDPOINT_URL_EC2`, else `AWS_ENDPOINT_URL`, else
+ * `https://ec2.<region>.amazonaws.com` (`.amazonaws.com.cn` in the aws-cn partition): signed-request.ts.
  */
-export const ec2Endpoint = (region: string, env: Record<string, string | undefined> = process.env): URL => {
-  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() !== 'true') {
-    const configured = env.AWS_ENDPOINT_URL_EC2 || env.AWS_ENDPOINT_URL;
-    if (configured) return new URL(configured);
-  }
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-    throw Object.assign(new Error(`region is missing or invalid ('${region}')`), { name: 'ConfigError' });
-  }
-  return new URL(`https://ec2.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`);
-};
+export const ec2Endpoint = (region: string, env: Record<string, string | undefined> = process.env): URL =>
+  serviceEndpoint('EC2', 'ec2', region, env);
 
 /** The form body of one request. */
 export const describeInstanceTypesBody = (input: DescribeInstanceTypesInput): string => {
@@ -88,28 +71,6 @@ export const describeInstanceTypesBody = (input: DescribeInstanceTypesInput): st
   if (input.NextToken) form.append('NextToken', input.NextToken);
   return form.toString();
 };
-
-const bytes = (data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array =>
-  typeof data === 'string'
-    ? data
-    : ArrayBuffer.isView(data)
-      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-      : new Uint8Array(data);
-
-/** SHA-256 (and HMAC-SHA-256 with a secret) for the signer, from node:crypto. */
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset(): void {}
-}
 
 type Xml = Record<string, unknown> | string | undefined;
 /** EC2 XML lists are `<x><item>…</item>…</x>`; the parser gives one item as an object, several as an array. */
@@ -185,46 +146,17 @@ export const parseDescribeInstanceTypes = (status: number, xml: string): Describ
 export const ec2QueryInstanceTypesClient = (options: Ec2QueryOptions): InstanceTypesClient => ({
   async describeInstanceTypes(input) {
     const region = await options.region();
-    const url = ec2Endpoint(region, options.env ?? process.env);
-    const signer = new SignatureV4({
+    const { status, text } = await signedPost({
       service: 'ec2',
       region,
       credentials: options.credentials,
-      sha256: Sha256,
+      url: ec2Endpoint(region, options.env ?? process.env),
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+      body: describeInstanceTypesBody(input),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     });
-    const body = describeInstanceTypesBody(input);
-    const signed = await signer.sign({
-      method: 'POST',
-      protocol: url.protocol,
-      hostname: url.hostname,
-      ...(url.port ? { port: Number(url.port) } : {}),
-      path: url.pathname || '/',
-      query: {},
-      headers: {
-        host: url.host,
-        'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
-      },
-      body,
-    });
-    const doFetch = options.fetch ?? globalThis.fetch;
-    let response: Response;
-    try {
-      response = await doFetch(url, {
-        method: 'POST',
-        headers: signed.headers as Record<string, string>,
-        body,
-        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-      });
-    } catch (error) {
-      const e = error as { name?: string; message?: string; cause?: { code?: string } };
-      throw Object.assign(new Error(`${e.message ?? error} (${url.host})`), {
-        name: e.name === 'TimeoutError' || e.name === 'AbortError' ? 'TimeoutError' : 'NetworkingError',
-        code: e.cause?.code,
-        $fault: 'server',
-        cause: error,
-      });
-    }
-    return parseDescribeInstanceTypes(response.status, await response.text());
+    return parseDescribeInstanceTypes(status, text);
   },
 });
 
