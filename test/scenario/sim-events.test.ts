@@ -82,7 +82,8 @@ describe('sim CloudWatch and events', () => {
         AlarmName: 'pending',
         Namespace: 'EcsAutoscaler',
         MetricName: 'PendingTasks',
-        Dimensions: [{ Name: 'service', Value: 'emf-test' }],
+        // Metrics carry ClusterName only (docs/observability.md): no Powertools `service` dimension.
+        Dimensions: [{ Name: 'ClusterName', Value: 'emf-test' }],
         Statistic: 'Maximum',
         Period: 60,
         EvaluationPeriods: 1,
@@ -92,6 +93,7 @@ describe('sim CloudWatch and events', () => {
     );
     const metrics = createMetrics('emf-test');
     for (let k = 0; k < 3; k++) {
+      metrics.addDimensions({ ClusterName: 'emf-test' });
       metrics.addMetric('PendingTasks', MetricUnit.Count, 7);
       metrics.publishStoredMetrics();
       await sim.runFor(60);

@@ -57,7 +57,9 @@ describe('capacity-report handler', () => {
     await expect(
       reportCapacity({ clusters: ['ghost'] }, { clients: account.clients }),
     ).rejects.toBeInstanceOf(NotFoundError);
-    expect(account.calls).toEqual(['DescribeClusters']);
+    // MISSING is asked once more before it is believed (snapshot-reader.ts: a lone failure item may be a
+    // partial answer); nothing else is read.
+    expect(account.calls).toEqual(['DescribeClusters', 'DescribeClusters']);
   });
 });
 

@@ -276,7 +276,11 @@ describe('service-scaler handler: nothing is written when it must not be', () =>
   });
 
   it('answers not-found for an unknown cluster', async () => {
-    ecs.on(DescribeClustersCommand).resolves({ clusters: [] });
+    // AWS's answer for a cluster that does not exist: no item, one MISSING failure.
+    ecs.on(DescribeClustersCommand).resolves({
+      clusters: [],
+      failures: [{ arn: 'arn:aws:ecs:us-east-1:123456789012:cluster/web', reason: 'MISSING' }],
+    });
     const result = await serviceScalerHandler(event('cpu-high-alarm.json'));
     expect(result.status).toBe('not-found');
     expect(writeCount()).toBe(0);
