@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { STATE_TAGS } from '../../shared/core/cluster/index.js';
 
 const TEMPLATE = '.serverless/cloudformation-template-update-stack.json';
 /** Functions invoked by hand only (no trigger by design). */
@@ -103,6 +104,28 @@ describe.runIf(hasTemplate)('generated CloudFormation template', () => {
           .map((a) => `${role}: ${a}`),
       );
     expect(offenders).toEqual([]);
+  });
+
+  it('lets the cluster scaler write every state tag the planner writes, and no other tag', () => {
+    // The planner's state tags (STATE_TAGS) must pass the CreateOrUpdateTags condition, or AWS refuses
+    // the write and the scaler loses its memory (pacing, cooldowns, predictive history).
+    const patterns = statements()
+      .filter(
+        ({ role, statement }) =>
+          role === 'ClusterScalerRole' &&
+          [statement.Action].flat().includes('autoscaling:CreateOrUpdateTags'),
+      )
+      .flatMap(({ statement }) => {
+        const c = statement.Condition as Record<string, Record<string, string[]>> | undefined;
+        return c?.['ForAllValues:StringLike']?.['aws:TagKeys'] ?? [];
+      });
+    expect(patterns.length).toBeGreaterThan(0);
+    const allowed = (key: string) =>
+      patterns.some((p) =>
+        new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(key),
+      );
+    expect(Object.values(STATE_TAGS).filter((k) => !allowed(k))).toEqual([]);
+    expect(allowed('ecs-autoscaler:cluster')).toBe(false);
   });
 
   it(`keeps every function bundle under ${MAX_BUNDLE_KIB} KiB (and reports the sizes)`, () => {
