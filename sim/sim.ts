@@ -22,6 +22,7 @@ import {
 import { Rng } from './core/random.js';
 import type { CommandTable } from './core/registry.js';
 import { Scheduler } from './core/scheduler.js';
+import { ec2Api } from './ec2/ec2-api.js';
 import { ecsApi } from './ecs/ecs-api.js';
 import { type RunTaskOptions, runTasks } from './ecs/ecs-api-write.js';
 import { EcsWorld, type ServiceSpec } from './ecs/ecs-world.js';
@@ -46,7 +47,6 @@ import { interceptSdk, type SdkMocks } from './sdk/intercept.js';
 import { seedFromSnapshot } from './setup/snapshot-seed.js';
 import { EventSourceMappings } from './sqs/event-source.js';
 import { type QueueSpec, type SimQueue, SqsWorld } from './sqs/queues.js';
-import { ec2Api } from './ec2/ec2-api.js';
 import { ParameterStore } from './ssm/parameter-store.js';
 
 /** Options of {@link createSim}. */

@@ -1,6 +1,7 @@
 /** `ecs-autoscaler report`: the dry-run capacity report, from live clusters and/or snapshot files. */
 import type { Command } from 'commander';
 import { readerClients } from '../../shared/aws/clients.js';
+import { deploymentLastDecisionReader } from '../../shared/aws/decision-events.js';
 import { readReportInputs } from '../../shared/aws/report-inputs.js';
 import { buildReport, type ReportInput } from '../../shared/core/report/index.js';
 import { now } from '../../shared/runtime/clock.js';
@@ -58,6 +59,7 @@ export const registerReportCommand = (program: Command, io: CliIo): void => {
               clients: io.clients ?? readerClients(options.region),
               region: options.region,
               onProgress: progress.update,
+              lastDecisions: io.clients ? undefined : deploymentLastDecisionReader(options.region),
             })),
           );
         } finally {

@@ -23,8 +23,8 @@ import type { PlacementItem } from '../placement/placement.js';
 import type { ClusterSnapshot } from '../snapshot/snapshot.js';
 import { isJobTask } from './foreign-state.js';
 import type { GroupState } from './group-state.js';
-import { placeOnStaying } from './placement-context.js';
 import { type InstanceTasks, instanceTasks, taskSize } from './instance-tasks.js';
+import { placeOnStaying } from './placement-context.js';
 
 /** The outcome of {@link selectScaleIn}. */
 export interface ScaleInSelection {
