@@ -196,16 +196,24 @@ const lastDecisionLines = (c: ClusterReport, x: Ctx): string[] => {
 const groupLines = (c: ClusterReport, x: Ctx): string[] => {
   const groups = c.groups ?? [];
   if (!groups.some((g) => groups.length > 1 || g.unit !== 'instances' || g.types.length > 1)) return [];
+  // [indent, text]: the indent is kept when a line wraps (wrap() splits on spaces).
+  const line = (indent: string, text: string) =>
+    x.wide ? `${indent}${text}` : wrap(text, x.width, indent, `${indent}    `);
   return [
     'Groups:',
     ...groups.flatMap((g) => [
-      `  ${g.autoScalingGroup}: ${g.change}, desired ${g.desiredCapacity.current} -> ${g.desiredCapacity.proposed} ${g.unit}${g.limits ? ` (min ${g.limits.min}, max ${g.limits.max})` : ''}; ${g.strategy}`,
-      ...g.types.map(
-        (t) =>
-          `    ${t.instanceType || '(unknown type)'} weight ${t.weight}: one unit holds ${t.perUnit ? `CPU ${t.perUnit.CPU}, MEMORY ${t.perUnit.MEMORY}${t.perUnit.GPU ? `, GPU ${t.perUnit.GPU}` : ''}` : 'unknown'} (${t.source}${t.priceUsdHour !== null ? `, $${t.priceUsdHour}/h` : ''})`,
+      line(
+        '  ',
+        `${g.autoScalingGroup}: ${g.change}, desired ${g.desiredCapacity.current} -> ${g.desiredCapacity.proposed} ${g.unit}${g.limits ? ` (min ${g.limits.min}, max ${g.limits.max})` : ''}; ${g.strategy}`,
+      ),
+      ...g.types.map((t) =>
+        line(
+          '    ',
+          `${t.instanceType || '(unknown type)'} weight ${t.weight}: one unit holds ${t.perUnit ? `CPU ${t.perUnit.CPU}, MEMORY ${t.perUnit.MEMORY}${t.perUnit.GPU ? `, GPU ${t.perUnit.GPU}` : ''}` : 'unknown'} (${t.source}${t.priceUsdHour !== null ? `, $${t.priceUsdHour}/h` : ''})`,
+        ),
       ),
     ]),
-  ].map((l) => (x.wide ? l : wrap(l, x.width, '', '      ')));
+  ];
 };
 
 export const renderCluster = (c: ClusterReport, opts: RenderOptions = {}): string => {
