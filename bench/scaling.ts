@@ -5,8 +5,14 @@
  * table per trace (mean [min–max] over seeds) and the targets; writes one SVG per trace (cost units per
  * hour of each policy on the first seed, with the lower bound) to `bench-out/`.
  *
- * Cost units: instance-hours weighted by the type's on-demand price relative to the group's cheapest type
- * (sim/replay/prices.ts). Lower bound: the least-cost cover of the desired tasks' CPU and memory
+ * Traces (`SCALING_TRACES`): the built-in ones on the benchmark cluster, then `two-group` (issue 13) on a
+ * cluster with an on-demand group and a Spot group. There, cost counts the instances of every group, the
+ * lower bound covers with any mix of every group's types, Spot is priced at on-demand (prices.ts has no
+ * Spot prices), and the baselines drive only the first group (one capacity provider / alarm pair): the
+ * output says so.
+ *
+ * Cost units: instance-hours weighted by the type's on-demand price relative to the cluster's cheapest
+ * type (sim/replay/prices.ts). Lower bound: the least-cost cover of the desired tasks' CPU and memory
  * (sim/replay/lower-bound.ts, with the proof); packing reference: first-fit-decreasing beside it.
  *
  * Flags: `--json` (only the JSON: `{ seeds, traces: { <trace>: { <policy>: figures + perSeed } } }`),
@@ -30,7 +36,7 @@ import {
 import { PRICE_SOURCE } from '../sim/replay/prices.js';
 import { POLICIES, type PolicyName, projectHandlersPresent, replay } from '../sim/replay/replay.js';
 import { type ChartSeries, renderChart } from '../sim/replay/svg-chart.js';
-import { BENCH_CLUSTER, BUILTIN_TRACES } from '../sim/traces/builtin.js';
+import { BENCH_CLUSTER, type BenchCluster, SCALING_TRACES } from '../sim/traces/builtin.js';
 import { quietPowertoolsWarnings } from './lib/quiet.js';
 
 quietPowertoolsWarnings();
@@ -54,11 +60,11 @@ const projectTags = Object.fromEntries(
     return [kv.slice(0, i), kv.slice(i + 1)];
   }),
 );
-const traces = all('--trace').length > 0 ? all('--trace') : Object.keys(BUILTIN_TRACES);
+const traces = all('--trace').length > 0 ? all('--trace') : Object.keys(SCALING_TRACES);
 const wanted = (all('--policy').length > 0 ? all('--policy') : [...POLICIES]) as PolicyName[];
 for (const t of traces) {
-  if (!BUILTIN_TRACES[t])
-    throw new Error(`unknown trace '${t}'; known: ${Object.keys(BUILTIN_TRACES).join(', ')}`);
+  if (!SCALING_TRACES[t])
+    throw new Error(`unknown trace '${t}'; known: ${Object.keys(SCALING_TRACES).join(', ')}`);
 }
 for (const p of wanted) {
   if (!POLICIES.includes(p)) throw new Error(`unknown policy '${p}'; known: ${POLICIES.join(', ')}`);
@@ -87,10 +93,28 @@ log(
 log(
   `cost units: on-demand price relative to the cheapest type (${PRICE_SOURCE.region} ${PRICE_SOURCE.kind}, prices of ${PRICE_SOURCE.priceDate}); lower bound = least-cost cover of CPU and memory; packing reference = FFD in launch order`,
 );
+/** The groups of a multi-group cluster and how they are counted (printed before its trace). */
+const clusterLine = (c: BenchCluster): string => {
+  const groups = [
+    `bench-asg (on-demand, ${c.instanceTypes.map((t) => t.type).join(' + ')} in turn, max ${c.asg.max}, ${c.initialInstances} at the start)`,
+    ...(c.extraGroups ?? []).map(
+      (g) =>
+        `${g.name} (${g.spot ? 'Spot' : 'on-demand'}, ${g.instanceTypes.map((t) => t.type).join(' + ')}, max ${g.max}, ${g.initialInstances} at the start)`,
+    ),
+  ];
+  return (
+    `cluster ${c.name}: groups ${groups.join(' + ')}; cost counts every group's instances; the lower bound covers with any mix of every group's types; ` +
+    `${(c.extraGroups ?? []).some((g) => g.spot) ? 'Spot instances are priced at on-demand (no Spot prices in the table); ' : ''}` +
+    'the baselines drive only the first group (one capacity provider / one alarm pair, on bench-asg), the project every group'
+  );
+};
+
 mkdirSync(outDir, { recursive: true });
 const result: Record<string, Record<string, PolicyFigures>> = {};
 for (const name of traces) {
-  const trace = BUILTIN_TRACES[name]!();
+  const { cluster, trace: makeTrace } = SCALING_TRACES[name]!;
+  const trace = makeTrace();
+  if (cluster !== BENCH_CLUSTER) log(`\n${clusterLine(cluster)}`);
   const rows: Record<string, SeedRun[]> = {};
   const series: ChartSeries[] = [];
   let bound: ChartSeries | undefined;
@@ -98,7 +122,7 @@ for (const name of traces) {
     rows[policy] = [];
     for (const seed of seeds) {
       const started = performance.now();
-      const r = await replay({ cluster: BENCH_CLUSTER, trace, policy, seed, projectTags });
+      const r = await replay({ cluster, trace, policy, seed, projectTags });
       rows[policy].push({ seed, figures: r.figures, extras: r.extras });
       if (seed === seeds[0]) {
         series.push({ label: policy, points: r.samples.map((s) => [s.t, s.costUnits] as const) });
@@ -129,7 +153,7 @@ for (const name of traces) {
   );
   log(`\n${figuresTable(name, rows)}`);
   const checks = checkTargets(rows, {
-    bootSeconds: BENCH_CLUSTER.bootSeconds + BENCH_CLUSTER.registerSeconds,
+    bootSeconds: cluster.bootSeconds + cluster.registerSeconds,
     tickSeconds: 60,
     cooldownSeconds: DEFAULT_CLUSTER_POLICY.scaleInCooldownSeconds,
   });

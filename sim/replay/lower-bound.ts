@@ -2,25 +2,28 @@
  * What the tasks wanted at one moment must cost at least, in cost units per hour (prices.ts), and the
  * packing reference beside it.
  *
- * **Lower bound.** The least-cost multiset of the group's instance types whose total free CPU and total
- * free memory (registered capacity less what the DAEMON services reserve on every instance) each cover
+ * **Lower bound.** The least-cost multiset of the cluster's instance types — those of every group of the
+ * cluster (`clusterTypes`: the first group's and each of `extraGroups`'), in any mix — whose total free
+ * CPU and total free memory (registered capacity less what the DAEMON services reserve on every instance) each cover
  * the reservations of every desired REPLICA task (running, pending or not yet placed). Packing is ignored
  * (a task may be split across instances), and so are headroom, boot time and MinSize.
  *
  * Why it is a lower bound: take any moment at which some policy runs every desired task, on some set S
- * of instances of the group's types. ECS places a task on an instance only when the instance's remaining
+ * of instances, each of some type of some group of the cluster. ECS places a task on an instance only when the instance's remaining
  * CPU and memory cover the task's reservation (and every instance carries one task of each daemon), so
  * on each instance the sum of its REPLICA tasks' reservations is at most its free capacity, per
  * dimension. Summing over S: Σ_S free CPU ≥ Σ_tasks CPU and Σ_S free memory ≥ Σ_tasks memory, so the
- * multiset of types of S is feasible for the covering problem, and its cost is at least the covering
- * problem's minimum. Integrated over time, no schedule that runs the desired tasks can cost less. (A
+ * multiset of types of S is feasible for the covering problem (whose types are the union over the groups,
+ * with no limit on any count, so whatever split between groups the policy chose is one of its candidates),
+ * and its cost is at least the covering problem's minimum. The prices are on-demand (prices.ts has no Spot
+ * prices): a Spot group is priced as on-demand, for the policies and the bound alike. Integrated over time, no schedule that runs the desired tasks can cost less. (A
  * policy that leaves tasks waiting can go under it; pending task-minutes are reported beside the cost.)
  * The minimum is computed exactly, by enumerating the count of every type but the last (whose count is
  * then the smallest that covers the rest), pruned by the best cost found.
  *
  * **Packing reference.** First-fit-decreasing of the same tasks onto empty instances launched in the
- * group's order of types (m5.large, m5.xlarge, m5.large, …): the smallest N whose N instances take every
- * task, priced. Realistic (a scaler cannot choose the type a mixed group launches), not a bound: FFD is
+ * first group's order of types (m5.large, m5.xlarge, m5.large, …): the smallest N whose N instances take
+ * every task, priced (with several groups, still the first group's order: a reference, not a bound). Realistic (a scaler cannot choose the type a mixed group launches), not a bound: FFD is
  * within 11/9 × OPT + 6/9 bins of the best packing, and a run that keeps more of the larger type can go
  * under it. Computed by the simulator itself, never with the core's placement (the referee does not share
  * the player's code).
@@ -97,13 +100,33 @@ export const leastCostCover = (
   };
 };
 
-/** Free capacity of one instance of each of the cluster's types (daemons deducted), with its weight. */
+/**
+ * The instance types of every group of the cluster (the first group's, then each extra group's), each
+ * distinct type (name and registered capacity) once.
+ */
+export const clusterTypes = (cluster: BenchCluster): BenchCluster['instanceTypes'] => {
+  const seen = new Set<string>();
+  return [...cluster.instanceTypes, ...(cluster.extraGroups ?? []).flatMap((g) => g.instanceTypes)].filter(
+    (t) => {
+      const key = `${t.type}/${t.cpu}/${t.memory}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    },
+  );
+};
+
+/**
+ * Free capacity of one instance of each of the cluster's types, over all its groups (daemons deducted),
+ * with its weight (relative to the cheapest type of the whole cluster).
+ */
 export const coverTypes = (cluster: BenchCluster): CoverType[] => {
-  const { weights } = costWeights(cluster.instanceTypes);
+  const types = clusterTypes(cluster);
+  const { weights } = costWeights(types);
   const daemons = cluster.services.filter((s) => s.daemon);
   const dCpu = daemons.reduce((s, d) => s + d.cpu, 0);
   const dMem = daemons.reduce((s, d) => s + d.memory, 0);
-  return cluster.instanceTypes.map((t) => ({
+  return types.map((t) => ({
     type: t.type,
     cpu: Math.max(0, t.cpu - dCpu),
     memory: Math.max(0, t.memory - dMem),

@@ -24,7 +24,7 @@ import { thresholdAlarmsPolicy } from '../policies/threshold-alarms.js';
 import type { ScalingPolicyModel } from '../policies/types.js';
 import type { BenchCluster } from '../traces/builtin.js';
 import { desiredAt, type Trace } from '../traces/trace.js';
-import { boundsCounter } from './lower-bound.js';
+import { boundsCounter, clusterTypes } from './lower-bound.js';
 import { costWeights } from './prices.js';
 import { registerProjectHandlers } from './project-handlers.js';
 import { type RunExtras, type RunFigures, RunMetrics, type RunSample } from './run-metrics.js';
@@ -223,7 +223,8 @@ export const runWorld = async (
   const errors: string[] = [];
   const metrics = new RunMetrics();
   const bounds = boundsCounter(world.shape);
-  const { weights } = costWeights(world.shape.instanceTypes);
+  // Weights over every group's types (relative to the cluster's cheapest type); Spot at on-demand price.
+  const { weights } = costWeights(clusterTypes(world.shape));
   const replicaServices = world.shape.services.filter((s) => !s.daemon);
   const replicas = replicaServices.map((s) => s.name);
   const sample = (): void => {

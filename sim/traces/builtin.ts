@@ -250,3 +250,14 @@ export const BUILTIN_TRACES: Readonly<Record<string, () => Trace>> = {
   'batch-burst': batchBurstTrace,
   weekly: weeklyTrace,
 };
+
+/**
+ * What `npm run bench:scaling` runs by default, each trace with the cluster it is replayed on: the
+ * built-in traces on {@link BENCH_CLUSTER}, then the multi-group traces on their own clusters.
+ */
+export const SCALING_TRACES: Readonly<Record<string, { cluster: BenchCluster; trace: () => Trace }>> = {
+  ...Object.fromEntries(
+    Object.entries(BUILTIN_TRACES).map(([name, trace]) => [name, { cluster: BENCH_CLUSTER, trace }]),
+  ),
+  ...MULTI_GROUP_TRACES,
+};
