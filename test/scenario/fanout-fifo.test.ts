@@ -138,8 +138,8 @@ describe('a poisoned request for one cluster', () => {
     const failed = sim.eventSources.batches.filter((b) => b.failed.length > 0);
     expect(failed.length).toBeGreaterThan(0);
     for (const b of failed) expect(b.outcome).toBe('ok'); // reported per item, not a failed invocation
-    // Three receives (180 s visibility each), then the redrive policy moves it.
-    await sim.runFor(3 * 180 + 120);
+    // Three receives (60 s visibility each), then the redrive policy moves it.
+    await sim.runFor(3 * 60 + 120);
     expect(dlqOf(sim).messages.map((m) => m.body)).toEqual(['not json {']);
     expect(queueOf(sim).stats.movedToDlq).toBe(1);
     // Then c1's queued requests run: the tick's request is stale by now (> 300 s) and answered without a
