@@ -332,8 +332,11 @@ const planClusterNow = (
       plan.reasons.push(`${out.wants.join('; ')}; yet the headroom fits on the current free space`);
     }
     plan.reasons.push(blocked);
-    // Issue 16: capacity that may not go now has not been unneeded: the pacing starts again.
-    const forget = forgetUnneeded(group.Tags);
+    // Issue 16: capacity that may not go now has not been unneeded: the pacing starts again. A partial
+    // answer only hides part of the cluster for this tick: the pacing pauses (keeps its start), else 30 %
+    // partial answers restart a 600 s count every few ticks and it never completes (issue 15).
+    const partialOnly = (snapshot.failures?.length ?? 0) > 0 && policy.scaleInEnabled && !halt;
+    const forget = partialOnly ? undefined : forgetUnneeded(group.Tags);
     if (forget !== undefined) plan.stateTags[STATE_TAGS.unneeded] = forget;
     return plan;
   }
