@@ -89,7 +89,9 @@ export const clusterPlacement = (
   if (
     memo &&
     memo.tasks === snapshot.tasks &&
-    memo.analysis === analysis &&
+    // Of the analysis only the daemons' reservation shapes the view: the scale-in check passes the
+    // analysis without out-of-service instances (a copy), which must not rebuild 5,000 nodes.
+    memo.analysis.daemonReservation === analysis.daemonReservation &&
     (group === undefined || memo.group === group) &&
     (fallbackRegistered === undefined || memo.fallback === fallbackRegistered)
   ) {

@@ -47,7 +47,7 @@ import { instanceTasks, isEmpty } from './instance-tasks.js';
 import { clusterPlacement } from './placement-context.js';
 import type { ClusterPolicy } from './policy.js';
 import { predictiveHeadroom } from './predictive.js';
-import { selectScaleIn } from './scale-in.js';
+import { MAX_REMOVALS_PER_DECISION, selectScaleIn } from './scale-in.js';
 import { drainingMoves, forgetUnneeded, paceScaleIn, replicaDemand } from './scale-in-pacing.js';
 import { newInstanceCapacity } from './scale-out.js';
 import { assessWaitingTasks, type WaitingTasks } from './waiting-tasks.js';
@@ -341,8 +341,12 @@ const planClusterNow = (
     return plan;
   }
   // Desired capacity and MinSize count units: one removal takes away up to the largest member weight.
-  // Issue 16: no cap per decision on scale-in — the unneeded time paces it (scale-in-pacing.ts).
+  // Issue 16: the unneeded time paces scale-in (scale-in-pacing.ts). The placement-exact count of
+  // removable instances stops at MAX_REMOVALS_PER_DECISION (bounded work on a 5,000-instance cluster,
+  // like cluster-autoscaler's max-scale-down-parallelism); when that cap, not MinSize, bounds it the count
+  // is "at least the cap" (`saturated`), and draining them does not restart the unneeded time.
   const maxRemovals = Math.floor((plan.desiredCapacity.proposed - group.MinSize) / largestWeight(me));
+  const removalCap = Math.min(maxRemovals, MAX_REMOVALS_PER_DECISION);
   // Standby, Pending and warm-pool instances are no destination for the moved tasks.
   const outOfService = outOfServiceIds(fgs.map((f) => f.group));
   const inService = {
@@ -354,7 +358,7 @@ const planClusterNow = (
     inService,
     gs,
     policy.headroomTasks,
-    maxRemovals,
+    removalCap,
     drainingMoves(snapshot, analysis),
   );
   plan.needsTasks.push(...sel.needsTasks.filter((a) => !plan.needsTasks.includes(a)));
@@ -362,6 +366,7 @@ const planClusterNow = (
   const pace = paceScaleIn({
     tags: group.Tags,
     removable: sel.drain.length,
+    saturated: removalCap < maxRemovals && sel.drain.length === removalCap,
     sinceLastScaleOutSeconds: gs.sinceLastScaleOutSeconds,
     cooldownSeconds: gs.scaleInCooldownSeconds,
     unneededSeconds: policy.scaleInUnneededSeconds,

@@ -6,6 +6,8 @@
  *   by the staircase of unneeded.ts kept in the ASG tag `ecs-autoscaler:unneeded`;
  * - several candidates drain at once: the tasks DRAINING instances still hand over ({@link drainingMoves})
  *   count as moved when the next ones are chosen, so concurrent drains never overfill the rest;
+ * - at most MAX_REMOVALS_PER_DECISION (scale-in.ts) are counted and drained per decision; when that
+ *   cap bounded the count, draining them keeps the staircase (more have been unneeded as long);
  * - the scale-in cooldown only guards against undoing a recent scale-OUT (it counts from the last
  *   scale-out, never from a scale-in); the unneeded time is counted during it, so the first removal
  *   after it needs no further wait;
@@ -76,6 +78,13 @@ export interface PaceInput {
   tags: readonly AsgTag[];
   /** Instances the placement-exact selection may remove now. */
   removable: number;
+  /**
+   * The count stopped at the cap per decision (scale-in.ts MAX_REMOVALS_PER_DECISION), not at the last
+   * removable instance: more are removable. Draining all of them then leaves the staircase as it was
+   * (the count is "at least the cap" since the same time), so a large surplus drains the cap per
+   * decision without waiting the unneeded time again; the next decision re-counts, placement-exact.
+   */
+  saturated?: boolean;
   /** Seconds since the scaler's last scale-out (Infinity: none recorded). */
   sinceLastScaleOutSeconds: number;
   /** Its scale-in cooldown (≥ warm-up + health-check grace), seconds. */
@@ -116,9 +125,10 @@ export const paceScaleIn = (input: PaceInput): ScaleInPace => {
       );
     } else {
       drain = ripe;
-      steps = afterRemoval(steps, ripe);
+      const capped = input.saturated === true && ripe === input.removable;
+      if (!capped) steps = afterRemoval(steps, ripe);
       reasons.push(
-        `${ripe} instance(s) unneeded for at least ${secs(input.unneededSeconds)}: drain the ${ripe} emptiest now${input.removable > ripe ? ` (${input.removable - ripe} more wait until they have been unneeded as long)` : ''}`,
+        `${ripe} instance(s) unneeded for at least ${secs(input.unneededSeconds)}: drain the ${ripe} emptiest now${input.removable > ripe ? ` (${input.removable - ripe} more wait until they have been unneeded as long)` : ''}${capped ? ` (at most ${ripe} per decision: more were removable, the next decision continues without waiting again)` : ''}`,
       );
     }
   }

@@ -86,10 +86,15 @@ export const placeFirstFitDecreasing = (
     unplaced: [],
     bins: open,
   };
+  // Where the first fit of each size starts: the bins before it had no room for that size, and free
+  // space only shrinks, so they still have none (same result as scanning from the first bin; without
+  // it, thousands of one-task items each walked the same full bins).
+  const cursors = new Map<string, number>();
   for (const item of sorted) {
     const tooLarge = !options.newInstance || !fitsOn(item.reservation, options.newInstance, dims);
     let left = item.count;
-    let cursor = 0;
+    const size = dims.map((d) => item.reservation[d]).join('/');
+    let cursor = cursors.get(size) ?? 0;
     while (left > 0) {
       // First fit: the first bin (from the last one that had room for this size) that still has room.
       while (cursor < open.length && !fitsOn(item.reservation, open[cursor]!.free, dims)) cursor++;
@@ -99,6 +104,7 @@ export const placeFirstFitDecreasing = (
         if (cursor < existing) result.placedOnExisting++;
         else result.placedOnNew++;
         left--;
+        cursors.set(size, cursor);
         continue;
       }
       if (tooLarge || result.newInstances >= maxNew) {
@@ -108,6 +114,7 @@ export const placeFirstFitDecreasing = (
           count: left,
           reason: tooLarge ? 'too-large' : 'max-instances',
         });
+        cursors.set(size, cursor);
         break;
       }
       open.push({ id: `new-${result.newInstances + 1}`, free: options.newInstance! });

@@ -185,8 +185,11 @@ describe('cluster scaler handler — the tick', () => {
       instances: fleet(3, { usedCpu: 512, usedMem: 1024, running: 1 }),
       services: [{ name: 'web', cpu: 512, mem: 1024, desired: 3 }],
       tasks: [1, 2, 3].map((n) => taskOn(id(n), 'web', n)),
-      // One instance per decision, so the story follows one drained instance to its termination.
-      group: { tags: { 'ecs-autoscaler:max-step': '1' } },
+      // One instance has been unneeded for the whole scale-in-unneeded-time (600 s default; the pacing
+      // tag is already aged), so exactly one drains and the story follows it to its termination.
+      group: {
+        tags: { 'ecs-autoscaler:unneeded': `3:1@${Math.floor(NOW.getTime() / 1000) - 600}` },
+      },
     };
     account = mockAccount(snapshotOf(spec));
     const first = await clusterScalerHandler(event('scheduled/tick.json'));
@@ -212,7 +215,6 @@ describe('cluster scaler handler — the tick', () => {
       ),
       group: {
         tags: {
-          'ecs-autoscaler:max-step': '1',
           'ecs-autoscaler:draining': drainedId,
           'ecs-autoscaler:last-scale-in': NOW.toISOString(),
         },

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_REMOVALS_PER_DECISION } from '../../../shared/core/cluster/scale-in.js';
+import { paceScaleIn } from '../../../shared/core/cluster/scale-in-pacing.js';
 import {
   afterRemoval,
   formatUnneeded,
@@ -148,6 +150,57 @@ describe('planCluster — scale-in pacing (per instance, as cluster-autoscaler)'
       PACED,
     );
     expect(plan.action).toBe('scale-in');
+  });
+
+  it('counts and drains at most MAX_REMOVALS_PER_DECISION per decision, and keeps the count when it bound it', () => {
+    // Fourteen instances, one web task: thirteen could go; the count stops at the cap (bounded work).
+    const big = (tags: Record<string, string>) =>
+      snapshotOf({
+        instances: [web(1, 1), ...Array.from({ length: 13 }, (_, k) => web(k + 2, 0))],
+        services: [{ ...WEB, desired: 1 }],
+        group: { min: 0, tags },
+      });
+    expect(MAX_REMOVALS_PER_DECISION).toBe(10);
+    const first = planOf(big({}), PACED);
+    expect(first.action).toBe('hold');
+    expect(first.stateTags['ecs-autoscaler:unneeded']).toBe(`1:10@${T}`);
+    const ripe = planOf(big({ 'ecs-autoscaler:unneeded': `1:10@${T - 600}` }), PACED);
+    expect(ripe.action).toBe('scale-in');
+    expect(ripe.drain).toHaveLength(10);
+    expect(ripe.drain.map((d) => d.ec2InstanceId)).not.toContain(id(1));
+    expect(ripe.desiredCapacity.proposed).toBe(4);
+    // More were removable than the cap: the unneeded time is not restarted for the rest.
+    expect(ripe.stateTags['ecs-autoscaler:unneeded']).toBeUndefined();
+    expect(ripe.reasons.join('\n')).toMatch(/at most 10 per decision/);
+  });
+
+  it('drops the count after a drain the cap did not bound', () => {
+    const pace = paceScaleIn({
+      tags: [{ Key: 'ecs-autoscaler:unneeded', Value: `6:4@${T - 600}` }],
+      removable: 4,
+      saturated: false,
+      sinceLastScaleOutSeconds: Number.POSITIVE_INFINITY,
+      cooldownSeconds: 900,
+      unneededSeconds: 600,
+      lastScaleOutMs: undefined,
+      demand: 6,
+      now: NOW,
+    });
+    expect(pace.drain).toBe(4);
+    expect(pace.tag).toBe('');
+    const capped = paceScaleIn({
+      tags: [{ Key: 'ecs-autoscaler:unneeded', Value: `6:4@${T - 600}` }],
+      removable: 4,
+      saturated: true,
+      sinceLastScaleOutSeconds: Number.POSITIVE_INFINITY,
+      cooldownSeconds: 900,
+      unneededSeconds: 600,
+      lastScaleOutMs: undefined,
+      demand: 6,
+      now: NOW,
+    });
+    expect(capped.drain).toBe(4);
+    expect(capped.tag).toBeUndefined();
   });
 
   it('starts again when scale-in is blocked (an instance is booting)', () => {
