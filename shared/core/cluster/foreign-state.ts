@@ -28,6 +28,7 @@ import type {
   ClusterSnapshot,
   ContainerInstance,
 } from '../snapshot/snapshot.js';
+import { capacitySinceWrites } from './capacity-since.js';
 import { type GroupState, isMember } from './group-state.js';
 import { instanceTasks, isEmpty } from './instance-tasks.js';
 import type { ClusterPolicy } from './policy.js';
@@ -221,6 +222,10 @@ export const assessForeignState = (
         );
       }
     } else if (ci.agentConnected) {
+      // Its agent is back: capacity again from now (an older ECS placement failure is stale, capacity-since.ts).
+      if (ci.status === 'ACTIVE' && attr(raw.get(ci.containerInstanceArn), DISCONNECTED_SEEN_ATTRIBUTE)) {
+        plan.put.push(...capacitySinceWrites([ci.containerInstanceArn], now));
+      }
       forget(ci, DISCONNECTED_SEEN_ATTRIBUTE);
     }
   }

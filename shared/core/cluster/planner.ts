@@ -17,6 +17,7 @@
 import type { CapacityAnalysis, InstanceView } from '../capacity/capacity.js';
 import { type Resources, subtractResources, ZERO } from '../capacity/resources.js';
 import type { AutoScalingGroup, ClusterSnapshot } from '../snapshot/snapshot.js';
+import { stampCapacitySince } from './capacity-since.js';
 import { CLUSTER_TAG_KEY, readScalingState, type ScalingState, STATE_TAGS } from './config.js';
 import { type Conflict, detectConflicts, standAsideConflicts } from './conflicts.js';
 import type { GroupFleet } from './fleet.js';
@@ -166,7 +167,7 @@ export const planCluster = (
 ): ClusterPlan => {
   const groups = managedGroups(snapshot);
   if (!policy.predictiveHeadroom || groups.length !== 1) {
-    return planClusterNow(snapshot, analysis, policy, now, options);
+    return stampCapacitySince(planClusterNow(snapshot, analysis, policy, now, options), now);
   }
   const p = predictiveHeadroom(snapshot, analysis, groups[0]!.Tags, replicaDemand(snapshot), now);
   const plan = planClusterNow(
@@ -180,7 +181,7 @@ export const planCluster = (
   const aside = standAsideConflicts(plan.conflicts ?? []).length > 0;
   if (plan.autoScalingGroup !== null && !aside) Object.assign(plan.stateTags, p.tags);
   plan.reasons.push(...p.reasons);
-  return plan;
+  return stampCapacitySince(plan, now);
 };
 
 const planClusterNow = (

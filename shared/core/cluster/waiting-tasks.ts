@@ -2,7 +2,8 @@
  * Waiting tasks: desired tasks of a service that are neither running nor pending (capacity.ts
  * `unplaced`), classified by what would make them run (docs/placement.md "Waiting tasks"):
  * - `needs-capacity` — the placement model proves no current instance takes them (or ECS said so after the
- *   newest instance registered), and a new instance of a type the group launches would: scale out;
+ *   newest capacity change: a registration, a reactivation, an agent back — capacity-since.ts), and a new
+ *   instance of a type the group launches would: scale out;
  * - `unplaceable` — no type the group launches could ever run them (architecture, a host port a daemon
  *   holds, more memory than any type, a constraint no instance meets): report, never scale out, never
  *   block scale-in;
@@ -21,6 +22,7 @@ import {
   refusal,
 } from '../placement/index.js';
 import type { ClusterSnapshot, Service } from '../snapshot/snapshot.js';
+import { placementFailureIsCurrent } from './capacity-since.js';
 import type { ClusterPlacement } from './placement-context.js';
 
 /** What would make waiting tasks run. */
@@ -108,9 +110,6 @@ export const classifyWaitingTasks = (
   placement: ClusterPlacement,
 ): WaitingTasks[] => {
   const services = new Map(snapshot.services.map((s) => [s.serviceName, s]));
-  const newestRegistration = snapshot.containerInstances
-    .map((ci) => ci.registeredAt ?? '')
-    .reduce((a, b) => (a > b ? a : b), '');
   const items = analysis.unplaced.flatMap((u) => {
     const req = placement.requirements(u.service, u.taskDefinition);
     return req ? [{ u, req }] : [];
@@ -168,7 +167,8 @@ export const classifyWaitingTasks = (
     }
     if (fits <= 0) return;
     const said = s ? newestEvent(s, PLACEMENT_FAILURE) : undefined;
-    if (said && (said.createdAt ?? '') >= newestRegistration) {
+    // ECS's event speaks for the capacity it saw: stale once capacity arrived after it (capacity-since.ts).
+    if (said && placementFailureIsCurrent(said.createdAt, snapshot)) {
       const permanent = NOT_CAPACITY.test(said.message) || !newTypeTakes;
       out.push({
         ...base,
@@ -176,7 +176,7 @@ export const classifyWaitingTasks = (
         kind: permanent ? 'unplaceable' : 'needs-capacity',
         reason: permanent
           ? `ECS cannot place ${fits} task(s) of ${u.service} for a reason more instances do not cure`
-          : `ECS could not place ${fits} task(s) of ${u.service} after the newest instance registered, though the model finds room: trusting ECS, sized on new instances`,
+          : `ECS could not place ${fits} task(s) of ${u.service} after the cluster last gained capacity, though the model finds room: trusting ECS, sized on new instances`,
         refusals: [],
         ecsSays: said.message,
         ...(permanent ? {} : { newOnly: true }),
