@@ -8,9 +8,18 @@ import {
   ApplicationAutoScalingClient,
   DescribeScalableTargetsCommand,
 } from '@aws-sdk/client-application-auto-scaling';
-import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import {
+  AutoScalingClient,
+  DescribeAutoScalingGroupsCommand,
+  DescribeInstanceRefreshesCommand,
+  DescribeLaunchConfigurationsCommand,
+  DescribeLifecycleHooksCommand,
+  DescribePoliciesCommand,
+  DescribeScheduledActionsCommand,
+} from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import {
+  DescribeCapacityProvidersCommand,
   DescribeClustersCommand,
   DescribeContainerInstancesCommand,
   DescribeServicesCommand,
@@ -145,6 +154,33 @@ export const installFakeAws = (snapshot: ClusterSnapshot) => {
       }),
       failures: [],
     };
+  });
+  // Coexistence reads (issue 14): the synthetic account has no capacity provider, scaling policy,
+  // scheduled action or foreign lifecycle hook. Counted like every other call.
+  ecs.on(DescribeCapacityProvidersCommand).callsFake(() => {
+    count('ecs:DescribeCapacityProviders');
+    return { capacityProviders: [], failures: [] };
+  });
+  asg.on(DescribePoliciesCommand).callsFake(() => {
+    count('autoscaling:DescribePolicies');
+    return { ScalingPolicies: [] };
+  });
+  asg.on(DescribeScheduledActionsCommand).callsFake(() => {
+    count('autoscaling:DescribeScheduledActions');
+    return { ScheduledUpdateGroupActions: [] };
+  });
+  // Fleet reads (issue 13): no instance refresh; launch configurations are not used (launch template).
+  asg.on(DescribeInstanceRefreshesCommand).callsFake(() => {
+    count('autoscaling:DescribeInstanceRefreshes');
+    return { InstanceRefreshes: [] };
+  });
+  asg.on(DescribeLaunchConfigurationsCommand).callsFake(() => {
+    count('autoscaling:DescribeLaunchConfigurations');
+    return { LaunchConfigurations: [] };
+  });
+  asg.on(DescribeLifecycleHooksCommand).callsFake(() => {
+    count('autoscaling:DescribeLifecycleHooks');
+    return { LifecycleHooks: [] };
   });
   asg.on(DescribeAutoScalingGroupsCommand).callsFake((i: { MaxRecords?: number; NextToken?: string }) => {
     count('autoscaling:DescribeAutoScalingGroups');
