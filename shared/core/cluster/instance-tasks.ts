@@ -26,6 +26,26 @@ export interface InstanceTasks {
 const isDaemonTask = (t: Task, daemonServices: readonly string[]): boolean =>
   daemonServices.some((s) => t.group === `service:${s}`);
 
+/**
+ * Not-STOPPED tasks by container instance, built once per task list (the scale-in ranking asks for
+ * every instance of a 5,000-instance cluster: one scan, not one per instance).
+ */
+const BY_INSTANCE = new WeakMap<readonly Task[], Map<string, Task[]>>();
+const tasksByInstance = (tasks: readonly Task[]): Map<string, Task[]> => {
+  let m = BY_INSTANCE.get(tasks);
+  if (!m) {
+    m = new Map();
+    for (const t of tasks) {
+      if (t.lastStatus === 'STOPPED' || t.containerInstanceArn === undefined) continue;
+      const list = m.get(t.containerInstanceArn);
+      if (list) list.push(t);
+      else m.set(t.containerInstanceArn, [t]);
+    }
+    BY_INSTANCE.set(tasks, m);
+  }
+  return m;
+};
+
 /** The tasks on `instance` that a drain waits for, and whether the list is complete. */
 export const instanceTasks = (
   snapshot: ClusterSnapshot,
@@ -33,9 +53,7 @@ export const instanceTasks = (
   instance: InstanceView,
 ): InstanceTasks => {
   const announced = instance.runningTasks + instance.pendingTasks;
-  const listed = (snapshot.tasks ?? []).filter(
-    (t) => t.containerInstanceArn === instance.containerInstanceArn && t.lastStatus !== 'STOPPED',
-  );
+  const listed = tasksByInstance(snapshot.tasks ?? []).get(instance.containerInstanceArn) ?? [];
   return {
     complete: announced === 0 || listed.length >= announced,
     nonDaemon: listed.filter((t) => !isDaemonTask(t, analysis.daemonServices)),
