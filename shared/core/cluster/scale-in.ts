@@ -193,11 +193,17 @@ export const selectScaleIn = (
   let idle = sum(remaining, (i) => i.remaining);
   let movedTotal = totalOf(moved);
   let lastWhy = 'no registered ACTIVE instance of the group to remove';
+  // Candidates per AZ, kept up to date as instances are chosen (not recounted over 5,000 per step).
+  const perAz = new Map<string, number>();
+  for (const c of pool) perAz.set(c.az, (perAz.get(c.az) ?? 0) + 1);
   while (result.drain.length < maxRemovals && pool.length > 0) {
-    const perAz = new Map<string, number>();
-    for (const c of pool) perAz.set(c.az, (perAz.get(c.az) ?? 0) + 1);
     const most = Math.max(...perAz.values());
-    const eligible = pool.filter((c) => perAz.get(c.az) === most).slice(0, CANDIDATES_PER_STEP);
+    const eligible: Candidate[] = [];
+    for (const c of pool) {
+      if (perAz.get(c.az) !== most) continue;
+      eligible.push(c);
+      if (eligible.length === CANDIDATES_PER_STEP) break;
+    }
     let chosen: Candidate | undefined;
     for (const c of eligible) {
       if (!c.tasks.complete && !result.needsTasks.includes(c.ci.containerInstanceArn)) {
@@ -231,6 +237,7 @@ export const selectScaleIn = (
     if (remaining.includes(chosen.ci)) idle = subtractResources(idle, chosen.ci.remaining);
     remaining = remaining.filter((i) => i !== chosen.ci);
     pool = pool.filter((c) => c !== chosen);
+    perAz.set(chosen.az, (perAz.get(chosen.az) ?? 1) - 1);
   }
   if (result.drain.length === 0) result.reasons.push(`no instance can be removed: ${lastWhy}`);
   return result;
