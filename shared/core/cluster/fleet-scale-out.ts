@@ -17,7 +17,7 @@ import {
 } from '../placement/placement.js';
 import { arrivalOption, type GroupFleet, type LaunchOption } from './fleet.js';
 import type { ClusterPolicy } from './policy.js';
-import { assessScaleOut, type ScaleOutAssessment } from './scale-out.js';
+import { assessScaleOut, demandItems, type ScaleOutAssessment } from './scale-out.js';
 
 /** The task headroom is kept for (the live largest task when the capacity model names one). */
 const headroomOf = (analysis: CapacityAnalysis): Resources =>
@@ -104,14 +104,7 @@ export const assessFleetScaleOut = (
   const largest = headroomOf(analysis);
   const dims = analysis.dimensionNames;
   const hasTasks = dims.some((d) => largest[d] > 0);
-  const items: PlacementItem[] = analysis.unplaced.map((u) => ({
-    label: u.service,
-    reservation: u.reservation,
-    count: u.count,
-  }));
-  if (hasTasks && policy.headroomTasks > 0) {
-    items.push({ label: 'headroom', reservation: largest, count: policy.headroomTasks });
-  }
+  const items = demandItems(analysis, largest, hasTasks ? policy.headroomTasks : 0);
   const bins = (withDraining: boolean): Bin[] => [
     ...capacity.map((i) => ({ id: i.containerInstanceArn, free: i.remaining })),
     ...(withDraining ? ownDraining.map((i) => ({ id: i.containerInstanceArn, free: i.remaining })) : []),

@@ -178,7 +178,7 @@ const buildPlacement = (
 };
 
 /** A resource vector to move without any other rule (unknown task, assumed-largest, headroom). */
-const plainRequirements = (label: string, resources: Resources): TaskRequirements => ({
+export const plainRequirements = (label: string, resources: Resources): TaskRequirements => ({
   group: label,
   taskDefinition: label,
   resources,

@@ -30,6 +30,24 @@ const learned = (analysis: CapacityAnalysis, d: Dimension): number => {
 };
 
 /**
+ * What scale-out must place: the unplaced tasks of each service, plus `headroomTasks` copies of the
+ * largest task (headroom; 0 for none).
+ */
+export const demandItems = (
+  analysis: CapacityAnalysis,
+  largest: Resources,
+  headroomTasks: number,
+): PlacementItem[] => {
+  const items: PlacementItem[] = analysis.unplaced.map((u) => ({
+    label: u.service,
+    reservation: u.reservation,
+    count: u.count,
+  }));
+  if (headroomTasks > 0) items.push({ label: 'headroom', reservation: largest, count: headroomTasks });
+  return items;
+};
+
+/**
  * The capacity of one new instance, per dimension: the instance-cpu / instance-memory tags, else the
  * smallest registered instance of the cluster (ECS's own figure), else the instance-type table for the
  * ASG's instance type. Undefined when none is known (the plan then says which tags to set).
@@ -114,14 +132,7 @@ export const assessScaleOut = (
       );
     }
   }
-  const items: PlacementItem[] = analysis.unplaced.map((u) => ({
-    label: u.service,
-    reservation: u.reservation,
-    count: u.count,
-  }));
-  if (hasTasks && policy.headroomTasks > 0) {
-    items.push({ label: 'headroom', reservation: largest, count: policy.headroomTasks });
-  }
+  const items = demandItems(analysis, largest, hasTasks ? policy.headroomTasks : 0);
   const bins = (withDraining: boolean): Bin[] => [
     ...capacity.map((i) => ({ id: i.containerInstanceArn, free: i.remaining })),
     ...(withDraining ? ownDraining.map((i) => ({ id: i.containerInstanceArn, free: i.remaining })) : []),

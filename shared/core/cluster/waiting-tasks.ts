@@ -23,7 +23,7 @@ import {
 } from '../placement/index.js';
 import type { ClusterSnapshot, Service } from '../snapshot/snapshot.js';
 import { placementFailureIsCurrent } from './capacity-since.js';
-import type { ClusterPlacement } from './placement-context.js';
+import { type ClusterPlacement, plainRequirements } from './placement-context.js';
 
 /** What would make waiting tasks run. */
 export type WaitingKind = 'needs-capacity' | 'unplaceable' | 'crash-loop' | 'waiting-for-ecs';
@@ -229,21 +229,7 @@ export const sizeWithModel = (
     demands.push({
       key: 'headroom',
       count: headroom.count,
-      req: {
-        group: 'headroom',
-        taskDefinition: 'headroom',
-        resources: headroom.resources,
-        networkMode: 'bridge',
-        tcpPorts: [],
-        udpPorts: [],
-        enis: 0,
-        attributes: [],
-        cpuArchitecture: undefined,
-        memberOf: [],
-        distinctInstance: false,
-        strategy: [],
-        unreadable: [],
-      },
+      req: plainRequirements('headroom', headroom.resources),
     });
   }
   const first = placement.templates[0];
