@@ -12,6 +12,8 @@
  * - no container instance DRAINING without an owner beyond a grace: DRAINING while InService and no
  *   scale-in of ours in flight for longer than {@link DRAINING_GRACE_SECONDS};
  * - no AWS write by the project's functions in a dry-run scenario;
+ * - nothing written by the scalers to a group another controller drives (ECS capacity-provider managed
+ *   scaling), nor to its instances;
  * - convergence after demand drops: 30 minutes after the last demand change, at most one instance runs
  *   no service task;
  * - no direction reversal: the group's desired capacity never goes down within 3 minutes of going up by
@@ -410,6 +412,7 @@ export const runOnce = async (
     violations.push({ scenario: scenario.name, profile: profile.name, seed, t, kind, message });
   };
   buildWorld(sim, scenario, hookTimeoutFor(scenario, profile, seed));
+  scenario.arrange?.(sim);
   sim.install();
   try {
     await setUpServiceScaling(sim, scenario);
@@ -437,6 +440,9 @@ export const runOnce = async (
     }
     if (scenario.groupTags?.['ecs-autoscaler:dry-run'] === 'true' && RESOURCE_WRITES.has(a.command)) {
       add(a.t, 'write-in-dry-run', `${a.fn} called ${a.command} in dry run`);
+    }
+    if (scenario.managedGroup && a.fn !== 'instance-drainer' && RESOURCE_WRITES.has(a.command)) {
+      add(a.t, 'write-to-managed-group', `${a.fn} called ${a.command} on a group ECS drives`);
     }
   }
   return violations;

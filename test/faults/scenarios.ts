@@ -7,6 +7,12 @@
 
 import type { SimSettings } from '../../sim/core/context.js';
 import type { Sim } from '../../sim/index.js';
+import {
+  attachManagedCapacityProvider,
+  firstInLine,
+  markForeignState,
+  placeJob,
+} from '../scenario/coexist-world.js';
 
 /** The cluster every scenario starts from. */
 export const FAULT_CLUSTER = {
@@ -42,6 +48,10 @@ export interface FaultScenario {
   serviceScaling?: { min: number; max: number; load: (t: number) => number };
   /** Seconds after which demand no longer changes (convergence is checked from 30 min after it). */
   lastDemandChangeSeconds?: number;
+  /** Changes the built world before the functions start (foreign state, another controller, a hook). */
+  arrange?: (sim: Sim) => void;
+  /** Another controller drives the group: the scaler must write nothing to it or its instances. */
+  managedGroup?: boolean;
 }
 
 /**
@@ -244,5 +254,43 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
         [1200, 6],
       ]);
     },
+  },
+  // Issue 14's coexistence cases (test/scenario/coexist-*.test.ts), with their setup helpers.
+  {
+    // Someone else drained an instance and another one's agent disconnected; demand then falls. Scale-in
+    // must go on (the ownerless DRAINING one terminated once empty after its 20-minute grace).
+    name: 'foreign-draining-and-disconnected',
+    durationSeconds: 3600,
+    initial: { web: 6, api: 2 },
+    groupTags: { 'ecs-autoscaler:foreign-drain-grace': '1200' },
+    arrange: (sim) => void markForeignState(sim, FAULT_CLUSTER.name, FAULT_CLUSTER.asg),
+    drive: (sim) => steps(sim, 'web', [[1200, 2]]),
+  },
+  {
+    // ECS capacity-provider managed scaling drives the group: nothing written to it by the scaler.
+    name: 'capacity-provider-managed-group',
+    durationSeconds: 2400,
+    initial: { web: 2, api: 1 },
+    managedGroup: true,
+    arrange: (sim) => attachManagedCapacityProvider(sim, FAULT_CLUSTER.name, FAULT_CLUSTER.asg),
+    drive: () => undefined,
+  },
+  {
+    // A standalone RunTask job on the instance scale-in would pick first; demand falls. The job is never
+    // killed (simulator invariant instance-terminated-with-tasks), scale-in elsewhere goes on. When the
+    // scaler drains the job's instance last, its own drain ends ACTIVE after max-drain-time (900 s here,
+    // default 3600 s, longer than the draining-without-owner grace of 1800 s).
+    name: 'standalone-job-scale-in',
+    durationSeconds: 3600,
+    initial: { web: 12, api: 4 },
+    groupTags: { 'ecs-autoscaler:max-drain-time': '900' },
+    arrange: (sim) => {
+      sim.registerTaskDefinition({
+        family: 'batch',
+        containers: [{ name: 'batch', cpu: 256, memoryReservation: 512 }],
+      });
+      placeJob(sim, firstInLine(sim, 0, FAULT_CLUSTER.name));
+    },
+    drive: (sim) => steps(sim, 'web', [[600, 3]]),
   },
 ];

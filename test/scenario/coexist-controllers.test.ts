@@ -5,10 +5,18 @@
  * with managed scaling off coexist; with a second terminate hook the drainer completes only its own.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LifecycleHookSpec } from '../../sim/asg/model.js';
 import { createCapacityProvider } from '../../sim/coexist.js';
 import type { Sim } from '../../sim/index.js';
-import { ASG, CLUSTER, coexistWorld, killedJobs, startWorld, writesBy } from './coexist-world.js';
+import {
+  ASG,
+  attachManagedCapacityProvider,
+  CLUSTER,
+  coexistWorld,
+  killedJobs,
+  otherTerminateHook,
+  startWorld,
+  writesBy,
+} from './coexist-world.js';
 
 let sim: Sim | undefined;
 afterEach(() => {
@@ -40,17 +48,7 @@ const demand = (s: Sim) =>
 
 describe('coexist: stand aside for a group another controller drives', () => {
   const cases: [string, (s: Sim) => Promise<void> | void][] = [
-    [
-      'capacity provider with managed scaling',
-      (s) =>
-        createCapacityProvider(s.ecs, s.asg, {
-          name: 'prod-cp',
-          cluster: CLUSTER,
-          autoScalingGroup: ASG,
-          managedScaling: true,
-          managedTerminationProtection: true,
-        }),
-    ],
+    ['capacity provider with managed scaling', (s) => attachManagedCapacityProvider(s)],
     [
       'target-tracking policy on the group',
       async (s) => {
@@ -114,13 +112,6 @@ describe('coexist: stand aside for a group another controller drives', () => {
 });
 
 describe('coexist: the drainer completes only its own terminate hook', () => {
-  const otherHook = (name: string): LifecycleHookSpec & { completeAfterSeconds: number } => ({
-    name,
-    heartbeatTimeout: 600,
-    defaultResult: 'CONTINUE',
-    // Its owner (ECS managed draining, a log-flush script) completes it 90 s after it starts.
-    completeAfterSeconds: 90,
-  });
   const cases: [string, string, Record<string, string>][] = [
     ['ECS managed draining hook (untagged group)', 'ecs-managed-draining-termination-hook', {}],
     [
@@ -133,7 +124,7 @@ describe('coexist: the drainer completes only its own terminate hook', () => {
     '%s',
     async (_name, hook, tags) => {
       sim = coexistWorld({ instances: 6, web: 2, tags });
-      sim.asg.groups.get(ASG)!.hooks.push(otherHook(hook));
+      sim.asg.groups.get(ASG)!.hooks.push(otherTerminateHook(hook));
       await startWorld(sim);
       await sim.runFor(2 * 3600);
 

@@ -13,6 +13,7 @@ import {
   containerInstance,
   instanceIds,
   killedJobs,
+  markForeignState,
   startWorld,
   writesBy,
 } from './coexist-world.js';
@@ -23,19 +24,10 @@ afterEach(() => {
   sim = undefined;
 });
 
-/** Marks instance 0 DRAINING (a person) and disconnects instance 1's agent, before the run starts. */
-const foreignState = (s: Sim): { drained: string; disconnected: string } => {
-  const [drained, disconnected] = instanceIds(s);
-  const d = containerInstance(s, drained!)!;
-  s.ecs.setStatus(d, 'DRAINING');
-  s.ecs.setAgentConnected(containerInstance(s, disconnected!)!, false);
-  return { drained: drained!, disconnected: disconnected! };
-};
-
 describe('coexist: foreign DRAINING and disconnected instances never freeze scale-in', () => {
   it('drains idle instances despite them, terminates the ownerless DRAINING one once empty, kills no job', async () => {
     sim = coexistWorld({ instances: 6, web: 4, tags: { 'ecs-autoscaler:foreign-drain-grace': '1200' } });
-    const { drained, disconnected } = foreignState(sim);
+    const { drained, disconnected } = markForeignState(sim);
     await startWorld(sim);
     await sim.runFor(3 * 3600);
 

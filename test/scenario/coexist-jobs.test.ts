@@ -6,15 +6,16 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { OWN_DRAIN_ATTRIBUTE } from '../../shared/core/cluster/index.js';
-import type { SimContainerInstance, SimTask } from '../../sim/ecs/model.js';
 import type { Sim } from '../../sim/index.js';
 import {
   ASG,
   CLUSTER,
   coexistWorld,
   containerInstance,
+  firstInLine,
   instanceIds,
   killedJobs,
+  placeJob,
   startWorld,
   writesBy,
 } from './coexist-world.js';
@@ -30,20 +31,6 @@ const drainedByScaler = (s: Sim): string[] =>
   writesBy(s, 'cluster-scaler', 'ecs', 'UpdateContainerInstancesState')
     .filter((a) => a.input.status === 'DRAINING')
     .flatMap((a) => a.input.containerInstances as string[]);
-
-/** Places a standalone `batch` task (it runs until stopped) on `ci`, before the run starts. */
-const placeJob = (s: Sim, ci: SimContainerInstance): SimTask =>
-  s.ecs.placeTask(ci, s.ecs.taskDefinition('batch')!, { group: 'family:batch', startedBy: 'nightly-report' });
-
-/** The instance the planner would rank first (fewest tasks, then lowest ARN), among those with ≥ `min`. */
-const firstInLine = (s: Sim, min = 0): SimContainerInstance => {
-  const tasks = (ci: SimContainerInstance) =>
-    [...ci.tasks].filter((t) => t.service?.schedulingStrategy !== 'DAEMON').length;
-  const cis = [...s.ecs.cluster(CLUSTER)!.instances.values()].filter(
-    (ci) => ci.status === 'ACTIVE' && tasks(ci) >= min,
-  );
-  return cis.sort((a, b) => tasks(a) - tasks(b) || a.arn.localeCompare(b.arn))[0]!;
-};
 
 describe('coexist: standalone and protected tasks are last in line', () => {
   it('a standalone job keeps its instance while the idle ones go; the job is never killed', async () => {

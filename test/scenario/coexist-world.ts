@@ -7,6 +7,9 @@
 import { clusterScalerHandler } from '../../functions/cluster-scaler/handler.js';
 import { handler as drainerHandler } from '../../functions/instance-drainer/handler.js';
 import { clearControllerCache } from '../../shared/aws/controller-readers.js';
+import type { LifecycleHookSpec } from '../../sim/asg/model.js';
+import { createCapacityProvider } from '../../sim/coexist.js';
+import type { SimContainerInstance, SimTask } from '../../sim/ecs/model.js';
 import { createSim, type Sim } from '../../sim/index.js';
 
 export const CLUSTER = 'prod';
@@ -89,13 +92,50 @@ export const startWorld = async (sim: Sim): Promise<void> => {
 };
 
 /** Container instances of the cluster by EC2 id. */
-export const containerInstance = (sim: Sim, ec2: string) =>
-  [...sim.ecs.cluster(CLUSTER)!.instances.values()].find(
+export const containerInstance = (sim: Sim, ec2: string, cluster: string = CLUSTER) =>
+  [...sim.ecs.cluster(cluster)!.instances.values()].find(
     (ci) => ci.ec2InstanceId === ec2 && ci.status !== 'INACTIVE',
   );
 
 /** The group's instance ids in a stable order. */
-export const instanceIds = (sim: Sim): string[] => [...sim.asg.groups.get(ASG)!.instances.keys()].sort();
+export const instanceIds = (sim: Sim, asg: string = ASG): string[] =>
+  [...sim.asg.groups.get(asg)!.instances.keys()].sort();
+
+/**
+ * Foreign state (shared with the fault suite): marks the group's first instance DRAINING (a person, not
+ * the scaler) and disconnects the second one's agent, before the run starts.
+ */
+export const markForeignState = (
+  s: Sim,
+  cluster: string = CLUSTER,
+  asg: string = ASG,
+): { drained: string; disconnected: string } => {
+  const [drained, disconnected] = instanceIds(s, asg);
+  s.ecs.setStatus(containerInstance(s, drained!, cluster)!, 'DRAINING');
+  s.ecs.setAgentConnected(containerInstance(s, disconnected!, cluster)!, false);
+  return { drained: drained!, disconnected: disconnected! };
+};
+
+/** Attaches an ECS capacity provider with managed scaling and managed termination protection to `asg`. */
+export const attachManagedCapacityProvider = (s: Sim, cluster: string = CLUSTER, asg: string = ASG): void =>
+  void createCapacityProvider(s.ecs, s.asg, {
+    name: `${cluster}-cp`,
+    cluster,
+    autoScalingGroup: asg,
+    managedScaling: true,
+    managedTerminationProtection: true,
+  });
+
+/**
+ * A second terminate hook another controller owns (ECS managed draining, a log-flush script): its owner
+ * completes it 90 s after it starts.
+ */
+export const otherTerminateHook = (name: string): LifecycleHookSpec & { completeAfterSeconds: number } => ({
+  name,
+  heartbeatTimeout: 600,
+  defaultResult: 'CONTINUE',
+  completeAfterSeconds: 90,
+});
 
 /** Write calls a function made (timeline actions), optionally of one service/command. */
 export const writesBy = (sim: Sim, fn: string, service?: string, command?: string) =>
@@ -106,3 +146,17 @@ export const writesBy = (sim: Sim, fn: string, service?: string, command?: strin
 /** Instances terminated with non-daemon tasks (the simulator's "job killed" invariant). */
 export const killedJobs = (sim: Sim) =>
   sim.violations.filter((v) => v.kind === 'instance-terminated-with-tasks');
+
+/** Places a standalone `batch` task (it runs until stopped) on `ci`, before the run starts. */
+export const placeJob = (s: Sim, ci: SimContainerInstance): SimTask =>
+  s.ecs.placeTask(ci, s.ecs.taskDefinition('batch')!, { group: 'family:batch', startedBy: 'nightly-report' });
+
+/** The instance the planner would rank first (fewest tasks, then lowest ARN), among those with ≥ `min`. */
+export const firstInLine = (s: Sim, min = 0, cluster: string = CLUSTER): SimContainerInstance => {
+  const tasks = (ci: SimContainerInstance) =>
+    [...ci.tasks].filter((t) => t.service?.schedulingStrategy !== 'DAEMON').length;
+  const cis = [...s.ecs.cluster(cluster)!.instances.values()].filter(
+    (ci) => ci.status === 'ACTIVE' && tasks(ci) >= min,
+  );
+  return cis.sort((a, b) => tasks(a) - tasks(b) || a.arn.localeCompare(b.arn))[0]!;
+};
