@@ -29,6 +29,7 @@ import { parse } from 'yaml';
 import { clearInstanceTaskCache } from '../shared/aws/task-reader.js';
 import { createSim, type Sim } from '../sim/index.js';
 import { quietPowertoolsWarnings } from './lib/quiet.js';
+import { recordInvocations } from './lib/sim-api-calls.js';
 
 quietPowertoolsWarnings();
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
@@ -97,31 +98,6 @@ const readDeploy = (): Deploy => {
   };
 };
 
-/** One invocation's calls, by `service:Command`. */
-interface InvocationCalls {
-  fn: string;
-  calls: Record<string, number>;
-}
-
-const recordCalls = (sim: Sim): InvocationCalls[] => {
-  const log: (InvocationCalls & { key: object })[] = [];
-  const call = sim.call.bind(sim);
-  sim.call = async (service, command, input) => {
-    const current = sim.lambdas.current;
-    if (current) {
-      let entry = log.at(-1);
-      if (!entry || entry.key !== current) {
-        entry = { fn: current.fn, calls: {}, key: current };
-        log.push(entry);
-      }
-      const k = `${service}:${command}`;
-      entry.calls[k] = (entry.calls[k] ?? 0) + 1;
-    }
-    return call(service, command, input);
-  };
-  return log;
-};
-
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
 const mean = (xs: number[]): number => (xs.length ? sum(xs) / xs.length : 0);
 const total = (c: Record<string, number>): number => sum(Object.values(c));
@@ -178,7 +154,7 @@ const runSample = async (seed: number): Promise<Sample> => {
   // simulator's ARNs repeat from one seed to the next.
   clearInstanceTaskCache();
   const sim = buildWorld(seed);
-  const log = recordCalls(sim);
+  const log = recordInvocations(sim);
   sim.install();
   const rng = (() => {
     let x = seed * 2654435761;

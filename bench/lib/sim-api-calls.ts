@@ -74,8 +74,8 @@ const buildCluster = (n: number): Sim => {
   return sim;
 };
 
-/** Records the calls of every invocation, in order. */
-const recordInvocations = (sim: Sim): { fn: string; calls: Calls }[] => {
+/** Records the calls of every invocation (by `service:Command`), in order. */
+export const recordInvocations = (sim: Sim): { fn: string; calls: Calls }[] => {
   const log: { fn: string; calls: Calls; key: object }[] = [];
   const call = sim.call.bind(sim);
   sim.call = async (service, command, input) => {
