@@ -200,11 +200,26 @@ export interface StayingPlacement {
   unplaced: { label: string; count: number; reason: string }[];
 }
 
+/** The label of the headroom item: a reserve kept free, not a task ECS places. */
+const HEADROOM = 'headroom';
+
+/** Up to this many moved tasks are placed one at a time by their strategies (a scan of every node each). */
+const STRATEGY_TASK_LIMIT = 200;
+
 /**
  * Whether ECS would place `items` (tasks moved off instances that leave, the headroom) on the instances
  * that stay, by its rules and the tasks' strategies. An item whose label is a task ARN of the snapshot
  * moves with its task's requirements (ports, ENI, attributes, constraints, strategy); others are
  * CPU/memory/GPU only.
+ *
+ * The headroom (label `headroom`) is not a task ECS places: it is what must still fit once ECS has placed
+ * the moved tasks. When a moved task has a `binpack` or `spread` strategy, ECS (not first-fit-decreasing)
+ * decides where it lands: `binpack` puts it on the staying instance with the least free memory (or CPU)
+ * that takes it — typically the one emptier slot the headroom was counted on (the scale-out check then
+ * finds no room for the largest task and buys back the instance just drained: issue 15's direction
+ * reversals). Those tasks are placed one at a time by their strategies first, and the headroom must fit on
+ * the free space they leave. Tasks without a strategy (ECS picks at random among the instances that take
+ * them) are packed first-fit-decreasing with the headroom: one placement that leaves room must exist.
  */
 export const placeOnStaying = (
   snapshot: ClusterSnapshot,
@@ -217,7 +232,7 @@ export const placeOnStaying = (
   // Tasks of unknown size and kind (no task list): CPU/memory alone cannot say they move when a service
   // of the cluster has a host port, an ENI, an attribute or a constraint — ask for the task list instead.
   const unknown = items.filter(
-    (it) => !tasks.has(it.label) && it.label !== 'headroom' && !it.label.startsWith('in-flight'),
+    (it) => !tasks.has(it.label) && it.label !== HEADROOM && !it.label.startsWith('in-flight'),
   );
   if (unknown.some((it) => it.label === 'assumed-largest') && placement.rulesInUse) {
     return {
@@ -231,23 +246,25 @@ export const placeOnStaying = (
       ],
     };
   }
-  if (!placement.rulesInUse) {
-    // No service has a rule beyond CPU/memory/GPU: the model is resource packing; the plain
-    // first-fit-decreasing does it without building requirements per task (the check runs per candidate).
+  const moves = items.filter((it) => it.label !== HEADROOM);
+  const reserve = items.filter((it) => it.label === HEADROOM);
+  const movedCount = moves.reduce((s, it) => s + it.count, 0);
+  const strategic =
+    movedCount <= STRATEGY_TASK_LIMIT &&
+    moves.some((it) => {
+      const t = tasks.get(it.label);
+      const req = t ? placement.taskRequirementsOf(t) : undefined;
+      return req?.strategy.some((s) => s.type === 'binpack' || s.type === 'spread') ?? false;
+    });
+  if (!placement.rulesInUse && !strategic) {
+    // No service has a rule beyond CPU/memory/GPU and no moved task a strategy: the model is resource
+    // packing; the plain first-fit-decreasing does it without building requirements per task (the check
+    // runs per candidate).
     const ffd = placeFirstFitDecreasing(
       items,
-      staying.map((s) => ({
-        id: s.containerInstanceArn,
-        free: (s as { remaining?: Resources }).remaining ?? ZERO,
-      })),
+      staying.map((s) => ({ id: s.containerInstanceArn, free: s.remaining ?? ZERO })),
     );
-    return {
-      unplaced: ffd.unplaced.map((u) => ({
-        label: task(tasks, u.label),
-        count: u.count,
-        reason: `needs CPU ${u.reservation.CPU}, MEMORY ${u.reservation.MEMORY} MiB; no staying instance has that much free`,
-      })),
-    };
+    return { unplaced: ffd.unplaced.map((u) => plainUnplaced(tasks, u)) };
   }
   const keep = new Set(staying.map((s) => s.containerInstanceArn));
   const nodes = placement.nodes.filter((n) => keep.has(n.id));
@@ -256,11 +273,9 @@ export const placeOnStaying = (
   const byReq = new Map<TaskRequirements, Demand>();
   const firstLabel = new Map<Demand, string>();
   const demands: Demand[] = [];
-  let total = 0;
-  for (const it of items) {
+  for (const it of strategic ? moves : items) {
     const task = tasks.get(it.label);
     const req = (task && placement.taskRequirementsOf(task)) ?? plainRequirements(it.label, it.reservation);
-    total += it.count;
     const same = task ? byReq.get(req) : undefined;
     if (same) {
       same.count += it.count;
@@ -271,29 +286,51 @@ export const placeOnStaying = (
     firstLabel.set(d, it.label);
     if (task) byReq.set(req, d);
   }
-  // ECS's strategies decide where each task goes; they matter for feasibility only when a rule beyond
-  // CPU/memory is in play, and cost a scan of every node per task: applied then, for up to 200 tasks.
-  const result = placeTasks(demands, nodes, { strategies: placement.rulesInUse && total <= 200 });
-  return {
-    unplaced: result.unplaced.map((u) => {
-      const item = { label: firstLabel.get(demands[Number(u.key)]!) ?? u.key };
-      const why = nodes.map((n) => refusal(n, u.req)).filter((r) => r !== undefined);
-      const common = new Map<string, { n: number; reason: string }>();
-      for (const r of why) {
-        const e = common.get(r.code) ?? { n: 0, reason: r.reason };
-        e.n++;
-        common.set(r.code, e);
-      }
-      const top = [...common.values()].sort((a, b) => b.n - a.n)[0];
-      const name = task(tasks, item.label);
-      return {
-        label: name,
-        count: u.count,
-        reason: top ? `${top.n} of ${nodes.length} staying instance(s): ${top.reason}` : 'no instance stays',
-      };
-    }),
-  };
+  // ECS's strategies decide where each task goes (one scan of every node per task): applied when a moved
+  // task has one, or when rules beyond CPU/memory are in play, for up to 200 tasks.
+  const total = demands.reduce((s, d) => s + d.count, 0);
+  const result = placeTasks(demands, nodes, { strategies: total <= STRATEGY_TASK_LIMIT });
+  const unplaced = result.unplaced.map((u) => {
+    const item = { label: firstLabel.get(demands[Number(u.key)]!) ?? u.key };
+    const why = nodes.map((n) => refusal(n, u.req)).filter((r) => r !== undefined);
+    const common = new Map<string, { n: number; reason: string }>();
+    for (const r of why) {
+      const e = common.get(r.code) ?? { n: 0, reason: r.reason };
+      e.n++;
+      common.set(r.code, e);
+    }
+    const top = [...common.values()].sort((a, b) => b.n - a.n)[0];
+    const name = task(tasks, item.label);
+    return {
+      label: name,
+      count: u.count,
+      reason: top ? `${top.n} of ${nodes.length} staying instance(s): ${top.reason}` : 'no instance stays',
+    };
+  });
+  if (strategic && reserve.length > 0) {
+    // The headroom on what ECS's placement of the moved tasks leaves free.
+    const left = placeFirstFitDecreasing(
+      reserve,
+      result.nodes.filter((n) => !n.isNew).map((n) => ({ id: n.id, free: n.free })),
+    );
+    for (const u of left.unplaced) {
+      unplaced.push({
+        ...plainUnplaced(tasks, u),
+        reason: `needs CPU ${u.reservation.CPU}, MEMORY ${u.reservation.MEMORY} MiB; no staying instance has that much free once ECS has placed the moved tasks by their placement strategies`,
+      });
+    }
+  }
+  return { unplaced };
 };
+
+const plainUnplaced = (
+  tasks: Map<string, Task>,
+  u: { label: string; count: number; reservation: Resources },
+): StayingPlacement['unplaced'][number] => ({
+  label: task(tasks, u.label),
+  count: u.count,
+  reason: `needs CPU ${u.reservation.CPU}, MEMORY ${u.reservation.MEMORY} MiB; no staying instance has that much free`,
+});
 
 const TASK_INDEX = new WeakMap<object, Map<string, Task>>();
 const taskIndex = (snapshot: ClusterSnapshot): Map<string, Task> => {

@@ -1,0 +1,61 @@
+/**
+ * Scale-in fit check vs ECS's placement strategies (issue 15, the `direction-reversal`s of
+ * operator-terminates-long-drain): the headroom is what must still fit once ECS has placed the moved
+ * tasks where their strategy puts them, not a task placed first on the best slot.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ClusterSnapshot, Task } from '../../../shared/core/snapshot/snapshot.js';
+import { type InstanceSpec, planOf, snapshotOf, taskOn } from './builders.js';
+
+const id = (n: number): string => `i-${String(n).padStart(17, '0')}`;
+const WEB = { name: 'web', cpu: 512, mem: 1024, desired: 8 };
+const API = { name: 'api', cpu: 1024, mem: 2048, desired: 3 };
+
+/**
+ * Two large instances with 896 CPU units free each (6 web; 3 api), a small one with 1,920 free and the
+ * least free memory, and a small one running 2 web with 896 free. The largest task (api, 1,024 CPU) fits
+ * only on i3. Draining i4 moves its 2 web tasks: first-fit-decreasing would put the headroom (api) on i3
+ * and the web tasks on i1 and i2; ECS's binpack on memory puts both web tasks on i3 (least free memory),
+ * which leaves no instance with 1,024 CPU units free.
+ */
+const cluster = (strategy: { type: string; field?: string }[] | undefined): ClusterSnapshot => {
+  const instances: InstanceSpec[] = [
+    { id: id(1), cpu: 4096, mem: 16384, usedCpu: 3200, usedMem: 7424, running: 6 },
+    { id: id(2), cpu: 4096, mem: 16384, usedCpu: 3200, usedMem: 7424, running: 3 },
+    { id: id(3), cpu: 2048, mem: 8192, usedCpu: 128, usedMem: 256, running: 0 },
+    { id: id(4), cpu: 2048, mem: 8192, usedCpu: 1152, usedMem: 2304, running: 2 },
+  ];
+  const tasks: Task[] = [
+    ...Array.from({ length: 6 }, (_, k) => taskOn(id(1), 'web', k + 1)),
+    ...Array.from({ length: 3 }, (_, k) => taskOn(id(2), 'api', k + 1)),
+    taskOn(id(4), 'web', 1),
+    taskOn(id(4), 'web', 2),
+  ];
+  const snapshot = snapshotOf({ instances, services: [WEB, API], tasks });
+  if (strategy) for (const s of snapshot.services) s.placementStrategy = strategy;
+  return snapshot;
+};
+
+describe('planCluster — scale-in fit check and placement strategies', () => {
+  it('keeps an instance whose tasks binpack would put on the only slot the headroom has', () => {
+    const plan = planOf(cluster([{ type: 'binpack', field: 'memory' }]));
+    expect(plan.action).toBe('hold');
+    expect(plan.drain).toEqual([]);
+    expect(plan.reasons.join('\n')).toMatch(/no instance can be removed/);
+  });
+
+  it('drains it when the tasks have no strategy (a placement that leaves the headroom exists)', () => {
+    // The same cluster without a strategy: first-fit-decreasing finds web → i1, i2 and the headroom on i3.
+    const plan = planOf(cluster(undefined));
+    expect(plan.action).toBe('scale-in');
+    expect(plan.drain.map((d) => d.ec2InstanceId)).toEqual([id(4)]);
+  });
+
+  it('drains it under binpack on CPU too when the moved tasks land elsewhere', () => {
+    // i3 has the most free CPU, so binpack on CPU puts the web tasks on i1 and i2 (896 free each): the
+    // headroom still fits on i3, the instance may go.
+    const plan = planOf(cluster([{ type: 'binpack', field: 'cpu' }]));
+    expect(plan.action).toBe('scale-in');
+    expect(plan.drain.map((d) => d.ec2InstanceId)).toEqual([id(4)]);
+  });
+});
