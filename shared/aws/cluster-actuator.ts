@@ -8,8 +8,9 @@
  * 2. scale-out: SetDesiredCapacity, then the state tags (a `last-scale-out` written before a failed
  *    SetDesiredCapacity would only delay the retry);
  * 3. reactivate own draining instances (ACTIVE), then terminate own empty draining ones
- *    (TerminateInstanceInAutoScalingGroup, ShouldDecrementDesiredCapacity=true; scale-in protection does
- *    not apply to this call, EC2 Auto Scaling user guide "Use instance scale-in protection");
+ *    (TerminateInstanceInAutoScalingGroup, ShouldDecrementDesiredCapacity=true — false for `keepDesired`,
+ *    when someone lowered desired below the members; scale-in protection does not apply to this call,
+ *    EC2 Auto Scaling user guide "Use instance scale-in protection");
  * 4. the state tags (draining list, last-scale-in) — before draining: an instance set DRAINING but missing
  *    from the tag would never be terminated by the scaler and would block every later scale-in, whereas a
  *    tag naming an instance that failed to drain is dropped by the next plan;
@@ -94,8 +95,13 @@ export const applyClusterPlan = async (
     plan.activate.map((a) => a.containerInstanceArn),
     'ACTIVE',
   );
+  const keepDesired = new Set(plan.keepDesired ?? []);
   for (const id of plan.terminate) {
-    await step(`TerminateInstanceInAutoScalingGroup ${id}`, () => writer.terminateInstance(id));
+    // Desired capacity someone lowered below the members is not decremented further (lowered-desired.ts).
+    const keep = keepDesired.has(id);
+    await step(`TerminateInstanceInAutoScalingGroup ${id}${keep ? ' (desired kept)' : ''}`, () =>
+      writer.terminateInstance(id, !keep),
+    );
   }
   if (Object.keys(plan.stateTags).length > 0) {
     await step(`CreateOrUpdateTags ${Object.keys(plan.stateTags).join(',')}`, () =>

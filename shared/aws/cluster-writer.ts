@@ -47,7 +47,7 @@ export interface ClusterWriter {
     status: 'DRAINING' | 'ACTIVE',
   ): Promise<{ arn: string; reason: string }[]>;
   /** TerminateInstanceInAutoScalingGroup with ShouldDecrementDesiredCapacity=true. */
-  terminateInstance(instanceId: string): Promise<void>;
+  terminateInstance(instanceId: string, decrementDesired?: boolean): Promise<void>;
   /** CreateOrUpdateTags on the group, PropagateAtLaunch=false (the scaler's state tags). */
   tagGroup(asg: string, tags: Readonly<Record<string, string>>): Promise<void>;
   /** PutAttributes (with value) or DeleteAttributes on container instances, in batches of 10. */
@@ -152,12 +152,12 @@ export class AwsClusterWriter implements ClusterWriter {
     return failures;
   }
 
-  async terminateInstance(instanceId: string): Promise<void> {
+  async terminateInstance(instanceId: string, decrementDesired = true): Promise<void> {
     await asgWrite('autoscaling:TerminateInstanceInAutoScalingGroup', `instance ${instanceId}`, () =>
       this.autoScaling.send(
         new TerminateInstanceInAutoScalingGroupCommand({
           InstanceId: instanceId,
-          ShouldDecrementDesiredCapacity: true,
+          ShouldDecrementDesiredCapacity: decrementDesired,
         }),
       ),
     );

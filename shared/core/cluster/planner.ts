@@ -45,6 +45,7 @@ import {
 } from './foreign-state.js';
 import { type GroupState, groupState } from './group-state.js';
 import { instanceTasks, isEmpty } from './instance-tasks.js';
+import { liftLoweredDesired, settleLoweredDesired } from './lowered-desired.js';
 import { clusterPlacement } from './placement-context.js';
 import type { ClusterPolicy } from './policy.js';
 import { predictiveHeadroom } from './predictive.js';
@@ -78,6 +79,11 @@ export interface ClusterPlan {
   drain: PlannedInstance[];
   /** EC2 instance ids that are DRAINING and empty: terminate them, decrementing desired capacity. */
   terminate: string[];
+  /**
+   * Those of `terminate` to terminate without decrementing desired capacity: someone lowered desired below
+   * the protected members, and the members left stay at or above it (lowered-desired.ts).
+   */
+  keepDesired?: string[];
   /** The scaler's own DRAINING instances to set ACTIVE again (demand came back before they left). */
   activate: PlannedInstance[];
   /** Members not protected from ASG scale-in: SetInstanceProtection ProtectedFromScaleIn=true. */
@@ -159,6 +165,42 @@ const secs = (n: number): string => `${Math.round(n)} s`;
  * yesterday's demand just ahead was above today's, and the demand history is written back (predictive.ts).
  */
 export const planCluster = (
+  snapshot: ClusterSnapshot,
+  analysis: CapacityAnalysis,
+  policy: ClusterPolicy,
+  now: Date,
+  options: PlanOptions = {},
+): ClusterPlan => {
+  // Issue 15: a desired capacity someone lowered below the protected members is counted at what the ASG
+  // keeps (lowered-desired.ts); the plan is turned back into AWS's terms at the end. Inner per-group calls
+  // (`only`) get the counted snapshot already.
+  if (options.only !== undefined) return planCounted(snapshot, analysis, policy, now, options);
+  const { snapshot: counted, lowered } = liftLoweredDesired(snapshot, managedGroups(snapshot));
+  const plan = planCounted(counted, analysis, policy, now, options);
+  if (lowered.size === 0) return plan;
+  const weightOf = (id: string): number => {
+    const w = Number(
+      snapshot.autoScalingGroups.flatMap((g) => g.Instances).find((i) => i.InstanceId === id)
+        ?.WeightedCapacity,
+    );
+    return Number.isFinite(w) && w >= 1 ? w : 1;
+  };
+  for (const p of plan.groupPlans ?? [plan]) {
+    const l = p.autoScalingGroup === null ? undefined : lowered.get(p.autoScalingGroup);
+    if (l) settleLoweredDesired(p, l, weightOf);
+  }
+  if (plan.groupPlans) {
+    const keep = plan.groupPlans.flatMap((p) => p.keepDesired ?? []);
+    if (keep.length > 0) plan.keepDesired = keep;
+    for (const p of plan.groupPlans) {
+      const l = p.autoScalingGroup === null ? undefined : lowered.get(p.autoScalingGroup);
+      if (l) plan.reasons.push(`${p.autoScalingGroup}: ${p.reasons[0]}`);
+    }
+  }
+  return plan;
+};
+
+const planCounted = (
   snapshot: ClusterSnapshot,
   analysis: CapacityAnalysis,
   policy: ClusterPolicy,

@@ -1,0 +1,139 @@
+/**
+ * Issue 15: desired capacity lowered below the members protected from scale-in (lowered-desired.ts):
+ * the planner counts what the ASG keeps, terminations that leave the members at or above the lowered
+ * desired do not decrement it, and the writer sends ShouldDecrementDesiredCapacity=false for them.
+ */
+import { AutoScalingClient, TerminateInstanceInAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { applyClusterPlan } from '../../../shared/aws/cluster-actuator.js';
+import { AwsClusterWriter } from '../../../shared/aws/cluster-writer.js';
+import { loweredDesired, settleLoweredDesired } from '../../../shared/core/cluster/lowered-desired.js';
+import { fleet, planOf, snapshotOf } from './builders.js';
+
+const asg = mockClient(AutoScalingClient);
+beforeEach(() => asg.reset());
+
+const id = (n: number): string => `i-${String(n).padStart(17, '0')}`;
+const WEB = { name: 'web', cpu: 512, mem: 1024, desired: 2 };
+
+describe('loweredDesired', () => {
+  it('counts max(desired, protected members), within MaxSize; unprotected members above desired are not counted', () => {
+    const all = snapshotOf({ instances: fleet(6), services: [WEB], group: { desired: 1, min: 1 } });
+    expect(loweredDesired(all, all.autoScalingGroups[0]!)).toEqual({
+      desired: 1,
+      counted: 6,
+      memberUnits: 6,
+    });
+    const some = snapshotOf({
+      instances: [...fleet(3), ...fleet(3, { protected: false }, 4)],
+      services: [WEB],
+      group: { desired: 1, min: 1 },
+    });
+    expect(loweredDesired(some, some.autoScalingGroups[0]!)?.counted).toBe(3);
+    const capped = snapshotOf({
+      instances: fleet(6),
+      services: [WEB],
+      group: { desired: 1, min: 1, max: 4 },
+    });
+    expect(loweredDesired(capped, capped.autoScalingGroups[0]!)?.counted).toBe(4);
+  });
+
+  it('is undefined when desired covers the members, during an instance refresh, and when weights are unknown', () => {
+    const even = snapshotOf({ instances: fleet(4), services: [WEB] });
+    expect(loweredDesired(even, even.autoScalingGroups[0]!)).toBeUndefined();
+    const base = snapshotOf({ instances: fleet(6), services: [WEB], group: { desired: 1, min: 1 } });
+    const g = base.autoScalingGroups[0]!;
+    const refreshing = {
+      ...base,
+      instanceRefreshes: [{ AutoScalingGroupName: g.AutoScalingGroupName, Status: 'InProgress' }],
+    };
+    expect(loweredDesired(refreshing, g)).toBeUndefined();
+    const typed = { ...g, DesiredCapacityType: 'vcpu' };
+    expect(loweredDesired(base, typed)).toBeUndefined();
+  });
+});
+
+describe('settleLoweredDesired', () => {
+  it('keeps desired while the members left stay at or above it, then decrements', () => {
+    const plan = {
+      autoScalingGroup: 'asg',
+      action: 'scale-in' as const,
+      desiredCapacity: { current: 6, proposed: 3 },
+      terminate: ['a', 'b', 'c'],
+      reasons: [] as string[],
+    } as Parameters<typeof settleLoweredDesired>[0];
+    // 6 members, desired lowered to 4: two terminations leave 5 and 4 (≥ 4, kept), the third decrements.
+    settleLoweredDesired(plan, { desired: 4, counted: 6, memberUnits: 6 }, () => 1);
+    expect(plan.keepDesired).toEqual(['a', 'b']);
+    expect(plan.desiredCapacity).toEqual({ current: 4, proposed: 3 });
+    expect(plan.reasons[0]).toMatch(/desired capacity 4 is below the 6 unit\(s\) of members protected/);
+  });
+});
+
+describe('planCluster with a lowered desired capacity', () => {
+  it('scales in at "MinSize": drains an idle member although desired capacity reads MinSize', () => {
+    // 6 protected members, desired lowered to MinSize 1, 2 web tasks: most members are not needed.
+    const snap = snapshotOf({
+      instances: fleet(6),
+      services: [WEB],
+      group: { desired: 1, min: 1 },
+    });
+    const plan = planOf(snap);
+    expect(plan.reasons.join('\n')).not.toMatch(/desired capacity is at MinSize/);
+    expect(plan.action).toBe('scale-in');
+    expect(plan.drain.length).toBeGreaterThan(0);
+    expect(plan.desiredCapacity.current).toBe(1);
+    expect(plan.desiredCapacity.proposed).toBe(1);
+  });
+
+  it('a scale-out adds to the members, not to the lowered number', () => {
+    // 3 full members (desired lowered to 1), 4 api tasks unplaced + 1 headroom task, 2 per instance:
+    // 3 more instances on top of the 3 members = 6 (planned on the lowered number it would be 1 + 3 = 4).
+    const snap = snapshotOf({
+      instances: fleet(3, { usedCpu: 4096, usedMem: 8192, running: 2 }),
+      services: [{ name: 'api', cpu: 2048, mem: 4096, desired: 10, running: 6 }],
+      group: { desired: 1, min: 1 },
+    });
+    const plan = planOf(snap);
+    expect(plan.action).toBe('scale-out');
+    expect(plan.desiredCapacity).toEqual({ current: 1, proposed: 6 });
+  });
+});
+
+describe('applyClusterPlan — keepDesired', () => {
+  it('terminates keepDesired instances with ShouldDecrementDesiredCapacity=false, the others with true', async () => {
+    asg.on(TerminateInstanceInAutoScalingGroupCommand).resolves({});
+    const writer = new AwsClusterWriter(new AutoScalingClient({}), new ECSClient({}));
+    const out = await applyClusterPlan(
+      {
+        cluster: 'prod',
+        autoScalingGroup: 'prod-asg',
+        action: 'hold',
+        desiredCapacity: { current: 1, proposed: 1 },
+        drain: [],
+        terminate: [id(1), id(2)],
+        keepDesired: [id(1)],
+        activate: [],
+        protect: [],
+        stateTags: {},
+        capacityDeficitInstances: 0,
+        needsTasks: [],
+        limits: { min: 1, max: 10 },
+        reasons: [],
+      },
+      writer,
+      { dryRun: false },
+    );
+    const inputs = asg.commandCalls(TerminateInstanceInAutoScalingGroupCommand).map((c) => c.args[0].input);
+    expect(inputs).toEqual([
+      { InstanceId: id(1), ShouldDecrementDesiredCapacity: false },
+      { InstanceId: id(2), ShouldDecrementDesiredCapacity: true },
+    ]);
+    expect(out.writes).toEqual([
+      `TerminateInstanceInAutoScalingGroup ${id(1)} (desired kept)`,
+      `TerminateInstanceInAutoScalingGroup ${id(2)}`,
+    ]);
+  });
+});
