@@ -133,7 +133,7 @@ export const coexistEcsApi = (world: EcsWorld): CommandTable => {
       const protectedTasks: unknown[] = [];
       const failures: unknown[] = [];
       for (const ref of i.tasks ?? []) {
-        const t = [...c.tasks.values()].find((x) => x.arn === ref || x.id === ref);
+        const t = c.tasks.get(ref) ?? [...c.tasks.values()].find((x) => x.arn === ref || x.id === ref);
         if (!t) failures.push({ arn: ref, reason: 'TASK_NOT_FOUND' });
         else if (!t.service) failures.push({ arn: t.arn, reason: 'TASK_NOT_VALID' });
         else {
@@ -149,13 +149,15 @@ export const coexistEcsApi = (world: EcsWorld): CommandTable => {
       return { protectedTasks, failures };
     }),
 
+    // Tasks are looked up by ARN first (an id never starts with `arn:`, so no other task can match
+    // before it), by id or ARN in turn otherwise.
     GetTaskProtection: command<GetTaskProtectionCommandInput>((i) => {
       const c = requireCluster(world, i.cluster);
       checkBatch('ecs', 'GetTaskProtection', 'tasks', i.tasks, 100);
       const protectedTasks: unknown[] = [];
       const failures: unknown[] = [];
       for (const ref of i.tasks ?? []) {
-        const t = [...c.tasks.values()].find((x) => x.arn === ref || x.id === ref);
+        const t = c.tasks.get(ref) ?? [...c.tasks.values()].find((x) => x.arn === ref || x.id === ref);
         if (!t) failures.push({ arn: ref, reason: 'TASK_NOT_FOUND' });
         else if (!t.service) failures.push({ arn: t.arn, reason: 'TASK_NOT_VALID' });
         else {

@@ -154,6 +154,12 @@ export class Sim implements SimContext {
       ...(resources[0] ? { resource: resources[0] } : {}),
     });
     if (!this.lambdas.hasListeners()) return;
+    if (!this.lambdas.mayListen(source, detailType)) {
+      // No pattern can match: nothing to build or deliver (the event id is drawn all the same, so the
+      // random sequence, and with it the run, is the same as when the event is built and matched).
+      this.rng.uuid();
+      return;
+    }
     this.lambdas.publish({
       version: '0',
       id: this.rng.uuid(),

@@ -132,34 +132,40 @@ export const chooseInstance = (
   return { ok: true, instance: rank(usable, req, rng) };
 };
 
-/** Orders candidates lexicographically by the strategies, then randomly. */
+/**
+ * Orders candidates lexicographically by the strategies, then randomly. Each strategy's key is computed
+ * only when an earlier one left a tie, and each instance's bucket once per choice (keys are pure).
+ */
 const rank = (usable: SimContainerInstance[], req: PlacementRequest, rng: Rng): SimContainerInstance => {
-  const keyFns: Array<(ci: SimContainerInstance) => number> = [];
+  let best: SimContainerInstance[] = usable;
   for (const s of req.strategy) {
+    if (best.length === 1) break;
+    let key: (ci: SimContainerInstance) => number;
     if (s.type === 'binpack') {
       const f = s.field === 'cpu' ? 'cpu' : 'memory';
-      keyFns.push((ci) => ci.remaining[f]);
+      key = (ci) => ci.remaining[f];
     } else if (s.type === 'spread') {
       const field = s.field ?? 'instanceId';
-      const buckets = new Map<string, number>();
-      for (const ci of usable) {
-        const b = attributeOf(ci, field);
-        buckets.set(b, (buckets.get(b) ?? 0) + groupCount(ci, req.group));
-      }
-      // A bucket's count must include instances that cannot take the task: AZ balance is over all.
-      if (field !== 'instanceId' && field !== 'host') {
-        const usableSet = new Set(usable);
+      if (field === 'instanceId' || field === 'host') {
+        // One bucket per instance: its own count of the group.
+        key = (ci) => groupCount(ci, req.group);
+      } else {
+        const bucketOf = new Map<SimContainerInstance, string>();
+        const buckets = new Map<string, number>();
+        for (const ci of usable) {
+          const b = attributeOf(ci, field);
+          bucketOf.set(ci, b);
+          buckets.set(b, (buckets.get(b) ?? 0) + groupCount(ci, req.group));
+        }
+        // A bucket's count must include instances that cannot take the task: AZ balance is over all.
         for (const ci of usable[0]!.cluster.instances.values()) {
-          if (usableSet.has(ci) || ci.status === 'INACTIVE') continue;
+          if (bucketOf.has(ci) || ci.status === 'INACTIVE') continue;
           const b = attributeOf(ci, field);
           if (buckets.has(b)) buckets.set(b, buckets.get(b)! + groupCount(ci, req.group));
         }
+        key = (ci) => buckets.get(bucketOf.get(ci)!) ?? 0;
       }
-      keyFns.push((ci) => buckets.get(attributeOf(ci, field)) ?? 0);
-    }
-  }
-  let best: SimContainerInstance[] = usable;
-  for (const key of keyFns) {
+    } else continue;
     let min = Number.POSITIVE_INFINITY;
     let next: SimContainerInstance[] = [];
     for (const ci of best) {
@@ -170,7 +176,6 @@ const rank = (usable: SimContainerInstance[], req: PlacementRequest, rng: Rng): 
       } else if (k === min) next.push(ci);
     }
     best = next;
-    if (best.length === 1) break;
   }
   return best.length === 1 ? best[0]! : rng.pick(best);
 };
@@ -189,6 +194,17 @@ export const chooseTasksToStop = (
   const pool = [...tasks];
   const out: SimTask[] = [];
   const first = strategy[0];
+  // spread: each task's bucket, and the bucket counts over the pool, kept up to date as tasks leave it.
+  const spreadField = first?.type === 'spread' ? (first.field ?? 'instanceId') : undefined;
+  const bucketOf = new Map<SimTask, string>();
+  const counts = new Map<string, number>();
+  if (spreadField !== undefined) {
+    for (const t of pool) {
+      const b = attributeOf(t.instance, spreadField);
+      bucketOf.set(t, b);
+      counts.set(b, (counts.get(b) ?? 0) + 1);
+    }
+  }
   while (out.length < n && pool.length > 0) {
     let idx = pool.findIndex((t) => t.lastStatus !== 'RUNNING');
     if (idx < 0 && first?.type === 'binpack') {
@@ -202,21 +218,20 @@ export const chooseTasksToStop = (
         }
       });
     } else if (idx < 0 && first?.type === 'spread') {
-      const field = first.field ?? 'instanceId';
-      const counts = new Map<string, number>();
-      for (const t of pool) {
-        const b = attributeOf(t.instance, field);
-        counts.set(b, (counts.get(b) ?? 0) + 1);
-      }
-      const max = Math.max(...counts.values());
-      const inMax = pool
-        .map((t, i) => [t, i] as const)
-        .filter(([t]) => counts.get(attributeOf(t.instance, field)) === max);
-      idx = rng.pick(inMax)[1];
+      let max = 0;
+      for (const c of counts.values()) if (c > max) max = c;
+      const inMax: number[] = [];
+      for (let i = 0; i < pool.length; i++) if (counts.get(bucketOf.get(pool[i]!)!) === max) inMax.push(i);
+      idx = rng.pick(inMax);
     } else if (idx < 0) {
       idx = rng.int(pool.length);
     }
-    out.push(pool.splice(idx, 1)[0]!);
+    const [gone] = pool.splice(idx, 1);
+    out.push(gone!);
+    if (spreadField !== undefined) {
+      const b = bucketOf.get(gone!)!;
+      counts.set(b, counts.get(b)! - 1);
+    }
   }
   return out;
 };

@@ -142,6 +142,26 @@ export class Lambdas {
     return false;
   }
 
+  /**
+   * Whether an event of this source and detail-type can match any registered pattern, judged on those
+   * two fields alone (a pattern with `$or`, or non-list `source`/`detail-type`, counts as a maybe):
+   * lets emitters skip building a payload no function would receive.
+   */
+  mayListen(source: string, detailType: string): boolean {
+    for (const f of this.functions.values()) {
+      for (const p of f.patterns ?? []) {
+        if ('$or' in p) return true;
+        const src = p.source;
+        const dt = p['detail-type'];
+        if (Array.isArray(src) && !matchesPattern({ source: src }, { source })) continue;
+        if (Array.isArray(dt) && !matchesPattern({ 'detail-type': dt }, { 'detail-type': detailType }))
+          continue;
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Routes one event to every function with a matching pattern (with event faults applied). */
   publish(event: SimEvent): void {
     for (const reg of this.functions.values()) {

@@ -147,9 +147,10 @@ export const launchedInstanceFree = (cluster: BenchCluster, k: number): Resource
 
 /**
  * First-fit-decreasing of `count` copies of each item into `bins` (largest item first by CPU then
- * memory); returns how many copies found a bin.
+ * memory); returns how many copies found a bin. The reference definition: {@link ffdInstances} computes
+ * the smallest N it places everything into without trying every N.
  */
-const firstFitDecreasing = (
+export const firstFitDecreasing = (
   items: readonly { reservation: Resources; count: number }[],
   bins: Resources[],
 ): number => {
@@ -167,6 +168,71 @@ const firstFitDecreasing = (
     }
   }
   return placed;
+};
+
+/** Beyond this many instances the packing reference gives up (the demand does not fit the types). */
+const MAX_PACKING = 10_000;
+
+/**
+ * The smallest N such that first-fit-decreasing places every copy into the first N launched instances
+ * (`launchedInstanceFree(cluster, 0…N-1)`): `MAX_PACKING + 1` when there is none up to MAX_PACKING.
+ * The definition tries N = 0, 1, 2, … (O(N² × tasks)); this runs FFD once over an unbounded row of
+ * launched instances, opening the next one only when no open one fits. The same N: with N bins or more,
+ * the first N bins see the same items in the same states (an item goes to the first bin that fits, and a
+ * later bin only takes what none of the first N took), so FFD over N bins places everything exactly when
+ * the unbounded run never opens bin N+1. Copies of one item are placed a bin at a time (as many as fit):
+ * one copy after another would go to the same bin until it is full, the bins before it fitting none.
+ * (test/unit/bench/lower-bound.test.ts checks it against the definition.)
+ */
+export const ffdInstances = (
+  cluster: BenchCluster,
+  items: readonly { reservation: Resources; count: number }[],
+): number => {
+  const order = items
+    .filter((i) => i.count > 0)
+    .sort((a, b) => b.reservation.CPU - a.reservation.CPU || b.reservation.MEMORY - a.reservation.MEMORY);
+  const cpu: number[] = [];
+  const mem: number[] = [];
+  const kinds = cluster.instanceTypes.length;
+  const fits = (k: number, rc: number, rm: number): number => {
+    const c = cpu[k]!;
+    const m = mem[k]!;
+    if (c < rc || m < rm) return 0;
+    return Math.min(
+      rc > 0 ? Math.floor(c / rc) : Number.POSITIVE_INFINITY,
+      rm > 0 ? Math.floor(m / rm) : Number.POSITIVE_INFINITY,
+    );
+  };
+  for (const item of order) {
+    const rc = item.reservation.CPU;
+    const rm = item.reservation.MEMORY;
+    let left = item.count;
+    let k = 0;
+    let freshMisses = 0;
+    while (left > 0) {
+      if (k === cpu.length) {
+        if (k >= MAX_PACKING || freshMisses >= kinds) return MAX_PACKING + 1;
+        const free = launchedInstanceFree(cluster, k);
+        cpu.push(free.CPU);
+        mem.push(free.MEMORY);
+        const n = fits(k, rc, rm);
+        if (n === 0) {
+          freshMisses++;
+          k++;
+          continue;
+        }
+        freshMisses = 0;
+      }
+      const n = Math.min(left, fits(k, rc, rm));
+      if (n > 0) {
+        cpu[k]! -= n * rc;
+        mem[k]! -= n * rm;
+        left -= n;
+      }
+      if (left > 0) k++;
+    }
+  }
+  return cpu.length;
 };
 
 /** The two figures of one moment, cost units per hour. */
@@ -199,12 +265,7 @@ export const boundsCounter = (cluster: BenchCluster): ((desired: Record<string, 
     const cpu = items.reduce((s, i) => s + i.reservation.CPU * i.count, 0);
     const memory = items.reduce((s, i) => s + i.reservation.MEMORY * i.count, 0);
     const total = items.reduce((s, i) => s + i.count, 0);
-    let n = 0;
-    for (;;) {
-      const bins = Array.from({ length: n }, (_, k) => launchedInstanceFree(cluster, k));
-      if (firstFitDecreasing(items, bins) === total || n > 10_000) break;
-      n++;
-    }
+    const n = total === 0 ? 0 : ffdInstances(cluster, items);
     let packing = 0;
     for (let k = 0; k < n; k++) {
       packing += weightOf.get(cluster.instanceTypes[k % cluster.instanceTypes.length]!.type) ?? 1;

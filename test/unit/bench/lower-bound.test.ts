@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { boundsCounter, type CoverType, leastCostCover } from '../../../sim/replay/lower-bound.js';
+import {
+  boundsCounter,
+  type CoverType,
+  ffdInstances,
+  firstFitDecreasing,
+  launchedInstanceFree,
+  leastCostCover,
+  type Resources,
+} from '../../../sim/replay/lower-bound.js';
 import { costWeights } from '../../../sim/replay/prices.js';
 import { BENCH_CLUSTER, type BenchCluster } from '../../../sim/traces/builtin.js';
 
@@ -106,5 +114,56 @@ describe('packing reference beside the bound', () => {
     const r = boundsCounter(BENCH_CLUSTER)({ web: 4 });
     expect(r.packingReference).toBe(3);
     expect(r.lowerBound).toBe(2);
+  });
+});
+
+describe('ffdInstances (the packing reference without trying every N)', () => {
+  /** The definition: the smallest N whose N launched instances take every copy, N = 0, 1, 2, … */
+  const byDefinition = (cluster: BenchCluster, items: { reservation: Resources; count: number }[]) => {
+    const total = items.reduce((s, i) => s + i.count, 0);
+    for (let n = 0; n <= 400; n++) {
+      const bins = Array.from({ length: n }, (_, k) => launchedInstanceFree(cluster, k));
+      if (firstFitDecreasing(items, bins) === total) return n;
+    }
+    return Number.NaN;
+  };
+
+  it('finds the same N as the definition on random demands over one, two and three types', () => {
+    let seed = 12345;
+    const rnd = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
+    const typeSets = [
+      [{ type: 'm5.large', cpu: 2048, memory: 7680 }],
+      BENCH_CLUSTER.instanceTypes,
+      [
+        { type: 'c5.large', cpu: 2048, memory: 3700 },
+        { type: 'r5.xlarge', cpu: 4096, memory: 31_000 },
+        { type: 'm5.2xlarge', cpu: 8192, memory: 31_000 },
+      ],
+    ];
+    let compared = 0;
+    for (let round = 0; round < 150; round++) {
+      const cluster: BenchCluster = {
+        ...BENCH_CLUSTER,
+        instanceTypes: typeSets[round % typeSets.length]!,
+        services: [{ name: 'daemon', cpu: 64 * rnd(3), memory: 128 * rnd(3), daemon: true, initial: 0 }],
+      };
+      const items = Array.from({ length: 1 + rnd(6) }, () => ({
+        reservation: { CPU: 128 * rnd(12), MEMORY: 256 * rnd(14), GPU: 0 },
+        count: rnd(25),
+      }));
+      const expected = byDefinition(cluster, items);
+      if (Number.isNaN(expected)) continue;
+      expect(ffdInstances(cluster, items)).toBe(expected);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(100);
+  });
+
+  it('gives up past 10,000 instances when a task fits no type, like the definition', () => {
+    const items = [{ reservation: { CPU: 1_000_000, MEMORY: 1, GPU: 0 }, count: 1 }];
+    expect(ffdInstances(BENCH_CLUSTER, items)).toBe(10_001);
   });
 });
