@@ -2,14 +2,13 @@
 // `node scripts/build.mjs [--cli | --functions] [--analyze]`
 // - Bundles every Lambda function (functions/<name>/handler.ts) into its own ESM file,
 //   .esbuild/functions/<name>/handler.mjs, for `serverless package` to zip one by one (target node20,
-//   mainFields module,main: the SDK's ES builds, ~40 % smaller bundles). No source maps: the bundles
-//   keep their names (keepNames), so stack traces name the functions, and Node does not parse a map at
-//   every cold start. Each bundle's esbuild metafile goes to .esbuild/meta/<name>.json (outside the
+//   mainFields module,main: the SDK's ES builds, ~40 % smaller bundles). No source maps: Node does not
+//   parse a map at every cold start, and the minified frames still give the file and column. Each bundle's esbuild metafile goes to .esbuild/meta/<name>.json (outside the
 //   zipped folder); `--analyze` prints each bundle's biggest contributors by package.
 // - Compiles the command line into dist/cli.mjs (the package's `bin`): one self-contained file, every
 //   dependency bundled (ES builds, like the functions) — Node parses one file instead of resolving
 //   and compiling hundreds of SDK modules at every start, and no devDependency is needed at run time.
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
@@ -33,14 +32,39 @@ const lambdaCredentials = {
   },
 };
 
-// The functions call SSM twice (GetParameter / PutParameter: the last-decision record); the SDK client's
-// model and error classes are 83 KiB. Lambda bundles get shared/aws/lambda/ssm-json.ts instead: the same
-// surface for those two calls over one signed AWS JSON request (tests: test/unit/aws/ssm-json.test.ts).
-const lambdaSsm = {
-  name: 'lambda-ssm',
+// The functions make a handful of calls to five AWS JSON services; each SDK client's model and error
+// classes are 13–83 KiB of a bundle. Lambda bundles get a stand-in per client instead (shared/aws/lambda/
+// <service>-json.ts over json-client.ts): the same surface for the commands the functions send, over one
+// signed AWS JSON request (tests: test/unit/aws/*-json.test.ts). The CLI, the tests and the simulator keep
+// the real clients. Auto Scaling (an XML Query service, whose answers need its model to be typed) stays real.
+// The package → stand-in table: shared/aws/lambda/stand-ins.json.
+const LAMBDA_STAND_INS = JSON.parse(readFileSync(join('shared', 'aws', 'lambda', 'stand-ins.json'), 'utf8'));
+const lambdaStandIns = {
+  name: 'lambda-stand-ins',
   setup(b) {
-    b.onResolve({ filter: /^@aws-sdk\/client-ssm$/ }, () => ({
-      path: resolve('shared', 'aws', 'lambda', 'ssm-json.ts'),
+    b.onResolve({ filter: /^@aws-sdk\/client-[a-z-]+$/ }, (args) =>
+      LAMBDA_STAND_INS[args.path]
+        ? { path: resolve('shared', 'aws', 'lambda', LAMBDA_STAND_INS[args.path]) }
+        : undefined,
+    );
+  },
+};
+
+// @smithy/core's HTTP protocols import its event-stream codec (15 KiB) for the operations that stream
+// events; none of the calls the functions make does (Auto Scaling). The function bundles get a
+// module that fails loudly if one ever does.
+const noEventStreams = {
+  name: 'no-event-streams',
+  setup(b) {
+    b.onResolve({ filter: /^@smithy\/core\/event-streams$/ }, () => ({
+      path: 'event-streams',
+      namespace: 'no-event-streams',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'no-event-streams' }, () => ({
+      contents:
+        "const no = () => { throw new Error('event streams are not built into the function bundles (scripts/build.mjs)'); };\n" +
+        'export class EventStreamSerde { constructor() { no(); } }\nexport const eventStreamSerdeProvider = no;\n',
+      loader: 'js',
     }));
   },
 };
@@ -110,15 +134,16 @@ for (const name of names) {
     format: 'esm',
     mainFields: ['module', 'main'],
     minify: true,
-    // Keep class names: error classes are told apart by name in logs and by callers.
-    keepNames: true,
+    // No keepNames (it cost 20–37 KiB per bundle): the project's error classes state their names as
+    // literals (shared/core/errors.ts), the SDK's exceptions too, and the handlers tell errors apart by
+    // instanceof or by those names.
     sourcemap: false,
     legalComments: 'none',
     // Some dependencies are CommonJS and call require(): give the ESM bundle one.
     banner: {
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
     },
-    plugins: [zodEnglishOnly, lambdaCredentials, lambdaSsm],
+    plugins: [zodEnglishOnly, lambdaCredentials, lambdaStandIns, noEventStreams],
     metafile: true,
     logLevel: 'warning',
   });

@@ -76,13 +76,13 @@ export interface SignedPost {
 }
 
 /**
- * Signs and sends the request; the answer's status, text and `x-amzn-ErrorType` header (the caller
- * reads the protocol's errors).
+ * Signs and sends the request; the answer's status, text, and its `x-amzn-ErrorType` and
+ * `x-amzn-query-error` headers (the caller reads the protocol's errors).
  * @throws an SDK-shaped network error (`TimeoutError` / `NetworkingError`, `$fault: 'server'`).
  */
 export const signedPost = async (
   request: SignedPost,
-): Promise<{ status: number; text: string; errorType: string | null }> => {
+): Promise<{ status: number; text: string; errorType: string | null; queryError: string | null }> => {
   const { url } = request;
   const signer = new SignatureV4({
     service: request.service,
@@ -112,6 +112,7 @@ export const signedPost = async (
       status: response.status,
       text: await response.text(),
       errorType: response.headers.get('x-amzn-errortype'),
+      queryError: response.headers.get('x-amzn-query-error'),
     };
   } catch (error) {
     const e = error as { name?: string; message?: string; cause?: { code?: string } };

@@ -72,7 +72,10 @@ describe('SSM over AWS JSON 1.1', () => {
       body: JSON.stringify({ Parameter: { Name: '/p', Type: 'String', Value: 'v', Version: 3 } }),
     });
     const out = await client().send(new GetParameterCommand({ Name: '/p' }));
-    expect(out).toEqual({ Parameter: { Name: '/p', Type: 'String', Value: 'v', Version: 3 } });
+    expect(out).toEqual({
+      Parameter: { Name: '/p', Type: 'String', Value: 'v', Version: 3 },
+      $metadata: { httpStatusCode: 200, attempts: 1 },
+    });
     const [r] = received;
     expect(r!.body).toEqual({ Name: '/p' });
     expect(r!.headers['x-amz-target']).toBe('AmazonSSM.GetParameter');
@@ -109,7 +112,10 @@ describe('SSM over AWS JSON 1.1', () => {
     received = [];
     let n = 0;
     reply = () => (n++ === 0 ? { status: 500, body: '' } : { status: 200, body: '{"Version":2}' });
-    expect(await client().send(new PutParameterCommand({ Name: '/p', Value: 'v' }))).toEqual({ Version: 2 });
+    expect(await client().send(new PutParameterCommand({ Name: '/p', Value: 'v' }))).toEqual({
+      Version: 2,
+      $metadata: { httpStatusCode: 200, attempts: 2 },
+    });
     expect(received).toHaveLength(2);
   });
 
