@@ -75,4 +75,40 @@ describe('fault harness', () => {
     );
     expect(sweeps).toBe(0);
   }, 60_000);
+
+  it('the pending-task check still catches a scaler that never scales out while its decisions are delivered', async () => {
+    // ramp-up with no fault, but the cluster scaler's handler does nothing: every tick reaches it, none
+    // scales out. The web tasks of the ramp (4 → 10 at 300 s) wait; the check must say so.
+    const violations = await runOnce({
+      ...run('ramp-up', 'none', 1),
+      profile: {
+        name: 'idle-scaler',
+        outageSeconds: 0,
+        apply: (sim) =>
+          sim.at(1, () => {
+            sim.lambdas.functions.get('cluster-scaler')!.handler = async () => ({ batchItemFailures: [] });
+          }),
+      },
+    });
+    const pending = violations.filter((v) => v.kind === 'task-pending-without-scale-out');
+    expect(pending.length).toBeGreaterThan(0);
+    // Two ticks after the ramp began (300, 330 s samples: the need is seen at 300 s; ticks at 300 and
+    // 360 s), boot + registration + jitter + 30 s later: the first sample after 360 + 150 s.
+    expect(pending[0]!.t).toBe(540);
+    expect(pending[0]!.message).toMatch(/task\(s\) of web pending for 240 s/);
+  }, 60_000);
+
+  it('the pending-task check does not count decisions the injector killed', async () => {
+    // The same ramp with every cluster-scaler invocation killed after one call: no decision reaches the
+    // scaler, so the check has nothing to hold it to (tasks wait; that is the fault, not the scaler).
+    const killed = await runOnce({
+      ...run('ramp-up', 'none', 1),
+      profile: {
+        name: 'every-scaler-invocation-killed',
+        outageSeconds: 0,
+        apply: (sim) => void sim.faults.invocations({ function: 'cluster-scaler', killAfterApiCalls: 1 }),
+      },
+    });
+    expect(killed.filter((v) => v.kind === 'task-pending-without-scale-out')).toEqual([]);
+  }, 60_000);
 });

@@ -8,7 +8,9 @@
  * - the group's desired capacity within [min, max] at every change, not only every 60 s;
  * - a service's desired count within its Application Auto Scaling bounds at every change the service
  *   scaler makes;
- * - no task pending longer than boot time + 2 ticks without a scale-out in flight (every 30 s);
+ * - no task pending, with no scale-out in flight, longer than boot + registration + 30 s after the
+ *   scaler's second delivered decision opportunity (not lost, not killed by the injector) since it
+ *   began to wait (every 30 s);
  * - no container instance DRAINING without an owner beyond a grace: DRAINING while InService and no
  *   scale-in of ours in flight for longer than {@link DRAINING_GRACE_SECONDS};
  * - no AWS write by the project's functions in a dry-run scenario;
@@ -63,8 +65,13 @@ export interface FaultRun {
   seed: number;
 }
 
-/** Seconds a task may wait: boot + registration (+ their jitter) + 2 one-minute ticks + ECS start time. */
-export const PENDING_LIMIT_SECONDS = C.bootSeconds + C.registerSeconds + 2 * C.jitterSeconds + 2 * 60 + 30;
+/**
+ * Seconds a task may wait after the scaler's second delivered decision opportunity since the need arose
+ * (see {@link watchPending}): boot + registration (+ their jitter) + ECS start time (30 s).
+ */
+export const PENDING_AFTER_DECISIONS_SECONDS = C.bootSeconds + C.registerSeconds + 2 * C.jitterSeconds + 30;
+/** Decision opportunities the scaler gets before the allowance starts (the first may not see the need yet). */
+export const PENDING_DECISIONS = 2;
 
 /** A DRAINING, InService container instance with no scale-in of ours in flight, for this long, is ownerless. */
 export const DRAINING_GRACE_SECONDS = 1800;
@@ -190,12 +197,56 @@ const setUpServiceScaling = async (sim: Sim, scenario: FaultScenario): Promise<v
 const outageOverlap = (windows: ReadonlyArray<readonly [number, number]>, from: number, to: number): number =>
   windows.reduce((sum, [a, b]) => sum + Math.max(0, Math.min(b, to) - Math.max(a, from)), 0);
 
-/** The pending-task invariant, sampled every 30 s (time inside an API outage window does not count). */
+/**
+ * The cluster scaler's decision opportunities actually delivered: the start times of its invocations
+ * (ticks, alarms, requests, through the dispatcher's queue) that the fault injector did not kill. An event
+ * lost before the dispatcher or the queue never invokes the scaler; an invocation the injector killed
+ * (after N calls, or at an injected timeout) decided nothing. A scaler invocation that fails on its own
+ * (a handler error) counts: that is the product's failure.
+ */
+const watchScalerOpportunities = (sim: Sim): (() => number[]) => {
+  // Invocations run one at a time: the k-th kill draw belongs to the k-th invocation record.
+  const injected: boolean[] = [];
+  const draw = sim.faults.onInvocation.bind(sim.faults);
+  sim.faults.onInvocation = (fn) => {
+    const kill = draw(fn);
+    injected.push(kill.killAfterApiCalls !== undefined || kill.timeoutSeconds !== undefined);
+    return kill;
+  };
+  const delivered: number[] = [];
+  let seen = 0;
+  return () => {
+    const records = sim.lambdas.invocations;
+    for (; seen < records.length; seen++) {
+      const r = records[seen]!;
+      if (r.fn !== 'cluster-scaler') continue;
+      if (injected[seen] === true && r.outcome === 'timeout') continue;
+      delivered.push(r.t);
+    }
+    return delivered;
+  };
+};
+
+/**
+ * The pending-task invariant, sampled every 30 s. It measures the scaler's decisions, so its allowance
+ * counts the decision opportunities delivered to the scaler (not lost, not killed by the injector): a
+ * task that has waited since `from` (the first sample that saw it wait) is a violation once, with no
+ * scale-out in flight, more than {@link PENDING_AFTER_DECISIONS_SECONDS} have passed since the
+ * {@link PENDING_DECISIONS}-th delivered opportunity at or after `from`. Opportunities inside an API
+ * outage window do not count, nor does the time inside one. With every one-minute tick delivered this
+ * is the earlier rule, boot + registration + jitter + 2 ticks + 30 s (270 s).
+ * In flight: desired above InService, an instance Pending, or one launched and not yet registered with
+ * ECS (within boot + registration + jitter), or registered in the last 90 s (ECS places on it).
+ */
 const watchPending = (sim: Sim, report: (t: number, message: string) => void): void => {
   const since = new Map<string, number>();
   const reported = new Set<string>();
+  const opportunities = watchScalerOpportunities(sim);
+  const registeringMs = (C.bootSeconds + C.registerSeconds + 2 * C.jitterSeconds) * 1000;
   sim.clock.every(30, 'faults:pending', () => {
     const t = sim.elapsedSeconds;
+    const outages = outageWindows(sim);
+    const delivered = opportunities().filter((o) => !outages.some(([a, b]) => o >= a && o < b));
     const cluster = sim.ecs.cluster(C.name)!;
     const group = sim.asg.groups.get(C.asg)!;
     const instances = [...group.instances.values()];
@@ -205,6 +256,10 @@ const watchPending = (sim: Sim, report: (t: number, message: string) => void): v
       instances.some(
         (i) =>
           i.lifecycleState === 'Pending' ||
+          (i.lifecycleState === 'InService' &&
+            i.containerInstance === undefined &&
+            i.willRegister &&
+            sim.nowMs - i.launchedAt < registeringMs) ||
           (i.containerInstance !== undefined && sim.nowMs - i.containerInstance.registeredAt < 90_000),
       );
     for (const s of cluster.services.values()) {
@@ -217,16 +272,19 @@ const watchPending = (sim: Sim, report: (t: number, message: string) => void): v
       }
       const from = since.get(s.name) ?? t;
       since.set(s.name, from);
+      const decided = delivered.filter((o) => o >= from)[PENDING_DECISIONS - 1];
       if (
-        t - from - outageOverlap(outageWindows(sim), from, t) > PENDING_LIMIT_SECONDS &&
+        decided !== undefined &&
+        t - decided - outageOverlap(outages, decided, t) > PENDING_AFTER_DECISIONS_SECONDS &&
         !inFlight &&
         group.desired < group.max &&
         !reported.has(s.name)
       ) {
         reported.add(s.name);
+        const n = delivered.filter((o) => o >= from).length;
         report(
           t,
-          `${s.desiredCount - live} task(s) of ${s.name} pending for ${t - from} s with no scale-out in flight`,
+          `${s.desiredCount - live} task(s) of ${s.name} pending for ${t - from} s with no scale-out in flight (${n} scaler decision opportunities delivered since; allowance counted from the one at ${decided.toFixed(0)} s)`,
         );
       }
     }
@@ -426,6 +484,7 @@ export const runOnce = async (
     watchServiceBounds(sim, scenario, add);
     watchOwnersAndLimits(sim, scenario, add);
     await sim.runUntil(scenario.durationSeconds);
+    scenario.check?.(sim, add);
     options.inspect?.(sim);
   } finally {
     sim.dispose();

@@ -5,12 +5,15 @@
  * (two services, a daemon, m5.large + m5.xlarge) with the termination hook the drainer completes.
  */
 
+import { OWN_DRAIN_ATTRIBUTE } from '../../shared/core/cluster/index.js';
 import type { SimSettings } from '../../sim/core/context.js';
+import type { SimContainerInstance, SimTask } from '../../sim/ecs/model.js';
 import type { Sim } from '../../sim/index.js';
 import {
   attachManagedCapacityProvider,
   firstInLine,
   markForeignState,
+  otherTerminateHook,
   placeJob,
 } from '../scenario/coexist-world.js';
 
@@ -52,7 +55,23 @@ export interface FaultScenario {
   arrange?: (sim: Sim) => void;
   /** Another controller drives the group: the scaler must write nothing to it or its instances. */
   managedGroup?: boolean;
+  /** The scenario's own invariants, checked on the world at the end of the run. */
+  check?: (sim: Sim, add: (t: number, kind: string, message: string) => void) => void;
 }
+
+/** Per-run facts a scenario's `check` needs (the host it protected, the job it placed). */
+const runFacts = new WeakMap<Sim, { host: SimContainerInstance; tasks: SimTask[] }>();
+
+/** Writes of the cluster scaler that set `arn` to `status` (container-instance state). */
+const stateWrites = (sim: Sim, arn: string, status: 'DRAINING' | 'ACTIVE') =>
+  sim.timeline.actions.filter(
+    (a) =>
+      a.fn === 'cluster-scaler' &&
+      !a.error &&
+      a.command === 'UpdateContainerInstancesState' &&
+      a.input.status === status &&
+      (a.input.containerInstances as string[]).includes(arn),
+  );
 
 /**
  * Long drains: a task takes 5–15 minutes to stop (a load balancer's deregistration delay, a worker
@@ -276,6 +295,21 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
     drive: () => undefined,
   },
   {
+    // A second terminate hook that is not ours (ECS managed draining's name; its owner completes it 90 s
+    // after it starts) while demand falls: the drainer completes only its own hook
+    // (lifecycle-action-not-ours), and every instance leaves once both are done (none times out).
+    name: 'second-terminate-hook',
+    durationSeconds: 3600,
+    initial: { web: 12, api: 4 },
+    lastDemandChangeSeconds: 600,
+    arrange: (sim) => {
+      sim.asg.groups
+        .get(FAULT_CLUSTER.asg)!
+        .hooks.push(otherTerminateHook('ecs-managed-draining-termination-hook'));
+    },
+    drive: (sim) => steps(sim, 'web', [[600, 3]]),
+  },
+  {
     // A standalone RunTask job on the instance scale-in would pick first; demand falls. The job is never
     // killed (simulator invariant instance-terminated-with-tasks), scale-in elsewhere goes on. When the
     // scaler drains the job's instance last, its own drain ends ACTIVE after max-drain-time (900 s here,
@@ -293,4 +327,103 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
     },
     drive: (sim) => steps(sim, 'web', [[600, 3]]),
   },
+  {
+    // ECS task scale-in protection on the web tasks of the instance scale-in would pick first (set at
+    // 30 s through UpdateTaskProtection, retried like an operator's CLI); demand falls. Protected tasks
+    // are never stopped by a drain of their host (instance-terminated-with-tasks), scale-in goes on.
+    name: 'protected-task-scale-in',
+    durationSeconds: 3600,
+    initial: { web: 12, api: 4 },
+    lastDemandChangeSeconds: 600,
+    drive: (sim) => {
+      sim.at(30, protectFirstInLine(sim, 6));
+      steps(sim, 'web', [[600, 3]]);
+    },
+    check: (sim, add) => {
+      const facts = runFacts.get(sim);
+      if (!facts) return; // every UpdateTaskProtection try failed: nothing was protected
+      for (const a of stateWrites(sim, facts.host.arn, 'DRAINING')) {
+        add(
+          a.t,
+          'protected-task-host-drained',
+          `the scaler drained ${facts.host.ec2InstanceId}, whose web tasks are protected`,
+        );
+      }
+      for (const t of facts.tasks.filter((x) => x.lastStatus !== 'RUNNING')) {
+        add(sim.elapsedSeconds, 'protected-task-stopped', `protected task ${t.arn} is ${t.lastStatus}`);
+      }
+    },
+  },
+  {
+    // The scaler's own drain of an instance whose standalone job runs on: its drain started 500 s before
+    // the run, max-drain-time 600 s, so it must end ACTIVE again (never terminated with the job,
+    // draining-without-owner) while scale-in of the other instances goes on.
+    name: 'own-drain-max-time',
+    durationSeconds: 3600,
+    initial: { web: 12, api: 4 },
+    groupTags: { 'ecs-autoscaler:max-drain-time': '600' },
+    arrange: (sim) => {
+      sim.registerTaskDefinition({
+        family: 'batch',
+        containers: [{ name: 'batch', cpu: 256, memoryReservation: 512 }],
+      });
+      const ci = firstInLine(sim, 0, FAULT_CLUSTER.name);
+      runFacts.set(sim, { host: ci, tasks: [placeJob(sim, ci)] });
+      sim.ecs.setStatus(ci, 'DRAINING');
+      ci.attributes.push({
+        name: OWN_DRAIN_ATTRIBUTE,
+        value: String(Math.floor(sim.clock.startMs / 1000) - 500),
+      });
+    },
+    drive: (sim) => steps(sim, 'web', [[600, 3]]),
+    check: (sim, add) => {
+      const { host, tasks } = runFacts.get(sim)!;
+      // Set ACTIVE by the scaler once its drain passed 600 s (it started 500 s before the run).
+      if (!stateWrites(sim, host.arn, 'ACTIVE').some((a) => a.t >= 100)) {
+        add(
+          sim.elapsedSeconds,
+          'own-drain-not-ended',
+          `${host.ec2InstanceId} was never set ACTIVE after max-drain-time`,
+        );
+      }
+      for (const t of tasks.filter((x) => x.lastStatus !== 'RUNNING')) {
+        add(sim.elapsedSeconds, 'job-stopped', `standalone job ${t.arn} is ${t.lastStatus}`);
+      }
+    },
+  },
+  {
+    // max-step 15 and a 60 s scale-in cooldown: a large scale-out, then demand collapses and the scaler
+    // drains many instances in a few decisions. Its state must stay within AWS's limits (tag-limit: tag
+    // values ≤ 256 characters, attribute values ≤ 128), whatever the step.
+    name: 'max-step-15-state',
+    durationSeconds: 3600,
+    initial: { web: 40, api: 4 },
+    groupTags: { 'ecs-autoscaler:max-step': '15', 'ecs-autoscaler:scale-in-cooldown': '60' },
+    lastDemandChangeSeconds: 1200,
+    drive: (sim) => steps(sim, 'web', [[1200, 2]]),
+  },
 ];
+
+/**
+ * Protects the web tasks of the instance scale-in would pick first (UpdateTaskProtection, 48 h), retrying
+ * an API error every 10 s, `tries` times (the fault profiles hit the call too).
+ */
+const protectFirstInLine = (sim: Sim, tries: number) => async (): Promise<void> => {
+  const host = firstInLine(sim, 1, FAULT_CLUSTER.name);
+  const tasks = [...host.tasks].filter((t) => t.service?.name === 'web').map((t) => t.arn);
+  if (tasks.length === 0) return;
+  try {
+    await sim.call('ecs', 'UpdateTaskProtection', {
+      cluster: FAULT_CLUSTER.name,
+      tasks: tasks.slice(0, 10),
+      protectionEnabled: true,
+      expiresInMinutes: 2880,
+    });
+    runFacts.set(sim, {
+      host,
+      tasks: [...host.tasks].filter((t) => tasks.slice(0, 10).includes(t.arn)),
+    });
+  } catch {
+    if (tries > 1) sim.at(sim.elapsedSeconds + 10, protectFirstInLine(sim, tries - 1));
+  }
+};
