@@ -1,7 +1,8 @@
 /**
  * One cluster, observe → decide → act:
  * observe — the snapshot (shared/aws/snapshot-reader.ts), plus the tasks of the few instances the plan
- * asks about (`needsTasks`: scale-in candidates, own draining instances), read once and planned again;
+ * asks about (`needsTasks`: the instances about to drain, own draining instances), read and planned
+ * again (up to {@link TASK_READ_ROUNDS} times);
  * decide — the ASG tags → policy (a bad tag is a ConfigurationError: skipped, nothing written), then
  * planCluster; act — applyClusterPlan, or only the log line in dry run.
  */
@@ -22,6 +23,13 @@ import { clusterDecisionEvent } from '../../shared/core/decision/index.js';
 import { NotFoundError } from '../../shared/core/errors.js';
 import type { ClusterSnapshot, ProtectedTask, Task } from '../../shared/core/snapshot/index.js';
 import { logger } from '../../shared/runtime/logger.js';
+
+/**
+ * Task-list reads per decision at most (issue 19). The first plan names the instances about to drain;
+ * when their lists show jobs they rank last and the next plan may pick others, whose lists are read in
+ * turn. After the last round, instances whose list was not read stay (they drain on a later decision).
+ */
+export const TASK_READ_ROUNDS = 3;
 
 /** The AWS ports one cluster decision needs. */
 export interface ClusterPorts {
@@ -77,18 +85,35 @@ export const scaleCluster = async (
   const policy = policies.get(groups[0]!.AutoScalingGroupName)!;
   const dryRun = options.dryRun || [...policies.values()].some((p) => p.dryRun);
   const analysis = analyzeCapacity(snapshot);
-  let plan = planCluster(snapshot, analysis, policy, clock(), { policies });
-  if (plan.needsTasks.length > 0) {
-    const stamps = new Map(
-      snapshot.containerInstances.map((ci) => [ci.containerInstanceArn, instanceStamp(ci)]),
-    );
-    const tasks = await ports.readTasks(snapshot.cluster.clusterName, plan.needsTasks, stamps);
+  // Issue 19: plan on the snapshot alone, then read the task lists the plan asks for (the instances about
+  // to drain, own and ownerless draining ones, candidates whose sizing needs one) and plan again, up to
+  // TASK_READ_ROUNDS times; an instance whose list was not read is never drained (`drainReadOnly`).
+  const planOptions = { policies, drainReadOnly: 'ask' as const };
+  let plan = planCluster(snapshot, analysis, policy, clock(), planOptions);
+  const read = new Set<string>();
+  const stamps = new Map(
+    snapshot.containerInstances.map((ci) => [ci.containerInstanceArn, instanceStamp(ci)]),
+  );
+  for (let round = 0; round < TASK_READ_ROUNDS; round++) {
+    const ask = plan.needsTasks.filter((arn) => !read.has(arn));
+    if (ask.length === 0) break;
+    for (const arn of ask) read.add(arn);
+    const tasks = await ports.readTasks(snapshot.cluster.clusterName, ask, stamps);
     const known = new Set(tasks.map((t) => t.taskArn));
     snapshot.tasks = [...(snapshot.tasks ?? []).filter((t) => !known.has(t.taskArn)), ...tasks];
     if (ports.readTaskProtection) {
-      snapshot.protectedTasks = await ports.readTaskProtection(snapshot.cluster.clusterName, tasks);
+      const added = await ports.readTaskProtection(snapshot.cluster.clusterName, tasks);
+      const seen = new Set(added.map((p) => p.taskArn));
+      snapshot.protectedTasks = [
+        ...(snapshot.protectedTasks ?? []).filter((p) => !seen.has(p.taskArn)),
+        ...added,
+      ];
     }
-    plan = planCluster(snapshot, analysis, policy, clock(), { policies });
+    plan = planCluster(snapshot, analysis, policy, clock(), planOptions);
+  }
+  if (plan.needsTasks.some((arn) => !read.has(arn))) {
+    // Out of rounds: the instances read so far are the choice (unread busy ones rank with job hosts).
+    plan = planCluster(snapshot, analysis, policy, clock(), { policies, drainReadOnly: 'final' });
   }
   logger.info('cluster plan', {
     cluster: plan.cluster,

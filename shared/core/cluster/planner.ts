@@ -128,6 +128,15 @@ export interface PlanOptions {
   scaleOut?: FleetScaleOutAssessment;
   /** Internal: another group already scales in this decision. */
   scaleInTaken?: boolean;
+  /**
+   * Drain only instances whose task list the snapshot holds (issue 19). The cluster scaler plans without
+   * task lists first, reads those of `needsTasks` (the instances about to drain, the few whose sizing
+   * needs one) and plans again: with this set, an instance whose list was not read never drains.
+   * `ask`: unread instances rank as if they held no job (their lists are asked for when they would
+   * drain); `final` (no more reads): they rank with the job hosts, and the best read ones drain.
+   * Default off: a snapshot without lists is planned conservatively (each task as large as the largest).
+   */
+  drainReadOnly?: 'ask' | 'final';
 }
 
 /** The managed ASGs of a snapshot's cluster (tagged `ecs-autoscaler:cluster=<name>`). */
@@ -416,10 +425,11 @@ const planClusterNow = (
     policy.headroomTasks,
     removalCap,
     drainingMoves(snapshot, analysis),
+    options.drainReadOnly === 'final',
   );
   plan.needsTasks.push(...sel.needsTasks.filter((a) => !plan.needsTasks.includes(a)));
   // Issue 16: per-instance pacing (scale-in-pacing.ts) — how many of the removable ones go now.
-  const pace = paceScaleIn({
+  const paceInput = {
     tags: group.Tags,
     removable: sel.drain.length,
     saturated: removalCap < maxRemovals && sel.drain.length === removalCap,
@@ -429,13 +439,39 @@ const planClusterNow = (
     lastScaleOutMs: state.lastScaleOutMs,
     demand: replicaDemand(snapshot),
     now,
-  });
+  };
+  let pace = paceScaleIn(paceInput);
+  // Issue 19: the task lists of the instances about to drain, and only theirs, are asked for: standalone
+  // jobs and protected tasks rank a host last, so a list may send the choice to the next instance.
+  const known = (ci: InstanceView) => instanceTasks(snapshot, analysis, ci).complete;
+  let drainNow = sel.drain.slice(0, pace.drain);
+  if (options.drainReadOnly) {
+    // Only instances whose list was read drain: the first `pace.drain` of them in the ranking; the unread
+    // ones ranked before them are asked for (as many as drain now), and may take their place next plan.
+    drainNow = [];
+    const ask: InstanceView[] = [];
+    for (const ci of sel.drain) {
+      if (drainNow.length >= pace.drain) break;
+      if (known(ci)) drainNow.push(ci);
+      else if (ask.length < pace.drain) ask.push(ci);
+    }
+    for (const ci of ask) {
+      if (!plan.needsTasks.includes(ci.containerInstanceArn)) plan.needsTasks.push(ci.containerInstanceArn);
+    }
+    if (drainNow.length < pace.drain) pace = paceScaleIn({ ...paceInput, drainable: drainNow.length });
+  } else {
+    for (const ci of drainNow.filter((c) => !known(c))) {
+      if (!plan.needsTasks.includes(ci.containerInstanceArn)) plan.needsTasks.push(ci.containerInstanceArn);
+    }
+  }
   if (pace.tag !== undefined) plan.stateTags[STATE_TAGS.unneeded] = pace.tag;
   // Reasons for the instances that drain now (or why none can); those that wait are counted by the pace.
-  const held = sel.drain.slice(pace.drain).map((ci) => ci.ec2InstanceId ?? ci.containerInstanceArn);
+  const held = sel.drain
+    .filter((ci) => !drainNow.includes(ci))
+    .map((ci) => ci.ec2InstanceId ?? ci.containerInstanceArn);
   const selected = sel.reasons.filter((r) => !held.some((w) => r.includes(w)));
   plan.reasons.push(...(pace.drain > 0 || sel.drain.length === 0 ? selected : []), ...pace.reasons);
-  sel.drain = sel.drain.slice(0, pace.drain);
+  sel.drain = drainNow;
   if (sel.drain.length > 0) {
     plan.action = 'scale-in';
     plan.drain = sel.drain.map(planned);
@@ -546,7 +582,16 @@ const finishScaleIns = (
     const tasks = instanceTasks(snapshot, analysis, ci);
     const id = ci.ec2InstanceId ?? '';
     const drainedFor = Math.floor(now.getTime() / 1000) - (own.startedAt.get(id) ?? Number.POSITIVE_INFINITY);
-    if (!tasks.complete) {
+    const announced = ci.runningTasks + ci.pendingTasks;
+    if (
+      !tasks.complete &&
+      announced > analysis.daemonServices.length &&
+      drainedFor < policy.maxDrainSeconds
+    ) {
+      // Issue 19: a daemon service puts at most one task on an instance, so more tasks than the cluster
+      // has daemon services means a task a drain waits for: not empty, no list needed to know it.
+      plan.reasons.push(`${id} is draining: ${announced} task(s) not yet STOPPED`);
+    } else if (!tasks.complete) {
       plan.needsTasks.push(ci.containerInstanceArn);
       plan.reasons.push(`${id} is draining; its task list is needed to know whether it is empty`);
     } else if (!isEmpty(tasks) && drainedFor >= policy.maxDrainSeconds) {

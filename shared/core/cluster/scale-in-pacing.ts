@@ -95,6 +95,11 @@ export interface PaceInput {
   /** Σ desired tasks of the REPLICA services now (a rise since the staircase began restarts it). */
   demand: number;
   now: Date;
+  /**
+   * Of the instances that would drain now, how many may (issue 19: those whose task list was read);
+   * default all. The others wait for their lists, their unneeded time kept.
+   */
+  drainable?: number;
 }
 
 const secs = (n: number): string => `${Math.round(n)} s`;
@@ -123,12 +128,16 @@ export const paceScaleIn = (input: PaceInput): ScaleInPace => {
       reasons.push(
         `${input.removable} instance(s) could go, unneeded for ${secs(now - oldest)} of the ${secs(input.unneededSeconds)} before they drain (scale-in-unneeded-time)`,
       );
-    } else {
-      drain = ripe;
-      const capped = input.saturated === true && ripe === input.removable;
-      if (!capped) steps = afterRemoval(steps, ripe);
+    } else if (Math.min(ripe, input.drainable ?? ripe) === 0) {
       reasons.push(
-        `${ripe} instance(s) unneeded for at least ${secs(input.unneededSeconds)}: drain the ${ripe} emptiest now${input.removable > ripe ? ` (${input.removable - ripe} more wait until they have been unneeded as long)` : ''}${capped ? ` (at most ${ripe} per decision: more were removable, the next decision continues without waiting again)` : ''}`,
+        `${ripe} instance(s) unneeded for at least ${secs(input.unneededSeconds)}: they drain once their task lists are read`,
+      );
+    } else {
+      drain = Math.min(ripe, input.drainable ?? ripe);
+      const capped = input.saturated === true && drain === input.removable;
+      if (!capped) steps = afterRemoval(steps, drain);
+      reasons.push(
+        `${ripe} instance(s) unneeded for at least ${secs(input.unneededSeconds)}: drain the ${drain} emptiest now${input.removable > ripe ? ` (${input.removable - ripe} more wait until they have been unneeded as long)` : ''}${ripe > drain ? ` (${ripe - drain} wait for their task lists)` : ''}${capped ? ` (at most ${drain} per decision: more were removable, the next decision continues without waiting again)` : ''}`,
       );
     }
   }

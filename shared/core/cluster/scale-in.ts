@@ -37,7 +37,11 @@ import { placeOnStaying } from './placement-context.js';
 export interface ScaleInSelection {
   drain: InstanceView[];
   reasons: string[];
-  /** Container instances whose task list would let the planner decide precisely (read them, re-plan). */
+  /**
+   * Container instances whose task list could change the count (issue 19): sized without one they could
+   * not go, and none could (read them, re-plan). Chosen instances without a list are not in it: the
+   * planner asks for the lists of those it is about to drain only.
+   */
   needsTasks: string[];
 }
 
@@ -49,6 +53,12 @@ export interface ScaleInSelection {
  * decision without waiting the unneeded time again (scale-in-pacing.ts `saturated`).
  */
 export const MAX_REMOVALS_PER_DECISION = 10;
+
+/**
+ * Task lists asked for at most when no instance counts as removable from the snapshot alone although the
+ * idle capacity exceeds one (issue 19): those of the emptiest candidates that the conservative sizing kept.
+ */
+const UNDECIDED_READS = 3;
 
 /** How many ranked candidates are examined per step (bounded work on large clusters). */
 const CANDIDATES_PER_STEP = 10;
@@ -113,16 +123,15 @@ const blockReason = (
   headroomTasks: number,
   idle: Resources,
   movedBefore: Resources,
-): { why?: string; note?: string; items?: PlacementItem[] } => {
+): { why?: string; note?: string; items?: PlacementItem[]; listDecides?: boolean } => {
   const dims = analysis.dimensionNames;
   // Headroom is kept for the largest task of the services that want tasks (capacity.ts `headroomTask`).
   const largest = headroomTask(analysis);
   const hasTasks = dims.some((d) => largest[d] > 0);
-  const moved = movedItems(snapshot, analysis, c);
-  if ('error' in moved) return { why: moved.error };
   const others = remaining.filter((i) => i !== c.ci);
   const headroom: PlacementItem[] =
     hasTasks && headroomTasks > 0 ? [{ label: 'headroom', reservation: largest, count: headroomTasks }] : [];
+  // The idle-capacity check needs no task list (issue 19): it is decided before the list is asked for.
   for (const d of dims) {
     const spare = idle[d] - movedBefore[d] - (hasTasks ? largest[d] * headroomTasks : 0);
     if (c.ci.registered[d] > 0 && spare < c.ci.registered[d]) {
@@ -131,6 +140,8 @@ const blockReason = (
       };
     }
   }
+  const moved = movedItems(snapshot, analysis, c);
+  if ('error' in moved) return { why: moved.error, listDecides: true };
   // Issue 12: would ECS place them there (ports, ENIs, attributes, constraints, strategies)?
   const placement = placeOnStaying(
     snapshot,
@@ -140,6 +151,7 @@ const blockReason = (
   );
   if (placement.unplaced.length > 0) {
     return {
+      listDecides: true,
       why:
         (alreadyMoved.length > 0
           ? `its tasks, those of the instances already chosen or draining and the headroom do not all fit on the other instances' free space`
@@ -162,6 +174,7 @@ export const selectScaleIn = (
   headroomTasks: number,
   maxRemovals: number,
   moving: readonly PlacementItem[] = [],
+  unreadLast = false,
 ): ScaleInSelection => {
   const result: ScaleInSelection = { drain: [], reasons: [], needsTasks: [] };
   // Issue 14: members the ASG reports Unhealthy are neither candidates nor destinations (it replaces them).
@@ -173,7 +186,12 @@ export const selectScaleIn = (
     .map(([id, ci]) => {
       const tasks = instanceTasks(snapshot, analysis, ci);
       const nonDaemon = tasks.complete ? tasks.nonDaemon.length : ci.runningTasks + ci.pendingTasks;
-      const jobs = tasks.nonDaemon.filter((t) => isJobTask(snapshot, t)).length;
+      // `unreadLast` (issue 19, no more task reads this decision): a busy host whose list was not read
+      // may hold jobs, so it ranks with the job hosts, not before them.
+      const jobs =
+        !tasks.complete && unreadLast && nonDaemon > 0
+          ? 1
+          : tasks.nonDaemon.filter((t) => isJobTask(snapshot, t)).length;
       return { ci, az: azOf.get(id) ?? ci.availabilityZone ?? 'unknown', tasks, nonDaemon, jobs };
     })
     .sort(
@@ -185,7 +203,21 @@ export const selectScaleIn = (
         a.ci.containerInstanceArn.localeCompare(b.ci.containerInstanceArn),
     );
   let remaining = capacity;
-  let pool = candidates;
+  // Issue 14: a host running a task with ECS task scale-in protection on is no candidate while it lasts —
+  // a drain stops and replaces service tasks (ecs-facts §6), which is what the protection asks not to do
+  // (cluster-autoscaler treats safe-to-evict=false pods alike). It stays a destination. Standalone tasks
+  // only rank their host last: a drain does not stop them (max-drain-time returns it ACTIVE).
+  const guarded = new Set(
+    candidates
+      .filter((c) => c.tasks.nonDaemon.some((t) => t.group?.startsWith('service:') && isJobTask(snapshot, t)))
+      .map((c) => c.ci),
+  );
+  for (const ci of guarded) {
+    result.reasons.push(
+      `${label(ci)} runs task(s) with ECS task scale-in protection: not drained while it is on`,
+    );
+  }
+  let pool = candidates.filter((c) => !guarded.has(c.ci));
   // Tasks that DRAINING instances are handing over land on the instances that stay, like those of the
   // instances chosen here: several drains may run at once, each sized against all the others.
   let moved: PlacementItem[] = [...moving];
@@ -193,6 +225,7 @@ export const selectScaleIn = (
   let idle = sum(remaining, (i) => i.remaining);
   let movedTotal = totalOf(moved);
   let lastWhy = 'no registered ACTIVE instance of the group to remove';
+  const undecided: string[] = [];
   // Candidates per AZ, kept up to date as instances are chosen (not recounted over 5,000 per step).
   const perAz = new Map<string, number>();
   for (const c of pool) perAz.set(c.az, (perAz.get(c.az) ?? 0) + 1);
@@ -206,10 +239,7 @@ export const selectScaleIn = (
     }
     let chosen: Candidate | undefined;
     for (const c of eligible) {
-      if (!c.tasks.complete && !result.needsTasks.includes(c.ci.containerInstanceArn)) {
-        result.needsTasks.push(c.ci.containerInstanceArn);
-      }
-      const { why, note, items } = blockReason(
+      const { why, note, items, listDecides } = blockReason(
         snapshot,
         analysis,
         c,
@@ -220,6 +250,11 @@ export const selectScaleIn = (
         movedTotal,
       );
       if (why) {
+        // Issue 19: the candidate was sized without a task list (each task as large as the largest) and
+        // that sizing, not the idle capacity, kept it: its list could make it removable.
+        if (listDecides && !c.tasks.complete && !undecided.includes(c.ci.containerInstanceArn)) {
+          undecided.push(c.ci.containerInstanceArn);
+        }
         lastWhy = `${label(c.ci)} cannot go: ${why}`;
         continue;
       }
@@ -238,6 +273,14 @@ export const selectScaleIn = (
     remaining = remaining.filter((i) => i !== chosen.ci);
     pool = pool.filter((c) => c !== chosen);
     perAz.set(chosen.az, (perAz.get(chosen.az) ?? 1) - 1);
+  }
+  // Issue 19: the count is made from the snapshot (conservative sizes where no list is known); lists
+  // are asked for only when that count is zero although the idle capacity exceeds an instance (they may
+  // make scale-in possible at all), a few, once per decision (not when some busy candidate's list is
+  // known already). The planner asks for those of the instances about to drain.
+  const anyRead = candidates.some((c) => c.tasks.complete && c.ci.runningTasks + c.ci.pendingTasks > 0);
+  if (result.drain.length === 0 && !anyRead) {
+    result.needsTasks.push(...undecided.slice(0, UNDECIDED_READS));
   }
   if (result.drain.length === 0) result.reasons.push(`no instance can be removed: ${lastWhy}`);
   return result;
