@@ -43,7 +43,7 @@ import { type CommandTable, command } from './core/registry.js';
 import { addClusterCapacityProvider } from './ecs/capacity-providers.js';
 import type { EcsWorld } from './ecs/ecs-world.js';
 import { requireCluster } from './ecs/lookup.js';
-import type { SimTask } from './ecs/model.js';
+import { setTaskProtection, taskProtection } from './ecs/task-protection.js';
 
 /** A capacity provider as the setup API takes it. */
 export interface CapacityProviderSpec {
@@ -57,7 +57,6 @@ export interface CapacityProviderSpec {
 
 /** Capacity providers by name, per simulated account. Other state hangs off the simulated objects. */
 const providersOf = new WeakMap<EcsWorld, Map<string, CapacityProviderSpec>>();
-const protection = new WeakMap<SimTask, { enabled: boolean; expiresAt: number }>();
 const policies = new WeakMap<SimAsg, Record<string, unknown>[]>();
 const scheduled = new WeakMap<SimAsg, Record<string, unknown>[]>();
 
@@ -138,7 +137,13 @@ export const coexistEcsApi = (world: EcsWorld): CommandTable => {
         else if (!t.service) failures.push({ arn: t.arn, reason: 'TASK_NOT_VALID' });
         else {
           const expiresAt = clock() + minutes * 60_000;
-          protection.set(t, { enabled: i.protectionEnabled === true, expiresAt });
+          setTaskProtection(t, i.protectionEnabled === true, expiresAt);
+          // The service scheduler looks again when the protection ends (a surplus it kept may stop then).
+          if (i.protectionEnabled) {
+            world.ctx.clock.after(minutes * 60, 'ecs:protection-expired', () =>
+              world.requestReconcile(t.cluster),
+            );
+          }
           protectedTasks.push({
             taskArn: t.arn,
             protectionEnabled: i.protectionEnabled === true,
@@ -161,7 +166,7 @@ export const coexistEcsApi = (world: EcsWorld): CommandTable => {
         if (!t) failures.push({ arn: ref, reason: 'TASK_NOT_FOUND' });
         else if (!t.service) failures.push({ arn: t.arn, reason: 'TASK_NOT_VALID' });
         else {
-          const p = protection.get(t);
+          const p = taskProtection(t);
           const enabled = p?.enabled && p.expiresAt > clock();
           protectedTasks.push({
             taskArn: t.arn,

@@ -6,7 +6,8 @@
  *  - REPLICA services: service tasks on DRAINING instances are replaced on ACTIVE ones; PENDING ones
  *    are stopped at once, RUNNING ones only while the RUNNING count stays ≥ minimumHealthyPercent of
  *    desired, and replacements are started only while the total stays ≤ maximumPercent of desired;
- *  - more tasks than desired → stop the surplus (placement-strategy order);
+ *  - more tasks than desired → stop the surplus (placement-strategy order), never a task with task
+ *    scale-in protection on (task-protection.ts);
  *  - fewer → place; what cannot be placed stays unplaced (no task object) and the service reports
  *    "unable to place a task" and emits SERVICE_TASK_PLACEMENT_FAILURE (at most once per
  *    `placementFailureEventIntervalSeconds` per service: an assumption, AWS does not document the rate).
@@ -17,6 +18,7 @@ import { placementFailureEvent } from './ecs-events.js';
 import type { EcsWorld } from './ecs-world.js';
 import type { SimCluster, SimContainerInstance, SimService, SimTask } from './model.js';
 import { chooseInstance, chooseTasksToStop, type PlacementChoice } from './placement.js';
+import { isTaskProtected } from './task-protection.js';
 
 /** Runs one scheduler pass over every ACTIVE service of the cluster. */
 export const reconcileCluster = (world: EcsWorld, cluster: SimCluster): void => {
@@ -91,8 +93,11 @@ const reconcileReplica = (world: EcsWorld, s: SimService): boolean => {
   const drainingRunning = draining.filter((t) => t.lastStatus === 'RUNNING');
 
   // Scale in: surplus of good tasks.
-  if (good.length > desired) {
-    const stop = chooseTasksToStop(good, good.length - desired, s.placementStrategy, rng);
+  // Protected tasks (task scale-in protection) are never stopped by a scale-in (task-protection.ts).
+  const stoppable = good.filter((t) => !isTaskProtected(t, world.ctx.clock.nowMs));
+  if (good.length > desired && stoppable.length > 0) {
+    const surplus = Math.min(stoppable.length, good.length - desired);
+    const stop = chooseTasksToStop(stoppable, surplus, s.placementStrategy, rng);
     for (const t of stop)
       world.stopTask(
         t,

@@ -378,12 +378,18 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
     drive: (sim) => steps(sim, 'web', [[600, 3]]),
     check: (sim, add) => {
       const { host, tasks } = runFacts.get(sim)!;
-      // Set ACTIVE by the scaler once its drain passed 600 s (it started 500 s before the run).
-      if (!stateWrites(sim, host.arn, 'ACTIVE').some((a) => a.t >= 100)) {
+      // Set ACTIVE by the scaler by the time its drain passed 600 s (it started 500 s before the run) plus
+      // three ticks — or sooner, when demand brought it back; a later drain of it has a limit too.
+      if (!stateWrites(sim, host.arn, 'ACTIVE').some((a) => a.t <= 100 + 180)) {
+        add(280, 'own-drain-not-ended', `${host.ec2InstanceId} was not set ACTIVE after max-drain-time`);
+      }
+      const mark = host.attributes.find((a) => a.name === OWN_DRAIN_ATTRIBUTE)?.value;
+      const endS = Math.floor(sim.clock.startMs / 1000) + sim.elapsedSeconds;
+      if (host.status === 'DRAINING' && (!mark || endS - Number(mark) > 600 + 180)) {
         add(
           sim.elapsedSeconds,
           'own-drain-not-ended',
-          `${host.ec2InstanceId} was never set ACTIVE after max-drain-time`,
+          `${host.ec2InstanceId} is DRAINING past max-drain-time (mark ${mark ?? 'none'})`,
         );
       }
       for (const t of tasks.filter((x) => x.lastStatus !== 'RUNNING')) {

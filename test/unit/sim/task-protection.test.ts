@@ -1,0 +1,55 @@
+/**
+ * The simulator's ECS service scheduler never stops a task with task scale-in protection on when the
+ * service scales in (ECS Developer Guide, task scale-in protection); once it expires, the task may go.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSim, type Sim } from '../../../sim/index.js';
+
+let sim: Sim | undefined;
+afterEach(() => {
+  sim?.dispose();
+  sim = undefined;
+});
+
+const webTasks = (s: Sim) =>
+  [...s.ecs.cluster('c')!.tasks.values()].filter(
+    (t) => t.group === 'service:web' && t.desiredStatus === 'RUNNING',
+  );
+
+describe('sim: service scale-in and task scale-in protection', () => {
+  it('keeps protected tasks through a scale-in, stops them after the protection expires', async () => {
+    sim = createSim({ seed: 3 });
+    sim.createCluster('c');
+    sim.registerTaskDefinition({ family: 'web', containers: [{ cpu: 256, memoryReservation: 512 }] });
+    sim.createAutoScalingGroup({
+      name: 'g',
+      cluster: 'c',
+      min: 2,
+      max: 2,
+      desired: 2,
+      instanceTypes: ['m5.large'],
+    });
+    sim.createService({ cluster: 'c', name: 'web', taskDefinition: 'web', desiredCount: 4 });
+    sim.install();
+    sim.start();
+    await sim.runFor(120);
+    expect(webTasks(sim)).toHaveLength(4);
+    const kept = webTasks(sim).slice(0, 2);
+    await sim.call('ecs', 'UpdateTaskProtection', {
+      cluster: 'c',
+      tasks: kept.map((t) => t.arn),
+      protectionEnabled: true,
+      expiresInMinutes: 10,
+    });
+    await sim.call('ecs', 'UpdateService', { cluster: 'c', service: 'web', desiredCount: 1 });
+    await sim.runFor(120);
+    // Only unprotected tasks stop: the two protected ones stay although desired is 1.
+    expect(
+      webTasks(sim)
+        .map((t) => t.arn)
+        .sort(),
+    ).toEqual(kept.map((t) => t.arn).sort());
+    await sim.runFor(15 * 60);
+    expect(webTasks(sim)).toHaveLength(1);
+  });
+});
