@@ -526,6 +526,13 @@ const setDraining = (
   for (const id of add) {
     const ci = gs.registered.get(id);
     if (ci && now) {
+      // An ACTIVE instance may still carry the mark of an earlier own drain, which ownDrains plans to
+      // delete; the new mark replaces it. Both in one plan, the delete (written after the put) left the
+      // new drain unmarked: read as someone else's drain, the instance sat DRAINING (issue 15's
+      // `draining-without-owner`, ramp-down / everything / seed 3).
+      plan.attributes.delete = plan.attributes.delete.filter(
+        (d) => d.containerInstanceArn !== ci.containerInstanceArn || d.name !== OWN_DRAIN_ATTRIBUTE,
+      );
       plan.attributes.put.push({
         containerInstanceArn: ci.containerInstanceArn,
         name: OWN_DRAIN_ATTRIBUTE,
