@@ -126,7 +126,7 @@ export const ecsWriteApi = (world: EcsWorld): CommandTable => ({
       constraints: (i.placementConstraints as PlacementConstraint[] | undefined) ?? [],
       tags,
     });
-    return { tasks: result.tasks.map(taskShape), failures: result.failures };
+    return { tasks: result.tasks.map((t) => taskShape(t)), failures: result.failures };
   }),
 
   StopTask: command<StopTaskCommandInput>((i) => {

@@ -20,6 +20,7 @@ import { coexistEcsApi } from '../coexist.js';
 import { awsError } from '../core/aws-error.js';
 import { checkBatch, paginate } from '../core/paginate.js';
 import { type CommandTable, command } from '../core/registry.js';
+import { freshAnswer } from '../sdk/responses.js';
 import { ecsWriteApi } from './ecs-api-write.js';
 import type { EcsWorld } from './ecs-world.js';
 import { requireCluster, serviceName } from './lookup.js';
@@ -81,7 +82,8 @@ export const ecsApi = (world: EcsWorld): CommandTable => ({
       if (ci) containerInstances.push(containerInstanceShape(ci));
       else failures.push({ arn: ref, reason: 'MISSING' });
     }
-    return { containerInstances, failures };
+    // Items and failures are built for this answer, without undefined members: no copy needed.
+    return freshAnswer({ containerInstances, failures });
   }),
 
   ListServices: command<ListServicesCommandInput>((i) => {
@@ -146,16 +148,15 @@ export const ecsApi = (world: EcsWorld): CommandTable => ({
   DescribeTasks: command<DescribeTasksCommandInput>((i) => {
     const c = requireCluster(world, i.cluster);
     checkBatch('ecs', 'DescribeTasks', 'tasks', i.tasks, 100, 1);
+    const withTags = i.include?.includes('TAGS') ?? false;
     const tasks = [];
     const failures = [];
     for (const ref of i.tasks ?? []) {
       const t = c.tasks.get(ref.startsWith('arn:') ? ref : world.arn(`task/${c.name}/${ref}`));
-      if (t) {
-        const shape = taskShape(t);
-        tasks.push(i.include?.includes('TAGS') ? shape : { ...shape, tags: undefined });
-      } else failures.push({ arn: ref, reason: 'MISSING' });
+      if (t) tasks.push(taskShape(t, withTags));
+      else failures.push({ arn: ref, reason: 'MISSING' });
     }
-    return { tasks, failures };
+    return freshAnswer({ tasks, failures });
   }),
 
   ListTagsForResource: command<ListTagsForResourceCommandInput>((i) => {

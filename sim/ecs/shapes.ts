@@ -35,95 +35,132 @@ const resources = (r: Reservation, ports: string[], udp: string[] = []) => [
     : []),
 ];
 
-/** DescribeContainerInstances item. */
-export const containerInstanceShape = (ci: SimContainerInstance) => {
+/** Sets `o[k] = v` unless `v` is undefined (the SDK never returns undefined members). */
+const put = (o: Record<string, unknown>, k: string, v: unknown): void => {
+  if (v !== undefined) o[k] = v;
+};
+
+/**
+ * DescribeContainerInstances item: a fresh object (nothing in it is the simulator's state) without
+ * undefined members — what `compact()` would make of it, so the command answers it without a copy
+ * (test/unit/sim/fresh-answers.test.ts).
+ */
+export const containerInstanceShape = (ci: SimContainerInstance): ContainerInstanceShape => {
   let running = 0;
   let pending = 0;
+  const attachments: Array<Record<string, unknown>> = [];
   for (const t of ci.tasks) {
     if (t.lastStatus === 'RUNNING' || t.lastStatus === 'STOPPING') running++;
     else if (t.lastStatus === 'PENDING') pending++;
-  }
-  return {
-    containerInstanceArn: ci.arn,
-    ec2InstanceId: ci.ec2InstanceId,
-    capacityProviderName: undefined,
-    version: ci.version,
-    versionInfo: { agentVersion: '1.89.0', agentHash: 'sim0001', dockerVersion: 'DockerVersion: 25.0.8' },
-    remainingResources: resources(
-      ci.remaining,
-      [...ci.usedPorts].map(String),
-      [...ci.usedPortsUdp].map(String),
-    ),
-    registeredResources: resources(ci.registered, ['22', '2375', '2376', '51678', '51679']),
-    status: ci.status,
-    statusReason: ci.status === 'INACTIVE' ? 'Instance deregistration forced by the user.' : undefined,
-    agentConnected: ci.agentConnected,
-    runningTasksCount: running,
-    pendingTasksCount: pending,
-    attributes: ci.attributes.map((a) => ({ ...a })),
-    registeredAt: new Date(ci.registeredAt),
     // One task ENI per awsvpc task (type as the API documents it, ecs-facts §2).
-    attachments: [...ci.tasks]
-      .filter((t) => t.taskDefinition.awsvpc && t.lastStatus !== 'STOPPED')
-      .map((t) => ({
+    if (t.taskDefinition.awsvpc && t.lastStatus !== 'STOPPED') {
+      attachments.push({
         id: `eni-attach-${t.id.slice(0, 17)}`,
         type: 'ElasticNetworkInterface',
         status: 'ATTACHED',
-      })),
-    tags: [],
-  };
+      });
+    }
+  }
+  const o: Record<string, unknown> = {};
+  put(o, 'containerInstanceArn', ci.arn);
+  put(o, 'ec2InstanceId', ci.ec2InstanceId);
+  put(o, 'version', ci.version);
+  o.versionInfo = { agentVersion: '1.89.0', agentHash: 'sim0001', dockerVersion: 'DockerVersion: 25.0.8' };
+  o.remainingResources = resources(
+    ci.remaining,
+    [...ci.usedPorts].map(String),
+    [...ci.usedPortsUdp].map(String),
+  );
+  o.registeredResources = resources(ci.registered, ['22', '2375', '2376', '51678', '51679']);
+  put(o, 'status', ci.status);
+  if (ci.status === 'INACTIVE') o.statusReason = 'Instance deregistration forced by the user.';
+  put(o, 'agentConnected', ci.agentConnected);
+  o.runningTasksCount = running;
+  o.pendingTasksCount = pending;
+  o.attributes = ci.attributes.map((a) => {
+    const copy: Record<string, unknown> = {};
+    for (const k in a) put(copy, k, (a as Record<string, unknown>)[k]);
+    return copy;
+  });
+  o.registeredAt = new Date(ci.registeredAt);
+  o.attachments = attachments;
+  o.tags = [];
+  return o as unknown as ContainerInstanceShape;
 };
 
-/** DescribeTasks item. */
-export const taskShape = (t: SimTask) => {
+/** The members of a DescribeContainerInstances item that the simulator itself reads back. */
+export interface ContainerInstanceShape {
+  containerInstanceArn: string;
+  agentConnected: boolean;
+  attributes: Array<{ name: string; value?: string }>;
+  versionInfo: Record<string, string>;
+  registeredResources: ReturnType<typeof resources>;
+  remainingResources: ReturnType<typeof resources>;
+  [member: string]: unknown;
+}
+
+/**
+ * DescribeTasks item (with its tags unless `withTags` is false): a fresh object without undefined
+ * members, like {@link containerInstanceShape}.
+ */
+export const taskShape = (t: SimTask, withTags = true): Record<string, unknown> => {
   const td = t.taskDefinition;
   const containers = (td.raw.containerDefinitions as Array<Record<string, unknown>> | undefined) ?? [];
-  return {
-    taskArn: t.arn,
-    clusterArn: t.cluster.arn,
-    taskDefinitionArn: td.arn,
-    containerInstanceArn: t.instance.arn,
-    availabilityZone: t.instance.az,
-    launchType: 'EC2',
-    cpu: String(td.reservation.cpu),
-    memory: String(td.reservation.memory),
-    group: t.group,
-    startedBy: t.startedBy,
-    lastStatus: t.lastStatus,
-    desiredStatus: t.desiredStatus,
-    healthStatus: 'UNKNOWN',
-    connectivity: t.lastStatus === 'STOPPED' ? undefined : 'CONNECTED',
-    createdAt: new Date(t.createdAt),
-    pullStartedAt: t.startedAt ? new Date(t.createdAt + 1000) : undefined,
-    pullStoppedAt: t.startedAt ? new Date(Math.max(t.createdAt + 1000, t.startedAt - 1000)) : undefined,
-    startedAt: t.startedAt ? new Date(t.startedAt) : undefined,
-    stoppingAt: t.stoppingAt ? new Date(t.stoppingAt) : undefined,
-    executionStoppedAt: t.stoppedAt ? new Date(t.stoppedAt) : undefined,
-    stoppedAt: t.stoppedAt ? new Date(t.stoppedAt) : undefined,
-    stopCode: t.stopCode,
-    stoppedReason: t.stoppedReason,
-    version: t.version,
-    containers: containers.map((c) => ({
-      containerArn: `${t.arn.replace(':task/', ':container/')}/${String(c.name)}`,
-      taskArn: t.arn,
-      name: c.name,
-      image: c.image,
-      lastStatus: t.lastStatus === 'STOPPING' ? 'RUNNING' : t.lastStatus,
-      ...(t.lastStatus === 'STOPPED'
-        ? { exitCode: t.stopCode === 'EssentialContainerExited' ? 1 : 137 }
-        : {}),
-      networkInterfaces: [],
-      cpu: String(c.cpu ?? 0),
-      ...(c.memory !== undefined ? { memory: String(c.memory) } : {}),
-      ...(c.memoryReservation !== undefined ? { memoryReservation: String(c.memoryReservation) } : {}),
-    })),
-    overrides: {
-      containerOverrides: containers.map((c) => ({ name: c.name })),
-      inferenceAcceleratorOverrides: [],
-    },
-    attachments: [],
-    tags: tagList(t.tags),
+  const o: Record<string, unknown> = {};
+  put(o, 'taskArn', t.arn);
+  put(o, 'clusterArn', t.cluster.arn);
+  put(o, 'taskDefinitionArn', td.arn);
+  put(o, 'containerInstanceArn', t.instance.arn);
+  put(o, 'availabilityZone', t.instance.az);
+  o.launchType = 'EC2';
+  o.cpu = String(td.reservation.cpu);
+  o.memory = String(td.reservation.memory);
+  put(o, 'group', t.group);
+  put(o, 'startedBy', t.startedBy);
+  put(o, 'lastStatus', t.lastStatus);
+  put(o, 'desiredStatus', t.desiredStatus);
+  o.healthStatus = 'UNKNOWN';
+  if (t.lastStatus !== 'STOPPED') o.connectivity = 'CONNECTED';
+  o.createdAt = new Date(t.createdAt);
+  if (t.startedAt) {
+    o.pullStartedAt = new Date(t.createdAt + 1000);
+    o.pullStoppedAt = new Date(Math.max(t.createdAt + 1000, t.startedAt - 1000));
+    o.startedAt = new Date(t.startedAt);
+  }
+  if (t.stoppingAt) o.stoppingAt = new Date(t.stoppingAt);
+  if (t.stoppedAt) {
+    o.executionStoppedAt = new Date(t.stoppedAt);
+    o.stoppedAt = new Date(t.stoppedAt);
+  }
+  put(o, 'stopCode', t.stopCode);
+  put(o, 'stoppedReason', t.stoppedReason);
+  put(o, 'version', t.version);
+  const containerArn = t.arn.replace(':task/', ':container/');
+  o.containers = containers.map((c) => {
+    const out: Record<string, unknown> = {};
+    out.containerArn = `${containerArn}/${String(c.name)}`;
+    put(out, 'taskArn', t.arn);
+    put(out, 'name', c.name);
+    put(out, 'image', c.image);
+    out.lastStatus = t.lastStatus === 'STOPPING' ? 'RUNNING' : t.lastStatus;
+    if (t.lastStatus === 'STOPPED') out.exitCode = t.stopCode === 'EssentialContainerExited' ? 1 : 137;
+    out.networkInterfaces = [];
+    out.cpu = String(c.cpu ?? 0);
+    if (c.memory !== undefined) out.memory = String(c.memory);
+    if (c.memoryReservation !== undefined) out.memoryReservation = String(c.memoryReservation);
+    return out;
+  });
+  o.overrides = {
+    containerOverrides: containers.map((c) => {
+      const out: Record<string, unknown> = {};
+      put(out, 'name', c.name);
+      return out;
+    }),
+    inferenceAcceleratorOverrides: [],
   };
+  o.attachments = [];
+  if (withTags) o.tags = tagList(t.tags);
+  return o;
 };
 
 /** Daemon desired count: one per ACTIVE, connected instance. */

@@ -8,7 +8,7 @@ import { type CommandTable, isWriteCommand } from '../core/registry.js';
 import { type Lambdas, SimInvocationKilled } from '../events/lambdas.js';
 import type { Faults } from '../faults.js';
 import type { Timeline } from '../observe/timeline.js';
-import { applyPartialFailure, compact } from './responses.js';
+import { applyPartialFailure, compact, compactAnswer } from './responses.js';
 
 /** Routes calls to the command tables; counts calls by `service:Command`. */
 export class ApiDispatcher {
@@ -72,7 +72,7 @@ export class ApiDispatcher {
     if (!impl) throw new SimNotImplementedError(service, command);
     let out: Record<string, unknown>;
     try {
-      out = compact(impl(input)) as Record<string, unknown>;
+      out = compactAnswer(impl(input)) as Record<string, unknown>;
     } catch (err) {
       record(err instanceof Error ? err.name : String(err));
       throw err;

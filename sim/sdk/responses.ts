@@ -23,6 +23,21 @@ export const compact = (value: unknown): unknown => {
   return out;
 };
 
+const fresh = new WeakSet<object>();
+
+/**
+ * Marks a command's answer as already what {@link compact} would make of it: built for this call alone
+ * (no member is the simulator's state) and without undefined members. The dispatcher answers it as is.
+ */
+export const freshAnswer = <T extends object>(answer: T): T => {
+  fresh.add(answer);
+  return answer;
+};
+
+/** {@link compact}, or the answer itself when it was marked with {@link freshAnswer}. */
+export const compactAnswer = (answer: unknown): unknown =>
+  typeof answer === 'object' && answer !== null && fresh.has(answer) ? answer : compact(answer);
+
 const describeLists: Record<string, [list: string, arnKey: string]> = {
   DescribeContainerInstances: ['containerInstances', 'containerInstanceArn'],
   DescribeTasks: ['tasks', 'taskArn'],
