@@ -1,0 +1,128 @@
+/**
+ * The function bundles carry the JSON stand-ins (shared/aws/lambda/stand-ins.json) instead of the SDK
+ * clients they replace, and a real bundle works on them end to end: the capacity-report bundle runs in a
+ * child process against a local HTTP server that plays every AWS service it calls (AWS JSON for ECS,
+ * Application Auto Scaling, CloudWatch, SSM; Query/XML for Auto Scaling), and returns a report of the
+ * cluster the server describes.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const META = '.esbuild/meta';
+const BUNDLE = resolve('.esbuild/functions/capacity-report/handler.mjs');
+const STAND_INS = JSON.parse(readFileSync('shared/aws/lambda/stand-ins.json', 'utf8')) as Record<
+  string,
+  string
+>;
+
+describe.runIf(existsSync(META) && existsSync(BUNDLE))('the function bundles', () => {
+  it('carry no code of the replaced SDK clients, and the stand-ins instead', () => {
+    const metas = readdirSync(META).filter((f) => f.endsWith('.json'));
+    expect(metas.length).toBeGreaterThanOrEqual(5);
+    const used = new Set<string>();
+    for (const f of metas) {
+      const inputs = Object.keys(
+        (JSON.parse(readFileSync(join(META, f), 'utf8')) as { inputs: Record<string, unknown> }).inputs,
+      );
+      for (const pkg of Object.keys(STAND_INS)) {
+        expect(inputs.filter((i) => i.includes(`node_modules/${pkg}/`))).toEqual([]);
+      }
+      expect(inputs.filter((i) => i.includes('@smithy/core/dist-es/submodules/event-streams'))).toEqual([]);
+      for (const i of inputs)
+        if (i.startsWith('shared/aws/lambda/')) used.add(i.replace('shared/aws/lambda/', ''));
+    }
+    // Every stand-in is in at least one bundle (a stand-in no function needs would be dead code).
+    expect([...used].sort()).toEqual(expect.arrayContaining(Object.values(STAND_INS)));
+  });
+
+  it('report a cluster end to end over the stand-ins, signed with the Lambda credentials', async () => {
+    const seen: Array<{ target: string; headers: IncomingHttpHeaders }> = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        const target = String(req.headers['x-amz-target'] ?? '');
+        if (!target) {
+          // Auto Scaling (Query): an empty answer of the requested action.
+          const action = new URLSearchParams(body).get('Action') ?? 'Unknown';
+          seen.push({ target: `autoscaling.${action}`, headers: req.headers });
+          res.writeHead(200, { 'content-type': 'text/xml' });
+          res.end(
+            `<${action}Response xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><${action}Result><AutoScalingGroups/></${action}Result><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></${action}Response>`,
+          );
+          return;
+        }
+        seen.push({ target, headers: req.headers });
+        const op = target.split('.').pop();
+        const answers: Record<string, unknown> = {
+          DescribeClusters: {
+            clusters: [
+              { clusterName: 'demo', clusterArn: 'arn:aws:ecs:eu-west-1:1:cluster/demo', status: 'ACTIVE' },
+            ],
+            failures: [],
+          },
+          GetParameter: undefined,
+        };
+        if (op === 'GetParameter') {
+          res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
+          res.end(JSON.stringify({ __type: 'ParameterNotFound', message: 'none' }));
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(JSON.stringify(answers[op ?? ''] ?? {}));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const script = `const { handler } = await import(${JSON.stringify(BUNDLE)});
+      const out = await handler({ clusters: ['demo'] }, { functionName: 'f', awsRequestId: 'r', getRemainingTimeInMillis: () => 9000 });
+      process.stdout.write(JSON.stringify(out));`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: '/nonexistent',
+        AWS_REGION: 'eu-west-1',
+        AWS_ACCESS_KEY_ID: 'AKIABUNDLETEST000002',
+        AWS_SECRET_ACCESS_KEY: 'bundle-test-secret',
+        AWS_SESSION_TOKEN: 'bundle-test-token',
+        AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => {
+      stdout += c;
+    });
+    child.stderr.on('data', (c) => {
+      stderr += c;
+    });
+    const code = await new Promise((r) => child.on('exit', r));
+    server.close();
+    // The SDK warns on Node 20 that later releases need Node 22 (Lambda runs nodejs22.x); nothing else.
+    const errors = stderr.replace(
+      /\(node:\d+\) Warning: NodeVersionSupportWarning[\s\S]*?warning was created\)\n/,
+      '',
+    );
+    expect([code, errors.slice(0, 500)]).toEqual([0, '']);
+    const report = JSON.parse(stdout) as { clusters: Array<{ cluster: string }> };
+    expect(report.clusters.map((c) => c.cluster)).toEqual(['demo']);
+    const targets = new Set(seen.map((s) => s.target));
+    expect(targets).toContain('AmazonEC2ContainerServiceV20141113.DescribeClusters');
+    expect(targets).toContain('AmazonEC2ContainerServiceV20141113.ListContainerInstances');
+    expect(targets).toContain('AmazonSSM.GetParameter');
+    expect(targets).toContain('GraniteServiceVersion20100801.DescribeAlarms');
+    expect(targets).toContain('autoscaling.DescribeAutoScalingGroups');
+    for (const s of seen) {
+      expect(s.headers.authorization).toMatch(/Credential=AKIABUNDLETEST000002\/\d{8}\/eu-west-1\//);
+      expect(s.headers['x-amz-security-token']).toBe('bundle-test-token');
+    }
+  });
+});
