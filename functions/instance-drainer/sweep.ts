@@ -16,6 +16,7 @@ import {
   type DrainDefaults,
   type DrainHook,
   type DrainSettings,
+  DrainTags,
   DrainTriggers,
   heartbeatProtection,
   resolveDrainSettings,
@@ -87,34 +88,49 @@ const keepAlive = async (deps: DrainDeps, h: HeldInstance): Promise<void> => {
 };
 
 /**
+ * Seconds a group's Spot-warning tag is kept even when no warned container instance is found: the
+ * drainer tags the group before it writes the instance's mark, so a sweep in between sees the tag first.
+ */
+export const SPOT_TAG_GRACE_SECONDS = 300;
+
+/**
  * The Spot watch: ACTIVE container instances carrying the Spot-warning mark in a managed cluster are set
  * DRAINING again, every sweep, until the reclaim deregisters them (the mark goes with the container
- * instance). One ListContainerInstances per managed cluster; a dry-run group's cluster is only logged.
+ * instance). Issue 19: only the clusters of groups tagged {@link DrainTags.spotWarnedAt} (the drainer tags
+ * the group when it handles a warning) are listed — one ListContainerInstances each, instead of one for
+ * every managed cluster every minute; once none of a cluster's marked instances is left (in any status),
+ * the tag is removed. A dry-run group's cluster is only logged.
  */
 const watchSpotWarned = async (
   deps: DrainDeps,
   groups: Awaited<ReturnType<DrainDeps['autoscaling']['listManagedGroups']>>,
   defaults: DrainDefaults,
   out: RouteResult,
+  now: Date,
 ): Promise<void> => {
   const list = deps.ecs.listSpotWarnedActive?.bind(deps.ecs);
   if (!list) return;
-  const dryRunByCluster = new Map<string, boolean>();
+  const warned = new Map<string, { dryRun: boolean; groups: string[]; since: number }>();
   for (const group of groups) {
+    const tag = group.tags.find((t) => t.Key === DrainTags.spotWarnedAt)?.Value;
+    if (tag === undefined) continue;
     try {
       const settings = resolveDrainSettings(group.name, group.tags, defaults);
-      if (settings)
-        dryRunByCluster.set(
-          settings.cluster,
-          (dryRunByCluster.get(settings.cluster) ?? false) || settings.dryRun,
-        );
+      if (!settings) continue;
+      const w = warned.get(settings.cluster) ?? { dryRun: false, groups: [], since: 0 };
+      w.dryRun ||= settings.dryRun;
+      w.groups.push(group.name);
+      w.since = Math.max(w.since, Number(tag) || 0);
+      warned.set(settings.cluster, w);
     } catch {
       // A bad tag is reported where the group's held instances are swept.
     }
   }
-  for (const [cluster, dryRun] of dryRunByCluster) {
+  const nowS = Math.floor(now.getTime() / 1000);
+  for (const [cluster, { dryRun, groups: tagged, since }] of warned) {
     try {
-      for (const arn of await list(cluster)) {
+      const active = await list(cluster);
+      for (const arn of active) {
         logger.warn('Spot-warned container instance is ACTIVE again: setting it DRAINING', {
           cluster,
           containerInstance: arn,
@@ -122,6 +138,15 @@ const watchSpotWarned = async (
         });
         if (!dryRun) await deps.ecs.setDraining(cluster, arn);
       }
+      const clear = deps.autoscaling.clearSpotWarning?.bind(deps.autoscaling);
+      if (active.length > 0 || dryRun || !clear || !deps.ecs.listSpotWarned) continue;
+      if (nowS - since < SPOT_TAG_GRACE_SECONDS) continue;
+      if ((await deps.ecs.listSpotWarned(cluster)).length > 0) continue;
+      for (const asg of tagged) await clear(asg);
+      logger.info('no Spot-warned container instance left: Spot watch of the cluster ends', {
+        cluster,
+        groups: tagged,
+      });
     } catch (error) {
       logger.error('Spot watch failed; the next sweep retries', { cluster, error: describeError(error) });
       out.errors.push({ cluster, message: describeError(error) });
@@ -133,7 +158,7 @@ const watchSpotWarned = async (
 export const sweep = async (deps: DrainDeps, defaults: DrainDefaults, now: Date): Promise<RouteResult> => {
   const out: RouteResult = { results: [], errors: [] };
   const groups = await deps.autoscaling.listManagedGroups();
-  await watchSpotWarned(deps, groups, defaults, out);
+  await watchSpotWarned(deps, groups, defaults, out, now);
   const held: HeldInstance[] = [];
   for (const group of groups) {
     const waiting = group.instances.filter((i) => WAITING_STATES.includes(i.lifecycleState));

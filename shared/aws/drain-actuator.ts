@@ -26,6 +26,29 @@ export interface DrainActuatorPorts {
 }
 
 /**
+ * Tags the instance's group with its Spot warning ({@link DrainAutoScalingPort.recordSpotWarning}). A
+ * failure is logged and does not stop the plan: DRAINING is set already (the Spot order), and a retry of
+ * the event would find the instance DRAINING and write nothing more.
+ */
+const recordSpotOnGroup = async (
+  plan: DrainPlan,
+  ports: DrainActuatorPorts,
+  facts: Record<string, unknown>,
+  at: Date,
+): Promise<void> => {
+  if (!ports.autoscaling.recordSpotWarning) return;
+  try {
+    await ports.autoscaling.recordSpotWarning(plan.asgName, at);
+    logger.info('Spot warning recorded on the group', facts);
+  } catch (error) {
+    logger.error('Spot warning not recorded on the group: the sweeper will not re-drive this instance', {
+      ...facts,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+};
+
+/**
  * Applies `plan` for cluster `cluster`.
  *
  * A failed drain-start record after DRAINING (the Spot order) does not stop the plan: it only feeds the
@@ -59,6 +82,9 @@ export const applyDrainPlan = async (
         });
         break;
       case 'record-drain-start':
+        // Issue 19: the group carries the latest Spot warning, so the sweeper's Spot watch lists this
+        // cluster (and only the clusters that have one) until the warned instance is gone.
+        if (step.spotWarning) await recordSpotOnGroup(plan, ports, facts, step.at);
         try {
           await ports.ecs.recordDrainStart(
             cluster,

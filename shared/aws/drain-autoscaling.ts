@@ -1,11 +1,14 @@
 /**
  * Auto Scaling adapter of the drainer: which group an instance is in and its lifecycle state, managed
- * groups (by tag), terminate lifecycle hooks, and completing / heartbeating a lifecycle action.
+ * groups (by tag), terminate lifecycle hooks, completing / heartbeating a lifecycle action, and the
+ * group's Spot-warning tag (issue 19).
  */
 
 import type { AutoScalingClient, AutoScalingGroup as SdkGroup } from '@aws-sdk/client-auto-scaling';
 import {
   CompleteLifecycleActionCommand,
+  CreateOrUpdateTagsCommand,
+  DeleteTagsCommand,
   DescribeAutoScalingGroupsCommand,
   DescribeAutoScalingInstancesCommand,
   DescribeLifecycleHooksCommand,
@@ -63,6 +66,14 @@ export interface DrainAutoScalingPort {
   ): Promise<LifecycleCallOutcome>;
   /** RecordLifecycleActionHeartbeat; "No active Lifecycle Action found" is `not-pending`. */
   recordHeartbeat(asgName: string, hookName: string, instanceId: string): Promise<LifecycleCallOutcome>;
+  /**
+   * Records a member's Spot interruption warning on its group (tag {@link DrainTags.spotWarnedAt}, epoch
+   * seconds): the sweeper's Spot watch lists that cluster only while the tag is there (issue 19).
+   * Optional: ports without it leave the Spot watch to groups tagged otherwise.
+   */
+  recordSpotWarning?(asgName: string, at: Date): Promise<void>;
+  /** Removes {@link DrainTags.spotWarnedAt} from the group (no warned container instance is left). */
+  clearSpotWarning?(asgName: string): Promise<void>;
 }
 
 const toGroup = (g: SdkGroup): GroupInfo => ({
@@ -123,6 +134,34 @@ export class AutoScalingDrainAdapter implements DrainAutoScalingPort {
       NextToken = page.NextToken;
     } while (NextToken);
     return groups;
+  }
+
+  async recordSpotWarning(asgName: string, at: Date) {
+    await this.aws('autoscaling:CreateOrUpdateTags', `group '${asgName}'`, () =>
+      this.autoscaling.send(
+        new CreateOrUpdateTagsCommand({
+          Tags: [
+            {
+              ResourceId: asgName,
+              ResourceType: 'auto-scaling-group',
+              Key: DrainTags.spotWarnedAt,
+              Value: String(Math.floor(at.getTime() / 1000)),
+              PropagateAtLaunch: false,
+            },
+          ],
+        }),
+      ),
+    );
+  }
+
+  async clearSpotWarning(asgName: string) {
+    await this.aws('autoscaling:DeleteTags', `group '${asgName}'`, () =>
+      this.autoscaling.send(
+        new DeleteTagsCommand({
+          Tags: [{ ResourceId: asgName, ResourceType: 'auto-scaling-group', Key: DrainTags.spotWarnedAt }],
+        }),
+      ),
+    );
   }
 
   async listTerminateHooks(asgName: string) {

@@ -80,6 +80,11 @@ export interface DrainEcsPort {
    * taking tasks again. Optional: ports without it skip the sweeper's Spot watch.
    */
   listSpotWarnedActive?(cluster: string): Promise<string[]>;
+  /**
+   * Container instances of `cluster` in any status but INACTIVE (ListContainerInstances' default) that
+   * carry {@link SPOT_WARNING_ATTRIBUTE}: none left means every warned instance is gone (issue 19).
+   */
+  listSpotWarned?(cluster: string): Promise<string[]>;
 }
 
 const chunks = <T>(items: readonly T[], size: number): T[][] => {
@@ -342,7 +347,15 @@ export class EcsDrainAdapter implements DrainEcsPort {
     );
   }
 
-  async listSpotWarnedActive(cluster: string) {
+  listSpotWarnedActive(cluster: string) {
+    return this.listMarked(cluster, 'ACTIVE');
+  }
+
+  listSpotWarned(cluster: string) {
+    return this.listMarked(cluster, undefined);
+  }
+
+  private async listMarked(cluster: string, status: 'ACTIVE' | undefined) {
     const arns: string[] = [];
     let nextToken: string | undefined;
     do {
@@ -351,7 +364,7 @@ export class EcsDrainAdapter implements DrainEcsPort {
           new ListContainerInstancesCommand({
             cluster,
             filter: `attribute:${SPOT_WARNING_ATTRIBUTE} exists`,
-            status: 'ACTIVE',
+            ...(status ? { status } : {}),
             nextToken,
           }),
         ),

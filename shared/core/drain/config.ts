@@ -16,6 +16,12 @@ export const DrainTags = {
   dryRun: 'ecs-autoscaler:dry-run',
   maxDrainTime: 'ecs-autoscaler:max-drain-time',
   drainHook: 'ecs-autoscaler:drain-hook',
+  /**
+   * State, written by the drainer (issue 19): epoch seconds of the latest Spot interruption warning of a
+   * member. The sweeper's Spot watch lists the group's cluster only while it is there, and removes it
+   * once no warned container instance is left.
+   */
+  spotWarnedAt: 'ecs-autoscaler:spot-warned-at',
 } as const;
 
 /**

@@ -3,6 +3,8 @@ import {
   AutoScalingClient,
   AutoScalingServiceException,
   CompleteLifecycleActionCommand,
+  CreateOrUpdateTagsCommand,
+  DeleteTagsCommand,
   DescribeAutoScalingGroupsCommand,
   DescribeAutoScalingInstancesCommand,
   DescribeLifecycleHooksCommand,
@@ -25,6 +27,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/instance-drainer/handler.js';
 import { DRAIN_START_ATTRIBUTE, SPOT_WARNING_ATTRIBUTE } from '../../../shared/aws/drain-ecs.js';
+import { DrainTags } from '../../../shared/core/drain/index.js';
 import { TransientAwsError } from '../../../shared/core/errors.js';
 import { setClock, setSleep } from '../../../shared/runtime/clock.js';
 import { setEmfSink } from '../../../shared/runtime/metrics.js';
@@ -704,8 +707,54 @@ describe('instance-drainer handler: reliability (issue 15)', () => {
     expect(names).toEqual([DRAIN_START_ATTRIBUTE, SPOT_WARNING_ATTRIBUTE]);
   });
 
-  it('the sweeper sets a Spot-warned instance found ACTIVE again DRAINING, until it is gone', async () => {
+  it('Spot: tags the group of the instance with the warning, so the sweeper watches its cluster (issue 19)', async () => {
+    world({ lifecycleState: 'InService', tasks: [{ n: 1, lastStatus: 'RUNNING' }] });
+    await invoke(load('ec2/spot-instance-interruption-warning.json'));
+    const tags = asg.commandCalls(CreateOrUpdateTagsCommand).flatMap((c) => c.args[0].input.Tags ?? []);
+    expect(tags.map((t) => [t.ResourceId, t.Key])).toEqual([['web-prod-asg', DrainTags.spotWarnedAt]]);
+    expect(Number(tags[0]?.Value)).toBeGreaterThan(0);
+  });
+
+  it('the sweeper lists no cluster for its Spot watch unless a group carries the Spot-warning tag', async () => {
     world({ lifecycleState: 'InService', spotWarnedActive: true });
+    await invoke(load('capacity-report/scheduled-event.json'));
+    expect(ecs).not.toHaveReceivedCommand(ListContainerInstancesCommand);
+    expect(ecs).not.toHaveReceivedCommand(UpdateContainerInstancesStateCommand);
+  });
+
+  it.each([
+    ['keeps the tag within its grace period', '4102444800', 0],
+    ['removes the tag once no warned instance is left', '1000', 1],
+  ])('the sweeper %s', async (_what, since, deletes) => {
+    world({
+      lifecycleState: 'InService',
+      spotWarnedActive: false,
+      tags: [...MANAGED, { Key: DrainTags.spotWarnedAt, Value: since }],
+    });
+    await invoke(load('capacity-report/scheduled-event.json'));
+    expect(ecs).not.toHaveReceivedCommand(UpdateContainerInstancesStateCommand);
+    expect(asg.commandCalls(DeleteTagsCommand)).toHaveLength(deletes);
+    if (deletes > 0) {
+      // Gone means in no status (ListContainerInstances without `status` lists all but INACTIVE).
+      const lists = ecs.commandCalls(ListContainerInstancesCommand).map((c) => c.args[0].input);
+      expect(lists.map((i) => [i.cluster, i.filter, i.status])).toEqual([
+        ['web-prod', `attribute:${SPOT_WARNING_ATTRIBUTE} exists`, 'ACTIVE'],
+        ['web-prod', `attribute:${SPOT_WARNING_ATTRIBUTE} exists`, undefined],
+      ]);
+      expect(asg).toHaveReceivedCommandWith(DeleteTagsCommand, {
+        Tags: [
+          { ResourceId: 'web-prod-asg', ResourceType: 'auto-scaling-group', Key: DrainTags.spotWarnedAt },
+        ],
+      });
+    }
+  });
+
+  it('the sweeper sets a Spot-warned instance found ACTIVE again DRAINING, until it is gone', async () => {
+    world({
+      lifecycleState: 'InService',
+      spotWarnedActive: true,
+      tags: [...MANAGED, { Key: DrainTags.spotWarnedAt, Value: '1000' }],
+    });
     await invoke(load('capacity-report/scheduled-event.json'));
     expect(ecs).toHaveReceivedCommandWith(ListContainerInstancesCommand, {
       cluster: 'web-prod',
@@ -716,6 +765,8 @@ describe('instance-drainer handler: reliability (issue 15)', () => {
       containerInstances: [CI],
       status: 'DRAINING',
     });
+    // Still there: the tag stays.
+    expect(asg).not.toHaveReceivedCommand(DeleteTagsCommand);
   });
 
   it.each([
