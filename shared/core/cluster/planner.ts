@@ -335,6 +335,20 @@ const planClusterNow = (
     );
   }
 
+  // Issue 15: a partial answer hides instances or tasks, so free space looks missing that is not: a
+  // scale-out for headroom or the reservation threshold alone — buying instances or setting own draining
+  // ones ACTIVE again — waits for the next tick's full answer (else it is undone by the next scale-in: a
+  // direction reversal, or a drain undone and never converging). Tasks that cannot be placed still scale
+  // out now.
+  const hidden = snapshot.failures?.length ?? 0;
+  const unplaced = analysis.unplacedCount + waiting.tasks.length;
+  if (hidden > 0 && (out.deficit > 0 || out.reactivate.length > 0) && unplaced === 0) {
+    plan.reasons.push(...out.wants);
+    plan.reasons.push(
+      `no scale-out for headroom while AWS could not describe ${hidden} item(s) of the cluster (a partial answer hides free space; the next tick re-reads)`,
+    );
+    return plan;
+  }
   if (reactivate.length > 0) {
     plan.activate.push(...reactivate.map(planned));
     setDraining(
@@ -346,19 +360,6 @@ const planClusterNow = (
     plan.reasons.push(
       `demand came back: set ${reactivate.map((i) => i.ec2InstanceId).join(', ')} ACTIVE again instead of launching`,
     );
-  }
-  // Issue 15: a partial answer hides instances or tasks, so free space looks missing that is not: a
-  // scale-out for headroom or the reservation threshold alone waits for the next tick's full answer
-  // (else it is undone by the next scale-in: a direction reversal). Tasks that cannot be placed still
-  // scale out now.
-  const hidden = snapshot.failures?.length ?? 0;
-  const unplaced = analysis.unplacedCount + waiting.tasks.length;
-  if (hidden > 0 && out.deficit > 0 && out.reactivate.length === 0 && unplaced === 0) {
-    plan.reasons.push(...out.wants);
-    plan.reasons.push(
-      `no scale-out for headroom while AWS could not describe ${hidden} item(s) of the cluster (a partial answer hides free space; the next tick re-reads)`,
-    );
-    return plan;
   }
   if (out.deficit > 0 || out.reactivate.length > 0) {
     plan.reasons.push(...out.wants);

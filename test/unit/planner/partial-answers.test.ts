@@ -71,6 +71,25 @@ describe('planCluster — no headroom-only scale-out on a partial answer', () =>
     expect(plan.reasons.join('\n')).toMatch(/no scale-out for headroom while AWS could not describe 1 item/);
   });
 
+  it('does not set its own draining instance ACTIVE again for headroom while part of the cluster is hidden', () => {
+    // long-drain-refresh / partial-failures / seed 6: the answer hid an empty m5.xlarge; the tick saw
+    // 87.5 % CPU reserved and no room for the largest task, reactivated the instance it had just drained
+    // and bought one more. The next full answer showed the room (no-convergence at the end of the run).
+    const spec: ClusterSpec = {
+      instances: [
+        { id: id(1), ...FULL },
+        { id: id(2), status: 'DRAINING', usedCpu: 1024, usedMem: 1024, running: 1 },
+      ],
+      services: [{ name: 'web', cpu: 1024, mem: 1024, desired: 9 }],
+      group: { tags: { 'ecs-autoscaler:draining': id(2) } },
+    };
+    expect(planOf(snapshotOf(spec)).activate.map((a) => a.ec2InstanceId)).toEqual([id(2)]);
+    const plan = planOf(partial(snapshotOf(spec)));
+    expect(plan.activate).toEqual([]);
+    expect(plan.desiredCapacity.proposed).toBe(plan.desiredCapacity.current);
+    expect(plan.reasons.join('\n')).toMatch(/no scale-out for headroom while AWS could not describe 1 item/);
+  });
+
   it('still scales out at once for tasks that cannot be placed', () => {
     const spec: ClusterSpec = {
       instances: fleet(2, FULL),
