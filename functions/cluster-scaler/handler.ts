@@ -21,6 +21,7 @@ import type { Context, SQSBatchItemFailure } from 'aws-lambda';
 import { CloudWatchAlarmStore } from '../../shared/aws/alarm-store.js';
 import { clusterScalerClients } from '../../shared/aws/cluster-clients.js';
 import { listManagedClusters } from '../../shared/aws/cluster-groups.js';
+import { readReleaseMembership } from '../../shared/aws/cluster-release.js';
 import { AwsClusterWriter } from '../../shared/aws/cluster-writer.js';
 import { readClusterSnapshot } from '../../shared/aws/snapshot-reader.js';
 import { readTaskProtection } from '../../shared/aws/task-protection-reader.js';
@@ -71,6 +72,7 @@ const defaultPorts = (): TickPorts => {
     readTaskProtection: (cluster, tasks) => readTaskProtection(cluster, tasks, { clients }),
     writer: new AwsClusterWriter(clients.autoScaling, clients.ecs),
     alarms: new CloudWatchAlarmStore(clients.cloudWatch),
+    readReleaseMembership: (ids) => readReleaseMembership(clients.autoScaling, ids),
   };
 };
 

@@ -20,15 +20,18 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { applyRelease } from '../../shared/aws/cluster-release.js';
 import {
   type ClusterRequest,
   parseClusterRequest,
+  planRelease,
   REQUEST_MAX_AGE_SECONDS,
   reconcileAlarms,
+  releaseInstanceIds,
   requestAgeSeconds,
   wantedAlarms,
 } from '../../shared/core/cluster/index.js';
-import { describeError } from '../../shared/core/errors.js';
+import { describeError, NotFoundError, TransientAwsError } from '../../shared/core/errors.js';
 import { withExtraTasks } from '../../shared/core/service/index.js';
 import type { ClusterSnapshot } from '../../shared/core/snapshot/index.js';
 import type { ClusterScalerConfig } from '../../shared/runtime/config.js';
@@ -61,7 +64,7 @@ const withRequestedDemand = (
 export interface RequestOutcome {
   cluster: string;
   kind: ClusterRequest['kind'];
-  status: ClusterResult['status'] | 'expired' | 'coalesced';
+  status: ClusterResult['status'] | 'expired' | 'coalesced' | 'released';
   action?: ClusterResult['action'];
   dryRun?: boolean;
   /** Why a decision was skipped (configuration error, cluster gone, AWS said no). */
@@ -101,6 +104,10 @@ export const processClusterQueue = async (
     if (age > REQUEST_MAX_AGE_SECONDS) {
       logger.warn('request expired; the next tick decides', { cluster, kind, ageSeconds: Math.round(age) });
       outcomes.push({ cluster, kind, status: 'expired' });
+      return;
+    }
+    if (kind === 'release') {
+      outcomes.push(await releaseCluster(cluster, ports, config.dryRun));
       return;
     }
     if (kind !== 'grow' && decided.has(cluster)) {
@@ -181,5 +188,44 @@ const syncClusterAlarms = async (
     }
   } catch (error) {
     logger.error('alarm sync failed; the next tick retries', { error: describeError(error) });
+  }
+};
+
+/**
+ * Releases a cluster that was opted out (release.ts): its own drains set ACTIVE again, its attributes and
+ * the group's state tags deleted. A transient error is rethrown (the request is retried, then dead-lettered);
+ * a cluster that no longer exists has nothing to release; other errors are logged and answered.
+ */
+const releaseCluster = async (
+  cluster: string,
+  ports: TickPorts,
+  dryRun: boolean,
+): Promise<RequestOutcome> => {
+  try {
+    const snapshot = await ports.readSnapshot(cluster);
+    const read = ports.readReleaseMembership
+      ? await ports.readReleaseMembership(releaseInstanceIds(snapshot))
+      : { membership: [], groups: [] };
+    const plan = planRelease(snapshot, read.membership, read.groups);
+    const writes = plan.managed ? [] : await applyRelease(plan, ports.writer, { dryRun });
+    logger.info('cluster released', {
+      cluster,
+      managed: plan.managed,
+      writes,
+      reasons: plan.reasons,
+      dryRun,
+    });
+    return {
+      cluster,
+      kind: 'release',
+      status: 'released',
+      message: plan.reasons.join('; '),
+      ...(dryRun ? { dryRun } : {}),
+    };
+  } catch (error) {
+    if (error instanceof TransientAwsError) throw error;
+    const status = error instanceof NotFoundError ? 'not-found' : 'failed';
+    logger.error('cluster release failed', { cluster, error: describeError(error) });
+    return { cluster, kind: 'release', status, message: describeError(error) };
   }
 };

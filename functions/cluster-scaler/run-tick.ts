@@ -10,6 +10,8 @@ import {
   ALARM_PREFIX,
   type AlarmChanges,
   type AlarmSpec,
+  type ReleaseGroup,
+  type ReleaseMembership,
   reconcileAlarms,
   wantedAlarms,
 } from '../../shared/core/cluster/index.js';
@@ -32,6 +34,13 @@ export interface TickPorts extends ClusterPorts {
   /** Managed cluster names → their tagged group names. */
   listManagedClusters(): Promise<Map<string, string[]>>;
   alarms: AlarmStore;
+  /**
+   * The Auto Scaling group of each EC2 instance and those groups' tags, for the release of an opted-out
+   * cluster (release.ts); absent: a release leaves the group tags alone.
+   */
+  readReleaseMembership?(
+    instanceIds: readonly string[],
+  ): Promise<{ membership: ReleaseMembership[]; groups: ReleaseGroup[] }>;
 }
 
 /** One cluster's result, as the handler returns it. */

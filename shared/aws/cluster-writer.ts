@@ -5,6 +5,7 @@
 import {
   type AutoScalingClient,
   CreateOrUpdateTagsCommand,
+  DeleteTagsCommand,
   SetDesiredCapacityCommand,
   SetInstanceHealthCommand,
   SetInstanceProtectionCommand,
@@ -54,6 +55,8 @@ export interface ClusterWriter {
   writeAttributes(cluster: string, writes: readonly AttributeWrite[], remove: boolean): Promise<void>;
   /** SetInstanceHealth Unhealthy, respecting the group's health-check grace period. */
   markUnhealthy(instanceId: string): Promise<void>;
+  /** DeleteTags of the scaler's state keys on a group that was opted out (release.ts); optional. */
+  deleteGroupTags?(asg: string, keys: readonly string[]): Promise<void>;
 }
 
 const ASG_HINT =
@@ -188,6 +191,19 @@ export class AwsClusterWriter implements ClusterWriter {
           InstanceId: instanceId,
           HealthStatus: 'Unhealthy',
           ShouldRespectGracePeriod: true,
+        }),
+      ),
+    );
+  }
+
+  async deleteGroupTags(asg: string, keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    // The group no longer carries ecs-autoscaler:cluster: the deployed policy allows DeleteTags of the
+    // scaler's state keys only (aws:TagKeys condition), on any group.
+    await awsCall({ action: 'autoscaling:DeleteTags' }, () =>
+      this.autoScaling.send(
+        new DeleteTagsCommand({
+          Tags: keys.map((Key) => ({ ResourceId: asg, ResourceType: 'auto-scaling-group', Key })),
         }),
       ),
     );

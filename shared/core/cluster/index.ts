@@ -15,6 +15,7 @@ export * from './instance-tasks.js';
 export * from './instance-types.js';
 export * from './planner.js';
 export * from './policy.js';
+export * from './release.js';
 export * from './request.js';
 export * from './scale-in.js';
 export * from './scale-out.js';

@@ -1,7 +1,7 @@
 /**
  * A request for one cluster decision, as it travels on the cluster queue (SQS FIFO, message group = the
- * cluster): the 1-minute tick, an alarm of the cluster scaler, or a service scaler's request to grow the
- * cluster for a service's new tasks. Every writer of a group's desired capacity and of the scaler's
+ * cluster): the 1-minute tick, an alarm of the cluster scaler, a service scaler's request to grow the
+ * cluster for a service's new tasks, or the release of a cluster that was opted out. Every writer of a group's desired capacity and of the scaler's
  * state asks through this queue, so the decisions of one cluster never interleave (docs/account-scale.md).
  *
  * Pure: parsing and the deduplication key only; the adapter (shared/aws/cluster-queue.ts) sends it.
@@ -47,6 +47,8 @@ export const ClusterRequestSchema = z.discriminatedUnion('kind', [
     /** The service's desired count the new capacity is for (absolute, so a duplicate adds nothing). */
     desiredCount: z.int().check(z.minimum(0)),
   }),
+  /** The cluster was opted out (its alarms remain, no group carries its tag): undo the scaler's state (release.ts). */
+  z.object({ ...Common, kind: z.literal('release') }),
 ]);
 
 /** A parsed request. */
@@ -70,7 +72,7 @@ export const parseClusterRequest = (body: string): ClusterRequest => {
   if (!r.success) {
     const issue = r.error.issues[0]!;
     throw new InvalidEventError(
-      `cluster request field '${issue.path.join('.') || '(body)'}' is invalid (${issue.message}); expected a v${CLUSTER_REQUEST_VERSION} tick, alarm or grow request; nothing was changed`,
+      `cluster request field '${issue.path.join('.') || '(body)'}' is invalid (${issue.message}); expected a v${CLUSTER_REQUEST_VERSION} tick, alarm, grow or release request; nothing was changed`,
     );
   }
   return r.data;
@@ -88,6 +90,8 @@ export const requestKey = (r: ClusterRequest): string => {
       return `alarm|${r.cluster}|${r.alarm}|${r.at}`;
     case 'grow':
       return `grow|${r.cluster}|${r.service}|${r.desiredCount}|${r.at}`;
+    case 'release':
+      return `release|${r.cluster}|${r.at}`;
   }
 };
 

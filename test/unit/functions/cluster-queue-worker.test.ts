@@ -106,6 +106,49 @@ beforeEach(() => {
 afterEach(() => setEmfSink(undefined));
 
 describe('cluster queue worker', () => {
+  it('releases an opted-out cluster: its own drain set ACTIVE, its mark deleted; a transient error is retried', async () => {
+    const s = snapshotOf({
+      name: 'gone',
+      instances: [{ id: 'i-00000000000000001', status: 'DRAINING' }],
+      group: null,
+    });
+    s.containerInstances[0]!.attributes = [
+      { name: 'ecs-autoscaler.scale-in-started-at', value: '1795348000' },
+    ];
+    const release = { v: 1, kind: 'release', cluster: 'gone', at: at(1) };
+    const { outcomes, failed } = await run([record('1', 'gone', release)], { gone: s });
+    expect(failed).toEqual([]);
+    expect(outcomes).toEqual([
+      expect.objectContaining({ cluster: 'gone', kind: 'release', status: 'released' }),
+    ]);
+    expect(writes).toEqual([
+      `setContainerInstancesState "gone" ["${s.containerInstances[0]!.containerInstanceArn}"]`,
+      `writeAttributes "gone" [{"containerInstanceArn":"${s.containerInstances[0]!.containerInstanceArn}","name":"ecs-autoscaler.scale-in-started-at"}]`,
+    ]);
+    writes = [];
+    failing.add('gone');
+    expect((await run([record('2', 'gone', release)], { gone: s })).failed).toEqual(['2']);
+    expect(writes).toEqual([]);
+  });
+
+  it('releases nothing of a cluster that is managed again', async () => {
+    const s = snapshotOf({ name: 'back', instances: [{ id: 'i-00000000000000001', status: 'DRAINING' }] });
+    s.containerInstances[0]!.attributes = [
+      { name: 'ecs-autoscaler.scale-in-started-at', value: '1795348000' },
+    ];
+    const { outcomes } = await run(
+      [record('1', 'back', { v: 1, kind: 'release', cluster: 'back', at: at(1) })],
+      {
+        back: s,
+      },
+    );
+    expect(outcomes[0]).toMatchObject({
+      status: 'released',
+      message: expect.stringMatching(/managed again/),
+    });
+    expect(writes).toEqual([]);
+  });
+
   it('decides each cluster of a batch and reports no failure', async () => {
     const snaps = { a: snapshotOf(busy('a')), b: snapshotOf(busy('b')) };
     const { outcomes, failed } = await run([record('1', 'a', tick('a')), record('2', 'b', tick('b'))], snaps);
