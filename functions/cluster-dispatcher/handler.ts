@@ -5,8 +5,9 @@
  *
  * - tick ("Scheduled Event"): lists the managed clusters (ASGs tagged `ecs-autoscaler:cluster`) and the
  *   scaler's alarms (DescribeAlarms by prefix, paged), deletes the alarms of clusters no longer managed,
- *   and sends one `tick` request per cluster carrying that cluster's alarms (so the worker reconciles them
- *   without listing again);
+ *   and sends one `tick` request per cluster due this minute carrying that cluster's alarms (so the worker
+ *   reconciles them without listing again); every cluster is due every minute, except in accounts whose
+ *   ticks would ask ECS for more than half its read rate (tick-pacing.ts: then every k minutes);
  * - alarm ("CloudWatch Alarm State Change" of `ecs-autoscaler-cluster-*`, ALARM only): one `alarm`
  *   request for that cluster.
  *
@@ -22,16 +23,20 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { type AlarmStore, CloudWatchAlarmStore } from '../../shared/aws/alarm-store.js';
-import { listManagedClusters } from '../../shared/aws/cluster-groups.js';
+import { listManagedClusterGroups, type ManagedCluster } from '../../shared/aws/cluster-groups.js';
 import { type ClusterQueue, defaultClusterQueue } from '../../shared/aws/cluster-queue.js';
 import {
   ALARM_PREFIX,
   CLUSTER_REQUEST_VERSION,
   type ClusterRequest,
+  MAX_TICK_PERIOD_MINUTES,
   parseAlarmName,
+  tickIsDue,
+  tickPeriodMinutes,
 } from '../../shared/core/cluster/index.js';
 import {
   AutoscalerError,
+  ConfigurationError,
   describeError,
   InvalidEventError,
   TransientAwsError,
@@ -46,7 +51,8 @@ export const metrics = createMetrics('cluster-dispatcher');
 
 /** The ports of the dispatcher. */
 export interface DispatcherPorts {
-  listManagedClusters(): Promise<Map<string, string[]>>;
+  /** Managed clusters with their groups and instance count (the tick pacing's read estimate). */
+  listManagedClusters(): Promise<Map<string, ManagedCluster>>;
   alarms: AlarmStore;
   queue: ClusterQueue;
 }
@@ -55,8 +61,11 @@ export interface DispatcherPorts {
 export interface DispatcherResult {
   status: 'ok' | 'ignored' | 'invalid-event' | 'configuration-error';
   trigger?: 'tick' | 'alarm';
-  /** Requests queued (one per cluster). */
+  /** Requests queued (one per cluster due this minute). */
   queued: number;
+  /** Tick only: managed clusters, and the tick period in minutes (issue 19: each is ticked every k). */
+  clusters?: number;
+  periodMinutes?: number;
   /** Alarms deleted because their cluster is no longer managed (tick only). */
   alarmsDeleted?: string[];
   message?: string;
@@ -74,7 +83,7 @@ let clients: { autoScaling: AutoScalingClient; cloudWatch: CloudWatchClient } | 
 const defaultPorts = (): DispatcherPorts => {
   clients ??= { autoScaling: new AutoScalingClient({}), cloudWatch: new CloudWatchClient({}) };
   return {
-    listManagedClusters: () => listManagedClusters(clients!.autoScaling),
+    listManagedClusters: () => listManagedClusterGroups(clients!.autoScaling),
     alarms: new CloudWatchAlarmStore(clients.cloudWatch),
     queue: defaultClusterQueue(),
   };
@@ -89,9 +98,28 @@ const triggerTime = (event: unknown, fallback: Date): string => {
 };
 
 /**
- * The tick: one request per managed cluster with its alarms; alarms of unmanaged clusters deleted (not in
- * dry run). A failure to list or delete alarms does not stop the requests: they go out without `alarms`
- * and the worker leaves the alarms alone this minute.
+ * `TICK_PERIOD_MINUTES`: a fixed tick period (1..{@link MAX_TICK_PERIOD_MINUTES}) instead of the one
+ * computed from the account's clusters; undefined when unset.
+ * @throws ConfigurationError when set to anything else.
+ */
+export const tickPeriodSetting = (raw = process.env.TICK_PERIOD_MINUTES): number | undefined => {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const k = Number(raw);
+  if (!Number.isInteger(k) || k < 1 || k > MAX_TICK_PERIOD_MINUTES) {
+    throw new ConfigurationError(
+      `TICK_PERIOD_MINUTES must be an integer from 1 to ${MAX_TICK_PERIOD_MINUTES}, got '${raw}'`,
+    );
+  }
+  return k;
+};
+
+/**
+ * The tick: one request per managed cluster due this minute, with its alarms; alarms of unmanaged
+ * clusters deleted (not in dry run). Issue 19: in a large account each cluster is due every k minutes
+ * (tick-pacing.ts: k from the clusters' expected ECS reads against half the read buckets' refill, or
+ * `TICK_PERIOD_MINUTES`), in the minute its name's hash picks; k = 1 for small accounts. A failure to
+ * list or delete alarms does not stop the requests: they go out without `alarms` and the worker leaves
+ * the alarms alone this minute.
  */
 const dispatchTick = async (
   ports: DispatcherPorts,
@@ -101,6 +129,7 @@ const dispatchTick = async (
   const managed = await ports.listManagedClusters();
   const byCluster = new Map<string, { AlarmName: string }[]>();
   let alarmsDeleted: string[] = [];
+  let released: string[] = [];
   let alarmsKnown = true;
   try {
     for (const a of await ports.alarms.list(ALARM_PREFIX)) {
@@ -112,10 +141,12 @@ const dispatchTick = async (
       list.push(kept as { AlarmName: string });
       byCluster.set(parsed.cluster, list);
     }
-    alarmsDeleted = [...byCluster.entries()]
-      .filter(([cluster]) => !managed.has(cluster))
-      .flatMap(([, alarms]) => alarms.map((a) => a.AlarmName))
-      .sort();
+    const unmanaged = [...byCluster.entries()].filter(([cluster]) => !managed.has(cluster));
+    alarmsDeleted = unmanaged.flatMap(([, alarms]) => alarms.map((a) => a.AlarmName)).sort();
+    // Issue 15: a cluster opted out (its alarms remain, no group carries its tag) is released once: the
+    // worker returns the scaler's drains to ACTIVE and deletes its state (release.ts). Its alarms are the
+    // marker that outlives the tag; they go now, so the release is asked for once (SQS retries it).
+    released = unmanaged.map(([cluster]) => cluster).sort();
     if (alarmsDeleted.length > 0 && !dryRun) {
       await ports.alarms.delete(alarmsDeleted);
       logger.info('alarms deleted', { alarms: alarmsDeleted, reason: 'cluster no longer managed' });
@@ -126,19 +157,30 @@ const dispatchTick = async (
       error: describeError(error),
     });
   }
-  const requests: ClusterRequest[] = [...managed.keys()].sort().map((cluster) => ({
+  const k =
+    tickPeriodSetting() ??
+    tickPeriodMinutes([...managed.entries()].map(([name, m]) => ({ name, instances: m.instances })));
+  const due = [...managed.keys()].sort().filter((cluster) => tickIsDue(cluster, k, new Date(at)));
+  const requests: ClusterRequest[] = due.map((cluster) => ({
     v: CLUSTER_REQUEST_VERSION,
     kind: 'tick',
     cluster,
     at,
     ...(alarmsKnown ? { alarms: byCluster.get(cluster) ?? [] } : {}),
   }));
+  // Not in dry run: the release writes (and the alarms that mark the cluster are kept in dry run).
+  if (!dryRun) {
+    for (const cluster of released)
+      requests.push({ v: CLUSTER_REQUEST_VERSION, kind: 'release', cluster, at });
+  }
   await ports.queue.send(requests);
-  logger.info('tick dispatched', { clusters: requests.length, at });
+  logger.info('tick dispatched', { requests: requests.length, clusters: managed.size, periodMinutes: k, at });
   return {
     status: 'ok',
     trigger: 'tick',
     queued: requests.length,
+    clusters: managed.size,
+    periodMinutes: k,
     alarmsDeleted: dryRun ? [] : alarmsDeleted,
   };
 };

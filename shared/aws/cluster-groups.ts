@@ -6,6 +6,13 @@ import { type AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-s
 import { CLUSTER_TAG } from '../core/cluster/planner.js';
 import { awsCall } from './errors.js';
 
+/** A managed cluster's tagged groups and their instances (issue 19: the dispatcher's tick pacing). */
+export interface ManagedCluster {
+  groups: string[];
+  /** Instances of those groups (DescribeAutoScalingGroups `Instances`), any lifecycle state. */
+  instances: number;
+}
+
 /**
  * Managed cluster names (sorted) with their tagged group names. A tag value that is empty is skipped (the
  * group opts in nothing); validation of the value happens with the other tags (cluster-config.ts).
@@ -13,8 +20,17 @@ import { awsCall } from './errors.js';
 export const listManagedClusters = async (
   autoScaling: AutoScalingClient,
   region?: string,
-): Promise<Map<string, string[]>> => {
-  const clusters = new Map<string, string[]>();
+): Promise<Map<string, string[]>> =>
+  new Map(
+    [...(await listManagedClusterGroups(autoScaling, region)).entries()].map(([c, m]) => [c, m.groups]),
+  );
+
+/** {@link listManagedClusters} with each cluster's instance count, from the same calls. */
+export const listManagedClusterGroups = async (
+  autoScaling: AutoScalingClient,
+  region?: string,
+): Promise<Map<string, ManagedCluster>> => {
+  const clusters = new Map<string, ManagedCluster>();
   let token: string | undefined;
   do {
     const next = token;
@@ -30,7 +46,11 @@ export const listManagedClusters = async (
     for (const g of page.AutoScalingGroups ?? []) {
       const value = g.Tags?.find((t) => t.Key === CLUSTER_TAG)?.Value?.trim();
       if (!value || !g.AutoScalingGroupName) continue;
-      clusters.set(value, [...(clusters.get(value) ?? []), g.AutoScalingGroupName]);
+      const m = clusters.get(value) ?? { groups: [], instances: 0 };
+      clusters.set(value, {
+        groups: [...m.groups, g.AutoScalingGroupName],
+        instances: m.instances + (g.Instances?.length ?? 0),
+      });
     }
     token = page.NextToken;
   } while (token);

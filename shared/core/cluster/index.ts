@@ -19,3 +19,4 @@ export * from './release.js';
 export * from './request.js';
 export * from './scale-in.js';
 export * from './scale-out.js';
+export * from './tick-pacing.js';

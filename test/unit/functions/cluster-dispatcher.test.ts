@@ -14,9 +14,10 @@ const TICK = {
 };
 const alarmName = (c: string, kind = 'capacity-deficit') => `ecs-autoscaler-cluster-${c}-${kind}`;
 
-const use = (managed: string[], alarms: string[], opts: { sendFails?: boolean } = {}) =>
+const use = (managed: string[], alarms: string[], opts: { sendFails?: boolean; instances?: number } = {}) =>
   setDispatcherPorts({
-    listManagedClusters: async () => new Map(managed.map((c) => [c, [`${c}-asg`]])),
+    listManagedClusters: async () =>
+      new Map(managed.map((c) => [c, { groups: [`${c}-asg`], instances: opts.instances ?? 3 }])),
     alarms: {
       list: async () => alarms.map((AlarmName) => ({ AlarmName, Threshold: 1, StateValue: 'OK' })),
       put: async () => {},
@@ -35,21 +36,24 @@ afterEach(() => {
   sent.length = 0;
   deleted.length = 0;
   delete process.env.DRY_RUN;
+  delete process.env.TICK_PERIOD_MINUTES;
 });
 
 describe('cluster dispatcher', () => {
-  it('sends one tick request per managed cluster with its own alarms, and deletes the unmanaged ones', async () => {
+  it('sends one tick request per managed cluster with its own alarms, deletes the unmanaged ones and asks for their release', async () => {
     use(['b', 'a'], [alarmName('a'), alarmName('a', 'cpu-reservation-high'), alarmName('gone')]);
     const result = await dispatcherHandler(TICK);
     expect(result).toMatchObject({
       status: 'ok',
       trigger: 'tick',
-      queued: 2,
+      queued: 3,
       alarmsDeleted: [alarmName('gone')],
     });
+    // Issue 15: the cluster whose alarms remain without a managed group was opted out: released once.
     expect(sent.map((r) => [r.kind, r.cluster, r.at])).toEqual([
       ['tick', 'a', '2025-01-06T10:00:00.000Z'],
       ['tick', 'b', '2025-01-06T10:00:00.000Z'],
+      ['release', 'gone', '2025-01-06T10:00:00.000Z'],
     ]);
     const a = sent[0] as Extract<ClusterRequest, { kind: 'tick' }>;
     expect(a.alarms?.map((x) => x.AlarmName)).toEqual([
@@ -66,6 +70,7 @@ describe('cluster dispatcher', () => {
     use(['a'], [alarmName('gone')]);
     expect(await dispatcherHandler(TICK)).toMatchObject({ queued: 1, alarmsDeleted: [] });
     expect(deleted).toEqual([]);
+    expect(sent.map((r) => r.kind)).toEqual(['tick']);
   });
 
   it('turns an alarm of the scaler into one request for its cluster', async () => {
@@ -87,5 +92,60 @@ describe('cluster dispatcher', () => {
     expect(sent).toEqual([]);
     use(['a'], [], { sendFails: true });
     await expect(dispatcherHandler(TICK)).rejects.toBeInstanceOf(TransientAwsError);
+  });
+
+  describe('tick pacing (issue 19)', () => {
+    const tickAt = (minute: number) => ({
+      ...TICK,
+      time: new Date(Date.parse('2025-01-06T10:00:00Z') + minute * 60_000).toISOString(),
+    });
+    const names = Array.from({ length: 400 }, (_, i) => `cluster-${i}`);
+
+    it('ticks every cluster every minute in a small account', async () => {
+      use(['a', 'b', 'c'], []);
+      expect(await dispatcherHandler(TICK)).toMatchObject({ queued: 3, clusters: 3, periodMinutes: 1 });
+    });
+
+    it('in a large account, ticks each cluster once every k minutes, spread over the k minutes', async () => {
+      // 400 clusters × 40 instances: 4 cluster-resource reads per decision, 1,600 a minute > 600 (half the refill).
+      use(names, [], { instances: 40 });
+      const seen = new Map<string, number>();
+      const perMinute: number[] = [];
+      for (let m = 0; m < 3; m++) {
+        sent.length = 0;
+        const r = await dispatcherHandler(tickAt(m));
+        expect(r).toMatchObject({ clusters: 400, periodMinutes: 3 });
+        perMinute.push(sent.length);
+        for (const req of sent) seen.set(req.cluster, (seen.get(req.cluster) ?? 0) + 1);
+      }
+      expect([...seen.keys()].sort()).toEqual([...names].sort());
+      expect([...seen.values()].every((n) => n === 1)).toBe(true);
+      for (const n of perMinute) expect(n).toBeLessThan(200);
+      // The next period repeats the same minute for each cluster (a stable hash of its name).
+      sent.length = 0;
+      await dispatcherHandler(tickAt(3));
+      const again = sent.map((r) => r.cluster);
+      sent.length = 0;
+      await dispatcherHandler(tickAt(0));
+      expect(again).toEqual(sent.map((r) => r.cluster));
+    });
+
+    it('never paces an alarm: it is sent at once whatever the tick period', async () => {
+      process.env.TICK_PERIOD_MINUTES = '5';
+      use(names, [], { instances: 40 });
+      const event = JSON.parse(readFileSync('events/cloudwatch/capacity-deficit-alarm.json', 'utf8'));
+      expect(await dispatcherHandler(event)).toMatchObject({ status: 'ok', trigger: 'alarm', queued: 1 });
+    });
+
+    it('TICK_PERIOD_MINUTES fixes the period; an invalid value is a configuration error with nothing sent', async () => {
+      process.env.TICK_PERIOD_MINUTES = '2';
+      use(['a', 'b', 'c', 'd', 'e', 'f'], []);
+      expect(await dispatcherHandler(TICK)).toMatchObject({ periodMinutes: 2 });
+      expect(sent.length).toBeLessThan(6);
+      sent.length = 0;
+      process.env.TICK_PERIOD_MINUTES = '0';
+      expect(await dispatcherHandler(TICK)).toMatchObject({ status: 'configuration-error', queued: 0 });
+      expect(sent).toEqual([]);
+    });
   });
 });
