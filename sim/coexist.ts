@@ -43,6 +43,7 @@ import { type CommandTable, command } from './core/registry.js';
 import { addClusterCapacityProvider } from './ecs/capacity-providers.js';
 import type { EcsWorld } from './ecs/ecs-world.js';
 import { requireCluster } from './ecs/lookup.js';
+import type { SimCluster, SimTask } from './ecs/model.js';
 import { setTaskProtection, taskProtection } from './ecs/task-protection.js';
 
 /** A capacity provider as the setup API takes it. */
@@ -86,6 +87,15 @@ export const createCapacityProvider = (ecs: EcsWorld, asg: AsgWorld, spec: Capac
 
 const invalidEcs = (m: string) => awsError('ecs', 'InvalidParameterException', m);
 const invalidAsg = (m: string) => awsError('autoscaling', 'ValidationError', m);
+
+/**
+ * The cluster's task with this ARN or id, as a scan for the first with `arn === ref || id === ref`
+ * would find it: tasks are keyed by ARN, and an id (hex) never starts with `arn:`, so an ARN is
+ * answered by the map alone and only an id needs the scan.
+ */
+const taskByRef = (c: SimCluster, ref: string): SimTask | undefined =>
+  c.tasks.get(ref) ??
+  (ref.startsWith('arn:') ? undefined : [...c.tasks.values()].find((x) => x.arn === ref || x.id === ref));
 
 /** The ECS commands of this module. */
 export const coexistEcsApi = (world: EcsWorld): CommandTable => {
@@ -132,7 +142,7 @@ export const coexistEcsApi = (world: EcsWorld): CommandTable => {
       const protectedTasks: unknown[] = [];
       const failures: unknown[] = [];
       for (const ref of i.tasks ?? []) {
-        const t = c.tasks.get(ref) ?? [...c.tasks.values()].find((x) => x.arn === ref || x.id === ref);
+        const t = taskByRef(c, ref);
         if (!t) failures.push({ arn: ref, reason: 'TASK_NOT_FOUND' });
         else if (!t.service) failures.push({ arn: t.arn, reason: 'TASK_NOT_VALID' });
         else {
@@ -154,15 +164,13 @@ export const coexistEcsApi = (world: EcsWorld): CommandTable => {
       return { protectedTasks, failures };
     }),
 
-    // Tasks are looked up by ARN first (an id never starts with `arn:`, so no other task can match
-    // before it), by id or ARN in turn otherwise.
     GetTaskProtection: command<GetTaskProtectionCommandInput>((i) => {
       const c = requireCluster(world, i.cluster);
       checkBatch('ecs', 'GetTaskProtection', 'tasks', i.tasks, 100);
       const protectedTasks: unknown[] = [];
       const failures: unknown[] = [];
       for (const ref of i.tasks ?? []) {
-        const t = c.tasks.get(ref) ?? [...c.tasks.values()].find((x) => x.arn === ref || x.id === ref);
+        const t = taskByRef(c, ref);
         if (!t) failures.push({ arn: ref, reason: 'TASK_NOT_FOUND' });
         else if (!t.service) failures.push({ arn: t.arn, reason: 'TASK_NOT_VALID' });
         else {

@@ -110,26 +110,39 @@ export const registerSimulateCommand = (program: Command, io: CliIo): void => {
       const figures: Record<string, RunFigures> = {};
       const runs: PolicyRun[] = [];
       const started = Date.now();
-      for (const [k, policy] of policies.entries()) {
-        const world = buildSnapshotWorld(snapshot, policy, seed);
-        const label = `simulating ${policy} (${k + 1}/${policies.length})`;
-        if (io.stderrIsTTY) {
-          // Progress in simulated time, every 5 % of the trace, on one overwritten line.
-          for (let p = 0; p < 100; p += 5) {
-            world.sim.at((trace.durationSeconds * p) / 100, () => io.stderr(`\r\x1b[K${label}: ${p} %`));
+      const runPolicies = async (): Promise<void> => {
+        for (const [k, policy] of policies.entries()) {
+          const world = buildSnapshotWorld(snapshot, policy, seed);
+          const label = `simulating ${policy} (${k + 1}/${policies.length})`;
+          if (io.stderrIsTTY) {
+            // Progress in simulated time, every 5 % of the trace, on one overwritten line.
+            for (let p = 0; p < 100; p += 5) {
+              world.sim.at((trace.durationSeconds * p) / 100, () => io.stderr(`\r\x1b[K${label}: ${p} %`));
+            }
+          }
+          const t0 = Date.now();
+          const r = await runWorld(world, trace, policy);
+          if (io.stderrIsTTY) io.stderr('\r\x1b[K');
+          io.stderr(`${policy}: ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+          figures[policy] = r.figures;
+          runs.push({ policy, figures: r.figures, samples: r.samples });
+          if (r.violations.length > 0) {
+            io.stderr(
+              `${policy}: ${r.violations.length} invariant violation(s): ${r.violations[0]!.message}\n`,
+            );
           }
         }
-        const t0 = Date.now();
-        const r = await runWorld(world, trace, policy);
-        if (io.stderrIsTTY) io.stderr('\r\x1b[K');
-        io.stderr(`${policy}: ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
-        figures[policy] = r.figures;
-        runs.push({ policy, figures: r.figures, samples: r.samples });
-        if (r.violations.length > 0) {
-          io.stderr(
-            `${policy}: ${r.violations.length} invariant violation(s): ${r.violations[0]!.message}\n`,
-          );
-        }
+      };
+      // The handlers read their settings from process.env many times per invocation (Powertools on
+      // every log and metric) and the simulator sets each function's environment around each
+      // invocation: on a plain copy (same values, as strings) these are property accesses instead of
+      // calls into the C++ environment. Restored when the runs end.
+      const realEnv = process.env;
+      process.env = { ...realEnv };
+      try {
+        await runPolicies();
+      } finally {
+        process.env = realEnv;
       }
       await mkdir(options.out, { recursive: true });
       const file = join(

@@ -2,6 +2,9 @@
  * Seeded pseudo-random source (sfc32 seeded through splitmix32). Every random choice in the simulator
  * goes through one instance, so the same seed gives the same run.
  */
+/** Two hex digits of each byte value. */
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 export class Rng {
   private a: number;
   private b: number;
@@ -55,11 +58,14 @@ export class Rng {
     return items[this.int(items.length)]!;
   }
 
-  /** `n` lowercase hex digits. */
+  /** `n` lowercase hex digits (8 per draw: the draw's 32 bits, zero-padded). */
   hex(n: number): string {
     let s = '';
-    while (s.length < n) s += ((this.next() * 0x100000000) >>> 0).toString(16).padStart(8, '0');
-    return s.slice(0, n);
+    while (s.length < n) {
+      const u = (this.next() * 0x100000000) >>> 0;
+      s += HEX[u >>> 24]! + HEX[(u >>> 16) & 255]! + HEX[(u >>> 8) & 255]! + HEX[u & 255]!;
+    }
+    return s.length === n ? s : s.slice(0, n);
   }
 
   /** A version-4-shaped UUID. */

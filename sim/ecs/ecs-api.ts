@@ -134,13 +134,16 @@ export const ecsApi = (world: EcsWorld): CommandTable => ({
     }
     const status = i.desiredStatus ?? 'RUNNING';
     const service = i.serviceName ? serviceName(i.serviceName) : undefined;
-    const source = ci ? [...c.tasks.values()].filter((t) => t.instance === ci) : [...c.tasks.values()];
-    const arns = source
-      .filter((t) => (status === 'PENDING' ? t.lastStatus === 'PENDING' : t.desiredStatus === status))
-      .filter((t) => !i.family || t.taskDefinition.family === i.family)
-      .filter((t) => !service || t.group === `service:${service}`)
-      .filter((t) => !i.startedBy || t.startedBy === i.startedBy)
-      .map((t) => t.arn);
+    const group = service ? `service:${service}` : undefined;
+    const arns: string[] = [];
+    for (const t of c.tasks.values()) {
+      if (ci && t.instance !== ci) continue;
+      if (status === 'PENDING' ? t.lastStatus !== 'PENDING' : t.desiredStatus !== status) continue;
+      if (i.family && t.taskDefinition.family !== i.family) continue;
+      if (group && t.group !== group) continue;
+      if (i.startedBy && t.startedBy !== i.startedBy) continue;
+      arns.push(t.arn);
+    }
     const page = paginate('ecs', `ListTasks/${c.name}`, arns, i.nextToken, i.maxResults, 100, 100);
     return { taskArns: page.items, nextToken: page.nextToken };
   }),

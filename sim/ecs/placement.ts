@@ -100,7 +100,22 @@ export const chooseInstance = (
   instances: Iterable<SimContainerInstance>,
   req: PlacementRequest,
   rng: Rng,
+  /**
+   * Tasks of `req.group` per instance, filled as counted: a caller placing several tasks of one group
+   * in a row passes the same map and adds each task it places (nothing else changes in between).
+   */
+  groupCounts?: Map<SimContainerInstance, number>,
 ): PlacementChoice => {
+  const countOf = groupCounts
+    ? (ci: SimContainerInstance): number => {
+        let n = groupCounts.get(ci);
+        if (n === undefined) {
+          n = groupCount(ci, req.group);
+          groupCounts.set(ci, n);
+        }
+        return n;
+      }
+    : (ci: SimContainerInstance): number => groupCount(ci, req.group);
   const usable: SimContainerInstance[] = [];
   const reasons = new Map<PlacementReason, SimContainerInstance[]>();
   const constraintPreds = req.constraints
@@ -111,7 +126,7 @@ export const chooseInstance = (
     if (ci.status !== 'ACTIVE' || !ci.agentConnected) continue;
     let reason: PlacementReason | undefined = misfit(ci, req);
     if (!reason && lacksAttribute(ci, req)) reason = 'ATTRIBUTE';
-    if (!reason && (constraintPreds.some((p) => !p(ci)) || (distinct && groupCount(ci, req.group) > 0))) {
+    if (!reason && (constraintPreds.some((p) => !p(ci)) || (distinct && countOf(ci) > 0))) {
       reason = 'CONSTRAINT';
     }
     if (reason) {
@@ -129,14 +144,19 @@ export const chooseInstance = (
       ? { ok: false, reason: best[0], instances: best[1] }
       : { ok: false, reason: 'NO_INSTANCES', instances: [] };
   }
-  return { ok: true, instance: rank(usable, req, rng) };
+  return { ok: true, instance: rank(usable, req, rng, countOf) };
 };
 
 /**
  * Orders candidates lexicographically by the strategies, then randomly. Each strategy's key is computed
  * only when an earlier one left a tie, and each instance's bucket once per choice (keys are pure).
  */
-const rank = (usable: SimContainerInstance[], req: PlacementRequest, rng: Rng): SimContainerInstance => {
+const rank = (
+  usable: SimContainerInstance[],
+  req: PlacementRequest,
+  rng: Rng,
+  countOf: (ci: SimContainerInstance) => number,
+): SimContainerInstance => {
   let best: SimContainerInstance[] = usable;
   for (const s of req.strategy) {
     if (best.length === 1) break;
@@ -148,20 +168,20 @@ const rank = (usable: SimContainerInstance[], req: PlacementRequest, rng: Rng): 
       const field = s.field ?? 'instanceId';
       if (field === 'instanceId' || field === 'host') {
         // One bucket per instance: its own count of the group.
-        key = (ci) => groupCount(ci, req.group);
+        key = countOf;
       } else {
         const bucketOf = new Map<SimContainerInstance, string>();
         const buckets = new Map<string, number>();
         for (const ci of usable) {
           const b = attributeOf(ci, field);
           bucketOf.set(ci, b);
-          buckets.set(b, (buckets.get(b) ?? 0) + groupCount(ci, req.group));
+          buckets.set(b, (buckets.get(b) ?? 0) + countOf(ci));
         }
         // A bucket's count must include instances that cannot take the task: AZ balance is over all.
         for (const ci of usable[0]!.cluster.instances.values()) {
           if (bucketOf.has(ci) || ci.status === 'INACTIVE') continue;
           const b = attributeOf(ci, field);
-          if (buckets.has(b)) buckets.set(b, buckets.get(b)! + groupCount(ci, req.group));
+          if (buckets.has(b)) buckets.set(b, buckets.get(b)! + countOf(ci));
         }
         key = (ci) => buckets.get(bucketOf.get(ci)!) ?? 0;
       }

@@ -125,13 +125,17 @@ const reconcileReplica = (world: EcsWorld, s: SimService): boolean => {
   let toStart = Math.max(0, Math.min(desired - good.length, maxTotal - good.length - remainingDraining));
   toStart = throttle(world, s, toStart);
   let failure: PlacementChoice | undefined;
+  // The service's tasks per instance, counted once for the whole loop: only the tasks it places change.
+  const counts = new Map<SimContainerInstance, number>();
   for (let i = 0; i < toStart; i++) {
-    const choice = chooseInstance(s.cluster.instances.values(), request(s), rng);
+    const choice = chooseInstance(s.cluster.instances.values(), request(s), rng, counts);
     if (!choice.ok) {
       failure = choice;
       break;
     }
     world.placeTask(choice.instance, s.taskDefinition, placeOpts(s));
+    const placed = counts.get(choice.instance);
+    if (placed !== undefined) counts.set(choice.instance, placed + 1);
   }
   const now = world.ctx.clock.nowMs;
   if (failure && !failure.ok) {

@@ -226,7 +226,9 @@ export class Lambdas {
     };
     this.current = inv;
     const saved = Object.keys(reg.environment ?? {}).map((k) => [k, process.env[k]] as const);
-    Object.assign(process.env, reg.environment);
+    // As Node's own process.env does, values are stored as strings (process.env may be a plain copy
+    // during `simulate`: see cli/commands/simulate.ts).
+    for (const [k, v] of Object.entries(reg.environment ?? {})) process.env[k] = String(v);
     try {
       rec.result = await reg.handler(event as never, context);
     } catch (err) {

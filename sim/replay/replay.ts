@@ -236,9 +236,9 @@ export const runWorld = async (
       const svc = c.services.get(s);
       if (!svc) continue;
       wanted[s] = svc.desiredCount;
-      running[s] = [...svc.tasks].filter(
-        (t) => t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING',
-      ).length;
+      let n = 0;
+      for (const t of svc.tasks) if (t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING') n++;
+      running[s] = n;
     }
     // Every group of the cluster pays (several groups: issue 13).
     const groups = [group, ...(world.shape.extraGroups ?? []).map((g) => sim.asg.groups.get(g.name)!)];
