@@ -14,12 +14,16 @@
  *    task stops on DRAINING instances per hour (a probe function on the former rule reads the instance's
  *    status when each stop is delivered), drainer invocations per hour under the deployed rules, and the
  *    events the former "ECS Task State Change" rule would have added.
- * 2. Scaled to the account analytically: per-cluster rates × 500 / sampled. The slowest cluster's
- *    decision latency after a tick is the larger of (a) the concurrency bound: dispatch time +
- *    ⌈500 / (maximumConcurrency × batchSize)⌉ waves × batchSize × decision time, and (b) the throttling
- *    bound: for each ECS bucket (ecs-facts §7.2), (calls of one tick − burst) / refill per second; plus the
- *    poll delay. The former design walks clusters one after another in one 60-second invocation: clusters
- *    beyond what fits in 60 s are never decided (each tick starts again from the first).
+ * 2. Scaled to the account analytically: per-cluster rates × 500 / sampled. The dispatcher's tick pacing
+ *    (tick-pacing.ts) is computed for the account exactly as the dispatcher does it: period k, and the
+ *    clusters of the busiest minute (`clustersPerTick`, from the stable hash of the 500 names); step 1 runs
+ *    the sampled clusters with `TICK_PERIOD_MINUTES` = k, so each is decided as often as in the account.
+ *    The slowest cluster's decision latency after its tick is the larger of (a) the concurrency bound:
+ *    dispatch time + ⌈clustersPerTick / (maximumConcurrency × batchSize)⌉ waves × batchSize × decision
+ *    time, and (b) the throttling bound: for each ECS bucket (ecs-facts §7.2), (calls of one minute's
+ *    ticks − burst) / (refill − the drainer's calls) per second; plus the poll delay. The former design
+ *    walks clusters one after another in one 60-second invocation: clusters beyond what fits in 60 s are
+ *    never decided (each tick starts again from the first).
  *
  * Flags: `--json`, `--sampled N` (default 3), `--minutes M` (default 30), `--seeds S` (default 3).
  */
@@ -27,6 +31,7 @@ import './lib/silent-env.js';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { clearInstanceTaskCache } from '../shared/aws/task-reader.js';
+import { TICK_READ_SHARE, tickPeriodMinutes, tickSlot } from '../shared/core/cluster/index.js';
 import { createSim, type Sim } from '../sim/index.js';
 import { quietPowertoolsWarnings } from './lib/quiet.js';
 import { recordInvocations } from './lib/sim-api-calls.js';
@@ -149,7 +154,7 @@ const buildWorld = (seed: number): Sim => {
   return sim;
 };
 
-const runSample = async (seed: number): Promise<Sample> => {
+const runSample = async (seed: number, periodMinutes: number): Promise<Sample> => {
   // Each seed starts cold: the cluster scaler's task-list cache (issue 19) is module state, and the
   // simulator's ARNs repeat from one seed to the next.
   clearInstanceTaskCache();
@@ -164,6 +169,11 @@ const runSample = async (seed: number): Promise<Sample> => {
     };
   })();
   const out = { taskStops: 0, taskStopsOnDraining: 0 };
+  // The account's tick period (issue 19): the dispatcher, which sees only the sampled clusters here, is
+  // told the period it computes for the whole account, so each sampled cluster is decided as often as
+  // in the account (every k minutes, in the minute its name's hash picks).
+  const savedPeriod = process.env.TICK_PERIOD_MINUTES;
+  process.env.TICK_PERIOD_MINUTES = String(periodMinutes);
   try {
     await sim.loadServerless('serverless.yml', {
       only: ['cluster-dispatcher', 'cluster-scaler', 'instance-drainer'],
@@ -281,6 +291,8 @@ const runSample = async (seed: number): Promise<Sample> => {
     };
   } finally {
     sim.dispose();
+    if (savedPeriod === undefined) delete process.env.TICK_PERIOD_MINUTES;
+    else process.env.TICK_PERIOD_MINUTES = savedPeriod;
   }
 };
 
@@ -299,261 +311,319 @@ export const accountFigures = async (opts: AccountBenchOptions = {}) => {
   MINUTES = Math.max(10, opts.minutes ?? 30);
   SEEDS = Math.max(1, opts.seeds ?? 3);
   const deploy = readDeploy();
-  const samples: Sample[] = [];
-  for (let s = 1; s <= SEEDS; s++) samples.push(await runSample(s));
-  const scale = CLUSTERS / SAMPLED;
-  const perHour = (f: (x: Sample) => number) => samples.map((x) => (f(x) / x.hours) * scale);
-
-  // Per decision (one cluster), averaged over the seeds' decisions.
-  const decisions = sum(samples.map((x) => x.decisions));
-  const callsByCommand: Record<string, number> = {};
-  for (const x of samples)
-    for (const [k, v] of Object.entries(x.decisionCalls)) callsByCommand[k] = (callsByCommand[k] ?? 0) + v;
-  for (const k of Object.keys(callsByCommand)) callsByCommand[k] = callsByCommand[k]! / decisions;
-  const callsPerDecision = total(callsByCommand);
-  const decisionSeconds = mean(samples.flatMap((x) => x.decisionMs)) / 1000;
-  const decisionSecondsMax = Math.max(...samples.flatMap((x) => x.decisionMs)) / 1000;
-
-  // Dispatcher at 500 clusters: DescribeAutoScalingGroups pages of 100 (tag filter), DescribeAlarms
-  // pages of 100 (4 alarms per cluster), SendMessageBatch of 10.
-  const dispatcherCalls =
-    Math.ceil(CLUSTERS / 100) + Math.ceil((CLUSTERS * 4) / 100) + Math.ceil(CLUSTERS / 10);
-  const dispatchSeconds = (dispatcherCalls * API_LATENCY_MS) / 1000;
-
-  // Throttling bound per ECS bucket for one tick's decisions.
-  // The drainer's calls per second in each bucket at 500 clusters (they compete with the tick's reads).
-  const drainerPerSecond = (name: string) =>
-    mean(
-      samples.map(
-        (x) =>
-          (sum(
-            Object.entries(x.drainerByCommand)
-              .filter(([k]) => bucketOf(k) === name)
-              .map(([, v]) => v),
-          ) /
-            (x.hours * 3600)) *
-          scale,
-      ),
-    );
-  const buckets = Object.fromEntries(
-    Object.entries(BUCKETS).map(([name, b]) => {
-      const perDecision = sum(
-        Object.entries(callsByCommand)
-          .filter(([k]) => bucketOf(k) === name)
-          .map(([, v]) => v),
-      );
-      const perTick = perDecision * CLUSTERS;
-      const drain = drainerPerSecond(name);
-      // Served at the refill rate left over by the drainer, after the burst.
-      const left = b.refill - drain;
-      return [
-        name,
-        {
-          callsPerDecision: round(perDecision),
-          callsPerMinute: Math.round(perTick + drain * 60),
-          drainerCallsPerMinute: Math.round(drain * 60),
-          refillPerMinute: b.refill * 60,
-          utilisation: round((perTick + drain * 60) / (b.refill * 60)),
-          secondsToServeOneTick: left > 0 ? round(Math.max(0, perTick - b.burst) / left, 1) : Infinity,
-        },
-      ];
-    }),
+  // Issue 19: the dispatcher's tick period for this account (functions/cluster-dispatcher, tick-pacing.ts)
+  // and the clusters of its busiest minute (the stable hash of the names `batch-1` … `batch-500`).
+  const account = Array.from({ length: CLUSTERS }, (_, i) => ({
+    name: `batch-${i + 1}`,
+    instances: INSTANCES_PER_CLUSTER,
+  }));
+  const period = tickPeriodMinutes(account);
+  const perSlot = Array.from(
+    { length: period },
+    (_, s) => account.filter((c) => tickSlot(c.name, period) === s).length,
   );
-  const throttleBound = Math.max(...Object.values(buckets).map((b) => b.secondsToServeOneTick));
-  // What-if: the same decisions without the per-instance task reads of scale-in candidates and draining
-  // instances (ListTasks / DescribeTasks), to separate the fan-out's cost from the planner's reads.
-  const TASK_READS = new Set(['ecs:ListTasks', 'ecs:DescribeTasks']);
-  const throttleWithout = (drainerCompetes: boolean) =>
-    Math.max(
-      ...Object.entries(BUCKETS).map(([name, b]) => {
+  const clustersPerTick = Math.max(...perSlot);
+  const samples: Sample[] = [];
+  for (let s = 1; s <= SEEDS; s++) samples.push(await runSample(s, period));
+  // The model (step 2 of the header), over the pooled seeds and over each seed alone (the spread).
+  const modelOf = (samples: Sample[]) => {
+    const scale = CLUSTERS / SAMPLED;
+    const perHour = (f: (x: Sample) => number) => samples.map((x) => (f(x) / x.hours) * scale);
+
+    // Per decision (one cluster), averaged over the seeds' decisions.
+    const decisions = sum(samples.map((x) => x.decisions));
+    const callsByCommand: Record<string, number> = {};
+    for (const x of samples)
+      for (const [k, v] of Object.entries(x.decisionCalls)) callsByCommand[k] = (callsByCommand[k] ?? 0) + v;
+    for (const k of Object.keys(callsByCommand)) callsByCommand[k] = callsByCommand[k]! / decisions;
+    const callsPerDecision = total(callsByCommand);
+    const decisionSeconds = mean(samples.flatMap((x) => x.decisionMs)) / 1000;
+    const decisionSecondsMax = Math.max(...samples.flatMap((x) => x.decisionMs)) / 1000;
+
+    // Dispatcher at 500 clusters: DescribeAutoScalingGroups pages of 100 (tag filter), DescribeAlarms
+    // pages of 100 (4 alarms per cluster), SendMessageBatch of 10.
+    const dispatcherCalls =
+      Math.ceil(CLUSTERS / 100) + Math.ceil((CLUSTERS * 4) / 100) + Math.ceil(clustersPerTick / 10);
+    const dispatchSeconds = (dispatcherCalls * API_LATENCY_MS) / 1000;
+
+    // Throttling bound per ECS bucket for one tick's decisions.
+    // The drainer's calls per second in each bucket at 500 clusters (they compete with the tick's reads).
+    const drainerPerSecond = (name: string) =>
+      mean(
+        samples.map(
+          (x) =>
+            (sum(
+              Object.entries(x.drainerByCommand)
+                .filter(([k]) => bucketOf(k) === name)
+                .map(([, v]) => v),
+            ) /
+              (x.hours * 3600)) *
+            scale,
+        ),
+      );
+    const buckets = Object.fromEntries(
+      Object.entries(BUCKETS).map(([name, b]) => {
         const perDecision = sum(
           Object.entries(callsByCommand)
-            .filter(([k]) => bucketOf(k) === name && !TASK_READS.has(k))
+            .filter(([k]) => bucketOf(k) === name)
             .map(([, v]) => v),
         );
-        const left = b.refill - (drainerCompetes ? drainerPerSecond(name) : 0);
-        return left > 0 ? Math.max(0, perDecision * CLUSTERS - b.burst) / left : Infinity;
+        const perTick = perDecision * clustersPerTick;
+        const drain = drainerPerSecond(name);
+        // Served at the refill rate left over by the drainer, after the burst.
+        const left = b.refill - drain;
+        return [
+          name,
+          {
+            callsPerDecision: round(perDecision),
+            callsPerMinute: Math.round(perTick + drain * 60),
+            drainerCallsPerMinute: Math.round(drain * 60),
+            refillPerMinute: b.refill * 60,
+            utilisation: round((perTick + drain * 60) / (b.refill * 60)),
+            secondsToServeOneTick: left > 0 ? round(Math.max(0, perTick - b.burst) / left, 1) : Infinity,
+          },
+        ];
       }),
     );
-  const throttleBoundWithoutTaskReads = throttleWithout(true);
-  // The fan-out alone: decisions without task reads, no drainer reads competing in the buckets.
-  const taskReadMs = sum(
-    Object.entries(callsByCommand)
-      .filter(([k]) => TASK_READS.has(k))
-      .map(([, v]) => v * API_LATENCY_MS),
-  );
-  const fanOutOnlySeconds =
-    dispatchSeconds +
-    POLL_DELAY_S +
-    Math.max(
-      Math.ceil(CLUSTERS / (deploy.maximumConcurrency * deploy.batchSize)) *
-        deploy.batchSize *
-        Math.max(0, decisionSeconds - taskReadMs / 1000),
-      throttleWithout(false),
+    const throttleBound = Math.max(...Object.values(buckets).map((b) => b.secondsToServeOneTick));
+    // What-if: the same decisions without the per-instance task reads of scale-in candidates and draining
+    // instances (ListTasks / DescribeTasks), to separate the fan-out's cost from the planner's reads.
+    const TASK_READS = new Set(['ecs:ListTasks', 'ecs:DescribeTasks']);
+    const throttleWithout = (drainerCompetes: boolean) =>
+      Math.max(
+        ...Object.entries(BUCKETS).map(([name, b]) => {
+          const perDecision = sum(
+            Object.entries(callsByCommand)
+              .filter(([k]) => bucketOf(k) === name && !TASK_READS.has(k))
+              .map(([, v]) => v),
+          );
+          const left = b.refill - (drainerCompetes ? drainerPerSecond(name) : 0);
+          return left > 0 ? Math.max(0, perDecision * clustersPerTick - b.burst) / left : Infinity;
+        }),
+      );
+    const throttleBoundWithoutTaskReads = throttleWithout(true);
+    // The fan-out alone: decisions without task reads, no drainer reads competing in the buckets.
+    const taskReadMs = sum(
+      Object.entries(callsByCommand)
+        .filter(([k]) => TASK_READS.has(k))
+        .map(([, v]) => v * API_LATENCY_MS),
     );
-  const waves = Math.ceil(CLUSTERS / (deploy.maximumConcurrency * deploy.batchSize));
-  const concurrencyBound = waves * deploy.batchSize * decisionSeconds;
-  const maxDecisionLatencySeconds =
-    dispatchSeconds + POLL_DELAY_S + Math.max(concurrencyBound, throttleBound);
-  // A worker batch under throttling: its share of the tick's serving time.
-  const workerSeconds = Math.max(deploy.batchSize * decisionSecondsMax, throttleBound / waves);
-  // The sweeper at 500 clusters: held instances scale with the clusters; it works on 8 at once
-  // (functions/instance-drainer/sweep.ts SWEEP_CONCURRENCY) and yields before its timeout.
-  const sweeps = samples.flatMap((x) => x.sweeps);
-  const heldPerSweep = mean(sweeps.map((w) => w.held)) * scale;
-  const busySweeps = sweeps.filter((w) => w.held > 0 && w.held <= 8);
-  const perInstanceSweepMs = busySweeps.length ? mean(busySweeps.map((w) => w.ms)) : 0;
-  const idleSweepMs = mean(sweeps.filter((w) => w.held === 0).map((w) => w.ms));
-  const sweepSeconds500 = (idleSweepMs + Math.ceil(heldPerSweep / 8) * perInstanceSweepMs) / 1000;
-  const drainerEventMaxSeconds = Math.max(...samples.map((x) => x.drainerMaxDurationMs), 0) / 1000;
-  const drainerMaxSeconds = Math.max(drainerEventMaxSeconds, sweepSeconds500);
-  const shares = {
-    'cluster-dispatcher': dispatchSeconds / deploy.timeout['cluster-dispatcher']!,
-    'cluster-scaler': workerSeconds / deploy.timeout['cluster-scaler']!,
-    'instance-drainer': drainerMaxSeconds / deploy.timeout['instance-drainer']!,
-  };
+    const fanOutOnlySeconds =
+      dispatchSeconds +
+      POLL_DELAY_S +
+      Math.max(
+        Math.ceil(clustersPerTick / (deploy.maximumConcurrency * deploy.batchSize)) *
+          deploy.batchSize *
+          Math.max(0, decisionSeconds - taskReadMs / 1000),
+        throttleWithout(false),
+      );
+    const waves = Math.ceil(clustersPerTick / (deploy.maximumConcurrency * deploy.batchSize));
+    const concurrencyBound = waves * deploy.batchSize * decisionSeconds;
+    const maxDecisionLatencySeconds =
+      dispatchSeconds + POLL_DELAY_S + Math.max(concurrencyBound, throttleBound);
+    // A worker batch under throttling: its share of the tick's serving time.
+    const workerSeconds = Math.max(deploy.batchSize * decisionSecondsMax, throttleBound / waves);
+    // The sweeper at 500 clusters: held instances scale with the clusters; it works on 8 at once
+    // (functions/instance-drainer/sweep.ts SWEEP_CONCURRENCY) and yields before its timeout.
+    const sweeps = samples.flatMap((x) => x.sweeps);
+    const heldPerSweep = mean(sweeps.map((w) => w.held)) * scale;
+    const busySweeps = sweeps.filter((w) => w.held > 0 && w.held <= 8);
+    const perInstanceSweepMs = busySweeps.length ? mean(busySweeps.map((w) => w.ms)) : 0;
+    const idleSweepMs = mean(sweeps.filter((w) => w.held === 0).map((w) => w.ms));
+    const sweepSeconds500 = (idleSweepMs + Math.ceil(heldPerSweep / 8) * perInstanceSweepMs) / 1000;
+    const drainerEventMaxSeconds = Math.max(...samples.map((x) => x.drainerMaxDurationMs), 0) / 1000;
+    const drainerMaxSeconds = Math.max(drainerEventMaxSeconds, sweepSeconds500);
+    const shares = {
+      'cluster-dispatcher': dispatchSeconds / deploy.timeout['cluster-dispatcher']!,
+      'cluster-scaler': workerSeconds / deploy.timeout['cluster-scaler']!,
+      'instance-drainer': drainerMaxSeconds / deploy.timeout['instance-drainer']!,
+    };
 
-  const taskStopsPerHour = mean(perHour((x) => x.taskStops));
-  const taskStopsOnDrainingPerHour = mean(perHour((x) => x.taskStopsOnDraining));
-  const drainerInvocationsPerHour = mean(perHour((x) => x.drainerInvocations - 60 * x.hours)) + 60;
-  const drainerCallsPerMinute = mean(perHour((x) => x.drainerCalls)) / 60;
-  const workerInvocationsPerMinute = Math.ceil(CLUSTERS / deploy.batchSize);
+    const taskStopsPerHour = mean(perHour((x) => x.taskStops));
+    const taskStopsOnDrainingPerHour = mean(perHour((x) => x.taskStopsOnDraining));
+    const drainerInvocationsPerHour = mean(perHour((x) => x.drainerInvocations - 60 * x.hours)) + 60;
+    const drainerCallsPerMinute = mean(perHour((x) => x.drainerCalls)) / 60;
+    // Decisions a minute: the account's clusters over the tick period (the busiest minute: clustersPerTick).
+    const decisionsPerMinute = CLUSTERS / period;
+    const workerInvocationsPerMinute = Math.ceil(decisionsPerMinute / deploy.batchSize);
 
-  // The former design: one tick walks every cluster in turn, in one invocation (timeout 60 s,
-  // concurrency 1); the drainer gets every task stop of the account plus the container-instance changes.
-  const oldPerCluster = mean(samples.map((x) => x.oldTick.ms / SAMPLED)) / 1000;
-  const oldCallsPerCluster = mean(samples.map((x) => x.oldTick.calls / SAMPLED));
-  const oldTimeout = 60;
-  const oldWalkSeconds = oldPerCluster * CLUSTERS;
-  const oldDecidedPerTick = Math.min(CLUSTERS, Math.floor(oldTimeout / oldPerCluster));
-  const oldDrainerPerHour = drainerInvocationsPerHour + taskStopsPerHour;
-  // The former task-stop route re-read the container instance (DescribeContainerInstances) before it knew
-  // whether the instance was draining: one call per stop (more for the few on DRAINING instances).
-  const oldDrainerCallsPerEvent = 1;
+    // The former design: one tick walks every cluster in turn, in one invocation (timeout 60 s,
+    // concurrency 1); the drainer gets every task stop of the account plus the container-instance changes.
+    const oldPerCluster = mean(samples.map((x) => x.oldTick.ms / SAMPLED)) / 1000;
+    const oldCallsPerCluster = mean(samples.map((x) => x.oldTick.calls / SAMPLED));
+    const oldTimeout = 60;
+    const oldWalkSeconds = oldPerCluster * CLUSTERS;
+    const oldDecidedPerTick = Math.min(CLUSTERS, Math.floor(oldTimeout / oldPerCluster));
+    const oldDrainerPerHour = drainerInvocationsPerHour + taskStopsPerHour;
+    // The former task-stop route re-read the container instance (DescribeContainerInstances) before it knew
+    // whether the instance was draining: one call per stop (more for the few on DRAINING instances).
+    const oldDrainerCallsPerEvent = 1;
 
-  const after = {
-    clusters: CLUSTERS,
-    instances: CLUSTERS * INSTANCES_PER_CLUSTER,
-    tasks: CLUSTERS * (SERVICES * SERVICE_TASKS + BATCH_TASKS),
-    // null: not within any time — a bucket's refill is used up by other calls (see `throttling`).
-    maxDecisionLatencySeconds: Number.isFinite(maxDecisionLatencySeconds)
-      ? round(maxDecisionLatencySeconds, 1)
-      : null,
-    // 0..1: an invocation that would need more than its timeout reaches it (1); `timeoutShare` has the raw need.
-    maxInvocationTimeoutShare: round(Math.min(1, Math.max(...Object.values(shares))), 3),
-    drainerInvocationsPerHour: Math.round(drainerInvocationsPerHour),
-    taskStopsPerHour: Math.round(taskStopsPerHour),
-    taskStopsOnDrainingPerHour: Math.round(taskStopsOnDrainingPerHour),
-    apiCallsPerMinute: Math.round(dispatcherCalls + callsPerDecision * CLUSTERS + drainerCallsPerMinute),
-    invocationsPerMinute: {
-      'cluster-dispatcher': 1,
-      'cluster-scaler': workerInvocationsPerMinute,
-      'instance-drainer': round(drainerInvocationsPerHour / 60, 1),
-    },
-    apiCallsPerMinuteByFunction: {
-      'cluster-dispatcher': dispatcherCalls,
-      'cluster-scaler': Math.round(callsPerDecision * CLUSTERS),
-      'instance-drainer': Math.round(drainerCallsPerMinute),
-    },
-    durationSeconds: {
-      'cluster-dispatcher': round(dispatchSeconds),
-      'cluster-scaler (batch)': round(workerSeconds),
-      'cluster decision': round(decisionSeconds),
-      'instance-drainer (max event)': round(drainerEventMaxSeconds),
-      'instance-drainer (sweep at 500 clusters)': round(sweepSeconds500),
-      heldInstancesPerSweep: round(heldPerSweep, 1),
-    },
-    timeoutShare: Object.fromEntries(Object.entries(shares).map(([k, v]) => [k, round(v, 3)])),
-    throttling: buckets,
-    latencyBounds: {
-      dispatchSeconds: round(dispatchSeconds, 1),
-      concurrencySeconds: round(concurrencyBound, 1),
-      throttlingSeconds: round(throttleBound, 1),
-      throttlingSecondsWithoutTaskReads: round(throttleBoundWithoutTaskReads, 1),
-      maxDecisionLatencySecondsWithoutTaskReads: round(
-        dispatchSeconds + POLL_DELAY_S + Math.max(concurrencyBound, throttleBoundWithoutTaskReads),
-        1,
+    const after = {
+      clusters: CLUSTERS,
+      instances: CLUSTERS * INSTANCES_PER_CLUSTER,
+      tasks: CLUSTERS * (SERVICES * SERVICE_TASKS + BATCH_TASKS),
+      // null: not within any time — a bucket's refill is used up by other calls (see `throttling`).
+      maxDecisionLatencySeconds: Number.isFinite(maxDecisionLatencySeconds)
+        ? round(maxDecisionLatencySeconds, 1)
+        : null,
+      // 0..1: an invocation that would need more than its timeout reaches it (1); `timeoutShare` has the raw need.
+      maxInvocationTimeoutShare: round(Math.min(1, Math.max(...Object.values(shares))), 3),
+      drainerInvocationsPerHour: Math.round(drainerInvocationsPerHour),
+      taskStopsPerHour: Math.round(taskStopsPerHour),
+      taskStopsOnDrainingPerHour: Math.round(taskStopsOnDrainingPerHour),
+      apiCallsPerMinute: Math.round(
+        dispatcherCalls + callsPerDecision * decisionsPerMinute + drainerCallsPerMinute,
       ),
-      maxDecisionLatencySecondsFanOutOnly: round(fanOutOnlySeconds, 1),
-      taskReadsPerDecision: round(
-        sum(
-          Object.entries(callsByCommand)
-            .filter(([k]) => TASK_READS.has(k))
-            .map(([, v]) => v),
-        ),
-      ),
-      waves,
-    },
-    drainerCallsPerMinuteByCommand: Object.fromEntries(
-      [...new Set(samples.flatMap((x) => Object.keys(x.drainerByCommand)))].map((k) => [
-        k,
-        Math.round(mean(samples.map((x) => ((x.drainerByCommand[k] ?? 0) / (x.hours * 60)) * scale))),
-      ]),
-    ),
-    callsPerDecision: Object.fromEntries(Object.entries(callsByCommand).map(([k, v]) => [k, round(v)])),
-  };
-  const before = {
-    clusters: CLUSTERS,
-    instances: CLUSTERS * INSTANCES_PER_CLUSTER,
-    // Clusters past the first `oldDecidedPerTick` are never reached: each tick starts from the first.
-    maxDecisionLatencySeconds: oldDecidedPerTick >= CLUSTERS ? round(oldWalkSeconds, 1) : null,
-    clustersDecidedPerTick: oldDecidedPerTick,
-    maxInvocationTimeoutShare: round(Math.min(1, oldWalkSeconds / oldTimeout), 3),
-    tickSecondsNeeded: round(oldWalkSeconds, 1),
-    drainerInvocationsPerHour: Math.round(oldDrainerPerHour),
-    taskStopsPerHour: Math.round(taskStopsPerHour),
-    taskStopsOnDrainingPerHour: Math.round(taskStopsOnDrainingPerHour),
-    invocationsPerMinute: {
-      'cluster-scaler': 1,
-      'instance-drainer': round(oldDrainerPerHour / 60, 1),
-    },
-    apiCallsPerMinute: Math.round(
-      oldCallsPerCluster * oldDecidedPerTick +
-        drainerCallsPerMinute +
-        (taskStopsPerHour / 60) * oldDrainerCallsPerEvent,
-    ),
-  };
-  const targets = {
-    everyClusterDecidedWithin60s:
-      after.maxDecisionLatencySeconds !== null && after.maxDecisionLatencySeconds <= 60,
-    noInvocationAboveHalfItsTimeout: after.maxInvocationTimeoutShare <= 0.5,
-    drainerWithinTwiceTheStopsOnDraining:
-      after.drainerInvocationsPerHour <= 2 * after.taskStopsOnDrainingPerHour,
-  };
-  const result = {
-    ...after,
-    before,
-    targets,
-    method: {
-      sampledClusters: SAMPLED,
-      virtualMinutes: MINUTES,
-      seeds: SEEDS,
-      apiLatencyMs: API_LATENCY_MS,
-      drainEverySeconds: DRAIN_EVERY_S,
-      decisionStatuses: samples.reduce<Record<string, number>>((acc, x) => {
-        for (const [k, v] of Object.entries(x.statuses)) acc[k] = (acc[k] ?? 0) + v;
-        return acc;
-      }, {}),
-      spread: {
-        taskStopsPerHour: [
-          Math.round(Math.min(...perHour((x) => x.taskStops))),
-          Math.round(Math.max(...perHour((x) => x.taskStops))),
-        ],
-        taskStopsOnDrainingPerHour: [
-          Math.round(Math.min(...perHour((x) => x.taskStopsOnDraining))),
-          Math.round(Math.max(...perHour((x) => x.taskStopsOnDraining))),
-        ],
-        decisionSeconds: [
-          round(Math.min(...samples.flatMap((x) => x.decisionMs)) / 1000),
-          round(decisionSecondsMax),
-        ],
+      tickPeriodMinutes: period,
+      clustersPerTick: { busiestMinute: clustersPerTick, perMinute: perSlot },
+      invocationsPerMinute: {
+        'cluster-dispatcher': 1,
+        'cluster-scaler': workerInvocationsPerMinute,
+        'instance-drainer': round(drainerInvocationsPerHour / 60, 1),
       },
-      taskCacheModel:
-        "the cluster scaler's task-list cache (issue 19) is module state; the simulator runs every invocation in one process, i.e. one warm container serving every cluster: its hits are an upper bound (with n warm workers and no affinity of a message group to a container, about 1/n of them)",
-      note: 'per-cluster rates measured on the simulator (real handlers, serverless.yml routing), scaled × clusters / sampled; latency = dispatch + max(concurrency waves, ECS throttling buckets) — see the header of bench/account.ts and docs/account-scale.md',
+      apiCallsPerMinuteByFunction: {
+        'cluster-dispatcher': dispatcherCalls,
+        'cluster-scaler': Math.round(callsPerDecision * decisionsPerMinute),
+        'instance-drainer': Math.round(drainerCallsPerMinute),
+      },
+      durationSeconds: {
+        'cluster-dispatcher': round(dispatchSeconds),
+        'cluster-scaler (batch)': round(workerSeconds),
+        'cluster decision': round(decisionSeconds),
+        'instance-drainer (max event)': round(drainerEventMaxSeconds),
+        'instance-drainer (sweep at 500 clusters)': round(sweepSeconds500),
+        heldInstancesPerSweep: round(heldPerSweep, 1),
+      },
+      timeoutShare: Object.fromEntries(Object.entries(shares).map(([k, v]) => [k, round(v, 3)])),
+      throttling: buckets,
+      latencyBounds: {
+        dispatchSeconds: round(dispatchSeconds, 1),
+        concurrencySeconds: round(concurrencyBound, 1),
+        throttlingSeconds: round(throttleBound, 1),
+        throttlingSecondsWithoutTaskReads: round(throttleBoundWithoutTaskReads, 1),
+        maxDecisionLatencySecondsWithoutTaskReads: round(
+          dispatchSeconds + POLL_DELAY_S + Math.max(concurrencyBound, throttleBoundWithoutTaskReads),
+          1,
+        ),
+        maxDecisionLatencySecondsFanOutOnly: round(fanOutOnlySeconds, 1),
+        taskReadsPerDecision: round(
+          sum(
+            Object.entries(callsByCommand)
+              .filter(([k]) => TASK_READS.has(k))
+              .map(([, v]) => v),
+          ),
+        ),
+        waves,
+      },
+      drainerCallsPerMinuteByCommand: Object.fromEntries(
+        [...new Set(samples.flatMap((x) => Object.keys(x.drainerByCommand)))].map((k) => [
+          k,
+          Math.round(mean(samples.map((x) => ((x.drainerByCommand[k] ?? 0) / (x.hours * 60)) * scale))),
+        ]),
+      ),
+      callsPerDecision: Object.fromEntries(Object.entries(callsByCommand).map(([k, v]) => [k, round(v)])),
+    };
+    const before = {
+      clusters: CLUSTERS,
+      instances: CLUSTERS * INSTANCES_PER_CLUSTER,
+      // Clusters past the first `oldDecidedPerTick` are never reached: each tick starts from the first.
+      maxDecisionLatencySeconds: oldDecidedPerTick >= CLUSTERS ? round(oldWalkSeconds, 1) : null,
+      clustersDecidedPerTick: oldDecidedPerTick,
+      maxInvocationTimeoutShare: round(Math.min(1, oldWalkSeconds / oldTimeout), 3),
+      tickSecondsNeeded: round(oldWalkSeconds, 1),
+      drainerInvocationsPerHour: Math.round(oldDrainerPerHour),
+      taskStopsPerHour: Math.round(taskStopsPerHour),
+      taskStopsOnDrainingPerHour: Math.round(taskStopsOnDrainingPerHour),
+      invocationsPerMinute: {
+        'cluster-scaler': 1,
+        'instance-drainer': round(oldDrainerPerHour / 60, 1),
+      },
+      apiCallsPerMinute: Math.round(
+        oldCallsPerCluster * oldDecidedPerTick +
+          drainerCallsPerMinute +
+          (taskStopsPerHour / 60) * oldDrainerCallsPerEvent,
+      ),
+    };
+    const targets = {
+      everyClusterDecidedWithin60s:
+        after.maxDecisionLatencySeconds !== null && after.maxDecisionLatencySeconds <= 60,
+      noInvocationAboveHalfItsTimeout: after.maxInvocationTimeoutShare <= 0.5,
+      drainerWithinTwiceTheStopsOnDraining:
+        after.drainerInvocationsPerHour <= 2 * after.taskStopsOnDrainingPerHour,
+    };
+    const result = {
+      ...after,
+      before,
+      targets,
+      method: {
+        sampledClusters: SAMPLED,
+        virtualMinutes: MINUTES,
+        seeds: SEEDS,
+        apiLatencyMs: API_LATENCY_MS,
+        drainEverySeconds: DRAIN_EVERY_S,
+        decisionStatuses: samples.reduce<Record<string, number>>((acc, x) => {
+          for (const [k, v] of Object.entries(x.statuses)) acc[k] = (acc[k] ?? 0) + v;
+          return acc;
+        }, {}),
+        spread: {
+          taskStopsPerHour: [
+            Math.round(Math.min(...perHour((x) => x.taskStops))),
+            Math.round(Math.max(...perHour((x) => x.taskStops))),
+          ],
+          taskStopsOnDrainingPerHour: [
+            Math.round(Math.min(...perHour((x) => x.taskStopsOnDraining))),
+            Math.round(Math.max(...perHour((x) => x.taskStopsOnDraining))),
+          ],
+          decisionSeconds: [
+            round(Math.min(...samples.flatMap((x) => x.decisionMs)) / 1000),
+            round(decisionSecondsMax),
+          ],
+        },
+        taskCacheModel:
+          "the cluster scaler's task-list cache (issue 19) is module state; the simulator runs every invocation in one process, i.e. one warm container serving every cluster: its hits are an upper bound (with n warm workers and no affinity of a message group to a container, about 1/n of them)",
+        note: 'per-cluster rates measured on the simulator (real handlers, serverless.yml routing), scaled × clusters / sampled; latency = dispatch + max(concurrency waves, ECS throttling buckets) — see the header of bench/account.ts and docs/account-scale.md',
+      },
+    };
+    return result;
+  };
+  const result = modelOf(samples);
+  const perSeed = samples.map((x, i) => {
+    const r = modelOf([x]);
+    return {
+      seed: i + 1,
+      maxDecisionLatencySeconds: r.maxDecisionLatencySeconds,
+      maxInvocationTimeoutShare: r.maxInvocationTimeoutShare,
+      drainerInvocationsPerHour: r.drainerInvocationsPerHour,
+      taskStopsOnDrainingPerHour: r.taskStopsOnDrainingPerHour,
+      ecsClusterResourceReadsPerMinute: r.throttling['ecs cluster resource reads']?.callsPerMinute,
+      taskReadsPerDecision: r.latencyBounds.taskReadsPerDecision,
+    };
+  });
+  const range = (f: (x: (typeof perSeed)[number]) => number | null | undefined) => {
+    const xs = perSeed.map(f).filter((v): v is number => typeof v === 'number');
+    return [Math.min(...xs), Math.max(...xs)];
+  };
+  return {
+    ...result,
+    method: {
+      ...result.method,
+      tickPacing: {
+        share: TICK_READ_SHARE,
+        periodMinutes: period,
+        clustersPerMinute: perSlot,
+        how: 'functions/cluster-dispatcher with shared/core/cluster/tick-pacing.ts on the account (500 clusters named batch-1…batch-500, 40 instances each); the sampled clusters run with TICK_PERIOD_MINUTES set to that period, so each is decided as often as in the account',
+      },
+      spread: {
+        ...result.method.spread,
+        maxDecisionLatencySeconds: range((x) => x.maxDecisionLatencySeconds),
+        maxInvocationTimeoutShare: range((x) => x.maxInvocationTimeoutShare),
+        drainerInvocationsPerHour: range((x) => x.drainerInvocationsPerHour),
+        taskReadsPerDecision: range((x) => x.taskReadsPerDecision),
+        perSeed,
+      },
     },
   };
-  return result;
 };
 
 const main = async (): Promise<void> => {

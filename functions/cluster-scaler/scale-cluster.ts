@@ -29,7 +29,7 @@ import { logger } from '../../shared/runtime/logger.js';
  * when their lists show jobs they rank last and the next plan may pick others, whose lists are read in
  * turn. After the last round, instances whose list was not read stay (they drain on a later decision).
  */
-export const TASK_READ_ROUNDS = 3;
+export const TASK_READ_ROUNDS = 2;
 
 /** The AWS ports one cluster decision needs. */
 export interface ClusterPorts {

@@ -14,15 +14,16 @@ const account = (clusters: number, instances: number) =>
 describe('tick pacing (issue 19)', () => {
   it('is 1 minute while one minute of ticks asks each read bucket for at most half its refill', () => {
     expect(tickPeriodMinutes(account(1, 5))).toBe(1);
-    // 150 clusters × (2 + 2) cluster-resource reads = 600 = 50 % of 1,200 a minute.
-    expect(tickPeriodMinutes(account(150, 40))).toBe(1);
-    expect(tickPeriodMinutes(account(151, 40))).toBe(2);
+    // 100 clusters × (2 + 4) cluster-resource reads = 600 = 50 % of 1,200 a minute.
+    expect(tickPeriodMinutes(account(100, 40))).toBe(1);
+    expect(tickPeriodMinutes(account(101, 40))).toBe(2);
   });
 
-  it('grows with the reads: 500 clusters × 40 instances → 4 minutes; 5,000-instance clusters page', () => {
-    expect(decisionReads(40).clusterResource).toBe(4);
-    expect(decisionReads(5000).clusterResource).toBe(102);
-    expect(tickPeriodMinutes(account(500, 40))).toBe(Math.ceil((500 * 4) / (TICK_READ_SHARE * 1200)));
+  it('grows with the reads: 500 clusters × 40 instances → 5 minutes; 5,000-instance clusters page', () => {
+    expect(decisionReads(40).clusterResource).toBe(6);
+    expect(decisionReads(5000).clusterResource).toBe(104);
+    expect(tickPeriodMinutes(account(500, 40))).toBe(Math.ceil((500 * 6) / (TICK_READ_SHARE * 1200)));
+    expect(tickPeriodMinutes(account(500, 40))).toBe(5);
     expect(tickPeriodMinutes(account(5, 5000))).toBe(1);
     expect(tickPeriodMinutes(account(50, 5000))).toBe(9);
     expect(tickPeriodMinutes(account(100, 5000))).toBe(MAX_TICK_PERIOD_MINUTES);
