@@ -129,12 +129,9 @@ const withDates = (value: unknown, names: ReadonlySet<string>): unknown => {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     if (v === null) continue;
-    out[k] =
-      names.has(k) && typeof v === 'number'
-        ? new Date(Math.round(v * 1000))
-        : names.has(k) && typeof v === 'string' && /^\d+(\.\d+)?$/.test(v)
-          ? new Date(Math.round(Number(v) * 1000))
-          : withDates(v, names);
+    // Numbers only: the JSON protocols send timestamps as epoch-second numbers, and a string under such a
+    // key is a tag or map value, which the SDK leaves alone.
+    out[k] = names.has(k) && typeof v === 'number' ? new Date(Math.round(v * 1000)) : withDates(v, names);
   }
   return out;
 };

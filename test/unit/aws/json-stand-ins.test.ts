@@ -428,7 +428,8 @@ const CASES: Case[] = [
     pkg: '@aws-sdk/client-application-auto-scaling',
     command: 'ListTagsForResourceCommand',
     input: { ResourceARN: 'arn:target' },
-    output: { Tags: { k: 'v' } },
+    // A tag named like a timestamp member stays a string, as in the SDK.
+    output: { Tags: { k: 'v', CreationTime: '1700000000' } },
   },
 ];
 
