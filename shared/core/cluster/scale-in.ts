@@ -56,9 +56,9 @@ export const MAX_REMOVALS_PER_DECISION = 10;
 
 /**
  * Task lists asked for at most when no instance counts as removable from the snapshot alone although the
- * idle capacity exceeds one (issue 19): those of the emptiest candidates that the conservative sizing kept.
+ * idle capacity exceeds one (issue 19): that of the emptiest candidate the conservative sizing kept.
  */
-const UNDECIDED_READS = 3;
+const UNDECIDED_READS = 1;
 
 /** How many ranked candidates are examined per step (bounded work on large clusters). */
 const CANDIDATES_PER_STEP = 10;
@@ -276,8 +276,8 @@ export const selectScaleIn = (
   }
   // Issue 19: the count is made from the snapshot (conservative sizes where no list is known); lists
   // are asked for only when that count is zero although the idle capacity exceeds an instance (they may
-  // make scale-in possible at all), a few, once per decision (not when some busy candidate's list is
-  // known already). The planner asks for those of the instances about to drain.
+  // make scale-in possible at all): the emptiest such candidate's, once per decision (not when some busy
+  // candidate's list is known already). The planner asks for those of the instances about to drain.
   const anyRead = candidates.some((c) => c.tasks.complete && c.ci.runningTasks + c.ci.pendingTasks > 0);
   if (result.drain.length === 0 && !anyRead) {
     result.needsTasks.push(...undecided.slice(0, UNDECIDED_READS));
