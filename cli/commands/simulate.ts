@@ -78,7 +78,7 @@ export const registerSimulateCommand = (program: Command, io: CliIo): void => {
       `a trace file (JSON or CSV, see sim/traces/README.md) or a built-in shape: ${Object.keys(BUILTIN_TRACES).join(', ')}`,
       'diurnal',
     )
-    .option('--policy <name>', `${POLICIES.join(' | ')} (repeatable; default: all three)`, collect, [])
+    .option('--policy <name>', `${POLICIES.join(' | ')} (repeatable; default: all)`, collect, [])
     .option('--seed <n>', 'random seed of the simulation (same seed, same run)', '1')
     .option('--json', 'print the figures as JSON, keyed by policy')
     .option('--out <dir>', 'folder for the SVG chart', 'sim-out')

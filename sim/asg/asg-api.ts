@@ -26,6 +26,7 @@ import { awsError } from '../core/aws-error.js';
 import type { SimContext } from '../core/context.js';
 import { checkBatch, paginate } from '../core/paginate.js';
 import { type CommandTable, command } from '../core/registry.js';
+import { builtAnswer } from '../sdk/responses.js';
 import { activityShape, groupShape, instanceDetailShape } from './asg-shapes.js';
 import type { AsgWorld } from './asg-world.js';
 import { refreshShape } from './instance-refresh.js';
@@ -96,7 +97,10 @@ export const asgApi = (world: AsgWorld, ctx: SimContext): CommandTable => {
         50,
         100,
       );
-      return { AutoScalingGroups: page.items.map(groupShape), NextToken: page.nextToken };
+      // groupShape builds every member for this call (tests: test/unit/sim/fresh-answers.test.ts).
+      const out: Record<string, unknown> = { AutoScalingGroups: page.items.map(groupShape) };
+      if (page.nextToken !== undefined) out.NextToken = page.nextToken;
+      return builtAnswer(out);
     }),
 
     DescribeAutoScalingInstances: command<DescribeAutoScalingInstancesCommandInput>((i) => {

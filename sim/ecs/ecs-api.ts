@@ -20,7 +20,7 @@ import { coexistEcsApi } from '../coexist.js';
 import { awsError } from '../core/aws-error.js';
 import { checkBatch, paginate } from '../core/paginate.js';
 import { type CommandTable, command } from '../core/registry.js';
-import { freshAnswer } from '../sdk/responses.js';
+import { builtAnswer, freshAnswer } from '../sdk/responses.js';
 import { ecsWriteApi } from './ecs-api-write.js';
 import type { EcsWorld } from './ecs-world.js';
 import { requireCluster, serviceName } from './lookup.js';
@@ -111,7 +111,8 @@ export const ecsApi = (world: EcsWorld): CommandTable => ({
           reason: 'MISSING',
         });
     }
-    return { services, failures };
+    // serviceShape builds every member for this call (tests: test/unit/sim/fresh-answers.test.ts).
+    return builtAnswer({ services, failures });
   }),
 
   DescribeTaskDefinition: command<DescribeTaskDefinitionCommandInput>((i) => {

@@ -34,6 +34,32 @@ export const freshAnswer = <T extends object>(answer: T): T => {
   return answer;
 };
 
+/** Whether any member or item of `value`, at any depth, is undefined (plain data and Dates). */
+const hasUndefined = (value: unknown): boolean => {
+  if (value === null || typeof value !== 'object' || value instanceof Date) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      if (v === undefined || (typeof v === 'object' && v !== null && hasUndefined(v))) return true;
+    }
+    return false;
+  }
+  const src = value as Record<string, unknown>;
+  for (const k in src) {
+    const v = src[k];
+    if (v === undefined || (typeof v === 'object' && v !== null && hasUndefined(v))) return true;
+  }
+  return false;
+};
+
+/**
+ * For an answer built for this call alone (no member is the simulator's state) that may hold undefined
+ * members: marked as {@link freshAnswer} when it holds none (a walk without copying), else left for
+ * the dispatcher's {@link compact}.
+ */
+export const builtAnswer = <T extends object>(answer: T): T =>
+  hasUndefined(answer) ? answer : freshAnswer(answer);
+
 /** {@link compact}, or the answer itself when it was marked with {@link freshAnswer}. */
 export const compactAnswer = (answer: unknown): unknown =>
   typeof answer === 'object' && answer !== null && fresh.has(answer) ? answer : compact(answer);

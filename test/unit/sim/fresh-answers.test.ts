@@ -1,6 +1,6 @@
 /**
- * DescribeTasks and DescribeContainerInstances answer without the dispatcher's copy (`compact`): their
- * items are built for each call. That is only right if an answer is exactly what `compact` would have
+ * DescribeTasks, DescribeContainerInstances, DescribeServices and DescribeAutoScalingGroups answer
+ * without the dispatcher's copy (`compact`): their items are built for each call. That is only right if an answer is exactly what `compact` would have
  * made of it (no undefined member, same members in the same order) and if nothing in it is the
  * simulator's own state (a caller changing an answer must not change the world or the next answer).
  */
@@ -44,10 +44,18 @@ const describeAll = async (cluster: ReturnType<typeof build>, withTags: boolean)
     cluster: 'c',
     containerInstances: [...cluster.instances.keys()],
   });
+  const services = await sim.call('ecs', 'DescribeServices', {
+    cluster: 'c',
+    services: ['agent', 'web'],
+    ...(withTags ? { include: ['TAGS'] } : {}),
+  });
+  const groups = await sim.call('autoscaling', 'DescribeAutoScalingGroups', {});
   // $metadata (request id) is added per call, outside the command's answer.
   const { $metadata: _t, ...taskAnswer } = tasks;
   const { $metadata: _i, ...instanceAnswer } = instances;
-  return { tasks: taskAnswer, instances: instanceAnswer };
+  const { $metadata: _s, ...serviceAnswer } = services;
+  const { $metadata: _g, ...groupAnswer } = groups;
+  return { tasks: taskAnswer, instances: instanceAnswer, services: serviceAnswer, groups: groupAnswer };
 };
 
 describe('answers built for each call (no copy by the dispatcher)', () => {
@@ -56,8 +64,8 @@ describe('answers built for each call (no copy by the dispatcher)', () => {
     const seen = new Set<string>();
     const check = async () => {
       for (const withTags of [true, false]) {
-        const { tasks, instances } = await describeAll(cluster, withTags);
-        for (const answer of [tasks, instances]) {
+        const { tasks, instances, services, groups } = await describeAll(cluster, withTags);
+        for (const answer of [tasks, instances, services, groups]) {
           expect(undefinedPaths(answer)).toEqual([]);
           expect(ordered(compact(answer))).toBe(ordered(answer));
           expect(compact(answer)).toEqual(answer);
