@@ -63,9 +63,13 @@ export interface DispatcherResult {
   trigger?: 'tick' | 'alarm';
   /** Requests queued (one per cluster due this minute). */
   queued: number;
-  /** Tick only: managed clusters, and the tick period in minutes (issue 19: each is ticked every k). */
+  /**
+   * Tick only: managed clusters, the tick period in minutes (issue 19: each is ticked every k), and the
+   * busy clusters (an alarm of the scaler in ALARM: ticked every minute).
+   */
   clusters?: number;
   periodMinutes?: number;
+  busy?: number;
   /** Alarms deleted because their cluster is no longer managed (tick only). */
   alarmsDeleted?: string[];
   message?: string;
@@ -128,6 +132,8 @@ const dispatchTick = async (
 ): Promise<DispatcherResult> => {
   const managed = await ports.listManagedClusters();
   const byCluster = new Map<string, { AlarmName: string }[]>();
+  // Issue 19: a cluster with one of the scaler's alarms in ALARM is not quiet: ticked every minute.
+  const busy = new Set<string>();
   let alarmsDeleted: string[] = [];
   let released: string[] = [];
   let alarmsKnown = true;
@@ -135,6 +141,7 @@ const dispatchTick = async (
     for (const a of await ports.alarms.list(ALARM_PREFIX)) {
       const parsed = a.AlarmName ? parseAlarmName(a.AlarmName) : undefined;
       if (!parsed) continue;
+      if (a.StateValue === 'ALARM') busy.add(parsed.cluster);
       const list = byCluster.get(parsed.cluster) ?? [];
       // The state fields are not compared by the reconciliation and would only grow the message.
       const kept = Object.fromEntries(Object.entries(a).filter(([k]) => !/^State|Timestamp$/.test(k)));
@@ -159,8 +166,12 @@ const dispatchTick = async (
   }
   const k =
     tickPeriodSetting() ??
-    tickPeriodMinutes([...managed.entries()].map(([name, m]) => ({ name, instances: m.instances })));
-  const due = [...managed.keys()].sort().filter((cluster) => tickIsDue(cluster, k, new Date(at)));
+    tickPeriodMinutes(
+      [...managed.entries()].map(([name, m]) => ({ name, instances: m.instances, busy: busy.has(name) })),
+    );
+  const due = [...managed.keys()]
+    .sort()
+    .filter((cluster) => tickIsDue(cluster, k, new Date(at), busy.has(cluster)));
   const requests: ClusterRequest[] = due.map((cluster) => ({
     v: CLUSTER_REQUEST_VERSION,
     kind: 'tick',
@@ -181,6 +192,7 @@ const dispatchTick = async (
     queued: requests.length,
     clusters: managed.size,
     periodMinutes: k,
+    busy: [...busy].filter((c) => managed.has(c)).length,
     alarmsDeleted: dryRun ? [] : alarmsDeleted,
   };
 };

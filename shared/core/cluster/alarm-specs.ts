@@ -50,6 +50,8 @@ export interface AlarmSpec {
 export type ExistingAlarm = Partial<Omit<AlarmSpec, 'Dimensions'>> & {
   AlarmName?: string;
   Dimensions?: { Name?: string; Value?: string }[];
+  /** OK, ALARM or INSUFFICIENT_DATA (the dispatcher ticks a cluster in ALARM every minute, issue 19). */
+  StateValue?: string;
 };
 
 /** The alarm name of a cluster's alarm kind. CloudWatch allows 255 characters. */

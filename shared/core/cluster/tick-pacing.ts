@@ -3,8 +3,9 @@
  * reads its container instances and services; ECS serves those reads from token buckets shared by the
  * whole account and Region (ecs-facts §7.2). When one minute's ticks of every managed cluster would ask for
  * more than {@link TICK_READ_SHARE} of a bucket's refill, each cluster is ticked every `k` minutes instead,
- * in the minute its stable hash picks, so the account's clusters are spread over the `k` minutes. Alarms
- * and the service scaler's grow requests are never paced: they go to the cluster queue at once.
+ * in the minute its stable hash picks, so the account's clusters are spread over the `k` minutes; a
+ * cluster with one of the scaler's alarms in ALARM is not quiet and is ticked every minute. Alarms and
+ * the service scaler's grow requests are never paced: they go to the cluster queue at once.
  * Pure: the dispatcher passes the managed clusters and their instance counts.
  */
 
@@ -43,11 +44,16 @@ export const MAX_TICK_PERIOD_MINUTES = 10;
  */
 export const TASK_READS_PER_DECISION = 4;
 
-/** A managed cluster as the dispatcher sees it (from DescribeAutoScalingGroups). */
+/** A managed cluster as the dispatcher sees it (from DescribeAutoScalingGroups and DescribeAlarms). */
 export interface ClusterSize {
   name: string;
   /** Instances of its managed groups (0 when unknown: counted as one page). */
   instances: number;
+  /**
+   * Not quiet: one of the scaler's alarms of the cluster is in ALARM (capacity deficit, few schedulable
+   * tasks, reservation high). Such a cluster is ticked every minute, whatever the period.
+   */
+  busy?: boolean;
 }
 
 /** Expected ECS reads of one decision of a cluster, per bucket. */
@@ -63,9 +69,10 @@ export const decisionReads = (instances: number): Record<keyof typeof ECS_READ_B
 };
 
 /**
- * The tick period `k` (minutes): the smallest k at which one minute's share of the ticks asks each ECS
- * read bucket for at most {@link TICK_READ_SHARE} of its refill; 1 for small accounts, at most
- * {@link MAX_TICK_PERIOD_MINUTES}.
+ * The tick period `k` (minutes): the smallest k at which one minute's ticks — every busy cluster, and a
+ * k-th of the quiet ones — ask each ECS read bucket for at most {@link TICK_READ_SHARE} of its refill;
+ * 1 for small accounts, at most {@link MAX_TICK_PERIOD_MINUTES} (also when the busy clusters alone use
+ * the share up).
  */
 export const tickPeriodMinutes = (clusters: readonly ClusterSize[], share = TICK_READ_SHARE): number => {
   let k = 1;
@@ -73,8 +80,12 @@ export const tickPeriodMinutes = (clusters: readonly ClusterSize[], share = TICK
     keyof typeof ECS_READ_BUCKETS,
     ReadBucket,
   ][]) {
-    const perTick = clusters.reduce((n, c) => n + decisionReads(c.instances)[bucket], 0);
-    k = Math.max(k, Math.ceil(perTick / (share * b.refill * 60)));
+    const reads = (busy: boolean) =>
+      clusters.reduce((n, c) => n + (Boolean(c.busy) === busy ? decisionReads(c.instances)[bucket] : 0), 0);
+    const budget = share * b.refill * 60 - reads(true);
+    const quiet = reads(false);
+    if (quiet === 0) continue;
+    k = Math.max(k, budget > 0 ? Math.ceil(quiet / budget) : MAX_TICK_PERIOD_MINUTES);
   }
   return Math.min(MAX_TICK_PERIOD_MINUTES, k);
 };
@@ -92,6 +103,6 @@ const hash32 = (text: string): number => {
 /** The minute (0..k−1) of a cluster's tick within each period of `k` minutes. */
 export const tickSlot = (cluster: string, k: number): number => (k <= 1 ? 0 : hash32(cluster) % k);
 
-/** Whether the tick at `at` decides `cluster` (its slot is the minute's index modulo k). */
-export const tickIsDue = (cluster: string, k: number, at: Date): boolean =>
-  k <= 1 || Math.floor(at.getTime() / 60_000) % k === tickSlot(cluster, k);
+/** Whether the tick at `at` decides `cluster`: busy, or its slot is the minute's index modulo k. */
+export const tickIsDue = (cluster: string, k: number, at: Date, busy = false): boolean =>
+  busy || k <= 1 || Math.floor(at.getTime() / 60_000) % k === tickSlot(cluster, k);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dispatcherHandler, setDispatcherPorts } from '../../../functions/cluster-dispatcher/handler.js';
-import type { ClusterRequest } from '../../../shared/core/cluster/index.js';
+import { type ClusterRequest, tickSlot } from '../../../shared/core/cluster/index.js';
 import { TransientAwsError } from '../../../shared/core/errors.js';
 
 const sent: ClusterRequest[] = [];
@@ -14,12 +14,21 @@ const TICK = {
 };
 const alarmName = (c: string, kind = 'capacity-deficit') => `ecs-autoscaler-cluster-${c}-${kind}`;
 
-const use = (managed: string[], alarms: string[], opts: { sendFails?: boolean; instances?: number } = {}) =>
+const use = (
+  managed: string[],
+  alarms: string[],
+  opts: { sendFails?: boolean; instances?: number; inAlarm?: string[] } = {},
+) =>
   setDispatcherPorts({
     listManagedClusters: async () =>
       new Map(managed.map((c) => [c, { groups: [`${c}-asg`], instances: opts.instances ?? 3 }])),
     alarms: {
-      list: async () => alarms.map((AlarmName) => ({ AlarmName, Threshold: 1, StateValue: 'OK' })),
+      list: async () =>
+        alarms.map((AlarmName) => ({
+          AlarmName,
+          Threshold: 1,
+          StateValue: opts.inAlarm?.includes(AlarmName) ? 'ALARM' : 'OK',
+        })),
       put: async () => {},
       delete: async (names) => void deleted.push(...names),
     },
@@ -128,6 +137,18 @@ describe('cluster dispatcher', () => {
       sent.length = 0;
       await dispatcherHandler(tickAt(0));
       expect(again).toEqual(sent.map((r) => r.cluster));
+    });
+
+    it('ticks a cluster with one of its alarms in ALARM every minute (it is not quiet)', async () => {
+      const busy = alarmName('cluster-7');
+      use(names.slice(0, 250), [busy, alarmName('cluster-8')], { instances: 40, inAlarm: [busy] });
+      for (let m = 0; m < 3; m++) {
+        sent.length = 0;
+        expect(await dispatcherHandler(tickAt(m))).toMatchObject({ periodMinutes: 3, busy: 1 });
+        expect(sent.map((r) => r.cluster)).toContain('cluster-7');
+        const slot = tickSlot('cluster-8', 3) === Math.floor(Date.parse(tickAt(m).time) / 60_000) % 3;
+        expect(sent.filter((r) => r.cluster === 'cluster-8').length).toBe(slot ? 1 : 0);
+      }
     });
 
     it('never paces an alarm: it is sent at once whatever the tick period', async () => {

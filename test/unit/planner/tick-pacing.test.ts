@@ -29,6 +29,19 @@ describe('tick pacing (issue 19)', () => {
     expect(tickPeriodMinutes(account(100, 5000))).toBe(MAX_TICK_PERIOD_MINUTES);
   });
 
+  it('counts busy clusters (an alarm in ALARM) every minute, the quiet ones over the period', () => {
+    const some = account(500, 40).map((c, i) => ({ ...c, busy: i < 50 }));
+    // 50 busy × 6 = 300 a minute; the other 300 of the 600 budget for 450 quiet × 6 = 2,700 → k = 9.
+    expect(tickPeriodMinutes(some)).toBe(9);
+    // Busy clusters alone past the budget: the longest period.
+    expect(tickPeriodMinutes(account(100, 40).map((c) => ({ ...c, busy: true })))).toBe(1);
+    expect(tickPeriodMinutes(account(101, 40).map((c) => ({ ...c, busy: true })))).toBe(1);
+    expect(
+      tickPeriodMinutes([...account(101, 40).map((c) => ({ ...c, busy: true })), ...account(1, 40)]),
+    ).toBe(MAX_TICK_PERIOD_MINUTES);
+    expect(tickIsDue('x', 4, new Date('2026-01-01T00:03:00Z'), true)).toBe(true);
+  });
+
   it('gives each cluster one minute per period, stable whatever the other clusters', () => {
     const k = 4;
     const t0 = Date.parse('2026-01-01T00:00:00Z');
