@@ -17,7 +17,9 @@
  * 2. Scaled to the account analytically: per-cluster rates × 500 / sampled. The dispatcher's tick pacing
  *    (tick-pacing.ts) is computed for the account exactly as the dispatcher does it: period k, and the
  *    clusters of the busiest minute (`clustersPerTick`, from the stable hash of the 500 names); step 1 runs
- *    the sampled clusters with `TICK_PERIOD_MINUTES` = k, so each is decided as often as in the account.
+ *    the sampled clusters with `TICK_PERIOD_MINUTES` = k, so each is decided as often as in the account;
+ *    busy clusters (an alarm in ALARM: ticked every minute) are counted at the share the dispatcher
+ *    reports on the samples.
  *    The slowest cluster's decision latency after its tick is the larger of (a) the concurrency bound:
  *    dispatch time + ⌈clustersPerTick / (maximumConcurrency × batchSize)⌉ waves × batchSize × decision
  *    time, and (b) the throttling bound: for each ECS bucket (ecs-facts §7.2), (calls of one minute's
