@@ -11,13 +11,15 @@
  *    (TerminateInstanceInAutoScalingGroup, ShouldDecrementDesiredCapacity=true — false for `keepDesired`,
  *    when someone lowered desired below the members; scale-in protection does not apply to this call,
  *    EC2 Auto Scaling user guide "Use instance scale-in protection");
- * 4. the state tags (draining list, last-scale-in) — before draining: an instance set DRAINING but missing
- *    from the tag would never be terminated by the scaler and would block every later scale-in, whereas a
- *    tag naming an instance that failed to drain is dropped by the next plan;
- * 5. the container-instance attributes (the own-drain marks and the foreign-state clocks, issue 14):
+ * 4. the container-instance attributes (the own-drain marks and the foreign-state clocks, issue 14):
  *    puts before draining — an instance set DRAINING without its mark would look ownerless — and
  *    deletes after the reactivation above;
- * 6. drain the scale-in candidates (UpdateContainerInstancesState DRAINING);
+ * 5. drain the scale-in candidates (UpdateContainerInstancesState DRAINING);
+ * 6. the state tags (scale-in pacing `unneeded`, last-scale-in, last-scale-out) — after the writes they
+ *    record: own drains are marked per instance (step 4), so no tag is needed to find them; a drain that
+ *    failed (throttled after the retries) leaves the pacing as it was and the next decision drains the
+ *    same instances at once. Written first, the pacing recorded a removal that had not happened and the
+ *    instances waited the whole unneeded time again (issue 15: `no-convergence` under throttling);
  * 7. mark long-disconnected members Unhealthy (SetInstanceHealth; opt-in), so the ASG replaces them.
  *
  * Dry run writes nothing. Each write is logged with its outcome.
@@ -103,11 +105,6 @@ export const applyClusterPlan = async (
       writer.terminateInstance(id, !keep),
     );
   }
-  if (Object.keys(plan.stateTags).length > 0) {
-    await step(`CreateOrUpdateTags ${Object.keys(plan.stateTags).join(',')}`, () =>
-      writer.tagGroup(asg, plan.stateTags),
-    );
-  }
   const attrs = plan.attributes ?? { put: [], delete: [] };
   if (attrs.put.length > 0) {
     await step(`PutAttributes ${attrs.put.length}`, () =>
@@ -123,6 +120,11 @@ export const applyClusterPlan = async (
     plan.drain.map((d) => d.containerInstanceArn),
     'DRAINING',
   );
+  if (Object.keys(plan.stateTags).length > 0) {
+    await step(`CreateOrUpdateTags ${Object.keys(plan.stateTags).join(',')}`, () =>
+      writer.tagGroup(asg, plan.stateTags),
+    );
+  }
   for (const id of plan.markUnhealthy ?? []) {
     await step(`SetInstanceHealth Unhealthy ${id}`, () => writer.markUnhealthy(id));
   }

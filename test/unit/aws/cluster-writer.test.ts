@@ -238,19 +238,40 @@ describe('applyClusterPlan', () => {
     expect(calls).toEqual(['protect i-1', 'desired 5', 'tags ecs-autoscaler:last-scale-out']);
   });
 
-  it('scale-in: the draining tag is written before the instance is set DRAINING, desired is never lowered', async () => {
+  it('scale-in: the instance is set DRAINING before the pacing tags record it, desired is never lowered', async () => {
     const { calls, writer: w } = recorder();
     await applyClusterPlan(
       plan({
         action: 'scale-in',
         desiredCapacity: { current: 3, proposed: 2 },
         drain: [{ containerInstanceArn: 'arn:ci/2', ec2InstanceId: 'i-2' }],
-        stateTags: { 'ecs-autoscaler:last-scale-in': 'T', 'ecs-autoscaler:draining': 'i-2' },
+        stateTags: { 'ecs-autoscaler:last-scale-in': 'T', 'ecs-autoscaler:unneeded': '6:1@1' },
       }),
       w,
       { dryRun: false },
     );
-    expect(calls).toEqual(['tags ecs-autoscaler:last-scale-in,ecs-autoscaler:draining', 'DRAINING arn:ci/2']);
+    expect(calls).toEqual(['DRAINING arn:ci/2', 'tags ecs-autoscaler:last-scale-in,ecs-autoscaler:unneeded']);
+  });
+
+  it('scale-in: a drain that fails leaves the pacing tags as they were (the next decision drains at once)', async () => {
+    // Issue 15 (no-convergence under throttling): the tags were written first and recorded a removal that
+    // had not happened, so the instances waited the whole unneeded time again.
+    const { calls, writer: w } = recorder();
+    w.setContainerInstancesState = async () => {
+      throw new Error('ThrottlingException: Rate exceeded');
+    };
+    await expect(
+      applyClusterPlan(
+        plan({
+          action: 'scale-in',
+          drain: [{ containerInstanceArn: 'arn:ci/2', ec2InstanceId: 'i-2' }],
+          stateTags: { 'ecs-autoscaler:last-scale-in': 'T', 'ecs-autoscaler:unneeded': '6:1@1' },
+        }),
+        w,
+        { dryRun: false },
+      ),
+    ).rejects.toThrow(/Rate exceeded/);
+    expect(calls.filter((c) => c.startsWith('tags'))).toEqual([]);
   });
 
   it('terminates before dropping the instance from the draining tag; reactivates first', async () => {
