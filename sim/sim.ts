@@ -63,6 +63,11 @@ export interface SimOptions {
   apiLatencyMs?: number;
   /** A service that stays below its desired count this long is a violation (default 600 s). */
   pendingTooLongSeconds?: number;
+  /**
+   * Debug: deep-freeze every API answer, so that code changing an answer it was given throws (strict
+   * mode) instead of silently working on shared data. Off by default (it costs a walk per answer).
+   */
+  freezeAnswers?: boolean;
 }
 
 /** The simulated AWS account. */
@@ -133,6 +138,7 @@ export class Sim implements SimContext {
       this.faults,
       this.timeline,
       this.options.apiLatencyMs,
+      opts.freezeAnswers ?? false,
     );
     this.invariants = new SampleInvariants(this.options.pendingTooLongSeconds);
   }

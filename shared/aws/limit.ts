@@ -36,7 +36,9 @@ export const chunk = <T>(items: readonly T[], size: number): T[][] => {
  * The value as JSON would carry it: Dates (anything with `toJSON`) become their JSON value, undefined
  * fields disappear (undefined array items become null), non-finite numbers become null. Same result as
  * `JSON.parse(JSON.stringify(value))` for SDK output, in one walk without the text in between: this
- * runs on every item of every read.
+ * runs on every item of every read. A plain object or array that JSON would carry unchanged (no Date,
+ * undefined, non-finite number or -0 anywhere in it) is returned as is instead of copied, so the result
+ * may share such parts with `value` (SDK output: built for each call, read and never changed).
  */
 export const jsonShaped = <T>(value: T): unknown => shape(value);
 
@@ -54,12 +56,19 @@ const shape = (value: unknown): unknown => {
       return undefined;
   }
   if (Array.isArray(value)) {
-    const out = new Array<unknown>(value.length);
+    // Copied from the first item JSON changes on (Object.is: -0 becomes 0).
+    let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
-      const item = shape(value[i]);
-      out[i] = item === undefined ? null : item;
+      const v = value[i];
+      const shaped = shape(v);
+      const item = shaped === undefined ? null : shaped;
+      if (out === undefined) {
+        if (Object.is(item, v)) continue;
+        out = value.slice(0, i);
+      }
+      out.push(item);
     }
-    return out;
+    return out ?? value;
   }
   const proto = Object.getPrototypeOf(value);
   if (proto === Object.prototype || proto === null) {
@@ -67,12 +76,22 @@ const shape = (value: unknown): unknown => {
     // its own enumerable keys are what for-in walks (Object.prototype has no enumerable member).
     const src = value as Record<string, unknown>;
     if (typeof src.toJSON === 'function') return shape(src.toJSON());
-    const out: Record<string, unknown> = {};
+    // Copied from the first member JSON changes or drops: the members before it, then the rest.
+    let out: Record<string, unknown> | undefined;
     for (const key in src) {
-      const item = shape(src[key]);
+      const v = src[key];
+      const item = shape(v);
+      if (out === undefined) {
+        if (Object.is(item, v)) continue;
+        out = {};
+        for (const before in src) {
+          if (before === key) break;
+          out[before] = src[before];
+        }
+      }
       if (item !== undefined) out[key] = item;
     }
-    return out;
+    return out ?? src;
   }
   if (value instanceof Date) return shape(value.toJSON());
   const v = value as { toJSON?: () => unknown };

@@ -111,8 +111,14 @@ export const shapeTraceForSnapshot = (builtin: Trace, snapshot: ClusterSnapshot)
 };
 
 /** Seeds a simulator from the snapshot, with the group set up for the policy. */
-export const buildSnapshotWorld = (snapshot: ClusterSnapshot, policy: PolicyName, seed = 1): World => {
-  const sim = createSim({ seed, sampleSeconds: 300 });
+export const buildSnapshotWorld = (
+  snapshot: ClusterSnapshot,
+  policy: PolicyName,
+  seed = 1,
+  /** Debug: deep-freeze every API answer (see SimOptions.freezeAnswers). */
+  options: { freezeAnswers?: boolean } = {},
+): World => {
+  const sim = createSim({ seed, sampleSeconds: 300, ...options });
   const project = policy === 'ecs-autoscaler';
   const asg = simulatedGroup(snapshot);
   const seeded: ClusterSnapshot = structuredClone(snapshot);

@@ -24,6 +24,8 @@ export class ApiDispatcher {
     private readonly timeline: Timeline,
     /** Virtual time each call takes inside an invocation, ms. */
     private readonly apiLatencyMs: number,
+    /** Deep-freeze each answer (debug: proves callers never change what they are given). */
+    private readonly freezeAnswers = false,
   ) {}
 
   /**
@@ -79,7 +81,7 @@ export class ApiDispatcher {
     }
     record();
     if (effect.partial) applyPartialFailure(command, out, effect.partial, this.ctx.rng);
-    return {
+    const answer = {
       ...out,
       $metadata: {
         httpStatusCode: 200,
@@ -88,5 +90,14 @@ export class ApiDispatcher {
         totalRetryDelay: 0,
       },
     };
+    return this.freezeAnswers ? deepFreeze(answer) : answer;
   }
 }
+
+const deepFreeze = <T>(value: T): T => {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+};

@@ -25,9 +25,28 @@ describe('jsonShaped', () => {
     fc.assert(
       fc.property(sdkLike, (v) => {
         if (v === undefined) return;
-        expect(jsonShaped(v)).toEqual(roundTrip(v));
+        const before = structuredClone(v);
+        const shaped = jsonShaped(v);
+        expect(shaped).toEqual(roundTrip(v));
+        // Same members in the same order, -0 as 0, and the input left as it was.
+        expect(JSON.stringify(shaped)).toBe(JSON.stringify(v));
+        expect(Object.is(shaped, -0)).toBe(false);
+        expect(v).toEqual(before);
       }),
     );
+  });
+
+  it('copies what JSON changes and shares what it carries unchanged', () => {
+    const clean = { name: 'CPU', values: [1, 'a', true, null], nested: { x: 1 } };
+    const input = { at: new Date(0), clean, negZero: -0, list: [clean, undefined] };
+    const out = jsonShaped(input) as Record<string, unknown>;
+    expect(out).not.toBe(input);
+    expect(out.clean).toBe(clean);
+    expect(Object.is(out.negZero, 0)).toBe(true);
+    expect(out.list).toEqual([clean, null]);
+    expect((out.list as unknown[])[0]).toBe(clean);
+    expect(Object.keys(out)).toEqual(['at', 'clean', 'negZero', 'list']);
+    expect(input.list).toEqual([clean, undefined]);
   });
 
   it('turns Dates into ISO strings and drops undefined members', () => {
