@@ -276,10 +276,11 @@ export const selectScaleIn = (
   }
   // Issue 19: the count is made from the snapshot (conservative sizes where no list is known); lists
   // are asked for only when that count is zero although the idle capacity exceeds an instance (they may
-  // make scale-in possible at all): the emptiest such candidate's, once per decision (not when some busy
-  // candidate's list is known already). The planner asks for those of the instances about to drain.
-  const anyRead = candidates.some((c) => c.tasks.complete && c.ci.runningTasks + c.ci.pendingTasks > 0);
-  if (result.drain.length === 0 && !anyRead) {
+  // make scale-in possible at all): the emptiest such candidate's whose list is not known, one per plan.
+  // A known list that keeps its instance does not stop the next one being asked for (issue 15: with one
+  // busy candidate's list known, two daemon-only instances were never read, never drained —
+  // `no-convergence` in ramp-down / throttling / seed 2). The planner asks for those about to drain.
+  if (result.drain.length === 0) {
     result.needsTasks.push(...undecided.slice(0, UNDECIDED_READS));
   }
   if (result.drain.length === 0) result.reasons.push(`no instance can be removed: ${lastWhy}`);
