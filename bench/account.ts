@@ -697,6 +697,11 @@ const main = async (): Promise<void> => {
       before.taskStopsOnDrainingPerHour,
     ],
     ['API calls per minute', after.apiCallsPerMinute, before.apiCallsPerMinute],
+    [
+      'tick period (min) / clusters in busiest minute',
+      `${after.tickPeriodMinutes} / ${after.clustersPerTick.busiestMinute}`,
+      `1 / ${before.clusters}`,
+    ],
   ];
   console.log(`bench:account — ${CLUSTERS} clusters, ${SAMPLED} sampled × ${SEEDS} seeds × ${MINUTES} min`);
   for (const [k, a, b] of rows) console.log(`${k.padEnd(44)} ${String(a).padStart(10)}   before: ${b}`);
