@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { accountFigures } from '../../../bench/account.js';
+import { tickPeriodMinutes } from '../../../shared/core/cluster/index.js';
 
 describe('bench:account', () => {
   it('prints the issue’s keys beside the former design, and the drainer follows the drains', async () => {
@@ -29,5 +30,10 @@ describe('bench:account', () => {
     expect(r.drainerInvocationsPerHour).toBeLessThanOrEqual(2 * r.taskStopsOnDrainingPerHour);
     expect(r.before.drainerInvocationsPerHour).toBeGreaterThan(r.taskStopsPerHour);
     expect(r.method.decisionStatuses).toEqual({ ok: expect.any(Number) });
+    // Issue 19: the dispatcher's own pacing for the account, and the decisions of its busiest minute.
+    const account = Array.from({ length: 500 }, (_, i) => ({ name: `batch-${i + 1}`, instances: 40 }));
+    expect(r.tickPeriodMinutes).toBe(tickPeriodMinutes(account));
+    expect(r.clustersPerTick.perMinute.reduce((a, b) => a + b, 0)).toBe(500);
+    expect(r.clustersPerTick.busiestMinute).toBe(Math.max(...r.clustersPerTick.perMinute));
   }, 120_000);
 });
