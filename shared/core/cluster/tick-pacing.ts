@@ -38,9 +38,9 @@ export const MAX_TICK_PERIOD_MINUTES = 10;
 /**
  * Task-list reads (ListTasks, DescribeTasks) a decision makes on average, beyond the snapshot: the
  * instances about to drain, own or ownerless drains, a candidate whose list may make scale-in possible
- * (scale-cluster.ts, scale-in.ts). `npm run bench:account` measured 2.4–2.9 per decision (5 seeds × 60
+ * (scale-cluster.ts, scale-in.ts). `npm run bench:account` measured 2.8–3.6 per decision (5 seeds × 60
  * minutes, decisions every 5 minutes) under its busy batch workload, which scales in often; rounded up
- * with margin (docs/account-scale.md).
+ * (docs/account-scale.md).
  */
 export const TASK_READS_PER_DECISION = 4;
 
