@@ -92,6 +92,12 @@ export type PlacementChoice =
   | { ok: true; instance: SimContainerInstance }
   | { ok: false; reason: PlacementReason | 'NO_INSTANCES'; instances: SimContainerInstance[] };
 
+/** Per-loop memo of {@link chooseInstance} (see its `memo` parameter). */
+export interface PlacementMemo {
+  groupCounts: Map<SimContainerInstance, number>;
+  buckets: Map<string, Map<SimContainerInstance, string>>;
+}
+
 /**
  * Chooses the container instance for one task among `instances` (all of the cluster), or reports why
  * none fits: the most common reason among ACTIVE instances, with the instances that failed for it.
@@ -101,11 +107,13 @@ export const chooseInstance = (
   req: PlacementRequest,
   rng: Rng,
   /**
-   * Tasks of `req.group` per instance, filled as counted: a caller placing several tasks of one group
-   * in a row passes the same map and adds each task it places (nothing else changes in between).
+   * For a caller placing several tasks of one group in a row (nothing else changes in between): the
+   * group's tasks per instance, filled as counted (the caller adds each task it places), and each
+   * instance's spread bucket per field.
    */
-  groupCounts?: Map<SimContainerInstance, number>,
+  memo?: PlacementMemo,
 ): PlacementChoice => {
+  const groupCounts = memo?.groupCounts;
   const countOf = groupCounts
     ? (ci: SimContainerInstance): number => {
         let n = groupCounts.get(ci);
@@ -144,7 +152,22 @@ export const chooseInstance = (
       ? { ok: false, reason: best[0], instances: best[1] }
       : { ok: false, reason: 'NO_INSTANCES', instances: [] };
   }
-  return { ok: true, instance: rank(usable, req, rng, countOf) };
+  const bucketOf = memo
+    ? (ci: SimContainerInstance, field: string): string => {
+        let byInstance = memo.buckets.get(field);
+        if (!byInstance) {
+          byInstance = new Map();
+          memo.buckets.set(field, byInstance);
+        }
+        let b = byInstance.get(ci);
+        if (b === undefined) {
+          b = attributeOf(ci, field);
+          byInstance.set(ci, b);
+        }
+        return b;
+      }
+    : attributeOf;
+  return { ok: true, instance: rank(usable, req, rng, countOf, bucketOf) };
 };
 
 /**
@@ -156,6 +179,7 @@ const rank = (
   req: PlacementRequest,
   rng: Rng,
   countOf: (ci: SimContainerInstance) => number,
+  bucketOf: (ci: SimContainerInstance, field: string) => string,
 ): SimContainerInstance => {
   let best: SimContainerInstance[] = usable;
   for (const s of req.strategy) {
@@ -170,20 +194,19 @@ const rank = (
         // One bucket per instance: its own count of the group.
         key = countOf;
       } else {
-        const bucketOf = new Map<SimContainerInstance, string>();
+        const usableSet = new Set(usable);
         const buckets = new Map<string, number>();
         for (const ci of usable) {
-          const b = attributeOf(ci, field);
-          bucketOf.set(ci, b);
+          const b = bucketOf(ci, field);
           buckets.set(b, (buckets.get(b) ?? 0) + countOf(ci));
         }
         // A bucket's count must include instances that cannot take the task: AZ balance is over all.
         for (const ci of usable[0]!.cluster.instances.values()) {
-          if (bucketOf.has(ci) || ci.status === 'INACTIVE') continue;
-          const b = attributeOf(ci, field);
+          if (usableSet.has(ci) || ci.status === 'INACTIVE') continue;
+          const b = bucketOf(ci, field);
           if (buckets.has(b)) buckets.set(b, buckets.get(b)! + countOf(ci));
         }
-        key = (ci) => buckets.get(bucketOf.get(ci)!) ?? 0;
+        key = (ci) => buckets.get(bucketOf(ci, field)) ?? 0;
       }
     } else continue;
     let min = Number.POSITIVE_INFINITY;

@@ -17,7 +17,7 @@
 import { placementFailureEvent } from './ecs-events.js';
 import type { EcsWorld } from './ecs-world.js';
 import type { SimCluster, SimContainerInstance, SimService, SimTask } from './model.js';
-import { chooseInstance, chooseTasksToStop, type PlacementChoice } from './placement.js';
+import { chooseInstance, chooseTasksToStop, type PlacementChoice, type PlacementMemo } from './placement.js';
 import { isTaskProtected } from './task-protection.js';
 
 /** Runs one scheduler pass over every ACTIVE service of the cluster. */
@@ -125,10 +125,12 @@ const reconcileReplica = (world: EcsWorld, s: SimService): boolean => {
   let toStart = Math.max(0, Math.min(desired - good.length, maxTotal - good.length - remainingDraining));
   toStart = throttle(world, s, toStart);
   let failure: PlacementChoice | undefined;
-  // The service's tasks per instance, counted once for the whole loop: only the tasks it places change.
-  const counts = new Map<SimContainerInstance, number>();
+  // The service's tasks per instance and the instances' buckets, looked up once for the whole loop:
+  // only the tasks it places change (and each adds one to its instance's count).
+  const memo: PlacementMemo = { groupCounts: new Map(), buckets: new Map() };
+  const counts = memo.groupCounts;
   for (let i = 0; i < toStart; i++) {
-    const choice = chooseInstance(s.cluster.instances.values(), request(s), rng, counts);
+    const choice = chooseInstance(s.cluster.instances.values(), request(s), rng, memo);
     if (!choice.ok) {
       failure = choice;
       break;

@@ -46,13 +46,18 @@ export const observeSim = (
     const lifecycle = LIFECYCLE[i.lifecycleState];
     if (!lifecycle) continue;
     const ci = i.containerInstance;
-    const live = ci ? [...ci.tasks].filter((t) => t.desiredStatus === 'RUNNING') : [];
+    let nonDaemonTasks = 0;
+    if (ci) {
+      for (const t of ci.tasks) {
+        if (t.desiredStatus === 'RUNNING' && t.service?.schedulingStrategy !== 'DAEMON') nonDaemonTasks++;
+      }
+    }
     instances.push({
       id: i.id,
       lifecycle,
       registered: !!ci && ci.status === 'ACTIVE' && ci.agentConnected,
       ecsStatus: ci?.status,
-      nonDaemonTasks: live.filter((t) => t.service?.schedulingStrategy !== 'DAEMON').length,
+      nonDaemonTasks,
       capacity: ci ? toResources(ci.registered) : ZERO,
       reserved: ci
         ? {
@@ -71,7 +76,8 @@ export const observeSim = (
     // The threshold an operator computes from the services that run: a service at 0 desired (a batch
     // between bursts) does not set it, or its task would hold an instance-sized hole all day.
     if (s.desiredCount > 0) largestTask = maxResources(largestTask, size);
-    const live = [...s.tasks].filter((t) => t.desiredStatus === 'RUNNING').length;
+    let live = 0;
+    for (const t of s.tasks) if (t.desiredStatus === 'RUNNING') live++;
     const missing = s.desiredCount - live;
     if (missing > 0) provisioning.push({ label: s.name, reservation: size, count: missing });
   }
