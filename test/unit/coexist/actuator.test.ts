@@ -10,6 +10,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { applyClusterPlan } from '../../../shared/aws/cluster-actuator.js';
 import { AwsClusterWriter, type ClusterWriter } from '../../../shared/aws/cluster-writer.js';
 import type { ClusterPlan } from '../../../shared/core/cluster/index.js';
+import { emptyPlan } from '../planner/builders.js';
 
 const ecs = mockClient(ECSClient);
 const asg = mockClient(AutoScalingClient);
@@ -18,22 +19,7 @@ beforeEach(() => {
   asg.reset();
 });
 
-const plan = (over: Partial<ClusterPlan>): ClusterPlan => ({
-  cluster: 'prod',
-  autoScalingGroup: 'prod-asg',
-  action: 'hold',
-  desiredCapacity: { current: 4, proposed: 4 },
-  drain: [],
-  terminate: [],
-  activate: [],
-  protect: [],
-  stateTags: {},
-  capacityDeficitInstances: 0,
-  needsTasks: [],
-  limits: { min: 1, max: 10 },
-  reasons: ['test'],
-  ...over,
-});
+const plan = (over: Partial<ClusterPlan>): ClusterPlan => emptyPlan({ reasons: ['test'], ...over });
 const mark = (n: number, value?: string) => ({
   containerInstanceArn: `arn:ci/${n}`,
   name: 'ecs-autoscaler.scale-in-started-at',

@@ -20,7 +20,7 @@ import {
 } from '../../../shared/core/decision/index.js';
 import type { DrainPlan } from '../../../shared/core/drain/index.js';
 import type { ServicePlan } from '../../../shared/core/service/index.js';
-import { ago, type ClusterSpec, fleet, NOW, planOf, snapshotOf } from '../planner/builders.js';
+import { ago, type ClusterSpec, emptyPlan, fleet, NOW, planOf, snapshotOf } from '../planner/builders.js';
 
 const FULL = { usedCpu: 4096, usedMem: 8192, running: 2 };
 /** Two instances, neither fits one more 1024/1024 task: the planner wants one more instance. */
@@ -33,21 +33,7 @@ const fragmented = (extra: Partial<ClusterSpec> = {}): ClusterSpec => ({
   ...extra,
 });
 
-const holdPlan = (reasons: string[]): ClusterPlan => ({
-  cluster: 'prod',
-  autoScalingGroup: 'prod-asg',
-  action: 'hold',
-  desiredCapacity: { current: 4, proposed: 4 },
-  drain: [],
-  terminate: [],
-  activate: [],
-  protect: [],
-  stateTags: {},
-  capacityDeficitInstances: 0,
-  needsTasks: [],
-  limits: { min: 1, max: 10 },
-  reasons,
-});
+const holdPlan = (reasons: string[]): ClusterPlan => emptyPlan({ reasons });
 
 describe('cluster decision events', () => {
   it('describes a scale-out with its capacity change, reasons and the documented detail-type', () => {

@@ -199,3 +199,21 @@ export const planOf = (
 /** `n` instances i-0000000000000000{k} with the same spec. */
 export const fleet = (n: number, spec: Omit<InstanceSpec, 'id'> = {}, from = 1): InstanceSpec[] =>
   Array.from({ length: n }, (_, k) => ({ id: `i-${String(from + k).padStart(17, '0')}`, ...spec }));
+
+/** A hold plan for cluster `prod`, group `prod-asg` (desired 4, bounds 1–10) with `over` applied. */
+export const emptyPlan = (over: Partial<ClusterPlan> = {}): ClusterPlan => ({
+  cluster: 'prod',
+  autoScalingGroup: 'prod-asg',
+  action: 'hold',
+  desiredCapacity: { current: 4, proposed: 4 },
+  drain: [],
+  terminate: [],
+  activate: [],
+  protect: [],
+  stateTags: {},
+  capacityDeficitInstances: 0,
+  needsTasks: [],
+  limits: { min: 1, max: 10 },
+  reasons: [],
+  ...over,
+});

@@ -10,7 +10,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { applyClusterPlan } from '../../../shared/aws/cluster-actuator.js';
 import { AwsClusterWriter } from '../../../shared/aws/cluster-writer.js';
 import { loweredDesired, settleLoweredDesired } from '../../../shared/core/cluster/lowered-desired.js';
-import { fleet, planOf, snapshotOf } from './builders.js';
+import { emptyPlan, fleet, planOf, snapshotOf } from './builders.js';
 
 const asg = mockClient(AutoScalingClient);
 beforeEach(() => asg.reset());
@@ -107,22 +107,11 @@ describe('applyClusterPlan — keepDesired', () => {
     asg.on(TerminateInstanceInAutoScalingGroupCommand).resolves({});
     const writer = new AwsClusterWriter(new AutoScalingClient({}), new ECSClient({}));
     const out = await applyClusterPlan(
-      {
-        cluster: 'prod',
-        autoScalingGroup: 'prod-asg',
-        action: 'hold',
+      emptyPlan({
         desiredCapacity: { current: 1, proposed: 1 },
-        drain: [],
         terminate: [id(1), id(2)],
         keepDesired: [id(1)],
-        activate: [],
-        protect: [],
-        stateTags: {},
-        capacityDeficitInstances: 0,
-        needsTasks: [],
-        limits: { min: 1, max: 10 },
-        reasons: [],
-      },
+      }),
       writer,
       { dryRun: false },
     );
