@@ -79,6 +79,18 @@ export const buildBenchWorld = (
       containers: [{ name: s.name, cpu: s.cpu, memoryReservation: s.memory }],
     });
   }
+  // Every group of the cluster is the project's under its own policy: tagged for it, with its drain hook.
+  const projectGroup =
+    policy === 'ecs-autoscaler'
+      ? {
+          tags: { ...projectTags, 'ecs-autoscaler:cluster': name },
+          terminationHook: {
+            name: 'ecs-autoscaler-drain',
+            heartbeatTimeout: 300,
+            defaultResult: 'CONTINUE' as const,
+          },
+        }
+      : {};
   sim.createAutoScalingGroup({
     name: ASG,
     cluster: name,
@@ -89,16 +101,7 @@ export const buildBenchWorld = (
     bootSeconds: bench.bootSeconds,
     registerSeconds: bench.registerSeconds,
     newInstancesProtectedFromScaleIn: policy !== 'threshold-alarms',
-    ...(policy === 'ecs-autoscaler'
-      ? {
-          tags: { ...projectTags, 'ecs-autoscaler:cluster': name },
-          terminationHook: {
-            name: 'ecs-autoscaler-drain',
-            heartbeatTimeout: 300,
-            defaultResult: 'CONTINUE' as const,
-          },
-        }
-      : {}),
+    ...projectGroup,
   });
   // Further groups (issue 13): tagged for the project too; the baselines drive only the first group.
   for (const g of bench.extraGroups ?? []) {
@@ -116,16 +119,7 @@ export const buildBenchWorld = (
       bootSeconds: bench.bootSeconds,
       registerSeconds: bench.registerSeconds,
       newInstancesProtectedFromScaleIn: policy !== 'threshold-alarms',
-      ...(policy === 'ecs-autoscaler'
-        ? {
-            tags: { ...projectTags, 'ecs-autoscaler:cluster': name },
-            terminationHook: {
-              name: 'ecs-autoscaler-drain',
-              heartbeatTimeout: 300,
-              defaultResult: 'CONTINUE' as const,
-            },
-          }
-        : {}),
+      ...projectGroup,
     });
   }
   const initial = desiredAt(trace, 0);
