@@ -31,13 +31,19 @@ import {
   requestAgeSeconds,
   wantedAlarms,
 } from '../../shared/core/cluster/index.js';
-import { describeError, NotFoundError, TransientAwsError } from '../../shared/core/errors.js';
+import { describeError, TransientAwsError } from '../../shared/core/errors.js';
 import { withExtraTasks } from '../../shared/core/service/index.js';
 import type { ClusterSnapshot } from '../../shared/core/snapshot/index.js';
 import type { ClusterScalerConfig } from '../../shared/runtime/config.js';
 import { logger } from '../../shared/runtime/logger.js';
 import { MetricUnit } from '../../shared/runtime/metrics.js';
-import { type ClusterResult, decideOne, publishClusterMetrics, type TickPorts } from './run-tick.js';
+import {
+  type ClusterResult,
+  decideOne,
+  publishClusterMetrics,
+  statusOf,
+  type TickPorts,
+} from './run-tick.js';
 
 /** Whether an event is an SQS batch (Lambda's SQS event source). */
 export const isSqsEvent = (event: unknown): event is SQSEvent => {
@@ -224,7 +230,7 @@ const releaseCluster = async (
     };
   } catch (error) {
     if (error instanceof TransientAwsError) throw error;
-    const status = error instanceof NotFoundError ? 'not-found' : 'failed';
+    const status = statusOf(error);
     logger.error('cluster release failed', { cluster, error: describeError(error) });
     return { cluster, kind: 'release', status, message: describeError(error) };
   }

@@ -55,7 +55,7 @@ export interface ClusterResult {
 }
 
 /** instanceof, not error.name: a minified bundle renames classes (and so `name`). */
-const statusOf = (error: unknown): ClusterResult['status'] =>
+export const statusOf = (error: unknown): ClusterResult['status'] =>
   error instanceof ConfigurationError || error instanceof InvalidEventError
     ? 'configuration-error'
     : error instanceof NotFoundError
