@@ -9,7 +9,10 @@
  *   reconciles them without listing again); every cluster is due every minute, except in accounts whose
  *   ticks would ask ECS for more than half its read rate (tick-pacing.ts: then every k minutes);
  * - alarm ("CloudWatch Alarm State Change" of `ecs-autoscaler-cluster-*`, ALARM only): one `alarm`
- *   request for that cluster.
+ *   request for that cluster;
+ * - placement failure (ECS's "ECS Service Action" SERVICE_TASK_PLACEMENT_FAILURE, placement-failure.ts):
+ *   one `placement` request for that cluster when it is managed (one listing of the managed groups),
+ *   never paced — tasks that start waiting in a quiet cluster are decided at once, not at its next tick.
  *
  * Both keep the trigger's own time in the request (`at`), so a retried dispatcher sends the same
  * deduplication ids and SQS drops the copies; and the worker measures decision latency from the trigger.
@@ -45,6 +48,7 @@ import { now } from '../../shared/runtime/clock.js';
 import { logger } from '../../shared/runtime/logger.js';
 import { createMetrics, MetricUnit } from '../../shared/runtime/metrics.js';
 import { parseTrigger } from '../cluster-scaler/trigger.js';
+import { isEcsEvent, parseServiceAction, type ServiceAction } from './placement-failure.js';
 
 /** Metrics of this function, created once per module. */
 export const metrics = createMetrics('cluster-dispatcher');
@@ -60,7 +64,7 @@ export interface DispatcherPorts {
 /** What the handler returns. */
 export interface DispatcherResult {
   status: 'ok' | 'ignored' | 'invalid-event' | 'configuration-error';
-  trigger?: 'tick' | 'alarm';
+  trigger?: 'tick' | 'alarm' | 'placement-failure';
   /** Requests queued (one per cluster due this minute). */
   queued: number;
   /**
@@ -197,9 +201,45 @@ const dispatchTick = async (
   };
 };
 
+/** A SERVICE_TASK_PLACEMENT_FAILURE of a managed cluster becomes one `placement` request, sent at once. */
+const dispatchPlacementFailure = async (
+  ports: DispatcherPorts,
+  action: ServiceAction,
+  at: string,
+): Promise<DispatcherResult> => {
+  if (action.kind === 'ignored') {
+    logger.info('service action ignored', { why: action.why });
+    return { status: 'ignored', trigger: 'placement-failure', queued: 0 };
+  }
+  const { cluster, service, reason } = action;
+  // Every cluster of the account sends these: only the managed ones are decided (no request, no read of
+  // the cluster, for the others).
+  if (!(await ports.listManagedClusters()).has(cluster)) {
+    logger.info('placement failure of an unmanaged cluster ignored', { cluster, service, reason });
+    return { status: 'ignored', trigger: 'placement-failure', queued: 0 };
+  }
+  await ports.queue.send([
+    {
+      v: CLUSTER_REQUEST_VERSION,
+      kind: 'placement',
+      cluster,
+      at,
+      ...(service ? { service } : {}),
+      ...(reason ? { reason } : {}),
+    },
+  ]);
+  logger.info('placement failure dispatched', { cluster, service, reason, at });
+  return { status: 'ok', trigger: 'placement-failure', queued: 1 };
+};
+
 /** The handler without middleware (exported for tests and the simulator). */
 export const dispatcherHandler = async (event: unknown): Promise<DispatcherResult> => {
   try {
+    if (isEcsEvent(event)) {
+      const action = parseServiceAction(event);
+      const at = triggerTime(event, now());
+      return await dispatchPlacementFailure(portsOverride ?? defaultPorts(), action, at);
+    }
     const trigger = parseTrigger(event);
     const ports = portsOverride ?? defaultPorts();
     const at = triggerTime(event, now());

@@ -92,10 +92,11 @@ describe('fault harness', () => {
     });
     const pending = violations.filter((v) => v.kind === 'task-pending-without-scale-out');
     expect(pending.length).toBeGreaterThan(0);
-    // Two ticks after the ramp began (300, 330 s samples: the need is seen at 300 s; ticks at 300 and
-    // 360 s), boot + registration + jitter + 30 s later: the first sample after 360 + 150 s.
-    expect(pending[0]!.t).toBe(540);
-    expect(pending[0]!.message).toMatch(/task\(s\) of web pending for 240 s/);
+    // Two decisions after the ramp began at 300 s — the tick at 300 s and the request ECS's placement
+    // failure of the ramp's tasks sends at once — boot + registration + jitter + 30 s later: the first
+    // sample after 300 + 150 s. (Without the placement-failure request the second is the tick at 360 s.)
+    expect(pending[0]!.t).toBe(480);
+    expect(pending[0]!.message).toMatch(/task\(s\) of web pending for 180 s/);
   }, 60_000);
 
   it('the pending-task check does not count decisions the injector killed', async () => {

@@ -13,11 +13,17 @@ let sim: Sim | undefined;
 afterEach(() => {
   sim?.dispose();
   sim = undefined;
+  delete process.env.TICK_PERIOD_MINUTES;
 });
 
-/** `n` clusters `c1…cn`, each one m5.large with a service that needs 3 more instances. */
-const world = async (n: number, seed = 3): Promise<Sim> => {
+/**
+ * `n` clusters `c1…cn`, each one m5.large with a service that needs 3 more instances. ECS reports the
+ * service's placement failure at the start; those events are lost here (EventBridge delivery is
+ * best-effort), so the tests below see the tick and alarm paths alone, unless `placementEvents`.
+ */
+const world = async (n: number, seed = 3, placementEvents = false): Promise<Sim> => {
   const s = createSim({ seed });
+  if (!placementEvents) s.faults.events({ source: 'aws.ecs', function: 'cluster-dispatcher', kind: 'lose' });
   s.registerTaskDefinition({ family: 'web', containers: [{ cpu: 1024, memoryReservation: 2048 }] });
   for (let i = 1; i <= n; i++) {
     const c = `c${i}`;
@@ -257,6 +263,69 @@ describe('faults on the way to the queue', () => {
       perCluster.set(r.cluster, (perCluster.get(r.cluster) ?? 0) + 1);
     }
     expect([...perCluster.values()]).toEqual(Array(12).fill(2));
+  });
+});
+
+describe('ECS task placement failures', () => {
+  it('decides a managed cluster of a paced account within seconds of ECS failing to place a task, once per cluster and minute', async () => {
+    // A paced account: each cluster's tick comes every 5 minutes only (tick-pacing.ts).
+    process.env.TICK_PERIOD_MINUTES = '5';
+    sim = createSim({ seed: 4 });
+    sim.registerTaskDefinition({ family: 'web', containers: [{ cpu: 1024, memoryReservation: 2048 }] });
+    sim.createCluster('shop');
+    sim.createAutoScalingGroup({
+      name: 'shop-asg',
+      cluster: 'shop',
+      min: 1,
+      max: 10,
+      desired: 1,
+      instanceTypes: ['m5.large'],
+      tags: { 'ecs-autoscaler:cluster': 'shop' },
+    });
+    // Two services that do not fit on the one instance: ECS reports each (two events, one minute).
+    sim.createService({ cluster: 'shop', name: 'web', taskDefinition: 'web', desiredCount: 6 });
+    sim.createService({ cluster: 'shop', name: 'api', taskDefinition: 'web', desiredCount: 4 });
+    // A cluster nobody tagged for the scaler: its failures are not the scaler's business.
+    sim.createCluster('other');
+    sim.createService({ cluster: 'other', name: 'web', taskDefinition: 'web', desiredCount: 2 });
+    sim.install();
+    await sim.loadServerless('serverless.yml', { only: ['cluster-dispatcher', 'cluster-scaler'] });
+    await sim.runFor(50);
+
+    const dispatches = sim.invocations.filter((r) => r.fn === 'cluster-dispatcher');
+    // No tick before 60 s: every dispatch so far is one of ECS's placement failures.
+    expect(dispatches.every((r) => r.trigger === 'ECS Service Action')).toBe(true);
+    const results = dispatches.map((r) => r.result as { status: string; queued: number });
+    expect(results.filter((r) => r.status === 'ok')).toEqual([
+      expect.objectContaining({ queued: 1 }),
+      expect.objectContaining({ queued: 1 }),
+    ]);
+    expect(results.filter((r) => r.status === 'ignored')).toHaveLength(1); // cluster 'other'
+    // The two services' requests of the same minute are one message (FIFO deduplication).
+    expect(queueOf(sim).stats).toMatchObject({ sent: 1, deduplicated: 1 });
+    const decided = sim.invocations
+      .filter((r) => r.fn === 'cluster-scaler')
+      .flatMap(
+        (r) =>
+          (
+            r.result as {
+              requests: { cluster: string; kind: string; action?: string; latencySeconds: number }[];
+            }
+          ).requests,
+      );
+    expect(decided).toEqual([
+      expect.objectContaining({ cluster: 'shop', kind: 'placement', status: 'ok', action: 'scale-out' }),
+    ]);
+    expect(decided[0]!.latencySeconds).toBeLessThan(10);
+    expect(sim.asg.groups.get('shop-asg')!.desired).toBeGreaterThanOrEqual(3);
+  });
+
+  it('still decides the cluster at its tick when the placement failure events are lost', async () => {
+    sim = await world(1);
+    await sim.runFor(50);
+    expect(desired(sim, 'c1')).toBe(1);
+    await sim.runFor(40);
+    expect(desired(sim, 'c1')).toBeGreaterThan(1);
   });
 });
 

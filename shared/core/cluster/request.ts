@@ -1,6 +1,7 @@
 /**
  * A request for one cluster decision, as it travels on the cluster queue (SQS FIFO, message group = the
- * cluster): the 1-minute tick, an alarm of the cluster scaler, a service scaler's request to grow the
+ * cluster): the 1-minute tick, an alarm of the cluster scaler, ECS's report that a service could not place
+ * a task, a service scaler's request to grow the
  * cluster for a service's new tasks, or the release of a cluster that was opted out. Every writer of a group's desired capacity and of the scaler's
  * state asks through this queue, so the decisions of one cluster never interleave (docs/account-scale.md).
  *
@@ -40,6 +41,16 @@ export const ClusterRequestSchema = z.discriminatedUnion('kind', [
     alarms: z.optional(z.array(Existing)),
   }),
   z.object({ ...Common, kind: z.literal('alarm'), alarm: z.string().check(z.minLength(1)) }),
+  /**
+   * ECS reported that a service of the cluster could not place a task (SERVICE_TASK_PLACEMENT_FAILURE):
+   * decide now, like an alarm (the dispatcher sends it only for managed clusters, never paced).
+   */
+  z.object({
+    ...Common,
+    kind: z.literal('placement'),
+    service: z.optional(z.string().check(z.minLength(1))),
+    reason: z.optional(z.string()),
+  }),
   z.object({
     ...Common,
     kind: z.literal('grow'),
@@ -72,7 +83,7 @@ export const parseClusterRequest = (body: string): ClusterRequest => {
   if (!r.success) {
     const issue = r.error.issues[0]!;
     throw new InvalidEventError(
-      `cluster request field '${issue.path.join('.') || '(body)'}' is invalid (${issue.message}); expected a v${CLUSTER_REQUEST_VERSION} tick, alarm, grow or release request; nothing was changed`,
+      `cluster request field '${issue.path.join('.') || '(body)'}' is invalid (${issue.message}); expected a v${CLUSTER_REQUEST_VERSION} tick, alarm, placement, grow or release request; nothing was changed`,
     );
   }
   return r.data;
@@ -88,6 +99,10 @@ export const requestKey = (r: ClusterRequest): string => {
       return `tick|${r.cluster}|${r.at}`;
     case 'alarm':
       return `alarm|${r.cluster}|${r.alarm}|${r.at}`;
+    case 'placement':
+      // One per cluster and minute: every service that fails in that minute is answered by one decision
+      // (SQS FIFO drops the copies within its 5-minute deduplication window).
+      return `placement|${r.cluster}|${r.at.slice(0, 16)}`;
     case 'grow':
       return `grow|${r.cluster}|${r.service}|${r.desiredCount}|${r.at}`;
     case 'release':

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dispatcherHandler, setDispatcherPorts } from '../../../functions/cluster-dispatcher/handler.js';
-import { type ClusterRequest, tickSlot } from '../../../shared/core/cluster/index.js';
+import { type ClusterRequest, requestKey, tickSlot } from '../../../shared/core/cluster/index.js';
 import { TransientAwsError } from '../../../shared/core/errors.js';
 
 const sent: ClusterRequest[] = [];
@@ -101,6 +101,67 @@ describe('cluster dispatcher', () => {
     expect(sent).toEqual([]);
     use(['a'], [], { sendFails: true });
     await expect(dispatcherHandler(TICK)).rejects.toBeInstanceOf(TransientAwsError);
+  });
+
+  describe("ECS's task placement failures", () => {
+    // AWS's sample (ecs-facts §3.3): service servicetest of cluster default, reason RESOURCE:CPU.
+    const sample = () =>
+      JSON.parse(readFileSync('events/ecs/service-action-task-placement-failure.sample.json', 'utf8'));
+
+    it('sends one placement request for a managed cluster, at once, with the service and the reason', async () => {
+      process.env.TICK_PERIOD_MINUTES = '5';
+      use(['default'], []);
+      expect(await dispatcherHandler(sample())).toMatchObject({
+        status: 'ok',
+        trigger: 'placement-failure',
+        queued: 1,
+      });
+      expect(sent).toEqual([
+        {
+          v: 1,
+          kind: 'placement',
+          cluster: 'default',
+          service: 'servicetest',
+          reason: 'RESOURCE:CPU',
+          at: '2019-11-19T19:55:38.000Z',
+        },
+      ]);
+      // One per cluster and minute: a second service failing in the same minute is the same message.
+      const other = sample();
+      other.resources = ['arn:aws:ecs:us-west-2:123456789012:service/default/api'];
+      other.time = '2019-11-19T19:55:51Z';
+      await dispatcherHandler(other);
+      expect(sent.map(requestKey)).toEqual([
+        'placement|default|2019-11-19T19:55',
+        'placement|default|2019-11-19T19:55',
+      ]);
+    });
+
+    it('ignores an unmanaged cluster, Fargate capacity and other service actions: nothing sent', async () => {
+      use(['web-prod'], []);
+      expect(await dispatcherHandler(sample())).toMatchObject({ status: 'ignored', queued: 0 });
+      use(['default'], []);
+      const fargate = sample();
+      fargate.detail.reason = 'RESOURCE:FARGATE';
+      expect(await dispatcherHandler(fargate)).toMatchObject({ status: 'ignored', queued: 0 });
+      const steady = sample();
+      steady.detail.eventName = 'SERVICE_STEADY_STATE';
+      expect(await dispatcherHandler(steady)).toMatchObject({ status: 'ignored', queued: 0 });
+      expect(sent).toEqual([]);
+    });
+
+    it('rejects a malformed service action with a message naming the field; nothing sent', async () => {
+      use(['default'], []);
+      const bad = sample();
+      bad.detail.clusterArn = 'default';
+      const r = await dispatcherHandler(bad);
+      expect(r).toMatchObject({ status: 'invalid-event', queued: 0 });
+      expect(r.message).toContain("'detail.clusterArn'");
+      const noDetail = sample();
+      delete noDetail.detail;
+      expect(await dispatcherHandler(noDetail)).toMatchObject({ status: 'invalid-event', queued: 0 });
+      expect(sent).toEqual([]);
+    });
   });
 
   describe('tick pacing (issue 19)', () => {
