@@ -191,7 +191,17 @@ describe.runIf(hasTemplate)('cluster queue (issue 19: one deployment for a big a
     const rules = ofType('AWS::Events::Rule');
     const targets = (name: string) => rules.filter(([, r]) => refersTo(r.Properties.Targets, fnId(name)));
     expect(targets('cluster-scaler')).toEqual([]);
-    expect(targets('cluster-dispatcher').length).toBe(2);
+    // The tick, the scaler's alarms, and ECS's task placement failures (decided at once).
+    const dispatcher = targets('cluster-dispatcher');
+    expect(dispatcher.length).toBe(3);
+    const patterns = dispatcher.map(([, r]) => r.Properties.EventPattern).filter(Boolean);
+    expect(patterns).toContainEqual(
+      expect.objectContaining({
+        source: ['aws.ecs'],
+        'detail-type': ['ECS Service Action'],
+        detail: { eventName: ['SERVICE_TASK_PLACEMENT_FAILURE'] },
+      }),
+    );
     const fn = byId[fnId('cluster-dispatcher')]!.Properties as {
       Environment: { Variables: Record<string, unknown> };
     };
