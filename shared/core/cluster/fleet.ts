@@ -353,10 +353,20 @@ export const groupFleet = (
   };
 };
 
+/**
+ * A member's own `WeightedCapacity` (DescribeAutoScalingGroups gives it as a string) when it is a number
+ * ≥ 1, else undefined: the one reading of it that the fleet, the lowered-desired count and the planner's
+ * terminations share.
+ */
+export const ownWeight = (member: Pick<AsgInstance, 'WeightedCapacity'>): number | undefined => {
+  const own = member.WeightedCapacity !== undefined ? Number(member.WeightedCapacity) : Number.NaN;
+  return Number.isFinite(own) && own >= 1 ? own : undefined;
+};
+
 /** A member's weight: its own `WeightedCapacity`, else its type's in the fleet, else by unit, else 1. */
 export const memberWeight = (fleet: GroupFleet, member: AsgInstance): number => {
-  const own = member.WeightedCapacity !== undefined ? Number(member.WeightedCapacity) : Number.NaN;
-  if (Number.isFinite(own) && own >= 1) return own;
+  const own = ownWeight(member);
+  if (own !== undefined) return own;
   const option = fleet.options.find((o) => o.instanceType === member.InstanceType);
   if (option) return option.weight;
   const facts = member.InstanceType ? instanceTypeFacts(member.InstanceType) : undefined;

@@ -18,6 +18,7 @@
  * group is planned as it reads (a refresh launches above desired on purpose).
  */
 import type { AsgInstance, AutoScalingGroup, ClusterSnapshot } from '../snapshot/snapshot.js';
+import { ownWeight } from './fleet.js';
 import { activeRefresh } from './fleet-plan.js';
 import { isMember } from './group-state.js';
 
@@ -33,8 +34,8 @@ export interface LoweredDesired {
 
 /** A member's units: its WeightedCapacity, else 1 in a group counted in instances; undefined if unknown. */
 const unitsOf = (group: AutoScalingGroup, m: AsgInstance): number | undefined => {
-  const own = m.WeightedCapacity !== undefined ? Number(m.WeightedCapacity) : Number.NaN;
-  if (Number.isFinite(own) && own >= 1) return own;
+  const own = ownWeight(m);
+  if (own !== undefined) return own;
   const typed = group.DesiredCapacityType === 'vcpu' || group.DesiredCapacityType === 'memory-mib';
   const weighted = (group.MixedInstancesPolicy?.LaunchTemplate?.Overrides ?? []).some(
     (o) => o.WeightedCapacity !== undefined,

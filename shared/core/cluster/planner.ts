@@ -21,7 +21,7 @@ import { stampCapacitySince } from './capacity-since.js';
 import { CLUSTER_TAG_KEY, readScalingState, type ScalingState, STATE_TAGS } from './config.js';
 import { type Conflict, detectConflicts, standAsideConflicts } from './conflicts.js';
 import type { GroupFleet } from './fleet.js';
-import { memberWeight } from './fleet.js';
+import { memberWeight, ownWeight } from './fleet.js';
 import {
   assessClusterScaleOut,
   clusterFleets,
@@ -188,11 +188,8 @@ export const planCluster = (
   const plan = planCounted(counted, analysis, policy, now, options);
   if (lowered.size === 0) return plan;
   const weightOf = (id: string): number => {
-    const w = Number(
-      snapshot.autoScalingGroups.flatMap((g) => g.Instances).find((i) => i.InstanceId === id)
-        ?.WeightedCapacity,
-    );
-    return Number.isFinite(w) && w >= 1 ? w : 1;
+    const m = snapshot.autoScalingGroups.flatMap((g) => g.Instances).find((i) => i.InstanceId === id);
+    return (m && ownWeight(m)) ?? 1;
   };
   for (const p of plan.groupPlans ?? [plan]) {
     const l = p.autoScalingGroup === null ? undefined : lowered.get(p.autoScalingGroup);

@@ -9,6 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { applyClusterPlan } from '../../../shared/aws/cluster-actuator.js';
 import { AwsClusterWriter } from '../../../shared/aws/cluster-writer.js';
+import { ownWeight } from '../../../shared/core/cluster/fleet.js';
 import { loweredDesired, settleLoweredDesired } from '../../../shared/core/cluster/lowered-desired.js';
 import { emptyPlan, fleet, planOf, snapshotOf } from './builders.js';
 
@@ -17,6 +18,16 @@ beforeEach(() => asg.reset());
 
 const id = (n: number): string => `i-${String(n).padStart(17, '0')}`;
 const WEB = { name: 'web', cpu: 512, mem: 1024, desired: 2 };
+
+describe('ownWeight (the one reading of a member WeightedCapacity)', () => {
+  it('is the number AWS gives as a string when it is at least 1, else unknown', () => {
+    expect(ownWeight({ WeightedCapacity: '4' })).toBe(4);
+    expect(ownWeight({ WeightedCapacity: '1' })).toBe(1);
+    expect(ownWeight({ WeightedCapacity: '0' })).toBeUndefined();
+    expect(ownWeight({ WeightedCapacity: 'two' })).toBeUndefined();
+    expect(ownWeight({})).toBeUndefined();
+  });
+});
 
 describe('loweredDesired', () => {
   it('counts max(desired, protected members), within MaxSize; unprotected members above desired are not counted', () => {
