@@ -54,6 +54,22 @@ const overlap = (a: SqsBatchRecord, b: SqsBatchRecord) => {
   const [b0, b1] = span(b);
   return a0 < b1 && b0 < a1;
 };
+/** Cluster `shop`: one managed group of m5.large (`desired` of them, 1–10) and task definition `web`. */
+const shop = (seed: number, web: { cpu: number; memory: number }, desired: number): Sim => {
+  const s = createSim({ seed });
+  s.registerTaskDefinition({ family: 'web', containers: [{ cpu: web.cpu, memoryReservation: web.memory }] });
+  s.createCluster('shop');
+  s.createAutoScalingGroup({
+    name: 'shop-asg',
+    cluster: 'shop',
+    min: 1,
+    max: 10,
+    desired,
+    instanceTypes: ['m5.large'],
+    tags: { 'ecs-autoscaler:cluster': 'shop' },
+  });
+  return s;
+};
 /** A request as the dispatcher and the service scaler send it. */
 const send = (s: Sim, group: string, body: unknown, dedup: string) =>
   s.call('sqs', 'SendMessage', {
@@ -270,18 +286,7 @@ describe('ECS task placement failures', () => {
   it('decides a managed cluster of a paced account within seconds of ECS failing to place a task, once per cluster and minute', async () => {
     // A paced account: each cluster's tick comes every 5 minutes only (tick-pacing.ts).
     process.env.TICK_PERIOD_MINUTES = '5';
-    sim = createSim({ seed: 4 });
-    sim.registerTaskDefinition({ family: 'web', containers: [{ cpu: 1024, memoryReservation: 2048 }] });
-    sim.createCluster('shop');
-    sim.createAutoScalingGroup({
-      name: 'shop-asg',
-      cluster: 'shop',
-      min: 1,
-      max: 10,
-      desired: 1,
-      instanceTypes: ['m5.large'],
-      tags: { 'ecs-autoscaler:cluster': 'shop' },
-    });
+    sim = shop(4, { cpu: 1024, memory: 2048 }, 1);
     // Two services that do not fit on the one instance: ECS reports each (two events, one minute).
     sim.createService({ cluster: 'shop', name: 'web', taskDefinition: 'web', desiredCount: 6 });
     sim.createService({ cluster: 'shop', name: 'api', taskDefinition: 'web', desiredCount: 4 });
@@ -331,18 +336,7 @@ describe('ECS task placement failures', () => {
 
 describe('one writer per group (issue 14)', () => {
   it('has the service scaler ask for growth on the queue; only the cluster scaler writes the group', async () => {
-    sim = createSim({ seed: 5 });
-    sim.registerTaskDefinition({ family: 'web', containers: [{ cpu: 512, memoryReservation: 1024 }] });
-    sim.createCluster('shop');
-    sim.createAutoScalingGroup({
-      name: 'shop-asg',
-      cluster: 'shop',
-      min: 1,
-      max: 10,
-      desired: 3,
-      instanceTypes: ['m5.large'],
-      tags: { 'ecs-autoscaler:cluster': 'shop' },
-    });
+    sim = shop(5, { cpu: 512, memory: 1024 }, 3);
     // Full: 3 × m5.large hold 12 tasks of 512 CPU units.
     sim.createService({
       cluster: 'shop',
