@@ -4,6 +4,7 @@
  * type the managed group can launch. Built once per decision and shared by the waiting-task
  * classification, scale-out sizing and the scale-in check.
  */
+
 import type { CapacityAnalysis } from '../capacity/capacity.js';
 import { type Resources, ZERO } from '../capacity/resources.js';
 import {
@@ -29,6 +30,7 @@ import type {
   TaskDefinition,
 } from '../snapshot/snapshot.js';
 import { binpackPlace } from './binpack-moves.js';
+import { INFERRED_PREFIX } from './infer-tasks.js';
 import { groupInstanceTypes, instanceTypeCapacity } from './instance-types.js';
 
 /** The placement model's view of one cluster. */
@@ -235,7 +237,10 @@ export const placeOnStaying = (
   const unknown = items.filter(
     (it) => !tasks.has(it.label) && it.label !== HEADROOM && !it.label.startsWith('in-flight'),
   );
-  if (unknown.some((it) => it.label === 'assumed-largest') && placement.rulesInUse) {
+  if (
+    unknown.some((it) => it.label === 'assumed-largest' || it.label.startsWith(INFERRED_PREFIX)) &&
+    placement.rulesInUse
+  ) {
     return {
       unplaced: [
         {

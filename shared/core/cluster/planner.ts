@@ -134,6 +134,9 @@ export interface PlanOptions {
    * needs one) and plans again: with this set, an instance whose list was not read never drains.
    * `ask`: unread instances rank as if they held no job (their lists are asked for when they would
    * drain); `final` (no more reads): they rank with the job hosts, and the best read ones drain.
+   * With it set, an unread instance's tasks are inferred from its task count and reserved resources when
+   * only one combination of the cluster's task sizes adds up (infer-tasks.ts): that sizes the count of
+   * removable instances, never a drain (which waits for the list).
    * Default off: a snapshot without lists is planned conservatively (each task as large as the largest).
    */
   drainReadOnly?: 'ask' | 'final';
@@ -424,6 +427,7 @@ const planClusterNow = (
     removalCap,
     drainingMoves(snapshot, analysis),
     options.drainReadOnly === 'final',
+    options.drainReadOnly !== undefined,
   );
   plan.needsTasks.push(...sel.needsTasks.filter((a) => !plan.needsTasks.includes(a)));
   // Issue 16: per-instance pacing (scale-in-pacing.ts) — how many of the removable ones go now.

@@ -8,8 +8,10 @@
  *   registered capacity (on every dimension);
  * - first-fit-decreasing placement of the candidate's non-daemon tasks, plus those of the instances already
  *   chosen in this decision, plus `headroomTasks` copies of the largest task, fits on the free space of the
- *   instances that stay (per-task sizes when the snapshot lists its tasks; otherwise each of its tasks is
- *   assumed as large as the largest task — conservative, and said so in the reasons).
+ *   instances that stay (per-task sizes when the snapshot lists its tasks; otherwise the tasks that the
+ *   only combination of the cluster's task sizes adding up to its reserved resources names
+ *   (infer-tasks.ts); otherwise each of its tasks is assumed as large as the largest task — conservative;
+ *   the reasons say which). An instance drains only once its list was read (scale-cluster.ts).
  * No aggregate reservation percentage gates the removal: with a large largest task the threshold is low
  * (25 % for 1,536 of 2,048 CPU) and would keep a cluster many times larger than its tasks need. After such
  * a removal the scale-out check (unplaced tasks + headroom fit) holds by construction, so it cannot
@@ -30,6 +32,7 @@ import type { PlacementItem } from '../placement/placement.js';
 import type { ClusterSnapshot } from '../snapshot/snapshot.js';
 import { isJobTask } from './foreign-state.js';
 import type { GroupState } from './group-state.js';
+import { INFERRED_PREFIX, inferInstanceTasks, type TaskKind, taskKinds } from './infer-tasks.js';
 import { type InstanceTasks, instanceTasks, taskSize } from './instance-tasks.js';
 import { placeOnStaying } from './placement-context.js';
 
@@ -70,6 +73,8 @@ interface Candidate {
   nonDaemon: number;
   /** Standalone or ECS-protected tasks on it (known task list only): such an instance is last in line. */
   jobs: number;
+  /** Its non-daemon tasks inferred without a list (infer-tasks.ts), once; null: not inferable. */
+  inferred?: ReturnType<typeof inferInstanceTasks> | null;
 }
 
 /** Σ reservation × count of placement items. */
@@ -84,6 +89,7 @@ const movedItems = (
   snapshot: ClusterSnapshot,
   analysis: CapacityAnalysis,
   c: Candidate,
+  kinds: () => readonly TaskKind[],
 ): { items: PlacementItem[]; note?: string } | { error: string } => {
   const largest = analysis.largestTask.reservation;
   if (c.tasks.complete) {
@@ -93,6 +99,17 @@ const movedItems = (
         reservation: taskSize(snapshot, t) ?? largest,
         count: 1,
       })),
+    };
+  }
+  c.inferred ??= inferInstanceTasks(kinds(), c.ci) ?? null;
+  if (c.inferred) {
+    return {
+      items: c.inferred.map((t) => ({
+        label: `${INFERRED_PREFIX}${t.service}`,
+        reservation: t.size,
+        count: t.count,
+      })),
+      note: `no task list for ${label(c.ci)}: its tasks inferred from its task count and reserved resources (${c.inferred.map((t) => `${t.count} × ${t.service}`).join(', ') || 'daemon tasks only'}; the only combination of the cluster's task sizes that adds up); its list is read before it drains`,
     };
   }
   const n = c.ci.runningTasks + c.ci.pendingTasks;
@@ -123,6 +140,7 @@ const blockReason = (
   headroomTasks: number,
   idle: Resources,
   movedBefore: Resources,
+  kinds: () => readonly TaskKind[],
 ): { why?: string; note?: string; items?: PlacementItem[]; listDecides?: boolean } => {
   const dims = analysis.dimensionNames;
   // Headroom is kept for the largest task of the services that want tasks (capacity.ts `headroomTask`).
@@ -140,7 +158,7 @@ const blockReason = (
       };
     }
   }
-  const moved = movedItems(snapshot, analysis, c);
+  const moved = movedItems(snapshot, analysis, c, kinds);
   if ('error' in moved) return { why: moved.error, listDecides: true };
   // Issue 12: would ECS place them there (ports, ENIs, attributes, constraints, strategies)?
   const placement = placeOnStaying(
@@ -175,6 +193,7 @@ export const selectScaleIn = (
   maxRemovals: number,
   moving: readonly PlacementItem[] = [],
   unreadLast = false,
+  inferUnread = false,
 ): ScaleInSelection => {
   const result: ScaleInSelection = { drain: [], reasons: [], needsTasks: [] };
   // Issue 14: members the ASG reports Unhealthy are neither candidates nor destinations (it replaces them).
@@ -218,6 +237,13 @@ export const selectScaleIn = (
     );
   }
   let pool = candidates.filter((c) => !guarded.has(c.ci));
+  let known: TaskKind[] | undefined;
+  // Inferred sizes only where every drain waits for its list (`inferUnread`: the handler's plans);
+  // elsewhere (the report, the service scaler's growth check) an unread instance stays sized as largest.
+  const kinds = (): readonly TaskKind[] => {
+    known ??= inferUnread ? taskKinds(snapshot) : [];
+    return known;
+  };
   // Tasks that DRAINING instances are handing over land on the instances that stay, like those of the
   // instances chosen here: several drains may run at once, each sized against all the others.
   let moved: PlacementItem[] = [...moving];
@@ -248,6 +274,7 @@ export const selectScaleIn = (
         headroomTasks,
         idle,
         movedTotal,
+        kinds,
       );
       if (why) {
         // Issue 19: the candidate was sized without a task list (each task as large as the largest) and
