@@ -15,7 +15,7 @@
  * lists to read. It never decides a drain on its own: an instance drains only once its list was read
  * (`drainReadOnly`, scale-cluster.ts), and the plan is then made on the real tasks.
  */
-import type { InstanceView } from '../capacity/capacity.js';
+import { type InstanceView, isDaemon, serviceTaskDefinitions } from '../capacity/capacity.js';
 import { type Resources, taskReservation } from '../capacity/resources.js';
 import type { ClusterSnapshot } from '../snapshot/snapshot.js';
 
@@ -45,12 +45,8 @@ export const taskKinds = (snapshot: ClusterSnapshot): TaskKind[] => {
   const kinds: TaskKind[] = [];
   for (const s of snapshot.services) {
     if (s.status !== 'ACTIVE') continue;
-    const daemon = s.schedulingStrategy === 'DAEMON';
-    const arns = new Set([
-      ...(s.taskDefinition ? [s.taskDefinition] : []),
-      ...s.deployments.map((d) => d.taskDefinition),
-    ]);
-    for (const arn of arns) {
+    const daemon = isDaemon(s);
+    for (const arn of serviceTaskDefinitions(s)) {
       const td = snapshot.taskDefinitions.find((d) => d.taskDefinitionArn === arn);
       if (!td) continue;
       const size = taskReservation(td);
