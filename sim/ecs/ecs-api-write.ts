@@ -14,7 +14,7 @@ import type {
 import { awsError } from '../core/aws-error.js';
 import { checkBatch } from '../core/paginate.js';
 import { type CommandTable, command } from '../core/registry.js';
-import type { EcsWorld } from './ecs-world.js';
+import { type EcsWorld, effectiveServiceStrategy } from './ecs-world.js';
 import { requireCluster, serviceName } from './lookup.js';
 import type { PlacementConstraint, PlacementStrategy, SimTask } from './model.js';
 import { chooseInstance } from './placement.js';
@@ -99,7 +99,10 @@ export const ecsWriteApi = (world: EcsWorld): CommandTable => ({
     const dc = i.deploymentConfiguration;
     if (dc?.minimumHealthyPercent !== undefined) s.minimumHealthyPercent = dc.minimumHealthyPercent;
     if (dc?.maximumPercent !== undefined) s.maximumPercent = dc.maximumPercent;
-    if (i.placementStrategy) s.placementStrategy = i.placementStrategy as PlacementStrategy[];
+    if (i.placementStrategy && s.schedulingStrategy === 'REPLICA') {
+      s.declaredPlacementStrategy = [...(i.placementStrategy as PlacementStrategy[])];
+      s.placementStrategy = effectiveServiceStrategy(s.declaredPlacementStrategy);
+    }
     world.requestReconcile(c);
     return { service: serviceShape(s, false) };
   }),

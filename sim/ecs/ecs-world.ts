@@ -127,9 +127,8 @@ export class EcsWorld {
       taskDefinition: td,
       desiredCount: daemon ? 0 : (spec.desiredCount ?? 0),
       schedulingStrategy: daemon ? 'DAEMON' : 'REPLICA',
-      placementStrategy: daemon
-        ? []
-        : (spec.placementStrategy ?? [{ type: 'spread', field: 'attribute:ecs.availability-zone' }]),
+      placementStrategy: daemon ? [] : effectiveServiceStrategy(spec.placementStrategy),
+      declaredPlacementStrategy: daemon ? [] : [...(spec.placementStrategy ?? [])],
       placementConstraints: spec.placementConstraints ?? [],
       minimumHealthyPercent: spec.minimumHealthyPercent ?? (daemon ? 0 : 100),
       maximumPercent: spec.maximumPercent ?? (daemon ? 100 : 200),
@@ -388,3 +387,13 @@ export class EcsWorld {
     );
   }
 }
+
+/**
+ * What ECS places a REPLICA service's tasks by: its strategy, or — none given, or an empty list — the
+ * default for services, spread on `attribute:ecs.availability-zone` (ecs-facts §1.1). DescribeServices
+ * still returns the strategy as given.
+ */
+export const effectiveServiceStrategy = (
+  given: readonly PlacementStrategy[] | undefined,
+): PlacementStrategy[] =>
+  given && given.length > 0 ? [...given] : [{ type: 'spread', field: 'attribute:ecs.availability-zone' }];

@@ -115,7 +115,13 @@ export interface SimService {
   taskDefinition: SimTaskDefinition;
   desiredCount: number;
   schedulingStrategy: 'REPLICA' | 'DAEMON';
+  /**
+   * The strategy ECS places by: the one given, else its default for services, spread on
+   * `attribute:ecs.availability-zone` (ecs-facts §1.1).
+   */
   placementStrategy: PlacementStrategy[];
+  /** The strategy as given to CreateService/UpdateService, which DescribeServices returns (`[]` when none). */
+  declaredPlacementStrategy: PlacementStrategy[];
   placementConstraints: PlacementConstraint[];
   minimumHealthyPercent: number;
   maximumPercent: number;

@@ -217,7 +217,7 @@ export const serviceShape = (s: SimService, withTags: boolean) => {
       .map((e) => ({ id: e.id, createdAt: new Date(e.createdAt), message: e.message })),
     createdAt: new Date(s.createdAt),
     placementConstraints: s.placementConstraints.map((c) => ({ ...c })),
-    placementStrategy: s.placementStrategy.map((p) => ({ ...p })),
+    placementStrategy: s.declaredPlacementStrategy.map((p) => ({ ...p })),
     schedulingStrategy: s.schedulingStrategy,
     enableECSManagedTags: false,
     propagateTags: 'NONE',

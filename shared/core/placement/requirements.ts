@@ -73,6 +73,21 @@ const architectureOf = (td: TaskDefinition): string | undefined => {
 };
 
 /**
+ * ECS's default strategy for a service that names none: spread on `attribute:ecs.availability-zone`
+ * (ecs-facts §1.1). DescribeServices returns such a service's `placementStrategy` as `[]`.
+ */
+export const DEFAULT_SERVICE_STRATEGY: readonly Strategy[] = [
+  { type: 'spread', field: 'attribute:ecs.availability-zone' },
+];
+
+/** The strategy ECS places a task by: its service's, ECS's default for a service, none for a standalone task (random). */
+const strategyOf = (service: Service | undefined): readonly Strategy[] => {
+  if (!service || service.schedulingStrategy === 'DAEMON') return [];
+  const given = service.placementStrategy ?? [];
+  return given.length > 0 ? given : DEFAULT_SERVICE_STRATEGY;
+};
+
+/**
  * The requirements of one task of `td`, run by `service` (undefined: a standalone task of the family).
  * Never throws: an unreadable `memberOf` expression is kept in `unreadable` and not enforced.
  */
@@ -109,7 +124,7 @@ export const taskRequirements = (td: TaskDefinition, service?: Service): TaskReq
     cpuArchitecture: architectureOf(td),
     memberOf,
     distinctInstance,
-    strategy: service?.placementStrategy ?? [],
+    strategy: strategyOf(service),
     unreadable,
   };
 };
