@@ -15,6 +15,7 @@ import { listManagedClusters } from '../../../shared/aws/cluster-groups.js';
 import { AwsClusterWriter, type ClusterWriter } from '../../../shared/aws/cluster-writer.js';
 import type { ClusterPlan } from '../../../shared/core/cluster/planner.js';
 import { AwsRejectedError, TransientAwsError } from '../../../shared/core/errors.js';
+import { emptyPlan } from '../planner/builders.js';
 
 const ecs = mockClient(ECSClient);
 const asg = mockClient(AutoScalingClient);
@@ -187,22 +188,15 @@ describe('listManagedClusters', () => {
 });
 
 describe('applyClusterPlan', () => {
-  const plan = (over: Partial<ClusterPlan>): ClusterPlan => ({
-    cluster: 'web',
-    autoScalingGroup: 'asg-web',
-    action: 'hold',
-    desiredCapacity: { current: 3, proposed: 3 },
-    drain: [],
-    terminate: [],
-    activate: [],
-    protect: [],
-    stateTags: {},
-    capacityDeficitInstances: 0,
-    needsTasks: [],
-    limits: { min: 0, max: 10 },
-    reasons: ['test'],
-    ...over,
-  });
+  const plan = (over: Partial<ClusterPlan>): ClusterPlan =>
+    emptyPlan({
+      cluster: 'web',
+      autoScalingGroup: 'asg-web',
+      desiredCapacity: { current: 3, proposed: 3 },
+      limits: { min: 0, max: 10 },
+      reasons: ['test'],
+      ...over,
+    });
   const recorder = (): { calls: string[]; writer: ClusterWriter } => {
     const calls: string[] = [];
     return {

@@ -11,6 +11,7 @@ import type { ClusterPlan } from '../../../shared/core/cluster/index.js';
 import { clusterDecisionEvent, lastDecisionValue } from '../../../shared/core/decision/index.js';
 import { buildReport } from '../../../shared/core/report/index.js';
 import { createSim, type Sim } from '../../../sim/index.js';
+import { emptyPlan } from '../planner/builders.js';
 
 let sim: Sim | undefined;
 afterEach(() => {
@@ -32,24 +33,14 @@ const inputsWithLastDecision = async () => {
   return { snapshot, lastDecision: (await readLastDecision(new SSMClient({}), { cluster })) ?? null };
 };
 
-const held: ClusterPlan = {
-  cluster: 'prod',
-  autoScalingGroup: 'prod-asg',
-  action: 'hold',
-  desiredCapacity: { current: 4, proposed: 4 },
-  drain: [],
-  terminate: [],
-  activate: [],
-  protect: [],
-  stateTags: {},
+const held: ClusterPlan = emptyPlan({
   capacityDeficitInstances: 2,
-  needsTasks: [],
   limits: { min: 1, max: 4 },
   reasons: [
     'first-fit placement needs 2 more instance(s)',
     'the group is at its MaxSize 4: raise MaxSize to add capacity',
   ],
-};
+});
 
 describe('report: last decision', () => {
   it('shows the recorded decision with its guard, capacity and reasons', async () => {

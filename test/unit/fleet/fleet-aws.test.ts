@@ -25,6 +25,7 @@ import {
 } from '../../../shared/aws/fleet-readers.js';
 import { createLimiter } from '../../../shared/aws/limit.js';
 import type { ClusterPlan } from '../../../shared/core/cluster/planner.js';
+import { emptyPlan } from '../planner/builders.js';
 
 const asg = mockClient(AutoScalingClient);
 const writer = new AwsClusterWriter(new AutoScalingClient({}), new ECSClient({}));
@@ -43,22 +44,14 @@ beforeEach(() => {
   asg.on(UpdateAutoScalingGroupCommand).resolves({});
 });
 
-const plan = (group: string, extra: Partial<ClusterPlan> = {}): ClusterPlan => ({
-  cluster: 'c1',
-  autoScalingGroup: group,
-  action: 'hold',
-  desiredCapacity: { current: 2, proposed: 2 },
-  drain: [],
-  terminate: [],
-  activate: [],
-  protect: [],
-  stateTags: {},
-  capacityDeficitInstances: 0,
-  needsTasks: [],
-  limits: { min: 0, max: 10 },
-  reasons: [],
-  ...extra,
-});
+const plan = (group: string, extra: Partial<ClusterPlan> = {}): ClusterPlan =>
+  emptyPlan({
+    cluster: 'c1',
+    autoScalingGroup: group,
+    desiredCapacity: { current: 2, proposed: 2 },
+    limits: { min: 0, max: 10 },
+    ...extra,
+  });
 
 describe('writer and actuator', () => {
   it('sets NewInstancesProtectedFromScaleIn and unprotects the instances a refresh replaces', async () => {
