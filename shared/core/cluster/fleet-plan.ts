@@ -240,6 +240,17 @@ export const archOfServices = (snapshot: ClusterSnapshot): ArchOf => {
   return (label) => byLabel.get(label) ?? tdArch.get(label);
 };
 
+/** The groups as scale-out may grow them this decision (hold, room to MaxSize, max step, priority). */
+export const growableGroups = (fgs: readonly FleetGroup[]): GrowableGroup[] =>
+  fgs.map((f) => ({
+    fleet: f.fleet,
+    blocked: f.hold,
+    roomUnits: Math.max(0, f.group.MaxSize - f.group.DesiredCapacity),
+    maxSize: f.group.MaxSize,
+    maxStep: f.policy.maxStep,
+    priority: f.priority,
+  }));
+
 /**
  * The cluster's scale-out: waiting tasks and headroom on current and in-flight capacity of every group,
  * the rest bought per task from the best group (scale-out.ts {@link assessFleetScaleOut}).
@@ -261,14 +272,7 @@ export const assessClusterScaleOut = (
   const ownDraining: InstanceView[] = fgs
     .flatMap((f) => f.gs?.ownDraining ?? [])
     .filter((i) => !reconnecting.has(i));
-  const growable: GrowableGroup[] = fgs.map((f) => ({
-    fleet: f.fleet,
-    blocked: f.hold,
-    roomUnits: Math.max(0, f.group.MaxSize - f.group.DesiredCapacity),
-    maxSize: f.group.MaxSize,
-    maxStep: f.policy.maxStep,
-    priority: f.priority,
-  }));
+  const growable = growableGroups(fgs);
   const headroomTasks = Math.max(0, ...fgs.map((f) => f.policy.headroomTasks));
   const inFlight = inFlightBins(fgs, analysis);
   // The architecture of each bin: capacity instances by their type, in-flight ones by what arrives.

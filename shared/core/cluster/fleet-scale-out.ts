@@ -67,14 +67,38 @@ const fitsOn = (need: Resources, free: Resources): boolean =>
   need.CPU <= free.CPU && need.MEMORY <= free.MEMORY && need.GPU <= free.GPU;
 
 /** $/h per copy of the task one instance holds: the cost of the scarce dimension for this task. */
-const costPerTask = (option: LaunchOption, task: Resources): number => {
+export const costPerTask = (option: LaunchOption, task: Resources): number => {
   const copies = option.free ? copiesThatFit(task, option.free) : 0;
   if (copies <= 0 || !Number.isFinite(copies)) return Number.POSITIVE_INFINITY;
   return (option.priceUsdHour ?? Number.POSITIVE_INFINITY) / copies;
 };
 
-const fmtCost = (c: number): string =>
+export const fmtCost = (c: number): string =>
   Number.isFinite(c) ? `$${(Math.round(c * 10000) / 10000).toString()}/h per task` : 'price unknown';
+
+/**
+ * The order in which groups are offered a task to grow for: the lowest `ecs-autoscaler:priority` first,
+ * then the lowest cost per task, then the smaller on-demand share, then the name.
+ */
+export const growthOrder = (
+  a: { g: GrowableGroup; cost: number },
+  b: { g: GrowableGroup; cost: number },
+): number =>
+  (a.g.priority ?? Number.POSITIVE_INFINITY) - (b.g.priority ?? Number.POSITIVE_INFINITY) ||
+  a.cost - b.cost ||
+  a.g.fleet.onDemandPercentAboveBase - b.g.fleet.onDemandPercentAboveBase ||
+  a.g.fleet.group.localeCompare(b.g.fleet.group);
+
+/** Why a group was chosen for a task, in words (its priority, or its cost against the others'). */
+export const choiceWhy = (
+  best: { g: GrowableGroup; cost: number; arrival?: { option: LaunchOption } | undefined },
+  others: readonly { g: GrowableGroup; cost: number }[],
+): string =>
+  best.g.priority !== undefined
+    ? `priority ${best.g.priority}`
+    : others.length > 0
+      ? `${fmtCost(best.cost)} on ${best.arrival?.option.instanceType} vs ${others.map((o) => `${o.g.fleet.group} ${o.g.blocked ? `(${o.g.blocked.split(':')[0]})` : fmtCost(o.cost)}`).join(', ')}`
+      : `the only group whose types run it`;
 
 /**
  * Sizes the scale-out of a cluster with one or more groups, in each group's units.
@@ -167,13 +191,7 @@ export const assessFleetScaleOut = (
             (arch === undefined || c.arrival.option.arch === undefined || c.arrival.option.arch === arch),
         )
         .map((c) => ({ ...c, cost: costPerTask(c.arrival!.option, item.reservation) }))
-        .sort(
-          (a, b) =>
-            (a.g.priority ?? Number.POSITIVE_INFINITY) - (b.g.priority ?? Number.POSITIVE_INFINITY) ||
-            a.cost - b.cost ||
-            a.g.fleet.onDemandPercentAboveBase - b.g.fleet.onDemandPercentAboveBase ||
-            a.g.fleet.group.localeCompare(b.g.fleet.group),
-        );
+        .sort(growthOrder);
       if (ranked.length === 0) {
         if (item.label !== 'headroom') tooLarge += item.count;
         problems.push(
@@ -197,13 +215,10 @@ export const assessFleetScaleOut = (
         continue;
       }
       const best = free[0]!;
-      const others = ranked.filter((c) => c !== best);
-      const why =
-        best.g.priority !== undefined
-          ? `priority ${best.g.priority}`
-          : others.length > 0
-            ? `${fmtCost(best.cost)} on ${best.arrival!.option.instanceType} vs ${others.map((o) => `${o.g.fleet.group} ${o.g.blocked ? `(${o.g.blocked.split(':')[0]})` : fmtCost(o.cost)}`).join(', ')}`
-            : `the only group whose types run it`;
+      const why = choiceWhy(
+        best,
+        ranked.filter((c) => c !== best),
+      );
       const entry = byGroup.get(best.g) ?? {
         items: [],
         option: best.arrival!.option,

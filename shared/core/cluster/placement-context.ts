@@ -40,6 +40,11 @@ export interface ClusterPlacement {
   nodes: PlacementNode[];
   /** One new instance per type the group launches (empty: types unknown). */
   templates: PlacementNode[];
+  /**
+   * A new instance of `instanceType` that registers `registered` (before daemons), as {@link templateNode}
+   * builds it for this cluster: several groups size each group's growth on the type it launches.
+   */
+  templateOf(instanceType: string, registered: Resources): PlacementNode;
   /** Requirements of one task of `service` running `taskDefinition`. */
   requirements(service: string | undefined, taskDefinition: string): TaskRequirements | undefined;
   /** Requirements of a listed task (by its group `service:<name>` and task definition). */
@@ -171,6 +176,7 @@ const buildPlacement = (
     facts,
     nodes,
     templates,
+    templateOf: (type, registered) => templateNode(type, facts(type), registered, load, snapshot),
     rulesInUse,
     requirements,
     taskRequirementsOf: (t) => requirements(groupService(t.group), t.taskDefinitionArn),
@@ -179,6 +185,23 @@ const buildPlacement = (
     },
   };
 };
+
+/**
+ * The same view with other templates (several groups: the types every managed group launches), so the
+ * waiting tasks are classified against what any group can add, not one group's types.
+ */
+export const withTemplates = (placement: ClusterPlacement, templates: PlacementNode[]): ClusterPlacement => ({
+  facts: placement.facts,
+  nodes: placement.nodes,
+  templates,
+  templateOf: placement.templateOf,
+  requirements: placement.requirements,
+  taskRequirementsOf: placement.taskRequirementsOf,
+  rulesInUse: placement.rulesInUse,
+  get unreadable() {
+    return placement.unreadable;
+  },
+});
 
 /** A resource vector to move without any other rule (unknown task, assumed-largest, headroom). */
 export const plainRequirements = (label: string, resources: Resources): TaskRequirements => ({

@@ -22,6 +22,7 @@ import { CLUSTER_TAG_KEY, readScalingState, type ScalingState, STATE_TAGS } from
 import { type Conflict, detectConflicts, standAsideConflicts } from './conflicts.js';
 import type { GroupFleet } from './fleet.js';
 import { memberWeight, ownWeight } from './fleet.js';
+import { fleetPlacement, sizeFleetWithModel, withFleetModel } from './fleet-model.js';
 import {
   assessClusterScaleOut,
   clusterFleets,
@@ -46,7 +47,7 @@ import {
 import { type GroupState, groupState } from './group-state.js';
 import { instanceTasks, isEmpty } from './instance-tasks.js';
 import { liftLoweredDesired, settleLoweredDesired } from './lowered-desired.js';
-import { clusterPlacement } from './placement-context.js';
+import { type ClusterPlacement, clusterPlacement } from './placement-context.js';
 import type { ClusterPolicy } from './policy.js';
 import { predictiveHeadroom } from './predictive.js';
 import { MAX_REMOVALS_PER_DECISION, selectScaleIn } from './scale-in.js';
@@ -126,6 +127,8 @@ export interface PlanOptions {
   only?: string;
   fleets?: FleetGroup[];
   scaleOut?: FleetScaleOutAssessment;
+  /** Internal (several groups): the placement view with every group's types (fleet-model.ts). */
+  placement?: ClusterPlacement;
   /** Internal: another group already scales in this decision. */
   scaleInTaken?: boolean;
   /**
@@ -318,7 +321,7 @@ const planClusterNow = (
   const halt = me.halt;
   const newInstance = newInstanceCapacity(analysis, group, policy);
   // Issue 12: every "does it fit" goes through the placement model (ports, ENIs, attributes, constraints).
-  const placement = clusterPlacement(snapshot, analysis, group, newInstance?.registered);
+  const placement = options.placement ?? clusterPlacement(snapshot, analysis, group, newInstance?.registered);
   const waiting = assessWaitingTasks(snapshot, analysis, placement, policy.headroomTasks, gs.inFlight);
   if (waiting.tasks.length > 0) plan.waitingTasks = waiting.tasks;
   plan.reasons.push(...waiting.reasons);
@@ -754,14 +757,19 @@ const planGroups = (
   );
   const headroom = Math.max(0, ...fleets.map((f) => f.policy.headroomTasks));
   const inFlight = fleets.reduce((n, f) => n + (f.gs?.inFlight ?? 0), 0);
-  const waiting = assessWaitingTasks(
-    snapshot,
-    analysis,
-    clusterPlacement(snapshot, analysis, undefined, undefined),
-    headroom,
-    inFlight,
-  );
-  const scaleOut = assessClusterScaleOut(snapshot, waiting.sizing, fleets);
+  // The waiting tasks are classified against every type any group launches (a task only the arm64 group
+  // runs is not unplaceable), and with placement rules in play each group's growth is sized by the
+  // placement model (fleet-model.ts): CPU/memory packing alone would see room where ECS finds none.
+  const placement = fleetPlacement(clusterPlacement(snapshot, analysis, undefined, undefined), fleets);
+  const waiting = assessWaitingTasks(snapshot, analysis, placement, headroom, inFlight);
+  const cpuMemory = assessClusterScaleOut(snapshot, waiting.sizing, fleets);
+  const scaleOut =
+    waiting.modelDeficit === undefined
+      ? cpuMemory
+      : withFleetModel(
+          cpuMemory,
+          sizeFleetWithModel(placement, waiting.tasks, waiting.modelHeadroom, fleets, analysis),
+        );
   const byName = new Map<string, ClusterPlan>();
   let taken = false;
   for (const fg of scaleInOrder(fleets)) {
@@ -771,6 +779,7 @@ const planGroups = (
       only: name,
       fleets,
       scaleOut,
+      placement,
       scaleInTaken: taken,
     });
     if (p.action === 'scale-in') taken = true;

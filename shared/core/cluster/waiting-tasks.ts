@@ -13,6 +13,7 @@
  *   within seconds; scale-in waits for it.
  */
 import type { CapacityAnalysis } from '../capacity/capacity.js';
+import type { Resources } from '../capacity/resources.js';
 import {
   type Demand,
   hasPlacementRules,
@@ -208,17 +209,21 @@ export interface ModelSizing {
   unplaced: number;
 }
 
+/** `count` copies of the largest task kept free (CPU/memory/GPU only). */
+export interface ModelHeadroom {
+  resources: Resources;
+  count: number;
+}
+
 /**
- * Sizes a scale-out with the placement model: the waiting tasks that need capacity, and `headroom` copies of
- * the largest task (CPU/memory/GPU only), on the current nodes, then on `inFlight` instances (booting or not
- * launched: template nodes of the first type), then on new instances of the group's types.
+ * What the placement model sizes a scale-out for: the waiting tasks that need capacity or are about to
+ * take the current free space (each with its requirements; `w<i>` keys), and the headroom (`headroom`).
  */
-export const sizeWithModel = (
+export const modelDemands = (
   placement: ClusterPlacement,
   waiting: readonly WaitingTasks[],
-  headroom: { resources: import('../capacity/resources.js').Resources; count: number } | undefined,
-  inFlight: number,
-): ModelSizing => {
+  headroom: ModelHeadroom | undefined,
+): Demand[] => {
   const demands: Demand[] = [];
   waiting.forEach((w, i) => {
     if (w.kind !== 'needs-capacity' && w.kind !== 'waiting-for-ecs') return;
@@ -232,6 +237,21 @@ export const sizeWithModel = (
       req: plainRequirements('headroom', headroom.resources),
     });
   }
+  return demands;
+};
+
+/**
+ * Sizes a scale-out with the placement model: the waiting tasks that need capacity, and `headroom` copies of
+ * the largest task (CPU/memory/GPU only), on the current nodes, then on `inFlight` instances (booting or not
+ * launched: template nodes of the first type), then on new instances of the group's types.
+ */
+export const sizeWithModel = (
+  placement: ClusterPlacement,
+  waiting: readonly WaitingTasks[],
+  headroom: ModelHeadroom | undefined,
+  inFlight: number,
+): ModelSizing => {
+  const demands = modelDemands(placement, waiting, headroom);
   const first = placement.templates[0];
   const booting = first
     ? Array.from({ length: inFlight }, (_, k) => ({ ...first, id: `in-flight-${k + 1}` }))
@@ -254,6 +274,8 @@ export interface WaitingAssessment {
    * ENIs, attributes, constraints) that CPU/memory packing cannot see; undefined: CPU/memory packing is exact.
    */
   modelDeficit: number | undefined;
+  /** The headroom the placement model sizes for (undefined: no task to keep room for). */
+  modelHeadroom: ModelHeadroom | undefined;
   waitingForEcs: number;
   crashLoop: number;
   unplaceable: number;
@@ -273,6 +295,7 @@ export const assessWaitingTasks = (
       reasons: [],
       sizing: analysis,
       modelDeficit: undefined,
+      modelHeadroom: undefined,
       waitingForEcs: 0,
       crashLoop: 0,
       unplaceable: 0,
@@ -304,14 +327,8 @@ export const assessWaitingTasks = (
   });
   const largest = analysis.largestTask.reservation;
   const hasTasks = analysis.dimensionNames.some((d) => largest[d] > 0);
-  const modelDeficit = ruled
-    ? sizeWithModel(
-        placement,
-        tasks,
-        hasTasks ? { resources: largest, count: headroomTasks } : undefined,
-        inFlight,
-      ).deficit
-    : undefined;
+  const modelHeadroom = hasTasks ? { resources: largest, count: headroomTasks } : undefined;
+  const modelDeficit = ruled ? sizeWithModel(placement, tasks, modelHeadroom, inFlight).deficit : undefined;
   const reasons = tasks
     .filter((t) => t.kind === 'crash-loop' || t.kind === 'unplaceable')
     .map(
@@ -323,6 +340,7 @@ export const assessWaitingTasks = (
     reasons,
     sizing,
     modelDeficit,
+    modelHeadroom,
     waitingForEcs: countWaiting(tasks, 'waiting-for-ecs'),
     crashLoop: countWaiting(tasks, 'crash-loop'),
     unplaceable: countWaiting(tasks, 'unplaceable'),

@@ -6,8 +6,10 @@
  * the tasks wait for boot time only — not for a reservation alarm to notice them later.
  */
 import { analyzeCapacity } from '../capacity/capacity.js';
+import { clusterPlacement } from '../cluster/placement-context.js';
 import { type ClusterPlan, managedGroups, newInstanceFree, planCluster } from '../cluster/planner.js';
 import type { ClusterPolicy } from '../cluster/policy.js';
+import { hasPlacementRules } from '../placement/index.js';
 import { type Bin, type PlacementItem, placeFirstFitDecreasing } from '../placement/placement.js';
 import type { ClusterSnapshot } from '../snapshot/snapshot.js';
 
@@ -100,7 +102,14 @@ export const planClusterGrowth = (
   const fit = placeFirstFitDecreasing(items, bins, { dimensions: dims });
   const left = fit.unplaced.reduce((s, u) => s + u.count, 0);
   const bootingNote = booting > 0 ? ` (counting ${booting} instance(s) still booting)` : '';
-  if (left === 0) {
+  // CPU/memory packing cannot see a static host port, a task ENI, an attribute or a constraint: with such
+  // a rule the planner's placement model decides (the tasks may fit on CPU and still need instances).
+  const placement = clusterPlacement(grown, analysis, undefined, undefined);
+  const ruled = analysis.unplaced.some((u) => {
+    const req = placement.requirements(u.service, u.taskDefinition);
+    return req !== undefined && hasPlacementRules(req);
+  });
+  if (left === 0 && !ruled) {
     return {
       growth: undefined,
       reasons: [
@@ -111,27 +120,35 @@ export const planClusterGrowth = (
   // The planner counts instances in flight itself and applies the cluster's guards (cooldown, boot
   // backoff, halt, MaxSize, max step): the service scaler never grows a cluster its own scaler would not.
   const plan = planCluster(grown, analysis, policy, now);
-  const current = group.DesiredCapacity;
+  // Several groups: the plan is the acting group's (the one that grows), not necessarily the first.
+  const current = plan.desiredCapacity.current;
   const reasons = [
-    `${left} of the desired tasks do not fit on the free space${bootingNote}`,
+    left > 0
+      ? `${left} of the desired tasks do not fit on the free space${bootingNote}`
+      : `the new tasks fit on CPU and memory${bootingNote}; their placement rules (host ports, task ENIs, attributes, constraints) are checked by the cluster planner`,
     ...plan.reasons,
   ];
   if (plan.action !== 'scale-out' || plan.desiredCapacity.proposed <= current) {
     return {
       growth: undefined,
-      reasons: [...reasons, 'the cluster does not grow now: the new tasks wait for capacity'],
+      reasons: [
+        ...reasons,
+        left > 0
+          ? 'the cluster does not grow now: the new tasks wait for capacity'
+          : 'the cluster does not grow now',
+      ],
     };
   }
   const proposed = plan.desiredCapacity.proposed;
   return {
     growth: {
-      autoScalingGroup: group.AutoScalingGroupName,
+      autoScalingGroup: plan.autoScalingGroup ?? group.AutoScalingGroupName,
       desiredCapacity: { current, proposed },
       clusterPlan: plan,
       reasons,
     },
     reasons: [
-      `grow ${group.AutoScalingGroupName} from ${current} to ${proposed} instance(s) for the new tasks`,
+      `grow ${plan.autoScalingGroup ?? group.AutoScalingGroupName} from ${current} to ${proposed} (desired capacity) for the new tasks`,
     ],
   };
 };

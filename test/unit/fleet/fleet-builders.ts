@@ -34,6 +34,8 @@ export interface FleetInstance {
   version?: string;
   /** Not registered with ECS (booting). */
   unregistered?: boolean;
+  /** Host TCP ports taken on the instance (remainingResources PORTS). */
+  ports?: number[];
 }
 
 export interface FleetGroupSpec {
@@ -62,6 +64,8 @@ export interface FleetServiceSpec {
   desired: number;
   running: number;
   arch?: 'arm64' | 'x86_64';
+  /** A static host port (bridge mode). */
+  hostPort?: number;
 }
 
 const ci = (id: string) => `arn:aws:ecs:us-east-1:123456789012:container-instance/c1/${id}`;
@@ -94,7 +98,10 @@ export const fleetSnapshot = (
           status: i.status ?? 'ACTIVE',
           agentConnected: true,
           registeredResources: res(cpu, mem, gpu),
-          remainingResources: res(cpu - (i.cpu ?? 0), mem - (i.mem ?? 0), gpu - (i.gpu ?? 0)),
+          remainingResources: [
+            ...res(cpu - (i.cpu ?? 0), mem - (i.mem ?? 0), gpu - (i.gpu ?? 0)),
+            ...(i.ports ? [{ name: 'PORTS', type: 'STRINGSET', stringSetValue: i.ports.map(String) }] : []),
+          ],
           runningTasksCount: i.running ?? 0,
           pendingTasksCount: 0,
           attributes: [
@@ -137,6 +144,9 @@ export const fleetSnapshot = (
         {
           name: 'main',
           ...(s.gpu ? { resourceRequirements: [{ type: 'GPU', value: String(s.gpu) }] } : {}),
+          ...(s.hostPort
+            ? { portMappings: [{ containerPort: 8080, hostPort: s.hostPort, protocol: 'tcp' }] }
+            : {}),
         },
       ],
     })),

@@ -1,0 +1,213 @@
+/**
+ * Scale-out of a cluster of several groups when waiting tasks have placement rules (static host ports,
+ * task ENIs, attributes, constraints) that CPU/memory packing cannot see.
+ *
+ * CPU/memory packing (fleet-scale-out.ts) may find room where ECS finds none: a second task with host
+ * port 80 does not fit on an instance that has CPU to spare. With one group, the placement model's count
+ * of new instances sizes the group (fleet-plan.ts `withModelDeficit`). With several groups, the same model
+ * decides per task which group grows and by how much, in the order CPU/memory growth uses:
+ *
+ * 1. The waiting tasks and the headroom are placed by ECS's rules on the current instances, then on the
+ *    in-flight instances of every group (booting members as their own type, units not yet launched as the
+ *    type the group will launch).
+ * 2. Each demand that does not fit is offered to the groups whose arriving type takes it (every rule,
+ *    checked on a new instance of that type), in {@link growthOrder}: priority tag, cost per task,
+ *    on-demand share, name. A group that may not grow now (halt, cooldown, backoff) is named, and the
+ *    tasks still count in the deficit.
+ * 3. Each group's demands are placed on new instances of its arriving type, capped by its max step and
+ *    MaxSize; what the cap leaves passes to the next group.
+ *
+ * Pure.
+ */
+import type { CapacityAnalysis } from '../capacity/capacity.js';
+import { accepts, type Demand, type PlacementNode, placeTasks } from '../placement/index.js';
+import { arrivalOption, type LaunchOption } from './fleet.js';
+import { type FleetGroup, growableGroups } from './fleet-plan.js';
+import {
+  choiceWhy,
+  costPerTask,
+  type FleetScaleOutAssessment,
+  type GroupGrowth,
+  type GrowableGroup,
+  growthOrder,
+} from './fleet-scale-out.js';
+import { type ClusterPlacement, withTemplates } from './placement-context.js';
+import { type ModelHeadroom, modelDemands, type WaitingTasks } from './waiting-tasks.js';
+
+/** What the placement model sizes for the groups. */
+export interface FleetModelSizing {
+  /** New instances the demands need beyond current and in-flight capacity, before guards. */
+  deficit: number;
+  growth: GroupGrowth[];
+  /** Groups that would have been chosen but may not grow now, with why. */
+  blocked: string[];
+  problems: string[];
+}
+
+/** A new instance of a launch option, for the placement model (undefined: its size is unknown). */
+const optionNode = (placement: ClusterPlacement, option: LaunchOption): PlacementNode | undefined =>
+  option.registered ? placement.templateOf(option.instanceType, option.registered) : undefined;
+
+/**
+ * The cluster's placement view with one template per type any managed group launches (first by group
+ * order, then each group's launch order; types of unknown size left out): a waiting task is unplaceable
+ * only when no group can ever run it.
+ */
+export const fleetPlacement = (placement: ClusterPlacement, fgs: readonly FleetGroup[]): ClusterPlacement => {
+  const seen = new Set<string>();
+  const templates: PlacementNode[] = [];
+  for (const fg of fgs) {
+    for (const o of fg.fleet.options) {
+      if (seen.has(o.instanceType)) continue;
+      const node = optionNode(placement, o);
+      if (!node) continue;
+      seen.add(o.instanceType);
+      templates.push(node);
+    }
+  }
+  return templates.length > 0 ? withTemplates(placement, templates) : placement;
+};
+
+/** In-flight instances of every group as placement nodes: booting members by type, the rest as arrives. */
+const inFlightNodes = (
+  placement: ClusterPlacement,
+  fgs: readonly FleetGroup[],
+  analysis: CapacityAnalysis,
+): PlacementNode[] => {
+  const nodes: PlacementNode[] = [];
+  for (const fg of fgs) {
+    if (!fg.gs) continue;
+    const arrival = arrivalOption(fg.fleet, [analysis.largestTask.reservation]);
+    const members = new Map(fg.group.Instances.map((m) => [m.InstanceId, m]));
+    for (const id of fg.gs.booting) {
+      const type = members.get(id)?.InstanceType;
+      const option = fg.fleet.options.find((o) => o.instanceType === type && o.registered) ?? arrival?.option;
+      const node = option && optionNode(placement, option);
+      if (node) nodes.push({ ...node, id: `in-flight-${id}` });
+    }
+    const node = arrival && fg.gs.notLaunchedUnits > 0 ? optionNode(placement, arrival.option) : undefined;
+    if (node && arrival) {
+      const n = Math.ceil(fg.gs.notLaunchedUnits / arrival.option.weight);
+      for (let k = 0; k < n; k++)
+        nodes.push({ ...node, id: `in-flight-${fg.group.AutoScalingGroupName}-${k + 1}` });
+    }
+  }
+  return nodes;
+};
+
+/** The service (or `headroom`) a demand stands for, for reasons. */
+const demandName = (d: Demand): string => (d.key === 'headroom' ? 'the headroom' : d.req.group);
+
+/** Sizes each group's growth with the placement model (module comment). */
+export const sizeFleetWithModel = (
+  placement: ClusterPlacement,
+  waiting: readonly WaitingTasks[],
+  headroom: ModelHeadroom | undefined,
+  fgs: readonly FleetGroup[],
+  analysis: CapacityAnalysis,
+): FleetModelSizing => {
+  const demands = modelDemands(placement, waiting, headroom);
+  const now = placeTasks(demands, [...placement.nodes, ...inFlightNodes(placement, fgs, analysis)]);
+  const groups = growableGroups(fgs);
+  const growth: GroupGrowth[] = [];
+  const blocked = new Set<string>();
+  const problems: string[] = [];
+  const full = new Set<string>();
+  let deficit = 0;
+  let pending: Demand[] = now.unplaced.map((u) => ({ key: u.key, req: u.req, count: u.count }));
+  for (let round = 0; round <= groups.length && pending.length > 0; round++) {
+    const byGroup = new Map<
+      GrowableGroup,
+      { demands: Demand[]; option: LaunchOption; node: PlacementNode; why: string }
+    >();
+    const next: Demand[] = [];
+    for (const d of pending) {
+      const ranked = groups
+        .filter((g) => !full.has(g.fleet.group))
+        .flatMap((g) => {
+          const arrival = arrivalOption(g.fleet, [d.req.resources]);
+          const node = arrival && optionNode(placement, arrival.option);
+          return arrival && node && accepts(node, d.req)
+            ? [{ g, arrival, node, cost: costPerTask(arrival.option, d.req.resources) }]
+            : [];
+        })
+        .sort(growthOrder);
+      if (ranked.length === 0) {
+        if (round === 0) {
+          problems.push(
+            `${d.count} task(s) of ${demandName(d)}: no type a managed group launches takes them by the placement model (host ports, task ENIs, attributes, constraints)`,
+          );
+        }
+        continue;
+      }
+      const open = ranked.filter((c) => !c.g.blocked);
+      for (const c of open.length === 0 ? ranked : []) blocked.add(`${c.g.fleet.group}: ${c.g.blocked}`);
+      const best = open[0] ?? ranked[0]!;
+      const why = `${best.arrival.why}; chosen for ${demandName(d)}: ${choiceWhy(
+        best,
+        ranked.filter((c) => c !== best),
+      )}`;
+      const entry = byGroup.get(best.g) ?? { demands: [], option: best.arrival.option, node: best.node, why };
+      entry.demands.push(d);
+      byGroup.set(best.g, entry);
+    }
+    for (const [g, { demands: gd, option, node, why }] of byGroup) {
+      const want = placeTasks(gd, [], { templates: [node] }).newInstances.length;
+      // The deficit is before guards: what the tasks need, counted once (first round).
+      if (round === 0) deficit += want;
+      if (g.blocked) continue;
+      const cap = Math.max(0, Math.min(g.maxStep, Math.floor(g.roomUnits / option.weight)));
+      const got = placeTasks(gd, [], { templates: [node], maxNew: cap });
+      const overflow = got.unplaced.filter((u) => u.reason === 'max-instances');
+      const instances = got.newInstances.length;
+      if (instances > 0) {
+        const reasons = [
+          why,
+          `the placement model (host ports, task ENIs, attributes, constraints) needs ${want} new ${option.instanceType || 'instance'}(s) for what this group takes`,
+        ];
+        if (overflow.length > 0) {
+          reasons.push(
+            cap === g.maxStep && cap * option.weight < g.roomUnits
+              ? `limited to the maximum step of ${g.maxStep}`
+              : `capped at MaxSize ${g.maxSize}`,
+          );
+        }
+        growth.push({
+          group: g.fleet.group,
+          option,
+          instances,
+          units: instances * option.weight,
+          wantedInstances: want,
+          cap,
+          tasks: got.placedOnNew,
+          reasons,
+        });
+      }
+      if (overflow.length > 0) {
+        full.add(g.fleet.group);
+        next.push(...overflow.map((u) => ({ key: u.key, req: u.req, count: u.count })));
+      }
+    }
+    pending = next;
+  }
+  return { deficit, growth, blocked: [...blocked], problems };
+};
+
+/**
+ * The scale-out of several groups with placement rules in play: the model's sizing when it needs at
+ * least as many instances as CPU/memory packing (it sees every rule CPU/memory sees and more), else the
+ * CPU/memory sizing. Reactivations, wants and CPU/memory's problems are kept.
+ */
+export const withFleetModel = (
+  cpuMemory: FleetScaleOutAssessment,
+  model: FleetModelSizing,
+): FleetScaleOutAssessment =>
+  model.deficit >= cpuMemory.deficit && model.deficit > 0
+    ? {
+        ...cpuMemory,
+        deficit: model.deficit,
+        growth: model.growth,
+        blocked: [...new Set([...cpuMemory.blocked, ...model.blocked])],
+        problems: [...cpuMemory.problems, ...model.problems],
+      }
+    : cpuMemory;

@@ -1,0 +1,118 @@
+/**
+ * Placement rules on several groups, planner tables (fleet-model.ts): 3 instances with host port 80
+ * taken and CPU to spare, 2 more tasks of the port-80 service waiting. CPU/memory packing sees room; the
+ * placement model needs 2 new instances, from the group the fleet order picks.
+ */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CLUSTER_POLICY } from '../../../shared/core/cluster/policy.js';
+import { planClusterGrowth } from '../../../shared/core/service/cluster-growth.js';
+import { ago, type FleetGroupSpec, fleetSnapshot, groupPlan, NOW, planFleet } from './fleet-builders.js';
+
+const IDLE = { 'ecs-autoscaler:last-scale-out': ago(3600) };
+const COOLING = { 'ecs-autoscaler:last-scale-out': ago(60) };
+/** No headroom; a scale-out 60 s ago holds a group for 300 s. */
+const POLICY = { headroomTasks: 0, scaleOutCooldownSeconds: 300 };
+const host = (id: string, type: string) => ({ id, type, cpu: 256, mem: 256, running: 1, ports: [22, 80] });
+
+const cluster = (m5: Partial<FleetGroupSpec> = {}, c5: Partial<FleetGroupSpec> = {}, desired = 5) =>
+  fleetSnapshot(
+    [
+      {
+        name: 'm5',
+        min: 1,
+        max: 10,
+        overrides: [{ type: 'm5.large' }],
+        instances: [host('i-m5000000000000001', 'm5.large'), host('i-m5000000000000002', 'm5.large')],
+        tags: IDLE,
+        ...m5,
+      },
+      {
+        name: 'c5',
+        min: 0,
+        max: 10,
+        overrides: [{ type: 'c5.large' }],
+        instances: [host('i-c5000000000000001', 'c5.large')],
+        tags: IDLE,
+        ...c5,
+      },
+    ],
+    [{ name: 'web', cpu: 256, mem: 256, desired, running: 3, hostPort: 80 }],
+  );
+
+describe('placement rules on several groups (planner)', () => {
+  it('grows the cheaper group by the placement model: 2 instances, not 0', () => {
+    const plan = planFleet(cluster(), POLICY);
+    expect(plan.capacityDeficitInstances).toBe(2);
+    expect(groupPlan(plan, 'c5')).toMatchObject({
+      action: 'scale-out',
+      desiredCapacity: { current: 1, proposed: 3 },
+    });
+    expect(groupPlan(plan, 'm5').action).toBe('hold');
+    expect(groupPlan(plan, 'c5').reasons.join('\n')).toMatch(
+      /placement model \(host ports.*needs 2 new c5\.large/,
+    );
+    expect(plan.waitingTasks).toEqual([expect.objectContaining({ service: 'web', kind: 'needs-capacity' })]);
+  });
+
+  it('a preferred group in cooldown passes the tasks to the other group', () => {
+    const plan = planFleet(cluster({}, { tags: COOLING }), POLICY);
+    expect(groupPlan(plan, 'm5')).toMatchObject({
+      action: 'scale-out',
+      desiredCapacity: { current: 2, proposed: 4 },
+    });
+    expect(groupPlan(plan, 'c5').action).not.toBe('scale-out');
+  });
+
+  it('every group in cooldown: holds, the deficit still counted and the groups named', () => {
+    const plan = planFleet(cluster({ tags: COOLING }, { tags: COOLING }), POLICY);
+    expect(plan.action).toBe('hold');
+    expect(plan.capacityDeficitInstances).toBe(2);
+    expect(plan.groupPlans?.map((p) => p.desiredCapacity.proposed)).toEqual([2, 1]);
+    expect(plan.reasons.join('\n')).toMatch(/c5: cooldown/);
+  });
+
+  it('without a host port the same cluster needs nothing (CPU/memory alone decides)', () => {
+    const snapshot = cluster();
+    const plain = {
+      ...snapshot,
+      taskDefinitions: snapshot.taskDefinitions.map((td) => ({
+        ...td,
+        containerDefinitions: td.containerDefinitions.map((c) => ({ ...c, portMappings: [] })),
+      })),
+    };
+    const plan = planFleet(plain, POLICY);
+    expect(plan.capacityDeficitInstances).toBe(0);
+    expect(plan.groupPlans?.every((p) => p.action !== 'scale-out')).toBe(true);
+  });
+});
+
+describe("the service scaler's growth check on the same cluster", () => {
+  const policy = { ...DEFAULT_CLUSTER_POLICY, ...POLICY };
+
+  it('2 new port-80 tasks fit on CPU and memory, yet ask the group the planner grows for 2 instances', () => {
+    const check = planClusterGrowth(cluster({}, {}, 3), 'web', 2, policy, NOW);
+    expect(check.growth).toMatchObject({
+      autoScalingGroup: 'c5',
+      desiredCapacity: { current: 1, proposed: 3 },
+    });
+    expect(check.growth?.reasons[0]).toMatch(/fit on CPU and memory; their placement rules/);
+  });
+
+  it('with room for the port (a fourth instance free of it) no growth is asked', () => {
+    const snapshot = cluster(
+      {
+        instances: [
+          host('i-m5000000000000001', 'm5.large'),
+          host('i-m5000000000000002', 'm5.large'),
+          { id: 'i-m5000000000000003', type: 'm5.large' },
+          { id: 'i-m5000000000000004', type: 'm5.large' },
+        ],
+      },
+      {},
+      3,
+    );
+    const check = planClusterGrowth(snapshot, 'web', 2, policy, NOW);
+    expect(check.growth).toBeUndefined();
+    expect(check.reasons.at(-1)).toBe('the cluster does not grow now');
+  });
+});
