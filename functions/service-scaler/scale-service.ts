@@ -127,14 +127,23 @@ export const observeService = async (
   });
   const snapshot = withScalingState(read, cluster, service, scaling);
   let clusterPolicy = env.clusterDefaults;
+  let clusterPolicies: Map<string, ClusterPolicy> | undefined;
   let clusterGrowthBlocked: string | undefined;
-  const group = managedGroups(snapshot)[0];
-  if (group) {
+  const groups = managedGroups(snapshot);
+  if (groups.length > 0) {
     try {
-      clusterPolicy = resolveClusterPolicy(group, env.clusterDefaults);
+      // Every managed group's own tags, as the cluster scaler reads them (several groups: docs/fleets.md).
+      clusterPolicies = new Map(
+        groups.map((g) => [g.AutoScalingGroupName, resolveClusterPolicy(g, env.clusterDefaults)]),
+      );
+      clusterPolicy = clusterPolicies.get(groups[0]!.AutoScalingGroupName)!;
+      // A dry-run tag on any group makes the whole cluster dry-run (the cluster scaler's rule).
+      if ([...clusterPolicies.values()].some((p) => p.dryRun))
+        clusterPolicy = { ...clusterPolicy, dryRun: true };
     } catch (error) {
-      // A bad ASG tag stops the cluster from growing, not the service from scaling.
+      // A bad ASG tag on any group stops the cluster from growing, not the service from scaling.
       clusterGrowthBlocked = (error as Error).message;
+      clusterPolicies = undefined;
     }
   }
   return {
@@ -144,6 +153,7 @@ export const observeService = async (
       dryRun: env.dryRun,
       ...(scaling.targetTags ? { targetTags: scaling.targetTags } : {}),
       clusterPolicy,
+      ...(clusterPolicies && clusterPolicies.size > 1 ? { clusterPolicies } : {}),
       ...(clusterGrowthBlocked ? { clusterGrowthBlocked } : {}),
     },
   };

@@ -40,13 +40,14 @@ const BOOTING_STATES = new Set(['Pending', 'Pending:Wait', 'Pending:Proceed', 'I
  * InService lifecycle state without a container instance, plus desired capacity not yet launched.
  */
 export const bootingInstances = (snapshot: ClusterSnapshot): number => {
-  const group = managedGroups(snapshot)[0];
-  if (!group) return 0;
   const registered = new Set(snapshot.containerInstances.map((c) => c.ec2InstanceId));
-  const live = group.Instances.filter((i) => BOOTING_STATES.has(i.LifecycleState));
-  const unregistered = live.filter((i) => !registered.has(i.InstanceId)).length;
-  const notLaunched = Math.max(0, group.DesiredCapacity - group.Instances.length);
-  return unregistered + notLaunched;
+  // Every managed group's (several groups: an instance booting in any of them takes tasks).
+  return managedGroups(snapshot).reduce((n, group) => {
+    const live = group.Instances.filter((i) => BOOTING_STATES.has(i.LifecycleState));
+    const unregistered = live.filter((i) => !registered.has(i.InstanceId)).length;
+    const notLaunched = Math.max(0, group.DesiredCapacity - group.Instances.length);
+    return n + unregistered + notLaunched;
+  }, 0);
 };
 
 /** A copy of the snapshot where the service wants `newTasks` more tasks (its PRIMARY deployment too). */
@@ -75,6 +76,7 @@ export const planClusterGrowth = (
   newTasks: number,
   policy: ClusterPolicy,
   now: Date,
+  policies?: ReadonlyMap<string, ClusterPolicy>,
 ): GrowthCheck => {
   const group = managedGroups(snapshot)[0];
   if (!group) {
@@ -119,7 +121,7 @@ export const planClusterGrowth = (
   }
   // The planner counts instances in flight itself and applies the cluster's guards (cooldown, boot
   // backoff, halt, MaxSize, max step): the service scaler never grows a cluster its own scaler would not.
-  const plan = planCluster(grown, analysis, policy, now);
+  const plan = planCluster(grown, analysis, policy, now, policies ? { policies } : {});
   // Several groups: the plan is the acting group's (the one that grows), not necessarily the first.
   const current = plan.desiredCapacity.current;
   const reasons = [

@@ -60,6 +60,8 @@ export interface ServicePlanOptions {
   targetTags?: Readonly<Record<string, string>> | undefined;
   /** The cluster's planner settings, for cluster-aware scale-out; its `dryRun` keeps the ASG unwritten. */
   clusterPolicy?: ClusterPolicy;
+  /** Several managed groups: each group's planner settings (its own tags), by group name. */
+  clusterPolicies?: ReadonlyMap<string, ClusterPolicy>;
   /** Why the cluster may not grow now (e.g. its ASG tags are invalid): the service still scales. */
   clusterGrowthBlocked?: string;
 }
@@ -226,6 +228,7 @@ const planGrowth = (
     desiredCount.proposed - desiredCount.current,
     policy,
     now,
+    options.clusterPolicies,
   );
   const g = check.growth;
   if (!policy.dryRun || !g) {

@@ -180,6 +180,43 @@ describe('service-scaler handler: scaling', () => {
     expect(ecs).toHaveReceivedCommandWith(UpdateServiceCommand, { desiredCount: 13 });
   });
 
+  /** The full cluster with a second managed group (no instances yet) carrying `tags`. */
+  const withSecondGroup = (tags: Record<string, string>) => {
+    const snapshot = buildSnapshot(full);
+    const first = snapshot.autoScalingGroups[0]!;
+    snapshot.autoScalingGroups.push({
+      ...structuredClone(first),
+      AutoScalingGroupName: 'spot-asg',
+      DesiredCapacity: 0,
+      MinSize: 0,
+      Instances: [],
+      Tags: [
+        ...first.Tags.filter((t) => t.Key === 'ecs-autoscaler:cluster'),
+        ...Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+      ],
+    });
+    return snapshot;
+  };
+
+  it('several groups: a dry-run tag on any of them keeps every group unwritten, as the cluster scaler does', async () => {
+    serve(withSecondGroup({ 'ecs-autoscaler:dry-run': 'true' }));
+    process.env.CLUSTER_QUEUE_URL = QUEUE_URL;
+    const result = await serviceScalerHandler(event('cpu-high-alarm.json'));
+    expect(result).toMatchObject({ status: 'ok', clusterGrown: false, serviceUpdated: true });
+    expect(result.plan?.reasons.join(' ')).toContain('Auto Scaling group is in dry run');
+    expect(sqs).toHaveReceivedCommandTimes(SendMessageBatchCommand, 0);
+    expect(ecs).toHaveReceivedCommandWith(UpdateServiceCommand, { desiredCount: 13 });
+  });
+
+  it('several groups: a bad tag on the second group blocks the growth, names the tag, and the service still scales', async () => {
+    serve(withSecondGroup({ 'ecs-autoscaler:max-step': 'lots' }));
+    process.env.CLUSTER_QUEUE_URL = QUEUE_URL;
+    const result = await serviceScalerHandler(event('cpu-high-alarm.json'));
+    expect(result).toMatchObject({ status: 'ok', clusterGrown: false, serviceUpdated: true });
+    expect(result.plan?.reasons.join(' ')).toMatch(/the cluster is not grown: .*max-step/);
+    expect(sqs).toHaveReceivedCommandTimes(SendMessageBatchCommand, 0);
+  });
+
   it('publishes one EMF document with the action metric', async () => {
     const docs: Record<string, unknown>[] = [];
     setEmfSink((d) => docs.push(d));
