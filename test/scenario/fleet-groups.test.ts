@@ -89,4 +89,31 @@ describe('several groups on the simulator', () => {
     // 12 tasks + 1 headroom at 2 per instance = 7 instances; 3 in `cheap`, so 4 in `other` (never 5+).
     expect(Math.max(...desiredWrites(sim, 'other'))).toBe(4);
   });
+
+  it('a group another controller drives is never grown: its tasks go to the group the scaler may grow', async () => {
+    sim = fleetWorld([
+      { name: 'ours', min: 1, max: 20, desired: 2, instanceTypes: ['m5.large'] },
+      // Cheaper per task, but bound to a capacity provider (AmazonECSManaged): the scaler stands aside.
+      {
+        name: 'theirs',
+        min: 0,
+        max: 20,
+        desired: 1,
+        mixedInstances: { overrides: [{ type: 'c5.large' }] },
+        tags: { AmazonECSManaged: '' },
+      },
+    ]);
+    sim.createService({ cluster: CLUSTER, name: 'web', taskDefinition: 'web', desiredCount: 2 });
+    startFleet(sim);
+    sim.trace(CLUSTER, 'web', [[120, 8]]);
+    await sim.runFor(1800);
+    clean(sim);
+    expect(tasksOf(sim, 'web')).toEqual({ desired: 8, running: 8 });
+    // 8 tasks + 1 headroom at 2 per instance = 5 instances; `theirs` holds 1, so `ours` goes to 4.
+    expect(Math.max(...desiredWrites(sim, 'ours'))).toBe(4);
+    const touched = sim.timeline.actions.filter(
+      (a) => a.fn === 'cluster-scaler' && a.input.AutoScalingGroupName === 'theirs',
+    );
+    expect(touched).toEqual([]);
+  });
 });

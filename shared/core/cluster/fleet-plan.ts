@@ -14,6 +14,7 @@ import type {
   InstanceRefresh,
 } from '../snapshot/snapshot.js';
 import { PRIORITY_TAG_KEY, type ScalingState } from './config.js';
+import { detectConflicts, standAsideConflicts } from './conflicts.js';
 import {
   arrivalOption,
   type GroupFleet,
@@ -173,7 +174,14 @@ export const clusterFleets = (
       gs = { ...gs, booting: [...gs.booting, ...back], inFlight: gs.inFlight + back.length };
     }
     const halt = gs ? haltReason(gs, policy) : undefined;
-    const hold = gs ? scaleOutHoldReason(gs, policy, halt) : 'its state tags cannot be read';
+    // A group another controller drives (capacity provider, scaling policy, scheduled desired capacity)
+    // is never grown by the scaler (its plan stands aside): its tasks pass to the next group that may.
+    const aside = standAsideConflicts(detectConflicts(snapshot, group))[0];
+    const hold = aside
+      ? `another controller drives it (${aside.kind})`
+      : gs
+        ? scaleOutHoldReason(gs, policy, halt)
+        : 'its state tags cannot be read';
     return { group, policy, fleet, gs, halt, hold, refresh, priority: priorityOf(group) };
   });
 };
