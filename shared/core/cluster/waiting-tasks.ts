@@ -149,7 +149,14 @@ export const classifyWaitingTasks = (
           ...base,
           count: notPlaced,
           kind: 'needs-capacity',
-          reason: `${notPlaced} task(s) of ${u.service} fit on no current instance${placement.templates.length === 0 ? '' : `; a new ${placement.templates.find((t) => !refusal(t, req))?.instanceType} takes them`}`,
+          reason: `${notPlaced} task(s) of ${u.service} fit on no current instance${
+            placement.templates.length === 0
+              ? ''
+              : `; a new ${placement.templates
+                  .filter((t) => !refusal(t, req))
+                  .map((t) => t.instanceType)
+                  .join(' or ')} takes them`
+          }`,
           refusals: refusals(),
         });
       } else {

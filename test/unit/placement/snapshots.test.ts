@@ -27,6 +27,17 @@ describe('issue-12 snapshots', () => {
     expect(w?.refusals.map((r) => r.reason).join('; ')).toMatch(why);
   });
 
+  it('two groups with a host-port service: the cheaper group grows by the placement model', () => {
+    const c = load('two-groups');
+    expect(c.decision.action).toBe('scale-out');
+    // 3 of 6 tasks wait, host port 80 taken on all 3 instances: 3 new c5.large ($0.085/h), not m5.large.
+    expect(c.decision.desiredCapacity).toEqual({ current: 1, proposed: 4 });
+    expect(c.decision.reasons.join('\n')).toMatch(/prod-c5: the placement model .* needs 3 new c5\.large/);
+    const w = c.waitingTasks.find((x) => x.kind === 'needs-capacity');
+    expect(w?.reason).toMatch(/a new m5\.large or c5\.large takes them/);
+    expect(w?.refusals.map((r) => r.reason).join('; ')).toMatch(/host port 80\/tcp is already in use/);
+  });
+
   it('arm64 in an x86 group: unplaceable with the architecture named, idle instances may go', () => {
     const c = load('arm64');
     const arm = c.waitingTasks.find((w) => w.service === 'arm');
