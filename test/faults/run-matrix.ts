@@ -119,12 +119,36 @@ const buildWorld = (sim: Sim, scenario: FaultScenario, hookTimeout: number): voi
     tags: { 'ecs-autoscaler:cluster': C.name, ...scenario.groupTags },
     terminationHook: { name: DRAIN_HOOK, heartbeatTimeout: hookTimeout, defaultResult: 'CONTINUE' },
   });
+  for (const g of scenario.extraGroups ?? []) {
+    sim.createAutoScalingGroup({
+      name: g.name,
+      cluster: C.name,
+      min: g.min,
+      max: g.max,
+      desired: g.desired,
+      mixedInstances: { overrides: g.types.map((type) => ({ type })) },
+      bootSeconds: C.bootSeconds,
+      registerSeconds: C.registerSeconds,
+      jitterSeconds: C.jitterSeconds,
+      newInstancesProtectedFromScaleIn: true,
+      tags: { 'ecs-autoscaler:cluster': C.name, ...scenario.groupTags },
+      terminationHook: { name: DRAIN_HOOK, heartbeatTimeout: hookTimeout, defaultResult: 'CONTINUE' },
+    });
+  }
   sim.createService({
     cluster: C.name,
     name: 'agent',
     taskDefinition: 'agent',
     schedulingStrategy: 'DAEMON',
   });
+  if (scenario.edge !== undefined) {
+    sim.registerTaskDefinition({
+      family: 'edge',
+      containers: [{ name: 'edge', cpu: 256, memoryReservation: 512, hostPorts: [80] }],
+      ...stopTimeout,
+    });
+    sim.createService({ cluster: C.name, name: 'edge', taskDefinition: 'edge', desiredCount: scenario.edge });
+  }
   for (const name of ['web', 'api'] as const) {
     const scaled = name === 'api' && scenario.serviceScaling !== undefined;
     sim.createService({
@@ -227,6 +251,10 @@ const watchScalerOpportunities = (sim: Sim): (() => number[]) => {
   };
 };
 
+/** Every group of the fault cluster: its own and a scenario's extra groups. */
+const clusterGroups = (sim: Sim) =>
+  [...sim.asg.groups.values()].filter((g) => g.tags.get('ecs-autoscaler:cluster')?.value === C.name);
+
 /**
  * The pending-task invariant, sampled every 30 s. It measures the scaler's decisions, so its allowance
  * counts the decision opportunities delivered to the scaler (not lost, not killed by the injector): a
@@ -248,11 +276,12 @@ const watchPending = (sim: Sim, report: (t: number, message: string) => void): v
     const outages = outageWindows(sim);
     const delivered = opportunities().filter((o) => !outages.some(([a, b]) => o >= a && o < b));
     const cluster = sim.ecs.cluster(C.name)!;
-    const group = sim.asg.groups.get(C.asg)!;
-    const instances = [...group.instances.values()];
-    const inService = instances.filter((i) => i.lifecycleState === 'InService').length;
+    const groups = clusterGroups(sim);
+    const instances = groups.flatMap((g) => [...g.instances.values()]);
     const inFlight =
-      group.desired > inService ||
+      groups.some(
+        (g) => g.desired > [...g.instances.values()].filter((i) => i.lifecycleState === 'InService').length,
+      ) ||
       instances.some(
         (i) =>
           i.lifecycleState === 'Pending' ||
@@ -277,7 +306,7 @@ const watchPending = (sim: Sim, report: (t: number, message: string) => void): v
         decided !== undefined &&
         t - decided - outageOverlap(outages, decided, t) > PENDING_AFTER_DECISIONS_SECONDS &&
         !inFlight &&
-        group.desired < group.max &&
+        groups.some((g) => g.desired < g.max) &&
         !reported.has(s.name)
       ) {
         reported.add(s.name);
@@ -320,7 +349,6 @@ type Report = (t: number, kind: string, message: string) => void;
 
 /** Desired capacity within [min, max] at every change, and no reversal within 3 minutes. */
 const watchDesired = (sim: Sim, report: Report): void => {
-  const group = sim.asg.groups.get(C.asg)!;
   // Demand changes (the scenario's drivers set a service's desired count outside any invocation): a
   // reversal that follows one is the scaler following demand, not flapping.
   let lastDemandChange = Number.NEGATIVE_INFINITY;
@@ -336,6 +364,20 @@ const watchDesired = (sim: Sim, report: Report): void => {
       },
     });
   }
+  for (const group of clusterGroups(sim)) {
+    watchGroupDesired(sim, group, () => lastDemandChange, report);
+  }
+};
+
+/** One group's desired capacity within [min, max] and no reversal within 3 minutes (by our functions). */
+const watchGroupDesired = (
+  sim: Sim,
+  group: ReturnType<typeof clusterGroups>[number],
+  lastDemandChangeAt: () => number,
+  report: Report,
+): void => {
+  const multi = clusterGroups(sim).length > 1;
+  const named = (m: string) => (multi ? `${group.name}: ${m}` : m);
   let value = group.desired;
   let lastChange: { t: number; direction: 1 | -1; byUs: boolean } | undefined;
   Object.defineProperty(group, 'desired', {
@@ -345,7 +387,11 @@ const watchDesired = (sim: Sim, report: Report): void => {
     set: (next: number) => {
       const t = sim.elapsedSeconds;
       if (next < group.min || next > group.max) {
-        report(t, 'desired-outside-min-max', `desired set to ${next}, outside [${group.min}, ${group.max}]`);
+        report(
+          t,
+          'desired-outside-min-max',
+          named(`desired set to ${next}, outside [${group.min}, ${group.max}]`),
+        );
       }
       if (next !== value) {
         const direction = next > value ? 1 : -1;
@@ -355,12 +401,12 @@ const watchDesired = (sim: Sim, report: Report): void => {
           lastChange?.byUs &&
           lastChange.direction !== direction &&
           t - lastChange.t < 180 &&
-          lastDemandChange < lastChange.t
+          lastDemandChangeAt() < lastChange.t
         ) {
           report(
             t,
             'direction-reversal',
-            `desired ${value} → ${next} ${t - lastChange.t} s after a change the other way`,
+            named(`desired ${value} → ${next} ${t - lastChange.t} s after a change the other way`),
           );
         }
         lastChange = { t, direction, byUs };
@@ -401,30 +447,33 @@ const watchOwnersAndLimits = (sim: Sim, scenario: FaultScenario, report: Report)
   let convergenceReported = false;
   sim.clock.every(60, 'faults:owners', () => {
     const t = sim.elapsedSeconds;
-    const group = sim.asg.groups.get(C.asg)!;
-    const scaleInInFlight =
-      group.desired < [...group.instances.values()].filter((i) => i.lifecycleState === 'InService').length;
-    for (const i of group.instances.values()) {
-      const ci = i.containerInstance;
-      if (ci?.status !== 'DRAINING' || i.lifecycleState !== 'InService' || scaleInInFlight) {
-        drainingSince.delete(i.id);
-        continue;
+    const groups = clusterGroups(sim);
+    for (const group of groups) {
+      const scaleInInFlight =
+        group.desired < [...group.instances.values()].filter((i) => i.lifecycleState === 'InService').length;
+      for (const i of group.instances.values()) {
+        const ci = i.containerInstance;
+        if (ci?.status !== 'DRAINING' || i.lifecycleState !== 'InService' || scaleInInFlight) {
+          drainingSince.delete(i.id);
+          continue;
+        }
+        const from = drainingSince.get(i.id) ?? t;
+        drainingSince.set(i.id, from);
+        if (t - from > DRAINING_GRACE_SECONDS && !reported.has(i.id)) {
+          reported.add(i.id);
+          report(
+            t,
+            'draining-without-owner',
+            `${i.id} DRAINING and InService for ${t - from} s with no scale-in in flight`,
+          );
+        }
       }
-      const from = drainingSince.get(i.id) ?? t;
-      drainingSince.set(i.id, from);
-      if (t - from > DRAINING_GRACE_SECONDS && !reported.has(i.id)) {
-        reported.add(i.id);
-        report(
-          t,
-          'draining-without-owner',
-          `${i.id} DRAINING and InService for ${t - from} s with no scale-in in flight`,
-        );
+      if (group.tags.size > 50)
+        report(t, 'tag-limit', `${group.name} has ${group.tags.size} tags (limit 50)`);
+      for (const [key, { value }] of group.tags) {
+        if (key.length > 128 || value.length > 256)
+          report(t, 'tag-limit', `tag ${key.slice(0, 40)}… of ${group.name} exceeds 128/256`);
       }
-    }
-    if (group.tags.size > 50) report(t, 'tag-limit', `group has ${group.tags.size} tags (limit 50)`);
-    for (const [key, { value }] of group.tags) {
-      if (key.length > 128 || value.length > 256)
-        report(t, 'tag-limit', `tag ${key.slice(0, 40)}… exceeds 128/256`);
     }
     for (const ci of sim.ecs.cluster(C.name)!.instances.values()) {
       for (const a of ci.attributes) {
@@ -440,12 +489,14 @@ const watchOwnersAndLimits = (sim: Sim, scenario: FaultScenario, report: Report)
     const last = scenario.lastDemandChangeSeconds;
     const end = t + 60 > scenario.durationSeconds;
     if (last !== undefined && end && t >= last + 1800 && !convergenceReported && !scenario.groupTags) {
-      const idle = [...group.instances.values()].filter(
-        (i) =>
-          i.lifecycleState === 'InService' &&
-          i.containerInstance?.status === 'ACTIVE' &&
-          [...i.containerInstance.tasks].every((task) => task.service?.schedulingStrategy === 'DAEMON'),
-      );
+      const idle = groups
+        .flatMap((g) => [...g.instances.values()])
+        .filter(
+          (i) =>
+            i.lifecycleState === 'InService' &&
+            i.containerInstance?.status === 'ACTIVE' &&
+            [...i.containerInstance.tasks].every((task) => task.service?.schedulingStrategy === 'DAEMON'),
+        );
       if (idle.length > 1) {
         convergenceReported = true;
         report(t, 'no-convergence', `${idle.length} instances idle ${t - last} s after demand last changed`);

@@ -55,6 +55,13 @@ export interface FaultScenario {
   arrange?: (sim: Sim) => void;
   /** Another controller drives the group: the scaler must write nothing to it or its instances. */
   managedGroup?: boolean;
+  /**
+   * More managed groups beside the cluster's own (same cluster tag and drain hook): instance types as
+   * a mixed-instances override list, bounds and desired.
+   */
+  extraGroups?: ReadonlyArray<{ name: string; types: string[]; min: number; max: number; desired: number }>;
+  /** A third service whose tasks take static host port 80 (bridge mode): desired count at the start. */
+  edge?: number;
   /** The scenario's own invariants, checked on the world at the end of the run. */
   check?: (sim: Sim, add: (t: number, kind: string, message: string) => void) => void;
 }
@@ -395,6 +402,30 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
       for (const t of tasks.filter((x) => x.lastStatus !== 'RUNNING')) {
         add(sim.elapsedSeconds, 'job-stopped', `standalone job ${t.arn} is ${t.lastStatus}`);
       }
+    },
+  },
+  {
+    // Two groups (m5 as the cluster's own, a cheaper c5.large group) and a service with static host port
+    // 80 beside web and api: CPU/memory packing sees room where ECS finds none (one edge task per
+    // instance), so every group's growth is sized by the placement model (fleet-model.ts). Both groups
+    // grow and shrink; the invariants hold over both.
+    // Scale-in paces one removal per unneeded time (600 s) here, so the run lasts 50 minutes past the
+    // drop for the convergence check (30 minutes after it) to hold under every profile.
+    name: 'two-groups-host-port',
+    durationSeconds: 3900,
+    initial: { web: 4, api: 2 },
+    edge: 2,
+    extraGroups: [{ name: 'faults-c5', types: ['c5.large'], min: 0, max: 10, desired: 1 }],
+    lastDemandChangeSeconds: 900,
+    drive: (sim) => {
+      steps(sim, 'edge', [
+        [300, 7],
+        [900, 2],
+      ]);
+      steps(sim, 'web', [
+        [300, 12],
+        [900, 4],
+      ]);
     },
   },
   {
