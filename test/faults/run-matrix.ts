@@ -39,6 +39,7 @@ import { clearInstanceTypeCache } from '../../shared/aws/instance-types.js';
 import { clearTaskDefinitionCache } from '../../shared/aws/snapshot-reader.js';
 import { clearInstanceTaskCache } from '../../shared/aws/task-reader.js';
 import { heartbeatProtection } from '../../shared/core/drain/index.js';
+import type { AsgSpec } from '../../sim/asg/asg-world.js';
 import { createSim, type Sim } from '../../sim/index.js';
 import { FAULT_PROFILES, type FaultProfile, outageWindows } from './profiles.js';
 import {
@@ -90,6 +91,9 @@ export const hookTimeoutFor = (scenario: FaultScenario, profile: FaultProfile, s
   return LONG_DRAIN_HOOK_TIMEOUTS.find((h) => h >= wanted && survives(h)) ?? 600;
 };
 
+/** How a group names its instance types: a plain list, or mixed-instances overrides. */
+type InstanceChoice = Pick<AsgSpec, 'instanceTypes'> | Pick<AsgSpec, 'mixedInstances'>;
+
 const buildWorld = (sim: Sim, scenario: FaultScenario, hookTimeout: number): void => {
   sim.createCluster(C.name);
   const stopTimeout =
@@ -105,28 +109,11 @@ const buildWorld = (sim: Sim, scenario: FaultScenario, hookTimeout: number): voi
     ...stopTimeout,
   });
   sim.registerTaskDefinition({ family: 'agent', containers: [{ name: 'agent', cpu: 128, memory: 256 }] });
-  sim.createAutoScalingGroup({
-    name: C.asg,
-    cluster: C.name,
-    min: C.min,
-    max: C.max,
-    desired: C.initial,
-    instanceTypes: ['m5.large', 'm5.xlarge'],
-    bootSeconds: C.bootSeconds,
-    registerSeconds: C.registerSeconds,
-    jitterSeconds: C.jitterSeconds,
-    newInstancesProtectedFromScaleIn: true,
-    tags: { 'ecs-autoscaler:cluster': C.name, ...scenario.groupTags },
-    terminationHook: { name: DRAIN_HOOK, heartbeatTimeout: hookTimeout, defaultResult: 'CONTINUE' },
-  });
-  for (const g of scenario.extraGroups ?? []) {
+  // Every group of the cluster: the same timing, cluster tag (and the scenario's tags) and drain hook.
+  const group = (spec: { name: string; min: number; max: number; desired: number } & InstanceChoice) =>
     sim.createAutoScalingGroup({
-      name: g.name,
+      ...spec,
       cluster: C.name,
-      min: g.min,
-      max: g.max,
-      desired: g.desired,
-      mixedInstances: { overrides: g.types.map((type) => ({ type })) },
       bootSeconds: C.bootSeconds,
       registerSeconds: C.registerSeconds,
       jitterSeconds: C.jitterSeconds,
@@ -134,6 +121,15 @@ const buildWorld = (sim: Sim, scenario: FaultScenario, hookTimeout: number): voi
       tags: { 'ecs-autoscaler:cluster': C.name, ...scenario.groupTags },
       terminationHook: { name: DRAIN_HOOK, heartbeatTimeout: hookTimeout, defaultResult: 'CONTINUE' },
     });
+  group({
+    name: C.asg,
+    min: C.min,
+    max: C.max,
+    desired: C.initial,
+    instanceTypes: ['m5.large', 'm5.xlarge'],
+  });
+  for (const g of scenario.extraGroups ?? []) {
+    group({ ...g, mixedInstances: { overrides: g.types.map((type) => ({ type })) } });
   }
   sim.createService({
     cluster: C.name,

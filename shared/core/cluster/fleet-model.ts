@@ -29,6 +29,8 @@ import {
   type FleetScaleOutAssessment,
   type GroupGrowth,
   type GrowableGroup,
+  groupGrowth,
+  growthCap,
   growthOrder,
 } from './fleet-scale-out.js';
 import { type ClusterPlacement, withTemplates } from './placement-context.js';
@@ -156,32 +158,24 @@ export const sizeFleetWithModel = (
       // The deficit is before guards: what the tasks need, counted once (first round).
       if (round === 0) deficit += want;
       if (g.blocked) continue;
-      const cap = Math.max(0, Math.min(g.maxStep, Math.floor(g.roomUnits / option.weight)));
+      const cap = growthCap(g, option);
       const got = placeTasks(gd, [], { templates: [node], maxNew: cap });
       const overflow = got.unplaced.filter((u) => u.reason === 'max-instances');
       const instances = got.newInstances.length;
       if (instances > 0) {
-        const reasons = [
-          why,
-          `the placement model (host ports, task ENIs, attributes, constraints) needs ${want} new ${option.instanceType || 'instance'}(s) for what this group takes`,
-        ];
-        if (overflow.length > 0) {
-          reasons.push(
-            cap === g.maxStep && cap * option.weight < g.roomUnits
-              ? `limited to the maximum step of ${g.maxStep}`
-              : `capped at MaxSize ${g.maxSize}`,
-          );
-        }
-        growth.push({
-          group: g.fleet.group,
-          option,
-          instances,
-          units: instances * option.weight,
-          wantedInstances: want,
-          cap,
-          tasks: got.placedOnNew,
-          reasons,
-        });
+        growth.push(
+          groupGrowth(g, option, {
+            instances,
+            wanted: want,
+            cap,
+            tasks: got.placedOnNew,
+            reasons: [
+              why,
+              `the placement model (host ports, task ENIs, attributes, constraints) needs ${want} new ${option.instanceType || 'instance'}(s) for what this group takes`,
+            ],
+            capped: overflow.length > 0,
+          }),
+        );
       }
       if (overflow.length > 0) {
         full.add(g.fleet.group);

@@ -89,6 +89,33 @@ export const growthOrder = (
   a.g.fleet.onDemandPercentAboveBase - b.g.fleet.onDemandPercentAboveBase ||
   a.g.fleet.group.localeCompare(b.g.fleet.group);
 
+/** Instances a group may add in one decision: its max step, and its room to MaxSize in its units. */
+export const growthCap = (g: GrowableGroup, option: LaunchOption): number =>
+  Math.max(0, Math.min(g.maxStep, Math.floor(g.roomUnits / option.weight)));
+
+/** One group's growth entry; `capped`: the max step or MaxSize left tasks over (said in the reasons). */
+export const groupGrowth = (
+  g: GrowableGroup,
+  option: LaunchOption,
+  n: { instances: number; wanted: number; cap: number; tasks: number; reasons: string[]; capped: boolean },
+): GroupGrowth => ({
+  group: g.fleet.group,
+  option,
+  instances: n.instances,
+  units: n.instances * option.weight,
+  wantedInstances: n.wanted,
+  cap: n.cap,
+  tasks: n.tasks,
+  reasons: n.capped
+    ? [
+        ...n.reasons,
+        n.cap === g.maxStep && n.cap * option.weight < g.roomUnits
+          ? `limited to the maximum step of ${g.maxStep}`
+          : `capped at MaxSize ${g.maxSize}`,
+      ]
+    : n.reasons,
+});
+
 /** Why a group was chosen for a task, in words (its priority, or its cost against the others'). */
 export const choiceWhy = (
   best: { g: GrowableGroup; cost: number; arrival?: { option: LaunchOption } | undefined },
@@ -233,7 +260,7 @@ export const assessFleetScaleOut = (
         if (round === 0) deficit += want.newInstances;
         continue;
       }
-      const cap = Math.max(0, Math.min(g.maxStep, Math.floor(g.roomUnits / option.weight)));
+      const cap = growthCap(g, option);
       const got = placeFirstFitDecreasing(gi, [], {
         newInstance: option.free!,
         dimensions: dims,
@@ -243,24 +270,16 @@ export const assessFleetScaleOut = (
       if (round === 0) deficit += want.newInstances;
       const overflow = got.unplaced.filter((u) => u.reason === 'max-instances');
       if (got.newInstances > 0) {
-        const reasons = [why];
-        if (overflow.length > 0) {
-          reasons.push(
-            cap === g.maxStep && cap * option.weight < g.roomUnits
-              ? `limited to the maximum step of ${g.maxStep}`
-              : `capped at MaxSize ${g.maxSize}`,
-          );
-        }
-        growth.push({
-          group: g.fleet.group,
-          option,
-          instances: got.newInstances,
-          units: got.newInstances * option.weight,
-          wantedInstances: want.newInstances,
-          cap,
-          tasks: got.placedOnNew,
-          reasons,
-        });
+        growth.push(
+          groupGrowth(g, option, {
+            instances: got.newInstances,
+            wanted: want.newInstances,
+            cap,
+            tasks: got.placedOnNew,
+            reasons: [why],
+            capped: overflow.length > 0,
+          }),
+        );
       }
       if (overflow.length > 0) {
         full.add(g.fleet.group);
