@@ -228,7 +228,7 @@ export const renderCluster = (c: ClusterReport, opts: RenderOptions = {}): strin
   const lines = [
     x.style.bold(line(`Cluster ${c.cluster}   (Auto Scaling group: ${asg})`)),
     line(
-      `Decision: ${paintAction(d.action, x.style)}   desired capacity ${d.desiredCapacity.current} -> ${d.desiredCapacity.proposed}` +
+      `Decision: ${paintAction(d.action, x.style)}   desired capacity ${c.autoScalingGroups.length > 1 && d.autoScalingGroup ? `of ${d.autoScalingGroup} ` : ''}${d.desiredCapacity.current} -> ${d.desiredCapacity.proposed}` +
         (d.drain.length > 0 ? `   drain ${d.drain.join(', ')}` : ''),
     ),
     line(

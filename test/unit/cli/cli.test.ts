@@ -65,6 +65,18 @@ describe('ecs-autoscaler report --snapshot', () => {
     expect(report.clusters[0]!.dimensions.CPU.reservationPercent).toBe((100 * 9728) / 12288);
   });
 
+  it('names the group the decision is for when the cluster has several', async () => {
+    const { code, stdout } = await run([
+      'report',
+      '--snapshot',
+      'events/snapshots/placement-two-groups.json',
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Cluster prod {3}\(Auto Scaling group: prod-m5, prod-c5\)/);
+    expect(stdout).toMatch(/Decision: SCALE-OUT {3}desired capacity of prod-c5 1 -> 4/);
+    expect(stdout.split('\n').filter((l) => l.length > 80)).toEqual([]);
+  });
+
   it('prints borderless tables with rounded percentages that fit 80 columns', async () => {
     const { code, stdout } = await run(['report', '--snapshot', SAMPLE]);
     expect(code).toBe(0);
