@@ -145,6 +145,28 @@ export interface PlanOptions {
   drainReadOnly?: 'ask' | 'final';
 }
 
+/** A plan that changes nothing: hold at `current`, no instance named, no reason yet. */
+export const holdPlan = (
+  cluster: string,
+  autoScalingGroup: string | null,
+  current: number,
+  limits: ClusterPlan['limits'],
+): ClusterPlan => ({
+  cluster,
+  autoScalingGroup,
+  action: 'hold',
+  desiredCapacity: { current, proposed: current },
+  drain: [],
+  terminate: [],
+  activate: [],
+  protect: [],
+  stateTags: {},
+  capacityDeficitInstances: 0,
+  needsTasks: [],
+  limits,
+  reasons: [],
+});
+
 /** The managed ASGs of a snapshot's cluster (tagged `ecs-autoscaler:cluster=<name>`). */
 export const managedGroups = (snapshot: ClusterSnapshot): AutoScalingGroup[] =>
   snapshot.autoScalingGroups.filter((g) =>
@@ -250,22 +272,12 @@ const planClusterNow = (
     return planGroups(snapshot, analysis, policy, now, groups, options);
   }
   const group = groups.find((g) => g.AutoScalingGroupName === options.only) ?? groups[0];
-  const current = group?.DesiredCapacity ?? analysis.counts.capacity;
-  const plan: ClusterPlan = {
-    cluster: analysis.cluster,
-    autoScalingGroup: group?.AutoScalingGroupName ?? null,
-    action: 'hold',
-    desiredCapacity: { current, proposed: current },
-    drain: [],
-    terminate: [],
-    activate: [],
-    protect: [],
-    stateTags: {},
-    capacityDeficitInstances: 0,
-    needsTasks: [],
-    limits: group ? { min: group.MinSize, max: group.MaxSize } : null,
-    reasons: [],
-  };
+  const plan = holdPlan(
+    analysis.cluster,
+    group?.AutoScalingGroupName ?? null,
+    group?.DesiredCapacity ?? analysis.counts.capacity,
+    group ? { min: group.MinSize, max: group.MaxSize } : null,
+  );
   if (!group) {
     plan.reasons.push(
       `no Auto Scaling group is tagged ${CLUSTER_TAG}=${analysis.cluster}: tag the cluster's ASG to let the scaler manage it`,

@@ -3,7 +3,7 @@
  * (raw AWS shapes), so each table row states only what it is about.
  */
 import { analyzeCapacity } from '../../../shared/core/capacity/capacity.js';
-import { type ClusterPlan, planCluster } from '../../../shared/core/cluster/planner.js';
+import { type ClusterPlan, holdPlan, planCluster } from '../../../shared/core/cluster/planner.js';
 import { type ClusterPolicy, DEFAULT_CLUSTER_POLICY } from '../../../shared/core/cluster/policy.js';
 import { type ClusterSnapshot, parseSnapshot, type Task } from '../../../shared/core/snapshot/snapshot.js';
 
@@ -202,18 +202,6 @@ export const fleet = (n: number, spec: Omit<InstanceSpec, 'id'> = {}, from = 1):
 
 /** A hold plan for cluster `prod`, group `prod-asg` (desired 4, bounds 1–10) with `over` applied. */
 export const emptyPlan = (over: Partial<ClusterPlan> = {}): ClusterPlan => ({
-  cluster: 'prod',
-  autoScalingGroup: 'prod-asg',
-  action: 'hold',
-  desiredCapacity: { current: 4, proposed: 4 },
-  drain: [],
-  terminate: [],
-  activate: [],
-  protect: [],
-  stateTags: {},
-  capacityDeficitInstances: 0,
-  needsTasks: [],
-  limits: { min: 1, max: 10 },
-  reasons: [],
+  ...holdPlan('prod', 'prod-asg', 4, { min: 1, max: 10 }),
   ...over,
 });
