@@ -226,6 +226,9 @@ export interface StayingPlacement {
   unplaced: { label: string; count: number; reason: string }[];
 }
 
+/** The label of what {@link placeOnStaying} refuses when rules are in use and a task list is missing. */
+export const TASKS_NOT_LISTED = 'tasks not listed';
+
 /** The label of the headroom item: a reserve kept free, not a task ECS places. */
 const HEADROOM = 'headroom';
 
@@ -267,7 +270,7 @@ export const placeOnStaying = (
     return {
       unplaced: [
         {
-          label: 'tasks not listed',
+          label: TASKS_NOT_LISTED,
           count: unknown.reduce((s, it) => s + it.count, 0),
           reason:
             'the task list is needed: services of the cluster have placement rules (ports, ENIs, attributes, constraints) that sizes alone cannot check',

@@ -397,8 +397,9 @@ const planClusterNow = (
     );
     return plan;
   }
+  const fleetBlock = fleetScaleInBlocker(me, fgs, options.scaleInTaken ?? false);
   const blocked =
-    fleetScaleInBlocker(me, fgs, options.scaleInTaken ?? false) ??
+    fleetBlock ??
     scaleInBlocker(
       snapshot,
       analysis,
@@ -417,7 +418,11 @@ const planClusterNow = (
     // answer only hides part of the cluster for this tick: the pacing pauses (keeps its start), else 30 %
     // partial answers restart a 600 s count every few ticks and it never completes (issue 15).
     const partialOnly = (snapshot.failures?.length ?? 0) > 0 && policy.scaleInEnabled && !halt;
-    const forget = partialOnly ? undefined : forgetUnneeded(group.Tags);
+    // Several groups: another group's scale-in this decision only defers this one to the next decision
+    // (moved tasks counted once); its capacity is no less unneeded, so the pacing keeps its start too —
+    // else each group's removal restarted the others' 600 s (the next count is placement-exact again).
+    const deferred = fleetBlock === ANOTHER_GROUP_SCALES_IN;
+    const forget = partialOnly || deferred ? undefined : forgetUnneeded(group.Tags);
     if (forget !== undefined) plan.stateTags[STATE_TAGS.unneeded] = forget;
     return plan;
   }
@@ -726,6 +731,9 @@ const fleetHousekeeping = (plan: ClusterPlan, snapshot: ClusterSnapshot, me: Fle
   if (me.group.NewInstancesProtectedFromScaleIn !== true) plan.protectNewInstances = true;
 };
 
+const ANOTHER_GROUP_SCALES_IN =
+  'another group scales in this decision (one group at a time, so moved tasks are counted once)';
+
 /** Reasons a group may not scale in this decision: its refresh, another group's, in-flight capacity elsewhere. */
 const fleetScaleInBlocker = (
   me: FleetGroup,
@@ -735,8 +743,7 @@ const fleetScaleInBlocker = (
   if (me.refresh) {
     return `no scale-in of ${me.group.AutoScalingGroupName} while its instance refresh is ${me.refresh.Status}`;
   }
-  if (taken)
-    return 'another group scales in this decision (one group at a time, so moved tasks are counted once)';
+  if (taken) return ANOTHER_GROUP_SCALES_IN;
   const busy = fgs.filter((f) => f !== me && (f.gs?.inFlight ?? 0) > 0);
   if (busy.length > 0) {
     return `no scale-in while ${busy.map((f) => `${f.group.AutoScalingGroupName} has ${f.gs!.inFlight} instance(s) in flight`).join(', ')}`;

@@ -34,7 +34,7 @@ import { isJobTask } from './foreign-state.js';
 import type { GroupState } from './group-state.js';
 import { INFERRED_PREFIX, inferInstanceTasks, type TaskKind, taskKinds } from './infer-tasks.js';
 import { type InstanceTasks, instanceTasks, taskSize } from './instance-tasks.js';
-import { placeOnStaying } from './placement-context.js';
+import { placeOnStaying, TASKS_NOT_LISTED } from './placement-context.js';
 
 /** The outcome of {@link selectScaleIn}. */
 export interface ScaleInSelection {
@@ -141,7 +141,13 @@ const blockReason = (
   idle: Resources,
   movedBefore: Resources,
   kinds: () => readonly TaskKind[],
-): { why?: string; note?: string; items?: PlacementItem[]; listDecides?: boolean } => {
+): {
+  why?: string;
+  note?: string;
+  items?: PlacementItem[];
+  listDecides?: boolean;
+  listRequired?: boolean;
+} => {
   const dims = analysis.dimensionNames;
   // Headroom is kept for the largest task of the services that want tasks (capacity.ts `headroomTask`).
   const largest = headroomTask(analysis);
@@ -170,6 +176,9 @@ const blockReason = (
   if (placement.unplaced.length > 0) {
     return {
       listDecides: true,
+      // Placement rules are in use and the candidate's list is unknown: no sizing can decide (the model
+      // refuses unlisted tasks), only its list can.
+      listRequired: placement.unplaced.some((u) => u.label === TASKS_NOT_LISTED),
       why:
         (alreadyMoved.length > 0
           ? `its tasks, those of the instances already chosen or draining and the headroom do not all fit on the other instances' free space`
@@ -252,6 +261,8 @@ export const selectScaleIn = (
   let movedTotal = totalOf(moved);
   let lastWhy = 'no registered ACTIVE instance of the group to remove';
   const undecided: string[] = [];
+  // Of those, the candidates only a task list can decide, placement rules being in use.
+  const listRequired: string[] = [];
   // Candidates per AZ, kept up to date as instances are chosen (not recounted over 5,000 per step).
   const perAz = new Map<string, number>();
   for (const c of pool) perAz.set(c.az, (perAz.get(c.az) ?? 0) + 1);
@@ -265,22 +276,19 @@ export const selectScaleIn = (
     }
     let chosen: Candidate | undefined;
     for (const c of eligible) {
-      const { why, note, items, listDecides } = blockReason(
-        snapshot,
-        analysis,
-        c,
-        remaining,
-        moved,
-        headroomTasks,
-        idle,
-        movedTotal,
-        kinds,
-      );
+      const {
+        why,
+        note,
+        items,
+        listDecides,
+        listRequired: required,
+      } = blockReason(snapshot, analysis, c, remaining, moved, headroomTasks, idle, movedTotal, kinds);
       if (why) {
         // Issue 19: the candidate was sized without a task list (each task as large as the largest) and
         // that sizing, not the idle capacity, kept it: its list could make it removable.
         if (listDecides && !c.tasks.complete && !undecided.includes(c.ci.containerInstanceArn)) {
           undecided.push(c.ci.containerInstanceArn);
+          if (required) listRequired.push(c.ci.containerInstanceArn);
         }
         lastWhy = `${label(c.ci)} cannot go: ${why}`;
         continue;
@@ -309,6 +317,12 @@ export const selectScaleIn = (
   // `no-convergence` in ramp-down / throttling / seed 2). The planner asks for those about to drain.
   if (result.drain.length === 0) {
     result.needsTasks.push(...undecided.slice(0, UNDECIDED_READS));
+  } else {
+    // With placement rules in use an unlisted busy candidate is never counted (no sizing is trusted), so
+    // the count would only reach it once the instances before it are gone — each such step then waiting
+    // the whole unneeded time again. Their lists are asked for now, up to the removals still possible
+    // (re-reads of an unchanged instance come from the task cache, not from ECS).
+    result.needsTasks.push(...listRequired.slice(0, maxRemovals - result.drain.length));
   }
   if (result.drain.length === 0) result.reasons.push(`no instance can be removed: ${lastWhy}`);
   return result;

@@ -306,6 +306,8 @@ describe('several groups per cluster', () => {
     expect(groupPlan(plan, 'asg-c5').reasons.join('\n')).toMatch(/another group scales in this decision/);
     expect(plan.action).toBe('scale-in');
     expect(plan.autoScalingGroup).toBe('asg-m5');
+    // Deferred, not blocked: asg-c5's unneeded time is kept for the next decision, not started again.
+    expect(groupPlan(plan, 'asg-c5').stateTags['ecs-autoscaler:unneeded']).toBeUndefined();
   });
 });
 

@@ -5,7 +5,10 @@
  * daemon-only instances were never read, never drained (`no-convergence`, ramp-down / throttling / seed 2).
  */
 import { describe, expect, it } from 'vitest';
-import { ciArn, planOf, snapshotOf, taskOn } from './builders.js';
+import { analyzeCapacity } from '../../../shared/core/capacity/capacity.js';
+import { planCluster } from '../../../shared/core/cluster/planner.js';
+import { DEFAULT_CLUSTER_POLICY } from '../../../shared/core/cluster/policy.js';
+import { ciArn, NOW, planOf, snapshotOf, taskOn } from './builders.js';
 
 const id = (n: number): string => `i-${String(n).padStart(17, '0')}`;
 const az = 'us-east-1a';
@@ -36,5 +39,68 @@ describe('planCluster — scale-in task-list reads', () => {
     const plan = planOf(snapshot);
     expect(plan.drain).toEqual([]);
     expect(plan.needsTasks).toContain(ciArn(id(3)));
+  });
+});
+
+describe('planCluster — scale-in task-list reads with placement rules in use', () => {
+  // Service `edge` takes static host port 80, so the placement model trusts no sizing of an unlisted task:
+  // an unlisted busy instance is removable only once its list is read.
+  const cluster = (listed: boolean) => {
+    const snapshot = snapshotOf({
+      instances: [
+        { id: id(1), usedCpu: 256, usedMem: 512, running: 1, az },
+        { id: id(2), usedCpu: 512, usedMem: 1024, running: 1, az },
+        { id: id(3), running: 0, az },
+        { id: id(4), usedCpu: 1024, usedMem: 2048, running: 2, az },
+      ],
+      services: [
+        { name: 'edge', cpu: 256, mem: 512, desired: 1 },
+        { name: 'web', cpu: 512, mem: 1024, desired: 3 },
+      ],
+      group: { min: 1 },
+      ...(listed
+        ? {
+            tasks: [
+              taskOn(id(1), 'edge', 1),
+              taskOn(id(2), 'web', 1),
+              taskOn(id(4), 'web', 2),
+              taskOn(id(4), 'web', 3),
+            ],
+          }
+        : {}),
+    });
+    snapshot.taskDefinitions.find((d) => d.taskDefinitionArn.includes('/edge:'))!.containerDefinitions = [
+      { name: 'edge', portMappings: [{ containerPort: 8080, hostPort: 80, protocol: 'tcp' }] },
+    ] as never;
+    const host = snapshot.containerInstances.find((c) => c.ec2InstanceId === id(1))!;
+    host.remainingResources = [
+      ...(host.remainingResources ?? []),
+      { name: 'PORTS', type: 'STRINGSET', stringSetValue: ['22', '80'] },
+    ] as never;
+    return snapshot;
+  };
+  const plan = (listed: boolean) => {
+    const snapshot = cluster(listed);
+    return planCluster(
+      snapshot,
+      analyzeCapacity(snapshot),
+      { ...DEFAULT_CLUSTER_POLICY, scaleInUnneededSeconds: 0 },
+      NOW,
+      { drainReadOnly: 'ask' },
+    );
+  };
+
+  it('asks for the busy candidates the rules leave undecided even when the empty one counts', () => {
+    const p = plan(false);
+    // The empty instance counts (and drains); the busy ones cannot be sized without their lists.
+    expect(p.drain.map((d) => d.ec2InstanceId)).toEqual([id(3)]);
+    expect(p.needsTasks).toEqual(expect.arrayContaining([ciArn(id(1)), ciArn(id(2))]));
+  });
+
+  it('with those lists read, the count reaches every instance that can go', () => {
+    const p = plan(true);
+    // Edge and one web move onto id4 (port 80 free there); id4 holds 3 web, edge and the headroom.
+    expect(p.drain.map((d) => d.ec2InstanceId).sort()).toEqual([id(1), id(2), id(3)]);
+    expect(p.desiredCapacity).toEqual({ current: 4, proposed: 1 });
   });
 });
