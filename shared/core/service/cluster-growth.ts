@@ -6,6 +6,9 @@
  * the tasks wait for boot time only — not for a reservation alarm to notice them later.
  */
 import { analyzeCapacity } from '../capacity/capacity.js';
+import { type Resources, ZERO } from '../capacity/resources.js';
+import { groupFleet, unitsOf } from '../cluster/fleet.js';
+import { isMember } from '../cluster/group-state.js';
 import { clusterPlacement } from '../cluster/placement-context.js';
 import { type ClusterPlan, managedGroups, newInstanceFree, planCluster } from '../cluster/planner.js';
 import type { ClusterPolicy } from '../cluster/policy.js';
@@ -37,15 +40,22 @@ const BOOTING_STATES = new Set(['Pending', 'Pending:Wait', 'Pending:Proceed', 'I
 
 /**
  * Instances the ASG launched (or will launch) that have not registered with ECS yet: in a Pending or
- * InService lifecycle state without a container instance, plus desired capacity not yet launched.
+ * InService lifecycle state without a container instance, plus desired capacity not yet launched — in
+ * instances, not in the group's units: desired capacity counts weights (`WeightedCapacity`, or vCPUs /
+ * MiB with a `DesiredCapacityType`), so the units not launched are divided by the largest weight the
+ * group launches (the fewest instances they can be: this check may only under-count room, then the
+ * planner decides). Every managed group's.
  */
-export const bootingInstances = (snapshot: ClusterSnapshot): number => {
+export const bootingInstances = (snapshot: ClusterSnapshot, daemon: Resources = ZERO): number => {
   const registered = new Set(snapshot.containerInstances.map((c) => c.ec2InstanceId));
-  // Every managed group's (several groups: an instance booting in any of them takes tasks).
   return managedGroups(snapshot).reduce((n, group) => {
+    const fleet = groupFleet(snapshot, group, daemon, new Map());
     const live = group.Instances.filter((i) => BOOTING_STATES.has(i.LifecycleState));
     const unregistered = live.filter((i) => !registered.has(i.InstanceId)).length;
-    const notLaunched = Math.max(0, group.DesiredCapacity - group.Instances.length);
+    // Units as the planner counts them (group-state.ts): the members' weights.
+    const units = unitsOf(fleet, group.Instances.filter(isMember));
+    const largest = Math.max(1, ...fleet.options.map((o) => o.weight));
+    const notLaunched = Math.floor(Math.max(0, group.DesiredCapacity - units) / largest);
     return n + unregistered + notLaunched;
   }, 0);
 };
@@ -90,7 +100,7 @@ export const planClusterGrowth = (
   const grown = withExtraTasks(snapshot, service, newTasks);
   const analysis = analyzeCapacity(grown);
   const dims = analysis.dimensionNames;
-  const booting = bootingInstances(snapshot);
+  const booting = bootingInstances(snapshot, analysis.daemonReservation);
   const newInstance = newInstanceFree(analysis);
   const bins: Bin[] = analysis.instances
     .filter((i) => i.isCapacity)

@@ -5,8 +5,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CLUSTER_POLICY } from '../../../shared/core/cluster/policy.js';
-import { planClusterGrowth } from '../../../shared/core/service/cluster-growth.js';
-import { ago, type FleetGroupSpec, fleetSnapshot, groupPlan, NOW, planFleet } from './fleet-builders.js';
+import { bootingInstances, planClusterGrowth } from '../../../shared/core/service/cluster-growth.js';
+import {
+  ago,
+  type FleetGroupSpec,
+  fleetSnapshot,
+  full,
+  groupPlan,
+  NOW,
+  planFleet,
+} from './fleet-builders.js';
 
 const IDLE = { 'ecs-autoscaler:last-scale-out': ago(3600) };
 const COOLING = { 'ecs-autoscaler:last-scale-out': ago(60) };
@@ -114,5 +122,31 @@ describe("the service scaler's growth check on the same cluster", () => {
     const check = planClusterGrowth(snapshot, 'web', 2, policy, NOW);
     expect(check.growth).toBeUndefined();
     expect(check.reasons.at(-1)).toBe('the cluster does not grow now');
+  });
+});
+
+describe("the service scaler's growth check on a weighted group", () => {
+  // 3 × m5.xlarge of weight 2: desired 6 units, all launched and registered, CPU fully reserved.
+  const weighted = () =>
+    fleetSnapshot(
+      [
+        {
+          name: 'asg-w',
+          overrides: [{ type: 'm5.xlarge', weight: 2 }],
+          instances: full(3, 'm5.xlarge', 'w'),
+          tags: IDLE,
+        },
+      ],
+      [{ name: 'web', cpu: 1024, mem: 512, desired: 12, running: 12 }],
+    );
+
+  it('counts no instance as booting when every unit is launched (desired counts units, not instances)', () => {
+    expect(bootingInstances(weighted())).toBe(0);
+  });
+
+  it('asks for growth for new tasks that do not fit (phantom booting instances used to absorb them)', () => {
+    const check = planClusterGrowth(weighted(), 'web', 2, { ...DEFAULT_CLUSTER_POLICY, ...POLICY }, NOW);
+    expect(check.growth).toMatchObject({ autoScalingGroup: 'asg-w', desiredCapacity: { current: 6 } });
+    expect(check.growth!.desiredCapacity.proposed).toBeGreaterThan(6);
   });
 });
