@@ -32,6 +32,7 @@ import {
   groupGrowth,
   growthCap,
   growthOrder,
+  leftToOthers,
 } from './fleet-scale-out.js';
 import { type ClusterPlacement, withTemplates } from './placement-context.js';
 import { type ModelHeadroom, modelDemands, type WaitingTasks } from './waiting-tasks.js';
@@ -140,6 +141,10 @@ export const sizeFleetWithModel = (
             `${d.count} task(s) of ${demandName(d)}: no type a managed group launches takes them by the placement model (host ports, task ENIs, attributes, constraints)`,
           );
         }
+        continue;
+      }
+      if (ranked.every((c) => c.g.aside)) {
+        if (round === 0) problems.push(leftToOthers(d.count, demandName(d), ranked));
         continue;
       }
       const open = ranked.filter((c) => !c.g.blocked);

@@ -55,6 +55,8 @@ export interface FleetGroup {
   halt: string | undefined;
   /** Why the group may not grow now, or undefined. */
   hold: string | undefined;
+  /** Another controller drives the group (the scaler stands aside): never grown by the scaler. */
+  aside: boolean;
   refresh: InstanceRefresh | undefined;
   priority: number | undefined;
 }
@@ -182,7 +184,17 @@ export const clusterFleets = (
       : gs
         ? scaleOutHoldReason(gs, policy, halt)
         : 'its state tags cannot be read';
-    return { group, policy, fleet, gs, halt, hold, refresh, priority: priorityOf(group) };
+    return {
+      group,
+      policy,
+      fleet,
+      gs,
+      halt,
+      hold,
+      aside: aside !== undefined,
+      refresh,
+      priority: priorityOf(group),
+    };
   });
 };
 
@@ -253,6 +265,7 @@ export const growableGroups = (fgs: readonly FleetGroup[]): GrowableGroup[] =>
   fgs.map((f) => ({
     fleet: f.fleet,
     blocked: f.hold,
+    aside: f.aside,
     roomUnits: Math.max(0, f.group.MaxSize - f.group.DesiredCapacity),
     maxSize: f.group.MaxSize,
     maxStep: f.policy.maxStep,

@@ -28,6 +28,11 @@ export interface GrowableGroup {
   fleet: GroupFleet;
   /** Why it may not grow now (halt, cooldown, backoff, MaxSize), or undefined. */
   blocked: string | undefined;
+  /**
+   * Another controller drives it (`blocked` says which): tasks only such groups can run are left to
+   * them — not counted in the deficit, so they hold neither the other groups' scale-in nor a decision.
+   */
+  aside?: boolean;
   /** Units it may add: MaxSize − desired. */
   roomUnits: number;
   maxSize: number;
@@ -115,6 +120,10 @@ export const groupGrowth = (
       ]
     : n.reasons,
 });
+
+/** Tasks only groups another controller drives can run: said, not bought for. */
+export const leftToOthers = (count: number, label: string, ranked: readonly { g: GrowableGroup }[]): string =>
+  `${count} task(s) of ${label} run only on ${ranked.map((c) => c.g.fleet.group).join(', ')}, which another controller drives: left to it (not counted as a deficit)`;
 
 /** Why a group was chosen for a task, in words (its priority, or its cost against the others'). */
 export const choiceWhy = (
@@ -229,6 +238,10 @@ export const assessFleetScaleOut = (
         continue;
       }
       const free = ranked.filter((c) => !c.g.blocked);
+      if (ranked.every((c) => c.g.aside)) {
+        problems.push(leftToOthers(item.count, item.label, ranked));
+        continue;
+      }
       if (free.length === 0) {
         for (const c of ranked) blocked.add(`${c.g.fleet.group}: ${c.g.blocked}`);
         const best = ranked[0]!;

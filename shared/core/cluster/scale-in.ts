@@ -127,6 +127,29 @@ const movedItems = (
 const label = (ci: InstanceView): string => ci.ec2InstanceId ?? ci.containerInstanceArn;
 
 /**
+ * How many copies of the headroom task (up to `wanted`) ECS would place on the current capacity. Scale-in
+ * keeps that many free: when the largest wanted task fits on none of them (it needs a GPU only a group
+ * another controller drives has, say), no removal can make it fit, and requiring it would freeze
+ * scale-in for good. Scale-out decides separately whether such room is bought.
+ */
+const headroomThatFits = (
+  snapshot: ClusterSnapshot,
+  analysis: CapacityAnalysis,
+  capacity: readonly InstanceView[],
+  wanted: number,
+): number => {
+  const largest = headroomTask(analysis);
+  if (wanted <= 0 || analysis.dimensionNames.every((d) => largest[d] === 0)) return wanted;
+  const unplaced = placeOnStaying(
+    snapshot,
+    analysis,
+    [{ label: 'headroom', reservation: largest, count: wanted }],
+    capacity,
+  ).unplaced.reduce((n, u) => n + u.count, 0);
+  return Math.max(0, wanted - unplaced);
+};
+
+/**
  * Checks removing `c` from `remaining` (capacity instances that stay, `c` included), when the tasks of the
  * instances already chosen in this decision (`alreadyMoved`) must also move onto the instances that stay.
  * @returns no `why` when it may go, else why not.
@@ -208,6 +231,14 @@ export const selectScaleIn = (
   // Issue 14: members the ASG reports Unhealthy are neither candidates nor destinations (it replaces them).
   const impaired = new Set(gs.unhealthy);
   const capacity = analysis.instances.filter((i) => i.isCapacity && !impaired.has(i.ec2InstanceId ?? ''));
+  const kept = headroomThatFits(snapshot, analysis, capacity, headroomTasks);
+  if (kept < headroomTasks) {
+    const r = headroomTask(analysis);
+    result.reasons.push(
+      `the headroom (${headroomTasks} × CPU ${r.CPU}, MEMORY ${r.MEMORY}, GPU ${r.GPU}: the largest wanted task) fits ${kept === 0 ? 'on no current instance' : `only ${kept} time(s) on the current instances`}: scale-in keeps the room that exists, not room no instance has (a task only a group another controller drives can run, or one no type can)`,
+    );
+    headroomTasks = kept;
+  }
   const azOf = new Map(gs.members.map((m) => [m.InstanceId, m.AvailabilityZone]));
   const candidates: Candidate[] = [...gs.registered.entries()]
     .filter(([id, ci]) => ci.isCapacity && !impaired.has(id))

@@ -88,6 +88,7 @@ describe('cluster decision events', () => {
       spec: {
         instances: fleet(2),
         services: [{ name: 'huge', cpu: 8192, mem: 1024, desired: 1, running: 0 }],
+        group: { min: 2 },
       },
       policy: {},
     },

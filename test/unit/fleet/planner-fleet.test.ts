@@ -408,3 +408,43 @@ describe('the priority tag', () => {
     );
   });
 });
+
+describe('a task only a group another controller drives can run', () => {
+  it('is left to that controller: no deficit, and the scaler’s own group still scales in', () => {
+    const tags = { ...WAIT.tags, 'ecs-autoscaler:unneeded': `3@${NOW.getTime() / 1000 - 1200}` };
+    const snapshot = fleetSnapshot(
+      [
+        {
+          name: 'asg-cpu',
+          min: 1,
+          overrides: [{ type: 'm5.large' }],
+          instances: [
+            { id: 'i-c00000000000000001', type: 'm5.large', cpu: 256, mem: 256, running: 1 },
+            { id: 'i-c00000000000000002', type: 'm5.large' },
+            { id: 'i-c00000000000000003', type: 'm5.large' },
+          ],
+          tags,
+        },
+        // Bound to a capacity provider (AmazonECSManaged): the scaler stands aside for it.
+        {
+          name: 'asg-gpu',
+          overrides: [{ type: 'g4dn.xlarge' }],
+          instances: [],
+          tags: { ...WAIT.tags, AmazonECSManaged: '' },
+        },
+      ],
+      [
+        { name: 'web', cpu: 256, mem: 256, desired: 1, running: 1 },
+        { name: 'train', cpu: 2048, mem: 4096, gpu: 1, desired: 1, running: 0 },
+      ],
+      { tasks: [] },
+    );
+    const plan = planFleet(snapshot);
+    expect(plan.capacityDeficitInstances).toBe(0);
+    expect(groupPlan(plan, 'asg-cpu').action).toBe('scale-in');
+    expect(groupPlan(plan, 'asg-cpu').reasons.join('\n')).toMatch(
+      /task\(s\) of train run only on asg-gpu, which another controller drives: left to it/,
+    );
+    expect(groupPlan(plan, 'asg-gpu').action).toBe('hold');
+  });
+});

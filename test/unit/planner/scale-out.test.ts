@@ -56,6 +56,7 @@ describe('planCluster — scale-out is exact', () => {
       spec: {
         instances: fleet(2),
         services: [{ name: 'huge', cpu: 8192, mem: 1024, desired: 1, running: 0 }],
+        group: { min: 2 },
       },
       action: 'hold',
       proposed: 2,
@@ -79,12 +80,29 @@ describe('planCluster — scale-out is exact', () => {
     const snapshot = snapshotOf({
       instances: fleet(1),
       services: [{ name: 'huge', cpu: 2048, mem: 16384, desired: 3, running: 0 }],
+      group: { min: 1 },
     });
     for (const seconds of [0, 60, 600]) {
       const plan = planOf(snapshot, {}, new Date(NOW.getTime() + seconds * 1000));
       expect(plan.capacityDeficitInstances).toBe(0);
       expect(plan.action).toBe('hold');
     }
+  });
+
+  it('an oversized task does not hold scale-in through the headroom: idle instances still go', () => {
+    // The largest wanted task is the one no instance can hold: keeping "one more of it" free is room no
+    // instance has, so the headroom kept is what fits now (none) and the idle instances leave.
+    const plan = planOf(
+      snapshotOf({
+        instances: fleet(3),
+        services: [{ name: 'huge', cpu: 8192, mem: 1024, desired: 1, running: 0 }],
+        group: { min: 1 },
+      }),
+    );
+    expect(plan.action).toBe('scale-in');
+    expect(plan.desiredCapacity).toEqual({ current: 3, proposed: 1 });
+    expect(plan.reasons.join('\n')).toMatch(/huge .* larger than one new instance/);
+    expect(plan.reasons.join('\n')).toMatch(/the headroom .* fits on no current instance/);
   });
 
   it('a duplicated trigger after the scale-out was applied changes nothing', () => {
