@@ -22,7 +22,7 @@
 import type { CapacityAnalysis } from '../capacity/capacity.js';
 import { accepts, type Demand, type PlacementNode, placeTasks } from '../placement/index.js';
 import { arrivalOption, type LaunchOption } from './fleet.js';
-import { type FleetGroup, growableGroups } from './fleet-plan.js';
+import { type FleetGroup, growableGroups, inFlightSlots } from './fleet-plan.js';
 import {
   choiceWhy,
   costPerTask,
@@ -76,27 +76,14 @@ const inFlightNodes = (
   placement: ClusterPlacement,
   fgs: readonly FleetGroup[],
   analysis: CapacityAnalysis,
-): PlacementNode[] => {
-  const nodes: PlacementNode[] = [];
-  for (const fg of fgs) {
-    if (!fg.gs) continue;
-    const arrival = arrivalOption(fg.fleet, [analysis.largestTask.reservation]);
-    const members = new Map(fg.group.Instances.map((m) => [m.InstanceId, m]));
-    for (const id of fg.gs.booting) {
-      const type = members.get(id)?.InstanceType;
-      const option = fg.fleet.options.find((o) => o.instanceType === type && o.registered) ?? arrival?.option;
-      const node = option && optionNode(placement, option);
-      if (node) nodes.push({ ...node, id: `in-flight-${id}` });
-    }
-    const node = arrival && fg.gs.notLaunchedUnits > 0 ? optionNode(placement, arrival.option) : undefined;
-    if (node && arrival) {
-      const n = Math.ceil(fg.gs.notLaunchedUnits / arrival.option.weight);
-      for (let k = 0; k < n; k++)
-        nodes.push({ ...node, id: `in-flight-${fg.group.AutoScalingGroupName}-${k + 1}` });
-    }
-  }
-  return nodes;
-};
+): PlacementNode[] =>
+  inFlightSlots(fgs, analysis).flatMap(({ id, fleet, member, arrival }) => {
+    const type = member?.InstanceType;
+    const option =
+      (member && fleet.options.find((o) => o.instanceType === type && o.registered)) ?? arrival?.option;
+    const node = option && optionNode(placement, option);
+    return node ? [{ ...node, id }] : [];
+  });
 
 /** The service (or `headroom`) a demand stands for, for reasons. */
 const demandName = (d: Demand): string => (d.key === 'headroom' ? 'the headroom' : d.req.group);

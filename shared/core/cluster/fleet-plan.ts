@@ -19,6 +19,7 @@ import {
   arrivalOption,
   type GroupFleet,
   groupFleet,
+  type LaunchOption,
   memberFree,
   memberWeight,
   registeredByType,
@@ -198,35 +199,52 @@ export const clusterFleets = (
   });
 };
 
-/** Free space of in-flight instances of every group: booting members by type, not-launched units by arrival. */
-export const inFlightBins = (
-  fgs: readonly FleetGroup[],
-  analysis: CapacityAnalysis,
-): (Bin & { arch?: 'x86_64' | 'arm64' | undefined })[] => {
-  const bins: (Bin & { arch?: 'x86_64' | 'arm64' | undefined })[] = [];
+/** One in-flight instance of a group: a booting member (`member`), or a unit not yet launched. */
+export interface InFlightSlot {
+  id: string;
+  fleet: GroupFleet;
+  /** The booting member (undefined: not launched yet, it arrives as `arrival`). */
+  member: AsgInstance | undefined;
+  /** What the group launches next (for a slot not launched, or a member of unknown type). */
+  arrival: { option: LaunchOption } | undefined;
+}
+
+/**
+ * In-flight instances of every group: booting members, then the units not launched yet as instances of
+ * the type that arrives (when its size is known). The CPU/memory and the placement-model sizings each
+ * give them room their own way.
+ */
+export const inFlightSlots = (fgs: readonly FleetGroup[], analysis: CapacityAnalysis): InFlightSlot[] => {
+  const slots: InFlightSlot[] = [];
   for (const fg of fgs) {
     if (!fg.gs) continue;
     const arrival = arrivalOption(fg.fleet, [analysis.largestTask.reservation]);
     const members = new Map(fg.group.Instances.map((m) => [m.InstanceId, m]));
     for (const id of fg.gs.booting) {
-      const m = members.get(id);
-      const free = (m && memberFree(fg.fleet, m, analysis.daemonReservation)) ?? arrival?.option.free;
-      const arch =
-        (m?.InstanceType ? instanceTypeFacts(m.InstanceType)?.arch : undefined) ?? arrival?.option.arch;
-      if (free) bins.push({ id: `in-flight-${id}`, free, arch });
+      slots.push({ id: `in-flight-${id}`, fleet: fg.fleet, member: members.get(id), arrival });
     }
     if (arrival?.option.free && fg.gs.notLaunchedUnits > 0) {
       const n = Math.ceil(fg.gs.notLaunchedUnits / arrival.option.weight);
-      for (let k = 0; k < n; k++)
-        bins.push({
-          id: `in-flight-${fg.group.AutoScalingGroupName}-${k + 1}`,
-          free: arrival.option.free,
-          arch: arrival.option.arch,
-        });
+      for (let k = 0; k < n; k++) {
+        const id = `in-flight-${fg.group.AutoScalingGroupName}-${k + 1}`;
+        slots.push({ id, fleet: fg.fleet, member: undefined, arrival });
+      }
     }
   }
-  return bins;
+  return slots;
 };
+
+/** Free space of in-flight instances of every group: booting members by type, not-launched units by arrival. */
+export const inFlightBins = (
+  fgs: readonly FleetGroup[],
+  analysis: CapacityAnalysis,
+): (Bin & { arch?: 'x86_64' | 'arm64' | undefined })[] =>
+  inFlightSlots(fgs, analysis).flatMap(({ id, fleet, member: m, arrival }) => {
+    const free = (m && memberFree(fleet, m, analysis.daemonReservation)) ?? arrival?.option.free;
+    const arch =
+      (m?.InstanceType ? instanceTypeFacts(m.InstanceType)?.arch : undefined) ?? arrival?.option.arch;
+    return free ? [{ id, free, arch }] : [];
+  });
 
 const ARCH_CONSTRAINT = /attribute:ecs\.cpu-architecture\s*==\s*(arm64|x86_64)/;
 

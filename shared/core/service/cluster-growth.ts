@@ -6,7 +6,7 @@
  * the tasks wait for boot time only — not for a reservation alarm to notice them later.
  */
 import { analyzeCapacity } from '../capacity/capacity.js';
-import { type Resources, ZERO } from '../capacity/resources.js';
+import { ZERO } from '../capacity/resources.js';
 import { groupFleet, unitsOf } from '../cluster/fleet.js';
 import { isMember } from '../cluster/group-state.js';
 import { clusterPlacement } from '../cluster/placement-context.js';
@@ -46,10 +46,11 @@ const BOOTING_STATES = new Set(['Pending', 'Pending:Wait', 'Pending:Proceed', 'I
  * group launches (the fewest instances they can be: this check may only under-count room, then the
  * planner decides). Every managed group's.
  */
-export const bootingInstances = (snapshot: ClusterSnapshot, daemon: Resources = ZERO): number => {
+export const bootingInstances = (snapshot: ClusterSnapshot): number => {
   const registered = new Set(snapshot.containerInstances.map((c) => c.ec2InstanceId));
   return managedGroups(snapshot).reduce((n, group) => {
-    const fleet = groupFleet(snapshot, group, daemon, new Map());
+    // Only the weights are read: they do not depend on what daemons reserve.
+    const fleet = groupFleet(snapshot, group, ZERO, new Map());
     const live = group.Instances.filter((i) => BOOTING_STATES.has(i.LifecycleState));
     const unregistered = live.filter((i) => !registered.has(i.InstanceId)).length;
     // Units as the planner counts them (group-state.ts): the members' weights.
@@ -100,7 +101,7 @@ export const planClusterGrowth = (
   const grown = withExtraTasks(snapshot, service, newTasks);
   const analysis = analyzeCapacity(grown);
   const dims = analysis.dimensionNames;
-  const booting = bootingInstances(snapshot, analysis.daemonReservation);
+  const booting = bootingInstances(snapshot);
   const newInstance = newInstanceFree(analysis);
   const bins: Bin[] = analysis.instances
     .filter((i) => i.isCapacity)
