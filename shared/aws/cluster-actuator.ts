@@ -10,7 +10,8 @@
  * 3. reactivate own draining instances (ACTIVE), then terminate own empty draining ones
  *    (TerminateInstanceInAutoScalingGroup, ShouldDecrementDesiredCapacity=true — false for `keepDesired`,
  *    when someone lowered desired below the members; scale-in protection does not apply to this call,
- *    EC2 Auto Scaling user guide "Use instance scale-in protection");
+ *    EC2 Auto Scaling user guide "Use instance scale-in protection"); when a decrement by a member's
+ *    weight would go below MinSize, SetDesiredCapacity to what stays comes first (lowered-desired.ts);
  * 4. the container-instance attributes (the own-drain marks and the foreign-state clocks, issue 14):
  *    puts before draining — an instance set DRAINING without its mark would look ownerless — and
  *    deletes after the reactivation above;
@@ -97,6 +98,12 @@ export const applyClusterPlan = async (
     plan.activate.map((a) => a.containerInstanceArn),
     'ACTIVE',
   );
+  if (plan.desiredBeforeTerminate !== undefined && plan.terminate.length > 0 && plan.action !== 'scale-out') {
+    // A decrement would take desired below MinSize (the ASG overshot with a heavy type): desired goes to
+    // what stays first; the terminations below then keep it (lowered-desired.ts).
+    const to = plan.desiredBeforeTerminate;
+    await step(`SetDesiredCapacity ${to} (before terminating)`, () => writer.setDesiredCapacity(asg, to));
+  }
   const keepDesired = new Set(plan.keepDesired ?? []);
   for (const id of plan.terminate) {
     // Desired capacity someone lowered below the members is not decremented further (lowered-desired.ts).

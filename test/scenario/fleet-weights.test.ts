@@ -114,4 +114,32 @@ describe('weights on the simulator', () => {
     expect(vcpus).toBeLessThanOrEqual(28);
     expect(desiredWrites(sim, 'abis').every((d) => d % 4 === 0)).toBe(true);
   });
+
+  it('an instance heavier than the desired capacity (the ASG overshot) is removed: desired goes down first, no rejected decrement', async () => {
+    // Found by random worlds on the simulator: desired 1 unit, the only type weighs 2, so the ASG runs
+    // one m5.xlarge of 2 units. When it is no longer needed, terminating it with a decrement asks for
+    // desired −1 (below MinSize 0): the scaler retried that rejected call every minute, and the empty
+    // DRAINING instance ran on. Now desired is set to what stays (0) before the termination, which then
+    // keeps desired and launches no replacement.
+    sim = fleetWorld([
+      {
+        name: 'heavy',
+        min: 0,
+        max: 10,
+        desired: 1,
+        mixedInstances: { overrides: [{ type: 'm5.xlarge', weight: 2 }] },
+        tags: { 'ecs-autoscaler:headroom-tasks': '0' },
+      },
+    ]);
+    sim.createService({ cluster: CLUSTER, name: 'web', taskDefinition: 'web', desiredCount: 2 });
+    startFleet(sim);
+    sim.trace(CLUSTER, 'web', [[300, 0]]);
+    await sim.runFor(2400);
+    expect(scalerErrors(sim)).toEqual([]);
+    expect(violations(sim)).toEqual([]);
+    const rejected = sim.timeline.actions.filter((a) => a.fn === 'cluster-scaler' && a.error);
+    expect(rejected.map((a) => `${a.command} ${a.error}`)).toEqual([]);
+    expect(liveTypes(sim, 'heavy')).toEqual([]);
+    expect(sim.asg.groups.get('heavy')!.desired).toBe(0);
+  });
 });

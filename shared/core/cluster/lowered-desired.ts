@@ -30,6 +30,8 @@ export interface LoweredDesired {
   counted: number;
   /** Units of the group's members (InService and Pending). */
   memberUnits: number;
+  /** The group's MinSize: no decrement may take desired below it. */
+  min: number;
 }
 
 /** A member's units: its WeightedCapacity, else 1 in a group counted in instances; undefined if unknown. */
@@ -60,7 +62,7 @@ export const loweredDesired = (
   }
   const counted = Math.min(group.MaxSize, Math.max(group.DesiredCapacity, protectedUnits));
   if (counted <= group.DesiredCapacity) return undefined;
-  return { desired: group.DesiredCapacity, counted, memberUnits };
+  return { desired: group.DesiredCapacity, counted, memberUnits, min: group.MinSize };
 };
 
 /**
@@ -96,6 +98,7 @@ export interface LoweredPlan {
   desiredCapacity: { current: number; proposed: number };
   terminate: string[];
   keepDesired?: string[];
+  desiredBeforeTerminate?: number;
   reasons: string[];
 }
 
@@ -116,11 +119,25 @@ export const settleLoweredDesired = (
   let live = lowered.memberUnits;
   let desired = lowered.desired;
   const keep: string[] = [];
+  let belowMin = false;
   for (const id of plan.terminate) {
     const w = weightOf(id);
     if (live - w >= desired) keep.push(id);
-    else desired -= w;
+    else if (desired - w >= lowered.min) desired -= w;
+    else belowMin = true;
     live -= w;
+  }
+  if (belowMin) {
+    // The ASG overshot (desired 1 unit, one member of weight 2): a decrement by the weight would take
+    // desired below MinSize, which AWS rejects (and how it rounds is unconfirmed, ecs-facts §4.2). So
+    // desired goes first to what stays — the members left, not below MinSize — and every termination
+    // keeps it: the members left are at or above it, so the ASG launches no replacement.
+    desired = Math.max(lowered.min, Math.min(lowered.desired, live));
+    plan.desiredBeforeTerminate = desired;
+    keep.splice(0, keep.length, ...plan.terminate);
+    plan.reasons.push(
+      `terminating ${plan.terminate.join(', ')} with a decrement would take desired capacity below MinSize ${lowered.min} (the members outweigh it): desired is set to ${desired} first, then they are terminated without decrement`,
+    );
   }
   if (keep.length > 0) plan.keepDesired = keep;
   if (plan.action !== 'scale-out') plan.desiredCapacity.proposed = desired;

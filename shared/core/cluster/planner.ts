@@ -85,6 +85,12 @@ export interface ClusterPlan {
    * the protected members, and the members left stay at or above it (lowered-desired.ts).
    */
   keepDesired?: string[];
+  /**
+   * SetDesiredCapacity to this before the terminations (then all made without decrement): a decrement
+   * by a member's weight would take desired below MinSize — the ASG overshot with a heavy type
+   * (lowered-desired.ts).
+   */
+  desiredBeforeTerminate?: number;
   /** The scaler's own DRAINING instances to set ACTIVE again (demand came back before they left). */
   activate: PlannedInstance[];
   /** Members not protected from ASG scale-in: SetInstanceProtection ProtectedFromScaleIn=true. */

@@ -179,11 +179,16 @@ const blockReason = (
   const headroom: PlacementItem[] =
     hasTasks && headroomTasks > 0 ? [{ label: 'headroom', reservation: largest, count: headroomTasks }] : [];
   // The idle-capacity check needs no task list (issue 19): it is decided before the list is asked for.
+  // Removing `c` takes its free room and moves its non-daemon tasks: the others' idle room must hold
+  // what `c` offers beyond its daemon tasks, which stop with it. Its daemon reservation is bounded by
+  // what every DAEMON service reserves (unknown which run there), so the check never refuses a removal
+  // the placement below would allow; that placement decides.
   for (const d of dims) {
     const spare = idle[d] - movedBefore[d] - (hasTasks ? largest[d] * headroomTasks : 0);
-    if (c.ci.registered[d] > 0 && spare < c.ci.registered[d]) {
+    const needed = c.ci.registered[d] - Math.min(c.ci.reserved[d], analysis.daemonReservation[d]);
+    if (c.ci.registered[d] > 0 && spare < needed) {
       return {
-        why: `idle ${d} (${spare} beyond the headroom) is less than one instance (${c.ci.registered[d]})`,
+        why: `idle ${d} (${spare} beyond the headroom) is less than one instance beyond its daemon tasks (${needed})`,
       };
     }
   }

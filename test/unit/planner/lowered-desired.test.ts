@@ -3,7 +3,11 @@
  * the planner counts what the ASG keeps, terminations that leave the members at or above the lowered
  * desired do not decrement it, and the writer sends ShouldDecrementDesiredCapacity=false for them.
  */
-import { AutoScalingClient, TerminateInstanceInAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
+import {
+  AutoScalingClient,
+  SetDesiredCapacityCommand,
+  TerminateInstanceInAutoScalingGroupCommand,
+} from '@aws-sdk/client-auto-scaling';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -36,6 +40,7 @@ describe('loweredDesired', () => {
       desired: 1,
       counted: 6,
       memberUnits: 6,
+      min: 1,
     });
     const some = snapshotOf({
       instances: [...fleet(3), ...fleet(3, { protected: false }, 4)],
@@ -76,10 +81,42 @@ describe('settleLoweredDesired', () => {
       reasons: [] as string[],
     } as Parameters<typeof settleLoweredDesired>[0];
     // 6 members, desired lowered to 4: two terminations leave 5 and 4 (≥ 4, kept), the third decrements.
-    settleLoweredDesired(plan, { desired: 4, counted: 6, memberUnits: 6 }, () => 1);
+    settleLoweredDesired(plan, { desired: 4, counted: 6, memberUnits: 6, min: 0 }, () => 1);
     expect(plan.keepDesired).toEqual(['a', 'b']);
     expect(plan.desiredCapacity).toEqual({ current: 4, proposed: 3 });
+    expect(plan.desiredBeforeTerminate).toBeUndefined();
     expect(plan.reasons[0]).toMatch(/desired capacity 4 is below the 6 unit\(s\) of members protected/);
+  });
+
+  it('a decrement by a weight that would go below MinSize: desired is set to what stays first, none decrements', () => {
+    // The ASG overshot: desired 1 unit, one member of weight 2, MinSize 0. Decrementing by 2 asks for −1.
+    const one = {
+      autoScalingGroup: 'asg',
+      action: 'scale-in' as const,
+      desiredCapacity: { current: 2, proposed: 0 },
+      terminate: ['heavy'],
+      reasons: [] as string[],
+    } as Parameters<typeof settleLoweredDesired>[0];
+    settleLoweredDesired(one, { desired: 1, counted: 2, memberUnits: 2, min: 0 }, () => 2);
+    expect(one.desiredBeforeTerminate).toBe(0);
+    expect(one.keepDesired).toEqual(['heavy']);
+    expect(one.desiredCapacity).toEqual({ current: 1, proposed: 0 });
+    expect(one.reasons.join('\n')).toMatch(/below MinSize 0.*set to 0 first/);
+    // Three members of weight 2 (6 units), desired 3, MinSize 1; two go: the first keeps desired (4 ≥ 3),
+    // the second would decrement 3 − 2 = 1 ≥ 1 — allowed, no lowering first.
+    const two = { ...one, terminate: ['a', 'b'], reasons: [] as string[], keepDesired: undefined };
+    delete (two as { desiredBeforeTerminate?: number }).desiredBeforeTerminate;
+    settleLoweredDesired(two, { desired: 3, counted: 6, memberUnits: 6, min: 1 }, () => 2);
+    expect(two.desiredBeforeTerminate).toBeUndefined();
+    expect(two.keepDesired).toEqual(['a']);
+    expect(two.desiredCapacity.proposed).toBe(1);
+    // MinSize 2 instead: the decrement would reach 1 < 2, so desired goes to max(2, 2 units left) = 2 first.
+    const three = { ...one, terminate: ['a', 'b'], reasons: [] as string[], keepDesired: undefined };
+    delete (three as { desiredBeforeTerminate?: number }).desiredBeforeTerminate;
+    settleLoweredDesired(three, { desired: 3, counted: 6, memberUnits: 6, min: 2 }, () => 2);
+    expect(three.desiredBeforeTerminate).toBe(2);
+    expect(three.keepDesired).toEqual(['a', 'b']);
+    expect(three.desiredCapacity.proposed).toBe(2);
   });
 });
 
@@ -135,5 +172,34 @@ describe('applyClusterPlan — keepDesired', () => {
       `TerminateInstanceInAutoScalingGroup ${id(1)} (desired kept)`,
       `TerminateInstanceInAutoScalingGroup ${id(2)}`,
     ]);
+  });
+
+  it('sets desired capacity before the terminations when the plan asks (a decrement would go below MinSize)', async () => {
+    const order: string[] = [];
+    asg.on(SetDesiredCapacityCommand).callsFake((i) => {
+      order.push(`set ${i.DesiredCapacity}`);
+      return {};
+    });
+    asg.on(TerminateInstanceInAutoScalingGroupCommand).callsFake((i) => {
+      order.push(`terminate ${i.InstanceId} ${i.ShouldDecrementDesiredCapacity}`);
+      return {};
+    });
+    const writer = new AwsClusterWriter(new AutoScalingClient({}), new ECSClient({}));
+    const plan = emptyPlan({
+      desiredCapacity: { current: 1, proposed: 0 },
+      terminate: [id(1)],
+      keepDesired: [id(1)],
+      desiredBeforeTerminate: 0,
+    });
+    const out = await applyClusterPlan(plan, writer, { dryRun: false });
+    expect(order).toEqual([`set 0`, `terminate ${id(1)} false`]);
+    expect(out.writes).toEqual([
+      'SetDesiredCapacity 0 (before terminating)',
+      `TerminateInstanceInAutoScalingGroup ${id(1)} (desired kept)`,
+    ]);
+    asg.reset();
+    const dry = await applyClusterPlan(plan, writer, { dryRun: true });
+    expect(dry.writes).toHaveLength(2);
+    expect(asg.calls()).toHaveLength(0);
   });
 });

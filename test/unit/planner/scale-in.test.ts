@@ -226,6 +226,39 @@ describe('planCluster — scale-in', () => {
   });
 });
 
+it("drains an instance that runs only a daemon beside full ones: the daemon's room leaves with it", () => {
+  // Found by random worlds on the simulator: an agent DAEMON (128 CPU / 128 MiB) on every instance;
+  // i1 and i2 are full (daemon + a 1,920-CPU task), i3 runs the daemon only. The cluster's idle CPU is
+  // 1,920 — less than i3's registered 2,048, but exactly what i3 offers beyond its own daemon task,
+  // which stops with it. The idle-capacity check compared with the whole instance and kept i3 forever.
+  const large = { cpu: 2048, mem: 7680 };
+  const full = (n: number): InstanceSpec => ({
+    id: id(n),
+    ...large,
+    usedCpu: 2048,
+    usedMem: 3200,
+    running: 2,
+  });
+  const snapshot = snapshotOf({
+    instances: [full(1), full(2), { id: id(3), ...large, usedCpu: 128, usedMem: 128, running: 1 }],
+    services: [
+      { name: 'agent', cpu: 128, mem: 128, desired: 3, daemon: true },
+      { name: 'api', cpu: 1920, mem: 3072, desired: 2 },
+    ],
+    group: { tags: { 'ecs-autoscaler:headroom-tasks': '0' } },
+    tasks: [
+      ...[1, 2].flatMap((n) => [taskOn(id(n), 'agent', 1), taskOn(id(n), 'api', 1)]),
+      taskOn(id(3), 'agent', 1),
+    ],
+  });
+  const plan = planOf(snapshot, { headroomTasks: 0 });
+  expect(plan.action).toBe('scale-in');
+  expect(plan.drain.map((d) => d.ec2InstanceId)).toEqual([id(3)]);
+  expect(plan.desiredCapacity).toEqual({ current: 3, proposed: 2 });
+  // A task on a busy instance still finds no room: i1 and i2 stay.
+  expect(plan.reasons.join('\n')).not.toMatch(/less than one instance/);
+});
+
 describe('planCluster — finishing a targeted scale-in', () => {
   // Paced (issue 16): these decisions only finish drains; other instances are not yet unneeded long enough.
   const PACED = { scaleInUnneededSeconds: 600 };
