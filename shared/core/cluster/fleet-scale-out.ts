@@ -136,6 +136,9 @@ export const choiceWhy = (
       ? `${fmtCost(best.cost)} on ${best.arrival?.option.instanceType} vs ${others.map((o) => `${o.g.fleet.group} ${o.g.blocked ? `(${o.g.blocked.split(':')[0]})` : fmtCost(o.cost)}`).join(', ')}`
       : `the only group whose types run it`;
 
+const unplacedCount = (unplaced: readonly { count: number }[]): number =>
+  unplaced.reduce((n, u) => n + u.count, 0);
+
 /**
  * Sizes the scale-out of a cluster with one or more groups, in each group's units.
  *
@@ -190,8 +193,13 @@ export const assessFleetScaleOut = (
   let placement = place(bins(false));
   let reactivate: InstanceView[] = [];
   if (placement.unplaced.length > 0 && ownDraining.length > 0) {
-    placement = place(bins(true));
-    reactivate = [...ownDraining];
+    // Own draining instances come back only when they take something: a task (or the headroom) none of
+    // them can run — another architecture, a GPU — would otherwise undo every drain, for good.
+    const withDraining = place(bins(true));
+    if (unplacedCount(withDraining.unplaced) < unplacedCount(placement.unplaced)) {
+      placement = withDraining;
+      reactivate = [...ownDraining];
+    }
   }
   const leftover = placement.unplaced.map((u) => ({
     label: u.label,

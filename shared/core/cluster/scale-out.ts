@@ -148,8 +148,12 @@ export const assessScaleOut = (
   let placement = place(false);
   let reactivate: InstanceView[] = [];
   if (placement.newInstances > 0 && ownDraining.length > 0) {
-    placement = place(true);
-    reactivate = [...ownDraining];
+    // Own draining instances come back only when they spare a new instance (fleet-scale-out.ts alike).
+    const withDraining = place(true);
+    if (withDraining.newInstances < placement.newInstances) {
+      placement = withDraining;
+      reactivate = [...ownDraining];
+    }
   }
   let tooLarge = 0;
   for (const u of placement.unplaced) {

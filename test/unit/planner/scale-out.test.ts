@@ -266,4 +266,37 @@ describe('planCluster — scale-out guards', () => {
     expect(plan.desiredCapacity.proposed).toBe(2);
     expect(plan.stateTags['ecs-autoscaler:draining']).toBe('');
   });
+
+  it('keeps its draining instance draining when that instance cannot take what waits (an arm64 task on x86)', () => {
+    // Found by random worlds on the simulator: an arm64 service no type of the group can run is the
+    // largest wanted task, so its headroom copy is unplaced; the planner set its own draining x86
+    // instance ACTIVE again although that placed nothing — every 11 minutes a drain, undone a minute
+    // later, for good.
+    const snapshot = snapshotOf({
+      instances: [
+        { id: 'i-00000000000000001', usedCpu: 1024, usedMem: 1024, running: 1 },
+        { id: 'i-00000000000000002', status: 'DRAINING' },
+      ],
+      services: [
+        { name: 'web', cpu: 1024, mem: 1024, desired: 1 },
+        { name: 'graviton', cpu: 1024, mem: 3072, desired: 2, running: 0 },
+      ],
+      group: { tags: { 'ecs-autoscaler:draining': 'i-00000000000000002' } },
+    });
+    const td = snapshot.taskDefinitions.find((t) => t.taskDefinitionArn.includes('graviton'))!;
+    Object.assign(td, { runtimePlatform: { cpuArchitecture: 'ARM64' } });
+    // The agent registers these attributes on every instance (ECS developer guide "Attributes").
+    for (const ci of snapshot.containerInstances) {
+      ci.attributes?.push(
+        { name: 'ecs.cpu-architecture', value: 'x86_64' },
+        { name: 'ecs.instance-type', value: 'm5.xlarge' },
+      );
+    }
+    const plan = planOf(snapshot);
+    expect(plan.activate).toEqual([]);
+    expect(plan.waitingTasks?.find((w) => w.service === 'graviton')?.kind).toBe('unplaceable');
+    // Without the architecture the same task fits the draining instance: it is set ACTIVE again.
+    Object.assign(td, { runtimePlatform: undefined });
+    expect(planOf(snapshot).activate.map((a) => a.ec2InstanceId)).toEqual(['i-00000000000000002']);
+  });
 });
