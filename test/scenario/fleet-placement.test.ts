@@ -165,4 +165,40 @@ describe('placement rules on several groups (simulator as referee)', () => {
     expect(waiting?.refusals.map((r) => r.reason).join(' ')).toMatch(/arm64/);
     expect(plan.action).not.toBe('scale-out');
   });
+
+  it('an arm64 service beside an idle x86 group: the headroom stays on arm64 hosts, no drain is undone', async () => {
+    // Found by random worlds on the simulator: scale-in kept the headroom (one more of the largest wanted
+    // task, arm64 here) on the x86 group's idle room, scale-out then wanted it on an arm64 host and set
+    // the drained Graviton instances ACTIVE again — a drain undone every 11 minutes, for good. Both now
+    // keep it where the task can run.
+    sim = fleetWorld([
+      { name: 'x86', min: 1, max: 10, desired: 1, instanceTypes: ['m5.2xlarge'] },
+      { name: 'arm', min: 0, max: 10, desired: 1, instanceTypes: ['m6g.large'] },
+    ]);
+    sim.registerTaskDefinition({
+      family: 'graviton',
+      containers: [{ cpu: 1024, memoryReservation: 3072 }],
+      cpuArchitecture: 'ARM64',
+    });
+    sim.createService({ cluster: CLUSTER, name: 'graviton', taskDefinition: 'graviton', desiredCount: 2 });
+    startFleet(sim);
+    sim.trace(CLUSTER, 'graviton', [
+      [120, 8],
+      [1500, 2],
+    ]);
+    await sim.runFor(4800);
+    expect(scalerErrors(sim)).toEqual([]);
+    expect(violations(sim)).toEqual([]);
+    expect(tasksOf(sim, 'graviton')).toEqual({ desired: 2, running: 2 });
+    const undone = sim.timeline.actions.filter(
+      (a) =>
+        a.fn === 'cluster-scaler' &&
+        a.command === 'UpdateContainerInstancesState' &&
+        a.input.status === 'ACTIVE',
+    );
+    expect(undone).toEqual([]);
+    // 2 tasks + 1 headroom task of 1024 CPU, two per m6g.large: 2 arm64 instances; x86 stays at MinSize.
+    expect(liveTypes(sim, 'arm')).toEqual(['m6g.large', 'm6g.large']);
+    expect(liveTypes(sim, 'x86')).toEqual(['m5.2xlarge']);
+  });
 });

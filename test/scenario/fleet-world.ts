@@ -7,6 +7,9 @@ import { clusterScalerHandler } from '../../functions/cluster-scaler/handler.js'
 import { handler as drainerHandler } from '../../functions/instance-drainer/handler.js';
 import { clearControllerCache } from '../../shared/aws/controller-readers.js';
 import { clearLaunchConfigurationCache } from '../../shared/aws/fleet-readers.js';
+import { clearInstanceTypeCache } from '../../shared/aws/instance-types.js';
+import { clearTaskDefinitionCache } from '../../shared/aws/snapshot-reader.js';
+import { clearInstanceTaskCache } from '../../shared/aws/task-reader.js';
 import type { AsgSpec } from '../../sim/asg/asg-world.js';
 import { createSim, type Sim } from '../../sim/index.js';
 
@@ -19,8 +22,13 @@ export type FleetGroup = Omit<AsgSpec, 'cluster' | 'tags' | 'terminationHook'> &
 
 /** Builds a world with `groups` and task definitions web (1024 CPU), train (1 GPU), arm (arm64 only). */
 export const fleetWorld = (groups: FleetGroup[], seed = 13): Sim => {
+  // Each world starts with cold Lambda containers: task definitions (same family, same revision ARN in
+  // every world), task lists and instance facts cached by an earlier world would be another's.
   clearControllerCache();
   clearLaunchConfigurationCache();
+  clearTaskDefinitionCache();
+  clearInstanceTaskCache();
+  clearInstanceTypeCache();
   const sim = createSim({ seed, settings: { stoppedRetentionSeconds: 6 * 3600 } });
   sim.createCluster(CLUSTER);
   sim.registerTaskDefinition({ family: 'web', containers: [{ cpu: 1024, memoryReservation: 512 }] });

@@ -106,6 +106,13 @@ export const copiesThatFit = (
   return best;
 };
 
+/** The smaller of a and b on each dimension. */
+export const minResources = (a: Resources, b: Resources): Resources => ({
+  CPU: Math.min(a.CPU, b.CPU),
+  MEMORY: Math.min(a.MEMORY, b.MEMORY),
+  GPU: Math.min(a.GPU, b.GPU),
+});
+
 /** The larger of a and b on each dimension. */
 export const maxResources = (a: Resources, b: Resources): Resources => ({
   CPU: Math.max(a.CPU, b.CPU),

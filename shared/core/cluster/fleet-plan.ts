@@ -33,6 +33,7 @@ import {
 import { type GroupState, groupState, haltReason, scaleOutHoldReason } from './group-state.js';
 import { instanceTypeFacts } from './instance-types.js';
 import type { ClusterPolicy } from './policy.js';
+import { archOfServices } from './task-arch.js';
 
 /** The tag that ranks groups for scale-out (lower first) and scale-in (higher first). */
 export const PRIORITY_TAG = PRIORITY_TAG_KEY;
@@ -246,37 +247,7 @@ export const inFlightBins = (
     return free ? [{ id, free, arch }] : [];
   });
 
-const ARCH_CONSTRAINT = /attribute:ecs\.cpu-architecture\s*==\s*(arm64|x86_64)/;
-
-/**
- * The architecture a service's tasks need: a `memberOf` placement constraint on `ecs.cpu-architecture`
- * (service or task definition), else the task definition's `runtimePlatform.cpuArchitecture`. Undefined:
- * any (ecs-facts: whether ECS filters EC2 hosts by runtimePlatform alone is unconfirmed; the scaler
- * trusts the operator's stated architecture either way).
- */
-export const archOfServices = (snapshot: ClusterSnapshot): ArchOf => {
-  const byLabel = new Map<string, 'x86_64' | 'arm64'>();
-  const tdArch = new Map<string, 'x86_64' | 'arm64'>();
-  for (const td of snapshot.taskDefinitions) {
-    const raw = td as Record<string, unknown>;
-    const constraint = ((raw.placementConstraints as { expression?: string }[] | undefined) ?? [])
-      .map((c) => ARCH_CONSTRAINT.exec(c.expression ?? '')?.[1])
-      .find(Boolean);
-    const platform = (raw.runtimePlatform as { cpuArchitecture?: string } | undefined)?.cpuArchitecture;
-    const arch =
-      constraint ?? (platform === 'ARM64' ? 'arm64' : platform === 'X86_64' ? 'x86_64' : undefined);
-    if (arch) tdArch.set(td.taskDefinitionArn, arch as 'x86_64' | 'arm64');
-  }
-  for (const s of snapshot.services) {
-    const raw = s as Record<string, unknown>;
-    const constraint = ((raw.placementConstraints as { expression?: string }[] | undefined) ?? [])
-      .map((c) => ARCH_CONSTRAINT.exec(c.expression ?? '')?.[1])
-      .find(Boolean) as 'x86_64' | 'arm64' | undefined;
-    const arch = constraint ?? (s.taskDefinition ? tdArch.get(s.taskDefinition) : undefined);
-    if (arch) byLabel.set(s.serviceName, arch);
-  }
-  return (label) => byLabel.get(label) ?? tdArch.get(label);
-};
+export { archOfServices } from './task-arch.js';
 
 /** The groups as scale-out may grow them this decision (hold, room to MaxSize, max step, priority). */
 export const growableGroups = (fgs: readonly FleetGroup[]): GrowableGroup[] =>

@@ -7,8 +7,9 @@
  * group's share placed on new instances of that type. A group at MaxSize or its max step passes the rest
  * to the next group. The number of units is instances × weight: desired capacity counts units.
  */
+
 import type { CapacityAnalysis, InstanceView } from '../capacity/capacity.js';
-import { copiesThatFit, type Resources } from '../capacity/resources.js';
+import { copiesThatFit, minResources, type Resources, subtractResources } from '../capacity/resources.js';
 import {
   type Bin,
   type PlacementItem,
@@ -18,6 +19,7 @@ import {
 import { arrivalOption, type GroupFleet, type LaunchOption } from './fleet.js';
 import type { ClusterPolicy } from './policy.js';
 import { assessScaleOut, demandItems, type ScaleOutAssessment } from './scale-out.js';
+import type { ArchOf } from './task-arch.js';
 
 /** The task headroom is kept for (the live largest task when the capacity model names one). */
 const headroomOf = (analysis: CapacityAnalysis): Resources =>
@@ -66,7 +68,7 @@ export interface FleetScaleOutAssessment extends Omit<ScaleOutAssessment, 'defic
 }
 
 /** Architecture a task needs, if any (placement constraint or runtime platform). */
-export type ArchOf = (label: string) => 'x86_64' | 'arm64' | undefined;
+export type { ArchOf } from './task-arch.js';
 
 const fitsOn = (need: Resources, free: Resources): boolean =>
   need.CPU <= free.CPU && need.MEMORY <= free.MEMORY && need.GPU <= free.GPU;
@@ -170,7 +172,14 @@ export const assessFleetScaleOut = (
   const items = demandItems(analysis, largest, hasTasks ? policy.headroomTasks : 0);
   const bins = (withDraining: boolean): Bin[] => [
     ...capacity.map((i) => ({ id: i.containerInstanceArn, free: i.remaining })),
-    ...(withDraining ? ownDraining.map((i) => ({ id: i.containerInstanceArn, free: i.remaining })) : []),
+    // An own draining instance set ACTIVE again gets its daemon tasks back (they stop last on a drain,
+    // so an emptied one shows their room free): counted without it.
+    ...(withDraining
+      ? ownDraining.map((i) => ({
+          id: i.containerInstanceArn,
+          free: minResources(i.remaining, subtractResources(i.registered, analysis.daemonReservation)),
+        }))
+      : []),
     ...inFlight,
   ];
   const archOfItem = (it: PlacementItem) =>

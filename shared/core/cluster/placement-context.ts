@@ -32,6 +32,7 @@ import type {
 import { binpackPlace } from './binpack-moves.js';
 import { INFERRED_PREFIX } from './infer-tasks.js';
 import { groupInstanceTypes, instanceTypeCapacity } from './instance-types.js';
+import { headroomArch } from './task-arch.js';
 
 /** The placement model's view of one cluster. */
 export interface ClusterPlacement {
@@ -300,6 +301,13 @@ export const placeOnStaying = (
   }
   const keep = new Set(staying.map((s) => s.containerInstanceArn));
   const nodes = placement.nodes.filter((n) => keep.has(n.id));
+  // The headroom is kept where the largest wanted task can run: on its architecture, if it names one
+  // (task-arch.ts; scale-out sizes it so too).
+  let arch: { value: 'x86_64' | 'arm64' | undefined } | undefined;
+  const headArch = () => {
+    arch ??= { value: headroomArch(snapshot, analysis) };
+    return arch.value;
+  };
   // Tasks with the same requirements (same service and revision) are one demand: the placement walks the
   // nodes once per demand, not once per task (a scale-in check may move thousands of tasks).
   const byReq = new Map<TaskRequirements, Demand>();
@@ -307,7 +315,11 @@ export const placeOnStaying = (
   const demands: Demand[] = [];
   for (const it of strategic ? moves : items) {
     const task = tasks.get(it.label);
-    const req = (task && placement.taskRequirementsOf(task)) ?? plainRequirements(it.label, it.reservation);
+    const req =
+      (task && placement.taskRequirementsOf(task)) ??
+      (it.label === HEADROOM
+        ? { ...plainRequirements(it.label, it.reservation), cpuArchitecture: headArch() }
+        : plainRequirements(it.label, it.reservation));
     const same = task ? byReq.get(req) : undefined;
     if (same) {
       same.count += it.count;
@@ -327,7 +339,12 @@ export const placeOnStaying = (
       staying.map((st) => ({ id: st.containerInstanceArn, free: st.remaining ?? ZERO })),
       field,
     );
-    const left = placeFirstFitDecreasing(reserve, packed.bins);
+    const want = headArch();
+    const archOf = new Map(nodes.map((n) => [n.id, n.attributes.get('ecs.cpu-architecture')]));
+    const left = placeFirstFitDecreasing(
+      reserve,
+      packed.bins.filter((b) => archTakes(archOf.get(b.id), want)),
+    );
     return {
       unplaced: [
         ...packed.unplaced.map((u) => plainUnplaced(tasks, u)),
@@ -361,9 +378,12 @@ export const placeOnStaying = (
   });
   if (strategic && reserve.length > 0) {
     // The headroom on what ECS's placement of the moved tasks leaves free.
+    const want = headArch();
     const left = placeFirstFitDecreasing(
       reserve,
-      result.nodes.filter((n) => !n.isNew).map((n) => ({ id: n.id, free: n.free })),
+      result.nodes
+        .filter((n) => !n.isNew && archTakes(n.attributes.get('ecs.cpu-architecture'), want))
+        .map((n) => ({ id: n.id, free: n.free })),
     );
     for (const u of left.unplaced) {
       unplaced.push({ ...plainUnplaced(tasks, u), reason: afterMovesReason(u.reservation) });
@@ -371,6 +391,10 @@ export const placeOnStaying = (
   }
   return { unplaced };
 };
+
+/** Whether a host of architecture `host` (undefined: not known) can take a task that needs `want`. */
+const archTakes = (host: string | undefined, want: string | undefined): boolean =>
+  want === undefined || host === undefined || host === want;
 
 const afterMovesReason = (r: Resources): string =>
   `needs CPU ${r.CPU}, MEMORY ${r.MEMORY} MiB; no staying instance has that much free once ECS has placed the moved tasks by their placement strategies`;

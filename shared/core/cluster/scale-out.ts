@@ -8,7 +8,7 @@
  * the deficit. Tasks larger than one new instance are reported, never bought for (no endless scale-out).
  */
 import { type CapacityAnalysis, headroomTask, type InstanceView } from '../capacity/capacity.js';
-import { type Dimension, type Resources, subtractResources } from '../capacity/resources.js';
+import { type Dimension, minResources, type Resources, subtractResources } from '../capacity/resources.js';
 import { type Bin, type PlacementItem, placeFirstFitDecreasing } from '../placement/placement.js';
 import type { AutoScalingGroup } from '../snapshot/snapshot.js';
 import { tableCapacity } from './instance-types.js';
@@ -135,7 +135,14 @@ export const assessScaleOut = (
   const items = demandItems(analysis, largest, hasTasks ? policy.headroomTasks : 0);
   const bins = (withDraining: boolean): Bin[] => [
     ...capacity.map((i) => ({ id: i.containerInstanceArn, free: i.remaining })),
-    ...(withDraining ? ownDraining.map((i) => ({ id: i.containerInstanceArn, free: i.remaining })) : []),
+    // An own draining instance set ACTIVE again gets its daemon tasks back (they stop last on a drain,
+    // so an emptied one shows their room free): counted without it.
+    ...(withDraining
+      ? ownDraining.map((i) => ({
+          id: i.containerInstanceArn,
+          free: minResources(i.remaining, subtractResources(i.registered, analysis.daemonReservation)),
+        }))
+      : []),
     ...(newInstance
       ? Array.from({ length: inFlight }, (_, k) => ({ id: `in-flight-${k + 1}`, free: newInstance.free }))
       : []),

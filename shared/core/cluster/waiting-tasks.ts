@@ -12,6 +12,7 @@
  * - `waiting-for-ecs` — they fit on the current free space and nothing says otherwise: ECS places them
  *   within seconds; scale-in waits for it.
  */
+
 import type { CapacityAnalysis } from '../capacity/capacity.js';
 import type { Resources } from '../capacity/resources.js';
 import {
@@ -25,6 +26,7 @@ import {
 import type { ClusterSnapshot, Service } from '../snapshot/snapshot.js';
 import { placementFailureIsCurrent } from './capacity-since.js';
 import { type ClusterPlacement, plainRequirements } from './placement-context.js';
+import { headroomArch } from './task-arch.js';
 
 /** What would make waiting tasks run. */
 export type WaitingKind = 'needs-capacity' | 'unplaceable' | 'crash-loop' | 'waiting-for-ecs';
@@ -220,6 +222,8 @@ export interface ModelSizing {
 export interface ModelHeadroom {
   resources: Resources;
   count: number;
+  /** The architecture the largest wanted task needs (task-arch.ts), undefined: any. */
+  arch?: 'x86_64' | 'arm64' | undefined;
 }
 
 /**
@@ -241,7 +245,7 @@ export const modelDemands = (
     demands.push({
       key: 'headroom',
       count: headroom.count,
-      req: plainRequirements('headroom', headroom.resources),
+      req: { ...plainRequirements('headroom', headroom.resources), cpuArchitecture: headroom.arch },
     });
   }
   return demands;
@@ -334,7 +338,9 @@ export const assessWaitingTasks = (
   });
   const largest = analysis.largestTask.reservation;
   const hasTasks = analysis.dimensionNames.some((d) => largest[d] > 0);
-  const modelHeadroom = hasTasks ? { resources: largest, count: headroomTasks } : undefined;
+  const modelHeadroom = hasTasks
+    ? { resources: largest, count: headroomTasks, arch: headroomArch(snapshot, analysis) }
+    : undefined;
   const modelDeficit = ruled ? sizeWithModel(placement, tasks, modelHeadroom, inFlight).deficit : undefined;
   const reasons = tasks
     .filter((t) => t.kind === 'crash-loop' || t.kind === 'unplaceable')

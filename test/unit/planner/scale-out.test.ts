@@ -299,4 +299,37 @@ describe('planCluster — scale-out guards', () => {
     Object.assign(td, { runtimePlatform: undefined });
     expect(planOf(snapshot).activate.map((a) => a.ec2InstanceId)).toEqual(['i-00000000000000002']);
   });
+
+  it('counts a draining instance without the daemon room it will take back when set ACTIVE again', () => {
+    // Found by random worlds on the simulator: a task as large as a whole instance can never run beside
+    // the agent DAEMON; an emptied own draining instance shows its full room (daemon tasks stop last),
+    // so it looked able to take that task and was set ACTIVE again a minute after every drain.
+    const snapshot = snapshotOf({
+      instances: [
+        { id: 'i-00000000000000001', usedCpu: 1152, usedMem: 1152, running: 2 },
+        { id: 'i-00000000000000002', status: 'DRAINING' },
+      ],
+      services: [
+        { name: 'agent', cpu: 128, mem: 128, desired: 1, daemon: true },
+        { name: 'web', cpu: 1024, mem: 1024, desired: 1 },
+        { name: 'whole', cpu: 4096, mem: 2048, desired: 1, running: 0 },
+      ],
+      group: { tags: { 'ecs-autoscaler:draining': 'i-00000000000000002' } },
+    });
+    expect(planOf(snapshot).activate).toEqual([]);
+    // A task that fits beside the daemon still brings it back.
+    const fits = snapshotOf({
+      instances: [
+        { id: 'i-00000000000000001', usedCpu: 1152, usedMem: 1152, running: 2 },
+        { id: 'i-00000000000000002', status: 'DRAINING' },
+      ],
+      services: [
+        { name: 'agent', cpu: 128, mem: 128, desired: 1, daemon: true },
+        { name: 'web', cpu: 1024, mem: 1024, desired: 1 },
+        { name: 'large', cpu: 3968, mem: 2048, desired: 1, running: 0 },
+      ],
+      group: { tags: { 'ecs-autoscaler:draining': 'i-00000000000000002' } },
+    });
+    expect(planOf(fits).activate.map((a) => a.ec2InstanceId)).toEqual(['i-00000000000000002']);
+  });
 });
