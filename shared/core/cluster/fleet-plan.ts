@@ -25,7 +25,6 @@ import {
   registeredByType,
 } from './fleet.js';
 import {
-  type ArchOf,
   assessFleetScaleOut,
   type FleetScaleOutAssessment,
   type GrowableGroup,
