@@ -11,6 +11,7 @@ import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-s
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ec2QueryInstanceTypesClient, type InstanceTypesClient } from './instance-types.js';
+import { ec2QueryLaunchTemplatesClient, type LaunchTemplatesClient } from './launch-templates.js';
 
 /** The SDK clients the snapshot reader uses. */
 export interface ReaderClients {
@@ -22,6 +23,11 @@ export interface ReaderClients {
    * absent: the placement model's built-in table.
    */
   instanceTypes?: InstanceTypesClient;
+  /**
+   * DescribeLaunchTemplateVersions (a signed EC2 Query request: launch-templates.ts): what a group's launch
+   * template launches; absent: such a group is sized from its instances or its tags.
+   */
+  launchTemplates?: LaunchTemplatesClient;
 }
 
 /**
@@ -75,6 +81,15 @@ export const instanceTypesClient = /* @__PURE__ */ perRegion((c) => {
   });
 });
 
+/** The DescribeLaunchTemplateVersions port of a region (same providers as {@link instanceTypesClient}). */
+export const launchTemplatesClient = /* @__PURE__ */ perRegion((c) => {
+  const ecs = ecsClient((c as { region?: string }).region);
+  return ec2QueryLaunchTemplatesClient({
+    region: () => ecs.config.region(),
+    credentials: () => ecs.config.credentials(),
+  });
+});
+
 const cache = new Map<string, ReaderClients>();
 
 /**
@@ -90,6 +105,7 @@ export const readerClients = (region?: string): ReaderClients => {
       autoScaling: autoScalingClient(region),
       applicationAutoScaling: applicationAutoScalingClient(region),
       instanceTypes: instanceTypesClient(region),
+      launchTemplates: launchTemplatesClient(region),
     };
     cache.set(key, clients);
   }

@@ -12,8 +12,8 @@
  * Credentials and region come from the caller (the other clients' providers, clients.ts); the endpoint
  * honours `AWS_ENDPOINT_URL_EC2` / `AWS_ENDPOINT_URL` as the SDK does.
  */
-import { parseXML } from '@aws-sdk/xml-builder';
 import type { InstanceTypeInfoLike } from '../core/placement/index.js';
+import { child, ec2ErrorOf, items, num, parseEc2Xml, text, type Xml } from './ec2-xml.js';
 import { awsCall } from './errors.js';
 import { type AwsCredentials, serviceEndpoint, signedPost } from './signed-request.js';
 
@@ -72,22 +72,6 @@ export const describeInstanceTypesBody = (input: DescribeInstanceTypesInput): st
   return form.toString();
 };
 
-type Xml = Record<string, unknown> | string | undefined;
-/** EC2 XML lists are `<x><item>…</item>…</x>`; the parser gives one item as an object, several as an array. */
-const items = (list: unknown): Xml[] => {
-  const item = (list as { item?: unknown } | undefined)?.item;
-  return item === undefined ? [] : Array.isArray(item) ? item : [item as Xml];
-};
-const child = (node: unknown, name: string): Record<string, unknown> | undefined => {
-  const value = (node as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
-};
-const num = (value: unknown): number | undefined => {
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
-  return Number.isFinite(n) ? n : undefined;
-};
-const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-
 /** Reads one `instanceTypeSet/item` into the fields the model uses. */
 const instanceTypeInfo = (item: Xml): InstanceTypeInfo | undefined => {
   const type = text((item as Record<string, unknown> | undefined)?.instanceType);
@@ -116,12 +100,7 @@ const instanceTypeInfo = (item: Xml): InstanceTypeInfo | undefined => {
  * `nextToken`) or throws its `Response/Errors/Error` (`Code`, `Message`) as an SDK-shaped error.
  */
 export const parseDescribeInstanceTypes = (status: number, xml: string): DescribeInstanceTypesPage => {
-  let doc: Record<string, unknown> = {};
-  try {
-    doc = parseXML(xml) as Record<string, unknown>;
-  } catch {
-    // Not XML (a proxy's page, a truncated answer): reported below by status or as unreadable.
-  }
+  const doc = parseEc2Xml(xml);
   const response = child(doc, 'DescribeInstanceTypesResponse');
   if (status >= 200 && status < 300 && response) {
     const token = text(response.nextToken);
@@ -132,14 +111,7 @@ export const parseDescribeInstanceTypes = (status: number, xml: string): Describ
       ...(token ? { NextToken: token } : {}),
     };
   }
-  const error = child(child(child(doc, 'Response'), 'Errors'), 'Error');
-  const code = text(error?.Code) ?? (status >= 500 ? 'InternalError' : `HTTP${status}`);
-  const message = text(error?.Message) ?? `EC2 answered HTTP ${status} with no readable error`;
-  throw Object.assign(new Error(message), {
-    name: code,
-    $fault: status >= 500 ? 'server' : 'client',
-    $metadata: { httpStatusCode: status },
-  });
+  throw ec2ErrorOf(status, doc);
 };
 
 /** The {@link InstanceTypesClient} over a signed EC2 Query request. */
@@ -216,9 +188,16 @@ const readBatch = async (client: InstanceTypesClient, batch: string[]): Promise<
   }
 };
 
-/** Instance types named by the cluster's instances and its groups (members, mixed-instances overrides). */
-const typesInUse = (containerInstances: readonly unknown[], groups: readonly unknown[]): string[] => {
-  const out = new Set<string>();
+/**
+ * Instance types named by the cluster's instances and its groups (members, mixed-instances overrides),
+ * and `extra` (the groups' launch templates).
+ */
+const typesInUse = (
+  containerInstances: readonly unknown[],
+  groups: readonly unknown[],
+  extra: readonly string[],
+): string[] => {
+  const out = new Set<string>(extra);
   for (const ci of containerInstances as { attributes?: { name?: string; value?: string }[] }[]) {
     const t = ci.attributes?.find((a) => a.name === 'ecs.instance-type')?.value;
     if (t) out.add(t);
@@ -243,10 +222,11 @@ export const readInstanceTypeFacts = async (
   client: InstanceTypesClient | undefined,
   containerInstances: readonly unknown[],
   groups: readonly unknown[],
+  extra: readonly string[] = [],
 ): Promise<InstanceTypeInfo[]> => {
   if (!client) return [];
   try {
-    return await describeInstanceTypes(client, typesInUse(containerInstances, groups));
+    return await describeInstanceTypes(client, typesInUse(containerInstances, groups, extra));
   } catch {
     return [];
   }

@@ -36,6 +36,7 @@ import { readCapacityProviders, readGroupControllers } from './controller-reader
 import { awsCall, type Ctx, translateAwsError } from './errors.js';
 import { readInstanceRefreshes, readLaunchConfigurations } from './fleet-readers.js';
 import { readInstanceTypeFacts } from './instance-types.js';
+import { readLaunchTemplateVersions } from './launch-templates.js';
 import { chunk, createLimiter, jsonShaped, type Limiter } from './limit.js';
 import { DEFAULT_RETRY, type RetryPolicy, retrying } from './retry.js';
 import { readAutoScalingGroups, readScalableTargets } from './scaling-readers.js';
@@ -102,6 +103,11 @@ const withRetries = (clients: ReaderClients, policy: RetryPolicy): ReaderClients
   applicationAutoScaling: retryingClient(clients.applicationAutoScaling, policy),
   ...(clients.instanceTypes
     ? { instanceTypes: retryingClient(clients.instanceTypes, policy, 'describeInstanceTypes') }
+    : {}),
+  ...(clients.launchTemplates
+    ? {
+        launchTemplates: retryingClient(clients.launchTemplates, policy, 'describeLaunchTemplateVersions'),
+      }
     : {}),
 });
 
@@ -194,11 +200,14 @@ export const readClusterSnapshot = async (
     readInstanceRefreshes(clients, autoScalingGroups, limit, ctx),
     readLaunchConfigurations(clients, autoScalingGroups, limit, ctx),
   ]);
+  // What a launch template launches, for groups that name no type themselves (scale from zero).
+  const launchTemplateVersions = await readLaunchTemplateVersions(clients.launchTemplates, autoScalingGroups);
   // Issue 12: facts of the instance types in use and launchable, for the placement model.
   const instanceTypes = await readInstanceTypeFacts(
     clients.instanceTypes,
     containerInstances,
     autoScalingGroups,
+    launchTemplateVersions.flatMap((v) => v.LaunchTemplateData?.InstanceType ?? []),
   );
   const scalableTargets = await readScalableTargets(
     clients,
@@ -221,6 +230,7 @@ export const readClusterSnapshot = async (
       scalableTargets,
       ...(instanceRefreshes.length > 0 ? { instanceRefreshes } : {}),
       ...(launchConfigurations.length > 0 ? { launchConfigurations } : {}),
+      ...(launchTemplateVersions.length > 0 ? { launchTemplateVersions } : {}),
       ...(instanceTypes.length > 0 ? { instanceTypes } : {}),
       capacityProviders,
       groupControllers,

@@ -1,11 +1,20 @@
 /**
  * Simulated EC2, only what the autoscaler reads: DescribeInstanceTypes for the simulator's instance-type
- * table (sim/ecs/resources.ts). Shapes follow the EC2 API reference (`InstanceTypeInfo`: `VCpuInfo`,
+ * table (sim/ecs/resources.ts), and DescribeLaunchTemplateVersions for the groups' launch templates
+ * (EC2 API reference: one template by `LaunchTemplateId` or `LaunchTemplateName`, `Versions` numbers or
+ * `$Latest` / `$Default`; unknown → `InvalidLaunchTemplateId.NotFound` /
+ * `InvalidLaunchTemplateName.NotFoundException`, a version it lacks → `InvalidLaunchTemplateId.VersionNotFound`).
+ * Each simulated group has one template with one version, the default, whose `InstanceType` is the
+ * group's first instance type (an attribute-based group's template names none). Shapes follow the EC2 API reference (`InstanceTypeInfo`: `VCpuInfo`,
  * `MemoryInfo.SizeInMiB`, `ProcessorInfo.SupportedArchitectures`, `GpuInfo.Gpus[].Count`,
  * `NetworkInfo.MaximumNetworkInterfaces`); at most 100 `InstanceTypes` per call, an unknown name rejects
  * the whole call with InvalidInstanceType, as EC2 does.
  */
-import type { DescribeInstanceTypesCommandInput } from '@aws-sdk/client-ec2';
+import type {
+  DescribeInstanceTypesCommandInput,
+  DescribeLaunchTemplateVersionsCommandInput,
+} from '@aws-sdk/client-ec2';
+import type { AsgWorld } from '../asg/asg-world.js';
 import { awsError } from '../core/aws-error.js';
 import { type CommandTable, command } from '../core/registry.js';
 import { instanceTypeFacts, instanceTypeNames } from '../ecs/resources.js';
@@ -26,8 +35,59 @@ const info = (type: string) => {
   };
 };
 
-/** The command table (service `ec2`). */
-export const ec2Api = (): CommandTable => ({
+/** The command table (service `ec2`); launch templates are the groups' of `asg`. */
+export const ec2Api = (asg?: AsgWorld): CommandTable => ({
+  DescribeLaunchTemplateVersions: command<DescribeLaunchTemplateVersionsCommandInput>((i) => {
+    const byId = i.LaunchTemplateId;
+    const byName = i.LaunchTemplateName;
+    if ((byId === undefined) === (byName === undefined)) {
+      throw awsError(
+        'ec2',
+        'MissingParameter',
+        'The request must contain exactly one of LaunchTemplateId or LaunchTemplateName.',
+      );
+    }
+    const group = [...(asg?.groups.values() ?? [])].find((g) =>
+      byId !== undefined ? g.launchTemplate.id === byId : g.launchTemplate.name === byName,
+    );
+    if (!group) {
+      throw byId !== undefined
+        ? awsError(
+            'ec2',
+            'InvalidLaunchTemplateId.NotFound',
+            `The specified launch template, with template ID ${byId}, does not exist.`,
+          )
+        : awsError(
+            'ec2',
+            'InvalidLaunchTemplateName.NotFoundException',
+            `The specified launch template, with template name ${byName}, does not exist.`,
+          );
+    }
+    const number = /^\d+$/.test(group.launchTemplate.version) ? Number(group.launchTemplate.version) : 1;
+    const asked = (i.Versions as string[] | undefined) ?? [String(number)];
+    for (const v of asked) {
+      if (v !== '$Latest' && v !== '$Default' && v !== String(number)) {
+        throw awsError(
+          'ec2',
+          'InvalidLaunchTemplateId.VersionNotFound',
+          `Could not find launch template version ${v} for template ${group.launchTemplate.id}.`,
+        );
+      }
+    }
+    const first = group.mixed ? group.mixed.overrides[0]?.type : group.instanceTypes[0];
+    const abis = group.mixed?.requirements !== undefined;
+    return {
+      LaunchTemplateVersions: [
+        {
+          LaunchTemplateId: group.launchTemplate.id,
+          LaunchTemplateName: group.launchTemplate.name,
+          VersionNumber: number,
+          DefaultVersion: true,
+          LaunchTemplateData: first && !abis ? { InstanceType: first.name } : {},
+        },
+      ],
+    };
+  }),
   DescribeInstanceTypes: command<DescribeInstanceTypesCommandInput>((i) => {
     const asked = (i.InstanceTypes as string[] | undefined) ?? instanceTypeNames();
     if (asked.length > 100) {

@@ -13,9 +13,15 @@
 export const EC2_QUERY_VERSION = '2016-11-15';
 
 /** Query list member name → SDK input member name. */
-const LIST_INPUTS: Record<string, string> = { InstanceType: 'InstanceTypes' };
+const LIST_INPUTS: Record<string, string> = {
+  InstanceType: 'InstanceTypes',
+  LaunchTemplateVersion: 'Versions',
+};
 /** SDK output member name → XML element name, where it is not the lowerCamelCase of the member. */
-const OUTPUT_NAMES: Record<string, string> = { InstanceTypes: 'instanceTypeSet' };
+const OUTPUT_NAMES: Record<string, string> = {
+  InstanceTypes: 'instanceTypeSet',
+  LaunchTemplateVersions: 'launchTemplateVersionSet',
+};
 
 /** The action and SDK-shaped input of a Query request body, or undefined when it is not one for EC2. */
 export const parseEc2Query = (

@@ -23,7 +23,11 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { DescribeInstanceTypesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeInstanceTypesCommand,
+  DescribeLaunchTemplateVersionsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -161,6 +165,8 @@ const wrapFetch = (): void => {
       (await answerEc2Query(init, async (action, query) => {
         if (action === 'DescribeInstanceTypes') {
           active.record.ec2.push({ args: [new DescribeInstanceTypesCommand(query as never)] });
+        } else if (action === 'DescribeLaunchTemplateVersions') {
+          active.record.ec2.push({ args: [new DescribeLaunchTemplateVersionsCommand(query as never)] });
         }
         return active.dispatch('ec2', action, query);
       }));

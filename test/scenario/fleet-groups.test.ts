@@ -116,4 +116,30 @@ describe('several groups on the simulator', () => {
     );
     expect(touched).toEqual([]);
   });
+
+  it('a group at zero whose launch template names the type scales from zero (DescribeLaunchTemplateVersions)', async () => {
+    // Found by random worlds on the simulator: with no instance running and no override, the group's
+    // type was known only from its launch template, which the scaler did not read — it held for good
+    // ("the size of a new instance is unknown"). Beside an x86 group, an unknown type also looked able to
+    // run arm64 tasks: it grew for them, nothing fitted, it shrank, and again every 20 minutes.
+    sim = fleetWorld([
+      {
+        name: 'zero',
+        min: 0,
+        max: 10,
+        desired: 0,
+        instanceTypes: ['c5.large'],
+        tags: { 'ecs-autoscaler:headroom-tasks': '0' },
+      },
+    ]);
+    sim.createService({ cluster: CLUSTER, name: 'web', taskDefinition: 'web', desiredCount: 3 });
+    startFleet(sim);
+    await sim.runFor(900);
+    expect(scalerErrors(sim)).toEqual([]);
+    expect(violations(sim)).toEqual([]);
+    expect(tasksOf(sim, 'web')).toEqual({ desired: 3, running: 3 });
+    // 3 tasks of 1024 CPU, 2 per c5.large (2048 CPU): exactly 2 instances, bought in one step.
+    expect(liveTypes(sim, 'zero')).toEqual(['c5.large', 'c5.large']);
+    expect(desiredWrites(sim, 'zero')).toEqual([2]);
+  });
 });

@@ -24,11 +24,7 @@ import {
   memberWeight,
   registeredByType,
 } from './fleet.js';
-import {
-  assessFleetScaleOut,
-  type FleetScaleOutAssessment,
-  type GrowableGroup,
-} from './fleet-scale-out.js';
+import { assessFleetScaleOut, type FleetScaleOutAssessment, type GrowableGroup } from './fleet-scale-out.js';
 import { type GroupState, groupState, haltReason, scaleOutHoldReason } from './group-state.js';
 import { instanceTypeFacts } from './instance-types.js';
 import type { ClusterPolicy } from './policy.js';

@@ -224,7 +224,7 @@ export const assessFleetScaleOut = (
   let pending = leftover;
   if (leftover.length > 0 && groups.every((g) => g.fleet.options.every((o) => !o.free))) {
     problems.push(
-      'the size of a new instance is unknown (no registered instance, instance type not in the built-in table): set the ASG tags ecs-autoscaler:instance-cpu and ecs-autoscaler:instance-memory',
+      'the size of a new instance is unknown (no registered instance, no type read from the launch template — it needs ec2:DescribeLaunchTemplateVersions — or a type not in the built-in table): set the ASG tags ecs-autoscaler:instance-cpu and ecs-autoscaler:instance-memory',
     );
     pending = [];
   }

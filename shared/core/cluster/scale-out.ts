@@ -174,7 +174,7 @@ export const assessScaleOut = (
   }
   if (!newInstance && placement.unplaced.length > 0) {
     problems.push(
-      'the size of a new instance is unknown (no registered instance, instance type not in the built-in table): set the ASG tags ecs-autoscaler:instance-cpu and ecs-autoscaler:instance-memory',
+      'the size of a new instance is unknown (no registered instance, no type read from the launch template — it needs ec2:DescribeLaunchTemplateVersions — or a type not in the built-in table): set the ASG tags ecs-autoscaler:instance-cpu and ecs-autoscaler:instance-memory',
     );
   }
   return {

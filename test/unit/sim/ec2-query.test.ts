@@ -3,9 +3,10 @@
  * `fetch` (shared/aws/instance-types.ts), not an SDK command: the snapshot read through the real reader
  * carries the simulator's instance-type facts, and the call is recorded under `ec2`.
  */
-import { DescribeInstanceTypesCommand } from '@aws-sdk/client-ec2';
+import { DescribeInstanceTypesCommand, DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clearInstanceTypeCache } from '../../../shared/aws/instance-types.js';
+import { clearLaunchTemplateCache } from '../../../shared/aws/launch-templates.js';
 import { readClusterSnapshot } from '../../../shared/aws/snapshot-reader.js';
 import { ec2QueryError, ec2QueryResponse, parseEc2Query } from '../../../sim/ec2/ec2-query.js';
 import { createSim, type Sim } from '../../../sim/index.js';
@@ -15,6 +16,7 @@ afterEach(() => {
   sim?.dispose();
   sim = undefined;
   clearInstanceTypeCache();
+  clearLaunchTemplateCache();
 });
 
 describe('EC2 Query protocol in the simulator', () => {
@@ -72,5 +74,47 @@ describe('EC2 Query protocol in the simulator', () => {
     expect(mocks.ec2.commandCalls(DescribeInstanceTypesCommand).map((c) => c.args[0].input)).toEqual([
       { InstanceTypes: ['m5.large', 'm6g.large'] },
     ]);
+  });
+
+  it("gives the real snapshot reader a plain group's launch template, and its type's facts", async () => {
+    const s = createSim({ seed: 1 });
+    sim = s;
+    s.createCluster('prod');
+    const g = s.createAutoScalingGroup({
+      name: 'zero',
+      cluster: 'prod',
+      min: 0,
+      max: 4,
+      desired: 0,
+      instanceTypes: ['c5.large'],
+      tags: { 'ecs-autoscaler:cluster': 'prod' },
+    });
+    const mocks = s.install();
+    const snapshot = await readClusterSnapshot('prod');
+    expect(snapshot.launchTemplateVersions).toEqual([
+      {
+        LaunchTemplateId: g.launchTemplate.id,
+        LaunchTemplateName: 'zero-lt',
+        VersionNumber: 1,
+        DefaultVersion: true,
+        LaunchTemplateData: { InstanceType: 'c5.large' },
+      },
+    ]);
+    expect(mocks.ec2.commandCalls(DescribeLaunchTemplateVersionsCommand).map((c) => c.args[0].input)).toEqual(
+      [{ LaunchTemplateId: g.launchTemplate.id, Versions: ['1'] }],
+    );
+    // No instance runs c5.large: its facts come from the template's type.
+    expect(snapshot.instanceTypes?.map((i) => (i as { InstanceType?: string }).InstanceType)).toEqual([
+      'c5.large',
+    ]);
+    await expect(
+      s.call('ec2', 'DescribeLaunchTemplateVersions', { LaunchTemplateId: 'lt-nope', Versions: ['1'] }),
+    ).rejects.toMatchObject({ name: 'InvalidLaunchTemplateId.NotFound' });
+    await expect(
+      s.call('ec2', 'DescribeLaunchTemplateVersions', {
+        LaunchTemplateId: g.launchTemplate.id,
+        Versions: ['9'],
+      }),
+    ).rejects.toMatchObject({ name: 'InvalidLaunchTemplateId.VersionNotFound' });
   });
 });
