@@ -142,4 +142,34 @@ describe('weights on the simulator', () => {
     expect(liveTypes(sim, 'heavy')).toEqual([]);
     expect(sim.asg.groups.get('heavy')!.desired).toBe(0);
   });
+
+  it('room for part of an instance below MaxSize still buys the whole one (desired = MaxSize, the ASG overshoots)', async () => {
+    // Found by random worlds on the simulator: weight 4, MaxSize 10, desired 8 — the 2 units left were
+    // worth floor(2 / 4) = 0 instances, so the third task on port 80 waited for good. AWS launches until
+    // desired is met in full (ecs-facts §4.2): desired 10 brings a whole third instance (12 units).
+    sim = fleetWorld([
+      {
+        name: 'big',
+        min: 0,
+        max: 10,
+        desired: 8,
+        mixedInstances: { overrides: [{ type: 'm5.2xlarge', weight: 4 }] },
+        tags: { 'ecs-autoscaler:headroom-tasks': '0' },
+      },
+    ]);
+    sim.registerTaskDefinition({
+      family: 'edge',
+      containers: [{ cpu: 512, memoryReservation: 512, hostPorts: [80] }],
+    });
+    sim.createService({ cluster: CLUSTER, name: 'edge', taskDefinition: 'edge', desiredCount: 2 });
+    startFleet(sim);
+    sim.trace(CLUSTER, 'edge', [[120, 3]]);
+    await sim.runFor(1200);
+    expect(scalerErrors(sim)).toEqual([]);
+    expect(violations(sim)).toEqual([]);
+    expect(sim.timeline.actions.filter((a) => a.fn === 'cluster-scaler' && a.error)).toEqual([]);
+    expect(tasksOf(sim, 'edge')).toEqual({ desired: 3, running: 3 });
+    expect(desiredWrites(sim, 'big')).toEqual([10]);
+    expect(liveTypes(sim, 'big')).toEqual(['m5.2xlarge', 'm5.2xlarge', 'm5.2xlarge']);
+  });
 });

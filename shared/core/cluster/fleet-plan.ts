@@ -24,7 +24,13 @@ import {
   memberWeight,
   registeredByType,
 } from './fleet.js';
-import { assessFleetScaleOut, type FleetScaleOutAssessment, type GrowableGroup } from './fleet-scale-out.js';
+import {
+  assessFleetScaleOut,
+  type FleetScaleOutAssessment,
+  type GrowableGroup,
+  growthCap,
+  growthUnits,
+} from './fleet-scale-out.js';
 import { type GroupState, groupState, haltReason, scaleOutHoldReason } from './group-state.js';
 import { instanceTypeFacts } from './instance-types.js';
 import type { ClusterPolicy } from './policy.js';
@@ -363,10 +369,8 @@ export const withModelDeficit = (
   const fg = fgs.length === 1 ? fgs[0]! : undefined;
   const first = fg?.fleet.options[0];
   if (out.growth.length === 0 && modelDeficit > 0 && fg && first && !fg.hold) {
-    const cap = Math.max(
-      0,
-      Math.min(fg.policy.maxStep, Math.floor((fg.group.MaxSize - fg.group.DesiredCapacity) / first.weight)),
-    );
+    const roomUnits = fg.group.MaxSize - fg.group.DesiredCapacity;
+    const cap = growthCap({ maxStep: fg.policy.maxStep, roomUnits }, first);
     const instances = Math.min(cap, modelDeficit);
     return {
       ...out,
@@ -378,7 +382,7 @@ export const withModelDeficit = (
                 group: fg.group.AutoScalingGroupName,
                 option: first,
                 instances,
-                units: instances * first.weight,
+                units: growthUnits(roomUnits, instances, first.weight),
                 wantedInstances: modelDeficit,
                 cap,
                 tasks: 0,
@@ -394,10 +398,19 @@ export const withModelDeficit = (
   if (!only || modelDeficit <= only.wantedInstances)
     return { ...out, deficit: Math.max(out.deficit, modelDeficit) };
   const instances = Math.min(only.cap, modelDeficit);
+  const grows = fgs.find((f) => f.group.AutoScalingGroupName === only.group)?.group;
+  const roomUnits = grows ? grows.MaxSize - grows.DesiredCapacity : instances * only.option.weight;
   return {
     ...out,
     deficit: modelDeficit,
-    growth: [{ ...only, instances, units: instances * only.option.weight, wantedInstances: modelDeficit }],
+    growth: [
+      {
+        ...only,
+        instances,
+        units: growthUnits(roomUnits, instances, only.option.weight),
+        wantedInstances: modelDeficit,
+      },
+    ],
   };
 };
 

@@ -96,9 +96,20 @@ export const growthOrder = (
   a.g.fleet.onDemandPercentAboveBase - b.g.fleet.onDemandPercentAboveBase ||
   a.g.fleet.group.localeCompare(b.g.fleet.group);
 
-/** Instances a group may add in one decision: its max step, and its room to MaxSize in its units. */
-export const growthCap = (g: GrowableGroup, option: LaunchOption): number =>
-  Math.max(0, Math.min(g.maxStep, Math.floor(g.roomUnits / option.weight)));
+/**
+ * Instances a group may add in one decision: its max step, and its room to MaxSize in its units. Room for
+ * part of an instance still buys the whole one: desired goes to MaxSize, and the ASG launches until
+ * desired is met in full, overshooting by less than the weight (ecs-facts §4.2) — with weight 4 and 2
+ * units left, the last instance was never bought and its tasks waited for good.
+ */
+export const growthCap = (
+  g: Pick<GrowableGroup, 'maxStep' | 'roomUnits'>,
+  option: Pick<LaunchOption, 'weight'>,
+): number => Math.max(0, Math.min(g.maxStep, Math.ceil(g.roomUnits / option.weight)));
+
+/** The units `instances` of `weight` add to desired capacity: never past MaxSize ({@link growthCap}). */
+export const growthUnits = (roomUnits: number, instances: number, weight: number): number =>
+  Math.min(instances * weight, Math.max(0, roomUnits));
 
 /** One group's growth entry; `capped`: the max step or MaxSize left tasks over (said in the reasons). */
 export const groupGrowth = (
@@ -109,7 +120,7 @@ export const groupGrowth = (
   group: g.fleet.group,
   option,
   instances: n.instances,
-  units: n.instances * option.weight,
+  units: growthUnits(g.roomUnits, n.instances, option.weight),
   wantedInstances: n.wanted,
   cap: n.cap,
   tasks: n.tasks,
