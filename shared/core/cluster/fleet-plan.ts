@@ -338,8 +338,12 @@ export const largestWeight = (fg: FleetGroup | undefined): number =>
   fg
     ? Math.max(
         1,
-        ...fg.fleet.options.map((o) => o.weight),
-        ...fg.group.Instances.map((m) => memberWeight(fg.fleet, m)),
+        // What a removal takes off is a member's weight: the types the group may launch do not count
+        // (with an r5.xlarge of weight 2 running and an m5.2xlarge of weight 4 listed, 2 units above
+        // MinSize allowed no removal at all). Without members, the launchable weights bound it.
+        ...(fg.group.Instances.length > 0
+          ? fg.group.Instances.map((m) => memberWeight(fg.fleet, m))
+          : fg.fleet.options.map((o) => o.weight)),
       )
     : 1;
 

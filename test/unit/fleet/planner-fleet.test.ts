@@ -105,6 +105,36 @@ describe('weights: desired capacity counts units, not instances', () => {
     // Another removal would take 2 more units: 4 − 2 = 2 = MinSize is allowed only if the rest still fit.
     expect(plan.desiredCapacity.proposed).toBeGreaterThanOrEqual(2);
   });
+  it('a removal takes off a member weight, not the largest weight the group could launch', () => {
+    // Found by random worlds: members are m5.large of weight 2 here, the overrides also list m5.xlarge
+    // of weight 4. With 2 units above MinSize, floor(2 / 4) allowed no removal at all: an idle weight-2
+    // instance was kept for good.
+    const snapshot = fleetSnapshot(
+      [
+        {
+          name: 'asg-mixed',
+          min: 2,
+          desired: 4,
+          overrides: [
+            { type: 'm5.large', weight: 2 },
+            { type: 'm5.xlarge', weight: 4 },
+          ],
+          instances: [
+            { id: 'i-a0000000000000001', type: 'm5.large', cpu: 1024, mem: 512, running: 1 },
+            { id: 'i-a0000000000000002', type: 'm5.large' },
+          ],
+          tags: { 'ecs-autoscaler:headroom-tasks': '0' },
+        },
+      ],
+      [{ name: 'web', cpu: 1024, mem: 512, desired: 1, running: 1 }],
+      { tasks: [] },
+    );
+    // One decision, no pacing (scale-in-pacing.test.ts has its own tests).
+    const plan = planFleet(snapshot, { scaleInUnneededSeconds: 0 });
+    expect(plan.reasons.join('\n')).not.toMatch(/no instance can be removed/);
+    expect(plan.action).toBe('scale-in');
+    expect(plan.drain.map((d) => d.ec2InstanceId)).toEqual(['i-a0000000000000002']);
+  });
 });
 
 describe('overrides order and allocation strategy', () => {

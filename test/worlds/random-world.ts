@@ -1,0 +1,297 @@
+/**
+ * Random worlds: clusters drawn from a seed the way AWS customers build them — one to three Auto Scaling
+ * groups (x86, Graviton, GPU; one type per launch template, or mixed-instances overrides with or without
+ * weights; Spot; warm pools; MinSize 0–2), one to three services (bridge, host or awsvpc; static host
+ * ports, some shared; arm64 or x86 images; memberOf instance-type constraints; distinctInstance; binpack /
+ * spread; task- or container-level sizes, soft or hard memory limits), sometimes an agent DAEMON — run for
+ * 80 simulated minutes under the project's cluster scaler and drainer: demand steps up at 2 minutes and
+ * down at 40.
+ *
+ * The simulator is the referee, and the judge never asks the core:
+ * - **liveness** (at 38 min): every task the simulator itself places when every group runs at MaxSize
+ *   (a reference world, daemons first as ECS starts them on a joining host) runs in the scaled world;
+ * - **convergence** (at 80 min, 40 min after demand last changed, no headroom): no instance runs only
+ *   daemon tasks whose removal would keep its group at MinSize;
+ * - no scaler invocation fails, no write is rejected, no instance leaves with tasks, no lifecycle action
+ *   times out.
+ *
+ * Found by it (wave 2, fifth stop): daemon room counted against scale-in, a weighted overshoot's
+ * rejected decrement, drains undone by an unplaceable largest task or by the daemon room of an emptied
+ * instance, arm64 headroom kept on x86, groups that could not scale from zero (launch templates not
+ * read), the last weighted instance below MaxSize never bought.
+ */
+
+import type { Sim } from '../../sim/index.js';
+import { isolate } from '../faults/run-matrix.js';
+import { CLUSTER, type FleetGroup, fleetWorld, startFleet } from '../scenario/fleet-world.js';
+
+/** mulberry32: a small seeded generator (the world's shape only; the simulator has its own). */
+const random = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+
+const X86 = [
+  'm5.large',
+  'm5.xlarge',
+  'm5.2xlarge',
+  'c5.large',
+  'c5.xlarge',
+  'c5.2xlarge',
+  'r5.large',
+  'r5.xlarge',
+  't3.medium',
+  't3.large',
+] as const;
+
+type TaskDefinition = Parameters<Sim['registerTaskDefinition']>[0];
+
+/** One service of a world: its task definition and its demand (start, after 2 min, after 40 min). */
+export interface WorldService {
+  name: string;
+  td: TaskDefinition & { family: string };
+  from: number;
+  to: number;
+  back: number;
+  constraints?: { type: 'distinctInstance' }[];
+  strategy?: { type: 'binpack' | 'spread'; field: string }[];
+}
+
+/** A world drawn from a seed. */
+export interface World {
+  seed: number;
+  groups: FleetGroup[];
+  services: WorldService[];
+  daemon: boolean;
+  /** The groups' headroom tag: '0' (judged strictly), or the default (one idle instance allowed). */
+  headroom: '0' | undefined;
+}
+
+/** Draws the world of `seed`. */
+export const drawWorld = (seed: number): World => {
+  const r = random(seed);
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)]!;
+  const headroom = r() < 0.3 ? undefined : '0';
+  let arm = false;
+  let gpu = false;
+  const groups: FleetGroup[] = [];
+  const groupCount = 1 + Math.floor(r() * 3);
+  for (let g = 0; g < groupCount; g++) {
+    const kind = r();
+    const isArm = kind < 0.2;
+    const isGpu = !isArm && kind < 0.27;
+    arm ||= isArm;
+    gpu ||= isGpu;
+    const mixed = r() < 0.6;
+    // A launch template names one type; only a mixed-instances policy lists several.
+    const types = isArm
+      ? ['m6g.large']
+      : isGpu
+        ? ['g4dn.xlarge']
+        : [...new Set([pick(X86), ...(mixed && r() < 0.5 ? [pick(X86)] : [])])];
+    const weighted = types.length > 1 && r() < 0.5;
+    const weight = (t: string) => (t.includes('2xlarge') ? 4 : t.includes('xlarge') ? 2 : 1);
+    const min = pick([0, 0, 1, 1, 2]);
+    groups.push({
+      name: `g${g}`,
+      min,
+      max: 30,
+      desired: Math.max(min, r() < 0.3 ? 0 : pick([1, 1, 2, 3])),
+      ...(mixed
+        ? {
+            mixedInstances: {
+              overrides: types.map((t) => ({ type: t, ...(weighted ? { weight: weight(t) } : {}) })),
+            },
+          }
+        : { instanceTypes: types }),
+      ...(r() < 0.2 ? { spotShare: 1 } : {}),
+      ...(r() < 0.15 ? { warmPool: { minSize: 1 } } : {}),
+      tags: headroom ? { 'ecs-autoscaler:headroom-tasks': headroom } : {},
+    });
+  }
+  const services: WorldService[] = [];
+  const serviceCount = 1 + Math.floor(r() * 3);
+  for (let s = 0; s < serviceCount; s++) {
+    const network = pick(['bridge', 'bridge', 'awsvpc', 'host'] as const);
+    const port = network !== 'awsvpc' && r() < 0.35 ? pick([80, 8080]) : undefined;
+    const arm64 = r() < (arm ? 0.3 : 0.05);
+    const memberOf =
+      r() < 0.15 ? `attribute:ecs.instance-type =~ ${pick(['m5', 'c5', 'r5', 't3'])}.*` : undefined;
+    const wantsGpu = gpu && r() < 0.3;
+    const taskLevel = r() < 0.25;
+    const cpu = pick([256, 512, 1024, 2048]);
+    const memory = pick([256, 512, 1024, 2048, 3072]);
+    const ports = port ? { hostPorts: [port] } : {};
+    const container = taskLevel
+      ? { cpu: 0, memory: 128, ...ports }
+      : {
+          cpu,
+          ...(r() < 0.3 ? { memory } : { memoryReservation: memory }),
+          ...ports,
+          ...(wantsGpu ? { gpu: 1 } : {}),
+        };
+    services.push({
+      name: `s${s}`,
+      td: {
+        family: `s${s}`,
+        networkMode: network,
+        ...(taskLevel ? { cpu, memory } : {}),
+        containers: [container],
+        ...(arm64 ? { cpuArchitecture: 'ARM64' as const } : {}),
+        ...(memberOf ? { placementConstraints: [{ type: 'memberOf' as const, expression: memberOf }] } : {}),
+      },
+      from: 1 + Math.floor(r() * 2),
+      to: 2 + Math.floor(r() * 7),
+      back: Math.floor(r() * 3),
+      ...(r() < 0.15 ? { constraints: [{ type: 'distinctInstance' as const }] } : {}),
+      ...(r() < 0.3
+        ? {
+            strategy: pick([
+              [{ type: 'binpack' as const, field: 'memory' }],
+              [{ type: 'spread' as const, field: 'instanceId' }],
+              [{ type: 'binpack' as const, field: 'cpu' }],
+            ]),
+          }
+        : {}),
+    });
+  }
+  return { seed, groups, services, daemon: r() < 0.4, headroom };
+};
+
+const DAEMON: TaskDefinition = { family: 'agent', containers: [{ cpu: 128, memoryReservation: 128 }] };
+
+/** Services (daemon first, as ECS starts daemon tasks first on a joining host) at `desired(s)`. */
+const populate = (sim: Sim, world: World, desired: (s: WorldService) => number): void => {
+  if (world.daemon) {
+    sim.registerTaskDefinition(DAEMON);
+    sim.createService({
+      cluster: CLUSTER,
+      name: 'agent',
+      taskDefinition: 'agent',
+      schedulingStrategy: 'DAEMON',
+    });
+  }
+  for (const s of world.services) {
+    sim.registerTaskDefinition(s.td);
+    sim.createService({
+      cluster: CLUSTER,
+      name: s.name,
+      taskDefinition: s.name,
+      desiredCount: desired(s),
+      ...(s.constraints ? { placementConstraints: s.constraints } : {}),
+      ...(s.strategy ? { placementStrategy: s.strategy } : {}),
+    });
+  }
+};
+
+const running = (sim: Sim, service: string): number =>
+  [...sim.ecs.cluster(CLUSTER)!.instances.values()]
+    .flatMap((ci) => [...ci.tasks])
+    .filter((t) => t.group === `service:${service}` && t.lastStatus === 'RUNNING').length;
+
+/** What the simulator alone places with every group at MaxSize from the start: per service, tasks running. */
+const reference = async (world: World): Promise<Map<string, number>> => {
+  isolate();
+  const sim = fleetWorld(
+    world.groups.map((g) => ({ ...g, desired: g.max })),
+    world.seed,
+  );
+  try {
+    populate(sim, world, (s) => s.to);
+    sim.install();
+    await sim.runFor(600);
+    return new Map(world.services.map((s) => [s.name, running(sim, s.name)]));
+  } finally {
+    sim.dispose();
+  }
+};
+
+/** One group's live instances, compactly (type:status:non-daemon services). */
+export const describeGroups = (sim: Sim): string =>
+  [...sim.asg.groups.values()]
+    .map((g) => {
+      const live = [...g.instances.values()].filter(
+        (i) => i.lifecycleState === 'InService' || i.lifecycleState === 'Pending',
+      );
+      const shown = live.map((i) => {
+        const tasks = [...(i.containerInstance?.tasks ?? [])]
+          .filter((t) => t.lastStatus !== 'STOPPED' && t.service?.schedulingStrategy !== 'DAEMON')
+          .map((t) => t.group.replace('service:', ''));
+        return `${i.type.name}:${i.containerInstance?.status ?? '-'}:${tasks.join('+')}`;
+      });
+      return `${g.name} desired ${g.desired} (min ${g.min}) [${shown.join(' ')}]`;
+    })
+    .join('; ');
+
+/** The judge's findings on one world (empty: right). */
+export const runWorld = async (
+  seed: number,
+  inspect?: (sim: Sim, phase: 'mid' | 'end') => void | Promise<void>,
+): Promise<string[]> => {
+  const world = drawWorld(seed);
+  const placeable = await reference(world);
+  isolate();
+  const sim = fleetWorld(world.groups, seed);
+  const problems: string[] = [];
+  try {
+    populate(sim, world, (s) => s.from);
+    for (const s of world.services) {
+      sim.trace(CLUSTER, s.name, [
+        [120, s.to],
+        [2400, s.back],
+      ]);
+    }
+    startFleet(sim);
+    await sim.runFor(2280);
+    await inspect?.(sim, 'mid');
+    for (const s of world.services) {
+      const run = running(sim, s.name);
+      if (placeable.get(s.name) === s.to && run < s.to) {
+        problems.push(
+          `liveness: ${s.name} runs ${run} of ${s.to} at 38 min; with every group at MaxSize the simulator places all (${describeGroups(sim)})`,
+        );
+      }
+    }
+    await sim.runFor(2520);
+    await inspect?.(sim, 'end');
+    for (const g of sim.asg.groups.values()) {
+      const live = [...g.instances.values()].filter((i) => i.lifecycleState === 'InService');
+      const units = live.reduce((u, i) => u + i.weight, 0);
+      const idle = live.filter(
+        (i) =>
+          i.containerInstance &&
+          [...i.containerInstance.tasks].every(
+            (t) => t.lastStatus === 'STOPPED' || t.service?.schedulingStrategy === 'DAEMON',
+          ),
+      );
+      const removable = idle.filter((i) => units - i.weight >= g.min);
+      // The default headroom (one more of the largest task) may keep one idle instance.
+      if (removable.length > (world.headroom === '0' ? 0 : 1)) {
+        problems.push(
+          `convergence: ${g.name} keeps ${removable.length} idle instance(s) above MinSize 40 min after demand last changed (${describeGroups(sim)})`,
+        );
+      }
+    }
+    const failed = sim.invocations.filter((i) => i.outcome !== 'ok');
+    if (failed.length > 0)
+      problems.push(`${failed.length} failed invocation(s): ${failed[0]!.fn} ${failed[0]!.error}`);
+    const rejected = sim.timeline.actions.filter((a) => a.error && a.fn === 'cluster-scaler');
+    if (rejected.length > 0) {
+      problems.push(
+        `${rejected.length} rejected write(s), e.g. ${rejected[0]!.command} ${rejected[0]!.error}`,
+      );
+    }
+    for (const v of sim.violations) {
+      if (v.kind === 'instance-terminated-with-tasks' || v.kind === 'lifecycle-action-timed-out')
+        problems.push(`${v.kind}: ${v.message}`);
+    }
+  } finally {
+    sim.dispose();
+  }
+  return problems;
+};
+
+/** The command that reproduces one world. */
+export const reproduceWorld = (seed: number): string => `npm run test:worlds -- --seed ${seed}`;
