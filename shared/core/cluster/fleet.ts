@@ -241,6 +241,13 @@ const candidates = (
   return { list: dedupe(seen.map((type) => ({ type }))), attributeBased: false };
 };
 
+/**
+ * The types `group` may launch, in launch order (overrides, else its launch template's type or
+ * requirements, else its launch configuration's, else its members'): the same reading as the fleet.
+ */
+export const launchableTypes = (snapshot: ClusterSnapshot, group: AutoScalingGroup): string[] =>
+  candidates(snapshot, group, []).list.map((c) => c.type);
+
 const dedupe = (list: Candidate[]): Candidate[] => {
   const seen = new Set<string>();
   return list.filter((c) => !seen.has(c.type) && seen.add(c.type));

@@ -30,6 +30,7 @@ import type {
   TaskDefinition,
 } from '../snapshot/snapshot.js';
 import { binpackPlace } from './binpack-moves.js';
+import { launchableTypes } from './fleet.js';
 import { INFERRED_PREFIX } from './infer-tasks.js';
 import { groupInstanceTypes, instanceTypeCapacity } from './instance-types.js';
 import { headroomArch } from './task-arch.js';
@@ -157,7 +158,12 @@ const buildPlacement = (
     })
     .filter((r): r is TaskRequirements => r !== undefined);
   const load = daemonLoad(daemons, analysis.daemonReservation ?? ZERO);
-  const templates = (group ? groupInstanceTypes(group) : []).flatMap((type) => {
+  // What a new instance of the group is: its members' types, else what it launches — its launch
+  // template's type when it has no member (a group at zero: an unknown template node let a task that
+  // needs another type look placeable, so the group grew for it and shrank again, for good).
+  const types = group ? groupInstanceTypes(group) : [];
+  if (group && types.length === 0) types.push(...launchableTypes(snapshot, group));
+  const templates = types.flatMap((type) => {
     const registered = instanceTypeCapacity(type) ?? fallbackRegistered;
     return registered ? [templateNode(type, facts(type), registered, load, snapshot)] : [];
   });

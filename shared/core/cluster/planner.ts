@@ -443,6 +443,8 @@ const planClusterNow = (
   const outOfService = outOfServiceIds(fgs.map((f) => f.group));
   const inService = {
     ...analysis,
+    // The headroom scale-out sizes for (none for a task no type can run: waiting-tasks.ts).
+    largestTask: waiting.sizing.largestTask,
     instances: analysis.instances.filter((i) => !outOfService.has(i.ec2InstanceId ?? '')),
   };
   const sel = selectScaleIn(

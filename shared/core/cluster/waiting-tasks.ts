@@ -13,8 +13,8 @@
  *   within seconds; scale-in waits for it.
  */
 
-import type { CapacityAnalysis } from '../capacity/capacity.js';
-import type { Resources } from '../capacity/resources.js';
+import { type CapacityAnalysis, isDaemon, serviceTaskDefinitions } from '../capacity/capacity.js';
+import { maxResources, type Resources, taskReservation, ZERO } from '../capacity/resources.js';
 import {
   type Demand,
   hasPlacementRules,
@@ -292,6 +292,45 @@ export interface WaitingAssessment {
   unplaceable: number;
 }
 
+/**
+ * The analysis with the headroom task (`largestTask.live`, capacity.ts) taken over the services that can
+ * run somewhere: a service none of whose tasks runs and whose waiting tasks are unplaceable (no current
+ * instance, no type any group launches) gets no headroom. Else its room could never be kept (scale-in
+ * gives it up: scale-in.ts `headroomThatFits`) yet scale-out bought it — a group grew for it, shrank, and
+ * grew again. The task definition named as the largest (its architecture places the headroom) is the
+ * largest by CPU of those left.
+ */
+export const withoutUnplaceableHeadroom = (
+  snapshot: ClusterSnapshot,
+  analysis: CapacityAnalysis,
+  tasks: readonly WaitingTasks[],
+): CapacityAnalysis => {
+  const never = new Set(tasks.filter((t) => t.kind === 'unplaceable').map((t) => t.service));
+  for (const t of tasks) if (t.kind !== 'unplaceable') never.delete(t.service);
+  const excluded = snapshot.services.filter(
+    (s) => never.has(s.serviceName) && s.runningCount === 0 && s.pendingCount === 0,
+  );
+  if (excluded.length === 0) return analysis;
+  const gone = new Set(excluded.map((s) => s.serviceName));
+  const defs = new Map(snapshot.taskDefinitions.map((t) => [t.taskDefinitionArn, t]));
+  let live: Resources = ZERO;
+  let largest: { arn: string; cpu: number } | undefined;
+  for (const s of snapshot.services) {
+    if (s.status !== 'ACTIVE' || isDaemon(s) || s.desiredCount <= 0 || gone.has(s.serviceName)) continue;
+    for (const arn of serviceTaskDefinitions(s)) {
+      const td = defs.get(arn);
+      if (!td) continue;
+      const r = taskReservation(td);
+      live = maxResources(live, r);
+      if (!largest || r.CPU > largest.cpu) largest = { arn, cpu: r.CPU };
+    }
+  }
+  return {
+    ...analysis,
+    largestTask: { ...analysis.largestTask, live, taskDefinition: largest?.arn ?? null },
+  };
+};
+
 /** Classifies the waiting tasks and prepares the scale-out sizing. Pure. */
 export const assessWaitingTasks = (
   snapshot: ClusterSnapshot,
@@ -327,7 +366,7 @@ export const assessWaitingTasks = (
     .filter((u) => capacityKeys.has(`${u.service}|${u.taskDefinition}`))
     .map((u) => ({ ...u, count: needs.get(`${u.service}|${u.taskDefinition}`) ?? u.count }));
   const sizing: CapacityAnalysis = {
-    ...analysis,
+    ...withoutUnplaceableHeadroom(snapshot, analysis, tasks),
     unplaced,
     unplacedCount: unplaced.reduce((s, u) => s + u.count, 0),
   };
@@ -336,18 +375,30 @@ export const assessWaitingTasks = (
     const req = placement.requirements(t.service, t.taskDefinition);
     return t.newOnly === true || (req !== undefined && hasPlacementRules(req));
   });
-  const largest = analysis.largestTask.reservation;
+  // The model keeps room for the largest task (its reservation), unless no type can run it at all.
+  const kept = sizing.largestTask.taskDefinition === analysis.largestTask.taskDefinition;
+  const largest = kept ? analysis.largestTask.reservation : (sizing.largestTask.live ?? ZERO);
   const hasTasks = analysis.dimensionNames.some((d) => largest[d] > 0);
   const modelHeadroom = hasTasks
-    ? { resources: largest, count: headroomTasks, arch: headroomArch(snapshot, analysis) }
+    ? { resources: largest, count: headroomTasks, arch: headroomArch(snapshot, sizing) }
     : undefined;
   const modelDeficit = ruled ? sizeWithModel(placement, tasks, modelHeadroom, inFlight).deficit : undefined;
+  const headroomLeftOut =
+    sizing.largestTask.taskDefinition === analysis.largestTask.taskDefinition &&
+    sizing.largestTask.live === analysis.largestTask.live
+      ? []
+      : [
+          `the headroom is kept for the largest task of the other services: no type can run ${[
+            ...new Set(tasks.filter((t) => t.kind === 'unplaceable').map((t) => t.service)),
+          ].join(', ')}`,
+        ];
   const reasons = tasks
     .filter((t) => t.kind === 'crash-loop' || t.kind === 'unplaceable')
     .map(
       (t) =>
         `${t.reason}${t.refusals.length > 0 ? ` (${t.refusals.map((r) => `${r.count} × ${r.instanceClass}: ${r.reason}`).join('; ')})` : ''}; not scaled for, and it does not hold scale-in`,
-    );
+    )
+    .concat(headroomLeftOut);
   return {
     tasks,
     reasons,

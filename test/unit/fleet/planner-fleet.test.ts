@@ -244,6 +244,20 @@ describe('attribute-based instance type selection', () => {
     expect(plan.fleet?.options.map((o) => o.instanceType)).toEqual(['c5.large']);
     expect(plan.reasons.join('\n')).toMatch(/adds 1 instance\(s\) of c5\.large/);
   });
+
+  it('a group at zero: a task its launch template type cannot run is unplaceable, not bought for', () => {
+    // Found by random worlds: with no member, the placement model's new-instance template had no type
+    // (only overrides and members named one), so an arm64-only task looked placeable: the group grew to
+    // one c5.large, the task stayed unplaced, the instance was drained — and again every 17 minutes.
+    const snapshot = fleetSnapshot(
+      [{ name: 'asg-lt', templateType: 'c5.large', desired: 0, instances: [], ...WAIT }],
+      [{ name: 'graviton', cpu: 512, mem: 512, desired: 2, running: 0, arch: 'arm64' }],
+    );
+    const plan = planFleet(snapshot);
+    expect(plan.action).toBe('hold');
+    expect(plan.waitingTasks?.find((w) => w.service === 'graviton')?.kind).toBe('unplaceable');
+    expect(plan.reasons.join('\n')).toMatch(/can never be placed/);
+  });
 });
 
 describe('several groups per cluster', () => {
