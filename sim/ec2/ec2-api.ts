@@ -5,7 +5,8 @@
  * `$Latest` / `$Default`; unknown → `InvalidLaunchTemplateId.NotFound` /
  * `InvalidLaunchTemplateName.NotFoundException`, a version it lacks → `InvalidLaunchTemplateId.VersionNotFound`).
  * Each simulated group has one template with one version, the default, whose `InstanceType` is the
- * group's first instance type (an attribute-based group's template names none). Shapes follow the EC2 API reference (`InstanceTypeInfo`: `VCpuInfo`,
+ * group's instance type (an attribute-based group's template names none, nor does that of a plain group
+ * given several types to launch in turn — the simulator's shorthand, not an AWS shape). Shapes follow the EC2 API reference (`InstanceTypeInfo`: `VCpuInfo`,
  * `MemoryInfo.SizeInMiB`, `ProcessorInfo.SupportedArchitectures`, `GpuInfo.Gpus[].Count`,
  * `NetworkInfo.MaximumNetworkInterfaces`); at most 100 `InstanceTypes` per call, an unknown name rejects
  * the whole call with InvalidInstanceType, as EC2 does.
@@ -74,7 +75,14 @@ export const ec2Api = (asg?: AsgWorld): CommandTable => ({
         );
       }
     }
-    const first = group.mixed ? group.mixed.overrides[0]?.type : group.instanceTypes[0];
+    // A plain group given several types (launched in turn) is the simulator's own shorthand, not an AWS
+    // shape (a launch template names one type): its template names none, as for attribute-based groups,
+    // so what it launches is read from its instances.
+    const first = group.mixed
+      ? group.mixed.overrides[0]?.type
+      : group.instanceTypes.length === 1
+        ? group.instanceTypes[0]
+        : undefined;
     const abis = group.mixed?.requirements !== undefined;
     return {
       LaunchTemplateVersions: [
