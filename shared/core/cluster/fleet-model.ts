@@ -60,7 +60,9 @@ export const fleetPlacement = (placement: ClusterPlacement, fgs: readonly FleetG
   const seen = new Set<string>();
   const templates: PlacementNode[] = [];
   for (const fg of fgs) {
-    for (const o of fg.fleet.options) {
+    // A group whose order is known (prioritized) launches its first type: a task only a later override
+    // could run is not placed by growing it (fleet.ts `arrivingTypes`).
+    for (const o of fg.fleet.orderKnown ? fg.fleet.options.slice(0, 1) : fg.fleet.options) {
       if (seen.has(o.instanceType)) continue;
       const node = optionNode(placement, o);
       if (!node) continue;

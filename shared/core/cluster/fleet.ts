@@ -241,12 +241,30 @@ const candidates = (
   return { list: dedupe(seen.map((type) => ({ type }))), attributeBased: false };
 };
 
+/** How the group's MixedInstancesPolicy allocates: whether new instances come in override order. */
+const allocation = (group: AutoScalingGroup, attributeBased: boolean) => {
+  const dist = group.MixedInstancesPolicy?.InstancesDistribution;
+  const onDemandStrategy =
+    dist?.OnDemandAllocationStrategy ?? (attributeBased ? 'lowest-price' : PRIORITIZED);
+  const spotStrategy = dist?.SpotAllocationStrategy ?? 'lowest-price';
+  const base = dist?.OnDemandBaseCapacity ?? 0;
+  const percent = dist?.OnDemandPercentageAboveBaseCapacity ?? 100;
+  const onDemandGrows = percent > 0 || base > group.DesiredCapacity;
+  const spotGrows = percent < 100;
+  const prioritized = !attributeBased && (!onDemandGrows || onDemandStrategy === PRIORITIZED) && !spotGrows;
+  return { onDemandStrategy, spotStrategy, onDemandGrows, spotGrows, prioritized, percent, base };
+};
+
 /**
- * The types `group` may launch, in launch order (overrides, else its launch template's type or
- * requirements, else its launch configuration's, else its members'): the same reading as the fleet.
+ * The types a new instance of `group` may be: the first it launches when the order is known (on-demand
+ * `prioritized`: AWS launches the first override while it has capacity), else every type it may launch.
+ * A task only a later override could run is not placed by growing such a group.
  */
-export const launchableTypes = (snapshot: ClusterSnapshot, group: AutoScalingGroup): string[] =>
-  candidates(snapshot, group, []).list.map((c) => c.type);
+export const arrivingTypes = (snapshot: ClusterSnapshot, group: AutoScalingGroup): string[] => {
+  const { list, attributeBased } = candidates(snapshot, group, []);
+  const types = list.map((c) => c.type);
+  return types.length > 1 && allocation(group, attributeBased).prioritized ? types.slice(0, 1) : types;
+};
 
 const dedupe = (list: Candidate[]): Candidate[] => {
   const seen = new Set<string>();
@@ -274,7 +292,6 @@ export const groupFleet = (
 ): GroupFleet => {
   const notes: string[] = [];
   const { list, attributeBased } = candidates(snapshot, group, notes);
-  const dist = group.MixedInstancesPolicy?.InstancesDistribution;
   const capacityType = group.DesiredCapacityType;
   const weighted = list.some((c) => c.weight !== undefined);
   const unit: CapacityUnit =
@@ -330,16 +347,11 @@ export const groupFleet = (
       source: 'registered instances',
     });
   }
-  const onDemandStrategy =
-    dist?.OnDemandAllocationStrategy ?? (attributeBased ? 'lowest-price' : PRIORITIZED);
-  const spotStrategy = dist?.SpotAllocationStrategy ?? 'lowest-price';
-  const base = dist?.OnDemandBaseCapacity ?? 0;
-  const percent = dist?.OnDemandPercentageAboveBaseCapacity ?? 100;
-  const onDemandGrows = percent > 0 || base > group.DesiredCapacity;
-  const spotGrows = percent < 100;
-  const orderKnown =
-    options.length <= 1 ||
-    (!attributeBased && (!onDemandGrows || onDemandStrategy === PRIORITIZED) && !spotGrows);
+  const { onDemandStrategy, spotStrategy, onDemandGrows, spotGrows, prioritized, percent, base } = allocation(
+    group,
+    attributeBased,
+  );
+  const orderKnown = options.length <= 1 || prioritized;
   const parts = [
     ...(onDemandGrows ? [`on-demand ${onDemandStrategy}`] : []),
     ...(spotGrows ? [`Spot ${spotStrategy}`] : []),

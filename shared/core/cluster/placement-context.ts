@@ -30,9 +30,9 @@ import type {
   TaskDefinition,
 } from '../snapshot/snapshot.js';
 import { binpackPlace } from './binpack-moves.js';
-import { launchableTypes } from './fleet.js';
+import { arrivingTypes } from './fleet.js';
 import { INFERRED_PREFIX } from './infer-tasks.js';
-import { groupInstanceTypes, instanceTypeCapacity } from './instance-types.js';
+import { instanceTypeCapacity } from './instance-types.js';
 import { headroomArch } from './task-arch.js';
 
 /** The placement model's view of one cluster. */
@@ -158,11 +158,11 @@ const buildPlacement = (
     })
     .filter((r): r is TaskRequirements => r !== undefined);
   const load = daemonLoad(daemons, analysis.daemonReservation ?? ZERO);
-  // What a new instance of the group is: its members' types, else what it launches — its launch
-  // template's type when it has no member (a group at zero: an unknown template node let a task that
-  // needs another type look placeable, so the group grew for it and shrank again, for good).
-  const types = group ? groupInstanceTypes(group) : [];
-  if (group && types.length === 0) types.push(...launchableTypes(snapshot, group));
+  // What a new instance of the group is: its members' types, else what it launches — the first override
+  // of a prioritized group, its launch template's type (a group at zero: an unknown template node let a
+  // task that needs another type look placeable, so the group grew for it and shrank again, for good).
+  const members = group ? group.Instances.map((i) => i.InstanceType).filter((t): t is string => !!t) : [];
+  const types = !group ? [] : members.length > 0 ? [...new Set(members)] : arrivingTypes(snapshot, group);
   const templates = types.flatMap((type) => {
     const registered = instanceTypeCapacity(type) ?? fallbackRegistered;
     return registered ? [templateNode(type, facts(type), registered, load, snapshot)] : [];

@@ -245,6 +245,34 @@ describe('attribute-based instance type selection', () => {
     expect(plan.reasons.join('\n')).toMatch(/adds 1 instance\(s\) of c5\.large/);
   });
 
+  it('prioritized overrides: a task only a later override could run is not bought for', () => {
+    // Found by random worlds: overrides r5.large then r5.xlarge (prioritized: AWS launches the first
+    // while it has capacity), tasks that fit only the r5.xlarge. They were classified "a new r5.xlarge
+    // takes them", the group grew by three r5.large that could take none, drained them, and again every
+    // 17 minutes. Here m5.large (2,048 CPU) then m5.xlarge, and a 3,072-CPU task.
+    const world = (order: string[]) =>
+      fleetSnapshot(
+        [
+          {
+            name: 'asg-mixed',
+            desired: 0,
+            overrides: order.map((type) => ({ type })),
+            instances: [],
+            ...WAIT,
+          },
+        ],
+        [{ name: 'big', cpu: 3072, mem: 1024, desired: 1, running: 0, hostPort: 8080 }],
+      );
+    const plan = planFleet(world(['m5.large', 'm5.xlarge']));
+    expect(plan.action).toBe('hold');
+    expect(plan.waitingTasks?.find((w) => w.service === 'big')?.kind).toBe('unplaceable');
+    // m5.xlarge first: it is what arrives, and it takes the task.
+    const reordered = planFleet(world(['m5.xlarge', 'm5.large']));
+    expect(reordered.action).toBe('scale-out');
+    // The task and the headroom, one per instance (host port 8080).
+    expect(reordered.reasons.join('\n')).toMatch(/adds 2 instance\(s\) of m5\.xlarge/);
+  });
+
   it('a group at zero: a task its launch template type cannot run is unplaceable, not bought for', () => {
     // Found by random worlds: with no member, the placement model's new-instance template had no type
     // (only overrides and members named one), so an arm64-only task looked placeable: the group grew to
