@@ -7,9 +7,8 @@
  * there is a violation.
  */
 import '../../bench/lib/silent-env.js';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { quietPowertoolsWarnings } from '../../bench/lib/quiet.js';
+import { liveHeapMb, option } from '../../bench/lib/runner.js';
 import { FAULT_PROFILES } from './profiles.js';
 import { faultMatrix, reproduce, runOnce } from './run-matrix.js';
 import { FAULT_SCENARIOS } from './scenarios.js';
@@ -18,10 +17,7 @@ process.env.AWS_REGION ??= 'us-east-1';
 quietPowertoolsWarnings();
 
 const args = process.argv.slice(2);
-const opt = (name: string): string | undefined => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
+const opt = (name: string): string | undefined => option(args, name);
 const pairs = FAULT_SCENARIOS.length * FAULT_PROFILES.length;
 const runsWanted = Number(opt('--runs') ?? pairs);
 const firstSeed = Number(opt('--seed') ?? 1);
@@ -43,12 +39,7 @@ const started = performance.now();
 let violations = 0;
 // Memory is bounded: runs share nothing (run-matrix.ts `isolate`), so the heap after a run stays flat
 // however many runs came before. Sampled after each run; printed as first / peak / last.
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-const heapMb = () => {
-  gc();
-  return process.memoryUsage().heapUsed / 1024 / 1024;
-};
+const heapMb = liveHeapMb();
 const heap: number[] = [];
 for (const [i, run] of runs.entries()) {
   let found: Awaited<ReturnType<typeof runOnce>>;

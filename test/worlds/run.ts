@@ -7,31 +7,22 @@
  * bounded: each world is disposed before the next (heap printed first / peak / last).
  */
 import '../../bench/lib/silent-env.js';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { quietPowertoolsWarnings } from '../../bench/lib/quiet.js';
+import { liveHeapMb, option } from '../../bench/lib/runner.js';
 import { reproduceWorld, runWorld } from './random-world.js';
 
 process.env.AWS_REGION ??= 'us-east-1';
 quietPowertoolsWarnings();
 
 const args = process.argv.slice(2);
-const opt = (name: string): string | undefined => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
+const opt = (name: string): string | undefined => option(args, name);
 const first = Number(opt('--seed') ?? 1);
 const count = Number(opt('--worlds') ?? (opt('--seed') ? 1 : 200));
 if (!Number.isInteger(first) || !Number.isInteger(count) || count < 1) {
   throw new Error('usage: npm run test:worlds -- [--worlds N] [--seed S] (whole numbers, N ≥ 1)');
 }
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-const heapMb = () => {
-  gc();
-  return process.memoryUsage().heapUsed / 1024 / 1024;
-};
+const heapMb = liveHeapMb();
 const heap: number[] = [];
 const started = performance.now();
 let findings = 0;

@@ -269,22 +269,27 @@ describe('planCluster — scale-out guards', () => {
     expect(plan.stateTags['ecs-autoscaler:draining']).toBe('');
   });
 
+  /** One busy instance, the scaler's own empty DRAINING one, and `services` (web among them). */
+  const drainingWorld = (services: ClusterSpec['services']) =>
+    snapshotOf({
+      instances: [
+        { id: 'i-00000000000000001', usedCpu: 1152, usedMem: 1152, running: 2 },
+        { id: 'i-00000000000000002', status: 'DRAINING' },
+      ],
+      services,
+      group: { tags: { 'ecs-autoscaler:draining': 'i-00000000000000002' } },
+    });
+  const WEB_1 = { name: 'web', cpu: 1024, mem: 1024, desired: 1 };
+
   it('keeps its draining instance draining when that instance cannot take what waits (an arm64 task on x86)', () => {
     // Found by random worlds on the simulator: an arm64 service no type of the group can run is the
     // largest wanted task, so its headroom copy is unplaced; the planner set its own draining x86
     // instance ACTIVE again although that placed nothing — every 11 minutes a drain, undone a minute
     // later, for good.
-    const snapshot = snapshotOf({
-      instances: [
-        { id: 'i-00000000000000001', usedCpu: 1024, usedMem: 1024, running: 1 },
-        { id: 'i-00000000000000002', status: 'DRAINING' },
-      ],
-      services: [
-        { name: 'web', cpu: 1024, mem: 1024, desired: 1 },
-        { name: 'graviton', cpu: 1024, mem: 3072, desired: 2, running: 0 },
-      ],
-      group: { tags: { 'ecs-autoscaler:draining': 'i-00000000000000002' } },
-    });
+    const snapshot = drainingWorld([
+      WEB_1,
+      { name: 'graviton', cpu: 1024, mem: 3072, desired: 2, running: 0 },
+    ]);
     const td = snapshot.taskDefinitions.find((t) => t.taskDefinitionArn.includes('graviton'))!;
     Object.assign(td, { runtimePlatform: { cpuArchitecture: 'ARM64' } });
     // The agent registers these attributes on every instance (ECS developer guide "Attributes").
@@ -306,32 +311,19 @@ describe('planCluster — scale-out guards', () => {
     // Found by random worlds on the simulator: a task as large as a whole instance can never run beside
     // the agent DAEMON; an emptied own draining instance shows its full room (daemon tasks stop last),
     // so it looked able to take that task and was set ACTIVE again a minute after every drain.
-    const snapshot = snapshotOf({
-      instances: [
-        { id: 'i-00000000000000001', usedCpu: 1152, usedMem: 1152, running: 2 },
-        { id: 'i-00000000000000002', status: 'DRAINING' },
-      ],
-      services: [
-        { name: 'agent', cpu: 128, mem: 128, desired: 1, daemon: true },
-        { name: 'web', cpu: 1024, mem: 1024, desired: 1 },
-        { name: 'whole', cpu: 4096, mem: 2048, desired: 1, running: 0 },
-      ],
-      group: { tags: { 'ecs-autoscaler:draining': 'i-00000000000000002' } },
-    });
-    expect(planOf(snapshot).activate).toEqual([]);
+    const AGENT = { name: 'agent', cpu: 128, mem: 128, desired: 1, daemon: true };
+    const whole = drainingWorld([
+      AGENT,
+      WEB_1,
+      { name: 'whole', cpu: 4096, mem: 2048, desired: 1, running: 0 },
+    ]);
+    expect(planOf(whole).activate).toEqual([]);
     // A task that fits beside the daemon still brings it back.
-    const fits = snapshotOf({
-      instances: [
-        { id: 'i-00000000000000001', usedCpu: 1152, usedMem: 1152, running: 2 },
-        { id: 'i-00000000000000002', status: 'DRAINING' },
-      ],
-      services: [
-        { name: 'agent', cpu: 128, mem: 128, desired: 1, daemon: true },
-        { name: 'web', cpu: 1024, mem: 1024, desired: 1 },
-        { name: 'large', cpu: 3968, mem: 2048, desired: 1, running: 0 },
-      ],
-      group: { tags: { 'ecs-autoscaler:draining': 'i-00000000000000002' } },
-    });
+    const fits = drainingWorld([
+      AGENT,
+      WEB_1,
+      { name: 'large', cpu: 3968, mem: 2048, desired: 1, running: 0 },
+    ]);
     expect(planOf(fits).activate.map((a) => a.ec2InstanceId)).toEqual(['i-00000000000000002']);
   });
 });
