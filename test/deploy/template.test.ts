@@ -35,7 +35,7 @@ const functionName = (r: Resource): string =>
   String(r.Properties.FunctionName).replace(/^ecs-autoscaler-[^-]+-/, '');
 const refersTo = (value: unknown, logicalId: string): boolean =>
   JSON.stringify(value).includes(`"${logicalId}"`);
-const isReadOnly = (action: string): boolean => /^[a-z-]+:(Describe|List|Get)[A-Za-z]*$/.test(action);
+const isReadOnly = (action: string): boolean => /^[a-z0-9-]+:(Describe|List|Get)[A-Za-z]*$/.test(action);
 const statements = (): { role: string; policy: string; statement: Statement }[] =>
   ofType('AWS::IAM::Role').flatMap(([role, r]) =>
     (
