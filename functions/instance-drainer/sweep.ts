@@ -19,7 +19,10 @@ import {
   DrainTags,
   DrainTriggers,
   heartbeatProtection,
+  MEMBER_STATES,
+  parseSpotWarned,
   resolveDrainSettings,
+  type SpotWarned,
   WAITING_STATES,
 } from '../../shared/core/drain/index.js';
 import { describeError, TransientAwsError } from '../../shared/core/errors.js';
@@ -110,24 +113,50 @@ const watchSpotWarned = async (
 ): Promise<void> => {
   const list = deps.ecs.listSpotWarnedActive?.bind(deps.ecs);
   if (!list) return;
-  const warned = new Map<string, { dryRun: boolean; groups: string[]; since: number }>();
+  const warned = new Map<string, { dryRun: boolean; groups: string[]; since: number; pending: number }>();
+  const waitingFor: {
+    cluster: string;
+    group: (typeof groups)[number];
+    warned: SpotWarned;
+    dryRun: boolean;
+  }[] = [];
   for (const group of groups) {
     const tag = group.tags.find((t) => t.Key === DrainTags.spotWarnedAt)?.Value;
     if (tag === undefined) continue;
     try {
       const settings = resolveDrainSettings(group.name, group.tags, defaults);
       if (!settings) continue;
-      const w = warned.get(settings.cluster) ?? { dryRun: false, groups: [], since: 0 };
+      const parsed = parseSpotWarned(tag);
+      const w = warned.get(settings.cluster) ?? { dryRun: false, groups: [], since: 0, pending: 0 };
       w.dryRun ||= settings.dryRun;
       w.groups.push(group.name);
-      w.since = Math.max(w.since, Number(tag) || 0);
+      w.since = Math.max(w.since, parsed.since);
       warned.set(settings.cluster, w);
+      if (parsed.pending.length > 0) {
+        waitingFor.push({ cluster: settings.cluster, group, warned: parsed, dryRun: settings.dryRun });
+      }
     } catch {
       // A bad tag is reported where the group's held instances are swept.
     }
   }
+  // Warned members whose agent had not registered: drained once it has (then marked like the others).
+  for (const { cluster, group, warned: w, dryRun } of waitingFor) {
+    try {
+      const left = await drainRegistered(deps, cluster, group, w.pending, dryRun, now);
+      if (left.length !== w.pending.length && !dryRun) {
+        await deps.autoscaling.setSpotWarned?.(group.name, { since: w.since, pending: left });
+      }
+      const entry = warned.get(cluster);
+      if (entry) entry.pending += left.length;
+    } catch (error) {
+      logger.error('Spot watch failed; the next sweep retries', { cluster, error: describeError(error) });
+      out.errors.push({ cluster, message: describeError(error) });
+      const entry = warned.get(cluster);
+      if (entry) entry.pending += w.pending.length;
+    }
+  }
   const nowS = Math.floor(now.getTime() / 1000);
-  for (const [cluster, { dryRun, groups: tagged, since }] of warned) {
+  for (const [cluster, { dryRun, groups: tagged, since, pending }] of warned) {
     try {
       const active = await list(cluster);
       for (const arn of active) {
@@ -139,7 +168,7 @@ const watchSpotWarned = async (
         if (!dryRun) await deps.ecs.setDraining(cluster, arn);
       }
       const clear = deps.autoscaling.clearSpotWarning?.bind(deps.autoscaling);
-      if (active.length > 0 || dryRun || !clear || !deps.ecs.listSpotWarned) continue;
+      if (active.length > 0 || pending > 0 || dryRun || !clear || !deps.ecs.listSpotWarned) continue;
       if (nowS - since < SPOT_TAG_GRACE_SECONDS) continue;
       if ((await deps.ecs.listSpotWarned(cluster)).length > 0) continue;
       for (const asg of tagged) await clear(asg);
@@ -152,6 +181,42 @@ const watchSpotWarned = async (
       out.errors.push({ cluster, message: describeError(error) });
     }
   }
+};
+
+/**
+ * Of `pending` (warned members not registered at their warning), sets DRAINING — and marks, so the watch
+ * keeps them DRAINING — those registered and ACTIVE now; returns those still to wait for (members whose
+ * agent has not registered yet). One no longer a launching or running member is forgotten.
+ */
+const drainRegistered = async (
+  deps: DrainDeps,
+  cluster: string,
+  group: { instances: readonly { instanceId: string; lifecycleState: string }[] },
+  pending: readonly string[],
+  dryRun: boolean,
+  now: Date,
+): Promise<string[]> => {
+  const left: string[] = [];
+  for (const id of pending) {
+    const member = group.instances.find((i) => i.instanceId === id);
+    if (!member || !MEMBER_STATES.includes(member.lifecycleState)) continue;
+    const ci = await deps.ecs.findContainerInstance(cluster, id);
+    if (!ci) {
+      left.push(id);
+      continue;
+    }
+    if (ci.status !== 'ACTIVE') continue;
+    logger.warn('Spot-warned instance registered after its warning: setting it DRAINING', {
+      cluster,
+      instanceId: id,
+      containerInstance: ci.arn,
+      dryRun,
+    });
+    if (dryRun) continue;
+    await deps.ecs.setDraining(cluster, ci.arn);
+    await deps.ecs.recordDrainStart(cluster, ci.arn, now, { spotWarning: true });
+  }
+  return left;
 };
 
 /** Sweeps every managed group. */

@@ -35,10 +35,11 @@ const recordSpotOnGroup = async (
   ports: DrainActuatorPorts,
   facts: Record<string, unknown>,
   at: Date,
+  pendingInstanceId?: string,
 ): Promise<void> => {
   if (!ports.autoscaling.recordSpotWarning) return;
   try {
-    await ports.autoscaling.recordSpotWarning(plan.asgName, at);
+    await ports.autoscaling.recordSpotWarning(plan.asgName, at, pendingInstanceId);
     logger.info('Spot warning recorded on the group', facts);
   } catch (error) {
     logger.error('Spot warning not recorded on the group: the sweeper will not re-drive this instance', {
@@ -108,6 +109,9 @@ export const applyDrainPlan = async (
           if (beforeDraining) throw error;
           continue;
         }
+        break;
+      case 'remember-spot-warning':
+        await recordSpotOnGroup(plan, ports, facts, step.at, plan.instanceId);
         break;
       case 'heartbeat': {
         const result = await ports.autoscaling.recordHeartbeat(plan.asgName, step.hookName, plan.instanceId);

@@ -14,7 +14,13 @@ import {
   DescribeLifecycleHooksCommand,
   RecordLifecycleActionHeartbeatCommand,
 } from '@aws-sdk/client-auto-scaling';
-import { DrainTags, type TagLike } from '../core/drain/config.js';
+import {
+  DrainTags,
+  formatSpotWarned,
+  parseSpotWarned,
+  type SpotWarned,
+  type TagLike,
+} from '../core/drain/config.js';
 import { autoScalingClient } from './clients.js';
 import { callAws, isNoActiveLifecycleAction, translateDrainError } from './drain-errors.js';
 import { DEFAULT_RETRY, NO_RETRY, type RetryPolicy, retrying } from './retry.js';
@@ -71,7 +77,9 @@ export interface DrainAutoScalingPort {
    * seconds): the sweeper's Spot watch lists that cluster only while the tag is there (issue 19).
    * Optional: ports without it leave the Spot watch to groups tagged otherwise.
    */
-  recordSpotWarning?(asgName: string, at: Date): Promise<void>;
+  recordSpotWarning?(asgName: string, at: Date, pendingInstanceId?: string): Promise<void>;
+  /** Rewrites the tag with what the sweeper still waits for ({@link formatSpotWarned}). */
+  setSpotWarned?(asgName: string, warned: SpotWarned): Promise<void>;
   /** Removes {@link DrainTags.spotWarnedAt} from the group (no warned container instance is left). */
   clearSpotWarning?(asgName: string): Promise<void>;
 }
@@ -136,7 +144,17 @@ export class AutoScalingDrainAdapter implements DrainAutoScalingPort {
     return groups;
   }
 
-  async recordSpotWarning(asgName: string, at: Date) {
+  async recordSpotWarning(asgName: string, at: Date, pendingInstanceId?: string) {
+    // The ids the tag already waits for are kept (Spot reclaims come in bursts): read, merge, write.
+    const current = (await this.describeGroup(asgName))?.tags.find((t) => t.Key === DrainTags.spotWarnedAt);
+    const { pending } = parseSpotWarned(current?.Value);
+    await this.setSpotWarned(asgName, {
+      since: Math.floor(at.getTime() / 1000),
+      pending: pendingInstanceId ? [...pending, pendingInstanceId] : pending,
+    });
+  }
+
+  async setSpotWarned(asgName: string, warned: SpotWarned) {
     await this.aws('autoscaling:CreateOrUpdateTags', `group '${asgName}'`, () =>
       this.autoscaling.send(
         new CreateOrUpdateTagsCommand({
@@ -145,7 +163,7 @@ export class AutoScalingDrainAdapter implements DrainAutoScalingPort {
               ResourceId: asgName,
               ResourceType: 'auto-scaling-group',
               Key: DrainTags.spotWarnedAt,
-              Value: String(Math.floor(at.getTime() / 1000)),
+              Value: formatSpotWarned(warned),
               PropagateAtLaunch: false,
             },
           ],

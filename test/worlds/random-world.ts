@@ -273,13 +273,21 @@ export const runWorld = async (
         const victim = spot[(seed + k) % Math.max(1, spot.length)];
         if (!victim) return;
         sim.interruptSpot(victim.id);
-        // The drainer must start the drain at once: its tasks have two minutes to move.
-        sim.at(t + 60, () => {
+        // The drainer must start the drain at once (its tasks have two minutes to move); an instance
+        // whose agent registers after the warning, at the next sweep (one minute) after it registers.
+        const warnedMs = sim.clock.nowMs;
+        const check = (late: boolean) => () => {
           const ci = victim.containerInstance;
-          if (ci && ci.status === 'ACTIVE' && victim.lifecycleState === 'InService') {
-            problems.push(`spot: ${victim.id} still ACTIVE 60 s after its interruption warning`);
-          }
-        });
+          if (!ci || ci.status !== 'ACTIVE' || victim.lifecycleState !== 'InService') return;
+          const registeredLate = ci.registeredAt > warnedMs;
+          if (registeredLate !== late) return;
+          if (late && ci.registeredAt > warnedMs + 50_000) return;
+          problems.push(
+            `spot: ${victim.id} still ACTIVE ${late ? 115 : 60} s after its interruption warning${late ? ` (registered ${Math.round((ci.registeredAt - warnedMs) / 1000)} s after it)` : ''}`,
+          );
+        };
+        sim.at(t + 60, check(false));
+        sim.at(t + 115, check(true));
       });
     }
     const job = world.job;

@@ -25,6 +25,34 @@ export const DrainTags = {
 } as const;
 
 /**
+ * The Spot-warning tag's value: `<epoch seconds>` of the latest warning, then, space-separated, the EC2
+ * ids of warned members whose agent had not registered yet (`i-a,i-b`): the sweeper drains each once it
+ * registers. At most {@link SPOT_PENDING_MAX} ids (a tag value holds 256 characters), the latest kept.
+ */
+export interface SpotWarned {
+  since: number;
+  pending: string[];
+}
+
+/** How many not-yet-registered warned instances one group's tag remembers. */
+export const SPOT_PENDING_MAX = 12;
+
+/** Reads the Spot-warning tag (a bare epoch — the older form — has no pending ids). */
+export const parseSpotWarned = (value: string | undefined): SpotWarned => {
+  const [epoch, ids] = (value ?? '').trim().split(/\s+/, 2);
+  return {
+    since: Number(epoch) || 0,
+    pending: (ids ?? '').split(',').filter((id) => /^i-[0-9a-f]+$/.test(id)),
+  };
+};
+
+/** Writes the Spot-warning tag's value. */
+export const formatSpotWarned = ({ since, pending }: SpotWarned): string => {
+  const ids = [...new Set(pending)].slice(-SPOT_PENDING_MAX);
+  return ids.length > 0 ? `${since} ${ids.join(',')}` : String(since);
+};
+
+/**
  * Default maximum drain time, seconds (1 h). Long enough for a replacement instance to boot, tasks to
  * start and pass health checks, and a 300 s load-balancer deregistration delay (the ALB default);
  * short enough that a replacement that cannot start does not hold an instance for the lifecycle hook's

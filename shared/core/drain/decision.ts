@@ -18,6 +18,9 @@ export type DrainTrigger = (typeof DrainTriggers)[keyof typeof DrainTriggers];
 
 /** Auto Scaling lifecycle states in which a terminate hook holds the instance. */
 export const WAITING_STATES: readonly string[] = ['Terminating:Wait', 'Warmed:Terminating:Wait'];
+
+/** Lifecycle states of a member that is launching or in service (its agent may register). */
+export const MEMBER_STATES: readonly string[] = ['Pending', 'Pending:Wait', 'Pending:Proceed', 'InService'];
 /**
  * States in which a terminate lifecycle action can be pending. A lifecycle event for an instance in any
  * other state (InService after a late retry of an old event, a warm-pool reuse; or past the hook) is
@@ -105,7 +108,9 @@ export type DrainStep =
       spotWarning?: true;
     }
   | { kind: 'heartbeat'; hookName: string }
-  | { kind: 'complete'; hookName: string; result: 'CONTINUE' };
+  | { kind: 'complete'; hookName: string; result: 'CONTINUE' }
+  /** A Spot-warned member whose agent has not registered yet: kept on its group for the sweeper. */
+  | { kind: 'remember-spot-warning'; at: Date };
 
 /** The headline of a plan, for logs and metrics. */
 export type DrainAction = 'complete' | 'force-complete' | 'set-draining' | 'heartbeat' | 'wait' | 'ignore';
@@ -232,6 +237,15 @@ export const decideDrain = (facts: DrainFacts, policy: DrainPolicy, now: Date): 
   if (!ci || !REGISTERED_STATUSES.includes(ci.status)) {
     const why = ci ? `container instance is ${ci.status}` : 'instance is not registered with the cluster';
     if (waiting) return complete(`${why}: nothing to drain`, 'complete');
+    if (!ci && facts.trigger === DrainTriggers.spotInterruption && MEMBER_STATES.includes(state ?? '')) {
+      // Its agent registers within a minute or so of InService: then ECS places tasks on it, and the
+      // reclaim takes them. The sweeper drains it once it registers (sweep.ts, the Spot watch).
+      steps.push({ kind: 'remember-spot-warning', at: now });
+      reasons.push(
+        `${why} yet (${state}): the warning is kept on the group, and the sweeper sets it DRAINING once its agent registers`,
+      );
+      return plan('wait');
+    }
     reasons.push(`${why}: nothing to drain`);
     return plan('ignore');
   }

@@ -715,6 +715,59 @@ describe('instance-drainer handler: reliability (issue 15)', () => {
     expect(Number(tags[0]?.Value)).toBeGreaterThan(0);
   });
 
+  it('Spot: a member whose agent has not registered yet is remembered on its group, not dropped', async () => {
+    // Found by random worlds: the warning came 30–50 s after the instance went InService, before its
+    // agent registered; "nothing to drain" — then it registered, ECS placed tasks on it, the reclaim took them.
+    world({
+      lifecycleState: 'InService',
+      ciStatus: undefined,
+      tags: [...MANAGED, { Key: DrainTags.spotWarnedAt, Value: '1000 i-0aaa' }],
+    });
+    const result = await invoke(load('ec2/spot-instance-interruption-warning.json'));
+    expect(result.plans[0]?.action).toBe('wait');
+    expect(result.plans[0]?.reasons.join(' ')).toMatch(/sweeper sets it DRAINING once its agent registers/);
+    const tags = asg.commandCalls(CreateOrUpdateTagsCommand).flatMap((c) => c.args[0].input.Tags ?? []);
+    // The id already waited for is kept; this one is added.
+    expect(tags.map((t) => [t.Key, t.Value?.split(' ')[1]])).toEqual([
+      [DrainTags.spotWarnedAt, `i-0aaa,${ID}`],
+    ]);
+    expect(ecs).not.toHaveReceivedCommand(UpdateContainerInstancesStateCommand);
+  });
+
+  it('the sweeper drains a remembered Spot-warned member once its agent has registered, then forgets it', async () => {
+    world({
+      lifecycleState: 'InService',
+      tags: [...MANAGED, { Key: DrainTags.spotWarnedAt, Value: `4102444800 ${ID}` }],
+    });
+    await invoke(load('capacity-report/scheduled-event.json'));
+    expect(ecs).toHaveReceivedCommandWith(ListContainerInstancesCommand, {
+      cluster: 'web-prod',
+      filter: `ec2InstanceId == ${ID}`,
+    });
+    expect(ecs).toHaveReceivedCommandWith(UpdateContainerInstancesStateCommand, {
+      containerInstances: [CI],
+      status: 'DRAINING',
+    });
+    const names = ecs
+      .commandCalls(PutAttributesCommand)
+      .flatMap((c) => (c.args[0].input.attributes ?? []).map((a) => a.name));
+    expect(names).toContain(SPOT_WARNING_ATTRIBUTE);
+    const tags = asg.commandCalls(CreateOrUpdateTagsCommand).flatMap((c) => c.args[0].input.Tags ?? []);
+    expect(tags.map((t) => [t.Key, t.Value])).toEqual([[DrainTags.spotWarnedAt, '4102444800']]);
+  });
+
+  it('the sweeper keeps waiting for a remembered member whose agent has not registered, and keeps the tag', async () => {
+    world({
+      lifecycleState: 'InService',
+      ciStatus: undefined,
+      tags: [...MANAGED, { Key: DrainTags.spotWarnedAt, Value: `1000 ${ID}` }],
+    });
+    await invoke(load('capacity-report/scheduled-event.json'));
+    expect(ecs).not.toHaveReceivedCommand(UpdateContainerInstancesStateCommand);
+    expect(asg).not.toHaveReceivedCommand(CreateOrUpdateTagsCommand);
+    expect(asg).not.toHaveReceivedCommand(DeleteTagsCommand);
+  });
+
   it('the sweeper lists no cluster for its Spot watch unless a group carries the Spot-warning tag', async () => {
     world({ lifecycleState: 'InService', spotWarnedActive: true });
     await invoke(load('capacity-report/scheduled-event.json'));
