@@ -114,20 +114,28 @@ export const parseDescribeInstanceTypes = (status: number, xml: string): Describ
   throw ec2ErrorOf(status, doc);
 };
 
+/** One signed EC2 Query request (a form body): its HTTP status and answer text. */
+export const ec2QueryPost = async (
+  options: Ec2QueryOptions,
+  body: string,
+): Promise<{ status: number; text: string }> => {
+  const region = await options.region();
+  return signedPost({
+    service: 'ec2',
+    region,
+    credentials: options.credentials,
+    url: ec2Endpoint(region, options.env ?? process.env),
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+    body,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+  });
+};
+
 /** The {@link InstanceTypesClient} over a signed EC2 Query request. */
 export const ec2QueryInstanceTypesClient = (options: Ec2QueryOptions): InstanceTypesClient => ({
   async describeInstanceTypes(input) {
-    const region = await options.region();
-    const { status, text } = await signedPost({
-      service: 'ec2',
-      region,
-      credentials: options.credentials,
-      url: ec2Endpoint(region, options.env ?? process.env),
-      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-      body: describeInstanceTypesBody(input),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-    });
+    const { status, text } = await ec2QueryPost(options, describeInstanceTypesBody(input));
     return parseDescribeInstanceTypes(status, text);
   },
 });

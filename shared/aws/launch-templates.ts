@@ -20,8 +20,7 @@
  */
 import { child, ec2ErrorOf, items, num, parseEc2Xml, text, type Xml } from './ec2-xml.js';
 import { awsCall } from './errors.js';
-import { EC2_API_VERSION, type Ec2QueryOptions, ec2Endpoint } from './instance-types.js';
-import { signedPost } from './signed-request.js';
+import { EC2_API_VERSION, type Ec2QueryOptions, ec2QueryPost } from './instance-types.js';
 
 /** One DescribeLaunchTemplateVersions request: one template, one version. */
 export interface DescribeLaunchTemplateVersionsInput {
@@ -143,18 +142,8 @@ export const parseDescribeLaunchTemplateVersions = (
 /** The {@link LaunchTemplatesClient} over a signed EC2 Query request. */
 export const ec2QueryLaunchTemplatesClient = (options: Ec2QueryOptions): LaunchTemplatesClient => ({
   async describeLaunchTemplateVersions(input) {
-    const region = await options.region();
-    const { status, text: body } = await signedPost({
-      service: 'ec2',
-      region,
-      credentials: options.credentials,
-      url: ec2Endpoint(region, options.env ?? process.env),
-      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-      body: describeLaunchTemplateVersionsBody(input),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-    });
-    return parseDescribeLaunchTemplateVersions(status, body);
+    const { status, text } = await ec2QueryPost(options, describeLaunchTemplateVersionsBody(input));
+    return parseDescribeLaunchTemplateVersions(status, text);
   },
 });
 
