@@ -3,7 +3,9 @@
  * groups (x86, Graviton, GPU; one type per launch template, or mixed-instances overrides with or without
  * weights; Spot; warm pools; MinSize 0–2), one to three services (bridge, host or awsvpc; static host
  * ports, some shared; arm64 or x86 images; memberOf instance-type constraints; distinctInstance; binpack /
- * spread; task- or container-level sizes, soft or hard memory limits), sometimes an agent DAEMON — run for
+ * spread; task- or container-level sizes, soft or hard memory limits), sometimes an agent DAEMON, Spot
+ * warnings, a standalone job and someone else's state (a foreign drain, a disconnected agent, an
+ * instance refresh) — run for
  * 80 simulated minutes under the project's cluster scaler and drainer: demand steps up at 2 minutes and
  * down at 40.
  *
@@ -13,7 +15,7 @@
  * - **convergence** (at 80 min, 40 min after demand last changed, no headroom): no instance runs only
  *   daemon tasks whose removal would keep its group at MinSize;
  * - no scaler invocation fails, no write is rejected, no instance leaves with tasks, no lifecycle action
- *   times out.
+ *   times out, an instance refresh succeeds; a still-disconnected agent's instance is not judged idle.
  *
  * Found by it (wave 2, fifth stop): daemon room counted against scale-in, a weighted overshoot's
  * rejected decrement, drains undone by an unplaceable largest task or by the daemon room of an emptied
@@ -71,6 +73,12 @@ export interface World {
   spotWarnings: number[];
   /** A standalone job (RunTask) that runs for a while, started in the first 20 min. */
   job?: { at: number; cpu: number; memory: number; seconds: number };
+  /** Someone else (a person, a script) sets a random ACTIVE instance DRAINING, in the first 20 min. */
+  foreignDrain?: { at: number };
+  /** A random ACTIVE instance's ECS agent disconnects; it comes back `back` seconds later, or never. */
+  disconnect?: { at: number; back?: number };
+  /** The operator publishes a new launch template version and starts an instance refresh on a group. */
+  refresh?: { at: number; group: number; minHealthyPercentage: number };
 }
 
 /** Draws the world of `seed`. */
@@ -176,7 +184,35 @@ export const drawWorld = (seed: number): World => {
           seconds: 300 + Math.floor(r() * 1200),
         }
       : undefined;
-  return { seed, groups, services, daemon, headroom, spotWarnings, ...(job ? { job } : {}) };
+  // Drawn after everything above, for the same reason.
+  const foreignDrain = r() < 0.2 ? { at: 300 + Math.floor(r() * 900) } : undefined;
+  const disconnect =
+    r() < 0.2
+      ? {
+          at: 300 + Math.floor(r() * 1200),
+          ...(r() < 0.5 ? { back: 300 + Math.floor(r() * 900) } : {}),
+        }
+      : undefined;
+  const refresh =
+    r() < 0.15
+      ? {
+          at: 300 + Math.floor(r() * 900),
+          group: Math.floor(r() * groups.length),
+          minHealthyPercentage: pick([50, 75, 90, 100]),
+        }
+      : undefined;
+  return {
+    seed,
+    groups,
+    services,
+    daemon,
+    headroom,
+    spotWarnings,
+    ...(job ? { job } : {}),
+    ...(foreignDrain ? { foreignDrain } : {}),
+    ...(disconnect ? { disconnect } : {}),
+    ...(refresh ? { refresh } : {}),
+  };
 };
 
 /** The project's functions that act on clusters (the report only reads). */
@@ -301,6 +337,53 @@ export const runWorld = async (
         sim.runTask(CLUSTER, 'job', 1, { startedBy: 'nightly-report' });
       });
     }
+    // Someone else's state (docs/coexistence.md): a person drains an instance; an agent disconnects.
+    const activeMember = (k: number) => {
+      const live = [...sim.asg.groups.values()]
+        .flatMap((g) => [...g.instances.values()])
+        .filter(
+          (i) =>
+            i.lifecycleState === 'InService' &&
+            i.containerInstance?.status === 'ACTIVE' &&
+            i.containerInstance.agentConnected,
+        );
+      return live[(seed + k) % Math.max(1, live.length)];
+    };
+    if (world.foreignDrain) {
+      sim.at(world.foreignDrain.at, () => {
+        const victim = activeMember(7);
+        if (victim?.containerInstance) sim.ecs.setStatus(victim.containerInstance, 'DRAINING');
+      });
+    }
+    let disconnected: string | undefined;
+    const disconnect = world.disconnect;
+    if (disconnect) {
+      sim.at(disconnect.at, () => {
+        const victim = activeMember(13);
+        const ci = victim?.containerInstance;
+        if (!ci) return;
+        disconnected = victim.id;
+        sim.ecs.setAgentConnected(ci, false);
+        if (disconnect.back !== undefined) {
+          sim.at(disconnect.at + disconnect.back, () => {
+            if (ci.status !== 'INACTIVE') sim.ecs.setAgentConnected(ci, true);
+            disconnected = undefined;
+          });
+        }
+      });
+    }
+    let refresh: ReturnType<Sim['asg']['startInstanceRefresh']> | undefined;
+    const refreshed = world.refresh;
+    if (refreshed) {
+      sim.at(refreshed.at, () => {
+        const g = [...sim.asg.groups.values()][refreshed.group]!;
+        g.launchTemplate.version = String(Number(g.launchTemplate.version) + 1);
+        refresh = sim.asg.startInstanceRefresh(g, {
+          minHealthyPercentage: refreshed.minHealthyPercentage,
+          instanceWarmupSeconds: 60,
+        });
+      });
+    }
     // The functions as serverless.yml deploys them: the dispatcher's tick and the cluster queue, the
     // drainer's lifecycle, task, container-instance and Spot-warning rules.
     sim.install();
@@ -328,13 +411,20 @@ export const runWorld = async (
             (t) => t.lastStatus === 'STOPPED' || t.service?.schedulingStrategy === 'DAEMON',
           ),
       );
-      const removable = idle.filter((i) => units - i.weight >= g.min);
+      // A disconnected agent's instance is only reported, unless the group opts in to replacing it
+      // (docs/coexistence.md); every other idle instance must go.
+      const removable = idle.filter((i) => units - i.weight >= g.min && i.id !== disconnected);
       // The default headroom (one more of the largest task) may keep one idle instance.
       if (removable.length > (world.headroom === '0' ? 0 : 1)) {
         problems.push(
           `convergence: ${g.name} keeps ${removable.length} idle instance(s) above MinSize 40 min after demand last changed (${describeGroups(sim)})`,
         );
       }
+    }
+    if (refresh && refresh.status !== 'Successful') {
+      problems.push(
+        `refresh: the instance refresh started at ${refreshed!.at} s is ${refresh.status} at 80 min (${describeGroups(sim)})`,
+      );
     }
     const failed = sim.invocations.filter((i) => i.outcome !== 'ok');
     if (failed.length > 0)

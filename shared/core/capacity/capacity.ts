@@ -141,6 +141,31 @@ export const serviceTaskDefinitions = (s: Service): string[] => {
 export const headroomTask = (analysis: Pick<CapacityAnalysis, 'largestTask'>): Resources =>
   analysis.largestTask.live ?? analysis.largestTask.reservation;
 
+/**
+ * The largest reservation, per dimension, of the REPLICA services that want tasks (ACTIVE, desired > 0),
+ * leaving out the services named in `excluded`, and the task definition largest by CPU among them (the
+ * headroom's task: `largestTask.live`). Task definitions missing from the snapshot are skipped.
+ */
+export const liveLargestTask = (
+  snapshot: Pick<ClusterSnapshot, 'services' | 'taskDefinitions'>,
+  excluded: ReadonlySet<string> = new Set(),
+): { live: Resources; taskDefinition: string | undefined } => {
+  const defs = new Map(snapshot.taskDefinitions.map((t) => [t.taskDefinitionArn, t]));
+  let live: Resources = ZERO;
+  let largest: { arn: string; cpu: number } | undefined;
+  for (const s of snapshot.services) {
+    if (s.status !== 'ACTIVE' || isDaemon(s) || s.desiredCount <= 0 || excluded.has(s.serviceName)) continue;
+    for (const arn of serviceTaskDefinitions(s)) {
+      const td = defs.get(arn);
+      if (!td) continue;
+      const r = taskReservation(td);
+      live = maxResources(live, r);
+      if (!largest || r.CPU > largest.cpu) largest = { arn, cpu: r.CPU };
+    }
+  }
+  return { live, taskDefinition: largest?.arn };
+};
+
 /** 100 × part / whole, 0 when whole is 0 (never NaN). */
 export const percent = (part: number, whole: number): number => (whole > 0 ? (100 * part) / whole : 0);
 
@@ -171,7 +196,7 @@ export const analyzeCapacity = (snapshot: ClusterSnapshot): CapacityAnalysis => 
 
   // Largest task per dimension over REPLICA services (all deployments).
   let largest: Resources = ZERO;
-  let live: Resources = ZERO;
+  const { live } = liveLargestTask(snapshot);
   const byDimension: Partial<Record<Dimension, string>> = {};
   let daemonReservation: Resources = ZERO;
   const daemonServices: string[] = [];
@@ -191,7 +216,6 @@ export const analyzeCapacity = (snapshot: ClusterSnapshot): CapacityAnalysis => 
         if (r[d] > largest[d]) byDimension[d] = arn;
       }
       largest = maxResources(largest, r);
-      if (s.desiredCount > 0) live = maxResources(live, r);
     }
     const deployments =
       s.deployments.length > 0

@@ -13,8 +13,8 @@
  *   within seconds; scale-in waits for it.
  */
 
-import { type CapacityAnalysis, isDaemon, serviceTaskDefinitions } from '../capacity/capacity.js';
-import { maxResources, type Resources, taskReservation, ZERO } from '../capacity/resources.js';
+import { type CapacityAnalysis, liveLargestTask } from '../capacity/capacity.js';
+import { type Resources, ZERO } from '../capacity/resources.js';
 import {
   type Demand,
   hasPlacementRules,
@@ -311,23 +311,10 @@ export const withoutUnplaceableHeadroom = (
     (s) => never.has(s.serviceName) && s.runningCount === 0 && s.pendingCount === 0,
   );
   if (excluded.length === 0) return analysis;
-  const gone = new Set(excluded.map((s) => s.serviceName));
-  const defs = new Map(snapshot.taskDefinitions.map((t) => [t.taskDefinitionArn, t]));
-  let live: Resources = ZERO;
-  let largest: { arn: string; cpu: number } | undefined;
-  for (const s of snapshot.services) {
-    if (s.status !== 'ACTIVE' || isDaemon(s) || s.desiredCount <= 0 || gone.has(s.serviceName)) continue;
-    for (const arn of serviceTaskDefinitions(s)) {
-      const td = defs.get(arn);
-      if (!td) continue;
-      const r = taskReservation(td);
-      live = maxResources(live, r);
-      if (!largest || r.CPU > largest.cpu) largest = { arn, cpu: r.CPU };
-    }
-  }
+  const { live, taskDefinition } = liveLargestTask(snapshot, new Set(excluded.map((s) => s.serviceName)));
   return {
     ...analysis,
-    largestTask: { ...analysis.largestTask, live, taskDefinition: largest?.arn ?? null },
+    largestTask: { ...analysis.largestTask, live, taskDefinition: taskDefinition ?? null },
   };
 };
 
