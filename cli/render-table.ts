@@ -163,6 +163,7 @@ const placementLines = (c: ClusterReport, x: Ctx): string[] => {
     unplaceable: 'UNPLACEABLE',
     'crash-loop': 'CRASH LOOP',
     'waiting-for-ecs': 'WAITING FOR ECS',
+    'capacity-provider': "CAPACITY PROVIDER'S",
   };
   const waiting = (c.waitingTasks ?? []).map(
     (w) =>

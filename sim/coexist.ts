@@ -70,7 +70,7 @@ const providers = (ecs: EcsWorld): Map<string, CapacityProviderSpec> => {
   return m;
 };
 
-export { clusterCapacityProviders } from './ecs/capacity-providers.js';
+export { clusterCapacityProviders, setDefaultCapacityProviderStrategy } from './ecs/capacity-providers.js';
 
 /**
  * Creates a capacity provider for `spec.autoScalingGroup` and associates it with the cluster; the group
@@ -81,7 +81,14 @@ export const createCapacityProvider = (ecs: EcsWorld, asg: AsgWorld, spec: Capac
   const g = asg.groups.get(spec.autoScalingGroup);
   if (!c || !g) throw new Error(`sim: createCapacityProvider '${spec.name}': unknown cluster or group.`);
   providers(ecs).set(spec.name, spec);
-  addClusterCapacityProvider(c, spec.name);
+  addClusterCapacityProvider(c, spec.name, g.name);
+  // Instances that register from now on carry the provider's name (asg-world's registration asks
+  // capacityProviderOfGroup). Those already registered: AWS says they "might not be properly registered
+  // with the capacity provider" and recommends an empty group; the simulator associates them.
+  for (const i of g.instances.values()) {
+    if (i.containerInstance && i.containerInstance.cluster === c)
+      i.containerInstance.capacityProviderName = spec.name;
+  }
   g.tags.set('AmazonECSManaged', { value: '', propagateAtLaunch: true });
 };
 

@@ -4,6 +4,7 @@
  * run the termination lifecycle hook (Terminating:Wait → Proceed), and Spot interruptions.
  */
 import type { SimContext } from '../core/context.js';
+import { capacityProviderOfGroup } from '../ecs/capacity-providers.js';
 import type { EcsWorld } from '../ecs/ecs-world.js';
 import {
   type InstanceTypeSpec,
@@ -373,11 +374,14 @@ export class AsgWorld {
   private register(inst: SimAsgInstance): void {
     const cluster = inst.group.cluster;
     if (!inst.willRegister || !cluster || inst.ec2State !== 'running' || inst.containerInstance) return;
+    const c = this.ecs.cluster(cluster);
+    const provider = c ? capacityProviderOfGroup(c, inst.group.name) : undefined;
     inst.containerInstance = this.ecs.registerContainerInstance({
       cluster,
       ec2InstanceId: inst.id,
       instanceType: inst.type,
       az: inst.az,
+      ...(provider ? { capacityProviderName: provider } : {}),
     });
   }
 

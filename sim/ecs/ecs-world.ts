@@ -4,6 +4,7 @@
  * `service-scheduler.ts`; the API surface in `ecs-api*.ts`.
  */
 import type { SimContext } from '../core/context.js';
+import { serviceProviderStrategy } from './capacity-providers.js';
 import { containerInstanceEvent, taskEvent } from './ecs-events.js';
 import type {
   PlacementConstraint,
@@ -30,6 +31,14 @@ export interface ServiceSpec {
   /** Default for services: spread(attribute:ecs.availability-zone) (ECS default). */
   placementStrategy?: PlacementStrategy[];
   placementConstraints?: PlacementConstraint[];
+  /**
+   * A capacity provider strategy instead of the EC2 launch type (weight default 1 when only one item,
+   * else 0; base default 0, as ECS's API). Absent: the cluster's default strategy if it has one
+   * (`setDefaultCapacityProviderStrategy`), else launch type EC2.
+   */
+  capacityProviderStrategy?: Array<{ capacityProvider: string; weight?: number; base?: number }>;
+  /** `EC2` forces the launch type even when the cluster has a default strategy. */
+  launchType?: 'EC2';
   /** Default 100 (REPLICA) / 0 (DAEMON). */
   minimumHealthyPercent?: number;
   /** Default 200 (REPLICA) / 100 (DAEMON). */
@@ -129,6 +138,7 @@ export class EcsWorld {
       schedulingStrategy: daemon ? 'DAEMON' : 'REPLICA',
       placementStrategy: daemon ? [] : effectiveServiceStrategy(spec.placementStrategy),
       declaredPlacementStrategy: daemon ? [] : [...(spec.placementStrategy ?? [])],
+      capacityProviderStrategy: daemon ? [] : serviceProviderStrategy(cluster, spec),
       placementConstraints: spec.placementConstraints ?? [],
       minimumHealthyPercent: spec.minimumHealthyPercent ?? (daemon ? 0 : 100),
       maximumPercent: spec.maximumPercent ?? (daemon ? 100 : 200),
@@ -155,6 +165,8 @@ export class EcsWorld {
     attributes?: Array<{ name: string; value?: string }>;
     /** Keep a known ARN (seeding from a snapshot). */
     arn?: string;
+    /** The capacity provider whose Auto Scaling group launched the instance. */
+    capacityProviderName?: string;
   }): SimContainerInstance {
     const cluster = this.cluster(spec.cluster);
     if (!cluster) throw new Error(`sim: cluster '${spec.cluster}' does not exist.`);
@@ -172,6 +184,7 @@ export class EcsWorld {
       az: spec.az,
       status: 'ACTIVE',
       agentConnected: true,
+      ...(spec.capacityProviderName ? { capacityProviderName: spec.capacityProviderName } : {}),
       registered: { cpu: t.cpu, memory: t.memory, gpu: t.gpu ?? 0 },
       remaining: { cpu: t.cpu, memory: t.memory, gpu: t.gpu ?? 0 },
       usedPorts: new Set(agentPorts),

@@ -76,6 +76,12 @@ export interface SimContainerInstance {
   az: string;
   status: ContainerInstanceStatus;
   agentConnected: boolean;
+  /**
+   * The capacity provider the instance belongs to (DescribeContainerInstances `capacityProviderName`):
+   * its Auto Scaling group is a provider's group of the cluster. Tasks placed through a capacity provider
+   * strategy go only to instances of the providers named.
+   */
+  capacityProviderName?: string;
   registered: Reservation;
   remaining: Reservation;
   /** Host ports the agent reserves (22, 2375, 2376, 51678, 51679) plus those in use by tasks. */
@@ -122,6 +128,11 @@ export interface SimService {
   placementStrategy: PlacementStrategy[];
   /** The strategy as given to CreateService/UpdateService, which DescribeServices returns (`[]` when none). */
   declaredPlacementStrategy: PlacementStrategy[];
+  /**
+   * The service's capacity provider strategy (empty: launch type EC2). ECS maps each task to a provider
+   * of the strategy first, then places it on that provider's instances only (ecs-facts §1.1).
+   */
+  capacityProviderStrategy: CapacityProviderStrategyItem[];
   placementConstraints: PlacementConstraint[];
   minimumHealthyPercent: number;
   maximumPercent: number;
@@ -141,6 +152,13 @@ export interface SimService {
   throttledUntil?: number;
   /** When the service first had fewer tasks than desired (for the pending-too-long invariant). */
   unplacedSince?: number;
+}
+
+/** One item of a capacity provider strategy (ECS `CapacityProviderStrategyItem`). */
+export interface CapacityProviderStrategyItem {
+  capacityProvider: string;
+  weight: number;
+  base: number;
 }
 
 /** One ECS cluster. */

@@ -34,6 +34,11 @@ export interface PlacementRequest {
   group: string;
   strategy: readonly PlacementStrategy[];
   constraints: readonly PlacementConstraint[];
+  /**
+   * A capacity provider strategy's providers: only their instances are candidates (ECS maps the task to
+   * a provider before it places it). Undefined: launch type EC2, any instance.
+   */
+  capacityProviders?: ReadonlySet<string>;
 }
 
 /** Why an instance cannot take the task (ECS failure reasons). */
@@ -130,8 +135,10 @@ export const chooseInstance = (
     .filter((c) => c.type === 'memberOf' && c.expression)
     .map((c) => compileQuery(c.expression!));
   const distinct = req.constraints.some((c) => c.type === 'distinctInstance');
+  const providers = req.capacityProviders;
   for (const ci of instances) {
     if (ci.status !== 'ACTIVE' || !ci.agentConnected) continue;
+    if (providers && !providers.has(ci.capacityProviderName ?? '')) continue;
     let reason: PlacementReason | undefined = misfit(ci, req);
     if (!reason && lacksAttribute(ci, req)) reason = 'ATTRIBUTE';
     if (!reason && (constraintPreds.some((p) => !p(ci)) || (distinct && countOf(ci) > 0))) {

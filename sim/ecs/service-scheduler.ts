@@ -14,6 +14,7 @@
  * Standalone tasks are never touched by draining.
  */
 
+import { eligibleProviders } from './capacity-providers.js';
 import { placementFailureEvent } from './ecs-events.js';
 import type { EcsWorld } from './ecs-world.js';
 import type { SimCluster, SimContainerInstance, SimService, SimTask } from './model.js';
@@ -74,6 +75,9 @@ const request = (s: SimService) => {
     group: `service:${s.name}`,
     strategy: s.placementStrategy,
     constraints: [...s.placementConstraints, ...td.placementConstraints],
+    ...(s.capacityProviderStrategy.length > 0
+      ? { capacityProviders: eligibleProviders(s.capacityProviderStrategy) }
+      : {}),
   };
 };
 

@@ -2,7 +2,7 @@
  * ECS API response shapes built from the simulator's state. Dates are `Date` objects, as the SDK
  * returns them; events convert them to ISO strings (`isoDates`).
  */
-import { clusterCapacityProviders } from './capacity-providers.js';
+import { clusterCapacityProviders, defaultCapacityProviderStrategy } from './capacity-providers.js';
 import type { Reservation, SimCluster, SimContainerInstance, SimService, SimTask } from './model.js';
 
 /** `Tag[]` from a record. */
@@ -75,6 +75,7 @@ export const containerInstanceShape = (ci: SimContainerInstance): ContainerInsta
   put(o, 'status', ci.status);
   if (ci.status === 'INACTIVE') o.statusReason = 'Instance deregistration forced by the user.';
   put(o, 'agentConnected', ci.agentConnected);
+  put(o, 'capacityProviderName', ci.capacityProviderName);
   o.runningTasksCount = running;
   o.pendingTasksCount = pending;
   o.attributes = ci.attributes.map((a) => {
@@ -172,6 +173,12 @@ export const effectiveDesired = (s: SimService): number => {
 };
 
 /** DescribeServices item (`tags` only when `include: ['TAGS']`). */
+/** A service's launch type, or its capacity provider strategy (DescribeServices shows one or the other). */
+const launchOf = (s: SimService): { launchType: 'EC2' } | { capacityProviderStrategy: object[] } =>
+  s.capacityProviderStrategy.length > 0
+    ? { capacityProviderStrategy: s.capacityProviderStrategy.map((i) => ({ ...i })) }
+    : { launchType: 'EC2' };
+
 export const serviceShape = (s: SimService, withTags: boolean) => {
   let running = 0;
   let pending = 0;
@@ -190,7 +197,7 @@ export const serviceShape = (s: SimService, withTags: boolean) => {
     desiredCount: desired,
     runningCount: running,
     pendingCount: pending,
-    launchType: 'EC2',
+    ...launchOf(s),
     taskDefinition: s.taskDefinition.arn,
     deploymentConfiguration: {
       deploymentCircuitBreaker: { enable: false, rollback: false },
@@ -208,7 +215,7 @@ export const serviceShape = (s: SimService, withTags: boolean) => {
         failedTasks: s.failedTasks,
         createdAt: new Date(s.deploymentCreatedAt),
         updatedAt: new Date(s.deploymentCreatedAt),
-        launchType: 'EC2',
+        ...launchOf(s),
         rolloutState: running === desired ? 'COMPLETED' : 'IN_PROGRESS',
       },
     ],
@@ -253,7 +260,7 @@ export const clusterShape = (c: SimCluster) => {
     tags: tagList(c.tags),
     settings: [{ name: 'containerInsights', value: 'disabled' }],
     capacityProviders: clusterCapacityProviders(c),
-    defaultCapacityProviderStrategy: [],
+    defaultCapacityProviderStrategy: defaultCapacityProviderStrategy(c).map((i) => ({ ...i })),
   };
 };
 

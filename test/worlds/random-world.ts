@@ -23,6 +23,7 @@
  * read), the last weighted instance below MaxSize never bought.
  */
 
+import { createCapacityProvider, setDefaultCapacityProviderStrategy } from '../../sim/coexist.js';
 import type { Sim } from '../../sim/index.js';
 import { isolate } from '../faults/run-matrix.js';
 import { CLUSTER, type FleetGroup, fleetWorld } from '../scenario/fleet-world.js';
@@ -79,6 +80,18 @@ export interface World {
   disconnect?: { at: number; back?: number };
   /** The operator publishes a new launch template version and starts an instance refresh on a group. */
   refresh?: { at: number; group: number; minHealthyPercentage: number };
+  /**
+   * An ECS capacity provider on group `group` (managed scaling on or off; the group tagged for the scaler
+   * or not) and service `service` on its strategy — its own, or the cluster's default (the other services
+   * then name the EC2 launch type).
+   */
+  provider?: {
+    group: number;
+    service: number;
+    managedScaling: boolean;
+    tagged: boolean;
+    viaDefault: boolean;
+  };
 }
 
 /** Draws the world of `seed`. */
@@ -201,6 +214,16 @@ export const drawWorld = (seed: number): World => {
           minHealthyPercentage: pick([50, 75, 90, 100]),
         }
       : undefined;
+  const provider =
+    r() < 0.15
+      ? {
+          group: Math.floor(r() * groups.length),
+          service: Math.floor(r() * services.length),
+          managedScaling: r() < 0.5,
+          tagged: r() < 0.5,
+          viaDefault: r() < 0.3,
+        }
+      : undefined;
   return {
     seed,
     groups,
@@ -212,16 +235,42 @@ export const drawWorld = (seed: number): World => {
     ...(foreignDrain ? { foreignDrain } : {}),
     ...(disconnect ? { disconnect } : {}),
     ...(refresh ? { refresh } : {}),
+    ...(provider ? { provider } : {}),
   };
 };
 
 /** The project's functions that act on clusters (the report only reads). */
 const DEPLOYED = ['cluster-dispatcher', 'cluster-scaler', 'instance-drainer'];
 
+const PROVIDER = 'world-cp';
+
+/**
+ * Whether the scaler grows the provider's group: tagged for it and managed scaling off. Otherwise the
+ * provider's managed scaling (not simulated) or nobody sizes it, and the judge leaves that group and the
+ * service on its strategy alone.
+ */
+const providerGrown = (world: World): boolean =>
+  world.provider !== undefined && world.provider.tagged && !world.provider.managedScaling;
+
 const DAEMON: TaskDefinition = { family: 'agent', containers: [{ cpu: 128, memoryReservation: 128 }] };
 
 /** Services (daemon first, as ECS starts daemon tasks first on a joining host) at `desired(s)`. */
 const populate = (sim: Sim, world: World, desired: (s: WorldService) => number): void => {
+  const p = world.provider;
+  const bound = p ? world.services[p.service]?.name : undefined;
+  if (p) {
+    const g = world.groups[p.group]!.name;
+    if (!p.tagged) sim.asg.groups.get(g)!.tags.delete('ecs-autoscaler:cluster');
+    createCapacityProvider(sim.ecs, sim.asg, {
+      name: PROVIDER,
+      cluster: CLUSTER,
+      autoScalingGroup: g,
+      managedScaling: p.managedScaling,
+      managedTerminationProtection: p.managedScaling,
+    });
+    if (p.viaDefault)
+      setDefaultCapacityProviderStrategy(sim.ecs.cluster(CLUSTER)!, [{ capacityProvider: PROVIDER }]);
+  }
   if (world.daemon) {
     sim.registerTaskDefinition(DAEMON);
     sim.createService({
@@ -238,6 +287,10 @@ const populate = (sim: Sim, world: World, desired: (s: WorldService) => number):
       name: s.name,
       taskDefinition: s.name,
       desiredCount: desired(s),
+      ...(p && s.name === bound && !p.viaDefault
+        ? { capacityProviderStrategy: [{ capacityProvider: PROVIDER }] }
+        : {}),
+      ...(p?.viaDefault && s.name !== bound ? { launchType: 'EC2' as const } : {}),
       ...(s.constraints ? { placementConstraints: s.constraints } : {}),
       ...(s.strategy ? { placementStrategy: s.strategy } : {}),
     });
@@ -252,8 +305,10 @@ const running = (sim: Sim, service: string): number =>
 /** What the simulator alone places with every group at MaxSize from the start: per service, tasks running. */
 const reference = async (world: World): Promise<Map<string, number>> => {
   isolate();
+  // A provider's group the scaler does not grow keeps its size (nothing scales it in the simulator).
+  const fixed = world.provider && !providerGrown(world) ? world.provider.group : -1;
   const sim = fleetWorld(
-    world.groups.map((g) => ({ ...g, desired: g.max })),
+    world.groups.map((g, k) => (k === fixed ? g : { ...g, desired: g.max })),
     world.seed,
   );
   try {
@@ -391,7 +446,11 @@ export const runWorld = async (
     sim.start();
     await sim.runFor(2280);
     await inspect?.(sim, 'mid');
+    const p = world.provider;
+    const boundService = p && !providerGrown(world) ? world.services[p.service]?.name : undefined;
+    const providerGroup = p && !providerGrown(world) ? world.groups[p.group]!.name : undefined;
     for (const s of world.services) {
+      if (s.name === boundService) continue;
       const run = running(sim, s.name);
       if (placeable.get(s.name) === s.to && run < s.to) {
         problems.push(
@@ -402,6 +461,7 @@ export const runWorld = async (
     await sim.runFor(2520);
     await inspect?.(sim, 'end');
     for (const g of sim.asg.groups.values()) {
+      if (g.name === providerGroup) continue;
       const live = [...g.instances.values()].filter((i) => i.lifecycleState === 'InService');
       const units = live.reduce((u, i) => u + i.weight, 0);
       const idle = live.filter(

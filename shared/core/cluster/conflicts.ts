@@ -18,6 +18,7 @@
  * capacity yourself"; managed termination protection turns instance protection on and off itself; managed
  * draining adds hook `ecs-managed-draining-termination-hook`). Pure: everything comes from the snapshot.
  */
+import { serviceCapacityProviders } from '../placement/requirements.js';
 import type { AutoScalingGroup, ClusterSnapshot, GroupControllers } from '../snapshot/snapshot.js';
 
 /** The tag ECS writes on a group it binds to a capacity provider (ecs-facts §5). */
@@ -55,6 +56,31 @@ const groupArnMatches = (providerAsg: string, group: AutoScalingGroup): boolean 
   providerAsg === group.AutoScalingGroupARN ||
   providerAsg === group.AutoScalingGroupName ||
   providerAsg.endsWith(`:autoScalingGroupName/${group.AutoScalingGroupName}`);
+
+/** The capacity provider of the cluster whose Auto Scaling group is `group` (undefined: none read). */
+export const capacityProviderOfGroup = (
+  snapshot: ClusterSnapshot,
+  group: AutoScalingGroup,
+): string | undefined =>
+  (snapshot.capacityProviders ?? []).find(
+    (p) =>
+      p.autoScalingGroupProvider && groupArnMatches(p.autoScalingGroupProvider.autoScalingGroupArn, group),
+  )?.name;
+
+/**
+ * The capacity providers each service's tasks may run on, by service name (placement/requirements.ts
+ * `serviceCapacityProviders`; undefined: the EC2 launch type, any instance).
+ */
+export const providersOfServices = (
+  snapshot: ClusterSnapshot,
+): ((service: string) => readonly string[] | undefined) => {
+  const by = new Map<string, readonly string[]>();
+  for (const s of snapshot.services) {
+    const p = serviceCapacityProviders(s, snapshot.cluster.defaultCapacityProviderStrategy);
+    if (p) by.set(s.serviceName, p);
+  }
+  return (service) => by.get(service);
+};
 
 /** The group's controllers as read (undefined: not read, e.g. an older snapshot). */
 export const controllersOf = (

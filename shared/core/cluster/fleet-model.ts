@@ -48,8 +48,14 @@ export interface FleetModelSizing {
 }
 
 /** A new instance of a launch option, for the placement model (undefined: its size is unknown). */
-const optionNode = (placement: ClusterPlacement, option: LaunchOption): PlacementNode | undefined =>
-  option.registered ? placement.templateOf(option.instanceType, option.registered) : undefined;
+const optionNode = (
+  placement: ClusterPlacement,
+  option: LaunchOption,
+  capacityProvider: string | undefined,
+): PlacementNode | undefined =>
+  option.registered
+    ? placement.templateOf(option.instanceType, option.registered, capacityProvider)
+    : undefined;
 
 /**
  * The cluster's placement view with one template per type any managed group launches (first by group
@@ -63,14 +69,17 @@ export const fleetPlacement = (placement: ClusterPlacement, fgs: readonly FleetG
     // A group whose order is known (prioritized) launches its first type: a task only a later override
     // could run is not placed by growing it (fleet.ts `arrivingTypes`).
     for (const o of fg.fleet.orderKnown ? fg.fleet.options.slice(0, 1) : fg.fleet.options) {
-      if (seen.has(o.instanceType)) continue;
-      const node = optionNode(placement, o);
+      const key = `${fg.capacityProvider ?? ''}|${o.instanceType}`;
+      if (seen.has(key)) continue;
+      const node = optionNode(placement, o, fg.capacityProvider);
       if (!node) continue;
-      seen.add(o.instanceType);
+      seen.add(key);
       templates.push(node);
     }
   }
-  return templates.length > 0 ? withTemplates(placement, templates) : placement;
+  // Tasks bound to the providers of groups another controller drives are theirs (waiting-tasks.ts).
+  const grown = new Set(fgs.flatMap((fg) => (!fg.aside && fg.capacityProvider ? [fg.capacityProvider] : [])));
+  return withTemplates(placement, templates.length > 0 ? templates : placement.templates, grown);
 };
 
 /** In-flight instances of every group as placement nodes: booting members by type, the rest as arrives. */
@@ -83,7 +92,8 @@ const inFlightNodes = (
     const type = member?.InstanceType;
     const option =
       (member && fleet.options.find((o) => o.instanceType === type && o.registered)) ?? arrival?.option;
-    const node = option && optionNode(placement, option);
+    const provider = fgs.find((f) => f.fleet === fleet)?.capacityProvider;
+    const node = option && optionNode(placement, option, provider);
     return node ? [{ ...node, id }] : [];
   });
 
@@ -118,7 +128,7 @@ export const sizeFleetWithModel = (
         .filter((g) => !full.has(g.fleet.group))
         .flatMap((g) => {
           const arrival = arrivalOption(g.fleet, [d.req.resources]);
-          const node = arrival && optionNode(placement, arrival.option);
+          const node = arrival && optionNode(placement, arrival.option, g.capacityProvider);
           return arrival && node && accepts(node, d.req)
             ? [{ g, arrival, node, cost: costPerTask(arrival.option, d.req.resources) }]
             : [];

@@ -14,7 +14,12 @@ import type {
   InstanceRefresh,
 } from '../snapshot/snapshot.js';
 import { PRIORITY_TAG_KEY, type ScalingState } from './config.js';
-import { detectConflicts, standAsideConflicts } from './conflicts.js';
+import {
+  capacityProviderOfGroup,
+  detectConflicts,
+  providersOfServices,
+  standAsideConflicts,
+} from './conflicts.js';
 import {
   arrivalOption,
   type GroupFleet,
@@ -60,6 +65,8 @@ export interface FleetGroup {
   hold: string | undefined;
   /** Another controller drives the group (the scaler stands aside): never grown by the scaler. */
   aside: boolean;
+  /** The cluster's capacity provider whose group this is, if any (its tasks run only on such groups). */
+  capacityProvider: string | undefined;
   refresh: InstanceRefresh | undefined;
   priority: number | undefined;
 }
@@ -195,6 +202,7 @@ export const clusterFleets = (
       halt,
       hold,
       aside: aside !== undefined,
+      capacityProvider: capacityProviderOfGroup(snapshot, group),
       refresh,
       priority: priorityOf(group),
     };
@@ -256,6 +264,7 @@ export const growableGroups = (fgs: readonly FleetGroup[]): GrowableGroup[] =>
     fleet: f.fleet,
     blocked: f.hold,
     aside: f.aside,
+    capacityProvider: f.capacityProvider,
     roomUnits: Math.max(0, f.group.MaxSize - f.group.DesiredCapacity),
     maxSize: f.group.MaxSize,
     maxStep: f.policy.maxStep,
@@ -301,6 +310,7 @@ export const assessClusterScaleOut = (
     { headroomTasks },
     archOfServices(snapshot),
     (id) => arch.get(id),
+    providersOfServices(snapshot),
   );
 };
 

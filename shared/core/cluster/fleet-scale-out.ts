@@ -42,6 +42,8 @@ export interface GrowableGroup {
   maxStep: number;
   /** `ecs-autoscaler:priority` (lower first), or undefined. */
   priority: number | undefined;
+  /** The capacity provider whose group this is: tasks of a provider strategy grow only their providers' groups. */
+  capacityProvider?: string | undefined;
 }
 
 /** What one group should add, and why that group. */
@@ -172,6 +174,7 @@ export const assessFleetScaleOut = (
   policy: Pick<ClusterPolicy, 'headroomTasks'>,
   archOf: ArchOf = () => undefined,
   binArch: (binId: string) => 'x86_64' | 'arm64' | undefined = () => undefined,
+  providersOf: (service: string) => readonly string[] | undefined = () => undefined,
 ): FleetScaleOutAssessment => {
   const base = assessScaleOut(analysis, [], [], 0, undefined, policy);
   const wants = base.wants;
@@ -245,8 +248,11 @@ export const assessFleetScaleOut = (
     for (const item of pending) {
       const arch =
         item.label === 'headroom' ? archOf(analysis.largestTask.taskDefinition ?? '') : archOf(item.label);
+      // A task of a capacity provider strategy runs only on its providers' instances (ecs-facts §1.1).
+      const providers = item.label === 'headroom' ? undefined : providersOf(item.label);
       const ranked = groups
         .filter((g) => !full.has(g.fleet.group))
+        .filter((g) => providers === undefined || providers.includes(g.capacityProvider ?? ''))
         .map((g) => ({ g, arrival: arrivalOption(g.fleet, [item.reservation]) }))
         .filter(
           (c) =>

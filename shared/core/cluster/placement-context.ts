@@ -30,6 +30,7 @@ import type {
   TaskDefinition,
 } from '../snapshot/snapshot.js';
 import { binpackPlace } from './binpack-moves.js';
+import { capacityProviderOfGroup } from './conflicts.js';
 import { arrivingTypes } from './fleet.js';
 import { INFERRED_PREFIX } from './infer-tasks.js';
 import { instanceTypeCapacity } from './instance-types.js';
@@ -46,7 +47,12 @@ export interface ClusterPlacement {
    * A new instance of `instanceType` that registers `registered` (before daemons), as {@link templateNode}
    * builds it for this cluster: several groups size each group's growth on the type it launches.
    */
-  templateOf(instanceType: string, registered: Resources): PlacementNode;
+  templateOf(instanceType: string, registered: Resources, capacityProvider?: string): PlacementNode;
+  /**
+   * The capacity providers of the groups the scaler grows (a task bound to other providers is theirs to
+   * place: waiting-tasks.ts `capacity-provider`).
+   */
+  grownProviders: ReadonlySet<string>;
   /** Requirements of one task of `service` running `taskDefinition`. */
   requirements(service: string | undefined, taskDefinition: string): TaskRequirements | undefined;
   /** Requirements of a listed task (by its group `service:<name>` and task definition). */
@@ -143,7 +149,13 @@ const buildPlacement = (
     const key = `${service ?? ''}|${arn}`;
     if (cache.has(key)) return cache.get(key);
     const td = defs.get(arn);
-    const r = td ? taskRequirements(td, service ? services.get(service) : undefined) : undefined;
+    const r = td
+      ? taskRequirements(
+          td,
+          service ? services.get(service) : undefined,
+          snapshot.cluster.defaultCapacityProviderStrategy,
+        )
+      : undefined;
     for (const u of r?.unreadable ?? []) unreadable.add(`${service ?? arn}: ${u}`);
     cache.set(key, r);
     return r;
@@ -163,12 +175,13 @@ const buildPlacement = (
   // task that needs another type look placeable, so the group grew for it and shrank again, for good).
   const members = group ? group.Instances.map((i) => i.InstanceType).filter((t): t is string => !!t) : [];
   const types = !group ? [] : members.length > 0 ? [...new Set(members)] : arrivingTypes(snapshot, group);
+  const provider = group ? capacityProviderOfGroup(snapshot, group) : undefined;
   const templates = types.flatMap((type) => {
     const registered = instanceTypeCapacity(type) ?? fallbackRegistered;
-    return registered ? [templateNode(type, facts(type), registered, load, snapshot)] : [];
+    return registered ? [templateNode(type, facts(type), registered, load, snapshot, provider)] : [];
   });
   if (templates.length === 0 && fallbackRegistered) {
-    templates.push(templateNode('(unknown type)', undefined, fallbackRegistered, load, snapshot));
+    templates.push(templateNode('(unknown type)', undefined, fallbackRegistered, load, snapshot, provider));
   }
   const rulesInUse = active.some((s) => {
     if (s.schedulingStrategy === 'DAEMON') return false;
@@ -183,7 +196,9 @@ const buildPlacement = (
     facts,
     nodes,
     templates,
-    templateOf: (type, registered) => templateNode(type, facts(type), registered, load, snapshot),
+    templateOf: (type, registered, capacityProvider) =>
+      templateNode(type, facts(type), registered, load, snapshot, capacityProvider),
+    grownProviders: new Set(provider ? [provider] : []),
     rulesInUse,
     requirements,
     taskRequirementsOf: (t) => requirements(groupService(t.group), t.taskDefinitionArn),
@@ -197,11 +212,16 @@ const buildPlacement = (
  * The same view with other templates (several groups: the types every managed group launches), so the
  * waiting tasks are classified against what any group can add, not one group's types.
  */
-export const withTemplates = (placement: ClusterPlacement, templates: PlacementNode[]): ClusterPlacement => ({
+export const withTemplates = (
+  placement: ClusterPlacement,
+  templates: PlacementNode[],
+  grownProviders: ReadonlySet<string> = placement.grownProviders,
+): ClusterPlacement => ({
   facts: placement.facts,
   nodes: placement.nodes,
   templates,
   templateOf: placement.templateOf,
+  grownProviders,
   requirements: placement.requirements,
   taskRequirementsOf: placement.taskRequirementsOf,
   rulesInUse: placement.rulesInUse,

@@ -22,14 +22,25 @@ import {
   placeTasks,
   type Refusal,
   refusal,
+  serviceCapacityProviders,
+  type TaskRequirements,
 } from '../placement/index.js';
 import type { ClusterSnapshot, Service } from '../snapshot/snapshot.js';
 import { placementFailureIsCurrent } from './capacity-since.js';
 import { type ClusterPlacement, plainRequirements } from './placement-context.js';
 import { headroomArch } from './task-arch.js';
 
-/** What would make waiting tasks run. */
-export type WaitingKind = 'needs-capacity' | 'unplaceable' | 'crash-loop' | 'waiting-for-ecs';
+/**
+ * What would make waiting tasks run. `capacity-provider`: the task runs only on instances of capacity
+ * providers whose groups this scaler does not grow (its service's capacity provider strategy): the
+ * provider's managed scaling, or whoever drives that group, adds room for it.
+ */
+export type WaitingKind =
+  | 'needs-capacity'
+  | 'unplaceable'
+  | 'crash-loop'
+  | 'waiting-for-ecs'
+  | 'capacity-provider';
 
 /** Waiting tasks of one service deployment and one kind. */
 export interface WaitingTasks {
@@ -130,6 +141,17 @@ export const classifyWaitingTasks = (
     const base = { service: u.service, taskDefinition: u.taskDefinition, needs };
     const newTypeTakes = placement.templates.some((t) => !refusal(t, req));
     const refusals = () => refusalSummary(placement, now, req);
+    if (boundElsewhere(req, placement)) {
+      const names = req.capacityProviders!.join(' or ');
+      out.push({
+        ...base,
+        count: u.count,
+        kind: 'capacity-provider',
+        reason: `${u.count} task(s) of ${u.service} run only on instances of capacity provider ${names} (the service's capacity provider strategy), and this scaler grows no group of ${names}: the provider's managed scaling (or whoever drives its group) adds room for them`,
+        refusals: [],
+      });
+      return;
+    }
     // A failing service is never bought for, whether or not its tasks fit now: ECS only counts tasks it
     // placed that then failed, so the failures prove the tasks found room.
     const crash = s ? newestEvent(s, CRASH) : undefined;
@@ -201,6 +223,24 @@ export const classifyWaitingTasks = (
       refusals: [],
     });
   });
+  return out;
+};
+
+/**
+ * Whether a task may run only on instances of capacity providers whose groups this scaler does not grow
+ * (ECS places a task of a provider strategy on that provider's instances alone: ecs-facts §1.1).
+ */
+const boundElsewhere = (req: TaskRequirements, placement: ClusterPlacement): boolean =>
+  req.capacityProviders !== undefined && !req.capacityProviders.some((p) => placement.grownProviders.has(p));
+
+/** Services whose tasks run only on providers this scaler does not grow: they get no headroom. */
+const servicesBoundElsewhere = (snapshot: ClusterSnapshot, placement: ClusterPlacement): Set<string> => {
+  const out = new Set<string>();
+  for (const s of snapshot.services) {
+    if (s.status !== 'ACTIVE') continue;
+    const providers = serviceCapacityProviders(s, snapshot.cluster.defaultCapacityProviderStrategy);
+    if (providers && !providers.some((p) => placement.grownProviders.has(p))) out.add(s.serviceName);
+  }
   return out;
 };
 
@@ -304,14 +344,18 @@ export const withoutUnplaceableHeadroom = (
   snapshot: ClusterSnapshot,
   analysis: CapacityAnalysis,
   tasks: readonly WaitingTasks[],
+  boundElsewhere: ReadonlySet<string> = new Set(),
 ): CapacityAnalysis => {
   const never = new Set(tasks.filter((t) => t.kind === 'unplaceable').map((t) => t.service));
   for (const t of tasks) if (t.kind !== 'unplaceable') never.delete(t.service);
-  const excluded = snapshot.services.filter(
-    (s) => never.has(s.serviceName) && s.runningCount === 0 && s.pendingCount === 0,
-  );
-  if (excluded.length === 0) return analysis;
-  const { live, taskDefinition } = liveLargestTask(snapshot, new Set(excluded.map((s) => s.serviceName)));
+  const excluded = new Set([
+    ...snapshot.services
+      .filter((s) => never.has(s.serviceName) && s.runningCount === 0 && s.pendingCount === 0)
+      .map((s) => s.serviceName),
+    ...boundElsewhere,
+  ]);
+  if (excluded.size === 0) return analysis;
+  const { live, taskDefinition } = liveLargestTask(snapshot, excluded);
   return {
     ...analysis,
     largestTask: { ...analysis.largestTask, live, taskDefinition: taskDefinition ?? null },
@@ -326,11 +370,14 @@ export const assessWaitingTasks = (
   headroomTasks: number,
   inFlight: number,
 ): WaitingAssessment => {
+  // Services bound to capacity providers this scaler does not grow get no headroom from it (their room
+  // is the provider's to add), whether or not their tasks wait.
+  const bound = servicesBoundElsewhere(snapshot, placement);
   if (analysis.unplaced.length === 0) {
     return {
       tasks: [],
       reasons: [],
-      sizing: analysis,
+      sizing: bound.size > 0 ? withoutUnplaceableHeadroom(snapshot, analysis, [], bound) : analysis,
       modelDeficit: undefined,
       modelHeadroom: undefined,
       waitingForEcs: 0,
@@ -353,7 +400,7 @@ export const assessWaitingTasks = (
     .filter((u) => capacityKeys.has(`${u.service}|${u.taskDefinition}`))
     .map((u) => ({ ...u, count: needs.get(`${u.service}|${u.taskDefinition}`) ?? u.count }));
   const sizing: CapacityAnalysis = {
-    ...withoutUnplaceableHeadroom(snapshot, analysis, tasks),
+    ...withoutUnplaceableHeadroom(snapshot, analysis, tasks, bound),
     unplaced,
     unplacedCount: unplaced.reduce((s, u) => s + u.count, 0),
   };
@@ -380,7 +427,7 @@ export const assessWaitingTasks = (
           ].join(', ')}`,
         ];
   const reasons = tasks
-    .filter((t) => t.kind === 'crash-loop' || t.kind === 'unplaceable')
+    .filter((t) => t.kind === 'crash-loop' || t.kind === 'unplaceable' || t.kind === 'capacity-provider')
     .map(
       (t) =>
         `${t.reason}${t.refusals.length > 0 ? ` (${t.refusals.map((r) => `${r.count} × ${r.instanceClass}: ${r.reason}`).join('; ')})` : ''}; not scaled for, and it does not hold scale-in`,

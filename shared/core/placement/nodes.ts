@@ -35,6 +35,8 @@ export interface PlacementNode {
   runningTasks: number;
   /** A new instance (not launched yet). */
   isNew: boolean;
+  /** The capacity provider the instance belongs to (`capacityProviderName`; a template: its group's). */
+  capacityProvider?: string | undefined;
 }
 
 const INACTIVE_ATTACHMENT = new Set(['DELETED', 'DETACHED', 'FAILED']);
@@ -134,6 +136,7 @@ export const nodeOf = (
     registeredAt: ci.registeredAt,
     runningTasks: ci.runningTasksCount,
     isNew: false,
+    ...(ci.capacityProviderName ? { capacityProvider: ci.capacityProviderName } : {}),
   };
 };
 
@@ -168,6 +171,7 @@ export const templateNode = (
   registered: Resources,
   daemons: DaemonLoad,
   snapshot: ClusterSnapshot,
+  capacityProvider?: string,
 ): PlacementNode => {
   const capacity = snapshot.containerInstances.filter(
     (ci) => ci.status === 'ACTIVE' || ci.status === 'DRAINING',
@@ -208,6 +212,7 @@ export const templateNode = (
     registeredAt: undefined,
     runningTasks: 0,
     isNew: true,
+    ...(capacityProvider ? { capacityProvider } : {}),
   };
 };
 

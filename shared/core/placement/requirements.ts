@@ -7,10 +7,12 @@
  * - one task ENI slot in `awsvpc` mode;
  * - host attributes: the task definition's `requiresAttributes` and `runtimePlatform.cpuArchitecture`;
  * - constraints: `memberOf` (service and task definition) and `distinctInstance` (service);
- * - the service's placement strategies.
+ * - the service's placement strategies;
+ * - its capacity provider strategy: ECS maps the task to a provider first and places it only on that
+ *   provider's container instances (`capacityProviderName`); a task of the EC2 launch type goes anywhere.
  */
 import { type Resources, taskReservation } from '../capacity/resources.js';
-import type { Service, TaskDefinition } from '../snapshot/snapshot.js';
+import type { CapacityProviderStrategyItem, Service, TaskDefinition } from '../snapshot/snapshot.js';
 import { type CompiledQuery, compileClusterQuery } from './cluster-query.js';
 
 /** A placement strategy as ECS names it. */
@@ -43,6 +45,12 @@ export interface TaskRequirements {
   memberOf: readonly MemberOf[];
   distinctInstance: boolean;
   strategy: readonly Strategy[];
+  /**
+   * The capacity providers whose instances may take the task (its service's capacity provider strategy,
+   * or the cluster's default when the service names neither a strategy nor a launch type); undefined:
+   * the EC2 launch type, any instance.
+   */
+  capacityProviders?: readonly string[] | undefined;
   /** Expressions the model could not read (they are ignored, and reported). */
   unreadable: string[];
 }
@@ -88,10 +96,33 @@ const strategyOf = (service: Service | undefined): readonly Strategy[] => {
 };
 
 /**
- * The requirements of one task of `td`, run by `service` (undefined: a standalone task of the family).
+ * The providers a task of `service` may be placed on: its strategy's, else (no launch type named) the
+ * cluster's default strategy's; undefined for the EC2 launch type, a daemon or a standalone task.
+ * Simplification, written down (docs/coexistence.md): ECS splits a strategy's tasks between its providers
+ * by base and weight; the model lets a task use any provider of the strategy with a weight or a base.
+ */
+export const serviceCapacityProviders = (
+  service: Service | undefined,
+  clusterDefault: readonly CapacityProviderStrategyItem[] = [],
+): string[] | undefined => {
+  if (!service || service.schedulingStrategy === 'DAEMON') return undefined;
+  const own = service.capacityProviderStrategy ?? [];
+  const items = own.length > 0 ? own : service.launchType ? [] : clusterDefault;
+  if (items.length === 0) return undefined;
+  const used = items.filter((i) => (i.weight ?? 0) > 0 || (i.base ?? 0) > 0);
+  return [...new Set((used.length > 0 ? used : items).map((i) => i.capacityProvider))];
+};
+
+/**
+ * The requirements of one task of `td`, run by `service` (undefined: a standalone task of the family),
+ * in a cluster whose default capacity provider strategy is `clusterDefault`.
  * Never throws: an unreadable `memberOf` expression is kept in `unreadable` and not enforced.
  */
-export const taskRequirements = (td: TaskDefinition, service?: Service): TaskRequirements => {
+export const taskRequirements = (
+  td: TaskDefinition,
+  service?: Service,
+  clusterDefault?: readonly CapacityProviderStrategyItem[],
+): TaskRequirements => {
   const { tcp, udp } = hostPortsOf(td);
   const unreadable: string[] = [];
   const memberOf: MemberOf[] = [];
@@ -125,6 +156,7 @@ export const taskRequirements = (td: TaskDefinition, service?: Service): TaskReq
     memberOf,
     distinctInstance,
     strategy: strategyOf(service),
+    capacityProviders: serviceCapacityProviders(service, clusterDefault),
     unreadable,
   };
 };
@@ -137,4 +169,5 @@ export const hasPlacementRules = (r: TaskRequirements): boolean =>
   r.attributes.length > 0 ||
   r.cpuArchitecture !== undefined ||
   r.memberOf.length > 0 ||
-  r.distinctInstance;
+  r.distinctInstance ||
+  r.capacityProviders !== undefined;

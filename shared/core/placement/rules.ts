@@ -16,7 +16,8 @@ export type RefusalCode =
   | 'RESOURCE:ENI'
   | 'ATTRIBUTE'
   | 'MemberOf'
-  | 'DistinctInstance';
+  | 'DistinctInstance'
+  | 'CapacityProvider';
 
 /** Why a node refuses a task. */
 export interface Refusal {
@@ -39,6 +40,13 @@ const CAPABILITY = /^(com\.amazonaws\.)?ecs\.capability\./;
 
 /** The first requirement of `req` that `node` does not meet, or undefined when it takes the task. */
 export const refusal = (node: PlacementNode, req: TaskRequirements): Refusal | undefined => {
+  // ECS maps a task of a capacity provider strategy to a provider before it places it.
+  if (req.capacityProviders && !req.capacityProviders.includes(node.capacityProvider ?? '')) {
+    return {
+      code: 'CapacityProvider',
+      reason: `runs only on instances of capacity provider ${req.capacityProviders.join(' or ')} (its capacity provider strategy); this instance ${node.capacityProvider ? `is of ${node.capacityProvider}` : 'belongs to no capacity provider'}`,
+    };
+  }
   const r = req.resources;
   const f = node.free;
   if (r.CPU > f.CPU)
@@ -99,6 +107,7 @@ export const refusal = (node: PlacementNode, req: TaskRequirements): Refusal | u
  * this for thousands of nodes; the words are built only for explanations). Same rules, same order.
  */
 export const accepts = (node: PlacementNode, req: TaskRequirements): boolean => {
+  if (req.capacityProviders && !req.capacityProviders.includes(node.capacityProvider ?? '')) return false;
   const r = req.resources;
   const f = node.free;
   if (r.CPU > f.CPU || r.MEMORY > f.MEMORY || r.GPU > f.GPU || req.enis > node.enisFree) return false;

@@ -49,6 +49,16 @@ export const ResourceSchema = z.looseObject({
 export const AttributeSchema = z.looseObject({ name: z.string(), value: z.optional(z.string()) });
 
 /** ECS DescribeContainerInstances `containerInstances[]` item. */
+/**
+ * ECS `CapacityProviderStrategyItem`: a service's or the cluster's default capacity provider strategy
+ * (weight and base default 0 in the API).
+ */
+export const CapacityProviderStrategyItemSchema = z.looseObject({
+  capacityProvider: z.string(),
+  weight: z.optional(z.number()),
+  base: z.optional(z.number()),
+});
+
 export const ContainerInstanceSchema = z.looseObject({
   containerInstanceArn: z.string(),
   ec2InstanceId: z.optional(z.string()),
@@ -62,6 +72,8 @@ export const ContainerInstanceSchema = z.looseObject({
   registeredAt: z.optional(isoDate),
   statusReason: z.optional(z.string()),
   version: z.optional(z.number()),
+  /** The capacity provider the instance belongs to: tasks of a provider strategy go only to its instances. */
+  capacityProviderName: z.optional(z.string()),
   /** Task ENIs (`awsvpc`) and other attachments; the placement model counts ENI slots from them. */
   attachments: z.optional(
     z.array(
@@ -101,6 +113,8 @@ export const ServiceSchema = z.looseObject({
   pendingCount: z._default(count, 0),
   taskDefinition: z.optional(z.string()),
   launchType: z.optional(z.string()),
+  /** Instead of a launch type: the providers ECS places the service's tasks on (only their instances). */
+  capacityProviderStrategy: z.optional(z.array(CapacityProviderStrategyItemSchema)),
   schedulingStrategy: z.optional(z.string()),
   deployments: z._default(z.array(DeploymentSchema), []),
   deploymentConfiguration: z.optional(
@@ -424,6 +438,8 @@ export const ClusterSchema = z.looseObject({
   activeServicesCount: z.optional(int),
   /** Capacity providers associated with the cluster (DescribeClusters returns their names). */
   capacityProviders: z.optional(z.array(z.string())),
+  /** What a service or task that names neither a launch type nor a strategy runs with. */
+  defaultCapacityProviderStrategy: z.optional(z.array(CapacityProviderStrategyItemSchema)),
 });
 
 /**
@@ -482,6 +498,7 @@ export type Resource = z.infer<typeof ResourceSchema>;
 export type ContainerInstance = z.infer<typeof ContainerInstanceSchema>;
 export type Deployment = z.infer<typeof DeploymentSchema>;
 export type Service = z.infer<typeof ServiceSchema>;
+export type CapacityProviderStrategyItem = z.infer<typeof CapacityProviderStrategyItemSchema>;
 export type ContainerDefinition = z.infer<typeof ContainerDefinitionSchema>;
 export type TaskDefinition = z.infer<typeof TaskDefinitionSchema>;
 export type Task = z.infer<typeof TaskSchema>;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { refusal } from '../../../shared/core/placement/index.js';
+import { accepts, refusal, serviceCapacityProviders } from '../../../shared/core/placement/index.js';
+import type { Service } from '../../../shared/core/snapshot/snapshot.js';
 import { type NodeSpec, node, req, type ServiceSpec, type TdSpec } from './builders.js';
 
 interface Row {
@@ -195,5 +196,54 @@ describe('placement rules', () => {
     const why = refusal(node(n), req(td, svc));
     expect(why?.code).toBe(code);
     if (why) expect(why.reason.length).toBeGreaterThan(10);
+  });
+});
+
+describe('capacity provider strategies (ecs-facts §1.1)', () => {
+  const cp = (providers: readonly string[] | undefined) => ({
+    ...req({ cpu: 256 }),
+    capacityProviders: providers,
+  });
+  const on = (provider: string | undefined) => ({ ...node({}), capacityProvider: provider });
+  it.each([
+    { task: ['batch-cp'], host: 'batch-cp', code: undefined },
+    { task: ['batch-cp'], host: 'web-cp', code: 'CapacityProvider' },
+    { task: ['batch-cp'], host: undefined, code: 'CapacityProvider' },
+    { task: ['a-cp', 'b-cp'], host: 'b-cp', code: undefined },
+    { task: undefined, host: 'batch-cp', code: undefined },
+  ])('a task of $task on an instance of $host → $code', ({ task, host, code }) => {
+    const why = refusal(on(host), cp(task));
+    expect(why?.code).toBe(code);
+    expect(accepts(on(host), cp(task))).toBe(code === undefined);
+  });
+
+  it('comes before resources: a full instance of another provider names the provider, not CPU', () => {
+    const full = { ...node({ cpu: 0 }), capacityProvider: 'web-cp' };
+    expect(refusal(full, cp(['batch-cp']))?.code).toBe('CapacityProvider');
+  });
+
+  const svc = (s: Partial<Service>): Service =>
+    ({ serviceName: 'x', serviceArn: 'a', status: 'ACTIVE', desiredCount: 1, ...s }) as Service;
+  it.each([
+    {
+      name: 'its own strategy',
+      s: { capacityProviderStrategy: [{ capacityProvider: 'a', weight: 1 }] },
+      want: ['a'],
+    },
+    {
+      name: 'items without weight or base left out when another has one',
+      s: {
+        capacityProviderStrategy: [
+          { capacityProvider: 'a', weight: 0 },
+          { capacityProvider: 'b', weight: 2 },
+        ],
+      },
+      want: ['b'],
+    },
+    { name: "the cluster's default when it names neither", s: {}, want: ['d'] },
+    { name: 'launch type EC2: any instance', s: { launchType: 'EC2' }, want: undefined },
+    { name: 'a daemon: any instance', s: { schedulingStrategy: 'DAEMON' }, want: undefined },
+  ])('$name', ({ s, want }) => {
+    expect(serviceCapacityProviders(svc(s), [{ capacityProvider: 'd', weight: 1 }])).toEqual(want);
   });
 });

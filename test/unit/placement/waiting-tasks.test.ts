@@ -188,4 +188,55 @@ describe('waiting tasks (issue 12 cases)', () => {
     expect(plan.waitingTasks?.[0]).toMatchObject({ kind: 'needs-capacity', count: 1, newOnly: true });
     expect(plan.desiredCapacity.proposed).toBe(3);
   });
+
+  it("tasks of another capacity provider's strategy are that provider's: not bought for, and idle instances drain", () => {
+    const s = cluster(
+      4,
+      [
+        { name: 'web', desired: 2, running: 2 },
+        { name: 'batch', desired: 3, running: 0, cpu: 1024 },
+      ],
+      (raw) => {
+        // The service names a provider (its group is not this scaler's): ECS places its tasks only on
+        // that provider's instances, none of which is in this group.
+        raw.services[1]!.capacityProviderStrategy = [{ capacityProvider: 'batch-cp', weight: 1, base: 0 }];
+        delete raw.services[1]!.launchType;
+        raw.containerInstances.forEach((ci, k) => {
+          const idle = k >= 2;
+          ci.runningTasksCount = idle ? 0 : 1;
+          ci.remainingResources = [
+            { name: 'CPU', type: 'INTEGER', integerValue: idle ? 2048 : 1792 },
+            { name: 'MEMORY', type: 'INTEGER', integerValue: idle ? 7680 : 7168 },
+          ];
+        });
+      },
+      [taskOn('i-00000000000000001', 'web', 1), taskOn('i-00000000000000002', 'web', 1)],
+    );
+    const plan = planOf(s);
+    const batch = plan.waitingTasks?.find((w) => w.service === 'batch');
+    expect(batch).toMatchObject({ kind: 'capacity-provider', count: 3 });
+    expect(batch?.reason).toMatch(/only on instances of capacity provider batch-cp/);
+    expect(plan.reasons.join('\n')).toMatch(/batch-cp.*does not hold scale-in/);
+    // Without the strategy the 3 tasks would fit on the idle instances (waiting for ECS); with it they
+    // take none of this group's room, and the group drains what web does not need.
+    expect(plan.action).toBe('scale-in');
+    expect(plan.drain.length).toBeGreaterThan(0);
+  });
+
+  it("the cluster's default strategy binds a service that names no launch type; launchType EC2 does not", () => {
+    const build = (launchType: string | undefined) =>
+      cluster(2, [{ name: 'web', desired: 5, running: 2, cpu: 1024 }], (raw) => {
+        (raw.cluster as Record<string, unknown>).defaultCapacityProviderStrategy = [
+          { capacityProvider: 'other-cp', weight: 1, base: 0 },
+        ];
+        if (launchType) raw.services[0]!.launchType = launchType;
+        else delete raw.services[0]!.launchType;
+      });
+    const bound = planOf(build(undefined));
+    expect(bound.waitingTasks?.map((w) => [w.kind, w.count])).toEqual([['capacity-provider', 3]]);
+    expect(bound.action).not.toBe('scale-out');
+    const ec2 = planOf(build('EC2'));
+    expect(ec2.waitingTasks?.some((w) => w.kind === 'capacity-provider')).toBe(false);
+    expect(ec2.action).toBe('scale-out');
+  });
 });
