@@ -4,8 +4,8 @@
  * weights; Spot; warm pools; MinSize 0–2), one to three services (bridge, host or awsvpc; static host
  * ports, some shared; arm64 or x86 images; memberOf instance-type constraints; distinctInstance; binpack /
  * spread; task- or container-level sizes, soft or hard memory limits), sometimes an agent DAEMON, Spot
- * warnings, a standalone job and someone else's state (a foreign drain, a disconnected agent, an
- * instance refresh) — run for
+ * warnings, a standalone job, someone else's state (a foreign drain, a disconnected agent, an instance
+ * refresh) and an ECS capacity provider on one group with a service on its strategy — run for
  * 80 simulated minutes under the project's cluster scaler and drainer: demand steps up at 2 minutes and
  * down at 40.
  *
@@ -260,7 +260,13 @@ const populate = (sim: Sim, world: World, desired: (s: WorldService) => number):
   const bound = p ? world.services[p.service]?.name : undefined;
   if (p) {
     const g = world.groups[p.group]!.name;
-    if (!p.tagged) sim.asg.groups.get(g)!.tags.delete('ecs-autoscaler:cluster');
+    if (!p.tagged) {
+      // Not the scaler's group: no `ecs-autoscaler:cluster` tag and no drainer hook (ECS's own managed
+      // draining, which would take its place, is not simulated).
+      const group = sim.asg.groups.get(g)!;
+      group.tags.delete('ecs-autoscaler:cluster');
+      group.hooks.length = 0;
+    }
     createCapacityProvider(sim.ecs, sim.asg, {
       name: PROVIDER,
       cluster: CLUSTER,
@@ -368,6 +374,8 @@ export const runWorld = async (
         // whose agent registers after the warning, at the next sweep (one minute) after it registers.
         const warnedMs = sim.clock.nowMs;
         const check = (late: boolean) => () => {
+          // The drainer drains the scaler's groups only.
+          if (!victim.group.tags.has('ecs-autoscaler:cluster')) return;
           const ci = victim.containerInstance;
           if (!ci || ci.status !== 'ACTIVE' || victim.lifecycleState !== 'InService') return;
           const registeredLate = ci.registeredAt > warnedMs;
@@ -481,7 +489,13 @@ export const runWorld = async (
         );
       }
     }
-    if (refresh && refresh.status !== 'Successful') {
+    // A group the scaler does not drive (an untagged provider group, or one it stands aside for) keeps its
+    // scale-in protection through a refresh that waits on it: AWS fails such a refresh after an hour.
+    const refreshedOwn =
+      refreshed !== undefined &&
+      (world.provider?.group !== refreshed.group ||
+        (world.provider.tagged && !world.provider.managedScaling));
+    if (refresh && refreshedOwn && refresh.status !== 'Successful') {
       problems.push(
         `refresh: the instance refresh started at ${refreshed!.at} s is ${refresh.status} at 80 min (${describeGroups(sim)})`,
       );
