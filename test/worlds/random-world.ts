@@ -5,7 +5,8 @@
  * ports, some shared; arm64 or x86 images; memberOf instance-type constraints; distinctInstance; binpack /
  * spread; task- or container-level sizes, soft or hard memory limits), sometimes an agent DAEMON, Spot
  * warnings, a standalone job, someone else's state (a foreign drain, a disconnected agent, an instance
- * refresh) and an ECS capacity provider on one group with a service on its strategy — run for
+ * refresh), an ECS capacity provider on one group with a service on its strategy, and a service scaled
+ * by the service scaler on CPU alarms — run for
  * 80 simulated minutes under the project's cluster scaler and drainer: demand steps up at 2 minutes and
  * down at 40.
  *
@@ -92,6 +93,12 @@ export interface World {
     tagged: boolean;
     viaDefault: boolean;
   };
+  /**
+   * Service `service` scaled by the service scaler on CPU alarms (high > 70 % for 2 min, low < 30 % for
+   * 3 min) within a scalable target `min`–`max`, its demand (from / to / back) as load: each unit of
+   * demand is 60 % of one task's CPU.
+   */
+  scaling?: { service: number; min: number; max: number };
 }
 
 /** Draws the world of `seed`. */
@@ -224,6 +231,15 @@ export const drawWorld = (seed: number): World => {
           viaDefault: r() < 0.3,
         }
       : undefined;
+  const scaled = r() < 0.3 ? Math.floor(r() * services.length) : undefined;
+  const scaling =
+    scaled === undefined
+      ? undefined
+      : {
+          service: scaled,
+          min: 1,
+          max: 2 * Math.max(services[scaled]!.from, services[scaled]!.to) + 1,
+        };
   return {
     seed,
     groups,
@@ -236,6 +252,7 @@ export const drawWorld = (seed: number): World => {
     ...(disconnect ? { disconnect } : {}),
     ...(refresh ? { refresh } : {}),
     ...(provider ? { provider } : {}),
+    ...(scaling ? { scaling } : {}),
   };
 };
 
@@ -243,6 +260,17 @@ export const drawWorld = (seed: number): World => {
 const DEPLOYED = ['cluster-dispatcher', 'cluster-scaler', 'instance-drainer'];
 
 const PROVIDER = 'world-cp';
+
+/** The service the service scaler scales, if any. */
+const scaledName = (world: World): string | undefined =>
+  world.scaling ? world.services[world.scaling.service]?.name : undefined;
+
+/** A service's demand at `t` seconds: from, then to (2 min), then back (40 min). */
+const demandAt = (s: WorldService, t: number): number => (t < 120 ? s.from : t < 2400 ? s.to : s.back);
+
+/** The CPU utilization of a scaled service: its demand as 60 % of a task each, over its running tasks. */
+const cpuOf = (s: WorldService, t: number, runningTasks: number): number =>
+  Math.min(100, (60 * demandAt(s, t)) / Math.max(1, runningTasks));
 
 /**
  * Whether the scaler grows the provider's group: tagged for it and managed scaling off. Otherwise the
@@ -298,6 +326,7 @@ const populate = (sim: Sim, world: World, desired: (s: WorldService) => number):
         : {}),
       ...(p?.viaDefault && s.name !== bound ? { launchType: 'EC2' as const } : {}),
       ...(s.constraints ? { placementConstraints: s.constraints } : {}),
+      ...(s.name === scaledName(world) ? { tags: { 'ecs-autoscaler:service-scaling': 'enabled' } } : {}),
       ...(s.strategy ? { placementStrategy: s.strategy } : {}),
     });
   }
@@ -318,7 +347,7 @@ const reference = async (world: World): Promise<Map<string, number>> => {
     world.seed,
   );
   try {
-    populate(sim, world, (s) => s.to);
+    populate(sim, world, (s) => (s.name === scaledName(world) ? world.scaling!.max : s.to));
     sim.install();
     await sim.runFor(600);
     return new Map(world.services.map((s) => [s.name, running(sim, s.name)]));
@@ -344,6 +373,50 @@ export const describeGroups = (sim: Sim): string =>
     })
     .join('; ');
 
+const CPU_METRIC = { Namespace: 'AWS/ECS', MetricName: 'CPUUtilization', Statistic: 'Average', Period: 60 };
+
+/**
+ * The service scaler's setup as an operator makes it (docs/service-scaler.md): a scalable target, a high
+ * and a low CPU alarm; ECS publishes the service's CPUUtilization once a minute.
+ */
+const serviceScaling = async (sim: Sim, world: World, s: WorldService): Promise<void> => {
+  const { min, max } = world.scaling!;
+  sim.registerScalableTarget({ cluster: CLUSTER, service: s.name, min, max });
+  const dims = [
+    { Name: 'ClusterName', Value: CLUSTER },
+    { Name: 'ServiceName', Value: s.name },
+  ];
+  await sim.call('cloudwatch', 'PutMetricAlarm', {
+    ...CPU_METRIC,
+    Dimensions: dims,
+    AlarmName: `${s.name}-cpu-high`,
+    ComparisonOperator: 'GreaterThanThreshold',
+    Threshold: 70,
+    EvaluationPeriods: 2,
+  });
+  await sim.call('cloudwatch', 'PutMetricAlarm', {
+    ...CPU_METRIC,
+    Dimensions: dims,
+    AlarmName: `${s.name}-cpu-low`,
+    ComparisonOperator: 'LessThanThreshold',
+    Threshold: 30,
+    EvaluationPeriods: 3,
+  });
+  sim.clock.every(
+    60,
+    'world:service-cpu',
+    () => {
+      const cpu = cpuOf(s, sim.elapsedSeconds, running(sim, s.name));
+      sim.cloudwatch.metrics.put(
+        { namespace: CPU_METRIC.Namespace, name: CPU_METRIC.MetricName, dims },
+        sim.nowMs,
+        [Math.round(cpu * 10) / 10],
+      );
+    },
+    30,
+  );
+};
+
 /** The judge's findings on one world (empty: right). */
 export const runWorld = async (
   seed: number,
@@ -357,6 +430,7 @@ export const runWorld = async (
   try {
     populate(sim, world, (s) => s.from);
     for (const s of world.services) {
+      if (s.name === scaledName(world)) continue;
       sim.trace(CLUSTER, s.name, [
         [120, s.to],
         [2400, s.back],
@@ -450,15 +524,50 @@ export const runWorld = async (
     // The functions as serverless.yml deploys them: the dispatcher's tick and the cluster queue, the
     // drainer's lifecycle, task, container-instance and Spot-warning rules.
     sim.install();
-    await sim.loadServerless('serverless.yml', { only: DEPLOYED });
+    const scaledService = world.services.find((s) => s.name === scaledName(world));
+    await sim.loadServerless('serverless.yml', {
+      only: scaledService ? [...DEPLOYED, 'service-scaler'] : DEPLOYED,
+    });
+    let desiredAtDrop: number | undefined;
+    if (scaledService) {
+      await serviceScaling(sim, world, scaledService);
+      sim.at(2400, () => {
+        desiredAtDrop = sim.ecs.cluster(CLUSTER)!.services.get(scaledService.name)!.desiredCount;
+      });
+    }
     sim.start();
     await sim.runFor(2280);
     await inspect?.(sim, 'mid');
     const p = world.provider;
     const boundService = p && !providerGrown(world) ? world.services[p.service]?.name : undefined;
     const providerGroup = p && !providerGrown(world) ? world.groups[p.group]!.name : undefined;
+    const scaledJudge = (phase: 'mid' | 'end') => {
+      if (!scaledService) return;
+      const { min, max } = world.scaling!;
+      const desired = sim.ecs.cluster(CLUSTER)!.services.get(scaledService.name)!.desiredCount;
+      const run = running(sim, scaledService.name);
+      const cpu = cpuOf(scaledService, sim.elapsedSeconds, run);
+      if (phase === 'mid' && placeable.get(scaledService.name) === max && run < desired) {
+        problems.push(
+          `service scaling: ${scaledService.name} runs ${run} of its desired ${desired} at 38 min; the simulator places ${max} with every group at MaxSize (${describeGroups(sim)})`,
+        );
+      }
+      if (phase === 'mid' && cpu > 70 && desired < max && placeable.get(scaledService.name) === max) {
+        problems.push(
+          `service scaling: ${scaledService.name} at ${cpu.toFixed(0)} % CPU for 36 min with desired ${desired} < max ${max}`,
+        );
+      }
+      // The default low-alarm step is one task per scale-in cooldown (300 s): 40 minutes after the load
+      // fell leave room for at least 6 steps (the alarm needs 3 minutes, a last scale-out's cooldown 5).
+      if (phase === 'end' && cpu < 30 && desired > Math.max(min, (desiredAtDrop ?? desired) - 6)) {
+        problems.push(
+          `service scaling: ${scaledService.name} at ${cpu.toFixed(0)} % CPU 40 min after its load fell, desired ${desired} (${desiredAtDrop} when it fell; min ${min})`,
+        );
+      }
+    };
+    scaledJudge('mid');
     for (const s of world.services) {
-      if (s.name === boundService) continue;
+      if (s.name === boundService || s.name === scaledService?.name) continue;
       const run = running(sim, s.name);
       if (placeable.get(s.name) === s.to && run < s.to) {
         problems.push(
@@ -468,6 +577,31 @@ export const runWorld = async (
     }
     await sim.runFor(2520);
     await inspect?.(sim, 'end');
+    scaledJudge('end');
+    // A scaled service's demand last changed at its last scale-in, which may come late (one task per 5
+    // minutes): the cluster gets 20 minutes after it (the unneeded time is 10) before it is judged.
+    const lastChange = Math.max(
+      2400,
+      ...sim.timeline.actions
+        .filter((a) => a.fn === 'service-scaler' && a.command === 'UpdateService' && !a.error)
+        .map((a) => a.t),
+    );
+    if (lastChange + 1200 > 4800) await sim.runFor(lastChange + 1200 - 4800);
+    if (scaledService) {
+      const { min, max } = world.scaling!;
+      const out = sim.timeline.actions.filter(
+        (a) =>
+          a.fn === 'service-scaler' &&
+          a.command === 'UpdateService' &&
+          !a.error &&
+          (Number(a.input.desiredCount) < min || Number(a.input.desiredCount) > max),
+      );
+      if (out.length > 0) {
+        problems.push(
+          `service scaling: ${out.length} UpdateService outside ${min}–${max}, e.g. ${JSON.stringify(out[0]!.input)}`,
+        );
+      }
+    }
     for (const g of sim.asg.groups.values()) {
       if (g.name === providerGroup) continue;
       const live = [...g.instances.values()].filter((i) => i.lifecycleState === 'InService');
@@ -503,7 +637,9 @@ export const runWorld = async (
     const failed = sim.invocations.filter((i) => i.outcome !== 'ok');
     if (failed.length > 0)
       problems.push(`${failed.length} failed invocation(s): ${failed[0]!.fn} ${failed[0]!.error}`);
-    const rejected = sim.timeline.actions.filter((a) => a.error && a.fn === 'cluster-scaler');
+    const rejected = sim.timeline.actions.filter(
+      (a) => a.error && (a.fn === 'cluster-scaler' || a.fn === 'service-scaler'),
+    );
     if (rejected.length > 0) {
       problems.push(
         `${rejected.length} rejected write(s), e.g. ${rejected[0]!.command} ${rejected[0]!.error}`,

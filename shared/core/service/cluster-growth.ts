@@ -34,6 +34,11 @@ export interface ClusterGrowth {
 export interface GrowthCheck {
   growth: ClusterGrowth | undefined;
   reasons: string[];
+  /**
+   * The cluster planner classifies the service's waiting tasks as unplaceable (no current instance and no
+   * type any managed group launches meets their requirements): more of them would never run.
+   */
+  unplaceable?: string | undefined;
 }
 
 const BOOTING_STATES = new Set(['Pending', 'Pending:Wait', 'Pending:Proceed', 'InService']);
@@ -141,6 +146,8 @@ export const planClusterGrowth = (
       : `the new tasks fit on CPU and memory${bootingNote}; their placement rules (host ports, task ENIs, attributes, constraints) are checked by the cluster planner`,
     ...plan.reasons,
   ];
+  const never = (plan.waitingTasks ?? []).find((w) => w.service === service && w.kind === 'unplaceable');
+  if (never) return { growth: undefined, reasons, unplaceable: never.reason };
   if (plan.action !== 'scale-out' || plan.desiredCapacity.proposed <= current) {
     return {
       growth: undefined,

@@ -230,6 +230,16 @@ const planGrowth = (
     now,
     options.clusterPolicies,
   );
+  if (check.unplaceable) {
+    // More tasks that can never be placed add nothing but waiting tasks (and a longer way back down).
+    plan.reasons.push(
+      `scale-out from ${desiredCount.current} to ${desiredCount.proposed} held: the new tasks could never run — ${check.unplaceable}`,
+    );
+    plan.action = 'hold';
+    plan.desiredCount.proposed = desiredCount.current;
+    plan.record = undefined;
+    return;
+  }
   const g = check.growth;
   if (!policy.dryRun || !g) {
     plan.clusterGrowth = g;

@@ -250,6 +250,21 @@ describe('planService: cluster-aware scale-out', () => {
     expect(p.clusterGrowth!.clusterPlan.stateTags['ecs-autoscaler:last-scale-out']).toBe(NOW.toISOString());
   });
 
+  it('holds a scale-out whose new tasks could never run (no instance type meets their constraint)', () => {
+    const snapshot = buildSnapshot(full);
+    snapshot.services[0]!.placementConstraints = [
+      { type: 'memberOf', expression: 'attribute:ecs.instance-type =~ p3.*' },
+    ];
+    const p = planService(snapshot, alarm(100), { clusterPolicy: DEFAULT_CLUSTER_POLICY }, NOW);
+    expect(p.action).toBe('hold');
+    expect(p.desiredCount).toEqual({ current: 11, proposed: 11 });
+    expect(p.clusterGrowth).toBeUndefined();
+    expect(p.record).toBeUndefined();
+    expect(p.reasons.join(' ')).toMatch(/held: the new tasks could never run.*memberOf|can never be placed/);
+    // The same alarm on the same cluster without the constraint scales out.
+    expect(plan(full, alarm(100)).action).toBe('scale-out');
+  });
+
   it("respects the cluster's own guards (here its scale-out cooldown)", () => {
     const snapshot = buildSnapshot(full);
     snapshot.autoScalingGroups[0]!.Tags.push({
