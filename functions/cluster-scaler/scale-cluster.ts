@@ -84,7 +84,7 @@ export const scaleCluster = async (
   );
   const policy = policies.get(groups[0]!.AutoScalingGroupName)!;
   const dryRun = options.dryRun || [...policies.values()].some((p) => p.dryRun);
-  const analysis = analyzeCapacity(snapshot);
+  let analysis = analyzeCapacity(snapshot);
   // Issue 19: plan on the snapshot alone, then read the task lists the plan asks for (the instances about
   // to drain, own and ownerless draining ones, candidates whose sizing needs one) and plan again, up to
   // TASK_READ_ROUNDS times; an instance whose list was not read is never drained (`drainReadOnly`).
@@ -109,6 +109,8 @@ export const scaleCluster = async (
         ...added,
       ];
     }
+    // The lists read may change what the analysis sees (a crash loop's retries hold no room).
+    analysis = analyzeCapacity(snapshot);
     plan = planCluster(snapshot, analysis, policy, clock(), planOptions);
   }
   if (plan.needsTasks.some((arn) => !read.has(arn))) {

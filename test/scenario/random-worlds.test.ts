@@ -6,11 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
 
-const SEEDS = Array.from({ length: 30 }, (_, k) => k + 1);
+/** Seeds 1–30, and worlds that found a bug (72: a crash loop's retry read as missing headroom). */
+const SEEDS = [...Array.from({ length: 30 }, (_, k) => k + 1), 72];
 
 describe('random worlds, judged by the simulator', () => {
   it('draws varied worlds: several groups, Graviton, weights, ports, ENIs, daemons', () => {
-    const worlds = SEEDS.map(drawWorld);
+    const worlds = SEEDS.slice(0, 30).map(drawWorld);
     expect(worlds.some((w) => w.groups.length > 1)).toBe(true);
     expect(worlds.some((w) => w.groups.some((g) => JSON.stringify(g).includes('m6g')))).toBe(true);
     expect(worlds.some((w) => w.groups.some((g) => JSON.stringify(g).includes('"weight"')))).toBe(true);

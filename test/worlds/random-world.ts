@@ -99,6 +99,8 @@ export interface World {
    * demand is 60 % of one task's CPU.
    */
   scaling?: { service: number; min: number; max: number };
+  /** A crash-looping service `crash` (its container exits at start: PENDING → STOPPED, never RUNNING). */
+  crash?: { desired: number; cpu: number; memory: number };
 }
 
 /** Draws the world of `seed`. */
@@ -240,6 +242,14 @@ export const drawWorld = (seed: number): World => {
           min: 1,
           max: 2 * Math.max(services[scaled]!.from, services[scaled]!.to) + 1,
         };
+  const crash =
+    r() < 0.2
+      ? {
+          desired: 1 + Math.floor(r() * 4),
+          cpu: pick([256, 512, 1024]),
+          memory: pick([256, 512, 1024]),
+        }
+      : undefined;
   return {
     seed,
     groups,
@@ -253,6 +263,7 @@ export const drawWorld = (seed: number): World => {
     ...(refresh ? { refresh } : {}),
     ...(provider ? { provider } : {}),
     ...(scaling ? { scaling } : {}),
+    ...(crash ? { crash } : {}),
   };
 };
 
@@ -312,6 +323,21 @@ const populate = (sim: Sim, world: World, desired: (s: WorldService) => number):
       name: 'agent',
       taskDefinition: 'agent',
       schedulingStrategy: 'DAEMON',
+    });
+  }
+  if (world.crash) {
+    const { desired: count, cpu, memory } = world.crash;
+    sim.registerTaskDefinition({
+      family: 'crash',
+      containers: [{ cpu, memoryReservation: memory }],
+      exitsAfterSeconds: 0,
+    });
+    sim.createService({
+      cluster: CLUSTER,
+      name: 'crash',
+      taskDefinition: 'crash',
+      desiredCount: count,
+      ...(p?.viaDefault ? { launchType: 'EC2' as const } : {}),
     });
   }
   for (const s of world.services) {
@@ -610,7 +636,11 @@ export const runWorld = async (
         (i) =>
           i.containerInstance &&
           [...i.containerInstance.tasks].every(
-            (t) => t.lastStatus === 'STOPPED' || t.service?.schedulingStrategy === 'DAEMON',
+            (t) =>
+              t.lastStatus === 'STOPPED' ||
+              t.service?.schedulingStrategy === 'DAEMON' ||
+              // A crash loop's task is there for seconds between throttled retries.
+              t.group === 'service:crash',
           ),
       );
       // A disconnected agent's instance is only reported, unless the group opts in to replacing it

@@ -17,12 +17,14 @@
  */
 
 import type { ClusterSnapshot, ContainerInstance, Service, TaskDefinition } from '../snapshot/snapshot.js';
+import { crashLoopRoom } from './crash-loop.js';
 import {
   addResources,
   copiesThatFit,
   DIMENSIONS,
   type Dimension,
   maxResources,
+  minResources,
   type Resources,
   registeredOf,
   remainingOf,
@@ -179,7 +181,15 @@ export const analyzeCapacity = (snapshot: ClusterSnapshot): CapacityAnalysis => 
   const taskDefs = new Map<string, TaskDefinition>(
     snapshot.taskDefinitions.map((t) => [t.taskDefinitionArn, t]),
   );
-  const instances = snapshot.containerInstances.map(instanceView);
+  // Room held by a crash loop's retry (not started, stopping within seconds) is free (crash-loop.ts).
+  const crashRoom = crashLoopRoom(snapshot);
+  const instances = snapshot.containerInstances.map((ci) => {
+    const v = instanceView(ci);
+    const back = crashRoom.get(ci.containerInstanceArn);
+    if (!back) return v;
+    const remaining = minResources(addResources(v.remaining, back), v.registered);
+    return { ...v, remaining, reserved: subtractResources(v.registered, remaining) };
+  });
   const capacity = instances.filter((i) => i.isCapacity);
   const activeServices = snapshot.services.filter((s) => s.status === 'ACTIVE');
 

@@ -15,6 +15,7 @@
  * scaler's state tags), so a duplicated trigger changes nothing.
  */
 import type { CapacityAnalysis, InstanceView } from '../capacity/capacity.js';
+import { crashLoopReads } from '../capacity/crash-loop.js';
 import { type Resources, subtractResources, ZERO } from '../capacity/resources.js';
 import type { AutoScalingGroup, ClusterSnapshot } from '../snapshot/snapshot.js';
 import { stampCapacitySince } from './capacity-since.js';
@@ -335,6 +336,8 @@ const planClusterNow = (
   plan.attributes.delete.push(...foreign.delete);
   plan.markUnhealthy = foreign.markUnhealthy;
   plan.needsTasks.push(...foreign.needsTasks);
+  // A crash loop's retries hold room for seconds: their instances' lists show it (capacity/crash-loop.ts).
+  for (const arn of crashLoopReads(snapshot)) if (!plan.needsTasks.includes(arn)) plan.needsTasks.push(arn);
   plan.reasons.push(...foreign.reasons);
   const halt = me.halt;
   const newInstance = newInstanceCapacity(analysis, group, policy);

@@ -14,6 +14,7 @@
  */
 
 import { type CapacityAnalysis, liveLargestTask } from '../capacity/capacity.js';
+import { CRASH_EVENT, newestServiceEvent } from '../capacity/crash-loop.js';
 import { type Resources, ZERO } from '../capacity/resources.js';
 import {
   type Demand,
@@ -61,22 +62,10 @@ export interface WaitingTasks {
 }
 
 const PLACEMENT_FAILURE = /unable to place a task/;
-const CRASH = /unable to consistently start tasks/;
-const STEADY = /has reached a steady state/;
+const CRASH = CRASH_EVENT;
+const newestEvent = newestServiceEvent;
 /** ECS event texts whose cause more instances of the same kind cannot cure (ecs-facts §3.1, §3.2). */
 const NOT_CAPACITY = /missing an attribute|MemberOf placement constraint|"ATTRIBUTE"|"LOCATION"/;
-
-/** The newest event of a kind, unless a steady-state event came after it. */
-const newestEvent = (
-  s: Service,
-  re: RegExp,
-): { message: string; createdAt: string | undefined } | undefined => {
-  for (const e of s.events ?? []) {
-    if (STEADY.test(e.message)) return undefined;
-    if (re.test(e.message)) return { message: e.message, createdAt: e.createdAt };
-  }
-  return undefined;
-};
 
 /** What one task needs, in words. */
 export const describeNeeds = (r: import('../placement/index.js').TaskRequirements): string => {

@@ -3,7 +3,15 @@
  * use (TCP and UDP, from `remainingResources` PORTS / PORTS_UDP, which list the ports *taken*), free task
  * ENI slots, attributes, and the task groups on it. New instances of a type are template nodes.
  */
-import { type Resources, registeredOf, remainingOf, subtractResources } from '../capacity/resources.js';
+import { crashLoopRoom } from '../capacity/crash-loop.js';
+import {
+  addResources,
+  minResources,
+  type Resources,
+  registeredOf,
+  remainingOf,
+  subtractResources,
+} from '../capacity/resources.js';
 import type { ClusterSnapshot, ContainerInstance, Task } from '../snapshot/snapshot.js';
 import type { QueryTarget } from './cluster-query.js';
 import { type InstanceFactsLookup, type InstanceTypeFacts, taskEniSlots } from './instance-facts.js';
@@ -97,11 +105,20 @@ export const nodesOf = (snapshot: ClusterSnapshot, facts: InstanceFactsLookup): 
       continue;
     awsvpcTasks.set(t.containerInstanceArn, (awsvpcTasks.get(t.containerInstanceArn) ?? 0) + 1);
   }
+  // Room held by a crash loop's retry is free, as in the capacity analysis (capacity/crash-loop.ts).
+  const crashRoom = crashLoopRoom(snapshot);
   return snapshot.containerInstances
     .filter((ci) => ci.status === 'ACTIVE' && ci.agentConnected)
-    .map((ci) =>
-      nodeOf(ci, facts, groups.get(ci.containerInstanceArn), awsvpcTasks.get(ci.containerInstanceArn) ?? 0),
-    );
+    .map((ci) => {
+      const n = nodeOf(
+        ci,
+        facts,
+        groups.get(ci.containerInstanceArn),
+        awsvpcTasks.get(ci.containerInstanceArn) ?? 0,
+      );
+      const back = crashRoom.get(ci.containerInstanceArn);
+      return back ? { ...n, free: minResources(addResources(n.free, back), registeredOf(ci)) } : n;
+    });
 };
 
 /** One container instance as a node. `groups` undefined: its tasks are not in the snapshot. */
