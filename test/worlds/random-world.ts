@@ -101,6 +101,8 @@ export interface World {
   scaling?: { service: number; min: number; max: number };
   /** A crash-looping service `crash` (its container exits at start: PENDING → STOPPED, never RUNNING). */
   crash?: { desired: number; cpu: number; memory: number };
+  /** The daemon's network: `bridge` (default), `awsvpc` (a task ENI on every instance), or a host port. */
+  daemonNetwork?: 'awsvpc' | 'host-port';
 }
 
 /** Draws the world of `seed`. */
@@ -250,6 +252,7 @@ export const drawWorld = (seed: number): World => {
           memory: pick([256, 512, 1024]),
         }
       : undefined;
+  const daemonNetwork = daemon ? pick([undefined, undefined, 'awsvpc', 'host-port'] as const) : undefined;
   return {
     seed,
     groups,
@@ -264,6 +267,7 @@ export const drawWorld = (seed: number): World => {
     ...(provider ? { provider } : {}),
     ...(scaling ? { scaling } : {}),
     ...(crash ? { crash } : {}),
+    ...(daemonNetwork ? { daemonNetwork } : {}),
   };
 };
 
@@ -317,7 +321,14 @@ const populate = (sim: Sim, world: World, desired: (s: WorldService) => number):
       setDefaultCapacityProviderStrategy(sim.ecs.cluster(CLUSTER)!, [{ capacityProvider: PROVIDER }]);
   }
   if (world.daemon) {
-    sim.registerTaskDefinition(DAEMON);
+    // A node exporter on host port 9100, or an awsvpc agent taking one task ENI of every instance.
+    sim.registerTaskDefinition(
+      world.daemonNetwork === 'awsvpc'
+        ? { ...DAEMON, networkMode: 'awsvpc' }
+        : world.daemonNetwork === 'host-port'
+          ? { ...DAEMON, containers: [{ cpu: 128, memoryReservation: 128, hostPorts: [9100] }] }
+          : DAEMON,
+    );
     sim.createService({
       cluster: CLUSTER,
       name: 'agent',
