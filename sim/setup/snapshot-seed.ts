@@ -4,6 +4,12 @@
  * ARNs, services, the snapshot's tasks when it has them, Auto Scaling groups with their instances
  * (same ids, states, protection) and ECS scalable targets.
  *
+ * Capacity providers: each provider of the snapshot whose Auto Scaling group is seeded is created (with
+ * its managed scaling and termination protection settings, and ECS's `AmazonECSManaged` tag), the
+ * cluster's default strategy and the services' strategies are kept, and each container instance keeps the
+ * `capacityProviderName` it had. A strategy naming a provider that is not seeded (FARGATE, a group not in
+ * the snapshot) leaves that service's tasks unplaced in the simulator, as its tasks run elsewhere.
+ *
  * Approximations: without `tasks` in the snapshot the service scheduler places the services' tasks
  * itself, so per-instance reservations may differ from the snapshot's remainingResources; ASG
  * lifecycle hooks are not part of a snapshot (pass `terminationHook` to add one); instance boot
@@ -11,8 +17,10 @@
  */
 import type { ClusterSnapshot, Resource } from '../../shared/core/snapshot/index.js';
 import type { ScalableTargetSpec } from '../aas/aas.js';
-import type { AsgSpec } from '../asg/asg-world.js';
+import type { AsgSpec, AsgWorld } from '../asg/asg-world.js';
 import type { LifecycleHookSpec, SimAsg, SimAsgInstance } from '../asg/model.js';
+import { createCapacityProvider } from '../coexist.js';
+import { setDefaultCapacityProviderStrategy, strategyItems } from '../ecs/capacity-providers.js';
 import type { EcsWorld, ServiceSpec } from '../ecs/ecs-world.js';
 import type { SimContainerInstance } from '../ecs/model.js';
 import { type InstanceTypeSpec, instanceType } from '../ecs/resources.js';
@@ -51,6 +59,7 @@ export interface SeedTarget {
   readonly nowMs: number;
   readonly settings: { readonly region: string };
   readonly ecs: EcsWorld;
+  readonly asg: AsgWorld;
   createCluster(name: string): unknown;
   registerTaskDefinition(spec: RawTaskDefinitionInput): unknown;
   createService(spec: ServiceSpec): unknown;
@@ -184,9 +193,54 @@ export const seedFromSnapshot = (
     }
   }
 
+  seedCapacityProviders(sim, snap, byArn);
+
   for (const t of snap.scalableTargets) {
     const [, c, service] = t.ResourceId.split('/');
     if (t.ServiceNamespace === 'ecs' && c && service)
       sim.registerScalableTarget({ cluster: c, service, min: t.MinCapacity, max: t.MaxCapacity });
+  }
+};
+
+/** The snapshot's capacity providers, default strategy and service strategies (module comment). */
+const seedCapacityProviders = (
+  sim: SeedTarget,
+  snap: ClusterSnapshot,
+  byArn: ReadonlyMap<string, SimContainerInstance>,
+): void => {
+  const cluster = sim.ecs.cluster(snap.cluster.clusterName)!;
+  for (const p of snap.capacityProviders ?? []) {
+    const arn = p.autoScalingGroupProvider?.autoScalingGroupArn ?? '';
+    const group = [...sim.asg.groups.keys()].find(
+      (name) => arn === name || arn.endsWith(`:autoScalingGroupName/${name}`),
+    );
+    if (!group) continue;
+    createCapacityProvider(sim.ecs, sim.asg, {
+      name: p.name,
+      cluster: cluster.name,
+      autoScalingGroup: group,
+      managedScaling: p.autoScalingGroupProvider?.managedScaling?.status === 'ENABLED',
+      managedTerminationProtection: p.autoScalingGroupProvider?.managedTerminationProtection === 'ENABLED',
+      managedDraining: p.autoScalingGroupProvider?.managedDraining === 'ENABLED',
+    });
+  }
+  // Each instance keeps the provider it had (one registered before its group became a provider's has none).
+  for (const raw of snap.containerInstances) {
+    const ci = byArn.get(raw.containerInstanceArn);
+    if (!ci) continue;
+    if (raw.capacityProviderName) ci.capacityProviderName = raw.capacityProviderName;
+    else delete ci.capacityProviderName;
+  }
+  const seeded = new Set(snap.capacityProviders?.map((p) => p.name) ?? []);
+  const known = (items: readonly { capacityProvider: string }[]) =>
+    items.filter((i) => seeded.has(i.capacityProvider));
+  const fallback = snap.cluster.defaultCapacityProviderStrategy ?? [];
+  if (known(fallback).length > 0) setDefaultCapacityProviderStrategy(cluster, known(fallback));
+  for (const s of snap.services) {
+    const svc = cluster.services.get(s.serviceName);
+    if (!svc || svc.schedulingStrategy !== 'REPLICA') continue;
+    const own = s.capacityProviderStrategy ?? [];
+    const items = own.length > 0 ? own : s.launchType ? [] : fallback;
+    if (items.length > 0) svc.capacityProviderStrategy = strategyItems(items);
   }
 };

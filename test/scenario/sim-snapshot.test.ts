@@ -31,4 +31,55 @@ describe('sim seeded from a snapshot', () => {
     expect(group.instances.size).toBe(snap.autoScalingGroups[0]!.Instances.length);
     expect(sim.violations.filter((v) => v.kind === 'instance-terminated-with-tasks')).toEqual([]);
   });
+
+  it("keeps the snapshot's capacity provider, default strategy, service strategies and instances' providers", async () => {
+    const raw = structuredClone(sample) as Record<string, unknown> & {
+      cluster: Record<string, unknown>;
+      services: Record<string, unknown>[];
+      containerInstances: Record<string, unknown>[];
+      autoScalingGroups: { AutoScalingGroupName: string }[];
+    };
+    const group = raw.autoScalingGroups[0]!.AutoScalingGroupName;
+    raw.capacityProviders = [
+      {
+        name: 'demo-cp',
+        autoScalingGroupProvider: {
+          autoScalingGroupArn: `arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:1:autoScalingGroupName/${group}`,
+          managedScaling: { status: 'DISABLED' },
+          managedTerminationProtection: 'DISABLED',
+        },
+      },
+    ];
+    raw.cluster.capacityProviders = ['demo-cp'];
+    raw.cluster.defaultCapacityProviderStrategy = [{ capacityProvider: 'demo-cp', weight: 1, base: 0 }];
+    // The first REPLICA service names no launch type (the default strategy applies), the others the EC2 one.
+    const bound = raw.services.findIndex((s) => s.schedulingStrategy !== 'DAEMON');
+    raw.services.forEach((s, k) => {
+      if (k === bound) delete s.launchType;
+      else s.launchType = 'EC2';
+    });
+    // The first instance registered before the group became the provider's: it has no provider name.
+    raw.containerInstances.forEach((ci, k) => {
+      if (k > 0) ci.capacityProviderName = 'demo-cp';
+      else delete ci.capacityProviderName;
+    });
+    const snap = parseSnapshot(raw);
+    const sim = createSim({ seed: 1 });
+    sim.seedFromSnapshot(snap);
+    const cluster = sim.ecs.clusters.get(snap.cluster.clusterName)!;
+    snap.services.forEach((s, k) => {
+      expect(cluster.services.get(s.serviceName)!.capacityProviderStrategy).toEqual(
+        k === bound ? [{ capacityProvider: 'demo-cp', weight: 1, base: 0 }] : [],
+      );
+    });
+    snap.containerInstances.forEach((c, k) => {
+      expect(cluster.instances.get(c.containerInstanceArn)?.capacityProviderName).toBe(
+        k > 0 ? 'demo-cp' : undefined,
+      );
+    });
+    // The provider answers DescribeCapacityProviders as ECS would, and its group carries ECS's tag.
+    const described = await sim.call('ecs', 'DescribeCapacityProviders', { capacityProviders: ['demo-cp'] });
+    expect(described.capacityProviders).toHaveLength(1);
+    expect(sim.asg.groups.get(group)!.tags.has('AmazonECSManaged')).toBe(true);
+  });
 });
