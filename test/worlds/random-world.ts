@@ -423,22 +423,18 @@ const serviceScaling = async (sim: Sim, world: World, s: WorldService): Promise<
     { Name: 'ClusterName', Value: CLUSTER },
     { Name: 'ServiceName', Value: s.name },
   ];
-  await sim.call('cloudwatch', 'PutMetricAlarm', {
-    ...CPU_METRIC,
-    Dimensions: dims,
-    AlarmName: `${s.name}-cpu-high`,
-    ComparisonOperator: 'GreaterThanThreshold',
-    Threshold: 70,
-    EvaluationPeriods: 2,
-  });
-  await sim.call('cloudwatch', 'PutMetricAlarm', {
-    ...CPU_METRIC,
-    Dimensions: dims,
-    AlarmName: `${s.name}-cpu-low`,
-    ComparisonOperator: 'LessThanThreshold',
-    Threshold: 30,
-    EvaluationPeriods: 3,
-  });
+  const alarms = [
+    { side: 'high', ComparisonOperator: 'GreaterThanThreshold', Threshold: 70, EvaluationPeriods: 2 },
+    { side: 'low', ComparisonOperator: 'LessThanThreshold', Threshold: 30, EvaluationPeriods: 3 },
+  ];
+  for (const { side, ...alarm } of alarms) {
+    await sim.call('cloudwatch', 'PutMetricAlarm', {
+      ...CPU_METRIC,
+      ...alarm,
+      Dimensions: dims,
+      AlarmName: `${s.name}-cpu-${side}`,
+    });
+  }
   sim.clock.every(
     60,
     'world:service-cpu',

@@ -39,6 +39,18 @@ const cluster = (
   return raw as unknown as ClusterSnapshot;
 };
 
+/** Two instances are idle (their tasks listed: none), the others hold one web task each. */
+const twoIdle = (raw: Raw) => {
+  raw.containerInstances.forEach((ci, k) => {
+    const idle = k >= 2;
+    ci.runningTasksCount = idle ? 0 : 1;
+    ci.remainingResources = [
+      { name: 'CPU', type: 'INTEGER', integerValue: idle ? 2048 : 1792 },
+      { name: 'MEMORY', type: 'INTEGER', integerValue: idle ? 7680 : 7168 },
+    ];
+  });
+};
+
 const ports = (ci: Record<string, unknown>, tcp: string[]) => {
   (ci.remainingResources as unknown[]).push({
     name: 'PORTS',
@@ -120,15 +132,7 @@ describe('waiting tasks (issue 12 cases)', () => {
           operatingSystemFamily: 'LINUX',
         };
         raw.taskDefinitions[1]!.requiresAttributes = [{ name: 'ecs.cpu-architecture', value: 'arm64' }];
-        // Two instances are idle (their tasks listed: none), the others hold one web task each.
-        raw.containerInstances.forEach((ci, k) => {
-          const idle = k >= 2;
-          ci.runningTasksCount = idle ? 0 : 1;
-          ci.remainingResources = [
-            { name: 'CPU', type: 'INTEGER', integerValue: idle ? 2048 : 1792 },
-            { name: 'MEMORY', type: 'INTEGER', integerValue: idle ? 7680 : 7168 },
-          ];
-        });
+        twoIdle(raw);
       },
       [taskOn('i-00000000000000001', 'web', 1), taskOn('i-00000000000000002', 'web', 1)],
     );
@@ -201,14 +205,7 @@ describe('waiting tasks (issue 12 cases)', () => {
         // that provider's instances, none of which is in this group.
         raw.services[1]!.capacityProviderStrategy = [{ capacityProvider: 'batch-cp', weight: 1, base: 0 }];
         delete raw.services[1]!.launchType;
-        raw.containerInstances.forEach((ci, k) => {
-          const idle = k >= 2;
-          ci.runningTasksCount = idle ? 0 : 1;
-          ci.remainingResources = [
-            { name: 'CPU', type: 'INTEGER', integerValue: idle ? 2048 : 1792 },
-            { name: 'MEMORY', type: 'INTEGER', integerValue: idle ? 7680 : 7168 },
-          ];
-        });
+        twoIdle(raw);
       },
       [taskOn('i-00000000000000001', 'web', 1), taskOn('i-00000000000000002', 'web', 1)],
     );
