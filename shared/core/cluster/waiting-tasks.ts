@@ -62,8 +62,6 @@ export interface WaitingTasks {
 }
 
 const PLACEMENT_FAILURE = /unable to place a task/;
-const CRASH = CRASH_EVENT;
-const newestEvent = newestServiceEvent;
 /** ECS event texts whose cause more instances of the same kind cannot cure (ecs-facts §3.1, §3.2). */
 const NOT_CAPACITY = /missing an attribute|MemberOf placement constraint|"ATTRIBUTE"|"LOCATION"/;
 
@@ -143,7 +141,7 @@ export const classifyWaitingTasks = (
     }
     // A failing service is never bought for, whether or not its tasks fit now: ECS only counts tasks it
     // placed that then failed, so the failures prove the tasks found room.
-    const crash = s ? newestEvent(s, CRASH) : undefined;
+    const crash = s ? newestServiceEvent(s, CRASH_EVENT) : undefined;
     const failed = deployment?.failedTasks ?? 0;
     if (failed > 0 || crash) {
       out.push({
@@ -187,7 +185,7 @@ export const classifyWaitingTasks = (
       }
     }
     if (fits <= 0) return;
-    const said = s ? newestEvent(s, PLACEMENT_FAILURE) : undefined;
+    const said = s ? newestServiceEvent(s, PLACEMENT_FAILURE) : undefined;
     // ECS's event speaks for the capacity it saw: stale once capacity arrived after it (capacity-since.ts).
     if (said && placementFailureIsCurrent(said.createdAt, snapshot)) {
       const permanent = NOT_CAPACITY.test(said.message) || !newTypeTakes;
@@ -411,9 +409,12 @@ export const assessWaitingTasks = (
     sizing.largestTask.live === analysis.largestTask.live
       ? []
       : [
-          `the headroom is kept for the largest task of the other services: no type can run ${[
-            ...new Set(tasks.filter((t) => t.kind === 'unplaceable').map((t) => t.service)),
-          ].join(', ')}`,
+          `the headroom is kept for the largest task of the other services: ${[
+            ...[...new Set(tasks.filter((t) => t.kind === 'unplaceable').map((t) => t.service))].map(
+              (name) => `no type can run ${name}`,
+            ),
+            ...[...bound].map((name) => `${name} runs on a capacity provider this scaler does not grow`),
+          ].join('; ')}`,
         ];
   const reasons = tasks
     .filter((t) => t.kind === 'crash-loop' || t.kind === 'unplaceable' || t.kind === 'capacity-provider')
