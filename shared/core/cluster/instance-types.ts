@@ -1,9 +1,9 @@
 /**
  * What one new instance will register with ECS, when no instance of the group is registered to learn it
  * from (scale from zero), and the facts fleet.ts needs about each type (vCPU, MiB, architecture, GPUs,
- * us-east-1 on-demand price). The fact rows come from /work/research/instance-types.json (Karpenter's
- * generated instance-type reference and AWS's price list, read 2026-12-03; sources in that file);
- * c/m/r types outside the rows fall back to the family formula below.
+ * us-east-1 on-demand price). The fact rows are the placement model's built-in table (Karpenter's generated
+ * instance-type reference) with prices from AWS's price list (/work/research/instance-types.json, read
+ * 2026-12-03); c/m/r types outside the rows fall back to the family formula below.
  *
  * CPU: ECS registers vCPU × 1024 CPU units. MEMORY: ECS registers less than the installed memory (the
  * kernel and platform overhead; ECS developer guide "Reserving Amazon ECS Linux container instance
@@ -14,6 +14,7 @@
  * instance-memory tags).
  */
 import type { Resources } from '../capacity/resources.js';
+import { builtinInstanceFacts, builtinInstanceTypes } from '../placement/instance-facts.js';
 import type { AutoScalingGroup } from '../snapshot/snapshot.js';
 
 /** Facts of one instance type. Memory is installed MiB (not what ECS registers). */
@@ -26,45 +27,48 @@ export interface InstanceTypeFacts {
   priceUsdHour: number | undefined;
 }
 
-type Row = [vcpu: number, memoryMiB: number, arch: 'x86_64' | 'arm64', gpus: number, usdHour: number];
-/** [vCPU, installed MiB, architecture, GPUs, USD/h] per type (research/instance-types.json). */
-const FACTS: Record<string, Row> = {
-  't3.medium': [2, 4096, 'x86_64', 0, 0.0416],
-  't3.large': [2, 8192, 'x86_64', 0, 0.0832],
-  't3.xlarge': [4, 16384, 'x86_64', 0, 0.1664],
-  'm5.large': [2, 8192, 'x86_64', 0, 0.096],
-  'm5.xlarge': [4, 16384, 'x86_64', 0, 0.192],
-  'm5.2xlarge': [8, 32768, 'x86_64', 0, 0.384],
-  'm5.4xlarge': [16, 65536, 'x86_64', 0, 0.768],
-  'c5.large': [2, 4096, 'x86_64', 0, 0.085],
-  'c5.xlarge': [4, 8192, 'x86_64', 0, 0.17],
-  'c5.2xlarge': [8, 16384, 'x86_64', 0, 0.34],
-  'c5.4xlarge': [16, 32768, 'x86_64', 0, 0.68],
-  'r5.large': [2, 16384, 'x86_64', 0, 0.126],
-  'r5.xlarge': [4, 32768, 'x86_64', 0, 0.252],
-  'r5.2xlarge': [8, 65536, 'x86_64', 0, 0.504],
-  'm6i.large': [2, 8192, 'x86_64', 0, 0.096],
-  'm6i.xlarge': [4, 16384, 'x86_64', 0, 0.192],
-  'm6i.2xlarge': [8, 32768, 'x86_64', 0, 0.384],
-  'c6i.large': [2, 4096, 'x86_64', 0, 0.085],
-  'c6i.xlarge': [4, 8192, 'x86_64', 0, 0.17],
-  'm6g.large': [2, 8192, 'arm64', 0, 0.077],
-  'm6g.xlarge': [4, 16384, 'arm64', 0, 0.154],
-  'm6g.2xlarge': [8, 32768, 'arm64', 0, 0.308],
-  'c6g.large': [2, 4096, 'arm64', 0, 0.068],
-  'c6g.xlarge': [4, 8192, 'arm64', 0, 0.136],
-  'c6g.2xlarge': [8, 16384, 'arm64', 0, 0.272],
-  'r6g.large': [2, 16384, 'arm64', 0, 0.1008],
-  'r6g.xlarge': [4, 32768, 'arm64', 0, 0.2016],
-  'm7g.large': [2, 8192, 'arm64', 0, 0.0816],
-  'm7g.xlarge': [4, 16384, 'arm64', 0, 0.1632],
-  'c7g.large': [2, 4096, 'arm64', 0, 0.0725],
-  'c7g.xlarge': [4, 8192, 'arm64', 0, 0.145],
-  'g4dn.xlarge': [4, 16384, 'x86_64', 1, 0.526],
-  'g4dn.2xlarge': [8, 32768, 'x86_64', 1, 0.752],
-  'g5.xlarge': [4, 16384, 'x86_64', 1, 1.006],
-  'p3.2xlarge': [8, 62464, 'x86_64', 1, 3.06],
-  'inf1.xlarge': [4, 8192, 'x86_64', 0, 0.228],
+/**
+ * us-east-1 Linux on-demand USD per hour of the built-in types (research/instance-types.json); their
+ * vCPUs, memory, architecture and GPUs are the placement model's built-in table
+ * (placement/instance-facts.ts), one table for both.
+ */
+const PRICE_USD_HOUR: Record<string, number> = {
+  't3.medium': 0.0416,
+  't3.large': 0.0832,
+  't3.xlarge': 0.1664,
+  'm5.large': 0.096,
+  'm5.xlarge': 0.192,
+  'm5.2xlarge': 0.384,
+  'm5.4xlarge': 0.768,
+  'c5.large': 0.085,
+  'c5.xlarge': 0.17,
+  'c5.2xlarge': 0.34,
+  'c5.4xlarge': 0.68,
+  'r5.large': 0.126,
+  'r5.xlarge': 0.252,
+  'r5.2xlarge': 0.504,
+  'm6i.large': 0.096,
+  'm6i.xlarge': 0.192,
+  'm6i.2xlarge': 0.384,
+  'c6i.large': 0.085,
+  'c6i.xlarge': 0.17,
+  'm6g.large': 0.077,
+  'm6g.xlarge': 0.154,
+  'm6g.2xlarge': 0.308,
+  'c6g.large': 0.068,
+  'c6g.xlarge': 0.136,
+  'c6g.2xlarge': 0.272,
+  'r6g.large': 0.1008,
+  'r6g.xlarge': 0.2016,
+  'm7g.large': 0.0816,
+  'm7g.xlarge': 0.1632,
+  'c7g.large': 0.0725,
+  'c7g.xlarge': 0.145,
+  'g4dn.xlarge': 0.526,
+  'g4dn.2xlarge': 0.752,
+  'g5.xlarge': 1.006,
+  'p3.2xlarge': 3.06,
+  'inf1.xlarge': 0.228,
 };
 
 /** Installed GiB per vCPU for the families the table knows. */
@@ -99,15 +103,23 @@ const registered = (vcpu: number, gib: number, gpus = 0): Resources => ({
 });
 
 /** The names of every type the fact rows know (attribute-based selection chooses among them). */
-export const knownInstanceTypes = (): string[] => Object.keys(FACTS);
+export const knownInstanceTypes = (): string[] => builtinInstanceTypes();
 
 /**
  * Facts of an instance type: the research rows, else the c/m/r/t family formula (architecture from the
  * generation letter `g`, no price); undefined when neither knows it.
  */
 export const instanceTypeFacts = (instanceType: string): InstanceTypeFacts | undefined => {
-  const row = FACTS[instanceType];
-  if (row) return { vcpu: row[0], memoryMiB: row[1], arch: row[2], gpus: row[3], priceUsdHour: row[4] };
+  const row = builtinInstanceFacts(instanceType);
+  if (row) {
+    return {
+      vcpu: row.vcpu,
+      memoryMiB: row.memoryMiB,
+      arch: row.architectures[0] === 'arm64' ? 'arm64' : 'x86_64',
+      gpus: row.gpus,
+      priceUsdHour: PRICE_USD_HOUR[instanceType],
+    };
+  }
   const cap = formulaCapacity(instanceType);
   if (!cap) return undefined;
   const family = instanceType.split('.')[0] ?? '';
@@ -125,8 +137,8 @@ export const instanceTypeFacts = (instanceType: string): InstanceTypeFacts | und
  * Knows the fact rows (GPUs included), t3/t3a/t4g (nano..2xlarge) and c/m/r generations 5, 5a, 6i, 6a, 6g, 7i, 7a, 7g (large..24xlarge).
  */
 export const instanceTypeCapacity = (instanceType: string): Resources | undefined => {
-  const row = FACTS[instanceType];
-  if (row) return registered(row[0], row[1] / 1024, row[3]);
+  const row = builtinInstanceFacts(instanceType);
+  if (row) return registered(row.vcpu, row.memoryMiB / 1024, row.gpus);
   return formulaCapacity(instanceType);
 };
 
