@@ -113,6 +113,9 @@ export const settleLoweredDesired = (
   weightOf: (instanceId: string) => number,
 ): void => {
   plan.desiredCapacity.current = lowered.desired;
+  // This settles the lowered group's terminations alone (the planner's own overshoot handling is redone).
+  delete plan.desiredBeforeTerminate;
+  delete plan.keepDesired;
   plan.reasons.unshift(
     `desired capacity ${lowered.desired} is below the ${lowered.counted} unit(s) of members protected from scale-in (someone lowered it; the ASG cannot remove them): planned on ${lowered.counted}`,
   );

@@ -440,7 +440,11 @@ const planClusterNow = (
   // removable instances stops at MAX_REMOVALS_PER_DECISION (bounded work on a 5,000-instance cluster,
   // like cluster-autoscaler's max-scale-down-parallelism); when that cap, not MinSize, bounds it the count
   // is "at least the cap" (`saturated`), and draining them does not restart the unneeded time.
-  const maxRemovals = Math.floor((plan.desiredCapacity.proposed - group.MinSize) / largestWeight(me));
+  // A group that overshot its desired capacity (a member heavier than what was asked: weights, vCPU units)
+  // holds its members' units, and those are what MinSize bounds: 2 vCPUs desired, one 8-vCPU member and
+  // MinSize 0 allowed no removal, and the idle member stayed for good (random worlds, sixth stop).
+  const unitsHeld = Math.max(plan.desiredCapacity.proposed, gs.memberUnits);
+  const maxRemovals = Math.floor((unitsHeld - group.MinSize) / largestWeight(me));
   const removalCap = Math.min(maxRemovals, MAX_REMOVALS_PER_DECISION);
   // Standby, Pending and warm-pool instances are no destination for the moved tasks.
   const outOfService = outOfServiceIds(fgs.map((f) => f.group));
@@ -618,6 +622,8 @@ const finishScaleIns = (
   now: Date,
 ): void => {
   let desired = gs.group.DesiredCapacity;
+  // The units the members hold: above desired when the ASG overshot (a member heavier than asked).
+  let held = Math.max(desired, gs.memberUnits);
   for (const ci of gs.ownDraining) {
     const tasks = instanceTasks(snapshot, analysis, ci);
     const id = ci.ec2InstanceId ?? '';
@@ -643,17 +649,30 @@ const finishScaleIns = (
       );
     } else if (!isEmpty(tasks)) {
       plan.reasons.push(`${id} is draining: ${tasks.nonDaemon.length} non-daemon task(s) not yet STOPPED`);
-    } else if (desired - memberWeightOf(gs, id) < gs.group.MinSize) {
+    } else if (held - memberWeightOf(gs, id) < gs.group.MinSize) {
       // TerminateInstanceInAutoScalingGroup with decrement fails below MinSize (MinSize was raised).
       plan.activate.push(planned(ci));
       setDraining(plan, state, gs, [id]);
       plan.reasons.push(
         `${id} is drained but the group is at MinSize ${gs.group.MinSize}: set it ACTIVE again`,
       );
-    } else {
+    } else if (desired - memberWeightOf(gs, id) >= gs.group.MinSize) {
       desired -= memberWeightOf(gs, id);
+      held -= memberWeightOf(gs, id);
       plan.terminate.push(id);
       plan.reasons.push(`${id} is drained and empty: terminate it and decrement desired capacity`);
+    } else {
+      // The ASG overshot: a decrement by the member's weight would take desired below MinSize, which AWS
+      // rejects. Desired goes first to what stays (not below MinSize), then the member is terminated
+      // without decrement: the members left are at or above it, so the ASG launches no replacement.
+      held -= memberWeightOf(gs, id);
+      desired = Math.max(gs.group.MinSize, Math.min(desired, held));
+      plan.desiredBeforeTerminate = desired;
+      plan.keepDesired = [...(plan.keepDesired ?? []), id];
+      plan.terminate.push(id);
+      plan.reasons.push(
+        `${id} is drained and empty; the members outweigh desired capacity (the ASG overshot): desired is set to ${desired} first, then it is terminated without decrement`,
+      );
     }
   }
   plan.desiredCapacity.proposed = desired;
