@@ -443,7 +443,9 @@ const planClusterNow = (
   // A group that overshot its desired capacity (a member heavier than what was asked: weights, vCPU units)
   // holds its members' units, and those are what MinSize bounds: 2 vCPUs desired, one 8-vCPU member and
   // MinSize 0 allowed no removal, and the idle member stayed for good (random worlds, sixth stop).
-  const unitsHeld = Math.max(plan.desiredCapacity.proposed, gs.memberUnits);
+  // Members terminated in this decision hold nothing any more.
+  const leaving = plan.terminate.reduce((u, id) => u + memberWeightOf(gs, id), 0);
+  const unitsHeld = Math.max(plan.desiredCapacity.proposed, gs.memberUnits - leaving);
   const maxRemovals = Math.floor((unitsHeld - group.MinSize) / largestWeight(me));
   const removalCap = Math.min(maxRemovals, MAX_REMOVALS_PER_DECISION);
   // Standby, Pending and warm-pool instances are no destination for the moved tasks.
