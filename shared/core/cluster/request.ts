@@ -64,8 +64,9 @@ const KINDS = [
   /** The cluster was opted out (its alarms remain, no group carries its tag): undo the scaler's state (release.ts). */
   z.object({ ...Common, kind: z.literal('release') }),
 ] as const;
+/** Each schema by the value of its `kind` literal. */
 const BY_KIND = new Map<unknown, (typeof KINDS)[number]>(
-  KINDS.map((k, i) => [(['tick', 'alarm', 'placement', 'grow', 'release'] as const)[i], k]),
+  KINDS.map((k) => [k.shape.kind._zod.def.values[0], k]),
 );
 
 /** A parsed request. */

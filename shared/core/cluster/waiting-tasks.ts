@@ -23,11 +23,10 @@ import {
   placeTasks,
   type Refusal,
   refusal,
-  serviceCapacityProviders,
-  type TaskRequirements,
 } from '../placement/index.js';
-import type { ClusterSnapshot, Service } from '../snapshot/snapshot.js';
+import type { ClusterSnapshot } from '../snapshot/snapshot.js';
 import { placementFailureIsCurrent } from './capacity-since.js';
+import { providersOfServices } from './conflicts.js';
 import { type ClusterPlacement, plainRequirements } from './placement-context.js';
 import { headroomArch } from './task-arch.js';
 
@@ -128,8 +127,8 @@ export const classifyWaitingTasks = (
     const base = { service: u.service, taskDefinition: u.taskDefinition, needs };
     const newTypeTakes = placement.templates.some((t) => !refusal(t, req));
     const refusals = () => refusalSummary(placement, now, req);
-    if (boundElsewhere(req, placement)) {
-      const names = req.capacityProviders!.join(' or ');
+    if (boundElsewhere(req.capacityProviders, placement)) {
+      const names = req.capacityProviders.join(' or ');
       out.push({
         ...base,
         count: u.count,
@@ -217,18 +216,20 @@ export const classifyWaitingTasks = (
  * Whether a task may run only on instances of capacity providers whose groups this scaler does not grow
  * (ECS places a task of a provider strategy on that provider's instances alone: ecs-facts §1.1).
  */
-const boundElsewhere = (req: TaskRequirements, placement: ClusterPlacement): boolean =>
-  req.capacityProviders !== undefined && !req.capacityProviders.some((p) => placement.grownProviders.has(p));
+const boundElsewhere = (
+  providers: readonly string[] | undefined,
+  placement: ClusterPlacement,
+): providers is readonly string[] =>
+  providers !== undefined && !providers.some((p) => placement.grownProviders.has(p));
 
 /** Services whose tasks run only on providers this scaler does not grow: they get no headroom. */
 const servicesBoundElsewhere = (snapshot: ClusterSnapshot, placement: ClusterPlacement): Set<string> => {
-  const out = new Set<string>();
-  for (const s of snapshot.services) {
-    if (s.status !== 'ACTIVE') continue;
-    const providers = serviceCapacityProviders(s, snapshot.cluster.defaultCapacityProviderStrategy);
-    if (providers && !providers.some((p) => placement.grownProviders.has(p))) out.add(s.serviceName);
-  }
-  return out;
+  const providersOf = providersOfServices(snapshot);
+  return new Set(
+    snapshot.services
+      .filter((s) => s.status === 'ACTIVE' && boundElsewhere(providersOf(s.serviceName), placement))
+      .map((s) => s.serviceName),
+  );
 };
 
 /** Σ count of the waiting tasks of a kind. */
