@@ -53,6 +53,9 @@ export interface LaunchTemplateVersionItem {
       BurstablePerformance?: string;
       CpuManufacturers?: string[];
       BareMetal?: string;
+      OnDemandMaxPricePercentageOverLowestPrice?: number;
+      SpotMaxPricePercentageOverLowestPrice?: number;
+      MaxSpotPriceAsPercentageOfOptimalOnDemandPrice?: number;
     };
   };
 }
@@ -99,6 +102,9 @@ const requirements = (node: Record<string, unknown> | undefined) => {
     BurstablePerformance: text(node.burstablePerformance),
     CpuManufacturers: strings(node.cpuManufacturerSet),
     BareMetal: text(node.bareMetal),
+    OnDemandMaxPricePercentageOverLowestPrice: num(node.onDemandMaxPricePercentageOverLowestPrice),
+    SpotMaxPricePercentageOverLowestPrice: num(node.spotMaxPricePercentageOverLowestPrice),
+    MaxSpotPriceAsPercentageOfOptimalOnDemandPrice: num(node.maxSpotPriceAsPercentageOfOptimalOnDemandPrice),
   };
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 };

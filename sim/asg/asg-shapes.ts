@@ -42,6 +42,9 @@ const mixedShape = (g: SimAsg) =>
                           },
                         }
                       : {}),
+                    ...(r.onDemandMaxPricePercent !== undefined
+                      ? { OnDemandMaxPricePercentageOverLowestPrice: r.onDemandMaxPricePercent }
+                      : {}),
                   },
                 }))
               : g.mixed.overrides.map((o) => ({

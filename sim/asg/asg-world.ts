@@ -11,6 +11,7 @@ import {
   instanceType,
   instanceTypeFacts,
   instanceTypeNames,
+  onDemandPrice,
 } from '../ecs/resources.js';
 import { activityDetail, spotInstanceArn, terminateLifecycleDetail } from './asg-events.js';
 import { REFRESH_STEP_SECONDS, refreshStep, toReplace } from './instance-refresh.js';
@@ -29,10 +30,59 @@ export interface SimInstanceRequirements {
   memoryMiB: { min: number; max?: number };
   /** Default: any number (AWS: no limit unless set). */
   acceleratorCount?: { min?: number; max?: number };
+  /** OnDemandMaxPricePercentageOverLowestPrice: price protection's threshold (AWS default 20). */
+  onDemandMaxPricePercent?: number;
 }
 
 const inRange = (v: number, r: { min?: number; max?: number } | undefined): boolean =>
   !r || ((r.min === undefined || v >= r.min) && (r.max === undefined || v <= r.max));
+
+/** The table's x86 types that meet the requirements (burstable t* excluded, as AWS's default). */
+const matching = (req: SimInstanceRequirements): string[] =>
+  instanceTypeNames().filter((n) => {
+    const f = instanceTypeFacts(n)!;
+    return (
+      !n.startsWith('t') &&
+      f.arch === 'x86_64' &&
+      inRange(f.vcpu, req.vcpu) &&
+      inRange(f.memoryMiB, req.memoryMiB) &&
+      inRange(f.gpus, req.acceleratorCount)
+    );
+  });
+
+/**
+ * On-demand price protection (ASG API reference, `InstanceRequirements.OnDemandMaxPricePercentageOverLowestPrice`,
+ * default 20): types priced more than the threshold above the cheapest matching current-generation C, M or
+ * R type (else the cheapest match) are not launched — compared per vCPU or per MiB when the group counts
+ * vCPUs or MiB. A type without a price in the table stays.
+ */
+const priceProtection = (
+  names: string[],
+  req: SimInstanceRequirements,
+  capacityType: 'units' | 'vcpu' | 'memory-mib' | undefined,
+): string[] => {
+  const unitPrice = (n: string): number | undefined => {
+    const usd = onDemandPrice(n);
+    const f = instanceTypeFacts(n)!;
+    if (usd === undefined) return undefined;
+    if (capacityType === 'vcpu') return usd / f.vcpu;
+    if (capacityType === 'memory-mib') return usd / f.memoryMiB;
+    return usd;
+  };
+  let reference = Infinity;
+  for (const cmrOnly of [true, false]) {
+    for (const n of names) {
+      const p = unitPrice(n);
+      if (p !== undefined && (!cmrOnly || 'cmr'.includes(n[0]!)) && p < reference) reference = p;
+    }
+    if (reference < Infinity) break;
+  }
+  const ceiling = reference * (1 + (req.onDemandMaxPricePercent ?? 20) / 100) * (1 + 1e-9);
+  return names.filter((n) => {
+    const p = unitPrice(n);
+    return p === undefined || p <= ceiling;
+  });
+};
 
 /**
  * Overrides as the group launches them: instance types with their weights; attribute-based requirements
@@ -46,16 +96,7 @@ const expandOverrides = (
   overrides.flatMap((o) => {
     const names =
       'requirements' in o
-        ? instanceTypeNames().filter((n) => {
-            const f = instanceTypeFacts(n)!;
-            return (
-              !n.startsWith('t') &&
-              f.arch === 'x86_64' &&
-              inRange(f.vcpu, o.requirements.vcpu) &&
-              inRange(f.memoryMiB, o.requirements.memoryMiB) &&
-              inRange(f.gpus, o.requirements.acceleratorCount)
-            );
-          })
+        ? priceProtection(matching(o.requirements), o.requirements, capacityType)
         : [o.type];
     return names.map((n) => {
       const type = instanceType(n);
@@ -108,8 +149,8 @@ export interface AsgSpec {
   terminationHook?: LifecycleHookSpec;
   /**
    * MixedInstancesPolicy: overrides in priority order with optional WeightedCapacity (all or none);
-   * `prioritized` (default) launches the first override, `lowest-price` lets the ASG pick (seeded random:
-   * the order is not knowable). Replaces `instanceTypes`.
+   * `prioritized` (default) launches the first override, `lowest-price` the lowest price per unit (a seeded
+   * pick among equal prices). Replaces `instanceTypes`.
    */
   mixedInstances?: {
     /**
@@ -279,7 +320,17 @@ export class AsgWorld {
     const m = group.mixed;
     if (!m)
       return { type: group.instanceTypes[group.nextTypeIndex++ % group.instanceTypes.length]!, weight: 1 };
-    return m.strategy === 'prioritized' ? m.overrides[0]! : this.ctx.rng.pick(m.overrides);
+    if (m.strategy === 'prioritized') return m.overrides[0]!;
+    // lowest-price (ASG user guide, allocation strategies): "launches the lowest priced instance types
+    // within an Availability Zone first" — per unit of capacity with weights. Among equal prices (or when a
+    // price is unknown) the ASG's choice is a seeded pick; a shortage of the cheapest type is not modelled.
+    const perUnit = m.overrides.map((o) => {
+      const usd = onDemandPrice(o.type.name);
+      return usd === undefined ? undefined : usd / o.weight;
+    });
+    if (perUnit.some((p) => p === undefined)) return this.ctx.rng.pick(m.overrides);
+    const least = Math.min(...(perUnit as number[]));
+    return this.ctx.rng.pick(m.overrides.filter((_, k) => perUnit[k]! <= least * (1 + 1e-9)));
   }
 
   /** Keeps `minSize` stopped instances in the warm pool (launched, booted once, stopped; never registered). */

@@ -94,7 +94,7 @@ export interface SimAsg {
 /** The simulator's mixed instances policy: overrides in priority order, each with its weight. */
 export interface SimMixedPolicy {
   overrides: { type: InstanceTypeSpec; weight: number }[];
-  /** `prioritized`: the first override always; `lowest-price`: the ASG picks (seeded random stand-in). */
+  /** `prioritized`: the first override always; `lowest-price`: the lowest price per unit (seeded pick among ties). */
   strategy: 'prioritized' | 'lowest-price';
   /** Whether WeightedCapacity was given (DesiredCapacityType units). */
   weighted: boolean;
@@ -105,6 +105,7 @@ export interface SimMixedPolicy {
     vcpu: { min: number; max?: number };
     memoryMiB: { min: number; max?: number };
     acceleratorCount?: { min?: number; max?: number };
+    onDemandMaxPricePercent?: number;
   }[];
   desiredCapacityType?: 'units' | 'vcpu' | 'memory-mib';
 }

@@ -42,4 +42,46 @@ describe('a group that overshot its desired capacity', () => {
     expect(sim.timeline.actions.filter((a) => a.fn === 'cluster-scaler' && a.error)).toEqual([]);
     expect(violations(sim)).toEqual([]);
   });
+
+  it('two drained instances end in one decision, the second overshooting: no decrement after desired was set', async () => {
+    // Random worlds (wave 2, seventh stop): 6 vCPUs desired, two m5.xlarge (8 held). Both drain and
+    // empty together; the first termination could decrement (6 → 2), the second could not (2 − 4 < 0),
+    // so desired is set to what stays first — and the first termination then decremented again, below
+    // MinSize: ValidationError. Every termination of such a decision now keeps desired.
+    sim = fleetWorld([
+      {
+        name: 'cpu',
+        min: 0,
+        max: 64,
+        desired: 6,
+        mixedInstances: { overrides: [{ type: 'm5.xlarge' }], desiredCapacityType: 'vcpu' },
+        tags: { 'ecs-autoscaler:headroom-tasks': '0' },
+      },
+    ]);
+    sim.createService({
+      cluster: CLUSTER,
+      name: 'web',
+      taskDefinition: 'web',
+      desiredCount: 2,
+      placementConstraints: [{ type: 'distinctInstance' }],
+    });
+    startFleet(sim);
+    const g = sim.asg.groups.get('cpu')!;
+    const live = () => [...g.instances.values()].filter((i) => i.lifecycleState === 'InService');
+    await sim.runFor(300);
+    expect(live().map((i) => i.weight)).toEqual([4, 4]);
+    sim.setDesiredCount(CLUSTER, 'web', 0);
+    await sim.runFor(2400);
+    const terminations = sim.timeline.actions.filter(
+      (a) => a.fn === 'cluster-scaler' && a.command === 'TerminateInstanceInAutoScalingGroup',
+    );
+    // Both left in one decision (the case this pins), without an error.
+    expect(new Set(terminations.map((a) => a.t)).size).toBe(1);
+    expect(terminations).toHaveLength(2);
+    expect(live()).toEqual([]);
+    expect(g.desired).toBe(0);
+    expect(sim.timeline.actions.filter((a) => a.fn === 'cluster-scaler' && a.error)).toEqual([]);
+    expect(scalerErrors(sim)).toEqual([]);
+    expect(violations(sim)).toEqual([]);
+  });
 });

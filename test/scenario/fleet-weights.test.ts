@@ -4,6 +4,10 @@
  * by more than one instance of the largest type, and no instance leaves with tasks.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { ZERO } from '../../shared/core/capacity/resources.js';
+import { arrivingTypes, groupFleet } from '../../shared/core/cluster/fleet.js';
+import type { AutoScalingGroup, ClusterSnapshot } from '../../shared/core/snapshot/snapshot.js';
+import { instanceTypeNames } from '../../sim/ecs/resources.js';
 import type { Sim } from '../../sim/index.js';
 import {
   CLUSTER,
@@ -171,5 +175,55 @@ describe('weights on the simulator', () => {
     expect(tasksOf(sim, 'edge')).toEqual({ desired: 3, running: 3 });
     expect(desiredWrites(sim, 'big')).toEqual([10]);
     expect(liveTypes(sim, 'big')).toEqual(['m5.2xlarge', 'm5.2xlarge', 'm5.2xlarge']);
+  });
+});
+
+describe('attribute-based groups: the core and the simulator each apply price protection and lowest-price', () => {
+  it.each([
+    { capacityType: undefined, percent: undefined },
+    { capacityType: 'vcpu' as const, percent: undefined },
+    { capacityType: undefined, percent: 40 },
+    { capacityType: 'vcpu' as const, percent: 999_999 },
+    { capacityType: 'memory-mib' as const, percent: undefined },
+  ])('DesiredCapacityType $capacityType, threshold $percent %', async ({ capacityType, percent }) => {
+    sim = fleetWorld([
+      {
+        name: 'abs',
+        min: 0,
+        max: 2_000_000,
+        desired: capacityType === 'memory-mib' ? 400_000 : capacityType === 'vcpu' ? 120 : 30,
+        mixedInstances: {
+          overrides: [
+            {
+              requirements: {
+                vcpu: { min: 2, max: 8 },
+                memoryMiB: { min: 4096 },
+                ...(percent !== undefined ? { onDemandMaxPricePercent: percent } : {}),
+              },
+            },
+          ],
+          ...(capacityType ? { desiredCapacityType: capacityType } : {}),
+        },
+      },
+    ]);
+    sim.install();
+    sim.start();
+    const out = (await sim.call('autoscaling', 'DescribeAutoScalingGroups', {})) as {
+      AutoScalingGroups: AutoScalingGroup[];
+    };
+    const group = out.AutoScalingGroups[0]!;
+    const snapshot = { autoScalingGroups: [group], launchTemplateVersions: [] } as unknown as ClusterSnapshot;
+    // The core knows more types than the simulator's table: compare on the simulator's.
+    const simTable = new Set(instanceTypeNames());
+    const g = sim.asg.groups.get('abs')!;
+    const core = groupFleet(snapshot, group, ZERO, new Map())
+      .options.map((o) => o.instanceType)
+      .filter((t) => simTable.has(t))
+      .sort();
+    expect(core).toEqual(g.mixed!.overrides.map((o) => o.type.name).sort());
+    const arriving = arrivingTypes(snapshot, group)
+      .filter((t) => simTable.has(t))
+      .sort();
+    expect(arriving).toEqual([...new Set(liveTypes(sim, 'abs'))].sort());
   });
 });

@@ -253,6 +253,32 @@ export const drawWorld = (seed: number): World => {
         }
       : undefined;
   const daemonNetwork = daemon ? pick([undefined, undefined, 'awsvpc', 'host-port'] as const) : undefined;
+  // Drawn last again: an x86 group that chooses its types by attributes (InstanceRequirements), counted
+  // in instances or in vCPUs.
+  const absDraw = r() < 0.15 ? { group: Math.floor(r() * groups.length), vcpu: r() < 0.4 } : undefined;
+  const absGroup = absDraw ? groups[absDraw.group] : undefined;
+  const absTypes = absGroup?.mixedInstances?.overrides ?? absGroup?.instanceTypes ?? [];
+  if (
+    absDraw &&
+    absGroup &&
+    absTypes.every((o) => {
+      const t = typeof o === 'string' ? o : 'type' in o ? o.type : '';
+      return typeof t === 'string' && !t.startsWith('m6g') && !t.startsWith('g4dn');
+    })
+  ) {
+    const k = absDraw.vcpu ? 2 : 1;
+    const { instanceTypes: _, ...rest } = absGroup;
+    groups[absDraw.group] = {
+      ...rest,
+      min: absGroup.min * k,
+      max: absGroup.max * k,
+      desired: (absGroup.desired ?? absGroup.min) * k,
+      mixedInstances: {
+        overrides: [{ requirements: { vcpu: { min: 2, max: 8 }, memoryMiB: { min: 4096 } } }],
+        ...(absDraw.vcpu ? { desiredCapacityType: 'vcpu' as const } : {}),
+      },
+    };
+  }
   return {
     seed,
     groups,

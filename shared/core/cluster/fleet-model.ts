@@ -66,9 +66,10 @@ export const fleetPlacement = (placement: ClusterPlacement, fgs: readonly FleetG
   const seen = new Set<string>();
   const templates: PlacementNode[] = [];
   for (const fg of fgs) {
-    // A group whose order is known (prioritized) launches its first type: a task only a later override
-    // could run is not placed by growing it (fleet.ts `arrivingTypes`).
-    for (const o of fg.fleet.orderKnown ? fg.fleet.options.slice(0, 1) : fg.fleet.options) {
+    // A group whose order is known (prioritized) launches its first type, one on on-demand lowest-price its
+    // cheapest per unit: a task only another type could run is not placed by growing it (fleet.ts
+    // `arrivingTypes`).
+    for (const o of fg.fleet.orderKnown ? fg.fleet.options.slice(0, 1) : fg.fleet.arriving) {
       const key = `${fg.capacityProvider ?? ''}|${o.instanceType}`;
       if (seen.has(key)) continue;
       const node = optionNode(placement, o, fg.capacityProvider);
@@ -127,7 +128,10 @@ export const sizeFleetWithModel = (
       const ranked = groups
         .filter((g) => !full.has(g.fleet.group))
         .flatMap((g) => {
-          const arrival = arrivalOption(g.fleet, [d.req.resources]);
+          const arrival = arrivalOption(g.fleet, [d.req.resources], (o) => {
+            const n = optionNode(placement, o, g.capacityProvider);
+            return n !== undefined && accepts(n, d.req);
+          });
           const node = arrival && optionNode(placement, arrival.option, g.capacityProvider);
           return arrival && node && accepts(node, d.req)
             ? [{ g, arrival, node, cost: costPerTask(arrival.option, d.req.resources) }]

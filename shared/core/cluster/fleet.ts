@@ -51,6 +51,11 @@ export interface GroupFleet {
   options: LaunchOption[];
   /** Whether new instances arrive in `options` order (prioritized); false: the ASG chooses at launch. */
   orderKnown: boolean;
+  /**
+   * When the order is not known, the options a new instance may be: on-demand `lowest-price` launches the
+   * lowest price per unit first (ties are the ASG's choice); other strategies and a Spot share: any option.
+   */
+  arriving: LaunchOption[];
   /** How the group chooses, in words (for reasons and the report). */
   strategy: string;
   /** Share of new units that are on-demand above the base (0..100), and the base in units. */
@@ -76,6 +81,9 @@ interface Requirements {
   BurstablePerformance?: string;
   CpuManufacturers?: string[];
   BareMetal?: string;
+  OnDemandMaxPricePercentageOverLowestPrice?: number;
+  SpotMaxPricePercentageOverLowestPrice?: number;
+  MaxSpotPriceAsPercentageOfOptimalOnDemandPrice?: number;
 }
 
 const PRIORITIZED = 'prioritized';
@@ -138,6 +146,54 @@ export const matchInstanceRequirements = (
         (instanceTypeFacts(a)!.priceUsdHour ?? Infinity) - (instanceTypeFacts(b)!.priceUsdHour ?? Infinity) ||
         a.localeCompare(b),
     );
+
+/** Current-generation C, M and R families: their lowest price is price protection's reference. */
+const CMR_FAMILY = /^[cmr][5-9][a-z]*\./;
+
+/**
+ * Attribute-based selection's price protection (`InstanceRequirements`, ASG API reference): AWS excludes
+ * the matching types priced above a threshold over the "identified price" — the lowest price of the
+ * matching current-generation C, M or R types (else of all matching types), per vCPU or per MiB when
+ * `DesiredCapacityType` is `vcpu` / `memory-mib`. On-demand: `OnDemandMaxPricePercentageOverLowestPrice`,
+ * default 20 %. Spot: `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice` (% of the identified on-demand
+ * price) or `SpotMaxPricePercentageOverLowestPrice` (taken over on-demand prices: the table has no Spot
+ * prices); with neither AWS applies an undocumented "optimal" protection, so no Spot type is excluded.
+ * A type is kept if a purchase option the group grows by may launch it; a type of unknown price is kept.
+ */
+const priceProtected = (types: string[], req: Requirements, group: AutoScalingGroup): string[] => {
+  const per = (t: string): number | undefined => {
+    const f = instanceTypeFacts(t);
+    if (f?.priceUsdHour === undefined) return undefined;
+    return group.DesiredCapacityType === 'vcpu'
+      ? f.priceUsdHour / f.vcpu
+      : group.DesiredCapacityType === 'memory-mib'
+        ? f.priceUsdHour / f.memoryMiB
+        : f.priceUsdHour;
+  };
+  const priced = types.filter((t) => per(t) !== undefined);
+  const cmr = priced.filter((t) => CMR_FAMILY.test(t));
+  const pool = cmr.length > 0 ? cmr : priced;
+  if (pool.length === 0) return types;
+  const lowest = Math.min(...pool.map((t) => per(t)!));
+  const { onDemandGrows, spotGrows } = allocation(group, true);
+  const onDemandLimit = lowest * (1 + (req.OnDemandMaxPricePercentageOverLowestPrice ?? 20) / 100);
+  const spotLimit =
+    req.MaxSpotPriceAsPercentageOfOptimalOnDemandPrice !== undefined
+      ? (lowest * req.MaxSpotPriceAsPercentageOfOptimalOnDemandPrice) / 100
+      : req.SpotMaxPricePercentageOverLowestPrice !== undefined
+        ? lowest * (1 + req.SpotMaxPricePercentageOverLowestPrice / 100)
+        : Infinity;
+  // A relative tolerance: 0.096 is 20 % over 0.08 exactly, which floating point may put a hair above.
+  const within = (price: number, limit: number) => price <= limit * (1 + 1e-9);
+  return types.filter((t) => {
+    const price = per(t);
+    return (
+      price === undefined ||
+      (onDemandGrows && within(price, onDemandLimit)) ||
+      (spotGrows && within(price, spotLimit))
+    );
+  });
+};
 
 /** Registered capacity per instance type, learned from registered instances (smallest per dimension). */
 export const registeredByType = (
@@ -206,8 +262,15 @@ const candidates = (
         'the AMI architecture is not known (no instance yet): attribute-based selection assumes x86_64',
       );
     }
-    const types = matchInstanceRequirements(req, a ?? 'x86_64');
-    if (types.length === 0) notes.push('no type of the instance-type table matches the InstanceRequirements');
+    const matched = matchInstanceRequirements(req, a ?? 'x86_64');
+    if (matched.length === 0)
+      notes.push('no type of the instance-type table matches the InstanceRequirements');
+    const types = priceProtected(matched, req, group);
+    if (types.length < matched.length) {
+      notes.push(
+        `price protection leaves ${types.length} of the ${matched.length} matching types (${matched.filter((t) => !types.includes(t)).join(', ')} priced above the threshold)`,
+      );
+    }
     return types.map((type) => ({ type, weight }));
   };
   const overrides = mip?.LaunchTemplate?.Overrides ?? [];
@@ -255,15 +318,63 @@ const allocation = (group: AutoScalingGroup, attributeBased: boolean) => {
   return { onDemandStrategy, spotStrategy, onDemandGrows, spotGrows, prioritized, percent, base };
 };
 
+/** The unit of the group's desired capacity, given its candidate types. */
+const unitOf = (group: AutoScalingGroup, list: readonly Candidate[]): CapacityUnit =>
+  group.DesiredCapacityType === 'vcpu' || group.DesiredCapacityType === 'memory-mib'
+    ? group.DesiredCapacityType
+    : list.some((c) => c.weight !== undefined)
+      ? 'units'
+      : 'instances';
+
+/** Group units one instance of a candidate adds: its vCPUs or MiB by unit, else its weight, else 1. */
+const weightOf = (c: Candidate, unit: CapacityUnit): number => {
+  const facts = instanceTypeFacts(c.type);
+  return unit === 'vcpu'
+    ? (facts?.vcpu ?? 1)
+    : unit === 'memory-mib'
+      ? (facts?.memoryMiB ?? 1)
+      : c.weight !== undefined && Number.isFinite(c.weight) && c.weight >= 1
+        ? c.weight
+        : 1;
+};
+
+/**
+ * The types on-demand `lowest-price` launches: those of the lowest price per unit (AWS: "launches the
+ * lowest priced instance types within an Availability Zone first"; per unit = price ÷ weight), ties being
+ * the ASG's choice. Undefined when that rule does not say (another strategy, a Spot share, a type of unknown
+ * price). Prices are the table's (us-east-1); a shortage of the cheapest type, which makes AWS launch the
+ * next, is not foreseen.
+ */
+const lowestPriced = (
+  list: readonly Candidate[],
+  group: AutoScalingGroup,
+  attributeBased: boolean,
+): Set<string> | undefined => {
+  const { onDemandGrows, spotGrows, onDemandStrategy } = allocation(group, attributeBased);
+  if (list.length <= 1 || !onDemandGrows || spotGrows || onDemandStrategy !== 'lowest-price')
+    return undefined;
+  const unit = unitOf(group, list);
+  const per = list.map((c) => {
+    const usd = instanceTypeFacts(c.type)?.priceUsdHour;
+    return usd === undefined ? undefined : usd / weightOf(c, unit);
+  });
+  if (per.some((p) => p === undefined)) return undefined;
+  const min = Math.min(...(per as number[]));
+  return new Set(list.filter((_, k) => per[k]! <= min * (1 + 1e-9)).map((c) => c.type));
+};
+
 /**
  * The types a new instance of `group` may be: the first it launches when the order is known (on-demand
- * `prioritized`: AWS launches the first override while it has capacity), else every type it may launch.
- * A task only a later override could run is not placed by growing such a group.
+ * `prioritized`: AWS launches the first override while it has capacity), the lowest priced per unit with
+ * on-demand `lowest-price`, else every type it may launch. A task only a type the group does not launch
+ * next could run is not placed by growing it.
  */
 export const arrivingTypes = (snapshot: ClusterSnapshot, group: AutoScalingGroup): string[] => {
   const { list, attributeBased } = candidates(snapshot, group, []);
   const types = list.map((c) => c.type);
-  return types.length > 1 && allocation(group, attributeBased).prioritized ? types.slice(0, 1) : types;
+  if (types.length > 1 && allocation(group, attributeBased).prioritized) return types.slice(0, 1);
+  const cheapest = lowestPriced(list, group, attributeBased);
+  return cheapest ? types.filter((t) => cheapest.has(t)) : types;
 };
 
 const dedupe = (list: Candidate[]): Candidate[] => {
@@ -292,25 +403,11 @@ export const groupFleet = (
 ): GroupFleet => {
   const notes: string[] = [];
   const { list, attributeBased } = candidates(snapshot, group, notes);
-  const capacityType = group.DesiredCapacityType;
-  const weighted = list.some((c) => c.weight !== undefined);
-  const unit: CapacityUnit =
-    capacityType === 'vcpu' || capacityType === 'memory-mib'
-      ? capacityType
-      : weighted
-        ? 'units'
-        : 'instances';
+  const unit = unitOf(group, list);
   const single = list.length <= 1;
   const options: LaunchOption[] = list.map((c) => {
     const facts = instanceTypeFacts(c.type);
-    const weight =
-      unit === 'vcpu'
-        ? (facts?.vcpu ?? 1)
-        : unit === 'memory-mib'
-          ? (facts?.memoryMiB ?? 1)
-          : c.weight !== undefined && Number.isFinite(c.weight) && c.weight >= 1
-            ? c.weight
-            : 1;
+    const weight = weightOf(c, unit);
     const fromTags =
       single && stated.instanceCpu !== undefined && stated.instanceMemory !== undefined
         ? { CPU: stated.instanceCpu, MEMORY: stated.instanceMemory, GPU: facts?.gpus ?? 0 }
@@ -352,6 +449,8 @@ export const groupFleet = (
     attributeBased,
   );
   const orderKnown = options.length <= 1 || prioritized;
+  const cheapest = orderKnown ? undefined : lowestPriced(list, group, attributeBased);
+  const arriving = cheapest ? options.filter((o) => cheapest.has(o.instanceType)) : options;
   const parts = [
     ...(onDemandGrows ? [`on-demand ${onDemandStrategy}`] : []),
     ...(spotGrows ? [`Spot ${spotStrategy}`] : []),
@@ -359,12 +458,19 @@ export const groupFleet = (
   const strategy =
     options.length <= 1
       ? `one type (${options[0]?.instanceType || 'unknown'})`
-      : `${parts.join(' + ')}${orderKnown ? ': overrides in order' : ': the ASG chooses the type at launch'}`;
+      : `${parts.join(' + ')}${
+          orderKnown
+            ? ': overrides in order'
+            : cheapest
+              ? `: the lowest price per unit first (${arriving.map((o) => o.instanceType).join(', ')})`
+              : ': the ASG chooses the type at launch'
+        }`;
   return {
     group: group.AutoScalingGroupName,
     unit,
     options,
     orderKnown,
+    arriving,
     strategy,
     onDemandPercentAboveBase: percent,
     onDemandBase: base,
@@ -422,8 +528,9 @@ const perUnit = (o: LaunchOption): number =>
 export const arrivalOption = (
   fleet: GroupFleet,
   needs: readonly Resources[],
+  takes: (o: LaunchOption) => boolean = () => true,
 ): { option: LaunchOption; why: string } | undefined => {
-  const known = fleet.options.filter((o) => o.free);
+  let known = fleet.options.filter((o) => o.free);
   if (known.length === 0) return undefined;
   if (fleet.orderKnown) {
     const first = known[0]!;
@@ -432,13 +539,26 @@ export const arrivalOption = (
       why: `${fleet.group} launches ${first.instanceType || 'its instance type'} first (${fleet.strategy})`,
     };
   }
-  const able = known.filter((o) => fitsAll(o.free!, needs));
+  // On-demand lowest-price: the cheapest per unit arrive (ties: the least capable that takes the tasks).
+  const next = fleet.arriving.filter((o) => o.free);
+  if (next.length > 0) known = next;
+  if (known.length === 1) {
+    return {
+      option: known[0]!,
+      why: `${fleet.group} launches ${known[0]!.instanceType} first (${fleet.strategy})`,
+    };
+  }
+  const able = known.filter((o) => fitsAll(o.free!, needs) && takes(o));
   const pick = [...(able.length > 0 ? able : known)].sort((a, b) =>
     able.length > 0 ? perUnit(a) - perUnit(b) : perUnit(b) - perUnit(a),
   )[0]!;
+  const chance =
+    able.length > 0 && able.length < known.length
+      ? `; only ${able.map((o) => o.instanceType).join(', ')} of the types it may launch take them: which arrives is the ASG's choice`
+      : '';
   return {
     option: pick,
-    why: `${fleet.group}: ${fleet.strategy}; the order is not knowable, planned on the least capable type that takes the tasks (${pick.instanceType}, weight ${pick.weight})`,
+    why: `${fleet.group}: ${fleet.strategy}; the order is not knowable, planned on the least capable type that takes the tasks (${pick.instanceType}, weight ${pick.weight})${chance}`,
   };
 };
 

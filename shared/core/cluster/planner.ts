@@ -400,6 +400,13 @@ const planClusterNow = (
     plan.terminate.push(id);
     plan.desiredCapacity.proposed -= weightOf(me, id);
   }
+  if (plan.desiredBeforeTerminate !== undefined) {
+    // The ASG overshot (finishScaleIns): one SetDesiredCapacity to what stays comes before the
+    // terminations, so every one of them keeps it — a decrement after it would count twice and go below
+    // MinSize (random worlds: two drained instances in one decision, the second one overshooting).
+    plan.desiredBeforeTerminate = plan.desiredCapacity.proposed;
+    plan.keepDesired = [...plan.terminate];
+  }
   if (waiting.waitingForEcs > 0) {
     plan.reasons.push(
       `${waiting.waitingForEcs} unplaced task(s) fit on the current free space: waiting for ECS to place them`,
@@ -446,7 +453,14 @@ const planClusterNow = (
   // Members terminated in this decision hold nothing any more.
   const leaving = plan.terminate.reduce((u, id) => u + memberWeightOf(gs, id), 0);
   const unitsHeld = Math.max(plan.desiredCapacity.proposed, gs.memberUnits - leaving);
-  const maxRemovals = Math.floor((unitsHeld - group.MinSize) / largestWeight(me));
+  // A removal takes off its own member's weight: as many as the lightest members allow are counted, and
+  // the chosen ones are then kept within the units above MinSize (below). Dividing by the heaviest member
+  // (8 vCPUs of a c5.2xlarge among 2-vCPU c5.large) let 4 of 7 idle instances go per unneeded time, and the
+  // rest waited another 600 s each round (random worlds, seventh stop).
+  const budget = unitsHeld - group.MinSize;
+  const memberWeights = me ? me.group.Instances.map((m) => memberWeight(me.fleet, m)) : [];
+  const lightest = memberWeights.length > 0 ? Math.max(1, Math.min(...memberWeights)) : largestWeight(me);
+  const maxRemovals = Math.max(0, Math.floor(budget / lightest));
   const removalCap = Math.min(maxRemovals, MAX_REMOVALS_PER_DECISION);
   // Standby, Pending and warm-pool instances are no destination for the moved tasks.
   const outOfService = outOfServiceIds(fgs.map((f) => f.group));
@@ -467,6 +481,19 @@ const planClusterNow = (
     options.drainReadOnly !== undefined,
   );
   plan.needsTasks.push(...sel.needsTasks.filter((a) => !plan.needsTasks.includes(a)));
+  // Within the units above MinSize, in ranking order (a subset of a removable set is removable).
+  let spent = 0;
+  const overBudget = new Set<InstanceView>();
+  for (const ci of sel.drain) {
+    const w = memberWeightOf(gs, ci.ec2InstanceId ?? '');
+    if (spent + w > budget) overBudget.add(ci);
+    else spent += w;
+  }
+  if (overBudget.size > 0) {
+    const ids = [...overBudget].map((ci) => ci.ec2InstanceId ?? ci.containerInstanceArn);
+    sel.drain = sel.drain.filter((ci) => !overBudget.has(ci));
+    sel.reasons = sel.reasons.filter((r) => !ids.some((id) => r.includes(id)));
+  }
   // Issue 16: per-instance pacing (scale-in-pacing.ts) — how many of the removable ones go now.
   const paceInput = {
     tags: group.Tags,

@@ -66,6 +66,8 @@ export interface FleetServiceSpec {
   arch?: 'arm64' | 'x86_64';
   /** A static host port (bridge mode). */
   hostPort?: number;
+  /** A memberOf constraint expression on the service (besides the architecture's). */
+  memberOf?: string;
 }
 
 const ci = (id: string) => `arn:aws:ecs:us-east-1:123456789012:container-instance/c1/${id}`;
@@ -119,10 +121,13 @@ export const fleetSnapshot = (
       runningCount: s.running,
       pendingCount: 0,
       schedulingStrategy: 'REPLICA',
-      ...(s.arch
+      ...(s.arch || s.memberOf
         ? {
             placementConstraints: [
-              { type: 'memberOf', expression: `attribute:ecs.cpu-architecture == ${s.arch}` },
+              ...(s.arch
+                ? [{ type: 'memberOf', expression: `attribute:ecs.cpu-architecture == ${s.arch}` }]
+                : []),
+              ...(s.memberOf ? [{ type: 'memberOf', expression: s.memberOf }] : []),
             ],
           }
         : {}),

@@ -150,3 +150,48 @@ describe("the service scaler's growth check on a weighted group", () => {
     expect(check.growth!.desiredCapacity.proposed).toBeGreaterThan(6);
   });
 });
+
+describe('on-demand lowest-price groups (attribute-based): what arrives is the cheapest per unit', () => {
+  // 2–8 vCPU, ≥ 4 GiB: price protection keeps c5/c6i.large ($0.085) and m5/m6i.large ($0.096);
+  // lowest-price launches c5.large or c6i.large (equal prices: the ASG's choice).
+  const abs = (memberOf: string) =>
+    fleetSnapshot(
+      [
+        {
+          name: 'abs',
+          min: 0,
+          max: 10,
+          overrides: [{ requirements: { VCpuCount: { Min: 2, Max: 8 }, MemoryMiB: { Min: 4096 } } }],
+          instances: [host('i-ab000000000000001', 'c5.large')],
+          tags: IDLE,
+        },
+        // A second group: the cluster is planned as a fleet (every group's arriving types).
+        { name: 'r5', min: 0, max: 10, overrides: [{ type: 'r5.large' }], instances: [], tags: IDLE },
+      ],
+      [{ name: 'web', cpu: 256, mem: 256, desired: 3, running: 1, hostPort: 80, memberOf }],
+    );
+
+  it('a task only a dearer type runs is not bought for: reported, no scale-out', () => {
+    // Before, the scaler bought "an m5-capable instance" each tick while the group launched c5.
+    const plan = planFleet(abs('attribute:ecs.instance-type =~ m5.*'), POLICY);
+    expect(plan.action).toBe('hold');
+    expect(plan.waitingTasks).toEqual([expect.objectContaining({ service: 'web', kind: 'unplaceable' })]);
+    expect(plan.reasons.join('\n')).toMatch(/2 task\(s\) of web can never be placed/);
+    expect(groupPlan(plan, 'abs').fleet?.strategy).toMatch(
+      /lowest price per unit first \(c5\.large, c6i\.large\)/,
+    );
+  });
+
+  it('among equal prices, the type that takes the tasks is planned on, and the chance is said', () => {
+    // Size alone would pick c6i.large (less memory registered): its node refuses memberOf c5.*, and the
+    // waiting tasks fell through (CPU/memory packing saw room; the model found no group).
+    const plan = planFleet(abs('attribute:ecs.instance-type =~ c5.*'), POLICY);
+    expect(groupPlan(plan, 'abs')).toMatchObject({
+      action: 'scale-out',
+      desiredCapacity: { current: 1, proposed: 3 },
+    });
+    expect(groupPlan(plan, 'abs').reasons.join('\n')).toMatch(
+      /planned on the least capable type that takes the tasks \(c5\.large, weight 1\); only c5\.large of the types it may launch take them/,
+    );
+  });
+});

@@ -135,6 +135,39 @@ describe('weights: desired capacity counts units, not instances', () => {
     expect(plan.action).toBe('scale-in');
     expect(plan.drain.map((d) => d.ec2InstanceId)).toEqual(['i-a0000000000000002']);
   });
+
+  it('how many go at once is bounded by the members that go, not by the heaviest member', () => {
+    // Found by random worlds (seventh stop): an 8-vCPU member busy, idle 2-vCPU members, MinSize 0: the
+    // count was (units above MinSize) ÷ the heaviest member, and each further round waited out the
+    // unneeded time again. Here a 4-vCPU member is busy and five 2-vCPU members are idle: 14 units above
+    // MinSize allowed floor(14 / 4) = 3 at once; all five fit in them.
+    const idle = (k: number) => ({ id: `i-b000000000000000${k}`, type: 'm5.large' });
+    const snapshot = fleetSnapshot(
+      [
+        {
+          name: 'asg-vcpu',
+          min: 0,
+          desired: 14,
+          capacityType: 'vcpu',
+          overrides: [{ type: 'm5.large' }, { type: 'm5.xlarge' }],
+          instances: [
+            { id: 'i-b0000000000000000', type: 'm5.xlarge', cpu: 1024, mem: 512, running: 1 },
+            ...[1, 2, 3, 4, 5].map(idle),
+          ],
+          tags: { 'ecs-autoscaler:headroom-tasks': '0' },
+        },
+      ],
+      [{ name: 'web', cpu: 1024, mem: 512, desired: 1, running: 1 }],
+      { tasks: [] },
+    );
+    const plan = planFleet(snapshot, { scaleInUnneededSeconds: 0 });
+    expect(plan.action).toBe('scale-in');
+    expect(plan.drain.map((d) => d.ec2InstanceId).sort()).toEqual([1, 2, 3, 4, 5].map((k) => idle(k).id));
+    // Within the units above MinSize: MinSize 8 leaves 6 units, three 2-vCPU members.
+    const tight = structuredClone(snapshot);
+    tight.autoScalingGroups[0]!.MinSize = 8;
+    expect(planFleet(tight, { scaleInUnneededSeconds: 0 }).drain).toHaveLength(3);
+  });
 });
 
 describe('overrides order and allocation strategy', () => {
@@ -226,13 +259,55 @@ describe('attribute-based instance type selection', () => {
     const plan = planFleet(snapshot);
     expect(plan.fleet?.unit).toBe('vcpu');
     const types = plan.fleet?.options.map((o) => o.instanceType) ?? [];
-    expect(types).toEqual(expect.arrayContaining(['m5.xlarge', 'm6i.xlarge', 'r5.xlarge']));
+    expect(types).toEqual(expect.arrayContaining(['m5.xlarge', 'm6i.xlarge']));
+    // Price protection (default 20 % over the cheapest C/M/R match, per vCPU with vcpu units):
+    // r5.xlarge's $0.063 per vCPU-hour is above 1.2 × m5.xlarge's $0.048.
+    expect(types).not.toContain('r5.xlarge');
+    expect(plan.fleet?.notes.join('\n')).toMatch(
+      /price protection leaves 2 of the 3 matching types \(r5\.xlarge/,
+    );
     expect(types).not.toContain('m6g.xlarge'); // arm64: the group's instances are x86_64
     expect(types).not.toContain('g4dn.xlarge'); // AcceleratorCount Max 0
     expect(types).not.toContain('m5.large'); // 2 vCPUs
     expect(plan.fleet?.orderKnown).toBe(false);
     // 4 waiting + 1 headroom of 1024 CPU → two 4-vCPU instances = 8 vCPU units.
     expect(plan.desiredCapacity).toEqual({ current: 8, proposed: 16 });
+  });
+
+  it('price protection: the group threshold, and Spot limited only when stated', () => {
+    const abis = (requirements: Record<string, unknown>, distribution?: Record<string, unknown>) => {
+      const snapshot = fleetSnapshot(
+        [
+          {
+            name: 'asg-abis',
+            overrides: [
+              { requirements: { VCpuCount: { Min: 2, Max: 2 }, MemoryMiB: { Min: 4096 }, ...requirements } },
+            ],
+            desired: 1,
+            instances: full(1, 'c5.large', 'a'),
+            ...WAIT,
+          },
+        ],
+        [{ name: 'web', cpu: 512, mem: 512, desired: 4, running: 2 }],
+      );
+      const g = snapshot.autoScalingGroups[0]!;
+      if (distribution) g.MixedInstancesPolicy!.InstancesDistribution = distribution;
+      return (planFleet(snapshot).fleet?.options.map((o) => o.instanceType) ?? []).sort();
+    };
+    // 2-vCPU x86 matches: c5/c6i.large $0.085, m5/m6i.large $0.096, r5.large $0.126 (≥ 4 GiB).
+    expect(abis({})).toEqual(['c5.large', 'c6i.large', 'm5.large', 'm6i.large']);
+    expect(abis({ OnDemandMaxPricePercentageOverLowestPrice: 10 })).toEqual(['c5.large', 'c6i.large']);
+    expect(abis({ OnDemandMaxPricePercentageOverLowestPrice: 999999 })).toContain('r5.large');
+    // A Spot-only group: no Spot threshold stated → AWS's undocumented "optimal" protection; none excluded.
+    const spot = {
+      OnDemandPercentageAboveBaseCapacity: 0,
+      SpotAllocationStrategy: 'price-capacity-optimized',
+    };
+    expect(abis({}, spot)).toContain('r5.large');
+    expect(abis({ MaxSpotPriceAsPercentageOfOptimalOnDemandPrice: 100 }, spot)).toEqual([
+      'c5.large',
+      'c6i.large',
+    ]);
   });
 
   it('uses the launch template instance type when the group has no overrides', () => {

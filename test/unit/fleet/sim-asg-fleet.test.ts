@@ -116,3 +116,75 @@ describe('simulated ASG: weights and mixed types', () => {
     expect(r.statusReason).toMatch(/protected from scale-in/);
   });
 });
+
+/** An attribute-based group of `desired` (units or vCPUs) whose launched types the simulator chose. */
+const attributeBased = (
+  desired: number,
+  capacityType?: 'vcpu',
+  extra: { onDemandMaxPricePercent?: number } = {},
+) => {
+  sim = createSim({ seed: 5 });
+  sim.createCluster('c');
+  return sim.createAutoScalingGroup({
+    name: 'abs',
+    cluster: 'c',
+    min: 0,
+    max: 200,
+    desired,
+    mixedInstances: {
+      overrides: [{ requirements: { vcpu: { min: 2, max: 8 }, memoryMiB: { min: 4096 }, ...extra } }],
+      ...(capacityType ? { desiredCapacityType: capacityType } : {}),
+    },
+  });
+};
+const launched = (g: ReturnType<typeof attributeBased>) =>
+  [...new Set([...g.instances.values()].map((i) => i.type.name))].sort();
+
+describe('simulated ASG: attribute-based selection, price protection and lowest-price', () => {
+  it('launches the lowest price per instance among the types price protection keeps', () => {
+    // Matches (x86, not burstable, 2–8 vCPU, ≥ 4 GiB): c5/m5/m6i/r5 and g4dn/p3 sizes. On-demand price
+    // protection (20 % over the cheapest C/M/R, c5.large $0.085) keeps c5.large, m5.large, m6i.large
+    // ($0.096); lowest-price launches the cheapest, c5.large, every time.
+    expect(
+      attributeBased(30)
+        .mixed!.overrides.map((o) => o.type.name)
+        .sort(),
+    ).toEqual(['c5.large', 'm5.large', 'm6i.large']);
+    expect(launched(attributeBased(30))).toEqual(['c5.large']);
+  });
+
+  it('counted in vCPUs, protection and price are per vCPU: every c5 size ties', () => {
+    const g = attributeBased(120, 'vcpu');
+    // $0.0425 per vCPU-hour for c5; m5/m6i $0.048 are within 20 %; r5 $0.063 and the GPU types are not.
+    expect(g.mixed!.overrides.map((o) => o.type.name).sort()).toEqual([
+      'c5.2xlarge',
+      'c5.large',
+      'c5.xlarge',
+      'm5.2xlarge',
+      'm5.large',
+      'm5.xlarge',
+      'm6i.large',
+      'm6i.xlarge',
+    ]);
+    expect(launched(g)).toEqual(['c5.2xlarge', 'c5.large', 'c5.xlarge']);
+  });
+
+  it("the group's own threshold is shown by DescribeAutoScalingGroups and applied", async () => {
+    const g = attributeBased(4, undefined, { onDemandMaxPricePercent: 5 });
+    expect(g.mixed!.overrides.map((o) => o.type.name)).toEqual(['c5.large']);
+    sim!.install();
+    sim!.start();
+    const out = (await sim!.call('autoscaling', 'DescribeAutoScalingGroups', {})) as {
+      AutoScalingGroups: { MixedInstancesPolicy: { LaunchTemplate: { Overrides: unknown[] } } }[];
+    };
+    expect(out.AutoScalingGroups[0]!.MixedInstancesPolicy.LaunchTemplate.Overrides).toEqual([
+      {
+        InstanceRequirements: {
+          VCpuCount: { Min: 2, Max: 8 },
+          MemoryMiB: { Min: 4096 },
+          OnDemandMaxPricePercentageOverLowestPrice: 5,
+        },
+      },
+    ]);
+  });
+});

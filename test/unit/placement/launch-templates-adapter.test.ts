@@ -104,6 +104,8 @@ describe('DescribeLaunchTemplateVersions', () => {
                     <excludedInstanceTypeSet><item>t2.*</item><item>m4.*</item></excludedInstanceTypeSet>
                     <cpuManufacturerSet><item>intel</item></cpuManufacturerSet>
                     <burstablePerformance>excluded</burstablePerformance>
+                    <onDemandMaxPricePercentageOverLowestPrice>35</onDemandMaxPricePercentageOverLowestPrice>
+                    <maxSpotPriceAsPercentageOfOptimalOnDemandPrice>60</maxSpotPriceAsPercentageOfOptimalOnDemandPrice>
                 </instanceRequirements>`;
     const out = parseDescribeLaunchTemplateVersions(
       200,
@@ -130,6 +132,8 @@ describe('DescribeLaunchTemplateVersions', () => {
             ExcludedInstanceTypes: ['t2.*', 'm4.*'],
             BurstablePerformance: 'excluded',
             CpuManufacturers: ['intel'],
+            OnDemandMaxPricePercentageOverLowestPrice: 35,
+            MaxSpotPriceAsPercentageOfOptimalOnDemandPrice: 60,
           },
         },
       },
