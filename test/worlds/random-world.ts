@@ -5,8 +5,9 @@
  * ports, some shared; arm64 or x86 images; memberOf instance-type constraints; distinctInstance; binpack /
  * spread; task- or container-level sizes, soft or hard memory limits), sometimes an agent DAEMON, Spot
  * warnings, a standalone job, someone else's state (a foreign drain, a disconnected agent, an instance
- * refresh), an ECS capacity provider on one group with a service on its strategy, and a service scaled
- * by the service scaler on CPU alarms — run for
+ * refresh), an ECS capacity provider on one group with a service on its strategy, a service scaled
+ * by the service scaler on CPU alarms, and an attribute-based group (InstanceRequirements, desired
+ * capacity in instances or vCPUs) — run for
  * 80 simulated minutes under the project's cluster scaler and drainer: demand steps up at 2 minutes and
  * down at 40.
  *
