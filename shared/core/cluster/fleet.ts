@@ -157,7 +157,8 @@ const CMR_FAMILY = /^[cmr][5-9][a-z]*\./;
  * `DesiredCapacityType` is `vcpu` / `memory-mib`. On-demand: `OnDemandMaxPricePercentageOverLowestPrice`,
  * default 20 %. Spot: `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice` (% of the identified on-demand
  * price) or `SpotMaxPricePercentageOverLowestPrice` (taken over on-demand prices: the table has no Spot
- * prices); with neither AWS applies an undocumented "optimal" protection, so no Spot type is excluded.
+ * prices); with neither, the SDK reference (2023) says the latter applies at 100 — today's text says
+ * "optimal price protection" without a figure; 100 is kept.
  * A type is kept if a purchase option the group grows by may launch it; a type of unknown price is kept.
  */
 const priceProtected = (types: string[], req: Requirements, group: AutoScalingGroup): string[] => {
@@ -182,7 +183,7 @@ const priceProtected = (types: string[], req: Requirements, group: AutoScalingGr
       ? (lowest * req.MaxSpotPriceAsPercentageOfOptimalOnDemandPrice) / 100
       : req.SpotMaxPricePercentageOverLowestPrice !== undefined
         ? lowest * (1 + req.SpotMaxPricePercentageOverLowestPrice / 100)
-        : Infinity;
+        : lowest * 2;
   // A relative tolerance: 0.096 is 20 % over 0.08 exactly, which floating point may put a hair above.
   const within = (price: number, limit: number) => price <= limit * (1 + 1e-9);
   return types.filter((t) => {

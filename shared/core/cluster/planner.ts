@@ -413,18 +413,15 @@ const planClusterNow = (
     );
     return plan;
   }
+  // Desired capacity and MinSize count units. A group that overshot its desired capacity (a member heavier
+  // than what was asked: weights, vCPU units) holds its members' units, and those are what MinSize bounds:
+  // 2 vCPUs desired, one 8-vCPU member and MinSize 0 allowed no removal, and the idle member stayed for
+  // good (random worlds, sixth stop); desired 4 = MinSize 4 with members of 2 + 8 vCPUs kept the idle
+  // 2-vCPU one (seventh stop). Members terminated in this decision hold nothing any more.
+  const leaving = plan.terminate.reduce((u, id) => u + memberWeightOf(gs, id), 0);
+  const unitsHeld = Math.max(plan.desiredCapacity.proposed, gs.memberUnits - leaving);
   const fleetBlock = fleetScaleInBlocker(me, fgs, options.scaleInTaken ?? false);
-  const blocked =
-    fleetBlock ??
-    scaleInBlocker(
-      snapshot,
-      analysis,
-      gs,
-      policy,
-      halt,
-      group.DesiredCapacity - plan.desiredCapacity.proposed,
-      snapshot.failures?.length ?? 0,
-    );
+  const blocked = fleetBlock ?? scaleInBlocker(gs, policy, halt, unitsHeld, snapshot.failures?.length ?? 0);
   if (blocked) {
     if (out.wants.length > 0) {
       plan.reasons.push(`${out.wants.join('; ')}; yet the headroom fits on the current free space`);
@@ -442,17 +439,10 @@ const planClusterNow = (
     if (forget !== undefined) plan.stateTags[STATE_TAGS.unneeded] = forget;
     return plan;
   }
-  // Desired capacity and MinSize count units: one removal takes away up to the largest member weight.
   // Issue 16: the unneeded time paces scale-in (scale-in-pacing.ts). The placement-exact count of
   // removable instances stops at MAX_REMOVALS_PER_DECISION (bounded work on a 5,000-instance cluster,
   // like cluster-autoscaler's max-scale-down-parallelism); when that cap, not MinSize, bounds it the count
   // is "at least the cap" (`saturated`), and draining them does not restart the unneeded time.
-  // A group that overshot its desired capacity (a member heavier than what was asked: weights, vCPU units)
-  // holds its members' units, and those are what MinSize bounds: 2 vCPUs desired, one 8-vCPU member and
-  // MinSize 0 allowed no removal, and the idle member stayed for good (random worlds, sixth stop).
-  // Members terminated in this decision hold nothing any more.
-  const leaving = plan.terminate.reduce((u, id) => u + memberWeightOf(gs, id), 0);
-  const unitsHeld = Math.max(plan.desiredCapacity.proposed, gs.memberUnits - leaving);
   // A removal takes off its own member's weight: as many as the lightest members allow are counted, and
   // the chosen ones are then kept within the units above MinSize (below). Dividing by the heaviest member
   // (8 vCPUs of a c5.2xlarge among 2-vCPU c5.large) let 4 of 7 idle instances go per unneeded time, and the
@@ -708,12 +698,10 @@ const finishScaleIns = (
 };
 
 const scaleInBlocker = (
-  snapshot: ClusterSnapshot,
-  analysis: CapacityAnalysis,
   gs: GroupState,
   policy: ClusterPolicy,
   halt: string | undefined,
-  terminating: number,
+  unitsHeld: number,
   describeFailures: number,
 ): string | undefined => {
   if (!policy.scaleInEnabled) return 'scale-in is disabled (tag ecs-autoscaler:scale-in=disabled)';
@@ -722,7 +710,7 @@ const scaleInBlocker = (
   if (describeFailures > 0) {
     return `no scale-in while AWS could not describe ${describeFailures} item(s) of the cluster (a partial answer may hide tasks)`;
   }
-  if (gs.group.DesiredCapacity - terminating <= gs.group.MinSize) {
+  if (unitsHeld <= gs.group.MinSize) {
     return `no scale-in: desired capacity is at MinSize ${gs.group.MinSize}`;
   }
   if (gs.inFlight > 0) return `no scale-in while ${gs.inFlight} instance(s) are booting or not yet launched`;

@@ -168,6 +168,32 @@ describe('weights: desired capacity counts units, not instances', () => {
     tight.autoScalingGroups[0]!.MinSize = 8;
     expect(planFleet(tight, { scaleInUnneededSeconds: 0 }).drain).toHaveLength(3);
   });
+
+  it('desired at MinSize but the members hold more (the ASG overshot): the idle one above MinSize goes', () => {
+    // Random worlds (seventh stop): 4 vCPUs desired and MinSize, members of 4 and 2 vCPUs (the ASG
+    // launches whole instances). "Desired capacity is at MinSize" held the idle 2-vCPU member for good.
+    const snapshot = fleetSnapshot(
+      [
+        {
+          name: 'asg-vcpu',
+          min: 4,
+          desired: 4,
+          capacityType: 'vcpu',
+          overrides: [{ type: 'm5.large' }, { type: 'm5.xlarge' }],
+          instances: [
+            { id: 'i-c0000000000000001', type: 'm5.xlarge', cpu: 1024, mem: 512, running: 1 },
+            { id: 'i-c0000000000000002', type: 'm5.large' },
+          ],
+          tags: { 'ecs-autoscaler:headroom-tasks': '0' },
+        },
+      ],
+      [{ name: 'web', cpu: 1024, mem: 512, desired: 1, running: 1 }],
+      { tasks: [] },
+    );
+    const plan = planFleet(snapshot, { scaleInUnneededSeconds: 0 });
+    expect(plan.reasons.join('\n')).not.toMatch(/at MinSize/);
+    expect(plan.drain.map((d) => d.ec2InstanceId)).toEqual(['i-c0000000000000002']);
+  });
 });
 
 describe('overrides order and allocation strategy', () => {
