@@ -11,8 +11,8 @@ import {
   instanceType,
   instanceTypeFacts,
   instanceTypeNames,
-  onDemandPrice,
 } from '../ecs/resources.js';
+import { ON_DEMAND_USD_PER_HOUR } from '../replay/prices.js';
 import { activityDetail, spotInstanceArn, terminateLifecycleDetail } from './asg-events.js';
 import { REFRESH_STEP_SECONDS, refreshStep, toReplace } from './instance-refresh.js';
 import type {
@@ -54,7 +54,7 @@ const matching = (req: SimInstanceRequirements): string[] =>
  * On-demand price protection (ASG API reference, `InstanceRequirements.OnDemandMaxPricePercentageOverLowestPrice`,
  * default 20): types priced more than the threshold above the cheapest matching current-generation C, M or
  * R type (else the cheapest match) are not launched — compared per vCPU or per MiB when the group counts
- * vCPUs or MiB. A type without a price in the table stays.
+ * vCPUs or MiB (prices: sim/replay/prices.ts, the simulator's own table). A type without a price stays.
  */
 const priceProtection = (
   names: string[],
@@ -62,7 +62,7 @@ const priceProtection = (
   capacityType: 'units' | 'vcpu' | 'memory-mib' | undefined,
 ): string[] => {
   const unitPrice = (n: string): number | undefined => {
-    const usd = onDemandPrice(n);
+    const usd = ON_DEMAND_USD_PER_HOUR[n];
     const f = instanceTypeFacts(n)!;
     if (usd === undefined) return undefined;
     if (capacityType === 'vcpu') return usd / f.vcpu;
@@ -325,7 +325,7 @@ export class AsgWorld {
     // within an Availability Zone first" — per unit of capacity with weights. Among equal prices (or when a
     // price is unknown) the ASG's choice is a seeded pick; a shortage of the cheapest type is not modelled.
     const perUnit = m.overrides.map((o) => {
-      const usd = onDemandPrice(o.type.name);
+      const usd = ON_DEMAND_USD_PER_HOUR[o.type.name];
       return usd === undefined ? undefined : usd / o.weight;
     });
     if (perUnit.some((p) => p === undefined)) return this.ctx.rng.pick(m.overrides);

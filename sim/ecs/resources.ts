@@ -75,34 +75,6 @@ const table: Record<string, [vcpu: number, gib: number, gpu?: number]> = {
 };
 
 /**
- * Linux on-demand price per hour in us-east-1 (AWS price list), for attribute-based selection's price
- * protection. Types absent here have no price (never excluded by it).
- */
-const onDemandUsdHour: Record<string, number> = {
-  't3.medium': 0.0416,
-  't3.large': 0.0832,
-  't3.xlarge': 0.1664,
-  'm5.large': 0.096,
-  'm5.xlarge': 0.192,
-  'm5.2xlarge': 0.384,
-  'm5.4xlarge': 0.768,
-  'm6i.large': 0.096,
-  'm6i.xlarge': 0.192,
-  'm6g.large': 0.077,
-  'c5.large': 0.085,
-  'c5.xlarge': 0.17,
-  'c5.2xlarge': 0.34,
-  'r5.large': 0.126,
-  'r5.xlarge': 0.252,
-  'g4dn.xlarge': 0.526,
-  'g4dn.2xlarge': 0.752,
-  'p3.2xlarge': 3.06,
-};
-
-/** The on-demand price of a type of the table (USD per hour), if known. */
-export const onDemandPrice = (type: string): number | undefined => onDemandUsdHour[type];
-
-/**
  * What EC2 says about a type of the table (DescribeInstanceTypes facts): vCPUs, installed MiB, GPUs, max
  * ENIs, architecture (Graviton types, `g` after the generation digit, are arm64). Undefined: not in the table.
  */
