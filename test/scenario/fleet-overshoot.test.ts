@@ -84,4 +84,38 @@ describe('a group that overshot its desired capacity', () => {
     expect(scalerErrors(sim)).toEqual([]);
     expect(violations(sim)).toEqual([]);
   });
+
+  it("someone else's emptied drain leaves an overshooting group at MinSize in desired but above it in units", async () => {
+    // Random worlds (seventh stop, world 2313): desired and MinSize in vCPUs, the members hold more (the
+    // ASG launches whole instances). An instance someone set DRAINING, empty after its 30-minute grace,
+    // "stays: terminating it would take the group below MinSize" for good — counted against desired, not
+    // against what the members hold. Here 6 vCPUs desired, MinSize 4, two m5.xlarge (8 held).
+    sim = fleetWorld([
+      {
+        name: 'cpu',
+        min: 4,
+        max: 64,
+        desired: 6,
+        mixedInstances: { overrides: [{ type: 'm5.xlarge' }], desiredCapacityType: 'vcpu' },
+        tags: { 'ecs-autoscaler:headroom-tasks': '0' },
+      },
+    ]);
+    sim.createService({ cluster: CLUSTER, name: 'web', taskDefinition: 'web', desiredCount: 1 });
+    startFleet(sim);
+    const g = sim.asg.groups.get('cpu')!;
+    const live = () => [...g.instances.values()].filter((i) => i.lifecycleState === 'InService');
+    await sim.runFor(300);
+    expect(live().map((i) => i.weight)).toEqual([4, 4]);
+    const empty = live().find((i) =>
+      [...(i.containerInstance?.tasks ?? [])].every((t) => t.lastStatus === 'STOPPED'),
+    )!;
+    sim.ecs.setStatus(empty.containerInstance!, 'DRAINING');
+    await sim.runFor(2400);
+    expect(empty.lifecycleState).not.toBe('InService');
+    expect(live()).toHaveLength(1);
+    expect(g.desired).toBe(4);
+    expect(sim.timeline.actions.filter((a) => a.fn === 'cluster-scaler' && a.error)).toEqual([]);
+    expect(scalerErrors(sim)).toEqual([]);
+    expect(violations(sim)).toEqual([]);
+  });
 });

@@ -392,13 +392,27 @@ const planClusterNow = (
   }
 
   finishScaleIns(plan, snapshot, analysis, gs, state, own, policy, now);
+  // Someone else's empty drains leave on the same terms as the scaler's own (finishScaleIns): MinSize
+  // bounds the units the members hold (an overshooting group holds more than desired: 4 vCPUs desired and
+  // MinSize, members of 2 + 4, kept the emptied 2-vCPU one for good — random worlds, seventh stop).
+  let unitsLeft = Math.max(
+    plan.desiredCapacity.proposed,
+    gs.memberUnits - plan.terminate.reduce((u, t) => u + memberWeightOf(gs, t), 0),
+  );
   for (const id of foreign.terminate) {
-    if (plan.desiredCapacity.proposed - weightOf(me, id) < group.MinSize) {
+    const w = weightOf(me, id);
+    if (unitsLeft - w < group.MinSize) {
       plan.reasons.push(`${id} stays: terminating it would take the group below MinSize ${group.MinSize}`);
       continue;
     }
+    unitsLeft -= w;
     plan.terminate.push(id);
-    plan.desiredCapacity.proposed -= weightOf(me, id);
+    if (plan.desiredCapacity.proposed - w >= group.MinSize) plan.desiredCapacity.proposed -= w;
+    else {
+      // A decrement would go below MinSize: desired to what stays first, then no decrement (below).
+      plan.desiredCapacity.proposed = Math.max(group.MinSize, Math.min(plan.desiredCapacity.proposed, unitsLeft));
+      plan.desiredBeforeTerminate = plan.desiredCapacity.proposed;
+    }
   }
   if (plan.desiredBeforeTerminate !== undefined) {
     // The ASG overshot (finishScaleIns): one SetDesiredCapacity to what stays comes before the
