@@ -6,8 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
 
-/** Seeds 1–30, and worlds that found a bug (72: a crash loop's retry read as missing headroom). */
-const SEEDS = [...Array.from({ length: 30 }, (_, k) => k + 1), 72];
+/**
+ * Seeds 1–30, and worlds that found a bug: 72 (a crash loop's retry read as missing headroom); seventh
+ * stop, attribute-based groups — 162 (tasks fell through among equal prices), 240 (bought for a type the
+ * group does not launch), 1030 (scale-in waves), 1068 (a rejected termination), 1794 (desired at MinSize),
+ * 2313 (someone else's drain kept); 2230 (an attribute missing on an x86 host held an arm64 replacement).
+ */
+const SEEDS = [...Array.from({ length: 30 }, (_, k) => k + 1), 72, 162, 240, 1030, 1068, 1794, 2230, 2313];
 
 describe('random worlds, judged by the simulator', () => {
   it('draws varied worlds: several groups, Graviton, weights, ports, ENIs, daemons', () => {
@@ -18,6 +23,7 @@ describe('random worlds, judged by the simulator', () => {
     expect(worlds.some((w) => w.services.some((s) => JSON.stringify(s.td).includes('hostPorts')))).toBe(true);
     expect(worlds.some((w) => w.services.some((s) => s.td.networkMode === 'awsvpc'))).toBe(true);
     expect(worlds.some((w) => w.daemon)).toBe(true);
+    expect(worlds.some((w) => w.groups.some((g) => JSON.stringify(g).includes('"requirements"')))).toBe(true);
     // The same seed draws the same world.
     expect(drawWorld(7)).toEqual(drawWorld(7));
   });

@@ -187,7 +187,16 @@ export const classifyWaitingTasks = (
     const said = s ? newestServiceEvent(s, PLACEMENT_FAILURE) : undefined;
     // ECS's event speaks for the capacity it saw: stale once capacity arrived after it (capacity-since.ts).
     if (said && placementFailureIsCurrent(said.createdAt, snapshot)) {
-      const permanent = NOT_CAPACITY.test(said.message) || !newTypeTakes;
+      // ECS names one "closest matching" instance. An attribute missing on a host of another architecture
+      // (an x86 host for an arm64 task) says nothing about the hosts of the task's own: a drain replacement
+      // that only a new arm64 host could take was held as "not capacity" while ECS named x86 hosts (random
+      // worlds, seventh stop: distinctInstance on a mixed-architecture cluster).
+      const closest = said.message.match(/closest matching container-instance (\S+)/)?.[1];
+      const named = closest ? placement.nodes.find((n) => n.id.endsWith(`/${closest}`)) : undefined;
+      const namedArch = named?.attributes.get('ecs.cpu-architecture');
+      const otherArch =
+        req.cpuArchitecture !== undefined && namedArch !== undefined && namedArch !== req.cpuArchitecture;
+      const permanent = (NOT_CAPACITY.test(said.message) && !otherArch) || !newTypeTakes;
       out.push({
         ...base,
         count: fits,
