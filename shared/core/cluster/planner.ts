@@ -410,7 +410,10 @@ const planClusterNow = (
     if (plan.desiredCapacity.proposed - w >= group.MinSize) plan.desiredCapacity.proposed -= w;
     else {
       // A decrement would go below MinSize: desired to what stays first, then no decrement (below).
-      plan.desiredCapacity.proposed = Math.max(group.MinSize, Math.min(plan.desiredCapacity.proposed, unitsLeft));
+      plan.desiredCapacity.proposed = Math.max(
+        group.MinSize,
+        Math.min(plan.desiredCapacity.proposed, unitsLeft),
+      );
       plan.desiredBeforeTerminate = plan.desiredCapacity.proposed;
     }
   }
