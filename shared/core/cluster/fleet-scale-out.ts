@@ -238,7 +238,7 @@ export const assessFleetScaleOut = (
   let pending = leftover;
   if (leftover.length > 0 && groups.every((g) => g.fleet.options.every((o) => !o.free))) {
     problems.push(
-      'the size of a new instance is unknown (no registered instance, no type read from the launch template — it needs ec2:DescribeLaunchTemplateVersions — or a type not in the built-in table): set the ASG tags ecs-autoscaler:instance-cpu and ecs-autoscaler:instance-memory',
+      'the size of a new instance is unknown: set the ASG tags ecs-autoscaler:instance-cpu and ecs-autoscaler:instance-memory',
     );
     pending = [];
   }
@@ -266,8 +266,8 @@ export const assessFleetScaleOut = (
         if (item.label !== 'headroom') tooLarge += item.count;
         problems.push(
           item.label === 'headroom'
-            ? `the largest task (CPU ${largest.CPU}, MEMORY ${largest.MEMORY}, GPU ${largest.GPU}) fits no type a managed group launches: no headroom can be bought; use a larger instance type or a smaller task`
-            : `${item.count} task(s) of ${item.label} (CPU ${item.reservation.CPU}, MEMORY ${item.reservation.MEMORY}, GPU ${item.reservation.GPU}${arch ? `, ${arch}` : ''}) fit no type a managed group launches (${groups.map((g) => `${g.fleet.group}: ${g.fleet.options.map((o) => o.instanceType).join('/') || 'unknown'}`).join('; ')}): adding instances cannot place them; use a larger instance type or a smaller task`,
+            ? `the largest task (CPU ${largest.CPU}, MEMORY ${largest.MEMORY}, GPU ${largest.GPU}) fits no type a managed group launches: no headroom bought`
+            : `${item.count} task(s) of ${item.label} (CPU ${item.reservation.CPU}, MEMORY ${item.reservation.MEMORY}, GPU ${item.reservation.GPU}${arch ? `, ${arch}` : ''}) fit no type a managed group launches (${groups.map((g) => `${g.fleet.group}: ${g.fleet.options.map((o) => o.instanceType).join('/') || 'unknown'}`).join('; ')}): adding instances cannot place them`,
         );
         continue;
       }

@@ -267,11 +267,8 @@ const candidates = (
     if (matched.length === 0)
       notes.push('no type of the instance-type table matches the InstanceRequirements');
     const types = priceProtected(matched, req, group);
-    if (types.length < matched.length) {
-      notes.push(
-        `price protection leaves ${types.length} of the ${matched.length} matching types (${matched.filter((t) => !types.includes(t)).join(', ')} priced above the threshold)`,
-      );
-    }
+    if (types.length < matched.length)
+      notes.push(`price protection: ${types.length} of ${matched.length} types`);
     return types.map((type) => ({ type, weight }));
   };
   const overrides = mip?.LaunchTemplate?.Overrides ?? [];
@@ -463,7 +460,7 @@ export const groupFleet = (
           orderKnown
             ? ': overrides in order'
             : cheapest
-              ? `: the lowest price per unit first (${arriving.map((o) => o.instanceType).join(', ')})`
+              ? `: cheapest per unit first (${arriving.map((o) => o.instanceType)})`
               : ': the ASG chooses the type at launch'
         }`;
   return {
@@ -555,7 +552,7 @@ export const arrivalOption = (
   )[0]!;
   const chance =
     able.length > 0 && able.length < known.length
-      ? `; only ${able.map((o) => o.instanceType).join(', ')} of the types it may launch take them: which arrives is the ASG's choice`
+      ? `; only ${able.map((o) => o.instanceType).join(', ')} take them (the ASG chooses)`
       : '';
   return {
     option: pick,

@@ -139,7 +139,7 @@ export const settleLoweredDesired = (
     plan.desiredBeforeTerminate = desired;
     keep.splice(0, keep.length, ...plan.terminate);
     plan.reasons.push(
-      `terminating ${plan.terminate.join(', ')} with a decrement would take desired capacity below MinSize ${lowered.min} (the members outweigh it): desired is set to ${desired} first, then they are terminated without decrement`,
+      `terminating ${plan.terminate.join(', ')} with a decrement would go below MinSize ${lowered.min}: desired to ${desired} first, then no decrement`,
     );
   }
   if (keep.length > 0) plan.keepDesired = keep;

@@ -707,7 +707,7 @@ const finishScaleIns = (
       plan.keepDesired = [...(plan.keepDesired ?? []), id];
       plan.terminate.push(id);
       plan.reasons.push(
-        `${id} is drained and empty; the members outweigh desired capacity (the ASG overshot): desired is set to ${desired} first, then it is terminated without decrement`,
+        `${id} is drained and empty; the ASG overshot: desired to ${desired} first, then terminated without decrement`,
       );
     }
   }

@@ -177,8 +177,8 @@ export const classifyWaitingTasks = (
           reason: placement.templates.every((t) =>
             /^RESOURCE:(CPU|MEMORY|GPU)$/.test(refusal(t, req)?.code ?? ''),
           )
-            ? `${notPlaced} task(s) of ${u.service} are larger than one new instance of any type the group launches (${placement.templates.map((t) => t.instanceType).join(', ')}): they can never be placed; use a larger instance type or a smaller task`
-            : `${notPlaced} task(s) of ${u.service} can never be placed: no current instance and no type the group launches (${placement.templates.map((t) => t.instanceType).join(', ')}) meets all of its requirements`,
+            ? `${notPlaced} task(s) of ${u.service} are larger than one new instance of any type the group launches (${placement.templates.map((t) => t.instanceType).join(', ')}): they can never be placed`
+            : `${notPlaced} task(s) of ${u.service} can never be placed: no current instance and no type the group launches (${placement.templates.map((t) => t.instanceType).join(', ')}) meets its requirements`,
           refusals: refusals(),
         });
       }

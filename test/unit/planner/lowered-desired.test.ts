@@ -101,7 +101,7 @@ describe('settleLoweredDesired', () => {
     expect(one.desiredBeforeTerminate).toBe(0);
     expect(one.keepDesired).toEqual(['heavy']);
     expect(one.desiredCapacity).toEqual({ current: 1, proposed: 0 });
-    expect(one.reasons.join('\n')).toMatch(/below MinSize 0.*set to 0 first/);
+    expect(one.reasons.join('\n')).toMatch(/below MinSize 0: desired to 0 first/);
     // Three members of weight 2 (6 units), desired 3, MinSize 1; two go: the first keeps desired (4 ≥ 3),
     // the second would decrement 3 − 2 = 1 ≥ 1 — allowed, no lowering first.
     const two = { ...one, terminate: ['a', 'b'], reasons: [] as string[], keepDesired: undefined };
