@@ -395,10 +395,7 @@ const planClusterNow = (
   // Someone else's empty drains leave on the same terms as the scaler's own (finishScaleIns): MinSize
   // bounds the units the members hold (an overshooting group holds more than desired: 4 vCPUs desired and
   // MinSize, members of 2 + 4, kept the emptied 2-vCPU one for good — random worlds, seventh stop).
-  let unitsLeft = Math.max(
-    plan.desiredCapacity.proposed,
-    gs.memberUnits - plan.terminate.reduce((u, t) => u + memberWeightOf(gs, t), 0),
-  );
+  let unitsLeft = unitsHeldAfter(plan, gs);
   for (const id of foreign.terminate) {
     const w = weightOf(me, id);
     if (unitsLeft - w < group.MinSize) {
@@ -435,8 +432,7 @@ const planClusterNow = (
   // 2 vCPUs desired, one 8-vCPU member and MinSize 0 allowed no removal, and the idle member stayed for
   // good (random worlds, sixth stop); desired 4 = MinSize 4 with members of 2 + 8 vCPUs kept the idle
   // 2-vCPU one (seventh stop). Members terminated in this decision hold nothing any more.
-  const leaving = plan.terminate.reduce((u, id) => u + memberWeightOf(gs, id), 0);
-  const unitsHeld = Math.max(plan.desiredCapacity.proposed, gs.memberUnits - leaving);
+  const unitsHeld = unitsHeldAfter(plan, gs);
   const fleetBlock = fleetScaleInBlocker(me, fgs, options.scaleInTaken ?? false);
   const blocked = fleetBlock ?? scaleInBlocker(gs, policy, halt, unitsHeld, snapshot.failures?.length ?? 0);
   if (blocked) {
@@ -739,6 +735,19 @@ const scaleInBlocker = (
 };
 
 /** A member's weight in its group's units (1 without a fleet). */
+/**
+ * The units a group's members hold once this decision's terminations are done: the members' own weights
+ * (above desired when the ASG overshot), never less than the desired capacity planned.
+ */
+const unitsHeldAfter = (
+  plan: { terminate: string[]; desiredCapacity: { proposed: number } },
+  gs: GroupState,
+): number =>
+  Math.max(
+    plan.desiredCapacity.proposed,
+    gs.memberUnits - plan.terminate.reduce((u, id) => u + memberWeightOf(gs, id), 0),
+  );
+
 const memberWeightOf = (gs: GroupState, id: string): number => {
   const m = gs.members.find((i) => i.InstanceId === id);
   return gs.fleet && m ? memberWeight(gs.fleet, m) : 1;
