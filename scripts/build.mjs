@@ -77,6 +77,18 @@ const only = process.argv.includes('--cli')
 
 // zod re-exports ~85 locales (≈300 KiB minified) as `z.locales`; the functions only use the English
 // messages zod applies by default. Swap the locale index for one that exports `en` alone.
+// The SDK clients import their whole package.json (1.8 KiB per bundle) for one field: the version in
+// the user agent. The bundles get that field only (plus the name).
+const packageVersionOnly = {
+  name: 'package-version-only',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/].*[\\/]package\.json$/ }, (args) => {
+      const { name, version } = JSON.parse(readFileSync(args.path, 'utf8'));
+      return { contents: JSON.stringify({ name, version }), loader: 'json' };
+    });
+  },
+};
+
 const zodEnglishOnly = {
   name: 'zod-english-only',
   setup(b) {
@@ -143,7 +155,7 @@ for (const name of names) {
     banner: {
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
     },
-    plugins: [zodEnglishOnly, lambdaCredentials, lambdaStandIns, noEventStreams],
+    plugins: [zodEnglishOnly, lambdaCredentials, lambdaStandIns, noEventStreams, packageVersionOnly],
     metafile: true,
     logLevel: 'warning',
   });

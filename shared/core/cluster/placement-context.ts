@@ -418,6 +418,43 @@ export const placeOnStaying = (
   return { unplaced };
 };
 
+/**
+ * The moved items (tasks DRAINING instances hand over) that some staying instance could take were it
+ * empty. A task only another kind of instance runs (an attribute, memberOf, architecture or another
+ * capacity provider refuses it on every staying one) does not land on them: it neither takes their room
+ * nor keeps one of them (random worlds, eighth stop: the tasks of someone else's drained provider
+ * instance, memberOf m5.* and bound to that provider, held an idle r5 group's scale-in for good).
+ * Items of unknown kind stay (conservative).
+ */
+export const landingOnStaying = <T extends { label: string }>(
+  snapshot: ClusterSnapshot,
+  analysis: CapacityAnalysis,
+  items: readonly T[],
+  staying: readonly { containerInstanceArn: string }[],
+): T[] => {
+  const placement = clusterPlacement(snapshot, analysis, undefined, undefined);
+  const tasks = taskIndex(snapshot);
+  const keep = new Set(staying.map((s) => s.containerInstanceArn));
+  const empty = placement.nodes
+    .filter((n) => keep.has(n.id))
+    .map((n) => ({
+      ...n,
+      free: { CPU: Infinity, MEMORY: Infinity, GPU: Infinity },
+      tcpPortsUsed: new Set<number>(),
+      udpPortsUsed: new Set<number>(),
+      enisFree: Infinity,
+    }));
+  return items.filter((it) => {
+    const t = tasks.get(it.label);
+    const req = t && placement.taskRequirementsOf(t);
+    if (!req) return true;
+    return empty.some((n) => {
+      const why = refusal(n, req);
+      return why === undefined || why.code === 'DistinctInstance';
+    });
+  });
+};
+
 /** Whether a host of architecture `host` (undefined: not known) can take a task that needs `want`. */
 const archTakes = (host: string | undefined, want: string | undefined): boolean =>
   want === undefined || host === undefined || host === want;

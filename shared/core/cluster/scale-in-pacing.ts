@@ -29,14 +29,20 @@ import {
   type UnneededStep,
 } from './unneeded.js';
 
+/** A task (or, list unknown, the tasks) a DRAINING instance still hands over. */
+export interface DrainingMove extends PlacementItem {
+  /** The DRAINING container instance whose task list is unknown (the item is its tasks, as largest). */
+  unlisted?: string;
+}
+
 /**
  * Service tasks that DRAINING instances still run: ECS starts them elsewhere, on the instances that stay
  * (standalone and protected tasks stay where they are). Per-task sizes when the task list is known;
  * otherwise each task is assumed as large as the largest task (conservative).
  */
-export const drainingMoves = (snapshot: ClusterSnapshot, analysis: CapacityAnalysis): PlacementItem[] => {
+export const drainingMoves = (snapshot: ClusterSnapshot, analysis: CapacityAnalysis): DrainingMove[] => {
   const largest = analysis.largestTask.reservation;
-  const items: PlacementItem[] = [];
+  const items: DrainingMove[] = [];
   for (const ci of analysis.instances) {
     if (ci.status !== 'DRAINING') continue;
     const tasks = instanceTasks(snapshot, analysis, ci);
@@ -50,6 +56,7 @@ export const drainingMoves = (snapshot: ClusterSnapshot, analysis: CapacityAnaly
         label: `draining ${label(ci)} (assumed largest)`,
         reservation: largest,
         count: ci.runningTasks + ci.pendingTasks,
+        unlisted: ci.containerInstanceArn,
       });
     }
   }

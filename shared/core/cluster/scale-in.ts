@@ -34,7 +34,8 @@ import { isJobTask } from './foreign-state.js';
 import type { GroupState } from './group-state.js';
 import { INFERRED_PREFIX, inferInstanceTasks, type TaskKind, taskKinds } from './infer-tasks.js';
 import { type InstanceTasks, instanceTasks, taskSize } from './instance-tasks.js';
-import { placeOnStaying, TASKS_NOT_LISTED } from './placement-context.js';
+import { landingOnStaying, placeOnStaying, TASKS_NOT_LISTED } from './placement-context.js';
+import type { DrainingMove } from './scale-in-pacing.js';
 
 /** The outcome of {@link selectScaleIn}. */
 export interface ScaleInSelection {
@@ -228,7 +229,7 @@ export const selectScaleIn = (
   gs: GroupState,
   headroomTasks: number,
   maxRemovals: number,
-  moving: readonly PlacementItem[] = [],
+  moving: readonly DrainingMove[] = [],
   unreadLast = false,
   inferUnread = false,
 ): ScaleInSelection => {
@@ -291,7 +292,8 @@ export const selectScaleIn = (
   };
   // Tasks that DRAINING instances are handing over land on the instances that stay, like those of the
   // instances chosen here: several drains may run at once, each sized against all the others.
-  let moved: PlacementItem[] = [...moving];
+  const handedOver = landingOnStaying(snapshot, analysis, moving, capacity);
+  let moved: PlacementItem[] = [...handedOver];
   // Kept up to date as instances are chosen, not summed again per candidate (5,000 instances).
   let idle = sum(remaining, (i) => i.remaining);
   let movedTotal = totalOf(moved);
@@ -331,7 +333,7 @@ export const selectScaleIn = (
       }
       chosen = c;
       result.reasons.push(
-        `drain ${label(c.ci)} (${c.az}, ${c.nonDaemon} non-daemon task(s), reserved CPU ${c.ci.reserved.CPU} MEMORY ${c.ci.reserved.MEMORY}): ${result.drain.length > 0 ? 'with those of the instances already chosen, ' : moving.length > 0 ? 'with those DRAINING instances still move, ' : ''}its tasks and the headroom fit by first-fit-decreasing on the instances that stay`,
+        `drain ${label(c.ci)} (${c.az}, ${c.nonDaemon} non-daemon task(s), reserved CPU ${c.ci.reserved.CPU} MEMORY ${c.ci.reserved.MEMORY}): ${result.drain.length > 0 ? 'with those of the instances already chosen, ' : handedOver.length > 0 ? 'with those DRAINING instances still move, ' : ''}its tasks and the headroom fit by first-fit-decreasing on the instances that stay`,
       );
       if (note) result.reasons.push(note);
       moved = [...moved, ...(items ?? [])];
@@ -352,6 +354,13 @@ export const selectScaleIn = (
   // busy candidate's list known, two daemon-only instances were never read, never drained —
   // `no-convergence` in ramp-down / throttling / seed 2). The planner asks for those about to drain.
   if (result.drain.length === 0) {
+    // A DRAINING instance whose list is unknown hands over that many of the largest task, wherever they
+    // can run: its list says what moves, and whether it can land here at all (landingOnStaying; eighth
+    // stop: someone else's drained instance of another group held this one's scale-in for good).
+    if (pool.length > 0) {
+      const draining = handedOver.flatMap((it) => (it.unlisted ? [it.unlisted] : []));
+      result.needsTasks.push(...draining.slice(0, UNDECIDED_READS));
+    }
     result.needsTasks.push(...undecided.slice(0, UNDECIDED_READS));
   } else {
     // With placement rules in use an unlisted busy candidate is never counted (no sizing is trusted), so

@@ -1,0 +1,97 @@
+/**
+ * Someone drains the only instance of a group the scaler does not drive (an untagged group of another
+ * controller), and its tasks can run only there (memberOf m5.*, while the scaler's group launches r5).
+ * They wait for that group's controller; they never land on the scaler's instances. The scaler's own idle
+ * instance must still go. Before (random world 2521, eighth stop): that DRAINING instance's task list was
+ * never read, so its tasks counted as that many of the largest task moving onto the scaler's instances,
+ * and the idle r5.large was kept for good ("idle CPU (1792 beyond the headroom) is less than one
+ * instance…").
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Sim } from '../../sim/index.js';
+import { CLUSTER, fleetWorld, scalerErrors, startFleet, violations } from './fleet-world.js';
+
+let sim: Sim | undefined;
+afterEach(() => {
+  sim?.dispose();
+  sim = undefined;
+});
+
+const world = (otherTaskConstraint: string): Sim => {
+  const s = fleetWorld([
+    {
+      name: 'mine',
+      min: 0,
+      max: 10,
+      desired: 2,
+      instanceTypes: ['r5.large'],
+      tags: { 'ecs-autoscaler:headroom-tasks': '0' },
+    },
+    { name: 'theirs', min: 1, max: 10, desired: 1, instanceTypes: ['m5.large'] },
+  ]);
+  // Not the scaler's group: no cluster tag, no drainer hook.
+  const theirs = s.asg.groups.get('theirs')!;
+  theirs.tags.delete('ecs-autoscaler:cluster');
+  theirs.hooks.length = 0;
+  s.registerTaskDefinition({
+    family: 'small',
+    containers: [{ cpu: 256, memoryReservation: 1024 }],
+    placementConstraints: [{ type: 'memberOf', expression: 'attribute:ecs.instance-type =~ r5.*' }],
+  });
+  s.registerTaskDefinition({
+    family: 'big',
+    containers: [{ cpu: 1024, memoryReservation: 256 }],
+    placementConstraints: [{ type: 'memberOf', expression: otherTaskConstraint }],
+  });
+  s.createService({ cluster: CLUSTER, name: 'small', taskDefinition: 'small', desiredCount: 1 });
+  s.createService({ cluster: CLUSTER, name: 'big', taskDefinition: 'big', desiredCount: 2 });
+  return s;
+};
+
+const drainTheirs = (s: Sim): void => {
+  const victim = [...s.asg.groups.get('theirs')!.instances.values()][0]!;
+  s.ecs.setStatus(victim.containerInstance!, 'DRAINING');
+};
+
+const live = (s: Sim, group: string) =>
+  [...s.asg.groups.get(group)!.instances.values()].filter((i) => i.lifecycleState === 'InService');
+
+describe("someone else's drained instance in a group the scaler does not drive", () => {
+  it("tasks that cannot land on the scaler's instances do not keep its idle one", async () => {
+    sim = world('attribute:ecs.instance-type =~ m5.*');
+    startFleet(sim);
+    await sim.runFor(240);
+    const bigOn = () =>
+      [...sim!.ecs.cluster(CLUSTER)!.instances.values()]
+        .filter((ci) => [...ci.tasks].some((t) => t.group === 'service:big' && t.lastStatus === 'RUNNING'))
+        .map((ci) => ci.instanceType);
+    expect(bigOn()).toEqual(['m5.large']);
+    expect(live(sim, 'mine')).toHaveLength(2);
+    drainTheirs(sim);
+    await sim.runFor(1800);
+    // Their tasks wait for their group (none of the scaler's instances can take them).
+    expect(bigOn()).toEqual(['m5.large']);
+    const mine = live(sim, 'mine');
+    expect(mine).toHaveLength(1);
+    expect([...mine[0]!.containerInstance!.tasks].some((t) => t.group === 'service:small')).toBe(true);
+    expect(scalerErrors(sim)).toEqual([]);
+    expect(violations(sim)).toEqual([]);
+  });
+
+  it('tasks that can land on them still count: the idle instance stays as their room', async () => {
+    // The same world with the big tasks allowed anywhere: ECS moves them onto the r5 instances, which
+    // need both for them (2 × 1024 CPU beside the small task on 2 × 2048).
+    sim = world('attribute:ecs.instance-type =~ *');
+    startFleet(sim);
+    await sim.runFor(240);
+    drainTheirs(sim);
+    await sim.runFor(1800);
+    expect(live(sim, 'mine')).toHaveLength(2);
+    const running = [...sim.ecs.cluster(CLUSTER)!.instances.values()]
+      .filter((ci) => ci.instanceType === 'r5.large')
+      .flatMap((ci) => [...ci.tasks])
+      .filter((t) => t.group === 'service:big' && t.lastStatus === 'RUNNING');
+    expect(running).toHaveLength(2);
+    expect(violations(sim)).toEqual([]);
+  });
+});
