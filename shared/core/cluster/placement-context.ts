@@ -384,7 +384,29 @@ export const placeOnStaying = (
   // ECS's strategies decide where each task goes (one scan of every node per task): applied when a moved
   // task has one, or when rules beyond CPU/memory are in play, for up to 200 tasks.
   const total = demands.reduce((s, d) => s + d.count, 0);
-  const result = placeTasks(demands, nodes, { strategies: total <= STRATEGY_TASK_LIMIT });
+  // Where the strategies leave a tie (spread by AZ: any instance of the AZ), ECS picks at random: the
+  // check assumes the pick that costs the headroom most — an instance whose room for the headroom task the
+  // moved task takes (random world 3427, eighth stop: a drained instance's task landed on the one empty
+  // instance of its AZ, the headroom was gone, and the drain was undone a minute later).
+  const room = reserve[0]?.reservation;
+  const holds = (free: Resources, less: Resources = ZERO): boolean =>
+    room !== undefined &&
+    free.CPU - less.CPU >= room.CPU &&
+    free.MEMORY - less.MEMORY >= room.MEMORY &&
+    free.GPU - less.GPU >= room.GPU;
+  const tieRank =
+    room && strategic
+      ? (n: PlacementNode, req: TaskRequirements): number =>
+          !holds(n.free) || !archTakes(n.attributes.get('ecs.cpu-architecture'), headArch())
+            ? 2
+            : holds(n.free, req.resources)
+              ? 1
+              : 0
+      : undefined;
+  const result = placeTasks(demands, nodes, {
+    strategies: total <= STRATEGY_TASK_LIMIT,
+    ...(tieRank ? { tieRank } : {}),
+  });
   const unplaced = result.unplaced.map((u) => {
     const item = { label: firstLabel.get(demands[Number(u.key)]!) ?? u.key };
     const why = nodes.map((n) => refusal(n, u.req)).filter((r) => r !== undefined);

@@ -31,6 +31,11 @@ export interface PlaceOptions {
   strategies?: boolean;
   /** Record where each task went (`assignments`); default false (large checks place thousands). */
   record?: boolean;
+  /**
+   * Among nodes the strategies leave tied, ECS picks at random: lower ranks first (default: node order).
+   * The scale-in check ranks the ties adversarially (placement-context.ts).
+   */
+  tieRank?: (n: PlacementNode, req: TaskRequirements) => number;
 }
 
 /** Tasks of a demand that found no place. */
@@ -130,8 +135,13 @@ const bucketOf = (n: PlacementNode, field: string): string => {
   return n.attributes.get(name) ?? `(none:${n.id})`;
 };
 
-/** Chooses among candidates by the strategies (lexicographic), first in order on ties. */
-const choose = (cands: number[], all: readonly PlacementNode[], req: TaskRequirements): number => {
+/** Chooses among candidates by the strategies (lexicographic), then `tieRank`, first in order on ties. */
+const choose = (
+  cands: number[],
+  all: readonly PlacementNode[],
+  req: TaskRequirements,
+  tieRank?: PlaceOptions['tieRank'],
+): number => {
   let best = cands;
   for (const s of req.strategy) {
     if (best.length === 1) break;
@@ -160,6 +170,18 @@ const choose = (cands: number[], all: readonly PlacementNode[], req: TaskRequire
       } else if (k === min) next.push(i);
     }
     best = next;
+  }
+  if (tieRank && best.length > 1) {
+    let pick = best[0]!;
+    let low = tieRank(all[pick]!, req);
+    for (const i of best) {
+      const r = tieRank(all[i]!, req);
+      if (r < low) {
+        low = r;
+        pick = i;
+      }
+    }
+    return pick;
   }
   return best[0]!;
 };
@@ -209,7 +231,7 @@ export const placeTasks = (
         const cands: number[] = [];
         for (let k = 0; k < open.length; k++) if (allowed(open[k]!) && accepts(open[k]!, req)) cands.push(k);
         if (cands.length > 0) {
-          put(choose(cands, open, req), demand.key, req, 1);
+          put(choose(cands, open, req, options.tieRank), demand.key, req, 1);
           left--;
           continue;
         }

@@ -59,3 +59,55 @@ describe('planCluster — scale-in fit check and placement strategies', () => {
     expect(plan.drain.map((d) => d.ec2InstanceId)).toEqual([id(4)]);
   });
 });
+
+/**
+ * ECS's default service strategy spreads across AZs and picks at random within one (ecs-facts §1.1 and
+ * §2): the check assumes the pick that costs the headroom most (random world 3427, eighth stop: a moved
+ * task landed on the one instance of its AZ with room for the largest task, and the drain was undone a
+ * minute later). i4 (us-east-1b) runs one web task and is checked first (the emptiest); the other
+ * instance of 1b is full, so its task moves to 1a, where i1 and i3 tie.
+ */
+describe('planCluster — moved tasks tied within an AZ', () => {
+  const snapshot = (i1Web: number): ClusterSnapshot =>
+    snapshotOf({
+      instances: [
+        {
+          id: id(1),
+          cpu: 2048,
+          mem: 8192,
+          usedCpu: 512 * i1Web,
+          usedMem: 1024 * i1Web,
+          running: i1Web,
+          az: 'us-east-1a',
+        },
+        { id: id(2), cpu: 2048, mem: 8192, usedCpu: 2048, usedMem: 4096, running: 2, az: 'us-east-1b' },
+        { id: id(3), cpu: 2048, mem: 8192, usedCpu: 1024, usedMem: 2048, running: 1, az: 'us-east-1a' },
+        { id: id(4), cpu: 2048, mem: 8192, usedCpu: 512, usedMem: 1024, running: 1, az: 'us-east-1b' },
+      ],
+      services: [
+        { ...WEB, desired: i1Web + 1 },
+        { ...API, desired: 3 },
+      ],
+      tasks: [
+        ...Array.from({ length: i1Web }, (_, k) => taskOn(id(1), 'web', k + 1)),
+        taskOn(id(2), 'api', 1),
+        taskOn(id(2), 'api', 2),
+        taskOn(id(3), 'api', 3),
+        taskOn(id(4), 'web', 9),
+      ],
+    });
+
+  it('keeps the instance when ECS may put its task on the only room for the headroom', () => {
+    // i1 has 512 free, i3 1,024 (the only room for one more api task): ECS may pick i3. First in order
+    // (i1) was assumed before, and i4 drained. i1 itself may go (its three web tasks and the headroom fit
+    // wherever the spread puts them).
+    const plan = planOf(snapshot(3));
+    expect(plan.drain.map((d) => d.ec2InstanceId)).toEqual([id(1)]);
+  });
+
+  it('drains it when whichever instance of the AZ ECS picks leaves room for the headroom', () => {
+    // i1 with two web tasks has 1,024 free too: one of the two keeps room for an api task.
+    const plan = planOf(snapshot(2));
+    expect(plan.drain.map((d) => d.ec2InstanceId)).toEqual([id(4)]);
+  });
+});

@@ -198,8 +198,11 @@ describe('planCluster — scale-in', () => {
   it('scales in when a large largest task makes the threshold low but every task and the headroom still fit', () => {
     // m5.large-sized instances (2,048 CPU units) and a 1,536-CPU batch task: the CPU threshold is 25 %.
     // After a spike, 7 instances hold the batch task and 6 web tasks: 32 % CPU reserved, above the
-    // threshold (the old rule never scaled in), yet 3 instances hold them all (batch + web, 4 web, 1 web)
-    // with 1,536 CPU units free on the last for one more batch task.
+    // threshold (the old rule never scaled in), yet fewer instances hold them all with 1,536 CPU units free
+    // for one more batch task. First-fit-decreasing finds 3 (batch + web, 4 web, 1 web), but ECS places the
+    // moved web tasks by its default strategy (spread across the two AZs, random within one): the check
+    // assumes the pick within an AZ that costs the headroom most (eighth stop), and 4 hold them whatever
+    // ECS picks.
     const large = { cpu: 2048, mem: 7680 };
     const instances: InstanceSpec[] = [
       { id: id(1), ...large, usedCpu: 1536, usedMem: 3072, running: 1 },
@@ -219,7 +222,7 @@ describe('planCluster — scale-in', () => {
     const plan = planOf(snapshot);
     expect(plan.action).toBe('scale-in');
     expect(plan.drain.map((d) => d.ec2InstanceId)).not.toContain(id(1));
-    expect(plan.desiredCapacity.proposed).toBe(3);
+    expect(plan.desiredCapacity.proposed).toBe(4);
     expect(plan.reasons.join('\n')).not.toMatch(
       /above the threshold 25%.*cannot|would be .* above the threshold/,
     );
