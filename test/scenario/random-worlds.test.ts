@@ -10,9 +10,14 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * Seeds 1–30, and worlds that found a bug: 72 (a crash loop's retry read as missing headroom); seventh
  * stop, attribute-based groups — 162 (tasks fell through among equal prices), 240 (bought for a type the
  * group does not launch), 1030 (scale-in waves), 1068 (a rejected termination), 1794 (desired at MinSize),
- * 2313 (someone else's drain kept); 2230 (an attribute missing on an x86 host held an arm64 replacement).
+ * 2313 (someone else's drain kept); 2230 (an attribute missing on an x86 host held an arm64 replacement);
+ * eighth stop — 2521 (another group's drained instance held this one's scale-in), 3427 (a moved task
+ * landed on the headroom's room within its AZ: a drain undone), 2870 (the reference placed in another order).
  */
-const SEEDS = [...Array.from({ length: 30 }, (_, k) => k + 1), 72, 162, 240, 1030, 1068, 1794, 2230, 2313];
+const SEEDS = [
+  ...Array.from({ length: 30 }, (_, k) => k + 1),
+  ...[72, 162, 240, 1030, 1068, 1794, 2230, 2313, 2521, 2870, 3427],
+];
 
 describe('random worlds, judged by the simulator', () => {
   it('draws varied worlds: several groups, Graviton, weights, ports, ENIs, daemons', () => {

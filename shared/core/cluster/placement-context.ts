@@ -8,6 +8,7 @@
 import type { CapacityAnalysis } from '../capacity/capacity.js';
 import { type Resources, ZERO } from '../capacity/resources.js';
 import {
+  accepts,
   type Demand,
   daemonLoad,
   hasPlacementRules,
@@ -441,12 +442,13 @@ export const placeOnStaying = (
 };
 
 /**
- * The moved items (tasks DRAINING instances hand over) that some staying instance could take were it
- * empty. A task only another kind of instance runs (an attribute, memberOf, architecture or another
- * capacity provider refuses it on every staying one) does not land on them: it neither takes their room
- * nor keeps one of them (random worlds, eighth stop: the tasks of someone else's drained provider
- * instance, memberOf m5.* and bound to that provider, held an idle r5 group's scale-in for good).
- * Items of unknown kind stay (conservative).
+ * The moved items (tasks DRAINING instances hand over) that some staying instance takes now, each on its
+ * own. A task no staying instance takes — only another kind of instance runs it (an attribute, memberOf,
+ * architecture, another capacity provider), or it needs room or a distinct host none has — waits for a
+ * new instance whatever this decision removes: it neither takes the staying instances' room nor keeps one
+ * of them (random worlds, eighth stop: the tasks of someone else's drained instance, bound to `m5.*` and
+ * to its group's capacity provider, held an idle r5 group's scale-in for good). Items of unknown kind
+ * stay (conservative).
  */
 export const landingOnStaying = <T extends { label: string }>(
   snapshot: ClusterSnapshot,
@@ -457,23 +459,11 @@ export const landingOnStaying = <T extends { label: string }>(
   const placement = clusterPlacement(snapshot, analysis, undefined, undefined);
   const tasks = taskIndex(snapshot);
   const keep = new Set(staying.map((s) => s.containerInstanceArn));
-  const empty = placement.nodes
-    .filter((n) => keep.has(n.id))
-    .map((n) => ({
-      ...n,
-      free: { CPU: Infinity, MEMORY: Infinity, GPU: Infinity },
-      tcpPortsUsed: new Set<number>(),
-      udpPortsUsed: new Set<number>(),
-      enisFree: Infinity,
-    }));
+  const nodes = placement.nodes.filter((n) => keep.has(n.id));
   return items.filter((it) => {
     const t = tasks.get(it.label);
     const req = t && placement.taskRequirementsOf(t);
-    if (!req) return true;
-    return empty.some((n) => {
-      const why = refusal(n, req);
-      return why === undefined || why.code === 'DistinctInstance';
-    });
+    return !req || nodes.some((n) => accepts(n, req));
   });
 };
 
