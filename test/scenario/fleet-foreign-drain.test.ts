@@ -94,4 +94,47 @@ describe("someone else's drained instance in a group the scaler does not drive",
     expect(running).toHaveLength(2);
     expect(violations(sim)).toEqual([]);
   });
+
+  it("a drained task only a new instance can take gets one (the drain ends), in the scaler's own group", async () => {
+    // One task per r5 (distinctInstance), two r5, no headroom: someone drains one. ECS starts the
+    // replacement only where it fits and keeps the old task running meanwhile (desired = running), so
+    // nothing waited and the instance stayed DRAINING with its task for good (random world 471).
+    sim = fleetWorld([
+      {
+        name: 'mine',
+        min: 0,
+        max: 10,
+        desired: 2,
+        instanceTypes: ['r5.large'],
+        tags: { 'ecs-autoscaler:headroom-tasks': '0' },
+      },
+    ]);
+    sim.registerTaskDefinition({ family: 'one', containers: [{ cpu: 512, memoryReservation: 3072 }] });
+    sim.createService({
+      cluster: CLUSTER,
+      name: 'one',
+      taskDefinition: 'one',
+      desiredCount: 2,
+      placementConstraints: [{ type: 'distinctInstance' }],
+    });
+    startFleet(sim);
+    await sim.runFor(240);
+    const g = sim.asg.groups.get('mine')!;
+    const drained = [...g.instances.values()][0]!;
+    sim.ecs.setStatus(drained.containerInstance!, 'DRAINING');
+    await sim.runFor(600);
+    // A third instance took the replacement; the drained one is empty.
+    const onActive = [...sim.ecs.cluster(CLUSTER)!.instances.values()]
+      .filter((ci) => ci.status === 'ACTIVE')
+      .flatMap((ci) => [...ci.tasks])
+      .filter((t) => t.group === 'service:one' && t.lastStatus === 'RUNNING');
+    expect(onActive).toHaveLength(2);
+    expect([...drained.containerInstance!.tasks].filter((t) => t.lastStatus === 'RUNNING')).toEqual([]);
+    // Someone else's drain, once empty, leaves after its grace (1800 s): two instances again.
+    await sim.runFor(1800);
+    expect(live(sim, 'mine')).toHaveLength(2);
+    expect(drained.lifecycleState).not.toBe('InService');
+    expect(scalerErrors(sim)).toEqual([]);
+    expect(violations(sim)).toEqual([]);
+  });
 });

@@ -14,7 +14,7 @@
  * instance-memory tags).
  */
 import type { Resources } from '../capacity/resources.js';
-import { builtinInstanceFacts, builtinInstanceTypes } from '../placement/instance-facts.js';
+import { builtinInstanceFacts, builtinInstanceTypes, builtinUsdHour } from '../placement/instance-facts.js';
 import type { AutoScalingGroup } from '../snapshot/snapshot.js';
 
 /** Facts of one instance type. Memory is installed MiB (not what ECS registers). */
@@ -26,50 +26,6 @@ export interface InstanceTypeFacts {
   /** us-east-1 Linux on-demand USD per hour (undefined: not known). */
   priceUsdHour: number | undefined;
 }
-
-/**
- * us-east-1 Linux on-demand USD per hour of the built-in types (research/instance-types.json); their
- * vCPUs, memory, architecture and GPUs are the placement model's built-in table
- * (placement/instance-facts.ts), one table for both.
- */
-const PRICE_USD_HOUR: Record<string, number> = {
-  't3.medium': 0.0416,
-  't3.large': 0.0832,
-  't3.xlarge': 0.1664,
-  'm5.large': 0.096,
-  'm5.xlarge': 0.192,
-  'm5.2xlarge': 0.384,
-  'm5.4xlarge': 0.768,
-  'c5.large': 0.085,
-  'c5.xlarge': 0.17,
-  'c5.2xlarge': 0.34,
-  'c5.4xlarge': 0.68,
-  'r5.large': 0.126,
-  'r5.xlarge': 0.252,
-  'r5.2xlarge': 0.504,
-  'm6i.large': 0.096,
-  'm6i.xlarge': 0.192,
-  'm6i.2xlarge': 0.384,
-  'c6i.large': 0.085,
-  'c6i.xlarge': 0.17,
-  'm6g.large': 0.077,
-  'm6g.xlarge': 0.154,
-  'm6g.2xlarge': 0.308,
-  'c6g.large': 0.068,
-  'c6g.xlarge': 0.136,
-  'c6g.2xlarge': 0.272,
-  'r6g.large': 0.1008,
-  'r6g.xlarge': 0.2016,
-  'm7g.large': 0.0816,
-  'm7g.xlarge': 0.1632,
-  'c7g.large': 0.0725,
-  'c7g.xlarge': 0.145,
-  'g4dn.xlarge': 0.526,
-  'g4dn.2xlarge': 0.752,
-  'g5.xlarge': 1.006,
-  'p3.2xlarge': 3.06,
-  'inf1.xlarge': 0.228,
-};
 
 /** Installed GiB per vCPU for the families the table knows. */
 const FAMILY_GIB_PER_VCPU: Record<string, number> = { c: 2, m: 4, r: 8 };
@@ -117,7 +73,7 @@ export const instanceTypeFacts = (instanceType: string): InstanceTypeFacts | und
       memoryMiB: row.memoryMiB,
       arch: row.architectures[0] === 'arm64' ? 'arm64' : 'x86_64',
       gpus: row.gpus,
-      priceUsdHour: PRICE_USD_HOUR[instanceType],
+      priceUsdHour: builtinUsdHour(instanceType),
     };
   }
   const cap = formulaCapacity(instanceType);

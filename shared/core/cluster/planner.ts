@@ -21,6 +21,7 @@ import type { AutoScalingGroup, ClusterSnapshot } from '../snapshot/snapshot.js'
 import { stampCapacitySince } from './capacity-since.js';
 import { CLUSTER_TAG_KEY, readScalingState, type ScalingState, STATE_TAGS } from './config.js';
 import { type Conflict, detectConflicts, standAsideConflicts } from './conflicts.js';
+import { withDisplacedTasks } from './displaced.js';
 import type { GroupFleet } from './fleet.js';
 import { memberWeight, ownWeight } from './fleet.js';
 import { fleetPlacement, sizeFleetWithModel, withFleetModel } from './fleet-model.js';
@@ -343,7 +344,13 @@ const planClusterNow = (
   const newInstance = newInstanceCapacity(analysis, group, policy);
   // Issue 12: every "does it fit" goes through the placement model (ports, ENIs, attributes, constraints).
   const placement = options.placement ?? clusterPlacement(snapshot, analysis, group, newInstance?.registered);
-  const waiting = assessWaitingTasks(snapshot, analysis, placement, policy.headroomTasks, gs.inFlight);
+  const moved = withDisplacedTasks(snapshot, analysis, placement);
+  if (moved.displaced > 0) {
+    plan.reasons.push(
+      `${moved.displaced} task(s) on DRAINING instances fit on no ACTIVE one: waiting for room`,
+    );
+  }
+  const waiting = assessWaitingTasks(snapshot, moved.analysis, placement, policy.headroomTasks, gs.inFlight);
   if (waiting.tasks.length > 0) plan.waitingTasks = waiting.tasks;
   plan.reasons.push(...waiting.reasons);
   // Issue 13: sized per group in its units, by the types each will launch; one group grows per task.
@@ -853,7 +860,13 @@ const planGroups = (
   // runs is not unplaceable), and with placement rules in play each group's growth is sized by the
   // placement model (fleet-model.ts): CPU/memory packing alone would see room where ECS finds none.
   const placement = fleetPlacement(clusterPlacement(snapshot, analysis, undefined, undefined), fleets);
-  const waiting = assessWaitingTasks(snapshot, analysis, placement, headroom, inFlight);
+  const waiting = assessWaitingTasks(
+    snapshot,
+    withDisplacedTasks(snapshot, analysis, placement).analysis,
+    placement,
+    headroom,
+    inFlight,
+  );
   const cpuMemory = assessClusterScaleOut(snapshot, waiting.sizing, fleets);
   const scaleOut =
     waiting.modelDeficit === undefined

@@ -1,0 +1,67 @@
+/**
+ * Tasks that DRAINING instances still run and that no ACTIVE instance takes now wait for capacity like
+ * tasks that never started. ECS replaces a draining instance's service tasks by the service's
+ * `minimumHealthyPercent` and `maximumPercent` (ECS/container-instance-draining.html; ecs-facts §6): with
+ * the defaults (100, 200) it starts each replacement first and the old task runs on until it does, so
+ * nothing counts them as waiting (desired = running) while no instance can take the replacement.
+ * Someone's maintenance drain of an instance whose tasks need a new one (a `distinctInstance` service,
+ * a `memberOf` only its group meets) stayed DRAINING with its tasks for good (random world 471, eighth
+ * stop). Replacements ECS has already started (running + pending above desired) are not counted twice;
+ * standalone and protected tasks stay where they are and are not counted. Pure.
+ */
+import type { CapacityAnalysis, UnplacedTasks } from '../capacity/capacity.js';
+import { accepts } from '../placement/index.js';
+import type { ClusterSnapshot } from '../snapshot/snapshot.js';
+import type { ClusterPlacement } from './placement-context.js';
+import { drainingMoves } from './scale-in-pacing.js';
+
+/** The analysis with those tasks added to its unplaced ones, and how many were added. */
+export const withDisplacedTasks = (
+  snapshot: ClusterSnapshot,
+  analysis: CapacityAnalysis,
+  placement: ClusterPlacement,
+): { analysis: CapacityAnalysis; displaced: number } => {
+  const byArn = new Map((snapshot.tasks ?? []).map((t) => [t.taskArn, t]));
+  const counts = new Map<string, UnplacedTasks>();
+  for (const it of drainingMoves(snapshot, analysis)) {
+    const t = byArn.get(it.label);
+    const service = t?.group?.startsWith('service:') ? t.group.slice('service:'.length) : undefined;
+    const req = t && placement.taskRequirementsOf(t);
+    if (!t || !service || !req || placement.nodes.some((n) => accepts(n, req))) continue;
+    const key = `${service}|${t.taskDefinitionArn}`;
+    const u = counts.get(key) ?? {
+      service,
+      taskDefinition: t.taskDefinitionArn,
+      count: 0,
+      reservation: it.reservation,
+    };
+    u.count++;
+    counts.set(key, u);
+  }
+  if (counts.size === 0) return { analysis, displaced: 0 };
+  const services = new Map(snapshot.services.map((s) => [s.serviceName, s]));
+  const unplaced = analysis.unplaced.map((u) => ({ ...u }));
+  let displaced = 0;
+  for (const u of counts.values()) {
+    const s = services.get(u.service);
+    if (!s || s.status !== 'ACTIVE') continue;
+    // Started replacements; and ECS runs at most desired × maximumPercent / 100 tasks at once.
+    const started = Math.max(0, s.runningCount + s.pendingCount - s.desiredCount);
+    const ceiling =
+      Math.floor((s.desiredCount * (s.deploymentConfiguration?.maximumPercent ?? 200)) / 100) -
+      s.runningCount -
+      s.pendingCount;
+    const missing = unplaced.filter((x) => x.service === u.service).reduce((n, x) => n + x.count, 0);
+    const count = Math.min(u.count - started, ceiling - missing);
+    if (count <= 0) continue;
+    const same = unplaced.find((x) => x.service === u.service && x.taskDefinition === u.taskDefinition);
+    if (same) same.count += count;
+    else unplaced.push({ ...u, count });
+    displaced += count;
+  }
+  if (displaced === 0) return { analysis, displaced };
+  return {
+    analysis: { ...analysis, unplaced, unplacedCount: analysis.unplacedCount + displaced },
+    displaced,
+  };
+};
