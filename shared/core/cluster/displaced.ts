@@ -44,7 +44,7 @@ export const withDisplacedTasks = (
   let displaced = 0;
   for (const u of counts.values()) {
     const s = services.get(u.service);
-    if (!s || s.status !== 'ACTIVE') continue;
+    if (s?.status !== 'ACTIVE') continue;
     // Started replacements; and ECS runs at most desired × maximumPercent / 100 tasks at once.
     const started = Math.max(0, s.runningCount + s.pendingCount - s.desiredCount);
     const ceiling =

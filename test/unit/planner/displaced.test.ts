@@ -1,0 +1,61 @@
+/**
+ * Tasks on DRAINING instances that no ACTIVE instance takes wait for room (shared/core/cluster/displaced.ts):
+ * ECS replaces them only where the replacement fits and keeps the old task running meanwhile, so nothing
+ * else counts them (desired = running). Random world 471, eighth stop.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ClusterSnapshot, Task } from '../../../shared/core/snapshot/snapshot.js';
+import { ciArn, planOf, snapshotOf, taskOn, tdArn } from './builders.js';
+
+const id = (n: number): string => `i-${String(n).padStart(17, '0')}`;
+const WAIT = /task\(s\) on DRAINING instances fit on no ACTIVE one/;
+
+/** Two m5.xlarge: i1 DRAINING (someone else's drain) and i2 ACTIVE, each running one task of `one`. */
+const cluster = (opts: { distinct: boolean; running?: number; extra?: Task[] }): ClusterSnapshot => {
+  const snapshot = snapshotOf({
+    instances: [
+      { id: id(1), usedCpu: 1024, usedMem: 2048, running: 1 + (opts.extra?.length ?? 0), status: 'DRAINING' },
+      { id: id(2), usedCpu: 1024, usedMem: 2048, running: 1 },
+    ],
+    services: [{ name: 'one', cpu: 1024, mem: 2048, desired: 2, running: opts.running ?? 2 }],
+    tasks: [taskOn(id(1), 'one', 1), taskOn(id(2), 'one', 2), ...(opts.extra ?? [])],
+  });
+  if (opts.distinct) snapshot.services[0]!.placementConstraints = [{ type: 'distinctInstance' }];
+  return snapshot;
+};
+
+describe('planCluster — tasks on DRAINING instances that fit on no ACTIVE one', () => {
+  it('buys room for a drained task only a new instance can take', () => {
+    const plan = planOf(cluster({ distinct: true }), { headroomTasks: 0 });
+    expect(plan.action).toBe('scale-out');
+    expect(plan.desiredCapacity.proposed).toBe(3);
+    expect(plan.reasons.join('\n')).toMatch(/^1 task\(s\) on DRAINING instances fit on no ACTIVE one/m);
+  });
+
+  it('not when an ACTIVE instance takes it (ECS moves it there)', () => {
+    const plan = planOf(cluster({ distinct: false }), { headroomTasks: 0 });
+    expect(plan.action).not.toBe('scale-out');
+    expect(plan.reasons.join('\n')).not.toMatch(WAIT);
+  });
+
+  it('not when ECS has started its replacement already (running above desired)', () => {
+    const plan = planOf(cluster({ distinct: true, running: 3 }), { headroomTasks: 0 });
+    expect(plan.action).not.toBe('scale-out');
+    expect(plan.reasons.join('\n')).not.toMatch(WAIT);
+  });
+
+  it('not for a standalone task (a drain does not move it)', () => {
+    const job: Task = {
+      taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/c1/job-1',
+      taskDefinitionArn: tdArn('one'),
+      containerInstanceArn: ciArn(id(1)),
+      lastStatus: 'RUNNING',
+      group: 'family:one',
+      startedBy: 'nightly',
+    };
+    // Both on i1: the service task counts, the job does not (one task, not two).
+    const plan = planOf(cluster({ distinct: true, extra: [job] }), { headroomTasks: 0 });
+    expect(plan.reasons.join('\n')).toMatch(/^1 task\(s\) on DRAINING instances fit on no ACTIVE one/m);
+    expect(plan.desiredCapacity.proposed).toBe(3);
+  });
+});
