@@ -69,10 +69,19 @@ const groupService = (group: string | undefined): string | undefined =>
 
 /**
  * For services with `distinctInstance` whose tasks are not all listed, marks `running − listed` nodes
- * without a task list as holding one (the nodes with the most free memory first: the pessimistic choice,
- * it leaves the smallest nodes free). ECS puts each such task on its own instance, so the count is exact.
+ * without a task list as holding one: first those whose reserved resources can hold one of its tasks
+ * (`size`; a node that reserves less runs none), then the others; each kind with the most free memory
+ * first (the pessimistic choice, it leaves the smallest nodes free). ECS puts each such task on its own
+ * instance, so the count is exact. Before, an r5 reserving 128 CPU units was marked for a 2,048-unit task
+ * while the c5 that ran it looked free: a drain counted its task as moving there, and it could not move
+ * (random world 2230, eighth stop).
  */
-const assumeDistinctOccupancy = (nodes: PlacementNode[], services: readonly Service[]): PlacementNode[] => {
+const assumeDistinctOccupancy = (
+  nodes: PlacementNode[],
+  services: readonly Service[],
+  reserved: ReadonlyMap<string, Resources>,
+  size: (s: Service) => Resources | undefined,
+): PlacementNode[] => {
   const out = nodes;
   for (const s of services) {
     if (!s.placementConstraints?.some((c) => c.type === 'distinctInstance')) continue;
@@ -80,10 +89,15 @@ const assumeDistinctOccupancy = (nodes: PlacementNode[], services: readonly Serv
     const listed = out.filter((n) => (n.groups.get(group) ?? 0) > 0).length;
     let missing = s.runningCount + s.pendingCount - listed;
     if (missing <= 0) continue;
+    const task = size(s);
+    const holds = (n: PlacementNode): number => {
+      const r = reserved.get(n.id);
+      return Number(!task || !r || (r.CPU >= task.CPU && r.MEMORY >= task.MEMORY));
+    };
     const unknown = out
       .map((n, i) => ({ n, i }))
       .filter(({ n }) => !n.groupsKnown && (n.groups.get(group) ?? 0) === 0)
-      .sort((a, b) => b.n.free.MEMORY - a.n.free.MEMORY);
+      .sort((a, b) => holds(b.n) - holds(a.n) || b.n.free.MEMORY - a.n.free.MEMORY);
     for (const { n, i } of unknown) {
       if (missing-- <= 0) break;
       out[i] = { ...n, groups: new Map([...n.groups, [group, 1]]) };
@@ -162,7 +176,15 @@ const buildPlacement = (
     return r;
   };
   const active = snapshot.services.filter((s) => s.status === 'ACTIVE');
-  const nodes = assumeDistinctOccupancy(nodesOf(snapshot, facts), active);
+  const nodes = assumeDistinctOccupancy(
+    nodesOf(snapshot, facts),
+    active,
+    new Map(analysis.instances.map((i) => [i.containerInstanceArn, i.reserved])),
+    (s) => {
+      const arn = s.deployments.find((d) => d.status === 'PRIMARY')?.taskDefinition ?? s.taskDefinition;
+      return arn ? requirements(s.serviceName, arn)?.resources : undefined;
+    },
+  );
   const daemons = active
     .filter((s) => s.schedulingStrategy === 'DAEMON')
     .map((s) => {

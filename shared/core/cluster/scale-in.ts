@@ -333,7 +333,7 @@ export const selectScaleIn = (
       }
       chosen = c;
       result.reasons.push(
-        `drain ${label(c.ci)} (${c.az}, ${c.nonDaemon} non-daemon task(s), reserved CPU ${c.ci.reserved.CPU} MEMORY ${c.ci.reserved.MEMORY}): ${result.drain.length > 0 ? 'with those of the instances already chosen, ' : handedOver.length > 0 ? 'with those DRAINING instances still move, ' : ''}its tasks and the headroom fit by first-fit-decreasing on the instances that stay`,
+        `drain ${label(c.ci)} (${c.az}, ${c.nonDaemon} non-daemon task(s), reserved CPU ${c.ci.reserved.CPU} MEMORY ${c.ci.reserved.MEMORY}): ${result.drain.length > 0 ? 'with those of the instances already chosen, ' : handedOver.length > 0 ? 'with those DRAINING instances still move, ' : ''}its tasks and the headroom fit on the instances that stay`,
       );
       if (note) result.reasons.push(note);
       moved = [...moved, ...(items ?? [])];
