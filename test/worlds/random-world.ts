@@ -605,6 +605,12 @@ export const runWorld = async (
     sim.start();
     await sim.runFor(2280);
     await inspect?.(sim, 'mid');
+    // Instances DRAINING at 38 min (someone's drain at 5–20 min, the scaler's own): judged at the end.
+    const drainingAtMid = new Set(
+      [...sim.ecs.cluster(CLUSTER)!.instances.values()]
+        .filter((ci) => ci.status === 'DRAINING')
+        .map((ci) => ci.arn),
+    );
     const p = world.provider;
     const boundService = p && !providerGrown(world) ? world.services[p.service]?.name : undefined;
     const providerGroup = p && !providerGrown(world) ? world.groups[p.group]!.name : undefined;
@@ -667,6 +673,32 @@ export const runWorld = async (
         problems.push(
           `service scaling: ${out.length} UpdateService outside ${min}–${max}, e.g. ${JSON.stringify(out[0]!.input)}`,
         );
+      }
+    }
+    // A drain ends: 40 minutes on, a scaler's group holds no instance DRAINING since 38 min that still
+    // runs tasks of a service the reference world places in full (ECS replaces them where room is; the
+    // scaler buys what they need). Someone's drain of a distinctInstance host stayed DRAINING with its task
+    // for good, unnoticed: not idle (world 471, eighth stop).
+    for (const g of sim.asg.groups.values()) {
+      if (g.name === providerGroup || !g.tags.has('ecs-autoscaler:cluster')) continue;
+      for (const i of g.instances.values()) {
+        const ci = i.containerInstance;
+        if (i.lifecycleState !== 'InService' || !ci || ci.status !== 'DRAINING') continue;
+        if (!drainingAtMid.has(ci.arn)) continue;
+        const stuck = [...ci.tasks].filter((t) => {
+          const svc = world.services.find((w) => t.group === `service:${w.name}`);
+          return (
+            t.lastStatus !== 'STOPPED' &&
+            svc !== undefined &&
+            svc.name !== boundService &&
+            placeable.get(svc.name) === (svc.name === scaledService?.name ? world.scaling!.max : svc.to)
+          );
+        });
+        if (stuck.length > 0) {
+          problems.push(
+            `drain: ${i.id} DRAINING since before 38 min still runs ${stuck.length} service task(s) at 80 min (${describeGroups(sim)})`,
+          );
+        }
       }
     }
     for (const g of sim.asg.groups.values()) {
