@@ -9,7 +9,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
-import { CLUSTER, fleetWorld, scalerErrors, startFleet, violations } from './fleet-world.js';
+import { CLUSTER, type FleetGroup, fleetWorld, scalerErrors, startFleet, violations } from './fleet-world.js';
 
 let sim: Sim | undefined;
 afterEach(() => {
@@ -17,18 +17,18 @@ afterEach(() => {
   sim = undefined;
 });
 
+/** The scaler's group: two r5.large, no headroom. */
+const MINE: FleetGroup = {
+  name: 'mine',
+  min: 0,
+  max: 10,
+  desired: 2,
+  instanceTypes: ['r5.large'],
+  tags: { 'ecs-autoscaler:headroom-tasks': '0' },
+};
+
 const world = (otherTaskConstraint: string): Sim => {
-  const s = fleetWorld([
-    {
-      name: 'mine',
-      min: 0,
-      max: 10,
-      desired: 2,
-      instanceTypes: ['r5.large'],
-      tags: { 'ecs-autoscaler:headroom-tasks': '0' },
-    },
-    { name: 'theirs', min: 1, max: 10, desired: 1, instanceTypes: ['m5.large'] },
-  ]);
+  const s = fleetWorld([MINE, { name: 'theirs', min: 1, max: 10, desired: 1, instanceTypes: ['m5.large'] }]);
   // Not the scaler's group: no cluster tag, no drainer hook.
   const theirs = s.asg.groups.get('theirs')!;
   theirs.tags.delete('ecs-autoscaler:cluster');
@@ -99,16 +99,7 @@ describe("someone else's drained instance in a group the scaler does not drive",
     // One task per r5 (distinctInstance), two r5, no headroom: someone drains one. ECS starts the
     // replacement only where it fits and keeps the old task running meanwhile (desired = running), so
     // nothing waited and the instance stayed DRAINING with its task for good (random world 471).
-    sim = fleetWorld([
-      {
-        name: 'mine',
-        min: 0,
-        max: 10,
-        desired: 2,
-        instanceTypes: ['r5.large'],
-        tags: { 'ecs-autoscaler:headroom-tasks': '0' },
-      },
-    ]);
+    sim = fleetWorld([MINE]);
     sim.registerTaskDefinition({ family: 'one', containers: [{ cpu: 512, memoryReservation: 3072 }] });
     sim.createService({
       cluster: CLUSTER,
