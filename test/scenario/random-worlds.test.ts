@@ -13,11 +13,12 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * 2313 (someone else's drain kept); 2230 (an attribute missing on an x86 host held an arm64 replacement);
  * eighth stop — 2521 (another group's drained instance held this one's scale-in), 3427 (a moved task
  * landed on the headroom's room within its AZ: a drain undone), 2870 (the reference placed in another
- * order), 471 (a drained distinctInstance task blocked two groups; its drain never ended).
+ * order), 471 (a drained distinctInstance task blocked two groups; its drain never ended), 3153 (the
+ * reference raised the scaled service before the others' peak).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
-  ...[72, 162, 240, 471, 1030, 1068, 1794, 2230, 2313, 2521, 2870, 3427],
+  ...[72, 162, 240, 471, 1030, 1068, 1794, 2230, 2313, 2521, 2870, 3153, 3427],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +
