@@ -75,8 +75,6 @@ const only = process.argv.includes('--cli')
     ? 'functions'
     : 'all';
 
-// zod re-exports ~85 locales (≈300 KiB minified) as `z.locales`; the functions only use the English
-// messages zod applies by default. Swap the locale index for one that exports `en` alone.
 // The SDK clients import their whole package.json (1.8 KiB per bundle) for one field: the version in
 // the user agent. The bundles get that field only (plus the name).
 const packageVersionOnly = {
@@ -89,6 +87,8 @@ const packageVersionOnly = {
   },
 };
 
+// zod re-exports ~85 locales (≈300 KiB minified) as `z.locales`; the functions only use the English
+// messages zod applies by default. Swap the locale index for one that exports `en` alone.
 const zodEnglishOnly = {
   name: 'zod-english-only',
   setup(b) {

@@ -12,20 +12,24 @@
 import type { CapacityAnalysis, UnplacedTasks } from '../capacity/capacity.js';
 import { accepts } from '../placement/index.js';
 import type { ClusterSnapshot } from '../snapshot/snapshot.js';
-import type { ClusterPlacement } from './placement-context.js';
-import { drainingMoves } from './scale-in-pacing.js';
+import { type ClusterPlacement, groupService, taskIndex } from './placement-context.js';
+import { type DrainingMove, drainingMoves } from './scale-in-pacing.js';
 
-/** The analysis with those tasks added to its unplaced ones, and how many were added. */
+/**
+ * The analysis with those tasks added to its unplaced ones, and how many were added. `moves`: what the
+ * DRAINING instances hand over ({@link drainingMoves}; the planner passes the list its scale-in uses).
+ */
 export const withDisplacedTasks = (
   snapshot: ClusterSnapshot,
   analysis: CapacityAnalysis,
   placement: ClusterPlacement,
+  moves: readonly DrainingMove[] = drainingMoves(snapshot, analysis),
 ): { analysis: CapacityAnalysis; displaced: number } => {
-  const byArn = new Map((snapshot.tasks ?? []).map((t) => [t.taskArn, t]));
+  const byArn = taskIndex(snapshot);
   const counts = new Map<string, UnplacedTasks>();
-  for (const it of drainingMoves(snapshot, analysis)) {
+  for (const it of moves) {
     const t = byArn.get(it.label);
-    const service = t?.group?.startsWith('service:') ? t.group.slice('service:'.length) : undefined;
+    const service = groupService(t?.group);
     const req = t && placement.taskRequirementsOf(t);
     if (!t || !service || !req || placement.nodes.some((n) => accepts(n, req))) continue;
     const key = `${service}|${t.taskDefinitionArn}`;

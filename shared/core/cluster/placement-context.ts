@@ -64,7 +64,8 @@ export interface ClusterPlacement {
   rulesInUse: boolean;
 }
 
-const groupService = (group: string | undefined): string | undefined =>
+/** The service of a task group `service:<name>` (undefined: a standalone task's group). */
+export const groupService = (group: string | undefined): string | undefined =>
   group?.startsWith('service:') ? group.slice('service:'.length) : undefined;
 
 /**
@@ -519,7 +520,8 @@ const plainUnplaced = (
 });
 
 const TASK_INDEX = new WeakMap<object, Map<string, Task>>();
-const taskIndex = (snapshot: ClusterSnapshot): Map<string, Task> => {
+/** The snapshot's tasks by ARN (one map per task list). */
+export const taskIndex = (snapshot: ClusterSnapshot): Map<string, Task> => {
   const list = snapshot.tasks ?? [];
   let m = TASK_INDEX.get(list);
   if (!m) {

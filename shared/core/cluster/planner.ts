@@ -344,7 +344,9 @@ const planClusterNow = (
   const newInstance = newInstanceCapacity(analysis, group, policy);
   // Issue 12: every "does it fit" goes through the placement model (ports, ENIs, attributes, constraints).
   const placement = options.placement ?? clusterPlacement(snapshot, analysis, group, newInstance?.registered);
-  const moved = withDisplacedTasks(snapshot, analysis, placement);
+  // What DRAINING instances hand over: waiting tasks where nothing takes them, moved tasks for scale-in.
+  const handedOver = drainingMoves(snapshot, analysis);
+  const moved = withDisplacedTasks(snapshot, analysis, placement, handedOver);
   if (moved.displaced > 0) {
     plan.reasons.push(
       `${moved.displaced} task(s) on DRAINING instances fit on no ACTIVE one: waiting for room`,
@@ -486,7 +488,7 @@ const planClusterNow = (
     gs,
     policy.headroomTasks,
     removalCap,
-    drainingMoves(snapshot, analysis),
+    handedOver,
     options.drainReadOnly === 'final',
     options.drainReadOnly !== undefined,
   );
