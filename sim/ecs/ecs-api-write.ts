@@ -83,6 +83,11 @@ export const ecsWriteApi = (world: EcsWorld): CommandTable => ({
     const s = c.services.get(serviceName(i.service ?? ''));
     if (!s) throw awsError('ecs', 'ServiceNotFoundException', 'Service not found.');
     if (s.status !== 'ACTIVE') throw awsError('ecs', 'ServiceNotActiveException', 'Service was not ACTIVE.');
+    // A new task definition (or forceNewDeployment) starts a rolling update (world.deploy); checked
+    // before anything changes.
+    const td = i.taskDefinition === undefined ? undefined : world.taskDefinition(i.taskDefinition);
+    if (i.taskDefinition !== undefined && !td)
+      throw awsError('ecs', 'ClientException', 'Unable to describe task definition.');
     if (i.desiredCount !== undefined) {
       if (s.schedulingStrategy === 'DAEMON') {
         throw awsError(
@@ -103,6 +108,7 @@ export const ecsWriteApi = (world: EcsWorld): CommandTable => ({
       s.declaredPlacementStrategy = [...(i.placementStrategy as PlacementStrategy[])];
       s.placementStrategy = effectiveServiceStrategy(s.declaredPlacementStrategy);
     }
+    if ((td && td !== s.taskDefinition) || i.forceNewDeployment) world.deploy(s, td ?? s.taskDefinition);
     world.requestReconcile(c);
     return { service: serviceShape(s, false) };
   }),

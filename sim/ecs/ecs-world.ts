@@ -144,8 +144,9 @@ export class EcsWorld {
       maximumPercent: spec.maximumPercent ?? (daemon ? 100 : 200),
       status: 'ACTIVE',
       createdAt: now,
-      deploymentId: `ecs-svc/${String(this.ctx.rng.int(1e9)).padStart(9, '0')}${String(this.ctx.rng.int(1e10)).padStart(10, '0')}`,
+      deploymentId: this.deploymentId(),
       deploymentCreatedAt: now,
+      previousDeployments: [],
       tags: { ...spec.tags },
       tasks: new Set(),
       events: [],
@@ -154,6 +155,32 @@ export class EcsWorld {
     cluster.services.set(spec.name, service);
     this.requestReconcile(cluster);
     return service;
+  }
+
+  /** A new deployment id (`ecs-svc/` and 19 digits, as ECS shows them). */
+  private deploymentId(): string {
+    return `ecs-svc/${String(this.ctx.rng.int(1e9)).padStart(9, '0')}${String(this.ctx.rng.int(1e10)).padStart(10, '0')}`;
+  }
+
+  /**
+   * Starts a new deployment of `s` (UpdateService with a new task definition, or `forceNewDeployment`):
+   * the PRIMARY deployment becomes ACTIVE while it has tasks, the new one runs `td`, and a new task
+   * definition resets the start throttle (ecs-facts §3.4). The rolling update itself is the scheduler's.
+   */
+  deploy(s: SimService, td: SimTaskDefinition): void {
+    const old = s.deploymentId;
+    if ([...s.tasks].some((t) => t.startedBy === old))
+      s.previousDeployments.push({
+        id: old,
+        taskDefinition: s.taskDefinition,
+        createdAt: s.deploymentCreatedAt,
+      });
+    s.deploymentId = this.deploymentId();
+    s.deploymentCreatedAt = this.ctx.clock.nowMs;
+    s.taskDefinition = td;
+    s.failedTasks = 0;
+    s.throttledUntil = undefined;
+    this.requestReconcile(s.cluster);
   }
 
   /** Registers an EC2 instance's agent with a cluster: a new ACTIVE container instance. */

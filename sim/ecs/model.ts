@@ -138,8 +138,15 @@ export interface SimService {
   maximumPercent: number;
   status: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
   createdAt: number;
+  /** The PRIMARY deployment: its id (tasks it starts carry it as `startedBy`) and when it was created. */
   deploymentId: string;
   deploymentCreatedAt: number;
+  /**
+   * Earlier deployments that still have tasks (DescribeServices `ACTIVE` deployments): an UpdateService
+   * with a new task definition, or `forceNewDeployment`, makes the PRIMARY one of them; a rolling update
+   * (service-scheduler.ts) replaces their tasks, and a deployment leaves the list once none is left.
+   */
+  previousDeployments: SimDeployment[];
   tags: Record<string, string>;
   /** Tasks of the service that are not STOPPED yet. */
   tasks: Set<SimTask>;
@@ -152,6 +159,13 @@ export interface SimService {
   throttledUntil?: number;
   /** When the service first had fewer tasks than desired (for the pending-too-long invariant). */
   unplacedSince?: number;
+}
+
+/** An earlier deployment of a service whose tasks the rolling update has not all stopped yet. */
+export interface SimDeployment {
+  id: string;
+  taskDefinition: SimTaskDefinition;
+  createdAt: number;
 }
 
 /** One item of a capacity provider strategy (ECS `CapacityProviderStrategyItem`). */

@@ -3,9 +3,14 @@
  * container instances", "Daemon" scheduling, "Task placement strategies"):
  *  - DAEMON services first: one task per ACTIVE instance; on a DRAINING instance the daemon task is
  *    stopped only once every other task on that instance has stopped (daemons stop last);
- *  - REPLICA services: service tasks on DRAINING instances are replaced on ACTIVE ones; PENDING ones
- *    are stopped at once, RUNNING ones only while the RUNNING count stays ≥ minimumHealthyPercent of
- *    desired, and replacements are started only while the total stays ≤ maximumPercent of desired;
+ *  - REPLICA services: service tasks on DRAINING instances, and those of an earlier deployment (a
+ *    rolling update, "Deploy Amazon ECS services by replacing tasks"), are replaced on ACTIVE instances;
+ *    PENDING ones are stopped at once, RUNNING ones only while the RUNNING count stays ≥
+ *    minimumHealthyPercent of desired (rounded up), and replacements are started only while the total
+ *    stays ≤ maximumPercent of desired (rounded down). A task counts as healthy once RUNNING (AWS waits
+ *    40 s more without a container health check: not modelled). minimumHealthyPercent 100 with
+ *    maximumPercent 100 replaces nothing, as in ECS;
+ *  - DAEMON deployments: each old daemon task stops, then the new one starts on its instance;
  *  - more tasks than desired → stop the surplus (placement-strategy order), never a task with task
  *    scale-in protection on (task-protection.ts);
  *  - fewer → place; what cannot be placed stays unplaced (no task object) and the service reports
@@ -24,6 +29,12 @@ import { isTaskProtected } from './task-protection.js';
 /** Runs one scheduler pass over every ACTIVE service of the cluster. */
 export const reconcileCluster = (world: EcsWorld, cluster: SimCluster): void => {
   let unplaced = false;
+  // A deployment none of whose tasks is left is INACTIVE: DescribeServices no longer lists it.
+  for (const s of cluster.services.values())
+    if (s.previousDeployments.length > 0)
+      s.previousDeployments = s.previousDeployments.filter((d) =>
+        [...s.tasks].some((t) => t.startedBy === d.id),
+      );
   for (const s of cluster.services.values())
     if (s.status === 'ACTIVE' && s.schedulingStrategy === 'DAEMON')
       unplaced = reconcileDaemon(world, s) || unplaced;
@@ -45,8 +56,18 @@ const daemonTaskOn = (s: SimService, ci: SimContainerInstance): SimTask | undefi
 
 const reconcileDaemon = (world: EcsWorld, s: SimService): boolean => {
   let failed: PlacementChoice | undefined;
+  const old = new Set(s.previousDeployments.map((d) => d.id));
   for (const ci of s.cluster.instances.values()) {
     const task = daemonTaskOn(s, ci);
+    if (task?.startedBy !== undefined && old.has(task.startedBy) && ci.status === 'ACTIVE') {
+      // A daemon deployment (maximumPercent 100): the old task stops, the new one starts once it has.
+      world.stopTask(
+        task,
+        `Scaling activity initiated by (deployment ${s.deploymentId})`,
+        'ServiceSchedulerInitiated',
+      );
+      continue;
+    }
     if (ci.status === 'ACTIVE' && ci.agentConnected && !task) {
       const choice = chooseInstance([ci], request(s), world.ctx.rng);
       if (choice.ok) world.placeTask(ci, s.taskDefinition, placeOpts(s));
@@ -87,13 +108,23 @@ const reconcileReplica = (world: EcsWorld, s: SimService): boolean => {
   const { rng } = world.ctx;
   const desired = s.desiredCount;
   const active = [...s.tasks].filter((t) => t.desiredStatus === 'RUNNING');
-  const draining = active.filter((t) => t.instance.status !== 'ACTIVE');
-  let good = active.filter((t) => t.instance.status === 'ACTIVE');
-  const reason = 'Service is draining this container instance.';
+  // Tasks to replace: those on a DRAINING instance, then those of an earlier deployment (a rolling
+  // update). Both are bounded alike by minimumHealthyPercent and maximumPercent.
+  const old = new Set(s.previousDeployments.map((d) => d.id));
+  const outdated = (t: SimTask) => t.startedBy !== undefined && old.has(t.startedBy);
+  const draining = [
+    ...active.filter((t) => t.instance.status !== 'ACTIVE'),
+    ...active.filter((t) => t.instance.status === 'ACTIVE' && outdated(t)),
+  ];
+  let good = active.filter((t) => t.instance.status === 'ACTIVE' && !outdated(t));
+  const reasonFor = (t: SimTask) =>
+    t.instance.status !== 'ACTIVE'
+      ? 'Service is draining this container instance.'
+      : `Scaling activity initiated by (deployment ${s.deploymentId})`;
 
-  // PENDING tasks on a draining instance are stopped immediately.
+  // PENDING tasks to replace are stopped immediately.
   for (const t of draining.filter((t) => t.lastStatus !== 'RUNNING'))
-    world.stopTask(t, reason, 'ServiceSchedulerInitiated');
+    world.stopTask(t, reasonFor(t), 'ServiceSchedulerInitiated');
   const drainingRunning = draining.filter((t) => t.lastStatus === 'RUNNING');
 
   // Scale in: surplus of good tasks.
@@ -118,7 +149,7 @@ const reconcileReplica = (world: EcsWorld, s: SimService): boolean => {
   let remainingDraining = drainingRunning.length;
   for (const t of drainingRunning) {
     if (healthy - 1 >= minHealthy) {
-      world.stopTask(t, reason, 'ServiceSchedulerInitiated');
+      world.stopTask(t, reasonFor(t), 'ServiceSchedulerInitiated');
       healthy--;
       remainingDraining--;
     }

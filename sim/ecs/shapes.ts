@@ -172,6 +172,58 @@ export const effectiveDesired = (s: SimService): number => {
   return n;
 };
 
+/**
+ * A service's deployments, PRIMARY first, then the ACTIVE ones a rolling update is replacing. Counts are
+ * per deployment (its tasks carry its id as `startedBy`; tasks seeded from elsewhere count as PRIMARY).
+ * An ACTIVE deployment's desiredCount is how many of its tasks ECS still keeps (those not told to stop):
+ * AWS does not document it; a stalled rolling update shows the old deployment at desired = running
+ * (amazon-ecs-agent#731), and it goes down as the update stops its tasks.
+ */
+const deploymentsOf = (s: SimService, desired: number) => {
+  const counts = new Map<string, { running: number; pending: number; kept: number }>();
+  const old = new Set(s.previousDeployments.map((d) => d.id));
+  for (const t of s.tasks) {
+    const id = t.startedBy !== undefined && old.has(t.startedBy) ? t.startedBy : s.deploymentId;
+    const c = counts.get(id) ?? { running: 0, pending: 0, kept: 0 };
+    if (t.lastStatus === 'RUNNING') c.running++;
+    else if (t.lastStatus === 'PENDING') c.pending++;
+    if (t.desiredStatus === 'RUNNING') c.kept++;
+    counts.set(id, c);
+  }
+  const primary = counts.get(s.deploymentId) ?? { running: 0, pending: 0, kept: 0 };
+  return [
+    {
+      id: s.deploymentId,
+      status: 'PRIMARY',
+      taskDefinition: s.taskDefinition.arn,
+      desiredCount: desired,
+      pendingCount: primary.pending,
+      runningCount: primary.running,
+      failedTasks: s.failedTasks,
+      createdAt: new Date(s.deploymentCreatedAt),
+      updatedAt: new Date(s.deploymentCreatedAt),
+      ...launchOf(s),
+      rolloutState: primary.running === desired && old.size === 0 ? 'COMPLETED' : 'IN_PROGRESS',
+    },
+    ...s.previousDeployments.map((d) => {
+      const c = counts.get(d.id) ?? { running: 0, pending: 0, kept: 0 };
+      return {
+        id: d.id,
+        status: 'ACTIVE',
+        taskDefinition: d.taskDefinition.arn,
+        desiredCount: c.kept,
+        pendingCount: c.pending,
+        runningCount: c.running,
+        failedTasks: 0,
+        createdAt: new Date(d.createdAt),
+        updatedAt: new Date(d.createdAt),
+        ...launchOf(s),
+        rolloutState: 'COMPLETED',
+      };
+    }),
+  ];
+};
+
 /** DescribeServices item (`tags` only when `include: ['TAGS']`). */
 /** A service's launch type, or its capacity provider strategy (DescribeServices shows one or the other). */
 const launchOf = (s: SimService): { launchType: 'EC2' } | { capacityProviderStrategy: object[] } =>
@@ -204,21 +256,7 @@ export const serviceShape = (s: SimService, withTags: boolean) => {
       maximumPercent: s.maximumPercent,
       minimumHealthyPercent: s.minimumHealthyPercent,
     },
-    deployments: [
-      {
-        id: s.deploymentId,
-        status: 'PRIMARY',
-        taskDefinition: s.taskDefinition.arn,
-        desiredCount: desired,
-        pendingCount: pending,
-        runningCount: running,
-        failedTasks: s.failedTasks,
-        createdAt: new Date(s.deploymentCreatedAt),
-        updatedAt: new Date(s.deploymentCreatedAt),
-        ...launchOf(s),
-        rolloutState: running === desired ? 'COMPLETED' : 'IN_PROGRESS',
-      },
-    ],
+    deployments: deploymentsOf(s, desired),
     events: s.events
       .slice(0, 100)
       .map((e) => ({ id: e.id, createdAt: new Date(e.createdAt), message: e.message })),

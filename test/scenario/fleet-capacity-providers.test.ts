@@ -92,3 +92,19 @@ describe('a provider whose managed scaling is off, its group tagged for the scal
     expect(Math.max(0, ...desiredWrites(sim, 'app'))).toBeLessThanOrEqual(2);
   });
 });
+
+// CPU/memory packing sees room for the waiting task on the other group's instances; the placement model
+// (capacity providers are one of its rules) sizes the provider's group instead (fleet-model.ts).
+describe("a provider's task waiting while another group has room (its instances cannot take it)", () => {
+  it("grows the provider's group, not nobody", async () => {
+    sim = providerWorld(true, false);
+    // The scaler's other group has room to spare: three m5.large for two web tasks.
+    sim.asg.groups.get('app')!.desired = 3;
+    startFleet(sim);
+    sim.trace(CLUSTER, 'batch', [[120, 5]]);
+    await sim.runFor(900);
+    expect(scalerErrors(sim)).toEqual([]);
+    expect(tasksOf(sim, 'batch')).toEqual({ desired: 5, running: 5 });
+    expect(Math.max(0, ...desiredWrites(sim, 'cp'))).toBe(3);
+  });
+});

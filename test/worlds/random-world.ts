@@ -26,6 +26,7 @@
  */
 
 import { createCapacityProvider, setDefaultCapacityProviderStrategy } from '../../sim/coexist.js';
+import type { TaskDefinitionSpec } from '../../sim/ecs/resources.js';
 import type { Sim } from '../../sim/index.js';
 import { isolate } from '../faults/run-matrix.js';
 import { CLUSTER, type FleetGroup, fleetWorld } from '../scenario/fleet-world.js';
@@ -104,6 +105,17 @@ export interface World {
   crash?: { desired: number; cpu: number; memory: number };
   /** The daemon's network: `bridge` (default), `awsvpc` (a task ENI on every instance), or a host port. */
   daemonNetwork?: 'awsvpc' | 'host-port';
+  /**
+   * The operator deploys a new revision of service `service` at `at` seconds (a rolling update; the
+   * service was created with this deployment configuration): the same size, or twice the CPU (`bigger`).
+   */
+  deploy?: {
+    at: number;
+    service: number;
+    bigger: boolean;
+    minimumHealthyPercent: number;
+    maximumPercent: number;
+  };
 }
 
 /** Draws the world of `seed`. */
@@ -280,6 +292,24 @@ export const drawWorld = (seed: number): World => {
       },
     };
   }
+  // Drawn last again: a rolling update of one service, with the deployment configurations operators use
+  // (100 / 200 is ECS's default; 100 / 150 with one task cannot move — ECS's own dead end, left to it).
+  const deploy =
+    r() < 0.25
+      ? {
+          at: 300 + Math.floor(r() * 900),
+          service: Math.floor(r() * services.length),
+          bigger: r() < 0.3,
+          ...pick([
+            { minimumHealthyPercent: 100, maximumPercent: 200 },
+            { minimumHealthyPercent: 100, maximumPercent: 200 },
+            { minimumHealthyPercent: 50, maximumPercent: 200 },
+            { minimumHealthyPercent: 0, maximumPercent: 100 },
+            { minimumHealthyPercent: 50, maximumPercent: 100 },
+            { minimumHealthyPercent: 100, maximumPercent: 150 },
+          ]),
+        }
+      : undefined;
   return {
     seed,
     groups,
@@ -295,8 +325,31 @@ export const drawWorld = (seed: number): World => {
     ...(scaling ? { scaling } : {}),
     ...(crash ? { crash } : {}),
     ...(daemonNetwork ? { daemonNetwork } : {}),
+    ...(deploy ? { deploy } : {}),
   };
 };
+
+/** The task definition a world's deployment registers for `s`: the same, or with twice the CPU. */
+const deployedDefinition = (world: World, s: WorldService): TaskDefinition & { family: string } => {
+  if (!world.deploy?.bigger) return s.td;
+  // The worlds' definitions are the setup shape (drawWorld), not a raw ECS one.
+  const td = s.td as TaskDefinitionSpec;
+  const [c, ...rest] = td.containers ?? [];
+  return td.cpu !== undefined
+    ? { ...td, cpu: Math.min(4096, td.cpu * 2) }
+    : { ...td, containers: [{ ...c!, cpu: Math.min(4096, (c?.cpu ?? 0) * 2) }, ...rest] };
+};
+
+/** The world after its deployment: the deployed service with its new task definition. */
+const deployed = (world: World): World =>
+  world.deploy
+    ? {
+        ...world,
+        services: world.services.map((s, k) =>
+          k === world.deploy!.service ? { ...s, td: deployedDefinition(world, s) } : s,
+        ),
+      }
+    : world;
 
 /** The project's functions that act on clusters (the report only reads). */
 const DEPLOYED = ['cluster-dispatcher', 'cluster-scaler', 'instance-drainer'];
@@ -392,6 +445,12 @@ const populate = (sim: Sim, world: World, desired: (s: WorldService) => number):
       ...(s.constraints ? { placementConstraints: s.constraints } : {}),
       ...(s.name === scaledName(world) ? { tags: { 'ecs-autoscaler:service-scaling': 'enabled' } } : {}),
       ...(s.strategy ? { placementStrategy: s.strategy } : {}),
+      ...(world.deploy && world.services[world.deploy.service]?.name === s.name
+        ? {
+            minimumHealthyPercent: world.deploy.minimumHealthyPercent,
+            maximumPercent: world.deploy.maximumPercent,
+          }
+        : {}),
     });
   }
 };
@@ -416,7 +475,8 @@ const reference = async (world: World): Promise<Map<string, number>> => {
     // room in another order and the reference placed a task the run could not — world 2870, eighth stop).
     // The scaled service grows after that, as its alarms raise it (world 3153: raised to its maximum
     // from the start, it took the task ENIs the other services' peak takes first in the run).
-    populate(sim, world, (s) => s.from);
+    // A deployed service as it ends: its new revision.
+    populate(sim, deployed(world), (s) => s.from);
     sim.install();
     await sim.runFor(120);
     for (const s of world.services) {
@@ -593,6 +653,19 @@ export const runWorld = async (
         });
       });
     }
+    // The operator's rolling update: a new revision, UpdateService as a deploy pipeline calls it.
+    const deployment = world.deploy;
+    const deployedService = deployment ? world.services[deployment.service] : undefined;
+    if (deployment && deployedService) {
+      sim.at(deployment.at, async () => {
+        sim.registerTaskDefinition(deployedDefinition(world, deployedService));
+        await sim.call('ecs', 'UpdateService', {
+          cluster: CLUSTER,
+          service: deployedService.name,
+          taskDefinition: deployedService.name,
+        });
+      });
+    }
     // The functions as serverless.yml deploys them: the dispatcher's tick and the cluster queue, the
     // drainer's lifecycle, task, container-instance and Spot-warning rules.
     sim.install();
@@ -650,6 +723,29 @@ export const runWorld = async (
       if (placeable.get(s.name) === s.to && run < s.to) {
         problems.push(
           `liveness: ${s.name} runs ${run} of ${s.to} at 38 min; with every group at MaxSize the simulator places all (${describeGroups(sim)})`,
+        );
+      }
+    }
+    // A rolling update ends: 18 minutes or more after it started, no task of the old revision runs when
+    // the new one fits in full with every group at MaxSize and the deployment configuration lets it move
+    // (ECS's 100 / 150 with one task cannot: neither a task more nor a task less).
+    if (deployment && deployedService) {
+      const svc = sim.ecs.cluster(CLUSTER)!.services.get(deployedService.name)!;
+      const d = deployedService.to;
+      const moves =
+        Math.floor((d * deployment.maximumPercent) / 100) > d ||
+        Math.ceil((d * deployment.minimumHealthyPercent) / 100) < d;
+      const judged =
+        deployedService.name !== boundService &&
+        deployedService.name !== scaledService?.name &&
+        moves &&
+        placeable.get(deployedService.name) === d;
+      const old = [...svc.tasks].filter(
+        (t) => t.lastStatus === 'RUNNING' && t.taskDefinition !== svc.taskDefinition,
+      ).length;
+      if (judged && old > 0) {
+        problems.push(
+          `deploy: ${svc.name} still runs ${old} task(s) of its old revision at 38 min (update at ${deployment.at} s, ${deployment.minimumHealthyPercent} / ${deployment.maximumPercent}; ${describeGroups(sim)})`,
         );
       }
     }

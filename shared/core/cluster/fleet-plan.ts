@@ -6,6 +6,7 @@
  */
 import type { CapacityAnalysis, InstanceView } from '../capacity/capacity.js';
 import type { Resources } from '../capacity/resources.js';
+import { accepts } from '../placement/index.js';
 import type { Bin } from '../placement/placement.js';
 import type {
   AsgInstance,
@@ -38,6 +39,7 @@ import {
 } from './fleet-scale-out.js';
 import { type GroupState, groupState, haltReason, scaleOutHoldReason } from './group-state.js';
 import { instanceTypeFacts } from './instance-types.js';
+import { clusterPlacement } from './placement-context.js';
 import type { ClusterPolicy } from './policy.js';
 import { archOfServices } from './task-arch.js';
 
@@ -301,6 +303,24 @@ export const assessClusterScaleOut = (
     arch.set(i.containerInstanceArn, i.instanceType ? instanceTypeFacts(i.instanceType)?.arch : undefined);
   }
   for (const b of inFlight) arch.set(b.id, b.arch);
+  // An own draining instance, set ACTIVE again, takes only what its type's placement rules accept; a new
+  // instance only what its type's do (attributes, memberOf, capacity provider). Other bins: CPU/memory
+  // (rules beyond them are the placement model's, fleet-model.ts).
+  const draining = new Map(ownDraining.map((i) => [i.containerInstanceArn, i]));
+  const providerOf = new Map(
+    snapshot.containerInstances.map((ci) => [ci.containerInstanceArn, ci.capacityProviderName]),
+  );
+  const placement = clusterPlacement(snapshot, analysis, undefined, undefined);
+  const typeTakes = (
+    type: string,
+    registered: Resources | undefined,
+    cp: string | undefined,
+    service: string,
+  ) => {
+    const td = analysis.unplaced.find((u) => u.service === service)?.taskDefinition;
+    const req = td && registered ? placement.requirements(service, td) : undefined;
+    return !req || accepts(placement.templateOf(type, registered!, cp), req);
+  };
   return assessFleetScaleOut(
     analysis,
     capacity,
@@ -311,6 +331,11 @@ export const assessClusterScaleOut = (
     archOfServices(snapshot),
     (id) => arch.get(id),
     providersOfServices(snapshot),
+    (id, service) => {
+      const i = draining.get(id);
+      return !i || typeTakes(i.instanceType ?? '', i.registered, providerOf.get(id), service);
+    },
+    (o, cp, service) => typeTakes(o.instanceType, o.registered, cp, service),
   );
 };
 

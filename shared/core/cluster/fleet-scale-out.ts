@@ -18,7 +18,7 @@ import {
 } from '../placement/placement.js';
 import { arrivalOption, type GroupFleet, type LaunchOption } from './fleet.js';
 import type { ClusterPolicy } from './policy.js';
-import { assessScaleOut, demandItems, type ScaleOutAssessment } from './scale-out.js';
+import { demandItems, type ScaleOutAssessment, scaleOutWants } from './scale-out.js';
 import type { ArchOf } from './task-arch.js';
 
 /** The task headroom is kept for (the live largest task when the capacity model names one). */
@@ -175,9 +175,10 @@ export const assessFleetScaleOut = (
   archOf: ArchOf = () => undefined,
   binArch: (binId: string) => 'x86_64' | 'arm64' | undefined = () => undefined,
   providersOf: (service: string) => readonly string[] | undefined = () => undefined,
+  binTakes: (binId: string, service: string) => boolean = () => true,
+  typeTakes: (option: LaunchOption, provider: string | undefined, service: string) => boolean = () => true,
 ): FleetScaleOutAssessment => {
-  const base = assessScaleOut(analysis, [], [], 0, undefined, policy);
-  const wants = base.wants;
+  const wants = scaleOutWants(analysis, policy);
   const problems: string[] = [];
   // Headroom is kept for the largest task of the services that want tasks (capacity.ts).
   const largest = headroomOf(analysis);
@@ -199,17 +200,35 @@ export const assessFleetScaleOut = (
   const archOfItem = (it: PlacementItem) =>
     it.label === 'headroom' ? archOf(analysis.largestTask.taskDefinition ?? '') : archOf(it.label);
   // Tasks that need one architecture go first, on instances of that architecture only; the rest on any.
+  // Within each, the tasks some bin refuses (`binTakes`: an own draining instance whose type's placement
+  // rules refuse them) go first, each on the bins that take it. Random world 3710 (ninth stop): a task
+  // only another controller's r5 group runs "fitted" on the scaler's drained t3 by CPU and memory, which
+  // was set ACTIVE again a minute after each drain, for good.
   const place = (all: Bin[]) => {
     let free = all;
     const unplaced: PlacementResult['unplaced'] = [];
-    for (const arch of ['arm64', 'x86_64', undefined] as const) {
-      const mine = items.filter((it) => archOfItem(it) === arch);
-      if (mine.length === 0) continue;
-      const usable = free.filter((b) => arch === undefined || (binArch(b.id) ?? arch) === arch);
-      const r = placeFirstFitDecreasing(mine, usable, { dimensions: dims });
+    const run = (part: PlacementItem[], usable: Bin[]) => {
+      const r = placeFirstFitDecreasing(part, usable, { dimensions: dims });
       const after = new Map(r.bins.map((b) => [b.id, b.free]));
       free = free.map((b) => ({ id: b.id, free: after.get(b.id) ?? b.free }));
       unplaced.push(...r.unplaced);
+    };
+    for (const arch of ['arm64', 'x86_64', undefined] as const) {
+      const mine = items.filter((it) => archOfItem(it) === arch);
+      const archBins = () => free.filter((b) => arch === undefined || (binArch(b.id) ?? arch) === arch);
+      const picky = new Set(
+        mine
+          .filter((it) => it.label !== 'headroom' && archBins().some((b) => !binTakes(b.id, it.label)))
+          .map((it) => it.label),
+      );
+      for (const label of picky) {
+        run(
+          mine.filter((it) => it.label === label),
+          archBins().filter((b) => binTakes(b.id, label)),
+        );
+      }
+      const rest = mine.filter((it) => !picky.has(it.label));
+      if (rest.length > 0) run(rest, archBins());
     }
     return { unplaced };
   };
@@ -258,7 +277,9 @@ export const assessFleetScaleOut = (
           (c) =>
             c.arrival?.option.free &&
             fitsOn(item.reservation, c.arrival.option.free) &&
-            (arch === undefined || c.arrival.option.arch === undefined || c.arrival.option.arch === arch),
+            (arch === undefined || c.arrival.option.arch === undefined || c.arrival.option.arch === arch) &&
+            // Its placement rules (attributes, memberOf): a t3 was bought for a task bound to r5.* (3710).
+            (item.label === 'headroom' || typeTakes(c.arrival.option, c.g.capacityProvider, item.label)),
         )
         .map((c) => ({ ...c, cost: costPerTask(c.arrival!.option, item.reservation) }))
         .sort(growthOrder);

@@ -1,15 +1,14 @@
 /**
- * Scale-out sizing: how many instances to add so that every unplaced task plus the headroom fits.
- *
- * First-fit-decreasing placement of the unplaced tasks and `headroomTasks` copies of the largest task onto,
- * in order: the free space of capacity instances, of the scaler's own draining instances when they may be
+ * Scale-out inputs: what must be placed (the unplaced tasks plus `headroomTasks` copies of the largest
+ * task), the size of one new instance, and why capacity is wanted. The sizing — first-fit-decreasing onto
+ * the free space of capacity instances, of the scaler's own draining instances when they may be
  * reactivated, of in-flight instances (booting or not yet launched: desired − registered, so a duplicated
- * trigger does not buy them twice), and finally of new instances. The number of new instances opened is
- * the deficit. Tasks larger than one new instance are reported, never bought for (no endless scale-out).
+ * trigger does not buy them twice), and finally of new instances, per group — is fleet-scale-out.ts.
+ * Tasks larger than one new instance are reported, never bought for (no endless scale-out).
  */
 import { type CapacityAnalysis, headroomTask, type InstanceView } from '../capacity/capacity.js';
-import { type Dimension, minResources, type Resources, subtractResources } from '../capacity/resources.js';
-import { type Bin, type PlacementItem, placeFirstFitDecreasing } from '../placement/placement.js';
+import { type Dimension, type Resources, subtractResources } from '../capacity/resources.js';
+import type { PlacementItem } from '../placement/placement.js';
 import type { AutoScalingGroup } from '../snapshot/snapshot.js';
 import { tableCapacity } from './instance-types.js';
 import type { ClusterPolicy } from './policy.js';
@@ -101,21 +100,17 @@ export interface ScaleOutAssessment {
 
 const round1 = (n: number): string => (Math.round(n * 10) / 10).toString();
 
-/** Sizes the scale-out of one cluster. Pure. */
-export const assessScaleOut = (
+/**
+ * Why capacity is wanted (empty: demand and headroom fit): waiting tasks, the headroom, the reservation
+ * threshold per dimension. The sizing itself is fleet-scale-out.ts {@link assessFleetScaleOut}'s. Pure.
+ */
+export const scaleOutWants = (
   analysis: CapacityAnalysis,
-  capacity: readonly InstanceView[],
-  ownDraining: readonly InstanceView[],
-  inFlight: number,
-  newInstance: NewInstanceCapacity | undefined,
   policy: Pick<ClusterPolicy, 'headroomTasks'>,
-): ScaleOutAssessment => {
-  const dims = analysis.dimensionNames;
-  // Headroom is kept for the largest task of the services that want tasks (capacity.ts).
+): string[] => {
   const largest = headroomTask(analysis);
-  const hasTasks = dims.some((d) => largest[d] > 0);
+  const hasTasks = analysis.dimensionNames.some((d) => largest[d] > 0);
   const wants: string[] = [];
-  const problems: string[] = [];
   if (analysis.unplacedCount > 0) {
     wants.push(`${analysis.unplacedCount} desired task(s) are neither running nor pending`);
   }
@@ -124,7 +119,7 @@ export const assessScaleOut = (
       `only ${analysis.schedulableTasks} more of the largest task fit on one instance's free space (headroom wants ${policy.headroomTasks})`,
     );
   }
-  for (const d of dims) {
+  for (const d of analysis.dimensionNames) {
     const dim = analysis.dimensions[d]!;
     if (dim.largestTask > 0 && dim.reservationPercent > dim.thresholdPercent) {
       wants.push(
@@ -132,56 +127,5 @@ export const assessScaleOut = (
       );
     }
   }
-  const items = demandItems(analysis, largest, hasTasks ? policy.headroomTasks : 0);
-  const bins = (withDraining: boolean): Bin[] => [
-    ...capacity.map((i) => ({ id: i.containerInstanceArn, free: i.remaining })),
-    // An own draining instance set ACTIVE again gets its daemon tasks back (they stop last on a drain,
-    // so an emptied one shows their room free): counted without it.
-    ...(withDraining
-      ? ownDraining.map((i) => ({
-          id: i.containerInstanceArn,
-          free: minResources(i.remaining, subtractResources(i.registered, analysis.daemonReservation)),
-        }))
-      : []),
-    ...(newInstance
-      ? Array.from({ length: inFlight }, (_, k) => ({ id: `in-flight-${k + 1}`, free: newInstance.free }))
-      : []),
-  ];
-  const place = (withDraining: boolean) =>
-    placeFirstFitDecreasing(items, bins(withDraining), {
-      ...(newInstance ? { newInstance: newInstance.free } : {}),
-      dimensions: dims,
-    });
-  let placement = place(false);
-  let reactivate: InstanceView[] = [];
-  if (placement.newInstances > 0 && ownDraining.length > 0) {
-    // Own draining instances come back only when they spare a new instance (fleet-scale-out.ts alike).
-    const withDraining = place(true);
-    if (withDraining.newInstances < placement.newInstances) {
-      placement = withDraining;
-      reactivate = [...ownDraining];
-    }
-  }
-  let tooLarge = 0;
-  for (const u of placement.unplaced) {
-    if (!newInstance) continue;
-    tooLarge += u.label === 'headroom' ? 0 : u.count;
-    problems.push(
-      u.label === 'headroom'
-        ? `the largest task (CPU ${largest.CPU}, MEMORY ${largest.MEMORY}) is larger than one new instance's free space (CPU ${newInstance.free.CPU}, MEMORY ${newInstance.free.MEMORY}): no headroom can be bought; use a larger instance type or a smaller task`
-        : `${u.count} task(s) of ${u.label} (CPU ${u.reservation.CPU}, MEMORY ${u.reservation.MEMORY}) are larger than one new instance's free space: adding instances cannot place them; use a larger instance type or a smaller task`,
-    );
-  }
-  if (!newInstance && placement.unplaced.length > 0) {
-    problems.push(
-      'the size of a new instance is unknown (no registered instance, no type read from the launch template — it needs ec2:DescribeLaunchTemplateVersions — or a type not in the built-in table): set the ASG tags ecs-autoscaler:instance-cpu and ecs-autoscaler:instance-memory',
-    );
-  }
-  return {
-    deficit: placement.newInstances,
-    reactivate,
-    placeableUnplaced: analysis.unplacedCount - tooLarge,
-    wants,
-    problems,
-  };
+  return wants;
 };
