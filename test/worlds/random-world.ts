@@ -340,17 +340,6 @@ const deployedDefinition = (world: World, s: WorldService): TaskDefinition & { f
     : { ...td, containers: [{ ...c!, cpu: Math.min(4096, (c?.cpu ?? 0) * 2) }, ...rest] };
 };
 
-/** The world after its deployment: the deployed service with its new task definition. */
-const deployed = (world: World): World =>
-  world.deploy
-    ? {
-        ...world,
-        services: world.services.map((s, k) =>
-          k === world.deploy!.service ? { ...s, td: deployedDefinition(world, s) } : s,
-        ),
-      }
-    : world;
-
 /** The project's functions that act on clusters (the report only reads). */
 const DEPLOYED = ['cluster-dispatcher', 'cluster-scaler', 'instance-drainer'];
 
@@ -460,8 +449,11 @@ const running = (sim: Sim, service: string): number =>
     .flatMap((ci) => [...ci.tasks])
     .filter((t) => t.group === `service:${service}` && t.lastStatus === 'RUNNING').length;
 
-/** What the simulator alone places with every group at MaxSize from the start: per service, tasks running. */
-const reference = async (world: World): Promise<Map<string, number>> => {
+/**
+ * What the simulator alone places with every group at MaxSize from the start: per service, tasks running;
+ * and whether the world's rolling update completes there (`rolledOut`: no task of the old revision left).
+ */
+const reference = async (world: World): Promise<Map<string, number> & { rolledOut?: boolean }> => {
   isolate();
   // A provider's group the scaler does not grow keeps its size (nothing scales it in the simulator).
   const fixed = world.provider && !providerGrown(world) ? world.provider.group : -1;
@@ -475,8 +467,7 @@ const reference = async (world: World): Promise<Map<string, number>> => {
     // room in another order and the reference placed a task the run could not — world 2870, eighth stop).
     // The scaled service grows after that, as its alarms raise it (world 3153: raised to its maximum
     // from the start, it took the task ENIs the other services' peak takes first in the run).
-    // A deployed service as it ends: its new revision.
-    populate(sim, deployed(world), (s) => s.from);
+    populate(sim, world, (s) => s.from);
     sim.install();
     await sim.runFor(120);
     for (const s of world.services) {
@@ -486,7 +477,19 @@ const reference = async (world: World): Promise<Map<string, number>> => {
     const scaled = scaledName(world);
     if (scaled) sim.setDesiredCount(CLUSTER, scaled, world.scaling!.max);
     await sim.runFor(600);
-    return new Map(world.services.map((s) => [s.name, running(sim, s.name)]));
+    // The rolling update, as in the run: old and new tasks side by side within maximumPercent (a static
+    // host port takes a host each: 100 / 150 of 8 such tasks needs 12 hosts, world 650).
+    const d = world.deploy;
+    const svc = d ? world.services[d.service] : undefined;
+    if (!d || !svc) return new Map(world.services.map((s) => [s.name, running(sim, s.name)]));
+    sim.registerTaskDefinition(deployedDefinition(world, svc));
+    await sim.call('ecs', 'UpdateService', { cluster: CLUSTER, service: svc.name, taskDefinition: svc.name });
+    await sim.runFor(900);
+    const service = sim.ecs.cluster(CLUSTER)!.services.get(svc.name)!;
+    const old = [...service.tasks].filter((t) => t.taskDefinition !== service.taskDefinition).length;
+    return Object.assign(new Map(world.services.map((s) => [s.name, running(sim, s.name)])), {
+      rolledOut: old === 0,
+    });
   } finally {
     sim.dispose();
   }
@@ -739,6 +742,7 @@ export const runWorld = async (
         deployedService.name !== boundService &&
         deployedService.name !== scaledService?.name &&
         moves &&
+        placeable.rolledOut === true &&
         placeable.get(deployedService.name) === d;
       const old = [...svc.tasks].filter(
         (t) => t.lastStatus === 'RUNNING' && t.taskDefinition !== svc.taskDefinition,
