@@ -274,6 +274,15 @@ export const growableGroups = (fgs: readonly FleetGroup[]): GrowableGroup[] =>
   }));
 
 /**
+ * The cluster's headroom, in tasks: the largest `ecs-autoscaler:headroom-tasks` of the groups the scaler
+ * drives (a group it stands aside from does not impose its value — its default of 1 kept room on the
+ * scaler's own group that the group's scale-in, at its own 0, gave back: drained, set ACTIVE again, for
+ * good). One figure for scale-out, the waiting tasks and every group's scale-in.
+ */
+export const clusterHeadroom = (fgs: readonly FleetGroup[]): number =>
+  Math.max(0, ...fgs.filter((f) => !f.aside).map((f) => f.policy.headroomTasks));
+
+/**
  * The cluster's scale-out: waiting tasks and headroom on current and in-flight capacity of every group,
  * the rest bought per task from the best group (scale-out.ts {@link assessFleetScaleOut}).
  */
@@ -295,7 +304,7 @@ export const assessClusterScaleOut = (
     .flatMap((f) => f.gs?.ownDraining ?? [])
     .filter((i) => !reconnecting.has(i));
   const growable = growableGroups(fgs);
-  const headroomTasks = Math.max(0, ...fgs.map((f) => f.policy.headroomTasks));
+  const headroomTasks = clusterHeadroom(fgs);
   const inFlight = inFlightBins(fgs, analysis);
   // The architecture of each bin: capacity instances by their type, in-flight ones by what arrives.
   const arch = new Map<string, 'x86_64' | 'arm64' | undefined>();
@@ -317,8 +326,12 @@ export const assessClusterScaleOut = (
     cp: string | undefined,
     service: string,
   ) => {
-    const td = analysis.unplaced.find((u) => u.service === service)?.taskDefinition;
-    const req = td && registered ? placement.requirements(service, td) : undefined;
+    // The headroom is one more of the largest task (its definition's rules; no service's).
+    const head = service === 'headroom';
+    const td = head
+      ? analysis.largestTask.taskDefinition
+      : analysis.unplaced.find((u) => u.service === service)?.taskDefinition;
+    const req = td && registered ? placement.requirements(head ? undefined : service, td) : undefined;
     return !req || accepts(placement.templateOf(type, registered!, cp), req);
   };
   return assessFleetScaleOut(

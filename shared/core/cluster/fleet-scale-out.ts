@@ -217,9 +217,7 @@ export const assessFleetScaleOut = (
       const mine = items.filter((it) => archOfItem(it) === arch);
       const archBins = () => free.filter((b) => arch === undefined || (binArch(b.id) ?? arch) === arch);
       const picky = new Set(
-        mine
-          .filter((it) => it.label !== 'headroom' && archBins().some((b) => !binTakes(b.id, it.label)))
-          .map((it) => it.label),
+        mine.filter((it) => archBins().some((b) => !binTakes(b.id, it.label))).map((it) => it.label),
       );
       for (const label of picky) {
         run(
@@ -279,7 +277,7 @@ export const assessFleetScaleOut = (
             fitsOn(item.reservation, c.arrival.option.free) &&
             (arch === undefined || c.arrival.option.arch === undefined || c.arrival.option.arch === arch) &&
             // Its placement rules (attributes, memberOf): a t3 was bought for a task bound to r5.* (3710).
-            (item.label === 'headroom' || typeTakes(c.arrival.option, c.g.capacityProvider, item.label)),
+            typeTakes(c.arrival.option, c.g.capacityProvider, item.label),
         )
         .map((c) => ({ ...c, cost: costPerTask(c.arrival!.option, item.reservation) }))
         .sort(growthOrder);

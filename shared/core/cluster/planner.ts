@@ -28,6 +28,7 @@ import { fleetPlacement, sizeFleetWithModel, withFleetModel } from './fleet-mode
 import {
   assessClusterScaleOut,
   clusterFleets,
+  clusterHeadroom,
   type FleetGroup,
   largestWeight,
   outOfServiceIds,
@@ -254,13 +255,15 @@ const planCounted = (
     return stampCapacitySince(planClusterNow(snapshot, analysis, policy, now, options), now);
   }
   const p = predictiveHeadroom(snapshot, analysis, groups[0]!.Tags, replicaDemand(snapshot), now);
-  const plan = planClusterNow(
-    snapshot,
-    analysis,
-    { ...policy, headroomTasks: policy.headroomTasks + p.extraTasks },
-    now,
-    options,
-  );
+  // The group's policy everywhere it is read (the handler passes it in `policies` too: there the extra
+  // was lost, and scale-out never bought the predicted room that scale-in kept).
+  const boosted = { ...policy, headroomTasks: policy.headroomTasks + p.extraTasks };
+  const plan = planClusterNow(snapshot, analysis, boosted, now, {
+    ...options,
+    ...(options.policies
+      ? { policies: new Map([...options.policies, [groups[0]!.AutoScalingGroupName, boosted]]) }
+      : {}),
+  });
   // Never a write to a group the scaler stands aside from (issue 14).
   const aside = standAsideConflicts(plan.conflicts ?? []).length > 0;
   if (plan.autoScalingGroup !== null && !aside) Object.assign(plan.stateTags, p.tags);
@@ -352,7 +355,9 @@ const planClusterNow = (
       `${moved.displaced} task(s) on DRAINING instances fit on no ACTIVE one: waiting for room`,
     );
   }
-  const waiting = assessWaitingTasks(snapshot, moved.analysis, placement, policy.headroomTasks, gs.inFlight);
+  // Headroom is cluster-wide (docs/fleets.md): scale-out, the waiting tasks and scale-in see one figure.
+  const headroomTasks = clusterHeadroom(fgs);
+  const waiting = assessWaitingTasks(snapshot, moved.analysis, placement, headroomTasks, gs.inFlight);
   if (waiting.tasks.length > 0) plan.waitingTasks = waiting.tasks;
   plan.reasons.push(...waiting.reasons);
   // Issue 13: sized per group in its units, by the types each will launch; one group grows per task.
@@ -486,7 +491,7 @@ const planClusterNow = (
     snapshot,
     inService,
     gs,
-    policy.headroomTasks,
+    headroomTasks,
     removalCap,
     handedOver,
     options.drainReadOnly === 'final',
@@ -856,7 +861,7 @@ const planGroups = (
     (g) => stateOf(snapshot, analysis, g, now),
     now,
   );
-  const headroom = Math.max(0, ...fleets.map((f) => f.policy.headroomTasks));
+  const headroom = clusterHeadroom(fleets);
   const inFlight = fleets.reduce((n, f) => n + (f.gs?.inFlight ?? 0), 0);
   // The waiting tasks are classified against every type any group launches (a task only the arm64 group
   // runs is not unplaceable), and with placement rules in play each group's growth is sized by the

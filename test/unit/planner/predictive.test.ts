@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { analyzeCapacity } from '../../../shared/core/capacity/capacity.js';
+import { planCluster } from '../../../shared/core/cluster/planner.js';
+import { DEFAULT_CLUSTER_POLICY } from '../../../shared/core/cluster/policy.js';
 import {
   type DemandHistory,
   forecastDemand,
@@ -78,6 +81,17 @@ describe('planCluster — predictive headroom', () => {
     expect(plan.action).toBe('scale-out');
     expect(plan.reasons.join('\n')).toMatch(/predictive headroom: yesterday 14 tasks .* 6 now: keep 8 more/);
     expect(parseHistory(asTags({ ...yesterday(), ...plan.stateTags })).values[slotOf(NOW)]).toBe(6);
+  });
+
+  it('pre-warms as the handler plans too (each group policy also in `policies`)', () => {
+    // Before (ninth stop): the extra reached scale-in only; scale-out read the group's policy from the
+    // map without it and held, so predictive headroom never bought anything as deployed.
+    const snapshot = spec(yesterday());
+    const policy = { ...DEFAULT_CLUSTER_POLICY, scaleInUnneededSeconds: 0, predictiveHeadroom: true };
+    const policies = new Map([[snapshot.autoScalingGroups[0]!.AutoScalingGroupName, policy]]);
+    const plan = planCluster(snapshot, analyzeCapacity(snapshot), policy, NOW, { policies });
+    expect(plan.action).toBe('scale-out');
+    expect(plan.reasons.join('\n')).toMatch(/headroom wants 9/);
   });
 
   it('adds nothing without history', () => {
