@@ -111,4 +111,42 @@ describe('rolling updates on a full cluster', () => {
     expect(scalerErrors(sim)).toEqual([]);
     expect(violations(sim)).toEqual([]);
   });
+
+  it('a revision too large for any type stalls; a drained instance then keeps no idle instance', async () => {
+    // Random world 839 (ninth stop): the tasks of a drained instance move as their replacements, the
+    // PRIMARY deployment's revision — here 4,096 CPU units, more than an m5.large has, so they move
+    // nowhere and ECS keeps the old ones running (100 %). Before, the old revision's size was counted as
+    // moving onto the one idle instance, which stayed for good.
+    sim = fleetWorld([
+      {
+        name: 'g',
+        min: 0,
+        max: 10,
+        desired: 3,
+        instanceTypes: ['m5.large'],
+        tags: { 'ecs-autoscaler:headroom-tasks': '0' },
+      },
+    ]);
+    sim.createService({
+      cluster: CLUSTER,
+      name: 'web',
+      taskDefinition: 'web',
+      desiredCount: 4,
+      placementStrategy: [{ type: 'binpack', field: 'cpu' }],
+    });
+    sim.registerTaskDefinition({ family: 'web', containers: [{ cpu: 4096, memoryReservation: 512 }] });
+    startFleet(sim);
+    await deploy('web:2');
+    await sim.runFor(60);
+    const busy = [...sim.ecs.cluster(CLUSTER)!.instances.values()].filter((ci) => ci.tasks.size > 0);
+    expect(busy).toHaveLength(2);
+    sim.ecs.setStatus(busy[0]!, 'DRAINING');
+    await sim.runFor(2400);
+    // The idle one is gone; the drained one keeps its two old tasks (their replacements fit nowhere).
+    expect(liveTypes(sim, 'g')).toHaveLength(2);
+    expect(running(sim, 'web:1')).toBe(4);
+    expect(busy[0]!.status).toBe('DRAINING');
+    expect(scalerErrors(sim)).toEqual([]);
+    expect(violations(sim)).toEqual([]);
+  });
 });

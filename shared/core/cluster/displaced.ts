@@ -12,6 +12,7 @@
 import type { CapacityAnalysis, UnplacedTasks } from '../capacity/capacity.js';
 import { accepts } from '../placement/index.js';
 import type { ClusterSnapshot } from '../snapshot/snapshot.js';
+import { replacementDefinition } from './instance-tasks.js';
 import { type ClusterPlacement, groupService, taskIndex } from './placement-context.js';
 import { type DrainingMove, drainingMoves } from './scale-in-pacing.js';
 
@@ -32,10 +33,12 @@ export const withDisplacedTasks = (
     const service = groupService(t?.group);
     const req = t && placement.taskRequirementsOf(t);
     if (!t || !service || !req || placement.nodes.some((n) => accepts(n, req))) continue;
-    const key = `${service}|${t.taskDefinitionArn}`;
+    // Its replacement runs the service's PRIMARY deployment (a rolling update's new revision).
+    const taskDefinition = replacementDefinition(snapshot, t);
+    const key = `${service}|${taskDefinition}`;
     const u = counts.get(key) ?? {
       service,
-      taskDefinition: t.taskDefinitionArn,
+      taskDefinition,
       count: 0,
       reservation: it.reservation,
     };

@@ -63,12 +63,42 @@ export const instanceTasks = (
 /** Whether an instance certainly holds no task a drain waits for. Unknown → false. */
 export const isEmpty = (tasks: InstanceTasks): boolean => tasks.complete && tasks.nonDaemon.length === 0;
 
+const PRIMARY = new WeakMap<object, Map<string, string | undefined>>();
+
 /**
- * The reservation of one task: its task definition's (snapshot.taskDefinitions), else the task's own
- * `cpu`/`memory` strings, else undefined (unknown size).
+ * The task definition of the task ECS starts in place of `task` when it moves (a drain): a service
+ * task's replacement runs the service's PRIMARY deployment — a rolling update replaces old revisions —
+ * and any other task its own. Random world 839 (ninth stop): a drained instance's old-revision task was
+ * counted as moving onto the one idle instance, which stayed for good, while its replacement (the new,
+ * larger revision) fit nowhere and the old task stayed where it was.
+ */
+export const replacementDefinition = (snapshot: ClusterSnapshot, task: Task): string => {
+  let primary = PRIMARY.get(snapshot.services);
+  if (!primary) {
+    primary = new Map(
+      snapshot.services
+        .filter((s) => s.status === 'ACTIVE')
+        .map((s) => [
+          s.serviceName,
+          s.deployments.find((d) => d.status === 'PRIMARY')?.taskDefinition ?? s.taskDefinition,
+        ]),
+    );
+    PRIMARY.set(snapshot.services, primary);
+  }
+  const service = task.group?.startsWith('service:') ? task.group.slice(8) : undefined;
+  return (service && primary.get(service)) || task.taskDefinitionArn;
+};
+
+/**
+ * The reservation of one task as it moves: its replacement's task definition's ({@link
+ * replacementDefinition}, from snapshot.taskDefinitions), else its own, else the task's own `cpu`/`memory`
+ * strings, else undefined (unknown size).
  */
 export const taskSize = (snapshot: ClusterSnapshot, task: Task): Resources | undefined => {
-  const td = snapshot.taskDefinitions.find((d) => d.taskDefinitionArn === task.taskDefinitionArn);
+  const arn = replacementDefinition(snapshot, task);
+  const td =
+    snapshot.taskDefinitions.find((d) => d.taskDefinitionArn === arn) ??
+    snapshot.taskDefinitions.find((d) => d.taskDefinitionArn === task.taskDefinitionArn);
   if (td) return taskReservation(td);
   const cpu = parseTaskSize(task.cpu, 'vcpu');
   const memory = parseTaskSize(task.memory, 'gb');

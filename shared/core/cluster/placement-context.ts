@@ -34,6 +34,7 @@ import { binpackPlace } from './binpack-moves.js';
 import { capacityProviderOfGroup } from './conflicts.js';
 import { arrivingTypes } from './fleet.js';
 import { INFERRED_PREFIX } from './infer-tasks.js';
+import { replacementDefinition } from './instance-tasks.js';
 import { instanceTypeCapacity } from './instance-types.js';
 import { headroomArch } from './task-arch.js';
 
@@ -56,7 +57,10 @@ export interface ClusterPlacement {
   grownProviders: ReadonlySet<string>;
   /** Requirements of one task of `service` running `taskDefinition`. */
   requirements(service: string | undefined, taskDefinition: string): TaskRequirements | undefined;
-  /** Requirements of a listed task (by its group `service:<name>` and task definition). */
+  /**
+   * Requirements of the task ECS starts in place of a listed task that moves (a drain): a service task's
+   * replacement runs the PRIMARY deployment's definition (instance-tasks.ts `replacementDefinition`).
+   */
   taskRequirementsOf(task: Task): TaskRequirements | undefined;
   /** Expressions the model could not read, per service. */
   unreadable: string[];
@@ -225,7 +229,9 @@ const buildPlacement = (
     grownProviders: new Set(provider ? [provider] : []),
     rulesInUse,
     requirements,
-    taskRequirementsOf: (t) => requirements(groupService(t.group), t.taskDefinitionArn),
+    taskRequirementsOf: (t) =>
+      requirements(groupService(t.group), replacementDefinition(snapshot, t)) ??
+      requirements(groupService(t.group), t.taskDefinitionArn),
     get unreadable() {
       return [...unreadable];
     },
