@@ -18,7 +18,8 @@
  * oscillate.
  * Candidates are ranked by fewest non-daemon tasks, then least reserved (MEMORY, then CPU), among the
  * instances of the Availability Zones that hold the most instances, so removal keeps AZs balanced (the
- * ASG's AZRebalance would otherwise launch and terminate to even them out).
+ * ASG's AZRebalance would otherwise launch and terminate to even them out); when none of those can go,
+ * among the others (an idle instance is not kept for balance: docs/cluster-scaler.md).
  */
 import { type CapacityAnalysis, headroomTask, type InstanceView } from '../capacity/capacity.js';
 import {
@@ -306,14 +307,20 @@ export const selectScaleIn = (
   for (const c of pool) perAz.set(c.az, (perAz.get(c.az) ?? 0) + 1);
   while (result.drain.length < maxRemovals && pool.length > 0) {
     const most = Math.max(...perAz.values());
-    const eligible: Candidate[] = [];
-    for (const c of pool) {
-      if (perAz.get(c.az) !== most) continue;
-      eligible.push(c);
-      if (eligible.length === CANDIDATES_PER_STEP) break;
-    }
+    // The fullest AZs' candidates first (removal keeps AZs balanced); when none of those can go, the
+    // others' (random world 1206, ninth stop: the fullest AZ's two instances held tasks that could not
+    // move, and the idle instances of the other AZs were never tried — kept for good).
+    const eligible = (fullest: boolean): Candidate[] => {
+      const out: Candidate[] = [];
+      for (const c of pool) {
+        if ((perAz.get(c.az) === most) !== fullest) continue;
+        out.push(c);
+        if (out.length === CANDIDATES_PER_STEP) break;
+      }
+      return out;
+    };
     let chosen: Candidate | undefined;
-    for (const c of eligible) {
+    for (const c of [...eligible(true), ...eligible(false)]) {
       const {
         why,
         note,

@@ -139,6 +139,35 @@ describe('planCluster — scale-in', () => {
     expect(plan.drain.map((d) => d.ec2InstanceId)[0]).toBe(id(3));
   });
 
+  it('when no instance of the fullest AZ can go, takes the idle ones of the other AZs', () => {
+    // AZ a: i1 and i3 (8,192 CPU) each run two 3,000-unit tasks that fit on no other instance; AZ b: i2,
+    // AZ c: i4 (2,048 CPU), idle. Before (random world 1206, ninth stop) only AZ a was tried: nothing went.
+    const big = (n: number, az: string): InstanceSpec => ({
+      id: id(n),
+      cpu: 8192,
+      mem: 16384,
+      usedCpu: 6000,
+      usedMem: 2048,
+      running: 2,
+      az,
+    });
+    const small = (n: number, az: string): InstanceSpec => ({ id: id(n), cpu: 2048, mem: 8192, az });
+    const plan = planOf(
+      snapshotOf({
+        instances: [
+          big(1, 'us-east-1a'),
+          small(2, 'us-east-1b'),
+          big(3, 'us-east-1a'),
+          small(4, 'us-east-1c'),
+        ],
+        services: [{ name: 'big', cpu: 3000, mem: 1024, desired: 4 }],
+      }),
+      { headroomTasks: 0 },
+    );
+    expect(plan.action).toBe('scale-in');
+    expect(plan.drain.map((d) => d.ec2InstanceId).sort()).toEqual([id(2), id(4)]);
+  });
+
   it.each([
     { min: 0, drained: 4 },
     { min: 3, drained: 2 },
