@@ -487,9 +487,13 @@ const reference = async (world: World): Promise<Map<string, number> & { rolledOu
     await sim.runFor(900);
     const service = sim.ecs.cluster(CLUSTER)!.services.get(svc.name)!;
     const old = [...service.tasks].filter((t) => t.taskDefinition !== service.taskDefinition).length;
-    return Object.assign(new Map(world.services.map((s) => [s.name, running(sim, s.name)])), {
-      rolledOut: old === 0,
-    });
+    // A rollout that cannot complete (a revision no type can run: twice the CPU of a task that filled an
+    // instance) leaves the service's old tasks where they are, for good, as ECS does: its counts say
+    // nothing about what the scaler should have placed (-1: the service is not judged; worlds 1205, 1721).
+    return Object.assign(
+      new Map(world.services.map((s) => [s.name, s === svc && old > 0 ? -1 : running(sim, s.name)])),
+      { rolledOut: old === 0 },
+    );
   } finally {
     sim.dispose();
   }
@@ -806,8 +810,12 @@ export const runWorld = async (
         }
       }
     }
+    // A rollout that cannot complete holds the drains of its old tasks' instances (their replacements fit
+    // nowhere; ECS keeps minimumHealthyPercent), so an instance refresh waits on them for good, and the
+    // scaler does not scale in a group under refresh: neither is judged then (world 1807).
+    const stuckRefresh = refresh !== undefined && world.deploy !== undefined && placeable.rolledOut === false;
     for (const g of sim.asg.groups.values()) {
-      if (g.name === providerGroup) continue;
+      if (g.name === providerGroup || stuckRefresh) continue;
       const live = [...g.instances.values()].filter((i) => i.lifecycleState === 'InService');
       const units = live.reduce((u, i) => u + i.weight, 0);
       const idle = live.filter(
@@ -837,7 +845,7 @@ export const runWorld = async (
       refreshed !== undefined &&
       (world.provider?.group !== refreshed.group ||
         (world.provider.tagged && !world.provider.managedScaling));
-    if (refresh && refreshedOwn && refresh.status !== 'Successful') {
+    if (refresh && refreshedOwn && !stuckRefresh && refresh.status !== 'Successful') {
       problems.push(
         `refresh: the instance refresh started at ${refreshed!.at} s is ${refresh.status} at 80 min (${describeGroups(sim)})`,
       );
