@@ -69,6 +69,22 @@ const noEventStreams = {
   },
 };
 
+// @smithy/core's SHA-256 falls back to a pure-JS implementation (3.3 KiB) where `node:crypto` cannot
+// hash; Lambda's Node.js always can. The function bundles get a fallback that fails loudly instead.
+const nativeSha256 = {
+  name: 'native-sha256',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/Sha256Js$/ }, (args) =>
+      /Sha256Node\.js$/.test(args.importer) ? { path: 'Sha256Js', namespace: 'native-sha256' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'native-sha256' }, () => ({
+      contents:
+        "export class Sha256Js { constructor() { throw new Error('node:crypto cannot hash SHA-256 here (scripts/build.mjs)'); } }\n",
+      loader: 'js',
+    }));
+  },
+};
+
 const only = process.argv.includes('--cli')
   ? 'cli'
   : process.argv.includes('--functions')
@@ -155,7 +171,14 @@ for (const name of names) {
     banner: {
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
     },
-    plugins: [zodEnglishOnly, lambdaCredentials, lambdaStandIns, noEventStreams, packageVersionOnly],
+    plugins: [
+      zodEnglishOnly,
+      lambdaCredentials,
+      lambdaStandIns,
+      noEventStreams,
+      packageVersionOnly,
+      nativeSha256,
+    ],
     metafile: true,
     logLevel: 'warning',
   });
