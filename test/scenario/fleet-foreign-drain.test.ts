@@ -128,4 +128,30 @@ describe("someone else's drained instance in a group the scaler does not drive",
     expect(scalerErrors(sim)).toEqual([]);
     expect(violations(sim)).toEqual([]);
   });
+
+  it('a task its deployment configuration keeps in place holds no idle instance as its destination', async () => {
+    // Random world 2944 (ninth stop): one task at 50 / 100 (ECS may neither start a replacement nor stop
+    // it) on someone's drained instance. It never moves; the idle instance it was counted as moving to
+    // stayed for good. Now it goes (the plan names the stuck drain: displaced.ts stuckDrainReasons).
+    sim = fleetWorld([{ ...MINE, desired: 2 }]);
+    sim.registerTaskDefinition({ family: 'one', containers: [{ cpu: 512, memoryReservation: 1024 }] });
+    sim.createService({
+      cluster: CLUSTER,
+      name: 'one',
+      taskDefinition: 'one',
+      desiredCount: 1,
+      minimumHealthyPercent: 50,
+      maximumPercent: 100,
+      placementStrategy: [{ type: 'binpack', field: 'memory' }],
+    });
+    const busy = [...sim.ecs.cluster(CLUSTER)!.instances.values()].find((ci) => ci.tasks.size > 0)!;
+    sim.ecs.setStatus(busy, 'DRAINING');
+    startFleet(sim);
+    await sim.runFor(1800);
+    expect(live(sim, 'mine')).toHaveLength(1);
+    expect(busy.status).toBe('DRAINING');
+    expect([...busy.tasks].filter((t) => t.lastStatus === 'RUNNING')).toHaveLength(1);
+    expect(scalerErrors(sim)).toEqual([]);
+    expect(violations(sim)).toEqual([]);
+  });
 });

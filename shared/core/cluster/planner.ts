@@ -21,7 +21,7 @@ import type { AutoScalingGroup, ClusterSnapshot } from '../snapshot/snapshot.js'
 import { stampCapacitySince } from './capacity-since.js';
 import { CLUSTER_TAG_KEY, readScalingState, type ScalingState, STATE_TAGS } from './config.js';
 import { type Conflict, detectConflicts, standAsideConflicts } from './conflicts.js';
-import { withDisplacedTasks } from './displaced.js';
+import { stuckDrainReasons, withDisplacedTasks } from './displaced.js';
 import type { GroupFleet } from './fleet.js';
 import { memberWeight, ownWeight } from './fleet.js';
 import { fleetPlacement, sizeFleetWithModel, withFleetModel } from './fleet-model.js';
@@ -349,6 +349,7 @@ const planClusterNow = (
   const placement = options.placement ?? clusterPlacement(snapshot, analysis, group, newInstance?.registered);
   // What DRAINING instances hand over: waiting tasks where nothing takes them, moved tasks for scale-in.
   const handedOver = drainingMoves(snapshot, analysis);
+  plan.reasons.push(...stuckDrainReasons(snapshot, handedOver));
   const moved = withDisplacedTasks(snapshot, analysis, placement, handedOver);
   if (moved.displaced > 0) {
     plan.reasons.push(
