@@ -40,19 +40,28 @@ const running = (s: Sim, revision: string) =>
     (t) => t.lastStatus === 'RUNNING' && t.taskDefinition.arn.endsWith(`/${revision}`),
   ).length;
 
+/**
+ * Runs 5 minutes, deploys web:2 (registered with `cpu` units), then runs `seconds` in `step`s: the most
+ * live instances of group g meanwhile.
+ */
+const deployAndWatch = async (s: Sim, cpu: number, seconds: number, step: number): Promise<number> => {
+  s.registerTaskDefinition({ family: 'web', containers: [{ cpu, memoryReservation: 512 }] });
+  startFleet(s);
+  await s.runFor(300);
+  expect(liveTypes(s, 'g')).toHaveLength(2);
+  await deploy('web:2');
+  let peak = 0;
+  for (let t = 0; t < seconds; t += step) {
+    await s.runFor(step);
+    peak = Math.max(peak, liveTypes(s, 'g').length);
+  }
+  return peak;
+};
+
 describe('rolling updates on a full cluster', () => {
   it('buys room for the new revision, and drains it once the old tasks are gone', async () => {
     sim = world({ minimumHealthyPercent: 100, maximumPercent: 200 });
-    sim.registerTaskDefinition({ family: 'web', containers: [{ cpu: 1024, memoryReservation: 512 }] });
-    startFleet(sim);
-    await sim.runFor(300);
-    expect(liveTypes(sim, 'g')).toHaveLength(2);
-    await deploy('web:2');
-    let peak = 0;
-    for (let t = 0; t < 900; t += 30) {
-      await sim.runFor(30);
-      peak = Math.max(peak, liveTypes(sim, 'g').length);
-    }
+    const peak = await deployAndWatch(sim, 1024, 900, 30);
     expect(running(sim, 'web:2')).toBe(4);
     expect(running(sim, 'web:1')).toBe(0);
     // Exactly the room four more tasks need: two instances.
@@ -66,11 +75,7 @@ describe('rolling updates on a full cluster', () => {
 
   it('a larger revision ends on as many instances as it needs', async () => {
     sim = world({ minimumHealthyPercent: 100, maximumPercent: 200 });
-    sim.registerTaskDefinition({ family: 'web', containers: [{ cpu: 2048, memoryReservation: 512 }] });
-    startFleet(sim);
-    await sim.runFor(300);
-    await deploy('web:2');
-    await sim.runFor(3600);
+    await deployAndWatch(sim, 2048, 3600, 3600);
     expect(running(sim, 'web:2')).toBe(4);
     expect(running(sim, 'web:1')).toBe(0);
     expect(liveTypes(sim, 'g')).toHaveLength(4);
@@ -80,15 +85,7 @@ describe('rolling updates on a full cluster', () => {
 
   it('100 / 100 cannot replace anything: nothing is bought and nothing is drained', async () => {
     sim = world({ minimumHealthyPercent: 100, maximumPercent: 100 });
-    sim.registerTaskDefinition({ family: 'web', containers: [{ cpu: 1024, memoryReservation: 512 }] });
-    startFleet(sim);
-    await sim.runFor(300);
-    await deploy('web:2');
-    let peak = 0;
-    for (let t = 0; t < 1800; t += 60) {
-      await sim.runFor(60);
-      peak = Math.max(peak, liveTypes(sim, 'g').length);
-    }
+    const peak = await deployAndWatch(sim, 1024, 1800, 60);
     expect(peak).toBe(2);
     expect(liveTypes(sim, 'g')).toHaveLength(2);
     expect(running(sim, 'web:1')).toBe(4);
@@ -97,15 +94,7 @@ describe('rolling updates on a full cluster', () => {
 
   it('50 / 100 replaces in place: nothing is bought', async () => {
     sim = world({ minimumHealthyPercent: 50, maximumPercent: 100 });
-    sim.registerTaskDefinition({ family: 'web', containers: [{ cpu: 1024, memoryReservation: 512 }] });
-    startFleet(sim);
-    await sim.runFor(300);
-    await deploy('web:2');
-    let peak = 0;
-    for (let t = 0; t < 1800; t += 60) {
-      await sim.runFor(60);
-      peak = Math.max(peak, liveTypes(sim, 'g').length);
-    }
+    const peak = await deployAndWatch(sim, 1024, 1800, 60);
     expect(running(sim, 'web:2')).toBe(4);
     expect(peak).toBe(2);
     expect(scalerErrors(sim)).toEqual([]);
