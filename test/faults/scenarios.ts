@@ -120,6 +120,22 @@ const terminateBusy = (sim: Sim, tries: number) => async (): Promise<void> => {
   }
 };
 
+/**
+ * A deploy pipeline rolls web onto its next revision (UpdateService with the family's latest revision),
+ * retrying an API error every 10 s, `tries` times (the fault profiles hit its calls too).
+ */
+const deployWeb = (sim: Sim, tries: number) => async (): Promise<void> => {
+  try {
+    await sim.call('ecs', 'UpdateService', {
+      cluster: FAULT_CLUSTER.name,
+      service: 'web',
+      taskDefinition: 'web',
+    });
+  } catch {
+    if (tries > 1) sim.at(sim.elapsedSeconds + 10, deployWeb(sim, tries - 1));
+  }
+};
+
 /** The scenarios. */
 export const FAULT_SCENARIOS: readonly FaultScenario[] = [
   {
@@ -427,6 +443,30 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
         [300, 12],
         [1500, 4],
       ]);
+    },
+  },
+  {
+    // A rolling update at ECS's default 100 / 200 on a cluster sized for the running revision: ECS starts
+    // every new task before it stops an old one, and waits for room for good where there is none
+    // (docs/placement.md "Rolling updates"). The scaler buys the room, ECS completes the update, and the
+    // room is drained again once the old tasks are gone — under every fault profile.
+    name: 'rolling-update',
+    durationSeconds: 3600,
+    initial: { web: 16, api: 4 },
+    lastDemandChangeSeconds: 600,
+    drive: (sim) => {
+      sim.registerTaskDefinition({
+        family: 'web',
+        containers: [{ name: 'web', cpu: 512, memoryReservation: 1024 }],
+      });
+      sim.at(300, deployWeb(sim, 30));
+    },
+    check: (sim, add) => {
+      const web = sim.ecs.cluster(FAULT_CLUSTER.name)!.services.get('web')!;
+      const old = [...web.tasks].filter((t) => t.taskDefinition !== web.taskDefinition);
+      if (old.length > 0) {
+        add(sim.elapsedSeconds, 'rollout-incomplete', `${old.length} web task(s) still run the old revision`);
+      }
     },
   },
   {
