@@ -414,12 +414,15 @@ export const withModelDeficit = (
   out: FleetScaleOutAssessment,
   modelDeficit: number | undefined,
   fgs: readonly FleetGroup[] = [],
+  needs: readonly Resources[] = [],
 ): FleetScaleOutAssessment => {
   if (modelDeficit === undefined) return out;
   // CPU/memory packing found room the placement model does not (a port, an ENI, a constraint): grow the
-  // one group by the model's count, as the group's first type (the model sized with it).
+  // one group by the model's count, in the units of the type that arrives for the waiting tasks (random
+  // world 5076, ninth stop: counted as the first type, c5.large, 2 host-port tasks too large for it were
+  // bought 4 vCPUs — one host at best — tick after tick).
   const fg = fgs.length === 1 ? fgs[0]! : undefined;
-  const first = fg?.fleet.options[0];
+  const first = fg && (arrivalOption(fg.fleet, needs)?.option ?? fg.fleet.options[0]);
   if (out.growth.length === 0 && modelDeficit > 0 && fg && first && !fg.hold) {
     const roomUnits = fg.group.MaxSize - fg.group.DesiredCapacity;
     const cap = growthCap({ maxStep: fg.policy.maxStep, roomUnits }, first);

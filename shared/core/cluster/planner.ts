@@ -364,7 +364,12 @@ const planClusterNow = (
   // Issue 13: sized per group in its units, by the types each will launch; one group grows per task.
   const out =
     options.scaleOut ??
-    withModelDeficit(assessClusterScaleOut(snapshot, waiting.sizing, fgs), waiting.modelDeficit, fgs);
+    withModelDeficit(
+      assessClusterScaleOut(snapshot, waiting.sizing, fgs),
+      waiting.modelDeficit,
+      fgs,
+      waiting.sizing.unplaced.map((u) => u.reservation),
+    );
   const reactivate = out.reactivate.filter((i) => gs.ownDraining.includes(i));
   plan.capacityDeficitInstances = out.deficit;
   plan.reasons.push(...out.problems);

@@ -15,6 +15,7 @@ const REGISTERED: Record<string, [number, number, number, string]> = {
   'm5.large': [2048, 7680, 0, 'x86_64'],
   'm5.xlarge': [4096, 15360, 0, 'x86_64'],
   'c5.large': [2048, 3840, 0, 'x86_64'],
+  'c5.2xlarge': [8192, 15360, 0, 'x86_64'],
   'm6g.large': [2048, 7680, 0, 'arm64'],
   'g4dn.xlarge': [4096, 15360, 1, 'x86_64'],
 };

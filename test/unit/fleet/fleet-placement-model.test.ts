@@ -195,3 +195,32 @@ describe('on-demand lowest-price groups (attribute-based): what arrives is the c
     );
   });
 });
+
+describe('a vCPU-unit group: the placement model counts instances, the group grows in vCPUs', () => {
+  it('converts the model count with the type that arrives for the tasks, not the first type', () => {
+    // Random world 5076 (ninth stop): two more tasks of a port-80 service, 2,100 CPU units each; CPU and
+    // memory fit on the c5.2xlarge that runs one (port taken), the model needs 2 new hosts. Counted as the
+    // first type (c5.large, 2 vCPUs, too small for the task) that was 4 vCPUs — one host at best.
+    const plan = planFleet(
+      fleetSnapshot(
+        [
+          {
+            name: 'abs',
+            min: 0,
+            max: 64,
+            desired: 8,
+            capacityType: 'vcpu',
+            overrides: [{ requirements: { VCpuCount: { Min: 2, Max: 8 }, MemoryMiB: { Min: 4096 } } }],
+            instances: [{ ...host('i-ab000000000000001', 'c5.2xlarge'), cpu: 2100 }],
+            tags: IDLE,
+          },
+        ],
+        [{ name: 'web', cpu: 2100, mem: 512, desired: 3, running: 1, hostPort: 80 }],
+      ),
+      POLICY,
+    );
+    expect(plan.action).toBe('scale-out');
+    expect(plan.reasons.join('\n')).toMatch(/placement model \(host ports.*needs 2 new instance/);
+    expect(plan.desiredCapacity).toEqual({ current: 8, proposed: 16 });
+  });
+});
