@@ -154,4 +154,43 @@ describe("someone else's drained instance in a group the scaler does not drive",
     expect(scalerErrors(sim)).toEqual([]);
     expect(violations(sim)).toEqual([]);
   });
+
+  it('never drains an instance whose task its deployment configuration keeps in place', async () => {
+    // Random world 6937 (ninth stop): the scaler drained the instance of a one-task 50 / 100 service
+    // (the emptiest); ECS could neither start a replacement nor stop the task, and the drain never ended.
+    // Now that instance cannot go; the other one, whose two tasks can move, goes instead.
+    sim = fleetWorld([{ ...MINE, desired: 2 }]);
+    sim.registerTaskDefinition({ family: 'one', containers: [{ cpu: 512, memoryReservation: 1024 }] });
+    sim.registerTaskDefinition({ family: 'pair', containers: [{ cpu: 256, memoryReservation: 512 }] });
+    sim.createService({
+      cluster: CLUSTER,
+      name: 'one',
+      taskDefinition: 'one',
+      desiredCount: 1,
+      minimumHealthyPercent: 50,
+      maximumPercent: 100,
+      placementStrategy: [{ type: 'binpack', field: 'memory' }],
+    });
+    const host = [...sim.ecs.cluster(CLUSTER)!.instances.values()].find((ci) => ci.tasks.size > 0)!;
+    sim.createService({
+      cluster: CLUSTER,
+      name: 'pair',
+      taskDefinition: 'pair',
+      desiredCount: 2,
+      placementConstraints: [{ type: 'memberOf', expression: `ec2InstanceId != ${host.ec2InstanceId}` }],
+    });
+    startFleet(sim);
+    await sim.runFor(1800);
+    const drains = sim.timeline.actions.filter(
+      (a) =>
+        a.fn === 'cluster-scaler' &&
+        a.command === 'UpdateContainerInstancesState' &&
+        a.input.status === 'DRAINING' &&
+        (a.input.containerInstances as string[]).includes(host.arn),
+    );
+    expect(drains).toEqual([]);
+    expect(host.status).toBe('ACTIVE');
+    expect(scalerErrors(sim)).toEqual([]);
+    expect(violations(sim)).toEqual([]);
+  });
 });
