@@ -813,7 +813,17 @@ export const runWorld = async (
     // A rollout that cannot complete holds the drains of its old tasks' instances (their replacements fit
     // nowhere; ECS keeps minimumHealthyPercent), so an instance refresh waits on them for good, and the
     // scaler does not scale in a group under refresh: neither is judged then (world 1807).
-    const stuckRefresh = refresh !== undefined && world.deploy !== undefined && placeable.rolledOut === false;
+    // So does a deployment configuration that lets ECS move none of the service's tasks at its last
+    // desired count (one task at 100 / 150 or 50 / 100: world 6875).
+    const dep = world.deploy;
+    const last = dep ? world.services[dep.service]!.back : 0;
+    const frozen =
+      dep !== undefined &&
+      last > 0 &&
+      Math.floor((last * dep.maximumPercent) / 100) <= last &&
+      Math.ceil((last * dep.minimumHealthyPercent) / 100) >= last;
+    const stuckRefresh =
+      refresh !== undefined && dep !== undefined && (placeable.rolledOut === false || frozen);
     for (const g of sim.asg.groups.values()) {
       if (g.name === providerGroup || stuckRefresh) continue;
       const live = [...g.instances.values()].filter((i) => i.lifecycleState === 'InService');
