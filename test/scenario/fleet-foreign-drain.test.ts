@@ -48,6 +48,21 @@ const world = (otherTaskConstraint: string): Sim => {
   return s;
 };
 
+/** Service `one`: a single task at 50 / 100, which ECS can neither replace nor stop on a drain; its host. */
+const oneStuckTask = (s: Sim) => {
+  s.registerTaskDefinition({ family: 'one', containers: [{ cpu: 512, memoryReservation: 1024 }] });
+  s.createService({
+    cluster: CLUSTER,
+    name: 'one',
+    taskDefinition: 'one',
+    desiredCount: 1,
+    minimumHealthyPercent: 50,
+    maximumPercent: 100,
+    placementStrategy: [{ type: 'binpack', field: 'memory' }],
+  });
+  return [...s.ecs.cluster(CLUSTER)!.instances.values()].find((ci) => ci.tasks.size > 0)!;
+};
+
 const drainTheirs = (s: Sim): void => {
   const victim = [...s.asg.groups.get('theirs')!.instances.values()][0]!;
   s.ecs.setStatus(victim.containerInstance!, 'DRAINING');
@@ -134,17 +149,7 @@ describe("someone else's drained instance in a group the scaler does not drive",
     // it) on someone's drained instance. It never moves; the idle instance it was counted as moving to
     // stayed for good. Now it goes (the plan names the stuck drain: displaced.ts stuckDrainReasons).
     sim = fleetWorld([{ ...MINE, desired: 2 }]);
-    sim.registerTaskDefinition({ family: 'one', containers: [{ cpu: 512, memoryReservation: 1024 }] });
-    sim.createService({
-      cluster: CLUSTER,
-      name: 'one',
-      taskDefinition: 'one',
-      desiredCount: 1,
-      minimumHealthyPercent: 50,
-      maximumPercent: 100,
-      placementStrategy: [{ type: 'binpack', field: 'memory' }],
-    });
-    const busy = [...sim.ecs.cluster(CLUSTER)!.instances.values()].find((ci) => ci.tasks.size > 0)!;
+    const busy = oneStuckTask(sim);
     sim.ecs.setStatus(busy, 'DRAINING');
     startFleet(sim);
     await sim.runFor(1800);
@@ -158,20 +163,10 @@ describe("someone else's drained instance in a group the scaler does not drive",
   it('never drains an instance whose task its deployment configuration keeps in place', async () => {
     // Random world 6937 (ninth stop): the scaler drained the instance of a one-task 50 / 100 service
     // (the emptiest); ECS could neither start a replacement nor stop the task, and the drain never ended.
-    // Now that instance cannot go; the other one, whose two tasks can move, goes instead.
+    // Now that instance cannot go (the other's two tasks are bound away from it: nothing goes).
     sim = fleetWorld([{ ...MINE, desired: 2 }]);
-    sim.registerTaskDefinition({ family: 'one', containers: [{ cpu: 512, memoryReservation: 1024 }] });
+    const host = oneStuckTask(sim);
     sim.registerTaskDefinition({ family: 'pair', containers: [{ cpu: 256, memoryReservation: 512 }] });
-    sim.createService({
-      cluster: CLUSTER,
-      name: 'one',
-      taskDefinition: 'one',
-      desiredCount: 1,
-      minimumHealthyPercent: 50,
-      maximumPercent: 100,
-      placementStrategy: [{ type: 'binpack', field: 'memory' }],
-    });
-    const host = [...sim.ecs.cluster(CLUSTER)!.instances.values()].find((ci) => ci.tasks.size > 0)!;
     sim.createService({
       cluster: CLUSTER,
       name: 'pair',
