@@ -17,13 +17,14 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * reference raised the scaled service before the others' peak); ninth stop (rolling updates drawn) —
  * 3710 (a task only another controller's group runs reactivated a drained instance), 839 (a drained
  * instance's task moved as its old revision), 1206 (only the fullest AZ was tried), 2944 and 6937 (a
- * task its deployment configuration keeps in place), 650, 1807 and 6875 (the judge: a rollout that
- * cannot complete at MaxSize, a refresh held by such a task).
+ * task its deployment configuration keeps in place), 6693 (ECS placed a small moved task first and the
+ * large one waited), 650, 1807 and 6875 (the judge: a rollout that cannot complete at MaxSize, a refresh
+ * held by such a task).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
   ...[72, 162, 240, 471, 650, 839, 1030, 1068, 1206, 1794, 1807, 2230, 2313, 2521, 2870, 2944, 3153],
-  ...[3427, 3710, 6875, 6937],
+  ...[3427, 3710, 6693, 6875, 6937],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

@@ -433,10 +433,14 @@ export const placeOnStaying = (
               ? 1
               : 0
       : undefined;
-  const result = placeTasks(demands, nodes, {
-    strategies: total <= STRATEGY_TASK_LIMIT,
-    ...(tieRank ? { tieRank } : {}),
-  });
+  const options = { strategies: total <= STRATEGY_TASK_LIMIT, ...(tieRank ? { tieRank } : {}) };
+  let result = placeTasks(demands, nodes, options);
+  // ECS places service by service, in an order it does not document: the moved tasks must also fit
+  // when the smaller ones go first (random world 6693, ninth stop: a small awsvpc task's replacement,
+  // spread by AZ, took the room the large one's needed; it waited, and the drain was undone).
+  if (result.unplaced.length === 0 && demands.filter((d) => d.req.group !== HEADROOM).length > 1) {
+    result = placeTasks(demands, nodes, { ...options, smallestFirst: true });
+  }
   const unplaced = result.unplaced.map((u) => {
     const item = { label: firstLabel.get(demands[Number(u.key)]!) ?? u.key };
     const why = nodes.map((n) => refusal(n, u.req)).filter((r) => r !== undefined);

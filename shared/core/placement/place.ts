@@ -36,6 +36,11 @@ export interface PlaceOptions {
    * The scale-in check ranks the ties adversarially (placement-context.ts).
    */
   tieRank?: (n: PlacementNode, req: TaskRequirements) => number;
+  /**
+   * Place the smallest demands first (default: the largest first). ECS places service by service, in
+   * an order it does not document: the scale-in check asks both orders (placement-context.ts).
+   */
+  smallestFirst?: boolean;
 }
 
 /** Tasks of a demand that found no place. */
@@ -200,7 +205,7 @@ export const placeTasks = (
   const sorted = demands
     .filter((d) => d.count > 0)
     .map((d, i) => ({ d, i, s: share(d.req.resources, scale) }))
-    .sort((a, b) => b.s - a.s || a.i - b.i)
+    .sort((a, b) => (options.smallestFirst ? a.s - b.s : b.s - a.s) || a.i - b.i)
     .map((x) => x.d);
   const result: PlaceResult = {
     placedOnExisting: 0,
