@@ -11,21 +11,24 @@
  */
 import type { CapacityAnalysis, UnplacedTasks } from '../capacity/capacity.js';
 import { accepts } from '../placement/index.js';
-import type { ClusterSnapshot } from '../snapshot/snapshot.js';
-import { canMoveTask, replacementDefinition } from './instance-tasks.js';
+import type { ClusterSnapshot, Service } from '../snapshot/snapshot.js';
+import { deploymentWords, replacementDefinition, stuckService } from './instance-tasks.js';
 import { type ClusterPlacement, groupService, taskIndex } from './placement-context.js';
 import { type DrainingMove, drainingMoves } from './scale-in-pacing.js';
 
 /** One reason per service whose tasks on DRAINING instances cannot move ({@link canMoveTask}). */
 export const stuckDrainReasons = (snapshot: ClusterSnapshot, moves: readonly DrainingMove[]): string[] => {
   const byArn = taskIndex(snapshot);
-  const names = new Set(moves.map((it) => groupService(byArn.get(it.label)?.group)));
-  return snapshot.services
-    .filter((s) => names.has(s.serviceName) && s.status === 'ACTIVE' && !canMoveTask(s))
-    .map(
-      (s) =>
-        `${s.serviceName}'s tasks on DRAINING instances cannot move: at desired ${s.desiredCount}, minimumHealthyPercent ${s.deploymentConfiguration?.minimumHealthyPercent ?? 100} and maximumPercent ${s.deploymentConfiguration?.maximumPercent ?? 200} let ECS neither start a replacement nor stop a task; the drain waits until the service's deployment configuration allows one`,
-    );
+  const stuck = new Set<Service>();
+  for (const it of moves) {
+    const t = byArn.get(it.label);
+    const s = t && stuckService(snapshot, t);
+    if (s) stuck.add(s);
+  }
+  return [...stuck].map(
+    (s) =>
+      `${s.serviceName}'s tasks on DRAINING instances cannot move: at ${deploymentWords(s)} let ECS neither start a replacement nor stop a task; the drain waits until the service's deployment configuration allows one`,
+  );
 };
 
 /**

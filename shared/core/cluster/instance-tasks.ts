@@ -63,7 +63,17 @@ export const instanceTasks = (
 /** Whether an instance certainly holds no task a drain waits for. Unknown → false. */
 export const isEmpty = (tasks: InstanceTasks): boolean => tasks.complete && tasks.nonDaemon.length === 0;
 
-const PRIMARY = new WeakMap<object, Map<string, string | undefined>>();
+const SERVICES = new WeakMap<object, Map<string, Service>>();
+
+/** The ACTIVE service a task belongs to (its group `service:<name>`), undefined for any other task. */
+const serviceOf = (snapshot: ClusterSnapshot, task: Task): Service | undefined => {
+  let byName = SERVICES.get(snapshot.services);
+  if (!byName) {
+    byName = new Map(snapshot.services.filter((s) => s.status === 'ACTIVE').map((s) => [s.serviceName, s]));
+    SERVICES.set(snapshot.services, byName);
+  }
+  return task.group?.startsWith('service:') ? byName.get(task.group.slice(8)) : undefined;
+};
 
 /**
  * The task definition of the task ECS starts in place of `task` when it moves (a drain): a service
@@ -73,20 +83,11 @@ const PRIMARY = new WeakMap<object, Map<string, string | undefined>>();
  * larger revision) fit nowhere and the old task stayed where it was.
  */
 export const replacementDefinition = (snapshot: ClusterSnapshot, task: Task): string => {
-  let primary = PRIMARY.get(snapshot.services);
-  if (!primary) {
-    primary = new Map(
-      snapshot.services
-        .filter((s) => s.status === 'ACTIVE')
-        .map((s) => [
-          s.serviceName,
-          s.deployments.find((d) => d.status === 'PRIMARY')?.taskDefinition ?? s.taskDefinition,
-        ]),
-    );
-    PRIMARY.set(snapshot.services, primary);
-  }
-  const service = task.group?.startsWith('service:') ? task.group.slice(8) : undefined;
-  return (service && primary.get(service)) || task.taskDefinitionArn;
+  const s = serviceOf(snapshot, task);
+  return (
+    (s && (s.deployments.find((d) => d.status === 'PRIMARY')?.taskDefinition ?? s.taskDefinition)) ||
+    task.taskDefinitionArn
+  );
 };
 
 /**
@@ -119,3 +120,13 @@ export const canMoveTask = (s: Service): boolean => {
     s.runningCount - 1 >= Math.ceil((d * (c?.minimumHealthyPercent ?? 100)) / 100)
   );
 };
+
+/** The ACTIVE service whose deployment configuration keeps `task` where it is ({@link canMoveTask}). */
+export const stuckService = (snapshot: ClusterSnapshot, task: Task): Service | undefined => {
+  const s = serviceOf(snapshot, task);
+  return s && !canMoveTask(s) ? s : undefined;
+};
+
+/** What {@link canMoveTask} reads, in words: "desired 1, minimumHealthyPercent 50 and maximumPercent 100". */
+export const deploymentWords = (s: Service): string =>
+  `desired ${s.desiredCount}, minimumHealthyPercent ${s.deploymentConfiguration?.minimumHealthyPercent ?? 100} and maximumPercent ${s.deploymentConfiguration?.maximumPercent ?? 200}`;

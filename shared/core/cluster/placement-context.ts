@@ -34,7 +34,7 @@ import { binpackPlace } from './binpack-moves.js';
 import { capacityProviderOfGroup } from './conflicts.js';
 import { arrivingTypes } from './fleet.js';
 import { INFERRED_PREFIX } from './infer-tasks.js';
-import { canMoveTask, replacementDefinition } from './instance-tasks.js';
+import { replacementDefinition, stuckService } from './instance-tasks.js';
 import { instanceTypeCapacity } from './instance-types.js';
 import { headroomArch } from './task-arch.js';
 
@@ -493,13 +493,11 @@ export const landingOnStaying = <T extends { label: string }>(
   const tasks = taskIndex(snapshot);
   const keep = new Set(staying.map((s) => s.containerInstanceArn));
   const nodes = placement.nodes.filter((n) => keep.has(n.id));
-  const services = new Map(snapshot.services.map((s) => [s.serviceName, s]));
   return items.filter((it) => {
     const t = tasks.get(it.label);
     const req = t && placement.taskRequirementsOf(t);
-    // A task its service's deployment configuration keeps where it is does not move (displaced.ts).
-    const s = services.get(groupService(t?.group) ?? '');
-    return !req || ((!s || canMoveTask(s)) && nodes.some((n) => accepts(n, req)));
+    // A task its service's deployment configuration keeps where it is does not move.
+    return !req || (!stuckService(snapshot, t!) && nodes.some((n) => accepts(n, req)));
   });
 };
 

@@ -34,7 +34,13 @@ import type { ClusterSnapshot } from '../snapshot/snapshot.js';
 import { isJobTask } from './foreign-state.js';
 import type { GroupState } from './group-state.js';
 import { INFERRED_PREFIX, inferInstanceTasks, type TaskKind, taskKinds } from './infer-tasks.js';
-import { canMoveTask, type InstanceTasks, instanceTasks, taskSize } from './instance-tasks.js';
+import {
+  deploymentWords,
+  type InstanceTasks,
+  instanceTasks,
+  stuckService,
+  taskSize,
+} from './instance-tasks.js';
 import { landingOnStaying, placeOnStaying, TASKS_NOT_LISTED } from './placement-context.js';
 import type { DrainingMove } from './scale-in-pacing.js';
 
@@ -199,16 +205,11 @@ const blockReason = (
   // A task its service's deployment configuration keeps in place never leaves: the drain would never end
   // (random world 6937, ninth stop: one task at 50 / 100 on an instance the scaler drained).
   const stuck = c.tasks.complete
-    ? snapshot.services.find(
-        (s) =>
-          s.status === 'ACTIVE' &&
-          !canMoveTask(s) &&
-          c.tasks.nonDaemon.some((t) => t.group === `service:${s.serviceName}`),
-      )
+    ? c.tasks.nonDaemon.map((t) => stuckService(snapshot, t)).find((s) => s !== undefined)
     : undefined;
   if (stuck) {
     return {
-      why: `its task of ${stuck.serviceName} cannot move (desired ${stuck.desiredCount} at minimumHealthyPercent ${stuck.deploymentConfiguration?.minimumHealthyPercent ?? 100}, maximumPercent ${stuck.deploymentConfiguration?.maximumPercent ?? 200}): a drain would never end`,
+      why: `its task of ${stuck.serviceName} cannot move (at ${deploymentWords(stuck)}): a drain would never end`,
     };
   }
   // Issue 12: would ECS place them there (ports, ENIs, attributes, constraints, strategies)?
