@@ -198,11 +198,15 @@ const buildPlacement = (
     })
     .filter((r): r is TaskRequirements => r !== undefined);
   const load = daemonLoad(daemons, analysis.daemonReservation ?? ZERO);
-  // What a new instance of the group is: its members' types, else what it launches — the first override
-  // of a prioritized group, its launch template's type (a group at zero: an unknown template node let a
-  // task that needs another type look placeable, so the group grew for it and shrank again, for good).
+  // What a new instance of the group is: what it launches next — the first override of a prioritized
+  // group, the cheapest per unit of on-demand lowest-price (all of a price tie), its launch template's
+  // type (a group at zero: an unknown template node let a task that needs another type look placeable, so
+  // the group grew for it and shrank again, for good); its members' types only when that is not known.
+  // Members' types alone hid the larger types of an equal price per vCPU: a task too large for the one
+  // c5.large member was "never placeable", and its service waited for good (random world 5214).
+  const arriving = group ? arrivingTypes(snapshot, group) : [];
   const members = group ? group.Instances.map((i) => i.InstanceType).filter((t): t is string => !!t) : [];
-  const types = !group ? [] : members.length > 0 ? [...new Set(members)] : arrivingTypes(snapshot, group);
+  const types = arriving.length > 0 ? arriving : [...new Set(members)];
   const provider = group ? capacityProviderOfGroup(snapshot, group) : undefined;
   const templates = types.flatMap((type) => {
     const registered = instanceTypeCapacity(type) ?? fallbackRegistered;
@@ -438,8 +442,26 @@ export const placeOnStaying = (
   // ECS places service by service, in an order it does not document: the moved tasks must also fit
   // when the smaller ones go first (random world 6693, ninth stop: a small awsvpc task's replacement,
   // spread by AZ, took the room the large one's needed; it waited, and the drain was undone).
-  if (result.unplaced.length === 0 && demands.filter((d) => d.req.group !== HEADROOM).length > 1) {
+  const moved = demands.filter((d) => d.req.group !== HEADROOM);
+  if (result.unplaced.length === 0 && moved.length > 1) {
     result = placeTasks(demands, nodes, { ...options, smallestFirst: true });
+  }
+  // Where ECS picks at random (the instances spread by AZ leaves tied; any that takes a task without a
+  // strategy), the moved tasks must also fit when each pick is the emptiest instance, the smaller first
+  // (random world 5161, tenth stop: a drained instance's 1,024-unit task, spread by AZ, took the one empty
+  // instance its AZ tie offered, the 2,048-unit task that needed it waited, and the drain was undone every
+  // 12 minutes). The headroom is kept on what those picks leave.
+  if (result.unplaced.length === 0 && moved.length > 1 && total <= STRATEGY_TASK_LIMIT) {
+    const scattered = placeTasks(moved, nodes, { ...options, smallestFirst: true, worstFit: true });
+    const head = demands.filter((d) => d.req.group === HEADROOM);
+    result =
+      scattered.unplaced.length > 0 || head.length === 0
+        ? scattered
+        : placeTasks(
+            head,
+            scattered.nodes.filter((n) => !n.isNew),
+            options,
+          );
   }
   const unplaced = result.unplaced.map((u) => {
     const item = { label: firstLabel.get(demands[Number(u.key)]!) ?? u.key };

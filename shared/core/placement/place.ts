@@ -41,6 +41,13 @@ export interface PlaceOptions {
    * an order it does not document: the scale-in check asks both orders (placement-context.ts).
    */
   smallestFirst?: boolean;
+  /**
+   * Where ECS picks at random — among the nodes a demand's strategies leave tied, or among all that take
+   * a demand without `binpack` or `spread` — the task goes to the emptiest, one task at a time: the
+   * scale-in check must hold for the pick that wastes the most room (placement-context.ts). Replaces
+   * `tieRank`.
+   */
+  worstFit?: boolean;
 }
 
 /** Tasks of a demand that found no place. */
@@ -176,6 +183,7 @@ const choose = (
     }
     best = next;
   }
+  if (tieRank === WORST && best.length > 1) return emptiest(best, all);
   if (tieRank && best.length > 1) {
     let pick = best[0]!;
     let low = tieRank(all[pick]!, req);
@@ -190,6 +198,33 @@ const choose = (
   }
   return best[0]!;
 };
+
+/**
+ * Of the candidate nodes, the one with the most room left for a task of any shape: the largest of its
+ * smaller free fraction (CPU, memory) against the candidates' largest free. -1 when there is none.
+ */
+const emptiest = (cands: readonly number[], all: readonly PlacementNode[]): number => {
+  let cpu = 0;
+  let mem = 0;
+  for (const k of cands) {
+    cpu = Math.max(cpu, all[k]!.free.CPU);
+    mem = Math.max(mem, all[k]!.free.MEMORY);
+  }
+  let pick = -1;
+  let most = Number.NEGATIVE_INFINITY;
+  for (const k of cands) {
+    const f = all[k]!.free;
+    const room = Math.min(cpu > 0 ? f.CPU / cpu : 1, mem > 0 ? f.MEMORY / mem : 1);
+    if (room > most) {
+      most = room;
+      pick = k;
+    }
+  }
+  return pick;
+};
+
+/** The `worstFit` tie-break: the emptiest of the tied nodes (compared by identity in `choose`). */
+const WORST: NonNullable<PlaceOptions['tieRank']> = () => 0;
 
 /** Places the demands. See the module comment. */
 export const placeTasks = (
@@ -236,7 +271,16 @@ export const placeTasks = (
         const cands: number[] = [];
         for (let k = 0; k < open.length; k++) if (allowed(open[k]!) && accepts(open[k]!, req)) cands.push(k);
         if (cands.length > 0) {
-          put(choose(cands, open, req, options.tieRank), demand.key, req, 1);
+          put(choose(cands, open, req, options.worstFit ? WORST : options.tieRank), demand.key, req, 1);
+          left--;
+          continue;
+        }
+      } else if (options.worstFit) {
+        const cands: number[] = [];
+        for (let k = 0; k < open.length; k++) if (allowed(open[k]!) && accepts(open[k]!, req)) cands.push(k);
+        const k = emptiest(cands, open);
+        if (k >= 0) {
+          put(k, demand.key, req, 1);
           left--;
           continue;
         }

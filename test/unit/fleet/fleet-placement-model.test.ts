@@ -224,3 +224,35 @@ describe('a vCPU-unit group: the placement model counts instances, the group gro
     expect(plan.desiredCapacity).toEqual({ current: 8, proposed: 16 });
   });
 });
+
+describe('a mixed group: a new instance is what the group launches, not what its members are', () => {
+  it('grows for a task only a larger type of the price tie runs', () => {
+    // Random world 5214 (tenth stop): a vCPU-unit attribute-based group whose one member is a c5.large;
+    // two tasks of 3,000 CPU units wait. Every c5 size has the same price per vCPU, so the ASG may launch
+    // a c5.xlarge, which runs them. Taken from the member's type alone, the new instance was a c5.large:
+    // "larger than one new instance of any type the group launches", never scaled for; the service waited
+    // for good.
+    const plan = planFleet(
+      fleetSnapshot(
+        [
+          {
+            name: 'abs',
+            min: 2,
+            max: 60,
+            desired: 2,
+            capacityType: 'vcpu',
+            overrides: [{ requirements: { VCpuCount: { Min: 2, Max: 8 }, MemoryMiB: { Min: 4096 } } }],
+            instances: [{ id: 'i-ab000000000000001', type: 'c5.large', cpu: 0, mem: 0, running: 0 }],
+            tags: IDLE,
+          },
+        ],
+        [{ name: 'big', cpu: 3000, mem: 1024, desired: 2, running: 0 }],
+      ),
+      POLICY,
+    );
+    expect(plan.reasons.join('\n')).not.toMatch(/can never be placed/);
+    expect(plan.action).toBe('scale-out');
+    // Planned on the least capable type of the tie that takes the tasks: c5.xlarge (4 vCPUs) for each.
+    expect(plan.desiredCapacity.proposed).toBeGreaterThanOrEqual(2 + 4);
+  });
+});

@@ -111,3 +111,66 @@ describe('planCluster — moved tasks tied within an AZ', () => {
     expect(plan.drain.map((d) => d.ec2InstanceId)).toEqual([id(4)]);
   });
 });
+
+/**
+ * Random world 5161 (tenth stop): where ECS picks at random among tied instances, a moved task may take
+ * the room another moved task needs. i3 (the group's only member) runs a 2,048-unit task and a 1,024-unit
+ * one; in the same AZ, i1 has 1,536 units free and i2 (another group's) 2,048. Placed largest first, or
+ * smallest first on the first tied instance (i1), both fit; ECS may put the small one on i2, and the large
+ * one then waits — the drain was undone every 12 minutes. The check also places each random pick on the
+ * emptiest instance.
+ */
+describe('planCluster — a moved task may take the room another moved task needs', () => {
+  const snapshot = (i2Used: number): ClusterSnapshot =>
+    snapshotOf({
+      instances: [
+        {
+          id: id(1),
+          cpu: 2048,
+          mem: 8192,
+          usedCpu: 512,
+          usedMem: 512,
+          running: 1,
+          az: 'us-east-1a',
+          outsideGroup: true,
+        },
+        {
+          id: id(2),
+          cpu: 4096,
+          mem: 8192,
+          usedCpu: i2Used,
+          usedMem: 1024,
+          running: 1,
+          az: 'us-east-1a',
+          outsideGroup: true,
+        },
+        { id: id(3), cpu: 4096, mem: 8192, usedCpu: 3072, usedMem: 2048, running: 2, az: 'us-east-1a' },
+      ],
+      group: { min: 0, desired: 1 },
+      services: [
+        { name: 'tiny', cpu: 512, mem: 512, desired: 1 },
+        { name: 'other', cpu: i2Used, mem: 1024, desired: 1 },
+        { name: 'large', cpu: 2048, mem: 1024, desired: 1 },
+        { name: 'small', cpu: 1024, mem: 1024, desired: 1 },
+      ],
+      tasks: [
+        taskOn(id(1), 'tiny', 1),
+        taskOn(id(2), 'other', 1),
+        taskOn(id(3), 'large', 1),
+        taskOn(id(3), 'small', 1),
+      ],
+    });
+
+  it('keeps the instance when the small task may land where only the large one fits', () => {
+    const plan = planOf(snapshot(2048), { headroomTasks: 0 });
+    expect(plan.drain).toEqual([]);
+    expect(plan.action).toBe('hold');
+  });
+
+  it('drains it when whichever instance takes the small task leaves room for the large one', () => {
+    // i2 has 3,072 units free: with the small task on it, 2,048 are left for the large one.
+    const plan = planOf(snapshot(1024), { headroomTasks: 0 });
+    expect(plan.action).toBe('scale-in');
+    expect(plan.drain.map((d) => d.ec2InstanceId)).toEqual([id(3)]);
+  });
+});
