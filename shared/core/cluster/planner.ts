@@ -493,6 +493,7 @@ const planClusterNow = (
     largestTask: waiting.sizing.largestTask,
     instances: analysis.instances.filter((i) => !outOfService.has(i.ec2InstanceId ?? '')),
   };
+  const weights = new Map(gs.members.map((m) => [m.InstanceId, gs.fleet ? memberWeight(gs.fleet, m) : 1]));
   const sel = selectScaleIn(
     snapshot,
     inService,
@@ -502,6 +503,7 @@ const planClusterNow = (
     handedOver,
     options.drainReadOnly === 'final',
     options.drainReadOnly !== undefined,
+    { budget, weightOf: (ci) => weights.get(ci.ec2InstanceId ?? '') ?? 1 },
   );
   plan.needsTasks.push(...sel.needsTasks.filter((a) => !plan.needsTasks.includes(a)));
   // Within the units above MinSize, in ranking order (a subset of a removable set is removable).
@@ -564,7 +566,13 @@ const planClusterNow = (
   if (sel.drain.length > 0) {
     plan.action = 'scale-in';
     plan.drain = sel.drain.map(planned);
-    plan.desiredCapacity.proposed -= sel.drain.reduce((u, ci) => u + weightOf(me, ci.ec2InstanceId ?? ''), 0);
+    // Not below MinSize: a group that overshot its desired capacity loses members above it without a
+    // decrement (the termination keeps desired; finishScaleIns).
+    plan.desiredCapacity.proposed = Math.max(
+      group.MinSize,
+      plan.desiredCapacity.proposed -
+        sel.drain.reduce((u, ci) => u + weightOf(me, ci.ec2InstanceId ?? ''), 0),
+    );
     plan.stateTags[STATE_TAGS.lastScaleIn] = now.toISOString();
     setDraining(
       plan,

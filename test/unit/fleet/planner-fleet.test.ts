@@ -194,6 +194,35 @@ describe('weights: desired capacity counts units, not instances', () => {
     expect(plan.reasons.join('\n')).not.toMatch(/at MinSize/);
     expect(plan.drain.map((d) => d.ec2InstanceId)).toEqual(['i-c0000000000000002']);
   });
+
+  it('the same with both members idle and the heavier one ranked first: the lighter one goes', () => {
+    // Random world 1785 (tenth stop): 2 vCPUs above MinSize made room for one removal; the ranking put
+    // the idle 4-vCPU member first, the planner dropped it as over the units left, and the idle 2-vCPU
+    // member was never tried (the plan said nothing; it was kept for good).
+    const snapshot = fleetSnapshot(
+      [
+        {
+          name: 'asg-vcpu',
+          min: 4,
+          desired: 4,
+          capacityType: 'vcpu',
+          overrides: [{ type: 'm5.large' }, { type: 'm5.xlarge' }],
+          instances: [
+            { id: 'i-c0000000000000001', type: 'm5.xlarge' },
+            { id: 'i-c0000000000000002', type: 'm5.large' },
+          ],
+          tags: { 'ecs-autoscaler:headroom-tasks': '0' },
+        },
+      ],
+      [],
+      { tasks: [] },
+    );
+    const plan = planFleet(snapshot, { scaleInUnneededSeconds: 0 });
+    expect(plan.action).toBe('scale-in');
+    expect(plan.drain.map((d) => d.ec2InstanceId)).toEqual(['i-c0000000000000002']);
+    // Desired stays at MinSize: the members left hold it.
+    expect(plan.desiredCapacity).toEqual({ current: 4, proposed: 4 });
+  });
 });
 
 describe('overrides order and allocation strategy', () => {
