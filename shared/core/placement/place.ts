@@ -153,6 +153,7 @@ const choose = (
   all: readonly PlacementNode[],
   req: TaskRequirements,
   tieRank?: PlaceOptions['tieRank'],
+  worstFit = false,
 ): number => {
   let best = cands;
   for (const s of req.strategy) {
@@ -183,7 +184,7 @@ const choose = (
     }
     best = next;
   }
-  if (tieRank === WORST && best.length > 1) return emptiest(best, all);
+  if (worstFit && best.length > 1) return emptiest(best, all);
   if (tieRank && best.length > 1) {
     let pick = best[0]!;
     let low = tieRank(all[pick]!, req);
@@ -222,9 +223,6 @@ const emptiest = (cands: readonly number[], all: readonly PlacementNode[]): numb
   }
   return pick;
 };
-
-/** The `worstFit` tie-break: the emptiest of the tied nodes (compared by identity in `choose`). */
-const WORST: NonNullable<PlaceOptions['tieRank']> = () => 0;
 
 /** Places the demands. See the module comment. */
 export const placeTasks = (
@@ -271,7 +269,7 @@ export const placeTasks = (
         const cands: number[] = [];
         for (let k = 0; k < open.length; k++) if (allowed(open[k]!) && accepts(open[k]!, req)) cands.push(k);
         if (cands.length > 0) {
-          put(choose(cands, open, req, options.worstFit ? WORST : options.tieRank), demand.key, req, 1);
+          put(choose(cands, open, req, options.tieRank, options.worstFit), demand.key, req, 1);
           left--;
           continue;
         }

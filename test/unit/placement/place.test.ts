@@ -66,6 +66,33 @@ describe('placeTasks', () => {
     expect(new Set(r.assignments.map((a) => a.nodeId)).size).toBe(3);
   });
 
+  it('worstFit: ties of a strategy go to the emptiest instance, not the first', () => {
+    // Same AZ: the default spread by AZ leaves both tied; ECS picks at random, the check the worst pick.
+    const nodes = [node({ id: 'small', memory: 2000 }), node({ id: 'big', memory: 7000 })];
+    const one = [demand('w', 1, { memory: 512 })];
+    const where = (r: ReturnType<typeof placeTasks>) => r.assignments.map((a) => a.nodeId.split('/').pop());
+    expect(where(placeTasks(one, nodes, { record: true }))).toEqual(['small']);
+    expect(where(placeTasks(one, nodes, { record: true, worstFit: true }))).toEqual(['big']);
+  });
+
+  it('worstFit: a task of the random strategy goes to the emptiest instance that takes it', () => {
+    const nodes = [
+      node({ id: 'small', memory: 2000 }),
+      node({ id: 'big', memory: 7000, tcpUsed: [80] }),
+      node({ id: 'mid', memory: 4000 }),
+    ];
+    const r = placeTasks(
+      [demand('w', 2, { memory: 512, tcp: [80] }, { strategy: [{ type: 'random' }] })],
+      nodes,
+      {
+        record: true,
+        worstFit: true,
+      },
+    );
+    // Port 80 is taken on the emptiest; then the emptiest of the rest, then the other (the port again).
+    expect(r.assignments.map((a) => a.nodeId.split('/').pop())).toEqual(['mid', 'small']);
+  });
+
   it('opens one new instance per static-port task', () => {
     const r = placeTasks([demand('w', 3, { tcp: [80] })], [node({ tcpUsed: [80] })], {
       templates: [fresh('m5.large')],
