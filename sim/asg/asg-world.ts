@@ -446,6 +446,7 @@ export class AsgWorld {
     inst.toWarmPool = toWarmPool;
     const { clock, rng } = this.ctx;
     inst.terminationCause = `At ${new Date(clock.nowMs).toISOString()} ${cause}`;
+    inst.terminatingSince = clock.nowMs;
     const hook = inst.group.hooks[0];
     if (!hook) {
       this.proceed(inst);
@@ -622,6 +623,9 @@ export class AsgWorld {
         {
           instanceId: inst.id,
           cause,
+          // How long its termination was held (lifecycle hooks) before it proceeded.
+          heldSeconds:
+            inst.terminatingSince === undefined ? 0 : (this.ctx.clock.nowMs - inst.terminatingSince) / 1000,
           tasks: live.map((t) => ({ taskArn: t.arn, group: t.group, lastStatus: t.lastStatus })),
         },
       );

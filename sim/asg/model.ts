@@ -59,6 +59,8 @@ export interface SimAsgInstance {
   terminatedAt?: number;
   /** Why it is being terminated (activity Cause). */
   terminationCause?: string;
+  /** When it began terminating (entered Terminating:Wait, or proceeded at once without a hook). */
+  terminatingSince?: number;
 }
 
 /** One Auto Scaling group. */

@@ -25,6 +25,7 @@
  * read), the last weighted instance below MaxSize never bought.
  */
 
+import type { SimAsgInstance } from '../../sim/asg/model.js';
 import { createCapacityProvider, setDefaultCapacityProviderStrategy } from '../../sim/coexist.js';
 import type { TaskDefinitionSpec } from '../../sim/ecs/resources.js';
 import type { Sim } from '../../sim/index.js';
@@ -342,6 +343,8 @@ const deployedDefinition = (world: World, s: WorldService): TaskDefinition & { f
 
 /** The project's functions that act on clusters (the report only reads). */
 const DEPLOYED = ['cluster-dispatcher', 'cluster-scaler', 'instance-drainer'];
+/** The drainer's maximum drain time as deployed (docs/drain.md; the worlds set no tag for it). */
+const MAX_DRAIN_SECONDS = 3600;
 
 const PROVIDER = 'world-cp';
 
@@ -625,10 +628,12 @@ export const runWorld = async (
         );
       return live[(seed + k) % Math.max(1, live.length)];
     };
+    let foreignDrained: SimAsgInstance | undefined;
     if (world.foreignDrain) {
       sim.at(world.foreignDrain.at, () => {
         const victim = activeMember(7);
         if (victim?.containerInstance) sim.ecs.setStatus(victim.containerInstance, 'DRAINING');
+        foreignDrained = victim;
       });
     }
     let disconnected: string | undefined;
@@ -724,8 +729,14 @@ export const runWorld = async (
       }
     };
     scaledJudge('mid');
+    // Someone else's drain holds an instance of a group at MaxSize: the reference had that instance, and
+    // the scaler may not replace it while the drain is within its grace (1800 s, docs/coexistence.md) —
+    // it cannot buy another at MaxSize (world 13609: 8 port-8080 hosts needed, 7 ACTIVE and the drained one).
+    const drainedAtMax =
+      foreignDrained?.containerInstance?.status === 'DRAINING' &&
+      foreignDrained.group.desired >= foreignDrained.group.max;
     for (const s of world.services) {
-      if (s.name === boundService || s.name === scaledService?.name) continue;
+      if (s.name === boundService || s.name === scaledService?.name || drainedAtMax) continue;
       const run = running(sim, s.name);
       if (placeable.get(s.name) === s.to && run < s.to) {
         problems.push(
@@ -824,6 +835,15 @@ export const runWorld = async (
       Math.ceil((last * dep.minimumHealthyPercent) / 100) >= last;
     const stuckRefresh =
       refresh !== undefined && dep !== undefined && (placeable.rolledOut === false || frozen);
+    const stuckRollout = (data: Record<string, unknown> | undefined): boolean => {
+      if (dep === undefined || !(placeable.rolledOut === false || frozen)) return false;
+      const tasks = (data?.tasks ?? []) as { group: string }[];
+      return (
+        Number(data?.heldSeconds ?? 0) >= MAX_DRAIN_SECONDS &&
+        tasks.length > 0 &&
+        tasks.every((t) => t.group === `service:${world.services[dep.service]!.name}`)
+      );
+    };
     for (const g of sim.asg.groups.values()) {
       if (g.name === providerGroup || stuckRefresh) continue;
       const live = [...g.instances.values()].filter((i) => i.lifecycleState === 'InService');
@@ -876,6 +896,11 @@ export const runWorld = async (
       // AWS's design, and what the headroom is for; the drain itself is judged by the fault matrix's
       // spot-interruption scenario. Every other loss is a finding.
       if (v.kind === 'instance-terminated-with-tasks' && v.data?.cause === 'spot-interruption') continue;
+      // A rollout that cannot complete keeps its old tasks where they are, for good (ECS's rule): a
+      // lifecycle action holding such a task's instance — an instance refresh — is completed by the
+      // drainer at its maximum drain time (3600 s, docs/drain.md "A task that never stops"), with the
+      // task. That is the documented outcome, not a finding (worlds 12195, 13349).
+      if (v.kind === 'instance-terminated-with-tasks' && stuckRollout(v.data)) continue;
       if (v.kind === 'instance-terminated-with-tasks' || v.kind === 'lifecycle-action-timed-out')
         problems.push(`${v.kind}: ${v.message} (${String(v.data?.cause ?? '')})`);
     }
