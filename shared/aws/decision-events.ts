@@ -67,6 +67,11 @@ export class EventBridgeDecisionPublisher implements DecisionPublisher {
 
   constructor(private readonly clients: DecisionClients) {}
 
+  /** Forgets the last ids, as a new container would. */
+  forget(): void {
+    this.lastIds.clear();
+  }
+
   /** @inheritdoc */
   async publish(event: DecisionEvent): Promise<DecisionPublishOutcome> {
     const decisionId = event.detail.decisionId;
@@ -136,6 +141,13 @@ export const deploymentLastDecisionReader = (region?: string): Pick<SSMClient, '
   defaultSsm ??= new SSMClient({});
   return defaultSsm;
 };
+
+/**
+ * The default publisher forgets its last ids, as a new container would: the simulator's runs and worlds
+ * each start as a fresh deployment (a memory carried from the previous world skipped a publish, so its
+ * simulated calls and time, and a world ran another course than alone — random world 16519).
+ */
+export const clearDecisionMemory = (): void => defaultPublisher?.forget();
 
 /** The publisher with the default clients, created once per module (the SDK resolves the region). */
 export const defaultDecisionPublisher = (): DecisionPublisher => {

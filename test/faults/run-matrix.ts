@@ -34,6 +34,7 @@ import { metrics as clusterScalerMetrics } from '../../functions/cluster-scaler/
 import { metrics as drainerMetrics } from '../../functions/instance-drainer/handler.js';
 import { metrics as serviceScalerMetrics } from '../../functions/service-scaler/handler.js';
 import { clearControllerCache } from '../../shared/aws/controller-readers.js';
+import { clearDecisionMemory } from '../../shared/aws/decision-events.js';
 import { clearLaunchConfigurationCache } from '../../shared/aws/fleet-readers.js';
 import { clearInstanceTypeCache } from '../../shared/aws/instance-types.js';
 import { clearTaskDefinitionCache } from '../../shared/aws/snapshot-reader.js';
@@ -563,6 +564,7 @@ export const runOnce = async (
  * isolation test in faults.test.ts fails otherwise.
  */
 export const isolate = (): void => {
+  clearDecisionMemory();
   clearTaskDefinitionCache();
   clearInstanceTaskCache();
   clearControllerCache();

@@ -82,6 +82,17 @@ describe('EventBridgeDecisionPublisher', () => {
     expect(ssm).toHaveReceivedCommandTimes(GetParameterCommand, 1);
   });
 
+  it('forgets its last ids as a new container would: the recorded parameter decides again', async () => {
+    // The simulator's worlds and fault runs each start as a new deployment (random world 16519).
+    const p = publisher();
+    await p.publish(event);
+    p.forget();
+    const again = await p.publish(event);
+    expect(again.status).toBe('published'); // SSM (mocked) has no record: a new deployment's SSM
+    expect(ssm).toHaveReceivedCommandTimes(GetParameterCommand, 2);
+    expect(eb).toHaveReceivedCommandTimes(PutEventsCommand, 2);
+  });
+
   it('skips the same decision in a cold container, from the recorded parameter', async () => {
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: lastDecisionValue(event) } });
     const out = await publisher().publish(event);
