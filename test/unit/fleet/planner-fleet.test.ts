@@ -169,10 +169,9 @@ describe('weights: desired capacity counts units, not instances', () => {
     expect(planFleet(tight, { scaleInUnneededSeconds: 0 }).drain).toHaveLength(3);
   });
 
-  it('desired at MinSize but the members hold more (the ASG overshot): the idle one above MinSize goes', () => {
-    // Random worlds (seventh stop): 4 vCPUs desired and MinSize, members of 4 and 2 vCPUs (the ASG
-    // launches whole instances). "Desired capacity is at MinSize" held the idle 2-vCPU member for good.
-    const snapshot = fleetSnapshot(
+  /** 4 vCPUs desired and MinSize; members of 4 (m5.xlarge, busy or not) and 2 vCPUs (the ASG overshot). */
+  const overshot = (busy: boolean) =>
+    fleetSnapshot(
       [
         {
           name: 'asg-vcpu',
@@ -181,16 +180,22 @@ describe('weights: desired capacity counts units, not instances', () => {
           capacityType: 'vcpu',
           overrides: [{ type: 'm5.large' }, { type: 'm5.xlarge' }],
           instances: [
-            { id: 'i-c0000000000000001', type: 'm5.xlarge', cpu: 1024, mem: 512, running: 1 },
+            busy
+              ? { id: 'i-c0000000000000001', type: 'm5.xlarge', cpu: 1024, mem: 512, running: 1 }
+              : { id: 'i-c0000000000000001', type: 'm5.xlarge' },
             { id: 'i-c0000000000000002', type: 'm5.large' },
           ],
           tags: { 'ecs-autoscaler:headroom-tasks': '0' },
         },
       ],
-      [{ name: 'web', cpu: 1024, mem: 512, desired: 1, running: 1 }],
+      busy ? [{ name: 'web', cpu: 1024, mem: 512, desired: 1, running: 1 }] : [],
       { tasks: [] },
     );
-    const plan = planFleet(snapshot, { scaleInUnneededSeconds: 0 });
+
+  it('desired at MinSize but the members hold more (the ASG overshot): the idle one above MinSize goes', () => {
+    // Random worlds (seventh stop): 4 vCPUs desired and MinSize, members of 4 and 2 vCPUs (the ASG
+    // launches whole instances). "Desired capacity is at MinSize" held the idle 2-vCPU member for good.
+    const plan = planFleet(overshot(true), { scaleInUnneededSeconds: 0 });
     expect(plan.reasons.join('\n')).not.toMatch(/at MinSize/);
     expect(plan.drain.map((d) => d.ec2InstanceId)).toEqual(['i-c0000000000000002']);
   });
@@ -199,25 +204,7 @@ describe('weights: desired capacity counts units, not instances', () => {
     // Random world 1785 (tenth stop): 2 vCPUs above MinSize made room for one removal; the ranking put
     // the idle 4-vCPU member first, the planner dropped it as over the units left, and the idle 2-vCPU
     // member was never tried (the plan said nothing; it was kept for good).
-    const snapshot = fleetSnapshot(
-      [
-        {
-          name: 'asg-vcpu',
-          min: 4,
-          desired: 4,
-          capacityType: 'vcpu',
-          overrides: [{ type: 'm5.large' }, { type: 'm5.xlarge' }],
-          instances: [
-            { id: 'i-c0000000000000001', type: 'm5.xlarge' },
-            { id: 'i-c0000000000000002', type: 'm5.large' },
-          ],
-          tags: { 'ecs-autoscaler:headroom-tasks': '0' },
-        },
-      ],
-      [],
-      { tasks: [] },
-    );
-    const plan = planFleet(snapshot, { scaleInUnneededSeconds: 0 });
+    const plan = planFleet(overshot(false), { scaleInUnneededSeconds: 0 });
     expect(plan.action).toBe('scale-in');
     expect(plan.drain.map((d) => d.ec2InstanceId)).toEqual(['i-c0000000000000002']);
     // Desired stays at MinSize: the members left hold it.
