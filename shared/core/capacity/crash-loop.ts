@@ -69,15 +69,17 @@ const CRASH_READS = 20;
 
 /**
  * The instances whose task lists would show a crash loop's retries ({@link crashLoopRoom}): ACTIVE ones
- * with pending tasks and no listed task, while a crash-looping service has a pending task. The cluster
- * scaler reads them (`needsTasks`) and plans again.
+ * with pending tasks and no listed task, while a service crash-loops. The cluster scaler reads them
+ * (`needsTasks`) and plans again. Not only while the service counts a pending task: a retry being stopped
+ * (PENDING, desired STOPPED) is no longer the service's pending task but still holds its instance's room
+ * for a second or two — read at that moment it looked like lost headroom, and an instance was bought
+ * (random world 15601, tenth stop).
  */
 export const crashLoopReads = (
   snapshot: Pick<ClusterSnapshot, 'services' | 'tasks' | 'containerInstances'>,
 ): string[] => {
   const retrying = snapshot.services.some(
-    (s) =>
-      s.status === 'ACTIVE' && s.schedulingStrategy !== 'DAEMON' && s.pendingCount > 0 && isCrashLooping(s),
+    (s) => s.status === 'ACTIVE' && s.schedulingStrategy !== 'DAEMON' && isCrashLooping(s),
   );
   if (!retrying) return [];
   const listed = new Set((snapshot.tasks ?? []).map((t) => t.containerInstanceArn));

@@ -55,4 +55,13 @@ describe('crash loops hold no room', () => {
     expect(crashLoopReads(cluster(6, true))).toEqual([]);
     expect(crashLoopReads(cluster(0, false))).toEqual([]);
   });
+
+  it("asks for it too while the retry is being stopped (no longer the service's pending task)", () => {
+    // Random world 15601 (tenth stop): at the tick the retry was PENDING with desired STOPPED; the service
+    // counted no pending task, the list was not read, the room looked taken, and an instance was bought.
+    const s = cluster(6, false);
+    s.services.find((x) => x.serviceName === 'crash')!.pendingCount = 0;
+    expect(crashLoopReads(s)).toEqual([ciArn('i-00000000000000002')]);
+    expect(planOf(s).needsTasks).toContain(ciArn('i-00000000000000002'));
+  });
 });
