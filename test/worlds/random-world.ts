@@ -735,8 +735,11 @@ export const runWorld = async (
     const drainedAtMax =
       foreignDrained?.containerInstance?.status === 'DRAINING' &&
       foreignDrained.group.desired >= foreignDrained.group.max;
+    // Every group is the untagged provider's: the scaler drives none (it reports that the cluster has no
+    // tagged group), so nothing it does is judged by what a group at MaxSize would place (world 19412).
+    const noneDriven = world.groups.every((g) => g.name === providerGroup);
     for (const s of world.services) {
-      if (s.name === boundService || s.name === scaledService?.name || drainedAtMax) continue;
+      if (s.name === boundService || s.name === scaledService?.name || drainedAtMax || noneDriven) continue;
       const run = running(sim, s.name);
       if (placeable.get(s.name) === s.to && run < s.to) {
         problems.push(
