@@ -493,7 +493,8 @@ const planClusterNow = (
     largestTask: waiting.sizing.largestTask,
     instances: analysis.instances.filter((i) => !outOfService.has(i.ec2InstanceId ?? '')),
   };
-  const weights = new Map(gs.members.map((m) => [m.InstanceId, gs.fleet ? memberWeight(gs.fleet, m) : 1]));
+  // Within the units above MinSize, in ranking order (a subset of a removable set is removable): the
+  // selection passes over a member heavier than the units left.
   const sel = selectScaleIn(
     snapshot,
     inService,
@@ -503,22 +504,9 @@ const planClusterNow = (
     handedOver,
     options.drainReadOnly === 'final',
     options.drainReadOnly !== undefined,
-    { budget, weightOf: (ci) => weights.get(ci.ec2InstanceId ?? '') ?? 1 },
+    { budget, weightOf: (ci) => memberWeightOf(gs, ci.ec2InstanceId ?? '') },
   );
   plan.needsTasks.push(...sel.needsTasks.filter((a) => !plan.needsTasks.includes(a)));
-  // Within the units above MinSize, in ranking order (a subset of a removable set is removable).
-  let spent = 0;
-  const overBudget = new Set<InstanceView>();
-  for (const ci of sel.drain) {
-    const w = memberWeightOf(gs, ci.ec2InstanceId ?? '');
-    if (spent + w > budget) overBudget.add(ci);
-    else spent += w;
-  }
-  if (overBudget.size > 0) {
-    const ids = [...overBudget].map((ci) => ci.ec2InstanceId ?? ci.containerInstanceArn);
-    sel.drain = sel.drain.filter((ci) => !overBudget.has(ci));
-    sel.reasons = sel.reasons.filter((r) => !ids.some((id) => r.includes(id)));
-  }
   // Issue 16: per-instance pacing (scale-in-pacing.ts) — how many of the removable ones go now.
   const paceInput = {
     tags: group.Tags,

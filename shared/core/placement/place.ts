@@ -147,16 +147,20 @@ const bucketOf = (n: PlacementNode, field: string): string => {
   return n.attributes.get(name) ?? `(none:${n.id})`;
 };
 
-/** Chooses among candidates by the strategies (lexicographic), then `tieRank`, first in order on ties. */
+/**
+ * Chooses among candidates by the strategies (lexicographic; none with `strategies` off), then the emptiest
+ * with `worstFit`, else `tieRank`, first in order on ties.
+ */
 const choose = (
   cands: number[],
   all: readonly PlacementNode[],
   req: TaskRequirements,
   tieRank?: PlaceOptions['tieRank'],
   worstFit = false,
+  strategies = true,
 ): number => {
   let best = cands;
-  for (const s of req.strategy) {
+  for (const s of strategies ? req.strategy : []) {
     if (best.length === 1) break;
     let key: (n: PlacementNode) => number;
     if (s.type === 'binpack') {
@@ -264,21 +268,13 @@ export const placeTasks = (
     let cursor = 0;
     let left = demand.count;
     while (left > 0) {
-      if (strategic) {
-        // One task at a time: the strategies re-rank after every placement, as ECS does.
+      if (strategic || options.worstFit) {
+        // One task at a time: the strategies re-rank after every placement, as ECS does (worstFit without
+        // a strategy: every node that takes the task is a tie).
         const cands: number[] = [];
         for (let k = 0; k < open.length; k++) if (allowed(open[k]!) && accepts(open[k]!, req)) cands.push(k);
         if (cands.length > 0) {
-          put(choose(cands, open, req, options.tieRank, options.worstFit), demand.key, req, 1);
-          left--;
-          continue;
-        }
-      } else if (options.worstFit) {
-        const cands: number[] = [];
-        for (let k = 0; k < open.length; k++) if (allowed(open[k]!) && accepts(open[k]!, req)) cands.push(k);
-        const k = emptiest(cands, open);
-        if (k >= 0) {
-          put(k, demand.key, req, 1);
+          put(choose(cands, open, req, options.tieRank, options.worstFit, strategic), demand.key, req, 1);
           left--;
           continue;
         }
