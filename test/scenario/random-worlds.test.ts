@@ -25,12 +25,17 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * units above MinSize took the one removal, and the lighter idle one was never tried); 12195 and 13609 (the
  * judge: a task a stuck rollout keeps in place leaves with its instance at the drainer's maximum drain
  * time, as documented; someone else's drain holds an instance of a group at MaxSize), 15601 (a crash loop's
- * retry being stopped, not read, looked like lost headroom).
+ * retry being stopped, not read, looked like lost headroom); eleventh stop — 9521 (the headroom checked
+ * only after the emptiest-first picks of the moved tasks: a drain undone every 12 minutes), 23112 (a
+ * host-port task costed by the copies its size allows: the dearer type bought, whose old revision then
+ * held the only hosts the new one ran on), 9410 and 21601 (the judge: someone else's drain in a group the
+ * scaler does not drive).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
   ...[72, 162, 240, 471, 650, 839, 1030, 1068, 1206, 1794, 1807, 2230, 2313, 2521, 2870, 2944, 3153],
   ...[1785, 3427, 3710, 5161, 5214, 6693, 6875, 6937, 12195, 13609, 15601],
+  ...[9410, 9521, 21601, 23112],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

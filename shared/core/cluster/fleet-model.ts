@@ -20,6 +20,7 @@
  * Pure.
  */
 import type { CapacityAnalysis } from '../capacity/capacity.js';
+import { copiesThatFit } from '../capacity/resources.js';
 import { accepts, type Demand, type PlacementNode, placeTasks } from '../placement/index.js';
 import { arrivalOption, type LaunchOption } from './fleet.js';
 import { type FleetGroup, growableGroups, inFlightSlots } from './fleet-plan.js';
@@ -101,6 +102,23 @@ const inFlightNodes = (
 /** The service (or `headroom`) a demand stands for, for reasons. */
 const demandName = (d: Demand): string => (d.key === 'headroom' ? 'the headroom' : d.req.group);
 
+/**
+ * The cost per task of a new instance by the placement model: the copies one instance holds by its rules,
+ * not by size alone — one per host with a static host port, as many as its ENIs with task ENIs (random
+ * world 23112, eleventh stop: a task with host port 80 went to m5.2xlarge, "3 copies per instance", over
+ * c5.xlarge at 1; the hosts were twice the price, and its old revision then held the only hosts its new
+ * one ran on).
+ */
+const modelCost = (option: LaunchOption, node: PlacementNode, d: Demand): number => {
+  const cost = costPerTask(option, d.req.resources);
+  if (!Number.isFinite(cost)) return cost;
+  const copies = copiesThatFit(d.req.resources, option.free!);
+  const n = Math.min(copies, 64);
+  const left = placeTasks([{ ...d, count: n }], [], { templates: [node], maxNew: 1 }).unplaced;
+  const held = n - left.reduce((k, u) => k + u.count, 0);
+  return held >= n ? cost : held > 0 ? (cost * copies) / held : Number.POSITIVE_INFINITY;
+};
+
 /** Sizes each group's growth with the placement model (module comment). */
 export const sizeFleetWithModel = (
   placement: ClusterPlacement,
@@ -134,7 +152,7 @@ export const sizeFleetWithModel = (
           });
           const node = arrival && optionNode(placement, arrival.option, g.capacityProvider);
           return arrival && node && accepts(node, d.req)
-            ? [{ g, arrival, node, cost: costPerTask(arrival.option, d.req.resources) }]
+            ? [{ g, arrival, node, cost: modelCost(arrival.option, node, d) }]
             : [];
         })
         .sort(growthOrder);

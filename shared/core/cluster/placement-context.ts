@@ -439,12 +439,14 @@ export const placeOnStaying = (
       : undefined;
   const options = { strategies: total <= STRATEGY_TASK_LIMIT, ...(tieRank ? { tieRank } : {}) };
   let result = placeTasks(demands, nodes, options);
+  const passes = [result];
   // ECS places service by service, in an order it does not document: the moved tasks must also fit
   // when the smaller ones go first (random world 6693, ninth stop: a small awsvpc task's replacement,
   // spread by AZ, took the room the large one's needed; it waited, and the drain was undone).
   const moved = demands.filter((d) => d.req.group !== HEADROOM);
   if (result.unplaced.length === 0 && moved.length > 1) {
     result = placeTasks(demands, nodes, { ...options, smallestFirst: true });
+    passes.push(result);
   }
   // Where ECS picks at random (the instances spread by AZ leaves tied; any that takes a task without a
   // strategy), the moved tasks must also fit when each pick is the emptiest instance, the smaller first
@@ -462,6 +464,7 @@ export const placeOnStaying = (
             scattered.nodes.filter((n) => !n.isNew),
             options,
           );
+    passes.push(result);
   }
   const unplaced = result.unplaced.map((u) => {
     const item = { label: firstLabel.get(demands[Number(u.key)]!) ?? u.key };
@@ -481,16 +484,22 @@ export const placeOnStaying = (
     };
   });
   if (strategic && reserve.length > 0) {
-    // The headroom on what ECS's placement of the moved tasks leaves free.
+    // The headroom on what ECS's placement of the moved tasks leaves free, after each order tried: the
+    // first one's tie picks cost the headroom most (random world 9521, eleventh stop: checked only after
+    // the emptiest-first picks, a small task's spread tie went to the one arm64 instance with room for the
+    // headroom; scale-out bought the headroom back by undoing the drain, every 12 minutes).
     const want = headArch();
-    const left = placeFirstFitDecreasing(
-      reserve,
-      result.nodes
-        .filter((n) => !n.isNew && archTakes(n.attributes.get('ecs.cpu-architecture'), want))
-        .map((n) => ({ id: n.id, free: n.free })),
-    );
-    for (const u of left.unplaced) {
-      unplaced.push({ ...plainUnplaced(tasks, u), reason: afterMovesReason(u.reservation) });
+    for (const r of passes) {
+      const left = placeFirstFitDecreasing(
+        reserve,
+        r.nodes
+          .filter((n) => !n.isNew && archTakes(n.attributes.get('ecs.cpu-architecture'), want))
+          .map((n) => ({ id: n.id, free: n.free })),
+      );
+      for (const u of left.unplaced) {
+        unplaced.push({ ...plainUnplaced(tasks, u), reason: afterMovesReason(u.reservation) });
+      }
+      if (left.unplaced.length > 0) break;
     }
   }
   return { unplaced };

@@ -256,3 +256,40 @@ describe('a mixed group: a new instance is what the group launches, not what its
     expect(plan.desiredCapacity.proposed).toBeGreaterThanOrEqual(2 + 4);
   });
 });
+
+/**
+ * Random world 23112 (eleventh stop): the cost per task of a group is the price of the instance it
+ * launches over the copies one holds by the placement model. By size an m5.2xlarge holds 4 tasks of
+ * 2,048 CPU units and 6 GiB ($0.384 / 4) and a c5.xlarge 1 ($0.17); with host port 80 each holds one.
+ */
+describe('the cost per task under placement rules', () => {
+  const waiting = (hostPort?: number) =>
+    planFleet(
+      fleetSnapshot(
+        [
+          { name: 'large', min: 0, max: 10, overrides: [{ type: 'm5.2xlarge' }], instances: [], tags: IDLE },
+          { name: 'small', min: 0, max: 10, overrides: [{ type: 'c5.xlarge' }], instances: [], tags: IDLE },
+        ],
+        [{ name: 'edge', cpu: 2048, mem: 6144, desired: 2, running: 0, ...(hostPort ? { hostPort } : {}) }],
+      ),
+      POLICY,
+    );
+
+  it('grows the group whose instance costs least per task it can hold: one per host with a host port', () => {
+    const plan = waiting(80);
+    expect(groupPlan(plan, 'small')).toMatchObject({
+      action: 'scale-out',
+      desiredCapacity: { current: 0, proposed: 2 },
+    });
+    expect(groupPlan(plan, 'large').action).toBe('hold');
+  });
+
+  it('without the port, the larger instance holds 4 and is the cheaper per task', () => {
+    const plan = waiting();
+    expect(groupPlan(plan, 'large')).toMatchObject({
+      action: 'scale-out',
+      desiredCapacity: { current: 0, proposed: 1 },
+    });
+    expect(groupPlan(plan, 'small').action).toBe('hold');
+  });
+});

@@ -174,3 +174,61 @@ describe('planCluster — a moved task may take the room another moved task need
     expect(plan.drain.map((d) => d.ec2InstanceId)).toEqual([id(3)]);
   });
 });
+
+/**
+ * Random world 9521 (eleventh stop): the headroom must fit after every order the check tries, the first
+ * one's tie picks included. i4 runs an arm64 task of `arm` (distinct instances; the largest, so the
+ * headroom is an arm64 copy of it) and a small task of `any`; both spread by instance. `arm` can only move
+ * to i3; `any` then ties on i1 (x86) and i2 — ECS may pick i2, the one arm64 instance with room for the
+ * headroom. Checked only after the emptiest-first picks (`any` on i1), the drain went ahead and was undone
+ * a minute later by the scale-out that buys the headroom back, every 12 minutes.
+ */
+describe('planCluster — the headroom after every order of the moved tasks', () => {
+  const snapshot = (armArch: boolean): ClusterSnapshot => {
+    const s = snapshotOf({
+      instances: [
+        { id: id(1), cpu: 4096, mem: 8192, usedCpu: 256, usedMem: 1024, running: 1, outsideGroup: true },
+        { id: id(2), cpu: 2048, mem: 8192, usedCpu: 1024, usedMem: 256, running: 1 },
+        { id: id(3), cpu: 2048, mem: 8192, usedCpu: 512, usedMem: 1024, running: 1 },
+        { id: id(4), cpu: 2048, mem: 8192, usedCpu: 1280, usedMem: 1280, running: 2 },
+      ],
+      group: { min: 0, desired: 3 },
+      services: [
+        { name: 'x86', cpu: 256, mem: 1024, desired: 1 },
+        { name: 'arm', cpu: 1024, mem: 256, desired: 2 },
+        { name: 'small', cpu: 512, mem: 1024, desired: 1 },
+        { name: 'any', cpu: 256, mem: 1024, desired: 1 },
+      ],
+      tasks: [
+        taskOn(id(1), 'x86', 1),
+        taskOn(id(2), 'arm', 1),
+        taskOn(id(3), 'small', 1),
+        taskOn(id(4), 'arm', 2),
+        taskOn(id(4), 'any', 1),
+      ],
+    });
+    for (const [k, ci] of s.containerInstances.entries()) {
+      ci.attributes?.push({ name: 'ecs.cpu-architecture', value: k === 0 ? 'x86_64' : 'arm64' });
+    }
+    for (const svc of s.services) svc.placementStrategy = [{ type: 'spread', field: 'instanceId' }];
+    s.services.find((v) => v.serviceName === 'arm')!.placementConstraints = [{ type: 'distinctInstance' }];
+    if (armArch) {
+      const td = s.taskDefinitions.find((t) => t.taskDefinitionArn.includes('/arm:'))!;
+      Object.assign(td, { runtimePlatform: { cpuArchitecture: 'ARM64' } });
+    }
+    return s;
+  };
+
+  it('keeps the instance when a tie pick of a moved task may take the headroom’s only room', () => {
+    const plan = planOf(snapshot(true));
+    expect(plan.drain).toEqual([]);
+    expect(plan.action).toBe('hold');
+    expect(plan.reasons.join('\n')).toMatch(/no instance can be removed/);
+  });
+
+  it('drains when the headroom may run on any instance (i1 keeps room for it whatever the picks)', () => {
+    const plan = planOf(snapshot(false));
+    expect(plan.action).toBe('scale-in');
+    expect(plan.drain.length).toBeGreaterThan(0);
+  });
+});
