@@ -28,14 +28,16 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * retry being stopped, not read, looked like lost headroom); eleventh stop — 9521 (the headroom checked
  * only after the emptiest-first picks of the moved tasks: a drain undone every 12 minutes), 23112 (a
  * host-port task costed by the copies its size allows: the dearer type bought, whose old revision then
- * held the only hosts the new one ran on), 9410 and 21601 (the judge: someone else's drain in a group the
- * scaler does not drive).
+ * held the only hosts the new one ran on), 26402 (the unlisted host marked as running a distinctInstance
+ * task was the full one, not the one with room), 9410 and 21601 (the judge: someone else's drain in a group
+ * the scaler does not drive), 27739 (the judge: a service only such a group runs), 28946 (the judge: a
+ * service still stepping down when the cluster was judged).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
   ...[72, 162, 240, 471, 650, 839, 1030, 1068, 1206, 1794, 1807, 2230, 2313, 2521, 2870, 2944, 3153],
   ...[1785, 3427, 3710, 5161, 5214, 6693, 6875, 6937, 12195, 13609, 15601],
-  ...[9410, 9521, 21601, 23112],
+  ...[9410, 9521, 21601, 23112, 26402, 27739, 28946],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

@@ -367,6 +367,29 @@ const cpuOf = (s: WorldService, t: number, runningTasks: number): number =>
 const providerGrown = (world: World): boolean =>
   world.provider !== undefined && world.provider.tagged && !world.provider.managedScaling;
 
+/**
+ * Whether group `g` may launch a type that runs `s`'s tasks by the rules the draw gives them: arm64 images
+ * only on m6g, a GPU only on g4dn, `memberOf` on its type family (an attribute-based group launches x86
+ * types without GPUs).
+ */
+const groupRuns = (g: FleetGroup, s: WorldService): boolean => {
+  const td = s.td as TaskDefinitionSpec;
+  const arm = td.cpuArchitecture === 'ARM64';
+  const gpu = (td.containers ?? []).some((c) => (c.gpu ?? 0) > 0);
+  const family = /=~ (\w+)\.\*/.exec(td.placementConstraints?.[0]?.expression ?? '')?.[1];
+  const name = (t: string | { name: string }) => (typeof t === 'string' ? t : t.name);
+  const types = g.mixedInstances
+    ? g.mixedInstances.overrides.map((o) => ('type' in o ? name(o.type) : undefined))
+    : (g.instanceTypes ?? []).map(name);
+  return types.some((t) =>
+    t === undefined
+      ? !arm && !gpu
+      : (!arm || t.startsWith('m6g')) &&
+        (!gpu || t.startsWith('g4dn')) &&
+        (!family || t.startsWith(`${family}.`)),
+  );
+};
+
 const DAEMON: TaskDefinition = { family: 'agent', containers: [{ cpu: 128, memoryReservation: 128 }] };
 
 /** Services (daemon first, as ECS starts daemon tasks first on a joining host) at `desired(s)`. */
@@ -744,7 +767,10 @@ export const runWorld = async (
     const heldByOthers = drainedAtMax || noneDriven;
     scaledJudge('mid');
     for (const s of world.services) {
-      if (s.name === boundService || s.name === scaledService?.name || heldByOthers) continue;
+      // A service only groups the scaler does not drive can run: what room it gets there is ECS's choice
+      // (world 27739: the only arm64 host, the untagged provider's, took another service's replacement).
+      const unreachable = world.groups.every((g) => g.name === providerGroup || !groupRuns(g, s));
+      if (s.name === boundService || s.name === scaledService?.name || heldByOthers || unreachable) continue;
       const run = running(sim, s.name);
       if (placeable.get(s.name) === s.to && run < s.to) {
         problems.push(
@@ -780,14 +806,20 @@ export const runWorld = async (
     await inspect?.(sim, 'end');
     scaledJudge('end');
     // A scaled service's demand last changed at its last scale-in, which may come late (one task per 5
-    // minutes): the cluster gets 20 minutes after it (the unneeded time is 10) before it is judged.
-    const lastChange = Math.max(
-      2400,
-      ...sim.timeline.actions
-        .filter((a) => a.fn === 'service-scaler' && a.command === 'UpdateService' && !a.error)
-        .map((a) => a.t),
-    );
-    if (lastChange + 1200 > 4800) await sim.runFor(lastChange + 1200 - 4800);
+    // minutes): the cluster gets 20 minutes after it (the unneeded time is 10) before it is judged — after
+    // the last one, including those made while it waits (world 28946: a service stepping down from 12
+    // tasks was judged 20 minutes after its last scale-in before 80 min, while it went on stepping down;
+    // two instances were still within their unneeded time).
+    const lastChange = () =>
+      Math.max(
+        2400,
+        ...sim.timeline.actions
+          .filter((a) => a.fn === 'service-scaler' && a.command === 'UpdateService' && !a.error)
+          .map((a) => a.t),
+      );
+    while (lastChange() + 1200 > sim.elapsedSeconds && sim.elapsedSeconds < 4 * 3600) {
+      await sim.runFor(lastChange() + 1200 - sim.elapsedSeconds);
+    }
     if (scaledService) {
       const { min, max } = world.scaling!;
       const out = sim.timeline.actions.filter(

@@ -75,11 +75,14 @@ export const groupService = (group: string | undefined): string | undefined =>
 /**
  * For services with `distinctInstance` whose tasks are not all listed, marks `running − listed` nodes
  * without a task list as holding one: first those whose reserved resources can hold one of its tasks
- * (`size`; a node that reserves less runs none), then the others; each kind with the most free memory
- * first (the pessimistic choice, it leaves the smallest nodes free). ECS puts each such task on its own
- * instance, so the count is exact. Before, an r5 reserving 128 CPU units was marked for a 2,048-unit task
- * while the c5 that ran it looked free: a drain counted its task as moving there, and it could not move
- * (random world 2230, eighth stop).
+ * (`size`; a node that reserves less runs none), then the others; within each, first those whose free
+ * room could take another of its tasks, then the most free memory (the pessimistic choice: what is left
+ * unmarked is where a moved task could not go anyway). ECS puts each such task on its own instance, so
+ * the count is exact. Before, an r5 reserving 128 CPU units was marked for a 2,048-unit task while the c5
+ * that ran it looked free: a drain counted its task as moving there, and it could not move (random world
+ * 2230, eighth stop); and a full host (no CPU left) was marked while the one with room, which ran the
+ * task, looked free: the drained instance's task "moved" there, waited, and an instance was bought for it
+ * (random world 26402, eleventh stop).
  */
 const assumeDistinctOccupancy = (
   nodes: PlacementNode[],
@@ -95,14 +98,17 @@ const assumeDistinctOccupancy = (
     let missing = s.runningCount + s.pendingCount - listed;
     if (missing <= 0) continue;
     const task = size(s);
-    const holds = (n: PlacementNode): number => {
-      const r = reserved.get(n.id);
-      return Number(!task || !r || (r.CPU >= task.CPU && r.MEMORY >= task.MEMORY));
-    };
+    const within = (r: Resources | undefined): number =>
+      Number(!task || !r || (r.CPU >= task.CPU && r.MEMORY >= task.MEMORY));
     const unknown = out
       .map((n, i) => ({ n, i }))
       .filter(({ n }) => !n.groupsKnown && (n.groups.get(group) ?? 0) === 0)
-      .sort((a, b) => holds(b.n) - holds(a.n) || b.n.free.MEMORY - a.n.free.MEMORY);
+      .sort(
+        (a, b) =>
+          within(reserved.get(b.n.id)) - within(reserved.get(a.n.id)) ||
+          within(b.n.free) - within(a.n.free) ||
+          b.n.free.MEMORY - a.n.free.MEMORY,
+      );
     for (const { n, i } of unknown) {
       if (missing-- <= 0) break;
       out[i] = { ...n, groups: new Map([...n.groups, [group, 1]]) };

@@ -37,3 +37,41 @@ describe('planCluster — distinctInstance tasks that are not listed', () => {
     expect(plan.drain.map((d) => d.ec2InstanceId)).not.toContain(id(1));
   });
 });
+
+/**
+ * Random world 26402 (eleventh stop): both unlisted instances reserve enough for a task of `one`; the one
+ * marked as running it must be the one whose free room could otherwise take the moved task (i2), not the
+ * one with the most free memory and no CPU left (i3). Marked the other way, i1's task "moved" to i2, waited
+ * ("fit on no ACTIVE one") and an instance was bought for it.
+ */
+describe('planCluster — which unlisted instance runs the distinctInstance task', () => {
+  /** i3 runs `full` of `fullCpu` CPU units: 2,048 leaves it no room for a task of `one`. */
+  const snapshot = (fullCpu: number): ClusterSnapshot => {
+    const s = snapshotOf({
+      instances: [
+        { id: id(1), cpu: 2048, mem: 3840, usedCpu: 256, usedMem: 256, running: 1 },
+        { id: id(2), cpu: 2048, mem: 3840, usedCpu: 1280, usedMem: 3328, running: 2 },
+        { id: id(3), cpu: 2048, mem: 3840, usedCpu: fullCpu, usedMem: 256, running: 1 },
+      ],
+      group: { min: 0, desired: 3 },
+      services: [
+        { name: 'one', cpu: 256, mem: 256, desired: 2 },
+        { name: 'heavy', cpu: 1024, mem: 3072, desired: 1 },
+        { name: 'full', cpu: fullCpu, mem: 256, desired: 1 },
+      ],
+      tasks: [taskOn(id(1), 'one', 1)],
+    });
+    s.services[0]!.placementConstraints = [{ type: 'distinctInstance' }];
+    return s;
+  };
+
+  it('keeps the instance when the one instance with room runs the other task', () => {
+    const plan = planOf(snapshot(2048), { headroomTasks: 0 });
+    expect(plan.drain.map((d) => d.ec2InstanceId)).not.toContain(id(1));
+  });
+
+  it('drains it when both have room: whichever runs the other task, the moved one has a host', () => {
+    const plan = planOf(snapshot(1024), { headroomTasks: 0 });
+    expect(plan.drain.map((d) => d.ec2InstanceId)).toContain(id(1));
+  });
+});
