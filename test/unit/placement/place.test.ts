@@ -93,6 +93,15 @@ describe('placeTasks', () => {
     expect(r.assignments.map((a) => a.nodeId.split('/').pop())).toEqual(['mid', 'small']);
   });
 
+  it('smallestFirst is the exact reverse: demands of the same size change order too (world 10621)', () => {
+    // Equal by their largest figure (2,048), so "smallest first" once kept the given order.
+    const nodes = [node({ id: 'only', memory: 4096 })];
+    const both = [demand('large', 1, { memory: 2048 }), demand('small', 1, { memory: 2048 })];
+    const first = (r: ReturnType<typeof placeTasks>) => r.assignments.map((a) => a.key);
+    expect(first(placeTasks(both, nodes, { record: true }))).toEqual(['large', 'small']);
+    expect(first(placeTasks(both, nodes, { record: true, smallestFirst: true }))).toEqual(['small', 'large']);
+  });
+
   it('opens one new instance per static-port task', () => {
     const r = placeTasks([demand('w', 3, { tcp: [80] })], [node({ tcpUsed: [80] })], {
       templates: [fresh('m5.large')],
