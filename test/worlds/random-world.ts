@@ -796,7 +796,10 @@ export const runWorld = async (
       const moves =
         Math.floor((d * deployment.maximumPercent) / 100) > d ||
         Math.ceil((d * deployment.minimumHealthyPercent) / 100) < d;
+      // Not while others hold the room the reference had, as liveness (world 44474: the only group, a
+      // provider's the scaler stands aside from, lost its one host to someone's drain).
       const judged =
+        !heldByOthers &&
         deployedService.name !== boundService &&
         deployedService.name !== scaledService?.name &&
         moves &&
