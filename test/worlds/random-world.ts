@@ -766,14 +766,14 @@ export const runWorld = async (
     // it cannot buy another at MaxSize (world 13609: 8 port-8080 hosts needed, 7 ACTIVE and the drained one),
     // nor in a capacity provider's group it does not drive, which the reference keeps at its size (world
     // 9410: the only arm64 group, the provider's with managed scaling, lost a host to the drain).
-    const drainedAtMax =
+    const drainedUnreplaceable =
       foreignDrained?.containerInstance?.status === 'DRAINING' &&
       (foreignDrained.group.desired >= foreignDrained.group.max ||
         foreignDrained.group.name === providerGroup);
     // Every group is the untagged provider's: the scaler drives none (it reports that the cluster has no
     // tagged group), so nothing it does is judged by what a group at MaxSize would place (world 19412).
     const noneDriven = world.groups.every((g) => g.name === providerGroup);
-    const heldByOthers = drainedAtMax || noneDriven;
+    const heldByOthers = drainedUnreplaceable || noneDriven;
     scaledJudge('mid');
     for (const s of world.services) {
       // A service only groups the scaler does not drive can run: what room it gets there is ECS's choice
