@@ -145,10 +145,24 @@ const share = (r: Resources, scale: Resources | undefined): number => {
   return s;
 };
 
-const bucketOf = (n: PlacementNode, field: string): string => {
-  if (field === 'instanceId' || field === 'host') return n.id;
-  const name = field.startsWith('attribute:') ? field.slice('attribute:'.length) : field;
-  return n.attributes.get(name) ?? `(none:${n.id})`;
+/**
+ * A demand's spread buckets (attribute value, or the node itself without one) and their task counts of the
+ * demand's group, by field: built once per demand and kept up to date as its tasks land (`put`), rather
+ * than recounted over every node for every task.
+ */
+type Spreads = Map<string, { buckets: string[]; counts: Map<string, number> }>;
+
+const spreadOf = (spreads: Spreads, all: readonly PlacementNode[], req: TaskRequirements, field: string) => {
+  let sp = spreads.get(field);
+  if (!sp) spreads.set(field, (sp = { buckets: [], counts: new Map() }));
+  const name = field.startsWith('attribute:') ? field.slice(10) : field;
+  for (let i = sp.buckets.length; i < all.length; i++) {
+    const n = all[i]!;
+    const b = n.attributes.get(name) ?? `(none:${n.id})`;
+    sp.buckets.push(b);
+    sp.counts.set(b, (sp.counts.get(b) ?? 0) + (n.groups.get(req.group) ?? 0));
+  }
+  return sp;
 };
 
 /**
@@ -159,6 +173,7 @@ const choose = (
   cands: number[],
   all: readonly PlacementNode[],
   req: TaskRequirements,
+  spreads: Spreads,
   tieRank?: PlaceOptions['tieRank'],
   worstFit = false,
   strategies = true,
@@ -166,25 +181,22 @@ const choose = (
   let best = cands;
   for (const s of strategies ? req.strategy : []) {
     if (best.length === 1) break;
-    let key: (n: PlacementNode) => number;
+    let key: (n: PlacementNode, i: number) => number;
     if (s.type === 'binpack') {
       const field = s.field === 'cpu' ? 'CPU' : 'MEMORY';
       key = (n) => n.free[field];
     } else if (s.type === 'spread') {
       const field = s.field ?? 'instanceId';
-      const counts = new Map<string, number>();
-      if (field !== 'instanceId' && field !== 'host') {
-        for (const n of all) {
-          const b = bucketOf(n, field);
-          counts.set(b, (counts.get(b) ?? 0) + (n.groups.get(req.group) ?? 0));
-        }
+      if (field === 'instanceId' || field === 'host') key = (n) => n.groups.get(req.group) ?? 0;
+      else {
+        const sp = spreadOf(spreads, all, req, field);
+        key = (_n, i) => sp.counts.get(sp.buckets[i]!) ?? 0;
       }
-      key = (n) => (counts.size > 0 ? (counts.get(bucketOf(n, field)) ?? 0) : (n.groups.get(req.group) ?? 0));
     } else continue;
     let min = Number.POSITIVE_INFINITY;
     let next: number[] = [];
     for (const i of best) {
-      const k = key(all[i]!);
+      const k = key(all[i]!, i);
       if (k < min) {
         min = k;
         next = [i];
@@ -256,16 +268,22 @@ export const placeTasks = (
     assignments: [],
     nodes: open,
   };
+  let spreads: Spreads = new Map();
   const put = (k: number, key: string, req: TaskRequirements, m: number): void => {
     const n = work(open[k]!);
     open[k] = n;
     take(n, req, m);
+    for (const sp of spreads.values()) {
+      const b = sp.buckets[k];
+      if (b !== undefined) sp.counts.set(b, (sp.counts.get(b) ?? 0) + m);
+    }
     if (n.isNew) result.placedOnNew += m;
     else result.placedOnExisting += m;
     if (options.record) for (let j = 0; j < m; j++) result.assignments.push({ key, nodeId: n.id });
   };
   for (const demand of sorted) {
     const { req } = demand;
+    spreads = new Map();
     const strategic = useStrategies && req.strategy.some((s) => s.type === 'binpack' || s.type === 'spread');
     // newOnly: ECS said the registered instances cannot take it; booting and new ones may.
     const allowed = (n: PlacementNode) => !demand.newOnly || n.isNew;
@@ -278,7 +296,7 @@ export const placeTasks = (
         const cands: number[] = [];
         for (let k = 0; k < open.length; k++) if (allowed(open[k]!) && accepts(open[k]!, req)) cands.push(k);
         if (cands.length > 0) {
-          put(choose(cands, open, req, options.tieRank, options.worstFit, strategic), demand.key, req, 1);
+          put(choose(cands, open, req, spreads, options.tieRank, options.worstFit, strategic), demand.key, req, 1);
           left--;
           continue;
         }

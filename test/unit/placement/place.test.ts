@@ -57,6 +57,42 @@ describe('placeTasks', () => {
     expect(r.assignments.map((a) => a.nodeId.split('/').pop()).sort()).toEqual(['b1', 'b1', 'c1'].sort());
   });
 
+  it('spread(AZ) counts the tasks it places as it goes, and what two instances of one zone hold together', () => {
+    // Each zone's count moves with every task placed (kept per demand, not recounted per task): a count
+    // frozen at the start would put every task on the first instance that takes one.
+    const spreadAz = { strategy: [{ type: 'spread', field: 'attribute:ecs.availability-zone' }] };
+    const where = (r: ReturnType<typeof placeTasks>) => r.assignments.map((a) => a.nodeId.split('/').pop());
+    const three = [
+      node({ id: 'a1', az: 'us-east-1a' }),
+      node({ id: 'b1', az: 'us-east-1b' }),
+      node({ id: 'c1', az: 'us-east-1c' }),
+    ];
+    expect(where(placeTasks([demand('w', 6, {}, spreadAz)], three, { record: true }))).toEqual([
+      'a1',
+      'b1',
+      'c1',
+      'a1',
+      'b1',
+      'c1',
+    ]);
+    // Two instances in zone a share its count; a second demand of the same group starts from the tasks
+    // the first one placed.
+    const two = [
+      node({ id: 'a1', az: 'us-east-1a' }),
+      node({ id: 'a2', az: 'us-east-1a' }),
+      node({ id: 'b1', az: 'us-east-1b' }),
+    ];
+    const r = placeTasks(
+      [
+        demand('w', 2, { memory: 1024 }, spreadAz),
+        { ...demand('v', 2, { memory: 512 }, spreadAz), key: 'v' },
+      ],
+      two,
+      { record: true },
+    );
+    expect(where(r)).toEqual(['a1', 'b1', 'a1', 'b1']);
+  });
+
   it('spread(instanceId) puts one per instance before doubling up', () => {
     const r = placeTasks(
       [demand('w', 3, {}, { strategy: [{ type: 'spread', field: 'instanceId' }] })],
