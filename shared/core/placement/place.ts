@@ -154,7 +154,10 @@ type Spreads = Map<string, { buckets: string[]; counts: Map<string, number> }>;
 
 const spreadOf = (spreads: Spreads, all: readonly PlacementNode[], req: TaskRequirements, field: string) => {
   let sp = spreads.get(field);
-  if (!sp) spreads.set(field, (sp = { buckets: [], counts: new Map() }));
+  if (!sp) {
+    sp = { buckets: [], counts: new Map() };
+    spreads.set(field, sp);
+  }
   const name = field.startsWith('attribute:') ? field.slice(10) : field;
   for (let i = sp.buckets.length; i < all.length; i++) {
     const n = all[i]!;
@@ -296,7 +299,12 @@ export const placeTasks = (
         const cands: number[] = [];
         for (let k = 0; k < open.length; k++) if (allowed(open[k]!) && accepts(open[k]!, req)) cands.push(k);
         if (cands.length > 0) {
-          put(choose(cands, open, req, spreads, options.tieRank, options.worstFit, strategic), demand.key, req, 1);
+          put(
+            choose(cands, open, req, spreads, options.tieRank, options.worstFit, strategic),
+            demand.key,
+            req,
+            1,
+          );
           left--;
           continue;
         }
