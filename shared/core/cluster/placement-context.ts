@@ -89,13 +89,13 @@ const assumeDistinctOccupancy = (
   services: readonly Service[],
   reserved: ReadonlyMap<string, Resources>,
   size: (s: Service) => Resources | undefined,
+  all: readonly PlacementNode[] = nodes,
 ): PlacementNode[] => {
   const out = nodes;
   for (const s of services) {
-    if (!s.placementConstraints?.some((c) => c.type === 'distinctInstance')) continue;
     const group = `service:${s.serviceName}`;
-    const listed = out.filter((n) => (n.groups.get(group) ?? 0) > 0).length;
-    let missing = s.runningCount + s.pendingCount - listed;
+    let missing = s.runningCount + s.pendingCount;
+    for (const n of all) missing -= n.groups.get(group) ?? 0;
     if (missing <= 0) continue;
     const task = size(s);
     const within = (r: Resources | undefined): number =>
@@ -116,6 +116,9 @@ const assumeDistinctOccupancy = (
   }
   return out;
 };
+
+const reservedOf = (analysis: CapacityAnalysis) =>
+  new Map(analysis.instances.map((i) => [i.containerInstanceArn, i.reserved]));
 
 /**
  * Builds the placement view. `fallbackRegistered` is what one new instance registers when neither a
@@ -189,8 +192,8 @@ const buildPlacement = (
   const active = snapshot.services.filter((s) => s.status === 'ACTIVE');
   const nodes = assumeDistinctOccupancy(
     nodesOf(snapshot, facts),
-    active,
-    new Map(analysis.instances.map((i) => [i.containerInstanceArn, i.reserved])),
+    active.filter((s) => s.placementConstraints?.some((c) => c.type === 'distinctInstance')),
+    reservedOf(analysis),
     (s) => {
       const arn = s.deployments.find((d) => d.status === 'PRIMARY')?.taskDefinition ?? s.taskDefinition;
       return arn ? requirements(s.serviceName, arn)?.resources : undefined;
@@ -421,6 +424,17 @@ export const placeOnStaying = (
       ],
     };
   }
+  // A spread counts the tasks of the moved task's service on each instance, and a staying instance whose
+  // list was not read may run some: marked as in assumeDistinctOccupancy (random world 67582, twelfth
+  // stop: an unread r5 ran one of an instance-spread service's two tasks; counted as running none it
+  // drew the moved task, which ECS put on the one empty arm64 host a moved 2,048-unit task needed).
+  const spreads = (s: Service) =>
+    demands.find(
+      (d) => d.req.group === `service:${s.serviceName}` && d.req.strategy.some((x) => x.type === 'spread'),
+    )?.req.resources;
+  const spread = snapshot.services.filter(spreads);
+  if (spread.length > 0)
+    assumeDistinctOccupancy(nodes, spread, reservedOf(analysis), spreads, placement.nodes);
   // ECS's strategies decide where each task goes (one scan of every node per task): applied when a moved
   // task has one, or when rules beyond CPU/memory are in play, for up to 200 tasks.
   const total = demands.reduce((s, d) => s + d.count, 0);
@@ -443,7 +457,11 @@ export const placeOnStaying = (
               ? 1
               : 0
       : undefined;
-  const options = { strategies: total <= STRATEGY_TASK_LIMIT, ...(tieRank ? { tieRank } : {}) };
+  // The moved tasks run on until their replacements start: ECS's AZ spread still counts them (random
+  // world 15827, twelfth stop: a drained 1a host's task went to the empty 1c host, not the 1a one the
+  // check chose, and the arm64 task that needed the 1c host waited).
+  const leaving = placement.nodes.filter((n) => !keep.has(n.id));
+  const options = { strategies: total <= STRATEGY_TASK_LIMIT, leaving, ...(tieRank ? { tieRank } : {}) };
   let result = placeTasks(demands, nodes, options);
   const passes = [result];
   // ECS places service by service, in an order it does not document: the moved tasks must also fit

@@ -52,6 +52,11 @@ export interface PlaceOptions {
    * `tieRank`.
    */
   worstFit?: boolean;
+  /**
+   * Instances that take no task but whose tasks still count in a spread by attribute: the DRAINING ones,
+   * whose tasks run until their replacements start (ECS balances the AZs over all its instances).
+   */
+  leaving?: readonly PlacementNode[];
 }
 
 /** Tasks of a demand that found no place. */
@@ -152,16 +157,25 @@ const share = (r: Resources, scale: Resources | undefined): number => {
  */
 type Spreads = Map<string, { buckets: string[]; counts: Map<string, number> }>;
 
-const spreadOf = (spreads: Spreads, all: readonly PlacementNode[], req: TaskRequirements, field: string) => {
+const spreadOf = (
+  spreads: Spreads,
+  all: readonly PlacementNode[],
+  req: TaskRequirements,
+  field: string,
+  leaving: readonly PlacementNode[] = [],
+) => {
+  const name = field.startsWith('attribute:') ? field.slice(10) : field;
+  const bucket = (n: PlacementNode) => n.attributes.get(name) ?? `(none:${n.id})`;
   let sp = spreads.get(field);
   if (!sp) {
     sp = { buckets: [], counts: new Map() };
     spreads.set(field, sp);
+    for (const n of leaving)
+      sp.counts.set(bucket(n), (sp.counts.get(bucket(n)) ?? 0) + (n.groups.get(req.group) ?? 0));
   }
-  const name = field.startsWith('attribute:') ? field.slice(10) : field;
   for (let i = sp.buckets.length; i < all.length; i++) {
     const n = all[i]!;
-    const b = n.attributes.get(name) ?? `(none:${n.id})`;
+    const b = bucket(n);
     sp.buckets.push(b);
     sp.counts.set(b, (sp.counts.get(b) ?? 0) + (n.groups.get(req.group) ?? 0));
   }
@@ -177,10 +191,10 @@ const choose = (
   all: readonly PlacementNode[],
   req: TaskRequirements,
   spreads: Spreads,
-  tieRank?: PlaceOptions['tieRank'],
-  worstFit = false,
+  options: PlaceOptions,
   strategies = true,
 ): number => {
+  const { tieRank, worstFit } = options;
   let best = cands;
   for (const s of strategies ? req.strategy : []) {
     if (best.length === 1) break;
@@ -192,7 +206,7 @@ const choose = (
       const field = s.field ?? 'instanceId';
       if (field === 'instanceId' || field === 'host') key = (n) => n.groups.get(req.group) ?? 0;
       else {
-        const sp = spreadOf(spreads, all, req, field);
+        const sp = spreadOf(spreads, all, req, field, options.leaving);
         key = (_n, i) => sp.counts.get(sp.buckets[i]!) ?? 0;
       }
     } else continue;
@@ -299,12 +313,7 @@ export const placeTasks = (
         const cands: number[] = [];
         for (let k = 0; k < open.length; k++) if (allowed(open[k]!) && accepts(open[k]!, req)) cands.push(k);
         if (cands.length > 0) {
-          put(
-            choose(cands, open, req, spreads, options.tieRank, options.worstFit, strategic),
-            demand.key,
-            req,
-            1,
-          );
+          put(choose(cands, open, req, spreads, options, strategic), demand.key, req, 1);
           left--;
           continue;
         }

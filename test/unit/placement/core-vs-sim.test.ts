@@ -160,3 +160,72 @@ describe.each([
     );
   });
 });
+
+describe('core placement vs the simulator: a DRAINING instance’s tasks in the AZ spread', () => {
+  it('both put the replacement in the AZ the draining task does not count in', () => {
+    // i-0 (1a) drains with a web task; i-1 (1a) and i-2 (1c) take tasks. The simulator balances the AZs
+    // over every instance that is not INACTIVE; the core's scale-in check passes the instances that leave
+    // as `leaving` (twelfth stop, random world 15827). Without them the two AZs tie and the core takes i-1.
+    const sim = createSim({ seed: 3 });
+    try {
+      sim.createCluster('c');
+      const cis = (['us-east-1a', 'us-east-1a', 'us-east-1c'] as const).map((az, k) =>
+        sim.ecs.registerContainerInstance({
+          cluster: 'c',
+          ec2InstanceId: `i-${k}`,
+          instanceType: instanceType('m5.large'),
+          az,
+        }),
+      );
+      const td = sim.registerTaskDefinition({
+        family: 'web',
+        containers: [{ cpu: 256, memoryReservation: 512 }],
+      });
+      sim.ecs.placeTask(cis[0]!, td, { group: 'service:web' });
+      cis[0]!.status = 'DRAINING';
+      const spread = [{ type: 'spread' as const, field: 'attribute:ecs.availability-zone' }];
+      const choice = chooseInstance(
+        cis,
+        {
+          reservation: td.reservation,
+          hostPorts: td.hostPorts,
+          hostPortsUdp: td.hostPortsUdp,
+          awsvpc: td.awsvpc,
+          requiresAttributes: td.requiresAttributes,
+          group: 'service:web',
+          strategy: spread,
+          constraints: [],
+        },
+        sim.ecs.ctx.rng,
+      );
+      expect(choice.ok && choice.instance.ec2InstanceId).toBe('i-2');
+
+      const facts = instanceFactsLookup();
+      const [draining, ...staying] = cis.map((ci, k) =>
+        nodeOf(
+          ContainerInstanceSchema.parse(containerInstanceShape(ci)),
+          facts,
+          new Map(k === 0 ? [['service:web', 1]] : []),
+        ),
+      );
+      const service = ServiceSchema.parse({
+        serviceName: 'web',
+        serviceArn: 'arn:aws:ecs:us-east-1:1:service/c/web',
+        status: 'ACTIVE',
+        desiredCount: 1,
+        placementStrategy: spread,
+      });
+      const demand = {
+        key: 'w',
+        req: taskRequirements(TaskDefinitionSchema.parse(td.raw), service),
+        count: 1,
+      };
+      const where = (leaving: typeof staying) =>
+        placeTasks([demand], staying, { record: true, leaving }).assignments.map((a) => a.nodeId);
+      expect(where([draining!])).toEqual([cis[2]!.arn]);
+      expect(where([])).toEqual([cis[1]!.arn]);
+    } finally {
+      sim.dispose();
+    }
+  });
+});

@@ -99,10 +99,12 @@ describe('planCluster — moved tasks tied within an AZ', () => {
 
   it('keeps the instance when ECS may put its task on the only room for the headroom', () => {
     // i1 has 512 free, i3 1,024 (the only room for one more api task): ECS may pick i3. First in order
-    // (i1) was assumed before, and i4 drained. i1 itself may go (its three web tasks and the headroom fit
-    // wherever the spread puts them).
+    // (i1) was assumed before, and i4 drained. i1 cannot go either: its three web tasks still count in 1a
+    // while their replacements start (twelfth stop), two go to i4 and the third ties 1a with 1b — i3 may
+    // take it.
     const plan = planOf(snapshot(3));
-    expect(plan.drain.map((d) => d.ec2InstanceId)).toEqual([id(1)]);
+    expect(plan.drain).toEqual([]);
+    expect(plan.action).toBe('hold');
   });
 
   it('drains it when whichever instance of the AZ ECS picks leaves room for the headroom', () => {
@@ -230,5 +232,132 @@ describe('planCluster — the headroom after every order of the moved tasks', ()
     const plan = planOf(snapshot(false));
     expect(plan.action).toBe('scale-in');
     expect(plan.drain.length).toBeGreaterThan(0);
+  });
+});
+
+/** Marks instances arm64 (all but those in `x86`) and makes `arm` services' task definitions ARM64. */
+const arm64 = (s: ClusterSnapshot, x86: readonly string[], arm: readonly string[]): ClusterSnapshot => {
+  for (const ci of s.containerInstances) {
+    ci.attributes?.push({
+      name: 'ecs.cpu-architecture',
+      value: x86.includes(ci.ec2InstanceId) ? 'x86_64' : 'arm64',
+    });
+  }
+  for (const name of arm) {
+    const td = s.taskDefinitions.find((t) => t.taskDefinitionArn.includes(`/${name}:`))!;
+    Object.assign(td, { runtimePlatform: { cpuArchitecture: 'ARM64' } });
+  }
+  return s;
+};
+
+/**
+ * Random world 15827 (twelfth stop): the tasks of the instances that drain run on until their
+ * replacements start, so ECS's AZ spread still counts them. The group holds i2 (arm64, 1a: a `web` task,
+ * spread by AZ as ECS's default) and i4 (arm64, 1b: `big`, 2,048 units, arm64). Outside it: i1 (x86, 1a,
+ * empty and the emptiest, but it cannot run `big`), i3 (1b, full, `web`'s other task) and i5 (arm64, 1c,
+ * empty: the only room for `big`). Counting i2's `web` task in 1a while it moves, ECS puts its replacement
+ * on i5 (1c has none) — where `big` had to go. Counted as gone, 1a and 1c tied, the check put `web` on i1,
+ * both drains looked safe, `big` waited, and the drains were undone.
+ */
+describe('planCluster — the moved tasks still count in the AZ spread', () => {
+  const snapshot = (): ClusterSnapshot =>
+    arm64(
+      snapshotOf({
+        instances: [
+          { id: id(1), cpu: 4096, mem: 16384, running: 0, az: 'us-east-1a', outsideGroup: true },
+          { id: id(2), cpu: 2048, mem: 8192, usedCpu: 256, usedMem: 1024, running: 1, az: 'us-east-1a' },
+          {
+            id: id(3),
+            cpu: 2048,
+            mem: 8192,
+            usedCpu: 2048,
+            usedMem: 1024,
+            running: 1,
+            az: 'us-east-1b',
+            outsideGroup: true,
+          },
+          { id: id(4), cpu: 2048, mem: 8192, usedCpu: 2048, usedMem: 1024, running: 1, az: 'us-east-1b' },
+          { id: id(5), cpu: 2048, mem: 8192, running: 0, az: 'us-east-1c', outsideGroup: true },
+        ],
+        group: { min: 0, desired: 2 },
+        services: [
+          { name: 'web', cpu: 256, mem: 1024, desired: 2 },
+          { name: 'big', cpu: 2048, mem: 1024, desired: 1 },
+        ],
+        tasks: [taskOn(id(2), 'web', 1), taskOn(id(3), 'web', 2), taskOn(id(4), 'big', 2)],
+      }),
+      [id(1)],
+      ['big'],
+    );
+
+  it('does not drain both when the moved web task may take the one arm64 room big needs', () => {
+    const plan = planOf(snapshot(), { headroomTasks: 0 });
+    expect(plan.drain.length).toBeLessThan(2);
+  });
+});
+
+/**
+ * Random world 67582 (twelfth stop): a staying instance whose task list was not read may run tasks of a
+ * spread service. `web` (spread by instance, two tasks) runs on i2 (drains) and on i1 (x86, another
+ * group's, list not read: it reserves exactly one `web` task); `big` (2,048 units, arm64) on i3 (drains)
+ * and i4 (full). i5 (arm64, empty) is the only room for `big`. Counted as running no `web` task, i1 tied
+ * with i5 and, the emptiest, drew the moved `web` task: both drains looked safe. ECS counts i1's task and
+ * puts the replacement on i5; `big` waited and the drains were undone every 12 minutes. The unlisted
+ * instances that can hold one are marked as running the service's unlisted tasks.
+ */
+describe('planCluster — unlisted instances and a spread service', () => {
+  const snapshot = (i1Runs: number): ClusterSnapshot => {
+    const s = arm64(
+      snapshotOf({
+        instances: [
+          {
+            id: id(1),
+            cpu: 2048,
+            mem: 16384,
+            usedCpu: 256 * i1Runs,
+            usedMem: 1024 * i1Runs,
+            running: i1Runs,
+            az: 'us-east-1a',
+            outsideGroup: true,
+          },
+          { id: id(2), cpu: 2048, mem: 8192, usedCpu: 256, usedMem: 1024, running: 1, az: 'us-east-1b' },
+          { id: id(3), cpu: 2048, mem: 8192, usedCpu: 2048, usedMem: 1024, running: 1, az: 'us-east-1b' },
+          {
+            id: id(4),
+            cpu: 2048,
+            mem: 8192,
+            usedCpu: 2048,
+            usedMem: 1024,
+            running: 1,
+            az: 'us-east-1c',
+            outsideGroup: true,
+          },
+          { id: id(5), cpu: 2048, mem: 8192, running: 0, az: 'us-east-1c', outsideGroup: true },
+        ],
+        group: { min: 0, desired: 2 },
+        services: [
+          { name: 'web', cpu: 256, mem: 1024, desired: 1 + i1Runs },
+          { name: 'big', cpu: 2048, mem: 1024, desired: 2 },
+        ],
+        tasks: [taskOn(id(2), 'web', 1), taskOn(id(3), 'big', 1), taskOn(id(4), 'big', 2)],
+      }),
+      [id(1)],
+      ['big'],
+    );
+    s.services.find((v) => v.serviceName === 'web')!.placementStrategy = [
+      { type: 'spread', field: 'instanceId' },
+    ];
+    return s;
+  };
+
+  it('does not drain both when the unlisted instance may already run the spread service', () => {
+    const plan = planOf(snapshot(1), { headroomTasks: 0 });
+    expect(plan.drain.length).toBeLessThan(2);
+  });
+
+  it('drains both when the unlisted instance runs nothing (the moved web task may take it)', () => {
+    const plan = planOf(snapshot(0), { headroomTasks: 0 });
+    expect(plan.action).toBe('scale-in');
+    expect(plan.drain.map((d) => d.ec2InstanceId).sort()).toEqual([id(2), id(3)]);
   });
 });

@@ -250,7 +250,10 @@ describe('planCluster — scale-in', () => {
     expect(analysis.dimensions.CPU!.reservationPercent).toBeGreaterThan(25);
     const plan = planOf(snapshot);
     expect(plan.action).toBe('scale-in');
-    expect(plan.drain.map((d) => d.ec2InstanceId)).not.toContain(id(1));
+    // Three go: two web hosts and the batch host (twelfth stop: the moved web tasks still count in their
+    // AZ while they move, so a third web host's task may take the last instance with room for the
+    // headroom; the batch task moves onto any web host, and one keeps 1,536 units free whatever ECS picks).
+    expect(plan.drain.map((d) => d.ec2InstanceId)).toEqual([id(3), id(2), id(1)]);
     expect(plan.desiredCapacity.proposed).toBe(4);
     expect(plan.reasons.join('\n')).not.toMatch(
       /above the threshold 25%.*cannot|would be .* above the threshold/,
