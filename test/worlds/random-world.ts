@@ -773,7 +773,20 @@ export const runWorld = async (
     // Every group is the untagged provider's: the scaler drives none (it reports that the cluster has no
     // tagged group), so nothing it does is judged by what a group at MaxSize would place (world 19412).
     const noneDriven = world.groups.every((g) => g.name === providerGroup);
-    const heldByOthers = drainedUnreplaceable || noneDriven;
+    // Someone's instance refresh terminates an instance before it launches its replacement (the default
+    // MaxHealthyPercentage 100): the tasks of the terminated instance wait for that launch, which the
+    // reference never had to make (world 68583: a distinctInstance task 7 of 8 while the fifth
+    // replacement booted — InService, its agent not yet registered; the scaler counted it as the capacity it is).
+    const refreshGroup = refreshed && [...sim.asg.groups.values()][refreshed.group];
+    const refreshing =
+      refresh?.status === 'InProgress' &&
+      refreshGroup !== undefined &&
+      [...refreshGroup.instances.values()].some(
+        (i) =>
+          i.lifecycleState.startsWith('Pending') ||
+          (i.ec2State !== 'terminated' && i.lifecycleState === 'InService' && !i.containerInstance),
+      );
+    const heldByOthers = drainedUnreplaceable || noneDriven || refreshing;
     scaledJudge('mid');
     for (const s of world.services) {
       // A service only groups the scaler does not drive can run: what room it gets there is ECS's choice

@@ -240,7 +240,7 @@ const arm64 = (s: ClusterSnapshot, x86: readonly string[], arm: readonly string[
   for (const ci of s.containerInstances) {
     ci.attributes?.push({
       name: 'ecs.cpu-architecture',
-      value: x86.includes(ci.ec2InstanceId) ? 'x86_64' : 'arm64',
+      value: x86.includes(ci.ec2InstanceId ?? '') ? 'x86_64' : 'arm64',
     });
   }
   for (const name of arm) {
