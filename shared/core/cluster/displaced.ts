@@ -16,14 +16,19 @@ import { deploymentWords, replacementDefinition, stuckService } from './instance
 import { type ClusterPlacement, groupService, taskIndex } from './placement-context.js';
 import { type DrainingMove, drainingMoves } from './scale-in-pacing.js';
 
-/** One reason per service whose tasks on DRAINING instances cannot move ({@link canMoveTask}). */
+/**
+ * One reason per service whose tasks on DRAINING instances cannot move ({@link canMoveTask}). Not while
+ * ECS has a replacement under way (running + pending above desired): that replacement is what fills the
+ * service's `maximumPercent`, and the old task stops once it runs (random world 67582, twelfth stop: the
+ * plan said "cannot move" a minute after the drain, while the replacement was PENDING).
+ */
 export const stuckDrainReasons = (snapshot: ClusterSnapshot, moves: readonly DrainingMove[]): string[] => {
   const byArn = taskIndex(snapshot);
   const stuck = new Set<Service>();
   for (const it of moves) {
     const t = byArn.get(it.label);
     const s = t && stuckService(snapshot, t);
-    if (s) stuck.add(s);
+    if (s && s.runningCount + s.pendingCount <= s.desiredCount) stuck.add(s);
   }
   return [...stuck].map(
     (s) =>

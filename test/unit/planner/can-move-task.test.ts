@@ -47,4 +47,20 @@ describe('canMoveTask', () => {
     );
     expect(stuckDrainReasons(snapshot, [])).toEqual([]);
   });
+
+  it('says nothing while a replacement is under way (running + pending above desired)', () => {
+    // desired 2 at 100 / 150: ECS started the third task (PENDING), which fills maximumPercent; the old
+    // task stops once it runs.
+    const s = { ...service(2, 2, 100, 150), pendingCount: 1 } as Service;
+    expect(canMoveTask(s)).toBe(false);
+    const snapshot = {
+      services: [s],
+      tasks: [{ taskArn: 't1', group: 'service:one', taskDefinitionArn: 'td', lastStatus: 'RUNNING' }],
+    } as unknown as ClusterSnapshot;
+    const moves = [{ label: 't1', reservation: { CPU: 512, MEMORY: 512, GPU: 0 }, count: 1 }];
+    expect(stuckDrainReasons(snapshot, moves)).toEqual([]);
+    // Without one under way, one task at 100 / 150 stays stuck (floor(1.5) = 1).
+    const one = { ...snapshot, services: [service(1, 1, 100, 150)] } as ClusterSnapshot;
+    expect(stuckDrainReasons(one, moves)).toHaveLength(1);
+  });
 });
