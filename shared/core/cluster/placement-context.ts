@@ -459,8 +459,19 @@ export const placeOnStaying = (
       : undefined;
   // The moved tasks run on until their replacements start: ECS's AZ spread still counts them (random
   // world 15827, twelfth stop: a drained 1a host's task went to the empty 1c host, not the 1a one the
-  // check chose, and the arm64 task that needed the 1c host waited).
-  const leaving = placement.nodes.filter((n) => !keep.has(n.id));
+  // check chose, and the arm64 task that needed the 1c host waited) — unless the service's
+  // minimumHealthyPercent lets ECS stop them all first (ECS "Draining container instances"; the
+  // simulator stops first as far as the minimum allows).
+  const gone = placement.nodes.filter((n) => !keep.has(n.id));
+  const held = new Map<string, number>();
+  for (const n of gone) for (const [g, k] of n.groups) held.set(g, (held.get(g) ?? 0) + k);
+  const first = new Set<string>();
+  for (const v of snapshot.services) {
+    const g = `service:${v.serviceName}`;
+    const min = Math.ceil((v.desiredCount * (v.deploymentConfiguration?.minimumHealthyPercent ?? 100)) / 100);
+    if (held.has(g) && v.runningCount - min >= held.get(g)!) first.add(g);
+  }
+  const leaving = gone.map((n) => ({ ...n, groups: new Map([...n.groups].filter(([g]) => !first.has(g))) }));
   const options = { strategies: total <= STRATEGY_TASK_LIMIT, leaving, ...(tieRank ? { tieRank } : {}) };
   let result = placeTasks(demands, nodes, options);
   const passes = [result];

@@ -361,3 +361,66 @@ describe('planCluster — unlisted instances and a spread service', () => {
     expect(plan.drain.map((d) => d.ec2InstanceId).sort()).toEqual([id(2), id(3)]);
   });
 });
+
+/**
+ * ...unless the service's minimumHealthyPercent lets ECS stop them first ("Draining Amazon ECS container
+ * instances": at 0 % ECS stops the task, then starts its replacement). i1 (the group's only member, 1a)
+ * runs a `web` task; `web`'s other task runs on i3 (1b), which has 1,024 units left — the only room for
+ * the headroom (`api`). i2 (1a) has room for one `web` task. Still counted in 1a, the moved task ties 1a
+ * with 1b and may take i3's room: i1 stays. Stopped first, 1a holds none and the task goes to i2.
+ */
+describe('planCluster — the moved tasks a service stops first do not count in the AZ spread', () => {
+  const snapshot = (minimumHealthyPercent?: number): ClusterSnapshot => {
+    const s = snapshotOf({
+      instances: [
+        { id: id(1), cpu: 2048, mem: 8192, usedCpu: 512, usedMem: 1024, running: 1, az: 'us-east-1a' },
+        { id: id(2), cpu: 512, mem: 2048, running: 0, az: 'us-east-1a', outsideGroup: true },
+        {
+          id: id(3),
+          cpu: 1536,
+          mem: 8192,
+          usedCpu: 512,
+          usedMem: 1024,
+          running: 1,
+          az: 'us-east-1b',
+          outsideGroup: true,
+        },
+        {
+          id: id(4),
+          cpu: 1024,
+          mem: 2048,
+          usedCpu: 1024,
+          usedMem: 2048,
+          running: 1,
+          az: 'us-east-1b',
+          outsideGroup: true,
+        },
+      ],
+      group: { min: 0, desired: 1 },
+      services: [
+        { ...WEB, desired: 2 },
+        { ...API, desired: 1 },
+      ],
+      tasks: [taskOn(id(1), 'web', 1), taskOn(id(3), 'web', 2), taskOn(id(4), 'api', 1)],
+    });
+    if (minimumHealthyPercent !== undefined) {
+      s.services.find((v) => v.serviceName === 'web')!.deploymentConfiguration = {
+        minimumHealthyPercent,
+        maximumPercent: 100,
+      };
+    }
+    return s;
+  };
+
+  it('keeps i1 while its task still counts in 1a (the default 100 / 200: the replacement starts first)', () => {
+    const plan = planOf(snapshot());
+    expect(plan.drain).toEqual([]);
+    expect(plan.action).toBe('hold');
+  });
+
+  it('drains i1 when ECS stops its task first (0 / 100): the replacement goes to 1a, i3 keeps its room', () => {
+    const plan = planOf(snapshot(0));
+    expect(plan.action).toBe('scale-in');
+    expect(plan.drain.map((d) => d.ec2InstanceId)).toEqual([id(1)]);
+  });
+});
