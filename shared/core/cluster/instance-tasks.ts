@@ -112,14 +112,18 @@ export const taskSize = (snapshot: ClusterSnapshot, task: Task): Resources | und
  * up). One task at 50 / 100 allows neither: its drain waits for good, in ECS as in the simulator (random
  * world 2944, ninth stop: an idle instance was kept as the room that task would move to).
  */
-export const canMoveTask = (s: Service): boolean => {
-  const d = s.desiredCount;
-  const c = s.deploymentConfiguration;
-  return (
-    s.runningCount + s.pendingCount < Math.floor((d * (c?.maximumPercent ?? 200)) / 100) ||
-    s.runningCount - 1 >= Math.ceil((d * (c?.minimumHealthyPercent ?? 100)) / 100)
-  );
-};
+export const canMoveTask = (s: Service): boolean =>
+  s.runningCount + s.pendingCount <
+    Math.floor((s.desiredCount * (s.deploymentConfiguration?.maximumPercent ?? 200)) / 100) ||
+  stoppableFirst(s) >= 1;
+
+/**
+ * How many of `s`'s running tasks ECS may stop before it starts their replacements: running −
+ * ⌈desired × `minimumHealthyPercent`⌉ (ECS/container-instance-draining.html).
+ */
+export const stoppableFirst = (s: Service): number =>
+  s.runningCount -
+  Math.ceil((s.desiredCount * (s.deploymentConfiguration?.minimumHealthyPercent ?? 100)) / 100);
 
 /** The ACTIVE service whose deployment configuration keeps `task` where it is ({@link canMoveTask}). */
 export const stuckService = (snapshot: ClusterSnapshot, task: Task): Service | undefined => {

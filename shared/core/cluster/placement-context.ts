@@ -34,7 +34,7 @@ import { binpackPlace } from './binpack-moves.js';
 import { capacityProviderOfGroup } from './conflicts.js';
 import { arrivingTypes } from './fleet.js';
 import { INFERRED_PREFIX } from './infer-tasks.js';
-import { replacementDefinition, stuckService } from './instance-tasks.js';
+import { replacementDefinition, stoppableFirst, stuckService } from './instance-tasks.js';
 import { instanceTypeCapacity } from './instance-types.js';
 import { headroomArch } from './task-arch.js';
 
@@ -468,8 +468,7 @@ export const placeOnStaying = (
   const first = new Set<string>();
   for (const v of snapshot.services) {
     const g = `service:${v.serviceName}`;
-    const min = Math.ceil((v.desiredCount * (v.deploymentConfiguration?.minimumHealthyPercent ?? 100)) / 100);
-    if (held.has(g) && v.runningCount - min >= held.get(g)!) first.add(g);
+    if (held.has(g) && stoppableFirst(v) >= held.get(g)!) first.add(g);
   }
   const leaving = gone.map((n) => ({ ...n, groups: new Map([...n.groups].filter(([g]) => !first.has(g))) }));
   const options = { strategies: total <= STRATEGY_TASK_LIMIT, leaving, ...(tieRank ? { tieRank } : {}) };
