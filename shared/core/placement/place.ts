@@ -53,8 +53,9 @@ export interface PlaceOptions {
    */
   worstFit?: boolean;
   /**
-   * Instances that take no task but whose tasks still count in a spread by attribute: the DRAINING ones,
-   * whose tasks run until their replacements start (ECS balances the AZs over all its instances).
+   * Instances that take no task but whose tasks still count in a spread by attribute: those that drain
+   * (DRAINING, or about to), whose tasks run until their replacements start (ECS balances the AZs over
+   * all its instances).
    */
   leaving?: readonly PlacementNode[];
 }

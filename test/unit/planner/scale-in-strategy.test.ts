@@ -177,6 +177,21 @@ describe('planCluster — a moved task may take the room another moved task need
   });
 });
 
+/** Marks instances arm64 (all but those in `x86`) and makes `arm` services' task definitions ARM64. */
+const arm64 = (s: ClusterSnapshot, x86: readonly string[], arm: readonly string[]): ClusterSnapshot => {
+  for (const ci of s.containerInstances) {
+    ci.attributes?.push({
+      name: 'ecs.cpu-architecture',
+      value: x86.includes(ci.ec2InstanceId ?? '') ? 'x86_64' : 'arm64',
+    });
+  }
+  for (const name of arm) {
+    const td = s.taskDefinitions.find((t) => t.taskDefinitionArn.includes(`/${name}:`))!;
+    Object.assign(td, { runtimePlatform: { cpuArchitecture: 'ARM64' } });
+  }
+  return s;
+};
+
 /**
  * Random world 9521 (eleventh stop): the headroom must fit after every order the check tries, the first
  * one's tie picks included. i4 runs an arm64 task of `arm` (distinct instances; the largest, so the
@@ -209,15 +224,9 @@ describe('planCluster — the headroom after every order of the moved tasks', ()
         taskOn(id(4), 'any', 1),
       ],
     });
-    for (const [k, ci] of s.containerInstances.entries()) {
-      ci.attributes?.push({ name: 'ecs.cpu-architecture', value: k === 0 ? 'x86_64' : 'arm64' });
-    }
+    arm64(s, [id(1)], armArch ? ['arm'] : []);
     for (const svc of s.services) svc.placementStrategy = [{ type: 'spread', field: 'instanceId' }];
     s.services.find((v) => v.serviceName === 'arm')!.placementConstraints = [{ type: 'distinctInstance' }];
-    if (armArch) {
-      const td = s.taskDefinitions.find((t) => t.taskDefinitionArn.includes('/arm:'))!;
-      Object.assign(td, { runtimePlatform: { cpuArchitecture: 'ARM64' } });
-    }
     return s;
   };
 
@@ -234,21 +243,6 @@ describe('planCluster — the headroom after every order of the moved tasks', ()
     expect(plan.drain.length).toBeGreaterThan(0);
   });
 });
-
-/** Marks instances arm64 (all but those in `x86`) and makes `arm` services' task definitions ARM64. */
-const arm64 = (s: ClusterSnapshot, x86: readonly string[], arm: readonly string[]): ClusterSnapshot => {
-  for (const ci of s.containerInstances) {
-    ci.attributes?.push({
-      name: 'ecs.cpu-architecture',
-      value: x86.includes(ci.ec2InstanceId ?? '') ? 'x86_64' : 'arm64',
-    });
-  }
-  for (const name of arm) {
-    const td = s.taskDefinitions.find((t) => t.taskDefinitionArn.includes(`/${name}:`))!;
-    Object.assign(td, { runtimePlatform: { cpuArchitecture: 'ARM64' } });
-  }
-  return s;
-};
 
 /**
  * Random world 15827 (twelfth stop): the tasks of the instances that drain run on until their
