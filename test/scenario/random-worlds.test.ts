@@ -37,14 +37,16 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * while someone's drain held the only host of a group the scaler does not drive); twelfth stop — 15827 (a
  * drained instance's task still counts in ECS's AZ spread until its replacement starts), 67582 (an
  * unlisted instance running a spread-by-instance service's task counted as running none), 68583 (the
- * judge: a task waiting for the replacement an instance refresh was booting for its terminated host).
+ * judge: a task waiting for the replacement an instance refresh was booting for its terminated host);
+ * thirteenth stop — 104459 (a refreshed host's task that no ACTIVE host could take, not counted: its
+ * terminating host's task list was never read).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
   ...[72, 162, 240, 471, 650, 839, 1030, 1068, 1206, 1794, 1807, 2230, 2313, 2521, 2870, 2944, 3153],
   ...[1785, 3427, 3710, 5161, 5214, 6693, 6875, 6937, 12195, 13609, 15601],
   ...[9410, 9521, 10303, 10621, 21601, 23112, 26402, 27739, 28946, 38215, 44474],
-  ...[15827, 67582, 68583],
+  ...[15827, 67582, 68583, 104459],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

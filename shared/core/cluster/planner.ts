@@ -342,6 +342,20 @@ const planClusterNow = (
   plan.needsTasks.push(...foreign.needsTasks);
   // A crash loop's retries hold room for seconds: their instances' lists show it (capacity/crash-loop.ts).
   for (const arn of crashLoopReads(snapshot)) if (!plan.needsTasks.includes(arn)) plan.needsTasks.push(arn);
+  // A host a lifecycle action holds (instance refresh, someone's scale-in) runs tasks that wait for room
+  // elsewhere (displaced.ts); its list tells which (random world 104459: a refreshed host's task that no
+  // ACTIVE host could take held the refresh for an hour, until the drain's maximum time cut it off).
+  for (const i of group.Instances) {
+    const ci = i.LifecycleState.startsWith('Terminating')
+      ? analysis.instances.find((c) => c.ec2InstanceId === i.InstanceId)
+      : undefined;
+    if (
+      ci?.status === 'DRAINING' &&
+      ci.runningTasks + ci.pendingTasks > analysis.daemonServices.length &&
+      !instanceTasks(snapshot, analysis, ci).complete
+    )
+      plan.needsTasks.push(ci.containerInstanceArn);
+  }
   plan.reasons.push(...foreign.reasons);
   const halt = me.halt;
   const newInstance = newInstanceCapacity(analysis, group, policy);

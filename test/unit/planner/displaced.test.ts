@@ -59,3 +59,46 @@ describe('planCluster — tasks on DRAINING instances that fit on no ACTIVE one'
     expect(plan.desiredCapacity.proposed).toBe(3);
   });
 });
+
+/**
+ * A host a lifecycle action holds (Terminating:Wait: an instance refresh, someone's scale-in), DRAINING by
+ * the drainer: not a member of its group, so no other rule reads its tasks. Random world 104459: a
+ * refreshed host's task that no ACTIVE host could take held the refresh for an hour, until the drain's
+ * maximum time completed the action with the task still on it.
+ */
+describe('planCluster — a terminating host the drainer holds', () => {
+  /** i1 Terminating:Wait and DRAINING with one task of `one` (distinctInstance); i2 its replacement, taken. */
+  const terminating = (listed: boolean): ClusterSnapshot => {
+    const s = cluster({ distinct: true });
+    const g = s.autoScalingGroups[0]!;
+    g.Instances = g.Instances.map((i) =>
+      i.InstanceId === id(1) ? { ...i, LifecycleState: 'Terminating:Wait' } : i,
+    );
+    g.DesiredCapacity = 1;
+    // An instance refresh replaces i1 (no scale-in selection runs meanwhile, so nothing else reads it).
+    s.instanceRefreshes = [{ AutoScalingGroupName: g.AutoScalingGroupName, Status: 'InProgress' }];
+    if (!listed) s.tasks = s.tasks?.filter((t) => t.containerInstanceArn !== ciArn(id(1)));
+    return s;
+  };
+
+  it('asks for its task list while it runs more tasks than the daemons', () => {
+    const plan = planOf(terminating(false), { headroomTasks: 0 });
+    expect(plan.needsTasks).toContain(ciArn(id(1)));
+    expect(plan.action).not.toBe('scale-out');
+  });
+
+  it('with its list read, buys room for the task no ACTIVE host takes', () => {
+    const plan = planOf(terminating(true), { headroomTasks: 0 });
+    expect(plan.needsTasks).not.toContain(ciArn(id(1)));
+    expect(plan.action).toBe('scale-out');
+    expect(plan.desiredCapacity.proposed).toBe(2);
+    expect(plan.reasons.join('\n')).toMatch(/^1 task\(s\) on DRAINING instances fit on no ACTIVE one/m);
+  });
+
+  it('not once it runs no task (nothing left to place)', () => {
+    const s = terminating(false);
+    const ci = s.containerInstances.find((c) => c.ec2InstanceId === id(1))!;
+    ci.runningTasksCount = 0;
+    expect(planOf(s, { headroomTasks: 0 }).needsTasks).not.toContain(ciArn(id(1)));
+  });
+});
