@@ -194,6 +194,7 @@ const choose = (
   spreads: Spreads,
   options: PlaceOptions,
   strategies = true,
+  rest: readonly Demand[] = [],
 ): number => {
   const { tieRank, worstFit } = options;
   let best = cands;
@@ -222,7 +223,21 @@ const choose = (
     }
     best = next;
   }
-  if (worstFit && best.length > 1) return emptiest(best, all);
+  if (worstFit && best.length > 1) {
+    // The pick that costs the other moved tasks most: a node more of the tasks still to place can use
+    // (the one arm64 host an arm64 task needs, not an emptier x86 one), then the emptiest of those.
+    let top = -1;
+    let most: number[] = [];
+    for (const i of best) {
+      const k = rest.filter((d) => accepts(all[i]!, d.req)).length;
+      if (k > top) {
+        top = k;
+        most = [];
+      }
+      if (k === top) most.push(i);
+    }
+    return emptiest(most, all);
+  }
   if (tieRank && best.length > 1) {
     let pick = best[0]!;
     let low = tieRank(all[pick]!, req);
@@ -299,7 +314,7 @@ export const placeTasks = (
     else result.placedOnExisting += m;
     if (options.record) for (let j = 0; j < m; j++) result.assignments.push({ key, nodeId: n.id });
   };
-  for (const demand of sorted) {
+  for (const [at, demand] of sorted.entries()) {
     const { req } = demand;
     spreads = new Map();
     const strategic = useStrategies && req.strategy.some((s) => s.type === 'binpack' || s.type === 'spread');
@@ -314,7 +329,12 @@ export const placeTasks = (
         const cands: number[] = [];
         for (let k = 0; k < open.length; k++) if (allowed(open[k]!) && accepts(open[k]!, req)) cands.push(k);
         if (cands.length > 0) {
-          put(choose(cands, open, req, spreads, options, strategic), demand.key, req, 1);
+          put(
+            choose(cands, open, req, spreads, options, strategic, sorted.slice(at + 1)),
+            demand.key,
+            req,
+            1,
+          );
           left--;
           continue;
         }

@@ -129,6 +129,21 @@ describe('placeTasks', () => {
     expect(r.assignments.map((a) => a.nodeId.split('/').pop())).toEqual(['mid', 'small']);
   });
 
+  it('worstFit: a tie goes where the tasks still to place need room most, then the emptiest (world 21550)', () => {
+    // `any` ties on both; `arm` (still to place) takes only the arm64 host: the worst pick is that host.
+    const nodes = [
+      node({ id: 'x86', cpu: 4096, memory: 16000, arch: 'x86_64' }),
+      node({ id: 'arm', cpu: 1024, memory: 4000, arch: 'arm64' }),
+    ];
+    const both = [
+      demand('any', 1, { cpu: 512, memory: 512 }, { strategy: [{ type: 'random' }] }),
+      demand('arm', 1, { cpu: 1024, memory: 1024, arch: 'ARM64' }),
+    ];
+    const r = placeTasks(both, nodes, { record: true, worstFit: true, smallestFirst: true });
+    expect(r.assignments.map((a) => `${a.key}@${a.nodeId.split('/').pop()}`)).toEqual(['any@arm']);
+    expect(r.unplaced.map((u) => u.key)).toEqual(['arm']);
+  });
+
   it('smallestFirst is the exact reverse: demands of the same size change order too (world 10621)', () => {
     // Equal by their largest figure (2,048), so "smallest first" once kept the given order.
     const nodes = [node({ id: 'only', memory: 4096 })];
