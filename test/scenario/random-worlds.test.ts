@@ -40,14 +40,15 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * judge: a task waiting for the replacement an instance refresh was booting for its terminated host);
  * thirteenth stop — 104459 (a refreshed host's task that no ACTIVE host could take, not counted: its
  * terminating host's task list was never read), 21550 (a moved task tied an emptier x86 host with the one
- * arm64 host a moved arm64 task needed: the check assumed the emptier pick, ECS took the arm64 one).
+ * arm64 host a moved arm64 task needed: the check assumed the emptier pick, ECS took the arm64 one),
+ * 113171 (an unlisted x86 host marked as running an arm64 distinctInstance task).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
   ...[72, 162, 240, 471, 650, 839, 1030, 1068, 1206, 1794, 1807, 2230, 2313, 2521, 2870, 2944, 3153],
   ...[1785, 3427, 3710, 5161, 5214, 6693, 6875, 6937, 12195, 13609, 15601],
   ...[9410, 9521, 10303, 10621, 21601, 23112, 26402, 27739, 28946, 38215, 44474],
-  ...[15827, 67582, 68583, 104459, 21550],
+  ...[15827, 67582, 68583, 104459, 21550, 113171],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

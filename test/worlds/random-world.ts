@@ -594,7 +594,7 @@ const serviceScaling = async (sim: Sim, world: World, s: WorldService): Promise<
 /** The judge's findings on one world (empty: right). */
 export const runWorld = async (
   seed: number,
-  inspect?: (sim: Sim, phase: 'mid' | 'end') => void | Promise<void>,
+  inspect?: (sim: Sim, phase: 'start' | 'mid' | 'end') => void | Promise<void>,
 ): Promise<string[]> => {
   const world = drawWorld(seed);
   const placeable = await reference(world);
@@ -724,6 +724,7 @@ export const runWorld = async (
         desiredAtDrop = sim.ecs.cluster(CLUSTER)!.services.get(scaledService.name)!.desiredCount;
       });
     }
+    await inspect?.(sim, 'start');
     sim.start();
     await sim.runFor(2280);
     await inspect?.(sim, 'mid');

@@ -88,7 +88,7 @@ const assumeDistinctOccupancy = (
   nodes: PlacementNode[],
   services: readonly Service[],
   reserved: ReadonlyMap<string, Resources>,
-  size: (s: Service) => Resources | undefined,
+  size: (s: Service) => TaskRequirements | undefined,
   all: readonly PlacementNode[] = nodes,
 ): PlacementNode[] => {
   const out = nodes;
@@ -97,12 +97,18 @@ const assumeDistinctOccupancy = (
     let missing = s.runningCount + s.pendingCount;
     for (const n of all) missing -= n.groups.get(group) ?? 0;
     if (missing <= 0) continue;
-    const task = size(s);
+    const req = size(s);
+    const task = req?.resources;
     const within = (r: Resources | undefined): number =>
       Number(!task || !r || (r.CPU >= task.CPU && r.MEMORY >= task.MEMORY));
+    // Only where its tasks can run at all: not an x86 host for an arm64 task, whatever its room (random
+    // world 113171, thirteenth stop: an r5 was marked, the arm64 host that ran the task looked free, and
+    // a drain counted the distinct task as moving there).
+    const runs = (n: PlacementNode) =>
+      !req || !/^[ACM]/.test(refusal({ ...n, free: { CPU: 1e9, MEMORY: 1e9, GPU: 1e9 } }, req)?.code ?? '');
     const unknown = out
       .map((n, i) => ({ n, i }))
-      .filter(({ n }) => !n.groupsKnown && (n.groups.get(group) ?? 0) === 0)
+      .filter(({ n }) => !n.groupsKnown && (n.groups.get(group) ?? 0) === 0 && runs(n))
       .sort(
         (a, b) =>
           within(reserved.get(b.n.id)) - within(reserved.get(a.n.id)) ||
@@ -196,7 +202,7 @@ const buildPlacement = (
     reservedOf(analysis),
     (s) => {
       const arn = s.deployments.find((d) => d.status === 'PRIMARY')?.taskDefinition ?? s.taskDefinition;
-      return arn ? requirements(s.serviceName, arn)?.resources : undefined;
+      return arn ? requirements(s.serviceName, arn) : undefined;
     },
   );
   const daemons = active
@@ -431,7 +437,7 @@ export const placeOnStaying = (
   const spreads = (s: Service) =>
     demands.find(
       (d) => d.req.group === `service:${s.serviceName}` && d.req.strategy.some((x) => x.type === 'spread'),
-    )?.req.resources;
+    )?.req;
   const spread = snapshot.services.filter(spreads);
   if (spread.length > 0)
     assumeDistinctOccupancy(nodes, spread, reservedOf(analysis), spreads, placement.nodes);

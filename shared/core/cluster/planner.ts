@@ -340,8 +340,9 @@ const planClusterNow = (
   plan.attributes.delete.push(...foreign.delete);
   plan.markUnhealthy = foreign.markUnhealthy;
   plan.needsTasks.push(...foreign.needsTasks);
+  const need = (arn: string) => plan.needsTasks.includes(arn) || plan.needsTasks.push(arn);
   // A crash loop's retries hold room for seconds: their instances' lists show it (capacity/crash-loop.ts).
-  for (const arn of crashLoopReads(snapshot)) if (!plan.needsTasks.includes(arn)) plan.needsTasks.push(arn);
+  for (const arn of crashLoopReads(snapshot)) need(arn);
   // A host a lifecycle action holds (instance refresh, someone's scale-in) runs tasks that wait for room
   // elsewhere (displaced.ts); its list tells which (random world 104459: a refreshed host's task that no
   // ACTIVE host could take held the refresh for an hour, until the drain's maximum time cut it off).
@@ -354,7 +355,7 @@ const planClusterNow = (
       ci.runningTasks + ci.pendingTasks > analysis.daemonServices.length &&
       !instanceTasks(snapshot, analysis, ci).complete
     )
-      plan.needsTasks.push(ci.containerInstanceArn);
+      need(ci.containerInstanceArn);
   }
   plan.reasons.push(...foreign.reasons);
   const halt = me.halt;
@@ -520,7 +521,7 @@ const planClusterNow = (
     options.drainReadOnly !== undefined,
     { budget, weightOf: (ci) => memberWeightOf(gs, ci.ec2InstanceId ?? '') },
   );
-  plan.needsTasks.push(...sel.needsTasks.filter((a) => !plan.needsTasks.includes(a)));
+  for (const a of sel.needsTasks) need(a);
   // Issue 16: per-instance pacing (scale-in-pacing.ts) — how many of the removable ones go now.
   const paceInput = {
     tags: group.Tags,
@@ -549,12 +550,12 @@ const planClusterNow = (
       else if (ask.length < pace.drain) ask.push(ci);
     }
     for (const ci of ask) {
-      if (!plan.needsTasks.includes(ci.containerInstanceArn)) plan.needsTasks.push(ci.containerInstanceArn);
+      need(ci.containerInstanceArn);
     }
     if (drainNow.length < pace.drain) pace = paceScaleIn({ ...paceInput, drainable: drainNow.length });
   } else {
     for (const ci of drainNow.filter((c) => !known(c))) {
-      if (!plan.needsTasks.includes(ci.containerInstanceArn)) plan.needsTasks.push(ci.containerInstanceArn);
+      need(ci.containerInstanceArn);
     }
   }
   if (pace.tag !== undefined) plan.stateTags[STATE_TAGS.unneeded] = pace.tag;

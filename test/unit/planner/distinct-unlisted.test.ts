@@ -75,3 +75,42 @@ describe('planCluster — which unlisted instance runs the distinctInstance task
     expect(plan.drain.map((d) => d.ec2InstanceId)).toContain(id(1));
   });
 });
+
+/**
+ * Random world 113171 (thirteenth stop): only an instance where the service's tasks can run at all is
+ * marked. `one` (arm64, distinctInstance) runs on i1 (listed) and i2 (arm64, unlisted); i3 (x86, unlisted)
+ * reserves enough for a task of `one` and has the most free memory. Marked as running it, i3 left i2 looking
+ * free: the drain of i1 counted its task as moving to i2, which ran the other one.
+ */
+describe('planCluster — an unlisted instance of another architecture runs none of them', () => {
+  const snapshot = (): ClusterSnapshot => {
+    const s = snapshotOf({
+      instances: [
+        { id: id(1), cpu: 2048, mem: 7680, usedCpu: 1024, usedMem: 2048, running: 1 },
+        { id: id(2), cpu: 2048, mem: 7680, usedCpu: 1024, usedMem: 2048, running: 1 },
+        { id: id(3), cpu: 4096, mem: 30720, usedCpu: 2048, usedMem: 3072, running: 1 },
+      ],
+      group: { min: 0, desired: 3 },
+      services: [
+        { name: 'one', cpu: 1024, mem: 2048, desired: 2 },
+        { name: 'other', cpu: 2048, mem: 3072, desired: 1 },
+      ],
+      tasks: [taskOn(id(1), 'one', 1)],
+    });
+    for (const ci of s.containerInstances) {
+      ci.attributes?.push({
+        name: 'ecs.cpu-architecture',
+        value: ci.ec2InstanceId === id(3) ? 'x86_64' : 'arm64',
+      });
+    }
+    const td = s.taskDefinitions.find((t) => t.taskDefinitionArn.includes('/one:'))!;
+    Object.assign(td, { runtimePlatform: { cpuArchitecture: 'ARM64' } });
+    s.services[0]!.placementConstraints = [{ type: 'distinctInstance' }];
+    return s;
+  };
+
+  it('keeps the instance: its task has no arm64 host without one', () => {
+    const plan = planOf(snapshot(), { headroomTasks: 0 });
+    expect(plan.drain.map((d) => d.ec2InstanceId)).not.toContain(id(1));
+  });
+});
