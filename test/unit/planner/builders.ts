@@ -205,3 +205,22 @@ export const emptyPlan = (over: Partial<ClusterPlan> = {}): ClusterPlan => ({
   ...holdPlan('prod', 'prod-asg', 4, { min: 1, max: 10 }),
   ...over,
 });
+
+/** Marks instances arm64 (all but those in `x86`) and makes `arm` services' task definitions ARM64. */
+export const arm64 = (
+  s: ClusterSnapshot,
+  x86: readonly string[],
+  arm: readonly string[],
+): ClusterSnapshot => {
+  for (const ci of s.containerInstances) {
+    ci.attributes?.push({
+      name: 'ecs.cpu-architecture',
+      value: x86.includes(ci.ec2InstanceId ?? '') ? 'x86_64' : 'arm64',
+    });
+  }
+  for (const name of arm) {
+    const td = s.taskDefinitions.find((t) => t.taskDefinitionArn.includes(`/${name}:`))!;
+    Object.assign(td, { runtimePlatform: { cpuArchitecture: 'ARM64' } });
+  }
+  return s;
+};

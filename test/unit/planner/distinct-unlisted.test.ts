@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ClusterSnapshot } from '../../../shared/core/snapshot/snapshot.js';
-import { planOf, snapshotOf, taskOn } from './builders.js';
+import { arm64, planOf, snapshotOf, taskOn } from './builders.js';
 
 const id = (n: number): string => `i-${String(n).padStart(17, '0')}`;
 
@@ -97,16 +97,8 @@ describe('planCluster — an unlisted instance of another architecture runs none
       ],
       tasks: [taskOn(id(1), 'one', 1)],
     });
-    for (const ci of s.containerInstances) {
-      ci.attributes?.push({
-        name: 'ecs.cpu-architecture',
-        value: ci.ec2InstanceId === id(3) ? 'x86_64' : 'arm64',
-      });
-    }
-    const td = s.taskDefinitions.find((t) => t.taskDefinitionArn.includes('/one:'))!;
-    Object.assign(td, { runtimePlatform: { cpuArchitecture: 'ARM64' } });
     s.services[0]!.placementConstraints = [{ type: 'distinctInstance' }];
-    return s;
+    return arm64(s, [id(3)], ['one']);
   };
 
   it('keeps the instance: its task has no arm64 host without one', () => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ClusterSnapshot, Task } from '../../../shared/core/snapshot/snapshot.js';
-import { type InstanceSpec, planOf, snapshotOf, taskOn } from './builders.js';
+import { arm64, type InstanceSpec, planOf, snapshotOf, taskOn } from './builders.js';
 
 const id = (n: number): string => `i-${String(n).padStart(17, '0')}`;
 const WEB = { name: 'web', cpu: 512, mem: 1024, desired: 8 };
@@ -176,21 +176,6 @@ describe('planCluster — a moved task may take the room another moved task need
     expect(plan.drain.map((d) => d.ec2InstanceId)).toEqual([id(3)]);
   });
 });
-
-/** Marks instances arm64 (all but those in `x86`) and makes `arm` services' task definitions ARM64. */
-const arm64 = (s: ClusterSnapshot, x86: readonly string[], arm: readonly string[]): ClusterSnapshot => {
-  for (const ci of s.containerInstances) {
-    ci.attributes?.push({
-      name: 'ecs.cpu-architecture',
-      value: x86.includes(ci.ec2InstanceId ?? '') ? 'x86_64' : 'arm64',
-    });
-  }
-  for (const name of arm) {
-    const td = s.taskDefinitions.find((t) => t.taskDefinitionArn.includes(`/${name}:`))!;
-    Object.assign(td, { runtimePlatform: { cpuArchitecture: 'ARM64' } });
-  }
-  return s;
-};
 
 /**
  * Random world 9521 (eleventh stop): the headroom must fit after every order the check tries, the first
