@@ -41,14 +41,15 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * thirteenth stop — 104459 (a refreshed host's task that no ACTIVE host could take, not counted: its
  * terminating host's task list was never read), 21550 (a moved task tied an emptier x86 host with the one
  * arm64 host a moved arm64 task needed: the check assumed the emptier pick, ECS took the arm64 one),
- * 113171 (an unlisted x86 host marked as running an arm64 distinctInstance task).
+ * 113171 (an unlisted x86 host marked as running an arm64 distinctInstance task), 25100 (the judge: a
+ * scaled service's scale-in judged from its count at the drop, not from the peak its alarm's lag reached).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
   ...[72, 162, 240, 471, 650, 839, 1030, 1068, 1206, 1794, 1807, 2230, 2313, 2521, 2870, 2944, 3153],
   ...[1785, 3427, 3710, 5161, 5214, 6693, 6875, 6937, 12195, 13609, 15601],
   ...[9410, 9521, 10303, 10621, 21601, 23112, 26402, 27739, 28946, 38215, 44474],
-  ...[15827, 67582, 68583, 104459, 21550, 113171],
+  ...[15827, 67582, 68583, 104459, 21550, 113171, 25100],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +
