@@ -195,6 +195,7 @@ const choose = (
   options: PlaceOptions,
   strategies = true,
   rest: readonly Demand[] = [],
+  at = 0,
 ): number => {
   const { tieRank, worstFit } = options;
   let best = cands;
@@ -224,12 +225,13 @@ const choose = (
     best = next;
   }
   if (worstFit && best.length > 1) {
-    // The pick that costs the other moved tasks most: a node more of the tasks still to place can use
-    // (the one arm64 host an arm64 task needs, not an emptier x86 one), then the emptiest of those.
+    // The pick that costs the other moved tasks most: a node more of the tasks still to place (the demands
+    // after `at` in `rest`) can use — the one arm64 host an arm64 task needs, not an emptier x86 one —
+    // then the emptiest of those. Passed as the list and an index: no copy per task placed.
     let top = -1;
     let most: number[] = [];
     for (const i of best) {
-      const k = rest.filter((d) => accepts(all[i]!, d.req)).length;
+      const k = rest.filter((d, j) => j > at && accepts(all[i]!, d.req)).length;
       if (k > top) {
         top = k;
         most = [];
@@ -329,12 +331,7 @@ export const placeTasks = (
         const cands: number[] = [];
         for (let k = 0; k < open.length; k++) if (allowed(open[k]!) && accepts(open[k]!, req)) cands.push(k);
         if (cands.length > 0) {
-          put(
-            choose(cands, open, req, spreads, options, strategic, sorted.slice(at + 1)),
-            demand.key,
-            req,
-            1,
-          );
+          put(choose(cands, open, req, spreads, options, strategic, sorted, at), demand.key, req, 1);
           left--;
           continue;
         }
