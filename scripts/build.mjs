@@ -85,6 +85,33 @@ const nativeSha256 = {
   },
 };
 
+// Two @smithy/core paths a function never takes: the region from the EC2 instance metadata service
+// (Lambda always sets AWS_REGION and AWS_EXECUTION_ENV, and a function has no IMDS: the lookup could only
+// fail; 1.2 KiB), and the S3 endpoint customizations (the functions call no S3; 0.8 KiB). The function
+// bundles get a region lookup that finds none (the SDK then says "Region is missing", as after a failed
+// IMDS call) and an S3 hook that fails loudly.
+const lambdaOnly = {
+  name: 'lambda-only',
+  setup(b) {
+    b.onResolve({ filter: /\/getInstanceMetadataRegion$/ }, () => ({
+      path: 'imds',
+      namespace: 'lambda-only',
+    }));
+    b.onResolve({ filter: /^\.\.\/service-customizations$/ }, (args) =>
+      /getEndpointFromInstructions\.js$/.test(args.importer)
+        ? { path: 's3', namespace: 'lambda-only' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lambda-only' }, (args) => ({
+      contents:
+        args.path === 'imds'
+          ? 'export const getInstanceMetadataRegion = async () => undefined;\n'
+          : "export const resolveParamsForS3 = () => { throw new Error('S3 is not built into the function bundles (scripts/build.mjs)'); };\n",
+      loader: 'js',
+    }));
+  },
+};
+
 const only = process.argv.includes('--cli')
   ? 'cli'
   : process.argv.includes('--functions')
@@ -178,6 +205,7 @@ for (const name of names) {
       noEventStreams,
       packageVersionOnly,
       nativeSha256,
+      lambdaOnly,
     ],
     metafile: true,
     logLevel: 'warning',

@@ -170,6 +170,12 @@ export interface AsgSpec {
   /** A warm pool of stopped instances (PutWarmPool, PoolState Stopped); ECS_WARM_POOLS_CHECK assumed. */
   warmPool?: { minSize?: number; reuseOnScaleIn?: boolean };
   launchTemplateVersion?: string;
+  /**
+   * Custom attributes the ECS agent registers every instance with: the launch template's user data writes
+   * `ECS_INSTANCE_ATTRIBUTES={"name":"value",…}` to /etc/ecs/ecs.config (ECS developer guide, "Amazon ECS
+   * container agent configuration"; attributes "Custom attributes").
+   */
+  agentAttributes?: Record<string, string>;
 }
 
 /** State and behaviour of the simulated Auto Scaling. */
@@ -214,6 +220,7 @@ export class AsgWorld {
         name: `${spec.name}-lt`,
         version: spec.launchTemplateVersion ?? '1',
       },
+      ...(spec.agentAttributes ? { agentAttributes: spec.agentAttributes } : {}),
       tags: new Map(
         Object.entries(spec.tags ?? {}).map(([k, v]) => [k, { value: v, propagateAtLaunch: true }]),
       ),
@@ -433,6 +440,9 @@ export class AsgWorld {
       instanceType: inst.type,
       az: inst.az,
       ...(provider ? { capacityProviderName: provider } : {}),
+      ...(inst.group.agentAttributes
+        ? { attributes: Object.entries(inst.group.agentAttributes).map(([name, value]) => ({ name, value })) }
+        : {}),
     });
   }
 

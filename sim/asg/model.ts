@@ -81,6 +81,8 @@ export interface SimAsg {
   spotShare: number;
   newInstancesProtectedFromScaleIn: boolean;
   launchTemplate: { id: string; name: string; version: string };
+  /** `ECS_INSTANCE_ATTRIBUTES` of the launch template's user data: custom attributes of every instance. */
+  agentAttributes?: Record<string, string>;
   tags: Map<string, { value: string; propagateAtLaunch: boolean }>;
   hooks: LifecycleHookSpec[];
   createdAt: number;

@@ -53,9 +53,10 @@ const optionNode = (
   placement: ClusterPlacement,
   option: LaunchOption,
   capacityProvider: string | undefined,
+  group: string,
 ): PlacementNode | undefined =>
   option.registered
-    ? placement.templateOf(option.instanceType, option.registered, capacityProvider)
+    ? placement.templateOf(option.instanceType, option.registered, capacityProvider, group)
     : undefined;
 
 /**
@@ -71,9 +72,10 @@ export const fleetPlacement = (placement: ClusterPlacement, fgs: readonly FleetG
     // cheapest per unit: a task only another type could run is not placed by growing it (fleet.ts
     // `arrivingTypes`).
     for (const o of fg.fleet.orderKnown ? fg.fleet.options.slice(0, 1) : fg.fleet.arriving) {
-      const key = `${fg.capacityProvider ?? ''}|${o.instanceType}`;
+      // Per group: groups of one type may register different custom attributes (templateNode).
+      const key = `${fg.fleet.group}|${o.instanceType}`;
       if (seen.has(key)) continue;
-      const node = optionNode(placement, o, fg.capacityProvider);
+      const node = optionNode(placement, o, fg.capacityProvider, fg.fleet.group);
       if (!node) continue;
       seen.add(key);
       templates.push(node);
@@ -95,7 +97,7 @@ const inFlightNodes = (
     const option =
       (member && fleet.options.find((o) => o.instanceType === type && o.registered)) ?? arrival?.option;
     const provider = fgs.find((f) => f.fleet === fleet)?.capacityProvider;
-    const node = option && optionNode(placement, option, provider);
+    const node = option && optionNode(placement, option, provider, fleet.group);
     return node ? [{ ...node, id }] : [];
   });
 
@@ -147,10 +149,10 @@ export const sizeFleetWithModel = (
         .filter((g) => !full.has(g.fleet.group))
         .flatMap((g) => {
           const arrival = arrivalOption(g.fleet, [d.req.resources], (o) => {
-            const n = optionNode(placement, o, g.capacityProvider);
+            const n = optionNode(placement, o, g.capacityProvider, g.fleet.group);
             return n !== undefined && accepts(n, d.req);
           });
-          const node = arrival && optionNode(placement, arrival.option, g.capacityProvider);
+          const node = arrival && optionNode(placement, arrival.option, g.capacityProvider, g.fleet.group);
           return arrival && node && accepts(node, d.req)
             ? [{ g, arrival, node, cost: modelCost(arrival.option, node, d) }]
             : [];

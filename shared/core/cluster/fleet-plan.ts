@@ -315,7 +315,13 @@ export const assessClusterScaleOut = (
   // An own draining instance, set ACTIVE again, takes only what its type's placement rules accept; a new
   // instance only what its type's do (attributes, memberOf, capacity provider). Other bins: CPU/memory
   // (rules beyond them are the placement model's, fleet-model.ts).
-  const draining = new Map(ownDraining.map((i) => [i.containerInstanceArn, i]));
+  const draining = new Map(
+    fgs.flatMap((f) =>
+      (f.gs?.ownDraining ?? []).map(
+        (i) => [i.containerInstanceArn, [i, f.group.AutoScalingGroupName]] as const,
+      ),
+    ),
+  );
   const providerOf = new Map(
     snapshot.containerInstances.map((ci) => [ci.containerInstanceArn, ci.capacityProviderName]),
   );
@@ -325,6 +331,7 @@ export const assessClusterScaleOut = (
     registered: Resources | undefined,
     cp: string | undefined,
     service: string,
+    group?: string,
   ) => {
     // The headroom is one more of the largest task (its definition's rules; no service's).
     const head = service === 'headroom';
@@ -332,7 +339,7 @@ export const assessClusterScaleOut = (
       ? analysis.largestTask.taskDefinition
       : analysis.unplaced.find((u) => u.service === service)?.taskDefinition;
     const req = td && registered ? placement.requirements(head ? undefined : service, td) : undefined;
-    return !req || accepts(placement.templateOf(type, registered!, cp), req);
+    return !req || accepts(placement.templateOf(type, registered!, cp, group), req);
   };
   return assessFleetScaleOut(
     analysis,
@@ -345,10 +352,10 @@ export const assessClusterScaleOut = (
     (id) => arch.get(id),
     providersOfServices(snapshot),
     (id, service) => {
-      const i = draining.get(id);
-      return !i || typeTakes(i.instanceType ?? '', i.registered, providerOf.get(id), service);
+      const [i, group] = draining.get(id) ?? [];
+      return !i || typeTakes(i.instanceType ?? '', i.registered, providerOf.get(id), service, group);
     },
-    (o, cp, service) => typeTakes(o.instanceType, o.registered, cp, service),
+    (o, g, service) => typeTakes(o.instanceType, o.registered, g.capacityProvider, service, g.fleet.group),
   );
 };
 

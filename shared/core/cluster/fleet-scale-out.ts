@@ -176,7 +176,7 @@ export const assessFleetScaleOut = (
   binArch: (binId: string) => 'x86_64' | 'arm64' | undefined = () => undefined,
   providersOf: (service: string) => readonly string[] | undefined = () => undefined,
   binTakes: (binId: string, service: string) => boolean = () => true,
-  typeTakes: (option: LaunchOption, provider: string | undefined, service: string) => boolean = () => true,
+  typeTakes: (option: LaunchOption, group: GrowableGroup, service: string) => boolean = () => true,
 ): FleetScaleOutAssessment => {
   const wants = scaleOutWants(analysis, policy);
   const problems: string[] = [];
@@ -277,7 +277,7 @@ export const assessFleetScaleOut = (
             fitsOn(item.reservation, c.arrival.option.free) &&
             (arch === undefined || c.arrival.option.arch === undefined || c.arrival.option.arch === arch) &&
             // Its placement rules (attributes, memberOf): a t3 was bought for a task bound to r5.* (3710).
-            typeTakes(c.arrival.option, c.g.capacityProvider, item.label),
+            typeTakes(c.arrival.option, c.g, item.label),
         )
         .map((c) => ({ ...c, cost: costPerTask(c.arrival!.option, item.reservation) }))
         .sort(growthOrder);

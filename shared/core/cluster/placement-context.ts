@@ -49,7 +49,13 @@ export interface ClusterPlacement {
    * A new instance of `instanceType` that registers `registered` (before daemons), as {@link templateNode}
    * builds it for this cluster: several groups size each group's growth on the type it launches.
    */
-  templateOf(instanceType: string, registered: Resources, capacityProvider?: string): PlacementNode;
+  templateOf(
+    instanceType: string,
+    registered: Resources,
+    capacityProvider?: string,
+    /** The group that launches it: attributes of its own instances first (custom-attribute pools). */
+    group?: string,
+  ): PlacementNode;
   /**
    * The capacity providers of the groups the scaler grows (a task bound to other providers is theirs to
    * place: waiting-tasks.ts `capacity-provider`).
@@ -225,10 +231,22 @@ const buildPlacement = (
   const provider = group ? capacityProviderOfGroup(snapshot, group) : undefined;
   const templates = types.flatMap((type) => {
     const registered = instanceTypeCapacity(type) ?? fallbackRegistered;
-    return registered ? [templateNode(type, facts(type), registered, load, snapshot, provider)] : [];
+    return registered
+      ? [templateNode(type, facts(type), registered, load, snapshot, provider, group?.AutoScalingGroupName)]
+      : [];
   });
   if (templates.length === 0 && fallbackRegistered) {
-    templates.push(templateNode('(unknown type)', undefined, fallbackRegistered, load, snapshot, provider));
+    templates.push(
+      templateNode(
+        '(unknown type)',
+        undefined,
+        fallbackRegistered,
+        load,
+        snapshot,
+        provider,
+        group?.AutoScalingGroupName,
+      ),
+    );
   }
   const rulesInUse = active.some((s) => {
     if (s.schedulingStrategy === 'DAEMON') return false;
@@ -243,8 +261,8 @@ const buildPlacement = (
     facts,
     nodes,
     templates,
-    templateOf: (type, registered, capacityProvider) =>
-      templateNode(type, facts(type), registered, load, snapshot, capacityProvider),
+    templateOf: (type, registered, capacityProvider, group) =>
+      templateNode(type, facts(type), registered, load, snapshot, capacityProvider, group),
     grownProviders: new Set(provider ? [provider] : []),
     rulesInUse,
     requirements,

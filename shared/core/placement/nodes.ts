@@ -179,7 +179,9 @@ export interface DaemonLoad {
  * A new instance of `instanceType` as a node: registered capacity (from `registered`, else what an
  * instance of that type registered, else the caller's estimate) minus the daemons; attributes copied from
  * a registered instance of the same type (else of any type, launch-template attributes only) with the
- * type's own `ecs.instance-type` and `ecs.cpu-architecture`. ENI trunking is assumed when the instances
+ * type's own `ecs.instance-type` and `ecs.cpu-architecture` — an instance of `group` first, when it has
+ * one registered: groups of one type may register different custom attributes (`ECS_INSTANCE_ATTRIBUTES`
+ * in their user data: pools a `memberOf` constraint chooses). ENI trunking is assumed when the instances
  * of the type have it (the account setting applies to every instance launched after opt-in).
  */
 export const templateNode = (
@@ -189,16 +191,24 @@ export const templateNode = (
   daemons: DaemonLoad,
   snapshot: ClusterSnapshot,
   capacityProvider?: string,
+  group?: string,
 ): PlacementNode => {
   const capacity = snapshot.containerInstances.filter(
     (ci) => ci.status === 'ACTIVE' || ci.status === 'DRAINING',
   );
   const typeOf = (ci: ContainerInstance) => ci.attributes?.find((a) => a.name === 'ecs.instance-type')?.value;
-  const sameType = capacity.find((ci) => typeOf(ci) === instanceType);
-  const source = sameType ?? capacity[0];
+  const typed = (list: ContainerInstance[]) => list.find((ci) => typeOf(ci) === instanceType);
+  const members = new Set(
+    snapshot.autoScalingGroups
+      .find((g) => g.AutoScalingGroupName === group)
+      ?.Instances.map((i) => i.InstanceId),
+  );
+  const own = capacity.filter((ci) => members.has(ci.ec2InstanceId!));
+  const sameType = typed(capacity);
+  const source = typed(own) ?? own[0] ?? sameType ?? capacity[0];
   const attributes = new Map<string, string | undefined>();
   for (const a of source?.attributes ?? []) {
-    if (sameType || !PER_INSTANCE.has(a.name)) attributes.set(a.name, a.value);
+    if (typeOf(source!) === instanceType || !PER_INSTANCE.has(a.name)) attributes.set(a.name, a.value);
   }
   attributes.delete('ecs.availability-zone');
   attributes.delete('ecs.subnet-id');
@@ -206,7 +216,7 @@ export const templateNode = (
   const arch = facts?.architectures[0];
   if (arch) attributes.set('ecs.cpu-architecture', arch);
   if (!attributes.has('ecs.os-type')) attributes.set('ecs.os-type', 'linux');
-  const trunked = sameType ? attributes.has('ecs.awsvpc-trunk-id') : false;
+  const trunked = !!sameType?.attributes?.some((a) => a.name === 'ecs.awsvpc-trunk-id');
   const slots = taskEniSlots(facts, trunked);
   return {
     id: `new:${instanceType}`,

@@ -1,0 +1,84 @@
+/**
+ * Pools by custom attribute on the simulator: two groups of the same instance type whose launch templates
+ * register their instances with different custom attributes (`ECS_INSTANCE_ATTRIBUTES` in the user data:
+ * `pool=web` and `pool=batch`), and a service constrained to each pool (`memberOf(attribute:pool == …)`,
+ * the ECS developer guide's own example of a custom-attribute constraint). A new instance has the
+ * attributes of its own group's instances, not of whichever instance of its type the cluster lists first:
+ * the batch service's waiting tasks grow the batch group, never the web group, whichever name sorts first.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Sim } from '../../sim/index.js';
+import {
+  CLUSTER,
+  desiredWrites,
+  fleetWorld,
+  scalerErrors,
+  startFleet,
+  tasksOf,
+  violations,
+} from './fleet-world.js';
+
+let sim: Sim | undefined;
+afterEach(() => {
+  sim?.dispose();
+  sim = undefined;
+});
+
+/** A world with a web pool of 3 and a batch pool of `batchDesired` m5.large, `web` and `batch` services. */
+const pools = (webName: string, batchName: string, batchDesired: number): Sim => {
+  const w = fleetWorld([
+    {
+      name: webName,
+      min: 1,
+      max: 10,
+      desired: 3,
+      instanceTypes: ['m5.large'],
+      agentAttributes: { pool: 'web' },
+    },
+    {
+      name: batchName,
+      min: 0,
+      max: 10,
+      desired: batchDesired,
+      instanceTypes: ['m5.large'],
+      agentAttributes: { pool: 'batch' },
+    },
+  ]);
+  w.createService({
+    cluster: CLUSTER,
+    name: 'web',
+    taskDefinition: 'web',
+    desiredCount: 3,
+    placementConstraints: [{ type: 'memberOf', expression: 'attribute:pool == web' }],
+  });
+  w.createService({
+    cluster: CLUSTER,
+    name: 'batch',
+    taskDefinition: 'web',
+    desiredCount: batchDesired * 2,
+    placementConstraints: [{ type: 'memberOf', expression: 'attribute:pool == batch' }],
+  });
+  return w;
+};
+
+describe('custom-attribute pools on the simulator', () => {
+  for (const [webName, batchName] of [
+    ['a-web', 'b-batch'],
+    ['b-web', 'a-batch'],
+  ] as const) {
+    it(`batch tasks grow the batch group (${webName}, ${batchName})`, async () => {
+      sim = pools(webName, batchName, 1);
+      startFleet(sim);
+      // Two 1024-CPU tasks fill an m5.large: 6 batch tasks need 3 batch instances. The headroom (one more
+      // of the largest task, by its task definition's rules, not a service's constraint) fits on the free
+      // half of a web instance, so no 4th.
+      sim.trace(CLUSTER, 'batch', [[120, 6]]);
+      await sim.runFor(1800);
+      expect(scalerErrors(sim)).toEqual([]);
+      expect(violations(sim)).toEqual([]);
+      expect(tasksOf(sim, 'batch')).toEqual({ desired: 6, running: 6 });
+      expect(desiredWrites(sim, webName)).toEqual([]);
+      expect(Math.max(...desiredWrites(sim, batchName))).toBe(3);
+    });
+  }
+});
