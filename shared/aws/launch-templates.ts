@@ -42,6 +42,12 @@ export interface LaunchTemplateVersionItem {
   VersionNumber?: number;
   DefaultVersion?: boolean;
   LaunchTemplateData?: {
+    /**
+     * Not an EC2 field: the custom attributes the user data gives the ECS agent (`ECS_INSTANCE_ATTRIBUTES`,
+     * {@link agentAttributesOf}); `{}` when it gives none; absent when there is no user data or it cannot be
+     * read. The user data itself is not kept (it may hold secrets).
+     */
+    EcsInstanceAttributes?: Record<string, string>;
     InstanceType?: string;
     InstanceRequirements?: {
       VCpuCount?: Range;
@@ -109,11 +115,33 @@ const requirements = (node: Record<string, unknown> | undefined) => {
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 };
 
+/**
+ * The custom attributes a launch template's user data (base64) gives the ECS agent: the JSON object of
+ * `ECS_INSTANCE_ATTRIBUTES=` in /etc/ecs/ecs.config (ECS developer guide, "Amazon ECS container agent
+ * configuration"), as an `echo` line, a heredoc or cloud-init `write_files` write it (`\"` unescaped).
+ * `{}` when the script names none; undefined when there is no user data or it is not text (gzip, a
+ * base64 MIME part) or the value is no JSON object of strings.
+ */
+export const agentAttributesOf = (userData: string | undefined): Record<string, string> | undefined => {
+  if (!userData) return undefined;
+  const script = Buffer.from(userData, 'base64').toString('utf8');
+  if (!/ECS_CLUSTER|ecs\.config|#!|#cloud-config|Content-Type/.test(script)) return undefined;
+  const json = /ECS_INSTANCE_ATTRIBUTES=['"]?(\{[^}]*\})/.exec(script)?.[1];
+  if (!json) return {};
+  try {
+    const value = JSON.parse(json.replace(/\\"/g, '"'));
+    return Object.values(value).every((v) => typeof v === 'string') ? value : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
 const versionItem = (item: Xml): LaunchTemplateVersionItem => {
   const node = item as Record<string, unknown> | undefined;
   const data = child(node, 'launchTemplateData');
   const type = text(data?.instanceType);
   const req = requirements(child(data, 'instanceRequirements'));
+  const agent = agentAttributesOf(text(data?.userData));
   const version = num(node?.versionNumber);
   const id = text(node?.launchTemplateId);
   const name = text(node?.launchTemplateName);
@@ -123,6 +151,7 @@ const versionItem = (item: Xml): LaunchTemplateVersionItem => {
     ...(version !== undefined ? { VersionNumber: version } : {}),
     DefaultVersion: text(node?.defaultVersion) === 'true',
     LaunchTemplateData: {
+      ...(agent ? { EcsInstanceAttributes: agent } : {}),
       ...(type ? { InstanceType: type } : {}),
       ...(req ? { InstanceRequirements: req } : {}),
     },
@@ -169,6 +198,7 @@ interface TemplateRef {
 }
 
 interface GroupShape {
+  Instances?: unknown[];
   LaunchTemplate?: TemplateRef;
   MixedInstancesPolicy?: {
     LaunchTemplate?: {
@@ -180,13 +210,16 @@ interface GroupShape {
 
 /**
  * The template references whose data decides what a group launches: the group's own launch template, or
- * the MixedInstancesPolicy's when no override names a type or requirements (those win: fleet.ts).
+ * the MixedInstancesPolicy's when no override names a type or requirements (those win: fleet.ts) or the
+ * group has no instance (then the custom attributes of its user data say what its instances will be:
+ * placement/nodes.ts `templateNode`).
  */
 export const templateRefs = (groups: readonly unknown[]): TemplateRef[] => {
   const out = new Map<string, TemplateRef>();
   for (const g of groups as GroupShape[]) {
     const mixed = g.MixedInstancesPolicy?.LaunchTemplate;
-    const overridden = (mixed?.Overrides ?? []).some((o) => o.InstanceType || o.InstanceRequirements);
+    const overridden =
+      !!g.Instances?.length && (mixed?.Overrides ?? []).some((o) => o.InstanceType || o.InstanceRequirements);
     const ref = mixed ? (overridden ? undefined : mixed.LaunchTemplateSpecification) : g.LaunchTemplate;
     if (!ref || !(ref.LaunchTemplateId || ref.LaunchTemplateName)) continue;
     const version = ref.Version ?? '$Default';

@@ -84,6 +84,15 @@ export const ec2Api = (asg?: AsgWorld): CommandTable => ({
         ? group.instanceTypes[0]
         : undefined;
     const abis = group.mixed?.requirements !== undefined;
+    // The user data of an ECS launch template (ECS developer guide, "Bootstrapping container instances with
+    // Amazon EC2 user data"): the cluster to join and the agent's custom attributes, base64 as EC2 returns it.
+    const script = [
+      '#!/bin/bash',
+      `echo ECS_CLUSTER=${group.cluster ?? 'default'} >> /etc/ecs/ecs.config`,
+      ...(group.agentAttributes
+        ? [`echo 'ECS_INSTANCE_ATTRIBUTES=${JSON.stringify(group.agentAttributes)}' >> /etc/ecs/ecs.config`]
+        : []),
+    ].join('\n');
     return {
       LaunchTemplateVersions: [
         {
@@ -91,7 +100,10 @@ export const ec2Api = (asg?: AsgWorld): CommandTable => ({
           LaunchTemplateName: group.launchTemplate.name,
           VersionNumber: number,
           DefaultVersion: true,
-          LaunchTemplateData: first && !abis ? { InstanceType: first.name } : {},
+          LaunchTemplateData: {
+            ...(first && !abis ? { InstanceType: first.name } : {}),
+            UserData: Buffer.from(script).toString('base64'),
+          },
         },
       ],
     };

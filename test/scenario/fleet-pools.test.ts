@@ -5,6 +5,7 @@
  * the ECS developer guide's own example of a custom-attribute constraint). A new instance has the
  * attributes of its own group's instances, not of whichever instance of its type the cluster lists first:
  * the batch service's waiting tasks grow the batch group, never the web group, whichever name sorts first.
+ * A group at zero has no instance to copy: its launch template's user data says (DescribeLaunchTemplateVersions).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sim } from '../../sim/index.js';
@@ -79,6 +80,18 @@ describe('custom-attribute pools on the simulator', () => {
       expect(tasksOf(sim, 'batch')).toEqual({ desired: 6, running: 6 });
       expect(desiredWrites(sim, webName)).toEqual([]);
       expect(Math.max(...desiredWrites(sim, batchName))).toBe(3);
+    });
+
+    it(`a batch group at zero grows for batch tasks: its user data names its pool (${webName}, ${batchName})`, async () => {
+      sim = pools(webName, batchName, 0);
+      startFleet(sim);
+      sim.trace(CLUSTER, 'batch', [[120, 4]]);
+      await sim.runFor(1800);
+      expect(scalerErrors(sim)).toEqual([]);
+      expect(violations(sim)).toEqual([]);
+      expect(tasksOf(sim, 'batch')).toEqual({ desired: 4, running: 4 });
+      expect(desiredWrites(sim, webName)).toEqual([]);
+      expect(Math.max(...desiredWrites(sim, batchName))).toBe(2);
     });
   }
 });

@@ -104,6 +104,20 @@ const templateVersion = (snapshot: ClusterSnapshot, ref: TemplateRef | undefined
   return versions.find((v) => String(v.VersionNumber) === wanted);
 };
 
+/**
+ * The custom attributes the group's instances register with, from its launch template's user data
+ * (`ECS_INSTANCE_ATTRIBUTES`), when it was read; undefined when not known.
+ */
+export const agentAttributes = (
+  snapshot: ClusterSnapshot,
+  group: AutoScalingGroup | undefined,
+): Record<string, string> | undefined =>
+  group &&
+  templateVersion(
+    snapshot,
+    group.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification ?? group.LaunchTemplate,
+  )?.LaunchTemplateData?.EcsInstanceAttributes;
+
 const wildcard = (pattern: string, type: string): boolean =>
   new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(type);
 

@@ -32,7 +32,7 @@ import type {
 } from '../snapshot/snapshot.js';
 import { binpackPlace } from './binpack-moves.js';
 import { capacityProviderOfGroup } from './conflicts.js';
-import { arrivingTypes } from './fleet.js';
+import { agentAttributes, arrivingTypes } from './fleet.js';
 import { INFERRED_PREFIX } from './infer-tasks.js';
 import { replacementDefinition, stoppableFirst, stuckService } from './instance-tasks.js';
 import { instanceTypeCapacity } from './instance-types.js';
@@ -229,24 +229,28 @@ const buildPlacement = (
   const members = group ? group.Instances.map((i) => i.InstanceType).filter((t): t is string => !!t) : [];
   const types = arriving.length > 0 ? arriving : [...new Set(members)];
   const provider = group ? capacityProviderOfGroup(snapshot, group) : undefined;
-  const templates = types.flatMap((type) => {
-    const registered = instanceTypeCapacity(type) ?? fallbackRegistered;
-    return registered
-      ? [templateNode(type, facts(type), registered, load, snapshot, provider, group?.AutoScalingGroupName)]
-      : [];
-  });
-  if (templates.length === 0 && fallbackRegistered) {
-    templates.push(
-      templateNode(
-        '(unknown type)',
-        undefined,
-        fallbackRegistered,
-        load,
+  // A new instance of a group: the attributes its own instances, or its user data, give it (templateNode).
+  const templateOf = (type: string, registered: Resources, cp?: string, of?: string) =>
+    templateNode(
+      type,
+      facts(type),
+      registered,
+      load,
+      snapshot,
+      cp,
+      of,
+      agentAttributes(
         snapshot,
-        provider,
-        group?.AutoScalingGroupName,
+        snapshot.autoScalingGroups.find((g) => g.AutoScalingGroupName === of),
       ),
     );
+  const name = group?.AutoScalingGroupName;
+  const templates = types.flatMap((type) => {
+    const registered = instanceTypeCapacity(type) ?? fallbackRegistered;
+    return registered ? [templateOf(type, registered, provider, name)] : [];
+  });
+  if (templates.length === 0 && fallbackRegistered) {
+    templates.push(templateOf('(unknown type)', fallbackRegistered, provider, name));
   }
   const rulesInUse = active.some((s) => {
     if (s.schedulingStrategy === 'DAEMON') return false;
@@ -261,8 +265,7 @@ const buildPlacement = (
     facts,
     nodes,
     templates,
-    templateOf: (type, registered, capacityProvider, group) =>
-      templateNode(type, facts(type), registered, load, snapshot, capacityProvider, group),
+    templateOf,
     grownProviders: new Set(provider ? [provider] : []),
     rulesInUse,
     requirements,

@@ -181,7 +181,8 @@ export interface DaemonLoad {
  * a registered instance of the same type (else of any type, launch-template attributes only) with the
  * type's own `ecs.instance-type` and `ecs.cpu-architecture` — an instance of `group` first, when it has
  * one registered: groups of one type may register different custom attributes (`ECS_INSTANCE_ATTRIBUTES`
- * in their user data: pools a `memberOf` constraint chooses). ENI trunking is assumed when the instances
+ * in their user data: pools a `memberOf` constraint chooses). With none registered, its custom attributes
+ * are `agent` (its launch template's user data) when known, else the other instance's. ENI trunking is assumed when the instances
  * of the type have it (the account setting applies to every instance launched after opt-in).
  */
 export const templateNode = (
@@ -192,6 +193,7 @@ export const templateNode = (
   snapshot: ClusterSnapshot,
   capacityProvider?: string,
   group?: string,
+  agent?: Record<string, string>,
 ): PlacementNode => {
   const capacity = snapshot.containerInstances.filter(
     (ci) => ci.status === 'ACTIVE' || ci.status === 'DRAINING',
@@ -206,9 +208,16 @@ export const templateNode = (
   const own = capacity.filter((ci) => members.has(ci.ec2InstanceId!));
   const sameType = typed(capacity);
   const source = typed(own) ?? own[0] ?? sameType ?? capacity[0];
-  const attributes = new Map<string, string | undefined>();
+  // No instance of the group registered: another group's custom attributes are not this one's; its user
+  // data's are, when read (`agent`).
+  const foreign = own.length === 0 && agent;
+  const attributes = new Map<string, string | undefined>(foreign ? Object.entries(agent) : []);
   for (const a of source?.attributes ?? []) {
-    if (typeOf(source!) === instanceType || !PER_INSTANCE.has(a.name)) attributes.set(a.name, a.value);
+    if (
+      (typeOf(source!) === instanceType || !PER_INSTANCE.has(a.name)) &&
+      (!foreign || /^(ecs|com\.amazonaws)\./.test(a.name))
+    )
+      attributes.set(a.name, a.value);
   }
   attributes.delete('ecs.availability-zone');
   attributes.delete('ecs.subnet-id');

@@ -407,6 +407,8 @@ export const LaunchTemplateVersionSchema = z.looseObject({
     z.looseObject({
       InstanceType: z.optional(z.string()),
       InstanceRequirements: z.optional(z.looseObject({})),
+      /** Not an EC2 field: `ECS_INSTANCE_ATTRIBUTES` of the user data (shared/aws/launch-templates.ts). */
+      EcsInstanceAttributes: z.optional(z.record(z.string(), z.string())),
     }),
   ),
 });

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  agentAttributesOf,
   clearLaunchTemplateCache,
   ec2QueryLaunchTemplatesClient,
   type LaunchTemplatesClient,
@@ -148,9 +149,20 @@ describe('DescribeLaunchTemplateVersions', () => {
       plain('lt-plain'),
       { LaunchConfigurationName: 'old-lc' },
       {
+        Instances: [{ InstanceId: 'i-1' }],
         MixedInstancesPolicy: {
           LaunchTemplate: {
             LaunchTemplateSpecification: { LaunchTemplateId: 'lt-typed', Version: '3' },
+            Overrides: [{ InstanceType: 'm5.large' }],
+          },
+        },
+      },
+      // At zero instances the template is read all the same: its user data names the custom attributes.
+      {
+        Instances: [],
+        MixedInstancesPolicy: {
+          LaunchTemplate: {
+            LaunchTemplateSpecification: { LaunchTemplateId: 'lt-pool', Version: '1' },
             Overrides: [{ InstanceType: 'm5.large' }],
           },
         },
@@ -164,8 +176,60 @@ describe('DescribeLaunchTemplateVersions', () => {
     ]);
     expect(refs.map((r) => `${r.LaunchTemplateId ?? r.LaunchTemplateName}@${r.Version}`)).toEqual([
       'lt-plain@$Default',
+      'lt-pool@1',
       'spot-only@2',
     ]);
+  });
+
+  const b64 = (script: string) => Buffer.from(script).toString('base64');
+  it.each([
+    [
+      'an echo line (single quotes)',
+      `#!/bin/bash\necho ECS_CLUSTER=prod >> /etc/ecs/ecs.config\necho 'ECS_INSTANCE_ATTRIBUTES={"pool":"batch","team":"data"}' >> /etc/ecs/ecs.config\n`,
+      { pool: 'batch', team: 'data' },
+    ],
+    [
+      'an echo line (escaped double quotes)',
+      `#!/bin/bash\necho "ECS_INSTANCE_ATTRIBUTES={\\"pool\\": \\"gpu\\"}" >> /etc/ecs/ecs.config\n`,
+      { pool: 'gpu' },
+    ],
+    [
+      'a heredoc',
+      `#!/bin/bash\ncat <<'EOF' >> /etc/ecs/ecs.config\nECS_CLUSTER=prod\nECS_INSTANCE_ATTRIBUTES={"stack": "prod"}\nEOF\n`,
+      { stack: 'prod' },
+    ],
+    ['a script that names none', '#!/bin/bash\necho ECS_CLUSTER=prod >> /etc/ecs/ecs.config\n', {}],
+    [
+      'a value that is no JSON',
+      `#!/bin/bash\necho 'ECS_INSTANCE_ATTRIBUTES={pool:batch}' >> /etc/ecs/ecs.config`,
+      undefined,
+    ],
+    [
+      'a value that is not a string',
+      `#!/bin/bash\necho 'ECS_INSTANCE_ATTRIBUTES={"n":1}' >> /etc/ecs/ecs.config`,
+      undefined,
+    ],
+  ])('the agent attributes of user data: %s', (_, script, expected) => {
+    expect(agentAttributesOf(b64(script))).toEqual(expected);
+  });
+
+  it('user data that is not text (gzip) or absent gives no agent attributes', () => {
+    expect(agentAttributesOf(Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0]).toString('base64'))).toBeUndefined();
+    expect(agentAttributesOf(undefined)).toBeUndefined();
+  });
+
+  it('the answer carries the agent attributes of the user data, not the user data', () => {
+    const userData = b64(
+      `#!/bin/bash\necho 'ECS_INSTANCE_ATTRIBUTES={"pool":"batch"}' >> /etc/ecs/ecs.config\necho SECRET=x`,
+    );
+    const out = parseDescribeLaunchTemplateVersions(
+      200,
+      answer(item('lt-1', 1, 'm5.large', true, `\n                <userData>${userData}</userData>`)),
+    );
+    expect(out.LaunchTemplateVersions[0]?.LaunchTemplateData).toEqual({
+      EcsInstanceAttributes: { pool: 'batch' },
+      InstanceType: 'm5.large',
+    });
   });
 
   it('a numbered version is read once; $Latest / $Default again after the TTL', async () => {

@@ -265,3 +265,77 @@ describe('cluster query language', () => {
     },
   );
 });
+
+describe('templateNode: where a new instance of a group gets its attributes', () => {
+  /** Two m5.large pools: i-web (pool=web, group web) listed first, i-batch (pool=batch, group batch). */
+  const ci = (id: string, pool: string) => ({
+    containerInstanceArn: `arn:aws:ecs:us-east-1:1:container-instance/c/${id}`,
+    ec2InstanceId: id,
+    status: 'ACTIVE',
+    agentConnected: true,
+    registeredResources: [
+      { name: 'CPU', type: 'INTEGER', integerValue: 2048 },
+      { name: 'MEMORY', type: 'INTEGER', integerValue: 7680 },
+    ],
+    remainingResources: [
+      { name: 'CPU', type: 'INTEGER', integerValue: 0 },
+      { name: 'MEMORY', type: 'INTEGER', integerValue: 0 },
+    ],
+    attributes: [
+      { name: 'ecs.instance-type', value: 'm5.large' },
+      { name: 'ecs.capability.task-eni' },
+      { name: 'pool', value: pool },
+    ],
+  });
+  const group = (name: string, ids: string[]) => ({
+    AutoScalingGroupName: name,
+    MinSize: 0,
+    MaxSize: 10,
+    DesiredCapacity: ids.length,
+    Instances: ids.map((InstanceId) => ({
+      InstanceId,
+      InstanceType: 'm5.large',
+      LifecycleState: 'InService',
+      HealthStatus: 'Healthy',
+    })),
+  });
+  const snapshot = (batchMembers: boolean) =>
+    parseSnapshot({
+      version: 1,
+      capturedAt: '2026-12-03T10:00:00Z',
+      cluster: { clusterName: 'c', clusterArn: 'arn:aws:ecs:us-east-1:1:cluster/c' },
+      containerInstances: batchMembers ? [ci('i-web', 'web'), ci('i-batch', 'batch')] : [ci('i-web', 'web')],
+      services: [],
+      taskDefinitions: [],
+      autoScalingGroups: [group('web', ['i-web']), group('batch', batchMembers ? ['i-batch'] : [])],
+    });
+  const of = (snap: ReturnType<typeof snapshot>, g?: string, agent?: Record<string, string>) =>
+    templateNode(
+      'm5.large',
+      builtinInstanceFacts('m5.large'),
+      { CPU: 2048, MEMORY: 7680, GPU: 0 },
+      { resources: { CPU: 0, MEMORY: 0, GPU: 0 }, tcpPorts: [], udpPorts: [], enis: 0 },
+      snap,
+      undefined,
+      g,
+      agent,
+    ).attributes;
+
+  it("copies the group's own instance, not the first of its type", () => {
+    expect(of(snapshot(true), 'batch').get('pool')).toBe('batch');
+    expect(of(snapshot(true), 'web').get('pool')).toBe('web');
+    // No group named: the first instance of the type, as before.
+    expect(of(snapshot(true)).get('pool')).toBe('web');
+  });
+
+  it("a group with no instance takes its user data's custom attributes and only the other's built-in ones", () => {
+    const a = of(snapshot(false), 'batch', { pool: 'batch', team: 'data' });
+    expect(a.get('pool')).toBe('batch');
+    expect(a.get('team')).toBe('data');
+    expect(a.has('ecs.capability.task-eni')).toBe(true);
+    // User data that names none: no custom attribute at all (not the web pool's).
+    expect(of(snapshot(false), 'batch', {}).has('pool')).toBe(false);
+    // Not known (not read, not text): the other instance's, as before.
+    expect(of(snapshot(false), 'batch').get('pool')).toBe('web');
+  });
+});

@@ -97,7 +97,8 @@ describe('EC2 Query protocol in the simulator', () => {
         LaunchTemplateName: 'zero-lt',
         VersionNumber: 1,
         DefaultVersion: true,
-        LaunchTemplateData: { InstanceType: 'c5.large' },
+        // Its user data joins the cluster and names no custom attribute: known to be none.
+        LaunchTemplateData: { InstanceType: 'c5.large', EcsInstanceAttributes: {} },
       },
     ]);
     expect(mocks.ec2.commandCalls(DescribeLaunchTemplateVersionsCommand).map((c) => c.args[0].input)).toEqual(
