@@ -64,6 +64,8 @@ export interface WorldService {
   back: number;
   constraints?: { type: 'distinctInstance' }[];
   strategy?: { type: 'binpack' | 'spread'; field: string }[];
+  /** Bound to the pool of the groups that register `pool=<pool>` (`memberOf(attribute:pool == …)`). */
+  pool?: string;
 }
 
 /** A world drawn from a seed. */
@@ -311,6 +313,21 @@ export const drawWorld = (seed: number): World => {
           ]),
         }
       : undefined;
+  // Drawn last again, and only from seed 200001 on (the worlds before keep their shape, the pinned ones
+  // among them): custom-attribute pools. Every group registers `pool=p<k>` (its launch template's user
+  // data: ECS_INSTANCE_ATTRIBUTES), half the time the second group launches what the first does, and most
+  // services run in one pool (ECS developer guide: `memberOf` on a custom attribute).
+  if (seed > 200000 && groups.length > 1 && r() < 0.35) {
+    if (r() < 0.5) {
+      const { instanceTypes: _t, mixedInstances: _m, ...second } = groups[1]!;
+      const { instanceTypes, mixedInstances } = groups[0]!;
+      groups[1] = { ...second, ...(mixedInstances ? { mixedInstances } : { instanceTypes }) };
+    }
+    groups.forEach((g, k) => {
+      g.agentAttributes = { pool: `p${k}` };
+    });
+    for (const s of services) if (r() < 0.7) s.pool = `p${Math.floor(r() * groups.length)}`;
+  }
   return {
     seed,
     groups,
@@ -370,7 +387,7 @@ const providerGrown = (world: World): boolean =>
 /**
  * Whether group `g` may launch a type that runs `s`'s tasks by the rules the draw gives them: arm64 images
  * only on m6g, a GPU only on g4dn, `memberOf` on its type family (an attribute-based group launches x86
- * types without GPUs).
+ * types without GPUs), a pool only on the group that registers it.
  */
 const groupRuns = (g: FleetGroup, s: WorldService): boolean => {
   const td = s.td as TaskDefinitionSpec;
@@ -381,6 +398,7 @@ const groupRuns = (g: FleetGroup, s: WorldService): boolean => {
   const types = g.mixedInstances
     ? g.mixedInstances.overrides.map((o) => ('type' in o ? name(o.type) : undefined))
     : (g.instanceTypes ?? []).map(name);
+  if (s.pool && g.agentAttributes?.pool !== s.pool) return false;
   return types.some((t) =>
     t === undefined
       ? !arm && !gpu
@@ -457,7 +475,14 @@ const populate = (sim: Sim, world: World, desired: (s: WorldService) => number):
         ? { capacityProviderStrategy: [{ capacityProvider: PROVIDER }] }
         : {}),
       ...(p?.viaDefault && s.name !== bound ? { launchType: 'EC2' as const } : {}),
-      ...(s.constraints ? { placementConstraints: s.constraints } : {}),
+      ...(s.constraints || s.pool
+        ? {
+            placementConstraints: [
+              ...(s.constraints ?? []),
+              ...(s.pool ? [{ type: 'memberOf' as const, expression: `attribute:pool == ${s.pool}` }] : []),
+            ],
+          }
+        : {}),
       ...(s.name === scaledName(world) ? { tags: { 'ecs-autoscaler:service-scaling': 'enabled' } } : {}),
       ...(s.strategy ? { placementStrategy: s.strategy } : {}),
       ...(world.deploy && world.services[world.deploy.service]?.name === s.name
