@@ -49,7 +49,9 @@ export type PlacementReason =
   | 'RESOURCE:PORTS'
   | 'RESOURCE:ENI'
   | 'ATTRIBUTE'
-  | 'CONSTRAINT';
+  // As RunTask's failures[].reason names them (ECS API "API failure reasons") and service events quote them.
+  | 'MemberOf placement constraint unsatisfied'
+  | 'DistinctInstance placement constraint unsatisfied';
 
 /** Returns the first missing resource, or undefined when the task fits. */
 export const misfit = (ci: SimContainerInstance, req: PlacementRequest): PlacementReason | undefined => {
@@ -141,9 +143,8 @@ export const chooseInstance = (
     if (providers && !providers.has(ci.capacityProviderName ?? '')) continue;
     let reason: PlacementReason | undefined = misfit(ci, req);
     if (!reason && lacksAttribute(ci, req)) reason = 'ATTRIBUTE';
-    if (!reason && (constraintPreds.some((p) => !p(ci)) || (distinct && countOf(ci) > 0))) {
-      reason = 'CONSTRAINT';
-    }
+    if (!reason && constraintPreds.some((p) => !p(ci))) reason = 'MemberOf placement constraint unsatisfied';
+    if (!reason && distinct && countOf(ci) > 0) reason = 'DistinctInstance placement constraint unsatisfied';
     if (reason) {
       const list = reasons.get(reason) ?? [];
       list.push(ci);

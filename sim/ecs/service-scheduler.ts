@@ -191,7 +191,11 @@ const reasonText: Record<string, string> = {
   'RESOURCE:PORTS': 'is already using a port required by your task',
   'RESOURCE:ENI': 'encountered error "RESOURCE:ENI"',
   ATTRIBUTE: 'is missing an attribute required by your task',
-  CONSTRAINT: 'does not satisfy the placement constraints',
+  // ecs-facts §3.1 (the texts of public captures; AWS's page does not list these two).
+  'MemberOf placement constraint unsatisfied':
+    'encountered error "MemberOf placement constraint unsatisfied."',
+  'DistinctInstance placement constraint unsatisfied':
+    'encountered error "DistinctInstance placement constraint unsatisfied."',
 };
 
 /** Adds the service event message and (rate-limited) emits SERVICE_TASK_PLACEMENT_FAILURE. */
