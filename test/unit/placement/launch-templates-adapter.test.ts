@@ -209,6 +209,17 @@ describe('DescribeLaunchTemplateVersions', () => {
       `#!/bin/bash\necho 'ECS_INSTANCE_ATTRIBUTES={"n":1}' >> /etc/ecs/ecs.config`,
       undefined,
     ],
+    // Not read as known: other agents' formats (the old reading, an instance of the type, then applies).
+    [
+      'Bottlerocket TOML',
+      '[settings.ecs]\ncluster = "prod"\n[settings.ecs.instance-attributes]\npool = "batch"\n',
+      undefined,
+    ],
+    [
+      'Windows PowerShell',
+      '<powershell>\nInitialize-ECSAgent -Cluster prod -EnableTaskIAMRole\n</powershell>',
+      undefined,
+    ],
   ])('the agent attributes of user data: %s', (_, script, expected) => {
     expect(agentAttributesOf(b64(script))).toEqual(expected);
   });
