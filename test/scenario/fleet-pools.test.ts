@@ -62,36 +62,40 @@ const pools = (webName: string, batchName: string, batchDesired: number): Sim =>
   return w;
 };
 
+/**
+ * Runs the world with batch demand stepping to `tasks` at 2 minutes for 30 minutes: every batch task runs,
+ * the web group is never written to, and the batch group's largest desired capacity is `batchMax`.
+ */
+const batchGrows = async (
+  webName: string,
+  batchName: string,
+  batchDesired: number,
+  tasks: number,
+  batchMax: number,
+) => {
+  sim = pools(webName, batchName, batchDesired);
+  startFleet(sim);
+  sim.trace(CLUSTER, 'batch', [[120, tasks]]);
+  await sim.runFor(1800);
+  expect(scalerErrors(sim)).toEqual([]);
+  expect(violations(sim)).toEqual([]);
+  expect(tasksOf(sim, 'batch')).toEqual({ desired: tasks, running: tasks });
+  expect(desiredWrites(sim, webName)).toEqual([]);
+  expect(Math.max(...desiredWrites(sim, batchName))).toBe(batchMax);
+};
+
 describe('custom-attribute pools on the simulator', () => {
   for (const [webName, batchName] of [
     ['a-web', 'b-batch'],
     ['b-web', 'a-batch'],
   ] as const) {
-    it(`batch tasks grow the batch group (${webName}, ${batchName})`, async () => {
-      sim = pools(webName, batchName, 1);
-      startFleet(sim);
-      // Two 1024-CPU tasks fill an m5.large: 6 batch tasks need 3 batch instances. The headroom (one more
-      // of the largest task, by its task definition's rules, not a service's constraint) fits on the free
-      // half of a web instance, so no 4th.
-      sim.trace(CLUSTER, 'batch', [[120, 6]]);
-      await sim.runFor(1800);
-      expect(scalerErrors(sim)).toEqual([]);
-      expect(violations(sim)).toEqual([]);
-      expect(tasksOf(sim, 'batch')).toEqual({ desired: 6, running: 6 });
-      expect(desiredWrites(sim, webName)).toEqual([]);
-      expect(Math.max(...desiredWrites(sim, batchName))).toBe(3);
-    });
+    // Two 1024-CPU tasks fill an m5.large: 6 batch tasks need 3 batch instances. The headroom (one more of
+    // the largest task, by its task definition's rules, not a service's constraint) fits on the free half
+    // of a web instance, so no 4th.
+    it(`batch tasks grow the batch group (${webName}, ${batchName})`, () =>
+      batchGrows(webName, batchName, 1, 6, 3));
 
-    it(`a batch group at zero grows for batch tasks: its user data names its pool (${webName}, ${batchName})`, async () => {
-      sim = pools(webName, batchName, 0);
-      startFleet(sim);
-      sim.trace(CLUSTER, 'batch', [[120, 4]]);
-      await sim.runFor(1800);
-      expect(scalerErrors(sim)).toEqual([]);
-      expect(violations(sim)).toEqual([]);
-      expect(tasksOf(sim, 'batch')).toEqual({ desired: 4, running: 4 });
-      expect(desiredWrites(sim, webName)).toEqual([]);
-      expect(Math.max(...desiredWrites(sim, batchName))).toBe(2);
-    });
+    it(`a batch group at zero grows for batch tasks: its user data names its pool (${webName}, ${batchName})`, () =>
+      batchGrows(webName, batchName, 0, 4, 2));
   }
 });

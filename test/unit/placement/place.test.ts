@@ -8,7 +8,7 @@ import {
   templateNode,
 } from '../../../shared/core/placement/index.js';
 import { parseSnapshot } from '../../../shared/core/snapshot/snapshot.js';
-import { node, req } from './builders.js';
+import { containerInstance, node, req } from './builders.js';
 
 const demand = (key: string, count: number, ...args: Parameters<typeof req>): Demand => ({
   key,
@@ -268,25 +268,13 @@ describe('cluster query language', () => {
 
 describe('templateNode: where a new instance of a group gets its attributes', () => {
   /** Two m5.large pools: i-web (pool=web, group web) listed first, i-batch (pool=batch, group batch). */
-  const ci = (id: string, pool: string) => ({
-    containerInstanceArn: `arn:aws:ecs:us-east-1:1:container-instance/c/${id}`,
-    ec2InstanceId: id,
-    status: 'ACTIVE',
-    agentConnected: true,
-    registeredResources: [
-      { name: 'CPU', type: 'INTEGER', integerValue: 2048 },
-      { name: 'MEMORY', type: 'INTEGER', integerValue: 7680 },
-    ],
-    remainingResources: [
-      { name: 'CPU', type: 'INTEGER', integerValue: 0 },
-      { name: 'MEMORY', type: 'INTEGER', integerValue: 0 },
-    ],
-    attributes: [
-      { name: 'ecs.instance-type', value: 'm5.large' },
-      { name: 'ecs.capability.task-eni' },
-      { name: 'pool', value: pool },
-    ],
-  });
+  const ci = (id: string, pool: string) =>
+    containerInstance({
+      id,
+      cpu: 0,
+      memory: 0,
+      attributes: { 'ecs.capability.task-eni': undefined, pool },
+    });
   const group = (name: string, ids: string[]) => ({
     AutoScalingGroupName: name,
     MinSize: 0,
@@ -304,7 +292,7 @@ describe('templateNode: where a new instance of a group gets its attributes', ()
       version: 1,
       capturedAt: '2026-12-03T10:00:00Z',
       cluster: { clusterName: 'c', clusterArn: 'arn:aws:ecs:us-east-1:1:cluster/c' },
-      containerInstances: batchMembers ? [ci('i-web', 'web'), ci('i-batch', 'batch')] : [ci('i-web', 'web')],
+      containerInstances: batchMembers ? [ci('web', 'web'), ci('batch', 'batch')] : [ci('web', 'web')],
       services: [],
       taskDefinitions: [],
       autoScalingGroups: [group('web', ['i-web']), group('batch', batchMembers ? ['i-batch'] : [])],
