@@ -77,8 +77,10 @@ export const readLaunchConfigurations = async (
           ),
         ),
       ).then((page) => {
-        for (const lc of page?.LaunchConfigurations ?? []) {
-          if (lc.LaunchConfigurationName) launchConfigurationCache.set(lc.LaunchConfigurationName, lc);
+        // Only what the fleet model reads: the rest (UserData, which may hold secrets, key names,
+        // security groups) stays out of the cache and of snapshot files.
+        for (const { LaunchConfigurationName: name, InstanceType } of page?.LaunchConfigurations ?? []) {
+          if (name) launchConfigurationCache.set(name, { LaunchConfigurationName: name, InstanceType });
         }
       }),
     ),

@@ -117,11 +117,15 @@ describe('fleet readers', () => {
         LaunchConfigurations: input.LaunchConfigurationNames.map((n) => ({
           LaunchConfigurationName: n,
           InstanceType: 'm5.large',
+          UserData: Buffer.from('#!/bin/bash\nexport DB_PASSWORD=hunter2').toString('base64'),
+          KeyName: 'ops',
         })),
       }));
     const groups = Array.from({ length: 60 }, (_, k) => ({ LaunchConfigurationName: `lc-${k}` }));
     const first = await readLaunchConfigurations(clients, groups, createLimiter(2), ctx);
     expect(first).toHaveLength(60);
+    // What the fleet model reads, and nothing a snapshot file should not hold (user data may be secret).
+    expect(first[0]).toEqual({ LaunchConfigurationName: 'lc-0', InstanceType: 'm5.large' });
     expect(
       asg
         .commandCalls(DescribeLaunchConfigurationsCommand)
