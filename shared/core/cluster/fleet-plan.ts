@@ -161,9 +161,17 @@ export const clusterFleets = (
 ): FleetGroup[] => {
   const learned = registeredByType(snapshot, analysis);
   const fallback = smallestRegistered(analysis);
+  const placement = clusterPlacement(snapshot, analysis, undefined, undefined);
   return groups.map((group) => {
     const policy = policyOf(group);
-    const fleet = groupFleet(snapshot, group, analysis.daemonReservation, learned, policy, fallback);
+    const fleet = groupFleet(
+      snapshot,
+      group,
+      (type, registered) => placement.daemonsOn(type, registered, undefined, group.AutoScalingGroupName),
+      learned,
+      policy,
+      fallback,
+    );
     const refresh = activeRefresh(snapshot, group.AutoScalingGroupName);
     let gs: GroupState | undefined;
     try {

@@ -401,19 +401,21 @@ export interface StatedSize {
 }
 
 /**
- * What `group` launches. `daemon` is what DAEMON services reserve on every instance; `learned` the
+ * What `group` launches. `daemon` is what DAEMON services reserve on every instance, or on a new instance
+ * of a type (the daemons whose placement rules take it); `learned` the
  * registered capacity per type ({@link registeredByType}); `fallback` the capacity to assume when the
  * group names no type at all (the smallest registered instance of the cluster), or undefined.
  */
 export const groupFleet = (
   snapshot: ClusterSnapshot,
   group: AutoScalingGroup,
-  daemon: Resources,
+  daemon: Resources | ((type: string, registered: Resources) => Resources),
   learned: ReadonlyMap<string, Resources>,
   stated: StatedSize = {},
   fallback?: Resources,
 ): GroupFleet => {
   const notes: string[] = [];
+  const daemonOn = typeof daemon === 'function' ? daemon : () => daemon;
   const { list, attributeBased } = candidates(snapshot, group, notes);
   const unit = unitOf(group, list);
   const single = list.length <= 1;
@@ -439,7 +441,7 @@ export const groupFleet = (
       instanceType: c.type,
       weight,
       registered,
-      free: registered ? subtractResources(registered, daemon) : undefined,
+      free: registered ? subtractResources(registered, daemonOn(c.type, registered)) : undefined,
       arch: facts?.arch,
       priceUsdHour: facts?.priceUsdHour,
       source,
@@ -450,7 +452,7 @@ export const groupFleet = (
       instanceType: '',
       weight: 1,
       registered: fallback,
-      free: subtractResources(fallback, daemon),
+      free: subtractResources(fallback, daemonOn('', fallback)),
       arch: undefined,
       priceUsdHour: undefined,
       source: 'registered instances',

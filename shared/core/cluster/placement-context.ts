@@ -6,7 +6,7 @@
  */
 
 import type { CapacityAnalysis } from '../capacity/capacity.js';
-import { type Resources, ZERO } from '../capacity/resources.js';
+import { addResources, type Resources, ZERO } from '../capacity/resources.js';
 import {
   accepts,
   type Demand,
@@ -56,6 +56,13 @@ export interface ClusterPlacement {
     /** The group that launches it: attributes of its own instances first (custom-attribute pools). */
     group?: string,
   ): PlacementNode;
+  /** What the daemons whose rules take a new instance of `instanceType` (of `group`) reserve on it. */
+  daemonsOn(
+    instanceType: string,
+    registered: Resources,
+    capacityProvider?: string,
+    group?: string,
+  ): Resources;
   /**
    * The capacity providers of the groups the scaler grows (a task bound to other providers is theirs to
    * place: waiting-tasks.ts `capacity-provider`).
@@ -110,8 +117,7 @@ const assumeDistinctOccupancy = (
     // Only where its tasks can run at all: not an x86 host for an arm64 task, whatever its room (random
     // world 113171, thirteenth stop: an r5 was marked, the arm64 host that ran the task looked free, and
     // a drain counted the distinct task as moving there).
-    const runs = (n: PlacementNode) =>
-      !req || !/^[ACM]/.test(refusal({ ...n, free: { CPU: 1e9, MEMORY: 1e9, GPU: 1e9 } }, req)?.code ?? '');
+    const runs = (n: PlacementNode) => !req || runsOn(n, req);
     const unknown = out
       .map((n, i) => ({ n, i }))
       .filter(({ n }) => !n.groupsKnown && (n.groups.get(group) ?? 0) === 0 && runs(n))
@@ -128,6 +134,13 @@ const assumeDistinctOccupancy = (
   }
   return out;
 };
+
+/**
+ * Whether `req`'s tasks can run on `n` at all, room aside: its architecture, attributes, `memberOf` and
+ * capacity provider (refusal codes ATTRIBUTE, MemberOf, CapacityProvider), not a used port or a full ENI list.
+ */
+const runsOn = (n: PlacementNode, req: TaskRequirements): boolean =>
+  !/^[ACM]/.test(refusal({ ...n, free: { CPU: 1e9, MEMORY: 1e9, GPU: 1e9 } }, req)?.code ?? '');
 
 const reservedOf = (analysis: CapacityAnalysis) =>
   new Map(analysis.instances.map((i) => [i.containerInstanceArn, i.reserved]));
@@ -229,21 +242,31 @@ const buildPlacement = (
   const members = group ? group.Instances.map((i) => i.InstanceType).filter((t): t is string => !!t) : [];
   const types = arriving.length > 0 ? arriving : [...new Set(members)];
   const provider = group ? capacityProviderOfGroup(snapshot, group) : undefined;
-  // A new instance of a group: the attributes its own instances, or its user data, give it (templateNode).
-  const templateOf = (type: string, registered: Resources, cp?: string, of?: string) =>
-    templateNode(
-      type,
-      facts(type),
-      registered,
-      load,
+  // A new instance of a group: the attributes its own instances, or its user data, give it (templateNode),
+  // and room taken by the daemons whose rules take it: a GPU-only daemon reserves nothing on a new CPU
+  // instance (all of them did, and a task sized to a CPU type's room was "never placeable").
+  const on = (type: string, registered: Resources, cp?: string, of?: string) => {
+    const agent = agentAttributes(
       snapshot,
-      cp,
-      of,
-      agentAttributes(
-        snapshot,
-        snapshot.autoScalingGroups.find((g) => g.AutoScalingGroupName === of),
-      ),
+      snapshot.autoScalingGroups.find((g) => g.AutoScalingGroupName === of),
     );
+    const make = (l: typeof load) => templateNode(type, facts(type), registered, l, snapshot, cp, of, agent);
+    const bare = make(daemonLoad([], ZERO));
+    const running = daemons.filter((d) => runsOn(bare, d));
+    return running.length === daemons.length
+      ? { make, load }
+      : {
+          make,
+          load: daemonLoad(
+            running,
+            running.reduce((sum, d) => addResources(sum, d.resources), ZERO),
+          ),
+        };
+  };
+  const templateOf = (type: string, registered: Resources, cp?: string, of?: string) => {
+    const { make, load } = on(type, registered, cp, of);
+    return make(load);
+  };
   const name = group?.AutoScalingGroupName;
   const templates = types.flatMap((type) => {
     const registered = instanceTypeCapacity(type) ?? fallbackRegistered;
@@ -266,6 +289,7 @@ const buildPlacement = (
     nodes,
     templates,
     templateOf,
+    daemonsOn: (type, registered, cp, of) => on(type, registered, cp, of).load.resources,
     grownProviders: new Set(provider ? [provider] : []),
     rulesInUse,
     requirements,
@@ -291,6 +315,7 @@ export const withTemplates = (
   nodes: placement.nodes,
   templates,
   templateOf: placement.templateOf,
+  daemonsOn: placement.daemonsOn,
   grownProviders,
   requirements: placement.requirements,
   taskRequirementsOf: placement.taskRequirementsOf,
