@@ -42,7 +42,10 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * terminating host's task list was never read), 21550 (a moved task tied an emptier x86 host with the one
  * arm64 host a moved arm64 task needed: the check assumed the emptier pick, ECS took the arm64 one),
  * 113171 (an unlisted x86 host marked as running an arm64 distinctInstance task), 25100 (the judge: a
- * scaled service's scale-in judged from its count at the drop, not from the peak its alarm's lag reached).
+ * scaled service's scale-in judged from its count at the drop, not from the peak its alarm's lag reached);
+ * fourteenth stop — 200606, 200677, 200695 (custom-attribute pools: a new instance took another group's
+ * pool attribute; each failed with the old templates), 28394 (the judge: a task only a group the scaler
+ * does not drive has room for).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -50,6 +53,7 @@ const SEEDS = [
   ...[1785, 3427, 3710, 5161, 5214, 6693, 6875, 6937, 12195, 13609, 15601],
   ...[9410, 9521, 10303, 10621, 21601, 23112, 26402, 27739, 28946, 38215, 44474],
   ...[15827, 67582, 68583, 104459, 21550, 113171, 25100],
+  ...[200606, 200677, 200695, 28394],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

@@ -27,7 +27,7 @@
 
 import type { SimAsgInstance } from '../../sim/asg/model.js';
 import { createCapacityProvider, setDefaultCapacityProviderStrategy } from '../../sim/coexist.js';
-import type { TaskDefinitionSpec } from '../../sim/ecs/resources.js';
+import { instanceType, reservationOf, type TaskDefinitionSpec } from '../../sim/ecs/resources.js';
 import type { Sim } from '../../sim/index.js';
 import { isolate } from '../faults/run-matrix.js';
 import { CLUSTER, type FleetGroup, fleetWorld } from '../scenario/fleet-world.js';
@@ -106,6 +106,11 @@ export interface World {
   scaling?: { service: number; min: number; max: number };
   /** A crash-looping service `crash` (its container exits at start: PENDING → STOPPED, never RUNNING). */
   crash?: { desired: number; cpu: number; memory: number };
+  /**
+   * The daemon runs only where this `memberOf` expression holds (one pool, one architecture, one type
+   * family), and reserves 256 CPU / 1 GiB: a GPU or pool agent.
+   */
+  daemonOn?: string;
   /** The daemon's network: `bridge` (default), `awsvpc` (a task ENI on every instance), or a host port. */
   daemonNetwork?: 'awsvpc' | 'host-port';
   /**
@@ -328,6 +333,17 @@ export const drawWorld = (seed: number): World => {
     });
     for (const s of services) if (r() < 0.7) s.pool = `p${Math.floor(r() * groups.length)}`;
   }
+  // From seed 200001 too: a daemon bound to some instances (docs/placement.md "Daemons").
+  const daemonOn =
+    seed > 200000 && daemon && r() < 0.4
+      ? groups[0]?.agentAttributes
+        ? `attribute:pool == p${Math.floor(r() * groups.length)}`
+        : pick([
+            'attribute:ecs.cpu-architecture == x86_64',
+            'attribute:ecs.instance-type =~ g4dn.*',
+            'attribute:ecs.instance-type =~ m5.*',
+          ])
+      : undefined;
   return {
     seed,
     groups,
@@ -343,6 +359,7 @@ export const drawWorld = (seed: number): World => {
     ...(scaling ? { scaling } : {}),
     ...(crash ? { crash } : {}),
     ...(daemonNetwork ? { daemonNetwork } : {}),
+    ...(daemonOn ? { daemonOn } : {}),
     ...(deploy ? { deploy } : {}),
   };
 };
@@ -387,10 +404,18 @@ const providerGrown = (world: World): boolean =>
 /**
  * Whether group `g` may launch a type that runs `s`'s tasks by the rules the draw gives them: arm64 images
  * only on m6g, a GPU only on g4dn, `memberOf` on its type family (an attribute-based group launches x86
- * types without GPUs), a pool only on the group that registers it.
+ * types without GPUs), a pool only on the group that registers it, a type with room for one beside the daemon.
  */
-const groupRuns = (g: FleetGroup, s: WorldService): boolean => {
+const groupRuns = (g: FleetGroup, s: WorldService, world: World): boolean => {
   const td = s.td as TaskDefinitionSpec;
+  // Room: a type smaller than the task beside the daemon never runs it (world 28394: a 2,048-CPU task only
+  // the capacity provider's group, which the scaler does not drive, could run).
+  const task = reservationOf(td).reservation;
+  const [cpu, memory] = !world.daemon ? [0, 0] : world.daemonOn ? [256, 1024] : [128, 128];
+  const holds = (t: string) => {
+    const type = instanceType(t);
+    return type.cpu - cpu >= task.cpu && type.memory - memory >= task.memory;
+  };
   const arm = td.cpuArchitecture === 'ARM64';
   const gpu = (td.containers ?? []).some((c) => (c.gpu ?? 0) > 0);
   const family = /=~ (\w+)\.\*/.exec(td.placementConstraints?.[0]?.expression ?? '')?.[1];
@@ -402,7 +427,8 @@ const groupRuns = (g: FleetGroup, s: WorldService): boolean => {
   return types.some((t) =>
     t === undefined
       ? !arm && !gpu
-      : (!arm || t.startsWith('m6g')) &&
+      : holds(t) &&
+        (!arm || t.startsWith('m6g')) &&
         (!gpu || t.startsWith('g4dn')) &&
         (!family || t.startsWith(`${family}.`)),
   );
@@ -435,18 +461,24 @@ const populate = (sim: Sim, world: World, desired: (s: WorldService) => number):
   }
   if (world.daemon) {
     // A node exporter on host port 9100, or an awsvpc agent taking one task ENI of every instance.
+    const size = world.daemonOn
+      ? { cpu: 256, memoryReservation: 1024 }
+      : { cpu: 128, memoryReservation: 128 };
     sim.registerTaskDefinition(
       world.daemonNetwork === 'awsvpc'
-        ? { ...DAEMON, networkMode: 'awsvpc' }
+        ? { ...DAEMON, containers: [size], networkMode: 'awsvpc' }
         : world.daemonNetwork === 'host-port'
-          ? { ...DAEMON, containers: [{ cpu: 128, memoryReservation: 128, hostPorts: [9100] }] }
-          : DAEMON,
+          ? { ...DAEMON, containers: [{ ...size, hostPorts: [9100] }] }
+          : { ...DAEMON, containers: [size] },
     );
     sim.createService({
       cluster: CLUSTER,
       name: 'agent',
       taskDefinition: 'agent',
       schedulingStrategy: 'DAEMON',
+      ...(world.daemonOn
+        ? { placementConstraints: [{ type: 'memberOf' as const, expression: world.daemonOn }] }
+        : {}),
     });
   }
   if (world.crash) {
@@ -823,7 +855,7 @@ export const runWorld = async (
     for (const s of world.services) {
       // A service only groups the scaler does not drive can run: what room it gets there is ECS's choice
       // (world 27739: the only arm64 host, the untagged provider's, took another service's replacement).
-      const unreachable = world.groups.every((g) => g.name === providerGroup || !groupRuns(g, s));
+      const unreachable = world.groups.every((g) => g.name === providerGroup || !groupRuns(g, s, world));
       if (s.name === boundService || s.name === scaledService?.name || heldByOthers || unreachable) continue;
       const run = running(sim, s.name);
       if (placeable.get(s.name) === s.to && run < s.to) {
