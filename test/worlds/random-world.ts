@@ -7,7 +7,8 @@
  * warnings, a standalone job, someone else's state (a foreign drain, a disconnected agent, an instance
  * refresh), an ECS capacity provider on one group with a service on its strategy, a service scaled
  * by the service scaler on CPU alarms, and an attribute-based group (InstanceRequirements, desired
- * capacity in instances or vCPUs) — run for
+ * capacity in instances or vCPUs); from seed 200001, custom-attribute pools (groups registering
+ * `pool=p<k>`, services bound to one) and a daemon bound to some instances — run for
  * 80 simulated minutes under the project's cluster scaler and drainer: demand steps up at 2 minutes and
  * down at 40.
  *
