@@ -6,7 +6,7 @@
  */
 import type { CapacityAnalysis, InstanceView } from '../capacity/capacity.js';
 import type { Resources } from '../capacity/resources.js';
-import { accepts } from '../placement/index.js';
+import { accepts, hasPlacementRules } from '../placement/index.js';
 import type { Bin } from '../placement/placement.js';
 import type {
   AsgInstance,
@@ -39,7 +39,7 @@ import {
 } from './fleet-scale-out.js';
 import { type GroupState, groupState, haltReason, scaleOutHoldReason } from './group-state.js';
 import { instanceTypeFacts } from './instance-types.js';
-import { clusterPlacement } from './placement-context.js';
+import { clusterPlacement, runsOn } from './placement-context.js';
 import type { ClusterPolicy } from './policy.js';
 import { archOfServices } from './task-arch.js';
 
@@ -334,6 +334,14 @@ export const assessClusterScaleOut = (
     snapshot.containerInstances.map((ci) => [ci.containerInstanceArn, ci.capacityProviderName]),
   );
   const placement = clusterPlacement(snapshot, analysis, undefined, undefined);
+  const reqOf = (service: string) => {
+    // The headroom is one more of the largest task (its definition's rules; no service's).
+    const head = service === 'headroom';
+    const td = head
+      ? analysis.largestTask.taskDefinition
+      : analysis.unplaced.find((u) => u.service === service)?.taskDefinition;
+    return td ? placement.requirements(head ? undefined : service, td) : undefined;
+  };
   const typeTakes = (
     type: string,
     registered: Resources | undefined,
@@ -341,14 +349,10 @@ export const assessClusterScaleOut = (
     service: string,
     group?: string,
   ) => {
-    // The headroom is one more of the largest task (its definition's rules; no service's).
-    const head = service === 'headroom';
-    const td = head
-      ? analysis.largestTask.taskDefinition
-      : analysis.unplaced.find((u) => u.service === service)?.taskDefinition;
-    const req = td && registered ? placement.requirements(head ? undefined : service, td) : undefined;
+    const req = registered && reqOf(service);
     return !req || accepts(placement.templateOf(type, registered!, cp, group), req);
   };
+  const nodes = new Map(placement.nodes.map((n) => [n.id, n]));
   return assessFleetScaleOut(
     analysis,
     capacity,
@@ -361,7 +365,13 @@ export const assessClusterScaleOut = (
     providersOfServices(snapshot),
     (id, service) => {
       const [i, group] = draining.get(id) ?? [];
-      return !i || typeTakes(i.instanceType ?? '', i.registered, providerOf.get(id), service, group);
+      if (i) return typeTakes(i.instanceType ?? '', i.registered, providerOf.get(id), service, group);
+      // A capacity instance takes only what its rules let run there: packed by CPU/memory alone, a task
+      // of another pool took the free space the headroom had, and the headroom was bought back from the
+      // instances the scale-in check (by the rules) had drained, every 14 minutes (random world 220589).
+      const node = nodes.get(id);
+      const req = node && reqOf(service);
+      return !req || !hasPlacementRules(req) || runsOn(node!, req);
     },
     (o, g, service) => typeTakes(o.instanceType, o.registered, g.capacityProvider, service, g.fleet.group),
   );
