@@ -46,7 +46,8 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * fourteenth stop — 200606, 200677, 200695 (custom-attribute pools: a new instance took another group's
  * pool attribute; each failed with the old templates), 28394 (the judge: a task only a group the scaler
  * does not drive has room for), 220589 (a task of another pool packed by CPU/memory onto a capacity
- * instance's free space: the headroom it displaced undid the scale-in check's drains every 14 minutes).
+ * instance's free space: the headroom it displaced undid the scale-in check's drains every 14 minutes;
+ * 221800 the same).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -54,7 +55,7 @@ const SEEDS = [
   ...[1785, 3427, 3710, 5161, 5214, 6693, 6875, 6937, 12195, 13609, 15601],
   ...[9410, 9521, 10303, 10621, 21601, 23112, 26402, 27739, 28946, 38215, 44474],
   ...[15827, 67582, 68583, 104459, 21550, 113171, 25100],
-  ...[200606, 200677, 200695, 28394, 220589],
+  ...[200606, 200677, 200695, 28394, 220589, 221800],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +
