@@ -47,7 +47,8 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * pool attribute; each failed with the old templates), 28394 (the judge: a task only a group the scaler
  * does not drive has room for), 220589 (a task of another pool packed by CPU/memory onto a capacity
  * instance's free space: the headroom it displaced undid the scale-in check's drains every 14 minutes;
- * 221800 the same).
+ * 221800 the same), 227967 (that rule applied to the headroom too: an unwanted service's c5-only
+ * definition made the headroom refuse the staying t3 host, and the drains came back).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -55,7 +56,7 @@ const SEEDS = [
   ...[1785, 3427, 3710, 5161, 5214, 6693, 6875, 6937, 12195, 13609, 15601],
   ...[9410, 9521, 10303, 10621, 21601, 23112, 26402, 27739, 28946, 38215, 44474],
   ...[15827, 67582, 68583, 104459, 21550, 113171, 25100],
-  ...[200606, 200677, 200695, 28394, 220589, 221800],
+  ...[200606, 200677, 200695, 28394, 220589, 221800, 227967],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

@@ -366,10 +366,12 @@ export const assessClusterScaleOut = (
     (id, service) => {
       const [i, group] = draining.get(id) ?? [];
       if (i) return typeTakes(i.instanceType ?? '', i.registered, providerOf.get(id), service, group);
-      // A capacity instance takes only what its rules let run there: packed by CPU/memory alone, a task
-      // of another pool took the free space the headroom had, and the headroom was bought back from the
-      // instances the scale-in check (by the rules) had drained, every 14 minutes (random world 220589).
-      const node = nodes.get(id);
+      // A capacity instance takes only the waiting tasks its rules let run there: packed by CPU/memory
+      // alone, a task of another pool took the free space the headroom had, and the headroom was bought
+      // back from the instances the scale-in check (by the rules) had drained, every 14 minutes (random
+      // world 220589). The headroom keeps CPU/memory packing there, as the scale-in check sizes it: by its
+      // definition's rules, an unwanted service's c5-only task made the check's drains come back (227967).
+      const node = service !== 'headroom' && nodes.get(id);
       const req = node && reqOf(service);
       return !req || !hasPlacementRules(req) || runsOn(node!, req);
     },
