@@ -245,28 +245,42 @@ const buildPlacement = (
   // A new instance of a group: the attributes its own instances, or its user data, give it (templateNode),
   // and room taken by the daemons whose rules take it: a GPU-only daemon reserves nothing on a new CPU
   // instance (all of them did, and a task sized to a CPU type's room was "never placeable").
-  const on = (type: string, registered: Resources, cp?: string, of?: string) => {
-    const agent = agentAttributes(
+  const make = (type: string, registered: Resources, l: typeof load, cp?: string, of?: string) =>
+    templateNode(
+      type,
+      facts(type),
+      registered,
+      l,
       snapshot,
-      snapshot.autoScalingGroups.find((g) => g.AutoScalingGroupName === of),
+      cp,
+      of,
+      agentAttributes(
+        snapshot,
+        snapshot.autoScalingGroups.find((g) => g.AutoScalingGroupName === of),
+      ),
     );
-    const make = (l: typeof load) => templateNode(type, facts(type), registered, l, snapshot, cp, of, agent);
-    const bare = make(daemonLoad([], ZERO));
-    const running = daemons.filter((d) => runsOn(bare, d));
-    return running.length === daemons.length
-      ? { make, load }
-      : {
-          make,
-          load: daemonLoad(
-            running,
-            running.reduce((sum, d) => addResources(sum, d.resources), ZERO),
-          ),
-        };
+  // Which daemons take a new instance depends on its attributes only (type, provider, group), not on its
+  // room: found once per view, not on every template the planner asks for.
+  const loads = new Map<string, typeof load>();
+  const loadOn = (type: string, registered: Resources, cp?: string, of?: string) => {
+    const key = `${type}|${cp}|${of}`;
+    let l = loads.get(key);
+    if (!l) {
+      const bare = make(type, registered, daemonLoad([], ZERO), cp, of);
+      const running = daemons.filter((d) => runsOn(bare, d));
+      l =
+        running.length === daemons.length
+          ? load
+          : daemonLoad(
+              running,
+              running.reduce((sum, d) => addResources(sum, d.resources), ZERO),
+            );
+      loads.set(key, l);
+    }
+    return l;
   };
-  const templateOf = (type: string, registered: Resources, cp?: string, of?: string) => {
-    const { make, load } = on(type, registered, cp, of);
-    return make(load);
-  };
+  const templateOf = (type: string, registered: Resources, cp?: string, of?: string) =>
+    make(type, registered, loadOn(type, registered, cp, of), cp, of);
   const name = group?.AutoScalingGroupName;
   const templates = types.flatMap((type) => {
     const registered = instanceTypeCapacity(type) ?? fallbackRegistered;
@@ -289,7 +303,7 @@ const buildPlacement = (
     nodes,
     templates,
     templateOf,
-    daemonsOn: (type, registered, cp, of) => on(type, registered, cp, of).load.resources,
+    daemonsOn: (type, registered, cp, of) => loadOn(type, registered, cp, of).resources,
     grownProviders: new Set(provider ? [provider] : []),
     rulesInUse,
     requirements,
