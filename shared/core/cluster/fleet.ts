@@ -104,6 +104,13 @@ const templateVersion = (snapshot: ClusterSnapshot, ref: TemplateRef | undefined
   return versions.find((v) => String(v.VersionNumber) === wanted);
 };
 
+/** The version of the group's launch template (its MixedInstancesPolicy's, else its own) in the snapshot. */
+const groupTemplate = (snapshot: ClusterSnapshot, group: AutoScalingGroup) =>
+  templateVersion(
+    snapshot,
+    group.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification ?? group.LaunchTemplate,
+  );
+
 /**
  * The custom attributes the group's instances register with, from its launch template's user data
  * (`ECS_INSTANCE_ATTRIBUTES`), when it was read; undefined when not known.
@@ -112,11 +119,7 @@ export const agentAttributes = (
   snapshot: ClusterSnapshot,
   group: AutoScalingGroup | undefined,
 ): Record<string, string> | undefined =>
-  group &&
-  templateVersion(
-    snapshot,
-    group.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification ?? group.LaunchTemplate,
-  )?.LaunchTemplateData?.EcsInstanceAttributes;
+  group && groupTemplate(snapshot, group)?.LaunchTemplateData?.EcsInstanceAttributes;
 
 const wildcard = (pattern: string, type: string): boolean =>
   new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(type);
@@ -258,10 +261,7 @@ const candidates = (
   notes: string[],
 ): { list: Candidate[]; attributeBased: boolean } => {
   const mip = group.MixedInstancesPolicy;
-  const lt = templateVersion(
-    snapshot,
-    mip?.LaunchTemplate?.LaunchTemplateSpecification ?? group.LaunchTemplate,
-  );
+  const lt = groupTemplate(snapshot, group);
   const arch = groupArch(group);
   const fromRequirements = (req: Requirements, weight?: number): Candidate[] => {
     const manufacturers = req.CpuManufacturers ?? [];

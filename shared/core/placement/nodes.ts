@@ -212,11 +212,9 @@ export const templateNode = (
   // data's are, when read (`agent`).
   const foreign = own.length === 0 && agent;
   const attributes = new Map<string, string | undefined>(foreign ? Object.entries(agent) : []);
+  const ofType = !!source && typeOf(source) === instanceType;
   for (const a of source?.attributes ?? []) {
-    if (
-      (typeOf(source!) === instanceType || !PER_INSTANCE.has(a.name)) &&
-      (!foreign || /^(ecs|com\.amazonaws)\./.test(a.name))
-    )
+    if ((ofType || !PER_INSTANCE.has(a.name)) && (!foreign || /^(ecs|com\.amazonaws)\./.test(a.name)))
       attributes.set(a.name, a.value);
   }
   attributes.delete('ecs.availability-zone');
