@@ -10,6 +10,7 @@
 //   and compiling hundreds of SDK modules at every start, and no devDependency is needed at run time.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 // On Lambda the credentials are always the function role's, in AWS_ACCESS_KEY_ID /
@@ -112,6 +113,20 @@ const lambdaOnly = {
   },
 };
 
+// The SDK's partition table names every region with a description ("US East (N. Virginia)") that the
+// partition lookup copies into its result and no endpoint rule reads (they read dnsSuffix, supportsFIPS,
+// …). The bundles keep every partition, region and field but the descriptions: −2 KiB each.
+const partitionsWithoutDescriptions = {
+  name: 'partitions-without-descriptions',
+  setup(b) {
+    b.onLoad({ filter: /util-endpoints[\\/]lib[\\/]aws[\\/]partitions\.js$/ }, async (args) => {
+      const { partitionsInfo } = await import(pathToFileURL(args.path).href);
+      const stripped = JSON.stringify(partitionsInfo, (k, v) => (k === 'description' ? undefined : v));
+      return { contents: `export const partitionsInfo = ${stripped};\n`, loader: 'js' };
+    });
+  },
+};
+
 const only = process.argv.includes('--cli')
   ? 'cli'
   : process.argv.includes('--functions')
@@ -206,6 +221,7 @@ for (const name of names) {
       packageVersionOnly,
       nativeSha256,
       lambdaOnly,
+      partitionsWithoutDescriptions,
     ],
     metafile: true,
     logLevel: 'warning',

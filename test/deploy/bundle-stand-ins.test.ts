@@ -49,6 +49,26 @@ describe.runIf(existsSync(META) && existsSync(BUNDLE))('the function bundles', (
     expect([...used].sort()).toEqual(expect.arrayContaining(Object.values(STAND_INS)));
   });
 
+  it('keep every partition and region of the endpoint table, without the region descriptions', () => {
+    const dir = '.esbuild/functions';
+    const bundles = readdirSync(dir).filter((n) => existsSync(join(dir, n, 'handler.mjs')));
+    expect(bundles.length).toBeGreaterThanOrEqual(5);
+    for (const name of bundles) {
+      const text = readFileSync(join(dir, name, 'handler.mjs'), 'utf8');
+      if (!text.includes('"aws-global"')) continue;
+      // `includes` to a boolean: a failing `toContain` would print the whole bundle.
+      expect(text.includes('US East (N. Virginia)'), name).toBe(false);
+      for (const s of [
+        '"us-east-1":{}',
+        '"cn-north-1":{}',
+        '"us-gov-west-1":{}',
+        '"aws-iso-global":{}',
+        'dnsSuffix:"amazonaws.com.cn"',
+      ])
+        expect(text.includes(s), `${name}: ${s}`).toBe(true);
+    }
+  });
+
   it('report a cluster end to end over the stand-ins, signed with the Lambda credentials', async () => {
     const seen: Array<{ target: string; headers: IncomingHttpHeaders }> = [];
     const server = createServer((req, res) => {
