@@ -44,6 +44,12 @@ export interface ServiceSpec {
   /** Default 200 (REPLICA) / 100 (DAEMON). */
   maximumPercent?: number;
   tags?: Record<string, string>;
+  /**
+   * `awsvpc` only: the subnets of its task ENIs (`networkConfiguration.awsvpcConfiguration.subnets`).
+   * ECS creates a task's ENI in a subnet of its host's AZ: hosts in other AZs do not take its tasks.
+   * Absent: the subnets of every AZ.
+   */
+  subnets?: string[];
 }
 
 /** Options when placing one task. */
@@ -128,6 +134,9 @@ export class EcsWorld {
     if (!td)
       throw new Error(`sim: createService: task definition '${spec.taskDefinition}' is not registered.`);
     const daemon = spec.schedulingStrategy === 'DAEMON';
+    if (spec.subnets && !td.awsvpc) {
+      throw new Error(`sim: createService: '${spec.name}': subnets are for the awsvpc network mode only.`);
+    }
     const now = this.ctx.clock.nowMs;
     const service: SimService = {
       name: spec.name,
@@ -140,6 +149,7 @@ export class EcsWorld {
       declaredPlacementStrategy: daemon ? [] : [...(spec.placementStrategy ?? [])],
       capacityProviderStrategy: daemon ? [] : serviceProviderStrategy(cluster, spec),
       placementConstraints: spec.placementConstraints ?? [],
+      ...(spec.subnets?.length ? { subnets: [...spec.subnets] } : {}),
       minimumHealthyPercent: spec.minimumHealthyPercent ?? (daemon ? 0 : 100),
       maximumPercent: spec.maximumPercent ?? (daemon ? 100 : 200),
       status: 'ACTIVE',
@@ -227,6 +237,13 @@ export class EcsWorld {
       tasks: new Set(),
       attributes: [
         { name: 'ecs.availability-zone', value: spec.az },
+        // ECS registers the instance's subnet and VPC (ecs-facts §1.2); a seeded instance keeps its own.
+        ...(spec.attributes?.some((a) => a.name === 'ecs.subnet-id')
+          ? []
+          : [
+              { name: 'ecs.subnet-id', value: `subnet-${spec.az.slice(-1)}0000000` },
+              { name: 'ecs.vpc-id', value: 'vpc-0sim0000' },
+            ]),
         { name: 'ecs.instance-type', value: t.name },
         { name: 'ecs.os-type', value: 'linux' },
         { name: 'ecs.cpu-architecture', value: t.name.includes('g.') ? 'arm64' : 'x86_64' },

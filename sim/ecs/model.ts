@@ -134,6 +134,8 @@ export interface SimService {
    */
   capacityProviderStrategy: CapacityProviderStrategyItem[];
   placementConstraints: PlacementConstraint[];
+  /** `awsvpc`: its task ENIs' subnets (ServiceSpec.subnets); absent: every AZ's. */
+  subnets?: string[];
   minimumHealthyPercent: number;
   maximumPercent: number;
   status: 'ACTIVE' | 'DRAINING' | 'INACTIVE';

@@ -30,6 +30,11 @@ export interface PlacementRequest {
   awsvpc?: boolean;
   requiresAttributes?: ReadonlyArray<{ name: string; value?: string }>;
   cpuArchitecture?: string;
+  /**
+   * `awsvpc` with given subnets: the AZs of those subnets. ECS creates the task ENI in a subnet of the
+   * host's AZ, so a host elsewhere cannot take the task (ATTRIBUTE; ecs-facts §2, §3.1).
+   */
+  zones?: ReadonlySet<string>;
   /** Group the task belongs to (`service:web`, `family:job`): the unit `spread` balances. */
   group: string;
   strategy: readonly PlacementStrategy[];
@@ -142,7 +147,7 @@ export const chooseInstance = (
     if (ci.status !== 'ACTIVE' || !ci.agentConnected) continue;
     if (providers && !providers.has(ci.capacityProviderName ?? '')) continue;
     let reason: PlacementReason | undefined = misfit(ci, req);
-    if (!reason && lacksAttribute(ci, req)) reason = 'ATTRIBUTE';
+    if (!reason && (lacksAttribute(ci, req) || (req.zones && !req.zones.has(ci.az)))) reason = 'ATTRIBUTE';
     if (!reason && constraintPreds.some((p) => !p(ci))) reason = 'MemberOf placement constraint unsatisfied';
     if (!reason && distinct && countOf(ci) > 0) reason = 'DistinctInstance placement constraint unsatisfied';
     if (reason) {

@@ -24,6 +24,7 @@ import { placementFailureEvent } from './ecs-events.js';
 import type { EcsWorld } from './ecs-world.js';
 import type { SimCluster, SimContainerInstance, SimService, SimTask } from './model.js';
 import { chooseInstance, chooseTasksToStop, type PlacementChoice, type PlacementMemo } from './placement.js';
+import { simSubnetZone } from './subnets.js';
 import { isTaskProtected } from './task-protection.js';
 
 /** Runs one scheduler pass over every ACTIVE service of the cluster. */
@@ -84,8 +85,24 @@ const reconcileDaemon = (world: EcsWorld, s: SimService): boolean => {
   return failed !== undefined;
 };
 
+/**
+ * The AZs of an awsvpc service's subnets (the simulator's own, or those a seeded snapshot's instances
+ * registered); a subnet the simulator does not know leaves the service unbound.
+ */
+const subnetZones = (s: SimService): ReadonlySet<string> | undefined => {
+  const known = new Map<string, string>();
+  for (const ci of s.cluster.instances.values()) {
+    const subnet = ci.attributes.find((a) => a.name === 'ecs.subnet-id')?.value;
+    if (subnet) known.set(subnet, ci.az);
+  }
+  const region = s.arn.split(':')[3] ?? '';
+  const zones = (s.subnets ?? []).map((id) => simSubnetZone(region, id, known));
+  return zones.every((z) => z !== undefined) ? new Set(zones as string[]) : undefined;
+};
+
 const request = (s: SimService) => {
   const td = s.taskDefinition;
+  const zones = s.subnets ? subnetZones(s) : undefined;
   return {
     reservation: td.reservation,
     hostPorts: td.hostPorts,
@@ -93,6 +110,7 @@ const request = (s: SimService) => {
     awsvpc: td.awsvpc,
     requiresAttributes: td.requiresAttributes,
     ...(td.cpuArchitecture ? { cpuArchitecture: td.cpuArchitecture } : {}),
+    ...(zones ? { zones } : {}),
     group: `service:${s.name}`,
     strategy: s.placementStrategy,
     constraints: [...s.placementConstraints, ...td.placementConstraints],

@@ -159,7 +159,19 @@ export const taskShape = (t: SimTask, withTags = true): Record<string, unknown> 
     }),
     inferenceAcceleratorOverrides: [],
   };
-  o.attachments = [];
+  // An awsvpc task's ENI, in the subnet of its host's AZ (the simulator has one subnet per AZ).
+  const subnet = t.instance.attributes.find((a) => a.name === 'ecs.subnet-id')?.value;
+  o.attachments =
+    td.awsvpc && subnet
+      ? [
+          {
+            id: `eni-attach-${t.id.slice(0, 17)}`,
+            type: 'ElasticNetworkInterface',
+            status: t.lastStatus === 'STOPPED' ? 'DELETED' : 'ATTACHED',
+            details: [{ name: 'subnetId', value: subnet }],
+          },
+        ]
+      : [];
   if (withTags) o.tags = tagList(t.tags);
   return o;
 };
@@ -263,6 +275,13 @@ export const serviceShape = (s: SimService, withTags: boolean) => {
     createdAt: new Date(s.createdAt),
     placementConstraints: s.placementConstraints.map((c) => ({ ...c })),
     placementStrategy: s.declaredPlacementStrategy.map((p) => ({ ...p })),
+    ...(s.subnets
+      ? {
+          networkConfiguration: {
+            awsvpcConfiguration: { subnets: [...s.subnets], securityGroups: [], assignPublicIp: 'DISABLED' },
+          },
+        }
+      : {}),
     schedulingStrategy: s.schedulingStrategy,
     enableECSManagedTags: false,
     propagateTags: 'NONE',

@@ -107,6 +107,13 @@ export const seedFromSnapshot = (
     byArn.set(ci.arn, ci);
   }
 
+  const awsvpc = new Set(
+    snap.taskDefinitions.filter((d) => d.networkMode === 'awsvpc').map((d) => d.taskDefinitionArn),
+  );
+  const subnetsOf = (s: (typeof snap.services)[number]): string[] | undefined => {
+    const subnets = s.networkConfiguration?.awsvpcConfiguration?.subnets;
+    return subnets?.length && awsvpc.has(s.taskDefinition ?? '') ? subnets : undefined;
+  };
   // Services first with no tasks wanted, so the snapshot's own tasks can be attached to them.
   for (const s of snap.services) {
     if (s.status !== 'ACTIVE') continue;
@@ -116,6 +123,8 @@ export const seedFromSnapshot = (
       taskDefinition: s.taskDefinition ?? s.deployments[0]?.taskDefinition ?? '',
       desiredCount: 0,
       schedulingStrategy: s.schedulingStrategy === 'DAEMON' ? 'DAEMON' : 'REPLICA',
+      // An awsvpc service keeps its subnets (its hosts must be in their AZs).
+      ...(subnetsOf(s) ? { subnets: subnetsOf(s) } : {}),
       ...(s.placementStrategy
         ? {
             placementStrategy: s.placementStrategy as Array<{

@@ -8,7 +8,8 @@
  * refresh), an ECS capacity provider on one group with a service on its strategy, a service scaled
  * by the service scaler on CPU alarms, and an attribute-based group (InstanceRequirements, desired
  * capacity in instances or vCPUs); from seed 200001, custom-attribute pools (groups registering
- * `pool=p<k>`, services bound to one) and a daemon bound to some instances — run for
+ * `pool=p<k>`, services bound to one) and a daemon bound to some instances; from seed 232001, a service
+ * bound to Availability Zones (awsvpc subnets in one or two AZs, or memberOf on the AZ) — run for
  * 80 simulated minutes under the project's cluster scaler and drainer: demand steps up at 2 minutes and
  * down at 40.
  *
@@ -67,6 +68,11 @@ export interface WorldService {
   strategy?: { type: 'binpack' | 'spread'; field: string }[];
   /** Bound to the pool of the groups that register `pool=<pool>` (`memberOf(attribute:pool == …)`). */
   pool?: string;
+  /**
+   * Bound to Availability Zones: `memberOf(attribute:ecs.availability-zone == <az>)`, or (awsvpc) task
+   * subnets in some of the groups' three AZs.
+   */
+  zone?: { az: string } | { subnets: string[] };
 }
 
 /** A world drawn from a seed. */
@@ -345,6 +351,22 @@ export const drawWorld = (seed: number): World => {
             'attribute:ecs.instance-type =~ m5.*',
           ])
       : undefined;
+  // From seed 232001: a service bound to Availability Zones (every group spans us-east-1a/b/c and
+  // balances its launches over them): an awsvpc service's subnets in one or two AZs, or a memberOf on
+  // the AZ (docs/placement.md "Tasks bound to Availability Zones").
+  if (seed > 232000 && r() < 0.3) {
+    const s = pick(services);
+    s.zone =
+      s.td.networkMode === 'awsvpc' && r() < 0.7
+        ? {
+            subnets: pick([
+              ['subnet-a0000000', 'subnet-b0000000'],
+              ['subnet-b0000000'],
+              ['subnet-a0000000', 'subnet-c0000000'],
+            ]),
+          }
+        : { az: pick(['us-east-1a', 'us-east-1b', 'us-east-1c']) };
+  }
   return {
     seed,
     groups,
@@ -508,14 +530,23 @@ const populate = (sim: Sim, world: World, desired: (s: WorldService) => number):
         ? { capacityProviderStrategy: [{ capacityProvider: PROVIDER }] }
         : {}),
       ...(p?.viaDefault && s.name !== bound ? { launchType: 'EC2' as const } : {}),
-      ...(s.constraints || s.pool
+      ...(s.constraints || s.pool || (s.zone && 'az' in s.zone)
         ? {
             placementConstraints: [
               ...(s.constraints ?? []),
               ...(s.pool ? [{ type: 'memberOf' as const, expression: `attribute:pool == ${s.pool}` }] : []),
+              ...(s.zone && 'az' in s.zone
+                ? [
+                    {
+                      type: 'memberOf' as const,
+                      expression: `attribute:ecs.availability-zone == ${s.zone.az}`,
+                    },
+                  ]
+                : []),
             ],
           }
         : {}),
+      ...(s.zone && 'subnets' in s.zone ? { subnets: s.zone.subnets } : {}),
       ...(s.name === scaledName(world) ? { tags: { 'ecs-autoscaler:service-scaling': 'enabled' } } : {}),
       ...(s.strategy ? { placementStrategy: s.strategy } : {}),
       ...(world.deploy && world.services[world.deploy.service]?.name === s.name

@@ -98,7 +98,9 @@ const inFlightNodes = (
       (member && fleet.options.find((o) => o.instanceType === type && o.registered)) ?? arrival?.option;
     const provider = fgs.find((f) => f.fleet === fleet)?.capacityProvider;
     const node = option && optionNode(placement, option, provider, fleet.group);
-    return node ? [{ ...node, id }] : [];
+    // A booting member is in the AZ its group launched it in.
+    const az = member?.AvailabilityZone;
+    return node ? [{ ...node, id, ...(az ? { zones: [az] } : {}) }] : [];
   });
 
 /** The service (or `headroom`) a demand stands for, for reasons. */

@@ -348,9 +348,11 @@ export const assessClusterScaleOut = (
     cp: string | undefined,
     service: string,
     group?: string,
+    az?: string,
   ) => {
     const req = registered && reqOf(service);
-    return !req || accepts(placement.templateOf(type, registered!, cp, group), req);
+    const node = req && placement.templateOf(type, registered!, cp, group);
+    return !node || accepts(az ? { ...node, availabilityZone: az } : node, req!);
   };
   const nodes = new Map(placement.nodes.map((n) => [n.id, n]));
   return assessFleetScaleOut(
@@ -365,7 +367,15 @@ export const assessClusterScaleOut = (
     providersOfServices(snapshot),
     (id, service) => {
       const [i, group] = draining.get(id) ?? [];
-      if (i) return typeTakes(i.instanceType ?? '', i.registered, providerOf.get(id), service, group);
+      if (i)
+        return typeTakes(
+          i.instanceType ?? '',
+          i.registered,
+          providerOf.get(id),
+          service,
+          group,
+          i.availabilityZone,
+        );
       // A capacity instance takes only the waiting tasks its rules let run there: packed by CPU/memory
       // alone, a task of another pool took the free space the headroom had, and the headroom was bought
       // back from the instances the scale-in check (by the rules) had drained, every 14 minutes (random

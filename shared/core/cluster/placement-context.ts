@@ -19,6 +19,7 @@ import {
   placeFirstFitDecreasing,
   placeTasks,
   refusal,
+  subnetZones,
   type TaskRequirements,
   taskRequirements,
   templateNode,
@@ -199,6 +200,7 @@ const buildPlacement = (
   const services = new Map(snapshot.services.map((s) => [s.serviceName, s]));
   const cache = new Map<string, TaskRequirements | undefined>();
   const unreadable = new Set<string>();
+  const zones = subnetZones(snapshot);
   const requirements = (service: string | undefined, arn: string): TaskRequirements | undefined => {
     const key = `${service ?? ''}|${arn}`;
     if (cache.has(key)) return cache.get(key);
@@ -208,6 +210,7 @@ const buildPlacement = (
           td,
           service ? services.get(service) : undefined,
           snapshot.cluster.defaultCapacityProviderStrategy,
+          zones,
         )
       : undefined;
     for (const u of r?.unreadable ?? []) unreadable.add(`${service ?? arn}: ${u}`);

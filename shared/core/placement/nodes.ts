@@ -43,6 +43,11 @@ export interface PlacementNode {
   runningTasks: number;
   /** A new instance (not launched yet). */
   isNew: boolean;
+  /**
+   * A new instance's AZ is its group's choice (it balances its AZs): the AZs it may land in (its group's,
+   * or the one a booting member was launched in). Undefined: not known, any.
+   */
+  zones?: readonly string[] | undefined;
   /** The capacity provider the instance belongs to (`capacityProviderName`; a template: its group's). */
   capacityProvider?: string | undefined;
 }
@@ -73,6 +78,28 @@ export const queryTarget = (n: PlacementNode): QueryTarget => ({
   runningTasksCount: n.runningTasks,
   hasTaskGroup: (g) => (n.groups.get(g) ?? 0) > 0,
 });
+
+/**
+ * Subnet → AZ, as the snapshot tells it: each container instance's `ecs.subnet-id` and
+ * `ecs.availability-zone`, and each `awsvpc` task's ENI subnet and `availabilityZone`.
+ */
+export const subnetZones = (snapshot: ClusterSnapshot): Map<string, string> => {
+  const out = new Map<string, string>();
+  for (const ci of snapshot.containerInstances) {
+    const get = (n: string) => ci.attributes?.find((a) => a.name === n)?.value;
+    const [subnet, az] = [get('ecs.subnet-id'), get('ecs.availability-zone')];
+    if (subnet && az) out.set(subnet, az);
+  }
+  for (const t of snapshot.tasks ?? []) {
+    const { availabilityZone: az, attachments } = t as {
+      availabilityZone?: string;
+      attachments?: { details?: { name?: string; value?: string }[] }[];
+    };
+    for (const a of attachments ?? [])
+      for (const d of a.details ?? []) if (az && d.name === 'subnetId' && d.value) out.set(d.value, az);
+  }
+  return out;
+};
 
 /** Groups per container instance from the snapshot's tasks (desired status not STOPPED). */
 const groupsByInstance = (tasks: readonly Task[]): Map<string, Map<string, number>> => {
@@ -200,11 +227,9 @@ export const templateNode = (
   );
   const typeOf = (ci: ContainerInstance) => ci.attributes?.find((a) => a.name === 'ecs.instance-type')?.value;
   const typed = (list: ContainerInstance[]) => list.find((ci) => typeOf(ci) === instanceType);
-  const members = new Set(
-    snapshot.autoScalingGroups
-      .find((g) => g.AutoScalingGroupName === group)
-      ?.Instances.map((i) => i.InstanceId),
-  );
+  const of = snapshot.autoScalingGroups.find((g) => g.AutoScalingGroupName === group);
+  const members = new Set(of?.Instances.map((i) => i.InstanceId));
+  const zones = of?.AvailabilityZones;
   const own = capacity.filter((ci) => members.has(ci.ec2InstanceId!));
   const sameType = typed(capacity);
   const source = typed(own) ?? own[0] ?? sameType ?? capacity[0];
@@ -246,6 +271,7 @@ export const templateNode = (
     registeredAt: undefined,
     runningTasks: 0,
     isNew: true,
+    ...(zones?.length ? { zones } : {}),
     ...(capacityProvider ? { capacityProvider } : {}),
   };
 };

@@ -51,6 +51,12 @@ export interface TaskRequirements {
    * the EC2 launch type, any instance.
    */
   capacityProviders?: readonly string[] | undefined;
+  /**
+   * The Availability Zones a host must be in (`awsvpc`: the AZs of its service's subnets — a task ENI is
+   * created in a subnet of the host's AZ; ecs-facts §2). Undefined: any (not awsvpc, no subnets given, or
+   * a subnet whose AZ the snapshot does not tell).
+   */
+  zones?: readonly string[] | undefined;
   /** Expressions the model could not read (they are ignored, and reported). */
   unreadable: string[];
 }
@@ -122,6 +128,7 @@ export const taskRequirements = (
   td: TaskDefinition,
   service?: Service,
   clusterDefault?: readonly CapacityProviderStrategyItem[],
+  subnetZones?: ReadonlyMap<string, string>,
 ): TaskRequirements => {
   const { tcp, udp } = hostPortsOf(td);
   const unreadable: string[] = [];
@@ -143,6 +150,9 @@ export const taskRequirements = (
         (a as { targetType?: string }).targetType === 'container-instance',
     )
     .map((a) => (a.value === undefined ? { name: a.name } : { name: a.name, value: a.value }));
+  const subnets =
+    networkMode === 'awsvpc' ? service?.networkConfiguration?.awsvpcConfiguration?.subnets : undefined;
+  const zones = subnets?.length ? subnets.map((id) => subnetZones?.get(id)) : [undefined];
   return {
     group: service ? `service:${service.serviceName}` : `family:${td.family ?? td.taskDefinitionArn}`,
     taskDefinition: td.taskDefinitionArn,
@@ -157,6 +167,7 @@ export const taskRequirements = (
     distinctInstance,
     strategy: strategyOf(service),
     capacityProviders: serviceCapacityProviders(service, clusterDefault),
+    ...(zones.every((z) => z) ? { zones: [...new Set(zones as string[])] } : {}),
     unreadable,
   };
 };
@@ -170,4 +181,5 @@ export const hasPlacementRules = (r: TaskRequirements): boolean =>
   r.cpuArchitecture !== undefined ||
   r.memberOf.length > 0 ||
   r.distinctInstance ||
-  r.capacityProviders !== undefined;
+  r.capacityProviders !== undefined ||
+  r.zones !== undefined;

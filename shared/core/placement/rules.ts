@@ -37,6 +37,7 @@ export const CAPACITY_CODES: ReadonlySet<RefusalCode> = new Set([
 ]);
 
 const CAPABILITY = /^(com\.amazonaws\.)?ecs\.capability\./;
+const AZ = 'ecs.availability-zone';
 
 /** The first requirement of `req` that `node` does not meet, or undefined when it takes the task. */
 export const refusal = (node: PlacementNode, req: TaskRequirements): Refusal | undefined => {
@@ -90,10 +91,25 @@ export const refusal = (node: PlacementNode, req: TaskRequirements): Refusal | u
       };
     }
   }
+  const zones = node.availabilityZone ? [node.availabilityZone] : node.zones;
+  if (req.zones && zones && !zones.some((z) => req.zones!.includes(z))) {
+    return {
+      code: 'ATTRIBUTE',
+      reason: `its subnets are in ${req.zones.join(', ')}, the instance ${node.availabilityZone ? 'is' : 'launches'} in ${zones.join(' or ')}`,
+    };
+  }
   if (req.memberOf.length > 0) {
     const target = queryTarget(node);
+    // A new instance's AZ is its group's to choose: a constraint on the AZ holds when one of the AZs it
+    // may land in satisfies it (if the group launches elsewhere, the next decision sees where).
+    const az = (z: string): typeof target => ({
+      ...target,
+      attribute: (n) => (n === AZ ? z : target.attribute(n)),
+      hasAttribute: (n) => n === AZ || target.hasAttribute(n),
+    });
     for (const m of req.memberOf) {
-      if (!m.test(target)) return { code: 'MemberOf', reason: `memberOf(${m.expression}) is not satisfied` };
+      if (node.availabilityZone || !node.zones ? !m.test(target) : !node.zones.some((z) => m.test(az(z))))
+        return { code: 'MemberOf', reason: `memberOf(${m.expression}) is not satisfied` };
     }
   }
   if (req.distinctInstance && (node.groups.get(req.group) ?? 0) > 0) {
@@ -114,7 +130,12 @@ export const accepts = (node: PlacementNode, req: TaskRequirements): boolean => 
   for (const p of req.tcpPorts) if (node.tcpPortsUsed.has(p)) return false;
   for (const p of req.udpPorts) if (node.udpPortsUsed.has(p)) return false;
   if (req.distinctInstance && (node.groups.get(req.group) ?? 0) > 0) return false;
-  if (req.cpuArchitecture === undefined && req.attributes.length === 0 && req.memberOf.length === 0)
+  if (
+    req.cpuArchitecture === undefined &&
+    req.attributes.length === 0 &&
+    req.memberOf.length === 0 &&
+    !req.zones
+  )
     return true;
   return refusal(node, req) === undefined;
 };

@@ -124,6 +124,12 @@ export const ServiceSchema = z.looseObject({
   placementConstraints: z.optional(
     z.array(z.looseObject({ type: z.string(), expression: z.optional(z.string()) })),
   ),
+  /** `awsvpc`: the subnets its task ENIs go in; a host takes a task only in one of their AZs (ecs-facts §2). */
+  networkConfiguration: z.optional(
+    z.looseObject({
+      awsvpcConfiguration: z.optional(z.looseObject({ subnets: z.optional(z.array(z.string())) })),
+    }),
+  ),
   /** The service's event messages, newest first (ECS keeps 100): placement failures, crash loops. */
   events: z.optional(
     z.array(

@@ -12,15 +12,18 @@ import {
   instanceFactsLookup,
   nodeOf,
   placeTasks,
+  subnetZones,
   taskRequirements,
 } from '../../../shared/core/placement/index.js';
 import {
   ContainerInstanceSchema,
+  parseSnapshot,
   ServiceSchema,
   TaskDefinitionSchema,
 } from '../../../shared/core/snapshot/snapshot.js';
 import { chooseInstance } from '../../../sim/ecs/placement.js';
 import { containerInstanceShape } from '../../../sim/ecs/shapes.js';
+import { simSubnetZone } from '../../../sim/ecs/subnets.js';
 import { createSim, instanceType, type SimTaskDefinition } from '../../../sim/index.js';
 
 const TYPES = ['m5.large', 'm5.xlarge', 'c5.large', 'm6g.large', 't3.large'] as const;
@@ -50,6 +53,11 @@ const taskArb = fc.record({
     { nil: undefined },
   ),
   count: fc.integer({ min: 1, max: 6 }),
+  /** awsvpc: the service's subnets (the simulator's, one per AZ). */
+  subnets: fc.option(
+    fc.constantFrom(['subnet-a0000000'], ['subnet-b0000000'], ['subnet-a0000000', 'subnet-b0000000']),
+    { nil: undefined },
+  ),
   strategy: fc.constantFrom(
     [],
     [{ type: 'spread', field: 'attribute:ecs.availability-zone' }],
@@ -88,6 +96,25 @@ describe.each([
               nodeOf(ContainerInstanceSchema.parse(containerInstanceShape(ci)), facts, new Map()),
             );
             const defs: SimTaskDefinition[] = [];
+            // The core knows a subnet's AZ from the instances registered in it (the snapshot); a
+            // subnet of an AZ with no instance leaves the service unbound (docs/placement.md), so the
+            // draw keeps the subnets of the AZs the instances are in.
+            const zonesIn = new Set<string>(instances.map((s) => s.az));
+            const subnetsOf = (t: (typeof tasks)[number]) =>
+              t.network === 'awsvpc'
+                ? t.subnets?.filter((s) => zonesIn.has(simSubnetZone('us-east-1', s)!))
+                : undefined;
+            const known = subnetZones(
+              parseSnapshot({
+                version: 1,
+                capturedAt: '2026-12-05T10:00:00Z',
+                cluster: { clusterName: 'c', clusterArn: 'arn:aws:ecs:us-east-1:1:cluster/c' },
+                containerInstances: cis.map((ci) => containerInstanceShape(ci)),
+                services: [],
+                taskDefinitions: [],
+                autoScalingGroups: [],
+              }),
+            );
             const demands: Demand[] = tasks.map((t, i) => {
               const td = sim.registerTaskDefinition({
                 family: `t${i}`,
@@ -113,10 +140,13 @@ describe.each([
                   ...(t.distinct ? [{ type: 'distinctInstance' }] : []),
                   ...(t.memberOf ? [{ type: 'memberOf', expression: t.memberOf }] : []),
                 ],
+                ...(subnetsOf(t)?.length
+                  ? { networkConfiguration: { awsvpcConfiguration: { subnets: subnetsOf(t) } } }
+                  : {}),
               });
               return {
                 key: String(i),
-                req: taskRequirements(TaskDefinitionSchema.parse(td.raw), service),
+                req: taskRequirements(TaskDefinitionSchema.parse(td.raw), service, [], known),
                 count: t.count,
               };
             });
@@ -128,6 +158,9 @@ describe.each([
               awsvpc: defs[i]!.awsvpc,
               requiresAttributes: defs[i]!.requiresAttributes,
               ...(defs[i]!.cpuArchitecture ? { cpuArchitecture: defs[i]!.cpuArchitecture } : {}),
+              ...(subnetsOf(tasks[i]!)?.length
+                ? { zones: new Set(subnetsOf(tasks[i]!)!.map((s) => simSubnetZone('us-east-1', s)!)) }
+                : {}),
               group: `service:s${i}`,
               strategy: [],
               constraints: [

@@ -1,0 +1,114 @@
+/**
+ * Tasks bound to Availability Zones, on the simulator: a group spread over three AZs (us-east-1a/b/c, its
+ * subnets `subnet-<letter>0000000`), and
+ * - a service on `memberOf(attribute:ecs.availability-zone == us-east-1b)` (the ECS developer guide's
+ *   own constraint example), or
+ * - an `awsvpc` service whose subnets are in two of the three AZs: ECS creates a task's ENI in a subnet
+ *   of its host's AZ, so a host in the third AZ never takes its tasks, whatever its free room
+ *   (ecs-facts §2; ECS says "is missing an attribute required by your task").
+ * The group chooses the AZ of each instance it launches (it balances its AZs): the scaler grows it until
+ * an instance lands where the tasks may run (each decision sees where the last launches went), and the
+ * scale-in check never drains a host whose tasks only a host in another AZ has room for.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Sim } from '../../sim/index.js';
+import { CLUSTER, fleetWorld, scalerErrors, startFleet, tasksOf, violations } from './fleet-world.js';
+
+let sim: Sim | undefined;
+afterEach(() => {
+  sim?.dispose();
+  sim = undefined;
+});
+
+/** Live (Pending/InService) instances of group `g` by AZ, sorted. */
+const liveZones = (s: Sim): string[] =>
+  [...s.asg.groups.get('g')!.instances.values()]
+    .filter((i) => i.lifecycleState === 'Pending' || i.lifecycleState === 'InService')
+    .map((i) => i.az)
+    .sort();
+
+/** A world with group `g` (m5.large, one instance per AZ, headroom 0) and `service` on it. */
+const zonal = (service: Omit<Parameters<Sim['createService']>[0], 'cluster'>): Sim => {
+  const w = fleetWorld([
+    {
+      name: 'g',
+      min: 1,
+      max: 12,
+      desired: 3,
+      instanceTypes: ['m5.large'],
+      tags: { 'ecs-autoscaler:headroom-tasks': '0' },
+    },
+  ]);
+  // 1024 CPU, awsvpc: an m5.large (2 task ENIs without trunking) holds two.
+  w.registerTaskDefinition({
+    family: 'api',
+    networkMode: 'awsvpc',
+    containers: [{ cpu: 1024, memoryReservation: 512 }],
+  });
+  w.createService({ cluster: CLUSTER, ...service });
+  return w;
+};
+
+describe('tasks bound to Availability Zones on the simulator', () => {
+  it('memberOf on the AZ: the group grows until instances land in that AZ, then gives back the others', async () => {
+    sim = zonal({
+      name: 'zonal',
+      taskDefinition: 'web',
+      desiredCount: 2,
+      placementConstraints: [
+        { type: 'memberOf', expression: 'attribute:ecs.availability-zone == us-east-1b' },
+      ],
+    });
+    startFleet(sim);
+    sim.trace(CLUSTER, 'zonal', [[120, 5]]);
+    await sim.runFor(1200);
+    expect(scalerErrors(sim)).toEqual([]);
+    expect(tasksOf(sim, 'zonal')).toEqual({ desired: 5, running: 5 });
+    await sim.runFor(1800);
+    expect(violations(sim)).toEqual([]);
+    expect(tasksOf(sim, 'zonal')).toEqual({ desired: 5, running: 5 });
+    // Five tasks of 1024 CPU: three m5.large in us-east-1b; the launches that went elsewhere are gone.
+    expect(liveZones(sim)).toEqual(['us-east-1b', 'us-east-1b', 'us-east-1b']);
+  });
+
+  it('awsvpc subnets in two AZs: a free host in the third takes none, the group grows for them', async () => {
+    sim = zonal({
+      name: 'api',
+      taskDefinition: 'api',
+      desiredCount: 2,
+      subnets: ['subnet-a0000000', 'subnet-b0000000'],
+    });
+    startFleet(sim);
+    sim.trace(CLUSTER, 'api', [[120, 6]]);
+    await sim.runFor(1200);
+    expect(scalerErrors(sim)).toEqual([]);
+    expect(tasksOf(sim, 'api')).toEqual({ desired: 6, running: 6 });
+    await sim.runFor(1800);
+    expect(violations(sim)).toEqual([]);
+    expect(tasksOf(sim, 'api')).toEqual({ desired: 6, running: 6 });
+    expect(liveZones(sim).every((z) => z === 'us-east-1a' || z === 'us-east-1b')).toBe(true);
+    expect(liveZones(sim)).toHaveLength(3);
+  });
+
+  it('awsvpc subnets in two AZs: scale-in drains the idle host, never one whose task only it could take', async () => {
+    sim = zonal({
+      name: 'api',
+      taskDefinition: 'api',
+      desiredCount: 3,
+      subnets: ['subnet-a0000000', 'subnet-b0000000'],
+    });
+    startFleet(sim);
+    const waiting: number[] = [];
+    for (let t = 0; t < 2400; t += 60) {
+      await sim.runFor(60);
+      const { running } = tasksOf(sim, 'api');
+      if (running < 3) waiting.push(t);
+    }
+    expect(scalerErrors(sim)).toEqual([]);
+    expect(violations(sim)).toEqual([]);
+    // Three tasks, two per host: they need a host in each of us-east-1a and us-east-1b, and never wait for
+    // one; the idle us-east-1c host goes.
+    expect(waiting).toEqual([]);
+    expect(liveZones(sim)).toEqual(['us-east-1a', 'us-east-1b']);
+  });
+});
