@@ -129,7 +129,7 @@ export class Sim implements SimContext {
       events: this.eventBus.api(),
       ssm: this.ssm.api(),
       sqs: this.sqs.api(),
-      ec2: ec2Api(this.asg),
+      ec2: ec2Api(this.asg, this.settings.region),
     };
     this.dispatcher = new ApiDispatcher(
       this,

@@ -38,6 +38,14 @@ export interface DescribeInstanceTypesPage {
 export type { AwsCredentials };
 export interface InstanceTypesClient {
   describeInstanceTypes(input: DescribeInstanceTypesInput): Promise<DescribeInstanceTypesPage>;
+  /** DescribeSubnets: each subnet's AZ (the awsvpc services' subnets; docs/placement.md). */
+  describeSubnets?(ids: readonly string[]): Promise<SubnetZone[]>;
+}
+
+/** A subnet and its Availability Zone (DescribeSubnets `Subnets[]`, the two fields the model reads). */
+export interface SubnetZone {
+  SubnetId: string;
+  AvailabilityZone: string;
 }
 
 /** How {@link ec2QueryInstanceTypesClient} reaches EC2. */
@@ -132,13 +140,66 @@ export const ec2QueryPost = async (
   });
 };
 
+/** Parses a DescribeSubnets answer (`subnetSet` items: `subnetId`, `availabilityZone`), or throws its error. */
+export const parseDescribeSubnets = (status: number, xml: string): SubnetZone[] => {
+  const doc = parseEc2Xml(xml);
+  const response = child(doc, 'DescribeSubnetsResponse');
+  if (status < 200 || status >= 300 || !response) throw ec2ErrorOf(status, doc);
+  return items(response.subnetSet).flatMap((i) => {
+    const r = i as Record<string, unknown> | undefined;
+    const [SubnetId, AvailabilityZone] = [text(r?.subnetId), text(r?.availabilityZone)];
+    return SubnetId && AvailabilityZone ? [{ SubnetId, AvailabilityZone }] : [];
+  });
+};
+
 /** The {@link InstanceTypesClient} over a signed EC2 Query request. */
 export const ec2QueryInstanceTypesClient = (options: Ec2QueryOptions): InstanceTypesClient => ({
   async describeInstanceTypes(input) {
     const { status, text } = await ec2QueryPost(options, describeInstanceTypesBody(input));
     return parseDescribeInstanceTypes(status, text);
   },
+  async describeSubnets(ids) {
+    const form = new URLSearchParams({ Action: 'DescribeSubnets', Version: EC2_API_VERSION });
+    for (const [k, id] of ids.entries()) form.append(`SubnetId.${k + 1}`, id);
+    const { status, text } = await ec2QueryPost(options, form.toString());
+    return parseDescribeSubnets(status, text);
+  },
 });
+
+/** Per warm container: subnet → AZ (a subnet never changes AZ). */
+const subnetCache = new Map<string, string>();
+
+/**
+ * The AZs of the `awsvpc` services' subnets (a task runs only on a host in one of them): best effort,
+ * cached for the warm container (a subnet never changes AZ). Without ec2:DescribeSubnets, or when EC2
+ * rejects the list (a subnet gone), the core knows only the subnets the instances registered in
+ * (`ecs.subnet-id`); a service with another subnet stays unbound (docs/placement.md).
+ */
+export const readSubnetZones = async (
+  client: InstanceTypesClient | undefined,
+  services: readonly unknown[],
+): Promise<SubnetZone[]> => {
+  const wanted = [
+    ...new Set(
+      (services as { networkConfiguration?: { awsvpcConfiguration?: { subnets?: string[] } } }[]).flatMap(
+        (s) => s.networkConfiguration?.awsvpcConfiguration?.subnets ?? [],
+      ),
+    ),
+  ];
+  const missing = wanted.filter((id) => !subnetCache.has(id));
+  if (client?.describeSubnets && missing.length > 0) {
+    try {
+      const out = await awsCall({ action: 'ec2:DescribeSubnets' }, () => client.describeSubnets!(missing));
+      for (const s of out) subnetCache.set(s.SubnetId, s.AvailabilityZone);
+    } catch {
+      // Unknown: the services stay unbound.
+    }
+  }
+  return wanted.flatMap((id) => {
+    const az = subnetCache.get(id);
+    return az ? [{ SubnetId: id, AvailabilityZone: az }] : [];
+  });
+};
 
 /** The API's limit on `InstanceTypes` per call. */
 export const DESCRIBE_INSTANCE_TYPES_BATCH = 100;
@@ -147,7 +208,10 @@ export const DESCRIBE_INSTANCE_TYPES_BATCH = 100;
 const cache = new Map<string, InstanceTypeInfo | null>();
 
 /** Forgets the cache (tests and benchmarks). */
-export const clearInstanceTypeCache = (): void => cache.clear();
+export const clearInstanceTypeCache = (): void => {
+  cache.clear();
+  subnetCache.clear();
+};
 
 /** EC2 instance type names look like `m5.large`, `c7gn.16xlarge`, `u-6tb1.metal`. */
 const TYPE_NAME = /^[a-z0-9-]+\.[a-z0-9-]+$/;

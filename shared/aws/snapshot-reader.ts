@@ -35,7 +35,7 @@ import { type ReaderClients, readerClients } from './clients.js';
 import { readCapacityProviders, readGroupControllers } from './controller-readers.js';
 import { awsCall, type Ctx, translateAwsError } from './errors.js';
 import { readInstanceRefreshes, readLaunchConfigurations } from './fleet-readers.js';
-import { readInstanceTypeFacts } from './instance-types.js';
+import { readInstanceTypeFacts, readSubnetZones } from './instance-types.js';
 import { readLaunchTemplateVersions } from './launch-templates.js';
 import { chunk, createLimiter, jsonShaped, type Limiter } from './limit.js';
 import { DEFAULT_RETRY, type RetryPolicy, retrying } from './retry.js';
@@ -209,6 +209,8 @@ export const readClusterSnapshot = async (
     autoScalingGroups,
     launchTemplateVersions.flatMap((v) => v.LaunchTemplateData?.InstanceType ?? []),
   );
+  // The AZs of awsvpc services' subnets no instance is in (a task ENI goes in a subnet of its host's AZ).
+  const subnets = await readSubnetZones(clients.instanceTypes, services);
   const scalableTargets = await readScalableTargets(
     clients,
     clusterName,
@@ -232,6 +234,7 @@ export const readClusterSnapshot = async (
       ...(launchConfigurations.length > 0 ? { launchConfigurations } : {}),
       ...(launchTemplateVersions.length > 0 ? { launchTemplateVersions } : {}),
       ...(instanceTypes.length > 0 ? { instanceTypes } : {}),
+      ...(subnets.length > 0 ? { subnets } : {}),
       capacityProviders,
       groupControllers,
       ...(failures.length > 0 ? { failures } : {}),

@@ -19,6 +19,7 @@ import type { AsgWorld } from '../asg/asg-world.js';
 import { awsError } from '../core/aws-error.js';
 import { type CommandTable, command } from '../core/registry.js';
 import { instanceTypeFacts, instanceTypeNames } from '../ecs/resources.js';
+import { simSubnetZone } from '../ecs/subnets.js';
 
 const info = (type: string) => {
   const f = instanceTypeFacts(type)!;
@@ -37,7 +38,23 @@ const info = (type: string) => {
 };
 
 /** The command table (service `ec2`); launch templates are the groups' of `asg`. */
-export const ec2Api = (asg?: AsgWorld): CommandTable => ({
+export const ec2Api = (asg?: AsgWorld, region = 'us-east-1'): CommandTable => ({
+  // The simulator's subnets (one per AZ, sim/ecs/subnets.ts); EC2 rejects the call when one is unknown.
+  DescribeSubnets: command<{ SubnetIds?: string[] }>((i) => {
+    const ids = i.SubnetIds ?? [];
+    const unknown = ids.filter((id) => !simSubnetZone(region, id));
+    if (unknown.length > 0) {
+      throw awsError('ec2', 'InvalidSubnetID.NotFound', `The subnet ID '${unknown[0]}' does not exist`);
+    }
+    return {
+      Subnets: ids.map((id) => ({
+        SubnetId: id,
+        AvailabilityZone: simSubnetZone(region, id),
+        VpcId: 'vpc-0sim0000',
+        State: 'available',
+      })),
+    };
+  }),
   DescribeLaunchTemplateVersions: command<DescribeLaunchTemplateVersionsCommandInput>((i) => {
     const byId = i.LaunchTemplateId;
     const byName = i.LaunchTemplateName;

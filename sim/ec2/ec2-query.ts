@@ -16,11 +16,13 @@ export const EC2_QUERY_VERSION = '2016-11-15';
 const LIST_INPUTS: Record<string, string> = {
   InstanceType: 'InstanceTypes',
   LaunchTemplateVersion: 'Versions',
+  SubnetId: 'SubnetIds',
 };
 /** SDK output member name → XML element name, where it is not the lowerCamelCase of the member. */
 const OUTPUT_NAMES: Record<string, string> = {
   InstanceTypes: 'instanceTypeSet',
   LaunchTemplateVersions: 'launchTemplateVersionSet',
+  Subnets: 'subnetSet',
 };
 
 /** The action and SDK-shaped input of a Query request body, or undefined when it is not one for EC2. */

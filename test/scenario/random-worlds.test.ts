@@ -48,7 +48,10 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * does not drive has room for), 220589 (a task of another pool packed by CPU/memory onto a capacity
  * instance's free space: the headroom it displaced undid the scale-in check's drains every 14 minutes;
  * 221800 the same), 227967 (that rule applied to the headroom too: an unwanted service's c5-only
- * definition made the headroom refuse the staying t3 host, and the drains came back).
+ * definition made the headroom refuse the staying t3 host, and the drains came back); fifteenth stop —
+ * 235612 (an awsvpc service whose only subnet is in an AZ no instance is in: its AZ unknown, the tasks
+ * "fit" on the hosts of another AZ and waited for good; DescribeSubnets now tells it), 234065 (the
+ * judge: a service bound to one AZ whose groups reached MaxSize — the groups' AZ balancing decides).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -57,6 +60,7 @@ const SEEDS = [
   ...[9410, 9521, 10303, 10621, 21601, 23112, 26402, 27739, 28946, 38215, 44474],
   ...[15827, 67582, 68583, 104459, 21550, 113171, 25100],
   ...[200606, 200677, 200695, 28394, 220589, 221800, 227967],
+  ...[235612, 234065],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

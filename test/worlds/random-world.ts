@@ -883,12 +883,28 @@ export const runWorld = async (
           (i.ec2State !== 'terminated' && i.lifecycleState === 'InService' && !i.containerInstance),
       );
     const heldByOthers = drainedUnreplaceable || noneDriven || refreshing;
+    // A service bound to an AZ whose groups reached MaxSize: each group balances its launches over its
+    // AZs, so how many hosts land in that AZ is the group's order of launches, not the scaler's (the
+    // reference, at MaxSize from the start, launched in another order; worlds 232178, 234065, 235892).
+    const atMax = (g: FleetGroup) => {
+      const live = sim.asg.groups.get(g.name);
+      return live !== undefined && live.desired >= live.max;
+    };
+    const zoneAtMax = (s: WorldService) =>
+      s.zone !== undefined && world.groups.filter((g) => groupRuns(g, s, world)).every(atMax);
     scaledJudge('mid');
     for (const s of world.services) {
       // A service only groups the scaler does not drive can run: what room it gets there is ECS's choice
       // (world 27739: the only arm64 host, the untagged provider's, took another service's replacement).
       const unreachable = world.groups.every((g) => g.name === providerGroup || !groupRuns(g, s, world));
-      if (s.name === boundService || s.name === scaledService?.name || heldByOthers || unreachable) continue;
+      if (
+        s.name === boundService ||
+        s.name === scaledService?.name ||
+        heldByOthers ||
+        unreachable ||
+        zoneAtMax(s)
+      )
+        continue;
       const run = running(sim, s.name);
       if (placeable.get(s.name) === s.to && run < s.to) {
         problems.push(
@@ -1005,8 +1021,15 @@ export const runWorld = async (
         tasks.every((t) => t.group === `service:${world.services[dep.service]!.name}`)
       );
     };
+    // Tasks of such a service still waiting at MaxSize hold every group's scale-in (the planner drains
+    // nothing while tasks wait for capacity): not judged then.
+    const zoneWaits = world.services.some(
+      (s) =>
+        zoneAtMax(s) &&
+        running(sim, s.name) < (sim.ecs.cluster(CLUSTER)?.services.get(s.name)?.desiredCount ?? 0),
+    );
     for (const g of sim.asg.groups.values()) {
-      if (g.name === providerGroup || stuckRefresh) continue;
+      if (g.name === providerGroup || stuckRefresh || zoneWaits) continue;
       const live = [...g.instances.values()].filter((i) => i.lifecycleState === 'InService');
       const units = live.reduce((u, i) => u + i.weight, 0);
       const idle = live.filter(

@@ -80,11 +80,11 @@ export const queryTarget = (n: PlacementNode): QueryTarget => ({
 });
 
 /**
- * Subnet → AZ, as the snapshot tells it: each container instance's `ecs.subnet-id` and
- * `ecs.availability-zone`, and each `awsvpc` task's ENI subnet and `availabilityZone`.
+ * Subnet → AZ, as the snapshot tells it: EC2 DescribeSubnets (`subnets`), each container instance's
+ * `ecs.subnet-id` and `ecs.availability-zone`, and each `awsvpc` task's ENI subnet and `availabilityZone`.
  */
 export const subnetZones = (snapshot: ClusterSnapshot): Map<string, string> => {
-  const out = new Map<string, string>();
+  const out = new Map<string, string>((snapshot.subnets ?? []).map((s) => [s.SubnetId, s.AvailabilityZone]));
   for (const ci of snapshot.containerInstances) {
     const get = (n: string) => ci.attributes?.find((a) => a.name === n)?.value;
     const [subnet, az] = [get('ecs.subnet-id'), get('ecs.availability-zone')];

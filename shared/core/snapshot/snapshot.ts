@@ -494,6 +494,8 @@ export const ClusterSnapshotSchema = z.looseObject({
    * field; absent: the placement model's built-in table).
    */
   instanceTypes: z.optional(z.array(z.looseObject({ InstanceType: z.string() }))),
+  /** EC2 DescribeSubnets: the AZs of awsvpc services' subnets no instance is in (added field). */
+  subnets: z.optional(z.array(z.looseObject({ SubnetId: z.string(), AvailabilityZone: z.string() }))),
   /** The cluster's capacity providers (added field; absent: none read). */
   capacityProviders: z.optional(z.array(CapacityProviderSchema)),
   /** Scaling policies, scheduled actions and lifecycle hooks per managed group (added field). */

@@ -13,6 +13,7 @@ import {
   type InstanceTypesClient,
   parseDescribeInstanceTypes,
   readInstanceTypeFacts,
+  readSubnetZones,
 } from '../../../shared/aws/instance-types.js';
 import { AwsRejectedError, ConfigurationError, TransientAwsError } from '../../../shared/core/errors.js';
 import { factsFromInstanceTypeInfo } from '../../../shared/core/placement/index.js';
@@ -297,5 +298,69 @@ describe('ec2Endpoint', () => {
       env: {},
     });
     await expect(describeInstanceTypes(noRegion, ['m5.large'])).rejects.toBeInstanceOf(ConfigurationError);
+  });
+});
+
+/** Shaped like the EC2 API reference's DescribeSubnets example answer (abridged). */
+const subnetsAnswer = (subnets: [string, string][]) => `<?xml version="1.0" encoding="UTF-8"?>
+<DescribeSubnetsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
+    <requestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</requestId>
+    <subnetSet>${subnets
+      .map(
+        ([id, az]) =>
+          `<item><subnetId>${id}</subnetId><subnetArn>arn:aws:ec2:eu-west-1:111122223333:subnet/${id}</subnetArn><state>available</state><vpcId>vpc-0a60eb65b4EXAMPLE</vpcId><cidrBlock>10.0.1.0/24</cidrBlock><availableIpAddressCount>251</availableIpAddressCount><availabilityZone>${az}</availabilityZone><availabilityZoneId>euw1-az1</availabilityZoneId><defaultForAz>false</defaultForAz><mapPublicIpOnLaunch>false</mapPublicIpOnLaunch></item>`,
+      )
+      .join('')}</subnetSet>
+</DescribeSubnetsResponse>`;
+
+const awsvpcService = (subnets: string[]) => ({
+  serviceName: 'api',
+  networkConfiguration: { awsvpcConfiguration: { subnets } },
+});
+
+describe('readSubnetZones (DescribeSubnets)', () => {
+  it("asks the AZs of the awsvpc services' subnets once per warm container", async () => {
+    reply = () => ({
+      status: 200,
+      body: subnetsAnswer([
+        ['subnet-a', 'eu-west-1a'],
+        ['subnet-task-b', 'eu-west-1b'],
+      ]),
+    });
+    const services = [awsvpcService(['subnet-a', 'subnet-task-b']), { serviceName: 'web' }];
+    const first = await readSubnetZones(client, services);
+    expect(first).toEqual([
+      { SubnetId: 'subnet-a', AvailabilityZone: 'eu-west-1a' },
+      { SubnetId: 'subnet-task-b', AvailabilityZone: 'eu-west-1b' },
+    ]);
+    expect(received.map((r) => r.form)).toEqual([
+      {
+        Action: 'DescribeSubnets',
+        Version: '2016-11-15',
+        'SubnetId.1': 'subnet-a',
+        'SubnetId.2': 'subnet-task-b',
+      },
+    ]);
+    expect(await readSubnetZones(client, [awsvpcService(['subnet-task-b'])])).toEqual([first[1]]);
+    expect(received).toHaveLength(1);
+  });
+
+  it('is best effort: a refused call (no permission, a subnet gone) leaves the subnets unknown', async () => {
+    reply = () => ({
+      status: 403,
+      body: ec2Error('UnauthorizedOperation', 'You are not authorized to perform this operation.'),
+    });
+    expect(await readSubnetZones(client, [awsvpcService(['subnet-x'])])).toEqual([]);
+    reply = () => ({
+      status: 400,
+      body: ec2Error('InvalidSubnetID.NotFound', "The subnet ID 'subnet-x' does not exist"),
+    });
+    expect(await readSubnetZones(client, [awsvpcService(['subnet-x'])])).toEqual([]);
+    expect(received).toHaveLength(2);
+  });
+
+  it('asks nothing when no service names a subnet', async () => {
+    expect(await readSubnetZones(client, [{ serviceName: 'web' }])).toEqual([]);
+    expect(received).toEqual([]);
   });
 });
