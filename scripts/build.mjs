@@ -115,14 +115,27 @@ const lambdaOnly = {
 
 // The SDK's partition table names every region with a description ("US East (N. Virginia)") that the
 // partition lookup copies into its result and no endpoint rule reads (they read dnsSuffix, supportsFIPS,
-// …). The bundles keep every partition, region and field but the descriptions: −2 KiB each.
+// …). Without the descriptions a listed region's answer is its partition's outputs — what the lookup's
+// second pass (each partition's regionRegex, in order) answers too, so a region that pass already maps to
+// its own partition need not be listed. The bundles keep every partition and its fields, and the regions
+// that pass would map elsewhere or not at all (the `*-global` ones); checked here, region by region: −3 KiB each.
 const partitionsWithoutDescriptions = {
   name: 'partitions-without-descriptions',
   setup(b) {
     b.onLoad({ filter: /util-endpoints[\\/]lib[\\/]aws[\\/]partitions\.js$/ }, async (args) => {
       const { partitionsInfo } = await import(pathToFileURL(args.path).href);
-      const stripped = JSON.stringify(partitionsInfo, (k, v) => (k === 'description' ? undefined : v));
-      return { contents: `export const partitionsInfo = ${stripped};\n`, loader: 'js' };
+      const byRegex = (region) =>
+        partitionsInfo.partitions.find((p) => new RegExp(p.regionRegex).test(region))?.id;
+      const partitions = partitionsInfo.partitions.map((p) => {
+        for (const data of Object.values(p.regions)) {
+          const extra = Object.keys(data).filter((k) => k !== 'description');
+          if (extra.length > 0) throw new Error(`partitions: ${p.id} region data has ${extra} (build.mjs)`);
+        }
+        const regions = Object.keys(p.regions).filter((r) => byRegex(r) !== p.id);
+        return { ...p, regions: Object.fromEntries(regions.map((r) => [r, {}])) };
+      });
+      const contents = JSON.stringify({ ...partitionsInfo, partitions });
+      return { contents: `export const partitionsInfo = ${contents};\n`, loader: 'js' };
     });
   },
 };

@@ -13,6 +13,7 @@ import {
   CLUSTER,
   desiredWrites,
   fleetWorld,
+  liveTypes,
   scalerErrors,
   startFleet,
   tasksOf,
@@ -98,4 +99,42 @@ describe('custom-attribute pools on the simulator', () => {
     it(`a batch group at zero grows for batch tasks: its user data names its pool (${webName}, ${batchName})`, () =>
       batchGrows(webName, batchName, 0, 4, 2));
   }
+
+  // MaxSize as a budget cap: the batch pool is full at 2 instances with 2 batch tasks waiting. No group may
+  // add capacity for them, and the web pool, which can never run them, scaled in nothing while they waited:
+  // 4 web instances for 2 web tasks, for good. It now goes on scaling in (planner.ts).
+  it('a batch pool at MaxSize with tasks waiting does not keep the web pool idle', async () => {
+    const headroom = { 'ecs-autoscaler:headroom-tasks': '0' };
+    const pool = (name: string, desired: number, max: number) => ({
+      name,
+      min: name === 'web' ? 1 : 0,
+      max,
+      desired,
+      instanceTypes: ['m5.large'],
+      agentAttributes: { pool: name },
+      tags: headroom,
+    });
+    sim = fleetWorld([pool('web', 4, 10), pool('batch', 2, 2)]);
+    for (const [name, desiredCount] of [
+      ['web', 2],
+      ['batch', 6],
+    ] as const) {
+      sim.createService({
+        cluster: CLUSTER,
+        name,
+        taskDefinition: 'web',
+        desiredCount,
+        placementConstraints: [{ type: 'memberOf', expression: `attribute:pool == ${name}` }],
+      });
+    }
+    startFleet(sim);
+    await sim.runFor(2400);
+    expect(scalerErrors(sim)).toEqual([]);
+    expect(violations(sim)).toEqual([]);
+    expect(tasksOf(sim, 'web')).toEqual({ desired: 2, running: 2 });
+    expect(tasksOf(sim, 'batch')).toEqual({ desired: 6, running: 4 });
+    // Two 1024-CPU web tasks fill one m5.large; the batch pool holds at its MaxSize.
+    expect(liveTypes(sim, 'web')).toEqual(['m5.large']);
+    expect(liveTypes(sim, 'batch')).toEqual(['m5.large', 'm5.large']);
+  });
 });

@@ -50,8 +50,9 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * 221800 the same), 227967 (that rule applied to the headroom too: an unwanted service's c5-only
  * definition made the headroom refuse the staying t3 host, and the drains came back); fifteenth stop —
  * 235612 (an awsvpc service whose only subnet is in an AZ no instance is in: its AZ unknown, the tasks
- * "fit" on the hosts of another AZ and waited for good; DescribeSubnets now tells it), 234065 (the
- * judge: a service bound to one AZ whose groups reached MaxSize — the groups' AZ balancing decides).
+ * "fit" on the hosts of another AZ and waited for good; DescribeSubnets now tells it), 234065 (a task
+ * bound to one AZ waiting at its group's MaxSize held the other pools' scale-in; and the judge: the
+ * group's AZ balancing decides how many hosts land in that AZ).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),

@@ -1021,15 +1021,20 @@ export const runWorld = async (
         tasks.every((t) => t.group === `service:${world.services[dep.service]!.name}`)
       );
     };
-    // Tasks of such a service still waiting at MaxSize hold every group's scale-in (the planner drains
-    // nothing while tasks wait for capacity): not judged then.
-    const zoneWaits = world.services.some(
-      (s) =>
-        zoneAtMax(s) &&
-        running(sim, s.name) < (sim.ecs.cluster(CLUSTER)?.services.get(s.name)?.desiredCount ?? 0),
+    // Tasks of such a service still waiting at MaxSize hold the scale-in of the groups that run it (the
+    // planner drains nothing there while tasks wait for capacity): those are not judged then. The others
+    // go on scaling in (planner.ts), and are judged.
+    const waitsOn = new Set(
+      world.services
+        .filter(
+          (s) =>
+            zoneAtMax(s) &&
+            running(sim, s.name) < (sim.ecs.cluster(CLUSTER)?.services.get(s.name)?.desiredCount ?? 0),
+        )
+        .flatMap((s) => world.groups.filter((g) => groupRuns(g, s, world)).map((g) => g.name)),
     );
     for (const g of sim.asg.groups.values()) {
-      if (g.name === providerGroup || stuckRefresh || zoneWaits) continue;
+      if (g.name === providerGroup || stuckRefresh || waitsOn.has(g.name)) continue;
       const live = [...g.instances.values()].filter((i) => i.lifecycleState === 'InService');
       const units = live.reduce((u, i) => u + i.weight, 0);
       const idle = live.filter(

@@ -35,7 +35,7 @@ import {
   growthOrder,
   leftToOthers,
 } from './fleet-scale-out.js';
-import { type ClusterPlacement, withTemplates } from './placement-context.js';
+import { type ClusterPlacement, runsOn, withTemplates } from './placement-context.js';
 import { type ModelHeadroom, modelDemands, type WaitingTasks } from './waiting-tasks.js';
 
 /** What the placement model sizes for the groups. */
@@ -58,6 +58,24 @@ const optionNode = (
   option.registered
     ? placement.templateOf(option.instanceType, option.registered, capacityProvider, group)
     : undefined;
+
+/**
+ * Whether group `fg` could ever run a task of one of `reqs`: by the rules alone (architecture, attributes,
+ * `memberOf`, AZ, capacity provider; not room), on one of its registered instances or on a new one of a
+ * type it launches.
+ */
+export const groupCouldRun = (
+  placement: ClusterPlacement,
+  fg: FleetGroup,
+  reqs: readonly import('../placement/index.js').TaskRequirements[],
+): boolean => {
+  const members = new Set(fg.group.Instances.map((i) => i.InstanceId));
+  const nodes = [
+    ...placement.nodes.filter((n) => members.has(n.ec2InstanceId ?? '')),
+    ...fg.fleet.options.flatMap((o) => optionNode(placement, o, fg.capacityProvider, fg.fleet.group) ?? []),
+  ];
+  return reqs.some((r) => nodes.some((n) => runsOn(n, r)));
+};
 
 /**
  * The cluster's placement view with one template per type any managed group launches (first by group

@@ -24,7 +24,7 @@ import { type Conflict, detectConflicts, standAsideConflicts } from './conflicts
 import { stuckDrainReasons, withDisplacedTasks } from './displaced.js';
 import type { GroupFleet } from './fleet.js';
 import { memberWeight, ownWeight } from './fleet.js';
-import { fleetPlacement, sizeFleetWithModel, withFleetModel } from './fleet-model.js';
+import { fleetPlacement, groupCouldRun, sizeFleetWithModel, withFleetModel } from './fleet-model.js';
 import {
   assessClusterScaleOut,
   clusterFleets,
@@ -420,10 +420,28 @@ const planClusterNow = (
       `demand came back: set ${reactivate.map((i) => i.ec2InstanceId).join(', ')} ACTIVE again instead of launching`,
     );
   }
+  // Tasks wait for capacity no group may add this decision (the groups that run them at MaxSize): a group
+  // none of them can ever run on (another pool, architecture, AZ) goes on scaling in — it held its idle
+  // instances for as long as they waited (a batch pool at MaxSize kept the web pool's). Its scale-in
+  // check is the usual one (moved tasks and headroom on the staying instances).
+  const needing = waiting.tasks.filter((w) => w.kind === 'needs-capacity');
+  const elsewhere =
+    !!options.fleets &&
+    out.reactivate.length === 0 &&
+    out.growth.length === 0 &&
+    needing.length > 0 &&
+    !groupCouldRun(
+      placement,
+      me,
+      needing.flatMap((w) => placement.requirements(w.service, w.taskDefinition) ?? []),
+    );
   if (out.deficit > 0 || out.reactivate.length > 0) {
     plan.reasons.push(...out.wants);
     if (out.deficit > 0) scaleOut(plan, gs, me, out, now);
-    return plan;
+    if (!elsewhere) return plan;
+    plan.reasons.push(
+      `none of the waiting tasks can run on ${group.AutoScalingGroupName}'s instances: its scale-in goes on`,
+    );
   }
 
   finishScaleIns(plan, snapshot, analysis, gs, state, own, policy, now);
