@@ -62,19 +62,19 @@ const optionNode = (
 /**
  * Whether group `fg` could ever run a task of one of `reqs`: by the rules alone (architecture, attributes,
  * `memberOf`, AZ, capacity provider; not room), on one of its registered instances or on a new one of a
- * type it launches.
+ * type it launches. Requirements not known (undefined): it could.
  */
 export const groupCouldRun = (
   placement: ClusterPlacement,
   fg: FleetGroup,
-  reqs: readonly import('../placement/index.js').TaskRequirements[],
+  reqs: readonly (import('../placement/index.js').TaskRequirements | undefined)[],
 ): boolean => {
   const members = new Set(fg.group.Instances.map((i) => i.InstanceId));
   const nodes = [
     ...placement.nodes.filter((n) => members.has(n.ec2InstanceId ?? '')),
     ...fg.fleet.options.flatMap((o) => optionNode(placement, o, fg.capacityProvider, fg.fleet.group) ?? []),
   ];
-  return reqs.some((r) => nodes.some((n) => runsOn(n, r)));
+  return reqs.some((r) => !r || nodes.some((n) => runsOn(n, r)));
 };
 
 /**

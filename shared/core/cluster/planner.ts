@@ -424,17 +424,15 @@ const planClusterNow = (
   // none of them can ever run on (another pool, architecture, AZ) goes on scaling in — it held its idle
   // instances for as long as they waited (a batch pool at MaxSize kept the web pool's). Its scale-in
   // check is the usual one (moved tasks and headroom on the staying instances).
-  const needing = waiting.tasks.filter((w) => w.kind === 'needs-capacity');
+  const needing = waiting.tasks
+    .filter((w) => w.kind === 'needs-capacity')
+    .map((w) => placement.requirements(w.service, w.taskDefinition));
   const elsewhere =
     !!options.fleets &&
     out.reactivate.length === 0 &&
     out.growth.length === 0 &&
     needing.length > 0 &&
-    !groupCouldRun(
-      placement,
-      me,
-      needing.flatMap((w) => placement.requirements(w.service, w.taskDefinition) ?? []),
-    );
+    !groupCouldRun(placement, me, needing);
   if (out.deficit > 0 || out.reactivate.length > 0) {
     plan.reasons.push(...out.wants);
     if (out.deficit > 0) scaleOut(plan, gs, me, out, now);
