@@ -1,0 +1,30 @@
+/**
+ * `groupCouldRun` (fleet-model.ts): whether a group could ever run a waiting task by the rules alone, on
+ * one of its registered instances or a new one of a type it launches. A group that could not goes on
+ * scaling in while the task waits at another group's MaxSize (planner.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { groupCouldRun } from '../../../shared/core/cluster/fleet-model.js';
+import type { FleetGroup } from '../../../shared/core/cluster/fleet-plan.js';
+import type { ClusterPlacement } from '../../../shared/core/cluster/placement-context.js';
+import { node, req } from '../placement/builders.js';
+
+/** A group whose one member is `i-a` (no launch options: its registered instance only). */
+const group = {
+  group: { Instances: [{ InstanceId: 'i-a' }] },
+  fleet: { options: [], group: 'g' },
+} as unknown as FleetGroup;
+const placement = (arch: string) => ({ nodes: [node({ id: 'a', arch })] }) as unknown as ClusterPlacement;
+
+describe('groupCouldRun', () => {
+  it("by the rules of the group's instances, not their room", () => {
+    const arm = req({ arch: 'ARM64', cpu: 4096 });
+    expect(groupCouldRun(placement('x86_64'), group, [arm])).toBe(false);
+    // 4,096 CPU units do not fit on the 2,048 free: room aside, an arm64 host could run it.
+    expect(groupCouldRun(placement('arm64'), group, [arm])).toBe(true);
+  });
+
+  it('a task whose requirements are not known could run anywhere', () => {
+    expect(groupCouldRun(placement('x86_64'), group, [req({ arch: 'ARM64' }), undefined])).toBe(true);
+  });
+});
