@@ -395,6 +395,11 @@ export const selectScaleIn = (
       const draining = handedOver.flatMap((it) => (it.unlisted ? [it.unlisted] : []));
       result.needsTasks.push(...draining.slice(0, UNDECIDED_READS));
     }
+    // The emptiest first (the candidates' order), not the order they were tried in: that puts the fullest
+    // AZ first, and with two busy hosts there the two reads of a decision went to them, every decision —
+    // the idle hosts of the other AZs were never read, never drained (zone world 245299).
+    const rank = new Map(candidates.map((c, k) => [c.ci.containerInstanceArn, k]));
+    undecided.sort((a, b) => rank.get(a)! - rank.get(b)!);
     result.needsTasks.push(...undecided.slice(0, UNDECIDED_READS));
   } else {
     // With placement rules in use an unlisted busy candidate is never counted (no sizing is trusted), so

@@ -104,3 +104,37 @@ describe('planCluster — scale-in task-list reads with placement rules in use',
     expect(p.desiredCapacity).toEqual({ current: 4, proposed: 1 });
   });
 });
+
+describe('planCluster — which unread list is asked for first', () => {
+  // Zone world 245299: two busy instances in the fullest AZ, the daemon alone on one in another AZ, no list
+  // read, static host port 80 in use (no sizing trusted), the daemon as large as the service's task (so the
+  // sizes cannot tell the idle host: nothing counts removable). The one read of a decision went to a busy host of
+  // the fullest AZ (the order candidates are tried in), the next round's to the other: every decision,
+  // and the idle host was never read, never drained.
+  it('the emptiest unread candidate, whatever its AZ', () => {
+    const snapshot = snapshotOf({
+      instances: [
+        { id: id(1), usedCpu: 1024, usedMem: 2048, running: 2, az: 'us-east-1b' },
+        { id: id(2), usedCpu: 1024, usedMem: 2048, running: 2, az: 'us-east-1b' },
+        { id: id(3), usedCpu: 512, usedMem: 1024, running: 1, az: 'us-east-1a' },
+      ],
+      services: [
+        { name: 'edge', cpu: 512, mem: 1024, desired: 2 },
+        { name: 'agent', cpu: 512, mem: 1024, desired: 3, daemon: true },
+      ],
+      group: { min: 1 },
+    });
+    snapshot.taskDefinitions.find((d) => d.taskDefinitionArn.includes('/edge:'))!.containerDefinitions = [
+      { name: 'edge', portMappings: [{ containerPort: 8080, hostPort: 80, protocol: 'tcp' }] },
+    ] as never;
+    const p = planCluster(
+      snapshot,
+      analyzeCapacity(snapshot),
+      { ...DEFAULT_CLUSTER_POLICY, scaleInUnneededSeconds: 0 },
+      NOW,
+      { drainReadOnly: 'ask' },
+    );
+    expect(p.drain).toEqual([]);
+    expect(p.needsTasks).toEqual([ciArn(id(3))]);
+  });
+});
