@@ -52,7 +52,8 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * 235612 (an awsvpc service whose only subnet is in an AZ no instance is in: its AZ unknown, the tasks
  * "fit" on the hosts of another AZ and waited for good; DescribeSubnets now tells it), 234065 (a task
  * bound to one AZ waiting at its group's MaxSize held the other pools' scale-in; and the judge: the
- * group's AZ balancing decides how many hosts land in that AZ).
+ * group's AZ balancing decides how many hosts land in that AZ), 245299 (scale-in read the unread lists of
+ * the fullest AZ's busy hosts first, every decision: idle hosts of the other AZs were counted last).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -61,7 +62,7 @@ const SEEDS = [
   ...[9410, 9521, 10303, 10621, 21601, 23112, 26402, 27739, 28946, 38215, 44474],
   ...[15827, 67582, 68583, 104459, 21550, 113171, 25100],
   ...[200606, 200677, 200695, 28394, 220589, 221800, 227967],
-  ...[235612, 234065],
+  ...[235612, 234065, 245299],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

@@ -387,6 +387,14 @@ export const selectScaleIn = (
   // A known list that keeps its instance does not stop the next one being asked for (issue 15: with one
   // busy candidate's list known, two daemon-only instances were never read, never drained —
   // `no-convergence` in ramp-down / throttling / seed 2). The planner asks for those about to drain.
+  // The emptiest first (the candidates' order), not the order they were tried in: that puts the fullest
+  // AZ first, and with busy hosts there a decision's reads went to them, every decision — the idle hosts
+  // of the other AZs were read last, counted last, and each waited its own unneeded time after the others
+  // (zone world 245299: one idle since 45 min was counted at 81).
+  const rank = new Map(candidates.map((c, k) => [c.ci.containerInstanceArn, k]));
+  const byRank = (a: string, b: string) => rank.get(a)! - rank.get(b)!;
+  undecided.sort(byRank);
+  listRequired.sort(byRank);
   if (result.drain.length === 0) {
     // A DRAINING instance whose list is unknown hands over that many of the largest task, wherever they
     // can run: its list says what moves, and whether it can land here at all (landingOnStaying; eighth
@@ -395,11 +403,6 @@ export const selectScaleIn = (
       const draining = handedOver.flatMap((it) => (it.unlisted ? [it.unlisted] : []));
       result.needsTasks.push(...draining.slice(0, UNDECIDED_READS));
     }
-    // The emptiest first (the candidates' order), not the order they were tried in: that puts the fullest
-    // AZ first, and with two busy hosts there the two reads of a decision went to them, every decision —
-    // the idle hosts of the other AZs were never read, never drained (zone world 245299).
-    const rank = new Map(candidates.map((c, k) => [c.ci.containerInstanceArn, k]));
-    undecided.sort((a, b) => rank.get(a)! - rank.get(b)!);
     result.needsTasks.push(...undecided.slice(0, UNDECIDED_READS));
   } else {
     // With placement rules in use an unlisted busy candidate is never counted (no sizing is trusted), so
