@@ -988,6 +988,8 @@ export const runWorld = async (
             t.lastStatus !== 'STOPPED' &&
             svc !== undefined &&
             svc.name !== boundService &&
+            // Bound to an AZ at MaxSize: whether a host of that AZ has room is the balancing's (world 251236).
+            !zoneAtMax(svc) &&
             placeable.get(svc.name) === (svc.name === scaledService?.name ? world.scaling!.max : svc.to)
           );
         });
@@ -1024,12 +1026,22 @@ export const runWorld = async (
     // Tasks of such a service still waiting at MaxSize hold the scale-in of the groups that run it (the
     // planner drains nothing there while tasks wait for capacity): those are not judged then. The others
     // go on scaling in (planner.ts), and are judged.
+    // A task on a DRAINING host (someone's drain) that no host of its AZ takes waits too (world 251236).
+    const onActive = (name: string) =>
+      [...(sim.ecs.cluster(CLUSTER)?.instances.values() ?? [])]
+        .filter((ci) => ci.status === 'ACTIVE')
+        .reduce(
+          (n, ci) =>
+            n +
+            [...ci.tasks].filter((t) => t.group === `service:${name}` && t.lastStatus === 'RUNNING').length,
+          0,
+        );
     const waitsOn = new Set(
       world.services
         .filter(
           (s) =>
             zoneAtMax(s) &&
-            running(sim, s.name) < (sim.ecs.cluster(CLUSTER)?.services.get(s.name)?.desiredCount ?? 0),
+            onActive(s.name) < (sim.ecs.cluster(CLUSTER)?.services.get(s.name)?.desiredCount ?? 0),
         )
         .flatMap((s) => world.groups.filter((g) => groupRuns(g, s, world)).map((g) => g.name)),
     );
