@@ -65,6 +65,15 @@ const growsFor = async (w: Sim, service: string, tasks: number) => {
   expect(tasksOf(w, service)).toEqual({ desired: tasks, running: tasks });
 };
 
+/** The awsvpc service `api` with `desiredCount` tasks, its subnets in us-east-1a and us-east-1b. */
+const api = (desiredCount: number): Sim =>
+  zonal({
+    name: 'api',
+    taskDefinition: 'api',
+    desiredCount,
+    subnets: ['subnet-a0000000', 'subnet-b0000000'],
+  });
+
 describe('tasks bound to Availability Zones on the simulator', () => {
   it('memberOf on the AZ: the group grows until instances land in that AZ, then gives back the others', async () => {
     sim = zonal({
@@ -81,24 +90,14 @@ describe('tasks bound to Availability Zones on the simulator', () => {
   });
 
   it('awsvpc subnets in two AZs: a free host in the third takes none, the group grows for them', async () => {
-    sim = zonal({
-      name: 'api',
-      taskDefinition: 'api',
-      desiredCount: 2,
-      subnets: ['subnet-a0000000', 'subnet-b0000000'],
-    });
+    sim = api(2);
     await growsFor(sim, 'api', 6);
     expect(liveZones(sim).every((z) => z === 'us-east-1a' || z === 'us-east-1b')).toBe(true);
     expect(liveZones(sim)).toHaveLength(3);
   });
 
   it('awsvpc subnets in two AZs: scale-in drains the idle host, never one whose task only it could take', async () => {
-    sim = zonal({
-      name: 'api',
-      taskDefinition: 'api',
-      desiredCount: 3,
-      subnets: ['subnet-a0000000', 'subnet-b0000000'],
-    });
+    sim = api(3);
     startFleet(sim);
     const waiting: number[] = [];
     for (let t = 0; t < 2400; t += 60) {
