@@ -3,6 +3,7 @@
  * shared/reference/aws-events (lifecycle action, terminate successful, Spot warning, rebalance).
  */
 import { eventTime } from '../core/context.js';
+import { simSubnet } from '../core/subnets.js';
 import type { SimAsgInstance } from './model.js';
 
 /** `detail` of "EC2 Instance-terminate Lifecycle Action". */
@@ -34,7 +35,7 @@ export const activityDetail = (
   Description: `${kind === 'launch' ? 'Launching a new' : 'Terminating'} EC2 instance: ${i.id}`,
   AutoScalingGroupName: i.group.name,
   ActivityId: activityId,
-  Details: { 'Availability Zone': i.az, 'Subnet ID': `subnet-${i.az.slice(-1)}0000000` },
+  Details: { 'Availability Zone': i.az, 'Subnet ID': simSubnet(i.az) },
   RequestId: activityId,
   StatusMessage: '',
   EndTime: eventTime(endMs),

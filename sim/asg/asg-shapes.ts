@@ -1,4 +1,5 @@
 /** Auto Scaling API response shapes (Dates as `Date`, like the SDK). */
+import { simSubnet } from '../core/subnets.js';
 import type { SimAsg, SimAsgInstance } from './model.js';
 
 const launchTemplate = (g: SimAsg, version: string) => ({
@@ -97,7 +98,7 @@ export const groupShape = (g: SimAsg) => ({
     : {}),
   CreatedTime: new Date(g.createdAt),
   SuspendedProcesses: [],
-  VPCZoneIdentifier: g.azs.map((az) => `subnet-${az.slice(-1)}0000000`).join(','),
+  VPCZoneIdentifier: g.azs.map(simSubnet).join(','),
   EnabledMetrics: [],
   Tags: [...g.tags.entries()].map(([Key, t]) => ({
     ResourceId: g.name,
@@ -133,5 +134,5 @@ export const activityShape = (i: SimAsgInstance, activityId: string, nowMs: numb
   StartTime: new Date(nowMs),
   StatusCode: 'InProgress',
   Progress: 0,
-  Details: JSON.stringify({ Subnet: `subnet-${i.az.slice(-1)}0000000`, 'Availability Zone': i.az }),
+  Details: JSON.stringify({ Subnet: simSubnet(i.az), 'Availability Zone': i.az }),
 });

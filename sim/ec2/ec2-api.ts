@@ -18,8 +18,8 @@ import type {
 import type { AsgWorld } from '../asg/asg-world.js';
 import { awsError } from '../core/aws-error.js';
 import { type CommandTable, command } from '../core/registry.js';
+import { SIM_VPC, simSubnetZone } from '../core/subnets.js';
 import { instanceTypeFacts, instanceTypeNames } from '../ecs/resources.js';
-import { simSubnetZone } from '../ecs/subnets.js';
 
 const info = (type: string) => {
   const f = instanceTypeFacts(type)!;
@@ -39,7 +39,7 @@ const info = (type: string) => {
 
 /** The command table (service `ec2`); launch templates are the groups' of `asg`. */
 export const ec2Api = (asg?: AsgWorld, region = 'us-east-1'): CommandTable => ({
-  // The simulator's subnets (one per AZ, sim/ecs/subnets.ts); EC2 rejects the call when one is unknown.
+  // The simulator's subnets (one per AZ, sim/core/subnets.ts); EC2 rejects the call when one is unknown.
   DescribeSubnets: command<{ SubnetIds?: string[] }>((i) => {
     const ids = i.SubnetIds ?? [];
     const unknown = ids.filter((id) => !simSubnetZone(region, id));
@@ -50,7 +50,7 @@ export const ec2Api = (asg?: AsgWorld, region = 'us-east-1'): CommandTable => ({
       Subnets: ids.map((id) => ({
         SubnetId: id,
         AvailabilityZone: simSubnetZone(region, id),
-        VpcId: 'vpc-0sim0000',
+        VpcId: SIM_VPC,
         State: 'available',
       })),
     };

@@ -4,6 +4,7 @@
  * `service-scheduler.ts`; the API surface in `ecs-api*.ts`.
  */
 import type { SimContext } from '../core/context.js';
+import { SIM_VPC, simSubnet } from '../core/subnets.js';
 import { serviceProviderStrategy } from './capacity-providers.js';
 import { containerInstanceEvent, taskEvent } from './ecs-events.js';
 import type {
@@ -241,8 +242,8 @@ export class EcsWorld {
         ...(spec.attributes?.some((a) => a.name === 'ecs.subnet-id')
           ? []
           : [
-              { name: 'ecs.subnet-id', value: `subnet-${spec.az.slice(-1)}0000000` },
-              { name: 'ecs.vpc-id', value: 'vpc-0sim0000' },
+              { name: 'ecs.subnet-id', value: simSubnet(spec.az) },
+              { name: 'ecs.vpc-id', value: SIM_VPC },
             ]),
         { name: 'ecs.instance-type', value: t.name },
         { name: 'ecs.os-type', value: 'linux' },

@@ -19,12 +19,12 @@
  * Standalone tasks are never touched by draining.
  */
 
+import { simSubnetZone } from '../core/subnets.js';
 import { eligibleProviders } from './capacity-providers.js';
 import { placementFailureEvent } from './ecs-events.js';
 import type { EcsWorld } from './ecs-world.js';
 import type { SimCluster, SimContainerInstance, SimService, SimTask } from './model.js';
 import { chooseInstance, chooseTasksToStop, type PlacementChoice, type PlacementMemo } from './placement.js';
-import { simSubnetZone } from './subnets.js';
 import { isTaskProtected } from './task-protection.js';
 
 /** Runs one scheduler pass over every ACTIVE service of the cluster. */

@@ -21,9 +21,9 @@ import {
   ServiceSchema,
   TaskDefinitionSchema,
 } from '../../../shared/core/snapshot/snapshot.js';
+import { simSubnetZone } from '../../../sim/core/subnets.js';
 import { chooseInstance } from '../../../sim/ecs/placement.js';
 import { containerInstanceShape } from '../../../sim/ecs/shapes.js';
-import { simSubnetZone } from '../../../sim/ecs/subnets.js';
 import { createSim, instanceType, type SimTaskDefinition } from '../../../sim/index.js';
 
 const TYPES = ['m5.large', 'm5.xlarge', 'c5.large', 'm6g.large', 't3.large'] as const;
