@@ -209,7 +209,7 @@ export const readClusterSnapshot = async (
     autoScalingGroups,
     launchTemplateVersions.flatMap((v) => v.LaunchTemplateData?.InstanceType ?? []),
   );
-  // The AZs of awsvpc services' subnets no instance is in (a task ENI goes in a subnet of its host's AZ).
+  // The AZs of the awsvpc services' subnets (a task ENI goes in a subnet of its host's AZ).
   const subnets = await readSubnetZones(clients.instanceTypes, services);
   const scalableTargets = await readScalableTargets(
     clients,

@@ -137,8 +137,9 @@ const assumeDistinctOccupancy = (
 };
 
 /**
- * Whether `req`'s tasks can run on `n` at all, room aside: its architecture, attributes, `memberOf` and
- * capacity provider (refusal codes ATTRIBUTE, MemberOf, CapacityProvider), not a used port or a full ENI list.
+ * Whether `req`'s tasks can run on `n` at all, room aside: its architecture, attributes, AZ (awsvpc
+ * subnets), `memberOf` and capacity provider (refusal codes ATTRIBUTE, MemberOf, CapacityProvider), not a
+ * used port or a full ENI list.
  */
 export const runsOn = (n: PlacementNode, req: TaskRequirements): boolean =>
   !/^[ACM]/.test(refusal({ ...n, free: { CPU: 1e9, MEMORY: 1e9, GPU: 1e9 } }, req)?.code ?? '');

@@ -420,22 +420,22 @@ const planClusterNow = (
       `demand came back: set ${reactivate.map((i) => i.ec2InstanceId).join(', ')} ACTIVE again instead of launching`,
     );
   }
-  // Tasks wait for capacity no group may add this decision (the groups that run them at MaxSize): a group
-  // none of them can ever run on (another pool, architecture, AZ) goes on scaling in — it held its idle
-  // instances for as long as they waited (a batch pool at MaxSize kept the web pool's). Its scale-in
-  // check is the usual one (moved tasks and headroom on the staying instances).
-  const needing = waiting.tasks
-    .filter((w) => w.kind === 'needs-capacity')
-    .map((w) => placement.requirements(w.service, w.taskDefinition));
-  const elsewhere =
-    !!options.fleets &&
-    out.reactivate.length === 0 &&
-    out.growth.length === 0 &&
-    needing.length > 0 &&
-    !groupCouldRun(placement, me, needing);
   if (out.deficit > 0 || out.reactivate.length > 0) {
     plan.reasons.push(...out.wants);
     if (out.deficit > 0) scaleOut(plan, gs, me, out, now);
+    // Tasks wait for capacity no group may add this decision (the groups that run them at MaxSize): a
+    // group none of them can ever run on (another pool, architecture, AZ) goes on scaling in — it held its
+    // idle instances for as long as they waited (a batch pool at MaxSize kept the web pool's). Its
+    // scale-in check is the usual one (moved tasks and headroom on the staying instances).
+    const needing = waiting.tasks
+      .filter((w) => w.kind === 'needs-capacity')
+      .map((w) => placement.requirements(w.service, w.taskDefinition));
+    const elsewhere =
+      !!options.fleets &&
+      out.reactivate.length === 0 &&
+      out.growth.length === 0 &&
+      needing.length > 0 &&
+      !groupCouldRun(placement, me, needing);
     if (!elsewhere) return plan;
     plan.reasons.push(
       `none of the waiting tasks can run on ${group.AutoScalingGroupName}'s instances: its scale-in goes on`,
