@@ -86,6 +86,26 @@ const nativeSha256 = {
   },
 };
 
+// @aws-lambda-powertools/batch 2.35 (the newest published) brings its own @aws-lambda-powertools/commons
+// 2.35 beside the 2.36 that logger and metrics use; the env helpers it imports are the same code in both
+// (2.36 adds comments and InvocationScoped). One copy in the bundles (~0.3 KiB): batch's imports of commons
+// resolve to the top-level package — checked: a file batch imports that 2.36 lacks stops the build.
+const oneCommons = {
+  name: 'one-commons',
+  setup(b) {
+    b.onResolve({ filter: /^@aws-lambda-powertools\/commons/ }, async (args) => {
+      if (args.pluginData?.oneCommons || !/[\\/]batch[\\/]lib[\\/]/.test(args.importer)) return undefined;
+      const r = await b.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: resolve('.'),
+        pluginData: { oneCommons: true },
+      });
+      if (r.errors.length > 0) throw new Error(`one-commons: ${args.path} is not in the top-level commons`);
+      return { path: r.path };
+    });
+  },
+};
+
 // Two @smithy/core paths a function never takes: the region from the EC2 instance metadata service
 // (Lambda always sets AWS_REGION and AWS_EXECUTION_ENV, and a function has no IMDS: the lookup could only
 // fail; 1.2 KiB), and the S3 endpoint customizations (the functions call no S3; 0.8 KiB). The function
@@ -204,6 +224,8 @@ if (only === 'cli') {
   process.exit(0);
 }
 
+const REQUIRE_BANNER =
+  "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
 const names = readdirSync('functions').filter((n) => existsSync(join('functions', n, 'handler.ts')));
 const sizes = [];
 for (const name of names) {
@@ -222,10 +244,6 @@ for (const name of names) {
     // instanceof or by those names.
     sourcemap: false,
     legalComments: 'none',
-    // Some dependencies are CommonJS and call require(): give the ESM bundle one.
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
     plugins: [
       zodEnglishOnly,
       lambdaCredentials,
@@ -235,10 +253,16 @@ for (const name of names) {
       nativeSha256,
       lambdaOnly,
       partitionsWithoutDescriptions,
+      oneCommons,
     ],
     metafile: true,
     logLevel: 'warning',
   });
+  // A CommonJS dependency that calls require() needs one in the ESM bundle (esbuild's shim, which says
+  // "Dynamic require of …", reads the global `require`): added only when the bundle has that shim — none
+  // has today, and the line costs ~90 bytes.
+  const text = readFileSync(outfile, 'utf8');
+  if (/typeof require|Dynamic require of/.test(text)) writeFileSync(outfile, `${REQUIRE_BANNER}\n${text}`);
   mkdirSync(join('.esbuild', 'meta'), { recursive: true });
   writeFileSync(join('.esbuild', 'meta', `${name}.json`), JSON.stringify(result.metafile));
   sizes.push([name, statSync(outfile).size, result.metafile]);

@@ -253,6 +253,19 @@ export class Sim implements SimContext {
     this.asg.interruptSpot(i, opts);
   }
 
+  /**
+   * EC2 has no capacity for these instance types (default: all) in these AZs (default: all) from now for
+   * `seconds` (default: for good): launches fail (InsufficientInstanceCapacity), the groups launch what
+   * else they may (another override, another AZ) and retry the rest every 60 s.
+   */
+  capacityShortage(opts: { types?: string[]; azs?: string[]; seconds?: number } = {}): void {
+    const { seconds, ...where } = opts;
+    this.asg.capacityShortage({
+      ...where,
+      ...(seconds === undefined ? {} : { untilMs: this.clock.nowMs + seconds * 1000 }),
+    });
+  }
+
   // ── Functions and events ──────────────────────────────────────────────────
 
   /** Registers a Lambda function (patterns, schedule, timeout). */

@@ -22,7 +22,7 @@ import type {
   SimAsgInstance,
   SimInstanceRefresh,
 } from './model.js';
-import { chooseVictims, countedInstances, launchAz } from './termination-policy.js';
+import { chooseVictims, countedInstances, launchAzs } from './termination-policy.js';
 
 /** Attribute-based instance requirements the simulator understands (a subset of AWS's). */
 export interface SimInstanceRequirements {
@@ -182,6 +182,8 @@ export interface AsgSpec {
 export class AsgWorld {
   readonly groups = new Map<string, SimAsg>();
   private readonly pendingReconcile = new Set<SimAsg>();
+  private readonly retrying = new Set<SimAsg>();
+  private readonly shortages: { types?: string[]; azs?: string[]; untilMs: number }[] = [];
   /** Terminated instances, kept for the timeline and invariants. */
   readonly terminated: SimAsgInstance[] = [];
 
@@ -308,7 +310,14 @@ export class AsgWorld {
    */
   private reconcile(group: SimAsg): void {
     let units = unitsOf(countedInstances(group));
-    while (units < group.desired) units += this.launch(group);
+    while (units < group.desired) {
+      const launched = this.launch(group);
+      if (launched === 0) {
+        this.retryLaunch(group);
+        break;
+      }
+      units += launched;
+    }
     while (units > group.desired) {
       const [v] = chooseVictims(group, 1, this.ctx.clock.nowMs, this.ctx.rng);
       if (!v || units - v.weight < group.desired) break;
@@ -322,22 +331,93 @@ export class AsgWorld {
     this.fillWarmPool(group);
   }
 
-  /** The type and weight of the next launch: the first override (prioritized) or the ASG's pick. */
-  private nextType(group: SimAsg): { type: InstanceTypeSpec; weight: number } {
+  /**
+   * EC2 has no capacity for `type` in `az` now (InsufficientInstanceCapacity; a Spot pool without
+   * capacity is modelled the same way): {@link capacityShortage}.
+   */
+  private short(type: string, az: string): boolean {
+    const now = this.ctx.clock.nowMs;
+    return this.shortages.some(
+      (x) => now < x.untilMs && (!x.types || x.types.includes(type)) && (!x.azs || x.azs.includes(az)),
+    );
+  }
+
+  /**
+   * Makes EC2 refuse launches of the types (default: every type) in the AZs (default: every AZ) until
+   * `untilMs` (default: for good). A group then launches what it can (below) and retries the rest.
+   */
+  capacityShortage(x: { types?: string[]; azs?: string[]; untilMs?: number }): void {
+    this.shortages.push({ ...x, untilMs: x.untilMs ?? Number.POSITIVE_INFINITY });
+    for (const g of this.groups.values()) this.requestReconcile(g);
+  }
+
+  /** A failed launch is retried while desired capacity is not met (ASG user guide: it retries until capacity is available); every 60 s here. */
+  private retryLaunch(group: SimAsg): void {
+    if (this.retrying.has(group) || !this.ctx.started) return;
+    this.retrying.add(group);
+    this.ctx.clock.after(60, 'asg:launch-retry', () => {
+      this.retrying.delete(group);
+      this.reconcile(group);
+    });
+  }
+
+  /**
+   * The types the group tries for its next launch, in order: a plain launch template's type (several:
+   * round-robin, a simulator convenience), a prioritized mixed group's overrides in order ("if all your
+   * On-Demand capacity cannot be fulfilled using your highest priority instance type, … the second
+   * priority instance type, and so on"), lowest-price: the lowest price per unit first (a seeded pick
+   * among equal prices, or when a price is unknown), then the others from the cheapest.
+   */
+  private launchOrder(group: SimAsg): { type: InstanceTypeSpec; weight: number }[] {
     const m = group.mixed;
-    if (!m)
-      return { type: group.instanceTypes[group.nextTypeIndex++ % group.instanceTypes.length]!, weight: 1 };
-    if (m.strategy === 'prioritized') return m.overrides[0]!;
+    if (!m) {
+      const n = group.instanceTypes.length;
+      const first = group.nextTypeIndex;
+      return Array.from({ length: n }, (_, k) => ({
+        type: group.instanceTypes[(first + k) % n]!,
+        weight: 1,
+      }));
+    }
+    if (m.strategy === 'prioritized') return m.overrides;
     // lowest-price (ASG user guide, allocation strategies): "launches the lowest priced instance types
-    // within an Availability Zone first" — per unit of capacity with weights. Among equal prices (or when a
-    // price is unknown) the ASG's choice is a seeded pick; a shortage of the cheapest type is not modelled.
+    // within an Availability Zone first" — per unit of capacity with weights.
     const perUnit = m.overrides.map((o) => {
       const usd = ON_DEMAND_USD_PER_HOUR[o.type.name];
       return usd === undefined ? undefined : usd / o.weight;
     });
-    if (perUnit.some((p) => p === undefined)) return this.ctx.rng.pick(m.overrides);
-    const least = Math.min(...(perUnit as number[]));
-    return this.ctx.rng.pick(m.overrides.filter((_, k) => perUnit[k]! <= least * (1 + 1e-9)));
+    const least = Math.min(...perUnit.map((p) => p ?? Number.POSITIVE_INFINITY));
+    const first = perUnit.some((p) => p === undefined)
+      ? this.ctx.rng.pick(m.overrides)
+      : this.ctx.rng.pick(m.overrides.filter((_, k) => perUnit[k]! <= least * (1 + 1e-9)));
+    const rest = m.overrides
+      .map((o, k) => ({ o, p: perUnit[k] ?? Number.POSITIVE_INFINITY }))
+      .filter(({ o }) => o !== first)
+      .sort((a, b) => a.p - b.p)
+      .map(({ o }) => o);
+    return [first, ...rest];
+  }
+
+  /**
+   * Where the next launch goes: the balanced AZ (fewest instances) with the first type EC2 has capacity
+   * for; failing that, the other AZs, fewest instances first (`balanced-best-effort`, the default:
+   * "if launch attempts fail in an Availability Zone, Auto Scaling attempts to launch instances in
+   * another healthy Availability Zone"). Undefined: nothing can launch now.
+   */
+  private nextLaunch(group: SimAsg): { type: InstanceTypeSpec; weight: number; az: string } | undefined {
+    const order = this.launchOrder(group);
+    const azs = launchAzs(group);
+    if (this.shortages.length === 0) {
+      if (!group.mixed) group.nextTypeIndex++;
+      return { ...order[0]!, az: azs[0]! };
+    }
+    for (const a of azs) {
+      const k = order.findIndex((o) => !this.short(o.type.name, a));
+      if (k >= 0) {
+        if (!group.mixed) group.nextTypeIndex += k + 1;
+        return { ...order[k]!, az: a };
+      }
+    }
+    return undefined;
   }
 
   /** Keeps `minSize` stopped instances in the warm pool (launched, booted once, stopped; never registered). */
@@ -377,11 +457,13 @@ export class AsgWorld {
       this.fromWarmPool(pooled);
       return pooled.weight;
     }
-    const { type, weight } = this.nextType(group);
+    const next = this.nextLaunch(group);
+    if (!next) return 0;
+    const { type, weight, az } = next;
     const inst: SimAsgInstance = {
       id: `i-${rng.hex(17)}`,
       group,
-      az: launchAz(group),
+      az,
       type,
       lifecycleState: 'Pending',
       health: 'Healthy',

@@ -35,13 +35,14 @@ export const chooseVictims = (group: SimAsg, n: number, nowMs: number, rng: Rng)
   return [...chosen];
 };
 
-/** The AZ a new instance goes to: the one with the fewest instances (AZ rebalancing at launch). */
-export const launchAz = (group: SimAsg): string => {
+/**
+ * The AZs a new instance may go to, in the order the group tries them: the fewest instances first (AZ
+ * balancing at launch; ties in the group's order), the others when a launch fails (`balanced-best-effort`).
+ */
+export const launchAzs = (group: SimAsg): string[] => {
   const perAz = new Map<string, number>(group.azs.map((az) => [az, 0]));
   for (const i of group.instances.values()) if (counted(i)) perAz.set(i.az, (perAz.get(i.az) ?? 0) + 1);
-  let best = group.azs[0]!;
-  for (const az of group.azs) if ((perAz.get(az) ?? 0) < (perAz.get(best) ?? 0)) best = az;
-  return best;
+  return [...group.azs].sort((a, b) => (perAz.get(a) ?? 0) - (perAz.get(b) ?? 0));
 };
 
 /** Instances that count toward desired capacity (Pending, InService). */

@@ -9,7 +9,8 @@
  * by the service scaler on CPU alarms, and an attribute-based group (InstanceRequirements, desired
  * capacity in instances or vCPUs); from seed 200001, custom-attribute pools (groups registering
  * `pool=p<k>`, services bound to one) and a daemon bound to some instances; from seed 232001, a service
- * bound to Availability Zones (awsvpc subnets in one or two AZs, or memberOf on the AZ) — run for
+ * bound to Availability Zones (awsvpc subnets in one or two AZs, or memberOf on the AZ); from seed
+ * 260001, EC2 out of capacity for one group's types (for good, or 10–25 minutes) — run for
  * 80 simulated minutes under the project's cluster scaler and drainer: demand steps up at 2 minutes and
  * down at 40.
  *
@@ -33,6 +34,22 @@ import { instanceType, reservationOf, type TaskDefinitionSpec } from '../../sim/
 import type { Sim } from '../../sim/index.js';
 import { isolate } from '../faults/run-matrix.js';
 import { CLUSTER, type FleetGroup, fleetWorld } from '../scenario/fleet-world.js';
+
+/** The types a group launches, by name; undefined for an attribute-based group (the simulator picks). */
+const namedTypes = (g: FleetGroup): string[] | undefined => {
+  const named = g.mixedInstances
+    ? g.mixedInstances.overrides.map((o) => ('type' in o ? o.type : undefined))
+    : g.instanceTypes;
+  return named?.every((t) => t !== undefined)
+    ? named.map((t) => (typeof t === 'string' ? t : t.name))
+    : undefined;
+};
+
+/** Whether EC2 has no capacity for any type the group launches, for the whole run (world.shortage). */
+const launchesNothing = (world: World, g: FleetGroup): boolean => {
+  const short = world.shortage?.seconds === undefined ? world.shortage?.types : undefined;
+  return !!short && !!namedTypes(g)?.every((t) => short.includes(t));
+};
 
 /** mulberry32: a small seeded generator (the world's shape only; the simulator has its own). */
 const random = (seed: number) => () => {
@@ -131,6 +148,11 @@ export interface World {
     minimumHealthyPercent: number;
     maximumPercent: number;
   };
+  /**
+   * EC2 has no capacity for the types group `group` launches (InsufficientInstanceCapacity, every AZ),
+   * from the start: for good, or for `seconds`. Any group launching those types meets it too.
+   */
+  shortage?: { group: number; types: string[]; seconds?: number };
 }
 
 /** Draws the world of `seed`. */
@@ -367,6 +389,17 @@ export const drawWorld = (seed: number): World => {
           }
         : { az: pick(['us-east-1a', 'us-east-1b', 'us-east-1c']) };
   }
+  // From seed 260001: a capacity shortage of one group's types (docs/fleets.md "A group that cannot
+  // launch"); attribute-based groups are not drawn (their types are the simulator's choice).
+  const shortage =
+    seed > 260000 && r() < 0.3
+      ? (() => {
+          const group = Math.floor(r() * groups.length);
+          const types = namedTypes(groups[group]!);
+          const seconds = r() < 0.5 ? 600 + Math.floor(r() * 900) : undefined;
+          return types ? { group, types, ...(seconds === undefined ? {} : { seconds }) } : undefined;
+        })()
+      : undefined;
   return {
     seed,
     groups,
@@ -384,6 +417,7 @@ export const drawWorld = (seed: number): World => {
     ...(daemonNetwork ? { daemonNetwork } : {}),
     ...(daemonOn ? { daemonOn } : {}),
     ...(deploy ? { deploy } : {}),
+    ...(shortage ? { shortage } : {}),
   };
 };
 
@@ -581,8 +615,9 @@ const reference = async (world: World): Promise<Map<string, number> & { rolledOu
   isolate();
   // A provider's group the scaler does not grow keeps its size (nothing scales it in the simulator).
   const fixed = world.provider && !providerGrown(world) ? world.provider.group : -1;
+  // A group that can launch none of its types for good keeps the instances it started with.
   const sim = fleetWorld(
-    world.groups.map((g, k) => (k === fixed ? g : { ...g, desired: g.max })),
+    world.groups.map((g, k) => (k === fixed || launchesNothing(world, g) ? g : { ...g, desired: g.max })),
     world.seed,
   );
   try {
@@ -691,6 +726,10 @@ export const runWorld = async (
   const sim = fleetWorld(world.groups, seed);
   const problems: string[] = [];
   try {
+    if (world.shortage) {
+      const { types, seconds } = world.shortage;
+      sim.capacityShortage({ types, ...(seconds === undefined ? {} : { seconds }) });
+    }
     populate(sim, world, (s) => s.from);
     for (const s of world.services) {
       if (s.name === scaledName(world)) continue;
@@ -1076,7 +1115,9 @@ export const runWorld = async (
       refreshed !== undefined &&
       (world.provider?.group !== refreshed.group ||
         (world.provider.tagged && !world.provider.managedScaling));
-    if (refresh && refreshedOwn && !stuckRefresh && refresh.status !== 'Successful') {
+    // A refresh of a group EC2 has no capacity for cannot launch its replacements: it waits, as AWS's.
+    const refreshStarved = refreshed !== undefined && launchesNothing(world, world.groups[refreshed.group]!);
+    if (refresh && refreshedOwn && !stuckRefresh && !refreshStarved && refresh.status !== 'Successful') {
       problems.push(
         `refresh: the instance refresh started at ${refreshed!.at} s is ${refresh.status} at 80 min (${describeGroups(sim)})`,
       );
@@ -1102,6 +1143,26 @@ export const runWorld = async (
       // drainer at its maximum drain time (3600 s, docs/drain.md "A task that never stops"), with the
       // task. That is the documented outcome, not a finding (worlds 12195, 13349).
       if (v.kind === 'instance-terminated-with-tasks' && stuckRollout(v.data)) continue;
+      // So does a drain (an instance refresh's) whose tasks had nowhere to go: their group can launch
+      // nothing (EC2 out of capacity for its types for the whole run), nor can any other that runs them.
+      const gone = sim.asg.terminated.find((i) => i.id === v.data?.instanceId);
+      const tasks = (v.data?.tasks ?? []) as { group: string }[];
+      const starved =
+        gone !== undefined &&
+        world.groups.some((g) => g.name === gone.group.name && launchesNothing(world, g)) &&
+        tasks.every((t) => {
+          const svc = world.services.find((x) => t.group === `service:${x.name}`);
+          return (
+            svc !== undefined &&
+            world.groups.every((g) => launchesNothing(world, g) || !groupRuns(g, svc, world))
+          );
+        });
+      if (
+        v.kind === 'instance-terminated-with-tasks' &&
+        starved &&
+        Number(v.data?.heldSeconds ?? 0) >= MAX_DRAIN_SECONDS
+      )
+        continue;
       if (v.kind === 'instance-terminated-with-tasks' || v.kind === 'lifecycle-action-timed-out')
         problems.push(`${v.kind}: ${v.message} (${String(v.data?.cause ?? '')})`);
     }

@@ -146,6 +146,8 @@ export const STATE_TAGS = {
   lastScaleOut: 'ecs-autoscaler:last-scale-out',
   lastScaleIn: 'ecs-autoscaler:last-scale-in',
   draining: 'ecs-autoscaler:draining',
+  /** When the scaler first saw desired capacity the ASG had not launched (group-state.ts); '' none. */
+  unlaunchedSince: 'ecs-autoscaler:unlaunched-since',
   /** Scale-in pacing: how many instances have been removable since when (unneeded.ts). */
   unneeded: 'ecs-autoscaler:unneeded',
   /** Predictive headroom: demand per ten-minute slot of the day (predictive.ts), two halves. */
@@ -180,6 +182,8 @@ export interface ScalingState {
   lastScaleInMs: number | undefined;
   /** EC2 instance ids the scaler set DRAINING for a targeted scale-in, not yet terminated. */
   draining: string[];
+  /** Since when desired capacity has been above what the ASG launched (undefined: it was not). */
+  unlaunchedSinceMs?: number | undefined;
 }
 
 const tagValue = (tags: readonly AsgTag[], key: string): string | undefined =>
@@ -204,7 +208,8 @@ const instanceIds = z.pipe(
 export const readScalingState = (tags: readonly AsgTag[], group = 'the ASG'): ScalingState => {
   const parse = <T>(key: string, schema: z.ZodMiniType<T>, allowed: string): T | undefined => {
     const raw = tagValue(tags, key);
-    if (raw === undefined) return undefined;
+    // An empty state tag is no state (the scaler clears a tag by writing '').
+    if (!raw) return undefined;
     const r = schema.safeParse(raw);
     if (r.success) return r.data;
     throw new ConfigurationError(
@@ -216,6 +221,7 @@ export const readScalingState = (tags: readonly AsgTag[], group = 'the ASG'): Sc
     lastScaleOutMs: parse(STATE_TAGS.lastScaleOut, isoTime, 'an ISO-8601 timestamp'),
     lastScaleInMs: parse(STATE_TAGS.lastScaleIn, isoTime, 'an ISO-8601 timestamp'),
     draining: parse(STATE_TAGS.draining, instanceIds, 'a comma-separated list of EC2 instance ids') ?? [],
+    unlaunchedSinceMs: parse(STATE_TAGS.unlaunchedSince, isoTime, 'an ISO-8601 timestamp'),
   };
 };
 

@@ -38,6 +38,12 @@ export interface GroupState {
   notLaunched: number;
   /** Desired capacity the ASG has not launched yet, in the group's units (desired − Σ member weights, ≥ 0). */
   notLaunchedUnits: number;
+  /**
+   * Units the ASG has not launched for longer than {@link launchTimeoutSeconds} since the scaler first saw
+   * them missing (insufficient capacity, a vCPU quota, a broken launch template, a suspended Launch
+   * process): not in flight, and the group does not grow while they last. `notLaunched*` are 0 then.
+   */
+  unlaunchedUnits: number;
   /** Σ member weights (group units). */
   memberUnits: number;
   /** What the group launches (undefined: planned as before, one unit per instance). */
@@ -54,6 +60,10 @@ export interface GroupState {
   /** max(scale-in cooldown, instance warm-up + health-check grace period), seconds. */
   scaleInCooldownSeconds: number;
 }
+
+/** Seconds by which the ASG has launched what desired capacity asks: the boot timeout, at most 300 s. */
+export const launchTimeoutSeconds = (policy: ClusterPolicy): number =>
+  Math.min(300, policy.bootTimeoutSeconds);
 
 const since = (nowMs: number, thenMs: number | undefined): number =>
   thenMs === undefined ? Number.POSITIVE_INFINITY : Math.max(0, (nowMs - thenMs) / 1000);
@@ -89,7 +99,16 @@ export const groupState = (
   const booting = [...(stillBooting ? unregistered : []), ...pendingRegistered];
   const stuck = stillBooting ? [] : unregistered;
   const memberUnits = fleet ? unitsOf(fleet, members) : members.length;
-  const notLaunchedUnits = Math.max(0, group.DesiredCapacity - memberUnits);
+  const missing = Math.max(0, group.DesiredCapacity - memberUnits);
+  // The ASG shows a launch as a Pending member within seconds (a replacement too: it launches as it
+  // terminates); units missing for longer than the launch timeout since the scaler first saw them
+  // missing (its `unlaunched-since` tag, written by the plan) are not coming: the ASG retries them.
+  const unlaunchedUnits =
+    state.unlaunchedSinceMs !== undefined &&
+    (nowMs - state.unlaunchedSinceMs) / 1000 > launchTimeoutSeconds(policy)
+      ? missing
+      : 0;
+  const notLaunchedUnits = missing - unlaunchedUnits;
   const arrivingWeight = fleet?.options[0]?.weight ?? 1;
   const notLaunched = Math.ceil(notLaunchedUnits / arrivingWeight);
   const ownDraining = state.draining
@@ -104,6 +123,7 @@ export const groupState = (
     stuck,
     notLaunched,
     notLaunchedUnits,
+    unlaunchedUnits,
     memberUnits,
     fleet,
     unhealthy: members.filter((m) => m.HealthStatus === 'Unhealthy').map((m) => m.InstanceId),
@@ -144,6 +164,9 @@ export const scaleOutHoldReason = (
     gs.sinceLastScaleOutSeconds < policy.bootTimeoutSeconds + policy.scaleOutBackoffSeconds
   ) {
     return `backoff: ${gs.stuck.length} instance(s) launched by the last scale-out (${secs(gs.sinceLastScaleOutSeconds)} ago) never registered with ECS (${gs.stuck.join(', ')}); next scale-out after ${secs(policy.bootTimeoutSeconds + policy.scaleOutBackoffSeconds)}`;
+  }
+  if (gs.unlaunchedUnits > 0) {
+    return `launches failing: ${gs.unlaunchedUnits} unit(s) of desired capacity not launched (EC2 capacity, a quota, the launch template?); the ASG retries`;
   }
   if (gs.group.DesiredCapacity >= gs.group.MaxSize) {
     return `the group is at its MaxSize ${gs.group.MaxSize}: raise MaxSize to add capacity`;

@@ -333,7 +333,7 @@ const planClusterNow = (
   const me = fgs.find((f) => f.group.AutoScalingGroupName === group.AutoScalingGroupName)!;
   plan.fleet = me.fleet;
   const gs = me.gs ?? groupState(group, analysis, state, policy, now, me.fleet);
-  housekeeping(plan, gs, state);
+  housekeeping(plan, gs, state, now);
   fleetHousekeeping(plan, snapshot, me);
   const foreign = assessForeignState(snapshot, analysis, gs, own.ids, policy, now);
   plan.attributes.put.push(...foreign.put);
@@ -606,7 +606,12 @@ const planClusterNow = (
 };
 
 /** Protect unprotected members (own drains are tracked per instance: nothing to drop here). */
-const housekeeping = (plan: ClusterPlan, gs: GroupState, _state: ScalingState): void => {
+const housekeeping = (plan: ClusterPlan, gs: GroupState, state: ScalingState, now: Date): void => {
+  // The clock of launches failing (group-state.ts): set when units go missing, cleared when none are.
+  const missing = gs.notLaunchedUnits + gs.unlaunchedUnits > 0;
+  if (missing !== (state.unlaunchedSinceMs !== undefined)) {
+    plan.stateTags[STATE_TAGS.unlaunchedSince] = missing ? now.toISOString() : '';
+  }
   plan.protect = gs.members
     .filter((m) => m.LifecycleState === 'InService' && m.ProtectedFromScaleIn !== true)
     .map((m) => m.InstanceId);

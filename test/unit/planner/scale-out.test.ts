@@ -240,6 +240,31 @@ describe('planCluster — scale-out guards', () => {
     },
   );
 
+  it.each([
+    // Desired 4 on 2 members: 2 instances asked for. Within the launch timeout since the scaler first saw
+    // them missing they are in flight (they hold the 3 waiting api tasks and the headroom); past it the
+    // ASG has not launched them: not capacity, and the group does not pile more on the request.
+    { seconds: 200, reason: /2 instance\(s\) in flight/ },
+    { seconds: 400, reason: /launches failing: 2 unit\(s\) of desired capacity not launched/ },
+  ])('desired capacity the ASG has not launched for $seconds s', ({ seconds, reason }) => {
+    const tags = { 'ecs-autoscaler:unlaunched-since': ago(seconds) };
+    const plan = planOf(snapshotOf(unplacedApi({ desired: 4, tags })));
+    expect(plan.action).toBe('hold');
+    expect(plan.desiredCapacity).toEqual({ current: 4, proposed: 4 });
+    expect(plan.reasons.join('\n')).toMatch(reason);
+    expect(plan.stateTags['ecs-autoscaler:unlaunched-since']).toBeUndefined();
+  });
+
+  it('starts the clock of launches failing when units go missing, and stops it when none are', () => {
+    const missing = planOf(snapshotOf(unplacedApi({ desired: 4 })));
+    expect(missing.stateTags['ecs-autoscaler:unlaunched-since']).toBe(NOW.toISOString());
+    expect(missing.reasons.join('\n')).toMatch(/2 instance\(s\) in flight/);
+    const launched = planOf(
+      snapshotOf(unplacedApi({ desired: 2, tags: { 'ecs-autoscaler:unlaunched-since': ago(400) } })),
+    );
+    expect(launched.stateTags['ecs-autoscaler:unlaunched-since']).toBe('');
+  });
+
   it('halts when more than the configured share of instances is unhealthy', () => {
     const spec = fragmented();
     spec.instances = [

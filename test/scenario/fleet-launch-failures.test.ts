@@ -1,0 +1,114 @@
+/**
+ * Launches that fail, on the simulator: EC2 has no capacity for an instance type (InsufficientInstanceCapacity,
+ * a Spot pool dry), in one AZ or all. The group's ASG falls back where AWS documents it does (the next
+ * override of a prioritized mixed group, another AZ with `balanced-best-effort`) and otherwise keeps the
+ * units in its desired capacity, retrying. The scaler must not wait for good on units that are not coming:
+ * after the launch timeout they are not in flight, the group does not grow, and another group that can
+ * run the tasks grows in its place; it never piles more desired capacity onto the failing request.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Sim } from '../../sim/index.js';
+import {
+  CLUSTER,
+  desiredWrites,
+  fleetWorld,
+  liveTypes,
+  scalerErrors,
+  startFleet,
+  tasksOf,
+  violations,
+} from './fleet-world.js';
+
+let sim: Sim | undefined;
+afterEach(() => {
+  sim?.dispose();
+  sim = undefined;
+});
+
+const clean = (w: Sim) => {
+  expect(scalerErrors(w)).toEqual([]);
+  expect(violations(w)).toEqual([]);
+};
+
+/** Live (Pending/InService) instances of a group by AZ, sorted. */
+const liveZones = (w: Sim, group: string): string[] =>
+  [...w.asg.groups.get(group)!.instances.values()]
+    .filter((i) => i.lifecycleState === 'Pending' || i.lifecycleState === 'InService')
+    .map((i) => i.az)
+    .sort();
+
+describe('the simulated ASG when EC2 has no capacity', () => {
+  it('a prioritized mixed group launches its next override', async () => {
+    sim = fleetWorld([
+      {
+        name: 'g',
+        min: 0,
+        max: 10,
+        desired: 1,
+        mixedInstances: { overrides: [{ type: 'c5.large' }, { type: 'm5.large' }] },
+      },
+    ]);
+    sim.capacityShortage({ types: ['c5.large'] });
+    sim.start();
+    sim.asg.setDesired(sim.asg.groups.get('g')!, 3);
+    await sim.runFor(120);
+    expect(liveTypes(sim, 'g')).toEqual(['c5.large', 'm5.large', 'm5.large']);
+  });
+
+  it('a group launches in another AZ when one has no capacity, and retries what none has', async () => {
+    sim = fleetWorld([{ name: 'g', min: 0, max: 10, desired: 0, instanceTypes: ['m5.large'] }]);
+    sim.capacityShortage({ azs: ['us-east-1a'] });
+    sim.start();
+    const g = sim.asg.groups.get('g')!;
+    sim.asg.setDesired(g, 2);
+    await sim.runFor(120);
+    expect(liveZones(sim, 'g')).toEqual(['us-east-1b', 'us-east-1c']);
+    sim.capacityShortage({ seconds: 600 });
+    sim.asg.setDesired(g, 3);
+    await sim.runFor(300);
+    expect(liveZones(sim, 'g')).toHaveLength(2);
+    await sim.runFor(400);
+    expect(liveZones(sim, 'g')).toEqual(['us-east-1b', 'us-east-1b', 'us-east-1c']);
+  });
+});
+
+describe('the scaler when a group cannot launch', () => {
+  it('the cheaper group has no capacity for its type: the other group grows in its place', async () => {
+    sim = fleetWorld([
+      // Cheaper per task (c5.large), so the planner's first pick for web.
+      { name: 'cheap', min: 1, max: 20, desired: 2, mixedInstances: { overrides: [{ type: 'c5.large' }] } },
+      { name: 'other', min: 0, max: 20, desired: 0, mixedInstances: { overrides: [{ type: 'm5.large' }] } },
+    ]);
+    sim.createService({ cluster: CLUSTER, name: 'web', taskDefinition: 'web', desiredCount: 4 });
+    sim.capacityShortage({ types: ['c5.large'] });
+    startFleet(sim);
+    sim.trace(CLUSTER, 'web', [[120, 12]]);
+    await sim.runFor(1200);
+    clean(sim);
+    // The request to `cheap` is not launched 5 minutes on: `other` takes the 8 tasks (and the headroom).
+    expect(tasksOf(sim, 'web')).toEqual({ desired: 12, running: 12 });
+    expect(liveTypes(sim, 'cheap')).toEqual(['c5.large', 'c5.large']);
+    expect(liveTypes(sim, 'other').length).toBeGreaterThanOrEqual(4);
+    // `cheap` was asked for the headroom's instance at the start, then for 4 more (8 tasks) before its
+    // launch timeout told the first request was not coming; never again once it did.
+    expect(desiredWrites(sim, 'cheap')).toEqual([3, 7]);
+    expect(Math.max(...desiredWrites(sim, 'other'))).toBeLessThanOrEqual(5);
+  });
+
+  it('a single group without capacity: the tasks wait, nothing is piled on, they run when EC2 has it again', async () => {
+    sim = fleetWorld([{ name: 'g', min: 1, max: 20, desired: 2, instanceTypes: ['m5.large'] }]);
+    sim.createService({ cluster: CLUSTER, name: 'web', taskDefinition: 'web', desiredCount: 2 });
+    sim.capacityShortage({ seconds: 1200 });
+    startFleet(sim);
+    sim.trace(CLUSTER, 'web', [[120, 8]]);
+    await sim.runFor(1140);
+    expect(tasksOf(sim, 'web').running).toBeLessThanOrEqual(4);
+    // 8 tasks + 1 headroom at 2 per m5.large: 5 instances, asked for once.
+    expect(desiredWrites(sim, 'g')).toEqual([5]);
+    expect(sim.asg.groups.get('g')!.desired).toBe(5);
+    await sim.runFor(600);
+    clean(sim);
+    expect(tasksOf(sim, 'web')).toEqual({ desired: 8, running: 8 });
+    expect(liveTypes(sim, 'g')).toHaveLength(5);
+  });
+});
