@@ -925,9 +925,19 @@ export const runWorld = async (
     // A service bound to an AZ whose groups reached MaxSize: each group balances its launches over its
     // AZs, so how many hosts land in that AZ is the group's order of launches, not the scaler's (the
     // reference, at MaxSize from the start, launched in another order; worlds 232178, 234065, 235892).
+    // A group EC2 has no capacity for (for the whole run) cannot grow either: as good as at MaxSize.
     const atMax = (g: FleetGroup) => {
       const live = sim.asg.groups.get(g.name);
-      return live !== undefined && live.desired >= live.max;
+      return live !== undefined && (live.desired >= live.max || launchesNothing(world, g));
+    };
+    // A service only such groups run, one of whose instances is gone (a Spot reclaim, a refresh): the
+    // reference kept them, the run cannot get them back — whatever the scaler does.
+    const lostRoom = (s: WorldService) => {
+      const runs = world.groups.filter((g) => groupRuns(g, s, world));
+      return (
+        runs.every((g) => launchesNothing(world, g)) &&
+        sim.asg.terminated.some((i) => runs.some((g) => g.name === i.group.name))
+      );
     };
     const zoneAtMax = (s: WorldService) =>
       s.zone !== undefined && world.groups.filter((g) => groupRuns(g, s, world)).every(atMax);
@@ -941,7 +951,8 @@ export const runWorld = async (
         s.name === scaledService?.name ||
         heldByOthers ||
         unreachable ||
-        zoneAtMax(s)
+        zoneAtMax(s) ||
+        lostRoom(s)
       )
         continue;
       const run = running(sim, s.name);
@@ -964,6 +975,7 @@ export const runWorld = async (
       // provider's the scaler stands aside from, lost its one host to someone's drain).
       const judged =
         !heldByOthers &&
+        !lostRoom(deployedService) &&
         deployedService.name !== boundService &&
         deployedService.name !== scaledService?.name &&
         moves &&

@@ -420,6 +420,7 @@ const planClusterNow = (
       `demand came back: set ${reactivate.map((i) => i.ec2InstanceId).join(', ')} ACTIVE again instead of launching`,
     );
   }
+  let waitsHere = false;
   if (out.deficit > 0 || out.reactivate.length > 0) {
     plan.reasons.push(...out.wants);
     if (out.deficit > 0) scaleOut(plan, gs, me, out, now);
@@ -436,10 +437,15 @@ const planClusterNow = (
       out.growth.length === 0 &&
       needing.length > 0 &&
       !groupCouldRun(placement, me, needing);
-    if (!elsewhere) return plan;
-    plan.reasons.push(
-      `none of the waiting tasks can run on ${group.AutoScalingGroupName}'s instances: its scale-in goes on`,
-    );
+    if (elsewhere) {
+      plan.reasons.push(
+        `none of the waiting tasks can run on ${group.AutoScalingGroupName}'s instances: its scale-in goes on`,
+      );
+    } else if (plan.action !== 'hold' || reactivate.length > 0) return plan;
+    // Else nothing is bought this decision (MaxSize, launches failing, a cooldown): the drains that ended
+    // still leave — an empty drained instance takes none of the waiting tasks (it would have been set
+    // ACTIVE again) — and the plan holds after them.
+    else waitsHere = true;
   }
 
   finishScaleIns(plan, snapshot, analysis, gs, state, own, policy, now);
@@ -472,6 +478,7 @@ const planClusterNow = (
     plan.desiredBeforeTerminate = plan.desiredCapacity.proposed;
     plan.keepDesired = [...plan.terminate];
   }
+  if (waitsHere) return plan;
   if (waiting.waitingForEcs > 0) {
     plan.reasons.push(
       `${waiting.waitingForEcs} unplaced task(s) fit on the current free space: waiting for ECS to place them`,
