@@ -146,6 +146,22 @@ describe('foreign state never freezes scale-in', () => {
     expect(plan.reasons.join('\n')).toMatch(why);
   });
 
+  it('an ownerless empty drain past its grace leaves while tasks wait for capacity no group may add', () => {
+    // web wants 26 (8 per host): 24 run on i1–i3, 2 wait, and the group is at MaxSize 4. The fourth member,
+    // someone's empty DRAINING instance, takes none of them; it still leaves (desired 4 → 3), the rest holds.
+    const spec: ClusterSpec = {
+      instances: [web(1, 8), web(2, 8), web(3, 8), web(4, 0, { status: 'DRAINING' })],
+      services: [{ ...WEB, desired: 26 }],
+      tasks: tasksOf([1, 8], [2, 8], [3, 8]),
+      group: { max: 4 },
+    };
+    const plan = planOf(withAttr(snapshotOf(spec), 4, FOREIGN_DRAIN_SEEN_ATTRIBUTE, String(nowS - 3600)));
+    expect(plan.reasons.join('\n')).toMatch(/at its MaxSize 4/);
+    expect(plan.terminate).toEqual([id(4)]);
+    expect(plan.desiredCapacity).toEqual({ current: 4, proposed: 3 });
+    expect(plan.drain).toEqual([]);
+  });
+
   it.each([
     { replace: true, seen: 1200, unhealthy: [id(4)] },
     { replace: false, seen: 1200, unhealthy: [] },
