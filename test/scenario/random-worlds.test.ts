@@ -53,7 +53,12 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * "fit" on the hosts of another AZ and waited for good; DescribeSubnets now tells it), 234065 (a task
  * bound to one AZ waiting at its group's MaxSize held the other pools' scale-in; and the judge: the
  * group's AZ balancing decides how many hosts land in that AZ), 245299 (scale-in read the unread lists of
- * the fullest AZ's busy hosts first, every decision: idle hosts of the other AZs were counted last).
+ * the fullest AZ's busy hosts first, every decision: idle hosts of the other AZs were counted last);
+ * sixteenth stop — 260100 (a Spot instance reclaimed while EC2 had no capacity for its type: the ASG's
+ * replacement never launched, counted as arriving for good — every scale-in of the cluster held and the
+ * scaled service waited), 260259 (someone's empty drain kept for good while tasks waited on a group that
+ * could not launch), 260074 (the judge: an instance refresh of a group that can launch nothing drains
+ * its hosts to the maximum drain time).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -63,6 +68,7 @@ const SEEDS = [
   ...[15827, 67582, 68583, 104459, 21550, 113171, 25100],
   ...[200606, 200677, 200695, 28394, 220589, 221800, 227967],
   ...[235612, 234065, 245299],
+  ...[260100, 260259, 260074],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +
