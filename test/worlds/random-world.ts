@@ -932,13 +932,13 @@ export const runWorld = async (
     };
     // A service only such groups run, one of whose instances is gone (a Spot reclaim, a refresh): the
     // reference kept them, the run cannot get them back — whatever the scaler does.
-    const lostRoom = (s: WorldService) => {
-      const runs = world.groups.filter((g) => groupRuns(g, s, world));
-      return (
-        runs.every((g) => launchesNothing(world, g)) &&
-        sim.asg.terminated.some((i) => runs.some((g) => g.name === i.group.name))
+    const starvedOf = (s: WorldService) =>
+      world.groups.filter((g) => groupRuns(g, s, world)).every((g) => launchesNothing(world, g));
+    const lostRoom = (s: WorldService) =>
+      starvedOf(s) &&
+      sim.asg.terminated.some((i) =>
+        world.groups.some((g) => g.name === i.group.name && groupRuns(g, s, world)),
       );
-    };
     const zoneAtMax = (s: WorldService) =>
       s.zone !== undefined && world.groups.filter((g) => groupRuns(g, s, world)).every(atMax);
     scaledJudge('mid');
@@ -1041,6 +1041,8 @@ export const runWorld = async (
             svc.name !== boundService &&
             // Bound to an AZ at MaxSize: whether a host of that AZ has room is the balancing's (world 251236).
             !zoneAtMax(svc) &&
+            // Only groups that launch nothing run it: the drained host's room cannot be bought back.
+            !starvedOf(svc) &&
             placeable.get(svc.name) === (svc.name === scaledService?.name ? world.scaling!.max : svc.to)
           );
         });

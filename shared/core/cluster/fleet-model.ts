@@ -21,7 +21,13 @@
  */
 import type { CapacityAnalysis } from '../capacity/capacity.js';
 import { copiesThatFit } from '../capacity/resources.js';
-import { accepts, type Demand, type PlacementNode, placeTasks } from '../placement/index.js';
+import {
+  accepts,
+  type Demand,
+  type PlacementNode,
+  placeTasks,
+  type TaskRequirements,
+} from '../placement/index.js';
 import { arrivalOption, type LaunchOption } from './fleet.js';
 import { type FleetGroup, growableGroups, inFlightSlots } from './fleet-plan.js';
 import {
@@ -60,21 +66,27 @@ const optionNode = (
     : undefined;
 
 /**
- * Whether group `fg` could ever run a task of one of `reqs`: by the rules alone (architecture, attributes,
- * `memberOf`, AZ, capacity provider; not room), on one of its registered instances or on a new one of a
- * type it launches. Requirements not known (undefined): it could.
+ * Whether group `fg` could ever run a task of one of `reqs`: by the rules (architecture, attributes,
+ * `memberOf`, AZ, capacity provider; not a used port or ENI) and by size — a new instance of a type it
+ * launches holds the task, a registered one has a GPU when the task wants one (a GPU task never runs on
+ * a CPU group) — on one of its registered instances or on a new one. Requirements not known: it could.
  */
 export const groupCouldRun = (
   placement: ClusterPlacement,
   fg: FleetGroup,
-  reqs: readonly (import('../placement/index.js').TaskRequirements | undefined)[],
+  reqs: readonly (TaskRequirements | undefined)[],
 ): boolean => {
   const members = new Set(fg.group.Instances.map((i) => i.InstanceId));
-  const nodes = [
-    ...placement.nodes.filter((n) => members.has(n.ec2InstanceId ?? '')),
-    ...fg.fleet.options.flatMap((o) => optionNode(placement, o, fg.capacityProvider, fg.fleet.group) ?? []),
-  ];
-  return reqs.some((r) => !r || nodes.some((n) => runsOn(n, r)));
+  const templates = fg.fleet.options.flatMap(
+    (o) => optionNode(placement, o, fg.capacityProvider, fg.fleet.group) ?? [],
+  );
+  const nodes = [...placement.nodes.filter((n) => members.has(n.ec2InstanceId ?? '')), ...templates];
+  // Size: what a new instance of the node's type offers (its template: registered room less daemons).
+  const holds = (n: PlacementNode, r: TaskRequirements) => {
+    const t = n.isNew ? n : templates.find((x) => x.instanceType === n.instanceType);
+    return !t || copiesThatFit(r.resources, t.free) > 0;
+  };
+  return reqs.some((r) => !r || nodes.some((n) => runsOn(n, r) && holds(n, r)));
 };
 
 /**

@@ -20,7 +20,7 @@
  *   what DAEMON services reserve on every instance.
  */
 import type { CapacityAnalysis } from '../capacity/capacity.js';
-import { type Resources, subtractResources } from '../capacity/resources.js';
+import { minResources, type Resources, subtractResources } from '../capacity/resources.js';
 import type { AsgInstance, AutoScalingGroup, ClusterSnapshot } from '../snapshot/snapshot.js';
 import { instanceTypeCapacity, instanceTypeFacts, knownInstanceTypes } from './instance-types.js';
 
@@ -226,16 +226,7 @@ export const registeredByType = (
     const type = ci.instanceType ?? (ci.ec2InstanceId ? typeOf.get(ci.ec2InstanceId) : undefined);
     if (!type || (ci.registered.CPU <= 0 && ci.registered.MEMORY <= 0)) continue;
     const prev = out.get(type);
-    out.set(
-      type,
-      prev
-        ? {
-            CPU: Math.min(prev.CPU, ci.registered.CPU),
-            MEMORY: Math.min(prev.MEMORY, ci.registered.MEMORY),
-            GPU: Math.min(prev.GPU, ci.registered.GPU),
-          }
-        : ci.registered,
-    );
+    out.set(type, prev ? minResources(prev, ci.registered) : ci.registered);
   }
   return out;
 };

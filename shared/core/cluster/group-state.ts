@@ -39,7 +39,8 @@ export interface GroupState {
   /** Desired capacity the ASG has not launched yet, in the group's units (desired − Σ member weights, ≥ 0). */
   notLaunchedUnits: number;
   /**
-   * Units the ASG has not launched for longer than {@link launchTimeoutSeconds} since the scaler first saw
+   * Units the ASG has not launched for longer than the launch timeout (`boot-timeout`, at most 300 s: a
+   * launch is a Pending member within seconds) since the scaler first saw
    * them missing (insufficient capacity, a vCPU quota, a broken launch template, a suspended Launch
    * process): not in flight, and the group does not grow while they last. `notLaunched*` are 0 then.
    */
@@ -60,10 +61,6 @@ export interface GroupState {
   /** max(scale-in cooldown, instance warm-up + health-check grace period), seconds. */
   scaleInCooldownSeconds: number;
 }
-
-/** Seconds by which the ASG has launched what desired capacity asks: the boot timeout, at most 300 s. */
-export const launchTimeoutSeconds = (policy: ClusterPolicy): number =>
-  Math.min(300, policy.bootTimeoutSeconds);
 
 const since = (nowMs: number, thenMs: number | undefined): number =>
   thenMs === undefined ? Number.POSITIVE_INFINITY : Math.max(0, (nowMs - thenMs) / 1000);
@@ -105,7 +102,7 @@ export const groupState = (
   // missing (its `unlaunched-since` tag, written by the plan) are not coming: the ASG retries them.
   const unlaunchedUnits =
     state.unlaunchedSinceMs !== undefined &&
-    (nowMs - state.unlaunchedSinceMs) / 1000 > launchTimeoutSeconds(policy)
+    nowMs - state.unlaunchedSinceMs > 1000 * Math.min(300, policy.bootTimeoutSeconds)
       ? missing
       : 0;
   const notLaunchedUnits = missing - unlaunchedUnits;
@@ -166,7 +163,7 @@ export const scaleOutHoldReason = (
     return `backoff: ${gs.stuck.length} instance(s) launched by the last scale-out (${secs(gs.sinceLastScaleOutSeconds)} ago) never registered with ECS (${gs.stuck.join(', ')}); next scale-out after ${secs(policy.bootTimeoutSeconds + policy.scaleOutBackoffSeconds)}`;
   }
   if (gs.unlaunchedUnits > 0) {
-    return `launches failing: ${gs.unlaunchedUnits} unit(s) of desired capacity not launched (EC2 capacity, a quota, the launch template?); the ASG retries`;
+    return `launches failing: ${gs.unlaunchedUnits} unit(s) of desired capacity not launched (EC2 capacity, a quota, the launch template?)`;
   }
   if (gs.group.DesiredCapacity >= gs.group.MaxSize) {
     return `the group is at its MaxSize ${gs.group.MaxSize}: raise MaxSize to add capacity`;

@@ -1,5 +1,5 @@
 /**
- * `groupCouldRun` (fleet-model.ts): whether a group could ever run a waiting task by the rules alone, on
+ * `groupCouldRun` (fleet-model.ts): whether a group could ever run a waiting task by the rules (and a GPU), on
  * one of its registered instances or a new one of a type it launches. A group that could not goes on
  * scaling in while the task waits at another group's MaxSize (planner.ts).
  */
@@ -22,6 +22,26 @@ describe('groupCouldRun', () => {
     expect(groupCouldRun(placement('x86_64'), group, [arm])).toBe(false);
     // 4,096 CPU units do not fit on the 2,048 free: room aside, an arm64 host could run it.
     expect(groupCouldRun(placement('arm64'), group, [arm])).toBe(true);
+  });
+
+  it('by size too: a GPU task never runs on a type without GPUs, nor a task larger than a new instance', () => {
+    // The group launches `type`; its template is a new instance of it (room as registered).
+    const sized = (type: string, gpu = 0) => {
+      const g = {
+        group: { Instances: [{ InstanceId: 'i-a' }] },
+        fleet: { options: [{ instanceType: type, registered: {}, weight: 1 }], group: 'g' },
+      } as unknown as FleetGroup;
+      const p = {
+        nodes: [node({ id: 'a', type, gpu })],
+        templateOf: () => ({ ...node({ id: 'new', type, gpu }), isNew: true }),
+      } as unknown as ClusterPlacement;
+      return (r: ReturnType<typeof req>) => groupCouldRun(p, g, [r]);
+    };
+    expect(sized('m5.large')(req({ gpu: 1 }))).toBe(false);
+    expect(sized('g4dn.xlarge', 1)(req({ gpu: 1 }))).toBe(true);
+    // 4,096 CPU units: more than a new m5.large registers (2,048), so never, however empty it is.
+    expect(sized('m5.large')(req({ cpu: 4096 }))).toBe(false);
+    expect(sized('m5.large')(req({ cpu: 1024 }))).toBe(true);
   });
 
   it('a task whose requirements are not known could run anywhere', () => {
