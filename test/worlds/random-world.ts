@@ -878,12 +878,26 @@ export const runWorld = async (
       const run = running(sim, scaledService.name);
       const cpu = cpuOf(scaledService, sim.elapsedSeconds, run);
       // Judged as every service below: not while others hold the room the reference had (world 21601).
-      if (phase === 'mid' && !heldByOthers && placeable.get(scaledService.name) === max && run < desired) {
+      // Nor when the room it had is gone for good (a group that launches nothing lost an instance).
+      const lost = lostRoom(scaledService);
+      if (
+        phase === 'mid' &&
+        !heldByOthers &&
+        !lost &&
+        placeable.get(scaledService.name) === max &&
+        run < desired
+      ) {
         problems.push(
           `service scaling: ${scaledService.name} runs ${run} of its desired ${desired} at 38 min; the simulator places ${max} with every group at MaxSize (${describeGroups(sim)})`,
         );
       }
-      if (phase === 'mid' && cpu > 70 && desired < max && placeable.get(scaledService.name) === max) {
+      if (
+        phase === 'mid' &&
+        !lost &&
+        cpu > 70 &&
+        desired < max &&
+        placeable.get(scaledService.name) === max
+      ) {
         problems.push(
           `service scaling: ${scaledService.name} at ${cpu.toFixed(0)} % CPU for 36 min with desired ${desired} < max ${max}`,
         );
@@ -932,15 +946,23 @@ export const runWorld = async (
     };
     // A service only such groups run, one of whose instances is gone (a Spot reclaim, a refresh): the
     // reference kept them, the run cannot get them back — whatever the scaler does.
+    // (A group the scaler does not grow — the untagged provider's — gets nothing back either.)
     const starvedOf = (s: WorldService) =>
-      world.groups.filter((g) => groupRuns(g, s, world)).every((g) => launchesNothing(world, g));
+      world.groups
+        .filter((g) => groupRuns(g, s, world))
+        .every((g) => launchesNothing(world, g) || g.name === providerGroup);
     const lostRoom = (s: WorldService) =>
       starvedOf(s) &&
       sim.asg.terminated.some((i) =>
         world.groups.some((g) => g.name === i.group.name && groupRuns(g, s, world)),
       );
+    // So is one whose every type was out of capacity for a while (a shortage of 10–25 minutes): it grows
+    // for the zone only after, launch by launch (world 263328: the sixth task at 40 min).
+    const wasShort = (g: FleetGroup) =>
+      !!world.shortage && !!namedTypes(g)?.every((t) => world.shortage!.types.includes(t));
     const zoneAtMax = (s: WorldService) =>
-      s.zone !== undefined && world.groups.filter((g) => groupRuns(g, s, world)).every(atMax);
+      s.zone !== undefined &&
+      world.groups.filter((g) => groupRuns(g, s, world)).every((g) => atMax(g) || wasShort(g));
     scaledJudge('mid');
     for (const s of world.services) {
       // A service only groups the scaler does not drive can run: what room it gets there is ECS's choice

@@ -183,7 +183,7 @@ export interface ScalingState {
   /** EC2 instance ids the scaler set DRAINING for a targeted scale-in, not yet terminated. */
   draining: string[];
   /** Since when desired capacity has been above what the ASG launched (undefined: it was not). */
-  unlaunchedSinceMs?: number | undefined;
+  unlaunchedMs?: number | undefined;
 }
 
 const tagValue = (tags: readonly AsgTag[], key: string): string | undefined =>
@@ -221,7 +221,7 @@ export const readScalingState = (tags: readonly AsgTag[], group = 'the ASG'): Sc
     lastScaleOutMs: parse(STATE_TAGS.lastScaleOut, isoTime, 'an ISO-8601 timestamp'),
     lastScaleInMs: parse(STATE_TAGS.lastScaleIn, isoTime, 'an ISO-8601 timestamp'),
     draining: parse(STATE_TAGS.draining, instanceIds, 'a comma-separated list of EC2 instance ids') ?? [],
-    unlaunchedSinceMs: parse(STATE_TAGS.unlaunchedSince, isoTime, 'an ISO-8601 timestamp'),
+    unlaunchedMs: parse(STATE_TAGS.unlaunchedSince, isoTime, 'an ISO-8601 timestamp'),
   };
 };
 

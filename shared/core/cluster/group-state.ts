@@ -44,7 +44,7 @@ export interface GroupState {
    * them missing (insufficient capacity, a vCPU quota, a broken launch template, a suspended Launch
    * process): not in flight, and the group does not grow while they last. `notLaunched*` are 0 then.
    */
-  unlaunchedUnits: number;
+  unlaunched: number;
   /** Σ member weights (group units). */
   memberUnits: number;
   /** What the group launches (undefined: planned as before, one unit per instance). */
@@ -100,12 +100,12 @@ export const groupState = (
   // The ASG shows a launch as a Pending member within seconds (a replacement too: it launches as it
   // terminates); units missing for longer than the launch timeout since the scaler first saw them
   // missing (its `unlaunched-since` tag, written by the plan) are not coming: the ASG retries them.
-  const unlaunchedUnits =
-    state.unlaunchedSinceMs !== undefined &&
-    nowMs - state.unlaunchedSinceMs > 1000 * Math.min(300, policy.bootTimeoutSeconds)
+  const unlaunched =
+    state.unlaunchedMs !== undefined &&
+    nowMs - state.unlaunchedMs > 1000 * Math.min(300, policy.bootTimeoutSeconds)
       ? missing
       : 0;
-  const notLaunchedUnits = missing - unlaunchedUnits;
+  const notLaunchedUnits = missing - unlaunched;
   const arrivingWeight = fleet?.options[0]?.weight ?? 1;
   const notLaunched = Math.ceil(notLaunchedUnits / arrivingWeight);
   const ownDraining = state.draining
@@ -120,7 +120,7 @@ export const groupState = (
     stuck,
     notLaunched,
     notLaunchedUnits,
-    unlaunchedUnits,
+    unlaunched,
     memberUnits,
     fleet,
     unhealthy: members.filter((m) => m.HealthStatus === 'Unhealthy').map((m) => m.InstanceId),
@@ -162,8 +162,8 @@ export const scaleOutHoldReason = (
   ) {
     return `backoff: ${gs.stuck.length} instance(s) launched by the last scale-out (${secs(gs.sinceLastScaleOutSeconds)} ago) never registered with ECS (${gs.stuck.join(', ')}); next scale-out after ${secs(policy.bootTimeoutSeconds + policy.scaleOutBackoffSeconds)}`;
   }
-  if (gs.unlaunchedUnits > 0) {
-    return `launches failing: ${gs.unlaunchedUnits} unit(s) of desired capacity not launched (EC2 capacity, a quota, the launch template?)`;
+  if (gs.unlaunched > 0) {
+    return `backoff: launches failing, ${gs.unlaunched} unit(s) not launched (EC2 capacity, a quota, the launch template?)`;
   }
   if (gs.group.DesiredCapacity >= gs.group.MaxSize) {
     return `the group is at its MaxSize ${gs.group.MaxSize}: raise MaxSize to add capacity`;

@@ -50,7 +50,7 @@ import {
 import { type GroupState, groupState } from './group-state.js';
 import { instanceTasks, isEmpty } from './instance-tasks.js';
 import { liftLoweredDesired, settleLoweredDesired } from './lowered-desired.js';
-import { type ClusterPlacement, clusterPlacement } from './placement-context.js';
+import { type ClusterPlacement, clusterPlacement, plainRequirements } from './placement-context.js';
 import type { ClusterPolicy } from './policy.js';
 import { predictiveHeadroom } from './predictive.js';
 import { MAX_REMOVALS_PER_DECISION, selectScaleIn } from './scale-in.js';
@@ -431,6 +431,9 @@ const planClusterNow = (
     const needing = waiting.tasks
       .filter((w) => w.kind === 'needs-capacity')
       .map((w) => placement.requirements(w.service, w.taskDefinition));
+    // Only the headroom wanted (a GPU task's, on a GPU group that cannot grow): the same for its size.
+    const lt = waiting.sizing.largestTask;
+    if (!needing.length && headroomTasks > 0) needing.push(plainRequirements('', lt.live ?? lt.reservation));
     const elsewhere =
       !!options.fleets &&
       out.reactivate.length === 0 &&
@@ -615,8 +618,8 @@ const planClusterNow = (
 /** Protect unprotected members (own drains are tracked per instance: nothing to drop here). */
 const housekeeping = (plan: ClusterPlan, gs: GroupState, state: ScalingState, now: Date): void => {
   // The clock of launches failing (group-state.ts): set when units go missing, cleared when none are.
-  const missing = gs.notLaunchedUnits + gs.unlaunchedUnits > 0;
-  if (missing !== (state.unlaunchedSinceMs !== undefined)) {
+  const missing = gs.notLaunchedUnits + gs.unlaunched > 0;
+  if (missing !== (state.unlaunchedMs !== undefined)) {
     plan.stateTags[STATE_TAGS.unlaunchedSince] = missing ? now.toISOString() : '';
   }
   plan.protect = gs.members

@@ -245,7 +245,7 @@ describe('planCluster — scale-out guards', () => {
     // them missing they are in flight (they hold the 3 waiting api tasks and the headroom); past it the
     // ASG has not launched them: not capacity, and the group does not pile more on the request.
     { seconds: 200, reason: /2 instance\(s\) in flight/ },
-    { seconds: 400, reason: /launches failing: 2 unit\(s\) of desired capacity not launched/ },
+    { seconds: 400, reason: /backoff: launches failing, 2 unit\(s\) not launched/ },
   ])('desired capacity the ASG has not launched for $seconds s', ({ seconds, reason }) => {
     const tags = { 'ecs-autoscaler:unlaunched-since': ago(seconds) };
     const plan = planOf(snapshotOf(unplacedApi({ desired: 4, tags })));
