@@ -944,8 +944,8 @@ export const runWorld = async (
       const live = sim.asg.groups.get(g.name);
       return live !== undefined && (live.desired >= live.max || launchesNothing(world, g));
     };
-    // A service only such groups run, one of whose instances is gone (a Spot reclaim, a refresh): the
-    // reference kept them, the run cannot get them back — whatever the scaler does.
+    // A service only such groups run, one of whose instances is gone (a Spot reclaim, a refresh, someone's
+    // drain): the reference kept them, the run cannot get them back — whatever the scaler does.
     // (A group the scaler does not grow — the untagged provider's — gets nothing back either.)
     const starvedOf = (s: WorldService) =>
       world.groups
@@ -953,7 +953,7 @@ export const runWorld = async (
         .every((g) => launchesNothing(world, g) || g.name === providerGroup);
     const lostRoom = (s: WorldService) =>
       starvedOf(s) &&
-      sim.asg.terminated.some((i) =>
+      [...sim.asg.terminated, ...(foreignDrained ? [foreignDrained] : [])].some((i) =>
         world.groups.some((g) => g.name === i.group.name && groupRuns(g, s, world)),
       );
     // So is one whose every type was out of capacity for a while (a shortage of 10–25 minutes): it grows
