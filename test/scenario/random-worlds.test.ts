@@ -62,7 +62,8 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * on a group that cannot launch held the scale-in of a group that could never run them: the check was by
  * the rules, not by size), 261138 (the judge: someone's drain in a group that launches nothing), 264250
  * (the headroom alone — one more GPU task — wanted on a GPU group that could not launch held a CPU group's
- * scale-in for good).
+ * scale-in for good), 268732 (a host whose port the waiting task needs was taken: that refusal came
+ * before the rules, and an r5 group "could run" a c5-only task and kept its idle hosts).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -72,7 +73,7 @@ const SEEDS = [
   ...[15827, 67582, 68583, 104459, 21550, 113171, 25100],
   ...[200606, 200677, 200695, 28394, 220589, 221800, 227967],
   ...[235612, 234065, 245299],
-  ...[260100, 260259, 260074, 261387, 261432, 261138, 264250],
+  ...[260100, 260259, 260074, 261387, 261432, 261138, 264250, 268732],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

@@ -879,7 +879,7 @@ export const runWorld = async (
       const cpu = cpuOf(scaledService, sim.elapsedSeconds, run);
       // Judged as every service below: not while others hold the room the reference had (world 21601).
       // Nor when the room it had is gone for good (a group that launches nothing lost an instance).
-      const lost = lostRoom(scaledService);
+      const lost = starvedOf(scaledService) || shortAndFull(scaledService);
       if (
         phase === 'mid' &&
         !heldByOthers &&
@@ -944,22 +944,22 @@ export const runWorld = async (
       const live = sim.asg.groups.get(g.name);
       return live !== undefined && (live.desired >= live.max || launchesNothing(world, g));
     };
-    // A service only such groups run, one of whose instances is gone (a Spot reclaim, a refresh, someone's
-    // drain): the reference kept them, the run cannot get them back — whatever the scaler does.
-    // (A group the scaler does not grow — the untagged provider's — gets nothing back either.)
+    // A service only groups that launch nothing (or the untagged provider's) run gets no new room: the
+    // reference kept their first instances, and the run's ECS placed other services there, or lost one
+    // (a Spot reclaim, a refresh, someone's drain) — not the scaler's doing (worlds 264132, 265904, 267753).
     const starvedOf = (s: WorldService) =>
       world.groups
         .filter((g) => groupRuns(g, s, world))
         .every((g) => launchesNothing(world, g) || g.name === providerGroup);
-    const lostRoom = (s: WorldService) =>
-      starvedOf(s) &&
-      [...sim.asg.terminated, ...(foreignDrained ? [foreignDrained] : [])].some((i) =>
-        world.groups.some((g) => g.name === i.group.name && groupRuns(g, s, world)),
-      );
-    // So is one whose every type was out of capacity for a while (a shortage of 10–25 minutes): it grows
-    // for the zone only after, launch by launch (world 263328: the sixth task at 40 min).
+    // A group whose every type was out of capacity for a while (a shortage of 10–25 minutes).
     const wasShort = (g: FleetGroup) =>
       !!world.shortage && !!namedTypes(g)?.every((t) => world.shortage!.types.includes(t));
+    // Its services, once it is at MaxSize: the instances came at once after the shortage and ECS shared
+    // them out in another order than the reference (266782).
+    const shortAndFull = (s: WorldService) =>
+      world.groups.filter((g) => groupRuns(g, s, world)).every((g) => wasShort(g) && atMax(g));
+    // A zonal one even below MaxSize: it grows for its AZ launch by launch after the shortage (world
+    // 263328: the sixth task at 40 min).
     const zoneAtMax = (s: WorldService) =>
       s.zone !== undefined &&
       world.groups.filter((g) => groupRuns(g, s, world)).every((g) => atMax(g) || wasShort(g));
@@ -974,7 +974,8 @@ export const runWorld = async (
         heldByOthers ||
         unreachable ||
         zoneAtMax(s) ||
-        lostRoom(s)
+        starvedOf(s) ||
+        shortAndFull(s)
       )
         continue;
       const run = running(sim, s.name);
@@ -997,7 +998,8 @@ export const runWorld = async (
       // provider's the scaler stands aside from, lost its one host to someone's drain).
       const judged =
         !heldByOthers &&
-        !lostRoom(deployedService) &&
+        !starvedOf(deployedService) &&
+        !shortAndFull(deployedService) &&
         deployedService.name !== boundService &&
         deployedService.name !== scaledService?.name &&
         moves &&
@@ -1181,7 +1183,8 @@ export const runWorld = async (
       if (v.kind === 'instance-terminated-with-tasks' && stuckRollout(v.data)) continue;
       // So does a drain (an instance refresh's) whose tasks had nowhere to go: their group can launch
       // nothing (EC2 out of capacity for its types for the whole run), nor can any other that runs them.
-      const gone = sim.asg.terminated.find((i) => i.id === v.data?.instanceId);
+      const id = String(v.data?.instanceId ?? '');
+      const gone = sim.asg.instance(id) ?? sim.asg.terminated.find((i) => i.id === id);
       const tasks = (v.data?.tasks ?? []) as { group: string }[];
       const starved =
         gone !== undefined &&

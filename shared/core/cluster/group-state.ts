@@ -135,7 +135,8 @@ export const groupState = (
   };
 };
 
-const secs = (n: number): string => `${Math.round(n)} s`;
+/** Whole seconds, for the reasons. */
+export const secs = (n: number): string => `${Math.round(n)} s`;
 
 /** Why the group must not change (too many unhealthy or stuck instances), or undefined. */
 export const haltReason = (gs: GroupState, policy: ClusterPolicy): string | undefined => {

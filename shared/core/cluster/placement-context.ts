@@ -142,7 +142,14 @@ const assumeDistinctOccupancy = (
  * used port or a full ENI list.
  */
 export const runsOn = (n: PlacementNode, req: TaskRequirements): boolean =>
-  !/^[ACM]/.test(refusal({ ...n, free: { CPU: 1e9, MEMORY: 1e9, GPU: 1e9 } }, req)?.code ?? '');
+  !/^[ACM]/.test(refusal({ ...n, ...ROOMY }, req)?.code ?? '');
+/** Room aside: a refusal for room (CPU, memory, GPU, a port, an ENI) comes first and hid the rules. */
+const ROOMY = {
+  free: { CPU: 1e9, MEMORY: 1e9, GPU: 1e9 },
+  tcpPortsUsed: new Set<number>(),
+  udpPortsUsed: new Set<number>(),
+  enisFree: 1e9,
+};
 
 const reservedOf = (analysis: CapacityAnalysis) =>
   new Map(analysis.instances.map((i) => [i.containerInstanceArn, i.reserved]));

@@ -47,7 +47,7 @@ import {
   type OwnDrains,
   ownDrains,
 } from './foreign-state.js';
-import { type GroupState, groupState } from './group-state.js';
+import { type GroupState, groupState, secs } from './group-state.js';
 import { instanceTasks, isEmpty } from './instance-tasks.js';
 import { liftLoweredDesired, settleLoweredDesired } from './lowered-desired.js';
 import { type ClusterPlacement, clusterPlacement, plainRequirements } from './placement-context.js';
@@ -203,7 +203,6 @@ const planned = (ci: InstanceView): PlannedInstance => ({
   containerInstanceArn: ci.containerInstanceArn,
   ec2InstanceId: ci.ec2InstanceId ?? '',
 });
-const secs = (n: number): string => `${Math.round(n)} s`;
 
 /**
  * Plans one cluster. Pure: time is `now`, configuration is `policy`, memory is the ASG's state tags.

@@ -19,6 +19,7 @@ import type { PlacementItem } from '../placement/placement.js';
 import type { AsgTag, ClusterSnapshot } from '../snapshot/snapshot.js';
 import { STATE_TAGS } from './config.js';
 import { isJobTask } from './foreign-state.js';
+import { secs } from './group-state.js';
 import { instanceTasks, taskSize } from './instance-tasks.js';
 import {
   afterRemoval,
@@ -108,8 +109,6 @@ export interface PaceInput {
    */
   drainable?: number;
 }
-
-const secs = (n: number): string => `${Math.round(n)} s`;
 
 /** Decides how many of the removable instances go now, and the staircase to remember. Pure. */
 export const paceScaleIn = (input: PaceInput): ScaleInPace => {

@@ -44,6 +44,17 @@ describe('groupCouldRun', () => {
     expect(sized('m5.large')(req({ cpu: 1024 }))).toBe(true);
   });
 
+  it('a used host port does not hide the rules: memberOf on another family still says never', () => {
+    // The port is taken now (room), the type is wrong for good (rules): the refusal for the port came
+    // first and the host "could run" the task (world 268732: an r5 group kept idle hosts for a c5 task).
+    const busy = {
+      nodes: [node({ id: 'a', type: 'r5.xlarge', tcpUsed: [8080] })],
+    } as unknown as ClusterPlacement;
+    const c5Only = req({ tcp: [8080], memberOf: 'attribute:ecs.instance-type =~ c5.*' });
+    expect(groupCouldRun(busy, group, [c5Only])).toBe(false);
+    expect(groupCouldRun(busy, group, [req({ tcp: [8080] })])).toBe(true);
+  });
+
   it('a task whose requirements are not known could run anywhere', () => {
     expect(groupCouldRun(placement('x86_64'), group, [req({ arch: 'ARM64' }), undefined])).toBe(true);
   });
