@@ -31,7 +31,7 @@ export const BACKOFF_CAP_MS = 4000;
 /** A retry never starts unless this much time would remain after its backoff, ms. */
 export const RESERVE_MS = 5000;
 
-const UNLIMITED: InvocationBudget = { remainingMs: () => Number.POSITIVE_INFINITY };
+const UNLIMITED: InvocationBudget = { remainingMs: () => Infinity };
 let current: InvocationBudget = UNLIMITED;
 
 /** The budget of the invocation in progress (unlimited outside one). */

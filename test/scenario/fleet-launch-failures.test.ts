@@ -6,40 +6,23 @@
  * after the launch timeout they are not in flight, the group does not grow, and another group that can
  * run the tasks grows in its place; it never piles more desired capacity onto the failing request.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Sim } from '../../sim/index.js';
+import { describe, expect, it } from 'vitest';
+import { clean, worldPerTest } from './fleet-hooks.js';
 import {
   CLUSTER,
   desiredWrites,
   fleetWorld,
   liveTypes,
-  scalerErrors,
+  liveZones,
   startFleet,
   tasksOf,
-  violations,
 } from './fleet-world.js';
 
-let sim: Sim | undefined;
-afterEach(() => {
-  sim?.dispose();
-  sim = undefined;
-});
-
-const clean = (w: Sim) => {
-  expect(scalerErrors(w)).toEqual([]);
-  expect(violations(w)).toEqual([]);
-};
-
-/** Live (Pending/InService) instances of a group by AZ, sorted. */
-const liveZones = (w: Sim, group: string): string[] =>
-  [...w.asg.groups.get(group)!.instances.values()]
-    .filter((i) => i.lifecycleState === 'Pending' || i.lifecycleState === 'InService')
-    .map((i) => i.az)
-    .sort();
+const w = worldPerTest();
 
 describe('the simulated ASG when EC2 has no capacity', () => {
   it('a prioritized mixed group launches its next override', async () => {
-    sim = fleetWorld([
+    const sim = (w.sim = fleetWorld([
       {
         name: 'g',
         min: 0,
@@ -47,7 +30,7 @@ describe('the simulated ASG when EC2 has no capacity', () => {
         desired: 1,
         mixedInstances: { overrides: [{ type: 'c5.large' }, { type: 'm5.large' }] },
       },
-    ]);
+    ]));
     sim.capacityShortage({ types: ['c5.large'] });
     sim.start();
     sim.asg.setDesired(sim.asg.groups.get('g')!, 3);
@@ -56,7 +39,9 @@ describe('the simulated ASG when EC2 has no capacity', () => {
   });
 
   it('a group launches in another AZ when one has no capacity, and retries what none has', async () => {
-    sim = fleetWorld([{ name: 'g', min: 0, max: 10, desired: 0, instanceTypes: ['m5.large'] }]);
+    const sim = (w.sim = fleetWorld([
+      { name: 'g', min: 0, max: 10, desired: 0, instanceTypes: ['m5.large'] },
+    ]));
     sim.capacityShortage({ azs: ['us-east-1a'] });
     sim.start();
     const g = sim.asg.groups.get('g')!;
@@ -74,11 +59,11 @@ describe('the simulated ASG when EC2 has no capacity', () => {
 
 describe('the scaler when a group cannot launch', () => {
   it('the cheaper group has no capacity for its type: the other group grows in its place', async () => {
-    sim = fleetWorld([
+    const sim = (w.sim = fleetWorld([
       // Cheaper per task (c5.large), so the planner's first pick for web.
       { name: 'cheap', min: 1, max: 20, desired: 2, mixedInstances: { overrides: [{ type: 'c5.large' }] } },
       { name: 'other', min: 0, max: 20, desired: 0, mixedInstances: { overrides: [{ type: 'm5.large' }] } },
-    ]);
+    ]));
     sim.createService({ cluster: CLUSTER, name: 'web', taskDefinition: 'web', desiredCount: 4 });
     sim.capacityShortage({ types: ['c5.large'] });
     startFleet(sim);
@@ -96,7 +81,9 @@ describe('the scaler when a group cannot launch', () => {
   });
 
   it('a single group without capacity: the tasks wait, nothing is piled on, they run when EC2 has it again', async () => {
-    sim = fleetWorld([{ name: 'g', min: 1, max: 20, desired: 2, instanceTypes: ['m5.large'] }]);
+    const sim = (w.sim = fleetWorld([
+      { name: 'g', min: 1, max: 20, desired: 2, instanceTypes: ['m5.large'] },
+    ]));
     sim.createService({ cluster: CLUSTER, name: 'web', taskDefinition: 'web', desiredCount: 2 });
     sim.capacityShortage({ seconds: 1200 });
     startFleet(sim);

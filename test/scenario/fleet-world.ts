@@ -97,6 +97,13 @@ export const liveTypes = (sim: Sim, group: string): string[] =>
     .map((i) => i.type.name)
     .sort();
 
+/** Live (Pending/InService) instances of a group by AZ, sorted. */
+export const liveZones = (sim: Sim, group: string): string[] =>
+  [...sim.asg.groups.get(group)!.instances.values()]
+    .filter((i) => i.lifecycleState === 'Pending' || i.lifecycleState === 'InService')
+    .map((i) => i.az)
+    .sort();
+
 /** Tasks of a service by last status. */
 export const tasksOf = (sim: Sim, service: string) => {
   const s = sim.ecs.cluster(CLUSTER)!.services.get(service)!;

@@ -615,11 +615,19 @@ const reference = async (world: World): Promise<Map<string, number> & { rolledOu
   isolate();
   // A provider's group the scaler does not grow keeps its size (nothing scales it in the simulator).
   const fixed = world.provider && !providerGrown(world) ? world.provider.group : -1;
-  // A group that can launch none of its types for good keeps the instances it started with.
+  // Out of capacity for good, as in the run: the groups start as drawn, then reach MaxSize with what EC2
+  // has (a mixed group's other override; a group that can launch none of its types keeps what it had).
+  const short = world.shortage?.seconds === undefined ? world.shortage : undefined;
   const sim = fleetWorld(
-    world.groups.map((g, k) => (k === fixed || launchesNothing(world, g) ? g : { ...g, desired: g.max })),
+    world.groups.map((g, k) => (k === fixed || short ? g : { ...g, desired: g.max })),
     world.seed,
   );
+  if (short) {
+    sim.capacityShortage({ types: short.types });
+    world.groups.forEach((g, k) => {
+      if (k !== fixed) sim.asg.setDesired(sim.asg.groups.get(g.name)!, g.max);
+    });
+  }
   try {
     // In the order of the run: the services at their starting counts, then at their peak (ECS places a
     // service's new tasks around the tasks already there: created at the peak at once, the services took

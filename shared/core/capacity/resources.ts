@@ -99,7 +99,7 @@ export const copiesThatFit = (
   free: Resources,
   dims: readonly Dimension[] = DIMENSIONS,
 ): number => {
-  let best = Number.POSITIVE_INFINITY;
+  let best = Infinity;
   for (const d of dims) {
     if (task[d] > 0) best = Math.min(best, Math.max(0, Math.floor(free[d] / task[d])));
   }

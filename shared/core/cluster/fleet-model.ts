@@ -150,7 +150,7 @@ const modelCost = (option: LaunchOption, node: PlacementNode, d: Demand): number
   const n = Math.min(copies, 64);
   const left = placeTasks([{ ...d, count: n }], [], { templates: [node], maxNew: 1 }).unplaced;
   const held = n - left.reduce((k, u) => k + u.count, 0);
-  return held >= n ? cost : held > 0 ? (cost * copies) / held : Number.POSITIVE_INFINITY;
+  return held >= n ? cost : held > 0 ? (cost * copies) / held : Infinity;
 };
 
 /** Sizes each group's growth with the placement model (module comment). */

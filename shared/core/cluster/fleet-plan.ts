@@ -394,7 +394,7 @@ const costPerUnit = (fg: FleetGroup): number => {
   const o = fg.fleet.options[0];
   return o?.priceUsdHour !== undefined && o.registered
     ? o.priceUsdHour / Math.max(1, o.registered.CPU)
-    : Number.POSITIVE_INFINITY;
+    : Infinity;
 };
 
 /**
@@ -405,7 +405,7 @@ const costPerUnit = (fg: FleetGroup): number => {
 export const scaleInOrder = (fgs: readonly FleetGroup[]): FleetGroup[] =>
   [...fgs].sort(
     (a, b) =>
-      (b.priority ?? Number.POSITIVE_INFINITY) - (a.priority ?? Number.POSITIVE_INFINITY) ||
+      (b.priority ?? Infinity) - (a.priority ?? Infinity) ||
       (Number.isFinite(costPerUnit(b)) ? costPerUnit(b) : -1) -
         (Number.isFinite(costPerUnit(a)) ? costPerUnit(a) : -1) ||
       b.fleet.onDemandPercentAboveBase - a.fleet.onDemandPercentAboveBase ||

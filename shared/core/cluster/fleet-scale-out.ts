@@ -78,8 +78,8 @@ const fitsOn = (need: Resources, free: Resources): boolean =>
 /** $/h per copy of the task one instance holds: the cost of the scarce dimension for this task. */
 export const costPerTask = (option: LaunchOption, task: Resources): number => {
   const copies = option.free ? copiesThatFit(task, option.free) : 0;
-  if (copies <= 0 || !Number.isFinite(copies)) return Number.POSITIVE_INFINITY;
-  return (option.priceUsdHour ?? Number.POSITIVE_INFINITY) / copies;
+  if (copies <= 0 || !Number.isFinite(copies)) return Infinity;
+  return (option.priceUsdHour ?? Infinity) / copies;
 };
 
 export const fmtCost = (c: number): string =>
@@ -93,7 +93,7 @@ export const growthOrder = (
   a: { g: GrowableGroup; cost: number },
   b: { g: GrowableGroup; cost: number },
 ): number =>
-  (a.g.priority ?? Number.POSITIVE_INFINITY) - (b.g.priority ?? Number.POSITIVE_INFINITY) ||
+  (a.g.priority ?? Infinity) - (b.g.priority ?? Infinity) ||
   a.cost - b.cost ||
   a.g.fleet.onDemandPercentAboveBase - b.g.fleet.onDemandPercentAboveBase ||
   a.g.fleet.group.localeCompare(b.g.fleet.group);

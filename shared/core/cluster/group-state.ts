@@ -63,7 +63,7 @@ export interface GroupState {
 }
 
 const since = (nowMs: number, thenMs: number | undefined): number =>
-  thenMs === undefined ? Number.POSITIVE_INFINITY : Math.max(0, (nowMs - thenMs) / 1000);
+  thenMs === undefined ? Infinity : Math.max(0, (nowMs - thenMs) / 1000);
 
 /** Derives the group's state from the snapshot's view and the scaler's state tags. */
 export const groupState = (

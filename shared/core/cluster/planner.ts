@@ -720,7 +720,7 @@ const finishScaleIns = (
   for (const ci of gs.ownDraining) {
     const tasks = instanceTasks(snapshot, analysis, ci);
     const id = ci.ec2InstanceId ?? '';
-    const drainedFor = Math.floor(now.getTime() / 1000) - (own.startedAt.get(id) ?? Number.POSITIVE_INFINITY);
+    const drainedFor = Math.floor(now.getTime() / 1000) - (own.startedAt.get(id) ?? Infinity);
     const announced = ci.runningTasks + ci.pendingTasks;
     if (
       !tasks.complete &&
@@ -986,5 +986,5 @@ const freshOwnDrains = (group: AutoScalingGroup, state: ScalingState, own: OwnDr
   )?.InstanceReusePolicy?.ReuseOnScaleIn;
   if (!reuse || state.lastScaleOutMs === undefined) return own.ids;
   const lastOut = state.lastScaleOutMs / 1000;
-  return own.ids.filter((id) => (own.startedAt.get(id) ?? Number.POSITIVE_INFINITY) >= lastOut);
+  return own.ids.filter((id) => (own.startedAt.get(id) ?? Infinity) >= lastOut);
 };

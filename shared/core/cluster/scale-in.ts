@@ -326,7 +326,7 @@ export const selectScaleIn = (
   // (random world 1785, tenth stop: of an idle c5.xlarge (4 vCPUs) and an idle c5.large (2) with 2 vCPUs
   // above MinSize, the count of one removal went to the c5.xlarge, the planner dropped it as over budget,
   // and the c5.large was never tried — kept for good).
-  let unitsLeft = units?.budget ?? Number.POSITIVE_INFINITY;
+  let unitsLeft = units?.budget ?? Infinity;
   while (result.drain.length < maxRemovals && pool.length > 0) {
     const most = Math.max(...perAz.values());
     // The fullest AZs' candidates first (removal keeps AZs balanced); when none of those can go, the

@@ -168,7 +168,7 @@ export const nodeOf = (
     free: remainingOf(ci),
     tcpPortsUsed: portSet(ci, 'PORTS'),
     udpPortsUsed: portSet(ci, 'PORTS_UDP'),
-    enisFree: slots === undefined ? Number.POSITIVE_INFINITY : Math.max(0, slots - used),
+    enisFree: slots === undefined ? Infinity : Math.max(0, slots - used),
     attributes,
     groups: groups ?? new Map(),
     groupsKnown:
@@ -261,7 +261,7 @@ export const templateNode = (
       ...daemons.tcpPorts,
     ]),
     udpPortsUsed: new Set([...(source ? portSetRegistered(source, 'PORTS_UDP') : []), ...daemons.udpPorts]),
-    enisFree: slots === undefined ? Number.POSITIVE_INFINITY : Math.max(0, slots - daemons.enis),
+    enisFree: slots === undefined ? Infinity : Math.max(0, slots - daemons.enis),
     attributes,
     groups: new Map(),
     groupsKnown: true,

@@ -133,7 +133,7 @@ const take = (n: Work, req: TaskRequirements, m: number): void => {
  */
 const copiesFit = (n: PlacementNode, req: TaskRequirements): number => {
   if (!accepts(n, req)) return 0;
-  let k = Number.POSITIVE_INFINITY;
+  let k = Infinity;
   for (const d of ['CPU', 'MEMORY', 'GPU'] as const) {
     if (req.resources[d] > 0) k = Math.min(k, Math.floor(n.free[d] / req.resources[d]));
   }
@@ -213,7 +213,7 @@ const choose = (
         key = (_n, i) => sp.counts.get(sp.buckets[i]!) ?? 0;
       }
     } else continue;
-    let min = Number.POSITIVE_INFINITY;
+    let min = Infinity;
     let next: number[] = [];
     for (const i of best) {
       const k = key(all[i]!, i);
@@ -286,7 +286,7 @@ export const placeTasks = (
   options: PlaceOptions = {},
 ): PlaceResult => {
   const templates = options.templates ?? [];
-  const maxNew = options.maxNew ?? Number.POSITIVE_INFINITY;
+  const maxNew = options.maxNew ?? Infinity;
   const useStrategies = options.strategies ?? true;
   const open: PlacementNode[] = [...nodes];
   const scale = templates[0]?.free;

@@ -75,7 +75,7 @@ export const placeFirstFitDecreasing = (
   const scale = options.newInstance;
   const open: Bin[] = bins.map((b) => ({ id: b.id, free: b.free }));
   const existing = open.length;
-  const maxNew = options.maxNewInstances ?? Number.POSITIVE_INFINITY;
+  const maxNew = options.maxNewInstances ?? Infinity;
   const sorted = [...items]
     .filter((i) => i.count > 0)
     .sort((a, b) => dominantShare(b.reservation, scale, dims) - dominantShare(a.reservation, scale, dims));
