@@ -22,7 +22,7 @@ const w = worldPerTest();
 
 describe('the simulated ASG when EC2 has no capacity', () => {
   it('a prioritized mixed group launches its next override', async () => {
-    const sim = (w.sim = fleetWorld([
+    const sim = fleetWorld([
       {
         name: 'g',
         min: 0,
@@ -30,7 +30,8 @@ describe('the simulated ASG when EC2 has no capacity', () => {
         desired: 1,
         mixedInstances: { overrides: [{ type: 'c5.large' }, { type: 'm5.large' }] },
       },
-    ]));
+    ]);
+    w.sim = sim;
     sim.capacityShortage({ types: ['c5.large'] });
     sim.start();
     sim.asg.setDesired(sim.asg.groups.get('g')!, 3);
@@ -39,9 +40,8 @@ describe('the simulated ASG when EC2 has no capacity', () => {
   });
 
   it('a group launches in another AZ when one has no capacity, and retries what none has', async () => {
-    const sim = (w.sim = fleetWorld([
-      { name: 'g', min: 0, max: 10, desired: 0, instanceTypes: ['m5.large'] },
-    ]));
+    const sim = fleetWorld([{ name: 'g', min: 0, max: 10, desired: 0, instanceTypes: ['m5.large'] }]);
+    w.sim = sim;
     sim.capacityShortage({ azs: ['us-east-1a'] });
     sim.start();
     const g = sim.asg.groups.get('g')!;
@@ -59,11 +59,12 @@ describe('the simulated ASG when EC2 has no capacity', () => {
 
 describe('the scaler when a group cannot launch', () => {
   it('the cheaper group has no capacity for its type: the other group grows in its place', async () => {
-    const sim = (w.sim = fleetWorld([
+    const sim = fleetWorld([
       // Cheaper per task (c5.large), so the planner's first pick for web.
       { name: 'cheap', min: 1, max: 20, desired: 2, mixedInstances: { overrides: [{ type: 'c5.large' }] } },
       { name: 'other', min: 0, max: 20, desired: 0, mixedInstances: { overrides: [{ type: 'm5.large' }] } },
-    ]));
+    ]);
+    w.sim = sim;
     sim.createService({ cluster: CLUSTER, name: 'web', taskDefinition: 'web', desiredCount: 4 });
     sim.capacityShortage({ types: ['c5.large'] });
     startFleet(sim);
@@ -81,9 +82,8 @@ describe('the scaler when a group cannot launch', () => {
   });
 
   it('a single group without capacity: the tasks wait, nothing is piled on, they run when EC2 has it again', async () => {
-    const sim = (w.sim = fleetWorld([
-      { name: 'g', min: 1, max: 20, desired: 2, instanceTypes: ['m5.large'] },
-    ]));
+    const sim = fleetWorld([{ name: 'g', min: 1, max: 20, desired: 2, instanceTypes: ['m5.large'] }]);
+    w.sim = sim;
     sim.createService({ cluster: CLUSTER, name: 'web', taskDefinition: 'web', desiredCount: 2 });
     sim.capacityShortage({ seconds: 1200 });
     startFleet(sim);
