@@ -35,21 +35,27 @@ import type { Sim } from '../../sim/index.js';
 import { isolate } from '../faults/run-matrix.js';
 import { CLUSTER, type FleetGroup, fleetWorld } from '../scenario/fleet-world.js';
 
-/** The types a group launches, by name; undefined for an attribute-based group (the simulator picks). */
-const namedTypes = (g: FleetGroup): string[] | undefined => {
-  const named = g.mixedInstances
-    ? g.mixedInstances.overrides.map((o) => ('type' in o ? o.type : undefined))
-    : g.instanceTypes;
-  return named?.every((t) => t !== undefined)
-    ? named.map((t) => (typeof t === 'string' ? t : t.name))
-    : undefined;
+/** The types a group launches, by name, in its order; undefined for an attribute-based override. */
+const launchTypes = (g: FleetGroup): (string | undefined)[] => {
+  const name = (t: string | { name: string }) => (typeof t === 'string' ? t : t.name);
+  return g.mixedInstances
+    ? g.mixedInstances.overrides.map((o) => ('type' in o ? name(o.type) : undefined))
+    : (g.instanceTypes ?? []).map(name);
 };
 
-/** Whether EC2 has no capacity for any type the group launches, for the whole run (world.shortage). */
-const launchesNothing = (world: World, g: FleetGroup): boolean => {
-  const short = world.shortage?.seconds === undefined ? world.shortage?.types : undefined;
-  return !!short && !!namedTypes(g)?.every((t) => short.includes(t));
+/** The types a group launches, by name; undefined for an attribute-based group (the simulator picks). */
+const namedTypes = (g: FleetGroup): string[] | undefined => {
+  const types = launchTypes(g);
+  return types.every((t) => t !== undefined) ? (types as string[]) : undefined;
 };
+
+/** Whether the world's shortage (for a while or for good) covers every type the group launches. */
+const shortOfAll = (world: World, g: FleetGroup): boolean =>
+  !!world.shortage && !!namedTypes(g)?.every((t) => world.shortage!.types.includes(t));
+
+/** Whether EC2 has no capacity for any type the group launches, for the whole run (world.shortage). */
+const launchesNothing = (world: World, g: FleetGroup): boolean =>
+  world.shortage?.seconds === undefined && shortOfAll(world, g);
 
 /** mulberry32: a small seeded generator (the world's shape only; the simulator has its own). */
 const random = (seed: number) => () => {
@@ -476,10 +482,7 @@ const groupRuns = (g: FleetGroup, s: WorldService, world: World): boolean => {
   const arm = td.cpuArchitecture === 'ARM64';
   const gpu = (td.containers ?? []).some((c) => (c.gpu ?? 0) > 0);
   const family = /=~ (\w+)\.\*/.exec(td.placementConstraints?.[0]?.expression ?? '')?.[1];
-  const name = (t: string | { name: string }) => (typeof t === 'string' ? t : t.name);
-  const types = g.mixedInstances
-    ? g.mixedInstances.overrides.map((o) => ('type' in o ? name(o.type) : undefined))
-    : (g.instanceTypes ?? []).map(name);
+  const types = launchTypes(g);
   if (s.pool && g.agentAttributes?.pool !== s.pool) return false;
   return types.some((t) =>
     t === undefined
@@ -960,8 +963,7 @@ export const runWorld = async (
         .filter((g) => groupRuns(g, s, world))
         .every((g) => launchesNothing(world, g) || g.name === providerGroup);
     // A group whose every type was out of capacity for a while (a shortage of 10–25 minutes).
-    const wasShort = (g: FleetGroup) =>
-      !!world.shortage && !!namedTypes(g)?.every((t) => world.shortage!.types.includes(t));
+    const wasShort = (g: FleetGroup) => shortOfAll(world, g);
     // Its services, once it is at MaxSize: the instances came at once after the shortage and ECS shared
     // them out in another order than the reference (266782).
     const shortAndFull = (s: WorldService) =>

@@ -136,13 +136,6 @@ const assumeDistinctOccupancy = (
   return out;
 };
 
-/**
- * Whether `req`'s tasks can run on `n` at all, room aside: its architecture, attributes, AZ (awsvpc
- * subnets), `memberOf` and capacity provider (refusal codes ATTRIBUTE, MemberOf, CapacityProvider), not a
- * used port or a full ENI list.
- */
-export const runsOn = (n: PlacementNode, req: TaskRequirements): boolean =>
-  !/^[ACM]/.test(refusal({ ...n, ...ROOMY }, req)?.code ?? '');
 /** Room aside: a refusal for room (CPU, memory, GPU, a port, an ENI) comes first and hid the rules. */
 const ROOMY = {
   free: { CPU: 1e9, MEMORY: 1e9, GPU: 1e9 },
@@ -150,6 +143,14 @@ const ROOMY = {
   udpPortsUsed: new Set<number>(),
   enisFree: 1e9,
 };
+
+/**
+ * Whether `req`'s tasks can run on `n` at all, room aside: its architecture, attributes, AZ (awsvpc
+ * subnets), `memberOf` and capacity provider (refusal codes ATTRIBUTE, MemberOf, CapacityProvider), not a
+ * used port or a full ENI list.
+ */
+export const runsOn = (n: PlacementNode, req: TaskRequirements): boolean =>
+  !/^[ACM]/.test(refusal({ ...n, ...ROOMY }, req)?.code ?? '');
 
 const reservedOf = (analysis: CapacityAnalysis) =>
   new Map(analysis.instances.map((i) => [i.containerInstanceArn, i.reserved]));
