@@ -98,4 +98,39 @@ describe('the scaler when a group cannot launch', () => {
     expect(tasksOf(sim, 'web')).toEqual({ desired: 8, running: 8 });
     expect(liveTypes(sim, 'g')).toHaveLength(5);
   });
+
+  it('a prioritized group launches its second type, which cannot run the tasks: one ask, not MaxSize', async () => {
+    // AWS launches the next override when the first has no capacity (ecs-facts §4.1); here the second,
+    // r5.large, is outside the tasks' memberOf (random world 269186: the group reached MaxSize 30).
+    const sim = fleetWorld([
+      {
+        name: 'g',
+        min: 1,
+        max: 20,
+        desired: 1,
+        mixedInstances: { overrides: [{ type: 'm5.xlarge' }, { type: 'r5.large' }] },
+        tags: { 'ecs-autoscaler:headroom-tasks': '0' },
+      },
+    ]);
+    w.sim = sim;
+    sim.registerTaskDefinition({
+      family: 'm5only',
+      containers: [{ cpu: 1024, memoryReservation: 512 }],
+      placementConstraints: [{ type: 'memberOf', expression: 'attribute:ecs.instance-type =~ m5.*' }],
+    });
+    sim.createService({ cluster: CLUSTER, name: 'api', taskDefinition: 'm5only', desiredCount: 4 });
+    sim.capacityShortage({ types: ['m5.xlarge'], seconds: 2400 });
+    startFleet(sim);
+    sim.trace(CLUSTER, 'api', [[120, 10]]);
+    await sim.runFor(900);
+    // 6 more tasks, 4 per m5.xlarge: 2 asked for once; AWS launched r5.large, which take none.
+    expect(desiredWrites(sim, 'g')).toEqual([3]);
+    expect(tasksOf(sim, 'api')).toEqual({ desired: 10, running: 4 });
+    await sim.runFor(2700);
+    clean(sim);
+    // EC2 has m5.xlarge again: the tasks run, the r5.large that took nothing are gone.
+    expect(tasksOf(sim, 'api')).toEqual({ desired: 10, running: 10 });
+    expect(liveTypes(sim, 'g')).toEqual(['m5.xlarge', 'm5.xlarge', 'm5.xlarge']);
+    expect(Math.max(...desiredWrites(sim, 'g'))).toBeLessThanOrEqual(3);
+  });
 });

@@ -63,7 +63,10 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * the rules, not by size), 261138 (the judge: someone's drain in a group that launches nothing), 264250
  * (the headroom alone — one more GPU task — wanted on a GPU group that could not launch held a CPU group's
  * scale-in for good), 268732 (a host whose port the waiting task needs was taken: that refusal came
- * before the rules, and an r5 group "could run" a c5-only task and kept its idle hosts).
+ * before the rules, and an r5 group "could run" a c5-only task and kept its idle hosts);
+ * seventeenth stop — 269186 (a prioritized group out of its first type launched its second, which cannot
+ * run the memberOf m5.* tasks: the scaler bought it up to MaxSize 30), 272931 (the judge: a c5-only task
+ * only the second override runs, which the group launches only while its first is short).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -74,6 +77,7 @@ const SEEDS = [
   ...[200606, 200677, 200695, 28394, 220589, 221800, 227967],
   ...[235612, 234065, 245299],
   ...[260100, 260259, 260074, 261387, 261432, 261138, 264250, 268732],
+  ...[269186, 272931],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

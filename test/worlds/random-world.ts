@@ -469,7 +469,12 @@ const providerGrown = (world: World): boolean =>
  * only on m6g, a GPU only on g4dn, `memberOf` on its type family (an attribute-based group launches x86
  * types without GPUs), a pool only on the group that registers it, a type with room for one beside the daemon.
  */
-const groupRuns = (g: FleetGroup, s: WorldService, world: World): boolean => {
+const groupRuns = (
+  g: FleetGroup,
+  s: WorldService,
+  world: World,
+  only?: 'with capacity' | 'first',
+): boolean => {
   const td = s.td as TaskDefinitionSpec;
   // Room: a type smaller than the task beside the daemon never runs it (world 28394: a 2,048-CPU task only
   // the capacity provider's group, which the scaler does not drive, could run).
@@ -482,7 +487,12 @@ const groupRuns = (g: FleetGroup, s: WorldService, world: World): boolean => {
   const arm = td.cpuArchitecture === 'ARM64';
   const gpu = (td.containers ?? []).some((c) => (c.gpu ?? 0) > 0);
   const family = /=~ (\w+)\.\*/.exec(td.placementConstraints?.[0]?.expression ?? '')?.[1];
-  const types = launchTypes(g);
+  // 'with capacity': only the types EC2 has capacity for (a shortage for good takes its types away);
+  // 'first': a prioritized group's first override (what it launches while EC2 has it), any other's types.
+  const short =
+    only === 'with capacity' && world.shortage?.seconds === undefined ? world.shortage?.types : undefined;
+  const all = launchTypes(g).filter((t) => t === undefined || !short?.includes(t));
+  const types = only === 'first' && g.mixedInstances && namedTypes(g) ? all.slice(0, 1) : all;
   if (s.pool && g.agentAttributes?.pool !== s.pool) return false;
   return types.some((t) =>
     t === undefined
@@ -978,11 +988,18 @@ export const runWorld = async (
       // A service only groups the scaler does not drive can run: what room it gets there is ECS's choice
       // (world 27739: the only arm64 host, the untagged provider's, took another service's replacement).
       const unreachable = world.groups.every((g) => g.name === providerGroup || !groupRuns(g, s, world));
+      // A service only a prioritized group's later override runs: the group launches it only when EC2 is
+      // out of its first type, which the scaler learns from such a launch (fleet.ts `launching`); the
+      // reference world, at MaxSize, launched it (world 272931: memberOf c5.* beside m5.2xlarge, c5.xlarge).
+      const fallbackOnly = world.groups.every(
+        (g) => g.name === providerGroup || !groupRuns(g, s, world, 'first'),
+      );
       if (
         s.name === boundService ||
         s.name === scaledService?.name ||
         heldByOthers ||
         unreachable ||
+        fallbackOnly ||
         zoneAtMax(s) ||
         starvedOf(s) ||
         shortAndFull(s)
@@ -1132,6 +1149,35 @@ export const runWorld = async (
         )
         .flatMap((s) => world.groups.filter((g) => groupRuns(g, s, world)).map((g) => g.name)),
     );
+    // A service whose groups can run it only with types EC2 has no capacity for (for good), while they
+    // launch another override that cannot (a prioritized group's fallback outside its memberOf): the
+    // scaler asks for its tasks again once the fallback it got is 15 minutes old, and scales in the
+    // fallback that took nothing — idle instances by design, so such a group's convergence is not judged.
+    // What is: it never asks for more within 15 minutes of its last ask (world 269186 asked every
+    // minute, up to MaxSize 30).
+    for (const s of world.services) {
+      const groups = world.groups.filter((g) => groupRuns(g, s, world));
+      if (groups.length === 0 || groups.some((g) => groupRuns(g, s, world, 'with capacity'))) continue;
+      for (const g of groups) {
+        if (launchesNothing(world, g) || waitsOn.has(g.name)) continue;
+        waitsOn.add(g.name);
+        const asks = sim.timeline.actions.filter(
+          (a) =>
+            a.fn === 'cluster-scaler' &&
+            a.command === 'SetDesiredCapacity' &&
+            !a.error &&
+            a.input.AutoScalingGroupName === g.name,
+        );
+        for (let k = 1; k < asks.length; k++) {
+          const [a, b] = [asks[k - 1]!, asks[k]!];
+          if (b.t - a.t < 900 && Number(b.input.DesiredCapacity) > Number(a.input.DesiredCapacity)) {
+            problems.push(
+              `re-ask: ${g.name} grew ${a.input.DesiredCapacity} → ${b.input.DesiredCapacity} at ${Math.round(b.t)} s, ${Math.round(b.t - a.t)} s after its last ask, while ${s.name} runs on no type EC2 has`,
+            );
+          }
+        }
+      }
+    }
     for (const g of sim.asg.groups.values()) {
       if (g.name === providerGroup || stuckRefresh || waitsOn.has(g.name)) continue;
       const live = [...g.instances.values()].filter((i) => i.lifecycleState === 'InService');

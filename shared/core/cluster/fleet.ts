@@ -292,7 +292,7 @@ const candidates = (
         if (own) list.push({ type: own, weight });
       }
     }
-    return { list: dedupe(list), attributeBased };
+    return { list: launching(snapshot, group, dedupe(list), attributeBased), attributeBased };
   }
   const data = lt?.LaunchTemplateData;
   if (data?.InstanceRequirements) {
@@ -305,6 +305,40 @@ const candidates = (
   if (lc?.InstanceType) return { list: [{ type: lc.InstanceType }], attributeBased: false };
   const seen = group.Instances.map((i) => i.InstanceType).filter((t): t is string => !!t);
   return { list: dedupe(seen.map((type) => ({ type }))), attributeBased: false };
+};
+
+/**
+ * A prioritized group launches its first override while EC2 has capacity for it, else the next
+ * (docs/fleets.md, "A group that cannot launch"). The type of its member that registered last, within
+ * the last 15 minutes, is what it launches now: when that is not its first type, the types before it are
+ * planned after it; a member still booting counts as the latest (of several, the first in order).
+ * Without this, a first type out of capacity whose fallback cannot run the waiting
+ * tasks (`memberOf` the first type's family) made the scaler buy fallback instances up to MaxSize
+ * (random world 269186); after the 15 minutes the first type is asked for again.
+ */
+const launching = (
+  snapshot: ClusterSnapshot,
+  group: AutoScalingGroup,
+  list: Candidate[],
+  attributeBased: boolean,
+): Candidate[] => {
+  if (!allocation(group, attributeBased).prioritized) return list;
+  const reg = new Map(
+    snapshot.containerInstances.map((c) => [c.ec2InstanceId, Date.parse(c.registeredAt ?? '')]),
+  );
+  let at = Date.parse(snapshot.capturedAt) - 9e5;
+  let k = 0;
+  for (const m of group.Instances) {
+    // A member not registered yet, launched (Pending, InService), is the latest of all.
+    const t = reg.has(m.InstanceId)
+      ? reg.get(m.InstanceId)!
+      : /^(P|In)/.test(m.LifecycleState)
+        ? Infinity
+        : NaN;
+    const j = list.findIndex((c) => c.type === m.InstanceType);
+    if (t > at || (t === at && j < k)) [at, k] = [t, j];
+  }
+  return k > 0 ? [...list.slice(k), ...list.slice(0, k)] : list;
 };
 
 /** How the group's MixedInstancesPolicy allocates: whether new instances come in override order. */
