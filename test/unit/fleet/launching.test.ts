@@ -1,0 +1,103 @@
+/**
+ * A prioritized group whose first override EC2 has no capacity for launches the next (ecs-facts §4.1):
+ * the planner reads what the group launches now from its members (fleet.ts `launching`) — the member
+ * registered last within 15 minutes, a booting one counting as the latest.
+ */
+import { describe, expect, it } from 'vitest';
+import { ZERO } from '../../../shared/core/capacity/resources.js';
+import { arrivingTypes, groupFleet } from '../../../shared/core/cluster/fleet.js';
+import type { ClusterSnapshot } from '../../../shared/core/snapshot/snapshot.js';
+import { ago, type FleetInstance, fleetSnapshot, full, groupPlan, planFleet } from './fleet-builders.js';
+
+const OVERRIDES = [{ type: 'c5.2xlarge' }, { type: 'm5.large' }];
+
+/** One group (c5.2xlarge, then m5.large) with `instances`, registered `registeredAgo` seconds ago. */
+const world = (
+  instances: FleetInstance[],
+  registeredAgo: Record<string, number> = {},
+  strategy?: string,
+  services = [
+    {
+      name: 'api',
+      cpu: 2048,
+      mem: 1024,
+      desired: 8,
+      running: 4,
+      memberOf: 'attribute:ecs.instance-type =~ c5.*',
+    },
+  ],
+): ClusterSnapshot => {
+  const snapshot = fleetSnapshot(
+    [
+      {
+        name: 'g',
+        min: 1,
+        max: 20,
+        overrides: OVERRIDES,
+        strategy,
+        instances,
+        tags: { 'ecs-autoscaler:headroom-tasks': '0' },
+      },
+    ],
+    services,
+  );
+  for (const ci of snapshot.containerInstances) {
+    const s = registeredAgo[ci.ec2InstanceId ?? ''];
+    ci.registeredAt = ago(s ?? 3 * 3600);
+  }
+  return snapshot;
+};
+
+const groupOf = (s: ClusterSnapshot) => s.autoScalingGroups[0]!;
+const c5 = full(1, 'c5.2xlarge', 'a');
+const fallback = { id: 'i-0000000000000fb1', type: 'm5.large', running: 0 };
+
+describe('what a prioritized group launches now', () => {
+  it('its first override when every member is old', () => {
+    const s = world([...c5, fallback], { [fallback.id]: 3600 });
+    expect(arrivingTypes(s, groupOf(s))).toEqual(['c5.2xlarge']);
+  });
+
+  it('the next override when its member registered last, within 15 minutes', () => {
+    const s = world([...c5, fallback], { [fallback.id]: 300 });
+    expect(arrivingTypes(s, groupOf(s))).toEqual(['m5.large']);
+    const later = world([...c5, fallback], { [fallback.id]: 1000 });
+    expect(arrivingTypes(later, groupOf(later))).toEqual(['c5.2xlarge']);
+  });
+
+  it('a member still booting is the latest; of two booting, the first in order wins', () => {
+    const booting = { ...fallback, unregistered: true, state: 'Pending' };
+    const s = world([...c5, booting]);
+    expect(arrivingTypes(s, groupOf(s))).toEqual(['m5.large']);
+    const both = world([
+      ...c5,
+      booting,
+      { id: 'i-0000000000000c52', type: 'c5.2xlarge', unregistered: true, state: 'InService' },
+    ]);
+    expect(arrivingTypes(both, groupOf(both))).toEqual(['c5.2xlarge']);
+    // A member on its way out tells nothing about launches.
+    const leaving = world([...c5, { ...booting, state: 'Terminating:Wait' }]);
+    expect(arrivingTypes(leaving, groupOf(leaving))).toEqual(['c5.2xlarge']);
+  });
+
+  it('a lowest-price group is not read so: its launch order is by price', () => {
+    const order = (s: ClusterSnapshot) =>
+      groupFleet(s, groupOf(s), ZERO, new Map()).options.map((o) => o.instanceType);
+    const prioritized = world([...c5, fallback], { [fallback.id]: 300 });
+    expect(order(prioritized)).toEqual(['m5.large', 'c5.2xlarge']);
+    const lowestPrice = world([...c5, fallback], { [fallback.id]: 300 }, 'lowest-price');
+    expect(order(lowestPrice)).toEqual(['c5.2xlarge', 'm5.large']);
+  });
+
+  it('tasks only the first type runs wait while the group launches its fallback, and are bought once it is old', () => {
+    const fresh = world([...c5, fallback], { [fallback.id]: 300 });
+    const held = groupPlan(planFleet(fresh), 'g');
+    expect(held.action).toBe('hold');
+    const old = world([...c5, fallback], { [fallback.id]: 1000 });
+    const grows = groupPlan(planFleet(old), 'g');
+    expect(grows.action).toBe('scale-out');
+    // 4 tasks of 2,048 CPU units wait: one more c5.2xlarge.
+    expect(grows.desiredCapacity).toEqual({ current: 2, proposed: 3 });
+    expect(held.desiredCapacity).toEqual({ current: 2, proposed: 2 });
+  });
+});
