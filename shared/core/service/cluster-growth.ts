@@ -5,10 +5,11 @@
  * instances they need, so the service scaler can grow the Auto Scaling group in the same invocation and
  * the tasks wait for boot time only — not for a reservation alarm to notice them later.
  */
-import { analyzeCapacity } from '../capacity/capacity.js';
+import { analyzeCapacity, type CapacityAnalysis } from '../capacity/capacity.js';
 import { ZERO } from '../capacity/resources.js';
-import { groupFleet, unitsOf } from '../cluster/fleet.js';
-import { isMember } from '../cluster/group-state.js';
+import { readScalingState } from '../cluster/config.js';
+import { groupFleet } from '../cluster/fleet.js';
+import { groupState } from '../cluster/group-state.js';
 import { clusterPlacement } from '../cluster/placement-context.js';
 import { type ClusterPlan, managedGroups, newInstanceFree, planCluster } from '../cluster/planner.js';
 import type { ClusterPolicy } from '../cluster/policy.js';
@@ -41,30 +42,29 @@ export interface GrowthCheck {
   unplaceable?: string | undefined;
 }
 
-const BOOTING_STATES = new Set(['Pending', 'Pending:Wait', 'Pending:Proceed', 'InService']);
-
 /**
- * Instances the ASG launched (or will launch) that have not registered with ECS yet: in a Pending or
- * InService lifecycle state without a container instance, plus desired capacity not yet launched — in
- * instances, not in the group's units: desired capacity counts weights (`WeightedCapacity`, or vCPUs /
- * MiB with a `DesiredCapacityType`), so the units not launched are divided by the largest weight the
- * group launches (the fewest instances they can be: this check may only under-count room, then the
- * planner decides). Every managed group's.
+ * Instances in flight that have not registered with ECS yet, every managed group's, as the cluster
+ * planner counts them (group-state.ts): members booting within the boot timeout after the last scale-out,
+ * and desired capacity not yet launched — unless it has been missing past the launch timeout (the
+ * `unlaunched-since` tag: launches failing, not coming). Not-launched capacity is in the group's units
+ * (`WeightedCapacity`, or vCPUs / MiB with a `DesiredCapacityType`), so it is divided by the largest
+ * weight the group launches (the fewest instances it can be: this check may only under-count room, then
+ * the planner decides).
  */
-export const bootingInstances = (snapshot: ClusterSnapshot): number => {
-  const registered = new Set(snapshot.containerInstances.map((c) => c.ec2InstanceId));
-  return managedGroups(snapshot).reduce((n, group) => {
+export const bootingInstances = (
+  snapshot: ClusterSnapshot,
+  analysis: CapacityAnalysis,
+  policyOf: (group: string) => ClusterPolicy,
+  now: Date,
+): number =>
+  managedGroups(snapshot).reduce((n, group) => {
+    const name = group.AutoScalingGroupName;
     // Only the weights are read: they do not depend on what daemons reserve.
     const fleet = groupFleet(snapshot, group, ZERO, new Map());
-    const live = group.Instances.filter((i) => BOOTING_STATES.has(i.LifecycleState));
-    const unregistered = live.filter((i) => !registered.has(i.InstanceId)).length;
-    // Units as the planner counts them (group-state.ts): the members' weights.
-    const units = unitsOf(fleet, group.Instances.filter(isMember));
+    const gs = groupState(group, analysis, readScalingState(group.Tags, name), policyOf(name), now, fleet);
     const largest = Math.max(1, ...fleet.options.map((o) => o.weight));
-    const notLaunched = Math.floor(Math.max(0, group.DesiredCapacity - units) / largest);
-    return n + unregistered + notLaunched;
+    return n + gs.booting.length + Math.floor(gs.notLaunchedUnits / largest);
   }, 0);
-};
 
 /** A copy of the snapshot where the service wants `newTasks` more tasks (its PRIMARY deployment too). */
 export const withExtraTasks = (
@@ -106,7 +106,7 @@ export const planClusterGrowth = (
   const grown = withExtraTasks(snapshot, service, newTasks);
   const analysis = analyzeCapacity(grown);
   const dims = analysis.dimensionNames;
-  const booting = bootingInstances(snapshot);
+  const booting = bootingInstances(snapshot, analysis, (g) => policies?.get(g) ?? policy, now);
   const newInstance = newInstanceFree(analysis);
   const bins: Bin[] = analysis.instances
     .filter((i) => i.isCapacity)

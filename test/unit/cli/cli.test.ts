@@ -199,15 +199,17 @@ describe('ecs-autoscaler report --cluster', () => {
 
 describe('ecs-autoscaler report on a large cluster', () => {
   it('summarises per instance type and lists only abnormal instances; --instances lists all', async () => {
-    // The sample's first instance 150 times (fresh ids), one of them DRAINING.
+    // The sample's first instance 150 times, one of them DRAINING: the group's five members keep their
+    // EC2 ids (registered, as in the sample), 145 more outside the group get fresh ones.
     const big = JSON.parse(readFileSync(SAMPLE, 'utf8')) as {
       containerInstances: { containerInstanceArn: string; ec2InstanceId: string; status: string }[];
     };
     const first = big.containerInstances[0]!;
+    const members = big.containerInstances.map((ci) => ci.ec2InstanceId);
     big.containerInstances = Array.from({ length: 150 }, (_, k) => ({
       ...structuredClone(first),
       containerInstanceArn: `${first.containerInstanceArn}-${k}`,
-      ec2InstanceId: `i-${String(k).padStart(17, '0')}`,
+      ec2InstanceId: members[k] ?? `i-${String(k).padStart(17, '0')}`,
     }));
     big.containerInstances[7]!.status = 'DRAINING';
     const file = join(mkdtempSync(join(tmpdir(), 'ecsa-')), 'big.json');

@@ -4,6 +4,7 @@
  * placement model needs 2 new instances, from the group the fleet order picks.
  */
 import { describe, expect, it } from 'vitest';
+import { analyzeCapacity } from '../../../shared/core/capacity/capacity.js';
 import { DEFAULT_CLUSTER_POLICY } from '../../../shared/core/cluster/policy.js';
 import { bootingInstances, planClusterGrowth } from '../../../shared/core/service/cluster-growth.js';
 import {
@@ -141,7 +142,46 @@ describe("the service scaler's growth check on a weighted group", () => {
     );
 
   it('counts no instance as booting when every unit is launched (desired counts units, not instances)', () => {
-    expect(bootingInstances(weighted())).toBe(0);
+    const s = weighted();
+    expect(
+      bootingInstances(s, analyzeCapacity(s), () => ({ ...DEFAULT_CLUSTER_POLICY, ...POLICY }), NOW),
+    ).toBe(0);
+  });
+
+  it('counts desired units not launched as booting until the launch timeout, then not (launches failing)', () => {
+    // Desired 10 units, 6 launched: 4 units = 2 m5.xlarge at most.
+    const missing = (since: string) =>
+      fleetSnapshot(
+        [
+          {
+            name: 'asg-w',
+            desired: 10,
+            overrides: [{ type: 'm5.xlarge', weight: 2 }],
+            instances: full(3, 'm5.xlarge', 'w'),
+            tags: { ...IDLE, 'ecs-autoscaler:unlaunched-since': since },
+          },
+        ],
+        [{ name: 'web', cpu: 1024, mem: 512, desired: 12, running: 12 }],
+      );
+    const booting = (s: ReturnType<typeof missing>) =>
+      bootingInstances(s, analyzeCapacity(s), () => ({ ...DEFAULT_CLUSTER_POLICY, ...POLICY }), NOW);
+    expect(booting(missing(ago(120)))).toBe(2);
+    expect(booting(missing(ago(600)))).toBe(0);
+    // So 2 more tasks do not "fit on booting instances": the planner decides, and the group holds.
+    const check = planClusterGrowth(
+      missing(ago(600)),
+      'web',
+      2,
+      { ...DEFAULT_CLUSTER_POLICY, ...POLICY },
+      NOW,
+    );
+    expect(check.growth).toBeUndefined();
+    expect(check.reasons.join('\n')).toMatch(/launches failing/);
+    expect(
+      planClusterGrowth(missing(ago(120)), 'web', 2, { ...DEFAULT_CLUSTER_POLICY, ...POLICY }, NOW).reasons,
+    ).toEqual([
+      "the 2 new task(s) fit on the cluster's free space (counting 2 instance(s) still booting): no instance to add",
+    ]);
   });
 
   it('asks for growth for new tasks that do not fit (phantom booting instances used to absorb them)', () => {
