@@ -113,6 +113,22 @@ const expandOverrides = (
     });
   });
 
+/**
+ * The types an attribute-based override launches while EC2 has them, with on-demand `lowest-price`:
+ * the cheapest per unit, all of a tie (the group's launch order, below, picks among them).
+ */
+export const lowestPriceTypes = (
+  requirements: SimInstanceRequirements,
+  capacityType?: 'units' | 'vcpu' | 'memory-mib',
+): string[] => {
+  const options = expandOverrides([{ requirements }], capacityType);
+  const perUnit = options.map(
+    (o) => (ON_DEMAND_USD_PER_HOUR[o.type.name] ?? Number.POSITIVE_INFINITY) / o.weight,
+  );
+  const least = Math.min(...perUnit);
+  return options.filter((_, k) => perUnit[k]! <= least * (1 + 1e-9)).map((o) => o.type.name);
+};
+
 /** Σ weights of `instances` (desired capacity counts units). */
 export const unitsOf = (instances: readonly SimAsgInstance[]): number =>
   instances.reduce((u, i) => u + i.weight, 0);

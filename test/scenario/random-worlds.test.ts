@@ -66,7 +66,9 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * before the rules, and an r5 group "could run" a c5-only task and kept its idle hosts);
  * seventeenth stop — 269186 (a prioritized group out of its first type launched its second, which cannot
  * run the memberOf m5.* tasks: the scaler bought it up to MaxSize 30), 272931 (the judge: a c5-only task
- * only the second override runs, which the group launches only while its first is short).
+ * only the second override runs, which the group launches only while its first is short), 278372 (the
+ * judge: an attribute-based group's hosts taken to run an r5-only task), 279649 (the judge: the same as
+ * 272931 beside a group that launches nothing).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -77,7 +79,7 @@ const SEEDS = [
   ...[200606, 200677, 200695, 28394, 220589, 221800, 227967],
   ...[235612, 234065, 245299],
   ...[260100, 260259, 260074, 261387, 261432, 261138, 264250, 268732],
-  ...[269186, 272931],
+  ...[269186, 272931, 278372, 279649],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

@@ -28,6 +28,7 @@
  * read), the last weighted instance below MaxSize never bought.
  */
 
+import { lowestPriceTypes } from '../../sim/asg/asg-world.js';
 import type { SimAsgInstance } from '../../sim/asg/model.js';
 import { createCapacityProvider, setDefaultCapacityProviderStrategy } from '../../sim/coexist.js';
 import { instanceType, reservationOf, type TaskDefinitionSpec } from '../../sim/ecs/resources.js';
@@ -401,7 +402,13 @@ export const drawWorld = (seed: number): World => {
     seed > 260000 && r() < 0.3
       ? (() => {
           const group = Math.floor(r() * groups.length);
-          const types = namedTypes(groups[group]!);
+          const named = namedTypes(groups[group]!);
+          // From seed 282001, half the time only a mixed group's first override (the group falls back to
+          // the next: fleet.ts `launching`); earlier seeds keep their shape.
+          const types =
+            seed > 282000 && named && named.length > 1 && groups[group]!.mixedInstances && r() < 0.5
+              ? named.slice(0, 1)
+              : named;
           const seconds = r() < 0.5 ? 600 + Math.floor(r() * 900) : undefined;
           return types ? { group, types, ...(seconds === undefined ? {} : { seconds }) } : undefined;
         })()
@@ -491,7 +498,16 @@ const groupRuns = (
   // 'first': a prioritized group's first override (what it launches while EC2 has it), any other's types.
   const short =
     only === 'with capacity' && world.shortage?.seconds === undefined ? world.shortage?.types : undefined;
-  const all = launchTypes(g).filter((t) => t === undefined || !short?.includes(t));
+  // An attribute-based override: the types the simulator's lowest-price launches (world 278372: its
+  // c5/c6i hosts never run an r5-only task, which the judge had taken them to).
+  const all = launchTypes(g)
+    .flatMap((t, k) => {
+      const o = g.mixedInstances?.overrides[k];
+      return t === undefined && o && 'requirements' in o
+        ? lowestPriceTypes(o.requirements, g.mixedInstances?.desiredCapacityType)
+        : [t];
+    })
+    .filter((t) => t === undefined || !short?.includes(t));
   const types = only === 'first' && g.mixedInstances && namedTypes(g) ? all.slice(0, 1) : all;
   if (s.pool && g.agentAttributes?.pool !== s.pool) return false;
   return types.some((t) =>
@@ -991,8 +1007,10 @@ export const runWorld = async (
       // A service only a prioritized group's later override runs: the group launches it only when EC2 is
       // out of its first type, which the scaler learns from such a launch (fleet.ts `launching`); the
       // reference world, at MaxSize, launched it (world 272931: memberOf c5.* beside m5.2xlarge, c5.xlarge).
+      // A group that launches nothing does not count (world 279649: g1's c5.xlarge short for good, and
+      // g2's first type m5.xlarge too, so g2 launched its c5.2xlarge in the reference).
       const fallbackOnly = world.groups.every(
-        (g) => g.name === providerGroup || !groupRuns(g, s, world, 'first'),
+        (g) => g.name === providerGroup || launchesNothing(world, g) || !groupRuns(g, s, world, 'first'),
       );
       if (
         s.name === boundService ||
