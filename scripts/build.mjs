@@ -110,7 +110,8 @@ const oneCommons = {
 // (Lambda always sets AWS_REGION and AWS_EXECUTION_ENV, and a function has no IMDS: the lookup could only
 // fail; 1.2 KiB), and the S3 endpoint customizations (the functions call no S3; 0.8 KiB). The function
 // bundles get a region lookup that finds none (the SDK then says "Region is missing", as after a failed
-// IMDS call) and an S3 hook that fails loudly.
+// IMDS call) and an S3 hook that fails loudly. Also @aws-sdk/core's warning for Node below 22, which
+// never fires on the functions' runtime (nodejs22.x, serverless.yml and the release template): 0.6 KiB.
 const lambdaOnly = {
   name: 'lambda-only',
   setup(b) {
@@ -123,11 +124,16 @@ const lambdaOnly = {
         ? { path: 's3', namespace: 'lambda-only' }
         : undefined,
     );
+    b.onResolve({ filter: /^\.\/emitWarningIfUnsupportedVersion$/ }, (args) =>
+      /@aws-sdk[\\/]core[\\/]/.test(args.importer) ? { path: 'node22', namespace: 'lambda-only' } : undefined,
+    );
     b.onLoad({ filter: /.*/, namespace: 'lambda-only' }, (args) => ({
       contents:
         args.path === 'imds'
           ? 'export const getInstanceMetadataRegion = async () => undefined;\n'
-          : "export const resolveParamsForS3 = () => { throw new Error('S3 is not built into the function bundles (scripts/build.mjs)'); };\n",
+          : args.path === 'node22'
+            ? 'export const state = { warningEmitted: true };\nexport const emitWarningIfUnsupportedVersion = () => {};\n'
+            : "export const resolveParamsForS3 = () => { throw new Error('S3 is not built into the function bundles (scripts/build.mjs)'); };\n",
       loader: 'js',
     }));
   },

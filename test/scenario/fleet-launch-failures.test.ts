@@ -133,4 +133,37 @@ describe('the scaler when a group cannot launch', () => {
     expect(liveTypes(sim, 'g')).toEqual(['m5.xlarge', 'm5.xlarge', 'm5.xlarge']);
     expect(Math.max(...desiredWrites(sim, 'g'))).toBeLessThanOrEqual(3);
   });
+
+  it('a first type short for 10 minutes at MaxSize: the fallback that took nothing leaves, the tasks run on the first', async () => {
+    // The group's c5.large fallback fills it to MaxSize 3 while m5-only tasks wait; once EC2 has
+    // m5.xlarge again the c5.large are scaled in and m5.xlarge take their place (the planner-level case
+    // of members held at MaxSize is launching.test.ts "at MaxSize, …").
+    const sim = fleetWorld([
+      {
+        name: 'g',
+        min: 1,
+        max: 3,
+        desired: 1,
+        mixedInstances: { overrides: [{ type: 'm5.xlarge' }, { type: 'c5.large' }] },
+        tags: { 'ecs-autoscaler:headroom-tasks': '0' },
+      },
+    ]);
+    w.sim = sim;
+    sim.registerTaskDefinition({
+      family: 'm5only',
+      containers: [{ cpu: 1024, memoryReservation: 512 }],
+      placementConstraints: [{ type: 'memberOf', expression: 'attribute:ecs.instance-type =~ m5.*' }],
+    });
+    sim.createService({ cluster: CLUSTER, name: 'api', taskDefinition: 'm5only', desiredCount: 4 });
+    sim.capacityShortage({ types: ['m5.xlarge'], seconds: 600 });
+    startFleet(sim);
+    sim.trace(CLUSTER, 'api', [[120, 12]]);
+    await sim.runFor(900);
+    expect(liveTypes(sim, 'g')).toEqual(['c5.large', 'c5.large', 'm5.xlarge']);
+    expect(tasksOf(sim, 'api')).toEqual({ desired: 12, running: 4 });
+    await sim.runFor(3600);
+    clean(sim);
+    expect(tasksOf(sim, 'api')).toEqual({ desired: 12, running: 12 });
+    expect(liveTypes(sim, 'g')).toEqual(['m5.xlarge', 'm5.xlarge', 'm5.xlarge']);
+  });
 });

@@ -494,8 +494,9 @@ const groupRuns = (
   const arm = td.cpuArchitecture === 'ARM64';
   const gpu = (td.containers ?? []).some((c) => (c.gpu ?? 0) > 0);
   const family = /=~ (\w+)\.\*/.exec(td.placementConstraints?.[0]?.expression ?? '')?.[1];
-  // 'with capacity': only the types EC2 has capacity for (a shortage for good takes its types away);
-  // 'first': a prioritized group's first override (what it launches while EC2 has it), any other's types.
+  // 'with capacity': only the types EC2 has capacity for (a shortage for good takes its types away), of
+  // a prioritized group the first of them; 'first': a prioritized group's first override (what it
+  // launches while EC2 has it); any other group's types.
   const short =
     only === 'with capacity' && world.shortage?.seconds === undefined ? world.shortage?.types : undefined;
   // An attribute-based override: the types the simulator's lowest-price launches (world 278372: its
@@ -508,7 +509,9 @@ const groupRuns = (
         : [t];
     })
     .filter((t) => t === undefined || !short?.includes(t));
-  const types = only === 'first' && g.mixedInstances && namedTypes(g) ? all.slice(0, 1) : all;
+  // A prioritized group launches its first type EC2 has capacity for, never the ones after it (world
+  // 284301: a t3-only service beside a group of r5.large, then t3.medium, which launches r5.large).
+  const types = only && g.mixedInstances && namedTypes(g) ? all.slice(0, 1) : all;
   if (s.pool && g.agentAttributes?.pool !== s.pool) return false;
   return types.some((t) =>
     t === undefined
@@ -984,6 +987,20 @@ export const runWorld = async (
     // A service only groups that launch nothing (or the untagged provider's) run gets no new room: the
     // reference kept their first instances, and the run's ECS placed other services there, or lost one
     // (a Spot reclaim, a refresh, someone's drain) — not the scaler's doing (worlds 264132, 265904, 267753).
+    // A service no group can run with the types EC2 has (a shortage for good takes its types away; the
+    // deployed service's new revision for it): its tasks have nowhere to go, whatever the scaler does.
+    const noRoom = (s: WorldService) => {
+      const t =
+        world.services.indexOf(s) === world.deploy?.service ? { ...s, td: deployedDefinition(world, s) } : s;
+      return world.groups.every((g) => !groupRuns(g, t, world, 'with capacity'));
+    };
+    // A refresh whose hosts run such a service cannot move its tasks: it waits for them, as AWS's does
+    // (world 289643: c5-only tasks, c5.large short, the group's m5.xlarge replacements idle).
+    const refreshedGroup = refreshed && world.groups[refreshed.group];
+    const refreshStarved =
+      refreshedGroup !== undefined &&
+      (launchesNothing(world, refreshedGroup) ||
+        world.services.some((s) => noRoom(s) && groupRuns(refreshedGroup, s, world)));
     const starvedOf = (s: WorldService) =>
       world.groups
         .filter((g) => groupRuns(g, s, world))
@@ -1170,34 +1187,37 @@ export const runWorld = async (
     // A service whose groups can run it only with types EC2 has no capacity for (for good), while they
     // launch another override that cannot (a prioritized group's fallback outside its memberOf): the
     // scaler asks for its tasks again once the fallback it got is 15 minutes old, and scales in the
-    // fallback that took nothing — idle instances by design, so such a group's convergence is not judged.
-    // What is: it never asks for more within 15 minutes of its last ask (world 269186 asked every
-    // minute, up to MaxSize 30).
+    // fallback that took nothing — idle instances by design, but one ask's worth at most: such a group
+    // may keep as many idle instances as the units its largest single ask added (world 269186 asked
+    // every minute and kept 28 idle r5.large at MaxSize 30, its largest ask 13 units).
+    // The deployed service's new tasks are of its new revision (world 288730: twice the CPU, m5.xlarge only).
+    const allowance = new Map<string, number>();
     for (const s of world.services) {
       const groups = world.groups.filter((g) => groupRuns(g, s, world));
-      if (groups.length === 0 || groups.some((g) => groupRuns(g, s, world, 'with capacity'))) continue;
+      if (!noRoom(s)) continue;
       for (const g of groups) {
-        if (launchesNothing(world, g) || waitsOn.has(g.name)) continue;
-        waitsOn.add(g.name);
-        const asks = sim.timeline.actions.filter(
-          (a) =>
-            a.fn === 'cluster-scaler' &&
-            a.command === 'SetDesiredCapacity' &&
-            !a.error &&
-            a.input.AutoScalingGroupName === g.name,
-        );
-        for (let k = 1; k < asks.length; k++) {
-          const [a, b] = [asks[k - 1]!, asks[k]!];
-          if (b.t - a.t < 900 && Number(b.input.DesiredCapacity) > Number(a.input.DesiredCapacity)) {
-            problems.push(
-              `re-ask: ${g.name} grew ${a.input.DesiredCapacity} → ${b.input.DesiredCapacity} at ${Math.round(b.t)} s, ${Math.round(b.t - a.t)} s after its last ask, while ${s.name} runs on no type EC2 has`,
-            );
+        if (launchesNothing(world, g) || allowance.has(g.name)) continue;
+        // Desired capacity before each ask: the last one, less the members terminated with a decrement.
+        const members = sim.asg.groups.get(g.name)?.instances;
+        let [prev, most] = [g.desired ?? 0, 0];
+        for (const a of sim.timeline.actions) {
+          if (a.fn !== 'cluster-scaler' || a.error) continue;
+          if (a.command === 'TerminateInstanceInAutoScalingGroup' && a.input.ShouldDecrementDesiredCapacity) {
+            const id = String(a.input.InstanceId);
+            const m =
+              members?.get(id) ?? sim.asg.terminated.find((i) => i.id === id && i.group.name === g.name);
+            if (m) prev -= m.weight;
           }
+          if (a.command !== 'SetDesiredCapacity' || a.input.AutoScalingGroupName !== g.name) continue;
+          most = Math.max(most, Number(a.input.DesiredCapacity) - prev);
+          prev = Number(a.input.DesiredCapacity);
         }
+        allowance.set(g.name, most);
       }
     }
     for (const g of sim.asg.groups.values()) {
       if (g.name === providerGroup || stuckRefresh || waitsOn.has(g.name)) continue;
+      if (refreshStarved && g.name === refreshedGroup.name) continue;
       const live = [...g.instances.values()].filter((i) => i.lifecycleState === 'InService');
       const units = live.reduce((u, i) => u + i.weight, 0);
       const idle = live.filter(
@@ -1215,7 +1235,7 @@ export const runWorld = async (
       // (docs/coexistence.md); every other idle instance must go.
       const removable = idle.filter((i) => units - i.weight >= g.min && i.id !== disconnected);
       // The default headroom (one more of the largest task) may keep one idle instance.
-      if (removable.length > (world.headroom === '0' ? 0 : 1)) {
+      if (removable.length > (world.headroom === '0' ? 0 : 1) + (allowance.get(g.name) ?? 0)) {
         problems.push(
           `convergence: ${g.name} keeps ${removable.length} idle instance(s) above MinSize 40 min after demand last changed (${describeGroups(sim)})`,
         );
@@ -1227,8 +1247,8 @@ export const runWorld = async (
       refreshed !== undefined &&
       (world.provider?.group !== refreshed.group ||
         (world.provider.tagged && !world.provider.managedScaling));
-    // A refresh of a group EC2 has no capacity for cannot launch its replacements: it waits, as AWS's.
-    const refreshStarved = refreshed !== undefined && launchesNothing(world, world.groups[refreshed.group]!);
+    // A refresh of a group EC2 has no capacity for cannot launch its replacements: it waits, as AWS's
+    // (refreshStarved, above).
     if (refresh && refreshedOwn && !stuckRefresh && !refreshStarved && refresh.status !== 'Successful') {
       problems.push(
         `refresh: the instance refresh started at ${refreshed!.at} s is ${refresh.status} at 80 min (${describeGroups(sim)})`,
@@ -1255,20 +1275,16 @@ export const runWorld = async (
       // drainer at its maximum drain time (3600 s, docs/drain.md "A task that never stops"), with the
       // task. That is the documented outcome, not a finding (worlds 12195, 13349).
       if (v.kind === 'instance-terminated-with-tasks' && stuckRollout(v.data)) continue;
-      // So does a drain (an instance refresh's) whose tasks had nowhere to go: their group can launch
-      // nothing (EC2 out of capacity for its types for the whole run), nor can any other that runs them.
+      // So does a drain (an instance refresh's) whose tasks had nowhere to go: no group can run them with
+      // the types EC2 has (out of capacity for the whole run; `noRoom`).
       const id = String(v.data?.instanceId ?? '');
       const gone = sim.asg.instance(id) ?? sim.asg.terminated.find((i) => i.id === id);
       const tasks = (v.data?.tasks ?? []) as { group: string }[];
       const starved =
         gone !== undefined &&
-        world.groups.some((g) => g.name === gone.group.name && launchesNothing(world, g)) &&
         tasks.every((t) => {
           const svc = world.services.find((x) => t.group === `service:${x.name}`);
-          return (
-            svc !== undefined &&
-            world.groups.every((g) => launchesNothing(world, g) || !groupRuns(g, svc, world))
-          );
+          return svc !== undefined && noRoom(svc);
         });
       if (
         v.kind === 'instance-terminated-with-tasks' &&

@@ -69,18 +69,23 @@ const optionNode = (
  * Whether group `fg` could ever run a task of one of `reqs`: by the rules (architecture, attributes,
  * `memberOf`, AZ, capacity provider; not a used port or ENI) and by size — a new instance of a type it
  * launches holds the task, a registered one has a GPU when the task wants one (a GPU task never runs on
- * a CPU group) — on one of its registered instances or on a new one. Requirements not known: it could.
+ * a CPU group) — on one of its registered instances or on a new one; with `member`, on that registered
+ * instance only. Requirements not known: it could.
  */
 export const groupCouldRun = (
   placement: ClusterPlacement,
   fg: FleetGroup,
   reqs: readonly (TaskRequirements | undefined)[],
+  member?: string,
 ): boolean => {
-  const members = new Set(fg.group.Instances.map((i) => i.InstanceId));
+  const members = new Set(member ? [member] : fg.group.Instances.map((i) => i.InstanceId));
   const templates = fg.fleet.options.flatMap(
     (o) => optionNode(placement, o, fg.capacityProvider, fg.fleet.group) ?? [],
   );
-  const nodes = [...placement.nodes.filter((n) => members.has(n.ec2InstanceId ?? '')), ...templates];
+  const nodes = [
+    ...placement.nodes.filter((n) => members.has(n.ec2InstanceId ?? '')),
+    ...(member ? [] : templates),
+  ];
   // Size: what a new instance of the node's type offers (its template: registered room less daemons).
   const holds = (n: PlacementNode, r: TaskRequirements) => {
     const t = n.isNew ? n : templates.find((x) => x.instanceType === n.instanceType);

@@ -419,7 +419,8 @@ const planClusterNow = (
       `demand came back: set ${reactivate.map((i) => i.ec2InstanceId).join(', ')} ACTIVE again instead of launching`,
     );
   }
-  let waitsHere = false;
+  // Nothing is bought for the waiting tasks: the members none of them can ever run on (listed here).
+  let waitsHere: Map<string, InstanceView> | undefined;
   if (out.deficit > 0 || out.reactivate.length > 0) {
     plan.reasons.push(...out.wants);
     if (out.deficit > 0) scaleOut(plan, gs, me, out, now);
@@ -446,8 +447,10 @@ const planClusterNow = (
     } else if (plan.action !== 'hold' || reactivate.length > 0) return plan;
     // Else nothing is bought this decision (MaxSize, launches failing, a cooldown): the drains that ended
     // still leave — an empty drained instance takes none of the waiting tasks (it would have been set
-    // ACTIVE again) — and the plan holds after them.
-    else waitsHere = true;
+    // ACTIVE again) — and so may the members none of the waiting tasks can ever run on (by the rules and
+    // by size): they hold units the tasks need below MaxSize (random world 287887: 22 c5.large a first
+    // type's shortage brought, at MaxSize, while m5-only tasks waited; the group held them for good).
+    else waitsHere = new Map([...gs.registered].filter(([id]) => !groupCouldRun(placement, me, needing, id)));
   }
 
   finishScaleIns(plan, snapshot, analysis, gs, state, own, policy, now);
@@ -480,7 +483,7 @@ const planClusterNow = (
     plan.desiredBeforeTerminate = plan.desiredCapacity.proposed;
     plan.keepDesired = [...plan.terminate];
   }
-  if (waitsHere) return plan;
+  if (waitsHere?.size === 0) return plan;
   if (waiting.waitingForEcs > 0) {
     plan.reasons.push(
       `${waiting.waitingForEcs} unplaced task(s) fit on the current free space: waiting for ECS to place them`,
@@ -538,7 +541,7 @@ const planClusterNow = (
   const sel = selectScaleIn(
     snapshot,
     inService,
-    gs,
+    waitsHere ? { ...gs, registered: waitsHere } : gs,
     headroomTasks,
     removalCap,
     handedOver,
@@ -878,9 +881,14 @@ const fleetScaleInBlocker = (
     return `no scale-in of ${me.group.AutoScalingGroupName} while its instance refresh is ${me.refresh.Status}`;
   }
   if (taken) return ANOTHER_GROUP_SCALES_IN;
-  const busy = fgs.filter((f) => f !== me && (f.gs?.inFlight ?? 0) > 0);
+  // A group another controller drives counts its launching members only: the scaler writes no
+  // `unlaunched-since` there, so desired capacity its ASG cannot launch (EC2 out of capacity) would be
+  // "in flight" for good and freeze every group's scale-in (random world 269660: a provider's group
+  // whose Spot instance was reclaimed while EC2 had no t3.medium).
+  const flight = (f: FleetGroup) => (f.aside ? f.gs?.booting.length : f.gs?.inFlight) ?? 0;
+  const busy = fgs.filter((f) => f !== me && flight(f) > 0);
   if (busy.length > 0) {
-    return `no scale-in while ${busy.map((f) => `${f.group.AutoScalingGroupName} has ${f.gs!.inFlight} instance(s) in flight`).join(', ')}`;
+    return `no scale-in while ${busy.map((f) => `${f.group.AutoScalingGroupName} has ${flight(f)} instance(s) in flight`).join(', ')}`;
   }
   return undefined;
 };

@@ -100,4 +100,22 @@ describe('what a prioritized group launches now', () => {
     expect(grows.desiredCapacity).toEqual({ current: 2, proposed: 3 });
     expect(held.desiredCapacity).toEqual({ current: 2, proposed: 2 });
   });
+
+  it('at MaxSize, the members the waiting tasks can never run on are drained to make room', () => {
+    // MaxSize 3: a full c5.2xlarge and two idle m5.large the group fell back to an hour ago; 4 c5-only
+    // tasks wait. The m5.large are drained (one per decision here; the next decisions buy a c5.2xlarge);
+    // the c5.2xlarge stays.
+    const idle = [fallback, { ...fallback, id: 'i-0000000000000fb2' }];
+    const s = world([...c5, ...idle], { [idle[0]!.id]: 3600, [idle[1]!.id]: 3600 });
+    s.autoScalingGroups[0]!.MaxSize = 3;
+    const plan = groupPlan(planFleet(s, { scaleInUnneededSeconds: 0 }), 'g');
+    expect(plan.drain.length).toBeGreaterThan(0);
+    expect(plan.drain.every((d) => idle.some((i) => i.id === d.ec2InstanceId))).toBe(true);
+    expect(plan.reasons.join('\n')).toMatch(/MaxSize 3/);
+    // Below MaxSize the group grows instead, and keeps them while the tasks wait (the usual hold).
+    s.autoScalingGroups[0]!.MaxSize = 20;
+    const grows = groupPlan(planFleet(s, { scaleInUnneededSeconds: 0 }), 'g');
+    expect(grows.action).toBe('scale-out');
+    expect(grows.drain).toEqual([]);
+  });
 });
