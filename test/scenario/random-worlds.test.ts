@@ -68,7 +68,10 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * run the memberOf m5.* tasks: the scaler bought it up to MaxSize 30), 272931 (the judge: a c5-only task
  * only the second override runs, which the group launches only while its first is short), 278372 (the
  * judge: an attribute-based group's hosts taken to run an r5-only task), 279649 (the judge: the same as
- * 272931 beside a group that launches nothing).
+ * 272931 beside a group that launches nothing), 287887 (members a first type's shortage brought, which
+ * the waiting tasks cannot run on, held units at MaxSize for good), 269660 (a provider's group's
+ * unlaunched unit held every group's scale-in), 284301, 288730, 289643 (the judge: the designed re-ask's
+ * idle fallback; a prioritized group's first type with capacity, the deployed revision, a refresh).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -79,7 +82,7 @@ const SEEDS = [
   ...[200606, 200677, 200695, 28394, 220589, 221800, 227967],
   ...[235612, 234065, 245299],
   ...[260100, 260259, 260074, 261387, 261432, 261138, 264250, 268732],
-  ...[269186, 272931, 278372, 279649],
+  ...[269186, 272931, 278372, 279649, 287887, 269660, 284301, 288730, 289643],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +
