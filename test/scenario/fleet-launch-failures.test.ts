@@ -20,6 +20,33 @@ import {
 
 const w = worldPerTest();
 
+/**
+ * One prioritized group (`first`, then `fallback`) at desired 1, no headroom, running service `api` of 4
+ * tasks that only m5.* instances run (`memberOf`); EC2 has no `first` for `seconds`.
+ */
+const fallbackWorld = (fallback: string, max: number, seconds: number) => {
+  const sim = fleetWorld([
+    {
+      name: 'g',
+      min: 1,
+      max,
+      desired: 1,
+      mixedInstances: { overrides: [{ type: 'm5.xlarge' }, { type: fallback }] },
+      tags: { 'ecs-autoscaler:headroom-tasks': '0' },
+    },
+  ]);
+  w.sim = sim;
+  sim.registerTaskDefinition({
+    family: 'm5only',
+    containers: [{ cpu: 1024, memoryReservation: 512 }],
+    placementConstraints: [{ type: 'memberOf', expression: 'attribute:ecs.instance-type =~ m5.*' }],
+  });
+  sim.createService({ cluster: CLUSTER, name: 'api', taskDefinition: 'm5only', desiredCount: 4 });
+  sim.capacityShortage({ types: ['m5.xlarge'], seconds });
+  startFleet(sim);
+  return sim;
+};
+
 describe('the simulated ASG when EC2 has no capacity', () => {
   it('a prioritized mixed group launches its next override', async () => {
     const sim = fleetWorld([
@@ -102,25 +129,7 @@ describe('the scaler when a group cannot launch', () => {
   it('a prioritized group launches its second type, which cannot run the tasks: one ask, not MaxSize', async () => {
     // AWS launches the next override when the first has no capacity (ecs-facts §4.1); here the second,
     // r5.large, is outside the tasks' memberOf (random world 269186: the group reached MaxSize 30).
-    const sim = fleetWorld([
-      {
-        name: 'g',
-        min: 1,
-        max: 20,
-        desired: 1,
-        mixedInstances: { overrides: [{ type: 'm5.xlarge' }, { type: 'r5.large' }] },
-        tags: { 'ecs-autoscaler:headroom-tasks': '0' },
-      },
-    ]);
-    w.sim = sim;
-    sim.registerTaskDefinition({
-      family: 'm5only',
-      containers: [{ cpu: 1024, memoryReservation: 512 }],
-      placementConstraints: [{ type: 'memberOf', expression: 'attribute:ecs.instance-type =~ m5.*' }],
-    });
-    sim.createService({ cluster: CLUSTER, name: 'api', taskDefinition: 'm5only', desiredCount: 4 });
-    sim.capacityShortage({ types: ['m5.xlarge'], seconds: 2400 });
-    startFleet(sim);
+    const sim = fallbackWorld('r5.large', 20, 2400);
     sim.trace(CLUSTER, 'api', [[120, 10]]);
     await sim.runFor(900);
     // 6 more tasks, 4 per m5.xlarge: 2 asked for once; AWS launched r5.large, which take none.
@@ -138,25 +147,7 @@ describe('the scaler when a group cannot launch', () => {
     // The group's c5.large fallback fills it to MaxSize 3 while m5-only tasks wait; once EC2 has
     // m5.xlarge again the c5.large are scaled in and m5.xlarge take their place (the planner-level case
     // of members held at MaxSize is launching.test.ts "at MaxSize, …").
-    const sim = fleetWorld([
-      {
-        name: 'g',
-        min: 1,
-        max: 3,
-        desired: 1,
-        mixedInstances: { overrides: [{ type: 'm5.xlarge' }, { type: 'c5.large' }] },
-        tags: { 'ecs-autoscaler:headroom-tasks': '0' },
-      },
-    ]);
-    w.sim = sim;
-    sim.registerTaskDefinition({
-      family: 'm5only',
-      containers: [{ cpu: 1024, memoryReservation: 512 }],
-      placementConstraints: [{ type: 'memberOf', expression: 'attribute:ecs.instance-type =~ m5.*' }],
-    });
-    sim.createService({ cluster: CLUSTER, name: 'api', taskDefinition: 'm5only', desiredCount: 4 });
-    sim.capacityShortage({ types: ['m5.xlarge'], seconds: 600 });
-    startFleet(sim);
+    const sim = fallbackWorld('c5.large', 3, 600);
     sim.trace(CLUSTER, 'api', [[120, 12]]);
     await sim.runFor(900);
     expect(liveTypes(sim, 'g')).toEqual(['c5.large', 'c5.large', 'm5.xlarge']);
