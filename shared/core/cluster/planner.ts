@@ -881,10 +881,10 @@ const fleetScaleInBlocker = (
     return `no scale-in of ${me.group.AutoScalingGroupName} while its instance refresh is ${me.refresh.Status}`;
   }
   if (taken) return ANOTHER_GROUP_SCALES_IN;
-  // A group another controller drives counts its launching members only: the scaler writes no
-  // `unlaunched-since` there, so desired capacity its ASG cannot launch (EC2 out of capacity) would be
-  // "in flight" for good and freeze every group's scale-in (random world 269660: a provider's group
-  // whose Spot instance was reclaimed while EC2 had no t3.medium).
+  // A group another controller drives counts its booting members (group-state.ts), not the desired
+  // capacity its ASG has not launched: the scaler writes no `unlaunched-since` there, so capacity EC2
+  // cannot give it would be "in flight" for good and freeze every group's scale-in (random world 269660:
+  // a provider's group whose Spot instance was reclaimed while EC2 had no t3.medium).
   const flight = (f: FleetGroup) => (f.aside ? f.gs?.booting.length : f.gs?.inFlight) ?? 0;
   const busy = fgs.filter((f) => f !== me && flight(f) > 0);
   if (busy.length > 0) {
