@@ -250,7 +250,7 @@ const candidates = (
   snapshot: ClusterSnapshot,
   group: AutoScalingGroup,
   notes: string[],
-): { list: Candidate[]; attributeBased: boolean } => {
+): { list: Candidate[]; attributeBased: boolean; fellBack?: boolean } => {
   const mip = group.MixedInstancesPolicy;
   const lt = groupTemplate(snapshot, group);
   const arch = groupArch(group);
@@ -292,7 +292,9 @@ const candidates = (
         if (own) list.push({ type: own, weight });
       }
     }
-    return { list: launching(snapshot, group, dedupe(list), attributeBased), attributeBased };
+    const ordered = dedupe(list);
+    const now = launching(snapshot, group, ordered, attributeBased);
+    return { list: now, attributeBased, fellBack: now !== ordered };
   }
   const data = lt?.LaunchTemplateData;
   if (data?.InstanceRequirements) {
@@ -441,7 +443,7 @@ export const groupFleet = (
 ): GroupFleet => {
   const notes: string[] = [];
   const daemonOn = typeof daemon === 'function' ? daemon : () => daemon;
-  const { list, attributeBased } = candidates(snapshot, group, notes);
+  const { list, attributeBased, fellBack } = candidates(snapshot, group, notes);
   const unit = unitOf(group, list);
   const single = list.length <= 1;
   const options: LaunchOption[] = list.map((c) => {
@@ -499,7 +501,7 @@ export const groupFleet = (
       ? `one type (${options[0]?.instanceType || 'unknown'})`
       : `${parts.join(' + ')}${
           orderKnown
-            ? ': overrides in order'
+            ? `: overrides in order${fellBack ? `, from ${list[0]!.type}, the type it launched last (is EC2 out of the ones before?)` : ''}`
             : cheapest
               ? `: cheapest per unit first (${arriving.map((o) => o.instanceType)})`
               : ': the ASG chooses the type at launch'

@@ -85,6 +85,14 @@ describe('what a prioritized group launches now', () => {
       groupFleet(s, groupOf(s), ZERO, new Map()).options.map((o) => o.instanceType);
     const prioritized = world([...c5, fallback], { [fallback.id]: 300 });
     expect(order(prioritized)).toEqual(['m5.large', 'c5.2xlarge']);
+    // The plan and the report say so (the group's strategy line).
+    expect(groupFleet(prioritized, groupOf(prioritized), ZERO, new Map()).strategy).toBe(
+      'on-demand prioritized: overrides in order, from m5.large, the type it launched last (is EC2 out of the ones before?)',
+    );
+    const old = world([...c5, fallback], { [fallback.id]: 3600 });
+    expect(groupFleet(old, groupOf(old), ZERO, new Map()).strategy).toBe(
+      'on-demand prioritized: overrides in order',
+    );
     const lowestPrice = world([...c5, fallback], { [fallback.id]: 300 }, 'lowest-price');
     expect(order(lowestPrice)).toEqual(['c5.2xlarge', 'm5.large']);
   });
