@@ -73,7 +73,9 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * unlaunched unit held every group's scale-in), 284301, 288730, 289643 (the judge: the designed re-ask's
  * idle fallback; a prioritized group's first type with capacity, the deployed revision, a refresh),
  * 280435 (c5.large too small for the waiting tasks held an attribute-based group at MaxSize), 15098 and
- * 48145 (the equal-price limit of docs/fleets.md: the small hosts now go, and large ones come).
+ * 48145 (the equal-price limit of docs/fleets.md: the small hosts now go, and large ones come), 310957 and
+ * 312134 (the judge: a first type short for a while, then the group at MaxSize with its fallback; a
+ * service no group can run with what EC2 has after a Spot reclaim).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -84,7 +86,7 @@ const SEEDS = [
   ...[200606, 200677, 200695, 28394, 220589, 221800, 227967],
   ...[235612, 234065, 245299],
   ...[260100, 260259, 260074, 261387, 261432, 261138, 264250, 268732],
-  ...[269186, 272931, 278372, 279649, 287887, 269660, 284301, 288730, 289643, 280435, 15098, 48145],
+  ...[269186, 272931, 278372, 279649, 287887, 269660, 284301, 288730, 289643, 280435, 15098, 48145, 310957, 312134],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

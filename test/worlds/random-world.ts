@@ -1001,12 +1001,19 @@ export const runWorld = async (
       refreshedGroup !== undefined &&
       (launchesNothing(world, refreshedGroup) ||
         world.services.some((s) => noRoom(s) && groupRuns(refreshedGroup, s, world)));
+    // So does one no group can run with the types EC2 has (world 312134: its only m5.large host, the
+    // prioritized group's first type, was a Spot instance reclaimed; the group launches r5.xlarge since).
     const starvedOf = (s: WorldService) =>
+      noRoom(s) ||
       world.groups
         .filter((g) => groupRuns(g, s, world))
         .every((g) => launchesNothing(world, g) || g.name === providerGroup);
-    // A group whose every type was out of capacity for a while (a shortage of 10–25 minutes).
-    const wasShort = (g: FleetGroup) => shortOfAll(world, g);
+    // A group whose every type was out of capacity for a while (a shortage of 10–25 minutes), or a
+    // prioritized group's first type (it launched its fallback meanwhile; world 310957: 29 t3.large at
+    // MaxSize when the m5.2xlarge came back, m5-only tasks waiting for the scale-in to free units).
+    const wasShort = (g: FleetGroup) =>
+      shortOfAll(world, g) ||
+      (!!g.mixedInstances && !!world.shortage?.types.includes(namedTypes(g)?.[0] ?? ''));
     // Its services, once it is at MaxSize: the instances came at once after the shortage and ECS shared
     // them out in another order than the reference (266782).
     const shortAndFull = (s: WorldService) =>
