@@ -69,8 +69,8 @@ const optionNode = (
  * Whether group `fg` could ever run a task of one of `reqs`: by the rules (architecture, attributes,
  * `memberOf`, AZ, capacity provider; not a used port or ENI) and by size — a new instance of a type it
  * launches holds the task, a registered one has a GPU when the task wants one (a GPU task never runs on
- * a CPU group) — on one of its registered instances or on a new one; with `member`, on that registered
- * instance only. Requirements not known: it could.
+ * a CPU group) — on one of its registered instances or on a new one; with `member`, on a new instance
+ * of that member's type. Requirements not known: it could.
  */
 export const groupCouldRun = (
   placement: ClusterPlacement,
@@ -82,10 +82,13 @@ export const groupCouldRun = (
   const templates = fg.fleet.options.flatMap(
     (o) => optionNode(placement, o, fg.capacityProvider, fg.fleet.group) ?? [],
   );
-  const nodes = [
-    ...placement.nodes.filter((n) => members.has(n.ec2InstanceId ?? '')),
-    ...(member ? [] : templates),
-  ];
+  // One member: by its type (a new instance of it in this group), not by its AZ — the group's
+  // balancing puts the next launch where it wants — else by itself (a type the group no longer launches).
+  const type = member && fg.group.Instances.find((i) => i.InstanceId === member)?.InstanceType;
+  const own = templates.filter((t) => t.instanceType === type);
+  const nodes = own.length
+    ? own
+    : [...placement.nodes.filter((n) => members.has(n.ec2InstanceId ?? '')), ...(member ? [] : templates)];
   // Size: what a new instance of the node's type offers (its template: registered room less daemons).
   const holds = (n: PlacementNode, r: TaskRequirements) => {
     const t = n.isNew ? n : templates.find((x) => x.instanceType === n.instanceType);
