@@ -919,7 +919,7 @@ export const runWorld = async (
       const cpu = cpuOf(scaledService, sim.elapsedSeconds, run);
       // Judged as every service below: not while others hold the room the reference had (world 21601).
       // Nor when the room it had is gone for good (a group that launches nothing lost an instance).
-      const lost = starvedOf(scaledService) || shortAndFull(scaledService);
+      const lost = starvedOf(scaledService) || shortAndFull(scaledService) || fallbackOnly(scaledService);
       if (
         phase === 'mid' &&
         !heldByOthers &&
@@ -1003,6 +1003,15 @@ export const runWorld = async (
         world.services.some((s) => noRoom(s) && groupRuns(refreshedGroup, s, world)));
     // So does one no group can run with the types EC2 has (world 312134: its only m5.large host, the
     // prioritized group's first type, was a Spot instance reclaimed; the group launches r5.xlarge since).
+    // A service only a prioritized group's later override runs: the group launches it only when EC2 is
+    // out of its first type, which the scaler learns from such a launch (fleet.ts `launching`); the
+    // reference world, at MaxSize, launched it (world 272931: memberOf c5.* beside m5.2xlarge, c5.xlarge;
+    // 328018, the scaled service). A group that launches nothing does not count (world 279649: g1's
+    // c5.xlarge short for good, and g2's first type m5.xlarge too, so g2 launched c5.2xlarge there).
+    const fallbackOnly = (s: WorldService) =>
+      world.groups.every(
+        (g) => g.name === providerGroup || launchesNothing(world, g) || !groupRuns(g, s, world, 'first'),
+      );
     const starvedOf = (s: WorldService) =>
       noRoom(s) ||
       world.groups
@@ -1028,20 +1037,12 @@ export const runWorld = async (
       // A service only groups the scaler does not drive can run: what room it gets there is ECS's choice
       // (world 27739: the only arm64 host, the untagged provider's, took another service's replacement).
       const unreachable = world.groups.every((g) => g.name === providerGroup || !groupRuns(g, s, world));
-      // A service only a prioritized group's later override runs: the group launches it only when EC2 is
-      // out of its first type, which the scaler learns from such a launch (fleet.ts `launching`); the
-      // reference world, at MaxSize, launched it (world 272931: memberOf c5.* beside m5.2xlarge, c5.xlarge).
-      // A group that launches nothing does not count (world 279649: g1's c5.xlarge short for good, and
-      // g2's first type m5.xlarge too, so g2 launched its c5.2xlarge in the reference).
-      const fallbackOnly = world.groups.every(
-        (g) => g.name === providerGroup || launchesNothing(world, g) || !groupRuns(g, s, world, 'first'),
-      );
       if (
         s.name === boundService ||
         s.name === scaledService?.name ||
         heldByOthers ||
         unreachable ||
-        fallbackOnly ||
+        fallbackOnly(s) ||
         zoneAtMax(s) ||
         starvedOf(s) ||
         shortAndFull(s)
