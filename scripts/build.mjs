@@ -112,6 +112,12 @@ const oneCommons = {
 // bundles get a region lookup that finds none (the SDK then says "Region is missing", as after a failed
 // IMDS call) and an S3 hook that fails loudly. Also @aws-sdk/core's warning for Node below 22, which
 // never fires on the functions' runtime (nodejs22.x, serverless.yml and the release template): 0.6 KiB.
+const LAMBDA_ONLY_MODULES = {
+  imds: 'export const getInstanceMetadataRegion = async () => undefined;\n',
+  s3: "export const resolveParamsForS3 = () => { throw new Error('S3 is not built into the function bundles (scripts/build.mjs)'); };\n",
+  node22:
+    'export const state = { warningEmitted: true };\nexport const emitWarningIfUnsupportedVersion = () => {};\n',
+};
 const lambdaOnly = {
   name: 'lambda-only',
   setup(b) {
@@ -128,12 +134,7 @@ const lambdaOnly = {
       /@aws-sdk[\\/]core[\\/]/.test(args.importer) ? { path: 'node22', namespace: 'lambda-only' } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'lambda-only' }, (args) => ({
-      contents:
-        args.path === 'imds'
-          ? 'export const getInstanceMetadataRegion = async () => undefined;\n'
-          : args.path === 'node22'
-            ? 'export const state = { warningEmitted: true };\nexport const emitWarningIfUnsupportedVersion = () => {};\n'
-            : "export const resolveParamsForS3 = () => { throw new Error('S3 is not built into the function bundles (scripts/build.mjs)'); };\n",
+      contents: LAMBDA_ONLY_MODULES[args.path],
       loader: 'js',
     }));
   },

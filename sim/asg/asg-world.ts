@@ -113,6 +113,18 @@ const expandOverrides = (
     });
   });
 
+/** On-demand price per unit of capacity (weights); a type of unknown price: Infinity. */
+const perUnitPrice = (o: { type: InstanceTypeSpec; weight: number }): number =>
+  (ON_DEMAND_USD_PER_HOUR[o.type.name] ?? Number.POSITIVE_INFINITY) / o.weight;
+
+/** The options of the lowest price per unit, all of a tie (what on-demand `lowest-price` launches first). */
+const cheapestPerUnit = <T extends { type: InstanceTypeSpec; weight: number }>(
+  options: readonly T[],
+): T[] => {
+  const least = Math.min(...options.map(perUnitPrice));
+  return options.filter((o) => perUnitPrice(o) <= least * (1 + 1e-9));
+};
+
 /**
  * The types an attribute-based override launches while EC2 has them, with on-demand `lowest-price`:
  * the cheapest per unit, all of a tie (the group's launch order, below, picks among them).
@@ -120,14 +132,7 @@ const expandOverrides = (
 export const lowestPriceTypes = (
   requirements: SimInstanceRequirements,
   capacityType?: 'units' | 'vcpu' | 'memory-mib',
-): string[] => {
-  const options = expandOverrides([{ requirements }], capacityType);
-  const perUnit = options.map(
-    (o) => (ON_DEMAND_USD_PER_HOUR[o.type.name] ?? Number.POSITIVE_INFINITY) / o.weight,
-  );
-  const least = Math.min(...perUnit);
-  return options.filter((_, k) => perUnit[k]! <= least * (1 + 1e-9)).map((o) => o.type.name);
-};
+): string[] => cheapestPerUnit(expandOverrides([{ requirements }], capacityType)).map((o) => o.type.name);
 
 /** Σ weights of `instances` (desired capacity counts units). */
 export const unitsOf = (instances: readonly SimAsgInstance[]): number =>
@@ -397,19 +402,11 @@ export class AsgWorld {
     if (m.strategy === 'prioritized') return m.overrides;
     // lowest-price (ASG user guide, allocation strategies): "launches the lowest priced instance types
     // within an Availability Zone first" — per unit of capacity with weights.
-    const perUnit = m.overrides.map((o) => {
-      const usd = ON_DEMAND_USD_PER_HOUR[o.type.name];
-      return usd === undefined ? undefined : usd / o.weight;
-    });
-    const least = Math.min(...perUnit.map((p) => p ?? Number.POSITIVE_INFINITY));
-    const first = perUnit.some((p) => p === undefined)
+    // A type of unknown price: the ASG's choice among all of them.
+    const first = m.overrides.some((o) => ON_DEMAND_USD_PER_HOUR[o.type.name] === undefined)
       ? this.ctx.rng.pick(m.overrides)
-      : this.ctx.rng.pick(m.overrides.filter((_, k) => perUnit[k]! <= least * (1 + 1e-9)));
-    const rest = m.overrides
-      .map((o, k) => ({ o, p: perUnit[k] ?? Number.POSITIVE_INFINITY }))
-      .filter(({ o }) => o !== first)
-      .sort((a, b) => a.p - b.p)
-      .map(({ o }) => o);
+      : this.ctx.rng.pick(cheapestPerUnit(m.overrides));
+    const rest = m.overrides.filter((o) => o !== first).sort((a, b) => perUnitPrice(a) - perUnitPrice(b));
     return [first, ...rest];
   }
 

@@ -78,17 +78,19 @@ export const groupCouldRun = (
   reqs: readonly (TaskRequirements | undefined)[],
   member?: string,
 ): boolean => {
-  const members = new Set(member ? [member] : fg.group.Instances.map((i) => i.InstanceId));
   const templates = fg.fleet.options.flatMap(
     (o) => optionNode(placement, o, fg.capacityProvider, fg.fleet.group) ?? [],
   );
-  // One member: by its type (a new instance of it in this group), not by its AZ — the group's
-  // balancing puts the next launch where it wants — else by itself (a type the group no longer launches).
-  const type = member && fg.group.Instances.find((i) => i.InstanceId === member)?.InstanceType;
-  const own = templates.filter((t) => t.instanceType === type);
-  const nodes = own.length
-    ? own
-    : [...placement.nodes.filter((n) => members.has(n.ec2InstanceId ?? '')), ...(member ? [] : templates)];
+  const registered = (ids: ReadonlySet<string | undefined>) =>
+    placement.nodes.filter((n) => ids.has(n.ec2InstanceId));
+  let nodes: PlacementNode[];
+  if (member) {
+    // One member: by its type (a new instance of it in this group), not by its AZ — the group's
+    // balancing puts the next launch where it wants — else by itself (a type the group no longer launches).
+    const type = fg.group.Instances.find((i) => i.InstanceId === member)?.InstanceType;
+    const own = templates.filter((t) => t.instanceType === type);
+    nodes = own.length > 0 ? own : registered(new Set([member]));
+  } else nodes = [...registered(new Set(fg.group.Instances.map((i) => i.InstanceId))), ...templates];
   // Size: what a new instance of the node's type offers (its template: registered room less daemons).
   const holds = (n: PlacementNode, r: TaskRequirements) => {
     const t = n.isNew ? n : templates.find((x) => x.instanceType === n.instanceType);
