@@ -18,6 +18,7 @@ import {
   PutAttributesCommand,
   UpdateContainerInstancesStateCommand,
 } from '@aws-sdk/client-ecs';
+import { SPOT_WARNING_ATTRIBUTE } from '../core/drain/config.js';
 import type { DrainContainerInstance, DrainTask } from '../core/drain/decision.js';
 import { AwsRejectedError, TransientAwsError } from '../core/errors.js';
 import { ecsClient } from './clients.js';
@@ -32,13 +33,7 @@ import { DEFAULT_RETRY, NO_RETRY, type RetryPolicy, retrying } from './retry.js'
  */
 export const DRAIN_START_ATTRIBUTE = 'ecs-autoscaler.drain-started-at';
 
-/**
- * Container-instance attribute marking a Spot interruption warning (epoch seconds), written with the
- * drain start after DRAINING. The sweeper lists ACTIVE container instances carrying it and sets them
- * DRAINING again until they are gone (the reclaim deregisters them). Spot instances never go to a warm
- * pool, so the mark cannot come back on a reused instance.
- */
-export const SPOT_WARNING_ATTRIBUTE = 'ecs-autoscaler.spot-warned-at';
+export { SPOT_WARNING_ATTRIBUTE };
 
 /** DescribeTasks accepts up to 100 tasks per call; DescribeServices up to 10 services. */
 const DESCRIBE_TASKS_BATCH = 100;
@@ -117,6 +112,7 @@ const toObserved = (ci: SdkContainerInstance): ObservedContainerInstance | undef
     status: ci.status ?? 'UNKNOWN',
     ...(ci.ec2InstanceId ? { ec2InstanceId: ci.ec2InstanceId } : {}),
     ...(seconds !== undefined ? { drainStartedAt: new Date(seconds * 1000) } : {}),
+    ...(ci.attributes?.some((a) => a.name === SPOT_WARNING_ATTRIBUTE) ? { spotWarned: true as const } : {}),
   };
 };
 

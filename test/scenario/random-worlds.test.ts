@@ -77,7 +77,11 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * 312134 (the judge: a first type short for a while, then the group at MaxSize with its fallback; a
  * service no group can run with what EC2 has after a Spot reclaim), 281394 (a member of another AZ than
  * the waiting zonal task's was "never able to run it" and scaled in while tasks waited: judged by its type;
- * 321335 the same), 328018 (the judge: a scaled service only a prioritized group's fallback runs).
+ * 321335 the same), 328018 (the judge: a scaled service only a prioritized group's fallback runs),
+ * 282076 (a Spot warning on a host the scaler was draining: it set the host ACTIVE again for waiting
+ * tasks and the reclaim took a task; the drainer now marks the warning and the scaler leaves it),
+ * 282092 and 345305 (the judge: a zonal service regrown launch by launch toward its AZ after a late
+ * reclaim; the scaled service after its group's first type was short).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -90,6 +94,7 @@ const SEEDS = [
   ...[260100, 260259, 260074, 261387, 261432, 261138, 264250, 268732],
   ...[269186, 272931, 278372, 279649, 287887, 269660, 284301, 288730, 289643, 280435],
   ...[15098, 48145, 310957, 312134, 281394, 321335, 328018],
+  ...[282076, 282092, 345305],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

@@ -22,6 +22,7 @@
  * Pure: the snapshot's container-instance attributes are the memory; time is `now`.
  */
 import type { CapacityAnalysis, InstanceView } from '../capacity/capacity.js';
+import { SPOT_WARNING_ATTRIBUTE } from '../drain/config.js';
 import type {
   AsgInstance,
   AutoScalingGroup,
@@ -97,8 +98,15 @@ export const ownDrains = (
   for (const ci of analysis.instances) {
     const id = ci.ec2InstanceId;
     if (!id || !members.has(id)) continue;
-    const mark = attr(raw.get(ci.containerInstanceArn), OWN_DRAIN_ATTRIBUTE);
-    if (ci.status === 'DRAINING' && (mark !== undefined || legacy.includes(id))) {
+    const rawCi = raw.get(ci.containerInstanceArn);
+    const mark = attr(rawCi, OWN_DRAIN_ATTRIBUTE);
+    // A Spot-warned instance is the drainer's drain, even when it was the scaler's first: never set ACTIVE
+    // again (the reclaim takes it within two minutes).
+    if (
+      ci.status === 'DRAINING' &&
+      attr(rawCi, SPOT_WARNING_ATTRIBUTE) === undefined &&
+      (mark !== undefined || legacy.includes(id))
+    ) {
       out.ids.push(id);
       const start = epoch(mark);
       if (start !== undefined) out.startedAt.set(id, start);

@@ -25,6 +25,15 @@ export const DrainTags = {
 } as const;
 
 /**
+ * Container-instance attribute marking a Spot interruption warning (epoch seconds), written by the drainer
+ * with the drain start. The sweeper lists ACTIVE container instances carrying it and sets them DRAINING
+ * again until they are gone (the reclaim deregisters them); the cluster scaler never counts a DRAINING
+ * instance carrying it as its own drain to undo. Spot instances never go to a warm pool, so the mark
+ * cannot come back on a reused instance.
+ */
+export const SPOT_WARNING_ATTRIBUTE = 'ecs-autoscaler.spot-warned-at';
+
+/**
  * The Spot-warning tag's value: `<epoch seconds>` of the latest warning, then, space-separated, the EC2
  * ids of warned members whose agent had not registered yet (`i-a,i-b`): the sweeper drains each once it
  * registers. At most {@link SPOT_PENDING_MAX} ids (a tag value holds 256 characters), the latest kept.

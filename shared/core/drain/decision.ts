@@ -60,6 +60,8 @@ export interface DrainContainerInstance {
   status: string;
   /** When the drainer first saw this drain (container-instance attribute); unknown when never recorded. */
   drainStartedAt?: Date;
+  /** The drainer has recorded a Spot interruption warning on it (container-instance attribute). */
+  spotWarned?: true;
 }
 
 /** The terminate lifecycle hook to complete. */
@@ -122,7 +124,7 @@ export interface DrainPlan {
   instanceId: string;
   asgName: string;
   containerInstanceArn?: string;
-  /** Writes to apply in order; empty for `wait` and `ignore`. */
+  /** Writes to apply in order; for `wait`, only a Spot warning's record; none for `ignore`. */
   steps: readonly DrainStep[];
   /** Why, in words a user understands. */
   reasons: readonly string[];
@@ -280,6 +282,18 @@ export const decideDrain = (facts: DrainFacts, policy: DrainPolicy, now: Date): 
     reasons.push(
       `instance is DRAINING but no lifecycle hook holds it (state: ${state ?? 'not in the group'})`,
     );
+    if (facts.trigger === DrainTriggers.spotInterruption && !ci.spotWarned) {
+      // Already DRAINING (the scaler's scale-in, or an operator): the warning is still recorded, or the
+      // scaler, seeing its own drain and tasks waiting, would set it ACTIVE again for the reclaim to take.
+      // The mark makes the drain the drainer's: the scaler leaves it alone, the sweeper re-drains it.
+      steps.push({
+        kind: 'record-drain-start',
+        containerInstanceArn: ci.arn,
+        at: ci.drainStartedAt ?? now,
+        spotWarning: true,
+      });
+      reasons.push('the Spot warning is recorded on it: it stays DRAINING until the reclaim');
+    }
     return plan(leaving ? 'wait' : 'ignore');
   }
 

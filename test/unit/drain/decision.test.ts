@@ -119,9 +119,22 @@ describe('decideDrain', () => {
     },
     {
       name: 'duplicate Spot warning on a DRAINING InService instance: wait, no write',
-      f: facts({ trigger: 'spot-interruption', lifecycleState: 'InService', tasks: [task('a')] }),
+      f: facts({
+        trigger: 'spot-interruption',
+        lifecycleState: 'InService',
+        containerInstance: { arn: CI, status: 'DRAINING', spotWarned: true },
+        tasks: [task('a')],
+      }),
       action: 'wait',
       steps: [],
+    },
+    {
+      // World 282076: the scaler's own scale-in had it DRAINING; unmarked, the scaler set it ACTIVE again
+      // for waiting tasks 8 s after the warning, and the reclaim took a task.
+      name: 'Spot warning on an instance DRAINING without the mark (the scaler drained it): record the warning',
+      f: facts({ trigger: 'spot-interruption', lifecycleState: 'InService', tasks: [task('a')] }),
+      action: 'wait',
+      steps: ['record-drain-start'],
     },
     {
       name: 'rebalance recommendation with capacity rebalancing off: ignore',

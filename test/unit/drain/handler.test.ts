@@ -54,6 +54,8 @@ interface World {
   daemonServices?: string[];
   /** The container instance carries the Spot-warning mark and is ACTIVE (the sweeper's Spot watch). */
   spotWarnedActive?: boolean;
+  /** The container instance carries the Spot-warning mark (a warning the drainer already recorded). */
+  spotMarked?: boolean;
 }
 
 /** A mocked account: one group 'web-prod-asg' with one instance, its container instance and tasks. */
@@ -123,10 +125,12 @@ const world = (w: World = {}) => {
             containerInstanceArn: CI,
             ec2InstanceId: ID,
             status,
-            attributes:
-              w.drainStartedAtSeconds !== undefined
+            attributes: [
+              ...(w.drainStartedAtSeconds !== undefined
                 ? [{ name: DRAIN_START_ATTRIBUTE, value: String(w.drainStartedAtSeconds) }]
-                : [],
+                : []),
+              ...(w.spotMarked ? [{ name: SPOT_WARNING_ATTRIBUTE, value: String(NOW / 1000 - 30) }] : []),
+            ],
           },
         ]
       : [],
@@ -705,6 +709,30 @@ describe('instance-drainer handler: reliability (issue 15)', () => {
       .commandCalls(PutAttributesCommand)
       .flatMap((c) => (c.args[0].input.attributes ?? []).map((a) => a.name));
     expect(names).toEqual([DRAIN_START_ATTRIBUTE, SPOT_WARNING_ATTRIBUTE]);
+  });
+
+  it('Spot: an instance the scaler was already draining gets the mark too (no other write), once', async () => {
+    // World 282076: unmarked, the scaler read it as its own drain and set it ACTIVE again for waiting tasks.
+    world({ lifecycleState: 'InService', ciStatus: 'DRAINING', tasks: [{ n: 1, lastStatus: 'RUNNING' }] });
+    const result = await invoke(load('ec2/spot-instance-interruption-warning.json'));
+    expect(result.plans[0]?.action).toBe('wait');
+    const names = ecs
+      .commandCalls(PutAttributesCommand)
+      .flatMap((c) => (c.args[0].input.attributes ?? []).map((a) => a.name));
+    expect(names).toEqual([DRAIN_START_ATTRIBUTE, SPOT_WARNING_ATTRIBUTE]);
+    expect(asg).toHaveReceivedCommandTimes(CreateOrUpdateTagsCommand, 1);
+    expect(ecs).not.toHaveReceivedCommand(UpdateContainerInstancesStateCommand);
+    // The duplicate delivery (EventBridge delivers at least once) finds the mark and writes nothing.
+    ecs.resetHistory();
+    asg.resetHistory();
+    world({
+      lifecycleState: 'InService',
+      ciStatus: 'DRAINING',
+      spotMarked: true,
+      tasks: [{ n: 1, lastStatus: 'RUNNING' }],
+    });
+    expect((await invoke(load('ec2/spot-instance-interruption-warning.json'))).plans[0]?.action).toBe('wait');
+    expect(writes()).toBe(0);
   });
 
   it('Spot: tags the group of the instance with the warning, so the sweeper watches its cluster (issue 19)', async () => {

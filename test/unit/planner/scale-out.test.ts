@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SPOT_WARNING_ATTRIBUTE } from '../../../shared/core/drain/config.js';
 import { ago, type ClusterSpec, fleet, NOW, planOf, snapshotOf } from './builders.js';
 
 const FULL = { usedCpu: 4096, usedMem: 8192, running: 2 };
@@ -292,6 +293,25 @@ describe('planCluster — scale-out guards', () => {
     expect(plan.activate.map((a) => a.ec2InstanceId)).toEqual(['i-00000000000000002']);
     expect(plan.desiredCapacity.proposed).toBe(2);
     expect(plan.stateTags['ecs-autoscaler:draining']).toBe('');
+  });
+
+  it('never reactivates its own drain once the drainer has marked a Spot warning on it', () => {
+    // World 282076: the scaler's scale-in had a Spot instance DRAINING when its interruption warning
+    // came; 8 s later, for waiting tasks, the scaler set it ACTIVE again and the reclaim took a task.
+    const snapshot = snapshotOf({
+      instances: [
+        { id: 'i-00000000000000001', ...FULL },
+        { id: 'i-00000000000000002', status: 'DRAINING', usedCpu: 1024, usedMem: 1024, running: 1 },
+      ],
+      services: [{ name: 'web', cpu: 1024, mem: 1024, desired: 9 }],
+      group: { tags: { 'ecs-autoscaler:draining': 'i-00000000000000002' } },
+    });
+    const warned = snapshot.containerInstances.find((c) => c.ec2InstanceId === 'i-00000000000000002')!;
+    warned.attributes = [...(warned.attributes ?? []), { name: SPOT_WARNING_ATTRIBUTE, value: '1795348790' }];
+    const plan = planOf(snapshot);
+    expect(plan.activate).toEqual([]);
+    expect(plan.action).toBe('scale-out');
+    expect(plan.desiredCapacity.proposed).toBeGreaterThan(2);
   });
 
   /** One busy instance, the scaler's own empty DRAINING one, and `services` (web among them). */
