@@ -112,11 +112,15 @@ const oneCommons = {
 // bundles get a region lookup that finds none (the SDK then says "Region is missing", as after a failed
 // IMDS call) and an S3 hook that fails loudly. Also @aws-sdk/core's warning for Node below 22, which
 // never fires on the functions' runtime (nodejs22.x, serverless.yml and the release template): 0.6 KiB.
+// And @aws-sdk/core's user-agent feature check, which only adds the SDK's feature metrics (retry mode,
+// account-id endpoint mode, credential source: the `m/` part of the User-Agent header, AWS's telemetry)
+// to each request; nothing reads them back: 0.8 KiB. The CLI keeps all four.
 const LAMBDA_ONLY_MODULES = {
   imds: 'export const getInstanceMetadataRegion = async () => undefined;\n',
   s3: "export const resolveParamsForS3 = () => { throw new Error('S3 is not built into the function bundles (scripts/build.mjs)'); };\n",
   node22:
     'export const state = { warningEmitted: true };\nexport const emitWarningIfUnsupportedVersion = () => {};\n',
+  features: 'export const checkFeatures = async () => {};\n',
 };
 const lambdaOnly = {
   name: 'lambda-only',
@@ -132,6 +136,11 @@ const lambdaOnly = {
     );
     b.onResolve({ filter: /^\.\/emitWarningIfUnsupportedVersion$/ }, (args) =>
       /@aws-sdk[\\/]core[\\/]/.test(args.importer) ? { path: 'node22', namespace: 'lambda-only' } : undefined,
+    );
+    b.onResolve({ filter: /^\.\/check-features$/ }, (args) =>
+      /middleware-user-agent[\\/]user-agent-middleware\.js$/.test(args.importer)
+        ? { path: 'features', namespace: 'lambda-only' }
+        : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'lambda-only' }, (args) => ({
       contents: LAMBDA_ONLY_MODULES[args.path],

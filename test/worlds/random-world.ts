@@ -630,9 +630,6 @@ const populate = (sim: Sim, world: World, desired: (s: WorldService) => number):
  * instance refresh moved a few seconds before the judge looks is placed, not missing (world 38215: 7 of 8
  * RUNNING at 38 min and the eighth PENDING on its new host).
  */
-/** From when a Spot reclaim of a zonal service's host leaves too little time to regrow it by 38 min. */
-const LATE_RECLAIM_SECONDS = 1200;
-
 const running = (sim: Sim, service: string): number =>
   [...sim.ecs.cluster(CLUSTER)!.instances.values()]
     .flatMap((ci) => [...ci.tasks])
@@ -768,8 +765,6 @@ export const runWorld = async (
   isolate();
   const sim = fleetWorld(world.groups, seed);
   const problems: string[] = [];
-  // Task groups (`service:<name>`) whose host a Spot reclaim took late in the run (see zoneRegrown).
-  const lateReclaimed = new Set<string>();
   try {
     if (world.shortage) {
       const { types, seconds } = world.shortage;
@@ -790,8 +785,6 @@ export const runWorld = async (
           .filter((i) => i.spot && i.lifecycleState === 'InService');
         const victim = spot[(seed + k) % Math.max(1, spot.length)];
         if (!victim) return;
-        if (t >= LATE_RECLAIM_SECONDS)
-          for (const task of victim.containerInstance?.tasks ?? []) lateReclaimed.add(task.group);
         sim.interruptSpot(victim.id);
         // The drainer must start the drain at once (its tasks have two minutes to move); an instance
         // whose agent registers after the warning, at the next sweep (one minute) after it registers.
@@ -926,14 +919,7 @@ export const runWorld = async (
       const cpu = cpuOf(scaledService, sim.elapsedSeconds, run);
       // Judged as every service below: not while others hold the room the reference had (world 21601).
       // Nor when the room it had is gone for good (a group that launches nothing lost an instance).
-      // A zonal one grows launch by launch toward its AZ after a shortage, as every service below
-      // (zoneAtMax; world 345305: r5-only in us-east-1c, the first type back at 19 min, asked for again at
-      // 36 min, then one launch a minute).
-      const lost =
-        starvedOf(scaledService) ||
-        shortAndFull(scaledService) ||
-        fallbackOnly(scaledService) ||
-        zoneAtMax(scaledService);
+      const lost = starvedOf(scaledService) || shortAndFull(scaledService) || fallbackOnly(scaledService);
       if (
         phase === 'mid' &&
         !heldByOthers &&
@@ -1046,11 +1032,6 @@ export const runWorld = async (
     const zoneAtMax = (s: WorldService) =>
       s.zone !== undefined &&
       world.groups.filter((g) => groupRuns(g, s, world)).every((g) => atMax(g) || wasShort(g));
-    // A zonal service whose host a Spot reclaim took from 20 min on, in a group whose own scale-in left its
-    // AZ the fullest: the group's balancing puts the replacements in the other AZs first, and the scaler
-    // buys launch by launch until one lands in the service's AZ (docs/placement.md; world 282092: 11
-    // launches from 28 min, the eighth s0 task not placed at 38 min).
-    const zoneRegrown = (s: WorldService) => s.zone !== undefined && lateReclaimed.has(`service:${s.name}`);
     scaledJudge('mid');
     for (const s of world.services) {
       // A service only groups the scaler does not drive can run: what room it gets there is ECS's choice
@@ -1063,7 +1044,6 @@ export const runWorld = async (
         unreachable ||
         fallbackOnly(s) ||
         zoneAtMax(s) ||
-        zoneRegrown(s) ||
         starvedOf(s) ||
         shortAndFull(s)
       )
@@ -1086,10 +1066,23 @@ export const runWorld = async (
         Math.ceil((d * deployment.minimumHealthyPercent) / 100) < d;
       // Not while others hold the room the reference had, as liveness (world 44474: the only group, a
       // provider's the scaler stands aside from, lost its one host to someone's drain).
+      // Nor when only prioritized groups' first types run the new revision and each was short for a while:
+      // its tasks wait for the scaler's re-ask, 15 minutes after the fallback's last registration
+      // (docs/fleets.md; world 350502: m5.large short until 22 min, the t3.large fallback registered
+      // then, m5.large asked for again at 35 min, the last old task stopped at 39 min).
+      const revision = { ...deployedService, td: deployedDefinition(world, deployedService) };
+      const laterOnly = (g: FleetGroup): FleetGroup =>
+        g.mixedInstances
+          ? { ...g, mixedInstances: { ...g.mixedInstances, overrides: g.mixedInstances.overrides.slice(1) } }
+          : g;
+      const awaitsReAsk = world.groups
+        .filter((g) => groupRuns(g, revision, world))
+        .every((g) => !shortOfAll(world, g) && wasShort(g) && !groupRuns(laterOnly(g), revision, world));
       const judged =
         !heldByOthers &&
         !starvedOf(deployedService) &&
         !shortAndFull(deployedService) &&
+        !awaitsReAsk &&
         deployedService.name !== boundService &&
         deployedService.name !== scaledService?.name &&
         moves &&

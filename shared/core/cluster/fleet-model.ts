@@ -224,12 +224,12 @@ export const sizeFleetWithModel = (
       byGroup.set(best.g, entry);
     }
     for (const [g, { demands: gd, option, node, why }] of byGroup) {
-      const want = placeTasks(gd, [], { templates: [node] }).newInstances.length;
+      const want = placeTasks(gd, [], { templates: [node], balance: true }).newInstances.length;
       // The deficit is before guards: what the tasks need, counted once (first round).
       if (round === 0) deficit += want;
       if (g.blocked) continue;
       const cap = growthCap(g, option);
-      const got = placeTasks(gd, [], { templates: [node], maxNew: cap });
+      const got = placeTasks(gd, [], { templates: [node], maxNew: cap, balance: true });
       const overflow = got.unplaced.filter((u) => u.reason === 'max-instances');
       const instances = got.newInstances.length;
       if (instances > 0) {

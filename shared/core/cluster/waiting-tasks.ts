@@ -304,7 +304,10 @@ export const sizeWithModel = (
   const booting = first
     ? Array.from({ length: inFlight }, (_, k) => ({ ...first, id: `in-flight-${k + 1}` }))
     : [];
-  const r = placeTasks(demands, [...placement.nodes, ...booting], { templates: placement.templates });
+  const r = placeTasks(demands, [...placement.nodes, ...booting], {
+    templates: placement.templates,
+    balance: true,
+  });
   const byType: Record<string, number> = {};
   for (const n of r.newInstances) byType[n.instanceType] = (byType[n.instanceType] ?? 0) + 1;
   return { deficit: r.newInstances.length, byType, unplaced: r.unplaced.reduce((s, u) => s + u.count, 0) };

@@ -48,6 +48,8 @@ export interface PlacementNode {
    * or the one a booting member was launched in). Undefined: not known, any.
    */
   zones?: readonly string[] | undefined;
+  /** A template: its group's members (Pending, InService) in each of `zones` — where it launches next. */
+  zoneCounts?: { group: string; counts: readonly number[] } | undefined;
   /** The capacity provider the instance belongs to (`capacityProviderName`; a template: its group's). */
   capacityProvider?: string | undefined;
 }
@@ -271,7 +273,19 @@ export const templateNode = (
     registeredAt: undefined,
     runningTasks: 0,
     isNew: true,
-    ...(zones?.length ? { zones } : {}),
+    ...(zones?.length
+      ? {
+          zones,
+          zoneCounts: {
+            group: group!,
+            counts: zones.map(
+              (z) =>
+                of!.Instances.filter((i) => i.AvailabilityZone === z && /^(Pe|In)/.test(i.LifecycleState))
+                  .length,
+            ),
+          },
+        }
+      : {}),
     ...(capacityProvider ? { capacityProvider } : {}),
   };
 };
