@@ -90,6 +90,33 @@ describe('tasks bound to Availability Zones on the simulator', () => {
     expect(liveZones(sim, 'g')).toEqual(['us-east-1b', 'us-east-1b', 'us-east-1b']);
   });
 
+  it('a group out of balance: one ask reaches the AZ, with the launches its balancing puts elsewhere first', async () => {
+    // Random world 282092: after the scale-in left one AZ the fullest, the scaler bought one instance a
+    // minute, each landing in another AZ (11 asks before one reached the task's AZ).
+    sim = zonal({
+      name: 'zonal',
+      taskDefinition: 'web',
+      desiredCount: 2,
+      placementConstraints: [
+        { type: 'memberOf', expression: 'attribute:ecs.availability-zone == us-east-1b' },
+      ],
+    });
+    await growsFor(sim, 'zonal', 5);
+    expect(liveZones(sim, 'g')).toEqual(['us-east-1b', 'us-east-1b', 'us-east-1b']);
+    // Seven tasks need a fourth host in us-east-1b: the group launches in us-east-1a and us-east-1c until
+    // they catch up (three each), then in the three AZs, us-east-1b last at worst.
+    const from = sim.elapsedSeconds;
+    sim.trace(CLUSTER, 'zonal', [[from + 60, 7]]);
+    await sim.runFor(600);
+    const asks = sim.timeline.actions.filter(
+      (a) => a.t > from && a.fn === 'cluster-scaler' && a.command === 'SetDesiredCapacity' && !a.error,
+    );
+    expect(asks.map((a) => (a.input as { DesiredCapacity: number }).DesiredCapacity)).toEqual([12]);
+    expect(tasksOf(sim, 'zonal')).toEqual({ desired: 7, running: 7 });
+    expect(scalerErrors(sim)).toEqual([]);
+    expect(violations(sim)).toEqual([]);
+  });
+
   it('awsvpc subnets in two AZs: a free host in the third takes none, the group grows for them', async () => {
     sim = api(2);
     await growsFor(sim, 'api', 6);
