@@ -75,17 +75,22 @@ const api = (desiredCount: number): Sim =>
     subnets: ['subnet-a0000000', 'subnet-b0000000'],
   });
 
+/** The service `zonal` (memberOf us-east-1b), grown from 2 to 5 tasks by {@link growsFor}. */
+const grownInB = async (): Promise<Sim> => {
+  // Set before growing, so that afterEach disposes of it when an expectation fails.
+  sim = zonal({
+    name: 'zonal',
+    taskDefinition: 'web',
+    desiredCount: 2,
+    placementConstraints: [{ type: 'memberOf', expression: 'attribute:ecs.availability-zone == us-east-1b' }],
+  });
+  await growsFor(sim, 'zonal', 5);
+  return sim;
+};
+
 describe('tasks bound to Availability Zones on the simulator', () => {
   it('memberOf on the AZ: the group grows until instances land in that AZ, then gives back the others', async () => {
-    sim = zonal({
-      name: 'zonal',
-      taskDefinition: 'web',
-      desiredCount: 2,
-      placementConstraints: [
-        { type: 'memberOf', expression: 'attribute:ecs.availability-zone == us-east-1b' },
-      ],
-    });
-    await growsFor(sim, 'zonal', 5);
+    sim = await grownInB();
     // Five tasks of 1024 CPU: three m5.large in us-east-1b; the launches that went elsewhere are gone.
     expect(liveZones(sim, 'g')).toEqual(['us-east-1b', 'us-east-1b', 'us-east-1b']);
   });
@@ -93,15 +98,7 @@ describe('tasks bound to Availability Zones on the simulator', () => {
   it('a group out of balance: one ask reaches the AZ, with the launches its balancing puts elsewhere first', async () => {
     // Random world 282092: after the scale-in left one AZ the fullest, the scaler bought one instance a
     // minute, each landing in another AZ (11 asks before one reached the task's AZ).
-    sim = zonal({
-      name: 'zonal',
-      taskDefinition: 'web',
-      desiredCount: 2,
-      placementConstraints: [
-        { type: 'memberOf', expression: 'attribute:ecs.availability-zone == us-east-1b' },
-      ],
-    });
-    await growsFor(sim, 'zonal', 5);
+    sim = await grownInB();
     expect(liveZones(sim, 'g')).toEqual(['us-east-1b', 'us-east-1b', 'us-east-1b']);
     // Seven tasks need a fourth host in us-east-1b: the group launches in us-east-1a and us-east-1c until
     // they catch up (three each), then in the three AZs, us-east-1b last at worst.
