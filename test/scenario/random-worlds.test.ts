@@ -81,8 +81,9 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * 282076 (a Spot warning on a host the scaler was draining: it set the host ACTIVE again for waiting
  * tasks and the reclaim took a task; the drainer now marks the warning and the scaler leaves it),
  * 282092 and 345305 (a zonal service regrown launch by launch, one a minute, toward its AZ: a group's
- * growth is now sized for the launches its AZ balancing puts in the other AZs first), 350502 (the judge:
- * a rolling update waiting for the re-ask of its group's first type after a shortage).
+ * growth is now sized for the launches its AZ balancing puts in the other AZs first), 350502, 369828 and
+ * 370061 (the judge: a rolling update, and services, waiting for the re-ask of their group's first type
+ * after a shortage), 365166 (the judge: a daemon bound to m5.* takes no room on the group's c5.large).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -95,7 +96,7 @@ const SEEDS = [
   ...[260100, 260259, 260074, 261387, 261432, 261138, 264250, 268732],
   ...[269186, 272931, 278372, 279649, 287887, 269660, 284301, 288730, 289643, 280435],
   ...[15098, 48145, 310957, 312134, 281394, 321335, 328018],
-  ...[282076, 282092, 345305, 350502],
+  ...[282076, 282092, 345305, 350502, 369828, 370061, 365166],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

@@ -31,7 +31,12 @@
 import { lowestPriceTypes } from '../../sim/asg/asg-world.js';
 import type { SimAsgInstance } from '../../sim/asg/model.js';
 import { createCapacityProvider, setDefaultCapacityProviderStrategy } from '../../sim/coexist.js';
-import { instanceType, reservationOf, type TaskDefinitionSpec } from '../../sim/ecs/resources.js';
+import {
+  instanceType,
+  instanceTypeFacts,
+  reservationOf,
+  type TaskDefinitionSpec,
+} from '../../sim/ecs/resources.js';
 import type { Sim } from '../../sim/index.js';
 import { isolate } from '../faults/run-matrix.js';
 import { CLUSTER, type FleetGroup, fleetWorld } from '../scenario/fleet-world.js';
@@ -486,9 +491,19 @@ const groupRuns = (
   // Room: a type smaller than the task beside the daemon never runs it (world 28394: a 2,048-CPU task only
   // the capacity provider's group, which the scaler does not drive, could run).
   const task = reservationOf(td).reservation;
-  const [cpu, memory] = !world.daemon ? [0, 0] : world.daemonOn ? [256, 1024] : [128, 128];
+  // A daemon bound to some instances takes room only on those its rule takes (world 365166: a daemon on
+  // m5.* beside a prioritized c5.large/m5.large group; a 2,048-CPU task fits a c5.large, never an m5.large).
+  const on = /attribute:(\S+) (?:==|=~) (\S+)/.exec(world.daemonOn ?? '');
+  const daemonOn = (t: string) =>
+    !on ||
+    (on[1] === 'pool'
+      ? g.agentAttributes?.pool === on[2]
+      : on[1] === 'ecs.cpu-architecture'
+        ? instanceTypeFacts(t)?.arch === on[2]
+        : t.startsWith(on[2]!.replace('*', '')));
   const holds = (t: string) => {
     const type = instanceType(t);
+    const [cpu, memory] = !world.daemon || !daemonOn(t) ? [0, 0] : world.daemonOn ? [256, 1024] : [128, 128];
     return type.cpu - cpu >= task.cpu && type.memory - memory >= task.memory;
   };
   const arm = td.cpuArchitecture === 'ARM64';
@@ -919,7 +934,11 @@ export const runWorld = async (
       const cpu = cpuOf(scaledService, sim.elapsedSeconds, run);
       // Judged as every service below: not while others hold the room the reference had (world 21601).
       // Nor when the room it had is gone for good (a group that launches nothing lost an instance).
-      const lost = starvedOf(scaledService) || shortAndFull(scaledService) || fallbackOnly(scaledService);
+      const lost =
+        starvedOf(scaledService) ||
+        shortAndFull(scaledService) ||
+        fallbackOnly(scaledService) ||
+        awaitsReAsk(scaledService);
       if (
         phase === 'mid' &&
         !heldByOthers &&
@@ -1023,6 +1042,20 @@ export const runWorld = async (
     const wasShort = (g: FleetGroup) =>
       shortOfAll(world, g) ||
       (!!g.mixedInstances && !!world.shortage?.types.includes(namedTypes(g)?.[0] ?? ''));
+    // A service only prioritized groups' first types run, each short for 15 minutes or more and then back:
+    // the group launched its fallback meanwhile, and the scaler asks for the first type again once that
+    // fallback is 15 minutes old (docs/fleets.md), so its tasks may still wait at 38 min (world 350502, a
+    // rolling update: m5.large short until 22 min, asked for again at 35 min, the last old task stopped at
+    // 39 min; 369828 and 370061: c5-only and r5-only services, their first types back at 24 min).
+    const laterOnly = (g: FleetGroup): FleetGroup =>
+      g.mixedInstances
+        ? { ...g, mixedInstances: { ...g.mixedInstances, overrides: g.mixedInstances.overrides.slice(1) } }
+        : g;
+    const awaitsReAsk = (s: WorldService) =>
+      (world.shortage?.seconds ?? 0) >= 900 &&
+      world.groups
+        .filter((g) => groupRuns(g, s, world))
+        .every((g) => !shortOfAll(world, g) && wasShort(g) && !groupRuns(laterOnly(g), s, world));
     // Its services, once it is at MaxSize: the instances came at once after the shortage and ECS shared
     // them out in another order than the reference (266782).
     const shortAndFull = (s: WorldService) =>
@@ -1044,6 +1077,7 @@ export const runWorld = async (
         unreachable ||
         fallbackOnly(s) ||
         zoneAtMax(s) ||
+        awaitsReAsk(s) ||
         starvedOf(s) ||
         shortAndFull(s)
       )
@@ -1066,23 +1100,13 @@ export const runWorld = async (
         Math.ceil((d * deployment.minimumHealthyPercent) / 100) < d;
       // Not while others hold the room the reference had, as liveness (world 44474: the only group, a
       // provider's the scaler stands aside from, lost its one host to someone's drain).
-      // Nor when only prioritized groups' first types run the new revision and each was short for a while:
-      // its tasks wait for the scaler's re-ask, 15 minutes after the fallback's last registration
-      // (docs/fleets.md; world 350502: m5.large short until 22 min, the t3.large fallback registered
-      // then, m5.large asked for again at 35 min, the last old task stopped at 39 min).
+      // Nor when its new revision waits for a first type's re-ask (awaitsReAsk; world 350502).
       const revision = { ...deployedService, td: deployedDefinition(world, deployedService) };
-      const laterOnly = (g: FleetGroup): FleetGroup =>
-        g.mixedInstances
-          ? { ...g, mixedInstances: { ...g.mixedInstances, overrides: g.mixedInstances.overrides.slice(1) } }
-          : g;
-      const awaitsReAsk = world.groups
-        .filter((g) => groupRuns(g, revision, world))
-        .every((g) => !shortOfAll(world, g) && wasShort(g) && !groupRuns(laterOnly(g), revision, world));
       const judged =
         !heldByOthers &&
         !starvedOf(deployedService) &&
         !shortAndFull(deployedService) &&
-        !awaitsReAsk &&
+        !awaitsReAsk(revision) &&
         deployedService.name !== boundService &&
         deployedService.name !== scaledService?.name &&
         moves &&
