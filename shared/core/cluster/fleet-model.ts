@@ -42,7 +42,7 @@ import {
   leftToOthers,
 } from './fleet-scale-out.js';
 import { type ClusterPlacement, runsOn, withTemplates } from './placement-context.js';
-import { type ModelHeadroom, modelDemands, type WaitingTasks } from './waiting-tasks.js';
+import { idleLaunches, type ModelHeadroom, modelDemands, type WaitingTasks } from './waiting-tasks.js';
 
 /** What the placement model sizes for the groups. */
 export interface FleetModelSizing {
@@ -242,6 +242,7 @@ export const sizeFleetWithModel = (
             reasons: [
               why,
               `the placement model (host ports, task ENIs, attributes, constraints) needs ${want} new ${option.instanceType || 'instance'}(s) for what this group takes`,
+              ...idleLaunches(got.newInstances),
             ],
             capped: overflow.length > 0,
           }),

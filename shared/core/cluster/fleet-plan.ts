@@ -452,6 +452,7 @@ export const withModelDeficit = (
   modelDeficit: number | undefined,
   fgs: readonly FleetGroup[] = [],
   needs: readonly Resources[] = [],
+  idle: readonly string[] = [],
 ): FleetScaleOutAssessment => {
   if (modelDeficit === undefined) return out;
   // CPU/memory packing found room the placement model does not (a port, an ENI, a constraint): grow the
@@ -480,6 +481,7 @@ export const withModelDeficit = (
                 tasks: 0,
                 reasons: [
                   `the placement model (host ports, task ENIs, attributes, constraints) needs ${modelDeficit} new instance(s)${instances < modelDeficit ? `; capped at ${instances}` : ''}`,
+                  ...idle,
                 ],
               },
             ]
@@ -501,6 +503,7 @@ export const withModelDeficit = (
         instances,
         units: growthUnits(roomUnits, instances, only.option.weight),
         wantedInstances: modelDeficit,
+        reasons: [...only.reasons, ...idle],
       },
     ],
   };

@@ -383,6 +383,7 @@ const planClusterNow = (
       waiting.modelDeficit,
       fgs,
       waiting.sizing.unplaced.map((u) => u.reservation),
+      waiting.modelIdle,
     );
   const reactivate = out.reactivate.filter((i) => gs.ownDraining.includes(i));
   plan.capacityDeficitInstances = out.deficit;

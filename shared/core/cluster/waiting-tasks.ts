@@ -253,6 +253,8 @@ export interface ModelSizing {
   byType: Record<string, number>;
   /** Tasks no new instance takes (should not happen: classified unplaceable before). */
   unplaced: number;
+  /** A reason when some new instances take no task (launches in other AZs first; {@link idleLaunches}). */
+  idle: string[];
 }
 
 /** `count` copies of the largest task kept free (CPU/memory/GPU only). */
@@ -288,6 +290,16 @@ export const modelDemands = (
   return demands;
 };
 
+/** Says how many new instances take no task: launches the group's AZ balancing puts before its tasks' AZ. */
+export const idleLaunches = (opened: PlaceResult['newInstances']): string[] => {
+  const idle = opened.filter((n) => n.node.groups.size === 0).length;
+  return idle > 0
+    ? [
+        `${idle} new instance(s) take no task: the group balances its AZs and launches them before one lands where the tasks may run`,
+      ]
+    : [];
+};
+
 /**
  * Sizes a scale-out with the placement model: the waiting tasks that need capacity, and `headroom` copies of
  * the largest task (CPU/memory/GPU only), on the current nodes, then on `inFlight` instances (booting or not
@@ -310,7 +322,12 @@ export const sizeWithModel = (
   });
   const byType: Record<string, number> = {};
   for (const n of r.newInstances) byType[n.instanceType] = (byType[n.instanceType] ?? 0) + 1;
-  return { deficit: r.newInstances.length, byType, unplaced: r.unplaced.reduce((s, u) => s + u.count, 0) };
+  return {
+    deficit: r.newInstances.length,
+    byType,
+    unplaced: r.unplaced.reduce((s, u) => s + u.count, 0),
+    idle: idleLaunches(r.newInstances),
+  };
 };
 
 /** What the planner takes from the waiting tasks. */
@@ -325,6 +342,8 @@ export interface WaitingAssessment {
    * ENIs, attributes, constraints) that CPU/memory packing cannot see; undefined: CPU/memory packing is exact.
    */
   modelDeficit: number | undefined;
+  /** The model's word on new instances that take no task (launches in other AZs first). */
+  modelIdle: string[];
   /** The headroom the placement model sizes for (undefined: no task to keep room for). */
   modelHeadroom: ModelHeadroom | undefined;
   waitingForEcs: number;
@@ -379,6 +398,7 @@ export const assessWaitingTasks = (
       reasons: [],
       sizing: bound.size > 0 ? withoutUnplaceableHeadroom(snapshot, analysis, [], bound) : analysis,
       modelDeficit: undefined,
+      modelIdle: [],
       modelHeadroom: undefined,
       waitingForEcs: 0,
       crashLoop: 0,
@@ -416,7 +436,8 @@ export const assessWaitingTasks = (
   const modelHeadroom = hasTasks
     ? { resources: largest, count: headroomTasks, arch: headroomArch(snapshot, sizing) }
     : undefined;
-  const modelDeficit = ruled ? sizeWithModel(placement, tasks, modelHeadroom, inFlight).deficit : undefined;
+  const model = ruled ? sizeWithModel(placement, tasks, modelHeadroom, inFlight) : undefined;
+  const modelDeficit = model?.deficit;
   const headroomLeftOut =
     sizing.largestTask.taskDefinition === analysis.largestTask.taskDefinition &&
     sizing.largestTask.live === analysis.largestTask.live
@@ -441,6 +462,7 @@ export const assessWaitingTasks = (
     reasons,
     sizing,
     modelDeficit,
+    modelIdle: model?.idle ?? [],
     modelHeadroom,
     waitingForEcs: countWaiting(tasks, 'waiting-for-ecs'),
     crashLoop: countWaiting(tasks, 'crash-loop'),
