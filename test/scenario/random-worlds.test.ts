@@ -83,7 +83,9 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * 282092 and 345305 (a zonal service regrown launch by launch, one a minute, toward its AZ: a group's
  * growth is now sized for the launches its AZ balancing puts in the other AZs first), 350502, 369828 and
  * 370061 (the judge: a rolling update, and services, waiting for the re-ask of their group's first type
- * after a shortage), 365166 (the judge: a daemon bound to m5.* takes no room on the group's c5.large).
+ * after a shortage), 365166 (the judge: a daemon bound to m5.* takes no room on the group's c5.large),
+ * 247309, 265419 and 269407 (services bound to one AZ, left at earlier stops: they pass with the AZ
+ * balancing of growth).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -96,7 +98,7 @@ const SEEDS = [
   ...[260100, 260259, 260074, 261387, 261432, 261138, 264250, 268732],
   ...[269186, 272931, 278372, 279649, 287887, 269660, 284301, 288730, 289643, 280435],
   ...[15098, 48145, 310957, 312134, 281394, 321335, 328018],
-  ...[282076, 282092, 345305, 350502, 369828, 370061, 365166],
+  ...[282076, 282092, 345305, 350502, 369828, 370061, 365166, 247309, 265419, 269407],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +
