@@ -1051,11 +1051,14 @@ export const runWorld = async (
       g.mixedInstances
         ? { ...g, mixedInstances: { ...g.mixedInstances, overrides: g.mixedInstances.overrides.slice(1) } }
         : g;
-    const awaitsReAsk = (s: WorldService) =>
-      (world.shortage?.seconds ?? 0) >= 900 &&
-      world.groups
-        .filter((g) => groupRuns(g, s, world))
-        .every((g) => !shortOfAll(world, g) && wasShort(g) && !groupRuns(laterOnly(g), s, world));
+    const awaitsReAsk = (s: WorldService) => {
+      const runs = world.groups.filter((g) => groupRuns(g, s, world));
+      return (
+        (world.shortage?.seconds ?? 0) >= 900 &&
+        runs.length > 0 &&
+        runs.every((g) => !shortOfAll(world, g) && wasShort(g) && !groupRuns(laterOnly(g), s, world))
+      );
+    };
     // Its services, once it is at MaxSize: the instances came at once after the shortage and ECS shared
     // them out in another order than the reference (266782).
     const shortAndFull = (s: WorldService) =>
