@@ -1051,8 +1051,14 @@ export const runWorld = async (
       g.mixedInstances
         ? { ...g, mixedInstances: { ...g.mixedInstances, overrides: g.mixedInstances.overrides.slice(1) } }
         : g;
+    // A service on a capacity provider runs on its group only (world 402417: the scaled service on a
+    // provider's m5.xlarge/r5.large group, beside a c5.2xlarge group that could hold it by size).
     const awaitsReAsk = (s: WorldService) => {
-      const runs = world.groups.filter((g) => groupRuns(g, s, world));
+      const p = world.provider;
+      const runs =
+        p && world.services[p.service]?.name === s.name
+          ? [world.groups[p.group]!].filter((g) => groupRuns(g, s, world))
+          : world.groups.filter((g) => groupRuns(g, s, world));
       return (
         (world.shortage?.seconds ?? 0) >= 900 &&
         runs.length > 0 &&
