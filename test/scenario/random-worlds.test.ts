@@ -85,7 +85,8 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * 370061 (the judge: a rolling update, and services, waiting for the re-ask of their group's first type
  * after a shortage), 365166 (the judge: a daemon bound to m5.* takes no room on the group's c5.large),
  * 247309, 265419 and 269407 (services bound to one AZ, left at earlier stops: they pass with the AZ
- * balancing of growth), 402417 (the judge: as 369828, a scaled service on a capacity provider's group).
+ * balancing of growth), 402417 (the judge: as 369828, a scaled service on a capacity provider's group),
+ * 437423 (the judge: a rolling update whose bigger revision only a prioritized group's fallback runs).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -98,7 +99,7 @@ const SEEDS = [
   ...[260100, 260259, 260074, 261387, 261432, 261138, 264250, 268732],
   ...[269186, 272931, 278372, 279649, 287887, 269660, 284301, 288730, 289643, 280435],
   ...[15098, 48145, 310957, 312134, 281394, 321335, 328018],
-  ...[282076, 282092, 345305, 350502, 369828, 370061, 365166, 247309, 265419, 269407, 402417],
+  ...[282076, 282092, 345305, 350502, 369828, 370061, 365166, 247309, 265419, 269407, 402417, 437423],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

@@ -1109,13 +1109,16 @@ export const runWorld = async (
         Math.ceil((d * deployment.minimumHealthyPercent) / 100) < d;
       // Not while others hold the room the reference had, as liveness (world 44474: the only group, a
       // provider's the scaler stands aside from, lost its one host to someone's drain).
-      // Nor when its new revision waits for a first type's re-ask (awaitsReAsk; world 350502).
+      // Nor when its new revision waits for a first type's re-ask (awaitsReAsk; world 350502), or only a
+      // prioritized group's later override runs it (fallbackOnly; world 437423: the bigger revision fits
+      // only g0's c5.2xlarge, its first type m5.large short for good; g0, at zero, is asked at 37 min).
       const revision = { ...deployedService, td: deployedDefinition(world, deployedService) };
       const judged =
         !heldByOthers &&
         !starvedOf(deployedService) &&
         !shortAndFull(deployedService) &&
         !awaitsReAsk(revision) &&
+        !fallbackOnly(revision) &&
         deployedService.name !== boundService &&
         deployedService.name !== scaledService?.name &&
         moves &&
