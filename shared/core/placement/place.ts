@@ -371,23 +371,28 @@ export const placeTasks = (
       // reaches its AZ): a launch that lands in another AZ than the task's is opened empty, and the next
       // one tried (random world 282092: 11 launches, one a minute, before one landed in the AZ of a task a
       // Spot reclaim had taken).
+      // `kind` takes the task (refusal above), so a launch fails it only by landing in an AZ it refuses.
       const zc = options.balance ? kind?.zoneCounts : undefined;
-      let node: Work | undefined;
-      while (kind && result.newInstances.length < maxNew && (!node || refusal(node, req))) {
+      let fits = false;
+      while (kind && !fits && result.newInstances.length < maxNew) {
         let zones = kind.zones;
+        fits = true;
         if (zc && zones) {
           const c = walk.get(zc.group) ?? [...zc.counts];
           walk.set(zc.group, c);
-          const ties = zones.filter((_, i) => c[i] === Math.min(...c));
-          const z = ties.find((t) => refusal({ ...kind, zones: [t] }, req)) ?? ties[0]!;
+          const least = Math.min(...c);
+          const ties = zones.filter((_, i) => c[i] === least);
+          const away = ties.find((t) => refusal({ ...kind, zones: [t] }, req));
+          const z = away ?? ties[0]!;
+          fits = away === undefined;
           c[zones.indexOf(z)]!++;
           zones = [z];
         }
-        node = work({ ...kind, id: `${kind.id}#${result.newInstances.length + 1}`, zones });
+        const node = work({ ...kind, id: `${kind.id}#${result.newInstances.length + 1}`, zones });
         open.push(node);
         result.newInstances.push({ instanceType: kind.instanceType ?? kind.id, node });
       }
-      if (!node || refusal(node, req)) {
+      if (!fits) {
         result.unplaced.push({
           key: demand.key,
           req,
