@@ -202,3 +202,56 @@ describe('placement rules on several groups (simulator as referee)', () => {
     expect(liveTypes(sim, 'x86')).toEqual(['m5.2xlarge']);
   });
 });
+
+describe('own drains and host ports, on the simulator', () => {
+  it('a host-port service short of its only type: its copies take no room where their port is in use, so no drain is undone', async () => {
+    // Random world 292267: `edge` (host port 80, c5 only) wants 4 copies; its group's only type is short
+    // for good, so 2 wait. Packed by CPU/memory, those 2 "fitted" on the c5s that already run edge on port
+    // 80, the headroom then fitted nowhere but the m5s the scaler had drained after a surge, and it set
+    // them ACTIVE again a minute after each drain (5 idle m5.large at 80 minutes). ECS takes no second copy
+    // on a host whose port is in use: the c5s keep the headroom's room.
+    sim = fleetWorld([
+      { name: 'm5', min: 0, max: 10, desired: 1, instanceTypes: ['m5.large'] },
+      { name: 'c5', min: 2, max: 10, desired: 2, mixedInstances: { overrides: [{ type: 'c5.xlarge' }] } },
+    ]);
+    sim.capacityShortage({ types: ['c5.xlarge'] });
+    sim.registerTaskDefinition({
+      family: 'edge',
+      networkMode: 'bridge',
+      containers: [{ cpu: 512, memoryReservation: 3072, hostPorts: [80] }],
+      placementConstraints: [{ type: 'memberOf', expression: 'attribute:ecs.instance-type =~ c5.*' }],
+    });
+    sim.registerTaskDefinition({
+      family: 'api',
+      networkMode: 'host',
+      containers: [{ cpu: 2048, memoryReservation: 1024, hostPorts: [8080] }],
+    });
+    sim.createService({ cluster: CLUSTER, name: 'edge', taskDefinition: 'edge', desiredCount: 2 });
+    sim.createService({
+      cluster: CLUSTER,
+      name: 'api',
+      taskDefinition: 'api',
+      desiredCount: 1,
+      placementConstraints: [{ type: 'distinctInstance' }],
+    });
+    startFleet(sim);
+    sim.trace(CLUSTER, 'edge', [[120, 4]]);
+    sim.trace(CLUSTER, 'api', [
+      [120, 7],
+      [1500, 2],
+    ]);
+    await sim.runFor(4800);
+    expect(scalerErrors(sim)).toEqual([]);
+    expect(tasksOf(sim, 'edge')).toEqual({ desired: 4, running: 2 });
+    expect(tasksOf(sim, 'api')).toEqual({ desired: 2, running: 2 });
+    const undone = sim.timeline.actions.filter(
+      (a) =>
+        a.fn === 'cluster-scaler' &&
+        a.command === 'UpdateContainerInstancesState' &&
+        a.input.status === 'ACTIVE',
+    );
+    expect(undone).toEqual([]);
+    // The surge's m5s leave; the headroom (one more api task) keeps its room on the c5 without api.
+    expect(liveTypes(sim, 'm5').length).toBeLessThanOrEqual(1);
+  });
+});

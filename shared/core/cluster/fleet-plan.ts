@@ -6,7 +6,7 @@
  */
 import type { CapacityAnalysis, InstanceView } from '../capacity/capacity.js';
 import type { Resources } from '../capacity/resources.js';
-import { accepts, hasPlacementRules } from '../placement/index.js';
+import { accepts, hasPlacementRules, refusal } from '../placement/index.js';
 import type { Bin } from '../placement/placement.js';
 import type {
   AsgInstance,
@@ -39,7 +39,7 @@ import {
 } from './fleet-scale-out.js';
 import { type GroupState, groupState, haltReason, scaleOutHoldReason } from './group-state.js';
 import { instanceTypeFacts } from './instance-types.js';
-import { clusterPlacement, runsOn } from './placement-context.js';
+import { clusterPlacement } from './placement-context.js';
 import type { ClusterPolicy } from './policy.js';
 import { archOfServices } from './task-arch.js';
 
@@ -117,6 +117,9 @@ export const refreshReplaces = (snapshot: ClusterSnapshot, group: AutoScalingGro
     return want !== undefined && have !== undefined && have !== want;
   }).map((i) => i.InstanceId);
 };
+
+/** Room aside (per-host slots not): a node's ports, ENI slots and distinct tasks still refuse. */
+const ROOM = { CPU: 1e9, MEMORY: 1e9, GPU: 1e9 };
 
 /** EC2 ids of the managed groups' instances that are not InService (Standby, Pending, warm pool, …). */
 export const outOfServiceIds = (groups: readonly AutoScalingGroup[]): Set<string> =>
@@ -381,9 +384,12 @@ export const assessClusterScaleOut = (
       // back from the instances the scale-in check (by the rules) had drained, every 14 minutes (random
       // world 220589). The headroom keeps CPU/memory packing there, as the scale-in check sizes it: by its
       // definition's rules, an unwanted service's c5-only task made the check's drains come back (227967).
+      // Nor where a host port it needs is in use, its ENI has no slot or it already runs (distinctInstance):
+      // packed there, a host-port service's copies took the c5s' room, so the headroom "needed" the drained
+      // m5s, set ACTIVE again a minute after each drain (random world 292267).
       const node = service !== 'headroom' && nodes.get(id);
       const req = node && reqOf(service);
-      return !req || !hasPlacementRules(req) || runsOn(node!, req);
+      return !req || !hasPlacementRules(req) || !refusal({ ...node!, free: ROOM }, req);
     },
     (o, g, service) => typeTakes(o.instanceType, o.registered, g.capacityProvider, service, g.fleet.group),
   );

@@ -238,9 +238,10 @@ describe('on-demand lowest-price groups (attribute-based): what arrives is the c
 
 describe('a vCPU-unit group: the placement model counts instances, the group grows in vCPUs', () => {
   it('converts the model count with the type that arrives for the tasks, not the first type', () => {
-    // Random world 5076 (ninth stop): two more tasks of a port-80 service, 2,100 CPU units each; CPU and
-    // memory fit on the c5.2xlarge that runs one (port taken), the model needs 2 new hosts. Counted as the
-    // first type (c5.large, 2 vCPUs, too small for the task) that was 4 vCPUs — one host at best.
+    // Random world 5076 (ninth stop): tasks of a port-80 service, 2,100 CPU units each; CPU and memory
+    // fit two on the c5.2xlarge, its port one, so the model needs 1 new host. Counted as the first type
+    // (c5.large, 2 vCPUs, too small for the task) that was 2 vCPUs: no host at all. (A host whose port is
+    // in use takes no copy even in CPU/memory packing since world 292267, so the port is free here.)
     const plan = planFleet(
       fleetSnapshot(
         [
@@ -251,17 +252,17 @@ describe('a vCPU-unit group: the placement model counts instances, the group gro
             desired: 8,
             capacityType: 'vcpu',
             overrides: [{ requirements: { VCpuCount: { Min: 2, Max: 8 }, MemoryMiB: { Min: 4096 } } }],
-            instances: [{ ...host('i-ab000000000000001', 'c5.2xlarge'), cpu: 2100 }],
+            instances: [{ ...host('i-ab000000000000001', 'c5.2xlarge'), cpu: 2100, ports: [22] }],
             tags: IDLE,
           },
         ],
-        [{ name: 'web', cpu: 2100, mem: 512, desired: 3, running: 1, hostPort: 80 }],
+        [{ name: 'web', cpu: 2100, mem: 512, desired: 2, running: 0, hostPort: 80 }],
       ),
       POLICY,
     );
     expect(plan.action).toBe('scale-out');
-    expect(plan.reasons.join('\n')).toMatch(/placement model \(host ports.*needs 2 new instance/);
-    expect(plan.desiredCapacity).toEqual({ current: 8, proposed: 16 });
+    expect(plan.reasons.join('\n')).toMatch(/placement model \(host ports.*needs 1 new instance/);
+    expect(plan.desiredCapacity).toEqual({ current: 8, proposed: 12 });
   });
 });
 
