@@ -86,7 +86,9 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * after a shortage), 365166 (the judge: a daemon bound to m5.* takes no room on the group's c5.large),
  * 247309, 265419 and 269407 (services bound to one AZ, left at earlier stops: they pass with the AZ
  * balancing of growth), 402417 (the judge: as 369828, a scaled service on a capacity provider's group),
- * 437423 (the judge: a rolling update whose bigger revision only a prioritized group's fallback runs).
+ * 437423 (the judge: a rolling update whose bigger revision only a prioritized group's fallback runs);
+ * nineteenth stop — 292267 (a short group's host-port copies packed by CPU/memory onto the hosts whose
+ * port they hold: the headroom they displaced set the scaler's drained hosts ACTIVE again every 11 minutes).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -100,6 +102,7 @@ const SEEDS = [
   ...[269186, 272931, 278372, 279649, 287887, 269660, 284301, 288730, 289643, 280435],
   ...[15098, 48145, 310957, 312134, 281394, 321335, 328018],
   ...[282076, 282092, 345305, 350502, 369828, 370061, 365166, 247309, 265419, 269407, 402417, 437423],
+  ...[292267],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +
