@@ -1070,10 +1070,16 @@ export const runWorld = async (
     const shortAndFull = (s: WorldService) =>
       world.groups.filter((g) => groupRuns(g, s, world)).every((g) => wasShort(g) && atMax(g));
     // A zonal one even below MaxSize: it grows for its AZ launch by launch after the shortage (world
-    // 263328: the sixth task at 40 min).
+    // 263328: the sixth task at 40 min). At MaxSize its AZ holds what the group's balancing puts there,
+    // and what room is left in it is ECS's order of placement (the untagged provider's group is not grown
+    // for it): world 299340, a rolling update of 8 tasks bound to us-east-1b, whose 11 hosts there were
+    // full (3 of them with another service's tasks ECS spread there) — the reference, at MaxSize from the
+    // start, spread that service over 30 hosts.
     const zoneAtMax = (s: WorldService) =>
       s.zone !== undefined &&
-      world.groups.filter((g) => groupRuns(g, s, world)).every((g) => atMax(g) || wasShort(g));
+      world.groups
+        .filter((g) => g.name !== providerGroup && groupRuns(g, s, world))
+        .every((g) => atMax(g) || wasShort(g));
     scaledJudge('mid');
     for (const s of world.services) {
       // A service only groups the scaler does not drive can run: what room it gets there is ECS's choice
@@ -1119,6 +1125,7 @@ export const runWorld = async (
         !shortAndFull(deployedService) &&
         !awaitsReAsk(revision) &&
         !fallbackOnly(revision) &&
+        !zoneAtMax(revision) &&
         deployedService.name !== boundService &&
         deployedService.name !== scaledService?.name &&
         moves &&
