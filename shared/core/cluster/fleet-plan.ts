@@ -6,7 +6,7 @@
  */
 import type { CapacityAnalysis, InstanceView } from '../capacity/capacity.js';
 import type { Resources } from '../capacity/resources.js';
-import { accepts, hasPlacementRules, refusal } from '../placement/index.js';
+import { accepts, hasPlacementRules } from '../placement/index.js';
 import type { Bin } from '../placement/placement.js';
 import type {
   AsgInstance,
@@ -389,7 +389,7 @@ export const assessClusterScaleOut = (
       // m5s, set ACTIVE again a minute after each drain (random world 292267).
       const node = service !== 'headroom' && nodes.get(id);
       const req = node && reqOf(service);
-      return !req || !hasPlacementRules(req) || !refusal({ ...node!, free: ROOM }, req);
+      return !req || !hasPlacementRules(req) || accepts({ ...node!, free: ROOM }, req);
     },
     (o, g, service) => typeTakes(o.instanceType, o.registered, g.capacityProvider, service, g.fleet.group),
   );
