@@ -89,6 +89,11 @@ export interface CapacityAnalysis {
      * all day; when it wants tasks again they are unplaced and bought for. Absent: same as `reservation`.
      */
     live?: Resources;
+    /**
+     * The headroom's task definition: the largest by CPU of the services that want tasks (`live`). Its
+     * architecture and rules place the headroom — not `taskDefinition`'s, which may be a service at 0.
+     */
+    liveTaskDefinition?: string | undefined;
   };
   instances: InstanceView[];
   counts: { total: number; active: number; draining: number; capacity: number };
@@ -138,6 +143,14 @@ export const serviceTaskDefinitions = (s: Service): string[] => {
   if (arns.length === 0 && s.taskDefinition) arns.push(s.taskDefinition);
   return [...new Set(arns)];
 };
+
+/**
+ * The task definition whose architecture and rules the headroom takes (random world 302709: an arm64
+ * service at 0 desired had the largest definition; the x86 headroom was wanted on arm64 hosts, bought for
+ * on a group that could launch none, and held the x86 group's idle hosts for good).
+ */
+export const headroomDefinition = (analysis: Pick<CapacityAnalysis, 'largestTask'>): string =>
+  analysis.largestTask.liveTaskDefinition ?? analysis.largestTask.taskDefinition ?? '';
 
 /** The task headroom is kept for: the largest task of the services that want tasks (see `largestTask.live`). */
 export const headroomTask = (analysis: Pick<CapacityAnalysis, 'largestTask'>): Resources =>
@@ -206,7 +219,7 @@ export const analyzeCapacity = (snapshot: ClusterSnapshot): CapacityAnalysis => 
 
   // Largest task per dimension over REPLICA services (all deployments).
   let largest: Resources = ZERO;
-  const { live } = liveLargestTask(snapshot);
+  const { live, taskDefinition: liveTaskDefinition } = liveLargestTask(snapshot);
   const byDimension: Partial<Record<Dimension, string>> = {};
   let daemonReservation: Resources = ZERO;
   const daemonServices: string[] = [];
@@ -325,7 +338,7 @@ export const analyzeCapacity = (snapshot: ClusterSnapshot): CapacityAnalysis => 
     cluster: snapshot.cluster.clusterName,
     dimensionNames,
     dimensions,
-    largestTask: { taskDefinition, byDimension, reservation: largest, live },
+    largestTask: { taskDefinition, byDimension, reservation: largest, live, liveTaskDefinition },
     instances,
     counts: {
       total: instances.length,

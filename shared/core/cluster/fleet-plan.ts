@@ -4,7 +4,7 @@
  * the per-task choice of group for a scale-out, the order in which groups are offered a scale-in, and
  * instance refreshes. Pure; the planner (planner.ts) applies the result to each group's plan.
  */
-import type { CapacityAnalysis, InstanceView } from '../capacity/capacity.js';
+import { type CapacityAnalysis, headroomDefinition, type InstanceView } from '../capacity/capacity.js';
 import type { Resources } from '../capacity/resources.js';
 import { accepts, hasPlacementRules } from '../placement/index.js';
 import type { Bin } from '../placement/placement.js';
@@ -341,7 +341,7 @@ export const assessClusterScaleOut = (
     // The headroom is one more of the largest task (its definition's rules; no service's).
     const head = service === 'headroom';
     const td = head
-      ? analysis.largestTask.taskDefinition
+      ? headroomDefinition(analysis)
       : analysis.unplaced.find((u) => u.service === service)?.taskDefinition;
     return td ? placement.requirements(head ? undefined : service, td) : undefined;
   };

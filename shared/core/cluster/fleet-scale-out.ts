@@ -8,7 +8,7 @@
  * to the next group. The number of units is instances × weight: desired capacity counts units.
  */
 
-import type { CapacityAnalysis, InstanceView } from '../capacity/capacity.js';
+import { type CapacityAnalysis, headroomDefinition, type InstanceView } from '../capacity/capacity.js';
 import { copiesThatFit, minResources, type Resources, subtractResources } from '../capacity/resources.js';
 import {
   type Bin,
@@ -198,7 +198,7 @@ export const assessFleetScaleOut = (
     ...inFlight,
   ];
   const archOfItem = (it: PlacementItem) =>
-    it.label === 'headroom' ? archOf(analysis.largestTask.taskDefinition ?? '') : archOf(it.label);
+    it.label === 'headroom' ? archOf(headroomDefinition(analysis)) : archOf(it.label);
   // Tasks that need one architecture go first, on instances of that architecture only; the rest on any.
   // Within each, the tasks some bin refuses (`binTakes`: an own draining instance whose type's placement
   // rules refuse them) go first, each on the bins that take it. Random world 3710 (ninth stop): a task
@@ -263,8 +263,7 @@ export const assessFleetScaleOut = (
     const byGroup = new Map<GrowableGroup, { items: PlacementItem[]; option: LaunchOption; why: string }>();
     const next: PlacementItem[] = [];
     for (const item of pending) {
-      const arch =
-        item.label === 'headroom' ? archOf(analysis.largestTask.taskDefinition ?? '') : archOf(item.label);
+      const arch = item.label === 'headroom' ? archOf(headroomDefinition(analysis)) : archOf(item.label);
       // A task of a capacity provider strategy runs only on its providers' instances (ecs-facts §1.1).
       const providers = item.label === 'headroom' ? undefined : providersOf(item.label);
       const ranked = groups

@@ -5,7 +5,7 @@
  * keep the headroom on hosts of the same architecture (a mismatch undid drains: scale-in kept arm64
  * headroom on x86 room, scale-out then wanted it on arm64 hosts). Pure.
  */
-import type { CapacityAnalysis } from '../capacity/capacity.js';
+import { type CapacityAnalysis, headroomDefinition } from '../capacity/capacity.js';
 import type { ClusterSnapshot } from '../snapshot/snapshot.js';
 
 /** Architecture a service or task definition needs (by service name or task definition ARN). */
@@ -50,4 +50,4 @@ export const archOfServices = (snapshot: ClusterSnapshot): ArchOf => {
 export const headroomArch = (
   snapshot: ClusterSnapshot,
   analysis: Pick<CapacityAnalysis, 'largestTask'>,
-): 'x86_64' | 'arm64' | undefined => archOfServices(snapshot)(analysis.largestTask.taskDefinition ?? '');
+): 'x86_64' | 'arm64' | undefined => archOfServices(snapshot)(headroomDefinition(analysis));

@@ -377,7 +377,12 @@ export const withoutUnplaceableHeadroom = (
   const { live, taskDefinition } = liveLargestTask(snapshot, excluded);
   return {
     ...analysis,
-    largestTask: { ...analysis.largestTask, live, taskDefinition: taskDefinition ?? null },
+    largestTask: {
+      ...analysis.largestTask,
+      live,
+      taskDefinition: taskDefinition ?? null,
+      liveTaskDefinition: taskDefinition,
+    },
   };
 };
 
