@@ -13,9 +13,9 @@
  *   within seconds; scale-in waits for it.
  */
 
-import { type CapacityAnalysis, liveLargestTask } from '../capacity/capacity.js';
+import { type CapacityAnalysis, headroomTask, liveLargestTask } from '../capacity/capacity.js';
 import { CRASH_EVENT, newestServiceEvent } from '../capacity/crash-loop.js';
-import { type Resources, ZERO } from '../capacity/resources.js';
+import type { Resources } from '../capacity/resources.js';
 import {
   type Demand,
   hasPlacementRules,
@@ -434,9 +434,10 @@ export const assessWaitingTasks = (
     const req = placement.requirements(t.service, t.taskDefinition);
     return t.newOnly === true || (req !== undefined && hasPlacementRules(req));
   });
-  // The model keeps room for the largest task (its reservation), unless no type can run it at all.
-  const kept = sizing.largestTask.taskDefinition === analysis.largestTask.taskDefinition;
-  const largest = kept ? analysis.largestTask.reservation : (sizing.largestTask.live ?? ZERO);
+  // The model keeps room for the largest task that is wanted, as the CPU/memory sizing and the scale-in
+  // check do (a service at 0 desired with the largest definition bought a host for its size while
+  // another service's task waited, which scale-in then gave back).
+  const largest = headroomTask(sizing);
   const hasTasks = analysis.dimensionNames.some((d) => largest[d] > 0);
   const modelHeadroom = hasTasks
     ? { resources: largest, count: headroomTasks, arch: headroomArch(snapshot, sizing) }

@@ -48,4 +48,30 @@ describe('the headroom takes the architecture of the largest task that is wanted
     expect(groupPlan(plan, 'arm').action).toBe('scale-out');
     expect(groupPlan(plan, 'arm').desiredCapacity.proposed).toBeGreaterThanOrEqual(1);
   });
+
+  it('the placement model sizes the same headroom: a host-port task waits, a larger service is at 0', () => {
+    // The model kept room for the largest definition (batch, a whole m5.large) while the CPU/memory sizing
+    // and the scale-in check kept it for web: 2 hosts bought for 1 waiting task, one given back later.
+    const plan = planFleet(
+      fleetSnapshot(
+        [
+          {
+            name: 'g',
+            min: 1,
+            max: 10,
+            instances: [
+              { id: 'i-a000000000000001', type: 'm5.large', cpu: 256, mem: 512, running: 1, ports: [22, 80] },
+              { id: 'i-a000000000000002', type: 'm5.large', cpu: 256, mem: 512, running: 1, ports: [22, 80] },
+            ],
+          },
+        ],
+        [
+          { name: 'web', cpu: 256, mem: 512, desired: 3, running: 2, hostPort: 80 },
+          { name: 'batch', cpu: 2048, mem: 4096, desired: 0, running: 0 },
+        ],
+      ),
+    );
+    expect(plan.action).toBe('scale-out');
+    expect(plan.desiredCapacity).toEqual({ current: 2, proposed: 3 });
+  });
 });
