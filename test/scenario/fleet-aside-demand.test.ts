@@ -10,7 +10,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCapacityProvider } from '../../sim/coexist.js';
 import type { Sim } from '../../sim/index.js';
-import { CLUSTER, fleetWorld, scalerErrors, startFleet, violations } from './fleet-world.js';
+import {
+  CLUSTER,
+  fleetWorld,
+  scalerActivations,
+  scalerErrors,
+  startFleet,
+  violations,
+} from './fleet-world.js';
 
 let sim: Sim | undefined;
 afterEach(() => {
@@ -92,13 +99,7 @@ describe('waiting tasks only a group another controller drives can run', () => {
       // `small` fills one t3; the second goes, and nothing is bought.
       expect(peak).toBe(2);
       expect(liveT3(sim)).toHaveLength(1);
-      const activations = sim.timeline.actions.filter(
-        (a) =>
-          a.fn === 'cluster-scaler' &&
-          a.command === 'UpdateContainerInstancesState' &&
-          a.input.status === 'ACTIVE',
-      );
-      expect(activations).toEqual([]);
+      expect(scalerActivations(sim)).toEqual([]);
       const r5only = sim.ecs.cluster(CLUSTER)!.services.get('r5only')!;
       expect([...r5only.tasks].filter((t) => t.lastStatus === 'RUNNING')).toHaveLength(0);
       expect(scalerErrors(sim)).toEqual([]);

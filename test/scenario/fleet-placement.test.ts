@@ -20,6 +20,7 @@ import {
   type FleetGroup,
   fleetWorld,
   liveTypes,
+  scalerActivations,
   scalerErrors,
   startFleet,
   tasksOf,
@@ -190,13 +191,7 @@ describe('placement rules on several groups (simulator as referee)', () => {
     expect(scalerErrors(sim)).toEqual([]);
     expect(violations(sim)).toEqual([]);
     expect(tasksOf(sim, 'graviton')).toEqual({ desired: 2, running: 2 });
-    const undone = sim.timeline.actions.filter(
-      (a) =>
-        a.fn === 'cluster-scaler' &&
-        a.command === 'UpdateContainerInstancesState' &&
-        a.input.status === 'ACTIVE',
-    );
-    expect(undone).toEqual([]);
+    expect(scalerActivations(sim)).toEqual([]);
     // 2 tasks + 1 headroom task of 1024 CPU, two per m6g.large: 2 arm64 instances; x86 stays at MinSize.
     expect(liveTypes(sim, 'arm')).toEqual(['m6g.large', 'm6g.large']);
     expect(liveTypes(sim, 'x86')).toEqual(['m5.2xlarge']);
@@ -244,13 +239,7 @@ describe('own drains and host ports, on the simulator', () => {
     expect(scalerErrors(sim)).toEqual([]);
     expect(tasksOf(sim, 'edge')).toEqual({ desired: 4, running: 2 });
     expect(tasksOf(sim, 'api')).toEqual({ desired: 2, running: 2 });
-    const undone = sim.timeline.actions.filter(
-      (a) =>
-        a.fn === 'cluster-scaler' &&
-        a.command === 'UpdateContainerInstancesState' &&
-        a.input.status === 'ACTIVE',
-    );
-    expect(undone).toEqual([]);
+    expect(scalerActivations(sim)).toEqual([]);
     // The surge's m5s leave; the headroom (one more api task) keeps its room on the c5 without api.
     expect(liveTypes(sim, 'm5').length).toBeLessThanOrEqual(1);
   });

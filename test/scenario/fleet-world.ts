@@ -125,6 +125,15 @@ export const violations = (sim: Sim) =>
 export const scalerErrors = (sim: Sim) =>
   sim.invocations.filter((i) => i.fn === 'cluster-scaler' && i.outcome !== 'ok');
 
+/** Every time the scaler set container instances ACTIVE again (its own drains undone). */
+export const scalerActivations = (sim: Sim) =>
+  sim.timeline.actions.filter(
+    (a) =>
+      a.fn === 'cluster-scaler' &&
+      a.command === 'UpdateContainerInstancesState' &&
+      a.input.status === 'ACTIVE',
+  );
+
 /** The largest desired capacity a group had at any SetDesiredCapacity of the scaler. */
 export const desiredWrites = (sim: Sim, group: string): number[] =>
   sim.timeline.actions
