@@ -1239,12 +1239,21 @@ export const runWorld = async (
             [...ci.tasks].filter((t) => t.group === `service:${name}` && t.lastStatus === 'RUNNING').length,
           0,
         );
+    // So does a rolling update's next task that finds no room while the old ones still run (world 309869:
+    // 2 tasks bound to us-east-1a on a host port, t3.large short for good in both groups at 100 / 150).
+    const oldRunning = (name: string) => {
+      const svc = sim.ecs.cluster(CLUSTER)?.services.get(name);
+      return [...(svc?.tasks ?? [])].filter(
+        (t) => t.lastStatus === 'RUNNING' && t.taskDefinition !== svc!.taskDefinition,
+      ).length;
+    };
     const waitsOn = new Set(
       world.services
         .filter(
           (s) =>
             zoneAtMax(s) &&
-            onActive(s.name) < (sim.ecs.cluster(CLUSTER)?.services.get(s.name)?.desiredCount ?? 0),
+            (onActive(s.name) < (sim.ecs.cluster(CLUSTER)?.services.get(s.name)?.desiredCount ?? 0) ||
+              (dep !== undefined && world.services[dep.service] === s && oldRunning(s.name) > 0)),
         )
         .flatMap((s) => world.groups.filter((g) => groupRuns(g, s, world)).map((g) => g.name)),
     );
