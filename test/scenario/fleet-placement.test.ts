@@ -244,3 +244,39 @@ describe('own drains and host ports, on the simulator', () => {
     expect(liveTypes(sim, 'm5').length).toBeLessThanOrEqual(1);
   });
 });
+
+describe('the headroom of a group that launches nothing, on the simulator', () => {
+  it('an arm64 headroom on a Graviton group EC2 has no capacity for does not hold the x86 group after a surge', async () => {
+    // Random world 310664: the largest wanted task is arm64; its group's only type is short for good, so
+    // its headroom is wanted where nothing can be bought. The x86 group's idle hosts, "able to run" a task
+    // of that size but not of that architecture, were kept for it for good after its own surge.
+    sim = fleetWorld([
+      { name: 'arm', min: 0, max: 10, desired: 1, instanceTypes: ['m6g.large'] },
+      { name: 'x86', min: 1, max: 10, desired: 1, instanceTypes: ['t3.medium'] },
+    ]);
+    sim.capacityShortage({ types: ['m6g.large'] });
+    sim.registerTaskDefinition({
+      family: 'graviton',
+      containers: [{ cpu: 2048, memoryReservation: 3072 }],
+      cpuArchitecture: 'ARM64',
+    });
+    sim.registerTaskDefinition({
+      family: 'api',
+      networkMode: 'host',
+      containers: [{ cpu: 2048, memoryReservation: 1024, hostPorts: [8080] }],
+    });
+    sim.createService({ cluster: CLUSTER, name: 'graviton', taskDefinition: 'graviton', desiredCount: 1 });
+    sim.createService({ cluster: CLUSTER, name: 'api', taskDefinition: 'api', desiredCount: 1 });
+    startFleet(sim);
+    sim.trace(CLUSTER, 'api', [
+      [120, 5],
+      [1500, 1],
+    ]);
+    await sim.runFor(4800);
+    expect(scalerErrors(sim)).toEqual([]);
+    expect(tasksOf(sim, 'api')).toEqual({ desired: 1, running: 1 });
+    expect(tasksOf(sim, 'graviton')).toEqual({ desired: 1, running: 1 });
+    // The surge's t3.medium leave: the one that runs api (MinSize 1), no idle one kept for the headroom.
+    expect(liveTypes(sim, 'x86')).toEqual(['t3.medium']);
+  });
+});

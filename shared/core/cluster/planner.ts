@@ -14,7 +14,7 @@
  * Every decision is an absolute target computed from state (desired capacity, in-flight instances, the
  * scaler's state tags), so a duplicated trigger changes nothing.
  */
-import type { CapacityAnalysis, InstanceView } from '../capacity/capacity.js';
+import { type CapacityAnalysis, headroomTask, type InstanceView } from '../capacity/capacity.js';
 import { crashLoopReads } from '../capacity/crash-loop.js';
 import { type Resources, subtractResources, ZERO } from '../capacity/resources.js';
 import type { AutoScalingGroup, ClusterSnapshot } from '../snapshot/snapshot.js';
@@ -56,6 +56,7 @@ import { predictiveHeadroom } from './predictive.js';
 import { MAX_REMOVALS_PER_DECISION, selectScaleIn } from './scale-in.js';
 import { drainingMoves, forgetUnneeded, paceScaleIn, replicaDemand } from './scale-in-pacing.js';
 import { newInstanceCapacity } from './scale-out.js';
+import { headroomArch } from './task-arch.js';
 import { assessWaitingTasks, type WaitingTasks } from './waiting-tasks.js';
 
 /** The tag that opts an ASG (and so its cluster) in; its value is the ECS cluster name. */
@@ -433,8 +434,14 @@ const planClusterNow = (
       .filter((w) => w.kind === 'needs-capacity')
       .map((w) => placement.requirements(w.service, w.taskDefinition));
     // Only the headroom wanted (a GPU task's, on a GPU group that cannot grow): the same for its size.
-    const lt = waiting.sizing.largestTask;
-    if (!needing.length && headroomTasks > 0) needing.push(plainRequirements('', lt.live ?? lt.reservation));
+    // On its architecture (random world 310664: an arm64 headroom on an arm64 group that launched nothing
+    // held the x86 group's 6 idle hosts, "able to run" a task of that size).
+    if (!needing.length && headroomTasks > 0) {
+      needing.push({
+        ...plainRequirements('', headroomTask(waiting.sizing)),
+        cpuArchitecture: headroomArch(snapshot, waiting.sizing),
+      });
+    }
     const elsewhere =
       !!options.fleets &&
       out.reactivate.length === 0 &&
