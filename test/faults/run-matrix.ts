@@ -37,6 +37,7 @@ import { clearControllerCache } from '../../shared/aws/controller-readers.js';
 import { clearDecisionMemory } from '../../shared/aws/decision-events.js';
 import { clearLaunchConfigurationCache } from '../../shared/aws/fleet-readers.js';
 import { clearInstanceTypeCache } from '../../shared/aws/instance-types.js';
+import { clearLaunchTemplateCache } from '../../shared/aws/launch-templates.js';
 import { clearTaskDefinitionCache } from '../../shared/aws/snapshot-reader.js';
 import { clearInstanceTaskCache } from '../../shared/aws/task-reader.js';
 import { heartbeatProtection } from '../../shared/core/drain/index.js';
@@ -570,6 +571,8 @@ export const isolate = (): void => {
   clearControllerCache();
   clearLaunchConfigurationCache();
   clearInstanceTypeCache();
+  // Launch template ids repeat from run to run (each simulator numbers its own).
+  clearLaunchTemplateCache();
   for (const m of [clusterDispatcherMetrics, clusterScalerMetrics, drainerMetrics, serviceScalerMetrics]) {
     m.clearMetrics();
     m.clearDimensions();

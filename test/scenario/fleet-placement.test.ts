@@ -256,7 +256,7 @@ describe('the headroom of a group that launches nothing, on the simulator', () =
     ]);
     sim.capacityShortage({ types: ['m6g.large'] });
     sim.registerTaskDefinition({
-      family: 'graviton',
+      family: 'arm-job',
       containers: [{ cpu: 2048, memoryReservation: 3072 }],
       cpuArchitecture: 'ARM64',
     });
@@ -265,7 +265,7 @@ describe('the headroom of a group that launches nothing, on the simulator', () =
       networkMode: 'host',
       containers: [{ cpu: 2048, memoryReservation: 1024, hostPorts: [8080] }],
     });
-    sim.createService({ cluster: CLUSTER, name: 'graviton', taskDefinition: 'graviton', desiredCount: 1 });
+    sim.createService({ cluster: CLUSTER, name: 'arm-job', taskDefinition: 'arm-job', desiredCount: 1 });
     sim.createService({ cluster: CLUSTER, name: 'api', taskDefinition: 'api', desiredCount: 1 });
     startFleet(sim);
     sim.trace(CLUSTER, 'api', [
@@ -275,7 +275,7 @@ describe('the headroom of a group that launches nothing, on the simulator', () =
     await sim.runFor(4800);
     expect(scalerErrors(sim)).toEqual([]);
     expect(tasksOf(sim, 'api')).toEqual({ desired: 1, running: 1 });
-    expect(tasksOf(sim, 'graviton')).toEqual({ desired: 1, running: 1 });
+    expect(tasksOf(sim, 'arm-job')).toEqual({ desired: 1, running: 1 });
     // The surge's t3.medium leave: the one that runs api (MinSize 1), no idle one kept for the headroom.
     expect(liveTypes(sim, 'x86')).toEqual(['t3.medium']);
   });

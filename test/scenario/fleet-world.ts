@@ -8,6 +8,7 @@ import { handler as drainerHandler } from '../../functions/instance-drainer/hand
 import { clearControllerCache } from '../../shared/aws/controller-readers.js';
 import { clearLaunchConfigurationCache } from '../../shared/aws/fleet-readers.js';
 import { clearInstanceTypeCache } from '../../shared/aws/instance-types.js';
+import { clearLaunchTemplateCache } from '../../shared/aws/launch-templates.js';
 import { clearTaskDefinitionCache } from '../../shared/aws/snapshot-reader.js';
 import { clearInstanceTaskCache } from '../../shared/aws/task-reader.js';
 import type { AsgSpec } from '../../sim/asg/asg-world.js';
@@ -29,6 +30,9 @@ export const fleetWorld = (groups: FleetGroup[], seed = 13): Sim => {
   clearTaskDefinitionCache();
   clearInstanceTaskCache();
   clearInstanceTypeCache();
+  // Launch template ids repeat from world to world (each simulator numbers its own): a template's type
+  // cached by an earlier world's x86 group made a later world's Graviton group "launch" x86.
+  clearLaunchTemplateCache();
   const sim = createSim({ seed, settings: { stoppedRetentionSeconds: 6 * 3600 } });
   sim.createCluster(CLUSTER);
   sim.registerTaskDefinition({ family: 'web', containers: [{ cpu: 1024, memoryReservation: 512 }] });
