@@ -571,7 +571,7 @@ export const isolate = (): void => {
   clearControllerCache();
   clearLaunchConfigurationCache();
   clearInstanceTypeCache();
-  // Launch template ids repeat from run to run (each simulator numbers its own).
+  // Launch template ids repeat from run to run (each simulator draws them from its seed).
   clearLaunchTemplateCache();
   for (const m of [clusterDispatcherMetrics, clusterScalerMetrics, drainerMetrics, serviceScalerMetrics]) {
     m.clearMetrics();

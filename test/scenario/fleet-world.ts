@@ -30,8 +30,9 @@ export const fleetWorld = (groups: FleetGroup[], seed = 13): Sim => {
   clearTaskDefinitionCache();
   clearInstanceTaskCache();
   clearInstanceTypeCache();
-  // Launch template ids repeat from world to world (each simulator numbers its own): a template's type
-  // cached by an earlier world's x86 group made a later world's Graviton group "launch" x86.
+  // Launch template ids repeat from world to world (each simulator draws them from its seed, and worlds
+  // share seeds): a template's type cached by an earlier world's x86 group made a later world's Graviton
+  // group "launch" x86.
   clearLaunchTemplateCache();
   const sim = createSim({ seed, settings: { stoppedRetentionSeconds: 6 * 3600 } });
   sim.createCluster(CLUSTER);
