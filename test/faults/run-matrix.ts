@@ -33,16 +33,11 @@ import { metrics as clusterDispatcherMetrics } from '../../functions/cluster-dis
 import { metrics as clusterScalerMetrics } from '../../functions/cluster-scaler/handler.js';
 import { metrics as drainerMetrics } from '../../functions/instance-drainer/handler.js';
 import { metrics as serviceScalerMetrics } from '../../functions/service-scaler/handler.js';
-import { clearControllerCache } from '../../shared/aws/controller-readers.js';
 import { clearDecisionMemory } from '../../shared/aws/decision-events.js';
-import { clearLaunchConfigurationCache } from '../../shared/aws/fleet-readers.js';
-import { clearInstanceTypeCache } from '../../shared/aws/instance-types.js';
-import { clearLaunchTemplateCache } from '../../shared/aws/launch-templates.js';
-import { clearTaskDefinitionCache } from '../../shared/aws/snapshot-reader.js';
-import { clearInstanceTaskCache } from '../../shared/aws/task-reader.js';
 import { heartbeatProtection } from '../../shared/core/drain/index.js';
 import type { AsgSpec } from '../../sim/asg/asg-world.js';
 import { createSim, type Sim } from '../../sim/index.js';
+import { clearReaderCaches } from '../scenario/fleet-world.js';
 import { FAULT_PROFILES, type FaultProfile, outageWindows } from './profiles.js';
 import {
   FAULT_CLUSTER as C,
@@ -558,21 +553,16 @@ export const runOnce = async (
 
 /**
  * Empties what the handlers keep between invocations at module level (a Lambda container's warm state),
- * so that no run inherits another's: the readers' caches (task definitions, launch configurations,
- * instance types, other controllers — a warm cache means fewer calls, so a different fault draw, and the
- * controller cache is keyed by virtual time, which every run starts at the same instant) and metrics
- * stored by an invocation killed before publishing. A new module-level cache must be added here: the
- * isolation test in faults.test.ts fails otherwise.
+ * so that no run inherits another's: the readers' caches (fleet-world.ts `clearReaderCaches`: task
+ * definitions, launch configurations and templates, instance types, other controllers — a warm cache means
+ * fewer calls, so a different fault draw, and the controller cache is keyed by virtual time, which every
+ * run starts at the same instant), the decision memory, and metrics stored by an invocation killed before
+ * publishing. A new module-level reader cache must be added to `clearReaderCaches`: the isolation test in
+ * faults.test.ts fails otherwise.
  */
 export const isolate = (): void => {
   clearDecisionMemory();
-  clearTaskDefinitionCache();
-  clearInstanceTaskCache();
-  clearControllerCache();
-  clearLaunchConfigurationCache();
-  clearInstanceTypeCache();
-  // Launch template ids repeat from run to run (each simulator draws them from its seed).
-  clearLaunchTemplateCache();
+  clearReaderCaches();
   for (const m of [clusterDispatcherMetrics, clusterScalerMetrics, drainerMetrics, serviceScalerMetrics]) {
     m.clearMetrics();
     m.clearDimensions();

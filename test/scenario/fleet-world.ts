@@ -21,19 +21,26 @@ export type FleetGroup = Omit<AsgSpec, 'cluster' | 'tags' | 'terminationHook'> &
   tags?: Record<string, string>;
 };
 
-/** Builds a world with `groups` and task definitions web (1024 CPU), train (1 GPU), arm (arm64 only). */
-export const fleetWorld = (groups: FleetGroup[], seed = 13): Sim => {
-  // Each world starts with cold Lambda containers: task definitions (same family, same revision ARN in
-  // every world), task lists and instance facts cached by an earlier world would be another's.
+/**
+ * Empties the readers' module-level caches (a Lambda container's warm state): task definitions (same
+ * family, same revision ARN in every world), task lists, instance facts, other controllers, launch
+ * configurations and launch templates cached by an earlier world would be another's. Launch template ids
+ * repeat from world to world (each simulator draws them from its seed, and worlds share seeds): a
+ * template's type cached by an earlier world's x86 group made a later world's Graviton group "launch" x86.
+ */
+export const clearReaderCaches = (): void => {
   clearControllerCache();
   clearLaunchConfigurationCache();
   clearTaskDefinitionCache();
   clearInstanceTaskCache();
   clearInstanceTypeCache();
-  // Launch template ids repeat from world to world (each simulator draws them from its seed, and worlds
-  // share seeds): a template's type cached by an earlier world's x86 group made a later world's Graviton
-  // group "launch" x86.
   clearLaunchTemplateCache();
+};
+
+/** Builds a world with `groups` and task definitions web (1024 CPU), train (1 GPU), arm (arm64 only). */
+export const fleetWorld = (groups: FleetGroup[], seed = 13): Sim => {
+  // Each world starts with cold Lambda containers.
+  clearReaderCaches();
   const sim = createSim({ seed, settings: { stoppedRetentionSeconds: 6 * 3600 } });
   sim.createCluster(CLUSTER);
   sim.registerTaskDefinition({ family: 'web', containers: [{ cpu: 1024, memoryReservation: 512 }] });

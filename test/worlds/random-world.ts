@@ -654,6 +654,14 @@ const running = (sim: Sim, service: string): number =>
         (t.lastStatus === 'RUNNING' || (t.lastStatus === 'PENDING' && t.desiredStatus === 'RUNNING')),
     ).length;
 
+/** Tasks of a service's older revisions still RUNNING (its rolling update has not ended). */
+const oldRevisionRunning = (sim: Sim, service: string): number => {
+  const svc = sim.ecs.cluster(CLUSTER)?.services.get(service);
+  return [...(svc?.tasks ?? [])].filter(
+    (t) => t.lastStatus === 'RUNNING' && t.taskDefinition !== svc!.taskDefinition,
+  ).length;
+};
+
 /**
  * What the simulator alone places with every group at MaxSize from the start: per service, tasks running;
  * and whether the world's rolling update completes there (`rolledOut`: no task of the old revision left).
@@ -1131,9 +1139,7 @@ export const runWorld = async (
         moves &&
         placeable.rolledOut === true &&
         placeable.get(deployedService.name) === d;
-      const old = [...svc.tasks].filter(
-        (t) => t.lastStatus === 'RUNNING' && t.taskDefinition !== svc.taskDefinition,
-      ).length;
+      const old = oldRevisionRunning(sim, svc.name);
       if (judged && old > 0) {
         problems.push(
           `deploy: ${svc.name} still runs ${old} task(s) of its old revision at 38 min (update at ${deployment.at} s, ${deployment.minimumHealthyPercent} / ${deployment.maximumPercent}; ${describeGroups(sim)})`,
@@ -1241,19 +1247,15 @@ export const runWorld = async (
         );
     // So does a rolling update's next task that finds no room while the old ones still run (world 309869:
     // 2 tasks bound to us-east-1a on a host port, t3.large short for good in both groups at 100 / 150).
-    const oldRunning = (name: string) => {
-      const svc = sim.ecs.cluster(CLUSTER)?.services.get(name);
-      return [...(svc?.tasks ?? [])].filter(
-        (t) => t.lastStatus === 'RUNNING' && t.taskDefinition !== svc!.taskDefinition,
-      ).length;
-    };
     const waitsOn = new Set(
       world.services
         .filter(
           (s) =>
             zoneAtMax(s) &&
             (onActive(s.name) < (sim.ecs.cluster(CLUSTER)?.services.get(s.name)?.desiredCount ?? 0) ||
-              (dep !== undefined && world.services[dep.service] === s && oldRunning(s.name) > 0)),
+              (dep !== undefined &&
+                world.services[dep.service] === s &&
+                oldRevisionRunning(sim, s.name) > 0)),
         )
         .flatMap((s) => world.groups.filter((g) => groupRuns(g, s, world)).map((g) => g.name)),
     );

@@ -39,7 +39,7 @@ import {
 } from './fleet-scale-out.js';
 import { type GroupState, groupState, haltReason, scaleOutHoldReason } from './group-state.js';
 import { instanceTypeFacts } from './instance-types.js';
-import { clusterPlacement } from './placement-context.js';
+import { clusterPlacement, runsOnNow } from './placement-context.js';
 import type { ClusterPolicy } from './policy.js';
 import { archOfServices } from './task-arch.js';
 
@@ -117,9 +117,6 @@ export const refreshReplaces = (snapshot: ClusterSnapshot, group: AutoScalingGro
     return want !== undefined && have !== undefined && have !== want;
   }).map((i) => i.InstanceId);
 };
-
-/** Room aside (per-host slots not): a node's ports, ENI slots and distinct tasks still refuse. */
-const ROOM = { CPU: 1e9, MEMORY: 1e9, GPU: 1e9 };
 
 /** EC2 ids of the managed groups' instances that are not InService (Standby, Pending, warm pool, …). */
 export const outOfServiceIds = (groups: readonly AutoScalingGroup[]): Set<string> =>
@@ -389,7 +386,7 @@ export const assessClusterScaleOut = (
       // m5s, set ACTIVE again a minute after each drain (random world 292267).
       const node = service !== 'headroom' && nodes.get(id);
       const req = node && reqOf(service);
-      return !req || !hasPlacementRules(req) || accepts({ ...node!, free: ROOM }, req);
+      return !req || !hasPlacementRules(req) || runsOnNow(node!, req);
     },
     (o, g, service) => typeTakes(o.instanceType, o.registered, g.capacityProvider, service, g.fleet.group),
   );

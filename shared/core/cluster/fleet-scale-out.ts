@@ -8,7 +8,12 @@
  * to the next group. The number of units is instances × weight: desired capacity counts units.
  */
 
-import { type CapacityAnalysis, headroomDefinition, type InstanceView } from '../capacity/capacity.js';
+import {
+  type CapacityAnalysis,
+  headroomDefinition,
+  headroomTask,
+  type InstanceView,
+} from '../capacity/capacity.js';
 import { copiesThatFit, minResources, type Resources, subtractResources } from '../capacity/resources.js';
 import {
   type Bin,
@@ -20,10 +25,6 @@ import { arrivalOption, type GroupFleet, type LaunchOption } from './fleet.js';
 import type { ClusterPolicy } from './policy.js';
 import { demandItems, type ScaleOutAssessment, scaleOutWants } from './scale-out.js';
 import type { ArchOf } from './task-arch.js';
-
-/** The task headroom is kept for (the live largest task when the capacity model names one). */
-const headroomOf = (analysis: CapacityAnalysis): Resources =>
-  (analysis.largestTask as { live?: Resources }).live ?? analysis.largestTask.reservation;
 
 /** A group scale-out may grow, as the planner sees it this tick. */
 export interface GrowableGroup {
@@ -181,7 +182,7 @@ export const assessFleetScaleOut = (
   const wants = scaleOutWants(analysis, policy);
   const problems: string[] = [];
   // Headroom is kept for the largest task of the services that want tasks (capacity.ts).
-  const largest = headroomOf(analysis);
+  const largest = headroomTask(analysis);
   const dims = analysis.dimensionNames;
   const hasTasks = dims.some((d) => largest[d] > 0);
   const items = demandItems(analysis, largest, hasTasks ? policy.headroomTasks : 0);

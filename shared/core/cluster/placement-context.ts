@@ -152,6 +152,13 @@ const ROOMY = {
 export const runsOn = (n: PlacementNode, req: TaskRequirements): boolean =>
   !/^[ACM]/.test(refusal({ ...n, ...ROOMY }, req)?.code ?? '');
 
+/**
+ * {@link runsOn}, and a copy more fits there but for CPU, memory and GPU: its host ports free, a task ENI
+ * slot, no copy of its service under `distinctInstance`.
+ */
+export const runsOnNow = (n: PlacementNode, req: TaskRequirements): boolean =>
+  accepts({ ...n, free: ROOMY.free }, req);
+
 const reservedOf = (analysis: CapacityAnalysis) =>
   new Map(analysis.instances.map((i) => [i.containerInstanceArn, i.reserved]));
 
