@@ -27,8 +27,8 @@ const MINE: FleetGroup = {
   tags: { 'ecs-autoscaler:headroom-tasks': '0' },
 };
 
-const world = (otherTaskConstraint: string): Sim => {
-  const s = fleetWorld([MINE, { name: 'theirs', min: 1, max: 10, desired: 1, instanceTypes: ['m5.large'] }]);
+const world = (otherTaskConstraint: string, mine = MINE): Sim => {
+  const s = fleetWorld([mine, { name: 'theirs', min: 1, max: 10, desired: 1, instanceTypes: ['m5.large'] }]);
   // Not the scaler's group: no cluster tag, no drainer hook.
   const theirs = s.asg.groups.get('theirs')!;
   theirs.tags.delete('ecs-autoscaler:cluster');
@@ -89,6 +89,28 @@ describe("someone else's drained instance in a group the scaler does not drive",
     const mine = live(sim, 'mine');
     expect(mine).toHaveLength(1);
     expect([...mine[0]!.containerInstance!.tasks].some((t) => t.group === 'service:small')).toBe(true);
+    expect(scalerErrors(sim)).toEqual([]);
+    expect(violations(sim)).toEqual([]);
+  });
+
+  it('with one idle instance already counted, the drained list is still read: every idle one goes at once', async () => {
+    // Random world 310268 (twentieth stop): the list was read only when no instance could go. With one
+    // idle instance counted, the unread DRAINING instance's tasks (as many of the largest) kept the next
+    // one as their room, so each idle instance waited its own unneeded time, one after the other.
+    sim = world('attribute:ecs.instance-type =~ m5.*', { ...MINE, desired: 3 });
+    startFleet(sim);
+    await sim.runFor(240);
+    expect(live(sim, 'mine')).toHaveLength(3);
+    drainTheirs(sim);
+    await sim.runFor(1500);
+    const terminations = sim.timeline.actions.filter(
+      (a) => a.fn === 'cluster-scaler' && a.command === 'TerminateInstanceInAutoScalingGroup',
+    );
+    expect(terminations).toHaveLength(2);
+    // One decision drained both: their terminations come within the same minute.
+    const [first, second] = terminations.map((a) => a.t);
+    expect(second! - first!).toBeLessThan(60);
+    expect(live(sim, 'mine')).toHaveLength(1);
     expect(scalerErrors(sim)).toEqual([]);
     expect(violations(sim)).toEqual([]);
   });

@@ -95,7 +95,9 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * held the x86 group's idle hosts), 309869 (the judge: a zonal rolling update with no room, its groups'
  * only type short for good; the other AZs' idle hosts kept for it, as for its waiting tasks), 310664 (an
  * arm64 headroom on a Graviton group that launched nothing held the x86 group's idle hosts: sized as
- * "able to run" by size alone).
+ * "able to run" by size alone), 310268 (someone's DRAINING host of a provider group, its list read only
+ * when no instance could go: with one counted, its tasks, as many of the largest, kept the next idle host
+ * as their room, and each idle host waited its own unneeded time).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -109,7 +111,7 @@ const SEEDS = [
   ...[269186, 272931, 278372, 279649, 287887, 269660, 284301, 288730, 289643, 280435],
   ...[15098, 48145, 310957, 312134, 281394, 321335, 328018],
   ...[282076, 282092, 345305, 350502, 369828, 370061, 365166, 247309, 265419, 269407, 402417, 437423],
-  ...[292267, 299340, 302709, 309869, 310664],
+  ...[292267, 299340, 302709, 309869, 310664, 310268],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

@@ -395,14 +395,16 @@ export const selectScaleIn = (
   const byRank = (a: string, b: string) => rank.get(a)! - rank.get(b)!;
   undecided.sort(byRank);
   listRequired.sort(byRank);
+  // A DRAINING instance whose list is unknown hands over that many of the largest task, wherever they
+  // can run: its list says what moves, and whether it can land here at all (landingOnStaying; eighth
+  // stop: someone else's drained instance of another group held this one's scale-in for good). Asked for
+  // whenever a candidate stayed, not only when none could go (random world 310268: with one idle host
+  // counted, the list was never read, so each of three idle hosts waited its own unneeded time).
+  if (pool.length > 0 && result.drain.length < maxRemovals) {
+    const draining = handedOver.flatMap((it) => (it.unlisted ? [it.unlisted] : []));
+    result.needsTasks.push(...draining.slice(0, UNDECIDED_READS));
+  }
   if (result.drain.length === 0) {
-    // A DRAINING instance whose list is unknown hands over that many of the largest task, wherever they
-    // can run: its list says what moves, and whether it can land here at all (landingOnStaying; eighth
-    // stop: someone else's drained instance of another group held this one's scale-in for good).
-    if (pool.length > 0) {
-      const draining = handedOver.flatMap((it) => (it.unlisted ? [it.unlisted] : []));
-      result.needsTasks.push(...draining.slice(0, UNDECIDED_READS));
-    }
     result.needsTasks.push(...undecided.slice(0, UNDECIDED_READS));
   } else {
     // With placement rules in use an unlisted busy candidate is never counted (no sizing is trusted), so
