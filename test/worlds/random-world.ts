@@ -1016,10 +1016,15 @@ export const runWorld = async (
     // (a Spot reclaim, a refresh, someone's drain) — not the scaler's doing (worlds 264132, 265904, 267753).
     // A service no group can run with the types EC2 has (a shortage for good takes its types away; the
     // deployed service's new revision for it): its tasks have nowhere to go, whatever the scaler does.
+    // The service on a capacity provider runs on its provider's group only (world 312614: bound through
+    // the cluster's default strategy to a group the scaler drives, whose types are short for good; the
+    // other services' tasks took its hosts' room, and other groups could hold it by size only).
+    const groupsOf = (s: WorldService): FleetGroup[] =>
+      p && world.services[p.service]?.name === s.name ? [world.groups[p.group]!] : world.groups;
     const noRoom = (s: WorldService) => {
       const t =
         world.services.indexOf(s) === world.deploy?.service ? { ...s, td: deployedDefinition(world, s) } : s;
-      return world.groups.every((g) => !groupRuns(g, t, world, 'with capacity'));
+      return groupsOf(s).every((g) => !groupRuns(g, t, world, 'with capacity'));
     };
     // A refresh whose hosts run such a service cannot move its tasks: it waits for them, as AWS's does
     // (world 289643: c5-only tasks, c5.large short, the group's m5.xlarge replacements idle).
@@ -1041,7 +1046,7 @@ export const runWorld = async (
       );
     const starvedOf = (s: WorldService) =>
       noRoom(s) ||
-      world.groups
+      groupsOf(s)
         .filter((g) => groupRuns(g, s, world))
         .every((g) => launchesNothing(world, g) || g.name === providerGroup);
     // A group whose every type was out of capacity for a while (a shortage of 10–25 minutes), or a
@@ -1062,11 +1067,7 @@ export const runWorld = async (
     // A service on a capacity provider runs on its group only (world 402417: the scaled service on a
     // provider's m5.xlarge/r5.large group, beside a c5.2xlarge group that could hold it by size).
     const awaitsReAsk = (s: WorldService) => {
-      const p = world.provider;
-      const runs =
-        p && world.services[p.service]?.name === s.name
-          ? [world.groups[p.group]!].filter((g) => groupRuns(g, s, world))
-          : world.groups.filter((g) => groupRuns(g, s, world));
+      const runs = groupsOf(s).filter((g) => groupRuns(g, s, world));
       return (
         (world.shortage?.seconds ?? 0) >= 900 &&
         runs.length > 0 &&
