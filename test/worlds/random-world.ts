@@ -942,11 +942,14 @@ export const runWorld = async (
       const cpu = cpuOf(scaledService, sim.elapsedSeconds, run);
       // Judged as every service below: not while others hold the room the reference had (world 21601).
       // Nor when the room it had is gone for good (a group that launches nothing lost an instance).
+      // Nor a zonal one whose groups are at MaxSize, as below (world 310577: s0 bound to us-east-1c, its
+      // pool's group at MaxSize with two hosts in each AZ; the group's balancing launches elsewhere).
       const lost =
         starvedOf(scaledService) ||
         shortAndFull(scaledService) ||
         fallbackOnly(scaledService) ||
-        awaitsReAsk(scaledService);
+        awaitsReAsk(scaledService) ||
+        zoneAtMax(scaledService);
       if (
         phase === 'mid' &&
         !heldByOthers &&
