@@ -1272,7 +1272,7 @@ export const runWorld = async (
     // The deployed service's new tasks are of its new revision (world 288730: twice the CPU, m5.xlarge only).
     const allowance = new Map<string, number>();
     for (const s of world.services) {
-      const groups = world.groups.filter((g) => groupRuns(g, s, world));
+      const groups = groupsOf(s).filter((g) => groupRuns(g, s, world));
       if (!noRoom(s)) continue;
       for (const g of groups) {
         if (launchesNothing(world, g) || allowance.has(g.name)) continue;
