@@ -398,10 +398,20 @@ export const selectScaleIn = (
   // A DRAINING instance whose list is unknown hands over that many of the largest task, wherever they
   // can run: its list says what moves, and whether it can land here at all (landingOnStaying; eighth
   // stop: someone else's drained instance of another group held this one's scale-in for good). Asked for
-  // whenever a candidate stayed, not only when none could go (random world 310268: with one idle host
-  // counted, the list was never read, so each of three idle hosts waited its own unneeded time).
-  if (pool.length > 0 && result.drain.length < maxRemovals) {
-    const draining = handedOver.flatMap((it) => (it.unlisted ? [it.unlisted] : []));
+  // when nothing can go, and when the emptiest candidate that stays would go without those assumed tasks
+  // (random world 310268: with one idle host counted, the list was never read, so each of three idle
+  // hosts waited its own unneeded time after the one before).
+  const draining = handedOver.flatMap((it) => (it.unlisted ? [it.unlisted] : []));
+  const listed = moved.filter((m) => !(m as DrainingMove).unlisted);
+  const next = pool[0];
+  if (
+    draining.length > 0 &&
+    next &&
+    result.drain.length < maxRemovals &&
+    (result.drain.length === 0 ||
+      !blockReason(snapshot, analysis, next, remaining, listed, headroomTasks, idle, totalOf(listed), kinds)
+        .why)
+  ) {
     result.needsTasks.push(...draining.slice(0, UNDECIDED_READS));
   }
   if (result.drain.length === 0) {
