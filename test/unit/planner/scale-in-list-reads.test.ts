@@ -138,3 +138,41 @@ describe('planCluster — which unread list is asked for first', () => {
     expect(p.needsTasks).toEqual([ciArn(id(3))]);
   });
 });
+
+describe('planCluster — the list of a DRAINING instance whose tasks count as moving', () => {
+  // Someone's drained host outside the group runs one `big` task, unlisted: it counts as one of the
+  // largest task (2,048 CPU) moving onto the instances that stay. No headroom.
+  const cluster = (third: 'idle' | 'busy') =>
+    snapshotOf({
+      instances: [
+        { id: id(1), usedCpu: 3072, usedMem: 3072, running: 3, az },
+        { id: id(2), running: 0, az },
+        third === 'idle'
+          ? { id: id(3), running: 0, az }
+          : { id: id(3), usedCpu: 2048, usedMem: 2048, running: 2, az },
+        { id: id(4), usedCpu: 2048, usedMem: 2048, running: 1, az, status: 'DRAINING', outsideGroup: true },
+      ],
+      services: [
+        { name: 'web', cpu: 1024, mem: 1024, desired: third === 'idle' ? 3 : 5 },
+        { name: 'big', cpu: 2048, mem: 2048, desired: 1 },
+      ],
+      tasks: [
+        ...[1, 2, 3].map((n) => taskOn(id(1), 'web', n)),
+        ...(third === 'busy' ? [4, 5].map((n) => taskOn(id(3), 'web', n)) : []),
+      ],
+    });
+
+  it('is asked for when the next idle instance would go without the task assumed there (world 310268)', () => {
+    // One idle instance counts; the other stays only as room for the assumed `big` task.
+    const plan = planOf(cluster('idle'), { headroomTasks: 0 });
+    expect(plan.drain).toHaveLength(1);
+    expect(plan.needsTasks).toContain(ciArn(id(4)));
+  });
+
+  it('is not asked for when the instance that stays could not go anyway (its own tasks fit nowhere else)', () => {
+    // The busy instance's two web tasks need 2,048 CPU; the other staying instance has 1,024 free.
+    const plan = planOf(cluster('busy'), { headroomTasks: 0 });
+    expect(plan.drain.map((d) => d.ec2InstanceId)).toEqual([id(2)]);
+    expect(plan.needsTasks).not.toContain(ciArn(id(4)));
+  });
+});
