@@ -1024,11 +1024,11 @@ export const runWorld = async (
     // other services' tasks took its hosts' room, and other groups could hold it by size only).
     const groupsOf = (s: WorldService): FleetGroup[] =>
       p && world.services[p.service]?.name === s.name ? [world.groups[p.group]!] : world.groups;
-    const noRoom = (s: WorldService) => {
-      const t =
-        world.services.indexOf(s) === world.deploy?.service ? { ...s, td: deployedDefinition(world, s) } : s;
-      return groupsOf(s).every((g) => !groupRuns(g, t, world, 'with capacity'));
-    };
+    // What a service runs at 38 min: the deployed service its new revision (the update comes at 5–20 min).
+    const currentOf = (s: WorldService): WorldService =>
+      world.services.indexOf(s) === world.deploy?.service ? { ...s, td: deployedDefinition(world, s) } : s;
+    const noRoom = (s: WorldService) =>
+      groupsOf(s).every((g) => !groupRuns(g, currentOf(s), world, 'with capacity'));
     // A refresh whose hosts run such a service cannot move its tasks: it waits for them, as AWS's does
     // (world 289643: c5-only tasks, c5.large short, the group's m5.xlarge replacements idle).
     const refreshedGroup = refreshed && world.groups[refreshed.group];
@@ -1043,9 +1043,14 @@ export const runWorld = async (
     // reference world, at MaxSize, launched it (world 272931: memberOf c5.* beside m5.2xlarge, c5.xlarge;
     // 328018, the scaled service). A group that launches nothing does not count (world 279649: g1's
     // c5.xlarge short for good, and g2's first type m5.xlarge too, so g2 launched c5.2xlarge there).
+    // The deployed service by its new revision (world 532882: twice the CPU, 4,096, which only g0's fallback
+    // c5.xlarge runs, its first type c5.large short for good; the fallback hosts had gone by then).
     const fallbackOnly = (s: WorldService) =>
       world.groups.every(
-        (g) => g.name === providerGroup || launchesNothing(world, g) || !groupRuns(g, s, world, 'first'),
+        (g) =>
+          g.name === providerGroup ||
+          launchesNothing(world, g) ||
+          !groupRuns(g, currentOf(s), world, 'first'),
       );
     const starvedOf = (s: WorldService) =>
       noRoom(s) ||
