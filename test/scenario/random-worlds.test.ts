@@ -103,7 +103,9 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * (the judge: the scaled service bound to an AZ, its pool's group at MaxSize; its judge lacked the
  * AZ-at-MaxSize rule every other service has), 532882 (the judge: a rolling update to twice the CPU
  * that only a prioritized group's fallback type runs, its first type short for good; the judge's
- * fallback-only rule read the old revision).
+ * fallback-only rule read the old revision), 318895 (the judge: a zonal rolling update to twice the CPU
+ * that only a group short of every type runs, its one host in another AZ; the AZ-at-MaxSize rule read the
+ * old revision).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -117,7 +119,7 @@ const SEEDS = [
   ...[269186, 272931, 278372, 279649, 287887, 269660, 284301, 288730, 289643, 280435],
   ...[15098, 48145, 310957, 312134, 281394, 321335, 328018],
   ...[282076, 282092, 345305, 350502, 369828, 370061, 365166, 247309, 265419, 269407, 402417, 437423],
-  ...[292267, 299340, 302709, 309869, 310664, 310268, 312614, 310577, 532882],
+  ...[292267, 299340, 302709, 309869, 310664, 310268, 312614, 310577, 532882, 318895],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

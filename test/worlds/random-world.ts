@@ -1092,10 +1092,12 @@ export const runWorld = async (
     // for it): world 299340, a rolling update of 8 tasks bound to us-east-1b, whose 11 hosts there were
     // full (3 of them with another service's tasks ECS spread there) — the reference, at MaxSize from the
     // start, spread that service over 30 hosts.
+    // The deployed service by its new revision (world 318895: twice the CPU, bound to us-east-1c, which
+    // only g0's m5.2xlarge runs; g0's types are short for good and its one host is in another AZ).
     const zoneAtMax = (s: WorldService) =>
       s.zone !== undefined &&
       world.groups
-        .filter((g) => g.name !== providerGroup && groupRuns(g, s, world))
+        .filter((g) => g.name !== providerGroup && groupRuns(g, currentOf(s), world))
         .every((g) => atMax(g) || wasShort(g));
     scaledJudge('mid');
     for (const s of world.services) {
