@@ -1137,7 +1137,7 @@ export const runWorld = async (
       // Nor when its new revision waits for a first type's re-ask (awaitsReAsk; world 350502), or only a
       // prioritized group's later override runs it (fallbackOnly; world 437423: the bigger revision fits
       // only g0's c5.2xlarge, its first type m5.large short for good; g0, at zero, is asked at 37 min).
-      const revision = { ...deployedService, td: deployedDefinition(world, deployedService) };
+      const revision = currentOf(deployedService);
       const judged =
         !heldByOthers &&
         !starvedOf(deployedService) &&

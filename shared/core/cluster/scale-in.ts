@@ -402,15 +402,17 @@ export const selectScaleIn = (
   // (random world 310268: with one idle host counted, the list was never read, so each of three idle
   // hosts waited its own unneeded time after the one before).
   const draining = handedOver.flatMap((it) => (it.unlisted ? [it.unlisted] : []));
-  const listed = moved.filter((m) => !(m as DrainingMove).unlisted);
   const next = pool[0];
+  const goesWithoutThem = (c: Candidate): boolean => {
+    const listed = moved.filter((m) => !(m as DrainingMove).unlisted);
+    return !blockReason(snapshot, analysis, c, remaining, listed, headroomTasks, idle, totalOf(listed), kinds)
+      .why;
+  };
   if (
     draining.length > 0 &&
     next &&
     result.drain.length < maxRemovals &&
-    (result.drain.length === 0 ||
-      !blockReason(snapshot, analysis, next, remaining, listed, headroomTasks, idle, totalOf(listed), kinds)
-        .why)
+    (result.drain.length === 0 || goesWithoutThem(next))
   ) {
     result.needsTasks.push(...draining.slice(0, UNDECIDED_READS));
   }
