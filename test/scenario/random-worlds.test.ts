@@ -105,7 +105,8 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * that only a prioritized group's fallback type runs, its first type short for good; the judge's
  * fallback-only rule read the old revision), 318895 (the judge: a zonal rolling update to twice the CPU
  * that only a group short of every type runs, its one host in another AZ; the AZ-at-MaxSize rule read the
- * old revision).
+ * old revision), 625269 (a drain's old tasks, STOPPING beside their RUNNING replacements, counted as
+ * needing room again: the drained host was set ACTIVE and stayed idle).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -119,7 +120,7 @@ const SEEDS = [
   ...[269186, 272931, 278372, 279649, 287887, 269660, 284301, 288730, 289643, 280435],
   ...[15098, 48145, 310957, 312134, 281394, 321335, 328018],
   ...[282076, 282092, 345305, 350502, 369828, 370061, 365166, 247309, 265419, 269407, 402417, 437423],
-  ...[292267, 299340, 302709, 309869, 310664, 310268, 312614, 310577, 532882, 318895],
+  ...[292267, 299340, 302709, 309869, 310664, 310268, 312614, 310577, 532882, 318895, 625269],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

@@ -39,7 +39,10 @@ export interface DrainingMove extends PlacementItem {
 /**
  * Service tasks that DRAINING instances still run: ECS starts them elsewhere, on the instances that stay
  * (standalone and protected tasks stay where they are). Per-task sizes when the task list is known;
- * otherwise each task is assumed as large as the largest task (conservative).
+ * otherwise each task is assumed as large as the largest task (conservative). A task ECS is already
+ * stopping (desiredStatus STOPPED) hands nothing over: its replacement, if any, is already started and
+ * counted (random world 625269: a drain's two old tasks, STOPPING beside their RUNNING replacements, were
+ * counted as needing room again, and the drained host was set ACTIVE "as demand came back").
  */
 export const drainingMoves = (snapshot: ClusterSnapshot, analysis: CapacityAnalysis): DrainingMove[] => {
   const largest = analysis.largestTask.reservation;
@@ -49,7 +52,7 @@ export const drainingMoves = (snapshot: ClusterSnapshot, analysis: CapacityAnaly
     const tasks = instanceTasks(snapshot, analysis, ci);
     if (tasks.complete) {
       for (const t of tasks.nonDaemon) {
-        if (isJobTask(snapshot, t)) continue;
+        if (isJobTask(snapshot, t) || t.desiredStatus === 'STOPPED') continue;
         items.push({ label: t.taskArn, reservation: taskSize(snapshot, t) ?? largest, count: 1 });
       }
     } else if (ci.runningTasks + ci.pendingTasks > 0) {

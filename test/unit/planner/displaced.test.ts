@@ -44,6 +44,35 @@ describe('planCluster — tasks on DRAINING instances that fit on no ACTIVE one'
     expect(plan.reasons.join('\n')).not.toMatch(WAIT);
   });
 
+  it('not for a task ECS is already stopping (its replacement runs on another instance)', () => {
+    // Random world 625269: a drain's old task, STOPPING (desired STOPPED) beside its RUNNING replacement,
+    // was counted as needing room again, and the drained host was set ACTIVE "as demand came back".
+    const snapshot = (desiredStatus: string): ClusterSnapshot => {
+      const s = snapshotOf({
+        instances: [
+          { id: id(1), usedCpu: 1024, usedMem: 2048, running: 1, status: 'DRAINING' },
+          { id: id(2), usedCpu: 1024, usedMem: 2048, running: 1 },
+          { id: id(3), usedCpu: 1024, usedMem: 2048, running: 1 },
+        ],
+        services: [{ name: 'one', cpu: 1024, mem: 2048, desired: 2, running: 2 }],
+        tasks: [
+          { ...taskOn(id(1), 'one', 1, 'STOPPING'), desiredStatus },
+          taskOn(id(2), 'one', 2),
+          taskOn(id(3), 'one', 3),
+        ],
+      });
+      s.services[0]!.placementConstraints = [{ type: 'distinctInstance' }];
+      return s;
+    };
+    const stopping = planOf(snapshot('STOPPED'), { headroomTasks: 0 });
+    expect(stopping.action).not.toBe('scale-out');
+    expect(stopping.reasons.join('\n')).not.toMatch(WAIT);
+    // The same task still wanted (desired RUNNING) is one to place: the check is the desired status.
+    const wanted = planOf(snapshot('RUNNING'), { headroomTasks: 0 });
+    expect(wanted.reasons.join('\n')).toMatch(/^1 task\(s\) on DRAINING instances fit on no ACTIVE one/m);
+    expect(wanted.desiredCapacity.proposed).toBe(4);
+  });
+
   it('not for a standalone task (a drain does not move it)', () => {
     const job: Task = {
       taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/c1/job-1',
