@@ -47,16 +47,21 @@ describe('planCluster — tasks on DRAINING instances that fit on no ACTIVE one'
   it('not for a task ECS is already stopping (its replacement runs on another instance)', () => {
     // Random world 625269: a drain's old task, STOPPING (desired STOPPED) beside its RUNNING replacement,
     // was counted as needing room again, and the drained host was set ACTIVE "as demand came back".
-    const snapshot = (desiredStatus: string): ClusterSnapshot => {
+    // `stopping`: i1's task is STOPPING (desired STOPPED), so the service runs 2 of 2 on i2 and i3; else it
+    // still runs there (desired RUNNING), a third task of 3 that no ACTIVE instance takes (distinctInstance).
+    const snapshot = (stopping: boolean): ClusterSnapshot => {
+      const desired = stopping ? 2 : 3;
       const s = snapshotOf({
         instances: [
           { id: id(1), usedCpu: 1024, usedMem: 2048, running: 1, status: 'DRAINING' },
           { id: id(2), usedCpu: 1024, usedMem: 2048, running: 1 },
           { id: id(3), usedCpu: 1024, usedMem: 2048, running: 1 },
         ],
-        services: [{ name: 'one', cpu: 1024, mem: 2048, desired: 2, running: 2 }],
+        services: [{ name: 'one', cpu: 1024, mem: 2048, desired, running: desired }],
         tasks: [
-          { ...taskOn(id(1), 'one', 1, 'STOPPING'), desiredStatus },
+          stopping
+            ? { ...taskOn(id(1), 'one', 1, 'STOPPING'), desiredStatus: 'STOPPED' }
+            : { ...taskOn(id(1), 'one', 1), desiredStatus: 'RUNNING' },
           taskOn(id(2), 'one', 2),
           taskOn(id(3), 'one', 3),
         ],
@@ -64,11 +69,11 @@ describe('planCluster — tasks on DRAINING instances that fit on no ACTIVE one'
       s.services[0]!.placementConstraints = [{ type: 'distinctInstance' }];
       return s;
     };
-    const stopping = planOf(snapshot('STOPPED'), { headroomTasks: 0 });
+    const stopping = planOf(snapshot(true), { headroomTasks: 0 });
     expect(stopping.action).not.toBe('scale-out');
     expect(stopping.reasons.join('\n')).not.toMatch(WAIT);
-    // The same task still wanted (desired RUNNING) is one to place: the check is the desired status.
-    const wanted = planOf(snapshot('RUNNING'), { headroomTasks: 0 });
+    // The same cluster with that task still wanted: it needs a new instance.
+    const wanted = planOf(snapshot(false), { headroomTasks: 0 });
     expect(wanted.reasons.join('\n')).toMatch(/^1 task\(s\) on DRAINING instances fit on no ACTIVE one/m);
     expect(wanted.desiredCapacity.proposed).toBe(4);
   });
