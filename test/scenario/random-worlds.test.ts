@@ -106,7 +106,10 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * fallback-only rule read the old revision), 318895 (the judge: a zonal rolling update to twice the CPU
  * that only a group short of every type runs, its one host in another AZ; the AZ-at-MaxSize rule read the
  * old revision), 625269 (a drain's old tasks, STOPPING beside their RUNNING replacements, counted as
- * needing room again: the drained host was set ACTIVE and stayed idle).
+ * needing room again: the drained host was set ACTIVE and stayed idle), 677384 (a tick whose final count
+ * needed a list it had not read found nothing removable, and restarted the unneeded time), 326631
+ * (daemon-only hosts, the daemon as large as a service's task: each sized as a task of the largest, only
+ * the one about to drain was read, and each idle host waited its own unneeded time after the one before).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -121,6 +124,7 @@ const SEEDS = [
   ...[15098, 48145, 310957, 312134, 281394, 321335, 328018],
   ...[282076, 282092, 345305, 350502, 369828, 370061, 365166, 247309, 265419, 269407, 402417, 437423],
   ...[292267, 299340, 302709, 309869, 310664, 310268, 312614, 310577, 532882, 318895, 625269],
+  ...[677384, 326631],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

@@ -569,6 +569,7 @@ const planClusterNow = (
     lastScaleOutMs: state.lastScaleOutMs,
     demand: replicaDemand(snapshot),
     now,
+    unread: sel.needsTasks.length > 0,
   };
   let pace = paceScaleIn(paceInput);
   // Issue 19: the task lists of the instances about to drain, and only theirs, are asked for: standalone

@@ -111,6 +111,12 @@ export interface PaceInput {
    * default all. The others wait for their lists, their unneeded time kept.
    */
   drainable?: number;
+  /**
+   * The selection asked for task lists it could not count without (scale-in.ts `needsTasks`): fewer
+   * instances may look removable than are. The staircase then does not fall this decision (it may rise):
+   * an unread list is no evidence that capacity is needed (random world 677384).
+   */
+  unread?: boolean;
 }
 
 /** Decides how many of the removable instances go now, and the staircase to remember. Pure. */
@@ -123,7 +129,11 @@ export const paceScaleIn = (input: PaceInput): ScaleInPace => {
   // While the load climbs nothing is unneeded: a rise since the staircase began starts it again.
   const rising = stored.demand !== undefined && input.demand > stored.demand;
   const before = rising ? [] : stored.steps.filter((s) => s.since >= outAt);
-  let steps: UnneededStep[] = observeUnneeded(before, input.removable, now);
+  let steps: UnneededStep[] = observeUnneeded(
+    before,
+    Math.max(input.removable, input.unread ? (before.at(-1)?.count ?? 0) : 0),
+    now,
+  );
   const reasons: string[] = [];
   let drain = 0;
   if (input.removable > 0) {

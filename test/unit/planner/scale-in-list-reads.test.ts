@@ -42,6 +42,66 @@ describe('planCluster — scale-in task-list reads', () => {
   });
 });
 
+describe('planCluster — daemon-only instances the sizes cannot tell (random world 326631)', () => {
+  // The daemon is as large as `web`'s task, so an unread host running one task of that size may run either:
+  // no inference, each such host sized as one `big` task (the largest), which the others must take. Three
+  // such hosts (2,816 MiB free each) and two listed busy ones (768 and 1,792 MiB free). Sized so, one can
+  // go; read (the daemon alone, which stops with its host), two can — the third stays as the headroom's room.
+  const cluster = (listed: boolean) =>
+    snapshotOf({
+      instances: [
+        { id: id(1), cpu: 2048, mem: 3840, usedCpu: 1280, usedMem: 3072, running: 2, az },
+        ...[2, 3, 4].map((n) => ({
+          id: id(n),
+          cpu: 2048,
+          mem: 3840,
+          usedCpu: 256,
+          usedMem: 1024,
+          running: 1,
+          az,
+        })),
+        { id: id(5), cpu: 2048, mem: 3840, usedCpu: 512, usedMem: 2048, running: 2, az },
+      ],
+      services: [
+        { name: 'big', cpu: 1024, mem: 2048, desired: 1 },
+        { name: 'web', cpu: 256, mem: 1024, desired: 1 },
+        { name: 'agent', cpu: 256, mem: 1024, desired: 5, daemon: true },
+      ],
+      group: { min: 1 },
+      tasks: [
+        taskOn(id(1), 'big', 1),
+        taskOn(id(1), 'agent', 1),
+        taskOn(id(5), 'web', 1),
+        taskOn(id(5), 'agent', 5),
+        ...(listed ? [2, 3, 4].map((n) => taskOn(id(n), 'agent', n)) : []),
+      ],
+    });
+  const plan = (listed: boolean) => {
+    const snapshot = cluster(listed);
+    return planCluster(
+      snapshot,
+      analyzeCapacity(snapshot),
+      { ...DEFAULT_CLUSTER_POLICY, scaleInUnneededSeconds: 0 },
+      NOW,
+      { drainReadOnly: 'ask' },
+    );
+  };
+
+  it('asks for the lists of those the sizing kept, not only of the one about to drain', () => {
+    const p = plan(false);
+    // Unread: nothing drains yet (drains wait for their lists); one counts, and the other two lists are
+    // asked for too — else each host waited its own unneeded time after the one before.
+    expect(p.drain).toEqual([]);
+    expect(p.needsTasks).toEqual(expect.arrayContaining([ciArn(id(2)), ciArn(id(3)), ciArn(id(4))]));
+  });
+
+  it('with the lists read, two go in one decision and the third stays for the headroom', () => {
+    const p = plan(true);
+    expect(p.drain).toHaveLength(2);
+    expect(p.drain.map((d) => d.ec2InstanceId).every((i) => [id(2), id(3), id(4)].includes(i))).toBe(true);
+  });
+});
+
 describe('planCluster — scale-in task-list reads with placement rules in use', () => {
   // Service `edge` takes static host port 80, so the placement model trusts no sizing of an unlisted task:
   // an unlisted busy instance is removable only once its list is read.

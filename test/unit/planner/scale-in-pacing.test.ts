@@ -203,6 +203,33 @@ describe('planCluster — scale-in pacing (per instance, as cluster-autoscaler)'
     expect(capped.tag).toBeUndefined();
   });
 
+  it('keeps the staircase while the lists the count needs are unread, and lets it rise (world 677384)', () => {
+    const input = {
+      tags: [{ Key: 'ecs-autoscaler:unneeded', Value: `6:1@${T - 420}` }],
+      removable: 0,
+      sinceLastScaleOutSeconds: Number.POSITIVE_INFINITY,
+      cooldownSeconds: 900,
+      unneededSeconds: 600,
+      lastScaleOutMs: undefined,
+      demand: 6,
+      now: NOW,
+    };
+    // Counted without a list it needed, nothing looked removable: an unread list is no evidence of need.
+    expect(paceScaleIn({ ...input, unread: true })).toMatchObject({ drain: 0, tag: undefined });
+    // Counted with every list it needed, nothing is removable: the unneeded time starts again.
+    expect(paceScaleIn(input)).toMatchObject({ drain: 0, tag: '' });
+    // A higher count still adds its step; the kept one ripens on time.
+    const more = paceScaleIn({ ...input, removable: 2, unread: true });
+    expect(more.tag).toBe(`6:1@${T - 420},2@${T}`);
+    const ripe = paceScaleIn({
+      ...input,
+      tags: [{ Key: 'ecs-autoscaler:unneeded', Value: `6:1@${T - 600}` }],
+      removable: 1,
+      unread: true,
+    });
+    expect(ripe.drain).toBe(1);
+  });
+
   it('starts again when scale-in is blocked (an instance is booting)', () => {
     const snapshot = snapshotOf({
       instances: [web(1, 2), web(2, 1), web(3, 1), web(4, 1), web(5, 1)],
