@@ -47,7 +47,7 @@ describe('planCluster — daemon-only instances the sizes cannot tell (random wo
   // no inference, each such host sized as one `big` task (the largest), which the others must take. Three
   // such hosts (2,816 MiB free each) and two listed busy ones (768 and 1,792 MiB free). Sized so, one can
   // go; read (the daemon alone, which stops with its host), two can — the third stays as the headroom's room.
-  const cluster = (listed: boolean) =>
+  const cluster = (listed: boolean, busy4 = false) =>
     snapshotOf({
       instances: [
         { id: id(1), cpu: 2048, mem: 3840, usedCpu: 1280, usedMem: 3072, running: 2, az },
@@ -55,16 +55,16 @@ describe('planCluster — daemon-only instances the sizes cannot tell (random wo
           id: id(n),
           cpu: 2048,
           mem: 3840,
-          usedCpu: 256,
-          usedMem: 1024,
-          running: 1,
+          usedCpu: busy4 && n === 4 ? 512 : 256,
+          usedMem: busy4 && n === 4 ? 2048 : 1024,
+          running: busy4 && n === 4 ? 2 : 1,
           az,
         })),
         { id: id(5), cpu: 2048, mem: 3840, usedCpu: 512, usedMem: 2048, running: 2, az },
       ],
       services: [
         { name: 'big', cpu: 1024, mem: 2048, desired: 1 },
-        { name: 'web', cpu: 256, mem: 1024, desired: 1 },
+        { name: 'web', cpu: 256, mem: 1024, desired: busy4 ? 2 : 1 },
         { name: 'agent', cpu: 256, mem: 1024, desired: 5, daemon: true },
       ],
       group: { min: 1 },
@@ -76,8 +76,8 @@ describe('planCluster — daemon-only instances the sizes cannot tell (random wo
         ...(listed ? [2, 3, 4].map((n) => taskOn(id(n), 'agent', n)) : []),
       ],
     });
-  const plan = (listed: boolean) => {
-    const snapshot = cluster(listed);
+  const plan = (listed: boolean, busy4 = false) => {
+    const snapshot = cluster(listed, busy4);
     return planCluster(
       snapshot,
       analyzeCapacity(snapshot),
@@ -87,10 +87,19 @@ describe('planCluster — daemon-only instances the sizes cannot tell (random wo
     );
   };
 
+  it('does not ask for a kept candidate with more tasks than the cluster has daemon services', () => {
+    // The same, with id4 running the daemon and a web task: not a daemon-only host; its list waits until
+    // nothing counts (bench:account: asking for every kept candidate slowed its largest decisions 4 ×).
+    const p = plan(false, true);
+    expect(p.needsTasks).toEqual(expect.arrayContaining([ciArn(id(2)), ciArn(id(3))]));
+    expect(p.needsTasks).not.toContain(ciArn(id(4)));
+  });
+
   it('asks for the lists of those the sizing kept, not only of the one about to drain', () => {
     const p = plan(false);
     // Unread: nothing drains yet (drains wait for their lists); one counts, and the other two lists are
-    // asked for too — else each host waited its own unneeded time after the one before.
+    // asked for too (each runs no more tasks than the cluster has daemon services) — else each host
+    // waited its own unneeded time after the one before.
     expect(p.drain).toEqual([]);
     expect(p.needsTasks).toEqual(expect.arrayContaining([ciArn(id(2)), ciArn(id(3)), ciArn(id(4))]));
   });
