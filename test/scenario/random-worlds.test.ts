@@ -109,7 +109,9 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * needing room again: the drained host was set ACTIVE and stayed idle), 677384 (a tick whose final count
  * needed a list it had not read found nothing removable, and restarted the unneeded time), 326631
  * (daemon-only hosts, the daemon as large as a service's task: each sized as a task of the largest, only
- * the one about to drain was read, and each idle host waited its own unneeded time after the one before).
+ * the one about to drain was read, and each idle host waited its own unneeded time after the one before),
+ * 723769 (another group's refresh, launching one host at a time, restarted the idle fallback hosts'
+ * unneeded time at each launch; with a fallback re-ask every 17 minutes they never went).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -124,7 +126,7 @@ const SEEDS = [
   ...[15098, 48145, 310957, 312134, 281394, 321335, 328018],
   ...[282076, 282092, 345305, 350502, 369828, 370061, 365166, 247309, 265419, 269407, 402417, 437423],
   ...[292267, 299340, 302709, 309869, 310664, 310268, 312614, 310577, 532882, 318895, 625269],
-  ...[677384, 326631],
+  ...[677384, 326631, 723769],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

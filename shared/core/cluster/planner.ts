@@ -518,7 +518,10 @@ const planClusterNow = (
     // Several groups: another group's scale-in this decision only defers this one to the next decision
     // (moved tasks counted once); its capacity is no less unneeded, so the pacing keeps its start too —
     // else each group's removal restarted the others' 600 s (the next count is placement-exact again).
-    const deferred = fleetBlock === ANOTHER_GROUP_SCALES_IN;
+    // So does another group's capacity in flight (counted as capacity, it makes none of this group's
+    // needed): an instance refresh launching one host at a time restarted the 600 s at each launch, and
+    // with a fallback re-ask every 17 minutes the idle fallback hosts never went (random world 723769).
+    const deferred = fleetBlock !== undefined && !me.refresh;
     const forget = partialOnly || deferred ? undefined : forgetUnneeded(group.Tags);
     if (forget !== undefined) plan.stateTags[STATE_TAGS.unneeded] = forget;
     return plan;

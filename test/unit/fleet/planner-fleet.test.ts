@@ -496,6 +496,34 @@ describe('several groups per cluster', () => {
     // Deferred, not blocked: asg-c5's unneeded time is kept for the next decision, not started again.
     expect(groupPlan(plan, 'asg-c5').stateTags['ecs-autoscaler:unneeded']).toBeUndefined();
   });
+
+  it('another group’s capacity in flight defers scale-in without restarting its unneeded time', () => {
+    // Random world 723769: an instance refresh of the other group launched one host at a time; each launch
+    // restarted this group's 600 s, and a fallback re-ask every 17 minutes did the rest: its idle hosts
+    // never went. Counted as capacity, the other group's launch makes none of these needed.
+    const idle = [1, 2, 3].map((k) => ({ id: `i-a00000000000000${k}`, type: 'c5.large' }));
+    const tags = { ...WAIT.tags, 'ecs-autoscaler:unneeded': `3@${NOW.getTime() / 1000 - 300}` };
+    const snapshot = fleetSnapshot(
+      [
+        { name: 'asg-c5', overrides: [{ type: 'c5.large' }], instances: idle, tags },
+        {
+          name: 'asg-m5',
+          overrides: [{ type: 'm5.large' }],
+          instances: [
+            { id: 'i-b0000000000000001', type: 'm5.large', cpu: 256, mem: 256, running: 1 },
+            { id: 'i-b0000000000000002', type: 'm5.large', state: 'Pending', unregistered: true },
+          ],
+          tags: { 'ecs-autoscaler:last-scale-out': ago(60) },
+        },
+      ],
+      [{ name: 'web', cpu: 256, mem: 256, desired: 1, running: 1 }],
+      { tasks: [] },
+    );
+    const plan = groupPlan(planFleet(snapshot), 'asg-c5');
+    expect(plan.action).toBe('hold');
+    expect(plan.reasons.join('\n')).toMatch(/no scale-in while asg-m5 has 1 instance\(s\) in flight/);
+    expect(plan.stateTags['ecs-autoscaler:unneeded']).toBeUndefined();
+  });
 });
 
 describe('lifecycle of a real group', () => {
