@@ -8,10 +8,20 @@ import { describe, expect, it } from 'vitest';
 import { analyzeCapacity } from '../../../shared/core/capacity/capacity.js';
 import { planCluster } from '../../../shared/core/cluster/planner.js';
 import { DEFAULT_CLUSTER_POLICY } from '../../../shared/core/cluster/policy.js';
+import type { ClusterSnapshot } from '../../../shared/core/snapshot/snapshot.js';
 import { ciArn, NOW, planOf, snapshotOf, taskOn } from './builders.js';
 
 const id = (n: number): string => `i-${String(n).padStart(17, '0')}`;
 const az = 'us-east-1a';
+/** As the handler plans before its list reads: drains wait for their lists, which the plan asks for. */
+const planAsking = (snapshot: ClusterSnapshot) =>
+  planCluster(
+    snapshot,
+    analyzeCapacity(snapshot),
+    { ...DEFAULT_CLUSTER_POLICY, scaleInUnneededSeconds: 0 },
+    NOW,
+    { drainReadOnly: 'ask' },
+  );
 
 describe('planCluster — scale-in task-list reads', () => {
   it('asks for an unread candidate when the known lists keep their instances', () => {
@@ -76,16 +86,7 @@ describe('planCluster — daemon-only instances the sizes cannot tell (random wo
         ...(listed ? [2, 3, 4].map((n) => taskOn(id(n), 'agent', n)) : []),
       ],
     });
-  const plan = (listed: boolean, busy4 = false) => {
-    const snapshot = cluster(listed, busy4);
-    return planCluster(
-      snapshot,
-      analyzeCapacity(snapshot),
-      { ...DEFAULT_CLUSTER_POLICY, scaleInUnneededSeconds: 0 },
-      NOW,
-      { drainReadOnly: 'ask' },
-    );
-  };
+  const plan = (listed: boolean, busy4 = false) => planAsking(cluster(listed, busy4));
 
   it('does not ask for a kept candidate with more tasks than the cluster has daemon services', () => {
     // The same, with id4 running the daemon and a web task: not a daemon-only host; its list waits until
@@ -148,16 +149,7 @@ describe('planCluster — scale-in task-list reads with placement rules in use',
     ] as never;
     return snapshot;
   };
-  const plan = (listed: boolean) => {
-    const snapshot = cluster(listed);
-    return planCluster(
-      snapshot,
-      analyzeCapacity(snapshot),
-      { ...DEFAULT_CLUSTER_POLICY, scaleInUnneededSeconds: 0 },
-      NOW,
-      { drainReadOnly: 'ask' },
-    );
-  };
+  const plan = (listed: boolean) => planAsking(cluster(listed));
 
   it('asks for the busy candidates the rules leave undecided even when the empty one counts', () => {
     const p = plan(false);

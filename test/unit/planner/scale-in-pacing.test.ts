@@ -31,6 +31,15 @@ const idle = (tags: Record<string, string> = {}) =>
     group: { tags },
   });
 const PACED = { scaleInUnneededSeconds: 600 };
+/** Pacing inputs of a quiet group: no scale-out on record, demand 6, 600 s unneeded time. */
+const QUIET = {
+  sinceLastScaleOutSeconds: Number.POSITIVE_INFINITY,
+  cooldownSeconds: 900,
+  unneededSeconds: 600,
+  lastScaleOutMs: undefined,
+  demand: 6,
+  now: NOW,
+};
 
 describe('unneeded staircase', () => {
   it('starts a step when instances become removable and keeps its time while they stay so', () => {
@@ -179,12 +188,7 @@ describe('planCluster — scale-in pacing (per instance, as cluster-autoscaler)'
       tags: [{ Key: 'ecs-autoscaler:unneeded', Value: `6:4@${T - 600}` }],
       removable: 4,
       saturated: false,
-      sinceLastScaleOutSeconds: Number.POSITIVE_INFINITY,
-      cooldownSeconds: 900,
-      unneededSeconds: 600,
-      lastScaleOutMs: undefined,
-      demand: 6,
-      now: NOW,
+      ...QUIET,
     });
     expect(pace.drain).toBe(4);
     expect(pace.tag).toBe('');
@@ -192,12 +196,7 @@ describe('planCluster — scale-in pacing (per instance, as cluster-autoscaler)'
       tags: [{ Key: 'ecs-autoscaler:unneeded', Value: `6:4@${T - 600}` }],
       removable: 4,
       saturated: true,
-      sinceLastScaleOutSeconds: Number.POSITIVE_INFINITY,
-      cooldownSeconds: 900,
-      unneededSeconds: 600,
-      lastScaleOutMs: undefined,
-      demand: 6,
-      now: NOW,
+      ...QUIET,
     });
     expect(capped.drain).toBe(4);
     expect(capped.tag).toBeUndefined();
@@ -207,12 +206,7 @@ describe('planCluster — scale-in pacing (per instance, as cluster-autoscaler)'
     const input = {
       tags: [{ Key: 'ecs-autoscaler:unneeded', Value: `6:1@${T - 420}` }],
       removable: 0,
-      sinceLastScaleOutSeconds: Number.POSITIVE_INFINITY,
-      cooldownSeconds: 900,
-      unneededSeconds: 600,
-      lastScaleOutMs: undefined,
-      demand: 6,
-      now: NOW,
+      ...QUIET,
     };
     // Counted without a list it needed, nothing looked removable: an unread list is no evidence of need.
     expect(paceScaleIn({ ...input, unread: true })).toMatchObject({ drain: 0, tag: undefined });
