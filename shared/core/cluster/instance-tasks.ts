@@ -63,6 +63,13 @@ export const instanceTasks = (
 /** Whether an instance certainly holds no task a drain waits for. Unknown → false. */
 export const isEmpty = (tasks: InstanceTasks): boolean => tasks.complete && tasks.nonDaemon.length === 0;
 
+/**
+ * Whether an instance runs a non-daemon task, known without its list: a daemon service puts at most one
+ * task on an instance, so more tasks than the cluster has daemon services means one (issue 19).
+ */
+export const runsNonDaemon = (ci: InstanceView, analysis: CapacityAnalysis): boolean =>
+  ci.runningTasks + ci.pendingTasks > analysis.daemonServices.length;
+
 const SERVICES = new WeakMap<object, Map<string, Service>>();
 
 /** The ACTIVE service a task belongs to (its group `service:<name>`), undefined for any other task. */

@@ -48,7 +48,7 @@ import {
   ownDrains,
 } from './foreign-state.js';
 import { type GroupState, groupState, secs } from './group-state.js';
-import { instanceTasks, isEmpty } from './instance-tasks.js';
+import { instanceTasks, isEmpty, runsNonDaemon } from './instance-tasks.js';
 import { liftLoweredDesired, settleLoweredDesired } from './lowered-desired.js';
 import { type ClusterPlacement, clusterPlacement, plainRequirements } from './placement-context.js';
 import type { ClusterPolicy } from './policy.js';
@@ -352,7 +352,7 @@ const planClusterNow = (
       : undefined;
     if (
       ci?.status === 'DRAINING' &&
-      ci.runningTasks + ci.pendingTasks > analysis.daemonServices.length &&
+      runsNonDaemon(ci, analysis) &&
       !instanceTasks(snapshot, analysis, ci).complete
     )
       need(ci.containerInstanceArn);
@@ -736,15 +736,9 @@ const finishScaleIns = (
     const tasks = instanceTasks(snapshot, analysis, ci);
     const id = ci.ec2InstanceId ?? '';
     const drainedFor = Math.floor(now.getTime() / 1000) - (own.startedAt.get(id) ?? Infinity);
-    const announced = ci.runningTasks + ci.pendingTasks;
-    if (
-      !tasks.complete &&
-      announced > analysis.daemonServices.length &&
-      drainedFor < policy.maxDrainSeconds
-    ) {
-      // Issue 19: a daemon service puts at most one task on an instance, so more tasks than the cluster
-      // has daemon services means a task a drain waits for: not empty, no list needed to know it.
-      plan.reasons.push(`${id} is draining: ${announced} task(s) not yet STOPPED`);
+    if (!tasks.complete && runsNonDaemon(ci, analysis) && drainedFor < policy.maxDrainSeconds) {
+      // Issue 19: a task a drain waits for: not empty, no list needed to know it.
+      plan.reasons.push(`${id} is draining: ${ci.runningTasks + ci.pendingTasks} task(s) not yet STOPPED`);
     } else if (!tasks.complete) {
       plan.needsTasks.push(ci.containerInstanceArn);
       plan.reasons.push(`${id} is draining; its task list is needed to know whether it is empty`);

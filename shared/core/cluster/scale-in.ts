@@ -38,6 +38,7 @@ import {
   deploymentWords,
   type InstanceTasks,
   instanceTasks,
+  runsNonDaemon,
   stuckService,
   taskSize,
 } from './instance-tasks.js';
@@ -360,8 +361,7 @@ export const selectScaleIn = (
         // that sizing, not the idle capacity, kept it: its list could make it removable.
         if (listDecides && !c.tasks.complete && !undecided.includes(c.ci.containerInstanceArn)) {
           undecided.push(c.ci.containerInstanceArn);
-          if (required || c.ci.runningTasks + c.ci.pendingTasks <= analysis.daemonServices.length)
-            listRequired.push(c.ci.containerInstanceArn);
+          if (required || !runsNonDaemon(c.ci, analysis)) listRequired.push(c.ci.containerInstanceArn);
         }
         lastWhy = `${label(c.ci)} cannot go: ${why}`;
         continue;
