@@ -198,6 +198,30 @@ export const TaskSchema = z.looseObject({
   startedAt: z.optional(isoDate),
   stoppedAt: z.optional(isoDate),
   version: z.optional(z.number()),
+  availabilityZone: z.optional(z.string()),
+  /** A task ENI's `details` name its subnet (`subnetId`): where the awsvpc services' subnets are. */
+  attachments: z.optional(
+    z.array(
+      z.looseObject({
+        details: z.optional(
+          z.array(z.looseObject({ name: z.optional(z.string()), value: z.optional(z.string()) })),
+        ),
+      }),
+    ),
+  ),
+});
+
+/** `{ Field?: number }`: an EC2 `InstanceTypeInfo` member the placement model reads one number of. */
+const numberIn = (field: string) => z.looseObject({ [field]: z.optional(amount) });
+
+/** EC2 DescribeInstanceTypes `InstanceTypes[]` item: the fields the placement model reads. */
+export const InstanceTypeInfoSchema = z.looseObject({
+  InstanceType: z.string(),
+  VCpuInfo: z.optional(numberIn('DefaultVCpus')),
+  MemoryInfo: z.optional(numberIn('SizeInMiB')),
+  NetworkInfo: z.optional(numberIn('MaximumNetworkInterfaces')),
+  ProcessorInfo: z.optional(z.looseObject({ SupportedArchitectures: z.optional(z.array(z.string())) })),
+  GpuInfo: z.optional(z.looseObject({ Gpus: z.optional(z.array(numberIn('Count'))) })),
 });
 
 /** EC2 Auto Scaling `TagDescription`. */
@@ -262,28 +286,37 @@ export const MixedInstancesPolicySchema = z.looseObject({
 });
 
 /** EC2 Auto Scaling DescribeAutoScalingGroups `AutoScalingGroups[]` item. */
-export const AutoScalingGroupSchema = z.looseObject({
-  AutoScalingGroupName: z.string(),
-  AutoScalingGroupARN: z.optional(z.string()),
-  MinSize: count,
-  MaxSize: count,
-  DesiredCapacity: count,
-  DefaultCooldown: z.optional(int),
-  HealthCheckGracePeriod: z.optional(int),
-  DefaultInstanceWarmup: z.optional(int),
-  AvailabilityZones: z.optional(z.array(z.string())),
-  Instances: z._default(z.array(AsgInstanceSchema), []),
-  Tags: z._default(z.array(AsgTagSchema), []),
-  NewInstancesProtectedFromScaleIn: z.optional(z.boolean()),
-  LaunchTemplate: z.optional(LaunchTemplateSpecSchema),
-  LaunchConfigurationName: z.optional(z.string()),
-  MixedInstancesPolicy: z.optional(MixedInstancesPolicySchema),
-  /** `units` (default), `vcpu` or `memory-mib`: the unit of Desired/Min/Max (ecs-facts §4.2). */
-  DesiredCapacityType: z.optional(z.string()),
-  WarmPoolConfiguration: z.optional(z.looseObject({})),
-  CreatedTime: z.optional(isoDate),
-  Status: z.optional(z.string()),
-});
+export const AutoScalingGroupSchema = z
+  .looseObject({
+    AutoScalingGroupName: z.string(),
+    AutoScalingGroupARN: z.optional(z.string()),
+    MinSize: count,
+    MaxSize: count,
+    DesiredCapacity: count,
+    DefaultCooldown: z.optional(int),
+    HealthCheckGracePeriod: z.optional(int),
+    DefaultInstanceWarmup: z.optional(int),
+    AvailabilityZones: z.optional(z.array(z.string())),
+    Instances: z._default(z.array(AsgInstanceSchema), []),
+    Tags: z._default(z.array(AsgTagSchema), []),
+    NewInstancesProtectedFromScaleIn: z.optional(z.boolean()),
+    LaunchTemplate: z.optional(LaunchTemplateSpecSchema),
+    LaunchConfigurationName: z.optional(z.string()),
+    MixedInstancesPolicy: z.optional(MixedInstancesPolicySchema),
+    /** `units` (default), `vcpu` or `memory-mib`: the unit of Desired/Min/Max (ecs-facts §4.2). */
+    DesiredCapacityType: z.optional(z.string()),
+    WarmPoolConfiguration: z.optional(z.looseObject({})),
+    CreatedTime: z.optional(isoDate),
+    Status: z.optional(z.string()),
+  })
+  .check(
+    // Auto Scaling keeps desired within the group's bounds (a new MinSize or MaxSize moves it): a group
+    // outside them is a broken file, and its desired would be taken for instances still to launch.
+    z.refine((g) => g.MinSize <= g.DesiredCapacity && g.DesiredCapacity <= g.MaxSize, {
+      message: 'expected MinSize ≤ DesiredCapacity ≤ MaxSize, as Auto Scaling keeps them',
+      path: ['DesiredCapacity'],
+    }),
+  );
 
 /** Application Auto Scaling DescribeScalableTargets `ScalableTargets[]` item. */
 export const ScalableTargetSchema = z.looseObject({
@@ -493,7 +526,7 @@ export const ClusterSnapshotSchema = z.looseObject({
    * EC2 DescribeInstanceTypes `InstanceTypes[]` items for the cluster's and groups' instance types (added
    * field; absent: the placement model's built-in table).
    */
-  instanceTypes: z.optional(z.array(z.looseObject({ InstanceType: z.string() }))),
+  instanceTypes: z.optional(z.array(InstanceTypeInfoSchema)),
   /** EC2 DescribeSubnets: the AZs of awsvpc services' subnets no instance is in (added field). */
   subnets: z.optional(z.array(z.looseObject({ SubnetId: z.string(), AvailabilityZone: z.string() }))),
   /** The cluster's capacity providers (added field; absent: none read). */

@@ -53,6 +53,31 @@ describe('parseSnapshot', () => {
       `field 'taskDefinitions[0].memory' is invalid: expected MiB ("2048") or GB ("2 GB")`,
     ],
     [(v: RawJson) => (v.services[0].desiredCount = -1), "field 'services[0].desiredCount'"],
+    // Fields the placement model reads that the schemas let through unchecked until a mutation fuzz found
+    // them: a TypeError (or, for a desired capacity far above MaxSize, a heap exhausted by the instances
+    // "still to launch") instead of a named field.
+    [
+      (v: RawJson) => (v.autoScalingGroups[0].DesiredCapacity = Number.MAX_SAFE_INTEGER),
+      "field 'autoScalingGroups[0].DesiredCapacity' is invalid: expected MinSize ≤ DesiredCapacity ≤ MaxSize",
+    ],
+    [
+      (v: RawJson) => (v.autoScalingGroups[0].DesiredCapacity = v.autoScalingGroups[0].MinSize - 1),
+      "field 'autoScalingGroups[0].DesiredCapacity'",
+    ],
+    [
+      (v: RawJson) => (v.tasks = [{ taskArn: 't', taskDefinitionArn: 'd', attachments: {} }]),
+      "field 'tasks[0].attachments' is invalid: Invalid input: expected array, received object",
+    ],
+    [
+      (v: RawJson) =>
+        (v.instanceTypes = [{ InstanceType: 'm5.large', ProcessorInfo: { SupportedArchitectures: -1 } }]),
+      "field 'instanceTypes[0].ProcessorInfo.SupportedArchitectures'",
+    ],
+    [
+      (v: RawJson) =>
+        (v.instanceTypes = [{ InstanceType: 'm5.large', GpuInfo: { Gpus: [{ Count: 'one' }] } }]),
+      "field 'instanceTypes[0].GpuInfo.Gpus[0].Count'",
+    ],
   ])('names the bad field (%#)', (mutate, field) => {
     const value = structuredClone(sample) as RawJson;
     mutate(value);

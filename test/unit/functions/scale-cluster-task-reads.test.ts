@@ -34,7 +34,8 @@ const world = (n: number, jobs: number[]): { snapshot: ClusterSnapshot; tasks: T
   const snapshot = snapshotOf({
     instances: fleet(n, { usedCpu: 512, usedMem: 1024, running: 1 }),
     services: [{ name: 'web', cpu: 512, mem: 1024, desired: n - jobs.length }],
-    group: { min: 1 },
+    // MaxSize at least the members: Auto Scaling keeps desired within the group's bounds.
+    group: { min: 1, max: Math.max(20, n) },
   });
   delete snapshot.tasks;
   return { snapshot, tasks };
