@@ -15,6 +15,9 @@ import type { PolicyName, World } from './replay.js';
  */
 const CLUSTER_TAG = 'ecs-autoscaler:cluster';
 
+/** The most tasks a simulated service runs: a trace file's limit too (sim/traces/trace.ts). */
+const MAX_TASKS_PER_SERVICE = 100_000;
+
 /** Groups tagged for the snapshot's cluster. */
 const managedGroups = (snapshot: ClusterSnapshot) =>
   snapshot.autoScalingGroups.filter((g) =>
@@ -118,6 +121,15 @@ export const buildSnapshotWorld = (
   /** Debug: deep-freeze every API answer (see SimOptions.freezeAnswers). */
   options: { freezeAnswers?: boolean } = {},
 ): World => {
+  // The simulator starts every task a service wants: a corrupted count (10^12) would fill the heap before
+  // the first simulated minute. A trace file may ask for 100,000 tasks per service; so may a snapshot.
+  for (const s of snapshot.services) {
+    if (s.desiredCount > MAX_TASKS_PER_SERVICE) {
+      throw new ConfigurationError(
+        `service ${s.serviceName} of the snapshot wants ${s.desiredCount} tasks; simulate replays at most ${MAX_TASKS_PER_SERVICE} per service`,
+      );
+    }
+  }
   const sim = createSim({ seed, sampleSeconds: 300, ...options });
   const project = policy === 'ecs-autoscaler';
   const asg = simulatedGroup(snapshot);

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -68,6 +68,21 @@ describe('ecs-autoscaler simulate', () => {
     writeFileSync(bad, 't,checkout\n0,3\n60,4\n');
     await expect(run(['--snapshot', 'events/snapshots/sample-cluster.json', '--trace', bad])).rejects.toThrow(
       /checkout .*does not have/,
+    );
+  });
+
+  it('refuses a snapshot whose service wants more tasks than it replays, before simulating anything', async () => {
+    // A corrupted count (a mutation fuzz's 10^12) filled the heap before the first simulated minute.
+    const sample = JSON.parse(readFileSync('events/snapshots/sample-cluster.json', 'utf8'));
+    sample.services[0].desiredCount = 1e12;
+    const file = join(dir, 'huge.json');
+    writeFileSync(file, JSON.stringify(sample));
+    await expect(
+      run(['--snapshot', file, '--trace', 'diurnal', '--policy', 'threshold-alarms', '--out', dir]),
+    ).rejects.toThrow(
+      new RegExp(
+        `service ${sample.services[0].serviceName} of the snapshot wants 1000000000000 tasks; simulate replays at most 100000 per service`,
+      ),
     );
   });
 
