@@ -218,6 +218,9 @@ const seedCapacityProviders = (
   byArn: ReadonlyMap<string, SimContainerInstance>,
 ): void => {
   const cluster = sim.ecs.cluster(snap.cluster.clusterName)!;
+  // The providers created: one whose group the snapshot lacks (not tagged for the scaler, so not read) is
+  // not, and a default strategy naming it must not be set (the simulator refuses an unknown provider).
+  const seeded = new Set<string>();
   for (const p of snap.capacityProviders ?? []) {
     const arn = p.autoScalingGroupProvider?.autoScalingGroupArn ?? '';
     const group = [...sim.asg.groups.keys()].find(
@@ -232,6 +235,7 @@ const seedCapacityProviders = (
       managedTerminationProtection: p.autoScalingGroupProvider?.managedTerminationProtection === 'ENABLED',
       managedDraining: p.autoScalingGroupProvider?.managedDraining === 'ENABLED',
     });
+    seeded.add(p.name);
   }
   // Each instance keeps the provider it had (one registered before its group became a provider's has none).
   for (const raw of snap.containerInstances) {
@@ -240,7 +244,6 @@ const seedCapacityProviders = (
     if (raw.capacityProviderName) ci.capacityProviderName = raw.capacityProviderName;
     else delete ci.capacityProviderName;
   }
-  const seeded = new Set(snap.capacityProviders?.map((p) => p.name) ?? []);
   const known = (items: readonly { capacityProvider: string }[]) =>
     items.filter((i) => seeded.has(i.capacityProvider));
   const fallback = snap.cluster.defaultCapacityProviderStrategy ?? [];

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import sample from '../../events/snapshots/sample-cluster.json' with { type: 'json' };
 import { parseSnapshot } from '../../shared/core/snapshot/snapshot.js';
+import { defaultCapacityProviderStrategy } from '../../sim/ecs/capacity-providers.js';
 import { createSim } from '../../sim/index.js';
 
 describe('sim seeded from a snapshot', () => {
@@ -81,5 +82,48 @@ describe('sim seeded from a snapshot', () => {
     const described = await sim.call('ecs', 'DescribeCapacityProviders', { capacityProviders: ['demo-cp'] });
     expect(described.capacityProviders).toHaveLength(1);
     expect(sim.asg.groups.get(group)!.tags.has('AmazonECSManaged')).toBe(true);
+  });
+
+  it('seeds a cluster whose default strategy names a provider of a group the snapshot lacks', async () => {
+    // `snapshot` reads the groups tagged for the scaler; a capacity provider's own group is not among
+    // them. Seeding set the default strategy to the provider it had not created, and the simulator
+    // refused it ("capacity provider 'other-cp' is not associated"): simulate failed on such a cluster.
+    const raw = structuredClone(sample) as Record<string, unknown> & {
+      cluster: Record<string, unknown>;
+      services: Record<string, unknown>[];
+    };
+    raw.capacityProviders = [
+      {
+        name: 'other-cp',
+        autoScalingGroupProvider: {
+          autoScalingGroupArn:
+            'arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:1:autoScalingGroupName/other-asg',
+          managedScaling: { status: 'ENABLED' },
+          managedTerminationProtection: 'DISABLED',
+        },
+      },
+    ];
+    raw.cluster.capacityProviders = ['other-cp'];
+    raw.cluster.defaultCapacityProviderStrategy = [{ capacityProvider: 'other-cp', weight: 1, base: 0 }];
+    const bound = raw.services.findIndex((s) => s.schedulingStrategy !== 'DAEMON');
+    raw.services.forEach((s, k) => {
+      if (k === bound) delete s.launchType;
+      else s.launchType = 'EC2';
+    });
+    const snap = parseSnapshot(raw);
+    const sim = createSim({ seed: 1 });
+    sim.seedFromSnapshot(snap);
+    const cluster = sim.ecs.clusters.get(snap.cluster.clusterName)!;
+    expect(defaultCapacityProviderStrategy(cluster)).toEqual([]);
+    // The service on the provider's strategy keeps it: its tasks run on capacity the snapshot does not hold.
+    expect(cluster.services.get(snap.services[bound]!.serviceName)!.capacityProviderStrategy).toEqual([
+      { capacityProvider: 'other-cp', weight: 1, base: 0 },
+    ]);
+    await sim.runFor(600);
+    const other = snap.services.find((s, k) => k !== bound && s.schedulingStrategy !== 'DAEMON')!;
+    const running = [...cluster.instances.values()]
+      .flatMap((ci) => [...ci.tasks])
+      .filter((t) => t.group === `service:${other.serviceName}` && t.lastStatus === 'RUNNING');
+    expect(running).toHaveLength(other.desiredCount);
   });
 });

@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { registerSimulateCommand } from '../../../cli/commands/simulate.js';
 import type { CliIo } from '../../../cli/io.js';
+import { ConfigurationError } from '../../../shared/core/errors.js';
 
 const run = async (args: string[]) => {
   const out: string[] = [];
@@ -84,6 +85,47 @@ describe('ecs-autoscaler simulate', () => {
         `service ${sample.services[0].serviceName} of the snapshot wants 1000000000000 tasks; simulate replays at most 100000 per service`,
       ),
     );
+  });
+
+  it.each([
+    [
+      'a task definition with no size',
+      // biome-ignore lint/suspicious/noExplicitAny: raw JSON, one field broken.
+      (v: any) => {
+        const d = v.taskDefinitions.find((t: { memory?: string }) => t.memory === undefined);
+        d.containerDefinitions = [];
+        return `task definition ${d.taskDefinitionArn} of the snapshot has neither a task-level memory nor a container`;
+      },
+    ],
+    [
+      'a service whose task definition is missing',
+      // biome-ignore lint/suspicious/noExplicitAny: raw JSON, one field broken.
+      (v: any) => {
+        const s = v.services.find((x: { status: string }) => x.status === 'ACTIVE');
+        const arn = s.taskDefinition;
+        v.taskDefinitions = v.taskDefinitions.filter(
+          (d: { taskDefinitionArn: string }) => d.taskDefinitionArn !== arn,
+        );
+        return `service ${s.serviceName}'s task definition ${arn} is not in the snapshot`;
+      },
+    ],
+  ])('refuses a snapshot with %s, naming it (the simulator threw its own error)', async (_name, breakIt) => {
+    const sample = JSON.parse(readFileSync('events/snapshots/sample-cluster.json', 'utf8'));
+    const message = breakIt(sample);
+    const file = join(dir, 'broken.json');
+    writeFileSync(file, JSON.stringify(sample));
+    const failure = run([
+      '--snapshot',
+      file,
+      '--trace',
+      'diurnal',
+      '--policy',
+      'threshold-alarms',
+      '--out',
+      dir,
+    ]);
+    await expect(failure).rejects.toThrow(ConfigurationError);
+    await expect(failure).rejects.toThrow(message);
   });
 
   it('refuses an unknown policy, naming the known ones', async () => {
