@@ -44,7 +44,7 @@ import { timelineSvg } from './observe/svg.js';
 import { Timeline } from './observe/timeline.js';
 import { ApiDispatcher } from './sdk/dispatch.js';
 import { interceptSdk, type SdkMocks } from './sdk/intercept.js';
-import { seedFromSnapshot } from './setup/snapshot-seed.js';
+import { type SeedNotes, seedFromSnapshot } from './setup/snapshot-seed.js';
 import { EventSourceMappings } from './sqs/event-source.js';
 import { type QueueSpec, type SimQueue, SqsWorld } from './sqs/queues.js';
 import { ParameterStore } from './ssm/parameter-store.js';
@@ -217,8 +217,8 @@ export class Sim implements SimContext {
   }
 
   /** Builds the world recorded in a ClusterSnapshot (before the run starts). See setup/snapshot-seed.ts. */
-  seedFromSnapshot(snapshot: ClusterSnapshot, opts?: { terminationHook?: LifecycleHookSpec }): void {
-    seedFromSnapshot(this, snapshot, opts);
+  seedFromSnapshot(snapshot: ClusterSnapshot, opts?: { terminationHook?: LifecycleHookSpec }): SeedNotes {
+    return seedFromSnapshot(this, snapshot, opts);
   }
 
   // ── Drivers ───────────────────────────────────────────────────────────────

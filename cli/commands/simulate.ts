@@ -113,6 +113,7 @@ export const registerSimulateCommand = (program: Command, io: CliIo): void => {
       const runPolicies = async (): Promise<void> => {
         for (const [k, policy] of policies.entries()) {
           const world = buildSnapshotWorld(snapshot, policy, seed);
+          if (k === 0) for (const note of world.notes ?? []) io.stderr(`note: ${note}\n`);
           const label = `simulating ${policy} (${k + 1}/${policies.length})`;
           if (io.stderrIsTTY) {
             // Progress in simulated time, every 5 % of the trace, on one overwritten line.

@@ -47,6 +47,8 @@ export interface World {
   asg: string;
   /** Shape of the cluster for the lower bound (instance types in launch order, services, daemons). */
   shape: BenchCluster;
+  /** What a snapshot's seeding could not build (simulate prints them). */
+  notes?: string[];
 }
 
 /** What a replay returns. */

@@ -156,7 +156,7 @@ export const buildSnapshotWorld = (
     if (project) g.Tags.push({ Key: CLUSTER_TAG, Value: snapshot.cluster.clusterName });
     g.NewInstancesProtectedFromScaleIn = policy !== 'threshold-alarms';
   }
-  sim.seedFromSnapshot(
+  const { notes } = sim.seedFromSnapshot(
     seeded,
     project
       ? {
@@ -169,5 +169,6 @@ export const buildSnapshotWorld = (
     cluster: snapshot.cluster.clusterName,
     asg,
     shape: snapshotShape(snapshot, (arn) => sim.ecs.taskDefinition(arn)?.reservation),
+    notes,
   };
 };

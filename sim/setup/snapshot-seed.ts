@@ -67,11 +67,16 @@ export interface SeedTarget {
   registerScalableTarget(spec: ScalableTargetSpec): unknown;
 }
 
+/** What the seeding could not build from the snapshot, in words for the person who runs it. */
+export interface SeedNotes {
+  notes: string[];
+}
+
 export const seedFromSnapshot = (
   sim: SeedTarget,
   snap: ClusterSnapshot,
   opts: { terminationHook?: LifecycleHookSpec } = {},
-): void => {
+): SeedNotes => {
   if (sim.started) throw new Error('sim: seedFromSnapshot must run before the simulation starts.');
   const clusterName = snap.cluster.clusterName;
   sim.createCluster(clusterName);
@@ -202,13 +207,14 @@ export const seedFromSnapshot = (
     }
   }
 
-  seedCapacityProviders(sim, snap, byArn);
+  const notes = seedCapacityProviders(sim, snap, byArn);
 
   for (const t of snap.scalableTargets) {
     const [, c, service] = t.ResourceId.split('/');
     if (t.ServiceNamespace === 'ecs' && c && service)
       sim.registerScalableTarget({ cluster: c, service, min: t.MinCapacity, max: t.MaxCapacity });
   }
+  return { notes };
 };
 
 /** The snapshot's capacity providers, default strategy and service strategies (module comment). */
@@ -216,17 +222,21 @@ const seedCapacityProviders = (
   sim: SeedTarget,
   snap: ClusterSnapshot,
   byArn: ReadonlyMap<string, SimContainerInstance>,
-): void => {
+): string[] => {
   const cluster = sim.ecs.cluster(snap.cluster.clusterName)!;
   // The providers created: one whose group the snapshot lacks (not tagged for the scaler, so not read) is
   // not, and a default strategy naming it must not be set (the simulator refuses an unknown provider).
   const seeded = new Set<string>();
+  const missing = new Map<string, string>();
   for (const p of snap.capacityProviders ?? []) {
     const arn = p.autoScalingGroupProvider?.autoScalingGroupArn ?? '';
     const group = [...sim.asg.groups.keys()].find(
       (name) => arn === name || arn.endsWith(`:autoScalingGroupName/${name}`),
     );
-    if (!group) continue;
+    if (!group) {
+      missing.set(p.name, arn.split('autoScalingGroupName/')[1] ?? arn);
+      continue;
+    }
     createCapacityProvider(sim.ecs, sim.asg, {
       name: p.name,
       cluster: cluster.name,
@@ -248,11 +258,18 @@ const seedCapacityProviders = (
     items.filter((i) => seeded.has(i.capacityProvider));
   const fallback = snap.cluster.defaultCapacityProviderStrategy ?? [];
   if (known(fallback).length > 0) setDefaultCapacityProviderStrategy(cluster, known(fallback));
+  const waiting = new Map<string, string[]>();
   for (const s of snap.services) {
     const svc = cluster.services.get(s.serviceName);
     if (!svc || svc.schedulingStrategy !== 'REPLICA') continue;
     const own = s.capacityProviderStrategy ?? [];
     const items = own.length > 0 ? own : s.launchType ? [] : fallback;
     if (items.length > 0) svc.capacityProviderStrategy = strategyItems(items);
+    const absent = items.filter((i) => missing.has(i.capacityProvider)).map((i) => i.capacityProvider);
+    for (const name of absent) waiting.set(name, [...(waiting.get(name) ?? []), s.serviceName]);
   }
+  return [...waiting].map(
+    ([name, services]) =>
+      `capacity provider ${name} drives group ${missing.get(name)}, which the snapshot does not hold (it is not tagged for the scaler): the tasks its strategy places for ${services.join(', ')} wait under every policy`,
+  );
 };

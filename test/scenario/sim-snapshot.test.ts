@@ -66,7 +66,7 @@ describe('sim seeded from a snapshot', () => {
     });
     const snap = parseSnapshot(raw);
     const sim = createSim({ seed: 1 });
-    sim.seedFromSnapshot(snap);
+    expect(sim.seedFromSnapshot(snap).notes).toEqual([]);
     const cluster = sim.ecs.clusters.get(snap.cluster.clusterName)!;
     snap.services.forEach((s, k) => {
       expect(cluster.services.get(s.serviceName)!.capacityProviderStrategy).toEqual(
@@ -112,9 +112,13 @@ describe('sim seeded from a snapshot', () => {
     });
     const snap = parseSnapshot(raw);
     const sim = createSim({ seed: 1 });
-    sim.seedFromSnapshot(snap);
+    const { notes } = sim.seedFromSnapshot(snap);
     const cluster = sim.ecs.clusters.get(snap.cluster.clusterName)!;
     expect(defaultCapacityProviderStrategy(cluster)).toEqual([]);
+    // …and says so (simulate prints it): those tasks wait under every policy.
+    expect(notes).toEqual([
+      `capacity provider other-cp drives group other-asg, which the snapshot does not hold (it is not tagged for the scaler): the tasks its strategy places for ${snap.services[bound]!.serviceName} wait under every policy`,
+    ]);
     // The service on the provider's strategy keeps it: its tasks run on capacity the snapshot does not hold.
     expect(cluster.services.get(snap.services[bound]!.serviceName)!.capacityProviderStrategy).toEqual([
       { capacityProvider: 'other-cp', weight: 1, base: 0 },
