@@ -230,6 +230,12 @@ export interface InFlightSlot {
 }
 
 /**
+ * The most not-yet-launched instances of one group the plan models as arriving room: ten times the 5,000
+ * container instances ECS registers in one cluster by default, far above any real launch.
+ */
+export const MAX_MODELLED_LAUNCHES = 50_000;
+
+/**
  * In-flight instances of every group: booting members, then the units not launched yet as instances of
  * the type that arrives (when its size is known). The CPU/memory and the placement-model sizings each
  * give them room their own way.
@@ -244,7 +250,9 @@ export const inFlightSlots = (fgs: readonly FleetGroup[], analysis: CapacityAnal
       slots.push({ id: `in-flight-${id}`, fleet: fg.fleet, member: members.get(id), arrival });
     }
     if (arrival?.option.free && fg.gs.notLaunchedUnits > 0) {
-      const n = Math.ceil(fg.gs.notLaunchedUnits / arrival.option.weight);
+      // At most MAX_MODELLED_LAUNCHES of them: a desired capacity of millions above the members (API-legal)
+      // would otherwise build a slot for each and fill the heap. No cluster waits on more.
+      const n = Math.min(Math.ceil(fg.gs.notLaunchedUnits / arrival.option.weight), MAX_MODELLED_LAUNCHES);
       for (let k = 0; k < n; k++) {
         const id = `in-flight-${fg.group.AutoScalingGroupName}-${k + 1}`;
         slots.push({ id, fleet: fg.fleet, member: undefined, arrival });

@@ -313,8 +313,11 @@ export const sizeWithModel = (
 ): ModelSizing => {
   const demands = modelDemands(placement, waiting, headroom);
   const first = placement.templates[0];
+  // No more in-flight nodes than tasks to place (each takes at most one): a desired capacity of millions
+  // above the members (API-legal) would otherwise build a node for each, and fill the heap.
+  const tasks = demands.reduce((n, d) => n + d.count, 0);
   const booting = first
-    ? Array.from({ length: inFlight }, (_, k) => ({ ...first, id: `in-flight-${k + 1}` }))
+    ? Array.from({ length: Math.min(inFlight, tasks) }, (_, k) => ({ ...first, id: `in-flight-${k + 1}` }))
     : [];
   const r = placeTasks(demands, [...placement.nodes, ...booting], {
     templates: placement.templates,

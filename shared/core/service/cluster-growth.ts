@@ -111,12 +111,18 @@ export const planClusterGrowth = (
   const bins: Bin[] = analysis.instances
     .filter((i) => i.isCapacity)
     .map((i) => ({ id: i.containerInstanceArn, free: i.remaining }));
-  if (newInstance) for (let b = 0; b < booting; b++) bins.push({ id: `booting-${b + 1}`, free: newInstance });
   const items: PlacementItem[] = analysis.unplaced.map((u) => ({
     label: u.service,
     reservation: u.reservation,
     count: u.count,
   }));
+  // No more booting bins than tasks to place (each takes at most one; a desired capacity of millions
+  // above the members would otherwise build a bin for each).
+  const tasks = items.reduce((n, it) => n + it.count, 0);
+  if (newInstance) {
+    for (let b = 0; b < Math.min(booting, tasks); b++)
+      bins.push({ id: `booting-${b + 1}`, free: newInstance });
+  }
   const fit = placeFirstFitDecreasing(items, bins, { dimensions: dims });
   const left = fit.unplaced.reduce((s, u) => s + u.count, 0);
   const bootingNote = booting > 0 ? ` (counting ${booting} instance(s) still booting)` : '';
