@@ -331,8 +331,11 @@ export class AsgWorld {
    */
   private reconcile(group: SimAsg): void {
     let units = unitsOf(countedInstances(group));
+    let live = this.instanceCount();
     while (units < group.desired) {
-      const launched = this.launch(group);
+      // Above the account's instance quota EC2 refuses the launch (VcpuLimitExceeded); the group retries.
+      const launched = live < this.ctx.settings.instanceQuota ? this.launch(group) : 0;
+      live++;
       if (launched === 0) {
         this.retryLaunch(group);
         break;
@@ -459,6 +462,14 @@ export class AsgWorld {
         });
       },
     );
+  }
+
+  /** Instances of every group that EC2 runs or holds (not terminated): what the quota counts. */
+  private instanceCount(): number {
+    let n = 0;
+    for (const g of this.groups.values())
+      for (const i of g.instances.values()) if (i.ec2State !== 'terminated') n++;
+    return n;
   }
 
   private launch(group: SimAsg, intoWarmPool = false): number {

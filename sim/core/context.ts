@@ -28,6 +28,12 @@ export interface SimSettings {
   placementFailureEventIntervalSeconds: number;
   /** How long STOPPED tasks and INACTIVE container instances stay visible (ECS: about 1 hour). */
   stoppedRetentionSeconds: number;
+  /**
+   * Instances the account may run at once (EC2's Running On-Demand instances quota, in vCPUs at AWS;
+   * counted in instances here): a launch above it fails as EC2's `VcpuLimitExceeded` does, and the group
+   * retries it. Also what keeps a desired capacity of millions from filling the simulator's heap.
+   */
+  instanceQuota: number;
 }
 
 /** Default settings (documented in sim/README.md). */
@@ -42,6 +48,7 @@ export const defaultSettings: SimSettings = {
   ec2TerminateSeconds: 30,
   placementFailureEventIntervalSeconds: 300,
   stoppedRetentionSeconds: 3600,
+  instanceQuota: 5000,
 };
 
 /** One invariant violation found during the run. */
