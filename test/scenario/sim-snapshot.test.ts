@@ -5,6 +5,40 @@ import { parseSnapshot } from '../../shared/core/snapshot/snapshot.js';
 import { defaultCapacityProviderStrategy } from '../../sim/ecs/capacity-providers.js';
 import { createSim } from '../../sim/index.js';
 
+/** Raw snapshot JSON, loosely typed for editing. */
+type Raw = Record<string, unknown> & {
+  cluster: Record<string, unknown>;
+  services: Record<string, unknown>[];
+  containerInstances: Record<string, unknown>[];
+  autoScalingGroups: { AutoScalingGroupName: string }[];
+};
+
+/**
+ * The sample with capacity provider `name` on group `group` as the cluster's default strategy; the first
+ * REPLICA service names no launch type (the default strategy applies), the others the EC2 one.
+ * @returns the index of that service.
+ */
+const withDefaultProvider = (raw: Raw, name: string, group: string, managedScaling: boolean): number => {
+  raw.capacityProviders = [
+    {
+      name,
+      autoScalingGroupProvider: {
+        autoScalingGroupArn: `arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:1:autoScalingGroupName/${group}`,
+        managedScaling: { status: managedScaling ? 'ENABLED' : 'DISABLED' },
+        managedTerminationProtection: 'DISABLED',
+      },
+    },
+  ];
+  raw.cluster.capacityProviders = [name];
+  raw.cluster.defaultCapacityProviderStrategy = [{ capacityProvider: name, weight: 1, base: 0 }];
+  const bound = raw.services.findIndex((s) => s.schedulingStrategy !== 'DAEMON');
+  raw.services.forEach((s, k) => {
+    if (k === bound) delete s.launchType;
+    else s.launchType = 'EC2';
+  });
+  return bound;
+};
+
 describe('sim seeded from a snapshot', () => {
   it('keeps the instances, ids, registered resources, services and groups of the snapshot', async () => {
     const snap = parseSnapshot(structuredClone(sample));
@@ -34,31 +68,9 @@ describe('sim seeded from a snapshot', () => {
   });
 
   it("keeps the snapshot's capacity provider, default strategy, service strategies and instances' providers", async () => {
-    const raw = structuredClone(sample) as Record<string, unknown> & {
-      cluster: Record<string, unknown>;
-      services: Record<string, unknown>[];
-      containerInstances: Record<string, unknown>[];
-      autoScalingGroups: { AutoScalingGroupName: string }[];
-    };
+    const raw = structuredClone(sample) as Raw;
     const group = raw.autoScalingGroups[0]!.AutoScalingGroupName;
-    raw.capacityProviders = [
-      {
-        name: 'demo-cp',
-        autoScalingGroupProvider: {
-          autoScalingGroupArn: `arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:1:autoScalingGroupName/${group}`,
-          managedScaling: { status: 'DISABLED' },
-          managedTerminationProtection: 'DISABLED',
-        },
-      },
-    ];
-    raw.cluster.capacityProviders = ['demo-cp'];
-    raw.cluster.defaultCapacityProviderStrategy = [{ capacityProvider: 'demo-cp', weight: 1, base: 0 }];
-    // The first REPLICA service names no launch type (the default strategy applies), the others the EC2 one.
-    const bound = raw.services.findIndex((s) => s.schedulingStrategy !== 'DAEMON');
-    raw.services.forEach((s, k) => {
-      if (k === bound) delete s.launchType;
-      else s.launchType = 'EC2';
-    });
+    const bound = withDefaultProvider(raw, 'demo-cp', group, false);
     // The first instance registered before the group became the provider's: it has no provider name.
     raw.containerInstances.forEach((ci, k) => {
       if (k > 0) ci.capacityProviderName = 'demo-cp';
@@ -88,28 +100,8 @@ describe('sim seeded from a snapshot', () => {
     // `snapshot` reads the groups tagged for the scaler; a capacity provider's own group is not among
     // them. Seeding set the default strategy to the provider it had not created, and the simulator
     // refused it ("capacity provider 'other-cp' is not associated"): simulate failed on such a cluster.
-    const raw = structuredClone(sample) as Record<string, unknown> & {
-      cluster: Record<string, unknown>;
-      services: Record<string, unknown>[];
-    };
-    raw.capacityProviders = [
-      {
-        name: 'other-cp',
-        autoScalingGroupProvider: {
-          autoScalingGroupArn:
-            'arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:1:autoScalingGroupName/other-asg',
-          managedScaling: { status: 'ENABLED' },
-          managedTerminationProtection: 'DISABLED',
-        },
-      },
-    ];
-    raw.cluster.capacityProviders = ['other-cp'];
-    raw.cluster.defaultCapacityProviderStrategy = [{ capacityProvider: 'other-cp', weight: 1, base: 0 }];
-    const bound = raw.services.findIndex((s) => s.schedulingStrategy !== 'DAEMON');
-    raw.services.forEach((s, k) => {
-      if (k === bound) delete s.launchType;
-      else s.launchType = 'EC2';
-    });
+    const raw = structuredClone(sample) as Raw;
+    const bound = withDefaultProvider(raw, 'other-cp', 'other-asg', true);
     const snap = parseSnapshot(raw);
     const sim = createSim({ seed: 1 });
     const { notes } = sim.seedFromSnapshot(snap);
