@@ -270,6 +270,6 @@ const seedCapacityProviders = (
   }
   return [...waiting].map(
     ([name, services]) =>
-      `capacity provider ${name} drives group ${missing.get(name)}, which the snapshot does not hold (it is not tagged for the scaler): the tasks its strategy places for ${services.join(', ')} wait under every policy`,
+      `capacity provider ${name} drives group ${missing.get(name)}, which the snapshot does not hold (it is not tagged for the scaler): nothing grows it here, so the tasks of ${services.join(', ')} its current instances cannot hold wait under every policy`,
   );
 };

@@ -107,9 +107,9 @@ describe('sim seeded from a snapshot', () => {
     const { notes } = sim.seedFromSnapshot(snap);
     const cluster = sim.ecs.clusters.get(snap.cluster.clusterName)!;
     expect(defaultCapacityProviderStrategy(cluster)).toEqual([]);
-    // …and says so (simulate prints it): those tasks wait under every policy.
+    // …and says so (simulate prints it): what its instances cannot hold waits under every policy.
     expect(notes).toEqual([
-      `capacity provider other-cp drives group other-asg, which the snapshot does not hold (it is not tagged for the scaler): the tasks its strategy places for ${snap.services[bound]!.serviceName} wait under every policy`,
+      `capacity provider other-cp drives group other-asg, which the snapshot does not hold (it is not tagged for the scaler): nothing grows it here, so the tasks of ${snap.services[bound]!.serviceName} its current instances cannot hold wait under every policy`,
     ]);
     // The service on the provider's strategy keeps it: its tasks run on capacity the snapshot does not hold.
     expect(cluster.services.get(snap.services[bound]!.serviceName)!.capacityProviderStrategy).toEqual([
