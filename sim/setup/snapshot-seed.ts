@@ -15,6 +15,7 @@
  * lifecycle hooks are not part of a snapshot (pass `terminationHook` to add one); instance boot
  * settings use the defaults of `createAutoScalingGroup`.
  */
+import { ConfigurationError } from '../../shared/core/errors.js';
 import type { ClusterSnapshot, Resource } from '../../shared/core/snapshot/index.js';
 import type { ScalableTargetSpec } from '../aas/aas.js';
 import type { AsgSpec, AsgWorld } from '../asg/asg-world.js';
@@ -25,6 +26,22 @@ import type { EcsWorld, ServiceSpec } from '../ecs/ecs-world.js';
 import type { SimContainerInstance } from '../ecs/model.js';
 import { type InstanceTypeSpec, instanceType } from '../ecs/resources.js';
 import type { RawTaskDefinitionInput } from '../ecs/task-definitions.js';
+
+/**
+ * Runs one seeding step the simulator may refuse under ECS's own rules (sim/ecs/resources.ts: a task
+ * definition ECS would not register; sim/ecs/ecs-world.ts: a service whose task definition is not
+ * registered): such a refusal is the snapshot's fault, said as the file's error naming the item.
+ */
+const seedStep = <T>(item: string, step: () => T): T => {
+  try {
+    return step();
+  } catch (error) {
+    throw new ConfigurationError(
+      `${item} of the snapshot cannot be simulated (${(error as Error).message.replace(/^sim: /, '')}): ECS would not have accepted it; record the snapshot again`,
+      { cause: error },
+    );
+  }
+};
 
 const resource = (list: readonly Resource[], name: string): number => {
   const r = list.find((x) => x.name === name);
@@ -80,8 +97,11 @@ export const seedFromSnapshot = (
   if (sim.started) throw new Error('sim: seedFromSnapshot must run before the simulation starts.');
   const clusterName = snap.cluster.clusterName;
   sim.createCluster(clusterName);
-  for (const td of snap.taskDefinitions)
-    sim.registerTaskDefinition(structuredClone(td) as RawTaskDefinitionInput);
+  for (const td of snap.taskDefinitions) {
+    seedStep(`task definition ${td.taskDefinitionArn}`, () =>
+      sim.registerTaskDefinition(structuredClone(td) as RawTaskDefinitionInput),
+    );
+  }
 
   const byEc2 = new Map<string, SimContainerInstance>();
   const byArn = new Map<string, SimContainerInstance>();
@@ -122,30 +142,32 @@ export const seedFromSnapshot = (
   // Services first with no tasks wanted, so the snapshot's own tasks can be attached to them.
   for (const s of snap.services) {
     if (s.status !== 'ACTIVE') continue;
-    sim.createService({
-      cluster: clusterName,
-      name: s.serviceName,
-      taskDefinition: s.taskDefinition ?? s.deployments[0]?.taskDefinition ?? '',
-      desiredCount: 0,
-      schedulingStrategy: s.schedulingStrategy === 'DAEMON' ? 'DAEMON' : 'REPLICA',
-      // An awsvpc service keeps its subnets (its hosts must be in their AZs).
-      ...(subnetsOf(s) ? { subnets: subnetsOf(s) } : {}),
-      ...(s.placementStrategy
-        ? {
-            placementStrategy: s.placementStrategy as Array<{
-              type: 'binpack' | 'spread' | 'random';
-              field?: string;
-            }>,
-          }
-        : {}),
-      ...(s.deploymentConfiguration?.minimumHealthyPercent !== undefined
-        ? { minimumHealthyPercent: s.deploymentConfiguration.minimumHealthyPercent }
-        : {}),
-      ...(s.deploymentConfiguration?.maximumPercent !== undefined
-        ? { maximumPercent: s.deploymentConfiguration.maximumPercent }
-        : {}),
-      tags: Object.fromEntries((s.tags ?? []).map((t) => [t.key ?? '', t.value ?? ''])),
-    });
+    seedStep(`service ${s.serviceName}`, () =>
+      sim.createService({
+        cluster: clusterName,
+        name: s.serviceName,
+        taskDefinition: s.taskDefinition ?? s.deployments[0]?.taskDefinition ?? '',
+        desiredCount: 0,
+        schedulingStrategy: s.schedulingStrategy === 'DAEMON' ? 'DAEMON' : 'REPLICA',
+        // An awsvpc service keeps its subnets (its hosts must be in their AZs).
+        ...(subnetsOf(s) ? { subnets: subnetsOf(s) } : {}),
+        ...(s.placementStrategy
+          ? {
+              placementStrategy: s.placementStrategy as Array<{
+                type: 'binpack' | 'spread' | 'random';
+                field?: string;
+              }>,
+            }
+          : {}),
+        ...(s.deploymentConfiguration?.minimumHealthyPercent !== undefined
+          ? { minimumHealthyPercent: s.deploymentConfiguration.minimumHealthyPercent }
+          : {}),
+        ...(s.deploymentConfiguration?.maximumPercent !== undefined
+          ? { maximumPercent: s.deploymentConfiguration.maximumPercent }
+          : {}),
+        tags: Object.fromEntries((s.tags ?? []).map((t) => [t.key ?? '', t.value ?? ''])),
+      }),
+    );
   }
   const cluster = sim.ecs.cluster(clusterName)!;
   for (const t of snap.tasks ?? []) {

@@ -94,7 +94,18 @@ describe('ecs-autoscaler simulate', () => {
       (v: any) => {
         const d = v.taskDefinitions.find((t: { memory?: string }) => t.memory === undefined);
         d.containerDefinitions = [];
-        return `task definition ${d.taskDefinitionArn} of the snapshot has neither a task-level memory nor a container`;
+        return `task definition ${d.taskDefinitionArn} of the snapshot cannot be simulated (task definition '${d.family}' needs task-level memory or containers.): ECS would not have accepted it`;
+      },
+    ],
+    [
+      'a container with no memory in a task definition with none either',
+      // biome-ignore lint/suspicious/noExplicitAny: raw JSON, one field broken.
+      (v: any) => {
+        const d = v.taskDefinitions.find((t: { memory?: string }) => t.memory === undefined);
+        const c = d.containerDefinitions[0];
+        delete c.memory;
+        delete c.memoryReservation;
+        return `task definition ${d.taskDefinitionArn} of the snapshot cannot be simulated (task definition '${d.family}' container '${c.name}': ECS needs 'memory' or 'memoryReservation' on the container when the task has no task-level memory.)`;
       },
     ],
     [
@@ -106,27 +117,30 @@ describe('ecs-autoscaler simulate', () => {
         v.taskDefinitions = v.taskDefinitions.filter(
           (d: { taskDefinitionArn: string }) => d.taskDefinitionArn !== arn,
         );
-        return `service ${s.serviceName}'s task definition ${arn} is not in the snapshot`;
+        return `service ${s.serviceName} of the snapshot cannot be simulated (createService: task definition '${arn}' is not registered.): ECS would not have accepted it; record the snapshot again`;
       },
     ],
-  ])('refuses a snapshot with %s, naming it (the simulator threw its own error)', async (_name, breakIt) => {
-    const sample = JSON.parse(readFileSync('events/snapshots/sample-cluster.json', 'utf8'));
-    const message = breakIt(sample);
-    const file = join(dir, 'broken.json');
-    writeFileSync(file, JSON.stringify(sample));
-    const failure = run([
-      '--snapshot',
-      file,
-      '--trace',
-      'diurnal',
-      '--policy',
-      'threshold-alarms',
-      '--out',
-      dir,
-    ]);
-    await expect(failure).rejects.toThrow(ConfigurationError);
-    await expect(failure).rejects.toThrow(message);
-  });
+  ])(
+    'refuses a snapshot with %s, naming it (the simulator refuses it under ECS’s rules)',
+    async (_name, breakIt) => {
+      const sample = JSON.parse(readFileSync('events/snapshots/sample-cluster.json', 'utf8'));
+      const message = breakIt(sample);
+      const file = join(dir, 'broken.json');
+      writeFileSync(file, JSON.stringify(sample));
+      const failure = run([
+        '--snapshot',
+        file,
+        '--trace',
+        'diurnal',
+        '--policy',
+        'threshold-alarms',
+        '--out',
+        dir,
+      ]);
+      await expect(failure).rejects.toThrow(ConfigurationError);
+      await expect(failure).rejects.toThrow(message);
+    },
+  );
 
   it('refuses an unknown policy, naming the known ones', async () => {
     await expect(
