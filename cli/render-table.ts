@@ -228,6 +228,7 @@ export const renderCluster = (c: ClusterReport, opts: RenderOptions = {}): strin
   const line = (t: string) => (x.wide ? t : wrap(t, x.width, '', '  '));
   const lines = [
     x.style.bold(line(`Cluster ${c.cluster}   (Auto Scaling group: ${asg})`)),
+    ...(c.recordedAt ? [line(`Snapshot recorded ${c.recordedAt}; judged as of then`)] : []),
     line(
       `Decision: ${paintAction(d.action, x.style)}   desired capacity ${c.autoScalingGroups.length > 1 && d.autoScalingGroup ? `of ${d.autoScalingGroup} ` : ''}${d.desiredCapacity.current} -> ${d.desiredCapacity.proposed}` +
         (d.drain.length > 0 ? `   drain ${d.drain.join(', ')}` : ''),

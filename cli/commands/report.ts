@@ -50,7 +50,11 @@ export const registerReportCommand = (program: Command, io: CliIo): void => {
     .option('--region <region>', 'AWS region (default: AWS_REGION / profile)')
     .action(async (options: ReportOptions) => {
       const inputs: ReportInput[] = [];
-      for (const file of options.snapshot) inputs.push({ snapshot: await loadSnapshotFile(file) });
+      // A recorded file is judged at its own time, as the scaler would have judged it when it was taken.
+      for (const file of options.snapshot) {
+        const snapshot = await loadSnapshotFile(file);
+        inputs.push({ snapshot, at: new Date(snapshot.capturedAt) });
+      }
       if (options.cluster.length > 0 || options.snapshot.length === 0) {
         const progress = progressLine(io);
         try {

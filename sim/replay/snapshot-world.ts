@@ -131,7 +131,11 @@ export const buildSnapshotWorld = (
       );
     }
   }
-  const sim = createSim({ seed, sampleSeconds: 300, ...options });
+  // The simulated day starts when the snapshot was taken: its times (the scaler's own state tags such as
+  // `last-scale-out`, instance registrations, service events) are then in the past, as they were. From
+  // the simulator's default start (2025) a recent snapshot's times lie in the future, and the scaler
+  // read its last scale-out as "just now" for the whole day: in cooldown, never scaling.
+  const sim = createSim({ seed, sampleSeconds: 300, start: snapshot.capturedAt, ...options });
   const project = policy === 'ecs-autoscaler';
   const asg = simulatedGroup(snapshot);
   const seeded: ClusterSnapshot = structuredClone(snapshot);

@@ -4,6 +4,9 @@ import sample from '../../events/snapshots/sample-cluster.json' with { type: 'js
 import { parseSnapshot } from '../../shared/core/snapshot/snapshot.js';
 import { defaultCapacityProviderStrategy } from '../../sim/ecs/capacity-providers.js';
 import { createSim } from '../../sim/index.js';
+import { runWorld } from '../../sim/replay/replay.js';
+import { buildSnapshotWorld } from '../../sim/replay/snapshot-world.js';
+import type { Trace } from '../../sim/traces/trace.js';
 
 /** Raw snapshot JSON, loosely typed for editing. */
 type Raw = Record<string, unknown> & {
@@ -122,4 +125,37 @@ describe('sim seeded from a snapshot', () => {
       .filter((t) => t.group === `service:${other.serviceName}` && t.lastStatus === 'RUNNING');
     expect(running).toHaveLength(other.desiredCount);
   });
+});
+
+describe('simulate on a cluster the scaler already manages', () => {
+  it('starts the simulated day when the snapshot was taken, so the scaler state tags lie in the past', async () => {
+    // Every snapshot of a cluster the scaler runs carries its own memory, e.g. `last-scale-out` a few
+    // minutes before the snapshot. The simulator started in 2025 whatever the snapshot's date: that time
+    // lay in the future, read as "just scaled out" for the whole run, and the project's policy never grew
+    // the group (here: the 4 new web tasks waited 6,600 s, to the end; on the diurnal day, 6,448 waiting
+    // task-minutes against 15 without the tag).
+    const raw = structuredClone(sample) as Raw & { capturedAt: string };
+    const group = raw.autoScalingGroups[0] as unknown as { Tags: { Key: string; Value: string }[] };
+    const fiveMinutesBefore = new Date(Date.parse(raw.capturedAt) - 300_000).toISOString();
+    group.Tags.push({ Key: 'ecs-autoscaler:last-scale-out', Value: fiveMinutesBefore });
+    const snap = parseSnapshot(raw);
+    // Ten minutes in, web wants 10 tasks instead of 6: more than the five instances hold.
+    const trace: Trace = {
+      name: 'web-grows',
+      durationSeconds: 7200,
+      points: [
+        { t: 0, desired: {} },
+        { t: 600, desired: { web: 10 } },
+      ],
+    };
+    const world = buildSnapshotWorld(snap, 'ecs-autoscaler', 1);
+    expect(world.sim.nowMs).toBe(Date.parse(snap.capturedAt));
+    const run = await runWorld(world, trace, 'ecs-autoscaler');
+    expect(run.errors).toEqual([]);
+    expect(run.violations).toEqual([]);
+    const last = run.samples.at(-1)!;
+    expect(last.running.web).toBe(10);
+    expect(last.desiredCapacity).toBeGreaterThan(snap.autoScalingGroups[0]!.DesiredCapacity);
+    expect(run.figures.maxTaskWaitSeconds).toBeLessThanOrEqual(600);
+  }, 120_000);
 });

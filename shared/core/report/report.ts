@@ -87,6 +87,11 @@ export interface ClusterReport {
    * null: nothing recorded yet; absent: not read (a snapshot file, or decision events switched off).
    */
   lastDecision?: LastDecisionRecord | null;
+  /**
+   * Added: when the snapshot was recorded, for a recorded file (`report --snapshot`): its decision is judged
+   * at that time, as the scaler would have judged it then. Absent: judged at `generatedAt` (a live read).
+   */
+  recordedAt?: string;
   /** Added (issue 12): waiting tasks by cause, what each needs, why each instance class refuses it. */
   waitingTasks: WaitingTaskReport[];
   /** Added (issue 12): for each capacity instance, whether it could be removed and why. */
@@ -110,6 +115,11 @@ export interface ReportInput {
   policy?: ClusterPolicy;
   /** The scaler's last recorded decision for the cluster (SSM); null: none recorded; absent: not read. */
   lastDecision?: LastDecisionRecord | null;
+  /**
+   * Judge the snapshot at this time instead of the report's `now`: a recorded file at its `capturedAt`
+   * (cooldowns, how long an instance has been DRAINING, which service events are recent are all times).
+   */
+  at?: Date;
 }
 
 /**
@@ -285,14 +295,18 @@ export const buildReport = (
   generatedAt: now.toISOString(),
   dryRun: true,
   clusters: inputs.map((i) => {
-    const withLast = (r: ClusterReport): ClusterReport =>
-      i.lastDecision === undefined ? r : { ...r, lastDecision: i.lastDecision };
-    if (i.policy) return withLast(buildClusterReport(i.snapshot, i.policy, now));
+    const at = i.at ?? now;
+    const withLast = (r: ClusterReport): ClusterReport => ({
+      ...r,
+      ...(i.lastDecision === undefined ? {} : { lastDecision: i.lastDecision }),
+      ...(i.at ? { recordedAt: i.at.toISOString() } : {}),
+    });
+    if (i.policy) return withLast(buildClusterReport(i.snapshot, i.policy, at));
     const { policy, problem } = resolveReportPolicy(i.snapshot, defaults);
     return withLast(
       problem === null
-        ? buildClusterReport(i.snapshot, policy, now)
-        : skippedClusterReport(i.snapshot, policy, now, problem),
+        ? buildClusterReport(i.snapshot, policy, at)
+        : skippedClusterReport(i.snapshot, policy, at, problem),
     );
   }),
 });

@@ -138,6 +138,28 @@ describe('ecs-autoscaler report --snapshot', () => {
     expect(without.stdout).not.toMatch(/Service alarms/);
   });
 
+  it('judges a recorded snapshot at the time it was recorded, not at the wall clock', async () => {
+    // A person set one instance DRAINING; the scaler first saw it 10 minutes before the snapshot was taken
+    // (its seen-at attribute). Judged then, it is still within the 30-minute grace; judged at today's wall
+    // clock the same file said "ownerless for" days and planned to act on it.
+    const raw = JSON.parse(readFileSync('events/snapshots/foreign-state-cluster.json', 'utf8'));
+    const taken = Date.parse(raw.capturedAt) / 1000;
+    const draining = raw.containerInstances.find((c: { status: string }) => c.status === 'DRAINING');
+    draining.attributes.push({ name: 'ecs-autoscaler.foreign-drain-seen-at', value: String(taken - 600) });
+    const file = join(mkdtempSync(join(tmpdir(), 'recorded-')), 'snap.json');
+    writeFileSync(file, JSON.stringify(raw));
+    const text = await run(['report', '--snapshot', file, '--wide']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`Snapshot recorded ${raw.capturedAt}; judged as of then`);
+    expect(text.stdout).toContain(
+      `${draining.ec2InstanceId} is DRAINING but not by the scaler (seen 10 min ago): no capacity, not a blocker; terminated once empty after 30 min`,
+    );
+    expect(text.stdout).not.toContain('ownerless');
+    const json = JSON.parse((await run(['report', '--snapshot', file, '--json'])).stdout) as CapacityReport;
+    expect(json.clusters[0]!.recordedAt).toBe(raw.capturedAt);
+    expect(Date.parse(json.generatedAt)).toBeGreaterThan(Date.parse(raw.capturedAt));
+  });
+
   it('exits 2 with one line naming the bad field of a snapshot file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ecsa-'));
     const bad = JSON.parse(readFileSync(SAMPLE, 'utf8')) as { containerInstances: { status?: unknown }[] };
