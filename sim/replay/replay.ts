@@ -236,9 +236,10 @@ export const runWorld = async (
       for (const t of svc.tasks) if (t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING') n++;
       running[s] = n;
     }
-    // Every group of the cluster pays (several groups: issue 13).
-    const groups = [group, ...(world.shape.extraGroups ?? []).map((g) => sim.asg.groups.get(g.name)!)];
-    const paying = groups
+    // Every group of the cluster pays (several groups: issue 13), the ones the policy does not drive too:
+    // a snapshot's other groups (counting only the simulated one let the project's policy grow another
+    // tagged group for free, and come out below the lower bound).
+    const paying = [...sim.asg.groups.values()]
       .flatMap((g) => [...g.instances.values()])
       .filter((i) => i.ec2State === 'pending' || i.ec2State === 'running');
     const m = bounds(wanted);

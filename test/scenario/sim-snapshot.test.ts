@@ -1,11 +1,13 @@
 /** Seeding the simulator from a recorded ClusterSnapshot (for `simulate --snapshot`). */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import sample from '../../events/snapshots/sample-cluster.json' with { type: 'json' };
 import { parseSnapshot } from '../../shared/core/snapshot/snapshot.js';
 import { defaultCapacityProviderStrategy } from '../../sim/ecs/capacity-providers.js';
 import { createSim } from '../../sim/index.js';
 import { runWorld } from '../../sim/replay/replay.js';
-import { buildSnapshotWorld } from '../../sim/replay/snapshot-world.js';
+import { buildSnapshotWorld, shapeTraceForSnapshot } from '../../sim/replay/snapshot-world.js';
+import { BUILTIN_TRACES } from '../../sim/traces/builtin.js';
 import type { Trace } from '../../sim/traces/trace.js';
 
 /** Raw snapshot JSON, loosely typed for editing. */
@@ -156,6 +158,25 @@ describe('simulate on a cluster the scaler already manages', () => {
     const last = run.samples.at(-1)!;
     expect(last.running.web).toBe(10);
     expect(last.desiredCapacity).toBeGreaterThan(snap.autoScalingGroups[0]!.DesiredCapacity);
+    expect(run.figures.maxTaskWaitSeconds).toBeLessThanOrEqual(600);
+  }, 120_000);
+});
+
+describe('simulate on a cluster with several groups', () => {
+  it('counts the cost of every group of the cluster, not only the one the baselines drive', async () => {
+    // placement-two-groups: prod-m5 (2 m5.large) and prod-c5 (1 c5.large), both tagged; web's static host
+    // port needs one instance per task, and the project grows prod-c5, the cheaper per task. Only prod-m5
+    // was counted: the project's day cost 28.1 unit-h, below the 32.0 lower bound, while serving its tasks.
+    const snap = parseSnapshot(
+      JSON.parse(readFileSync('events/snapshots/placement-two-groups.json', 'utf8')),
+    );
+    const trace = shapeTraceForSnapshot(BUILTIN_TRACES.diurnal!(), snap);
+    const world = buildSnapshotWorld(snap, 'ecs-autoscaler', 1);
+    const run = await runWorld(world, trace, 'ecs-autoscaler');
+    expect(run.samples[0]!.instances).toBe(3);
+    const members = snap.autoScalingGroups.reduce((n, g) => n + g.Instances.length, 0);
+    expect(run.samples[0]!.instances).toBe(members);
+    expect(run.figures.costUnitHours).toBeGreaterThanOrEqual(run.figures.lowerBoundCostUnitHours);
     expect(run.figures.maxTaskWaitSeconds).toBeLessThanOrEqual(600);
   }, 120_000);
 });
