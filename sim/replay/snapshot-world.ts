@@ -15,6 +15,18 @@ import type { PolicyName, World } from './replay.js';
  */
 const CLUSTER_TAG = 'ecs-autoscaler:cluster';
 
+/** The scaler's dry-run tag (its documented contract, restated like {@link CLUSTER_TAG}). */
+const DRY_RUN_TAG = 'ecs-autoscaler:dry-run';
+
+/** The snapshot's group a capacity provider's `autoScalingGroupArn` names (an ARN, or a bare name). */
+const groupOfProvider = (snapshot: ClusterSnapshot, arn: string): string | undefined =>
+  snapshot.autoScalingGroups.find(
+    (g) =>
+      arn === g.AutoScalingGroupName ||
+      arn === g.AutoScalingGroupARN ||
+      arn.endsWith(`:autoScalingGroupName/${g.AutoScalingGroupName}`),
+  )?.AutoScalingGroupName;
+
 /** The most tasks a simulated service runs: a trace file's limit too (sim/traces/trace.ts). */
 const MAX_TASKS_PER_SERVICE = 100_000;
 
@@ -139,12 +151,41 @@ export const buildSnapshotWorld = (
   const project = policy === 'ecs-autoscaler';
   const asg = simulatedGroup(snapshot);
   const seeded: ClusterSnapshot = structuredClone(snapshot);
+  const replayNotes: string[] = [];
   for (const g of seeded.autoScalingGroups) {
     if (g.AutoScalingGroupName !== asg) continue;
     // The project manages the group through its tag; the baselines must not see it (or the project's alarms).
-    g.Tags = g.Tags.filter((t) => t.Key !== CLUSTER_TAG);
+    // Its dry-run tag (the first step of a migration, docs/coexistence.md) is dropped: simulate shows what
+    // the scaler would do if it acted.
+    if (project && g.Tags.some((t) => t.Key === DRY_RUN_TAG && t.Value === 'true')) {
+      replayNotes.push(
+        `group ${asg} is tagged ${DRY_RUN_TAG}=true; ecs-autoscaler is replayed acting on it, as without the tag`,
+      );
+    }
+    g.Tags = g.Tags.filter((t) => t.Key !== CLUSTER_TAG && !(project && t.Key === DRY_RUN_TAG));
     if (project) g.Tags.push({ Key: CLUSTER_TAG, Value: snapshot.cluster.clusterName });
     g.NewInstancesProtectedFromScaleIn = policy !== 'threshold-alarms';
+  }
+  for (const p of seeded.capacityProviders ?? []) {
+    const provider = p.autoScalingGroupProvider;
+    const group = groupOfProvider(seeded, provider?.autoScalingGroupArn ?? '');
+    if (!provider || group === undefined) continue;
+    const managed = provider.managedScaling?.status === 'ENABLED';
+    if (group === asg && project && (managed || provider.managedTerminationProtection === 'ENABLED')) {
+      // A capacity provider's managed scaling drives the group to simulate: the scaler stands aside from
+      // it (docs/coexistence.md), and the simulator does not model managed scaling, so nothing would scale
+      // it at all. Replayed as after the migration's third step instead: managed scaling and managed
+      // termination protection off, the services keeping the provider's strategy.
+      provider.managedScaling = { ...provider.managedScaling, status: 'DISABLED' };
+      provider.managedTerminationProtection = 'DISABLED';
+      replayNotes.push(
+        `capacity provider ${p.name} drives group ${asg} with managed scaling or termination protection; ecs-autoscaler is replayed as after the migration (both off, docs/coexistence.md), the baselines as recorded`,
+      );
+    } else if (group !== asg && managed) {
+      replayNotes.push(
+        `capacity provider ${p.name} drives group ${group} with managed scaling, which the simulator does not model: the group keeps its size under every policy`,
+      );
+    }
   }
   const { notes } = sim.seedFromSnapshot(
     seeded,
@@ -159,6 +200,6 @@ export const buildSnapshotWorld = (
     cluster: snapshot.cluster.clusterName,
     asg,
     shape: snapshotShape(snapshot, (arn) => sim.ecs.taskDefinition(arn)?.reservation),
-    notes,
+    notes: [...replayNotes, ...notes],
   };
 };

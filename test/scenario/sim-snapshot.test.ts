@@ -180,3 +180,39 @@ describe('simulate on a cluster with several groups', () => {
     expect(run.figures.maxTaskWaitSeconds).toBeLessThanOrEqual(600);
   }, 120_000);
 });
+
+describe('simulate as the first step of a migration from capacity providers', () => {
+  it('replays ecs-autoscaler as after the migration: dry run off, managed scaling off', async () => {
+    // docs/coexistence.md, step 1: tag the provider's group for the scaler with dry-run=true and simulate.
+    // The scaler stands aside from a group under managed scaling, and the simulator does not model managed
+    // scaling: nothing scaled the group, and the project's row showed every new task waiting all day.
+    const raw = structuredClone(sample) as Raw;
+    const group = raw.autoScalingGroups[0]!.AutoScalingGroupName;
+    withDefaultProvider(raw, 'demo-cp', group, true);
+    (raw.autoScalingGroups[0] as unknown as { Tags: { Key: string; Value: string }[] }).Tags.push({
+      Key: 'ecs-autoscaler:dry-run',
+      Value: 'true',
+    });
+    const snap = parseSnapshot(raw);
+    const trace: Trace = {
+      name: 'web-grows',
+      durationSeconds: 7200,
+      points: [
+        { t: 0, desired: {} },
+        { t: 600, desired: { web: 10 } },
+      ],
+    };
+    const world = buildSnapshotWorld(snap, 'ecs-autoscaler', 1);
+    expect(world.notes).toEqual([
+      `group ${group} is tagged ecs-autoscaler:dry-run=true; ecs-autoscaler is replayed acting on it, as without the tag`,
+      `capacity provider demo-cp drives group ${group} with managed scaling or termination protection; ecs-autoscaler is replayed as after the migration (both off, docs/coexistence.md), the baselines as recorded`,
+    ]);
+    const run = await runWorld(world, trace, 'ecs-autoscaler');
+    expect(run.errors).toEqual([]);
+    expect(run.violations).toEqual([]);
+    expect(run.samples.at(-1)!.running.web).toBe(10);
+    expect(run.figures.maxTaskWaitSeconds).toBeLessThanOrEqual(600);
+    // The baselines replay the provider as recorded.
+    expect(buildSnapshotWorld(snap, 'capacity-provider', 1).notes).toEqual([]);
+  }, 120_000);
+});
