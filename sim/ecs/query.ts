@@ -1,109 +1,373 @@
 /**
- * A subset of the ECS cluster query language (used by ListContainerInstances `filter` and `memberOf`
- * placement constraints), from the ECS developer guide "Cluster query language": terms
- * `field == v`, `field != v`, `field in [a, b]`, `field not_in [a, b]` (also `not in`, `!in`),
- * `field =~ pattern`, `attribute:x exists`, `attribute:x !exists`; joined with `and`/`&&` (binds tighter)
- * and `or`/`||`; parentheses group. Fields: `ec2InstanceId`, `agentConnected`, `runningTasksCount`,
- * `attribute:<name>`. `=~` takes a wildcard pattern (`*`), as the guide's examples use it.
+ * The ECS cluster query language (ListContainerInstances `filter`, `memberOf` placement constraints), as
+ * the ECS developer guide "Cluster query language" describes it (doc_source/cluster-query-language.md):
+ *
+ * - a term is `subject operator [argument]`; subjects `agentConnected`, `agentVersion`,
+ *   `attribute:<name>`, `ec2InstanceId`, `registeredAt`, `runningTasksCount`, `task:group`;
+ * - operators `==`/`equals`, `!=`/`not_equals`, `>`/`greater_than`, `>=`/`greater_than_equal`,
+ *   `<`/`less_than`, `<=`/`less_than_equal`, `exists`, `!exists`/`not_exists`, `in`, `!in`/`not_in`
+ *   (argument list `[a, b]`), `=~`/`matches`, `!~`/`not_matches` (a Java regular expression);
+ * - terms combine with `&&`/`and`, `||`/`or`, `!`/`not`; parentheses set precedence ("a single
+ *   expression can't contain parentheses").
+ *
+ * The page lists which operators each field takes: `agentConnected` and `ec2InstanceId` the string ones
+ * (==, !=, in, !in, =~, !~); `agentVersion`, `registeredAt` and `runningTasksCount` the ordered ones
+ * (==, !=, >, >=, <, <=). It lists none for `attribute:` and `task:group`; the simulator reads them so:
+ * an attribute takes every operator (`exists` / `!exists` only an attribute; `>`… compare numbers when both
+ * sides are numbers, else the strings), and `task:group` the string operators, true when a task of the
+ * instance is in a matching group (`!=`, `!in`, `!~` are the negations: no such task). A pattern matches the
+ * whole value (Java's `String.matches`). Versions compare part by part as numbers (`1.14.5` < `1.89.0`);
+ * dates take the page's formats (a date without a zone is UTC; a bare day is its midnight).
+ *
+ * Anything else is InvalidParameterException, as ECS answers a malformed expression.
  */
 import { awsError } from '../core/aws-error.js';
 import type { SimContainerInstance } from './model.js';
+import { SIM_AGENT_VERSION } from './shapes.js';
 
 type Pred = (ci: SimContainerInstance) => boolean;
 
-const fieldValue = (ci: SimContainerInstance, field: string): string | undefined => {
-  if (field === 'ec2InstanceId') return ci.ec2InstanceId;
-  if (field === 'agentConnected') return String(ci.agentConnected);
-  if (field === 'runningTasksCount')
-    return String([...ci.tasks].filter((t) => t.lastStatus === 'RUNNING').length);
-  if (field.startsWith('attribute:')) {
-    const name = field.slice('attribute:'.length);
-    return ci.attributes.find((a) => a.name === name)?.value;
-  }
-  throw awsError('ecs', 'InvalidParameterException', `Unsupported cluster query field '${field}'.`);
+const invalid = (expression: string, why: string) =>
+  awsError('ecs', 'InvalidParameterException', `Invalid cluster query expression '${expression}': ${why}.`);
+
+/** Word and symbol forms of each operator, by canonical symbol. */
+const OPERATOR_WORDS: Record<string, string> = {
+  '==': '==',
+  equals: '==',
+  '!=': '!=',
+  not_equals: '!=',
+  '>': '>',
+  greater_than: '>',
+  '>=': '>=',
+  greater_than_equal: '>=',
+  '<': '<',
+  less_than: '<',
+  '<=': '<=',
+  less_than_equal: '<=',
+  exists: 'exists',
+  '!exists': '!exists',
+  not_exists: '!exists',
+  in: 'in',
+  '!in': '!in',
+  not_in: '!in',
+  '=~': '=~',
+  matches: '=~',
+  '!~': '!~',
+  not_matches: '!~',
+};
+/** Operators whose argument is a pattern, as written (the tokenizer reads it whole). */
+const MATCH_OPERATORS = new Set(['=~', '!~', 'matches', 'not_matches']);
+const STRING_OPS = new Set(['==', '!=', 'in', '!in', '=~', '!~']);
+const ORDERED_OPS = new Set(['==', '!=', '>', '>=', '<', '<=']);
+const SUBJECT_OPS: Record<string, Set<string>> = {
+  agentConnected: STRING_OPS,
+  ec2InstanceId: STRING_OPS,
+  'task:group': STRING_OPS,
+  agentVersion: ORDERED_OPS,
+  registeredAt: ORDERED_OPS,
+  runningTasksCount: ORDERED_OPS,
 };
 
-const hasAttribute = (ci: SimContainerInstance, field: string): boolean =>
-  field.startsWith('attribute:') && ci.attributes.some((a) => a.name === field.slice('attribute:'.length));
-
-const glob = (pattern: string): RegExp =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-
-const invalid = (text: string) =>
-  awsError('ecs', 'InvalidParameterException', `Invalid cluster query expression: '${text}'.`);
-
-const term = (text: string): Pred => {
-  const ex = /^\s*([\w:.-]+)\s+(exists|!exists|not_exists)\s*$/.exec(text);
-  if (ex) {
-    const want = ex[2] === 'exists';
-    return (ci) => hasAttribute(ci, ex[1]!) === want;
+/** Splits an expression into tokens: brackets, commas, quoted strings, symbols and words. */
+const tokenize = (expression: string): string[] => {
+  const tokens: string[] = [];
+  let i = 0;
+  while (i < expression.length) {
+    const c = expression[i]!;
+    const previous = tokens.at(-1);
+    if (/\s/.test(c)) {
+      i++;
+    } else if (previous && MATCH_OPERATORS.has(previous) && c !== "'" && c !== '"') {
+      // A pattern is one argument even with brackets and parentheses in it (`[cm]5\..*`, `(c|m)5.*`): up
+      // to the next space outside them, not taking a ')' that closes an enclosing group.
+      let depth = 0;
+      let j = i;
+      for (; j < expression.length; j++) {
+        const d = expression[j]!;
+        if (depth === 0 && /\s/.test(d)) break;
+        if (d === '\\') j++;
+        else if (d === '(' || d === '[') depth++;
+        else if (d === ')' || d === ']') {
+          if (depth === 0) break;
+          depth--;
+        }
+      }
+      tokens.push(expression.slice(i, j));
+      i = j;
+    } else if ('()[],'.includes(c)) {
+      tokens.push(c);
+      i++;
+    } else if (c === "'" || c === '"') {
+      const end = expression.indexOf(c, i + 1);
+      if (end < 0) throw invalid(expression, 'a quote is not closed');
+      tokens.push(expression.slice(i, end + 1));
+      i = end + 1;
+    } else {
+      const symbol = ['&&', '||', '==', '!=', '>=', '<=', '=~', '!~', '>', '<'].find((s) =>
+        expression.startsWith(s, i),
+      );
+      if (symbol) {
+        tokens.push(symbol);
+        i += symbol.length;
+        continue;
+      }
+      // `!` alone is `not`; `!in` / `!exists` are operators (a word follows the `!` directly).
+      if (c === '!' && !/^!(in|exists)\b/.test(expression.slice(i))) {
+        tokens.push('!');
+        i++;
+        continue;
+      }
+      let j = i + 1;
+      while (j < expression.length && !/[\s()[\],]/.test(expression[j]!)) j++;
+      tokens.push(expression.slice(i, j));
+      i = j;
+    }
   }
-  const m = /^\s*([\w:.-]+)\s*(==|!=|=~|not_in|not in|!in|in)\s*(.+?)\s*$/.exec(text);
-  if (!m) throw invalid(text);
-  const [, field, op, rawValue] = m as unknown as [string, string, string, string];
-  const list = rawValue.startsWith('[')
-    ? rawValue
-        .replace(/^\[|\]$/g, '')
-        .split(',')
-        .map((v) => v.trim().replace(/^['"]|['"]$/g, ''))
-    : [rawValue.replace(/^['"]|['"]$/g, '')];
-  return (ci) => {
-    const v = fieldValue(ci, field);
+  return tokens;
+};
+
+const unquote = (token: string): string =>
+  /^(['"]).*\1$/s.test(token) && token.length >= 2 ? token.slice(1, -1) : token;
+
+const isNumber = (s: string): boolean => /^[+-]?\d+(\.\d+)?$/.test(s.trim());
+
+/** Version parts as numbers (`1.14.5` → [1, 14, 5]); undefined when a part is not a number. */
+const versionParts = (v: string): number[] | undefined => {
+  const parts = v.trim().replace(/^v/i, '').split('.');
+  return parts.every((p) => /^\d+$/.test(p)) ? parts.map(Number) : undefined;
+};
+
+const compareVersions = (a: number[], b: number[]): number => {
+  for (let k = 0; k < Math.max(a.length, b.length); k++) {
+    const d = (a[k] ?? 0) - (b[k] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+};
+
+/** The page's date formats: with an offset, with Z, without a zone (UTC), or a bare day. */
+const parseDate = (s: string): number | undefined => {
+  const m =
+    /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|[+-]\d{2}:\d{2})?)?$/.exec(s.trim()) ??
+    undefined;
+  if (!m) return undefined;
+  const at = Date.parse(m[2] ? `${m[1]}T${m[2]}${m[3] ?? 'Z'}` : `${m[1]}T00:00:00Z`);
+  return Number.isNaN(at) ? undefined : at;
+};
+
+const ordered = (op: string, d: number): boolean => {
+  switch (op) {
+    case '==':
+      return d === 0;
+    case '!=':
+      return d !== 0;
+    case '>':
+      return d > 0;
+    case '>=':
+      return d >= 0;
+    case '<':
+      return d < 0;
+    default:
+      return d <= 0;
+  }
+};
+
+/** A Java-style whole-value pattern; InvalidParameterException when it is not a regular expression. */
+const pattern = (expression: string, source: string): RegExp => {
+  try {
+    return new RegExp(`^(?:${source})$`, 's');
+  } catch {
+    throw invalid(expression, `'${source}' is not a regular expression`);
+  }
+};
+
+class Parser {
+  private pos = 0;
+  constructor(
+    private readonly expression: string,
+    private readonly tokens: string[],
+  ) {}
+
+  parse(): Pred {
+    if (this.tokens.length === 0) throw invalid(this.expression, 'it is empty');
+    const p = this.or();
+    if (this.pos < this.tokens.length)
+      throw invalid(this.expression, `unexpected '${this.tokens[this.pos]}'`);
+    return p;
+  }
+
+  private peek(): string | undefined {
+    return this.tokens[this.pos];
+  }
+
+  private take(): string {
+    const t = this.tokens[this.pos++];
+    if (t === undefined) throw invalid(this.expression, 'it ends too soon');
+    return t;
+  }
+
+  private or(): Pred {
+    const parts = [this.and()];
+    while (this.peek() === '||' || this.peek()?.toLowerCase() === 'or') {
+      this.pos++;
+      parts.push(this.and());
+    }
+    return parts.length === 1 ? parts[0]! : (ci) => parts.some((p) => p(ci));
+  }
+
+  private and(): Pred {
+    const parts = [this.unary()];
+    while (this.peek() === '&&' || this.peek()?.toLowerCase() === 'and') {
+      this.pos++;
+      parts.push(this.unary());
+    }
+    return parts.length === 1 ? parts[0]! : (ci) => parts.every((p) => p(ci));
+  }
+
+  private unary(): Pred {
+    const t = this.peek();
+    if (t === '!' || t?.toLowerCase() === 'not') {
+      this.pos++;
+      const inner = this.unary();
+      return (ci) => !inner(ci);
+    }
+    if (t === '(') {
+      this.pos++;
+      const inner = this.or();
+      if (this.take() !== ')') throw invalid(this.expression, "a '(' is not closed");
+      return inner;
+    }
+    return this.term();
+  }
+
+  private term(): Pred {
+    const subject = this.take();
+    const known =
+      subject.startsWith('attribute:') && subject.length > 'attribute:'.length
+        ? 'attribute'
+        : SUBJECT_OPS[subject]
+          ? subject
+          : undefined;
+    if (!known) throw invalid(this.expression, `unknown subject '${subject}'`);
+    const opToken = this.take();
+    const op = OPERATOR_WORDS[opToken] ?? OPERATOR_WORDS[opToken.toLowerCase()];
+    if (!op) throw invalid(this.expression, `unknown operator '${opToken}'`);
+    if (known !== 'attribute' && !SUBJECT_OPS[known]!.has(op)) {
+      throw invalid(this.expression, `${subject} does not take '${opToken}'`);
+    }
+    if (op === 'exists' || op === '!exists') {
+      const name = subject.slice('attribute:'.length);
+      const want = op === 'exists';
+      return (ci) => ci.attributes.some((a) => a.name === name) === want;
+    }
+    const args = op === 'in' || op === '!in' ? this.list() : [this.argument(op)];
+    return this.compare(known, subject, op, args);
+  }
+
+  private argument(op: string): string {
+    const t = this.take();
+    if (t === '' || (!MATCH_OPERATORS.has(op) && '()[],'.includes(t))) {
+      throw invalid(this.expression, `'${op}' needs an argument`);
+    }
+    return unquote(t);
+  }
+
+  private list(): string[] {
+    if (this.take() !== '[') throw invalid(this.expression, "'in' needs a list [a, b]");
+    const items: string[] = [];
+    for (;;) {
+      const t = this.take();
+      if (t === ']' && items.length === 0) break;
+      if ('()[],'.includes(t)) throw invalid(this.expression, `unexpected '${t}' in a list`);
+      items.push(unquote(t));
+      const sep = this.take();
+      if (sep === ']') break;
+      if (sep !== ',') throw invalid(this.expression, `unexpected '${sep}' in a list`);
+    }
+    return items;
+  }
+
+  private compare(known: string, subject: string, op: string, args: string[]): Pred {
+    const arg = args[0] ?? '';
+    if (known === 'agentVersion') {
+      const want = versionParts(arg);
+      if (!want) throw invalid(this.expression, `'${arg}' is not a version`);
+      return (ci) => {
+        const have = versionParts(agentVersionOf(ci));
+        return have !== undefined && ordered(op, compareVersions(have, want));
+      };
+    }
+    if (known === 'registeredAt') {
+      const want = parseDate(arg);
+      if (want === undefined) throw invalid(this.expression, `'${arg}' is not a date`);
+      return (ci) => ordered(op, ci.registeredAt - want);
+    }
+    if (known === 'runningTasksCount') {
+      if (!/^\d+$/.test(arg)) throw invalid(this.expression, `'${arg}' is not a count`);
+      const want = Number(arg);
+      return (ci) => ordered(op, runningTasks(ci) - want);
+    }
+    const match = this.matcher(op, args);
+    if (known === 'task:group') {
+      const negated = op === '!=' || op === '!in' || op === '!~';
+      const positive = this.matcher(negated ? ({ '!=': '==', '!in': 'in', '!~': '=~' }[op] ?? op) : op, args);
+      return (ci) => {
+        let any = false;
+        for (const t of ci.tasks) if (t.desiredStatus !== 'STOPPED' && positive(t.group)) any = true;
+        return negated ? !any : any;
+      };
+    }
+    const value = (ci: SimContainerInstance): string | undefined =>
+      known === 'agentConnected'
+        ? String(ci.agentConnected)
+        : known === 'ec2InstanceId'
+          ? ci.ec2InstanceId
+          : ci.attributes.find((a) => a.name === subject.slice('attribute:'.length))?.value;
+    return (ci) => match(value(ci));
+  }
+
+  /** A test of one string value (undefined: the attribute is absent). */
+  private matcher(op: string, args: string[]): (v: string | undefined) => boolean {
+    const arg = args[0] ?? '';
     switch (op) {
       case '==':
-        return v === list[0];
+        return (v) => v === arg;
       case '!=':
-        return v !== list[0];
+        return (v) => v !== arg;
       case 'in':
-        return v !== undefined && list.includes(v);
-      case '=~':
-        return v !== undefined && glob(list[0]!).test(v);
-      default:
-        return v === undefined || !list.includes(v);
-    }
-  };
-};
-
-/** Splits `text` on a keyword at parenthesis depth 0 (outside lists). */
-const splitTop = (text: string, words: RegExp): string[] => {
-  const parts: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '(' || c === '[') depth++;
-    else if (c === ')' || c === ']') depth--;
-    else if (depth === 0) {
-      const m = words.exec(text.slice(i));
-      if (m && (i === 0 || /\s/.test(text[i - 1]!) || m[0].startsWith('&') || m[0].startsWith('|'))) {
-        parts.push(text.slice(start, i));
-        i += m[0].length - 1;
-        start = i + 1;
+        return (v) => v !== undefined && args.includes(v);
+      case '!in':
+        return (v) => v === undefined || !args.includes(v);
+      case '=~': {
+        const re = pattern(this.expression, arg);
+        return (v) => v !== undefined && re.test(v);
+      }
+      case '!~': {
+        const re = pattern(this.expression, arg);
+        return (v) => v === undefined || !re.test(v);
+      }
+      default: {
+        const numeric = isNumber(arg);
+        return (v) =>
+          v !== undefined &&
+          ordered(op, numeric && isNumber(v) ? Number(v) - Number(arg) : v < arg ? -1 : v > arg ? 1 : 0);
       }
     }
   }
-  parts.push(text.slice(start));
-  return parts;
-};
+}
 
-const parse = (text: string): Pred => {
-  const ors = splitTop(text, /^(\|\||or\s)/i);
-  if (ors.length > 1) {
-    const ps = ors.map(parse);
-    return (ci) => ps.some((p) => p(ci));
-  }
-  const ands = splitTop(text, /^(&&|and\s)/i);
-  if (ands.length > 1) {
-    const ps = ands.map(parse);
-    return (ci) => ps.every((p) => p(ci));
-  }
-  const t = text.trim();
-  if (t.startsWith('(') && t.endsWith(')')) return parse(t.slice(1, -1));
-  return term(t);
+/** The agent version the simulator reports (sim/ecs/shapes.ts `versionInfo`). */
+const agentVersionOf = (_ci: SimContainerInstance): string => SIM_AGENT_VERSION;
+
+const runningTasks = (ci: SimContainerInstance): number => {
+  let n = 0;
+  for (const t of ci.tasks) if (t.lastStatus === 'RUNNING') n++;
+  return n;
 };
 
 /**
- * Compiles a cluster query expression into a predicate.
- * @throws InvalidParameterException for syntax the simulator does not support (named in the message).
+ * Compiles a cluster query expression into a predicate on a container instance.
+ * @throws InvalidParameterException naming what is wrong, as ECS refuses a malformed expression.
  */
-export const compileQuery = (expression: string): Pred => parse(expression);
+export const compileQuery = (expression: string): Pred =>
+  new Parser(expression, tokenize(expression)).parse();

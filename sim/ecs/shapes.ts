@@ -6,6 +6,9 @@ import { clusterCapacityProviders, defaultCapacityProviderStrategy } from './cap
 import type { Reservation, SimCluster, SimContainerInstance, SimService, SimTask } from './model.js';
 
 /** `Tag[]` from a record. */
+/** The ECS agent version every simulated container instance reports (`versionInfo.agentVersion`). */
+export const SIM_AGENT_VERSION = '1.89.0';
+
 export const tagList = (tags: Record<string, string>): Array<{ key: string; value: string }> =>
   Object.entries(tags).map(([key, value]) => ({ key, value }));
 
@@ -65,7 +68,11 @@ export const containerInstanceShape = (ci: SimContainerInstance): ContainerInsta
   put(o, 'containerInstanceArn', ci.arn);
   put(o, 'ec2InstanceId', ci.ec2InstanceId);
   put(o, 'version', ci.version);
-  o.versionInfo = { agentVersion: '1.89.0', agentHash: 'sim0001', dockerVersion: 'DockerVersion: 25.0.8' };
+  o.versionInfo = {
+    agentVersion: SIM_AGENT_VERSION,
+    agentHash: 'sim0001',
+    dockerVersion: 'DockerVersion: 25.0.8',
+  };
   o.remainingResources = resources(
     ci.remaining,
     [...ci.usedPorts].map(String),

@@ -75,6 +75,9 @@ const SYMBOLS = [
   ',',
 ];
 
+/** Operators whose argument is a regular expression, read whole by the tokenizer. */
+const PATTERN_OPS = new Set(['=~', '!~', 'matches', 'not_matches']);
+
 const tokenize = (text: string): string[] => {
   const tokens: string[] = [];
   let i = 0;
@@ -82,6 +85,25 @@ const tokenize = (text: string): string[] => {
     const c = text[i]!;
     if (/\s/.test(c)) {
       i++;
+      continue;
+    }
+    // A pattern is one argument, brackets and parentheses included (`[cm]5\..*`, `(c|m)5.*`): up to the
+    // next space outside them, not taking a ')' that closes an enclosing group.
+    if (PATTERN_OPS.has(tokens.at(-1) ?? '') && c !== '"' && c !== "'") {
+      let depth = 0;
+      let j = i;
+      for (; j < text.length; j++) {
+        const d = text[j]!;
+        if (depth === 0 && /\s/.test(d)) break;
+        if (d === '\\') j++;
+        else if (d === '(' || d === '[') depth++;
+        else if (d === ')' || d === ']') {
+          if (depth === 0) break;
+          depth--;
+        }
+      }
+      tokens.push(text.slice(i, j));
+      i = j;
       continue;
     }
     const sym = SYMBOLS.find(
@@ -148,6 +170,42 @@ const compare = (a: string, b: string): number => {
   const y = Number(b);
   if (a !== '' && b !== '' && Number.isFinite(x) && Number.isFinite(y)) return x - y;
   return a < b ? -1 : a > b ? 1 : 0;
+};
+
+/** Agent versions part by part as numbers (`1.9.0` < `1.14.5`); undefined when one is not a version. */
+const compareVersions = (a: string, b: string): number | undefined => {
+  const parts = (v: string) => {
+    const p = v.trim().replace(/^v/i, '').split('.');
+    return p.every((x) => /^\d+$/.test(x)) ? p.map(Number) : undefined;
+  };
+  const x = parts(a);
+  const y = parts(b);
+  if (!x || !y) return undefined;
+  for (let k = 0; k < Math.max(x.length, y.length); k++) {
+    const d = (x[k] ?? 0) - (y[k] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+};
+
+/** The query page's date formats (with an offset, Z, no zone = UTC, or a bare day) as epoch ms. */
+const queryDate = (s: string): number | undefined => {
+  const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|[+-]\d{2}:\d{2})?)?$/.exec(s.trim());
+  if (!m) return undefined;
+  const at = Date.parse(m[2] ? `${m[1]}T${m[2]}${m[3] ?? 'Z'}` : `${m[1]}T00:00:00Z`);
+  return Number.isNaN(at) ? undefined : at;
+};
+
+const compareDates = (a: string, b: string): number | undefined => {
+  const x = queryDate(a);
+  const y = queryDate(b);
+  return x === undefined || y === undefined ? undefined : x - y;
+};
+
+/** Subjects whose values order as versions or dates rather than as strings. */
+const TYPED_COMPARE: Record<string, (a: string, b: string) => number | undefined> = {
+  agentVersion: compareVersions,
+  registeredAt: compareDates,
 };
 
 class Parser {
@@ -231,6 +289,29 @@ class Parser {
       return (t) => args.some((g) => t.hasTaskGroup(g)) === positive;
     }
     const read = (t: QueryTarget) => subjectValue(t, subject);
+    const typed = TYPED_COMPARE[subject];
+    if (typed && ['==', '!=', '>', '>=', '<', '<='].includes(op)) {
+      // Versions and dates are ordered as such, not as strings: agent 1.9.0 is older than 1.14.5, and
+      // 2026-12-01T12:00:00Z is the instant the API's 2026-12-01T12:00:00.000Z names.
+      const want = args[0] ?? '';
+      if (typed(want, want) === undefined) throw new Error(`'${want}' is not a valid ${subject} value`);
+      return (t) => {
+        const v = read(t);
+        const c = v === undefined ? undefined : typed(v, want);
+        if (c === undefined) return op === '!=';
+        return op === '=='
+          ? c === 0
+          : op === '!='
+            ? c !== 0
+            : op === '>'
+              ? c > 0
+              : op === '>='
+                ? c >= 0
+                : op === '<'
+                  ? c < 0
+                  : c <= 0;
+      };
+    }
     switch (op) {
       case '==':
         return (t) => read(t) === args[0];
