@@ -16,6 +16,7 @@ import type {
   SimTask,
   SimTaskDefinition,
 } from './model.js';
+import { compileQuery } from './query.js';
 import type { TaskDefinitionSpec } from './resources.js';
 import { addReservation, agentPorts, eniFacts, type InstanceTypeSpec } from './resources.js';
 import { buildTaskDefinition, type RawTaskDefinitionInput } from './task-definitions.js';
@@ -52,6 +53,39 @@ export interface ServiceSpec {
    */
   subnets?: string[];
 }
+
+/**
+ * A service's placement constraints as CreateService accepts them (ecs-facts §1.4): `distinctInstance`
+ * (no expression) or `memberOf` with an expression of the cluster query language (≤ 2,000 characters), at
+ * most 10 with the task definition's. ECS refuses anything else (InvalidParameterException); so does this.
+ */
+const checkedConstraints = (spec: ServiceSpec, fromTaskDefinition: number): PlacementConstraint[] => {
+  const items = spec.placementConstraints ?? [];
+  const refuse = (why: string): never => {
+    throw new Error(`sim: createService '${spec.name}': ${why} (InvalidParameterException)`);
+  };
+  if (items.length + fromTaskDefinition > 10) {
+    refuse(
+      `${items.length + fromTaskDefinition} placement constraints with the task definition's; at most 10`,
+    );
+  }
+  for (const c of items as Array<{ type: string; expression?: string }>) {
+    if (c.type === 'distinctInstance') {
+      if (c.expression) refuse('a distinctInstance constraint takes no expression');
+    } else if (c.type === 'memberOf') {
+      const expression = c.expression || refuse('a memberOf constraint needs an expression');
+      if (expression.length > 2000) refuse('a memberOf expression is longer than 2,000 characters');
+      try {
+        compileQuery(expression);
+      } catch (error) {
+        refuse((error as Error).message.replace(/\.$/, ''));
+      }
+    } else {
+      refuse(`placement constraint type '${c.type}' is not distinctInstance or memberOf`);
+    }
+  }
+  return items.map((c) => ({ ...c }));
+};
 
 /** Options when placing one task. */
 export interface PlaceOptions {
@@ -138,6 +172,7 @@ export class EcsWorld {
     if (spec.subnets && !td.awsvpc) {
       throw new Error(`sim: createService: '${spec.name}': subnets are for the awsvpc network mode only.`);
     }
+    const placementConstraints = checkedConstraints(spec, td.placementConstraints.length);
     const now = this.ctx.clock.nowMs;
     const service: SimService = {
       name: spec.name,
@@ -149,7 +184,7 @@ export class EcsWorld {
       placementStrategy: daemon ? [] : effectiveServiceStrategy(spec.placementStrategy),
       declaredPlacementStrategy: daemon ? [] : [...(spec.placementStrategy ?? [])],
       capacityProviderStrategy: daemon ? [] : serviceProviderStrategy(cluster, spec),
-      placementConstraints: spec.placementConstraints ?? [],
+      placementConstraints,
       ...(spec.subnets?.length ? { subnets: [...spec.subnets] } : {}),
       minimumHealthyPercent: spec.minimumHealthyPercent ?? (daemon ? 0 : 100),
       maximumPercent: spec.maximumPercent ?? (daemon ? 100 : 200),

@@ -4,7 +4,31 @@
  */
 import type { SimContext } from '../core/context.js';
 import type { PlacementConstraint, SimTaskDefinition } from './model.js';
+import { compileQuery } from './query.js';
 import { type ContainerSpec, reservationOf, type TaskDefinitionSpec } from './resources.js';
+
+/**
+ * A task definition's placement constraints as RegisterTaskDefinition accepts them (ecs-facts §1.4–1.5):
+ * `memberOf` only, each with an expression of the cluster query language, at most 10. ECS refuses the
+ * registration otherwise (InvalidParameterException); so does this.
+ */
+const taskDefinitionConstraints = (family: string, items: PlacementConstraint[]): PlacementConstraint[] => {
+  const refuse = (why: string): never => {
+    throw new Error(`sim: task definition '${family}': ${why} (InvalidParameterException)`);
+  };
+  if (items.length > 10) refuse(`${items.length} placement constraints; at most 10`);
+  for (const c of items) {
+    if (c.type !== 'memberOf')
+      refuse(`placement constraint type '${c.type}': a task definition takes memberOf only`);
+    const expression = c.expression || refuse('a memberOf constraint needs an expression');
+    try {
+      compileQuery(expression);
+    } catch (error) {
+      refuse((error as Error).message.replace(/\.$/, ''));
+    }
+  }
+  return items.map((c) => ({ ...c }));
+};
 
 /** A raw ECS TaskDefinition (DescribeTaskDefinition shape; task-level cpu/memory are strings). */
 export interface RawTaskDefinitionInput {
@@ -152,8 +176,9 @@ export const buildTaskDefinition = (
           cpuArchitecture: (raw.runtimePlatform as { cpuArchitecture: string }).cpuArchitecture.toLowerCase(),
         }
       : {}),
-    placementConstraints: ((raw.placementConstraints as PlacementConstraint[] | undefined) ?? []).filter(
-      (c) => c.type === 'memberOf',
+    placementConstraints: taskDefinitionConstraints(
+      spec.family,
+      (raw.placementConstraints as PlacementConstraint[] | undefined) ?? [],
     ),
     ...(spec.exitsAfterSeconds !== undefined ? { exitsAfterSeconds: spec.exitsAfterSeconds } : {}),
     raw,

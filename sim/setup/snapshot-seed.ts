@@ -18,7 +18,7 @@
 import { ConfigurationError } from '../../shared/core/errors.js';
 import type { ClusterSnapshot, Resource } from '../../shared/core/snapshot/index.js';
 import type { ScalableTargetSpec } from '../aas/aas.js';
-import type { AsgSpec, AsgWorld } from '../asg/asg-world.js';
+import type { AsgSpec, AsgWorld, SimInstanceRequirements } from '../asg/asg-world.js';
 import type { LifecycleHookSpec, SimAsg, SimAsgInstance } from '../asg/model.js';
 import { createCapacityProvider } from '../coexist.js';
 import { setDefaultCapacityProviderStrategy, strategyItems } from '../ecs/capacity-providers.js';
@@ -61,6 +61,136 @@ const typeFor = (name: string | undefined, ci: SimContainerInstance | undefined)
   } catch {
     return { name: name ?? 'unknown', cpu: 2048, memory: 7680 };
   }
+};
+
+type SnapshotGroup = ClusterSnapshot['autoScalingGroups'][number];
+
+/**
+ * Custom attributes every registered member of the group carries with the same value (not ECS's own
+ * `ecs.*`, nor the scaler's `ecs-autoscaler.*` marks): what its user data gives the agent, when the snapshot
+ * holds no launch template version (`snapshot` reads them only for groups that name no instance type).
+ */
+const sharedAttributes = (
+  g: SnapshotGroup,
+  byEc2: ReadonlyMap<string, SimContainerInstance>,
+): Record<string, string> | undefined => {
+  const members = g.Instances.flatMap((i) => byEc2.get(i.InstanceId) ?? []);
+  if (members.length === 0) return undefined;
+  const custom = (ci: SimContainerInstance) =>
+    ci.attributes.filter(
+      (a) => a.value !== undefined && !a.name.startsWith('ecs.') && !a.name.startsWith('ecs-autoscaler.'),
+    );
+  const shared = custom(members[0]!).filter((a) =>
+    members.every((m) => m.attributes.some((b) => b.name === a.name && b.value === a.value)),
+  );
+  return shared.length > 0 ? Object.fromEntries(shared.map((a) => [a.name, a.value!])) : undefined;
+};
+
+/** AWS `InstanceRequirements` (VCpuCount, MemoryMiB, AcceleratorCount, price protection) as the simulator's. */
+const requirementsOf = (r: Record<string, unknown>): SimInstanceRequirements => {
+  const range = (v: unknown) => (v ?? {}) as { Min?: number; Max?: number };
+  const vcpu = range(r.VCpuCount);
+  const mem = range(r.MemoryMiB);
+  const acc = r.AcceleratorCount === undefined ? undefined : range(r.AcceleratorCount);
+  return {
+    vcpu: { min: vcpu.Min ?? 0, ...(vcpu.Max !== undefined ? { max: vcpu.Max } : {}) },
+    memoryMiB: { min: mem.Min ?? 0, ...(mem.Max !== undefined ? { max: mem.Max } : {}) },
+    ...(acc
+      ? {
+          acceleratorCount: {
+            ...(acc.Min !== undefined ? { min: acc.Min } : {}),
+            ...(acc.Max !== undefined ? { max: acc.Max } : {}),
+          },
+        }
+      : {}),
+    ...(typeof r.OnDemandMaxPricePercentageOverLowestPrice === 'number'
+      ? { onDemandMaxPricePercent: r.OnDemandMaxPricePercentageOverLowestPrice }
+      : {}),
+  };
+};
+
+/**
+ * What a group launches, as recorded: its MixedInstancesPolicy (overrides in order with their weights or
+ * instance requirements, the capacity unit, the on-demand strategy and share), else the type its launch
+ * configuration or launch template names, else its first member's type; its warm pool; the custom
+ * attributes its launch template's user data gives the agent. A type takes what an instance of it registers
+ * in the snapshot, else the simulator's table.
+ */
+const launchesOf = (
+  snap: ClusterSnapshot,
+  g: SnapshotGroup,
+  registeredType: (name: string | undefined) => InstanceTypeSpec,
+  byEc2: ReadonlyMap<string, SimContainerInstance>,
+): Partial<AsgSpec> => {
+  const template = g.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification ?? g.LaunchTemplate;
+  const versions = (snap.launchTemplateVersions ?? []).filter(
+    (v) =>
+      template !== undefined &&
+      ((template.LaunchTemplateId !== undefined && v.LaunchTemplateId === template.LaunchTemplateId) ||
+        (template.LaunchTemplateName !== undefined && v.LaunchTemplateName === template.LaunchTemplateName)),
+  );
+  const version =
+    versions.find((v) => String(v.VersionNumber) === template?.Version) ??
+    versions.find((v) => v.DefaultVersion) ??
+    versions[0];
+  const attributes = version?.LaunchTemplateData?.EcsInstanceAttributes ?? sharedAttributes(g, byEc2);
+  const warm = g.WarmPoolConfiguration as
+    | { MinSize?: number; InstanceReusePolicy?: { ReuseOnScaleIn?: boolean } }
+    | undefined;
+  const common: Partial<AsgSpec> = {
+    ...(attributes && Object.keys(attributes).length > 0 ? { agentAttributes: attributes } : {}),
+    ...(warm
+      ? {
+          warmPool: {
+            minSize: warm.MinSize ?? 0,
+            reuseOnScaleIn: warm.InstanceReusePolicy?.ReuseOnScaleIn === true,
+          },
+        }
+      : {}),
+  };
+  const overrides = (g.MixedInstancesPolicy?.LaunchTemplate?.Overrides ?? []).flatMap(
+    (o): NonNullable<AsgSpec['mixedInstances']>['overrides'] =>
+      o.InstanceRequirements
+        ? [{ requirements: requirementsOf(o.InstanceRequirements as Record<string, unknown>) }]
+        : o.InstanceType
+          ? [
+              {
+                type: registeredType(o.InstanceType),
+                ...(o.WeightedCapacity !== undefined ? { weight: Number(o.WeightedCapacity) || 1 } : {}),
+              },
+            ]
+          : [],
+  );
+  if (overrides.length > 0) {
+    const distribution = g.MixedInstancesPolicy?.InstancesDistribution;
+    const unit = g.DesiredCapacityType;
+    const strategy = distribution?.OnDemandAllocationStrategy;
+    return {
+      ...common,
+      mixedInstances: {
+        overrides,
+        ...(unit === 'vcpu' || unit === 'memory-mib' || unit === 'units'
+          ? { desiredCapacityType: unit }
+          : {}),
+        ...(strategy === 'prioritized' || strategy === 'lowest-price' ? { strategy } : {}),
+        ...(distribution?.OnDemandPercentageAboveBaseCapacity !== undefined
+          ? { onDemandPercentAboveBase: distribution.OnDemandPercentageAboveBaseCapacity }
+          : {}),
+      },
+    };
+  }
+  const configured =
+    (snap.launchConfigurations ?? []).find((c) => c.LaunchConfigurationName === g.LaunchConfigurationName)
+      ?.InstanceType ?? version?.LaunchTemplateData?.InstanceType;
+  const first = g.Instances[0];
+  return {
+    ...common,
+    instanceTypes: [
+      configured
+        ? registeredType(configured)
+        : typeFor(first?.InstanceType, byEc2.get(first?.InstanceId ?? '')),
+    ],
+  };
 };
 
 /**
@@ -159,6 +289,10 @@ export const seedFromSnapshot = (
               }>,
             }
           : {}),
+        // The service's constraints (distinctInstance, memberOf): createService checks them as ECS does.
+        ...(s.placementConstraints?.length
+          ? { placementConstraints: s.placementConstraints as ServiceSpec['placementConstraints'] }
+          : {}),
         ...(s.deploymentConfiguration?.minimumHealthyPercent !== undefined
           ? { minimumHealthyPercent: s.deploymentConfiguration.minimumHealthyPercent }
           : {}),
@@ -190,6 +324,11 @@ export const seedFromSnapshot = (
   }
   sim.ecs.requestReconcile(cluster);
 
+  const registeredType = (name: string | undefined): InstanceTypeSpec =>
+    typeFor(
+      name,
+      [...byEc2.values()].find((ci) => ci.instanceType === name),
+    );
   for (const g of snap.autoScalingGroups) {
     const group = sim.createAutoScalingGroup({
       name: g.AutoScalingGroupName,
@@ -198,7 +337,7 @@ export const seedFromSnapshot = (
       max: g.MaxSize,
       desired: 0,
       ...(g.AvailabilityZones?.length ? { azs: g.AvailabilityZones } : {}),
-      instanceTypes: [typeFor(g.Instances[0]?.InstanceType, byEc2.get(g.Instances[0]?.InstanceId ?? ''))],
+      ...launchesOf(snap, g, registeredType, byEc2),
       tags: Object.fromEntries(g.Tags.map((t) => [t.Key, t.Value ?? ''])),
       newInstancesProtectedFromScaleIn: g.NewInstancesProtectedFromScaleIn ?? false,
       ...(opts.terminationHook ? { terminationHook: opts.terminationHook } : {}),

@@ -118,7 +118,7 @@ describe("someone else's drained instance in a group the scaler does not drive",
   it('tasks that can land on them still count: the idle instance stays as their room', async () => {
     // The same world with the big tasks allowed anywhere: ECS moves them onto the r5 instances, which
     // need both for them (2 × 1024 CPU beside the small task on 2 × 2048).
-    sim = world('attribute:ecs.instance-type =~ *');
+    sim = world('attribute:ecs.instance-type =~ .*');
     startFleet(sim);
     await sim.runFor(240);
     drainTheirs(sim);

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import sample from '../../events/snapshots/sample-cluster.json' with { type: 'json' };
+import { readClusterSnapshot } from '../../shared/aws/snapshot-reader.js';
 import { parseSnapshot } from '../../shared/core/snapshot/snapshot.js';
 import { defaultCapacityProviderStrategy } from '../../sim/ecs/capacity-providers.js';
 import { createSim } from '../../sim/index.js';
@@ -9,6 +10,7 @@ import { runWorld } from '../../sim/replay/replay.js';
 import { buildSnapshotWorld, shapeTraceForSnapshot } from '../../sim/replay/snapshot-world.js';
 import { BUILTIN_TRACES } from '../../sim/traces/builtin.js';
 import type { Trace } from '../../sim/traces/trace.js';
+import { CLUSTER, fleetWorld } from './fleet-world.js';
 
 /** Raw snapshot JSON, loosely typed for editing. */
 type Raw = Record<string, unknown> & {
@@ -215,4 +217,89 @@ describe('simulate as the first step of a migration from capacity providers', ()
     // The baselines replay the provider as recorded.
     expect(buildSnapshotWorld(snap, 'capacity-provider', 1).notes).toEqual([]);
   }, 120_000);
+});
+
+describe('simulate keeps the services placement constraints', () => {
+  it('seeds distinctInstance and memberOf, and refuses an expression ECS would refuse', async () => {
+    // The seeding dropped services' placementConstraints: placement-distinct-instance's cache service
+    // (distinctInstance) ran two tasks per instance in the simulation, and needed no new instance.
+    const raw = JSON.parse(readFileSync('events/snapshots/placement-distinct-instance.json', 'utf8'));
+    const snap = parseSnapshot(raw);
+    const sim = createSim({ seed: 1, start: snap.capturedAt });
+    sim.seedFromSnapshot(snap);
+    const cluster = sim.ecs.cluster(snap.cluster.clusterName)!;
+    expect(cluster.services.get('cache')!.placementConstraints).toEqual([{ type: 'distinctInstance' }]);
+    sim.setDesiredCount(snap.cluster.clusterName, 'cache', 6);
+    await sim.runFor(300);
+    const perHost = [...cluster.instances.values()].map(
+      (ci) =>
+        [...ci.tasks].filter((t) => t.group === 'service:cache' && t.desiredStatus === 'RUNNING').length,
+    );
+    expect(Math.max(...perHost)).toBe(1);
+    sim.dispose();
+
+    const bad = structuredClone(raw);
+    bad.services.find((s: { serviceName: string }) => s.serviceName === 'cache').placementConstraints = [
+      { type: 'memberOf', expression: 'runningTasksCount =~ 1.*' },
+    ];
+    expect(() => createSim({ seed: 1 }).seedFromSnapshot(parseSnapshot(bad))).toThrow(
+      /^service cache of the snapshot cannot be simulated \(createService 'cache': Invalid cluster query expression 'runningTasksCount =~ 1\.\*': runningTasksCount does not take '=~' \(InvalidParameterException\)\): ECS would not have accepted it/,
+    );
+  });
+});
+
+describe('simulate keeps what each group launches', () => {
+  it('seeds a weighted mixed-instances group with its unit, strategy, Spot share, warm pool and agent attributes', async () => {
+    // The seeding gave every group one type (its first member's), weight 1: a weighted MixedInstancesPolicy
+    // group replayed as if it launched one type of one unit, its warm pool gone.
+    const recorded = fleetWorld([
+      {
+        name: 'mixed',
+        min: 1,
+        max: 12,
+        desired: 3,
+        mixedInstances: {
+          overrides: [
+            { type: 'c5.large', weight: 1 },
+            { type: 'c5.xlarge', weight: 2 },
+            { type: 'm5.2xlarge', weight: 4 },
+          ],
+          strategy: 'lowest-price',
+          onDemandPercentAboveBase: 0,
+        },
+        warmPool: { minSize: 1, reuseOnScaleIn: true },
+        agentAttributes: { pool: 'batch' },
+      },
+    ]);
+    recorded.createService({ cluster: CLUSTER, name: 'web', taskDefinition: 'web', desiredCount: 2 });
+    recorded.install();
+    await recorded.runFor(300);
+    const snap = await readClusterSnapshot(CLUSTER);
+    const original = recorded.asg.groups.get('mixed')!;
+    recorded.dispose();
+
+    const sim = createSim({ seed: 1, start: snap.capturedAt });
+    sim.seedFromSnapshot(snap);
+    const seeded = sim.asg.groups.get('mixed')!;
+    const launches = (g: typeof original) => ({
+      overrides: g.mixed?.overrides.map((o) => [o.type.name, o.weight]),
+      strategy: g.mixed?.strategy,
+      onDemandPercentAboveBase: g.mixed?.onDemandPercentAboveBase,
+      weighted: g.mixed?.weighted,
+      warmPool: g.warmPool,
+      agentAttributes: g.agentAttributes,
+    });
+    expect(launches(seeded)).toEqual(launches(original));
+    expect(launches(seeded).overrides).toEqual([
+      ['c5.large', 1],
+      ['c5.xlarge', 2],
+      ['m5.2xlarge', 4],
+    ]);
+    // Each member keeps its weight, and desired stays in units.
+    expect(seeded.desired).toBe(snap.autoScalingGroups[0]!.DesiredCapacity);
+    const members = [...seeded.instances.values()].filter((i) => !i.lifecycleState.startsWith('Warmed'));
+    expect(members.map((i) => i.weight).sort()).toEqual(
+      snap.autoScalingGroups[0]!.Instances.map((i) => Number(i.WeightedCapacity)).sort(),
+    );
+  });
 });
