@@ -133,7 +133,7 @@ const isNumber = (s: string): boolean => /^[+-]?\d+(\.\d+)?$/.test(s.trim());
 
 /** Version parts as numbers (`1.14.5` → [1, 14, 5]); undefined when a part is not a number. */
 const versionParts = (v: string): number[] | undefined => {
-  const parts = v.trim().replace(/^v/i, '').split('.');
+  const parts = v.trim().split('.');
   return parts.every((p) => /^\d+$/.test(p)) ? parts.map(Number) : undefined;
 };
 

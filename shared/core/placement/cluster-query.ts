@@ -75,9 +75,6 @@ const SYMBOLS = [
   ',',
 ];
 
-/** Operators whose argument is a regular expression, read whole by the tokenizer. */
-const PATTERN_OPS = new Set(['=~', '!~', 'matches', 'not_matches']);
-
 const tokenize = (text: string): string[] => {
   const tokens: string[] = [];
   let i = 0;
@@ -89,18 +86,14 @@ const tokenize = (text: string): string[] => {
     }
     // A pattern is one argument, brackets and parentheses included (`[cm]5\..*`, `(c|m)5.*`): up to the
     // next space outside them, not taking a ')' that closes an enclosing group.
-    if (PATTERN_OPS.has(tokens.at(-1) ?? '') && c !== '"' && c !== "'") {
+    if (/~$/.test(OPERATORS[tokens.at(-1) ?? ''] ?? '') && !/['"]/.test(c)) {
       let depth = 0;
       let j = i;
       for (; j < text.length; j++) {
-        const d = text[j]!;
-        if (depth === 0 && /\s/.test(d)) break;
-        if (d === '\\') j++;
-        else if (d === '(' || d === '[') depth++;
-        else if (d === ')' || d === ']') {
-          if (depth === 0) break;
-          depth--;
-        }
+        const e = text[j]!;
+        if (e === '\\') j++;
+        else if (e === '(' || e === '[') depth++;
+        else if (e === ')' || e === ']' ? depth-- === 0 : depth === 0 && /\s/.test(e)) break;
       }
       tokens.push(text.slice(i, j));
       i = j;
@@ -125,7 +118,8 @@ const tokenize = (text: string): string[] => {
     while (
       j < text.length &&
       !/[\s()[\],]/.test(text[j]!) &&
-      !['==', '!=', '>=', '<=', '=~', '!~', '&&', '||'].some((s) => text.startsWith(s, j)) &&
+      // The two-character operators (the first eight symbols) end a word.
+      !SYMBOLS.slice(0, 8).some((s) => text.startsWith(s, j)) &&
       !(j > i && /[<>]/.test(text[j]!))
     )
       j++;
@@ -138,22 +132,12 @@ const tokenize = (text: string): string[] => {
 
 const unquote = (t: string): string => (t.startsWith('"') ? t.slice(1) : t);
 
+/** The value of a subject other than `task:group` (checked against SUBJECTS first), as a string. */
 const subjectValue = (t: QueryTarget, subject: string): string | undefined => {
   if (subject.startsWith('attribute:')) return t.attribute(subject.slice('attribute:'.length));
-  switch (subject) {
-    case 'ec2InstanceId':
-      return t.ec2InstanceId;
-    case 'agentConnected':
-      return String(t.agentConnected);
-    case 'agentVersion':
-      return t.agentVersion;
-    case 'registeredAt':
-      return t.registeredAt;
-    case 'runningTasksCount':
-      return String(t.runningTasksCount);
-    default:
-      return undefined;
-  }
+  const v =
+    t[subject as 'ec2InstanceId' | 'agentConnected' | 'agentVersion' | 'registeredAt' | 'runningTasksCount'];
+  return v === undefined ? undefined : String(v);
 };
 
 const KNOWN_SUBJECTS = new Set([
@@ -165,47 +149,35 @@ const KNOWN_SUBJECTS = new Set([
   'task:group',
 ]);
 
-const compare = (a: string, b: string): number => {
-  const x = Number(a);
-  const y = Number(b);
-  if (a !== '' && b !== '' && Number.isFinite(x) && Number.isFinite(y)) return x - y;
-  return a < b ? -1 : a > b ? 1 : 0;
+/**
+ * Agent versions as their numbers (`1.9.0` < `1.14.5`), registration dates as instants (the page's formats;
+ * `==` too: they name instants); undefined: not one; null: a subject ordered as a number or a string.
+ */
+const key = (subject: string, v: string): number[] | undefined | null => {
+  if (subject === 'agentVersion') return /^\d+(\.\d+)*$/.test(v) ? v.split('.').map(Number) : undefined;
+  if (subject !== 'registeredAt') return null;
+  // A bare day is UTC midnight (Date.parse's reading); a time without a zone is UTC too.
+  const m = /^\d{4}-\d\d-\d\d(T[\d:.]+(Z|[+-][\d:]+)?)?$/.exec(v);
+  const t = m ? Date.parse(m[1] && !m[2] ? `${v}Z` : v) : -Infinity;
+  return t > -Infinity ? [t] : undefined;
 };
 
-/** Agent versions part by part as numbers (`1.9.0` < `1.14.5`); undefined when one is not a version. */
-const compareVersions = (a: string, b: string): number | undefined => {
-  const parts = (v: string) => {
-    const p = v.trim().replace(/^v/i, '').split('.');
-    return p.every((x) => /^\d+$/.test(x)) ? p.map(Number) : undefined;
-  };
-  const x = parts(a);
-  const y = parts(b);
-  if (!x || !y) return undefined;
-  for (let k = 0; k < Math.max(x.length, y.length); k++) {
-    const d = (x[k] ?? 0) - (y[k] ?? 0);
-    if (d !== 0) return d;
+/** Orders two values of `subject`; undefined when a version or date is not one. */
+const compare = (subject: string, a: string, b: string): number | undefined => {
+  const x = key(subject, a);
+  if (x !== null) {
+    const y = key(subject, b);
+    if (!x || !y) return undefined;
+    for (let k = 0; k < x.length || k < y.length; k++) {
+      const d = (x[k] ?? 0) - (y[k] ?? 0);
+      if (d) return d;
+    }
+    return 0;
   }
-  return 0;
-};
-
-/** The query page's date formats (with an offset, Z, no zone = UTC, or a bare day) as epoch ms. */
-const queryDate = (s: string): number | undefined => {
-  const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|[+-]\d{2}:\d{2})?)?$/.exec(s.trim());
-  if (!m) return undefined;
-  const at = Date.parse(m[2] ? `${m[1]}T${m[2]}${m[3] ?? 'Z'}` : `${m[1]}T00:00:00Z`);
-  return Number.isNaN(at) ? undefined : at;
-};
-
-const compareDates = (a: string, b: string): number | undefined => {
-  const x = queryDate(a);
-  const y = queryDate(b);
-  return x === undefined || y === undefined ? undefined : x - y;
-};
-
-/** Subjects whose values order as versions or dates rather than as strings. */
-const TYPED_COMPARE: Record<string, (a: string, b: string) => number | undefined> = {
-  agentVersion: compareVersions,
-  registeredAt: compareDates,
+  const n = Number(a);
+  const m = Number(b);
+  if (a !== '' && b !== '' && Number.isFinite(n) && Number.isFinite(m)) return n - m;
+  return a < b ? -1 : a > b ? 1 : 0;
 };
 
 class Parser {
@@ -289,34 +261,31 @@ class Parser {
       return (t) => args.some((g) => t.hasTaskGroup(g)) === positive;
     }
     const read = (t: QueryTarget) => subjectValue(t, subject);
-    const typed = TYPED_COMPARE[subject];
-    if (typed && ['==', '!=', '>', '>=', '<', '<='].includes(op)) {
-      // Versions and dates are ordered as such, not as strings: agent 1.9.0 is older than 1.14.5, and
-      // 2026-12-01T12:00:00Z is the instant the API's 2026-12-01T12:00:00.000Z names.
-      const want = args[0] ?? '';
-      if (typed(want, want) === undefined) throw new Error(`'${want}' is not a valid ${subject} value`);
-      return (t) => {
-        const v = read(t);
-        const c = v === undefined ? undefined : typed(v, want);
-        if (c === undefined) return op === '!=';
-        return op === '=='
-          ? c === 0
-          : op === '!='
-            ? c !== 0
-            : op === '>'
-              ? c > 0
-              : op === '>='
-                ? c >= 0
-                : op === '<'
-                  ? c < 0
-                  : c <= 0;
-      };
-    }
+    const want = args[0] ?? '';
+    const k = key(subject, want);
+    if (k === undefined) throw new Error(`not a valid ${subject}`);
+    const typed = k !== null;
+    const ordered = (t: QueryTarget) => {
+      const v = read(t);
+      const c = v === undefined ? undefined : compare(subject, v, want);
+      if (c === undefined) return op === '!=';
+      return op === '=='
+        ? !c
+        : op === '!='
+          ? !!c
+          : op === '>'
+            ? c > 0
+            : op === '>='
+              ? c >= 0
+              : op === '<'
+                ? c < 0
+                : c <= 0;
+    };
     switch (op) {
       case '==':
-        return (t) => read(t) === args[0];
+        return typed ? ordered : (t) => read(t) === want;
       case '!=':
-        return (t) => read(t) !== args[0];
+        return typed ? ordered : (t) => read(t) !== want;
       case 'in':
         return (t) => {
           const v = read(t);
@@ -329,22 +298,14 @@ class Parser {
         };
       case '=~':
       case '!~': {
-        const re = new RegExp(`^(?:${args[0] ?? ''})$`);
-        const want = op === '=~';
+        const re = new RegExp(`^(?:${want})$`);
         return (t) => {
           const v = read(t);
-          return (v !== undefined && re.test(v)) === want;
+          return (v !== undefined && re.test(v)) === (op === '=~');
         };
       }
-      default: {
-        const sign = op;
-        return (t) => {
-          const v = read(t);
-          if (v === undefined) return false;
-          const c = compare(v, args[0] ?? '');
-          return sign === '>' ? c > 0 : sign === '>=' ? c >= 0 : sign === '<' ? c < 0 : c <= 0;
-        };
-      }
+      default:
+        return ordered;
     }
   }
 }
