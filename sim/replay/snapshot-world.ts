@@ -98,7 +98,8 @@ export const snapshotShape = (
 
 /**
  * A built-in trace applied to a snapshot's services: each REPLICA service's desired count follows the
- * trace's total demand relative to its mean (the snapshot's count is the mean level).
+ * trace's total demand relative to its mean (the snapshot's count is the mean level), within the
+ * service's scalable target bounds when it has one.
  */
 export const shapeTraceForSnapshot = (builtin: Trace, snapshot: ClusterSnapshot): Trace => {
   const names = traceServices(builtin);
@@ -112,6 +113,17 @@ export const shapeTraceForSnapshot = (builtin: Trace, snapshot: ClusterSnapshot)
   const replicas = snapshot.services.filter(
     (s) => s.status === 'ACTIVE' && s.schedulingStrategy !== 'DAEMON',
   );
+  // A service with an Application Auto Scaling target stays within its MinCapacity..MaxCapacity, as its
+  // scaling keeps it: the shape's night does not take it below its floor, nor its peak above its ceiling.
+  const bounds = new Map(
+    snapshot.scalableTargets
+      .filter((t) => t.ServiceNamespace === 'ecs' && t.ScalableDimension === 'ecs:service:DesiredCount')
+      .map((t) => [t.ResourceId, t] as const),
+  );
+  const within = (name: string, n: number): number => {
+    const t = bounds.get(`service/${snapshot.cluster.clusterName}/${name}`);
+    return t ? Math.min(Math.max(n, t.MinCapacity), Math.max(t.MinCapacity, t.MaxCapacity)) : n;
+  };
   return {
     name: `${builtin.name} (shape applied to ${snapshot.cluster.clusterName})`,
     description: builtin.description,
@@ -119,7 +131,10 @@ export const shapeTraceForSnapshot = (builtin: Trace, snapshot: ClusterSnapshot)
     points: times.map((t) => ({
       t,
       desired: Object.fromEntries(
-        replicas.map((s) => [s.serviceName, Math.max(0, Math.round((s.desiredCount * total(t)) / mean))]),
+        replicas.map((s) => [
+          s.serviceName,
+          within(s.serviceName, Math.max(0, Math.round((s.desiredCount * total(t)) / mean))),
+        ]),
       ),
     })),
   };

@@ -303,3 +303,29 @@ describe('simulate keeps what each group launches', () => {
     );
   });
 });
+
+describe('a built-in shape applied to a snapshot', () => {
+  it('keeps each service within its scalable target, as Application Auto Scaling would', () => {
+    // The sample's targets: web 2..20, worker 2..40, api 2..12. The diurnal night took api to 1 task and
+    // the spike's peak can pass a low ceiling: both are desired counts the service's scaling never sets.
+    const raw = structuredClone(sample) as Raw & {
+      scalableTargets: { ResourceId: string; MaxCapacity: number }[];
+    };
+    raw.scalableTargets.find((t) => t.ResourceId.endsWith('/web'))!.MaxCapacity = 12;
+    const snap = parseSnapshot(raw);
+    for (const name of ['diurnal', 'spike'] as const) {
+      const trace = shapeTraceForSnapshot(BUILTIN_TRACES[name]!(), snap);
+      for (const target of snap.scalableTargets) {
+        const service = target.ResourceId.split('/')[2]!;
+        const counts = trace.points.map((p) => p.desired[service]!);
+        expect([name, service, Math.min(...counts) >= target.MinCapacity]).toEqual([name, service, true]);
+        expect([name, service, Math.max(...counts) <= target.MaxCapacity]).toEqual([name, service, true]);
+      }
+    }
+    // The bounds bind: api's night is at its floor, web's spike at its new ceiling.
+    const diurnal = shapeTraceForSnapshot(BUILTIN_TRACES.diurnal!(), snap);
+    expect(Math.min(...diurnal.points.map((p) => p.desired.api!))).toBe(2);
+    const spike = shapeTraceForSnapshot(BUILTIN_TRACES.spike!(), snap);
+    expect(Math.max(...spike.points.map((p) => p.desired.web!))).toBe(12);
+  });
+});
