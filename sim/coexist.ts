@@ -72,6 +72,9 @@ const providers = (ecs: EcsWorld): Map<string, CapacityProviderSpec> => {
 
 export { clusterCapacityProviders, setDefaultCapacityProviderStrategy } from './ecs/capacity-providers.js';
 
+/** The capacity providers of the simulated account, as created. */
+export const capacityProviderSpecs = (ecs: EcsWorld): CapacityProviderSpec[] => [...providers(ecs).values()];
+
 /**
  * Creates a capacity provider for `spec.autoScalingGroup` and associates it with the cluster; the group
  * gets the tag `AmazonECSManaged` as ECS writes it (setup API, `sim.createCapacityProvider`).

@@ -2,9 +2,12 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { readerClients } from '../../shared/aws/clients.js';
+import { jsonShaped } from '../../shared/aws/limit.js';
 import { readSnapshotAlarms } from '../../shared/aws/report-inputs.js';
+import { readProviderGroups } from '../../shared/aws/scaling-readers.js';
 import { serviceAlarmLister } from '../../shared/aws/service-alarm-reader.js';
 import { readClusterSnapshot } from '../../shared/aws/snapshot-reader.js';
+import { parseSnapshot } from '../../shared/core/snapshot/snapshot.js';
 import type { CliIo } from '../io.js';
 import { progressLine } from '../progress.js';
 
@@ -28,11 +31,26 @@ export const registerSnapshotCommand = (program: Command, io: CliIo): void => {
       const progress = progressLine(io);
       let json: string;
       try {
-        const snapshot = await readClusterSnapshot(options.cluster, {
-          clients: io.clients ?? readerClients(options.region),
+        const clients = io.clients ?? readerClients(options.region);
+        const read = await readClusterSnapshot(options.cluster, {
+          clients,
           region: options.region,
           onProgress: progress.update ? (p) => progress.update?.(options.cluster, p) : undefined,
         });
+        // The groups of the cluster's capacity providers not tagged for the scaler: simulate replays the
+        // services on those providers with them (docs/simulate.md).
+        const providerGroups = await readProviderGroups(clients, read, (action) => ({
+          action,
+          cluster: read.cluster.clusterName,
+          region: read.region,
+        }));
+        const snapshot =
+          providerGroups.length > 0
+            ? parseSnapshot(
+                jsonShaped({ ...read, providerGroups }),
+                `cluster ${read.cluster.clusterName} as read from AWS`,
+              )
+            : read;
         await readSnapshotAlarms([snapshot], serviceAlarmLister(options.region));
         json = `${JSON.stringify(snapshot, null, 2)}\n`;
         if (options.out) {

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-application-auto-scaling';
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { CLUSTER_TAG } from '../core/cluster/planner.js';
+import type { ClusterSnapshot } from '../core/snapshot/snapshot.js';
 import type { ReaderClients } from './clients.js';
 import { awsCall, type Ctx } from './errors.js';
 import { chunk, type Limiter } from './limit.js';
@@ -37,6 +38,47 @@ export const readAutoScalingGroups = async (
     groups.push(...(page.AutoScalingGroups ?? []));
     nextToken = page.NextToken;
   } while (nextToken);
+  return groups;
+};
+
+/**
+ * The Auto Scaling groups of the cluster's capacity providers that the snapshot does not hold (they are
+ * not tagged for the scaler): DescribeAutoScalingGroups by name, 100 per call. `snapshot` (the command
+ * line) records them so `simulate` can replay the services on those providers; the scaler never reads them.
+ */
+export const readProviderGroups = async (
+  clients: ReaderClients,
+  snapshot: ClusterSnapshot,
+  ctx: Ctx,
+): Promise<unknown[]> => {
+  const held = new Set(snapshot.autoScalingGroups.map((g) => g.AutoScalingGroupName));
+  const names = [
+    ...new Set(
+      (snapshot.capacityProviders ?? []).flatMap((p) => {
+        const arn = p.autoScalingGroupProvider?.autoScalingGroupArn ?? '';
+        const name = arn.includes(':autoScalingGroupName/') ? arn.split(':autoScalingGroupName/')[1]! : arn;
+        return name && !held.has(name) ? [name] : [];
+      }),
+    ),
+  ];
+  const groups: unknown[] = [];
+  for (const batch of chunk(names, 100)) {
+    let nextToken: string | undefined;
+    do {
+      const token = nextToken;
+      const page = await awsCall(ctx('autoscaling:DescribeAutoScalingGroups'), () =>
+        clients.autoScaling.send(
+          new DescribeAutoScalingGroupsCommand({
+            AutoScalingGroupNames: batch,
+            MaxRecords: 100,
+            NextToken: token,
+          }),
+        ),
+      );
+      groups.push(...(page.AutoScalingGroups ?? []));
+      nextToken = page.NextToken;
+    } while (nextToken);
+  }
   return groups;
 };
 

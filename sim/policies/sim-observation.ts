@@ -7,7 +7,7 @@
 import { maxResources, type Resources, ZERO } from '../../shared/core/capacity/index.js';
 import type { PlacementItem } from '../../shared/core/placement/index.js';
 import type { SimAsg } from '../asg/model.js';
-import type { Reservation, SimCluster } from '../ecs/model.js';
+import type { Reservation, SimCluster, SimService } from '../ecs/model.js';
 import type { ObservedInstance, PolicyObservation } from './types.js';
 
 const toResources = (r: Reservation): Resources => ({ CPU: r.cpu, MEMORY: r.memory, GPU: r.gpu });
@@ -29,10 +29,12 @@ export const observeSim = (
   cluster: SimCluster,
   nowSeconds: number,
   startMs: number,
+  /** The services whose tasks the group takes (default: all); the others' waiting tasks are not its demand. */
+  takes: (s: SimService) => boolean = () => true,
 ): PolicyObservation => {
   const services = [...cluster.services.values()].filter((s) => s.status === 'ACTIVE');
   const daemons = services.filter((s) => s.schedulingStrategy === 'DAEMON');
-  const replicas = services.filter((s) => s.schedulingStrategy !== 'DAEMON');
+  const replicas = services.filter((s) => s.schedulingStrategy !== 'DAEMON' && takes(s));
   const daemonReservation = daemons.reduce<Resources>(
     (acc, s) => ({
       CPU: acc.CPU + s.taskDefinition.reservation.cpu,

@@ -16,7 +16,9 @@
  * it through the API on its 1-minute schedule and on events.
  */
 
-import type { SimCluster } from '../ecs/model.js';
+import { capacityProviderSpecs } from '../coexist.js';
+import { capacityProviderOfGroup } from '../ecs/capacity-providers.js';
+import type { SimCluster, SimService } from '../ecs/model.js';
 import { createSim, type Sim } from '../index.js';
 import { capacityProviderPolicy } from '../policies/capacity-provider.js';
 import { observeSim } from '../policies/sim-observation.js';
@@ -175,18 +177,33 @@ const headroomOf = (
 };
 
 /** Steps a baseline model every period and applies its decisions through the Auto Scaling API. */
-const driveBaseline = <S>(world: World, model: ScalingPolicyModel<S>, errors: string[]): void => {
+const driveBaseline = <S>(
+  world: World,
+  model: ScalingPolicyModel<S>,
+  errors: string[],
+  groupName = world.asg,
+  /** The services whose tasks the group takes (default: launch type EC2, and its own provider's). */
+  takes?: (s: SimService) => boolean,
+): void => {
   const { sim } = world;
   let state = model.initialState();
-  sim.clock.every(model.periodSeconds, `policy:${model.name}`, async () => {
-    const group = sim.asg.groups.get(world.asg)!;
-    const c = sim.ecs.cluster(world.cluster)!;
-    const r = model.step(state, observeSim(group, c, sim.elapsedSeconds, sim.clock.startMs));
+  const c = sim.ecs.cluster(world.cluster)!;
+  const own = capacityProviderOfGroup(c, groupName);
+  // A task of a strategy goes only on its providers' instances: another provider's waiting tasks are not
+  // this group's demand (ecs-facts §1.1).
+  const taken =
+    takes ??
+    ((s: SimService) =>
+      s.capacityProviderStrategy.length === 0 ||
+      s.capacityProviderStrategy.some((i) => i.capacityProvider === own));
+  sim.clock.every(model.periodSeconds, `policy:${model.name}:${groupName}`, async () => {
+    const group = sim.asg.groups.get(groupName)!;
+    const r = model.step(state, observeSim(group, c, sim.elapsedSeconds, sim.clock.startMs, taken));
     state = r.state;
     try {
       if (r.decision.desired !== undefined && r.decision.desired !== group.desired) {
         await sim.call('autoscaling', 'SetDesiredCapacity', {
-          AutoScalingGroupName: world.asg,
+          AutoScalingGroupName: groupName,
           DesiredCapacity: r.decision.desired,
         });
       }
@@ -262,6 +279,15 @@ export const runWorld = async (
     else if (policy === 'capacity-provider-tuned') {
       driveBaseline(world, tunedCapacityProvider(world.shape), errors);
     } else driveBaseline(world, capacityProviderPolicy(), errors);
+    // ECS's managed scaling drives the groups of the providers that have it on, under every policy (the
+    // scaler stands aside from them): the capacity-provider model, on the tasks of each provider's strategy
+    // only (managed scaling counts the tasks a provider provisions). The group the policies drive is theirs.
+    for (const p of capacityProviderSpecs(sim.ecs)) {
+      if (!p.managedScaling || p.autoScalingGroup === world.asg || p.cluster !== cluster) continue;
+      driveBaseline(world, capacityProviderPolicy(), errors, p.autoScalingGroup, (s) =>
+        s.capacityProviderStrategy.some((i) => i.capacityProvider === p.name),
+      );
+    }
     sim.start();
     sample();
     sim.clock.every(sampleSeconds, 'bench:sample', sample);

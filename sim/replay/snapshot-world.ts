@@ -188,17 +188,14 @@ export const buildSnapshotWorld = (
     const managed = provider.managedScaling?.status === 'ENABLED';
     if (group === asg && project && (managed || provider.managedTerminationProtection === 'ENABLED')) {
       // A capacity provider's managed scaling drives the group to simulate: the scaler stands aside from
-      // it (docs/coexistence.md), and the simulator does not model managed scaling, so nothing would scale
-      // it at all. Replayed as after the migration's third step instead: managed scaling and managed
-      // termination protection off, the services keeping the provider's strategy.
+      // it (docs/coexistence.md), and the policy compared would be ECS's. Replayed as after the
+      // migration's third step instead: managed scaling and managed termination protection off, the
+      // services keeping the provider's strategy. (Other providers' groups keep their managed scaling,
+      // replayed by the capacity-provider model under every policy: replay.ts.)
       provider.managedScaling = { ...provider.managedScaling, status: 'DISABLED' };
       provider.managedTerminationProtection = 'DISABLED';
       replayNotes.push(
         `capacity provider ${p.name} drives group ${asg} with managed scaling or termination protection; ecs-autoscaler is replayed as after the migration (both off, docs/coexistence.md), the baselines as recorded`,
-      );
-    } else if (group !== asg && managed) {
-      replayNotes.push(
-        `capacity provider ${p.name} drives group ${group} with managed scaling, which the simulator does not model: the group keeps its size under every policy`,
       );
     }
   }

@@ -329,7 +329,8 @@ export const seedFromSnapshot = (
       name,
       [...byEc2.values()].find((ci) => ci.instanceType === name),
     );
-  for (const g of snap.autoScalingGroups) {
+  // The groups tagged for the scaler and, when `snapshot` recorded them, its capacity providers' own groups.
+  for (const g of [...snap.autoScalingGroups, ...(snap.providerGroups ?? [])]) {
     const group = sim.createAutoScalingGroup({
       name: g.AutoScalingGroupName,
       cluster: clusterName,
@@ -431,6 +432,6 @@ const seedCapacityProviders = (
   }
   return [...waiting].map(
     ([name, services]) =>
-      `capacity provider ${name} drives group ${missing.get(name)}, which the snapshot does not hold (it is not tagged for the scaler): nothing grows it here, so the tasks of ${services.join(', ')} its current instances cannot hold wait under every policy`,
+      `capacity provider ${name} drives group ${missing.get(name)}, which the snapshot does not hold (it is not tagged for the scaler, and the file was recorded without the providers' groups; record it again with \`ecs-autoscaler snapshot\`): nothing grows it here, so the tasks of ${services.join(', ')} its current instances cannot hold wait under every policy`,
   );
 };

@@ -116,7 +116,7 @@ describe('sim seeded from a snapshot', () => {
     expect(defaultCapacityProviderStrategy(cluster)).toEqual([]);
     // …and says so (simulate prints it): what its instances cannot hold waits under every policy.
     expect(notes).toEqual([
-      `capacity provider other-cp drives group other-asg, which the snapshot does not hold (it is not tagged for the scaler): nothing grows it here, so the tasks of ${snap.services[bound]!.serviceName} its current instances cannot hold wait under every policy`,
+      `capacity provider other-cp drives group other-asg, which the snapshot does not hold (it is not tagged for the scaler, and the file was recorded without the providers' groups; record it again with \`ecs-autoscaler snapshot\`): nothing grows it here, so the tasks of ${snap.services[bound]!.serviceName} its current instances cannot hold wait under every policy`,
     ]);
     // The service on the provider's strategy keeps it: its tasks run on capacity the snapshot does not hold.
     expect(cluster.services.get(snap.services[bound]!.serviceName)!.capacityProviderStrategy).toEqual([

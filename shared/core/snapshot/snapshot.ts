@@ -531,6 +531,11 @@ export const ClusterSnapshotSchema = z.looseObject({
   subnets: z.optional(z.array(z.looseObject({ SubnetId: z.string(), AvailabilityZone: z.string() }))),
   /** The cluster's capacity providers (added field; absent: none read). */
   capacityProviders: z.optional(z.array(CapacityProviderSchema)),
+  /**
+   * The groups of the cluster's capacity providers that `autoScalingGroups` lacks (not tagged for the
+   * scaler): recorded by `snapshot` for `simulate`; the planner never reads them (added field).
+   */
+  providerGroups: z.optional(z.array(AutoScalingGroupSchema)),
   /** Scaling policies, scheduled actions and lifecycle hooks per managed group (added field). */
   groupControllers: z.optional(z.array(GroupControllersSchema)),
   /** Task scale-in protection of the tasks read for scale-in candidates (added field). */
