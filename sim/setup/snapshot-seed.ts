@@ -330,7 +330,13 @@ export const seedFromSnapshot = (
       [...byEc2.values()].find((ci) => ci.instanceType === name),
     );
   // The groups tagged for the scaler and, when `snapshot` recorded them, its capacity providers' own groups.
-  for (const g of [...snap.autoScalingGroups, ...(snap.providerGroups ?? [])]) {
+  // A provider's group tagged for the scaler of another cluster (a misconfiguration) is not this cluster's
+  // scaler's either: it is seeded without that tag.
+  const providerGroups = (snap.providerGroups ?? []).map((g) => ({
+    ...g,
+    Tags: g.Tags.filter((t) => t.Key !== 'ecs-autoscaler:cluster'),
+  }));
+  for (const g of [...snap.autoScalingGroups, ...providerGroups]) {
     const group = sim.createAutoScalingGroup({
       name: g.AutoScalingGroupName,
       cluster: clusterName,

@@ -27,9 +27,10 @@ const record = async (): Promise<string> => {
     { name: 'mine', min: 1, max: 10, desired: 2, instanceTypes: ['m5.large'] },
     { name: 'batch', min: 0, max: 10, desired: 1, instanceTypes: ['c5.large'], tags: {} },
   ]);
-  // The batch group is the provider's, not the scaler's: no cluster tag, no drain hook.
+  // The batch group is the provider's, not this scaler's: no drain hook, and (a misconfiguration seen in
+  // real accounts) tagged for the scaler of another cluster.
   const batch = recorded.asg.groups.get('batch')!;
-  batch.tags.delete('ecs-autoscaler:cluster');
+  batch.tags.set('ecs-autoscaler:cluster', { value: 'other-cluster', propagateAtLaunch: false });
   batch.hooks.length = 0;
   createCapacityProvider(recorded.ecs, recorded.asg, {
     name: 'batch-cp',
