@@ -290,6 +290,13 @@ export class AsgWorld {
           }
         : {}),
     };
+    // CreateAutoScalingGroup refuses attribute-based selection that no instance type meets (the
+    // simulator knows the types of its table only: a real type outside it is refused here too).
+    if (group.mixed && group.mixed.overrides.length === 0) {
+      throw new Error(
+        `sim: createGroup '${spec.name}': no instance type of the simulator's table meets its overrides (ValidationError).`,
+      );
+    }
     this.groups.set(spec.name, group);
     this.reconcile(group);
     return group;

@@ -32,12 +32,13 @@ import type { RawTaskDefinitionInput } from '../ecs/task-definitions.js';
  * definition ECS would not register; sim/ecs/ecs-world.ts: a service whose task definition is not
  * registered): such a refusal is the snapshot's fault, said as the file's error naming the item.
  */
-const seedStep = <T>(item: string, step: () => T): T => {
+const seedStep = <T>(item: string, step: () => T, service = 'ECS'): T => {
   try {
     return step();
   } catch (error) {
+    if (error instanceof ConfigurationError) throw error;
     throw new ConfigurationError(
-      `${item} of the snapshot cannot be simulated (${(error as Error).message.replace(/^sim: /, '')}): ECS would not have accepted it; record the snapshot again`,
+      `${item} of the snapshot cannot be simulated (${(error as Error).message.replace(/^sim: /, '')}): ${service} would not have accepted it; record the snapshot again`,
       { cause: error },
     );
   }
@@ -87,11 +88,22 @@ const sharedAttributes = (
 };
 
 /** AWS `InstanceRequirements` (VCpuCount, MemoryMiB, AcceleratorCount, price protection) as the simulator's. */
-const requirementsOf = (r: Record<string, unknown>): SimInstanceRequirements => {
-  const range = (v: unknown) => (v ?? {}) as { Min?: number; Max?: number };
-  const vcpu = range(r.VCpuCount);
-  const mem = range(r.MemoryMiB);
-  const acc = r.AcceleratorCount === undefined ? undefined : range(r.AcceleratorCount);
+const requirementsOf = (group: string, r: Record<string, unknown>): SimInstanceRequirements => {
+  const range = (v: unknown, field: string) => {
+    const out = (v ?? {}) as { Min?: unknown; Max?: unknown };
+    for (const bound of ['Min', 'Max'] as const) {
+      const x = out[bound];
+      if (x !== undefined && !(typeof x === 'number' && x >= 0)) {
+        throw new ConfigurationError(
+          `group ${group} of the snapshot: InstanceRequirements.${field}.${bound} is ${JSON.stringify(x)}, not a count`,
+        );
+      }
+    }
+    return out as { Min?: number; Max?: number };
+  };
+  const vcpu = range(r.VCpuCount, 'VCpuCount');
+  const mem = range(r.MemoryMiB, 'MemoryMiB');
+  const acc = r.AcceleratorCount === undefined ? undefined : range(r.AcceleratorCount, 'AcceleratorCount');
   return {
     vcpu: { min: vcpu.Min ?? 0, ...(vcpu.Max !== undefined ? { max: vcpu.Max } : {}) },
     memoryMiB: { min: mem.Min ?? 0, ...(mem.Max !== undefined ? { max: mem.Max } : {}) },
@@ -151,7 +163,14 @@ const launchesOf = (
   const overrides = (g.MixedInstancesPolicy?.LaunchTemplate?.Overrides ?? []).flatMap(
     (o): NonNullable<AsgSpec['mixedInstances']>['overrides'] =>
       o.InstanceRequirements
-        ? [{ requirements: requirementsOf(o.InstanceRequirements as Record<string, unknown>) }]
+        ? [
+            {
+              requirements: requirementsOf(
+                g.AutoScalingGroupName,
+                o.InstanceRequirements as Record<string, unknown>,
+              ),
+            },
+          ]
         : o.InstanceType
           ? [
               {
@@ -337,18 +356,21 @@ export const seedFromSnapshot = (
     Tags: g.Tags.filter((t) => t.Key !== 'ecs-autoscaler:cluster'),
   }));
   for (const g of [...snap.autoScalingGroups, ...providerGroups]) {
-    const group = sim.createAutoScalingGroup({
-      name: g.AutoScalingGroupName,
-      cluster: clusterName,
-      min: 0,
-      max: g.MaxSize,
-      desired: 0,
-      ...(g.AvailabilityZones?.length ? { azs: g.AvailabilityZones } : {}),
-      ...launchesOf(snap, g, registeredType, byEc2),
-      tags: Object.fromEntries(g.Tags.map((t) => [t.Key, t.Value ?? ''])),
-      newInstancesProtectedFromScaleIn: g.NewInstancesProtectedFromScaleIn ?? false,
-      ...(opts.terminationHook ? { terminationHook: opts.terminationHook } : {}),
-    });
+    const group = seedStep(`group ${g.AutoScalingGroupName}`, () =>
+      sim.createAutoScalingGroup({
+        name: g.AutoScalingGroupName,
+        cluster: clusterName,
+        min: 0,
+        max: g.MaxSize,
+        desired: 0,
+        ...(g.AvailabilityZones?.length ? { azs: g.AvailabilityZones } : {}),
+        ...launchesOf(snap, g, registeredType, byEc2),
+        tags: Object.fromEntries(g.Tags.map((t) => [t.Key, t.Value ?? ''])),
+        newInstancesProtectedFromScaleIn: g.NewInstancesProtectedFromScaleIn ?? false,
+        ...(opts.terminationHook ? { terminationHook: opts.terminationHook } : {}),
+      }),
+      'Auto Scaling',
+    );
     group.min = g.MinSize;
     group.desired = g.DesiredCapacity;
     for (const i of g.Instances) {

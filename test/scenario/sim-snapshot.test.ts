@@ -329,3 +329,32 @@ describe('a built-in shape applied to a snapshot', () => {
     expect(Math.max(...spike.points.map((p) => p.desired.web!))).toBe(12);
   });
 });
+
+describe('a group simulate cannot launch', () => {
+  it('is refused, naming the group, instead of launching instances of no type', () => {
+    // A mutation fuzz found it: attribute-based requirements no type of the simulator's table meets (here a
+    // bound that is not a number) gave a group with no type, and the replay crashed on its first launch.
+    const withRequirements = (requirements: Record<string, unknown>) => {
+      const raw = structuredClone(sample) as Raw;
+      const group = raw.autoScalingGroups[0] as unknown as {
+        MixedInstancesPolicy: { LaunchTemplate: { Overrides: unknown[] } };
+      };
+      group.MixedInstancesPolicy.LaunchTemplate.Overrides = [{ InstanceRequirements: requirements }];
+      return parseSnapshot(raw);
+    };
+    expect(() =>
+      createSim({ seed: 1 }).seedFromSnapshot(
+        withRequirements({ VCpuCount: { Min: 2, Max: 'attribute:x =~ (' }, MemoryMiB: { Min: 0 } }),
+      ),
+    ).toThrow(
+      /^group demo-ecs-asg of the snapshot: InstanceRequirements\.VCpuCount\.Max is "attribute:x =~ \(", not a count$/,
+    );
+    expect(() =>
+      createSim({ seed: 1 }).seedFromSnapshot(
+        withRequirements({ VCpuCount: { Min: 4096 }, MemoryMiB: { Min: 0 } }),
+      ),
+    ).toThrow(
+      /^group demo-ecs-asg of the snapshot cannot be simulated \(createGroup 'demo-ecs-asg': no instance type of the simulator's table meets its overrides \(ValidationError\)\.\): Auto Scaling would not have accepted it/,
+    );
+  });
+});
