@@ -356,19 +356,21 @@ export const seedFromSnapshot = (
     Tags: g.Tags.filter((t) => t.Key !== 'ecs-autoscaler:cluster'),
   }));
   for (const g of [...snap.autoScalingGroups, ...providerGroups]) {
-    const group = seedStep(`group ${g.AutoScalingGroupName}`, () =>
-      sim.createAutoScalingGroup({
-        name: g.AutoScalingGroupName,
-        cluster: clusterName,
-        min: 0,
-        max: g.MaxSize,
-        desired: 0,
-        ...(g.AvailabilityZones?.length ? { azs: g.AvailabilityZones } : {}),
-        ...launchesOf(snap, g, registeredType, byEc2),
-        tags: Object.fromEntries(g.Tags.map((t) => [t.Key, t.Value ?? ''])),
-        newInstancesProtectedFromScaleIn: g.NewInstancesProtectedFromScaleIn ?? false,
-        ...(opts.terminationHook ? { terminationHook: opts.terminationHook } : {}),
-      }),
+    const group = seedStep(
+      `group ${g.AutoScalingGroupName}`,
+      () =>
+        sim.createAutoScalingGroup({
+          name: g.AutoScalingGroupName,
+          cluster: clusterName,
+          min: 0,
+          max: g.MaxSize,
+          desired: 0,
+          ...(g.AvailabilityZones?.length ? { azs: g.AvailabilityZones } : {}),
+          ...launchesOf(snap, g, registeredType, byEc2),
+          tags: Object.fromEntries(g.Tags.map((t) => [t.Key, t.Value ?? ''])),
+          newInstancesProtectedFromScaleIn: g.NewInstancesProtectedFromScaleIn ?? false,
+          ...(opts.terminationHook ? { terminationHook: opts.terminationHook } : {}),
+        }),
       'Auto Scaling',
     );
     group.min = g.MinSize;
