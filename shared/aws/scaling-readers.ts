@@ -13,12 +13,12 @@ import type { ReaderClients } from './clients.js';
 import { awsCall, type Ctx } from './errors.js';
 import { chunk, type Limiter } from './limit.js';
 
-/** The Auto Scaling groups tagged `ecs-autoscaler:cluster=<cluster>` (tag filter, 100 per page). */
-export const readAutoScalingGroups = async (
+/** Every page of one DescribeAutoScalingGroups query (100 groups per page). */
+const describeGroups = async (
   clients: ReaderClients,
-  cluster: string,
-  limit: Limiter,
   ctx: Ctx,
+  query: { Filters?: { Name: string; Values: string[] }[]; AutoScalingGroupNames?: string[] },
+  limit: Limiter = (call) => call(),
 ): Promise<unknown[]> => {
   const groups: unknown[] = [];
   let nextToken: string | undefined;
@@ -27,11 +27,7 @@ export const readAutoScalingGroups = async (
     const page = await limit(() =>
       awsCall(ctx('autoscaling:DescribeAutoScalingGroups'), () =>
         clients.autoScaling.send(
-          new DescribeAutoScalingGroupsCommand({
-            Filters: [{ Name: `tag:${CLUSTER_TAG}`, Values: [cluster] }],
-            MaxRecords: 100,
-            NextToken: token,
-          }),
+          new DescribeAutoScalingGroupsCommand({ ...query, MaxRecords: 100, NextToken: token }),
         ),
       ),
     );
@@ -40,6 +36,15 @@ export const readAutoScalingGroups = async (
   } while (nextToken);
   return groups;
 };
+
+/** The Auto Scaling groups tagged `ecs-autoscaler:cluster=<cluster>` (tag filter, 100 per page). */
+export const readAutoScalingGroups = (
+  clients: ReaderClients,
+  cluster: string,
+  limit: Limiter,
+  ctx: Ctx,
+): Promise<unknown[]> =>
+  describeGroups(clients, ctx, { Filters: [{ Name: `tag:${CLUSTER_TAG}`, Values: [cluster] }] }, limit);
 
 /**
  * The Auto Scaling groups of the cluster's capacity providers that the snapshot does not hold (they are
@@ -63,21 +68,7 @@ export const readProviderGroups = async (
   ];
   const groups: unknown[] = [];
   for (const batch of chunk(names, 100)) {
-    let nextToken: string | undefined;
-    do {
-      const token = nextToken;
-      const page = await awsCall(ctx('autoscaling:DescribeAutoScalingGroups'), () =>
-        clients.autoScaling.send(
-          new DescribeAutoScalingGroupsCommand({
-            AutoScalingGroupNames: batch,
-            MaxRecords: 100,
-            NextToken: token,
-          }),
-        ),
-      );
-      groups.push(...(page.AutoScalingGroups ?? []));
-      nextToken = page.NextToken;
-    } while (nextToken);
+    groups.push(...(await describeGroups(clients, ctx, { AutoScalingGroupNames: batch })));
   }
   return groups;
 };

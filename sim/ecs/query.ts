@@ -30,31 +30,33 @@ type Pred = (ci: SimContainerInstance) => boolean;
 const invalid = (expression: string, why: string) =>
   awsError('ecs', 'InvalidParameterException', `Invalid cluster query expression '${expression}': ${why}.`);
 
-/** Word and symbol forms of each operator, by canonical symbol. */
-const OPERATOR_WORDS: Record<string, string> = {
-  '==': '==',
-  equals: '==',
-  '!=': '!=',
-  not_equals: '!=',
-  '>': '>',
-  greater_than: '>',
-  '>=': '>=',
-  greater_than_equal: '>=',
-  '<': '<',
-  less_than: '<',
-  '<=': '<=',
-  less_than_equal: '<=',
-  exists: 'exists',
-  '!exists': '!exists',
-  not_exists: '!exists',
-  in: 'in',
-  '!in': '!in',
-  not_in: '!in',
-  '=~': '=~',
-  matches: '=~',
-  '!~': '!~',
-  not_matches: '!~',
-};
+/** The page's operator table: each row's symbol and word forms (`!exists` has no symbol of its own). */
+const OPERATOR_ROWS: [symbol: string, ...words: string[]][] = [
+  ['==', 'equals'],
+  ['!=', 'not_equals'],
+  ['>', 'greater_than'],
+  ['>=', 'greater_than_equal'],
+  ['<', 'less_than'],
+  ['<=', 'less_than_equal'],
+  ['exists'],
+  ['!exists', 'not_exists'],
+  ['in'],
+  ['!in', 'not_in'],
+  ['=~', 'matches'],
+  ['!~', 'not_matches'],
+];
+/** Any form of an operator → its symbol. */
+const OPERATOR_WORDS = new Map(
+  OPERATOR_ROWS.flatMap(([symbol, ...words]) => [symbol, ...words].map((form) => [form, symbol] as const)),
+);
+/** How tightly each joiner binds (precedence climbing, {@link Parser}). */
+const JOINER_LEVEL = new Map([
+  ['||', 0],
+  ['or', 0],
+  ['&&', 1],
+  ['and', 1],
+]);
+
 /** Operators whose argument is a pattern, as written (the tokenizer reads it whole). */
 const MATCH_OPERATORS = new Set(['=~', '!~', 'matches', 'not_matches']);
 const STRING_OPS = new Set(['==', '!=', 'in', '!in', '=~', '!~']);
@@ -190,7 +192,7 @@ class Parser {
 
   parse(): Pred {
     if (this.tokens.length === 0) throw invalid(this.expression, 'it is empty');
-    const p = this.or();
+    const p = this.joined();
     if (this.pos < this.tokens.length)
       throw invalid(this.expression, `unexpected '${this.tokens[this.pos]}'`);
     return p;
@@ -206,38 +208,34 @@ class Parser {
     return t;
   }
 
-  private or(): Pred {
-    const parts = [this.and()];
-    while (this.peek() === '||' || this.peek()?.toLowerCase() === 'or') {
+  /**
+   * Precedence climbing over the joiners: `or` / `||` bind loosest, `and` / `&&` tighter; an operand is a
+   * term, a negated operand (`not` / `!`) or a parenthesised expression.
+   */
+  private joined(loosest = 0): Pred {
+    let left = this.operand();
+    for (;;) {
+      const level = JOINER_LEVEL.get(this.peek()?.toLowerCase() ?? '');
+      if (level === undefined || level < loosest) return left;
       this.pos++;
-      parts.push(this.and());
+      const right = this.joined(level + 1);
+      const l = left;
+      left = level === 0 ? (ci) => l(ci) || right(ci) : (ci) => l(ci) && right(ci);
     }
-    return parts.length === 1 ? parts[0]! : (ci) => parts.some((p) => p(ci));
   }
 
-  private and(): Pred {
-    const parts = [this.unary()];
-    while (this.peek() === '&&' || this.peek()?.toLowerCase() === 'and') {
+  private operand(): Pred {
+    const t = this.peek()?.toLowerCase();
+    if (t === '!' || t === 'not') {
       this.pos++;
-      parts.push(this.unary());
+      const negated = this.operand();
+      return (ci) => !negated(ci);
     }
-    return parts.length === 1 ? parts[0]! : (ci) => parts.every((p) => p(ci));
-  }
-
-  private unary(): Pred {
-    const t = this.peek();
-    if (t === '!' || t?.toLowerCase() === 'not') {
-      this.pos++;
-      const inner = this.unary();
-      return (ci) => !inner(ci);
-    }
-    if (t === '(') {
-      this.pos++;
-      const inner = this.or();
-      if (this.take() !== ')') throw invalid(this.expression, "a '(' is not closed");
-      return inner;
-    }
-    return this.term();
+    if (t !== '(') return this.term();
+    this.pos++;
+    const grouped = this.joined();
+    if (this.take() !== ')') throw invalid(this.expression, "a '(' is not closed");
+    return grouped;
   }
 
   private term(): Pred {
@@ -245,12 +243,12 @@ class Parser {
     const known =
       subject.startsWith('attribute:') && subject.length > 'attribute:'.length
         ? 'attribute'
-        : SUBJECT_OPS[subject]
+        : Object.hasOwn(SUBJECT_OPS, subject)
           ? subject
           : undefined;
     if (!known) throw invalid(this.expression, `unknown subject '${subject}'`);
     const opToken = this.take();
-    const op = OPERATOR_WORDS[opToken] ?? OPERATOR_WORDS[opToken.toLowerCase()];
+    const op = OPERATOR_WORDS.get(opToken) ?? OPERATOR_WORDS.get(opToken.toLowerCase());
     if (!op) throw invalid(this.expression, `unknown operator '${opToken}'`);
     if (known !== 'attribute' && !SUBJECT_OPS[known]!.has(op)) {
       throw invalid(this.expression, `${subject} does not take '${opToken}'`);

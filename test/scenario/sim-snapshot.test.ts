@@ -131,6 +131,16 @@ describe('sim seeded from a snapshot', () => {
   });
 });
 
+/** Two hours of the sample; ten minutes in, web wants 10 tasks instead of 6: more than its five instances hold. */
+const WEB_GROWS: Trace = {
+  name: 'web-grows',
+  durationSeconds: 7200,
+  points: [
+    { t: 0, desired: {} },
+    { t: 600, desired: { web: 10 } },
+  ],
+};
+
 describe('simulate on a cluster the scaler already manages', () => {
   it('starts the simulated day when the snapshot was taken, so the scaler state tags lie in the past', async () => {
     // Every snapshot of a cluster the scaler runs carries its own memory, e.g. `last-scale-out` a few
@@ -143,15 +153,7 @@ describe('simulate on a cluster the scaler already manages', () => {
     const fiveMinutesBefore = new Date(Date.parse(raw.capturedAt) - 300_000).toISOString();
     group.Tags.push({ Key: 'ecs-autoscaler:last-scale-out', Value: fiveMinutesBefore });
     const snap = parseSnapshot(raw);
-    // Ten minutes in, web wants 10 tasks instead of 6: more than the five instances hold.
-    const trace: Trace = {
-      name: 'web-grows',
-      durationSeconds: 7200,
-      points: [
-        { t: 0, desired: {} },
-        { t: 600, desired: { web: 10 } },
-      ],
-    };
+    const trace = WEB_GROWS;
     const world = buildSnapshotWorld(snap, 'ecs-autoscaler', 1);
     expect(world.sim.nowMs).toBe(Date.parse(snap.capturedAt));
     const run = await runWorld(world, trace, 'ecs-autoscaler');
@@ -196,14 +198,7 @@ describe('simulate as the first step of a migration from capacity providers', ()
       Value: 'true',
     });
     const snap = parseSnapshot(raw);
-    const trace: Trace = {
-      name: 'web-grows',
-      durationSeconds: 7200,
-      points: [
-        { t: 0, desired: {} },
-        { t: 600, desired: { web: 10 } },
-      ],
-    };
+    const trace = WEB_GROWS;
     const world = buildSnapshotWorld(snap, 'ecs-autoscaler', 1);
     expect(world.notes).toEqual([
       `group ${group} is tagged ecs-autoscaler:dry-run=true; ecs-autoscaler is replayed acting on it, as without the tag`,

@@ -30,7 +30,9 @@ export type CompiledQuery = (target: QueryTarget) => boolean;
 /** The outcome of {@link compileClusterQuery}. */
 export type QueryCompilation = { ok: true; test: CompiledQuery } | { ok: false; error: string };
 
+/** Any form of an operator → its symbol (no prototype: `constructor` is not an operator). */
 const OPERATORS: Record<string, string> = {
+  __proto__: null as unknown as string,
   '==': '==',
   equals: '==',
   '!=': '!=',

@@ -230,6 +230,10 @@ describe('cluster query language: core and simulator agree', () => {
       '(attribute:stack == prod',
       'attribute:ecs.instance-type =~ m5.(',
       'registeredAt < yesterday',
+      // Names an object has by inheritance are not subjects, operators or joiners.
+      'constructor == x',
+      'attribute:stack constructor prod',
+      'attribute:stack == prod constructor attribute:stack == dev',
     ]) {
       expect(() => compileQuery(bad), bad).toThrow(/Invalid cluster query expression/);
       expect([bad, compileClusterQuery(bad).ok]).toEqual([bad, false]);
