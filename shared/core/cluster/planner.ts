@@ -345,14 +345,15 @@ const planClusterNow = (
   for (const arn of crashLoopReads(snapshot)) need(arn);
   // A host a lifecycle action holds (instance refresh, someone's scale-in) runs tasks that wait for room
   // elsewhere (displaced.ts); its list tells which (random world 104459: a refreshed host's task that no
-  // ACTIVE host could take held the refresh for an hour, until the drain's maximum time cut it off).
+  // ACTIVE host could take held the refresh for an hour, until the drain's maximum time cut it off). Any
+  // task: a count of daemon services says nothing of a host a daemon is not bound to (world 350755).
   for (const i of group.Instances) {
     const ci = i.LifecycleState.startsWith('Terminating')
       ? analysis.instances.find((c) => c.ec2InstanceId === i.InstanceId)
       : undefined;
     if (
       ci?.status === 'DRAINING' &&
-      runsNonDaemon(ci, analysis) &&
+      ci.runningTasks + ci.pendingTasks > 0 &&
       !instanceTasks(snapshot, analysis, ci).complete
     )
       need(ci.containerInstanceArn);

@@ -121,6 +121,24 @@ describe('planCluster — a terminating host the drainer holds', () => {
     expect(plan.action).not.toBe('scale-out');
   });
 
+  it('asks for it when a daemon runs elsewhere only (the host runs as many tasks as there are daemons)', () => {
+    // Random world 350755: a GPU agent daemon bound to g4dn hosts ran on none of the c5 hosts; the refreshed
+    // host ran one task of `one` and no daemon, and "1 task, 1 daemon service" read as daemons only. Its
+    // list was never read, and the drain's maximum time terminated it with the task an hour later.
+    const s = terminating(false);
+    s.services.push({
+      ...s.services[0]!,
+      serviceName: 'gpu-agent',
+      serviceArn: 'arn:aws:ecs:us-east-1:123456789012:service/c1/gpu-agent',
+      schedulingStrategy: 'DAEMON',
+      desiredCount: 0,
+      runningCount: 0,
+      placementConstraints: [{ type: 'memberOf', expression: 'attribute:ecs.instance-type =~ g4dn.*' }],
+    });
+    const plan = planOf(s, { headroomTasks: 0 });
+    expect(plan.needsTasks).toContain(ciArn(id(1)));
+  });
+
   it('with its list read, buys room for the task no ACTIVE host takes', () => {
     const plan = planOf(terminating(true), { headroomTasks: 0 });
     expect(plan.needsTasks).not.toContain(ciArn(id(1)));
