@@ -1,6 +1,7 @@
 /** Reads and validates a snapshot file for `report --snapshot`. */
 import { readFile } from 'node:fs/promises';
 import { ConfigurationError } from '../shared/core/errors.js';
+import { parseSnapshotAlarms } from '../shared/core/snapshot/alarms.js';
 import { type ClusterSnapshot, parseSnapshot } from '../shared/core/snapshot/index.js';
 
 /**
@@ -28,5 +29,5 @@ export const loadSnapshotFile = async (file: string): Promise<ClusterSnapshot> =
       cause: error,
     });
   }
-  return parseSnapshot(value, `snapshot file ${file}`);
+  return parseSnapshotAlarms(parseSnapshot(value, `snapshot file ${file}`), `snapshot file ${file}`);
 };

@@ -260,6 +260,8 @@ for (const name of names) {
     // instanceof or by those names.
     sourcemap: false,
     legalComments: 'none',
+    // Non-ASCII text (≤, →, …) as UTF-8 bytes rather than \u escapes (Lambda reads the file as UTF-8).
+    charset: 'utf8',
     plugins: [
       zodEnglishOnly,
       lambdaCredentials,

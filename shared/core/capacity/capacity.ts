@@ -181,6 +181,27 @@ export const liveLargestTask = (
   return { live, taskDefinition: largest?.arn };
 };
 
+/**
+ * The cluster as its EC2 container instances see it: without the services whose tasks never run on one —
+ * launch type FARGATE or EXTERNAL (ECS Anywhere), or a strategy of Fargate providers only (its own, or the
+ * cluster's default when it names no launch type). A mixed EC2 and Fargate cluster is common: a Fargate
+ * service's 4 vCPU task became the largest task (threshold 0 %, headroom for it) and its pending task
+ * "could never be placed". The same snapshot when there is none.
+ */
+export const ec2View = (snapshot: ClusterSnapshot): ClusterSnapshot => {
+  const services = snapshot.services.filter((s) => {
+    // Where its tasks go: its launch type, else its strategy's providers, else the cluster's default's.
+    const on = s.launchType
+      ? [s.launchType]
+      : (s.capacityProviderStrategy?.length
+          ? s.capacityProviderStrategy
+          : (snapshot.cluster.defaultCapacityProviderStrategy ?? [])
+        ).map((i) => i.capacityProvider);
+    return !on.length || !on.every((x) => /^(FARGATE|EXTERNAL)/.test(x));
+  });
+  return services.length < snapshot.services.length ? { ...snapshot, services } : snapshot;
+};
+
 /** 100 × part / whole, 0 when whole is 0 (never NaN). */
 export const percent = (part: number, whole: number): number => (whole > 0 ? (100 * part) / whole : 0);
 
@@ -189,7 +210,8 @@ export const percent = (part: number, whole: number): number => (whole > 0 ? (10
  * Never throws and never returns NaN: empty clusters, clusters without services and zero registered
  * capacity give defined results, with findings where an operator must act.
  */
-export const analyzeCapacity = (snapshot: ClusterSnapshot): CapacityAnalysis => {
+export const analyzeCapacity = (cluster: ClusterSnapshot): CapacityAnalysis => {
+  const snapshot = ec2View(cluster);
   const findings: string[] = [];
   const taskDefs = new Map<string, TaskDefinition>(
     snapshot.taskDefinitions.map((t) => [t.taskDefinitionArn, t]),

@@ -14,7 +14,7 @@
  * Every decision is an absolute target computed from state (desired capacity, in-flight instances, the
  * scaler's state tags), so a duplicated trigger changes nothing.
  */
-import { type CapacityAnalysis, headroomTask, type InstanceView } from '../capacity/capacity.js';
+import { type CapacityAnalysis, ec2View, headroomTask, type InstanceView } from '../capacity/capacity.js';
 import { crashLoopReads } from '../capacity/crash-loop.js';
 import { type Resources, subtractResources, ZERO } from '../capacity/resources.js';
 import type { AutoScalingGroup, ClusterSnapshot } from '../snapshot/snapshot.js';
@@ -211,12 +211,14 @@ const planned = (ci: InstanceView): PlannedInstance => ({
  * yesterday's demand just ahead was above today's, and the demand history is written back (predictive.ts).
  */
 export const planCluster = (
-  snapshot: ClusterSnapshot,
+  cluster: ClusterSnapshot,
   analysis: CapacityAnalysis,
   policy: ClusterPolicy,
   now: Date,
   options: PlanOptions = {},
 ): ClusterPlan => {
+  // Fargate and ECS Anywhere services are no demand on the groups (capacity.ts).
+  const snapshot = ec2View(cluster);
   // Issue 15: a desired capacity someone lowered below the protected members is counted at what the ASG
   // keeps (lowered-desired.ts); the plan is turned back into AWS's terms at the end. Inner per-group calls
   // (`only`) get the counted snapshot already.
