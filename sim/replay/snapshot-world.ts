@@ -5,6 +5,7 @@
 import { ConfigurationError } from '../../shared/core/errors.js';
 import type { ClusterSnapshot } from '../../shared/core/snapshot/index.js';
 import { createSim } from '../index.js';
+import { runsOffEc2 } from '../setup/snapshot-seed.js';
 import type { BenchCluster, BenchService } from '../traces/builtin.js';
 import { desiredAt, type Trace, traceServices } from '../traces/trace.js';
 import type { PolicyName, World } from './replay.js';
@@ -63,7 +64,7 @@ export const snapshotShape = (
   reservationOf: (taskDefinitionArn: string) => { cpu: number; memory: number } | undefined,
 ): BenchCluster => {
   const services: BenchService[] = snapshot.services
-    .filter((s) => s.status === 'ACTIVE')
+    .filter((s) => s.status === 'ACTIVE' && !runsOffEc2(snapshot, s))
     .map((s) => {
       const r = reservationOf(s.taskDefinition ?? s.deployments[0]?.taskDefinition ?? '') ?? {
         cpu: 0,
@@ -111,7 +112,7 @@ export const shapeTraceForSnapshot = (builtin: Trace, snapshot: ClusterSnapshot)
   const weights = times.map((t, i) => ((times[i + 1] ?? builtin.durationSeconds) - t) * total(t));
   const mean = weights.reduce((a, b) => a + b, 0) / builtin.durationSeconds || 1;
   const replicas = snapshot.services.filter(
-    (s) => s.status === 'ACTIVE' && s.schedulingStrategy !== 'DAEMON',
+    (s) => s.status === 'ACTIVE' && s.schedulingStrategy !== 'DAEMON' && !runsOffEc2(snapshot, s),
   );
   // A service with an Application Auto Scaling target stays within its MinCapacity..MaxCapacity, as its
   // scaling keeps it: the shape's night does not take it below its floor, nor its peak above its ceiling.

@@ -67,6 +67,23 @@ const typeFor = (name: string | undefined, ci: SimContainerInstance | undefined)
 type SnapshotGroup = ClusterSnapshot['autoScalingGroups'][number];
 
 /**
+ * Whether a service of the snapshot runs its tasks off the cluster's EC2 instances: on Fargate (launch type
+ * FARGATE, or a strategy naming only the FARGATE and FARGATE_SPOT providers — its own, or the cluster's
+ * default when it names no launch type) or on ECS Anywhere (launch type EXTERNAL). The simulator models
+ * neither, and such tasks take no instance of the groups: the seeding leaves the service out.
+ */
+export const runsOffEc2 = (snap: ClusterSnapshot, s: ClusterSnapshot['services'][number]): boolean => {
+  if (s.launchType === 'FARGATE' || s.launchType === 'EXTERNAL') return true;
+  if (s.launchType) return false;
+  const strategy = s.capacityProviderStrategy?.length
+    ? s.capacityProviderStrategy
+    : (snap.cluster.defaultCapacityProviderStrategy ?? []);
+  return (
+    strategy.length > 0 && strategy.every((i) => ['FARGATE', 'FARGATE_SPOT'].includes(i.capacityProvider))
+  );
+};
+
+/**
  * Custom attributes every registered member of the group carries with the same value (not ECS's own
  * `ecs.*`, nor the scaler's `ecs-autoscaler.*` marks): what its user data gives the agent, when the snapshot
  * holds no launch template version (`snapshot` reads them only for groups that name no instance type).
@@ -289,8 +306,9 @@ export const seedFromSnapshot = (
     return subnets?.length && awsvpc.has(s.taskDefinition ?? '') ? subnets : undefined;
   };
   // Services first with no tasks wanted, so the snapshot's own tasks can be attached to them.
+  const offEc2 = snap.services.filter((s) => s.status === 'ACTIVE' && runsOffEc2(snap, s));
   for (const s of snap.services) {
-    if (s.status !== 'ACTIVE') continue;
+    if (s.status !== 'ACTIVE' || offEc2.includes(s)) continue;
     seedStep(`service ${s.serviceName}`, () =>
       sim.createService({
         cluster: clusterName,
@@ -406,7 +424,15 @@ export const seedFromSnapshot = (
     if (t.ServiceNamespace === 'ecs' && c && service)
       sim.registerScalableTarget({ cluster: c, service, min: t.MinCapacity, max: t.MaxCapacity });
   }
-  return { notes };
+  return {
+    notes: [
+      ...offEc2.map(
+        (s) =>
+          `service ${s.serviceName} runs on Fargate or ECS Anywhere, not on the groups' instances: left out of the simulation (no policy scales for it)`,
+      ),
+      ...notes,
+    ],
+  };
 };
 
 /** The snapshot's capacity providers, default strategy and service strategies (module comment). */

@@ -353,3 +353,28 @@ describe('a group simulate cannot launch', () => {
     );
   });
 });
+
+describe('a Fargate service in the snapshot', () => {
+  it('is left out of the simulation, its demand and its lower bound, and said on stderr', () => {
+    // The seeding made every service an EC2 one: a Fargate service's 4 vCPU tasks waited on the EC2 hosts
+    // all day under every policy, and the lower bound counted them (291.7 unit-h against 141.2).
+    const raw = structuredClone(sample) as Raw & { taskDefinitions: Record<string, unknown>[] };
+    const fargate = {
+      ...structuredClone(raw.services.find((s) => s.serviceName === 'api')!),
+      serviceName: 'batch-fg',
+      launchType: 'FARGATE',
+      desiredCount: 3,
+    };
+    raw.services.push(fargate);
+    const snap = parseSnapshot(raw);
+    const world = buildSnapshotWorld(snap, 'ecs-autoscaler', 1);
+    expect(world.notes).toContain(
+      "service batch-fg runs on Fargate or ECS Anywhere, not on the groups' instances: left out of the simulation (no policy scales for it)",
+    );
+    expect(world.sim.ecs.cluster(snap.cluster.clusterName)!.services.has('batch-fg')).toBe(false);
+    expect(world.shape.services.map((s) => s.name)).not.toContain('batch-fg');
+    const trace = shapeTraceForSnapshot(BUILTIN_TRACES.diurnal!(), snap);
+    expect(Object.keys(trace.points[0]!.desired)).not.toContain('batch-fg');
+    world.sim.dispose();
+  });
+});
