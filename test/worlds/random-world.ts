@@ -1027,8 +1027,16 @@ export const runWorld = async (
     // What a service runs at 38 min: the deployed service its new revision (the update comes at 5–20 min).
     const currentOf = (s: WorldService): WorldService =>
       world.services.indexOf(s) === world.deploy?.service ? { ...s, td: deployedDefinition(world, s) } : s;
+    // A capacity provider's group the scaler does not grow grows for nobody's EC2 tasks: managed scaling
+    // counts only its strategy's tasks (ecs-facts §5). Its launches are no room for another service (world
+    // 366096: s1's host-port task displaced by g1's refresh, c5.large short for good, g0 the provider's
+    // untagged group).
+    const grownFor = (s: WorldService): FleetGroup[] =>
+      groupsOf(s).filter(
+        (g) => g.name !== providerGroup || world.services[p?.service ?? -1]?.name === s.name,
+      );
     const noRoom = (s: WorldService) =>
-      groupsOf(s).every((g) => !groupRuns(g, currentOf(s), world, 'with capacity'));
+      grownFor(s).every((g) => !groupRuns(g, currentOf(s), world, 'with capacity'));
     // A refresh whose hosts run such a service cannot move its tasks: it waits for them, as AWS's does
     // (world 289643: c5-only tasks, c5.large short, the group's m5.xlarge replacements idle).
     const refreshedGroup = refreshed && world.groups[refreshed.group];
