@@ -2,12 +2,10 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { readerClients } from '../../shared/aws/clients.js';
-import { jsonShaped } from '../../shared/aws/limit.js';
 import { readSnapshotAlarms } from '../../shared/aws/report-inputs.js';
 import { readProviderGroups } from '../../shared/aws/scaling-readers.js';
 import { serviceAlarmLister } from '../../shared/aws/service-alarm-reader.js';
 import { readClusterSnapshot } from '../../shared/aws/snapshot-reader.js';
-import { parseSnapshot } from '../../shared/core/snapshot/snapshot.js';
 import type { CliIo } from '../io.js';
 import { progressLine } from '../progress.js';
 
@@ -44,13 +42,7 @@ export const registerSnapshotCommand = (program: Command, io: CliIo): void => {
           cluster: read.cluster.clusterName,
           region: read.region,
         }));
-        const snapshot =
-          providerGroups.length > 0
-            ? parseSnapshot(
-                jsonShaped({ ...read, providerGroups }),
-                `cluster ${read.cluster.clusterName} as read from AWS`,
-              )
-            : read;
+        const snapshot = providerGroups.length > 0 ? { ...read, providerGroups } : read;
         await readSnapshotAlarms([snapshot], serviceAlarmLister(options.region));
         json = `${JSON.stringify(snapshot, null, 2)}\n`;
         if (options.out) {

@@ -7,11 +7,16 @@ import {
   type DescribeScalableTargetsCommandOutput,
 } from '@aws-sdk/client-application-auto-scaling';
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import * as z from 'zod/mini';
 import { CLUSTER_TAG } from '../core/cluster/planner.js';
-import type { ClusterSnapshot } from '../core/snapshot/snapshot.js';
+import {
+  type AutoScalingGroup,
+  AutoScalingGroupSchema,
+  type ClusterSnapshot,
+} from '../core/snapshot/snapshot.js';
 import type { ReaderClients } from './clients.js';
 import { awsCall, type Ctx } from './errors.js';
-import { chunk, type Limiter } from './limit.js';
+import { chunk, jsonShaped, type Limiter } from './limit.js';
 
 /** Every page of one DescribeAutoScalingGroups query (100 groups per page). */
 const describeGroups = async (
@@ -55,7 +60,7 @@ export const readProviderGroups = async (
   clients: ReaderClients,
   snapshot: ClusterSnapshot,
   ctx: Ctx,
-): Promise<unknown[]> => {
+): Promise<AutoScalingGroup[]> => {
   const held = new Set(snapshot.autoScalingGroups.map((g) => g.AutoScalingGroupName));
   const names = [
     ...new Set(
@@ -70,7 +75,9 @@ export const readProviderGroups = async (
   for (const batch of chunk(names, 100)) {
     groups.push(...(await describeGroups(clients, ctx, { AutoScalingGroupNames: batch })));
   }
-  return groups;
+  // Dates to ISO strings, as in a snapshot file; checked as the snapshot's own groups are (its read
+  // already checked the rest: only what is added here is).
+  return z.array(AutoScalingGroupSchema).parse(jsonShaped(groups));
 };
 
 /**

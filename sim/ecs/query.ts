@@ -305,16 +305,22 @@ class Parser {
       const want = Number(arg);
       return (ci) => ordered(op, runningTasks(ci) - want);
     }
-    const match = this.matcher(op, args);
     if (known === 'task:group') {
-      const negated = op === '!=' || op === '!in' || op === '!~';
-      const positive = this.matcher(negated ? ({ '!=': '==', '!in': 'in', '!~': '=~' }[op] ?? op) : op, args);
+      // The negative operators are "no task in a matching group": the positive one, negated.
+      const opposite = new Map([
+        ['!=', '=='],
+        ['!in', 'in'],
+        ['!~', '=~'],
+      ]).get(op);
+      const negated = opposite !== undefined;
+      const positive = this.matcher(opposite ?? op, args);
       return (ci) => {
         let any = false;
         for (const t of ci.tasks) if (t.desiredStatus !== 'STOPPED' && positive(t.group)) any = true;
         return negated ? !any : any;
       };
     }
+    const match = this.matcher(op, args);
     const value = (ci: SimContainerInstance): string | undefined =>
       known === 'agentConnected'
         ? String(ci.agentConnected)

@@ -5,7 +5,7 @@
 import { ConfigurationError } from '../../shared/core/errors.js';
 import type { ClusterSnapshot } from '../../shared/core/snapshot/index.js';
 import { createSim } from '../index.js';
-import { runsOffEc2 } from '../setup/snapshot-seed.js';
+import { providerNamesGroup, runsOffEc2 } from '../setup/snapshot-seed.js';
 import type { BenchCluster, BenchService } from '../traces/builtin.js';
 import { desiredAt, type Trace, traceServices } from '../traces/trace.js';
 import type { PolicyName, World } from './replay.js';
@@ -21,12 +21,8 @@ const DRY_RUN_TAG = 'ecs-autoscaler:dry-run';
 
 /** The snapshot's group a capacity provider's `autoScalingGroupArn` names (an ARN, or a bare name). */
 const groupOfProvider = (snapshot: ClusterSnapshot, arn: string): string | undefined =>
-  snapshot.autoScalingGroups.find(
-    (g) =>
-      arn === g.AutoScalingGroupName ||
-      arn === g.AutoScalingGroupARN ||
-      arn.endsWith(`:autoScalingGroupName/${g.AutoScalingGroupName}`),
-  )?.AutoScalingGroupName;
+  snapshot.autoScalingGroups.find((g) => providerNamesGroup(arn, g.AutoScalingGroupName))
+    ?.AutoScalingGroupName;
 
 /** The most tasks a simulated service runs: a trace file's limit too (sim/traces/trace.ts). */
 const MAX_TASKS_PER_SERVICE = 100_000;

@@ -66,6 +66,10 @@ const typeFor = (name: string | undefined, ci: SimContainerInstance | undefined)
 
 type SnapshotGroup = ClusterSnapshot['autoScalingGroups'][number];
 
+/** Whether a capacity provider's `autoScalingGroupArn` (an ARN, or a bare name) names group `name`. */
+export const providerNamesGroup = (arn: string, name: string): boolean =>
+  arn === name || arn.endsWith(`:autoScalingGroupName/${name}`);
+
 /**
  * Whether a service of the snapshot runs its tasks off the cluster's EC2 instances: on Fargate (launch type
  * FARGATE, or a strategy naming only the FARGATE and FARGATE_SPOT providers — its own, or the cluster's
@@ -448,9 +452,7 @@ const seedCapacityProviders = (
   const missing = new Map<string, string>();
   for (const p of snap.capacityProviders ?? []) {
     const arn = p.autoScalingGroupProvider?.autoScalingGroupArn ?? '';
-    const group = [...sim.asg.groups.keys()].find(
-      (name) => arn === name || arn.endsWith(`:autoScalingGroupName/${name}`),
-    );
+    const group = [...sim.asg.groups.keys()].find((name) => providerNamesGroup(arn, name));
     if (!group) {
       missing.set(p.name, arn.split('autoScalingGroupName/')[1] ?? arn);
       continue;

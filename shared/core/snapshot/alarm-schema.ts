@@ -3,12 +3,7 @@
  * names this schema, while only the report checks it (alarms.ts), so the scalers' bundles leave it out.
  */
 import * as z from 'zod/mini';
-
-// A Date from the SDK or a string from a file: an ISO string either way (as snapshot.ts's dates).
-const isoDate = z.pipe(
-  z.transform((v: unknown) => (v instanceof Date ? v.toISOString() : v)),
-  z.string(),
-);
+import { isoDate } from './iso-date.js';
 
 /**
  * CloudWatch DescribeAlarms `MetricAlarms[]` item (optional in a snapshot): an alarm whose metric names a

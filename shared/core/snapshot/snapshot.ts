@@ -10,16 +10,11 @@ import * as z from 'zod/mini';
 import '../zod-messages.js';
 import { ConfigurationError } from '../errors.js';
 import type { MetricAlarm } from './alarm-schema.js';
+import { isoDate } from './iso-date.js';
+import { parseTaskSize } from './task-size.js';
 
 export type { MetricAlarm };
 
-import { parseTaskSize } from './task-size.js';
-
-/** ISO-8601 string, or the SDK's Date (turned into its ISO form), as JSON would carry it. */
-const isoDate = z.pipe(
-  z.transform((v: unknown) => (v instanceof Date ? v.toISOString() : v)),
-  z.string(),
-);
 const int = z.int();
 /** Counts and resource amounts are never negative in ECS. */
 const count = z.int().check(z.minimum(0));
