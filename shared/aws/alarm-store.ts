@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import type { AlarmSpec, ExistingAlarm } from '../core/cluster/alarm-specs.js';
 import { awsCall } from './errors.js';
-import { chunk } from './limit.js';
+import { allPages, chunk } from './limit.js';
 
 /** DeleteAlarms takes up to 100 alarm names (API reference). */
 export const DELETE_BATCH = 100;
@@ -27,25 +27,21 @@ export interface AlarmStore {
 export class CloudWatchAlarmStore implements AlarmStore {
   constructor(private readonly cloudWatch: CloudWatchClient) {}
 
-  async list(prefix: string): Promise<ExistingAlarm[]> {
-    const alarms: ExistingAlarm[] = [];
-    let token: string | undefined;
-    do {
-      const next = token;
-      const page = await awsCall({ action: 'cloudwatch:DescribeAlarms' }, () =>
-        this.cloudWatch.send(
-          new DescribeAlarmsCommand({
-            AlarmNamePrefix: prefix,
-            AlarmTypes: ['MetricAlarm'],
-            MaxRecords: 100,
-            NextToken: next,
-          }),
+  list(prefix: string): Promise<ExistingAlarm[]> {
+    return allPages(
+      (NextToken) =>
+        awsCall({ action: 'cloudwatch:DescribeAlarms' }, () =>
+          this.cloudWatch.send(
+            new DescribeAlarmsCommand({
+              AlarmNamePrefix: prefix,
+              AlarmTypes: ['MetricAlarm'],
+              MaxRecords: 100,
+              NextToken,
+            }),
+          ),
         ),
-      );
-      for (const a of page.MetricAlarms ?? []) alarms.push(a as ExistingAlarm);
-      token = page.NextToken;
-    } while (token);
-    return alarms;
+      (page) => page.MetricAlarms as ExistingAlarm[] | undefined,
+    );
   }
 
   async put(spec: AlarmSpec): Promise<void> {

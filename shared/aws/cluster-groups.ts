@@ -5,6 +5,7 @@
 import { type AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { CLUSTER_TAG } from '../core/cluster/planner.js';
 import { awsCall } from './errors.js';
+import { allPages } from './limit.js';
 
 /** A managed cluster's tagged groups and their instances (issue 19: the dispatcher's tick pacing). */
 export interface ManagedCluster {
@@ -31,28 +32,27 @@ export const listManagedClusterGroups = async (
   region?: string,
 ): Promise<Map<string, ManagedCluster>> => {
   const clusters = new Map<string, ManagedCluster>();
-  let token: string | undefined;
-  do {
-    const next = token;
-    const page = await awsCall({ action: 'autoscaling:DescribeAutoScalingGroups', region }, () =>
-      autoScaling.send(
-        new DescribeAutoScalingGroupsCommand({
-          Filters: [{ Name: 'tag-key', Values: [CLUSTER_TAG] }],
-          MaxRecords: 100,
-          NextToken: next,
-        }),
+  const groups = await allPages(
+    (NextToken) =>
+      awsCall({ action: 'autoscaling:DescribeAutoScalingGroups', region }, () =>
+        autoScaling.send(
+          new DescribeAutoScalingGroupsCommand({
+            Filters: [{ Name: 'tag-key', Values: [CLUSTER_TAG] }],
+            MaxRecords: 100,
+            NextToken,
+          }),
+        ),
       ),
-    );
-    for (const g of page.AutoScalingGroups ?? []) {
-      const value = g.Tags?.find((t) => t.Key === CLUSTER_TAG)?.Value?.trim();
-      if (!value || !g.AutoScalingGroupName) continue;
-      const m = clusters.get(value) ?? { groups: [], instances: 0 };
-      clusters.set(value, {
-        groups: [...m.groups, g.AutoScalingGroupName],
-        instances: m.instances + (g.Instances?.length ?? 0),
-      });
-    }
-    token = page.NextToken;
-  } while (token);
+    (page) => page.AutoScalingGroups,
+  );
+  for (const g of groups) {
+    const value = g.Tags?.find((t) => t.Key === CLUSTER_TAG)?.Value?.trim();
+    if (!value || !g.AutoScalingGroupName) continue;
+    const m = clusters.get(value) ?? { groups: [], instances: 0 };
+    clusters.set(value, {
+      groups: [...m.groups, g.AutoScalingGroupName],
+      instances: m.instances + (g.Instances?.length ?? 0),
+    });
+  }
   return new Map([...clusters.entries()].sort(([a], [b]) => a.localeCompare(b)));
 };

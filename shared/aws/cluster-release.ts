@@ -12,7 +12,7 @@ import {
 import type { ReleaseGroup, ReleaseMembership, ReleasePlan } from '../core/cluster/release.js';
 import type { ClusterWriter } from './cluster-writer.js';
 import { awsCall } from './errors.js';
-import { chunk } from './limit.js';
+import { allPages, chunk } from './limit.js';
 
 /** Reads the groups of `instanceIds` and their tags. */
 export const readReleaseMembership = async (
@@ -36,25 +36,25 @@ export const readReleaseMembership = async (
   }
   const groups: ReleaseGroup[] = [];
   for (const names of chunk([...new Set(membership.map((m) => m.group))].sort(), 100)) {
-    let token: string | undefined;
-    do {
-      const out = await awsCall({ action: 'autoscaling:DescribeAutoScalingGroups' }, () =>
-        autoScaling.send(
-          new DescribeAutoScalingGroupsCommand({
-            AutoScalingGroupNames: [...names],
-            MaxRecords: 100,
-            NextToken: token,
-          }),
+    const found = await allPages(
+      (NextToken) =>
+        awsCall({ action: 'autoscaling:DescribeAutoScalingGroups' }, () =>
+          autoScaling.send(
+            new DescribeAutoScalingGroupsCommand({
+              AutoScalingGroupNames: [...names],
+              MaxRecords: 100,
+              NextToken,
+            }),
+          ),
         ),
-      );
-      for (const g of out.AutoScalingGroups ?? []) {
-        if (!g.AutoScalingGroupName) continue;
-        const tags: Record<string, string> = {};
-        for (const t of g.Tags ?? []) if (t.Key) tags[t.Key] = t.Value ?? '';
-        groups.push({ name: g.AutoScalingGroupName, tags });
-      }
-      token = out.NextToken;
-    } while (token);
+      (out) => out.AutoScalingGroups,
+    );
+    for (const g of found) {
+      if (!g.AutoScalingGroupName) continue;
+      const tags: Record<string, string> = {};
+      for (const t of g.Tags ?? []) if (t.Key) tags[t.Key] = t.Value ?? '';
+      groups.push({ name: g.AutoScalingGroupName, tags });
+    }
   }
   return { membership, groups };
 };

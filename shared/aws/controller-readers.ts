@@ -23,7 +23,7 @@ import { DescribeCapacityProvidersCommand } from '@aws-sdk/client-ecs';
 import { now } from '../runtime/clock.js';
 import type { ReaderClients } from './clients.js';
 import { awsCall, type Ctx } from './errors.js';
-import { chunk, jsonShaped, type Limiter } from './limit.js';
+import { allPages, chunk, jsonShaped, type Limiter } from './limit.js';
 
 /** How long an answer is reused, seconds. */
 export const CONTROLLER_CACHE_SECONDS = 300;
@@ -55,23 +55,23 @@ export const readCapacityProviders = async (
   return cached(`cp|${wanted.join(',')}`, async () => {
     const out: unknown[] = [];
     for (const batch of chunk(wanted, 100)) {
-      let nextToken: string | undefined;
-      do {
-        const token = nextToken;
-        const page = await limit(() =>
-          awsCall(ctx('ecs:DescribeCapacityProviders'), () =>
-            clients.ecs.send(
-              new DescribeCapacityProvidersCommand({
-                capacityProviders: batch,
-                maxResults: 10,
-                nextToken: token,
-              }),
+      out.push(
+        ...(await allPages(
+          (nextToken) =>
+            limit(() =>
+              awsCall(ctx('ecs:DescribeCapacityProviders'), () =>
+                clients.ecs.send(
+                  new DescribeCapacityProvidersCommand({
+                    capacityProviders: batch,
+                    maxResults: 10,
+                    nextToken,
+                  }),
+                ),
+              ),
             ),
-          ),
-        );
-        out.push(...(page?.capacityProviders ?? []));
-        nextToken = page?.nextToken;
-      } while (nextToken);
+          (page) => page.capacityProviders,
+        )),
+      );
     }
     return jsonShaped(out) as unknown[];
   });
@@ -85,37 +85,32 @@ export const readGroupControllers = async (
   ctx: Ctx,
 ): Promise<unknown> =>
   cached(`asg|${group}`, async () => {
-    const policies: unknown[] = [];
-    const scheduled: unknown[] = [];
-    let token: string | undefined;
-    do {
-      const t = token;
-      const page = await limit(() =>
-        awsCall(ctx('autoscaling:DescribePolicies'), () =>
-          clients.autoScaling.send(
-            new DescribePoliciesCommand({ AutoScalingGroupName: group, MaxRecords: 100, NextToken: t }),
+    const policies = await allPages(
+      (NextToken) =>
+        limit(() =>
+          awsCall(ctx('autoscaling:DescribePolicies'), () =>
+            clients.autoScaling.send(
+              new DescribePoliciesCommand({ AutoScalingGroupName: group, MaxRecords: 100, NextToken }),
+            ),
           ),
         ),
-      );
-      policies.push(...(page?.ScalingPolicies ?? []));
-      token = page?.NextToken;
-    } while (token);
-    do {
-      const t = token;
-      const page = await limit(() =>
-        awsCall(ctx('autoscaling:DescribeScheduledActions'), () =>
-          clients.autoScaling.send(
-            new DescribeScheduledActionsCommand({
-              AutoScalingGroupName: group,
-              MaxRecords: 100,
-              NextToken: t,
-            }),
+      (page) => page.ScalingPolicies,
+    );
+    const scheduled = await allPages(
+      (NextToken) =>
+        limit(() =>
+          awsCall(ctx('autoscaling:DescribeScheduledActions'), () =>
+            clients.autoScaling.send(
+              new DescribeScheduledActionsCommand({
+                AutoScalingGroupName: group,
+                MaxRecords: 100,
+                NextToken,
+              }),
+            ),
           ),
         ),
-      );
-      scheduled.push(...(page?.ScheduledUpdateGroupActions ?? []));
-      token = page?.NextToken;
-    } while (token);
+      (page) => page.ScheduledUpdateGroupActions,
+    );
     const hooks = await limit(() =>
       awsCall(ctx('autoscaling:DescribeLifecycleHooks'), () =>
         clients.autoScaling.send(new DescribeLifecycleHooksCommand({ AutoScalingGroupName: group })),

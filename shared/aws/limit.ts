@@ -33,6 +33,26 @@ export const chunk = <T>(items: readonly T[], size: number): T[][] => {
 };
 
 /**
+ * Every item of a paginated read: `page(token)` until a page names no next token (`nextToken` in ECS,
+ * `NextToken` in Auto Scaling and Application Auto Scaling), gathering `items(page)` in order. The
+ * readers' one pagination loop (it stood in each of them).
+ */
+export const allPages = async <P extends { nextToken?: string; NextToken?: string }, T>(
+  page: (token: string | undefined) => Promise<P>,
+  items: (page: P) => readonly T[] | undefined,
+): Promise<T[]> => {
+  const out: T[] = [];
+  let token: string | undefined;
+  do {
+    // A page is never undefined from AWS; a client mock answers an unstubbed command so.
+    const p: P | undefined = await page(token);
+    out.push(...((p && items(p)) ?? []));
+    token = p?.nextToken ?? p?.NextToken;
+  } while (token);
+  return out;
+};
+
+/**
  * The value as JSON would carry it: Dates (anything with `toJSON`) become their JSON value, undefined
  * fields disappear (undefined array items become null), non-finite numbers become null. Same result as
  * `JSON.parse(JSON.stringify(value))` for SDK output, in one walk without the text in between: this

@@ -16,7 +16,7 @@ import {
 } from '../core/snapshot/snapshot.js';
 import type { ReaderClients } from './clients.js';
 import { awsCall, type Ctx } from './errors.js';
-import { chunk, jsonShaped, type Limiter } from './limit.js';
+import { allPages, chunk, jsonShaped, type Limiter } from './limit.js';
 
 /** Every page of one DescribeAutoScalingGroups query (100 groups per page). */
 const describeGroups = async (
@@ -24,23 +24,18 @@ const describeGroups = async (
   ctx: Ctx,
   query: { Filters?: { Name: string; Values: string[] }[]; AutoScalingGroupNames?: string[] },
   limit: Limiter = (call) => call(),
-): Promise<unknown[]> => {
-  const groups: unknown[] = [];
-  let nextToken: string | undefined;
-  do {
-    const token = nextToken;
-    const page = await limit(() =>
-      awsCall(ctx('autoscaling:DescribeAutoScalingGroups'), () =>
-        clients.autoScaling.send(
-          new DescribeAutoScalingGroupsCommand({ ...query, MaxRecords: 100, NextToken: token }),
+): Promise<unknown[]> =>
+  allPages(
+    (NextToken) =>
+      limit(() =>
+        awsCall(ctx('autoscaling:DescribeAutoScalingGroups'), () =>
+          clients.autoScaling.send(
+            new DescribeAutoScalingGroupsCommand({ ...query, MaxRecords: 100, NextToken }),
+          ),
         ),
       ),
-    );
-    groups.push(...(page.AutoScalingGroups ?? []));
-    nextToken = page.NextToken;
-  } while (nextToken);
-  return groups;
-};
+    (page) => page.AutoScalingGroups,
+  );
 
 /** The Auto Scaling groups tagged `ecs-autoscaler:cluster=<cluster>` (tag filter, 100 per page). */
 export const readAutoScalingGroups = (
@@ -96,29 +91,25 @@ export const readScalableTargets = async (
     50,
   );
   const pages = await Promise.all(
-    batches.map(async (ids) => {
-      const targets: unknown[] = [];
-      let nextToken: string | undefined;
-      do {
-        const token = nextToken;
-        const page: DescribeScalableTargetsCommandOutput = await limit(() =>
-          awsCall(ctx('application-autoscaling:DescribeScalableTargets'), () =>
-            clients.applicationAutoScaling.send(
-              new DescribeScalableTargetsCommand({
-                ServiceNamespace: 'ecs',
-                ScalableDimension: 'ecs:service:DesiredCount',
-                ResourceIds: ids,
-                MaxResults: 50,
-                NextToken: token,
-              }),
+    batches.map((ids) =>
+      allPages(
+        (NextToken): Promise<DescribeScalableTargetsCommandOutput> =>
+          limit(() =>
+            awsCall(ctx('application-autoscaling:DescribeScalableTargets'), () =>
+              clients.applicationAutoScaling.send(
+                new DescribeScalableTargetsCommand({
+                  ServiceNamespace: 'ecs',
+                  ScalableDimension: 'ecs:service:DesiredCount',
+                  ResourceIds: ids,
+                  MaxResults: 50,
+                  NextToken,
+                }),
+              ),
             ),
           ),
-        );
-        targets.push(...(page.ScalableTargets ?? []));
-        nextToken = page.NextToken;
-      } while (nextToken);
-      return targets;
-    }),
+        (page) => page.ScalableTargets,
+      ),
+    ),
   );
   return pages.flat();
 };

@@ -37,7 +37,7 @@ import { awsCall, type Ctx, translateAwsError } from './errors.js';
 import { readInstanceRefreshes, readLaunchConfigurations } from './fleet-readers.js';
 import { readInstanceTypeFacts, readSubnetZones } from './instance-types.js';
 import { readLaunchTemplateVersions } from './launch-templates.js';
-import { chunk, createLimiter, jsonShaped, type Limiter } from './limit.js';
+import { allPages, chunk, createLimiter, jsonShaped, type Limiter } from './limit.js';
 import { DEFAULT_RETRY, type RetryPolicy, retrying } from './retry.js';
 import { readAutoScalingGroups, readScalableTargets } from './scaling-readers.js';
 
@@ -281,18 +281,15 @@ const readContainerInstances = async (
   failures: DescribeFailure[],
   onProgress?: (p: ReadProgress) => void,
 ): Promise<unknown[]> => {
-  const arns: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const token = nextToken;
-    const page = await limit(() =>
-      awsCall(ctx('ecs:ListContainerInstances'), () =>
-        clients.ecs.send(new ListContainerInstancesCommand({ cluster, maxResults: 100, nextToken: token })),
+  const arns = await allPages(
+    (nextToken) =>
+      limit(() =>
+        awsCall(ctx('ecs:ListContainerInstances'), () =>
+          clients.ecs.send(new ListContainerInstancesCommand({ cluster, maxResults: 100, nextToken })),
+        ),
       ),
-    );
-    arns.push(...(page.containerInstanceArns ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
+    (page) => page.containerInstanceArns,
+  );
   let done = 0;
   onProgress?.({ phase: 'instances', done, total: arns.length });
   const batches = await Promise.all(
@@ -327,18 +324,15 @@ const readServices = async (
   ctx: Ctx,
   failures: DescribeFailure[],
 ): Promise<{ services: unknown[]; taskDefinitions: unknown[] }> => {
-  const arns: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const token = nextToken;
-    const page = await limit(() =>
-      awsCall(ctx('ecs:ListServices'), () =>
-        clients.ecs.send(new ListServicesCommand({ cluster, maxResults: 100, nextToken: token })),
+  const arns = await allPages(
+    (nextToken) =>
+      limit(() =>
+        awsCall(ctx('ecs:ListServices'), () =>
+          clients.ecs.send(new ListServicesCommand({ cluster, maxResults: 100, nextToken })),
+        ),
       ),
-    );
-    arns.push(...(page.serviceArns ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
+    (page) => page.serviceArns,
+  );
   const services = (
     await Promise.all(
       chunk(arns, 10).map((batch) =>
@@ -362,7 +356,9 @@ const readServices = async (
   const wanted = new Set<string>();
   for (const s of services) {
     if (s.taskDefinition) wanted.add(s.taskDefinition);
-    for (const d of s.deployments ?? []) if (d.taskDefinition) wanted.add(d.taskDefinition);
+    // Task sets (CodeDeploy blue/green, EXTERNAL) run theirs: the green set's is in no deployment.
+    for (const d of [...(s.deployments ?? []), ...(s.taskSets ?? [])])
+      if (d.taskDefinition) wanted.add(d.taskDefinition);
   }
   const missing = [...wanted].filter((arn) => !taskDefinitionCache.has(arn));
   await Promise.all(

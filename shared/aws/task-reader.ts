@@ -9,7 +9,7 @@ import { TransientAwsError } from '../core/errors.js';
 import { type Task, TaskSchema } from '../core/snapshot/snapshot.js';
 import { type ReaderClients, readerClients } from './clients.js';
 import { awsCall } from './errors.js';
-import { chunk, createLimiter, jsonShaped } from './limit.js';
+import { allPages, chunk, createLimiter, jsonShaped } from './limit.js';
 
 /**
  * DescribeTasks calls per task at most. ECS answers 200 with the tasks it could not describe under
@@ -159,29 +159,25 @@ const readTasksUncached = async (
     (['RUNNING', 'STOPPED'] as const).map((desiredStatus) => ({ containerInstance, desiredStatus })),
   );
   const taskArnLists = await Promise.all(
-    listings.map(async ({ containerInstance, desiredStatus }) => {
-      const arns: string[] = [];
-      let token: string | undefined;
-      do {
-        const next = token;
-        const page = await limit(() =>
-          awsCall(ctx('ecs:ListTasks'), () =>
-            clients.ecs.send(
-              new ListTasksCommand({
-                cluster,
-                containerInstance,
-                desiredStatus,
-                maxResults: 100,
-                nextToken: next,
-              }),
+    listings.map(({ containerInstance, desiredStatus }) =>
+      allPages(
+        (nextToken) =>
+          limit(() =>
+            awsCall(ctx('ecs:ListTasks'), () =>
+              clients.ecs.send(
+                new ListTasksCommand({
+                  cluster,
+                  containerInstance,
+                  desiredStatus,
+                  maxResults: 100,
+                  nextToken,
+                }),
+              ),
             ),
           ),
-        );
-        arns.push(...(page.taskArns ?? []));
-        token = page.nextToken;
-      } while (token);
-      return arns;
-    }),
+        (page) => page.taskArns,
+      ),
+    ),
   );
   const arns = [...new Set(taskArnLists.flat())];
   const described = new Map<string, SdkTask>();

@@ -189,7 +189,25 @@ export const liveLargestTask = (
  * "could never be placed". The same snapshot when there is none.
  */
 export const ec2View = (snapshot: ClusterSnapshot): ClusterSnapshot => {
-  const services = snapshot.services.filter((s) => {
+  let changed = false;
+  const services = snapshot.services.flatMap((s) => {
+    // A service of the CodeDeploy blue/green or EXTERNAL deployment controller: its task sets are its
+    // deployments (DescribeServices leaves `deployments` empty), each kept at its computed desired count
+    // (none for a DRAINING set, being deleted); an EXTERNAL service may name no task definition of its
+    // own. Otherwise its pending green set was invisible (the scaler held while it waited) and its
+    // size unknown. docs/placement.md "Task sets".
+    const sets = s.taskSets;
+    if (sets?.length) {
+      changed = true;
+      s = {
+        ...s,
+        taskDefinition: s.taskDefinition ?? sets[0]!.taskDefinition,
+        deployments: sets.map((t) => ({
+          ...t,
+          desiredCount: t.status === 'DRAINING' ? 0 : t.computedDesiredCount,
+        })),
+      };
+    }
     // Where its tasks go: its launch type, else its strategy's providers, else the cluster's default's.
     const on = s.launchType
       ? [s.launchType]
@@ -197,9 +215,11 @@ export const ec2View = (snapshot: ClusterSnapshot): ClusterSnapshot => {
           ? s.capacityProviderStrategy
           : (snapshot.cluster.defaultCapacityProviderStrategy ?? [])
         ).map((i) => i.capacityProvider);
-    return !on.length || !on.every((x) => /^(FARGATE|EXTERNAL)/.test(x));
+    if (!on.length || !on.every((x) => /^(FARGATE|EXTERNAL)/.test(x))) return [s];
+    changed = true;
+    return [];
   });
-  return services.length < snapshot.services.length ? { ...snapshot, services } : snapshot;
+  return changed ? { ...snapshot, services } : snapshot;
 };
 
 /** 100 × part / whole, 0 when whole is 0 (never NaN). */
@@ -277,11 +297,11 @@ export const analyzeCapacity = (cluster: ClusterSnapshot): CapacityAnalysis => {
     // A rolling deployment may hold new tasks back for its own reasons: ECS starts at most
     // desiredCount × maximumPercent / 100 tasks of the service at once (default 200 %). Shortfalls beyond
     // that ceiling wait for old tasks to stop, not for capacity, so they are not counted as unplaced.
+    // Not for task sets: ECS keeps each at its computed count, whatever the service runs in all.
     const maximumPercent = s.deploymentConfiguration?.maximumPercent ?? 200;
-    let allowance = Math.max(
-      0,
-      Math.floor((s.desiredCount * maximumPercent) / 100) - s.runningCount - s.pendingCount,
-    );
+    let allowance = s.taskSets?.length
+      ? 1 / 0
+      : Math.max(0, Math.floor((s.desiredCount * maximumPercent) / 100) - s.runningCount - s.pendingCount);
     const ordered = [...deployments].sort(
       (a, b) => Number(b.status === 'PRIMARY') - Number(a.status === 'PRIMARY'),
     );

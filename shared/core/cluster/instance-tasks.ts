@@ -92,7 +92,10 @@ const serviceOf = (snapshot: ClusterSnapshot, task: Task): Service | undefined =
 export const replacementDefinition = (snapshot: ClusterSnapshot, task: Task): string => {
   const s = serviceOf(snapshot, task);
   return (
-    (s && (s.deployments.find((d) => d.status === 'PRIMARY')?.taskDefinition ?? s.taskDefinition)) ||
+    // A task set replaces its own tasks (CodeDeploy blue/green, EXTERNAL): the task's own definition.
+    (s &&
+      !s.taskSets?.length &&
+      (s.deployments.find((d) => d.status === 'PRIMARY')?.taskDefinition ?? s.taskDefinition)) ||
     task.taskDefinitionArn
   );
 };

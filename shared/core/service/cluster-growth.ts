@@ -78,6 +78,10 @@ export const withExtraTasks = (
     svc.desiredCount += newTasks;
     const primary = svc.deployments.find((d) => d.status === 'PRIMARY');
     if (primary) primary.desiredCount += newTasks;
+    // Task sets (CodeDeploy blue/green, EXTERNAL) follow the service: ⌈desired × scale %⌉ each.
+    for (const t of svc.taskSets ?? [])
+      if (t.status !== 'DRAINING')
+        t.computedDesiredCount = Math.ceil((svc.desiredCount * (t.scale?.value ?? 100)) / 100);
   }
   return copy;
 };

@@ -101,6 +101,18 @@ export const DeploymentSchema = z.looseObject({
   updatedAt: z.optional(isoDate),
 });
 
+/**
+ * ECS service `TaskSet`: what a service of the CodeDeploy blue/green (`CODE_DEPLOY`) or `EXTERNAL`
+ * deployment controller runs instead of deployments (its `deployments` list is empty). ECS keeps each at
+ * `computedDesiredCount` = ⌈service desiredCount × scale %⌉, independently of the others: during a
+ * blue/green deployment both sets are at 100 %, so the service runs twice its desired count.
+ */
+export const TaskSetSchema = z.looseObject({
+  ...DeploymentSchema.shape,
+  computedDesiredCount: z._default(count, 0),
+  scale: z.optional(z.looseObject({ value: z.optional(amount) })),
+});
+
 /** ECS DescribeServices `services[]` item. */
 export const ServiceSchema = z.looseObject({
   serviceName: z.string(),
@@ -116,6 +128,8 @@ export const ServiceSchema = z.looseObject({
   capacityProviderStrategy: z.optional(z.array(CapacityProviderStrategyItemSchema)),
   schedulingStrategy: z.optional(z.string()),
   deployments: z._default(z.array(DeploymentSchema), []),
+  /** CODE_DEPLOY and EXTERNAL services: their task sets (see TaskSetSchema); absent otherwise. */
+  taskSets: z.optional(z.array(TaskSetSchema)),
   deploymentConfiguration: z.optional(
     z.looseObject({ minimumHealthyPercent: z.optional(int), maximumPercent: z.optional(int) }),
   ),

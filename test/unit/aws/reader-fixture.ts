@@ -49,6 +49,11 @@ export interface FakeClusterOptions {
   services: number;
   /** Services mid-deployment (a second deployment on the previous revision). */
   rollouts?: number;
+  /**
+   * The last services are CodeDeploy blue/green services mid-deployment: task sets (revision 2 PRIMARY,
+   * revision 3 ACTIVE at 100 %) and, as DescribeServices gives them, no deployments.
+   */
+  blueGreen?: number;
   /** Tasks per instance (only the counts; remaining resources are derived). Default 4. */
   tasksPerInstance?: number;
   /** What each instance registers: CPU units and MiB. Default 4096 / 15576 (m5.xlarge). */
@@ -180,6 +185,16 @@ export const mockAccount = (o: FakeClusterOptions) => {
                 ]
               : []),
           ];
+          const blueGreen = i >= o.services - (o.blueGreen ?? 0);
+          const taskSet = (rev: number, status: string, running: number) => ({
+            id: `ecs-svc/${rev}00000000000000000${i}`,
+            status,
+            taskDefinition: tdArn(i, rev),
+            computedDesiredCount: count,
+            runningCount: running,
+            pendingCount: 0,
+            scale: { value: 100, unit: 'PERCENT' },
+          });
           return {
             serviceName: `svc-${i}`,
             serviceArn: arn,
@@ -189,7 +204,13 @@ export const mockAccount = (o: FakeClusterOptions) => {
             pendingCount: 0,
             schedulingStrategy: 'REPLICA',
             taskDefinition: tdArn(i, 2),
-            deployments,
+            ...(blueGreen
+              ? {
+                  deploymentController: { type: 'CODE_DEPLOY' },
+                  deployments: [],
+                  taskSets: [taskSet(2, 'PRIMARY', count), taskSet(3, 'ACTIVE', 0)],
+                }
+              : { deployments }),
             createdAt: new Date('2026-01-01T00:00:00Z'),
           };
         }),

@@ -67,6 +67,19 @@ describe('readClusterSnapshot on a 250-instance / 35-service cluster', () => {
     expect(targets.ResourceIds![0]).toBe('service/big/svc-0');
   });
 
+  it("reads the task definitions of blue/green services' task sets (the green one is in no deployment)", async () => {
+    account.restore();
+    account = mockAccount({ instances: 10, services: 3, blueGreen: 2 });
+    const snapshot = await readClusterSnapshot('big', { clients: account.clients });
+    const arns = snapshot.taskDefinitions.map((t) => t.taskDefinitionArn.replace(/.*\//, '')).sort();
+    expect(arns).toEqual(['svc-0:2', 'svc-1:2', 'svc-1:3', 'svc-2:2', 'svc-2:3']);
+    const svc2 = snapshot.services.find((s) => s.serviceName === 'svc-2')!;
+    expect(svc2.taskSets!.map((t) => [t.status, t.computedDesiredCount, t.runningCount])).toEqual([
+      ['PRIMARY', 13, 13],
+      ['ACTIVE', 13, 0],
+    ]);
+  });
+
   it('keeps at most 4 calls in flight, and does run them concurrently', async () => {
     await readClusterSnapshot('big', { clients: account.clients });
     expect(account.maxInFlight()).toBeLessThanOrEqual(4);
