@@ -128,6 +128,17 @@ describe('task sets are the deployments of CODE_DEPLOY and EXTERNAL services', (
     expect(planOf(snapshot).action).toBe('scale-out');
   });
 
+  it('a malformed task set is a clear error naming its field', () => {
+    const good = JSON.parse(JSON.stringify(blueGreen()));
+    good.services[0].taskSets[1].computedDesiredCount = -1;
+    expect(() => parseSnapshot(good, 'snap.json')).toThrow(
+      /snap\.json: field 'services\[0\]\.taskSets\[1\]\.computedDesiredCount' is invalid/,
+    );
+    delete good.services[0].taskSets[1].taskDefinition;
+    good.services[0].taskSets[1].computedDesiredCount = 4;
+    expect(() => parseSnapshot(good, 'snap.json')).toThrow(/taskSets\[1\]\.taskDefinition/);
+  });
+
   it('more desired tasks grow every task set by ⌈desired × scale %⌉ (the service scaler)', () => {
     const snapshot = cluster('EXTERNAL', [
       { status: 'PRIMARY', rev: 1, computed: 4, running: 4 },
