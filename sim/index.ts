@@ -12,11 +12,13 @@ export { defaultSettings, type SimSettings, type Violation } from './core/contex
 export type { RunTaskOptions } from './ecs/ecs-api-write.js';
 export type { ServiceSpec } from './ecs/ecs-world.js';
 export type {
+  DeploymentControllerType,
   SimCluster,
   SimContainerInstance,
   SimService,
   SimTask,
   SimTaskDefinition,
+  SimTaskSet,
 } from './ecs/model.js';
 export {
   type ContainerSpec,
@@ -24,6 +26,7 @@ export {
   instanceType,
   type TaskDefinitionSpec,
 } from './ecs/resources.js';
+export type { TaskSetSpec } from './ecs/task-sets.js';
 export {
   type FunctionRegistration,
   type InvocationRecord,

@@ -26,10 +26,18 @@ import { ec2Api } from './ec2/ec2-api.js';
 import { ecsApi } from './ecs/ecs-api.js';
 import { type RunTaskOptions, runTasks } from './ecs/ecs-api-write.js';
 import { EcsWorld, type ServiceSpec } from './ecs/ecs-world.js';
-import type { SimCluster, SimService, SimTask, SimTaskDefinition } from './ecs/model.js';
+import type { SimCluster, SimService, SimTask, SimTaskDefinition, SimTaskSet } from './ecs/model.js';
 import type { TaskDefinitionSpec } from './ecs/resources.js';
 import { reconcileCluster } from './ecs/service-scheduler.js';
 import type { RawTaskDefinitionInput } from './ecs/task-definitions.js';
+import {
+  createTaskSet,
+  deleteTaskSet,
+  findTaskSet,
+  setPrimaryTaskSet,
+  type TaskSetSpec,
+  updateTaskSetScale,
+} from './ecs/task-sets.js';
 import { EventBus } from './eventbridge/event-bus.js';
 import {
   type FunctionRegistration,
@@ -230,10 +238,102 @@ export class Sim implements SimContext {
 
   /** Sets a service's desired count now (as UpdateService would, without an API call). */
   setDesiredCount(cluster: string, service: string, desired: number): void {
-    const s = this.ecs.cluster(cluster)?.services.get(service);
-    if (!s) throw new Error(`sim: service '${cluster}/${service}' does not exist.`);
+    const s = this.serviceOf(cluster, service);
     s.desiredCount = desired;
     this.ecs.requestReconcile(s.cluster);
+  }
+
+  // ── Task sets: CodeDeploy blue/green and EXTERNAL (sim/ecs/task-sets.ts) ──
+
+  /**
+   * Creates a task set of a CODE_DEPLOY or EXTERNAL service now, as CreateTaskSet would without an API call
+   * (e.g. the sets an EXTERNAL service starts with, before the run). `taskDefinition`: family,
+   * `family:revision` or ARN; the set is ACTIVE at 100 % unless `spec` says otherwise.
+   * @throws InvalidParameterException (the API's rules, task-sets.ts); Error for an unknown name.
+   */
+  createTaskSet(
+    cluster: string,
+    service: string,
+    spec: Omit<TaskSetSpec, 'taskDefinition'> & { taskDefinition: string },
+  ): SimTaskSet {
+    const s = this.serviceOf(cluster, service);
+    const td = this.ecs.taskDefinition(spec.taskDefinition);
+    if (!td)
+      throw new Error(`sim: createTaskSet: task definition '${spec.taskDefinition}' is not registered.`);
+    return createTaskSet(this.ecs, s, { ...spec, taskDefinition: td });
+  }
+
+  /**
+   * CodeDeploy blue/green, step 1 (a new deployment of a CODE_DEPLOY service): creates the replacement task
+   * set running `taskDefinition` — ACTIVE, scale 100 %, startedBy `CodeDeploy`, the service's launch type
+   * and network configuration. Its tasks start beside the original set's: the service runs twice its
+   * desired count until the original set is deleted ({@link deleteTaskSet}).
+   * @throws Error when the service is not CODE_DEPLOY or a deployment is already in progress (an ACTIVE set).
+   */
+  startBlueGreen(cluster: string, service: string, taskDefinition: string): SimTaskSet {
+    const s = this.serviceOf(cluster, service);
+    if (s.deploymentController !== 'CODE_DEPLOY')
+      throw new Error(`sim: startBlueGreen: service '${service}' does not use the CODE_DEPLOY controller.`);
+    if (s.taskSets?.some((set) => set.status === 'ACTIVE'))
+      throw new Error(
+        `sim: startBlueGreen: a deployment of '${service}' is in progress (an ACTIVE task set).`,
+      );
+    return this.createTaskSet(cluster, service, { taskDefinition, scale: 100, startedBy: 'CodeDeploy' });
+  }
+
+  /**
+   * CodeDeploy blue/green, step 2 (production traffic rerouted): makes `taskSet` (id or ARN; default the
+   * newest ACTIVE set) PRIMARY and the previous PRIMARY ACTIVE, as UpdateServicePrimaryTaskSet; a
+   * CODE_DEPLOY service takes the set's task definition as its own. Both sets keep their tasks.
+   * @throws Error when there is no such set; InvalidParameterException for a DRAINING one.
+   */
+  shiftTraffic(cluster: string, service: string, taskSet?: string): SimTaskSet {
+    const s = this.serviceOf(cluster, service);
+    const set =
+      taskSet === undefined
+        ? s.taskSets?.filter((x) => x.status === 'ACTIVE').at(-1)
+        : findTaskSet(s, taskSet);
+    if (!set) throw new Error(`sim: shiftTraffic: '${service}' has no task set ${taskSet ?? 'ACTIVE'}.`);
+    setPrimaryTaskSet(this.ecs, set);
+    return set;
+  }
+
+  /**
+   * DeleteTaskSet (CodeDeploy blue/green, step 3, after the original set's termination wait): the set
+   * (id or ARN) becomes DRAINING, its computed desired count 0; the scheduler stops its tasks and the set
+   * is gone once the last has stopped. The PRIMARY set needs `force`.
+   * @throws Error when there is no such set; InvalidParameterException for the PRIMARY one without force.
+   */
+  deleteTaskSet(
+    cluster: string,
+    service: string,
+    taskSet: string,
+    opts: { force?: boolean } = {},
+  ): SimTaskSet {
+    const s = this.serviceOf(cluster, service);
+    const set = findTaskSet(s, taskSet);
+    if (!set) throw new Error(`sim: deleteTaskSet: '${service}' has no task set '${taskSet}'.`);
+    deleteTaskSet(this.ecs, set, opts.force ?? false);
+    return set;
+  }
+
+  /**
+   * UpdateTaskSet: the set's scale becomes `percent` (0–100) of the service's desired count; the scheduler
+   * starts or stops its tasks to ⌈desired × percent / 100⌉.
+   * @throws Error when there is no such set; InvalidParameterException for a scale outside 0–100.
+   */
+  updateTaskSetScale(cluster: string, service: string, taskSet: string, percent: number): SimTaskSet {
+    const s = this.serviceOf(cluster, service);
+    const set = findTaskSet(s, taskSet);
+    if (!set) throw new Error(`sim: updateTaskSetScale: '${service}' has no task set '${taskSet}'.`);
+    updateTaskSetScale(this.ecs, set, percent);
+    return set;
+  }
+
+  private serviceOf(cluster: string, service: string): SimService {
+    const s = this.ecs.cluster(cluster)?.services.get(service);
+    if (!s) throw new Error(`sim: service '${cluster}/${service}' does not exist.`);
+    return s;
   }
 
   /** A load trace: desired count of a service at given times (seconds since start). */

@@ -1,6 +1,7 @@
 /**
  * ECS write API: UpdateContainerInstancesState (≤ 10 instances per call), UpdateService (desiredCount,
- * deployment configuration, placement strategy), RunTask (count 1–10), StopTask, TagResource,
+ * deployment configuration, placement strategy; a task definition or forceNewDeployment only for the ECS
+ * deployment controller), RunTask (count 1–10), StopTask, TagResource,
  * PutAttributes (container-instance targets; ≤ 10 attributes per call and ≤ 10 custom ones per resource).
  */
 import type {
@@ -16,7 +17,13 @@ import { checkBatch } from '../core/paginate.js';
 import { type CommandTable, command } from '../core/registry.js';
 import { type EcsWorld, effectiveServiceStrategy } from './ecs-world.js';
 import { requireCluster, serviceName } from './lookup.js';
-import type { PlacementConstraint, PlacementStrategy, SimTask } from './model.js';
+import type {
+  PlacementConstraint,
+  PlacementStrategy,
+  SimService,
+  SimTask,
+  SimTaskDefinition,
+} from './model.js';
 import { chooseInstance } from './placement.js';
 import { containerInstanceShape, serviceShape, taskShape } from './shapes.js';
 
@@ -86,6 +93,7 @@ export const ecsWriteApi = (world: EcsWorld): CommandTable => ({
     // A new task definition (or forceNewDeployment) starts a rolling update (world.deploy); checked
     // before anything changes.
     const td = i.taskDefinition === undefined ? undefined : world.taskDefinition(i.taskDefinition);
+    if (s.taskSets) refuseTaskSetServiceChange(s, i, td);
     if (i.taskDefinition !== undefined && !td)
       throw awsError('ecs', 'ClientException', 'Unable to describe task definition.');
     if (i.desiredCount !== undefined) {
@@ -108,7 +116,7 @@ export const ecsWriteApi = (world: EcsWorld): CommandTable => ({
       s.declaredPlacementStrategy = [...(i.placementStrategy as PlacementStrategy[])];
       s.placementStrategy = effectiveServiceStrategy(s.declaredPlacementStrategy);
     }
-    if ((td && td !== s.taskDefinition) || i.forceNewDeployment) world.deploy(s, td ?? s.taskDefinition);
+    if ((td && td !== s.taskDefinition) || i.forceNewDeployment) world.deploy(s, td ?? s.taskDefinition!);
     world.requestReconcile(c);
     return { service: serviceShape(s, false) };
   }),
@@ -163,6 +171,46 @@ export const ecsWriteApi = (world: EcsWorld): CommandTable => ({
     );
   }),
 });
+
+/**
+ * UpdateService on a CODE_DEPLOY or EXTERNAL service changes only the desired count, the deployment
+ * configuration, the health check grace period and the placement strategy and constraints (ECS API
+ * reference, UpdateService): a new task definition goes through a new CodeDeploy deployment or task set;
+ * so do the network configuration, load balancers, platform version and capacity provider strategy.
+ * @throws InvalidParameterException
+ */
+const refuseTaskSetServiceChange = (
+  s: SimService,
+  i: UpdateServiceCommandInput,
+  td: SimTaskDefinition | undefined,
+): void => {
+  const controller = s.deploymentController ?? 'ECS';
+  const via =
+    controller === 'CODE_DEPLOY'
+      ? 'Use AWS CodeDeploy to trigger a new deployment.'
+      : 'Create a new task set.';
+  if (i.taskDefinition !== undefined && (!td || td !== s.taskDefinition))
+    throw awsError(
+      'ecs',
+      'InvalidParameterException',
+      `Unable to update task definition on services with a ${controller} deployment controller. ${via}`,
+    );
+  if (i.forceNewDeployment)
+    throw awsError(
+      'ecs',
+      'InvalidParameterException',
+      `Cannot force a new deployment on services with a ${controller} deployment controller. ${via}`,
+    );
+  const fixed = (
+    ['networkConfiguration', 'loadBalancers', 'platformVersion', 'capacityProviderStrategy'] as const
+  ).find((k) => i[k] !== undefined);
+  if (fixed)
+    throw awsError(
+      'ecs',
+      'InvalidParameterException',
+      `Unable to update ${fixed} on services with a ${controller} deployment controller. ${via}`,
+    );
+};
 
 /** Options of a standalone RunTask (setup API and RunTask). */
 export interface RunTaskOptions {

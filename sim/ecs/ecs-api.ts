@@ -26,11 +26,13 @@ import type { EcsWorld } from './ecs-world.js';
 import { requireCluster, serviceName } from './lookup.js';
 import { compileQuery } from './query.js';
 import { clusterShape, containerInstanceShape, serviceShape, tagList, taskShape } from './shapes.js';
+import { taskSetApi } from './task-set-api.js';
 
 /** The ECS command table. */
 export const ecsApi = (world: EcsWorld): CommandTable => ({
   ...ecsWriteApi(world),
   ...coexistEcsApi(world),
+  ...taskSetApi(world),
 
   ListClusters: command<ListClustersCommandInput>((i) => {
     const arns = [...world.clusters.values()].filter((c) => c.status === 'ACTIVE').map((c) => c.arn);

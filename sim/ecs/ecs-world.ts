@@ -8,6 +8,7 @@ import { SIM_VPC, simSubnet } from '../core/subnets.js';
 import { serviceProviderStrategy } from './capacity-providers.js';
 import { containerInstanceEvent, taskEvent } from './ecs-events.js';
 import type {
+  DeploymentControllerType,
   PlacementConstraint,
   PlacementStrategy,
   SimCluster,
@@ -20,13 +21,23 @@ import { compileQuery } from './query.js';
 import type { TaskDefinitionSpec } from './resources.js';
 import { addReservation, agentPorts, eniFacts, type InstanceTypeSpec } from './resources.js';
 import { buildTaskDefinition, type RawTaskDefinitionInput } from './task-definitions.js';
+import { createTaskSet } from './task-sets.js';
 
 /** A service in the setup API. Percentages per the ECS deployment configuration. */
 export interface ServiceSpec {
   cluster: string;
   name: string;
-  /** Family, `family:revision` or ARN. */
-  taskDefinition: string;
+  /**
+   * Family, `family:revision` or ARN. Required, except for the EXTERNAL deployment controller (whose
+   * tasks come from the task definitions of its task sets).
+   */
+  taskDefinition?: string;
+  /**
+   * CreateService's `deploymentController` (absent: `ECS`, rolling updates). `CODE_DEPLOY`: ECS creates
+   * the service's first task set (PRIMARY, scale 100 %) with its task definition; `EXTERNAL`: no task
+   * set until one is created (task-sets.ts). Both: REPLICA only.
+   */
+  deploymentController?: { type: DeploymentControllerType };
   /** Ignored for DAEMON. */
   desiredCount?: number;
   schedulingStrategy?: 'REPLICA' | 'DAEMON';
@@ -165,20 +176,37 @@ export class EcsWorld {
     const cluster = this.cluster(spec.cluster);
     if (!cluster)
       throw new Error(`sim: createService: cluster '${spec.cluster}' does not exist; createCluster first.`);
-    const td = this.taskDefinition(spec.taskDefinition);
-    if (!td)
+    const controller = spec.deploymentController?.type;
+    const withSets = controller === 'CODE_DEPLOY' || controller === 'EXTERNAL';
+    if (controller !== undefined && !withSets && controller !== 'ECS')
+      throw new Error(
+        `sim: createService '${spec.name}': unknown deployment controller '${String(controller)}'.`,
+      );
+    const td = spec.taskDefinition === undefined ? undefined : this.taskDefinition(spec.taskDefinition);
+    if (spec.taskDefinition !== undefined && !td)
       throw new Error(`sim: createService: task definition '${spec.taskDefinition}' is not registered.`);
+    if (!td && controller !== 'EXTERNAL')
+      throw new Error(
+        `sim: createService '${spec.name}': a task definition is required (only an EXTERNAL service may have none).`,
+      );
     const daemon = spec.schedulingStrategy === 'DAEMON';
-    if (spec.subnets && !td.awsvpc) {
+    // CreateService: "The DAEMON scheduling strategy does not support CODE_DEPLOY or EXTERNAL".
+    if (daemon && withSets)
+      throw new Error(
+        `sim: createService '${spec.name}': a DAEMON service uses the ECS deployment controller.`,
+      );
+    if (spec.subnets && td && !td.awsvpc) {
       throw new Error(`sim: createService: '${spec.name}': subnets are for the awsvpc network mode only.`);
     }
-    const placementConstraints = checkedConstraints(spec, td.placementConstraints.length);
+    const placementConstraints = checkedConstraints(spec, td?.placementConstraints.length ?? 0);
     const now = this.ctx.clock.nowMs;
     const service: SimService = {
       name: spec.name,
       arn: this.arn(`service/${cluster.name}/${spec.name}`),
       cluster,
-      taskDefinition: td,
+      ...(td ? { taskDefinition: td } : {}),
+      ...(controller ? { deploymentController: controller } : {}),
+      ...(withSets ? { taskSets: [] } : {}),
       desiredCount: daemon ? 0 : (spec.desiredCount ?? 0),
       schedulingStrategy: daemon ? 'DAEMON' : 'REPLICA',
       placementStrategy: daemon ? [] : effectiveServiceStrategy(spec.placementStrategy),
@@ -190,7 +218,8 @@ export class EcsWorld {
       maximumPercent: spec.maximumPercent ?? (daemon ? 100 : 200),
       status: 'ACTIVE',
       createdAt: now,
-      deploymentId: this.deploymentId(),
+      // A service with task sets has no deployment (and draws no deployment id).
+      deploymentId: withSets ? '' : this.newDeploymentId(),
       deploymentCreatedAt: now,
       previousDeployments: [],
       tags: { ...spec.tags },
@@ -199,12 +228,14 @@ export class EcsWorld {
       failedTasks: 0,
     };
     cluster.services.set(spec.name, service);
+    if (controller === 'CODE_DEPLOY' && td)
+      createTaskSet(this, service, { taskDefinition: td, scale: 100, status: 'PRIMARY' });
     this.requestReconcile(cluster);
     return service;
   }
 
-  /** A new deployment id (`ecs-svc/` and 19 digits, as ECS shows them). */
-  private deploymentId(): string {
+  /** A new deployment (or task set) id (`ecs-svc/` and 19 digits, as ECS shows them). */
+  newDeploymentId(): string {
     return `ecs-svc/${String(this.ctx.rng.int(1e9)).padStart(9, '0')}${String(this.ctx.rng.int(1e10)).padStart(10, '0')}`;
   }
 
@@ -214,14 +245,16 @@ export class EcsWorld {
    * definition resets the start throttle (ecs-facts §3.4). The rolling update itself is the scheduler's.
    */
   deploy(s: SimService, td: SimTaskDefinition): void {
+    if (s.taskSets)
+      throw new Error(`sim: deploy: service '${s.name}' deploys through task sets, not deployments.`);
     const old = s.deploymentId;
     if ([...s.tasks].some((t) => t.startedBy === old))
       s.previousDeployments.push({
         id: old,
-        taskDefinition: s.taskDefinition,
+        taskDefinition: s.taskDefinition!,
         createdAt: s.deploymentCreatedAt,
       });
-    s.deploymentId = this.deploymentId();
+    s.deploymentId = this.newDeploymentId();
     s.deploymentCreatedAt = this.ctx.clock.nowMs;
     s.taskDefinition = td;
     s.failedTasks = 0;

@@ -118,7 +118,22 @@ export interface SimService {
   name: string;
   arn: string;
   cluster: SimCluster;
-  taskDefinition: SimTaskDefinition;
+  /**
+   * The task definition the service runs. Always set for the rolling (`ECS`) controller; a CODE_DEPLOY
+   * service's follows its PRIMARY task set; an EXTERNAL service may have none (its task sets name theirs).
+   */
+  taskDefinition?: SimTaskDefinition;
+  /**
+   * The deployment controller as given to CreateService (absent: not given, which is `ECS`). DescribeServices
+   * returns `deploymentController` only when it was given.
+   */
+  deploymentController?: DeploymentControllerType;
+  /**
+   * CODE_DEPLOY and EXTERNAL services only (absent for `ECS`): their task sets, which hold the service's
+   * tasks instead of deployments (task-sets.ts). PRIMARY, ACTIVE and DRAINING ones; a DRAINING set leaves the
+   * list once its last task has stopped.
+   */
+  taskSets?: SimTaskSet[];
   desiredCount: number;
   schedulingStrategy: 'REPLICA' | 'DAEMON';
   /**
@@ -140,7 +155,10 @@ export interface SimService {
   maximumPercent: number;
   status: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
   createdAt: number;
-  /** The PRIMARY deployment: its id (tasks it starts carry it as `startedBy`) and when it was created. */
+  /**
+   * The PRIMARY deployment: its id (tasks it starts carry it as `startedBy`) and when it was created. Empty
+   * for a service with task sets (it has no deployment).
+   */
   deploymentId: string;
   deploymentCreatedAt: number;
   /**
@@ -168,6 +186,45 @@ export interface SimDeployment {
   id: string;
   taskDefinition: SimTaskDefinition;
   createdAt: number;
+}
+
+/** A service's deployment controller (ECS `DeploymentController.type`; this simulator models no other). */
+export type DeploymentControllerType = 'ECS' | 'CODE_DEPLOY' | 'EXTERNAL';
+
+/** Task set status values (ECS `TaskSet.status`). */
+export type TaskSetStatus = 'PRIMARY' | 'ACTIVE' | 'DRAINING';
+
+/**
+ * One task set of a CODE_DEPLOY or EXTERNAL service (ECS API reference, `TaskSet`): a group of the
+ * service's tasks of one task definition, kept by the scheduler at ⌈service desiredCount × scale %⌉ tasks
+ * (`computedDesiredCount`), independently of the service's other sets. Its tasks carry its id as `startedBy`.
+ */
+export interface SimTaskSet {
+  /** `ecs-svc/` and 19 digits, as deployment ids. */
+  id: string;
+  /** `arn:aws:ecs:<region>:<account>:task-set/<cluster>/<service>/<id>`. */
+  arn: string;
+  service: SimService;
+  taskDefinition: SimTaskDefinition;
+  status: TaskSetStatus;
+  /** `scale.value`, percent of the service's desired count (0–100; unit PERCENT). */
+  scale: number;
+  /** Who created it: `CodeDeploy` for CodeDeploy's sets; absent for those created otherwise. */
+  startedBy?: string;
+  /** CreateTaskSet `externalId` (an EXTERNAL controller's own reference, e.g. a CodeDeploy deployment id). */
+  externalId?: string;
+  /** Its own capacity provider strategy (empty: its launch type, else the service's placement target). */
+  capacityProviderStrategy: CapacityProviderStrategyItem[];
+  /** `EC2` when given to CreateTaskSet. */
+  launchType?: 'EC2';
+  /** `awsvpc`: its own task ENI subnets (absent: the service's). */
+  subnets?: string[];
+  tags: Record<string, string>;
+  createdAt: number;
+  updatedAt: number;
+  /** As of the last scheduler pass (see task-set-scheduler.ts). */
+  stabilityStatus: 'STEADY_STATE' | 'STABILIZING';
+  stabilityStatusAt: number;
 }
 
 /** One item of a capacity provider strategy (ECS `CapacityProviderStrategyItem`). */

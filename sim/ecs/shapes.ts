@@ -4,6 +4,8 @@
  */
 import { clusterCapacityProviders, defaultCapacityProviderStrategy } from './capacity-providers.js';
 import type { Reservation, SimCluster, SimContainerInstance, SimService, SimTask } from './model.js';
+import { orderedTaskSets, taskSetShape } from './task-set-shape.js';
+import { tasksBySet } from './task-sets.js';
 
 /** `Tag[]` from a record. */
 /** The ECS agent version every simulated container instance reports (`versionInfo.agentVersion`). */
@@ -214,7 +216,7 @@ const deploymentsOf = (s: SimService, desired: number) => {
     {
       id: s.deploymentId,
       status: 'PRIMARY',
-      taskDefinition: s.taskDefinition.arn,
+      taskDefinition: s.taskDefinition!.arn,
       desiredCount: desired,
       pendingCount: primary.pending,
       runningCount: primary.running,
@@ -243,13 +245,23 @@ const deploymentsOf = (s: SimService, desired: number) => {
   ];
 };
 
-/** DescribeServices item (`tags` only when `include: ['TAGS']`). */
+/** A service's task sets (DescribeServices `taskSets`), PRIMARY first. */
+const taskSetsOf = (s: SimService) => {
+  const bySet = tasksBySet(s);
+  return orderedTaskSets(s).map((set) => taskSetShape(set, false, bySet));
+};
+
 /** A service's launch type, or its capacity provider strategy (DescribeServices shows one or the other). */
 const launchOf = (s: SimService): { launchType: 'EC2' } | { capacityProviderStrategy: object[] } =>
   s.capacityProviderStrategy.length > 0
     ? { capacityProviderStrategy: s.capacityProviderStrategy.map((i) => ({ ...i })) }
     : { launchType: 'EC2' };
 
+/**
+ * DescribeServices item (`tags` only when `include: ['TAGS']`). A CODE_DEPLOY or EXTERNAL service lists
+ * `taskSets` and no deployments; `taskDefinition` only when it has one (an EXTERNAL service may not);
+ * `deploymentController` only when CreateService was given one.
+ */
 export const serviceShape = (s: SimService, withTags: boolean) => {
   let running = 0;
   let pending = 0;
@@ -269,13 +281,15 @@ export const serviceShape = (s: SimService, withTags: boolean) => {
     runningCount: running,
     pendingCount: pending,
     ...launchOf(s),
-    taskDefinition: s.taskDefinition.arn,
+    ...(s.taskDefinition ? { taskDefinition: s.taskDefinition.arn } : {}),
     deploymentConfiguration: {
       deploymentCircuitBreaker: { enable: false, rollback: false },
       maximumPercent: s.maximumPercent,
       minimumHealthyPercent: s.minimumHealthyPercent,
     },
-    deployments: deploymentsOf(s, desired),
+    ...(s.deploymentController ? { deploymentController: { type: s.deploymentController } } : {}),
+    ...(s.taskSets ? { taskSets: taskSetsOf(s) } : {}),
+    deployments: s.taskSets ? [] : deploymentsOf(s, desired),
     events: s.events
       .slice(0, 100)
       .map((e) => ({ id: e.id, createdAt: new Date(e.createdAt), message: e.message })),

@@ -8,6 +8,7 @@ import type { AsgWorld } from '../asg/asg-world.js';
 import type { EcsWorld } from '../ecs/ecs-world.js';
 import type { Reservation } from '../ecs/model.js';
 import type { InstanceTypeSpec } from '../ecs/resources.js';
+import { computedDesiredCount, tasksBySet } from '../ecs/task-sets.js';
 
 /** Demand of tasks of one reservation size. Units: CPU units, MiB. */
 export interface DemandItem extends Reservation {
@@ -146,6 +147,20 @@ export class Timeline {
       }
       for (const s of c.services.values()) {
         if (s.status !== 'ACTIVE') continue;
+        if (s.taskSets) {
+          // Task sets: each is wanted at its computed desired count (two full sets during blue/green).
+          const bySet = tasksBySet(s);
+          for (const set of s.taskSets) {
+            const wanted = computedDesiredCount(s, set);
+            e.tasksDesired += wanted;
+            let live = 0;
+            for (const t of bySet.get(set) ?? [])
+              if (t.desiredStatus === 'RUNNING' && t.instance.status === 'ACTIVE') live++;
+            e.tasksUnplaced += Math.max(0, wanted - live);
+            addDemand(set.taskDefinition.reservation, wanted);
+          }
+          continue;
+        }
         let desired = s.desiredCount;
         if (s.schedulingStrategy === 'DAEMON') {
           desired = 0;
@@ -155,7 +170,7 @@ export class Timeline {
         let live = 0;
         for (const t of s.tasks) if (t.desiredStatus === 'RUNNING' && t.instance.status === 'ACTIVE') live++;
         e.tasksUnplaced += Math.max(0, desired - live);
-        addDemand(s.taskDefinition.reservation, desired);
+        addDemand(s.taskDefinition!.reservation, desired);
       }
     }
     const demandList = [...demand.values()];

@@ -8,6 +8,7 @@ import { maxResources, type Resources, ZERO } from '../../shared/core/capacity/i
 import type { PlacementItem } from '../../shared/core/placement/index.js';
 import type { SimAsg } from '../asg/model.js';
 import type { Reservation, SimCluster, SimService } from '../ecs/model.js';
+import { computedDesiredCount, tasksBySet } from '../ecs/task-sets.js';
 import type { ObservedInstance, PolicyObservation } from './types.js';
 
 const toResources = (r: Reservation): Resources => ({ CPU: r.cpu, MEMORY: r.memory, GPU: r.gpu });
@@ -37,9 +38,9 @@ export const observeSim = (
   const replicas = services.filter((s) => s.schedulingStrategy !== 'DAEMON' && takes(s));
   const daemonReservation = daemons.reduce<Resources>(
     (acc, s) => ({
-      CPU: acc.CPU + s.taskDefinition.reservation.cpu,
-      MEMORY: acc.MEMORY + s.taskDefinition.reservation.memory,
-      GPU: acc.GPU + s.taskDefinition.reservation.gpu,
+      CPU: acc.CPU + s.taskDefinition!.reservation.cpu,
+      MEMORY: acc.MEMORY + s.taskDefinition!.reservation.memory,
+      GPU: acc.GPU + s.taskDefinition!.reservation.gpu,
     }),
     ZERO,
   );
@@ -74,7 +75,20 @@ export const observeSim = (
   const provisioning: PlacementItem[] = [];
   let largestTask: Resources = ZERO;
   for (const s of replicas) {
-    const size = toResources(s.taskDefinition.reservation);
+    if (s.taskSets) {
+      // Task sets (CODE_DEPLOY, EXTERNAL): each set is its own demand, at its computed desired count.
+      const bySet = tasksBySet(s);
+      for (const set of s.taskSets) {
+        const wanted = computedDesiredCount(s, set);
+        const size = toResources(set.taskDefinition.reservation);
+        if (wanted > 0) largestTask = maxResources(largestTask, size);
+        let live = 0;
+        for (const t of bySet.get(set) ?? []) if (t.desiredStatus === 'RUNNING') live++;
+        if (wanted > live) provisioning.push({ label: s.name, reservation: size, count: wanted - live });
+      }
+      continue;
+    }
+    const size = toResources(s.taskDefinition!.reservation);
     // The threshold an operator computes from the services that run: a service at 0 desired (a batch
     // between bursts) does not set it, or its task would hold an instance-sized hole all day.
     if (s.desiredCount > 0) largestTask = maxResources(largestTask, size);

@@ -62,7 +62,9 @@ export const snapshotShape = (
   const services: BenchService[] = snapshot.services
     .filter((s) => s.status === 'ACTIVE' && !runsOffEc2(snapshot, s))
     .map((s) => {
-      const r = reservationOf(s.taskDefinition ?? s.deployments[0]?.taskDefinition ?? '') ?? {
+      // An EXTERNAL service may name no task definition: its (first) task set's is the size of its tasks.
+      const td = s.taskDefinition ?? s.deployments[0]?.taskDefinition ?? s.taskSets?.[0]?.taskDefinition;
+      const r = reservationOf(td ?? '') ?? {
         cpu: 0,
         memory: 0,
       };

@@ -4,6 +4,8 @@
  * ARNs, services, the snapshot's tasks when it has them, Auto Scaling groups with their instances
  * (same ids, states, protection) and ECS scalable targets.
  *
+ * CODE_DEPLOY and EXTERNAL services keep their deployment controller and task sets (seed-task-sets.ts).
+ *
  * Capacity providers: each provider of the snapshot whose Auto Scaling group is seeded is created (with
  * its managed scaling and termination protection settings, and ECS's `AmazonECSManaged` tag), the
  * cluster's default strategy and the services' strategies are kept, and each container instance keeps the
@@ -26,6 +28,7 @@ import type { EcsWorld, ServiceSpec } from '../ecs/ecs-world.js';
 import type { SimContainerInstance } from '../ecs/model.js';
 import { type InstanceTypeSpec, instanceType } from '../ecs/resources.js';
 import type { RawTaskDefinitionInput } from '../ecs/task-definitions.js';
+import { seedTaskDefinitionOf, seedTaskSets, taskSetControllerOf } from './seed-task-sets.js';
 
 /**
  * Runs one seeding step the simulator may refuse under ECS's own rules (sim/ecs/resources.ts: a task
@@ -313,11 +316,17 @@ export const seedFromSnapshot = (
   const offEc2 = snap.services.filter((s) => s.status === 'ACTIVE' && runsOffEc2(snap, s));
   for (const s of snap.services) {
     if (s.status !== 'ACTIVE' || offEc2.includes(s)) continue;
+    const controller = taskSetControllerOf(s);
+    const taskDefinition = controller
+      ? seedTaskDefinitionOf(s)
+      : (s.taskDefinition ?? s.deployments[0]?.taskDefinition ?? '');
     seedStep(`service ${s.serviceName}`, () =>
       sim.createService({
         cluster: clusterName,
         name: s.serviceName,
-        taskDefinition: s.taskDefinition ?? s.deployments[0]?.taskDefinition ?? '',
+        ...(taskDefinition !== undefined ? { taskDefinition } : {}),
+        // CODE_DEPLOY and EXTERNAL services keep their controller and task sets (seed-task-sets.ts).
+        ...(controller ? { deploymentController: { type: controller } } : {}),
         desiredCount: 0,
         schedulingStrategy: s.schedulingStrategy === 'DAEMON' ? 'DAEMON' : 'REPLICA',
         // An awsvpc service keeps its subnets (its hosts must be in their AZs).
@@ -343,6 +352,10 @@ export const seedFromSnapshot = (
         tags: Object.fromEntries((s.tags ?? []).map((t) => [t.key ?? '', t.value ?? ''])),
       }),
     );
+    if (controller) {
+      const svc = sim.ecs.cluster(clusterName)!.services.get(s.serviceName)!;
+      seedStep(`the task sets of service ${s.serviceName}`, () => seedTaskSets(sim.ecs, svc, s));
+    }
   }
   const cluster = sim.ecs.cluster(clusterName)!;
   for (const t of snap.tasks ?? []) {
