@@ -159,6 +159,11 @@ export interface World {
     bigger: boolean;
     minimumHealthyPercent: number;
     maximumPercent: number;
+    /**
+     * From seed 380001: the service uses CodeDeploy's blue/green controller (`CODE_DEPLOY`) and the new
+     * revision comes as a replacement task set at 100 % (see `blueGreen`), not a rolling update.
+     */
+    blueGreen?: boolean;
   };
   /**
    * EC2 has no capacity for the types group `group` launches (InsufficientInstanceCapacity, every AZ),
@@ -343,7 +348,7 @@ export const drawWorld = (seed: number): World => {
   }
   // Drawn last again: a rolling update of one service, with the deployment configurations operators use
   // (100 / 200 is ECS's default; 100 / 150 with one task cannot move — ECS's own dead end, left to it).
-  const deploy =
+  const deploy: World['deploy'] =
     r() < 0.25
       ? {
           at: 300 + Math.floor(r() * 900),
@@ -418,6 +423,9 @@ export const drawWorld = (seed: number): World => {
           return types ? { group, types, ...(seconds === undefined ? {} : { seconds }) } : undefined;
         })()
       : undefined;
+  // From seed 380001, drawn last: half the deployments are CodeDeploy blue/green (docs/placement.md
+  // "Task sets"); earlier seeds keep their shape.
+  if (seed > 380000 && deploy && r() < 0.5) deploy.blueGreen = true;
   return {
     seed,
     groups,
@@ -448,6 +456,39 @@ const deployedDefinition = (world: World, s: WorldService): TaskDefinition & { f
   return td.cpu !== undefined
     ? { ...td, cpu: Math.min(4096, td.cpu * 2) }
     : { ...td, containers: [{ ...c!, cpu: Math.min(4096, (c?.cpu ?? 0) * 2) }, ...rest] };
+};
+
+/**
+ * A world's deployment of `service`'s new revision (registered already): a rolling update (UpdateService,
+ * as a deploy pipeline calls it), or CodeDeploy's blue/green steps — the replacement task set at 100 %
+ * beside the original; once all its tasks run (CodeDeploy waits for the set to be stable), the traffic
+ * shift (UpdateServicePrimaryTaskSet); two minutes later (the original revision's termination wait) the
+ * original set's deletion. The checks run every 30 s.
+ */
+const deployRevision = async (sim: Sim, world: World, service: string): Promise<void> => {
+  if (!world.deploy?.blueGreen) {
+    await sim.call('ecs', 'UpdateService', { cluster: CLUSTER, service, taskDefinition: service });
+    return;
+  }
+  const svc = sim.ecs.cluster(CLUSTER)!.services.get(service)!;
+  const blue = svc.taskSets?.find((t) => t.status === 'PRIMARY');
+  const green = sim.startBlueGreen(CLUSTER, service, service);
+  const stable = () =>
+    [...svc.tasks].filter((t) => t.startedBy === green.id && t.lastStatus === 'RUNNING').length >=
+    Math.ceil((svc.desiredCount * green.scale) / 100);
+  const check = () => {
+    if (green.status !== 'ACTIVE') return;
+    if (!stable()) {
+      sim.clock.after(30, 'driver', check);
+      return;
+    }
+    sim.shiftTraffic(CLUSTER, service, green.id);
+    if (blue)
+      sim.clock.after(120, 'driver', () => {
+        sim.deleteTaskSet(CLUSTER, service, blue.id);
+      });
+  };
+  sim.clock.after(30, 'driver', check);
 };
 
 /** The project's functions that act on clusters (the report only reads). */
@@ -634,6 +675,7 @@ const populate = (sim: Sim, world: World, desired: (s: WorldService) => number):
         ? {
             minimumHealthyPercent: world.deploy.minimumHealthyPercent,
             maximumPercent: world.deploy.maximumPercent,
+            ...(world.deploy.blueGreen ? { deploymentController: { type: 'CODE_DEPLOY' as const } } : {}),
           }
         : {}),
     });
@@ -705,7 +747,7 @@ const reference = async (world: World): Promise<Map<string, number> & { rolledOu
     const svc = d ? world.services[d.service] : undefined;
     if (!d || !svc) return new Map(world.services.map((s) => [s.name, running(sim, s.name)]));
     sim.registerTaskDefinition(deployedDefinition(world, svc));
-    await sim.call('ecs', 'UpdateService', { cluster: CLUSTER, service: svc.name, taskDefinition: svc.name });
+    await deployRevision(sim, world, svc.name);
     await sim.runFor(900);
     const service = sim.ecs.cluster(CLUSTER)!.services.get(svc.name)!;
     const old = [...service.tasks].filter((t) => t.taskDefinition !== service.taskDefinition).length;
@@ -894,11 +936,7 @@ export const runWorld = async (
     if (deployment && deployedService) {
       sim.at(deployment.at, async () => {
         sim.registerTaskDefinition(deployedDefinition(world, deployedService));
-        await sim.call('ecs', 'UpdateService', {
-          cluster: CLUSTER,
-          service: deployedService.name,
-          taskDefinition: deployedService.name,
-        });
+        await deployRevision(sim, world, deployedService.name);
       });
     }
     // The functions as serverless.yml deploys them: the dispatcher's tick and the cluster queue, the
