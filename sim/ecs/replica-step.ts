@@ -42,6 +42,13 @@ export interface ReplicaGroup {
   /** What each new task needs (asked once per task placed). */
   request: () => PlacementRequest;
   place: PlaceOptions;
+  /**
+   * A task set's step: minimumHealthyPercent and maximumPercent bound the tasks of the whole service
+   * ("the number of the tasks in the service that remain in the RUNNING state while the container
+   * instances are in the DRAINING state", ECS API reference `DeploymentConfiguration`), not the set's:
+   * `minHealthy` and `maxTotal` for the service, and its tasks outside this group (other sets).
+   */
+  service?: { minHealthy: number; maxTotal: number; othersRunning: number; othersLive: number };
 }
 
 /** What {@link keepReplicas} did: the tasks it kept and started, and why it stopped placing, if it did. */
@@ -83,8 +90,10 @@ export const keepReplicas = (world: EcsWorld, s: SimService, g: ReplicaGroup): R
   }
 
   // Stop draining RUNNING tasks while the healthy (RUNNING) count stays at or above the minimum.
-  const minHealthy = Math.ceil((desired * s.minimumHealthyPercent) / 100);
-  let healthy = good.filter((t) => t.lastStatus === 'RUNNING').length + drainingRunning.length;
+  const sv = g.service;
+  const minHealthy = sv ? sv.minHealthy : Math.ceil((desired * s.minimumHealthyPercent) / 100);
+  let healthy =
+    (sv?.othersRunning ?? 0) + good.filter((t) => t.lastStatus === 'RUNNING').length + drainingRunning.length;
   let remainingDraining = drainingRunning.length;
   for (const t of drainingRunning) {
     if (healthy - 1 >= minHealthy) {
@@ -95,7 +104,9 @@ export const keepReplicas = (world: EcsWorld, s: SimService, g: ReplicaGroup): R
   }
 
   // Start tasks: up to desired on ACTIVE instances, within maximumPercent while draining ones remain.
-  const maxTotal = Math.max(desired, Math.floor((desired * s.maximumPercent) / 100));
+  const maxTotal = sv
+    ? sv.maxTotal - sv.othersLive
+    : Math.max(desired, Math.floor((desired * s.maximumPercent) / 100));
   let toStart = Math.max(0, Math.min(desired - good.length, maxTotal - good.length - remainingDraining));
   toStart = throttle(world, s, toStart);
   // The group's tasks per instance and the instances' buckets, looked up once for the whole loop:

@@ -4,9 +4,11 @@
  *  - each set is kept at its computedDesiredCount, independently of the others (during a blue/green
  *    deployment both sets are at 100 %: the service runs twice its desired count);
  *  - minimumHealthyPercent and maximumPercent only bound the replacement of tasks on DRAINING container
- *    instances; they never cap a set's size. *Interpretation*: they apply per set, to its computed desired
- *    count (AWS says "tasks in the service"; per service, a 200 % maximum would block every replacement
- *    while two sets run at 100 %);
+ *    instances, over the tasks of the whole service as AWS words it ("the number of the tasks in the
+ *    service that remain in the RUNNING state while the container instances are in the DRAINING state",
+ *    `DeploymentConfiguration`); they never cap a set's size (the ceiling is at least the sets' computed
+ *    counts together). While two sets run at 100 % under a 200 % maximum, a task on a DRAINING instance is
+ *    stopped first (within minimumHealthyPercent), then replaced;
  *  - a DRAINING set's tasks are stopped (its computed desired count is 0); the set is gone once its last
  *    task is STOPPED;
  *  - a set's tasks carry its id as `startedBy`, `group` `service:<name>`, the service's placement strategy
@@ -29,9 +31,21 @@ export const reconcileTaskSets = (world: EcsWorld, s: SimService): boolean => {
   const bySet = tasksBySet(s);
   let unplaced = false;
   let short = false;
+  const wanted = s.taskSets.reduce((n, set) => n + computedDesiredCount(s, set), 0);
+  const minHealthy = Math.ceil((s.desiredCount * s.minimumHealthyPercent) / 100);
+  const maxTotal = Math.max(wanted, Math.floor((s.desiredCount * s.maximumPercent) / 100));
   for (const set of s.taskSets) {
     const desired = computedDesiredCount(s, set);
+    // The service's other tasks as they stand now (earlier sets of this pass may have changed them).
+    let othersRunning = 0;
+    let othersLive = 0;
+    for (const t of s.tasks)
+      if (t.desiredStatus === 'RUNNING' && t.startedBy !== set.id) {
+        othersLive++;
+        if (t.lastStatus === 'RUNNING') othersRunning++;
+      }
     const result = keepReplicas(world, s, {
+      service: { minHealthy, maxTotal, othersRunning, othersLive },
       tasks: (bySet.get(set) ?? []).filter((t) => t.desiredStatus === 'RUNNING'),
       desired,
       outdated: () => false,

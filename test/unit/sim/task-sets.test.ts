@@ -226,6 +226,38 @@ describe('sim: CODE_DEPLOY services', () => {
   });
 });
 
+describe('sim: minimumHealthyPercent and maximumPercent bound the whole service, not each set', () => {
+  it('moves a task off a DRAINING instance at 100 / 100 while two sets run (stop first, then replace)', async () => {
+    // "…the number of the tasks in the service that remain in the RUNNING state while the container
+    // instances are in the DRAINING state" (DeploymentConfiguration): 4 RUNNING, 2 desired — one may stop.
+    // Per set (2 RUNNING of 2 at 100 %) nothing could.
+    sim = world();
+    sim.createService({
+      cluster: 'c',
+      name: 'web',
+      taskDefinition: 'web:1',
+      desiredCount: 2,
+      minimumHealthyPercent: 100,
+      maximumPercent: 100,
+      deploymentController: { type: 'CODE_DEPLOY' },
+      placementStrategy: [{ type: 'spread', field: 'instanceId' }],
+    });
+    sim.startBlueGreen('c', 'web', 'web:2');
+    await sim.runFor(60);
+    const victim = [...sim.ecs.cluster('c')!.instances.values()].find((ci) => ci.tasks.size > 0)!;
+    await sim.call('ecs', 'UpdateContainerInstancesState', {
+      cluster: 'c',
+      containerInstances: [victim.arn],
+      status: 'DRAINING',
+    });
+    await sim.runFor(300);
+
+    expect(victim.tasks.size).toBe(0);
+    const item = await describeService(sim, 'web');
+    expect(item.taskSets!.map((t) => t.runningCount)).toEqual([2, 2]);
+  });
+});
+
 describe('sim: EXTERNAL services', () => {
   const external = (s: Sim, desiredCount: number) =>
     s.createService({ cluster: 'c', name: 'ext', desiredCount, deploymentController: { type: 'EXTERNAL' } });
