@@ -24,7 +24,7 @@ import type {
   SimTask,
   SimTaskDefinition,
 } from './model.js';
-import { chooseInstance } from './placement.js';
+import { chooseInstance, taskNeeds } from './placement.js';
 import { containerInstanceShape, serviceShape, taskShape } from './shapes.js';
 
 /** The ECS write commands. */
@@ -246,12 +246,7 @@ export const runTasks = (
     const choice = chooseInstance(
       c.instances.values(),
       {
-        reservation: td.reservation,
-        hostPorts: td.hostPorts,
-        hostPortsUdp: td.hostPortsUdp,
-        awsvpc: td.awsvpc,
-        requiresAttributes: td.requiresAttributes,
-        ...(td.cpuArchitecture ? { cpuArchitecture: td.cpuArchitecture } : {}),
+        ...taskNeeds(td),
         group,
         strategy: opts.strategy ?? [{ type: 'random' }],
         constraints: opts.constraints ?? [],

@@ -18,8 +18,24 @@ import type {
   Reservation,
   SimContainerInstance,
   SimTask,
+  SimTaskDefinition,
 } from './model.js';
 import { compileQuery } from './query.js';
+
+/** What a task of `td` needs from any instance, whoever starts it (a service, a task set, RunTask). */
+export const taskNeeds = (
+  td: SimTaskDefinition,
+): Pick<
+  PlacementRequest,
+  'reservation' | 'hostPorts' | 'hostPortsUdp' | 'awsvpc' | 'requiresAttributes' | 'cpuArchitecture'
+> => ({
+  reservation: td.reservation,
+  hostPorts: td.hostPorts,
+  hostPortsUdp: td.hostPortsUdp,
+  awsvpc: td.awsvpc,
+  requiresAttributes: td.requiresAttributes,
+  ...(td.cpuArchitecture ? { cpuArchitecture: td.cpuArchitecture } : {}),
+});
 
 /** What a task needs from an instance. */
 export interface PlacementRequest {

@@ -23,6 +23,7 @@ import {
   type PlacementChoice,
   type PlacementMemo,
   type PlacementRequest,
+  taskNeeds,
 } from './placement.js';
 import { isTaskProtected } from './task-protection.js';
 
@@ -154,12 +155,7 @@ export const servicePlacementRequest = (
 ): PlacementRequest => {
   const zones = target.subnets ? subnetZones(s, target.subnets) : undefined;
   return {
-    reservation: td.reservation,
-    hostPorts: td.hostPorts,
-    hostPortsUdp: td.hostPortsUdp,
-    awsvpc: td.awsvpc,
-    requiresAttributes: td.requiresAttributes,
-    ...(td.cpuArchitecture ? { cpuArchitecture: td.cpuArchitecture } : {}),
+    ...taskNeeds(td),
     ...(zones ? { zones } : {}),
     group: `service:${s.name}`,
     strategy: s.placementStrategy,
