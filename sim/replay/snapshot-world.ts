@@ -198,6 +198,16 @@ export const buildSnapshotWorld = (
       );
     }
   }
+  // A blue/green (or EXTERNAL) deployment under way when the snapshot was recorded: the simulator has no
+  // CodeDeploy to finish it, so every set keeps its scale all day (docs/simulate.md).
+  for (const s of seeded.services) {
+    const sets = (s.taskSets ?? []).filter((t) => t.status !== 'DRAINING');
+    if (s.status === 'ACTIVE' && sets.length > 1) {
+      replayNotes.push(
+        `service ${s.serviceName} was mid-deployment (${sets.length} task sets: ${sets.map((t) => `${t.status} ${t.taskDefinition.split('/').pop()} at ${t.scale?.value ?? 100} %`).join(', ')}); each keeps its scale for the whole replay, as no CodeDeploy finishes it here: record the snapshot after the deployment for a usual day`,
+      );
+    }
+  }
   const { notes } = sim.seedFromSnapshot(
     seeded,
     project

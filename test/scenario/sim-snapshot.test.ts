@@ -378,3 +378,47 @@ describe('a Fargate service in the snapshot', () => {
     world.sim.dispose();
   });
 });
+
+describe('a blue/green deployment under way in the snapshot', () => {
+  it('is replayed with both task sets, and said on stderr; a settled CODE_DEPLOY service is not', () => {
+    const raw = structuredClone(sample) as Raw & { taskDefinitions: Record<string, unknown>[] };
+    const web = raw.services.find((s) => s.serviceName === 'web')!;
+    const blue = String(web.taskDefinition);
+    const green = blue.replace(/:(\d+)$/, (_m, n) => `:${Number(n) + 1}`);
+    raw.taskDefinitions.push({
+      ...raw.taskDefinitions.find((t) => t.taskDefinitionArn === blue)!,
+      taskDefinitionArn: green,
+    });
+    const set = (id: string, status: string, taskDefinition: string, running: number) => ({
+      id,
+      status,
+      taskDefinition,
+      computedDesiredCount: Number(web.desiredCount),
+      runningCount: running,
+      pendingCount: 0,
+      scale: { value: 100, unit: 'PERCENT' },
+    });
+    Object.assign(web, {
+      deploymentController: { type: 'CODE_DEPLOY' },
+      deployments: [],
+      taskSets: [
+        set('ecs-svc/1111111111111111111', 'PRIMARY', blue, Number(web.runningCount)),
+        set('ecs-svc/2222222222222222222', 'ACTIVE', green, 0),
+      ],
+    });
+    const world = buildSnapshotWorld(parseSnapshot(raw), 'ecs-autoscaler', 1);
+    expect(world.notes.find((n) => n.startsWith('service web was mid-deployment'))).toBe(
+      'service web was mid-deployment (2 task sets: PRIMARY web:42 at 100 %, ACTIVE web:43 at 100 %); each keeps its scale for the whole replay, as no CodeDeploy finishes it here: record the snapshot after the deployment for a usual day',
+    );
+    const sets = world.sim.ecs.cluster('demo')!.services.get('web')!.taskSets!;
+    expect(sets.map((t) => [t.status, t.taskDefinition.arn.split('/').pop()])).toEqual([
+      ['PRIMARY', 'web:42'],
+      ['ACTIVE', 'web:43'],
+    ]);
+    world.sim.dispose();
+    (web.taskSets as unknown[]).pop();
+    const settled = buildSnapshotWorld(parseSnapshot(raw), 'ecs-autoscaler', 1);
+    expect(settled.notes.filter((n) => n.includes('mid-deployment'))).toEqual([]);
+    settled.sim.dispose();
+  });
+});
