@@ -111,7 +111,10 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * (daemon-only hosts, the daemon as large as a service's task: each sized as a task of the largest, only
  * the one about to drain was read, and each idle host waited its own unneeded time after the one before),
  * 723769 (another group's refresh, launching one host at a time, restarted the idle fallback hosts'
- * unneeded time at each launch; with a fallback re-ask every 17 minutes they never went).
+ * unneeded time at each launch; with a fallback re-ask every 17 minutes they never went); twenty-fourth
+ * stop — 350755, 366096; twenty-fifth stop (blue/green deployments drawn) — 384767 (a provider group's
+ * desired capacity EC2 could not launch, another controller's, counted as in flight for the waiting tasks:
+ * the last task of a blue/green set never got a host).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -128,6 +131,7 @@ const SEEDS = [
   ...[292267, 299340, 302709, 309869, 310664, 310268, 312614, 310577, 532882, 318895, 625269],
   ...[677384, 326631, 723769],
   ...[350755, 366096],
+  ...[384767],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

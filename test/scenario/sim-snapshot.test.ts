@@ -407,7 +407,7 @@ describe('a blue/green deployment under way in the snapshot', () => {
       ],
     });
     const world = buildSnapshotWorld(parseSnapshot(raw), 'ecs-autoscaler', 1);
-    expect(world.notes.find((n) => n.startsWith('service web was mid-deployment'))).toBe(
+    expect((world.notes ?? []).find((n) => n.startsWith('service web was mid-deployment'))).toBe(
       'service web was mid-deployment (2 task sets: PRIMARY web:42 at 100 %, ACTIVE web:43 at 100 %); each keeps its scale for the whole replay, as no CodeDeploy finishes it here: record the snapshot after the deployment for a usual day',
     );
     const sets = world.sim.ecs.cluster('demo')!.services.get('web')!.taskSets!;
@@ -418,7 +418,7 @@ describe('a blue/green deployment under way in the snapshot', () => {
     world.sim.dispose();
     (web.taskSets as unknown[]).pop();
     const settled = buildSnapshotWorld(parseSnapshot(raw), 'ecs-autoscaler', 1);
-    expect(settled.notes.filter((n) => n.includes('mid-deployment'))).toEqual([]);
+    expect((settled.notes ?? []).filter((n) => n.includes('mid-deployment'))).toEqual([]);
     settled.sim.dispose();
   });
 });

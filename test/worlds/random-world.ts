@@ -1184,8 +1184,14 @@ export const runWorld = async (
       // prioritized group's later override runs it (fallbackOnly; world 437423: the bigger revision fits
       // only g0's c5.2xlarge, its first type m5.large short for good; g0, at zero, is asked at 37 min).
       const revision = currentOf(deployedService);
+      // A blue/green deployment needs room for both sets at once: when a group that runs the service is
+      // at MaxSize, the room left is the type mix the ASG launched, not the scaler's doing (world 388562:
+      // a vCPU-unit attribute-based group at 60 units, with the equal-price c5.2xlarge where the reference
+      // had c5.large, held 13 hosts for 14 tasks of a host-port service).
+      const bgAtMax = deployment.blueGreen === true && groupsOf(deployedService).some(atMax);
       const judged =
         !heldByOthers &&
+        !bgAtMax &&
         !starvedOf(deployedService) &&
         !shortAndFull(deployedService) &&
         !awaitsReAsk(revision) &&

@@ -249,7 +249,8 @@ export const inFlightSlots = (fgs: readonly FleetGroup[], analysis: CapacityAnal
     for (const id of fg.gs.booting) {
       slots.push({ id: `in-flight-${id}`, fleet: fg.fleet, member: members.get(id), arrival });
     }
-    if (arrival?.option.free && fg.gs.notLaunchedUnits > 0) {
+    // Not a group another controller drives: its unlaunched capacity is not in flight (planner.ts `flight`).
+    if (!fg.aside && arrival?.option.free && fg.gs.notLaunchedUnits > 0) {
       // At most MAX_MODELLED_LAUNCHES of them: a desired capacity of millions above the members (API-legal)
       // would otherwise build a slot for each and fill the heap. No cluster waits on more.
       const n = Math.min(Math.ceil(fg.gs.notLaunchedUnits / arrival.option.weight), MAX_MODELLED_LAUNCHES);

@@ -890,17 +890,22 @@ const fleetScaleInBlocker = (
     return `no scale-in of ${me.group.AutoScalingGroupName} while its instance refresh is ${me.refresh.Status}`;
   }
   if (taken) return ANOTHER_GROUP_SCALES_IN;
-  // A group another controller drives counts its booting members (group-state.ts), not the desired
-  // capacity its ASG has not launched: the scaler writes no `unlaunched-since` there, so capacity EC2
-  // cannot give it would be "in flight" for good and freeze every group's scale-in (random world 269660:
-  // a provider's group whose Spot instance was reclaimed while EC2 had no t3.medium).
-  const flight = (f: FleetGroup) => (f.aside ? f.gs?.booting.length : f.gs?.inFlight) ?? 0;
   const busy = fgs.filter((f) => f !== me && flight(f) > 0);
   if (busy.length > 0) {
     return `no scale-in while ${busy.map((f) => `${f.group.AutoScalingGroupName} has ${flight(f)} instance(s) in flight`).join(', ')}`;
   }
   return undefined;
 };
+
+/**
+ * A group's instances in flight. One another controller drives counts its booting members (group-state.ts),
+ * not the desired capacity its ASG has not launched: the scaler writes no `unlaunched-since` there, so
+ * capacity EC2 cannot give it would be "in flight" for good — freezing every group's scale-in (random
+ * world 269660: a provider's group whose Spot instance was reclaimed while EC2 had no t3.medium), and
+ * taking the waiting tasks the scaler's own groups should grow for (world 384767: a provider group's
+ * m5.xlarge, short for good, held the last task of a blue/green set off g1 for good).
+ */
+const flight = (f: FleetGroup) => (f.aside ? f.gs?.booting.length : f.gs?.inFlight) ?? 0;
 
 /**
  * Several managed groups: each is planned with the cluster-wide view computed once (what each launches,
@@ -926,7 +931,7 @@ const planGroups = (
     now,
   );
   const headroom = clusterHeadroom(fleets);
-  const inFlight = fleets.reduce((n, f) => n + (f.gs?.inFlight ?? 0), 0);
+  const inFlight = fleets.reduce((n, f) => n + flight(f), 0);
   // The waiting tasks are classified against every type any group launches (a task only the arm64 group
   // runs is not unplaceable), and with placement rules in play each group's growth is sized by the
   // placement model (fleet-model.ts): CPU/memory packing alone would see room where ECS finds none.
