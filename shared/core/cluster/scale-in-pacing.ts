@@ -153,7 +153,10 @@ export const paceScaleIn = (input: PaceInput): ScaleInPace => {
       );
     } else {
       drain = Math.min(ripe, input.drainable ?? ripe);
-      const capped = input.saturated === true && drain === input.removable;
+      // Saturated and all ripe: the staircase stays "at least the cap", whether every ripe one drains now
+      // or some wait for their lists (else the surplus beyond the cap, unneeded as long, started its 600 s
+      // again when one list was unread).
+      const capped = input.saturated === true && ripe === input.removable;
       if (!capped) steps = afterRemoval(steps, drain);
       reasons.push(
         `${ripe} instance(s) unneeded for at least ${secs(input.unneededSeconds)}: drain the ${drain} emptiest now${input.removable > ripe ? ` (${input.removable - ripe} more wait until they have been unneeded as long)` : ''}${ripe > drain ? ` (${ripe - drain} wait for their task lists)` : ''}${capped ? ` (at most ${drain} per decision: more were removable, the next decision continues without waiting again)` : ''}`,

@@ -202,6 +202,34 @@ describe('planCluster — scale-in pacing (per instance, as cluster-autoscaler)'
     expect(capped.tag).toBeUndefined();
   });
 
+  it('a saturated count keeps its age when some of the ripe wait for their task lists', () => {
+    // Ten counted (the cap; more were removable), all unneeded for 600 s, nine lists read: nine drain now.
+    // The ones beyond the cap have been unneeded as long: the staircase is kept, so the next decision
+    // drains the rest without waiting 600 s again. Before, the nine were taken off the step (one left),
+    // and the surplus the cap had not counted started its unneeded time anew.
+    const input = {
+      tags: [{ Key: 'ecs-autoscaler:unneeded', Value: `4:10@${T - 600}` }],
+      removable: 10,
+      saturated: true,
+      ...QUIET,
+      demand: 4,
+    };
+    const nine = paceScaleIn({ ...input, drainable: 9 });
+    expect(nine.drain).toBe(9);
+    expect(nine.tag).toBeUndefined();
+    // Not saturated: the nine come off the step, the tenth keeps its age.
+    const bounded = paceScaleIn({ ...input, saturated: false, drainable: 9 });
+    expect(bounded.drain).toBe(9);
+    expect(bounded.tag).toBe(`4:1@${T - 600}`);
+    // Saturated but not all ripe: the ripe ones come off (the others' younger step stays).
+    const young = paceScaleIn({
+      ...input,
+      tags: [{ Key: 'ecs-autoscaler:unneeded', Value: `4:3@${T - 600},10@${T - 60}` }],
+    });
+    expect(young.drain).toBe(3);
+    expect(young.tag).toBe(`4:7@${T - 60}`);
+  });
+
   it('keeps the staircase while the lists the count needs are unread, and lets it rise (world 677384)', () => {
     const input = {
       tags: [{ Key: 'ecs-autoscaler:unneeded', Value: `6:1@${T - 420}` }],
