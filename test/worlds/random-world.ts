@@ -37,6 +37,7 @@ import {
   reservationOf,
   type TaskDefinitionSpec,
 } from '../../sim/ecs/resources.js';
+import { computedDesiredCount, tasksBySet } from '../../sim/ecs/task-sets.js';
 import type { Sim } from '../../sim/index.js';
 import { isolate } from '../faults/run-matrix.js';
 import { CLUSTER, type FleetGroup, fleetWorld } from '../scenario/fleet-world.js';
@@ -705,6 +706,23 @@ const oldRevisionRunning = (sim: Sim, service: string): number => {
 };
 
 /**
+ * Whether a blue/green deployment of `service` still waits: a task set (not being deleted) runs fewer
+ * tasks than its computed desired count. The service's own counts (desired, running: the blue set's) do not
+ * show it (world 392288).
+ */
+const taskSetShort = (sim: Sim, service: string): boolean => {
+  const svc = sim.ecs.cluster(CLUSTER)?.services.get(service);
+  if (!svc?.taskSets) return false;
+  const bySet = tasksBySet(svc);
+  return svc.taskSets.some(
+    (set) =>
+      set.status !== 'DRAINING' &&
+      (bySet.get(set) ?? []).filter((t) => t.lastStatus === 'RUNNING').length <
+        computedDesiredCount(svc, set),
+  );
+};
+
+/**
  * What the simulator alone places with every group at MaxSize from the start: per service, tasks running;
  * and whether the world's rolling update completes there (`rolledOut`: no task of the old revision left).
  */
@@ -1318,7 +1336,7 @@ export const runWorld = async (
             (onActive(s.name) < (sim.ecs.cluster(CLUSTER)?.services.get(s.name)?.desiredCount ?? 0) ||
               (dep !== undefined &&
                 world.services[dep.service] === s &&
-                oldRevisionRunning(sim, s.name) > 0)),
+                (oldRevisionRunning(sim, s.name) > 0 || taskSetShort(sim, s.name)))),
         )
         .flatMap((s) => world.groups.filter((g) => groupRuns(g, s, world)).map((g) => g.name)),
     );
