@@ -977,6 +977,13 @@ export const runWorld = async (
         });
       }
     }
+    // When each group was last at MaxSize (sampled every 30 s up to the 38-minute judge).
+    const lastAtMax = new Map<string, number>();
+    for (let t = 0; t <= 2280; t += 30) {
+      sim.at(t, () => {
+        for (const g of sim.asg.groups.values()) if (g.desired >= g.max) lastAtMax.set(g.name, t);
+      });
+    }
     await inspect?.(sim, 'start');
     sim.start();
     await sim.runFor(2280);
@@ -1065,10 +1072,18 @@ export const runWorld = async (
     // A service bound to an AZ whose groups reached MaxSize: each group balances its launches over its
     // AZs, so how many hosts land in that AZ is the group's order of launches, not the scaler's (the
     // reference, at MaxSize from the start, launched in another order; worlds 232178, 234065, 235892).
-    // A group EC2 has no capacity for (for the whole run) cannot grow either: as good as at MaxSize.
+    // A group EC2 has no capacity for (for the whole run) cannot grow either: as good as at MaxSize. So
+    // is one that left MaxSize in the last 5 minutes (a launch and its registration take that long; world
+    // 400185: a member someone drained was terminated at 37 min, the scaler asked for its zonal task's
+    // room at 38, and the task was judged missing then).
     const atMax = (g: FleetGroup) => {
       const live = sim.asg.groups.get(g.name);
-      return live !== undefined && (live.desired >= live.max || launchesNothing(world, g));
+      return (
+        live !== undefined &&
+        (live.desired >= live.max ||
+          launchesNothing(world, g) ||
+          sim.elapsedSeconds - (lastAtMax.get(g.name) ?? -Infinity) <= 300)
+      );
     };
     // A service only groups that launch nothing (or the untagged provider's) run gets no new room: the
     // reference kept their first instances, and the run's ECS placed other services there, or lost one
