@@ -105,7 +105,9 @@ export const DeploymentSchema = z.looseObject({
  * ECS service `TaskSet`: what a service of the CodeDeploy blue/green (`CODE_DEPLOY`) or `EXTERNAL`
  * deployment controller runs instead of deployments (its `deployments` list is empty). ECS keeps each at
  * `computedDesiredCount` = ⌈service desiredCount × scale %⌉, independently of the others: during a
- * blue/green deployment both sets are at 100 %, so the service runs twice its desired count.
+ * blue/green deployment both sets are at 100 %, so the service runs twice its desired count. (The shared
+ * deployment fields give a parsed set a `desiredCount` of 0, which AWS's TaskSet lacks and nothing reads:
+ * capacity.ts `ec2View` takes `computedDesiredCount`.)
  */
 export const TaskSetSchema = z.looseObject({
   ...DeploymentSchema.shape,
