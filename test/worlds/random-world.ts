@@ -476,7 +476,7 @@ const deployRevision = async (sim: Sim, world: World, service: string): Promise<
   const green = sim.startBlueGreen(CLUSTER, service, service);
   const stable = () =>
     [...svc.tasks].filter((t) => t.startedBy === green.id && t.lastStatus === 'RUNNING').length >=
-    Math.ceil((svc.desiredCount * green.scale) / 100);
+    computedDesiredCount(svc, green);
   const check = () => {
     if (green.status !== 'ACTIVE') return;
     if (!stable()) {

@@ -195,9 +195,10 @@ export const ec2View = (snapshot: ClusterSnapshot): ClusterSnapshot => {
     // deployments (DescribeServices leaves `deployments` empty), each kept at its computed desired count
     // (none for a DRAINING set, being deleted); an EXTERNAL service may name no task definition of its
     // own. Otherwise its pending green set was invisible (the scaler held while it waited) and its
-    // size unknown. docs/placement.md "Task sets".
+    // size unknown. docs/placement.md "Task sets". A view already carries them as deployments: viewed
+    // again (the planner's per-group plans) it is the same object, and their placement memo holds.
     const sets = s.taskSets;
-    if (sets?.length) {
+    if (sets?.length && !s.deployments.length) {
       changed = true;
       s = {
         ...s,
