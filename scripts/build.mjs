@@ -114,8 +114,13 @@ const oneCommons = {
 // never fires on the functions' runtime (nodejs22.x, serverless.yml and the release template): 0.6 KiB.
 // And @aws-sdk/core's user-agent feature check, which only adds the SDK's feature metrics (retry mode,
 // account-id endpoint mode, credential source: the `m/` part of the User-Agent header, AWS's telemetry)
-// to each request; nothing reads them back: 0.8 KiB. The CLI keeps all four.
+// to each request; nothing reads them back: 0.8 KiB. And the shared config files (`~/.aws/config`,
+// `~/.aws/credentials`, AWS_CONFIG_FILE): Lambda has none, so the config chain's file link always passes to
+// the next one (environment variables, AWS_ENDPOINT_URL included, come before it; defaults after); the
+// stand-in passes at once, without the INI reader: 2 KiB. The CLI keeps all five.
 const LAMBDA_ONLY_MODULES = {
+  configFiles:
+    "export const fromSharedConfigFiles = () => async () => { throw Object.assign(new Error('no shared config files in Lambda (scripts/build.mjs)'), { tryNextLink: true }); };\n",
   imds: 'export const getInstanceMetadataRegion = async () => undefined;\n',
   s3: "export const resolveParamsForS3 = () => { throw new Error('S3 is not built into the function bundles (scripts/build.mjs)'); };\n",
   node22:
@@ -136,6 +141,11 @@ const lambdaOnly = {
     );
     b.onResolve({ filter: /^\.\/emitWarningIfUnsupportedVersion$/ }, (args) =>
       /@aws-sdk[\\/]core[\\/]/.test(args.importer) ? { path: 'node22', namespace: 'lambda-only' } : undefined,
+    );
+    b.onResolve({ filter: /\/fromSharedConfigFiles$/ }, (args) =>
+      /node-config-provider[\\/]/.test(args.importer)
+        ? { path: 'configFiles', namespace: 'lambda-only' }
+        : undefined,
     );
     b.onResolve({ filter: /^\.\/check-features$/ }, (args) =>
       /middleware-user-agent[\\/]user-agent-middleware\.js$/.test(args.importer)

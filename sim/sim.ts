@@ -7,7 +7,7 @@ import type { ClusterSnapshot } from '../shared/core/snapshot/index.js';
 import { setClock, setRandom, setSleep } from '../shared/runtime/clock.js';
 import { setEmfSink } from '../shared/runtime/metrics.js';
 import { AasWorld, type ScalableTargetSpec } from './aas/aas.js';
-import { asgApi } from './asg/asg-api.js';
+import { asgApi, SCALING_PROCESSES } from './asg/asg-api.js';
 import { type AsgSpec, AsgWorld } from './asg/asg-world.js';
 import type { LifecycleHookSpec, SimAsg } from './asg/model.js';
 import { CloudWatchWorld } from './cloudwatch/cloudwatch.js';
@@ -234,6 +234,17 @@ export class Sim implements SimContext {
   /** Runs `fn` at `seconds` after the start of the run. */
   at(seconds: number, fn: () => void | Promise<void>): void {
     this.clock.at(this.clock.startMs + seconds * 1000, 'driver', fn);
+  }
+
+  /**
+   * Suspends (or resumes) processes of an Auto Scaling group now, as SuspendProcesses / ResumeProcesses
+   * would without an API call (no names: every process).
+   * @throws Error for an unknown group
+   */
+  suspendProcesses(group: string, processes: readonly string[] | undefined, suspend = true): void {
+    const g = this.asg.groups.get(group);
+    if (!g) throw new Error(`no Auto Scaling group ${group}`);
+    this.asg.suspendProcesses(g, processes?.length ? processes : SCALING_PROCESSES, suspend);
   }
 
   /** Sets a service's desired count now (as UpdateService would, without an API call). */

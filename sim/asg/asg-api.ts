@@ -15,9 +15,11 @@ import type {
   EnterStandbyCommandInput,
   ExitStandbyCommandInput,
   RecordLifecycleActionHeartbeatCommandInput,
+  ResumeProcessesCommandInput,
   SetDesiredCapacityCommandInput,
   SetInstanceProtectionCommandInput,
   StartInstanceRefreshCommandInput,
+  SuspendProcessesCommandInput,
   TerminateInstanceInAutoScalingGroupCommandInput,
   UpdateAutoScalingGroupCommandInput,
 } from '@aws-sdk/client-auto-scaling';
@@ -33,6 +35,26 @@ import { refreshShape } from './instance-refresh.js';
 import type { SimAsg, SimAsgInstance } from './model.js';
 
 const invalid = (message: string) => awsError('autoscaling', 'ValidationError', message);
+
+/** The processes SuspendProcesses takes (API reference; RemoveFromLoadBalancerLowPriority is deprecated). */
+export const SCALING_PROCESSES = [
+  'Launch',
+  'Terminate',
+  'AddToLoadBalancer',
+  'AlarmNotification',
+  'AZRebalance',
+  'HealthCheck',
+  'InstanceRefresh',
+  'ReplaceUnhealthy',
+  'ScheduledActions',
+] as const;
+
+const processNames = (names: string[] | undefined): readonly string[] => {
+  if (!names?.length) return SCALING_PROCESSES;
+  const bad = names.find((n) => !(SCALING_PROCESSES as readonly string[]).includes(n));
+  if (bad !== undefined) throw invalid(`Invalid scaling process name: ${bad}`);
+  return names;
+};
 
 /** The Auto Scaling command table. */
 export const asgApi = (world: AsgWorld, ctx: SimContext): CommandTable => {
@@ -195,6 +217,17 @@ export const asgApi = (world: AsgWorld, ctx: SimContext): CommandTable => {
       );
       world.requestReconcile(g);
       return { Activity: activityShape(inst, ctx.rng.uuid(), ctx.clock.nowMs) };
+    }),
+
+    // SuspendProcesses / ResumeProcesses (API reference): the named processes, or every one when none is
+    // named. A name outside the list is a ValidationError (the message is the simulator's wording).
+    SuspendProcesses: command<SuspendProcessesCommandInput>((i) => {
+      world.suspendProcesses(group(i.AutoScalingGroupName), processNames(i.ScalingProcesses), true);
+      return {};
+    }),
+    ResumeProcesses: command<ResumeProcessesCommandInput>((i) => {
+      world.suspendProcesses(group(i.AutoScalingGroupName), processNames(i.ScalingProcesses), false);
+      return {};
     }),
 
     EnterStandby: command<EnterStandbyCommandInput>((i) => {

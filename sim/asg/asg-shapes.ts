@@ -97,7 +97,11 @@ export const groupShape = (g: SimAsg) => ({
       }
     : {}),
   CreatedTime: new Date(g.createdAt),
-  SuspendedProcesses: [],
+  // AWS words the reason "User suspended at <ISO time>" (DescribeAutoScalingGroups example).
+  SuspendedProcesses: [...g.suspended].map(([ProcessName, at]) => ({
+    ProcessName,
+    SuspensionReason: `User suspended at ${new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z')}`,
+  })),
   VPCZoneIdentifier: g.azs.map(simSubnet).join(','),
   EnabledMetrics: [],
   Tags: [...g.tags.entries()].map(([Key, t]) => ({

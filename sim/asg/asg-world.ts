@@ -253,6 +253,7 @@ export class AsgWorld {
       createdAt: this.ctx.clock.nowMs,
       instances: new Map(),
       refreshes: [],
+      suspended: new Map(),
       ...(spec.mixedInstances
         ? {
             mixed: {
@@ -339,7 +340,12 @@ export class AsgWorld {
   private reconcile(group: SimAsg): void {
     let units = unitsOf(countedInstances(group));
     let live = this.instanceCount();
-    while (units < group.desired) {
+    // Suspended processes (ASG user guide, "How suspended processes affect other processes"): with Launch
+    // suspended the group launches nothing (scale-out, replacements, the warm pool) and desired stays
+    // unmet until Launch resumes; with Terminate suspended it starts no scale-in activity (the guide:
+    // the suspension applies to InService instances; the simulator starts none at all).
+    const launching = !group.suspended.has('Launch');
+    while (launching && units < group.desired) {
       // Above the account's instance quota EC2 refuses the launch (VcpuLimitExceeded); the group retries.
       const launched = live < this.ctx.settings.instanceQuota ? this.launch(group) : 0;
       live++;
@@ -349,7 +355,7 @@ export class AsgWorld {
       }
       units += launched;
     }
-    while (units > group.desired) {
+    while (!group.suspended.has('Terminate') && units > group.desired) {
       const [v] = chooseVictims(group, 1, this.ctx.clock.nowMs, this.ctx.rng);
       if (!v || units - v.weight < group.desired) break;
       units -= v.weight;
@@ -359,7 +365,19 @@ export class AsgWorld {
         group.warmPool?.reuseOnScaleIn === true,
       );
     }
-    this.fillWarmPool(group);
+    if (launching) this.fillWarmPool(group);
+  }
+
+  /**
+   * SuspendProcesses / ResumeProcesses (no names: every process). A resumed Launch or Terminate process
+   * catches up with desired capacity at once ("gradually" for AZRebalance, not modelled).
+   */
+  suspendProcesses(group: SimAsg, names: readonly string[], suspend: boolean): void {
+    for (const n of names) {
+      if (!suspend) group.suspended.delete(n);
+      else if (!group.suspended.has(n)) group.suspended.set(n, this.ctx.clock.nowMs);
+    }
+    if (!suspend) this.requestReconcile(group);
   }
 
   /**

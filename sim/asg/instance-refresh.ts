@@ -63,7 +63,14 @@ export const refreshStep = (ctx: SimContext, host: RefreshHost, g: SimAsg, r: Si
       r.endTime = now;
       return;
     }
-  } else if (!replacing && booting === 0) {
+  } else if (
+    !replacing &&
+    booting === 0 &&
+    // Launch suspended: "InstanceRefresh does not replace instances" (ASG user guide); nor while the
+    // InstanceRefresh process itself is suspended.
+    !g.suspended.has('Launch') &&
+    !g.suspended.has('InstanceRefresh')
+  ) {
     r.blockedSince = undefined;
     const minHealthy = Math.ceil((r.total * r.minHealthyPercentage) / 100);
     const batch = Math.max(1, warm.length - minHealthy);

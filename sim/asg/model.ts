@@ -93,6 +93,8 @@ export interface SimAsg {
   warmPool?: { minSize: number; reuseOnScaleIn: boolean };
   /** Instance refreshes, newest first (StartInstanceRefresh). */
   refreshes: SimInstanceRefresh[];
+  /** Suspended processes (SuspendProcesses) and when each was suspended (epoch ms). */
+  suspended: Map<string, number>;
 }
 
 /** The simulator's mixed instances policy: overrides in priority order, each with its weight. */

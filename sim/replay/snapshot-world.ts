@@ -208,6 +208,15 @@ export const buildSnapshotWorld = (
       );
     }
   }
+  // Processes the operator suspended on a group stay suspended for every policy's replay.
+  for (const g of seeded.autoScalingGroups) {
+    const names = (g.SuspendedProcesses ?? []).map((p) => p.ProcessName);
+    if (names.includes('Launch') || names.includes('Terminate')) {
+      replayNotes.push(
+        `group ${g.AutoScalingGroupName} has ${names.join(', ')} suspended (SuspendProcesses); every policy's replay keeps them suspended all day, so the group ${names.includes('Launch') ? 'launches nothing' : ''}${names.includes('Launch') && names.includes('Terminate') ? ' and ' : ''}${names.includes('Terminate') ? 'does not scale in' : ''}: resume them before recording the snapshot for a usual day`,
+      );
+    }
+  }
   const { notes } = sim.seedFromSnapshot(
     seeded,
     project

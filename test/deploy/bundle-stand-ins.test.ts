@@ -33,6 +33,8 @@ describe.runIf(existsSync(META) && existsSync(BUNDLE))('the function bundles', (
         expect(inputs.filter((i) => i.includes(`node_modules/${pkg}/`))).toEqual([]);
       }
       expect(inputs.filter((i) => i.includes('@smithy/core/dist-es/submodules/event-streams'))).toEqual([]);
+      // No INI reader: Lambda has no shared config files (the stand-in passes the config chain on).
+      expect(inputs.filter((i) => i.includes('shared-ini-file-loader/'))).toEqual([]);
       // SHA-256 is node:crypto's (scripts/build.mjs `nativeSha256`); the signed calls below prove it works.
       const outputs = (
         JSON.parse(readFileSync(join(META, f), 'utf8')) as {

@@ -171,6 +171,12 @@ export interface World {
    * from the start: for good, or for `seconds`. Any group launching those types meets it too.
    */
   shortage?: { group: number; types: string[]; seconds?: number };
+  /**
+   * From seed 430001: the operator suspends Auto Scaling processes of group `group` at `at` seconds
+   * (`Launch`, `Terminate`, both, or every process: undefined) and resumes them `seconds` later — early
+   * (while demand rises; resumed by 30 min) or late (while it falls; resumed by 55 min).
+   */
+  suspend?: { group: number; processes?: ('Launch' | 'Terminate')[]; at: number; seconds: number };
 }
 
 /** Draws the world of `seed`. */
@@ -427,6 +433,18 @@ export const drawWorld = (seed: number): World => {
   // From seed 380001, drawn last: half the deployments are CodeDeploy blue/green (docs/placement.md
   // "Task sets"); earlier seeds keep their shape.
   if (seed > 380000 && deploy && r() < 0.5) deploy.blueGreen = true;
+  // From seed 430001, drawn last: suspended Auto Scaling processes (docs/fleets.md "Suspended processes").
+  const suspend =
+    seed > 430000 && r() < 0.25
+      ? (() => {
+          const group = Math.floor(r() * groups.length);
+          const processes = pick([['Launch'], ['Terminate'], ['Launch', 'Terminate'], undefined] as const);
+          const early = r() < 0.5;
+          const at = (early ? 0 : 2400) + Math.floor(r() * 300);
+          const seconds = early ? 600 + Math.floor(r() * 900) : 300 + Math.floor(r() * 300);
+          return { group, ...(processes ? { processes: [...processes] } : {}), at, seconds };
+        })()
+      : undefined;
   return {
     seed,
     groups,
@@ -445,6 +463,7 @@ export const drawWorld = (seed: number): World => {
     ...(daemonOn ? { daemonOn } : {}),
     ...(deploy ? { deploy } : {}),
     ...(shortage ? { shortage } : {}),
+    ...(suspend ? { suspend } : {}),
   };
 };
 
@@ -984,6 +1003,23 @@ export const runWorld = async (
         for (const g of sim.asg.groups.values()) if (g.desired >= g.max) lastAtMax.set(g.name, t);
       });
     }
+    // The operator's suspended processes (world.suspend), and the scaler's writes while they last.
+    const suspension = world.suspend;
+    const suspendedGroup = suspension && [...sim.asg.groups.values()][suspension.group]!;
+    const raises: { t: number; from: number; to: number }[] = [];
+    if (suspension && suspendedGroup) {
+      const setDesired = sim.asg.setDesired.bind(sim.asg);
+      sim.asg.setDesired = (g, d) => {
+        if (g === suspendedGroup && d > g.desired && sim.lambdas.current?.fn === 'cluster-scaler') {
+          raises.push({ t: sim.elapsedSeconds, from: g.desired, to: d });
+        }
+        setDesired(g, d);
+      };
+      sim.at(suspension.at, () => sim.suspendProcesses(suspendedGroup.name, suspension.processes));
+      sim.at(suspension.at + suspension.seconds, () =>
+        sim.suspendProcesses(suspendedGroup.name, suspension.processes, false),
+      );
+    }
     await inspect?.(sim, 'start');
     sim.start();
     await sim.runFor(2280);
@@ -1424,6 +1460,40 @@ export const runWorld = async (
       problems.push(
         `refresh: the instance refresh started at ${refreshed!.at} s is ${refresh.status} at 80 min (${describeGroups(sim)})`,
       );
+    }
+    // While Launch is suspended the scaler never raises the group's desired capacity; while Terminate is,
+    // it drains none of the group's instances (the suspended group cannot remove them).
+    if (suspension && suspendedGroup) {
+      const during = (t: number) => t > suspension.at && t < suspension.at + suspension.seconds;
+      const has = (p: 'Launch' | 'Terminate') => !suspension.processes || suspension.processes.includes(p);
+      const suspendedMembers = new Set(
+        [
+          ...suspendedGroup.instances.values(),
+          ...sim.asg.terminated.filter((i) => i.group === suspendedGroup),
+        ].flatMap((i) => (i.containerInstance ? [i.containerInstance.arn] : [])),
+      );
+      const raised = has('Launch') ? raises.filter((x) => during(x.t)) : [];
+      if (raised.length > 0) {
+        problems.push(
+          `suspended: the scaler raised ${suspendedGroup.name}'s desired capacity ${raised[0]!.from} → ${raised[0]!.to} at ${raised[0]!.t} s while its Launch process was suspended (${suspension.at}–${suspension.at + suspension.seconds} s)`,
+        );
+      }
+      const wrong = has('Terminate')
+        ? sim.timeline.actions.filter(
+            (a) =>
+              a.fn === 'cluster-scaler' &&
+              !a.error &&
+              during(a.t) &&
+              a.command === 'UpdateContainerInstancesState' &&
+              a.input.status === 'DRAINING' &&
+              (a.input.containerInstances as string[]).some((c) => suspendedMembers.has(c)),
+          )
+        : [];
+      if (wrong.length > 0) {
+        problems.push(
+          `suspended: the scaler wrote ${wrong[0]!.command} ${JSON.stringify(wrong[0]!.input)} at ${wrong[0]!.t} s while ${suspension.processes?.join(', ') ?? 'every process'} of ${suspendedGroup.name} was suspended (${suspension.at}–${suspension.at + suspension.seconds} s)`,
+        );
+      }
     }
     const failed = sim.invocations.filter((i) => i.outcome !== 'ok');
     if (failed.length > 0)

@@ -23,6 +23,10 @@ export const isMember = (i: AsgInstance): boolean =>
  */
 export const isOutOfService = (i: AsgInstance): boolean => i.LifecycleState !== 'InService';
 
+/** Whether the group's `process` (`Launch`, `Terminate`) is suspended (SuspendProcesses; ecs-facts §4.6). */
+export const suspended = (g: AutoScalingGroup, process: string): boolean =>
+  g.SuspendedProcesses?.some((p) => p.ProcessName === process) === true;
+
 /** The derived state of one managed group at `now`. */
 export interface GroupState {
   group: AutoScalingGroup;
@@ -100,9 +104,11 @@ export const groupState = (
   // The ASG shows a launch as a Pending member within seconds (a replacement too: it launches as it
   // terminates); units missing for longer than the launch timeout since the scaler first saw them
   // missing (its `unlaunched-since` tag, written by the plan) are not coming: the ASG retries them.
+  // With Launch suspended nothing is coming until the operator resumes it.
   const unlaunched =
-    state.unlaunchedMs !== undefined &&
-    nowMs - state.unlaunchedMs > 1000 * Math.min(300, policy.bootTimeoutSeconds)
+    suspended(group, 'Launch') ||
+    (state.unlaunchedMs !== undefined &&
+      nowMs - state.unlaunchedMs > 1000 * Math.min(300, policy.bootTimeoutSeconds))
       ? missing
       : 0;
   const notLaunchedUnits = missing - unlaunched;
@@ -147,6 +153,8 @@ export const haltReason = (gs: GroupState, policy: ClusterPolicy): string | unde
   return `halted: ${bad.size} of ${gs.members.length} instance(s) are unhealthy or not registered with ECS (${[...bad].join(', ')}), more than ${policy.haltUnhealthyPercent}%: check the launch template (AMI, user data ECS_CLUSTER, instance profile) before the scaler adds or removes capacity`;
 };
 
+const LAUNCH_SUSPENDED = "the group's Launch process is suspended (SuspendProcesses): it launches nothing";
+
 /** Why a needed scale-out of the group must wait (halt, cooldown, backoff, max size), or undefined. */
 export const scaleOutHoldReason = (
   gs: GroupState,
@@ -154,6 +162,7 @@ export const scaleOutHoldReason = (
   halt: string | undefined,
 ): string | undefined => {
   if (halt) return halt;
+  if (suspended(gs.group, 'Launch')) return LAUNCH_SUSPENDED;
   if (gs.sinceLastActionSeconds < policy.scaleOutCooldownSeconds) {
     return `cooldown: the last scaling action was ${secs(gs.sinceLastActionSeconds)} ago; scale-out waits ${secs(policy.scaleOutCooldownSeconds)}`;
   }

@@ -47,7 +47,7 @@ import {
   type OwnDrains,
   ownDrains,
 } from './foreign-state.js';
-import { type GroupState, groupState, secs } from './group-state.js';
+import { type GroupState, groupState, secs, suspended } from './group-state.js';
 import { instanceTasks, isEmpty, runsNonDaemon } from './instance-tasks.js';
 import { liftLoweredDesired, settleLoweredDesired } from './lowered-desired.js';
 import { type ClusterPlacement, clusterPlacement, plainRequirements } from './placement-context.js';
@@ -792,6 +792,8 @@ const scaleInBlocker = (
 ): string | undefined => {
   if (!policy.scaleInEnabled) return 'scale-in is disabled (tag ecs-autoscaler:scale-in=disabled)';
   if (halt) return halt;
+  // The operator stopped the group's scale-in (SuspendProcesses Terminate): a drained instance would stay.
+  if (suspended(gs.group, 'Terminate')) return "no scale-in: the group's Terminate process is suspended";
   // A partial answer may hide tasks or instances: never remove capacity on it (the next tick re-reads).
   if (describeFailures > 0) {
     return `no scale-in while AWS could not describe ${describeFailures} item(s) of the cluster (a partial answer may hide tasks)`;

@@ -321,6 +321,8 @@ export const AutoScalingGroupSchema = z
     /** `units` (default), `vcpu` or `memory-mib`: the unit of Desired/Min/Max (ecs-facts §4.2). */
     DesiredCapacityType: z.optional(z.string()),
     WarmPoolConfiguration: z.optional(z.looseObject({})),
+    /** The group's suspended processes (SuspendProcesses: `Launch`, `Terminate`, …). */
+    SuspendedProcesses: z.optional(z.array(z.looseObject({ ProcessName: z.string() }))),
     CreatedTime: z.optional(isoDate),
     Status: z.optional(z.string()),
   })
