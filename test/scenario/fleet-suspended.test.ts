@@ -7,7 +7,8 @@
  *   suspended group's desired capacity. Before, it raised it, counted the units as in flight, and the
  *   waiting tasks waited out the 300 s launch timeout before the other group grew.
  * - Terminate suspended: the scaler drains nothing of that group while it lasts (a drained instance would
- *   only stand empty), and scales in once the operator resumes the process. Before, it drained and
+ *   only stand empty), and scales in at once when the operator resumes the process (the capacity was
+ *   unneeded all along: the unneeded time is kept, not started again). Before, it drained and
  *   terminated as if nothing were suspended.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -95,19 +96,25 @@ describe('suspended Auto Scaling processes', () => {
       { name: 'g', min: 1, max: 10, desired: 4, instanceTypes: ['m5.large'], tags: NO_HEADROOM },
     ]);
     sim.createService({ cluster: CLUSTER, name: 'web', taskDefinition: 'web', desiredCount: 2 });
-    sim.suspendProcesses('g', ['Terminate']);
     const members = new Set(sim.asg.groups.get('g')!.instances.keys());
     startFleet(sim);
-    // Two of the four m5.large are idle for 40 minutes: far past the scale-in delay.
+    // The surplus has been unneeded for 5 minutes (of the 600 s) when the operator suspends Terminate;
+    // it stays idle for 40 more minutes, far past the scale-in delay.
+    await sim.runFor(300);
+    expect(scaleInWrites(sim, members)).toEqual([]);
+    sim.suspendProcesses('g', ['Terminate']);
     await sim.runFor(2400);
     expect(scaleInWrites(sim, members)).toEqual([]);
     expect(liveTypes(sim, 'g')).toHaveLength(4);
     expect(tasksOf(sim, 'web')).toEqual({ desired: 2, running: 2 });
     sim.suspendProcesses('g', ['Terminate'], false);
+    // The capacity stayed unneeded while Terminate was suspended: the drain starts within the next
+    // ticks, without waiting the 600 s unneeded time again.
+    await sim.runFor(180);
+    expect(scaleInWrites(sim, members).length).toBeGreaterThan(0);
     await sim.runFor(2400);
     // Two tasks of 1,024 units fit on one m5.large (2,048 units).
     expect(liveTypes(sim, 'g')).toHaveLength(1);
-    expect(scaleInWrites(sim, members).length).toBeGreaterThan(0);
     expect(tasksOf(sim, 'web')).toEqual({ desired: 2, running: 2 });
     expect(scalerErrors(sim)).toEqual([]);
     expect(violations(sim)).toEqual([]);

@@ -524,7 +524,8 @@ const planClusterNow = (
     // So does another group's capacity in flight (counted as capacity, it makes none of this group's
     // needed): an instance refresh launching one host at a time restarted the 600 s at each launch, and
     // with a fallback re-ask every 17 minutes the idle fallback hosts never went (random world 723769).
-    const deferred = fleetBlock !== undefined && !me.refresh;
+    // So does a suspended Terminate process: the capacity stays unneeded, and it goes once resumed.
+    const deferred = (fleetBlock !== undefined && !me.refresh) || blocked === TERMINATE_SUSPENDED;
     const forget = partialOnly || deferred ? undefined : forgetUnneeded(group.Tags);
     if (forget !== undefined) plan.stateTags[STATE_TAGS.unneeded] = forget;
     return plan;
@@ -783,6 +784,8 @@ const finishScaleIns = (
   plan.desiredCapacity.proposed = desired;
 };
 
+const TERMINATE_SUSPENDED = "no scale-in: the group's Terminate process is suspended";
+
 const scaleInBlocker = (
   gs: GroupState,
   policy: ClusterPolicy,
@@ -793,7 +796,7 @@ const scaleInBlocker = (
   if (!policy.scaleInEnabled) return 'scale-in is disabled (tag ecs-autoscaler:scale-in=disabled)';
   if (halt) return halt;
   // The operator stopped the group's scale-in (SuspendProcesses Terminate): a drained instance would stay.
-  if (suspended(gs.group, 'Terminate')) return "no scale-in: the group's Terminate process is suspended";
+  if (suspended(gs.group, 'Terminate')) return TERMINATE_SUSPENDED;
   // A partial answer may hide tasks or instances: never remove capacity on it (the next tick re-reads).
   if (describeFailures > 0) {
     return `no scale-in while AWS could not describe ${describeFailures} item(s) of the cluster (a partial answer may hide tasks)`;
