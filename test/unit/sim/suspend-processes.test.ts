@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import sample from '../../../events/snapshots/sample-cluster.json' with { type: 'json' };
 import { parseSnapshot } from '../../../shared/core/snapshot/snapshot.js';
 import { createSim, type Sim } from '../../../sim/index.js';
+import { buildSnapshotWorld } from '../../../sim/replay/snapshot-world.js';
 
 let sim: Sim | undefined;
 afterEach(() => {
@@ -23,8 +24,8 @@ const world = (desired = 2): Sim => {
   return s;
 };
 
-const live = (s: Sim) =>
-  [...s.asg.groups.get('g')!.instances.values()].filter(
+const live = (s: Sim, group = [...s.asg.groups.keys()][0]!) =>
+  [...s.asg.groups.get(group)!.instances.values()].filter(
     (i) => i.lifecycleState === 'Pending' || i.lifecycleState === 'InService',
   ).length;
 
@@ -116,6 +117,28 @@ describe('sim: suspended Auto Scaling processes', () => {
     );
     expect(after).toHaveLength(2);
     expect(after.some((i) => before.includes(i.id))).toBe(false);
+  });
+
+  it("a snapshot's suspended processes stay suspended in its replay, and simulate says so", async () => {
+    const snap = structuredClone(sample) as { autoScalingGroups: Record<string, unknown>[] };
+    snap.autoScalingGroups[0]!.SuspendedProcesses = [
+      { ProcessName: 'Launch', SuspensionReason: 'User suspended at 2026-11-22T09:00:00Z' },
+      { ProcessName: 'AZRebalance', SuspensionReason: 'User suspended at 2026-11-22T09:00:00Z' },
+    ];
+    const world = buildSnapshotWorld(parseSnapshot(snap), 'ecs-autoscaler', 1);
+    sim = world.sim;
+    const g = sim.asg.groups.get(world.asg)!;
+    expect([...g.suspended.keys()]).toEqual(['Launch', 'AZRebalance']);
+    expect(world.notes).toEqual(
+      expect.arrayContaining([expect.stringMatching(/Launch, AZRebalance suspended .* launches nothing/)]),
+    );
+    const before = live(sim);
+    await sim.call('autoscaling', 'SetDesiredCapacity', {
+      AutoScalingGroupName: world.asg,
+      DesiredCapacity: 9,
+    });
+    await sim.runFor(600);
+    expect([...g.instances.values()].filter((i) => i.lifecycleState === 'InService')).toHaveLength(before);
   });
 
   it('a snapshot with a malformed SuspendedProcesses is a clear error', () => {
