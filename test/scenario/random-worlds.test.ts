@@ -114,7 +114,9 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * unneeded time at each launch; with a fallback re-ask every 17 minutes they never went); twenty-fourth
  * stop — 350755, 366096; twenty-fifth stop (blue/green deployments drawn) — 384767 (a provider group's
  * desired capacity EC2 could not launch, another controller's, counted as in flight for the waiting tasks:
- * the last task of a blue/green set never got a host).
+ * the last task of a blue/green set never got a host); twenty-sixth stop — 808124 (an attribute-based
+ * lowest-price group whose cheapest type was short for good launched the next cheapest, which cannot run
+ * the c5-only task: the scaler planned the cheapest type and bought one host a minute up to MaxSize 30).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -132,6 +134,7 @@ const SEEDS = [
   ...[677384, 326631, 723769],
   ...[350755, 366096],
   ...[384767],
+  ...[808124],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

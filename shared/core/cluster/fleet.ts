@@ -310,26 +310,27 @@ const candidates = (
 };
 
 /**
- * A prioritized group launches its first override while EC2 has capacity for it, else the next
- * (docs/fleets.md, "A group that cannot launch"). The type of its member that registered last, within
- * the last 15 minutes, is what it launches now: when that is not its first type, the types before it are
- * planned after it; a member still booting counts as the latest (of several, the first in order).
- * Without this, a first type out of capacity whose fallback cannot run the waiting
+ * The type a group launched last: of its member that registered last within the last 15 minutes (a
+ * member still booting counts as the latest; of several, the first in `list`'s order), or undefined.
+ * A prioritized group launches its first override while EC2 has capacity for it, else the next; on-demand
+ * `lowest-price` the cheapest per unit, else the next cheapest (docs/fleets.md, "A group that cannot
+ * launch"). So when the type launched last is not the one the rule names first, EC2 is out of those
+ * before it: it is what the group launches now (a prioritized group's types before it are planned after
+ * it). Without this, a first (or cheapest) type out of capacity whose fallback cannot run the waiting
  * tasks (`memberOf` the first type's family) made the scaler buy fallback instances up to MaxSize
- * (random world 269186); after the 15 minutes the first type is asked for again.
+ * (random worlds 269186, prioritized; 808124, an attribute-based lowest-price group); after the 15
+ * minutes the first type is asked for again.
  */
-const launching = (
+const launchedLast = (
   snapshot: ClusterSnapshot,
   group: AutoScalingGroup,
   list: Candidate[],
-  attributeBased: boolean,
-): Candidate[] => {
-  if (!allocation(group, attributeBased).prioritized) return list;
+): Candidate | undefined => {
   const reg = new Map(
     snapshot.containerInstances.map((c) => [c.ec2InstanceId, Date.parse(c.registeredAt ?? '')]),
   );
   let at = Date.parse(snapshot.capturedAt) - 9e5;
-  let k = 0;
+  let k = -2;
   for (const m of group.Instances) {
     // A member not registered yet, launched (Pending, InService), is the latest of all.
     const t = reg.has(m.InstanceId)
@@ -340,6 +341,18 @@ const launching = (
     const j = list.findIndex((c) => c.type === m.InstanceType);
     if (t > at || (t === at && j < k)) [at, k] = [t, j];
   }
+  return list[k];
+};
+
+/** A prioritized group's candidates from the type it launched last ({@link launchedLast}). */
+const launching = (
+  snapshot: ClusterSnapshot,
+  group: AutoScalingGroup,
+  list: Candidate[],
+  attributeBased: boolean,
+): Candidate[] => {
+  if (!allocation(group, attributeBased).prioritized) return list;
+  const k = list.indexOf(launchedLast(snapshot, group, list)!);
   return k > 0 ? [...list.slice(k), ...list.slice(0, k)] : list;
 };
 
@@ -382,7 +395,7 @@ const weightOf = (c: Candidate, unit: CapacityUnit): number => {
  * lowest priced instance types within an Availability Zone first"; per unit = price ÷ weight), ties being
  * the ASG's choice. Undefined when that rule does not say (another strategy, a Spot share, a type of unknown
  * price). Prices are the table's (us-east-1); a shortage of the cheapest type, which makes AWS launch the
- * next, is not foreseen.
+ * next, is seen once the next has launched ({@link pastCheapest}).
  */
 const lowestPriced = (
   list: readonly Candidate[],
@@ -413,7 +426,19 @@ export const arrivingTypes = (snapshot: ClusterSnapshot, group: AutoScalingGroup
   const types = list.map((c) => c.type);
   if (types.length > 1 && allocation(group, attributeBased).prioritized) return types.slice(0, 1);
   const cheapest = lowestPriced(list, group, attributeBased);
-  return cheapest ? types.filter((t) => cheapest.has(t)) : types;
+  const fell = cheapest && pastCheapest(snapshot, group, list, cheapest);
+  return fell ? [fell] : cheapest ? types.filter((t) => cheapest.has(t)) : types;
+};
+
+/** A lowest-price group's type launched last when it is not among the cheapest ({@link launchedLast}). */
+const pastCheapest = (
+  snapshot: ClusterSnapshot,
+  group: AutoScalingGroup,
+  list: Candidate[],
+  cheapest: ReadonlySet<string>,
+): string | undefined => {
+  const last = launchedLast(snapshot, group, list)?.type;
+  return last && !cheapest.has(last) ? last : undefined;
 };
 
 const dedupe = (list: Candidate[]): Candidate[] => {
@@ -491,7 +516,10 @@ export const groupFleet = (
   );
   const orderKnown = options.length <= 1 || prioritized;
   const cheapest = orderKnown ? undefined : lowestPriced(list, group, attributeBased);
-  const arriving = cheapest ? options.filter((o) => cheapest.has(o.instanceType)) : options;
+  const fell = cheapest && pastCheapest(snapshot, group, list, cheapest);
+  const arriving = cheapest
+    ? options.filter((o) => (fell ? o.instanceType === fell : cheapest.has(o.instanceType)))
+    : options;
   const parts = [
     ...(onDemandGrows ? [`on-demand ${onDemandStrategy}`] : []),
     ...(spotGrows ? [`Spot ${spotStrategy}`] : []),
@@ -503,7 +531,7 @@ export const groupFleet = (
           orderKnown
             ? `: overrides in order${fellBack ? `, from ${list[0]!.type}, the type it launched last (is EC2 out of the ones before?)` : ''}`
             : cheapest
-              ? `: cheapest per unit first (${arriving.map((o) => o.instanceType)})`
+              ? `: cheapest per unit first (${fell ? `${[...cheapest]}; it launched ${fell} last: is EC2 out of the cheaper ones?` : arriving.map((o) => o.instanceType)})`
               : ': the ASG chooses the type at launch'
         }`;
   return {

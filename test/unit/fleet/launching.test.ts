@@ -127,3 +127,71 @@ describe('what a prioritized group launches now', () => {
     expect(grows.drain).toEqual([]);
   });
 });
+
+/**
+ * On-demand `lowest-price` launches the cheapest type per unit, else the next cheapest (ecs-facts §4.1):
+ * a member of a dearer type registered within 15 minutes says EC2 is out of the cheaper ones, and the
+ * group is planned as launching that type (random world 808124: an attribute-based group whose cheapest
+ * type, c5.large, was short for good launched m5.large, which cannot run the c5-only tasks; the scaler
+ * bought one m5.large a minute up to MaxSize 30).
+ */
+describe('what a lowest-price group launches now', () => {
+  const cheap = (instances: FleetInstance[], registeredAgo: Record<string, number>) => {
+    const s = fleetSnapshot(
+      [
+        {
+          name: 'g',
+          min: 1,
+          max: 20,
+          overrides: [{ type: 'c5.large' }, { type: 'm5.large' }],
+          strategy: 'lowest-price',
+          instances,
+          tags: { 'ecs-autoscaler:headroom-tasks': '0' },
+        },
+      ],
+      [
+        {
+          name: 'api',
+          cpu: 1024,
+          mem: 1024,
+          desired: 6,
+          running: 2,
+          memberOf: 'attribute:ecs.instance-type =~ c5.*',
+        },
+      ],
+    );
+    for (const ci of s.containerInstances)
+      ci.registeredAt = ago(registeredAgo[ci.ec2InstanceId ?? ''] ?? 3 * 3600);
+    return s;
+  };
+  const c5large = full(1, 'c5.large', 'a');
+  const m5 = { id: 'i-0000000000000fb1', type: 'm5.large', running: 0 };
+
+  it('the cheapest type, unless a dearer one registered last within 15 minutes', () => {
+    const old = cheap([...c5large, m5], { [m5.id]: 3600 });
+    expect(arrivingTypes(old, groupOf(old))).toEqual(['c5.large']);
+    expect(groupFleet(old, groupOf(old), ZERO, new Map()).strategy).toBe(
+      'on-demand lowest-price: cheapest per unit first (c5.large)',
+    );
+    const fresh = cheap([...c5large, m5], { [m5.id]: 300 });
+    expect(arrivingTypes(fresh, groupOf(fresh))).toEqual(['m5.large']);
+    const fleet = groupFleet(fresh, groupOf(fresh), ZERO, new Map());
+    expect(fleet.arriving.map((o) => o.instanceType)).toEqual(['m5.large']);
+    expect(fleet.strategy).toBe(
+      'on-demand lowest-price: cheapest per unit first (c5.large; it launched m5.large last: is EC2 out of the cheaper ones?)',
+    );
+    // A cheapest-type member registered last says nothing of the kind.
+    const c5fresh = cheap([...c5large, m5], { [m5.id]: 3600, [c5large[0]!.id]: 120 });
+    expect(arrivingTypes(c5fresh, groupOf(c5fresh))).toEqual(['c5.large']);
+  });
+
+  it('tasks only the cheapest type runs wait while the group launches a dearer one, and are bought once it is old', () => {
+    const held = groupPlan(planFleet(cheap([...c5large, m5], { [m5.id]: 300 })), 'g');
+    expect(held.action).toBe('hold');
+    expect(held.desiredCapacity).toEqual({ current: 2, proposed: 2 });
+    const grows = groupPlan(planFleet(cheap([...c5large, m5], { [m5.id]: 1000 })), 'g');
+    expect(grows.action).toBe('scale-out');
+    // 4 tasks of 1,024 CPU units wait, c5-only: two more c5.large (2,048 units each).
+    expect(grows.desiredCapacity).toEqual({ current: 2, proposed: 4 });
+  });
+});
