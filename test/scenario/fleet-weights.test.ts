@@ -212,7 +212,12 @@ describe('attribute-based groups: the core and the simulator each apply price pr
       AutoScalingGroups: AutoScalingGroup[];
     };
     const group = out.AutoScalingGroups[0]!;
-    const snapshot = { autoScalingGroups: [group], launchTemplateVersions: [] } as unknown as ClusterSnapshot;
+    const snapshot = {
+      capturedAt: new Date(sim.nowMs).toISOString(),
+      containerInstances: [],
+      autoScalingGroups: [group],
+      launchTemplateVersions: [],
+    } as unknown as ClusterSnapshot;
     // The core knows more types than the simulator's table: compare on the simulator's.
     const simTable = new Set(instanceTypeNames());
     const g = sim.asg.groups.get('abs')!;
