@@ -23,7 +23,7 @@ import { clusterScalerClients } from '../../shared/aws/cluster-clients.js';
 import { listManagedClusters } from '../../shared/aws/cluster-groups.js';
 import { readReleaseMembership } from '../../shared/aws/cluster-release.js';
 import { AwsClusterWriter } from '../../shared/aws/cluster-writer.js';
-import { readClusterSnapshot } from '../../shared/aws/snapshot-reader.js';
+import { readClusterSnapshot, withRetries } from '../../shared/aws/snapshot-reader.js';
 import { readTaskProtection } from '../../shared/aws/task-protection-reader.js';
 import { defaultInstanceTaskCache, readInstanceTasks } from '../../shared/aws/task-reader.js';
 import type { AlarmChanges } from '../../shared/core/cluster/index.js';
@@ -60,16 +60,19 @@ export const setClusterScalerPorts = (ports: TickPorts | undefined): void => {
 
 const defaultPorts = (): TickPorts => {
   const clients = clusterScalerClients();
+  // Task lists and protection are read with the snapshot's retries within the invocation: one throttled
+  // call must not leave a drain past its maximum time, or a drained host's end, for another minute.
+  const readers = withRetries(clients);
   return {
     listManagedClusters: () => listManagedClusters(clients.autoScaling),
     readSnapshot: (cluster) => readClusterSnapshot(cluster, { clients }),
     readTasks: (cluster, arns, stamps) =>
       readInstanceTasks(cluster, arns, {
-        clients,
+        clients: readers,
         cache: defaultInstanceTaskCache,
         ...(stamps ? { stamps } : {}),
       }),
-    readTaskProtection: (cluster, tasks) => readTaskProtection(cluster, tasks, { clients }),
+    readTaskProtection: (cluster, tasks) => readTaskProtection(cluster, tasks, { clients: readers }),
     writer: new AwsClusterWriter(clients.autoScaling, clients.ecs),
     alarms: new CloudWatchAlarmStore(clients.cloudWatch),
     readReleaseMembership: (ids) => readReleaseMembership(clients.autoScaling, ids),

@@ -20,7 +20,7 @@ import {
   resolveClusterPolicy,
 } from '../../shared/core/cluster/index.js';
 import { clusterDecisionEvent } from '../../shared/core/decision/index.js';
-import { NotFoundError } from '../../shared/core/errors.js';
+import { NotFoundError, TransientAwsError } from '../../shared/core/errors.js';
 import type { ClusterSnapshot, ProtectedTask, Task } from '../../shared/core/snapshot/index.js';
 import { logger } from '../../shared/runtime/logger.js';
 
@@ -94,15 +94,27 @@ export const scaleCluster = async (
   const stamps = new Map(
     snapshot.containerInstances.map((ci) => [ci.containerInstanceArn, instanceStamp(ci)]),
   );
+  let unread: string | undefined;
   for (let round = 0; round < TASK_READ_ROUNDS; round++) {
     const ask = plan.needsTasks.filter((arn) => !read.has(arn));
     if (ask.length === 0) break;
+    let tasks: Task[];
+    let added: ProtectedTask[] | undefined;
+    try {
+      tasks = await ports.readTasks(snapshot.cluster.clusterName, ask, stamps);
+      added = await ports.readTaskProtection?.(snapshot.cluster.clusterName, tasks);
+    } catch (error) {
+      // A list (or its tasks' protection) that could not be read now leaves those instances unread: never
+      // drained this decision, while the rest of it stands — a scale-out, a reactivation, the end of an
+      // own drain past its maximum time (fault matrix: three throttled ticks in a row kept such a drain).
+      if (!(error instanceof TransientAwsError)) throw error;
+      unread = `the task lists of ${ask.length} instance(s) could not be read (${error.message}): none of them drains this decision`;
+      break;
+    }
     for (const arn of ask) read.add(arn);
-    const tasks = await ports.readTasks(snapshot.cluster.clusterName, ask, stamps);
     const known = new Set(tasks.map((t) => t.taskArn));
     snapshot.tasks = [...(snapshot.tasks ?? []).filter((t) => !known.has(t.taskArn)), ...tasks];
-    if (ports.readTaskProtection) {
-      const added = await ports.readTaskProtection(snapshot.cluster.clusterName, tasks);
+    if (added) {
       const seen = new Set(added.map((p) => p.taskArn));
       snapshot.protectedTasks = [
         ...(snapshot.protectedTasks ?? []).filter((p) => !seen.has(p.taskArn)),
@@ -117,6 +129,7 @@ export const scaleCluster = async (
     // Out of rounds: the instances read so far are the choice (unread busy ones rank with job hosts).
     plan = planCluster(snapshot, analysis, policy, clock(), { policies, drainReadOnly: 'final' });
   }
+  if (unread) plan.reasons.push(unread);
   logger.info('cluster plan', {
     cluster: plan.cluster,
     asg: plan.autoScalingGroup,

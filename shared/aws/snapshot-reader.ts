@@ -97,7 +97,8 @@ const retryingClient = <C extends object>(client: C, policy: RetryPolicy, method
     },
   });
 
-const withRetries = (clients: ReaderClients, policy: RetryPolicy): ReaderClients => ({
+/** The clients with {@link retryingClient}'s retries (also the cluster scaler's task-list reads). */
+export const withRetries = (clients: ReaderClients, policy: RetryPolicy = DEFAULT_RETRY): ReaderClients => ({
   ecs: retryingClient(clients.ecs, policy),
   autoScaling: retryingClient(clients.autoScaling, policy),
   applicationAutoScaling: retryingClient(clients.applicationAutoScaling, policy),

@@ -11,6 +11,7 @@ import {
 } from '../../../functions/cluster-scaler/scale-cluster.js';
 import { MAX_REMOVALS_PER_DECISION } from '../../../shared/core/cluster/index.js';
 import { DEFAULT_CLUSTER_POLICY } from '../../../shared/core/cluster/policy.js';
+import { AwsRejectedError, TransientAwsError } from '../../../shared/core/errors.js';
 import type { ClusterSnapshot, Task } from '../../../shared/core/snapshot/index.js';
 import { ciArn, fleet, NOW, snapshotOf, taskOn } from '../planner/builders.js';
 
@@ -94,5 +95,55 @@ describe('cluster decision: task reads only where they decide', () => {
     // Each round asks for at most as many as drain now (≤ MAX_REMOVALS_PER_DECISION), never all 40.
     expect(reads.length).toBeLessThanOrEqual(TASK_READ_ROUNDS);
     expect(read.size).toBeLessThanOrEqual(TASK_READ_ROUNDS * MAX_REMOVALS_PER_DECISION);
+  });
+
+  it('a list that cannot be read now (throttled) leaves its instances undrained, and the decision stands', async () => {
+    const w = world(6, []);
+    const throttled = new TransientAwsError(
+      'ecs:ListTasks failed temporarily (ThrottlingException): retry later',
+    );
+    const decideWith = (ports: Partial<ClusterPorts>) =>
+      scaleCluster(
+        'c1',
+        {
+          readSnapshot: async () => structuredClone(w.snapshot),
+          readTasks: async (_cluster, arns) =>
+            w.tasks.filter((t) => arns.includes(t.containerInstanceArn ?? '')),
+          writer: {} as ClusterPorts['writer'],
+          ...ports,
+        },
+        { dryRun: true, defaults: { ...DEFAULT_CLUSTER_POLICY, scaleInUnneededSeconds: 0 } },
+        () => NOW,
+      );
+    const lists = await decideWith({
+      readTasks: async () => {
+        throw throttled;
+      },
+    });
+    expect(lists.plan.drain).toEqual([]);
+    expect(lists.plan.reasons.join('\n')).toMatch(
+      /task lists of \d+ instance\(s\) could not be read \(ecs:ListTasks failed temporarily/,
+    );
+    // The lists were read but their tasks' protection was not: those lists are not used either.
+    const protection = await decideWith({
+      readTaskProtection: async () => {
+        throw throttled;
+      },
+    });
+    expect(protection.plan.drain).toEqual([]);
+    // Read, the same instances drain.
+    expect((await decideWith({})).plan.drain.length).toBeGreaterThan(0);
+    // Not a transient failure: the decision fails as before (nothing written; the tick retries).
+    const denied = new AwsRejectedError(
+      'ecs:ListTasks was refused (AccessDeniedException)',
+      'AccessDeniedException',
+    );
+    await expect(
+      decideWith({
+        readTasks: async () => {
+          throw denied;
+        },
+      }),
+    ).rejects.toBe(denied);
   });
 });
