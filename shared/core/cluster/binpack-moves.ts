@@ -28,13 +28,14 @@ export interface BinpackResult {
 const share = (r: Resources): number => Math.max(...DIMENSIONS.map((d) => r[d]));
 
 /**
- * Places the demands, largest first (ties: input order), one task at a time by `binpack` on `field`.
- * Pure; does not mutate its inputs.
+ * Places the demands, largest first (ties: input order) — or, `smallestFirst`, the exact reverse — one
+ * task at a time by `binpack` on `field`. Pure; does not mutate its inputs.
  */
 export const binpackPlace = (
   demands: readonly BinpackDemand[],
   bins: readonly Bin[],
   field: 'CPU' | 'MEMORY',
+  smallestFirst = false,
 ): BinpackResult => {
   const out: Bin[] = bins.map((b) => ({ id: b.id, free: b.free }));
   // Positions into `out`, sorted by (free field, position): the binpack preference order.
@@ -44,7 +45,7 @@ export const binpackPlace = (
   const sorted = demands
     .map((d, i) => ({ d, i }))
     .filter(({ d }) => d.count > 0)
-    .sort((a, b) => share(b.d.reservation) - share(a.d.reservation) || a.i - b.i)
+    .sort((a, b) => (share(b.d.reservation) - share(a.d.reservation) || a.i - b.i) * (smallestFirst ? -1 : 1))
     .map(({ d }) => d);
   const unplaced: BinpackResult['unplaced'] = [];
   for (const d of sorted) {

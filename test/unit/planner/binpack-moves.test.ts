@@ -19,7 +19,7 @@ const task = fc.record({
 });
 
 describe('binpackPlace', () => {
-  it.each(['cpu', 'memory'] as const)('places like placeTasks with binpack on %s', (field) => {
+  it.each(['cpu', 'memory'] as const)('places like placeTasks with binpack on %s, in either order', (field) => {
     fc.assert(
       fc.property(
         fc.array(bin, { minLength: 1, maxLength: 12 }),
@@ -34,16 +34,19 @@ describe('binpackPlace', () => {
               { name: `s${i}`, strategy: [{ type: 'binpack', field }] },
             ),
           }));
-          const model = placeTasks(demands, nodes, { strategies: true });
-          const fast = binpackPlace(
-            demands.map((d) => ({ label: d.key, reservation: d.req.resources, count: d.count })),
-            nodes.map((n) => ({ id: n.id, free: n.free })),
-            field === 'cpu' ? 'CPU' : 'MEMORY',
-          );
-          expect(fast.bins.map((b) => b.free)).toEqual(model.nodes.map((n) => n.free));
-          expect(fast.unplaced.map((u) => [u.label, u.count])).toEqual(
-            model.unplaced.map((u) => [u.key, u.count]),
-          );
+          for (const smallestFirst of [false, true]) {
+            const model = placeTasks(demands, nodes, { strategies: true, smallestFirst });
+            const fast = binpackPlace(
+              demands.map((d) => ({ label: d.key, reservation: d.req.resources, count: d.count })),
+              nodes.map((n) => ({ id: n.id, free: n.free })),
+              field === 'cpu' ? 'CPU' : 'MEMORY',
+              smallestFirst,
+            );
+            expect(fast.bins.map((b) => b.free)).toEqual(model.nodes.map((n) => n.free));
+            expect(fast.unplaced.map((u) => [u.label, u.count])).toEqual(
+              model.unplaced.map((u) => [u.key, u.count]),
+            );
+          }
         },
       ),
       { numRuns: 300 },
