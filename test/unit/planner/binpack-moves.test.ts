@@ -19,39 +19,42 @@ const task = fc.record({
 });
 
 describe('binpackPlace', () => {
-  it.each(['cpu', 'memory'] as const)('places like placeTasks with binpack on %s, in either order', (field) => {
-    fc.assert(
-      fc.property(
-        fc.array(bin, { minLength: 1, maxLength: 12 }),
-        fc.array(task, { minLength: 1, maxLength: 6 }),
-        (bins, tasks) => {
-          const nodes = bins.map((b, i) => node({ id: `n${i}`, cpu: b.cpu, memory: b.memory }));
-          const demands: Demand[] = tasks.map((t, i) => ({
-            key: String(i),
-            count: t.count,
-            req: req(
-              { cpu: t.cpu, memory: t.memory },
-              { name: `s${i}`, strategy: [{ type: 'binpack', field }] },
-            ),
-          }));
-          for (const smallestFirst of [false, true]) {
-            const model = placeTasks(demands, nodes, { strategies: true, smallestFirst });
-            const fast = binpackPlace(
-              demands.map((d) => ({ label: d.key, reservation: d.req.resources, count: d.count })),
-              nodes.map((n) => ({ id: n.id, free: n.free })),
-              field === 'cpu' ? 'CPU' : 'MEMORY',
-              smallestFirst,
-            );
-            expect(fast.bins.map((b) => b.free)).toEqual(model.nodes.map((n) => n.free));
-            expect(fast.unplaced.map((u) => [u.label, u.count])).toEqual(
-              model.unplaced.map((u) => [u.key, u.count]),
-            );
-          }
-        },
-      ),
-      { numRuns: 300 },
-    );
-  });
+  it.each(['cpu', 'memory'] as const)(
+    'places like placeTasks with binpack on %s, in either order',
+    (field) => {
+      fc.assert(
+        fc.property(
+          fc.array(bin, { minLength: 1, maxLength: 12 }),
+          fc.array(task, { minLength: 1, maxLength: 6 }),
+          (bins, tasks) => {
+            const nodes = bins.map((b, i) => node({ id: `n${i}`, cpu: b.cpu, memory: b.memory }));
+            const demands: Demand[] = tasks.map((t, i) => ({
+              key: String(i),
+              count: t.count,
+              req: req(
+                { cpu: t.cpu, memory: t.memory },
+                { name: `s${i}`, strategy: [{ type: 'binpack', field }] },
+              ),
+            }));
+            for (const smallestFirst of [false, true]) {
+              const model = placeTasks(demands, nodes, { strategies: true, smallestFirst });
+              const fast = binpackPlace(
+                demands.map((d) => ({ label: d.key, reservation: d.req.resources, count: d.count })),
+                nodes.map((n) => ({ id: n.id, free: n.free })),
+                field === 'cpu' ? 'CPU' : 'MEMORY',
+                smallestFirst,
+              );
+              expect(fast.bins.map((b) => b.free)).toEqual(model.nodes.map((n) => n.free));
+              expect(fast.unplaced.map((u) => [u.label, u.count])).toEqual(
+                model.unplaced.map((u) => [u.key, u.count]),
+              );
+            }
+          },
+        ),
+        { numRuns: 300 },
+      );
+    },
+  );
 
   it('puts a task on the instance left with the least memory that takes it, not the first with room', () => {
     const r = binpackPlace(
