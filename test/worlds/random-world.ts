@@ -10,7 +10,8 @@
  * capacity in instances or vCPUs); from seed 200001, custom-attribute pools (groups registering
  * `pool=p<k>`, services bound to one) and a daemon bound to some instances; from seed 232001, a service
  * bound to Availability Zones (awsvpc subnets in one or two AZs, or memberOf on the AZ); from seed
- * 260001, EC2 out of capacity for one group's types (for good, or 10–25 minutes) — run for
+ * 260001, EC2 out of capacity for one group's types (for good, or 10–25 minutes); from seed 380001, half
+ * the deployments blue/green; from seed 800001, an operator's suspended Auto Scaling processes — run for
  * 80 simulated minutes under the project's cluster scaler and drainer: demand steps up at 2 minutes and
  * down at 40.
  *
