@@ -211,9 +211,13 @@ export const buildSnapshotWorld = (
   // Processes the operator suspended on a group stay suspended for every policy's replay.
   for (const g of seeded.autoScalingGroups) {
     const names = (g.SuspendedProcesses ?? []).map((p) => p.ProcessName);
-    if (names.includes('Launch') || names.includes('Terminate')) {
+    const effects = [
+      ...(names.includes('Launch') ? ['launches nothing'] : []),
+      ...(names.includes('Terminate') ? ['does not scale in'] : []),
+    ];
+    if (effects.length > 0) {
       replayNotes.push(
-        `group ${g.AutoScalingGroupName} has ${names.join(', ')} suspended (SuspendProcesses); every policy's replay keeps them suspended all day, so the group ${names.includes('Launch') ? 'launches nothing' : ''}${names.includes('Launch') && names.includes('Terminate') ? ' and ' : ''}${names.includes('Terminate') ? 'does not scale in' : ''}: resume them before recording the snapshot for a usual day`,
+        `group ${g.AutoScalingGroupName} has ${names.join(', ')} suspended (SuspendProcesses); every policy's replay keeps them suspended all day, so the group ${effects.join(' and ')}: resume them before recording the snapshot for a usual day`,
       );
     }
   }

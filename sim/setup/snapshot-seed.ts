@@ -411,7 +411,11 @@ export const seedFromSnapshot = (
     group.min = g.MinSize;
     group.desired = g.DesiredCapacity;
     // Processes the operator suspended stay suspended (nothing in the replay resumes them).
-    for (const p of g.SuspendedProcesses ?? []) group.suspended.set(p.ProcessName, sim.nowMs);
+    sim.asg.suspendProcesses(
+      group,
+      (g.SuspendedProcesses ?? []).map((p) => p.ProcessName),
+      true,
+    );
     for (const i of g.Instances) {
       const ci = byEc2.get(i.InstanceId);
       const state = (

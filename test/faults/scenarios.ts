@@ -16,6 +16,7 @@ import {
   otherTerminateHook,
   placeJob,
 } from '../scenario/coexist-world.js';
+import { scalerStateWrites } from '../scenario/fleet-world.js';
 import { outageWindows } from './profiles.js';
 
 /** The cluster every scenario starts from. */
@@ -72,14 +73,7 @@ const runFacts = new WeakMap<Sim, { host: SimContainerInstance; tasks: SimTask[]
 
 /** Writes of the cluster scaler that set `arn` to `status` (container-instance state). */
 const stateWrites = (sim: Sim, arn: string, status: 'DRAINING' | 'ACTIVE') =>
-  sim.timeline.actions.filter(
-    (a) =>
-      a.fn === 'cluster-scaler' &&
-      !a.error &&
-      a.command === 'UpdateContainerInstancesState' &&
-      a.input.status === status &&
-      (a.input.containerInstances as string[]).includes(arn),
-  );
+  scalerStateWrites(sim, status, new Set([arn])).filter((a) => !a.error);
 
 /**
  * Long drains: a task takes 5–15 minutes to stop (a load balancer's deregistration delay, a worker

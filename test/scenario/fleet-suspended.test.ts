@@ -19,6 +19,7 @@ import {
   fleetWorld,
   liveTypes,
   scalerErrors,
+  scalerStateWrites,
   startFleet,
   tasksOf,
   violations,
@@ -39,14 +40,15 @@ const scaleInWrites = (s: Sim, members: ReadonlySet<string>) => {
       .filter((ci) => members.has(ci.ec2InstanceId))
       .map((ci) => ci.arn),
   );
-  return s.timeline.actions.filter(
-    (a) =>
-      a.fn === 'cluster-scaler' &&
-      ((a.command === 'UpdateContainerInstancesState' &&
-        a.input.status === 'DRAINING' &&
-        (a.input.containerInstances as string[]).some((c) => arns.has(c))) ||
-        (a.command === 'TerminateInstanceInAutoScalingGroup' && members.has(a.input.InstanceId as string))),
-  );
+  return [
+    ...scalerStateWrites(s, 'DRAINING', arns),
+    ...s.timeline.actions.filter(
+      (a) =>
+        a.fn === 'cluster-scaler' &&
+        a.command === 'TerminateInstanceInAutoScalingGroup' &&
+        members.has(a.input.InstanceId as string),
+    ),
+  ];
 };
 
 describe('suspended Auto Scaling processes', () => {

@@ -137,6 +137,19 @@ export const violations = (sim: Sim) =>
 export const scalerErrors = (sim: Sim) =>
   sim.invocations.filter((i) => i.fn === 'cluster-scaler' && i.outcome !== 'ok');
 
+/**
+ * The scaler's UpdateContainerInstancesState writes to `status` that name any of `arns` (rejected ones
+ * too: `a.error` says so).
+ */
+export const scalerStateWrites = (sim: Sim, status: 'DRAINING' | 'ACTIVE', arns: ReadonlySet<string>) =>
+  sim.timeline.actions.filter(
+    (a) =>
+      a.fn === 'cluster-scaler' &&
+      a.command === 'UpdateContainerInstancesState' &&
+      a.input.status === status &&
+      (a.input.containerInstances as string[]).some((c) => arns.has(c)),
+  );
+
 /** Every time the scaler set container instances ACTIVE again (its own drains undone). */
 export const scalerActivations = (sim: Sim) =>
   sim.timeline.actions.filter(

@@ -41,7 +41,7 @@ import {
 import { computedDesiredCount, tasksBySet } from '../../sim/ecs/task-sets.js';
 import type { Sim } from '../../sim/index.js';
 import { isolate } from '../faults/run-matrix.js';
-import { CLUSTER, type FleetGroup, fleetWorld } from '../scenario/fleet-world.js';
+import { CLUSTER, type FleetGroup, fleetWorld, scalerStateWrites } from '../scenario/fleet-world.js';
 
 /** The types a group launches, by name, in its order; undefined for an attribute-based override. */
 const launchTypes = (g: FleetGroup): (string | undefined)[] => {
@@ -1481,15 +1481,7 @@ export const runWorld = async (
         );
       }
       const wrong = has('Terminate')
-        ? sim.timeline.actions.filter(
-            (a) =>
-              a.fn === 'cluster-scaler' &&
-              !a.error &&
-              during(a.t) &&
-              a.command === 'UpdateContainerInstancesState' &&
-              a.input.status === 'DRAINING' &&
-              (a.input.containerInstances as string[]).some((c) => suspendedMembers.has(c)),
-          )
+        ? scalerStateWrites(sim, 'DRAINING', suspendedMembers).filter((a) => !a.error && during(a.t))
         : [];
       if (wrong.length > 0) {
         problems.push(
