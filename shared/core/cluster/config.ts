@@ -148,6 +148,8 @@ export const STATE_TAGS = {
   draining: 'ecs-autoscaler:draining',
   /** When the scaler first saw desired capacity the ASG had not launched (group-state.ts); '' none. */
   unlaunchedSince: 'ecs-autoscaler:unlaunched-since',
+  /** How many members were not registered with ECS, since when (`count@epoch seconds`; group-state.ts). */
+  unregistered: 'ecs-autoscaler:unregistered',
   /** Scale-in pacing: how many instances have been removable since when (unneeded.ts). */
   unneeded: 'ecs-autoscaler:unneeded',
   /** Predictive headroom: demand per ten-minute slot of the day (predictive.ts), two halves. */
@@ -184,6 +186,17 @@ export interface ScalingState {
   draining: string[];
   /** Since when desired capacity has been above what the ASG launched (undefined: it was not). */
   unlaunchedMs?: number | undefined;
+  /**
+   * How many members were not registered with ECS, and since when the scaler counts them as launched
+   * (undefined: none were). Dates the launches the ASG makes on its own (group-state.ts).
+   */
+  unregistered?: Unregistered | undefined;
+}
+
+/** Unregistered members: how many, since when (epoch milliseconds). */
+export interface Unregistered {
+  count: number;
+  ms: number;
 }
 
 const tagValue = (tags: readonly AsgTag[], key: string): string | undefined =>
@@ -192,6 +205,13 @@ const tagValue = (tags: readonly AsgTag[], key: string): string | undefined =>
 const isoTime = z.pipe(
   z.iso.datetime({ offset: true }),
   z.transform((v) => Date.parse(v)),
+);
+const countAt = z.pipe(
+  z.string().check(z.regex(/^\d{1,4}@\d{1,12}$/)),
+  z.transform((v): Unregistered => {
+    const [count, at] = v.split('@');
+    return { count: Number(count), ms: 1000 * Number(at) };
+  }),
 );
 const instanceIds = z.pipe(
   z.pipe(
@@ -222,6 +242,7 @@ export const readScalingState = (tags: readonly AsgTag[], group = 'the ASG'): Sc
     lastScaleInMs: parse(STATE_TAGS.lastScaleIn, isoTime, 'an ISO-8601 timestamp'),
     draining: parse(STATE_TAGS.draining, instanceIds, 'a comma-separated list of EC2 instance ids') ?? [],
     unlaunchedMs: parse(STATE_TAGS.unlaunchedSince, isoTime, 'an ISO-8601 timestamp'),
+    unregistered: parse(STATE_TAGS.unregistered, countAt, 'count@epoch-seconds (e.g. 2@1733212345)'),
   };
 };
 

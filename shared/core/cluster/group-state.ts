@@ -4,7 +4,7 @@
  */
 import type { CapacityAnalysis, InstanceView } from '../capacity/capacity.js';
 import type { AsgInstance, AutoScalingGroup } from '../snapshot/snapshot.js';
-import type { ScalingState } from './config.js';
+import type { ScalingState, Unregistered } from './config.js';
 import { type GroupFleet, unitsOf } from './fleet.js';
 import type { ClusterPolicy } from './policy.js';
 
@@ -36,8 +36,10 @@ export interface GroupState {
   registered: Map<string, InstanceView>;
   /** Members not (yet) registered with ECS and launched recently enough to still be booting. */
   booting: string[];
-  /** Members not registered although the last scale-out is older than the boot timeout. */
+  /** Members not registered for longer than the boot timeout (dated as `unregistered` says). */
   stuck: string[];
+  /** The `unregistered` record after this look (the plan writes it when it changed). */
+  unregistered: Unregistered | undefined;
   /** Instances the ASG has not launched yet (desired − member units, in instances of the arriving type). */
   notLaunched: number;
   /** Desired capacity the ASG has not launched yet, in the group's units (desired − Σ member weights, ≥ 0). */
@@ -92,9 +94,22 @@ export const groupState = (
     else unregistered.push(m.InstanceId);
   }
   const sinceLastScaleOutSeconds = since(nowMs, state.lastScaleOutMs);
-  // An instance has no launch time in DescribeAutoScalingGroups; the scaler's own last scale-out is the
-  // clock: unregistered members are booting until the boot timeout after it, stuck afterwards.
-  const stillBooting = sinceLastScaleOutSeconds <= policy.bootTimeoutSeconds;
+  // An instance has no launch time in DescribeAutoScalingGroups. The scaler's own last scale-out dates
+  // its launches; the ASG's own (a replacement after a Spot reclaim or a failed health check, capacity
+  // rebalancing, a refresh) are dated by the `unregistered` record: when more members are unregistered
+  // than it counted, the new ones arrived since the last look. Unregistered members are booting until the
+  // boot timeout after that date, stuck afterwards. (A new arrival dates the older ones too: the record
+  // keeps one date, so a member that never registers is stuck one boot timeout after the last arrival.)
+  const window = sinceLastScaleOutSeconds <= policy.bootTimeoutSeconds;
+  const count = unregistered.length;
+  const rec = state.unregistered;
+  const unregisteredNow =
+    count === 0
+      ? undefined
+      : { count, ms: rec && count <= rec.count ? rec.ms : window ? state.lastScaleOutMs! : nowMs };
+  const stillBooting =
+    window ||
+    (unregisteredNow !== undefined && nowMs - unregisteredNow.ms <= 1000 * policy.bootTimeoutSeconds);
   // A registered member still Pending (a warm-pool instance whose agent joined early) is booting, not
   // capacity: it becomes capacity when it is InService.
   const booting = [...(stillBooting ? unregistered : []), ...pendingRegistered];
@@ -124,6 +139,7 @@ export const groupState = (
     registered,
     booting,
     stuck,
+    unregistered: unregisteredNow,
     notLaunched,
     notLaunchedUnits,
     unlaunched,

@@ -525,7 +525,14 @@ const planClusterNow = (
     // needed): an instance refresh launching one host at a time restarted the 600 s at each launch, and
     // with a fallback re-ask every 17 minutes the idle fallback hosts never went (random world 723769).
     // So does a suspended Terminate process: the capacity stays unneeded, and it goes once resumed.
-    const deferred = (fleetBlock !== undefined && !me.refresh) || blocked === TERMINATE_SUSPENDED;
+    // So do the ASG's own launches (a replacement after a Spot reclaim or a failed health check, capacity
+    // rebalancing: in flight outside the scaler's own boot window): they bring back capacity the group
+    // lost, not demand (random world 321335: a Spot replacement restarted the 600 s of idle hosts that a
+    // group at MaxSize had to shed before it could launch the type a waiting service needed).
+    const replacing =
+      blocked === inFlightBlock(gs) && gs.sinceLastScaleOutSeconds > policy.bootTimeoutSeconds;
+    const deferred =
+      (fleetBlock !== undefined && !me.refresh) || blocked === TERMINATE_SUSPENDED || replacing;
     const forget = partialOnly || deferred ? undefined : forgetUnneeded(group.Tags);
     if (forget !== undefined) plan.stateTags[STATE_TAGS.unneeded] = forget;
     return plan;
@@ -640,6 +647,11 @@ const housekeeping = (plan: ClusterPlan, gs: GroupState, state: ScalingState, no
   if (missing !== (state.unlaunchedMs !== undefined)) {
     plan.stateTags[STATE_TAGS.unlaunchedSince] = missing ? now.toISOString() : '';
   }
+  // The date of the unregistered members (group-state.ts), kept when it changed.
+  const u = gs.unregistered;
+  if (u?.count !== state.unregistered?.count || u?.ms !== state.unregistered?.ms) {
+    plan.stateTags[STATE_TAGS.unregistered] = u ? `${u.count}@${Math.floor(u.ms / 1000)}` : '';
+  }
   plan.protect = gs.members
     .filter((m) => m.LifecycleState === 'InService' && m.ProtectedFromScaleIn !== true)
     .map((m) => m.InstanceId);
@@ -712,6 +724,9 @@ const scaleOut = (
   plan.action = 'scale-out';
   plan.desiredCapacity.proposed = Math.max(group.MinSize, group.DesiredCapacity + growth.units);
   plan.stateTags[STATE_TAGS.lastScaleOut] = now.toISOString();
+  // The members this launches are dated now (group-state.ts): not taken for the ASG's own launches.
+  plan.stateTags[STATE_TAGS.unregistered] =
+    `${(gs.unregistered?.count ?? 0) + growth.instances}@${Math.floor(now.getTime() / 1000)}`;
   const what =
     me.fleet.unit === 'instances'
       ? `${growth.instances} instance(s)${option.instanceType ? ` of ${option.instanceType}` : ''}`
@@ -785,6 +800,8 @@ const finishScaleIns = (
 };
 
 const TERMINATE_SUSPENDED = "no scale-in: the group's Terminate process is suspended";
+const inFlightBlock = (gs: GroupState) =>
+  `no scale-in while ${gs.inFlight} instance(s) are booting or not yet launched`;
 
 const scaleInBlocker = (
   gs: GroupState,
@@ -804,7 +821,7 @@ const scaleInBlocker = (
   if (unitsHeld <= gs.group.MinSize) {
     return `no scale-in: desired capacity is at MinSize ${gs.group.MinSize}`;
   }
-  if (gs.inFlight > 0) return `no scale-in while ${gs.inFlight} instance(s) are booting or not yet launched`;
+  if (gs.inFlight > 0) return inFlightBlock(gs);
   // Issue 14: foreign DRAINING, disconnected and unregistered instances never block (foreign-state.ts).
   // Issue 16: neither do the scaler's own drains: the tasks they still move count as moved when the next
   // instances are chosen (scale-in-pacing.ts drainingMoves), and the scale-in cooldown, counted from the

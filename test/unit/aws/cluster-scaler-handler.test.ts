@@ -61,8 +61,15 @@ describe('cluster scaler handler — alarm events', () => {
       DesiredCapacity: 4,
       HonorCooldown: false,
     });
+    // The scale-out and the two instances it launches (dated now: group-state.ts).
     expect(account.asg).toHaveReceivedCommandWith(CreateOrUpdateTagsCommand, {
-      Tags: [expect.objectContaining({ Key: 'ecs-autoscaler:last-scale-out', Value: NOW.toISOString() })],
+      Tags: [
+        expect.objectContaining({ Key: 'ecs-autoscaler:last-scale-out', Value: NOW.toISOString() }),
+        expect.objectContaining({
+          Key: 'ecs-autoscaler:unregistered',
+          Value: `2@${Math.floor(NOW.getTime() / 1000)}`,
+        }),
+      ],
     });
     expect(metric('ScaleOutInstances', { ClusterName: 'web-prod' })).toBe(2);
     // Alarm events neither publish the capacity metrics nor touch the alarms (the tick does).
@@ -76,7 +83,11 @@ describe('cluster scaler handler — alarm events', () => {
         busy({
           desired: 4,
           unregistered: ['i-000000000000000b1', 'i-000000000000000b2'],
-          tags: { 'ecs-autoscaler:last-scale-out': NOW.toISOString() },
+          // The tags the scale-out above wrote.
+          tags: {
+            'ecs-autoscaler:last-scale-out': NOW.toISOString(),
+            'ecs-autoscaler:unregistered': `2@${Math.floor(NOW.getTime() / 1000)}`,
+          },
         }),
       ),
     );

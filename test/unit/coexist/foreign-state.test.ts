@@ -18,6 +18,7 @@ import {
   planOf,
   snapshotOf,
   taskOn,
+  unregisteredFor,
 } from '../planner/builders.js';
 
 const id = (n: number): string => `i-${String(n).padStart(17, '0')}`;
@@ -80,7 +81,8 @@ describe('foreign state never freezes scale-in', () => {
       spec: {
         instances: [web(1, 2), web(2, 2), web(3, 1), web(4, 1)],
         services: [WEB],
-        group: { unregistered: [id(9)] },
+        // First seen an hour ago (the scaler's `unregistered` record).
+        group: { unregistered: [id(9)], tags: unregisteredFor(1, 3600) },
       },
       tasks: tasksOf([1, 2], [2, 2], [3, 1], [4, 1]),
       excluded: id(9),

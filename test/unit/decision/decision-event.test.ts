@@ -20,7 +20,16 @@ import {
 } from '../../../shared/core/decision/index.js';
 import type { DrainPlan } from '../../../shared/core/drain/index.js';
 import type { ServicePlan } from '../../../shared/core/service/index.js';
-import { ago, type ClusterSpec, emptyPlan, fleet, NOW, planOf, snapshotOf } from '../planner/builders.js';
+import {
+  ago,
+  type ClusterSpec,
+  emptyPlan,
+  fleet,
+  NOW,
+  planOf,
+  snapshotOf,
+  unregisteredFor,
+} from '../planner/builders.js';
 
 const FULL = { usedCpu: 4096, usedMem: 8192, running: 2 };
 /** Two instances, neither fits one more 1024/1024 task: the planner wants one more instance. */
@@ -78,7 +87,7 @@ describe('cluster decision events', () => {
         group: {
           desired: 3,
           unregistered: ['i-00000000000000099'],
-          tags: { 'ecs-autoscaler:last-scale-out': ago(700) },
+          tags: { 'ecs-autoscaler:last-scale-out': ago(700), ...unregisteredFor(1, 700) },
         },
       }),
       policy: {},

@@ -10,6 +10,10 @@ import { type ClusterSnapshot, parseSnapshot, type Task } from '../../../shared/
 export const NOW = new Date('2026-11-22T12:00:00.000Z');
 /** ISO time `seconds` before {@link NOW}. */
 export const ago = (seconds: number): string => new Date(NOW.getTime() - seconds * 1000).toISOString();
+/** The scaler's `unregistered` state tag: `count` members unregistered since `seconds` ago. */
+export const unregisteredFor = (count: number, seconds: number): Record<string, string> => ({
+  'ecs-autoscaler:unregistered': `${count}@${Math.floor(NOW.getTime() / 1000) - seconds}`,
+});
 
 export interface InstanceSpec {
   id: string;

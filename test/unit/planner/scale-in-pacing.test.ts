@@ -252,11 +252,14 @@ describe('planCluster — scale-in pacing (per instance, as cluster-autoscaler)'
     expect(ripe.drain).toBe(1);
   });
 
-  it('starts again when scale-in is blocked (an instance is booting)', () => {
+  it('starts again when scale-in is blocked (an instance of its scale-out is not launched yet)', () => {
     const snapshot = snapshotOf({
       instances: [web(1, 2), web(2, 1), web(3, 1), web(4, 1), web(5, 1)],
       services: [WEB],
-      group: { desired: 6, tags: { 'ecs-autoscaler:unneeded': `6:3@${T - 600}` } },
+      group: {
+        desired: 6,
+        tags: { 'ecs-autoscaler:unneeded': `6:3@${T - 600}`, 'ecs-autoscaler:last-scale-out': ago(60) },
+      },
     });
     const plan = planOf(snapshot, PACED);
     expect(plan.action).toBe('hold');
@@ -302,5 +305,40 @@ describe('planCluster — headroom from the services that want tasks', () => {
   it('buys for that service again as soon as it wants tasks', () => {
     const plan = planOf(spec(1));
     expect(plan.action).toBe('scale-out');
+  });
+});
+
+describe('planCluster — scale-in pacing while a member boots', () => {
+  // The idle group of above plus a sixth member not registered yet, first seen 60 s ago; four
+  // instances have been unneeded for 500 of the 600 s.
+  const booting = (tags: Record<string, string>) =>
+    planOf(
+      snapshotOf({
+        instances: [web(1, 2), web(2, 1), web(3, 1), web(4, 1), web(5, 1)],
+        services: [WEB],
+        group: {
+          unregistered: [id(6)],
+          tags: {
+            'ecs-autoscaler:unneeded': `6:4@${T - 500}`,
+            'ecs-autoscaler:unregistered': `1@${T - 60}`,
+            ...tags,
+          },
+        },
+      }),
+      PACED,
+    );
+
+  it('keeps the unneeded time while the ASG replaces an instance it lost (no scale-out of the scaler)', () => {
+    const plan = booting({});
+    expect(plan.action).toBe('hold');
+    expect(plan.reasons.join('\n')).toMatch(/no scale-in while 1 instance\(s\) are booting/);
+    expect(plan.stateTags['ecs-autoscaler:unneeded']).toBeUndefined();
+  });
+
+  it('starts it again while the instances of its own scale-out boot', () => {
+    const plan = booting({ 'ecs-autoscaler:last-scale-out': ago(60) });
+    expect(plan.action).toBe('hold');
+    expect(plan.reasons.join('\n')).toMatch(/no scale-in while 1 instance\(s\) are booting/);
+    expect(plan.stateTags['ecs-autoscaler:unneeded']).toBe('');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SPOT_WARNING_ATTRIBUTE } from '../../../shared/core/drain/config.js';
-import { ago, type ClusterSpec, fleet, NOW, planOf, snapshotOf } from './builders.js';
+import { ago, type ClusterSpec, fleet, NOW, planOf, snapshotOf, unregisteredFor } from './builders.js';
 
 const FULL = { usedCpu: 4096, usedMem: 8192, running: 2 };
 /** Two instances: one out of CPU, one out of memory; averages are low but no 1024/1024 task fits anywhere. */
@@ -232,7 +232,8 @@ describe('planCluster — scale-out guards', () => {
         group: {
           desired: 3,
           unregistered: ['i-00000000000000099'],
-          tags: { 'ecs-autoscaler:last-scale-out': ago(seconds) },
+          // As the scale-out recorded it: one instance launched then.
+          tags: { 'ecs-autoscaler:last-scale-out': ago(seconds), ...unregisteredFor(1, seconds) },
         },
       });
       const plan = planOf(snapshotOf(spec));
@@ -370,5 +371,78 @@ describe('planCluster — scale-out guards', () => {
       { name: 'large', cpu: 3968, mem: 2048, desired: 1, running: 0 },
     ]);
     expect(planOf(fits).activate.map((a) => a.ec2InstanceId)).toEqual(['i-00000000000000002']);
+  });
+});
+
+describe('planCluster — members the ASG launched itself (a replacement, capacity rebalancing)', () => {
+  // Two full members and, in desired capacity, `unregistered` more the ASG launched on its own (the
+  // scaler's last scale-out, if any, is long past). Two api tasks (2,048 CPU, 4,096 MiB) wait: one
+  // instance (4,096 / 8,192) takes both. No headroom, so only the waiting tasks count.
+  const waiting = (unregistered: string[], tags: Record<string, string> = {}) =>
+    planOf(
+      snapshotOf({
+        instances: fleet(2, FULL),
+        services: [{ name: 'api', cpu: 2048, mem: 4096, desired: 9, running: 7 }],
+        group: { desired: 2 + unregistered.length, unregistered, tags },
+      }),
+      { headroomTasks: 0 },
+    );
+  const ONE = ['i-000000000000000a1'];
+  const TWO = ['i-000000000000000a1', 'i-000000000000000a2'];
+  const epoch = (seconds: number) => Math.floor(NOW.getTime() / 1000) - seconds;
+  const TAG = 'ecs-autoscaler:unregistered';
+
+  it('counts a member it sees unregistered for the first time as in flight, and dates it now', () => {
+    const first = waiting(ONE);
+    expect(first.action).toBe('hold');
+    expect(first.desiredCapacity).toEqual({ current: 3, proposed: 3 });
+    expect(first.reasons.join('\n')).toMatch(/1 instance\(s\) in flight/);
+    expect(first.stateTags[TAG]).toBe(`1@${epoch(0)}`);
+    // 200 s later it is still booting; nothing to write.
+    const later = waiting(ONE, { [TAG]: `1@${epoch(200)}` });
+    expect(later.action).toBe('hold');
+    expect(later.stateTags).toEqual({});
+  });
+
+  it('takes a member unregistered past the boot timeout for stuck, and buys for the tasks elsewhere', () => {
+    const stuck = waiting(ONE, { [TAG]: `1@${epoch(700)}` });
+    expect(stuck.action).toBe('scale-out');
+    expect(stuck.desiredCapacity).toEqual({ current: 3, proposed: 4 });
+    expect(stuck.reasons.join('\n')).toMatch(/needs 1 more instance/);
+  });
+
+  it('dates a new arrival (more unregistered members than recorded) now, and keeps the date as they register', () => {
+    const more = waiting(TWO, { [TAG]: `1@${epoch(700)}` });
+    expect(more.action).toBe('hold');
+    expect(more.stateTags[TAG]).toBe(`2@${epoch(0)}`);
+    expect(more.reasons.join('\n')).toMatch(/2 instance\(s\) in flight/);
+    const fewer = waiting(ONE, { [TAG]: `2@${epoch(100)}` });
+    expect(fewer.stateTags[TAG]).toBe(`1@${epoch(100)}`);
+    // All registered and nothing waiting: the record is cleared.
+    const none = planOf(
+      snapshotOf({
+        instances: fleet(2, FULL),
+        services: [{ name: 'api', cpu: 2048, mem: 4096, desired: 4, running: 4 }],
+        group: { tags: { [TAG]: `1@${epoch(100)}` } },
+      }),
+      { headroomTasks: 0 },
+    );
+    expect(none.action).toBe('hold');
+    expect(none.stateTags[TAG]).toBe('');
+  });
+
+  it('records the instances a scale-out launches with it', () => {
+    const plan = waiting([]);
+    expect(plan.action).toBe('scale-out');
+    expect(plan.stateTags[TAG]).toBe(`1@${epoch(0)}`);
+  });
+
+  it('refuses a malformed record with the tag named, and writes nothing', () => {
+    const plan = waiting(ONE, { [TAG]: 'soon' });
+    expect(plan.action).toBe('hold');
+    expect(plan.reasons.join('\n')).toMatch(
+      /tag ecs-autoscaler:unregistered='soon' is not count@epoch-seconds/,
+    );
+    expect(plan.stateTags).toEqual({});
   });
 });
