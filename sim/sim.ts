@@ -365,6 +365,17 @@ export class Sim implements SimContext {
   }
 
   /**
+   * Sends an EC2 instance rebalance recommendation for a Spot instance, without an interruption warning:
+   * a group with CapacityRebalance launches its replacement, then terminates it (asg-world.ts).
+   */
+  rebalanceRecommendation(instanceId: string): void {
+    const i = this.asg.instance(instanceId);
+    if (!i) throw new Error(`sim: rebalanceRecommendation: instance '${instanceId}' is not in any group.`);
+    this.start();
+    this.asg.rebalanceRecommendation(i);
+  }
+
+  /**
    * EC2 has no capacity for these instance types (default: all) in these AZs (default: all) from now for
    * `seconds` (default: for good): launches fail (InsufficientInstanceCapacity), the groups launch what
    * else they may (another override, another AZ) and retry the rest every 60 s.

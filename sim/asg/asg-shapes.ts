@@ -113,7 +113,7 @@ export const groupShape = (g: SimAsg) => ({
   })),
   TerminationPolicies: ['Default'],
   NewInstancesProtectedFromScaleIn: g.newInstancesProtectedFromScaleIn,
-  CapacityRebalance: false,
+  CapacityRebalance: g.capacityRebalance,
   TrafficSources: [],
 });
 

@@ -22,7 +22,7 @@ import type {
   SimAsgInstance,
   SimInstanceRefresh,
 } from './model.js';
-import { chooseVictims, countedInstances, launchAzs } from './termination-policy.js';
+import { chooseVictims, counted, countedInstances, launchAzs } from './termination-policy.js';
 
 /** Attribute-based instance requirements the simulator understands (a subset of AWS's). */
 export interface SimInstanceRequirements {
@@ -165,6 +165,8 @@ export interface AsgSpec {
   neverRegisterShare?: number;
   /** Share (0–1) of launched instances that are Spot. Default 0. */
   spotShare?: number;
+  /** CapacityRebalance (default false): Spot instances that get a rebalance recommendation are replaced. */
+  capacityRebalance?: boolean;
   newInstancesProtectedFromScaleIn?: boolean;
   tags?: Record<string, string>;
   terminationHook?: LifecycleHookSpec;
@@ -254,6 +256,7 @@ export class AsgWorld {
       instances: new Map(),
       refreshes: [],
       suspended: new Map(),
+      capacityRebalance: spec.capacityRebalance ?? false,
       ...(spec.mixedInstances
         ? {
             mixed: {
@@ -338,7 +341,8 @@ export class AsgWorld {
    * one instance's weight) and, shrinking, terminates while the rest still hold desired.
    */
   private reconcile(group: SimAsg): void {
-    let units = unitsOf(countedInstances(group));
+    // An at-risk instance and its replacement hold one place in desired capacity until the old one goes.
+    let units = unitsOf(countedInstances(group)) - this.replacedUnits(group);
     let live = this.instanceCount();
     // Suspended processes (ASG user guide, "How suspended processes affect other processes"): with Launch
     // suspended the group launches nothing (scale-out, replacements, the warm pool) and desired stays
@@ -365,7 +369,45 @@ export class AsgWorld {
         group.warmPool?.reuseOnScaleIn === true,
       );
     }
-    if (launching) this.fillWarmPool(group);
+    if (launching) {
+      this.fillWarmPool(group);
+      this.replaceAtRisk(group);
+    }
+  }
+
+  /** Units of at-risk instances whose replacement is launching or in service (both still counted). */
+  private replacedUnits(group: SimAsg): number {
+    let u = 0;
+    for (const i of group.instances.values()) {
+      if (i.replacement && counted(i) && counted(i.replacement)) u += i.weight;
+    }
+    return u;
+  }
+
+  /**
+   * Capacity Rebalancing (ASG user guide, "Capacity Rebalancing"): for each at-risk Spot instance the group
+   * launches a replacement first, above desired capacity, and terminates the old instance (through its
+   * terminate hooks) once the new one has passed its health checks (here: when it is InService). Being at
+   * or near MaxSize could stop that, so the group may exceed MaxSize for a while; the simulator allows 10 %
+   * of MaxSize, at least one instance (the guide's bound is stated loosely: unconfirmed). A launch that
+   * fails (no capacity) is tried again at the next reconcile; a reclaim before the replacement is up
+   * terminates the old instance as usual, and the replacement then simply counts.
+   */
+  private replaceAtRisk(group: SimAsg): void {
+    const ceiling = group.max + Math.max(1, Math.floor(group.max / 10));
+    for (const old of group.instances.values()) {
+      if (!old.atRisk || old.replacement || old.lifecycleState !== 'InService') continue;
+      if (unitsOf(countedInstances(group)) + old.weight > ceiling) return;
+      const before = new Set(group.instances.keys());
+      if (this.launch(group) === 0) {
+        this.retryLaunch(group);
+        return;
+      }
+      const fresh = [...group.instances.values()].find((i) => !before.has(i.id));
+      if (!fresh) return;
+      old.replacement = fresh;
+      fresh.replaces = old;
+    }
   }
 
   /**
@@ -544,6 +586,13 @@ export class AsgWorld {
     clock.after(group.bootSeconds + rng.between(0, group.jitterSeconds), 'asg:boot', () => {
       if (inst.lifecycleState !== 'Pending') return;
       this.inService(inst);
+      const old = inst.replaces;
+      if (old && old.lifecycleState === 'InService') {
+        this.beginTerminate(
+          old,
+          'an instance was taken out of service in response to an EC2 instance rebalance recommendation.',
+        );
+      }
       const activity = rng.uuid();
       this.ctx.emit('aws.autoscaling', 'EC2 Instance Launch Successful', [group.arn, this.ec2Arn(inst)], () =>
         activityDetail(inst, 'launch', activity, inst.launchedAt, clock.nowMs),
@@ -779,16 +828,7 @@ export class AsgWorld {
    */
   interruptSpot(inst: SimAsgInstance, opts: { rebalance?: boolean; warningSeconds?: number } = {}): void {
     const { clock, settings } = this.ctx;
-    if (opts.rebalance) {
-      this.ctx.emit(
-        'aws.ec2',
-        'EC2 Instance Rebalance Recommendation',
-        [`arn:aws:ec2:${settings.region}:${settings.accountId}:instance/${inst.id}`],
-        () => ({
-          'instance-id': inst.id,
-        }),
-      );
-    }
+    if (opts.rebalance) this.rebalanceRecommendation(inst);
     this.ctx.emit('aws.ec2', 'EC2 Spot Instance Interruption Warning', [spotInstanceArn(inst)], () => ({
       'instance-id': inst.id,
       'instance-action': 'terminate',
@@ -804,6 +844,23 @@ export class AsgWorld {
       );
       this.requestReconcile(inst.group);
     });
+  }
+
+  /**
+   * An EC2 instance rebalance recommendation (the Spot instance is at elevated risk of interruption; the
+   * interruption itself may follow or not). With CapacityRebalance on, the group replaces it.
+   */
+  rebalanceRecommendation(inst: SimAsgInstance): void {
+    const { settings } = this.ctx;
+    this.ctx.emit(
+      'aws.ec2',
+      'EC2 Instance Rebalance Recommendation',
+      [`arn:aws:ec2:${settings.region}:${settings.accountId}:instance/${inst.id}`],
+      () => ({ 'instance-id': inst.id }),
+    );
+    if (!inst.group.capacityRebalance || !inst.spot || inst.lifecycleState !== 'InService') return;
+    inst.atRisk = true;
+    this.requestReconcile(inst.group);
   }
 
   /** EnterStandby: out of service (not counted); without decrement the group launches a replacement. */

@@ -52,6 +52,12 @@ export interface SimAsgInstance {
   weight: number;
   /** Leaving for the warm pool (ReuseOnScaleIn), not for termination. */
   toWarmPool?: boolean;
+  /** Capacity Rebalancing: a rebalance recommendation marked it at risk; the group replaces it. */
+  atRisk?: boolean;
+  /** Capacity Rebalancing: the instance launched to replace this at-risk one. */
+  replacement?: SimAsgInstance;
+  /** Capacity Rebalancing: the at-risk instance this one replaces (terminated once this is InService). */
+  replaces?: SimAsgInstance;
   /** False for the share of instances whose agent never registers with ECS. */
   willRegister: boolean;
   containerInstance?: SimContainerInstance;
@@ -95,6 +101,8 @@ export interface SimAsg {
   refreshes: SimInstanceRefresh[];
   /** Suspended processes (SuspendProcesses) and when each was suspended (epoch ms). */
   suspended: Map<string, number>;
+  /** CapacityRebalance: replace Spot instances that get a rebalance recommendation (launch first). */
+  capacityRebalance: boolean;
 }
 
 /** The simulator's mixed instances policy: overrides in priority order, each with its weight. */

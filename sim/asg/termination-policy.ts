@@ -11,7 +11,7 @@
 import type { Rng } from '../core/random.js';
 import type { SimAsg, SimAsgInstance } from './model.js';
 
-const counted = (i: SimAsgInstance): boolean =>
+export const counted = (i: SimAsgInstance): boolean =>
   i.lifecycleState === 'Pending' || i.lifecycleState === 'InService';
 
 /** Chooses up to `n` instances to terminate for a scale-in (fewer if protection leaves fewer). */

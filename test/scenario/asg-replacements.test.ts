@@ -18,6 +18,7 @@ import {
   scalerErrors,
   startFleet,
   tasksOf,
+  violations,
 } from './fleet-world.js';
 
 let sim: Sim | undefined;
@@ -29,9 +30,18 @@ afterEach(() => {
 const NO_HEADROOM = { 'ecs-autoscaler:headroom-tasks': '0' };
 
 /** Three m5.large full of web tasks (two of 1,024 CPU units each per instance), quiet for 30 minutes. */
-const fullGroup = async (spotShare: number): Promise<Sim> => {
+const fullGroup = async (spotShare: number, capacityRebalance = false): Promise<Sim> => {
   const s = fleetWorld([
-    { name: 'g', min: 1, max: 10, desired: 3, instanceTypes: ['m5.large'], spotShare, tags: NO_HEADROOM },
+    {
+      name: 'g',
+      min: 1,
+      max: 10,
+      desired: 3,
+      instanceTypes: ['m5.large'],
+      spotShare,
+      capacityRebalance,
+      tags: NO_HEADROOM,
+    },
   ]);
   s.createService({ cluster: CLUSTER, name: 'web', taskDefinition: 'web', desiredCount: 6 });
   startFleet(s);
@@ -76,6 +86,27 @@ describe('replacements the ASG launches on its own', () => {
     expect(desiredWrites(sim, 'g')).toEqual([]);
     expect(liveTypes(sim, 'g')).toEqual(['m5.large', 'm5.large', 'm5.large']);
     expect(tasksOf(sim, 'web')).toEqual({ desired: 6, running: 6 });
+    expect(scalerErrors(sim)).toEqual([]);
+  });
+
+  it('capacity rebalancing: the replacement comes first, the at-risk host drains through the hook, nothing is bought twice', async () => {
+    sim = await fullGroup(1, true);
+    const victim = inService(sim)[0]!;
+    sim.rebalanceRecommendation(victim.id);
+    await sim.runFor(900);
+    // The group launched the replacement above desired capacity and terminated the at-risk host once it
+    // was in service; the drainer emptied it (the recommendation, then the terminate hook) first.
+    expect(victim.lifecycleState).toBe('Terminated');
+    expect(victim.terminationCause).toMatch(/rebalance recommendation/);
+    expect(desiredWrites(sim, 'g')).toEqual([]);
+    expect(
+      sim.timeline.actions.filter(
+        (a) => a.fn === 'cluster-scaler' && a.command === 'TerminateInstanceInAutoScalingGroup',
+      ),
+    ).toEqual([]);
+    expect(liveTypes(sim, 'g')).toEqual(['m5.large', 'm5.large', 'm5.large']);
+    expect(tasksOf(sim, 'web')).toEqual({ desired: 6, running: 6 });
+    expect(violations(sim)).toEqual([]);
     expect(scalerErrors(sim)).toEqual([]);
   });
 });

@@ -11,7 +11,8 @@
  * `pool=p<k>`, services bound to one) and a daemon bound to some instances; from seed 232001, a service
  * bound to Availability Zones (awsvpc subnets in one or two AZs, or memberOf on the AZ); from seed
  * 260001, EC2 out of capacity for one group's types (for good, or 10–25 minutes); from seed 380001, half
- * the deployments blue/green; from seed 800001, an operator's suspended Auto Scaling processes — run for
+ * the deployments blue/green; from seed 800001, an operator's suspended Auto Scaling processes; from seed
+ * 850001, Capacity Rebalancing on the Spot groups and EC2 rebalance recommendations — run for
  * 80 simulated minutes under the project's cluster scaler and drainer: demand steps up at 2 minutes and
  * down at 40.
  *
@@ -178,6 +179,12 @@ export interface World {
    * (while demand rises; resumed by 30 min) or late (while it falls; resumed by 55 min).
    */
   suspend?: { group: number; processes?: ('Launch' | 'Terminate')[]; at: number; seconds: number };
+  /**
+   * From seed 850001, worlds with Spot: the Spot groups have Capacity Rebalancing on, and EC2 sends
+   * rebalance recommendations at these seconds (a random InService Spot instance each); `interrupt`:
+   * the interruption warning follows each 300 s later if the instance is still there.
+   */
+  rebalance?: { at: number[]; interrupt: boolean };
 }
 
 /** Draws the world of `seed`. */
@@ -447,6 +454,15 @@ export const drawWorld = (seed: number): World => {
           return { group, ...(processes ? { processes: [...processes] } : {}), at, seconds };
         })()
       : undefined;
+  // From seed 850001, drawn last: Capacity Rebalancing on the Spot groups, and rebalance recommendations.
+  const rebalance =
+    seed > 850000 && spot && r() < 0.5
+      ? {
+          at: Array.from({ length: 1 + Math.floor(r() * 2) }, () => 300 + Math.floor(r() * 1500)),
+          interrupt: r() < 0.5,
+        }
+      : undefined;
+  if (rebalance) for (const g of groups) if (g.spotShare) g.capacityRebalance = true;
   return {
     seed,
     groups,
@@ -466,6 +482,7 @@ export const drawWorld = (seed: number): World => {
     ...(deploy ? { deploy } : {}),
     ...(shortage ? { shortage } : {}),
     ...(suspend ? { suspend } : {}),
+    ...(rebalance ? { rebalance } : {}),
   };
 };
 
@@ -907,6 +924,21 @@ export const runWorld = async (
         };
         sim.at(t + 60, check(false));
         sim.at(t + 115, check(true));
+      });
+    }
+    for (const [k, t] of (world.rebalance?.at ?? []).entries()) {
+      sim.at(t, () => {
+        const spot = [...sim.asg.groups.values()]
+          .flatMap((g) => [...g.instances.values()])
+          .filter((i) => i.spot && i.lifecycleState === 'InService' && !i.atRisk);
+        const victim = spot[(seed + k) % Math.max(1, spot.length)];
+        if (!victim) return;
+        sim.rebalanceRecommendation(victim.id);
+        if (world.rebalance?.interrupt) {
+          sim.at(t + 300, () => {
+            if (victim.lifecycleState === 'InService') sim.interruptSpot(victim.id);
+          });
+        }
       });
     }
     const job = world.job;
@@ -1521,11 +1553,28 @@ export const runWorld = async (
           const svc = world.services.find((x) => t.group === `service:${x.name}`);
           return svc !== undefined && noRoom(svc);
         });
+      // The drain's maximum time runs from the drain's start, which a rebalance recommendation brings
+      // before the terminate hook (Capacity Rebalancing terminates the instance once its replacement is
+      // in service; world 850189).
+      const ciArn = gone?.containerInstance?.arn;
+      const drainedAt = sim.timeline.actions.find(
+        (a) =>
+          a.command === 'UpdateContainerInstancesState' &&
+          !a.error &&
+          a.input.status === 'DRAINING' &&
+          (a.input.containerInstances as string[]).includes(ciArn ?? ''),
+      )?.t;
+      const drainedSeconds = drainedAt === undefined ? 0 : v.t - drainedAt;
       if (
         v.kind === 'instance-terminated-with-tasks' &&
         starved &&
-        Number(v.data?.heldSeconds ?? 0) >= MAX_DRAIN_SECONDS
+        Math.max(Number(v.data?.heldSeconds ?? 0), drainedSeconds) >= MAX_DRAIN_SECONDS
       )
+        continue;
+      // A group without the drainer's hook is not the project's (a provider's group left untagged):
+      // Capacity Rebalancing terminates its at-risk instance with whatever runs there, as AWS does
+      // without a hook (world 850325).
+      if (v.kind === 'instance-terminated-with-tasks' && gone !== undefined && gone.group.hooks.length === 0)
         continue;
       if (v.kind === 'instance-terminated-with-tasks' || v.kind === 'lifecycle-action-timed-out')
         problems.push(`${v.kind}: ${v.message} (${String(v.data?.cause ?? '')})`);
