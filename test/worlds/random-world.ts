@@ -1030,6 +1030,16 @@ export const runWorld = async (
         });
       }
     }
+    // Whether each group is at MaxSize, sampled every minute for the whole run (the drains' judge).
+    const belowMaxAt = new Map<string, number[]>();
+    const sampleMax = () => {
+      for (const g of sim.asg.groups.values()) {
+        if (g.desired < g.max)
+          belowMaxAt.set(g.name, [...(belowMaxAt.get(g.name) ?? []), sim.elapsedSeconds]);
+      }
+      sim.at(sim.elapsedSeconds + 60, sampleMax);
+    };
+    sim.at(0, sampleMax);
     // When each group was last at MaxSize (sampled every 30 s up to the 38-minute judge).
     const lastAtMax = new Map<string, number>();
     for (let t = 0; t <= 2280; t += 30) {
@@ -1547,12 +1557,6 @@ export const runWorld = async (
       const id = String(v.data?.instanceId ?? '');
       const gone = sim.asg.instance(id) ?? sim.asg.terminated.find((i) => i.id === id);
       const tasks = (v.data?.tasks ?? []) as { group: string }[];
-      const starved =
-        gone !== undefined &&
-        tasks.every((t) => {
-          const svc = world.services.find((x) => t.group === `service:${x.name}`);
-          return svc !== undefined && noRoom(svc);
-        });
       // The drain's maximum time runs from the drain's start, which a rebalance recommendation brings
       // before the terminate hook (Capacity Rebalancing terminates the instance once its replacement is
       // in service; world 850189).
@@ -1565,6 +1569,25 @@ export const runWorld = async (
           (a.input.containerInstances as string[]).includes(ciArn ?? ''),
       )?.t;
       const drainedSeconds = drainedAt === undefined ? 0 : v.t - drainedAt;
+      // The service on a provider's strategy when nobody here sizes the provider's group (its managed
+      // scaling is not simulated; providerGrown) has no room the simulation could make either: the
+      // judge leaves it alone, as it does for liveness (worlds 850032, 850087: its task on a host that
+      // Capacity Rebalancing replaced, the replacement itself reclaimed).
+      const providerService = p && !providerGrown(world) ? world.services[p.service]?.name : undefined;
+      // Nor does a service whose every group that runs it stayed at MaxSize for the whole drain (world
+      // 843224: a host-port service bound to us-east-1a, its group at MaxSize 30 units, two of its 1a
+      // hosts replaced by an instance refresh; no new 1a host could come).
+      const heldFrom = v.t - Math.max(Number(v.data?.heldSeconds ?? 0), drainedSeconds);
+      const maxedOut = (svc: WorldService) =>
+        groupsOf(svc)
+          .filter((g) => groupRuns(g, currentOf(svc), world))
+          .every((g) => !(belowMaxAt.get(g.name) ?? []).some((t) => t >= heldFrom && t <= v.t));
+      const starved =
+        gone !== undefined &&
+        tasks.every((t) => {
+          const svc = world.services.find((x) => t.group === `service:${x.name}`);
+          return svc !== undefined && (noRoom(svc) || svc.name === providerService || maxedOut(svc));
+        });
       if (
         v.kind === 'instance-terminated-with-tasks' &&
         starved &&
