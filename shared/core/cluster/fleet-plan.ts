@@ -173,9 +173,12 @@ export const clusterFleets = (
       fallback,
     );
     const refresh = activeRefresh(snapshot, group.AutoScalingGroupName);
+    // A group another controller drives (capacity provider, scaling policy, scheduled desired capacity)
+    // is never grown by the scaler (its plan stands aside): its tasks pass to the next group that may.
+    const aside = standAsideConflicts(detectConflicts(snapshot, group))[0];
     let gs: GroupState | undefined;
     try {
-      gs = groupState(group, analysis, stateOf(group), policy, now, fleet);
+      gs = groupState(group, analysis, stateOf(group), policy, now, fleet, aside === undefined);
     } catch {
       gs = undefined;
     }
@@ -196,9 +199,6 @@ export const clusterFleets = (
       gs = { ...gs, booting: [...gs.booting, ...back], inFlight: gs.inFlight + back.length };
     }
     const halt = gs ? haltReason(gs, policy) : undefined;
-    // A group another controller drives (capacity provider, scaling policy, scheduled desired capacity)
-    // is never grown by the scaler (its plan stands aside): its tasks pass to the next group that may.
-    const aside = standAsideConflicts(detectConflicts(snapshot, group))[0];
     const hold = aside
       ? `another controller drives it (${aside.kind})`
       : gs

@@ -71,7 +71,11 @@ export interface GroupState {
 const since = (nowMs: number, thenMs: number | undefined): number =>
   thenMs === undefined ? Infinity : Math.max(0, (nowMs - thenMs) / 1000);
 
-/** Derives the group's state from the snapshot's view and the scaler's state tags. */
+/**
+ * Derives the group's state from the snapshot's view and the scaler's state tags. `dates`: the scaler
+ * keeps this group's `unregistered` record (false for a group another controller drives: the scaler
+ * writes nothing there, so a member first seen would be new at every decision — booting for good).
+ */
 export const groupState = (
   group: AutoScalingGroup,
   analysis: CapacityAnalysis,
@@ -79,6 +83,7 @@ export const groupState = (
   policy: ClusterPolicy,
   now: Date,
   fleet?: GroupFleet,
+  dates = true,
 ): GroupState => {
   const nowMs = now.getTime();
   const members = group.Instances.filter(isMember);
@@ -104,7 +109,7 @@ export const groupState = (
   const count = unregistered.length;
   const rec = state.unregistered;
   const unregisteredNow =
-    count === 0
+    count === 0 || !dates
       ? undefined
       : { count, ms: rec && count <= rec.count ? rec.ms : window ? state.lastScaleOutMs! : nowMs };
   const stillBooting =

@@ -8,6 +8,7 @@
 import { analyzeCapacity, type CapacityAnalysis } from '../capacity/capacity.js';
 import { ZERO } from '../capacity/resources.js';
 import { readScalingState } from '../cluster/config.js';
+import { detectConflicts, standAsideConflicts } from '../cluster/conflicts.js';
 import { groupFleet } from '../cluster/fleet.js';
 import { groupState } from '../cluster/group-state.js';
 import { clusterPlacement } from '../cluster/placement-context.js';
@@ -61,7 +62,9 @@ export const bootingInstances = (
     const name = group.AutoScalingGroupName;
     // Only the weights are read: they do not depend on what daemons reserve.
     const fleet = groupFleet(snapshot, group, ZERO, new Map());
-    const gs = groupState(group, analysis, readScalingState(group.Tags, name), policyOf(name), now, fleet);
+    const aside = standAsideConflicts(detectConflicts(snapshot, group)).length > 0;
+    const state = readScalingState(group.Tags, name);
+    const gs = groupState(group, analysis, state, policyOf(name), now, fleet, !aside);
     const largest = Math.max(1, ...fleet.options.map((o) => o.weight));
     return n + gs.booting.length + Math.floor(gs.notLaunchedUnits / largest);
   }, 0);

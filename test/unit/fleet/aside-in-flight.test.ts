@@ -62,4 +62,21 @@ describe("a group the scaler stands aside from, and the other groups' scale-in",
     expect(own.reasons.join('\n')).toMatch(/no scale-in while cp has 1 instance\(s\) in flight/);
     expect(own.drain).toEqual([]);
   });
+
+  it('a member not registered with ECS does not hold them: the scaler dates no member of a group it writes nothing to', () => {
+    // With the `unregistered` record (group-state.ts) a member first seen is booting; the scaler never
+    // writes that record to a group it stands aside from, so the member would be new at every decision:
+    // one that never registers would hold the other groups' scale-in for good.
+    const plan = planFleet(
+      cluster([
+        { id: 'i-0000000000000c01', type: 'm5.large' },
+        { id: 'i-0000000000000c02', type: 'm5.large', unregistered: true },
+      ]),
+      { scaleInUnneededSeconds: 0 },
+    );
+    const own = groupPlan(plan, 'own');
+    expect(own.reasons.join('\n')).not.toMatch(/in flight/);
+    expect(own.drain.map((d) => d.ec2InstanceId)).toEqual(['i-0000000000000o99']);
+    expect(groupPlan(plan, 'cp').stateTags).toEqual({});
+  });
 });
