@@ -1337,8 +1337,27 @@ export const runWorld = async (
           .filter((a) => a.fn === 'service-scaler' && a.command === 'UpdateService' && !a.error)
           .map((a) => a.t),
       );
-    while (lastChange() + 1200 > sim.elapsedSeconds && sim.elapsedSeconds < 4 * 3600) {
-      await sim.runFor(lastChange() + 1200 - sim.elapsedSeconds);
+    // Likewise a scale-out of the cluster scaler after the demand fell, for tasks something else displaced
+    // (an instance refresh, a reclaim, someone's drain): what it bought waits out the scale-in cooldown
+    // (900 s) and the unneeded time (600 s) before it may go, plus two ticks (world 878777: a zonal task
+    // displaced by g1's refresh at 68 min; g0 launched three hosts to get one in its AZ).
+    const lateScaleOut = () =>
+      Math.max(
+        0,
+        ...sim.timeline.actions
+          .filter(
+            (a) =>
+              a.fn === 'cluster-scaler' &&
+              a.command === 'CreateOrUpdateTags' &&
+              !a.error &&
+              a.t > 2400 &&
+              (a.input.Tags as { Key: string }[]).some((t) => t.Key === 'ecs-autoscaler:last-scale-out'),
+          )
+          .map((a) => a.t + 1620),
+      );
+    const judgeAt = () => Math.max(lastChange() + 1200, lateScaleOut());
+    while (judgeAt() > sim.elapsedSeconds && sim.elapsedSeconds < 4 * 3600) {
+      await sim.runFor(judgeAt() - sim.elapsedSeconds);
     }
     if (scaledService) {
       const { min, max } = world.scaling!;
