@@ -207,7 +207,7 @@ const isoTime = z.pipe(
   z.transform((v) => Date.parse(v)),
 );
 const countAt = z.pipe(
-  z.string().check(z.regex(/^\d{1,4}@\d{1,12}$/)),
+  z.string().check(z.regex(/^\d{1,6}@\d{1,12}$/)),
   z.transform((v): Unregistered => {
     const [count, at] = v.split('@');
     return { count: Number(count), ms: 1000 * Number(at) };

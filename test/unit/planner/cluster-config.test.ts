@@ -138,6 +138,17 @@ describe('readScalingState', () => {
   it('reads an empty draining tag as no instance', () => {
     expect(readScalingState(group({ 'ecs-autoscaler:draining': '' }).Tags).draining).toEqual([]);
   });
+
+  it('reads the unregistered record, up to the counts a scale-out of a large group writes', () => {
+    const read = (v: string) =>
+      readScalingState(group({ 'ecs-autoscaler:unregistered': v }).Tags).unregistered;
+    expect(read('2@1733212345')).toEqual({ count: 2, ms: 1733212345000 });
+    expect(read('12000@1733212345')).toEqual({ count: 12000, ms: 1733212345000 });
+    expect(read('')).toBeUndefined();
+    expect(() => read('2 at noon')).toThrow(
+      /ecs-autoscaler:unregistered='2 at noon' is not count@epoch-seconds/,
+    );
+  });
 });
 
 describe('instance-type table', () => {
