@@ -725,8 +725,9 @@ const scaleOut = (
   plan.desiredCapacity.proposed = Math.max(group.MinSize, group.DesiredCapacity + growth.units);
   plan.stateTags[STATE_TAGS.lastScaleOut] = now.toISOString();
   // The members this launches are dated now (group-state.ts): not taken for the ASG's own launches.
-  plan.stateTags[STATE_TAGS.unregistered] =
-    `${(gs.unregistered?.count ?? 0) + growth.instances}@${Math.floor(now.getTime() / 1000)}`;
+  // (At most 6 digits, as the tag is read: no real scale-out comes near.)
+  const launching = Math.min(999_999, (gs.unregistered?.count ?? 0) + growth.instances);
+  plan.stateTags[STATE_TAGS.unregistered] = `${launching}@${Math.floor(now.getTime() / 1000)}`;
   const what =
     me.fleet.unit === 'instances'
       ? `${growth.instances} instance(s)${option.instanceType ? ` of ${option.instanceType}` : ''}`
