@@ -827,7 +827,7 @@ export class AsgWorld {
    * minutes later. A lifecycle hook cannot delay the reclaim; the group then replaces the instance.
    */
   interruptSpot(inst: SimAsgInstance, opts: { rebalance?: boolean; warningSeconds?: number } = {}): void {
-    const { clock, settings } = this.ctx;
+    const { clock } = this.ctx;
     if (opts.rebalance) this.rebalanceRecommendation(inst);
     this.ctx.emit('aws.ec2', 'EC2 Spot Instance Interruption Warning', [spotInstanceArn(inst)], () => ({
       'instance-id': inst.id,

@@ -1034,8 +1034,10 @@ export const runWorld = async (
     const belowMaxAt = new Map<string, number[]>();
     const sampleMax = () => {
       for (const g of sim.asg.groups.values()) {
-        if (g.desired < g.max)
-          belowMaxAt.set(g.name, [...(belowMaxAt.get(g.name) ?? []), sim.elapsedSeconds]);
+        if (g.desired >= g.max) continue;
+        const times = belowMaxAt.get(g.name) ?? [];
+        times.push(sim.elapsedSeconds);
+        belowMaxAt.set(g.name, times);
       }
       sim.at(sim.elapsedSeconds + 60, sampleMax);
     };

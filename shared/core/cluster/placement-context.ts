@@ -494,13 +494,14 @@ export const placeOnStaying = (
     // scaled out again a minute after the drain).
     const want = headArch();
     const archOf = new Map(nodes.map((n) => [n.id, n.attributes.get('ecs.cpu-architecture')]));
+    const binpackDemands = demands.map((d) => ({
+      label: firstLabel.get(d)!,
+      reservation: d.req.resources,
+      count: d.count,
+    }));
+    const bins = staying.map((st) => ({ id: st.containerInstanceArn, free: st.remaining ?? ZERO }));
     const check = (smallestFirst: boolean) => {
-      const packed = binpackPlace(
-        demands.map((d) => ({ label: firstLabel.get(d)!, reservation: d.req.resources, count: d.count })),
-        staying.map((st) => ({ id: st.containerInstanceArn, free: st.remaining ?? ZERO })),
-        field,
-        smallestFirst,
-      );
+      const packed = binpackPlace(binpackDemands, bins, field, smallestFirst);
       const left = placeFirstFitDecreasing(
         reserve,
         packed.bins.filter((b) => archTakes(archOf.get(b.id), want)),
