@@ -185,6 +185,14 @@ export interface World {
    * the interruption warning follows each 300 s later if the instance is still there.
    */
   rebalance?: { at: number[]; interrupt: boolean };
+  /**
+   * From seed 900001: an operator takes a random ACTIVE instance out of service at `at` seconds for
+   * maintenance (EnterStandby; EC2 Auto Scaling user guide "Temporarily remove instances from your Auto
+   * Scaling group"), after draining it (`drainFirst`, ECS developer guide "Draining Amazon ECS container
+   * instances") or not, decrementing desired capacity or not, and puts it back `seconds` after it entered
+   * Standby (ExitStandby; the container instance set ACTIVE again when it was drained).
+   */
+  standby?: { at: number; seconds: number; decrement: boolean; drainFirst: boolean };
 }
 
 /** Draws the world of `seed`. */
@@ -463,6 +471,16 @@ export const drawWorld = (seed: number): World => {
         }
       : undefined;
   if (rebalance) for (const g of groups) if (g.spotShare) g.capacityRebalance = true;
+  // From seed 900001, drawn last: an operator's maintenance in Standby (World.standby).
+  const standby =
+    seed > 900000 && r() < 0.25
+      ? {
+          at: 300 + Math.floor(r() * 600),
+          seconds: 300 + Math.floor(r() * 300),
+          decrement: r() < 0.6,
+          drainFirst: r() < 0.7,
+        }
+      : undefined;
   return {
     seed,
     groups,
@@ -483,6 +501,7 @@ export const drawWorld = (seed: number): World => {
     ...(shortage ? { shortage } : {}),
     ...(suspend ? { suspend } : {}),
     ...(rebalance ? { rebalance } : {}),
+    ...(standby ? { standby } : {}),
   };
 };
 
@@ -989,6 +1008,66 @@ export const runWorld = async (
         }
       });
     }
+    // An operator's maintenance in Standby (world.standby), by the documented procedure: drain the
+    // container instance (ECS moves its service tasks), EnterStandby once they are gone (or after 10
+    // minutes), ExitStandby `seconds` later (a minute later again while the group is at MaxSize), and the
+    // container instance ACTIVE again. When it was in Standby, for the judge.
+    const standby = world.standby;
+    let standbyVictim: SimAsgInstance | undefined;
+    let standbyFrom: number | undefined;
+    let standbyTo: number | undefined;
+    if (standby) {
+      sim.at(standby.at, () => {
+        const victim = activeMember(19);
+        const ci = victim?.containerInstance;
+        if (!victim || !ci) return;
+        standbyVictim = victim;
+        if (standby.drainFirst) sim.ecs.setStatus(ci, 'DRAINING');
+        const busy = () =>
+          [...ci.tasks].some(
+            (t) =>
+              t.lastStatus !== 'STOPPED' &&
+              t.group?.startsWith('service:') &&
+              t.service?.schedulingStrategy !== 'DAEMON',
+          );
+        const ids = { AutoScalingGroupName: victim.group.name, InstanceIds: [victim.id] };
+        const exit = async () => {
+          if (victim.lifecycleState !== 'Standby') return;
+          try {
+            await sim.call('autoscaling', 'ExitStandby', ids);
+          } catch {
+            sim.at(sim.elapsedSeconds + 60, exit);
+            return;
+          }
+          standbyTo = sim.elapsedSeconds;
+          if (ci.status === 'DRAINING') sim.ecs.setStatus(ci, 'ACTIVE');
+        };
+        const enter = async (waited: number) => {
+          if (victim.lifecycleState !== 'InService') return;
+          if (standby.drainFirst && busy() && waited < 600) {
+            sim.at(sim.elapsedSeconds + 30, () => enter(waited + 30));
+            return;
+          }
+          const input = { ...ids, ShouldDecrementDesiredCapacity: standby.decrement };
+          try {
+            await sim.call('autoscaling', 'EnterStandby', input);
+          } catch {
+            // Below MinSize with the decrement: as the error says, without it.
+            try {
+              await sim.call('autoscaling', 'EnterStandby', {
+                ...input,
+                ShouldDecrementDesiredCapacity: false,
+              });
+            } catch {
+              return;
+            }
+          }
+          standbyFrom = sim.elapsedSeconds;
+          sim.at(sim.elapsedSeconds + standby.seconds, exit);
+        };
+        return enter(0);
+      });
+    }
     let refresh: ReturnType<Sim['asg']['startInstanceRefresh']> | undefined;
     const refreshed = world.refresh;
     if (refreshed) {
@@ -1094,7 +1173,8 @@ export const runWorld = async (
         shortAndFull(scaledService) ||
         fallbackOnly(scaledService) ||
         awaitsReAsk(scaledService) ||
-        zoneAtMax(scaledService);
+        zoneAtMax(scaledService) ||
+        lateDisplaced(scaledService);
       if (
         phase === 'mid' &&
         !heldByOthers &&
@@ -1150,7 +1230,10 @@ export const runWorld = async (
           i.lifecycleState.startsWith('Pending') ||
           (i.ec2State !== 'terminated' && i.lifecycleState === 'InService' && !i.containerInstance),
       );
-    const heldByOthers = drainedUnreplaceable || noneDriven || refreshing;
+    // An operator's instance still in Standby (its ExitStandby waits while the group is at MaxSize): the
+    // reference had its room.
+    const inStandby = standbyVictim?.lifecycleState === 'Standby';
+    const heldByOthers = drainedUnreplaceable || noneDriven || refreshing || inStandby;
     // A service bound to an AZ whose groups reached MaxSize: each group balances its launches over its
     // AZs, so how many hosts land in that AZ is the group's order of launches, not the scaler's (the
     // reference, at MaxSize from the start, launched in another order; worlds 232178, 234065, 235892).
@@ -1260,6 +1343,32 @@ export const runWorld = async (
       world.groups
         .filter((g) => g.name !== providerGroup && groupRuns(g, currentOf(s), world))
         .every((g) => atMax(g) || wasShort(g));
+    // The scaler cannot know that EC2 is out of a group's types before a launch fails: each group that runs
+    // a service and launches nothing (a shortage for good) costs it the launch timeout (300 s, docs/fleets.md
+    // "A group that cannot launch") before another grows in its place. Tasks something displaced late (a
+    // reclaim, a rebalance, someone's drain, a disconnect, a refresh, a deployment, a job, a Standby) may
+    // wait for those tries, a tick, a boot and a placement past 38 min (world 896677: s0's task displaced
+    // by a Spot reclaim at 1474 s; g1's Spot and g2's On-Demand m6g.large short for good, tried 300 s each;
+    // g0's m5.large asked at 2220 s).
+    const disturbedAt = Math.max(
+      -Infinity,
+      ...world.spotWarnings,
+      ...(world.rebalance?.at ?? []),
+      ...[
+        world.foreignDrain?.at,
+        world.disconnect?.at,
+        world.refresh?.at,
+        world.deploy?.at,
+        world.job?.at,
+        standbyFrom,
+      ].filter((t) => t !== undefined),
+    );
+    const lateDisplaced = (s: WorldService) => {
+      const tries = world.groups.filter(
+        (g) => launchesNothing(world, g) && groupRuns(g, currentOf(s), world),
+      ).length;
+      return tries > 0 && disturbedAt > 2280 - 300 * tries - 480;
+    };
     scaledJudge('mid');
     for (const s of world.services) {
       // A service only groups the scaler does not drive can run: what room it gets there is ECS's choice
@@ -1274,7 +1383,8 @@ export const runWorld = async (
         zoneAtMax(s) ||
         awaitsReAsk(s) ||
         starvedOf(s) ||
-        shortAndFull(s)
+        shortAndFull(s) ||
+        lateDisplaced(s)
       )
         continue;
       const run = running(sim, s.name);
@@ -1549,6 +1659,26 @@ export const runWorld = async (
       if (wrong.length > 0) {
         problems.push(
           `suspended: the scaler wrote ${wrong[0]!.command} ${JSON.stringify(wrong[0]!.input)} at ${wrong[0]!.t} s while ${suspension.processes?.join(', ') ?? 'every process'} of ${suspendedGroup.name} was suspended (${suspension.at}–${suspension.at + suspension.seconds} s)`,
+        );
+      }
+    }
+    // An instance in Standby is the operator's: the scaler neither terminates it nor changes its
+    // container instance's state while it is there.
+    if (standbyVictim && standbyFrom !== undefined) {
+      const victim = standbyVictim;
+      const during = (t: number) => t >= standbyFrom! && t < (standbyTo ?? Infinity);
+      const touched = sim.timeline.actions.filter(
+        (a) =>
+          a.fn === 'cluster-scaler' &&
+          !a.error &&
+          during(a.t) &&
+          ((a.command === 'TerminateInstanceInAutoScalingGroup' && a.input.InstanceId === victim.id) ||
+            (a.command === 'UpdateContainerInstancesState' &&
+              (a.input.containerInstances as string[]).includes(victim.containerInstance?.arn ?? ''))),
+      );
+      if (touched.length > 0) {
+        problems.push(
+          `standby: the scaler wrote ${touched[0]!.command} ${JSON.stringify(touched[0]!.input)} at ${touched[0]!.t} s while ${victim.id} was in Standby (${standbyFrom}–${standbyTo ?? 'end'} s)`,
         );
       }
     }
