@@ -31,7 +31,11 @@ const some = (items: readonly string[], max = 5): string =>
  * or stopping on the host sends one (ecs-facts §7.5), so an unchanged stamp means an unchanged task list;
  * any change, or an instance without a `version`, is read again. A stamp is taken from the snapshot read
  * *before* the tasks, so a change between the two only makes the entry older than the instance (re-read
- * next time), never newer.
+ * next time), never newer. A DRAINING instance is never answered from the cache: ECS moves its tasks by
+ * setting their desired status STOPPED, which is no event of the instance (its version and counts stay
+ * while a task stops through a long stopTimeout), and a list that still says RUNNING counts them as tasks
+ * needing room (fault matrix, long-drain-refresh seed 17001: three instances bought for tasks whose
+ * replacements were running).
  */
 export class InstanceTaskCache {
   private readonly entries = new Map<string, { stamp: string; tasks: Task[] }>();
@@ -79,14 +83,15 @@ export const clearInstanceTaskCache = (): void => defaultInstanceTaskCache.clear
 
 /**
  * What a cached task list is valid for: the instance's `version` and task counts from the snapshot;
- * undefined (never cached) without a `version`.
+ * undefined (never cached) without a `version`, and for a DRAINING instance (see {@link InstanceTaskCache}).
  */
 export const instanceStamp = (ci: {
   version?: number | undefined;
   runningTasksCount?: number | undefined;
   pendingTasksCount?: number | undefined;
+  status?: string | undefined;
 }): string | undefined =>
-  ci.version === undefined
+  ci.version === undefined || ci.status === 'DRAINING'
     ? undefined
     : `${ci.version}|${ci.runningTasksCount ?? 0}|${ci.pendingTasksCount ?? 0}`;
 

@@ -134,4 +134,82 @@ describe('cluster decision with the task-list cache', () => {
     expect(cached.plan.desiredCapacity).toEqual(fresh.plan.desiredCapacity);
     expect(cached.plan.action).toBe(fresh.plan.action);
   });
+
+  it('reads a DRAINING instance again: ECS stops its tasks without changing its version (fault matrix seed 17001)', async () => {
+    // i-1 is held by the terminate hook and DRAINING; its 2 web tasks move to i-3. At the first decision
+    // they still run where they are (desired RUNNING) and fit on i-3. By the second, ECS has started
+    // their replacements on i-3 and is stopping them (desired STOPPED, still RUNNING through a long
+    // stopTimeout): i-1's version and counts have not changed — a task's desired status is no event of its
+    // instance (ecs-facts §7.5) — so a cached list would say they still need room and buy instances.
+    const web = (n: number, on: number, desiredStatus = 'RUNNING'): Task & { desiredStatus: string } => ({
+      ...taskOn(id(on), 'web', n),
+      desiredStatus,
+    });
+    const snapshotAt = (moved: boolean): ClusterSnapshot => {
+      const snapshot = snapshotOf({
+        instances: [
+          { id: id(1), status: 'DRAINING', usedCpu: 2048, usedMem: 4096, running: 2 },
+          { id: id(2), usedCpu: 4096, usedMem: 8192, running: 4 },
+          { id: id(3), usedCpu: moved ? 4096 : 2048, usedMem: moved ? 8192 : 4096, running: moved ? 4 : 2 },
+        ],
+        services: [{ name: 'web', cpu: 1024, mem: 2048, desired: 8 }],
+        group: { min: 1, desired: 2 },
+      });
+      delete snapshot.tasks;
+      const g = snapshot.autoScalingGroups[0]!;
+      g.Instances!.find((i) => i.InstanceId === id(1))!.LifecycleState = 'Terminating:Wait';
+      for (const ci of snapshot.containerInstances) {
+        ci.version = moved && ci.ec2InstanceId === id(3) ? 8 : 7;
+      }
+      return snapshot;
+    };
+    const tasksAt = (moved: boolean) => [
+      web(1, 1, moved ? 'STOPPED' : 'RUNNING'),
+      web(2, 1, moved ? 'STOPPED' : 'RUNNING'),
+      ...[3, 4, 5, 6].map((n) => web(n, 2)),
+      web(7, 3),
+      web(8, 3),
+      ...(moved ? [web(9, 3), web(10, 3)] : []),
+    ];
+    const serveWith = (tasks: (Task & { desiredStatus: string })[]) => {
+      ecs.reset();
+      ecs.on(ListTasksCommand).callsFake((input: { containerInstance?: string; desiredStatus?: string }) => ({
+        taskArns: tasks
+          .filter(
+            (t) =>
+              t.containerInstanceArn === input.containerInstance && t.desiredStatus === input.desiredStatus,
+          )
+          .map((t) => t.taskArn),
+      }));
+      ecs.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({
+        tasks: tasks.filter((t) => input.tasks.includes(t.taskArn)),
+      }));
+    };
+    const cache = new InstanceTaskCache();
+    const decideNoHeadroom = (snapshot: ClusterSnapshot) => {
+      const ports: ClusterPorts = {
+        readSnapshot: async () => structuredClone(snapshot),
+        readTasks: (cluster, arns, stamps) =>
+          readInstanceTasks(cluster, arns, { clients, cache, ...(stamps ? { stamps } : {}) }),
+        writer: {} as ClusterPorts['writer'],
+      };
+      return scaleCluster(
+        'c1',
+        ports,
+        { dryRun: true, defaults: { ...DEFAULT_CLUSTER_POLICY, headroomTasks: 0 } },
+        () => NOW,
+      );
+    };
+    serveWith(tasksAt(false));
+    const first = await decideNoHeadroom(snapshotAt(false));
+    expect(listedInstances().has(ciArn(id(1)))).toBe(true);
+    expect(first.plan.action).not.toBe('scale-out');
+
+    serveWith(tasksAt(true));
+    const second = await decideNoHeadroom(snapshotAt(true));
+    expect(listedInstances().has(ciArn(id(1)))).toBe(true);
+    expect(second.plan.desiredCapacity.proposed).toBe(2);
+    expect(second.plan.action).not.toBe('scale-out');
+    expect(second.plan.reasons.join(' ')).not.toMatch(/fit on no ACTIVE one/);
+  });
 });
