@@ -10,7 +10,7 @@ import { quietPowertoolsWarnings } from '../../bench/lib/quiet.js';
 import type { Sim } from '../../sim/index.js';
 import { FAULT_PROFILES } from './profiles.js';
 import { type FaultRun, type FaultViolation, reproduce, runOnce, smallMatrix } from './run-matrix.js';
-import { FAULT_SCENARIOS } from './scenarios.js';
+import { FAULT_CLUSTER, FAULT_SCENARIOS } from './scenarios.js';
 
 quietPowertoolsWarnings();
 
@@ -111,5 +111,62 @@ describe('fault harness', () => {
       },
     });
     expect(killed.filter((v) => v.kind === 'task-pending-without-scale-out')).toEqual([]);
+  }, 60_000);
+
+  it('the reversal check catches a scaler that terminates right after it scaled out, not the end of a drain begun before', async () => {
+    // A scripted cluster scaler (no demand change after the operator's termination at 600 s): at its first
+    // invocation after 1200 s it picks an instance (setting it DRAINING when `drainFirst`), after 1260 s it
+    // raises desired capacity, after 1320 s it terminates the instance, decrementing. Without the drain
+    // that is a reversal; with it, the end of a scale-in begun before the scale-out.
+    const scripted = (drainFirst: boolean) => ({
+      ...run('operator-terminates-busy-instance', 'none', 1),
+      profile: {
+        name: drainFirst ? 'drain-then-scale-out' : 'scale-out-then-terminate',
+        outageSeconds: 0,
+        apply: (sim: Sim) =>
+          sim.at(1, () => {
+            let victim: string | undefined;
+            let step = 0;
+            sim.lambdas.functions.get('cluster-scaler')!.handler = async () => {
+              const g = sim.asg.groups.get(FAULT_CLUSTER.asg)!;
+              const t = sim.elapsedSeconds;
+              if (step === 0 && t >= 1200) {
+                step = 1;
+                const i = [...g.instances.values()].find(
+                  (x) => x.lifecycleState === 'InService' && x.containerInstance?.status === 'ACTIVE',
+                )!;
+                victim = i.id;
+                if (drainFirst) {
+                  await sim.call('ecs', 'UpdateContainerInstancesState', {
+                    cluster: FAULT_CLUSTER.name,
+                    containerInstances: [i.containerInstance!.arn],
+                    status: 'DRAINING',
+                  });
+                }
+              } else if (step === 1 && t >= 1260) {
+                step = 2;
+                await sim.call('autoscaling', 'SetDesiredCapacity', {
+                  AutoScalingGroupName: g.name,
+                  DesiredCapacity: g.desired + 1,
+                });
+              } else if (step === 2 && t >= 1320) {
+                step = 3;
+                await sim.call('autoscaling', 'TerminateInstanceInAutoScalingGroup', {
+                  InstanceId: victim,
+                  ShouldDecrementDesiredCapacity: true,
+                });
+              }
+              return { batchItemFailures: [] };
+            };
+          }),
+      },
+    });
+    const reversals = async (drainFirst: boolean) =>
+      (await runOnce(scripted(drainFirst))).filter((v) => v.kind === 'direction-reversal');
+    const flapped = await reversals(false);
+    expect(flapped).toHaveLength(1);
+    expect(flapped[0]!.t).toBeGreaterThanOrEqual(1320);
+    expect(flapped[0]!.message).toMatch(/after a change the other way/);
+    expect(await reversals(true)).toEqual([]);
   }, 60_000);
 });

@@ -340,8 +340,14 @@ const PROJECT_FUNCTIONS = new Set(
 
 type Report = (t: number, kind: string, message: string) => void;
 
-/** Desired capacity within [min, max] at every change, and no reversal within 3 minutes. */
-const watchDesired = (sim: Sim, report: Report): void => {
+/**
+ * Desired capacity within [min, max] at every change, and no reversal within 3 minutes. Returns what
+ * settles the reversals after the run: a decrease that terminates an instance the scaler set DRAINING
+ * before the change it seems to reverse is the end of that earlier scale-in, not a reversal — the
+ * scale-out counted that instance as leaving (seed 18005: an own drain begun at 1680 s ended at 1980 s,
+ * empty, three minutes after a scale-out for the tasks an operator's termination displaced).
+ */
+const watchDesired = (sim: Sim, report: Report): (() => void) => {
   // Demand changes (the scenario's drivers set a service's desired count outside any invocation): a
   // reversal that follows one is the scaler following demand, not flapping.
   let lastDemandChange = Number.NEGATIVE_INFINITY;
@@ -357,10 +363,46 @@ const watchDesired = (sim: Sim, report: Report): void => {
       },
     });
   }
+  const deferred: Deferred[] = [];
   for (const group of clusterGroups(sim)) {
-    watchGroupDesired(sim, group, () => lastDemandChange, report);
+    watchGroupDesired(sim, group, () => lastDemandChange, report, deferred);
   }
+  return () => {
+    for (const d of deferred) {
+      const ended = sim.timeline.actions.find(
+        (a) =>
+          a.fn === 'cluster-scaler' &&
+          !a.error &&
+          a.t === d.t &&
+          a.command === 'TerminateInstanceInAutoScalingGroup' &&
+          a.input.ShouldDecrementDesiredCapacity === true,
+      );
+      const id = String(ended?.input.InstanceId ?? '');
+      const arn = (sim.asg.instance(id) ?? sim.asg.terminated.find((i) => i.id === id))?.containerInstance
+        ?.arn;
+      const drainedBefore =
+        arn !== undefined &&
+        sim.timeline.actions.some(
+          (a) =>
+            a.fn === 'cluster-scaler' &&
+            !a.error &&
+            a.t < d.since &&
+            a.command === 'UpdateContainerInstancesState' &&
+            a.input.status === 'DRAINING' &&
+            (a.input.containerInstances as string[]).includes(arn),
+        );
+      if (!drainedBefore) report(d.t, 'direction-reversal', d.message);
+    }
+  };
 };
+
+/** A decrease that looks like a reversal, judged after the run ({@link watchDesired}). */
+interface Deferred {
+  t: number;
+  /** When the change it seems to reverse was made. */
+  since: number;
+  message: string;
+}
 
 /** One group's desired capacity within [min, max] and no reversal within 3 minutes (by our functions). */
 const watchGroupDesired = (
@@ -368,6 +410,7 @@ const watchGroupDesired = (
   group: ReturnType<typeof clusterGroups>[number],
   lastDemandChangeAt: () => number,
   report: Report,
+  deferred: Deferred[],
 ): void => {
   const multi = clusterGroups(sim).length > 1;
   const named = (m: string) => (multi ? `${group.name}: ${m}` : m);
@@ -396,11 +439,11 @@ const watchGroupDesired = (
           t - lastChange.t < 180 &&
           lastDemandChangeAt() < lastChange.t
         ) {
-          report(
-            t,
-            'direction-reversal',
-            named(`desired ${value} → ${next} ${t - lastChange.t} s after a change the other way`),
+          const message = named(
+            `desired ${value} → ${next} ${t - lastChange.t} s after a change the other way`,
           );
+          if (direction < 0) deferred.push({ t, since: lastChange.t, message });
+          else report(t, 'direction-reversal', message);
         }
         lastChange = { t, direction, byUs };
       }
@@ -524,10 +567,11 @@ export const runOnce = async (
     sim.start();
     if (!scenario.groupTags?.['ecs-autoscaler:dry-run'])
       watchPending(sim, (t, m) => add(t, 'task-pending-without-scale-out', m));
-    watchDesired(sim, add);
+    const settleReversals = watchDesired(sim, add);
     watchServiceBounds(sim, scenario, add);
     watchOwnersAndLimits(sim, scenario, add);
     await sim.runUntil(scenario.durationSeconds);
+    settleReversals();
     scenario.check?.(sim, add);
     options.inspect?.(sim);
   } finally {
