@@ -172,15 +172,19 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
     apply: (sim) => eventFault(sim, 'lose', 0.2),
   },
   {
+    // Killed invocations are independent too (15 %): a killed sweep heartbeats nothing, and four killed in
+    // a row happen about once in 2,000 sweep positions (long-drain-refresh / killed-at-timeout / 20036,
+    // 20042: sweeps at 1,980–2,160 s yielded at once, and a 300 s hook timed out). Long drains under the
+    // two killing profiles use a hook that survives five, as under lost-events.
     name: 'killed-mid-way',
-    outageSeconds: 120,
+    outageSeconds: 300,
     apply: (sim, _seed, quiet, d) =>
       invocationFault(sim, { killAfterApiCalls: 3, probability: 0.15 }, quiet, d),
   },
   {
     // The 20 ms per call of the simulator: 0.1 s is five calls, then the invocation dies at its timeout.
     name: 'killed-at-timeout',
-    outageSeconds: 120,
+    outageSeconds: 300,
     apply: (sim, _seed, quiet, d) =>
       invocationFault(sim, { timeoutSeconds: 0.1, probability: 0.15 }, quiet, d),
   },
