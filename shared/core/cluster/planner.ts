@@ -17,6 +17,7 @@
 import { type CapacityAnalysis, ec2View, headroomTask, type InstanceView } from '../capacity/capacity.js';
 import { crashLoopReads } from '../capacity/crash-loop.js';
 import { type Resources, subtractResources, ZERO } from '../capacity/resources.js';
+import { accepts } from '../placement/index.js';
 import type { AutoScalingGroup, ClusterSnapshot } from '../snapshot/snapshot.js';
 import { stampCapacitySince } from './capacity-since.js';
 import { CLUSTER_TAG_KEY, readScalingState, type ScalingState, STATE_TAGS } from './config.js';
@@ -48,9 +49,15 @@ import {
   ownDrains,
 } from './foreign-state.js';
 import { type GroupState, groupState, secs, suspended } from './group-state.js';
-import { instanceTasks, isEmpty, runsNonDaemon } from './instance-tasks.js';
+import { instanceTasks, isEmpty, runsNonDaemon, stuckService } from './instance-tasks.js';
 import { liftLoweredDesired, settleLoweredDesired } from './lowered-desired.js';
-import { type ClusterPlacement, clusterPlacement, plainRequirements } from './placement-context.js';
+import {
+  type ClusterPlacement,
+  clusterPlacement,
+  placeOnStaying,
+  plainRequirements,
+  taskIndex,
+} from './placement-context.js';
 import type { ClusterPolicy } from './policy.js';
 import { predictiveHeadroom } from './predictive.js';
 import { MAX_REMOVALS_PER_DECISION, selectScaleIn } from './scale-in.js';
@@ -464,7 +471,28 @@ const planClusterNow = (
     else waitsHere = new Map([...gs.registered].filter(([id]) => !groupCouldRun(placement, me, needing, id)));
   }
 
-  finishScaleIns(plan, snapshot, analysis, gs, state, own, policy, now);
+  // Tasks other drains hand over that ACTIVE instances take one by one (ECS places them soon) take that
+  // room together, and the headroom must fit on what they leave: when it does not, an own drain that
+  // ended stays DRAINING this decision, to be set ACTIVE again (scale-out, above) once they are placed
+  // rather than terminated and bought back (fault matrix long-drain-refresh / none / 20030: four tasks of
+  // an operator-terminated host each fitted somewhere; the empty drained host was terminated, and an
+  // instance bought a minute later). Tasks ECS cannot move (their deployment configuration) are left out.
+  const byArn = taskIndex(snapshot);
+  const placed = handedOver.filter((m) => {
+    const t = byArn.get(m.label);
+    const req = t && !stuckService(snapshot, t) && placement.taskRequirementsOf(t);
+    return req && placement.nodes.some((n) => accepts(n, req));
+  });
+  const lacking =
+    placed.length > 0 &&
+    gs.ownDraining.length > 0 &&
+    placeOnStaying(
+      snapshot,
+      analysis,
+      [...placed, { label: 'headroom', reservation: headroomTask(waiting.sizing), count: headroomTasks }],
+      analysis.instances.filter((i) => i.isCapacity && !outOfServiceIds([group]).has(i.ec2InstanceId ?? '')),
+    ).unplaced.length > 0;
+  finishScaleIns(plan, snapshot, analysis, gs, state, own, policy, now, lacking);
   // Someone else's empty drains leave on the same terms as the scaler's own (finishScaleIns): MinSize
   // bounds the units the members hold (an overshooting group holds more than desired: 4 vCPUs desired and
   // MinSize, members of 2 + 4, kept the emptied 2-vCPU one for good — random worlds, seventh stop).
@@ -748,6 +776,7 @@ const finishScaleIns = (
   own: OwnDrains,
   policy: ClusterPolicy,
   now: Date,
+  lacking: boolean,
 ): void => {
   let desired = gs.group.DesiredCapacity;
   // The units the members hold: above desired when the ASG overshot (a member heavier than asked).
@@ -771,6 +800,10 @@ const finishScaleIns = (
       );
     } else if (!isEmpty(tasks)) {
       plan.reasons.push(`${id} is draining: ${tasks.nonDaemon.length} non-daemon task(s) not yet STOPPED`);
+    } else if (lacking) {
+      plan.reasons.push(
+        `${id} is drained and empty, kept: the tasks other drains hand over leave no room for the headroom`,
+      );
     } else if (held - memberWeightOf(gs, id) < gs.group.MinSize) {
       // TerminateInstanceInAutoScalingGroup with decrement fails below MinSize (MinSize was raised).
       plan.activate.push(planned(ci));

@@ -4,6 +4,7 @@
  * else counts them (desired = running). Random world 471, eighth stop.
  */
 import { describe, expect, it } from 'vitest';
+import { OWN_DRAIN_ATTRIBUTE } from '../../../shared/core/cluster/index.js';
 import type { ClusterSnapshot, Task } from '../../../shared/core/snapshot/snapshot.js';
 import { ciArn, planOf, snapshotOf, taskOn, tdArn } from './builders.js';
 
@@ -152,5 +153,65 @@ describe('planCluster — a terminating host the drainer holds', () => {
     const ci = s.containerInstances.find((c) => c.ec2InstanceId === id(1))!;
     ci.runningTasksCount = 0;
     expect(planOf(s, { headroomTasks: 0 }).needsTasks).not.toContain(ciArn(id(1)));
+  });
+});
+
+/**
+ * Tasks on a DRAINING host that ACTIVE hosts take one by one still take that room together, and the
+ * headroom must fit on what they leave (fault matrix long-drain-refresh / none / 20030: four tasks of an
+ * operator-terminated host each fitted somewhere, not all of them with the headroom; the decision ended an
+ * own drain — terminated the empty host — and bought an instance a minute later).
+ */
+describe('planCluster — an own drain that ended, while another drain hands tasks over', () => {
+  /**
+   * i1 DRAINING (someone's) with 2 web tasks, or (`moved`) empty, ECS having placed them on i2 and i3;
+   * i2, i3 ACTIVE with 1,024 CPU free each before; i4 the scaler's own drain, empty.
+   */
+  const snapshot = (moved: boolean): ClusterSnapshot => {
+    const s = snapshotOf({
+      instances: [
+        {
+          id: id(1),
+          usedCpu: moved ? 0 : 2048,
+          usedMem: moved ? 0 : 4096,
+          running: moved ? 0 : 2,
+          status: 'DRAINING',
+        },
+        { id: id(2), usedCpu: moved ? 4096 : 3072, usedMem: moved ? 8192 : 6144, running: moved ? 4 : 3 },
+        { id: id(3), usedCpu: moved ? 4096 : 3072, usedMem: moved ? 8192 : 6144, running: moved ? 4 : 3 },
+        { id: id(4), usedCpu: 0, usedMem: 0, running: 0, status: 'DRAINING' },
+      ],
+      services: [{ name: 'web', cpu: 1024, mem: 2048, desired: 8 }],
+      tasks: [
+        ...(moved
+          ? [taskOn(id(2), 'web', 1), taskOn(id(3), 'web', 2)]
+          : [taskOn(id(1), 'web', 1), taskOn(id(1), 'web', 2)]),
+        ...[3, 4, 5].map((n) => taskOn(id(2), 'web', n)),
+        ...[6, 7, 8].map((n) => taskOn(id(3), 'web', n)),
+      ],
+    });
+    const i4 = s.containerInstances.find((c) => c.ec2InstanceId === id(4))!;
+    i4.attributes = [...(i4.attributes ?? []), { name: OWN_DRAIN_ATTRIBUTE, value: '1795340000' }];
+    return s;
+  };
+
+  it('keeps the empty own drain while the moved tasks leave no headroom, then sets it ACTIVE again', () => {
+    const first = planOf(snapshot(false), { headroomTasks: 1 });
+    expect(first.terminate).not.toContain(id(4));
+    expect(first.desiredCapacity.proposed).toBe(first.desiredCapacity.current);
+    expect(first.reasons.join('\n')).toMatch(/i-0+4 is drained and empty, kept/);
+    // Each moved task fits on an ACTIVE host: none is named as fitting nowhere.
+    expect(first.reasons.join('\n')).not.toMatch(WAIT);
+    // ECS has placed them: the headroom has no room left but the drained host's.
+    const second = planOf(snapshot(true), { headroomTasks: 1 });
+    expect(second.activate.map((a) => a.ec2InstanceId)).toEqual([id(4)]);
+    expect(second.terminate).not.toContain(id(4));
+    expect(second.desiredCapacity.proposed).toBe(second.desiredCapacity.current);
+  });
+
+  it('terminates it when the moved tasks and the headroom fit on the ACTIVE hosts', () => {
+    const plan = planOf(snapshot(false), { headroomTasks: 0 });
+    expect(plan.activate).toEqual([]);
+    expect(plan.terminate).toContain(id(4));
   });
 });
