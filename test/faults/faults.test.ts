@@ -169,4 +169,55 @@ describe('fault harness', () => {
     expect(flapped[0]!.message).toMatch(/after a change the other way/);
     expect(await reversals(true)).toEqual([]);
   }, 60_000);
+
+  it('the reversal check forgives a scale-out that follows capacity someone else took away', async () => {
+    // A scripted cluster scaler: after 1200 s it terminates an instance, decrementing; after 1290 s it
+    // raises desired capacity. With an operator's termination at 1245 s in between, the scale-out answers
+    // that loss (its tasks need room as a demand rise's do); without it, it reverses the scale-in.
+    const scripted = (operator: boolean) => ({
+      ...run('operator-terminates-busy-instance', 'none', 1),
+      profile: {
+        name: operator ? 'operator-in-between' : 'in-then-out',
+        outageSeconds: 0,
+        apply: (sim: Sim) =>
+          sim.at(1, () => {
+            let step = 0;
+            const inService = () =>
+              [...sim.asg.groups.get(FAULT_CLUSTER.asg)!.instances.values()].filter(
+                (x) => x.lifecycleState === 'InService',
+              );
+            if (operator) {
+              sim.at(1245, async () => {
+                await sim.call('autoscaling', 'TerminateInstanceInAutoScalingGroup', {
+                  InstanceId: inService()[1]!.id,
+                  ShouldDecrementDesiredCapacity: false,
+                });
+              });
+            }
+            sim.lambdas.functions.get('cluster-scaler')!.handler = async () => {
+              const g = sim.asg.groups.get(FAULT_CLUSTER.asg)!;
+              const t = sim.elapsedSeconds;
+              if (step === 0 && t >= 1200) {
+                step = 1;
+                await sim.call('autoscaling', 'TerminateInstanceInAutoScalingGroup', {
+                  InstanceId: inService()[0]!.id,
+                  ShouldDecrementDesiredCapacity: true,
+                });
+              } else if (step === 1 && t >= 1290) {
+                step = 2;
+                await sim.call('autoscaling', 'SetDesiredCapacity', {
+                  AutoScalingGroupName: g.name,
+                  DesiredCapacity: g.desired + 1,
+                });
+              }
+              return { batchItemFailures: [] };
+            };
+          }),
+      },
+    });
+    const reversals = async (operator: boolean) =>
+      (await runOnce(scripted(operator))).filter((v) => v.kind === 'direction-reversal');
+    expect(await reversals(false)).toHaveLength(1);
+    expect(await reversals(true)).toEqual([]);
+  }, 60_000);
 });

@@ -363,6 +363,19 @@ const watchDesired = (sim: Sim, report: Report): (() => void) => {
       },
     });
   }
+  // So is capacity someone else takes away (an operator's or a refresh's termination, a Spot reclaim):
+  // its tasks need room as a demand rise does (long-drain-refresh / partial-failures / 22001: three own
+  // drains ended at 1,740 s, an operator terminated a busy instance at 1,800 s, and its tasks were bought
+  // for at 1,803 s). Not the group's own scale-in to a lower desired capacity (whoever lowered it).
+  const beginTerminate = sim.asg.beginTerminate.bind(sim.asg);
+  sim.asg.beginTerminate = (...args: Parameters<typeof beginTerminate>) => {
+    const fn = sim.lambdas.current?.fn;
+    const ours = fn !== undefined && PROJECT_FUNCTIONS.has(fn);
+    if (!ours && !args[1].includes('difference between desired and actual capacity')) {
+      lastDemandChange = sim.elapsedSeconds;
+    }
+    beginTerminate(...args);
+  };
   const deferred: Deferred[] = [];
   for (const group of clusterGroups(sim)) {
     watchGroupDesired(sim, group, () => lastDemandChange, report, deferred);
