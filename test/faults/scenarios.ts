@@ -403,7 +403,12 @@ export const FAULT_SCENARIOS: readonly FaultScenario[] = [
       // ended at the first one that came, 300 s); and an API outage window (a profile's burst) within it
       // extends it by its length, as the pending-task invariant does not count such time (its list is
       // needed to know whether the drained host is empty, and ECS may be the service that fails).
-      const third = sim.invocations.filter((i) => i.fn === 'cluster-scaler' && i.t >= 100)[2]?.t;
+      // Killed invocations decide nothing: only those that ran count (seed 22005 under killed-mid-way and
+      // killed-at-timeout: the ticks at 180 and 240 s were killed; the one at 123 s scaled out, a decision
+      // that leaves drains to the next; the drain ended at 300 s, the next one that ran).
+      const third = sim.invocations.filter(
+        (i) => i.fn === 'cluster-scaler' && i.t >= 100 && i.outcome === 'ok',
+      )[2]?.t;
       let due = Math.max(100 + 180, third ?? sim.elapsedSeconds);
       for (const [a, b] of outageWindows(sim)) if (a < due && b > 100) due += b - Math.max(a, 100);
       if (!stateWrites(sim, host.arn, 'ACTIVE').some((a) => a.t <= due + 1)) {
