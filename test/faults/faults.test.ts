@@ -113,111 +113,98 @@ describe('fault harness', () => {
     expect(killed.filter((v) => v.kind === 'task-pending-without-scale-out')).toEqual([]);
   }, 60_000);
 
+  /**
+   * The operator-terminates-busy-instance run (no demand change after the operator's termination at 600 s)
+   * with a scripted cluster scaler: each step runs at its first invocation at or after the step's time.
+   */
+  const scripted = (
+    name: string,
+    steps: { at: number; act: (sim: Sim) => Promise<void> }[],
+    arrange?: (sim: Sim) => void,
+  ): FaultRun => ({
+    ...run('operator-terminates-busy-instance', 'none', 1),
+    profile: {
+      name,
+      outageSeconds: 0,
+      apply: (sim: Sim) =>
+        sim.at(1, () => {
+          arrange?.(sim);
+          let next = 0;
+          sim.lambdas.functions.get('cluster-scaler')!.handler = async () => {
+            const step = steps[next];
+            if (step && sim.elapsedSeconds >= step.at) {
+              next++;
+              await step.act(sim);
+            }
+            return { batchItemFailures: [] };
+          };
+        }),
+    },
+  });
+  const group = (sim: Sim) => sim.asg.groups.get(FAULT_CLUSTER.asg)!;
+  const inService = (sim: Sim) =>
+    [...group(sim).instances.values()].filter((x) => x.lifecycleState === 'InService');
+  const raiseDesired = async (sim: Sim) => {
+    await sim.call('autoscaling', 'SetDesiredCapacity', {
+      AutoScalingGroupName: FAULT_CLUSTER.asg,
+      DesiredCapacity: group(sim).desired + 1,
+    });
+  };
+  const terminate = (sim: Sim, id: string, decrement: boolean) =>
+    sim.call('autoscaling', 'TerminateInstanceInAutoScalingGroup', {
+      InstanceId: id,
+      ShouldDecrementDesiredCapacity: decrement,
+    });
+  const reversalsOf = async (r: FaultRun) =>
+    (await runOnce(r)).filter((v) => v.kind === 'direction-reversal');
+
   it('the reversal check catches a scaler that terminates right after it scaled out, not the end of a drain begun before', async () => {
-    // A scripted cluster scaler (no demand change after the operator's termination at 600 s): at its first
-    // invocation after 1200 s it picks an instance (setting it DRAINING when `drainFirst`), after 1260 s it
+    // After 1200 s the scaler picks an instance (setting it DRAINING when `drainFirst`), after 1260 s it
     // raises desired capacity, after 1320 s it terminates the instance, decrementing. Without the drain
     // that is a reversal; with it, the end of a scale-in begun before the scale-out.
-    const scripted = (drainFirst: boolean) => ({
-      ...run('operator-terminates-busy-instance', 'none', 1),
-      profile: {
-        name: drainFirst ? 'drain-then-scale-out' : 'scale-out-then-terminate',
-        outageSeconds: 0,
-        apply: (sim: Sim) =>
-          sim.at(1, () => {
-            let victim: string | undefined;
-            let step = 0;
-            sim.lambdas.functions.get('cluster-scaler')!.handler = async () => {
-              const g = sim.asg.groups.get(FAULT_CLUSTER.asg)!;
-              const t = sim.elapsedSeconds;
-              if (step === 0 && t >= 1200) {
-                step = 1;
-                const i = [...g.instances.values()].find(
-                  (x) => x.lifecycleState === 'InService' && x.containerInstance?.status === 'ACTIVE',
-                )!;
-                victim = i.id;
-                if (drainFirst) {
-                  await sim.call('ecs', 'UpdateContainerInstancesState', {
-                    cluster: FAULT_CLUSTER.name,
-                    containerInstances: [i.containerInstance!.arn],
-                    status: 'DRAINING',
-                  });
-                }
-              } else if (step === 1 && t >= 1260) {
-                step = 2;
-                await sim.call('autoscaling', 'SetDesiredCapacity', {
-                  AutoScalingGroupName: g.name,
-                  DesiredCapacity: g.desired + 1,
-                });
-              } else if (step === 2 && t >= 1320) {
-                step = 3;
-                await sim.call('autoscaling', 'TerminateInstanceInAutoScalingGroup', {
-                  InstanceId: victim,
-                  ShouldDecrementDesiredCapacity: true,
-                });
-              }
-              return { batchItemFailures: [] };
-            };
-          }),
-      },
-    });
-    const reversals = async (drainFirst: boolean) =>
-      (await runOnce(scripted(drainFirst))).filter((v) => v.kind === 'direction-reversal');
-    const flapped = await reversals(false);
+    const build = (drainFirst: boolean) => {
+      let victim = '';
+      return scripted(drainFirst ? 'drain-then-scale-out' : 'scale-out-then-terminate', [
+        {
+          at: 1200,
+          act: async (sim) => {
+            const i = inService(sim).find((x) => x.containerInstance?.status === 'ACTIVE')!;
+            victim = i.id;
+            if (!drainFirst) return;
+            await sim.call('ecs', 'UpdateContainerInstancesState', {
+              cluster: FAULT_CLUSTER.name,
+              containerInstances: [i.containerInstance!.arn],
+              status: 'DRAINING',
+            });
+          },
+        },
+        { at: 1260, act: raiseDesired },
+        { at: 1320, act: async (sim) => void (await terminate(sim, victim, true)) },
+      ]);
+    };
+    const flapped = await reversalsOf(build(false));
     expect(flapped).toHaveLength(1);
     expect(flapped[0]!.t).toBeGreaterThanOrEqual(1320);
     expect(flapped[0]!.message).toMatch(/after a change the other way/);
-    expect(await reversals(true)).toEqual([]);
+    expect(await reversalsOf(build(true))).toEqual([]);
   }, 60_000);
 
   it('the reversal check forgives a scale-out that follows capacity someone else took away', async () => {
-    // A scripted cluster scaler: after 1200 s it terminates an instance, decrementing; after 1290 s it
-    // raises desired capacity. With an operator's termination at 1245 s in between, the scale-out answers
-    // that loss (its tasks need room as a demand rise's do); without it, it reverses the scale-in.
-    const scripted = (operator: boolean) => ({
-      ...run('operator-terminates-busy-instance', 'none', 1),
-      profile: {
-        name: operator ? 'operator-in-between' : 'in-then-out',
-        outageSeconds: 0,
-        apply: (sim: Sim) =>
-          sim.at(1, () => {
-            let step = 0;
-            const inService = () =>
-              [...sim.asg.groups.get(FAULT_CLUSTER.asg)!.instances.values()].filter(
-                (x) => x.lifecycleState === 'InService',
-              );
-            if (operator) {
-              sim.at(1245, async () => {
-                await sim.call('autoscaling', 'TerminateInstanceInAutoScalingGroup', {
-                  InstanceId: inService()[1]!.id,
-                  ShouldDecrementDesiredCapacity: false,
-                });
-              });
-            }
-            sim.lambdas.functions.get('cluster-scaler')!.handler = async () => {
-              const g = sim.asg.groups.get(FAULT_CLUSTER.asg)!;
-              const t = sim.elapsedSeconds;
-              if (step === 0 && t >= 1200) {
-                step = 1;
-                await sim.call('autoscaling', 'TerminateInstanceInAutoScalingGroup', {
-                  InstanceId: inService()[0]!.id,
-                  ShouldDecrementDesiredCapacity: true,
-                });
-              } else if (step === 1 && t >= 1290) {
-                step = 2;
-                await sim.call('autoscaling', 'SetDesiredCapacity', {
-                  AutoScalingGroupName: g.name,
-                  DesiredCapacity: g.desired + 1,
-                });
-              }
-              return { batchItemFailures: [] };
-            };
-          }),
-      },
-    });
-    const reversals = async (operator: boolean) =>
-      (await runOnce(scripted(operator))).filter((v) => v.kind === 'direction-reversal');
-    expect(await reversals(false)).toHaveLength(1);
-    expect(await reversals(true)).toEqual([]);
+    // After 1200 s the scaler terminates an instance, decrementing; after 1290 s it raises desired
+    // capacity. With an operator's termination at 1245 s in between, the scale-out answers that loss (its
+    // tasks need room as a demand rise's do); without it, it reverses the scale-in.
+    const build = (operator: boolean) =>
+      scripted(
+        operator ? 'operator-in-between' : 'in-then-out',
+        [
+          { at: 1200, act: async (sim) => void (await terminate(sim, inService(sim)[0]!.id, true)) },
+          { at: 1290, act: raiseDesired },
+        ],
+        (sim) => {
+          if (operator) sim.at(1245, async () => void (await terminate(sim, inService(sim)[1]!.id, false)));
+        },
+      );
+    expect(await reversalsOf(build(false))).toHaveLength(1);
+    expect(await reversalsOf(build(true))).toEqual([]);
   }, 60_000);
 });

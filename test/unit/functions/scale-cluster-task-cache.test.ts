@@ -71,7 +71,11 @@ const world = (jobOnFirst: boolean, staleVersion = false): { snapshot: ClusterSn
   return { snapshot, tasks };
 };
 
-const decide = (snapshot: ClusterSnapshot, cache: InstanceTaskCache) => {
+const decide = (
+  snapshot: ClusterSnapshot,
+  cache: InstanceTaskCache,
+  policy: Partial<typeof DEFAULT_CLUSTER_POLICY> = {},
+) => {
   const ports: ClusterPorts = {
     readSnapshot: async () => structuredClone(snapshot),
     readTasks: (cluster, arns, stamps) =>
@@ -81,7 +85,7 @@ const decide = (snapshot: ClusterSnapshot, cache: InstanceTaskCache) => {
   return scaleCluster(
     'c1',
     ports,
-    { dryRun: true, defaults: { ...DEFAULT_CLUSTER_POLICY, scaleInUnneededSeconds: 0 } },
+    { dryRun: true, defaults: { ...DEFAULT_CLUSTER_POLICY, scaleInUnneededSeconds: 0, ...policy } },
     () => NOW,
   );
 };
@@ -186,20 +190,7 @@ describe('cluster decision with the task-list cache', () => {
       }));
     };
     const cache = new InstanceTaskCache();
-    const decideNoHeadroom = (snapshot: ClusterSnapshot) => {
-      const ports: ClusterPorts = {
-        readSnapshot: async () => structuredClone(snapshot),
-        readTasks: (cluster, arns, stamps) =>
-          readInstanceTasks(cluster, arns, { clients, cache, ...(stamps ? { stamps } : {}) }),
-        writer: {} as ClusterPorts['writer'],
-      };
-      return scaleCluster(
-        'c1',
-        ports,
-        { dryRun: true, defaults: { ...DEFAULT_CLUSTER_POLICY, headroomTasks: 0 } },
-        () => NOW,
-      );
-    };
+    const decideNoHeadroom = (snapshot: ClusterSnapshot) => decide(snapshot, cache, { headroomTasks: 0 });
     serveWith(tasksAt(false));
     const first = await decideNoHeadroom(snapshotAt(false));
     expect(listedInstances().has(ciArn(id(1)))).toBe(true);
