@@ -1174,7 +1174,8 @@ export const runWorld = async (
         fallbackOnly(scaledService) ||
         awaitsReAsk(scaledService) ||
         zoneAtMax(scaledService) ||
-        lateDisplaced(scaledService);
+        lateDisplaced(scaledService) ||
+        distinctAtMax(scaledService);
       if (
         phase === 'mid' &&
         !heldByOthers &&
@@ -1363,6 +1364,18 @@ export const runWorld = async (
         standbyFrom,
       ].filter((t) => t !== undefined),
     );
+    // A distinctInstance service (one task per host) whose groups count units (weights, vCPUs) and are at
+    // MaxSize: how many hosts those units buy is the type mix the ASG launched among equal prices per unit,
+    // not the scaler's doing (world 909668: g1 at 30 vCPUs as three c5.2xlarge, a c5.xlarge and a
+    // c5.large — 5 hosts for 8 tasks — where the reference launched c5.large; as bgAtMax below).
+    const countsUnits = (g: FleetGroup) =>
+      !!g.mixedInstances?.desiredCapacityType ||
+      !!g.mixedInstances?.overrides.some((o) => 'weight' in o && o.weight !== undefined);
+    const distinctAtMax = (s: WorldService) =>
+      !!s.constraints?.some((c) => c.type === 'distinctInstance') &&
+      groupsOf(s)
+        .filter((g) => groupRuns(g, currentOf(s), world))
+        .every((g) => countsUnits(g) && atMax(g));
     const lateDisplaced = (s: WorldService) => {
       const tries = world.groups.filter(
         (g) => launchesNothing(world, g) && groupRuns(g, currentOf(s), world),
@@ -1384,7 +1397,8 @@ export const runWorld = async (
         awaitsReAsk(s) ||
         starvedOf(s) ||
         shortAndFull(s) ||
-        lateDisplaced(s)
+        lateDisplaced(s) ||
+        distinctAtMax(s)
       )
         continue;
       const run = running(sim, s.name);
