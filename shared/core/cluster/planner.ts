@@ -483,6 +483,7 @@ const planClusterNow = (
     const req = t && !stuckService(snapshot, t) && placement.taskRequirementsOf(t);
     return req && placement.nodes.some((n) => accepts(n, req));
   });
+  const away = outOfServiceIds(fgs.map((f) => f.group));
   const lacking =
     placed.length > 0 &&
     gs.ownDraining.length > 0 &&
@@ -490,7 +491,7 @@ const planClusterNow = (
       snapshot,
       analysis,
       [...placed, { label: 'headroom', reservation: headroomTask(waiting.sizing), count: headroomTasks }],
-      analysis.instances.filter((i) => i.isCapacity && !outOfServiceIds([group]).has(i.ec2InstanceId ?? '')),
+      analysis.instances.filter((i) => i.isCapacity && !away.has(i.ec2InstanceId ?? '')),
     ).unplaced.length > 0;
   finishScaleIns(plan, snapshot, analysis, gs, state, own, policy, now, lacking);
   // Someone else's empty drains leave on the same terms as the scaler's own (finishScaleIns): MinSize
