@@ -12,7 +12,8 @@
  * bound to Availability Zones (awsvpc subnets in one or two AZs, or memberOf on the AZ); from seed
  * 260001, EC2 out of capacity for one group's types (for good, or 10–25 minutes); from seed 380001, half
  * the deployments blue/green; from seed 800001, an operator's suspended Auto Scaling processes; from seed
- * 850001, Capacity Rebalancing on the Spot groups and EC2 rebalance recommendations — run for
+ * 850001, Capacity Rebalancing on the Spot groups and EC2 rebalance recommendations; from seed 900001, an
+ * operator's maintenance in Standby (the scaler must leave that instance alone) — run for
  * 80 simulated minutes under the project's cluster scaler and drainer: demand steps up at 2 minutes and
  * down at 40.
  *
