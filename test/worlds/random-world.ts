@@ -1482,7 +1482,10 @@ export const runWorld = async (
           )
           .map((a) => a.t + 1620),
       );
-    const judgeAt = () => Math.max(lastChange() + 1200, lateScaleOut());
+    // And an operator's instance back from Standby is capacity the demand did not ask for: it gets the same
+    // 20 minutes (world 924142: its ExitStandby, refused while the group was at MaxSize, went through at
+    // 70 min, ten minutes before the judge).
+    const judgeAt = () => Math.max(lastChange() + 1200, lateScaleOut(), (standbyTo ?? 0) + 1200);
     while (judgeAt() > sim.elapsedSeconds && sim.elapsedSeconds < 4 * 3600) {
       await sim.runFor(judgeAt() - sim.elapsedSeconds);
     }
