@@ -25,19 +25,19 @@ afterEach(() => ecs.reset());
 
 const id = (n: number) => `i-${String(n).padStart(17, '0')}`;
 
-/** ECS answers ListTasks / DescribeTasks from `tasks` (all desired RUNNING). */
-const serve = (tasks: Task[]) => {
+/** ECS answers ListTasks / DescribeTasks from `tasks`, each desired RUNNING unless it says otherwise. */
+const serve = (tasks: (Task & { desiredStatus?: string })[]) => {
+  const desired = (t: Task & { desiredStatus?: string }) => t.desiredStatus ?? 'RUNNING';
   ecs.reset();
   ecs.on(ListTasksCommand).callsFake((input: { containerInstance?: string; desiredStatus?: string }) => ({
-    taskArns:
-      input.desiredStatus === 'RUNNING'
-        ? tasks.filter((t) => t.containerInstanceArn === input.containerInstance).map((t) => t.taskArn)
-        : [],
+    taskArns: tasks
+      .filter((t) => t.containerInstanceArn === input.containerInstance && desired(t) === input.desiredStatus)
+      .map((t) => t.taskArn),
   }));
   ecs.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({
     tasks: tasks
       .filter((t) => input.tasks.includes(t.taskArn))
-      .map((t) => ({ ...t, desiredStatus: 'RUNNING' })),
+      .map((t) => ({ ...t, desiredStatus: desired(t) })),
   }));
 };
 
@@ -175,28 +175,14 @@ describe('cluster decision with the task-list cache', () => {
       web(8, 3),
       ...(moved ? [web(9, 3), web(10, 3)] : []),
     ];
-    const serveWith = (tasks: (Task & { desiredStatus: string })[]) => {
-      ecs.reset();
-      ecs.on(ListTasksCommand).callsFake((input: { containerInstance?: string; desiredStatus?: string }) => ({
-        taskArns: tasks
-          .filter(
-            (t) =>
-              t.containerInstanceArn === input.containerInstance && t.desiredStatus === input.desiredStatus,
-          )
-          .map((t) => t.taskArn),
-      }));
-      ecs.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({
-        tasks: tasks.filter((t) => input.tasks.includes(t.taskArn)),
-      }));
-    };
     const cache = new InstanceTaskCache();
     const decideNoHeadroom = (snapshot: ClusterSnapshot) => decide(snapshot, cache, { headroomTasks: 0 });
-    serveWith(tasksAt(false));
+    serve(tasksAt(false));
     const first = await decideNoHeadroom(snapshotAt(false));
     expect(listedInstances().has(ciArn(id(1)))).toBe(true);
     expect(first.plan.action).not.toBe('scale-out');
 
-    serveWith(tasksAt(true));
+    serve(tasksAt(true));
     const second = await decideNoHeadroom(snapshotAt(true));
     expect(listedInstances().has(ciArn(id(1)))).toBe(true);
     expect(second.plan.desiredCapacity.proposed).toBe(2);
