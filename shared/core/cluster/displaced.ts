@@ -39,20 +39,27 @@ export const stuckDrainReasons = (snapshot: ClusterSnapshot, moves: readonly Dra
 /**
  * The analysis with those tasks added to its unplaced ones, and how many were added. `moves`: what the
  * DRAINING instances hand over ({@link drainingMoves}; the planner passes the list its scale-in uses).
+ * `movable`: the moves an ACTIVE instance takes and ECS may move now (not kept by their deployment
+ * configuration) — each alone; together they may not fit (planner.ts, an own drain kept).
  */
 export const withDisplacedTasks = (
   snapshot: ClusterSnapshot,
   analysis: CapacityAnalysis,
   placement: ClusterPlacement,
   moves: readonly DrainingMove[] = drainingMoves(snapshot, analysis),
-): { analysis: CapacityAnalysis; displaced: number } => {
+): { analysis: CapacityAnalysis; displaced: number; movable: DrainingMove[] } => {
   const byArn = taskIndex(snapshot);
   const counts = new Map<string, UnplacedTasks>();
+  const movable: DrainingMove[] = [];
   for (const it of moves) {
     const t = byArn.get(it.label);
     const service = groupService(t?.group);
     const req = t && placement.taskRequirementsOf(t);
-    if (!t || !service || !req || placement.nodes.some((n) => accepts(n, req))) continue;
+    if (!t || !service || !req) continue;
+    if (placement.nodes.some((n) => accepts(n, req))) {
+      if (!stuckService(snapshot, t)) movable.push(it);
+      continue;
+    }
     // Its replacement runs the service's PRIMARY deployment (a rolling update's new revision).
     const taskDefinition = replacementDefinition(snapshot, t);
     const key = `${service}|${taskDefinition}`;
@@ -65,7 +72,7 @@ export const withDisplacedTasks = (
     u.count++;
     counts.set(key, u);
   }
-  if (counts.size === 0) return { analysis, displaced: 0 };
+  if (counts.size === 0) return { analysis, displaced: 0, movable };
   const services = new Map(snapshot.services.map((s) => [s.serviceName, s]));
   const unplaced = analysis.unplaced.map((u) => ({ ...u }));
   let displaced = 0;
@@ -86,9 +93,10 @@ export const withDisplacedTasks = (
     else unplaced.push({ ...u, count });
     displaced += count;
   }
-  if (displaced === 0) return { analysis, displaced };
+  if (displaced === 0) return { analysis, displaced, movable };
   return {
     analysis: { ...analysis, unplaced, unplacedCount: analysis.unplacedCount + displaced },
     displaced,
+    movable,
   };
 };

@@ -17,7 +17,6 @@
 import { type CapacityAnalysis, ec2View, headroomTask, type InstanceView } from '../capacity/capacity.js';
 import { crashLoopReads } from '../capacity/crash-loop.js';
 import { type Resources, subtractResources, ZERO } from '../capacity/resources.js';
-import { accepts } from '../placement/index.js';
 import type { AutoScalingGroup, ClusterSnapshot } from '../snapshot/snapshot.js';
 import { stampCapacitySince } from './capacity-since.js';
 import { CLUSTER_TAG_KEY, readScalingState, type ScalingState, STATE_TAGS } from './config.js';
@@ -49,14 +48,13 @@ import {
   ownDrains,
 } from './foreign-state.js';
 import { type GroupState, groupState, secs, suspended } from './group-state.js';
-import { instanceTasks, isEmpty, runsNonDaemon, stuckService } from './instance-tasks.js';
+import { instanceTasks, isEmpty, runsNonDaemon } from './instance-tasks.js';
 import { liftLoweredDesired, settleLoweredDesired } from './lowered-desired.js';
 import {
   type ClusterPlacement,
   clusterPlacement,
   placeOnStaying,
   plainRequirements,
-  taskIndex,
 } from './placement-context.js';
 import type { ClusterPolicy } from './policy.js';
 import { predictiveHeadroom } from './predictive.js';
@@ -477,21 +475,19 @@ const planClusterNow = (
   // rather than terminated and bought back (fault matrix long-drain-refresh / none / 20030: four tasks of
   // an operator-terminated host each fitted somewhere; the empty drained host was terminated, and an
   // instance bought a minute later). Tasks ECS cannot move (their deployment configuration) are left out.
-  const byArn = taskIndex(snapshot);
-  const placed = handedOver.filter((m) => {
-    const t = byArn.get(m.label);
-    const req = t && !stuckService(snapshot, t) && placement.taskRequirementsOf(t);
-    return req && placement.nodes.some((n) => accepts(n, req));
-  });
-  const away = outOfServiceIds(fgs.map((f) => f.group));
+  // Standby, Pending and warm-pool instances are neither room for the moved tasks nor for the headroom.
+  const outOfService = outOfServiceIds(fgs.map((f) => f.group));
   const lacking =
-    placed.length > 0 &&
+    moved.movable.length > 0 &&
     gs.ownDraining.length > 0 &&
     placeOnStaying(
       snapshot,
       analysis,
-      [...placed, { label: 'headroom', reservation: headroomTask(waiting.sizing), count: headroomTasks }],
-      analysis.instances.filter((i) => i.isCapacity && !away.has(i.ec2InstanceId ?? '')),
+      [
+        ...moved.movable,
+        { label: 'headroom', reservation: headroomTask(waiting.sizing), count: headroomTasks },
+      ],
+      analysis.instances.filter((i) => i.isCapacity && !outOfService.has(i.ec2InstanceId ?? '')),
     ).unplaced.length > 0;
   finishScaleIns(plan, snapshot, analysis, gs, state, own, policy, now, lacking);
   // Someone else's empty drains leave on the same terms as the scaler's own (finishScaleIns): MinSize
@@ -579,8 +575,7 @@ const planClusterNow = (
   const lightest = memberWeights.length > 0 ? Math.max(1, Math.min(...memberWeights)) : largestWeight(me);
   const maxRemovals = Math.max(0, Math.floor(budget / lightest));
   const removalCap = Math.min(maxRemovals, MAX_REMOVALS_PER_DECISION);
-  // Standby, Pending and warm-pool instances are no destination for the moved tasks.
-  const outOfService = outOfServiceIds(fgs.map((f) => f.group));
+  // Standby, Pending and warm-pool instances are no destination for the moved tasks (outOfService, above).
   const inService = {
     ...analysis,
     // The headroom scale-out sizes for (none for a task no type can run: waiting-tasks.ts).
