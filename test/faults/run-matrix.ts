@@ -37,7 +37,7 @@ import { clearDecisionMemory } from '../../shared/aws/decision-events.js';
 import { heartbeatProtection } from '../../shared/core/drain/index.js';
 import type { AsgSpec } from '../../sim/asg/asg-world.js';
 import { createSim, type Sim } from '../../sim/index.js';
-import { clearReaderCaches } from '../scenario/fleet-world.js';
+import { clearReaderCaches, scalerStateWrites } from '../scenario/fleet-world.js';
 import { FAULT_PROFILES, type FaultProfile, outageWindows } from './profiles.js';
 import {
   FAULT_CLUSTER as C,
@@ -395,15 +395,7 @@ const watchDesired = (sim: Sim, report: Report): (() => void) => {
         ?.arn;
       const drainedBefore =
         arn !== undefined &&
-        sim.timeline.actions.some(
-          (a) =>
-            a.fn === 'cluster-scaler' &&
-            !a.error &&
-            a.t < d.since &&
-            a.command === 'UpdateContainerInstancesState' &&
-            a.input.status === 'DRAINING' &&
-            (a.input.containerInstances as string[]).includes(arn),
-        );
+        scalerStateWrites(sim, 'DRAINING', new Set([arn])).some((a) => !a.error && a.t < d.since);
       if (!drainedBefore) report(d.t, 'direction-reversal', d.message);
     }
   };
