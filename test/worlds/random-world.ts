@@ -13,7 +13,9 @@
  * 260001, EC2 out of capacity for one group's types (for good, or 10–25 minutes); from seed 380001, half
  * the deployments blue/green; from seed 800001, an operator's suspended Auto Scaling processes; from seed
  * 850001, Capacity Rebalancing on the Spot groups and EC2 rebalance recommendations; from seed 900001, an
- * operator's maintenance in Standby (the scaler must leave that instance alone) — run for
+ * operator's maintenance in Standby (the scaler must leave that instance alone); from seed 930001, an
+ * operator's change of a group's bounds (MinSize raised for a while, MaxSize lowered for a while) or an
+ * instance failing a health check (the group replaces it) — run for
  * 80 simulated minutes under the project's cluster scaler and drainer: demand steps up at 2 minutes and
  * down at 40.
  *
@@ -194,6 +196,16 @@ export interface World {
    * Standby (ExitStandby; the container instance set ACTIVE again when it was drained).
    */
   standby?: { at: number; seconds: number; decrement: boolean; drainFirst: boolean };
+  /**
+   * From seed 930001: at `at` seconds the operator raises group `group`'s MinSize to its desired capacity
+   * plus `by` (`min`: a pre-warm before an event, while demand rises) or lowers its MaxSize to its desired
+   * capacity less `by` (`max`: a budget cap, while demand falls; the group terminates instances to the new
+   * maximum, its terminate hook holding each), both with UpdateAutoScalingGroup, and puts the bound back
+   * `seconds` later; or (`health`) a health check marks a random ACTIVE instance Unhealthy
+   * (SetInstanceHealth, as a load balancer's or the operator's own check does) and its group replaces it
+   * (EC2 Auto Scaling user guide "Health checks for instances in an Auto Scaling group").
+   */
+  bounds?: { kind: 'min' | 'max' | 'health'; group: number; at: number; seconds: number; by: number };
 }
 
 /** Draws the world of `seed`. */
@@ -482,6 +494,22 @@ export const drawWorld = (seed: number): World => {
           drainFirst: r() < 0.7,
         }
       : undefined;
+  // From seed 930001, drawn last: an operator's change of a group's bounds, or a failed health check.
+  const bounds =
+    seed > 930000 && r() < 0.3
+      ? (() => {
+          const kind = pick(['min', 'max', 'health'] as const);
+          const group = Math.floor(r() * groups.length);
+          const by = 1 + Math.floor(r() * 2);
+          const [at, seconds] =
+            kind === 'min'
+              ? [300 + Math.floor(r() * 1500), 600 + Math.floor(r() * 900)]
+              : kind === 'max'
+                ? [2520 + Math.floor(r() * 780), 300 + Math.floor(r() * 300)]
+                : [300 + Math.floor(r() * 1200), 0];
+          return { kind, group, at, seconds, by };
+        })()
+      : undefined;
   return {
     seed,
     groups,
@@ -503,6 +531,7 @@ export const drawWorld = (seed: number): World => {
     ...(suspend ? { suspend } : {}),
     ...(rebalance ? { rebalance } : {}),
     ...(standby ? { standby } : {}),
+    ...(bounds ? { bounds } : {}),
   };
 };
 
@@ -1146,6 +1175,68 @@ export const runWorld = async (
         sim.suspendProcesses(suspendedGroup.name, suspension.processes, false),
       );
     }
+    // The operator's bounds (world.bounds): MinSize up or MaxSize down for a while, with
+    // UpdateAutoScalingGroup as the console and the CLI call it, or a failed health check. While MinSize is
+    // raised the scaler drains no instance of that group that it could not then remove (its desired
+    // capacity less the instance's weight below MinSize): such a drain could only end in a rejected
+    // decrement or an instance held DRAINING. (Counted in the units in service: a weighted group may run
+    // more than its desired capacity, world 930161.)
+    const bounds = world.bounds;
+    const boundGroup = bounds && [...sim.asg.groups.values()][bounds.group]!;
+    let boundsTo: number | undefined;
+    const drainsBelowMin: string[] = [];
+    if (bounds && boundGroup) {
+      sim.at(bounds.at, async () => {
+        const g = boundGroup;
+        if (bounds.kind === 'health') {
+          const victim = activeMember(23);
+          if (victim) {
+            await sim.call('autoscaling', 'SetInstanceHealth', {
+              InstanceId: victim.id,
+              HealthStatus: 'Unhealthy',
+            });
+          }
+          return;
+        }
+        const before = bounds.kind === 'min' ? { MinSize: g.min } : { MaxSize: g.max };
+        const change =
+          bounds.kind === 'min'
+            ? { MinSize: Math.min(g.max, g.desired + bounds.by) }
+            : { MaxSize: Math.max(g.min, g.desired - bounds.by) };
+        await sim.call('autoscaling', 'UpdateAutoScalingGroup', { AutoScalingGroupName: g.name, ...change });
+        sim.at(sim.elapsedSeconds + bounds.seconds, async () => {
+          await sim.call('autoscaling', 'UpdateAutoScalingGroup', {
+            AutoScalingGroupName: g.name,
+            ...before,
+          });
+          boundsTo = sim.elapsedSeconds;
+        });
+      });
+      if (bounds.kind === 'min') {
+        const units = (g: typeof boundGroup) =>
+          [...g.instances.values()]
+            .filter((i) => i.lifecycleState === 'InService')
+            .reduce((u, i) => u + i.weight, 0);
+        const setStatus = sim.ecs.setStatus.bind(sim.ecs);
+        sim.ecs.setStatus = (ci, status) => {
+          const inst = [...boundGroup.instances.values()].find((i) => i.containerInstance === ci);
+          if (
+            status === 'DRAINING' &&
+            ci.status === 'ACTIVE' &&
+            sim.lambdas.current?.fn === 'cluster-scaler' &&
+            inst?.lifecycleState === 'InService' &&
+            sim.elapsedSeconds > bounds.at &&
+            boundsTo === undefined &&
+            units(boundGroup) - inst.weight < boundGroup.min
+          ) {
+            drainsBelowMin.push(
+              `${inst.id} at ${sim.elapsedSeconds} s (${units(boundGroup)} units in service, weight ${inst.weight}, MinSize ${boundGroup.min})`,
+            );
+          }
+          setStatus(ci, status);
+        };
+      }
+    }
     await inspect?.(sim, 'start');
     sim.start();
     await sim.runFor(2280);
@@ -1485,7 +1576,9 @@ export const runWorld = async (
     // And an operator's instance back from Standby is capacity the demand did not ask for: it gets the same
     // 20 minutes (world 924142: its ExitStandby, refused while the group was at MaxSize, went through at
     // 70 min, ten minutes before the judge).
-    const judgeAt = () => Math.max(lastChange() + 1200, lateScaleOut(), (standbyTo ?? 0) + 1200);
+    // So is the capacity a raised MinSize bought, once MinSize is back (and a lowered MaxSize's restored).
+    const judgeAt = () =>
+      Math.max(lastChange() + 1200, lateScaleOut(), (standbyTo ?? 0) + 1200, (boundsTo ?? 0) + 1200);
     while (judgeAt() > sim.elapsedSeconds && sim.elapsedSeconds < 4 * 3600) {
       await sim.runFor(judgeAt() - sim.elapsedSeconds);
     }
@@ -1699,6 +1792,11 @@ export const runWorld = async (
           `standby: the scaler wrote ${touched[0]!.command} ${JSON.stringify(touched[0]!.input)} at ${touched[0]!.t} s while ${victim.id} was in Standby (${standbyFrom}–${standbyTo ?? 'end'} s)`,
         );
       }
+    }
+    if (drainsBelowMin.length > 0) {
+      problems.push(
+        `bounds: the scaler drained ${drainsBelowMin.length} instance(s) of ${boundGroup!.name} it could not remove above MinSize, e.g. ${drainsBelowMin[0]} (MinSize raised at ${bounds!.at} s for ${bounds!.seconds} s)`,
+      );
     }
     const failed = sim.invocations.filter((i) => i.outcome !== 'ok');
     if (failed.length > 0)
