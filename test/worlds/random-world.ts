@@ -15,7 +15,8 @@
  * 850001, Capacity Rebalancing on the Spot groups and EC2 rebalance recommendations; from seed 900001, an
  * operator's maintenance in Standby (the scaler must leave that instance alone); from seed 930001, an
  * operator's change of a group's bounds (MinSize raised for a while, MaxSize lowered for a while) or an
- * instance failing a health check (the group replaces it) — run for
+ * instance failing a health check (the group replaces it); from seed 945001, workers that protect their
+ * tasks from scale-in for a while (ECS task scale-in protection) — run for
  * 80 simulated minutes under the project's cluster scaler and drainer: demand steps up at 2 minutes and
  * down at 40.
  *
@@ -42,6 +43,7 @@ import {
   reservationOf,
   type TaskDefinitionSpec,
 } from '../../sim/ecs/resources.js';
+import { isTaskProtected } from '../../sim/ecs/task-protection.js';
 import { computedDesiredCount, tasksBySet } from '../../sim/ecs/task-sets.js';
 import type { Sim } from '../../sim/index.js';
 import { isolate } from '../faults/run-matrix.js';
@@ -206,6 +208,13 @@ export interface World {
    * (EC2 Auto Scaling user guide "Health checks for instances in an Auto Scaling group").
    */
   bounds?: { kind: 'min' | 'max' | 'health'; group: number; at: number; seconds: number; by: number };
+  /**
+   * From seed 945001: at `at` seconds a `share` of service `service`'s running tasks (workers busy with a
+   * job) turn on ECS task scale-in protection for `minutes` (UpdateTaskProtection, as the agent endpoint
+   * `$ECS_AGENT_URI/task-protection/v1/state` does; ECS developer guide "Protect your Amazon ECS tasks from
+   * being terminated by scale-in events").
+   */
+  protect?: { service: number; at: number; minutes: number; share: number };
 }
 
 /** Draws the world of `seed`. */
@@ -510,6 +519,16 @@ export const drawWorld = (seed: number): World => {
           return { kind, group, at, seconds, by };
         })()
       : undefined;
+  // From seed 945001, drawn last: workers protecting their tasks (World.protect).
+  const protect =
+    seed > 945000 && r() < 0.25
+      ? {
+          service: Math.floor(r() * services.length),
+          at: 300 + Math.floor(r() * 2700),
+          minutes: 10 + Math.floor(r() * 31),
+          share: 0.3 + 0.7 * r(),
+        }
+      : undefined;
   return {
     seed,
     groups,
@@ -532,6 +551,7 @@ export const drawWorld = (seed: number): World => {
     ...(rebalance ? { rebalance } : {}),
     ...(standby ? { standby } : {}),
     ...(bounds ? { bounds } : {}),
+    ...(protect ? { protect } : {}),
   };
 };
 
@@ -1177,14 +1197,13 @@ export const runWorld = async (
     }
     // The operator's bounds (world.bounds): MinSize up or MaxSize down for a while, with
     // UpdateAutoScalingGroup as the console and the CLI call it, or a failed health check. While MinSize is
-    // raised the scaler drains no instance of that group that it could not then remove (its desired
-    // capacity less the instance's weight below MinSize): such a drain could only end in a rejected
-    // decrement or an instance held DRAINING. (Counted in the units in service: a weighted group may run
-    // more than its desired capacity, world 930161.)
+    // raised the scaler drains no instance of that group that it could not then remove (the group's units
+    // in service less the instance's weight below MinSize): such a drain could only end in a rejected
+    // decrement or an instance held DRAINING. (Units in service, not desired capacity: a weighted group
+    // may run more than its desired capacity, world 930161.)
     const bounds = world.bounds;
     const boundGroup = bounds && [...sim.asg.groups.values()][bounds.group]!;
     let boundsTo: number | undefined;
-    const drainsBelowMin: string[] = [];
     if (bounds && boundGroup) {
       sim.at(bounds.at, async () => {
         const g = boundGroup;
@@ -1212,31 +1231,60 @@ export const runWorld = async (
           boundsTo = sim.elapsedSeconds;
         });
       });
-      if (bounds.kind === 'min') {
-        const units = (g: typeof boundGroup) =>
-          [...g.instances.values()]
-            .filter((i) => i.lifecycleState === 'InService')
-            .reduce((u, i) => u + i.weight, 0);
-        const setStatus = sim.ecs.setStatus.bind(sim.ecs);
-        sim.ecs.setStatus = (ci, status) => {
-          const inst = [...boundGroup.instances.values()].find((i) => i.containerInstance === ci);
-          if (
-            status === 'DRAINING' &&
-            ci.status === 'ACTIVE' &&
-            sim.lambdas.current?.fn === 'cluster-scaler' &&
-            inst?.lifecycleState === 'InService' &&
-            sim.elapsedSeconds > bounds.at &&
-            boundsTo === undefined &&
-            units(boundGroup) - inst.weight < boundGroup.min
-          ) {
-            drainsBelowMin.push(
-              `${inst.id} at ${sim.elapsedSeconds} s (${units(boundGroup)} units in service, weight ${inst.weight}, MinSize ${boundGroup.min})`,
-            );
-          }
-          setStatus(ci, status);
-        };
-      }
     }
+    // Workers protecting their tasks (world.protect): the first `share` of the service's running tasks,
+    // in batches of 10 (UpdateTaskProtection's limit), until the protection expires.
+    const protect = world.protect;
+    let protectedUntil: number | undefined;
+    if (protect) {
+      sim.at(protect.at, async () => {
+        const name = world.services[protect.service]!.name;
+        const tasks = [...(sim.ecs.cluster(CLUSTER)?.services.get(name)?.tasks ?? [])]
+          .filter((t) => t.lastStatus === 'RUNNING')
+          .map((t) => t.arn);
+        const chosen = tasks.slice(0, Math.ceil(tasks.length * protect.share));
+        for (let k = 0; k < chosen.length; k += 10) {
+          await sim.call('ecs', 'UpdateTaskProtection', {
+            cluster: CLUSTER,
+            tasks: chosen.slice(k, k + 10),
+            protectionEnabled: true,
+            expiresInMinutes: protect.minutes,
+          });
+        }
+        if (chosen.length > 0) protectedUntil = sim.elapsedSeconds + protect.minutes * 60;
+      });
+    }
+    // Every drain the cluster scaler starts, with what the judge needs of that moment: the units its group
+    // has in service and its MinSize, and how many tasks there are protected from scale-in.
+    const scalerDrains: {
+      t: number;
+      inst: SimAsgInstance;
+      units: number;
+      min: number;
+      protectedTasks: number;
+    }[] = [];
+    const setStatus = sim.ecs.setStatus.bind(sim.ecs);
+    sim.ecs.setStatus = (ci, status) => {
+      const current = sim.lambdas.current;
+      if (status === 'DRAINING' && ci.status === 'ACTIVE' && current?.fn === 'cluster-scaler') {
+        const inst = ci.ec2InstanceId ? sim.asg.instance(ci.ec2InstanceId) : undefined;
+        if (inst) {
+          const nowMs = sim.clock.nowMs + current.elapsedMs;
+          scalerDrains.push({
+            t: sim.elapsedSeconds,
+            inst,
+            units: [...inst.group.instances.values()]
+              .filter((i) => i.lifecycleState === 'InService')
+              .reduce((u, i) => u + i.weight, 0),
+            min: inst.group.min,
+            protectedTasks: [...ci.tasks].filter(
+              (t) => t.lastStatus !== 'STOPPED' && isTaskProtected(t, nowMs),
+            ).length,
+          });
+        }
+      }
+      setStatus(ci, status);
+    };
     await inspect?.(sim, 'start');
     sim.start();
     await sim.runFor(2280);
@@ -1520,9 +1568,18 @@ export const runWorld = async (
       // a vCPU-unit attribute-based group at 60 units, with the equal-price c5.2xlarge where the reference
       // had c5.large, held 13 hosts for 14 tasks of a host-port service).
       const bgAtMax = deployment.blueGreen === true && groupsOf(deployedService).some(atMax);
+      // A deployment does not stop tasks protected from scale-in (ECS developer guide, "Protect your Amazon
+      // ECS tasks from being terminated by scale-in events"): it is judged 18 minutes after they are free
+      // (world 945168: 5 old tasks of s0, blue/green, at 38 min, protected from 18 to 46 min).
+      const heldByProtection =
+        world.protect !== undefined &&
+        world.services[world.protect.service] === deployedService &&
+        protectedUntil !== undefined &&
+        protectedUntil > 2280 - 1080;
       const judged =
         !heldByOthers &&
         !bgAtMax &&
+        !heldByProtection &&
         !starvedOf(deployedService) &&
         !shortAndFull(deployedService) &&
         !awaitsReAsk(revision) &&
@@ -1578,7 +1635,14 @@ export const runWorld = async (
     // 70 min, ten minutes before the judge).
     // So is the capacity a raised MinSize bought, once MinSize is back (and a lowered MaxSize's restored).
     const judgeAt = () =>
-      Math.max(lastChange() + 1200, lateScaleOut(), (standbyTo ?? 0) + 1200, (boundsTo ?? 0) + 1200);
+      Math.max(
+        lastChange() + 1200,
+        lateScaleOut(),
+        (standbyTo ?? 0) + 1200,
+        (boundsTo ?? 0) + 1200,
+        // And the instances protected tasks held, once the protection has expired.
+        (protectedUntil ?? 0) + 1200,
+      );
     while (judgeAt() > sim.elapsedSeconds && sim.elapsedSeconds < 4 * 3600) {
       await sim.runFor(judgeAt() - sim.elapsedSeconds);
     }
@@ -1793,9 +1857,29 @@ export const runWorld = async (
         );
       }
     }
+    const drainsBelowMin =
+      bounds?.kind === 'min'
+        ? scalerDrains.filter(
+            (d) =>
+              d.inst.group === boundGroup &&
+              d.t > bounds.at &&
+              d.t < (boundsTo ?? Infinity) &&
+              d.units - d.inst.weight < d.min,
+          )
+        : [];
     if (drainsBelowMin.length > 0) {
+      const d = drainsBelowMin[0]!;
       problems.push(
-        `bounds: the scaler drained ${drainsBelowMin.length} instance(s) of ${boundGroup!.name} it could not remove above MinSize, e.g. ${drainsBelowMin[0]} (MinSize raised at ${bounds!.at} s for ${bounds!.seconds} s)`,
+        `bounds: the scaler drained ${drainsBelowMin.length} instance(s) of ${boundGroup!.name} it could not remove above MinSize, e.g. ${d.inst.id} at ${d.t} s (${d.units} units in service, weight ${d.inst.weight}, MinSize ${d.min}; MinSize raised at ${bounds!.at} s for ${bounds!.seconds} s)`,
+      );
+    }
+    // Nor does it drain an instance while a task there is protected from scale-in (docs/coexistence.md
+    // "Standalone and protected tasks").
+    const drainsProtected = scalerDrains.filter((d) => d.protectedTasks > 0);
+    if (drainsProtected.length > 0) {
+      const d = drainsProtected[0]!;
+      problems.push(
+        `protect: the scaler drained ${d.inst.id} at ${d.t} s while ${d.protectedTasks} task(s) there were protected from scale-in`,
       );
     }
     const failed = sim.invocations.filter((i) => i.outcome !== 'ok');
