@@ -116,7 +116,10 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * desired capacity EC2 could not launch, another controller's, counted as in flight for the waiting tasks:
  * the last task of a blue/green set never got a host); twenty-sixth stop — 808124 (an attribute-based
  * lowest-price group whose cheapest type was short for good launched the next cheapest, which cannot run
- * the c5-only task: the scaler planned the cheapest type and bought one host a minute up to MaxSize 30).
+ * the c5-only task: the scaler planned the cheapest type and bought one host a minute up to MaxSize 30);
+ * twenty-ninth stop (an operator's bounds and protected workers drawn) — 930586 and 945980 (a planner that
+ * ignores a raised MinSize, or task protection, fails them), 930161 (the judge: a weighted group runs more
+ * units than its desired capacity), 945168 (the judge: a deployment waits for its protected tasks).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -135,6 +138,7 @@ const SEEDS = [
   ...[350755, 366096],
   ...[384767],
   ...[808124],
+  ...[930161, 930586, 945168, 945980],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +
