@@ -1,10 +1,11 @@
 /**
  * ECS write API: UpdateContainerInstancesState (≤ 10 instances per call), UpdateService (desiredCount,
  * deployment configuration, placement strategy; a task definition or forceNewDeployment only for the ECS
- * deployment controller), RunTask (count 1–10), StopTask, TagResource,
+ * deployment controller), DeleteService, RunTask (count 1–10), StopTask, TagResource,
  * PutAttributes (container-instance targets; ≤ 10 attributes per call and ≤ 10 custom ones per resource).
  */
 import type {
+  DeleteServiceCommandInput,
   PutAttributesCommandInput,
   RunTaskCommandInput,
   StopTaskCommandInput,
@@ -117,6 +118,32 @@ export const ecsWriteApi = (world: EcsWorld): CommandTable => ({
       s.placementStrategy = effectiveServiceStrategy(s.declaredPlacementStrategy);
     }
     if ((td && td !== s.taskDefinition) || i.forceNewDeployment) world.deploy(s, td ?? s.taskDefinition!);
+    world.requestReconcile(c);
+    return { service: serviceShape(s, false) };
+  }),
+
+  /**
+   * DeleteService (ECS API reference): a REPLICA service must be at desired count 0 unless `force`; its
+   * tasks stop, it leaves ListServices at once (DRAINING), and it is INACTIVE once every task is STOPPING
+   * or STOPPED — here at once, as a stopped task leaves its service's set (stopTask). DescribeServices
+   * still returns it. Deleting a service that is no longer ACTIVE changes nothing.
+   */
+  DeleteService: command<DeleteServiceCommandInput>((i) => {
+    const c = requireCluster(world, i.cluster);
+    const s = c.services.get(serviceName(i.service ?? ''));
+    if (!s) throw awsError('ecs', 'ServiceNotFoundException', 'Service not found.');
+    if (s.status !== 'ACTIVE') return { service: serviceShape(s, false) };
+    if (s.schedulingStrategy === 'REPLICA' && s.desiredCount > 0 && !i.force) {
+      throw awsError(
+        'ecs',
+        'InvalidParameterException',
+        'The service cannot be stopped while it is scaled above 0.',
+      );
+    }
+    s.desiredCount = 0;
+    s.status = 'DRAINING';
+    for (const t of [...s.tasks]) world.stopTask(t, 'Service deleted', 'ServiceSchedulerInitiated');
+    if (s.tasks.size === 0) s.status = 'INACTIVE';
     world.requestReconcile(c);
     return { service: serviceShape(s, false) };
   }),

@@ -16,7 +16,8 @@
  * operator's maintenance in Standby (the scaler must leave that instance alone); from seed 930001, an
  * operator's change of a group's bounds (MinSize raised for a while, MaxSize lowered for a while) or an
  * instance failing a health check (the group replaces it); from seed 945001, workers that protect their
- * tasks from scale-in for a while (ECS task scale-in protection) — run for
+ * tasks from scale-in for a while (ECS task scale-in protection); from seed 956001, a service deleted after
+ * the demand fell (a stack torn down) — run for
  * 80 simulated minutes under the project's cluster scaler and drainer: demand steps up at 2 minutes and
  * down at 40.
  *
@@ -215,6 +216,12 @@ export interface World {
    * being terminated by scale-in events").
    */
   protect?: { service: number; at: number; minutes: number; share: number };
+  /**
+   * From seed 956001: at `at` seconds (after demand fell) the operator deletes service `service` — with
+   * `force`, or by the documented path: desired count 0, then DeleteService a minute later (ECS API
+   * reference, DeleteService). Never the service the service scaler scales.
+   */
+  teardown?: { service: number; at: number; force: boolean };
 }
 
 /** Draws the world of `seed`. */
@@ -529,6 +536,12 @@ export const drawWorld = (seed: number): World => {
           share: 0.3 + 0.7 * r(),
         }
       : undefined;
+  // From seed 956001, drawn last: a service deleted after the demand fell (World.teardown).
+  const deletable = services.map((_, k) => k).filter((k) => k !== scaling?.service);
+  const teardown =
+    seed > 956000 && deletable.length > 0 && r() < 0.25
+      ? { service: pick(deletable), at: 2520 + Math.floor(r() * 1080), force: r() < 0.5 }
+      : undefined;
   return {
     seed,
     groups,
@@ -552,6 +565,7 @@ export const drawWorld = (seed: number): World => {
     ...(standby ? { standby } : {}),
     ...(bounds ? { bounds } : {}),
     ...(protect ? { protect } : {}),
+    ...(teardown ? { teardown } : {}),
   };
 };
 
@@ -1254,6 +1268,21 @@ export const runWorld = async (
         if (chosen.length > 0) protectedUntil = sim.elapsedSeconds + protect.minutes * 60;
       });
     }
+    // A service deleted (world.teardown): forced, or scaled to 0 and deleted a minute later.
+    const teardown = world.teardown;
+    if (teardown) {
+      const service = world.services[teardown.service]!.name;
+      sim.at(teardown.at, async () => {
+        if (teardown.force) {
+          await sim.call('ecs', 'DeleteService', { cluster: CLUSTER, service, force: true });
+          return;
+        }
+        await sim.call('ecs', 'UpdateService', { cluster: CLUSTER, service, desiredCount: 0 });
+        sim.at(teardown.at + 60, async () => {
+          await sim.call('ecs', 'DeleteService', { cluster: CLUSTER, service });
+        });
+      });
+    }
     // Every drain the cluster scaler starts, with what the judge needs of that moment: the units its group
     // has in service and its MinSize, and how many tasks there are protected from scale-in.
     const scalerDrains: {
@@ -1640,8 +1669,10 @@ export const runWorld = async (
         lateScaleOut(),
         (standbyTo ?? 0) + 1200,
         (boundsTo ?? 0) + 1200,
-        // And the instances protected tasks held, once the protection has expired.
+        // And the instances protected tasks held, once the protection has expired; and a deleted
+        // service's.
         (protectedUntil ?? 0) + 1200,
+        (teardown?.at ?? 0) + 1200,
       );
     while (judgeAt() > sim.elapsedSeconds && sim.elapsedSeconds < 4 * 3600) {
       await sim.runFor(judgeAt() - sim.elapsedSeconds);
