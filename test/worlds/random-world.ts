@@ -1210,11 +1210,8 @@ export const runWorld = async (
       );
     }
     // The operator's bounds (world.bounds): MinSize up or MaxSize down for a while, with
-    // UpdateAutoScalingGroup as the console and the CLI call it, or a failed health check. While MinSize is
-    // raised the scaler drains no instance of that group that it could not then remove (the group's units
-    // in service less the instance's weight below MinSize): such a drain could only end in a rejected
-    // decrement or an instance held DRAINING. (Units in service, not desired capacity: a weighted group
-    // may run more than its desired capacity, world 930161.)
+    // UpdateAutoScalingGroup as the console and the CLI call it, or a failed health check. The scaler must
+    // follow: a raised MinSize forbids drains (judged for every drain, below).
     const bounds = world.bounds;
     const boundGroup = bounds && [...sim.asg.groups.values()][bounds.group]!;
     let boundsTo: number | undefined;
@@ -1284,11 +1281,14 @@ export const runWorld = async (
       });
     }
     // Every drain the cluster scaler starts, with what the judge needs of that moment: the units its group
-    // has in service and its MinSize, and how many tasks there are protected from scale-in.
+    // has in service, its desired capacity and its MinSize (a drain it could not end above MinSize could
+    // only end in a rejected decrement or an instance held DRAINING), and how many tasks there are
+    // protected from scale-in.
     const scalerDrains: {
       t: number;
       inst: SimAsgInstance;
       units: number;
+      desired: number;
       min: number;
       protectedTasks: number;
     }[] = [];
@@ -1305,6 +1305,7 @@ export const runWorld = async (
             units: [...inst.group.instances.values()]
               .filter((i) => i.lifecycleState === 'InService')
               .reduce((u, i) => u + i.weight, 0),
+            desired: inst.group.desired,
             min: inst.group.min,
             protectedTasks: [...ci.tasks].filter(
               (t) => t.lastStatus !== 'STOPPED' && isTaskProtected(t, nowMs),
@@ -1888,20 +1889,18 @@ export const runWorld = async (
         );
       }
     }
-    const drainsBelowMin =
-      bounds?.kind === 'min'
-        ? scalerDrains.filter(
-            (d) =>
-              d.inst.group === boundGroup &&
-              d.t > bounds.at &&
-              d.t < (boundsTo ?? Infinity) &&
-              d.units - d.inst.weight < d.min,
-          )
-        : [];
+    // The scaler drains no instance it could not then remove above its group's MinSize — a raised one
+    // (world.bounds) as any other.
+    // The larger of the units in service and the desired capacity: a weighted group may run more units
+    // than it desires (world 930161), and a group EC2 cannot launch for desires more than it runs (world
+    // 957931: g1 short of m5.2xlarge for good, desired 3 with one in service, MinSize 1; its idle host goes).
+    const drainsBelowMin = scalerDrains.filter((d) => Math.max(d.units, d.desired) - d.inst.weight < d.min);
     if (drainsBelowMin.length > 0) {
       const d = drainsBelowMin[0]!;
+      const raised =
+        bounds?.kind === 'min' ? `; MinSize raised at ${bounds.at} s for ${bounds.seconds} s` : '';
       problems.push(
-        `bounds: the scaler drained ${drainsBelowMin.length} instance(s) of ${boundGroup!.name} it could not remove above MinSize, e.g. ${d.inst.id} at ${d.t} s (${d.units} units in service, weight ${d.inst.weight}, MinSize ${d.min}; MinSize raised at ${bounds!.at} s for ${bounds!.seconds} s)`,
+        `bounds: the scaler drained ${drainsBelowMin.length} instance(s) it could not remove above MinSize, e.g. ${d.inst.id} of ${d.inst.group.name} at ${d.t} s (${d.units} units in service, desired ${d.desired}, weight ${d.inst.weight}, MinSize ${d.min}${raised})`,
       );
     }
     // Nor does it drain an instance while a task there is protected from scale-in (docs/coexistence.md
