@@ -167,6 +167,12 @@ export interface AsgSpec {
   spotShare?: number;
   /** CapacityRebalance (default false): Spot instances that get a rebalance recommendation are replaced. */
   capacityRebalance?: boolean;
+  /**
+   * The AZRebalance process (active on every real group unless suspended; default false here, so the
+   * scenarios written before it keep their shape): an unbalanced group launches in its emptiest AZ, then
+   * terminates an instance of its fullest ({@link AsgWorld} `rebalanceAzs`).
+   */
+  azRebalance?: boolean;
   newInstancesProtectedFromScaleIn?: boolean;
   tags?: Record<string, string>;
   terminationHook?: LifecycleHookSpec;
@@ -257,6 +263,7 @@ export class AsgWorld {
       refreshes: [],
       suspended: new Map(),
       capacityRebalance: spec.capacityRebalance ?? false,
+      azRebalance: spec.azRebalance ?? false,
       ...(spec.mixedInstances
         ? {
             mixed: {
@@ -372,6 +379,7 @@ export class AsgWorld {
     if (launching) {
       this.fillWarmPool(group);
       this.replaceAtRisk(group);
+      this.rebalanceAzs(group);
     }
   }
 
@@ -408,6 +416,48 @@ export class AsgWorld {
       old.replacement = fresh;
       fresh.replaces = old;
     }
+  }
+
+  /**
+   * AZRebalance (ASG user guide, "Rebalancing activities"; API reference, TerminateInstanceInAutoScalingGroup:
+   * "If you decrement the desired capacity, your Auto Scaling group can become unbalanced between
+   * Availability Zones. Amazon EC2 Auto Scaling tries to rebalance the group, and rebalancing might terminate
+   * instances in other zones"): when the instances in service or launching differ by more than one between
+   * two of the group's AZs, the group launches in the emptiest AZ first and, once that instance is
+   * InService, terminates one of the fullest AZ (the termination policy's pick; through its terminate hooks),
+   * one activity at a time, above desired capacity and up to 10 % over MaxSize as Capacity Rebalancing.
+   * Not while Launch or Terminate is suspended (the guide's "with Terminate suspended the group can stay
+   * over" is not modelled: it does not start). Whether rebalancing honours scale-in protection is
+   * unconfirmed: a protected instance is not picked. The termination's cause is the simulator's wording.
+   */
+  private rebalanceAzs(group: SimAsg): void {
+    if (!group.azRebalance || group.azs.length < 2) return;
+    if (group.suspended.has('AZRebalance') || group.suspended.has('Terminate')) return;
+    const live = [...group.instances.values()].filter((i) => counted(i));
+    if (live.some((i) => i.replaces && i.replacement === undefined && counted(i.replaces))) return;
+    const staying = live.filter((i) => !i.replacement);
+    const perAz = new Map<string, number>(group.azs.map((az) => [az, 0]));
+    for (const i of staying) perAz.set(i.az, (perAz.get(i.az) ?? 0) + 1);
+    const counts = [...perAz.values()];
+    if (Math.max(...counts) - Math.min(...counts) <= 1) return;
+    const emptiest = group.azs.reduce((a, b) => ((perAz.get(b) ?? 0) < (perAz.get(a) ?? 0) ? b : a));
+    const most = Math.max(...counts);
+    const victim = chooseVictims(group, live.length, this.ctx.clock.nowMs, this.ctx.rng).find(
+      (i) => !i.replacement && i.lifecycleState === 'InService' && perAz.get(i.az) === most,
+    );
+    const ceiling = group.max + Math.max(1, Math.floor(group.max / 10));
+    if (!victim || unitsOf(live) + victim.weight > ceiling) return;
+    const before = new Set(group.instances.keys());
+    if (this.launch(group, false, emptiest) === 0) {
+      this.retryLaunch(group);
+      return;
+    }
+    const fresh = [...group.instances.values()].find((i) => !before.has(i.id));
+    if (!fresh) return;
+    victim.replacement = fresh;
+    fresh.replaces = victim;
+    fresh.replaceCause =
+      'an instance was taken out of service in response to an Availability Zone rebalancing activity.';
   }
 
   /**
@@ -486,9 +536,12 @@ export class AsgWorld {
    * "if launch attempts fail in an Availability Zone, Auto Scaling attempts to launch instances in
    * another healthy Availability Zone"). Undefined: nothing can launch now.
    */
-  private nextLaunch(group: SimAsg): { type: InstanceTypeSpec; weight: number; az: string } | undefined {
+  private nextLaunch(
+    group: SimAsg,
+    onlyAz?: string,
+  ): { type: InstanceTypeSpec; weight: number; az: string } | undefined {
     const order = this.launchOrder(group);
-    const azs = launchAzs(group);
+    const azs = onlyAz === undefined ? launchAzs(group) : [onlyAz];
     if (this.shortages.length === 0) {
       if (!group.mixed) group.nextTypeIndex++;
       return { ...order[0]!, az: azs[0]! };
@@ -539,16 +592,17 @@ export class AsgWorld {
     return n;
   }
 
-  private launch(group: SimAsg, intoWarmPool = false): number {
+  private launch(group: SimAsg, intoWarmPool = false, onlyAz?: string): number {
     const { rng, clock } = this.ctx;
-    const pooled = intoWarmPool
-      ? undefined
-      : [...group.instances.values()].find((i) => i.lifecycleState === 'Warmed:Stopped');
+    const pooled =
+      intoWarmPool || onlyAz !== undefined
+        ? undefined
+        : [...group.instances.values()].find((i) => i.lifecycleState === 'Warmed:Stopped');
     if (pooled && this.ctx.started) {
       this.fromWarmPool(pooled);
       return pooled.weight;
     }
-    const next = this.nextLaunch(group);
+    const next = this.nextLaunch(group, onlyAz);
     if (!next) return 0;
     const { type, weight, az } = next;
     const inst: SimAsgInstance = {
@@ -590,7 +644,8 @@ export class AsgWorld {
       if (old && old.lifecycleState === 'InService') {
         this.beginTerminate(
           old,
-          'an instance was taken out of service in response to an EC2 instance rebalance recommendation.',
+          inst.replaceCause ??
+            'an instance was taken out of service in response to an EC2 instance rebalance recommendation.',
         );
       }
       const activity = rng.uuid();

@@ -58,6 +58,8 @@ export interface SimAsgInstance {
   replacement?: SimAsgInstance;
   /** Capacity Rebalancing: the at-risk instance this one replaces (terminated once this is InService). */
   replaces?: SimAsgInstance;
+  /** The cause of the replaced instance's termination when not Capacity Rebalancing's (AZRebalance). */
+  replaceCause?: string;
   /** False for the share of instances whose agent never registers with ECS. */
   willRegister: boolean;
   containerInstance?: SimContainerInstance;
@@ -103,6 +105,8 @@ export interface SimAsg {
   suspended: Map<string, number>;
   /** CapacityRebalance: replace Spot instances that get a rebalance recommendation (launch first). */
   capacityRebalance: boolean;
+  /** The AZRebalance process is modelled for this group (AsgSpec.azRebalance). */
+  azRebalance: boolean;
 }
 
 /** The simulator's mixed instances policy: overrides in priority order, each with its weight. */

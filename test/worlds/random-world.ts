@@ -17,7 +17,8 @@
  * operator's change of a group's bounds (MinSize raised for a while, MaxSize lowered for a while) or an
  * instance failing a health check (the group replaces it); from seed 945001, workers that protect their
  * tasks from scale-in for a while (ECS task scale-in protection); from seed 956001, a service deleted after
- * the demand fell (a stack torn down) — run for
+ * the demand fell (a stack torn down); from seed 961001, the ASG's AZRebalance process active on most
+ * groups, as AWS leaves it unless the operator suspends it — run for
  * 80 simulated minutes under the project's cluster scaler and drainer: demand steps up at 2 minutes and
  * down at 40.
  *
@@ -542,6 +543,9 @@ export const drawWorld = (seed: number): World => {
     seed > 956000 && deletable.length > 0 && r() < 0.25
       ? { service: pick(deletable), at: 2520 + Math.floor(r() * 1080), force: r() < 0.5 }
       : undefined;
+  // From seed 961001, drawn last: AZRebalance active (AWS's default) on three groups in four; the others'
+  // operators suspended it, as docs/cluster-scaler.md advises.
+  if (seed > 961000) for (const g of groups) g.azRebalance = r() < 0.75;
   return {
     seed,
     groups,
