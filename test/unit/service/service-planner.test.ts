@@ -115,6 +115,20 @@ describe('planService: direction, steps and bounds', () => {
     expect(planService(snapshot, alarm(90), {}, NOW).action).toBe('skip');
   });
 
+  it.each(['DRAINING', 'INACTIVE'])(
+    'skips a deleted service (%s: its alarm may still fire) and proposes no change',
+    (status) => {
+      const snapshot = buildSnapshot(roomy);
+      snapshot.services[0]!.status = status;
+      const p = planService(snapshot, alarm(90), {}, NOW);
+      expect(p.action).toBe('skip');
+      expect(p.reasons.join(' ')).toContain(`service status is ${status}, not ACTIVE`);
+      expect(p.desiredCount.proposed).toBe(p.desiredCount.current);
+      expect(p.clusterGrowth).toBeUndefined();
+      expect(p.record).toBeUndefined();
+    },
+  );
+
   it('throws a ConfigurationError for a bad tag, naming it', () => {
     expect(() => plan({ ...roomy, tags: { [SERVICE_TAGS.scaleOutStep]: '+50 percent please' } })).toThrow(
       ConfigurationError,
