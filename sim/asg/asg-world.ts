@@ -207,6 +207,12 @@ export interface AsgSpec {
   agentAttributes?: Record<string, string>;
 }
 
+/**
+ * What a group may hold while it launches before it terminates (Capacity Rebalancing, AZRebalance): MaxSize
+ * plus 10 %, at least one instance (the guide states the bound loosely: unconfirmed).
+ */
+const launchFirstCeiling = (group: SimAsg): number => group.max + Math.max(1, Math.floor(group.max / 10));
+
 /** State and behaviour of the simulated Auto Scaling. */
 export class AsgWorld {
   readonly groups = new Map<string, SimAsg>();
@@ -402,20 +408,30 @@ export class AsgWorld {
    * terminates the old instance as usual, and the replacement then simply counts.
    */
   private replaceAtRisk(group: SimAsg): void {
-    const ceiling = group.max + Math.max(1, Math.floor(group.max / 10));
     for (const old of group.instances.values()) {
       if (!old.atRisk || old.replacement || old.lifecycleState !== 'InService') continue;
-      if (unitsOf(countedInstances(group)) + old.weight > ceiling) return;
-      const before = new Set(group.instances.keys());
-      if (this.launch(group) === 0) {
-        this.retryLaunch(group);
-        return;
-      }
-      const fresh = [...group.instances.values()].find((i) => !before.has(i.id));
-      if (!fresh) return;
-      old.replacement = fresh;
-      fresh.replaces = old;
+      if (unitsOf(countedInstances(group)) + old.weight > launchFirstCeiling(group)) return;
+      if (!this.launchReplacement(group, old)) return;
     }
+  }
+
+  /**
+   * Launches the instance that replaces `old` (in `az`, else where the group's balancing puts it) and links
+   * the two: `old` is terminated, with `cause` (default: Capacity Rebalancing's), once the new one is
+   * InService. False when nothing launched (retried a minute later).
+   */
+  private launchReplacement(group: SimAsg, old: SimAsgInstance, az?: string, cause?: string): boolean {
+    const before = new Set(group.instances.keys());
+    if (this.launch(group, false, az) === 0) {
+      this.retryLaunch(group);
+      return false;
+    }
+    const fresh = [...group.instances.values()].find((i) => !before.has(i.id));
+    if (!fresh) return false;
+    old.replacement = fresh;
+    fresh.replaces = old;
+    if (cause !== undefined) fresh.replaceCause = cause;
+    return true;
   }
 
   /**
@@ -445,19 +461,13 @@ export class AsgWorld {
     const victim = chooseVictims(group, live.length, this.ctx.clock.nowMs, this.ctx.rng).find(
       (i) => !i.replacement && i.lifecycleState === 'InService' && perAz.get(i.az) === most,
     );
-    const ceiling = group.max + Math.max(1, Math.floor(group.max / 10));
-    if (!victim || unitsOf(live) + victim.weight > ceiling) return;
-    const before = new Set(group.instances.keys());
-    if (this.launch(group, false, emptiest) === 0) {
-      this.retryLaunch(group);
-      return;
-    }
-    const fresh = [...group.instances.values()].find((i) => !before.has(i.id));
-    if (!fresh) return;
-    victim.replacement = fresh;
-    fresh.replaces = victim;
-    fresh.replaceCause =
-      'an instance was taken out of service in response to an Availability Zone rebalancing activity.';
+    if (!victim || unitsOf(live) + victim.weight > launchFirstCeiling(group)) return;
+    this.launchReplacement(
+      group,
+      victim,
+      emptiest,
+      'an instance was taken out of service in response to an Availability Zone rebalancing activity.',
+    );
   }
 
   /**
