@@ -18,7 +18,8 @@
  * instance failing a health check (the group replaces it); from seed 945001, workers that protect their
  * tasks from scale-in for a while (ECS task scale-in protection); from seed 956001, a service deleted after
  * the demand fell (a stack torn down); from seed 961001, the ASG's AZRebalance process active on most
- * groups, as AWS leaves it unless the operator suspends it — run for
+ * groups, as AWS leaves it unless the operator suspends it; from seed 966001, a group's launch template
+ * moved to the next size up of its family without an instance refresh — run for
  * 80 simulated minutes under the project's cluster scaler and drainer: demand steps up at 2 minutes and
  * down at 40.
  *
@@ -223,7 +224,26 @@ export interface World {
    * reference, DeleteService). Never the service the service scaler scales.
    */
   teardown?: { service: number; at: number; force: boolean };
+  /**
+   * From seed 966001: at `at` seconds the operator publishes a launch template version naming `to`, the next
+   * size up of the family group `group` launches, and starts no instance refresh: the old instances stay,
+   * new ones come as `to` (a plain group without a warm pool, a shortage or a refresh; upsizing only, so the
+   * judge's reference world, at MaxSize of the old type, places no more than the run can).
+   */
+  retype?: { group: number; at: number; to: string };
 }
+
+/** The next size up of a family the simulator's type table knows (World.retype). */
+const UPSIZE: Readonly<Record<string, string>> = {
+  'm5.large': 'm5.xlarge',
+  'm5.xlarge': 'm5.2xlarge',
+  'c5.large': 'c5.xlarge',
+  'c5.xlarge': 'c5.2xlarge',
+  'r5.large': 'r5.xlarge',
+  't3.medium': 't3.large',
+  't3.large': 't3.xlarge',
+  'g4dn.xlarge': 'g4dn.2xlarge',
+};
 
 /** Draws the world of `seed`. */
 export const drawWorld = (seed: number): World => {
@@ -543,6 +563,26 @@ export const drawWorld = (seed: number): World => {
     seed > 956000 && deletable.length > 0 && r() < 0.25
       ? { service: pick(deletable), at: 2520 + Math.floor(r() * 1080), force: r() < 0.5 }
       : undefined;
+  // From seed 966001, drawn last: a launch template moved up a size without a refresh (World.retype).
+  const retypable = groups
+    .map((g, k) => ({ g, k }))
+    .filter(
+      ({ g, k }) =>
+        g.instanceTypes?.length === 1 &&
+        typeof g.instanceTypes[0] === 'string' &&
+        UPSIZE[g.instanceTypes[0]] !== undefined &&
+        !g.warmPool &&
+        shortage?.group !== k &&
+        refresh?.group !== k,
+    );
+  const retyped = seed > 966000 && retypable.length > 0 && r() < 0.3 ? pick(retypable) : undefined;
+  const retype = retyped
+    ? {
+        group: retyped.k,
+        at: 30 + Math.floor(r() * 600),
+        to: UPSIZE[retyped.g.instanceTypes![0] as string]!,
+      }
+    : undefined;
   // From seed 961001, drawn last: AZRebalance active (AWS's default) on three groups in four; the others'
   // operators suspended it, as docs/cluster-scaler.md advises.
   if (seed > 961000) for (const g of groups) g.azRebalance = r() < 0.75;
@@ -570,6 +610,7 @@ export const drawWorld = (seed: number): World => {
     ...(bounds ? { bounds } : {}),
     ...(protect ? { protect } : {}),
     ...(teardown ? { teardown } : {}),
+    ...(retype ? { retype } : {}),
   };
 };
 
@@ -1282,6 +1323,15 @@ export const runWorld = async (
         sim.at(teardown.at + 60, async () => {
           await sim.call('ecs', 'DeleteService', { cluster: CLUSTER, service });
         });
+      });
+    }
+    // The launch template moved up a size (world.retype): launches from now on are of the new type.
+    const retype = world.retype;
+    if (retype) {
+      sim.at(retype.at, () => {
+        const g = [...sim.asg.groups.values()][retype.group]!;
+        g.launchTemplate.version = String(Number(g.launchTemplate.version) + 1);
+        g.instanceTypes = [instanceType(retype.to)];
       });
     }
     // Every drain the cluster scaler starts, with what the judge needs of that moment: the units its group
