@@ -2,7 +2,9 @@
  * The simulator's AZRebalance, checked against the EC2 Auto Scaling documentation (API reference,
  * TerminateInstanceInAutoScalingGroup: a decrementing termination can leave the group unbalanced between
  * AZs, and "rebalancing might terminate instances in other zones"; user guide, "Rebalancing activities":
- * the group launches first, then terminates). Suspended, or not modelled for the group, nothing happens.
+ * the group launches first, then terminates). It never takes a member protected from scale-in (AWS lists
+ * what protection does not stop; rebalancing is not on the list). Suspended, or not modelled for the group,
+ * nothing happens.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSim, type Sim } from '../../../sim/index.js';
@@ -98,6 +100,19 @@ describe('sim: AZRebalance', () => {
     });
     await sim.runFor(30);
     expect(perAz(sim, ['Pending'])).toEqual({ 'us-east-1a': 1, 'us-east-1b': 0 });
+  });
+
+  it('takes no member protected from scale-in (as the scaler protects its members): no activity starts', async () => {
+    sim = world(true);
+    await sim.runFor(120);
+    await sim.call('autoscaling', 'SetInstanceProtection', {
+      AutoScalingGroupName: 'g',
+      InstanceIds: members(sim).map((m) => m.id),
+      ProtectedFromScaleIn: true,
+    });
+    await emptyAzA(sim);
+    await sim.runFor(600);
+    expect(perAz(sim, ['InService', 'Pending'])).toEqual({ 'us-east-1a': 0, 'us-east-1b': 2 });
   });
 
   it('changes nothing for a group it is not modelled for', async () => {
