@@ -119,7 +119,9 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * the c5-only task: the scaler planned the cheapest type and bought one host a minute up to MaxSize 30);
  * twenty-ninth stop (an operator's bounds and protected workers drawn) — 930586 and 945980 (a planner that
  * ignores a raised MinSize, or task protection, fails them), 930161 (the judge: a weighted group runs more
- * units than its desired capacity), 945168 (the judge: a deployment waits for its protected tasks).
+ * units than its desired capacity), 945168 (the judge: a deployment waits for its protected tasks), 973442
+ * (a member of a type its group no longer launches, its launch template moved up a size, counted as able
+ * to run a waiting task no t3 holds: three idle t3.medium kept for good).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -138,7 +140,7 @@ const SEEDS = [
   ...[350755, 366096],
   ...[384767],
   ...[808124],
-  ...[930161, 930586, 945168, 945980],
+  ...[930161, 930586, 945168, 945980, 973442],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

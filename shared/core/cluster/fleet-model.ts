@@ -41,6 +41,7 @@ import {
   growthOrder,
   leftToOthers,
 } from './fleet-scale-out.js';
+import { instanceTypeCapacity } from './instance-types.js';
 import { type ClusterPlacement, runsOn, withTemplates } from './placement-context.js';
 import { idleLaunches, type ModelHeadroom, modelDemands, type WaitingTasks } from './waiting-tasks.js';
 
@@ -91,9 +92,15 @@ export const groupCouldRun = (
     const own = templates.filter((t) => t.instanceType === type);
     nodes = own.length > 0 ? own : registered(new Set([member]));
   } else nodes = [...registered(new Set(fg.group.Instances.map((i) => i.InstanceId))), ...templates];
-  // Size: what a new instance of the node's type offers (its template: registered room less daemons).
+  // Size: what a new instance of the node's type offers (its template: registered room less daemons) —
+  // of a type the group no longer launches too (its launch template moved on: random world 973442, three
+  // idle t3.medium kept for good for a task no t3 holds, "able to run" as a size without a template).
   const holds = (n: PlacementNode, r: TaskRequirements) => {
-    const t = n.isNew ? n : templates.find((x) => x.instanceType === n.instanceType);
+    const reg = n.instanceType ? instanceTypeCapacity(n.instanceType) : undefined;
+    const t = n.isNew
+      ? n
+      : (templates.find((x) => x.instanceType === n.instanceType) ??
+        (reg && placement.templateOf(n.instanceType!, reg, fg.capacityProvider, fg.fleet.group)));
     return !t || copiesThatFit(r.resources, t.free) > 0;
   };
   return reqs.some((r) => !r || nodes.some((n) => runsOn(n, r) && holds(n, r)));
