@@ -95,12 +95,14 @@ export const groupCouldRun = (
   // Size: what a new instance of the node's type offers (its template: registered room less daemons) —
   // of a type the group no longer launches too (its launch template moved on: random world 973442, three
   // idle t3.medium kept for good for a task no t3 holds, "able to run" as a size without a template).
+  // Built once per type (kept with the templates; `nodes` is already a copy).
   const holds = (n: PlacementNode, r: TaskRequirements) => {
-    const reg = n.instanceType ? instanceTypeCapacity(n.instanceType) : undefined;
-    const t = n.isNew
-      ? n
-      : (templates.find((x) => x.instanceType === n.instanceType) ??
-        (reg && placement.templateOf(n.instanceType!, reg, fg.capacityProvider, fg.fleet.group)));
+    let t = n.isNew ? n : templates.find((x) => x.instanceType === n.instanceType);
+    const reg = !t && n.instanceType ? instanceTypeCapacity(n.instanceType) : undefined;
+    if (reg) {
+      t = placement.templateOf(n.instanceType!, reg, fg.capacityProvider, fg.fleet.group);
+      templates.push(t);
+    }
     return !t || copiesThatFit(r.resources, t.free) > 0;
   };
   return reqs.some((r) => !r || nodes.some((n) => runsOn(n, r) && holds(n, r)));
