@@ -68,10 +68,10 @@ const optionNode = (
 
 /**
  * Whether group `fg` could ever run a task of one of `reqs`: by the rules (architecture, attributes,
- * `memberOf`, AZ, capacity provider; not a used port or ENI) and by size — a new instance of a type it
- * launches holds the task, a registered one has a GPU when the task wants one (a GPU task never runs on
- * a CPU group) — on one of its registered instances or on a new one; with `member`, on a new instance
- * of that member's type. Requirements not known: it could.
+ * `memberOf`, AZ, capacity provider; not a used port or ENI) and by size — a new instance of the node's
+ * type holds the task (a type the group launches, or a member's type it no longer launches; a GPU task
+ * never runs on a CPU group; a type of unknown size: it could) — on one of its registered instances or
+ * on a new one; with `member`, on a new instance of that member's type. Requirements not known: it could.
  */
 export const groupCouldRun = (
   placement: ClusterPlacement,
