@@ -121,7 +121,9 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * ignores a raised MinSize, or task protection, fails them), 930161 (the judge: a weighted group runs more
  * units than its desired capacity), 945168 (the judge: a deployment waits for its protected tasks), 973442
  * (a member of a type its group no longer launches, its launch template moved up a size, counted as able
- * to run a waiting task no t3 holds: three idle t3.medium kept for good).
+ * to run a waiting task no t3 holds: three idle t3.medium kept for good), 975591 (the judge: a host-port
+ * service in a vCPU-counting group at MaxSize gets the hosts the ASG's type mix gives, as 909668's
+ * distinctInstance one).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -140,7 +142,7 @@ const SEEDS = [
   ...[350755, 366096],
   ...[384767],
   ...[808124],
-  ...[930161, 930586, 945168, 945980, 973442],
+  ...[930161, 930586, 945168, 945980, 973442, 975591],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

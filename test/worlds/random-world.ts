@@ -1595,8 +1595,13 @@ export const runWorld = async (
     const countsUnits = (g: FleetGroup) =>
       !!g.mixedInstances?.desiredCapacityType ||
       !!g.mixedInstances?.overrides.some((o) => 'weight' in o && o.weight !== undefined);
+    // So is a service with a static host port: one task per host as well (world 975591: the same g1 mix of
+    // 30 vCPUs, 5 hosts for 7 tasks on port 80).
+    const onePerHost = (s: WorldService) =>
+      !!s.constraints?.some((c) => c.type === 'distinctInstance') ||
+      !!(s.td as TaskDefinitionSpec).containers?.some((c) => (c.hostPorts?.length ?? 0) > 0);
     const distinctAtMax = (s: WorldService) =>
-      !!s.constraints?.some((c) => c.type === 'distinctInstance') &&
+      onePerHost(s) &&
       groupsOf(s)
         .filter((g) => groupRuns(g, currentOf(s), world))
         .every((g) => countsUnits(g) && atMax(g));
