@@ -37,7 +37,7 @@
  * read), the last weighted instance below MaxSize never bought.
  */
 
-import { lowestPriceTypes } from '../../sim/asg/asg-world.js';
+import { lowestPriceTypes, unitsOf } from '../../sim/asg/asg-world.js';
 import type { SimAsgInstance } from '../../sim/asg/model.js';
 import { createCapacityProvider, setDefaultCapacityProviderStrategy } from '../../sim/coexist.js';
 import {
@@ -1356,9 +1356,9 @@ export const runWorld = async (
           scalerDrains.push({
             t: sim.elapsedSeconds,
             inst,
-            units: [...inst.group.instances.values()]
-              .filter((i) => i.lifecycleState === 'InService')
-              .reduce((u, i) => u + i.weight, 0),
+            units: unitsOf(
+              [...inst.group.instances.values()].filter((i) => i.lifecycleState === 'InService'),
+            ),
             desired: inst.group.desired,
             min: inst.group.min,
             protectedTasks: [...ci.tasks].filter(
@@ -1867,7 +1867,7 @@ export const runWorld = async (
       if (g.name === providerGroup || stuckRefresh || waitsOn.has(g.name)) continue;
       if (refreshStarved && g.name === refreshedGroup.name) continue;
       const live = [...g.instances.values()].filter((i) => i.lifecycleState === 'InService');
-      const units = live.reduce((u, i) => u + i.weight, 0);
+      const units = unitsOf(live);
       const idle = live.filter(
         (i) =>
           i.containerInstance &&
