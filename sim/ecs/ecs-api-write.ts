@@ -1,11 +1,12 @@
 /**
- * ECS write API: UpdateContainerInstancesState (≤ 10 instances per call), UpdateService (desiredCount,
+ * ECS write API: UpdateContainerInstancesState (≤ 10 instances per call), DeregisterContainerInstance, UpdateService (desiredCount,
  * deployment configuration, placement strategy; a task definition or forceNewDeployment only for the ECS
  * deployment controller), DeleteService, RunTask (count 1–10), StopTask, TagResource,
  * PutAttributes (container-instance targets; ≤ 10 attributes per call and ≤ 10 custom ones per resource).
  */
 import type {
   DeleteServiceCommandInput,
+  DeregisterContainerInstanceCommandInput,
   PutAttributesCommandInput,
   RunTaskCommandInput,
   StopTaskCommandInput,
@@ -84,6 +85,29 @@ export const ecsWriteApi = (world: EcsWorld): CommandTable => ({
       }
     }
     return { containerInstances, failures };
+  }),
+
+  /**
+   * DeregisterContainerInstance (ECS API reference): refused while tasks run on the instance unless
+   * `force` (an ECS engineer, amazon-ecs-agent#125: "the API won't let you succeed unless you have done so
+   * or use the force flag"; the message is the simulator's). INACTIVE at once (EcsWorld.deregister).
+   */
+  DeregisterContainerInstance: command<DeregisterContainerInstanceCommandInput>((i) => {
+    const c = requireCluster(world, i.cluster);
+    const ci = world.containerInstance(c, i.containerInstance ?? '');
+    if (!ci || ci.status === 'INACTIVE') {
+      throw awsError('ecs', 'InvalidParameterException', 'The referenced container instance is not active.');
+    }
+    const running = [...ci.tasks].some((t) => t.lastStatus !== 'STOPPED');
+    if (running && !i.force) {
+      throw awsError(
+        'ecs',
+        'InvalidParameterException',
+        'Found running tasks on the instance; stop them first or deregister with force.',
+      );
+    }
+    world.deregister(ci);
+    return { containerInstance: containerInstanceShape(ci) };
   }),
 
   UpdateService: command<UpdateServiceCommandInput>((i) => {

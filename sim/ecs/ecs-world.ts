@@ -361,12 +361,27 @@ export class EcsWorld {
    * once (reason "Host EC2 (instance …) terminated.").
    */
   ec2Terminated(ci: SimContainerInstance): void {
+    this.retire(ci, 'TerminationNotice', `Host EC2 (instance ${ci.ec2InstanceId}) terminated.`, true);
+  }
+
+  /**
+   * DeregisterContainerInstance (ECS API reference): INACTIVE at once, no more placements, the agent
+   * does not register again; the EC2 instance runs on, in its Auto Scaling group as before. Tasks still
+   * there (the caller checked `force`) are orphaned: ECS no longer accounts for them — STOPPED in its
+   * view, as an ECS engineer describes a forced deregistration (amazon-ecs-agent#125) — and their
+   * services start other copies. The stop code and reason are the simulator's (not documented).
+   */
+  deregister(ci: SimContainerInstance): void {
+    this.retire(ci, 'UserInitiated', 'Container instance deregistered (forced).', false);
+  }
+
+  private retire(ci: SimContainerInstance, stopCode: string, reason: string, lost: boolean): void {
     if (ci.status === 'INACTIVE') return;
     for (const task of [...ci.tasks]) {
-      if (task.lastStatus !== 'STOPPED') this.onTaskLost?.(task);
+      if (lost && task.lastStatus !== 'STOPPED') this.onTaskLost?.(task);
       task.desiredStatus = 'STOPPED';
-      task.stopCode ??= 'TerminationNotice';
-      task.stoppedReason ??= `Host EC2 (instance ${ci.ec2InstanceId}) terminated.`;
+      task.stopCode ??= stopCode;
+      task.stoppedReason ??= reason;
       this.finishStop(task);
     }
     ci.status = 'INACTIVE';

@@ -322,6 +322,7 @@ const RESOURCE_WRITES = new Set([
   'CompleteLifecycleAction',
   'RecordLifecycleActionHeartbeat',
   'UpdateContainerInstancesState',
+  'DeregisterContainerInstance',
   'PutAttributes',
   'DeleteAttributes',
   'UpdateService',

@@ -19,7 +19,8 @@
  * tasks from scale-in for a while (ECS task scale-in protection); from seed 956001, a service deleted after
  * the demand fell (a stack torn down); from seed 961001, the ASG's AZRebalance process active on most
  * groups, as AWS leaves it unless the operator suspends it; from seed 966001, a group's launch template
- * moved to the next size up of its family without an instance refresh — run for
+ * moved to the next size up of its family without an instance refresh; from seed 985001, a container
+ * instance someone deregistered (idle and then terminated in its group, or busy and forgotten) — run for
  * 80 simulated minutes under the project's cluster scaler and drainer: demand steps up at 2 minutes and
  * down at 40.
  *
@@ -231,6 +232,14 @@ export interface World {
    * judge's reference world, at MaxSize of the old type, places no more than the run can).
    */
   retype?: { group: number; at: number; to: string };
+  /**
+   * From seed 985001: an operator deregisters a container instance (DeregisterContainerInstance) at `at`
+   * seconds. `script`: one running only daemon tasks, forced as scale-in scripts do (its daemons are
+   * orphaned), then terminated in its group `after` seconds later (TerminateInstanceInAutoScalingGroup,
+   * decrementing desired capacity while above MinSize). `forgot`: any one, forced (its service tasks start
+   * elsewhere), and its EC2 instance runs on in its group to the end, never registered again.
+   */
+  deregister?: { at: number; how: 'script' | 'forgot'; after: number };
 }
 
 /** The next size up of a family the simulator's type table knows (World.retype). */
@@ -583,6 +592,15 @@ export const drawWorld = (seed: number): World => {
         to: UPSIZE[retyped.g.instanceTypes![0] as string]!,
       }
     : undefined;
+  // From seed 985001, drawn last: an operator deregisters a container instance (World.deregister).
+  const deregister =
+    seed > 985000 && r() < 0.3
+      ? (() => {
+          const how = r() < 0.5 ? ('script' as const) : ('forgot' as const);
+          const at = 300 + Math.floor(r() * (how === 'script' ? 2100 : 700));
+          return { at, how, after: 60 + Math.floor(r() * 240) };
+        })()
+      : undefined;
   // From seed 961001, drawn last: AZRebalance active (AWS's default) on three groups in four; the others'
   // operators suspended it, as docs/cluster-scaler.md advises.
   if (seed > 961000) for (const g of groups) g.azRebalance = r() < 0.75;
@@ -611,6 +629,7 @@ export const drawWorld = (seed: number): World => {
     ...(protect ? { protect } : {}),
     ...(teardown ? { teardown } : {}),
     ...(retype ? { retype } : {}),
+    ...(deregister ? { deregister } : {}),
   };
 };
 
@@ -1117,6 +1136,46 @@ export const runWorld = async (
         }
       });
     }
+    // An operator deregisters a container instance (world.deregister); the EC2 instance stays in its group.
+    let deregistered: SimAsgInstance | undefined;
+    const dereg = world.deregister;
+    if (dereg) {
+      sim.at(dereg.at, async () => {
+        const live = [...sim.asg.groups.values()]
+          .flatMap((g) => [...g.instances.values()])
+          .filter(
+            (i) =>
+              i.lifecycleState === 'InService' &&
+              i.containerInstance?.status === 'ACTIVE' &&
+              i.containerInstance.agentConnected,
+          );
+        const onlyDaemons = (i: SimAsgInstance) =>
+          [...i.containerInstance!.tasks].every(
+            (t) => t.lastStatus === 'STOPPED' || t.service?.schedulingStrategy === 'DAEMON',
+          );
+        const pool = dereg.how === 'script' ? live.filter(onlyDaemons) : live;
+        const victim = pool[(seed + 23) % Math.max(1, pool.length)];
+        if (!victim?.containerInstance) return;
+        await sim.call('ecs', 'DeregisterContainerInstance', {
+          cluster: CLUSTER,
+          containerInstance: victim.containerInstance.arn,
+          force: true,
+        });
+        deregistered = victim;
+        if (dereg.how === 'script') {
+          sim.at(dereg.at + dereg.after, async () => {
+            if (victim.lifecycleState !== 'InService') return;
+            const g = victim.group;
+            await sim
+              .call('autoscaling', 'TerminateInstanceInAutoScalingGroup', {
+                InstanceId: victim.id,
+                ShouldDecrementDesiredCapacity: g.desired - victim.weight >= g.min,
+              })
+              .catch(() => undefined);
+          });
+        }
+      });
+    }
     // An operator's maintenance in Standby (world.standby), by the documented procedure: drain the
     // container instance (ECS moves its service tasks), EnterStandby once they are gone (or after 10
     // minutes), ExitStandby `seconds` later (a minute later again while the group is at MaxSize), and the
@@ -1458,7 +1517,10 @@ export const runWorld = async (
     // An operator's instance still in Standby (its ExitStandby waits while the group is at MaxSize): the
     // reference had its room.
     const inStandby = standbyVictim?.lifecycleState === 'Standby';
-    const heldByOthers = drainedUnreplaceable || noneDriven || refreshing || inStandby;
+    // An operator's deregistered instance still in its group at MaxSize: the reference had its room.
+    const deregisteredAtMax =
+      deregistered?.lifecycleState === 'InService' && deregistered.group.desired >= deregistered.group.max;
+    const heldByOthers = drainedUnreplaceable || noneDriven || refreshing || inStandby || deregisteredAtMax;
     // A service bound to an AZ whose groups reached MaxSize: each group balances its launches over its
     // AZs, so how many hosts land in that AZ is the group's order of launches, not the scaler's (the
     // reference, at MaxSize from the start, launched in another order; worlds 232178, 234065, 235892).
@@ -1868,9 +1930,11 @@ export const runWorld = async (
       if (refreshStarved && g.name === refreshedGroup.name) continue;
       const live = [...g.instances.values()].filter((i) => i.lifecycleState === 'InService');
       const units = unitsOf(live);
+      // An operator's deregistered instance is the operator's to terminate (docs/coexistence.md).
       const idle = live.filter(
         (i) =>
           i.containerInstance &&
+          i !== deregistered &&
           [...i.containerInstance.tasks].every(
             (t) =>
               t.lastStatus === 'STOPPED' ||

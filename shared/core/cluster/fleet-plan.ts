@@ -182,15 +182,9 @@ export const clusterFleets = (
     } catch {
       gs = undefined;
     }
-    if (gs && refresh && gs.stuck.length > 0) {
-      // The refresh launched them, not the scaler: they are booting, whatever the scaler's own clock says.
-      gs = {
-        ...gs,
-        booting: [...gs.booting, ...gs.stuck],
-        inFlight: gs.inFlight + gs.stuck.length,
-        stuck: [],
-      };
-    }
+    // A refresh's launches are dated like any the ASG makes on its own (group-state.ts): booting for the
+    // boot timeout after the scaler first saw them. (Booting for as long as the refresh ran, a member whose
+    // container instance someone deregistered held the refresh's drain and the waiting tasks: world 985021.)
     const back = gs
       ? reconnectingFromPool({ group, gs } as FleetGroup).map((ci) => ci.ec2InstanceId ?? '')
       : [];

@@ -38,6 +38,11 @@ export interface GroupState {
   booting: string[];
   /** Members not registered for longer than the boot timeout (dated as `unregistered` says). */
   stuck: string[];
+  /**
+   * A member registered with ECS after the last scale-out: the group's launches do register, so a stuck
+   * member is no sign of a broken launch template (no scale-out backoff for it).
+   */
+  registeredSince?: boolean;
   /** The `unregistered` record after this look (the plan writes it when it changed). */
   unregistered: Unregistered | undefined;
   /** Instances the ASG has not launched yet (desired − member units, in instances of the arriving type). */
@@ -144,6 +149,9 @@ export const groupState = (
     registered,
     booting,
     stuck,
+    registeredSince: [...registered.values()].some(
+      (ci) => Date.parse(ci.registeredAt ?? '') >= (state.lastScaleOutMs ?? Infinity),
+    ),
     unregistered: unregisteredNow,
     notLaunched,
     notLaunchedUnits,
@@ -187,8 +195,11 @@ export const scaleOutHoldReason = (
   if (gs.sinceLastActionSeconds < policy.scaleOutCooldownSeconds) {
     return `cooldown: the last scaling action was ${secs(gs.sinceLastActionSeconds)} ago; scale-out waits ${secs(policy.scaleOutCooldownSeconds)}`;
   }
+  // A member whose container instance someone deregistered stays unregistered for good: no backoff once a
+  // later launch registered (random world 985161: one scale-out per 25 minutes for the rest of the run).
   if (
     gs.stuck.length > 0 &&
+    !gs.registeredSince &&
     gs.sinceLastScaleOutSeconds < policy.bootTimeoutSeconds + policy.scaleOutBackoffSeconds
   ) {
     return `backoff: ${gs.stuck.length} instance(s) launched by the last scale-out (${secs(gs.sinceLastScaleOutSeconds)} ago) never registered with ECS (${gs.stuck.join(', ')}); next scale-out after ${secs(policy.bootTimeoutSeconds + policy.scaleOutBackoffSeconds)}`;

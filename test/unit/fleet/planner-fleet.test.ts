@@ -574,6 +574,36 @@ describe('lifecycle of a real group', () => {
     expect(plan.reasons.join('\n')).not.toMatch(/halted|backoff/);
   });
 
+  it('an instance refresh does not make a member unregistered for longer than the boot timeout in flight', () => {
+    // Random world 985021: someone deregistered the container instance of a member the refresh had
+    // launched; counted as booting for as long as the refresh ran, it held the tasks waiting on the
+    // refresh's drain (and so the refresh). Dated by the record like any member the ASG launches, it is
+    // booting for the boot timeout (600 s), stuck after it: no capacity.
+    const run = (since: number) => {
+      const instances = [
+        ...full(2, 'm5.large', 'a').map((i) => ({ ...i, version: '2' })),
+        { id: 'i-b0000000000000001', type: 'm5.large', version: '2', unregistered: true },
+      ];
+      const tags = { ...WAIT.tags, 'ecs-autoscaler:unregistered': `1@${NOW.getTime() / 1000 - since}` };
+      const snapshot = fleetSnapshot(
+        [{ name: 'asg-cpu', version: '2', overrides: [{ type: 'm5.large' }], instances, tags }],
+        [{ name: 'web', cpu: 1024, mem: 512, desired: 5, running: 4 }],
+        {
+          instanceRefreshes: [
+            { AutoScalingGroupName: 'asg-cpu', InstanceRefreshId: 'r-1', Status: 'InProgress' },
+          ],
+        },
+      );
+      return planFleet(snapshot);
+    };
+    const booting = run(300);
+    expect(booting.action).toBe('hold');
+    expect(booting.reasons.join('\n')).toMatch(/1 instance\(s\) in flight/);
+    const stuck = run(1200);
+    expect(stuck.action).toBe('scale-out');
+    expect(stuck.desiredCapacity).toEqual({ current: 3, proposed: 4 });
+  });
+
   it('an instance back from the warm pool DRAINING is set ACTIVE again', () => {
     const snapshot = fleetSnapshot(
       [

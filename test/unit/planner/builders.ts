@@ -30,6 +30,8 @@ export interface InstanceSpec {
   outsideGroup?: boolean;
   healthy?: boolean;
   protected?: boolean;
+  /** When ECS registered it, seconds before NOW (default: not given). */
+  registeredAgo?: number;
 }
 
 export interface ServiceSpec {
@@ -90,6 +92,7 @@ export const snapshotOf = (spec: ClusterSpec): ClusterSnapshot => {
       ec2InstanceId: i.id,
       status: i.status ?? 'ACTIVE',
       agentConnected: i.connected ?? true,
+      ...(i.registeredAgo === undefined ? {} : { registeredAt: ago(i.registeredAgo) }),
       registeredResources: res(i.cpu ?? 4096, i.mem ?? 8192),
       remainingResources: res((i.cpu ?? 4096) - (i.usedCpu ?? 0), (i.mem ?? 8192) - (i.usedMem ?? 0)),
       runningTasksCount: i.running ?? 0,

@@ -223,12 +223,30 @@ describe('planCluster — scale-out guards', () => {
   });
 
   it.each([
-    { seconds: 700, action: 'hold', reason: /backoff: 1 instance\(s\) .* never registered/ },
-    { seconds: 1500, action: 'scale-out', reason: /needs 1 more/ },
+    {
+      seconds: 700,
+      note: 'none registered since',
+      action: 'hold',
+      reason: /backoff: 1 instance\(s\) .* never registered/,
+    },
+    { seconds: 1500, note: 'none registered since', action: 'scale-out', reason: /needs 1 more/ },
+    // A member registered since the scale-out: launches register, the stuck one is something else (a
+    // container instance someone deregistered; random world 985161): no backoff.
+    {
+      seconds: 700,
+      note: 'one registered since',
+      registered: 300,
+      action: 'scale-out',
+      reason: /needs 1 more/,
+    },
   ])(
-    'backoff after a scale-out that produced no registered instance ($seconds s)',
-    ({ seconds, action, reason }) => {
+    'backoff after a scale-out with a member that never registered ($seconds s, $note)',
+    ({ seconds, registered, action, reason }) => {
+      const base = fragmented();
       const spec = fragmented({
+        instances: (base.instances ?? []).map((i, k) =>
+          k === 1 && registered !== undefined ? { ...i, registeredAgo: registered } : i,
+        ),
         group: {
           desired: 3,
           unregistered: ['i-00000000000000099'],
