@@ -123,7 +123,11 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * (a member of a type its group no longer launches, its launch template moved up a size, counted as able
  * to run a waiting task no t3 holds: three idle t3.medium kept for good), 975591 (the judge: a host-port
  * service in a vCPU-counting group at MaxSize gets the hosts the ASG's type mix gives, as 909668's
- * distinctInstance one).
+ * distinctInstance one); thirtieth stop (a container instance someone deregistered) — 985021 (a member a
+ * refresh launched, deregistered, counted as booting for the whole refresh: the refresh's drain and the
+ * waiting tasks held), 985161 (the same member forgotten: one scale-out per 25 minutes for good, the
+ * backoff for launches that never register), 978662 (the judge: a scaled service's CPU stays above the
+ * low alarm while its groups cannot place all its tasks; scale-in steps count from when it is low).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -143,6 +147,7 @@ const SEEDS = [
   ...[384767],
   ...[808124],
   ...[930161, 930586, 945168, 945980, 973442, 975591],
+  ...[985021, 985161, 978662],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +
