@@ -205,6 +205,12 @@ export interface AsgSpec {
    * container agent configuration"; attributes "Custom attributes").
    */
   agentAttributes?: Record<string, string>;
+  /**
+   * `ECS_RESERVED_MEMORY` of the launch template's user data: MiB the agent keeps for the host, so every
+   * instance registers that much less memory (ECS developer guide, "Reserving Amazon ECS Linux container
+   * instance memory").
+   */
+  agentReservedMemory?: number;
 }
 
 /**
@@ -258,6 +264,7 @@ export class AsgWorld {
         version: spec.launchTemplateVersion ?? '1',
       },
       ...(spec.agentAttributes ? { agentAttributes: spec.agentAttributes } : {}),
+      ...(spec.agentReservedMemory ? { agentReservedMemory: spec.agentReservedMemory } : {}),
       tags: new Map(
         Object.entries(spec.tags ?? {}).map(([k, v]) => [k, { value: v, propagateAtLaunch: true }]),
       ),
@@ -685,6 +692,7 @@ export class AsgWorld {
       instanceType: inst.type,
       az: inst.az,
       ...(provider ? { capacityProviderName: provider } : {}),
+      ...(inst.group.agentReservedMemory ? { reservedMemory: inst.group.agentReservedMemory } : {}),
       ...(inst.group.agentAttributes
         ? { attributes: Object.entries(inst.group.agentAttributes).map(([name, value]) => ({ name, value })) }
         : {}),

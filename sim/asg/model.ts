@@ -91,6 +91,8 @@ export interface SimAsg {
   launchTemplate: { id: string; name: string; version: string };
   /** `ECS_INSTANCE_ATTRIBUTES` of the launch template's user data: custom attributes of every instance. */
   agentAttributes?: Record<string, string>;
+  /** `ECS_RESERVED_MEMORY` of the launch template's user data, MiB. */
+  agentReservedMemory?: number;
   tags: Map<string, { value: string; propagateAtLaunch: boolean }>;
   hooks: LifecycleHookSpec[];
   createdAt: number;

@@ -109,6 +109,9 @@ export const ec2Api = (asg?: AsgWorld, region = 'us-east-1'): CommandTable => ({
       ...(group.agentAttributes
         ? [`echo 'ECS_INSTANCE_ATTRIBUTES=${JSON.stringify(group.agentAttributes)}' >> /etc/ecs/ecs.config`]
         : []),
+      ...(group.agentReservedMemory
+        ? [`echo ECS_RESERVED_MEMORY=${group.agentReservedMemory} >> /etc/ecs/ecs.config`]
+        : []),
     ].join('\n');
     return {
       LaunchTemplateVersions: [

@@ -273,6 +273,8 @@ export class EcsWorld {
     arn?: string;
     /** The capacity provider whose Auto Scaling group launched the instance. */
     capacityProviderName?: string;
+    /** `ECS_RESERVED_MEMORY`: MiB registered less than the type's memory. */
+    reservedMemory?: number;
   }): SimContainerInstance {
     const cluster = this.cluster(spec.cluster);
     if (!cluster) throw new Error(`sim: cluster '${spec.cluster}' does not exist.`);
@@ -291,8 +293,8 @@ export class EcsWorld {
       status: 'ACTIVE',
       agentConnected: true,
       ...(spec.capacityProviderName ? { capacityProviderName: spec.capacityProviderName } : {}),
-      registered: { cpu: t.cpu, memory: t.memory, gpu: t.gpu ?? 0 },
-      remaining: { cpu: t.cpu, memory: t.memory, gpu: t.gpu ?? 0 },
+      registered: { cpu: t.cpu, memory: t.memory - (spec.reservedMemory ?? 0), gpu: t.gpu ?? 0 },
+      remaining: { cpu: t.cpu, memory: t.memory - (spec.reservedMemory ?? 0), gpu: t.gpu ?? 0 },
       usedPorts: new Set(agentPorts),
       usedPortsUdp: new Set(),
       eniSlots:

@@ -20,7 +20,8 @@
  * the demand fell (a stack torn down); from seed 961001, the ASG's AZRebalance process active on most
  * groups, as AWS leaves it unless the operator suspends it; from seed 966001, a group's launch template
  * moved to the next size up of its family without an instance refresh; from seed 985001, a container
- * instance someone deregistered (idle and then terminated in its group, or busy and forgotten) — run for
+ * instance someone deregistered (idle and then terminated in its group, or busy and forgotten); from seed
+ * 992001, `ECS_RESERVED_MEMORY` in groups' user data (instances register less memory) — run for
  * 80 simulated minutes under the project's cluster scaler and drainer: demand steps up at 2 minutes and
  * down at 40.
  *
@@ -601,6 +602,14 @@ export const drawWorld = (seed: number): World => {
           return { at, how, after: 60 + Math.floor(r() * 240) };
         })()
       : undefined;
+  // From seed 992001, drawn last: ECS_RESERVED_MEMORY in a group's user data (its instances register that
+  // much less memory), as AWS's guide suggests for the host's own processes.
+  if (seed > 992000) {
+    for (const g of groups) {
+      const reserved = pick([0, 0, 256, 512, 1024]);
+      if (reserved > 0) g.agentReservedMemory = reserved;
+    }
+  }
   // From seed 961001, drawn last: AZRebalance active (AWS's default) on three groups in four; the others'
   // operators suspended it, as docs/cluster-scaler.md advises.
   if (seed > 961000) for (const g of groups) g.azRebalance = r() < 0.75;
@@ -731,7 +740,8 @@ const groupRuns = (
   const holds = (t: string) => {
     const type = instanceType(t);
     const [cpu, memory] = !world.daemon || !daemonOn(t) ? [0, 0] : world.daemonOn ? [256, 1024] : [128, 128];
-    return type.cpu - cpu >= task.cpu && type.memory - memory >= task.memory;
+    const reserved = g.agentReservedMemory ?? 0;
+    return type.cpu - cpu >= task.cpu && type.memory - reserved - memory >= task.memory;
   };
   const arm = td.cpuArchitecture === 'ARM64';
   const gpu = (td.containers ?? []).some((c) => (c.gpu ?? 0) > 0);

@@ -175,8 +175,10 @@ export const secs = (n: number): string => `${Math.round(n)} s`;
 
 /** Why the group must not change (too many unhealthy or stuck instances), or undefined. */
 export const haltReason = (gs: GroupState, policy: ClusterPolicy): string | undefined => {
+  // Two at least: the only member of a group of one, its container instance deregistered by someone, froze
+  // that group for good (random world 985681); a broken launch template shows on the next launch too.
   const bad = new Set([...gs.unhealthy, ...gs.stuck]);
-  if (gs.members.length === 0 || (100 * bad.size) / gs.members.length <= policy.haltUnhealthyPercent) {
+  if (bad.size < 2 || (100 * bad.size) / gs.members.length <= policy.haltUnhealthyPercent) {
     return undefined;
   }
   return `halted: ${bad.size} of ${gs.members.length} instance(s) are unhealthy or not registered with ECS (${[...bad].join(', ')}), more than ${policy.haltUnhealthyPercent}%: check the launch template (AMI, user data ECS_CLUSTER, instance profile) before the scaler adds or removes capacity`;

@@ -45,7 +45,7 @@ export interface ClusterPolicy {
   scaleOutBackoffSeconds: number;
   /**
    * Halt (no change of desired capacity, no new drain) when more than this share of the group's instances
-   * are unhealthy (ASG HealthStatus) or stuck unregistered. 100 disables the halt.
+   * are unhealthy (ASG HealthStatus) or stuck unregistered, and at least two are. 100 disables the halt.
    */
   haltUnhealthyPercent: number;
   /**

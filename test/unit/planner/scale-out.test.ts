@@ -297,6 +297,28 @@ describe('planCluster — scale-out guards', () => {
     expect(planOf(snapshotOf(spec), { haltUnhealthyPercent: 100 }).action).toBe('scale-out');
   });
 
+  it('does not halt on one bad member, even the only one', () => {
+    // Random world 985681: the only member of an arm64 group, its container instance deregistered by
+    // someone and forgotten, halted the group for good (1 of 1 stuck) and its service ran nowhere. A
+    // broken launch template still halts on the second launch that never registers.
+    const spec = (stuck: string[]) =>
+      snapshotOf({
+        instances: [],
+        services: [{ name: 'api', cpu: 2048, mem: 4096, desired: 2, running: 0 }],
+        group: {
+          desired: stuck.length,
+          unregistered: stuck,
+          tags: { 'ecs-autoscaler:last-scale-out': ago(3600), ...unregisteredFor(stuck.length, 3600) },
+        },
+      });
+    const one = planOf(spec(['i-00000000000000099']));
+    expect(one.reasons.join('\n')).not.toMatch(/halted/);
+    expect(one.action).toBe('scale-out');
+    const two = planOf(spec(['i-00000000000000098', 'i-00000000000000099']));
+    expect(two.action).toBe('hold');
+    expect(two.reasons.join('\n')).toMatch(/halted: 2 of 2 instance\(s\)/);
+  });
+
   it("reactivates the scaler's own draining instance before buying a new one", () => {
     const plan = planOf(
       snapshotOf({
