@@ -746,7 +746,12 @@ const scaleOut = (
   }
   const { option } = growth;
   plan.action = 'scale-out';
-  plan.desiredCapacity.proposed = Math.max(group.MinSize, group.DesiredCapacity + growth.units);
+  // From the units the members hold: above desired when the ASG overshot (a heavier member than asked),
+  // desired + growth launched nothing (random world 986991: 24 → 26 vCPUs with 28 running).
+  plan.desiredCapacity.proposed = Math.max(
+    group.MinSize,
+    Math.min(group.MaxSize, Math.max(group.DesiredCapacity, gs.memberUnits) + growth.units),
+  );
   plan.stateTags[STATE_TAGS.lastScaleOut] = now.toISOString();
   // The members this launches are dated now (group-state.ts): not taken for the ASG's own launches.
   // (At most 6 digits, as the tag is read: no real scale-out comes near.)

@@ -56,6 +56,31 @@ describe('weights: desired capacity counts units, not instances', () => {
     expect(plan.reasons.join('\n')).toMatch(/1 instance\(s\) in flight/);
   });
 
+  it('grows from the units the members hold when the ASG overshot desired capacity', () => {
+    // Random world 986991: 28 vCPUs running at desired 24; the scale-out to 26 launched nothing and the
+    // waiting task waited. Two m5.xlarge (8 units) at desired 6: one m5.large more is desired 10, not 8.
+    const snapshot = fleetSnapshot(
+      [
+        {
+          name: 'asg-units',
+          desired: 6,
+          overrides: [
+            { type: 'm5.large', weight: 2 },
+            { type: 'm5.xlarge', weight: 4 },
+          ],
+          capacityType: 'units',
+          // Unprotected (a protected member's units are planned on already: lowered-desired.ts).
+          instances: full(2, 'm5.xlarge', 'a').map((i) => ({ ...i, protected: false })),
+          ...WAIT,
+        },
+      ],
+      [{ name: 'web', cpu: 1024, mem: 512, desired: 9, running: 8 }],
+    );
+    const plan = planFleet(snapshot);
+    expect(plan.action).toBe('scale-out');
+    expect(plan.desiredCapacity).toEqual({ current: 6, proposed: 10 });
+  });
+
   it('MaxSize is in units: 2 units left take one m5.xlarge, not two', () => {
     const snapshot = fleetSnapshot(
       [
