@@ -198,29 +198,23 @@ interface TemplateRef {
 }
 
 interface GroupShape {
-  Instances?: unknown[];
   LaunchTemplate?: TemplateRef;
-  MixedInstancesPolicy?: {
-    LaunchTemplate?: {
-      LaunchTemplateSpecification?: TemplateRef;
-      Overrides?: { InstanceType?: string; InstanceRequirements?: unknown }[];
-    };
-  };
+  MixedInstancesPolicy?: { LaunchTemplate?: { LaunchTemplateSpecification?: TemplateRef } };
 }
 
 /**
  * The template references whose data decides what a group launches: the group's own launch template, or
- * the MixedInstancesPolicy's when no override names a type or requirements (those win: fleet.ts) or the
- * group has no instance (then the custom attributes of its user data say what its instances will be:
- * placement/nodes.ts `templateNode`).
+ * the MixedInstancesPolicy's — its types when no override names one (overrides win: fleet.ts), and always
+ * the custom attributes of its user data, which say what its instances will be while none is registered
+ * (placement/nodes.ts `templateNode`). Read even when overrides name types and the group has instances:
+ * its only member deregistered by someone, a group took another group's pool attribute for its own and
+ * bought and drained instances for a task they could never run, over and over (random world 987217).
  */
 export const templateRefs = (groups: readonly unknown[]): TemplateRef[] => {
   const out = new Map<string, TemplateRef>();
   for (const g of groups as GroupShape[]) {
     const mixed = g.MixedInstancesPolicy?.LaunchTemplate;
-    const overridden =
-      !!g.Instances?.length && (mixed?.Overrides ?? []).some((o) => o.InstanceType || o.InstanceRequirements);
-    const ref = mixed ? (overridden ? undefined : mixed.LaunchTemplateSpecification) : g.LaunchTemplate;
+    const ref = mixed ? mixed.LaunchTemplateSpecification : g.LaunchTemplate;
     if (!ref || !(ref.LaunchTemplateId || ref.LaunchTemplateName)) continue;
     const version = ref.Version ?? '$Default';
     out.set(`${ref.LaunchTemplateId ?? ref.LaunchTemplateName}|${version}`, { ...ref, Version: version });

@@ -144,7 +144,7 @@ describe('DescribeLaunchTemplateVersions', () => {
     ).toThrow(expect.objectContaining({ name: 'InvalidLaunchTemplateId.NotFound' }));
   });
 
-  it('reads the template only where no override names a type or requirements', () => {
+  it("reads every group's template: its user data's attributes count while no member is registered", () => {
     const refs = templateRefs([
       plain('lt-plain'),
       { LaunchConfigurationName: 'old-lc' },
@@ -176,6 +176,7 @@ describe('DescribeLaunchTemplateVersions', () => {
     ]);
     expect(refs.map((r) => `${r.LaunchTemplateId ?? r.LaunchTemplateName}@${r.Version}`)).toEqual([
       'lt-plain@$Default',
+      'lt-typed@3',
       'lt-pool@1',
       'spot-only@2',
     ]);
