@@ -129,7 +129,9 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * backoff for launches that never register), 978662 (the judge: a scaled service's CPU stays above the
  * low alarm while its groups cannot place all its tasks; scale-in steps count from when it is low), 985681
  * (the only member of a group of one deregistered: 1 of 1 stuck halted the group for good), 986991 (a
- * vCPU group running 28 at desired 24: the scale-out to 26 launched nothing).
+ * vCPU group running 28 at desired 24: the scale-out to 26 launched nothing), 987217 (a mixed group with
+ * typed overrides, its only member deregistered: its template was not read, its new instances took another
+ * group's pool attribute, bought and drained again and again).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -149,7 +151,7 @@ const SEEDS = [
   ...[384767],
   ...[808124],
   ...[930161, 930586, 945168, 945980, 973442, 975591],
-  ...[985021, 985161, 978662, 985681, 986991],
+  ...[985021, 985161, 978662, 985681, 986991, 987217],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +
