@@ -301,8 +301,20 @@ const buildPlacement = (
   const templateOf = (type: string, registered: Resources, cp?: string, of?: string) =>
     make(type, registered, loadOn(type, registered, cp, of), cp, of);
   const name = group?.AutoScalingGroupName;
+  // A type no instance registered yet is sized by the table, less the memory the group's registered
+  // members fall short of it by: ECS_RESERVED_MEMORY in the user data (or the AMI) takes as much from every
+  // type (random world 992213: c5.large registered 1 GiB under the table; c6i.large, the same size at the
+  // table's word, held a task no c5.large holds, and the lowest-price group bought c5.large for it up to
+  // MaxSize, again and again).
+  const ids = new Set(group?.Instances.map((i) => i.InstanceId));
+  let short = 0;
+  for (const ci of analysis.instances) {
+    const table = ids.has(ci.ec2InstanceId!) && ci.instanceType && instanceTypeCapacity(ci.instanceType);
+    if (table) short = Math.max(short, table.MEMORY - ci.registered.MEMORY);
+  }
   const templates = types.flatMap((type) => {
-    const registered = instanceTypeCapacity(type) ?? fallbackRegistered;
+    const table = instanceTypeCapacity(type);
+    const registered = table ? { ...table, MEMORY: table.MEMORY - short } : fallbackRegistered;
     return registered ? [templateOf(type, registered, provider, name)] : [];
   });
   if (templates.length === 0 && fallbackRegistered) {

@@ -37,6 +37,8 @@ export interface FleetInstance {
   unregistered?: boolean;
   /** Host TCP ports taken on the instance (remainingResources PORTS). */
   ports?: number[];
+  /** Registered MiB when not the type's usual (ECS_RESERVED_MEMORY in the user data). */
+  registeredMem?: number;
 }
 
 export interface FleetGroupSpec {
@@ -94,7 +96,8 @@ export const fleetSnapshot = (
     containerInstances: all
       .filter(({ i }) => !i.unregistered)
       .map(({ i }) => {
-        const [cpu, mem, gpu, arch] = REGISTERED[i.type]!;
+        const [cpu, typeMem, gpu, arch] = REGISTERED[i.type]!;
+        const mem = i.registeredMem ?? typeMem;
         return {
           containerInstanceArn: ci(i.id),
           ec2InstanceId: i.id,
