@@ -131,7 +131,10 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * (the only member of a group of one deregistered: 1 of 1 stuck halted the group for good), 986991 (a
  * vCPU group running 28 at desired 24: the scale-out to 26 launched nothing), 987217 (a mixed group with
  * typed overrides, its only member deregistered: its template was not read, its new instances took another
- * group's pool attribute, bought and drained again and again).
+ * group's pool attribute, bought and drained again and again); from seed 992001, ECS_RESERVED_MEMORY —
+ * 992213 and 992400 (a lowest-price group of c5.large and c6i.large, c5.large registering 1 GiB under the
+ * table: an unseen c6i.large at the table's word held a task no c5.large holds, and the group grew to
+ * MaxSize and back for it).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -151,7 +154,7 @@ const SEEDS = [
   ...[384767],
   ...[808124],
   ...[930161, 930586, 945168, 945980, 973442, 975591],
-  ...[985021, 985161, 978662, 985681, 986991, 987217],
+  ...[985021, 985161, 978662, 985681, 986991, 987217, 992213, 992400],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

@@ -42,7 +42,7 @@ import {
   leftToOthers,
 } from './fleet-scale-out.js';
 import { instanceTypeCapacity } from './instance-types.js';
-import { type ClusterPlacement, runsOn, withTemplates } from './placement-context.js';
+import { type ClusterPlacement, MODEL, runsOn, withTemplates } from './placement-context.js';
 import { idleLaunches, type ModelHeadroom, modelDemands, type WaitingTasks } from './waiting-tasks.js';
 
 /** What the placement model sizes for the groups. */
@@ -212,7 +212,7 @@ export const sizeFleetWithModel = (
       if (ranked.length === 0) {
         if (round === 0) {
           problems.push(
-            `${d.count} task(s) of ${demandName(d)}: no type a managed group launches takes them by the placement model (host ports, task ENIs, attributes, constraints)`,
+            `${d.count} task(s) of ${demandName(d)}: no type a managed group launches takes them by ${MODEL}`,
           );
         }
         continue;
@@ -250,7 +250,7 @@ export const sizeFleetWithModel = (
             tasks: got.placedOnNew,
             reasons: [
               why,
-              `the placement model (host ports, task ENIs, attributes, constraints) needs ${want} new ${option.instanceType || 'instance'}(s) for what this group takes`,
+              `${MODEL} needs ${want} new ${option.instanceType || 'instance'}(s) for what this group takes`,
               ...idleLaunches(got.newInstances),
             ],
             capped: overflow.length > 0,

@@ -39,7 +39,7 @@ import {
 } from './fleet-scale-out.js';
 import { type GroupState, groupState, haltReason, scaleOutHoldReason } from './group-state.js';
 import { instanceTypeFacts } from './instance-types.js';
-import { clusterPlacement, runsOnNow } from './placement-context.js';
+import { clusterPlacement, MODEL, runsOnNow } from './placement-context.js';
 import type { ClusterPolicy } from './policy.js';
 import { archOfServices } from './task-arch.js';
 
@@ -486,7 +486,7 @@ export const withModelDeficit = (
                 cap,
                 tasks: 0,
                 reasons: [
-                  `the placement model (host ports, task ENIs, attributes, constraints) needs ${modelDeficit} new instance(s)${instances < modelDeficit ? `; capped at ${instances}` : ''}`,
+                  `${MODEL} needs ${modelDeficit} new instance(s)${instances < modelDeficit ? `; capped at ${instances}` : ''}`,
                   ...idle,
                 ],
               },

@@ -231,6 +231,14 @@ export const registeredByType = (
   return out;
 };
 
+/**
+ * MiB the registered instances (type, registered capacity) fall short of the instance-type table by, the
+ * most of any (0 when none does): `ECS_RESERVED_MEMORY` in a group's user data, or its AMI, takes as much
+ * from every type the group launches (random world 992213).
+ */
+export const memoryShort = (seen: [string | undefined, Resources][]): number =>
+  Math.max(0, ...seen.map(([t, r]) => (instanceTypeCapacity(t ?? '')?.MEMORY ?? Number.NaN) - r.MEMORY || 0));
+
 /** The architecture the group's registered instances report (`ecs.cpu-architecture` via the type). */
 const groupArch = (group: AutoScalingGroup): 'x86_64' | 'arm64' | undefined => {
   for (const i of group.Instances) {
@@ -471,6 +479,8 @@ export const groupFleet = (
   const { list, attributeBased, fellBack } = candidates(snapshot, group, notes);
   const unit = unitOf(group, list);
   const single = list.length <= 1;
+  // A type no instance registered yet: the table, less what the group's registered types fall short of it.
+  const short = memoryShort([...learned].filter(([t]) => list.some((c) => c.type === t)));
   const options: LaunchOption[] = list.map((c) => {
     const facts = instanceTypeFacts(c.type);
     const weight = weightOf(c, unit);
@@ -485,7 +495,7 @@ export const groupFleet = (
       : seen
         ? [seen, 'registered instances']
         : table
-          ? [table, 'instance-type table']
+          ? [{ ...table, MEMORY: table.MEMORY - short }, 'instance-type table']
           : [undefined, 'unknown'];
     if (!registered)
       notes.push(`${c.type} is not in the instance-type table and no instance of it is registered`);

@@ -181,7 +181,7 @@ export const haltReason = (gs: GroupState, policy: ClusterPolicy): string | unde
   if (bad.size < 2 || (100 * bad.size) / gs.members.length <= policy.haltUnhealthyPercent) {
     return undefined;
   }
-  return `halted: ${bad.size} of ${gs.members.length} instance(s) are unhealthy or not registered with ECS (${[...bad].join(', ')}), more than ${policy.haltUnhealthyPercent}%: check the launch template (AMI, user data ECS_CLUSTER, instance profile) before the scaler adds or removes capacity`;
+  return `halted: ${bad.size} of ${gs.members.length} instance(s) are unhealthy or not registered with ECS (${[...bad].join(', ')}), more than ${policy.haltUnhealthyPercent}%: the scaler holds; check the launch template (AMI, user data ECS_CLUSTER, instance profile)`;
 };
 
 const LAUNCH_SUSPENDED = "the group's Launch process is suspended (SuspendProcesses): it launches nothing";

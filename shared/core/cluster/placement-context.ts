@@ -33,11 +33,14 @@ import type {
 } from '../snapshot/snapshot.js';
 import { binpackPlace } from './binpack-moves.js';
 import { capacityProviderOfGroup } from './conflicts.js';
-import { agentAttributes, arrivingTypes } from './fleet.js';
+import { agentAttributes, arrivingTypes, memoryShort } from './fleet.js';
 import { INFERRED_PREFIX } from './infer-tasks.js';
 import { replacementDefinition, stoppableFirst, stuckService } from './instance-tasks.js';
 import { instanceTypeCapacity } from './instance-types.js';
 import { headroomArch } from './task-arch.js';
+
+/** How the plan's reasons name the placement model (one string for three reasons). */
+export const MODEL = 'the placement model (host ports, task ENIs, attributes, constraints)';
 
 /** The placement model's view of one cluster. */
 export interface ClusterPlacement {
@@ -307,11 +310,11 @@ const buildPlacement = (
   // table's word, held a task no c5.large holds, and the lowest-price group bought c5.large for it up to
   // MaxSize, again and again).
   const ids = new Set(group?.Instances.map((i) => i.InstanceId));
-  let short = 0;
-  for (const ci of analysis.instances) {
-    const table = ids.has(ci.ec2InstanceId!) && ci.instanceType && instanceTypeCapacity(ci.instanceType);
-    if (table) short = Math.max(short, table.MEMORY - ci.registered.MEMORY);
-  }
+  const short = memoryShort(
+    analysis.instances
+      .filter((ci) => ids.has(ci.ec2InstanceId!))
+      .map((ci) => [ci.instanceType, ci.registered]),
+  );
   const templates = types.flatMap((type) => {
     const table = instanceTypeCapacity(type);
     const registered = table ? { ...table, MEMORY: table.MEMORY - short } : fallbackRegistered;
