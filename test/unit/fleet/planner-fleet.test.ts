@@ -81,33 +81,50 @@ describe('weights: desired capacity counts units, not instances', () => {
     expect(plan.desiredCapacity).toEqual({ current: 6, proposed: 10 });
   });
 
-  it('sizes a type no instance registered by what the group registers under the table (ECS_RESERVED_MEMORY)', () => {
-    // Random world 992213: c5.large registered 2,816 MiB (1 GiB reserved); c6i.large, the same size, taken
-    // at the table's 3,763 MiB, held the 3,072 MiB task, and the lowest-price group (which launches
-    // c5.large) was grown for it again and again.
-    const snapshot = fleetSnapshot(
-      [
-        {
-          name: 'asg-lp',
-          overrides: [{ type: 'c5.large' }, { type: 'c6i.large' }],
-          strategy: 'lowest-price',
-          instances: [
-            { id: 'i-a0000000000000001', type: 'c5.large', registeredMem: 2816, cpu: 256, running: 1 },
-          ],
-          ...WAIT,
-        },
-      ],
-      [
-        { name: 'web', cpu: 256, mem: 256, desired: 1, running: 1 },
-        { name: 'big', cpu: 256, mem: 3072, desired: 1, running: 0 },
-      ],
-    );
-    const plan = planFleet(snapshot);
-    expect(plan.action).toBe('hold');
-    expect(plan.reasons.join('\n')).toMatch(
-      /big .*can never be placed.*new c6i\.large: needs 3072 MiB, 2816 free/,
-    );
-  });
+  it.each([
+    { groups: 'one group', other: false },
+    { groups: 'beside an arm64 group', other: true },
+  ])(
+    'sizes a type no instance registered by what the group registers under the table, $groups (ECS_RESERVED_MEMORY)',
+    ({ other }) => {
+      // Random worlds 992213 (one group) and 992400 (two): c5.large registered 2,816 MiB (1 GiB reserved);
+      // c6i.large, the same size, taken at the table's 3,763 MiB, held the 3,072 MiB task, and the
+      // lowest-price group (which launches c5.large) was grown for it to MaxSize and back.
+      const snapshot = fleetSnapshot(
+        [
+          {
+            name: 'asg-lp',
+            overrides: [{ type: 'c5.large' }, { type: 'c6i.large' }],
+            strategy: 'lowest-price',
+            instances: [
+              { id: 'i-a0000000000000001', type: 'c5.large', registeredMem: 2816, cpu: 256, running: 1 },
+            ],
+            ...WAIT,
+          },
+          ...(other
+            ? [
+                {
+                  name: 'asg-arm',
+                  overrides: [{ type: 'm6g.large' }],
+                  instances: [{ id: 'i-b0000000000000001', type: 'm6g.large', cpu: 2048, running: 1 }],
+                  ...WAIT,
+                },
+              ]
+            : []),
+        ],
+        [
+          { name: 'web', cpu: 256, mem: 256, desired: 1, running: 1 },
+          // An x86 image: the arm64 group never runs it.
+          { name: 'big', cpu: 256, mem: 3072, desired: 1, running: 0, arch: 'x86_64' as const },
+        ],
+      );
+      const plan = planFleet(snapshot);
+      expect(plan.action).toBe('hold');
+      expect(plan.reasons.join('\n')).toMatch(
+        /big .*can never be placed.*new c6i\.large: needs 3072 MiB, 2816 free/,
+      );
+    },
+  );
 
   it('MaxSize is in units: 2 units left take one m5.xlarge, not two', () => {
     const snapshot = fleetSnapshot(
