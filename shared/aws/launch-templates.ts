@@ -48,6 +48,8 @@ export interface LaunchTemplateVersionItem {
      * read. The user data itself is not kept (it may hold secrets).
      */
     EcsInstanceAttributes?: Record<string, string>;
+    /** Not an EC2 field: `ECS_RESERVED_MEMORY` of the user data, MiB ({@link reservedMemoryOf}). */
+    EcsReservedMemory?: number;
     InstanceType?: string;
     InstanceRequirements?: {
       VCpuCount?: Range;
@@ -136,12 +138,22 @@ export const agentAttributesOf = (userData: string | undefined): Record<string, 
   }
 };
 
+/**
+ * `ECS_RESERVED_MEMORY` of a launch template's user data (base64): the MiB the agent keeps from ECS on
+ * every instance (ECS developer guide, "Reserving Amazon ECS Linux container instance memory"); undefined
+ * when not set or not readable.
+ */
+export const reservedMemoryOf = (userData: string | undefined): number | undefined =>
+  Number(/ECS_RESERVED_MEMORY=['"]?(\d+)/.exec(Buffer.from(userData ?? '', 'base64').toString())?.[1]) ||
+  undefined;
+
 const versionItem = (item: Xml): LaunchTemplateVersionItem => {
   const node = item as Record<string, unknown> | undefined;
   const data = child(node, 'launchTemplateData');
   const type = text(data?.instanceType);
   const req = requirements(child(data, 'instanceRequirements'));
   const agent = agentAttributesOf(text(data?.userData));
+  const reserved = reservedMemoryOf(text(data?.userData));
   const version = num(node?.versionNumber);
   const id = text(node?.launchTemplateId);
   const name = text(node?.launchTemplateName);
@@ -152,6 +164,7 @@ const versionItem = (item: Xml): LaunchTemplateVersionItem => {
     DefaultVersion: text(node?.defaultVersion) === 'true',
     LaunchTemplateData: {
       ...(agent ? { EcsInstanceAttributes: agent } : {}),
+      ...(reserved ? { EcsReservedMemory: reserved } : {}),
       ...(type ? { InstanceType: type } : {}),
       ...(req ? { InstanceRequirements: req } : {}),
     },

@@ -16,6 +16,7 @@
  *   floor(remaining / largestTask).
  */
 
+import { AZ_ATTR, TYPE_ATTR } from '../attributes.js';
 import type { ClusterSnapshot, ContainerInstance, Service, TaskDefinition } from '../snapshot/snapshot.js';
 import { crashLoopRoom } from './crash-loop.js';
 import {
@@ -128,8 +129,8 @@ export const instanceView = (ci: ContainerInstance): InstanceView => {
     registered,
     remaining,
     reserved: subtractResources(registered, remaining),
-    availabilityZone: attribute(ci, 'ecs.availability-zone'),
-    instanceType: attribute(ci, 'ecs.instance-type'),
+    availabilityZone: attribute(ci, AZ_ATTR),
+    instanceType: attribute(ci, TYPE_ATTR),
     registeredAt: ci.registeredAt,
   };
 };

@@ -232,12 +232,23 @@ export const registeredByType = (
 };
 
 /**
- * MiB the registered instances (type, registered capacity) fall short of the instance-type table by, the
- * most of any (0 when none does): `ECS_RESERVED_MEMORY` in a group's user data, or its AMI, takes as much
- * from every type the group launches (random world 992213).
+ * MiB a new instance of `group` registers below the instance-type table: what its registered instances
+ * (type, registered capacity) fall short of the table by, the most of any — `ECS_RESERVED_MEMORY` in the
+ * user data, or the AMI, takes as much from every type the group launches (random world 992213) — else,
+ * none registered, the `ECS_RESERVED_MEMORY` its launch template's user data sets (a group at zero bought
+ * an instance, found the task too large for it, scaled in and bought again: world 993889); else 0.
  */
-export const memoryShort = (seen: [string | undefined, Resources][]): number =>
-  Math.max(0, ...seen.map(([t, r]) => (instanceTypeCapacity(t ?? '')?.MEMORY ?? Number.NaN) - r.MEMORY || 0));
+export const memoryShort = (
+  snapshot: ClusterSnapshot,
+  group: AutoScalingGroup | undefined,
+  seen: [string | undefined, Resources][],
+): number =>
+  Math.max(
+    0,
+    ...seen.map(([t, r]) => (instanceTypeCapacity(t ?? '')?.MEMORY ?? Number.NaN) - r.MEMORY || 0),
+  ) ||
+  (group && groupTemplate(snapshot, group)?.LaunchTemplateData?.EcsReservedMemory) ||
+  0;
 
 /** The architecture the group's registered instances report (`ecs.cpu-architecture` via the type). */
 const groupArch = (group: AutoScalingGroup): 'x86_64' | 'arm64' | undefined => {
@@ -480,7 +491,11 @@ export const groupFleet = (
   const unit = unitOf(group, list);
   const single = list.length <= 1;
   // A type no instance registered yet: the table, less what the group's registered types fall short of it.
-  const short = memoryShort([...learned].filter(([t]) => list.some((c) => c.type === t)));
+  const short = memoryShort(
+    snapshot,
+    group,
+    [...learned].filter(([t]) => list.some((c) => c.type === t)),
+  );
   const options: LaunchOption[] = list.map((c) => {
     const facts = instanceTypeFacts(c.type);
     const weight = weightOf(c, unit);

@@ -5,6 +5,7 @@
  * classification, scale-out sizing and the scale-in check.
  */
 
+import { ARCH_ATTR } from '../attributes.js';
 import type { CapacityAnalysis } from '../capacity/capacity.js';
 import { addResources, type Resources, ZERO } from '../capacity/resources.js';
 import {
@@ -311,6 +312,8 @@ const buildPlacement = (
   // MaxSize, again and again).
   const ids = new Set(group?.Instances.map((i) => i.InstanceId));
   const short = memoryShort(
+    snapshot,
+    group,
     analysis.instances
       .filter((ci) => ids.has(ci.ec2InstanceId!))
       .map((ci) => [ci.instanceType, ci.registered]),
@@ -508,7 +511,7 @@ export const placeOnStaying = (
     // started the webs first, they took the room the api needed beside the headroom, and the cluster
     // scaled out again a minute after the drain).
     const want = headArch();
-    const archOf = new Map(nodes.map((n) => [n.id, n.attributes.get('ecs.cpu-architecture')]));
+    const archOf = new Map(nodes.map((n) => [n.id, n.attributes.get(ARCH_ATTR)]));
     const binpackDemands = demands.map((d) => ({
       label: firstLabel.get(d)!,
       reservation: d.req.resources,
@@ -559,7 +562,7 @@ export const placeOnStaying = (
   const tieRank =
     room && strategic
       ? (n: PlacementNode, req: TaskRequirements): number =>
-          !holds(n.free) || !archTakes(n.attributes.get('ecs.cpu-architecture'), headArch())
+          !holds(n.free) || !archTakes(n.attributes.get(ARCH_ATTR), headArch())
             ? 2
             : holds(n.free, req.resources)
               ? 1
@@ -635,7 +638,7 @@ export const placeOnStaying = (
       const left = placeFirstFitDecreasing(
         reserve,
         r.nodes
-          .filter((n) => !n.isNew && archTakes(n.attributes.get('ecs.cpu-architecture'), want))
+          .filter((n) => !n.isNew && archTakes(n.attributes.get(ARCH_ATTR), want))
           .map((n) => ({ id: n.id, free: n.free })),
       );
       for (const u of left.unplaced) {

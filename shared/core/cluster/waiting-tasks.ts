@@ -13,6 +13,7 @@
  *   within seconds; scale-in waits for it.
  */
 
+import { ARCH_ATTR } from '../attributes.js';
 import { type CapacityAnalysis, headroomTask, liveLargestTask } from '../capacity/capacity.js';
 import { CRASH_EVENT, newestServiceEvent } from '../capacity/crash-loop.js';
 import type { Resources } from '../capacity/resources.js';
@@ -193,7 +194,7 @@ export const classifyWaitingTasks = (
       // worlds, seventh stop: distinctInstance on a mixed-architecture cluster).
       const closest = said.message.match(/closest matching container-instance (\S+)/)?.[1];
       const named = closest ? placement.nodes.find((n) => n.id.endsWith(`/${closest}`)) : undefined;
-      const namedArch = named?.attributes.get('ecs.cpu-architecture');
+      const namedArch = named?.attributes.get(ARCH_ATTR);
       const otherArch =
         req.cpuArchitecture !== undefined && namedArch !== undefined && namedArch !== req.cpuArchitecture;
       const permanent = (NOT_CAPACITY.test(said.message) && !otherArch) || !newTypeTakes;

@@ -3,6 +3,7 @@
  * use (TCP and UDP, from `remainingResources` PORTS / PORTS_UDP, which list the ports *taken*), free task
  * ENI slots, attributes, and the task groups on it. New instances of a type are template nodes.
  */
+import { ARCH_ATTR, AZ_ATTR, TYPE_ATTR } from '../attributes.js';
 import { crashLoopRoom } from '../capacity/crash-loop.js';
 import {
   addResources,
@@ -89,7 +90,7 @@ export const subnetZones = (snapshot: ClusterSnapshot): Map<string, string> => {
   const out = new Map<string, string>((snapshot.subnets ?? []).map((s) => [s.SubnetId, s.AvailabilityZone]));
   for (const ci of snapshot.containerInstances) {
     const get = (n: string) => ci.attributes?.find((a) => a.name === n)?.value;
-    const [subnet, az] = [get('ecs.subnet-id'), get('ecs.availability-zone')];
+    const [subnet, az] = [get('ecs.subnet-id'), get(AZ_ATTR)];
     if (subnet && az) out.set(subnet, az);
   }
   for (const t of snapshot.tasks ?? []) {
@@ -158,7 +159,7 @@ export const nodeOf = (
   awsvpcTasks = 0,
 ): PlacementNode => {
   const attributes = new Map<string, string | undefined>((ci.attributes ?? []).map((a) => [a.name, a.value]));
-  const type = attributes.get('ecs.instance-type');
+  const type = attributes.get(TYPE_ATTR);
   const slots = taskEniSlots(type ? facts(type) : undefined, attributes.has('ecs.awsvpc-trunk-id'));
   const used = Math.max(attachedTaskEnis(ci), awsvpcTasks);
   const listed = groups ? [...groups.values()].reduce((s, n) => s + n, 0) : 0;
@@ -166,7 +167,7 @@ export const nodeOf = (
     id: ci.containerInstanceArn,
     ec2InstanceId: ci.ec2InstanceId,
     instanceType: type,
-    availabilityZone: attributes.get('ecs.availability-zone'),
+    availabilityZone: attributes.get(AZ_ATTR),
     free: remainingOf(ci),
     tcpPortsUsed: portSet(ci, 'PORTS'),
     udpPortsUsed: portSet(ci, 'PORTS_UDP'),
@@ -188,10 +189,10 @@ export const nodeOf = (
 
 /** Attributes that belong to one instance, not to its launch template. */
 const PER_INSTANCE = new Set([
-  'ecs.availability-zone',
+  AZ_ATTR,
   'ecs.subnet-id',
-  'ecs.instance-type',
-  'ecs.cpu-architecture',
+  TYPE_ATTR,
+  ARCH_ATTR,
   'ecs.awsvpc-trunk-id',
   'ecs.ami-id',
 ]);
@@ -227,7 +228,7 @@ export const templateNode = (
   const capacity = snapshot.containerInstances.filter(
     (ci) => ci.status === 'ACTIVE' || ci.status === 'DRAINING',
   );
-  const typeOf = (ci: ContainerInstance) => ci.attributes?.find((a) => a.name === 'ecs.instance-type')?.value;
+  const typeOf = (ci: ContainerInstance) => ci.attributes?.find((a) => a.name === TYPE_ATTR)?.value;
   const typed = (list: ContainerInstance[]) => list.find((ci) => typeOf(ci) === instanceType);
   const of = snapshot.autoScalingGroups.find((g) => g.AutoScalingGroupName === group);
   const members = new Set(of?.Instances.map((i) => i.InstanceId));
@@ -244,11 +245,11 @@ export const templateNode = (
     if ((ofType || !PER_INSTANCE.has(a.name)) && (!foreign || /^(ecs|com\.amazonaws)\./.test(a.name)))
       attributes.set(a.name, a.value);
   }
-  attributes.delete('ecs.availability-zone');
+  attributes.delete(AZ_ATTR);
   attributes.delete('ecs.subnet-id');
-  attributes.set('ecs.instance-type', instanceType);
+  attributes.set(TYPE_ATTR, instanceType);
   const arch = facts?.architectures[0];
-  if (arch) attributes.set('ecs.cpu-architecture', arch);
+  if (arch) attributes.set(ARCH_ATTR, arch);
   if (!attributes.has('ecs.os-type')) attributes.set('ecs.os-type', 'linux');
   const trunked = !!sameType?.attributes?.some((a) => a.name === 'ecs.awsvpc-trunk-id');
   const slots = taskEniSlots(facts, trunked);

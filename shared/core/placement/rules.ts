@@ -3,6 +3,7 @@
  * memory, GPU, host ports, ENI slots), then host attributes, then constraints. The first rule that fails
  * is the refusal, with ECS's failure code and the reason in words.
  */
+import { ARCH_ATTR, AZ_ATTR } from '../attributes.js';
 import { type PlacementNode, queryTarget } from './nodes.js';
 import type { TaskRequirements } from './requirements.js';
 
@@ -37,7 +38,6 @@ export const CAPACITY_CODES: ReadonlySet<RefusalCode> = new Set([
 ]);
 
 const CAPABILITY = /^(com\.amazonaws\.)?ecs\.capability\./;
-const AZ = 'ecs.availability-zone';
 
 /** The first requirement of `req` that `node` does not meet, or undefined when it takes the task. */
 export const refusal = (node: PlacementNode, req: TaskRequirements): Refusal | undefined => {
@@ -72,7 +72,7 @@ export const refusal = (node: PlacementNode, req: TaskRequirements): Refusal | u
     };
   }
   if (req.cpuArchitecture !== undefined) {
-    const arch = node.attributes.get('ecs.cpu-architecture');
+    const arch = node.attributes.get(ARCH_ATTR);
     if (arch !== undefined && arch !== req.cpuArchitecture) {
       return {
         code: 'ATTRIBUTE',
@@ -104,8 +104,8 @@ export const refusal = (node: PlacementNode, req: TaskRequirements): Refusal | u
     // may land in satisfies it (if the group launches elsewhere, the next decision sees where).
     const az = (z: string): typeof target => ({
       ...target,
-      attribute: (n) => (n === AZ ? z : target.attribute(n)),
-      hasAttribute: (n) => n === AZ || target.hasAttribute(n),
+      attribute: (n) => (n === AZ_ATTR ? z : target.attribute(n)),
+      hasAttribute: (n) => n === AZ_ATTR || target.hasAttribute(n),
     });
     for (const m of req.memberOf) {
       if (node.availabilityZone || !node.zones ? !m.test(target) : !node.zones.some((z) => m.test(az(z))))

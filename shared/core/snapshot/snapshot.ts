@@ -443,6 +443,8 @@ export const LaunchTemplateVersionSchema = z.looseObject({
       InstanceRequirements: z.optional(z.looseObject({})),
       /** Not an EC2 field: `ECS_INSTANCE_ATTRIBUTES` of the user data (shared/aws/launch-templates.ts). */
       EcsInstanceAttributes: z.optional(z.record(z.string(), z.string())),
+      /** Not an EC2 field: `ECS_RESERVED_MEMORY` of the user data, MiB. */
+      EcsReservedMemory: z.optional(z.number()),
     }),
   ),
 });

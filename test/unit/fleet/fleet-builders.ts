@@ -52,6 +52,8 @@ export interface FleetGroupSpec {
   capacityType?: string;
   /** Launch template data (no overrides). */
   templateType?: string;
+  /** `ECS_RESERVED_MEMORY` of the launch template's user data, as the reader gives it. */
+  reservedMemory?: number;
   instances: FleetInstance[];
   tags?: Record<string, string>;
   newProtected?: boolean;
@@ -228,7 +230,10 @@ export const fleetSnapshot = (
         LaunchTemplateId: `lt-${g.name}`,
         VersionNumber: Number(g.version ?? '1'),
         DefaultVersion: true,
-        LaunchTemplateData: { InstanceType: g.templateType },
+        LaunchTemplateData: {
+          InstanceType: g.templateType,
+          ...(g.reservedMemory ? { EcsReservedMemory: g.reservedMemory } : {}),
+        },
       })),
     scalableTargets: [],
     ...extra,

@@ -430,6 +430,33 @@ describe('attribute-based instance type selection', () => {
     expect(plan.reasons.join('\n')).toMatch(/adds 1 instance\(s\) of c5\.large/);
   });
 
+  it.each([
+    { reserved: undefined, action: 'scale-out' },
+    { reserved: 1024, action: 'hold' },
+  ])(
+    'a group at zero sizes a new instance by its user data’s ECS_RESERVED_MEMORY ($reserved)',
+    ({ reserved, action }) => {
+      // Random world 993889: a t3.medium group at zero, 1 GiB reserved, a 3,072 MiB task: at the table's
+      // word (3,763 MiB) it fit, the instance registered 2,816, the group scaled in and bought it again.
+      const snapshot = fleetSnapshot(
+        [
+          {
+            name: 'asg-lt',
+            templateType: 'c5.large',
+            desired: 0,
+            instances: [],
+            ...(reserved ? { reservedMemory: reserved } : {}),
+            ...WAIT,
+          },
+        ],
+        [{ name: 'big', cpu: 256, mem: 3072, desired: 1, running: 0 }],
+      );
+      const plan = planFleet(snapshot);
+      expect(plan.action).toBe(action);
+      if (reserved) expect(plan.reasons.join('\n')).toMatch(/big .*never be placed/);
+    },
+  );
+
   it('prioritized overrides: a task only a later override could run is not bought for', () => {
     // Found by random worlds: overrides r5.large then r5.xlarge (prioritized: AWS launches the first
     // while it has capacity), tasks that fit only the r5.xlarge. They were classified "a new r5.xlarge

@@ -14,6 +14,7 @@ import {
   MOVING_VERSION_TTL_MS,
   parseDescribeLaunchTemplateVersions,
   readLaunchTemplateVersions,
+  reservedMemoryOf,
   templateRefs,
 } from '../../../shared/aws/launch-templates.js';
 import { ZERO } from '../../../shared/core/capacity/resources.js';
@@ -223,6 +224,23 @@ describe('DescribeLaunchTemplateVersions', () => {
     ],
   ])('the agent attributes of user data: %s', (_, script, expected) => {
     expect(agentAttributesOf(b64(script))).toEqual(expected);
+  });
+
+  it.each([
+    [
+      'an echo line',
+      '#!/bin/bash\necho ECS_CLUSTER=prod >> /etc/ecs/ecs.config\necho ECS_RESERVED_MEMORY=512 >> /etc/ecs/ecs.config\n',
+      512,
+    ],
+    [
+      'a heredoc, quoted',
+      "#!/bin/bash\ncat <<'EOF' >> /etc/ecs/ecs.config\nECS_RESERVED_MEMORY='1024'\nEOF\n",
+      1024,
+    ],
+    ['a script that sets none', '#!/bin/bash\necho ECS_CLUSTER=prod >> /etc/ecs/ecs.config\n', undefined],
+    ['zero', '#!/bin/bash\necho ECS_RESERVED_MEMORY=0 >> /etc/ecs/ecs.config\n', undefined],
+  ])('the reserved memory of user data: %s', (_, script, expected) => {
+    expect(reservedMemoryOf(b64(script))).toBe(expected);
   });
 
   it('user data that is not text (gzip) or absent gives no agent attributes', () => {
