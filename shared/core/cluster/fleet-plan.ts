@@ -159,7 +159,6 @@ export const clusterFleets = (
   stateOf: (g: AutoScalingGroup) => ScalingState,
   now: Date,
 ): FleetGroup[] => {
-  const learned = registeredByType(snapshot, analysis);
   const fallback = smallestRegistered(analysis);
   const placement = clusterPlacement(snapshot, analysis, undefined, undefined);
   return groups.map((group) => {
@@ -168,7 +167,7 @@ export const clusterFleets = (
       snapshot,
       group,
       (type, registered) => placement.daemonsOn(type, registered, undefined, group.AutoScalingGroupName),
-      learned,
+      registeredByType(snapshot, analysis, group),
       policy,
       fallback,
     );

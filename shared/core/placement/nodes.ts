@@ -258,7 +258,8 @@ export const templateNode = (
     ec2InstanceId: undefined,
     instanceType,
     availabilityZone: undefined,
-    free: subtractResources(sameType ? registeredOf(sameType) : registered, daemons.resources),
+    // The group's own instance of the type (another group's may register less: ECS_RESERVED_MEMORY).
+    free: subtractResources(typed(own) ? registeredOf(typed(own)!) : registered, daemons.resources),
     tcpPortsUsed: new Set([
       ...(source ? portSetRegistered(source, 'PORTS') : DEFAULT_AGENT_PORTS),
       ...daemons.tcpPorts,

@@ -457,6 +457,31 @@ describe('attribute-based instance type selection', () => {
     },
   );
 
+  it('sizes a group by its own instances, not by another group’s of the same type (ECS_RESERVED_MEMORY)', () => {
+    // Random world 993529: two c5.large groups, one reserving 1 GiB (registered 2,816 MiB); the other, at
+    // zero and reserving none, was sized by that registration: a 3,072 MiB task "never placeable".
+    const snapshot = fleetSnapshot(
+      [
+        {
+          name: 'asg-reserved',
+          overrides: [{ type: 'c5.large' }],
+          instances: [
+            { id: 'i-a0000000000000001', type: 'c5.large', registeredMem: 2816, cpu: 256, running: 1 },
+          ],
+          ...WAIT,
+        },
+        { name: 'asg-plain', templateType: 'c5.large', desired: 0, instances: [], ...WAIT },
+      ],
+      [
+        { name: 'web', cpu: 256, mem: 256, desired: 1, running: 1 },
+        { name: 'big', cpu: 256, mem: 3072, desired: 1, running: 0 },
+      ],
+    );
+    const plan = planFleet(snapshot);
+    expect(plan.action).toBe('scale-out');
+    expect(plan.autoScalingGroup).toBe('asg-plain');
+  });
+
   it('prioritized overrides: a task only a later override could run is not bought for', () => {
     // Found by random worlds: overrides r5.large then r5.xlarge (prioritized: AWS launches the first
     // while it has capacity), tasks that fit only the r5.xlarge. They were classified "a new r5.xlarge
