@@ -206,8 +206,8 @@ export interface DaemonLoad {
 }
 
 /**
- * A new instance of `instanceType` as a node: registered capacity (from `registered`, else what an
- * instance of that type registered, else the caller's estimate) minus the daemons; attributes copied from
+ * A new instance of `instanceType` as a node: registered capacity (what an instance of that type in
+ * `group` registered, else the caller's `registered`) minus the daemons; attributes copied from
  * a registered instance of the same type (else of any type, launch-template attributes only) with the
  * type's own `ecs.instance-type` and `ecs.cpu-architecture` — an instance of `group` first, when it has
  * one registered: groups of one type may register different custom attributes (`ECS_INSTANCE_ATTRIBUTES`
