@@ -134,7 +134,10 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * group's pool attribute, bought and drained again and again); from seed 992001, ECS_RESERVED_MEMORY —
  * 992213 and 992400 (a lowest-price group of c5.large and c6i.large, c5.large registering 1 GiB under the
  * table: an unseen c6i.large at the table's word held a task no c5.large holds, and the group grew to
- * MaxSize and back for it).
+ * MaxSize and back for it), 993529 (two c5.large groups reserving different memory: one sized by the
+ * other's registration, a task "never placeable"), 993675 (the judge: a forgotten deregistered member is
+ * booting again for 10 minutes after each scale-out of its group), 993393 (the judge: a group retyped to
+ * a type EC2 lacks for good launches nothing).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -155,6 +158,7 @@ const SEEDS = [
   ...[808124],
   ...[930161, 930586, 945168, 945980, 973442, 975591],
   ...[985021, 985161, 978662, 985681, 986991, 987217, 992213, 992400],
+  ...[993529, 993675, 993393],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +
