@@ -5,7 +5,7 @@
  * steady-state event. Such a service's PENDING tasks hold their instance's room for seconds between
  * throttled retries: they stop, they do not run.
  */
-import type { ClusterSnapshot, Service } from '../snapshot/snapshot.js';
+import type { ClusterSnapshot, Service, Task } from '../snapshot/snapshot.js';
 import { addResources, type Resources, taskReservation, ZERO } from './resources.js';
 
 /** ECS's crash-loop service event text. */
@@ -42,25 +42,41 @@ export const crashLoopRoom = (
   snapshot: Pick<ClusterSnapshot, 'services' | 'tasks' | 'taskDefinitions'>,
 ): Map<string, Resources> => {
   const out = new Map<string, Resources>();
+  const defs = new Map(snapshot.taskDefinitions.map((d) => [d.taskDefinitionArn, d]));
+  for (const t of crashRetries(snapshot)) {
+    const td = defs.get(t.taskDefinitionArn);
+    if (!td) continue;
+    out.set(
+      t.containerInstanceArn!,
+      addResources(out.get(t.containerInstanceArn!) ?? ZERO, taskReservation(td)),
+    );
+  }
+  return out;
+};
+
+const RETRIES = new WeakMap<object, Set<Task>>();
+
+/**
+ * The listed tasks that are a crash loop's retries (not started, of a crash-looping REPLICA service): they
+ * stop within seconds, so they hold neither room nor an instance — a drained instance with one is empty
+ * (random world 991266: the last idle host, holding a retry at the decision that drained the others, stayed
+ * 10 minutes more).
+ */
+export const crashRetries = (snapshot: Pick<ClusterSnapshot, 'services' | 'tasks'>): Set<Task> => {
   const tasks = snapshot.tasks ?? [];
-  if (tasks.length === 0) return out;
+  let out = RETRIES.get(tasks);
+  if (out) return out;
   const crashing = new Set(
     snapshot.services
       .filter((s) => s.status === 'ACTIVE' && s.schedulingStrategy !== 'DAEMON' && isCrashLooping(s))
       .map((s) => `service:${s.serviceName}`),
   );
-  if (crashing.size === 0) return out;
-  const defs = new Map(snapshot.taskDefinitions.map((d) => [d.taskDefinitionArn, d]));
-  for (const t of tasks) {
-    if (!t.containerInstanceArn || !t.group || !crashing.has(t.group)) continue;
-    if (!NOT_STARTED.has(t.lastStatus ?? '')) continue;
-    const td = defs.get(t.taskDefinitionArn);
-    if (!td) continue;
-    out.set(
-      t.containerInstanceArn,
-      addResources(out.get(t.containerInstanceArn) ?? ZERO, taskReservation(td)),
-    );
-  }
+  out = new Set(
+    tasks.filter(
+      (t) => t.containerInstanceArn && crashing.has(t.group ?? '') && NOT_STARTED.has(t.lastStatus ?? ''),
+    ),
+  );
+  RETRIES.set(tasks, out);
   return out;
 };
 

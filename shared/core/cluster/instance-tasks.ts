@@ -6,7 +6,9 @@
  * reads the tasks of the few instances the planner asks for ({@link ClusterPlan.needsTasks}); a snapshot
  * without them is planned conservatively.
  */
+
 import type { CapacityAnalysis, InstanceView } from '../capacity/capacity.js';
+import { crashRetries } from '../capacity/crash-loop.js';
 import { type Resources, taskReservation } from '../capacity/resources.js';
 import type { ClusterSnapshot, Service, Task } from '../snapshot/snapshot.js';
 import { parseTaskSize } from '../snapshot/task-size.js';
@@ -56,7 +58,9 @@ export const instanceTasks = (
   const listed = tasksByInstance(snapshot.tasks ?? []).get(instance.containerInstanceArn) ?? [];
   return {
     complete: announced === 0 || listed.length >= announced,
-    nonDaemon: listed.filter((t) => !isDaemonTask(t, analysis.daemonServices)),
+    nonDaemon: listed.filter(
+      (t) => !isDaemonTask(t, analysis.daemonServices) && !crashRetries(snapshot).has(t),
+    ),
   };
 };
 

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeCapacity } from '../../../shared/core/capacity/capacity.js';
 import { crashLoopReads, crashLoopRoom } from '../../../shared/core/capacity/crash-loop.js';
+import { instanceTasks, isEmpty } from '../../../shared/core/cluster/instance-tasks.js';
 import type { ClusterSnapshot } from '../../../shared/core/snapshot/snapshot.js';
 import { ciArn, planOf, snapshotOf, taskOn } from '../planner/builders.js';
 
@@ -40,6 +41,21 @@ describe('crash loops hold no room', () => {
     // Headroom (one more web task, 2048 CPU) fits on it: no scale-out.
     expect(planOf(s).action).not.toBe('scale-out');
   });
+
+  it.each([
+    { failedTasks: 6, empty: true },
+    { failedTasks: 0, empty: false },
+  ])(
+    'an instance holding only a retry is empty (failed tasks $failedTasks): $empty',
+    ({ failedTasks, empty }) => {
+      // Random world 991266: the last idle host held a retry at the decision that drained the others; its
+      // unneeded time started again, and it stayed 10 minutes more.
+      const s = cluster(failedTasks, true);
+      const a = analyzeCapacity(s);
+      const ci = a.instances.find((i) => i.ec2InstanceId === 'i-00000000000000002')!;
+      expect(isEmpty(instanceTasks(s, a, ci))).toBe(empty);
+    },
+  );
 
   it("leaves a healthy service's pending task's room taken", () => {
     const s = cluster(0, true);
