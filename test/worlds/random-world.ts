@@ -1115,8 +1115,8 @@ export const runWorld = async (
       });
     }
     // Someone else's state (docs/coexistence.md): a person drains an instance; an agent disconnects.
-    const activeMember = (k: number) => {
-      const live = [...sim.asg.groups.values()]
+    const activeMembers = () =>
+      [...sim.asg.groups.values()]
         .flatMap((g) => [...g.instances.values()])
         .filter(
           (i) =>
@@ -1124,6 +1124,8 @@ export const runWorld = async (
             i.containerInstance?.status === 'ACTIVE' &&
             i.containerInstance.agentConnected,
         );
+    const activeMember = (k: number) => {
+      const live = activeMembers();
       return live[(seed + k) % Math.max(1, live.length)];
     };
     let foreignDrained: SimAsgInstance | undefined;
@@ -1156,14 +1158,7 @@ export const runWorld = async (
     const dereg = world.deregister;
     if (dereg) {
       sim.at(dereg.at, async () => {
-        const live = [...sim.asg.groups.values()]
-          .flatMap((g) => [...g.instances.values()])
-          .filter(
-            (i) =>
-              i.lifecycleState === 'InService' &&
-              i.containerInstance?.status === 'ACTIVE' &&
-              i.containerInstance.agentConnected,
-          );
+        const live = activeMembers();
         const onlyDaemons = (i: SimAsgInstance) =>
           [...i.containerInstance!.tasks].every(
             (t) => t.lastStatus === 'STOPPED' || t.service?.schedulingStrategy === 'DAEMON',

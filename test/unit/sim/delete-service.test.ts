@@ -4,7 +4,8 @@
  * still returns it (INACTIVE once its tasks are STOPPING or STOPPED), and no task of it starts again.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSim, type Sim } from '../../../sim/index.js';
+import type { Sim } from '../../../sim/index.js';
+import { twoHosts } from './two-hosts.js';
 
 let sim: Sim | undefined;
 afterEach(() => {
@@ -17,26 +18,11 @@ const live = (s: Sim, name: string) =>
     (t) => t.group === `service:${name}` && t.lastStatus !== 'STOPPED',
   );
 
-const world = async () => {
-  const s = createSim({ seed: 5 });
-  s.createCluster('c');
-  s.registerTaskDefinition({ family: 'web', containers: [{ cpu: 256, memoryReservation: 512 }] });
-  s.registerTaskDefinition({ family: 'api', containers: [{ cpu: 256, memoryReservation: 512 }] });
-  s.createAutoScalingGroup({
-    name: 'g',
-    cluster: 'c',
-    min: 2,
-    max: 2,
-    desired: 2,
-    instanceTypes: ['m5.large'],
-  });
-  s.createService({ cluster: 'c', name: 'web', taskDefinition: 'web', desiredCount: 3 });
-  s.createService({ cluster: 'c', name: 'api', taskDefinition: 'api', desiredCount: 2 });
-  s.install();
-  s.start();
-  await s.runFor(120);
-  return s;
-};
+const world = () =>
+  twoHosts(5, [
+    { name: 'web', desiredCount: 3 },
+    { name: 'api', desiredCount: 2 },
+  ]);
 
 describe('sim: DeleteService', () => {
   it('refuses a service above desired count 0 without force, and changes nothing', async () => {

@@ -5,7 +5,8 @@
  * Scaling group, InService, as before (deregistering does not terminate it).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSim, type Sim } from '../../../sim/index.js';
+import type { Sim } from '../../../sim/index.js';
+import { twoHosts } from './two-hosts.js';
 
 let sim: Sim | undefined;
 afterEach(() => {
@@ -13,30 +14,8 @@ afterEach(() => {
   sim = undefined;
 });
 
-const setup = async (desiredCount: number) => {
-  const s = createSim({ seed: 11 });
-  s.createCluster('c');
-  s.registerTaskDefinition({ family: 'web', containers: [{ cpu: 256, memoryReservation: 512 }] });
-  s.createAutoScalingGroup({
-    name: 'g',
-    cluster: 'c',
-    min: 2,
-    max: 2,
-    desired: 2,
-    instanceTypes: ['m5.large'],
-  });
-  s.createService({
-    cluster: 'c',
-    name: 'web',
-    taskDefinition: 'web',
-    desiredCount,
-    placementStrategy: [{ type: 'spread', field: 'instanceId' }],
-  });
-  s.install();
-  s.start();
-  await s.runFor(120);
-  return s;
-};
+const setup = (desiredCount: number) =>
+  twoHosts(11, [{ name: 'web', desiredCount, placementStrategy: [{ type: 'spread', field: 'instanceId' }] }]);
 
 const instances = (s: Sim) => [...s.asg.groups.get('g')!.instances.values()];
 const liveOn = (s: Sim, arn: string) =>

@@ -3,7 +3,8 @@
  * service scales in (ECS Developer Guide, task scale-in protection); once it expires, the task may go.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSim, type Sim } from '../../../sim/index.js';
+import type { Sim } from '../../../sim/index.js';
+import { twoHosts } from './two-hosts.js';
 
 let sim: Sim | undefined;
 afterEach(() => {
@@ -18,21 +19,7 @@ const webTasks = (s: Sim) =>
 
 describe('sim: service scale-in and task scale-in protection', () => {
   it('keeps protected tasks through a scale-in, stops them after the protection expires', async () => {
-    sim = createSim({ seed: 3 });
-    sim.createCluster('c');
-    sim.registerTaskDefinition({ family: 'web', containers: [{ cpu: 256, memoryReservation: 512 }] });
-    sim.createAutoScalingGroup({
-      name: 'g',
-      cluster: 'c',
-      min: 2,
-      max: 2,
-      desired: 2,
-      instanceTypes: ['m5.large'],
-    });
-    sim.createService({ cluster: 'c', name: 'web', taskDefinition: 'web', desiredCount: 4 });
-    sim.install();
-    sim.start();
-    await sim.runFor(120);
+    sim = await twoHosts(3, [{ name: 'web', desiredCount: 4 }]);
     expect(webTasks(sim)).toHaveLength(4);
     const kept = webTasks(sim).slice(0, 2);
     await sim.call('ecs', 'UpdateTaskProtection', {
