@@ -138,7 +138,8 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * other's registration, a task "never placeable"), 993675 (the judge: a forgotten deregistered member is
  * booting again for 10 minutes after each scale-out of its group), 993393 (the judge: a group retyped to
  * a type EC2 lacks for good launches nothing), 991266 (a crash loop's retry kept the last idle host from
- * being empty when the others were drained).
+ * being empty when the others were drained), 999767 (a deregistered member of a prioritized group's first
+ * type, short for good, taken for its latest launch: the group grew to MaxSize with its fallback).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -159,7 +160,7 @@ const SEEDS = [
   ...[808124],
   ...[930161, 930586, 945168, 945980, 973442, 975591],
   ...[985021, 985161, 978662, 985681, 986991, 987217, 992213, 992400],
-  ...[993529, 993675, 993393, 991266],
+  ...[993529, 993675, 993393, 991266, 999767],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

@@ -337,7 +337,8 @@ const candidates = (
 
 /**
  * The type a group launched last: of its member that registered last within the last 15 minutes (a
- * member still booting counts as the latest; of several, the first in `list`'s order), or undefined.
+ * member still launching — Pending — counts as the latest; of several, the first in `list`'s order), or
+ * undefined.
  * A prioritized group launches its first override while EC2 has capacity for it, else the next; on-demand
  * `lowest-price` the cheapest per unit, else the next cheapest (docs/fleets.md, "A group that cannot
  * launch"). So when the type launched last is not the one the rule names first, EC2 is out of those
@@ -358,12 +359,10 @@ const launchedLast = (
   let at = Date.parse(snapshot.capturedAt) - 9e5;
   let k = -2;
   for (const m of group.Instances) {
-    // A member not registered yet, launched (Pending, InService), is the latest of all.
-    const t = reg.has(m.InstanceId)
-      ? reg.get(m.InstanceId)!
-      : /^(P|In)/.test(m.LifecycleState)
-        ? Infinity
-        : NaN;
+    // A member not registered yet, launched (Pending), is the latest of all. Not one InService: it may be
+    // a member whose container instance someone deregistered long ago — taken for the latest launch, a
+    // prioritized group short of its first type was planned on it and grown to MaxSize (world 999767).
+    const t = reg.has(m.InstanceId) ? reg.get(m.InstanceId)! : /^P/.test(m.LifecycleState) ? Infinity : NaN;
     const j = list.findIndex((c) => c.type === m.InstanceType);
     if (t > at || (t === at && j < k)) [at, k] = [t, j];
   }

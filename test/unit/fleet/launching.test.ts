@@ -65,16 +65,25 @@ describe('what a prioritized group launches now', () => {
     expect(arrivingTypes(later, groupOf(later))).toEqual(['c5.2xlarge']);
   });
 
-  it('a member still booting is the latest; of two booting, the first in order wins', () => {
+  it('a member still launching (Pending) is the latest; of two, the first in order wins', () => {
     const booting = { ...fallback, unregistered: true, state: 'Pending' };
     const s = world([...c5, booting]);
     expect(arrivingTypes(s, groupOf(s))).toEqual(['m5.large']);
     const both = world([
       ...c5,
       booting,
-      { id: 'i-0000000000000c52', type: 'c5.2xlarge', unregistered: true, state: 'InService' },
+      { id: 'i-0000000000000c52', type: 'c5.2xlarge', unregistered: true, state: 'Pending' },
     ]);
     expect(arrivingTypes(both, groupOf(both))).toEqual(['c5.2xlarge']);
+    // An unregistered member InService tells nothing: it may be one whose container instance someone
+    // deregistered long ago (random world 999767: taken for the latest launch, the group short of its
+    // first type was planned on that type and grown to MaxSize with its fallback).
+    const deregistered = world([
+      ...c5,
+      booting,
+      { id: 'i-0000000000000c52', type: 'c5.2xlarge', unregistered: true, state: 'InService' },
+    ]);
+    expect(arrivingTypes(deregistered, groupOf(deregistered))).toEqual(['m5.large']);
     // A member on its way out tells nothing about launches.
     const leaving = world([...c5, { ...booting, state: 'Terminating:Wait' }]);
     expect(arrivingTypes(leaving, groupOf(leaving))).toEqual(['c5.2xlarge']);
