@@ -167,7 +167,7 @@ export const clusterFleets = (
       snapshot,
       group,
       (type, registered) => placement.daemonsOn(type, registered, undefined, group.AutoScalingGroupName),
-      registeredByType(snapshot, analysis, group),
+      registeredByType(analysis, group),
       policy,
       fallback,
     );

@@ -214,23 +214,22 @@ const priceProtected = (types: string[], req: Requirements, group: AutoScalingGr
 };
 
 /**
- * Registered capacity per instance type, learned from registered instances (smallest per dimension): of
- * `group` only, when given — groups of one type may register different memory (`ECS_RESERVED_MEMORY` in
- * their user data), and another group's smaller registration made a type look unable to run a task its own
- * instances would hold (random world 993529).
+ * Registered capacity per instance type, learned from `group`'s registered instances (smallest per
+ * dimension) — of that group only: groups of one type may register different memory (`ECS_RESERVED_MEMORY`
+ * in their user data), and another group's smaller registration made a type look unable to run a task its
+ * own instances would hold (random world 993529).
  */
 export const registeredByType = (
-  snapshot: ClusterSnapshot,
   analysis: CapacityAnalysis,
-  group?: AutoScalingGroup,
+  group: AutoScalingGroup,
 ): Map<string, Resources> => {
   const typeOf = new Map<string, string>();
-  for (const g of group ? [group] : snapshot.autoScalingGroups)
-    for (const i of g.Instances) if (i.InstanceType) typeOf.set(i.InstanceId, i.InstanceType);
+  for (const i of group.Instances) if (i.InstanceType) typeOf.set(i.InstanceId, i.InstanceType);
   const out = new Map<string, Resources>();
   for (const ci of analysis.instances) {
-    if (group && !typeOf.has(ci.ec2InstanceId!)) continue;
-    const type = ci.instanceType ?? (ci.ec2InstanceId ? typeOf.get(ci.ec2InstanceId) : undefined);
+    const member = typeOf.get(ci.ec2InstanceId!);
+    if (!member) continue;
+    const type = ci.instanceType ?? member;
     if (!type || (ci.registered.CPU <= 0 && ci.registered.MEMORY <= 0)) continue;
     const prev = out.get(type);
     out.set(type, prev ? minResources(prev, ci.registered) : ci.registered);

@@ -235,7 +235,8 @@ export const templateNode = (
   const zones = of?.AvailabilityZones;
   const own = capacity.filter((ci) => members.has(ci.ec2InstanceId!));
   const sameType = typed(capacity);
-  const source = typed(own) ?? own[0] ?? sameType ?? capacity[0];
+  const ownType = typed(own);
+  const source = ownType ?? own[0] ?? sameType ?? capacity[0];
   // No instance of the group registered: another group's custom attributes are not this one's; its user
   // data's are, when read (`agent`).
   const foreign = own.length === 0 && agent;
@@ -259,7 +260,7 @@ export const templateNode = (
     instanceType,
     availabilityZone: undefined,
     // The group's own instance of the type (another group's may register less: ECS_RESERVED_MEMORY).
-    free: subtractResources(typed(own) ? registeredOf(typed(own)!) : registered, daemons.resources),
+    free: subtractResources(ownType ? registeredOf(ownType) : registered, daemons.resources),
     tcpPortsUsed: new Set([
       ...(source ? portSetRegistered(source, 'PORTS') : DEFAULT_AGENT_PORTS),
       ...daemons.tcpPorts,
