@@ -17,6 +17,8 @@
  *   instance proceeds once every one is completed or timed out (EC2 Auto Scaling user guide, "Amazon EC2
  *   Auto Scaling lifecycle hooks"). A hook with `completeAfterSeconds` stands for another controller (a
  *   log-flush script) that completes its own action that long after it starts.
+ * - A launch lifecycle hook (`autoscaling:EC2_INSTANCE_LAUNCHING`, one per group): new instances wait in
+ *   Pending:Wait until it is completed or times out (sim/asg/asg-world.ts `launchWait`).
  * - `SetInstanceHealth` Unhealthy: the group replaces the instance (terminate, then launch).
  * - A disconnected ECS agent: `sim.disconnectAgent(ec2Id)` — no placements, its tasks keep running.
  */
@@ -269,14 +271,26 @@ export const coexistAsgApi = (world: AsgWorld, ctx: SimContext): CommandTable =>
     }),
     PutLifecycleHook: command<PutLifecycleHookCommandInput>((i) => {
       const g = group(i.AutoScalingGroupName);
-      if (i.LifecycleTransition !== 'autoscaling:EC2_INSTANCE_TERMINATING') {
-        throw invalidAsg('The simulator models terminate lifecycle hooks only.');
-      }
       const spec: LifecycleHookSpec = {
         name: i.LifecycleHookName ?? '',
         heartbeatTimeout: i.HeartbeatTimeout ?? 3600,
         defaultResult: (i.DefaultResult as 'CONTINUE' | 'ABANDON' | undefined) ?? 'ABANDON',
       };
+      if (!(spec.heartbeatTimeout! >= 30 && spec.heartbeatTimeout! <= 7200)) {
+        throw invalidAsg('HeartbeatTimeout must be between 30 and 7200 seconds.');
+      }
+      if (i.LifecycleTransition === 'autoscaling:EC2_INSTANCE_LAUNCHING') {
+        // One launch hook is modelled; nobody completes its actions (their timeout's DefaultResult applies).
+        if (g.launchHook && g.launchHook.name !== spec.name) {
+          throw invalidAsg('The simulator models one launch lifecycle hook per group.');
+        }
+        if (g.warmPool) throw invalidAsg('The simulator does not model a launch hook with a warm pool.');
+        g.launchHook = spec;
+        return {};
+      }
+      if (i.LifecycleTransition !== 'autoscaling:EC2_INSTANCE_TERMINATING') {
+        throw invalidAsg(`Invalid LifecycleTransition: ${String(i.LifecycleTransition)}.`);
+      }
       g.hooks = [...g.hooks.filter((h) => h.name !== spec.name), spec];
       return {};
     }),

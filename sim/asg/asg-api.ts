@@ -91,6 +91,20 @@ export const asgApi = (world: AsgWorld, ctx: SimContext): CommandTable => {
     return inst;
   };
 
+  /** The instance whose launch action (Pending:Wait) the call names, if any. */
+  const launchAction = (i: {
+    AutoScalingGroupName?: string;
+    LifecycleHookName?: string;
+    InstanceId?: string;
+    LifecycleActionToken?: string;
+  }): SimAsgInstance | undefined =>
+    world.launchActionOf(
+      group(i.AutoScalingGroupName),
+      i.LifecycleHookName,
+      i.InstanceId,
+      i.LifecycleActionToken,
+    );
+
   return {
     ...coexistAsgApi(world, ctx),
     DescribeAutoScalingGroups: command<DescribeAutoScalingGroupsCommandInput>((i) => {
@@ -320,26 +334,36 @@ export const asgApi = (world: AsgWorld, ctx: SimContext): CommandTable => {
           `LifecycleActionResult must be CONTINUE or ABANDON; got ${String(i.LifecycleActionResult)}.`,
         );
       }
+      const launching = launchAction(i);
+      if (launching) {
+        world.completeLaunch(launching, i.LifecycleActionResult);
+        return {};
+      }
       if (world.completeExtra(i.InstanceId, i.LifecycleHookName, i.LifecycleActionToken)) return {};
       world.complete(activeAction(i));
       return {};
     }),
 
     RecordLifecycleActionHeartbeat: command<RecordLifecycleActionHeartbeatCommandInput>((i) => {
-      world.heartbeat(activeAction(i));
+      const launching = launchAction(i);
+      if (launching) world.launchHeartbeat(launching);
+      else world.heartbeat(activeAction(i));
       return {};
     }),
 
     DescribeLifecycleHooks: command<DescribeLifecycleHooksCommandInput>((i) => {
       const g = group(i.AutoScalingGroupName);
-      const hooks = g.hooks.filter(
+      const hooks = [...(g.launchHook ? [g.launchHook] : []), ...g.hooks].filter(
         (h) => !i.LifecycleHookNames?.length || i.LifecycleHookNames.includes(h.name),
       );
       return {
         LifecycleHooks: hooks.map((h) => ({
           LifecycleHookName: h.name,
           AutoScalingGroupName: g.name,
-          LifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING',
+          LifecycleTransition:
+            h === g.launchHook
+              ? 'autoscaling:EC2_INSTANCE_LAUNCHING'
+              : 'autoscaling:EC2_INSTANCE_TERMINATING',
           NotificationMetadata: h.notificationMetadata,
           HeartbeatTimeout: h.heartbeatTimeout ?? 3600,
           GlobalTimeout: Math.min(172800, 100 * (h.heartbeatTimeout ?? 3600)),

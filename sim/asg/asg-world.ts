@@ -16,6 +16,7 @@ import { ON_DEMAND_USD_PER_HOUR } from '../replay/prices.js';
 import { activityDetail, spotInstanceArn, terminateLifecycleDetail } from './asg-events.js';
 import { REFRESH_STEP_SECONDS, refreshStep, toReplace } from './instance-refresh.js';
 import type {
+  LaunchHookSpec,
   LifecycleAction,
   LifecycleHookSpec,
   SimAsg,
@@ -176,6 +177,8 @@ export interface AsgSpec {
   newInstancesProtectedFromScaleIn?: boolean;
   tags?: Record<string, string>;
   terminationHook?: LifecycleHookSpec;
+  /** A launch lifecycle hook and what its owner does (model.ts {@link LaunchHookSpec}). */
+  launchHook?: LaunchHookSpec;
   /**
    * MixedInstancesPolicy: overrides in priority order with optional WeightedCapacity (all or none);
    * `prioritized` (default) launches the first override, `lowest-price` the lowest price per unit (a seeded
@@ -271,6 +274,9 @@ export class AsgWorld {
       hooks: spec.terminationHook
         ? [{ heartbeatTimeout: 3600, defaultResult: 'ABANDON', ...spec.terminationHook }]
         : [],
+      ...(spec.launchHook
+        ? { launchHook: { heartbeatTimeout: 3600, defaultResult: 'ABANDON', ...spec.launchHook } }
+        : {}),
       createdAt: this.ctx.clock.nowMs,
       instances: new Map(),
       refreshes: [],
@@ -316,6 +322,14 @@ export class AsgWorld {
     };
     // CreateAutoScalingGroup refuses attribute-based selection that no instance type meets (the
     // simulator knows the types of its table only: a real type outside it is refused here too).
+    // A warm start runs the launch hook twice (ecs-facts §4.3): not modelled, so not allowed together.
+    if (group.launchHook && group.warmPool) {
+      throw new Error(`sim: createGroup '${spec.name}': a launch hook with a warm pool is not modelled.`);
+    }
+    const hb = group.launchHook?.heartbeatTimeout ?? 3600;
+    if (!(hb >= 30 && hb <= 7200)) {
+      throw new Error(`sim: createGroup '${spec.name}': HeartbeatTimeout must be 30–7200 s, got ${hb}.`);
+    }
     if (group.mixed && group.mixed.overrides.length === 0) {
       throw new Error(
         `sim: createGroup '${spec.name}': no instance type of the simulator's table meets its overrides (ValidationError).`,
@@ -656,24 +670,135 @@ export class AsgWorld {
     }
     clock.after(group.bootSeconds + rng.between(0, group.jitterSeconds), 'asg:boot', () => {
       if (inst.lifecycleState !== 'Pending') return;
-      this.inService(inst);
-      const old = inst.replaces;
-      if (old && old.lifecycleState === 'InService') {
-        this.beginTerminate(
-          old,
-          inst.replaceCause ??
-            'an instance was taken out of service in response to an EC2 instance rebalance recommendation.',
-        );
-      }
-      const activity = rng.uuid();
-      this.ctx.emit('aws.autoscaling', 'EC2 Instance Launch Successful', [group.arn, this.ec2Arn(inst)], () =>
-        activityDetail(inst, 'launch', activity, inst.launchedAt, clock.nowMs),
-      );
-      clock.after(group.registerSeconds + rng.between(0, group.jitterSeconds), 'ecs:register', () =>
-        this.register(inst),
-      );
+      if (group.launchHook) this.launchWait(inst, group.launchHook);
+      else this.launched(inst);
     });
     return weight;
+  }
+
+  /**
+   * A launch hook holds the booted instance in Pending:Wait (running: EC2 has started it) until its action
+   * is completed or times out (EC2 Auto Scaling user guide, "How lifecycle hooks work"); the event names
+   * Origin EC2, Destination AutoScalingGroup (a cold launch; ecs-facts §4.3). Unless the agent waits for
+   * the hook, it registers during the wait: ECS knows nothing of Auto Scaling states.
+   */
+  private launchWait(inst: SimAsgInstance, hook: LaunchHookSpec): void {
+    const { clock, rng } = this.ctx;
+    inst.lifecycleState = 'Pending:Wait';
+    inst.ec2State = 'running';
+    const hb = (hook.heartbeatTimeout ?? 3600) * 1000;
+    const a: LifecycleAction = {
+      hookName: hook.name,
+      token: rng.uuid(),
+      startedAt: clock.nowMs,
+      heartbeatDeadline: clock.nowMs + hb,
+      globalDeadline: clock.nowMs + Math.min(48 * 3600 * 1000, 100 * hb),
+    };
+    inst.launchAction = a;
+    this.armLaunchTimeout(inst);
+    this.ctx.emit('aws.autoscaling', 'EC2 Instance-launch Lifecycle Action', [inst.group.arn], () => ({
+      LifecycleActionToken: a.token,
+      AutoScalingGroupName: inst.group.name,
+      LifecycleHookName: hook.name,
+      EC2InstanceId: inst.id,
+      LifecycleTransition: 'autoscaling:EC2_INSTANCE_LAUNCHING',
+      ...(hook.notificationMetadata !== undefined ? { NotificationMetadata: hook.notificationMetadata } : {}),
+      Origin: 'EC2',
+      Destination: 'AutoScalingGroup',
+    }));
+    if (hook.completeAfterSeconds !== undefined) {
+      clock.after(hook.completeAfterSeconds, 'asg:launch-hook-owner', () => {
+        if (inst.launchAction === a) this.endLaunchWait(inst, hook.result ?? 'CONTINUE');
+      });
+    }
+    if (!hook.agentAfterHook) {
+      clock.after(inst.group.registerSeconds + rng.between(0, inst.group.jitterSeconds), 'ecs:register', () =>
+        this.register(inst),
+      );
+    }
+  }
+
+  private armLaunchTimeout(inst: SimAsgInstance): void {
+    const a = inst.launchAction!;
+    a.timer?.cancel();
+    a.timer = this.ctx.clock.at(
+      Math.min(a.heartbeatDeadline, a.globalDeadline),
+      'asg:launch-hook-timeout',
+      () => {
+        if (inst.launchAction === a)
+          this.endLaunchWait(inst, inst.group.launchHook?.defaultResult ?? 'ABANDON');
+      },
+    );
+  }
+
+  /**
+   * The launch action ends: CONTINUE puts the instance in service (Pending:Proceed → InService); ABANDON
+   * terminates it ("Amazon EC2 Auto Scaling can terminate the instance") and the group launches another to
+   * meet desired. Whether terminate hooks run for an abandoned launch AWS does not say: here they do not
+   * (the instance was never in service).
+   */
+  private endLaunchWait(inst: SimAsgInstance, result: 'CONTINUE' | 'ABANDON'): void {
+    inst.launchAction?.timer?.cancel();
+    inst.launchAction = undefined;
+    if (result === 'CONTINUE') {
+      inst.lifecycleState = 'Pending:Proceed';
+      this.launched(inst);
+      return;
+    }
+    inst.terminationCause = `At ${new Date(this.ctx.clock.nowMs).toISOString()} an instance was taken out of service because its launch lifecycle action was abandoned.`;
+    inst.terminatingSince = this.ctx.clock.nowMs;
+    inst.launchAbandoned = true;
+    this.proceed(inst);
+    this.requestReconcile(inst.group);
+  }
+
+  /** The instance of the launch action a CompleteLifecycleAction / heartbeat names, if one waits. */
+  launchActionOf(
+    group: SimAsg,
+    hookName: string | undefined,
+    instanceId: string | undefined,
+    token: string | undefined,
+  ): SimAsgInstance | undefined {
+    for (const inst of group.instances.values()) {
+      const a = inst.launchAction;
+      if (!a || a.hookName !== hookName) continue;
+      if (token ? a.token === token : inst.id === instanceId) return inst;
+    }
+    return undefined;
+  }
+
+  /** CompleteLifecycleAction of a launch action. */
+  completeLaunch(inst: SimAsgInstance, result: 'CONTINUE' | 'ABANDON'): void {
+    this.endLaunchWait(inst, result);
+  }
+
+  /** RecordLifecycleActionHeartbeat of a launch action: restarts the heartbeat, capped by the global timeout. */
+  launchHeartbeat(inst: SimAsgInstance): void {
+    const a = inst.launchAction!;
+    a.heartbeatDeadline = this.ctx.clock.nowMs + (inst.group.launchHook?.heartbeatTimeout ?? 3600) * 1000;
+    this.armLaunchTimeout(inst);
+  }
+
+  /** The instance is in service: the ASG's launch activity ends and the agent starts (if it has not). */
+  private launched(inst: SimAsgInstance): void {
+    const { clock, rng } = this.ctx;
+    const group = inst.group;
+    this.inService(inst);
+    const old = inst.replaces;
+    if (old && old.lifecycleState === 'InService') {
+      this.beginTerminate(
+        old,
+        inst.replaceCause ??
+          'an instance was taken out of service in response to an EC2 instance rebalance recommendation.',
+      );
+    }
+    const activity = rng.uuid();
+    this.ctx.emit('aws.autoscaling', 'EC2 Instance Launch Successful', [group.arn, this.ec2Arn(inst)], () =>
+      activityDetail(inst, 'launch', activity, inst.launchedAt, clock.nowMs),
+    );
+    clock.after(group.registerSeconds + rng.between(0, group.jitterSeconds), 'ecs:register', () =>
+      this.register(inst),
+    );
   }
 
   private inService(inst: SimAsgInstance): void {
@@ -706,6 +831,8 @@ export class AsgWorld {
    */
   beginTerminate(inst: SimAsgInstance, cause: string, toWarmPool = false): void {
     if (inst.lifecycleState.startsWith('Terminat') || inst.lifecycleState.startsWith('Warmed')) return;
+    inst.launchAction?.timer?.cancel();
+    inst.launchAction = undefined;
     inst.toWarmPool = toWarmPool;
     const { clock, rng } = this.ctx;
     inst.terminationCause = `At ${new Date(clock.nowMs).toISOString()} ${cause}`;
@@ -847,7 +974,8 @@ export class AsgWorld {
     inst.lifecycleState = 'Terminating:Proceed';
     if (inst.ec2State !== 'terminated') {
       inst.ec2State = 'shutting-down';
-      this.checkNoTasks(inst, 'scale-in');
+      // An abandoned launch's tasks (its agent registered during the wait) die with it: Auto Scaling's doing.
+      if (!inst.launchAbandoned) this.checkNoTasks(inst, 'scale-in');
     }
     const start = clock.nowMs;
     clock.after(this.ctx.settings.ec2TerminateSeconds, 'ec2:terminated', () => {

@@ -25,7 +25,9 @@ export const REFRESH_STEP_SECONDS = 15;
 export const PROTECTED_WAIT_SECONDS = 3600;
 
 const members = (g: SimAsg): SimAsgInstance[] =>
-  [...g.instances.values()].filter((i) => i.lifecycleState === 'Pending' || i.lifecycleState === 'InService');
+  [...g.instances.values()].filter(
+    (i) => i.lifecycleState.startsWith('Pending') || i.lifecycleState === 'InService',
+  );
 
 /** Instances the refresh still has to replace. */
 export const toReplace = (g: SimAsg): SimAsgInstance[] =>

@@ -3,9 +3,11 @@ import type { ScheduledEvent } from '../core/scheduler.js';
 import type { SimContainerInstance } from '../ecs/model.js';
 import type { InstanceTypeSpec } from '../ecs/resources.js';
 
-/** Auto Scaling lifecycle states the simulator uses (no launch hooks). */
+/** Auto Scaling lifecycle states the simulator uses. */
 export type AsgLifecycleState =
   | 'Pending'
+  | 'Pending:Wait'
+  | 'Pending:Proceed'
   | 'InService'
   | 'Standby'
   | 'Warmed:Pending'
@@ -24,7 +26,22 @@ export interface LifecycleHookSpec {
   notificationMetadata?: string;
 }
 
-/** An in-progress lifecycle action (Terminating:Wait). Times in epoch ms. */
+/**
+ * A launch lifecycle hook (`autoscaling:EC2_INSTANCE_LAUNCHING`): a new instance waits in Pending:Wait
+ * after its startup sequence until the action is completed or times out (EC2 Auto Scaling user guide,
+ * "How lifecycle hooks work"). What the hook's owner does is part of the spec: `completeAfterSeconds` — a
+ * bootstrap script (or a function) completes the action with `result` (default CONTINUE) that long after
+ * the wait began; undefined: nobody completes it and the timeout's DefaultResult applies. `agentAfterHook`:
+ * the ECS agent starts only once the instance proceeds (the script completes the action as its last step
+ * and the agent starts after user data); otherwise the agent registers during the wait, as it does at boot.
+ */
+export interface LaunchHookSpec extends LifecycleHookSpec {
+  completeAfterSeconds?: number;
+  result?: 'CONTINUE' | 'ABANDON';
+  agentAfterHook?: boolean;
+}
+
+/** An in-progress lifecycle action (Pending:Wait, Terminating:Wait). Times in epoch ms. */
 export interface LifecycleAction {
   hookName: string;
   token: string;
@@ -64,6 +81,10 @@ export interface SimAsgInstance {
   willRegister: boolean;
   containerInstance?: SimContainerInstance;
   action?: LifecycleAction;
+  /** The launch hook's action while the instance is in Pending:Wait. */
+  launchAction?: LifecycleAction;
+  /** Its launch action ended ABANDON: Auto Scaling terminates it. */
+  launchAbandoned?: boolean;
   terminatedAt?: number;
   /** Why it is being terminated (activity Cause). */
   terminationCause?: string;
@@ -95,6 +116,8 @@ export interface SimAsg {
   agentReservedMemory?: number;
   tags: Map<string, { value: string; propagateAtLaunch: boolean }>;
   hooks: LifecycleHookSpec[];
+  /** The launch lifecycle hook (PutLifecycleHook `autoscaling:EC2_INSTANCE_LAUNCHING`), if any. */
+  launchHook?: LaunchHookSpec;
   createdAt: number;
   instances: Map<string, SimAsgInstance>;
   /** MixedInstancesPolicy (ASG user guide "Auto Scaling groups with multiple instance types"). */

@@ -11,8 +11,9 @@
 import type { Rng } from '../core/random.js';
 import type { SimAsg, SimAsgInstance } from './model.js';
 
+/** Pending (with Pending:Wait and Pending:Proceed of a launch hook) and InService count toward desired. */
 export const counted = (i: SimAsgInstance): boolean =>
-  i.lifecycleState === 'Pending' || i.lifecycleState === 'InService';
+  i.lifecycleState.startsWith('Pending') || i.lifecycleState === 'InService';
 
 /** Chooses up to `n` instances to terminate for a scale-in (fewer if protection leaves fewer). */
 export const chooseVictims = (group: SimAsg, n: number, nowMs: number, rng: Rng): SimAsgInstance[] => {
@@ -45,6 +46,6 @@ export const launchAzs = (group: SimAsg): string[] => {
   return [...group.azs].sort((a, b) => (perAz.get(a) ?? 0) - (perAz.get(b) ?? 0));
 };
 
-/** Instances that count toward desired capacity (Pending, InService). */
+/** Instances that count toward desired capacity (Pending*, InService). */
 export const countedInstances = (group: SimAsg): SimAsgInstance[] =>
   [...group.instances.values()].filter(counted);

@@ -100,7 +100,7 @@ export class Timeline {
       a.max += g.max;
       firstType ??= g.instanceTypes[0];
       for (const i of g.instances.values()) {
-        if (i.lifecycleState === 'Pending') a.pending++;
+        if (i.lifecycleState.startsWith('Pending')) a.pending++;
         else if (i.lifecycleState === 'InService') a.inService++;
         else if (i.lifecycleState === 'Terminating:Wait') a.terminatingWait++;
         else a.terminating++;
