@@ -707,8 +707,12 @@ export class AsgWorld {
       Destination: 'AutoScalingGroup',
     }));
     if (hook.completeAfterSeconds !== undefined) {
+      const result =
+        hook.abandonShare !== undefined && rng.chance(hook.abandonShare)
+          ? 'ABANDON'
+          : (hook.result ?? 'CONTINUE');
       clock.after(hook.completeAfterSeconds, 'asg:launch-hook-owner', () => {
-        if (inst.launchAction === a) this.endLaunchWait(inst, hook.result ?? 'CONTINUE');
+        if (inst.launchAction === a) this.endLaunchWait(inst, result);
       });
     }
     if (!hook.agentAfterHook) {

@@ -38,6 +38,8 @@ export interface LifecycleHookSpec {
 export interface LaunchHookSpec extends LifecycleHookSpec {
   completeAfterSeconds?: number;
   result?: 'CONTINUE' | 'ABANDON';
+  /** Share (0–1) of launches whose bootstrap fails: the owner completes them ABANDON instead. */
+  abandonShare?: number;
   agentAfterHook?: boolean;
 }
 

@@ -21,7 +21,8 @@
  * groups, as AWS leaves it unless the operator suspends it; from seed 966001, a group's launch template
  * moved to the next size up of its family without an instance refresh; from seed 985001, a container
  * instance someone deregistered (idle and then terminated in its group, or busy and forgotten); from seed
- * 992001, `ECS_RESERVED_MEMORY` in groups' user data (instances register less memory) — run for
+ * 992001, `ECS_RESERVED_MEMORY` in groups' user data (instances register less memory); from seed 1030001,
+ * a launch lifecycle hook on some groups (a bootstrap completing it, slow or failing, or nobody) — run for
  * 80 simulated minutes under the project's cluster scaler and drainer: demand steps up at 2 minutes and
  * down at 40.
  *
@@ -618,6 +619,44 @@ export const drawWorld = (seed: number): World => {
   // From seed 961001, drawn last: AZRebalance active (AWS's default) on three groups in four; the others'
   // operators suspended it, as docs/cluster-scaler.md advises.
   if (seed > 961000) for (const g of groups) g.azRebalance = r() < 0.75;
+  // From seed 1030001, drawn last: a launch lifecycle hook on some groups (not a warm pool's: not modelled):
+  // a bootstrap script that completes it within minutes, a slow one (10–13 minutes: past the scaler's boot
+  // timeout, short enough for a second launch to land before liveness is judged at 38 min), one
+  // nobody completes (its timeout's DefaultResult CONTINUE puts the instance in service), or a bootstrap
+  // that fails for a share of launches (ABANDON: the group terminates the instance and launches another).
+  // The agent registers during the wait unless it starts after the script (always so for a failing one).
+  if (seed > 1030000) {
+    for (const g of groups) {
+      if (g.warmPool || r() >= 0.35) continue;
+      const kind = pick(['bootstrap', 'slow', 'orphan', 'failing'] as const);
+      const agentAfterHook = kind === 'failing' || r() < 0.5;
+      const name = 'bootstrap';
+      g.launchHook =
+        kind === 'orphan'
+          ? { name, heartbeatTimeout: 120 + Math.floor(r() * 360), defaultResult: 'CONTINUE', agentAfterHook }
+          : kind === 'slow'
+            ? {
+                name,
+                heartbeatTimeout: 1800,
+                completeAfterSeconds: 600 + Math.floor(r() * 180),
+                agentAfterHook,
+              }
+            : kind === 'failing'
+              ? {
+                  name,
+                  heartbeatTimeout: 600,
+                  completeAfterSeconds: 60 + Math.floor(r() * 240),
+                  abandonShare: 0.2 + 0.3 * r(),
+                  agentAfterHook,
+                }
+              : {
+                  name,
+                  heartbeatTimeout: 600,
+                  completeAfterSeconds: 30 + Math.floor(r() * 300),
+                  agentAfterHook,
+                };
+    }
+  }
   return {
     seed,
     groups,

@@ -96,10 +96,12 @@ export const groupState = (
   for (const i of analysis.instances) if (i.ec2InstanceId) byEc2.set(i.ec2InstanceId, i);
   const registered = new Map<string, InstanceView>();
   const unregistered: string[] = [];
-  const pendingRegistered: string[] = [];
+  // Members still Pending (Pending:Wait while a launch hook holds them: EC2 Auto Scaling has not finished
+  // the launch, however long; random world 1030051) or registered early (a warm-pool instance): booting.
+  const pending: string[] = [];
   for (const m of members) {
     const ci = byEc2.get(m.InstanceId);
-    if (ci && m.LifecycleState !== 'InService') pendingRegistered.push(m.InstanceId);
+    if (m.LifecycleState !== 'InService') pending.push(m.InstanceId);
     else if (ci) registered.set(m.InstanceId, ci);
     else unregistered.push(m.InstanceId);
   }
@@ -107,8 +109,8 @@ export const groupState = (
   // An instance has no launch time in DescribeAutoScalingGroups. The scaler's own last scale-out dates
   // its launches; the ASG's own (a replacement after a Spot reclaim or a failed health check, capacity
   // rebalancing, a refresh) are dated by the `unregistered` record: when more members are unregistered
-  // than it counted, the new ones arrived since the last look. Unregistered members are booting until the
-  // boot timeout after that date, stuck afterwards. (A new arrival dates the older ones too: the record
+  // than it counted, the new ones arrived since the last look. Unregistered members in service are booting
+  // until the boot timeout after that date, stuck afterwards. (A new arrival dates the older ones too: the record
   // keeps one date, so a member that never registers is stuck one boot timeout after the last arrival.)
   const window = sinceLastScaleOutSeconds <= policy.bootTimeoutSeconds;
   const count = unregistered.length;
@@ -120,9 +122,8 @@ export const groupState = (
   const stillBooting =
     window ||
     (unregisteredNow !== undefined && nowMs - unregisteredNow.ms <= 1000 * policy.bootTimeoutSeconds);
-  // A registered member still Pending (a warm-pool instance whose agent joined early) is booting, not
-  // capacity: it becomes capacity when it is InService.
-  const booting = [...(stillBooting ? unregistered : []), ...pendingRegistered];
+  // A member still Pending is booting, not capacity (registered or not): it becomes capacity when InService.
+  const booting = [...(stillBooting ? unregistered : []), ...pending];
   const stuck = stillBooting ? [] : unregistered;
   const memberUnits = fleet ? unitsOf(fleet, members) : members.length;
   const missing = Math.max(0, group.DesiredCapacity - memberUnits);

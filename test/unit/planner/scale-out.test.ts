@@ -319,6 +319,35 @@ describe('planCluster — scale-out guards', () => {
     expect(two.reasons.join('\n')).toMatch(/halted: 2 of 2 instance\(s\)/);
   });
 
+  it('a member a launch hook holds (Pending:Wait) is still launching past the boot timeout: no halt, no backoff', () => {
+    // Random world 1030051: a launch hook's bootstrap script held the new instance 21 minutes in
+    // Pending:Wait (EC2 Auto Scaling's own state: the launch is not over); past the boot timeout the scaler
+    // took it for a launch that never registered and halted the group ("check the launch template").
+    const snap = (state: string) => {
+      const s = snapshotOf({
+        instances: [],
+        services: [{ name: 'api', cpu: 2048, mem: 4096, desired: 2, running: 0 }],
+        group: {
+          desired: 2,
+          unregistered: ['i-00000000000000098', 'i-00000000000000099'],
+          tags: { 'ecs-autoscaler:last-scale-out': ago(1500), ...unregisteredFor(2, 1500) },
+        },
+      });
+      for (const i of s.autoScalingGroups[0]!.Instances) i.LifecycleState = state;
+      return s;
+    };
+    for (const state of ['Pending:Wait', 'Pending:Proceed', 'Pending']) {
+      const held = planOf(snap(state));
+      expect(held.reasons.join('\n')).not.toMatch(/halted|backoff|never registered/);
+      expect(held.action).toBe('hold');
+      expect(held.reasons.join('\n')).toMatch(/2 instance\(s\) in flight/);
+    }
+    // The same members in service and unregistered 25 minutes after their launch: the template is suspect.
+    const inService = planOf(snap('InService'));
+    expect(inService.action).toBe('hold');
+    expect(inService.reasons.join('\n')).toMatch(/halted: 2 of 2 instance\(s\)/);
+  });
+
   it("reactivates the scaler's own draining instance before buying a new one", () => {
     const plan = planOf(
       snapshotOf({
