@@ -761,6 +761,23 @@ const providerGrown = (world: World): boolean =>
  * only on m6g, a GPU only on g4dn, `memberOf` on its type family (an attribute-based group launches x86
  * types without GPUs), a pool only on the group that registers it, a type with room for one beside the daemon.
  */
+/**
+ * How long a launch hook holds a new instance of the groups that run `s` (the longest of them): the
+ * bootstrap's time, or the timeout nobody cuts short; twice that for a bootstrap that fails at times (its
+ * group launches again). 0 without a hook.
+ */
+const hookHoldOf = (world: World, s: WorldService): number =>
+  Math.max(
+    0,
+    ...world.groups
+      .filter((g) => g.launchHook && groupRuns(g, s, world))
+      .map((g) => {
+        const h = g.launchHook!;
+        const once = h.completeAfterSeconds ?? h.heartbeatTimeout ?? 3600;
+        return h.abandonShare ? 2 * once : once;
+      }),
+  );
+
 const groupRuns = (
   g: FleetGroup,
   s: WorldService,
@@ -1530,9 +1547,12 @@ export const runWorld = async (
           `service scaling: ${scaledService.name} runs ${run} of its desired ${desired} at 38 min; the simulator places ${max} with every group at MaxSize (${describeGroups(sim)})`,
         );
       }
+      // A launch hook's hold keeps each step's task waiting, and the CPU of those running high, past the
+      // steps the alarm allows in 36 min (world 1030329: a GPU service one task per host, 13 minutes per host).
       if (
         phase === 'mid' &&
         !lost &&
+        hookHoldOf(world, scaledService) === 0 &&
         cpu > 70 &&
         desired < max &&
         placeable.get(scaledService.name) === max
@@ -1755,11 +1775,17 @@ export const runWorld = async (
       groupsOf(s)
         .filter((g) => groupRuns(g, currentOf(s), world))
         .every((g) => countsUnits(g) && atMax(g));
+    // A launch hook holds every new instance of its group in Pending:Wait (from seed 1030001): a launch
+    // lands that much later, so a need that arose late lands past 38 min (world 1030288: someone's drain
+    // and a disconnected agent at 26 min, bought at once, the bootstrap 11 minutes on each host).
     const lateDisplaced = (s: WorldService) => {
       const tries = world.groups.filter(
         (g) => launchesNothing(world, g) && groupRuns(g, currentOf(s), world),
       ).length;
-      return tries > 0 && disturbedAt > 2280 - 300 * tries - 480;
+      const hold = hookHoldOf(world, currentOf(s));
+      return (
+        (tries > 0 && disturbedAt > 2280 - 300 * tries - 480) || (hold > 0 && disturbedAt > 2280 - hold - 480)
+      );
     };
     scaledJudge('mid');
     for (const s of world.services) {
@@ -1815,8 +1841,12 @@ export const runWorld = async (
         world.services[world.protect.service] === deployedService &&
         protectedUntil !== undefined &&
         protectedUntil > 2280 - 1080;
+      // A launch hook's hold on each launch the update needs (world 1030128: update at 19 min, c5.xlarge
+      // hosts held 12 minutes by their bootstrap): judged only when the update has 18 minutes besides.
+      const hookLate = deployment.at + 1080 + hookHoldOf(world, revision) > 2280;
       const judged =
         !heldByOthers &&
+        !hookLate &&
         !bgAtMax &&
         !heldByProtection &&
         !starvedOf(deployedService) &&
