@@ -118,11 +118,16 @@ export const refreshReplaces = (snapshot: ClusterSnapshot, group: AutoScalingGro
   }).map((i) => i.InstanceId);
 };
 
-/** EC2 ids of the managed groups' instances that are not InService (Standby, Pending, warm pool, …). */
-export const outOfServiceIds = (groups: readonly AutoScalingGroup[]): Set<string> =>
+/**
+ * EC2 ids of the managed groups' instances that are not InService (Standby, warm pool, …; Pending too
+ * unless `pendingIn`: ECS places tasks on a launching member whose agent joined, group-state.ts).
+ */
+export const outOfServiceIds = (groups: readonly AutoScalingGroup[], pendingIn = false): Set<string> =>
   new Set(
     groups.flatMap((g) =>
-      g.Instances.filter((i) => i.LifecycleState !== 'InService').map((i) => i.InstanceId),
+      g.Instances.filter(
+        (i) => i.LifecycleState !== 'InService' && !(pendingIn && i.LifecycleState.startsWith('Pending')),
+      ).map((i) => i.InstanceId),
     ),
   );
 
@@ -301,7 +306,10 @@ export const assessClusterScaleOut = (
   analysis: CapacityAnalysis,
   fgs: readonly FleetGroup[],
 ): FleetScaleOutAssessment => {
-  const out = outOfServiceIds(fgs.map((f) => f.group));
+  const out = outOfServiceIds(
+    fgs.map((f) => f.group),
+    true,
+  );
   // Instances back from a warm pool: capacity once their agent is back (the plan sets them ACTIVE in the
   // same decision), in flight while it reconnects (they are InService, just started: they are coming).
   const back = fgs.flatMap(warmPoolReturns);

@@ -97,12 +97,15 @@ export const groupState = (
   const registered = new Map<string, InstanceView>();
   const unregistered: string[] = [];
   // Members still Pending (Pending:Wait while a launch hook holds them: EC2 Auto Scaling has not finished
-  // the launch, however long; random world 1030051) or registered early (a warm-pool instance): booting.
+  // the launch, however long; random world 1030051) are booting; one whose agent is connected already is
+  // the room ECS fills (the scale-out counts it as it is: random world 1031421), neither booting nor a
+  // scale-in candidate. (A warm-pool instance starting has its agent back once InService.)
   const pending: string[] = [];
   for (const m of members) {
     const ci = byEc2.get(m.InstanceId);
-    if (m.LifecycleState !== 'InService') pending.push(m.InstanceId);
-    else if (ci) registered.set(m.InstanceId, ci);
+    if (m.LifecycleState !== 'InService') {
+      if (!ci?.agentConnected) pending.push(m.InstanceId);
+    } else if (ci) registered.set(m.InstanceId, ci);
     else unregistered.push(m.InstanceId);
   }
   const sinceLastScaleOutSeconds = since(nowMs, state.lastScaleOutMs);
@@ -122,7 +125,7 @@ export const groupState = (
   const stillBooting =
     window ||
     (unregisteredNow !== undefined && nowMs - unregisteredNow.ms <= 1000 * policy.bootTimeoutSeconds);
-  // A member still Pending is booting, not capacity (registered or not): it becomes capacity when InService.
+  // A member still Pending is booting, not a scale-in candidate: it becomes one when InService.
   const booting = [...(stillBooting ? unregistered : []), ...pending];
   const stuck = stillBooting ? [] : unregistered;
   const memberUnits = fleet ? unitsOf(fleet, members) : members.length;

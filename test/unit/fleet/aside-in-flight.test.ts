@@ -50,17 +50,32 @@ describe("a group the scaler stands aside from, and the other groups' scale-in",
     expect(groupPlan(plan, 'cp').reasons.join('\n')).toMatch(/standing aside/);
   });
 
-  it('a member it is launching (Pending, registered) still holds them', () => {
+  it('a member it is launching (Pending, not registered yet) still holds them', () => {
     const plan = planFleet(
       cluster([
         { id: 'i-0000000000000c01', type: 'm5.large' },
-        { id: 'i-0000000000000c02', type: 'm5.large', state: 'Pending' },
+        { id: 'i-0000000000000c02', type: 'm5.large', state: 'Pending', unregistered: true },
       ]),
       { scaleInUnneededSeconds: 0 },
     );
     const own = groupPlan(plan, 'own');
     expect(own.reasons.join('\n')).toMatch(/no scale-in while cp has 1 instance\(s\) in flight/);
     expect(own.drain).toEqual([]);
+  });
+
+  it('a launching member whose agent joined (Pending:Wait, registered) is room ECS uses, not in flight', () => {
+    // A launch hook holds it in Pending:Wait while ECS already places tasks there (group-state.ts; random
+    // world 1031421): it arrived, so it holds no scale-in.
+    const plan = planFleet(
+      cluster([
+        { id: 'i-0000000000000c01', type: 'm5.large' },
+        { id: 'i-0000000000000c02', type: 'm5.large', state: 'Pending:Wait' },
+      ]),
+      { scaleInUnneededSeconds: 0 },
+    );
+    const own = groupPlan(plan, 'own');
+    expect(own.reasons.join('\n')).not.toMatch(/in flight/);
+    expect(own.drain.map((d) => d.ec2InstanceId)).toEqual(['i-0000000000000o99']);
   });
 
   it('a member not registered with ECS does not hold them: the scaler dates no member of a group it writes nothing to', () => {

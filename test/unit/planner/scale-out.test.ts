@@ -348,6 +348,22 @@ describe('planCluster — scale-out guards', () => {
     expect(inService.reasons.join('\n')).toMatch(/halted: 2 of 2 instance\(s\)/);
   });
 
+  it('a member in Pending:Wait whose agent registered is the room ECS already fills, not an empty new instance', () => {
+    // Random world 1031421: a launch hook held new m6g.large 11 minutes in Pending:Wait while their agents
+    // registered at boot and ECS filled them; counted as empty instances in flight, they held the waiting
+    // tasks of a rolling update, bought for one host per decision for 20 minutes.
+    const spec = unplacedApi({ desired: 4, tags: { 'ecs-autoscaler:last-scale-out': ago(300) } });
+    spec.instances = fleet(4, FULL);
+    const snap = snapshotOf(spec);
+    const members = snap.autoScalingGroups[0]!.Instances;
+    for (const m of members.slice(2)) m.LifecycleState = 'Pending:Wait';
+    const plan = planOf(snap);
+    expect(plan.action).toBe('scale-out');
+    // 3 api tasks wait (2048 / 4096 each): every member is full, so they need new instances of their own.
+    expect(plan.desiredCapacity).toEqual({ current: 4, proposed: 6 });
+    expect(plan.reasons.join('\n')).not.toMatch(/in flight/);
+  });
+
   it("reactivates the scaler's own draining instance before buying a new one", () => {
     const plan = planOf(
       snapshotOf({
