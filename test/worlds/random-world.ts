@@ -1536,10 +1536,21 @@ export const runWorld = async (
         zoneAtMax(scaledService) ||
         lateDisplaced(scaledService) ||
         distinctAtMax(scaledService);
+      // A step taken late waits a launch hook's hold for its hosts (world 1032321: s1's step at 31 min on
+      // c5.2xlarge its bootstrap holds 11 minutes).
+      const hold = hookHoldOf(world, scaledService);
+      const lastStep = Math.max(
+        -Infinity,
+        ...sim.timeline.actions
+          .filter((a) => a.fn === 'service-scaler' && a.command === 'UpdateService' && a.t <= 2280)
+          .map((a) => a.t),
+      );
+      const hookLate = hold > 0 && lastStep > 2280 - hold - 480;
       if (
         phase === 'mid' &&
         !heldByOthers &&
         !lost &&
+        !hookLate &&
         placeable.get(scaledService.name) === max &&
         run < desired
       ) {
@@ -1783,8 +1794,19 @@ export const runWorld = async (
         (g) => launchesNothing(world, g) && groupRuns(g, currentOf(s), world),
       ).length;
       const hold = hookHoldOf(world, currentOf(s));
+      // Or a failing bootstrap abandoned a launch of such a group late (world 1030814: three launches in a
+      // row into us-east-1c, where s1 is bound, abandoned, the fourth in service at 40 min).
+      const cutoff = sim.clock.startMs + (2280 - hold - 480) * 1000;
+      const abandonedLate = sim.asg.terminated.some(
+        (i) =>
+          i.launchAbandoned === true &&
+          (i.terminatingSince ?? 0) > cutoff &&
+          groupRuns(world.groups.find((g) => g.name === i.group.name)!, currentOf(s), world),
+      );
       return (
-        (tries > 0 && disturbedAt > 2280 - 300 * tries - 480) || (hold > 0 && disturbedAt > 2280 - hold - 480)
+        (tries > 0 && disturbedAt > 2280 - 300 * tries - 480) ||
+        (hold > 0 && disturbedAt > 2280 - hold - 480) ||
+        (hold > 0 && abandonedLate)
       );
     };
     scaledJudge('mid');
@@ -1841,9 +1863,11 @@ export const runWorld = async (
         world.services[world.protect.service] === deployedService &&
         protectedUntil !== undefined &&
         protectedUntil > 2280 - 1080;
-      // A launch hook's hold on each launch the update needs (world 1030128: update at 19 min, c5.xlarge
-      // hosts held 12 minutes by their bootstrap): judged only when the update has 18 minutes besides.
-      const hookLate = deployment.at + 1080 + hookHoldOf(world, revision) > 2280;
+      // A launch hook's hold on each launch the update needs, two rounds of them (world 1030128: update at
+      // 19 min, c5.xlarge hosts held 12 minutes by their bootstrap; world 1031248: 50 / 100, half the tasks
+      // per round, each round's t3.medium held 5 minutes by a hook nobody completes): judged only when the
+      // update has 18 minutes besides.
+      const hookLate = deployment.at + 1080 + 2 * hookHoldOf(world, revision) > 2280;
       const judged =
         !heldByOthers &&
         !hookLate &&
@@ -1977,18 +2001,19 @@ export const runWorld = async (
     const stuckRefresh =
       refresh !== undefined && dep !== undefined && (placeable.rolledOut === false || frozen);
     // A refresh whose replacements a launch hook holds (from seed 1030001) takes a batch per hold: one that
-    // cannot end by 80 min is not judged, nor the scale-in of its group while it runs (world 1031205: five
-    // m5.xlarge one at a time from 18 min, 11.5 minutes of bootstrap each).
+    // cannot end by 55 min is not judged, nor the scale-in of its group, which waits for it (world 1031205:
+    // five m5.xlarge one at a time from 18 min, 11.5 minutes of bootstrap each; world 1031300: seven
+    // m6g.large, a hook nobody completes timing out after 7 minutes on each, done at 80 min).
     const slowRefresh = (() => {
       if (!refresh || !refreshed) return false;
       const h = world.groups[refreshed.group]!.launchHook;
-      if (!h || refresh.status !== 'InProgress') return false;
+      if (!h) return false;
       const batch = Math.max(
         1,
         refresh.total - Math.ceil((refresh.total * refresh.minHealthyPercentage) / 100),
       );
       const hold = h.completeAfterSeconds ?? h.heartbeatTimeout ?? 3600;
-      return refreshed.at + Math.ceil(refresh.total / batch) * (hold + 300) > 4800;
+      return refreshed.at + Math.ceil(refresh.total / batch) * (hold + 300) > 3300;
     })();
     const stuckRollout = (data: Record<string, unknown> | undefined): boolean => {
       if (dep === undefined || !(placeable.rolledOut === false || frozen)) return false;
