@@ -1789,6 +1789,11 @@ export const runWorld = async (
     // A launch hook holds every new instance of its group in Pending:Wait (from seed 1030001): a launch
     // lands that much later, so a need that arose late lands past 38 min (world 1030288: someone's drain
     // and a disconnected agent at 26 min, bought at once, the bootstrap 11 minutes on each host).
+    // When an operator's suspended Launch process resumed (−Infinity: none).
+    const launchBackAt =
+      world.suspend && (!world.suspend.processes || world.suspend.processes.includes('Launch'))
+        ? world.suspend.at + world.suspend.seconds
+        : -Infinity;
     const lateDisplaced = (s: WorldService) => {
       const tries = world.groups.filter(
         (g) => launchesNothing(world, g) && groupRuns(g, currentOf(s), world),
@@ -1805,7 +1810,7 @@ export const runWorld = async (
       );
       return (
         (tries > 0 && disturbedAt > 2280 - 300 * tries - 480) ||
-        (hold > 0 && disturbedAt > 2280 - hold - 480) ||
+        (hold > 0 && Math.max(disturbedAt, launchBackAt) > 2280 - hold - 480) ||
         (hold > 0 && abandonedLate)
       );
     };
@@ -1867,7 +1872,11 @@ export const runWorld = async (
       // 19 min, c5.xlarge hosts held 12 minutes by their bootstrap; world 1031248: 50 / 100, half the tasks
       // per round, each round's t3.medium held 5 minutes by a hook nobody completes): judged only when the
       // update has 18 minutes besides.
-      const hookLate = deployment.at + 1080 + 2 * hookHoldOf(world, revision) > 2280;
+      // From when the groups can launch: an operator's suspended Launch process holds every round (world
+      // 1033422: Launch suspended until 26 min, a blue/green update of a service on t3.medium its bootstrap
+      // holds 3.5 minutes each).
+      const hold = hookHoldOf(world, revision);
+      const hookLate = hold > 0 && Math.max(deployment.at, launchBackAt) + 1080 + 2 * hold > 2280;
       const judged =
         !heldByOthers &&
         !hookLate &&
@@ -2001,7 +2010,7 @@ export const runWorld = async (
     const stuckRefresh =
       refresh !== undefined && dep !== undefined && (placeable.rolledOut === false || frozen);
     // A refresh whose replacements a launch hook holds (from seed 1030001) takes a batch per hold: one that
-    // cannot end by 55 min is not judged, nor the scale-in of its group, which waits for it (world 1031205:
+    // cannot end by 55 min is not judged, nor the groups' scale-in, which waits for it (world 1031205:
     // five m5.xlarge one at a time from 18 min, 11.5 minutes of bootstrap each; world 1031300: seven
     // m6g.large, a hook nobody completes timing out after 7 minutes on each, done at 80 min).
     const slowRefresh = (() => {
@@ -2084,7 +2093,10 @@ export const runWorld = async (
     }
     for (const g of sim.asg.groups.values()) {
       if (g.name === providerGroup || stuckRefresh || waitsOn.has(g.name)) continue;
-      if ((refreshStarved || slowRefresh) && g.name === refreshedGroup?.name) continue;
+      if (refreshStarved && g.name === refreshedGroup?.name) continue;
+      // Its replacements are in flight one after another for the whole refresh, and no group scales in
+      // while any has instances in flight (world 1033115: g1's idle m5.large while g0's refresh ran).
+      if (slowRefresh) continue;
       const live = [...g.instances.values()].filter((i) => i.lifecycleState === 'InService');
       const units = unitsOf(live);
       // An operator's deregistered instance is the operator's to terminate (docs/coexistence.md).
