@@ -1902,6 +1902,21 @@ export const runWorld = async (
     await sim.runFor(2520);
     await inspect?.(sim, 'end');
     scaledJudge('end');
+    // The scaler halts a group on launches that never register (a broken launch template) and on unhealthy
+    // members; no world draws either for two members at once, so a halt is a finding — unless someone
+    // deregistered a container instance (that member is stuck for good). World 1030051: a launch hook's
+    // bootstrap held two new instances in Pending:Wait past the boot timeout, and the scaler halted the
+    // group ("check the launch template"). Read from its decision events (recorded in these runs).
+    if (!world.deregister) {
+      const halt = sim.timeline.actions.find(
+        (a) =>
+          a.fn === 'cluster-scaler' &&
+          a.command === 'PutEvents' &&
+          JSON.stringify(a.input).includes('halted: '),
+      );
+      if (halt)
+        problems.push(`halt: the scaler halted a group at ${halt.t} s; no launch of this world is broken`);
+    }
     // A scaled service's demand last changed at its last scale-in, which may come late (one task per 5
     // minutes): the cluster gets 20 minutes after it (the unneeded time is 10) before it is judged — after
     // the last one, including those made while it waits (world 28946: a service stepping down from 12
