@@ -139,7 +139,13 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * booting again for 10 minutes after each scale-out of its group), 993393 (the judge: a group retyped to
  * a type EC2 lacks for good launches nothing), 991266 (a crash loop's retry kept the last idle host from
  * being empty when the others were drained), 999767 (a deregistered member of a prioritized group's first
- * type, short for good, taken for its latest launch: the group grew to MaxSize with its fallback).
+ * type, short for good, taken for its latest launch: the group grew to MaxSize with its fallback); from seed
+ * 1030001, a launch lifecycle hook — 1030004 and 1030288 (a bootstrap holding new instances in Pending:Wait
+ * past the boot timeout: the scaler took them for launches that never register and halted the group),
+ * 1031421 (a launching member whose agent had joined counted as an empty instance in flight: a rolling
+ * update's tasks waited while the scaler bought one host per decision), and the judge's allowances for a
+ * hook's hold: 1030814 (launches abandoned late), 1031300 and 1033115 (a refresh one hold per batch, and
+ * every group's scale-in waiting for it), 1033422 (an update's rounds after an operator's suspended Launch).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -161,6 +167,7 @@ const SEEDS = [
   ...[930161, 930586, 945168, 945980, 973442, 975591],
   ...[985021, 985161, 978662, 985681, 986991, 987217, 992213, 992400],
   ...[993529, 993675, 993393, 991266, 999767],
+  ...[1030004, 1030288, 1031421, 1030814, 1031300, 1033115, 1033422],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

@@ -1868,7 +1868,7 @@ export const runWorld = async (
         world.services[world.protect.service] === deployedService &&
         protectedUntil !== undefined &&
         protectedUntil > 2280 - 1080;
-      // A launch hook's hold on each launch the update needs, two rounds of them (world 1030128: update at
+      // A launch hook's hold on each launch the update needs, up to two rounds of them (world 1030128: update at
       // 19 min, c5.xlarge hosts held 12 minutes by their bootstrap; world 1031248: 50 / 100, half the tasks
       // per round, each round's t3.medium held 5 minutes by a hook nobody completes): judged only when the
       // update has 18 minutes besides.
@@ -1876,7 +1876,9 @@ export const runWorld = async (
       // 1033422: Launch suspended until 26 min, a blue/green update of a service on t3.medium its bootstrap
       // holds 3.5 minutes each).
       const hold = hookHoldOf(world, revision);
-      const hookLate = hold > 0 && Math.max(deployment.at, launchBackAt) + 1080 + 2 * hold > 2280;
+      // One round when the configuration lets every new task start at once (maximumPercent 200).
+      const rounds = deployment.maximumPercent >= 200 ? 1 : 2;
+      const hookLate = hold > 0 && Math.max(deployment.at, launchBackAt) + 1080 + rounds * hold > 2280;
       const judged =
         !heldByOthers &&
         !hookLate &&
