@@ -32,7 +32,9 @@
  * - **convergence** (at 80 min, 40 min after demand last changed, no headroom): no instance runs only
  *   daemon tasks whose removal would keep its group at MinSize;
  * - no scaler invocation fails, no write is rejected, no instance leaves with tasks, no lifecycle action
- *   times out, an instance refresh succeeds; a still-disconnected agent's instance is not judged idle.
+ *   times out, an instance refresh succeeds; a still-disconnected agent's instance is not judged idle;
+ * - the scaler never halts a group (no world breaks a launch template), unless someone deregistered a
+ *   container instance; a launch hook's hold lengthens what the judge allows a launch.
  *
  * Found by it (wave 2, fifth stop): daemon room counted against scale-in, a weighted overshoot's
  * rejected decrement, drains undone by an unplaceable largest task or by the daemon room of an emptied
