@@ -686,14 +686,7 @@ export class AsgWorld {
     const { clock, rng } = this.ctx;
     inst.lifecycleState = 'Pending:Wait';
     inst.ec2State = 'running';
-    const hb = (hook.heartbeatTimeout ?? 3600) * 1000;
-    const a: LifecycleAction = {
-      hookName: hook.name,
-      token: rng.uuid(),
-      startedAt: clock.nowMs,
-      heartbeatDeadline: clock.nowMs + hb,
-      globalDeadline: clock.nowMs + Math.min(48 * 3600 * 1000, 100 * hb),
-    };
+    const a = this.newAction(hook);
     inst.launchAction = a;
     this.armLaunchTimeout(inst);
     this.ctx.emit('aws.autoscaling', 'EC2 Instance-launch Lifecycle Action', [inst.group.arn], () => ({
@@ -720,6 +713,19 @@ export class AsgWorld {
         this.register(inst),
       );
     }
+  }
+
+  /** A lifecycle action of `hook` starting now: the heartbeat timeout, within min(48 h, 100 × heartbeat). */
+  private newAction(hook: LifecycleHookSpec): LifecycleAction {
+    const now = this.ctx.clock.nowMs;
+    const hb = (hook.heartbeatTimeout ?? 3600) * 1000;
+    return {
+      hookName: hook.name,
+      token: this.ctx.rng.uuid(),
+      startedAt: now,
+      heartbeatDeadline: now + hb,
+      globalDeadline: now + Math.min(48 * 3600 * 1000, 100 * hb),
+    };
   }
 
   private armLaunchTimeout(inst: SimAsgInstance): void {
@@ -838,7 +844,7 @@ export class AsgWorld {
     inst.launchAction?.timer?.cancel();
     inst.launchAction = undefined;
     inst.toWarmPool = toWarmPool;
-    const { clock, rng } = this.ctx;
+    const { clock } = this.ctx;
     inst.terminationCause = `At ${new Date(clock.nowMs).toISOString()} ${cause}`;
     inst.terminatingSince = clock.nowMs;
     const hook = inst.group.hooks[0];
@@ -847,15 +853,7 @@ export class AsgWorld {
       return;
     }
     inst.lifecycleState = toWarmPool ? 'Warmed:Pending:Wait' : 'Terminating:Wait';
-    const hb = (hook.heartbeatTimeout ?? 3600) * 1000;
-    const now = clock.nowMs;
-    inst.action = {
-      hookName: hook.name,
-      token: rng.uuid(),
-      startedAt: now,
-      heartbeatDeadline: now + hb,
-      globalDeadline: now + Math.min(48 * 3600 * 1000, 100 * hb),
-    };
+    inst.action = this.newAction(hook);
     this.armTimeout(inst);
     const { token } = inst.action;
     this.ctx.emit('aws.autoscaling', 'EC2 Instance-terminate Lifecycle Action', [inst.group.arn], () =>
@@ -873,15 +871,8 @@ export class AsgWorld {
     inst: SimAsgInstance,
     hook: LifecycleHookSpec & { completeAfterSeconds?: number },
   ): void {
-    const { clock, rng } = this.ctx;
-    const hb = (hook.heartbeatTimeout ?? 3600) * 1000;
-    const a: LifecycleAction = {
-      hookName: hook.name,
-      token: rng.uuid(),
-      startedAt: clock.nowMs,
-      heartbeatDeadline: clock.nowMs + hb,
-      globalDeadline: clock.nowMs + Math.min(48 * 3600 * 1000, 100 * hb),
-    };
+    const { clock } = this.ctx;
+    const a = this.newAction(hook);
     this.extraActions.set(inst, [...(this.extraActions.get(inst) ?? []), a]);
     a.timer = clock.at(a.heartbeatDeadline, 'asg:hook-timeout', () => this.finishExtra(inst, a));
     if (hook.completeAfterSeconds !== undefined) {
