@@ -1791,11 +1791,15 @@ export const runWorld = async (
     // A launch hook holds every new instance of its group in Pending:Wait (from seed 1030001): a launch
     // lands that much later, so a need that arose late lands past 38 min (world 1030288: someone's drain
     // and a disconnected agent at 26 min, bought at once, the bootstrap 11 minutes on each host).
-    // When an operator's suspended Launch process resumed (−Infinity: none).
-    const launchBackAt =
+    // When launches could land again: an operator's suspended Launch process resumed, or EC2's shortage of
+    // a group's types ended (−Infinity: neither). World 1038401: m5.large short for 24.5 minutes, then a
+    // bootstrap of 11.7 minutes on each.
+    const launchBackAt = Math.max(
       world.suspend && (!world.suspend.processes || world.suspend.processes.includes('Launch'))
         ? world.suspend.at + world.suspend.seconds
-        : -Infinity;
+        : -Infinity,
+      world.shortage?.seconds ?? -Infinity,
+    );
     const lateDisplaced = (s: WorldService) => {
       const tries = world.groups.filter(
         (g) => launchesNothing(world, g) && groupRuns(g, currentOf(s), world),
