@@ -164,7 +164,7 @@ export const detectConflicts = (snapshot: ClusterSnapshot, group: AutoScalingGro
       add(
         ConflictKinds.scheduledBounds,
         false,
-        `group ${name} has scheduled action ${a.ScheduledActionName} that changes MinSize/MaxSize only: the scaler keeps to the bounds it sets`,
+        `group ${name} has scheduled action ${a.ScheduledActionName} that sets only MinSize/MaxSize: the scaler keeps to them`,
       );
     }
   }
@@ -178,7 +178,7 @@ export const detectConflicts = (snapshot: ClusterSnapshot, group: AutoScalingGro
       ConflictKinds.otherTerminateHook,
       false,
       own
-        ? `group ${name} has terminate hook ${h} besides the drainer's ${own}: the drainer completes only ${own}; ${h} is left to its owner`
+        ? `group ${name} has terminate hook ${h} besides the drainer's ${own}: left to its owner`
         : `group ${name} has terminate hook ${h} and the drainer's own hook is not known: tag the group ${DRAIN_HOOK_TAG}=<hook name>; meanwhile the drainer completes none`,
     );
   }

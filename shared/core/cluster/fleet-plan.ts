@@ -37,7 +37,7 @@ import {
   growthCap,
   growthUnits,
 } from './fleet-scale-out.js';
-import { type GroupState, groupState, haltReason, scaleOutHoldReason } from './group-state.js';
+import { type GroupState, groupState, haltReason, isMember, scaleOutHoldReason } from './group-state.js';
 import { instanceTypeFacts } from './instance-types.js';
 import { clusterPlacement, MODEL, runsOnNow } from './placement-context.js';
 import type { ClusterPolicy } from './policy.js';
@@ -125,9 +125,9 @@ export const refreshReplaces = (snapshot: ClusterSnapshot, group: AutoScalingGro
 export const outOfServiceIds = (groups: readonly AutoScalingGroup[], pendingIn = false): Set<string> =>
   new Set(
     groups.flatMap((g) =>
-      g.Instances.filter(
-        (i) => i.LifecycleState !== 'InService' && !(pendingIn && i.LifecycleState.startsWith('Pending')),
-      ).map((i) => i.InstanceId),
+      g.Instances.filter((i) => !(pendingIn ? isMember(i) : i.LifecycleState === 'InService')).map(
+        (i) => i.InstanceId,
+      ),
     ),
   );
 

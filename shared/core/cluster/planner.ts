@@ -381,7 +381,14 @@ const planClusterNow = (
   }
   // Headroom is cluster-wide (docs/fleets.md): scale-out, the waiting tasks and scale-in see one figure.
   const headroomTasks = clusterHeadroom(fgs);
-  const waiting = assessWaitingTasks(snapshot, moved.analysis, placement, headroomTasks, gs.inFlight);
+  const waiting = assessWaitingTasks(
+    snapshot,
+    moved.analysis,
+    placement,
+    headroomTasks,
+    gs.inFlight,
+    gs.booting.map((id) => gs.members.find((m) => m.InstanceId === id)?.AvailabilityZone),
+  );
   if (waiting.tasks.length > 0) plan.waitingTasks = waiting.tasks;
   plan.reasons.push(...waiting.reasons);
   // Issue 13: sized per group in its units, by the types each will launch; one group grows per task.

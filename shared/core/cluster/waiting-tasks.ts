@@ -304,21 +304,30 @@ export const idleLaunches = (opened: PlaceResult['newInstances']): string[] => {
 /**
  * Sizes a scale-out with the placement model: the waiting tasks that need capacity, and `headroom` copies of
  * the largest task (CPU/memory/GPU only), on the current nodes, then on `inFlight` instances (booting or not
- * launched: template nodes of the first type), then on new instances of the group's types.
+ * launched: template nodes of the first type; the first `zones.length` of them, booting members, in their
+ * AZs), then on new instances of the group's types.
  */
 export const sizeWithModel = (
   placement: ClusterPlacement,
   waiting: readonly WaitingTasks[],
   headroom: ModelHeadroom | undefined,
   inFlight: number,
+  zones: readonly (string | undefined)[] = [],
 ): ModelSizing => {
   const demands = modelDemands(placement, waiting, headroom);
   const first = placement.templates[0];
-  // No more in-flight nodes than tasks to place (each takes at most one): a desired capacity of millions
-  // above the members (API-legal) would otherwise build a node for each, and fill the heap.
+  // No more in-flight nodes than booting members and tasks to place (each takes at most one): a desired
+  // capacity of millions above the members (API-legal) would otherwise build a node for each, and fill the
+  // heap. Every booting member counts, in its AZ: the first few may be in other AZs than a task's.
   const tasks = demands.reduce((n, d) => n + d.count, 0);
   const booting = first
-    ? Array.from({ length: Math.min(inFlight, tasks) }, (_, k) => ({ ...first, id: `in-flight-${k + 1}` }))
+    ? Array.from({ length: Math.min(inFlight, zones.length + tasks) }, (_, k) => ({
+        ...first,
+        id: `in-flight-${k + 1}`,
+        // A booting member is in the AZ its group launched it in (random world 1041807: 4 tasks bound to
+        // us-east-1c, one per host, held by 10 members booting of which 3 in us-east-1c).
+        ...(zones[k] ? { zones: [zones[k]] } : {}),
+      }))
     : [];
   const r = placeTasks(demands, [...placement.nodes, ...booting], {
     templates: placement.templates,
@@ -397,6 +406,7 @@ export const assessWaitingTasks = (
   placement: ClusterPlacement,
   headroomTasks: number,
   inFlight: number,
+  zones?: readonly (string | undefined)[],
 ): WaitingAssessment => {
   // Services bound to capacity providers this scaler does not grow get no headroom from it (their room
   // is the provider's to add), whether or not their tasks wait.
@@ -446,7 +456,7 @@ export const assessWaitingTasks = (
   const modelHeadroom = hasTasks
     ? { resources: largest, count: headroomTasks, arch: headroomArch(snapshot, sizing) }
     : undefined;
-  const model = ruled ? sizeWithModel(placement, tasks, modelHeadroom, inFlight) : undefined;
+  const model = ruled ? sizeWithModel(placement, tasks, modelHeadroom, inFlight, zones) : undefined;
   const modelDeficit = model?.deficit;
   const headroomLeftOut =
     sizing.largestTask.taskDefinition === analysis.largestTask.taskDefinition &&

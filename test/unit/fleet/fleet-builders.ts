@@ -39,6 +39,8 @@ export interface FleetInstance {
   ports?: number[];
   /** Registered MiB when not the type's usual (ECS_RESERVED_MEMORY in the user data). */
   registeredMem?: number;
+  /** Availability Zone (default us-east-1a). */
+  az?: string;
 }
 
 export interface FleetGroupSpec {
@@ -113,7 +115,7 @@ export const fleetSnapshot = (
           runningTasksCount: i.running ?? 0,
           pendingTasksCount: 0,
           attributes: [
-            { name: 'ecs.availability-zone', value: 'us-east-1a' },
+            { name: 'ecs.availability-zone', value: i.az ?? 'us-east-1a' },
             { name: 'ecs.instance-type', value: i.type },
             { name: 'ecs.cpu-architecture', value: arch },
           ],
@@ -207,7 +209,7 @@ export const fleetSnapshot = (
         Instances: g.instances.map((i) => ({
           InstanceId: i.id,
           InstanceType: i.type,
-          AvailabilityZone: 'us-east-1a',
+          AvailabilityZone: i.az ?? 'us-east-1a',
           LifecycleState: i.state ?? 'InService',
           HealthStatus: 'Healthy',
           ProtectedFromScaleIn: i.protected ?? true,
