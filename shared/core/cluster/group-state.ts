@@ -203,9 +203,12 @@ export const scaleOutHoldReason = (
   }
   // A member whose container instance someone deregistered stays unregistered for good: no backoff once a
   // later launch registered (random world 985161: one scale-out per 25 minutes for the rest of the run).
+  // Nor while members are still booting (a launch hook holds the last scale-out's: their fate is unknown,
+  // and a stuck member is older; random world 1041385).
   if (
     gs.stuck.length > 0 &&
     !gs.registeredSince &&
+    !gs.booting.length &&
     gs.sinceLastScaleOutSeconds < policy.bootTimeoutSeconds + policy.scaleOutBackoffSeconds
   ) {
     return `backoff: ${gs.stuck.length} instance(s) launched by the last scale-out (${secs(gs.sinceLastScaleOutSeconds)} ago) never registered with ECS (${gs.stuck.join(', ')}); next scale-out after ${secs(policy.bootTimeoutSeconds + policy.scaleOutBackoffSeconds)}`;

@@ -364,6 +364,33 @@ describe('planCluster — scale-out guards', () => {
     expect(plan.reasons.join('\n')).not.toMatch(/in flight/);
   });
 
+  it("no backoff for a stuck member while the last scale-out's launches are still launching (a launch hook)", () => {
+    // Random world 1041385: a member whose container instance someone deregistered (stuck for good) armed
+    // the backoff for launches that never register while the last scale-out's instances were still held
+    // in Pending:Wait by a bootstrap: their fate unknown, nothing said launches fail; two tasks waited.
+    const snap = (state: string) => {
+      const s = snapshotOf({
+        instances: fleet(2, FULL),
+        services: [{ name: 'api', cpu: 2048, mem: 4096, desired: 10, running: 4 }],
+        group: {
+          desired: 4,
+          unregistered: ['i-00000000000000098', 'i-00000000000000099'],
+          tags: { 'ecs-autoscaler:last-scale-out': ago(700), ...unregisteredFor(2, 1500) },
+        },
+      });
+      // i-…98 is the forgotten member (in service, unregistered for 25 minutes); i-…99 the last launch.
+      s.autoScalingGroups[0]!.Instances.find((i) => i.InstanceId === 'i-00000000000000099')!.LifecycleState =
+        state;
+      return s;
+    };
+    const held = planOf(snap('Pending:Wait'));
+    expect(held.reasons.join('\n')).not.toMatch(/backoff/);
+    expect(held.action).toBe('scale-out');
+    // Its launch in service and still unregistered: the same backoff as before.
+    const broken = planOf(snap('InService'));
+    expect(broken.reasons.join('\n')).toMatch(/backoff: 2 instance\(s\)/);
+  });
+
   it("reactivates the scaler's own draining instance before buying a new one", () => {
     const plan = planOf(
       snapshotOf({
