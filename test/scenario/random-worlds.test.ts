@@ -146,7 +146,10 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * update's tasks waited while the scaler bought one host per decision), and the judge's allowances for a
  * hook's hold: 1030814 (launches abandoned late), 1031300 and 1033115 (a refresh one hold per batch, and
  * every group's scale-in waiting for it), 1033422 (an update's rounds after an operator's suspended Launch),
- * 1038401 (launches landing a hold after EC2's shortage of the type ended).
+ * 1038401 (launches landing a hold after EC2's shortage of the type ended), 1041807 (booting members counted
+ * in any AZ held a task bound to one), 1041385 (a forgotten deregistered member armed the backoff while the
+ * last scale-out's instances were still held by the hook), 1041629 (the judge: a failing bootstrap's
+ * refresh).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -169,6 +172,7 @@ const SEEDS = [
   ...[985021, 985161, 978662, 985681, 986991, 987217, 992213, 992400],
   ...[993529, 993675, 993393, 991266, 999767],
   ...[1030004, 1030288, 1031421, 1030814, 1031300, 1033115, 1033422, 1038401],
+  ...[1041807, 1041385, 1041629],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +
