@@ -56,6 +56,14 @@ const processNames = (names: string[] | undefined): readonly string[] => {
   return names;
 };
 
+/** What CompleteLifecycleAction and RecordLifecycleActionHeartbeat name a lifecycle action by. */
+interface ActionInput {
+  AutoScalingGroupName?: string;
+  LifecycleHookName?: string;
+  InstanceId?: string;
+  LifecycleActionToken?: string;
+}
+
 /** The Auto Scaling command table. */
 export const asgApi = (world: AsgWorld, ctx: SimContext): CommandTable => {
   const group = (name: string | undefined): SimAsg => {
@@ -63,12 +71,7 @@ export const asgApi = (world: AsgWorld, ctx: SimContext): CommandTable => {
     if (!g) throw invalid(`AutoScalingGroup name not found - AutoScalingGroup '${String(name)}' not found`);
     return g;
   };
-  const activeAction = (i: {
-    AutoScalingGroupName?: string;
-    LifecycleHookName?: string;
-    InstanceId?: string;
-    LifecycleActionToken?: string;
-  }): SimAsgInstance => {
+  const activeAction = (i: ActionInput): SimAsgInstance => {
     const g = group(i.AutoScalingGroupName);
     if (!i.InstanceId && !i.LifecycleActionToken)
       throw invalid('Either InstanceId or LifecycleActionToken must be specified.');
@@ -92,12 +95,7 @@ export const asgApi = (world: AsgWorld, ctx: SimContext): CommandTable => {
   };
 
   /** The instance whose launch action (Pending:Wait) the call names, if any. */
-  const launchAction = (i: {
-    AutoScalingGroupName?: string;
-    LifecycleHookName?: string;
-    InstanceId?: string;
-    LifecycleActionToken?: string;
-  }): SimAsgInstance | undefined =>
+  const launchAction = (i: ActionInput): SimAsgInstance | undefined =>
     world.launchActionOf(
       group(i.AutoScalingGroupName),
       i.LifecycleHookName,

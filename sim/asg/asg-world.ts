@@ -705,7 +705,7 @@ export class AsgWorld {
           ? 'ABANDON'
           : (hook.result ?? 'CONTINUE');
       clock.after(hook.completeAfterSeconds, 'asg:launch-hook-owner', () => {
-        if (inst.launchAction === a) this.endLaunchWait(inst, result);
+        if (inst.launchAction === a) this.completeLaunch(inst, result);
       });
     }
     if (!hook.agentAfterHook) {
@@ -736,7 +736,7 @@ export class AsgWorld {
       'asg:launch-hook-timeout',
       () => {
         if (inst.launchAction === a)
-          this.endLaunchWait(inst, inst.group.launchHook?.defaultResult ?? 'ABANDON');
+          this.completeLaunch(inst, inst.group.launchHook?.defaultResult ?? 'ABANDON');
       },
     );
   }
@@ -747,7 +747,7 @@ export class AsgWorld {
    * meet desired. Whether terminate hooks run for an abandoned launch AWS does not say: here they do not
    * (the instance was never in service).
    */
-  private endLaunchWait(inst: SimAsgInstance, result: 'CONTINUE' | 'ABANDON'): void {
+  completeLaunch(inst: SimAsgInstance, result: 'CONTINUE' | 'ABANDON'): void {
     inst.launchAction?.timer?.cancel();
     inst.launchAction = undefined;
     if (result === 'CONTINUE') {
@@ -775,11 +775,6 @@ export class AsgWorld {
       if (token ? a.token === token : inst.id === instanceId) return inst;
     }
     return undefined;
-  }
-
-  /** CompleteLifecycleAction of a launch action. */
-  completeLaunch(inst: SimAsgInstance, result: 'CONTINUE' | 'ABANDON'): void {
-    this.endLaunchWait(inst, result);
   }
 
   /** RecordLifecycleActionHeartbeat of a launch action: restarts the heartbeat, capped by the global timeout. */

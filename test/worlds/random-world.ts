@@ -764,21 +764,19 @@ const providerGrown = (world: World): boolean =>
  * types without GPUs), a pool only on the group that registers it, a type with room for one beside the daemon.
  */
 /**
- * How long a launch hook holds a new instance of the groups that run `s` (the longest of them): the
- * bootstrap's time, or the timeout nobody cuts short; twice that for a bootstrap that fails at times (its
- * group launches again). 0 without a hook.
+ * How long a group's launch hook holds a new instance: the bootstrap's time, or the timeout nobody cuts
+ * short; twice that for a bootstrap that fails at times (its group launches again). 0 without a hook.
  */
+const hookHold = (g: FleetGroup): number => {
+  const h = g.launchHook;
+  if (!h) return 0;
+  const once = h.completeAfterSeconds ?? h.heartbeatTimeout ?? 3600;
+  return h.abandonShare ? 2 * once : once;
+};
+
+/** The longest {@link hookHold} of the groups that run `s`. */
 const hookHoldOf = (world: World, s: WorldService): number =>
-  Math.max(
-    0,
-    ...world.groups
-      .filter((g) => g.launchHook && groupRuns(g, s, world))
-      .map((g) => {
-        const h = g.launchHook!;
-        const once = h.completeAfterSeconds ?? h.heartbeatTimeout ?? 3600;
-        return h.abandonShare ? 2 * once : once;
-      }),
-  );
+  Math.max(0, ...world.groups.filter((g) => groupRuns(g, s, world)).map(hookHold));
 
 const groupRuns = (
   g: FleetGroup,
@@ -2038,15 +2036,13 @@ export const runWorld = async (
     // m6g.large, a hook nobody completes timing out after 7 minutes on each, done at 80 min).
     const slowRefresh = (() => {
       if (!refresh || !refreshed) return false;
-      const h = world.groups[refreshed.group]!.launchHook;
-      if (!h) return false;
+      // A failing bootstrap launches again: two holds (world 1041629: 37 % abandoned, done at 70 min).
+      const hold = hookHold(world.groups[refreshed.group]!);
+      if (hold === 0) return false;
       const batch = Math.max(
         1,
         refresh.total - Math.ceil((refresh.total * refresh.minHealthyPercentage) / 100),
       );
-      // A failing bootstrap launches again (world 1041629: 37 % of launches abandoned, done at 70 min).
-      const once = h.completeAfterSeconds ?? h.heartbeatTimeout ?? 3600;
-      const hold = h.abandonShare ? 2 * once : once;
       return refreshed.at + Math.ceil(refresh.total / batch) * (hold + 300) > 3300;
     })();
     const stuckRollout = (data: Record<string, unknown> | undefined): boolean => {

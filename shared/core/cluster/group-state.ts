@@ -16,13 +16,6 @@ import type { ClusterPolicy } from './policy.js';
 export const isMember = (i: AsgInstance): boolean =>
   i.LifecycleState === 'InService' || i.LifecycleState.startsWith('Pending');
 
-/**
- * Lifecycle states that are neither capacity nor a destination for tasks, though the instance may still
- * be registered with ECS: Standby (taken out of service by an operator), warm-pool states, detaching and
- * terminating instances, and Pending ones (not yet InService: a warm-pool instance may register early).
- */
-export const isOutOfService = (i: AsgInstance): boolean => i.LifecycleState !== 'InService';
-
 /** Whether the group's `process` (`Launch`, `Terminate`) is suspended (SuspendProcesses; ecs-facts §4.6). */
 export const suspended = (g: AutoScalingGroup, process: string): boolean =>
   g.SuspendedProcesses?.some((p) => p.ProcessName === process) === true;
