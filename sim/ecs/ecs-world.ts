@@ -1,6 +1,6 @@
 /**
  * The simulated ECS control plane: clusters, task definitions, services, container instances and
- * the task lifecycle (PENDING → RUNNING → STOPPING → STOPPED). The service scheduler lives in
+ * the task lifecycle (PENDING → RUNNING → [DEACTIVATING →] STOPPING → STOPPED). The service scheduler lives in
  * `service-scheduler.ts`; the API surface in `ecs-api*.ts`.
  */
 import type { SimContext } from '../core/context.js';
@@ -13,6 +13,7 @@ import type {
   PlacementStrategy,
   SimCluster,
   SimContainerInstance,
+  SimLoadBalancer,
   SimService,
   SimTask,
   SimTaskDefinition,
@@ -63,7 +64,50 @@ export interface ServiceSpec {
    * Absent: the subnets of every AZ.
    */
   subnets?: string[];
+  /**
+   * CreateService `loadBalancers`: the target groups (ALB/NLB) its tasks register with, at most 5, each
+   * naming a container of the task definition and its port. Their deregistration delays
+   * (`setDeregistrationDelay`, default 300 s) hold a stopped task in DEACTIVATING.
+   */
+  loadBalancers?: SimLoadBalancer[];
 }
+
+/** The ELB default of `deregistration_delay.timeout_seconds` (0–3600 s). */
+export const DEFAULT_DEREGISTRATION_DELAY_SECONDS = 300;
+
+/**
+ * A service's load balancers as CreateService accepts them: at most five target groups ("you can attach
+ * up to five target groups to a service"), each an ELB target group ARN with a container of the task
+ * definition and a port. The container's port mappings are not checked (the simulator keeps host ports
+ * only).
+ */
+const checkedLoadBalancers = (
+  spec: ServiceSpec,
+  td: SimTaskDefinition | undefined,
+): SimLoadBalancer[] | undefined => {
+  const items = spec.loadBalancers;
+  if (!items?.length) return undefined;
+  const refuse = (why: string): never => {
+    throw new Error(`sim: createService '${spec.name}': ${why} (InvalidParameterException)`);
+  };
+  if (items.length > 5) refuse(`${items.length} load balancers: at most 5 target groups per service`);
+  const names = new Set(
+    ((td?.raw.containerDefinitions ?? []) as Array<{ name?: string }>).map((c) => c.name),
+  );
+  for (const lb of items) {
+    if (
+      !/^arn:aws[\w-]*:elasticloadbalancing:[\w-]+:\d{12}:targetgroup\/[\w-]{1,32}\/[0-9a-f]+$/.test(
+        lb.targetGroupArn,
+      )
+    )
+      refuse(`'${lb.targetGroupArn}' is not a target group ARN`);
+    if (!names.has(lb.containerName))
+      refuse(`the container ${lb.containerName} does not exist in the task definition`);
+    if (!Number.isInteger(lb.containerPort) || lb.containerPort < 1 || lb.containerPort > 65535)
+      refuse(`containerPort ${lb.containerPort} is not a port`);
+  }
+  return items.map((lb) => ({ ...lb }));
+};
 
 /**
  * A service's placement constraints as CreateService accepts them (ecs-facts §1.4): `distinctInstance`
@@ -112,6 +156,8 @@ export class EcsWorld {
   readonly taskDefinitions = new Map<string, SimTaskDefinition>();
   private readonly families = new Map<string, SimTaskDefinition[]>();
   private readonly reconcileScheduled = new Set<SimCluster>();
+  /** Target group ARN → `deregistration_delay.timeout_seconds` (ELB's attribute; unset: 300 s). */
+  private readonly deregistrationDelays = new Map<string, number>();
   /** Called when an ACTIVE/DRAINING instance's EC2 instance is gone (for the invariants). */
   onTaskLost?: (task: SimTask) => void;
 
@@ -171,6 +217,30 @@ export class EcsWorld {
     return rev === undefined ? revisions[revisions.length - 1] : revisions[Number(rev) - 1];
   }
 
+  /**
+   * Sets a target group's deregistration delay (ELB `deregistration_delay.timeout_seconds`, 0–3600 s,
+   * default 300): how long a service task stopped behind it stays DEACTIVATING. The simulator has no ELB
+   * API; a target group is known by its ARN only.
+   */
+  setDeregistrationDelay(targetGroupArn: string, seconds: number): void {
+    if (!Number.isInteger(seconds) || seconds < 0 || seconds > 3600)
+      throw new Error(
+        `sim: setDeregistrationDelay: ${seconds} s is outside ELB's 0–3600 s (ValidationError).`,
+      );
+    this.deregistrationDelays.set(targetGroupArn, seconds);
+  }
+
+  /** The longest deregistration delay of the service's target groups, seconds (0 without any). */
+  deregistrationDelay(s: SimService | undefined): number {
+    let out = 0;
+    for (const lb of s?.loadBalancers ?? [])
+      out = Math.max(
+        out,
+        this.deregistrationDelays.get(lb.targetGroupArn) ?? DEFAULT_DEREGISTRATION_DELAY_SECONDS,
+      );
+    return out;
+  }
+
   /** Creates a service; its tasks are placed by the scheduler (immediately RUNNING before the run starts). */
   createService(spec: ServiceSpec): SimService {
     const cluster = this.cluster(spec.cluster);
@@ -199,6 +269,7 @@ export class EcsWorld {
       throw new Error(`sim: createService: '${spec.name}': subnets are for the awsvpc network mode only.`);
     }
     const placementConstraints = checkedConstraints(spec, td?.placementConstraints.length ?? 0);
+    const loadBalancers = checkedLoadBalancers(spec, td);
     const now = this.ctx.clock.nowMs;
     const service: SimService = {
       name: spec.name,
@@ -213,6 +284,7 @@ export class EcsWorld {
       declaredPlacementStrategy: daemon ? [] : [...(spec.placementStrategy ?? [])],
       capacityProviderStrategy: daemon ? [] : serviceProviderStrategy(cluster, spec),
       placementConstraints,
+      ...(loadBalancers ? { loadBalancers } : {}),
       ...(spec.subnets?.length ? { subnets: [...spec.subnets] } : {}),
       minimumHealthyPercent: spec.minimumHealthyPercent ?? (daemon ? 0 : 100),
       maximumPercent: spec.maximumPercent ?? (daemon ? 100 : 200),
@@ -461,23 +533,46 @@ export class EcsWorld {
 
   /**
    * Stops a task: desiredStatus STOPPED at once; a PENDING task stops within a second, a RUNNING one
-   * after its containers exit (SIGTERM, then SIGKILL at stopTimeout).
+   * after its containers exit (SIGTERM, then SIGKILL at stopTimeout). A RUNNING service task behind load
+   * balancers is DEACTIVATING first, for the longest deregistration delay of its target groups (ECS
+   * deregisters it and waits for the target to drain before SIGTERM), its reservation held; not when its
+   * essential container exited by itself (nothing is left to drain).
    */
   stopTask(task: SimTask, reason: string, stopCode = 'UserInitiated'): void {
     if (task.desiredStatus === 'STOPPED') return;
-    const { clock, rng, settings } = this.ctx;
+    const { clock } = this.ctx;
     task.desiredStatus = 'STOPPED';
     task.stopCode = stopCode;
     task.stoppedReason = reason;
     task.stoppingAt = clock.nowMs;
     task.service?.tasks.delete(task);
     const wasRunning = task.lastStatus === 'RUNNING';
-    if (wasRunning) task.lastStatus = 'STOPPING';
+    const delay =
+      wasRunning && stopCode !== 'EssentialContainerExited' ? this.deregistrationDelay(task.service) : 0;
+    if (delay > 0) {
+      task.lastStatus = 'DEACTIVATING';
+      task.version++;
+      this.emitTask(task);
+      clock.after(delay, 'ecs:target-deregistered', () => {
+        if (task.lastStatus === 'DEACTIVATING') this.exitContainers(task);
+      });
+      return;
+    }
+    if (wasRunning) this.exitContainers(task);
+    else {
+      task.version++;
+      this.emitTask(task);
+      clock.after(1, 'ecs:task-stopped', () => this.finishStop(task));
+    }
+  }
+
+  /** STOPPING: the agent stops the containers, which exit within stopTimeout. */
+  private exitContainers(task: SimTask): void {
+    const { clock, rng, settings } = this.ctx;
+    task.lastStatus = 'STOPPING';
     task.version++;
     this.emitTask(task);
-    const exit = wasRunning
-      ? Math.min(task.taskDefinition.stopTimeoutSeconds, rng.between(...settings.taskExitSeconds))
-      : 1;
+    const exit = Math.min(task.taskDefinition.stopTimeoutSeconds, rng.between(...settings.taskExitSeconds));
     clock.after(exit, 'ecs:task-stopped', () => this.finishStop(task));
   }
 

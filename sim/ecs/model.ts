@@ -10,8 +10,19 @@ export interface Reservation {
   gpu: number;
 }
 
-/** Task lifecycle states ECS reports in `lastStatus` (EC2 launch type, no capacity provider). */
-export type TaskStatus = 'PENDING' | 'RUNNING' | 'STOPPING' | 'STOPPED';
+/**
+ * Task lifecycle states ECS reports in `lastStatus` (EC2 launch type, no capacity provider). DEACTIVATING:
+ * a stopped service task behind a load balancer while its target group deregisters it (ECS developer
+ * guide, "Task lifecycle"), its containers still running.
+ */
+export type TaskStatus = 'PENDING' | 'RUNNING' | 'DEACTIVATING' | 'STOPPING' | 'STOPPED';
+
+/** A service's `loadBalancers` item (ECS `LoadBalancer`: an ALB/NLB target group). */
+export interface SimLoadBalancer {
+  targetGroupArn: string;
+  containerName: string;
+  containerPort: number;
+}
 
 /** A task definition revision, as registered through the setup API. */
 export interface SimTaskDefinition {
@@ -149,6 +160,11 @@ export interface SimService {
    */
   capacityProviderStrategy: CapacityProviderStrategyItem[];
   placementConstraints: PlacementConstraint[];
+  /**
+   * Target groups its tasks register with (CreateService `loadBalancers`); absent: none. A RUNNING task the
+   * service stops is DEACTIVATING for the longest deregistration delay of its target groups first.
+   */
+  loadBalancers?: SimLoadBalancer[];
   /** `awsvpc`: its task ENIs' subnets (ServiceSpec.subnets); absent: every AZ's. */
   subnets?: string[];
   minimumHealthyPercent: number;

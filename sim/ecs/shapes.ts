@@ -55,7 +55,9 @@ export const containerInstanceShape = (ci: SimContainerInstance): ContainerInsta
   let pending = 0;
   const attachments: Array<Record<string, unknown>> = [];
   for (const t of ci.tasks) {
-    if (t.lastStatus === 'RUNNING' || t.lastStatus === 'STOPPING') running++;
+    // Stopping tasks' containers still run (DEACTIVATING: their target group drains them).
+    if (t.lastStatus === 'RUNNING' || t.lastStatus === 'DEACTIVATING' || t.lastStatus === 'STOPPING')
+      running++;
     else if (t.lastStatus === 'PENDING') pending++;
     // One task ENI per awsvpc task (type as the API documents it, ecs-facts §2).
     if (t.taskDefinition.awsvpc && t.lastStatus !== 'STOPPED') {
@@ -152,7 +154,8 @@ export const taskShape = (t: SimTask, withTags = true): Record<string, unknown> 
     put(out, 'taskArn', t.arn);
     put(out, 'name', c.name);
     put(out, 'image', c.image);
-    out.lastStatus = t.lastStatus === 'STOPPING' ? 'RUNNING' : t.lastStatus;
+    out.lastStatus =
+      t.lastStatus === 'STOPPING' || t.lastStatus === 'DEACTIVATING' ? 'RUNNING' : t.lastStatus;
     if (t.lastStatus === 'STOPPED') out.exitCode = t.stopCode === 'EssentialContainerExited' ? 1 : 137;
     out.networkInterfaces = [];
     out.cpu = String(c.cpu ?? 0);
@@ -274,7 +277,7 @@ export const serviceShape = (s: SimService, withTags: boolean) => {
     serviceArn: s.arn,
     serviceName: s.name,
     clusterArn: s.cluster.arn,
-    loadBalancers: [],
+    loadBalancers: (s.loadBalancers ?? []).map((lb) => ({ ...lb })),
     serviceRegistries: [],
     status: s.status,
     desiredCount: desired,

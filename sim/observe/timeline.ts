@@ -139,7 +139,7 @@ export class Timeline {
         for (const task of ci.tasks) {
           if (task.lastStatus === 'PENDING') e.tasksPending++;
           else if (task.lastStatus === 'RUNNING') e.tasksRunning++;
-          else if (task.lastStatus === 'STOPPING') e.tasksStopping++;
+          else if (task.lastStatus === 'STOPPING' || task.lastStatus === 'DEACTIVATING') e.tasksStopping++;
           // Service tasks are counted through their service's desired count below.
           if (task.desiredStatus === 'RUNNING' && !task.service)
             addDemand(task.taskDefinition.reservation, 1);

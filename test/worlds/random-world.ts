@@ -123,6 +123,11 @@ export interface WorldService {
    * subnets in some of the groups' three AZs.
    */
   zone?: { az: string } | { subnets: string[] };
+  /**
+   * Behind a load balancer (from seed 1050001): its target group's deregistration delay, seconds — a task
+   * the service stops is DEACTIVATING that long, its room held, before its containers stop.
+   */
+  lb?: { delay: number };
 }
 
 /** A world drawn from a seed. */
@@ -659,6 +664,12 @@ export const drawWorld = (seed: number): World => {
                 };
     }
   }
+  // From seed 1050001, drawn last: services behind an ALB/NLB target group (most web services are), with
+  // ELB's default deregistration delay of 300 s or an operator's shorter one: a stopped task is DEACTIVATING
+  // that long, holding its room, in a rolling update, a drain and a scale-in alike.
+  if (seed > 1050000) {
+    for (const s of services) if (r() < 0.5) s.lb = { delay: pick([300, 300, 300, 120, 60, 30, 5]) };
+  }
   return {
     seed,
     groups,
@@ -900,11 +911,14 @@ const populate = (sim: Sim, world: World, desired: (s: WorldService) => number):
   }
   for (const s of world.services) {
     sim.registerTaskDefinition(s.td);
+    const targetGroupArn = `arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/${s.name}/0123456789abcdef`;
+    if (s.lb) sim.ecs.setDeregistrationDelay(targetGroupArn, s.lb.delay);
     sim.createService({
       cluster: CLUSTER,
       name: s.name,
       taskDefinition: s.name,
       desiredCount: desired(s),
+      ...(s.lb ? { loadBalancers: [{ targetGroupArn, containerName: 'app0', containerPort: 8080 }] } : {}),
       ...(p && s.name === bound && !p.viaDefault
         ? { capacityProviderStrategy: [{ capacityProvider: PROVIDER }] }
         : {}),
@@ -1957,7 +1971,12 @@ export const runWorld = async (
     // 20 minutes (world 924142: its ExitStandby, refused while the group was at MaxSize, went through at
     // 70 min, ten minutes before the judge).
     // So is the capacity a raised MinSize bought, once MinSize is back (and a lowered MaxSize's restored).
+    // Every scale-in drains: a task behind a load balancer holds its instance for its target group's
+    // deregistration delay first (world 1051141: the drain the scaler began 15 min after a protection
+    // expired ended 300 s later, after the judge looked).
+    const lbDelay = Math.max(0, ...world.services.map((s) => s.lb?.delay ?? 0));
     const judgeAt = () =>
+      lbDelay +
       Math.max(
         lastChange() + 1200,
         lateScaleOut(),
