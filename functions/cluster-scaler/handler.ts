@@ -23,7 +23,7 @@ import { clusterScalerClients } from '../../shared/aws/cluster-clients.js';
 import { listManagedClusters } from '../../shared/aws/cluster-groups.js';
 import { readReleaseMembership } from '../../shared/aws/cluster-release.js';
 import { AwsClusterWriter } from '../../shared/aws/cluster-writer.js';
-import { readClusterSnapshot, withRetries } from '../../shared/aws/snapshot-reader.js';
+import { readClusterForScaling, withRetries } from '../../shared/aws/snapshot-reader.js';
 import { readTaskProtection } from '../../shared/aws/task-protection-reader.js';
 import { defaultInstanceTaskCache, readInstanceTasks } from '../../shared/aws/task-reader.js';
 import type { AlarmChanges } from '../../shared/core/cluster/index.js';
@@ -65,7 +65,7 @@ const defaultPorts = (): TickPorts => {
   const readers = withRetries(clients);
   return {
     listManagedClusters: () => listManagedClusters(clients.autoScaling),
-    readSnapshot: (cluster) => readClusterSnapshot(cluster, { clients }),
+    readSnapshot: (cluster) => readClusterForScaling(cluster, { clients }),
     readTasks: (cluster, arns, stamps) =>
       readInstanceTasks(cluster, arns, {
         clients: readers,

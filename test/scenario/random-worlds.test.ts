@@ -149,7 +149,10 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * 1038401 (launches landing a hold after EC2's shortage of the type ended), 1041807 (booting members counted
  * in any AZ held a task bound to one), 1041385 (a forgotten deregistered member armed the backoff while the
  * last scale-out's instances were still held by the hook), 1041629 (the judge: a failing bootstrap's
- * refresh).
+ * refresh); from seed 1050001, services behind load balancers — 1050139 (a rolling update at 50 / 100 %
+ * whose stopped tasks hold their room for 300 s), 1051141 (the judge: a drain lasts the deregistration
+ * delay), 1052594 (Capacity Rebalancing's replacement, held by a slow launch hook beside the at-risk member
+ * the drainer drained, read as a lowered desired capacity: the idle member drained, then set ACTIVE again).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -173,6 +176,7 @@ const SEEDS = [
   ...[993529, 993675, 993393, 991266, 999767],
   ...[1030004, 1030288, 1031421, 1030814, 1031300, 1033115, 1033422, 1038401],
   ...[1041807, 1041385, 1041629],
+  ...[1050139, 1051141, 1052594],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

@@ -8,8 +8,8 @@
  * a scale-out adds its instances to the lowered number (SetDesiredCapacity below the live members
  * launches nothing), taking several ticks to catch up.
  *
- * Rule: the planner counts the group at what the ASG will actually keep — max(desired, the protected
- * members' units), within MaxSize — so scale-out adds to the live members and scale-in drains what is
+ * Rule: the planner counts the group at what the ASG will actually keep — max(desired, the units of the
+ * protected members not DRAINING), within MaxSize — so scale-out adds to the live members and scale-in drains what is
  * not needed. Unprotected members above desired are not counted: the ASG is removing them (through the
  * drainer's terminate hook). The scaler never raises desired just to "repair" it: a needed scale-out
  * writes the lifted value plus its growth; a termination of one of its drained instances is made
@@ -52,13 +52,19 @@ export const loweredDesired = (
 ): LoweredDesired | undefined => {
   if (activeRefresh(snapshot, group.AutoScalingGroupName)) return undefined;
   const members = group.Instances.filter(isMember);
+  // A DRAINING member is leaving, protected or not: no unit the ASG keeps (Capacity Rebalancing terminates
+  // the at-risk one, drained by the drainer, once its replacement launched above desired is in service:
+  // world 1052594; the scaler's own drains it terminates itself).
+  const leaving = new Set(
+    snapshot.containerInstances.filter((c) => c.status === 'DRAINING').map((c) => c.ec2InstanceId),
+  );
   let memberUnits = 0;
   let protectedUnits = 0;
   for (const m of members) {
     const u = unitsOf(group, m);
     if (u === undefined) return undefined; // weights not known: planned as it reads
     memberUnits += u;
-    if (m.ProtectedFromScaleIn === true) protectedUnits += u;
+    if (m.ProtectedFromScaleIn === true && !leaving.has(m.InstanceId)) protectedUnits += u;
   }
   const counted = Math.min(group.MaxSize, Math.max(group.DesiredCapacity, protectedUnits));
   if (counted <= group.DesiredCapacity) return undefined;

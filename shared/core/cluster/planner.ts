@@ -537,8 +537,10 @@ const planClusterNow = (
   // than what was asked: weights, vCPU units) holds its members' units, and those are what MinSize bounds:
   // 2 vCPUs desired, one 8-vCPU member and MinSize 0 allowed no removal, and the idle member stayed for
   // good (random worlds, sixth stop); desired 4 = MinSize 4 with members of 2 + 8 vCPUs kept the idle
-  // 2-vCPU one (seventh stop). Members terminated in this decision hold nothing any more.
-  const unitsHeld = unitsHeldAfter(plan, gs);
+  // 2-vCPU one (seventh stop). Members terminated in this decision hold nothing any more, nor do members
+  // DRAINING by someone else: they leave (Capacity Rebalancing's at-risk member, its replacement launched
+  // above desired: world 1052594).
+  const unitsHeld = unitsHeldAfter(plan, gs, foreign.foreignDraining);
   const fleetBlock = fleetScaleInBlocker(me, fgs, options.scaleInTaken ?? false);
   const blocked = fleetBlock ?? scaleInBlocker(gs, policy, halt, unitsHeld, snapshot.failures?.length ?? 0);
   if (blocked) {
@@ -879,10 +881,12 @@ const scaleInBlocker = (
 const unitsHeldAfter = (
   plan: { terminate: string[]; desiredCapacity: { proposed: number } },
   gs: GroupState,
+  leaving: readonly string[] = [],
 ): number =>
   Math.max(
     plan.desiredCapacity.proposed,
-    gs.memberUnits - plan.terminate.reduce((u, id) => u + memberWeightOf(gs, id), 0),
+    gs.memberUnits -
+      [...new Set([...plan.terminate, ...leaving])].reduce((u, id) => u + memberWeightOf(gs, id), 0),
   );
 
 const memberWeightOf = (gs: GroupState, id: string): number => {

@@ -9,6 +9,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   clearTaskDefinitionCache,
+  readClusterForScaling,
   readClusterSnapshot,
   taskDefinitionCacheSize,
 } from '../../../shared/aws/snapshot-reader.js';
@@ -39,6 +40,21 @@ describe('readClusterSnapshot on a 250-instance / 35-service cluster', () => {
     expect(account.count('DescribeAutoScalingGroups')).toBe(1);
     expect(account.count('DescribeScalableTargets')).toBe(1);
     expect(account.calls).toHaveLength(52);
+  });
+
+  it("the cluster scaler's read is the same without DescribeScalableTargets (no cluster decision uses them)", async () => {
+    const full = await readClusterSnapshot('big', { clients: account.clients });
+    expect(full.scalableTargets.length).toBeGreaterThan(0);
+    const before = account.calls.length;
+    clearTaskDefinitionCache();
+    const scaling = await readClusterForScaling('big', { clients: account.clients });
+    expect(account.calls.slice(before).filter((c) => c === 'DescribeScalableTargets')).toEqual([]);
+    expect(account.calls.length - before).toBe(51);
+    expect(scaling.scalableTargets).toEqual([]);
+    expect({ ...scaling, capturedAt: '', scalableTargets: full.scalableTargets }).toEqual({
+      ...full,
+      capturedAt: '',
+    });
   });
 
   it('sends full batches with the documented inputs', async () => {

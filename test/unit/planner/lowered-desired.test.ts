@@ -14,6 +14,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { applyClusterPlan } from '../../../shared/aws/cluster-actuator.js';
 import { AwsClusterWriter } from '../../../shared/aws/cluster-writer.js';
 import { ownWeight } from '../../../shared/core/cluster/fleet.js';
+import { OWN_DRAIN_ATTRIBUTE } from '../../../shared/core/cluster/foreign-state.js';
 import { loweredDesired, settleLoweredDesired } from '../../../shared/core/cluster/lowered-desired.js';
 import { emptyPlan, fleet, planOf, snapshotOf } from './builders.js';
 
@@ -68,6 +69,42 @@ describe('loweredDesired', () => {
     expect(loweredDesired(refreshing, g)).toBeUndefined();
     const typed = { ...g, DesiredCapacityType: 'vcpu' };
     expect(loweredDesired(base, typed)).toBeUndefined();
+  });
+});
+
+describe('a Capacity Rebalancing replacement is not a lowered desired capacity', () => {
+  // Random world 1052594: desired 2, MinSize 2; the ASG launched a replacement for an at-risk Spot member
+  // (above desired, on purpose) while the drainer drained that member. Three protected members read as
+  // "someone lowered desired to 2": planned on 3, the idle one was drained, and set ACTIVE again a minute
+  // later — the at-risk member leaves once its replacement is in service, so the group had no unit to spare.
+  const rebalancing = () => {
+    // i1 idle, i2 the at-risk member the drainer drained, i3 its replacement: held by a launch hook, its
+    // agent already registered.
+    const s = snapshotOf({
+      instances: [...fleet(1), ...fleet(1, { status: 'DRAINING' }, 2), ...fleet(1, {}, 3)],
+      services: [],
+      group: { desired: 2, min: 2, tags: { 'ecs-autoscaler:headroom-tasks': '0' } },
+    });
+    const replacement = s.autoScalingGroups[0]!.Instances.find((m) => m.InstanceId === id(3))!;
+    replacement.LifecycleState = 'Pending:Wait';
+    return s;
+  };
+
+  it('a member DRAINING by someone else is not a unit the ASG keeps', () => {
+    const s = rebalancing();
+    const plan = planOf(s);
+    expect(plan.drain).toEqual([]);
+    expect(loweredDesired(s, s.autoScalingGroups[0]!)).toBeUndefined();
+    expect(plan.desiredCapacity).toEqual({ current: 2, proposed: 2 });
+  });
+
+  it("the scaler's own drain is leaving too (it terminates it itself), and a genuinely lowered group is still lifted", () => {
+    const s = rebalancing();
+    s.containerInstances[1]!.attributes?.push({ name: OWN_DRAIN_ATTRIBUTE, value: '1790000000' });
+    expect(loweredDesired(s, s.autoScalingGroups[0]!)).toBeUndefined();
+    // Desired lowered to 1 below three protected members, one of them DRAINING: planned on the two that stay.
+    const lowered = { ...s.autoScalingGroups[0]!, DesiredCapacity: 1, MinSize: 1 };
+    expect(loweredDesired(s, lowered)).toEqual({ desired: 1, counted: 2, memberUnits: 3, min: 1 });
   });
 });
 
