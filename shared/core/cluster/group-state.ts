@@ -102,19 +102,19 @@ export const groupState = (
     else unregistered.push(m.InstanceId);
   }
   const sinceLastScaleOutSeconds = since(nowMs, state.lastScaleOutMs);
-  // An instance has no launch time in DescribeAutoScalingGroups. The scaler's own last scale-out dates
-  // its launches; the ASG's own (a replacement after a Spot reclaim or a failed health check, capacity
-  // rebalancing, a refresh) are dated by the `unregistered` record: when more members are unregistered
-  // than it counted, the new ones arrived since the last look. Unregistered members in service are booting
-  // until the boot timeout after that date, stuck afterwards. (A new arrival dates the older ones too: the record
+  // An instance has no launch time in DescribeAutoScalingGroups. Members in service and unregistered are
+  // dated by the `unregistered` record: when more are than it counted, the new ones arrived in service
+  // since the last look — the scaler's own launches as the ASG's (a replacement after a Spot reclaim or a
+  // failed health check, capacity rebalancing, a refresh). Dated at the last scale-out instead, launches
+  // EC2's shortage delayed and a launch hook held were stuck at once (random world 1053222). They are
+  // booting until the boot timeout after that date (and within the boot timeout of a scale-out), stuck
+  // afterwards. (A new arrival dates the older ones too: the record
   // keeps one date, so a member that never registers is stuck one boot timeout after the last arrival.)
   const window = sinceLastScaleOutSeconds <= policy.bootTimeoutSeconds;
   const count = unregistered.length;
   const rec = state.unregistered;
   const unregisteredNow =
-    count === 0 || !dates
-      ? undefined
-      : { count, ms: rec && count <= rec.count ? rec.ms : window ? state.lastScaleOutMs! : nowMs };
+    count === 0 || !dates ? undefined : { count, ms: rec && count <= rec.count ? rec.ms : nowMs };
   const stillBooting =
     window ||
     (unregisteredNow !== undefined && nowMs - unregisteredNow.ms <= 1000 * policy.bootTimeoutSeconds);

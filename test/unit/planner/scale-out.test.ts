@@ -348,6 +348,36 @@ describe('planCluster — scale-out guards', () => {
     expect(inService.reasons.join('\n')).toMatch(/halted: 2 of 2 instance\(s\)/);
   });
 
+  it('members a launch held past the scale-out are dated when first seen in service, not at the scale-out', () => {
+    // Random world 1053222: a scale-out at 420 s met EC2's shortage of the types, the launches came at
+    // ~800 s and a launch hook held them 155 s more; in service and not yet registered (the agent starts
+    // after the bootstrap) they were first seen at 1020 s, 600 s after the scale-out: dated at it, they were
+    // stuck 9 s later and halted the group ("check the launch template") while their agents registered.
+    const four = ['i-00000000000000096', 'i-00000000000000097', 'i-00000000000000098', 'i-00000000000000099'];
+    const snap = (tags: Record<string, string>) =>
+      snapshotOf({
+        instances: fleet(3, FULL),
+        services: [{ name: 'api', cpu: 2048, mem: 4096, desired: 3, running: 3 }],
+        group: {
+          desired: 7,
+          min: 7,
+          unregistered: four,
+          tags: { 'ecs-autoscaler:last-scale-out': ago(599), ...tags },
+        },
+      });
+    const first = planOf(snap({}));
+    const record = first.stateTags['ecs-autoscaler:unregistered'];
+    expect(record).toBe(`4@${Math.floor(NOW.getTime() / 1000)}`);
+    // The next decision, 10 s later and past the scale-out's boot timeout: still booting, no halt.
+    const later = planOf(
+      snap({ 'ecs-autoscaler:unregistered': record! }),
+      {},
+      new Date(NOW.getTime() + 10_000),
+    );
+    expect(later.reasons.join('\n')).not.toMatch(/halted|backoff|never registered/);
+    expect(later.reasons.join('\n')).toMatch(/4 instance\(s\) in flight/);
+  });
+
   it('a member in Pending:Wait whose agent registered is the room ECS already fills, not an empty new instance', () => {
     // Random world 1031421: a launch hook held new m6g.large 11 minutes in Pending:Wait while their agents
     // registered at boot and ECS filled them; counted as empty instances in flight, they held the waiting
