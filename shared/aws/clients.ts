@@ -17,7 +17,8 @@ import { ec2QueryLaunchTemplatesClient, type LaunchTemplatesClient } from './lau
 export interface ReaderClients {
   ecs: ECSClient;
   autoScaling: AutoScalingClient;
-  applicationAutoScaling: ApplicationAutoScalingClient;
+  /** Absent: nothing reads scalable targets (the cluster scaler: `readClusterForScaling`). */
+  applicationAutoScaling?: ApplicationAutoScalingClient;
   /**
    * DescribeInstanceTypes (issue 12; a signed EC2 Query request, not the EC2 SDK client: instance-types.ts);
    * absent: the placement model's built-in table.

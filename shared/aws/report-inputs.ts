@@ -12,7 +12,7 @@ import { type ReportInput, resolveReportPolicy } from '../core/report/report.js'
 import { MetricAlarmSchema } from '../core/snapshot/alarm-schema.js';
 import type { ClusterSnapshot } from '../core/snapshot/snapshot.js';
 import { now } from '../runtime/clock.js';
-import type { ReaderClients } from './clients.js';
+import { type ReaderClients, readerClients } from './clients.js';
 import { listReportClusters } from './cluster-discovery.js';
 import { readLastDecision } from './decision-events.js';
 import { jsonShaped } from './limit.js';
@@ -106,7 +106,7 @@ export const readReportInputs = async (
     const plan = planCluster(snapshot, analyzeCapacity(snapshot), policy, now());
     if (plan.needsTasks.length > 0) {
       snapshot.tasks = await readInstanceTasks(snapshot.cluster.clusterName, plan.needsTasks, {
-        clients: options.clients,
+        clients: options.clients ?? readerClients(options.region),
         region: options.region,
       });
     }

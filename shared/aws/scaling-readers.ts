@@ -86,6 +86,8 @@ export const readScalableTargets = async (
   limit: Limiter,
   ctx: Ctx,
 ): Promise<unknown[]> => {
+  const aas = clients.applicationAutoScaling;
+  if (!aas) return [];
   const batches = chunk(
     serviceNames.filter((s) => s !== '').map((s) => `service/${cluster}/${s}`),
     50,
@@ -96,7 +98,7 @@ export const readScalableTargets = async (
         (NextToken): Promise<DescribeScalableTargetsCommandOutput> =>
           limit(() =>
             awsCall(ctx('application-autoscaling:DescribeScalableTargets'), () =>
-              clients.applicationAutoScaling.send(
+              aas.send(
                 new DescribeScalableTargetsCommand({
                   ServiceNamespace: 'ecs',
                   ScalableDimension: 'ecs:service:DesiredCount',

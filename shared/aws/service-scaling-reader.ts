@@ -23,7 +23,7 @@ import {
   type ScalingPolicy,
   ScalingPolicySchema,
 } from '../core/snapshot/snapshot.js';
-import { readerClients } from './clients.js';
+import { applicationAutoScalingClient } from './clients.js';
 import { awsCall } from './errors.js';
 import { jsonShaped } from './limit.js';
 
@@ -110,4 +110,4 @@ export class AasServiceScalingReader implements ServiceScalingReader {
 
 /** The reader over the default client (created once per module). */
 export const defaultServiceScalingReader = (): ServiceScalingReader =>
-  new AasServiceScalingReader(readerClients().applicationAutoScaling);
+  new AasServiceScalingReader(applicationAutoScalingClient());

@@ -101,7 +101,9 @@ const retryingClient = <C extends object>(client: C, policy: RetryPolicy, method
 export const withRetries = (clients: ReaderClients, policy: RetryPolicy = DEFAULT_RETRY): ReaderClients => ({
   ecs: retryingClient(clients.ecs, policy),
   autoScaling: retryingClient(clients.autoScaling, policy),
-  applicationAutoScaling: retryingClient(clients.applicationAutoScaling, policy),
+  ...(clients.applicationAutoScaling
+    ? { applicationAutoScaling: retryingClient(clients.applicationAutoScaling, policy) }
+    : {}),
   ...(clients.instanceTypes
     ? { instanceTypes: retryingClient(clients.instanceTypes, policy, 'describeInstanceTypes') }
     : {}),
@@ -145,25 +147,28 @@ export const clientRegion = async (clients: ReaderClients): Promise<string | und
  *   ConfigurationError when credentials or region are missing.
  */
 export const readClusterSnapshot = (cluster: string, options: ReadOptions = {}): Promise<ClusterSnapshot> =>
-  readClusterWith(cluster, options, readScalableTargets);
+  readClusterWith(
+    cluster,
+    { ...options, clients: options.clients ?? readerClients(options.region) },
+    readScalableTargets,
+  );
 
 /**
  * {@link readClusterSnapshot} without DescribeScalableTargets (`scalableTargets` empty): the cluster
  * scaler's read. Services' scalable targets bound the service scaler and show in the report; no cluster
  * decision uses them, and each tick saved ⌈services / 50⌉ calls (docs/performance.md).
  */
-export const readClusterForScaling = (cluster: string, options: ReadOptions = {}): Promise<ClusterSnapshot> =>
-  readClusterWith(cluster, options);
+export const readClusterForScaling = (
+  cluster: string,
+  options: ReadOptions & { clients: ReaderClients },
+): Promise<ClusterSnapshot> => readClusterWith(cluster, options);
 
 const readClusterWith = async (
   cluster: string,
-  options: ReadOptions,
+  options: ReadOptions & { clients: ReaderClients },
   targets?: typeof readScalableTargets,
 ): Promise<ClusterSnapshot> => {
-  const clients = withRetries(
-    options.clients ?? readerClients(options.region),
-    options.retry ?? DEFAULT_RETRY,
-  );
+  const clients = withRetries(options.clients, options.retry ?? DEFAULT_RETRY);
   const region = options.region ?? (await clientRegion(clients));
   const limit = createLimiter(options.concurrency ?? 4);
   const ctx = (action: string) => ({ action, cluster, region });

@@ -7,7 +7,7 @@
 import { GetTaskProtectionCommand } from '@aws-sdk/client-ecs';
 import type { ProtectedTask, Task } from '../core/snapshot/snapshot.js';
 import { ProtectedTaskSchema } from '../core/snapshot/snapshot.js';
-import { type ReaderClients, readerClients } from './clients.js';
+import type { ReaderClients } from './clients.js';
 import { awsCall } from './errors.js';
 import { chunk, createLimiter, jsonShaped } from './limit.js';
 
@@ -18,11 +18,11 @@ export const PROTECTION_READ_BATCH = 100;
 export const readTaskProtection = async (
   cluster: string,
   tasks: readonly Task[],
-  options: { clients?: ReaderClients; region?: string; concurrency?: number } = {},
+  options: { clients: ReaderClients; region?: string; concurrency?: number },
 ): Promise<ProtectedTask[]> => {
   const arns = tasks.filter((t) => t.group?.startsWith('service:')).map((t) => t.taskArn);
   if (arns.length === 0) return [];
-  const clients = options.clients ?? readerClients(options.region);
+  const { clients } = options;
   const limit = createLimiter(options.concurrency ?? 4);
   const pages = await Promise.all(
     chunk(arns, PROTECTION_READ_BATCH).map((batch) =>

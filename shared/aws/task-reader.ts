@@ -7,7 +7,7 @@ import type { Failure, Task as SdkTask } from '@aws-sdk/client-ecs';
 import { DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { TransientAwsError } from '../core/errors.js';
 import { type Task, TaskSchema } from '../core/snapshot/snapshot.js';
-import { type ReaderClients, readerClients } from './clients.js';
+import type { ReaderClients } from './clients.js';
 import { awsCall } from './errors.js';
 import { allPages, chunk, createLimiter, jsonShaped } from './limit.js';
 
@@ -97,7 +97,8 @@ export const instanceStamp = (ci: {
 
 /** Options of {@link readInstanceTasks}. */
 export interface TaskReadOptions {
-  clients?: ReaderClients;
+  /** The reader's clients ({@link readerClients} for the defaults; required, so the cluster scaler's bundle does not carry the defaults). */
+  clients: ReaderClients;
   region?: string;
   /** Calls in flight at most. Default 4. */
   concurrency?: number;
@@ -114,7 +115,7 @@ export interface TaskReadOptions {
 export const readInstanceTasks = async (
   cluster: string,
   containerInstanceArns: readonly string[],
-  options: TaskReadOptions = {},
+  options: TaskReadOptions,
 ): Promise<Task[]> => {
   const { cache, stamps } = options;
   if (!cache || !stamps) return readTasksUncached(cluster, containerInstanceArns, options);
@@ -157,7 +158,7 @@ const readTasksUncached = async (
   containerInstanceArns: readonly string[],
   options: TaskReadOptions,
 ): Promise<Task[]> => {
-  const clients = options.clients ?? readerClients(options.region);
+  const { clients } = options;
   const limit = createLimiter(options.concurrency ?? 4);
   const ctx = (action: string) => ({ action, cluster, region: options.region });
   const listings = containerInstanceArns.flatMap((containerInstance) =>

@@ -152,7 +152,9 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * refresh); from seed 1050001, services behind load balancers — 1050139 (a rolling update at 50 / 100 %
  * whose stopped tasks hold their room for 300 s), 1051141 (the judge: a drain lasts the deregistration
  * delay), 1052594 (Capacity Rebalancing's replacement, held by a slow launch hook beside the at-risk member
- * the drainer drained, read as a lowered desired capacity: the idle member drained, then set ACTIVE again).
+ * the drainer drained, read as a lowered desired capacity: the idle member drained, then set ACTIVE again),
+ * 1053222 (launches EC2's shortage delayed and a launch hook held, dated at the scale-out 10 minutes before
+ * they were seen in service: stuck at once, the group halted).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -176,7 +178,7 @@ const SEEDS = [
   ...[993529, 993675, 993393, 991266, 999767],
   ...[1030004, 1030288, 1031421, 1030814, 1031300, 1033115, 1033422, 1038401],
   ...[1041807, 1041385, 1041629],
-  ...[1050139, 1051141, 1052594],
+  ...[1050139, 1051141, 1052594, 1053222],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +
