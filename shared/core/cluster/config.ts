@@ -150,6 +150,8 @@ export const STATE_TAGS = {
   unlaunchedSince: 'ecs-autoscaler:unlaunched-since',
   /** How many members were not registered with ECS, since when (`count@epoch seconds`; group-state.ts). */
   unregistered: 'ecs-autoscaler:unregistered',
+  /** An AZ the group's launches went around (EC2 out of capacity there), since when (`az@epoch seconds`; short-az.ts). */
+  shortAz: 'ecs-autoscaler:short-az',
   /** Scale-in pacing: how many instances have been removable since when (unneeded.ts). */
   unneeded: 'ecs-autoscaler:unneeded',
   /** Predictive headroom: demand per ten-minute slot of the day (predictive.ts), two halves. */
@@ -191,6 +193,8 @@ export interface ScalingState {
    * (undefined: none were). Dates the launches the ASG makes on its own (group-state.ts).
    */
   unregistered?: Unregistered | undefined;
+  /** The AZ the group's last launches went around, and when that was seen (short-az.ts). */
+  shortAz?: { az: string; ms: number } | undefined;
 }
 
 /** Unregistered members: how many, since when (epoch milliseconds). */
@@ -211,6 +215,13 @@ const countAt = z.pipe(
   z.transform((v): Unregistered => {
     const [count, at] = v.split('@');
     return { count: Number(count), ms: 1000 * Number(at) };
+  }),
+);
+const azAt = z.pipe(
+  z.string().check(z.regex(/^[a-z0-9-]{4,40}@\d{1,12}$/)),
+  z.transform((v) => {
+    const [az, at] = v.split('@');
+    return { az: az!, ms: 1000 * Number(at) };
   }),
 );
 const instanceIds = z.pipe(
@@ -243,6 +254,7 @@ export const readScalingState = (tags: readonly AsgTag[], group = 'the ASG'): Sc
     draining: parse(STATE_TAGS.draining, instanceIds, 'a comma-separated list of EC2 instance ids') ?? [],
     unlaunchedMs: parse(STATE_TAGS.unlaunchedSince, isoTime, 'an ISO-8601 timestamp'),
     unregistered: parse(STATE_TAGS.unregistered, countAt, 'count@epoch-seconds (e.g. 2@1733212345)'),
+    shortAz: parse(STATE_TAGS.shortAz, azAt, 'az@epoch-seconds (e.g. us-east-1c@1733212345)'),
   };
 };
 

@@ -61,6 +61,7 @@ import { predictiveHeadroom } from './predictive.js';
 import { MAX_REMOVALS_PER_DECISION, selectScaleIn } from './scale-in.js';
 import { drainingMoves, forgetUnneeded, paceScaleIn, replicaDemand } from './scale-in-pacing.js';
 import { newInstanceCapacity } from './scale-out.js';
+import { shortZones, withoutShortZones } from './short-az.js';
 import { headroomArch } from './task-arch.js';
 import { assessWaitingTasks, type WaitingTasks } from './waiting-tasks.js';
 
@@ -229,7 +230,28 @@ export const planCluster = (
   // (`only`) get the counted snapshot already.
   if (options.only !== undefined) return planCounted(snapshot, analysis, policy, now, options);
   const { snapshot: counted, lowered } = liftLoweredDesired(snapshot, managedGroups(snapshot));
-  const plan = planCounted(counted, analysis, policy, now, options);
+  // An AZ EC2 could not launch in takes no new instance for a while (short-az.ts).
+  const short = shortZones(counted, managedGroups(counted), now.getTime());
+  const plan = planCounted(
+    short.size > 0 ? withoutShortZones(counted, short) : counted,
+    analysis,
+    policy,
+    now,
+    options,
+  );
+  for (const p of plan.groupPlans ?? [plan]) {
+    const s = short.get(p.autoScalingGroup ?? '');
+    if (!s || standAsideConflicts(p.conflicts ?? []).length > 0) continue;
+    if (s.write !== undefined) p.stateTags[STATE_TAGS.shortAz] = s.write;
+    const d = p.desiredCapacity;
+    // A probe: one round of the ASG's balancing, a launch per AZ.
+    if (s.probe && p.action === 'scale-out') d.proposed = Math.min(d.proposed, d.current + s.zones);
+    if (s.az) {
+      const why = `${s.az} could not launch (EC2 capacity: the group launched in another AZ): ${s.probe ? 'one round of launches tries it again' : 'not counted for new instances'} (${STATE_TAGS.shortAz})`;
+      p.reasons.push(why);
+      if (p !== plan) plan.reasons.push(`${p.autoScalingGroup}: ${why}`);
+    }
+  }
   if (lowered.size === 0) return plan;
   const weightOf = (id: string): number => {
     const m = snapshot.autoScalingGroups.flatMap((g) => g.Instances).find((i) => i.InstanceId === id);

@@ -1,0 +1,94 @@
+/**
+ * EC2 out of capacity in one Availability Zone (InsufficientInstanceCapacity for the group's types there).
+ * With its default AZ strategy (`balanced-best-effort`) the ASG then launches in another AZ. The placement
+ * model puts a group's new instance in its AZ with the fewest members (place.ts), as the ASG does when it
+ * can: for tasks bound to the short AZ (memberOf on the AZ, awsvpc subnets there) each scale-out bought
+ * more instances that landed elsewhere, and the group grew to MaxSize (random worlds with a shortage in the
+ * AZ of a bound service: 30 instances where 1–3 ran the other services).
+ *
+ * No API the scaler reads says so (DescribeScalingActivities would, at one more call per group). The
+ * evidence: a member just launched (Pending, or in service and unregistered within 600 s of a scale-out)
+ * in an AZ holding at least two members more than another AZ of the group — the ASG balances, so when it
+ * launched there the other AZ could not take it. The scaler records that AZ (`short-az` tag), and for
+ * {@link RETRY_SECONDS} after the evidence the group's new instances are modelled in its other AZs only:
+ * tasks bound to the short AZ are not bought for, and the reasons say why. Then the next scale-out is
+ * a probe: at most one launch per AZ of the group (a round of the ASG's balancing tries every AZ). A
+ * launch that lands in the AZ ends the record.
+ */
+import type { AutoScalingGroup, ClusterSnapshot } from '../snapshot/snapshot.js';
+import { readScalingState } from './config.js';
+
+/**
+ * How long a short AZ takes no new instance after the evidence, seconds: longer than the scale-in
+ * cooldown and pacing (900 + 600 s by default), so the instances a probe put elsewhere are drained before
+ * the next probe, and probes do not keep the group from ever scaling in.
+ */
+export const RETRY_SECONDS = 1800;
+
+/**
+ * A group's short AZ: `az`, taken out of where its new instances go; `probe`, its record is older than
+ * {@link RETRY_SECONDS}; `write`, the `short-az` tag value to write ('' clears it).
+ */
+export interface ShortAz {
+  az?: string;
+  probe?: boolean;
+  write?: string | undefined;
+  /** The group's AZs: how many launches a probe makes. */
+  zones: number;
+}
+
+/** The short AZ of each managed group that has one, or a record to clear. */
+export const shortZones = (
+  snapshot: ClusterSnapshot,
+  managed: readonly AutoScalingGroup[],
+  nowMs: number,
+): Map<string, ShortAz> => {
+  const registered = new Set(snapshot.containerInstances.map((c) => c.ec2InstanceId));
+  const out = new Map<string, ShortAz>();
+  for (const g of managed) {
+    let state: ReturnType<typeof readScalingState>;
+    try {
+      state = readScalingState(g.Tags);
+    } catch {
+      continue; // the planner reports a bad state tag and writes nothing
+    }
+    const rec = state.shortAz;
+    const zones = g.AvailabilityZones ?? [];
+    const live = g.Instances.filter((i) => /^(Pe|In)/.test(i.LifecycleState));
+    const count = (z?: string) => live.filter((i) => i.AvailabilityZone === z).length;
+    const launching = live.filter(
+      (m) =>
+        m.LifecycleState !== 'InService' ||
+        (!registered.has(m.InstanceId) && nowMs - (state.lastScaleOutMs ?? 0) <= 600_000),
+    );
+    const seen = zones.find((z) => launching.some((m) => count(z) <= count(m.AvailabilityZone) - 2));
+    const expired = !!rec && nowMs - rec.ms > RETRY_SECONDS * 1000;
+    // A launch landed there again: it is not short any more.
+    const back = !!rec && launching.some((m) => m.AvailabilityZone === rec.az);
+    if (seen)
+      out.set(g.AutoScalingGroupName, {
+        az: seen,
+        zones: zones.length,
+        write: seen === rec?.az && !expired && !back ? undefined : `${seen}@${Math.floor(nowMs / 1000)}`,
+      });
+    else if (rec)
+      out.set(
+        g.AutoScalingGroupName,
+        back ? { write: '', zones: zones.length } : { az: rec.az, probe: expired, zones: zones.length },
+      );
+  }
+  return out;
+};
+
+/** The snapshot with each short AZ (not probed) taken out of its group's AvailabilityZones. */
+export const withoutShortZones = (
+  snapshot: ClusterSnapshot,
+  short: Map<string, ShortAz>,
+): ClusterSnapshot => ({
+  ...snapshot,
+  autoScalingGroups: snapshot.autoScalingGroups.map((g) => {
+    const s = short.get(g.AutoScalingGroupName);
+    const zones = g.AvailabilityZones?.filter((z) => z !== s?.az);
+    return s?.az && !s.probe && zones?.length ? { ...g, AvailabilityZones: zones } : g;
+  }),
+});

@@ -1,0 +1,127 @@
+/**
+ * EC2 out of capacity in one AZ (short-az.ts): the ASG launches in another AZ (balanced-best-effort), so
+ * tasks bound to the short AZ must not be bought for at every decision — before, each scale-out for them
+ * landed elsewhere and the group grew to MaxSize (random worlds with a shortage in a bound service's AZ:
+ * 30 instances). The evidence is a member just launched in an AZ at least two members ahead of another.
+ */
+import { describe, expect, it } from 'vitest';
+import { RETRY_SECONDS, shortZones } from '../../../shared/core/cluster/short-az.js';
+import { NOW, planOf, snapshotOf } from './builders.js';
+
+const id = (n: number): string => `i-${String(n).padStart(17, '0')}`;
+const AZS = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
+const at = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
+/** The tag `headroom-tasks=0` as the policy (planOf does not resolve tags). */
+const NO_HEADROOM = { headroomTasks: 0 };
+const epoch = (seconds = 0) => Math.floor(NOW.getTime() / 1000) + seconds;
+
+/**
+ * Members: two full ones in us-east-1a, two in us-east-1b, none in us-east-1c (EC2 has no capacity
+ * there), and `launching` members just launched (Pending) in us-east-1a — where the ASG put the launch
+ * us-east-1c refused. `web` (memberOf us-east-1c) has 2 tasks waiting.
+ */
+const world = (opts: { launching?: number; launchingIn?: string; tags?: Record<string, string> } = {}) => {
+  const { launching = 1, launchingIn = 'us-east-1a', tags = {} } = opts;
+  const full = { usedCpu: 2048, usedMem: 2048, running: 2, cpu: 2048, mem: 8192 };
+  const pending = Array.from({ length: launching }, (_, k) => id(90 + k));
+  const snapshot = snapshotOf({
+    instances: [
+      { id: id(1), az: 'us-east-1a', ...full },
+      { id: id(2), az: 'us-east-1a', ...full },
+      { id: id(3), az: 'us-east-1b', ...full },
+      { id: id(4), az: 'us-east-1b', ...full },
+    ],
+    services: [
+      { name: 'api', cpu: 1024, mem: 1024, desired: 8, running: 8 },
+      { name: 'web', cpu: 1024, mem: 1024, desired: 2, running: 0 },
+    ],
+    group: {
+      desired: 4 + launching,
+      instanceType: 'm5.large',
+      unregistered: pending,
+      tags: {
+        'ecs-autoscaler:headroom-tasks': '0',
+        'ecs-autoscaler:last-scale-out': new Date(NOW.getTime() - 120_000).toISOString(),
+        ...tags,
+      },
+    },
+  });
+  const g = snapshot.autoScalingGroups[0]!;
+  Object.assign(g, { AvailabilityZones: AZS });
+  for (const m of g.Instances) {
+    if (pending.includes(m.InstanceId))
+      Object.assign(m, { LifecycleState: 'Pending', AvailabilityZone: launchingIn });
+    else
+      m.AvailabilityZone = snapshot.containerInstances.find((c) => c.ec2InstanceId === m.InstanceId)!
+        .attributes![0]!.value!;
+  }
+  Object.assign(snapshot.services[1]!, {
+    placementConstraints: [{ type: 'memberOf', expression: 'attribute:ecs.availability-zone == us-east-1c' }],
+  });
+  return snapshot;
+};
+
+describe('an AZ EC2 cannot launch in (short-az.ts)', () => {
+  it('a launch that went around an emptier AZ marks it short: its tasks are not bought for, and the plan says why', () => {
+    const snapshot = world({ launching: 1 });
+    const g = snapshot.autoScalingGroups[0]!;
+    expect(shortZones(snapshot, [g], NOW.getTime()).get(g.AutoScalingGroupName)).toEqual({
+      az: 'us-east-1c',
+      zones: 3,
+      write: `us-east-1c@${epoch()}`,
+    });
+    // Counted in the AZs it can launch in, nothing would take web's tasks: they wait, not bought for.
+    const plan = planOf(snapshot, NO_HEADROOM, at(240));
+    expect(plan.action).not.toBe('scale-out');
+    expect(plan.desiredCapacity.proposed).toBe(5);
+    expect(plan.stateTags['ecs-autoscaler:short-az']).toBe(`us-east-1c@${epoch(240)}`);
+    expect(plan.reasons.join('\n')).toMatch(/us-east-1c could not launch \(EC2 capacity/);
+  });
+
+  it('while its record is fresh the AZ stays out, though the launch has registered; no write', () => {
+    const snapshot = world({ launching: 0, tags: { 'ecs-autoscaler:short-az': `us-east-1c@${epoch()}` } });
+    const plan = planOf(snapshot, NO_HEADROOM, at(600));
+    expect(plan.action).not.toBe('scale-out');
+    expect(plan.stateTags['ecs-autoscaler:short-az']).toBeUndefined();
+  });
+
+  it('without the evidence or a record, the model counts on the ASG launching in us-east-1c (as before)', () => {
+    const plan = planOf(world({ launching: 0 }), NO_HEADROOM, at(600));
+    expect(plan.action).toBe('scale-out');
+    expect(plan.reasons.join('\n')).not.toMatch(/could not launch/);
+  });
+
+  it(`after ${RETRY_SECONDS} s the next scale-out is a probe: one launch per AZ at most`, () => {
+    const stale = `us-east-1c@${epoch() - RETRY_SECONDS - 60}`;
+    // Three AZs behind web's AZ on both sides: the model would launch more than a round for web's tasks.
+    const snapshot = world({ launching: 0, tags: { 'ecs-autoscaler:short-az': stale } });
+    const plan = planOf(snapshot, { ...NO_HEADROOM, maxStep: 10 }, at(600));
+    expect(plan.action).toBe('scale-out');
+    expect(plan.desiredCapacity.proposed).toBeLessThanOrEqual(plan.desiredCapacity.current + 3);
+    expect(plan.reasons.join('\n')).toMatch(
+      /us-east-1c could not launch .*one round of launches tries it again/,
+    );
+  });
+
+  it('a launch that lands in the AZ again ends the record', () => {
+    const snapshot = world({
+      launching: 1,
+      launchingIn: 'us-east-1c',
+      tags: { 'ecs-autoscaler:short-az': `us-east-1c@${epoch()}` },
+    });
+    const g = snapshot.autoScalingGroups[0]!;
+    expect(shortZones(snapshot, [g], at(120).getTime()).get(g.AutoScalingGroupName)).toEqual({
+      write: '',
+      zones: 3,
+    });
+    const plan = planOf(snapshot, NO_HEADROOM, at(120));
+    expect(plan.stateTags['ecs-autoscaler:short-az']).toBe('');
+    expect(plan.reasons.join('\n')).not.toMatch(/could not launch/);
+  });
+
+  it('balanced launches are no evidence', () => {
+    const snapshot = world({ launching: 1, launchingIn: 'us-east-1c' });
+    const g = snapshot.autoScalingGroups[0]!;
+    expect(shortZones(snapshot, [g], NOW.getTime()).size).toBe(0);
+  });
+});
