@@ -209,6 +209,11 @@ export interface World {
    */
   rebalance?: { at: number[]; interrupt: boolean };
   /**
+   * EC2 out of capacity in one AZ for every type (from seed 1056001), for good or `seconds` from the start:
+   * the groups launch in their other AZs (balanced-best-effort).
+   */
+  azShortage?: { az: string; seconds?: number };
+  /**
    * From seed 900001: an operator takes a random ACTIVE instance out of service at `at` seconds for
    * maintenance (EnterStandby; EC2 Auto Scaling user guide "Temporarily remove instances from your Auto
    * Scaling group"), after draining it (`drainFirst`, ECS developer guide "Draining Amazon ECS container
@@ -670,6 +675,14 @@ export const drawWorld = (seed: number): World => {
   if (seed > 1050000) {
     for (const s of services) if (r() < 0.5) s.lb = { delay: pick([300, 300, 300, 120, 60, 30, 5]) };
   }
+  // From seed 1056001, drawn last: EC2 out of capacity in one AZ (InsufficientInstanceCapacity there), in a
+  // third of the worlds, half of them with a service bound to that AZ; for good or for 10–25 minutes.
+  let azShortage: World['azShortage'];
+  if (seed > 1056000 && r() < 0.35) {
+    const bound = services.find((s) => s.zone && 'az' in s.zone)?.zone as { az: string } | undefined;
+    const az = bound && r() < 0.5 ? bound.az : pick(['us-east-1a', 'us-east-1b', 'us-east-1c']);
+    azShortage = { az, ...(r() < 0.5 ? { seconds: 600 + Math.floor(r() * 900) } : {}) };
+  }
   return {
     seed,
     groups,
@@ -696,6 +709,7 @@ export const drawWorld = (seed: number): World => {
     ...(teardown ? { teardown } : {}),
     ...(retype ? { retype } : {}),
     ...(deregister ? { deregister } : {}),
+    ...(azShortage ? { azShortage } : {}),
   };
 };
 
@@ -1123,6 +1137,10 @@ export const runWorld = async (
       const { types, seconds } = world.shortage;
       sim.capacityShortage({ types, ...(seconds === undefined ? {} : { seconds }) });
     }
+    if (world.azShortage) {
+      const { az, seconds } = world.azShortage;
+      sim.capacityShortage({ azs: [az], ...(seconds === undefined ? {} : { seconds }) });
+    }
     populate(sim, world, (s) => s.from);
     for (const s of world.services) {
       if (s.name === scaledName(world)) continue;
@@ -1533,7 +1551,8 @@ export const runWorld = async (
     const boundService = p && !providerGrown(world) ? world.services[p.service]?.name : undefined;
     const providerGroup = p && !providerGrown(world) ? world.groups[p.group]!.name : undefined;
     const scaledJudge = (phase: 'mid' | 'end') => {
-      if (!scaledService) return;
+      // Bound to AZs while EC2 cannot launch in one: its room waits for the AZ (short-az.ts), as above.
+      if (!scaledService || (world.azShortage && scaledService.zone)) return;
       const { min, max } = world.scaling!;
       const desired = sim.ecs.cluster(CLUSTER)!.services.get(scaledService.name)!.desiredCount;
       const run = running(sim, scaledService.name);
@@ -1848,7 +1867,10 @@ export const runWorld = async (
         starvedOf(s) ||
         shortAndFull(s) ||
         lateDisplaced(s) ||
-        distinctAtMax(s)
+        distinctAtMax(s) ||
+        // A service bound to AZs while EC2 cannot launch in one: the scaler stops buying for that AZ for
+        // 30 minutes after a launch goes around it (short-az.ts), beyond the 38 min this judge allows.
+        (world.azShortage && s.zone)
       )
         continue;
       const run = running(sim, s.name);
@@ -1909,6 +1931,7 @@ export const runWorld = async (
         !zoneAtMax(revision) &&
         deployedService.name !== boundService &&
         deployedService.name !== scaledService?.name &&
+        !(world.azShortage && deployedService.zone) &&
         moves &&
         placeable.rolledOut === true &&
         placeable.get(deployedService.name) === d;
@@ -1922,6 +1945,23 @@ export const runWorld = async (
     await sim.runFor(2520);
     await inspect?.(sim, 'end');
     scaledJudge('end');
+    // EC2 out of capacity in one AZ: the groups launch in their other AZs, and the scaler must not buy,
+    // launch after launch, for tasks bound to that AZ — before short-az.ts a group grew to MaxSize (30) for
+    // one such task. No world's demand needs a group at MaxSize (at most 3 services of 8 tasks).
+    if (world.azShortage) {
+      for (const g of sim.asg.groups.values()) {
+        const most = Math.max(
+          0,
+          ...sim.timeline.actions
+            .filter((a) => a.command === 'SetDesiredCapacity' && a.input.AutoScalingGroupName === g.name)
+            .map((a) => Number(a.input.DesiredCapacity)),
+        );
+        if (most >= g.max && g.max >= 30)
+          problems.push(
+            `az shortage: the scaler took ${g.name} to its MaxSize ${g.max} while EC2 could not launch in ${world.azShortage.az}`,
+          );
+      }
+    }
     // The scaler halts a group on launches that never register (a broken launch template) and on unhealthy
     // members; no world draws either for two members at once, so a halt is a finding — unless someone
     // deregistered a container instance (that member is stuck for good). World 1030051: a launch hook's
@@ -2049,14 +2089,17 @@ export const runWorld = async (
       Math.ceil((last * dep.minimumHealthyPercent) / 100) >= last;
     const stuckRefresh =
       refresh !== undefined && dep !== undefined && (placeable.rolledOut === false || frozen);
-    // A refresh whose replacements a launch hook holds (from seed 1030001) takes a batch per hold: one that
+    // A refresh whose replacements a launch hook or a load balancer's deregistration delay holds (from seeds
+    // 1030001 and 1050001) takes a batch per hold: one that
     // cannot end by 55 min is not judged, nor the groups' scale-in, which waits for it (world 1031205:
     // five m5.xlarge one at a time from 18 min, 11.5 minutes of bootstrap each; world 1031300: seven
     // m6g.large, a hook nobody completes timing out after 7 minutes on each, done at 80 min).
     const slowRefresh = (() => {
       if (!refresh || !refreshed) return false;
-      // A failing bootstrap launches again: two holds (world 1041629: 37 % abandoned, done at 70 min).
-      const hold = hookHold(world.groups[refreshed.group]!);
+      // A failing bootstrap launches again: two holds (world 1041629: 37 % abandoned, done at 70 min). A
+      // replaced host's tasks behind a load balancer hold it for the deregistration delay too (world
+      // 1055245: fifteen m6g.large one at a time, 300 s each, done at 73 min).
+      const hold = hookHold(world.groups[refreshed.group]!) + lbDelay;
       if (hold === 0) return false;
       const batch = Math.max(
         1,
@@ -2156,7 +2199,10 @@ export const runWorld = async (
       // (docs/coexistence.md); every other idle instance must go.
       const removable = idle.filter((i) => units - i.weight >= g.min && i.id !== disconnected);
       // The default headroom (one more of the largest task) may keep one idle instance.
-      if (removable.length > (world.headroom === '0' ? 0 : 1) + (allowance.get(g.name) ?? 0)) {
+      // A probe of an AZ EC2 cannot launch in is a round of launches, one per AZ, every 30 minutes; the
+      // instances it put elsewhere go after the scale-in cooldown and pacing.
+      const probe = world.azShortage ? 3 : 0;
+      if (removable.length > (world.headroom === '0' ? 0 : 1) + (allowance.get(g.name) ?? 0) + probe) {
         problems.push(
           `convergence: ${g.name} keeps ${removable.length} idle instance(s) above MinSize 40 min after demand last changed (${describeGroups(sim)})`,
         );
