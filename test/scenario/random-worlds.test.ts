@@ -154,7 +154,9 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * delay), 1052594 (Capacity Rebalancing's replacement, held by a slow launch hook beside the at-risk member
  * the drainer drained, read as a lowered desired capacity: the idle member drained, then set ACTIVE again),
  * 1053222 (launches EC2's shortage delayed and a launch hook held, dated at the scale-out 10 minutes before
- * they were seen in service: stuck at once, the group halted).
+ * they were seen in service: stuck at once, the group halted), 1055245 (the judge: a refresh's batches each
+ * wait for the deregistration delay); from seed 1056001, EC2 out of capacity in one AZ — 1056182, 1056240,
+ * 1056275 (groups taken to MaxSize 30, launch after launch landing outside the AZ a service is bound to).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -178,7 +180,8 @@ const SEEDS = [
   ...[993529, 993675, 993393, 991266, 999767],
   ...[1030004, 1030288, 1031421, 1030814, 1031300, 1033115, 1033422, 1038401],
   ...[1041807, 1041385, 1041629],
-  ...[1050139, 1051141, 1052594, 1053222],
+  ...[1050139, 1051141, 1052594, 1053222, 1055245],
+  ...[1056182, 1056240, 1056275],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

@@ -1947,8 +1947,10 @@ export const runWorld = async (
     scaledJudge('end');
     // EC2 out of capacity in one AZ: the groups launch in their other AZs, and the scaler must not buy,
     // launch after launch, for tasks bound to that AZ — before short-az.ts a group grew to MaxSize (30) for
-    // one such task. No world's demand needs a group at MaxSize (at most 3 services of 8 tasks).
-    if (world.azShortage) {
+    // one such task. Judged when the shortage is for good: no world's demand needs a group at MaxSize then
+    // (once an AZ is back, a scaled host-port service bound to it may: world 1056744, 15 tasks one per host
+    // in us-east-1b, the group balancing over three AZs).
+    if (world.azShortage && world.azShortage.seconds === undefined) {
       for (const g of sim.asg.groups.values()) {
         const most = Math.max(
           0,
@@ -2199,9 +2201,11 @@ export const runWorld = async (
       // (docs/coexistence.md); every other idle instance must go.
       const removable = idle.filter((i) => units - i.weight >= g.min && i.id !== disconnected);
       // The default headroom (one more of the largest task) may keep one idle instance.
-      // A probe of an AZ EC2 cannot launch in is a round of launches, one per AZ, every 30 minutes; the
-      // instances it put elsewhere go after the scale-in cooldown and pacing.
-      const probe = world.azShortage ? 3 : 0;
+      // A probe of an AZ EC2 cannot launch in is a round of launches, one per AZ, every 30 minutes per
+      // group; the instances it put elsewhere go after the scale-in cooldown and pacing. Idle members are
+      // counted one by one above, so the group's MinSize ones count too while a round is up (world
+      // 1056631: g2 at MinSize 1 and a round of 3, all four idle).
+      const probe = world.azShortage ? 3 + g.min : 0;
       if (removable.length > (world.headroom === '0' ? 0 : 1) + (allowance.get(g.name) ?? 0) + probe) {
         problems.push(
           `convergence: ${g.name} keeps ${removable.length} idle instance(s) above MinSize 40 min after demand last changed (${describeGroups(sim)})`,
