@@ -63,8 +63,8 @@ export const shortZones = (
     );
     const seen = zones.find((z) => launching.some((m) => count(z) <= count(m.AvailabilityZone) - 2));
     const expired = !!rec && nowMs - rec.ms > RETRY_SECONDS * 1000;
-    // A launch landed there again: it is not short any more.
-    const back = !!rec && launching.some((m) => m.AvailabilityZone === rec.az);
+    // A launch landed there again, or the group no longer spans it: not short any more.
+    const back = !!rec && (!zones.includes(rec.az) || launching.some((m) => m.AvailabilityZone === rec.az));
     if (seen)
       out.set(g.AutoScalingGroupName, {
         az: seen,

@@ -117,6 +117,12 @@ describe('an AZ EC2 cannot launch in (short-az.ts)', () => {
     const plan = planOf(snapshot, NO_HEADROOM, at(120));
     expect(plan.stateTags['ecs-autoscaler:short-az']).toBe('');
     expect(plan.reasons.join('\n')).not.toMatch(/could not launch/);
+    // So does an AZ the group no longer spans (an operator took it out): no probe would ever land there.
+    const gone = world({ launching: 0, tags: { 'ecs-autoscaler:short-az': `us-east-1d@${epoch() - 4000}` } });
+    expect(shortZones(gone, [gone.autoScalingGroups[0]!], NOW.getTime()).get('asg-c1')).toEqual({
+      write: '',
+      zones: 3,
+    });
   });
 
   it('balanced launches are no evidence', () => {
