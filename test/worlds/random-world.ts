@@ -1950,8 +1950,12 @@ export const runWorld = async (
     // one such task. Judged when the shortage is for good: no world's demand needs a group at MaxSize then
     // (once an AZ is back, a scaled host-port service bound to it may: world 1056744, 15 tasks one per host
     // in us-east-1b, the group balancing over three AZs).
+    // Groups counted in instances only: a group of vCPU units or weights may need its MaxSize for awsvpc
+    // tasks an ENI at a time (world 1057233: 60 vCPUs, the same without the shortage).
     if (world.azShortage && world.azShortage.seconds === undefined) {
       for (const g of sim.asg.groups.values()) {
+        const drawn = world.groups.find((w) => w.name === g.name)?.mixedInstances;
+        if (drawn?.desiredCapacityType || drawn?.overrides.some((o) => 'weight' in o)) continue;
         const most = Math.max(
           0,
           ...sim.timeline.actions
