@@ -2326,6 +2326,17 @@ export const runWorld = async (
       // drainer at its maximum drain time (3600 s, docs/drain.md "A task that never stops"), with the
       // task. That is the documented outcome, not a finding (worlds 12195, 13349).
       if (v.kind === 'instance-terminated-with-tasks' && stuckRollout(v.data)) continue;
+      // And a drain whose tasks are bound to an AZ EC2 cannot launch in for good: their replacements have
+      // nowhere to go (world 1057993: an instance refresh's host in us-east-1a, s1's host-port task bound
+      // there, completed at the drainer's maximum drain time).
+      const bound = new Set(world.services.filter((s) => s.zone).map((s) => `service:${s.name}`));
+      if (
+        v.kind === 'instance-terminated-with-tasks' &&
+        world.azShortage?.seconds === undefined &&
+        world.azShortage &&
+        ((v.data?.tasks ?? []) as { group?: string }[]).every((t) => bound.has(t.group ?? ''))
+      )
+        continue;
       // So does a drain (an instance refresh's) whose tasks had nowhere to go: no group can run them with
       // the types EC2 has (out of capacity for the whole run; `noRoom`).
       const id = String(v.data?.instanceId ?? '');
