@@ -156,7 +156,8 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * 1053222 (launches EC2's shortage delayed and a launch hook held, dated at the scale-out 10 minutes before
  * they were seen in service: stuck at once, the group halted), 1055245 (the judge: a refresh's batches each
  * wait for the deregistration delay); from seed 1056001, EC2 out of capacity in one AZ — 1056182, 1056240,
- * 1056275 (groups taken to MaxSize 30, launch after launch landing outside the AZ a service is bound to).
+ * 1056275 (groups taken to MaxSize 30, launch after launch landing outside the AZ a service is bound to),
+ * and the judge's 1056631 (a probe round) and 1057993 (a refresh's drain of a task bound to the short AZ).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -181,7 +182,7 @@ const SEEDS = [
   ...[1030004, 1030288, 1031421, 1030814, 1031300, 1033115, 1033422, 1038401],
   ...[1041807, 1041385, 1041629],
   ...[1050139, 1051141, 1052594, 1053222, 1055245],
-  ...[1056182, 1056240, 1056275],
+  ...[1056182, 1056240, 1056275, 1056631, 1057993],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +
