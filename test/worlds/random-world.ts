@@ -2071,6 +2071,9 @@ export const runWorld = async (
             !zoneAtMax(svc) &&
             // Only groups that launch nothing run it: the drained host's room cannot be bought back.
             !starvedOf(svc) &&
+            // Bound to AZs while EC2 cannot launch in one for good: its room there cannot be bought back
+            // (world 1059051: a GPU host-port task bound to the short AZ, its host someone drained).
+            !(world.azShortage && world.azShortage.seconds === undefined && svc.zone) &&
             placeable.get(svc.name) === (svc.name === scaledService?.name ? world.scaling!.max : svc.to)
           );
         });
