@@ -1128,6 +1128,8 @@ export const runWorld = async (
   inspect?: (sim: Sim, phase: 'start' | 'mid' | 'end') => void | Promise<void>,
 ): Promise<string[]> => {
   const world = drawWorld(seed);
+  // EC2 out of capacity in one AZ for the whole run (world.azShortage without an end).
+  const azShortForGood = world.azShortage !== undefined && world.azShortage.seconds === undefined;
   const placeable = await reference(world);
   isolate();
   const sim = fleetWorld(world.groups, seed);
@@ -1952,7 +1954,7 @@ export const runWorld = async (
     // in us-east-1b, the group balancing over three AZs).
     // Groups counted in instances only: a group of vCPU units or weights may need its MaxSize for awsvpc
     // tasks an ENI at a time (world 1057233: 60 vCPUs, the same without the shortage).
-    if (world.azShortage && world.azShortage.seconds === undefined) {
+    if (azShortForGood) {
       for (const g of sim.asg.groups.values()) {
         const drawn = world.groups.find((w) => w.name === g.name)?.mixedInstances;
         if (drawn?.desiredCapacityType || drawn?.overrides.some((o) => 'weight' in o)) continue;
@@ -1964,7 +1966,7 @@ export const runWorld = async (
         );
         if (most >= g.max && g.max >= 30)
           problems.push(
-            `az shortage: the scaler took ${g.name} to its MaxSize ${g.max} while EC2 could not launch in ${world.azShortage.az}`,
+            `az shortage: the scaler took ${g.name} to its MaxSize ${g.max} while EC2 could not launch in ${world.azShortage?.az}`,
           );
       }
     }
@@ -2073,7 +2075,7 @@ export const runWorld = async (
             !starvedOf(svc) &&
             // Bound to AZs while EC2 cannot launch in one for good: its room there cannot be bought back
             // (world 1059051: a GPU host-port task bound to the short AZ, its host someone drained).
-            !(world.azShortage && world.azShortage.seconds === undefined && svc.zone) &&
+            !(azShortForGood && svc.zone) &&
             placeable.get(svc.name) === (svc.name === scaledService?.name ? world.scaling!.max : svc.to)
           );
         });
@@ -2319,6 +2321,7 @@ export const runWorld = async (
         `${rejected.length} rejected write(s), e.g. ${rejected[0]!.command} ${rejected[0]!.error}`,
       );
     }
+    const boundToAzs = new Set(world.services.filter((s) => s.zone).map((s) => `service:${s.name}`));
     for (const v of sim.violations) {
       // A Spot reclaim two minutes after its warning takes the tasks that had nowhere to go in time — by
       // AWS's design, and what the headroom is for; the drain itself is judged by the fault matrix's
@@ -2332,12 +2335,10 @@ export const runWorld = async (
       // And a drain whose tasks are bound to an AZ EC2 cannot launch in for good: their replacements have
       // nowhere to go (world 1057993: an instance refresh's host in us-east-1a, s1's host-port task bound
       // there, completed at the drainer's maximum drain time).
-      const bound = new Set(world.services.filter((s) => s.zone).map((s) => `service:${s.name}`));
       if (
         v.kind === 'instance-terminated-with-tasks' &&
-        world.azShortage?.seconds === undefined &&
-        world.azShortage &&
-        ((v.data?.tasks ?? []) as { group?: string }[]).every((t) => bound.has(t.group ?? ''))
+        azShortForGood &&
+        ((v.data?.tasks ?? []) as { group?: string }[]).every((t) => boundToAzs.has(t.group ?? ''))
       )
         continue;
       // So does a drain (an instance refresh's) whose tasks had nowhere to go: no group can run them with

@@ -55,7 +55,10 @@ export const shortZones = (
     const rec = state.shortAz;
     const zones = g.AvailabilityZones ?? [];
     const live = g.Instances.filter((i) => /^(Pe|In)/.test(i.LifecycleState));
-    const count = (z?: string) => live.filter((i) => i.AvailabilityZone === z).length;
+    // Members per AZ, counted once (the checks below ask it per AZ and per launching member).
+    const perAz = new Map<string | undefined, number>();
+    for (const i of live) perAz.set(i.AvailabilityZone, (perAz.get(i.AvailabilityZone) ?? 0) + 1);
+    const count = (z?: string) => perAz.get(z) ?? 0;
     const launching = live.filter(
       (m) =>
         m.LifecycleState !== 'InService' ||
