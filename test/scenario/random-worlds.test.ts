@@ -157,7 +157,9 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * they were seen in service: stuck at once, the group halted), 1055245 (the judge: a refresh's batches each
  * wait for the deregistration delay); from seed 1056001, EC2 out of capacity in one AZ — 1056182, 1056240,
  * 1056275 (groups taken to MaxSize 30, launch after launch landing outside the AZ a service is bound to),
- * and the judge's 1056631 (a probe round) and 1057993 (a refresh's drain of a task bound to the short AZ).
+ * and the judge's 1056631 (a probe round) and 1057993 (a refresh's drain of a task bound to the short AZ);
+ * 1063575 (the last scale-out's one launch registered, then an operator deregistered it: taken for a launch
+ * that never registers, a 25-minute backoff while a task waited for a host).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -183,6 +185,7 @@ const SEEDS = [
   ...[1041807, 1041385, 1041629],
   ...[1050139, 1051141, 1052594, 1053222, 1055245],
   ...[1056182, 1056240, 1056275, 1056631, 1057993],
+  ...[1063575],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

@@ -32,8 +32,9 @@ export interface GroupState {
   /** Members not registered for longer than the boot timeout (dated as `unregistered` says). */
   stuck: string[];
   /**
-   * A member registered with ECS after the last scale-out: the group's launches do register, so a stuck
-   * member is no sign of a broken launch template (no scale-out backoff for it).
+   * A member registered with ECS after the last scale-out, or the unregistered members dated after it:
+   * the group's launches do register, so a stuck member is no sign of a broken launch template (no
+   * scale-out backoff for it).
    */
   registeredSince?: boolean;
   /** The `unregistered` record after this look (the plan writes it when it changed). */
@@ -146,9 +147,14 @@ export const groupState = (
     registered,
     booting,
     stuck,
-    registeredSince: [...registered.values()].some(
-      (ci) => Date.parse(ci.registeredAt ?? '') >= (state.lastScaleOutMs ?? Infinity),
-    ),
+    // Or the unregistered members were dated after it: every launch of it had registered (the record
+    // went to zero), or they arrived since — not its launches (random world 1063575: its one launch
+    // registered, then an operator deregistered it; a 25-minute backoff left a task waiting).
+    registeredSince:
+      (unregisteredNow?.ms ?? 0) > (state.lastScaleOutMs ?? Infinity) ||
+      [...registered.values()].some(
+        (ci) => Date.parse(ci.registeredAt ?? '') >= (state.lastScaleOutMs ?? Infinity),
+      ),
     unregistered: unregisteredNow,
     notLaunched,
     notLaunchedUnits,

@@ -239,9 +239,18 @@ describe('planCluster — scale-out guards', () => {
       action: 'scale-out',
       reason: /needs 1 more/,
     },
+    // The unregistered member dated after the scale-out: its launch had registered (the record went to
+    // zero) and someone deregistered it 200 s later (random world 1063575): no backoff.
+    {
+      seconds: 900,
+      note: 'the unregistered member dated after it',
+      since: 700,
+      action: 'scale-out',
+      reason: /needs 1 more/,
+    },
   ])(
     'backoff after a scale-out with a member that never registered ($seconds s, $note)',
-    ({ seconds, registered, action, reason }) => {
+    ({ seconds, registered, since, action, reason }) => {
       const base = fragmented();
       const spec = fragmented({
         instances: (base.instances ?? []).map((i, k) =>
@@ -251,7 +260,7 @@ describe('planCluster — scale-out guards', () => {
           desired: 3,
           unregistered: ['i-00000000000000099'],
           // As the scale-out recorded it: one instance launched then.
-          tags: { 'ecs-autoscaler:last-scale-out': ago(seconds), ...unregisteredFor(1, seconds) },
+          tags: { 'ecs-autoscaler:last-scale-out': ago(seconds), ...unregisteredFor(1, since ?? seconds) },
         },
       });
       const plan = planOf(snapshotOf(spec));
