@@ -1552,6 +1552,8 @@ export const runWorld = async (
     const p = world.provider;
     const boundService = p && !providerGrown(world) ? world.services[p.service]?.name : undefined;
     const providerGroup = p && !providerGrown(world) ? world.groups[p.group]!.name : undefined;
+    // The scaled service's last step came within a launch hook's hold of 38 min (set by scaledJudge('mid')).
+    let stepHookLate = false;
     const scaledJudge = (phase: 'mid' | 'end') => {
       // Bound to AZs while EC2 cannot launch in one: its room waits for the AZ (short-az.ts), as above.
       if (!scaledService || (world.azShortage && scaledService.zone)) return;
@@ -1581,6 +1583,7 @@ export const runWorld = async (
           .map((a) => a.t),
       );
       const hookLate = hold > 0 && lastStep > 2280 - hold - 480;
+      if (phase === 'mid') stepHookLate = hookLate;
       if (
         phase === 'mid' &&
         !heldByOthers &&
@@ -1870,6 +1873,15 @@ export const runWorld = async (
         shortAndFull(s) ||
         lateDisplaced(s) ||
         distinctAtMax(s) ||
+        // A service on the hosts the scaled service's late step bought for (a launch hook holding them past
+        // 38 min): ECS places the pending tasks of both in no promised order, so either may be the one
+        // still waiting (world 1061550: s0's steps at 25 and 30 min on m6g.large a bootstrap holds 11
+        // minutes; s1, which needs the same whole host, ran 6 of 8 with two hosts still in the hook).
+        (stepHookLate &&
+          scaledService !== undefined &&
+          world.groups.some(
+            (g) => groupRuns(g, currentOf(s), world) && groupRuns(g, currentOf(scaledService), world),
+          )) ||
         // A service bound to AZs while EC2 cannot launch in one: the scaler stops buying for that AZ for
         // 30 minutes after a launch goes around it (short-az.ts), beyond the 38 min this judge allows.
         (world.azShortage && s.zone)

@@ -229,17 +229,24 @@ export const assessFleetScaleOut = (
       const rest = mine.filter((it) => !picky.has(it.label));
       if (rest.length > 0) run(rest, archBins());
     }
-    return { unplaced };
+    return { unplaced, free };
   };
   let placement = place(bins(false));
   let reactivate: InstanceView[] = [];
   if (placement.unplaced.length > 0 && ownDraining.length > 0) {
     // Own draining instances come back only when they take something: a task (or the headroom) none of
-    // them can run — another architecture, a GPU — would otherwise undo every drain, for good.
-    const withDraining = place(bins(true));
+    // them can run — another architecture, a GPU — would otherwise undo every drain, for good. And only
+    // those that take something: one task ECS placed otherwise than the scale-in check assumed set a
+    // drain of five ACTIVE again, for good (random world 1056470: drained and set ACTIVE every 22 min).
+    const start = bins(true);
+    const withDraining = place(start);
     if (unplacedCount(withDraining.unplaced) < unplacedCount(placement.unplaced)) {
       placement = withDraining;
-      reactivate = [...ownDraining];
+      reactivate = ownDraining.filter((i, k) => {
+        const was = start[capacity.length + k]!.free;
+        const now = withDraining.free[capacity.length + k]!.free;
+        return dims.some((d) => now[d] < was[d]);
+      });
     }
   }
   const leftover = placement.unplaced.map((u) => ({

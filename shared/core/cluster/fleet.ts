@@ -345,25 +345,35 @@ const candidates = (
  * it). Without this, a first (or cheapest) type out of capacity whose fallback cannot run the waiting
  * tasks (`memberOf` the first type's family) made the scaler buy fallback instances up to MaxSize
  * (random worlds 269186, prioritized; 808124, an attribute-based lowest-price group); after the 15
- * minutes the first type is asked for again.
+ * minutes the first type is asked for again. A fallback member ACTIVE and holding no more tasks than the
+ * cluster has daemons counts for 30 minutes, below MaxSize: an ask bought it and it took nothing, so the
+ * next ask waits until it is scaled in, or 30 minutes (random world 1055808: asked every 17 minutes while
+ * scale-in needed longer, the group grew by one idle fallback each time, to 24). At MaxSize an ask buys
+ * nothing more: it drains a fallback the waiting tasks cannot use to make room (random world 321335).
  */
 const launchedLast = (
   snapshot: ClusterSnapshot,
   group: AutoScalingGroup,
   list: Candidate[],
 ): Candidate | undefined => {
-  const reg = new Map(
-    snapshot.containerInstances.map((c) => [c.ec2InstanceId, Date.parse(c.registeredAt ?? '')]),
-  );
-  let at = Date.parse(snapshot.capturedAt) - 9e5;
+  const cis = new Map(snapshot.containerInstances.map((c) => [c.ec2InstanceId, c]));
+  const daemons = snapshot.services.filter((s) => s.schedulingStrategy === 'DAEMON').length;
+  const since = Date.parse(snapshot.capturedAt) - 9e5;
+  let at = -Infinity;
   let k = -2;
   for (const m of group.Instances) {
+    const ci = cis.get(m.InstanceId);
     // A member not registered yet, launched (Pending), is the latest of all. Not one InService: it may be
     // a member whose container instance someone deregistered long ago — taken for the latest launch, a
     // prioritized group short of its first type was planned on it and grown to MaxSize (world 999767).
-    const t = reg.has(m.InstanceId) ? reg.get(m.InstanceId)! : /^P/.test(m.LifecycleState) ? Infinity : NaN;
+    const t = ci ? Date.parse(ci.registeredAt ?? '') : /^P/.test(m.LifecycleState) ? Infinity : NaN;
     const j = list.findIndex((c) => c.type === m.InstanceType);
-    if (t > at || (t === at && j < k)) [at, k] = [t, j];
+    const idle =
+      j > 0 &&
+      group.DesiredCapacity < group.MaxSize &&
+      ci?.status === 'ACTIVE' &&
+      ci.runningTasksCount + ci.pendingTasksCount <= daemons;
+    if (t > since - (idle ? 9e5 : 0) && (t > at || (t === at && j < k))) [at, k] = [t, j];
   }
   return list[k];
 };

@@ -1,7 +1,7 @@
 /**
  * A prioritized group whose first override EC2 has no capacity for launches the next (ecs-facts §4.1):
  * the planner reads what the group launches now from its members (fleet.ts `launching`) — the member
- * registered last within 15 minutes, a booting one counting as the latest.
+ * registered last within 15 minutes, a booting one counting as the latest, an idle fallback however old.
  */
 import { describe, expect, it } from 'vitest';
 import { ZERO } from '../../../shared/core/capacity/resources.js';
@@ -51,17 +51,44 @@ const world = (
 const groupOf = (s: ClusterSnapshot) => s.autoScalingGroups[0]!;
 const c5 = full(1, 'c5.2xlarge', 'a');
 const fallback = { id: 'i-0000000000000fb1', type: 'm5.large', running: 0 };
+/** The fallback holding a task (not idle): an old one says nothing of what the group launches now. */
+const busy = { ...fallback, running: 1 };
 
 describe('what a prioritized group launches now', () => {
   it('its first override when every member is old', () => {
-    const s = world([...c5, fallback], { [fallback.id]: 3600 });
+    const s = world([...c5, busy], { [busy.id]: 3600 });
     expect(arrivingTypes(s, groupOf(s))).toEqual(['c5.2xlarge']);
+  });
+
+  it('the next override while a fallback that took nothing is still there, for 30 minutes, below MaxSize', () => {
+    // Random world 1055808: the first type short for good, each ask bought a fallback that took nothing;
+    // asked again every 17 minutes while scale-in needed longer, the group grew to 24 idle fallbacks.
+    const s = world([...c5, fallback], { [fallback.id]: 1500 });
+    expect(arrivingTypes(s, groupOf(s))).toEqual(['m5.large']);
+    const late = world([...c5, fallback], { [fallback.id]: 1900 });
+    expect(arrivingTypes(late, groupOf(late))).toEqual(['c5.2xlarge']);
+    // At MaxSize an ask buys nothing more (it makes room: below).
+    const full = world([...c5, fallback], { [fallback.id]: 1500 });
+    full.autoScalingGroups[0]!.MaxSize = full.autoScalingGroups[0]!.DesiredCapacity;
+    expect(arrivingTypes(full, groupOf(full))).toEqual(['c5.2xlarge']);
+    // Holding only a daemon's task it took nothing either (one task where the cluster runs a daemon).
+    const withDaemon = world([...c5, busy], { [busy.id]: 1500 });
+    expect(arrivingTypes(withDaemon, groupOf(withDaemon))).toEqual(['c5.2xlarge']);
+    withDaemon.services.push({
+      ...withDaemon.services[0]!,
+      serviceName: 'agent',
+      schedulingStrategy: 'DAEMON',
+    });
+    expect(arrivingTypes(withDaemon, groupOf(withDaemon))).toEqual(['m5.large']);
+    // Someone's drain: it is leaving, it tells nothing.
+    const drained = world([...c5, { ...fallback, status: 'DRAINING' }], { [fallback.id]: 1500 });
+    expect(arrivingTypes(drained, groupOf(drained))).toEqual(['c5.2xlarge']);
   });
 
   it('the next override when its member registered last, within 15 minutes', () => {
     const s = world([...c5, fallback], { [fallback.id]: 300 });
     expect(arrivingTypes(s, groupOf(s))).toEqual(['m5.large']);
-    const later = world([...c5, fallback], { [fallback.id]: 1000 });
+    const later = world([...c5, busy], { [busy.id]: 1000 });
     expect(arrivingTypes(later, groupOf(later))).toEqual(['c5.2xlarge']);
   });
 
@@ -98,7 +125,7 @@ describe('what a prioritized group launches now', () => {
     expect(groupFleet(prioritized, groupOf(prioritized), ZERO, new Map()).strategy).toBe(
       'on-demand prioritized: overrides in order, from m5.large, the type it launched last (is EC2 out of the ones before?)',
     );
-    const old = world([...c5, fallback], { [fallback.id]: 3600 });
+    const old = world([...c5, busy], { [busy.id]: 3600 });
     expect(groupFleet(old, groupOf(old), ZERO, new Map()).strategy).toBe(
       'on-demand prioritized: overrides in order',
     );
@@ -106,11 +133,17 @@ describe('what a prioritized group launches now', () => {
     expect(order(lowestPrice)).toEqual(['c5.2xlarge', 'm5.large']);
   });
 
-  it('tasks only the first type runs wait while the group launches its fallback, and are bought once it is old', () => {
+  it('tasks only the first type runs wait while the group launches its fallback, and are bought once it is old and busy, or gone', () => {
     const fresh = world([...c5, fallback], { [fallback.id]: 300 });
     const held = groupPlan(planFleet(fresh), 'g');
     expect(held.action).toBe('hold');
-    const old = world([...c5, fallback], { [fallback.id]: 1000 });
+    // Old and idle: the last ask's fallback took nothing; the next waits until it is scaled in.
+    const idle = groupPlan(planFleet(world([...c5, fallback], { [fallback.id]: 1000 })), 'g');
+    expect(idle.action).toBe('hold');
+    expect(idle.desiredCapacity).toEqual({ current: 2, proposed: 2 });
+    const gone = groupPlan(planFleet(world([...c5], {})), 'g');
+    expect(gone.action).toBe('scale-out');
+    const old = world([...c5, busy], { [busy.id]: 1000 });
     const grows = groupPlan(planFleet(old), 'g');
     expect(grows.action).toBe('scale-out');
     // 4 tasks of 2,048 CPU units wait: one more c5.2xlarge.
@@ -134,6 +167,21 @@ describe('what a prioritized group launches now', () => {
     const grows = groupPlan(planFleet(s, { scaleInUnneededSeconds: 0 }), 'g');
     expect(grows.action).toBe('scale-out');
     expect(grows.drain).toEqual([]);
+  });
+  it('below MaxSize, fallbacks an ask bought that took nothing are drained before the first type is asked again', () => {
+    // Two idle m5.large the group fell back to 25 minutes ago; 4 c5-only tasks wait. One is drained per
+    // decision and nothing is bought; once they are gone the next decision buys c5.2xlarge. (Before, the
+    // group grew and kept them: each ask that landed on the fallback again left one more idle host,
+    // random world 1055808.)
+    const idle = [fallback, { ...fallback, id: 'i-0000000000000fb2' }];
+    const s = world([...c5, ...idle], { [idle[0]!.id]: 1500, [idle[1]!.id]: 1500 });
+    const plan = groupPlan(planFleet(s, { scaleInUnneededSeconds: 0 }), 'g');
+    expect(plan.action).toBe('scale-in');
+    expect(plan.drain.map((d) => d.ec2InstanceId)).toEqual([idle[0]!.id]);
+    expect(plan.reasons.join('\n')).toMatch(/api can never be placed/);
+    const gone = groupPlan(planFleet(world([...c5], {})), 'g');
+    expect(gone.action).toBe('scale-out');
+    expect(gone.reasons.join('\n')).toMatch(/g adds \d instance\(s\) of c5\.2xlarge/);
   });
 });
 
@@ -175,10 +223,14 @@ describe('what a lowest-price group launches now', () => {
   };
   const c5large = full(1, 'c5.large', 'a');
   const m5 = { id: 'i-0000000000000fb1', type: 'm5.large', running: 0 };
+  const m5busy = { ...m5, running: 1 };
 
   it('the cheapest type, unless a dearer one registered last within 15 minutes', () => {
-    const old = cheap([...c5large, m5], { [m5.id]: 3600 });
+    const old = cheap([...c5large, m5busy], { [m5.id]: 3600 });
     expect(arrivingTypes(old, groupOf(old))).toEqual(['c5.large']);
+    // A dearer member that took nothing, 25 minutes old: the last ask of the cheapest bought it (above).
+    const idle = cheap([...c5large, m5], { [m5.id]: 1500 });
+    expect(arrivingTypes(idle, groupOf(idle))).toEqual(['m5.large']);
     expect(groupFleet(old, groupOf(old), ZERO, new Map()).strategy).toBe(
       'on-demand lowest-price: cheapest per unit first (c5.large)',
     );
@@ -190,7 +242,7 @@ describe('what a lowest-price group launches now', () => {
       'on-demand lowest-price: cheapest per unit first (c5.large; it launched m5.large last: is EC2 out of the cheaper ones?)',
     );
     // A cheapest-type member registered last says nothing of the kind.
-    const c5fresh = cheap([...c5large, m5], { [m5.id]: 3600, [c5large[0]!.id]: 120 });
+    const c5fresh = cheap([...c5large, m5busy], { [m5.id]: 3600, [c5large[0]!.id]: 120 });
     expect(arrivingTypes(c5fresh, groupOf(c5fresh))).toEqual(['c5.large']);
   });
 
@@ -198,7 +250,7 @@ describe('what a lowest-price group launches now', () => {
     const held = groupPlan(planFleet(cheap([...c5large, m5], { [m5.id]: 300 })), 'g');
     expect(held.action).toBe('hold');
     expect(held.desiredCapacity).toEqual({ current: 2, proposed: 2 });
-    const grows = groupPlan(planFleet(cheap([...c5large, m5], { [m5.id]: 1000 })), 'g');
+    const grows = groupPlan(planFleet(cheap([...c5large, m5busy], { [m5.id]: 1000 })), 'g');
     expect(grows.action).toBe('scale-out');
     // 4 tasks of 1,024 CPU units wait, c5-only: two more c5.large (2,048 units each).
     expect(grows.desiredCapacity).toEqual({ current: 2, proposed: 4 });

@@ -430,6 +430,26 @@ describe('planCluster — scale-out guards', () => {
     expect(broken.reasons.join('\n')).toMatch(/backoff: 2 instance\(s\)/);
   });
 
+  it('sets ACTIVE again only the own draining instances the waiting tasks need', () => {
+    // Random world 1056470: a drain of five, and ECS placed one moved task otherwise than the scale-in
+    // check assumed, leaving another without room: all five were set ACTIVE again, and drained again
+    // 22 minutes later, for good. One of them takes the task; the other four go on draining.
+    const drained = ['i-00000000000000002', 'i-00000000000000003', 'i-00000000000000004'];
+    const plan = planOf(
+      snapshotOf({
+        instances: [
+          { id: 'i-00000000000000001', ...FULL },
+          ...drained.map((id) => ({ id, status: 'DRAINING', usedCpu: 0, usedMem: 0, running: 0 })),
+        ],
+        services: [{ name: 'web', cpu: 1024, mem: 1024, desired: 5, running: 4 }],
+        group: { tags: { 'ecs-autoscaler:draining': drained.join(',') } },
+      }),
+    );
+    expect(plan.activate.map((a) => a.ec2InstanceId)).toEqual([drained[0]]);
+    expect(plan.reasons.join('\n')).toMatch(/demand came back: set i-00000000000000002 ACTIVE again/);
+    expect(plan.desiredCapacity.proposed).toBe(4);
+  });
+
   it("reactivates the scaler's own draining instance before buying a new one", () => {
     const plan = planOf(
       snapshotOf({
