@@ -326,6 +326,13 @@ export class AsgWorld {
     if (group.launchHook && group.warmPool) {
       throw new Error(`sim: createGroup '${spec.name}': a launch hook with a warm pool is not modelled.`);
     }
+    // PutWarmPool refuses it (EC2 Auto Scaling user guide, "Warm pools", Limitations: "You cannot add a warm
+    // pool to Auto Scaling groups that have a mixed instances policy or that launch Spot Instances").
+    if (group.warmPool && (spec.mixedInstances || group.spotShare > 0)) {
+      throw new Error(
+        `sim: createGroup '${spec.name}': a warm pool on a group with a mixed instances policy or Spot Instances (AWS refuses it).`,
+      );
+    }
     const hb = group.launchHook?.heartbeatTimeout ?? 3600;
     if (!(hb >= 30 && hb <= 7200)) {
       throw new Error(`sim: createGroup '${spec.name}': HeartbeatTimeout must be 30–7200 s, got ${hb}.`);

@@ -170,7 +170,8 @@ const launchesOf = (
     versions.find((v) => v.DefaultVersion) ??
     versions[0];
   const attributes = version?.LaunchTemplateData?.EcsInstanceAttributes ?? sharedAttributes(g, byEc2);
-  const warm = g.WarmPoolConfiguration as
+  // AWS refuses a warm pool on a mixed-instances group (PutWarmPool): a hand-made snapshot's is dropped.
+  const warm = (g.MixedInstancesPolicy ? undefined : g.WarmPoolConfiguration) as
     | { MinSize?: number; InstanceReusePolicy?: { ReuseOnScaleIn?: boolean } }
     | undefined;
   const common: Partial<AsgSpec> = {

@@ -244,7 +244,7 @@ describe('simulate keeps the services placement constraints', () => {
 });
 
 describe('simulate keeps what each group launches', () => {
-  it('seeds a weighted mixed-instances group with its unit, strategy, Spot share, warm pool and agent attributes', async () => {
+  it('seeds a weighted mixed-instances group with its unit, strategy, Spot share and agent attributes, and a plain group with its warm pool', async () => {
     // The seeding gave every group one type (its first member's), weight 1: a weighted MixedInstancesPolicy
     // group replayed as if it launched one type of one unit, its warm pool gone.
     const recorded = fleetWorld([
@@ -262,8 +262,16 @@ describe('simulate keeps what each group launches', () => {
           strategy: 'lowest-price',
           onDemandPercentAboveBase: 0,
         },
-        warmPool: { minSize: 1, reuseOnScaleIn: true },
         agentAttributes: { pool: 'batch' },
+      },
+      // AWS refuses a warm pool on a mixed-instances or Spot group (PutWarmPool): a plain group's.
+      {
+        name: 'plain',
+        min: 0,
+        max: 4,
+        desired: 1,
+        instanceTypes: ['m5.large'],
+        warmPool: { minSize: 1, reuseOnScaleIn: true },
       },
     ]);
     recorded.createService({ cluster: CLUSTER, name: 'web', taskDefinition: 'web', desiredCount: 2 });
@@ -271,6 +279,7 @@ describe('simulate keeps what each group launches', () => {
     await recorded.runFor(300);
     const snap = await readClusterSnapshot(CLUSTER);
     const original = recorded.asg.groups.get('mixed')!;
+    const recordedPlainWarmPool = recorded.asg.groups.get('plain')!.warmPool;
     recorded.dispose();
 
     const sim = createSim({ seed: 1, start: snap.capturedAt });
@@ -285,6 +294,8 @@ describe('simulate keeps what each group launches', () => {
       agentAttributes: g.agentAttributes,
     });
     expect(launches(seeded)).toEqual(launches(original));
+    expect(sim.asg.groups.get('plain')!.warmPool).toEqual({ minSize: 1, reuseOnScaleIn: true });
+    expect(sim.asg.groups.get('plain')!.warmPool).toEqual(recordedPlainWarmPool);
     expect(launches(seeded).overrides).toEqual([
       ['c5.large', 1],
       ['c5.xlarge', 2],

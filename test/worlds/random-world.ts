@@ -282,6 +282,8 @@ export const drawWorld = (seed: number): World => {
   let gpu = false;
   const groups: FleetGroup[] = [];
   const groupCount = 1 + Math.floor(r() * 3);
+  // The groups that drew a warm pool, kept or not (the later draws skip them as before).
+  const drewWarm = new WeakSet<FleetGroup>();
   for (let g = 0; g < groupCount; g++) {
     const kind = r();
     const isArm = kind < 0.2;
@@ -298,11 +300,19 @@ export const drawWorld = (seed: number): World => {
     const weighted = types.length > 1 && r() < 0.5;
     const weight = (t: string) => (t.includes('2xlarge') ? 4 : t.includes('xlarge') ? 2 : 1);
     const min = pick([0, 0, 1, 1, 2]);
+    const desired = Math.max(min, r() < 0.3 ? 0 : pick([1, 1, 2, 3]));
+    const spot = r() < 0.2;
+    // Drawn for every group (the worlds keep their random sequence), kept for plain On-Demand groups only:
+    // AWS refuses a warm pool on a mixed-instances or Spot group (PutWarmPool; EC2 Auto Scaling user guide,
+    // "Warm pools", Limitations). Before the thirty-third stop such impossible groups were drawn; three
+    // findings came from them (worlds 1040083, 1040621, 1067278: a warmed Spot instance in another AZ).
+    const drew = r() < 0.15;
+    const warm = drew && !mixed && !spot;
     groups.push({
       name: `g${g}`,
       min,
       max: 30,
-      desired: Math.max(min, r() < 0.3 ? 0 : pick([1, 1, 2, 3])),
+      desired,
       ...(mixed
         ? {
             mixedInstances: {
@@ -310,10 +320,11 @@ export const drawWorld = (seed: number): World => {
             },
           }
         : { instanceTypes: types }),
-      ...(r() < 0.2 ? { spotShare: 1 } : {}),
-      ...(r() < 0.15 ? { warmPool: { minSize: 1 } } : {}),
+      ...(spot ? { spotShare: 1 } : {}),
+      ...(warm ? { warmPool: { minSize: 1 } } : {}),
       tags: headroom ? { 'ecs-autoscaler:headroom-tasks': headroom } : {},
     });
+    if (drew) drewWarm.add(groups.at(-1)!);
   }
   const services: WorldService[] = [];
   const serviceCount = 1 + Math.floor(r() * 3);
@@ -435,7 +446,8 @@ export const drawWorld = (seed: number): World => {
     })
   ) {
     const k = absDraw.vcpu ? 2 : 1;
-    const { instanceTypes: _, ...rest } = absGroup;
+    // Mixed now: no warm pool (AWS refuses one on a mixed-instances group; the draws after it skip it still).
+    const { instanceTypes: _, warmPool: _w, ...rest } = absGroup;
     groups[absDraw.group] = {
       ...rest,
       min: absGroup.min * k,
@@ -446,6 +458,7 @@ export const drawWorld = (seed: number): World => {
         ...(absDraw.vcpu ? { desiredCapacityType: 'vcpu' as const } : {}),
       },
     };
+    if (drewWarm.has(absGroup)) drewWarm.add(groups[absDraw.group]!);
   }
   // Drawn last again: a rolling update of one service, with the deployment configurations operators use
   // (100 / 200 is ECS's default; 100 / 150 with one task cannot move — ECS's own dead end, left to it).
@@ -471,9 +484,15 @@ export const drawWorld = (seed: number): World => {
   // services run in one pool (ECS developer guide: `memberOf` on a custom attribute).
   if (seed > 200000 && groups.length > 1 && r() < 0.35) {
     if (r() < 0.5) {
-      const { instanceTypes: _t, mixedInstances: _m, ...second } = groups[1]!;
+      const { instanceTypes: _t, mixedInstances: _m, warmPool, ...second } = groups[1]!;
       const { instanceTypes, mixedInstances } = groups[0]!;
-      groups[1] = { ...second, ...(mixedInstances ? { mixedInstances } : { instanceTypes }) };
+      // A mixed-instances group has no warm pool (AWS refuses one).
+      const was = groups[1]!;
+      groups[1] = {
+        ...second,
+        ...(mixedInstances ? { mixedInstances } : { instanceTypes, ...(warmPool ? { warmPool } : {}) }),
+      };
+      if (drewWarm.has(was)) drewWarm.add(groups[1]);
     }
     groups.forEach((g, k) => {
       g.agentAttributes = { pool: `p${k}` };
@@ -599,7 +618,7 @@ export const drawWorld = (seed: number): World => {
         g.instanceTypes?.length === 1 &&
         typeof g.instanceTypes[0] === 'string' &&
         UPSIZE[g.instanceTypes[0]] !== undefined &&
-        !g.warmPool &&
+        !drewWarm.has(g) &&
         shortage?.group !== k &&
         refresh?.group !== k,
     );
@@ -639,7 +658,7 @@ export const drawWorld = (seed: number): World => {
   // The agent registers during the wait unless it starts after the script (always so for a failing one).
   if (seed > 1030000) {
     for (const g of groups) {
-      if (g.warmPool || r() >= 0.35) continue;
+      if (drewWarm.has(g) || r() >= 0.35) continue;
       const kind = pick(['bootstrap', 'slow', 'orphan', 'failing'] as const);
       const agentAfterHook = kind === 'failing' || r() < 0.5;
       const name = 'bootstrap';
