@@ -162,7 +162,9 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * that never registers, a 25-minute backoff while a task waited for a host), 1055808 (a prioritized group
  * short of its first type asked for it again every 17 minutes while the fallback the last ask bought sat
  * idle: 23 idle fallbacks), 1056470 (a drain of five, one moved task placed by ECS otherwise than the
- * scale-in check assumed: all five set ACTIVE again, drained again 22 minutes later), and the judge's 1061550 (a service displaced by the scaled service's late steps,
+ * scale-in check assumed: all five set ACTIVE again, drained again 22 minutes later), 1040621 (a gap left by
+ * Capacity Rebalancing's termination taken for an AZ EC2 could not launch in, a launch having landed there),
+ * and the judge's 1061550 (a service displaced by the scaled service's late steps,
  * their hosts held by a launch hook).
  */
 const SEEDS = [
@@ -189,7 +191,7 @@ const SEEDS = [
   ...[1041807, 1041385, 1041629],
   ...[1050139, 1051141, 1052594, 1053222, 1055245],
   ...[1056182, 1056240, 1056275, 1056631, 1057993],
-  ...[1063575, 1055808, 1056470, 1061550],
+  ...[1063575, 1055808, 1056470, 1040621, 1061550],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

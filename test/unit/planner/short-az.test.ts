@@ -78,6 +78,17 @@ describe('an AZ EC2 cannot launch in (short-az.ts)', () => {
     expect(plan.reasons.join('\n')).toMatch(/us-east-1c could not launch \(EC2 capacity/);
   });
 
+  it('a launch landing in the emptier AZ too is no evidence: the gap is a member that left it', () => {
+    // Random world 1040621: Capacity Rebalancing terminated an at-risk us-east-1c member after its
+    // replacement went elsewhere, while a scale-out's launches were still booting — one of them in
+    // us-east-1c. Taken for short, us-east-1c held a task bound there 30 minutes, with no shortage.
+    const snapshot = world({ launching: 1 });
+    const g = snapshot.autoScalingGroups[0]!;
+    const landed = g.Instances.find((m) => m.InstanceId === id(90))!;
+    g.Instances.push({ ...landed, InstanceId: id(95), AvailabilityZone: 'us-east-1c' });
+    expect(shortZones(snapshot, [g], NOW.getTime()).get(g.AutoScalingGroupName)).toBeUndefined();
+  });
+
   it('while its record is fresh the AZ stays out, though the launch has registered; no write', () => {
     const snapshot = world({ launching: 0, tags: { 'ecs-autoscaler:short-az': `us-east-1c@${epoch()}` } });
     const plan = planOf(snapshot, NO_HEADROOM, at(600));
