@@ -242,7 +242,7 @@ export const assessFleetScaleOut = (
     const withDraining = place(start);
     if (unplacedCount(withDraining.unplaced) < unplacedCount(placement.unplaced)) {
       placement = withDraining;
-      reactivate = ownDraining.filter((i, k) => {
+      reactivate = ownDraining.filter((_, k) => {
         const was = start[capacity.length + k]!.free;
         const now = withDraining.free[capacity.length + k]!.free;
         return dims.some((d) => now[d] < was[d]);
