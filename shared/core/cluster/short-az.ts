@@ -9,11 +9,11 @@
  * No API the scaler reads says so (DescribeScalingActivities would, at one more call per group). The
  * evidence: a member just launched (Pending, or in service and unregistered within 600 s of a scale-out)
  * in an AZ holding at least two members more than another AZ of the group, where none is launching — the
- * ASG balances, so when it launched there the other AZ could not take it. The scaler records that AZ (`short-az` tag), and for
- * {@link RETRY_SECONDS} after the evidence the group's new instances are modelled in its other AZs only:
- * tasks bound to the short AZ are not bought for, and the reasons say why. Then the next scale-out is
- * a probe: at most one launch per AZ of the group (a round of the ASG's balancing tries every AZ). A
- * launch that lands in the AZ ends the record.
+ * ASG balances, so when it launched there the other AZ could not take it. The scaler records that AZ
+ * (`short-az` tag), and for {@link RETRY_SECONDS} after the evidence the group's new instances are
+ * modelled in its other AZs only: tasks bound to the short AZ are not bought for, and the reasons say
+ * why. Then the next scale-out is a probe: at most one launch per AZ of the group (a round of the ASG's
+ * balancing tries every AZ). A launch that lands in the AZ ends the record.
  */
 import type { AutoScalingGroup, ClusterSnapshot } from '../snapshot/snapshot.js';
 import { readScalingState } from './config.js';
