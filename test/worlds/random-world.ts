@@ -1772,7 +1772,8 @@ export const runWorld = async (
       (!!g.mixedInstances && !!world.shortage?.types.includes(namedTypes(g)?.[0] ?? ''));
     // A service only prioritized groups' first types run, each short for 15 minutes or more and then back:
     // the group launched its fallback meanwhile, and the scaler asks for the first type again once that
-    // fallback is 15 minutes old (docs/fleets.md), so its tasks may still wait at 38 min (world 350502, a
+    // fallback is 15 minutes old — 30 while it holds nothing, below MaxSize (docs/fleets.md) — so its
+    // tasks may still wait at 38 min (world 350502, a
     // rolling update: m5.large short until 22 min, asked for again at 35 min, the last old task stopped at
     // 39 min; 369828 and 370061: c5-only and r5-only services, their first types back at 24 min).
     const laterOnly = (g: FleetGroup): FleetGroup =>
