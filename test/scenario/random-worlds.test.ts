@@ -164,6 +164,7 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * idle: 23 idle fallbacks), 1056470 (a drain of five, one moved task placed by ECS otherwise than the
  * scale-in check assumed: all five set ACTIVE again, drained again 22 minutes later), 1040621 (a gap left by
  * Capacity Rebalancing's termination taken for an AZ EC2 could not launch in, a launch having landed there),
+ * 1075469 (a deregistered member in service in the short AZ taken for a launch landing there: MaxSize 30),
  * and the judge's 1061550 (a service displaced by the scaled service's late steps,
  * their hosts held by a launch hook).
  */
@@ -191,7 +192,7 @@ const SEEDS = [
   ...[1041807, 1041385, 1041629],
   ...[1050139, 1051141, 1052594, 1053222, 1055245],
   ...[1056182, 1056240, 1056275, 1056631, 1057993],
-  ...[1063575, 1055808, 1056470, 1040621, 1061550],
+  ...[1063575, 1055808, 1056470, 1040621, 1075469, 1061550],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

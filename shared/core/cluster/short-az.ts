@@ -43,7 +43,9 @@ export const shortZones = (
   managed: readonly AutoScalingGroup[],
   nowMs: number,
 ): Map<string, ShortAz> => {
-  const registered = new Set(snapshot.containerInstances.map((c) => c.ec2InstanceId));
+  const registered = new Map(
+    snapshot.containerInstances.map((c) => [c.ec2InstanceId, Date.parse(c.registeredAt ?? '')]),
+  );
   const out = new Map<string, ShortAz>();
   for (const g of managed) {
     let state: ReturnType<typeof readScalingState>;
@@ -64,18 +66,28 @@ export const shortZones = (
         m.LifecycleState !== 'InService' ||
         (!registered.has(m.InstanceId) && nowMs - (state.lastScaleOutMs ?? 0) <= 600_000),
     );
-    // And none launching in that AZ: where EC2 cannot launch nothing lands. A launch there means the gap is
-    // something else — a member of that AZ that left meanwhile (Capacity Rebalancing terminated an at-risk
-    // one after its replacement went elsewhere: random world 1040621 took us-east-1c for short, with no
-    // shortage, and held a task bound there 30 minutes).
+    // A launch landed in `z`: a member there still launching (Pending), or registered after `sinceMs`. Not
+    // one in service and unregistered: it may be one whose container instance someone deregistered — taken
+    // for a launch landing in the short AZ, it ended the record at every scale-out and the group grew to
+    // MaxSize 30 (random world 1075469).
+    const landed = (z: string, sinceMs: number) =>
+      live.some(
+        (m) =>
+          m.AvailabilityZone === z &&
+          (m.LifecycleState !== 'InService' || (registered.get(m.InstanceId) ?? 0) > sinceMs),
+      );
+    // And none landed in that AZ since the last scale-out: where EC2 cannot launch nothing lands. A launch there means the
+    // gap is something else — a member of that AZ that left meanwhile (Capacity Rebalancing terminated an
+    // at-risk one after its replacement went elsewhere: random world 1040621 took us-east-1c for short,
+    // with no shortage, and held a task bound there 30 minutes).
     const seen = zones.find(
       (z) =>
-        !launching.some((m) => m.AvailabilityZone === z) &&
+        !landed(z, state.lastScaleOutMs ?? nowMs) &&
         launching.some((m) => count(z) <= count(m.AvailabilityZone) - 2),
     );
     const expired = !!rec && nowMs - rec.ms > RETRY_SECONDS * 1000;
-    // A launch landed there again, or the group no longer spans it: not short any more.
-    const back = !!rec && (!zones.includes(rec.az) || launching.some((m) => m.AvailabilityZone === rec.az));
+    // A launch landed there since, or the group no longer spans it: not short any more.
+    const back = !!rec && (!zones.includes(rec.az) || landed(rec.az, rec.ms));
     if (seen)
       out.set(g.AutoScalingGroupName, {
         az: seen,

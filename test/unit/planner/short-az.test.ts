@@ -89,6 +89,22 @@ describe('an AZ EC2 cannot launch in (short-az.ts)', () => {
     expect(shortZones(snapshot, [g], NOW.getTime()).get(g.AutoScalingGroupName)).toBeUndefined();
   });
 
+  it('a member in service and unregistered in the short AZ is no launch landing there: the record stays', () => {
+    // Random world 1075469: a container instance someone deregistered, its EC2 instance running on in
+    // us-east-1b where EC2 could not launch, was taken for a launch landing there after each scale-out:
+    // the record ended at every one, and the group grew to MaxSize 30.
+    const snapshot = world({ launching: 0, tags: { 'ecs-autoscaler:short-az': `us-east-1c@${epoch(-60)}` } });
+    const g = snapshot.autoScalingGroups[0]!;
+    const gone = snapshot.containerInstances.findIndex((c) => c.ec2InstanceId === id(4));
+    snapshot.containerInstances.splice(gone, 1);
+    g.Instances.find((m) => m.InstanceId === id(4))!.AvailabilityZone = 'us-east-1c';
+    expect(shortZones(snapshot, [g], NOW.getTime()).get(g.AutoScalingGroupName)).toEqual({
+      az: 'us-east-1c',
+      probe: false,
+      zones: 3,
+    });
+  });
+
   it('while its record is fresh the AZ stays out, though the launch has registered; no write', () => {
     const snapshot = world({ launching: 0, tags: { 'ecs-autoscaler:short-az': `us-east-1c@${epoch()}` } });
     const plan = planOf(snapshot, NO_HEADROOM, at(600));
