@@ -8,8 +8,8 @@
  *
  * No API the scaler reads says so (DescribeScalingActivities would, at one more call per group). The
  * evidence: a member just launched (Pending, or in service and unregistered within 600 s of a scale-out)
- * in an AZ holding at least two members more than another AZ of the group, where none is launching — the
- * ASG balances, so when it launched there the other AZ could not take it. The scaler records that AZ
+ * in an AZ holding at least two members more than another AZ of the group, where nothing landed since the
+ * last scale-out — the ASG balances, so when it launched there the other AZ could not take it. The scaler records that AZ
  * (`short-az` tag), and for {@link RETRY_SECONDS} after the evidence the group's new instances are
  * modelled in its other AZs only: tasks bound to the short AZ are not bought for, and the reasons say
  * why. Then the next scale-out is a probe: at most one launch per AZ of the group (a round of the ASG's
@@ -76,10 +76,10 @@ export const shortZones = (
           m.AvailabilityZone === z &&
           (m.LifecycleState !== 'InService' || (registered.get(m.InstanceId) ?? 0) > sinceMs),
       );
-    // And none landed in that AZ since the last scale-out: where EC2 cannot launch nothing lands. A launch there means the
-    // gap is something else — a member of that AZ that left meanwhile (Capacity Rebalancing terminated an
-    // at-risk one after its replacement went elsewhere: random world 1040621 took us-east-1c for short,
-    // with no shortage, and held a task bound there 30 minutes).
+    // And none landed in that AZ since the last scale-out: where EC2 cannot launch nothing lands. A launch
+    // there means the gap is something else — a member of that AZ that left meanwhile (Capacity
+    // Rebalancing terminated an at-risk one after its replacement went elsewhere: random world 1040621
+    // took us-east-1c for short, with no shortage, and held a task bound there 30 minutes).
     const seen = zones.find(
       (z) =>
         !landed(z, state.lastScaleOutMs ?? nowMs) &&

@@ -2,7 +2,8 @@
  * EC2 out of capacity in one AZ (short-az.ts): the ASG launches in another AZ (balanced-best-effort), so
  * tasks bound to the short AZ must not be bought for at every decision — before, each scale-out for them
  * landed elsewhere and the group grew to MaxSize (random worlds with a shortage in a bound service's AZ:
- * 30 instances). The evidence is a member just launched in an AZ at least two members ahead of another.
+ * 30 instances). The evidence is a member just launched in an AZ at least two members ahead of another,
+ * where nothing landed since the last scale-out.
  */
 import { describe, expect, it } from 'vitest';
 import { RETRY_SECONDS, shortZones } from '../../../shared/core/cluster/short-az.js';
