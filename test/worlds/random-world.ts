@@ -304,8 +304,8 @@ export const drawWorld = (seed: number): World => {
     const spot = r() < 0.2;
     // Drawn for every group (the worlds keep their random sequence), kept for plain On-Demand groups only:
     // AWS refuses a warm pool on a mixed-instances or Spot group (PutWarmPool; EC2 Auto Scaling user guide,
-    // "Warm pools", Limitations). Before the thirty-third stop such impossible groups were drawn; three
-    // findings came from them (worlds 1040083, 1040621, 1067278: a warmed Spot instance in another AZ).
+    // "Warm pools", Limitations). Before the thirty-third stop such impossible groups were drawn; two
+    // findings came from them (worlds 1040083 and 1067278: a warmed Spot instance in another AZ).
     const drew = r() < 0.15;
     const warm = drew && !mixed && !spot;
     groups.push({
@@ -1773,9 +1773,9 @@ export const runWorld = async (
     // A service only prioritized groups' first types run, each short for 15 minutes or more and then back:
     // the group launched its fallback meanwhile, and the scaler asks for the first type again once that
     // fallback is 15 minutes old — 30 while it holds nothing, below MaxSize (docs/fleets.md) — so its
-    // tasks may still wait at 38 min (world 350502, a
-    // rolling update: m5.large short until 22 min, asked for again at 35 min, the last old task stopped at
-    // 39 min; 369828 and 370061: c5-only and r5-only services, their first types back at 24 min).
+    // tasks may still wait at 38 min (world 350502, a rolling update: m5.large short until 22 min, asked
+    // for again at 35 min, the last old task stopped at 39 min; 369828 and 370061: c5-only and r5-only
+    // services, their first types back at 24 min).
     const laterOnly = (g: FleetGroup): FleetGroup =>
       g.mixedInstances
         ? { ...g, mixedInstances: { ...g.mixedInstances, overrides: g.mixedInstances.overrides.slice(1) } }
