@@ -165,6 +165,8 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * scale-in check assumed: all five set ACTIVE again, drained again 22 minutes later), 1040621 (a gap left by
  * Capacity Rebalancing's termination taken for an AZ EC2 could not launch in, a launch having landed there),
  * 1075469 (a deregistered member in service in the short AZ taken for a launch landing there: MaxSize 30),
+ * 1078155 (Capacity Rebalancing's replacements, launched beside the at-risk member, taken for launches that
+ * went around a short AZ once it left: a bound service ran 0 of 8),
  * and the judge's 1061550 (a service displaced by the scaled service's late steps,
  * their hosts held by a launch hook).
  */
@@ -192,7 +194,7 @@ const SEEDS = [
   ...[1041807, 1041385, 1041629],
   ...[1050139, 1051141, 1052594, 1053222, 1055245],
   ...[1056182, 1056240, 1056275, 1056631, 1057993],
-  ...[1063575, 1055808, 1056470, 1040621, 1075469, 1061550],
+  ...[1063575, 1055808, 1056470, 1040621, 1075469, 1078155, 1061550],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

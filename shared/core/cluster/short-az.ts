@@ -61,11 +61,13 @@ export const shortZones = (
     const perAz = new Map<string | undefined, number>();
     for (const i of live) perAz.set(i.AvailabilityZone, (perAz.get(i.AvailabilityZone) ?? 0) + 1);
     const count = (z?: string) => perAz.get(z) ?? 0;
-    const launching = live.filter(
-      (m) =>
-        m.LifecycleState !== 'InService' ||
-        (!registered.has(m.InstanceId) && nowMs - (state.lastScaleOutMs ?? 0) <= 600_000),
-    );
+    // The scaler's own launches only (within 600 s of its last scale-out): a replacement the ASG launched
+    // (Capacity Rebalancing, while the at-risk member was still there) leaves a gap once that member goes,
+    // with no shortage (random world 1078155: us-east-1b taken for short, its bound tasks held).
+    const launching =
+      nowMs - (state.lastScaleOutMs ?? 0) <= 600_000
+        ? live.filter((m) => m.LifecycleState !== 'InService' || !registered.has(m.InstanceId))
+        : [];
     // A launch landed in `z`: a member there still launching (Pending), or registered after `sinceMs`. Not
     // one in service and unregistered: it may be one whose container instance someone deregistered — taken
     // for a launch landing in the short AZ, it ended the record at every scale-out and the group grew to

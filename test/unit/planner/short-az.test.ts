@@ -90,6 +90,15 @@ describe('an AZ EC2 cannot launch in (short-az.ts)', () => {
     expect(shortZones(snapshot, [g], NOW.getTime()).get(g.AutoScalingGroupName)).toBeUndefined();
   });
 
+  it("a launch the ASG made on its own, long after the scaler's last scale-out, is no evidence", () => {
+    // Random world 1078155: Capacity Rebalancing launched replacements in us-east-1a and us-east-1c while
+    // the at-risk us-east-1b member was still there; once it went, us-east-1b was taken for short.
+    const ago = new Date(NOW.getTime() - 900_000).toISOString();
+    const snapshot = world({ launching: 1, tags: { 'ecs-autoscaler:last-scale-out': ago } });
+    const g = snapshot.autoScalingGroups[0]!;
+    expect(shortZones(snapshot, [g], NOW.getTime()).get(g.AutoScalingGroupName)).toBeUndefined();
+  });
+
   it('a member in service and unregistered in the short AZ is no launch landing there: the record stays', () => {
     // Random world 1075469: a container instance someone deregistered, its EC2 instance running on in
     // us-east-1b where EC2 could not launch, was taken for a launch landing there after each scale-out:
