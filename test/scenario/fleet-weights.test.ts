@@ -215,6 +215,7 @@ describe('attribute-based groups: the core and the simulator each apply price pr
     const snapshot = {
       capturedAt: new Date(sim.nowMs).toISOString(),
       containerInstances: [],
+      services: [],
       autoScalingGroups: [group],
       launchTemplateVersions: [],
     } as unknown as ClusterSnapshot;

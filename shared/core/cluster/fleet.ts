@@ -357,7 +357,7 @@ const launchedLast = (
   list: Candidate[],
 ): Candidate | undefined => {
   const cis = new Map(snapshot.containerInstances.map((c) => [c.ec2InstanceId, c]));
-  const daemons = (snapshot.services ?? []).filter((s) => s.schedulingStrategy === 'DAEMON').length;
+  const daemons = snapshot.services.filter((s) => s.schedulingStrategy === 'DAEMON').length;
   const since = Date.parse(snapshot.capturedAt) - 9e5;
   let at = -Infinity;
   let k = -2;

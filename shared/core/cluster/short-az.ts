@@ -7,10 +7,10 @@
  * AZ of a bound service: 30 instances where 1–3 ran the other services).
  *
  * No API the scaler reads says so (DescribeScalingActivities would, at one more call per group). The
- * evidence: a member just launched (Pending, or in service and unregistered within 600 s of a scale-out)
- * in an AZ holding at least two members more than another AZ of the group, where nothing landed since the
- * last scale-out — the ASG balances, so when it launched there the other AZ could not take it. The scaler records that AZ
- * (`short-az` tag), and for {@link RETRY_SECONDS} after the evidence the group's new instances are
+ * evidence, within 600 s of the scaler's own scale-out: a member just launched (Pending, or in service and
+ * unregistered) in an AZ holding at least two members more than another AZ of the group, where nothing
+ * landed since the scale-out — the ASG balances, so when it launched there the other AZ could not take
+ * it. The scaler records that AZ (`short-az` tag), and for {@link RETRY_SECONDS} after the evidence the group's new instances are
  * modelled in its other AZs only: tasks bound to the short AZ are not bought for, and the reasons say
  * why. Then the next scale-out is a probe: at most one launch per AZ of the group (a round of the ASG's
  * balancing tries every AZ). A launch that lands in the AZ ends the record.
