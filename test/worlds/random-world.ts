@@ -1986,10 +1986,28 @@ export const runWorld = async (
     // in us-east-1b, the group balancing over three AZs).
     // Groups counted in instances only: a group of vCPU units or weights may need its MaxSize for awsvpc
     // tasks an ENI at a time (world 1057233: 60 vCPUs, the same without the shortage).
+    // Unless the demand needs it: a service one task per host (distinctInstance), bound to AZs, with only
+    // some of the group's AZs still launching, needs its peak count (a rolling update's maximumPercent)
+    // times working AZs over its own AZs — the group balances its launches over every working AZ (world
+    // 1078681: 8 tasks bound to us-east-1a/c, c short, updated at 200 %: 16 hosts in 1a, 32 in 1a and 1b).
+    const needs = (g: { name: string }) =>
+      Math.max(
+        0,
+        ...world.services.flatMap((s, k) => {
+          const drawn = world.groups.find((w) => w.name === g.name);
+          if (!s.zone || !s.constraints?.length || !drawn || !groupRuns(drawn, s, world)) return [];
+          const azs = 'az' in s.zone ? [s.zone.az] : s.zone.subnets.map((n) => `us-east-1${n[7]}`);
+          const own = azs.filter((z) => z !== world.azShortage?.az).length;
+          const peak =
+            Math.max(s.from, s.to) * (world.deploy?.service === k ? world.deploy.maximumPercent / 100 : 1);
+          return own > 0 ? [Math.ceil(peak) * (2 / own)] : [];
+        }),
+      );
     if (azShortForGood) {
       for (const g of sim.asg.groups.values()) {
         const drawn = world.groups.find((w) => w.name === g.name)?.mixedInstances;
         if (drawn?.desiredCapacityType || drawn?.overrides.some((o) => 'weight' in o)) continue;
+        if (needs(g) >= g.max) continue;
         const most = Math.max(
           0,
           ...sim.timeline.actions

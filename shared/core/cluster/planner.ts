@@ -581,14 +581,7 @@ const planClusterNow = (
     // needed): an instance refresh launching one host at a time restarted the 600 s at each launch, and
     // with a fallback re-ask every 17 minutes the idle fallback hosts never went (random world 723769).
     // So does a suspended Terminate process: the capacity stays unneeded, and it goes once resumed.
-    // So do the ASG's own launches (a replacement after a Spot reclaim or a failed health check, capacity
-    // rebalancing: in flight outside the scaler's own boot window): they bring back capacity the group
-    // lost, not demand (random world 321335: a Spot replacement restarted the 600 s of idle hosts that a
-    // group at MaxSize had to shed before it could launch the type a waiting service needed).
-    const replacing =
-      blocked === inFlightBlock(gs) && gs.sinceLastScaleOutSeconds > policy.bootTimeoutSeconds;
-    const deferred =
-      (fleetBlock !== undefined && !me.refresh) || blocked === TERMINATE_SUSPENDED || replacing;
+    const deferred = (fleetBlock !== undefined && !me.refresh) || blocked === TERMINATE_SUSPENDED;
     const forget = partialOnly || deferred ? undefined : forgetUnneeded(group.Tags);
     if (forget !== undefined) plan.stateTags[STATE_TAGS.unneeded] = forget;
     return plan;
@@ -887,7 +880,7 @@ const scaleInBlocker = (
   if (unitsHeld <= gs.group.MinSize) {
     return `no scale-in: desired capacity is at MinSize ${gs.group.MinSize}`;
   }
-  if (gs.inFlight > 0) return inFlightBlock(gs);
+  if (launching(gs, policy)) return inFlightBlock(gs);
   // Issue 14: foreign DRAINING, disconnected and unregistered instances never block (foreign-state.ts).
   // Issue 16: neither do the scaler's own drains: the tasks they still move count as moved when the next
   // instances are chosen (scale-in-pacing.ts drainingMoves), and the scale-in cooldown, counted from the
@@ -980,7 +973,7 @@ const fleetScaleInBlocker = (
     return `no scale-in of ${me.group.AutoScalingGroupName} while its instance refresh is ${me.refresh.Status}`;
   }
   if (taken) return ANOTHER_GROUP_SCALES_IN;
-  const busy = fgs.filter((f) => f !== me && flight(f) > 0);
+  const busy = fgs.filter((f) => f !== me && (f.aside ? flight(f) : launching(f.gs, f.policy)));
   if (busy.length > 0) {
     return `no scale-in while ${busy.map((f) => `${f.group.AutoScalingGroupName} has ${flight(f)} instance(s) in flight`).join(', ')}`;
   }
@@ -996,6 +989,17 @@ const fleetScaleInBlocker = (
  * m5.xlarge, short for good, held the last task of a blue/green set off g1 for good).
  */
 const flight = (f: FleetGroup) => (f.aside ? f.gs?.booting.length : f.gs?.inFlight) ?? 0;
+
+/**
+ * In flight within the scaler's own boot window: what holds scale-in. The ASG's own launches later on (a
+ * replacement after a Spot reclaim, a failed health check or an abandoned launch hook, capacity
+ * rebalancing, a refresh's) bring back capacity the group lost, not demand, and hold nothing: a bootstrap
+ * hook abandoning one launch after another froze every group's scale-in while each replacement was in
+ * flight (random world 1079110: 10 idle hosts 40 min on; before, world 321335's Spot replacement had
+ * restarted the idle hosts' 600 s). The moved tasks never count on in-flight room (selectScaleIn).
+ */
+const launching = (gs: GroupState | undefined, policy: ClusterPolicy) =>
+  !!gs?.inFlight && gs.sinceLastScaleOutSeconds <= policy.bootTimeoutSeconds;
 
 /**
  * Several managed groups: each is planned with the cluster-wide view computed once (what each launches,

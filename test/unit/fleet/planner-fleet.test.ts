@@ -646,6 +646,41 @@ describe('several groups per cluster', () => {
     expect(plan.reasons.join('\n')).toMatch(/no scale-in while asg-m5 has 1 instance\(s\) in flight/);
     expect(plan.stateTags['ecs-autoscaler:unneeded']).toBeUndefined();
   });
+
+  it('another group’s replacement in flight (not its scale-out) holds nothing: the idle hosts go', () => {
+    // Random world 1079110: a bootstrap hook abandoned one launch after another and the ASG replaced each;
+    // every group's scale-in waited while a replacement was in flight (10 idle hosts 40 min on).
+    const idle = [1, 2, 3].map((k) => ({ id: `i-a00000000000000${k}`, type: 'c5.large' }));
+    const tags = { ...WAIT.tags, 'ecs-autoscaler:unneeded': `3@${NOW.getTime() / 1000 - 1200}` };
+    const m5 = (lastScaleOut: Record<string, string>) =>
+      groupPlan(
+        planFleet(
+          fleetSnapshot(
+            [
+              { name: 'asg-c5', overrides: [{ type: 'c5.large' }], instances: idle, tags },
+              {
+                name: 'asg-m5',
+                overrides: [{ type: 'm5.large' }],
+                instances: [
+                  { id: 'i-b0000000000000001', type: 'm5.large', cpu: 256, mem: 256, running: 1 },
+                  { id: 'i-b0000000000000002', type: 'm5.large', state: 'Pending', unregistered: true },
+                ],
+                tags: lastScaleOut,
+              },
+            ],
+            [{ name: 'web', cpu: 256, mem: 256, desired: 1, running: 1 }],
+            { tasks: [] },
+          ),
+        ),
+        'asg-c5',
+      );
+    const replaced = m5({ 'ecs-autoscaler:last-scale-out': ago(1800) });
+    expect(replaced.action).toBe('scale-in');
+    expect(replaced.drain.length).toBeGreaterThan(0);
+    expect(replaced.reasons.join('\n')).not.toMatch(/in flight/);
+    // Its own scale-out's launch, within the boot timeout, still holds.
+    expect(m5({ 'ecs-autoscaler:last-scale-out': ago(300) }).action).toBe('hold');
+  });
 });
 
 describe('lifecycle of a real group', () => {

@@ -328,11 +328,26 @@ describe('planCluster — scale-in pacing while a member boots', () => {
       PACED,
     );
 
-  it('keeps the unneeded time while the ASG replaces an instance it lost (no scale-out of the scaler)', () => {
+  // The ASG's own launch (a replacement, no scale-out of the scaler within the boot timeout) holds
+  // nothing: random world 1079110, a bootstrap hook abandoning one launch after another, froze every
+  // group's scale-in while each replacement was in flight (10 idle hosts 40 min after the demand fell).
+  it('goes on pacing while the ASG replaces an instance it lost (no scale-out of the scaler)', () => {
     const plan = booting({});
     expect(plan.action).toBe('hold');
-    expect(plan.reasons.join('\n')).toMatch(/no scale-in while 1 instance\(s\) are booting/);
+    expect(plan.reasons.join('\n')).not.toMatch(/no scale-in while/);
+    expect(plan.reasons.join('\n')).toMatch(/unneeded for 500 s of the 600 s/);
+    // Unchanged: the count keeps its start.
     expect(plan.stateTags['ecs-autoscaler:unneeded']).toBeUndefined();
+  });
+
+  it('drains at the unneeded time while the replacement is still in flight', () => {
+    const plan = booting({
+      'ecs-autoscaler:unneeded': `6:4@${T - 600}`,
+      'ecs-autoscaler:last-scale-out': ago(1200),
+    });
+    expect(plan.action).toBe('scale-in');
+    expect(plan.drain.map((d) => d.ec2InstanceId)).not.toContain(id(6));
+    expect(plan.drain.length).toBeGreaterThan(0);
   });
 
   it('starts it again while the instances of its own scale-out boot', () => {

@@ -98,8 +98,8 @@ describe('planCluster — scale-in', () => {
       reason: /waits 900 s/,
     },
     {
-      name: 'an instance is booting',
-      spec: idle({ desired: 5 }),
+      name: 'an instance of its own scale-out is booting',
+      spec: idle({ desired: 5, tags: { 'ecs-autoscaler:last-scale-out': ago(600) } }),
       policy: {},
       reason: /booting or not yet launched/,
     },
