@@ -173,7 +173,8 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * instance refresh's launches, long after any scale-out, held the other group's scale-in, and its own idle
  * hosts' turn came too late), and the judge's
  * 1078681 (a distinctInstance service bound to us-east-1a/c, c short, updated at 200 %: 16 hosts in 1a need
- * a group of 32 balancing over 1a and 1b — MaxSize 30 is the demand's, not a runaway).
+ * a group of 32 balancing over 1a and 1b — MaxSize 30 is the demand's, not a runaway); 1083357 (a prioritized
+ * group's fallback InService a minute before it registered was forgotten, and the first type asked for again).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -200,7 +201,7 @@ const SEEDS = [
   ...[1050139, 1051141, 1052594, 1053222, 1055245],
   ...[1056182, 1056240, 1056275, 1056631, 1057993],
   ...[1063575, 1055808, 1056470, 1040621, 1075469, 1078155, 1061550],
-  ...[1079110, 1081034, 1078681],
+  ...[1079110, 1081034, 1078681, 1083357],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

@@ -22,6 +22,7 @@
 import type { CapacityAnalysis } from '../capacity/capacity.js';
 import { minResources, type Resources, subtractResources } from '../capacity/resources.js';
 import type { AsgInstance, AutoScalingGroup, ClusterSnapshot } from '../snapshot/snapshot.js';
+import { STATE_TAGS } from './config.js';
 import { instanceTypeCapacity, instanceTypeFacts, knownInstanceTypes } from './instance-types.js';
 
 /** The unit of a group's desired capacity. `instances` when the group has no weights. */
@@ -359,14 +360,18 @@ const launchedLast = (
   const cis = new Map(snapshot.containerInstances.map((c) => [c.ec2InstanceId, c]));
   const daemons = snapshot.services.filter((s) => s.schedulingStrategy === 'DAEMON').length;
   const since = Date.parse(snapshot.capturedAt) - 9e5;
+  const out = Date.parse(group.Tags?.find((t) => t.Key === STATE_TAGS.lastScaleOut)?.Value ?? '');
   let at = -Infinity;
   let k = -2;
   for (const m of group.Instances) {
     const ci = cis.get(m.InstanceId);
-    // A member not registered yet, launched (Pending), is the latest of all. Not one InService: it may be
-    // a member whose container instance someone deregistered long ago — taken for the latest launch, a
-    // prioritized group short of its first type was planned on it and grown to MaxSize (world 999767).
-    const t = ci ? Date.parse(ci.registeredAt ?? '') : /^P/.test(m.LifecycleState) ? Infinity : NaN;
+    // A member not registered yet, launched (Pending), is the latest of all. One InService not registered
+    // yet is dated at the scaler's last scale-out (registration comes a minute or so after InService: the
+    // fallback that just launched was forgotten, and the first type asked again, twice per 17 minutes —
+    // random world 1083357). Not the latest of all: it may be a member whose container instance someone
+    // deregistered long ago — so taken, a prioritized group short of its first type was planned on it and
+    // grown to MaxSize (world 999767); dated, it is that only for 15 minutes after a scale-out.
+    const t = ci ? Date.parse(ci.registeredAt ?? '') : /^P/.test(m.LifecycleState) ? Infinity : out;
     const j = list.findIndex((c) => c.type === m.InstanceType);
     const idle =
       j > 0 &&

@@ -116,6 +116,25 @@ describe('what a prioritized group launches now', () => {
     expect(arrivingTypes(leaving, groupOf(leaving))).toEqual(['c5.2xlarge']);
   });
 
+  it('a member in service but not registered yet is dated at the last scale-out', () => {
+    // Random world 1083357: the fallback the last ask launched was InService a minute before its agent
+    // registered; not counted, the group seemed to launch its first type again and the ask was repeated
+    // (two rounds of idle fallbacks per cycle, where one is the probe).
+    const arriving = { ...fallback, unregistered: true, state: 'InService' };
+    const scaledOut = (secondsAgo: number | undefined, registeredAgo: Record<string, number> = {}) => {
+      const s = world([...c5, arriving], registeredAgo);
+      if (secondsAgo !== undefined)
+        groupOf(s).Tags?.push({ Key: 'ecs-autoscaler:last-scale-out', Value: ago(secondsAgo) });
+      return arrivingTypes(s, groupOf(s));
+    };
+    expect(scaledOut(60)).toEqual(['m5.large']);
+    // No scale-out of the scaler's, or one older than 15 minutes: it tells nothing (world 999767 above).
+    expect(scaledOut(undefined)).toEqual(['c5.2xlarge']);
+    expect(scaledOut(1000)).toEqual(['c5.2xlarge']);
+    // A member that registered since the scale-out is later.
+    expect(scaledOut(60, { [c5[0]!.id]: 30 })).toEqual(['c5.2xlarge']);
+  });
+
   it('a lowest-price group is not read so: its launch order is by price', () => {
     const order = (s: ClusterSnapshot) =>
       groupFleet(s, groupOf(s), ZERO, new Map()).options.map((o) => o.instanceType);
