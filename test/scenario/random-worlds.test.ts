@@ -174,7 +174,9 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * hosts' turn came too late), and the judge's
  * 1078681 (a distinctInstance service bound to us-east-1a/c, c short, updated at 200 %: 16 hosts in 1a need
  * a group of 32 balancing over 1a and 1b — MaxSize 30 is the demand's, not a runaway); 1083357 (a prioritized
- * group's fallback InService a minute before it registered was forgotten, and the first type asked for again).
+ * group's fallback InService a minute before it registered was forgotten, and the first type asked for again),
+ * and the judge's 1076216 (a group at MaxSize holding fewer tasks than wanted: the scaled service took the
+ * hosts the reference gave another service).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -201,7 +203,7 @@ const SEEDS = [
   ...[1050139, 1051141, 1052594, 1053222, 1055245],
   ...[1056182, 1056240, 1056275, 1056631, 1057993],
   ...[1063575, 1055808, 1056470, 1040621, 1075469, 1078155, 1061550],
-  ...[1079110, 1081034, 1078681, 1083357],
+  ...[1079110, 1081034, 1078681, 1083357, 1076216],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

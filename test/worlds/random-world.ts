@@ -1839,6 +1839,16 @@ export const runWorld = async (
     const onePerHost = (s: WorldService) =>
       !!s.constraints?.some((c) => c.type === 'distinctInstance') ||
       !!(s.td as TaskDefinitionSpec).containers?.some((c) => (c.hostPorts?.length ?? 0) > 0);
+    // Groups at MaxSize hold fewer tasks than the services want, and the scaled service, whose alarms
+    // raised it before the others grew, runs more there than in the reference: which service waits is
+    // ECS's order of placement, not the scaler's doing (world 1076216: 15 m5.xlarge, one 2,048-CPU task
+    // each beside the daemon, for 5 + 7 + 6 tasks; s1 took 5 where the reference gave it fewer).
+    const takenByScaled = (s: WorldService) =>
+      scaledService !== undefined &&
+      running(sim, scaledService.name) > (placeable.get(scaledService.name) ?? Infinity) &&
+      groupsOf(s)
+        .filter((g) => groupRuns(g, currentOf(s), world))
+        .every((g) => atMax(g) && groupRuns(g, currentOf(scaledService), world));
     const distinctAtMax = (s: WorldService) =>
       onePerHost(s) &&
       groupsOf(s)
@@ -1893,6 +1903,7 @@ export const runWorld = async (
         shortAndFull(s) ||
         lateDisplaced(s) ||
         distinctAtMax(s) ||
+        takenByScaled(s) ||
         // A service on the hosts the scaled service's late step bought for (a launch hook holding them past
         // 38 min): ECS places the pending tasks of both in no promised order, so either may be the one
         // still waiting (world 1061550: s0's steps at 25 and 30 min on m6g.large a bootstrap holds 11
@@ -2238,9 +2249,10 @@ export const runWorld = async (
     for (const g of sim.asg.groups.values()) {
       if (g.name === providerGroup || stuckRefresh || waitsOn.has(g.name)) continue;
       if (refreshStarved && g.name === refreshedGroup?.name) continue;
-      // Its replacements are in flight one after another for the whole refresh, and no group scales in
-      // while any has instances in flight (world 1033115: g1's idle m5.large while g0's refresh ran).
-      if (slowRefresh) continue;
+      // The refreshed group does not scale in while its refresh runs. Another group does: the refresh's
+      // launches, long after any scale-out of the scaler's, hold no scale-in (until 2026-12-07 they did,
+      // and every group was exempt here: world 1033115, g1's idle m5.large while g0's refresh ran).
+      if (slowRefresh && g.name === refreshedGroup?.name) continue;
       const live = [...g.instances.values()].filter((i) => i.lifecycleState === 'InService');
       const units = unitsOf(live);
       // An operator's deregistered instance is the operator's to terminate (docs/coexistence.md).
