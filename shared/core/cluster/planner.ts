@@ -880,7 +880,7 @@ const scaleInBlocker = (
   if (unitsHeld <= gs.group.MinSize) {
     return `no scale-in: desired capacity is at MinSize ${gs.group.MinSize}`;
   }
-  if (launching(gs, policy)) return inFlightBlock(gs);
+  if (ownLaunches(gs, policy)) return inFlightBlock(gs);
   // Issue 14: foreign DRAINING, disconnected and unregistered instances never block (foreign-state.ts).
   // Issue 16: neither do the scaler's own drains: the tasks they still move count as moved when the next
   // instances are chosen (scale-in-pacing.ts drainingMoves), and the scale-in cooldown, counted from the
@@ -973,7 +973,7 @@ const fleetScaleInBlocker = (
     return `no scale-in of ${me.group.AutoScalingGroupName} while its instance refresh is ${me.refresh.Status}`;
   }
   if (taken) return ANOTHER_GROUP_SCALES_IN;
-  const busy = fgs.filter((f) => f !== me && (f.aside ? flight(f) : launching(f.gs, f.policy)));
+  const busy = fgs.filter((f) => f !== me && (f.aside ? flight(f) : ownLaunches(f.gs, f.policy)));
   if (busy.length > 0) {
     return `no scale-in while ${busy.map((f) => `${f.group.AutoScalingGroupName} has ${flight(f)} instance(s) in flight`).join(', ')}`;
   }
@@ -998,7 +998,7 @@ const flight = (f: FleetGroup) => (f.aside ? f.gs?.booting.length : f.gs?.inFlig
  * flight (random world 1079110: 10 idle hosts 40 min on; before, world 321335's Spot replacement had
  * restarted the idle hosts' 600 s). The moved tasks never count on in-flight room (selectScaleIn).
  */
-const launching = (gs: GroupState | undefined, policy: ClusterPolicy) =>
+const ownLaunches = (gs: GroupState | undefined, policy: ClusterPolicy) =>
   !!gs?.inFlight && gs.sinceLastScaleOutSeconds <= policy.bootTimeoutSeconds;
 
 /**
