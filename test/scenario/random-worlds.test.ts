@@ -171,12 +171,13 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * their hosts held by a launch hook); 1079110 (a bootstrap hook abandoning one launch after another: every
  * group's scale-in held while the ASG's replacement was in flight, 10 idle hosts 40 min on), 1081034 (an
  * instance refresh's launches, long after any scale-out, held the other group's scale-in, and its own idle
- * hosts' turn came too late), and the judge's
+ * hosts' turn came too late; since the judge's refreshed group has its unneeded time after the refresh), and the judge's
  * 1078681 (a distinctInstance service bound to us-east-1a/c, c short, updated at 200 %: 16 hosts in 1a need
  * a group of 32 balancing over 1a and 1b — MaxSize 30 is the demand's, not a runaway); 1083357 (a prioritized
  * group's fallback InService a minute before it registered was forgotten, and the first type asked for again),
  * and the judge's 1076216 (a group at MaxSize holding fewer tasks than wanted: the scaled service took the
- * hosts the reference gave another service).
+ * hosts the reference gave another service); 1089383 (a probe round of an AZ EC2 cannot launch in, the AZ
+ * holding one member, showed no evidence, and the next decision probed again: five GPU hosts per probe).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -203,7 +204,7 @@ const SEEDS = [
   ...[1050139, 1051141, 1052594, 1053222, 1055245],
   ...[1056182, 1056240, 1056275, 1056631, 1057993],
   ...[1063575, 1055808, 1056470, 1040621, 1075469, 1078155, 1061550],
-  ...[1079110, 1081034, 1078681, 1083357, 1076216],
+  ...[1079110, 1081034, 1078681, 1083357, 1076216, 1089383],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

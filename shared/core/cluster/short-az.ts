@@ -13,7 +13,8 @@
  * it. The scaler records that AZ (`short-az` tag), and for {@link RETRY_SECONDS} after the evidence the group's new instances are
  * modelled in its other AZs only: tasks bound to the short AZ are not bought for, and the reasons say
  * why. Then the next scale-out is a probe: at most one launch per AZ of the group (a round of the ASG's
- * balancing tries every AZ). A launch that lands in the AZ ends the record.
+ * balancing tries every AZ). A launch that lands in the AZ ends the record; a probe none of whose launches
+ * lands there starts it again.
  */
 import type { AutoScalingGroup, ClusterSnapshot } from '../snapshot/snapshot.js';
 import { readScalingState } from './config.js';
@@ -90,11 +91,24 @@ export const shortZones = (
     const expired = !!rec && nowMs - rec.ms > RETRY_SECONDS * 1000;
     // A launch landed there since, or the group no longer spans it: not short any more.
     const back = !!rec && (!zones.includes(rec.az) || landed(rec.az, rec.ms));
-    if (seen)
+    // The probe was made (a scale-out after the record expired), nothing landed there, and a launch of it
+    // went where the AZ was as empty (a tie the ASG could have broken for it): the record starts again.
+    // The evidence above needs two members more elsewhere, which one round does not show when the AZ holds
+    // one: the round went around it, and the next decision probed again (random world 1089383: five
+    // g4dn.xlarge per probe where three are the round, every 30 minutes). Not when every launch went where
+    // the ASG's balancing sends it anyway (the AZ fuller): the probe goes on until one could have gone there.
+    const probed =
+      expired &&
+      (state.lastScaleOutMs ?? 0) > rec.ms + RETRY_SECONDS * 1000 &&
+      launching.some((m) => count(rec.az) < count(m.AvailabilityZone));
+    if (seen || (probed && !back))
       out.set(g.AutoScalingGroupName, {
-        az: seen,
+        az: seen ?? rec!.az,
         zones: zones.length,
-        write: seen === rec?.az && !expired && !back ? undefined : `${seen}@${Math.floor(nowMs / 1000)}`,
+        write:
+          seen === rec?.az && !expired && !back
+            ? undefined
+            : `${seen ?? rec!.az}@${Math.floor(nowMs / 1000)}`,
       });
     else if (rec)
       out.set(
