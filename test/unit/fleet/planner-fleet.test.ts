@@ -619,29 +619,43 @@ describe('several groups per cluster', () => {
     expect(groupPlan(plan, 'asg-c5').stateTags['ecs-autoscaler:unneeded']).toBeUndefined();
   });
 
+  /**
+   * asg-c5's three idle hosts, unneeded for `unneededFor` s, beside asg-m5: one host running web and one
+   * launching (Pending), with asg-m5's last scale-out `lastScaleOutAgo` s ago.
+   */
+  const besideLaunch = (unneededFor: number, lastScaleOutAgo: number) =>
+    groupPlan(
+      planFleet(
+        fleetSnapshot(
+          [
+            {
+              name: 'asg-c5',
+              overrides: [{ type: 'c5.large' }],
+              instances: [1, 2, 3].map((k) => ({ id: `i-a00000000000000${k}`, type: 'c5.large' })),
+              tags: { ...WAIT.tags, 'ecs-autoscaler:unneeded': `3@${NOW.getTime() / 1000 - unneededFor}` },
+            },
+            {
+              name: 'asg-m5',
+              overrides: [{ type: 'm5.large' }],
+              instances: [
+                { id: 'i-b0000000000000001', type: 'm5.large', cpu: 256, mem: 256, running: 1 },
+                { id: 'i-b0000000000000002', type: 'm5.large', state: 'Pending', unregistered: true },
+              ],
+              tags: { 'ecs-autoscaler:last-scale-out': ago(lastScaleOutAgo) },
+            },
+          ],
+          [{ name: 'web', cpu: 256, mem: 256, desired: 1, running: 1 }],
+          { tasks: [] },
+        ),
+      ),
+      'asg-c5',
+    );
+
   it('another group’s capacity in flight defers scale-in without restarting its unneeded time', () => {
     // Random world 723769: an instance refresh of the other group launched one host at a time; each launch
     // restarted this group's 600 s, and a fallback re-ask every 17 minutes did the rest: its idle hosts
     // never went. Counted as capacity, the other group's launch makes none of these needed.
-    const idle = [1, 2, 3].map((k) => ({ id: `i-a00000000000000${k}`, type: 'c5.large' }));
-    const tags = { ...WAIT.tags, 'ecs-autoscaler:unneeded': `3@${NOW.getTime() / 1000 - 300}` };
-    const snapshot = fleetSnapshot(
-      [
-        { name: 'asg-c5', overrides: [{ type: 'c5.large' }], instances: idle, tags },
-        {
-          name: 'asg-m5',
-          overrides: [{ type: 'm5.large' }],
-          instances: [
-            { id: 'i-b0000000000000001', type: 'm5.large', cpu: 256, mem: 256, running: 1 },
-            { id: 'i-b0000000000000002', type: 'm5.large', state: 'Pending', unregistered: true },
-          ],
-          tags: { 'ecs-autoscaler:last-scale-out': ago(60) },
-        },
-      ],
-      [{ name: 'web', cpu: 256, mem: 256, desired: 1, running: 1 }],
-      { tasks: [] },
-    );
-    const plan = groupPlan(planFleet(snapshot), 'asg-c5');
+    const plan = besideLaunch(300, 60);
     expect(plan.action).toBe('hold');
     expect(plan.reasons.join('\n')).toMatch(/no scale-in while asg-m5 has 1 instance\(s\) in flight/);
     expect(plan.stateTags['ecs-autoscaler:unneeded']).toBeUndefined();
@@ -650,36 +664,12 @@ describe('several groups per cluster', () => {
   it('another group’s replacement in flight (not its scale-out) holds nothing: the idle hosts go', () => {
     // Random world 1079110: a bootstrap hook abandoned one launch after another and the ASG replaced each;
     // every group's scale-in waited while a replacement was in flight (10 idle hosts 40 min on).
-    const idle = [1, 2, 3].map((k) => ({ id: `i-a00000000000000${k}`, type: 'c5.large' }));
-    const tags = { ...WAIT.tags, 'ecs-autoscaler:unneeded': `3@${NOW.getTime() / 1000 - 1200}` };
-    const m5 = (lastScaleOut: Record<string, string>) =>
-      groupPlan(
-        planFleet(
-          fleetSnapshot(
-            [
-              { name: 'asg-c5', overrides: [{ type: 'c5.large' }], instances: idle, tags },
-              {
-                name: 'asg-m5',
-                overrides: [{ type: 'm5.large' }],
-                instances: [
-                  { id: 'i-b0000000000000001', type: 'm5.large', cpu: 256, mem: 256, running: 1 },
-                  { id: 'i-b0000000000000002', type: 'm5.large', state: 'Pending', unregistered: true },
-                ],
-                tags: lastScaleOut,
-              },
-            ],
-            [{ name: 'web', cpu: 256, mem: 256, desired: 1, running: 1 }],
-            { tasks: [] },
-          ),
-        ),
-        'asg-c5',
-      );
-    const replaced = m5({ 'ecs-autoscaler:last-scale-out': ago(1800) });
+    const replaced = besideLaunch(1200, 1800);
     expect(replaced.action).toBe('scale-in');
     expect(replaced.drain.length).toBeGreaterThan(0);
     expect(replaced.reasons.join('\n')).not.toMatch(/in flight/);
     // Its own scale-out's launch, within the boot timeout, still holds.
-    expect(m5({ 'ecs-autoscaler:last-scale-out': ago(300) }).action).toBe('hold');
+    expect(besideLaunch(1200, 300).action).toBe('hold');
   });
 });
 

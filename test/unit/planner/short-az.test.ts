@@ -143,7 +143,8 @@ describe('an AZ EC2 cannot launch in (short-az.ts)', () => {
   it('a probe none of whose launches lands there, one of them where the AZ was as empty, starts the record again', () => {
     // Random world 1089383: the short AZ held one member, so a round of three launches around it left no
     // AZ two members ahead (the evidence above); the next decision probed again — five GPU hosts per probe.
-    const probe = (zoneOf4: string) => {
+    // The record expired, the probe launched a minute ago into us-east-1b; `inC` members moved to us-east-1c.
+    const probe = (inC: string[]) => {
       const snapshot = world({
         launching: 1,
         launchingIn: 'us-east-1b',
@@ -153,29 +154,14 @@ describe('an AZ EC2 cannot launch in (short-az.ts)', () => {
         },
       });
       const g = snapshot.autoScalingGroups[0]!;
-      // i3 in us-east-1b, i4 in `zoneOf4`: us-east-1a 2, us-east-1b 2 with the launch, us-east-1c 1 or 0.
-      g.Instances.find((m) => m.InstanceId === id(4))!.AvailabilityZone = zoneOf4;
+      for (const m of g.Instances) if (inC.includes(m.InstanceId)) m.AvailabilityZone = 'us-east-1c';
       return shortZones(snapshot, [g], NOW.getTime()).get(g.AutoScalingGroupName);
     };
-    expect(probe('us-east-1c')).toEqual({ az: 'us-east-1c', zones: 3, write: `us-east-1c@${epoch()}` });
-    // us-east-1c fuller than us-east-1b before the launch (i3 and i4 both there): balancing sent it to
+    // i4 there: us-east-1a 2, us-east-1b 2 with the launch, us-east-1c 1.
+    expect(probe([id(4)])).toEqual({ az: 'us-east-1c', zones: 3, write: `us-east-1c@${epoch()}` });
+    // i3 and i4 there: us-east-1c fuller than us-east-1b before the launch, which balancing sent to
     // us-east-1b anyway; the probe goes on.
-    const fuller = world({
-      launching: 1,
-      launchingIn: 'us-east-1b',
-      tags: {
-        'ecs-autoscaler:short-az': `us-east-1c@${epoch(-2000)}`,
-        'ecs-autoscaler:last-scale-out': new Date(NOW.getTime() - 60_000).toISOString(),
-      },
-    });
-    const g = fuller.autoScalingGroups[0]!;
-    for (const m of g.Instances)
-      if (m.InstanceId === id(3) || m.InstanceId === id(4)) m.AvailabilityZone = 'us-east-1c';
-    expect(shortZones(fuller, [g], NOW.getTime()).get(g.AutoScalingGroupName)).toEqual({
-      az: 'us-east-1c',
-      probe: true,
-      zones: 3,
-    });
+    expect(probe([id(3), id(4)])).toEqual({ az: 'us-east-1c', probe: true, zones: 3 });
   });
 
   it('a launch that lands in the AZ again ends the record', () => {
