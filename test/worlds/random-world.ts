@@ -2096,8 +2096,10 @@ export const runWorld = async (
         (protectedUntil ?? 0) + 1200,
         (teardown?.at ?? 0) + 1200,
       );
+    // Whole seconds: the times are fractional, and a remainder below the clock's resolution ran the
+    // simulator for nothing, for good (world 1081376 hung here).
     while (judgeAt() > sim.elapsedSeconds && sim.elapsedSeconds < 4 * 3600) {
-      await sim.runFor(judgeAt() - sim.elapsedSeconds);
+      await sim.runFor(Math.ceil(judgeAt() - sim.elapsedSeconds));
     }
     if (scaledService) {
       const { min, max } = world.scaling!;
