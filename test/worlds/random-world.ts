@@ -2254,11 +2254,12 @@ export const runWorld = async (
       // The refreshed group does not scale in while its refresh runs. Another group does: the refresh's
       // launches, long after any scale-out of the scaler's, hold no scale-in (until 2026-12-07 they did,
       // and every group was exempt here: world 1033115, g1's idle m5.large while g0's refresh ran).
-      // Nor within its unneeded time (600 s) and two ticks after the refresh ended (world 1081034: a
-      // refresh whose drain waited for room ended at 82.6 min; the idle hosts went 10 minutes later).
+      // Nor within 15 minutes after the refresh ended: its unneeded time (600 s), then the drain (world
+      // 1081034: a refresh whose drain waited for room ended at 82.6 min; the idle hosts went 10 minutes
+      // later). A refresh still running has no end yet.
       if (
         g.name === refreshedGroup?.name &&
-        (slowRefresh || (refresh?.endTime ?? Infinity) > sim.clock.nowMs - 900_000)
+        (slowRefresh || (refresh !== undefined && (refresh.endTime ?? Infinity) > sim.clock.nowMs - 900_000))
       )
         continue;
       const live = [...g.instances.values()].filter((i) => i.lifecycleState === 'InService');
