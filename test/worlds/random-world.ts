@@ -45,6 +45,7 @@
 import { lowestPriceTypes, unitsOf } from '../../sim/asg/asg-world.js';
 import type { SimAsgInstance } from '../../sim/asg/model.js';
 import { createCapacityProvider, setDefaultCapacityProviderStrategy } from '../../sim/coexist.js';
+import { simSubnetZone } from '../../sim/core/subnets.js';
 import {
   instanceType,
   instanceTypeFacts,
@@ -2001,19 +2002,20 @@ export const runWorld = async (
     // some of the group's AZs still launching, needs its peak count (a rolling update's maximumPercent)
     // times working AZs over its own AZs — the group balances its launches over every working AZ (world
     // 1078681: 8 tasks bound to us-east-1a/c, c short, updated at 200 %: 16 hosts in 1a, 32 in 1a and 1b).
-    const needs = (g: { name: string }) =>
-      Math.max(
+    const needs = (g: { name: string }) => {
+      const drawn = world.groups.find((w) => w.name === g.name);
+      return Math.max(
         0,
         ...world.services.flatMap((s, k) => {
-          const drawn = world.groups.find((w) => w.name === g.name);
           if (!s.zone || !s.constraints?.length || !drawn || !groupRuns(drawn, s, world)) return [];
-          const azs = 'az' in s.zone ? [s.zone.az] : s.zone.subnets.map((n) => `us-east-1${n[7]}`);
+          const azs = 'az' in s.zone ? [s.zone.az] : s.zone.subnets.map((n) => simSubnetZone('us-east-1', n));
           const own = azs.filter((z) => z !== world.azShortage?.az).length;
           const peak =
             Math.max(s.from, s.to) * (world.deploy?.service === k ? world.deploy.maximumPercent / 100 : 1);
           return own > 0 ? [Math.ceil(peak) * (2 / own)] : [];
         }),
       );
+    };
     if (azShortForGood) {
       for (const g of sim.asg.groups.values()) {
         const drawn = world.groups.find((w) => w.name === g.name)?.mixedInstances;

@@ -101,14 +101,12 @@ export const shortZones = (
       expired &&
       (state.lastScaleOutMs ?? 0) > rec.ms + RETRY_SECONDS * 1000 &&
       launching.some((m) => count(rec.az) < count(m.AvailabilityZone));
-    if (seen || (probed && !back))
+    const az = seen ?? (probed && !back ? rec.az : undefined);
+    if (az)
       out.set(g.AutoScalingGroupName, {
-        az: seen ?? rec!.az,
+        az,
         zones: zones.length,
-        write:
-          seen === rec?.az && !expired && !back
-            ? undefined
-            : `${seen ?? rec!.az}@${Math.floor(nowMs / 1000)}`,
+        write: seen === rec?.az && !expired && !back ? undefined : `${az}@${Math.floor(nowMs / 1000)}`,
       });
     else if (rec)
       out.set(
