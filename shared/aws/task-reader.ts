@@ -17,6 +17,10 @@ import { allPages, chunk, createLimiter, jsonShaped } from './limit.js';
  */
 const DESCRIBE_ATTEMPTS = 3;
 
+/** Why a task that cannot be read stops the decision (both such errors say it). */
+const UNREAD =
+  'an instance with a task that cannot be read is never judged empty: retry later (the cluster scaler retries on its next tick)';
+
 /** Names at most a few items in a message. */
 const some = (items: readonly string[], max = 5): string =>
   items.length <= max
@@ -215,8 +219,7 @@ const readTasksUncached = async (
     });
     throw new TransientAwsError(
       `ecs:DescribeTasks could not describe ${unread.length} task(s) of cluster '${cluster}' after ` +
-        `${DESCRIBE_ATTEMPTS} attempts (${some(why)}); an instance with a task that cannot be read is never ` +
-        'judged empty: retry later (the cluster scaler retries on its next tick)',
+        `${DESCRIBE_ATTEMPTS} attempts (${some(why)}); ${UNREAD}`,
     );
   }
   return arns
@@ -228,8 +231,7 @@ const readTasksUncached = async (
       const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(root)'))];
       throw new TransientAwsError(
         `ecs:DescribeTasks described task ${t.taskArn} of cluster '${cluster}' without a valid ` +
-          `${fields.join(', ')}; an instance with a task that cannot be read is never judged empty: ` +
-          'retry later (the cluster scaler retries on its next tick)',
+          `${fields.join(', ')}; ${UNREAD}`,
         { cause: parsed.error },
       );
     });

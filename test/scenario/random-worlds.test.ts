@@ -178,7 +178,11 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * and the judge's 1076216 (a group at MaxSize holding fewer tasks than wanted: the scaled service took the
  * hosts the reference gave another service); 1089383 (a probe round of an AZ EC2 cannot launch in, the AZ
  * holding one member, showed no evidence, and the next decision probed again: five GPU hosts per probe),
- * and 1081376 (the judge's wait for its judging time hung on a remainder below the clock's resolution).
+ * and 1081376 (the judge's wait for its judging time hung on a remainder below the clock's resolution);
+ * 1092221 (a weighted group's probe of a short AZ capped at one unit per AZ: one launch, around the AZ, and
+ * a task bound there waited past the drainer's maximum drain time), and the judge's 1091184 (a host-port
+ * service bound to us-east-1b at 200 %, an unbound one on the same port: MaxSize 30 is the demand's) and
+ * 1091445 (a MinSize raised over a launching member: its units count).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -206,6 +210,7 @@ const SEEDS = [
   ...[1056182, 1056240, 1056275, 1056631, 1057993],
   ...[1063575, 1055808, 1056470, 1040621, 1075469, 1078155, 1061550],
   ...[1079110, 1081034, 1078681, 1083357, 1076216, 1089383, 1081376],
+  ...[1092221, 1091184, 1091445],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

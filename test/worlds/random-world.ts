@@ -1546,8 +1546,13 @@ export const runWorld = async (
           scalerDrains.push({
             t: sim.elapsedSeconds,
             inst,
+            // Members launching count: the ASG counts them toward desired capacity, and their weights
+            // are known (world 1091445: MinSize raised to 7 vCPUs over 4 + 2 in service, the ASG's 8-vCPU
+            // launch Pending; the 4-vCPU host drained leaves 10).
             units: unitsOf(
-              [...inst.group.instances.values()].filter((i) => i.lifecycleState === 'InService'),
+              [...inst.group.instances.values()].filter(
+                (i) => i.lifecycleState === 'InService' || i.lifecycleState.startsWith('Pending'),
+              ),
             ),
             desired: inst.group.desired,
             min: inst.group.min,
@@ -2002,17 +2007,28 @@ export const runWorld = async (
     // some of the group's AZs still launching, needs its peak count (a rolling update's maximumPercent)
     // times working AZs over its own AZs — the group balances its launches over every working AZ (world
     // 1078681: 8 tasks bound to us-east-1a/c, c short, updated at 200 %: 16 hosts in 1a, 32 in 1a and 1b).
+    // A static host port is one task per host too, and an unbound service on the same port may take the
+    // hosts of those AZs (world 1091184: s1 on port 8080 bound to us-east-1b, 7 tasks, blue/green at 200 %:
+    // 14 hosts there, and s0's 8 tasks on port 8080 placed by binpack wherever they fit).
+    const ports = (s: WorldService) =>
+      new Set((s.td as TaskDefinitionSpec).containers?.flatMap((c) => c.hostPorts ?? []) ?? []);
+    const peakOf = (s: WorldService) =>
+      Math.max(s.from, s.to) *
+      (world.deploy && world.services[world.deploy.service] === s ? world.deploy.maximumPercent / 100 : 1);
     const needs = (g: { name: string }) => {
       const drawn = world.groups.find((w) => w.name === g.name);
       return Math.max(
         0,
-        ...world.services.flatMap((s, k) => {
-          if (!s.zone || !s.constraints?.length || !drawn || !groupRuns(drawn, s, world)) return [];
+        ...world.services.flatMap((s) => {
+          if (!s.zone || !onePerHost(s) || !drawn || !groupRuns(drawn, s, world)) return [];
           const azs = 'az' in s.zone ? [s.zone.az] : s.zone.subnets.map((n) => simSubnetZone('us-east-1', n));
           const own = azs.filter((z) => z !== world.azShortage?.az).length;
-          const peak =
-            Math.max(s.from, s.to) * (world.deploy?.service === k ? world.deploy.maximumPercent / 100 : 1);
-          return own > 0 ? [Math.ceil(peak) * (2 / own)] : [];
+          const mine = ports(s);
+          const sharing = world.services.filter(
+            (t) => t !== s && !t.zone && [...ports(t)].some((n) => mine.has(n)) && groupRuns(drawn, t, world),
+          );
+          const peak = [s, ...sharing].reduce((n, t) => n + Math.ceil(peakOf(t)), 0);
+          return own > 0 ? [peak * (2 / own)] : [];
         }),
       );
     };
@@ -2362,7 +2378,7 @@ export const runWorld = async (
     }
     // The scaler drains no instance it could not then remove above its group's MinSize — a raised one
     // (world.bounds) as any other.
-    // The larger of the units in service and the desired capacity: a weighted group may run more units
+    // The larger of the units in service or launching and the desired capacity: a weighted group may run more units
     // than it desires (world 930161), and a group EC2 cannot launch for desires more than it runs (world
     // 957931: g1 short of m5.2xlarge for good, desired 3 with one in service, MinSize 1; its idle host goes).
     const drainsBelowMin = scalerDrains.filter((d) => Math.max(d.units, d.desired) - d.inst.weight < d.min);
@@ -2371,7 +2387,7 @@ export const runWorld = async (
       const raised =
         bounds?.kind === 'min' ? `; MinSize raised at ${bounds.at} s for ${bounds.seconds} s` : '';
       problems.push(
-        `bounds: the scaler drained ${drainsBelowMin.length} instance(s) it could not remove above MinSize, e.g. ${d.inst.id} of ${d.inst.group.name} at ${d.t} s (${d.units} units in service, desired ${d.desired}, weight ${d.inst.weight}, MinSize ${d.min}${raised})`,
+        `bounds: the scaler drained ${drainsBelowMin.length} instance(s) it could not remove above MinSize, e.g. ${d.inst.id} of ${d.inst.group.name} at ${d.t} s (${d.units} units in service or launching, desired ${d.desired}, weight ${d.inst.weight}, MinSize ${d.min}${raised})`,
       );
     }
     // Nor does it drain an instance while a task there is protected from scale-in (docs/coexistence.md

@@ -244,8 +244,20 @@ export const planCluster = (
     if (!s || standAsideConflicts(p.conflicts ?? []).length > 0) continue;
     if (s.write !== undefined) p.stateTags[STATE_TAGS.shortAz] = s.write;
     const d = p.desiredCapacity;
-    // A probe: one round of the ASG's balancing, a launch per AZ.
-    if (s.probe && p.action === 'scale-out') d.proposed = Math.min(d.proposed, d.current + s.zones);
+    // A probe: one round of the ASG's balancing, a launch per AZ — in the group's units, launches of the
+    // type it launches first (the heaviest when the ASG chooses): a cap of one unit per AZ let a weight-4
+    // group launch once, around the AZ (random world 1092221).
+    const f = p.fleet;
+    if (s.probe && p.action === 'scale-out')
+      d.proposed = Math.min(
+        d.proposed,
+        d.current +
+          s.zones *
+            Math.max(
+              1,
+              ...(f ? (f.orderKnown ? f.options.slice(0, 1) : f.arriving) : []).map((o) => o.weight),
+            ),
+      );
     if (s.az) {
       const why = `${s.az} could not launch (EC2 capacity: the group launched in another AZ): ${s.probe ? 'one round of launches tries it again' : 'not counted for new instances'} (${STATE_TAGS.shortAz})`;
       p.reasons.push(why);

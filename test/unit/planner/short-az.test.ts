@@ -140,6 +140,33 @@ describe('an AZ EC2 cannot launch in (short-az.ts)', () => {
     );
   });
 
+  it('a probe of a weighted group is a round of launches, not of units', () => {
+    // Random world 1092221: m5.2xlarge of weight 4, us-east-1a holding two, us-east-1b and us-east-1c
+    // none; the probe capped desired capacity at current + 3 (units): one launch, which balancing sent to
+    // us-east-1b, so the record started again and a task bound to us-east-1c waited past the drainer's
+    // maximum drain time (an instance refresh's host terminated with it).
+    const stale = `us-east-1c@${epoch() - RETRY_SECONDS - 60}`;
+    const snapshot = world({ launching: 0, tags: { 'ecs-autoscaler:short-az': stale } });
+    const g = snapshot.autoScalingGroups[0]!;
+    Object.assign(g, {
+      MaxSize: 200,
+      MixedInstancesPolicy: {
+        LaunchTemplate: { Overrides: [{ InstanceType: 'm5.large', WeightedCapacity: '4' }] },
+      },
+    });
+    // us-east-1b's members are gone: the model's first launch goes to us-east-1b, its second to 1c.
+    const gone = [id(3), id(4)];
+    g.Instances = g.Instances.filter((m) => !gone.includes(m.InstanceId));
+    snapshot.containerInstances = snapshot.containerInstances.filter(
+      (c) => !gone.includes(c.ec2InstanceId ?? ''),
+    );
+    for (const m of g.Instances) m.WeightedCapacity = '4';
+    g.DesiredCapacity = 8;
+    const plan = planOf(snapshot, { ...NO_HEADROOM, maxStep: 10 }, at(600));
+    expect(plan.action).toBe('scale-out');
+    expect(plan.desiredCapacity).toEqual({ current: 8, proposed: 16 });
+  });
+
   it('a probe none of whose launches lands there, one of them where the AZ was as empty, starts the record again', () => {
     // Random world 1089383: the short AZ held one member, so a round of three launches around it left no
     // AZ two members ahead (the evidence above); the next decision probed again — five GPU hosts per probe.
