@@ -1745,10 +1745,17 @@ export const runWorld = async (
     // A refresh whose hosts run such a service cannot move its tasks: it waits for them, as AWS's does
     // (world 289643: c5-only tasks, c5.large short, the group's m5.xlarge replacements idle).
     const refreshedGroup = refreshed && world.groups[refreshed.group];
+    // And a service bound to an AZ EC2 cannot launch in for good, only there: its tasks on a replaced host
+    // there have nowhere to go (world 1096288: s0's three tasks on g1's one us-east-1c host, drained from
+    // 21 min, completed at the drainer's maximum drain time after 80 min).
+    const zoneAzs = (s: WorldService): (string | undefined)[] =>
+      !s.zone ? [] : 'az' in s.zone ? [s.zone.az] : s.zone.subnets.map((n) => simSubnetZone('us-east-1', n));
+    const shortOnly = (s: WorldService) =>
+      azShortForGood && !!s.zone && zoneAzs(s).every((z) => z === world.azShortage?.az);
     const refreshStarved =
       refreshedGroup !== undefined &&
       (launchesNothing(world, refreshedGroup) ||
-        world.services.some((s) => noRoom(s) && groupRuns(refreshedGroup, s, world)));
+        world.services.some((s) => (noRoom(s) || shortOnly(s)) && groupRuns(refreshedGroup, s, world)));
     // So does one no group can run with the types EC2 has (world 312134: its only m5.large host, the
     // prioritized group's first type, was a Spot instance reclaimed; the group launches r5.xlarge since).
     // A service only a prioritized group's later override runs: the group launches it only when EC2 is
@@ -2021,13 +2028,15 @@ export const runWorld = async (
         0,
         ...world.services.flatMap((s) => {
           if (!s.zone || !onePerHost(s) || !drawn || !groupRuns(drawn, s, world)) return [];
-          const azs = 'az' in s.zone ? [s.zone.az] : s.zone.subnets.map((n) => simSubnetZone('us-east-1', n));
-          const own = azs.filter((z) => z !== world.azShortage?.az).length;
+          const own = zoneAzs(s).filter((z) => z !== world.azShortage?.az).length;
           const mine = ports(s);
           const sharing = world.services.filter(
             (t) => t !== s && !t.zone && [...ports(t)].some((n) => mine.has(n)) && groupRuns(drawn, t, world),
           );
-          const peak = [s, ...sharing].reduce((n, t) => n + Math.ceil(peakOf(t)), 0);
+          // And a member someone deregistered and forgot holds its place in an AZ's balance for good (world
+          // 1095524: one in us-east-1a beside 14 hosts of a blue/green deployment bound there: 30).
+          const forgot = world.deregister?.how === 'forgot' ? 1 : 0;
+          const peak = [s, ...sharing].reduce((n, t) => n + Math.ceil(peakOf(t)), forgot);
           return own > 0 ? [peak * (2 / own)] : [];
         }),
       );
