@@ -184,7 +184,8 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * service bound to us-east-1b at 200 %, an unbound one on the same port: MaxSize 30 is the demand's) and
  * 1091445 (a MinSize raised over a launching member: its units count), 1095524 (a deregistered, forgotten
  * member holds its place in a bound AZ's balance) and 1096288 (a refresh of the one host in an AZ EC2
- * cannot launch in, its tasks bound there: starved, as AWS's refresh would be).
+ * cannot launch in, its tasks bound there: starved, as AWS's refresh would be) and 1107988 (the ASG's
+ * replacement of an abandoned launch registered within the unneeded time of the judging).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -212,7 +213,7 @@ const SEEDS = [
   ...[1056182, 1056240, 1056275, 1056631, 1057993],
   ...[1063575, 1055808, 1056470, 1040621, 1075469, 1078155, 1061550],
   ...[1079110, 1081034, 1078681, 1083357, 1076216, 1089383, 1081376],
-  ...[1092221, 1091184, 1091445, 1095524, 1096288],
+  ...[1092221, 1091184, 1091445, 1095524, 1096288, 1107988],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

@@ -2306,7 +2306,20 @@ export const runWorld = async (
       );
       // A disconnected agent's instance is only reported, unless the group opts in to replacing it
       // (docs/coexistence.md); every other idle instance must go.
-      const removable = idle.filter((i) => units - i.weight >= g.min && i.id !== disconnected);
+      // Nor a member the ASG launched on its own that registered within the unneeded time (600 s) and a
+      // tick of the judging, the scaler not having raised the group since the demand fell: no scale-in could
+      // have taken it yet (world 1107988: a bootstrap hook abandoning half the launches, the last
+      // replacement of a replacement of the scaler's launch at 37 min registered at 75 min).
+      const raisedSince = sim.timeline.actions.some(
+        (a) =>
+          a.fn === 'cluster-scaler' &&
+          a.command === 'SetDesiredCapacity' &&
+          a.input.AutoScalingGroupName === g.name &&
+          a.t > 2400,
+      );
+      const fresh = (i: SimAsgInstance) =>
+        !raisedSince && (i.containerInstance?.registeredAt ?? 0) > sim.clock.nowMs - 660_000;
+      const removable = idle.filter((i) => units - i.weight >= g.min && i.id !== disconnected && !fresh(i));
       // The default headroom (one more of the largest task) may keep one idle instance.
       // A probe of an AZ EC2 cannot launch in is a round of launches, one per AZ, every 30 minutes per
       // group; the instances it put elsewhere go after the scale-in cooldown and pacing. Idle members are
