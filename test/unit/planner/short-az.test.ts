@@ -21,8 +21,10 @@ const epoch = (seconds = 0) => Math.floor(NOW.getTime() / 1000) + seconds;
  * there), and `launching` members just launched (Pending) in us-east-1a — where the ASG put the launch
  * us-east-1c refused. `web` (memberOf us-east-1c) has 2 tasks waiting.
  */
-const world = (opts: { launching?: number; launchingIn?: string; tags?: Record<string, string> } = {}) => {
-  const { launching = 1, launchingIn = 'us-east-1a', tags = {} } = opts;
+const world = (
+  opts: { launching?: number; launchingIn?: string; tags?: Record<string, string>; web?: number } = {},
+) => {
+  const { launching = 1, launchingIn = 'us-east-1a', tags = {}, web = 2 } = opts;
   const full = { usedCpu: 2048, usedMem: 2048, running: 2, cpu: 2048, mem: 8192 };
   const pending = Array.from({ length: launching }, (_, k) => id(90 + k));
   const snapshot = snapshotOf({
@@ -34,7 +36,7 @@ const world = (opts: { launching?: number; launchingIn?: string; tags?: Record<s
     ],
     services: [
       { name: 'api', cpu: 1024, mem: 1024, desired: 8, running: 8 },
-      { name: 'web', cpu: 1024, mem: 1024, desired: 2, running: 0 },
+      { name: 'web', cpu: 1024, mem: 1024, desired: web, running: 0 },
     ],
     group: {
       desired: 4 + launching,
@@ -140,31 +142,63 @@ describe('an AZ EC2 cannot launch in (short-az.ts)', () => {
     );
   });
 
-  it('a probe of a weighted group is a round of launches, not of units', () => {
-    // Random world 1092221: m5.2xlarge of weight 4, us-east-1a holding two, us-east-1b and us-east-1c
-    // none; the probe capped desired capacity at current + 3 (units): one launch, which balancing sent to
-    // us-east-1b, so the record started again and a task bound to us-east-1c waited past the drainer's
-    // maximum drain time (an instance refresh's host terminated with it).
+  /**
+   * The world above with the short AZ's record expired, us-east-1b's members gone (the model's first
+   * launch goes to us-east-1b, its second to us-east-1c) and a weighted group: its members `weight` units.
+   */
+  const weighted = (
+    overrides: { InstanceType: string; WeightedCapacity: string }[],
+    weight: number,
+    web = 2,
+  ) => {
     const stale = `us-east-1c@${epoch() - RETRY_SECONDS - 60}`;
-    const snapshot = world({ launching: 0, tags: { 'ecs-autoscaler:short-az': stale } });
+    const snapshot = world({ launching: 0, tags: { 'ecs-autoscaler:short-az': stale }, web });
     const g = snapshot.autoScalingGroups[0]!;
     Object.assign(g, {
       MaxSize: 200,
       MixedInstancesPolicy: {
-        LaunchTemplate: { Overrides: [{ InstanceType: 'm5.large', WeightedCapacity: '4' }] },
+        LaunchTemplate: { Overrides: overrides },
+        InstancesDistribution: {
+          OnDemandAllocationStrategy: overrides.length > 1 ? 'lowest-price' : 'prioritized',
+        },
       },
     });
-    // us-east-1b's members are gone: the model's first launch goes to us-east-1b, its second to 1c.
     const gone = [id(3), id(4)];
     g.Instances = g.Instances.filter((m) => !gone.includes(m.InstanceId));
     snapshot.containerInstances = snapshot.containerInstances.filter(
       (c) => !gone.includes(c.ec2InstanceId ?? ''),
     );
-    for (const m of g.Instances) m.WeightedCapacity = '4';
-    g.DesiredCapacity = 8;
+    for (const m of g.Instances)
+      Object.assign(m, { WeightedCapacity: String(weight), InstanceType: overrides[0]!.InstanceType });
+    g.DesiredCapacity = 2 * weight;
+    return snapshot;
+  };
+
+  it('a probe of a weighted group is a round of launches, not of units', () => {
+    // Random world 1092221: m5.2xlarge of weight 4, us-east-1a holding two, us-east-1b and us-east-1c
+    // none; the probe capped desired capacity at current + 3 (units): one launch, which balancing sent to
+    // us-east-1b, so the record started again and a task bound to us-east-1c waited past the drainer's
+    // maximum drain time (an instance refresh's host terminated with it).
+    const snapshot = weighted([{ InstanceType: 'm5.large', WeightedCapacity: '4' }], 4);
     const plan = planOf(snapshot, { ...NO_HEADROOM, maxStep: 10 }, at(600));
     expect(plan.action).toBe('scale-out');
     expect(plan.desiredCapacity).toEqual({ current: 8, proposed: 16 });
+  });
+
+  it("when the ASG chooses the type, a probe's round is launches of the types that arrive", () => {
+    // On-demand lowest-price: c5.large at weight 2 ($0.0425 per unit) arrives, not m5.2xlarge at weight 4
+    // ($0.096 per unit). web wants 8 tasks in us-east-1c, far more than a round: 3 launches of 2 units.
+    const snapshot = weighted(
+      [
+        { InstanceType: 'c5.large', WeightedCapacity: '2' },
+        { InstanceType: 'm5.2xlarge', WeightedCapacity: '4' },
+      ],
+      2,
+      8,
+    );
+    const plan = planOf(snapshot, { ...NO_HEADROOM, maxStep: 20 }, at(600));
+    expect(plan.action).toBe('scale-out');
+    expect(plan.desiredCapacity).toEqual({ current: 4, proposed: 10 });
   });
 
   it('a probe none of whose launches lands there, one of them where the AZ was as empty, starts the record again', () => {
