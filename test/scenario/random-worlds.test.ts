@@ -185,7 +185,9 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * 1091445 (a MinSize raised over a launching member: its units count), 1095524 (a deregistered, forgotten
  * member holds its place in a bound AZ's balance) and 1096288 (a refresh of the one host in an AZ EC2
  * cannot launch in, its tasks bound there: starved, as AWS's refresh would be) and 1107988 (the ASG's
- * replacement of an abandoned launch registered within the unneeded time of the judging).
+ * replacement of an abandoned launch registered within the unneeded time of the judging), 1129976 (a
+ * weighted group whose members hold MaxSize's units, desired below it after a MaxSize lowered for a while,
+ * is at MaxSize: its bound service's tasks wait for room there).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -213,7 +215,7 @@ const SEEDS = [
   ...[1056182, 1056240, 1056275, 1056631, 1057993],
   ...[1063575, 1055808, 1056470, 1040621, 1075469, 1078155, 1061550],
   ...[1079110, 1081034, 1078681, 1083357, 1076216, 1089383, 1081376],
-  ...[1092221, 1091184, 1091445, 1095524, 1096288, 1107988],
+  ...[1092221, 1091184, 1091445, 1095524, 1096288, 1107988, 1129976],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

@@ -1710,11 +1710,19 @@ export const runWorld = async (
     // is one that left MaxSize in the last 5 minutes (a launch and its registration take that long; world
     // 400185: a member someone drained was terminated at 37 min, the scaler asked for its zonal task's
     // room at 38, and the task was judged missing then).
+    // Or its members hold MaxSize's units: a weighted group overshoots, and a MaxSize lowered for a while
+    // lowers desired capacity below the members the ASG keeps (world 1129976: 8 m5.2xlarge of weight 4,
+    // 32 units, desired 29 after MaxSize 29 for 445 s, MaxSize 30 again).
     const atMax = (g: FleetGroup) => {
       const live = sim.asg.groups.get(g.name);
       return (
         live !== undefined &&
         (live.desired >= live.max ||
+          unitsOf(
+            [...live.instances.values()].filter(
+              (i) => i.lifecycleState === 'InService' || i.lifecycleState.startsWith('Pending'),
+            ),
+          ) >= live.max ||
           launchesNothing(world, g) ||
           sim.elapsedSeconds - (lastAtMax.get(g.name) ?? -Infinity) <= 300)
       );
