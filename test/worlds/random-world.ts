@@ -44,6 +44,7 @@
 
 import { lowestPriceTypes, unitsOf } from '../../sim/asg/asg-world.js';
 import type { SimAsgInstance } from '../../sim/asg/model.js';
+import { countedInstances } from '../../sim/asg/termination-policy.js';
 import { createCapacityProvider, setDefaultCapacityProviderStrategy } from '../../sim/coexist.js';
 import { simSubnetZone } from '../../sim/core/subnets.js';
 import {
@@ -1549,11 +1550,7 @@ export const runWorld = async (
             // Members launching count: the ASG counts them toward desired capacity, and their weights
             // are known (world 1091445: MinSize raised to 7 vCPUs over 4 + 2 in service, the ASG's 8-vCPU
             // launch Pending; the 4-vCPU host drained leaves 10).
-            units: unitsOf(
-              [...inst.group.instances.values()].filter(
-                (i) => i.lifecycleState === 'InService' || i.lifecycleState.startsWith('Pending'),
-              ),
-            ),
+            units: unitsOf(countedInstances(inst.group)),
             desired: inst.group.desired,
             min: inst.group.min,
             protectedTasks: [...ci.tasks].filter(
@@ -1718,11 +1715,7 @@ export const runWorld = async (
       return (
         live !== undefined &&
         (live.desired >= live.max ||
-          unitsOf(
-            [...live.instances.values()].filter(
-              (i) => i.lifecycleState === 'InService' || i.lifecycleState.startsWith('Pending'),
-            ),
-          ) >= live.max ||
+          unitsOf(countedInstances(live)) >= live.max ||
           launchesNothing(world, g) ||
           sim.elapsedSeconds - (lastAtMax.get(g.name) ?? -Infinity) <= 300)
       );
