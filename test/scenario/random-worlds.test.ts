@@ -187,7 +187,9 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * cannot launch in, its tasks bound there: starved, as AWS's refresh would be) and 1107988 (the ASG's
  * replacement of an abandoned launch registered within the unneeded time of the judging), 1129976 (a
  * weighted group whose members hold MaxSize's units, desired below it after a MaxSize lowered for a while,
- * is at MaxSize: its bound service's tasks wait for room there).
+ * is at MaxSize: its bound service's tasks wait for room there); 1127691 and 389642 (a surplus beyond the
+ * count of removable instances, only part of it ripe: the rest lost its unneeded time, and went ten minutes
+ * later).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -216,6 +218,7 @@ const SEEDS = [
   ...[1063575, 1055808, 1056470, 1040621, 1075469, 1078155, 1061550],
   ...[1079110, 1081034, 1078681, 1083357, 1076216, 1089383, 1081376],
   ...[1092221, 1091184, 1091445, 1095524, 1096288, 1107988, 1129976],
+  ...[1127691, 389642],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

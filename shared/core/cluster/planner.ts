@@ -58,7 +58,7 @@ import {
 } from './placement-context.js';
 import type { ClusterPolicy } from './policy.js';
 import { predictiveHeadroom } from './predictive.js';
-import { MAX_REMOVALS_PER_DECISION, selectScaleIn } from './scale-in.js';
+import { countCap, selectScaleIn } from './scale-in.js';
 import { drainingMoves, forgetUnneeded, paceScaleIn, replicaDemand } from './scale-in-pacing.js';
 import { newInstanceCapacity } from './scale-out.js';
 import { shortZones, withoutShortZones } from './short-az.js';
@@ -599,9 +599,11 @@ const planClusterNow = (
     return plan;
   }
   // Issue 16: the unneeded time paces scale-in (scale-in-pacing.ts). The placement-exact count of
-  // removable instances stops at MAX_REMOVALS_PER_DECISION (bounded work on a 5,000-instance cluster,
-  // like cluster-autoscaler's max-scale-down-parallelism); when that cap, not MinSize, bounds it the count
-  // is "at least the cap" (`saturated`), and draining them does not restart the unneeded time.
+  // removable instances stops at MAX_COUNTED_PER_DECISION (like cluster-autoscaler's
+  // scale-down-non-empty-candidates-count; fewer on large clusters: `countCap`, bounded work on 5,000
+  // instances), of which MAX_REMOVALS_PER_DECISION drain;
+  // when that count's cap, not MinSize, bounds it the count is "at least the cap" (`saturated`), and
+  // draining all of it that is ripe does not restart the unneeded time.
   // A removal takes off its own member's weight: as many as the lightest members allow are counted, and
   // the chosen ones are then kept within the units above MinSize (below). Dividing by the heaviest member
   // (8 vCPUs of a c5.2xlarge among 2-vCPU c5.large) let 4 of 7 idle instances go per unneeded time, and the
@@ -610,7 +612,7 @@ const planClusterNow = (
   const memberWeights = me ? me.group.Instances.map((m) => memberWeight(me.fleet, m)) : [];
   const lightest = memberWeights.length > 0 ? Math.max(1, Math.min(...memberWeights)) : largestWeight(me);
   const maxRemovals = Math.max(0, Math.floor(budget / lightest));
-  const removalCap = Math.min(maxRemovals, MAX_REMOVALS_PER_DECISION);
+  const removalCap = Math.min(maxRemovals, countCap(analysis.instances.length));
   // Standby, Pending and warm-pool instances are no destination for the moved tasks (outOfService, above).
   const inService = {
     ...analysis,

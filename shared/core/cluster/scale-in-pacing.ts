@@ -6,8 +6,9 @@
  *   by the staircase of unneeded.ts kept in the ASG tag `ecs-autoscaler:unneeded`;
  * - several candidates drain at once: the tasks DRAINING instances still hand over ({@link drainingMoves})
  *   count as moved when the next ones are chosen, so concurrent drains never overfill the rest;
- * - at most MAX_REMOVALS_PER_DECISION (scale-in.ts) are counted and drained per decision; when that
- *   cap bounded the count, draining them keeps the staircase (more have been unneeded as long);
+ * - at most MAX_COUNTED_PER_DECISION (scale-in.ts) are counted and MAX_REMOVALS_PER_DECISION drained
+ *   per decision; when the count's cap bounded it, draining all that are ripe keeps the staircase (more
+ *   have been unneeded as long), and otherwise those drained come off it;
  * - the scale-in cooldown only guards against undoing a recent scale-OUT (it counts from the last
  *   scale-out, never from a scale-in); the unneeded time is counted during it, so the first removal
  *   after it needs no further wait;
@@ -21,6 +22,7 @@ import { STATE_TAGS } from './config.js';
 import { isJobTask } from './foreign-state.js';
 import { secs } from './group-state.js';
 import { instanceTasks, taskSize } from './instance-tasks.js';
+import { MAX_REMOVALS_PER_DECISION } from './scale-in.js';
 import {
   afterRemoval,
   formatUnneededState,
@@ -90,7 +92,7 @@ export interface PaceInput {
   /** Instances the placement-exact selection may remove now. */
   removable: number;
   /**
-   * The count stopped at the cap per decision (scale-in.ts MAX_REMOVALS_PER_DECISION), not at the last
+   * The count stopped at the cap per decision (scale-in.ts MAX_COUNTED_PER_DECISION), not at the last
    * removable instance: more are removable. Draining all of them then leaves the staircase as it was
    * (the count is "at least the cap" since the same time), so a large surplus drains the cap per
    * decision without waiting the unneeded time again; the next decision re-counts, placement-exact.
@@ -138,6 +140,9 @@ export const paceScaleIn = (input: PaceInput): ScaleInPace => {
   let drain = 0;
   if (input.removable > 0) {
     const ripe = Math.min(input.removable, ripeCount(steps, now, input.unneededSeconds));
+    // At most MAX_REMOVALS_PER_DECISION drain; the rest of the ripe keep their age for the next decision.
+    const ripeNow = Math.min(ripe, MAX_REMOVALS_PER_DECISION);
+    const can = Math.min(ripeNow, input.drainable ?? ripe);
     const oldest = steps[0]?.since ?? now;
     if (input.sinceLastScaleOutSeconds < input.cooldownSeconds) {
       reasons.push(
@@ -147,19 +152,19 @@ export const paceScaleIn = (input: PaceInput): ScaleInPace => {
       reasons.push(
         `${input.removable} instance(s) could go, unneeded for ${secs(now - oldest)} of the ${secs(input.unneededSeconds)} before they drain (scale-in-unneeded-time)`,
       );
-    } else if (Math.min(ripe, input.drainable ?? ripe) === 0) {
+    } else if (can === 0) {
       reasons.push(
         `${ripe} instance(s) unneeded for at least ${secs(input.unneededSeconds)}: they drain once their task lists are read`,
       );
     } else {
-      drain = Math.min(ripe, input.drainable ?? ripe);
+      drain = can;
       // Saturated and all ripe: the staircase stays "at least the cap", whether every ripe one drains now
       // or some wait for their lists (else the surplus beyond the cap, unneeded as long, started its 600 s
       // again when one list was unread).
-      const capped = input.saturated === true && ripe === input.removable;
+      const capped = !!input.saturated && ripe === input.removable;
       if (!capped) steps = afterRemoval(steps, drain);
       reasons.push(
-        `${ripe} instance(s) unneeded for at least ${secs(input.unneededSeconds)}: drain the ${drain} emptiest now${input.removable > ripe ? ` (${input.removable - ripe} more wait until they have been unneeded as long)` : ''}${ripe > drain ? ` (${ripe - drain} wait for their task lists)` : ''}${capped ? ` (at most ${drain} per decision: more were removable, the next decision continues without waiting again)` : ''}`,
+        `${ripe} instance(s) unneeded for at least ${secs(input.unneededSeconds)}: drain the ${drain} emptiest now${input.removable > ripe ? ` (${input.removable - ripe} more wait until they have been unneeded as long)` : ''}${ripeNow > drain ? ` (${ripeNow - drain} wait for their task lists)` : ''}${capped || ripe > ripeNow ? ` (at most ${MAX_REMOVALS_PER_DECISION} per decision)` : ''}`,
       );
     }
   }

@@ -1,6 +1,7 @@
 /**
  * Scale-in selection: which instances to drain in one decision (up to `maxRemovals`: the fewer of
- * desired − MinSize and {@link MAX_REMOVALS_PER_DECISION}).
+ * desired − MinSize and {@link MAX_COUNTED_PER_DECISION}; the pacing drains at most
+ * {@link MAX_REMOVALS_PER_DECISION} of them).
  *
  * Placement-exact: the threshold rule (docs/cluster-scaler.md) exists so that the largest task still fits;
  * this checks exactly that, on the instances that stay. An instance is removed only when both hold:
@@ -16,7 +17,8 @@
  * (25 % for 1,536 of 2,048 CPU) and would keep a cluster many times larger than its tasks need. After such
  * a removal the scale-out check (unplaced tasks + headroom fit) holds by construction, so it cannot
  * oscillate.
- * Candidates are ranked by fewest non-daemon tasks, then least reserved (MEMORY, then CPU), among the
+ * Candidates are ranked by fewest non-daemon tasks, then least reserved (MEMORY, then CPU), then longest
+ * registered (a host that registered after a count began cannot be one unneeded since then), among the
  * instances of the Availability Zones that hold the most instances, so removal keeps AZs balanced (the
  * ASG's AZRebalance would otherwise launch and terminate to even them out); when none of those can go,
  * among the others (an idle instance is not kept for balance: docs/cluster-scaler.md).
@@ -58,13 +60,31 @@ export interface ScaleInSelection {
 }
 
 /**
- * Most instances counted removable, and drained, in one decision (cluster-autoscaler's
- * `--max-scale-down-parallelism` default). The placement-exact check re-places the tasks of every
- * instance already chosen at each step, so without a bound a 1,000-instance cluster with a third of it
- * unneeded took 0.6 s per decision checking 333 instances. A larger surplus drains this many per
- * decision without waiting the unneeded time again (scale-in-pacing.ts `saturated`).
+ * Most instances drained in one decision (cluster-autoscaler's `--max-scale-down-parallelism` default).
  */
 export const MAX_REMOVALS_PER_DECISION = 10;
+
+/**
+ * Most instances counted removable in one decision (cluster-autoscaler's
+ * `--scale-down-non-empty-candidates-count` default: the nodes whose unneeded time it tracks per loop).
+ * The placement-exact check re-places the tasks of every instance already chosen at each step, so without
+ * a bound a 1,000-instance cluster with a third of it unneeded took 0.6 s per decision checking 333
+ * instances. Counting beyond the drain cap keeps the unneeded staircase true when only part of a surplus
+ * is ripe: counted at 10, a surplus of 22 of which 1 was ripe drained 1, and the next count (10 again, the
+ * cap) was taken as 9 old and 1 new — the rest of the surplus lost its age, and went in rounds of 1 and 9
+ * ten minutes apart (random world 1127691). A surplus beyond this count drains
+ * {@link MAX_REMOVALS_PER_DECISION} per decision without waiting the unneeded time again
+ * (scale-in-pacing.ts `saturated`).
+ */
+export const MAX_COUNTED_PER_DECISION = 30;
+
+/**
+ * The count's cap for a cluster of `instances`: each step checks the instances that stay, so beyond the
+ * drain cap the count is bounded by work too — all 30 up to 1,000 instances, fewer above, 10 from 3,000
+ * (a decision on 5,000 instances stays under its 50 ms: docs/performance.md).
+ */
+export const countCap = (instances: number): number =>
+  Math.max(MAX_REMOVALS_PER_DECISION, Math.min(MAX_COUNTED_PER_DECISION, (30_000 / instances) | 0));
 
 /**
  * Task lists asked for at most when no instance counts as removable from the snapshot alone although the
@@ -82,6 +102,8 @@ interface Candidate {
   nonDaemon: number;
   /** Standalone or ECS-protected tasks on it (known task list only): such an instance is last in line. */
   jobs: number;
+  /** Epoch ms it registered (0: unknown): of equally empty hosts the longest registered goes first. */
+  at: number;
   /** Its non-daemon tasks inferred without a list (infer-tasks.ts), once; null: not inferable. */
   inferred?: ReturnType<typeof inferInstanceTasks> | null;
 }
@@ -276,7 +298,9 @@ export const selectScaleIn = (
         !tasks.complete && unreadLast && nonDaemon > 0
           ? 1
           : tasks.nonDaemon.filter((t) => isJobTask(snapshot, t)).length;
-      return { ci, az: azOf.get(id) ?? ci.availabilityZone ?? 'unknown', tasks, nonDaemon, jobs };
+      // When it registered, parsed once (0: unknown — `Date.parse` of undefined is NaN).
+      const at = Date.parse(ci.registeredAt as string) || 0;
+      return { ci, az: azOf.get(id) ?? ci.availabilityZone ?? 'unknown', tasks, nonDaemon, jobs, at };
     })
     .sort(
       (a, b) =>
@@ -284,6 +308,7 @@ export const selectScaleIn = (
         a.nonDaemon - b.nonDaemon ||
         a.ci.reserved.MEMORY - b.ci.reserved.MEMORY ||
         a.ci.reserved.CPU - b.ci.reserved.CPU ||
+        a.at - b.at ||
         a.ci.containerInstanceArn.localeCompare(b.ci.containerInstanceArn),
     );
   let remaining = capacity;
@@ -423,13 +448,15 @@ export const selectScaleIn = (
   } else {
     // With placement rules in use an unlisted busy candidate is never counted (no sizing is trusted), so
     // the count would only reach it once the instances before it are gone — each such step then waiting
-    // the whole unneeded time again. Their lists are asked for now, up to the removals still possible
-    // (re-reads of an unchanged instance come from the task cache, not from ECS). So are those running no
+    // the whole unneeded time again. Their lists are asked for now, up to the removals still possible and
+    // at most as many as drain per decision (re-reads of an unchanged instance come from the task cache, not from ECS). So are those running no
     // more tasks than the cluster has daemon services, the sizing having kept them: random world 326631's
     // idle hosts ran a daemon as large as a service's task, each was sized as a task of the largest, and
     // they went one per unneeded time. (Asking for every candidate the sizing kept cost bench:account
     // its 60 s decision target.)
-    result.needsTasks.push(...listRequired.slice(0, maxRemovals - result.drain.length));
+    result.needsTasks.push(
+      ...listRequired.slice(0, Math.min(maxRemovals - result.drain.length, MAX_REMOVALS_PER_DECISION)),
+    );
   }
   if (result.drain.length === 0) result.reasons.push(`no instance can be removed: ${lastWhy}`);
   return result;

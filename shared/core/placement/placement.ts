@@ -73,7 +73,7 @@ export const placeFirstFitDecreasing = (
 ): PlacementResult => {
   const dims = options.dimensions ?? DIMENSIONS;
   const scale = options.newInstance;
-  const open: Bin[] = bins.map((b) => ({ id: b.id, free: b.free }));
+  const open: Bin[] = [...bins];
   const existing = open.length;
   const maxNew = options.maxNewInstances ?? Infinity;
   const sorted = [...items]
@@ -100,7 +100,7 @@ export const placeFirstFitDecreasing = (
       while (cursor < open.length && !fitsOn(item.reservation, open[cursor]!.free, dims)) cursor++;
       if (cursor < open.length) {
         const bin = open[cursor]!;
-        bin.free = subtractResources(bin.free, item.reservation);
+        open[cursor] = { id: bin.id, free: subtractResources(bin.free, item.reservation) };
         if (cursor < existing) result.placedOnExisting++;
         else result.placedOnNew++;
         left--;

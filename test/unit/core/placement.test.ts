@@ -20,6 +20,25 @@ describe('placeFirstFitDecreasing', () => {
     expect(result.unplaced).toEqual([]);
   });
 
+  it('leaves the bins it is given as they were, and reports the free space left in its own', () => {
+    // A scale-in count places onto the same thousands of staying instances once per step: the bins are
+    // copied only where a task lands, never changed in place.
+    const bins = [
+      { id: 'a', free: r(1024, 1024) },
+      { id: 'b', free: r(2048, 2048) },
+    ];
+    const result = placeFirstFitDecreasing([{ label: 'web', reservation: r(512, 512), count: 3 }], bins);
+    expect(bins).toEqual([
+      { id: 'a', free: r(1024, 1024) },
+      { id: 'b', free: r(2048, 2048) },
+    ]);
+    expect(result.bins).toEqual([
+      { id: 'a', free: r(0, 0) },
+      { id: 'b', free: r(1536, 1536) },
+    ]);
+    expect(result.placedOnExisting).toBe(3);
+  });
+
   it('places larger tasks first', () => {
     const result = placeFirstFitDecreasing(
       [

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_REMOVALS_PER_DECISION } from '../../../shared/core/cluster/scale-in.js';
+import {
+  countCap,
+  MAX_COUNTED_PER_DECISION,
+  MAX_REMOVALS_PER_DECISION,
+} from '../../../shared/core/cluster/scale-in.js';
 import { paceScaleIn } from '../../../shared/core/cluster/scale-in-pacing.js';
 import {
   afterRemoval,
@@ -161,8 +165,8 @@ describe('planCluster — scale-in pacing (per instance, as cluster-autoscaler)'
     expect(plan.action).toBe('scale-in');
   });
 
-  it('counts and drains at most MAX_REMOVALS_PER_DECISION per decision, and keeps the count when it bound it', () => {
-    // Fourteen instances, one web task: thirteen could go; the count stops at the cap (bounded work).
+  it('counts up to MAX_COUNTED_PER_DECISION and drains at most MAX_REMOVALS_PER_DECISION; the rest keep their age', () => {
+    // Fourteen instances, one web task: thirteen could go, all counted (below the count's cap).
     const big = (tags: Record<string, string>) =>
       snapshotOf({
         instances: [web(1, 1), ...Array.from({ length: 13 }, (_, k) => web(k + 2, 0))],
@@ -170,15 +174,95 @@ describe('planCluster — scale-in pacing (per instance, as cluster-autoscaler)'
         group: { min: 0, tags },
       });
     expect(MAX_REMOVALS_PER_DECISION).toBe(10);
+    expect(MAX_COUNTED_PER_DECISION).toBe(30);
     const first = planOf(big({}), PACED);
     expect(first.action).toBe('hold');
-    expect(first.stateTags['ecs-autoscaler:unneeded']).toBe(`1:10@${T}`);
-    const ripe = planOf(big({ 'ecs-autoscaler:unneeded': `1:10@${T - 600}` }), PACED);
+    expect(first.stateTags['ecs-autoscaler:unneeded']).toBe(`1:13@${T}`);
+    const ripe = planOf(big({ 'ecs-autoscaler:unneeded': `1:13@${T - 600}` }), PACED);
     expect(ripe.action).toBe('scale-in');
     expect(ripe.drain).toHaveLength(10);
     expect(ripe.drain.map((d) => d.ec2InstanceId)).not.toContain(id(1));
     expect(ripe.desiredCapacity.proposed).toBe(4);
-    // More were removable than the cap: the unneeded time is not restarted for the rest.
+    // The three beyond this decision's ten have been unneeded as long: they keep their age.
+    expect(ripe.stateTags['ecs-autoscaler:unneeded']).toBe(`1:3@${T - 600}`);
+    expect(ripe.reasons.join('\n')).toMatch(/at most 10 per decision/);
+  });
+
+  it('a surplus of which only part is ripe keeps the age of the rest beyond the drain cap (world 1127691)', () => {
+    // One instance unneeded for 600 s, thirteen for 420 s: the ripe one drains, and the twelve others keep
+    // their 420 s. Counted at 10 (the drain cap), they were taken as 9 old and 1 new — the new one started
+    // its 600 s again, and the surplus went in rounds ten minutes apart.
+    const big = (tags: Record<string, string>) =>
+      snapshotOf({
+        instances: [web(1, 1), ...Array.from({ length: 13 }, (_, k) => web(k + 2, 0))],
+        services: [{ ...WEB, desired: 1 }],
+        group: { min: 0, tags },
+      });
+    const one = planOf(big({ 'ecs-autoscaler:unneeded': `1:1@${T - 600},13@${T - 420}` }), PACED);
+    expect(one.drain).toHaveLength(1);
+    expect(one.stateTags['ecs-autoscaler:unneeded']).toBe(`1:12@${T - 420}`);
+    // Once the twelve have been unneeded 600 s, ten drain, and the last two keep their age.
+    const rest = paceScaleIn({
+      tags: [{ Key: 'ecs-autoscaler:unneeded', Value: `1:12@${T - 600}` }],
+      removable: 12,
+      saturated: false,
+      ...QUIET,
+      demand: 1,
+    });
+    expect(rest.drain).toBe(10);
+    expect(rest.tag).toBe(`1:2@${T - 600}`);
+  });
+
+  it('of equally empty hosts drains the one registered longest (world 1107988)', () => {
+    // One host unneeded for 600 s, a second for 120 s: one drains. The staircase says how many, not which;
+    // a host that registered 2 minutes ago cannot be the one unneeded for 10, so the older one goes,
+    // whichever the instance ARN ranks first (it decided the tie before: the new host could drain and the
+    // old one start its 600 s again).
+    const oneOf = (newer: number, older: number) =>
+      planOf(
+        snapshotOf({
+          instances: [
+            web(1, 1),
+            web(newer, 0, { registeredAgo: 120, az: 'us-east-1b' }),
+            web(older, 0, { registeredAgo: 3_000, az: 'us-east-1b' }),
+          ],
+          services: [{ ...WEB, desired: 1 }],
+          group: { min: 0, tags: { 'ecs-autoscaler:unneeded': `1:1@${T - 600},2@${T - 120}` } },
+        }),
+        PACED,
+      );
+    for (const [newer, older] of [
+      [2, 3],
+      [3, 2],
+    ] as const) {
+      const plan = oneOf(newer, older);
+      expect(plan.action).toBe('scale-in');
+      expect(plan.drain.map((d) => d.ec2InstanceId)).toEqual([id(older)]);
+      expect(plan.stateTags['ecs-autoscaler:unneeded']).toBe(`1:1@${T - 120}`);
+    }
+  });
+
+  it('counts fewer beyond the drain cap on large clusters (bounded work per decision)', () => {
+    expect(countCap(30)).toBe(MAX_COUNTED_PER_DECISION);
+    expect(countCap(1_000)).toBe(30);
+    expect(countCap(2_000)).toBe(15);
+    expect(countCap(3_000)).toBe(MAX_REMOVALS_PER_DECISION);
+    expect(countCap(5_000)).toBe(10);
+  });
+
+  it('keeps the count when its cap bound it and every counted instance is ripe', () => {
+    // Thirty-six instances, one web task: thirty-five could go; the count stops at its cap.
+    const huge = (tags: Record<string, string>) =>
+      snapshotOf({
+        instances: [web(1, 1), ...Array.from({ length: 35 }, (_, k) => web(k + 2, 0))],
+        services: [{ ...WEB, desired: 1 }],
+        group: { min: 0, max: 40, tags },
+      });
+    const first = planOf(huge({}), PACED);
+    expect(first.stateTags['ecs-autoscaler:unneeded']).toBe(`1:30@${T}`);
+    const ripe = planOf(huge({ 'ecs-autoscaler:unneeded': `1:30@${T - 600}` }), PACED);
+    expect(ripe.drain).toHaveLength(10);
+    // More were removable than counted: the unneeded time is not restarted for the rest.
     expect(ripe.stateTags['ecs-autoscaler:unneeded']).toBeUndefined();
     expect(ripe.reasons.join('\n')).toMatch(/at most 10 per decision/);
   });
