@@ -1880,24 +1880,30 @@ export const runWorld = async (
         : -Infinity,
       world.shortage?.seconds ?? -Infinity,
     );
+    // A failing bootstrap abandoned a launch of a group that runs `s` late, past 38 min less the hook's hold
+    // and 8 minutes: the ASG's replacement lands after the judging (world 1030814: three launches in a row
+    // into us-east-1c, where s1 is bound, abandoned, the fourth in service at 40 min).
+    const abandonedLate = (s: WorldService, hold: number): boolean => {
+      const cutoff = sim.clock.startMs + (2280 - hold - 480) * 1000;
+      return (
+        hold > 0 &&
+        sim.asg.terminated.some(
+          (i) =>
+            i.launchAbandoned === true &&
+            (i.terminatingSince ?? 0) > cutoff &&
+            groupRuns(world.groups.find((g) => g.name === i.group.name)!, s, world),
+        )
+      );
+    };
     const lateDisplaced = (s: WorldService) => {
       const tries = world.groups.filter(
         (g) => launchesNothing(world, g) && groupRuns(g, currentOf(s), world),
       ).length;
       const hold = hookHoldOf(world, currentOf(s));
-      // Or a failing bootstrap abandoned a launch of such a group late (world 1030814: three launches in a
-      // row into us-east-1c, where s1 is bound, abandoned, the fourth in service at 40 min).
-      const cutoff = sim.clock.startMs + (2280 - hold - 480) * 1000;
-      const abandonedLate = sim.asg.terminated.some(
-        (i) =>
-          i.launchAbandoned === true &&
-          (i.terminatingSince ?? 0) > cutoff &&
-          groupRuns(world.groups.find((g) => g.name === i.group.name)!, currentOf(s), world),
-      );
       return (
         (tries > 0 && disturbedAt > 2280 - 300 * tries - 480) ||
         (hold > 0 && Math.max(disturbedAt, launchBackAt) > 2280 - hold - 480) ||
-        (hold > 0 && abandonedLate)
+        abandonedLate(currentOf(s), hold)
       );
     };
     scaledJudge('mid');
@@ -1977,7 +1983,12 @@ export const runWorld = async (
       const hold = hookHoldOf(world, revision);
       // One round when the configuration lets every new task start at once (maximumPercent 200).
       const rounds = deployment.maximumPercent >= 200 ? 1 : 2;
-      const hookLate = hold > 0 && Math.max(deployment.at, launchBackAt) + 1080 + rounds * hold > 2280;
+      // So does a failing bootstrap's late abandonment, as for liveness (world 1132984: s1 on host port 80,
+      // blue/green at 200 %; the one launch its last green task needed abandoned three times in a row in
+      // us-east-1c, the fourth registered at 39 min).
+      const hookLate =
+        (hold > 0 && Math.max(deployment.at, launchBackAt) + 1080 + rounds * hold > 2280) ||
+        abandonedLate(revision, hold);
       const judged =
         !heldByOthers &&
         !hookLate &&
