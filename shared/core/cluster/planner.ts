@@ -601,9 +601,9 @@ const planClusterNow = (
   // Issue 16: the unneeded time paces scale-in (scale-in-pacing.ts). The placement-exact count of
   // removable instances stops at MAX_COUNTED_PER_DECISION (like cluster-autoscaler's
   // scale-down-non-empty-candidates-count; fewer on large clusters: `countCap`, bounded work on 5,000
-  // instances), of which MAX_REMOVALS_PER_DECISION drain;
-  // when that count's cap, not MinSize, bounds it the count is "at least the cap" (`saturated`), and
-  // draining all of it that is ripe does not restart the unneeded time.
+  // instances), of which MAX_REMOVALS_PER_DECISION drain; when that count's cap, not MinSize, bounds it
+  // the count is "at least the cap" (`saturated`), and draining it, all ripe, does not restart the
+  // unneeded time.
   // A removal takes off its own member's weight: as many as the lightest members allow are counted, and
   // the chosen ones are then kept within the units above MinSize (below). Dividing by the heaviest member
   // (8 vCPUs of a c5.2xlarge among 2-vCPU c5.large) let 4 of 7 idle instances go per unneeded time, and the

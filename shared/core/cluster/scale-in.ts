@@ -81,7 +81,7 @@ export const MAX_COUNTED_PER_DECISION = 30;
 /**
  * The count's cap for a cluster of `instances`: each step checks the instances that stay, so beyond the
  * drain cap the count is bounded by work too — all 30 up to 1,000 instances, fewer above, 10 from 3,000
- * (a decision on 5,000 instances stays under its 50 ms: docs/performance.md).
+ * (a decision on 5,000 instances keeps the time it took with 10: docs/performance.md).
  */
 export const countCap = (instances: number): number =>
   Math.max(MAX_REMOVALS_PER_DECISION, Math.min(MAX_COUNTED_PER_DECISION, (30_000 / instances) | 0));
