@@ -16,13 +16,12 @@
  *   again: capacity is not unneeded while the load climbs.
  */
 import type { CapacityAnalysis, InstanceView } from '../capacity/capacity.js';
-import type { PlacementItem } from '../placement/placement.js';
 import type { AsgTag, ClusterSnapshot } from '../snapshot/snapshot.js';
 import { STATE_TAGS } from './config.js';
 import { isJobTask } from './foreign-state.js';
 import { secs } from './group-state.js';
 import { instanceTasks, taskSize } from './instance-tasks.js';
-import { MAX_REMOVALS_PER_DECISION } from './scale-in.js';
+import { type DrainingMove, MAX_REMOVALS_PER_DECISION } from './scale-in.js';
 import {
   afterRemoval,
   formatUnneededState,
@@ -32,11 +31,7 @@ import {
   type UnneededStep,
 } from './unneeded.js';
 
-/** A task (or, list unknown, the tasks) a DRAINING instance still hands over. */
-export interface DrainingMove extends PlacementItem {
-  /** The DRAINING container instance whose task list is unknown (the item is its tasks, as largest). */
-  unlisted?: string;
-}
+export type { DrainingMove };
 
 /**
  * Service tasks that DRAINING instances still run: ECS starts them elsewhere, on the instances that stay

@@ -45,7 +45,12 @@ import {
   taskSize,
 } from './instance-tasks.js';
 import { landingOnStaying, placeOnStaying, TASKS_NOT_LISTED } from './placement-context.js';
-import type { DrainingMove } from './scale-in-pacing.js';
+
+/** A task (or, list unknown, the tasks) a DRAINING instance still hands over (scale-in-pacing.ts). */
+export interface DrainingMove extends PlacementItem {
+  /** The DRAINING container instance whose task list is unknown (the item is its tasks, as largest). */
+  unlisted?: string;
+}
 
 /** The outcome of {@link selectScaleIn}. */
 export interface ScaleInSelection {
