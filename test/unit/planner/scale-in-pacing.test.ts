@@ -35,6 +35,13 @@ const idle = (tags: Record<string, string> = {}) =>
     group: { tags },
   });
 const PACED = { scaleInUnneededSeconds: 600 };
+/** `n` instances, one web task on the first: the other `n` − 1 could go. */
+const surplus = (n: number, tags: Record<string, string>) =>
+  snapshotOf({
+    instances: [web(1, 1), ...Array.from({ length: n - 1 }, (_, k) => web(k + 2, 0))],
+    services: [{ ...WEB, desired: 1 }],
+    group: { min: 0, max: 40, tags },
+  });
 /** Pacing inputs of a quiet group: no scale-out on record, demand 6, 600 s unneeded time. */
 const QUIET = {
   sinceLastScaleOutSeconds: Number.POSITIVE_INFINITY,
@@ -167,12 +174,7 @@ describe('planCluster — scale-in pacing (per instance, as cluster-autoscaler)'
 
   it('counts up to MAX_COUNTED_PER_DECISION and drains at most MAX_REMOVALS_PER_DECISION; the rest keep their age', () => {
     // Fourteen instances, one web task: thirteen could go, all counted (below the count's cap).
-    const big = (tags: Record<string, string>) =>
-      snapshotOf({
-        instances: [web(1, 1), ...Array.from({ length: 13 }, (_, k) => web(k + 2, 0))],
-        services: [{ ...WEB, desired: 1 }],
-        group: { min: 0, tags },
-      });
+    const big = (tags: Record<string, string>) => surplus(14, tags);
     expect(MAX_REMOVALS_PER_DECISION).toBe(10);
     expect(MAX_COUNTED_PER_DECISION).toBe(30);
     const first = planOf(big({}), PACED);
@@ -192,12 +194,7 @@ describe('planCluster — scale-in pacing (per instance, as cluster-autoscaler)'
     // One instance unneeded for 600 s, thirteen for 420 s: the ripe one drains, and the twelve others keep
     // their 420 s. Counted at 10 (the drain cap), they were taken as 9 old and 1 new — the new one started
     // its 600 s again, and the surplus went in rounds ten minutes apart.
-    const big = (tags: Record<string, string>) =>
-      snapshotOf({
-        instances: [web(1, 1), ...Array.from({ length: 13 }, (_, k) => web(k + 2, 0))],
-        services: [{ ...WEB, desired: 1 }],
-        group: { min: 0, tags },
-      });
+    const big = (tags: Record<string, string>) => surplus(14, tags);
     const one = planOf(big({ 'ecs-autoscaler:unneeded': `1:1@${T - 600},13@${T - 420}` }), PACED);
     expect(one.drain).toHaveLength(1);
     expect(one.stateTags['ecs-autoscaler:unneeded']).toBe(`1:12@${T - 420}`);
@@ -252,12 +249,7 @@ describe('planCluster — scale-in pacing (per instance, as cluster-autoscaler)'
 
   it('keeps the count when its cap bound it and every counted instance is ripe', () => {
     // Thirty-six instances, one web task: thirty-five could go; the count stops at its cap.
-    const huge = (tags: Record<string, string>) =>
-      snapshotOf({
-        instances: [web(1, 1), ...Array.from({ length: 35 }, (_, k) => web(k + 2, 0))],
-        services: [{ ...WEB, desired: 1 }],
-        group: { min: 0, max: 40, tags },
-      });
+    const huge = (tags: Record<string, string>) => surplus(36, tags);
     const first = planOf(huge({}), PACED);
     expect(first.stateTags['ecs-autoscaler:unneeded']).toBe(`1:30@${T}`);
     const ripe = planOf(huge({ 'ecs-autoscaler:unneeded': `1:30@${T - 600}` }), PACED);
