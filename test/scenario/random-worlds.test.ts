@@ -189,8 +189,10 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * weighted group whose members hold MaxSize's units, desired below it after a MaxSize lowered for a while,
  * is at MaxSize: its bound service's tasks wait for room there); 1127691 and 389642 (a surplus beyond the
  * count of removable instances, only part of it ripe: the rest lost its unneeded time, and went ten minutes
- * later), and the judge's 1132984 (a blue/green update whose last launch a failing bootstrap abandoned
- * three times in a row: late, as for liveness).
+ * later; 1031345 likewise, left at the thirty-fourth stop), 1086562 (left at the thirty-fourth stop: a
+ * scale-in one host per round; with the longest-registered host first of equal ones its last round comes
+ * at 62 min, not 73), and the judge's 1132984 (a blue/green update whose last launch a failing bootstrap
+ * abandoned three times in a row: late, as for liveness).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -219,7 +221,7 @@ const SEEDS = [
   ...[1063575, 1055808, 1056470, 1040621, 1075469, 1078155, 1061550],
   ...[1079110, 1081034, 1078681, 1083357, 1076216, 1089383, 1081376],
   ...[1092221, 1091184, 1091445, 1095524, 1096288, 1107988, 1129976],
-  ...[1127691, 389642, 1132984],
+  ...[1127691, 389642, 1132984, 1031345, 1086562],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +
