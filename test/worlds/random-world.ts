@@ -1659,9 +1659,16 @@ export const runWorld = async (
     // MaxHealthyPercentage 100): the tasks of the terminated instance wait for that launch, which the
     // reference never had to make (world 68583: a distinctInstance task 7 of 8 while the fifth
     // replacement booted — InService, its agent not yet registered; the scaler counted it as the capacity it is).
+    // Or one that ended within the last 10 minutes: AWS counts a replacement done once InService and warmed
+    // up (60 s here), which may be before its agent registers (world 1144658: six m6g.large one at a time,
+    // a 107 s bootstrap each; the refresh Successful at 37.9 min, the last replacement's agent at 38.4).
     const refreshGroup = refreshed && [...sim.asg.groups.values()][refreshed.group];
+    const refreshEnd = refresh?.endTime;
     const refreshing =
-      refresh?.status === 'InProgress' &&
+      (refresh?.status === 'InProgress' ||
+        (refresh?.status === 'Successful' &&
+          refreshEnd !== undefined &&
+          refreshEnd > sim.clock.nowMs - 600_000)) &&
       refreshGroup !== undefined &&
       [...refreshGroup.instances.values()].some(
         (i) =>
