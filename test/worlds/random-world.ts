@@ -2495,12 +2495,15 @@ export const runWorld = async (
       const providerService = p && !providerGrown(world) ? world.services[p.service]?.name : undefined;
       // Nor does a service whose every group that runs it stayed at MaxSize for the whole drain (world
       // 843224: a host-port service bound to us-east-1a, its group at MaxSize 30 units, two of its 1a
-      // hosts replaced by an instance refresh; no new 1a host could come).
+      // hosts replaced by an instance refresh; no new 1a host could come) — but for its last 10 minutes:
+      // room that comes then lands after the drain's end (world 1150663: s1, host port 8080 bound to
+      // us-east-1b, raised to 9; its group at MaxSize from 4 min, a Capacity Rebalancing host drained from
+      // 6 min; at 75 min the scaler terminated someone's drained empty host, 67 s below MaxSize).
       const heldFrom = v.t - Math.max(Number(v.data?.heldSeconds ?? 0), drainedSeconds);
       const maxedOut = (svc: WorldService) =>
         groupsOf(svc)
           .filter((g) => groupRuns(g, currentOf(svc), world))
-          .every((g) => !(belowMaxAt.get(g.name) ?? []).some((t) => t >= heldFrom && t <= v.t));
+          .every((g) => !(belowMaxAt.get(g.name) ?? []).some((t) => t >= heldFrom && t <= v.t - 600));
       const starved =
         gone !== undefined &&
         tasks.every((t) => {
