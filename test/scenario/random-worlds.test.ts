@@ -194,7 +194,8 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * at 62 min, not 73), and the judge's 1132984 (a blue/green update whose last launch a failing bootstrap
  * abandoned three times in a row: late, as for liveness) and 1144658 (an instance refresh Successful before
  * its last replacement's agent registered: still refreshing for the judge), 1150663 (a drain at MaxSize for
- * an hour but 67 s in its last 10 minutes: the room could not have come in time).
+ * an hour but 67 s in its last 10 minutes: the room could not have come in time), 1150510 (a Spot
+ * replacement dates a forgotten deregistered member's phantom room again, as a scale-out does).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -223,7 +224,7 @@ const SEEDS = [
   ...[1063575, 1055808, 1056470, 1040621, 1075469, 1078155, 1061550],
   ...[1079110, 1081034, 1078681, 1083357, 1076216, 1089383, 1081376],
   ...[1092221, 1091184, 1091445, 1095524, 1096288, 1107988, 1129976],
-  ...[1127691, 389642, 1132984, 1031345, 1086562, 1144658, 1150663],
+  ...[1127691, 389642, 1132984, 1031345, 1086562, 1144658, 1150663, 1150510],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

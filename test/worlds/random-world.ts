@@ -1696,10 +1696,20 @@ export const runWorld = async (
         )
         .map((a) => a.t),
     );
+    // So does any member the group launches on its own (one date for every unregistered member: a Spot
+    // replacement dates the phantom again; world 1150510: a replacement at 26.6 min, s1's sixth task, bound
+    // to us-east-1a where the phantom is, bought for at 37.5 min).
+    const lastLaunch = Math.max(
+      -Infinity,
+      ...[...(deregistered?.group.instances.values() ?? []), ...sim.asg.terminated]
+        .filter((i) => i.group === deregistered?.group && i !== deregistered)
+        .map((i) => (i.launchedAt - sim.clock.startMs) / 1000)
+        .filter((t) => t <= 2280),
+    );
     const deregisteredPhantom =
       world.deregister?.how === 'forgot' &&
       deregistered?.lifecycleState === 'InService' &&
-      lastRaise > 2280 - 900;
+      Math.max(lastRaise, lastLaunch) > 2280 - 900;
     const heldByOthers =
       drainedUnreplaceable ||
       noneDriven ||
