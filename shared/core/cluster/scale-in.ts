@@ -75,7 +75,7 @@ export const MAX_REMOVALS_PER_DECISION = 10;
  * The placement-exact check re-places the tasks of every instance already chosen at each step, so without
  * a bound a 1,000-instance cluster with a third of it unneeded took 0.6 s per decision checking 333
  * instances. Counting beyond the drain cap keeps the unneeded staircase true when only part of a surplus
- * is ripe: counted at 10, a surplus of 22 of which 1 was ripe drained 1, and the next count (10 again, the
+ * is ripe: counted at 10, a surplus of 20 of which 1 was ripe drained 1, and the next count (10 again, the
  * cap) was taken as 9 old and 1 new — the rest of the surplus lost its age, and went in rounds of 1 and 9
  * ten minutes apart (random world 1127691). A surplus beyond this count drains
  * {@link MAX_REMOVALS_PER_DECISION} per decision without waiting the unneeded time again
