@@ -14,7 +14,8 @@ import { accepts } from '../placement/index.js';
 import type { ClusterSnapshot, Service } from '../snapshot/snapshot.js';
 import { deploymentWords, replacementDefinition, stuckService } from './instance-tasks.js';
 import { type ClusterPlacement, groupService, taskIndex } from './placement-context.js';
-import { type DrainingMove, drainingMoves } from './scale-in-pacing.js';
+import type { DrainingMove } from './scale-in.js';
+import { drainingMoves } from './scale-in-pacing.js';
 
 /**
  * One reason per service whose tasks on DRAINING instances cannot move ({@link canMoveTask}). Not while

@@ -31,8 +31,6 @@ import {
   type UnneededStep,
 } from './unneeded.js';
 
-export type { DrainingMove };
-
 /**
  * Service tasks that DRAINING instances still run: ECS starts them elsewhere, on the instances that stay
  * (standalone and protected tasks stay where they are). Per-task sizes when the task list is known;

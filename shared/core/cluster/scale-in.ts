@@ -454,8 +454,9 @@ export const selectScaleIn = (
     // With placement rules in use an unlisted busy candidate is never counted (no sizing is trusted), so
     // the count would only reach it once the instances before it are gone — each such step then waiting
     // the whole unneeded time again. Their lists are asked for now, up to the removals still possible and
-    // at most as many as drain per decision (re-reads of an unchanged instance come from the task cache, not from ECS). So are those running no
-    // more tasks than the cluster has daemon services, the sizing having kept them: random world 326631's
+    // at most as many as drain per decision (re-reads of an unchanged instance come from the task cache,
+    // not from ECS). So are those running no more tasks than the cluster has daemon services, the sizing
+    // having kept them: random world 326631's
     // idle hosts ran a daemon as large as a service's task, each was sized as a task of the largest, and
     // they went one per unneeded time. (Asking for every candidate the sizing kept cost bench:account
     // its 60 s decision target.)
