@@ -203,7 +203,8 @@ export interface Unregistered {
   ms: number;
 }
 
-const tagValue = (tags: readonly AsgTag[], key: string): string | undefined =>
+/** A tag's value (undefined: no such tag). */
+export const tagValue = (tags: readonly AsgTag[], key: string): string | undefined =>
   tags.find((t) => t.Key === key)?.Value;
 
 const isoTime = z.pipe(

@@ -20,6 +20,7 @@
  */
 import { serviceCapacityProviders } from '../placement/requirements.js';
 import type { AutoScalingGroup, ClusterSnapshot, GroupControllers } from '../snapshot/snapshot.js';
+import { tagValue } from './config.js';
 
 /** The tag ECS writes on a group it binds to a capacity provider (ecs-facts §5). */
 export const ECS_MANAGED_TAG = 'AmazonECSManaged';
@@ -97,7 +98,7 @@ export const ownTerminateHook = (
   group: AutoScalingGroup,
   hookNames: readonly string[],
 ): string | undefined => {
-  const tagged = group.Tags.find((t) => t.Key === DRAIN_HOOK_TAG)?.Value?.trim();
+  const tagged = tagValue(group.Tags, DRAIN_HOOK_TAG)?.trim();
   if (tagged) return hookNames.includes(tagged) ? tagged : undefined;
   const candidates = hookNames.filter((h) => h !== ECS_MANAGED_DRAINING_HOOK);
   return candidates.length === 1 ? candidates[0] : undefined;

@@ -14,7 +14,7 @@ import type {
   ClusterSnapshot,
   InstanceRefresh,
 } from '../snapshot/snapshot.js';
-import { PRIORITY_TAG_KEY, type ScalingState } from './config.js';
+import { PRIORITY_TAG_KEY, type ScalingState, tagValue } from './config.js';
 import {
   capacityProviderOfGroup,
   detectConflicts,
@@ -132,7 +132,7 @@ export const outOfServiceIds = (groups: readonly AutoScalingGroup[], pendingIn =
   );
 
 const priorityOf = (group: AutoScalingGroup): number | undefined => {
-  const raw = group.Tags.find((t) => t.Key === PRIORITY_TAG)?.Value;
+  const raw = tagValue(group.Tags, PRIORITY_TAG);
   const n = raw === undefined ? Number.NaN : Number(raw);
   return Number.isInteger(n) ? n : undefined;
 };

@@ -22,7 +22,7 @@
 import type { CapacityAnalysis } from '../capacity/capacity.js';
 import { minResources, type Resources, subtractResources } from '../capacity/resources.js';
 import type { AsgInstance, AutoScalingGroup, ClusterSnapshot } from '../snapshot/snapshot.js';
-import { STATE_TAGS } from './config.js';
+import { STATE_TAGS, tagValue } from './config.js';
 import { instanceTypeCapacity, instanceTypeFacts, knownInstanceTypes } from './instance-types.js';
 
 /** The unit of a group's desired capacity. `instances` when the group has no weights. */
@@ -360,7 +360,7 @@ const launchedLast = (
   const cis = new Map(snapshot.containerInstances.map((c) => [c.ec2InstanceId, c]));
   const daemons = snapshot.services.filter((s) => s.schedulingStrategy === 'DAEMON').length;
   const since = Date.parse(snapshot.capturedAt) - 9e5;
-  const out = Date.parse(group.Tags?.find((t) => t.Key === STATE_TAGS.lastScaleOut)?.Value ?? '');
+  const out = Date.parse(tagValue(group.Tags, STATE_TAGS.lastScaleOut) ?? '');
   let at = -Infinity;
   let k = -2;
   for (const m of group.Instances) {

@@ -13,6 +13,7 @@
 import { type CapacityAnalysis, headroomTask } from '../capacity/capacity.js';
 import { taskReservation } from '../capacity/resources.js';
 import type { AsgTag, ClusterSnapshot } from '../snapshot/snapshot.js';
+import { tagValue } from './config.js';
 
 /** Seconds per slot and slots per day. */
 export const SLOT_SECONDS = 600;
@@ -36,8 +37,8 @@ export const slotOf = (now: Date): number => Math.floor(((now.getTime() / 1000) 
 
 /** Reads the two tags; anything malformed reads as unknown. */
 export const parseHistory = (tags: readonly AsgTag[]): DemandHistory => {
-  const raw0 = tags.find((t) => t.Key === HISTORY_TAGS[0])?.Value ?? '';
-  const raw1 = tags.find((t) => t.Key === HISTORY_TAGS[1])?.Value ?? '';
+  const raw0 = tagValue(tags, HISTORY_TAGS[0]) ?? '';
+  const raw1 = tagValue(tags, HISTORY_TAGS[1]) ?? '';
   const m = /^(\d{1,3})\|([0-9a-z]{144})$/.exec(raw0);
   const second = /^[0-9a-z]{144}$/.test(raw1) ? raw1 : UNKNOWN.repeat(72);
   const body = (m ? m[2]! : UNKNOWN.repeat(72)) + second;
@@ -103,8 +104,8 @@ export const predictiveHeadroom = (
   const after = recordDemand(before, now, demand);
   const [v0, v1] = formatHistory(after);
   const out: Record<string, string> = {};
-  if (tags.find((t) => t.Key === HISTORY_TAGS[0])?.Value !== v0) out[HISTORY_TAGS[0]] = v0;
-  if (tags.find((t) => t.Key === HISTORY_TAGS[1])?.Value !== v1) out[HISTORY_TAGS[1]] = v1;
+  if (tagValue(tags, HISTORY_TAGS[0]) !== v0) out[HISTORY_TAGS[0]] = v0;
+  if (tagValue(tags, HISTORY_TAGS[1]) !== v1) out[HISTORY_TAGS[1]] = v1;
   if (forecast === undefined || forecast <= demand) return { extraTasks: 0, tags: out, reasons: [] };
   // The average wanted task as a share of the largest one (per dimension, the larger share).
   const largest = headroomTask(analysis);

@@ -17,7 +17,7 @@
  */
 import type { CapacityAnalysis, InstanceView } from '../capacity/capacity.js';
 import type { AsgTag, ClusterSnapshot } from '../snapshot/snapshot.js';
-import { STATE_TAGS } from './config.js';
+import { STATE_TAGS, tagValue } from './config.js';
 import { isJobTask } from './foreign-state.js';
 import { secs } from './group-state.js';
 import { instanceTasks, taskSize } from './instance-tasks.js';
@@ -116,7 +116,7 @@ export interface PaceInput {
 
 /** Decides how many of the removable instances go now, and the staircase to remember. Pure. */
 export const paceScaleIn = (input: PaceInput): ScaleInPace => {
-  const raw = input.tags.find((t) => t.Key === STATE_TAGS.unneeded)?.Value;
+  const raw = tagValue(input.tags, STATE_TAGS.unneeded);
   const now = Math.floor(input.now.getTime() / 1000);
   // A scale-out proves capacity was needed then: nothing has been unneeded since before it.
   const outAt = input.lastScaleOutMs === undefined ? -Infinity : Math.floor(input.lastScaleOutMs / 1000);
@@ -173,4 +173,4 @@ export const paceScaleIn = (input: PaceInput): ScaleInPace => {
 
 /** The tag value that forgets the staircase when scale-in is blocked (undefined: nothing to forget). */
 export const forgetUnneeded = (tags: readonly AsgTag[]): string | undefined =>
-  (tags.find((t) => t.Key === STATE_TAGS.unneeded)?.Value ?? '') === '' ? undefined : '';
+  tagValue(tags, STATE_TAGS.unneeded) ? '' : undefined;
