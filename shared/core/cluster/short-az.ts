@@ -14,10 +14,14 @@
  * modelled in its other AZs only: tasks bound to the short AZ are not bought for, and the reasons say
  * why. Then the next scale-out is a probe: at most one launch per AZ of the group (a round of the ASG's
  * balancing tries every AZ). A launch that lands in the AZ ends the record; a probe none of whose launches
- * lands there starts it again.
+ * lands there starts it again. A probe waits (at most another {@link RETRY_SECONDS}) while the group's idle
+ * members count their unneeded time: its launches would restart that count, and with several groups
+ * probing in turn, each one's launches in flight holding the others' scale-in, a group's idle hosts never
+ * went (random world 1156572: 3 -> 10 over four hours).
  */
 import type { AutoScalingGroup, ClusterSnapshot } from '../snapshot/snapshot.js';
-import { readScalingState } from './config.js';
+import { readScalingState, STATE_TAGS, tagValue } from './config.js';
+import { parseUnneededState } from './unneeded.js';
 
 /**
  * How long a short AZ takes no new instance after the evidence, seconds: longer than the scale-in
@@ -88,7 +92,12 @@ export const shortZones = (
         !landed(z, state.lastScaleOutMs ?? nowMs) &&
         launching.some((m) => count(z) <= count(m.AvailabilityZone) - 2),
     );
-    const expired = !!rec && nowMs - rec.ms > RETRY_SECONDS * 1000;
+    // A probe waits while the group's idle members count their unneeded time (a step of the staircase
+    // since its last scale-out), at most RETRY_SECONDS more: its launches would restart that count.
+    const counting = parseUnneededState(tagValue(g.Tags, STATE_TAGS.unneeded)).steps.some(
+      (s) => s.since * 1000 >= (state.lastScaleOutMs ?? 0),
+    );
+    const expired = !!rec && nowMs - rec.ms > RETRY_SECONDS * (counting ? 2000 : 1000);
     // A launch landed there since, or the group no longer spans it: not short any more.
     const back = !!rec && (!zones.includes(rec.az) || landed(rec.az, rec.ms));
     // The probe was made (a scale-out after the record expired), nothing landed there, and a launch of it

@@ -142,6 +142,47 @@ describe('an AZ EC2 cannot launch in (short-az.ts)', () => {
     );
   });
 
+  it("a probe waits while the group's idle members count their unneeded time, at most another RETRY_SECONDS", () => {
+    // Random world 1156572: three groups each probing us-east-1c every 30 minutes, about 10 minutes apart.
+    // A probe's launches restart its group's unneeded time and hold the other groups' scale-in while in
+    // flight, so g0's idle hosts never went: 3 -> 6 -> 8 -> 10 over four hours.
+    const record = (age: number) => `us-east-1c@${epoch() - age}`;
+    const shortOf = (age: number, unneeded: string) => {
+      const snapshot = world({
+        launching: 0,
+        tags: { 'ecs-autoscaler:short-az': record(age), 'ecs-autoscaler:unneeded': unneeded },
+      });
+      const g = snapshot.autoScalingGroups[0]!;
+      return shortZones(snapshot, [g], NOW.getTime()).get(g.AutoScalingGroupName);
+    };
+    // Two instances unneeded since a minute ago, after the last scale-out (two minutes ago): no probe.
+    const counting = `8:2@${epoch(-60)}`;
+    expect(shortOf(RETRY_SECONDS + 60, counting)).toEqual({ az: 'us-east-1c', probe: false, zones: 3 });
+    // The planner then keeps the AZ out: web's tasks are not bought for.
+    const snapshot = world({
+      launching: 0,
+      tags: {
+        'ecs-autoscaler:short-az': record(RETRY_SECONDS - 540),
+        'ecs-autoscaler:unneeded': `8:2@${epoch(300)}`,
+      },
+    });
+    const plan = planOf(snapshot, { ...NO_HEADROOM, maxStep: 10 }, at(600));
+    expect(plan.action).not.toBe('scale-out');
+    expect(plan.reasons.join('\n')).toMatch(/us-east-1c could not launch .*not counted for new instances/);
+    // A step older than the last scale-out is void (that scale-out proved the capacity needed): probe.
+    expect(shortOf(RETRY_SECONDS + 60, `8:2@${epoch(-300)}`)).toEqual({
+      az: 'us-east-1c',
+      probe: true,
+      zones: 3,
+    });
+    // No step, or a malformed tag: probe.
+    expect(shortOf(RETRY_SECONDS + 60, '')).toEqual({ az: 'us-east-1c', probe: true, zones: 3 });
+    expect(shortOf(RETRY_SECONDS + 60, 'x')).toEqual({ az: 'us-east-1c', probe: true, zones: 3 });
+    // The wait ends RETRY_SECONDS later, counting or not: the bound tasks are not left for good.
+    expect(shortOf(2 * RETRY_SECONDS - 60, counting)).toEqual({ az: 'us-east-1c', probe: false, zones: 3 });
+    expect(shortOf(2 * RETRY_SECONDS + 60, counting)).toEqual({ az: 'us-east-1c', probe: true, zones: 3 });
+  });
+
   /**
    * The world above with the short AZ's record expired, us-east-1b's members gone (the model's first
    * launch goes to us-east-1b, its second to us-east-1c) and a weighted group: its members `weight` units.
