@@ -197,7 +197,9 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * an hour but 67 s in its last 10 minutes: the room could not have come in time), 1150510 (a Spot
  * replacement dates a forgotten deregistered member's phantom room again, as a scale-out does); 1156572
  * (three groups each probing an AZ EC2 cannot launch in, ten minutes apart: a probe now waits while its
- * group's idle hosts count their unneeded time, which the probe's launches would restart).
+ * group's idle hosts count their unneeded time, which the probe's launches would restart), 1158722
+ * (someone's drain of the one registered host while the scaler's hosts launched: its list is read from
+ * the first sight, and its tasks are bought for).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -227,7 +229,7 @@ const SEEDS = [
   ...[1079110, 1081034, 1078681, 1083357, 1076216, 1089383, 1081376],
   ...[1092221, 1091184, 1091445, 1095524, 1096288, 1107988, 1129976],
   ...[1127691, 389642, 1132984, 1031345, 1086562, 1144658, 1150663, 1150510],
-  ...[1156572],
+  ...[1156572, 1158722],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +

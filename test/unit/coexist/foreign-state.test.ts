@@ -148,6 +148,33 @@ describe('foreign state never freezes scale-in', () => {
     expect(plan.reasons.join('\n')).toMatch(why);
   });
 
+  it("someone's fresh drain of a host whose tasks no ACTIVE host takes: its list is read at once, its tasks bought for", () => {
+    // Random world 1158722: a drain at 8 min of the one registered host (s0, s2, s0), the hosts the scaler
+    // had bought for the other tasks still launching. With no ACTIVE host to remove nothing else asked for
+    // its list, which was read only after the 30-minute grace: its tasks were not counted as waiting, the new
+    // hosts took the others, s2's replacement found no room at 27 min, and the host bought then came
+    // after the launch hook, at 40 min.
+    const spec: ClusterSpec = {
+      instances: [web(3, 2, { status: 'DRAINING' }), web(4, 0, { status: 'DRAINING' })],
+      services: [{ ...WEB, desired: 18, running: 2 }],
+      tasks: [],
+      // Two hosts bought for the 16 waiting tasks, booting.
+      group: { desired: 4, unregistered: [id(9), id(10)] },
+    };
+    const policy = { headroomTasks: 0, maxStep: 10 };
+    const seen = (s: ClusterSnapshot) => withAttr(s, 3, FOREIGN_DRAIN_SEEN_ATTRIBUTE, String(nowS - 60));
+    const unread = planOf(seen(snapshotOf(spec)), policy);
+    // i3's list is asked for within the grace; the empty i4's is not (nothing waits on it).
+    expect(unread.needsTasks).toEqual([ciArn(id(3))]);
+    expect(unread.action).not.toBe('scale-out');
+    // With the list: i3's two tasks fit on no ACTIVE host, they wait for room beside the 16, and the two
+    // hosts booting take 16: one host more.
+    const plan = planOf(seen(snapshotOf({ ...spec, tasks: tasksOf([3, 2]) })), policy);
+    expect(plan.reasons.join('\n')).toMatch(/2 task\(s\) on DRAINING instances fit on no ACTIVE one/);
+    expect(plan.action).toBe('scale-out');
+    expect(plan.desiredCapacity).toEqual({ current: 4, proposed: 5 });
+  });
+
   it('an ownerless empty drain past its grace leaves while tasks wait for capacity no group may add', () => {
     // web wants 26 (8 per host): 24 run on i1–i3, 2 wait, and the group is at MaxSize 4. The fourth member,
     // someone's empty DRAINING instance, takes none of them; it still leaves (desired 4 → 3), the rest holds.
