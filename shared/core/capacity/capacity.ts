@@ -16,7 +16,7 @@
  *   floor(remaining / largestTask).
  */
 
-import { AZ_ATTR, TYPE_ATTR } from '../attributes.js';
+import { AZ_ATTR, attributeOf, TYPE_ATTR } from '../attributes.js';
 import type { ClusterSnapshot, ContainerInstance, Service, TaskDefinition } from '../snapshot/snapshot.js';
 import { crashLoopRoom } from './crash-loop.js';
 import {
@@ -111,9 +111,6 @@ export interface CapacityAnalysis {
   findings: string[];
 }
 
-const attribute = (ci: ContainerInstance, name: string): string | undefined =>
-  ci.attributes?.find((a) => a.name === name)?.value;
-
 /** Builds the model's view of one container instance. */
 export const instanceView = (ci: ContainerInstance): InstanceView => {
   const registered = registeredOf(ci);
@@ -129,8 +126,8 @@ export const instanceView = (ci: ContainerInstance): InstanceView => {
     registered,
     remaining,
     reserved: subtractResources(registered, remaining),
-    availabilityZone: attribute(ci, AZ_ATTR),
-    instanceType: attribute(ci, TYPE_ATTR),
+    availabilityZone: attributeOf(ci, AZ_ATTR),
+    instanceType: attributeOf(ci, TYPE_ATTR),
     registeredAt: ci.registeredAt,
   };
 };

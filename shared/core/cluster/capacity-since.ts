@@ -16,6 +16,7 @@
  *
  * Pure.
  */
+import { attributeOf } from '../attributes.js';
 import type { ClusterSnapshot, ContainerInstance } from '../snapshot/snapshot.js';
 
 /** A container-instance attribute write (the shape of foreign-state.ts's `AttributeWrite`). */
@@ -41,7 +42,7 @@ export const capacitySinceWrites = (containerInstanceArns: readonly string[], no
 
 /** When `ci` last became capacity, per the scaler's attribute (ISO-8601), if it records it. */
 const capacitySince = (ci: ContainerInstance): string | undefined => {
-  const v = ci.attributes?.find((a) => a.name === CAPACITY_SINCE_ATTRIBUTE)?.value;
+  const v = attributeOf(ci, CAPACITY_SINCE_ATTRIBUTE);
   return v !== undefined && /^\d{1,12}$/.test(v) ? new Date(Number(v) * 1000).toISOString() : undefined;
 };
 

@@ -21,6 +21,7 @@
  *
  * Pure: the snapshot's container-instance attributes are the memory; time is `now`.
  */
+import { attributeOf } from '../attributes.js';
 import type { CapacityAnalysis, InstanceView } from '../capacity/capacity.js';
 import { SPOT_WARNING_ATTRIBUTE } from '../drain/config.js';
 import type {
@@ -47,9 +48,6 @@ export interface AttributeWrite {
   name: string;
   value?: string;
 }
-
-const attr = (ci: ContainerInstance | undefined, name: string): string | undefined =>
-  ci?.attributes?.find((a) => a.name === name)?.value;
 
 /** Epoch seconds from an attribute value; undefined when absent or not a number. */
 const epoch = (v: string | undefined): number | undefined =>
@@ -99,12 +97,12 @@ export const ownDrains = (
     const id = ci.ec2InstanceId;
     if (!id || !members.has(id)) continue;
     const rawCi = raw.get(ci.containerInstanceArn);
-    const mark = attr(rawCi, OWN_DRAIN_ATTRIBUTE);
+    const mark = attributeOf(rawCi, OWN_DRAIN_ATTRIBUTE);
     // A Spot-warned instance is the drainer's drain, even when it was the scaler's first: never set ACTIVE
     // again (the reclaim takes it within two minutes).
     if (
       ci.status === 'DRAINING' &&
-      attr(rawCi, SPOT_WARNING_ATTRIBUTE) === undefined &&
+      attributeOf(rawCi, SPOT_WARNING_ATTRIBUTE) === undefined &&
       (mark !== undefined || legacy.includes(id))
     ) {
       out.ids.push(id);
@@ -174,13 +172,13 @@ export const assessForeignState = (
   };
   /** Seconds since `name` was first seen on `ci` (0, and recorded now, when it was not). */
   const seenFor = (ci: InstanceView, name: string): number => {
-    const at = epoch(attr(raw.get(ci.containerInstanceArn), name));
+    const at = epoch(attributeOf(raw.get(ci.containerInstanceArn), name));
     if (at !== undefined) return Math.max(0, nowS - at);
     plan.put.push({ containerInstanceArn: ci.containerInstanceArn, name, value: String(nowS) });
     return 0;
   };
   const forget = (ci: InstanceView, name: string): void => {
-    if (attr(raw.get(ci.containerInstanceArn), name) !== undefined) {
+    if (attributeOf(raw.get(ci.containerInstanceArn), name) !== undefined) {
       plan.delete.push({ containerInstanceArn: ci.containerInstanceArn, name });
     }
   };
@@ -240,7 +238,10 @@ export const assessForeignState = (
       }
     } else if (ci.agentConnected) {
       // Its agent is back: capacity again from now (an older ECS placement failure is stale, capacity-since.ts).
-      if (ci.status === 'ACTIVE' && attr(raw.get(ci.containerInstanceArn), DISCONNECTED_SEEN_ATTRIBUTE)) {
+      if (
+        ci.status === 'ACTIVE' &&
+        attributeOf(raw.get(ci.containerInstanceArn), DISCONNECTED_SEEN_ATTRIBUTE)
+      ) {
         plan.put.push(...capacitySinceWrites([ci.containerInstanceArn], now));
       }
       forget(ci, DISCONNECTED_SEEN_ATTRIBUTE);

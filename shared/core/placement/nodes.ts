@@ -3,7 +3,7 @@
  * use (TCP and UDP, from `remainingResources` PORTS / PORTS_UDP, which list the ports *taken*), free task
  * ENI slots, attributes, and the task groups on it. New instances of a type are template nodes.
  */
-import { ARCH_ATTR, AZ_ATTR, TYPE_ATTR } from '../attributes.js';
+import { ARCH_ATTR, AZ_ATTR, attributeOf, TYPE_ATTR } from '../attributes.js';
 import { crashLoopRoom } from '../capacity/crash-loop.js';
 import {
   addResources,
@@ -89,8 +89,7 @@ export const queryTarget = (n: PlacementNode): QueryTarget => ({
 export const subnetZones = (snapshot: ClusterSnapshot): Map<string, string> => {
   const out = new Map<string, string>((snapshot.subnets ?? []).map((s) => [s.SubnetId, s.AvailabilityZone]));
   for (const ci of snapshot.containerInstances) {
-    const get = (n: string) => ci.attributes?.find((a) => a.name === n)?.value;
-    const [subnet, az] = [get('ecs.subnet-id'), get(AZ_ATTR)];
+    const [subnet, az] = [attributeOf(ci, 'ecs.subnet-id'), attributeOf(ci, AZ_ATTR)];
     if (subnet && az) out.set(subnet, az);
   }
   for (const t of snapshot.tasks ?? []) {
@@ -228,8 +227,7 @@ export const templateNode = (
   const capacity = snapshot.containerInstances.filter(
     (ci) => ci.status === 'ACTIVE' || ci.status === 'DRAINING',
   );
-  const typeOf = (ci: ContainerInstance) => ci.attributes?.find((a) => a.name === TYPE_ATTR)?.value;
-  const typed = (list: ContainerInstance[]) => list.find((ci) => typeOf(ci) === instanceType);
+  const typed = (list: ContainerInstance[]) => list.find((ci) => attributeOf(ci, TYPE_ATTR) === instanceType);
   const of = snapshot.autoScalingGroups.find((g) => g.AutoScalingGroupName === group);
   const members = new Set(of?.Instances.map((i) => i.InstanceId));
   const zones = of?.AvailabilityZones;
@@ -241,7 +239,7 @@ export const templateNode = (
   // data's are, when read (`agent`).
   const foreign = own.length === 0 && agent;
   const attributes = new Map<string, string | undefined>(foreign ? Object.entries(agent) : []);
-  const ofType = !!source && typeOf(source) === instanceType;
+  const ofType = !!source && attributeOf(source, TYPE_ATTR) === instanceType;
   for (const a of source?.attributes ?? []) {
     if ((ofType || !PER_INSTANCE.has(a.name)) && (!foreign || /^(ecs|com\.amazonaws)\./.test(a.name)))
       attributes.set(a.name, a.value);
