@@ -517,19 +517,25 @@ const planClusterNow = (
   // an operator-terminated host each fitted somewhere; the empty drained host was terminated, and an
   // instance bought a minute later). Tasks ECS cannot move (their deployment configuration) are left out.
   // Standby, Pending and warm-pool instances are neither room for the moved tasks nor for the headroom.
+  // A partial answer may hide tasks that would set a drained host ACTIVE again (a service ECS did not
+  // describe): it stays DRAINING until the next tick's full answer, as no scale-in starts on one (fault
+  // matrix sawtooth / partial-failures / 50005: web, MISSING from the tick's answer as its desired count
+  // rose 4 → 12, was not seen; the drained host was terminated and two launched a second later).
   const outOfService = outOfServiceIds(fgs.map((f) => f.group));
-  const lacking =
-    moved.movable.length > 0 &&
-    gs.ownDraining.length > 0 &&
-    placeOnStaying(
-      snapshot,
-      analysis,
-      [
-        ...moved.movable,
-        { label: 'headroom', reservation: headroomTask(waiting.sizing), count: headroomTasks },
-      ],
-      analysis.instances.filter((i) => i.isCapacity && !outOfService.has(i.ec2InstanceId ?? '')),
-    ).unplaced.length > 0;
+  const lacking = hidden
+    ? `AWS could not describe ${hidden} item(s): they may hide tasks that need it`
+    : moved.movable.length > 0 &&
+      gs.ownDraining.length > 0 &&
+      placeOnStaying(
+        snapshot,
+        analysis,
+        [
+          ...moved.movable,
+          { label: 'headroom', reservation: headroomTask(waiting.sizing), count: headroomTasks },
+        ],
+        analysis.instances.filter((i) => i.isCapacity && !outOfService.has(i.ec2InstanceId ?? '')),
+      ).unplaced.length > 0 &&
+      'the tasks other drains hand over leave no room for the headroom';
   finishScaleIns(plan, snapshot, analysis, gs, state, own, policy, now, lacking);
   // Someone else's empty drains leave on the same terms as the scaler's own (finishScaleIns): MinSize
   // bounds the units the members hold (an overshooting group holds more than desired: 4 vCPUs desired and
@@ -815,7 +821,8 @@ const finishScaleIns = (
   own: OwnDrains,
   policy: ClusterPolicy,
   now: Date,
-  lacking: boolean,
+  /** Why drained, empty hosts stay DRAINING this decision (false: they go). */
+  lacking: string | false,
 ): void => {
   let desired = gs.group.DesiredCapacity;
   // The units the members hold: above desired when the ASG overshot (a member heavier than asked).
@@ -840,9 +847,7 @@ const finishScaleIns = (
     } else if (!isEmpty(tasks)) {
       plan.reasons.push(`${id} is draining: ${tasks.nonDaemon.length} non-daemon task(s) not yet STOPPED`);
     } else if (lacking) {
-      plan.reasons.push(
-        `${id} is drained and empty, kept: the tasks other drains hand over leave no room for the headroom`,
-      );
+      plan.reasons.push(`${id} is drained and empty, kept: ${lacking}`);
     } else if (held - memberWeightOf(gs, id) < gs.group.MinSize) {
       // TerminateInstanceInAutoScalingGroup with decrement fails below MinSize (MinSize was raised).
       plan.activate.push(planned(ci));

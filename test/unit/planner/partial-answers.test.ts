@@ -90,6 +90,27 @@ describe('planCluster — no headroom-only scale-out on a partial answer', () =>
     expect(plan.reasons.join('\n')).toMatch(/no scale-out for headroom while AWS could not describe 1 item/);
   });
 
+  it('keeps its own drained, empty host DRAINING while part of the cluster is hidden; it goes on the next full answer', () => {
+    // sawtooth / partial-failures / 50005: web, MISSING from the tick's answer just as its desired count
+    // rose 4 -> 12, was not seen; the drained host that its tasks would have set ACTIVE again was
+    // terminated, and two instances were launched a second later (a direction reversal).
+    const spec: ClusterSpec = {
+      instances: [web(1, 2), { id: id(2), status: 'DRAINING', usedCpu: 0, usedMem: 0, running: 0 }],
+      services: [{ name: 'web', cpu: 512, mem: 1024, desired: 2 }],
+      group: { tags: { 'ecs-autoscaler:draining': id(2) } },
+    };
+    const full = planOf(snapshotOf(spec));
+    expect(full.terminate).toEqual([id(2)]);
+    expect(full.desiredCapacity).toEqual({ current: 2, proposed: 1 });
+    const plan = planOf(partial(snapshotOf(spec)));
+    expect(plan.terminate).toEqual([]);
+    expect(plan.activate).toEqual([]);
+    expect(plan.desiredCapacity).toEqual({ current: 2, proposed: 2 });
+    expect(plan.reasons.join('\n')).toMatch(
+      /i-0+2 is drained and empty, kept: AWS could not describe 1 item\(s\): they may hide tasks that need it/,
+    );
+  });
+
   it('still scales out at once for tasks that cannot be placed', () => {
     const spec: ClusterSpec = {
       instances: fleet(2, FULL),
