@@ -2070,7 +2070,11 @@ export const runWorld = async (
         }),
       );
     };
-    if (azShortForGood) {
+    // Only where a service is bound to AZs: without one a short AZ makes no task wait for it, the ASG's
+    // launches elsewhere serve every task, and the demand alone may need MaxSize (world 1142267: a
+    // blue/green update of 8 distinctInstance tasks beside 7 + 5 more, each task a t3.medium of its own,
+    // the headroom and a host someone drained into Standby: 30, reached once that host's task was seen).
+    if (azShortForGood && world.services.some((s) => s.zone)) {
       for (const g of sim.asg.groups.values()) {
         const drawn = world.groups.find((w) => w.name === g.name)?.mixedInstances;
         if (drawn?.desiredCapacityType || drawn?.overrides.some((o) => 'weight' in o)) continue;
