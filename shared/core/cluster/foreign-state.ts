@@ -188,21 +188,14 @@ export const assessForeignState = (
       plan.foreignDraining.push(id);
       const seen = seenFor(ci, FOREIGN_DRAIN_SEEN_ATTRIBUTE);
       const tasks = instanceTasks(snapshot, analysis, ci);
-      // Its tasks wait for room elsewhere while none takes them (displaced.ts): the list tells which, from
-      // the first sight — not only once the grace is over (random world 1158722: a drain at 8 min of the
-      // one host, s2's task there left for the new hosts the scaler had bought for the others; the
-      // replacement found no room at 27 min, and the host bought then came after the launch hook, at 40).
-      // After the grace the list tells whether it is empty.
-      if (
-        !tasks.complete &&
-        (ci.runningTasks + ci.pendingTasks > 0 || seen >= policy.foreignDrainGraceSeconds)
-      )
-        plan.needsTasks.push(ci.containerInstanceArn);
       if (seen < policy.foreignDrainGraceSeconds) {
         plan.reasons.push(
           `${id} is DRAINING but not by the scaler (seen ${mins(seen)} ago): no capacity, not a blocker; terminated once empty after ${mins(policy.foreignDrainGraceSeconds)}`,
         );
       } else if (!tasks.complete) {
+        // Its list tells whether it is empty (while it runs tasks the planner reads it from the first
+        // sight, for the tasks it hands over: displaced.ts).
+        plan.needsTasks.push(ci.containerInstanceArn);
         plan.reasons.push(
           `${id} is DRAINING, ownerless for ${mins(seen)}: its task list tells whether it is empty`,
         );

@@ -387,11 +387,15 @@ const planClusterNow = (
   // A host a lifecycle action holds (instance refresh, someone's scale-in) runs tasks that wait for room
   // elsewhere (displaced.ts); its list tells which (random world 104459: a refreshed host's task that no
   // ACTIVE host could take held the refresh for an hour, until the drain's maximum time cut it off). Any
-  // task: a count of daemon services says nothing of a host a daemon is not bound to (world 350755).
+  // task: a count of daemon services says nothing of a host a daemon is not bound to (world 350755). So does
+  // a member someone else set DRAINING, from the first sight, not once its grace is over (random world
+  // 1158722: a drain at 8 min of the one registered host while the scaler's hosts launched; with no ACTIVE
+  // host to remove nothing else asked for its list, and the replacement bought at 27 min came after 38).
   for (const i of group.Instances) {
-    const ci = i.LifecycleState.startsWith('Terminating')
-      ? analysis.instances.find((c) => c.ec2InstanceId === i.InstanceId)
-      : undefined;
+    const ci =
+      i.LifecycleState.startsWith('Terminating') || foreign.foreignDraining.includes(i.InstanceId)
+        ? analysis.instances.find((c) => c.ec2InstanceId === i.InstanceId)
+        : undefined;
     if (
       ci?.status === 'DRAINING' &&
       ci.runningTasks + ci.pendingTasks > 0 &&
