@@ -109,7 +109,8 @@ export interface PaceInput {
   /**
    * The selection asked for task lists it could not count without (scale-in.ts `needsTasks`): fewer
    * instances may look removable than are. The staircase then does not fall this decision (it may rise):
-   * an unread list is no evidence that capacity is needed (random world 677384).
+   * an unread list is no evidence that capacity is needed (random world 677384). The count is then "at
+   * least" as a saturated one is: draining all of it, all ripe, keeps the staircase.
    */
   unread?: boolean;
 }
@@ -153,11 +154,13 @@ export const paceScaleIn = (input: PaceInput): ScaleInPace => {
       drain = can;
       // Saturated and all ripe: the staircase stays "at least the cap", whether every ripe one drains now
       // or some wait for their lists (else the surplus beyond the cap, unneeded as long, started its 600 s
-      // again when one list was unread).
-      const capped = !!input.saturated && ripe === input.removable;
+      // again when one list was unread). So when lists it could not read this decision bounded the count
+      // (`unread`): the hosts beyond it lost their age at each round of 10 (random world 1022170: 26 idle
+      // hosts, 11 lists read per decision, drained 10 min apart in rounds of 10, 10 and 4).
+      const capped = (input.saturated || input.unread) && ripe === input.removable;
       if (!capped) steps = afterRemoval(steps, drain);
       reasons.push(
-        `${ripe} instance(s) unneeded for at least ${secs(input.unneededSeconds)}: drain the ${drain} emptiest now${input.removable > ripe ? ` (${input.removable - ripe} more wait until they have been unneeded as long)` : ''}${ripeNow > drain ? ` (${ripeNow - drain} wait for their task lists)` : ''}${capped || ripe > ripeNow ? ` (at most ${MAX_REMOVALS_PER_DECISION} per decision)` : ''}`,
+        `${ripe} instance(s) unneeded for at least ${secs(input.unneededSeconds)}: drain the ${drain} emptiest now${input.removable > ripe ? ` (${input.removable - ripe} more wait until they have been unneeded as long)` : ''}${ripeNow > drain ? ` (${ripeNow - drain} wait for their task lists)` : ''}${(capped && input.saturated) || ripe > ripeNow ? ` (at most ${MAX_REMOVALS_PER_DECISION} per decision)` : ''}`,
       );
     }
   }

@@ -328,6 +328,44 @@ describe('planCluster — scale-in pacing (per instance, as cluster-autoscaler)'
     expect(ripe.drain).toBe(1);
   });
 
+  it('a count its unread lists bounded keeps its age when all of it drains (world 1022170)', () => {
+    // 26 idle hosts beyond MinSize, but a decision reads 11 lists (two rounds): the count is 11, "at least"
+    // as a saturated one is. All 11 ripe: 10 drain and the staircase stays, so the next decision's 11 (one
+    // left, ten newly read, all idle as long) drain without another 600 s. Before, the ten came off the step
+    // and the hosts beyond the count waited 600 s per round of 10.
+    const input = {
+      tags: [{ Key: 'ecs-autoscaler:unneeded', Value: `2:11@${T - 600}` }],
+      removable: 11,
+      ...QUIET,
+      demand: 2,
+    };
+    const first = paceScaleIn({ ...input, unread: true });
+    expect(first.drain).toBe(10);
+    expect(first.tag).toBeUndefined();
+    expect(first.reasons.join(' ')).toContain('drain the 10 emptiest now (at most 10 per decision)');
+    // Every list it needed read: the count is exact, the ten come off the step.
+    const exact = paceScaleIn(input);
+    expect(exact.drain).toBe(10);
+    expect(exact.tag).toBe(`2:1@${T - 600}`);
+    // Unread, fewer than 10 and all ripe: all drain, the step is kept, no word of a cap.
+    const few = paceScaleIn({
+      ...input,
+      tags: [{ Key: 'ecs-autoscaler:unneeded', Value: `2:4@${T - 600}` }],
+      removable: 4,
+      unread: true,
+    });
+    expect(few).toMatchObject({ drain: 4, tag: undefined });
+    expect(few.reasons.join(' ')).not.toContain('at most');
+    // Unread but not all ripe: the ripe ones come off (the younger step stays).
+    const young = paceScaleIn({
+      ...input,
+      tags: [{ Key: 'ecs-autoscaler:unneeded', Value: `2:3@${T - 600},11@${T - 60}` }],
+      unread: true,
+    });
+    expect(young.drain).toBe(3);
+    expect(young.tag).toBe(`2:8@${T - 60}`);
+  });
+
   it('starts again when scale-in is blocked (an instance of its scale-out is not launched yet)', () => {
     const snapshot = snapshotOf({
       instances: [web(1, 2), web(2, 1), web(3, 1), web(4, 1), web(5, 1)],
