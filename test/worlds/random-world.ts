@@ -2074,7 +2074,12 @@ export const runWorld = async (
     // launches elsewhere serve every task, and the demand alone may need MaxSize (world 1142267: a
     // blue/green update of 8 distinctInstance tasks beside 7 + 5 more, each task a t3.medium of its own,
     // the headroom and a host someone drained into Standby: 30, reached once that host's task was seen).
-    if (azShortForGood && world.services.some((s) => s.zone)) {
+    // Nor while EC2 also lacks every type of a group for a while: each launch fails in every AZ, so nothing
+    // shows the AZ's shortage until it ends, and a group backing off hands its tasks to the others (world
+    // 1165050: both groups' types short for 23 min, g0's s0 moved to g1 beside s1 bound to us-east-1b; g1
+    // asked for 30 a minute after its first launch landed, before any went around us-east-1c).
+    const typesShort = world.groups.some((g) => shortOfAll(world, g));
+    if (azShortForGood && world.services.some((s) => s.zone) && !typesShort) {
       for (const g of sim.asg.groups.values()) {
         const drawn = world.groups.find((w) => w.name === g.name)?.mixedInstances;
         if (drawn?.desiredCapacityType || drawn?.overrides.some((o) => 'weight' in o)) continue;
