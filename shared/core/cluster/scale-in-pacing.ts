@@ -156,7 +156,7 @@ export const paceScaleIn = (input: PaceInput): ScaleInPace => {
       // or some wait for their lists (else the surplus beyond the cap, unneeded as long, started its 600 s
       // again when one list was unread). So when lists it could not read this decision bounded the count
       // (`unread`): the hosts beyond it lost their age at each round of 10 (random world 1022170: 26 idle
-      // hosts, 11 lists read per decision, drained 10 min apart in rounds of 10, 10 and 4).
+      // hosts, 11 lists read per decision; after the first 10 drained, the next 10 waited another 600 s).
       const capped = (input.saturated || input.unread) && ripe === input.removable;
       if (!capped) steps = afterRemoval(steps, drain);
       reasons.push(
