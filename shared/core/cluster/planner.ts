@@ -244,9 +244,9 @@ export const planCluster = (
     if (!s || standAsideConflicts(p.conflicts ?? []).length > 0) continue;
     if (s.write !== undefined) p.stateTags[STATE_TAGS.shortAz] = s.write;
     const d = p.desiredCapacity;
-    // A probe: one round of the ASG's balancing, a launch per AZ — in the group's units, launches of the
-    // type it launches first (the heaviest when the ASG chooses): a cap of one unit per AZ let a weight-4
-    // group launch once, around the AZ (random world 1092221).
+    // A probe: one round of the ASG's balancing that reaches the AZ (short-az.ts) — in the group's units,
+    // launches of the type it launches first (the heaviest when the ASG chooses): a cap of one unit per AZ
+    // let a weight-4 group launch once, around the AZ (random world 1092221).
     const f = p.fleet;
     if (s.probe && p.action === 'scale-out')
       d.proposed = Math.min(

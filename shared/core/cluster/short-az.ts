@@ -12,8 +12,8 @@
  * landed since the scale-out — the ASG balances, so when it launched there the other AZ could not take
  * it. The scaler records that AZ (`short-az` tag), and for {@link RETRY_SECONDS} after the evidence the group's new instances are
  * modelled in its other AZs only: tasks bound to the short AZ are not bought for, and the reasons say
- * why. Then the next scale-out is a probe: at most one launch per AZ of the group (a round of the ASG's
- * balancing tries every AZ). A launch that lands in the AZ ends the record; a probe none of whose launches
+ * why. Then the next scale-out is a probe: at most a round of the ASG's balancing that reaches the AZ
+ * (each other AZ one member more than it holds, then it: one launch per AZ when they are even). A launch that lands in the AZ ends the record; a probe none of whose launches
  * lands there starts it again. A probe waits (at most another {@link RETRY_SECONDS}) while the group's idle
  * members count their unneeded time: its launches would restart that count, and with several groups
  * probing in turn, each one's launches in flight holding the others' scale-in, a group's idle hosts never
@@ -38,7 +38,7 @@ export interface ShortAz {
   az?: string;
   probe?: boolean;
   write?: string | undefined;
-  /** The group's AZs: how many launches a probe makes. */
+  /** How many launches a probe makes (a round of the ASG's balancing that reaches the short AZ). */
   zones: number;
 }
 
@@ -120,7 +120,17 @@ export const shortZones = (
     else if (rec)
       out.set(
         g.AutoScalingGroupName,
-        back ? { write: '', zones: zones.length } : { az: rec.az, probe: expired, zones: zones.length },
+        back
+          ? { write: '', zones: zones.length }
+          : // A probe's round: launches until the ASG's balancing reaches the AZ, each other AZ holding one more
+            // than it does (a tie may be broken elsewhere): one per AZ when they are even. A round of three
+            // where the AZ held a member someone drained (the ASG counts it) and the others none went to
+            // the others and the tie, and was taken as "went around it" (random world 1168694).
+            {
+              az: rec.az,
+              probe: expired,
+              zones: zones.reduce((n, z) => n + Math.max(0, count(rec.az) + 1 - count(z)), 0),
+            },
       );
   }
   return out;

@@ -110,10 +110,11 @@ describe('an AZ EC2 cannot launch in (short-az.ts)', () => {
     const gone = snapshot.containerInstances.findIndex((c) => c.ec2InstanceId === id(4));
     snapshot.containerInstances.splice(gone, 1);
     g.Instances.find((m) => m.InstanceId === id(4))!.AvailabilityZone = 'us-east-1c';
+    // A probe's round: us-east-1a 2, us-east-1b 1, us-east-1c 1 — one to us-east-1b, then us-east-1c.
     expect(shortZones(snapshot, [g], NOW.getTime()).get(g.AutoScalingGroupName)).toEqual({
       az: 'us-east-1c',
       probe: false,
-      zones: 3,
+      zones: 2,
     });
   });
 
@@ -130,7 +131,7 @@ describe('an AZ EC2 cannot launch in (short-az.ts)', () => {
     expect(plan.reasons.join('\n')).not.toMatch(/could not launch/);
   });
 
-  it(`after ${RETRY_SECONDS} s the next scale-out is a probe: one launch per AZ at most`, () => {
+  it(`after ${RETRY_SECONDS} s the next scale-out is a probe: one round of the ASG's balancing at most`, () => {
     const stale = `us-east-1c@${epoch() - RETRY_SECONDS - 60}`;
     // Three AZs behind web's AZ on both sides: the model would launch more than a round for web's tasks.
     const snapshot = world({ launching: 0, tags: { 'ecs-autoscaler:short-az': stale } });
@@ -155,9 +156,10 @@ describe('an AZ EC2 cannot launch in (short-az.ts)', () => {
       const g = snapshot.autoScalingGroups[0]!;
       return shortZones(snapshot, [g], NOW.getTime()).get(g.AutoScalingGroupName);
     };
-    // Two instances unneeded since a minute ago, after the last scale-out (two minutes ago): no probe.
+    // Two instances unneeded since a minute ago, after the last scale-out (two minutes ago): no probe. (The
+    // round is one launch: us-east-1c holds none, the other AZs two each, so balancing tries it first.)
     const counting = `8:2@${epoch(-60)}`;
-    expect(shortOf(RETRY_SECONDS + 60, counting)).toEqual({ az: 'us-east-1c', probe: false, zones: 3 });
+    expect(shortOf(RETRY_SECONDS + 60, counting)).toEqual({ az: 'us-east-1c', probe: false, zones: 1 });
     // The planner then keeps the AZ out: web's tasks are not bought for.
     const snapshot = world({
       launching: 0,
@@ -173,14 +175,14 @@ describe('an AZ EC2 cannot launch in (short-az.ts)', () => {
     expect(shortOf(RETRY_SECONDS + 60, `8:2@${epoch(-300)}`)).toEqual({
       az: 'us-east-1c',
       probe: true,
-      zones: 3,
+      zones: 1,
     });
     // No step, or a malformed tag: probe.
-    expect(shortOf(RETRY_SECONDS + 60, '')).toEqual({ az: 'us-east-1c', probe: true, zones: 3 });
-    expect(shortOf(RETRY_SECONDS + 60, 'x')).toEqual({ az: 'us-east-1c', probe: true, zones: 3 });
+    expect(shortOf(RETRY_SECONDS + 60, '')).toEqual({ az: 'us-east-1c', probe: true, zones: 1 });
+    expect(shortOf(RETRY_SECONDS + 60, 'x')).toEqual({ az: 'us-east-1c', probe: true, zones: 1 });
     // The wait ends RETRY_SECONDS later, counting or not: the bound tasks are not left for good.
-    expect(shortOf(2 * RETRY_SECONDS - 60, counting)).toEqual({ az: 'us-east-1c', probe: false, zones: 3 });
-    expect(shortOf(2 * RETRY_SECONDS + 60, counting)).toEqual({ az: 'us-east-1c', probe: true, zones: 3 });
+    expect(shortOf(2 * RETRY_SECONDS - 60, counting)).toEqual({ az: 'us-east-1c', probe: false, zones: 1 });
+    expect(shortOf(2 * RETRY_SECONDS + 60, counting)).toEqual({ az: 'us-east-1c', probe: true, zones: 1 });
   });
 
   /**
@@ -226,9 +228,36 @@ describe('an AZ EC2 cannot launch in (short-az.ts)', () => {
     expect(plan.desiredCapacity).toEqual({ current: 8, proposed: 16 });
   });
 
+  it('a probe reaches an AZ that holds more members than the others: each of them one more, then it', () => {
+    // Random world 1168694: someone drained g0's one host in us-east-1b (the ASG still counts it), its
+    // two tasks protected and bound to us-east-1b; us-east-1b short. A round of one launch per AZ (three)
+    // went to us-east-1a, us-east-1c and the tie (us-east-1a again): taken as "went around it", another
+    // 30 minutes, and the drain still held the tasks at the judge. Here us-east-1c holds the one member.
+    const stale = `us-east-1c@${epoch() - RETRY_SECONDS - 60}`;
+    const snapshot = world({ launching: 0, tags: { 'ecs-autoscaler:short-az': stale } });
+    const g = snapshot.autoScalingGroups[0]!;
+    const gone = [id(1), id(2), id(3)];
+    g.Instances = g.Instances.filter((m) => !gone.includes(m.InstanceId));
+    snapshot.containerInstances = snapshot.containerInstances.filter(
+      (c) => !gone.includes(c.ec2InstanceId ?? ''),
+    );
+    g.Instances[0]!.AvailabilityZone = 'us-east-1c';
+    g.DesiredCapacity = 1;
+    // us-east-1a and us-east-1b two launches each (the second breaks a tie), the fifth lands in us-east-1c.
+    expect(shortZones(snapshot, [g], NOW.getTime()).get(g.AutoScalingGroupName)).toEqual({
+      az: 'us-east-1c',
+      probe: true,
+      zones: 5,
+    });
+    const plan = planOf(snapshot, { ...NO_HEADROOM, maxStep: 10 }, at(600));
+    expect(plan.action).toBe('scale-out');
+    expect(plan.desiredCapacity).toEqual({ current: 1, proposed: 6 });
+  });
+
   it("when the ASG chooses the type, a probe's round is launches of the types that arrive", () => {
     // On-demand lowest-price: c5.large at weight 2 ($0.0425 per unit) arrives, not m5.2xlarge at weight 4
-    // ($0.096 per unit). web wants 8 tasks in us-east-1c, far more than a round: 3 launches of 2 units.
+    // ($0.096 per unit). web wants 8 tasks in us-east-1c, far more than a round: us-east-1a holds two,
+    // the others none, so balancing reaches us-east-1c by the second launch — 2 launches of 2 units.
     const snapshot = weighted(
       [
         { InstanceType: 'c5.large', WeightedCapacity: '2' },
@@ -239,7 +268,7 @@ describe('an AZ EC2 cannot launch in (short-az.ts)', () => {
     );
     const plan = planOf(snapshot, { ...NO_HEADROOM, maxStep: 20 }, at(600));
     expect(plan.action).toBe('scale-out');
-    expect(plan.desiredCapacity).toEqual({ current: 4, proposed: 10 });
+    expect(plan.desiredCapacity).toEqual({ current: 4, proposed: 8 });
   });
 
   it('a probe none of whose launches lands there, one of them where the AZ was as empty, starts the record again', () => {
@@ -262,8 +291,9 @@ describe('an AZ EC2 cannot launch in (short-az.ts)', () => {
     // i4 there: us-east-1a 2, us-east-1b 2 with the launch, us-east-1c 1.
     expect(probe([id(4)])).toEqual({ az: 'us-east-1c', zones: 3, write: `us-east-1c@${epoch()}` });
     // i3 and i4 there: us-east-1c fuller than us-east-1b before the launch, which balancing sent to
-    // us-east-1b anyway; the probe goes on.
-    expect(probe([id(3), id(4)])).toEqual({ az: 'us-east-1c', probe: true, zones: 3 });
+    // us-east-1b anyway; the probe goes on — now a round of four (us-east-1a 2, us-east-1b the launch,
+    // us-east-1c 2: two to us-east-1b, one to us-east-1a, the fourth reaches us-east-1c).
+    expect(probe([id(3), id(4)])).toEqual({ az: 'us-east-1c', probe: true, zones: 4 });
   });
 
   it('a launch that lands in the AZ again ends the record', () => {
