@@ -2246,6 +2246,15 @@ export const runWorld = async (
       );
       return refreshed.at + Math.ceil(refresh.total / batch) * (hold + 300) > 3300;
     })();
+    // A refresh of a group at MaxSize whose hosts run a one-per-host service bound to AZs: a replaced host's
+    // task there finds no host of its AZ without one, and the replacement comes only once the drain ends
+    // (terminate first, MaxHealthyPercentage 100), so the drain holds up to the drainer's maximum (1 h), as
+    // AWS's does; the group does not scale in under its refresh (world 1160699: s0, distinctInstance in
+    // us-east-1b, 5 tasks on g0's 5 hosts there, g0 at MaxSize 60 vCPUs with 9 idle hosts in the other AZs;
+    // the refresh's drain from 19 min held until the demand fell at 75 min).
+    const refreshHeldAtMax =
+      refreshedGroup !== undefined &&
+      world.services.some((s) => zoneAtMax(s) && onePerHost(s) && groupRuns(refreshedGroup, s, world));
     const stuckRollout = (data: Record<string, unknown> | undefined): boolean => {
       if (dep === undefined || !(placeable.rolledOut === false || frozen)) return false;
       const tasks = (data?.tasks ?? []) as { group: string }[];
@@ -2315,7 +2324,7 @@ export const runWorld = async (
     }
     for (const g of sim.asg.groups.values()) {
       if (g.name === providerGroup || stuckRefresh || waitsOn.has(g.name)) continue;
-      if (refreshStarved && g.name === refreshedGroup?.name) continue;
+      if ((refreshStarved || refreshHeldAtMax) && g.name === refreshedGroup?.name) continue;
       // The refreshed group does not scale in while its refresh runs. Another group does: the refresh's
       // launches, long after any scale-out of the scaler's, hold no scale-in (until 2026-12-07 they did,
       // and every group was exempt here: world 1033115, g1's idle m5.large while g0's refresh ran).
@@ -2359,8 +2368,8 @@ export const runWorld = async (
         !raisedSince && (i.containerInstance?.registeredAt ?? 0) > sim.clock.nowMs - 660_000;
       const removable = idle.filter((i) => units - i.weight >= g.min && i.id !== disconnected && !fresh(i));
       // The default headroom (one more of the largest task) may keep one idle instance.
-      // A probe of an AZ EC2 cannot launch in is a round of launches, one per AZ, every 30 minutes per
-      // group; the instances it put elsewhere go after the scale-in cooldown and pacing. Idle members are
+      // A probe of an AZ EC2 cannot launch in is a round of launches (one per AZ when they hold as many
+      // members; more when the short AZ holds more), every 30 minutes per group; the instances it put elsewhere go after the scale-in cooldown and pacing. Idle members are
       // counted one by one above, so the group's MinSize ones count too while a round is up (world
       // 1056631: g2 at MinSize 1 and a round of 3, all four idle).
       const probe = world.azShortage ? 3 + g.min : 0;
@@ -2383,6 +2392,7 @@ export const runWorld = async (
       refreshedOwn &&
       !stuckRefresh &&
       !refreshStarved &&
+      !refreshHeldAtMax &&
       !slowRefresh &&
       refresh.status !== 'Successful'
     ) {
