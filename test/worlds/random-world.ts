@@ -2247,11 +2247,11 @@ export const runWorld = async (
       return refreshed.at + Math.ceil(refresh.total / batch) * (hold + 300) > 3300;
     })();
     // A refresh of a group at MaxSize whose hosts run a one-per-host service bound to AZs: a replaced host's
-    // task there finds no host of its AZ without one, and the replacement comes only once the drain ends
-    // (terminate first, MaxHealthyPercentage 100), so the drain holds up to the drainer's maximum (1 h), as
-    // AWS's does; the group does not scale in under its refresh (world 1160699: s0, distinctInstance in
-    // us-east-1b, 5 tasks on g0's 5 hosts there, g0 at MaxSize 60 vCPUs with 9 idle hosts in the other AZs;
-    // the refresh's drain from 19 min held until the demand fell at 75 min).
+    // task there may find no host of its AZ without one — the replacements go where the ASG's balancing
+    // sends them — so the drain holds up to the drainer's maximum (1 h), as AWS's does, and the group does
+    // not scale in under its refresh (world 1160699: s0, distinctInstance in us-east-1b, 5 tasks on g0's 5
+    // hosts there, g0 at MaxSize 60 vCPUs; the replacements went to us-east-1c and us-east-1a, 9 hosts idle
+    // there; the refresh's drain from 19 min held until the demand fell at 75 min).
     const refreshHeldAtMax =
       refreshedGroup !== undefined &&
       world.services.some((s) => zoneAtMax(s) && onePerHost(s) && groupRuns(refreshedGroup, s, world));
