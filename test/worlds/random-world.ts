@@ -2369,9 +2369,10 @@ export const runWorld = async (
       const removable = idle.filter((i) => units - i.weight >= g.min && i.id !== disconnected && !fresh(i));
       // The default headroom (one more of the largest task) may keep one idle instance.
       // A probe of an AZ EC2 cannot launch in is a round of launches (one per AZ when they hold as many
-      // members; more when the short AZ holds more), every 30 minutes per group; the instances it put elsewhere go after the scale-in cooldown and pacing. Idle members are
-      // counted one by one above, so the group's MinSize ones count too while a round is up (world
-      // 1056631: g2 at MinSize 1 and a round of 3, all four idle).
+      // members; more when the short AZ holds more), every 30 minutes per group; the instances it put
+      // elsewhere go after the scale-in cooldown and pacing. Idle members are counted one by one above, so
+      // the group's MinSize ones count too while a round is up (world 1056631: g2 at MinSize 1 and a round
+      // of 3, all four idle).
       const probe = world.azShortage ? 3 + g.min : 0;
       if (removable.length > (world.headroom === '0' ? 0 : 1) + (allowance.get(g.name) ?? 0) + probe) {
         problems.push(

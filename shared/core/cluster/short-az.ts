@@ -10,14 +10,15 @@
  * evidence, within 600 s of the scaler's own scale-out: a member just launched (Pending, or in service and
  * unregistered) in an AZ holding at least two members more than another AZ of the group, where nothing
  * landed since the scale-out — the ASG balances, so when it launched there the other AZ could not take
- * it. The scaler records that AZ (`short-az` tag), and for {@link RETRY_SECONDS} after the evidence the group's new instances are
- * modelled in its other AZs only: tasks bound to the short AZ are not bought for, and the reasons say
- * why. Then the next scale-out is a probe: at most a round of the ASG's balancing that reaches the AZ
- * (each other AZ one member more than it holds, then it: one launch per AZ when they are even). A launch that lands in the AZ ends the record; a probe none of whose launches
- * lands there starts it again. A probe waits (at most another {@link RETRY_SECONDS}) while the group's idle
- * members count their unneeded time: its launches would restart that count, and with several groups
- * probing in turn, each one's launches in flight holding the others' scale-in, a group's idle hosts never
- * went (random world 1156572: 3 -> 10 over four hours).
+ * it. The scaler records that AZ (`short-az` tag), and for {@link RETRY_SECONDS} after the evidence the
+ * group's new instances are modelled in its other AZs only: tasks bound to the short AZ are not bought for,
+ * and the reasons say why. Then the next scale-out is a probe: at most a round of the ASG's balancing that
+ * reaches the AZ (each other AZ one member more than it holds, then it: one launch per AZ when they are
+ * even). A launch that lands in the AZ ends the record; a probe none of whose launches lands there starts it
+ * again. A probe waits (at most another {@link RETRY_SECONDS}) while the group's idle members count their
+ * unneeded time: its launches would restart that count, and with several groups probing in turn, each one's
+ * launches in flight holding the others' scale-in, a group's idle hosts never went (random world 1156572:
+ * 3 -> 10 over four hours).
  */
 import type { AutoScalingGroup, ClusterSnapshot } from '../snapshot/snapshot.js';
 import { readScalingState, STATE_TAGS, tagValue } from './config.js';
