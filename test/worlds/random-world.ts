@@ -2368,12 +2368,16 @@ export const runWorld = async (
         !raisedSince && (i.containerInstance?.registeredAt ?? 0) > sim.clock.nowMs - 660_000;
       const removable = idle.filter((i) => units - i.weight >= g.min && i.id !== disconnected && !fresh(i));
       // The default headroom (one more of the largest task) may keep one idle instance.
-      // A probe of an AZ EC2 cannot launch in is a round of launches (one per AZ when they hold as many
-      // members; more when the short AZ holds more), every 30 minutes per group; the instances it put
-      // elsewhere go after the scale-in cooldown and pacing. Idle members are counted one by one above, so
-      // the group's MinSize ones count too while a round is up (world 1056631: g2 at MinSize 1 and a round
-      // of 3, all four idle).
-      const probe = world.azShortage ? 3 + g.min : 0;
+      // A probe of an AZ EC2 cannot launch in is a round of launches, every 30 minutes per group; the
+      // instances it put elsewhere go after the scale-in cooldown and pacing. Idle members are counted one
+      // by one above, so the group's MinSize ones count too while a round is up (world 1056631: g2 at
+      // MinSize 1 and a round of 3, all four idle). A round is what the ASG's balancing needs to reach the
+      // short AZ: each other AZ one member more than it holds, then it — at most 1 + (AZs - 1) x (its
+      // members + 1), its members there being the ones it keeps (world 1161160: g0's one us-east-1c host,
+      // the others none: a round of 5, all idle elsewhere when judged).
+      const shortAz = world.azShortage?.az;
+      const inShort = countedInstances(g).filter((i) => i.az === shortAz).length;
+      const probe = shortAz ? 1 + (g.azs.length - 1) * (inShort + 1) + g.min : 0;
       if (removable.length > (world.headroom === '0' ? 0 : 1) + (allowance.get(g.name) ?? 0) + probe) {
         problems.push(
           `convergence: ${g.name} keeps ${removable.length} idle instance(s) above MinSize 40 min after demand last changed (${describeGroups(sim)})`,
