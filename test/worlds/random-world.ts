@@ -2246,15 +2246,17 @@ export const runWorld = async (
       );
       return refreshed.at + Math.ceil(refresh.total / batch) * (hold + 300) > 3300;
     })();
-    // A refresh of a group at MaxSize whose hosts run a one-per-host service bound to AZs: a replaced host's
-    // task there may find no host of its AZ without one — the replacements go where the ASG's balancing
-    // sends them — so the drain holds up to the drainer's maximum (1 h), as AWS's does, and the group does
-    // not scale in under its refresh (world 1160699: s0, distinctInstance in us-east-1b, 5 tasks on g0's 5
-    // hosts there, g0 at MaxSize 60 vCPUs; the replacements went to us-east-1c and us-east-1a, 9 hosts idle
-    // there; the refresh's drain from 19 min held until the demand fell at 75 min).
-    const refreshHeldAtMax =
-      refreshedGroup !== undefined &&
-      world.services.some((s) => zoneAtMax(s) && onePerHost(s) && groupRuns(refreshedGroup, s, world));
+    // A refresh that waits as AWS's does: a starved one (above), or one of a group at MaxSize whose hosts
+    // run a one-per-host service bound to AZs: a replaced host's task there may find no host of its AZ
+    // without one — the replacements go where the ASG's balancing sends them — so the drain holds up to the
+    // drainer's maximum (1 h), and the group does not scale in under its refresh (world 1160699: s0,
+    // distinctInstance in us-east-1b, 5 tasks on g0's 5 hosts there, g0 at MaxSize 60 vCPUs; the
+    // replacements went to us-east-1c and us-east-1a, 9 hosts idle there; the refresh's drain from 19 min
+    // held until the demand fell at 75 min).
+    const refreshWaits =
+      refreshStarved ||
+      (refreshedGroup !== undefined &&
+        world.services.some((s) => zoneAtMax(s) && onePerHost(s) && groupRuns(refreshedGroup, s, world)));
     const stuckRollout = (data: Record<string, unknown> | undefined): boolean => {
       if (dep === undefined || !(placeable.rolledOut === false || frozen)) return false;
       const tasks = (data?.tasks ?? []) as { group: string }[];
@@ -2324,7 +2326,7 @@ export const runWorld = async (
     }
     for (const g of sim.asg.groups.values()) {
       if (g.name === providerGroup || stuckRefresh || waitsOn.has(g.name)) continue;
-      if ((refreshStarved || refreshHeldAtMax) && g.name === refreshedGroup?.name) continue;
+      if (refreshWaits && g.name === refreshedGroup?.name) continue;
       // The refreshed group does not scale in while its refresh runs. Another group does: the refresh's
       // launches, long after any scale-out of the scaler's, hold no scale-in (until 2026-12-07 they did,
       // and every group was exempt here: world 1033115, g1's idle m5.large while g0's refresh ran).
@@ -2376,8 +2378,9 @@ export const runWorld = async (
       // members + 1), its members there being the ones it keeps (world 1161160: g0's one us-east-1c host,
       // the others none: a round of 5, all idle elsewhere when judged).
       const shortAz = world.azShortage?.az;
-      const inShort = countedInstances(g).filter((i) => i.az === shortAz).length;
-      const probe = shortAz ? 1 + (g.azs.length - 1) * (inShort + 1) + g.min : 0;
+      const probe = shortAz
+        ? 1 + (g.azs.length - 1) * (countedInstances(g).filter((i) => i.az === shortAz).length + 1) + g.min
+        : 0;
       if (removable.length > (world.headroom === '0' ? 0 : 1) + (allowance.get(g.name) ?? 0) + probe) {
         problems.push(
           `convergence: ${g.name} keeps ${removable.length} idle instance(s) above MinSize 40 min after demand last changed (${describeGroups(sim)})`,
@@ -2391,13 +2394,12 @@ export const runWorld = async (
       (world.provider?.group !== refreshed.group ||
         (world.provider.tagged && !world.provider.managedScaling));
     // A refresh of a group EC2 has no capacity for cannot launch its replacements: it waits, as AWS's
-    // (refreshStarved, above).
+    // (refreshStarved and refreshWaits, above).
     if (
       refresh &&
       refreshedOwn &&
       !stuckRefresh &&
-      !refreshStarved &&
-      !refreshHeldAtMax &&
+      !refreshWaits &&
       !slowRefresh &&
       refresh.status !== 'Successful'
     ) {
