@@ -2377,9 +2377,19 @@ export const runWorld = async (
       // short AZ: each other AZ one member more than it holds, then it — at most 1 + (AZs - 1) x (its
       // members + 1), its members there being the ones it keeps (world 1161160: g0's one us-east-1c host,
       // the others none: a round of 5, all idle elsewhere when judged).
+      // The round's cap is in units, of the heaviest type the ASG may choose (planner.ts): where it chooses
+      // lighter ones, a round is that many times more launches (world 1180244: g0 in vCPUs, c5.large to
+      // c5.2xlarge at one price per vCPU; a probe of 18 vCPUs came as five c5.large and a c5.2xlarge, all
+      // idle elsewhere when judged, where a round of c5.2xlarge is 24).
       const shortAz = world.azShortage?.az;
+      const weights = [...g.instances.values(), ...sim.asg.terminated.filter((i) => i.group === g)].map(
+        (i) => i.weight,
+      );
+      const lighter = weights.length > 0 ? Math.ceil(Math.max(...weights) / Math.min(...weights)) : 1;
       const probe = shortAz
-        ? 1 + (g.azs.length - 1) * (countedInstances(g).filter((i) => i.az === shortAz).length + 1) + g.min
+        ? (1 + (g.azs.length - 1) * (countedInstances(g).filter((i) => i.az === shortAz).length + 1)) *
+            lighter +
+          g.min
         : 0;
       if (removable.length > (world.headroom === '0' ? 0 : 1) + (allowance.get(g.name) ?? 0) + probe) {
         problems.push(
@@ -2535,11 +2545,31 @@ export const runWorld = async (
       // room that comes then lands after the drain's end (world 1150663: s1, host port 8080 bound to
       // us-east-1b, raised to 9; its group at MaxSize from 4 min, a Capacity Rebalancing host drained from
       // 6 min; at 75 min the scaler terminated someone's drained empty host, 67 s below MaxSize).
+      // A zonal service is not given room by a dip below MaxSize either that the group was out of by the
+      // next sample, when no member launched in the service's AZs from the dip to the drain's end: the
+      // ASG's AZ balancing put the refill elsewhere (world 1180105: s0, host port 8080 bound to
+      // us-east-1a; at 48 min the scaler terminated someone's drained empty host in us-east-1c, and
+      // refilled the group at the next tick; the replacement went to us-east-1c again).
       const heldFrom = v.t - Math.max(Number(v.data?.heldSeconds ?? 0), drainedSeconds);
       const maxedOut = (svc: WorldService) =>
         groupsOf(svc)
           .filter((g) => groupRuns(g, currentOf(svc), world))
-          .every((g) => !(belowMaxAt.get(g.name) ?? []).some((t) => t >= heldFrom && t <= v.t - 600));
+          .every((g) => {
+            const below = belowMaxAt.get(g.name) ?? [];
+            const dips = below.filter((t) => t >= heldFrom && t <= v.t - 600);
+            if (dips.length === 0) return true;
+            const azs = zoneAzs(currentOf(svc));
+            const group = sim.asg.groups.get(g.name);
+            if (azs.length === 0 || !group || dips.some((t) => below.includes(t + 60))) return false;
+            const members = [
+              ...group.instances.values(),
+              ...sim.asg.terminated.filter((i) => i.group === group),
+            ];
+            return !members.some((i) => {
+              const at = (i.launchedAt - sim.clock.startMs) / 1000;
+              return at >= dips[0]! && at <= v.t && azs.includes(i.az);
+            });
+          });
       const starved =
         gone !== undefined &&
         tasks.every((t) => {
