@@ -209,7 +209,8 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * 1161160 (a probe's round of 5 around an AZ short for good where the group keeps one host: idle when judged);
  * the judge's 1180105 (a zonal host-port task held by a refresh's drain at MaxSize, the group out of it for
  * one sample, its refill balanced to another AZ) and 1180244 (a probe in vCPUs, its cap of the heaviest type,
- * launched as the lightest: six idle hosts where a round of hosts is three).
+ * launched as the lightest: six idle hosts where a round of hosts is three), 1183926 (the scaled service's
+ * step three seconds before the 38-minute judge: its task still being placed).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),
@@ -240,7 +241,7 @@ const SEEDS = [
   ...[1092221, 1091184, 1091445, 1095524, 1096288, 1107988, 1129976],
   ...[1127691, 389642, 1132984, 1031345, 1086562, 1144658, 1150663, 1150510],
   ...[1156572, 1158722, 1142267, 1022170, 1165050, 1168694, 1160699, 1161160],
-  ...[1180105, 1180244],
+  ...[1180105, 1180244, 1183926],
 ];
 
 // As deployed and as `npm run test:worlds` runs them: the scaler records its decision events (EventBridge +
