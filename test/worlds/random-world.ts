@@ -1392,7 +1392,9 @@ export const runWorld = async (
     let desiredMinuteBefore: number | undefined;
     if (scaledService) {
       await serviceScaling(sim, world, scaledService);
-      sim.at(2220, () => {
+      // Sampled just after 37:00, so a step at 37:00 itself has had its minute, whichever runs first. (World
+      // 1167850, left: s1's step 4 -> 5 came at 38:00 itself, so only its CPU check finds it now.)
+      sim.at(2221, () => {
         desiredMinuteBefore = sim.ecs.cluster(CLUSTER)!.services.get(scaledService.name)!.desiredCount;
       });
       // The high alarm stays in ALARM for its evaluation periods after the load falls, and the scaler (like
