@@ -210,7 +210,7 @@ import { drawWorld, reproduceWorld, runWorld } from '../worlds/random-world.js';
  * the judge's 1180105 (a zonal host-port task held by a refresh's drain at MaxSize, the group out of it for
  * one sample, its refill balanced to another AZ) and 1180244 (a probe in vCPUs, its cap of the heaviest type,
  * launched as the lightest: six idle hosts where a round of hosts is three), 1183926 (the scaled service's
- * step three seconds before the 38-minute judge: its task still being placed).
+ * step at the 38-minute judge's moment: its task still being placed).
  */
 const SEEDS = [
   ...Array.from({ length: 30 }, (_, k) => k + 1),

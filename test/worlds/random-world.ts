@@ -1388,12 +1388,13 @@ export const runWorld = async (
     let desiredAtDrop: number | undefined;
     let lowSince: { t: number; desired: number } | undefined;
     // Its desired count a minute before the 38-minute judge: tasks a step asked for since are still being
-    // placed and started (world 1183926: s0 5 -> 6 at 37:57, the task PENDING at 38:10, RUNNING at 38:20).
+    // placed and started (world 1183926: s0 5 -> 6 at 38:00, the judge's moment; PENDING by 38:10, RUNNING
+    // by 38:20).
     let desiredMinuteBefore: number | undefined;
     if (scaledService) {
       await serviceScaling(sim, world, scaledService);
       // Sampled just after 37:00, so a step at 37:00 itself has had its minute, whichever runs first. (World
-      // 1167850, left: s1's step 4 -> 5 came at 38:00 itself, so only its CPU check finds it now.)
+      // 1167850, left: s1's step 4 -> 5 came at 38:00 as well, so only its CPU check finds it now.)
       sim.at(2221, () => {
         desiredMinuteBefore = sim.ecs.cluster(CLUSTER)!.services.get(scaledService.name)!.desiredCount;
       });
