@@ -1155,6 +1155,11 @@ export const runWorld = async (
   isolate();
   const sim = fleetWorld(world.groups, seed);
   const problems: string[] = [];
+  // Every member a group has had: its instances, then the terminated ones.
+  const everMembers = (g: SimAsgInstance['group']): SimAsgInstance[] => [
+    ...g.instances.values(),
+    ...sim.asg.terminated.filter((i) => i.group === g),
+  ];
   try {
     if (world.shortage) {
       const { types, seconds } = world.shortage;
@@ -1710,8 +1715,8 @@ export const runWorld = async (
     // to us-east-1a where the phantom is, bought for at 37.5 min).
     const lastLaunch = Math.max(
       -Infinity,
-      ...[...(deregistered?.group.instances.values() ?? []), ...sim.asg.terminated]
-        .filter((i) => i.group === deregistered?.group && i !== deregistered)
+      ...(deregistered ? everMembers(deregistered.group) : [])
+        .filter((i) => i !== deregistered)
         .map((i) => (i.launchedAt - sim.clock.startMs) / 1000)
         .filter((t) => t <= 2280),
     );
@@ -2391,9 +2396,7 @@ export const runWorld = async (
       // c5.2xlarge at one price per vCPU; a probe of 18 vCPUs came as five c5.large and a c5.2xlarge, all
       // idle elsewhere when judged, where a round of c5.2xlarge is 24).
       const shortAz = world.azShortage?.az;
-      const weights = [...g.instances.values(), ...sim.asg.terminated.filter((i) => i.group === g)].map(
-        (i) => i.weight,
-      );
+      const weights = everMembers(g).map((i) => i.weight);
       const lighter = weights.length > 0 ? Math.ceil(Math.max(...weights) / Math.min(...weights)) : 1;
       const probe = shortAz
         ? (1 + (g.azs.length - 1) * (countedInstances(g).filter((i) => i.az === shortAz).length + 1)) *
@@ -2432,10 +2435,7 @@ export const runWorld = async (
       const during = (t: number) => t > suspension.at && t < suspension.at + suspension.seconds;
       const has = (p: 'Launch' | 'Terminate') => !suspension.processes || suspension.processes.includes(p);
       const suspendedMembers = new Set(
-        [
-          ...suspendedGroup.instances.values(),
-          ...sim.asg.terminated.filter((i) => i.group === suspendedGroup),
-        ].flatMap((i) => (i.containerInstance ? [i.containerInstance.arn] : [])),
+        everMembers(suspendedGroup).flatMap((i) => (i.containerInstance ? [i.containerInstance.arn] : [])),
       );
       const raised = has('Launch') ? raises.filter((x) => during(x.t)) : [];
       if (raised.length > 0) {
@@ -2570,11 +2570,7 @@ export const runWorld = async (
             const azs = zoneAzs(currentOf(svc));
             const group = sim.asg.groups.get(g.name);
             if (azs.length === 0 || !group || dips.some((t) => below.includes(t + 60))) return false;
-            const members = [
-              ...group.instances.values(),
-              ...sim.asg.terminated.filter((i) => i.group === group),
-            ];
-            return !members.some((i) => {
+            return !everMembers(group).some((i) => {
               const at = (i.launchedAt - sim.clock.startMs) / 1000;
               return at >= dips[0]! && at <= v.t && azs.includes(i.az);
             });
